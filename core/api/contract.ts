@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import {
+  AppInfoSchema,
+  AuditEntrySchema,
+  EngineIdSchema,
+  FindingSchema,
+  FindingStatusSchema,
+  ProgressSnapshotSchema,
+  RunDetailSchema,
+  RunIdSchema,
+  RunSchema,
+  RunStateSchema,
+  RunTriggerSchema,
+  SettingsSchema,
+  pageOf,
+} from './models';
+import type { EventName, MethodName } from './names';
+
+interface MethodSpec {
+  input: z.ZodType;
+  output: z.ZodType;
+  summary: string;
+}
+
+/**
+ * The contract: every method and event, declared once. Both hosts (Electron IPC
+ * and the browser-mode WebSocket) validate input with these schemas and share
+ * one handler table; the renderer's client is typed from these declarations.
+ */
+
+const paging = {
+  limit: z.number().int().min(1).max(500).default(50),
+  offset: z.number().int().min(0).default(0),
+};
+const noInput = z.strictObject({});
+
+function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, summary: string) {
+  return { input, output, summary };
+}
+
+export const FINDING_SORT_KEYS = ['createdAt', 'kind', 'subject', 'userEmail', 'status'] as const;
+
+export const methods = {
+  'app.info': method(noInput, AppInfoSchema, 'Version, host, data directory and the engines this host offers.'),
+  'runs.list': method(
+    z.strictObject({
+      engine: EngineIdSchema.optional(),
+      states: z.array(RunStateSchema).max(6).optional(),
+      ...paging,
+    }),
+    pageOf(RunSchema),
+    'Run history, newest first.',
+  ),
+  'runs.get': method(z.strictObject({ id: RunIdSchema }), RunDetailSchema, 'One run with its event log.'),
+  'runs.start': method(
+    z.strictObject({
+      engine: EngineIdSchema,
+      params: z.record(z.string(), z.unknown()).default({}),
+    }),
+    z.object({ runId: RunIdSchema, alreadyRunning: z.boolean() }),
+    'Start a run, or return the run already active for the same engine and scope.',
+  ),
+  'runs.cancel': method(
+    z.strictObject({ id: RunIdSchema }),
+    z.object({ id: RunIdSchema, state: RunStateSchema, cancelRequested: z.boolean() }),
+    'Ask a queued or running run to stop; a finished run is returned unchanged.',
+  ),
+  'findings.list': method(
+    z.strictObject({
+      engine: EngineIdSchema.optional(),
+      runId: RunIdSchema.optional(),
+      status: FindingStatusSchema.optional(),
+      kind: z.string().max(64).optional(),
+      search: z.string().max(200).optional(),
+      sort: z.enum(FINDING_SORT_KEYS).default('createdAt'),
+      direction: z.enum(['asc', 'desc']).default('desc'),
+      ...paging,
+    }),
+    pageOf(FindingSchema),
+    'Findings, paged, filtered and sorted.',
+  ),
+  'audit.list': method(
+    z.strictObject({
+      engine: EngineIdSchema.optional(),
+      actor: RunTriggerSchema.optional(),
+      ...paging,
+    }),
+    pageOf(AuditEntrySchema),
+    'The audit log, newest first.',
+  ),
+  'settings.get': method(noInput, SettingsSchema, 'The console settings.'),
+  'settings.update': method(SettingsSchema.partial().strict(), SettingsSchema, 'Change some settings; returns all of them.'),
+} as const satisfies Record<MethodName, MethodSpec>;
+
+export const events = {
+  'run.started': RunSchema,
+  'run.progress': ProgressSnapshotSchema,
+  'run.finished': RunSchema,
+} as const satisfies Record<EventName, z.ZodType>;
+
+export type Methods = typeof methods;
+/** What a caller sends (defaults may be omitted). */
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+/** What a handler receives after validation (defaults applied). */
+export type ParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+
+export type Events = typeof events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+

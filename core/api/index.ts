@@ -1,0 +1,5 @@
+export * from './contract';
+export * from './errors';
+export * from './models';
+export * from './transport';
+export * from './names';

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+
+/**
+ * Domain shapes shared by every host and the renderer. Each schema is the
+ * documentation of its boundary; the TypeScript types are inferred from it.
+ */
+
+export const RUN_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+export const RunStateSchema = z.enum(RUN_STATES);
+export type RunState = z.infer<typeof RunStateSchema>;
+
+/** Who started a run: decided by the host, never by the caller's input. */
+export const RUN_TRIGGERS = ['manual', 'schedule', 'cli'] as const;
+export const RunTriggerSchema = z.enum(RUN_TRIGGERS);
+export type RunTrigger = z.infer<typeof RunTriggerSchema>;
+
+export const EngineIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z][a-z0-9-]*$/, 'engine ids are kebab-case, like "storage-orphans"');
+
+export const RunIdSchema = z.number().int().positive();
+
+export const ProgressSnapshotSchema = z.object({
+  runId: RunIdSchema,
+  engine: z.string(),
+  phase: z.string(),
+  phaseLabel: z.string(),
+  phaseIndex: z.number().int().min(0),
+  phaseCount: z.number().int().min(1),
+  /** 0..100 over the whole run, phases weighted. */
+  percent: z.number().min(0).max(100),
+  /** Free counters such as done, total, findings; engines choose the names. */
+  counters: z.record(z.string(), z.number()),
+  message: z.string().optional(),
+  at: z.string(),
+});
+export type ProgressSnapshot = z.infer<typeof ProgressSnapshotSchema>;
+
+export const RunErrorSchema = z.object({ code: z.string(), message: z.string() });
+
+export const RunSchema = z.object({
+  id: RunIdSchema,
+  engine: z.string(),
+  scope: z.string(),
+  state: RunStateSchema,
+  trigger: RunTriggerSchema,
+  params: z.record(z.string(), z.unknown()),
+  progress: ProgressSnapshotSchema.nullable(),
+  /** API requests made per service, e.g. { drive: 12, dropbox: 3 }. */
+  apiCalls: z.record(z.string(), z.number()),
+  result: z.record(z.string(), z.unknown()).nullable(),
+  error: RunErrorSchema.nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type Run = z.infer<typeof RunSchema>;
+
+export const RunEventSchema = z.object({
+  id: z.number().int(),
+  runId: RunIdSchema,
+  at: z.string(),
+  kind: z.enum(['state', 'phase', 'message', 'warning']),
+  message: z.string(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+});
+export type RunEvent = z.infer<typeof RunEventSchema>;
+
+export const RunDetailSchema = z.object({ run: RunSchema, events: z.array(RunEventSchema) });
+export type RunDetail = z.infer<typeof RunDetailSchema>;
+
+export const FINDING_STATUSES = ['open', 'repaired', 'dismissed', 'quarantined'] as const;
+export const FindingStatusSchema = z.enum(FINDING_STATUSES);
+
+export const FindingSchema = z.object({
+  id: z.number().int(),
+  runId: RunIdSchema,
+  engine: z.string(),
+  /** Stable identity of the drifted thing inside its engine, e.g. "file:42". */
+  subject: z.string(),
+  userEmail: z.string().nullable(),
+  kind: z.string(),
+  reason: z.string(),
+  proposedAction: z.string(),
+  status: FindingStatusSchema,
+  details: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Finding = z.infer<typeof FindingSchema>;
+
+export const AuditEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: RunTriggerSchema,
+  engine: z.string().nullable(),
+  runId: RunIdSchema.nullable(),
+  action: z.string(),
+  subject: z.string(),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+export const THEMES = ['system', 'light', 'dark'] as const;
+export const SettingsSchema = z.object({
+  theme: z.enum(THEMES),
+  closeToTray: z.boolean(),
+  startAtLogin: z.boolean(),
+  findingsRetentionDays: z.number().int().min(1).max(3650),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const EngineInfoSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  phases: z.array(z.object({ id: z.string(), label: z.string(), weight: z.number() })),
+});
+export type EngineInfo = z.infer<typeof EngineInfoSchema>;
+
+export const AppInfoSchema = z.object({
+  name: z.literal('Syncwarden'),
+  version: z.string(),
+  host: z.enum(['electron', 'browser', 'cli']),
+  dataDir: z.string(),
+  schemaVersion: z.number().int(),
+  engines: z.array(EngineInfoSchema),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), total: z.number().int().min(0), limit: z.number().int(), offset: z.number().int() });
+}
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}

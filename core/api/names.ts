@@ -1,0 +1,29 @@
+/**
+ * The contract's method and event names, kept free of zod so that the sandboxed
+ * preload can bundle them cheaply. `contract.ts` is checked against these lists
+ * at compile time (`satisfies`), so the two can never drift apart.
+ */
+export const METHOD_NAMES = [
+  'app.info',
+  'runs.list',
+  'runs.get',
+  'runs.start',
+  'runs.cancel',
+  'findings.list',
+  'audit.list',
+  'settings.get',
+  'settings.update',
+] as const;
+
+export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished'] as const;
+
+export type MethodName = (typeof METHOD_NAMES)[number];
+export type EventName = (typeof EVENT_NAMES)[number];
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && (METHOD_NAMES as readonly string[]).includes(value);
+}
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && (EVENT_NAMES as readonly string[]).includes(value);
+}

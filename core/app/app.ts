@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import type { AppInfo } from '../api/models';
+import type { Clock, EngineRegistry } from '../engines/engine';
+import { createEngineRegistry } from '../engines/registry';
+import { createSilentLogger, type Logger } from '../logging/logger';
+import { recoverInterruptedRuns } from '../runs/recovery';
+import { RunManager } from '../runs/run-manager';
+import { openStore } from '../store/store';
+import { EventHub } from './event-hub';
+import { createHandlers, type HandlerTable } from './handlers';
+import type { AppServices } from './services';
+import { APP_VERSION } from './version';
+
+export interface SyncwardenOptions {
+  dataDir: string;
+  host: AppInfo['host'];
+  log?: Logger;
+  clock?: Clock;
+  engines?: EngineRegistry;
+  withDemoEngine?: boolean;
+  /** better_sqlite3.node for Electron's ABI (see scripts/electron-native.mjs). */
+  nativeBinding?: string;
+  heartbeatMs?: number;
+  progressIntervalMs?: number;
+}
+
+export interface Syncwarden extends AppServices {
+  handlers: HandlerTable;
+  /** Run ids found queued or running from a process that is gone, now `interrupted`. */
+  recovered: number[];
+  close(): Promise<void>;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+/** Opens the store, recovers interrupted runs and wires the services together. */
+export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
+  mkdirSync(options.dataDir, { recursive: true });
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createSilentLogger();
+  const store = openStore(options.dataDir, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const heartbeatMs = options.heartbeatMs ?? 5000;
+  const recovered = recoverInterruptedRuns(store, { now: clock.now(), staleAfterMs: heartbeatMs * 6 });
+  if (recovered.length) log.warn({ runs: recovered }, 'runs interrupted by a previous stop were marked interrupted');
+
+  const engines = options.engines ?? createEngineRegistry({ withDemoEngine: options.withDemoEngine ?? false });
+  const events = new EventHub();
+  const runs = new RunManager({
+    store,
+    engines,
+    events,
+    log,
+    clock,
+    heartbeatMs,
+    ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
+  });
+  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events };
+
+  return {
+    ...services,
+    handlers: createHandlers(services),
+    recovered,
+    async close() {
+      await runs.shutdown();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { ApiError } from '../api/errors';
+import type { MethodOutput, ParsedInput } from '../api/contract';
+import type { RunTrigger } from '../api/models';
+import type { MethodName } from '../api/names';
+import { engineInfo } from '../engines/engine';
+import type { AppServices } from './services';
+
+/** Who is calling: set by the host, never taken from the caller's input. */
+export interface CallContext {
+  actor: RunTrigger;
+}
+
+export type Handler<M extends MethodName> = (
+  input: ParsedInput<M>,
+  context: CallContext,
+) => MethodOutput<M> | Promise<MethodOutput<M>>;
+
+export type HandlerTable = { [M in MethodName]: Handler<M> };
+
+/** The one handler table, shared by the IPC host, the WebSocket host and the CLI. */
+export function createHandlers(app: AppServices): HandlerTable {
+  const { store, runs } = app;
+  return {
+    'app.info': () => ({
+      name: 'Syncwarden',
+      version: app.version,
+      host: app.host,
+      dataDir: app.dataDir,
+      schemaVersion: store.schemaVersion(),
+      engines: app.engines.list().map(engineInfo),
+    }),
+    'runs.list': (input) => store.runs.list(input),
+    'runs.get': ({ id }) => {
+      const run = store.runs.get(id);
+      if (!run) throw new ApiError('not-found', `There is no run ${id}.`, { id });
+      return { run, events: store.runEvents.list(id) };
+    },
+    'runs.start': ({ engine, params }, { actor }) => runs.start(engine, params, actor),
+    'runs.cancel': ({ id }) => runs.cancel(id),
+    'findings.list': (input) => store.findings.list(input),
+    'audit.list': (input) => store.audit.list(input),
+    'settings.get': () => store.settings.get(),
+    'settings.update': (patch) => store.settings.update(patch, app.clock.now().toISOString()),
+  };
+}

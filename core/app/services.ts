@@ -1,0 +1,19 @@
+import type { AppInfo } from '../api/models';
+import type { Clock, EngineRegistry } from '../engines/engine';
+import type { Logger } from '../logging/logger';
+import type { RunManager } from '../runs/run-manager';
+import type { Store } from '../store/store';
+import type { EventHub } from './event-hub';
+
+/** The service facade every host is built on. */
+export interface AppServices {
+  version: string;
+  host: AppInfo['host'];
+  dataDir: string;
+  clock: Clock;
+  log: Logger;
+  store: Store;
+  engines: EngineRegistry;
+  runs: RunManager;
+  events: EventHub;
+}

@@ -1,0 +1,106 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { RUN_STATES, type Run } from '../../api/models';
+import { dispatch } from '../../app/dispatch';
+import { openCliApp, type GlobalOptions } from '../context';
+import { EXIT } from '../exit-codes';
+import { createOutput, formatDuration, table } from '../output';
+import { positiveInt } from '../parse';
+import { unwrap } from '../unwrap';
+
+export function runsCommand(globals: () => GlobalOptions): Command {
+  const runs = new Command('runs').description('List, inspect, start and cancel runs');
+
+  runs
+    .command('list')
+    .description('Run history, newest first')
+    .option('--engine <id>', 'only runs of this engine')
+    .addOption(new Option('--state <state...>', 'only runs in these states').choices(RUN_STATES))
+    .option('--limit <n>', 'how many runs', positiveInt, 20)
+    .action(async (opts: { engine?: string; state?: Run['state'][]; limit: number }) => {
+      await withApp(globals(), async (app, out) => {
+        const page = unwrap(
+          await dispatch(app.handlers, 'runs.list', { engine: opts.engine, states: opts.state, limit: opts.limit }, { actor: 'cli' }),
+        ) as { items: Run[]; total: number };
+        out.print(page, () =>
+          page.items.length === 0
+            ? 'No runs yet. Start one from the console, or with `syncwarden runs start <engine>`.'
+            : table(
+                ['ID', 'ENGINE', 'SCOPE', 'STATE', 'TRIGGER', 'STARTED', 'DURATION', 'PROGRESS'],
+                page.items.map((run) => [
+                  String(run.id),
+                  run.engine,
+                  run.scope,
+                  run.state,
+                  run.trigger,
+                  run.startedAt ?? '',
+                  formatDuration(run.startedAt, run.finishedAt),
+                  run.progress ? `${run.progress.percent}%` : '',
+                ]),
+              ) + `\n${page.items.length} of ${page.total} runs`,
+        );
+      });
+    });
+
+  runs
+    .command('get <id>')
+    .description('One run with its event log')
+    .action(async (id: string) => {
+      await withApp(globals(), async (app, out) => {
+        const detail = unwrap(await dispatch(app.handlers, 'runs.get', { id: positiveInt(id) }, { actor: 'cli' }));
+        out.print(detail, () => JSON.stringify(detail, null, 2));
+      });
+    });
+
+  runs
+    .command('start <engine>')
+    .description('Start a run and wait for it to finish')
+    .option('--params <json>', 'engine parameters as a JSON object', parseJsonObject, {})
+    .option('--no-wait', 'return as soon as the run is queued')
+    .action(async (engine: string, opts: { params: Record<string, unknown>; wait: boolean }) => {
+      await withApp(globals(), async (app, out) => {
+        const started = unwrap(await dispatch(app.handlers, 'runs.start', { engine, params: opts.params }, { actor: 'cli' })) as {
+          runId: number;
+          alreadyRunning: boolean;
+        };
+        if (!opts.wait || started.alreadyRunning) {
+          out.print(started, () => (started.alreadyRunning ? `Run ${started.runId} is already running.` : `Queued run ${started.runId}.`));
+          return;
+        }
+        const run = await app.runs.waitFor(started.runId);
+        out.print(run, () => `Run ${run?.id} ${run?.state}${run?.error ? `: ${run.error.message}` : ''}`);
+        if (run?.state !== 'succeeded') process.exitCode = EXIT.runNotSucceeded;
+      });
+    });
+
+  runs
+    .command('cancel <id>')
+    .description('Cancel a queued or running run')
+    .action(async (id: string) => {
+      await withApp(globals(), async (app, out) => {
+        const result = unwrap(await dispatch(app.handlers, 'runs.cancel', { id: positiveInt(id) }, { actor: 'cli' }));
+        out.print(result, () => JSON.stringify(result));
+      });
+    });
+
+  return runs;
+}
+
+async function withApp(globals: GlobalOptions, body: (app: Awaited<ReturnType<typeof openCliApp>>, out: ReturnType<typeof createOutput>) => Promise<void>) {
+  const app = await openCliApp(globals);
+  try {
+    await body(app, createOutput(globals.json ?? false));
+  } finally {
+    await app.dispose();
+  }
+}
+
+function parseJsonObject(value: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new InvalidArgumentError('expected a JSON object, like \'{"items": 1000}\'');
+}
+

@@ -1,0 +1,35 @@
+import { Command } from 'commander';
+import { startBrowserServer } from '../../server/browser-server';
+import { openCliApp, type GlobalOptions } from '../context';
+import { resolveRendererDir } from '../renderer-dir';
+import { positiveIntOrZero } from '../parse';
+
+export function serveCommand(globals: () => GlobalOptions): Command {
+  return new Command('serve')
+    .description('Run the console in a browser (no display or no Electron needed): 127.0.0.1 only, token in the printed URL')
+    .option('--port <port>', 'port on 127.0.0.1 (0 picks a free one)', positiveIntOrZero, 4477)
+    .option('--renderer-dir <dir>', 'the built renderer (default: out/renderer)')
+    .action(async (opts: { port: number; rendererDir?: string }) => {
+      const options = globals();
+      const app = await openCliApp(options, 'browser');
+      const server = await startBrowserServer({ app, rendererDir: resolveRendererDir(opts.rendererDir), port: opts.port }).catch(
+        async (error: unknown) => {
+          await app.dispose();
+          throw error;
+        },
+      );
+      app.log.info({ port: server.port }, 'browser mode listening');
+      process.stdout.write(
+        options.json
+          ? `${JSON.stringify({ url: server.url, port: server.port, dataDir: app.dataDir })}\n`
+          : `Syncwarden is running in browser mode.\n  Open: ${server.url}\n  Data: ${app.dataDir}\nPress Ctrl-C to stop.\n`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await server.close();
+      await app.dispose();
+    });
+}

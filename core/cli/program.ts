@@ -1,0 +1,51 @@
+import { Command, CommanderError } from 'commander';
+import { APP_VERSION } from '../app/version';
+import { StoreTooNewError } from '../store/database';
+import { runsCommand } from './commands/runs.command';
+import { serveCommand } from './commands/serve.command';
+import type { GlobalOptions } from './context';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes';
+import { CliError } from './unwrap';
+
+export function buildProgram(): Command {
+  const program = new Command('syncwarden')
+    .description('Keeps a SaaS product database in step with the outside systems it mirrors.')
+    .version(APP_VERSION)
+    .option('--data-dir <dir>', 'where the console store and logs live (default: $SYNCWARDEN_HOME, else the OS app-data folder)')
+    .option('--json', 'machine-readable output: one JSON document per line')
+    .option('--with-demo-engine', 'also offer the demonstration engine (tests and benchmarks)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  const globals = () => program.opts<GlobalOptions>();
+  program.addCommand(runsCommand(globals));
+  program.addCommand(serveCommand(globals));
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never calls process.exit itself (tests call it too). */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    return reportError(error, program.opts<GlobalOptions>().json ?? false);
+  }
+}
+
+function reportError(error: unknown, json: boolean): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed help or the usage message.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  const [code, body] =
+    error instanceof CliError
+      ? [error.exitCode, error.body]
+      : error instanceof StoreTooNewError
+        ? [EXIT.store, { code: 'store-too-new', message: error.message }]
+        : [EXIT.error, { code: 'internal', message: error instanceof Error ? error.message : String(error) }];
+  process.stderr.write(json ? `${JSON.stringify({ error: body })}\n` : `syncwarden: ${body.message}\n`);
+  return code;
+}

@@ -1,0 +1,103 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { TimeSlicer } from '../../runs/cooperative';
+import type { Engine } from '../engine';
+
+/**
+ * A demonstration engine for tests and benchmarks only (never registered in
+ * the shipped console): it walks N synthetic items through three weighted
+ * phases, so the run pipeline (progress, throttling, findings, cancel,
+ * crash recovery, event-loop health) is proven before real engines exist.
+ * It never materialises all items: memory stays flat at any N.
+ */
+const DemoParams = z.strictObject({
+  items: z.number().int().min(0).max(50_000_000).default(10_000),
+  /** Items per simulated API page; counted as one "demo" API call each. */
+  pageSize: z.number().int().min(1).max(100_000).default(1000),
+  /** Pause after each page, so a person can watch the bar move. */
+  delayMsPerPage: z.number().int().min(0).max(10_000).default(0),
+  /** Every Nth item is reported as drifted (0: none). */
+  findingEvery: z.number().int().min(0).default(1000),
+  /** Fail on this item, to exercise the failure path. */
+  failAt: z.number().int().min(0).optional(),
+  /** Runs with different scopes may run side by side. */
+  scope: z.string().min(1).max(100).default('all'),
+});
+export type DemoParams = z.infer<typeof DemoParams>;
+
+export const demoEngine: Engine<DemoParams> = {
+  id: 'demo',
+  title: 'Demonstration',
+  description: 'Walks synthetic items through scan, diff and record phases (tests and benchmarks only).',
+  phases: [
+    { id: 'scan', label: 'Scanning', weight: 50 },
+    { id: 'diff', label: 'Comparing', weight: 30 },
+    { id: 'record', label: 'Recording findings', weight: 20 },
+  ],
+  params: DemoParams,
+  scopeOf: (params) => params.scope,
+
+  async run(params, context, { signal, progress }) {
+    const slicer = new TimeSlicer();
+    let checksum = 0;
+
+    progress.phase('scan', { total: params.items, message: `Scanning ${params.items.toLocaleString('en')} items` });
+    for (let start = 0; start < params.items; start += params.pageSize) {
+      const end = Math.min(params.items, start + params.pageSize);
+      context.apiCalls.record('demo');
+      for (let i = start; i < end; i++) {
+        if (params.failAt !== undefined && i === params.failAt) throw new Error(`Demo failure at item ${i}`);
+        checksum = (checksum + itemHash(i)) >>> 0;
+        await slicer.maybeYield(signal);
+      }
+      progress.advance(end - start);
+      if (params.delayMsPerPage > 0) await sleep(params.delayMsPerPage, undefined, { signal });
+    }
+
+    progress.phase('diff', { total: params.items });
+    let drifted = 0;
+    for (let i = 0; i < params.items; i++) {
+      if (isDrifted(i, params.findingEvery)) drifted++;
+      if (i % 1024 === 0) {
+        progress.update({ done: i });
+        await slicer.maybeYield(signal);
+      }
+    }
+    progress.update({ done: params.items });
+
+    progress.phase('record', { total: drifted });
+    for (let i = 0; i < params.items; i++) {
+      if (!isDrifted(i, params.findingEvery)) {
+        if (i % 4096 === 0) await slicer.maybeYield(signal);
+        continue;
+      }
+      context.findings.add({
+        subject: `item:${i}`,
+        kind: 'demo-drift',
+        reason: `Item ${i} differs from its source`,
+        proposedAction: 'none (demonstration)',
+        details: { hash: itemHash(i) },
+      });
+      progress.advance();
+      progress.count('findings');
+      await slicer.maybeYield(signal);
+    }
+    return { items: params.items, drifted, checksum };
+  },
+};
+
+function isDrifted(i: number, every: number): boolean {
+  return every > 0 && i % every === every - 1;
+}
+
+/** FNV-1a over the item's index: a little real CPU work per item. */
+function itemHash(i: number): number {
+  let hash = 0x811c9dc5;
+  let n = i;
+  for (let k = 0; k < 4; k++) {
+    hash ^= n & 0xff;
+    hash = Math.imul(hash, 0x01000193);
+    n >>>= 8;
+  }
+  return hash >>> 0;
+}

@@ -1,0 +1,79 @@
+import type { z } from 'zod';
+import type { EngineInfo } from '../api/models';
+import type { Logger } from '../logging/logger';
+import type { ApiCallCounter } from '../runs/api-calls';
+import type { PhaseSpec, ProgressReporter } from '../runs/progress';
+import type { NewFinding } from '../store/findings.repo';
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Findings are buffered and written in batches; engines just add them. */
+export interface FindingSink {
+  add(finding: NewFinding): void;
+  /** How many were added in this run. */
+  readonly count: number;
+}
+
+/** Everything an engine may touch, handed in so tests can give it fakes. */
+export interface EngineContext {
+  runId: number;
+  clock: Clock;
+  log: Logger;
+  findings: FindingSink;
+  apiCalls: ApiCallCounter;
+}
+
+export interface EngineControls {
+  signal: AbortSignal;
+  progress: ProgressReporter;
+}
+
+/**
+ * An engine is a function of (context, controls) → result summary, plus the
+ * metadata the console needs to list it, validate its params and key its runs.
+ */
+export interface Engine<P extends Record<string, unknown> = Record<string, unknown>> {
+  id: string;
+  title: string;
+  description: string;
+  phases: readonly PhaseSpec[];
+  params: z.ZodType<P, Record<string, unknown>>;
+  /** One run at a time per (engine, scope): e.g. "all", "user:ada@example.com". */
+  scopeOf(params: P): string;
+  run(params: P, context: EngineContext, controls: EngineControls): Promise<Record<string, unknown>>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds engines of every params type
+export type AnyEngine = Engine<any>;
+
+export function engineInfo(engine: AnyEngine): EngineInfo {
+  return {
+    id: engine.id,
+    title: engine.title,
+    description: engine.description,
+    phases: engine.phases.map((p) => ({ id: p.id, label: p.label, weight: p.weight })),
+  };
+}
+
+export class EngineRegistry {
+  private readonly engines = new Map<string, AnyEngine>();
+
+  constructor(engines: readonly AnyEngine[] = []) {
+    engines.forEach((engine) => this.register(engine));
+  }
+
+  register(engine: AnyEngine): void {
+    if (this.engines.has(engine.id)) throw new Error(`engine "${engine.id}" is registered twice`);
+    this.engines.set(engine.id, engine);
+  }
+
+  get(id: string): AnyEngine | undefined {
+    return this.engines.get(id);
+  }
+
+  list(): AnyEngine[] {
+    return [...this.engines.values()];
+  }
+}

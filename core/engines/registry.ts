@@ -1,0 +1,14 @@
+import { demoEngine } from './demo/demo.engine';
+import { EngineRegistry, type AnyEngine } from './engine';
+
+/** The engines the shipped console offers. Real engines add themselves here. */
+export const BUILTIN_ENGINES: readonly AnyEngine[] = [];
+
+export interface RegistryOptions {
+  /** Adds the demonstration engine: tests, benchmarks and `--with-demo-engine` only. */
+  withDemoEngine?: boolean;
+}
+
+export function createEngineRegistry(options: RegistryOptions = {}): EngineRegistry {
+  return new EngineRegistry(options.withDemoEngine ? [...BUILTIN_ENGINES, demoEngine] : BUILTIN_ENGINES);
+}

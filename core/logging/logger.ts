@@ -1,0 +1,62 @@
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { pino, type Logger as PinoLogger, type LoggerOptions } from 'pino';
+import roll from 'pino-roll';
+import { redact, redactString } from './redact';
+
+export type Logger = PinoLogger;
+
+export const LOG_DIR_NAME = 'logs';
+
+/**
+ * Every argument is redacted before pino serialises it, so neither merge
+ * objects nor interpolated message strings can carry a token into a log.
+ */
+const redactingOptions: LoggerOptions = {
+  base: { app: 'syncwarden' },
+  timestamp: pino.stdTimeFunctions.isoTime,
+  hooks: {
+    logMethod(args, method) {
+      const cleaned = args.map((arg) => (typeof arg === 'string' ? redactString(arg) : redact(arg)));
+      return method.apply(this, cleaned as Parameters<typeof method>);
+    },
+  },
+};
+
+export interface FileLoggerOptions {
+  dataDir: string;
+  level?: string;
+  /** Rotate when a file reaches this size; keep this many old files. */
+  maxSize?: string;
+  keep?: number;
+}
+
+/** Structured JSON logs in <dataDir>/logs/syncwarden.N.log, rotated by size. */
+export type FileLogger = Logger & { close(): Promise<void> };
+
+export async function createFileLogger(options: FileLoggerOptions): Promise<FileLogger> {
+  const stream = await roll({
+    file: join(options.dataDir, LOG_DIR_NAME, 'syncwarden.log'),
+    size: options.maxSize ?? '10m',
+    limit: { count: options.keep ?? 5 },
+    mkdir: true,
+  });
+  const logger = pino({ ...redactingOptions, level: options.level ?? process.env.SYNCWARDEN_LOG_LEVEL ?? 'info' }, stream);
+  return Object.assign(logger, {
+    /** Writes what is buffered and closes the file (safe before the file finished opening). */
+    async close() {
+      const closed = once(stream as unknown as NodeJS.EventEmitter, 'close');
+      stream.end();
+      await closed;
+    },
+  });
+}
+
+/** Logs to any stream (tests, stderr); same redaction. */
+export function createStreamLogger(stream: NodeJS.WritableStream, level = 'info'): Logger {
+  return pino({ ...redactingOptions, level }, stream as unknown as pino.DestinationStream);
+}
+
+export function createSilentLogger(): Logger {
+  return pino({ ...redactingOptions, level: 'silent' });
+}

@@ -1,0 +1,33 @@
+import type { FindingSink } from '../engines/engine';
+import type { FindingsRepository, NewFinding } from '../store/findings.repo';
+
+/** Buffers findings and writes them in batched transactions. */
+export class BufferedFindingSink implements FindingSink {
+  private buffer: NewFinding[] = [];
+  private added = 0;
+
+  constructor(
+    private readonly repo: FindingsRepository,
+    private readonly runId: number,
+    private readonly engine: string,
+    private readonly now: () => string,
+    private readonly batchSize = 1000,
+  ) {}
+
+  get count(): number {
+    return this.added;
+  }
+
+  add(finding: NewFinding): void {
+    this.buffer.push(finding);
+    this.added += 1;
+    if (this.buffer.length >= this.batchSize) this.flush();
+  }
+
+  flush(): void {
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.repo.insertMany(this.runId, this.engine, batch, this.now());
+  }
+}

@@ -1,0 +1,187 @@
+import { ApiError } from '../api/errors';
+import type { Run, RunTrigger } from '../api/models';
+import type { EventHub } from '../app/event-hub';
+import type { AnyEngine, Clock, EngineRegistry } from '../engines/engine';
+import type { Logger } from '../logging/logger';
+import type { Store } from '../store/store';
+import { ApiCallCounter } from './api-calls';
+import { BufferedFindingSink } from './finding-sink';
+import { ProgressTracker } from './progress';
+import { statesBefore } from './state-machine';
+
+export interface RunManagerDeps {
+  store: Store;
+  engines: EngineRegistry;
+  events: EventHub;
+  log: Logger;
+  clock: Clock;
+  pid?: number;
+  /** How often active runs prove they are alive and look for cancel requests from other processes. */
+  heartbeatMs?: number;
+  progressIntervalMs?: number;
+}
+
+interface ActiveRun {
+  controller: AbortController;
+  done: Promise<Run>;
+}
+
+/**
+ * Starts, tracks and finishes runs. Single flight per (engine, scope) is held
+ * by the store's unique index, so it also holds between processes.
+ */
+export class RunManager {
+  private readonly active = new Map<number, ActiveRun>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(private readonly deps: RunManagerDeps) {
+    this.heartbeat = setInterval(() => this.beat(), deps.heartbeatMs ?? 5000);
+    this.heartbeat.unref();
+  }
+
+  start(engineId: string, rawParams: Record<string, unknown>, trigger: RunTrigger): { runId: number; alreadyRunning: boolean } {
+    const engine = this.deps.engines.get(engineId);
+    if (!engine) throw new ApiError('not-found', `There is no engine "${engineId}".`, { engine: engineId });
+    const parsed = engine.params.safeParse(rawParams);
+    if (!parsed.success) {
+      throw new ApiError('invalid-input', `Invalid parameters for ${engine.title}.`, { issues: parsed.error.issues });
+    }
+    const params = parsed.data;
+    const { id, alreadyRunning } = this.deps.store.runs.insertQueued({
+      engine: engine.id,
+      scope: engine.scopeOf(params),
+      trigger,
+      params,
+      ownerPid: this.deps.pid ?? process.pid,
+      now: this.nowIso(),
+    });
+    if (alreadyRunning) return { runId: id, alreadyRunning };
+
+    this.deps.store.runEvents.append(id, 'state', `queued by ${trigger}`, this.nowIso());
+    this.emitRun('run.started', id);
+    const controller = new AbortController();
+    const done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.execute(id, engine, params, controller));
+    this.active.set(id, { controller, done });
+    void done.finally(() => this.active.delete(id));
+    return { runId: id, alreadyRunning: false };
+  }
+
+  cancel(id: number): { id: number; state: Run['state']; cancelRequested: boolean } {
+    const run = this.deps.store.runs.get(id);
+    if (!run) throw new ApiError('not-found', `There is no run ${id}.`, { id });
+    const local = this.active.get(id);
+    if (local) {
+      local.controller.abort(new ApiError('conflict', 'Cancelled by request.'));
+      return { id, state: run.state, cancelRequested: true };
+    }
+    // Owned by another process: leave a request its heartbeat will pick up.
+    const requested = this.deps.store.runs.requestCancel(id, this.nowIso());
+    return { id, state: run.state, cancelRequested: requested };
+  }
+
+  /** Resolves when the run finishes (for the CLI and tests); a run not active here resolves at once. */
+  async waitFor(id: number): Promise<Run | undefined> {
+    await this.active.get(id)?.done;
+    return this.deps.store.runs.get(id);
+  }
+
+  activeRunIds(): number[] {
+    return [...this.active.keys()];
+  }
+
+  /** Cancels every local run and waits for each to settle. */
+  async shutdown(): Promise<void> {
+    clearInterval(this.heartbeat);
+    for (const run of this.active.values()) run.controller.abort(new ApiError('conflict', 'Syncwarden is shutting down.'));
+    await Promise.allSettled([...this.active.values()].map((run) => run.done));
+  }
+
+  private async execute(id: number, engine: AnyEngine, params: Record<string, unknown>, controller: AbortController): Promise<Run> {
+    const { store, log } = this.deps;
+    const apiCalls = new ApiCallCounter();
+    const findings = new BufferedFindingSink(store.findings, id, engine.id, () => this.nowIso());
+    const tracker = new ProgressTracker({
+      runId: id,
+      engine: engine.id,
+      phases: engine.phases,
+      intervalMs: this.deps.progressIntervalMs,
+      emit: (snapshot) => {
+        store.runs.saveProgress(id, snapshot, apiCalls.snapshot(), this.nowIso());
+        this.deps.events.emit('run.progress', snapshot);
+      },
+    });
+    const signal = controller.signal;
+    if (signal.aborted || !this.move(id, 'running', { startedAt: this.nowIso(), progress: tracker.snapshot() })) {
+      this.move(id, 'cancelled', { finishedAt: this.nowIso() });
+      return this.finish(id);
+    }
+    const runLog = log.child({ runId: id, engine: engine.id });
+    try {
+      const result = await engine.run(params, { runId: id, clock: this.deps.clock, log: runLog, findings, apiCalls }, { signal, progress: tracker });
+      findings.flush();
+      signal.throwIfAborted();
+      this.move(id, 'succeeded', {
+        finishedAt: this.nowIso(),
+        progress: tracker.final(true),
+        apiCalls: apiCalls.snapshot(),
+        result: { ...result, findings: findings.count },
+      });
+    } catch (error) {
+      findings.flush();
+      const cancelled = signal.aborted;
+      if (!cancelled) runLog.error({ err: error }, 'run failed');
+      this.move(id, cancelled ? 'cancelled' : 'failed', {
+        finishedAt: this.nowIso(),
+        progress: tracker.final(false),
+        apiCalls: apiCalls.snapshot(),
+        result: { findings: findings.count },
+        error: cancelled ? { code: 'cancelled', message: describe(signal.reason) } : { code: errorCode(error), message: describe(error) },
+      });
+    } finally {
+      tracker.stop();
+    }
+    return this.finish(id);
+  }
+
+  private move(id: number, to: Run['state'], patch: Parameters<Store['runs']['transition']>[3]): boolean {
+    const now = this.nowIso();
+    const moved = this.deps.store.runs.transition(id, statesBefore(to), to, patch, now);
+    if (moved) this.deps.store.runEvents.append(id, 'state', to, now, patch.error ? { error: patch.error } : undefined);
+    return moved;
+  }
+
+  private finish(id: number): Run {
+    return this.emitRun('run.finished', id);
+  }
+
+  private emitRun(event: 'run.started' | 'run.finished', id: number): Run {
+    const run = this.deps.store.runs.get(id);
+    if (!run) throw new Error(`run ${id} vanished from the store`);
+    this.deps.events.emit(event, run);
+    return run;
+  }
+
+  private beat(): void {
+    const ids = this.activeRunIds();
+    if (ids.length === 0) return;
+    this.deps.store.runs.heartbeat(ids, this.nowIso());
+    for (const id of this.deps.store.runs.cancelRequested(ids)) {
+      this.active.get(id)?.controller.abort(new ApiError('conflict', 'Cancelled from another Syncwarden process.'));
+    }
+  }
+
+  private nowIso(): string {
+    return this.deps.clock.now().toISOString();
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : 'Unknown error';
+}
+
+function errorCode(error: unknown): string {
+  if (error instanceof ApiError) return error.code;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'engine-error';
+}

@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import sirv from 'sirv';
+import type { Syncwarden } from '../app/app';
+import { contentSecurityPolicy } from './csp';
+import { createSessionToken } from './token';
+import { createWsHost } from './ws-host';
+
+export interface BrowserServerOptions {
+  app: Syncwarden;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  token?: string;
+}
+
+export interface BrowserServer {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Browser mode: the built renderer and the WebSocket host on 127.0.0.1 only.
+ * Loopback plus a random token plus an Origin check keeps other local pages
+ * and other users' processes out; the Host check stops DNS rebinding.
+ */
+export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
+  if (!existsSync(options.rendererDir)) {
+    throw new Error(`The console UI is not built (${options.rendererDir} is missing). Run \`npm run build\` first.`);
+  }
+  const token = options.token ?? createSessionToken();
+  let port = 0;
+  const selfOrigins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+  const ws = createWsHost({ app: options.app, token, allowedOrigins: selfOrigins });
+  const serveStatic = sirv(options.rendererDir, { etag: true, dev: false, single: true });
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (!isOwnHost(req.headers.host, port)) {
+      res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Misdirected request');
+      return;
+    }
+    setSecurityHeaders(res, port);
+    serveStatic(req, res);
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (!isOwnHost(req.headers.host, port)) {
+      socket.end('HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    ws.handleUpgrade(req, socket, head);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    async close() {
+      await ws.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function isOwnHost(host: string | undefined, port: number): boolean {
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+}
+
+function setSecurityHeaders(res: ServerResponse, port: number): void {
+  res.setHeader('Content-Security-Policy', contentSecurityPolicy({ connectSrc: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] }));
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  res.setHeader('Cache-Control', 'no-store');
+}

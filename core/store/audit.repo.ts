@@ -1,0 +1,66 @@
+import type { AuditEntry, Page, RunTrigger } from '../api/models';
+import type { SqliteDatabase } from './database';
+import { fromJson, toJson } from './json-column';
+
+interface AuditRow {
+  id: number;
+  at: string;
+  actor: RunTrigger;
+  engine: string | null;
+  run_id: number | null;
+  action: string;
+  subject: string;
+  before_json: string | null;
+  after_json: string | null;
+}
+
+export type NewAuditEntry = Omit<AuditEntry, 'id'>;
+
+/** Append-only: the audit log is never updated, only added to. */
+export class AuditRepository {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  append(entry: NewAuditEntry): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO audit_log (at, actor, engine, run_id, action, subject, before_json, after_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(entry.at, entry.actor, entry.engine, entry.runId, entry.action, entry.subject, toJson(entry.before), toJson(entry.after));
+    return Number(info.lastInsertRowid);
+  }
+
+  list(filter: { engine?: string; actor?: RunTrigger; limit: number; offset: number }): Page<AuditEntry> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.engine) {
+      where.push('engine = ?');
+      args.push(filter.engine);
+    }
+    if (filter.actor) {
+      where.push('actor = ?');
+      args.push(filter.actor);
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${clause}`).get(...args) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT * FROM audit_log ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`)
+      .all(...args, filter.limit, filter.offset) as AuditRow[];
+    return {
+      items: rows.map((row) => ({
+        id: row.id,
+        at: row.at,
+        actor: row.actor,
+        engine: row.engine,
+        runId: row.run_id,
+        action: row.action,
+        subject: row.subject,
+        before: fromJson<unknown>(row.before_json),
+        after: fromJson<unknown>(row.after_json),
+      })),
+      total,
+      limit: filter.limit,
+      offset: filter.offset,
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
+
+export type SqliteDatabase = Database.Database;
+
+export interface OpenDatabaseOptions {
+  /** Path to a better_sqlite3.node built for this runtime (Electron's ABI differs from Node's). */
+  nativeBinding?: string;
+}
+
+/** A store written by a newer Syncwarden: refuse it rather than damage it. */
+export class StoreTooNewError extends Error {
+  constructor(
+    readonly file: string,
+    readonly foundVersion: number,
+    readonly supportedVersion: number,
+  ) {
+    super(
+      `The console store at ${file} was written by a newer Syncwarden (schema ${foundVersion}; ` +
+        `this version understands up to ${supportedVersion}). Update Syncwarden, or start it with ` +
+        `another --data-dir. Nothing was changed.`,
+    );
+    this.name = 'StoreTooNewError';
+  }
+}
+
+/**
+ * Opens the console store: checks the schema version read-only first (so a
+ * too-new file is left byte-for-byte untouched), then enables WAL and a busy
+ * timeout and applies pending migrations in one transaction each.
+ */
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
+  const driverOptions = options.nativeBinding ? { nativeBinding: options.nativeBinding } : {};
+  if (existsSync(file)) assertNotTooNew(file, driverOptions);
+  else mkdirSync(dirname(file), { recursive: true });
+
+  const db = new Database(file, driverOptions);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function assertNotTooNew(file: string, driverOptions: Database.Options): void {
+  const probe = new Database(file, { ...driverOptions, readonly: true, fileMustExist: true });
+  try {
+    const found = probe.pragma('user_version', { simple: true }) as number;
+    if (found > LATEST_SCHEMA_VERSION) throw new StoreTooNewError(file, found, LATEST_SCHEMA_VERSION);
+  } finally {
+    probe.close();
+  }
+}
+
+export function schemaVersion(db: SqliteDatabase): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function migrate(db: SqliteDatabase): void {
+  const current = schemaVersion(db);
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}

@@ -1,0 +1,104 @@
+import type { Finding, Page } from '../api/models';
+import type { ParsedInput } from '../api/contract';
+import type { SqliteDatabase } from './database';
+import { fromJson, toJson } from './json-column';
+
+interface FindingRow {
+  id: number;
+  run_id: number;
+  engine: string;
+  subject: string;
+  user_email: string | null;
+  kind: string;
+  reason: string;
+  proposed_action: string;
+  status: Finding['status'];
+  details_json: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NewFinding {
+  subject: string;
+  userEmail?: string | null;
+  kind: string;
+  reason: string;
+  proposedAction: string;
+  details?: Record<string, unknown>;
+}
+
+export type FindingsFilter = ParsedInput<'findings.list'>;
+
+/** Sort keys map to columns through this table only, so no input ever reaches SQL as an identifier. */
+const SORT_COLUMNS: Record<FindingsFilter['sort'], string> = {
+  createdAt: 'created_at',
+  kind: 'kind',
+  subject: 'subject',
+  userEmail: 'user_email',
+  status: 'status',
+};
+
+export class FindingsRepository {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  /** Inserts a batch in one transaction with one prepared statement. */
+  insertMany(runId: number, engine: string, findings: readonly NewFinding[], now: string): void {
+    const stmt = this.db.prepare(
+      `INSERT INTO findings (run_id, engine, subject, user_email, kind, reason, proposed_action, details_json, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      for (const f of findings) {
+        stmt.run(runId, engine, f.subject, f.userEmail ?? null, f.kind, f.reason, f.proposedAction, toJson(f.details), now, now);
+      }
+    })();
+  }
+
+  countOpen(engine?: string): number {
+    const row = engine
+      ? this.db.prepare(`SELECT COUNT(*) AS n FROM findings WHERE status = 'open' AND engine = ?`).get(engine)
+      : this.db.prepare(`SELECT COUNT(*) AS n FROM findings WHERE status = 'open'`).get();
+    return (row as { n: number }).n;
+  }
+
+  list(filter: FindingsFilter): Page<Finding> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const add = (sql: string, ...values: unknown[]) => {
+      where.push(sql);
+      args.push(...values);
+    };
+    if (filter.engine) add('engine = ?', filter.engine);
+    if (filter.runId) add('run_id = ?', filter.runId);
+    if (filter.status) add('status = ?', filter.status);
+    if (filter.kind) add('kind = ?', filter.kind);
+    if (filter.search) {
+      const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      add(`(subject LIKE ? ESCAPE '\\' OR user_email LIKE ? ESCAPE '\\' OR reason LIKE ? ESCAPE '\\')`, like, like, like);
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const order = `${SORT_COLUMNS[filter.sort]} ${filter.direction === 'asc' ? 'ASC' : 'DESC'}, id ${filter.direction === 'asc' ? 'ASC' : 'DESC'}`;
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM findings ${clause}`).get(...args) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT * FROM findings ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .all(...args, filter.limit, filter.offset) as FindingRow[];
+    return { items: rows.map(toFinding), total, limit: filter.limit, offset: filter.offset };
+  }
+}
+
+function toFinding(row: FindingRow): Finding {
+  return {
+    id: row.id,
+    runId: row.run_id,
+    engine: row.engine,
+    subject: row.subject,
+    userEmail: row.user_email,
+    kind: row.kind,
+    reason: row.reason,
+    proposedAction: row.proposed_action,
+    status: row.status,
+    details: fromJson<Record<string, unknown>>(row.details_json),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

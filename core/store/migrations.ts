@@ -1,0 +1,92 @@
+/**
+ * Numbered, append-only migrations of the console store. Never edit a shipped
+ * migration: add the next number. The schema version is SQLite's user_version.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'runs, run events, findings, audit log, settings',
+    sql: `
+      CREATE TABLE runs (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        engine        TEXT    NOT NULL,
+        scope         TEXT    NOT NULL,
+        state         TEXT    NOT NULL CHECK (state IN ('queued','running','succeeded','failed','cancelled','interrupted')),
+        trigger       TEXT    NOT NULL CHECK (trigger IN ('manual','schedule','cli')),
+        params_json   TEXT    NOT NULL DEFAULT '{}',
+        progress_json TEXT,
+        api_calls_json TEXT   NOT NULL DEFAULT '{}',
+        result_json   TEXT,
+        error_json    TEXT,
+        owner_pid     INTEGER NOT NULL,
+        -- Set by any process that wants the run stopped; the owner polls it.
+        cancel_requested_at TEXT,
+        heartbeat_at  TEXT    NOT NULL,
+        created_at    TEXT    NOT NULL,
+        started_at    TEXT,
+        finished_at   TEXT
+      );
+      -- Single flight across every process sharing this store: at most one
+      -- active run per (engine, scope), enforced by the database itself.
+      CREATE UNIQUE INDEX runs_one_active_per_scope ON runs(engine, scope)
+        WHERE state IN ('queued','running');
+      CREATE INDEX runs_by_created ON runs(created_at DESC, id DESC);
+      CREATE INDEX runs_by_engine ON runs(engine, id DESC);
+
+      CREATE TABLE run_events (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        at        TEXT    NOT NULL,
+        kind      TEXT    NOT NULL CHECK (kind IN ('state','phase','message','warning')),
+        message   TEXT    NOT NULL,
+        data_json TEXT
+      );
+      CREATE INDEX run_events_by_run ON run_events(run_id, id);
+
+      CREATE TABLE findings (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id          INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        engine          TEXT    NOT NULL,
+        subject         TEXT    NOT NULL,
+        user_email      TEXT,
+        kind            TEXT    NOT NULL,
+        reason          TEXT    NOT NULL,
+        proposed_action TEXT    NOT NULL,
+        status          TEXT    NOT NULL DEFAULT 'open' CHECK (status IN ('open','repaired','dismissed','quarantined')),
+        details_json    TEXT,
+        created_at      TEXT    NOT NULL,
+        updated_at      TEXT    NOT NULL
+      );
+      CREATE INDEX findings_by_engine_status ON findings(engine, status, created_at DESC);
+      CREATE INDEX findings_by_run ON findings(run_id);
+      CREATE INDEX findings_by_subject ON findings(engine, subject);
+
+      CREATE TABLE audit_log (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          TEXT    NOT NULL,
+        actor       TEXT    NOT NULL CHECK (actor IN ('manual','schedule','cli')),
+        engine      TEXT,
+        run_id      INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+        action      TEXT    NOT NULL,
+        subject     TEXT    NOT NULL,
+        before_json TEXT,
+        after_json  TEXT
+      );
+      CREATE INDEX audit_by_at ON audit_log(at DESC, id DESC);
+
+      CREATE TABLE settings (
+        key        TEXT PRIMARY KEY,
+        value_json TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

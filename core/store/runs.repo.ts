@@ -1,0 +1,191 @@
+import type { Page, ProgressSnapshot, Run, RunState, RunTrigger } from '../api/models';
+import type { SqliteDatabase } from './database';
+import { fromJson, fromJsonOr, toJson } from './json-column';
+
+interface RunRow {
+  id: number;
+  engine: string;
+  scope: string;
+  state: RunState;
+  trigger: RunTrigger;
+  params_json: string;
+  progress_json: string | null;
+  api_calls_json: string;
+  result_json: string | null;
+  error_json: string | null;
+  owner_pid: number;
+  cancel_requested_at: string | null;
+  heartbeat_at: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface NewRun {
+  engine: string;
+  scope: string;
+  trigger: RunTrigger;
+  params: Record<string, unknown>;
+  ownerPid: number;
+  now: string;
+}
+
+export interface RunPatch {
+  progress?: ProgressSnapshot;
+  apiCalls?: Record<string, number>;
+  result?: Record<string, unknown>;
+  error?: { code: string; message: string };
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+export interface ActiveRunOwner {
+  id: number;
+  ownerPid: number;
+  heartbeatAt: string;
+}
+
+const ACTIVE: readonly RunState[] = ['queued', 'running'];
+
+export class RunsRepository {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  /** Inserts a queued run, or returns the id of the run already active for (engine, scope). */
+  insertQueued(run: NewRun): { id: number; alreadyRunning: boolean } {
+    const existing = this.findActive(run.engine, run.scope);
+    if (existing !== undefined) return { id: existing, alreadyRunning: true };
+    try {
+      const info = this.db
+        .prepare(
+          `INSERT INTO runs (engine, scope, state, trigger, params_json, owner_pid, heartbeat_at, created_at)
+           VALUES (?, ?, 'queued', ?, ?, ?, ?, ?)`,
+        )
+        .run(run.engine, run.scope, run.trigger, JSON.stringify(run.params), run.ownerPid, run.now, run.now);
+      return { id: Number(info.lastInsertRowid), alreadyRunning: false };
+    } catch (error) {
+      // Another process won the race between our lookup and insert: the unique index decides.
+      const winner = isUniqueViolation(error) ? this.findActive(run.engine, run.scope) : undefined;
+      if (winner !== undefined) return { id: winner, alreadyRunning: true };
+      throw error;
+    }
+  }
+
+  findActive(engine: string, scope: string): number | undefined {
+    const row = this.db
+      .prepare(`SELECT id FROM runs WHERE engine = ? AND scope = ? AND state IN ('queued','running')`)
+      .get(engine, scope) as { id: number } | undefined;
+    return row?.id;
+  }
+
+  /**
+   * Moves a run from one of `from` to `to`. The WHERE clause makes the state
+   * machine hold in the database too: a run that already finished stays finished.
+   */
+  transition(id: number, from: readonly RunState[], to: RunState, patch: RunPatch, now: string): boolean {
+    const placeholders = from.map(() => '?').join(',');
+    const info = this.db
+      .prepare(
+        `UPDATE runs SET state = ?, heartbeat_at = ?,
+           progress_json = COALESCE(?, progress_json), api_calls_json = COALESCE(?, api_calls_json),
+           result_json = COALESCE(?, result_json), error_json = COALESCE(?, error_json),
+           started_at = COALESCE(?, started_at), finished_at = COALESCE(?, finished_at)
+         WHERE id = ? AND state IN (${placeholders})`,
+      )
+      .run(
+        to,
+        now,
+        toJson(patch.progress),
+        toJson(patch.apiCalls),
+        toJson(patch.result),
+        toJson(patch.error),
+        patch.startedAt ?? null,
+        patch.finishedAt ?? null,
+        id,
+        ...from,
+      );
+    return info.changes === 1;
+  }
+
+  saveProgress(id: number, progress: ProgressSnapshot, apiCalls: Record<string, number>, now: string): void {
+    this.db
+      .prepare(`UPDATE runs SET progress_json = ?, api_calls_json = ?, heartbeat_at = ? WHERE id = ? AND state = 'running'`)
+      .run(JSON.stringify(progress), JSON.stringify(apiCalls), now, id);
+  }
+
+  requestCancel(id: number, now: string): boolean {
+    const info = this.db
+      .prepare(`UPDATE runs SET cancel_requested_at = ? WHERE id = ? AND state IN ('queued','running')`)
+      .run(now, id);
+    return info.changes === 1;
+  }
+
+  /** Which of these runs someone asked to cancel (possibly from another process). */
+  cancelRequested(ids: readonly number[]): number[] {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare(`SELECT id FROM runs WHERE cancel_requested_at IS NOT NULL AND id IN (${ids.map(() => '?').join(',')})`)
+      .all(...ids) as { id: number }[];
+    return rows.map((row) => row.id);
+  }
+
+  heartbeat(ids: readonly number[], now: string): void {
+    const stmt = this.db.prepare(`UPDATE runs SET heartbeat_at = ? WHERE id = ?`);
+    this.db.transaction(() => ids.forEach((id) => stmt.run(now, id)))();
+  }
+
+  activeOwners(): ActiveRunOwner[] {
+    return (
+      this.db
+        .prepare(`SELECT id, owner_pid, heartbeat_at FROM runs WHERE state IN ('queued','running')`)
+        .all() as Pick<RunRow, 'id' | 'owner_pid' | 'heartbeat_at'>[]
+    ).map((row) => ({ id: row.id, ownerPid: row.owner_pid, heartbeatAt: row.heartbeat_at }));
+  }
+
+  get(id: number): Run | undefined {
+    const row = this.db.prepare(`SELECT * FROM runs WHERE id = ?`).get(id) as RunRow | undefined;
+    return row && toRun(row);
+  }
+
+  list(filter: { engine?: string; states?: readonly RunState[]; limit: number; offset: number }): Page<Run> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.engine) {
+      where.push('engine = ?');
+      args.push(filter.engine);
+    }
+    if (filter.states?.length) {
+      where.push(`state IN (${filter.states.map(() => '?').join(',')})`);
+      args.push(...filter.states);
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM runs ${clause}`).get(...args) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT * FROM runs ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`)
+      .all(...args, filter.limit, filter.offset) as RunRow[];
+    return { items: rows.map(toRun), total, limit: filter.limit, offset: filter.offset };
+  }
+}
+
+export const ACTIVE_RUN_STATES = ACTIVE;
+
+function toRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    engine: row.engine,
+    scope: row.scope,
+    state: row.state,
+    trigger: row.trigger,
+    params: fromJsonOr(row.params_json, {}),
+    progress: fromJson<ProgressSnapshot>(row.progress_json),
+    apiCalls: fromJsonOr(row.api_calls_json, {}),
+    result: fromJson<Record<string, unknown>>(row.result_json),
+    error: fromJson<{ code: string; message: string }>(row.error_json),
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { AuditRepository } from './audit.repo';
+import { openDatabase, schemaVersion, type OpenDatabaseOptions, type SqliteDatabase } from './database';
+import { FindingsRepository } from './findings.repo';
+import { RunEventsRepository } from './run-events.repo';
+import { RunsRepository } from './runs.repo';
+import { SettingsRepository } from './settings.repo';
+
+export const STORE_FILE_NAME = 'syncwarden.db';
+
+/** The console's own store: runs, their events, findings, the audit log and settings. */
+export interface Store {
+  readonly file: string;
+  readonly db: SqliteDatabase;
+  readonly runs: RunsRepository;
+  readonly runEvents: RunEventsRepository;
+  readonly findings: FindingsRepository;
+  readonly audit: AuditRepository;
+  readonly settings: SettingsRepository;
+  schemaVersion(): number;
+  close(): void;
+}
+
+export function openStore(dataDir: string, options: OpenDatabaseOptions = {}): Store {
+  const file = join(dataDir, STORE_FILE_NAME);
+  const db = openDatabase(file, options);
+  return {
+    file,
+    db,
+    runs: new RunsRepository(db),
+    runEvents: new RunEventsRepository(db),
+    findings: new FindingsRepository(db),
+    audit: new AuditRepository(db),
+    settings: new SettingsRepository(db),
+    schemaVersion: () => schemaVersion(db),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,3 @@
+import { startDesktop } from './desktop';
+
+void startDesktop();

@@ -1,0 +1,17 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { alias: { '@core/api': resolve(__dirname, 'core/api') } },
+  test: {
+    include: ['tests/**/*.test.ts'],
+    environment: 'node',
+    // Native modules (better-sqlite3) are safest in child processes, one per file.
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // A suite that cannot run a test must fail, never pass quietly.
+    passWithNoTests: false,
+    allowOnly: false,
+  },
+});
