@@ -1,0 +1,104 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { methods } from '../../core/api/contract';
+import type { CallResult } from '../../core/api/errors';
+import type { MethodName } from '../../core/api/names';
+import type { SyncwardenBridge } from '../../core/api/transport';
+import type { TestApp } from '../helpers/test-app';
+import { until } from '../helpers/wait';
+
+export interface HostHarness {
+  app: TestApp;
+  bridge: SyncwardenBridge;
+  close(): Promise<void>;
+}
+
+/**
+ * One behavioural suite for the contract, run against every host (IPC and
+ * WebSocket). A host passes only if it behaves exactly like the other.
+ */
+export function describeContract(hostName: string, connect: () => Promise<HostHarness>): void {
+  describe(`contract over ${hostName}`, () => {
+    let host: HostHarness;
+    const call = async (method: string, input?: unknown): Promise<CallResult<unknown>> => host.bridge.invoke(method, input);
+    const ok = async <M extends MethodName>(method: M, input?: unknown) => {
+      const response = await call(method, input);
+      if (!response.ok) throw new Error(`${method} failed: ${response.error.code} ${response.error.message}`);
+      // Every result must satisfy the output type the contract declares.
+      return methods[method].output.parse(response.result) as ReturnType<(typeof methods)[M]['output']['parse']>;
+    };
+
+    beforeEach(async () => {
+      host = await connect();
+    });
+    afterEach(async () => {
+      await host.close();
+    });
+
+    it('app.info describes the host, the store and the engines', async () => {
+      const info = await ok('app.info');
+      expect(info).toMatchObject({ name: 'Syncwarden', schemaVersion: 1 });
+      expect(info.engines.map((e) => e.id)).toContain('demo');
+    });
+
+    it('an unknown method gets a typed error', async () => {
+      const response = await call('runs.destroyEverything', {});
+      expect(response).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
+    });
+
+    it('invalid input gets a typed error with the failing path and changes nothing', async () => {
+      const bad = await call('runs.start', { engine: 'demo', params: { items: 'many' }, extra: true });
+      expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+      const badParams = await call('runs.start', { engine: 'demo', params: { items: 'many' } });
+      expect(badParams).toMatchObject({ ok: false, error: { code: 'invalid-input', details: { issues: [{ path: ['items'] }] } } });
+      const badPage = await call('runs.list', { limit: 100_000 });
+      expect(badPage).toMatchObject({ ok: false, error: { code: 'invalid-input', details: { issues: [{ path: ['limit'] }] } } });
+      expect((await ok('runs.list')).total).toBe(0);
+    });
+
+    it('runs.start streams run.progress and run.finished, then the run is in the history', async () => {
+      const progress: number[] = [];
+      const finished: unknown[] = [];
+      const offProgress = host.bridge.on('run.progress', (p) => progress.push((p as { percent: number }).percent));
+      const offFinished = host.bridge.on('run.finished', (run) => finished.push(run));
+      const { runId, alreadyRunning } = await ok('runs.start', { engine: 'demo', params: { items: 20_000, pageSize: 1000, delayMsPerPage: 2, findingEvery: 1000 } });
+      expect(alreadyRunning).toBe(false);
+      await until(() => finished.length === 1, 15_000, 'run.finished');
+      offProgress();
+      offFinished();
+      expect(progress.length).toBeGreaterThan(0);
+      expect(finished[0]).toMatchObject({ id: runId, state: 'succeeded', progress: { percent: 100 } });
+
+      const detail = await ok('runs.get', { id: runId });
+      expect(detail.run.state).toBe('succeeded');
+      expect(detail.events.map((e) => e.message)).toContain('succeeded');
+      const history = await ok('runs.list', { states: ['succeeded'] });
+      expect(history.items.map((r) => r.id)).toEqual([runId]);
+      const findings = await ok('findings.list', { runId, sort: 'subject', direction: 'asc', limit: 5 });
+      expect(findings.total).toBe(20);
+      expect(findings.items[0]?.subject).toBe('item:10999');
+    });
+
+    it('a second start of the same scope returns the running run; cancel stops it', async () => {
+      const first = await ok('runs.start', { engine: 'demo', params: { items: 5_000_000, delayMsPerPage: 5 } });
+      const second = await ok('runs.start', { engine: 'demo', params: { items: 5 } });
+      expect(second).toEqual({ runId: first.runId, alreadyRunning: true });
+      expect(await ok('runs.cancel', { id: first.runId })).toMatchObject({ cancelRequested: true });
+      await until(async () => (await ok('runs.get', { id: first.runId })).run.state === 'cancelled', 10_000, 'cancelled');
+    });
+
+    it('runs.get of a missing run is not-found', async () => {
+      expect(await call('runs.get', { id: 999 })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    });
+
+    it('audit.list and settings round-trip', async () => {
+      expect(await ok('audit.list', {})).toMatchObject({ items: [], total: 0 });
+      expect(await call('settings.update', { theme: 'purple' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+      expect(await ok('settings.update', { theme: 'dark' })).toMatchObject({ theme: 'dark', closeToTray: true });
+      expect(await ok('settings.get')).toMatchObject({ theme: 'dark' });
+    });
+
+    it('subscribing to an event outside the contract is refused', () => {
+      expect(() => host.bridge.on('secrets.leaked', () => {})).toThrow(/Unknown event/);
+    });
+  });
+}

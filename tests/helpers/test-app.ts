@@ -1,0 +1,18 @@
+import { createSyncwarden, type Syncwarden, type SyncwardenOptions } from '../../core/app/app';
+import { makeTempDir } from './temp-dir';
+
+export interface TestApp extends Syncwarden {
+  dispose(): Promise<void>;
+}
+
+/** A real app (store, runs, demo engine) in a throwaway data directory. */
+export function createTestApp(options: Partial<SyncwardenOptions> = {}): TestApp {
+  const dir = options.dataDir ? undefined : makeTempDir();
+  const app = createSyncwarden({ dataDir: dir?.path ?? (options.dataDir as string), host: 'browser', withDemoEngine: true, ...options });
+  return Object.assign(app, {
+    async dispose() {
+      await app.close();
+      dir?.remove();
+    },
+  });
+}

@@ -1,0 +1,123 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, StoreTooNewError } from '../../core/store/database';
+import { LATEST_SCHEMA_VERSION } from '../../core/store/migrations';
+import { DEFAULT_SETTINGS } from '../../core/store/settings.repo';
+import { openStore, STORE_FILE_NAME, type Store } from '../../core/store/store';
+import { makeTempDir } from '../helpers/temp-dir';
+
+const NOW = '2026-11-23T10:00:00.000Z';
+
+describe('console store', () => {
+  let dir: ReturnType<typeof makeTempDir>;
+  let store: Store;
+
+  beforeEach(() => {
+    dir = makeTempDir();
+    store = openStore(dir.path);
+  });
+  afterEach(() => {
+    store.close();
+    dir.remove();
+  });
+
+  it('creates the schema at the latest version, in WAL mode with a busy timeout', () => {
+    expect(store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    const tables = store.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
+    expect(tables).toEqual(expect.arrayContaining(['audit_log', 'findings', 'run_events', 'runs', 'settings']));
+  });
+
+  it('reopening an up-to-date store applies nothing twice', () => {
+    store.close();
+    store = openStore(dir.path);
+    expect(store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+  });
+
+  it('refuses a store written by a newer version and leaves the file untouched', () => {
+    store.db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    store.db.pragma('journal_mode = DELETE');
+    store.close();
+    const file = join(dir.path, STORE_FILE_NAME);
+    const before = readFileSync(file);
+    const mtime = statSync(file).mtimeMs;
+
+    expect(() => openDatabase(file)).toThrow(StoreTooNewError);
+    expect(() => openDatabase(file)).toThrow(/newer Syncwarden .*Nothing was changed/);
+
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(statSync(file).mtimeMs).toBe(mtime);
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    const probe = new Database(file, { readonly: true });
+    expect(probe.pragma('journal_mode', { simple: true })).toBe('delete');
+    probe.close();
+    store = openStore(makeTempDir().path); // keep afterEach's close() valid
+  });
+
+  it('single flight is enforced by the database: a second active run of one scope is refused', () => {
+    const first = store.runs.insertQueued({ engine: 'demo', scope: 'all', trigger: 'manual', params: {}, ownerPid: 1, now: NOW });
+    const second = store.runs.insertQueued({ engine: 'demo', scope: 'all', trigger: 'cli', params: {}, ownerPid: 2, now: NOW });
+    const other = store.runs.insertQueued({ engine: 'demo', scope: 'user:a', trigger: 'cli', params: {}, ownerPid: 2, now: NOW });
+    expect(first.alreadyRunning).toBe(false);
+    expect(second).toEqual({ id: first.id, alreadyRunning: true });
+    expect(other.alreadyRunning).toBe(false);
+    expect(() =>
+      store.db
+        .prepare(`INSERT INTO runs (engine, scope, state, trigger, owner_pid, heartbeat_at, created_at) VALUES ('demo','all','running','cli',3,?,?)`)
+        .run(NOW, NOW),
+    ).toThrow(/UNIQUE/);
+  });
+
+  it('a finished run never moves again: transitions are guarded in SQL', () => {
+    const { id } = store.runs.insertQueued({ engine: 'demo', scope: 'all', trigger: 'manual', params: {}, ownerPid: 1, now: NOW });
+    expect(store.runs.transition(id, ['queued'], 'running', { startedAt: NOW }, NOW)).toBe(true);
+    expect(store.runs.transition(id, ['queued', 'running'], 'succeeded', { finishedAt: NOW, result: { n: 1 } }, NOW)).toBe(true);
+    expect(store.runs.transition(id, ['queued', 'running'], 'failed', {}, NOW)).toBe(false);
+    expect(store.runs.get(id)).toMatchObject({ state: 'succeeded', result: { n: 1 }, startedAt: NOW, finishedAt: NOW });
+  });
+
+  it('findings are paged, filtered, searched (wildcards literal) and sorted by whitelisted keys', () => {
+    const { id: runId } = store.runs.insertQueued({ engine: 'demo', scope: 'all', trigger: 'manual', params: {}, ownerPid: 1, now: NOW });
+    store.findings.insertMany(
+      runId,
+      'demo',
+      Array.from({ length: 30 }, (_, i) => ({
+        subject: `file:${String(i).padStart(2, '0')}`,
+        userEmail: i % 2 ? 'ada@example.com' : 'bob_100%@example.com',
+        kind: i % 3 ? 'orphan' : 'trashed',
+        reason: 'gone',
+        proposedAction: 'quarantine',
+      })),
+      NOW,
+    );
+    const page = store.findings.list({ engine: 'demo', kind: 'orphan', sort: 'subject', direction: 'asc', limit: 5, offset: 5 });
+    expect(page.total).toBe(20);
+    expect(page.items.map((f) => f.subject)).toEqual(['file:08', 'file:10', 'file:11', 'file:13', 'file:14']);
+    // Unescaped, '%' and '_' would match all 30 rows; taken literally only bob's 15 have them.
+    const percent = store.findings.list({ search: '%', sort: 'createdAt', direction: 'desc', limit: 50, offset: 0 });
+    expect(percent.total).toBe(15);
+    const underscore = store.findings.list({ search: '_', sort: 'createdAt', direction: 'desc', limit: 50, offset: 0 });
+    expect(underscore.total).toBe(15);
+    expect(store.findings.countOpen('demo')).toBe(30);
+  });
+
+  it('the audit log appends and lists newest first with before and after images', () => {
+    store.audit.append({ at: NOW, actor: 'manual', engine: 'demo', runId: null, action: 'quarantine', subject: 'file:1', before: { id: 1 }, after: null });
+    store.audit.append({ at: NOW, actor: 'cli', engine: 'demo', runId: null, action: 'restore', subject: 'file:1', before: null, after: { id: 1 } });
+    const page = store.audit.list({ limit: 10, offset: 0 });
+    expect(page.items.map((e) => e.action)).toEqual(['restore', 'quarantine']);
+    expect(page.items[1]?.before).toEqual({ id: 1 });
+    expect(store.audit.list({ actor: 'cli', limit: 10, offset: 0 }).total).toBe(1);
+  });
+
+  it('settings start at the defaults, persist changes and ignore corrupt stored values', () => {
+    expect(store.settings.get()).toEqual(DEFAULT_SETTINGS);
+    expect(store.settings.update({ theme: 'dark', findingsRetentionDays: 7 }, NOW)).toMatchObject({ theme: 'dark', findingsRetentionDays: 7 });
+    store.db.prepare(`UPDATE settings SET value_json = '"purple"' WHERE key = 'theme'`).run();
+    expect(store.settings.get()).toMatchObject({ theme: 'system', findingsRetentionDays: 7 });
+  });
+});
