@@ -93,7 +93,7 @@ describe('browser-mode server security', () => {
     const socket = new WebSocket(`ws://127.0.0.1:${host.server.port}/ws?token=${host.server.token}`, { origin: `http://127.0.0.1:${host.server.port}` });
     await new Promise((resolve) => socket.once('open', resolve));
     socket.send('not json');
-    const [code] = (await new Promise((resolve) => socket.once('close', (...args) => resolve(args)))) as [number];
+    const code = await new Promise<number>((resolve) => socket.once('close', (closeCode: number) => resolve(closeCode)));
     expect(code).toBe(4400);
   });
 });

@@ -1,0 +1,22 @@
+/**
+ * Benchmarks, run with `npm run bench -- <name> [--json]`. They print figures;
+ * they never pass or fail on time (targets are checked by reading the figures).
+ */
+import { runsBenchmark } from './runs.bench';
+
+const BENCHMARKS: Record<string, (args: readonly string[]) => Promise<void>> = {
+  runs: runsBenchmark,
+};
+
+async function main(): Promise<void> {
+  const [name, ...args] = process.argv.slice(2);
+  const bench = name ? BENCHMARKS[name] : undefined;
+  if (!bench) {
+    process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}> [--json] [--items N]\n`);
+    process.exitCode = 2;
+    return;
+  }
+  await bench(args);
+}
+
+void main();

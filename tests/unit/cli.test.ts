@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LATEST_SCHEMA_VERSION } from '../../core/store/migrations';
+import { openStore } from '../../core/store/store';
+import { assertBuilt, runCliSync } from '../helpers/cli';
+import { CLI_BIN } from '../helpers/paths';
+import { makeTempDir } from '../helpers/temp-dir';
+
+describe('syncwarden CLI (built bundle)', () => {
+  let dir: ReturnType<typeof makeTempDir>;
+  beforeAll(assertBuilt);
+  beforeEach(() => {
+    dir = makeTempDir();
+  });
+  afterEach(() => dir.remove());
+  const cli = (...args: string[]) => runCliSync(['--data-dir', dir.path, ...args]);
+
+  it('--help lists the commands and the documented exit codes', () => {
+    const { code, stdout } = runCliSync(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/runs/);
+    expect(stdout).toMatch(/serve/);
+    expect(stdout).toMatch(/Exit codes:[\s\S]*3 +the console store cannot be opened/);
+  });
+
+  it('runs list says what to do on an empty store, and --json gives a page', () => {
+    expect(cli('runs', 'list')).toMatchObject({ code: 0, stdout: expect.stringMatching(/No runs yet/) });
+    const json = cli('--json', 'runs', 'list');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ items: [], total: 0, limit: 20, offset: 0 });
+  });
+
+  it('runs start waits for the run, prints it as JSON and records the CLI as its trigger', () => {
+    const started = cli('--with-demo-engine', '--json', 'runs', 'start', 'demo', '--params', '{"items":5000}');
+    expect(started.code).toBe(0);
+    expect(JSON.parse(started.stdout)).toMatchObject({ engine: 'demo', state: 'succeeded', trigger: 'cli', progress: { percent: 100 } });
+    const list = cli('runs', 'list');
+    expect(list.stdout).toMatch(/1 +demo +all +succeeded +cli/);
+  });
+
+  it('exit 4 when the awaited run fails; exit 2 for unknown engines and bad arguments', () => {
+    const failed = cli('--with-demo-engine', 'runs', 'start', 'demo', '--params', '{"items":10,"failAt":3}');
+    expect(failed.code).toBe(4);
+    expect(failed.stdout).toMatch(/failed: Demo failure at item 3/);
+    const unknown = cli('--json', 'runs', 'start', 'demo');
+    expect(unknown.code).toBe(2);
+    expect(JSON.parse(unknown.stderr)).toMatchObject({ error: { code: 'not-found' } });
+    expect(cli('runs', 'list', '--limit', 'lots').code).toBe(2);
+    expect(cli('runs', 'start', 'demo', '--params', '[1,2]').code).toBe(2);
+    expect(cli('frobnicate').code).toBe(2);
+  });
+
+  it('exit 3, with a clear message, for a store written by a newer version', () => {
+    const store = openStore(dir.path);
+    store.close();
+    const db = new Database(join(dir.path, 'syncwarden.db'));
+    db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 5}`);
+    db.close();
+    const result = cli('runs', 'list');
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/newer Syncwarden/);
+  });
+
+  it('serve prints its URL, serves the console with a CSP and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [CLI_BIN, '--data-dir', dir.path, '--json', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const line = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('serve printed nothing')), 20_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        clearTimeout(timer);
+        resolve(chunk.toString());
+      });
+    });
+    const { url, port } = JSON.parse(line) as { url: string; port: number };
+    expect(url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/\\?token=[A-Za-z0-9_-]{32}$`));
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<div id="root">/);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const [code] = await exited;
+    expect(code).toBe(0);
+  });
+});
