@@ -12,9 +12,12 @@ export interface SyncwardenBridge {
   on(event: string, listener: (payload: unknown) => void): () => void;
 }
 
+/** Input is optional for methods whose every field is optional (`app.info`, `runs.list`). */
+type InputArgs<M extends MethodName> = Partial<MethodInput<M>> extends MethodInput<M> ? [MethodInput<M>?] : [MethodInput<M>];
+
 /** The typed face of a bridge, used by renderer code. */
 export interface SyncwardenClient {
-  call<M extends MethodName>(method: M, ...input: {} extends MethodInput<M> ? [MethodInput<M>?] : [MethodInput<M>]): Promise<MethodOutput<M>>;
+  call<M extends MethodName>(method: M, ...input: InputArgs<M>): Promise<MethodOutput<M>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 
