@@ -13,5 +13,6 @@ export default defineConfig({
     // A suite that cannot run a test must fail, never pass quietly.
     passWithNoTests: false,
     allowOnly: false,
+    reporters: ['default', './tests/summary-reporter.ts'],
   },
 });
