@@ -91,7 +91,10 @@ describe('electron-builder.yml', () => {
   });
 
   it('ships the tray images as extra resources, including the macOS template pair', () => {
-    expect(config.extraResources).toEqual([{ from: 'resources/tray', to: 'tray', filter: ['**/*.png'] }]);
+    expect(config.extraResources).toEqual([
+      { from: 'resources/tray', to: 'tray', filter: ['**/*.png'] },
+      { from: 'resources/icon.png', to: 'icon.png' },
+    ]);
     expect(pngSize('resources/tray/trayTemplate.png')).toEqual({ width: 16, height: 16 });
     expect(pngSize('resources/tray/trayTemplate@2x.png')).toEqual({ width: 32, height: 32 });
     expect(pngSize('resources/tray/tray.png')).toEqual({ width: 32, height: 32 });
