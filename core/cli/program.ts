@@ -20,8 +20,14 @@ export function buildProgram(): Command {
   const globals = () => program.opts<GlobalOptions>();
   program.addCommand(runsCommand(globals));
   program.addCommand(serveCommand(globals));
-  for (const command of program.commands) command.exitOverride();
+  overrideExitEverywhere(program);
   return program;
+}
+
+/** Commander exits the process on usage errors unless told otherwise, per command: we map them to exit code 2. */
+function overrideExitEverywhere(command: Command): void {
+  command.exitOverride();
+  command.commands.forEach(overrideExitEverywhere);
 }
 
 /** Runs the CLI and returns the exit code; never calls process.exit itself (tests call it too). */
