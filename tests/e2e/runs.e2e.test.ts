@@ -57,7 +57,7 @@ describe('e2e: runs in browser mode (Chromium)', () => {
           seen.add(value);
           return value;
         },
-        { timeout: 60_000, intervals: [50] },
+        { timeout: 60_000, interval: 50 },
       )
       .toBe(100);
     // The bar moved through intermediate values, not straight from nothing to done.

@@ -1,0 +1,8 @@
+/** What `connections.test` reports: the outcome of one cheap authenticated call. */
+export interface ConnectionCheck {
+  ok: boolean;
+  /** ok, bad-credentials, unreachable, or another typed failure. */
+  status: 'ok' | 'bad-credentials' | 'unreachable' | 'error';
+  /** The service's own message (on failure) or what was checked (on success). */
+  message: string;
+}
