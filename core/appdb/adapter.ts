@@ -1,0 +1,36 @@
+import type { ConnectionCheck } from '../connectors/shared/connection-check';
+
+/**
+ * One interface over the product's database, whatever it is (SQLite file or
+ * PostgreSQL). SQL is written with `?` placeholders and quoted identifiers;
+ * each adapter translates placeholders to its driver's form.
+ */
+export type SqlValue = string | number | bigint | boolean | null | Buffer;
+export type Row = Record<string, unknown>;
+
+export interface SqlExecutor {
+  query<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  execute(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
+  /** One prepared statement run for many parameter rows (inside the current transaction). */
+  executeMany(sql: string, rows: readonly (readonly SqlValue[])[]): Promise<{ changes: number }>;
+}
+
+export interface AppDbAdapter extends SqlExecutor {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Runs `work` in one transaction: all of it commits, or none of it. */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Columns of each existing table, for mapping validation (information_schema / pragma). */
+  describeTables(tables: readonly string[]): Promise<Map<string, Set<string>>>;
+  /** One cheap round trip: ok, unreachable, bad credentials or missing database, with the server's message. */
+  check(): Promise<ConnectionCheck>;
+  close(): Promise<void>;
+}
+
+export interface KeysetOptions {
+  table: string;
+  columns: readonly string[];
+  /** A unique, ordered column (usually the primary key). */
+  key: string;
+  chunkSize?: number;
+  where?: { sql: string; params: readonly SqlValue[] };
+}

@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import type { ConnectionCheck } from '../connectors/shared/connection-check';
+import type { AppDbAdapter, Row, SqlExecutor, SqlValue } from './adapter';
+
+export interface SqliteAppDbOptions {
+  path: string;
+  /** Create the file when missing (appdb init, the demo); otherwise a missing file is reported. */
+  create?: boolean;
+  nativeBinding?: string;
+}
+
+/**
+ * The embedded default app database. better-sqlite3 is synchronous and has one
+ * connection, so async callers are serialised through a lock: a transaction
+ * that awaits in the middle never interleaves with another caller's writes.
+ */
+export function openSqliteAppDb(options: SqliteAppDbOptions): AppDbAdapter {
+  const exists = existsSync(options.path);
+  if (!exists && !options.create) return missingDatabase(options.path);
+  const db = new Database(options.path, { ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+
+  const direct: SqlExecutor = {
+    async query<T extends Row>(sql: string, params: readonly SqlValue[] = []) {
+      return db.prepare(sql).all(...bind(params)) as T[];
+    },
+    async execute(sql, params = []) {
+      return { changes: db.prepare(sql).run(...bind(params)).changes };
+    },
+    async executeMany(sql, rows) {
+      const stmt = db.prepare(sql);
+      let changes = 0;
+      for (const row of rows) changes += stmt.run(...bind(row)).changes;
+      return { changes };
+    },
+  };
+  let tail: Promise<unknown> = Promise.resolve();
+  const locked = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = tail.then(work, work);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+
+  return {
+    dialect: 'sqlite',
+    query: (sql, params) => locked(() => direct.query(sql, params)),
+    execute: (sql, params) => locked(() => direct.execute(sql, params)),
+    executeMany: (sql, rows) => locked(() => direct.executeMany(sql, rows)),
+    transaction: (work) =>
+      locked(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work(direct);
+          db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        }
+      }),
+    describeTables: (tables) =>
+      locked(async () => {
+        const found = new Map<string, Set<string>>();
+        for (const table of tables) {
+          const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[];
+          if (columns.length) found.set(table, new Set(columns));
+        }
+        return found;
+      }),
+    check: () =>
+      locked(async (): Promise<ConnectionCheck> => {
+        try {
+          db.prepare('SELECT count(*) FROM sqlite_master').get();
+          return { ok: true, status: 'ok', message: `SQLite ${db.prepare('SELECT sqlite_version() AS v').pluck().get() as string} at ${options.path}` };
+        } catch (error) {
+          return { ok: false, status: 'error', message: (error as Error).message };
+        }
+      }),
+    close: () => locked(async () => void db.close()),
+  };
+}
+
+/** better-sqlite3 cannot bind booleans: store them as 1/0, as SQLite itself does. */
+function bind(params: readonly SqlValue[]): unknown[] {
+  return params.map((value) => (typeof value === 'boolean' ? (value ? 1 : 0) : value));
+}
+
+function missingDatabase(path: string): AppDbAdapter {
+  const fail = async (): Promise<never> => {
+    throw new Error(`The SQLite database ${path} does not exist. Create it with \`syncwarden appdb init\`.`);
+  };
+  return {
+    dialect: 'sqlite',
+    query: fail,
+    execute: fail,
+    executeMany: fail,
+    transaction: fail,
+    describeTables: fail,
+    check: async () => ({ ok: false, status: 'missing-database', message: `The SQLite database ${path} does not exist.` }),
+    close: async () => {},
+  };
+}
