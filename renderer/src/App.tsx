@@ -1,0 +1,54 @@
+import { MantineProvider } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { Redirect, Route, Router, Switch } from 'wouter';
+import { useHashLocation } from 'wouter/use-hash-location';
+import type { ApiClient } from './client/client';
+import { ClientContext } from './client/context';
+import type { Transport } from './client/transport';
+import { AccessRequired } from './components/AccessRequired';
+import { AppLayout } from './components/AppLayout';
+import { LiveEventsProvider } from './components/LiveEventsProvider';
+import { useConnectionState } from './hooks/useClient';
+import { createQueryClient } from './lib/query-client';
+import { NAV_ITEMS } from './navigation';
+import { theme } from './theme';
+
+export function App({ client, transport }: { client: ApiClient; transport: Transport }) {
+  const [queryClient] = useState(createQueryClient);
+  const context = useMemo(() => ({ client, connection: transport.connection, kind: transport.kind }), [client, transport]);
+  return (
+    // "auto" follows the OS until the `theme` setting says otherwise (see useThemeSetting).
+    <MantineProvider theme={theme} defaultColorScheme="auto">
+      <Notifications position="bottom-right" limit={4} />
+      <ClientContext.Provider value={context}>
+        <QueryClientProvider client={queryClient}>
+          <Console />
+        </QueryClientProvider>
+      </ClientContext.Provider>
+    </MantineProvider>
+  );
+}
+
+function Console() {
+  const connection = useConnectionState();
+  if (connection.status === 'unauthorized') return <AccessRequired reason={connection.reason} />;
+  return (
+    <LiveEventsProvider>
+      {/* Hash routing: the desktop build is loaded from file://, where paths cannot be served. */}
+      <Router hook={useHashLocation}>
+        <AppLayout>
+          <Switch>
+            {NAV_ITEMS.map((item) => (
+              <Route key={item.path} path={item.path} component={item.component} />
+            ))}
+            <Route>
+              <Redirect to="/" replace />
+            </Route>
+          </Switch>
+        </AppLayout>
+      </Router>
+    </LiveEventsProvider>
+  );
+}

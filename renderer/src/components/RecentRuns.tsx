@@ -1,0 +1,37 @@
+import type { Run } from '@core/api';
+import { Group, Stack, Text, UnstyledButton } from '@mantine/core';
+import { formatCount, sumValues, summarize } from '../lib/format';
+import { RelativeTime } from './RelativeTime';
+import { RunStateBadge } from './RunStateBadge';
+import classes from './RecentRuns.module.css';
+
+/** The last few runs as a compact list; each entry opens the run's details. */
+export function RecentRuns({ runs, onOpen }: { runs: Run[]; onOpen: (run: Run) => void }) {
+  if (runs.length === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        No runs yet. Start one from the Runs page.
+      </Text>
+    );
+  }
+  return (
+    <Stack gap={0}>
+      {runs.map((run) => (
+        <UnstyledButton key={run.id} className={classes.item} onClick={() => onOpen(run)} aria-label={`Run #${run.id} ${run.engine}, ${run.state}`}>
+          <Group justify="space-between" wrap="nowrap" gap="sm">
+            <Stack gap={0} miw={0}>
+              <Text size="sm" fw={600} truncate>
+                #{run.id} · {run.engine}
+              </Text>
+              <Text size="xs" c="dimmed" truncate>
+                <RelativeTime iso={run.startedAt ?? run.createdAt} size="xs" /> · {formatCount(sumValues(run.apiCalls))} API calls
+                {summarize(run.result, 2) && ` · ${summarize(run.result, 2)}`}
+              </Text>
+            </Stack>
+            <RunStateBadge state={run.state} />
+          </Group>
+        </UnstyledButton>
+      ))}
+    </Stack>
+  );
+}

@@ -1,0 +1,107 @@
+import { Alert, Badge, Drawer, Group, Loader, Stack, Tabs, Text } from '@mantine/core';
+import { IconAlertCircle } from '@tabler/icons-react';
+import { useApiQuery } from '../hooks/useApi';
+import { useRunProgress } from '../hooks/useRunProgress';
+import { formatCount, formatDateTime, sumValues } from '../lib/format';
+import { TRIGGER_LABEL, isActive } from '../lib/run-states';
+import { Facts } from './Facts';
+import { JsonBlock } from './JsonBlock';
+import { RunDuration } from './RunDuration';
+import { RunEventLog } from './RunEventLog';
+import { RunProgressBar } from './RunProgressBar';
+import { RunStateBadge } from './RunStateBadge';
+
+/** `runs.get` in a side drawer: facts, live progress, event log, params and result. */
+export function RunDetailDrawer({ runId, onClose }: { runId: number | null; onClose: () => void }) {
+  const query = useApiQuery(
+    'runs.get',
+    { id: runId ?? 0 },
+    {
+      enabled: runId !== null,
+      // Progress is live through events; the event log is polled while the run is active.
+      refetchInterval: (q) => (q.state.data && isActive(q.state.data.run.state) ? 2000 : false),
+    },
+  );
+  const progress = useRunProgress();
+  const detail = runId !== null ? query.data : undefined;
+  const run = detail && { ...detail.run, progress: progress.get(detail.run.id) ?? detail.run.progress };
+
+  return (
+    <Drawer
+      opened={runId !== null}
+      onClose={onClose}
+      position="right"
+      size="xl"
+      title={
+        <Group gap="sm">
+          <Text fw={700} size="lg">
+            Run #{runId}
+          </Text>
+          {run && <RunStateBadge state={run.state} />}
+        </Group>
+      }
+    >
+      {query.isLoading && <Loader size="sm" aria-label="Loading run" />}
+      {query.isError && (
+        <Alert color="red" icon={<IconAlertCircle />} title="Could not load this run">
+          {query.error.message}
+        </Alert>
+      )}
+      {run && detail && (
+        <Stack gap="lg">
+          {isActive(run.state) && <RunProgressBar run={run} hideIdentity />}
+          {run.error && (
+            <Alert color="red" icon={<IconAlertCircle />} title={`Failed: ${run.error.code}`}>
+              {run.error.message}
+            </Alert>
+          )}
+          <Facts
+            items={[
+              ['Engine', run.engine],
+              ['Scope', run.scope],
+              ['Trigger', TRIGGER_LABEL[run.trigger]],
+              ['Created', formatDateTime(run.createdAt)],
+              ['Started', formatDateTime(run.startedAt)],
+              ['Finished', formatDateTime(run.finishedAt)],
+              ['Duration', <RunDuration key="d" run={run} />],
+              ['API calls', <ApiCallBadges key="a" calls={run.apiCalls} />],
+            ]}
+          />
+          <Tabs defaultValue="events" keepMounted={false}>
+            <Tabs.List>
+              <Tabs.Tab value="events">Event log ({formatCount(detail.events.length)})</Tabs.Tab>
+              <Tabs.Tab value="params">Params</Tabs.Tab>
+              <Tabs.Tab value="result">Result</Tabs.Tab>
+            </Tabs.List>
+            <Tabs.Panel value="events" pt="md">
+              <RunEventLog events={detail.events} />
+            </Tabs.Panel>
+            <Tabs.Panel value="params" pt="md">
+              <JsonBlock value={run.params} label="params" maxHeight={480} />
+            </Tabs.Panel>
+            <Tabs.Panel value="result" pt="md">
+              <JsonBlock value={run.result} label="result yet" maxHeight={480} />
+            </Tabs.Panel>
+          </Tabs>
+        </Stack>
+      )}
+    </Drawer>
+  );
+}
+
+function ApiCallBadges({ calls }: { calls: Record<string, number> }) {
+  const entries = Object.entries(calls);
+  if (entries.length === 0) return <Text size="sm">0</Text>;
+  return (
+    <Group gap={6}>
+      <Text size="sm" fw={600}>
+        {formatCount(sumValues(calls))}
+      </Text>
+      {entries.map(([service, count]) => (
+        <Badge key={service} variant="default" size="sm" tt="none">
+          {service}: {formatCount(count)}
+        </Badge>
+      ))}
+    </Group>
+  );
+}

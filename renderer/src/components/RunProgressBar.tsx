@@ -1,0 +1,115 @@
+import type { Run } from '@core/api';
+import { Button, CloseButton, Group, Paper, Progress, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconPlayerStopFilled } from '@tabler/icons-react';
+import { useApiMutation } from '../hooks/useApi';
+import { formatCounters } from '../lib/format';
+import { STATE_STYLE, isActive } from '../lib/run-states';
+import { RunStateBadge } from './RunStateBadge';
+
+interface RunProgressBarProps {
+  run: Run;
+  /** Shown for runs that already finished, so the person can clear them away. */
+  onDismiss?: () => void;
+  /** Fewer details, for cards on the overview. */
+  compact?: boolean;
+  /** Leave out the "#id · engine" line where the surrounding view already says it. */
+  hideIdentity?: boolean;
+}
+
+/** One run's live progress: phase, percent, counters, and a Cancel button while it runs. */
+export function RunProgressBar({ run, onDismiss, compact = false, hideIdentity = false }: RunProgressBarProps) {
+  const snapshot = run.progress;
+  const active = isActive(run.state);
+  // A succeeded run is complete even if its last throttled snapshot said 99 %.
+  const percent = Math.round(run.state === 'succeeded' ? 100 : (snapshot?.percent ?? 0));
+  const phase = snapshot
+    ? `${snapshot.phaseLabel} · step ${snapshot.phaseIndex + 1} of ${snapshot.phaseCount}`
+    : run.state === 'queued'
+      ? 'Waiting to start'
+      : STATE_STYLE[run.state].label;
+  const cancel = useApiMutation('runs.cancel', {
+    onSuccess: (answer) => {
+      if (answer.cancelRequested) notifications.show({ message: `Cancelling run #${answer.id}…`, autoClose: 2500 });
+    },
+  });
+
+  return (
+    <Paper withBorder p={compact ? 'sm' : 'md'} radius="md">
+      <Stack gap={6}>
+        <Group justify="space-between" wrap="nowrap" gap="sm">
+          <Group gap="xs" wrap="nowrap" miw={0}>
+            {!compact && !hideIdentity && <RunStateBadge state={run.state} />}
+            {hideIdentity ? (
+              <Text size="sm" fw={500} truncate>
+                {phase}
+              </Text>
+            ) : (
+              <Text fw={600} size="sm" truncate>
+                #{run.id} · {run.engine}
+                {run.scope !== 'all' && (
+                  <Text span c="dimmed" size="sm">
+                    {' '}
+                    ({run.scope})
+                  </Text>
+                )}
+              </Text>
+            )}
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            <Text size="sm" fw={600} ff="monospace" aria-hidden>
+              {percent}%
+            </Text>
+            {active && (
+              <Button
+                size="compact-sm"
+                variant="light"
+                color="red"
+                leftSection={<IconPlayerStopFilled size={12} aria-hidden />}
+                onClick={() => cancel.mutate({ id: run.id })}
+                loading={cancel.isPending}
+                disabled={cancel.data?.cancelRequested === true}
+                aria-label={`Cancel run #${run.id}`}
+              >
+                {cancel.data?.cancelRequested ? 'Cancelling' : 'Cancel'}
+              </Button>
+            )}
+            {!active && onDismiss && <CloseButton size="sm" onClick={onDismiss} aria-label={`Dismiss run #${run.id}`} />}
+          </Group>
+        </Group>
+        {!hideIdentity && (
+          <Text size="xs" c="dimmed" truncate>
+            {phase}
+          </Text>
+        )}
+        <Progress.Root size={compact ? 'md' : 'lg'} transitionDuration={200}>
+          <Progress.Section
+            value={percent}
+            color={STATE_STYLE[run.state].color}
+            animated={run.state === 'running'}
+            aria-label={`Run #${run.id} ${run.engine}: ${snapshot?.phaseLabel ?? STATE_STYLE[run.state].label}, ${percent}%`}
+            data-testid={`run-progress-${run.id}`}
+            data-state={run.state}
+          />
+        </Progress.Root>
+        {snapshot && (!compact || snapshot.message) && (
+          <Group justify="space-between" gap="xs" wrap="nowrap">
+            <Text size="xs" c="dimmed" truncate>
+              {snapshot.message ?? ''}
+            </Text>
+            {!compact && (
+              <Text size="xs" c="dimmed" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
+                {formatCounters(snapshot.counters)}
+              </Text>
+            )}
+          </Group>
+        )}
+        {run.error && (
+          <Text size="xs" c="red">
+            {run.error.message}
+          </Text>
+        )}
+      </Stack>
+    </Paper>
+  );
+}

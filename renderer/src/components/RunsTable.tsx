@@ -1,0 +1,113 @@
+import type { Run } from '@core/api';
+import { Group, Text, Tooltip } from '@mantine/core';
+import { createColumnHelper, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import { useCallback, useMemo } from 'react';
+import { formatCount, sumValues, summarize } from '../lib/format';
+import { TRIGGER_LABEL } from '../lib/run-states';
+import { RelativeTime } from './RelativeTime';
+import { RunDuration } from './RunDuration';
+import { RunStateBadge } from './RunStateBadge';
+import { VirtualTable } from './table/VirtualTable';
+
+const column = createColumnHelper<Run>();
+
+interface RunsTableProps {
+  runs: Run[];
+  onOpen: (run: Run) => void;
+  hasMore: boolean;
+  loadMore: () => void;
+}
+
+/** Run history: one row per run, opened into the detail drawer on click or Enter. */
+export function RunsTable({ runs, onOpen, hasMore, loadMore }: RunsTableProps) {
+  const columns = useMemo(
+    () => [
+      column.accessor('id', { header: 'Run', cell: (c) => `#${c.getValue()}`, meta: { width: 70 } }),
+      column.accessor('engine', { header: 'Engine', meta: { width: 130 } }),
+      column.accessor('scope', { header: 'Scope', meta: { width: 100 } }),
+      column.accessor('trigger', { header: 'Trigger', cell: (c) => TRIGGER_LABEL[c.getValue()], meta: { width: 90 } }),
+      column.accessor('state', {
+        header: 'State',
+        cell: (c) => <RunStateBadge state={c.getValue()} testId={`run-state-${c.row.original.id}`} />,
+        meta: { width: 150 },
+      }),
+      column.accessor((run) => run.startedAt ?? run.createdAt, {
+        id: 'started',
+        header: 'Started',
+        cell: (c) => <RelativeTime iso={c.getValue()} size="sm" />,
+        meta: { width: 145 },
+      }),
+      column.display({
+        id: 'duration',
+        header: 'Duration',
+        cell: (c) => <RunDuration run={c.row.original} />,
+        meta: { width: 100, align: 'right' },
+      }),
+      column.accessor((run) => sumValues(run.apiCalls), {
+        id: 'apiCalls',
+        header: 'API calls',
+        cell: (c) => <ApiCalls calls={c.row.original.apiCalls} total={c.getValue()} />,
+        meta: { width: 100, align: 'right' },
+      }),
+      column.display({
+        id: 'summary',
+        header: 'Result',
+        cell: (c) => <Summary run={c.row.original} />,
+      }),
+    ],
+    [],
+  );
+  const table = useReactTable({
+    data: runs,
+    columns,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (run) => String(run.id),
+    // History is newest first from the host; sorting a partly loaded list would mislead.
+    enableSorting: false,
+  });
+  const onEndReached = useCallback(() => {
+    if (hasMore) loadMore();
+  }, [hasMore, loadMore]);
+
+  return (
+    <VirtualTable
+      table={table}
+      label="Run history"
+      testId="runs-table"
+      maxHeight="max(320px, calc(100vh - 420px))"
+      minWidth={960}
+      rowTestId={(run) => `run-row-${run.id}`}
+      onRowActivate={(row) => onOpen(row.original)}
+      onEndReached={onEndReached}
+    />
+  );
+}
+
+function ApiCalls({ calls, total }: { calls: Record<string, number>; total: number }) {
+  const services = Object.entries(calls);
+  const text = (
+    <Text size="sm">{formatCount(total)}</Text>
+  );
+  if (services.length === 0) return text;
+  return (
+    <Tooltip label={services.map(([name, n]) => `${name}: ${formatCount(n)}`).join(' · ')}>
+      <Group justify="flex-end">{text}</Group>
+    </Tooltip>
+  );
+}
+
+function Summary({ run }: { run: Run }) {
+  if (run.error) {
+    return (
+      <Text size="sm" c="red" truncate title={run.error.message}>
+        {run.error.message}
+      </Text>
+    );
+  }
+  const text = summarize(run.result);
+  return (
+    <Text size="sm" c={text ? undefined : 'dimmed'} truncate title={text}>
+      {text || (run.state === 'running' || run.state === 'queued' ? 'In progress…' : '—')}
+    </Text>
+  );
+}

@@ -1,0 +1,28 @@
+import { notifications } from '@mantine/notifications';
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { ClientError, errorMessage, isTransient } from '../client/client-error';
+
+/** Every failed call becomes a toast with the host's message; identical ones are shown once. */
+export function showError(error: unknown, title = 'Request failed'): void {
+  // The access page already explains a refused token; a toast per query would only add noise.
+  if (error instanceof ClientError && error.code === 'unauthorized') return;
+  const message = errorMessage(error);
+  notifications.show({ id: `error:${message}`, color: 'red', title, message, autoClose: 8000 });
+}
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    queryCache: new QueryCache({ onError: (error) => showError(error, 'Could not load data') }),
+    mutationCache: new MutationCache({ onError: (error) => showError(error, 'Action failed') }),
+    defaultOptions: {
+      queries: {
+        // Events keep runs fresh; a short stale time covers everything else.
+        staleTime: 5_000,
+        // Only a lost connection is worth retrying; a refused input will be refused again.
+        retry: (failures, error) => isTransient(error) && failures < 3,
+        refetchOnWindowFocus: true,
+      },
+      mutations: { retry: false },
+    },
+  });
+}

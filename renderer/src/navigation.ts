@@ -1,0 +1,37 @@
+import {
+  IconActivity,
+  IconLayoutDashboard,
+  IconListDetails,
+  IconSettings,
+  IconShieldCheck,
+  type Icon,
+} from '@tabler/icons-react';
+import type { ComponentType } from 'react';
+import { AuditPage } from './pages/AuditPage';
+import { FindingsPage } from './pages/FindingsPage';
+import { OverviewPage } from './pages/OverviewPage';
+import { RunsPage } from './pages/RunsPage';
+import { SettingsPage } from './pages/SettingsPage';
+
+export interface NavItem {
+  path: string;
+  label: string;
+  icon: Icon;
+  component: ComponentType;
+}
+
+/**
+ * The sidebar, the routes and the Alt+N shortcuts all come from this list:
+ * an engine adds its screen by adding one entry (the first nine get a shortcut).
+ */
+export const NAV_ITEMS: readonly NavItem[] = [
+  { path: '/', label: 'Overview', icon: IconLayoutDashboard, component: OverviewPage },
+  { path: '/findings', label: 'Findings', icon: IconListDetails, component: FindingsPage },
+  { path: '/runs', label: 'Runs', icon: IconActivity, component: RunsPage },
+  { path: '/audit', label: 'Audit log', icon: IconShieldCheck, component: AuditPage },
+  { path: '/settings', label: 'Settings', icon: IconSettings, component: SettingsPage },
+];
+
+export function isCurrent(item: NavItem, location: string): boolean {
+  return item.path === '/' ? location === '/' : location === item.path || location.startsWith(`${item.path}/`);
+}

@@ -1,0 +1,95 @@
+import type { Finding } from '@core/api';
+import { Alert, Center, EmptyState, Loader, Stack } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconAlertCircle, IconChecklist } from '@tabler/icons-react';
+import type { SortingState } from '@tanstack/react-table';
+import { useState } from 'react';
+import { FindingDrawer } from '../components/FindingDrawer';
+import { FindingsFilters, NO_FILTERS, type FindingFilters } from '../components/FindingsFilters';
+import { FindingsTable } from '../components/FindingsTable';
+import { PageHeader } from '../components/PageHeader';
+import { TablePager } from '../components/table/TablePager';
+import { useApiQuery } from '../hooks/useApi';
+import { useAppInfo } from '../hooks/useAppInfo';
+import { isSortKey } from '../lib/findings';
+import { withoutEmpty } from '../lib/query-input';
+
+const DEFAULT_SORT: SortingState = [{ id: 'createdAt', desc: true }];
+
+export function FindingsPage() {
+  const engines = useAppInfo().data?.engines ?? [];
+  const [filters, setFilters] = useState<FindingFilters>(NO_FILTERS);
+  const [sorting, setSorting] = useState<SortingState>(DEFAULT_SORT);
+  const [paging, setPaging] = useState({ offset: 0, limit: 50 });
+  const [open, setOpen] = useState<Finding | null>(null);
+  // Typing in a box should not send one request per key stroke.
+  const [search] = useDebouncedValue(filters.search.trim(), 300);
+  const [kind] = useDebouncedValue(filters.kind.trim(), 300);
+  const sort = sorting[0];
+
+  const query = useApiQuery(
+    'findings.list',
+    withoutEmpty({
+      engine: filters.engine ?? undefined,
+      status: filters.status ?? undefined,
+      kind,
+      search,
+      sort: sort && isSortKey(sort.id) ? sort.id : 'createdAt',
+      direction: sort?.desc === false ? ('asc' as const) : ('desc' as const),
+      ...paging,
+    }),
+    { keepPrevious: true },
+  );
+  const filtered = filters.engine !== null || filters.status !== null || kind !== '' || search !== '';
+  const page = query.data;
+
+  const changeFilters = (patch: Partial<FindingFilters>) => {
+    setFilters((current) => ({ ...current, ...patch }));
+    setPaging((current) => ({ ...current, offset: 0 }));
+  };
+
+  return (
+    <Stack gap="lg">
+      <PageHeader title="Findings" description="Everything the engines found out of step, newest first. Click a row for its details." />
+      <FindingsFilters value={filters} onChange={changeFilters} engines={engines} />
+      {query.isError && !page && (
+        <Alert color="red" icon={<IconAlertCircle />} title="Could not load findings">
+          {query.error.message}
+        </Alert>
+      )}
+      {query.isLoading ? (
+        <Center py="xl">
+          <Loader size="sm" aria-label="Loading findings" />
+        </Center>
+      ) : page && page.items.length === 0 ? (
+        <EmptyState
+          icon={<IconChecklist size={28} aria-hidden />}
+          withIndicatorBackground
+          size="sm"
+          title={filtered ? 'No findings match these filters' : 'No findings yet'}
+          description={
+            filtered
+              ? 'Try a broader search, or clear the filters.'
+              : 'Findings appear here after a check run finds something out of step. Start a run from the Runs page.'
+          }
+        />
+      ) : (
+        page && (
+          <>
+            <FindingsTable
+              findings={page.items}
+              sorting={sorting}
+              onSortingChange={(next) => {
+                setSorting(next);
+                setPaging((current) => ({ ...current, offset: 0 }));
+              }}
+              onOpen={setOpen}
+            />
+            <TablePager total={page.total} offset={paging.offset} limit={paging.limit} onChange={setPaging} noun="findings" />
+          </>
+        )
+      )}
+      <FindingDrawer finding={open} onClose={() => setOpen(null)} />
+    </Stack>
+  );
+}

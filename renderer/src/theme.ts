@@ -1,0 +1,11 @@
+import { createTheme } from '@mantine/core';
+
+/** Mantine defaults with a calmer primary and system fonts (the CSP allows no web fonts from elsewhere). */
+export const theme = createTheme({
+  primaryColor: 'indigo',
+  defaultRadius: 'md',
+  cursorType: 'pointer',
+  focusRing: 'auto',
+  fontFamilyMonospace: 'ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace',
+  headings: { fontWeight: '650' },
+});
