@@ -14,6 +14,7 @@ import {
   SettingsSchema,
   pageOf,
 } from './models';
+import { ConnectionCheckSchema, ConnectionCreateSchema, ConnectionSchema, ConnectionUpdateSchema } from './connections';
 import type { EventName, MethodName } from './names';
 
 interface MethodSpec {
@@ -90,6 +91,11 @@ export const methods = {
   ),
   'settings.get': method(noInput, SettingsSchema, 'The console settings.'),
   'settings.update': method(SettingsSchema.partial().strict(), SettingsSchema, 'Change some settings; returns all of them.'),
+  'connections.list': method(noInput, z.array(ConnectionSchema), 'Every connection, secrets shown only as hasSecret.'),
+  'connections.create': method(ConnectionCreateSchema, ConnectionSchema, 'Add a connection; secrets go to the OS keychain.'),
+  'connections.update': method(ConnectionUpdateSchema, ConnectionSchema, 'Change a connection; a null secret removes it.'),
+  'connections.delete': method(z.strictObject({ id: RunIdSchema }), z.object({ id: z.number().int(), deleted: z.boolean() }), 'Remove a connection and its secrets.'),
+  'connections.test': method(z.strictObject({ id: RunIdSchema }), ConnectionCheckSchema, 'One cheap authenticated call to the service.'),
 } as const satisfies Record<MethodName, MethodSpec>;
 
 export const events = {

@@ -3,3 +3,4 @@ export * from './errors';
 export * from './models';
 export * from './transport';
 export * from './names';
+export * from './connections';

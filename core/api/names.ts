@@ -13,6 +13,11 @@ export const METHOD_NAMES = [
   'audit.list',
   'settings.get',
   'settings.update',
+  'connections.list',
+  'connections.create',
+  'connections.update',
+  'connections.delete',
+  'connections.test',
 ] as const;
 
 export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished'] as const;

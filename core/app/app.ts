@@ -1,5 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import type { AppInfo } from '../api/models';
+import { ConnectionsService } from '../connections/connections.service';
+import type { ProbeRegistry } from '../connections/probe';
+import { defaultProbes } from '../connections/probes';
+import type { SecretStore } from '../secrets/secret-store';
+import { selectSecretStore } from '../secrets/select-secret-store';
 import type { Clock, EngineRegistry } from '../engines/engine';
 import { createEngineRegistry } from '../engines/registry';
 import { createSilentLogger, type Logger } from '../logging/logger';
@@ -22,6 +27,9 @@ export interface SyncwardenOptions {
   nativeBinding?: string;
   heartbeatMs?: number;
   progressIntervalMs?: number;
+  /** Where secrets live; default: the OS keychain, or the environment with SYNCWARDEN_SECRETS=env. */
+  secrets?: SecretStore;
+  probes?: ProbeRegistry;
 }
 
 export interface Syncwarden extends AppServices {
@@ -54,7 +62,8 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
     heartbeatMs,
     ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
   });
-  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events };
+  const connections = new ConnectionsService({ store, secrets: options.secrets ?? selectSecretStore(), probes: options.probes ?? defaultProbes(), clock, log });
+  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections };
 
   return {
     ...services,

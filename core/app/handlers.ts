@@ -41,5 +41,10 @@ export function createHandlers(app: AppServices): HandlerTable {
     'audit.list': (input) => store.audit.list(input),
     'settings.get': () => store.settings.get(),
     'settings.update': (patch) => store.settings.update(patch, app.clock.now().toISOString()),
+    'connections.list': () => app.connections.list(),
+    'connections.create': (input) => app.connections.create(input),
+    'connections.update': (input) => app.connections.update(input),
+    'connections.delete': ({ id }) => app.connections.delete(id),
+    'connections.test': ({ id }) => app.connections.test(id),
   };
 }

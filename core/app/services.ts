@@ -1,4 +1,5 @@
 import type { AppInfo } from '../api/models';
+import type { ConnectionsService } from '../connections/connections.service';
 import type { Clock, EngineRegistry } from '../engines/engine';
 import type { Logger } from '../logging/logger';
 import type { RunManager } from '../runs/run-manager';
@@ -16,4 +17,5 @@ export interface AppServices {
   engines: EngineRegistry;
   runs: RunManager;
   events: EventHub;
+  connections: ConnectionsService;
 }

@@ -87,6 +87,24 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'connections',
+    sql: `
+      -- Non-secret settings only: secret values live in the SecretStore (OS keychain);
+      -- secret_fields_json lists which secret fields are set, so listing never touches the keychain.
+      CREATE TABLE connections (
+        id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind               TEXT NOT NULL CHECK (kind IN ('appdb','google','dropbox','cloudinary','supabase')),
+        name               TEXT NOT NULL UNIQUE,
+        config_json        TEXT NOT NULL,
+        secret_fields_json TEXT NOT NULL DEFAULT '[]',
+        last_check_json    TEXT,
+        created_at         TEXT NOT NULL,
+        updated_at         TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

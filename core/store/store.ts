@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { AuditRepository } from './audit.repo';
+import { ConnectionsRepository } from './connections.repo';
 import { openDatabase, schemaVersion, type OpenDatabaseOptions, type SqliteDatabase } from './database';
 import { FindingsRepository } from './findings.repo';
 import { RunEventsRepository } from './run-events.repo';
@@ -17,6 +18,7 @@ export interface Store {
   readonly findings: FindingsRepository;
   readonly audit: AuditRepository;
   readonly settings: SettingsRepository;
+  readonly connections: ConnectionsRepository;
   schemaVersion(): number;
   close(): void;
 }
@@ -32,6 +34,7 @@ export function openStore(dataDir: string, options: OpenDatabaseOptions = {}): S
     findings: new FindingsRepository(db),
     audit: new AuditRepository(db),
     settings: new SettingsRepository(db),
+    connections: new ConnectionsRepository(db),
     schemaVersion: () => schemaVersion(db),
     close: () => db.close(),
   };

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { methods } from '../../core/api/contract';
+import { LATEST_SCHEMA_VERSION } from '../../core/store/migrations';
 import type { CallResult } from '../../core/api/errors';
 import type { MethodName } from '../../core/api/names';
 import type { SyncwardenBridge } from '../../core/api/transport';
@@ -36,7 +37,7 @@ export function describeContract(hostName: string, connect: () => Promise<HostHa
 
     it('app.info describes the host, the store and the engines', async () => {
       const info = await ok('app.info');
-      expect(info).toMatchObject({ name: 'Syncwarden', schemaVersion: 1 });
+      expect(info).toMatchObject({ name: 'Syncwarden', schemaVersion: LATEST_SCHEMA_VERSION });
       expect(info.engines.map((e) => e.id)).toContain('demo');
     });
 

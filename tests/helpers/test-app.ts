@@ -1,4 +1,5 @@
 import { createSyncwarden, type Syncwarden, type SyncwardenOptions } from '../../core/app/app';
+import { MemorySecretStore } from '../../core/secrets/memory.secret-store';
 import { makeTempDir } from './temp-dir';
 
 export interface TestApp extends Syncwarden {
@@ -8,7 +9,7 @@ export interface TestApp extends Syncwarden {
 /** A real app (store, runs, demo engine) in a throwaway data directory. */
 export function createTestApp(options: Partial<SyncwardenOptions> = {}): TestApp {
   const dir = options.dataDir ? undefined : makeTempDir();
-  const app = createSyncwarden({ dataDir: dir?.path ?? (options.dataDir as string), host: 'browser', withDemoEngine: true, ...options });
+  const app = createSyncwarden({ dataDir: dir?.path ?? (options.dataDir as string), host: 'browser', withDemoEngine: true, secrets: new MemorySecretStore(), ...options });
   return Object.assign(app, {
     async dispose() {
       await app.close();

@@ -1,0 +1,163 @@
+import type { Readable } from 'node:stream';
+import { google, type drive_v3 } from 'googleapis';
+import type { ConnectionCheck } from '../shared/connection-check';
+import { isConnectorError } from '../shared/connector-error';
+import type { ServicePolicy } from '../shared/service-policy';
+import { GoogleCaller, type GoogleConnectorOptions } from './google-caller';
+import { CursorRejectedError, rejectedParameter } from './google-errors';
+
+/**
+ * Google Drive v3 for one user (api-facts §1). Listings use the largest page
+ * (1000) and a minimal field mask; a file is only ever "gone" on a 404
+ * `not-found` (thrown) or reported `trashed` — every other failure is thrown
+ * as an "unknown" kind and must never make a file an orphan.
+ */
+export interface DriveFile {
+  id: string;
+  name: string;
+  mimeType: string;
+  trashed: boolean;
+  parents: string[];
+  modifiedTime?: string;
+  size?: number;
+  md5Checksum?: string;
+}
+
+export interface DriveFilePage {
+  files: DriveFile[];
+  /** Resume token for the next page; absent on the last page. */
+  nextPageToken?: string;
+}
+
+export interface DriveFileLookup {
+  state: 'found' | 'trashed';
+  file: DriveFile;
+}
+
+export interface DriveChange {
+  fileId: string;
+  /** Deleted or no longer visible to this account; `file` is absent. Trashing is not removal. */
+  removed: boolean;
+  time?: string;
+  file?: DriveFile;
+}
+
+export interface DriveChangePage {
+  changes: DriveChange[];
+  nextPageToken?: string;
+  /** Present only on the last page: store it as the next run's cursor. */
+  newStartPageToken?: string;
+}
+
+export interface DriveListQuery {
+  /** Only direct children of this folder; the whole account when absent. */
+  folderId?: string;
+  /** Default true: trashed files are listed (with `trashed: true`) so they can be reported separately. */
+  includeTrashed?: boolean;
+  /** Resume a listing from a page token. */
+  pageToken?: string;
+}
+
+const PAGE_SIZE = 1000;
+const FILE_FIELDS = 'id,name,mimeType,trashed,parents,modifiedTime,size,md5Checksum';
+
+export class DriveConnector {
+  private readonly caller: GoogleCaller;
+  private readonly drive: drive_v3.Drive;
+
+  constructor(options: GoogleConnectorOptions) {
+    this.caller = new GoogleCaller('google-drive', options);
+    this.drive = google.drive({ version: 'v3', ...this.caller.clientOptions });
+  }
+
+  get policy(): ServicePolicy {
+    return this.caller.policy;
+  }
+
+  /** Pages of files; loops on `nextPageToken`, never on page length (Drive may return short pages). */
+  async *listFiles(query: DriveListQuery = {}, signal?: AbortSignal): AsyncGenerator<DriveFilePage> {
+    const clauses = [query.folderId === undefined ? undefined : `'${escapeQuery(query.folderId)}' in parents`, query.includeTrashed === false ? 'trashed = false' : undefined];
+    const q = clauses.filter(Boolean).join(' and ') || undefined;
+    let pageToken = query.pageToken;
+    do {
+      const params: drive_v3.Params$Resource$Files$List = { pageSize: PAGE_SIZE, fields: `nextPageToken,files(${FILE_FIELDS})`, ...(q ? { q } : {}), ...(pageToken ? { pageToken } : {}) };
+      const { data } = await this.cursorCall('drive-files', (s) => this.drive.files.list(params, { signal: s }), signal);
+      pageToken = data.nextPageToken ?? undefined;
+      yield { files: (data.files ?? []).map(toDriveFile), ...(pageToken ? { nextPageToken: pageToken } : {}) };
+    } while (pageToken);
+  }
+
+  /** `found` or `trashed`; throws ConnectorError `not-found` (reason `notFound`) when Drive says 404. */
+  async getFile(fileId: string, signal?: AbortSignal): Promise<DriveFileLookup> {
+    const { data } = await this.caller.call((s) => this.drive.files.get({ fileId, fields: FILE_FIELDS }, { signal: s }), signal);
+    const file = toDriveFile(data);
+    return { state: file.trashed ? 'trashed' : 'found', file };
+  }
+
+  async getStartPageToken(signal?: AbortSignal): Promise<string> {
+    const { data } = await this.caller.call((s) => this.drive.changes.getStartPageToken({}, { signal: s }), signal);
+    if (!data.startPageToken) throw new Error('Drive returned no startPageToken');
+    return data.startPageToken;
+  }
+
+  /** Pages of changes since `pageToken`; a rejected token throws CursorRejectedError (do a full pass). */
+  async *listChanges(pageToken: string, signal?: AbortSignal): AsyncGenerator<DriveChangePage> {
+    let next: string | undefined = pageToken;
+    while (next) {
+      const params: drive_v3.Params$Resource$Changes$List = {
+        pageToken: next,
+        pageSize: PAGE_SIZE,
+        fields: `nextPageToken,newStartPageToken,changes(fileId,removed,time,file(${FILE_FIELDS}))`,
+      };
+      const { data } = await this.cursorCall('drive-changes', (s) => this.drive.changes.list(params, { signal: s }), signal);
+      next = data.nextPageToken ?? undefined;
+      const changes = (data.changes ?? []).map((change) => ({
+        fileId: change.fileId ?? '',
+        removed: change.removed === true,
+        ...(change.time ? { time: change.time } : {}),
+        ...(change.file ? { file: toDriveFile(change.file) } : {}),
+      }));
+      yield { changes, ...(next ? { nextPageToken: next } : {}), ...(data.newStartPageToken ? { newStartPageToken: data.newStartPageToken } : {}) };
+    }
+  }
+
+  /** A Google Sheet's first sheet as CSV bytes (10 MB export cap), streamed. */
+  async exportCsv(fileId: string, signal?: AbortSignal): Promise<Readable> {
+    const { data } = await this.caller.call((s) => this.drive.files.export({ fileId, mimeType: 'text/csv' }, { responseType: 'stream', signal: s }), signal);
+    return data;
+  }
+
+  testConnection(): Promise<ConnectionCheck> {
+    return this.caller.check(async (s) => {
+      const { data } = await this.drive.about.get({ fields: 'user(emailAddress)' }, { signal: s });
+      return `Google Drive: connected as ${data.user?.emailAddress ?? 'unknown user'}`;
+    });
+  }
+
+  private async cursorCall<T>(cursor: 'drive-files' | 'drive-changes', request: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    try {
+      return await this.caller.call(request, signal);
+    } catch (error) {
+      if (isConnectorError(error, 'invalid-request') && rejectedParameter(error) === 'pageToken') throw new CursorRejectedError(this.caller.service, cursor, error);
+      throw error;
+    }
+  }
+}
+
+function toDriveFile(file: drive_v3.Schema$File): DriveFile {
+  return {
+    id: file.id ?? '',
+    name: file.name ?? '',
+    mimeType: file.mimeType ?? '',
+    trashed: file.trashed === true,
+    parents: file.parents ?? [],
+    ...(file.modifiedTime ? { modifiedTime: file.modifiedTime } : {}),
+    // Drive sends int64 as a string.
+    ...(file.size ? { size: Number(file.size) } : {}),
+    ...(file.md5Checksum ? { md5Checksum: file.md5Checksum } : {}),
+  };
+}
+
+function escapeQuery(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+}

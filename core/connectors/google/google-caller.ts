@@ -1,0 +1,94 @@
+import type { Auth } from 'googleapis';
+import type { ConnectionCheck } from '../shared/connection-check';
+import { isConnectorError } from '../shared/connector-error';
+import type { OAuthTokenStore } from '../shared/oauth-tokens';
+import { createServicePolicy, type ServicePolicy, type ServicePolicyOptions } from '../shared/service-policy';
+import { GoogleAuth } from './google-auth';
+import { mapGoogleError } from './google-errors';
+
+/** What every Google connector is created from (one user's account). */
+export interface GoogleConnectorOptions {
+  clientId: string;
+  clientSecret: string;
+  /** API origin override (an emulator); googleapis keeps only its origin. */
+  rootUrl?: string;
+  /** OAuth token endpoint override (`endpoints.oauth2TokenUrl`). */
+  tokenUrl?: string;
+  tokens: OAuthTokenStore;
+  /** Per-request timeout; a timeout is `unavailable`. Default 30 s. */
+  timeoutMs?: number;
+  /** Concurrency, attempts and backoff of this service's policy. */
+  policy?: Partial<Omit<ServicePolicyOptions, 'service' | 'onRequest'>>;
+  /** Called for every request sent (API calls and token refreshes, retries included). */
+  onRequest?: () => void;
+}
+
+/** Options every googleapis client gets: our auth, the root override, no hidden retries, a timeout. */
+export interface GoogleClientOptions {
+  auth: Auth.OAuth2Client;
+  rootUrl?: string;
+  retry: false;
+  timeout: number;
+}
+
+/**
+ * Runs one Google API call the way every connector must: a valid access token
+ * first, the service policy around the request (retries, concurrency,
+ * counting), SDK errors mapped to ConnectorError, and one refresh-and-repeat
+ * on a 401.
+ */
+export class GoogleCaller {
+  readonly policy: ServicePolicy;
+  readonly clientOptions: GoogleClientOptions;
+  private readonly auth: GoogleAuth;
+  /** No retries: a connection test answers at once (still counted). */
+  private readonly probePolicy: ServicePolicy;
+
+  constructor(
+    readonly service: string,
+    options: GoogleConnectorOptions,
+  ) {
+    const timeout = options.timeoutMs ?? 30_000;
+    const shared = { service, concurrency: 4, ...options.policy, ...(options.onRequest ? { onRequest: options.onRequest } : {}) };
+    this.policy = createServicePolicy(shared);
+    this.probePolicy = createServicePolicy({ ...shared, maxAttempts: 1 });
+    this.auth = new GoogleAuth({ ...options, timeoutMs: timeout }, service);
+    this.clientOptions = { auth: this.auth.client, ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}), retry: false, timeout };
+  }
+
+  call<T>(request: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.callWith(this.policy, request, signal);
+  }
+
+  /** One cheap authenticated call; `probe` returns what was checked (e.g. the account's address). */
+  async check(probe: (signal: AbortSignal) => Promise<string>): Promise<ConnectionCheck> {
+    try {
+      return { ok: true, status: 'ok', message: await this.callWith(this.probePolicy, probe) };
+    } catch (error) {
+      if (!isConnectorError(error)) return { ok: false, status: 'error', message: String(error) };
+      if (error.kind === 'unauthorized' || error.kind === 'token-revoked') return { ok: false, status: 'bad-credentials', message: error.message };
+      if (error.kind === 'unavailable' && error.status === undefined) return { ok: false, status: 'unreachable', message: error.message };
+      return { ok: false, status: 'error', message: error.message };
+    }
+  }
+
+  private async callWith<T>(policy: ServicePolicy, request: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const token = await this.auth.accessToken(policy, signal);
+    const attempt = () =>
+      policy.execute(async (policySignal) => {
+        try {
+          return await request(policySignal);
+        } catch (error) {
+          throw mapGoogleError(error, this.service);
+        }
+      }, signal);
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isConnectorError(error, 'unauthorized')) throw error;
+      // The token died early (revoked session, clock skew): refresh once and repeat once.
+      await this.auth.recover(token, policy, signal);
+      return attempt();
+    }
+  }
+}

@@ -1,0 +1,146 @@
+import type { AuthError, GoTrueAdminApi } from '@supabase/supabase-js';
+import type { ConnectionCheck } from '../shared/connection-check';
+import { isConnectorError } from '../shared/connector-error';
+import { createServicePolicy, type ServicePolicy, type ServicePolicyOptions } from '../shared/service-policy';
+import { createAdminClient, type AdminClient } from './supabase-client';
+import { invalidUserId, SUPABASE_SERVICE, toConnectorError } from './supabase-errors';
+import { toSupabaseUser, type NewSupabaseUser, type SupabaseUser, type SupabaseUserPage, type SupabaseUserPatch } from './supabase-user';
+
+/**
+ * Supabase Auth admin (GoTrue) through supabase-js. Every method either returns
+ * plain domain data or throws a ConnectorError; retries happen only in the
+ * service policy. The SDK makes no retries of its own for admin calls.
+ */
+export interface SupabaseAuthConnector {
+  readonly policy: ServicePolicy;
+  /**
+   * Every user, soft-deleted ones included (flagged `deleted`), page by page.
+   * Offset paging is not a snapshot: a user deleted while the listing runs can
+   * shift another one past a page boundary, so a user missing from a listing is
+   * never proof of absence; only `getUser` → not-found is.
+   */
+  listAllUsers(signal?: AbortSignal): AsyncGenerator<SupabaseUserPage, void, undefined>;
+  getUser(id: string, signal?: AbortSignal): Promise<SupabaseUser>;
+  createUser(user: NewSupabaseUser, signal?: AbortSignal): Promise<SupabaseUser>;
+  updateUser(id: string, patch: SupabaseUserPatch, signal?: AbortSignal): Promise<SupabaseUser>;
+  /** Idempotent: a user that is already gone gives `absent`, not an error. */
+  deleteUser(id: string, options: { soft: boolean }, signal?: AbortSignal): Promise<'deleted' | 'absent'>;
+  /** One cheap authenticated call (listUsers page 1, perPage 1), never retried. */
+  testConnection(signal?: AbortSignal): Promise<ConnectionCheck>;
+}
+
+export interface SupabaseAuthConnectorOptions {
+  /** Project URL, e.g. https://abc.supabase.co (the SDK appends /auth/v1). */
+  url: string;
+  serviceRoleKey: string;
+  /** Users per listUsers page. GoTrue has no cap in page mode; 1,000 keeps pages small and calls few. */
+  perPage?: number;
+  requestTimeoutMs?: number;
+  /** Called for every request sent, retries included. */
+  onRequest?: () => void;
+  policy?: Partial<Omit<ServicePolicyOptions, 'service' | 'onRequest'>>;
+}
+
+type SdkResult<T> = { data: T; error: null } | { data: unknown; error: AuthError };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function createSupabaseAuthConnector(options: SupabaseAuthConnectorOptions): SupabaseAuthConnector {
+  const perPage = options.perPage ?? 1000;
+  const client = createAdminClient({ url: options.url, serviceRoleKey: options.serviceRoleKey, requestTimeoutMs: options.requestTimeoutMs ?? 30_000 });
+  const policy = createServicePolicy({
+    service: SUPABASE_SERVICE,
+    concurrency: 4,
+    ...options.policy,
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+  });
+  const run = <T>(operation: string, call: (admin: GoTrueAdminApi) => Promise<SdkResult<T>>, signal?: AbortSignal) =>
+    policy.execute((attemptSignal) => attempt(client, operation, call, attemptSignal), signal);
+
+  return {
+    policy,
+
+    async *listAllUsers(signal) {
+      // Page numbers come from our own counter: the SDK's nextPage/lastPage keep only the
+      // first digit of the page number (page 12 → 1), so they are never read (api-facts §7).
+      for (let page = 1; ; page++) {
+        const data = await run('listUsers', (admin) => admin.listUsers({ page, perPage }), signal);
+        const total = Number.isFinite(data.total) && data.total > 0 ? data.total : null;
+        yield { page, users: data.users.map(toSupabaseUser), total };
+        const short = data.users.length < perPage;
+        if (short || (total !== null && page * perPage >= total)) return;
+      }
+    },
+
+    async getUser(id, signal) {
+      const uid = checkedId(id, 'getUser');
+      const data = await run('getUser', (admin) => admin.getUserById(uid), signal);
+      return toSupabaseUser(data.user);
+    },
+
+    async createUser(user, signal) {
+      const attributes = {
+        email: user.email,
+        email_confirm: user.emailConfirmed ?? false,
+        user_metadata: user.userMetadata ?? {},
+        app_metadata: user.appMetadata ?? {},
+      };
+      const data = await run('createUser', (admin) => admin.createUser(attributes), signal);
+      return toSupabaseUser(data.user);
+    },
+
+    async updateUser(id, patch, signal) {
+      const uid = checkedId(id, 'updateUser');
+      const attributes = {
+        ...(patch.email !== undefined ? { email: patch.email } : {}),
+        ...(patch.emailConfirmed ? { email_confirm: true } : {}),
+        ...(patch.userMetadata ? { user_metadata: patch.userMetadata } : {}),
+        ...(patch.appMetadata ? { app_metadata: patch.appMetadata } : {}),
+      };
+      const data = await run('updateUser', (admin) => admin.updateUserById(uid, attributes), signal);
+      return toSupabaseUser(data.user);
+    },
+
+    async deleteUser(id, { soft }, signal) {
+      const uid = checkedId(id, 'deleteUser');
+      try {
+        await run('deleteUser', (admin) => admin.deleteUser(uid, soft), signal);
+        return 'deleted';
+      } catch (error) {
+        // A retry after a lost answer, or a second repair run, finds the user gone: same end state.
+        if (isConnectorError(error, 'not-found')) return 'absent';
+        throw error;
+      }
+    },
+
+    async testConnection(signal) {
+      options.onRequest?.();
+      try {
+        const data = await attempt(client, 'testConnection', (admin) => admin.listUsers({ page: 1, perPage: 1 }), signal ?? new AbortController().signal);
+        return { ok: true, status: 'ok', message: `service role key accepted; ${data.total} users` };
+      } catch (error) {
+        if (!isConnectorError(error)) throw error;
+        const message = error.message.replace(/^testConnection: /, '');
+        if (error.kind === 'unauthorized') return { ok: false, status: 'bad-credentials', message };
+        if (error.kind === 'unavailable' && error.status === 0) return { ok: false, status: 'unreachable', message };
+        return { ok: false, status: 'error', message };
+      }
+    },
+  };
+}
+
+/** One request: the SDK call, then its `{error}` translated into a thrown ConnectorError. */
+async function attempt<T>(client: AdminClient, operation: string, call: (admin: GoTrueAdminApi) => Promise<SdkResult<T>>, signal: AbortSignal): Promise<T> {
+  const { value, record } = await client.exchange(signal, call);
+  if (value.error === null) return value.data;
+  // Cancelled by the caller: surface the abort itself, which the policy does not retry.
+  if (signal.aborted) throw signal.reason;
+  throw toConnectorError(value.error, record, operation);
+}
+
+/** The SDK throws on a non-UUID id (lower-case only) before sending anything; refuse it typed instead. */
+function checkedId(id: string, operation: string): string {
+  const uid = id.trim().toLowerCase();
+  if (!UUID.test(uid)) throw invalidUserId(id, operation);
+  return uid;
+}

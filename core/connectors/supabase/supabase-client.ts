@@ -1,0 +1,85 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createClient, type GoTrueAdminApi, type WebSocketLikeConstructor } from '@supabase/supabase-js';
+import WebSocket from 'ws';
+import { parseRetryAfter } from '../shared/connector-error';
+
+/**
+ * supabase-js, set up for server-side admin calls, with a fetch of our own in
+ * front of it. The SDK keeps only status and code of a failed call; the
+ * wrapper also records what the wire showed (Retry-After, the status even when
+ * the body was not JSON, the network error code) and applies the caller's
+ * abort signal and a per-request timeout, which the admin methods do not take.
+ */
+export interface ExchangeRecord {
+  status?: number;
+  retryAfterMs?: number;
+  /** ECONNREFUSED, ETIMEDOUT, … when no HTTP answer came back. */
+  networkCode?: string;
+}
+
+interface ExchangeContext {
+  signal: AbortSignal;
+  record: ExchangeRecord;
+}
+
+export interface AdminClient {
+  /**
+   * Runs one SDK admin call. Its requests use `signal` and fill the returned
+   * record; AsyncLocalStorage keeps concurrent calls apart.
+   */
+  exchange<T>(signal: AbortSignal, call: (admin: GoTrueAdminApi) => Promise<T>): Promise<{ value: T; record: ExchangeRecord }>;
+}
+
+export interface AdminClientOptions {
+  url: string;
+  serviceRoleKey: string;
+  requestTimeoutMs: number;
+}
+
+export function createAdminClient(options: AdminClientOptions): AdminClient {
+  const contexts = new AsyncLocalStorage<ExchangeContext>();
+
+  const instrumentedFetch: typeof fetch = async (input, init) => {
+    const context = contexts.getStore();
+    const signals = [AbortSignal.timeout(options.requestTimeoutMs)];
+    if (context) signals.push(context.signal);
+    if (init?.signal) signals.push(init.signal);
+    try {
+      const response = await fetch(input, { ...init, signal: AbortSignal.any(signals) });
+      if (context) {
+        context.record.status = response.status;
+        context.record.retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      }
+      return response;
+    } catch (error) {
+      if (context) context.record.networkCode = networkCode(error);
+      throw error;
+    }
+  };
+
+  const client = createClient(options.url, options.serviceRoleKey, {
+    // No session of our own: the service role key is the credential on every call.
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    // Node 20 has no global WebSocket and createClient builds realtime eagerly (api-facts §0.1).
+    // ws fits at run time; its first constructor overload (address: null) hides that from TS.
+    realtime: { transport: WebSocket as unknown as WebSocketLikeConstructor },
+    global: { fetch: instrumentedFetch },
+  });
+  const admin = client.auth.admin;
+
+  return {
+    async exchange(signal, call) {
+      const record: ExchangeRecord = {};
+      const value = await contexts.run({ signal, record }, () => call(admin));
+      return { value, record };
+    },
+  };
+}
+
+/** undici puts the socket error in `cause`; aborts and timeouts come as DOMExceptions. */
+function networkCode(error: unknown): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return 'ETIMEDOUT';
+  if (error instanceof Error && error.name === 'AbortError') return 'ABORTED';
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return typeof cause?.code === 'string' ? cause.code : 'FETCH_FAILED';
+}

@@ -1,0 +1,74 @@
+import type { User } from '@supabase/supabase-js';
+
+/**
+ * A Supabase Auth user as engines see it: plain data, no SDK types.
+ *
+ * Invariant: a soft-deleted user (`deleted: true`) has `email: null`, because
+ * GoTrue replaces the address with a hash on soft delete; comparing that hash
+ * with the app DB would invent a mismatch (api-facts §7).
+ */
+export interface SupabaseUser {
+  id: string;
+  /** Lower-cased by GoTrue; null for phone-only and soft-deleted users. */
+  email: string | null;
+  /** `user_metadata.full_name`, else `user_metadata.name`, else null. */
+  name: string | null;
+  emailVerified: boolean;
+  /** GoTrue's own role claim (usually "authenticated"); app roles live in `appMetadata`. */
+  role: string;
+  createdAt: string;
+  updatedAt: string | null;
+  deleted: boolean;
+  deletedAt: string | null;
+  userMetadata: Readonly<Record<string, unknown>>;
+  appMetadata: Readonly<Record<string, unknown>>;
+}
+
+/** One page of `listAllUsers`. */
+export interface SupabaseUserPage {
+  /** 1-based page number that was requested. */
+  page: number;
+  users: SupabaseUser[];
+  /** X-Total-Count as the service reported it with this page; null when it sent none. */
+  total: number | null;
+}
+
+export interface NewSupabaseUser {
+  email: string;
+  /** True marks the address as confirmed (no confirmation mail is sent by the admin API either way). */
+  emailConfirmed?: boolean;
+  userMetadata?: Record<string, unknown>;
+  appMetadata?: Record<string, unknown>;
+}
+
+/**
+ * A partial update. Metadata is shallow-merged by the service: listed keys are
+ * set, a key set to `null` is removed, other keys stay. Applying the same patch
+ * twice leaves the user as the first time did (only `updatedAt` moves).
+ */
+export interface SupabaseUserPatch {
+  email?: string;
+  /** Only `true` has an effect: the admin API cannot unconfirm an address. */
+  emailConfirmed?: boolean;
+  userMetadata?: Record<string, unknown>;
+  appMetadata?: Record<string, unknown>;
+}
+
+export function toSupabaseUser(user: User): SupabaseUser {
+  const deleted = Boolean(user.deleted_at);
+  const meta: Record<string, unknown> = user.user_metadata ?? {};
+  const name = [meta.full_name, meta.name].find((value): value is string => typeof value === 'string' && value.trim() !== '');
+  return {
+    id: user.id,
+    email: deleted || !user.email ? null : user.email,
+    name: name ?? null,
+    emailVerified: Boolean(user.email_confirmed_at),
+    role: user.role ?? 'authenticated',
+    createdAt: user.created_at,
+    updatedAt: user.updated_at ?? null,
+    deleted,
+    deletedAt: user.deleted_at ?? null,
+    userMetadata: meta,
+    appMetadata: user.app_metadata ?? {},
+  };
+}
