@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from '../app/version';
 import { StoreTooNewError } from '../store/database';
+import { appdbCommand } from './commands/appdb.command';
 import { runsCommand } from './commands/runs.command';
 import { serveCommand } from './commands/serve.command';
 import type { GlobalOptions } from './context';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   const globals = () => program.opts<GlobalOptions>();
   program.addCommand(runsCommand(globals));
   program.addCommand(serveCommand(globals));
+  program.addCommand(appdbCommand(globals));
   overrideExitEverywhere(program);
   return program;
 }

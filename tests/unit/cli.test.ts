@@ -64,6 +64,18 @@ describe('syncwarden CLI (built bundle)', () => {
     expect(result.stderr).toMatch(/newer Syncwarden/);
   });
 
+  it('appdb init creates the canonical schema in a new SQLite file, idempotently', () => {
+    const file = join(dir.path, 'product.db');
+    const first = runCliSync(['--json', 'appdb', 'init', '--sqlite', file]);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ dialect: 'sqlite', tables: expect.arrayContaining(['users', 'files', 'videos', 'clips', 'emails']) });
+    expect(runCliSync(['appdb', 'init', '--sqlite', file]).code).toBe(0);
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare(`SELECT name FROM pragma_table_info('storage_accounts')`).pluck().all()).toContain('refresh_token');
+    db.close();
+    expect(runCliSync(['appdb', 'init']).code).toBe(2);
+  });
+
   it('serve prints its URL, serves the console with a CSP and stops cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, [CLI_BIN, '--data-dir', dir.path, '--json', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const line = await new Promise<string>((resolve, reject) => {

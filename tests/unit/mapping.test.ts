@@ -39,3 +39,17 @@ describe('schema mapping', () => {
     expect(sqlite).toContain('"email_verified" INTEGER NOT NULL DEFAULT 0');
   });
 });
+
+describe('docs/canonical-schema.md', () => {
+  it('documents every canonical table and column', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { CANONICAL_ENTITIES, ENTITY_NAMES } = await import('../../core/appdb/canonical-schema');
+    const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'canonical-schema.md'), 'utf8');
+    for (const entity of ENTITY_NAMES) {
+      const spec = CANONICAL_ENTITIES[entity];
+      expect(doc).toContain(`## \`${spec.table}\` (entity \`${entity}\`)`);
+      for (const [logical, column] of Object.entries(spec.columns)) expect(doc).toContain(`| \`${logical}\` | \`${column.name}\` |`);
+    }
+  });
+});
