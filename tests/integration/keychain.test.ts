@@ -16,7 +16,7 @@ function runChild(withKeyring: boolean): Record<string, unknown> {
   try {
     const node = `${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(CHILD)}`;
     // A fresh keyring dir per run: reusing one with another password leaves the collection locked (toolchain.md).
-    const env = { ...process.env, XDG_DATA_HOME: dir.path, HOME: dir.path, DISPLAY: '' };
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_DATA_HOME: dir.path, HOME: dir.path, DISPLAY: '' };
     delete env.DBUS_SESSION_BUS_ADDRESS;
     const result = withKeyring
       ? spawnSync('dbus-run-session', ['--', 'bash', '-c', `echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; ${node}`], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 60_000 })
