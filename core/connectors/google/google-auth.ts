@@ -85,16 +85,17 @@ export class GoogleAuth {
     } catch (error) {
       throw mapGoogleError(error, this.service);
     }
-    if (!credentials.access_token) throw new ConnectorError('unavailable', this.service, 'the token endpoint returned no access token');
+    const accessToken = credentials.access_token;
+    if (!accessToken) throw new ConnectorError('unavailable', this.service, 'the token endpoint returned no access token');
     const next: OAuthTokens = {
-      accessToken: credentials.access_token,
+      accessToken,
       // Google normally keeps the old refresh token valid and sends none back.
       refreshToken: credentials.refresh_token ?? refreshToken,
       expiresAt: credentials.expiry_date ?? null,
     };
     await this.options.tokens.save(next);
     this.current = next;
-    return this.use(next.accessToken as string);
+    return this.use(accessToken);
   }
 }
 

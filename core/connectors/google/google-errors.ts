@@ -75,17 +75,19 @@ function httpFailure(error: unknown): HttpFailure | undefined {
   const headers = response.headers;
   return {
     status: response.status,
-    body: parseBody(response.data),
+    // Stream requests (exports) lose the parsed body; gaxios leaves the raw JSON text in the message.
+    body: response.data === undefined || response.data === '' ? parseBody(messageOf(error)) : parseBody(response.data),
     header(name) {
-      // gaxios 7 gives a fetch Headers object; older shapes are plain records.
-      if (headers instanceof Headers) return headers.get(name) ?? undefined;
+      // gaxios 7 gives a Headers object, but not always the global class (node-fetch's): duck-type it.
+      const getter = (headers as { get?: unknown } | undefined)?.get;
+      if (typeof getter === 'function') return (getter.call(headers, name) as string | null) ?? undefined;
       const value = (headers as Record<string, unknown> | undefined)?.[name];
       return typeof value === 'string' ? value : undefined;
     },
   };
 }
 
-/** Stream requests (exports) get the error body as text. */
+/** The body as parsed JSON, whether gaxios parsed it or left it as text. */
 function parseBody(data: unknown): GoogleErrorBody {
   if (typeof data === 'string') {
     try {

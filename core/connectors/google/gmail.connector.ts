@@ -1,0 +1,140 @@
+import { google, type gmail_v1 } from 'googleapis';
+import type { ConnectionCheck } from '../shared/connection-check';
+import { isConnectorError } from '../shared/connector-error';
+import type { ServicePolicy } from '../shared/service-policy';
+import { GoogleCaller, type GoogleConnectorOptions } from './google-caller';
+import { CursorRejectedError, rejectedParameter } from './google-errors';
+
+/**
+ * Gmail v1 for one user (`users/me`, api-facts §4). Lists return ids only;
+ * metadata is one call per message (googleapis has no batch support). The
+ * history cursor can expire: then listHistory throws CursorRejectedError and
+ * the import must do a full listing.
+ */
+export interface MessageRef {
+  id: string;
+  threadId: string;
+}
+
+export interface MessagePage {
+  messages: MessageRef[];
+  nextPageToken?: string;
+  resultSizeEstimate: number;
+}
+
+export interface MessageMetadata extends MessageRef {
+  labelIds: string[];
+  snippet: string;
+  historyId: string;
+  /** Epoch milliseconds. */
+  internalDate: number;
+  sizeEstimate: number;
+  /** Requested headers by their name as sent (Subject, From…). */
+  headers: Record<string, string>;
+}
+
+export interface HistoryPage {
+  added: MessageRef[];
+  deleted: MessageRef[];
+  /** The mailbox's history id now; store it after the last page. */
+  historyId: string;
+  nextPageToken?: string;
+}
+
+export interface GmailProfile {
+  emailAddress: string;
+  historyId: string;
+  messagesTotal: number;
+}
+
+const PAGE_SIZE = 500;
+const DEFAULT_HEADERS = ['Subject', 'From', 'To', 'Date', 'Message-ID'];
+
+export class GmailConnector {
+  private readonly caller: GoogleCaller;
+  private readonly gmail: gmail_v1.Gmail;
+
+  constructor(options: GoogleConnectorOptions) {
+    this.caller = new GoogleCaller('gmail', options);
+    this.gmail = google.gmail({ version: 'v1', ...this.caller.clientOptions });
+  }
+
+  get policy(): ServicePolicy {
+    return this.caller.policy;
+  }
+
+  /** Pages of message ids matching `q` (Gmail search syntax), newest first. */
+  async *listMessages(query: { q?: string; pageToken?: string } = {}, signal?: AbortSignal): AsyncGenerator<MessagePage> {
+    let pageToken = query.pageToken;
+    do {
+      const params: gmail_v1.Params$Resource$Users$Messages$List = { userId: 'me', maxResults: PAGE_SIZE, ...(query.q ? { q: query.q } : {}), ...(pageToken ? { pageToken } : {}) };
+      const { data } = await this.cursorCall('gmail-messages', (s) => this.gmail.users.messages.list(params, { signal: s }), signal);
+      pageToken = data.nextPageToken ?? undefined;
+      const messages = (data.messages ?? []).map((m) => ({ id: m.id ?? '', threadId: m.threadId ?? '' }));
+      yield { messages, resultSizeEstimate: data.resultSizeEstimate ?? 0, ...(pageToken ? { nextPageToken: pageToken } : {}) };
+    } while (pageToken);
+  }
+
+  /** Headers and ids of one message; a deleted message throws `not-found`. */
+  async getMessageMetadata(id: string, headers: string[] = DEFAULT_HEADERS, signal?: AbortSignal): Promise<MessageMetadata> {
+    const { data } = await this.caller.call((s) => this.gmail.users.messages.get({ userId: 'me', id, format: 'metadata', metadataHeaders: headers }, { signal: s }), signal);
+    return {
+      id: data.id ?? id,
+      threadId: data.threadId ?? '',
+      labelIds: data.labelIds ?? [],
+      snippet: data.snippet ?? '',
+      historyId: data.historyId ?? '',
+      internalDate: Number(data.internalDate ?? 0),
+      sizeEstimate: data.sizeEstimate ?? 0,
+      headers: Object.fromEntries((data.payload?.headers ?? []).map((h) => [h.name ?? '', h.value ?? ''])),
+    };
+  }
+
+  /** Pages of history since `startHistoryId`; a too-old id throws CursorRejectedError (full sync needed). */
+  async *listHistory(startHistoryId: string, signal?: AbortSignal): AsyncGenerator<HistoryPage> {
+    let pageToken: string | undefined;
+    do {
+      const params: gmail_v1.Params$Resource$Users$History$List = {
+        userId: 'me',
+        startHistoryId,
+        maxResults: PAGE_SIZE,
+        historyTypes: ['messageAdded', 'messageDeleted'],
+        ...(pageToken ? { pageToken } : {}),
+      };
+      const { data } = await this.cursorCall('gmail-history', (s) => this.gmail.users.history.list(params, { signal: s }), signal);
+      pageToken = data.nextPageToken ?? undefined;
+      const records = data.history ?? [];
+      const refs = (items: { message?: gmail_v1.Schema$Message }[] | undefined) => (items ?? []).map((i) => ({ id: i.message?.id ?? '', threadId: i.message?.threadId ?? '' }));
+      yield {
+        added: records.flatMap((r) => refs(r.messagesAdded)),
+        deleted: records.flatMap((r) => refs(r.messagesDeleted)),
+        historyId: data.historyId ?? startHistoryId,
+        ...(pageToken ? { nextPageToken: pageToken } : {}),
+      };
+    } while (pageToken);
+  }
+
+  async getProfile(signal?: AbortSignal): Promise<GmailProfile> {
+    const { data } = await this.caller.call((s) => this.gmail.users.getProfile({ userId: 'me' }, { signal: s }), signal);
+    return { emailAddress: data.emailAddress ?? '', historyId: data.historyId ?? '', messagesTotal: data.messagesTotal ?? 0 };
+  }
+
+  testConnection(): Promise<ConnectionCheck> {
+    return this.caller.check(async (s) => {
+      const { data } = await this.gmail.users.getProfile({ userId: 'me' }, { signal: s });
+      return `Gmail: connected as ${data.emailAddress ?? 'unknown user'}`;
+    });
+  }
+
+  /** A history id Gmail no longer knows answers 404; a malformed one or a stale page token, 400. */
+  private async cursorCall<T>(cursor: 'gmail-messages' | 'gmail-history', request: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    try {
+      return await this.caller.call(request, signal);
+    } catch (error) {
+      const staleHistory = cursor === 'gmail-history' && isConnectorError(error, 'not-found');
+      const badParameter = isConnectorError(error, 'invalid-request') && ['pageToken', 'startHistoryId'].includes(rejectedParameter(error) ?? '');
+      if (isConnectorError(error) && (staleHistory || badParameter)) throw new CursorRejectedError(this.caller.service, cursor, error);
+      throw error;
+    }
+  }
+}

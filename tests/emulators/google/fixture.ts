@@ -1,0 +1,82 @@
+/**
+ * Seed format of the Google emulator (documented in README.md). Plain JSON, so
+ * the demo can load a file and a test can build one in code (e.g. 2,500 files).
+ */
+export interface GoogleSeed {
+  /** OAuth clients the token endpoint accepts. */
+  clients: GoogleClientSeed[];
+  accounts: GoogleAccountSeed[];
+}
+
+export interface GoogleClientSeed {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface GoogleAccountSeed {
+  /** Internal id, used by the test helpers (revoke, delete, add message). */
+  id: string;
+  email: string;
+  /** Refresh tokens that the token endpoint exchanges for this account's access tokens. */
+  refreshTokens: string[];
+  /** Access tokens valid from the start (expiresInSec default 3599; 0 or less = already expired). */
+  accessTokens?: { token: string; expiresInSec?: number }[];
+  files?: DriveFileSeed[];
+  /** Spreadsheets are also Drive files (mimeType application/vnd.google-apps.spreadsheet). */
+  spreadsheets?: SpreadsheetSeed[];
+  mailbox?: MailboxSeed;
+  /** First Drive change number (the startPageToken before any change). Default 1. */
+  changeStart?: number;
+}
+
+export interface DriveFileSeed {
+  id: string;
+  name: string;
+  mimeType?: string;
+  /** Default ["root"]. */
+  parents?: string[];
+  trashed?: boolean;
+  modifiedTime?: string;
+  size?: number;
+  md5Checksum?: string;
+}
+
+export interface SpreadsheetSeed {
+  id: string;
+  title: string;
+  parents?: string[];
+  trashed?: boolean;
+  sheets: SheetSeed[];
+}
+
+export interface SheetSeed {
+  sheetId?: number;
+  title: string;
+  /** Grid size; defaults to max(1000, rows) x max(26, widest row), like a new Google sheet. */
+  rowCount?: number;
+  columnCount?: number;
+  /** Cell values as the UI shows them (FORMATTED_VALUE). */
+  rows: string[][];
+}
+
+export interface MailboxSeed {
+  /** The mailbox's current history id. */
+  historyId: number;
+  /** history.list with a startHistoryId below this answers 404 (too old). Default 1. */
+  oldestHistoryId?: number;
+  messages: MessageSeed[];
+}
+
+export interface MessageSeed {
+  id: string;
+  threadId?: string;
+  /** Default ["INBOX"]. */
+  labelIds?: string[];
+  /** Epoch milliseconds. */
+  internalDate: number;
+  historyId?: number;
+  /** Header name → value (Subject, From, To, Date…). */
+  headers: Record<string, string>;
+  snippet?: string;
+  sizeEstimate?: number;
+}

@@ -1,0 +1,222 @@
+import type { DriveFileSeed, GoogleAccountSeed, GoogleSeed, MessageSeed, SheetSeed } from './fixture';
+
+/**
+ * The emulator's mutable world: accounts, their tokens, Drive files with a
+ * change log, spreadsheets and mailboxes with a history log. Routes read it;
+ * the test helpers in index.ts change it between calls.
+ */
+export const SPREADSHEET_MIME = 'application/vnd.google-apps.spreadsheet';
+
+export interface DriveFile {
+  kind: 'drive#file';
+  id: string;
+  name: string;
+  mimeType: string;
+  parents: string[];
+  trashed: boolean;
+  explicitlyTrashed: boolean;
+  modifiedTime: string;
+  size?: string;
+  md5Checksum?: string;
+}
+
+export interface DriveChange {
+  seq: number;
+  fileId: string;
+  removed: boolean;
+  time: string;
+}
+
+export interface Sheet {
+  sheetId: number;
+  title: string;
+  rowCount: number;
+  columnCount: number;
+  rows: string[][];
+}
+
+export interface Message {
+  id: string;
+  threadId: string;
+  labelIds: string[];
+  internalDate: number;
+  historyId: number;
+  headers: Record<string, string>;
+  snippet: string;
+  sizeEstimate: number;
+}
+
+export interface HistoryRecord {
+  id: number;
+  type: 'messageAdded' | 'messageDeleted';
+  message: Pick<Message, 'id' | 'threadId' | 'labelIds'>;
+}
+
+export interface Mailbox {
+  historyId: number;
+  oldestHistoryId: number;
+  messages: Map<string, Message>;
+  history: HistoryRecord[];
+}
+
+export interface Account {
+  id: string;
+  email: string;
+  files: Map<string, DriveFile>;
+  changes: DriveChange[];
+  /** The next change number: also the current startPageToken. */
+  nextChange: number;
+  /** Change tokens below this are rejected (the log before it is gone). */
+  firstChange: number;
+  spreadsheets: Map<string, { title: string; sheets: Sheet[] }>;
+  mailbox: Mailbox | undefined;
+}
+
+export class GoogleState {
+  readonly clients = new Map<string, string>();
+  readonly accounts = new Map<string, Account>();
+  readonly refreshTokens = new Map<string, string>();
+  readonly accessTokens = new Map<string, { accountId: string; expiresAt: number }>();
+  private issued = 0;
+
+  constructor(seed: GoogleSeed) {
+    for (const client of seed.clients) this.clients.set(client.clientId, client.clientSecret);
+    for (const account of seed.accounts) this.addAccount(account);
+  }
+
+  account(id: string): Account {
+    const account = this.accounts.get(id);
+    if (!account) throw new Error(`google emulator: no account ${id}`);
+    return account;
+  }
+
+  issueAccessToken(accountId: string, expiresInSec = 3599, token = `ya29.emu-${accountId}-${++this.issued}`): string {
+    this.accessTokens.set(token, { accountId, expiresAt: Date.now() + expiresInSec * 1000 });
+    return token;
+  }
+
+  /** Drive mutations append to the change log, as the real service does. */
+  putFile(accountId: string, seed: DriveFileSeed): DriveFile {
+    const account = this.account(accountId);
+    const file = toFile(seed);
+    account.files.set(file.id, file);
+    this.recordChange(account, file.id, false);
+    return file;
+  }
+
+  trashFile(accountId: string, fileId: string): void {
+    const account = this.account(accountId);
+    const file = account.files.get(fileId);
+    if (!file) throw new Error(`google emulator: no file ${fileId}`);
+    Object.assign(file, { trashed: true, explicitlyTrashed: true, modifiedTime: new Date().toISOString() });
+    this.recordChange(account, fileId, false);
+  }
+
+  /** Permanent deletion: files.get then answers 404 and changes report `removed: true`. */
+  deleteFile(accountId: string, fileId: string): void {
+    const account = this.account(accountId);
+    account.files.delete(fileId);
+    account.spreadsheets.delete(fileId);
+    this.recordChange(account, fileId, true);
+  }
+
+  addMessage(accountId: string, seed: MessageSeed): Message {
+    const mailbox = this.mailbox(accountId);
+    mailbox.historyId++;
+    const message = toMessage({ ...seed, historyId: mailbox.historyId });
+    mailbox.messages.set(message.id, message);
+    mailbox.history.push({ id: mailbox.historyId, type: 'messageAdded', message: pickRef(message) });
+    return message;
+  }
+
+  deleteMessage(accountId: string, messageId: string): void {
+    const mailbox = this.mailbox(accountId);
+    const message = mailbox.messages.get(messageId);
+    if (!message) throw new Error(`google emulator: no message ${messageId}`);
+    mailbox.messages.delete(messageId);
+    mailbox.historyId++;
+    mailbox.history.push({ id: mailbox.historyId, type: 'messageDeleted', message: pickRef(message) });
+  }
+
+  mailbox(accountId: string): Mailbox {
+    const mailbox = this.account(accountId).mailbox;
+    if (!mailbox) throw new Error(`google emulator: account ${accountId} has no mailbox`);
+    return mailbox;
+  }
+
+  private recordChange(account: Account, fileId: string, removed: boolean): void {
+    account.changes.push({ seq: account.nextChange++, fileId, removed, time: new Date().toISOString() });
+  }
+
+  private addAccount(seed: GoogleAccountSeed): void {
+    const start = seed.changeStart ?? 1;
+    const account: Account = {
+      id: seed.id,
+      email: seed.email,
+      files: new Map((seed.files ?? []).map((file) => [file.id, toFile(file)])),
+      changes: [],
+      nextChange: start,
+      firstChange: start,
+      spreadsheets: new Map(),
+      mailbox: seed.mailbox && {
+        historyId: seed.mailbox.historyId,
+        oldestHistoryId: seed.mailbox.oldestHistoryId ?? 1,
+        messages: new Map(seed.mailbox.messages.map((m) => [m.id, toMessage({ historyId: seed.mailbox?.historyId, ...m })])),
+        history: [],
+      },
+    };
+    for (const sheet of seed.spreadsheets ?? []) {
+      account.spreadsheets.set(sheet.id, { title: sheet.title, sheets: sheet.sheets.map(toSheet) });
+      const file = toFile({ id: sheet.id, name: sheet.title, mimeType: SPREADSHEET_MIME, ...(sheet.parents ? { parents: sheet.parents } : {}), trashed: sheet.trashed ?? false });
+      account.files.set(file.id, file);
+    }
+    this.accounts.set(seed.id, account);
+    for (const token of seed.refreshTokens) this.refreshTokens.set(token, seed.id);
+    for (const access of seed.accessTokens ?? []) this.issueAccessToken(seed.id, access.expiresInSec ?? 3599, access.token);
+  }
+}
+
+function toFile(seed: DriveFileSeed): DriveFile {
+  const file: DriveFile = {
+    kind: 'drive#file',
+    id: seed.id,
+    name: seed.name,
+    mimeType: seed.mimeType ?? 'application/octet-stream',
+    parents: seed.parents ?? ['root'],
+    trashed: seed.trashed ?? false,
+    explicitlyTrashed: seed.trashed ?? false,
+    modifiedTime: seed.modifiedTime ?? '2024-01-01T00:00:00.000Z',
+  };
+  // Drive sends int64 values (size) as JSON strings.
+  if (seed.size !== undefined) file.size = String(seed.size);
+  if (seed.md5Checksum !== undefined) file.md5Checksum = seed.md5Checksum;
+  return file;
+}
+
+function toSheet(seed: SheetSeed, index: number): Sheet {
+  const widest = seed.rows.reduce((max, row) => Math.max(max, row.length), 0);
+  return {
+    sheetId: seed.sheetId ?? index,
+    title: seed.title,
+    rowCount: seed.rowCount ?? Math.max(1000, seed.rows.length),
+    columnCount: seed.columnCount ?? Math.max(26, widest),
+    rows: seed.rows,
+  };
+}
+
+function toMessage(seed: MessageSeed): Message {
+  return {
+    id: seed.id,
+    threadId: seed.threadId ?? seed.id,
+    labelIds: seed.labelIds ?? ['INBOX'],
+    internalDate: seed.internalDate,
+    historyId: seed.historyId ?? 1,
+    headers: seed.headers,
+    snippet: seed.snippet ?? '',
+    sizeEstimate: seed.sizeEstimate ?? 1024,
+  };
+}
+
+function pickRef(message: Message): HistoryRecord['message'] {
+  return { id: message.id, threadId: message.threadId, labelIds: message.labelIds };
+}

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { startEmulator, type RunningEmulator } from '../shared/emulator';
+import { driveRoutes } from './drive.routes';
+import type { DriveFileSeed, GoogleSeed, MessageSeed } from './fixture';
+import { gmailRoutes } from './gmail.routes';
+import { GoogleState } from './google-state';
+import { oauthRoutes } from './oauth.routes';
+import { sheetsRoutes } from './sheets.routes';
+
+export type { GoogleSeed } from './fixture';
+
+/**
+ * One origin for Drive v3, Sheets v4, Gmail v1 and the OAuth token endpoint:
+ * googleapis keeps only the origin of a per-client rootUrl (api-facts §0.1),
+ * so the services are told apart by path. Point connectors at
+ * `rootUrl = url + '/'` and `tokenUrl = url + '/token'`.
+ */
+export interface GoogleEmulator extends RunningEmulator {
+  readonly rootUrl: string;
+  readonly tokenUrl: string;
+  /** The grant is gone: the token endpoint answers 400 invalid_grant from now on. */
+  revokeRefreshToken(refreshToken: string): void;
+  /** Every access token of the account (or all accounts) stops working: data routes answer 401. */
+  expireAccessTokens(accountId?: string): void;
+  /** A valid access token for the account, as if the token endpoint had issued it. */
+  issueAccessToken(accountId: string, expiresInSec?: number): string;
+  /** Lifetime (expires_in) of tokens the token endpoint issues from now on. */
+  setTokenLifetime(seconds: number): void;
+  addFile(accountId: string, file: DriveFileSeed): void;
+  trashFile(accountId: string, fileId: string): void;
+  /** Permanent deletion: files.get answers 404, changes report `removed: true`. */
+  deleteFile(accountId: string, fileId: string): void;
+  /** Drops the Drive change log: every earlier page token is rejected. */
+  expireChangeLog(accountId: string): void;
+  /** Adds a message as newly received: a new history id and a `messageAdded` record. Returns the history id. */
+  addMessage(accountId: string, message: MessageSeed): string;
+  deleteMessage(accountId: string, messageId: string): void;
+  /** Drops the mailbox history: any startHistoryId older than now answers 404. */
+  expireHistory(accountId: string): void;
+}
+
+export async function startGoogleEmulator(seed: GoogleSeed): Promise<GoogleEmulator> {
+  const state = new GoogleState(seed);
+  let tokenLifetimeSec = 3599;
+  const emulator = await startEmulator({
+    name: 'google',
+    routes: [...oauthRoutes(state, () => tokenLifetimeSec), ...driveRoutes(state), ...sheetsRoutes(state), ...gmailRoutes(state)],
+  });
+  return {
+    ...emulator,
+    rootUrl: `${emulator.url}/`,
+    tokenUrl: `${emulator.url}/token`,
+    revokeRefreshToken: (token) => void state.refreshTokens.delete(token),
+    expireAccessTokens(accountId) {
+      for (const grant of state.accessTokens.values()) if (accountId === undefined || grant.accountId === accountId) grant.expiresAt = 0;
+    },
+    issueAccessToken: (accountId, expiresInSec) => state.issueAccessToken(accountId, expiresInSec),
+    setTokenLifetime: (seconds) => void (tokenLifetimeSec = seconds),
+    addFile: (accountId, file) => void state.putFile(accountId, file),
+    trashFile: (accountId, fileId) => state.trashFile(accountId, fileId),
+    deleteFile: (accountId, fileId) => state.deleteFile(accountId, fileId),
+    expireChangeLog(accountId) {
+      const account = state.account(accountId);
+      account.firstChange = account.nextChange;
+      account.changes = [];
+    },
+    addMessage: (accountId, message) => String(state.addMessage(accountId, message).historyId),
+    deleteMessage: (accountId, messageId) => state.deleteMessage(accountId, messageId),
+    expireHistory(accountId) {
+      const mailbox = state.mailbox(accountId);
+      mailbox.oldestHistoryId = mailbox.historyId;
+      mailbox.history = [];
+    },
+  };
+}
+
+/** Loads a JSON seed file (the format is in README.md). */
+export function loadGoogleSeed(path: string): GoogleSeed {
+  return JSON.parse(readFileSync(path, 'utf8')) as GoogleSeed;
+}
