@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from './ports';
 
 /**
  * A throwaway PostgreSQL 15 cluster in a temp dir on a free 127.0.0.1 port
@@ -74,15 +74,4 @@ function postgresIds(): { uid: number; gid: number } {
   const uid = id('-u');
   if (!Number.isInteger(uid) || uid <= 0) throw new Error('the postgres system user is missing (install postgresql-15)');
   return { uid, gid: id('-g') };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }

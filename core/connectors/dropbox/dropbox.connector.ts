@@ -1,7 +1,7 @@
 import { Dropbox, type DropboxResponse, type files } from 'dropbox';
 import type { ConnectionCheck } from '../shared/connection-check';
 import { ConnectorError, isConnectorError } from '../shared/connector-error';
-import type { OAuthTokenStore } from '../shared/oauth-tokens';
+import { InMemoryTokenStore, type OAuthTokenStore } from '../shared/oauth-tokens';
 import { createServicePolicy, type ServicePolicy, type ServicePolicyOptions } from '../shared/service-policy';
 import { toEntry, type DropboxFile, type DropboxFolder, type DropboxPage } from './dropbox-entries';
 import { toConnectorError } from './dropbox-errors';
@@ -93,11 +93,28 @@ export class DropboxConnector {
       const account = await probe.call((dbx) => dbx.usersGetCurrentAccount());
       return { ok: true, status: 'ok', message: `Connected to the Dropbox account ${account.email}` };
     } catch (error) {
-      if (!isConnectorError(error)) throw error;
-      if (['unauthorized', 'token-revoked', 'forbidden'].includes(error.kind)) return { ok: false, status: 'bad-credentials', message: error.message };
-      // No HTTP status at all: the connection was refused, dropped or timed out.
-      if (error.kind === 'unavailable' && error.status === undefined) return { ok: false, status: 'unreachable', message: error.message };
-      return { ok: false, status: 'error', message: error.message };
+      return failedCheck(error);
+    }
+  }
+
+  /**
+   * The app-level check behind connections.test, when no user token is at
+   * hand: exchange a refresh token that cannot exist. Dropbox answers
+   * `invalid_grant` only after it accepted the app key and secret, and
+   * `invalid_client` when it did not: one request, nothing stored.
+   */
+  async checkAppCredentials(): Promise<ConnectionCheck> {
+    const once = createServicePolicy({ service: DROPBOX, concurrency: 1, maxAttempts: 1, ...(this.options.onRequest ? { onRequest: this.options.onRequest } : {}) });
+    const tokens = new InMemoryTokenStore({ accessToken: null, refreshToken: APP_CHECK_REFRESH_TOKEN, expiresAt: null });
+    const probe = new DropboxConnector({ ...this.options, tokens, policy: once });
+    try {
+      await probe.session.refresh();
+      return { ok: true, status: 'ok', message: 'Dropbox accepted the app key and secret' };
+    } catch (error) {
+      if (isConnectorError(error, 'token-revoked') && error.reason === 'invalid_grant') {
+        return { ok: true, status: 'ok', message: 'Dropbox accepted the app key and secret' };
+      }
+      return failedCheck(error);
     }
   }
 
@@ -147,4 +164,14 @@ export class DropboxConnector {
   private fetchFor(signal: AbortSignal | undefined): DropboxFetch {
     return createDropboxFetch({ timeoutMs: this.options.timeoutMs ?? 30_000, ...(this.options.baseUrl ? { baseUrl: this.options.baseUrl } : {}), ...(signal ? { signal } : {}) });
   }
+}
+
+const APP_CHECK_REFRESH_TOKEN = 'syncwarden-app-credential-check';
+
+function failedCheck(error: unknown): ConnectionCheck {
+  if (!isConnectorError(error)) throw error;
+  if (['unauthorized', 'token-revoked', 'forbidden'].includes(error.kind)) return { ok: false, status: 'bad-credentials', message: error.message };
+  // No HTTP status at all: the connection was refused, dropped or timed out.
+  if (error.kind === 'unavailable' && error.status === undefined) return { ok: false, status: 'unreachable', message: error.message };
+  return { ok: false, status: 'error', message: error.message };
 }
