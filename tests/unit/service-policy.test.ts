@@ -47,6 +47,18 @@ describe('service policy (retries and concurrency)', () => {
     expect(calls).toBe(4);
   });
 
+  it('does not retry when the service asks for a longer wait than the policy would ever make', async () => {
+    const policy = createServicePolicy({ service: 'test', concurrency: 1, initialDelayMs: 1, maxDelayMs: 1000 });
+    let calls = 0;
+    await expect(
+      policy.execute(async () => {
+        calls++;
+        throw rateLimited(45 * 60_000); // an hourly budget that resets in 45 minutes
+      }),
+    ).rejects.toMatchObject({ kind: 'rate-limited', retryAfterMs: 45 * 60_000 });
+    expect(calls).toBe(1);
+  });
+
   it('keeps at most `concurrency` requests in flight', async () => {
     const policy = createServicePolicy({ service: 'test', concurrency: 3 });
     let inFlight = 0;
