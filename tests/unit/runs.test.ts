@@ -92,7 +92,8 @@ describe('run manager', () => {
     await app.dispose();
     app = createTestApp(); // the default 100 ms interval
     const stamps: number[] = [];
-    app.events.subscribe((event) => event === 'run.progress' && stamps.push(Date.now()));
+    // The snapshot's own time is taken when it is emitted; a listener's clock would add its own delays.
+    app.events.subscribe((event, payload) => event === 'run.progress' && stamps.push(Date.parse((payload as { at: string }).at)));
     const { runId } = app.runs.start('demo', { items: 300_000, delayMsPerPage: 1 }, 'manual');
     await app.runs.waitFor(runId);
     for (let i = 1; i < stamps.length; i++) expect((stamps[i] ?? 0) - (stamps[i - 1] ?? 0)).toBeGreaterThanOrEqual(99);
