@@ -1,6 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CursorRejectedError, DriveConnector } from '../../core/connectors/google';
-import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google';
+import { DriveConnector } from '../../core/connectors/google';
+import { loadGoogleSeed, startGoogleEmulator, type GoogleEmulator } from '../emulators/google';
 import { account, collect, connectTo, manyFiles, rateLimitBody, refreshOnlyTokens, seedWith, totalCount } from '../emulators/google/test-support';
 
 /** googleapis Drive v3 against the Google emulator over HTTP. */
@@ -113,6 +114,14 @@ describe('Drive connector (googleapis against the emulator)', () => {
     expect(conn.tokens.saves).toBe(0);
   });
 
+  it('retries a 503 from the token endpoint through the policy (no hidden library retries), counting both', async () => {
+    const conn = connectTo(emulator, refreshOnlyTokens('bob'));
+    emulator.fault('oauth.token', { status: 503, body: { error: 'temporarily_unavailable' }, times: 1 });
+    await new DriveConnector(conn.options).getFile('bob-file');
+    expect(emulator.counts()).toEqual({ 'oauth.token': 2, 'drive.files.get': 1 });
+    expect(conn.requests).toBe(3);
+  });
+
   it('rides out a 429 storm on files.list (3 x Retry-After: 1) and counts every retry', async () => {
     const conn = connectTo(emulator, refreshOnlyTokens('big'));
     const drive = new DriveConnector(conn.options);
@@ -160,38 +169,6 @@ describe('Drive connector (googleapis against the emulator)', () => {
     expect(emulator.count('drive.files.get')).toBe(2);
   });
 
-  it('follows the changes feed: nextPageToken across pages, newStartPageToken only on the last', async () => {
-    const drive = new DriveConnector(connectTo(emulator, aliceTokens()).options);
-    const start = await drive.getStartPageToken();
-    for (const file of manyFiles(1200, 'folder-a', 'new')) emulator.addFile('alice', file);
-    emulator.trashFile('alice', 'kept');
-    emulator.deleteFile('alice', 'gone-later');
-    const pages = await collect(drive.listChanges(start));
-    expect(pages).toHaveLength(2);
-    expect(pages[0]).toMatchObject({ nextPageToken: expect.any(String) });
-    expect(pages[0]?.newStartPageToken).toBeUndefined();
-    expect(pages[1]?.nextPageToken).toBeUndefined();
-    expect(pages[1]?.newStartPageToken).toBe(await drive.getStartPageToken());
-    const changes = pages.flatMap((p) => p.changes);
-    expect(changes).toHaveLength(1202);
-    expect(changes.find((c) => c.fileId === 'kept')).toMatchObject({ removed: false, file: { trashed: true } });
-    expect(changes.find((c) => c.fileId === 'gone-later')).toMatchObject({ removed: true });
-    expect(changes.find((c) => c.fileId === 'gone-later')?.file).toBeUndefined();
-    expect(emulator.count('drive.changes.list')).toBe(2);
-  });
-
-  it('signals a rejected changes token with CursorRejectedError so the engine can do a full pass', async () => {
-    const drive = new DriveConnector(connectTo(emulator, aliceTokens()).options);
-    const stale = await drive.getStartPageToken();
-    emulator.addFile('alice', { id: 'late', name: 'late.pdf' });
-    emulator.expireChangeLog('alice');
-    const error = await collect(drive.listChanges(stale)).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CursorRejectedError);
-    expect(error).toMatchObject({ kind: 'invalid-request', status: 400, reason: 'invalid', cursor: 'drive-changes' });
-    await expect(collect(drive.listChanges('not-a-token'))).rejects.toBeInstanceOf(CursorRejectedError);
-    await expect(collect(drive.listFiles({ pageToken: 'bogus' }))).rejects.toMatchObject({ cursor: 'drive-files' });
-  });
-
   it('testConnection: ok with the account, bad-credentials with the service message, unreachable when refused', async () => {
     expect(await new DriveConnector(connectTo(emulator, refreshOnlyTokens('bob')).options).testConnection()).toEqual({
       ok: true,
@@ -205,5 +182,17 @@ describe('Drive connector (googleapis against the emulator)', () => {
     const refused = connectTo(closed, refreshOnlyTokens('bob'));
     expect(await new DriveConnector(refused.options).testConnection()).toMatchObject({ ok: false, status: 'unreachable' });
     expect(refused.requests).toBe(1);
+  });
+
+  it('serves the JSON demo fixture: a stored grant lists the folder with its trashed file flagged', async () => {
+    const demo = await startGoogleEmulator(loadGoogleSeed(fileURLToPath(new URL('../emulators/google/fixtures/demo.json', import.meta.url))));
+    try {
+      const tokens = { accessToken: null, refreshToken: '1//demo-refresh-ada', expiresAt: null };
+      const drive = new DriveConnector({ ...connectTo(demo, tokens).options, clientId: 'syncwarden-demo.apps.googleusercontent.com', clientSecret: 'demo-secret' });
+      const files = (await collect(drive.listFiles({ folderId: 'ada-uploads' }))).flatMap((p) => p.files);
+      expect(files.map((f) => [f.name, f.trashed])).toEqual([['contract.pdf', false], ['old-photo.jpg', true]]);
+    } finally {
+      await demo.close();
+    }
   });
 });

@@ -19,7 +19,7 @@ let emulator: GoogleEmulator;
 beforeAll(async () => {
   emulator = await startGoogleEmulator(
     seedWith(
-      account('mia', { mailbox: { historyId: 5000, messages: Array.from({ length: 1200 }, (_, i) => message(i)) } }),
+      account('mia', { refreshTokens: ['1//refresh-mia', '1//refresh-mia-2'], mailbox: { historyId: 5000, messages: Array.from({ length: 1200 }, (_, i) => message(i)) } }),
       account('noah', { mailbox: { historyId: 100, messages: [message(1)] } }),
     ),
   );
@@ -106,11 +106,11 @@ describe('Gmail connector (googleapis against the emulator)', () => {
   });
 
   it('turns a grant revoked mid-run into token-revoked after the 401', async () => {
-    emulator.addMessage('mia', { ...message(80), id: 'x' });
     const access = emulator.issueAccessToken('mia');
     const conn = connectTo(emulator, { accessToken: access, refreshToken: '1//refresh-mia-2', expiresAt: Date.now() + 3_600_000 });
     const gmail = new GmailConnector(conn.options);
     await gmail.getProfile();
+    emulator.revokeRefreshToken('1//refresh-mia-2');
     emulator.expireAccessTokens('mia');
     await expect(gmail.getProfile()).rejects.toMatchObject({ kind: 'token-revoked', reason: 'invalid_grant' });
     expect(emulator.counts()).toEqual({ 'gmail.profile.get': 2, 'oauth.token': 1 });

@@ -1,4 +1,5 @@
-import type { DriveFileSeed, GoogleAccountSeed, GoogleSeed, MessageSeed, SheetSeed } from './fixture';
+import type { DriveFileSeed, GoogleAccountSeed, GoogleSeed, MessageSeed } from './fixture';
+import { pickRef, toFile, toMessage, toSheet } from './seed-records';
 
 /**
  * The emulator's mutable world: accounts, their tokens, Drive files with a
@@ -174,49 +175,4 @@ export class GoogleState {
     for (const token of seed.refreshTokens) this.refreshTokens.set(token, seed.id);
     for (const access of seed.accessTokens ?? []) this.issueAccessToken(seed.id, access.expiresInSec ?? 3599, access.token);
   }
-}
-
-function toFile(seed: DriveFileSeed): DriveFile {
-  const file: DriveFile = {
-    kind: 'drive#file',
-    id: seed.id,
-    name: seed.name,
-    mimeType: seed.mimeType ?? 'application/octet-stream',
-    parents: seed.parents ?? ['root'],
-    trashed: seed.trashed ?? false,
-    explicitlyTrashed: seed.trashed ?? false,
-    modifiedTime: seed.modifiedTime ?? '2024-01-01T00:00:00.000Z',
-  };
-  // Drive sends int64 values (size) as JSON strings.
-  if (seed.size !== undefined) file.size = String(seed.size);
-  if (seed.md5Checksum !== undefined) file.md5Checksum = seed.md5Checksum;
-  return file;
-}
-
-function toSheet(seed: SheetSeed, index: number): Sheet {
-  const widest = seed.rows.reduce((max, row) => Math.max(max, row.length), 0);
-  return {
-    sheetId: seed.sheetId ?? index,
-    title: seed.title,
-    rowCount: seed.rowCount ?? Math.max(1000, seed.rows.length),
-    columnCount: seed.columnCount ?? Math.max(26, widest),
-    rows: seed.rows,
-  };
-}
-
-function toMessage(seed: MessageSeed): Message {
-  return {
-    id: seed.id,
-    threadId: seed.threadId ?? seed.id,
-    labelIds: seed.labelIds ?? ['INBOX'],
-    internalDate: seed.internalDate,
-    historyId: seed.historyId ?? 1,
-    headers: seed.headers,
-    snippet: seed.snippet ?? '',
-    sizeEstimate: seed.sizeEstimate ?? 1024,
-  };
-}
-
-function pickRef(message: Message): HistoryRecord['message'] {
-  return { id: message.id, threadId: message.threadId, labelIds: message.labelIds };
 }
