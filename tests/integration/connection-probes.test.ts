@@ -3,6 +3,7 @@ import { dispatch } from '../../core/app/dispatch';
 import { startCloudinaryEmulator, type CloudinaryEmulator } from '../emulators/cloudinary/cloudinary.emulator';
 import { loadCloudinarySeed } from '../emulators/cloudinary/fixtures';
 import { loadDropboxSeed, startDropboxEmulator, type DropboxEmulator } from '../emulators/dropbox/dropbox.emulator';
+import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google';
 import { startSupabaseEmulator, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import { freePort } from '../helpers/ports';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -17,15 +18,22 @@ describe('connections.test through the real SDKs', () => {
   let cloudinary: CloudinaryEmulator;
   let dropbox: DropboxEmulator;
   let supabase: SupabaseEmulator;
+  let google: GoogleEmulator;
+  const googleClient = { clientId: 'probe-test.apps.googleusercontent.com', clientSecret: 'probe-test-secret' };
   const cloud = loadCloudinarySeed().clouds[0]!;
   const dropboxSeed = loadDropboxSeed();
 
   beforeAll(async () => {
     app = createTestApp();
-    [cloudinary, dropbox, supabase] = await Promise.all([startCloudinaryEmulator(loadCloudinarySeed()), startDropboxEmulator(dropboxSeed), startSupabaseEmulator()]);
+    [cloudinary, dropbox, supabase, google] = await Promise.all([
+      startCloudinaryEmulator(loadCloudinarySeed()),
+      startDropboxEmulator(dropboxSeed),
+      startSupabaseEmulator(),
+      startGoogleEmulator({ clients: [googleClient], accounts: [] }),
+    ]);
   });
   afterAll(async () => {
-    await Promise.all([cloudinary?.close(), dropbox?.close(), supabase?.close()]);
+    await Promise.all([cloudinary?.close(), dropbox?.close(), supabase?.close(), google?.close()]);
     await app?.dispose();
   });
 
@@ -39,6 +47,13 @@ describe('connections.test through the real SDKs', () => {
   }
 
   const cases = () => [
+    {
+      kind: 'google',
+      config: (url: string) => ({ clientId: googleClient.clientId, rootUrl: `${url}/`, tokenUrl: `${url}/token` }),
+      secrets: (good: boolean) => ({ clientSecret: good ? googleClient.clientSecret : 'wrong-secret' }),
+      url: google?.url,
+      badMessage: /invalid_client/,
+    },
     {
       kind: 'cloudinary',
       config: (url: string) => ({ cloudName: cloud.cloudName, apiKey: cloud.apiKey, rootFolder: 'media', apiBaseUrl: url }),

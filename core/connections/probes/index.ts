@@ -1,6 +1,6 @@
 import type { ProbeRegistry } from '../probe';
 import { probeAppDb } from './appdb.probe';
-import { probeCloudinary, probeDropbox, probeSupabase } from './service.probes';
+import { probeCloudinary, probeDropbox, probeGoogle, probeSupabase } from './service.probes';
 
 /** How each kind of connection is tested: one cheap authenticated call through the real client. */
 export function defaultProbes(): ProbeRegistry {
@@ -8,6 +8,7 @@ export function defaultProbes(): ProbeRegistry {
     appdb: probeAppDb,
     cloudinary: probeCloudinary,
     dropbox: probeDropbox,
+    google: probeGoogle,
     supabase: probeSupabase,
   };
 }
