@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { IconRefreshDot } from '@tabler/icons-react';
 import type { MouseEvent, ReactNode } from 'react';
 import { useNavHotkeys } from '../hooks/useNavHotkeys';
+import { usePageTitle } from '../hooks/usePageTitle';
 import { useThemeSetting } from '../hooks/useThemeSetting';
 import { ActiveRunsBadge } from './ActiveRunsBadge';
 import { ConnectionBanner } from './ConnectionBanner';
@@ -14,6 +15,7 @@ import { NavMenu } from './NavMenu';
 export function AppLayout({ children }: { children: ReactNode }) {
   const [navOpened, nav] = useDisclosure(false);
   useNavHotkeys();
+  usePageTitle();
   useThemeSetting();
 
   return (

@@ -56,6 +56,7 @@ const columns = [
 /** The audit log; a row expands in place to show the before- and after-images. */
 export function AuditTable({ entries }: { entries: AuditEntry[] }) {
   const [expanded, setExpanded] = useState<ExpandedState>({});
+   
   const table = useReactTable({
     data: entries,
     columns,

@@ -29,6 +29,7 @@ interface FindingsTableProps {
 
 /** One page of findings; sorting happens on the host, the table only asks for it. */
 export function FindingsTable({ findings, sorting, onSortingChange, onOpen }: FindingsTableProps) {
+   
   const table = useReactTable({
     data: findings,
     columns,

@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { batchedInvalidation } from '../hooks/batched-invalidation';
 import { LiveContext } from '../hooks/live-context';
 import { LiveStore } from '../hooks/live-store';
 import { apiKey } from '../hooks/useApi';
@@ -17,22 +18,22 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
   const previousStatus = useRef(connection.status);
 
   useEffect(() => {
+    const stale = batchedInvalidation(queryClient);
     const offStarted = client.on('run.started', (run) => {
       store.runStarted(run);
-      void queryClient.invalidateQueries({ queryKey: apiKey('runs.list') });
+      stale.invalidate(apiKey('runs.list'));
     });
     const offProgress = client.on('run.progress', (snapshot) => store.runProgress(snapshot));
     const offFinished = client.on('run.finished', (run) => {
       store.runFinished(run);
-      for (const method of ['runs.list', 'findings.list', 'audit.list'] as const) {
-        void queryClient.invalidateQueries({ queryKey: apiKey(method) });
-      }
-      void queryClient.invalidateQueries({ queryKey: apiKey('runs.get', { id: run.id }) });
+      for (const method of ['runs.list', 'findings.list', 'audit.list'] as const) stale.invalidate(apiKey(method));
+      stale.invalidate(apiKey('runs.get', { id: run.id }));
     });
     return () => {
       offStarted();
       offProgress();
       offFinished();
+      stale.cancel();
     };
   }, [client, queryClient, store]);
 

@@ -39,7 +39,7 @@ export function RunProgressBar({ run, onDismiss, compact = false, hideIdentity =
       <Stack gap={6}>
         <Group justify="space-between" wrap="nowrap" gap="sm">
           <Group gap="xs" wrap="nowrap" miw={0}>
-            {!compact && !hideIdentity && <RunStateBadge state={run.state} />}
+            {!hideIdentity && (!compact || !active) && <RunStateBadge state={run.state} />}
             {hideIdentity ? (
               <Text size="sm" fw={500} truncate>
                 {phase}
@@ -105,7 +105,8 @@ export function RunProgressBar({ run, onDismiss, compact = false, hideIdentity =
           </Group>
         )}
         {run.error && (
-          <Text size="xs" c="red">
+          // A cancel is the person's own choice, not a failure: no alarm colour for it.
+          <Text size="xs" c={run.state === 'cancelled' ? 'dimmed' : 'red'}>
             {run.error.message}
           </Text>
         )}

@@ -57,6 +57,7 @@ export function RunsTable({ runs, onOpen, hasMore, loadMore }: RunsTableProps) {
     ],
     [],
   );
+   
   const table = useReactTable({
     data: runs,
     columns,
@@ -99,7 +100,7 @@ function ApiCalls({ calls, total }: { calls: Record<string, number>; total: numb
 function Summary({ run }: { run: Run }) {
   if (run.error) {
     return (
-      <Text size="sm" c="red" truncate title={run.error.message}>
+      <Text size="sm" c={run.state === 'cancelled' ? 'dimmed' : 'red'} truncate title={run.error.message}>
         {run.error.message}
       </Text>
     );

@@ -2,6 +2,12 @@ import type { ProgressSnapshot, Run } from '@core/api';
 
 /** How many runs that finished while the console was open stay on screen. */
 const FINISHED_KEPT = 5;
+/**
+ * Listeners hear about changes at most this often. A burst of events (hundreds
+ * of runs starting at once from the CLI) must cost a few renders, not one
+ * synchronous render per event, which React refuses past ~50 in a row.
+ */
+const NOTIFY_EVERY_MS = 50;
 
 export interface LiveState {
   /** Latest snapshot per active run; a run leaves this map when it finishes. */
@@ -20,6 +26,7 @@ export interface LiveState {
 export class LiveStore {
   private state: LiveState = { progress: new Map(), started: new Map(), finished: [] };
   private readonly listeners = new Set<() => void>();
+  private notifyTimer: ReturnType<typeof setTimeout> | undefined;
 
   getState = (): LiveState => this.state;
 
@@ -48,13 +55,16 @@ export class LiveStore {
     });
   }
 
-  dismissFinished(runId: number): void {
-    this.update({ finished: this.state.finished.filter((run) => run.id !== runId) });
+  dismissFinished(runId?: number): void {
+    this.update({ finished: runId === undefined ? [] : this.state.finished.filter((run) => run.id !== runId) });
   }
 
   private update(patch: Partial<LiveState>): void {
     this.state = { ...this.state, ...patch };
-    for (const listener of this.listeners) listener();
+    this.notifyTimer ??= setTimeout(() => {
+      this.notifyTimer = undefined;
+      for (const listener of this.listeners) listener();
+    }, NOTIFY_EVERY_MS);
   }
 }
 

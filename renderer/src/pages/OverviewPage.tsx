@@ -54,7 +54,7 @@ export function OverviewPage() {
         />
       </SimpleGrid>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-        <Card title="Active runs" action={<Anchor component={Link} href="/runs" size="sm">Start a run</Anchor>}>
+        <Card title="Live progress" action={<Anchor component={Link} href="/runs" size="sm">Start a run</Anchor>}>
           <LiveRuns compact emptyText="Nothing is running. Runs started here, by the schedule or from the CLI show up live." />
         </Card>
         <Card title="Last runs" action={<Anchor component={Link} href="/runs" size="sm">All runs</Anchor>}>

@@ -33,6 +33,7 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
   const { table, label, maxHeight, testId, estimateRowHeight = 45, rowTestId, onRowActivate, renderExpanded, onEndReached, minWidth } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const rows = table.getRowModel().rows;
+   
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,

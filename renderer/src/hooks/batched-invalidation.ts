@@ -1,0 +1,31 @@
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
+
+/** Invalidations inside this window are merged into one refetch per key. */
+const WINDOW_MS = 200;
+
+/**
+ * Run events can arrive by the hundred (a CLI loop, a schedule tick for many
+ * users); refetching the run list once per event would flood the host and
+ * cancel its own in-flight requests. Collect the keys, invalidate once.
+ */
+export function batchedInvalidation(queryClient: QueryClient) {
+  const pending = new Map<string, QueryKey>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    const keys = [...pending.values()];
+    pending.clear();
+    for (const queryKey of keys) void queryClient.invalidateQueries({ queryKey });
+  };
+  return {
+    invalidate(queryKey: QueryKey): void {
+      pending.set(JSON.stringify(queryKey), queryKey);
+      timer ??= setTimeout(flush, WINDOW_MS);
+    },
+    cancel(): void {
+      clearTimeout(timer);
+      timer = undefined;
+      pending.clear();
+    },
+  };
+}
