@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 /**
  * `npm run demo`: Syncwarden on its embedded defaults, with nothing to set up.
- * Opens the Electron window where the Electron binary is (or can be) installed;
- * otherwise starts browser mode and prints its URL. The demo keeps its own
- * data directory (.syncwarden/demo), apart from a real installation's.
+ * Starts the service emulators seeded from resources/demo, a fresh embedded
+ * SQLite app database and six connections (scripts/demo/demo-services.ts),
+ * then opens the Electron window where the Electron binary is (or can be)
+ * installed; otherwise starts browser mode and prints its URL. The demo keeps
+ * its own data directory (.syncwarden/demo), apart from a real installation's.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,20 +35,40 @@ function ensureElectronBinary() {
   return result.status === 0 && electronBinaryInstalled();
 }
 
-function run(command, args, env = {}) {
+/** Starts the emulators and the demo workspace; resolves with the environment the console needs. */
+function startServices() {
+  const services = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'demo', 'demo-services.ts'), dataDir], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    services.once('exit', (code) => reject(new Error(`demo services stopped (exit ${code})`)));
+    createInterface({ input: services.stdout }).once('line', (line) => resolve({ services, env: JSON.parse(line).env }));
+  });
+}
+
+function run(command, args, services, env) {
   const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-  const forward = (signal) => child.kill(signal);
-  process.on('SIGINT', forward);
-  process.on('SIGTERM', forward);
-  child.on('exit', (code) => process.exit(code ?? 0));
+  const stop = (signal) => {
+    child.kill(signal);
+    services.kill('SIGTERM');
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  child.on('exit', (code) => {
+    services.kill('SIGTERM');
+    process.exit(code ?? 0);
+  });
 }
 
 const nativeReady = () => spawnSync(process.execPath, [join(root, 'scripts', 'electron-native.mjs')], { stdio: 'inherit' }).status === 0;
 
+const { services, env } = await startServices();
+console.log(`demo: emulators and the demo workspace are ready (data in ${dataDir})`);
 if (ensureElectronBinary() && nativeReady()) {
-  console.log(`demo: opening the Syncwarden window (data in ${dataDir})`);
-  run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'preview', '--skipBuild'], { SYNCWARDEN_HOME: dataDir });
+  console.log('demo: opening the Syncwarden window');
+  run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'preview', '--skipBuild'], services, { ...env, SYNCWARDEN_HOME: dataDir });
 } else {
   console.log('demo: no Electron binary here, so Syncwarden runs in browser mode.');
-  run(process.execPath, [join(root, 'bin', 'syncwarden.js'), '--data-dir', dataDir, 'serve', '--port', port]);
+  run(process.execPath, [join(root, 'bin', 'syncwarden.js'), '--data-dir', dataDir, 'serve', '--port', port], services, env);
 }

@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+import type { ConnectionCreateSchema } from '../../core/api/connections';
+import { DEMO_CREDENTIALS } from './demo-seeds';
+
+type NewConnection = z.output<typeof ConnectionCreateSchema>;
+
+/** The six connections of the demo workspace, pointed at this run's emulator ports. */
+export function demoConnections(urls: { appDbPath: string; google: string; dropbox: string; cloudinary: string; supabase: string }): NewConnection[] {
+  const { google, sheets, dropbox, cloudinary, supabase } = DEMO_CREDENTIALS;
+  return [
+    { kind: 'appdb', name: 'Product database', config: { driver: 'sqlite', path: urls.appDbPath }, secrets: {} },
+    { kind: 'google', name: 'Google Drive & Gmail', config: { clientId: google.clientId, rootUrl: `${urls.google}/`, tokenUrl: `${urls.google}/token` }, secrets: { clientSecret: google.clientSecret } },
+    { kind: 'google', name: 'Google Sheets import', config: { clientId: sheets.clientId, rootUrl: `${urls.google}/`, tokenUrl: `${urls.google}/token` }, secrets: { clientSecret: sheets.clientSecret } },
+    { kind: 'dropbox', name: 'Dropbox', config: { appKey: dropbox.appKey, baseUrl: urls.dropbox }, secrets: { appSecret: dropbox.appSecret } },
+    {
+      kind: 'cloudinary',
+      name: 'Cloudinary media',
+      config: { cloudName: cloudinary.cloudName, apiKey: cloudinary.apiKey, rootFolder: cloudinary.rootFolder, apiBaseUrl: urls.cloudinary },
+      secrets: { apiSecret: cloudinary.apiSecret },
+    },
+    { kind: 'supabase', name: 'Supabase Auth', config: { url: urls.supabase }, secrets: { serviceRoleKey: supabase.serviceRoleKey } },
+  ];
+}

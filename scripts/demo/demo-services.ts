@@ -1,0 +1,65 @@
+/**
+ * The demo's outside world: the four service emulators seeded from
+ * resources/demo, a fresh embedded app database, and six connections in the
+ * console store pointing at them. Prints one JSON line with the environment
+ * the console must run with (secrets via SYNCWARDEN_SECRETS=env, since a demo
+ * must not touch the OS keychain), then serves until stopped.
+ *
+ * usage: node --import tsx scripts/demo/demo-services.ts <data-dir>
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConnectionsService } from '../../core/connections/connections.service';
+import { defaultProbes } from '../../core/connections/probes';
+import { createSilentLogger } from '../../core/logging/logger';
+import { EnvSecretStore } from '../../core/secrets/env.secret-store';
+import { MemorySecretStore } from '../../core/secrets/memory.secret-store';
+import { openStore } from '../../core/store/store';
+import { startCloudinaryEmulator } from '../../tests/emulators/cloudinary/cloudinary.emulator';
+import { startDropboxEmulator } from '../../tests/emulators/dropbox/dropbox.emulator';
+import { startGoogleEmulator } from '../../tests/emulators/google';
+import { startSupabaseEmulator } from '../../tests/emulators/supabase/supabase.emulator';
+import { buildDemoAppDb } from './demo-app-db';
+import { demoConnections } from './demo-connections';
+import { cloudinarySeed, dropboxSeed, googleSeed, loadPeople, supabaseSeed } from './demo-seeds';
+
+async function main(): Promise<void> {
+  const dataDir = resolve(process.argv[2] ?? join('.syncwarden', 'demo'));
+  mkdirSync(dataDir, { recursive: true });
+  const root = resolve(__dirname, '..', '..');
+  const people = loadPeople(root);
+  const [google, dropbox, cloudinary, supabase] = await Promise.all([
+    startGoogleEmulator(googleSeed(people)),
+    startDropboxEmulator(dropboxSeed(people)),
+    startCloudinaryEmulator(cloudinarySeed(people)),
+    startSupabaseEmulator(supabaseSeed(people)),
+  ]);
+  const appDbPath = join(dataDir, 'product.db');
+  await buildDemoAppDb(appDbPath, people);
+
+  const secrets = new MemorySecretStore();
+  const store = openStore(dataDir);
+  const connections = new ConnectionsService({ store, secrets, probes: defaultProbes(), clock: { now: () => new Date() }, log: createSilentLogger() });
+  for (const connection of demoConnections({ appDbPath, google: google.url, dropbox: dropbox.url, cloudinary: cloudinary.url, supabase: supabase.url })) {
+    const existing = store.connections.findByName(connection.name);
+    if (existing) await connections.update({ id: existing.id, config: connection.config, secrets: connection.secrets });
+    else await connections.create(connection);
+  }
+  store.close();
+
+  const env: Record<string, string> = { SYNCWARDEN_SECRETS: 'env' };
+  for (const [key, value] of secrets.values) env[EnvSecretStore.variableFor(key)] = value;
+  process.stdout.write(`${JSON.stringify({ ready: true, env, people: people.length })}\n`);
+
+  const stop = async () => {
+    await Promise.all([google.close(), dropbox.close(), cloudinary.close(), supabase.close()]);
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`demo services failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
