@@ -25,6 +25,22 @@ export interface EntitySpec {
 
 const col = (name: string, type: ColumnType, extra: Omit<ColumnSpec, 'name' | 'type'> = {}): ColumnSpec => ({ name, type, ...extra });
 
+/** Videos and clips share their Cloudinary-derived columns; clips add the parent video. */
+function mediaColumns<Extra extends Record<string, ColumnSpec>>(extra: Extra) {
+  return {
+    id: col('id', 'text', { notNull: true }),
+    userId: col('user_id', 'text', { notNull: true }),
+    ...extra,
+    publicId: col('public_id', 'text', { notNull: true }),
+    title: col('title', 'text'),
+    secureUrl: col('secure_url', 'text'),
+    thumbnailUrl: col('thumbnail_url', 'text'),
+    durationSeconds: col('duration_seconds', 'real'),
+    bytes: col('bytes', 'bigint'),
+    createdAt: col('created_at', 'timestamp'),
+  };
+}
+
 export const CANONICAL_ENTITIES = {
   users: {
     table: 'users',
@@ -86,35 +102,14 @@ export const CANONICAL_ENTITIES = {
     table: 'videos',
     key: 'id',
     description: 'Videos stored in Cloudinary under <root>/users/<email>/videos.',
-    columns: {
-      id: col('id', 'text', { notNull: true }),
-      userId: col('user_id', 'text', { notNull: true }),
-      publicId: col('public_id', 'text', { notNull: true }),
-      title: col('title', 'text'),
-      secureUrl: col('secure_url', 'text'),
-      thumbnailUrl: col('thumbnail_url', 'text'),
-      durationSeconds: col('duration_seconds', 'real'),
-      bytes: col('bytes', 'bigint'),
-      createdAt: col('created_at', 'timestamp'),
-    },
+    columns: mediaColumns({}),
     unique: [['publicId']],
   },
   clips: {
     table: 'clips',
     key: 'id',
     description: 'Clips cut from a video, stored under <root>/users/<email>/clips.',
-    columns: {
-      id: col('id', 'text', { notNull: true }),
-      userId: col('user_id', 'text', { notNull: true }),
-      videoId: col('video_id', 'text'),
-      publicId: col('public_id', 'text', { notNull: true }),
-      title: col('title', 'text'),
-      secureUrl: col('secure_url', 'text'),
-      thumbnailUrl: col('thumbnail_url', 'text'),
-      durationSeconds: col('duration_seconds', 'real'),
-      bytes: col('bytes', 'bigint'),
-      createdAt: col('created_at', 'timestamp'),
-    },
+    columns: mediaColumns({ videoId: col('video_id', 'text') }),
     unique: [['publicId']],
   },
   emails: {
