@@ -2,12 +2,14 @@ import {
   IconActivity,
   IconLayoutDashboard,
   IconListDetails,
+  IconPlugConnected,
   IconSettings,
   IconShieldCheck,
   type Icon,
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { AuditPage } from './pages/AuditPage';
+import { ConnectionsPage } from './pages/ConnectionsPage';
 import { FindingsPage } from './pages/FindingsPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { RunsPage } from './pages/RunsPage';
@@ -29,6 +31,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/findings', label: 'Findings', icon: IconListDetails, component: FindingsPage },
   { path: '/runs', label: 'Runs', icon: IconActivity, component: RunsPage },
   { path: '/audit', label: 'Audit log', icon: IconShieldCheck, component: AuditPage },
+  { path: '/connections', label: 'Connections', icon: IconPlugConnected, component: ConnectionsPage },
   { path: '/settings', label: 'Settings', icon: IconSettings, component: SettingsPage },
 ];
 

@@ -1,0 +1,94 @@
+import type { Connection } from '@core/api';
+import { Badge, Button, Card, Group, Stack, Text, ThemeIcon } from '@mantine/core';
+import { IconEdit, IconLock, IconLockOpen, IconPlugConnected, IconTrash } from '@tabler/icons-react';
+import { Facts } from '../Facts';
+import { CheckResult } from './CheckResult';
+import { kindSpec } from './connection-kinds';
+
+interface ConnectionCardProps {
+  connection: Connection;
+  testing: boolean;
+  onTest: () => void;
+  onEdit: () => void;
+  onRemove: () => void;
+}
+
+/** Settings worth seeing at a glance: the kind's summary fields that have a value. */
+function summary(connection: Connection): [string, string][] {
+  return kindSpec(connection.kind)
+    .fields.filter((field) => field.summary)
+    .flatMap((field): [string, string][] => {
+      const value = connection.config[field.key];
+      if (value === undefined || value === null || value === '') return [];
+      const shown = field.options?.find((option) => option.value === value)?.label ?? String(value);
+      return [[field.label, shown]];
+    });
+}
+
+export function ConnectionCard({ connection, testing, onTest, onEdit, onRemove }: ConnectionCardProps) {
+  const spec = kindSpec(connection.kind);
+  const Icon = spec.icon;
+  const { id, name } = connection;
+  return (
+    <Card withBorder radius="md" padding="md" data-testid={`connection-card-${id}`} component="article" aria-label={name}>
+      <Stack gap="sm" h="100%">
+        <Group gap="sm" wrap="nowrap">
+          <ThemeIcon variant="light" size={36} radius="md" aria-hidden>
+            <Icon size={20} />
+          </ThemeIcon>
+          <Stack gap={0} style={{ minWidth: 0 }}>
+            <Text fw={600} truncate="end">
+              {name}
+            </Text>
+            <Text size="xs" c="dimmed">
+              {spec.label}
+            </Text>
+          </Stack>
+        </Group>
+
+        <Facts labelWidth={120} items={summary(connection).map(([label, value]) => [label, <Text key={label} size="sm" style={{ overflowWrap: 'anywhere' }}>{value}</Text>])} />
+
+        <Group gap={6} aria-label="Secrets">
+          {spec.secrets.map((secret) => {
+            const set = connection.secrets[secret.field]?.hasSecret ?? false;
+            const missing = !set && secret.required;
+            return (
+              <Badge
+                key={secret.field}
+                variant="light"
+                color={set ? 'gray' : missing ? 'red' : 'gray'}
+                leftSection={set ? <IconLock size={12} aria-hidden /> : <IconLockOpen size={12} aria-hidden />}
+                tt="none"
+                data-testid={`connection-secret-${id}-${secret.field}`}
+              >
+                {secret.label}: {set ? 'set' : 'not set'}
+              </Badge>
+            );
+          })}
+        </Group>
+
+        <CheckResult check={connection.lastCheck} testing={testing} testId={`connection-status-${id}`} />
+
+        <Group gap="xs" mt="auto">
+          <Button
+            size="xs"
+            variant="light"
+            leftSection={<IconPlugConnected size={14} aria-hidden />}
+            loading={testing}
+            onClick={onTest}
+            data-testid={`connection-test-${id}`}
+            aria-label={`Test ${name}`}
+          >
+            Test
+          </Button>
+          <Button size="xs" variant="default" leftSection={<IconEdit size={14} aria-hidden />} onClick={onEdit} aria-label={`Edit ${name}`} data-testid={`connection-edit-${id}`}>
+            Edit
+          </Button>
+          <Button size="xs" variant="subtle" color="red" leftSection={<IconTrash size={14} aria-hidden />} onClick={onRemove} aria-label={`Remove ${name}`} data-testid={`connection-remove-${id}`}>
+            Remove
+          </Button>
+        </Group>
+      </Stack>
+    </Card>
+  );
+}

@@ -1,0 +1,188 @@
+import type { ConnectionKind, MethodInput } from '@core/api';
+import {
+  IconBrandDropbox,
+  IconBrandGoogleDrive,
+  IconBrandSupabase,
+  IconCloud,
+  IconDatabase,
+  type Icon,
+} from '@tabler/icons-react';
+
+/**
+ * What the form and the cards know about each kind of connection. The renderer
+ * may not import the contract's zod schemas at run time, so the field lists are
+ * declared here; `satisfies` below ties every config key to the contract's types,
+ * so a renamed or removed field in core/api fails the typecheck here.
+ */
+type CreateInput = MethodInput<'connections.create'>;
+type ConfigOf<K extends ConnectionKind> = Extract<CreateInput, { kind: K }>['config'];
+/** Every key of every member (appdb's config is a union of sqlite and postgres). */
+type KeysOfUnion<T> = T extends unknown ? keyof T & string : never;
+export type ConfigKey<K extends ConnectionKind> = KeysOfUnion<ConfigOf<K>>;
+
+export type AppDbDriver = Extract<ConfigOf<'appdb'>, { driver: unknown }>['driver'];
+
+export interface ConfigFieldSpec<K extends ConnectionKind = ConnectionKind> {
+  key: ConfigKey<K>;
+  label: string;
+  description?: string;
+  placeholder?: string;
+  /** `url` is checked as http(s); `json` must parse to an object; `postgres-url` must carry no password. */
+  input: 'text' | 'url' | 'select' | 'textarea' | 'json' | 'postgres-url';
+  options?: readonly { value: string; label: string }[];
+  required?: boolean;
+  /** Base-URL overrides (emulators) and the mapping live behind "Advanced". */
+  advanced?: boolean;
+  /** appdb: shown only for this driver. */
+  driver?: AppDbDriver;
+  /** Extra rule on a non-empty value; returns the message to show. */
+  pattern?: { regex: RegExp; message: string };
+  /** Shown on the connection's card. */
+  summary?: boolean;
+  /** Used when creating a connection of this kind. */
+  defaultValue?: string;
+}
+
+export interface SecretFieldSpec {
+  field: string;
+  label: string;
+  /** Mirrors CONNECTION_SECRETS[kind][].required in core/api/connections.ts. */
+  required: boolean;
+  description?: string;
+  /** A pasted document (service account JSON) rather than a one-line secret. */
+  multiline?: boolean;
+}
+
+export interface KindSpec<K extends ConnectionKind = ConnectionKind> {
+  kind: K;
+  label: string;
+  description: string;
+  icon: Icon;
+  fields: readonly ConfigFieldSpec<K>[];
+  secrets: readonly SecretFieldSpec[];
+}
+
+const EMULATOR_HINT = 'Only to point at an emulator or a proxy; leave empty for the real service.';
+
+export const KIND_SPECS = {
+  appdb: {
+    kind: 'appdb',
+    label: 'App database',
+    description: "Your product's own database (SQLite file or PostgreSQL), where the engines compare and repair rows.",
+    icon: IconDatabase,
+    fields: [
+      {
+        key: 'driver',
+        label: 'Driver',
+        input: 'select',
+        options: [
+          { value: 'sqlite', label: 'SQLite file' },
+          { value: 'postgres', label: 'PostgreSQL' },
+        ],
+        required: true,
+        summary: true,
+        defaultValue: 'sqlite',
+      },
+      { key: 'path', label: 'Database file', input: 'text', driver: 'sqlite', required: true, summary: true, placeholder: '/var/lib/app/app.db' },
+      {
+        key: 'url',
+        label: 'PostgreSQL URL',
+        input: 'postgres-url',
+        driver: 'postgres',
+        required: true,
+        summary: true,
+        description: 'Without the password: put it in the Password field, which is kept in the OS keychain.',
+        placeholder: 'postgres://app@db.example.com:5432/app',
+      },
+      {
+        key: 'sslMode',
+        label: 'SSL mode',
+        input: 'select',
+        driver: 'postgres',
+        options: [
+          { value: 'disable', label: 'Disable' },
+          { value: 'require', label: 'Require' },
+          { value: 'verify-full', label: 'Verify full' },
+        ],
+        summary: true,
+        defaultValue: 'disable',
+      },
+      { key: 'sslCa', label: 'CA certificate (PEM)', input: 'textarea', driver: 'postgres', description: 'Only needed for "Verify full" with a private CA.' },
+      {
+        key: 'mapping',
+        label: 'Schema mapping (JSON)',
+        input: 'json',
+        advanced: true,
+        description: 'Table and column names when they differ from the defaults.',
+        placeholder: '{ "users": { "table": "accounts" } }',
+      },
+    ],
+    secrets: [{ field: 'password', label: 'Password', required: false, description: 'PostgreSQL only.' }],
+  },
+  google: {
+    kind: 'google',
+    label: 'Google',
+    description: 'OAuth client for Drive, Sheets and Gmail, and an optional service account.',
+    icon: IconBrandGoogleDrive,
+    fields: [
+      { key: 'clientId', label: 'OAuth client ID', input: 'text', required: true, summary: true, placeholder: '1234-abc.apps.googleusercontent.com' },
+      { key: 'rootUrl', label: 'API root URL', input: 'url', advanced: true, summary: true, description: EMULATOR_HINT },
+      { key: 'tokenUrl', label: 'Token URL', input: 'url', advanced: true, summary: true, description: EMULATOR_HINT },
+    ],
+    secrets: [
+      { field: 'clientSecret', label: 'OAuth client secret', required: true },
+      { field: 'serviceAccountJson', label: 'Service account JSON', required: false, multiline: true, description: 'The key file downloaded from Google Cloud, pasted whole.' },
+    ],
+  },
+  dropbox: {
+    kind: 'dropbox',
+    label: 'Dropbox',
+    description: "The Dropbox app your users connected their accounts to.",
+    icon: IconBrandDropbox,
+    fields: [
+      { key: 'appKey', label: 'App key', input: 'text', required: true, summary: true },
+      { key: 'baseUrl', label: 'API base URL', input: 'url', advanced: true, summary: true, description: EMULATOR_HINT },
+    ],
+    secrets: [{ field: 'appSecret', label: 'App secret', required: true }],
+  },
+  cloudinary: {
+    kind: 'cloudinary',
+    label: 'Cloudinary',
+    description: 'The Cloudinary account whose folders hold your users\' videos and clips.',
+    icon: IconCloud,
+    fields: [
+      {
+        key: 'cloudName',
+        label: 'Cloud name',
+        input: 'text',
+        required: true,
+        summary: true,
+        pattern: { regex: /^[a-z0-9_-]+$/i, message: 'The cloud name has letters, digits, - and _ only.' },
+      },
+      { key: 'apiKey', label: 'API key', input: 'text', required: true, summary: true },
+      { key: 'rootFolder', label: 'Root folder', input: 'text', summary: true, description: 'The folder that holds users/<email>/videos; empty for the top level.', placeholder: 'media' },
+      { key: 'apiBaseUrl', label: 'API base URL', input: 'url', advanced: true, summary: true, description: EMULATOR_HINT },
+    ],
+    secrets: [{ field: 'apiSecret', label: 'API secret', required: true }],
+  },
+  supabase: {
+    kind: 'supabase',
+    label: 'Supabase',
+    description: 'The Supabase project whose Auth users the identity engine compares.',
+    icon: IconBrandSupabase,
+    fields: [{ key: 'url', label: 'Project URL', input: 'url', required: true, summary: true, placeholder: 'https://abcd.supabase.co' }],
+    secrets: [{ field: 'serviceRoleKey', label: 'Service role key', required: true }],
+  },
+} as const satisfies { [K in ConnectionKind]: KindSpec<K> };
+
+/** The kinds in the order the picker and the page groups show them. */
+export const KIND_ORDER: readonly ConnectionKind[] = ['appdb', 'google', 'dropbox', 'cloudinary', 'supabase'];
+
+export function kindSpec(kind: ConnectionKind): KindSpec {
+  return KIND_SPECS[kind];
+}
+
+/** The fields that apply to the current values (appdb shows one driver's fields). */
+export function visibleFields(kind: ConnectionKind, config: Record<string, string>): readonly ConfigFieldSpec[] {
+  return kindSpec(kind).fields.filter((field) => !field.driver || field.driver === config.driver);
+}

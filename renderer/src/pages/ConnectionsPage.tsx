@@ -1,0 +1,60 @@
+import type { Connection } from '@core/api';
+import { Alert, Button, Center, Loader, Stack } from '@mantine/core';
+import { IconAlertCircle, IconPlus } from '@tabler/icons-react';
+import { useState } from 'react';
+import { PageHeader } from '../components/PageHeader';
+import { ConnectionFormModal, type FormTarget } from '../components/connections/ConnectionFormModal';
+import { ConnectionGroups } from '../components/connections/ConnectionGroups';
+import { NoConnections } from '../components/connections/NoConnections';
+import { RemoveConnectionModal } from '../components/connections/RemoveConnectionModal';
+import { useConnectionTest, useConnectionsList } from '../components/connections/useConnections';
+
+export function ConnectionsPage() {
+  const list = useConnectionsList();
+  const { test, isTesting } = useConnectionTest();
+  // The targets outlive `opened` so a closing modal keeps its content until it is gone.
+  const [form, setForm] = useState<{ target?: FormTarget; opened: boolean; session: number }>({ opened: false, session: 0 });
+  const [removal, setRemoval] = useState<{ connection?: Connection; opened: boolean }>({ opened: false });
+
+  const openForm = (target: FormTarget) => setForm((current) => ({ target, opened: true, session: current.session + 1 }));
+  const closeForm = () => setForm((current) => ({ ...current, opened: false }));
+  const connections = list.data ?? [];
+
+  return (
+    <Stack gap="xl">
+      <PageHeader
+        title="Connections"
+        description="Where your product's data lives and the services it mirrors. Secrets stay in the OS keychain."
+        actions={
+          connections.length > 0 && (
+            <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => openForm({ mode: 'create' })} data-testid="add-connection">
+              Add connection
+            </Button>
+          )
+        }
+      />
+      {list.isLoading && (
+        <Center py="xl">
+          <Loader size="sm" aria-label="Loading connections" />
+        </Center>
+      )}
+      {list.isError && (
+        <Alert color="red" icon={<IconAlertCircle aria-hidden />} title="Could not load connections">
+          {list.error.message}
+        </Alert>
+      )}
+      {list.isSuccess && connections.length === 0 && <NoConnections onAdd={() => openForm({ mode: 'create' })} />}
+      {connections.length > 0 && (
+        <ConnectionGroups
+          connections={connections}
+          isTesting={isTesting}
+          onTest={test}
+          onEdit={(connection) => openForm({ mode: 'edit', connection })}
+          onRemove={(connection) => setRemoval({ connection, opened: true })}
+        />
+      )}
+      <ConnectionFormModal target={form.target} opened={form.opened} session={form.session} onClose={closeForm} onTest={test} />
+      <RemoveConnectionModal connection={removal.connection} opened={removal.opened} onClose={() => setRemoval((current) => ({ ...current, opened: false }))} />
+    </Stack>
+  );
+}
