@@ -1,14 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserServer, type BrowserServer } from '../../core/server/browser-server';
+import type { BrowserServer } from '../../core/server/browser-server';
 import { startCloudinaryEmulator, type CloudinaryEmulator } from '../emulators/cloudinary/cloudinary.emulator';
 import type { CloudSeed } from '../emulators/cloudinary/cloudinary-store';
 import { loadCloudinarySeed } from '../emulators/cloudinary/fixtures';
-import { launchChromium } from '../helpers/browser';
-import { ARTIFACTS_DIR, RENDERER_DIR } from '../helpers/paths';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { openConsole, type ConsoleHarness } from '../helpers/console-harness';
+import { ARTIFACTS_DIR } from '../helpers/paths';
+import type { TestApp } from '../helpers/test-app';
 
 /**
  * A person's path through the Connections page: add a Cloudinary connection
@@ -19,34 +18,26 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
 describe('e2e: connections in browser mode (Chromium)', () => {
   let emulator: CloudinaryEmulator;
   let cloud: CloudSeed;
+  let harness: ConsoleHarness;
   let app: TestApp;
   let server: BrowserServer;
   let browser: Browser;
   let page: Page;
   let connectionId = 0;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS_DIR, { recursive: true });
     const seed = loadCloudinarySeed();
     const first = seed.clouds[0];
     if (!first) throw new Error('the Cloudinary seed has no cloud');
     cloud = first;
     emulator = await startCloudinaryEmulator(seed);
-    app = createTestApp();
-    server = await startBrowserServer({ app, rendererDir: RENDERER_DIR, port: 0 });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    // Below vitest's own limit, so a stuck step fails with Playwright's account of what it waited for.
-    page.setDefaultTimeout(10_000);
-    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    harness = await openConsole({ viewport: { width: 1366, height: 900 } });
+    ({ app, server, browser, page, consoleErrors } = harness);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await app?.dispose();
+    await harness?.close();
     await emulator?.close();
   });
 

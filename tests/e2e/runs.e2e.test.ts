@@ -1,11 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserServer, type BrowserServer } from '../../core/server/browser-server';
-import { launchChromium } from '../helpers/browser';
-import { ARTIFACTS_DIR, RENDERER_DIR } from '../helpers/paths';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import type { BrowserServer } from '../../core/server/browser-server';
+import { openConsole, type ConsoleHarness } from '../helpers/console-harness';
+import { ARTIFACTS_DIR } from '../helpers/paths';
+import type { TestApp } from '../helpers/test-app';
 
 /**
  * A person's path through browser mode: open the printed URL, start the
@@ -13,26 +12,20 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
  * find the run in the history. Screenshots are kept in tests/artifacts/.
  */
 describe('e2e: runs in browser mode (Chromium)', () => {
+  let harness: ConsoleHarness;
   let app: TestApp;
   let server: BrowserServer;
   let browser: Browser;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS_DIR, { recursive: true });
-    app = createTestApp();
-    server = await startBrowserServer({ app, rendererDir: RENDERER_DIR, port: 0 });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
-    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    harness = await openConsole({ stepTimeoutMs: 30_000 });
+    ({ app, server, browser, page, consoleErrors } = harness);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await app?.dispose();
+    await harness?.close();
   });
 
   it('starts the demonstration engine, shows progress to 100 % and the run in history', async () => {

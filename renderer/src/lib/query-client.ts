@@ -13,7 +13,12 @@ export function showError(error: unknown, title = 'Request failed'): void {
 export function createQueryClient(): QueryClient {
   return new QueryClient({
     queryCache: new QueryCache({ onError: (error) => showError(error, 'Could not load data') }),
-    mutationCache: new MutationCache({ onError: (error) => showError(error, 'Action failed') }),
+    mutationCache: new MutationCache({
+      // A form that puts the error on its own fields says `meta: { errorToast: false }`: one message, not two.
+      onError: (error, _input, _context, mutation) => {
+        if (mutation.meta?.errorToast !== false) showError(error, 'Action failed');
+      },
+    }),
     defaultOptions: {
       queries: {
         // Events keep runs fresh; a short stale time covers everything else.

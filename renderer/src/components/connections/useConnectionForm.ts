@@ -47,6 +47,8 @@ export function useConnectionForm(connection: Connection | undefined) {
       setSaved(result);
     },
     onError: (error: unknown) => showErrors(serverErrors(error, values)),
+    // The form shows the error on the field it concerns; no second, global toast.
+    meta: { errorToast: false },
   };
   const create = useApiMutation('connections.create', options);
   const update = useApiMutation('connections.update', options);
