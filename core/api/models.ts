@@ -71,13 +71,16 @@ export type RunEvent = z.infer<typeof RunEventSchema>;
 export const RunDetailSchema = z.object({ run: RunSchema, events: z.array(RunEventSchema) });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 
-export const FINDING_STATUSES = ['open', 'repaired', 'dismissed', 'quarantined'] as const;
+/** superseded: a later check of the same scope replaced it; failed: a repair was tried and did not apply. */
+export const FINDING_STATUSES = ['open', 'repaired', 'dismissed', 'quarantined', 'superseded', 'failed'] as const;
 export const FindingStatusSchema = z.enum(FINDING_STATUSES);
 
 export const FindingSchema = z.object({
   id: z.number().int(),
   runId: RunIdSchema,
   engine: z.string(),
+  /** The scope of the check that found it, e.g. "all" or "user:ada@example.com". */
+  scope: z.string(),
   /** Stable identity of the drifted thing inside its engine, e.g. "file:42". */
   subject: z.string(),
   userEmail: z.string().nullable(),

@@ -53,16 +53,17 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
 
   const engines = options.engines ?? createEngineRegistry({ withDemoEngine: options.withDemoEngine ?? false });
   const events = new EventHub();
+  const connections = new ConnectionsService({ store, secrets: options.secrets ?? selectSecretStore(), probes: options.probes ?? defaultProbes(), clock, log });
   const runs = new RunManager({
     store,
     engines,
     events,
     log,
     clock,
+    connections,
     heartbeatMs,
     ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
   });
-  const connections = new ConnectionsService({ store, secrets: options.secrets ?? selectSecretStore(), probes: options.probes ?? defaultProbes(), clock, log });
   const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections };
 
   return {

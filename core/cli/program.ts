@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from '../app/version';
 import { StoreTooNewError } from '../store/database';
 import { appdbCommand } from './commands/appdb.command';
+import { engineCommands } from './commands/engine.command';
 import { runsCommand } from './commands/runs.command';
 import { serveCommand } from './commands/serve.command';
 import type { GlobalOptions } from './context';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   program.addCommand(runsCommand(globals));
   program.addCommand(serveCommand(globals));
   program.addCommand(appdbCommand(globals));
+  for (const command of engineCommands(globals)) program.addCommand(command);
   overrideExitEverywhere(program);
   return program;
 }

@@ -1,9 +1,10 @@
 import type { z } from 'zod';
-import type { EngineInfo } from '../api/models';
+import type { EngineInfo, RunTrigger } from '../api/models';
 import type { Logger } from '../logging/logger';
 import type { ApiCallCounter } from '../runs/api-calls';
 import type { PhaseSpec, ProgressReporter } from '../runs/progress';
 import type { NewFinding } from '../store/findings.repo';
+import type { EngineResources } from './engine-resources';
 
 export interface Clock {
   now(): Date;
@@ -19,10 +20,13 @@ export interface FindingSink {
 /** Everything an engine may touch, handed in so tests can give it fakes. */
 export interface EngineContext {
   runId: number;
+  /** Who started the run (manual, schedule, cli): audit entries are attributed to it. */
+  trigger: RunTrigger;
   clock: Clock;
   log: Logger;
   findings: FindingSink;
   apiCalls: ApiCallCounter;
+  resources: EngineResources;
 }
 
 export interface EngineControls {
@@ -43,6 +47,17 @@ export interface Engine<P extends Record<string, unknown> = Record<string, unkno
   /** One run at a time per (engine, scope): e.g. "all", "user:ada@example.com". */
   scopeOf(params: P): string;
   run(params: P, context: EngineContext, controls: EngineControls): Promise<Record<string, unknown>>;
+  /**
+   * Whether a successful run of these params is a fresh check whose findings
+   * replace the open ones of earlier checks of the same scope. Default: runs
+   * whose `mode` is absent or "check".
+   */
+  supersedesFindings?(params: P): boolean;
+}
+
+export function supersedesFindings(engine: AnyEngine, params: Record<string, unknown>): boolean {
+  if (engine.supersedesFindings) return engine.supersedesFindings(params);
+  return params.mode === undefined || params.mode === 'check';
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds engines of every params type

@@ -11,6 +11,7 @@ export class BufferedFindingSink implements FindingSink {
     private readonly runId: number,
     private readonly engine: string,
     private readonly now: () => string,
+    private readonly scope = 'all',
     private readonly batchSize = 1000,
   ) {}
 
@@ -28,6 +29,6 @@ export class BufferedFindingSink implements FindingSink {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
-    this.repo.insertMany(this.runId, this.engine, batch, this.now());
+    this.repo.insertMany(this.runId, this.engine, batch, this.now(), this.scope);
   }
 }

@@ -1,7 +1,9 @@
 import { ApiError } from '../api/errors';
 import type { Run, RunTrigger } from '../api/models';
 import type { EventHub } from '../app/event-hub';
-import type { AnyEngine, Clock, EngineRegistry } from '../engines/engine';
+import type { ConnectionsService } from '../connections/connections.service';
+import { supersedesFindings, type AnyEngine, type Clock, type EngineRegistry } from '../engines/engine';
+import { createEngineResources } from '../engines/engine-resources';
 import type { Logger } from '../logging/logger';
 import type { Store } from '../store/store';
 import { ApiCallCounter } from './api-calls';
@@ -15,6 +17,7 @@ export interface RunManagerDeps {
   events: EventHub;
   log: Logger;
   clock: Clock;
+  connections: ConnectionsService;
   pid?: number;
   /** How often active runs prove they are alive and look for cancel requests from other processes. */
   heartbeatMs?: number;
@@ -44,7 +47,9 @@ export class RunManager {
     if (!engine) throw new ApiError('not-found', `There is no engine "${engineId}".`, { engine: engineId });
     const parsed = engine.params.safeParse(rawParams);
     if (!parsed.success) {
-      throw new ApiError('invalid-input', `Invalid parameters for ${engine.title}.`, { issues: parsed.error.issues });
+      const first = parsed.error.issues[0];
+      const where = first?.path.length ? `${first.path.join('.')}: ` : '';
+      throw new ApiError('invalid-input', `Invalid parameters for ${engine.title}: ${where}${first?.message ?? 'invalid'}.`, { issues: parsed.error.issues });
     }
     const params = parsed.data;
     const { id, alreadyRunning } = this.deps.store.runs.insertQueued({
@@ -60,7 +65,7 @@ export class RunManager {
     this.deps.store.runEvents.append(id, 'state', `queued by ${trigger}`, this.nowIso());
     this.emitRun('run.started', id);
     const controller = new AbortController();
-    const done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.execute(id, engine, params, controller));
+    const done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.execute(id, engine, params, trigger, controller));
     this.active.set(id, { controller, done });
     void done.finally(() => this.active.delete(id));
     return { runId: id, alreadyRunning: false };
@@ -96,10 +101,12 @@ export class RunManager {
     await Promise.allSettled([...this.active.values()].map((run) => run.done));
   }
 
-  private async execute(id: number, engine: AnyEngine, params: Record<string, unknown>, controller: AbortController): Promise<Run> {
+  private async execute(id: number, engine: AnyEngine, params: Record<string, unknown>, trigger: RunTrigger, controller: AbortController): Promise<Run> {
     const { store, log } = this.deps;
     const apiCalls = new ApiCallCounter();
-    const findings = new BufferedFindingSink(store.findings, id, engine.id, () => this.nowIso());
+    const scope = engine.scopeOf(params);
+    const findings = new BufferedFindingSink(store.findings, id, engine.id, () => this.nowIso(), scope);
+    const resources = createEngineResources({ store, connections: this.deps.connections, engine: engine.id, runId: id, trigger, clock: this.deps.clock });
     const tracker = new ProgressTracker({
       runId: id,
       engine: engine.id,
@@ -117,9 +124,10 @@ export class RunManager {
     }
     const runLog = log.child({ runId: id, engine: engine.id });
     try {
-      const result = await engine.run(params, { runId: id, clock: this.deps.clock, log: runLog, findings, apiCalls }, { signal, progress: tracker });
+      const result = await engine.run(params, { runId: id, trigger, clock: this.deps.clock, log: runLog, findings, apiCalls, resources }, { signal, progress: tracker });
       findings.flush();
       signal.throwIfAborted();
+      if (supersedesFindings(engine, params)) store.findings.supersede(engine.id, scope, id, this.nowIso());
       this.move(id, 'succeeded', {
         finishedAt: this.nowIso(),
         progress: tracker.final(true),
@@ -139,6 +147,7 @@ export class RunManager {
       });
     } finally {
       tracker.stop();
+      await resources.dispose().catch((error: unknown) => runLog.warn({ err: error }, 'closing run resources failed'));
     }
     return this.finish(id);
   }

@@ -7,6 +7,7 @@ interface FindingRow {
   id: number;
   run_id: number;
   engine: string;
+  scope: string;
   subject: string;
   user_email: string | null;
   kind: string;
@@ -42,16 +43,51 @@ export class FindingsRepository {
   constructor(private readonly db: SqliteDatabase) {}
 
   /** Inserts a batch in one transaction with one prepared statement. */
-  insertMany(runId: number, engine: string, findings: readonly NewFinding[], now: string): void {
+  insertMany(runId: number, engine: string, findings: readonly NewFinding[], now: string, scope = 'all'): void {
     const stmt = this.db.prepare(
-      `INSERT INTO findings (run_id, engine, subject, user_email, kind, reason, proposed_action, details_json, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO findings (run_id, engine, scope, subject, user_email, kind, reason, proposed_action, details_json, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.db.transaction(() => {
       for (const f of findings) {
-        stmt.run(runId, engine, f.subject, f.userEmail ?? null, f.kind, f.reason, f.proposedAction, toJson(f.details), now, now);
+        stmt.run(runId, engine, scope, f.subject, f.userEmail ?? null, f.kind, f.reason, f.proposedAction, toJson(f.details), now, now);
       }
     })();
+  }
+
+  /**
+   * After a successful check, open findings of earlier checks that this one
+   * covered are superseded: a check of "all" covers every scope, a check of
+   * one user covers that user's scope only.
+   */
+  supersede(engine: string, scope: string, runId: number, now: string): number {
+    return this.db
+      .prepare(
+        `UPDATE findings SET status = 'superseded', updated_at = ?
+         WHERE engine = ? AND status = 'open' AND run_id <> ? AND (? = 'all' OR scope = ?)`,
+      )
+      .run(now, engine, runId, scope, scope).changes;
+  }
+
+  byIds(ids: readonly number[]): Finding[] {
+    if (ids.length === 0) return [];
+    const rows = this.db.prepare(`SELECT * FROM findings WHERE id IN (${ids.map(() => '?').join(',')}) ORDER BY id`).all(...ids) as FindingRow[];
+    return rows.map(toFinding);
+  }
+
+  /** Open findings of an engine, optionally of one user, oldest first (repairs apply them in order). */
+  open(engine: string, userEmail?: string): Finding[] {
+    const rows = (
+      userEmail
+        ? this.db.prepare(`SELECT * FROM findings WHERE engine = ? AND status = 'open' AND user_email = ? ORDER BY id`).all(engine, userEmail)
+        : this.db.prepare(`SELECT * FROM findings WHERE engine = ? AND status = 'open' ORDER BY id`).all(engine)
+    ) as FindingRow[];
+    return rows.map(toFinding);
+  }
+
+  setStatus(ids: readonly number[], status: Finding['status'], now: string): void {
+    const stmt = this.db.prepare(`UPDATE findings SET status = ?, updated_at = ? WHERE id = ?`);
+    this.db.transaction(() => ids.forEach((id) => stmt.run(status, now, id)))();
   }
 
   countOpen(engine?: string): number {
@@ -91,6 +127,7 @@ function toFinding(row: FindingRow): Finding {
     id: row.id,
     runId: row.run_id,
     engine: row.engine,
+    scope: row.scope,
     subject: row.subject,
     userEmail: row.user_email,
     kind: row.kind,

@@ -105,6 +105,46 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'findings gain scope and the superseded status; engine state',
+    sql: `
+      -- SQLite cannot change a CHECK constraint in place: rebuild the table.
+      CREATE TABLE findings_v3 (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id          INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        engine          TEXT    NOT NULL,
+        scope           TEXT    NOT NULL DEFAULT 'all',
+        subject         TEXT    NOT NULL,
+        user_email      TEXT,
+        kind            TEXT    NOT NULL,
+        reason          TEXT    NOT NULL,
+        proposed_action TEXT    NOT NULL,
+        -- superseded: a later check of the same scope replaced this finding.
+        status          TEXT    NOT NULL DEFAULT 'open' CHECK (status IN ('open','repaired','dismissed','quarantined','superseded','failed')),
+        details_json    TEXT,
+        created_at      TEXT    NOT NULL,
+        updated_at      TEXT    NOT NULL
+      );
+      INSERT INTO findings_v3 (id, run_id, engine, scope, subject, user_email, kind, reason, proposed_action, status, details_json, created_at, updated_at)
+        SELECT f.id, f.run_id, f.engine, COALESCE(r.scope, 'all'), f.subject, f.user_email, f.kind, f.reason, f.proposed_action, f.status, f.details_json, f.created_at, f.updated_at
+        FROM findings f LEFT JOIN runs r ON r.id = f.run_id;
+      DROP TABLE findings;
+      ALTER TABLE findings_v3 RENAME TO findings;
+      CREATE INDEX findings_by_engine_status ON findings(engine, status, created_at DESC);
+      CREATE INDEX findings_by_run ON findings(run_id);
+      CREATE INDEX findings_by_subject ON findings(engine, subject);
+
+      -- Durable per-engine state: delta cursors, resume points (never secrets).
+      CREATE TABLE engine_state (
+        engine     TEXT NOT NULL,
+        key        TEXT NOT NULL,
+        value_json TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (engine, key)
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

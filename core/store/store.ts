@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { AuditRepository } from './audit.repo';
 import { ConnectionsRepository } from './connections.repo';
+import { EngineStateRepository } from './engine-state.repo';
 import { openDatabase, schemaVersion, type OpenDatabaseOptions, type SqliteDatabase } from './database';
 import { FindingsRepository } from './findings.repo';
 import { RunEventsRepository } from './run-events.repo';
@@ -19,6 +20,7 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly settings: SettingsRepository;
   readonly connections: ConnectionsRepository;
+  readonly engineState: EngineStateRepository;
   schemaVersion(): number;
   close(): void;
 }
@@ -35,6 +37,7 @@ export function openStore(dataDir: string, options: OpenDatabaseOptions = {}): S
     audit: new AuditRepository(db),
     settings: new SettingsRepository(db),
     connections: new ConnectionsRepository(db),
+    engineState: new EngineStateRepository(db),
     schemaVersion: () => schemaVersion(db),
     close: () => db.close(),
   };

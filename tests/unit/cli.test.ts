@@ -64,6 +64,18 @@ describe('syncwarden CLI (built bundle)', () => {
     expect(result.stderr).toMatch(/newer Syncwarden/);
   });
 
+  it('check runs an engine and prints its result; repair needs a choice, and --all needs --yes', () => {
+    const checked = cli('--with-demo-engine', 'check', 'demo', '--params', '{"items":3000}');
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toMatch(/demo check \(run 1\): succeeded[\s\S]*drifted: 3[\s\S]*API calls: demo 3/);
+    const nothingChosen = cli('--with-demo-engine', 'repair', 'demo');
+    expect(nothingChosen.code).toBe(2);
+    expect(nothingChosen.stderr).toMatch(/choose what to repair/);
+    const unconfirmed = cli('--with-demo-engine', 'repair', 'demo', '--all');
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toMatch(/would apply 3 open finding\(s\) of demo; add --yes/);
+  });
+
   it('appdb init creates the canonical schema in a new SQLite file, idempotently', () => {
     const file = join(dir.path, 'product.db');
     const first = runCliSync(['--json', 'appdb', 'init', '--sqlite', file]);

@@ -1,10 +1,10 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { RUN_STATES, type Run } from '../../api/models';
 import { dispatch } from '../../app/dispatch';
 import { openCliApp, type GlobalOptions } from '../context';
 import { EXIT } from '../exit-codes';
 import { createOutput, formatDuration, table } from '../output';
-import { positiveInt } from '../parse';
+import { parseJsonObject, positiveInt } from '../parse';
 import { unwrap } from '../unwrap';
 
 export function runsCommand(globals: () => GlobalOptions): Command {
@@ -93,14 +93,3 @@ async function withApp(globals: GlobalOptions, body: (app: Awaited<ReturnType<ty
     await app.dispose();
   }
 }
-
-function parseJsonObject(value: string): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(value);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
-  throw new InvalidArgumentError('expected a JSON object, like \'{"items": 1000}\'');
-}
-

@@ -1,22 +1,11 @@
 import type { z } from 'zod';
 import type { AppDbConfigSchema } from '../../api/connections';
-import type { AppDbAdapter } from '../../appdb/adapter';
 import { findMappingProblems, InvalidMappingError, resolveMapping } from '../../appdb/mapping';
-import { openPostgresAppDb } from '../../appdb/postgres.adapter';
-import { openSqliteAppDb } from '../../appdb/sqlite.adapter';
+import { openAppDb } from '../../appdb/open-app-db';
 import type { ConnectionCheck } from '../../connectors/shared/connection-check';
 import type { ConnectionSettings } from '../probe';
 
 type AppDbConfig = z.output<typeof AppDbConfigSchema>;
-
-export function openAppDb(config: AppDbConfig, secrets: Record<string, string>): AppDbAdapter {
-  if (config.driver === 'sqlite') return openSqliteAppDb({ path: config.path });
-  return openPostgresAppDb({
-    connectionString: config.url,
-    ...(secrets.password === undefined ? {} : { password: secrets.password }),
-    ssl: { mode: config.sslMode, ...(config.sslCa ? { ca: config.sslCa } : {}) },
-  });
-}
 
 /** Reaches the database, then validates the mapping against it, naming every missing table and column. */
 export async function probeAppDb(settings: ConnectionSettings): Promise<ConnectionCheck> {

@@ -12,6 +12,8 @@ import type { Engine } from '../engine';
  * It never materialises all items: memory stays flat at any N.
  */
 const DemoParams = z.strictObject({
+  /** The demonstration only checks; there is nothing to repair. */
+  mode: z.literal('check').default('check'),
   items: z.number().int().min(0).max(50_000_000).default(10_000),
   /** Items per simulated API page; counted as one "demo" API call each. */
   pageSize: z.number().int().min(1).max(100_000).default(1000),

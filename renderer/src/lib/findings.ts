@@ -4,7 +4,7 @@ export type FindingStatus = Finding['status'];
 export type FindingSortKey = NonNullable<MethodInput<'findings.list'>['sort']>;
 
 /** Declared locally: the renderer may not import runtime values from core. */
-export const FINDING_STATUSES = ['open', 'repaired', 'dismissed', 'quarantined'] as const satisfies readonly FindingStatus[];
+export const FINDING_STATUSES = ['open', 'repaired', 'dismissed', 'quarantined', 'superseded', 'failed'] as const satisfies readonly FindingStatus[];
 export const FINDING_SORT_KEYS = ['createdAt', 'kind', 'subject', 'userEmail', 'status'] as const satisfies readonly FindingSortKey[];
 
 export const STATUS_STYLE: Record<FindingStatus, { color: string; label: string }> = {
@@ -12,6 +12,8 @@ export const STATUS_STYLE: Record<FindingStatus, { color: string; label: string 
   repaired: { color: 'teal', label: 'Repaired' },
   dismissed: { color: 'gray', label: 'Dismissed' },
   quarantined: { color: 'violet', label: 'Quarantined' },
+  superseded: { color: 'gray', label: 'Superseded' },
+  failed: { color: 'red', label: 'Repair failed' },
 };
 
 export function isSortKey(id: string): id is FindingSortKey {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  resolve: { alias: { '@core/api': resolve(__dirname, 'core/api') } },
+  resolve: { alias: { '@core/api': resolve(import.meta.dirname, 'core/api') } },
   test: {
     include: ['tests/**/*.test.ts'],
     environment: 'node',

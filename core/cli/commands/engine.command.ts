@@ -1,0 +1,86 @@
+import { Command } from 'commander';
+import type { Run } from '../../api/models';
+import { dispatch } from '../../app/dispatch';
+import type { Syncwarden } from '../../app/app';
+import { openCliApp, type GlobalOptions } from '../context';
+import { EXIT } from '../exit-codes';
+import { createOutput } from '../output';
+import { parseJsonObject, positiveInt } from '../parse';
+import { unwrap } from '../unwrap';
+
+type Mode = 'check' | 'repair' | 'validate';
+
+interface EngineCommandOptions {
+  user?: string;
+  params: Record<string, unknown>;
+  finding?: number[];
+  all?: boolean;
+  yes?: boolean;
+}
+
+/**
+ * `check`, `repair` and `validate` for every engine: one run through the
+ * same contract as the console, waited for, with the result printed.
+ */
+export function engineCommands(globals: () => GlobalOptions): Command[] {
+  return [
+    build('check', 'Find drift (read-only): findings are stored and listed in the console', globals),
+    build('repair', 'Apply findings: chosen ids, one user, or all (--all needs --yes)', globals).option(
+      '--finding <id...>',
+      'finding ids to repair',
+      (value: string, previous: number[] = []) => [...previous, positiveInt(value)],
+    ).option('--all', 'repair every open finding of the engine').option('--yes', 'confirm a repair of everything'),
+    build('validate', 'Read-only integrity report of an engine', globals),
+  ];
+}
+
+function build(mode: Mode, description: string, globals: () => GlobalOptions): Command {
+  return new Command(mode)
+    .description(description)
+    .argument('<engine>', 'engine id, e.g. identity or media-import')
+    .option('--user <email>', 'only this user')
+    .option('--params <json>', 'more engine parameters as a JSON object', parseJsonObject, {})
+    .action(async (engine: string, opts: EngineCommandOptions) => {
+      if (mode === 'repair' && !opts.finding?.length && !opts.user && !opts.all) {
+        process.stderr.write('syncwarden: choose what to repair: --finding ID…, --user EMAIL, or --all --yes\n');
+        process.exitCode = EXIT.usage;
+        return;
+      }
+      const app = await openCliApp(globals());
+      try {
+        if (mode === 'repair' && opts.all && !opts.yes) {
+          const open = app.store.findings.open(engine).length;
+          process.stderr.write(`syncwarden: repair --all would apply ${open} open finding(s) of ${engine}; add --yes to confirm.\n`);
+          process.exitCode = EXIT.usage;
+          return;
+        }
+        const params = {
+          ...opts.params,
+          mode,
+          ...(opts.user ? { user: opts.user } : {}),
+          ...(opts.finding?.length ? { findingIds: opts.finding } : {}),
+          ...(opts.all ? { all: true } : {}),
+        };
+        await runAndReport(app, engine, params, globals().json ?? false);
+      } finally {
+        await app.dispose();
+      }
+    });
+}
+
+async function runAndReport(app: Syncwarden, engine: string, params: Record<string, unknown>, json: boolean): Promise<void> {
+  const out = createOutput(json);
+  const started = unwrap(await dispatch(app.handlers, 'runs.start', { engine, params }, { actor: 'cli' })) as { runId: number; alreadyRunning: boolean };
+  if (started.alreadyRunning) process.stderr.write(`syncwarden: run ${started.runId} of ${engine} is already running; waiting for it.\n`);
+  const run = (await app.runs.waitFor(started.runId)) as Run;
+  out.print(run, () => describeRun(run));
+  if (run.state !== 'succeeded') process.exitCode = EXIT.runNotSucceeded;
+}
+
+function describeRun(run: Run): string {
+  const head = `${run.engine} ${String(run.params.mode ?? 'check')} (run ${run.id}): ${run.state}`;
+  if (run.error) return `${head}\n  ${run.error.message}`;
+  const lines = Object.entries(run.result ?? {}).map(([key, value]) => `  ${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+  const calls = Object.entries(run.apiCalls).map(([service, n]) => `${service} ${n}`).join(', ');
+  return [head, ...lines, ...(calls ? [`  API calls: ${calls}`] : [])].join('\n');
+}

@@ -1,0 +1,99 @@
+import type { z } from 'zod';
+import type { AppDbConfigSchema, ConnectionKind } from '../api/connections';
+import type { Finding, RunTrigger } from '../api/models';
+import type { AppDbAdapter } from '../appdb/adapter';
+import { resolveMapping, type ResolvedMapping } from '../appdb/mapping';
+import { openAppDb } from '../appdb/open-app-db';
+import type { ConnectionsService } from '../connections/connections.service';
+import type { Store } from '../store/store';
+import type { Clock } from './engine';
+
+export interface ResolvedConnection {
+  id: number;
+  name: string;
+  kind: ConnectionKind;
+  config: Record<string, unknown>;
+  secrets: Record<string, string>;
+}
+
+export interface RepairSelection {
+  findingIds?: readonly number[] | undefined;
+  user?: string | undefined;
+  all?: boolean | undefined;
+}
+
+/**
+ * What an engine may reach beyond its own computation, opened lazily and
+ * closed when the run ends: the product database, connections with their
+ * secrets, its findings for a repair, the audit log and durable state.
+ */
+export interface EngineResources {
+  appDb(): Promise<{ db: AppDbAdapter; mapping: ResolvedMapping; connection: ResolvedConnection }>;
+  /** The connection of this kind: the only one, or the one named. */
+  connection(kind: ConnectionKind, name?: string): Promise<ResolvedConnection>;
+  /** The open findings a repair applies to: chosen ids, one user's, or all (refuses an empty choice). */
+  findingsForRepair(selection: RepairSelection): Finding[];
+  setFindingStatus(ids: readonly number[], status: Finding['status']): void;
+  /** One audit entry, attributed to who started the run. */
+  audit(entry: { action: string; subject: string; before: unknown; after: unknown }): void;
+  state: {
+    get<T>(key: string): T | undefined;
+    set(key: string, value: unknown): void;
+    delete(key: string): void;
+  };
+}
+
+export interface EngineResourcesDeps {
+  store: Store;
+  connections: ConnectionsService;
+  engine: string;
+  runId: number;
+  trigger: RunTrigger;
+  clock: Clock;
+}
+
+export function createEngineResources(deps: EngineResourcesDeps): EngineResources & { dispose(): Promise<void> } {
+  const { store, engine } = deps;
+  const now = () => deps.clock.now().toISOString();
+  let appDb: Promise<{ db: AppDbAdapter; mapping: ResolvedMapping; connection: ResolvedConnection }> | undefined;
+
+  const connection = async (kind: ConnectionKind, name?: string): Promise<ResolvedConnection> => {
+    const candidates = store.connections.list().filter((c) => c.kind === kind && (name === undefined || c.name === name));
+    if (candidates.length === 0) {
+      throw new Error(name ? `There is no ${kind} connection named "${name}".` : `No ${kind} connection is set up: add one on the Connections page.`);
+    }
+    if (candidates.length > 1) throw new Error(`There are ${candidates.length} ${kind} connections: choose one by name (${candidates.map((c) => c.name).join(', ')}).`);
+    const chosen = candidates[0] as (typeof candidates)[number];
+    const { config, secrets } = await deps.connections.settings(chosen);
+    return { id: chosen.id, name: chosen.name, kind, config, secrets };
+  };
+
+  return {
+    connection,
+    appDb() {
+      appDb ??= connection('appdb').then((resolved) => {
+        const config = resolved.config as z.output<typeof AppDbConfigSchema>;
+        return { db: openAppDb(config, resolved.secrets), mapping: resolveMapping(config.mapping ?? {}), connection: resolved };
+      });
+      return appDb;
+    },
+    findingsForRepair(selection) {
+      if (selection.findingIds?.length) {
+        return store.findings.byIds(selection.findingIds).filter((f) => f.engine === engine && f.status === 'open');
+      }
+      if (selection.user) return store.findings.open(engine, selection.user);
+      if (selection.all) return store.findings.open(engine);
+      throw new Error('Choose what to repair: finding ids, one user, or all.');
+    },
+    setFindingStatus: (ids, status) => store.findings.setStatus(ids, status, now()),
+    audit: (entry) => store.audit.append({ at: now(), actor: deps.trigger, engine, runId: deps.runId, ...entry }),
+    state: {
+      get: (key) => store.engineState.get(engine, key),
+      set: (key, value) => store.engineState.set(engine, key, value, now()),
+      delete: (key) => store.engineState.delete(engine, key),
+    },
+    async dispose() {
+      if (appDb) await (await appDb.catch(() => undefined))?.db.close();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { initCanonicalSchema } from '../../core/appdb/ddl';
+import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
+import { demoEngine } from '../../core/engines/demo/demo.engine';
+import { EngineRegistry, type Engine } from '../../core/engines/engine';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+import { makeTempDir } from '../helpers/temp-dir';
+
+/** A small engine that exercises every resource: the app DB, repair selection, audit and state. */
+const probeEngine: Engine<{ mode: 'check' | 'repair'; findingIds?: number[] | undefined; all?: boolean | undefined }> = {
+  id: 'probe',
+  title: 'Probe',
+  description: 'test engine',
+  phases: [{ id: 'work', label: 'Working', weight: 1 }],
+  params: z.strictObject({ mode: z.enum(['check', 'repair']).default('check'), findingIds: z.array(z.number()).optional(), all: z.boolean().optional() }),
+  scopeOf: (params) => (params.mode === 'repair' ? 'repair' : 'all'),
+  async run(params, { resources, findings }, { progress }) {
+    progress.phase('work');
+    const { db, mapping } = await resources.appDb();
+    const users = await db.query<{ email: string }>(`SELECT "${mapping.users.columns.email}" AS email FROM "${mapping.users.table}" ORDER BY 1`);
+    if (params.mode === 'check') {
+      for (const user of users) findings.add({ subject: `user:${user.email}`, userEmail: user.email, kind: 'unverified', reason: 'not verified', proposedAction: 'verify' });
+      resources.state.set('lastCheck', { users: users.length });
+      return { users: users.length };
+    }
+    const chosen = resources.findingsForRepair(params);
+    for (const finding of chosen) resources.audit({ action: 'verify', subject: finding.subject, before: { verified: false }, after: { verified: true } });
+    resources.setFindingStatus(chosen.map((f) => f.id), 'repaired');
+    return { repaired: chosen.length, lastCheck: resources.state.get('lastCheck') };
+  },
+};
+
+describe('engine framework', () => {
+  let dir: ReturnType<typeof makeTempDir>;
+  let app: TestApp;
+
+  beforeEach(async () => {
+    dir = makeTempDir();
+    app = createTestApp({ dataDir: dir.path, engines: new EngineRegistry([probeEngine, demoEngine]) });
+  });
+  afterEach(async () => {
+    await app.close();
+    dir.remove();
+  });
+
+  async function withAppDb(): Promise<void> {
+    const path = join(dir.path, 'product.db');
+    const db = openSqliteAppDb({ path, create: true });
+    await initCanonicalSchema(db);
+    await db.executeMany(`INSERT INTO users (id, email) VALUES (?, ?)`, [['1', 'ada@example.com'], ['2', 'grace@example.com']]);
+    await db.close();
+    await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path }, secrets: {} });
+  }
+
+  it('an engine reads the product database through the appdb connection and its mapping', async () => {
+    await withAppDb();
+    const run = await app.runs.waitFor(app.runs.start('probe', {}, 'manual').runId);
+    expect(run).toMatchObject({ state: 'succeeded', result: { users: 2, findings: 2 } });
+  });
+
+  it('without an appdb connection the run fails and says what to do', async () => {
+    const run = await app.runs.waitFor(app.runs.start('probe', {}, 'manual').runId);
+    expect(run).toMatchObject({ state: 'failed', error: { message: 'No appdb connection is set up: add one on the Connections page.' } });
+  });
+
+  it('a new check supersedes the open findings of the previous one; a repair applies, audits and marks them', async () => {
+    await withAppDb();
+    const first = await app.runs.waitFor(app.runs.start('probe', {}, 'manual').runId);
+    const second = await app.runs.waitFor(app.runs.start('probe', {}, 'manual').runId);
+    const statuses = (runId: number) => app.store.findings.list({ runId, sort: 'createdAt', direction: 'asc', limit: 10, offset: 0 }).items.map((f) => f.status);
+    expect(statuses(first!.id)).toEqual(['superseded', 'superseded']);
+    expect(statuses(second!.id)).toEqual(['open', 'open']);
+
+    const [one] = app.store.findings.open('probe');
+    const repair = await app.runs.waitFor(app.runs.start('probe', { mode: 'repair', findingIds: [one!.id] }, 'cli').runId);
+    expect(repair).toMatchObject({ state: 'succeeded', result: { repaired: 1, lastCheck: { users: 2 } } });
+    expect(statuses(second!.id).sort()).toEqual(['open', 'repaired']);
+    expect(app.store.audit.list({ limit: 5, offset: 0 }).items).toMatchObject([{ actor: 'cli', engine: 'probe', runId: repair!.id, action: 'verify', before: { verified: false } }]);
+    // A repair run does not supersede anything.
+    expect(app.store.findings.open('probe')).toHaveLength(1);
+  });
+
+  it('a repair with nothing chosen fails with a clear message', async () => {
+    await withAppDb();
+    const run = await app.runs.waitFor(app.runs.start('probe', { mode: 'repair' }, 'manual').runId);
+    expect(run?.error?.message).toBe('Choose what to repair: finding ids, one user, or all.');
+  });
+});
