@@ -51,6 +51,11 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
   const recovered = recoverInterruptedRuns(store, { now: clock.now(), staleAfterMs: heartbeatMs * 6 });
   if (recovered.length) log.warn({ runs: recovered }, 'runs interrupted by a previous stop were marked interrupted');
 
+  purgeResolvedFindings(store, clock, log);
+  // A desktop app can stay open for weeks: purge once a day too.
+  const purgeTimer = setInterval(() => purgeResolvedFindings(store, clock, log), 24 * 60 * 60 * 1000);
+  purgeTimer.unref();
+
   const engines = options.engines ?? createEngineRegistry({ withDemoEngine: options.withDemoEngine ?? false });
   const events = new EventHub();
   const connections = new ConnectionsService({ store, secrets: options.secrets ?? selectSecretStore(), probes: options.probes ?? defaultProbes(), clock, log });
@@ -71,8 +76,17 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
     handlers: createHandlers(services),
     recovered,
     async close() {
+      clearInterval(purgeTimer);
       await runs.shutdown();
       store.close();
     },
   };
+}
+
+/** Resolved findings older than the retention setting leave the console store (open and quarantined ones never do). */
+function purgeResolvedFindings(store: ReturnType<typeof openStore>, clock: Clock, log: Logger): void {
+  const days = store.settings.get().findingsRetentionDays;
+  const before = new Date(clock.now().getTime() - days * 24 * 60 * 60 * 1000).toISOString();
+  const purged = store.findings.purgeResolved(before);
+  if (purged) log.info({ purged, days }, 'purged resolved findings past their retention');
 }

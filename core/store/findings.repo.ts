@@ -85,6 +85,13 @@ export class FindingsRepository {
     return rows.map(toFinding);
   }
 
+  /** Deletes resolved findings (repaired, dismissed, superseded, failed) last touched before `before`; open and quarantined ones stay. */
+  purgeResolved(before: string): number {
+    return this.db
+      .prepare(`DELETE FROM findings WHERE status IN ('repaired','dismissed','superseded','failed') AND updated_at < ?`)
+      .run(before).changes;
+  }
+
   setStatus(ids: readonly number[], status: Finding['status'], now: string): void {
     const stmt = this.db.prepare(`UPDATE findings SET status = ?, updated_at = ? WHERE id = ?`);
     this.db.transaction(() => ids.forEach((id) => stmt.run(status, now, id)))();

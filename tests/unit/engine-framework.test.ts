@@ -87,4 +87,16 @@ describe('engine framework', () => {
     const run = await app.runs.waitFor(app.runs.start('probe', { mode: 'repair' }, 'manual').runId);
     expect(run?.error?.message).toBe('Choose what to repair: finding ids, one user, or all.');
   });
+
+  it('resolved findings older than the retention setting are purged when the app opens; open ones stay', async () => {
+    const first = await app.runs.waitFor(app.runs.start('demo', { items: 2000 }, 'manual').runId);
+    await app.runs.waitFor(app.runs.start('demo', { items: 2000 }, 'manual').runId);
+    expect(app.store.findings.list({ runId: first!.id, sort: 'createdAt', direction: 'asc', limit: 5, offset: 0 }).items.every((f) => f.status === 'superseded')).toBe(true);
+    app.store.settings.update({ findingsRetentionDays: 1 }, new Date().toISOString());
+    await app.close();
+    const later = { now: () => new Date(Date.now() + 2 * 24 * 60 * 60 * 1000) };
+    app = createTestApp({ dataDir: dir.path, engines: new EngineRegistry([probeEngine, demoEngine]), clock: later });
+    expect(app.store.findings.list({ runId: first!.id, sort: 'createdAt', direction: 'asc', limit: 5, offset: 0 }).total).toBe(0);
+    expect(app.store.findings.countOpen('demo')).toBe(2);
+  });
 });
