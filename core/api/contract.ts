@@ -102,6 +102,7 @@ export const events = {
   'run.started': RunSchema,
   'run.progress': ProgressSnapshotSchema,
   'run.finished': RunSchema,
+  'settings.changed': SettingsSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -20,7 +20,7 @@ export const METHOD_NAMES = [
   'connections.test',
 ] as const;
 
-export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished'] as const;
+export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished', 'settings.changed'] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -40,7 +40,11 @@ export function createHandlers(app: AppServices): HandlerTable {
     'findings.list': (input) => store.findings.list(input),
     'audit.list': (input) => store.audit.list(input),
     'settings.get': () => store.settings.get(),
-    'settings.update': (patch) => store.settings.update(patch, app.clock.now().toISOString()),
+    'settings.update': (patch) => {
+      const settings = store.settings.update(patch, app.clock.now().toISOString());
+      app.events.emit('settings.changed', settings);
+      return settings;
+    },
     'connections.list': () => app.connections.list(),
     'connections.create': (input) => app.connections.create(input),
     'connections.update': (input) => app.connections.update(input),

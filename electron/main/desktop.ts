@@ -52,6 +52,12 @@ export async function startDesktop(): Promise<void> {
     isTrustedSender: (event) => event.senderFrame !== null && isRendererUrl(event.senderFrame.url),
     targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
   });
+  // Start at login follows the setting, now and whenever it changes.
+  const applyLoginItem = (openAtLogin: boolean) => app.setLoginItemSettings({ openAtLogin });
+  applyLoginItem(core.store.settings.get().startAtLogin);
+  core.events.subscribe((event, payload) => {
+    if (event === 'settings.changed') applyLoginItem((payload as { startAtLogin: boolean }).startAtLogin);
+  });
   const tray: Tray = createTray(join(resources, 'tray', 'tray.png'), { open: showWindow, quit: () => app.quit() });
 
   app.on('second-instance', showWindow);

@@ -55,6 +55,7 @@ const fake = vi.hoisted(() => {
     isPackaged: false,
     quit: vi.fn(),
     exit: vi.fn(),
+    setLoginItemSettings: vi.fn(),
     on: on(appEvents),
   };
   return { state, app, appEvents, emit, FakeWindow, FakeTray };
@@ -97,6 +98,14 @@ describe('desktop shell wiring', () => {
     expect(await invoke?.({ senderFrame: { url: rendererUrl } }, 'app.info', {})).toMatchObject({ ok: true, result: { host: 'electron', dataDir: dir.path } });
     expect(await invoke?.({ senderFrame: { url: 'https://evil.example/' } }, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     expect(fake.state.trays[0]?.menu.map((item) => item.label).filter(Boolean)).toEqual(['Open Syncwarden', 'Quit']);
+  });
+
+  it('start at login follows the setting: off by default, on as soon as it is changed', async () => {
+    expect(fake.app.setLoginItemSettings).toHaveBeenLastCalledWith({ openAtLogin: false });
+    const invoke = fake.state.ipc.get(IPC_INVOKE_CHANNEL);
+    const rendererUrl = pathToFileURL(join(__dirname, '../../electron/renderer/index.html')).href;
+    expect(await invoke?.({ senderFrame: { url: rendererUrl } }, 'settings.update', { startAtLogin: true })).toMatchObject({ ok: true });
+    expect(fake.app.setLoginItemSettings).toHaveBeenLastCalledWith({ openAtLogin: true });
   });
 
   it('closing the window hides it (syncing goes on in the tray); a second launch shows it again', () => {
