@@ -2,10 +2,12 @@
  * Benchmarks, run with `npm run bench -- <name> [--json]`. They print figures;
  * they never pass or fail on time (targets are checked by reading the figures).
  */
+import { identityBenchmark } from './identity.bench';
 import { runsBenchmark } from './runs.bench';
 
 const BENCHMARKS: Record<string, (args: readonly string[]) => Promise<void>> = {
   runs: runsBenchmark,
+  identity: identityBenchmark,
 };
 
 async function main(): Promise<void> {

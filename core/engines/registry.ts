@@ -1,8 +1,9 @@
 import { demoEngine } from './demo/demo.engine';
 import { EngineRegistry, type AnyEngine } from './engine';
+import { identityEngine } from './identity/identity.engine';
 
 /** The engines the shipped console offers. Real engines add themselves here. */
-export const BUILTIN_ENGINES: readonly AnyEngine[] = [];
+export const BUILTIN_ENGINES: readonly AnyEngine[] = [identityEngine];
 
 export interface RegistryOptions {
   /** Adds the demonstration engine: tests, benchmarks and `--with-demo-engine` only. */

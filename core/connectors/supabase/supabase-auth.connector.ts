@@ -80,6 +80,7 @@ export function createSupabaseAuthConnector(options: SupabaseAuthConnectorOption
 
     async createUser(user, signal) {
       const attributes = {
+        ...(user.id !== undefined ? { id: checkedId(user.id, 'createUser') } : {}),
         email: user.email,
         email_confirm: user.emailConfirmed ?? false,
         user_metadata: user.userMetadata ?? {},

@@ -34,6 +34,8 @@ export interface SupabaseUserPage {
 }
 
 export interface NewSupabaseUser {
+  /** Keep the product's id (a UUID) so both copies match by id; GoTrue honours it (a taken id fails). */
+  id?: string;
   email: string;
   /** True marks the address as confirmed (no confirmation mail is sent by the admin API either way). */
   emailConfirmed?: boolean;

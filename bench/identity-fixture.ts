@@ -1,0 +1,32 @@
+import type { SeedUser } from '../tests/emulators/supabase/supabase.emulator';
+
+/**
+ * The identity benchmark's two sides: N users, of which `drift` (5 %) differ,
+ * spread evenly over five kinds: name, role, email verified, remote only, local only.
+ */
+export const benchId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+function driftKind(i: number, drift: number): number | null {
+  const every = Math.round(1 / drift);
+  return i % every === 0 ? Math.floor(i / every) % 5 : null;
+}
+
+export function benchRemoteUser(i: number, drift: number): SeedUser | null {
+  const kind = driftKind(i, drift);
+  if (kind === 4) return null;
+  return {
+    id: benchId(i),
+    email: `user${i}@example.com`,
+    user_metadata: { full_name: kind === 0 ? `Renamed ${i}` : `User ${i}` },
+    app_metadata: { role: kind === 1 ? 'admin' : 'user' },
+    email_confirmed_at: '2026-01-01T00:00:00.000Z',
+    created_at: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+  };
+}
+
+/** [id, email, name, email_verified (0/1), role] for SQLite, or null when the row is missing. */
+export function benchLocalRow(i: number, drift: number): [string, string, string, number, string] | null {
+  const kind = driftKind(i, drift);
+  if (kind === 3) return null;
+  return [benchId(i), `user${i}@example.com`, `User ${i}`, kind === 2 ? 0 : 1, 'user'];
+}

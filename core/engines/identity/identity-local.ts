@@ -1,0 +1,78 @@
+import type { AppDbAdapter, Row, SqlExecutor, SqlValue } from '../../appdb/adapter';
+import { quoteIdent, quoteTable } from '../../appdb/identifiers';
+import { streamKeyset } from '../../appdb/keyset';
+import type { ResolvedEntity } from '../../appdb/mapping';
+import { DEFAULT_ROLE, normaliseBool, normaliseEmail, normaliseName, type IdentityField, type IdentityRecord } from './identity-model';
+
+type UsersEntity = ResolvedEntity<'users'>;
+
+/**
+ * The users table through the connection's mapping: every name comes from
+ * `mapping.users` and is quoted; values are always bound parameters.
+ */
+export class LocalUsers {
+  private readonly table: string;
+  private readonly c: UsersEntity['columns'];
+
+  constructor(
+    private readonly db: AppDbAdapter,
+    private readonly entity: UsersEntity,
+  ) {
+    this.table = quoteTable(entity.table);
+    this.c = entity.columns;
+  }
+
+  /** Streams the table in keyset chunks (constant memory per chunk). */
+  async *stream(chunkSize = 2000): AsyncGenerator<IdentityRecord[]> {
+    const columns = [this.c.id, this.c.email, this.c.name, this.c.emailVerified, this.c.role];
+    for await (const rows of streamKeyset(this.db, { table: this.entity.table, key: this.entity.key, columns, chunkSize })) {
+      yield rows.map((row) => this.toRecord(row));
+    }
+  }
+
+  async get(id: string, executor: SqlExecutor = this.db): Promise<IdentityRecord | null> {
+    const [row] = await executor.query(`SELECT ${this.selectList()} FROM ${this.table} WHERE ${quoteIdent(this.c.id)} = ?`, [id]);
+    return row ? this.toRecord(row) : null;
+  }
+
+  /** Inserts a user, or does nothing when the id is already there (a second repair). */
+  async insert(user: IdentityRecord, executor: SqlExecutor): Promise<void> {
+    const columns = [this.c.id, this.c.email, this.c.name, this.c.emailVerified, this.c.role].map(quoteIdent).join(', ');
+    await executor.execute(
+      `INSERT INTO ${this.table} (${columns}) VALUES (?, ?, ?, ?, ?) ON CONFLICT (${quoteIdent(this.c.id)}) DO NOTHING`,
+      [user.id, user.email, user.name, this.bool(user.emailVerified), user.role],
+    );
+  }
+
+  /** Sets the given fields of one row (never its id: product rows are referenced by it). */
+  async update(id: string, values: Partial<Record<Exclude<IdentityField, 'id'>, SqlValue>>, executor: SqlExecutor): Promise<void> {
+    const entries = Object.entries(values).filter(([, value]) => value !== undefined) as [Exclude<IdentityField, 'id'>, SqlValue][];
+    if (entries.length === 0) return;
+    const sets = entries.map(([field]) => `${quoteIdent(this.c[field])} = ?`).join(', ');
+    const params = entries.map(([field, value]) => (field === 'emailVerified' ? this.bool(value === true) : value));
+    await executor.execute(`UPDATE ${this.table} SET ${sets} WHERE ${quoteIdent(this.c.id)} = ?`, [...params, id]);
+  }
+
+  async delete(id: string, executor: SqlExecutor): Promise<void> {
+    await executor.execute(`DELETE FROM ${this.table} WHERE ${quoteIdent(this.c.id)} = ?`, [id]);
+  }
+
+  private selectList(): string {
+    return [this.c.id, this.c.email, this.c.name, this.c.emailVerified, this.c.role].map(quoteIdent).join(', ');
+  }
+
+  private bool(value: boolean): SqlValue {
+    return this.db.dialect === 'sqlite' ? (value ? 1 : 0) : value;
+  }
+
+  private toRecord(row: Row): IdentityRecord {
+    const role = row[this.c.role];
+    return {
+      id: String(row[this.c.id]),
+      email: normaliseEmail(row[this.c.email]),
+      name: normaliseName(row[this.c.name]),
+      emailVerified: normaliseBool(row[this.c.emailVerified]),
+      role: typeof role === 'string' && role !== '' ? role : DEFAULT_ROLE,
+    };
+  }
+}

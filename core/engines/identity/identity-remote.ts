@@ -1,0 +1,47 @@
+import { createSupabaseAuthConnector, type SupabaseAuthConnector } from '../../connectors/supabase/supabase-auth.connector';
+import type { SupabaseUser } from '../../connectors/supabase/supabase-user';
+import type { EngineContext } from '../engine';
+import { DEFAULT_ROLE, normaliseEmail, normaliseName, ROLE_METADATA_KEY, type IdentityRecord } from './identity-model';
+
+/** Users per admin listUsers page: GoTrue sets no cap, but larger pages time out on real projects (issue 8). */
+export const SUPABASE_PAGE_SIZE = 1000;
+
+export interface RemoteOptions {
+  /** Test hook: shorter retry delays. */
+  retryInitialDelayMs?: number | undefined;
+}
+
+/** The Supabase connection of this run, its API calls counted on the run. */
+export async function openRemote(context: EngineContext, options: RemoteOptions = {}): Promise<{ connector: SupabaseAuthConnector; connectionId: number }> {
+  const connection = await context.resources.connection('supabase');
+  const serviceRoleKey = connection.secrets.serviceRoleKey;
+  if (!serviceRoleKey) throw new Error(`The Supabase connection "${connection.name}" has no service role key: add it on the Connections page.`);
+  const connector = createSupabaseAuthConnector({
+    url: String(connection.config.url),
+    serviceRoleKey,
+    perPage: SUPABASE_PAGE_SIZE,
+    onRequest: () => context.apiCalls.record('supabase'),
+    ...(options.retryInitialDelayMs === undefined ? {} : { policy: { initialDelayMs: options.retryInitialDelayMs } }),
+  });
+  return { connector, connectionId: connection.id };
+}
+
+export function toIdentityRecord(user: SupabaseUser): IdentityRecord {
+  const role = user.appMetadata[ROLE_METADATA_KEY];
+  return {
+    id: user.id,
+    email: normaliseEmail(user.email),
+    name: normaliseName(user.name),
+    emailVerified: user.emailVerified,
+    role: typeof role === 'string' && role !== '' ? role : DEFAULT_ROLE,
+  };
+}
+
+/** What Supabase should hold for a user whose truth is `record` (create or update attributes). */
+export function remoteAttributes(record: IdentityRecord) {
+  return {
+    // The connector reads full_name, then name: clearing a name clears both.
+    userMetadata: record.name === null ? { full_name: null, name: null } : { full_name: record.name },
+    appMetadata: { [ROLE_METADATA_KEY]: record.role },
+  };
+}

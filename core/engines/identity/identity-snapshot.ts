@@ -1,0 +1,89 @@
+import { yieldToEventLoop } from '../../runs/cooperative';
+import { diffRecords } from './identity-classify';
+import { SYNC_STATUSES, type IdentityRecord, type SourceOfTruth, type SyncRow, type SyncStatus } from './identity-model';
+
+/**
+ * The users sync table: the last full check's rows, kept in the engine's
+ * durable state so the Users page can page, filter and sort 100,000 users
+ * without re-reading either side. Rows are stored in chunks so a repair
+ * rewrites only the chunks it touched, and each chunk has a version so a
+ * reader reloads only what changed.
+ */
+export const SNAPSHOT_META_KEY = 'sync-table:meta';
+export const SNAPSHOT_CHUNK_SIZE = 2000;
+export const chunkKey = (index: number) => `sync-table:chunk:${index}`;
+
+export interface SnapshotMeta {
+  runId: number;
+  checkedAt: string;
+  sourceOfTruth: SourceOfTruth;
+  total: number;
+  chunkSize: number;
+  /** One number per chunk, bumped whenever that chunk is rewritten. */
+  versions: number[];
+}
+
+export interface StateAccess {
+  get<T>(key: string): T | undefined;
+  set(key: string, value: unknown): void;
+}
+
+type EncodedRecord = [id: string, email: string | null, name: string | null, verified: 0 | 1, role: string];
+export type EncodedRow = [status: number, matchedBy: 0 | 1 | 2, local: EncodedRecord | null, remote: EncodedRecord | null];
+
+export async function writeSnapshot(state: StateAccess, rows: readonly SyncRow[], meta: Omit<SnapshotMeta, 'total' | 'chunkSize' | 'versions'>): Promise<void> {
+  const chunks = Math.ceil(rows.length / SNAPSHOT_CHUNK_SIZE);
+  const previous = state.get<SnapshotMeta>(SNAPSHOT_META_KEY);
+  const versions: number[] = [];
+  for (let i = 0; i < chunks; i++) {
+    state.set(chunkKey(i), rows.slice(i * SNAPSHOT_CHUNK_SIZE, (i + 1) * SNAPSHOT_CHUNK_SIZE).map(encodeRow));
+    versions.push((previous?.versions[i] ?? 0) + 1);
+    // Each chunk is a few milliseconds of JSON; give the loop back between them.
+    await yieldToEventLoop();
+  }
+  state.set(SNAPSHOT_META_KEY, { ...meta, total: rows.length, chunkSize: SNAPSHOT_CHUNK_SIZE, versions } satisfies SnapshotMeta);
+}
+
+/** Replaces some rows (by index) of the snapshot written by `runId`; ignored when a newer check replaced it. */
+export function updateSnapshotRows(state: StateAccess, runId: number, updates: ReadonlyMap<number, SyncRow>): boolean {
+  const meta = state.get<SnapshotMeta>(SNAPSHOT_META_KEY);
+  if (!meta || meta.runId !== runId || updates.size === 0) return false;
+  const byChunk = new Map<number, [number, SyncRow][]>();
+  for (const [index, row] of updates) {
+    if (index < 0 || index >= meta.total) continue;
+    const chunk = Math.floor(index / meta.chunkSize);
+    byChunk.set(chunk, [...(byChunk.get(chunk) ?? []), [index % meta.chunkSize, row]]);
+  }
+  for (const [chunk, rows] of byChunk) {
+    const encoded = state.get<EncodedRow[]>(chunkKey(chunk)) ?? [];
+    for (const [offset, row] of rows) encoded[offset] = encodeRow(row);
+    state.set(chunkKey(chunk), encoded);
+    meta.versions[chunk] = (meta.versions[chunk] ?? 0) + 1;
+  }
+  state.set(SNAPSHOT_META_KEY, meta);
+  return true;
+}
+
+export function encodeRow(row: SyncRow): EncodedRow {
+  return [SYNC_STATUSES.indexOf(row.status), row.matchedBy === 'id' ? 1 : row.matchedBy === 'email' ? 2 : 0, encodeRecord(row.local), encodeRecord(row.remote)];
+}
+
+export function decodeRow([status, matchedBy, local, remote]: EncodedRow): SyncRow {
+  const l = decodeRecord(local);
+  const r = decodeRecord(remote);
+  return {
+    status: (SYNC_STATUSES[status] ?? 'inconsistent') as SyncStatus,
+    matchedBy: matchedBy === 1 ? 'id' : matchedBy === 2 ? 'email' : null,
+    local: l,
+    remote: r,
+    diffs: l && r ? diffRecords(l, r) : [],
+  };
+}
+
+function encodeRecord(record: IdentityRecord | null): EncodedRecord | null {
+  return record ? [record.id, record.email, record.name, record.emailVerified ? 1 : 0, record.role] : null;
+}
+
+function decodeRecord(record: EncodedRecord | null): IdentityRecord | null {
+  return record ? { id: record[0], email: record[1], name: record[2], emailVerified: record[3] === 1, role: record[4] } : null;
+}

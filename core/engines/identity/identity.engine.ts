@@ -1,0 +1,54 @@
+import type { Engine, EngineContext } from '../engine';
+import { checkIdentities } from './identity-check';
+import { LocalUsers } from './identity-local';
+import type { SourceOfTruth } from './identity-model';
+import { IdentityParams } from './identity-params';
+import { openRemote } from './identity-remote';
+import { repairIdentities } from './identity-repair';
+
+export const IDENTITY_ENGINE_ID = 'identity';
+
+/**
+ * Supabase Auth vs the product's users table: check (findings per drifted
+ * user and the users sync table), repair towards the source of truth, and
+ * validate (the integrity report, read-only).
+ */
+export const identityEngine: Engine<IdentityParams> = {
+  id: IDENTITY_ENGINE_ID,
+  title: 'Identity',
+  description: 'Compares Supabase Auth users with the users table and repairs the side that is not the source of truth.',
+  phases: [
+    { id: 'read-local', label: 'Reading the users table', weight: 15 },
+    { id: 'read-remote', label: 'Listing Supabase Auth users', weight: 60 },
+    { id: 'classify', label: 'Comparing', weight: 5 },
+    { id: 'record', label: 'Recording findings', weight: 20 },
+    { id: 'repair', label: 'Repairing', weight: 100 },
+  ],
+  params: IdentityParams,
+  // One identity run at a time: a repair and a check of the same two sides must never interleave.
+  scopeOf: () => 'all',
+  // Only a full check replaces the open findings; a one-user check adds that user's.
+  supersedesFindings: (params) => params.mode === 'check' && params.user === undefined,
+
+  async run(params, context, controls) {
+    const { db, mapping } = await context.resources.appDb();
+    const { connector, connectionId } = await openRemote(context, { retryInitialDelayMs: params.retryInitialDelayMs });
+    const sourceOfTruth = chooseSourceOfTruth(context, connectionId, params.sourceOfTruth);
+    const local = new LocalUsers(db, mapping.users);
+    if (params.mode === 'repair') {
+      const findings = context.resources.findingsForRepair(params);
+      return repairIdentities({ findings, sourceOfTruth, confirmDeletes: params.confirmDeletes, sides: { db, local, remote: connector, signal: controls.signal } }, context, controls);
+    }
+    return checkIdentities({ mode: params.mode, user: params.user, sourceOfTruth, local, remote: connector }, context, controls);
+  },
+};
+
+/** The source of truth is remembered per Supabase connection; a run that names one changes it. */
+function chooseSourceOfTruth(context: EngineContext, connectionId: number, given: SourceOfTruth | undefined): SourceOfTruth {
+  const key = `source-of-truth:${connectionId}`;
+  if (given !== undefined) {
+    context.resources.state.set(key, given);
+    return given;
+  }
+  return context.resources.state.get<SourceOfTruth>(key) ?? 'appdb';
+}

@@ -1,0 +1,21 @@
+import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { openPostgresAppDb } from '../../core/appdb/postgres.adapter';
+import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { describeIdentityEngine } from './identity-suite';
+
+let server: TestPostgres;
+beforeAll(async () => {
+  server = await startPostgres();
+  const admin = new pg.Client({ connectionString: server.url() });
+  await admin.connect();
+  await admin.query('CREATE DATABASE app');
+  await admin.end();
+}, 120_000);
+afterAll(async () => server?.stop());
+
+describeIdentityEngine('a PostgreSQL 15 users table', {
+  open: async () => openPostgresAppDb({ connectionString: server.url('app') }),
+  config: () => ({ driver: 'postgres', url: server.url('app'), sslMode: 'disable' }),
+  reset: async (db) => void (await db.execute('DROP TABLE IF EXISTS users')),
+});
