@@ -3,11 +3,13 @@
  * they never pass or fail on time (targets are checked by reading the figures).
  */
 import { identityBenchmark } from './identity.bench';
+import { mediaImportBenchmark } from './media-import.bench';
 import { runsBenchmark } from './runs.bench';
 
 const BENCHMARKS: Record<string, (args: readonly string[]) => Promise<void>> = {
   runs: runsBenchmark,
   identity: identityBenchmark,
+  'media-import': mediaImportBenchmark,
 };
 
 async function main(): Promise<void> {

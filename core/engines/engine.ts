@@ -50,7 +50,8 @@ export interface Engine<P extends Record<string, unknown> = Record<string, unkno
   /**
    * Whether a successful run of these params is a fresh check whose findings
    * replace the open ones of earlier checks of the same scope. Default: runs
-   * whose `mode` is absent or "check".
+   * whose `mode` is absent or "check". A run whose result says
+   * `complete: false` (it stopped early, e.g. on an API budget) never supersedes.
    */
   supersedesFindings?(params: P): boolean;
 }

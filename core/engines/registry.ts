@@ -1,9 +1,10 @@
 import { demoEngine } from './demo/demo.engine';
 import { EngineRegistry, type AnyEngine } from './engine';
 import { identityEngine } from './identity/identity.engine';
+import { mediaImportEngine } from './media-import/media-import.engine';
 
 /** The engines the shipped console offers. Real engines add themselves here. */
-export const BUILTIN_ENGINES: readonly AnyEngine[] = [identityEngine];
+export const BUILTIN_ENGINES: readonly AnyEngine[] = [identityEngine, mediaImportEngine];
 
 export interface RegistryOptions {
   /** Adds the demonstration engine: tests, benchmarks and `--with-demo-engine` only. */

@@ -127,7 +127,8 @@ export class RunManager {
       const result = await engine.run(params, { runId: id, trigger, clock: this.deps.clock, log: runLog, findings, apiCalls, resources }, { signal, progress: tracker });
       findings.flush();
       signal.throwIfAborted();
-      if (supersedesFindings(engine, params)) store.findings.supersede(engine.id, scope, id, this.nowIso());
+      // Only a complete check replaces earlier findings: one that stopped early (a spent API budget) says complete: false.
+      if (supersedesFindings(engine, params) && result.complete !== false) store.findings.supersede(engine.id, scope, id, this.nowIso());
       this.move(id, 'succeeded', {
         finishedAt: this.nowIso(),
         progress: tracker.final(true),

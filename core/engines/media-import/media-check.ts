@@ -1,0 +1,98 @@
+import type { CloudinaryConnector } from '../../connectors/cloudinary/cloudinary.connector';
+import { isConnectorError } from '../../connectors/shared/connector-error';
+import { TimeSlicer } from '../../runs/cooperative';
+import type { EngineContext, EngineControls } from '../engine';
+import { BudgetGuard, toStoredBudget } from './media-budget';
+import { MediaComparison } from './media-compare';
+import type { MediaDb } from './media-db';
+import { scanExpression } from './media-folders';
+import type { MediaImportParams } from './media-params';
+import { mergeSummary, readResume, readSummary, resumeKey } from './media-state';
+import { scanFolders, type ScanOutcome } from './media-scan';
+
+export interface CheckEnv {
+  connector: CloudinaryConnector;
+  db: MediaDb;
+  base: string;
+  /** Counts the connector's requests (its onRequest also feeds the run's API-call counter). */
+  guard: BudgetGuard;
+}
+
+/**
+ * Check: list the folders (resuming a listing a spent budget cut short),
+ * compare each page with the database, and only when the listing is
+ * complete sweep the rows for missing assets and write the findings.
+ */
+export async function runCheck(params: MediaImportParams, scope: string, context: EngineContext, controls: EngineControls, env: CheckEnv) {
+  const { resources, clock } = context;
+  const { signal, progress } = controls;
+  const expression = scanExpression(env.base, params.user);
+  const saved = readResume(resources.state, scope);
+  let resume = saved?.expression === expression ? saved : undefined;
+  const thumbnail = (asset: { publicId: string; version: number }) => env.connector.videoThumbnailUrl(asset.publicId, { version: asset.version });
+  let comparison = new MediaComparison(env.db, env.base, thumbnail, resume?.scan);
+
+  progress.phase('scan', { message: resume ? `Resuming the listing saved at ${resume.savedAt}` : `Listing ${expression}` });
+  progress.update({ done: comparison.result.assets });
+  const scan = (cursor: string | undefined) =>
+    scanFolders({
+      connector: env.connector,
+      expression,
+      cursor,
+      guard: env.guard,
+      signal,
+      onPage: async (page) => {
+        const budget = page.rateLimit ?? env.connector.rateLimit();
+        if (budget) resources.state.set('budget', toStoredBudget(budget, clock.now()));
+        await comparison.addPage(page.assets);
+        progress.update({ total: Math.max(page.totalCount, comparison.result.assets), done: comparison.result.assets });
+        progress.count('pages');
+      },
+    });
+  let outcome: ScanOutcome;
+  try {
+    outcome = await scan(resume?.cursor);
+  } catch (error) {
+    // A saved cursor Cloudinary no longer accepts: start the listing over rather than fail every later run.
+    if (!resume || !isConnectorError(error, 'invalid-request')) throw error;
+    context.log.warn({ err: error }, 'the saved cursor was refused; listing from the start');
+    resources.state.delete(resumeKey(scope));
+    resume = undefined;
+    comparison = new MediaComparison(env.db, env.base, thumbnail);
+    outcome = await scan(undefined);
+  }
+  const known = env.connector.rateLimit();
+  if (known) resources.state.set('budget', toStoredBudget(known, clock.now()));
+  const budget = { calls: env.guard.calls, allowance: env.guard.allowance ?? null, remaining: known?.remaining ?? null };
+
+  if (!outcome.complete) {
+    resources.state.set(resumeKey(scope), {
+      expression,
+      ...(outcome.cursor ? { cursor: outcome.cursor } : {}),
+      savedAt: clock.now().toISOString(),
+      pages: (resume?.pages ?? 0) + outcome.pages,
+      scan: comparison.toState(),
+    });
+    const why = outcome.reason === 'budget' ? `its share (${params.budgetShare}) of the API budget was spent` : 'Cloudinary refused with its rate limit';
+    progress.update({ message: `Stopped: ${why}; the next check resumes here` });
+    return { complete: false, stoppedBy: outcome.reason, resumed: resume !== undefined, assetsListed: comparison.result.assets, budget };
+  }
+
+  progress.phase('compare', { message: 'Looking for rows whose asset is gone' });
+  const slicer = new TimeSlicer();
+  const userId = params.user ? (await env.db.usersByEmail([params.user])).get(params.user) : undefined;
+  // One user's scope: only that user's rows can be judged (an unknown user has none).
+  if (!params.user || userId) await comparison.sweepRows(params.user && userId ? { userId, email: params.user } : undefined, slicer, signal);
+  const { findings, users, assets, ignored } = comparison.result;
+  progress.update({ total: findings.length });
+  const byKind: Record<string, number> = {};
+  for (const finding of findings) {
+    context.findings.add(finding);
+    byKind[finding.kind] = (byKind[finding.kind] ?? 0) + 1;
+    progress.advance();
+    await slicer.maybeYield(signal);
+  }
+  resources.state.set('summary', mergeSummary(readSummary(resources.state), users, params.user, clock.now()));
+  resources.state.delete(resumeKey(scope));
+  return { complete: true, resumed: resume !== undefined, assets, ignored, users: users.size, byKind, budget };
+}

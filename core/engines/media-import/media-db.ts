@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import type { AppDbAdapter, SqlExecutor, SqlValue } from '../../appdb/adapter';
+import { quoteIdent, quoteTable } from '../../appdb/identifiers';
+import { streamKeyset } from '../../appdb/keyset';
+import type { ResolvedMapping } from '../../appdb/mapping';
+import { tableOf, type MediaAsset, type MediaKind } from './media-model';
+
+export interface MediaRow {
+  id: string;
+  userId: string;
+  publicId: string;
+  secureUrl: string | null;
+  durationSeconds: number | null;
+  bytes: number | null;
+}
+
+/** Lookups stay under SQLite's and PostgreSQL's parameter limits and short enough to never stall the host. */
+const LOOKUP_CHUNK = 500;
+
+/**
+ * The engine's only door to the product database: every table and column
+ * name goes through the admin's mapping and is quoted; values are bound.
+ */
+export class MediaDb {
+  private readonly userIds = new Map<string, string | null>();
+  private readonly userEmails = new Map<string, string | null>();
+
+  constructor(
+    readonly db: AppDbAdapter,
+    private readonly mapping: ResolvedMapping,
+  ) {}
+
+  /** Email → user id (null: no such user), cached for the run. */
+  async usersByEmail(emails: Iterable<string>): Promise<Map<string, string | null>> {
+    const users = this.mapping.users;
+    const wanted = [...new Set(emails)].filter((e) => !this.userIds.has(e));
+    for (const chunk of chunks(wanted, LOOKUP_CHUNK)) {
+      // Folder names keep the case the product wrote; the users table may hold another, so both forms are asked.
+      const values = [...new Set(chunk.flatMap((e) => [e, e.toLowerCase()]))];
+      const rows = await this.db.query<{ id: unknown; email: unknown }>(
+        `SELECT ${quoteIdent(users.columns.id)} AS id, ${quoteIdent(users.columns.email)} AS email FROM ${quoteTable(users.table)} WHERE ${quoteIdent(users.columns.email)} IN (${marks(values.length)})`,
+        values,
+      );
+      const found = new Map(rows.map((r) => [String(r.email).toLowerCase(), String(r.id)]));
+      for (const email of chunk) this.userIds.set(email, found.get(email.toLowerCase()) ?? null);
+    }
+    return new Map([...new Set(emails)].map((e) => [e, this.userIds.get(e) ?? null]));
+  }
+
+  /** User id → email (null: no such user), cached for the run. */
+  async emailsById(ids: Iterable<string>): Promise<Map<string, string | null>> {
+    const users = this.mapping.users;
+    const wanted = [...new Set(ids)].filter((id) => !this.userEmails.has(id));
+    for (const chunk of chunks(wanted, LOOKUP_CHUNK)) {
+      const rows = await this.db.query<{ id: unknown; email: unknown }>(
+        `SELECT ${quoteIdent(users.columns.id)} AS id, ${quoteIdent(users.columns.email)} AS email FROM ${quoteTable(users.table)} WHERE ${quoteIdent(users.columns.id)} IN (${marks(chunk.length)})`,
+        chunk,
+      );
+      const found = new Map(rows.map((r) => [String(r.id), String(r.email)]));
+      for (const id of chunk) this.userEmails.set(id, found.get(id) ?? null);
+    }
+    return new Map([...new Set(ids)].map((id) => [id, this.userEmails.get(id) ?? null]));
+  }
+
+  /** The rows of one kind whose public id is among `publicIds`. */
+  async rowsByPublicId(kind: MediaKind, publicIds: readonly string[]): Promise<Map<string, MediaRow>> {
+    const entity = this.mapping[tableOf(kind)];
+    const c = entity.columns;
+    const found = new Map<string, MediaRow>();
+    for (const chunk of chunks([...new Set(publicIds)], LOOKUP_CHUNK)) {
+      const rows = await this.db.query(
+        `SELECT ${quoteIdent(c.id)} AS id, ${quoteIdent(c.userId)} AS user_id, ${quoteIdent(c.publicId)} AS public_id, ${quoteIdent(c.secureUrl)} AS secure_url, ${quoteIdent(c.durationSeconds)} AS duration, ${quoteIdent(c.bytes)} AS bytes FROM ${quoteTable(entity.table)} WHERE ${quoteIdent(c.publicId)} IN (${marks(chunk.length)})`,
+        chunk,
+      );
+      for (const r of rows) {
+        found.set(String(r.public_id), {
+          id: String(r.id),
+          userId: String(r.user_id),
+          publicId: String(r.public_id),
+          secureUrl: r.secure_url == null ? null : String(r.secure_url),
+          durationSeconds: r.duration == null ? null : Number(r.duration),
+          bytes: r.bytes == null ? null : Number(r.bytes),
+        });
+      }
+    }
+    return found;
+  }
+
+  /** Every row of one kind (of one user), keyset-paged: constant memory at any table size. */
+  async *streamRows(kind: MediaKind, userId?: string): AsyncGenerator<{ id: string; userId: string; publicId: string }[]> {
+    const entity = this.mapping[tableOf(kind)];
+    const c = entity.columns;
+    const where = userId === undefined ? {} : { where: { sql: `${quoteIdent(c.userId)} = ?`, params: [userId] } };
+    for await (const rows of streamKeyset(this.db, { table: entity.table, key: entity.key, columns: [c.userId, c.publicId], chunkSize: 2000, ...where })) {
+      yield rows.map((r) => ({ id: String(r[entity.key]), userId: String(r[c.userId]), publicId: String(r[c.publicId]) }));
+    }
+  }
+
+  /**
+   * Inserts rows in one statement prepared once. `ON CONFLICT (public_id) DO
+   * NOTHING` makes it idempotent: a second run, or a run after a crash,
+   * inserts nothing it already inserted. Returns how many rows were new.
+   */
+  async insert(tx: SqlExecutor, kind: MediaKind, rows: readonly { asset: MediaAsset; userId: string; videoId?: string | null }[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const entity = this.mapping[tableOf(kind)];
+    const c = entity.columns;
+    const names = [c.id, c.userId, c.publicId, c.title, c.secureUrl, c.thumbnailUrl, c.durationSeconds, c.bytes, c.createdAt];
+    if (kind === 'clip') names.push(this.mapping.clips.columns.videoId);
+    const sql = `INSERT INTO ${quoteTable(entity.table)} (${names.map(quoteIdent).join(', ')}) VALUES (${marks(names.length)}) ON CONFLICT (${quoteIdent(c.publicId)}) DO NOTHING`;
+    const values = rows.map(({ asset: a, userId, videoId }): SqlValue[] => {
+      const row: SqlValue[] = [randomUUID(), userId, a.publicId, a.title, a.secureUrl, a.thumbnailUrl, a.durationSeconds, a.bytes, a.createdAt];
+      if (kind === 'clip') row.push(videoId ?? null);
+      return row;
+    });
+    return (await tx.executeMany(sql, values)).changes;
+  }
+}
+
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+export function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}

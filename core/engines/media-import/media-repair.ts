@@ -1,0 +1,111 @@
+import type { Finding } from '../../api/models';
+import { TimeSlicer } from '../../runs/cooperative';
+import type { EngineContext, EngineControls } from '../engine';
+import { chunks, type MediaDb } from './media-db';
+import { parentCandidates } from './media-folders';
+import { FINDING_KINDS, MediaAssetSchema, subjectOf, type MediaAsset } from './media-model';
+import type { MediaImportParams } from './media-params';
+
+/** Rows per transaction: big enough for speed, small enough that one batch never holds the host for long. */
+const BATCH = 500;
+
+interface Planned {
+  finding: Finding;
+  asset: MediaAsset;
+  userId: string;
+}
+
+/**
+ * Repair: insert the rows of the chosen missing-in-DB findings. Videos go
+ * first so clips imported in the same run can link to them. Every batch is
+ * one transaction with `ON CONFLICT (public_id) DO NOTHING`, and its findings
+ * are marked repaired only after it commits: a crash leaves them open, and
+ * the next repair inserts nothing twice. No Cloudinary call is made: the
+ * finding carries what the row needs.
+ */
+export async function runRepair(params: MediaImportParams, context: EngineContext, controls: EngineControls, db: MediaDb) {
+  const { resources } = context;
+  const { signal, progress } = controls;
+  const chosen = resources.findingsForRepair(params);
+  const importable = chosen.filter((f) => f.kind === FINDING_KINDS.missingInDb);
+  const skipped = chosen.length - importable.length;
+  progress.phase('import', { total: importable.length, message: `Importing ${importable.length} rows` });
+
+  const slicer = new TimeSlicer();
+  const invalid: number[] = [];
+  const parsed: { finding: Finding; asset: MediaAsset }[] = [];
+  for (const finding of importable) {
+    // Details come back from the store as JSON: validated, never trusted.
+    const asset = MediaAssetSchema.safeParse(finding.details?.asset);
+    if (asset.success) parsed.push({ finding, asset: asset.data });
+    else invalid.push(finding.id);
+    await slicer.maybeYield(signal);
+  }
+  if (invalid.length) resources.setFindingStatus(invalid, 'failed');
+  // The owner is resolved again now: users may have been added or removed since the check.
+  const owners = await db.usersByEmail(parsed.map((p) => p.asset.email));
+  const planned: Planned[] = [];
+  let unknownOwner = 0;
+  for (const p of parsed) {
+    const userId = owners.get(p.asset.email);
+    if (userId) planned.push({ ...p, userId });
+    else unknownOwner++;
+  }
+
+  let inserted = 0;
+  let insertMs = 0;
+  let unlinked = 0;
+  const write = async (kind: 'video' | 'clip', batch: Planned[], videoIds?: Map<string, string>) => {
+    const started = performance.now();
+    const rows = batch.map((p) => ({ asset: p.asset, userId: p.userId, videoId: videoIds?.get(p.asset.publicId) ?? null }));
+    const changes = await db.db.transaction((tx) => db.insert(tx, kind, rows));
+    insertMs += performance.now() - started;
+    inserted += changes;
+    resources.setFindingStatus(batch.map((p) => p.finding.id), 'repaired');
+    resources.audit({
+      action: `import-${kind}s`,
+      subject: batch.length === 1 ? subjectOf(batch[0]!.asset.publicId) : `${batch.length} ${kind}s`,
+      before: null,
+      after: { inserted: changes, alreadyPresent: batch.length - changes, publicIds: batch.map((p) => p.asset.publicId) },
+    });
+    progress.advance(batch.length);
+    await slicer.maybeYield(signal);
+  };
+
+  for (const batch of chunks(planned.filter((p) => p.asset.kind === 'video'), BATCH)) await write('video', batch);
+  for (const batch of chunks(planned.filter((p) => p.asset.kind === 'clip'), BATCH)) {
+    const parents = await resolveParents(db, batch);
+    for (const p of batch) {
+      if (parents.has(p.asset.publicId)) continue;
+      unlinked++;
+      context.findings.add({
+        subject: subjectOf(p.asset.publicId),
+        userEmail: p.asset.email,
+        kind: FINDING_KINDS.unlinkedClip,
+        reason: p.asset.parentPublicId
+          ? `Clip "${p.asset.title}" was imported, but its parent video ${p.asset.parentPublicId} (by ${p.asset.parentRule}) has no row`
+          : `Clip "${p.asset.title}" was imported without a parent: no parent_video context and its name does not follow <parent>--<name>`,
+        proposedAction: 'none: set the clip’s video by hand, or import the parent video and repair again',
+        details: { publicId: p.asset.publicId, parentPublicId: p.asset.parentPublicId, parentRule: p.asset.parentRule },
+      });
+    }
+    await write('clip', batch, parents);
+  }
+  return { chosen: chosen.length, inserted, alreadyPresent: planned.length - inserted, skipped, unknownOwner, invalid: invalid.length, unlinkedClips: unlinked, insertMs: Math.round(insertMs * 10) / 10 };
+}
+
+/** Clip public id → parent video row id, by context parent id or the naming rule (README.md). */
+async function resolveParents(db: MediaDb, clips: readonly Planned[]): Promise<Map<string, string>> {
+  const candidates = new Map(clips.map((c) => [c.asset.publicId, c.asset.parentPublicId ? parentCandidates(c.asset.parentPublicId, baseOf(c.asset), c.asset.email) : []]));
+  const rows = await db.rowsByPublicId('video', [...candidates.values()].flat());
+  const linked = new Map<string, string>();
+  for (const clip of clips) {
+    const row = (candidates.get(clip.asset.publicId) ?? []).map((id) => rows.get(id)).find((r) => r !== undefined);
+    // A parent owned by someone else is not this clip's parent: never link across users.
+    if (row && row.userId === clip.userId) linked.set(clip.asset.publicId, row.id);
+  }
+  return linked;
+}
+
+/** `<base>/<email>/clips` → `<base>`. */
+const baseOf = (asset: MediaAsset) => asset.folder.slice(0, Math.max(0, asset.folder.length - `/${asset.email}/clips`.length));

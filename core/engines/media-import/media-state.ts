@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { EngineResources } from '../engine-resources';
+import type { StoredBudget } from './media-budget';
+import type { ScanState } from './media-compare';
+import type { FolderCounts } from './media-model';
+
+/**
+ * What the engine keeps between runs in the console store (engine_state),
+ * each read back through a schema: a file on disk is input like any other.
+ * - `budget`: the Admin API budget as last reported (the Media page shows it);
+ * - `resume:<scope>`: the cursor and partial listing of a check stopped by the budget;
+ * - `summary`: per-user asset counts of the latest complete listings.
+ */
+const BudgetSchema = z.object({ limit: z.number(), remaining: z.number(), resetAt: z.string(), observedAt: z.string() });
+
+const ResumeSchema = z.object({
+  expression: z.string(),
+  cursor: z.string().optional(),
+  savedAt: z.string(),
+  pages: z.number(),
+  scan: z.object({
+    seen: z.array(z.string()),
+    findings: z.array(z.custom<ScanState['findings'][number]>((v) => typeof v === 'object' && v !== null)),
+    users: z.record(z.string(), z.object({ videos: z.number(), clips: z.number() })),
+    assets: z.number(),
+    ignored: z.number(),
+  }),
+});
+export type ResumePoint = z.infer<typeof ResumeSchema>;
+
+const SummarySchema = z.object({
+  checkedAt: z.string(),
+  users: z.record(z.string(), z.object({ videos: z.number(), clips: z.number() })),
+});
+export type MediaSummary = z.infer<typeof SummarySchema>;
+
+type StateReader = Pick<EngineResources['state'], 'get'>;
+
+const read = <T>(schema: z.ZodType<T>, value: unknown): T | undefined => {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+};
+
+export const readBudget = (state: StateReader): StoredBudget | undefined => read(BudgetSchema, state.get('budget'));
+export const readSummary = (state: StateReader): MediaSummary | undefined => read(SummarySchema, state.get('summary'));
+export const readResume = (state: StateReader, scope: string): ResumePoint | undefined => read(ResumeSchema, state.get(resumeKey(scope)));
+export const resumeKey = (scope: string) => `resume:${scope}`;
+
+/** A user check replaces that user's counts; a check of all replaces every user's. */
+export function mergeSummary(previous: MediaSummary | undefined, users: Map<string, FolderCounts>, onlyUser: string | undefined, now: Date): MediaSummary {
+  const merged: Record<string, FolderCounts> = onlyUser ? { ...previous?.users } : {};
+  if (onlyUser) delete merged[onlyUser];
+  for (const [email, counts] of users) merged[email] = counts;
+  return { checkedAt: now.toISOString(), users: merged };
+}
