@@ -16,6 +16,7 @@ import {
 } from './models';
 import { ConnectionCheckSchema, ConnectionCreateSchema, ConnectionSchema, ConnectionUpdateSchema } from './connections';
 import type { EventName, MethodName } from './names';
+import { SheetCachePreviewSchema, SheetSourceSchema, SheetSourceSpecSchema } from './sheets';
 
 interface MethodSpec {
   input: z.ZodType;
@@ -96,6 +97,12 @@ export const methods = {
   'connections.update': method(ConnectionUpdateSchema, ConnectionSchema, 'Change a connection; a null secret removes it.'),
   'connections.delete': method(z.strictObject({ id: RunIdSchema }), z.object({ id: z.number().int(), deleted: z.boolean() }), 'Remove a connection and its secrets.'),
   'connections.test': method(z.strictObject({ id: RunIdSchema }), ConnectionCheckSchema, 'One cheap authenticated call to the service.'),
+  'sheets.sources.list': method(noInput, z.array(SheetSourceSchema), 'Sheet-import sources with their latest and latest successful import.'),
+  'sheets.sources.create': method(SheetSourceSpecSchema, SheetSourceSchema, 'Add a sheet-import source.'),
+  'sheets.sources.update': method(z.strictObject({ id: RunIdSchema, spec: SheetSourceSpecSchema }), SheetSourceSchema, 'Change a source (takes effect at its next import).'),
+  'sheets.sources.delete': method(z.strictObject({ id: RunIdSchema }), z.object({ id: z.number().int(), deleted: z.boolean() }), 'Remove a source; its cache table is kept.'),
+  'sheets.import': method(z.strictObject({ id: RunIdSchema }), z.object({ runId: RunIdSchema, alreadyRunning: z.boolean() }), 'Import a source now, or return its import already running.'),
+  'sheets.cache.preview': method(z.strictObject({ id: RunIdSchema, limit: z.number().int().min(1).max(500).default(50) }), SheetCachePreviewSchema, 'The first rows of a source’s cache table.'),
 } as const satisfies Record<MethodName, MethodSpec>;
 
 export const events = {

@@ -4,3 +4,4 @@ export * from './models';
 export * from './transport';
 export * from './names';
 export * from './connections';
+export * from './sheets';

@@ -18,6 +18,12 @@ export const METHOD_NAMES = [
   'connections.update',
   'connections.delete',
   'connections.test',
+  'sheets.sources.list',
+  'sheets.sources.create',
+  'sheets.sources.update',
+  'sheets.sources.delete',
+  'sheets.import',
+  'sheets.cache.preview',
 ] as const;
 
 export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished', 'settings.changed'] as const;

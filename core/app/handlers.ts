@@ -4,6 +4,7 @@ import type { RunTrigger } from '../api/models';
 import type { MethodName } from '../api/names';
 import { engineInfo } from '../engines/engine';
 import type { AppServices } from './services';
+import { createSheetHandlers } from './sheets.handlers';
 
 /** Who is calling: set by the host, never taken from the caller's input. */
 export interface CallContext {
@@ -50,5 +51,6 @@ export function createHandlers(app: AppServices): HandlerTable {
     'connections.update': (input) => app.connections.update(input),
     'connections.delete': ({ id }) => app.connections.delete(id),
     'connections.test': ({ id }) => app.connections.test(id),
+    ...createSheetHandlers(app),
   };
 }

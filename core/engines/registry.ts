@@ -2,9 +2,10 @@ import { demoEngine } from './demo/demo.engine';
 import { EngineRegistry, type AnyEngine } from './engine';
 import { identityEngine } from './identity/identity.engine';
 import { mediaImportEngine } from './media-import/media-import.engine';
+import { sheetImportEngine } from './sheet-import/sheet-import.engine';
 
 /** The engines the shipped console offers. Real engines add themselves here. */
-export const BUILTIN_ENGINES: readonly AnyEngine[] = [identityEngine, mediaImportEngine];
+export const BUILTIN_ENGINES: readonly AnyEngine[] = [identityEngine, mediaImportEngine, sheetImportEngine];
 
 export interface RegistryOptions {
   /** Adds the demonstration engine: tests, benchmarks and `--with-demo-engine` only. */

@@ -145,6 +145,22 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'sheet-import sources',
+    sql: `
+      -- A source's definition (never credentials: it names a connection and a storage account).
+      CREATE TABLE sheet_sources (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        name         TEXT NOT NULL UNIQUE,
+        -- Two sources writing one cache table would overwrite each other's cache.
+        target_table TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        spec_json    TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -5,6 +5,7 @@ import {
   IconPlugConnected,
   IconSettings,
   IconShieldCheck,
+  IconTable,
   type Icon,
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
@@ -14,6 +15,7 @@ import { FindingsPage } from './pages/FindingsPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { RunsPage } from './pages/RunsPage';
 import { SettingsPage } from './pages/SettingsPage';
+import { SheetsPage } from './pages/SheetsPage';
 
 export interface NavItem {
   path: string;
@@ -28,6 +30,7 @@ export interface NavItem {
  */
 export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/', label: 'Overview', icon: IconLayoutDashboard, component: OverviewPage },
+  { path: '/sheets', label: 'Sheets', icon: IconTable, component: SheetsPage },
   { path: '/findings', label: 'Findings', icon: IconListDetails, component: FindingsPage },
   { path: '/runs', label: 'Runs', icon: IconActivity, component: RunsPage },
   { path: '/audit', label: 'Audit log', icon: IconShieldCheck, component: AuditPage },

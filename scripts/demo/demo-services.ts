@@ -14,6 +14,8 @@ import { defaultProbes } from '../../core/connections/probes';
 import { createSilentLogger } from '../../core/logging/logger';
 import { EnvSecretStore } from '../../core/secrets/env.secret-store';
 import { MemorySecretStore } from '../../core/secrets/memory.secret-store';
+import { SheetSourceSpecSchema } from '../../core/api/sheets';
+import { SheetSourcesRepository } from '../../core/store/sheet-sources.repo';
 import { openStore } from '../../core/store/store';
 import { startCloudinaryEmulator } from '../../tests/emulators/cloudinary/cloudinary.emulator';
 import { startDropboxEmulator } from '../../tests/emulators/dropbox/dropbox.emulator';
@@ -45,6 +47,22 @@ async function main(): Promise<void> {
     if (existing) await connections.update({ id: existing.id, config: connection.config, secrets: connection.secrets });
     else await connections.create(connection);
   }
+  // One sheet-import source: Ada's "Pricing plans" sheet, whose Business and Enterprise rows are malformed.
+  const sheetSources = new SheetSourcesRepository(store.db);
+  const pricing = SheetSourceSpecSchema.parse({
+    name: 'Pricing plans',
+    spreadsheetId: 'demo-pricing-sheet',
+    sheet: 'Plans',
+    connection: 'Google Sheets import',
+    storageAccountId: `google-${people[0]?.id ?? ''}`,
+    targetTable: 'sheet_pricing_plans',
+    columns: [
+      { header: 'plan', column: 'plan', type: 'text', required: true },
+      { header: 'price', column: 'price', type: 'number', required: true },
+      { header: 'seats', column: 'seats', type: 'integer', required: true },
+    ],
+  });
+  if (!sheetSources.list().some((source) => source.spec.name === pricing.name)) sheetSources.insert(pricing, new Date().toISOString());
   store.close();
 
   const env: Record<string, string> = { SYNCWARDEN_SECRETS: 'env' };

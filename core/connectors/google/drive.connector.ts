@@ -123,8 +123,14 @@ export class DriveConnector {
 
   /** A Google Sheet's first sheet as CSV bytes (10 MB export cap), streamed. */
   async exportCsv(fileId: string, signal?: AbortSignal): Promise<Readable> {
-    const { data } = await this.caller.call((s) => this.drive.files.export({ fileId, mimeType: 'text/csv' }, { responseType: 'stream', signal: s }), signal);
-    return data;
+    return (await this.exportCsvSized(fileId, signal)).stream;
+  }
+
+  /** The CSV export with its Content-Length when the service sent one (progress by bytes). */
+  async exportCsvSized(fileId: string, signal?: AbortSignal): Promise<{ stream: Readable; contentLength: number | undefined }> {
+    const { data, headers } = await this.caller.call((s) => this.drive.files.export({ fileId, mimeType: 'text/csv' }, { responseType: 'stream', signal: s }), signal);
+    const length = Number((headers as { get?: (name: string) => string | null }).get?.('content-length') ?? Number.NaN);
+    return { stream: data, contentLength: Number.isFinite(length) && length >= 0 ? length : undefined };
   }
 
   testConnection(): Promise<ConnectionCheck> {

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { RunSchema } from './models';
+
+/**
+ * Sheet-import sources: one Google Sheet (a tab, or a range of it) cached in
+ * one table of the product database, with a column mapping. Credentials are
+ * never part of a source: it names a Google connection (the OAuth client) and
+ * the storage account in the product database whose refresh token reads the
+ * sheet, so no secret ever reaches the console store.
+ */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const SHEET_COLUMN_TYPES = ['text', 'integer', 'number', 'boolean', 'date'] as const;
+export const SheetColumnTypeSchema = z.enum(SHEET_COLUMN_TYPES);
+export type SheetColumnType = z.infer<typeof SheetColumnTypeSchema>;
+
+export const SheetColumnSchema = z.strictObject({
+  /** The header cell's text in the sheet (matched trimmed, case-insensitively). */
+  header: z.string().trim().min(1, 'the header is required').max(200),
+  /** The column of the cache table. */
+  column: z.string().regex(IDENTIFIER, 'letters, digits and _, starting with a letter or _').max(63),
+  type: SheetColumnTypeSchema.default('text'),
+  /** An empty cell rejects the row. */
+  required: z.boolean().default(false),
+});
+export type SheetColumn = z.infer<typeof SheetColumnSchema>;
+
+export const SheetTimeoutsSchema = z.strictObject({
+  /** Each request must be answered within this (429 waits excluded). */
+  connectMs: z.number().int().min(100).max(600_000).default(30_000),
+  /** No bytes for this long while a download streams. */
+  idleMs: z.number().int().min(100).max(600_000).default(60_000),
+  /** The whole import, every phase included. */
+  totalMs: z.number().int().min(1000).max(6 * 60 * 60_000).default(30 * 60_000),
+});
+export type SheetTimeouts = z.infer<typeof SheetTimeoutsSchema>;
+
+/** A1 cells without the sheet name: `A1:F`, `B2:H5000`. */
+export const SHEET_RANGE = /^([A-Z]{1,3})(\d+)?:([A-Z]{1,3})(\d+)?$/;
+
+export const SheetSourceSpecSchema = z
+  .strictObject({
+    name: z.string().trim().min(1, 'a name is required').max(80),
+    spreadsheetId: z.string().trim().min(1, 'the spreadsheet id is required').max(200),
+    /** The tab's title; empty means the first tab. */
+    sheet: z.string().max(200).default(''),
+    /** Cells to read, the header row first; empty means the whole tab. */
+    range: z.string().trim().toUpperCase().regex(SHEET_RANGE, 'an A1 range like A1:F or B2:H5000').or(z.literal('')).default(''),
+    /** sheets-api reads row windows of any tab; csv-export streams the first tab (10 MB export cap). */
+    method: z.enum(['sheets-api', 'csv-export']).default('sheets-api'),
+    /** The Google connection (OAuth client) by name; empty: the only one. */
+    connection: z.string().max(80).default(''),
+    /** The product DB storage account whose tokens read the sheet. */
+    storageAccountId: z.string().trim().min(1, 'the storage account is required').max(200),
+    targetTable: z.string().regex(IDENTIFIER, 'letters, digits and _, starting with a letter or _').max(57),
+    columns: z.array(SheetColumnSchema).min(1, 'map at least one column').max(200),
+    timeouts: SheetTimeoutsSchema.default({ connectMs: 30_000, idleMs: 60_000, totalMs: 30 * 60_000 }),
+  })
+  .refine((spec) => new Set(spec.columns.map((c) => c.column.toLowerCase())).size === spec.columns.length, {
+    message: 'two columns map to the same table column',
+    path: ['columns'],
+  });
+export type SheetSourceSpec = z.output<typeof SheetSourceSpecSchema>;
+
+export const SheetSourceSchema = z.object({
+  id: z.number().int().positive(),
+  spec: z.custom<SheetSourceSpec>(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** The latest import of this source (running or finished), if any. */
+  lastRun: RunSchema.nullable(),
+  /** The latest successful import: what the cache holds now. */
+  lastSuccess: RunSchema.nullable(),
+});
+export type SheetSource = z.infer<typeof SheetSourceSchema>;
+
+export const SheetCachePreviewSchema = z.object({
+  table: z.string(),
+  exists: z.boolean(),
+  columns: z.array(z.string()),
+  rows: z.array(z.record(z.string(), z.unknown())),
+  total: z.number().int(),
+});
+export type SheetCachePreview = z.infer<typeof SheetCachePreviewSchema>;

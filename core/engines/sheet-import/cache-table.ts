@@ -1,0 +1,75 @@
+import type { SheetColumn, SheetColumnType } from '../../api/sheets';
+import type { AppDbAdapter, SqlExecutor } from '../../appdb/adapter';
+import { quoteIdent } from '../../appdb/identifiers';
+import type { ResolvedMapping } from '../../appdb/mapping';
+
+/**
+ * The cache table and its atomic replacement. An import writes a staging
+ * table `<target>__next` in batched transactions, then one transaction drops
+ * the old table and renames the staging table into its place. SQLite and
+ * PostgreSQL both run DDL inside a transaction, so readers see either the
+ * whole old cache or the whole new one; a failure or cancel at any point
+ * before that commit leaves the old table untouched (the staging table is
+ * dropped, and dropped again at the next import's start if a crash left it).
+ */
+export const ROW_COLUMN = '_sheet_row';
+export const STAGING_SUFFIX = '__next';
+
+const TYPES: Record<AppDbAdapter['dialect'], Record<SheetColumnType, string>> = {
+  sqlite: { text: 'TEXT', integer: 'INTEGER', number: 'REAL', boolean: 'INTEGER', date: 'TEXT' },
+  postgres: { text: 'text', integer: 'bigint', number: 'double precision', boolean: 'boolean', date: 'text' },
+};
+
+export function stagingName(target: string): string {
+  return `${target}${STAGING_SUFFIX}`;
+}
+
+/**
+ * Refuses a target that would destroy data this engine does not own: a table
+ * of the product's canonical schema (under its mapped name), or any existing
+ * table no sheet import created. `owned` lists the tables earlier imports made.
+ */
+export async function assertTargetIsOurs(db: AppDbAdapter, mapping: ResolvedMapping, target: string, owned: readonly string[]): Promise<void> {
+  const lower = target.toLowerCase();
+  const product = Object.values(mapping).map((entity) => entity.table.toLowerCase());
+  if (product.includes(lower)) {
+    throw new Error(`The target table “${target}” is one of the product's own tables: choose another cache table for this source.`);
+  }
+  if (owned.some((t) => t.toLowerCase() === lower)) return;
+  const existing = await db.describeTables([target]);
+  if (existing.size > 0) {
+    throw new Error(`The table “${target}” already exists and was not created by a sheet import: choose another cache table, or drop that table yourself if it is no longer needed.`);
+  }
+}
+
+/** Drops a staging table left by an earlier failed import, then creates a fresh one. */
+export async function createStaging(db: AppDbAdapter, target: string, columns: readonly SheetColumn[]): Promise<string> {
+  const staging = stagingName(target);
+  // PostgreSQL keeps an index's name through a table rename, so a primary key named after
+  // `__next` would collide at the next import: only SQLite (rowid alias, no index) gets one.
+  const rowColumn = db.dialect === 'sqlite' ? 'INTEGER PRIMARY KEY' : 'bigint NOT NULL';
+  const defs = [`${quoteIdent(ROW_COLUMN)} ${rowColumn}`, ...columns.map((c) => `${quoteIdent(c.column)} ${TYPES[db.dialect][c.type]}`)];
+  await db.transaction(async (tx) => {
+    await tx.execute(`DROP TABLE IF EXISTS ${quoteIdent(staging)}`);
+    await tx.execute(`CREATE TABLE ${quoteIdent(staging)} (${defs.join(', ')})`);
+  });
+  return staging;
+}
+
+export function insertSql(staging: string, columns: readonly SheetColumn[]): string {
+  const names = [ROW_COLUMN, ...columns.map((c) => c.column)].map(quoteIdent);
+  return `INSERT INTO ${quoteIdent(staging)} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
+}
+
+/** The one transaction that makes the new cache visible. */
+export async function swapIn(db: AppDbAdapter, target: string): Promise<void> {
+  await db.transaction(async (tx: SqlExecutor) => {
+    await tx.execute(`DROP TABLE IF EXISTS ${quoteIdent(target)}`);
+    await tx.execute(`ALTER TABLE ${quoteIdent(stagingName(target))} RENAME TO ${quoteIdent(target)}`);
+  });
+}
+
+/** Best effort after a failure: the old cache is untouched either way. */
+export async function dropStaging(db: AppDbAdapter, target: string): Promise<void> {
+  await db.execute(`DROP TABLE IF EXISTS ${quoteIdent(stagingName(target))}`).catch(() => undefined);
+}

@@ -1,0 +1,114 @@
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ProgressSnapshot } from '../../core/api/models';
+import { openSheetWorld, pricingRows, pricingSpec, type SheetWorld } from './sheet-import-harness';
+
+/**
+ * The promise of the atomic swap: whatever goes wrong, in whichever phase,
+ * the previous cache stays intact and readable, and no staging table is left.
+ */
+let world: SheetWorld;
+let sourceId: number;
+let before: Record<string, unknown>[];
+
+beforeEach(async () => {
+  world = await openSheetWorld([{ id: 'pricing', title: 'Pricing', sheets: [{ title: 'Plans', rows: pricingRows(3000) }] }]);
+  sourceId = world.addSource(pricingSpec());
+  const first = await world.importNow(sourceId);
+  expect(first.state).toBe('succeeded');
+  before = await world.cache();
+  expect(before).toHaveLength(3000);
+  world.emulator.resetCounts();
+});
+afterEach(() => world.close());
+
+async function expectOldCacheIntact(): Promise<void> {
+  expect(await world.cache()).toEqual(before);
+  expect(await world.tables()).toEqual(['sheet_pricing']);
+}
+
+/** Calls `action` once, synchronously, when the next import enters `phase`. */
+function onPhase(phase: string, action: (snapshot: ProgressSnapshot) => void): void {
+  let done = false;
+  world.app.events.subscribe((event, payload) => {
+    const snapshot = payload as ProgressSnapshot;
+    if (done || event !== 'run.progress' || snapshot.phase !== phase) return;
+    done = true;
+    action(snapshot);
+  });
+}
+
+describe('sheet-import failures leave the previous cache intact', () => {
+  it('downloading: Google refuses a window', async () => {
+    world.emulator.fault('sheets.values.get', { status: 403, body: { error: { code: 403, message: 'The caller does not have permission', errors: [{ reason: 'forbidden' }] } } });
+    const run = await world.importNow(sourceId);
+    expect(run.state).toBe('failed');
+    expect(run.progress?.phase).toBe('downloading');
+    expect(run.error).toMatchObject({ code: 'forbidden' });
+    expect(run.error?.message).toContain('Share the sheet with that account');
+    await expectOldCacheIntact();
+  });
+
+  it('processing: a mapped header is missing from the sheet', async () => {
+    const spec = pricingSpec({ columns: [{ header: 'Cost', column: 'cost', type: 'number', required: false }] });
+    world.app.handlers['sheets.sources.update']({ id: sourceId, spec }, { actor: 'manual' });
+    const run = await world.importNow(sourceId);
+    expect(run.state).toBe('failed');
+    expect(run.progress?.phase).toBe('processing');
+    expect(run.error?.message).toContain('no column “Cost” (found: “Plan”, “Price”, “Seats”, “Active”)');
+    await expectOldCacheIntact();
+  });
+
+  it('saving: the product database is locked by another writer', async () => {
+    let locker: Database.Database | undefined;
+    // The lock is taken while rows are validated, so the first write of the saving phase meets it.
+    onPhase('processing', () => {
+      locker = new Database(world.app.store.connections.list().find((c) => c.kind === 'appdb')?.config.path as string);
+      locker.exec('BEGIN EXCLUSIVE');
+    });
+    const run = await world.importNow(sourceId);
+    locker?.exec('ROLLBACK');
+    locker?.close();
+    expect(run.state).toBe('failed');
+    expect(run.progress?.phase).toBe('saving');
+    expect(run.error?.message).toMatch(/locked/);
+    await expectOldCacheIntact();
+  }, 20_000);
+
+  it('cancel during the download stops the import and keeps the old cache', async () => {
+    world.emulator.fault('sheets.values.get', { status: 503, delayMs: 3000, body: { error: { code: 503, message: 'slow' } }, times: 1 });
+    onPhase('downloading', (snapshot) => void setTimeout(() => world.app.runs.cancel(snapshot.runId), 200));
+    const started = Date.now();
+    const run = await world.importNow(sourceId);
+    expect(run.state).toBe('cancelled');
+    expect(Date.now() - started).toBeLessThan(2500);
+    await expectOldCacheIntact();
+  });
+
+  it('cancel while saving drops the staging table and keeps the old cache', async () => {
+    onPhase('saving', (snapshot) => world.app.runs.cancel(snapshot.runId));
+    const run = await world.importNow(sourceId);
+    expect(run.state).toBe('cancelled');
+    expect(run.progress?.phase).toBe('saving');
+    await expectOldCacheIntact();
+  });
+
+  it('a connect timeout is reported as a timeout', async () => {
+    world.app.handlers['sheets.sources.update']({ id: sourceId, spec: pricingSpec({ timeouts: { connectMs: 300, idleMs: 5000, totalMs: 60_000 } }) }, { actor: 'manual' });
+    world.emulator.fault('sheets.values.get', { status: 200, delayMs: 2000, body: {}, times: 1 });
+    const run = await world.importNow(sourceId);
+    expect(run.state).toBe('failed');
+    expect(run.error).toMatchObject({ code: 'timeout' });
+    expect(run.error?.message).toMatch(/^Timed out \(connect timeout, 300 ms\)/);
+    await expectOldCacheIntact();
+  });
+
+  it('the total timeout stops a slow import and says so', async () => {
+    world.app.handlers['sheets.sources.update']({ id: sourceId, spec: pricingSpec({ timeouts: { connectMs: 10_000, idleMs: 10_000, totalMs: 1000 } }) }, { actor: 'manual' });
+    world.emulator.fault('sheets.values.get', { status: 200, delayMs: 3000, body: {}, times: 1 });
+    const run = await world.importNow(sourceId);
+    expect(run.error).toMatchObject({ code: 'timeout' });
+    expect(run.error?.message).toContain('total timeout, 1 s');
+    await expectOldCacheIntact();
+  });
+});
