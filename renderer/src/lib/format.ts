@@ -59,6 +59,20 @@ export function runDuration(startedAt: string | null, finishedAt: string | null,
   return end - new Date(startedAt).getTime();
 }
 
+const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
+
+/** 76 B, 12.4 KB, 3.1 MB: binary steps, one decimal below 10 of a unit. */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 10 ? 0 : 1;
+  return `${value.toFixed(digits)} ${BYTE_UNITS[unit]}`;
+}
+
 export function formatCount(value: number): string {
   return integer.format(value);
 }

@@ -3,7 +3,7 @@ import { Accordion, Badge, Button, Group, Paper, Stack, Text, Title } from '@man
 import { notifications } from '@mantine/notifications';
 import { IconPlayerPlayFilled } from '@tabler/icons-react';
 import { useApiMutation } from '../../hooks/useApi';
-import { formatCount, formatDuration, formatRelative } from '../../lib/format';
+import { formatBytes, formatCount, formatDuration, formatRelative } from '../../lib/format';
 import { RunProgressBar } from '../RunProgressBar';
 import { RunStateBadge } from '../RunStateBadge';
 import { CachePreview } from './CachePreview';
@@ -52,7 +52,7 @@ export function SourceCard({ source }: { source: SheetSource }) {
         <Group gap="xl">
           <Fact label="Cached rows" value={rows === null ? '—' : formatCount(rows)} testId={`sheet-rows-${source.id}`} />
           <Fact label="Last success" value={lastSuccess?.finishedAt ? formatRelative(lastSuccess.finishedAt) : 'never'} />
-          {typeof stats?.bytes === 'number' && <Fact label="Downloaded" value={`${formatCount(Math.round(stats.bytes / 1024))} KB`} />}
+          {typeof stats?.bytes === 'number' && <Fact label="Downloaded" value={formatBytes(stats.bytes)} />}
           {typeof stats?.durationMs === 'number' && <Fact label="Took" value={formatDuration(stats.durationMs)} />}
           {lastRun?.state === 'succeeded' && <Fact label="Rejected rows" value={formatCount(rejected)} />}
         </Group>
