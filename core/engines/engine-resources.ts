@@ -5,6 +5,7 @@ import type { AppDbAdapter } from '../appdb/adapter';
 import { resolveMapping, type ResolvedMapping } from '../appdb/mapping';
 import { openAppDb } from '../appdb/open-app-db';
 import type { ConnectionsService } from '../connections/connections.service';
+import { yieldToEventLoop } from '../runs/cooperative';
 import type { Store } from '../store/store';
 import type { Clock } from './engine';
 
@@ -33,6 +34,12 @@ export interface EngineResources {
   connection(kind: ConnectionKind, name?: string): Promise<ResolvedConnection>;
   /** The open findings a repair applies to: chosen ids, one user's, or all (refuses an empty choice). */
   findingsForRepair(selection: RepairSelection): Finding[];
+  /**
+   * The same choice, read in pages of at most `pageSize` (by id, oldest
+   * first) with a yield to the event loop before each page: what a repair
+   * of thousands of findings uses, so loading them never stalls the host.
+   */
+  findingsForRepairPages(selection: RepairSelection, options?: { pageSize?: number; signal?: AbortSignal }): AsyncGenerator<Finding[]>;
   setFindingStatus(ids: readonly number[], status: Finding['status']): void;
   /** One audit entry, attributed to who started the run. */
   audit(entry: { action: string; subject: string; before: unknown; after: unknown }): void;
@@ -51,6 +58,9 @@ export interface EngineResourcesDeps {
   trigger: RunTrigger;
   clock: Clock;
 }
+
+/** Findings per page of findingsForRepairPages: a page loads and parses in a few milliseconds. */
+const REPAIR_PAGE = 500;
 
 export function createEngineResources(deps: EngineResourcesDeps): EngineResources & { dispose(): Promise<void> } {
   const { store, engine } = deps;
@@ -84,6 +94,27 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
       if (selection.user) return store.findings.open(engine, selection.user);
       if (selection.all) return store.findings.open(engine);
       throw new Error('Choose what to repair: finding ids, one user, or all.');
+    },
+    async *findingsForRepairPages(selection, options = {}) {
+      const pageSize = options.pageSize ?? REPAIR_PAGE;
+      const ids = selection.findingIds;
+      if (ids?.length) {
+        for (let at = 0; at < ids.length; at += pageSize) {
+          await yieldToEventLoop();
+          options.signal?.throwIfAborted();
+          yield store.findings.byIds(ids.slice(at, at + pageSize)).filter((f) => f.engine === engine && f.status === 'open');
+        }
+        return;
+      }
+      if (!selection.user && !selection.all) throw new Error('Choose what to repair: finding ids, one user, or all.');
+      for (let afterId = 0; ; ) {
+        await yieldToEventLoop();
+        options.signal?.throwIfAborted();
+        const page = store.findings.openPage(engine, selection.user || undefined, afterId, pageSize);
+        if (page.length === 0) return;
+        yield page;
+        afterId = page[page.length - 1]!.id;
+      }
     },
     setFindingStatus: (ids, status) => store.findings.setStatus(ids, status, now()),
     audit: (entry) => store.audit.append({ at: now(), actor: deps.trigger, engine, runId: deps.runId, ...entry }),

@@ -85,6 +85,20 @@ export class FindingsRepository {
     return rows.map(toFinding);
   }
 
+  /**
+   * One page of `open()`: the open findings after `afterId`, by id. A repair
+   * of thousands reads them page by page, yielding between pages, instead of
+   * parsing every details column in one synchronous call.
+   */
+  openPage(engine: string, userEmail: string | undefined, afterId: number, limit: number): Finding[] {
+    const rows = (
+      userEmail
+        ? this.db.prepare(`SELECT * FROM findings WHERE engine = ? AND status = 'open' AND user_email = ? AND id > ? ORDER BY id LIMIT ?`).all(engine, userEmail, afterId, limit)
+        : this.db.prepare(`SELECT * FROM findings WHERE engine = ? AND status = 'open' AND id > ? ORDER BY id LIMIT ?`).all(engine, afterId, limit)
+    ) as FindingRow[];
+    return rows.map(toFinding);
+  }
+
   /** Deletes resolved findings (repaired, dismissed, superseded, failed) last touched before `before`; open and quarantined ones stay. */
   purgeResolved(before: string): number {
     return this.db
@@ -95,6 +109,13 @@ export class FindingsRepository {
   setStatus(ids: readonly number[], status: Finding['status'], now: string): void {
     const stmt = this.db.prepare(`UPDATE findings SET status = ?, updated_at = ? WHERE id = ?`);
     this.db.transaction(() => ids.forEach((id) => stmt.run(status, now, id)))();
+  }
+
+  /** Open findings of an engine counted by user and kind (a user of null: findings about no one user). */
+  openCountsByUserAndKind(engine: string): { userEmail: string | null; kind: string; n: number }[] {
+    return this.db
+      .prepare(`SELECT user_email AS userEmail, kind, COUNT(*) AS n FROM findings WHERE engine = ? AND status = 'open' GROUP BY user_email, kind`)
+      .all(engine) as { userEmail: string | null; kind: string; n: number }[];
   }
 
   countOpen(engine?: string): number {

@@ -31,11 +31,20 @@ const resourceSchema = z.object({
   tags: z.array(z.string()).optional(),
 });
 
-export const searchResultSchema = z.object({
+/**
+ * The envelope of a search answer, its resources left for `resourceSchema`
+ * one at a time: a page of 500 parsed in one call held the event loop for
+ * tens of milliseconds (the first call also compiles the schema), so the
+ * connector parses them in time slices.
+ */
+export const searchEnvelopeSchema = z.object({
   total_count: z.number().optional(),
   next_cursor: z.string().optional(),
-  resources: z.array(resourceSchema),
+  resources: z.array(z.unknown()),
 });
+
+/** One listed resource, or the reason it is not one. */
+export const safeParseResource = (value: unknown) => resourceSchema.safeParse(value);
 
 export const rateLimitFieldsSchema = z.object({
   rate_limit_allowed: z.number().optional(),

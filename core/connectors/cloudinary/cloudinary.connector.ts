@@ -2,7 +2,8 @@ import { ConnectorError, isConnectorError } from '../shared/connector-error';
 import type { ConnectionCheck } from '../shared/connection-check';
 import { createServicePolicy, type ServicePolicy } from '../shared/service-policy';
 import { createRequestAgent } from './cloudinary-agent';
-import { parseResource, readRateLimit, searchResultSchema, toAsset } from './cloudinary-asset';
+import { TimeSlicer, yieldToEventLoop } from '../../runs/cooperative';
+import { parseResource, readRateLimit, safeParseResource, searchEnvelopeSchema, toAsset } from './cloudinary-asset';
 import { toCloudinaryError } from './cloudinary-errors';
 import { sdk, type CloudinaryCallOptions } from './cloudinary-sdk';
 import { videoThumbnailUrl } from './cloudinary-thumbnail';
@@ -85,10 +86,20 @@ export function createCloudinaryConnector(input: CloudinaryConnectorOptions): Cl
       policy,
       signal,
     );
-    const parsed = searchResultSchema.safeParse(result);
+    // The SDK has just parsed the whole body in the same task: give the host a turn before our own work.
+    await yieldToEventLoop();
+    const parsed = searchEnvelopeSchema.safeParse(result);
     if (!parsed.success) throw new ConnectorError('unavailable', CLOUDINARY_SERVICE, `search: unexpected answer (${parsed.error.message})`);
+    const assets: CloudinaryAsset[] = [];
+    const slicer = new TimeSlicer();
+    for (const [index, raw] of parsed.data.resources.entries()) {
+      const resource = safeParseResource(raw);
+      if (!resource.success) throw new ConnectorError('unavailable', CLOUDINARY_SERVICE, `search: unexpected answer (resources.${index}: ${resource.error.message})`);
+      assets.push(toAsset(resource.data));
+      await slicer.maybeYield(signal);
+    }
     return {
-      assets: parsed.data.resources.map(toAsset),
+      assets,
       totalCount: parsed.data.total_count ?? parsed.data.resources.length,
       nextCursor: parsed.data.next_cursor || undefined,
       rateLimit: readRateLimit(result),

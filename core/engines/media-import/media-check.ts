@@ -44,7 +44,7 @@ export async function runCheck(params: MediaImportParams, scope: string, context
       onPage: async (page) => {
         const budget = page.rateLimit ?? env.connector.rateLimit();
         if (budget) resources.state.set('budget', toStoredBudget(budget, clock.now()));
-        await comparison.addPage(page.assets);
+        await comparison.addPage(page.assets, signal);
         progress.update({ total: Math.max(page.totalCount, comparison.result.assets), done: comparison.result.assets });
         progress.count('pages');
       },

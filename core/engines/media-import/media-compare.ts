@@ -1,5 +1,5 @@
 import type { CloudinaryAsset } from '../../connectors/cloudinary/cloudinary-types';
-import type { TimeSlicer } from '../../runs/cooperative';
+import { TimeSlicer } from '../../runs/cooperative';
 import type { NewFinding } from '../../store/findings.repo';
 import { differences, toMediaAsset } from './media-asset';
 import type { MediaDb } from './media-db';
@@ -28,6 +28,8 @@ export class MediaComparison {
   private readonly users: Map<string, FolderCounts>;
   private assets: number;
   private ignored: number;
+  /** Per asset work (a thumbnail URL costs tens of microseconds) is sliced so a page of 500 never holds the host. */
+  private readonly slicer = new TimeSlicer();
 
   constructor(
     private readonly db: MediaDb,
@@ -42,7 +44,7 @@ export class MediaComparison {
     this.ignored = state.ignored;
   }
 
-  async addPage(page: readonly CloudinaryAsset[]): Promise<void> {
+  async addPage(page: readonly CloudinaryAsset[], signal?: AbortSignal): Promise<void> {
     const placed = page.flatMap((asset) => {
       const owner = parseMediaFolder(asset.folderPath, this.base);
       if (!owner) this.ignored++;
@@ -51,6 +53,7 @@ export class MediaComparison {
     const rows = new Map(await Promise.all(MEDIA_KINDS.map(async (kind) => [kind, await this.db.rowsByPublicId(kind, placed.filter((p) => p.owner.kind === kind).map((p) => p.asset.publicId))] as const)));
     const owners = await this.db.usersByEmail(placed.map((p) => p.owner.email));
     for (const { asset, owner } of placed) {
+      await this.slicer.maybeYield(signal);
       this.assets++;
       this.seen.add(asset.publicId);
       const counts = this.users.get(owner.email) ?? { videos: 0, clips: 0 };

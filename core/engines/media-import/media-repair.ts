@@ -8,6 +8,8 @@ import type { MediaImportParams } from './media-params';
 
 /** Rows per transaction: big enough for speed, small enough that one batch never holds the host for long. */
 const BATCH = 500;
+/** Finding status updates per transaction. */
+const STATUS_CHUNK = 125;
 
 interface Planned {
   finding: Finding;
@@ -26,21 +28,26 @@ interface Planned {
 export async function runRepair(params: MediaImportParams, context: EngineContext, controls: EngineControls, db: MediaDb) {
   const { resources } = context;
   const { signal, progress } = controls;
-  const chosen = resources.findingsForRepair(params);
-  const importable = chosen.filter((f) => f.kind === FINDING_KINDS.missingInDb);
-  const skipped = chosen.length - importable.length;
-  progress.phase('import', { total: importable.length, message: `Importing ${importable.length} rows` });
-
+  progress.phase('import', { message: 'Reading the chosen findings' });
   const slicer = new TimeSlicer();
   const invalid: number[] = [];
   const parsed: { finding: Finding; asset: MediaAsset }[] = [];
-  for (const finding of importable) {
-    // Details come back from the store as JSON: validated, never trusted.
-    const asset = MediaAssetSchema.safeParse(finding.details?.asset);
-    if (asset.success) parsed.push({ finding, asset: asset.data });
-    else invalid.push(finding.id);
-    await slicer.maybeYield(signal);
+  let chosen = 0;
+  // Paged with yields: 5,000 findings read and JSON-parsed in one call stalled the host for ~75 ms.
+  for await (const page of resources.findingsForRepairPages(params, { signal })) {
+    chosen += page.length;
+    for (const finding of page) {
+      if (finding.kind !== FINDING_KINDS.missingInDb) continue;
+      // Details come back from the store as JSON: validated, never trusted.
+      const asset = MediaAssetSchema.safeParse(finding.details?.asset);
+      if (asset.success) parsed.push({ finding, asset: asset.data });
+      else invalid.push(finding.id);
+      await slicer.maybeYield(signal);
+    }
   }
+  const importable = parsed.length + invalid.length;
+  const skipped = chosen - importable;
+  progress.update({ total: importable, message: `Importing ${importable} ${importable === 1 ? 'row' : 'rows'}` });
   if (invalid.length) resources.setFindingStatus(invalid, 'failed');
   // The owner is resolved again now: users may have been added or removed since the check.
   const owners = await db.usersByEmail(parsed.map((p) => p.asset.email));
@@ -61,7 +68,14 @@ export async function runRepair(params: MediaImportParams, context: EngineContex
     const changes = await db.db.transaction((tx) => db.insert(tx, kind, rows));
     insertMs += performance.now() - started;
     inserted += changes;
-    resources.setFindingStatus(batch.map((p) => p.finding.id), 'repaired');
+    // Insert, status update and audit of 500 rows together came near the 50 ms stall limit: a yield between them.
+    await slicer.maybeYield(signal);
+    // Marked in small transactions (500 status updates in one took ~30 ms); a crash between them leaves
+    // some open, and the next repair inserts nothing twice for them.
+    for (const ids of chunks(batch.map((p) => p.finding.id), STATUS_CHUNK)) {
+      resources.setFindingStatus(ids, 'repaired');
+      await slicer.maybeYield(signal);
+    }
     resources.audit({
       action: `import-${kind}s`,
       subject: batch.length === 1 ? subjectOf(batch[0]!.asset.publicId) : `${batch.length} ${kind}s`,
@@ -91,7 +105,7 @@ export async function runRepair(params: MediaImportParams, context: EngineContex
     }
     await write('clip', batch, parents);
   }
-  return { chosen: chosen.length, inserted, alreadyPresent: planned.length - inserted, skipped, unknownOwner, invalid: invalid.length, unlinkedClips: unlinked, insertMs: Math.round(insertMs * 10) / 10 };
+  return { chosen, inserted, alreadyPresent: planned.length - inserted, skipped, unknownOwner, invalid: invalid.length, unlinkedClips: unlinked, insertMs: Math.round(insertMs * 10) / 10 };
 }
 
 /** Clip public id → parent video row id, by context parent id or the naming rule (README.md). */
