@@ -5,11 +5,13 @@
 import { identityBenchmark } from './identity.bench';
 import { mediaImportBenchmark } from './media-import.bench';
 import { runsBenchmark } from './runs.bench';
+import { sheetImportBenchmark } from './sheet-import.bench';
 
 const BENCHMARKS: Record<string, (args: readonly string[]) => Promise<void>> = {
   runs: runsBenchmark,
   identity: identityBenchmark,
   'media-import': mediaImportBenchmark,
+  'sheet-import': sheetImportBenchmark,
 };
 
 async function main(): Promise<void> {

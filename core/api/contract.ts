@@ -17,6 +17,8 @@ import {
 import { ConnectionCheckSchema, ConnectionCreateSchema, ConnectionSchema, ConnectionUpdateSchema } from './connections';
 import type { EventName, MethodName } from './names';
 import { SheetCachePreviewSchema, SheetSourceSchema, SheetSourceSpecSchema } from './sheets';
+import { MediaImportedSchema, MediaOverviewSchema } from './media';
+import { IdentitySummarySchema, IdentityUsersInputSchema, IdentityUsersPageSchema } from './identity';
 
 interface MethodSpec {
   input: z.ZodType;
@@ -103,6 +105,10 @@ export const methods = {
   'sheets.sources.delete': method(z.strictObject({ id: RunIdSchema }), z.object({ id: z.number().int(), deleted: z.boolean() }), 'Remove a source; its cache table is kept.'),
   'sheets.import': method(z.strictObject({ id: RunIdSchema }), z.object({ runId: RunIdSchema, alreadyRunning: z.boolean() }), 'Import a source now, or return its import already running.'),
   'sheets.cache.preview': method(z.strictObject({ id: RunIdSchema, limit: z.number().int().min(1).max(500).default(50) }), SheetCachePreviewSchema, 'The first rows of a source’s cache table.'),
+  'media.overview': method(noInput, MediaOverviewSchema, 'Media import: per-user counts, open findings and the remaining Cloudinary API budget.'),
+  'media.imported': method(z.strictObject({ limit: z.number().int().min(1).max(200).default(20) }), MediaImportedSchema, 'Rows the latest media imports inserted, read from the product database with their thumbnails.'),
+  'identity.users': method(IdentityUsersInputSchema, IdentityUsersPageSchema, 'The users sync table of the last identity check: paged, filtered by status or text, sorted.'),
+  'identity.summary': method(noInput, IdentitySummarySchema, 'Totals of the users sync table: in sync, issues, percent, last check and source of truth.'),
 } as const satisfies Record<MethodName, MethodSpec>;
 
 export const events = {

@@ -5,3 +5,5 @@ export * from './transport';
 export * from './names';
 export * from './connections';
 export * from './sheets';
+export * from './identity';
+export * from './media';

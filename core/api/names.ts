@@ -24,6 +24,10 @@ export const METHOD_NAMES = [
   'sheets.sources.delete',
   'sheets.import',
   'sheets.cache.preview',
+  'media.overview',
+  'media.imported',
+  'identity.users',
+  'identity.summary',
 ] as const;
 
 export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished', 'settings.changed'] as const;

@@ -5,6 +5,8 @@ import type { MethodName } from '../api/names';
 import { engineInfo } from '../engines/engine';
 import type { AppServices } from './services';
 import { createSheetHandlers } from './sheets.handlers';
+import { createMediaHandlers } from './media.handlers';
+import { createIdentityHandlers } from './identity.handlers';
 
 /** Who is calling: set by the host, never taken from the caller's input. */
 export interface CallContext {
@@ -52,5 +54,7 @@ export function createHandlers(app: AppServices): HandlerTable {
     'connections.delete': ({ id }) => app.connections.delete(id),
     'connections.test': ({ id }) => app.connections.test(id),
     ...createSheetHandlers(app),
+    ...createMediaHandlers(app),
+    ...createIdentityHandlers(app),
   };
 }

@@ -2,20 +2,24 @@ import {
   IconActivity,
   IconLayoutDashboard,
   IconListDetails,
+  IconMovie,
   IconPlugConnected,
   IconSettings,
   IconShieldCheck,
   IconTable,
+  IconUsers,
   type Icon,
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { AuditPage } from './pages/AuditPage';
 import { ConnectionsPage } from './pages/ConnectionsPage';
 import { FindingsPage } from './pages/FindingsPage';
+import { MediaPage } from './pages/MediaPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { RunsPage } from './pages/RunsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SheetsPage } from './pages/SheetsPage';
+import { UsersPage } from './pages/UsersPage';
 
 export interface NavItem {
   path: string;
@@ -30,6 +34,8 @@ export interface NavItem {
  */
 export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/', label: 'Overview', icon: IconLayoutDashboard, component: OverviewPage },
+  { path: '/users', label: 'Users', icon: IconUsers, component: UsersPage },
+  { path: '/media', label: 'Media', icon: IconMovie, component: MediaPage },
   { path: '/sheets', label: 'Sheets', icon: IconTable, component: SheetsPage },
   { path: '/findings', label: 'Findings', icon: IconListDetails, component: FindingsPage },
   { path: '/runs', label: 'Runs', icon: IconActivity, component: RunsPage },

@@ -54,15 +54,26 @@ export interface SheetWorld {
   close(): Promise<void>;
 }
 
-export async function openSheetWorld(sheets: GoogleAccountSeed['spreadsheets']): Promise<SheetWorld> {
+/** The product database a world imports into: a fresh SQLite file by default, or an empty PostgreSQL database. */
+export interface ProductDbTarget {
+  open(dir: string): AppDbAdapter;
+  /** The `appdb` connection's config and secrets for that database. */
+  connection(dir: string): { config: Record<string, unknown>; secrets: Record<string, string> };
+}
+
+export const sqliteTarget: ProductDbTarget = {
+  open: (dir) => openSqliteAppDb({ path: join(dir, 'product.db'), create: true }),
+  connection: (dir) => ({ config: { driver: 'sqlite', path: join(dir, 'product.db') }, secrets: {} }),
+};
+
+export async function openSheetWorld(sheets: GoogleAccountSeed['spreadsheets'], target: ProductDbTarget = sqliteTarget): Promise<SheetWorld> {
   const dir = makeTempDir('syncwarden-sheets-');
   const emulator = await startGoogleEmulator(seedWith(account('owner', { spreadsheets: sheets ?? [] })));
-  const dbPath = join(dir.path, 'product.db');
-  const db = openSqliteAppDb({ path: dbPath, create: true });
+  const db = target.open(dir.path);
   await initCanonicalSchema(db);
   await db.execute(`INSERT INTO storage_accounts (id, user_id, provider, refresh_token) VALUES (?, 'u1', 'google', '1//refresh-owner')`, [ACCOUNT]);
   const app = createTestApp({ progressIntervalMs: 0 }) // every snapshot is emitted, synchronously: tests can act on a phase deterministically;
-  await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: dbPath }, secrets: {} });
+  await app.connections.create({ kind: 'appdb', name: 'Product', ...target.connection(dir.path) } as Parameters<typeof app.connections.create>[0]);
   await app.connections.create({
     kind: 'google',
     name: 'Sheets',
@@ -90,7 +101,13 @@ export async function openSheetWorld(sheets: GoogleAccountSeed['spreadsheets']):
       return (await app.runs.waitFor(runId)) as Run;
     },
     cache: (table = 'sheet_pricing') => db.query(`SELECT * FROM "${table}" ORDER BY _sheet_row`),
-    tables: async () => (await db.query<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 13) = 'sheet_pricing' ORDER BY name`)).map((r) => r.name),
+    tables: async () => {
+      const sql =
+        db.dialect === 'sqlite'
+          ? `SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 13) = 'sheet_pricing' ORDER BY name`
+          : `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND substr(table_name, 1, 13) = 'sheet_pricing' ORDER BY table_name`;
+      return (await db.query<{ name: string }>(sql)).map((r) => r.name);
+    },
     async close() {
       await app.dispose();
       await emulator.close();

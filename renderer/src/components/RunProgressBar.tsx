@@ -23,11 +23,7 @@ export function RunProgressBar({ run, onDismiss, compact = false, hideIdentity =
   const active = isActive(run.state);
   // A succeeded run is complete even if its last throttled snapshot said 99 %.
   const percent = Math.round(run.state === 'succeeded' ? 100 : (snapshot?.percent ?? 0));
-  const phase = snapshot
-    ? `${snapshot.phaseLabel} · step ${snapshot.phaseIndex + 1} of ${snapshot.phaseCount}`
-    : run.state === 'queued'
-      ? 'Waiting to start'
-      : STATE_STYLE[run.state].label;
+  const phase = phaseText(run);
   const cancel = useApiMutation('runs.cancel', {
     onSuccess: (answer) => {
       if (answer.cancelRequested) notifications.show({ message: `Cancelling run #${answer.id}…`, autoClose: 2500 });
@@ -113,4 +109,13 @@ export function RunProgressBar({ run, onDismiss, compact = false, hideIdentity =
       </Stack>
     </Paper>
   );
+}
+
+/** While a run is active: its phase and step. Once finished: how it ended, and in which phase if it stopped early. */
+function phaseText(run: Run): string {
+  const snapshot = run.progress;
+  const step = snapshot ? ` · step ${snapshot.phaseIndex + 1} of ${snapshot.phaseCount}` : '';
+  if (isActive(run.state)) return snapshot ? `${snapshot.phaseLabel}${step}` : 'Waiting to start';
+  if (run.state === 'succeeded') return 'Complete';
+  return snapshot ? `${STATE_STYLE[run.state].label} while ${snapshot.phaseLabel.toLowerCase()}${step}` : STATE_STYLE[run.state].label;
 }

@@ -35,6 +35,8 @@ export interface GoogleEmulator extends RunningEmulator {
   /** Adds a message as newly received: a new history id and a `messageAdded` record. Returns the history id. */
   addMessage(accountId: string, message: MessageSeed): string;
   deleteMessage(accountId: string, messageId: string): void;
+  /** Replaces the cells of one tab (the grid grows to fit), as if someone edited the sheet. */
+  setSheetRows(accountId: string, spreadsheetId: string, title: string, rows: string[][]): void;
   /** Drops the mailbox history: any startHistoryId older than now answers 404. */
   expireHistory(accountId: string): void;
 }
@@ -66,6 +68,13 @@ export async function startGoogleEmulator(seed: GoogleSeed): Promise<GoogleEmula
     },
     addMessage: (accountId, message) => String(state.addMessage(accountId, message).historyId),
     deleteMessage: (accountId, messageId) => state.deleteMessage(accountId, messageId),
+    setSheetRows(accountId, spreadsheetId, title, rows) {
+      const sheet = state.account(accountId).spreadsheets.get(spreadsheetId)?.sheets.find((s) => s.title === title);
+      if (!sheet) throw new Error(`no tab ${title} in spreadsheet ${spreadsheetId}`);
+      sheet.rows = rows;
+      sheet.rowCount = Math.max(sheet.rowCount, rows.length);
+      sheet.columnCount = Math.max(sheet.columnCount, ...rows.map((row) => row.length));
+    },
     expireHistory(accountId) {
       const mailbox = state.mailbox(accountId);
       mailbox.oldestHistoryId = mailbox.historyId;

@@ -77,7 +77,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       const fault = faults.take(match.route.name);
       if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
       if (fault?.drop) return req.socket.destroy();
-      if (fault) return send(res, { status: fault.status, body: fault.body, ...(fault.headers ? { headers: fault.headers } : {}) });
+      if (fault && !fault.passThrough) return send(res, { status: fault.status, body: fault.body, ...(fault.headers ? { headers: fault.headers } : {}) });
       const request: EmulatorRequest = {
         method: req.method ?? 'GET',
         path,

@@ -16,6 +16,8 @@ export interface FaultScript {
   probability?: number;
   /** Close the socket instead of answering (a network error). */
   drop?: boolean;
+  /** After `delayMs`, answer as the real handler would (a slow service, not a failing one); `status` is ignored. */
+  passThrough?: boolean;
 }
 
 interface ActiveFault extends FaultScript {

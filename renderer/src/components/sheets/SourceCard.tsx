@@ -1,7 +1,7 @@
 import type { SheetSource } from '@core/api';
-import { Accordion, Badge, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Accordion, ActionIcon, Badge, Button, Group, Paper, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconPlayerPlayFilled } from '@tabler/icons-react';
+import { IconPencil, IconPlayerPlayFilled, IconTrash } from '@tabler/icons-react';
 import { useApiMutation } from '../../hooks/useApi';
 import { formatBytes, formatCount, formatDuration, formatRelative } from '../../lib/format';
 import { RunProgressBar } from '../RunProgressBar';
@@ -11,7 +11,7 @@ import { RowErrors } from './RowErrors';
 import { isImporting } from './useSheetSources';
 
 /** One source: what it reads and writes, its last import, live progress, row errors and the cache. */
-export function SourceCard({ source }: { source: SheetSource }) {
+export function SourceCard({ source, onEdit, onRemove }: { source: SheetSource; onEdit: () => void; onRemove: () => void }) {
   const { spec, lastRun, lastSuccess } = source;
   const running = isImporting(lastRun);
   const start = useApiMutation('sheets.import', {
@@ -21,7 +21,10 @@ export function SourceCard({ source }: { source: SheetSource }) {
   });
   const stats = lastRun?.result ?? null;
   const rows = typeof lastSuccess?.result?.rows === 'number' ? lastSuccess.result.rows : null;
-  const rejected = typeof stats?.rowsRejected === 'number' ? stats.rowsRejected : 0;
+  // While an import runs, the previous cache stays live and readable: keep showing it, and the
+  // row errors of the import that produced it, until the new one completes.
+  const finished = running ? lastSuccess : lastRun;
+  const rejected = typeof finished?.result?.rowsRejected === 'number' ? finished.result.rowsRejected : 0;
 
   return (
     <Paper withBorder radius="md" p="md" data-testid={`sheet-source-${source.id}`}>
@@ -39,7 +42,18 @@ export function SourceCard({ source }: { source: SheetSource }) {
               {spec.range ? ` · ${spec.range}` : ''} · {spec.method === 'csv-export' ? 'CSV export' : 'Sheets API'} → table {spec.targetTable}
             </Text>
           </Stack>
-          <Button
+          <Group gap="xs" wrap="nowrap">
+            <Tooltip label="Edit source">
+              <ActionIcon variant="subtle" color="gray" size="lg" onClick={onEdit} aria-label={`Edit ${spec.name}`}>
+                <IconPencil size={16} aria-hidden />
+              </ActionIcon>
+            </Tooltip>
+            <Tooltip label={running ? 'Wait for the import to finish' : 'Remove source'}>
+              <ActionIcon variant="subtle" color="red" size="lg" onClick={onRemove} disabled={running} aria-label={`Remove ${spec.name}`}>
+                <IconTrash size={16} aria-hidden />
+              </ActionIcon>
+            </Tooltip>
+            <Button
             leftSection={<IconPlayerPlayFilled size={14} aria-hidden />}
             onClick={() => start.mutate({ id: source.id })}
             loading={start.isPending}
@@ -48,6 +62,7 @@ export function SourceCard({ source }: { source: SheetSource }) {
           >
             {running ? 'Importing' : 'Import now'}
           </Button>
+          </Group>
         </Group>
         <Group gap="xl">
           <Fact label="Cached rows" value={rows === null ? '—' : formatCount(rows)} testId={`sheet-rows-${source.id}`} />
@@ -57,12 +72,12 @@ export function SourceCard({ source }: { source: SheetSource }) {
           {lastRun?.state === 'succeeded' && <Fact label="Rejected rows" value={formatCount(rejected)} />}
         </Group>
         {lastRun && <RunProgressBar run={lastRun} hideIdentity />}
-        {lastRun && !running && (
+        {finished && (
           <Accordion variant="contained" multiple defaultValue={rejected > 0 ? ['errors'] : []}>
             <Accordion.Item value="errors">
-              <Accordion.Control>Row errors of the last import</Accordion.Control>
+              <Accordion.Control>{running ? 'Row errors of the import cached now' : 'Row errors of the last import'}</Accordion.Control>
               <Accordion.Panel>
-                <RowErrors runId={lastRun.id} sourceName={spec.name} rejected={rejected} />
+                <RowErrors runId={finished.id} sourceName={spec.name} rejected={rejected} />
               </Accordion.Panel>
             </Accordion.Item>
             <Accordion.Item value="cache">

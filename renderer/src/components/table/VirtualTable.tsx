@@ -21,6 +21,14 @@ interface VirtualTableProps<T> {
   onEndReached?: () => void;
   /** Below this width the table scrolls sideways instead of squeezing columns to nothing. */
   minWidth?: number;
+  /**
+   * Server-side windows: the table holds only the loaded rows, which are rows
+   * `rowOffset…` of `rowCount`. Rows outside the window draw as placeholders
+   * and `onRangeChange` says which rows are in view so the caller loads them.
+   */
+  rowCount?: number;
+  rowOffset?: number;
+  onRangeChange?: (first: number, last: number) => void;
 }
 
 /**
@@ -31,19 +39,26 @@ interface VirtualTableProps<T> {
  */
 export function VirtualTable<T>(props: VirtualTableProps<T>) {
   const { table, label, maxHeight, testId, estimateRowHeight = 45, rowTestId, onRowActivate, renderExpanded, onEndReached, minWidth } = props;
+  const { rowOffset = 0, onRangeChange } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const rows = table.getRowModel().rows;
+  const rowAt = (index: number) => rows[index - rowOffset];
    
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count: props.rowCount ?? rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => estimateRowHeight,
     overscan: 10,
-    getItemKey: (index) => rows[index]?.id ?? index,
+    getItemKey: (index) => rowAt(index)?.id ?? `placeholder-${index}`,
   });
   const items = virtualizer.getVirtualItems();
+  const firstIndex = items[0]?.index ?? 0;
   const lastIndex = items.at(-1)?.index ?? -1;
   const columnCount = table.getVisibleLeafColumns().length;
+
+  useEffect(() => {
+    if (onRangeChange && lastIndex >= 0) onRangeChange(firstIndex, lastIndex);
+  }, [firstIndex, lastIndex, onRangeChange]);
 
   useEffect(() => {
     if (onEndReached && rows.length > 0 && lastIndex >= rows.length - 5) onEndReached();
@@ -82,8 +97,8 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
         </Table.Thead>
         {paddingTop > 0 && <Spacer height={paddingTop} columns={columnCount} />}
         {items.map((item) => {
-          const row = rows[item.index];
-          if (!row) return null;
+          const row = rowAt(item.index);
+          if (!row) return props.rowCount === undefined ? null : <Placeholder key={item.key} index={item.index} columns={columnCount} measure={virtualizer.measureElement} />;
           const activate = onRowActivate ? () => onRowActivate(row) : undefined;
           return (
             <Table.Tbody key={item.key} data-index={item.index} ref={virtualizer.measureElement}>
@@ -112,6 +127,19 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
         {paddingBottom > 0 && <Spacer height={paddingBottom} columns={columnCount} />}
       </Table>
     </div>
+  );
+}
+
+/** A row of a server-side window that has not arrived yet. */
+function Placeholder({ index, columns, measure }: { index: number; columns: number; measure: (node: Element | null) => void }) {
+  return (
+    <Table.Tbody data-index={index} ref={measure} aria-busy>
+      <Table.Tr>
+        <Table.Td colSpan={columns} c="dimmed">
+          Loading…
+        </Table.Td>
+      </Table.Tr>
+    </Table.Tbody>
   );
 }
 

@@ -1,0 +1,18 @@
+import { SyncTableReader } from '../engines/identity/identity-sync-table';
+import type { HandlerTable } from './handlers';
+import type { AppServices } from './services';
+
+type IdentityMethods = 'identity.users' | 'identity.summary';
+
+/**
+ * The Users page's methods: read-only views of the users sync table the
+ * identity engine keeps in its state. Repairs and checks are runs
+ * (`runs.start` with engine `identity`), like every other engine's.
+ */
+export function createIdentityHandlers(app: AppServices): Pick<HandlerTable, IdentityMethods> {
+  const table = new SyncTableReader(app.store.engineState);
+  return {
+    'identity.users': (query) => table.page(query),
+    'identity.summary': () => table.summary(),
+  };
+}

@@ -1,0 +1,181 @@
+import type { IdentitySummary, IdentityUserRow, IdentityUsersPage } from '../../api/identity';
+import { IDENTITY_ENGINE_ID } from './identity.engine';
+import { rowEmail, SYNC_STATUSES, type SyncRow } from './identity-model';
+import { deleteLimit } from './identity-repair';
+import { chunkKey, decodeRow, SNAPSHOT_META_KEY, type EncodedRow, type SnapshotMeta } from './identity-snapshot';
+
+export interface EngineStateReader {
+  get<T>(engine: string, key: string): T | undefined;
+}
+
+export interface SyncTableQuery {
+  status?: SyncRow['status'] | undefined;
+  search?: string | undefined;
+  sort: 'email' | 'name' | 'status';
+  direction: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+interface Entry {
+  row: number;
+  data: SyncRow;
+  email: string;
+  name: string;
+  /** Lower-cased emails and names of both sides, for search. */
+  text: string;
+}
+
+/**
+ * Reads the users sync table for the Users page. The table lives in engine
+ * state as versioned chunks; this keeps the decoded rows in memory and reloads
+ * only the chunks whose version moved (a one-user repair rewrites one chunk),
+ * so paging, filtering and sorting 100,000 users costs a scan of an array,
+ * not a parse of 50 JSON documents per request. Sort orders are computed once
+ * per table version.
+ */
+export class SyncTableReader {
+  private runId: number | null = null;
+  private versions: number[] = [];
+  private chunks: Entry[][] = [];
+  private orders = new Map<string, Int32Array>();
+  private flat: Entry[] | null = null;
+
+  constructor(private readonly state: EngineStateReader) {}
+
+  page(query: SyncTableQuery): IdentityUsersPage {
+    const meta = this.refresh();
+    const empty = { items: [], total: 0, limit: query.limit, offset: query.offset, runId: meta?.runId ?? null };
+    if (!meta) return empty;
+    const all = this.all();
+    const order = this.order(query.sort);
+    const needle = query.search?.trim().toLowerCase() || undefined;
+    const items: IdentityUserRow[] = [];
+    let total = 0;
+    const end = query.offset + query.limit;
+    for (let i = 0; i < order.length; i++) {
+      const entry = all[order[query.direction === 'asc' ? i : order.length - 1 - i] as number] as Entry;
+      if (query.status !== undefined && entry.data.status !== query.status) continue;
+      if (needle !== undefined && !entry.text.includes(needle)) continue;
+      if (total >= query.offset && total < end) items.push(toView(entry));
+      total++;
+    }
+    return { ...empty, items, total };
+  }
+
+  summary(): IdentitySummary {
+    const meta = this.refresh();
+    const counts = { 'in-sync': 0, 'local-only': 0, 'remote-only': 0, inconsistent: 0 };
+    if (!meta) {
+      return { checked: false, runId: null, checkedAt: null, sourceOfTruth: null, total: 0, inSync: 0, issues: 0, counts, percentInSync: 0, pendingDeletes: 0, deleteLimit: 0 };
+    }
+    for (const entry of this.all()) counts[entry.data.status]++;
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const inSync = counts['in-sync'];
+    return {
+      checked: true,
+      runId: meta.runId,
+      checkedAt: meta.checkedAt,
+      sourceOfTruth: meta.sourceOfTruth,
+      total,
+      inSync,
+      issues: total - inSync,
+      counts,
+      percentInSync: total === 0 ? 100 : Math.floor((inSync / total) * 1000) / 10,
+      pendingDeletes: meta.sourceOfTruth === 'appdb' ? counts['remote-only'] : counts['local-only'],
+      deleteLimit: deleteLimit(meta.total),
+    };
+  }
+
+  /** Reloads what changed since the last call; a new check replaces everything. */
+  private refresh(): SnapshotMeta | undefined {
+    const meta = this.state.get<SnapshotMeta>(IDENTITY_ENGINE_ID, SNAPSHOT_META_KEY);
+    if (!meta) {
+      this.reset(null);
+      return undefined;
+    }
+    if (meta.runId !== this.runId) this.reset(meta.runId);
+    let changed = false;
+    for (let i = 0; i < meta.versions.length; i++) {
+      if (this.versions[i] === meta.versions[i]) continue;
+      const encoded = this.state.get<EncodedRow[]>(IDENTITY_ENGINE_ID, chunkKey(i)) ?? [];
+      this.chunks[i] = encoded.map((raw, offset) => toEntry(i * meta.chunkSize + offset, decodeRow(raw))).filter((e): e is Entry => e !== null);
+      this.versions[i] = meta.versions[i] as number;
+      changed = true;
+    }
+    if (this.chunks.length > meta.versions.length) {
+      this.chunks.length = meta.versions.length;
+      changed = true;
+    }
+    if (changed) {
+      this.flat = null;
+      this.orders.clear();
+    }
+    return meta;
+  }
+
+  private reset(runId: number | null): void {
+    this.runId = runId;
+    this.versions = [];
+    this.chunks = [];
+    this.flat = null;
+    this.orders.clear();
+  }
+
+  private all(): Entry[] {
+    this.flat ??= this.chunks.flat();
+    return this.flat;
+  }
+
+  /** Positions into all(), ascending by the key, ties by table position (a stable order for paging). */
+  private order(sort: SyncTableQuery['sort']): Int32Array {
+    const cached = this.orders.get(sort);
+    if (cached) return cached;
+    const all = this.all();
+    const order = Int32Array.from(all.keys());
+    const key = (e: Entry) => (sort === 'name' ? e.name : sort === 'email' ? e.email : e.data.status);
+    order.sort((a, b) => {
+      const x = all[a] as Entry;
+      const y = all[b] as Entry;
+      if (sort === 'status') {
+        const s = SYNC_STATUSES.indexOf(x.data.status) - SYNC_STATUSES.indexOf(y.data.status);
+        if (s !== 0) return s;
+      } else {
+        const kx = key(x);
+        const ky = key(y);
+        if (kx !== ky) return kx < ky ? -1 : 1;
+      }
+      return x.row - y.row;
+    });
+    this.orders.set(sort, order);
+    return order;
+  }
+}
+
+/** Rows emptied by a repair (gone from both sides) leave the table. Missing values sort last. */
+function toEntry(row: number, data: SyncRow): Entry | null {
+  if (!data.local && !data.remote) return null;
+  const { local, remote } = data;
+  const name = local?.name ?? remote?.name ?? null;
+  return {
+    row,
+    data,
+    email: rowEmail(data) ?? '\uffff',
+    name: name?.toLowerCase() ?? '\uffff',
+    text: [local?.email, remote?.email, local?.name, remote?.name].filter(Boolean).join('\n').toLowerCase(),
+  };
+}
+
+function toView({ row, data }: Entry): IdentityUserRow {
+  const { local, remote } = data;
+  return {
+    row,
+    localId: local?.id ?? null,
+    remoteId: remote?.id ?? null,
+    email: rowEmail(data),
+    name: local?.name ?? remote?.name ?? null,
+    status: data.status,
+    matchedBy: data.matchedBy,
+    diffs: data.diffs.map((field) => ({ field, local: local?.[field] ?? null, remote: remote?.[field] ?? null })),
+  };
+}

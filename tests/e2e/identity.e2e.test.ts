@@ -1,0 +1,146 @@
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initCanonicalSchema } from '../../core/appdb/ddl';
+import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
+import { startSupabaseEmulator, type SeedUser, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
+import { openConsole, type ConsoleHarness } from '../helpers/console-harness';
+import { ARTIFACTS_DIR } from '../helpers/paths';
+import { makeTempDir } from '../helpers/temp-dir';
+
+const USERS = 100_000;
+const KEYS = { serviceRoleKey: 'service-key', anonKey: 'anon-key' };
+const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const email = (n: number) => `user${String(n).padStart(6, '0')}@example.com`;
+
+/**
+ * Drift among 100,000 users: every 1,000th user has another name in Supabase
+ * (and every 5,000th also another role), 20 users exist only in the users
+ * table and 10 only in Supabase. Everyone else is in sync.
+ */
+const renamed = (n: number) => n % 1000 === 7;
+const reroled = (n: number) => n % 5000 === 7;
+const localOnly = (n: number) => n >= USERS - 30 && n < USERS - 10;
+const remoteOnly = (n: number) => n >= USERS - 10;
+const EXPECTED = { inconsistent: USERS / 1000, localOnly: 20, remoteOnly: 10 };
+
+/**
+ * The Users page against a real app in browser mode: 100,000 users in a
+ * SQLite users table and in the Supabase Auth emulator, a check started from
+ * the page, the virtual table scrolled to its last row, the inconsistent users
+ * with both sides' values, and one user repaired with its own Sync button.
+ */
+describe('e2e: the Users page with 100,000 users (Chromium)', () => {
+  const dir = makeTempDir();
+  const productDb = join(dir.path, 'product.db');
+  let harness: ConsoleHarness;
+  let emulator: SupabaseEmulator;
+  let page: Page;
+
+  beforeAll(async () => {
+    const db = openSqliteAppDb({ path: productDb, create: true });
+    await initCanonicalSchema(db);
+    const rows: unknown[][] = [];
+    const seed: SeedUser[] = [];
+    for (let n = 0; n < USERS; n++) {
+      if (!remoteOnly(n)) rows.push([id(n), email(n), `User ${n}`, 1, reroled(n) ? 'admin' : 'user']);
+      if (!localOnly(n)) {
+        seed.push({ id: id(n), email: email(n), email_confirmed_at: '2026-01-01T00:00:00.000Z', user_metadata: { full_name: renamed(n) ? `Renamed ${n}` : `User ${n}` }, app_metadata: { role: 'user' } });
+      }
+    }
+    // One transaction: 100,000 inserts in well under a second.
+    await db.transaction((tx) => tx.executeMany('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', rows as never));
+    await db.close();
+    emulator = await startSupabaseEmulator({ ...KEYS, users: seed });
+
+    harness = await openConsole({ stepTimeoutMs: 30_000 });
+    page = harness.page;
+    await harness.app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: productDb }, secrets: {} } as never);
+    await harness.app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await harness?.close();
+    await emulator?.close();
+    dir.remove();
+  });
+
+  it('runs a check from the page and shows the overview', async () => {
+    await page.goto(harness.server.url);
+    await page.getByRole('link', { name: 'Users' }).first().click();
+    await page.getByText('Run a check to compare Supabase Auth with your users table').waitFor();
+    await page.getByTestId('users-run-check').click();
+    // The live bar of the running check, then the overview once it finished.
+    await page.getByTestId('users-active-run').waitFor({ state: 'visible', timeout: 10_000 });
+    await page.getByTestId('users-overview').waitFor({ state: 'visible', timeout: 60_000 });
+    const issues = EXPECTED.inconsistent + EXPECTED.localOnly + EXPECTED.remoteOnly;
+    await expect.poll(() => page.getByTestId('users-total').textContent()).toContain(USERS.toLocaleString('en'));
+    await expect.poll(() => page.getByTestId('users-issues').textContent()).toContain(String(issues));
+    expect(await page.getByTestId('users-percent').getByRole('progressbar').getAttribute('aria-valuenow')).toBe(String(Math.floor(((USERS - issues) / USERS) * 1000) / 10));
+    await page.getByTestId('users-active-run').waitFor({ state: 'detached' });
+    await page.locator('[data-testid^="user-row-"]').first().waitFor();
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'users-overview.png') });
+  }, 80_000);
+
+  it('scrolls the virtual table to the last of 100,000 rows', async () => {
+    const scroller = page.getByTestId('users-table').locator('xpath=..');
+    // Row heights are measured as they appear: scroll to the end until the end stays put.
+    for (let i = 0; i < 5; i++) await scroller.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    const last = page.locator(`tbody[data-index="${USERS - 1}"] [data-testid^="user-row-"]`);
+    await last.waitFor({ state: 'visible', timeout: 15_000 });
+    // Sorted by email, the last row is the last user.
+    await expect.poll(() => last.textContent()).toContain(email(USERS - 1));
+    expect(await page.locator('[data-testid^="user-row-"]').count()).toBeLessThan(80);
+  });
+
+  it('filters to the inconsistent users and shows both sides of each difference', async () => {
+    await page.getByTestId('users-status-filter').getByText('Inconsistent').click();
+    await expect.poll(() => page.getByTestId('users-count').textContent()).toBe(`${EXPECTED.inconsistent} users match`);
+    const first = page.locator('[data-testid^="user-row-"]').first();
+    await expect.poll(() => first.textContent()).toContain(email(7));
+    const row = await rowIndexOf(first);
+    await expect.poll(() => page.getByTestId(`user-local-${row}`).textContent()).toContain('User 7');
+    expect(await page.getByTestId(`user-remote-${row}`).textContent()).toContain('Renamed 7');
+    expect(await page.getByTestId(`user-local-${row}`).textContent()).toContain('admin');
+    expect(await page.getByTestId(`user-remote-${row}`).textContent()).toContain('role: user');
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'users-inconsistent.png') });
+  });
+
+  it('repairs one user with its Sync button and the row turns in sync', async () => {
+    await page.getByTestId('users-status-filter').getByText('All').click();
+    await page.getByTestId('users-search').fill(email(1007));
+    await expect.poll(() => page.getByTestId('users-count').textContent()).toBe('1 user matches');
+    const row = await rowIndexOf(page.locator('[data-testid^="user-row-"]').first());
+    expect(await page.getByTestId(`user-status-${row}`).getAttribute('data-status')).toBe('inconsistent');
+    await page.getByRole('button', { name: `Sync ${email(1007)}` }).click();
+    await expect.poll(() => page.getByTestId(`user-status-${row}`).getAttribute('data-status'), { timeout: 30_000 }).toBe('in-sync');
+    expect(emulator.getUser(id(1007))?.user_metadata).toMatchObject({ full_name: 'User 1007' });
+    await expect.poll(() => page.getByTestId('users-issues').textContent()).toContain(String(EXPECTED.inconsistent + EXPECTED.localOnly + EXPECTED.remoteOnly - 1));
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'users-repaired.png') });
+    expect(harness.app.store.audit.list({ engine: 'identity', limit: 5, offset: 0 }).items.map((a) => a.action)).toEqual(['identity.update-remote']);
+    expect(harness.consoleErrors).toEqual([]);
+  }, 40_000);
+
+  it('"Sync all" asks first and states how many users it changes and deletes', async () => {
+    await page.getByTestId('users-sync-all').click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.textContent()).toContain('Sync 129 users?');
+    expect(await dialog.textContent()).toContain('10 users will be deleted from Supabase Auth (soft delete)');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  it('renders in the dark colour scheme', async () => {
+    const dark = await harness.browser.newPage({ colorScheme: 'dark', viewport: { width: 1366, height: 860 } });
+    await dark.goto(harness.server.url.replace(/#.*$/, '') + '#/users');
+    await dark.getByTestId('users-overview').waitFor();
+    await dark.locator('[data-testid^="user-row-"]').first().waitFor();
+    expect(await dark.locator('html').getAttribute('data-mantine-color-scheme')).toBe('dark');
+    await dark.screenshot({ path: join(ARTIFACTS_DIR, 'users-dark.png') });
+    await dark.close();
+  });
+});
+
+async function rowIndexOf(row: ReturnType<Page['locator']>): Promise<number> {
+  return Number(((await row.getAttribute('data-testid')) ?? '').replace('user-row-', ''));
+}

@@ -1,0 +1,124 @@
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ProgressSnapshot } from '../../core/api/models';
+import { openPostgresAppDb } from '../../core/appdb/postgres.adapter';
+import { PG_PASSWORD, startPostgres, type TestPostgres } from '../helpers/postgres';
+import { openSheetWorld, pricingRows, pricingSpec, type ProductDbTarget, type SheetWorld } from './sheet-import-harness';
+
+/**
+ * The cache swap on a real PostgreSQL 15: the staging table, the one
+ * transaction that drops the old table and renames the new one into place,
+ * and a failure or cancel at any point leaving the old cache intact.
+ * Each test gets its own database.
+ */
+let server: TestPostgres;
+let databases = 0;
+let world: SheetWorld;
+
+beforeAll(async () => {
+  server = await startPostgres();
+}, 120_000);
+afterAll(async () => server?.stop());
+afterEach(async () => world?.close());
+
+async function freshDatabase(): Promise<ProductDbTarget> {
+  const name = `sheets_${++databases}`;
+  const admin = new pg.Client({ connectionString: server.url() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  // The password goes to the connection's secrets (the keychain), never into its URL.
+  const url = `postgres://postgres@127.0.0.1:${server.port}/${name}`;
+  return {
+    open: () => openPostgresAppDb({ connectionString: url, password: PG_PASSWORD }),
+    connection: () => ({ config: { driver: 'postgres', url, sslMode: 'disable' }, secrets: { password: PG_PASSWORD } }),
+  };
+}
+
+/** Calls `action` once, synchronously, when the next import enters `phase`. */
+function onPhase(phase: string, action: (snapshot: ProgressSnapshot) => void): void {
+  let done = false;
+  world.app.events.subscribe((event, payload) => {
+    const snapshot = payload as ProgressSnapshot;
+    if (done || event !== 'run.progress' || snapshot.phase !== phase) return;
+    done = true;
+    action(snapshot);
+  });
+}
+
+describe('sheet-import into PostgreSQL', () => {
+  it('imports through the Sheets API, reports malformed rows, and a second import swaps the cache', async () => {
+    const rows = pricingRows(3000, (i) => i === 4);
+    rows[7] = ['plan 7', '', '7', 'TRUE'];
+    world = await openSheetWorld([{ id: 'pricing', title: 'Pricing', sheets: [{ title: 'Plans', rows }] }], await freshDatabase());
+    const id = world.addSource(pricingSpec());
+    const first = await world.importNow(id);
+
+    expect(first.state, JSON.stringify(first.error)).toBe('succeeded');
+    expect(first.result).toMatchObject({ rows: 2998, rowsRejected: 2 });
+    const cached = await world.cache();
+    expect(cached).toHaveLength(2998);
+    expect(cached[0]).toMatchObject({ plan: 'plan 1', price: 10, active: true });
+    expect(Number(cached[0]?._sheet_row)).toBe(2);
+
+    // The second import meets the first one's table and its renamed indexes: the swap must still work.
+    const second = await world.importNow(id);
+    expect(second.state, JSON.stringify(second.error)).toBe('succeeded');
+    expect(await world.cache()).toEqual(cached);
+    expect(await world.tables()).toEqual(['sheet_pricing']);
+  });
+});
+
+describe('sheet-import failures leave the previous PostgreSQL cache intact', () => {
+  let sourceId: number;
+  let before: Record<string, unknown>[];
+
+  beforeEach(async () => {
+    world = await openSheetWorld([{ id: 'pricing', title: 'Pricing', sheets: [{ title: 'Plans', rows: pricingRows(3000) }] }], await freshDatabase());
+    sourceId = world.addSource(pricingSpec());
+    const first = await world.importNow(sourceId);
+    expect(first.state, JSON.stringify(first.error)).toBe('succeeded');
+    before = await world.cache();
+    expect(before).toHaveLength(3000);
+  });
+
+  async function expectOldCacheIntact(): Promise<void> {
+    expect(await world.cache()).toEqual(before);
+    expect(await world.tables()).toEqual(['sheet_pricing']);
+  }
+
+  it('downloading: Google refuses a window', async () => {
+    world.emulator.fault('sheets.values.get', { status: 403, body: { error: { code: 403, message: 'The caller does not have permission', errors: [{ reason: 'forbidden' }] } } });
+    const run = await world.importNow(sourceId);
+    expect(run.state).toBe('failed');
+    expect(run.progress?.phase).toBe('downloading');
+    await expectOldCacheIntact();
+  });
+
+  it('processing: a mapped header is missing from the sheet', async () => {
+    world.app.handlers['sheets.sources.update']({ id: sourceId, spec: pricingSpec({ columns: [{ header: 'Cost', column: 'cost', type: 'number', required: false }] }) }, { actor: 'manual' });
+    const run = await world.importNow(sourceId);
+    expect(run.state).toBe('failed');
+    expect(run.progress?.phase).toBe('processing');
+    await expectOldCacheIntact();
+  });
+
+  it('saving: the staging table cannot be created, and the old cache stays', async () => {
+    // A view squats the staging name: DROP TABLE IF EXISTS refuses a view, so creating the staging table fails.
+    await world.db.execute('CREATE VIEW sheet_pricing__next AS SELECT 1 AS x');
+    const run = await world.importNow(sourceId);
+    expect(run.state).toBe('failed');
+    expect(run.progress?.phase).toBe('saving');
+    expect(run.error?.message).toMatch(/not a table/);
+    await world.db.execute('DROP VIEW sheet_pricing__next');
+    await expectOldCacheIntact();
+  });
+
+  it('cancel while saving drops the staging table and keeps the old cache', async () => {
+    onPhase('saving', (snapshot) => world.app.runs.cancel(snapshot.runId));
+    const run = await world.importNow(sourceId);
+    expect(run.state).toBe('cancelled');
+    expect(run.progress?.phase).toBe('saving');
+    await expectOldCacheIntact();
+  });
+});
