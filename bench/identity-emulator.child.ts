@@ -1,7 +1,7 @@
 import { initCanonicalSchema } from '../core/appdb/ddl';
 import { openSqliteAppDb } from '../core/appdb/sqlite.adapter';
 import { startSupabaseEmulator } from '../tests/emulators/supabase/supabase.emulator';
-import { benchLocalRow, benchRemoteUser } from './identity-fixture';
+import { benchLocalRow, benchRemoteUser, oneSidedCount } from './identity-fixture';
 
 /**
  * The world of the identity benchmark, built in its own process: the Supabase
@@ -15,8 +15,9 @@ async function main(): Promise<void> {
   const users = Number(usersArg ?? 100_000);
   const drift = Number(driftArg ?? 0.05);
   const emulator = await startSupabaseEmulator({ serviceRoleKey: 'bench-service-key', anonKey: 'bench-anon-key', users: [] });
-  for (let i = 0; i < users; i++) {
-    const user = benchRemoteUser(i, drift);
+  const remoteOnly = oneSidedCount(users, drift);
+  for (let i = 0; i < users + remoteOnly; i++) {
+    const user = benchRemoteUser(i, drift, users);
     if (user) emulator.addUser(user);
   }
   const remoteUsers = emulator.listUsers().length; // also sorts once, before the first page is asked for

@@ -1,8 +1,11 @@
 import type { SeedUser } from '../tests/emulators/supabase/supabase.emulator';
 
 /**
- * The identity benchmark's two sides: N users, of which `drift` (5 %) differ,
- * spread evenly over five kinds: name, role, email verified, remote only, local only.
+ * The identity benchmark's two sides, N users each, `drift` (5 %) of them
+ * differing, spread evenly over five kinds: name, role, email verified,
+ * local only and remote only. Indices 0..N-1 are the users table; the
+ * local-only ones (kind 4) are missing in Supabase, which instead has as many
+ * remote-only users at indices N.. — so each side holds exactly N.
  */
 export const benchId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
@@ -11,8 +14,15 @@ function driftKind(i: number, drift: number): number | null {
   return i % every === 0 ? Math.floor(i / every) % 5 : null;
 }
 
-export function benchRemoteUser(i: number, drift: number): SeedUser | null {
-  const kind = driftKind(i, drift);
+/** How many users exist on one side only (each side has this many). */
+export function oneSidedCount(users: number, drift: number): number {
+  let count = 0;
+  for (let i = 0; i < users; i++) if (driftKind(i, drift) === 4) count++;
+  return count;
+}
+
+export function benchRemoteUser(i: number, drift: number, users: number): SeedUser | null {
+  const kind = i < users ? driftKind(i, drift) : null;
   if (kind === 4) return null;
   return {
     id: benchId(i),
@@ -27,6 +37,5 @@ export function benchRemoteUser(i: number, drift: number): SeedUser | null {
 /** [id, email, name, email_verified (0/1), role] for SQLite, or null when the row is missing. */
 export function benchLocalRow(i: number, drift: number): [string, string, string, number, string] | null {
   const kind = driftKind(i, drift);
-  if (kind === 3) return null;
   return [benchId(i), `user${i}@example.com`, `User ${i}`, kind === 2 ? 0 : 1, 'user'];
 }

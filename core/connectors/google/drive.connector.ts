@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { google, type drive_v3 } from 'googleapis';
+import { drive, type drive_v3 } from './googleapis-lite';
 import type { ConnectionCheck } from '../shared/connection-check';
 import { isConnectorError } from '../shared/connector-error';
 import type { ServicePolicy } from '../shared/service-policy';
@@ -67,7 +67,7 @@ export class DriveConnector {
 
   constructor(options: GoogleConnectorOptions) {
     this.caller = new GoogleCaller('google-drive', options);
-    this.drive = google.drive({ version: 'v3', ...this.caller.clientOptions });
+    this.drive = drive({ version: 'v3', ...this.caller.clientOptions });
   }
 
   get policy(): ServicePolicy {

@@ -1,4 +1,4 @@
-import { google, type gmail_v1 } from 'googleapis';
+import { gmail, type gmail_v1 } from './googleapis-lite';
 import type { ConnectionCheck } from '../shared/connection-check';
 import { isConnectorError } from '../shared/connector-error';
 import type { ServicePolicy } from '../shared/service-policy';
@@ -56,7 +56,7 @@ export class GmailConnector {
 
   constructor(options: GoogleConnectorOptions) {
     this.caller = new GoogleCaller('gmail', options);
-    this.gmail = google.gmail({ version: 'v1', ...this.caller.clientOptions });
+    this.gmail = gmail({ version: 'v1', ...this.caller.clientOptions });
   }
 
   get policy(): ServicePolicy {

@@ -1,4 +1,4 @@
-import { google, type Auth } from 'googleapis';
+import { OAuth2, type Credentials, type OAuth2Client } from './googleapis-lite';
 import { ConnectorError } from '../shared/connector-error';
 import type { OAuthTokens, OAuthTokenStore } from '../shared/oauth-tokens';
 import type { ServicePolicy } from '../shared/service-policy';
@@ -24,8 +24,8 @@ export interface GoogleAuthOptions {
 
 export class GoogleAuth {
   /** The auth client handed to googleapis for API calls. */
-  readonly client: Auth.OAuth2Client;
-  private readonly refresher: Auth.OAuth2Client;
+  readonly client: OAuth2Client;
+  private readonly refresher: OAuth2Client;
   private current: OAuthTokens | undefined;
   private refreshing: Promise<string> | undefined;
 
@@ -40,8 +40,8 @@ export class GoogleAuth {
       // The library asks for retries on token calls (RETRY_CONFIG); zero them so the policy alone retries.
       transporterOptions: { timeout: options.timeoutMs, retryConfig: { retry: 0, noResponseRetries: 0 } },
     };
-    this.client = new google.auth.OAuth2(clientOptions);
-    this.refresher = new google.auth.OAuth2(clientOptions);
+    this.client = new OAuth2(clientOptions);
+    this.refresher = new OAuth2(clientOptions);
   }
 
   /** The access token to send now: the stored one while it is valid, else a refreshed one. */
@@ -79,7 +79,7 @@ export class GoogleAuth {
     const refreshToken = this.current?.refreshToken;
     if (!refreshToken) throw new ConnectorError('token-revoked', this.service, 'no refresh token is stored: the user must reconnect');
     this.refresher.setCredentials({ refresh_token: refreshToken });
-    let credentials: Auth.Credentials;
+    let credentials: Credentials;
     try {
       ({ credentials } = await this.refresher.refreshAccessToken());
     } catch (error) {

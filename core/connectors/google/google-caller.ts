@@ -1,4 +1,4 @@
-import type { Auth } from 'googleapis';
+import type { OAuth2Client } from './googleapis-lite';
 import type { ConnectionCheck } from '../shared/connection-check';
 import { isConnectorError } from '../shared/connector-error';
 import type { OAuthTokenStore } from '../shared/oauth-tokens';
@@ -25,7 +25,7 @@ export interface GoogleConnectorOptions {
 
 /** Options every googleapis client gets: our auth, the root override, no hidden retries, a timeout. */
 export interface GoogleClientOptions {
-  auth: Auth.OAuth2Client;
+  auth: OAuth2Client;
   rootUrl?: string;
   retry: false;
   timeout: number;

@@ -1,4 +1,4 @@
-import { google, type sheets_v4 } from 'googleapis';
+import { sheets, type sheets_v4 } from './googleapis-lite';
 import type { ConnectionCheck } from '../shared/connection-check';
 import type { ServicePolicy } from '../shared/service-policy';
 import { GoogleCaller, type GoogleConnectorOptions } from './google-caller';
@@ -50,7 +50,7 @@ export class SheetsConnector {
 
   constructor(options: GoogleConnectorOptions) {
     this.caller = new GoogleCaller('google-sheets', options);
-    this.sheets = google.sheets({ version: 'v4', ...this.caller.clientOptions });
+    this.sheets = sheets({ version: 'v4', ...this.caller.clientOptions });
   }
 
   get policy(): ServicePolicy {
