@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { AppDbConfigSchema, ConnectionKind } from '../api/connections';
-import type { Finding, RunTrigger } from '../api/models';
+import type { AuditEntry, Finding, RunTrigger } from '../api/models';
 import type { AppDbAdapter } from '../appdb/adapter';
 import { resolveMapping, type ResolvedMapping } from '../appdb/mapping';
 import { openAppDb } from '../appdb/open-app-db';
@@ -41,6 +41,8 @@ export interface EngineResources {
    */
   findingsForRepairPages(selection: RepairSelection, options?: { pageSize?: number; signal?: AbortSignal }): AsyncGenerator<Finding[]>;
   setFindingStatus(ids: readonly number[], status: Finding['status']): void;
+  /** An earlier audit entry (a revert reads its before-image). */
+  auditEntry(id: number): AuditEntry | undefined;
   /** One audit entry, attributed to who started the run. */
   audit(entry: { action: string; subject: string; before: unknown; after: unknown }): void;
   state: {
@@ -117,6 +119,7 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
       }
     },
     setFindingStatus: (ids, status) => store.findings.setStatus(ids, status, now()),
+    auditEntry: (id) => store.audit.get(id),
     audit: (entry) => store.audit.append({ at: now(), actor: deps.trigger, engine, runId: deps.runId, ...entry }),
     state: {
       get: (key) => store.engineState.get(engine, key),

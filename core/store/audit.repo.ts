@@ -30,6 +30,11 @@ export class AuditRepository {
     return Number(info.lastInsertRowid);
   }
 
+  get(id: number): AuditEntry | undefined {
+    const row = this.db.prepare(`SELECT * FROM audit_log WHERE id = ?`).get(id) as AuditRow | undefined;
+    return row && toEntry(row);
+  }
+
   list(filter: { engine?: string; actor?: RunTrigger; limit: number; offset: number }): Page<AuditEntry> {
     const where: string[] = [];
     const args: unknown[] = [];
@@ -47,20 +52,24 @@ export class AuditRepository {
       .prepare(`SELECT * FROM audit_log ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`)
       .all(...args, filter.limit, filter.offset) as AuditRow[];
     return {
-      items: rows.map((row) => ({
-        id: row.id,
-        at: row.at,
-        actor: row.actor,
-        engine: row.engine,
-        runId: row.run_id,
-        action: row.action,
-        subject: row.subject,
-        before: fromJson<unknown>(row.before_json),
-        after: fromJson<unknown>(row.after_json),
-      })),
+      items: rows.map(toEntry),
       total,
       limit: filter.limit,
       offset: filter.offset,
     };
   }
+}
+
+function toEntry(row: AuditRow): AuditEntry {
+  return {
+    id: row.id,
+    at: row.at,
+    actor: row.actor,
+    engine: row.engine,
+    runId: row.run_id,
+    action: row.action,
+    subject: row.subject,
+    before: fromJson<unknown>(row.before_json),
+    after: fromJson<unknown>(row.after_json),
+  };
 }

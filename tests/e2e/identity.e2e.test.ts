@@ -130,6 +130,19 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
     await dialog.waitFor({ state: 'hidden' });
   });
 
+  it('reverts the repair from the audit log with its button', async () => {
+    await page.getByRole('link', { name: 'Audit log' }).first().click();
+    const [entry] = harness.app.store.audit.list({ engine: 'identity', limit: 1, offset: 0 }).items;
+    await page.getByTestId(`audit-row-${entry!.id}`).click();
+    await page.getByTestId(`audit-revert-${entry!.id}`).click();
+    await expect.poll(() => emulator.getUser(id(1007))?.user_metadata.full_name, { timeout: 30_000 }).toBe('Renamed 1007');
+    await expect.poll(() => harness.app.store.audit.list({ engine: 'identity', limit: 5, offset: 0 }).items[0]?.action).toBe('identity.revert.update-remote');
+    // The audit log refreshes by itself when the revert run finishes.
+    await page.getByText('identity.revert.update-remote').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'audit-revert.png') });
+    expect(harness.consoleErrors).toEqual([]);
+  }, 40_000);
+
   it('renders in the dark colour scheme', async () => {
     const dark = await harness.browser.newPage({ colorScheme: 'dark', viewport: { width: 1366, height: 860 } });
     await dark.goto(harness.server.url.replace(/#.*$/, '') + '#/users');

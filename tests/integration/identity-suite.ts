@@ -143,6 +143,44 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       expect((await run({ mode: 'check' })).result).toMatchObject({ sourceOfTruth: 'supabase', inSync: 3, inconsistent: 1 });
     });
 
+    it('a repair is reverted from the audit log where the before-image allows it, and a soft delete is refused with the reason', async () => {
+      await seedEveryStatus();
+      await run({ mode: 'check', sourceOfTruth: 'supabase' });
+      await run({ mode: 'repair', all: true, confirmDeletes: 1 });
+      const entries = app.store.audit.list({ engine: 'identity', limit: 10, offset: 0 }).items;
+      const entry = (action: string) => entries.find((a) => a.action === `identity.${action}`)?.id;
+
+      // update-local: the row gets its old values back.
+      const undoUpdate = await run({ mode: 'revert', auditId: entry('update-local') });
+      expect(undoUpdate.state, JSON.stringify(undoUpdate.error)).toBe('succeeded');
+      expect(await localRow(id(4))).toMatchObject({ email: 'linus@example.com', name: 'Linus T', email_verified: bool(true), role: 'admin' });
+      // delete-local: the deleted row comes back from its before-image.
+      expect((await run({ mode: 'revert', auditId: entry('delete-local') })).state).toBe('succeeded');
+      expect(await localRow(id(2))).toMatchObject({ email: 'grace@example.com', name: 'Grace Hopper' });
+      // insert-local: the inserted row goes again.
+      expect((await run({ mode: 'revert', auditId: entry('insert-local') })).state).toBe('succeeded');
+      expect(await localRow(id(3))).toBeUndefined();
+      // Each revert is audited too.
+      expect(app.store.audit.list({ engine: 'identity', limit: 20, offset: 0 }).items.filter((a) => a.action.startsWith('identity.revert.'))).toHaveLength(3);
+
+      // App DB as truth: an update in Supabase is undone; unconfirming an email or a soft delete cannot be.
+      await local([[id(7), 'barbara@example.com', 'Barbara Liskov', true, 'user']]);
+      remote(7, 'barbara@example.com', 'B. Liskov', true, 'user');
+      await run({ mode: 'check', sourceOfTruth: 'appdb' });
+      await run({ mode: 'repair', all: true, confirmDeletes: 1 });
+      expect(emulator.getUser(id(7))?.user_metadata).toMatchObject({ full_name: 'Barbara Liskov' });
+      const appdbEntries = app.store.audit.list({ engine: 'identity', limit: 30, offset: 0 }).items;
+      const nameUpdate = appdbEntries.find((a) => a.action === 'identity.update-remote' && a.subject.includes('barbara'));
+      expect((await run({ mode: 'revert', auditId: nameUpdate?.id ?? 0 })).state).toBe('succeeded');
+      expect(emulator.getUser(id(7))?.user_metadata).toMatchObject({ full_name: 'B. Liskov' });
+      const verifiedUpdate = appdbEntries.find((a) => a.action === 'identity.update-remote' && a.subject.includes('linus'));
+      expect(await run({ mode: 'revert', auditId: verifiedUpdate?.id ?? 0 })).toMatchObject({ state: 'failed', error: { message: expect.stringMatching(/cannot unconfirm/) } });
+      const softDelete = appdbEntries.find((a) => a.action === 'identity.delete-remote');
+      const refused = await run({ mode: 'revert', auditId: softDelete?.id ?? 0 });
+      expect(refused).toMatchObject({ state: 'failed', error: { message: expect.stringMatching(/cannot restore the deleted user/) } });
+      expect((await run({ mode: 'revert', auditId: 999_999 })).error?.message).toBe('Audit entry 999999 is not an identity repair.');
+    });
+
     it('pages through 12,345 Supabase users in pages of 1,000 (past the SDK page-number bug) with the floor of calls', async () => {
       const n = 12_345;
       const rows: [string, string, string | null, boolean, string][] = [];

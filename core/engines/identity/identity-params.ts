@@ -5,7 +5,9 @@ import { z } from 'zod';
  * findingIds, user or all), plus the identity engine's own choices.
  */
 export const IdentityParams = z.strictObject({
-  mode: z.enum(['check', 'repair', 'validate']).default('check'),
+  mode: z.enum(['check', 'repair', 'validate', 'revert']).default('check'),
+  /** With mode "revert": the audit entry of the repair to undo. */
+  auditId: z.number().int().positive().optional(),
   user: z.string().trim().min(3).max(320).optional(),
   findingIds: z.array(z.number().int().positive()).min(1).max(200_000).optional(),
   all: z.boolean().optional(),

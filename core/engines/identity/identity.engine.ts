@@ -5,6 +5,7 @@ import type { SourceOfTruth } from './identity-model';
 import { IdentityParams } from './identity-params';
 import { openRemote } from './identity-remote';
 import { repairIdentities } from './identity-repair';
+import { revertIdentityRepair } from './identity-revert';
 
 export const IDENTITY_ENGINE_ID = 'identity';
 
@@ -35,6 +36,10 @@ export const identityEngine: Engine<IdentityParams> = {
     const { connector, connectionId } = await openRemote(context, { retryInitialDelayMs: params.retryInitialDelayMs });
     const sourceOfTruth = chooseSourceOfTruth(context, connectionId, params.sourceOfTruth);
     const local = new LocalUsers(db, mapping.users);
+    if (params.mode === 'revert') {
+      if (params.auditId === undefined) throw new Error('A revert needs the audit entry to undo (auditId).');
+      return revertIdentityRepair(params.auditId, context, { db, local, remote: connector, signal: controls.signal });
+    }
     if (params.mode === 'repair') {
       const findings = context.resources.findingsForRepair(params);
       return repairIdentities({ findings, sourceOfTruth, confirmDeletes: params.confirmDeletes, sides: { db, local, remote: connector, signal: controls.signal } }, context, controls);

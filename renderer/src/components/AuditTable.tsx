@@ -7,6 +7,7 @@ import { formatDateTime } from '../lib/format';
 import { TRIGGER_LABEL } from '../lib/run-states';
 import { JsonBlock } from './JsonBlock';
 import { RelativeTime } from './RelativeTime';
+import { RevertButton } from './RevertButton';
 import { VirtualTable } from './table/VirtualTable';
 
 const column = createColumnHelper<AuditEntry>();
@@ -78,20 +79,23 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
       rowTestId={(entry) => `audit-row-${entry.id}`}
       onRowActivate={(row) => row.toggleExpanded()}
       renderExpanded={(row) => (
-        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md" py="xs">
-          <Stack gap={4}>
-            <Text size="xs" fw={700} tt="uppercase" c="dimmed">
-              Before
-            </Text>
-            <JsonBlock value={row.original.before} label="before-image" />
-          </Stack>
-          <Stack gap={4}>
-            <Text size="xs" fw={700} tt="uppercase" c="dimmed">
-              After
-            </Text>
-            <JsonBlock value={row.original.after} label="after-image" />
-          </Stack>
-        </SimpleGrid>
+        <Stack gap="xs" py="xs">
+          <RevertButton entry={row.original} />
+          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+            <Stack gap={4}>
+              <Text size="xs" fw={700} tt="uppercase" c="dimmed">
+                Before
+              </Text>
+              <JsonBlock value={row.original.before} label="before-image" />
+            </Stack>
+            <Stack gap={4}>
+              <Text size="xs" fw={700} tt="uppercase" c="dimmed">
+                After
+              </Text>
+              <JsonBlock value={row.original.after} label="after-image" />
+            </Stack>
+          </SimpleGrid>
+        </Stack>
       )}
     />
   );
