@@ -18,6 +18,8 @@ export interface TestPostgres {
   port: number;
   /** postgres://postgres:PASSWORD@127.0.0.1:PORT/DB */
   url(database?: string): string;
+  /** Creates an empty database and returns its URL. */
+  createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,16 @@ export async function startPostgres(): Promise<TestPostgres> {
   return {
     port,
     url: (database = 'postgres') => `postgres://postgres:${PG_PASSWORD}@127.0.0.1:${port}/${database}`,
+    async createDatabase(name) {
+      const client = new pg.Client({ host: dir, port, user: 'postgres', database: 'postgres' });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
+      } finally {
+        await client.end();
+      }
+      return `postgres://postgres:${PG_PASSWORD}@127.0.0.1:${port}/${name}`;
+    },
     async stop() {
       run('pg_ctl', ['-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop']);
       rmSync(dir, { recursive: true, force: true });

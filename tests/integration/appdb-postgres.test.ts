@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
 import { openPostgresAppDb } from '../../core/appdb/postgres.adapter';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
 import { describeAppDbAdapter } from './appdb-suite';
@@ -7,10 +6,7 @@ import { describeAppDbAdapter } from './appdb-suite';
 let server: TestPostgres;
 beforeAll(async () => {
   server = await startPostgres();
-  const admin = new pg.Client({ connectionString: server.url() });
-  await admin.connect();
-  await admin.query('CREATE DATABASE app');
-  await admin.end();
+  await server.createDatabase('app');
 }, 120_000);
 afterAll(async () => server?.stop());
 

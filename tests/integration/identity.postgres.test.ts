@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { openPostgresAppDb } from '../../core/appdb/postgres.adapter';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
@@ -7,10 +6,7 @@ import { describeIdentityEngine } from './identity-suite';
 let server: TestPostgres;
 beforeAll(async () => {
   server = await startPostgres();
-  const admin = new pg.Client({ connectionString: server.url() });
-  await admin.connect();
-  await admin.query('CREATE DATABASE app');
-  await admin.end();
+  await server.createDatabase('app');
 }, 120_000);
 afterAll(async () => server?.stop());
 

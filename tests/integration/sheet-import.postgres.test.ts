@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProgressSnapshot } from '../../core/api/models';
 import { openPostgresAppDb } from '../../core/appdb/postgres.adapter';
@@ -23,10 +22,7 @@ afterEach(async () => world?.close());
 
 async function freshDatabase(): Promise<ProductDbTarget> {
   const name = `sheets_${++databases}`;
-  const admin = new pg.Client({ connectionString: server.url() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  await server.createDatabase(name);
   // The password goes to the connection's secrets (the keychain), never into its URL.
   const url = `postgres://postgres@127.0.0.1:${server.port}/${name}`;
   return {

@@ -1,6 +1,5 @@
 import type { Connection } from '@core/api';
-import { Accordion, Alert, Button, Group, Stack, TextInput } from '@mantine/core';
-import { IconAlertCircle, IconDeviceFloppy } from '@tabler/icons-react';
+import { Accordion, Stack, TextInput } from '@mantine/core';
 import { useEffect, useRef } from 'react';
 import { ConfigField } from './ConfigField';
 import { configError, secretError } from './connection-form';
@@ -9,6 +8,7 @@ import { KindLabel, KindPicker } from './KindPicker';
 import { SavedStep } from './SavedStep';
 import { SecretField } from './SecretField';
 import { useConnectionForm } from './useConnectionForm';
+import { FormFooter } from '../FormFooter';
 
 interface ConnectionFormProps {
   /** Set when editing; absent when adding. */
@@ -94,19 +94,7 @@ export function ConnectionForm({ connection, onClose, onTest }: ConnectionFormPr
             </Accordion.Item>
           </Accordion>
         )}
-        {errors.form && (
-          <Alert color="red" icon={<IconAlertCircle aria-hidden />} title="Not saved" role="alert">
-            {errors.form}
-          </Alert>
-        )}
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={form.saving} leftSection={<IconDeviceFloppy size={16} aria-hidden />} data-testid="connection-save">
-            {connection ? 'Save changes' : 'Add connection'}
-          </Button>
-        </Group>
+        <FormFooter error={errors.form} saving={form.saving} submitLabel={connection ? 'Save changes' : 'Add connection'} submitTestId="connection-save" onCancel={onClose} />
       </Stack>
     </form>
   );

@@ -1,9 +1,10 @@
 import type { SheetSource } from '@core/api';
-import { Alert, Button, Fieldset, Group, NativeSelect, SegmentedControl, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
-import { IconAlertCircle, IconDeviceFloppy } from '@tabler/icons-react';
+import { Alert, Fieldset, NativeSelect, SegmentedControl, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { IconAlertCircle } from '@tabler/icons-react';
 import { useEffect, useRef, type ChangeEvent } from 'react';
 import { ColumnMappingRows } from './ColumnMappingRows';
 import { useSourceForm } from './useSourceForm';
+import { FormFooter } from '../FormFooter';
 
 interface SourceFormProps {
   /** Set when editing; absent when adding. */
@@ -112,19 +113,7 @@ export function SourceForm({ source, googleConnections, onClose }: SourceFormPro
             <TextInput label="Total" description="The whole import, every phase" {...seconds('totalSeconds', 'totalMs')} />
           </SimpleGrid>
         </Fieldset>
-        {errors.form && (
-          <Alert color="red" icon={<IconAlertCircle aria-hidden />} title="Not saved" role="alert">
-            {errors.form}
-          </Alert>
-        )}
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={form.saving} leftSection={<IconDeviceFloppy size={16} aria-hidden />} data-testid="source-save">
-            {source ? 'Save changes' : 'Add source'}
-          </Button>
-        </Group>
+        <FormFooter error={errors.form} saving={form.saving} submitLabel={source ? 'Save changes' : 'Add source'} submitTestId="source-save" onCancel={onClose} />
       </Stack>
     </form>
   );
