@@ -67,6 +67,8 @@ const REPAIR_PAGE = 500;
 export function createEngineResources(deps: EngineResourcesDeps): EngineResources & { dispose(): Promise<void> } {
   const { store, engine } = deps;
   const now = () => deps.clock.now().toISOString();
+  // Chosen ids may belong to another engine or be resolved already: only this engine's open ones are repaired.
+  const repairable = (finding: Finding) => finding.engine === engine && finding.status === 'open';
   let appDb: Promise<{ db: AppDbAdapter; mapping: ResolvedMapping; connection: ResolvedConnection }> | undefined;
 
   const connection = async (kind: ConnectionKind, name?: string): Promise<ResolvedConnection> => {
@@ -90,12 +92,9 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
       return appDb;
     },
     findingsForRepair(selection) {
-      if (selection.findingIds?.length) {
-        return store.findings.byIds(selection.findingIds).filter((f) => f.engine === engine && f.status === 'open');
-      }
-      if (selection.user) return store.findings.open(engine, selection.user);
-      if (selection.all) return store.findings.open(engine);
-      throw new Error('Choose what to repair: finding ids, one user, or all.');
+      requireChoice(selection);
+      if (selection.findingIds?.length) return store.findings.byIds(selection.findingIds).filter(repairable);
+      return store.findings.open(engine, selection.user || undefined);
     },
     async *findingsForRepairPages(selection, options = {}) {
       const pageSize = options.pageSize ?? REPAIR_PAGE;
@@ -104,11 +103,11 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
         for (let at = 0; at < ids.length; at += pageSize) {
           await yieldToEventLoop();
           options.signal?.throwIfAborted();
-          yield store.findings.byIds(ids.slice(at, at + pageSize)).filter((f) => f.engine === engine && f.status === 'open');
+          yield store.findings.byIds(ids.slice(at, at + pageSize)).filter(repairable);
         }
         return;
       }
-      if (!selection.user && !selection.all) throw new Error('Choose what to repair: finding ids, one user, or all.');
+      requireChoice(selection);
       for (let afterId = 0; ; ) {
         await yieldToEventLoop();
         options.signal?.throwIfAborted();
@@ -130,4 +129,8 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
       if (appDb) await (await appDb.catch(() => undefined))?.db.close();
     },
   };
+}
+
+function requireChoice(selection: RepairSelection): void {
+  if (!selection.findingIds?.length && !selection.user && !selection.all) throw new Error('Choose what to repair: finding ids, one user, or all.');
 }

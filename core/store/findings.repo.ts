@@ -77,12 +77,8 @@ export class FindingsRepository {
 
   /** Open findings of an engine, optionally of one user, oldest first (repairs apply them in order). */
   open(engine: string, userEmail?: string): Finding[] {
-    const rows = (
-      userEmail
-        ? this.db.prepare(`SELECT * FROM findings WHERE engine = ? AND status = 'open' AND user_email = ? ORDER BY id`).all(engine, userEmail)
-        : this.db.prepare(`SELECT * FROM findings WHERE engine = ? AND status = 'open' ORDER BY id`).all(engine)
-    ) as FindingRow[];
-    return rows.map(toFinding);
+    // SQLite reads LIMIT -1 as "no limit": one query serves both the whole list and its pages.
+    return this.openPage(engine, userEmail, 0, -1);
   }
 
   /**
