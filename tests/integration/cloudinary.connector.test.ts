@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCloudinaryConnector } from '../../core/connectors/cloudinary/cloudinary.connector';
 import type { CloudinaryConnectorOptions } from '../../core/connectors/cloudinary/cloudinary-types';
-import type { ConnectorError } from '../../core/connectors/shared/connector-error';
 import { startCloudinaryEmulator, type CloudinaryEmulator } from '../emulators/cloudinary/cloudinary.emulator';
 import { loadCloudinarySeed } from '../emulators/cloudinary/fixtures';
+import { connectorFailure } from '../helpers/connector-failure';
 
 const seed = loadCloudinarySeed();
 const [demo, legacy] = seed.clouds as [(typeof seed.clouds)[number], (typeof seed.clouds)[number]];
@@ -20,16 +20,6 @@ const connect = (overrides: Partial<CloudinaryConnectorOptions> = {}) =>
     policy: { initialDelayMs: 1, maxDelayMs: 20 },
     ...overrides,
   });
-
-/** The rejection of `promise`, which must reject. */
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error as ConnectorError,
-  );
-  if (!outcome) throw new Error('expected a rejection');
-  return outcome;
-}
 
 beforeAll(async () => {
   emulator = await startCloudinaryEmulator(seed);
@@ -79,20 +69,20 @@ describe('cloudinary connector: typed outcomes against the real SDK', () => {
   });
 
   it('a missing asset is not-found with the service’s message, asked once (a definitive answer is not retried)', async () => {
-    const error = await failure(connect().getResource('gone_123', 'video'));
+    const error = await connectorFailure(connect().getResource('gone_123', 'video'));
     expect(error).toMatchObject({ kind: 'not-found', status: 404, message: 'Resource not found - gone_123', service: 'cloudinary' });
     expect(emulator.count('cloudinary.resource')).toBe(1);
   });
 
   it('a wrong secret on a data call is unauthorized, never not-found', async () => {
-    const error = await failure(connect({ apiSecret: 'wrong' }).getResource('gone_123'));
+    const error = await connectorFailure(connect({ apiSecret: 'wrong' }).getResource('gone_123'));
     expect(error).toMatchObject({ kind: 'unauthorized', status: 401, message: 'api_secret mismatch' });
   });
 
   it('maps 403 to forbidden and an unsupported expression (400) to invalid-request', async () => {
     emulator.fault('cloudinary.resource', { status: 403, body: { error: { message: 'Access denied' } }, times: 1 });
-    expect(await failure(connect().getResource('onboarding-walkthrough_q3tx1a'))).toMatchObject({ kind: 'forbidden', status: 403 });
-    const bad = await failure(connect().search({ expression: 'uploaded_at>1d' }));
+    expect(await connectorFailure(connect().getResource('onboarding-walkthrough_q3tx1a'))).toMatchObject({ kind: 'forbidden', status: 403 });
+    const bad = await connectorFailure(connect().search({ expression: 'uploaded_at>1d' }));
     expect(bad).toMatchObject({ kind: 'invalid-request', status: 400 });
     expect(emulator.count('cloudinary.search')).toBe(1);
   });
@@ -100,10 +90,10 @@ describe('cloudinary connector: typed outcomes against the real SDK', () => {
   it('maps 500 and the SDK’s “unexpected status code” (502/503) to unavailable after bounded retries', async () => {
     const connector = connect({ policy: { initialDelayMs: 1, maxDelayMs: 5, maxAttempts: 2 } });
     emulator.fault('cloudinary.resource', { status: 500, body: { error: { message: 'General Error' } } });
-    expect(await failure(connector.getResource('onboarding-walkthrough_q3tx1a'))).toMatchObject({ kind: 'unavailable', status: 500, message: 'General Error' });
+    expect(await connectorFailure(connector.getResource('onboarding-walkthrough_q3tx1a'))).toMatchObject({ kind: 'unavailable', status: 500, message: 'General Error' });
     emulator.clearFaults();
     emulator.fault('cloudinary.resource', { status: 503, body: '<html>Service Unavailable</html>' });
-    const unexpected = await failure(connector.getResource('onboarding-walkthrough_q3tx1a'));
+    const unexpected = await connectorFailure(connector.getResource('onboarding-walkthrough_q3tx1a'));
     expect(unexpected).toMatchObject({ kind: 'unavailable', status: 503, message: 'Server returned unexpected status code - 503' });
     expect(emulator.count('cloudinary.resource')).toBe(4);
   });
@@ -111,7 +101,7 @@ describe('cloudinary connector: typed outcomes against the real SDK', () => {
   it('a server that never answers times out as unavailable instead of hanging the run', async () => {
     emulator.fault('cloudinary.resource', { status: 200, body: {}, delayMs: 3_000, times: 1 });
     const started = Date.now();
-    const error = await failure(connect({ timeoutMs: 200, policy: { maxAttempts: 1 } }).getResource('onboarding-walkthrough_q3tx1a'));
+    const error = await connectorFailure(connect({ timeoutMs: 200, policy: { maxAttempts: 1 } }).getResource('onboarding-walkthrough_q3tx1a'));
     expect(error).toMatchObject({ kind: 'unavailable', reason: 'ETIMEDOUT' });
     expect(Date.now() - started).toBeLessThan(2_000);
   });

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DropboxConnector, isCursorReset, type DropboxConnectorOptions, type DropboxPage } from '../../core/connectors/dropbox';
-import { isConnectorError, type ConnectorError } from '../../core/connectors/shared/connector-error';
 import { InMemoryTokenStore } from '../../core/connectors/shared/oauth-tokens';
 import { bulkEntries, dropboxFaults, loadDropboxSeed, startDropboxEmulator, type DropboxEmulator, type DropboxSeed } from '../emulators/dropbox/dropbox.emulator';
+import { connectorFailure } from '../helpers/connector-failure';
 
 // The real dropbox SDK (10.34) against the emulator on an ephemeral port; one emulator for this file.
 const ALICE = 'dbid:AAAlice0000000000000000000000000000';
@@ -63,12 +63,6 @@ async function drain(listing: AsyncGenerator<DropboxPage, string>, maxPages = 50
   throw new Error(`listing did not end within ${maxPages} pages`);
 }
 
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (!isConnectorError(error)) throw new Error(`expected a ConnectorError, got ${String(error)}`);
-  return error;
-}
-
 describe('tokens', () => {
   it('a missing access token is refreshed once and written back to the token store', async () => {
     const { connector, tokens } = connectorFor('rt-alice-0001');
@@ -97,7 +91,7 @@ describe('tokens', () => {
   it('a 401 that survives the refresh ends as unauthorized after exactly one retry', async () => {
     const { connector } = connectorFor('rt-alice-0001');
     emulator.fault('dropbox.files.get_metadata', dropboxFaults.expiredAccessToken(2));
-    const error = await failure(connector.getMetadata('/Notes.txt'));
+    const error = await connectorFailure(connector.getMetadata('/Notes.txt'));
     expect(error).toMatchObject({ kind: 'unauthorized', status: 401, reason: 'expired_access_token' });
     expect(emulator.count('dropbox.files.get_metadata')).toBe(2);
     expect(emulator.count('dropbox.oauth2.token')).toBe(2);
@@ -109,14 +103,14 @@ describe('tokens', () => {
       status: 401, times: 1,
       body: { error_summary: 'missing_scope/..', error: { '.tag': 'missing_scope', required_scope: 'files.metadata.read' } },
     });
-    expect(await failure(connector.getMetadata('/Notes.txt'))).toMatchObject({ kind: 'unauthorized', reason: 'missing_scope' });
+    expect(await connectorFailure(connector.getMetadata('/Notes.txt'))).toMatchObject({ kind: 'unauthorized', reason: 'missing_scope' });
     expect(emulator.count('dropbox.oauth2.token')).toBe(0);
   });
 
   it('a revoked refresh token is token-revoked, with no retries and no data call', async () => {
     emulator.revokeRefreshToken('rt-eve');
     const { connector, tokens } = connectorFor('rt-eve');
-    const error = await failure(connector.getMetadata('/x.txt'));
+    const error = await connectorFailure(connector.getMetadata('/x.txt'));
     expect(error).toMatchObject({ kind: 'token-revoked', status: 400, reason: 'invalid_grant' });
     expect(error.message).toContain('refresh token is invalid or revoked');
     expect(connector.policy.retries).toBe(0);
@@ -165,7 +159,7 @@ describe('listing', () => {
       expect.objectContaining({ tag: 'file', pathLower: '/apps/syncwarden/new.csv', size: 7 }),
     ]);
     expect((await drain(connector.listChanges(delta.cursor))).entries).toEqual([]);
-    expect(await failure(connector.getMetadata('/Apps/Syncwarden/report.xlsx'))).toMatchObject({ kind: 'not-found', reason: 'path/not_found' });
+    expect(await connectorFailure(connector.getMetadata('/Apps/Syncwarden/report.xlsx'))).toMatchObject({ kind: 'not-found', reason: 'path/not_found' });
   });
 
   it('a reset cursor throws CursorResetError, distinct from other failures, so the engine relists', async () => {
@@ -196,27 +190,27 @@ describe('typed outcomes of a busy or broken service', () => {
   it('a 429 the policy may not retry is rate-limited, carrying Retry-After in ms', async () => {
     const { connector } = connectorFor('rt-alice-0001', { accessToken: SEEDED_TOKEN, maxAttempts: 1 });
     emulator.fault('dropbox.files.get_metadata', dropboxFaults.tooManyRequests(7, 1));
-    expect(await failure(connector.getMetadata('/Notes.txt'))).toMatchObject({ kind: 'rate-limited', status: 429, retryAfterMs: 7_000 });
+    expect(await connectorFailure(connector.getMetadata('/Notes.txt'))).toMatchObject({ kind: 'rate-limited', status: 429, retryAfterMs: 7_000 });
   });
 
   it('a 5xx is unavailable, never not-found', async () => {
     const { connector } = connectorFor('rt-alice-0001', { accessToken: SEEDED_TOKEN, maxAttempts: 2 });
     emulator.fault('dropbox.files.get_metadata', dropboxFaults.serverError(503));
-    expect(await failure(connector.getMetadata('/Notes.txt'))).toMatchObject({ kind: 'unavailable', status: 503 });
+    expect(await connectorFailure(connector.getMetadata('/Notes.txt'))).toMatchObject({ kind: 'unavailable', status: 503 });
     expect(emulator.count('dropbox.files.get_metadata')).toBe(2);
   });
 
   it('a response slower than the timeout is unavailable (timeout), and each attempt is a request', async () => {
     const { connector } = connectorFor('rt-alice-0001', { accessToken: SEEDED_TOKEN, timeoutMs: 200, maxAttempts: 2 });
     emulator.fault('dropbox.files.get_metadata', { status: 200, body: {}, delayMs: 1_500, times: 2 });
-    expect(await failure(connector.getMetadata('/Notes.txt'))).toMatchObject({ kind: 'unavailable', reason: 'timeout' });
+    expect(await connectorFailure(connector.getMetadata('/Notes.txt'))).toMatchObject({ kind: 'unavailable', reason: 'timeout' });
     expect(emulator.count('dropbox.files.get_metadata')).toBe(2);
   });
 
   it('a dropped connection is unavailable with no status', async () => {
     const { connector } = connectorFor('rt-alice-0001', { accessToken: SEEDED_TOKEN, maxAttempts: 1 });
     emulator.fault('dropbox.files.get_metadata', { status: 0, drop: true, times: 1 });
-    const error = await failure(connector.getMetadata('/Notes.txt'));
+    const error = await connectorFailure(connector.getMetadata('/Notes.txt'));
     expect(error).toMatchObject({ kind: 'unavailable', status: undefined });
   });
 
@@ -224,8 +218,8 @@ describe('typed outcomes of a busy or broken service', () => {
     const { connector } = connectorFor('rt-alice-0001', { accessToken: SEEDED_TOKEN });
     await expect(connector.getMetadata('/Apps/Syncwarden/avatar.png')).resolves.toMatchObject({ tag: 'file', size: 20480, serverModified: '2024-05-01T10:00:00Z' });
     await expect(connector.getMetadata('/Apps/Syncwarden')).resolves.toMatchObject({ tag: 'folder', pathDisplay: '/Apps/Syncwarden' });
-    expect(await failure(connector.getMetadata('/nope.txt'))).toMatchObject({ kind: 'not-found', status: 409, reason: 'path/not_found' });
-    expect(await failure(drain(connector.listFolder({ path: '/nope' })))).toMatchObject({ kind: 'not-found', reason: 'path/not_found' });
+    expect(await connectorFailure(connector.getMetadata('/nope.txt'))).toMatchObject({ kind: 'not-found', status: 409, reason: 'path/not_found' });
+    expect(await connectorFailure(drain(connector.listFolder({ path: '/nope' })))).toMatchObject({ kind: 'not-found', reason: 'path/not_found' });
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isConnectorError, type ConnectorError } from '../../core/connectors/shared/connector-error';
 import { createSupabaseAuthConnector, type SupabaseAuthConnectorOptions } from '../../core/connectors/supabase/supabase-auth.connector';
 import { rateLimitFault, startSupabaseEmulator, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
+import { connectorFailure } from '../helpers/connector-failure';
 
 // Writes through the real supabase-js 2.109 against the GoTrue emulator (one per file).
 const GRACE = '6f1c2e1a-1b8e-4c43-9a57-0d0c6f0a0002';
@@ -23,12 +23,6 @@ function connect(options: Partial<SupabaseAuthConnectorOptions> = {}) {
     policy: { initialDelayMs: 1, maxDelayMs: 20, ...options.policy },
   });
   return { connector, sent };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (!isConnectorError(error)) throw new Error(`expected a ConnectorError, got ${String(error)}`);
-  return error;
 }
 
 const stored = (email: string) => emulator.listUsers().filter((u) => u.email === email);
@@ -62,7 +56,7 @@ describe('writes', () => {
     expect(emulator.getUser(created.id)?.email).not.toContain('@');
 
     expect(await connector.deleteUser(created.id, { soft: false })).toBe('deleted');
-    expect(await failure(connector.getUser(created.id))).toMatchObject({ kind: 'not-found' });
+    expect(await connectorFailure(connector.getUser(created.id))).toMatchObject({ kind: 'not-found' });
     expect(emulator.getUser(created.id)).toBeUndefined();
   });
 
@@ -74,7 +68,7 @@ describe('writes', () => {
 
   it('a duplicate email is invalid-request email_exists, not retried, and creates nothing', async () => {
     const { connector, sent } = connect();
-    const error = await failure(connector.createUser({ email: 'ada@example.com' }));
+    const error = await connectorFailure(connector.createUser({ email: 'ada@example.com' }));
     expect(error).toMatchObject({ kind: 'invalid-request', status: 422, reason: 'email_exists' });
     expect(sent.count).toBe(1);
     expect(stored('ada@example.com')).toHaveLength(1);
@@ -118,8 +112,8 @@ describe('writes', () => {
 
   it('updating an unknown user is not-found; a malformed id is refused before sending', async () => {
     const { connector, sent } = connect();
-    expect(await failure(connector.updateUser(UNKNOWN, { appMetadata: { x: 1 } }))).toMatchObject({ kind: 'not-found', reason: 'user_not_found' });
-    expect(await failure(connector.deleteUser('42', { soft: false }))).toMatchObject({ kind: 'invalid-request' });
+    expect(await connectorFailure(connector.updateUser(UNKNOWN, { appMetadata: { x: 1 } }))).toMatchObject({ kind: 'not-found', reason: 'user_not_found' });
+    expect(await connectorFailure(connector.deleteUser('42', { soft: false }))).toMatchObject({ kind: 'invalid-request' });
     expect(sent.count).toBe(1);
   });
 });

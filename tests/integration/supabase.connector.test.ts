@@ -1,9 +1,10 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isConnectorError, type ConnectorError } from '../../core/connectors/shared/connector-error';
+import { isConnectorError } from '../../core/connectors/shared/connector-error';
 import { createSupabaseAuthConnector, type SupabaseAuthConnectorOptions } from '../../core/connectors/supabase/supabase-auth.connector';
 import type { SupabaseUser } from '../../core/connectors/supabase/supabase-user';
 import { rateLimitFault, startSupabaseEmulator, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
+import { connectorFailure } from '../helpers/connector-failure';
 
 // The real supabase-js 2.109 against the GoTrue emulator: one emulator for the file (the
 // bulk-listing test starts its own), fast backoff so retries cost milliseconds.
@@ -28,12 +29,6 @@ function connect(target: SupabaseEmulator, options: Partial<SupabaseAuthConnecto
     policy: { initialDelayMs: 1, maxDelayMs: 20, ...options.policy },
   });
   return { connector, sent };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (!isConnectorError(error)) throw new Error(`expected a ConnectorError, got ${String(error)}`);
-  return error;
 }
 
 /** The SDK logs every failed fetch with console.error; keep the test output readable. */
@@ -92,20 +87,20 @@ describe('typed outcomes', () => {
   });
 
   it('an unknown id is not-found (user_not_found), the only outcome that proves absence', async () => {
-    const error = await failure(connect(emulator).connector.getUser(UNKNOWN));
+    const error = await connectorFailure(connect(emulator).connector.getUser(UNKNOWN));
     expect(error).toMatchObject({ kind: 'not-found', status: 404, reason: 'user_not_found' });
   });
 
   it('a malformed id is invalid-request and sends no request', async () => {
     const { connector, sent } = connect(emulator);
-    const error = await failure(connector.getUser('not-a-uuid'));
+    const error = await connectorFailure(connector.getUser('not-a-uuid'));
     expect(error).toMatchObject({ kind: 'invalid-request', reason: 'validation_failed' });
     expect(sent.count).toBe(0);
   });
 
   it('a key without the admin role is unauthorized, with the service’s message, and not retried', async () => {
     const { connector, sent } = connect(emulator, { serviceRoleKey: emulator.anonKey });
-    const error = await failure(connector.getUser(ADA));
+    const error = await connectorFailure(connector.getUser(ADA));
     expect(error).toMatchObject({ kind: 'unauthorized', status: 403, reason: 'not_admin' });
     expect(error.message).toContain('User not allowed');
     expect(sent.count).toBe(1);
@@ -114,7 +109,7 @@ describe('typed outcomes', () => {
   it('a 429 that outlasts the attempts is rate-limited and carries Retry-After', async () => {
     emulator.fault(SUPABASE_ROUTES.get, rateLimitFault(2, 0.01));
     const { connector, sent } = connect(emulator, { policy: { maxAttempts: 2 } });
-    const error = await failure(connector.getUser(ADA));
+    const error = await connectorFailure(connector.getUser(ADA));
     emulator.clearFaults();
     expect(error).toMatchObject({ kind: 'rate-limited', status: 429, reason: 'over_request_rate_limit', retryAfterMs: 10 });
     expect(sent.count).toBe(2);
@@ -122,7 +117,7 @@ describe('typed outcomes', () => {
 
   it('a 429 with a body that is not JSON is still rate-limited', async () => {
     emulator.fault(SUPABASE_ROUTES.get, { status: 429, body: 'slow down', times: 1 });
-    const error = await failure(connect(emulator, { policy: { maxAttempts: 1 } }).connector.getUser(ADA));
+    const error = await connectorFailure(connect(emulator, { policy: { maxAttempts: 1 } }).connector.getUser(ADA));
     expect(error).toMatchObject({ kind: 'rate-limited', status: 429 });
   });
 
@@ -130,11 +125,11 @@ describe('typed outcomes', () => {
     const quiet = quietSdk();
     const { connector } = connect(emulator, { policy: { maxAttempts: 1 }, requestTimeoutMs: 100 });
     emulator.fault(SUPABASE_ROUTES.get, { status: 503, body: 'upstream down', times: 1 });
-    expect(await failure(connector.getUser(ADA))).toMatchObject({ kind: 'unavailable', status: 503 });
+    expect(await connectorFailure(connector.getUser(ADA))).toMatchObject({ kind: 'unavailable', status: 503 });
     emulator.fault(SUPABASE_ROUTES.get, { status: 0, drop: true, times: 1 });
-    expect(await failure(connector.getUser(ADA))).toMatchObject({ kind: 'unavailable', status: 0 });
+    expect(await connectorFailure(connector.getUser(ADA))).toMatchObject({ kind: 'unavailable', status: 0 });
     emulator.fault(SUPABASE_ROUTES.get, { status: 200, delayMs: 400, times: 1 });
-    const timeout = await failure(connector.getUser(ADA));
+    const timeout = await connectorFailure(connector.getUser(ADA));
     expect(timeout).toMatchObject({ kind: 'unavailable', status: 0 });
     expect(timeout.message).toContain('ETIMEDOUT');
     quiet.mockRestore();
