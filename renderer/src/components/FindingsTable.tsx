@@ -1,6 +1,7 @@
 import type { Finding } from '@core/api';
 import { Text } from '@mantine/core';
-import { createColumnHelper, getCoreRowModel, useReactTable, type SortingState } from '@tanstack/react-table';
+import { createColumnHelper, type SortingState } from '@tanstack/react-table';
+import { useHostSortedTable } from './table/useHostSortedTable';
 import { FindingStatusBadge } from './FindingStatusBadge';
 import { RelativeTime } from './RelativeTime';
 import { VirtualTable } from './table/VirtualTable';
@@ -29,17 +30,7 @@ interface FindingsTableProps {
 
 /** One page of findings; sorting happens on the host, the table only asks for it. */
 export function FindingsTable({ findings, sorting, onSortingChange, onOpen }: FindingsTableProps) {
-   
-  const table = useReactTable({
-    data: findings,
-    columns,
-    getCoreRowModel: getCoreRowModel(),
-    getRowId: (finding) => String(finding.id),
-    manualSorting: true,
-    enableSortingRemoval: false,
-    state: { sorting },
-    onSortingChange: (updater) => onSortingChange(typeof updater === 'function' ? updater(sorting) : updater),
-  });
+  const table = useHostSortedTable({ data: findings, columns, getRowId: (finding) => String(finding.id), sorting, onSortingChange });
   return (
     <VirtualTable
       table={table}

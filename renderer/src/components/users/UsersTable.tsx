@@ -1,6 +1,7 @@
 import type { IdentityUserRow } from '@core/api';
 import { Text, VisuallyHidden } from '@mantine/core';
-import { createColumnHelper, getCoreRowModel, useReactTable, type SortingState } from '@tanstack/react-table';
+import { createColumnHelper, type SortingState } from '@tanstack/react-table';
+import { useHostSortedTable } from '../table/useHostSortedTable';
 import { VirtualTable } from '../table/VirtualTable';
 import { FieldValues } from './FieldValues';
 import { RowSyncButton } from './RowSyncButton';
@@ -41,16 +42,7 @@ interface UsersTableProps {
 
 /** The sync table as one scrollable list of every matching user; the host pages, filters and sorts. */
 export function UsersTable({ window, sorting, onSortingChange }: UsersTableProps) {
-  const table = useReactTable({
-    data: window.rows,
-    columns,
-    getCoreRowModel: getCoreRowModel(),
-    getRowId: (row) => String(row.row),
-    manualSorting: true,
-    enableSortingRemoval: false,
-    state: { sorting },
-    onSortingChange: (updater) => onSortingChange(typeof updater === 'function' ? updater(sorting) : updater),
-  });
+  const table = useHostSortedTable({ data: window.rows, columns, getRowId: (row) => String(row.row), sorting, onSortingChange });
   return (
     <VirtualTable
       table={table}
