@@ -1,6 +1,7 @@
 import { createSyncwarden, type Syncwarden } from '../app/app';
 import { createFileLogger } from '../logging/logger';
 import { resolveDataDir } from '../store/data-dir';
+import { createOutput, type Output } from './output';
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -19,4 +20,16 @@ export async function openCliApp(options: GlobalOptions, host: 'cli' | 'browser'
       await log.close();
     },
   });
+}
+
+export type CliApp = Awaited<ReturnType<typeof openCliApp>>;
+
+/** Opens the app for one command, hands it the output chosen by --json, and always closes it. */
+export async function withCliApp(globals: GlobalOptions, body: (app: CliApp, out: Output) => Promise<void>): Promise<void> {
+  const app = await openCliApp(globals);
+  try {
+    await body(app, createOutput(globals.json ?? false));
+  } finally {
+    await app.dispose();
+  }
 }

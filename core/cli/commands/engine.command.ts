@@ -2,9 +2,9 @@ import { Command } from 'commander';
 import type { Run } from '../../api/models';
 import { dispatch } from '../../app/dispatch';
 import type { Syncwarden } from '../../app/app';
-import { openCliApp, type GlobalOptions } from '../context';
+import { withCliApp, type GlobalOptions } from '../context';
 import { EXIT } from '../exit-codes';
-import { createOutput } from '../output';
+import type { Output } from '../output';
 import { parseJsonObject, positiveInt } from '../parse';
 import { unwrap } from '../unwrap';
 
@@ -46,8 +46,7 @@ function build(mode: Mode, description: string, globals: () => GlobalOptions): C
         process.exitCode = EXIT.usage;
         return;
       }
-      const app = await openCliApp(globals());
-      try {
+      await withCliApp(globals(), async (app, out) => {
         if (mode === 'repair' && opts.all && !opts.yes) {
           const open = app.store.findings.open(engine).length;
           process.stderr.write(`syncwarden: repair --all would apply ${open} open finding(s) of ${engine}; add --yes to confirm.\n`);
@@ -61,15 +60,12 @@ function build(mode: Mode, description: string, globals: () => GlobalOptions): C
           ...(opts.finding?.length ? { findingIds: opts.finding } : {}),
           ...(opts.all ? { all: true } : {}),
         };
-        await runAndReport(app, engine, params, globals().json ?? false);
-      } finally {
-        await app.dispose();
-      }
+        await runAndReport(app, engine, params, out);
+      });
     });
 }
 
-async function runAndReport(app: Syncwarden, engine: string, params: Record<string, unknown>, json: boolean): Promise<void> {
-  const out = createOutput(json);
+async function runAndReport(app: Syncwarden, engine: string, params: Record<string, unknown>, out: Output): Promise<void> {
   const started = unwrap(await dispatch(app.handlers, 'runs.start', { engine, params }, { actor: 'cli' })) as { runId: number; alreadyRunning: boolean };
   if (started.alreadyRunning) process.stderr.write(`syncwarden: run ${started.runId} of ${engine} is already running; waiting for it.\n`);
   const run = (await app.runs.waitFor(started.runId)) as Run;

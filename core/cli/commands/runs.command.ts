@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import { RUN_STATES, type Run } from '../../api/models';
 import { dispatch } from '../../app/dispatch';
-import { openCliApp, type GlobalOptions } from '../context';
+import { withCliApp, type GlobalOptions } from '../context';
 import { EXIT } from '../exit-codes';
-import { createOutput, formatDuration, table } from '../output';
+import { formatDuration, table } from '../output';
 import { parseJsonObject, positiveInt } from '../parse';
 import { unwrap } from '../unwrap';
 
@@ -17,7 +17,7 @@ export function runsCommand(globals: () => GlobalOptions): Command {
     .addOption(new Option('--state <state...>', 'only runs in these states').choices(RUN_STATES))
     .option('--limit <n>', 'how many runs', positiveInt, 20)
     .action(async (opts: { engine?: string; state?: Run['state'][]; limit: number }) => {
-      await withApp(globals(), async (app, out) => {
+      await withCliApp(globals(), async (app, out) => {
         const page = unwrap(
           await dispatch(app.handlers, 'runs.list', { engine: opts.engine, states: opts.state, limit: opts.limit }, { actor: 'cli' }),
         ) as { items: Run[]; total: number };
@@ -45,7 +45,7 @@ export function runsCommand(globals: () => GlobalOptions): Command {
     .command('get <id>')
     .description('One run with its event log')
     .action(async (id: string) => {
-      await withApp(globals(), async (app, out) => {
+      await withCliApp(globals(), async (app, out) => {
         const detail = unwrap(await dispatch(app.handlers, 'runs.get', { id: positiveInt(id) }, { actor: 'cli' }));
         out.print(detail, () => JSON.stringify(detail, null, 2));
       });
@@ -57,7 +57,7 @@ export function runsCommand(globals: () => GlobalOptions): Command {
     .option('--params <json>', 'engine parameters as a JSON object', parseJsonObject, {})
     .option('--no-wait', 'return as soon as the run is queued')
     .action(async (engine: string, opts: { params: Record<string, unknown>; wait: boolean }) => {
-      await withApp(globals(), async (app, out) => {
+      await withCliApp(globals(), async (app, out) => {
         const started = unwrap(await dispatch(app.handlers, 'runs.start', { engine, params: opts.params }, { actor: 'cli' })) as {
           runId: number;
           alreadyRunning: boolean;
@@ -76,7 +76,7 @@ export function runsCommand(globals: () => GlobalOptions): Command {
     .command('cancel <id>')
     .description('Cancel a queued or running run')
     .action(async (id: string) => {
-      await withApp(globals(), async (app, out) => {
+      await withCliApp(globals(), async (app, out) => {
         const result = unwrap(await dispatch(app.handlers, 'runs.cancel', { id: positiveInt(id) }, { actor: 'cli' }));
         out.print(result, () => JSON.stringify(result));
       });
@@ -85,11 +85,3 @@ export function runsCommand(globals: () => GlobalOptions): Command {
   return runs;
 }
 
-async function withApp(globals: GlobalOptions, body: (app: Awaited<ReturnType<typeof openCliApp>>, out: ReturnType<typeof createOutput>) => Promise<void>) {
-  const app = await openCliApp(globals);
-  try {
-    await body(app, createOutput(globals.json ?? false));
-  } finally {
-    await app.dispose();
-  }
-}
