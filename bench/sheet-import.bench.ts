@@ -18,8 +18,9 @@ import { BENCH_COLUMNS, BENCH_HEADER, benchSheetRow } from './sheet-fixture';
 
 /**
  * sheet-import of a 1,000,000-row, 10-column sheet (about 100 MB) through the
- * Sheets API in row windows, end to end (googleapis → spool → csv-parse and
- * validation → SQLite staging table → swap), then a smaller sheet through the
+ * Sheets API in row windows, end to end (googleapis windows, prefetched →
+ * compiled validation on the host's thread → a writer thread's multi-row
+ * INSERTs into the SQLite staging table → swap), then a smaller sheet through the
  * CSV export (which Drive caps at 10 MB, so a 100 MB sheet cannot take that
  * path). The emulator runs in a child process so its CPU and memory are not
  * the console's. Figures: rows/s end to end and of a bare csv-parse of the

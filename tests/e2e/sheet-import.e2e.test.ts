@@ -185,4 +185,19 @@ describe('e2e: sheet import in browser mode (Chromium)', () => {
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'sheets-refreshed.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
   });
+
+  it('after a failed import, shows the row errors of the cache still in place, never "every row passed"', async () => {
+    emulator.fault('sheets.values.get', { status: 403, body: { error: { code: 403, message: 'The caller does not have permission', errors: [{ reason: 'forbidden' }] } }, times: 1 });
+    await card().getByRole('button', { name: /Import Price list now/ }).click();
+    await expect.poll(() => card().getByTestId(/sheet-status-/).textContent(), { timeout: 15_000 }).toMatch(/failed/i);
+    const text = () => card().textContent();
+    await expect.poll(text).toMatch(/Row errors of the import cached now \(the last import failed and changed nothing\)/);
+    expect(await text()).not.toMatch(/Every row passed validation/);
+    // The cache of the previous import is untouched, and so are its row errors.
+    expect(await card().locator('[data-testid^="sheet-rows-"]').textContent()).toBe((ROWS + 497).toLocaleString('en'));
+    await page.getByRole('table', { name: 'Row errors' }).waitFor({ state: 'visible' });
+    expect(await page.getByRole('table', { name: 'Row errors' }).locator('tbody tr').count()).toBe(3);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'sheets-failed.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  });
 });

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProgressSnapshot } from '../../core/api/models';
 import { openPostgresAppDb } from '../../core/appdb/postgres.adapter';
@@ -12,6 +13,8 @@ import { openSheetWorld, pricingRows, pricingSpec, type ProductDbTarget, type Sh
  */
 let server: TestPostgres;
 let databases = 0;
+/** The URL of the newest database, for a second session of its own. */
+let lastUrl = '';
 let world: SheetWorld;
 
 beforeAll(async () => {
@@ -25,6 +28,7 @@ async function freshDatabase(): Promise<ProductDbTarget> {
   await server.createDatabase(name);
   // The password goes to the connection's secrets (the keychain), never into its URL.
   const url = `postgres://postgres@127.0.0.1:${server.port}/${name}`;
+  lastUrl = url;
   return {
     open: () => openPostgresAppDb({ connectionString: url, password: PG_PASSWORD }),
     connection: () => ({ config: { driver: 'postgres', url, sslMode: 'disable' }, secrets: { password: PG_PASSWORD } }),
@@ -95,20 +99,45 @@ describe('sheet-import failures leave the previous PostgreSQL cache intact', () 
     world.app.handlers['sheets.sources.update']({ id: sourceId, spec: pricingSpec({ columns: [{ header: 'Cost', column: 'cost', type: 'number', required: false }] }) }, { actor: 'manual' });
     const run = await world.importNow(sourceId);
     expect(run.state).toBe('failed');
-    expect(run.progress?.phase).toBe('processing');
+    // Stages overlap: the header is bound as soon as the first window arrives, while the bar still shows the download.
+    expect(run.progress?.phase).toBe('downloading');
     await expectOldCacheIntact();
   });
 
-  it('saving: the staging table cannot be created, and the old cache stays', async () => {
+  it('the staging table cannot be created (before any row is read), and the old cache stays', async () => {
     // A view squats the staging name: DROP TABLE IF EXISTS refuses a view, so creating the staging table fails.
     await world.db.execute('CREATE VIEW sheet_pricing__next AS SELECT 1 AS x');
     const run = await world.importNow(sourceId);
     expect(run.state).toBe('failed');
-    expect(run.progress?.phase).toBe('saving');
+    expect(run.progress?.phase).toBe('downloading');
     expect(run.error?.message).toMatch(/not a table/);
     await world.db.execute('DROP VIEW sheet_pricing__next');
     await expectOldCacheIntact();
   });
+
+  it('saving: a reader holding the cache table makes the swap give up with a clear error, and a retry succeeds', async () => {
+    const url = new URL(lastUrl);
+    const reader = new Client({ host: url.hostname, port: Number(url.port), user: 'postgres', database: url.pathname.slice(1), password: PG_PASSWORD, application_name: 'cache-reader' });
+    await reader.connect();
+    try {
+      // An open transaction that has read the cache keeps its lock until it ends: DROP TABLE would wait forever.
+      await reader.query('BEGIN');
+      await reader.query('SELECT count(*) FROM sheet_pricing');
+      const run = await world.importNow(sourceId);
+      expect(run.state).toBe('failed');
+      expect(run.progress?.phase).toBe('saving');
+      expect(run.error).toMatchObject({ code: 'cache-in-use' });
+      expect(run.error?.message).toMatch(/^The cache table “sheet_pricing” is in use by session \d+ \(“cache-reader”, user postgres, idle in transaction, last query: SELECT count\(\*\) FROM sheet_pricing\)/);
+      expect(run.error?.message).toContain('Try again');
+      await reader.query('ROLLBACK');
+      await expectOldCacheIntact();
+    } finally {
+      await reader.end();
+    }
+    const retry = await world.importNow(sourceId);
+    expect(retry.state, JSON.stringify(retry.error)).toBe('succeeded');
+    await expectOldCacheIntact();
+  }, 30_000);
 
   it('cancel while saving drops the staging table and keeps the old cache', async () => {
     onPhase('saving', (snapshot) => world.app.runs.cancel(snapshot.runId));

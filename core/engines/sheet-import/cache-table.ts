@@ -61,12 +61,64 @@ export function insertSql(staging: string, columns: readonly SheetColumn[]): str
   return `INSERT INTO ${quoteIdent(staging)} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
 }
 
+/**
+ * How long the swap waits for the old cache table's lock on PostgreSQL.
+ * DROP TABLE needs an ACCESS EXCLUSIVE lock, which waits for every open
+ * transaction that has read the table; while it waits, new readers queue
+ * behind it. Without a limit one idle-in-transaction reader would hang the
+ * import, and every reader after it, forever.
+ */
+export const SWAP_LOCK_TIMEOUT_MS = 5000;
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/** The swap gave up waiting for readers of the old cache; nothing changed (code `cache-in-use`). */
+export class CacheInUseError extends Error {
+  readonly code = 'cache-in-use';
+
+  constructor(table: string, holders: string, options: { cause: unknown }) {
+    super(
+      `The cache table “${table}” is in use by ${holders}, so it could not be replaced within ${SWAP_LOCK_TIMEOUT_MS / 1000} s. ` +
+        'The previous cache is unchanged. Try again when that session has finished (or end it).',
+      options,
+    );
+    this.name = 'CacheInUseError';
+  }
+}
+
 /** The one transaction that makes the new cache visible. */
 export async function swapIn(db: AppDbAdapter, target: string): Promise<void> {
-  await db.transaction(async (tx: SqlExecutor) => {
-    await tx.execute(`DROP TABLE IF EXISTS ${quoteIdent(target)}`);
-    await tx.execute(`ALTER TABLE ${quoteIdent(stagingName(target))} RENAME TO ${quoteIdent(target)}`);
-  });
+  try {
+    await db.transaction(async (tx: SqlExecutor) => {
+      // SET LOCAL ends with this transaction, so the limit never leaks to the adapter's other work.
+      if (db.dialect === 'postgres') await tx.execute(`SET LOCAL lock_timeout = '${SWAP_LOCK_TIMEOUT_MS}ms'`);
+      await tx.execute(`DROP TABLE IF EXISTS ${quoteIdent(target)}`);
+      await tx.execute(`ALTER TABLE ${quoteIdent(stagingName(target))} RENAME TO ${quoteIdent(target)}`);
+    });
+  } catch (error) {
+    if (db.dialect === 'postgres' && (error as { code?: unknown }).code === LOCK_NOT_AVAILABLE) {
+      throw new CacheInUseError(target, await describeLockHolders(db, target), { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** Who holds a lock on the table, as the admin can find them (pid, application, user, state, query). */
+async function describeLockHolders(db: AppDbAdapter, table: string): Promise<string> {
+  const rows = await db
+    .query<{ pid: number; app: string | null; usename: string | null; state: string | null; query: string | null }>(
+      `SELECT DISTINCT a.pid, a.application_name AS app, a.usename, a.state, left(a.query, 80) AS query
+         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.relation = to_regclass(?) AND l.granted AND a.pid <> pg_backend_pid()`,
+      [quoteIdent(table)],
+    )
+    .catch(() => []);
+  if (rows.length === 0) return 'another session';
+  return rows
+    .map((r) => {
+      const parts = [r.app ? `“${r.app}”` : '', r.usename ? `user ${r.usename}` : '', r.state ?? '', r.query ? `last query: ${r.query}` : ''].filter(Boolean);
+      return `session ${r.pid}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+    })
+    .join(' and ');
 }
 
 /** Best effort after a failure: the old cache is untouched either way. */

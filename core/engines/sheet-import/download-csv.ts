@@ -1,25 +1,32 @@
+import { pipeline } from 'node:stream';
+import { parse } from 'csv-parse';
 import type { SheetSourceSpec } from '../../api/sheets';
 import type { DriveConnector, SheetsConnector } from '../../connectors/google';
 import type { ProgressReporter } from '../../runs/progress';
 import type { Deadlines } from './deadlines';
-import type { DownloadResult } from './download-sheets';
-import type { SpoolWriter } from './spool';
+import type { DownloadTally, SheetWindow } from './download-sheets';
+import type { PipelineProgress } from './pipeline-progress';
 
 /**
  * Downloading through Drive's CSV export (first tab only, 10 MB cap): the
- * response is streamed chunk by chunk to the spool, never gathered into one
- * string. Progress is bytes against Content-Length when the service sends
- * it; otherwise line breaks against the tab's grid rows (an estimate, since
- * a quoted cell may hold a line break, so it is capped below 100 %).
+ * response streams through csv-parse chunk by chunk, never gathered into one
+ * string, and the records are yielded in small groups as they are parsed.
+ * Every chunk re-arms the idle watchdog, so a body that stalls midway ends
+ * with an idle timeout. Progress is bytes against Content-Length when the
+ * service sends it; otherwise records against the tab's grid rows (capped
+ * below 100 %, since the grid may hold empty rows the export leaves out).
  */
-export async function downloadViaCsvExport(
+const GROUP_ROWS = 1024;
+
+export async function* csvExportRecords(
   drive: DriveConnector,
   sheets: SheetsConnector,
   spec: SheetSourceSpec,
   deadlines: Deadlines,
   progress: ProgressReporter,
-  out: SpoolWriter,
-): Promise<DownloadResult> {
+  report: PipelineProgress,
+  tally: DownloadTally,
+): AsyncGenerator<SheetWindow> {
   if (spec.sheet || spec.range) {
     throw new Error('The CSV export reads the whole first tab only: clear the tab and range of this source, or use the Sheets API method.');
   }
@@ -31,32 +38,45 @@ export async function downloadViaCsvExport(
   }
   const byBytes = contentLength !== undefined;
   progress.phase('downloading', { total: byBytes ? contentLength : gridRows, message: 'Streaming the CSV export' });
-  let lines = 0;
-  deadlines.arm('idle');
-  try {
-    for await (const chunk of stream as AsyncIterable<Uint8Array>) {
+
+  async function* watched(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source) {
       deadlines.arm('idle');
-      await out.write(chunk);
+      tally.bytes += chunk.byteLength;
       progress.count('bytes', chunk.byteLength);
-      if (byBytes) progress.update({ done: out.bytes });
-      else {
-        lines += countLineBreaks(chunk);
-        progress.update({ done: Math.min(lines, Math.floor(gridRows * 0.99)) });
-      }
+      if (byBytes) report.downloaded(tally.bytes);
+      yield chunk;
     }
+  }
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false });
+  deadlines.arm('idle');
+  pipeline(watched(stream as AsyncIterable<Uint8Array>), parser, () => undefined);
+  let group: string[][] = [];
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      group.push(record);
+      if (group.length < GROUP_ROWS) continue;
+      yield* emit();
+    }
+    yield* emit();
   } catch (error) {
     throw deadlines.explain(error);
   } finally {
     deadlines.disarm();
+    parser.destroy();
+    (stream as { destroy?: () => void }).destroy?.();
   }
-  if (byBytes && out.bytes < contentLength) {
-    throw new Error(`The CSV export ended after ${out.bytes} of ${contentLength} bytes. Try the import again.`);
+  if (byBytes && tally.bytes < contentLength) {
+    throw new Error(`The CSV export ended after ${tally.bytes} of ${contentLength} bytes. Try the import again.`);
   }
-  return { rows: undefined, bytes: out.bytes, numbered: false };
-}
 
-function countLineBreaks(chunk: Uint8Array): number {
-  let count = 0;
-  for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) count++;
-  return count;
+  function* emit(): Generator<SheetWindow> {
+    if (group.length === 0) return;
+    const rows = group;
+    group = [];
+    const firstRow = tally.rows + 1;
+    tally.rows += rows.length;
+    if (!byBytes) report.downloaded(Math.min(tally.rows, Math.floor(gridRows * 0.99)));
+    yield { firstRow, rows };
+  }
 }

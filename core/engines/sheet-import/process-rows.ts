@@ -1,94 +1,110 @@
-import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
-import type { SheetSourceSpec } from '../../api/sheets';
-import { TimeSlicer } from '../../runs/cooperative';
-import type { ProgressReporter } from '../../runs/progress';
+import type { SheetColumn } from '../../api/sheets';
+import { yieldToEventLoop } from '../../runs/cooperative';
 import type { FindingSink } from '../engine';
-import type { DownloadResult } from './download-sheets';
-import { SpoolWriter } from './spool';
-import { bindColumns, describeProblems, validateRecord, type BoundColumn } from './validate';
+import type { RowSink } from './row-sink';
+import { bindColumns, describeProblems, RowChecker, type CellProblem, type CellValue } from './validate';
 
 /**
- * Processing: stream the downloaded CSV back through csv-parse, bind the
- * header row to the column mapping, validate every row, and spool the valid
- * ones as JSON lines `[rowNumber, ...values]` for the saving phase. A bad row
- * is reported with its sheet row number and left out; it never stops the
- * import. Only the first MAX_ROW_FINDINGS rows become findings (a sheet with
- * a million bad rows must not flood the store); all are counted by reason.
+ * Processing: bind the header row to the column mapping, validate every row
+ * with the compiled column checks, and hand the valid ones to the sink in
+ * flat batches. It runs as the windows arrive (downloading, processing and
+ * saving overlap; see pipeline-progress.ts for how progress stays honest).
+ * A bad row is reported with its sheet row number and left out; it never
+ * stops the import. Only the first MAX_ROW_FINDINGS rows become findings (a
+ * sheet with a million bad rows must not flood the store); all are counted
+ * by reason.
  */
 export const MAX_ROW_FINDINGS = 1000;
-const FLUSH_BYTES = 256 * 1024;
+/** Rows per batch handed to the sink: one worker message, one transaction. */
+export const SINK_BATCH_ROWS = 4096;
+/** Work between yields to the host's event loop. */
+const SLICE_MS = 8;
 
 export interface ProcessResult {
+  /** Records seen, the header included. */
+  records: number;
   rowsValid: number;
   rowsRejected: number;
   blankRows: number;
   rejectedByReason: Record<string, number>;
 }
 
-export async function processRows(
-  input: string,
-  output: string,
-  download: DownloadResult,
-  spec: SheetSourceSpec,
-  findings: FindingSink,
-  progress: ProgressReporter,
-  signal: AbortSignal,
-): Promise<ProcessResult> {
-  progress.phase('processing', { total: download.bytes, message: 'Validating rows' });
-  const parser = createReadStream(input).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: false }));
-  const out = new SpoolWriter(output);
-  const slicer = new TimeSlicer();
-  const offset = download.numbered ? 1 : 0;
-  const result: ProcessResult = { rowsValid: 0, rowsRejected: 0, blankRows: 0, rejectedByReason: {} };
-  let columns: BoundColumn[] | undefined;
-  let records = 0;
-  let buffer = '';
-  try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      records++;
-      const rowNumber = download.numbered ? Number(record[0]) : records;
-      if (!columns) {
-        columns = bindColumns(record, spec.columns, offset);
-        continue;
+export class RowProcessor {
+  readonly result: ProcessResult = { records: 0, rowsValid: 0, rowsRejected: 0, blankRows: 0, rejectedByReason: {} };
+  private checker: RowChecker | undefined;
+  private batch: CellValue[] = [];
+  private batchRows = 0;
+  private sliceStart = performance.now();
+
+  constructor(
+    private readonly columns: readonly SheetColumn[],
+    private readonly findings: FindingSink,
+    private readonly sink: RowSink,
+    private readonly onRejected: () => void,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** Rows of one window (or one chunk of a CSV stream); `firstRow + i` is the sheet row of `records[i]`. */
+  async addRows(records: readonly (readonly string[])[], firstRow: number): Promise<void> {
+    for (let i = 0; i < records.length; i++) {
+      this.add(records[i] as readonly string[], firstRow + i);
+      if (this.batchRows >= SINK_BATCH_ROWS) await this.flush();
+      if ((i & 255) === 255 && performance.now() - this.sliceStart > SLICE_MS) {
+        await yieldToEventLoop();
+        this.signal.throwIfAborted();
+        this.sliceStart = performance.now();
       }
-      if (isBlank(record, offset)) {
-        result.blankRows++;
-        continue;
-      }
-      const checked = validateRecord(record, columns);
-      if ('values' in checked) {
-        result.rowsValid++;
-        buffer += JSON.stringify([rowNumber, ...checked.values]) + '\n';
-        if (buffer.length >= FLUSH_BYTES) {
-          await out.write(buffer);
-          buffer = '';
-        }
-      } else {
-        result.rowsRejected++;
-        for (const p of checked.problems) result.rejectedByReason[`${p.column}: ${p.problem}`] = (result.rejectedByReason[`${p.column}: ${p.problem}`] ?? 0) + 1;
-        if (result.rowsRejected <= MAX_ROW_FINDINGS) findings.add(rowFinding(rowNumber, checked.problems));
-        progress.count('rejected');
-      }
-      if ((records & 1023) === 0) progress.update({ done: Number(parser.info.bytes) });
-      await slicer.maybeYield(signal);
     }
-    if (!columns) throw new Error('The sheet is empty: there is no header row to map the columns to.');
-    await out.write(buffer);
-  } finally {
-    parser.destroy();
-    await out.close();
   }
-  progress.update({ done: download.bytes, message: `${result.rowsValid.toLocaleString('en')} valid rows, ${result.rowsRejected.toLocaleString('en')} rejected` });
-  return result;
+
+  /** Hands the last partial batch to the sink; fails if there was no header row at all. */
+  async end(): Promise<ProcessResult> {
+    if (!this.checker) throw new Error('The sheet is empty: there is no header row to map the columns to.');
+    await this.flush();
+    return this.result;
+  }
+
+  private add(record: readonly string[], rowNumber: number): void {
+    this.result.records++;
+    if (!this.checker) {
+      this.checker = new RowChecker(bindColumns(record, this.columns, 0));
+      return;
+    }
+    if (isBlank(record)) {
+      this.result.blankRows++;
+      return;
+    }
+    const problems = this.checker.check(record, rowNumber, this.batch);
+    if (!problems) {
+      this.result.rowsValid++;
+      this.batchRows++;
+      return;
+    }
+    this.result.rowsRejected++;
+    for (const p of problems) {
+      const reason = `${p.column}: ${p.problem}`;
+      this.result.rejectedByReason[reason] = (this.result.rejectedByReason[reason] ?? 0) + 1;
+    }
+    if (this.result.rowsRejected <= MAX_ROW_FINDINGS) this.findings.add(rowFinding(rowNumber, problems));
+    this.onRejected();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.batchRows === 0) return;
+    const values = this.batch;
+    this.batch = [];
+    this.batchRows = 0;
+    this.signal.throwIfAborted();
+    await this.sink.write(values);
+  }
 }
 
-function isBlank(record: readonly string[], offset: number): boolean {
-  for (let i = offset; i < record.length; i++) if ((record[i] as string).trim() !== '') return false;
+function isBlank(record: readonly string[]): boolean {
+  for (const cell of record) if (cell !== '' && cell.trim() !== '') return false;
   return true;
 }
 
-function rowFinding(row: number, problems: Parameters<typeof describeProblems>[1]) {
+function rowFinding(row: number, problems: readonly CellProblem[]) {
   return {
     subject: `row:${row}`,
     kind: 'invalid-row',

@@ -1,23 +1,30 @@
 import { z } from 'zod';
 import { SheetSourceSpecSchema, type SheetSourceSpec } from '../../api/sheets';
+import type { AppDbAdapter } from '../../appdb/adapter';
+import type { ProgressReporter } from '../../runs/progress';
 import type { Engine, EngineContext } from '../engine';
+import type { ResolvedConnection } from '../engine-resources';
 import { assertTargetIsOurs, createStaging, dropStaging, swapIn } from './cache-table';
 import { Deadlines } from './deadlines';
-import { downloadViaCsvExport } from './download-csv';
-import { downloadViaSheetsApi, type DownloadResult } from './download-sheets';
+import { csvExportRecords } from './download-csv';
+import { sheetsApiWindows, type DownloadTally, type SheetWindow } from './download-sheets';
 import { explainImportError } from './explain-error';
 import { googleClients, type GoogleClients } from './google-clients';
-import { MAX_ROW_FINDINGS, processRows } from './process-rows';
-import { saveRows } from './save-rows';
-import { Spool, SpoolWriter } from './spool';
+import { PipelineProgress } from './pipeline-progress';
+import { MAX_ROW_FINDINGS, RowProcessor } from './process-rows';
+import { AdapterRowSink, type RowSink } from './row-sink';
+import { SqliteWorkerSink } from './sqlite-worker-sink';
 
 /**
  * sheet-import: one Google Sheet → one cache table of the product database,
  * replaced atomically. Phases: downloading (60 %), processing (20 %),
- * saving (20 %). The params carry the source's definition as it was when the
- * import started (the console resolves `sheets.import({id})` into them), so a
- * run records exactly what it imported; scope `source:<id>` makes imports of
- * one source single-flight.
+ * saving (20 %); the stages overlap (a window is validated while the next
+ * one downloads, and written by a writer thread meanwhile), and
+ * pipeline-progress.ts says how the percent stays monotonic and honest.
+ * The params carry the source's definition as it was when the import
+ * started (the console resolves `sheets.import({id})` into them), so a run
+ * records exactly what it imported; scope `source:<id>` makes imports of one
+ * source single-flight.
  */
 export const SheetImportParams = z.strictObject({
   sourceId: z.number().int().positive(),
@@ -45,7 +52,7 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
   async run({ sourceId, source: spec }, context, { signal, progress }) {
     const started = performance.now();
     const deadlines = new Deadlines(signal, spec.timeouts);
-    const spool = await Spool.create();
+    let sink: RowSink | undefined;
     let cleanup: (() => Promise<void>) | undefined;
     try {
       progress.phase('downloading', { message: 'Connecting to Google and the product database' });
@@ -54,14 +61,21 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
       await assertTargetIsOurs(app.db, app.mapping, spec.targetTable, owned);
       const clients = googleClients(connection, app, spec, deadlines, context.apiCalls);
 
-      const raw = spool.file('download.csv');
-      const download = await downloadTo(raw, clients, spec, deadlines, progress);
-      const processed = await processRows(raw, spool.file('valid.jsonl'), download, spec, context.findings, progress, deadlines.signal);
-
-      progress.phase('saving', { total: processed.rowsValid, message: 'Preparing the new cache table' });
       cleanup = () => dropStaging(app.db, spec.targetTable);
       const staging = await createStaging(app.db, spec.targetTable, spec.columns);
-      const saved = await saveRows(app.db, staging, spec.columns, spool.file('valid.jsonl'), processed.rowsValid, progress, deadlines.signal);
+      const report = new PipelineProgress(progress);
+      sink = openSink(app, staging, spec, (saved) => report.savedRows(saved));
+      const processor = new RowProcessor(spec.columns, context.findings, sink, () => progress.count('rejected'), deadlines.signal);
+      const tally: DownloadTally = { rows: 0, bytes: 0 };
+      for await (const window of sourceWindows(clients, spec, deadlines, progress, report, tally)) {
+        await processor.addRows(window.rows, window.firstRow);
+        report.processedRows(processor.result.records);
+      }
+      report.downloadFinished(tally.rows, `Downloaded ${tally.rows.toLocaleString('en')} rows; validating the last of them`);
+      const processed = await processor.end();
+      report.processingFinished(processed.rowsValid, `${processed.rowsValid.toLocaleString('en')} valid rows, ${processed.rowsRejected.toLocaleString('en')} rejected; writing the new cache table`);
+      const saved = await sink.finish();
+      sink = undefined;
       // Last chance to stop: after the swap the new cache is live.
       deadlines.signal.throwIfAborted();
       await swapIn(app.db, spec.targetTable);
@@ -72,7 +86,7 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
         sourceId,
         table: spec.targetTable,
         method: spec.method,
-        bytes: download.bytes,
+        bytes: tally.bytes,
         rowsRead: saved + processed.rowsRejected,
         rows: saved,
         rowsRejected: processed.rowsRejected,
@@ -88,21 +102,33 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
       throw explainImportError(deadlines.explain(error), spec);
     } finally {
       deadlines.dispose();
+      // The writer first (it holds its own connection to the database), then the staging table.
+      if (sink) await sink.abort();
       if (cleanup) await cleanup();
-      await spool.dispose();
     }
   },
 };
 
-async function downloadTo(path: string, clients: GoogleClients, spec: SheetSourceSpec, deadlines: Deadlines, progress: Parameters<typeof downloadViaSheetsApi>[3]): Promise<DownloadResult> {
-  const out = new SpoolWriter(path);
-  try {
-    return spec.method === 'csv-export'
-      ? await downloadViaCsvExport(clients.drive, clients.sheets, spec, deadlines, progress, out)
-      : await downloadViaSheetsApi(clients.sheets, spec, deadlines, progress, out);
-  } finally {
-    await out.close();
+function sourceWindows(
+  clients: GoogleClients,
+  spec: SheetSourceSpec,
+  deadlines: Deadlines,
+  progress: ProgressReporter,
+  report: PipelineProgress,
+  tally: DownloadTally,
+): AsyncGenerator<SheetWindow> {
+  return spec.method === 'csv-export'
+    ? csvExportRecords(clients.drive, clients.sheets, spec, deadlines, progress, report, tally)
+    : sheetsApiWindows(clients.sheets, spec, deadlines, progress, report, tally);
+}
+
+/** A SQLite file gets the writer thread; PostgreSQL (and a database without a file) the in-process sink. */
+function openSink(app: { db: AppDbAdapter; connection: ResolvedConnection }, staging: string, spec: SheetSourceSpec, onSaved: (saved: number) => void): RowSink {
+  const path = app.connection.config.path;
+  if (app.db.dialect === 'sqlite' && typeof path === 'string' && path !== '' && path !== ':memory:') {
+    return new SqliteWorkerSink(path, staging, spec.columns, onSaved);
   }
+  return new AdapterRowSink(app.db, staging, spec.columns, onSaved);
 }
 
 function audit(context: EngineContext, sourceId: number, spec: SheetSourceSpec, stats: { rows: number; rowsRejected: number; bytes: number }): void {

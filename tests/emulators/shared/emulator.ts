@@ -77,7 +77,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       const fault = faults.take(match.route.name);
       if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
       if (fault?.drop) return req.socket.destroy();
-      if (fault && !fault.passThrough) return send(res, { status: fault.status, body: fault.body, ...(fault.headers ? { headers: fault.headers } : {}) });
+      const reply = (response: EmulatorResponse) => (fault?.stallAfterBytes === undefined ? send(res, response) : sendStalled(res, response, fault.stallAfterBytes));
+      if (fault && !fault.passThrough) return reply({ status: fault.status, body: fault.body, ...(fault.headers ? { headers: fault.headers } : {}) });
       const request: EmulatorRequest = {
         method: req.method ?? 'GET',
         path,
@@ -88,7 +89,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
         json: <T>() => parseJson<T>(rawBody),
         form: () => new URLSearchParams(rawBody),
       };
-      send(res, await match.route.handle(request));
+      reply(await match.route.handle(request));
     } catch (error) {
       send(res, { status: 500, body: { error: `emulator ${options.name} crashed: ${String(error)}` } });
     }
@@ -169,6 +170,17 @@ function parseJson<T>(text: string): T | undefined {
 }
 
 function send(res: ServerResponse, response: EmulatorResponse): void {
+  const payload = writeHead(res, response);
+  res.end(payload);
+}
+
+/** The headers and the first `bytes` of the body, then silence: the socket stays open until the client gives up. */
+function sendStalled(res: ServerResponse, response: EmulatorResponse, bytes: number): void {
+  const payload = Buffer.from(writeHead(res, response));
+  res.write(payload.subarray(0, Math.min(bytes, payload.byteLength - 1)));
+}
+
+function writeHead(res: ServerResponse, response: EmulatorResponse): string {
   const isText = typeof response.body === 'string';
   const payload = response.body === undefined ? '' : isText ? (response.body as string) : JSON.stringify(response.body);
   res.writeHead(response.status, {
@@ -176,5 +188,5 @@ function send(res: ServerResponse, response: EmulatorResponse): void {
     'Content-Length': Buffer.byteLength(payload),
     ...response.headers,
   });
-  res.end(payload);
+  return payload;
 }

@@ -18,6 +18,13 @@ export interface FaultScript {
   drop?: boolean;
   /** After `delayMs`, answer as the real handler would (a slow service, not a failing one); `status` is ignored. */
   passThrough?: boolean;
+  /**
+   * Send the headers (full Content-Length) and only the first N bytes of the
+   * body, then go silent with the socket open: a download that stalls mid-body,
+   * which only a client's idle timeout can end. Applies to the fault's own
+   * answer, or to the real handler's with `passThrough`.
+   */
+  stallAfterBytes?: number;
 }
 
 interface ActiveFault extends FaultScript {

@@ -1,4 +1,4 @@
-import type { Finding } from '@core/api';
+import type { Finding, RunState } from '@core/api';
 import { Button, Group, Stack, Table, Text } from '@mantine/core';
 import { IconDownload } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -10,8 +10,12 @@ import { downloadText, rowErrorsCsv } from './row-errors-csv';
 const SHOWN = 50;
 const PAGE = 500;
 
-/** The rejected rows of one import, by row number, and all of them as a CSV download. */
-export function RowErrors({ runId, sourceName, rejected }: { runId: number; sourceName: string; rejected: number }) {
+/**
+ * The rejected rows of one import, by row number, and all of them as a CSV download.
+ * "Every row passed" is said only of an import that succeeded: one that failed or was
+ * cancelled stopped before validating every row, so its count proves nothing.
+ */
+export function RowErrors({ runId, state, sourceName, rejected }: { runId: number; state: RunState; sourceName: string; rejected: number }) {
   const client = useClient();
   const [exporting, setExporting] = useState(false);
   const query = useApiQuery('findings.list', { engine: 'sheet-import', runId, sort: 'subject', direction: 'asc', limit: SHOWN });
@@ -31,6 +35,13 @@ export function RowErrors({ runId, sourceName, rejected }: { runId: number; sour
     }
   }
 
+  if (state !== 'succeeded' && rejected === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        This import stopped before every row was validated, so there is no complete list of row errors.
+      </Text>
+    );
+  }
   if (rejected === 0) return <Text size="sm" c="dimmed">Every row passed validation.</Text>;
   const rows = [...(query.data?.items ?? [])].sort((a, b) => rowOf(a) - rowOf(b));
   return (

@@ -21,10 +21,17 @@ export function SourceCard({ source, onEdit, onRemove }: { source: SheetSource; 
   });
   const stats = lastRun?.result ?? null;
   const rows = typeof lastSuccess?.result?.rows === 'number' ? lastSuccess.result.rows : null;
-  // While an import runs, the previous cache stays live and readable: keep showing it, and the
-  // row errors of the import that produced it, until the new one completes.
-  const finished = running ? lastSuccess : lastRun;
+  // While an import runs, and after one failed or was cancelled, the previous cache stays live and
+  // readable: show the row errors of the import that produced it, never "every row passed" for an
+  // import that stopped before it validated every row.
+  const unfinished = lastRun !== null && lastRun !== undefined && !running && lastRun.state !== 'succeeded';
+  const finished = running || unfinished ? lastSuccess : lastRun;
   const rejected = typeof finished?.result?.rowsRejected === 'number' ? finished.result.rowsRejected : 0;
+  const errorsLabel = running
+    ? 'Row errors of the import cached now'
+    : unfinished
+      ? `Row errors of the import cached now (the last import ${lastRun.state === 'cancelled' ? 'was cancelled' : lastRun.state === 'interrupted' ? 'was interrupted' : 'failed'} and changed nothing)`
+      : 'Row errors of the last import';
 
   return (
     <Paper withBorder radius="md" p="md" data-testid={`sheet-source-${source.id}`}>
@@ -75,9 +82,9 @@ export function SourceCard({ source, onEdit, onRemove }: { source: SheetSource; 
         {finished && (
           <Accordion variant="contained" multiple defaultValue={rejected > 0 ? ['errors'] : []}>
             <Accordion.Item value="errors">
-              <Accordion.Control>{running ? 'Row errors of the import cached now' : 'Row errors of the last import'}</Accordion.Control>
+              <Accordion.Control>{errorsLabel}</Accordion.Control>
               <Accordion.Panel>
-                <RowErrors runId={finished.id} sourceName={spec.name} rejected={rejected} />
+                <RowErrors runId={finished.id} state={finished.state} sourceName={spec.name} rejected={rejected} />
               </Accordion.Panel>
             </Accordion.Item>
             <Accordion.Item value="cache">
