@@ -6,12 +6,14 @@ import { identityBenchmark } from './identity.bench';
 import { mediaImportBenchmark } from './media-import.bench';
 import { runsBenchmark } from './runs.bench';
 import { sheetImportBenchmark } from './sheet-import.bench';
+import { storageOrphansBenchmark } from './storage-orphans.bench';
 
 const BENCHMARKS: Record<string, (args: readonly string[]) => Promise<void>> = {
   runs: runsBenchmark,
   identity: identityBenchmark,
   'media-import': mediaImportBenchmark,
   'sheet-import': sheetImportBenchmark,
+  'storage-orphans': storageOrphansBenchmark,
 };
 
 async function main(): Promise<void> {

@@ -7,3 +7,4 @@ export * from './connections';
 export * from './sheets';
 export * from './identity';
 export * from './media';
+export * from './storage';

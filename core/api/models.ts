@@ -71,8 +71,11 @@ export type RunEvent = z.infer<typeof RunEventSchema>;
 export const RunDetailSchema = z.object({ run: RunSchema, events: z.array(RunEventSchema) });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 
-/** superseded: a later check of the same scope replaced it; failed: a repair was tried and did not apply. */
-export const FINDING_STATUSES = ['open', 'repaired', 'dismissed', 'quarantined', 'superseded', 'failed'] as const;
+/**
+ * superseded: a later check of the same scope replaced it; failed: a repair was tried and did not apply;
+ * restored: an admin undid a quarantine (storage-orphans), so automatic runs leave that row alone.
+ */
+export const FINDING_STATUSES = ['open', 'repaired', 'dismissed', 'quarantined', 'superseded', 'failed', 'restored'] as const;
 export const FindingStatusSchema = z.enum(FINDING_STATUSES);
 
 export const FindingSchema = z.object({

@@ -28,6 +28,10 @@ export const METHOD_NAMES = [
   'media.imported',
   'identity.users',
   'identity.summary',
+  'storage.accounts',
+  'storage.summary',
+  'storage.restore',
+  'storage.checkIfStale',
 ] as const;
 
 export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished', 'settings.changed'] as const;

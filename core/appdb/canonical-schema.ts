@@ -20,6 +20,8 @@ export interface EntitySpec {
   columns: Record<string, ColumnSpec>;
   /** Unique keys (logical column names): idempotent imports rely on them. */
   unique?: readonly (readonly string[])[];
+  /** Plain indexes (logical column names) the engines' per-user reads rely on. */
+  indexes?: readonly (readonly string[])[];
   description: string;
 }
 
@@ -97,6 +99,28 @@ export const CANONICAL_ENTITIES = {
       createdAt: col('created_at', 'timestamp'),
     },
     unique: [['provider', 'providerFileId']],
+    // storage-orphans reads one user's rows of one provider in id order (keyset) for their cloud ids: without this index
+    // every account would scan the table; with the cloud id in it, the diff reads the index alone.
+    indexes: [['userId', 'provider', 'id', 'providerFileId']],
+  },
+  fileQuarantine: {
+    table: 'file_quarantine',
+    key: 'id',
+    description: 'File rows the storage-orphans engine removed from files, kept restorable until purgeAfter.',
+    // Syncwarden's own table: a row moves here and out of files in one transaction, keyed by the files row id.
+    columns: {
+      id: col('id', 'text', { notNull: true }),
+      userId: col('user_id', 'text', { notNull: true }),
+      provider: col('provider', 'text', { notNull: true }),
+      providerFileId: col('provider_file_id', 'text', { notNull: true }),
+      name: col('name', 'text'),
+      size: col('size', 'bigint'),
+      createdAt: col('created_at', 'timestamp'),
+      quarantinedAt: col('quarantined_at', 'timestamp', { notNull: true }),
+      purgeAfter: col('purge_after', 'timestamp', { notNull: true }),
+      reason: col('reason', 'text'),
+      runId: col('run_id', 'bigint'),
+    },
   },
   videos: {
     table: 'videos',

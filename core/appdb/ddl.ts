@@ -9,7 +9,16 @@ const TYPES: Record<AppDbAdapter['dialect'], Record<ColumnType, string>> = {
 
 /** CREATE TABLE statements for the canonical schema in one dialect. */
 export function canonicalDdl(dialect: AppDbAdapter['dialect']): string[] {
-  return ENTITY_NAMES.map((name) => createTable(CANONICAL_ENTITIES[name], dialect));
+  const tables = ENTITY_NAMES.map((name) => createTable(CANONICAL_ENTITIES[name], dialect));
+  return [...tables, ...ENTITY_NAMES.flatMap((name) => createIndexes(CANONICAL_ENTITIES[name]))];
+}
+
+function createIndexes(entity: EntitySpec): string[] {
+  const bare = entity.table.split('.').pop() as string;
+  return (entity.indexes ?? []).map((keys) => {
+    const columns = keys.map((k) => (entity.columns[k] as ColumnSpec).name);
+    return `CREATE INDEX IF NOT EXISTS ${quoteIdent(`${bare}_${columns.join('_')}_idx`)} ON ${quoteTable(entity.table)} (${columns.map(quoteIdent).join(', ')})`;
+  });
 }
 
 function createTable(entity: EntitySpec, dialect: AppDbAdapter['dialect']): string {

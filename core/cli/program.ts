@@ -3,6 +3,7 @@ import { APP_VERSION } from '../app/version';
 import { StoreTooNewError } from '../store/database';
 import { appdbCommand } from './commands/appdb.command';
 import { engineCommands } from './commands/engine.command';
+import { restoreCommand } from './commands/restore.command';
 import { runsCommand } from './commands/runs.command';
 import { serveCommand } from './commands/serve.command';
 import type { GlobalOptions } from './context';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .exitOverride();
   const globals = () => program.opts<GlobalOptions>();
   program.addCommand(runsCommand(globals));
+  program.addCommand(restoreCommand(globals));
   program.addCommand(serveCommand(globals));
   program.addCommand(appdbCommand(globals));
   for (const command of engineCommands(globals)) program.addCommand(command);

@@ -161,6 +161,37 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'storage-orphans: the restored finding status',
+    sql: `
+      -- A restored quarantine is its own status: the admin decided to keep the row,
+      -- so automatic runs must not quarantine it again. Rebuild for the CHECK as in 3.
+      CREATE TABLE findings_v5 (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id          INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        engine          TEXT    NOT NULL,
+        scope           TEXT    NOT NULL DEFAULT 'all',
+        subject         TEXT    NOT NULL,
+        user_email      TEXT,
+        kind            TEXT    NOT NULL,
+        reason          TEXT    NOT NULL,
+        proposed_action TEXT    NOT NULL,
+        status          TEXT    NOT NULL DEFAULT 'open' CHECK (status IN ('open','repaired','dismissed','quarantined','superseded','failed','restored')),
+        details_json    TEXT,
+        created_at      TEXT    NOT NULL,
+        updated_at      TEXT    NOT NULL
+      );
+      INSERT INTO findings_v5 (id, run_id, engine, scope, subject, user_email, kind, reason, proposed_action, status, details_json, created_at, updated_at)
+        SELECT id, run_id, engine, scope, subject, user_email, kind, reason, proposed_action, status, details_json, created_at, updated_at FROM findings;
+      DROP TABLE findings;
+      ALTER TABLE findings_v5 RENAME TO findings;
+      CREATE INDEX findings_by_engine_status ON findings(engine, status, created_at DESC);
+      CREATE INDEX findings_by_run ON findings(run_id);
+      CREATE INDEX findings_by_subject ON findings(engine, subject);
+      -- storage-orphans keeps its per-account state (roster, delta cursors) in engine_state.
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

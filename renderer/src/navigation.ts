@@ -1,5 +1,6 @@
 import {
   IconActivity,
+  IconCloudSearch,
   IconLayoutDashboard,
   IconListDetails,
   IconMovie,
@@ -19,6 +20,7 @@ import { OverviewPage } from './pages/OverviewPage';
 import { RunsPage } from './pages/RunsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SheetsPage } from './pages/SheetsPage';
+import { StoragePage } from './pages/StoragePage';
 import { UsersPage } from './pages/UsersPage';
 
 export interface NavItem {
@@ -36,6 +38,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/', label: 'Overview', icon: IconLayoutDashboard, component: OverviewPage },
   { path: '/users', label: 'Users', icon: IconUsers, component: UsersPage },
   { path: '/media', label: 'Media', icon: IconMovie, component: MediaPage },
+  { path: '/storage', label: 'Storage', icon: IconCloudSearch, component: StoragePage },
   { path: '/sheets', label: 'Sheets', icon: IconTable, component: SheetsPage },
   { path: '/findings', label: 'Findings', icon: IconListDetails, component: FindingsPage },
   { path: '/runs', label: 'Runs', icon: IconActivity, component: RunsPage },

@@ -8,10 +8,11 @@ import type { Output } from '../output';
 import { parseJsonObject, positiveInt } from '../parse';
 import { unwrap } from '../unwrap';
 
-type Mode = 'check' | 'repair' | 'validate';
+type Mode = 'check' | 'repair' | 'validate' | 'import';
 
 interface EngineCommandOptions {
   user?: string;
+  provider?: string;
   params: Record<string, unknown>;
   finding?: number[];
   all?: boolean;
@@ -31,6 +32,8 @@ export function engineCommands(globals: () => GlobalOptions): Command[] {
       (value: string, previous: number[] = []) => [...previous, positiveInt(value)],
     ).option('--all', 'repair every open finding of the engine').option('--yes', 'confirm a repair of everything'),
     build('validate', 'Read-only integrity report of an engine', globals),
+    // Engines that only bring new data in (mail-import) have no check/repair: `import <engine> [--user ID]`.
+    build('import', 'Import new data (e.g. mail-import): every enabled user, or --user ID', globals),
   ];
 }
 
@@ -38,7 +41,8 @@ function build(mode: Mode, description: string, globals: () => GlobalOptions): C
   return new Command(mode)
     .description(description)
     .argument('<engine>', 'engine id, e.g. identity or media-import')
-    .option('--user <email>', 'only this user')
+    .option('--user <user>', 'only this user (an email; a user id for mail-import and storage-orphans)')
+    .option('--provider <provider>', 'storage-orphans: only this provider of --user (drive or dropbox)')
     .option('--params <json>', 'more engine parameters as a JSON object', parseJsonObject, {})
     .action(async (engine: string, opts: EngineCommandOptions) => {
       if (mode === 'repair' && !opts.finding?.length && !opts.user && !opts.all) {
@@ -57,6 +61,8 @@ function build(mode: Mode, description: string, globals: () => GlobalOptions): C
           ...opts.params,
           mode,
           ...(opts.user ? { user: opts.user } : {}),
+          // The CLI says drive, the product database (and the engine) say google.
+          ...(opts.provider ? { provider: opts.provider === 'drive' ? 'google' : opts.provider } : {}),
           ...(opts.finding?.length ? { findingIds: opts.finding } : {}),
           ...(opts.all ? { all: true } : {}),
         };

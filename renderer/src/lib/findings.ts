@@ -4,7 +4,7 @@ export type FindingStatus = Finding['status'];
 export type FindingSortKey = NonNullable<MethodInput<'findings.list'>['sort']>;
 
 /** Declared locally: the renderer may not import runtime values from core. */
-export const FINDING_STATUSES = ['open', 'repaired', 'dismissed', 'quarantined', 'superseded', 'failed'] as const satisfies readonly FindingStatus[];
+export const FINDING_STATUSES = ['open', 'repaired', 'dismissed', 'quarantined', 'superseded', 'failed', 'restored'] as const satisfies readonly FindingStatus[];
 export const FINDING_SORT_KEYS = ['createdAt', 'kind', 'subject', 'userEmail', 'status'] as const satisfies readonly FindingSortKey[];
 
 export const STATUS_STYLE: Record<FindingStatus, { color: string; label: string }> = {
@@ -14,6 +14,7 @@ export const STATUS_STYLE: Record<FindingStatus, { color: string; label: string 
   quarantined: { color: 'violet', label: 'Quarantined' },
   superseded: { color: 'gray', label: 'Superseded' },
   failed: { color: 'red', label: 'Repair failed' },
+  restored: { color: 'blue', label: 'Restored' },
 };
 
 export function isSortKey(id: string): id is FindingSortKey {

@@ -1,0 +1,226 @@
+import type { AccountStatus } from '../../api/storage';
+import type { Finding } from '../../api/models';
+import { isConnectorError } from '../../connectors/shared/connector-error';
+import { TimeSlicer } from '../../runs/cooperative';
+import type { AccountState } from './account-state';
+import type { DiffClock } from './diff-clock';
+import { ProviderUnavailableError } from './storage-clients';
+import type { StorageDb } from './storage-db';
+import { FINDING_KINDS, MAX_PAGE_SIZE, type FileRow, type StorageAccount, type StorageFindingKind } from './storage-model';
+import type { DeltaListing, FullListing, ProbeAnswer, ProviderRemote } from './remote-view';
+
+/** Concurrent probes per account (the service policy's bulkhead caps the service as a whole). */
+const PROBE_BATCH = 16;
+
+export type CheckStrategy = 'auto' | 'list' | 'probe';
+
+export interface AccountReport {
+  userId: string;
+  email: string | null;
+  provider: StorageAccount['provider'];
+  /** How the account was read: a full listing, the changes since the cursor, one probe per row, or not at all. */
+  mode: 'list' | 'delta' | 'probe' | 'skipped';
+  filesChecked: number;
+  orphans: number;
+  trashed: number;
+  /** Rows with no definitive answer, by reason (rate-limited, unavailable, permission…): never orphans. */
+  unknown: Record<string, number>;
+  status: AccountStatus;
+  message: string | null;
+  /** The stored cursor was refused and a full pass replaced it. */
+  cursorRejected?: boolean;
+  needsReconnect?: boolean;
+}
+
+export interface Drift {
+  row: FileRow;
+  kind: StorageFindingKind;
+}
+
+export interface AccountCheckInput {
+  diffClock?: DiffClock;
+  account: StorageAccount;
+  state: AccountState;
+  product: StorageDb;
+  remote: () => Promise<ProviderRemote>;
+  /** Open findings of earlier checks for this account, by cloud file id: carried forward when this check cannot conclude. */
+  previous: Map<string, Finding>;
+  strategy: CheckStrategy;
+  full: boolean;
+  signal: AbortSignal;
+  onDrift(drift: Drift): void;
+  /** A previous finding still believed true (unknown now, or untouched by a delta): re-emitted as it was. */
+  onCarry(finding: Finding): void;
+  onRows(n: number): void;
+}
+
+export interface AccountCheckResult {
+  report: AccountReport;
+  /** Account-state fields to store (undefined cursor: keep the stored one). */
+  patch: Partial<AccountState>;
+}
+
+/**
+ * Checks one provider of one user. Every failure is contained here: a
+ * revoked grant marks needs-reconnect, anything else leaves the account
+ * unknown, and in both cases the earlier findings are carried forward, never
+ * dropped and never turned into new orphans (DESIGN §4.1).
+ */
+export async function checkAccount(input: AccountCheckInput): Promise<AccountCheckResult> {
+  const { account, state } = input;
+  const report: AccountReport = { userId: account.userId, email: account.email, provider: account.provider, mode: 'skipped', filesChecked: 0, orphans: 0, trashed: 0, unknown: {}, status: 'ok', message: null };
+  const drift = (d: Drift) => {
+    if (d.kind === FINDING_KINDS.orphan) report.orphans++;
+    else report.trashed++;
+    input.onDrift(d);
+  };
+  try {
+    const remote = await input.remote();
+    if (state.cursor && !input.full) {
+      try {
+        const delta = await remote.delta(state.cursor, input.signal);
+        const done = await applyDelta(input, remote, delta, report, drift);
+        if (done) return finish(report, { cursor: delta.cursor, files: state.files });
+        report.message = 'A deletion could not be tied to a file (a deleted folder?): listed the account in full.';
+      } catch (error) {
+        if (!remote.isCursorRejected(error)) throw error;
+        report.cursorRejected = true;
+        report.message = 'The stored change cursor was refused: listed the account in full.';
+      }
+    }
+    return await fullPass(input, remote, report, drift);
+  } catch (error) {
+    input.signal.throwIfAborted();
+    for (const finding of input.previous.values()) input.onCarry(finding);
+    if (isConnectorError(error, 'token-revoked')) {
+      report.needsReconnect = true;
+      return finish(report, { cursor: null }, 'needs-reconnect', `The ${account.provider === 'google' ? 'Google' : 'Dropbox'} grant was refused (${error.reason ?? error.message}): the user must reconnect.`);
+    }
+    const message = error instanceof ProviderUnavailableError || isConnectorError(error) ? error.message : `Check failed: ${(error as Error).message}`;
+    if (isConnectorError(error)) report.unknown[error.kind] = (report.unknown[error.kind] ?? 0) + 1;
+    return finish(report, {}, 'unknown', message);
+  }
+}
+
+/** List or probe, by cost: a listing costs its pages, a probe one call per row. */
+async function fullPass(input: AccountCheckInput, remote: ProviderRemote, report: AccountReport, drift: (d: Drift) => void): Promise<AccountCheckResult> {
+  const { account, state, product } = input;
+  const page = MAX_PAGE_SIZE[account.provider];
+  const rows = await countRows(product, account);
+  const listPages = Math.max(1, Math.ceil((state.remoteFiles ?? rows) / page));
+  const probe = input.strategy === 'probe' || (input.strategy === 'auto' && state.remoteFiles !== null && rows < listPages);
+  // A delta run costs about one call: a cursor pays only where the next full check would cost two or more
+  // (Dropbox hands its cursor over with the listing, so it is always kept).
+  const nextFullCost = Math.min(listPages, Math.max(rows, 1));
+  const keepCursor = account.provider === 'dropbox' || nextFullCost >= 2;
+  if (probe) {
+    report.mode = 'probe';
+    // Taken before the probes, so a change made while probing is in the next delta.
+    const cursor = rows >= 2 ? await remote.startCursor(input.signal) : null;
+    await probeRows(input, remote, product.accountRows(account.userId, account.provider), report, drift);
+    return finish(report, { files: report.filesChecked, cursor });
+  }
+  report.mode = 'list';
+  const listing = await remote.list(keepCursor, input.signal);
+  await diffListing(input, listing, report, drift);
+  return finish(report, { files: report.filesChecked, remoteFiles: listing.remoteFiles, cursor: listing.cursor });
+}
+
+async function diffListing(input: AccountCheckInput, listing: FullListing, report: AccountReport, drift: (d: Drift) => void): Promise<void> {
+  const slicer = new TimeSlicer();
+  const clock = input.diffClock;
+  clock?.enter();
+  const drifted = new Map<string, StorageFindingKind>();
+  try {
+    for await (const chunk of input.product.accountIds(input.account.userId, input.account.provider)) {
+      for (const row of chunk) {
+        // Ids compare as strings: a product may store them in a numeric column.
+        const id = String(row.pid);
+        if (listing.trashed.has(id)) drifted.set(String(row.id), FINDING_KINDS.trashed);
+        else if (!listing.present.has(id)) drifted.set(String(row.id), FINDING_KINDS.orphan);
+      }
+      report.filesChecked += chunk.length;
+      if (clock) clock.rows += chunk.length;
+      input.onRows(chunk.length);
+      await slicer.maybeYield(input.signal);
+    }
+  } finally {
+    clock?.leave();
+  }
+  // Names and sizes only for the few rows that drifted (the diff itself reads ids from the index).
+  for (const row of await input.product.rowsByIds([...drifted.keys()])) drift({ row, kind: drifted.get(row.id) as StorageFindingKind });
+}
+
+async function probeRows(input: AccountCheckInput, remote: ProviderRemote, rows: AsyncIterable<FileRow[]> | FileRow[], report: AccountReport, drift: (d: Drift) => void): Promise<void> {
+  const chunks: AsyncIterable<FileRow[]> | FileRow[][] = Array.isArray(rows) ? [rows] : rows;
+  for await (const chunk of chunks) {
+    for (let at = 0; at < chunk.length; at += PROBE_BATCH) {
+      const batch = chunk.slice(at, at + PROBE_BATCH);
+      const answers = await Promise.all(batch.map((row) => remote.probe(row, input.signal)));
+      batch.forEach((row, i) => conclude(input, row, answers[i] as ProbeAnswer, report, drift));
+      report.filesChecked += batch.length;
+      input.onRows(batch.length);
+    }
+  }
+}
+
+function conclude(input: AccountCheckInput, row: FileRow, answer: ProbeAnswer, report: AccountReport, drift: (d: Drift) => void): void {
+  if (answer.state === 'gone') drift({ row, kind: FINDING_KINDS.orphan });
+  else if (answer.state === 'trashed') drift({ row, kind: FINDING_KINDS.trashed });
+  else if (answer.state === 'unknown') {
+    report.unknown[answer.reason] = (report.unknown[answer.reason] ?? 0) + 1;
+    // No answer now: what an earlier check concluded still stands.
+    const earlier = input.previous.get(row.providerFileId);
+    if (earlier) input.onCarry(earlier);
+  }
+}
+
+/**
+ * Applies a delta: suspects are probed (only a definitive answer makes an
+ * orphan), trashed files become findings, and earlier findings the delta
+ * does not contradict are carried forward. Returns false when the account
+ * must be listed in full instead (nothing has been emitted then).
+ */
+async function applyDelta(input: AccountCheckInput, remote: ProviderRemote, delta: DeltaListing, report: AccountReport, drift: (d: Drift) => void): Promise<boolean> {
+  const { account, product } = input;
+  let suspects = await product.rowsByProviderIds(account.userId, account.provider, [...delta.suspects]);
+  if (delta.deletedNames.size) {
+    const named = await product.rowsByNames(account.userId, account.provider, [...delta.deletedNames]);
+    const matched = new Set(named.map((r) => (r.name ?? '').toLowerCase()));
+    // A deletion no file row answers to may be a folder holding some: only a full pass can tell.
+    if ([...delta.deletedNames].some((n) => !matched.has(n))) return false;
+    suspects = [...suspects, ...named.filter((r) => !delta.alive.has(r.providerFileId))];
+  }
+  report.mode = 'delta';
+  const trashedRows = await product.rowsByProviderIds(account.userId, account.provider, [...delta.trashed]);
+  for (const row of trashedRows) drift({ row, kind: FINDING_KINDS.trashed });
+  await probeRows(input, remote, suspects, report, drift);
+  const concluded = new Set([...suspects, ...trashedRows].map((r) => r.providerFileId));
+  // Earlier findings stand unless a change shows the file alive again or this delta concluded on it; rows deleted since are dropped.
+  const carried = [...input.previous.entries()].filter(([pid]) => !delta.alive.has(pid) && !concluded.has(pid));
+  const stillThere = new Set((await product.rowsByIds(carried.map(([, f]) => String(f.details?.fileRowId ?? '')))).map((r) => r.id));
+  for (const [, finding] of carried) {
+    if (!stillThere.has(String(finding.details?.fileRowId ?? ''))) continue;
+    input.onCarry(finding);
+    if (finding.kind === FINDING_KINDS.orphan) report.orphans++;
+    else report.trashed++;
+  }
+  return true;
+}
+
+/** Counted through the index the diff reads: cheap, and exact for the cost model. */
+const countRows = (product: StorageDb, account: StorageAccount) => product.countAccountRows(account.userId, account.provider);
+
+function finish(report: AccountReport, patch: Partial<AccountState>, status?: AccountStatus, message?: string): AccountCheckResult {
+  const unknown = Object.values(report.unknown).reduce((n, v) => n + v, 0);
+  // A pass that left files unknown must not move the cursor past them: the next run would never look at them again.
+  // A full pass then keeps no cursor (the next run reads in full again); a delta keeps the old one (it re-reads the same changes).
+  if (unknown > 0 && 'cursor' in patch) {
+    if (report.mode === 'delta') delete patch.cursor;
+    else patch.cursor = null;
+  }
+  report.status = status ?? (unknown > 0 ? 'unknown' : report.orphans + report.trashed > 0 ? 'orphans' : 'ok');
+  if (message !== undefined) report.message = message;
+  else if (unknown > 0 && !report.message) report.message = `${unknown} file${unknown === 1 ? '' : 's'} could not be checked (${Object.keys(report.unknown).join(', ')}); they are not reported as orphans.`;
+  return { report, patch: { ...patch, status: report.status, message: report.message } };
+}

@@ -1,0 +1,129 @@
+import type { AccountStatus, StorageAccountRow, StorageProvider } from '../../api/storage';
+import type { SqliteDatabase } from '../../store/database';
+import { ENGINE_ID, type StorageAccount } from './storage-model';
+
+/**
+ * One (user, provider) account as the engine last saw it, kept in the
+ * console store's engine_state under `account:<userId>:<provider>` (engines
+ * reach the store only through their state; never a token here).
+ */
+export interface AccountState {
+  userId: string;
+  provider: StorageProvider;
+  email: string | null;
+  name: string | null;
+  autoSync: boolean;
+  deleteAfterSync: boolean;
+  /** File rows of this account at the last check (adjusted by repairs and restores). */
+  files: number;
+  /** Files in the cloud account at the last full pass: the cost model's estimate of a listing. */
+  remoteFiles: number | null;
+  status: AccountStatus;
+  message: string | null;
+  lastCheckAt: string | null;
+  lastRunId: number | null;
+  /** Drive changes page token or Dropbox cursor; null when none is kept. */
+  cursor: string | null;
+}
+
+export interface KeyValue {
+  get<T>(key: string): T | undefined;
+  set(key: string, value: unknown): void;
+}
+
+export const accountKey = (userId: string, provider: StorageProvider) => `account:${userId}:${provider}`;
+
+export function readAccount(kv: KeyValue, userId: string, provider: StorageProvider): AccountState | undefined {
+  return kv.get<AccountState>(accountKey(userId, provider));
+}
+
+/** Refreshes who an account belongs to and its switches, keeping what checks found. */
+export function upsertRoster(kv: KeyValue, account: StorageAccount): AccountState {
+  const known = readAccount(kv, account.userId, account.provider);
+  const next: AccountState = {
+    files: 0,
+    remoteFiles: null,
+    status: 'never-checked',
+    message: null,
+    lastCheckAt: null,
+    lastRunId: null,
+    cursor: null,
+    ...known,
+    userId: account.userId,
+    provider: account.provider,
+    email: account.email,
+    name: account.name,
+    autoSync: account.autoSync,
+    deleteAfterSync: account.deleteAfterSync,
+  };
+  if (account.needsReconnect && next.status === 'never-checked') next.status = 'needs-reconnect';
+  kv.set(accountKey(account.userId, account.provider), next);
+  return next;
+}
+
+export function updateAccount(kv: KeyValue, userId: string, provider: StorageProvider, patch: Partial<AccountState>): void {
+  const known = readAccount(kv, userId, provider);
+  if (!known) return;
+  kv.set(accountKey(userId, provider), { ...known, ...patch });
+}
+
+interface FindingCounts {
+  openOrphans: number;
+  openTrashed: number;
+  quarantined: number;
+}
+
+/**
+ * The Storage page's rows: every account state with its finding counts
+ * (a few thousand rows at most, so the handler filters in memory).
+ */
+export function listAccounts(db: SqliteDatabase): StorageAccountRow[] {
+  const states = (db.prepare(`SELECT value_json FROM engine_state WHERE engine = ? AND key LIKE 'account:%'`).all(ENGINE_ID) as { value_json: string }[]).map(
+    (r) => JSON.parse(r.value_json) as AccountState,
+  );
+  const counts = findingCounts(db);
+  const rows = states.map((s): StorageAccountRow => {
+    const c = counts.get(`${s.userId}\u0000${s.provider}`) ?? { openOrphans: 0, openTrashed: 0, quarantined: 0 };
+    return {
+      userId: s.userId,
+      userEmail: s.email,
+      userName: s.name,
+      provider: s.provider,
+      files: s.files,
+      ...c,
+      lastCheckAt: s.lastCheckAt,
+      lastRunId: s.lastRunId,
+      status: effectiveStatus(s.status, c),
+      message: s.message,
+      autoSync: s.autoSync,
+      deleteAfterSync: s.deleteAfterSync,
+    };
+  });
+  return rows.sort((a, b) => (a.userEmail ?? a.userId).localeCompare(b.userEmail ?? b.userId) || a.userId.localeCompare(b.userId) || a.provider.localeCompare(b.provider));
+}
+
+/** Open and quarantined findings per account; a file found by two checks (all, one user) counts once. */
+function findingCounts(db: SqliteDatabase): Map<string, FindingCounts> {
+  const rows = db
+    .prepare(
+      `SELECT json_extract(details_json, '$.userId') AS u, json_extract(details_json, '$.provider') AS p, kind, status, COUNT(DISTINCT subject) AS n
+       FROM findings WHERE engine = ? AND status IN ('open', 'quarantined') GROUP BY u, p, kind, status`,
+    )
+    .all(ENGINE_ID) as { u: string; p: string; kind: string; status: string; n: number }[];
+  const counts = new Map<string, FindingCounts>();
+  for (const r of rows) {
+    const key = `${r.u}\u0000${r.p}`;
+    const c = counts.get(key) ?? { openOrphans: 0, openTrashed: 0, quarantined: 0 };
+    if (r.status === 'quarantined') c.quarantined += r.n;
+    else if (r.kind === 'trashed') c.openTrashed += r.n;
+    else c.openOrphans += r.n;
+    counts.set(key, c);
+  }
+  return counts;
+}
+
+/** ok/orphans follow the open findings (repairs and restores change them between checks); other statuses stand. */
+function effectiveStatus(stored: AccountStatus, c: FindingCounts): AccountStatus {
+  if (stored !== 'ok' && stored !== 'orphans') return stored;
+  return c.openOrphans + c.openTrashed > 0 ? 'orphans' : 'ok';
+}

@@ -1,0 +1,67 @@
+import type { DropboxConnector } from '../../connectors/dropbox/dropbox.connector';
+import { isCursorReset } from '../../connectors/dropbox/dropbox-errors';
+import { isConnectorError } from '../../connectors/shared/connector-error';
+import type { DeltaListing, FullListing, ProbeAnswer, ProviderRemote } from './remote-view';
+import { unknownReason } from './remote-view';
+import type { FileRow } from './storage-model';
+
+/**
+ * Dropbox for one user. A full pass is list_folder("", recursive) with
+ * continue, 2000 per page; its last cursor is the delta cursor, for free.
+ * Dropbox has no trash state in the API: a file is there or deleted.
+ * Delta entries of deleted files carry no id, only a path and a name, and a
+ * deleted folder arrives as one entry for the folder: so names become
+ * suspects (probed by id), and a deletion that matches no file row could be a
+ * folder holding some, which makes the check list the account in full.
+ */
+export class DropboxRemote implements ProviderRemote {
+  constructor(private readonly dropbox: DropboxConnector) {}
+
+  async list(_withCursor: boolean, signal: AbortSignal): Promise<FullListing> {
+    const present = new Set<string>();
+    const pages = this.dropbox.listFolder({ path: '', recursive: true }, { signal });
+    for (;;) {
+      const next = await pages.next();
+      // The generator's return value is the last page's cursor: the next run's delta starts there.
+      if (next.done) return { kind: 'full', present, trashed: new Set(), remoteFiles: present.size, cursor: next.value };
+      for (const entry of next.value.entries) if (entry.tag === 'file') present.add(entry.id);
+    }
+  }
+
+  async delta(cursor: string, signal: AbortSignal): Promise<DeltaListing> {
+    const view: DeltaListing = { kind: 'delta', suspects: new Set(), trashed: new Set(), alive: new Set(), deletedNames: new Set(), relist: false, cursor };
+    const pages = this.dropbox.listChanges(cursor, { signal });
+    for (;;) {
+      const next = await pages.next();
+      if (next.done) {
+        view.cursor = next.value;
+        break;
+      }
+      for (const entry of next.value.entries) {
+        if (entry.tag === 'file') view.alive.add(entry.id);
+        else if (entry.tag === 'deleted') view.deletedNames.add(entry.name.toLowerCase());
+      }
+    }
+    return view;
+  }
+
+  startCursor(signal: AbortSignal): Promise<string> {
+    return this.dropbox.getLatestCursor({ path: '', recursive: true }, { signal });
+  }
+
+  async probe(row: FileRow, signal: AbortSignal): Promise<ProbeAnswer> {
+    try {
+      const entry = await this.dropbox.getMetadata(row.providerFileId, { signal });
+      return { state: entry.tag === 'file' || entry.tag === 'folder' ? 'found' : 'gone' };
+    } catch (error) {
+      // Only 409 path/not_found proves absence.
+      if (isConnectorError(error, 'not-found')) return { state: 'gone' };
+      if (isConnectorError(error) && error.kind !== 'token-revoked') return { state: 'unknown', reason: unknownReason(error) };
+      throw error;
+    }
+  }
+
+  isCursorRejected(error: unknown): boolean {
+    return isCursorReset(error);
+  }
+}

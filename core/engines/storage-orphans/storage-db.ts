@@ -1,0 +1,152 @@
+import type { AppDbAdapter, Row, SqlValue } from '../../appdb/adapter';
+import { quoteIdent, quoteTable } from '../../appdb/identifiers';
+import type { ResolvedMapping } from '../../appdb/mapping';
+import type { StorageProvider } from '../../api/storage';
+import { isStorageProvider, type FileRow, type StorageAccount } from './storage-model';
+
+/** Rows per keyset chunk: a few milliseconds of synchronous SQLite work. */
+const CHUNK = 2000;
+
+/**
+ * The storage-orphans engine's reads and small writes in the product
+ * database, through the mapping. Per-account reads use the files index on
+ * (user_id, provider, id) that `appdb init` creates (canonical-schema.ts);
+ * without such an index every account would scan the whole table.
+ */
+export class StorageDb {
+  constructor(
+    readonly db: AppDbAdapter,
+    readonly mapping: ResolvedMapping,
+  ) {}
+
+  /** Every storage account with its user and sync switches (a user without a settings row has auto-sync on). */
+  async accounts(): Promise<StorageAccount[]> {
+    const { storageAccounts: sa, users: u, userSyncSettings: s } = this.mapping;
+    const a = (c: string) => `a.${quoteIdent(c)}`;
+    const rows = await this.db.query(
+      `SELECT ${a(sa.columns.id)} AS account_id, ${a(sa.columns.userId)} AS user_id, ${a(sa.columns.provider)} AS provider, ${a(sa.columns.needsReconnect)} AS needs_reconnect,
+              u.${quoteIdent(u.columns.email)} AS email, u.${quoteIdent(u.columns.name)} AS name,
+              s.${quoteIdent(s.columns.autoSync)} AS auto_sync, s.${quoteIdent(s.columns.deleteAfterSync)} AS delete_after_sync
+       FROM ${quoteTable(sa.table)} a
+       LEFT JOIN ${quoteTable(u.table)} u ON u.${quoteIdent(u.columns.id)} = ${a(sa.columns.userId)}
+       LEFT JOIN ${quoteTable(s.table)} s ON s.${quoteIdent(s.columns.userId)} = ${a(sa.columns.userId)}
+       ORDER BY ${a(sa.columns.userId)}, ${a(sa.columns.provider)}`,
+    );
+    return rows
+      .filter((r) => isStorageProvider(r.provider))
+      .map((r) => ({
+        accountId: String(r.account_id),
+        userId: String(r.user_id),
+        provider: r.provider as StorageProvider,
+        email: r.email == null ? null : String(r.email),
+        name: r.name == null ? null : String(r.name),
+        autoSync: r.auto_sync == null ? true : truthy(r.auto_sync),
+        deleteAfterSync: r.delete_after_sync == null ? false : truthy(r.delete_after_sync),
+        needsReconnect: truthy(r.needs_reconnect),
+      }));
+  }
+
+  /** One account's file rows in keyset chunks (by id): bounded memory at any size (what probing reads). */
+  async *accountRows(userId: string, provider: StorageProvider): AsyncGenerator<FileRow[]> {
+    const f = this.mapping.files;
+    const c = f.columns;
+    const base = `SELECT ${quoteIdent(c.id)} AS id, ${quoteIdent(c.providerFileId)} AS pid, ${quoteIdent(c.name)} AS name, ${quoteIdent(c.size)} AS size FROM ${quoteTable(f.table)}
+      WHERE ${quoteIdent(c.userId)} = ? AND ${quoteIdent(c.provider)} = ?`;
+    let after: string | undefined;
+    for (;;) {
+      const rows = await this.db.query(`${base}${after === undefined ? '' : ` AND ${quoteIdent(c.id)} > ?`} ORDER BY ${quoteIdent(c.id)} LIMIT ${CHUNK}`, after === undefined ? [userId, provider] : [userId, provider, after]);
+      if (rows.length === 0) return;
+      yield rows.map((r) => toFileRow(r, userId, provider));
+      if (rows.length < CHUNK) return;
+      after = String(rows[rows.length - 1]?.id);
+    }
+  }
+
+  /**
+   * One account's (row id, cloud id) pairs from the covering index, in keyset chunks, as the driver returns
+   * them: the diff's hot loop, so no per-row object is built on top.
+   */
+  async *accountIds(userId: string, provider: StorageProvider): AsyncGenerator<{ id: string; pid: string }[]> {
+    const f = this.mapping.files;
+    const c = f.columns;
+    const base = `SELECT ${quoteIdent(c.id)} AS id, ${quoteIdent(c.providerFileId)} AS pid FROM ${quoteTable(f.table)} WHERE ${quoteIdent(c.userId)} = ? AND ${quoteIdent(c.provider)} = ?`;
+    let after: string | undefined;
+    for (;;) {
+      const rows = await this.db.query<{ id: string; pid: string }>(`${base}${after === undefined ? '' : ` AND ${quoteIdent(c.id)} > ?`} ORDER BY ${quoteIdent(c.id)} LIMIT ${CHUNK}`, after === undefined ? [userId, provider] : [userId, provider, after]);
+      if (rows.length === 0) return;
+      yield rows;
+      if (rows.length < CHUNK) return;
+      after = String(rows[rows.length - 1]?.id);
+    }
+  }
+
+  /** Rows of one account whose cloud id is one of these. */
+  rowsByProviderIds(userId: string, provider: StorageProvider, providerFileIds: readonly string[]): Promise<FileRow[]> {
+    return this.rowsWhere(userId, provider, this.mapping.files.columns.providerFileId, providerFileIds, false);
+  }
+
+  /** Rows of one account with one of these names (case-insensitive): Dropbox deletions name files, never ids. */
+  rowsByNames(userId: string, provider: StorageProvider, lowerNames: readonly string[]): Promise<FileRow[]> {
+    return this.rowsWhere(userId, provider, this.mapping.files.columns.name, lowerNames, true);
+  }
+
+  /** Rows by files row id (any account). */
+  async rowsByIds(ids: readonly string[]): Promise<FileRow[]> {
+    const f = this.mapping.files;
+    const c = f.columns;
+    const out: FileRow[] = [];
+    for (let at = 0; at < ids.length; at += 500) {
+      const chunk = ids.slice(at, at + 500);
+      const rows = await this.db.query(
+        `SELECT ${quoteIdent(c.id)} AS id, ${quoteIdent(c.userId)} AS user_id, ${quoteIdent(c.provider)} AS provider, ${quoteIdent(c.providerFileId)} AS pid, ${quoteIdent(c.name)} AS name, ${quoteIdent(c.size)} AS size
+         FROM ${quoteTable(f.table)} WHERE ${quoteIdent(c.id)} IN (${chunk.map(() => '?').join(', ')})`,
+        chunk,
+      );
+      for (const r of rows) if (isStorageProvider(r.provider)) out.push(toFileRow(r, String(r.user_id), r.provider));
+    }
+    return out;
+  }
+
+  async countAccountRows(userId: string, provider: StorageProvider): Promise<number> {
+    const c = this.mapping.files.columns;
+    const [row] = await this.db.query(`SELECT COUNT(*) AS n FROM ${quoteTable(this.mapping.files.table)} WHERE ${quoteIdent(c.userId)} = ? AND ${quoteIdent(c.provider)} = ?`, [userId, provider]);
+    return Number(row?.n ?? 0);
+  }
+
+  /** A user's file rows over every provider (the §4.3 limit is a share of these). */
+  async userFileCount(userId: string): Promise<number> {
+    const f = this.mapping.files;
+    const [row] = await this.db.query(`SELECT COUNT(*) AS n FROM ${quoteTable(f.table)} WHERE ${quoteIdent(f.columns.userId)} = ?`, [userId]);
+    return Number(row?.n ?? 0);
+  }
+
+  /** Sets or clears the product's "needs reconnect" flag of one storage account. */
+  async setNeedsReconnect(accountId: string, value: boolean): Promise<void> {
+    const sa = this.mapping.storageAccounts;
+    const flag: SqlValue = this.db.dialect === 'sqlite' ? (value ? 1 : 0) : value;
+    await this.db.execute(`UPDATE ${quoteTable(sa.table)} SET ${quoteIdent(sa.columns.needsReconnect)} = ? WHERE ${quoteIdent(sa.key)} = ?`, [flag, accountId]);
+  }
+
+  private async rowsWhere(userId: string, provider: StorageProvider, column: string, values: readonly string[], lower: boolean): Promise<FileRow[]> {
+    const f = this.mapping.files;
+    const c = f.columns;
+    const out: FileRow[] = [];
+    const target = lower ? `LOWER(${quoteIdent(column)})` : quoteIdent(column);
+    for (let at = 0; at < values.length; at += 500) {
+      const chunk = values.slice(at, at + 500);
+      const rows = await this.db.query(
+        `SELECT ${quoteIdent(c.id)} AS id, ${quoteIdent(c.providerFileId)} AS pid, ${quoteIdent(c.name)} AS name, ${quoteIdent(c.size)} AS size FROM ${quoteTable(f.table)}
+         WHERE ${quoteIdent(c.userId)} = ? AND ${quoteIdent(c.provider)} = ? AND ${target} IN (${chunk.map(() => '?').join(', ')})`,
+        [userId, provider, ...chunk],
+      );
+      out.push(...rows.map((r) => toFileRow(r, userId, provider)));
+    }
+    return out;
+  }
+}
+
+const truthy = (v: unknown) => v === true || v === 1 || v === '1' || v === 't' || v === 'true' || v === 1n;
+
+function toFileRow(r: Row, userId: string, provider: StorageProvider): FileRow {
+  return { id: String(r.id), userId, provider, providerFileId: String(r.pid), name: r.name == null ? null : String(r.name), size: r.size == null ? null : Number(r.size) };
+}

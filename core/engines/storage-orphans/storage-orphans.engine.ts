@@ -1,0 +1,128 @@
+import type { Finding } from '../../api/models';
+import type { Engine, EngineContext, EngineControls } from '../engine';
+import type { AccountReport } from './account-check';
+import { runCheck } from './storage-check';
+import { StorageDb } from './storage-db';
+import { isAutomatic, recordGuard, type SafetyGuardTrip } from './storage-guard';
+import { ENGINE_ID, FINDING_KINDS } from './storage-model';
+import { StorageOrphansParams, scopeOf } from './storage-params';
+import { FileQuarantine } from './storage-quarantine';
+import { repairFindings, type RepairReport } from './storage-repair';
+
+/** Per-account lines kept in a run's result (the run.finished event carries it): the rest are in the totals. */
+const MAX_RESULT_LINES = 500;
+
+export const storageOrphansEngine: Engine<StorageOrphansParams> = {
+  id: ENGINE_ID,
+  title: 'Storage orphans',
+  description: 'Finds file rows whose Google Drive or Dropbox file is gone (or in the Drive trash), and quarantines them, restorably.',
+  phases: [
+    { id: 'accounts', label: 'Reading storage accounts', weight: 5 },
+    { id: 'check', label: 'Checking Drive and Dropbox', weight: 85 },
+    { id: 'repair', label: 'Quarantining rows', weight: 10 },
+  ],
+  params: StorageOrphansParams,
+  scopeOf,
+
+  async run(params, context, controls) {
+    const { db, mapping } = await context.resources.appDb();
+    const product = new StorageDb(db, mapping);
+    // Retention ends here: every run purges quarantined rows past their purgeAfter.
+    const purged = (await new FileQuarantine(db, mapping).purgeExpired(context.clock.now().toISOString())).length;
+    if (params.mode === 'repair') return manualRepair(params, context, controls, product, purged);
+
+    const check = await runCheck(params, context, controls, product);
+    // This check re-emitted or concluded on every earlier open finding of its accounts.
+    if (check.previousIds.length) context.resources.setFindingStatus(check.previousIds, 'superseded');
+    const repair = await autoRepair(params, context, controls, product, check.accounts);
+    if (repair) recordGuard(context.resources.state, context.runId, worst(repair.safetyGuards));
+    return { ...checkResult(params, check.reports, repair, purged, check.carried), localDiff: check.localDiff };
+  },
+};
+
+/** Repair of chosen findings: ids, one user's (by user id), or all; a scheduled repair stays inside the §4.3 limit. */
+async function manualRepair(params: StorageOrphansParams, context: EngineContext, controls: EngineControls, product: StorageDb, purged: number) {
+  controls.progress.phase('repair', { message: 'Reading the chosen findings' });
+  const chosen: Finding[] = [];
+  const selection = params.findingIds?.length ? { findingIds: params.findingIds } : { all: true };
+  if (!params.findingIds?.length && !params.user && !params.all) throw new Error('Choose what to repair: finding ids, one user, or all.');
+  for await (const page of context.resources.findingsForRepairPages(selection, { signal: controls.signal })) {
+    chosen.push(...page.filter((f) => !params.user || f.details?.userId === params.user));
+  }
+  controls.progress.update({ total: chosen.length, message: `Quarantining ${chosen.length} file row${chosen.length === 1 ? '' : 's'}` });
+  const guarded = isAutomatic(context.trigger);
+  const report = await repairFindings(chosen, context, product, { guarded, retentionDays: params.retentionDays, signal: controls.signal, onDone: (n) => controls.progress.advance(n) });
+  if (guarded) recordGuard(context.resources.state, context.runId, worst(report.safetyGuards));
+  return { complete: true, mode: 'repair', ...repairTotals(report), purged, ...guardFields(report) };
+}
+
+/**
+ * After a check: users whose rows may be deleted automatically (the
+ * schedule's autoRepair switch, or on a scheduled run the user's own
+ * deleteAfterSync) get their new orphan findings repaired, inside the limit.
+ */
+async function autoRepair(params: StorageOrphansParams, context: EngineContext, controls: EngineControls, product: StorageDb, accounts: { userId: string; deleteAfterSync: boolean }[]): Promise<RepairReport | undefined> {
+  const users = new Set(accounts.filter((a) => params.autoRepair === true || (isAutomatic(context.trigger) && a.deleteAfterSync)).map((a) => a.userId));
+  if (users.size === 0) return undefined;
+  // The findings of this run are buffered; the run's sink writes them now so the repair can mark them.
+  (context.findings as { flush?: () => void }).flush?.();
+  controls.progress.phase('repair', { message: 'Automatic repair' });
+  const mine: Finding[] = [];
+  for await (const page of context.resources.findingsForRepairPages({ all: true }, { signal: controls.signal })) {
+    mine.push(...page.filter((f) => f.runId === context.runId && f.kind === FINDING_KINDS.orphan && users.has(String(f.details?.userId))));
+  }
+  controls.progress.update({ total: mine.length });
+  return repairFindings(mine, context, product, { guarded: true, retentionDays: params.retentionDays, signal: controls.signal, onDone: (n) => controls.progress.advance(n) });
+}
+
+function checkResult(params: StorageOrphansParams, reports: AccountReport[], repair: RepairReport | undefined, purged: number, carried: number) {
+  const sum = (pick: (r: AccountReport) => number) => reports.reduce((n, r) => n + pick(r), 0);
+  const unknownOf = (r: AccountReport) => Object.values(r.unknown).reduce((n, v) => n + v, 0);
+  const repairedOf = (r: AccountReport) => repair?.perUser.get(r.userId)?.provider.get(r.provider) ?? 0;
+  // Accounts with something to say first, so a truncated list keeps them.
+  const notable = [...reports].sort((a, b) => Number(b.status !== 'ok') - Number(a.status !== 'ok'));
+  return {
+    complete: true,
+    mode: 'check',
+    ...(params.quiet ? { quiet: true } : {}),
+    accounts: reports.length,
+    filesChecked: sum((r) => r.filesChecked),
+    orphans: sum((r) => r.orphans),
+    trashed: sum((r) => r.trashed),
+    unknownFiles: sum(unknownOf),
+    carriedForward: carried,
+    cursorsRejected: reports.filter((r) => r.cursorRejected).length,
+    byMode: Object.fromEntries(['list', 'delta', 'probe', 'skipped'].map((m) => [m, reports.filter((r) => r.mode === m).length])),
+    purged,
+    ...(repair ? { repaired: repair.quarantined + repair.alreadyQuarantined, repair: repairTotals(repair) } : { repaired: 0 }),
+    results: notable.slice(0, MAX_RESULT_LINES).map((r) => ({
+      userId: r.userId,
+      email: r.email,
+      provider: r.provider,
+      mode: r.mode,
+      filesChecked: r.filesChecked,
+      orphans: r.orphans,
+      trashed: r.trashed,
+      repaired: repairedOf(r),
+      skipped: r.unknown,
+      status: r.status,
+      message: r.message,
+    })),
+    resultsTruncated: reports.length > MAX_RESULT_LINES,
+    needsReconnect: reports.filter((r) => r.needsReconnect).map((r) => ({ userId: r.userId, email: r.email, provider: r.provider })),
+    ...(repair ? guardFields(repair) : {}),
+  };
+}
+
+function repairTotals(report: RepairReport) {
+  return { chosen: report.chosen, quarantined: report.quarantined, alreadyQuarantined: report.alreadyQuarantined, rowGone: report.rowGone, skipped: report.skipped };
+}
+
+function guardFields(report: RepairReport) {
+  const trip = worst(report.safetyGuards);
+  return trip ? { safetyGuard: trip, safetyGuards: report.safetyGuards.slice(0, 50) } : {};
+}
+
+function worst(trips: SafetyGuardTrip[]): SafetyGuardTrip | undefined {
+  return trips.reduce<SafetyGuardTrip | undefined>((w, t) => (!w || t.wouldDelete > w.wouldDelete ? t : w), undefined);
+}

@@ -1,0 +1,145 @@
+import type { Finding } from '../../api/models';
+import { TimeSlicer } from '../../runs/cooperative';
+import type { EngineContext } from '../engine';
+import { readAccount, updateAccount } from './account-state';
+import type { StorageDb } from './storage-db';
+import { autoRepairLimit, type SafetyGuardTrip } from './storage-guard';
+import { DEFAULT_RETENTION_DAYS, FINDING_KINDS, isStorageProvider } from './storage-model';
+import { FileQuarantine, type QuarantinedRow } from './storage-quarantine';
+
+/** Rows per quarantine transaction: one short write, and a crash loses at most the batch in flight (which then did not happen). */
+const BATCH = 200;
+
+export interface RepairOptions {
+  /** Automatic run: DESIGN §4.3 limit per user, orphans only, rows an admin restored left alone. */
+  guarded: boolean;
+  retentionDays?: number | undefined;
+  signal: AbortSignal;
+  onDone?: (n: number) => void;
+}
+
+export interface RepairReport {
+  chosen: number;
+  quarantined: number;
+  /** Already in quarantine (a repeated repair, or one cut short by a crash). */
+  alreadyQuarantined: number;
+  /** The row was gone from both tables: nothing to do. */
+  rowGone: number;
+  skipped: Record<string, number>;
+  perUser: Map<string, { provider: Map<string, number> }>;
+  safetyGuards: SafetyGuardTrip[];
+}
+
+export const restoredKey = (fileRowId: string) => `restored:${fileRowId}`;
+
+/**
+ * Quarantines the rows of the chosen findings (never a plain delete): each
+ * batch moves rows from files to file_quarantine in one transaction, then the
+ * findings are marked and the before-images go to the audit log. Idempotent:
+ * a row already quarantined is only marked, so a re-run after a crash
+ * finishes the job and changes nothing twice.
+ */
+export async function repairFindings(findings: readonly Finding[], context: EngineContext, product: StorageDb, options: RepairOptions): Promise<RepairReport> {
+  const { resources } = context;
+  const report: RepairReport = { chosen: findings.length, quarantined: 0, alreadyQuarantined: 0, rowGone: 0, skipped: {}, perUser: new Map(), safetyGuards: [] };
+  const skip = (reason: string, n = 1) => (report.skipped[reason] = (report.skipped[reason] ?? 0) + n);
+  const byUser = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const userId = typeof f.details?.userId === 'string' ? f.details.userId : undefined;
+    const rowId = fileRowIdOf(f);
+    if (!userId || !rowId) {
+      skip('invalid-finding');
+      continue;
+    }
+    if (options.guarded && f.kind !== FINDING_KINDS.orphan) {
+      skip('trashed-left-for-a-person');
+      continue;
+    }
+    if (options.guarded && resources.state.get(restoredKey(rowId))) {
+      skip('restored-by-admin');
+      continue;
+    }
+    const mine = byUser.get(userId);
+    if (mine) mine.push(f);
+    else byUser.set(userId, [f]);
+  }
+
+  const planned: Finding[] = [];
+  for (const [userId, mine] of byUser) {
+    const rows = new Set(mine.map(fileRowIdOf));
+    if (options.guarded) {
+      const limit = autoRepairLimit(await product.userFileCount(userId));
+      if (rows.size > limit) {
+        report.safetyGuards.push({ tripped: true, limit, wouldDelete: rows.size, userId });
+        skip('safety-guard', mine.length);
+        continue;
+      }
+    }
+    planned.push(...mine);
+  }
+
+  const quarantine = new FileQuarantine(product.db, product.mapping);
+  const slicer = new TimeSlicer();
+  const now = context.clock.now();
+  const purgeAfter = new Date(now.getTime() + (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000).toISOString();
+  for (let at = 0; at < planned.length; at += BATCH) {
+    options.signal.throwIfAborted();
+    const batch = planned.slice(at, at + BATCH);
+    const ids = [...new Set(batch.map((f) => fileRowIdOf(f) as string))];
+    const moved = await quarantine.quarantine(ids, { quarantinedAt: now.toISOString(), purgeAfter, reason: batch.length === 1 ? (batch[0] as Finding).reason : 'storage-orphans repair', runId: context.runId });
+    const movedIds = new Set(moved.map((r) => r.id));
+    const held = await quarantine.held(ids.filter((id) => !movedIds.has(id)));
+    const done: number[] = [];
+    const gone: number[] = [];
+    for (const f of batch) {
+      const rowId = fileRowIdOf(f) as string;
+      if (movedIds.has(rowId) || held.has(rowId)) done.push(f.id);
+      else gone.push(f.id);
+    }
+    report.quarantined += moved.length;
+    report.alreadyQuarantined += held.size;
+    report.rowGone += gone.length;
+    // The move committed in the product DB; the audit and the finding statuses live in the console store, a
+    // different database. They are written right after, with no await between them, and a row found already
+    // quarantined (a run killed after its move) gets its audit entry now, from the quarantined copy: every
+    // moved row is audited once, barring a kill between these two synchronous store writes.
+    if (moved.length) audit(context, moved, purgeAfter, false, product.mapping.fileQuarantine.table);
+    const recovered = [...held.values()].filter((row) => batch.some((f) => fileRowIdOf(f) === row.id && f.status === 'open'));
+    if (recovered.length) audit(context, recovered, purgeAfter, true, product.mapping.fileQuarantine.table);
+    if (done.length) resources.setFindingStatus(done, 'quarantined');
+    // The row left files some other way (the product deleted it): the drift resolved itself.
+    if (gone.length) resources.setFindingStatus(gone, 'superseded');
+    const perAccount = new Map<string, { userId: string; provider: QuarantinedRow['provider']; n: number }>();
+    for (const row of moved) {
+      const user = report.perUser.get(row.userId) ?? { provider: new Map<string, number>() };
+      user.provider.set(row.provider, (user.provider.get(row.provider) ?? 0) + 1);
+      report.perUser.set(row.userId, user);
+      const key = `${row.userId}\u0000${row.provider}`;
+      const entry = perAccount.get(key) ?? { userId: row.userId, provider: row.provider, n: 0 };
+      entry.n++;
+      perAccount.set(key, entry);
+    }
+    // One state write per account and batch (a write per row made a 30,000-row repair take 16 s).
+    for (const { userId, provider, n } of perAccount.values()) {
+      const known = isStorageProvider(provider) ? readAccount(resources.state, userId, provider) : undefined;
+      if (known) updateAccount(resources.state, userId, provider, { files: Math.max(0, known.files - n) });
+    }
+    options.onDone?.(batch.length);
+    await slicer.maybeYield(options.signal);
+  }
+  return report;
+}
+
+function audit(context: EngineContext, rows: readonly QuarantinedRow[], purgeAfter: string, recovered: boolean, table: string): void {
+  context.resources.audit({
+    action: 'quarantine-files',
+    subject: rows.length === 1 ? `file:${(rows[0] as QuarantinedRow).id}` : `${rows.length} files`,
+    before: rows,
+    after: { table, purgeAfter, ...(recovered ? { recoveredAfterInterruption: true } : {}) },
+  });
+}
+
+export function fileRowIdOf(f: Finding): string | undefined {
+  if (typeof f.details?.fileRowId === 'string') return f.details.fileRowId;
+  return f.subject.startsWith('file:') ? f.subject.slice(5) : undefined;
+}

@@ -1,0 +1,81 @@
+import type { z } from 'zod';
+import type { AppDbConfigSchema } from '../../api/connections';
+import { ApiError } from '../../api/errors';
+import type { RunTrigger } from '../../api/models';
+import type { StorageRestoreResult } from '../../api/storage';
+import type { AppDbAdapter } from '../../appdb/adapter';
+import { resolveMapping, type ResolvedMapping } from '../../appdb/mapping';
+import { openAppDb } from '../../appdb/open-app-db';
+import type { ConnectionsService } from '../../connections/connections.service';
+import type { Store } from '../../store/store';
+import { readAccount, updateAccount, type KeyValue } from './account-state';
+import { FileQuarantine, QuarantineError } from './storage-quarantine';
+import { restoredKey } from './storage-repair';
+import { ENGINE_ID, isStorageProvider } from './storage-model';
+
+export interface RestoreDeps {
+  store: Store;
+  connections: ConnectionsService;
+  now: () => string;
+  actor: RunTrigger;
+}
+
+/**
+ * Undo of a repair: moves a quarantined file row back into the product's
+ * files table and marks its finding `restored` (so automatic runs leave the
+ * row alone). Idempotent: restoring a restored finding changes nothing.
+ * Used by `storage.restore` and `syncwarden restore`.
+ */
+export async function restoreFinding(deps: RestoreDeps, findingId: number): Promise<StorageRestoreResult> {
+  const [finding] = deps.store.findings.byIds([findingId]);
+  if (!finding) throw new ApiError('not-found', `There is no finding ${findingId}.`, { findingId });
+  if (finding.engine !== ENGINE_ID) throw new ApiError('conflict', `Finding ${findingId} belongs to ${finding.engine}: only storage-orphans findings can be restored.`, { findingId });
+  if (finding.status === 'restored') return { findingId, restored: false, status: 'restored', message: `Finding ${findingId} was restored already; nothing changed.` };
+  if (finding.status !== 'quarantined') {
+    throw new ApiError('conflict', `Finding ${findingId} is ${finding.status}, not quarantined: only a quarantined file row can be restored.`, { findingId, status: finding.status });
+  }
+  const fileRowId = typeof finding.details?.fileRowId === 'string' ? finding.details.fileRowId : finding.subject.replace(/^file:/, '');
+  const product = await openProductDb(deps);
+  try {
+    const quarantine = new FileQuarantine(product.db, product.mapping);
+    let outcome: Awaited<ReturnType<FileQuarantine['restore']>>;
+    try {
+      outcome = await quarantine.restore(fileRowId);
+    } catch (error) {
+      if (error instanceof QuarantineError) throw new ApiError('conflict', error.message, { findingId });
+      throw error;
+    }
+    const now = deps.now();
+    // Every finding of the same file row (a check of all and one of the user may both have found it) is restored together.
+    const siblings = deps.store.db
+      .prepare(`SELECT id FROM findings WHERE engine = ? AND subject = ? AND status = 'quarantined'`)
+      .all(ENGINE_ID, finding.subject) as { id: number }[];
+    deps.store.findings.setStatus([finding.id, ...siblings.map((s) => s.id).filter((id) => id !== finding.id)], 'restored', now);
+    const kv: KeyValue = { get: (key) => deps.store.engineState.get(ENGINE_ID, key), set: (key, value) => deps.store.engineState.set(ENGINE_ID, key, value, now) };
+    // Automatic repairs read this and leave the row alone: the admin decided to keep it.
+    kv.set(restoredKey(fileRowId), { findingId, at: now });
+    const provider = finding.details?.provider;
+    if (outcome.restored && typeof finding.details?.userId === 'string' && isStorageProvider(provider)) {
+      const known = readAccount(kv, finding.details.userId, provider);
+      if (known) updateAccount(kv, finding.details.userId, provider, { files: known.files + 1 });
+    }
+    deps.store.audit.append({ at: now, actor: deps.actor, engine: ENGINE_ID, runId: null, action: 'restore-file', subject: finding.subject, before: { quarantined: outcome.row }, after: outcome.row });
+    return {
+      findingId,
+      restored: true,
+      status: 'restored',
+      message: outcome.restored ? `File row ${fileRowId} is back in the product's files table.` : `File row ${fileRowId} was already back in the files table; the finding is now marked restored.`,
+    };
+  } finally {
+    await product.db.close();
+  }
+}
+
+/** The one product-database connection, opened for a call outside a run (restore, counts). */
+export async function openProductDb(deps: Pick<RestoreDeps, 'store' | 'connections'>): Promise<{ db: AppDbAdapter; mapping: ResolvedMapping }> {
+  const appdbs = deps.store.connections.list().filter((c) => c.kind === 'appdb');
+  if (appdbs.length !== 1) throw new ApiError('unavailable', appdbs.length ? 'There are several product database connections.' : 'No product database connection is set up: add one on the Connections page.');
+  const { config, secrets } = await deps.connections.settings(appdbs[0] as (typeof appdbs)[number]);
+  const appDbConfig = config as z.output<typeof AppDbConfigSchema>;
+  return { db: openAppDb(appDbConfig, secrets), mapping: resolveMapping(appDbConfig.mapping ?? {}) };
+}

@@ -1,0 +1,34 @@
+import type { Finding } from '@core/api';
+
+/** What the storage-orphans engine keeps in a finding's details (core/api/storage.ts StorageFindingDetails), read defensively. */
+export interface StorageFindingView {
+  fileName: string;
+  provider: string;
+  userId: string | null;
+  size: number | null;
+  purgeAfter: string | null;
+}
+
+export function storageFindingView(finding: Finding): StorageFindingView {
+  const details = finding.details ?? {};
+  const text = (key: string) => (typeof details[key] === 'string' ? (details[key] as string) : null);
+  return {
+    fileName: text('fileName') ?? text('providerFileId') ?? finding.subject,
+    provider: text('provider') ?? '—',
+    userId: text('userId'),
+    size: typeof details.size === 'number' ? details.size : null,
+    purgeAfter: text('purgeAfter'),
+  };
+}
+
+export const KIND_STYLE: Record<string, { label: string; color: string }> = {
+  orphan: { label: 'Orphan', color: 'orange' },
+  trashed: { label: 'Trashed', color: 'yellow' },
+};
+
+/**
+ * Only open findings can be repaired (the engines' repair selection takes open ones only). A restored
+ * row whose file is still gone comes back as a new open finding at the next check.
+ */
+export const canRepair = (finding: Finding) => finding.status === 'open';
+export const canRestore = (finding: Finding) => finding.status === 'quarantined';

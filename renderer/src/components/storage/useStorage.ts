@@ -1,0 +1,68 @@
+import type { MethodOutput, Run } from '@core/api';
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo } from 'react';
+import { useActiveRuns } from '../../hooks/useActiveRuns';
+import { apiKey, useApiMutation, useApiQuery } from '../../hooks/useApi';
+import { useLiveState } from '../../hooks/live-context';
+
+export const STORAGE_ENGINE = 'storage-orphans';
+
+export type StorageAccountRow = MethodOutput<'storage.accounts'>['items'][number];
+export type StorageAccountStatus = StorageAccountRow['status'];
+export type StorageProvider = StorageAccountRow['provider'];
+export type StorageSummary = MethodOutput<'storage.summary'>;
+
+/** The storage methods whose answers a finished run makes stale (findings and runs are LiveEventsProvider's). */
+const STORAGE_QUERIES = ['storage.accounts', 'storage.summary'] as const;
+
+/**
+ * The storage-orphans runs the page shows: those running now, else the latest
+ * one. Whenever one finishes (a check, a repair, a scheduled run or one
+ * started from the CLI) the summary and the accounts table are read again.
+ */
+export function useStorageRuns(): { active: Run[]; latest: Run | null } {
+  const { runs } = useActiveRuns();
+  const live = useLiveState();
+  const queryClient = useQueryClient();
+  const history = useApiQuery('runs.list', { engine: STORAGE_ENGINE, limit: 1 });
+  const active = useMemo(() => runs.filter((run) => run.engine === STORAGE_ENGINE), [runs]);
+  const finishedIds = live.finished.filter((run) => run.engine === STORAGE_ENGINE).map((run) => run.id).join(',');
+  useEffect(() => {
+    if (!finishedIds) return;
+    for (const method of STORAGE_QUERIES) void queryClient.invalidateQueries({ queryKey: apiKey(method) });
+  }, [finishedIds, queryClient]);
+  const latestFinished = live.finished.find((run) => run.engine === STORAGE_ENGINE) ?? null;
+  const stored = history.data?.items[0] ?? null;
+  const latest = latestFinished && (!stored || latestFinished.id >= stored.id) ? latestFinished : stored;
+  return { active, latest };
+}
+
+export type StorageRepairChoice = { findingIds: number[] } | { all: true; user?: string };
+
+/** Starts checks and repairs; their progress and results arrive by events. */
+export function useStorageActions() {
+  const start = useApiMutation('runs.start', {
+    onSuccess: (answer) => {
+      if (answer.alreadyRunning) notifications.show({ message: `That storage run is already in progress (run #${answer.runId}).`, autoClose: 3500 });
+    },
+    onError: (error) => notifications.show({ color: 'red', title: 'The run did not start', message: error.message }),
+  });
+  return {
+    check: (scope: { user?: string; provider?: StorageProvider } = {}) => start.mutate({ engine: STORAGE_ENGINE, params: { mode: 'check', ...scope } }),
+    repair: (choice: StorageRepairChoice) => start.mutate({ engine: STORAGE_ENGINE, params: { mode: 'repair', ...choice } }),
+    isPending: start.isPending,
+  };
+}
+
+/** Puts a quarantined row back; the answer is final (no run), so the lists are read again at once. */
+export function useRestoreFinding() {
+  const queryClient = useQueryClient();
+  return useApiMutation('storage.restore', {
+    onSuccess: (answer) => {
+      notifications.show({ color: answer.restored ? 'teal' : 'gray', message: answer.message, autoClose: 3500 });
+      for (const method of [...STORAGE_QUERIES, 'findings.list', 'audit.list'] as const) void queryClient.invalidateQueries({ queryKey: apiKey(method) });
+    },
+    onError: (error) => notifications.show({ color: 'red', title: 'Could not restore', message: error.message }),
+  });
+}

@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EnvSecretStore } from '../../core/secrets/env.secret-store';
+import { connectionSecretKey } from '../../core/secrets/secret-store';
+import { REPO_ROOT } from '../helpers/paths';
+import { DROPBOX_APP, dropboxFiles, driveFiles, openStorageWorld, type StorageWorld } from './storage-orphans.setup';
+import { TEST_CLIENT } from '../emulators/google/test-support';
+
+let world: StorageWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+/** The CLI from source in a child process (async: the emulators live in this process and must keep answering). */
+function cli(dataDir: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'core/cli/main.ts'), '--data-dir', dataDir, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('syncwarden check / repair / restore storage-orphans', () => {
+  it('checks one provider of one user, refuses repair --all without --yes, repairs and restores', async () => {
+    world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 2), goneDrive: ['g-gone'], dropbox: dropboxFiles('ada', 2), goneDropbox: ['id:d-gone'] }]);
+    const dataDir = join(world.dir, 'console');
+    const ids = Object.fromEntries(world.app.store.connections.list().map((c) => [c.kind, c.id]));
+    await world.app.close();
+    // Headless secrets, as on a server: the CLI reads the OAuth app secrets from the environment.
+    const env = {
+      SYNCWARDEN_SECRETS: 'env',
+      [EnvSecretStore.variableFor(connectionSecretKey(ids.google as number, 'clientSecret'))]: TEST_CLIENT.clientSecret,
+      [EnvSecretStore.variableFor(connectionSecretKey(ids.dropbox as number, 'appSecret'))]: DROPBOX_APP.secret,
+    };
+
+    const check = await cli(dataDir, env, '--json', 'check', 'storage-orphans', '--user', 'ada', '--provider', 'drive');
+    expect(check.code).toBe(0);
+    const run = JSON.parse(check.stdout.trim().split('\n').at(-1) as string);
+    expect(run).toMatchObject({ state: 'succeeded', trigger: 'cli', scope: 'user:ada:google', params: { provider: 'google' }, result: { accounts: 1, orphans: 1 } });
+    expect(world.dropbox.count('dropbox.files.list_folder')).toBe(0);
+
+    const refused = await cli(dataDir, env, 'repair', 'storage-orphans', '--all');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/would apply 1 open finding/);
+    expect(await world.rows('SELECT COUNT(*) AS n FROM file_quarantine')).toEqual([{ n: 0 }]);
+
+    const repaired = await cli(dataDir, env, '--json', 'repair', 'storage-orphans', '--all', '--yes');
+    expect(repaired.code).toBe(0);
+    expect(JSON.parse(repaired.stdout.trim().split('\n').at(-1) as string)).toMatchObject({ state: 'succeeded', result: { quarantined: 1 } });
+    expect(await world.rows('SELECT id FROM file_quarantine')).toEqual([{ id: 'row-g-gone' }]);
+
+    const store = new Database(join(dataDir, 'syncwarden.db'), { readonly: true });
+    const { id: findingId } = store.prepare(`SELECT id FROM findings WHERE engine = 'storage-orphans' AND status = 'quarantined'`).get() as { id: number };
+    store.close();
+    const restored = await cli(dataDir, env, 'restore', String(findingId));
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toMatch(/restored/);
+    expect(await world.rows('SELECT id FROM files WHERE id = ?', ['row-g-gone'])).toEqual([{ id: 'row-g-gone' }]);
+    const again = await cli(dataDir, env, '--json', 'restore', String(findingId));
+    expect(JSON.parse(again.stdout)).toMatchObject({ restored: false, status: 'restored' });
+  }, 60_000);
+});

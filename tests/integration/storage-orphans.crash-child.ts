@@ -1,0 +1,13 @@
+/**
+ * Child process for the SIGKILL-mid-repair test: opens the console store in
+ * the given data directory, starts `repair all` of storage-orphans, prints
+ * STARTED <id>, and keeps repairing until the parent kills it.
+ */
+import { createSyncwarden } from '../../core/app/app';
+import { MemorySecretStore } from '../../core/secrets/memory.secret-store';
+
+const dataDir = process.argv[2];
+if (!dataDir) throw new Error('usage: storage-orphans.crash-child <data-dir>');
+const app = createSyncwarden({ dataDir, host: 'cli', secrets: new MemorySecretStore() });
+const { runId } = app.runs.start('storage-orphans', { mode: 'repair', all: true }, 'cli');
+process.stdout.write(`STARTED ${runId}\n`);
