@@ -3,6 +3,7 @@
  * they never pass or fail on time (targets are checked by reading the figures).
  */
 import { identityBenchmark } from './identity.bench';
+import { mailImportBenchmark } from './mail-import.bench';
 import { mediaImportBenchmark } from './media-import.bench';
 import { runsBenchmark } from './runs.bench';
 import { sheetImportBenchmark } from './sheet-import.bench';
@@ -12,6 +13,7 @@ const BENCHMARKS: Record<string, (args: readonly string[]) => Promise<void>> = {
   runs: runsBenchmark,
   identity: identityBenchmark,
   'media-import': mediaImportBenchmark,
+  'mail-import': mailImportBenchmark,
   'sheet-import': sheetImportBenchmark,
   'storage-orphans': storageOrphansBenchmark,
 };

@@ -41,6 +41,8 @@ export interface HistoryPage {
   nextPageToken?: string;
 }
 
+export type HistoryType = 'messageAdded' | 'messageDeleted' | 'labelAdded' | 'labelRemoved';
+
 export interface GmailProfile {
   emailAddress: string;
   historyId: string;
@@ -90,15 +92,18 @@ export class GmailConnector {
     };
   }
 
-  /** Pages of history since `startHistoryId`; a too-old id throws CursorRejectedError (full sync needed). */
-  async *listHistory(startHistoryId: string, signal?: AbortSignal): AsyncGenerator<HistoryPage> {
+  /**
+   * Pages of history since `startHistoryId`; a too-old id throws CursorRejectedError (full sync needed).
+   * `historyTypes` narrows the records (an import asks for `messageAdded` only).
+   */
+  async *listHistory(startHistoryId: string, signal?: AbortSignal, options: { historyTypes?: HistoryType[] } = {}): AsyncGenerator<HistoryPage> {
     let pageToken: string | undefined;
     do {
       const params: gmail_v1.Params$Resource$Users$History$List = {
         userId: 'me',
         startHistoryId,
         maxResults: PAGE_SIZE,
-        historyTypes: ['messageAdded', 'messageDeleted'],
+        historyTypes: options.historyTypes ?? ['messageAdded', 'messageDeleted'],
         ...(pageToken ? { pageToken } : {}),
       };
       const { data } = await this.cursorCall('gmail-history', (s) => this.gmail.users.history.list(params, { signal: s }), signal);

@@ -1,0 +1,50 @@
+import type { UserReport } from './mail-model';
+
+/** Per-user lines kept in a run's result; the totals always cover everyone. */
+const MAX_USER_LINES = 1000;
+
+export interface MailImportResult extends Record<string, unknown> {
+  mode: 'import';
+  users: number;
+  imported: number;
+  skipped: number;
+  gone: number;
+  /** Users by outcome: imported, needs-reconnect, no-account, failed. */
+  outcomes: Record<UserReport['outcome'], number>;
+  /** Users by pass: full (first), history (delta), fallback (expired cursor). */
+  passes: Record<'full' | 'history' | 'fallback', number>;
+  /** Read by the notifier from run.finished (conventions of the engines). */
+  needsReconnect: Array<{ userId: string; email: string | null; provider: 'google' }>;
+  perUser: UserReport[];
+  perUserTruncated: boolean;
+}
+
+export function summarise(reports: readonly UserReport[]): MailImportResult {
+  const outcomes = { imported: 0, 'needs-reconnect': 0, 'no-account': 0, failed: 0 };
+  const passes = { full: 0, history: 0, fallback: 0 };
+  let imported = 0;
+  let skipped = 0;
+  let gone = 0;
+  for (const r of reports) {
+    outcomes[r.outcome]++;
+    if (r.pass) passes[r.pass]++;
+    imported += r.imported;
+    skipped += r.skipped;
+    gone += r.gone;
+  }
+  // Users that need attention first, so a truncated list still names them.
+  const rank = (r: UserReport) => (r.outcome === 'imported' ? 1 : 0);
+  const ordered = [...reports].sort((a, b) => rank(a) - rank(b));
+  return {
+    mode: 'import',
+    users: reports.length,
+    imported,
+    skipped,
+    gone,
+    outcomes,
+    passes,
+    needsReconnect: reports.filter((r) => r.outcome === 'needs-reconnect').map((r) => ({ userId: r.userId, email: r.email, provider: 'google' as const })),
+    perUser: ordered.slice(0, MAX_USER_LINES),
+    perUserTruncated: ordered.length > MAX_USER_LINES,
+  };
+}

@@ -1,0 +1,47 @@
+import { spawn } from 'node:child_process';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt } from '../helpers/cli';
+import { CLI_BIN } from '../helpers/paths';
+import { inbox, openMailWorld, type MailWorld } from './mail-import.setup';
+
+/**
+ * `syncwarden import mail-import --user ID` (the built CLI bundle) against the
+ * Google emulator: the generic engine command runs the import and prints its
+ * result. Secrets come from the environment (SYNCWARDEN_SECRETS=env), as on a
+ * headless server.
+ */
+let world: MailWorld | undefined;
+beforeAll(assertBuilt);
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+describe('syncwarden import mail-import (CLI)', () => {
+  it('imports one user by id, prints the result as JSON and records the CLI as the trigger', async () => {
+    world = await openMailWorld([{ id: 'ada', messages: inbox('ada', 5) }, { id: 'grace', messages: inbox('grace', 2) }]);
+    const google = world.app.connections.list().find((c) => c.kind === 'google');
+    const dataDir = world.app.dataDir;
+    await world.app.close();
+    const env = { SYNCWARDEN_SECRETS: 'env', [`SYNCWARDEN_SECRET_CONNECTION_${google?.id}_CLIENTSECRET`]: 'test-client-secret' };
+    const { code, stdout, stderr } = await runCli(['--data-dir', dataDir, '--json', 'import', 'mail-import', '--user', 'u-ada'], env);
+    expect(code, stderr).toBe(0);
+    const run = JSON.parse(stdout) as { trigger: string; scope: string; state: string; result: Record<string, unknown> };
+    expect(run).toMatchObject({ trigger: 'cli', scope: 'user:u-ada', state: 'succeeded', result: { users: 1, imported: 5 } });
+    expect(await world.emails('u-ada')).toHaveLength(5);
+    expect(await world.emails('u-grace')).toHaveLength(0);
+  });
+});
+
+/** Asynchronous (unlike runCliSync): the emulator lives in this process and must keep answering while the CLI runs. */
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_BIN, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
