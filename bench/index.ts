@@ -6,6 +6,7 @@ import { identityBenchmark } from './identity.bench';
 import { mailImportBenchmark } from './mail-import.bench';
 import { mediaImportBenchmark } from './media-import.bench';
 import { runsBenchmark } from './runs.bench';
+import { schedulesBenchmark } from './schedules.bench';
 import { sheetImportBenchmark } from './sheet-import.bench';
 import { storageOrphansBenchmark } from './storage-orphans.bench';
 
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, (args: readonly string[]) => Promise<void>> = {
   'media-import': mediaImportBenchmark,
   'mail-import': mailImportBenchmark,
   'sheet-import': sheetImportBenchmark,
+  schedules: schedulesBenchmark,
   'storage-orphans': storageOrphansBenchmark,
 };
 

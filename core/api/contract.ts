@@ -16,6 +16,7 @@ import {
 } from './models';
 import { ConnectionCheckSchema, ConnectionCreateSchema, ConnectionSchema, ConnectionUpdateSchema } from './connections';
 import type { EventName, MethodName } from './names';
+import { NotificationSchema } from './notifications';
 import { SheetCachePreviewSchema, SheetSourceSchema, SheetSourceSpecSchema } from './sheets';
 import { MediaImportedSchema, MediaOverviewSchema } from './media';
 import { IdentitySummarySchema, IdentityUsersInputSchema, IdentityUsersPageSchema } from './identity';
@@ -28,6 +29,18 @@ import {
   StorageRestoreResultSchema,
   StorageSummarySchema,
 } from './storage';
+import {
+  DescribeTriggerInputSchema,
+  MailSettingRowSchema,
+  RunStatsInputSchema,
+  RunStatsSchema,
+  ScheduleListInputSchema,
+  ScheduleListSchema,
+  ScheduleSchema,
+  ScheduleSpecSchema,
+  SchedulerStatusSchema,
+  TriggerDescriptionSchema,
+} from './schedules';
 
 interface MethodSpec {
   input: z.ZodType;
@@ -122,6 +135,17 @@ export const methods = {
   'storage.summary': method(noInput, StorageSummarySchema, 'Totals of the storage-orphans engine, and the latest safety-guard stop of an automatic repair.'),
   'storage.restore': method(StorageRestoreInputSchema, StorageRestoreResultSchema, 'Move a quarantined file row back into the files table (idempotent).'),
   'storage.checkIfStale': method(StorageCheckIfStaleInputSchema, StorageCheckIfStaleResultSchema, 'Start a quiet check of one user when their last one is older than maxAgeMinutes.'),
+  'schedules.list': method(ScheduleListInputSchema, ScheduleListSchema, 'Every schedule (console and per-user from the product database) with next and last run, and the pause state.'),
+  'schedules.create': method(ScheduleSpecSchema, ScheduleSchema, 'Add a console schedule; the trigger is validated with a clear message.'),
+  'schedules.update': method(z.strictObject({ id: RunIdSchema, spec: ScheduleSpecSchema }), ScheduleSchema, 'Change a console schedule (per-user schedules are read-only here).'),
+  'schedules.delete': method(z.strictObject({ id: RunIdSchema }), z.object({ id: z.number().int(), deleted: z.boolean() }), 'Remove a console schedule and its firing history.'),
+  'schedules.setEnabled': method(z.strictObject({ id: RunIdSchema, enabled: z.boolean() }), ScheduleSchema, 'Switch a console schedule on or off.'),
+  'schedules.runNow': method(z.strictObject({ id: RunIdSchema }), z.object({ runId: RunIdSchema, alreadyRunning: z.boolean() }), 'Fire a schedule now (trigger "schedule"), or return its run already active.'),
+  'schedules.pause': method(z.strictObject({ minutes: z.number().int().min(1).max(7 * 24 * 60).nullable() }), SchedulerStatusSchema, 'Pause every schedule for N minutes, or until resumed (null).'),
+  'schedules.resume': method(noInput, SchedulerStatusSchema, 'Resume schedules; firings missed while paused run once.'),
+  'schedules.describe': method(DescribeTriggerInputSchema, TriggerDescriptionSchema, 'Validate a trigger as typed and describe it in words with its next firing times.'),
+  'mail.settings': method(z.strictObject({ ...paging }), pageOf(MailSettingRowSchema), 'Each user’s Gmail import settings as read from the product database.'),
+  'runs.stats': method(RunStatsInputSchema, RunStatsSchema, 'Runs of the last N days with trigger, outcome and duration (the Runs chart).'),
 } as const satisfies Record<MethodName, MethodSpec>;
 
 export const events = {
@@ -129,6 +153,9 @@ export const events = {
   'run.progress': ProgressSnapshotSchema,
   'run.finished': RunSchema,
   'settings.changed': SettingsSchema,
+  notification: NotificationSchema,
+  'schedules.changed': z.object({}),
+  'scheduler.status': SchedulerStatusSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -8,3 +8,5 @@ export * from './sheets';
 export * from './identity';
 export * from './media';
 export * from './storage';
+export * from './notifications';
+export * from './schedules';

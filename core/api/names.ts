@@ -32,9 +32,20 @@ export const METHOD_NAMES = [
   'storage.summary',
   'storage.restore',
   'storage.checkIfStale',
+  'schedules.list',
+  'schedules.create',
+  'schedules.update',
+  'schedules.delete',
+  'schedules.setEnabled',
+  'schedules.runNow',
+  'schedules.pause',
+  'schedules.resume',
+  'schedules.describe',
+  'mail.settings',
+  'runs.stats',
 ] as const;
 
-export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished', 'settings.changed'] as const;
+export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished', 'settings.changed', 'notification', 'schedules.changed', 'scheduler.status'] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

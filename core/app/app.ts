@@ -10,6 +10,9 @@ import { createEngineRegistry } from '../engines/registry';
 import { createSilentLogger, type Logger } from '../logging/logger';
 import { recoverInterruptedRuns } from '../runs/recovery';
 import { RunManager } from '../runs/run-manager';
+import { appDbScheduleSource } from '../scheduler/app-db-schedules';
+import { runManagerStarter } from '../scheduler/run-starter';
+import { Scheduler } from '../scheduler/scheduler';
 import { openStore } from '../store/store';
 import { EventHub } from './event-hub';
 import { createHandlers, type HandlerTable } from './handlers';
@@ -69,7 +72,15 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
     heartbeatMs,
     ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
   });
-  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections };
+  const scheduler = new Scheduler({
+    store,
+    runs: runManagerStarter(runs, events),
+    clock,
+    log: log.child({ module: 'scheduler' }),
+    events,
+    appDb: appDbScheduleSource(store, connections, (id) => engines.get(id) !== undefined),
+  });
+  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, scheduler };
 
   return {
     ...services,
@@ -77,6 +88,7 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
     recovered,
     async close() {
       clearInterval(purgeTimer);
+      scheduler.stop();
       await runs.shutdown();
       store.close();
     },

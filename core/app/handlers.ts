@@ -7,6 +7,7 @@ import type { AppServices } from './services';
 import { createSheetHandlers } from './sheets.handlers';
 import { createMediaHandlers } from './media.handlers';
 import { createIdentityHandlers } from './identity.handlers';
+import { createScheduleHandlers } from './schedules.handlers';
 import { createStorageHandlers } from './storage.handlers';
 
 /** Who is calling: set by the host, never taken from the caller's input. */
@@ -57,6 +58,7 @@ export function createHandlers(app: AppServices): HandlerTable {
     ...createSheetHandlers(app),
     ...createMediaHandlers(app),
     ...createIdentityHandlers(app),
+    ...createScheduleHandlers(app),
     ...createStorageHandlers(app),
   };
 }

@@ -3,6 +3,7 @@ import type { ConnectionsService } from '../connections/connections.service';
 import type { Clock, EngineRegistry } from '../engines/engine';
 import type { Logger } from '../logging/logger';
 import type { RunManager } from '../runs/run-manager';
+import type { Scheduler } from '../scheduler/scheduler';
 import type { Store } from '../store/store';
 import type { EventHub } from './event-hub';
 
@@ -18,4 +19,6 @@ export interface AppServices {
   runs: RunManager;
   events: EventHub;
   connections: ConnectionsService;
+  /** Background schedules; hosts that stay up call start(), one-shot commands and tests do not. */
+  scheduler: Scheduler;
 }

@@ -192,6 +192,58 @@ export const MIGRATIONS: readonly Migration[] = [
       -- storage-orphans keeps its per-account state (roster, delta cursors) in engine_state.
     `,
   },
+  {
+    version: 6,
+    name: 'schedules and their firings',
+    sql: `
+      -- Console schedules (origin 'console') and the per-user schedules derived from the
+      -- product database (origin 'app-db', keyed by source_key, rewritten by the scheduler).
+      CREATE TABLE schedules (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        origin       TEXT    NOT NULL CHECK (origin IN ('console','app-db')),
+        -- 'mail-import:<userId>' for app-db schedules; NULL for console ones.
+        source_key   TEXT    UNIQUE,
+        engine       TEXT    NOT NULL,
+        scope_json   TEXT    NOT NULL,
+        trigger_json TEXT    NOT NULL,
+        time_zone    TEXT    NOT NULL,
+        enabled      INTEGER NOT NULL DEFAULT 1,
+        auto_repair  INTEGER NOT NULL DEFAULT 0,
+        params_json  TEXT    NOT NULL DEFAULT '{}',
+        -- Consecutive failed firings or runs; a successful run resets it.
+        failures     INTEGER NOT NULL DEFAULT 0,
+        -- The latest firing, kept on the row: listing and catch-up never scan the firing log,
+        -- which is pruned by age (10,000 users on 30 minutes write 480,000 firings a day).
+        last_due_at       TEXT,
+        last_fired_at     TEXT,
+        last_outcome      TEXT CHECK (last_outcome IN ('started','skipped','failed')),
+        last_firing_run_id INTEGER,
+        last_message      TEXT,
+        -- The latest run a firing started or found active (its state is read from runs).
+        last_run_id       INTEGER,
+        created_at   TEXT    NOT NULL,
+        updated_by   TEXT    NOT NULL,
+        updated_at   TEXT    NOT NULL
+      );
+
+      -- One row per firing: when it was due, when it fired, and what happened.
+      CREATE TABLE schedule_firings (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        schedule_id INTEGER NOT NULL REFERENCES schedules(id) ON DELETE CASCADE,
+        due_at      TEXT    NOT NULL,
+        fired_at    TEXT    NOT NULL,
+        outcome     TEXT    NOT NULL CHECK (outcome IN ('started','skipped','failed')),
+        -- No foreign key: a firing may name a run of another store's process, and fakes in the benchmark.
+        run_id      INTEGER,
+        attempt     INTEGER NOT NULL DEFAULT 1,
+        message     TEXT
+      );
+      CREATE INDEX schedule_firings_by_schedule ON schedule_firings(schedule_id, id DESC);
+      CREATE INDEX schedule_firings_by_fired ON schedule_firings(fired_at);
+      -- The Runs chart reads the last N days by trigger.
+      CREATE INDEX runs_by_trigger_created ON runs(trigger, created_at);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

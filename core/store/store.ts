@@ -6,6 +6,7 @@ import { openDatabase, schemaVersion, type OpenDatabaseOptions, type SqliteDatab
 import { FindingsRepository } from './findings.repo';
 import { RunEventsRepository } from './run-events.repo';
 import { RunsRepository } from './runs.repo';
+import { SchedulesRepository } from './schedules.repo';
 import { SettingsRepository } from './settings.repo';
 
 export const STORE_FILE_NAME = 'syncwarden.db';
@@ -21,6 +22,7 @@ export interface Store {
   readonly settings: SettingsRepository;
   readonly connections: ConnectionsRepository;
   readonly engineState: EngineStateRepository;
+  readonly schedules: SchedulesRepository;
   schemaVersion(): number;
   close(): void;
 }
@@ -38,6 +40,7 @@ export function openStore(dataDir: string, options: OpenDatabaseOptions = {}): S
     settings: new SettingsRepository(db),
     connections: new ConnectionsRepository(db),
     engineState: new EngineStateRepository(db),
+    schedules: new SchedulesRepository(db),
     schemaVersion: () => schemaVersion(db),
     close: () => db.close(),
   };

@@ -1,22 +1,34 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, type Tray } from 'electron';
+import { app, BrowserWindow } from 'electron';
 import { createSyncwarden, type Syncwarden } from '../../core/app/app';
+import { startNotifier } from '../../core/app/notifier';
 import { createFileLogger } from '../../core/logging/logger';
 import { resolveDataDir } from '../../core/store/data-dir';
 import { registerIpcHost } from './ipc-host';
 import { electronSqliteBinding } from './native-binding';
+import { showDesktopNotifications } from './notifications';
 import { createTray } from './tray';
 import { createRendererUrlCheck } from './trusted-origin';
-import { createMainWindow } from './window';
+import { createMainWindow, loadRenderer } from './window';
+
+/** Events after which the tray's state line may be stale (names as strings: some come from the scheduler). */
+const TRAY_EVENTS = new Set<string>(['scheduler.status', 'schedules.changed', 'run.started', 'run.finished']);
+
+export interface DesktopShell {
+  core: Syncwarden;
+  /** Shows (or re-creates) the window, at a renderer route when given. */
+  showWindow(route?: string): void;
+}
 
 /**
- * The desktop shell: single instance, one window, the tray, and the core
- * behind IPC. Everything that can live in core/ does; this file only wires.
+ * The desktop shell: single instance, one window, the tray, OS notifications,
+ * the scheduler, and the core behind IPC. Everything that can live in core/
+ * does; this file only wires. Resolves undefined in a second instance.
  */
-export async function startDesktop(): Promise<void> {
+export async function startDesktop(): Promise<DesktopShell | undefined> {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
-    return;
+    return undefined;
   }
   await app.whenReady();
 
@@ -24,17 +36,19 @@ export async function startDesktop(): Promise<void> {
   const log = await createFileLogger({ dataDir });
   const nativeBinding = electronSqliteBinding(app.getAppPath(), app.isPackaged);
   const core: Syncwarden = createSyncwarden({ dataDir, host: 'electron', log, ...(nativeBinding ? { nativeBinding } : {}) });
+  const engineTitle = (id: string) => core.engines.get(id)?.title ?? id;
 
   const indexHtmlPath = join(__dirname, '../renderer/index.html');
   const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
   const isRendererUrl = createRendererUrlCheck({ indexHtmlPath, devServerUrl });
   const resources = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
+  const iconPath = join(resources, 'icon.png');
 
   let window: BrowserWindow | undefined;
   let quitting = false;
-  const showWindow = () => {
+  const showWindow = (route?: string) => {
     if (!window || window.isDestroyed()) {
-      window = createMainWindow({ preloadPath: join(__dirname, '../preload/index.js'), indexHtmlPath, devServerUrl, isRendererUrl, iconPath: join(resources, 'icon.png') });
+      window = createMainWindow({ preloadPath: join(__dirname, '../preload/index.js'), indexHtmlPath, devServerUrl, isRendererUrl, iconPath, ...(route ? { route } : {}) });
       window.on('close', (event) => {
         // Closing the window keeps syncing from the tray unless the user turned that off.
         if (!quitting && core.store.settings.get().closeToTray) {
@@ -42,7 +56,10 @@ export async function startDesktop(): Promise<void> {
           window?.hide();
         }
       });
+    } else if (route) {
+      loadRenderer(window, { indexHtmlPath, devServerUrl }, route);
     }
+    if (window.isMinimized()) window.restore();
     window.show();
     window.focus();
   };
@@ -55,13 +72,25 @@ export async function startDesktop(): Promise<void> {
   // Start at login follows the setting, now and whenever it changes.
   const applyLoginItem = (openAtLogin: boolean) => app.setLoginItemSettings({ openAtLogin });
   applyLoginItem(core.store.settings.get().startAtLogin);
-  core.events.subscribe((event, payload) => {
-    if (event === 'settings.changed') applyLoginItem((payload as { startAtLogin: boolean }).startAtLogin);
-  });
-  const tray: Tray = createTray(join(resources, 'tray', 'tray.png'), { open: showWindow, quit: () => app.quit() });
 
-  app.on('second-instance', showWindow);
-  app.on('activate', showWindow);
+  const tray = createTray({
+    iconPath: join(resources, 'tray', 'tray.png'),
+    scheduler: core.scheduler,
+    open: () => showWindow(),
+    quit: () => app.quit(),
+    engineTitle,
+    onError: (error) => log.error({ err: error }, 'a tray action failed'),
+  });
+  const offEvents = core.events.subscribe((event, payload) => {
+    if (event === 'settings.changed') applyLoginItem((payload as { startAtLogin: boolean }).startAtLogin);
+    if (TRAY_EVENTS.has(event)) tray.refresh();
+  });
+  const stopNotifier = startNotifier({ events: core.events, engineTitle });
+  const stopNotifications = showDesktopNotifications({ events: core.events, open: showWindow, iconPath });
+
+  // A second launch (e.g. from the start menu) focuses this one; the lock made the other quit.
+  app.on('second-instance', () => showWindow());
+  app.on('activate', () => showWindow());
   app.on('window-all-closed', () => {
     // Keep running in the tray; only Quit ends the process.
   });
@@ -69,6 +98,11 @@ export async function startDesktop(): Promise<void> {
     if (quitting) return;
     quitting = true;
     event.preventDefault();
+    // The scheduler stops first so nothing new starts while the runs shut down.
+    core.scheduler.stop();
+    offEvents();
+    stopNotifier();
+    stopNotifications();
     tray.destroy();
     void core
       .close()
@@ -76,6 +110,9 @@ export async function startDesktop(): Promise<void> {
       .finally(() => app.exit(0));
   });
   showWindow();
+  // Scheduled runs begin only once the window and tray can show them.
+  core.scheduler.start();
+  return { core, showWindow };
 }
 
 function flagValue(name: string): string | undefined {

@@ -1,21 +1,73 @@
 import { Menu, Tray, nativeImage } from 'electron';
+import { describeState, trayMenuTemplate, type TrayScheduler } from './tray-menu';
 
-export interface TrayActions {
+export interface TrayOptions {
+  iconPath: string;
+  scheduler: TrayScheduler;
   open(): void;
   quit(): void;
+  engineTitle(id: string): string;
+  /** Problems from the menu's own actions (a failed "Run all now") go to the log, never crash the tray. */
+  onError(error: unknown): void;
 }
 
-/** The tray keeps Syncwarden reachable (and syncing) while the window is closed. */
-export function createTray(iconPath: string, actions: TrayActions): Tray {
-  const tray = new Tray(nativeImage.createFromPath(iconPath));
-  tray.setToolTip('Syncwarden');
-  tray.setContextMenu(
-    Menu.buildFromTemplate([
-      { label: 'Open Syncwarden', click: actions.open },
-      { type: 'separator' },
-      { label: 'Quit', click: actions.quit },
-    ]),
-  );
-  tray.on('click', actions.open);
-  return tray;
+export interface TrayController {
+  /** Rebuild soon: bursts of run events collapse into one rebuild per interval. */
+  refresh(): void;
+  destroy(): void;
+}
+
+/** A schedule tick for many users emits run events by the hundred; the menu need not follow each one. */
+export const TRAY_REFRESH_MS = 500;
+
+/** The tray keeps Syncwarden reachable (and syncing) while the window is closed, and shows what it is doing. */
+export function createTray(options: TrayOptions): TrayController {
+  const { scheduler } = options;
+  const tray = new Tray(nativeImage.createFromPath(options.iconPath));
+  let lastBuild = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let destroyed = false;
+
+  const rebuild = () => {
+    timer = undefined;
+    if (destroyed) return;
+    lastBuild = Date.now();
+    const now = new Date();
+    const status = scheduler.status();
+    tray.setToolTip(`Syncwarden — ${describeState(status, now)}`);
+    tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(status, actions, { now, engineTitle: options.engineTitle })));
+  };
+  const refresh = () => {
+    if (timer || destroyed) return;
+    const wait = lastBuild + TRAY_REFRESH_MS - Date.now();
+    if (wait <= 0) rebuild();
+    else timer = setTimeout(rebuild, wait);
+  };
+  const actions = {
+    open: options.open,
+    quit: options.quit,
+    runAllNow: () => {
+      void scheduler.runAllNow().catch(options.onError).finally(refresh);
+    },
+    // Pausing is answered at once: the admin looks at the menu right after.
+    pause: (minutes: number | null) => {
+      scheduler.pause(minutes);
+      rebuild();
+    },
+    resume: () => {
+      scheduler.resume();
+      rebuild();
+    },
+  };
+
+  tray.on('click', options.open);
+  rebuild();
+  return {
+    refresh,
+    destroy() {
+      destroyed = true;
+      clearTimeout(timer);
+      tray.destroy();
+    },
+  };
 }

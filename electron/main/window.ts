@@ -7,6 +7,8 @@ export interface MainWindowOptions {
   devServerUrl?: string | undefined;
   isRendererUrl: (url: string) => boolean;
   iconPath?: string;
+  /** A renderer hash route to open at, e.g. "/runs?run=12" (a notification's target). */
+  route?: string;
 }
 
 /** The secure defaults of every Syncwarden window; kept as data so a test can assert them. */
@@ -35,9 +37,37 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   });
   lockNavigation(window, options.isRendererUrl);
   window.once('ready-to-show', () => window.show());
-  if (options.devServerUrl) void window.loadURL(options.devServerUrl);
-  else void window.loadFile(options.indexHtmlPath);
+  loadRenderer(window, options, options.route);
   return window;
+}
+
+type RendererSource = Pick<MainWindowOptions, 'indexHtmlPath' | 'devServerUrl'>;
+
+/**
+ * Loads the renderer, at a route when one is given. The renderer routes on the
+ * hash and reads query parameters from the real search (wouter's hash
+ * navigation does the same), so "/runs?run=12" becomes `?run=12#/runs`.
+ */
+export function loadRenderer(window: BrowserWindow, source: RendererSource, route?: string): void {
+  if (!route) {
+    if (source.devServerUrl) void window.loadURL(source.devServerUrl);
+    else void window.loadFile(source.indexHtmlPath);
+    return;
+  }
+  const { hash, search } = splitRoute(route);
+  if (source.devServerUrl) {
+    const url = new URL(source.devServerUrl);
+    url.hash = hash;
+    url.search = search;
+    void window.loadURL(url.href);
+  } else {
+    void window.loadFile(source.indexHtmlPath, { hash, search });
+  }
+}
+
+export function splitRoute(route: string): { hash: string; search: string } {
+  const [path = '/', search = ''] = route.split('?', 2);
+  return { hash: path.startsWith('/') ? path : `/${path}`, search };
 }
 
 /** The renderer never navigates away and never opens windows; https links open in the OS browser. */

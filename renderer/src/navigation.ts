@@ -1,5 +1,6 @@
 import {
   IconActivity,
+  IconCalendarTime,
   IconCloudSearch,
   IconLayoutDashboard,
   IconListDetails,
@@ -18,6 +19,7 @@ import { FindingsPage } from './pages/FindingsPage';
 import { MediaPage } from './pages/MediaPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { RunsPage } from './pages/RunsPage';
+import { SchedulesPage } from './pages/SchedulesPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SheetsPage } from './pages/SheetsPage';
 import { StoragePage } from './pages/StoragePage';
@@ -42,6 +44,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/sheets', label: 'Sheets', icon: IconTable, component: SheetsPage },
   { path: '/findings', label: 'Findings', icon: IconListDetails, component: FindingsPage },
   { path: '/runs', label: 'Runs', icon: IconActivity, component: RunsPage },
+  { path: '/schedules', label: 'Schedules', icon: IconCalendarTime, component: SchedulesPage },
   { path: '/audit', label: 'Audit log', icon: IconShieldCheck, component: AuditPage },
   { path: '/connections', label: 'Connections', icon: IconPlugConnected, component: ConnectionsPage },
   { path: '/settings', label: 'Settings', icon: IconSettings, component: SettingsPage },

@@ -98,6 +98,27 @@ export function describeContract(hostName: string, connect: () => Promise<HostHa
       expect(await ok('settings.get')).toMatchObject({ theme: 'dark' });
     });
 
+    it('schedules: an invalid trigger is refused; Run now starts a run marked schedule; pause emits scheduler.status', async () => {
+      const bad = await call('schedules.create', { engine: 'demo', trigger: { kind: 'cron', expression: '0 25 * * *' } });
+      expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-input', details: { issues: [{ path: ['trigger', 'expression'] }] } } });
+      const changed: unknown[] = [];
+      const statuses: unknown[] = [];
+      const offChanged = host.bridge.on('schedules.changed', (payload) => changed.push(payload));
+      const offStatus = host.bridge.on('scheduler.status', (payload) => statuses.push(payload));
+      const schedule = await ok('schedules.create', { engine: 'demo', trigger: { kind: 'interval', minutes: 30 }, timeZone: 'UTC', params: { items: 1000 } });
+      expect(schedule).toMatchObject({ triggerText: 'every 30 minutes', origin: 'console', lastRun: null });
+      const { runId } = await ok('schedules.runNow', { id: schedule.id });
+      await until(async () => (await ok('runs.get', { id: runId })).run.state === 'succeeded', 15_000, 'scheduled run succeeded');
+      expect((await ok('runs.get', { id: runId })).run.trigger).toBe('schedule');
+      expect((await ok('schedules.list')).schedules[0]).toMatchObject({ id: schedule.id, lastRun: { runId, state: 'succeeded' } });
+      expect((await ok('runs.stats', { trigger: 'schedule' })).runs.map((r) => r.id)).toEqual([runId]);
+      expect(await ok('schedules.pause', { minutes: null })).toMatchObject({ state: 'paused', pausedIndefinitely: true });
+      await until(() => changed.length > 0 && statuses.length > 0, 5000, 'schedules.changed and scheduler.status events');
+      offChanged();
+      offStatus();
+      expect(statuses.at(-1)).toMatchObject({ state: 'paused' });
+    });
+
     it('storage: empty totals and pages before any check; restore of a missing finding is not-found', async () => {
       expect(await ok('storage.summary')).toEqual({ accounts: 0, files: 0, openOrphans: 0, openTrashed: 0, quarantined: 0, needsReconnect: 0, lastCheckAt: null, guardBlocked: null });
       expect(await ok('storage.accounts', { search: 'ada', status: 'orphans' })).toEqual({ items: [], total: 0, limit: 50, offset: 0 });

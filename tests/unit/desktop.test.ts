@@ -2,27 +2,47 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { IPC_INVOKE_CHANNEL } from '../../core/api/transport';
+import type { DesktopShell } from '../../electron/main/desktop';
 import { makeTempDir } from '../helpers/temp-dir';
 
 /**
  * The desktop shell's wiring against a mocked `electron` (the real one would
- * download its binary): single instance, window, IPC, tray, close-to-tray and quit.
+ * download its binary), with the real core behind it: single instance, window,
+ * IPC, the tray and its menu, the scheduler, OS notifications, close-to-tray and quit.
  */
 const fake = vi.hoisted(() => {
   type Handler = (...args: unknown[]) => unknown;
+  interface MenuItem {
+    id?: string;
+    label?: string;
+    enabled?: boolean;
+    click?: () => void;
+    submenu?: MenuItem[];
+  }
   const on = (table: Map<string, Handler[]>) => (name: string, handler: Handler) => {
     table.set(name, [...(table.get(name) ?? []), handler]);
   };
   const emit = (table: Map<string, Handler[]>, name: string, ...args: unknown[]) => table.get(name)?.forEach((h) => h(...args));
   const appEvents = new Map<string, Handler[]>();
-  const state = { lock: true, userData: '', windows: [] as FakeWindow[], trays: [] as FakeTray[], ipc: new Map<string, Handler>() };
+  const state = {
+    lock: true,
+    userData: '',
+    windows: [] as FakeWindow[],
+    trays: [] as FakeTray[],
+    notifications: [] as FakeNotification[],
+    ipc: new Map<string, Handler>(),
+  };
   class FakeWindow {
     events = new Map<string, Handler[]>();
     destroyed = false;
+    minimized = false;
     options: Record<string, unknown>;
     show = vi.fn();
     hide = vi.fn();
     focus = vi.fn();
+    restore = vi.fn(() => {
+      this.minimized = false;
+    });
     loadFile = vi.fn(async () => {});
     loadURL = vi.fn(async () => {});
     webContents = { on: vi.fn(), setWindowOpenHandler: vi.fn(), send: vi.fn(), isDestroyed: () => false };
@@ -33,19 +53,34 @@ const fake = vi.hoisted(() => {
     on = on(this.events);
     once = on(this.events);
     isDestroyed = () => this.destroyed;
+    isMinimized = () => this.minimized;
     static getAllWindows = () => state.windows;
   }
   class FakeTray {
-    menu: { label?: string; click?: () => void }[] = [];
+    menu: MenuItem[] = [];
     destroy = vi.fn();
     setToolTip = vi.fn();
     on = vi.fn();
     constructor() {
       state.trays.push(this);
     }
-    setContextMenu(menu: { label?: string; click?: () => void }[]) {
+    setContextMenu(menu: MenuItem[]) {
       this.menu = menu;
     }
+    item(id: string): MenuItem | undefined {
+      const find = (items: MenuItem[]): MenuItem | undefined => items.map((i) => (i.id === id ? i : i.submenu && find(i.submenu))).find(Boolean);
+      return find(this.menu);
+    }
+  }
+  class FakeNotification {
+    static isSupported = () => true;
+    events = new Map<string, Handler[]>();
+    show = vi.fn();
+    close = vi.fn();
+    constructor(public options: { title: string; body: string }) {
+      state.notifications.push(this);
+    }
+    on = on(this.events);
   }
   const app = {
     requestSingleInstanceLock: () => state.lock,
@@ -58,13 +93,14 @@ const fake = vi.hoisted(() => {
     setLoginItemSettings: vi.fn(),
     on: on(appEvents),
   };
-  return { state, app, appEvents, emit, FakeWindow, FakeTray };
+  return { state, app, appEvents, emit, FakeWindow, FakeTray, FakeNotification };
 });
 
 vi.mock('electron', () => ({
   app: fake.app,
   BrowserWindow: fake.FakeWindow,
   Tray: fake.FakeTray,
+  Notification: fake.FakeNotification,
   Menu: { buildFromTemplate: (template: unknown) => template },
   nativeImage: { createFromPath: () => ({}) },
   ipcMain: { handle: (channel: string, handler: (...args: unknown[]) => unknown) => fake.state.ipc.set(channel, handler), removeHandler: vi.fn() },
@@ -74,63 +110,126 @@ vi.mock('electron', () => ({
 
 const { startDesktop } = await import('../../electron/main/desktop');
 
+const rendererUrl = pathToFileURL(join(__dirname, '../../electron/renderer/index.html')).href;
+async function invoke(method: string, input: unknown): Promise<{ ok: boolean; result?: unknown; error?: unknown }> {
+  const handler = fake.state.ipc.get(IPC_INVOKE_CHANNEL);
+  if (!handler) throw new Error('no IPC handler');
+  return (await handler({ senderFrame: { url: rendererUrl } }, method, input)) as { ok: boolean; result?: unknown };
+}
+const tray = () => fake.state.trays[0] as InstanceType<typeof fake.FakeTray>;
+const mainWindow = () => fake.state.windows[0] as InstanceType<typeof fake.FakeWindow>;
+
 describe('desktop shell wiring', () => {
   const dir = makeTempDir();
   fake.state.userData = dir.path;
   delete process.env.SYNCWARDEN_HOME;
-  afterAll(() => dir.remove());
+  let shell: DesktopShell;
+  afterAll(() => {
+    shell?.core.scheduler.stop();
+    dir.remove();
+  });
 
   it('a second instance hands over to the first and quits', async () => {
     fake.state.lock = false;
-    await startDesktop();
+    expect(await startDesktop()).toBeUndefined();
     expect(fake.app.quit).toHaveBeenCalledTimes(1);
     expect(fake.state.windows).toHaveLength(0);
     fake.state.lock = true;
     fake.app.quit.mockClear();
   });
 
-  it('opens one secure window with the preload, serves the contract over IPC to it, and puts Syncwarden in the tray', async () => {
-    await startDesktop();
-    const [window] = fake.state.windows;
-    expect(window?.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: expect.stringMatching(/preload[/\\]index\.js$/) });
-    const invoke = fake.state.ipc.get(IPC_INVOKE_CHANNEL);
-    const rendererUrl = pathToFileURL(join(__dirname, '../../electron/renderer/index.html')).href;
-    expect(await invoke?.({ senderFrame: { url: rendererUrl } }, 'app.info', {})).toMatchObject({ ok: true, result: { host: 'electron', dataDir: dir.path } });
-    expect(await invoke?.({ senderFrame: { url: 'https://evil.example/' } }, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
-    expect(fake.state.trays[0]?.menu.map((item) => item.label).filter(Boolean)).toEqual(['Open Syncwarden', 'Quit']);
+  it('opens one secure window with the preload, serves the contract over IPC, starts the scheduler and the tray', async () => {
+    shell = (await startDesktop()) as DesktopShell;
+    const window = mainWindow();
+    expect(window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: expect.stringMatching(/preload[/\\]index\.js$/) });
+    expect(await invoke('app.info', {})).toMatchObject({ ok: true, result: { host: 'electron', dataDir: dir.path } });
+    const untrusted = fake.state.ipc.get(IPC_INVOKE_CHANNEL);
+    expect(await untrusted?.({ senderFrame: { url: 'https://evil.example/' } }, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(shell.core.scheduler.isStarted).toBe(true);
+    expect(tray().menu.map((item) => item.label).filter(Boolean)).toEqual(['Idle', 'No scheduled runs', 'Run all now', 'Pause schedules', 'Open Syncwarden', 'Quit']);
+    expect(tray().setToolTip).toHaveBeenLastCalledWith('Syncwarden — Idle');
   });
 
   it('start at login follows the setting: off by default, on as soon as it is changed', async () => {
     expect(fake.app.setLoginItemSettings).toHaveBeenLastCalledWith({ openAtLogin: false });
-    const invoke = fake.state.ipc.get(IPC_INVOKE_CHANNEL);
-    const rendererUrl = pathToFileURL(join(__dirname, '../../electron/renderer/index.html')).href;
-    expect(await invoke?.({ senderFrame: { url: rendererUrl } }, 'settings.update', { startAtLogin: true })).toMatchObject({ ok: true });
+    expect(await invoke('settings.update', { startAtLogin: true })).toMatchObject({ ok: true });
     expect(fake.app.setLoginItemSettings).toHaveBeenLastCalledWith({ openAtLogin: true });
   });
 
-  it('closing the window hides it (syncing goes on in the tray); a second launch shows it again', () => {
-    const window = fake.state.windows[0] as InstanceType<typeof fake.FakeWindow>;
+  it('the tray menu follows the schedules and its Pause, Resume and Run all now drive the scheduler', async () => {
+    const created = await invoke('schedules.create', { engine: 'identity', trigger: { kind: 'interval', minutes: 60 } });
+    expect(created).toMatchObject({ ok: true });
+    // schedules.changed rebuilds the menu (throttled): the next run is named.
+    await vi.waitFor(() => expect(tray().item('next')?.label).toMatch(/^Next: Identity at /), { timeout: 5000 });
+
+    const pause = vi.spyOn(shell.core.scheduler, 'pause');
+    tray().item('pause-hour')?.click?.();
+    expect(pause).toHaveBeenCalledWith(60);
+    expect(tray().item('state')?.label).toMatch(/^Paused until \S+/);
+    expect(tray().item('next')?.label).toBe('Scheduled runs are paused');
+    expect(tray().item('run-all')?.enabled).toBe(false);
+
+    const resume = vi.spyOn(shell.core.scheduler, 'resume');
+    tray().item('resume')?.click?.();
+    expect(resume).toHaveBeenCalledTimes(1);
+    expect(tray().item('state')?.label).toBe('Idle');
+
+    tray().item('pause-forever')?.click?.();
+    expect(pause).toHaveBeenLastCalledWith(null);
+    expect(tray().item('state')?.label).toBe('Paused until resumed');
+    tray().item('resume')?.click?.();
+
+    const runAll = vi.spyOn(shell.core.scheduler, 'runAllNow');
+    tray().item('run-all')?.click?.();
+    expect(runAll).toHaveBeenCalledTimes(1);
+    // The identity schedule fired (trigger "schedule"); with no Supabase connection it fails.
+    await vi.waitFor(() => expect(shell.core.store.runs.list({ limit: 5, offset: 0 }).items[0]).toMatchObject({ engine: 'identity', trigger: 'schedule', state: 'failed' }), { timeout: 5000 });
+  });
+
+  it('a failed scheduled run raises an OS notification; clicking it opens that run in the window', async () => {
+    const [failed] = shell.core.store.runs.list({ limit: 1, offset: 0 }).items;
+    await vi.waitFor(() => expect(fake.state.notifications.length).toBeGreaterThan(0), { timeout: 5000 });
+    const notification = fake.state.notifications[0] as InstanceType<typeof fake.FakeNotification>;
+    expect(notification.options.title).toMatch(/run failed/);
+    expect(notification.show).toHaveBeenCalled();
+
+    const window = mainWindow();
+    window.hide();
+    window.minimized = true;
+    fake.emit(notification.events, 'click');
+    expect(window.loadFile).toHaveBeenLastCalledWith(expect.stringMatching(/renderer[/\\]index\.html$/), { hash: '/runs', search: `run=${failed?.id}` });
+    expect(window.restore).toHaveBeenCalled();
+    expect(window.show).toHaveBeenCalled();
+    expect(window.focus).toHaveBeenCalled();
+  });
+
+  it('closing the window hides it and keeps the scheduler and tray; a second launch shows it again', () => {
+    const window = mainWindow();
+    window.show.mockClear();
     const event = { preventDefault: vi.fn() };
     fake.emit(window.events, 'close', event);
     expect(event.preventDefault).toHaveBeenCalled();
     expect(window.hide).toHaveBeenCalled();
+    expect(shell.core.scheduler.isStarted).toBe(true);
+    expect(tray().destroy).not.toHaveBeenCalled();
     fake.emit(fake.appEvents, 'second-instance');
     expect(window.show).toHaveBeenCalled();
     expect(window.focus).toHaveBeenCalled();
     expect(fake.state.windows).toHaveLength(1);
   });
 
-  it('Quit from the tray closes the core cleanly before the process exits', async () => {
-    fake.state.trays[0]?.menu.find((item) => item.label === 'Quit')?.click?.();
+  it('Quit from the tray stops the scheduler and the tray and closes the core before the process exits', async () => {
+    tray().item('quit')?.click?.();
     expect(fake.app.quit).toHaveBeenCalled();
     const event = { preventDefault: vi.fn() };
     fake.emit(fake.appEvents, 'before-quit', event);
     expect(event.preventDefault).toHaveBeenCalled();
+    expect(shell.core.scheduler.isStarted).toBe(false);
+    expect(tray().destroy).toHaveBeenCalled();
     await vi.waitFor(() => expect(fake.app.exit).toHaveBeenCalledWith(0));
-    expect(fake.state.trays[0]?.destroy).toHaveBeenCalled();
     // Once quitting, closing the window is no longer turned into hiding.
     const closing = { preventDefault: vi.fn() };
-    fake.emit((fake.state.windows[0] as InstanceType<typeof fake.FakeWindow>).events, 'close', closing);
+    fake.emit(mainWindow().events, 'close', closing);
     expect(closing.preventDefault).not.toHaveBeenCalled();
   });
 });

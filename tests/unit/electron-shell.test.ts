@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { SchedulerStatus } from '../../core/api/schedules';
 
 /**
  * The desktop shell against a mocked `electron` (the real one would try to
@@ -50,6 +51,8 @@ vi.mock('electron', () => ({ BrowserWindow: fake.BrowserWindow, session: fake.se
 const { createMainWindow, SECURE_WEB_PREFERENCES } = await import('../../electron/main/window');
 const { createRendererUrlCheck } = await import('../../electron/main/trusted-origin');
 const { electronSqliteBinding } = await import('../../electron/main/native-binding');
+const { loadRenderer } = await import('../../electron/main/window');
+const { trayMenuTemplate } = await import('../../electron/main/tray-menu');
 
 const isRendererUrl = createRendererUrlCheck({ indexHtmlPath: '/app/out/renderer/index.html' });
 
@@ -95,6 +98,26 @@ describe('desktop shell', () => {
     const dev = createRendererUrlCheck({ indexHtmlPath: '/x/index.html', devServerUrl: 'http://localhost:5173/' });
     expect(dev('http://localhost:5173/#/runs')).toBe(true);
     expect(dev('http://localhost:5174/')).toBe(false);
+  });
+
+  it('opens the renderer at a route: the path in the hash, query parameters in the search (as the renderer reads them)', () => {
+    const routed = createMainWindow({ preloadPath: '/p.js', indexHtmlPath: '/app/out/renderer/index.html', isRendererUrl, route: '/runs?run=12' });
+    expect(routed.loadFile).toHaveBeenCalledWith('/app/out/renderer/index.html', { hash: '/runs', search: 'run=12' });
+    const dev = { loadURL: vi.fn(async () => {}), loadFile: vi.fn(async () => {}) };
+    loadRenderer(dev as never, { indexHtmlPath: '/x', devServerUrl: 'http://localhost:5173/' }, '/storage?status=needs-reconnect');
+    expect(dev.loadURL).toHaveBeenCalledWith('http://localhost:5173/?status=needs-reconnect#/storage');
+    expect(dev.loadFile).not.toHaveBeenCalled();
+  });
+
+  it('the tray menu says what is going on: running syncs, failing schedules, the next run', () => {
+    const now = new Date('2026-11-23T10:00:00');
+    const status: SchedulerStatus = { state: 'running', activeRuns: 3, attention: 0, nextRun: { scheduleId: 1, engine: 'identity', at: new Date('2026-11-23T11:00:00').toISOString() }, pausedUntil: null, pausedIndefinitely: false };
+    const actions = { open: vi.fn(), quit: vi.fn(), runAllNow: vi.fn(), pause: vi.fn(), resume: vi.fn() };
+    const labels = (s: SchedulerStatus) =>
+      trayMenuTemplate(s, actions, { now, engineTitle: (id) => (id === 'identity' ? 'Identity' : id) }).map((item) => item.label);
+    expect(labels(status).slice(0, 2)).toEqual(['Running 3 syncs', expect.stringMatching(/^Next: Identity at 11:00/)]);
+    expect(labels({ ...status, state: 'attention', attention: 2 })[0]).toBe('Attention needed: 2 schedules keep failing');
+    expect(labels({ ...status, state: 'idle', activeRuns: 0, nextRun: null }).slice(0, 2)).toEqual(['Idle', 'No scheduled runs']);
   });
 
   it('uses an Electron-ABI better-sqlite3 only when one was built and the app is not packaged', () => {

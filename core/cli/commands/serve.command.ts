@@ -18,6 +18,8 @@ export function serveCommand(globals: () => GlobalOptions): Command {
           throw error;
         },
       );
+      // Browser mode stays up like the desktop app, so it runs the schedules too.
+      app.scheduler.start();
       app.log.info({ port: server.port }, 'browser mode listening');
       process.stdout.write(
         options.json

@@ -1,11 +1,13 @@
 import { Badge, Button, Center, EmptyState, Group, Loader, Stack, Title } from '@mantine/core';
 import { IconHistory } from '@tabler/icons-react';
 import { useState } from 'react';
+import { useLocation, useSearch } from 'wouter';
 import { LiveRuns } from '../components/LiveRuns';
 import { NoEngines } from '../components/NoEngines';
 import { PageHeader } from '../components/PageHeader';
 import { RunDetailDrawer } from '../components/RunDetailDrawer';
 import { RunsTable } from '../components/RunsTable';
+import { RunsChart } from '../components/runs/RunsChart';
 import { StartRunForm } from '../components/StartRunForm';
 import { useAppInfo } from '../hooks/useAppInfo';
 import { useRunHistory } from '../hooks/useRunHistory';
@@ -14,7 +16,20 @@ import { formatCount } from '../lib/format';
 export function RunsPage() {
   const info = useAppInfo();
   const history = useRunHistory();
-  const [openRunId, setOpenRunId] = useState<number | null>(null);
+  // "/runs?run=12" (a notification's or a schedule's link) opens that run's detail, on arrival and on each new link.
+  const linkedRunId = Number(new URLSearchParams(useSearch()).get('run')) || null;
+  const [openRunId, setOpenRunId] = useState<number | null>(linkedRunId);
+  const [seenLink, setSeenLink] = useState(linkedRunId);
+  if (linkedRunId !== seenLink) {
+    setSeenLink(linkedRunId);
+    if (linkedRunId) setOpenRunId(linkedRunId);
+  }
+  const [, navigate] = useLocation();
+  const closeRun = () => {
+    setOpenRunId(null);
+    // The link has been followed: drop it, or coming back to Runs would open that run again.
+    if (linkedRunId) navigate('/runs?', { replace: true });
+  };
   const engines = info.data?.engines ?? [];
 
   return (
@@ -28,6 +43,8 @@ export function RunsPage() {
         </Title>
         <LiveRuns emptyText="Nothing is running right now." />
       </Stack>
+
+      <RunsChart />
 
       <Stack gap="sm">
         <Group justify="space-between">
@@ -68,7 +85,7 @@ export function RunsPage() {
           />
         )}
       </Stack>
-      <RunDetailDrawer runId={openRunId} onClose={() => setOpenRunId(null)} />
+      <RunDetailDrawer runId={openRunId} onClose={closeRun} />
     </Stack>
   );
 }

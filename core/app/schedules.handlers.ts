@@ -1,0 +1,143 @@
+import { ApiError } from '../api/errors';
+import type { Schedule, ScheduleSpec } from '../api/schedules';
+import { readMailSettings, withAppDb } from '../scheduler/app-db-schedules';
+import { runParamsFor } from '../scheduler/run-params';
+import { describeForForm, scheduleView } from '../scheduler/schedule-view';
+import { compileTrigger, hostTimeZone } from '../scheduler/triggers';
+import { runStatsSince } from '../store/run-stats.repo';
+import type { ScheduleFields, StoredSchedule } from '../store/schedules.repo';
+import { SheetSourcesRepository } from '../store/sheet-sources.repo';
+import type { HandlerTable } from './handlers';
+import type { AppServices } from './services';
+
+type ScheduleMethods =
+  | 'schedules.list'
+  | 'schedules.create'
+  | 'schedules.update'
+  | 'schedules.delete'
+  | 'schedules.setEnabled'
+  | 'schedules.runNow'
+  | 'schedules.pause'
+  | 'schedules.resume'
+  | 'schedules.describe'
+  | 'mail.settings'
+  | 'runs.stats';
+
+/**
+ * The Schedules page's methods, the tray's pause/resume, and the Runs chart.
+ * Console schedules are edited here; per-user schedules (origin app-db) are
+ * the product's own settings and are refused with a pointer to where they live.
+ */
+export function createScheduleHandlers(app: AppServices): Pick<HandlerTable, ScheduleMethods> {
+  const { store, scheduler } = app;
+  const repo = store.schedules;
+  const now = () => app.clock.now().getTime();
+  const iso = () => app.clock.now().toISOString();
+  const find = (id: number): StoredSchedule => {
+    const schedule = repo.get(id);
+    if (!schedule) throw new ApiError('not-found', `There is no schedule ${id}.`, { id });
+    return schedule;
+  };
+  const editable = (id: number): StoredSchedule => {
+    const schedule = find(id);
+    if (schedule.origin === 'app-db') {
+      throw new ApiError('conflict', 'This schedule comes from the product database (the user’s own settings): change it there; the console picks it up within a minute.', { id });
+    }
+    return schedule;
+  };
+  const view = (id: number): Schedule => scheduleView(find(id), repo.historyOf([id]).get(id), scheduler, now());
+  const changed = (id: number) => {
+    scheduler.scheduleChanged(id);
+    app.events.emit('schedules.changed', {});
+  };
+  const fields = (spec: ScheduleSpec): ScheduleFields => validate(app, spec);
+
+  return {
+    'schedules.list': async (filter) => {
+      // A host that does not run the scheduler (a one-shot CLI command) reads the product's per-user schedules now.
+      if (!scheduler.isStarted) await scheduler.refreshAppDb();
+      const page = repo.listFiltered(filter);
+      const history = repo.historyOf(page.items.map((s) => s.id));
+      const pause = scheduler.status();
+      return {
+        total: page.total,
+        schedules: page.items.map((s) => scheduleView(s, history.get(s.id), scheduler, now())),
+        pausedUntil: pause.pausedUntil,
+        pausedIndefinitely: pause.pausedIndefinitely,
+      };
+    },
+    'schedules.create': (spec, { actor }) => {
+      const id = repo.insert(fields(spec), actor, iso());
+      changed(id);
+      return view(id);
+    },
+    'schedules.update': ({ id, spec }, { actor }) => {
+      editable(id);
+      repo.update(id, fields(spec), actor, iso());
+      changed(id);
+      return view(id);
+    },
+    'schedules.delete': ({ id }) => {
+      if (!repo.get(id)) return { id, deleted: false };
+      editable(id);
+      const deleted = repo.delete(id);
+      changed(id);
+      return { id, deleted };
+    },
+    'schedules.setEnabled': ({ id, enabled }, { actor }) => {
+      editable(id);
+      repo.setEnabled(id, enabled, actor, iso());
+      changed(id);
+      return view(id);
+    },
+    'schedules.runNow': ({ id }) => {
+      find(id);
+      const started = scheduler.runNow(id);
+      app.events.emit('schedules.changed', {});
+      return started;
+    },
+    'schedules.pause': ({ minutes }) => {
+      scheduler.pause(minutes);
+      return scheduler.status();
+    },
+    'schedules.resume': () => {
+      scheduler.resume();
+      return scheduler.status();
+    },
+    'schedules.describe': ({ trigger, timeZone }) => describeForForm(trigger, timeZone ?? hostTimeZone(), now()),
+    'mail.settings': async ({ limit, offset }) => {
+      try {
+        const page = await withAppDb(store, app.connections, (db, mapping) => readMailSettings(db, mapping, limit, offset));
+        return { items: page?.items ?? [], total: page?.total ?? 0, limit, offset };
+      } catch (error) {
+        throw new ApiError('unavailable', `Reading mail settings from the product database failed: ${(error as Error).message}`);
+      }
+    },
+    'runs.stats': ({ days, trigger }) => ({ runs: runStatsSince(store.db, new Date(now() - days * 24 * 60 * 60_000).toISOString(), trigger) }),
+  };
+}
+
+/** Checks what zod cannot: the engine exists, the trigger compiles, a source scope names a source. */
+function validate(app: AppServices, spec: ScheduleSpec): ScheduleFields {
+  const invalid = (path: string[], message: string): never => {
+    throw new ApiError('invalid-input', `Invalid schedule: ${message}.`, { issues: [{ path, code: 'custom', message }] });
+  };
+  if (!app.engines.get(spec.engine)) invalid(['engine'], `there is no engine "${spec.engine}"`);
+  const timeZone = spec.timeZone ?? hostTimeZone();
+  const compiled = compileTrigger(spec.trigger, { timeZone });
+  if (!compiled.ok) invalid(compiled.field === 'timeZone' ? ['timeZone'] : ['trigger', spec.trigger.kind === 'cron' ? 'expression' : 'minutes'], compiled.error);
+  const sources = new SheetSourcesRepository(app.store.db);
+  if (spec.engine === 'sheet-import' && spec.scope.kind !== 'source') invalid(['scope'], 'a sheet-import schedule imports one source: choose it');
+  if (spec.scope.kind === 'source' && spec.engine === 'sheet-import' && !sources.get(spec.scope.sourceId)) {
+    invalid(['scope', 'sourceId'], `there is no sheet source ${spec.scope.sourceId}`);
+  }
+  const fields: ScheduleFields = { engine: spec.engine, scope: spec.scope, trigger: spec.trigger, timeZone, enabled: spec.enabled, autoRepair: spec.autoRepair, params: spec.params };
+  // The params every firing will send, checked now by the engine's own schema: a schedule that could never start is refused here.
+  const engine = app.engines.get(spec.engine);
+  const parsed = engine?.params.safeParse(runParamsFor(fields, (id) => sources.get(id)?.spec));
+  if (parsed && !parsed.success) {
+    const issue = parsed.error.issues[0];
+    invalid(['params', ...(issue?.path.map(String) ?? [])], `the ${spec.engine} engine refuses these parameters: ${issue?.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'invalid'}`);
+  }
+  return fields;
+}

@@ -1,0 +1,165 @@
+import { Command, Option } from 'commander';
+import type { Run } from '../../api/models';
+import type { Schedule, ScheduleScope, ScheduleSpecInput } from '../../api/schedules';
+import { dispatch } from '../../app/dispatch';
+import { withCliApp, type GlobalOptions } from '../context';
+import { EXIT } from '../exit-codes';
+import { table } from '../output';
+import { parseJsonObject, positiveInt } from '../parse';
+import { CliError, unwrap } from '../unwrap';
+
+interface AddOptions {
+  engine: string;
+  every?: number;
+  cron?: string;
+  tz?: string;
+  user?: string;
+  provider?: 'drive' | 'dropbox';
+  source?: number;
+  autoRepair?: boolean;
+  disabled?: boolean;
+  params: Record<string, unknown>;
+}
+
+/** `syncwarden schedules list|add|rm|enable|disable|run`: the Schedules page for servers and scripts. */
+export function schedulesCommand(globals: () => GlobalOptions): Command {
+  const schedules = new Command('schedules').description('List, add, remove, switch and run schedules');
+  const call = async (method: Parameters<typeof dispatch>[1], input: unknown, render: (result: unknown) => string) =>
+    withCliApp(globals(), async (app, out) => {
+      const result = unwrap(await dispatch(app.handlers, method, input, { actor: 'cli' }));
+      out.print(result, () => render(result));
+    });
+
+  schedules
+    .command('list')
+    .description('Every schedule with its trigger in words, next and last run (per-user ones come from the product database)')
+    .addOption(new Option('--origin <origin>', 'only console schedules, or only per-user ones from the product database').choices(['console', 'app-db']))
+    .option('--search <text>', 'only schedules whose engine or user id contains this')
+    .option('--limit <n>', 'at most this many', positiveInt)
+    .action(async (opts: { origin?: 'console' | 'app-db'; search?: string; limit?: number }) =>
+      call('schedules.list', { origin: opts.origin, search: opts.search, limit: opts.limit }, (result) => {
+        const list = result as { schedules: Schedule[]; total: number; pausedUntil: string | null; pausedIndefinitely: boolean };
+        const paused = list.pausedIndefinitely ? 'Schedules are paused until resumed.\n' : list.pausedUntil ? `Schedules are paused until ${list.pausedUntil}.\n` : '';
+        return list.schedules.length === 0
+            ? `${paused}No schedules yet. Add one with \`syncwarden schedules add --engine <id> --every <minutes>\`.`
+            : paused +
+              table(
+                ['ID', 'ENGINE', 'SCOPE', 'WHEN', 'TZ', 'ON', 'NEXT RUN', 'LAST RUN', 'FAILURES', 'ORIGIN'],
+                list.schedules.map((s) => [
+                  String(s.id),
+                  s.engine,
+                  scopeText(s.scope),
+                  s.triggerText,
+                  s.timeZone,
+                  s.enabled ? 'yes' : 'no',
+                  s.nextRunAt ?? '',
+                  s.lastRun ? `${s.lastRun.runId} ${s.lastRun.state}` : '',
+                  String(s.failures),
+                  s.origin,
+                ]),
+              ) + `\n${list.schedules.length} of ${list.total} schedule(s)`;
+      }),
+    );
+
+  schedules
+    .command('add')
+    .description('Add a schedule: --every N minutes or --cron "m h dom mon dow"')
+    .requiredOption('--engine <id>', 'engine id, e.g. storage-orphans')
+    .option('--every <minutes>', 'run every N minutes', positiveInt)
+    .option('--cron <expression>', 'a 5-field cron expression, e.g. "0 2 * * *"')
+    .option('--tz <zone>', 'IANA time zone of the cron expression (default: this machine’s)')
+    .option('--user <id>', 'only this user (user id in the product database)')
+    .addOption(new Option('--provider <provider>', 'only this storage provider of the user').choices(['drive', 'dropbox']))
+    .option('--source <id>', 'a sheet-import source id', positiveInt)
+    .option('--auto-repair', 'let scheduled runs repair too (always inside the safety guard)')
+    .option('--disabled', 'add it switched off')
+    .option('--params <json>', 'more engine parameters as a JSON object', parseJsonObject, {})
+    .action(async (opts: AddOptions) => {
+      if ((opts.every === undefined) === (opts.cron === undefined)) throw usage('give exactly one of --every <minutes> or --cron <expression>');
+      const spec: ScheduleSpecInput = {
+        engine: opts.engine,
+        scope: scopeOf(opts),
+        trigger: opts.cron !== undefined ? { kind: 'cron', expression: opts.cron } : { kind: 'interval', minutes: opts.every as number },
+        ...(opts.tz ? { timeZone: opts.tz } : {}),
+        enabled: !opts.disabled,
+        autoRepair: opts.autoRepair ?? false,
+        params: opts.params,
+      };
+      await call('schedules.create', spec, (result) => {
+        const s = result as Schedule;
+        return `Added schedule ${s.id}: ${s.engine} ${scopeText(s.scope)}, ${s.triggerText} (${s.timeZone})${s.enabled ? '' : ', disabled'}.`;
+      });
+    });
+
+  schedules
+    .command('rm')
+    .argument('<id>', 'schedule id', positiveInt)
+    .description('Remove a console schedule and its firing history')
+    .action(async (id: number) =>
+      call('schedules.delete', { id }, (result) => {
+        const r = result as { id: number; deleted: boolean };
+        return r.deleted ? `Removed schedule ${r.id}.` : `There was no schedule ${r.id}.`;
+      }),
+    );
+
+  for (const [name, enabled] of [['enable', true], ['disable', false]] as const) {
+    schedules
+      .command(name)
+      .argument('<id>', 'schedule id', positiveInt)
+      .description(`Switch a console schedule ${enabled ? 'on' : 'off'}`)
+      .action(async (id: number) =>
+        call('schedules.setEnabled', { id, enabled }, (result) => {
+          const s = result as Schedule;
+          return `Schedule ${s.id} is ${s.enabled ? 'on' : 'off'}.`;
+        }),
+      );
+  }
+
+  schedules
+    .command('run')
+    .argument('<id>', 'schedule id', positiveInt)
+    .description('Fire a schedule now (the run is marked as scheduled) and wait for it')
+    .option('--no-wait', 'return as soon as the run is queued')
+    .action(async (id: number, opts: { wait: boolean }) => {
+      await withCliApp(globals(), async (app, out) => {
+        const started = unwrap(await dispatch(app.handlers, 'schedules.runNow', { id }, { actor: 'cli' })) as { runId: number; alreadyRunning: boolean };
+        if (!opts.wait || started.alreadyRunning) {
+          out.print(started, () => (started.alreadyRunning ? `Run ${started.runId} of this schedule is already active (firing recorded as skipped).` : `Queued run ${started.runId}.`));
+          return;
+        }
+        const run = (await app.runs.waitFor(started.runId)) as Run;
+        out.print(run, () => `Run ${run.id} ${run.state}${run.error ? `: ${run.error.message}` : ''}`);
+        if (run.state !== 'succeeded') process.exitCode = EXIT.runNotSucceeded;
+      });
+    });
+
+  return schedules;
+}
+
+function scopeOf(opts: AddOptions): ScheduleScope {
+  if (opts.source !== undefined) return { kind: 'source', sourceId: opts.source };
+  if (opts.provider) {
+    if (!opts.user) throw usage('--provider needs --user');
+    // The CLI says "drive"; the product database's provider value is "google".
+    return { kind: 'provider', userId: opts.user, provider: opts.provider === 'drive' ? 'google' : 'dropbox' };
+  }
+  return opts.user ? { kind: 'user', userId: opts.user } : { kind: 'all' };
+}
+
+function scopeText(scope: ScheduleScope): string {
+  switch (scope.kind) {
+    case 'all':
+      return 'all';
+    case 'user':
+      return `user ${scope.userId}`;
+    case 'provider':
+      return `user ${scope.userId} (${scope.provider === 'google' ? 'drive' : 'dropbox'})`;
+    case 'source':
+      return `source ${scope.sourceId}`;
+  }
+}
+
+/** A usage mistake found after parsing: printed like any other error, exit code 2. */
+function usage(message: string): CliError {
+  return new CliError({ code: 'invalid-input', message }, EXIT.usage);
+}

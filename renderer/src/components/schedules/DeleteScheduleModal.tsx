@@ -1,0 +1,34 @@
+import type { Schedule } from '@core/api';
+import { Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import { apiKey, useApiMutation } from '../../hooks/useApi';
+
+/** Confirms by what the schedule does, and says what stays: its runs and their history. */
+export function DeleteScheduleModal({ schedule, label, opened, onClose }: { schedule: Schedule | undefined; label: string; opened: boolean; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const remove = useApiMutation('schedules.delete', {
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: apiKey('schedules.list') });
+      notifications.show({ color: 'teal', title: 'Schedule deleted', message: `${label} no longer runs on its own.` });
+      onClose();
+    },
+  });
+  return (
+    <Modal opened={opened} onClose={onClose} title="Delete this schedule?" centered>
+      <Stack gap="md">
+        <Text size="sm">
+          <strong>{label}</strong>, {schedule?.triggerText}, will no longer run on its own. Its past runs stay in the history and the audit log; a run in progress finishes.
+        </Text>
+        <Group justify="flex-end" gap="sm">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button color="red" loading={remove.isPending} onClick={() => schedule && remove.mutate({ id: schedule.id })} data-testid="schedule-delete-confirm" data-autofocus>
+            Delete schedule
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

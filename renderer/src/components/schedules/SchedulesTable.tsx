@@ -1,0 +1,133 @@
+import type { Schedule } from '@core/api';
+import { ActionIcon, Badge, Button, Group, Switch, Table, Text, Tooltip } from '@mantine/core';
+import { IconPencil, IconPlayerPlay, IconTrash } from '@tabler/icons-react';
+import { RelativeTime } from '../RelativeTime';
+import { LastRunCell } from './LastRunCell';
+import { scopeText } from './schedule-text';
+
+interface SchedulesTableProps {
+  schedules: readonly Schedule[];
+  engineTitle: (id: string) => string;
+  /** Per-user schedules from the product database are shown, never edited, here. */
+  readOnly?: boolean;
+  busyIds: ReadonlySet<number>;
+  onRunNow: (schedule: Schedule) => void;
+  onToggle?: (schedule: Schedule, enabled: boolean) => void;
+  onEdit?: (schedule: Schedule) => void;
+  onDelete?: (schedule: Schedule) => void;
+  label: string;
+  testId: string;
+  /** Paused until resumed: enabled schedules have no next run, and the table says why. */
+  pausedIndefinitely?: boolean;
+}
+
+/** Engine, scope, trigger in words, next and last run, the switch and the actions of each schedule. */
+export function SchedulesTable({ schedules, engineTitle, readOnly = false, busyIds, onRunNow, onToggle, onEdit, onDelete, label, testId, pausedIndefinitely = false }: SchedulesTableProps) {
+  return (
+    <Table.ScrollContainer minWidth={900}>
+      <Table highlightOnHover verticalSpacing="sm" data-testid={testId} aria-label={label}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Engine</Table.Th>
+            <Table.Th scope="col">Scope</Table.Th>
+            <Table.Th scope="col">Trigger</Table.Th>
+            <Table.Th scope="col">Next run</Table.Th>
+            <Table.Th scope="col">Last run</Table.Th>
+            <Table.Th scope="col">Enabled</Table.Th>
+            <Table.Th scope="col" ta="right">
+              Actions
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {schedules.map((schedule) => {
+            const name = `${engineTitle(schedule.engine)} ${schedule.triggerText}`;
+            return (
+              <Table.Tr key={schedule.id} data-testid={`schedule-row-${schedule.id}`}>
+                <Table.Td>
+                  <Group gap={6} wrap="nowrap">
+                    <Text size="sm" fw={500}>
+                      {engineTitle(schedule.engine)}
+                    </Text>
+                    {schedule.autoRepair && (
+                      <Badge size="xs" variant="light" color="grape">
+                        auto-repair
+                      </Badge>
+                    )}
+                    {schedule.failures > 0 && (
+                      <Tooltip label={`${schedule.failures} failed firings or runs in a row`}>
+                        <Badge size="xs" color="red" variant="light">
+                          failing ×{schedule.failures}
+                        </Badge>
+                      </Tooltip>
+                    )}
+                  </Group>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{scopeText(schedule.scope)}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" data-testid={`schedule-trigger-${schedule.id}`}>
+                    {schedule.triggerText}
+                  </Text>
+                  {schedule.trigger.kind === 'cron' && (
+                    <Text size="xs" c="dimmed" ff="monospace">
+                      {schedule.trigger.expression} · {schedule.timeZone}
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  {schedule.nextRunAt ? (
+                    <RelativeTime iso={schedule.nextRunAt} size="sm" />
+                  ) : (
+                    <Text size="sm" c="dimmed">
+                      {!schedule.enabled ? 'Off' : pausedIndefinitely ? 'Paused' : '—'}
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <LastRunCell schedule={schedule} />
+                </Table.Td>
+                <Table.Td>
+                  {readOnly ? (
+                    // A disabled switch would not say clearly whether it is on; the product database owns this flag.
+                    <Tooltip label="Set by the user in the product">
+                      <Badge variant="light" color={schedule.enabled ? 'teal' : 'gray'} data-testid={`schedule-enabled-${schedule.id}`}>
+                        {schedule.enabled ? 'On' : 'Off'}
+                      </Badge>
+                    </Tooltip>
+                  ) : (
+                    <Switch
+                      checked={schedule.enabled}
+                      disabled={!onToggle}
+                      onChange={(event) => onToggle?.(schedule, event.currentTarget.checked)}
+                      aria-label={`${schedule.enabled ? 'Disable' : 'Enable'} ${name}`}
+                      data-testid={`schedule-enabled-${schedule.id}`}
+                    />
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4} justify="flex-end" wrap="nowrap">
+                    <Button size="compact-sm" variant="light" leftSection={<IconPlayerPlay size={14} aria-hidden />} loading={busyIds.has(schedule.id)} onClick={() => onRunNow(schedule)} aria-label={`Run ${name} now`} data-testid={`schedule-run-${schedule.id}`}>
+                      Run now
+                    </Button>
+                    {!readOnly && onEdit && (
+                      <ActionIcon variant="subtle" onClick={() => onEdit(schedule)} aria-label={`Edit ${name}`} data-testid={`schedule-edit-${schedule.id}`}>
+                        <IconPencil size={16} aria-hidden />
+                      </ActionIcon>
+                    )}
+                    {!readOnly && onDelete && (
+                      <ActionIcon variant="subtle" color="red" onClick={() => onDelete(schedule)} aria-label={`Delete ${name}`} data-testid={`schedule-delete-${schedule.id}`}>
+                        <IconTrash size={16} aria-hidden />
+                      </ActionIcon>
+                    )}
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
