@@ -2,7 +2,7 @@
 /**
  * `npm run demo`: Syncwarden on its embedded defaults, with nothing to set up.
  * Starts the service emulators seeded from resources/demo, a fresh embedded
- * SQLite app database and six connections (scripts/demo/demo-services.ts),
+ * SQLite app database and five connections (scripts/demo/demo-services.ts),
  * then opens the Electron window where the Electron binary is (or can be)
  * installed; otherwise starts browser mode and prints its URL. The demo keeps
  * its own data directory (.syncwarden/demo), apart from a real installation's.

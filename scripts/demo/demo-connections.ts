@@ -4,13 +4,14 @@ import { DEMO_CREDENTIALS } from './demo-seeds';
 
 type NewConnection = z.output<typeof ConnectionCreateSchema>;
 
-/** The six connections of the demo workspace, pointed at this run's emulator ports. */
+/** The five connections of the demo workspace, pointed at this run's emulator ports. */
 export function demoConnections(urls: { appDbPath: string; google: string; dropbox: string; cloudinary: string; supabase: string }): NewConnection[] {
-  const { google, sheets, dropbox, cloudinary, supabase } = DEMO_CREDENTIALS;
+  const { google, dropbox, cloudinary, supabase } = DEMO_CREDENTIALS;
   return [
     { kind: 'appdb', name: 'Product database', config: { driver: 'sqlite', path: urls.appDbPath }, secrets: {} },
-    { kind: 'google', name: 'Google Drive & Gmail', config: { clientId: google.clientId, rootUrl: `${urls.google}/`, tokenUrl: `${urls.google}/token` }, secrets: { clientSecret: google.clientSecret } },
-    { kind: 'google', name: 'Google Sheets import', config: { clientId: sheets.clientId, rootUrl: `${urls.google}/`, tokenUrl: `${urls.google}/token` }, secrets: { clientSecret: sheets.clientSecret } },
+    // One Google OAuth client for Drive, Gmail and Sheets: engines that act with each user's own token
+    // (storage-orphans, mail-import) take the only Google connection when no name is given.
+    { kind: 'google', name: 'Google Workspace', config: { clientId: google.clientId, rootUrl: `${urls.google}/`, tokenUrl: `${urls.google}/token` }, secrets: { clientSecret: google.clientSecret } },
     { kind: 'dropbox', name: 'Dropbox', config: { appKey: dropbox.appKey, baseUrl: urls.dropbox }, secrets: { appSecret: dropbox.appSecret } },
     {
       kind: 'cloudinary',

@@ -9,7 +9,8 @@ import type { SupabaseSeed } from '../../tests/emulators/supabase/supabase.emula
  * The demo world, derived from resources/demo/people.json: every emulator's
  * seed and the rows of the demo app database, with deliberate drift so each
  * engine has something to find:
- * - storage: some file rows point at Drive/Dropbox files that were deleted or trashed;
+ * - storage: some file rows point at Drive/Dropbox files that were deleted or trashed,
+ *   and one user revoked their Dropbox grant (needs reconnect);
  * - media: some Cloudinary videos and clips have no row;
  * - identity: a few users exist on one side only, or differ in name/verification.
  */
@@ -21,12 +22,13 @@ export interface Person {
   emailVerified: boolean;
   createdAt: string;
   storage: ('google' | 'dropbox')[];
+  /** Providers whose grant this user revoked: checks must skip them and mark the user "needs reconnect". */
+  revokedGrants?: ('google' | 'dropbox')[];
   mail: { enabled: boolean; intervalMinutes: number };
 }
 
 export const DEMO_CREDENTIALS = {
   google: { clientId: 'syncwarden-demo.apps.googleusercontent.com', clientSecret: 'demo-google-client-secret' },
-  sheets: { clientId: 'syncwarden-sheets-demo.apps.googleusercontent.com', clientSecret: 'demo-sheets-client-secret' },
   dropbox: { appKey: 'demo-dropbox-app-key', appSecret: 'demo-dropbox-app-secret' },
   cloudinary: { cloudName: 'syncwarden-demo', apiKey: '614335564976464', apiSecret: 'demo-cloudinary-secret', rootFolder: 'media' },
   supabase: { serviceRoleKey: 'demo-service-role-key', anonKey: 'demo-anon-key' },
@@ -54,7 +56,7 @@ export function storageFiles(p: Person, index: number, provider: 'google' | 'dro
 
 export function googleSeed(people: Person[]): GoogleSeed {
   return {
-    clients: [DEMO_CREDENTIALS.google, DEMO_CREDENTIALS.sheets],
+    clients: [DEMO_CREDENTIALS.google],
     accounts: people.map((p, i) => ({
       id: slug(p),
       email: p.email,
@@ -108,6 +110,11 @@ export function dropboxSeed(people: Person[]): DropboxSeed {
         ],
       })),
   };
+}
+
+/** The Dropbox refresh tokens the demo revokes once its emulator runs (revoking also kills the access tokens issued from them). */
+export function revokedDropboxTokens(people: Person[]): string[] {
+  return people.filter((p) => p.storage.includes('dropbox') && p.revokedGrants?.includes('dropbox')).map(dropboxRefreshToken);
 }
 
 /** Two videos and one clip per user; every fourth user's second video and its clip have no row in the app DB. */

@@ -1,6 +1,6 @@
 /**
  * The demo's outside world: the four service emulators seeded from
- * resources/demo, a fresh embedded app database, and six connections in the
+ * resources/demo, a fresh embedded app database, and five connections in the
  * console store pointing at them. Prints one JSON line with the environment
  * the console must run with (secrets via SYNCWARDEN_SECRETS=env, since a demo
  * must not touch the OS keychain), then serves until stopped.
@@ -23,7 +23,8 @@ import { startGoogleEmulator } from '../../tests/emulators/google';
 import { startSupabaseEmulator } from '../../tests/emulators/supabase/supabase.emulator';
 import { buildDemoAppDb } from './demo-app-db';
 import { demoConnections } from './demo-connections';
-import { cloudinarySeed, dropboxSeed, googleSeed, loadPeople, supabaseSeed } from './demo-seeds';
+import { seedDemoRunHistory, seedDemoSchedules } from './demo-schedules';
+import { cloudinarySeed, dropboxSeed, googleSeed, loadPeople, revokedDropboxTokens, supabaseSeed } from './demo-seeds';
 
 async function main(): Promise<void> {
   const dataDir = resolve(process.argv[2] ?? join('.syncwarden', 'demo'));
@@ -36,13 +37,18 @@ async function main(): Promise<void> {
     startCloudinaryEmulator(cloudinarySeed(people)),
     startSupabaseEmulator(supabaseSeed(people)),
   ]);
+  // A revoked grant is the token book's state, not the seed's: the app DB still holds the refresh token.
+  for (const token of revokedDropboxTokens(people)) dropbox.revokeRefreshToken(token);
   const appDbPath = join(dataDir, 'product.db');
   await buildDemoAppDb(appDbPath, people);
 
   const secrets = new MemorySecretStore();
   const store = openStore(dataDir);
   const connections = new ConnectionsService({ store, secrets, probes: defaultProbes(), clock: { now: () => new Date() }, log: createSilentLogger() });
-  for (const connection of demoConnections({ appDbPath, google: google.url, dropbox: dropbox.url, cloudinary: cloudinary.url, supabase: supabase.url })) {
+  const wanted = demoConnections({ appDbPath, google: google.url, dropbox: dropbox.url, cloudinary: cloudinary.url, supabase: supabase.url });
+  // The demo workspace is the demo's own: connections an older demo made (e.g. a second Google one) go.
+  for (const stale of store.connections.list().filter((c) => !wanted.some((w) => w.name === c.name))) await connections.delete(stale.id);
+  for (const connection of wanted) {
     const existing = store.connections.findByName(connection.name);
     if (existing) await connections.update({ id: existing.id, config: connection.config, secrets: connection.secrets });
     else await connections.create(connection);
@@ -53,7 +59,7 @@ async function main(): Promise<void> {
     name: 'Pricing plans',
     spreadsheetId: 'demo-pricing-sheet',
     sheet: 'Plans',
-    connection: 'Google Sheets import',
+    connection: 'Google Workspace',
     storageAccountId: `google-${people[0]?.id ?? ''}`,
     targetTable: 'sheet_pricing_plans',
     columns: [
@@ -63,6 +69,10 @@ async function main(): Promise<void> {
     ],
   });
   if (!sheetSources.list().some((source) => source.spec.name === pricing.name)) sheetSources.insert(pricing, new Date().toISOString());
+  // Schedules and a few days of run history for the Schedules page and the Runs chart (first start only).
+  const pricingId = sheetSources.list().find((source) => source.spec.name === pricing.name)?.id;
+  const demoSchedules = pricingId === undefined ? null : seedDemoSchedules(store, { now: new Date(), sheetSourceId: pricingId });
+  if (demoSchedules && pricingId !== undefined) seedDemoRunHistory(store, { now: new Date(), schedules: demoSchedules, sheetSourceId: pricingId });
   store.close();
 
   const env: Record<string, string> = { SYNCWARDEN_SECRETS: 'env' };

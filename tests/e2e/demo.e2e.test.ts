@@ -13,7 +13,7 @@ import { makeTempDir } from '../helpers/temp-dir';
 /**
  * The README's first command, minus the build it starts with: `node
  * scripts/demo.mjs` brings up the emulators, the embedded app database and
- * six connections, then the console (browser mode here: no Electron binary).
+ * five connections, then the console (browser mode here: no Electron binary).
  * Every connection must test ok through the real SDKs.
  */
 describe('e2e: npm run demo', () => {
@@ -49,14 +49,14 @@ describe('e2e: npm run demo', () => {
     dir.remove();
   });
 
-  it('opens with six connections, each of which tests ok against its emulator', async () => {
+  it('opens with five connections, each of which tests ok against its emulator', async () => {
     const { origin, searchParams } = new URL(url);
     const bridge = await connectWsBridge(`${origin.replace('http', 'ws')}/ws?token=${searchParams.get('token')}`, origin);
     try {
       const listed = await bridge.invoke('connections.list', {});
       if (!listed.ok) throw new Error(listed.error.message);
       const connections = listed.result as Connection[];
-      expect(connections.map((c) => c.kind).sort()).toEqual(['appdb', 'cloudinary', 'dropbox', 'google', 'google', 'supabase']);
+      expect(connections.map((c) => c.kind).sort()).toEqual(['appdb', 'cloudinary', 'dropbox', 'google', 'supabase']);
       for (const connection of connections) {
         const tested = await bridge.invoke('connections.test', { id: connection.id });
         expect(tested, connection.name).toMatchObject({ ok: true, result: { ok: true, status: 'ok' } });
@@ -71,7 +71,7 @@ describe('e2e: npm run demo', () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     await page.goto(url);
     await page.getByRole('link', { name: 'Connections' }).first().click();
-    for (const name of ['Product database', 'Google Drive & Gmail', 'Google Sheets import', 'Dropbox', 'Cloudinary media', 'Supabase Auth']) {
+    for (const name of ['Product database', 'Google Workspace', 'Dropbox', 'Cloudinary media', 'Supabase Auth']) {
       await page.getByText(name, { exact: true }).first().waitFor({ state: 'visible', timeout: 10_000 });
     }
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'demo-connections.png'), fullPage: true });
