@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { createSyncwarden } from '../core/app/app';
 import { streamKeyset } from '../core/appdb/keyset';
 import { openSqliteAppDb } from '../core/appdb/sqlite.adapter';
 import { MemorySecretStore } from '../core/secrets/memory.secret-store';
+import { measure, startChild } from './harness';
 import { BENCH_DROPBOX_APP, BENCH_GOOGLE_CLIENT, isGone } from './storage-orphans-fixture';
 
 /**
@@ -26,28 +24,15 @@ export async function storageOrphansBenchmark(args: readonly string[]): Promise<
 
   const dataDir = mkdtempSync(join(tmpdir(), 'syncwarden-storage-bench-'));
   const appDbPath = join(dataDir, 'product.db');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'storage-orphans-emulator.child.ts'), String(users), String(perAccount), appDbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const world = await new Promise<{ googleRoot: string; googleToken: string; dropboxUrl: string; rows: number }>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the emulators exited (${code})`)));
-    createInterface({ input: child.stdout }).once('line', (line) => resolve(JSON.parse(line) as { googleRoot: string; googleToken: string; dropboxUrl: string; rows: number }));
-  });
+  const { ready: world, child } = await startChild<{ googleRoot: string; googleToken: string; dropboxUrl: string; rows: number }>(join(__dirname, 'storage-orphans-emulator.child.ts'), [String(users), String(perAccount), appDbPath]);
 
   const app = createSyncwarden({ dataDir, host: 'browser', secrets: new MemorySecretStore() });
   await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: appDbPath }, secrets: {} });
   await app.connections.create({ kind: 'google', name: 'Google', config: { clientId: BENCH_GOOGLE_CLIENT.clientId, rootUrl: world.googleRoot, tokenUrl: world.googleToken }, secrets: { clientSecret: BENCH_GOOGLE_CLIENT.clientSecret } });
   await app.connections.create({ kind: 'dropbox', name: 'Dropbox', config: { appKey: BENCH_DROPBOX_APP.key, baseUrl: world.dropboxUrl }, secrets: { appSecret: BENCH_DROPBOX_APP.secret } });
 
-  const rssStartMb = process.memoryUsage.rss() / 2 ** 20;
-  let peakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 25);
-  const delay = monitorEventLoopDelay({ resolution: 5 });
-  delay.enable();
-  const startedAt = performance.now();
-  const run = await app.runs.waitFor(app.runs.start('storage-orphans', { mode: 'check' }, 'cli').runId);
-  const wallSeconds = (performance.now() - startedAt) / 1000;
-  delay.disable();
-  clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  const measured = await measure(() => app.runs.waitFor(app.runs.start('storage-orphans', { mode: 'check' }, 'cli').runId));
+  const run = measured.value;
   await app.close();
   child.kill();
 
@@ -73,9 +58,9 @@ export async function storageOrphansBenchmark(args: readonly string[]): Promise<
     perFileCalls: world.rows,
     rowsDiffedPerSecond: Math.round(diff.rows / (diff.ms / 1000)),
     bareScanRowsPerSecond,
-    peakRssMb: Math.round((peakRss / 2 ** 20) * 10) / 10,
-    eventLoopDelayMaxMs: Math.round((delay.max / 1e6) * 10) / 10,
-    wallSeconds: Math.round(wallSeconds * 100) / 100,
+    peakRssMb: measured.peakRssMb,
+    eventLoopDelayMaxMs: measured.eventLoopDelayMaxMs,
+    wallSeconds: measured.wallSeconds,
   };
   const lines = [
     `storage-orphans benchmark: ${users.toLocaleString('en')} users × 2 providers × ${perAccount} rows = ${world.rows.toLocaleString('en')} file rows, 1 % orphans; run ${run?.id} ${run?.state}${run?.error ? `: ${run.error.message}` : ''}`,
@@ -83,8 +68,8 @@ export async function storageOrphansBenchmark(args: readonly string[]): Promise<
     `  a per-file probe would make  ${figures.perFileCalls.toLocaleString('en')} calls`,
     `  rows diffed per second       ${figures.rowsDiffedPerSecond.toLocaleString('en')} (${diff.rows.toLocaleString('en')} rows in ${diff.ms} ms of local diff; target >= 500,000 and >= 1/3 of the bare scan)`,
     `  bare keyset scan rows/s      ${bareScanRowsPerSecond.toLocaleString('en')} (ratio ${(figures.rowsDiffedPerSecond / bareScanRowsPerSecond).toFixed(2)})`,
-    `  RSS at start / peak          ${rssStartMb.toFixed(1)} MB / ${figures.peakRssMb} MB (target < 400 MB)`,
-    `  event-loop delay, max        ${figures.eventLoopDelayMaxMs} ms (target < 50 ms; p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms)`,
+    `  RSS at start / peak          ${measured.rssStartMb} MB / ${figures.peakRssMb} MB (target < 400 MB)`,
+    `  event-loop delay, max        ${figures.eventLoopDelayMaxMs} ms (target < 50 ms; p99 ${measured.eventLoopDelayP99Ms} ms)`,
     `  wall time                    ${figures.wallSeconds} s`,
     `  found                        ${String(result.orphans)} orphans in ${String(result.filesChecked)} rows checked (expected ${users * 2 * (perAccount - liveFiles)})`,
   ];
