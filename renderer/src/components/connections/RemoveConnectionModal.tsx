@@ -1,7 +1,7 @@
 import type { Connection } from '@core/api';
-import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
+import { ConfirmRemoveModal } from '../ConfirmRemoveModal';
 import { useApiMutation } from '../../hooks/useApi';
 import { refreshConnections } from './useConnections';
 
@@ -17,21 +17,9 @@ export function RemoveConnectionModal({ connection, opened, onClose }: { connect
     },
   });
   return (
-    <Modal opened={opened} onClose={onClose} title={connection ? `Remove ${connection.name}?` : 'Remove connection'} centered>
-      <Stack gap="md">
-        <Text size="sm">
-          This removes the connection <strong>{connection?.name}</strong> and deletes its secrets from the OS keychain. Engines that use it stop
-          working until you add it again. Findings and the audit log are kept.
-        </Text>
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button color="red" loading={remove.isPending} onClick={() => connection && remove.mutate({ id: connection.id })} data-testid="connection-remove-confirm" data-autofocus>
-            Remove {connection?.name}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <ConfirmRemoveModal opened={opened} onClose={onClose} title={connection ? `Remove ${connection.name}?` : 'Remove connection'} confirmLabel={`Remove ${connection?.name ?? ''}`} confirmTestId="connection-remove-confirm" pending={remove.isPending} onConfirm={() => connection && remove.mutate({ id: connection.id })}>
+      This removes the connection <strong>{connection?.name}</strong> and deletes its secrets from the OS keychain. Engines that use it stop
+      working until you add it again. Findings and the audit log are kept.
+    </ConfirmRemoveModal>
   );
 }

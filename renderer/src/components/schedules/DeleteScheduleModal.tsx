@@ -1,7 +1,7 @@
 import type { Schedule } from '@core/api';
-import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
+import { ConfirmRemoveModal } from '../ConfirmRemoveModal';
 import { apiKey, useApiMutation } from '../../hooks/useApi';
 
 /** Confirms by what the schedule does, and says what stays: its runs and their history. */
@@ -15,20 +15,8 @@ export function DeleteScheduleModal({ schedule, label, opened, onClose }: { sche
     },
   });
   return (
-    <Modal opened={opened} onClose={onClose} title="Delete this schedule?" centered>
-      <Stack gap="md">
-        <Text size="sm">
-          <strong>{label}</strong>, {schedule?.triggerText}, will no longer run on its own. Its past runs stay in the history and the audit log; a run in progress finishes.
-        </Text>
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button color="red" loading={remove.isPending} onClick={() => schedule && remove.mutate({ id: schedule.id })} data-testid="schedule-delete-confirm" data-autofocus>
-            Delete schedule
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <ConfirmRemoveModal opened={opened} onClose={onClose} title={'Delete this schedule?'} confirmLabel="Delete schedule" confirmTestId="schedule-delete-confirm" pending={remove.isPending} onConfirm={() => schedule && remove.mutate({ id: schedule.id })}>
+      <strong>{label}</strong>, {schedule?.triggerText}, will no longer run on its own. Its past runs stay in the history and the audit log; a run in progress finishes.
+    </ConfirmRemoveModal>
   );
 }

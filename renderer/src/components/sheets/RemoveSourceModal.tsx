@@ -1,7 +1,7 @@
 import type { SheetSource } from '@core/api';
-import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
+import { ConfirmRemoveModal } from '../ConfirmRemoveModal';
 import { apiKey, useApiMutation } from '../../hooks/useApi';
 import { formatCount } from '../../lib/format';
 
@@ -18,21 +18,9 @@ export function RemoveSourceModal({ source, opened, onClose }: { source: SheetSo
     },
   });
   return (
-    <Modal opened={opened} onClose={onClose} title={`Remove ${name}?`} centered>
-      <Stack gap="md">
-        <Text size="sm">
-          This removes the source <strong>{name}</strong>: it will not be imported again. Its cache table <code>{source?.spec.targetTable}</code>
-          {typeof rows === 'number' ? ` (${formatCount(rows)} rows)` : ''} stays in the product database, untouched, with the import history and audit log.
-        </Text>
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button color="red" loading={remove.isPending} onClick={() => source && remove.mutate({ id: source.id })} data-testid="source-remove-confirm" data-autofocus>
-            Remove {name}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <ConfirmRemoveModal opened={opened} onClose={onClose} title={`Remove ${name}?`} confirmLabel={`Remove ${name}`} confirmTestId="source-remove-confirm" pending={remove.isPending} onConfirm={() => source && remove.mutate({ id: source.id })}>
+      This removes the source <strong>{name}</strong>: it will not be imported again. Its cache table <code>{source?.spec.targetTable}</code>
+      {typeof rows === 'number' ? ` (${formatCount(rows)} rows)` : ''} stays in the product database, untouched, with the import history and audit log.
+    </ConfirmRemoveModal>
   );
 }
