@@ -30,10 +30,19 @@ export type AccountStatus = z.infer<typeof AccountStatusSchema>;
 
 export const STORAGE_FINDING_KINDS = ['orphan', 'trashed'] as const;
 
+/** Most urgent first: what sorting by status ascending means. */
+export const ACCOUNT_STATUS_URGENCY = ['needs-reconnect', 'orphans', 'unknown', 'never-checked', 'ok'] as const satisfies readonly AccountStatus[];
+
+/** user: email (else id); lastCheckAt: never-checked accounts last in both directions. Ties go by user, then provider. */
+export const STORAGE_ACCOUNT_SORT_KEYS = ['user', 'provider', 'files', 'openOrphans', 'lastCheckAt', 'status'] as const;
+export type StorageAccountSort = (typeof STORAGE_ACCOUNT_SORT_KEYS)[number];
+
 export const StorageAccountsInputSchema = z.strictObject({
   /** Part of a user's email, name or id, case-insensitive. */
   search: z.string().trim().max(200).optional(),
   status: AccountStatusSchema.optional(),
+  sort: z.enum(STORAGE_ACCOUNT_SORT_KEYS).default('user'),
+  direction: z.enum(['asc', 'desc']).default('asc'),
   limit: z.number().int().min(1).max(500).default(50),
   offset: z.number().int().min(0).default(0),
 });
@@ -104,7 +113,9 @@ export interface StorageFindingDetails {
   fileName: string | null;
   fileRowId: string;
   size: number | null;
-  /** Set once the row is in the app DB's quarantine table. */
+  /** Set once the row is in the app DB's quarantine table; restorable until purgeAfter. */
   quarantinedAt?: string;
   purgeAfter?: string;
+  /** Set when a run purged the quarantined row after purgeAfter (the finding is then `repaired`). */
+  purgedAt?: string;
 }

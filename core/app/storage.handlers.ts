@@ -1,4 +1,5 @@
 import type { StorageAccountRow, StorageSummary } from '../api/storage';
+import { sortAccounts } from '../engines/storage-orphans/account-sort';
 import { listAccounts } from '../engines/storage-orphans/account-state';
 import { readGuardBlocked } from '../engines/storage-orphans/storage-guard';
 import { ENGINE_ID } from '../engines/storage-orphans/storage-model';
@@ -17,9 +18,13 @@ type StorageMethods = 'storage.accounts' | 'storage.summary' | 'storage.restore'
 export function createStorageHandlers(app: AppServices): Pick<HandlerTable, StorageMethods> {
   const now = () => app.clock.now().toISOString();
   return {
-    'storage.accounts': ({ search, status, limit, offset }) => {
+    'storage.accounts': ({ search, status, sort, direction, limit, offset }) => {
       const needle = search?.toLowerCase();
-      const rows = listAccounts(app.store.db).filter((r) => (!status || r.status === status) && (!needle || matches(r, needle)));
+      const rows = sortAccounts(
+        listAccounts(app.store.db).filter((r) => (!status || r.status === status) && (!needle || matches(r, needle))),
+        sort,
+        direction,
+      );
       return { items: rows.slice(offset, offset + limit), total: rows.length, limit, offset };
     },
     'storage.summary': (): StorageSummary => {

@@ -6,6 +6,7 @@ import { resolveMapping, type ResolvedMapping } from '../appdb/mapping';
 import { openAppDb } from '../appdb/open-app-db';
 import type { ConnectionsService } from '../connections/connections.service';
 import { yieldToEventLoop } from '../runs/cooperative';
+import type { FindingChange } from '../store/findings.repo';
 import type { Store } from '../store/store';
 import type { Clock } from './engine';
 
@@ -41,6 +42,14 @@ export interface EngineResources {
    */
   findingsForRepairPages(selection: RepairSelection, options?: { pageSize?: number; signal?: AbortSignal }): AsyncGenerator<Finding[]>;
   setFindingStatus(ids: readonly number[], status: Finding['status']): void;
+  /**
+   * Sets the status and/or merges into the details of these findings of this
+   * engine (a JSON merge-patch: a null removes a key); ids of other engines
+   * are left alone. Returns how many changed.
+   */
+  updateFindings(ids: readonly number[], change: FindingChange): number;
+  /** This engine's findings about these subjects (e.g. "file:42"), optionally of one status, by id. */
+  findingsBySubjects(subjects: readonly string[], status?: Finding['status']): Finding[];
   /** An earlier audit entry (a revert reads its before-image). */
   auditEntry(id: number): AuditEntry | undefined;
   /** One audit entry, attributed to who started the run. */
@@ -118,6 +127,8 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
       }
     },
     setFindingStatus: (ids, status) => store.findings.setStatus(ids, status, now()),
+    updateFindings: (ids, change) => store.findings.update(ids, change, now(), engine),
+    findingsBySubjects: (subjects, status) => store.findings.bySubjects(engine, subjects, status),
     auditEntry: (id) => store.audit.get(id),
     audit: (entry) => store.audit.append({ at: now(), actor: deps.trigger, engine, runId: deps.runId, ...entry }),
     state: {

@@ -13,6 +13,12 @@ export interface Clock {
 /** Findings are buffered and written in batches; engines just add them. */
 export interface FindingSink {
   add(finding: NewFinding): void;
+  /**
+   * Writes what is buffered now. The run writes the rest when the engine
+   * returns; an engine flushes itself only when it must read or mark its own
+   * findings of this run before then (a check followed by an automatic repair).
+   */
+  flush(): void;
   /** How many were added in this run. */
   readonly count: number;
 }

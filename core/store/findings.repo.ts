@@ -28,6 +28,12 @@ export interface NewFinding {
   details?: Record<string, unknown>;
 }
 
+/** What `update` changes: a new status, details merged into the existing ones, or both. */
+export interface FindingChange {
+  status?: Finding['status'] | undefined;
+  details?: Record<string, unknown> | undefined;
+}
+
 export type FindingsFilter = ParsedInput<'findings.list'>;
 
 /** Sort keys map to columns through this table only, so no input ever reaches SQL as an identifier. */
@@ -105,6 +111,40 @@ export class FindingsRepository {
   setStatus(ids: readonly number[], status: Finding['status'], now: string): void {
     const stmt = this.db.prepare(`UPDATE findings SET status = ?, updated_at = ? WHERE id = ?`);
     this.db.transaction(() => ids.forEach((id) => stmt.run(status, now, id)))();
+  }
+
+  /**
+   * Sets the status of these findings and/or merges `details` into theirs, in
+   * one transaction. The merge is JSON merge-patch (RFC 7396, SQLite's
+   * json_patch): keys given replace, keys absent stay, a null removes a key.
+   * An engine records what happened to a finding after it was written this
+   * way (a quarantine's dates, a purge), never by rewriting the whole row.
+   */
+  update(ids: readonly number[], change: FindingChange, now: string, engine?: string): number {
+    if (ids.length === 0 || (change.status === undefined && change.details === undefined)) return 0;
+    // With `engine`, ids of another engine's findings are left alone.
+    const stmt = this.db.prepare(
+      `UPDATE findings SET status = COALESCE(?, status), details_json = CASE WHEN ? IS NULL THEN details_json ELSE json_patch(COALESCE(details_json, '{}'), ?) END, updated_at = ?
+       WHERE id = ? AND (? IS NULL OR engine = ?)`,
+    );
+    const patch = change.details === undefined ? null : JSON.stringify(change.details);
+    let changed = 0;
+    this.db.transaction(() => ids.forEach((id) => (changed += stmt.run(change.status ?? null, patch, patch, now, id, engine ?? null, engine ?? null).changes)))();
+    return changed;
+  }
+
+  /** An engine's findings about these subjects, optionally of one status, by id (e.g. the quarantined findings of purged rows). */
+  bySubjects(engine: string, subjects: readonly string[], status?: Finding['status']): Finding[] {
+    const found: Finding[] = [];
+    // Chunks stay far below SQLite's bound-parameter limit whatever the caller passes.
+    for (let at = 0; at < subjects.length; at += 500) {
+      const chunk = subjects.slice(at, at + 500);
+      const rows = this.db
+        .prepare(`SELECT * FROM findings WHERE engine = ? AND subject IN (${chunk.map(() => '?').join(',')}) AND (? IS NULL OR status = ?) ORDER BY id`)
+        .all(engine, ...chunk, status ?? null, status ?? null) as FindingRow[];
+      found.push(...rows.map(toFinding));
+    }
+    return found.sort((a, b) => a.id - b.id);
   }
 
   /** Open findings of an engine counted by user and kind (a user of null: findings about no one user). */

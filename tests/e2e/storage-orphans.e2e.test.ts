@@ -197,6 +197,9 @@ describe('e2e: the Storage page finds, repairs and restores an orphan (Chromium)
     await page.getByTestId('storage-findings-view').getByText('Quarantined', { exact: true }).click();
     const quarantined = rows.filter({ hasText: 'Lost contract.pdf' });
     await expect.poll(() => quarantined.textContent()).toMatch(/Quarantined/);
+    // The finding carries its quarantine's end: the default 30 days from now.
+    const until = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(Date.now() + 30 * 86_400_000));
+    await expect.poll(() => quarantined.textContent()).toContain(`restorable until ${until}`);
     await shot('storage-repaired.png');
 
     // Restore puts the row back as it was.
@@ -241,6 +244,15 @@ describe('e2e: the Storage page finds, repairs and restores an orphan (Chromium)
     const left = await fileRowIds();
     for (const id of ['f-ada-3', 'f-ada-4', 'f-grace-2']) expect(left).not.toContain(id);
     expect(left).toHaveLength(FILES.length + CALM.length - 3);
+
+    // A needs-reconnect notification opens /storage?status=needs-reconnect (core/app/notifier.ts): the page starts filtered.
+    const linked = new URL(harness.server.url);
+    linked.searchParams.set('status', 'needs-reconnect');
+    linked.hash = '/storage';
+    await page.goto(linked.href);
+    await expect.poll(() => page.getByTestId('storage-accounts-count').textContent()).toBe('1 account matches');
+    await expect.poll(firstAccount).toBe('storage-account-u-linus:dropbox');
+    await shot('storage-needs-reconnect-link.png');
     expect(harness.consoleErrors).toEqual([]);
   }, 90_000);
 

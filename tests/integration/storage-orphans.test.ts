@@ -48,7 +48,7 @@ describe('storage-orphans against the Drive and Dropbox emulators', () => {
     expect(twice).toMatchObject({ restored: false, status: 'restored' });
     await expect(Promise.resolve().then(() => world?.app.handlers['storage.restore']({ findingId: open[0]?.id as number }, { actor: 'manual' }))).rejects.toThrow(/not quarantined/);
 
-    const accounts = (await world.app.handlers['storage.accounts']({ limit: 50, offset: 0 }, { actor: 'manual' }));
+    const accounts = (await world.app.handlers['storage.accounts']({ sort: 'user', direction: 'asc', limit: 50, offset: 0 }, { actor: 'manual' }));
     expect(accounts.items.map((a) => [a.provider, a.files, a.openOrphans, a.openTrashed, a.quarantined, a.status])).toEqual([
       ['dropbox', 3, 0, 0, 1, 'ok'],
       ['google', 5, 0, 1, 0, 'orphans'],
@@ -105,7 +105,7 @@ describe('storage-orphans against the Drive and Dropbox emulators', () => {
     expect(result.orphans).toBe(1); // Ada's Drive was still checked
     expect(result.results.find((r) => r.userId === 'bob')).toMatchObject({ status: 'ok', filesChecked: 1 });
     expect(await world.rows('SELECT user_id, provider, needs_reconnect FROM storage_accounts WHERE needs_reconnect = 1')).toEqual([{ user_id: 'ada', provider: 'dropbox', needs_reconnect: 1 }]);
-    const accounts = (await world.app.handlers['storage.accounts']({ status: 'needs-reconnect', limit: 50, offset: 0 }, { actor: 'manual' }));
+    const accounts = (await world.app.handlers['storage.accounts']({ status: 'needs-reconnect', sort: 'user', direction: 'asc', limit: 50, offset: 0 }, { actor: 'manual' }));
     expect(accounts.items.map((a) => [a.userId, a.provider])).toEqual([['ada', 'dropbox']]);
     expect((await world.app.handlers['storage.summary']({}, { actor: 'manual' })).needsReconnect).toBe(1);
     void driveRefresh;

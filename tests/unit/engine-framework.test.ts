@@ -23,7 +23,9 @@ const probeEngine: Engine<{ mode: 'check' | 'repair'; findingIds?: number[] | un
     if (params.mode === 'check') {
       for (const user of users) findings.add({ subject: `user:${user.email}`, userEmail: user.email, kind: 'unverified', reason: 'not verified', proposedAction: 'verify' });
       resources.state.set('lastCheck', { users: users.length });
-      return { users: users.length };
+      // Findings are buffered: an engine that reads its own findings in the same run flushes them first.
+      findings.flush();
+      return { users: users.length, visible: resources.findingsForRepair({ all: true }).length };
     }
     const chosen = resources.findingsForRepair(params);
     for (const finding of chosen) resources.audit({ action: 'verify', subject: finding.subject, before: { verified: false }, after: { verified: true } });
@@ -58,6 +60,12 @@ describe('engine framework', () => {
     await withAppDb();
     const run = await app.runs.waitFor(app.runs.start('probe', {}, 'manual').runId);
     expect(run).toMatchObject({ state: 'succeeded', result: { users: 2, findings: 2 } });
+  });
+
+  it('an engine flushes its buffered findings through the typed sink and reads them in the same run', async () => {
+    await withAppDb();
+    const run = await app.runs.waitFor(app.runs.start('probe', {}, 'manual').runId);
+    expect(run).toMatchObject({ state: 'succeeded', result: { findings: 2, visible: 2 } });
   });
 
   it('without an appdb connection the run fails and says what to do', async () => {

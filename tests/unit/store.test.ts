@@ -105,6 +105,22 @@ describe('console store', () => {
     expect(store.findings.countOpen('demo')).toBe(30);
   });
 
+  it('a finding update merges into its details and/or sets its status, only for the engine named', () => {
+    const { id: runId } = store.runs.insertQueued({ engine: 'demo', scope: 'all', trigger: 'manual', params: {}, ownerPid: 1, now: NOW });
+    store.findings.insertMany(runId, 'demo', [{ subject: 'file:1', kind: 'orphan', reason: 'gone', proposedAction: 'quarantine', details: { fileRowId: '1', size: 5 } }], NOW);
+    store.findings.insertMany(runId, 'other', [{ subject: 'file:1', kind: 'orphan', reason: 'gone', proposedAction: 'quarantine' }], NOW);
+    const [mine, theirs] = store.findings.bySubjects('demo', ['file:1']).concat(store.findings.bySubjects('other', ['file:1']));
+    const later = '2026-11-24T10:00:00.000Z';
+    expect(store.findings.update([mine!.id, theirs!.id], { status: 'quarantined', details: { purgeAfter: 'then', size: null } }, later, 'demo')).toBe(1);
+    expect(store.findings.byIds([mine!.id])[0]).toMatchObject({ status: 'quarantined', details: { fileRowId: '1', purgeAfter: 'then' }, updatedAt: later });
+    expect(store.findings.byIds([mine!.id])[0]?.details).not.toHaveProperty('size');
+    expect(store.findings.byIds([theirs!.id])[0]).toMatchObject({ status: 'open', details: null });
+    // Details alone keep the status; a finding without details gets them.
+    store.findings.update([theirs!.id], { details: { purgedAt: later } }, later);
+    expect(store.findings.byIds([theirs!.id])[0]).toMatchObject({ status: 'open', details: { purgedAt: later } });
+    expect(store.findings.bySubjects('demo', ['file:1', 'file:2'], 'open')).toEqual([]);
+  });
+
   it('the audit log appends and lists newest first with before and after images', () => {
     store.audit.append({ at: NOW, actor: 'manual', engine: 'demo', runId: null, action: 'quarantine', subject: 'file:1', before: { id: 1 }, after: null });
     store.audit.append({ at: NOW, actor: 'cli', engine: 'demo', runId: null, action: 'restore', subject: 'file:1', before: null, after: { id: 1 } });

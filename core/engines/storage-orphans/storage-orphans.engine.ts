@@ -6,6 +6,7 @@ import { StorageDb } from './storage-db';
 import { isAutomatic, recordGuard, type SafetyGuardTrip } from './storage-guard';
 import { ENGINE_ID, FINDING_KINDS } from './storage-model';
 import { StorageOrphansParams, scopeOf } from './storage-params';
+import { purgeExpired } from './storage-purge';
 import { FileQuarantine } from './storage-quarantine';
 import { repairFindings, type RepairReport } from './storage-repair';
 
@@ -28,7 +29,7 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
     const { db, mapping } = await context.resources.appDb();
     const product = new StorageDb(db, mapping);
     // Retention ends here: every run purges quarantined rows past their purgeAfter.
-    const purged = (await new FileQuarantine(db, mapping).purgeExpired(context.clock.now().toISOString())).length;
+    const purged = await purgeExpired(context, new FileQuarantine(db, mapping));
     if (params.mode === 'repair') return manualRepair(params, context, controls, product, purged);
 
     const check = await runCheck(params, context, controls, product);
@@ -65,7 +66,7 @@ async function autoRepair(params: StorageOrphansParams, context: EngineContext, 
   const users = new Set(accounts.filter((a) => params.autoRepair === true || (isAutomatic(context.trigger) && a.deleteAfterSync)).map((a) => a.userId));
   if (users.size === 0) return undefined;
   // The findings of this run are buffered; the run's sink writes them now so the repair can mark them.
-  (context.findings as { flush?: () => void }).flush?.();
+  context.findings.flush();
   controls.progress.phase('repair', { message: 'Automatic repair' });
   const mine: Finding[] = [];
   for await (const page of context.resources.findingsForRepairPages({ all: true }, { signal: controls.signal })) {

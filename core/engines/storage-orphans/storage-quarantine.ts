@@ -17,6 +17,12 @@ export interface QuarantinedRow extends FileRow {
   createdAt: string | null;
 }
 
+/** A row found in quarantine, with the dates its quarantine was given. */
+export interface HeldRow extends QuarantinedRow {
+  quarantinedAt: string | null;
+  purgeAfter: string | null;
+}
+
 /**
  * Moves file rows between the product's files table and Syncwarden's
  * file_quarantine table (canonical-schema.md). Every move is one
@@ -107,15 +113,19 @@ export class FileQuarantine {
     return this.db.dialect === 'postgres' ? `CAST(? AS ${type})` : '?';
   }
 
-  /** The quarantined copies of these ids, if any (a repair cut short by a crash moved them without recording it). */
-  async held(fileRowIds: readonly string[], tx: SqlExecutor = this.db): Promise<Map<string, QuarantinedRow>> {
+  /**
+   * The quarantined copies of these ids, if any (a repair cut short by a crash moved them without
+   * recording it), with the dates that copy was given: its retention runs from then, not from now.
+   */
+  async held(fileRowIds: readonly string[], tx: SqlExecutor = this.db): Promise<Map<string, HeldRow>> {
     if (fileRowIds.length === 0) return new Map();
     const q = this.mapping.fileQuarantine;
+    const dates = `${quoteIdent(q.columns.quarantinedAt)} AS ${quoteIdent('quarantinedAt')}, ${quoteIdent(q.columns.purgeAfter)} AS ${quoteIdent('purgeAfter')}`;
     const rows = await tx.query(
-      `SELECT ${KEPT.map((k) => `${quoteIdent(q.columns[k])} AS ${quoteIdent(k)}`).join(', ')} FROM ${quoteTable(q.table)} WHERE ${quoteIdent(q.columns.id)} IN (${placeholders(fileRowIds.length)})`,
+      `SELECT ${KEPT.map((k) => `${quoteIdent(q.columns[k])} AS ${quoteIdent(k)}`).join(', ')}, ${dates} FROM ${quoteTable(q.table)} WHERE ${quoteIdent(q.columns.id)} IN (${placeholders(fileRowIds.length)})`,
       fileRowIds as SqlValue[],
     );
-    return new Map(rows.map((r) => [String(r.id), toRow(r)]));
+    return new Map(rows.map((r) => [String(r.id), { ...toRow(r), quarantinedAt: isoOf(r.quarantinedAt), purgeAfter: isoOf(r.purgeAfter) }]));
   }
 }
 
@@ -128,6 +138,9 @@ export class QuarantineError extends Error {
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
+/** PostgreSQL returns a timestamptz as a Date, SQLite as the ISO text it was given. */
+const isoOf = (value: unknown): string | null => (value == null ? null : value instanceof Date ? value.toISOString() : String(value));
+
 function toRow(r: Row): QuarantinedRow {
   const provider = r.provider;
   return {
@@ -137,6 +150,6 @@ function toRow(r: Row): QuarantinedRow {
     providerFileId: String(r.providerFileId),
     name: r.name == null ? null : String(r.name),
     size: r.size == null ? null : Number(r.size),
-    createdAt: r.createdAt == null ? null : r.createdAt instanceof Date ? r.createdAt.toISOString() : String(r.createdAt),
+    createdAt: isoOf(r.createdAt),
   };
 }

@@ -89,12 +89,22 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
     const moved = await quarantine.quarantine(ids, { quarantinedAt: now.toISOString(), purgeAfter, reason: batch.length === 1 ? (batch[0] as Finding).reason : 'storage-orphans repair', runId: context.runId });
     const movedIds = new Set(moved.map((r) => r.id));
     const held = await quarantine.held(ids.filter((id) => !movedIds.has(id)));
-    const done: number[] = [];
+    const stamp = { quarantinedAt: now.toISOString(), purgeAfter };
+    // Findings by the quarantine dates they get: this run's for rows it moved, the copy's own for rows moved earlier.
+    const done = new Map<string, { dates: typeof stamp; ids: number[] }>();
     const gone: number[] = [];
     for (const f of batch) {
       const rowId = fileRowIdOf(f) as string;
-      if (movedIds.has(rowId) || held.has(rowId)) done.push(f.id);
-      else gone.push(f.id);
+      const earlier = held.get(rowId);
+      if (!movedIds.has(rowId) && !earlier) {
+        gone.push(f.id);
+        continue;
+      }
+      const dates = earlier?.quarantinedAt && earlier.purgeAfter ? { quarantinedAt: earlier.quarantinedAt, purgeAfter: earlier.purgeAfter } : stamp;
+      const key = `${dates.quarantinedAt}|${dates.purgeAfter}`;
+      const group = done.get(key) ?? { dates, ids: [] };
+      group.ids.push(f.id);
+      done.set(key, group);
     }
     report.quarantined += moved.length;
     report.alreadyQuarantined += held.size;
@@ -106,7 +116,8 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
     if (moved.length) audit(context, moved, purgeAfter, false, product.mapping.fileQuarantine.table);
     const recovered = [...held.values()].filter((row) => batch.some((f) => fileRowIdOf(f) === row.id && f.status === 'open'));
     if (recovered.length) audit(context, recovered, purgeAfter, true, product.mapping.fileQuarantine.table);
-    if (done.length) resources.setFindingStatus(done, 'quarantined');
+    // The dates go into the finding so the console can say until when a row is restorable without opening the product DB.
+    for (const { dates, ids: marked } of done.values()) resources.updateFindings(marked, { status: 'quarantined', details: dates });
     // The row left files some other way (the product deleted it): the drift resolved itself.
     if (gone.length) resources.setFindingStatus(gone, 'superseded');
     const perAccount = new Map<string, { userId: string; provider: QuarantinedRow['provider']; n: number }>();

@@ -31,6 +31,9 @@ export async function restoreFinding(deps: RestoreDeps, findingId: number): Prom
   if (!finding) throw new ApiError('not-found', `There is no finding ${findingId}.`, { findingId });
   if (finding.engine !== ENGINE_ID) throw new ApiError('conflict', `Finding ${findingId} belongs to ${finding.engine}: only storage-orphans findings can be restored.`, { findingId });
   if (finding.status === 'restored') return { findingId, restored: false, status: 'restored', message: `Finding ${findingId} was restored already; nothing changed.` };
+  if (typeof finding.details?.purgedAt === 'string') {
+    throw new ApiError('conflict', `Finding ${findingId}'s file row was purged on ${finding.details.purgedAt}, after its retention period: there is nothing left to restore.`, { findingId, status: finding.status });
+  }
   if (finding.status !== 'quarantined') {
     throw new ApiError('conflict', `Finding ${findingId} is ${finding.status}, not quarantined: only a quarantined file row can be restored.`, { findingId, status: finding.status });
   }

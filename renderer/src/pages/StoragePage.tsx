@@ -3,10 +3,12 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { IconCloudSearch, IconDatabaseOff } from '@tabler/icons-react';
 import type { SortingState } from '@tanstack/react-table';
 import { useState } from 'react';
+import { useSearch } from 'wouter';
 import { PageHeader } from '../components/PageHeader';
 import { RunDetailDrawer } from '../components/RunDetailDrawer';
 import { RunProgressBar } from '../components/RunProgressBar';
-import { Section } from '../components/media/MediaSections';
+import { Section } from '../components/Section';
+import { ACCOUNT_STATUS_ORDER } from '../components/storage/AccountStatusBadge';
 import { GuardBanner } from '../components/storage/GuardBanner';
 import { QuarantineModal } from '../components/storage/QuarantineModal';
 import { StorageAccountsTable } from '../components/storage/StorageAccountsTable';
@@ -14,7 +16,7 @@ import { StorageFilters } from '../components/storage/StorageFilters';
 import { StorageFindingsSection } from '../components/storage/StorageFindingsSection';
 import { StorageSummaryCards } from '../components/storage/StorageSummaryCards';
 import { StorageUserDrawer } from '../components/storage/StorageUserDrawer';
-import { ACCOUNTS_LOADED_MAX, useStorageAccounts } from '../components/storage/useStorageAccounts';
+import { useStorageAccounts, type AccountsSort } from '../components/storage/useStorageAccounts';
 import { useStorageActions, useStorageRuns, type StorageAccountRow, type StorageAccountStatus, type StorageRepairChoice } from '../components/storage/useStorage';
 import { useApiQuery } from '../hooks/useApi';
 import { formatCount } from '../lib/format';
@@ -26,9 +28,18 @@ export function StoragePage() {
   const actions = useStorageActions();
   const [searchInput, setSearchInput] = useState('');
   const [search] = useDebouncedValue(searchInput.trim(), 250);
-  const [status, setStatus] = useState<StorageAccountStatus | undefined>(undefined);
+  // A needs-reconnect notification links here as /storage?status=needs-reconnect (core/app/notifier.ts).
+  const linkedStatus = statusOf(new URLSearchParams(useSearch()).get('status'));
+  const [status, setStatus] = useState<StorageAccountStatus | undefined>(linkedStatus);
+  // A new link while the page is open (another notification) sets the filter again; adjusted during render, not in an effect.
+  const [seenLink, setSeenLink] = useState(linkedStatus);
+  if (linkedStatus !== seenLink) {
+    setSeenLink(linkedStatus);
+    if (linkedStatus) setStatus(linkedStatus);
+  }
   const [sorting, setSorting] = useState<SortingState>([{ id: 'status', desc: false }]);
-  const accounts = useStorageAccounts({ search, status });
+  const sort = sorting[0];
+  const accounts = useStorageAccounts({ search, status, sort: (sort?.id ?? 'status') as AccountsSort, direction: sort?.desc ? 'desc' : 'asc' });
   const [opened, setOpened] = useState<StorageAccountRow | null>(null);
   const [checkingRow, setCheckingRow] = useState<string | null>(null);
   const [userRepair, setUserRepair] = useState<{ choice: StorageRepairChoice; count: number; scope: string } | null>(null);
@@ -97,13 +108,12 @@ export function StoragePage() {
             <Text size="xs" c="dimmed" aria-live="polite" data-testid="storage-accounts-count">
               {formatCount(accounts.total)} {accounts.total === 1 ? 'account' : 'accounts'}
               {filtered ? (accounts.total === 1 ? ' matches' : ' match') : ''}
-              {accounts.total > ACCOUNTS_LOADED_MAX ? ` · the first ${formatCount(ACCOUNTS_LOADED_MAX)} are shown: search to narrow them` : ''}
             </Text>
             {accounts.error ? (
               <Text c="red" size="sm">
                 {accounts.error.message}
               </Text>
-            ) : accounts.rows.length === 0 && !accounts.isLoading ? (
+            ) : accounts.total === 0 && !accounts.isLoading ? (
               <Paper withBorder p="md" radius="md">
                 <Text size="sm" c="dimmed" data-testid="storage-accounts-empty">
                   {filtered ? 'No account matches. Clear the search or pick another status.' : 'No account to show.'}
@@ -111,7 +121,7 @@ export function StoragePage() {
               </Paper>
             ) : (
               <StorageAccountsTable
-                rows={accounts.rows}
+                window={accounts}
                 sorting={sorting}
                 onSortingChange={setSorting}
                 checking={rowChecking}
@@ -149,4 +159,9 @@ export function StoragePage() {
       <RunDetailDrawer runId={logRunId} onClose={() => setLogRunId(null)} />
     </Stack>
   );
+}
+
+/** The status filter a link asked for, if it is one the page knows. */
+function statusOf(value: string | null): StorageAccountStatus | undefined {
+  return ACCOUNT_STATUS_ORDER.find((status) => status === value);
 }

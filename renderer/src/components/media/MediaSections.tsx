@@ -1,27 +1,11 @@
 import type { Finding, MediaOverview, MediaRow } from '@core/api';
-import { Paper, Stack, Text, Title } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { Paper, Text } from '@mantine/core';
 import { formatCount } from '../../lib/format';
+import { Section } from '../Section';
 import { ImportedRows } from './ImportedRows';
 import { MediaFindingsList } from './MediaFindingsList';
 import { MediaUsersTable } from './MediaUsersTable';
 import type { MediaRepairChoice } from './useMedia';
-
-export function Section({ title, hint, children, id }: { title: string; hint?: ReactNode; children: ReactNode; id: string }) {
-  return (
-    <Stack gap="xs" component="section" aria-labelledby={id}>
-      <Title order={3} size="h5" id={id}>
-        {title}
-      </Title>
-      {hint && (
-        <Text size="xs" c="dimmed">
-          {hint}
-        </Text>
-      )}
-      {children}
-    </Stack>
-  );
-}
 
 interface MediaSectionsProps {
   overview: MediaOverview;

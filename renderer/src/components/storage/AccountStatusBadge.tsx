@@ -10,7 +10,7 @@ export const ACCOUNT_STATUS_STYLE: Record<StorageAccountStatus, { label: string;
   unknown: { label: 'Unknown', color: 'yellow' },
   'never-checked': { label: 'Never checked', color: 'gray' },
 };
-/** Most urgent first: the accounts table sorts by it and the filter lists it in this order. */
+/** Most urgent first: the filter lists statuses in this order, the order in which the host sorts them (ACCOUNT_STATUS_URGENCY in core/api/storage.ts). */
 export const ACCOUNT_STATUS_ORDER = ['needs-reconnect', 'orphans', 'unknown', 'never-checked', 'ok'] as const satisfies readonly StorageAccountStatus[];
 
 /** One account's state; the reason (e.g. "refresh token revoked") is on hover and for screen readers. */

@@ -1,14 +1,17 @@
 import { Button, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
-import { createColumnHelper, getCoreRowModel, getSortedRowModel, useReactTable, type SortingState } from '@tanstack/react-table';
+import { createColumnHelper, type SortingState } from '@tanstack/react-table';
 import { formatCount } from '../../lib/format';
 import { RelativeTime } from '../RelativeTime';
+import { useHostSortedTable } from '../table/useHostSortedTable';
 import { VirtualTable } from '../table/VirtualTable';
-import { ACCOUNT_STATUS_ORDER, AccountStatusBadge } from './AccountStatusBadge';
+import { AccountStatusBadge } from './AccountStatusBadge';
 import { ProviderLabel } from './ProviderLabel';
 import type { StorageAccountRow } from './useStorage';
+import type { StorageAccountsWindow } from './useStorageAccounts';
 
 const column = createColumnHelper<StorageAccountRow>();
+const unsorted = { enableSorting: false } as const;
 const count = (value: number, color: string) => (
   <Text size="sm" c={value ? color : 'dimmed'} fw={value ? 600 : undefined}>
     {formatCount(value)}
@@ -18,7 +21,7 @@ const count = (value: number, color: string) => (
 export const accountKey = (row: StorageAccountRow) => `${row.userId}:${row.provider}`;
 
 interface StorageAccountsTableProps {
-  rows: StorageAccountRow[];
+  window: StorageAccountsWindow;
   sorting: SortingState;
   onSortingChange: (sorting: SortingState) => void;
   /** The user's check is starting or running (its button shows so). */
@@ -28,11 +31,11 @@ interface StorageAccountsTableProps {
 }
 
 /**
- * One row per user and provider. The host filters (search, status); the table
- * sorts what it holds, since storage.accounts has no sort parameter.
+ * One row per user and provider, as one scrollable list of every matching
+ * account: the host filters, sorts and pages (column ids are storage.accounts sort keys).
  * Enter or a click opens the user's detail; the Check button checks just that account.
  */
-export function StorageAccountsTable({ rows, sorting, onSortingChange, checking, onCheck, onOpen }: StorageAccountsTableProps) {
+export function StorageAccountsTable({ window, sorting, onSortingChange, checking, onCheck, onOpen }: StorageAccountsTableProps) {
   const columns = [
     column.accessor((row) => row.userEmail ?? row.userId, {
       id: 'user',
@@ -53,18 +56,15 @@ export function StorageAccountsTable({ rows, sorting, onSortingChange, checking,
     column.accessor('provider', { header: 'Provider', cell: (c) => <ProviderLabel provider={c.getValue()} />, meta: { width: 150 } }),
     column.accessor('files', { header: 'Files', cell: (c) => formatCount(c.getValue()), meta: { width: 80, align: 'right' } }),
     column.accessor('openOrphans', { header: 'Orphans', cell: (c) => count(c.getValue(), 'orange'), meta: { width: 100, align: 'right' } }),
-    column.accessor('openTrashed', { header: 'Trashed', cell: (c) => count(c.getValue(), 'yellow.8'), meta: { width: 100, align: 'right' } }),
+    column.accessor('openTrashed', { header: 'Trashed', cell: (c) => count(c.getValue(), 'yellow.8'), meta: { width: 100, align: 'right' }, ...unsorted }),
     column.accessor('lastCheckAt', {
       header: 'Last check',
       cell: (c) => <RelativeTime iso={c.getValue()} size="sm" />,
-      sortingFn: 'datetime',
-      sortUndefined: 'last',
       meta: { width: 140 },
     }),
     column.accessor('status', {
       header: 'Status',
       cell: (c) => <AccountStatusBadge status={c.getValue()} message={c.row.original.message} testId={`storage-status-${accountKey(c.row.original)}`} />,
-      sortingFn: (a, b) => ACCOUNT_STATUS_ORDER.indexOf(a.original.status) - ACCOUNT_STATUS_ORDER.indexOf(b.original.status),
       meta: { width: 200 },
     }),
     column.display({
@@ -96,16 +96,7 @@ export function StorageAccountsTable({ rows, sorting, onSortingChange, checking,
       meta: { width: 110, align: 'right' },
     }),
   ];
-  const table = useReactTable({
-    data: rows,
-    columns,
-    getCoreRowModel: getCoreRowModel(),
-    getSortedRowModel: getSortedRowModel(),
-    getRowId: accountKey,
-    enableSortingRemoval: false,
-    state: { sorting },
-    onSortingChange: (updater) => onSortingChange(typeof updater === 'function' ? updater(sorting) : updater),
-  });
+  const table = useHostSortedTable({ data: window.rows, columns, getRowId: accountKey, sorting, onSortingChange });
   return (
     <VirtualTable
       table={table}
@@ -114,6 +105,9 @@ export function StorageAccountsTable({ rows, sorting, onSortingChange, checking,
       maxHeight="max(320px, calc(100vh - 520px))"
       minWidth={960}
       estimateRowHeight={55}
+      rowCount={window.total}
+      rowOffset={window.offset}
+      onRangeChange={window.onRangeChange}
       rowTestId={(row) => `storage-account-${accountKey(row)}`}
       onRowActivate={(row) => onOpen(row.original)}
     />

@@ -1,8 +1,8 @@
 import type { Finding } from '@core/api';
-import { Badge, Button, Checkbox, Group, Stack, Text, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Checkbox, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { IconArchive, IconArrowBackUp } from '@tabler/icons-react';
 import { createColumnHelper, type SortingState } from '@tanstack/react-table';
-import { formatBytes, formatDateTime } from '../../lib/format';
+import { formatBytes, formatDate, formatDateTime } from '../../lib/format';
 import { FindingStatusBadge } from '../FindingStatusBadge';
 import { RelativeTime } from '../RelativeTime';
 import { useHostSortedTable } from '../table/useHostSortedTable';
@@ -88,14 +88,22 @@ export function StorageFindingsTable(props: StorageFindingsTableProps) {
     column.accessor('status', {
       header: 'Status',
       cell: (c) => {
-        const purge = storageFindingView(c.row.original).purgeAfter;
+        const finding = c.row.original;
+        const { purgeAfter, purgedAt } = storageFindingView(finding);
+        // The quarantine's end is the admin's deadline for an undo; after the purge there is none.
+        const note = purgedAt ? `purged ${formatDate(purgedAt)}` : canRestore(finding) && purgeAfter ? `restorable until ${formatDate(purgeAfter)}` : null;
         return (
-          <Group gap={4} wrap="nowrap" title={purge && c.getValue() === 'quarantined' ? `Restorable until ${formatDateTime(purge)}` : undefined}>
+          <Stack gap={2} miw={0}>
             <FindingStatusBadge status={c.getValue()} />
-          </Group>
+            {note && (
+              <Text size="xs" c="dimmed" truncate title={formatDateTime(purgedAt ?? purgeAfter ?? '')} data-testid={`storage-finding-note-${finding.id}`}>
+                {note}
+              </Text>
+            )}
+          </Stack>
         );
       },
-      meta: { width: 135 },
+      meta: { width: 200 },
     }),
     column.display({
       id: 'action',

@@ -6,7 +6,10 @@ export interface StorageFindingView {
   provider: string;
   userId: string | null;
   size: number | null;
+  /** Until when a quarantined row can be restored. */
   purgeAfter: string | null;
+  /** When a run deleted the quarantined row for good (the finding is then repaired). */
+  purgedAt: string | null;
 }
 
 export function storageFindingView(finding: Finding): StorageFindingView {
@@ -18,6 +21,7 @@ export function storageFindingView(finding: Finding): StorageFindingView {
     userId: text('userId'),
     size: typeof details.size === 'number' ? details.size : null,
     purgeAfter: text('purgeAfter'),
+    purgedAt: text('purgedAt'),
   };
 }
 
@@ -31,4 +35,5 @@ export const KIND_STYLE: Record<string, { label: string; color: string }> = {
  * row whose file is still gone comes back as a new open finding at the next check.
  */
 export const canRepair = (finding: Finding) => finding.status === 'open';
-export const canRestore = (finding: Finding) => finding.status === 'quarantined';
+/** A purged row is gone from both tables: nothing is left to restore, whatever the status says. */
+export const canRestore = (finding: Finding) => finding.status === 'quarantined' && storageFindingView(finding).purgedAt === null;

@@ -1,70 +1,97 @@
 import type { MethodInput } from '@core/api';
-import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { keepPreviousData, useQueries } from '@tanstack/react-query';
+import { useCallback, useMemo, useState } from 'react';
 import type { ClientError } from '../../client/client-error';
 import { apiKey } from '../../hooks/useApi';
 import { useClient } from '../../hooks/useClient';
 import type { StorageAccountRow, StorageAccountStatus } from './useStorage';
 
-/** The host's largest page. */
-const PAGE_SIZE = 500;
-/**
- * storage.accounts has no sort parameter, so the table sorts what it holds:
- * every matching account up to this many (the bench's 1,000 users with both
- * providers are 2,000 rows). Past it the page says to narrow the search.
- */
-export const ACCOUNTS_LOADED_MAX = 10_000;
+/** Rows per request: a few screens of the virtual table. */
+const PAGE_SIZE = 200;
+const TOP: [number, number] = [0, 0];
+
+export type AccountsSort = MethodInput<'storage.accounts'>['sort'] & string;
 
 export interface AccountsQuery {
   search: string;
   status: StorageAccountStatus | undefined;
+  sort: AccountsSort;
+  direction: 'asc' | 'desc';
 }
 
-export interface StorageAccounts {
+export interface StorageAccountsWindow {
   rows: StorageAccountRow[];
-  /** Matching accounts on the host; more than rows.length when capped. */
+  /** Index of rows[0] among all matching accounts. */
+  offset: number;
+  /** Matching accounts on the host (the table's full height). */
   total: number;
   isLoading: boolean;
   error: ClientError | null;
+  /** The virtual table reports which rows are in view; the pages covering them are fetched. */
+  onRangeChange: (first: number, last: number) => void;
 }
 
-/** Every account that matches the filter, read page by page (the pages after the first in parallel). */
-export function useStorageAccounts(query: AccountsQuery): StorageAccounts {
+/**
+ * The accounts table's rows, sorted and paged by the host (as useUsersWindow
+ * does for identity): only the one or two pages under the visible rows are
+ * requested, so a roster of 20,000 accounts never crosses the transport at once.
+ */
+export function useStorageAccounts(query: AccountsQuery): StorageAccountsWindow {
   const client = useClient();
-  const inputOf = (offset: number): MethodInput<'storage.accounts'> => ({
-    ...(query.search ? { search: query.search } : {}),
-    ...(query.status ? { status: query.status } : {}),
-    limit: PAGE_SIZE,
-    offset,
-  });
-  const firstInput = inputOf(0);
-  const first = useQuery({
-    queryKey: apiKey('storage.accounts', firstInput),
-    queryFn: () => client.request('storage.accounts', firstInput),
-    placeholderData: keepPreviousData,
-  });
-  const total = first.data?.total ?? 0;
-  const pages = Math.ceil(Math.min(total, ACCOUNTS_LOADED_MAX) / PAGE_SIZE);
-  const restInputs = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => inputOf((i + 1) * PAGE_SIZE));
-  const rest = useQueries({
-    queries: restInputs.map((input) => ({
+  // A new filter or sort starts again at the top: the window belongs to the query it was measured for.
+  const queryKey = `${query.status ?? ''}|${query.search}|${query.sort}|${query.direction}`;
+  const [view, setView] = useState<{ key: string; pages: [number, number] }>({ key: queryKey, pages: TOP });
+  const pages = view.key === queryKey ? view.pages : TOP;
+  const onRangeChange = useCallback(
+    (first: number, last: number) => {
+      const next: [number, number] = [Math.floor(first / PAGE_SIZE), Math.floor(last / PAGE_SIZE)];
+      setView((current) => (current.key === queryKey && current.pages[0] === next[0] && current.pages[1] === next[1] ? current : { key: queryKey, pages: next }));
+    },
+    [queryKey],
+  );
+
+  const inputs = useMemo(() => {
+    const list: MethodInput<'storage.accounts'>[] = [];
+    for (let page = pages[0]; page <= pages[1]; page++) {
+      list.push({
+        ...(query.search ? { search: query.search } : {}),
+        ...(query.status ? { status: query.status } : {}),
+        sort: query.sort,
+        direction: query.direction,
+        limit: PAGE_SIZE,
+        offset: page * PAGE_SIZE,
+      });
+    }
+    return list;
+  }, [pages, query.search, query.status, query.sort, query.direction]);
+
+  const results = useQueries({
+    queries: inputs.map((input) => ({
       queryKey: apiKey('storage.accounts', input),
       queryFn: () => client.request('storage.accounts', input),
       placeholderData: keepPreviousData,
     })),
-    combine: combinePages,
   });
-  const firstItems = first.data?.items;
-  const rows = useMemo(() => [...(firstItems ?? []), ...rest.items], [firstItems, rest.items]);
-  return {
-    rows,
-    total,
-    isLoading: first.isLoading,
-    error: (first.error as ClientError | null) ?? rest.error,
-  };
-}
 
-/** Module-level, so TanStack Query keeps the combined result stable while no page changed. */
-function combinePages(results: { data?: { items: StorageAccountRow[] }; error: unknown }[]): { items: StorageAccountRow[]; error: ClientError | null } {
-  return { items: results.flatMap((r) => r.data?.items ?? []), error: (results.find((r) => r.error)?.error as ClientError | undefined) ?? null };
+  return useMemo(() => {
+    const rows: StorageAccountRow[] = [];
+    let total = 0;
+    let contiguous = true;
+    for (const [i, result] of results.entries()) {
+      const data = result.data;
+      // A page kept from an earlier window must not be drawn at this window's place.
+      const fresh = data && data.offset === (inputs[i]?.offset ?? -1) && !result.isPlaceholderData;
+      if (data) total = Math.max(total, data.total);
+      if (fresh && contiguous) rows.push(...data.items);
+      else contiguous = false;
+    }
+    return {
+      rows,
+      offset: pages[0] * PAGE_SIZE,
+      total,
+      isLoading: results.some((r) => r.isLoading),
+      error: (results.find((r) => r.error)?.error as ClientError | undefined) ?? null,
+      onRangeChange,
+    };
+  }, [results, inputs, pages, onRangeChange]);
 }
