@@ -14,6 +14,7 @@ export interface Measured<T> {
   eventLoopDelayMaxMs: number;
   eventLoopDelayP50Ms: number;
   eventLoopDelayP99Ms: number;
+  eventLoopDelayP999Ms: number;
 }
 
 const MB = 2 ** 20;
@@ -39,6 +40,7 @@ export async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
       eventLoopDelayMaxMs: round1(delay.max / 1e6),
       eventLoopDelayP50Ms: round1(delay.percentile(50) / 1e6),
       eventLoopDelayP99Ms: round1(delay.percentile(99) / 1e6),
+      eventLoopDelayP999Ms: round1(delay.percentile(99.9) / 1e6),
     };
   } finally {
     delay.disable();

@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
+import type { ProgressSnapshot } from '../core/api/models';
 import { createSyncwarden } from '../core/app/app';
 import { MemorySecretStore } from '../core/secrets/memory.secret-store';
 import { TEST_CLIENT } from '../tests/emulators/google/test-support';
+import { measure, startChild } from './harness';
 
 /**
  * First mail import of N users × M messages (default 1,000 × 1,000): the real
@@ -25,16 +24,12 @@ export async function mailImportBenchmark(args: readonly string[]): Promise<void
   const flag = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
   const users = flag('--users', 1000);
   const perUser = flag('--messages', 1000);
+  // Investigation aid: a memory line on stderr every N ms (0: off), to tell growth per user from a plateau.
+  const sampleMs = flag('--sample-ms', 0);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'syncwarden-mail-bench-'));
   const appDbPath = join(dataDir, 'product.db');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'mail-import-emulator.child.ts'), String(users), String(perUser), appDbPath], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const world = await new Promise<{ url: string; rootUrl: string; tokenUrl: string; emulatorRssMb: number }>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the emulator exited (${code})`)));
-    createInterface({ input: child.stdout }).once('line', (line) => resolve(JSON.parse(line) as { url: string; rootUrl: string; tokenUrl: string; emulatorRssMb: number }));
-  });
+  const { ready: world, child } = await startChild<{ url: string; rootUrl: string; tokenUrl: string; emulatorRssMb: number }>(join(__dirname, 'mail-import-emulator.child.ts'), [String(users), String(perUser), appDbPath]);
 
   const app = createSyncwarden({ dataDir, host: 'browser', secrets: new MemorySecretStore() });
   await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: appDbPath }, secrets: {} });
@@ -45,17 +40,11 @@ export async function mailImportBenchmark(args: readonly string[]): Promise<void
     secrets: { clientSecret: TEST_CLIENT.clientSecret },
   });
 
-  const rssStartMb = process.memoryUsage.rss() / 2 ** 20;
-  let peakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 25);
-  const delay = monitorEventLoopDelay({ resolution: 5 });
-  delay.enable();
   const startedAt = performance.now();
-  const run = await app.runs.waitFor(app.runs.start('mail-import', { mode: 'import' }, 'cli').runId);
-  const wallSeconds = (performance.now() - startedAt) / 1000;
-  delay.disable();
-  clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  const sampling = sampleMs > 0 ? startMemoryTrace(app, sampleMs, startedAt) : undefined;
+  const measured = await measure(() => app.runs.waitFor(app.runs.start('mail-import', { mode: 'import' }, 'cli').runId));
+  sampling?.();
+  const run = measured.value;
   const counts = (await (await fetch(`${world.url}/__emulator/counts`)).json()) as Record<string, number>;
   await app.close();
   child.kill();
@@ -70,10 +59,10 @@ export async function mailImportBenchmark(args: readonly string[]): Promise<void
     messages: users * perUser,
     apiCalls: run?.apiCalls.gmail ?? 0,
     floorCalls: users * (Math.ceil(perUser / 500) + perUser),
-    messagesPerSecond: Math.round(imported / wallSeconds),
-    peakRssMb: Math.round((peakRss / 2 ** 20) * 10) / 10,
-    eventLoopDelayMaxMs: Math.round((delay.max / 1e6) * 10) / 10,
-    wallSeconds: Math.round(wallSeconds * 100) / 100,
+    messagesPerSecond: Math.round(imported / measured.wallSeconds),
+    peakRssMb: measured.peakRssMb,
+    eventLoopDelayMaxMs: measured.eventLoopDelayMaxMs,
+    wallSeconds: measured.wallSeconds,
   };
   const ratio = figures.floorCalls ? (figures.apiCalls / figures.floorCalls).toFixed(4) : 'n/a';
   const n = (value: number) => value.toLocaleString('en');
@@ -84,12 +73,31 @@ export async function mailImportBenchmark(args: readonly string[]): Promise<void
     `  also sent                    getProfile ${n(counts['gmail.profile.get'] ?? 0)}, history.list ${n(counts['gmail.history.list'] ?? 0)}, token refreshes ${n(counts['oauth.token'] ?? 0)}`,
     `  API calls, all               ${n(figures.apiCalls)} = ${ratio}× the floor (target <= 1.1×)`,
     `  imported                     ${n(imported)} messages, ${n(figures.messagesPerSecond)} per second`,
-    `  RSS at start / peak          ${rssStartMb.toFixed(1)} MB / ${figures.peakRssMb} MB (emulator process, not counted: ${world.emulatorRssMb} MB after seeding)`,
-    `  event-loop delay, max        ${figures.eventLoopDelayMaxMs} ms (target < 50 ms; p50 ${(delay.percentile(50) / 1e6).toFixed(1)}, p99 ${(delay.percentile(99) / 1e6).toFixed(1)}, p99.9 ${(delay.percentile(99.9) / 1e6).toFixed(1)} ms; ${delay.count} samples)`,
+    `  RSS at start / peak          ${measured.rssStartMb} MB / ${figures.peakRssMb} MB (emulator process, not counted: ${world.emulatorRssMb} MB after seeding)`,
+    `  event-loop delay, max        ${figures.eventLoopDelayMaxMs} ms (target < 50 ms; p50 ${measured.eventLoopDelayP50Ms}, p99 ${measured.eventLoopDelayP99Ms}, p99.9 ${measured.eventLoopDelayP999Ms} ms)`,
     `  wall time                    ${figures.wallSeconds} s`,
     `  outcomes                     ${JSON.stringify(result.outcomes ?? {})}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   if (json) process.stdout.write(`${JSON.stringify(figures)}\n`);
   if (run?.state !== 'succeeded' || imported !== users * perUser) process.exitCode = 1;
+}
+
+/** Prints `t users-done rss heapUsed external arrayBuffers` (MB) to stderr every `everyMs`; returns the stop function. */
+function startMemoryTrace(app: ReturnType<typeof createSyncwarden>, everyMs: number, startedAt: number): () => void {
+  let usersDone = 0;
+  const unsubscribe = app.events.subscribe((event, payload) => {
+    if (event === 'run.progress') usersDone = (payload as ProgressSnapshot).counters.done ?? usersDone;
+  });
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+  const timer = setInterval(() => {
+    // Under --expose-gc, collect first: the line then shows what is retained, not the garbage of the moment.
+    (globalThis as { gc?: () => void }).gc?.();
+    const m = process.memoryUsage();
+    process.stderr.write(`mem t=${((performance.now() - startedAt) / 1000).toFixed(1)}s users=${usersDone} rss=${mb(m.rss)} heap=${mb(m.heapUsed)}/${mb(m.heapTotal)} ext=${mb(m.external)} ab=${mb(m.arrayBuffers)}\n`);
+  }, everyMs);
+  return () => {
+    clearInterval(timer);
+    unsubscribe();
+  };
 }

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { AppDbAdapter, SqlValue } from '../../appdb/adapter';
 import { quoteIdent, quoteTable } from '../../appdb/identifiers';
 import type { ResolvedMapping } from '../../appdb/mapping';
 import { yieldToEventLoop } from '../../runs/cooperative';
+import { timeOrderedId } from './mail-ids';
 import type { EmailRow, MailUser } from './mail-model';
 
 /** Lookups stay under SQLite's and PostgreSQL's parameter limits. */
@@ -72,7 +72,8 @@ export class MailDb {
     const { table, columns: c } = this.mapping.emails;
     const names = [c.id, c.userId, c.gmailMessageId, c.threadId, c.subject, c.fromAddress, c.snippet, c.receivedAt];
     const sql = `INSERT INTO ${quoteTable(table)} (${names.map(quoteIdent).join(', ')}) VALUES (${marks(names.length)}) ON CONFLICT (${quoteIdent(c.userId)}, ${quoteIdent(c.gmailMessageId)}) DO NOTHING`;
-    const values = rows.map((r): SqlValue[] => [randomUUID(), r.userId, r.gmailMessageId, r.threadId, r.subject, r.fromAddress, r.snippet, r.receivedAt]);
+    // Time-ordered ids append to the primary key's index instead of scattering over it (mail-ids.ts).
+    const values = rows.map((r): SqlValue[] => [timeOrderedId(), r.userId, r.gmailMessageId, r.threadId, r.subject, r.fromAddress, r.snippet, r.receivedAt]);
     return this.db.transaction(async (tx) => {
       let changes = 0;
       for (let at = 0; at < values.length; at += INSERT_SLICE) {

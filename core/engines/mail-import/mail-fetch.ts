@@ -1,7 +1,10 @@
 import type { GmailConnector, MessageMetadata } from '../../connectors/google';
 import { isConnectorError } from '../../connectors/shared/connector-error';
 import type { MailDb } from './mail-db';
+import { PER_USER_CONCURRENCY } from './mail-gmail';
 import { isImportable, METADATA_HEADERS, toEmailRow } from './mail-model';
+import { inPool } from './mail-pool';
+import { withChildSignal } from './mail-signal';
 
 export interface BatchCounts {
   imported: number;
@@ -12,8 +15,9 @@ export interface BatchCounts {
 /**
  * Imports one batch of listed message ids (at most one list page, 500):
  * ids already in the product database are not fetched again, the others are
- * read with format=metadata (the connector's policy bounds how many are in
- * flight) and inserted in one transaction.
+ * read with format=metadata, PER_USER_CONCURRENCY at a time (only as many
+ * as the connector's policy lets through, so none waits in its queue), and
+ * inserted in one transaction.
  * Invariant: a message deleted between the listing and the read (404) is
  * skipped; any other failure fails the batch, and so the user, with nothing
  * of the cursor moved.
@@ -22,7 +26,8 @@ export async function importBatch(gmail: GmailConnector, db: MailDb, userId: str
   const unique = [...new Set(ids)];
   const known = await db.existingMessageIds(userId, unique);
   const wanted = unique.filter((id) => !known.has(id));
-  const fetched = await Promise.all(wanted.map((id) => readOrGone(gmail, id, signal)));
+  // A signal of the batch's own: googleapis would otherwise leave one WeakRef per request on the user's (mail-signal.ts).
+  const fetched = await withChildSignal(signal, (batchSignal) => inPool(wanted, PER_USER_CONCURRENCY, (id) => readOrGone(gmail, id, batchSignal)));
   const messages = fetched.filter((m): m is MessageMetadata => m !== null);
   const rows = messages.filter(isImportable).map((m) => toEmailRow(userId, m));
   const inserted = await db.insertEmails(rows);

@@ -1,8 +1,9 @@
 import type { Engine } from '../engine';
 import { MailDb } from './mail-db';
 import { gmailFactory } from './mail-gmail';
-import { ENGINE_ID, type MailUser, type UserReport } from './mail-model';
+import { ENGINE_ID } from './mail-model';
 import { MailImportParams, scopeOf } from './mail-params';
+import { inPool } from './mail-pool';
 import { summarise } from './mail-report';
 import { importUser } from './mail-user-import';
 
@@ -39,7 +40,7 @@ export const mailImportEngine: Engine<MailImportParams> = {
     const gmailFor = gmailFactory(connection, app, context.apiCalls);
 
     progress.phase('import', { total: users.length, message: `${users.length} user(s) to import` });
-    const reports = await eachUser(users, async (user) => {
+    const reports = await inPool(users, USER_CONCURRENCY, async (user) => {
       const report = await importUser(user, { db, gmailFor, clock: context.clock, windowDays: params.windowDays, signal });
       progress.advance();
       progress.count('imported', report.imported);
@@ -51,17 +52,3 @@ export const mailImportEngine: Engine<MailImportParams> = {
     return summarise(reports);
   },
 };
-
-/** A small pool: at most USER_CONCURRENCY users at once, in order, each report in its user's place. */
-async function eachUser(users: readonly MailUser[], work: (user: MailUser) => Promise<UserReport>): Promise<UserReport[]> {
-  const reports: UserReport[] = new Array<UserReport>(users.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < users.length) {
-      const index = next++;
-      reports[index] = await work(users[index] as MailUser);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(USER_CONCURRENCY, users.length) }, worker));
-  return reports;
-}

@@ -5,6 +5,7 @@ import type { MailDb } from './mail-db';
 import { importBatch, type BatchCounts } from './mail-fetch';
 import type { GmailFactory } from './mail-gmail';
 import type { MailUser, UserReport } from './mail-model';
+import { withChildSignal } from './mail-signal';
 
 export interface UserImportDeps {
   db: MailDb;
@@ -23,7 +24,12 @@ export interface UserImportDeps {
  * Invariant: one user's failure (revoked grant, quota exhausted, outage) is
  * that user's outcome, never the run's; only a cancel propagates.
  */
-export async function importUser(user: MailUser, deps: UserImportDeps): Promise<UserReport> {
+export function importUser(user: MailUser, deps: UserImportDeps): Promise<UserReport> {
+  // The user's calls get a signal of their own, never the run's, which lives for the whole run (mail-signal.ts).
+  return withChildSignal(deps.signal, (signal) => importOneUser(user, { ...deps, signal }));
+}
+
+async function importOneUser(user: MailUser, deps: UserImportDeps): Promise<UserReport> {
   const report: UserReport = { userId: user.userId, email: user.email, outcome: 'imported', pass: null, imported: 0, skipped: 0, gone: 0 };
   if (!user.accountId) return { ...report, outcome: 'no-account', message: 'No Google account is connected for this user.' };
   const gmail = deps.gmailFor(user.accountId);
