@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { parse } from 'csv-parse';
 import type { ProgressSnapshot, Run } from '../core/api/models';
 import { SheetSourceSpecSchema } from '../core/api/sheets';
@@ -46,6 +47,8 @@ interface Measured {
 
 export async function sheetImportBenchmark(args: readonly string[]): Promise<void> {
   const json = args.includes('--json');
+  // --memory: a breakdown of this process's memory every 250 ms on stderr (where RSS goes: heap spaces vs the rest).
+  const memoryLog = args.includes('--memory');
   const itemsAt = args.indexOf('--items');
   const apiRows = itemsAt >= 0 ? Number(args[itemsAt + 1]) : 1_000_000;
   const csvRows = Math.min(80_000, apiRows);
@@ -55,8 +58,8 @@ export async function sheetImportBenchmark(args: readonly string[]): Promise<voi
   try {
     const app = await openApp(dir, emulator.urls);
     const rssBefore = process.memoryUsage.rss();
-    const api = await measureImport(app, 'bench-api', 'products_api', 'sheets-api');
-    const csv = await measureImport(app, 'bench-csv', 'products_csv', 'csv-export');
+    const api = await measureImport(app, 'bench-api', 'products_api', 'sheets-api', memoryLog);
+    const csv = await measureImport(app, 'bench-csv', 'products_csv', 'csv-export', memoryLog);
     await app.close();
     const bare = await bareParse(join(dir, 'floor.csv'), apiRows);
     const wallSeconds = (performance.now() - startedAt) / 1000;
@@ -119,7 +122,7 @@ async function openApp(dir: string, urls: { rootUrl: string; tokenUrl: string })
 }
 
 /** One import of one source, with RSS, event-loop delay and progress events measured while it runs. */
-async function measureImport(app: Syncwarden, spreadsheetId: string, targetTable: string, method: 'sheets-api' | 'csv-export'): Promise<Measured> {
+async function measureImport(app: Syncwarden, spreadsheetId: string, targetTable: string, method: 'sheets-api' | 'csv-export', memoryLog: boolean): Promise<Measured> {
   const spec = SheetSourceSpecSchema.parse({ name: targetTable, spreadsheetId, storageAccountId: 'acct-bench', targetTable, method, columns: BENCH_COLUMNS });
   const { id } = (await app.handlers['sheets.sources.create'](spec, MANUAL)) as { id: number };
   const events: { at: number; percent: number }[] = [];
@@ -137,7 +140,9 @@ async function measureImport(app: Syncwarden, spreadsheetId: string, targetTable
     const rss = process.memoryUsage.rss();
     peakRss = Math.max(peakRss, rss);
     byPhase[phase] = Math.max(byPhase[phase] ?? 0, round(rss / 2 ** 20, 1));
+    if (memoryLog && ++samples % 10 === 0) logMemory(phase);
   }, 25);
+  let samples = 0;
   const lagByPhase: Record<string, number> = {};
   let tick = performance.now();
   const lagTimer = setInterval(() => {
@@ -200,6 +205,15 @@ async function startEmulatorProcess(apiRows: number, csvRows: number): Promise<{
     child.once('exit', (code) => reject(new Error(`the emulator process exited (${code})`)));
   });
   return { urls: JSON.parse(line) as { rootUrl: string; tokenUrl: string }, child };
+}
+
+function logMemory(phase: string): void {
+  const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+  const m = process.memoryUsage();
+  const spaces = getHeapSpaceStatistics()
+    .filter((space) => space.space_size > 0)
+    .map((space) => `${space.space_name.replace(/_space$/, '')} ${mb(space.space_used_size)}/${mb(space.space_size)}`);
+  process.stderr.write(`memory (MB) ${phase}: rss ${mb(m.rss)}, heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} [${spaces.join(', ')}], external ${mb(m.external)}, arrayBuffers ${mb(m.arrayBuffers)}\n`);
 }
 
 function round(value: number, digits: number): number {

@@ -1,8 +1,9 @@
 import { SHEET_RANGE, type SheetSourceSpec } from '../../api/sheets';
-import type { SheetInfo, SheetsConnector, SheetValues } from '../../connectors/google';
+import type { SheetInfo, SheetsConnector } from '../../connectors/google';
 import type { ProgressReporter } from '../../runs/progress';
 import type { Deadlines } from './deadlines';
 import type { PipelineProgress } from './pipeline-progress';
+import { ValuesRowReader } from './values-rows';
 
 /**
  * Downloading through the Sheets API: spreadsheets.get for the tab's grid,
@@ -10,12 +11,12 @@ import type { PipelineProgress } from './pipeline-progress';
  * are sized from the bytes per row seen so far to stay near the ~2 MB payload
  * advice (api-facts §3): as few reads as the 60-a-minute quota allows.
  * The next window is requested as soon as one arrives, so the network wait
- * overlaps the validation of the window in hand; at most two windows are in
- * memory. A window's rows are yielded as the SDK parsed them (no CSV
- * round trip), with the sheet row number of the first.
- * The SDK reads a whole window before answering, so the connect watchdog
- * covers each window's request and body; the idle timeout applies to the
- * streamed CSV export.
+ * overlaps the validation of the window in hand. A window's body is read as
+ * a stream and its rows are yielded chunk by chunk as they are parsed
+ * (values-rows.ts says why), with the sheet row number of the first; only the
+ * prefetched response's first bytes wait meanwhile. The connect watchdog
+ * covers each request until its headers arrive, and every chunk of a body
+ * re-arms the idle watchdog, as for the CSV export.
  */
 export const TARGET_WINDOW_BYTES = 2 * 1024 * 1024;
 const FIRST_WINDOW_ROWS = 1000;
@@ -57,32 +58,53 @@ export async function* sheetsApiWindows(
   interface Pending {
     start: number;
     end: number;
-    pending: Promise<SheetValues>;
+    pending: Promise<AsyncIterable<Uint8Array>>;
   }
   const fetchWindow = (start: number, rows: number): Pending => {
     const end = Math.min(start + rows - 1, grid.lastRow);
     const range = `${title}!${grid.firstColumn}${start}:${grid.lastColumn}${end}`;
-    const pending = deadlines.request((signal) => sheets.getValues(spec.spreadsheetId, range, AbortSignal.any([signal, stop.signal])));
+    const pending = deadlines.request((signal) => sheets.getValuesStream(spec.spreadsheetId, range, AbortSignal.any([signal, stop.signal])));
     pending.catch(() => undefined); // awaited below; this only keeps an early rejection from being "unhandled"
     return { start, end, pending };
   };
+  // Rows per window from the CSV bytes a row has taken so far, aiming at the payload advice.
+  const windowRows = (): number => (tally.rows > 0 ? clamp(Math.floor(TARGET_WINDOW_BYTES / Math.max(1, tally.bytes / tally.rows)), 100, MAX_WINDOW_ROWS) : FIRST_WINDOW_ROWS);
   try {
     let next: Pending | undefined = fetchWindow(grid.firstRow, FIRST_WINDOW_ROWS);
     while (next) {
       const { start, end, pending }: Pending = next;
-      const { values }: SheetValues = await pending;
-      const windowBytes = approximateBytes(values);
-      const rows: number = values.length > 0 ? clamp(Math.floor(TARGET_WINDOW_BYTES / Math.max(1, windowBytes / values.length)), 100, MAX_WINDOW_ROWS) : FIRST_WINDOW_ROWS;
-      // Prefetch: measured 81k vs 49k rows/s end to end without it (400k rows, same load).
-      next = end < grid.lastRow ? fetchWindow(end + 1, rows) : undefined;
-      tally.rows += values.length;
-      tally.bytes += windowBytes;
-      progress.count('bytes', windowBytes);
+      const body = await pending;
+      // Prefetch: measured 81k vs 49k rows/s end to end without it (400k rows, same load). The first
+      // window has no size per row yet; it is small, so it is read through before the second is sized.
+      next = end < grid.lastRow && tally.rows > 0 ? fetchWindow(end + 1, windowRows()) : undefined;
+      const reader = new ValuesRowReader();
+      let firstRow = start;
+      try {
+        for await (const chunk of body) {
+          deadlines.arm('idle');
+          const rows = reader.push(chunk);
+          if (rows.length === 0) continue;
+          const bytes = approximateBytes(rows);
+          tally.rows += rows.length;
+          tally.bytes += bytes;
+          progress.count('bytes', bytes);
+          yield { firstRow, rows };
+          firstRow += rows.length;
+        }
+        reader.end();
+      } catch (error) {
+        throw deadlines.explain(error);
+      } finally {
+        (body as { destroy?: () => void }).destroy?.();
+      }
       report.downloaded(end - grid.firstRow + 1, `Read rows ${start.toLocaleString('en')}–${end.toLocaleString('en')}`);
-      yield { firstRow: start, rows: values };
+      if (!next && end < grid.lastRow) next = fetchWindow(end + 1, windowRows());
+      // The prefetched request may still wait for its headers: it is under the connect limit again, not this body's idle one.
+      else if (next) deadlines.arm('connect');
     }
   } finally {
     stop.abort();
+    deadlines.disarm();
   }
 }
 

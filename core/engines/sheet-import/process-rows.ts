@@ -1,5 +1,5 @@
 import type { SheetColumn } from '../../api/sheets';
-import { yieldToEventLoop } from '../../runs/cooperative';
+import { TimeSlicer } from '../../runs/cooperative';
 import type { FindingSink } from '../engine';
 import type { RowSink } from './row-sink';
 import { bindColumns, describeProblems, RowChecker, type CellProblem, type CellValue } from './validate';
@@ -15,8 +15,13 @@ import { bindColumns, describeProblems, RowChecker, type CellProblem, type CellV
  * by reason.
  */
 export const MAX_ROW_FINDINGS = 1000;
-/** Rows per batch handed to the sink: one worker message, one transaction. */
-export const SINK_BATCH_ROWS = 4096;
+/**
+ * Rows per batch handed to the sink: one worker message, one transaction.
+ * At ~10 columns a batch's flat array stays under V8's large-object size
+ * (128 KB), so it dies young instead of piling up until a full collection
+ * (4096 rows: about 290 MB peak RSS in the benchmark, 1024: about 220 MB).
+ */
+export const SINK_BATCH_ROWS = 1024;
 /** Work between yields to the host's event loop. */
 const SLICE_MS = 8;
 
@@ -34,7 +39,8 @@ export class RowProcessor {
   private checker: RowChecker | undefined;
   private batch: CellValue[] = [];
   private batchRows = 0;
-  private sliceStart = performance.now();
+  private readonly slicer = new TimeSlicer(SLICE_MS);
+  private sinceCheck = 0;
 
   constructor(
     private readonly columns: readonly SheetColumn[],
@@ -49,11 +55,8 @@ export class RowProcessor {
     for (let i = 0; i < records.length; i++) {
       this.add(records[i] as readonly string[], firstRow + i);
       if (this.batchRows >= SINK_BATCH_ROWS) await this.flush();
-      if ((i & 255) === 255 && performance.now() - this.sliceStart > SLICE_MS) {
-        await yieldToEventLoop();
-        this.signal.throwIfAborted();
-        this.sliceStart = performance.now();
-      }
+      // Counted across calls: a stream hands over small groups, and the clock is read only every 128 rows.
+      if ((++this.sinceCheck & 127) === 0) await this.slicer.maybeYield(this.signal);
     }
   }
 
