@@ -13,6 +13,12 @@ const KEY = 'pause';
  * restart (or the daemon sharing this store) honours it. A pause whose time
  * has passed reads as not paused.
  */
+/** A pause as the status shows it: until a time, until resumed, or neither. */
+export interface PauseView {
+  pausedUntil: string | null;
+  pausedIndefinitely: boolean;
+}
+
 export class PauseState {
   /** Read once and kept: the scheduler asks on every tick. */
   private stored: StoredPause | undefined;
@@ -24,7 +30,7 @@ export class PauseState {
     this.stored = state.get<StoredPause>(OWNER, KEY);
   }
 
-  get(): { pausedUntil: string | null; pausedIndefinitely: boolean } {
+  get(): PauseView {
     const stored = this.stored;
     if (!stored) return { pausedUntil: null, pausedIndefinitely: false };
     if (stored.indefinitely) return { pausedUntil: null, pausedIndefinitely: true };

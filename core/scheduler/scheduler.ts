@@ -1,19 +1,21 @@
 import type { SchedulerStatus } from '../api/schedules';
-import type { FiringRecord, StoredSchedule } from '../store/schedules.repo';
+import type { StoredSchedule } from '../store/schedules.repo';
 import { SheetSourcesRepository } from '../store/sheet-sources.repo';
 import { yieldToEventLoop } from '../runs/cooperative';
 import { AppDbSync } from './app-db-sync';
 import { EntryTable } from './entry-table';
+import { FiringLog } from './firing-log';
 import { PauseState } from './pause-state';
 import { runParamsFor } from './run-params';
+import { allSchedulePages, schedulePagesOf } from './schedule-pages';
+import { schedulerStatus } from './scheduler-status';
 import { DEFAULT_SCHEDULER_OPTIONS, type SchedulerDeps, type SchedulerOptions } from './scheduler-options';
 import { StatusThrottle } from './status-throttle';
 import { systemTimers, type TimerSource } from './timers';
+import { nextWakeAt } from './wake-time';
 
 export { DEFAULT_SCHEDULER_OPTIONS } from './scheduler-options';
 
-/** Schedules loaded between two yields to the event loop (a few ms of parsing and compiling). */
-const LOAD_PAGE = 250;
 export type { DerivedScheduleSource, SchedulerDeps, SchedulerOptions } from './scheduler-options';
 
 interface Ready {
@@ -41,13 +43,11 @@ export class Scheduler {
   private readonly runToSchedule = new Map<number, { id: number; attempt: number; dueAt: number }>();
   private readonly pauseState: PauseState;
   private readonly sheetSources: SheetSourcesRepository;
-  private pendingFirings: FiringRecord[] = [];
+  private readonly firings: FiringLog;
   private timer: unknown = null;
   private expectedWakeAt: number | null = null;
   private started = false;
   private unsubscribe: (() => void) | null = null;
-  private lastPrune = -Infinity;
-  private lastFlush = 0;
   private firedInSecond = { second: -1, count: 0 };
   private readonly statusThrottle = new StatusThrottle();
   private readonly appDbSync: AppDbSync;
@@ -60,6 +60,7 @@ export class Scheduler {
     this.table = new EntryTable(deps.log);
     this.pauseState = new PauseState(deps.store.engineState, () => this.now());
     this.sheetSources = new SheetSourcesRepository(deps.store.db);
+    this.firings = new FiringLog({ schedules: deps.store.schedules, log: deps.log, flushEveryMs: this.options.flushEveryMs, retentionMs: this.options.firingsRetentionMs });
     this.appDbSync = new AppDbSync({
       source: deps.appDb,
       schedules: deps.store.schedules,
@@ -67,7 +68,7 @@ export class Scheduler {
       now: () => this.now(),
       onChanged: async (changed, deleted) => {
         deleted.forEach((id) => this.table.remove(id));
-        await this.loadIds(changed);
+        await this.loadPages(schedulePagesOf(this.deps.store.schedules, changed), () => this.now());
         this.deps.events?.emit('schedules.changed', {});
       },
     });
@@ -81,7 +82,8 @@ export class Scheduler {
     if (this.started) return;
     this.started = true;
     this.unsubscribe = this.deps.runs.onFinished((run) => this.onRunFinished(run.id, run.state));
-    void this.loadAll().then(() => this.deps.log.info({ schedules: this.table.size }, 'scheduler started'));
+    // At start, a slot that fell due while the app was closed fires once (catch-up).
+    void this.loadPages(allSchedulePages(this.deps.store.schedules), (schedule) => Date.parse(schedule.lastDueAt ?? schedule.createdAt)).then(() => this.deps.log.info({ schedules: this.table.size }, 'scheduler started'));
     void this.refreshAppDb();
     this.arm();
   }
@@ -95,7 +97,7 @@ export class Scheduler {
     this.unsubscribe = null;
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     this.timer = null;
-    this.flush();
+    this.firings.flush(this.now());
     this.table.clear();
     this.ready.length = 0;
     this.deps.log.info('scheduler stopped');
@@ -103,18 +105,13 @@ export class Scheduler {
 
   status(): SchedulerStatus {
     const pause = this.pauseState.get();
-    const attention = this.table.attention(this.options.maxAttempts);
-    const activeRuns = this.deps.runs.activeRuns();
     const top = this.started && !pause.pausedIndefinitely ? this.table.peek() : undefined;
-    const paused = pause.pausedIndefinitely || pause.pausedUntil !== null;
-    return {
-      state: paused ? 'paused' : attention > 0 ? 'attention' : activeRuns > 0 ? 'running' : 'idle',
-      activeRuns,
-      attention,
-      nextRun: top ? { scheduleId: top.entry.schedule.id, engine: top.entry.schedule.engine, at: new Date(top.at).toISOString() } : null,
-      pausedUntil: pause.pausedUntil,
-      pausedIndefinitely: pause.pausedIndefinitely,
-    };
+    return schedulerStatus({
+      pause,
+      attention: this.table.attention(this.options.maxAttempts),
+      activeRuns: this.deps.runs.activeRuns(),
+      next: top && { scheduleId: top.entry.schedule.id, engine: top.entry.schedule.engine, at: top.at },
+    });
   }
 
   pause(minutes: number | null): void {
@@ -145,7 +142,7 @@ export class Scheduler {
     const schedule = this.deps.store.schedules.get(id);
     if (!schedule) throw new Error(`There is no schedule ${id}.`);
     const outcome = this.fire(schedule, this.now(), 1);
-    this.flush();
+    this.firings.flush(this.now());
     if ('error' in outcome) throw outcome.error;
     return outcome;
   }
@@ -164,7 +161,7 @@ export class Scheduler {
         this.ready.push({ id: schedule.id, dueAt: now, attempt: 1 });
       }
     }
-    this.flush();
+    this.firings.flush(this.now());
     if (this.started) this.arm();
     return Promise.resolve(started);
   }
@@ -179,32 +176,20 @@ export class Scheduler {
   }
 
   /**
-   * Loads every schedule, a page at a time with a yield between pages so a
-   * host with 10,000 schedules is never held for long. A small store loads
-   * synchronously (no page boundary is crossed).
+   * Loads schedules a page at a time with a yield between pages, so a host
+   * with 10,000 schedules is never held for long; a stop or restart in between
+   * (a new generation) ends the load. A small store loads synchronously.
    */
-  private async loadAll(): Promise<void> {
+  private async loadPages(pages: Iterable<StoredSchedule[]>, dueFrom: (schedule: StoredSchedule) => number): Promise<void> {
     const generation = this.generation;
-    for (let after = 0; ; ) {
-      const page = this.deps.store.schedules.listPage(after, LOAD_PAGE);
-      // At start, a slot that fell due while the app was closed fires once (catch-up).
-      page.forEach((schedule) => this.started && this.table.load(schedule, Date.parse(schedule.lastDueAt ?? schedule.createdAt)));
-      this.arm();
-      if (page.length < LOAD_PAGE) return;
-      after = (page[page.length - 1] as StoredSchedule).id;
-      await yieldToEventLoop();
-      if (generation !== this.generation) return;
-    }
-  }
-
-  private async loadIds(ids: readonly number[]): Promise<void> {
-    const generation = this.generation;
-    for (let at = 0; at < ids.length; at += LOAD_PAGE) {
-      if (at > 0) {
+    let first = true;
+    for (const page of pages) {
+      if (!first) {
         await yieldToEventLoop();
         if (generation !== this.generation) return;
       }
-      this.deps.store.schedules.byIds(ids.slice(at, at + LOAD_PAGE)).forEach((schedule) => this.started && this.table.load(schedule, this.now()));
+      first = false;
+      page.forEach((schedule) => this.started && this.table.load(schedule, dueFrom(schedule)));
       this.arm();
     }
   }
@@ -227,12 +212,12 @@ export class Scheduler {
       this.deps.log.info({ jumpMs: now - this.expectedWakeAt }, 'the wall clock jumped (sleep or resume): missed firings run once');
     }
     if (now - this.appDbSync.lastReadAt >= this.options.appDbRefreshMs) void this.refreshAppDb();
-    if (now - this.lastPrune >= 60 * 60_000) this.prune(now);
+    this.firings.pruneIfDue(now);
     if (!this.pauseState.isPaused()) {
       for (const due of this.table.popDue(now)) this.takeDue(due.id, due.at);
       this.drainReady(now);
     }
-    if (now - this.lastFlush >= this.options.flushEveryMs) this.flush();
+    this.firings.flushIfDue(now);
     this.changed(false);
     this.arm();
   }
@@ -274,15 +259,15 @@ export class Scheduler {
       const params = runParamsFor(schedule, (id) => this.sheetSources.get(id)?.spec);
       const started = this.deps.runs.start(schedule.engine, params);
       if (started.alreadyRunning) {
-        this.pendingFirings.push({ ...firing, outcome: 'skipped', runId: started.runId, message: `run ${started.runId} of the same engine and scope was still active` });
+        this.firings.record({ ...firing, outcome: 'skipped', runId: started.runId, message: `run ${started.runId} of the same engine and scope was still active` });
       } else {
-        this.pendingFirings.push({ ...firing, outcome: 'started', runId: started.runId, message: null });
+        this.firings.record({ ...firing, outcome: 'started', runId: started.runId, message: null });
         this.runToSchedule.set(started.runId, { id: schedule.id, attempt, dueAt });
       }
       return started;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.pendingFirings.push({ ...firing, outcome: 'failed', runId: null, message });
+      this.firings.record({ ...firing, outcome: 'failed', runId: null, message });
       this.deps.log.warn({ scheduleId: schedule.id, engine: schedule.engine, attempt, err: error }, 'a scheduled firing could not start its run');
       this.failed(schedule.id, attempt, dueAt, message);
       return { error: error instanceof Error ? error : new Error(message) };
@@ -325,41 +310,23 @@ export class Scheduler {
     this.table.requeue(entry);
   }
 
-  /** One timer: to the next due entry, the next second when the rate cap left some waiting, and never longer than maxTimerMs. */
+  /** One timer, set to the next wake-up (see nextWakeAt). */
   private arm(): void {
     if (!this.started) return;
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     const now = this.now();
     const pause = this.pauseState.get();
-    let at = now + this.options.maxTimerMs;
-    if (!this.pauseState.isPaused()) {
-      if (this.ready.length) at = Math.min(at, (Math.floor(now / 1000) + 1) * 1000);
-      const top = this.table.peek();
-      if (top) at = Math.min(at, Math.max(top.at, now));
-    } else if (pause.pausedUntil) {
-      at = Math.min(at, Date.parse(pause.pausedUntil));
-    }
-    // The product database is re-read at least once a minute, whatever is due.
-    if (this.appDbSync.enabled) at = Math.min(at, this.appDbSync.lastReadAt + this.options.appDbRefreshMs);
-    // Coalesce wake-ups: at most one a second (firings are second-grained anyway).
-    at = Math.max(at, Math.min(now + 1000, (Math.floor(now / 1000) + 1) * 1000));
+    const at = nextWakeAt({
+      now,
+      maxTimerMs: this.options.maxTimerMs,
+      paused: this.pauseState.isPaused(),
+      pausedUntil: pause.pausedUntil ? Date.parse(pause.pausedUntil) : null,
+      readyWaiting: this.ready.length > 0,
+      nextDueAt: this.table.peek()?.at ?? null,
+      appDbReadAt: this.appDbSync.enabled ? this.appDbSync.lastReadAt + this.options.appDbRefreshMs : null,
+    });
     this.expectedWakeAt = at;
     this.timer = this.timers.setTimeout(() => this.tick(), at - now);
-  }
-
-  private flush(): void {
-    this.lastFlush = this.now();
-    if (this.pendingFirings.length === 0) return;
-    const batch = this.pendingFirings;
-    this.pendingFirings = [];
-    this.deps.store.schedules.recordFirings(batch);
-  }
-
-  /** One chunk per tick until the old firings are gone (see SchedulesRepository.pruneFirings). */
-  private prune(now: number): void {
-    const pruned = this.deps.store.schedules.pruneFirings(new Date(now - this.options.firingsRetentionMs).toISOString());
-    if (pruned < 5000) this.lastPrune = now;
-    if (pruned) this.deps.log.debug({ pruned }, 'pruned old schedule firings');
   }
 
   /** Emits scheduler.status when something a person sees changed (see StatusThrottle). */
