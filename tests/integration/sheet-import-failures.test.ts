@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ProgressSnapshot } from '../../core/api/models';
-import { openSheetWorld, pricingRows, pricingSpec, type SheetWorld } from './sheet-import-harness';
+import { onPhase, openSheetWorld, pricingRows, pricingSpec, type SheetWorld } from './sheet-import-harness';
 
 /**
  * The promise of the atomic swap: whatever goes wrong, in whichever phase,
@@ -25,17 +24,6 @@ afterEach(() => world.close());
 async function expectOldCacheIntact(): Promise<void> {
   expect(await world.cache()).toEqual(before);
   expect(await world.tables()).toEqual(['sheet_pricing']);
-}
-
-/** Calls `action` once, synchronously, when the next import enters `phase`. */
-function onPhase(phase: string, action: (snapshot: ProgressSnapshot) => void): void {
-  let done = false;
-  world.app.events.subscribe((event, payload) => {
-    const snapshot = payload as ProgressSnapshot;
-    if (done || event !== 'run.progress' || snapshot.phase !== phase) return;
-    done = true;
-    action(snapshot);
-  });
 }
 
 describe('sheet-import failures leave the previous cache intact', () => {
@@ -64,7 +52,7 @@ describe('sheet-import failures leave the previous cache intact', () => {
   it('saving: the product database is locked by another writer', async () => {
     let locker: Database.Database | undefined;
     // The lock is taken while rows are validated, so the first write of the saving phase meets it.
-    onPhase('processing', () => {
+    onPhase(world, 'processing', () => {
       locker = new Database(world.app.store.connections.list().find((c) => c.kind === 'appdb')?.config.path as string);
       locker.exec('BEGIN EXCLUSIVE');
     });
@@ -83,7 +71,7 @@ describe('sheet-import failures leave the previous cache intact', () => {
 
   it('cancel during the download stops the import and keeps the old cache', async () => {
     world.emulator.fault('sheets.values.get', { status: 503, delayMs: 3000, body: { error: { code: 503, message: 'slow' } }, times: 1 });
-    onPhase('downloading', (snapshot) => void setTimeout(() => world.app.runs.cancel(snapshot.runId), 200));
+    onPhase(world, 'downloading', (snapshot) => void setTimeout(() => world.app.runs.cancel(snapshot.runId), 200));
     const started = Date.now();
     const run = await world.importNow(sourceId);
     expect(run.state).toBe('cancelled');
@@ -92,7 +80,7 @@ describe('sheet-import failures leave the previous cache intact', () => {
   });
 
   it('cancel while saving drops the staging table and keeps the old cache', async () => {
-    onPhase('saving', (snapshot) => world.app.runs.cancel(snapshot.runId));
+    onPhase(world, 'saving', (snapshot) => world.app.runs.cancel(snapshot.runId));
     const run = await world.importNow(sourceId);
     expect(run.state).toBe('cancelled');
     expect(run.progress?.phase).toBe('saving');

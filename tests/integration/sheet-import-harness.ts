@@ -54,6 +54,17 @@ export interface SheetWorld {
   close(): Promise<void>;
 }
 
+/** Calls `action` once, synchronously, when the next import of this world enters `phase`. */
+export function onPhase(world: SheetWorld, phase: string, action: (snapshot: ProgressSnapshot) => void): void {
+  let done = false;
+  world.app.events.subscribe((event, payload) => {
+    const snapshot = payload as ProgressSnapshot;
+    if (done || event !== 'run.progress' || snapshot.phase !== phase) return;
+    done = true;
+    action(snapshot);
+  });
+}
+
 /** The product database a world imports into: a fresh SQLite file by default, or an empty PostgreSQL database. */
 export interface ProductDbTarget {
   open(dir: string): AppDbAdapter;

@@ -1,9 +1,8 @@
 import { Client } from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProgressSnapshot } from '../../core/api/models';
 import { openPostgresAppDb } from '../../core/appdb/postgres.adapter';
 import { PG_PASSWORD, startPostgres, type TestPostgres } from '../helpers/postgres';
-import { openSheetWorld, pricingRows, pricingSpec, type ProductDbTarget, type SheetWorld } from './sheet-import-harness';
+import { onPhase, openSheetWorld, pricingRows, pricingSpec, type ProductDbTarget, type SheetWorld } from './sheet-import-harness';
 
 /**
  * The cache swap on a real PostgreSQL 15: the staging table, the one
@@ -33,17 +32,6 @@ async function freshDatabase(): Promise<ProductDbTarget> {
     open: () => openPostgresAppDb({ connectionString: url, password: PG_PASSWORD }),
     connection: () => ({ config: { driver: 'postgres', url, sslMode: 'disable' }, secrets: { password: PG_PASSWORD } }),
   };
-}
-
-/** Calls `action` once, synchronously, when the next import enters `phase`. */
-function onPhase(phase: string, action: (snapshot: ProgressSnapshot) => void): void {
-  let done = false;
-  world.app.events.subscribe((event, payload) => {
-    const snapshot = payload as ProgressSnapshot;
-    if (done || event !== 'run.progress' || snapshot.phase !== phase) return;
-    done = true;
-    action(snapshot);
-  });
 }
 
 describe('sheet-import into PostgreSQL', () => {
@@ -140,7 +128,7 @@ describe('sheet-import failures leave the previous PostgreSQL cache intact', () 
   }, 30_000);
 
   it('cancel while saving drops the staging table and keeps the old cache', async () => {
-    onPhase('saving', (snapshot) => world.app.runs.cancel(snapshot.runId));
+    onPhase(world, 'saving', (snapshot) => world.app.runs.cancel(snapshot.runId));
     const run = await world.importNow(sourceId);
     expect(run.state).toBe('cancelled');
     expect(run.progress?.phase).toBe('saving');
