@@ -1,11 +1,7 @@
 import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
-import type { SheetSourceSpec } from '../../api/sheets';
 import type { DriveConnector, SheetsConnector } from '../../connectors/google';
-import type { ProgressReporter } from '../../runs/progress';
-import type { Deadlines } from './deadlines';
-import type { DownloadTally, SheetWindow } from './download-sheets';
-import type { PipelineProgress } from './pipeline-progress';
+import type { DownloadContext, SheetWindow } from './download-sheets';
 
 /**
  * Downloading through Drive's CSV export (first tab only, 10 MB cap): the
@@ -21,12 +17,9 @@ const GROUP_ROWS = 1024;
 export async function* csvExportRecords(
   drive: DriveConnector,
   sheets: SheetsConnector,
-  spec: SheetSourceSpec,
-  deadlines: Deadlines,
-  progress: ProgressReporter,
-  report: PipelineProgress,
-  tally: DownloadTally,
+  download: DownloadContext,
 ): AsyncGenerator<SheetWindow> {
+  const { spec, deadlines, progress, report, tally } = download;
   if (spec.sheet || spec.range) {
     throw new Error('The CSV export reads the whole first tab only: clear the tab and range of this source, or use the Sheets API method.');
   }

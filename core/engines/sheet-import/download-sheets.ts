@@ -40,14 +40,17 @@ export interface DownloadTally {
   bytes: number;
 }
 
-export async function* sheetsApiWindows(
-  sheets: SheetsConnector,
-  spec: SheetSourceSpec,
-  deadlines: Deadlines,
-  progress: ProgressReporter,
-  report: PipelineProgress,
-  tally: DownloadTally,
-): AsyncGenerator<SheetWindow> {
+/** What either download path works with: the source, its deadlines, the run's progress and the shared tally. */
+export interface DownloadContext {
+  spec: SheetSourceSpec;
+  deadlines: Deadlines;
+  progress: ProgressReporter;
+  report: PipelineProgress;
+  tally: DownloadTally;
+}
+
+export async function* sheetsApiWindows(sheets: SheetsConnector, download: DownloadContext): AsyncGenerator<SheetWindow> {
+  const { spec, deadlines, progress, report, tally } = download;
   const info = await deadlines.request((signal) => sheets.getSpreadsheet(spec.spreadsheetId, signal));
   const grid = resolveRange(spec, info.sheets);
   const totalRows = grid.lastRow - grid.firstRow + 1;

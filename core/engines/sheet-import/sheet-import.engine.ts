@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { SheetSourceSpecSchema, type SheetSourceSpec } from '../../api/sheets';
 import type { AppDbAdapter } from '../../appdb/adapter';
-import type { ProgressReporter } from '../../runs/progress';
 import type { Engine, EngineContext } from '../engine';
 import type { ResolvedConnection } from '../engine-resources';
 import { assertTargetIsOurs, createStaging, dropStaging, swapIn } from './cache-table';
 import { Deadlines } from './deadlines';
 import { csvExportRecords } from './download-csv';
-import { sheetsApiWindows, type DownloadTally, type SheetWindow } from './download-sheets';
+import { sheetsApiWindows, type DownloadContext, type DownloadTally, type SheetWindow } from './download-sheets';
 import { explainImportError } from './explain-error';
 import { googleClients, type GoogleClients } from './google-clients';
 import { PipelineProgress } from './pipeline-progress';
@@ -67,7 +66,7 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
       sink = openSink(app, staging, spec, (saved) => report.savedRows(saved));
       const processor = new RowProcessor(spec.columns, context.findings, sink, () => progress.count('rejected'), deadlines.signal);
       const tally: DownloadTally = { rows: 0, bytes: 0 };
-      for await (const window of sourceWindows(clients, spec, deadlines, progress, report, tally)) {
+      for await (const window of sourceWindows(clients, { spec, deadlines, progress, report, tally })) {
         await processor.addRows(window.rows, window.firstRow);
         report.processedRows(processor.result.records);
       }
@@ -109,17 +108,8 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
   },
 };
 
-function sourceWindows(
-  clients: GoogleClients,
-  spec: SheetSourceSpec,
-  deadlines: Deadlines,
-  progress: ProgressReporter,
-  report: PipelineProgress,
-  tally: DownloadTally,
-): AsyncGenerator<SheetWindow> {
-  return spec.method === 'csv-export'
-    ? csvExportRecords(clients.drive, clients.sheets, spec, deadlines, progress, report, tally)
-    : sheetsApiWindows(clients.sheets, spec, deadlines, progress, report, tally);
+function sourceWindows(clients: GoogleClients, download: DownloadContext): AsyncGenerator<SheetWindow> {
+  return download.spec.method === 'csv-export' ? csvExportRecords(clients.drive, clients.sheets, download) : sheetsApiWindows(clients.sheets, download);
 }
 
 /** A SQLite file gets the writer thread; PostgreSQL (and a database without a file) the in-process sink. */
