@@ -28,6 +28,7 @@ export const METHOD_NAMES = [
   'media.imported',
   'identity.users',
   'identity.summary',
+  'identity.user',
   'storage.accounts',
   'storage.summary',
   'storage.restore',

@@ -7,6 +7,7 @@ import type { AppServices } from './services';
 import { createSheetHandlers } from './sheets.handlers';
 import { createMediaHandlers } from './media.handlers';
 import { createIdentityHandlers } from './identity.handlers';
+import { createIdentityUserHandlers } from './identity-user.handlers';
 import { createScheduleHandlers } from './schedules.handlers';
 import { createStorageHandlers } from './storage.handlers';
 
@@ -58,6 +59,7 @@ export function createHandlers(app: AppServices): HandlerTable {
     ...createSheetHandlers(app),
     ...createMediaHandlers(app),
     ...createIdentityHandlers(app),
+    ...createIdentityUserHandlers(app),
     ...createScheduleHandlers(app),
     ...createStorageHandlers(app),
   };
