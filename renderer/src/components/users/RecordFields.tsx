@@ -61,7 +61,7 @@ export function RecordFields({ title, side, testId }: RecordFieldsProps) {
             <Table.Tbody>
               {entries.map(([field, value]) => (
                 <Table.Tr key={field} data-field={field}>
-                  <Table.Td w="34%" style={{ verticalAlign: 'top' }}>
+                  <Table.Td w={170} style={{ verticalAlign: 'top' }}>
                     <Text size="xs" ff="monospace" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
                       {field}
                     </Text>

@@ -85,6 +85,8 @@ export function UserDetailDrawer({ row, onClose }: UserDetailDrawerProps) {
         </Group>
       }
       closeButtonProps={{ 'aria-label': 'Close user detail' }}
+      // The JSON blocks' scrollbars are positioned: keep the sticky title above them while the panel scrolls.
+      styles={{ header: { zIndex: 10 } }}
       data-testid="user-detail"
     >
       {row && (
@@ -118,10 +120,11 @@ export function UserDetailDrawer({ row, onClose }: UserDetailDrawerProps) {
             </Alert>
           ) : data ? (
             <>
-              <RecordFields title="Users table" side={data.local} testId="user-detail-local" />
-              <RecordFields title="Supabase Auth" side={data.remote} testId="user-detail-remote" />
+              {/* History first: it is short, and the records below can run to a hundred fields. */}
               <UserFindings findings={data.findings} total={data.findingsTotal} />
               <UserAudit entries={data.audit} total={data.auditTotal} />
+              <RecordFields title="Users table" side={data.local} testId="user-detail-local" />
+              <RecordFields title="Supabase Auth" side={data.remote} testId="user-detail-remote" />
             </>
           ) : null}
         </Stack>

@@ -1,6 +1,7 @@
 import type { IdentityUserRow } from '@core/api';
 import { Box, Text, VisuallyHidden } from '@mantine/core';
-import { createColumnHelper, type SortingState } from '@tanstack/react-table';
+import { useMediaQuery } from '@mantine/hooks';
+import { createColumnHelper, type SortingState, type VisibilityState } from '@tanstack/react-table';
 import { useHostSortedTable } from '../table/useHostSortedTable';
 import { VirtualTable } from '../table/VirtualTable';
 import { FieldValues } from './FieldValues';
@@ -59,14 +60,17 @@ interface UsersTableProps {
  * Tab, the arrow keys and Enter reach a user's detail without a mouse.
  */
 export function UsersTable({ page, sorting, onSortingChange, onOpen }: UsersTableProps) {
-  const table = useHostSortedTable({ data: page.rows, columns, getRowId: (row) => String(row.row), sorting, onSortingChange });
+  // Below 1200 px the two sides' columns would squeeze emails to a few letters: the detail panel shows them instead.
+  const wide = useMediaQuery('(min-width: 75em)', true);
+  const columnVisibility: VisibilityState = wide ? {} : { local: false, remote: false };
+  const table = useHostSortedTable({ data: page.rows, columns, getRowId: (row) => String(row.row), sorting, onSortingChange, columnVisibility });
   return (
     <VirtualTable
       table={table}
       label="Users"
       testId="users-table"
       maxHeight="none"
-      minWidth={980}
+      minWidth={wide ? 980 : 600}
       estimateRowHeight={49}
       onRowActivate={(row) => onOpen(row.original)}
       rowTestId={(row) => `user-row-${row.row}`}
