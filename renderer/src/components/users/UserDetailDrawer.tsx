@@ -85,8 +85,8 @@ export function UserDetailDrawer({ row, onClose }: UserDetailDrawerProps) {
         </Group>
       }
       closeButtonProps={{ 'aria-label': 'Close user detail' }}
-      // The JSON blocks' scrollbars are positioned: keep the sticky title above them while the panel scrolls.
-      styles={{ header: { zIndex: 10 } }}
+      // Mantine lifts every scrollbar inside a modal to z-index 1001, the JSON blocks' too: keep the sticky title above them.
+      styles={{ header: { zIndex: 1002 } }}
       data-testid="user-detail"
     >
       {row && (
