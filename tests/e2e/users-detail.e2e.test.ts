@@ -24,7 +24,8 @@ const NARROW = { width: 1024, height: 768 };
  * click or the keyboard, read both sides in full with the user's findings and
  * audit, and meet a confirmation before every destructive button elsewhere
  * (stopping a run, removing a connection, deleting a schedule, removing a
- * sheet source), where Cancel leaves everything as it was.
+ * sheet source, running an auto-repairing schedule now), where Cancel leaves
+ * everything as it was.
  */
 describe('e2e: the Users page detail panel, paging and confirmations (Chromium)', () => {
   const dir = makeTempDir();
@@ -260,6 +261,24 @@ describe('e2e: the Users page detail panel, paging and confirmations (Chromium)'
       await confirm.getByRole('button', { name: 'Cancel' }).click();
       await confirm.waitFor({ state: 'hidden' });
     }
+    // "Run now" of a schedule whose automatic repair quarantines rows asks too, and says until when it can be undone.
+    const auto = harness.app.handlers['schedules.create']({ engine: 'storage-orphans', scope: { kind: 'all' }, trigger: { kind: 'interval', minutes: 60 }, enabled: false, autoRepair: true, params: {} }, manual) as { id: number };
+    await page.goto(harness.server.url.replace(/#.*$/, '') + '#/schedules');
+    await page.getByTestId(`schedule-run-${auto.id}`).click();
+    const runConfirm = page.getByRole('dialog', { name: 'Run this schedule now, with automatic repair?' });
+    await runConfirm.waitFor();
+    expect(await runConfirm.textContent()).toMatch(/quarantines the rows whose file is gone, at most 50 rows or 10 %/);
+    expect(await runConfirm.getByTestId('confirm-action-reversibility').textContent()).toMatch(/^Can be undone until /);
+    await shot('confirm-schedule-run-now-1024.png', NARROW);
+    await page.setViewportSize(WIDE);
+    await runConfirm.getByRole('button', { name: 'Cancel' }).click();
+    await runConfirm.waitFor({ state: 'hidden' });
+    expect(harness.app.store.runs.list({ engine: 'storage-orphans', limit: 1, offset: 0 }).total).toBe(0);
+    // A schedule without automatic repair runs at once, as before.
+    await page.getByTestId(`schedule-run-${schedule.id}`).click();
+    await expect.poll(() => harness.app.store.runs.list({ engine: 'identity', limit: 1, offset: 0 }).items[0]?.trigger).toBe('schedule');
+    expect(await page.getByRole('dialog').count()).toBe(0);
+
     // Cancel did nothing.
     expect(harness.app.connections.list().map((c) => c.name)).toContain('Supabase');
     expect((await harness.app.handlers['schedules.list']({ offset: 0 }, manual)).schedules.map((s) => s.id)).toContain(schedule.id);
