@@ -48,11 +48,22 @@ const SORT_COLUMNS: Record<FindingsFilter['sort'], string> = {
 export class FindingsRepository {
   constructor(private readonly db: SqliteDatabase) {}
 
-  /** Inserts a batch in one transaction with one prepared statement. */
+  /**
+   * Writes a batch in one transaction with one prepared statement. A subject
+   * has at most one open finding per engine (unique partial index, migration
+   * 9): when one is open already, it is updated in place (same id, so a
+   * selection made from it stays valid; it now belongs to this run and scope,
+   * with this run's kind, reason and details; created_at keeps when it was
+   * first found) instead of a second one being added.
+   */
   insertMany(runId: number, engine: string, findings: readonly NewFinding[], now: string, scope = 'all'): void {
     const stmt = this.db.prepare(
       `INSERT INTO findings (run_id, engine, scope, subject, user_email, kind, reason, proposed_action, details_json, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (engine, subject) WHERE status = 'open' DO UPDATE SET
+         run_id = excluded.run_id, scope = excluded.scope, user_email = excluded.user_email, kind = excluded.kind,
+         reason = excluded.reason, proposed_action = excluded.proposed_action, details_json = excluded.details_json,
+         updated_at = excluded.updated_at`,
     );
     this.db.transaction(() => {
       for (const f of findings) {
@@ -95,7 +106,8 @@ export class FindingsRepository {
   openPage(engine: string, userEmail: string | undefined, afterId: number, limit: number): Finding[] {
     const rows = (
       userEmail
-        ? this.db.prepare(`SELECT * FROM findings WHERE engine = ? AND status = 'open' AND user_email = ? AND id > ? ORDER BY id LIMIT ?`).all(engine, userEmail, afterId, limit)
+        ? // Emails match case-insensitively (DESIGN §4.8): a folder may spell the user's email otherwise.
+          this.db.prepare(`SELECT * FROM findings WHERE engine = ? AND status = 'open' AND lower(user_email) = lower(?) AND id > ? ORDER BY id LIMIT ?`).all(engine, userEmail, afterId, limit)
         : this.db.prepare(`SELECT * FROM findings WHERE engine = ? AND status = 'open' AND id > ? ORDER BY id LIMIT ?`).all(engine, afterId, limit)
     ) as FindingRow[];
     return rows.map(toFinding);
