@@ -75,15 +75,20 @@ export class FindingsRepository {
   /**
    * After a successful check, open findings of earlier checks that this one
    * covered are superseded: a check of "all" covers every scope, a check of
-   * one user covers that user's scope only.
+   * one user covers that user's scope, and a scope `user:<email>` also every
+   * open finding about that email (case-insensitively) whatever check wrote
+   * it: an all-users check's finding re-found by a one-user check moved to
+   * it (one open finding per subject), so one it no longer finds is stale.
    */
   supersede(engine: string, scope: string, runId: number, now: string): number {
+    const userEmail = scope.startsWith('user:') && scope.includes('@') ? scope.slice('user:'.length) : null;
     return this.db
       .prepare(
         `UPDATE findings SET status = 'superseded', updated_at = ?
-         WHERE engine = ? AND status = 'open' AND run_id <> ? AND (? = 'all' OR scope = ?)`,
+         WHERE engine = ? AND status = 'open' AND run_id <> ?
+           AND (? = 'all' OR scope = ? OR (? IS NOT NULL AND lower(user_email) = lower(?)))`,
       )
-      .run(now, engine, runId, scope, scope).changes;
+      .run(now, engine, runId, scope, scope, userEmail, userEmail).changes;
   }
 
   byIds(ids: readonly number[]): Finding[] {
