@@ -29,7 +29,8 @@ export async function runCheck(params: MediaImportParams, scope: string, context
   const { signal, progress } = controls;
   // One user's folders under every spelling of the email this run can know (media-folders.ts says why).
   const owner = params.user ? await env.db.user(params.user) : null;
-  const expression = scanExpression(env.base, params.user ? [params.user, params.user.toLowerCase(), ...(owner ? [owner.email] : [])] : undefined);
+  const spellings = params.user ? await knownSpellings(params.user, owner?.email, context) : undefined;
+  const expression = scanExpression(env.base, spellings);
   const saved = readResume(resources.state, scope);
   let resume = saved?.expression === expression ? saved : undefined;
   const thumbnail = (asset: { publicId: string; version: number }) => env.connector.videoThumbnailUrl(asset.publicId, { version: asset.version });
@@ -102,4 +103,22 @@ export async function runCheck(params: MediaImportParams, scope: string, context
   resources.state.set('summary', mergeSummary(readSummary(resources.state), users, params.user, clock.now()));
   resources.state.delete(resumeKey(scope));
   return { complete: true, resumed: resume !== undefined, assets, ignored, users: users.size, byKind, budget };
+}
+
+/**
+ * The folder spellings of one user's email this run can know: as given, in
+ * lower case, as the users row spells it, and every spelling an earlier
+ * listing saw (the summary of complete listings, the open findings about
+ * that email). A one-user check supersedes the open findings about its
+ * email, so it must list every folder those findings came from.
+ */
+async function knownSpellings(user: string, rowEmail: string | undefined, context: EngineContext): Promise<string[]> {
+  const folded = user.toLowerCase();
+  const spellings = new Set([user, folded, ...(rowEmail ? [rowEmail] : [])]);
+  for (const email of Object.keys(readSummary(context.resources.state)?.users ?? {})) if (email.toLowerCase() === folded) spellings.add(email);
+  for await (const page of context.resources.findingsForRepairPages({ user })) {
+    for (const finding of page) if (finding.userEmail && finding.userEmail.toLowerCase() === folded) spellings.add(finding.userEmail);
+  }
+  // Sorted: the expression is the resume point's key, so the same spellings must give the same text.
+  return [...spellings].sort();
 }

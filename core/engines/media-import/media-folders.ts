@@ -28,7 +28,9 @@ export function parseMediaFolder(folder: string, base: string): { email: string;
  * product names it after the email as it wrote it), while emails match users
  * case-insensitively. An all-users listing sees every spelling and maps each
  * to its user; a one-user listing asks for each spelling it can know (the
- * email as given, its lower-case form, the users row's), OR-ed in one search.
+ * email as given, its lower-case form, the users row's, and those earlier
+ * listings saw), OR-ed in one search. A spelling none of these knows is
+ * listed by the next all-users check.
  */
 export function scanExpression(base: string, spellings: readonly string[] | undefined): string {
   const folders = spellings?.length ? [...new Set(spellings)].map((email) => folderExpression(`${base}/${email}`, { includeSubfolders: true })) : [folderExpression(base, { includeSubfolders: true })];
