@@ -125,6 +125,12 @@ export class FindingsRepository {
       .run(before).changes;
   }
 
+  /** Supersedes these findings, except those `runId` wrote or found again (an upsert made them its own). */
+  supersedeIds(ids: readonly number[], runId: number, now: string): void {
+    const stmt = this.db.prepare(`UPDATE findings SET status = 'superseded', updated_at = ? WHERE id = ? AND run_id <> ?`);
+    this.db.transaction(() => ids.forEach((id) => stmt.run(now, id, runId)))();
+  }
+
   setStatus(ids: readonly number[], status: Finding['status'], now: string): void {
     const stmt = this.db.prepare(`UPDATE findings SET status = ?, updated_at = ? WHERE id = ?`);
     this.db.transaction(() => ids.forEach((id) => stmt.run(status, now, id)))();
