@@ -102,8 +102,12 @@ describe.each(PRODUCTS)('media-import trust on $name', ({ make }) => {
     const db = product.open(dir.path);
     try {
       await initCanonicalSchema(db);
-      // Idempotent on an existing product database: a second init keeps everything and adds nothing twice.
+      // A product database made before the index existed: init again adds it and keeps everything else.
+      await db.execute('DROP INDEX users_lower_email_idx');
+      await db.execute("INSERT INTO users (id, email) VALUES ('kept', 'kept@example.com')");
       await initCanonicalSchema(db);
+      await initCanonicalSchema(db);
+      expect(await db.query('SELECT id FROM users')).toEqual([{ id: 'kept' }]);
       await db.executeMany(
         'INSERT INTO users (id, email) VALUES (?, ?)',
         Array.from({ length: 3000 }, (_, i) => [`u${i}`, `User.${i}@Example.com`]),
