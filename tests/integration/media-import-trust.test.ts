@@ -122,6 +122,15 @@ describe.each(PRODUCTS)('media-import trust on $name', ({ make }) => {
         ['nobody@example.com', null],
       ]);
       expect(sent).toHaveLength(1);
+      // Two spellings of one address (the plain unique key allows it): the exact one wins, else no owner is guessed.
+      await db.executeMany('INSERT INTO users (id, email) VALUES (?, ?)', [['dup-1', 'Dup@Example.com'], ['dup-2', 'dup@example.com']]);
+      const twins = new MediaDb(db, resolveMapping());
+      expect([...(await twins.usersByEmail(['dup@example.com', 'Dup@Example.com', 'DUP@example.com']))]).toEqual([
+        ['dup@example.com', 'dup-2'],
+        ['Dup@Example.com', 'dup-1'],
+        ['DUP@example.com', null],
+      ]);
+      expect([...twins.ambiguous]).toEqual(['DUP@example.com']);
       const { sql, params } = sent[0]!;
       expect(sql).toMatch(/WHERE lower\("email"\) IN \(lower\(\?\), lower\(\?\), lower\(\?\)\)/);
       const plan = await db.query<Record<string, unknown>>(`${db.dialect === 'sqlite' ? 'EXPLAIN QUERY PLAN' : 'EXPLAIN'} ${sql}`, params);

@@ -75,7 +75,9 @@ export class MediaComparison {
           subject: subjectOf(asset.publicId),
           userEmail: owner.email,
           kind: FINDING_KINDS.unknownOwner,
-          reason: `${owner.kind === 'video' ? 'Video' : 'Clip'} "${media.title}" is in ${asset.folderPath}, but no user has the email ${owner.email}`,
+          reason: this.db.ambiguous.has(owner.email)
+            ? `${owner.kind === 'video' ? 'Video' : 'Clip'} "${media.title}" is in ${asset.folderPath}, but several users have the email ${owner.email} in other cases, so none is taken for its owner`
+            : `${owner.kind === 'video' ? 'Video' : 'Clip'} "${media.title}" is in ${asset.folderPath}, but no user has the email ${owner.email}`,
           proposedAction: 'none: add the user (or move the asset), then check again',
           details: { asset: media },
         });

@@ -24,6 +24,8 @@ const LOOKUP_CHUNK = 500;
 export class MediaDb {
   private readonly userIds = new Map<string, { id: string; email: string } | null>();
   private readonly userEmails = new Map<string, string | null>();
+  /** Emails that several users rows spell in other cases, none exactly so: no owner is guessed. */
+  readonly ambiguous = new Set<string>();
 
   constructor(
     readonly db: AppDbAdapter,
@@ -48,7 +50,11 @@ export class MediaDb {
         `SELECT ${quoteIdent(users.columns.id)} AS id, ${email} AS email FROM ${quoteTable(users.table)} WHERE lower(${email}) IN (${chunk.map(() => 'lower(?)').join(', ')})`,
         chunk,
       );
-      for (const wantedEmail of chunk) this.userIds.set(wantedEmail, pickUser(wantedEmail, rows));
+      for (const wantedEmail of chunk) {
+        const picked = pickUser(wantedEmail, rows);
+        this.userIds.set(wantedEmail, picked === 'ambiguous' ? null : picked);
+        if (picked === 'ambiguous') this.ambiguous.add(wantedEmail);
+      }
     }
     return new Map([...new Set(emails)].map((e) => [e, this.userIds.get(e)?.id ?? null]));
   }
@@ -130,11 +136,12 @@ export class MediaDb {
 }
 
 /** The row for `email`: the only case-insensitive match, or else the exactly spelt one; null when none or ambiguous. */
-function pickUser(email: string, rows: readonly { id: unknown; email: unknown }[]): { id: string; email: string } | null {
+function pickUser(email: string, rows: readonly { id: unknown; email: unknown }[]): { id: string; email: string } | 'ambiguous' | null {
   const folded = email.toLowerCase();
   const matches = rows.filter((r) => String(r.email).toLowerCase() === folded);
   const row = matches.length === 1 ? matches[0] : matches.find((r) => String(r.email) === email);
-  return row ? { id: String(row.id), email: String(row.email) } : null;
+  if (row) return { id: String(row.id), email: String(row.email) };
+  return matches.length > 1 ? 'ambiguous' : null;
 }
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
