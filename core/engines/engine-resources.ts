@@ -126,7 +126,9 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
         afterId = page[page.length - 1]!.id;
       }
     },
-    setFindingStatus: (ids, status) => store.findings.setStatus(ids, status, now()),
+    // A finding this run wrote is never superseded by it: one open finding per subject means a finding this run
+    // found again was updated in place (same id, now this run's), so "supersede the earlier ids" must skip it.
+    setFindingStatus: (ids, status) => (status === 'superseded' ? store.findings.supersedeIds(ids, deps.runId, now()) : store.findings.setStatus(ids, status, now())),
     updateFindings: (ids, change) => store.findings.update(ids, change, now(), engine),
     findingsBySubjects: (subjects, status) => store.findings.bySubjects(engine, subjects, status),
     auditEntry: (id) => store.audit.get(id),

@@ -244,6 +244,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX runs_by_trigger_created ON runs(trigger, created_at);
     `,
   },
+  {
+    version: 9,
+    name: 'findings: one open finding per (engine, subject)',
+    sql: `
+      -- A subject (an asset, a file row, a user) has at most one open finding per engine,
+      -- whichever checks found it: a one-user check next to an all-users check, or a resumed
+      -- check, updates the open finding instead of adding a second (findings.repo.ts upserts).
+      -- Existing duplicates: the newest open one stays open, the older ones become superseded.
+      UPDATE findings SET status = 'superseded'
+        WHERE status = 'open'
+          AND EXISTS (SELECT 1 FROM findings newer
+                      WHERE newer.engine = findings.engine AND newer.subject = findings.subject
+                        AND newer.status = 'open' AND newer.id > findings.id);
+      CREATE UNIQUE INDEX findings_one_open_per_subject ON findings(engine, subject) WHERE status = 'open';
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

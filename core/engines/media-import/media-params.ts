@@ -20,10 +20,12 @@ export type MediaImportParams = z.infer<typeof MediaImportParams>;
 /**
  * Repairs are idempotent, so repairs of different choices may run side by
  * side: an Import click on one video must not join (and be lost in) another
- * video's running import.
+ * video's running import. Emails match case-insensitively, so a user's
+ * scope is spelt in lower case: `Ada@x` and `ada@x` are one scope.
  */
 export function scopeOf(params: MediaImportParams): string {
-  if (params.mode === 'check') return params.user ? `user:${params.user}` : 'all';
+  const user = params.user?.toLowerCase();
+  if (params.mode === 'check') return user ? `user:${user}` : 'all';
   if (params.findingIds?.length) return params.findingIds.length === 1 ? `repair:finding:${params.findingIds[0]}` : 'repair:findings';
-  return params.user ? `repair:user:${params.user}` : 'repair:all';
+  return user ? `repair:user:${user}` : 'repair:all';
 }
