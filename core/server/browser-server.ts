@@ -5,7 +5,7 @@ import sirv from 'sirv';
 import type { Syncwarden } from '../app/app';
 import { contentSecurityPolicy } from './csp';
 import { createSessionToken } from './token';
-import { createWsHost } from './ws-host';
+import { createWsHost, endRaw, guardSocket, type WsHostOptions } from './ws-host';
 
 export interface BrowserServerOptions {
   app: Syncwarden;
@@ -14,6 +14,8 @@ export interface BrowserServerOptions {
   /** 0 picks a free port. */
   port?: number;
   token?: string;
+  /** Throttling of wrong tokens and aggregation of refusal logs (tests shorten the window). */
+  refusals?: WsHostOptions['refusals'];
 }
 
 export interface BrowserServer {
@@ -35,7 +37,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const token = options.token ?? createSessionToken();
   let port = 0;
   const selfOrigins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
-  const ws = createWsHost({ app: options.app, token, allowedOrigins: selfOrigins });
+  const ws = createWsHost({ app: options.app, token, allowedOrigins: selfOrigins, ...(options.refusals ? { refusals: options.refusals } : {}) });
   const serveStatic = sirv(options.rendererDir, { etag: true, dev: false, single: true });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -47,8 +49,10 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     serveStatic(req, res);
   });
   server.on('upgrade', (req, socket, head) => {
+    // Before anything is written: a peer may reset at any moment (see guardSocket).
+    guardSocket(socket, options.app.log);
     if (!isOwnHost(req.headers.host, port)) {
-      socket.end('HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      endRaw(socket, 'HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     ws.handleUpgrade(req, socket, head);
