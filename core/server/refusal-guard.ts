@@ -55,6 +55,13 @@ export function createRefusalGuard(options: RefusalGuardOptions) {
     return entry;
   }
 
+  function report(batch: NonNullable<typeof pending>): void {
+    options.log.warn(
+      { refused: batch.total, byStatus: Object.fromEntries(batch.counts), addresses: [...batch.addresses], intervalMs: windowMs },
+      `refused ${batch.total} more WebSocket connection(s) in the last ${Math.round(windowMs / 1000)} s`,
+    );
+  }
+
   function flush(): void {
     const batch = pending;
     pending = undefined;
@@ -62,10 +69,7 @@ export function createRefusalGuard(options: RefusalGuardOptions) {
       timer = undefined;
       return;
     }
-    options.log.warn(
-      { refused: batch.total, byStatus: Object.fromEntries(batch.counts), addresses: [...batch.addresses], intervalMs: windowMs },
-      `refused ${batch.total} more WebSocket connection(s) in the last ${Math.round(windowMs / 1000)} s`,
-    );
+    report(batch);
     pending = { counts: new Map(), addresses: new Set(), total: 0 };
     timer = setTimeout(flush, windowMs).unref();
   }
@@ -93,7 +97,9 @@ export function createRefusalGuard(options: RefusalGuardOptions) {
       if (pending.addresses.size < MAX_LOGGED_ADDRESSES) pending.addresses.add(refusal.address);
       pending.total += 1;
     },
+    /** Stops the timer; what was counted but not yet reported is logged now. */
     close(): void {
+      if (pending && pending.total > 0) report(pending);
       if (timer) clearTimeout(timer);
       timer = undefined;
       pending = undefined;
