@@ -1,9 +1,11 @@
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import sirv from 'sirv';
 import type { Syncwarden } from '../app/app';
-import { contentSecurityPolicy } from './csp';
+import { contentSecurityPolicy, STYLE_NONCE_PLACEHOLDER, type InlineStyles } from './csp';
 import { createSessionToken } from './token';
 import { createWsHost, endRaw, guardSocket, type WsHostOptions } from './ws-host';
 
@@ -39,13 +41,21 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const selfOrigins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
   const ws = createWsHost({ app: options.app, token, allowedOrigins: selfOrigins, ...(options.refusals ? { refusals: options.refusals } : {}) });
   const serveStatic = sirv(options.rendererDir, { etag: true, dev: false, single: true });
+  const indexHtml = readFileSync(join(options.rendererDir, 'index.html'), 'utf8');
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (!isOwnHost(req.headers.host, port)) {
       res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Misdirected request');
       return;
     }
-    setSecurityHeaders(res, port);
+    if (isDocumentRequest(req)) {
+      // The page gets a fresh style nonce per response, for the <style> elements Mantine renders (see csp.ts).
+      const nonce = randomBytes(16).toString('base64');
+      setSecurityHeaders(res, port, { nonce });
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(req.method === 'HEAD' ? undefined : indexHtml.replaceAll(STYLE_NONCE_PLACEHOLDER, nonce));
+      return;
+    }
+    setSecurityHeaders(res, port, 'none');
     serveStatic(req, res);
   });
   server.on('upgrade', (req, socket, head) => {
@@ -79,8 +89,15 @@ function isOwnHost(host: string | undefined, port: number): boolean {
   return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
 }
 
-function setSecurityHeaders(res: ServerResponse, port: number): void {
-  res.setHeader('Content-Security-Policy', contentSecurityPolicy({ connectSrc: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] }));
+/** The renderer's page: "/", "/index.html", or any extension-less path (sirv's single-page fallback would serve index.html there). */
+function isDocumentRequest(req: IncomingMessage): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+  return pathname === '/' || pathname === '/index.html' || !/\.[A-Za-z0-9]+$/.test(pathname);
+}
+
+function setSecurityHeaders(res: ServerResponse, port: number, inlineStyles: InlineStyles): void {
+  res.setHeader('Content-Security-Policy', contentSecurityPolicy({ connectSrc: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`], inlineStyles }));
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Referrer-Policy', 'no-referrer');
