@@ -48,7 +48,9 @@ async function expectStillServing(): Promise<void> {
   const fresh = await connectWsBridge(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, `http://127.0.0.1:${server.port}`);
   expect(await fresh.invoke('runs.list', {})).toMatchObject({ ok: true });
   fresh.close();
-  expect(app.scheduler.status().state).not.toBe('paused');
+  // serve's scheduler is still started and answering.
+  expect(app.scheduler.isStarted).toBe(true);
+  expect(await good.invoke('schedules.list', {})).toMatchObject({ ok: true });
 }
 
 /** Sends `bytes` then resets the connection (RST), as soon as possible or after `delayMs`. */
@@ -133,6 +135,23 @@ describe('serve survives every invalid frame class', () => {
       const { socket } = await rawOpen({ port: server.port, token: server.token });
       socket.write(testCase.frame());
       socket.resetAndDestroy();
+    }
+    await expectStillServing();
+  });
+
+  it('pathological JSON inside the size limit (500,000 levels deep, huge numbers) gets a typed answer or a 4400 close', async () => {
+    const depth = 500_000;
+    const deep = `{"type":"call","id":1,"method":"runs.start","input":{"engine":"demo","params":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}}`;
+    const bignum = `{"type":"call","id":2,"method":"runs.list","input":{"limit":1e999999,"offset":-0}}`;
+    for (const text of [deep, bignum]) {
+      const { socket, rest } = await rawOpen({ port: server.port, token: server.token });
+      socket.write(encodeFrame({ opcode: 0x1, payload: Buffer.from(text) }));
+      await until(() => Buffer.concat(rest).length > 0, 5000, 'an answer or a close');
+      const bytes = Buffer.concat(rest);
+      const close = closeCodeOf(bytes);
+      if (close === undefined) expect(bytes.toString('utf8')).toMatch(/"ok":false/);
+      else expect(close).toBe(4400);
+      socket.destroy();
     }
     await expectStillServing();
   });
