@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONNECTION_CONFIG, CONNECTION_KINDS } from '../../core/api/connections';
 import { methods } from '../../core/api/contract';
 import { jsonBytes, MAX_FINDING_IDS, MAX_FRAME_BYTES, MAX_INPUT_BYTES, MAX_PARAMS_BYTES } from '../../core/api/limits';
 import { METHOD_NAMES } from '../../core/api/names';
@@ -34,6 +35,14 @@ describe('every contract input fits the transport', () => {
       expect(Buffer.byteLength(envelope(method, largest))).toBeLessThan(MAX_FRAME_BYTES);
     });
   }
+
+  it('connections.update accepts the largest config connections.create accepts, for every kind', () => {
+    for (const kind of CONNECTION_KINDS) {
+      const config = largestValue(CONNECTION_CONFIG[kind]);
+      expect(CONNECTION_CONFIG[kind].safeParse(config).success, kind).toBe(true);
+      expect(methods['connections.update'].input.safeParse({ id: 1, config }).success, kind).toBe(true);
+    }
+  });
 
   it('the frame limit leaves room above the input limit for the envelope', () => {
     expect(Buffer.byteLength(envelope('schedules.describe', '')) + MAX_INPUT_BYTES).toBeLessThan(MAX_FRAME_BYTES);
