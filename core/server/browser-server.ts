@@ -73,6 +73,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  // After listen, an error on the listening socket (e.g. accept failing) must be logged, not thrown.
+  server.on('error', (error) => options.app.log.error({ err: error }, 'browser-mode server error'));
 
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
