@@ -14,6 +14,7 @@ import {
   SettingsSchema,
   pageOf,
 } from './models';
+import { boundedJsonObject, MAX_PARAMS_BYTES } from './limits';
 import { ConnectionCheckSchema, ConnectionCreateSchema, ConnectionSchema, ConnectionUpdateSchema } from './connections';
 import type { EventName, MethodName } from './names';
 import { NotificationSchema } from './notifications';
@@ -82,7 +83,7 @@ export const methods = {
   'runs.start': method(
     z.strictObject({
       engine: EngineIdSchema,
-      params: z.record(z.string(), z.unknown()).default({}),
+      params: boundedJsonObject(MAX_PARAMS_BYTES).default({}),
     }),
     z.object({ runId: RunIdSchema, alreadyRunning: z.boolean() }),
     'Start a run, or return the run already active for the same engine and scope.',

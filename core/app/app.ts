@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import type { AppInfo } from '../api/models';
 import { ConnectionsService } from '../connections/connections.service';
 import type { ProbeRegistry } from '../connections/probe';
@@ -13,6 +12,7 @@ import { RunManager } from '../runs/run-manager';
 import { appDbScheduleSource } from '../scheduler/app-db-schedules';
 import { runManagerStarter } from '../scheduler/run-starter';
 import { Scheduler } from '../scheduler/scheduler';
+import { ensurePrivateDir } from '../store/data-dir';
 import { openStore } from '../store/store';
 import { EventHub } from './event-hub';
 import { createHandlers, type HandlerTable } from './handlers';
@@ -46,7 +46,7 @@ const systemClock: Clock = { now: () => new Date() };
 
 /** Opens the store, recovers interrupted runs and wires the services together. */
 export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
-  mkdirSync(options.dataDir, { recursive: true });
+  ensurePrivateDir(options.dataDir);
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createSilentLogger();
   const store = openStore(options.dataDir, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});

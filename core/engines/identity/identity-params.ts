@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_FINDING_IDS } from '../../api/limits';
 
 /**
  * Params follow the engines' convention (mode, and for a repair one of
@@ -9,7 +10,7 @@ export const IdentityParams = z.strictObject({
   /** With mode "revert": the audit entry of the repair to undo. */
   auditId: z.number().int().positive().optional(),
   user: z.string().trim().min(3).max(320).optional(),
-  findingIds: z.array(z.number().int().positive()).min(1).max(200_000).optional(),
+  findingIds: z.array(z.number().int().positive()).min(1).max(MAX_FINDING_IDS).optional(),
   all: z.boolean().optional(),
   /**
    * Which side wins. Given once, it is remembered for the Supabase connection;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_FINDING_IDS } from '../../api/limits';
 
 /**
  * Params follow the engines' convention (docs/architecture.md) so the generic
@@ -7,8 +8,8 @@ import { z } from 'zod';
  */
 export const MediaImportParams = z.strictObject({
   mode: z.enum(['check', 'repair']).default('check'),
-  user: z.email().optional(),
-  findingIds: z.array(z.number().int().positive()).max(100_000).optional(),
+  user: z.email().max(320).optional(),
+  findingIds: z.array(z.number().int().positive()).max(MAX_FINDING_IDS).optional(),
   all: z.boolean().optional(),
   /** Share of the Admin API budget still remaining that one run may spend (the rest is left to the product). */
   budgetShare: z.number().gt(0).max(1).default(0.5),
