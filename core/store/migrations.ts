@@ -244,6 +244,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX runs_by_trigger_created ON runs(trigger, created_at);
     `,
   },
+  {
+    version: 8,
+    name: 'run leases: an owner id per process instance and a lease expiry',
+    sql: `
+      -- owner_pid alone cannot tell a live owner: pids are reused and may belong to another machine.
+      -- owner_id is unique per process instance (host/pid/random); owner_host lets a sweep on the same
+      -- machine interrupt a dead pid at once. lease_expires_at is renewed by the owner's heartbeat; any live
+      -- process interrupts an active run whose lease ran out. NULL on runs written before this migration.
+      ALTER TABLE runs ADD COLUMN owner_id TEXT;
+      ALTER TABLE runs ADD COLUMN owner_host TEXT;
+      ALTER TABLE runs ADD COLUMN lease_expires_at TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
