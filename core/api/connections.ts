@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { credentialInPostgresUrl, POSTGRES_URL_CREDENTIAL_MESSAGE } from './postgres-url';
 
 /**
  * Connections: where the product's data lives (appdb) and the services it
@@ -15,13 +16,16 @@ const name = z.string().trim().min(1, 'a name is required').max(80);
 const postgresUrl = z
   .string()
   .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// connection string')
-  .refine((value) => {
+  .superRefine((value, ctx) => {
+    let found: string | undefined;
     try {
-      return new URL(value).password === '';
+      found = credentialInPostgresUrl(value);
     } catch {
-      return false;
+      ctx.addIssue({ code: 'custom', message: 'expected a valid postgres:// connection string' });
+      return;
     }
-  }, 'leave the password out of the URL: put it in the password field, which is kept in the OS keychain');
+    if (found) ctx.addIssue({ code: 'custom', message: `${POSTGRES_URL_CREDENTIAL_MESSAGE} (found ${found})` });
+  });
 
 export const AppDbConfigSchema = z.discriminatedUnion('driver', [
   z.strictObject({
