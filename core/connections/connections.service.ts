@@ -35,6 +35,10 @@ export class ConnectionsService {
     this.secrets = new ConnectionSecrets(deps.secrets);
   }
 
+  get secretStoreKind(): SecretStore['kind'] {
+    return this.deps.secrets.kind;
+  }
+
   list(): Connection[] {
     return this.deps.store.connections.list().map((c) => this.present(c));
   }
