@@ -28,6 +28,12 @@ type UpdateInput = z.output<typeof ConnectionUpdateSchema>;
  */
 export class ConnectionsService {
   private readonly secrets: ConnectionSecrets;
+  /**
+   * Creates, updates and deletes run one at a time: each reads the state, awaits secret
+   * writes and then writes the row, and two interleaved at their awaits could put back
+   * (or keep) the other's secrets. Reads and tests are not queued.
+   */
+  private mutations: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly deps: { store: Store; secrets: SecretStore; probes: ProbeRegistry; clock: Clock; log: Logger },
@@ -47,7 +53,25 @@ export class ConnectionsService {
    * Everything is validated before anything is written. Then the row, then the
    * secrets; a failed secret write removes the row and the secrets written so far.
    */
-  async create(input: CreateInput): Promise<Connection> {
+  create(input: CreateInput): Promise<Connection> {
+    return this.serially(() => this.createNow(input));
+  }
+
+  update(input: UpdateInput): Promise<Connection> {
+    return this.serially(() => this.updateNow(input));
+  }
+
+  delete(id: number): Promise<{ id: number; deleted: boolean }> {
+    return this.serially(() => this.deleteNow(id));
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.mutations.then(work, work);
+    this.mutations = next.catch(() => undefined);
+    return next;
+  }
+
+  private async createNow(input: CreateInput): Promise<Connection> {
     validateMapping(input.kind, input.config);
     checkSecretFields(input.kind, Object.keys(input.secrets), !this.secrets.fromEnv);
     const { connections } = this.deps.store;
@@ -83,7 +107,7 @@ export class ConnectionsService {
    * left are all checked first; then the secrets are written (each old value
    * kept), then the store in one statement; if that fails the secrets are put back.
    */
-  async update(input: UpdateInput): Promise<Connection> {
+  private async updateNow(input: UpdateInput): Promise<Connection> {
     const current = this.mustGet(input.id);
     let config: Record<string, unknown> | undefined;
     if (input.config) {
@@ -126,7 +150,7 @@ export class ConnectionsService {
     return this.present(this.mustGet(current.id));
   }
 
-  async delete(id: number): Promise<{ id: number; deleted: boolean }> {
+  private async deleteNow(id: number): Promise<{ id: number; deleted: boolean }> {
     const current = this.mustGet(id);
     for (const field of current.secretFields) {
       await this.deps.secrets.delete(connectionSecretKey(id, field)).catch((error: unknown) => this.deps.log.warn({ err: error, id, field }, 'could not delete a secret'));

@@ -19,6 +19,14 @@ class FlakySecretStore extends MemorySecretStore {
   }
 }
 
+/** Every write takes a few milliseconds, as a keychain over D-Bus does: calls overlap at their awaits. */
+class SlowSecretStore extends MemorySecretStore {
+  override async set(key: string, value: string): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return super.set(key, value);
+  }
+}
+
 describe('connections: all-or-nothing updates, credential-free URLs, headless secrets', () => {
   let app: TestApp | undefined;
   let dropbox: DropboxEmulator;
@@ -70,6 +78,28 @@ describe('connections: all-or-nothing updates, credential-free URLs, headless se
       current.store.connections.update = update;
       expect(failed).toMatchObject({ ok: false, error: { code: 'internal' } });
       expect(snapshot(secrets)).toEqual(before);
+    });
+
+    it('updates of one connection do not interleave: a failed one never puts back over a later one', async () => {
+      const secrets = new SlowSecretStore();
+      const current = open(secrets);
+      await call('connections.create', { kind: 'google', name: 'Google', config: { clientId: 'id-1' }, secrets: { clientSecret: 'orig' } });
+      const update = current.store.connections.update.bind(current.store.connections);
+      let failNext = true;
+      current.store.connections.update = (...args: Parameters<typeof update>) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('SQLITE_BUSY: database is locked');
+        }
+        return update(...args);
+      };
+      const [first, second] = await Promise.all([
+        call('connections.update', { id: 1, secrets: { clientSecret: 'A' } }),
+        call('connections.update', { id: 1, secrets: { clientSecret: 'B' } }),
+      ]);
+      expect(first).toMatchObject({ ok: false });
+      expect(second).toMatchObject({ ok: true });
+      expect(secrets.values.get('connection/1/clientSecret')).toBe('B');
     });
 
     it('a create whose second secret fails leaves neither the connection nor the first secret', async () => {
