@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boundedJsonObject, boundedRecord, pemText } from './limits';
+import { credentialInPostgresUrl, POSTGRES_URL_CREDENTIAL_MESSAGE } from './postgres-url';
 
 /**
  * Connections: where the product's data lives (appdb) and the services it
@@ -17,13 +18,16 @@ const postgresUrl = z
   .string()
   .max(2048)
   .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// connection string')
-  .refine((value) => {
+  .superRefine((value, ctx) => {
+    let found: string | undefined;
     try {
-      return new URL(value).password === '';
+      found = credentialInPostgresUrl(value);
     } catch {
-      return false;
+      ctx.addIssue({ code: 'custom', message: 'expected a valid postgres:// connection string' });
+      return;
     }
-  }, 'leave the password out of the URL: put it in the password field, which is kept in the OS keychain');
+    if (found) ctx.addIssue({ code: 'custom', message: `${POSTGRES_URL_CREDENTIAL_MESSAGE} (found ${found})` });
+  });
 
 /** Size bounds (DESIGN §4.11): the largest valid create or update fits a WebSocket frame (core/api/limits.ts). */
 const MAX_MAPPING_BYTES = 32 * 1024;

@@ -34,6 +34,7 @@ export function createHandlers(app: AppServices): HandlerTable {
       dataDir: app.dataDir,
       schemaVersion: store.schemaVersion(),
       engines: app.engines.list().map(engineInfo),
+      secretStore: app.connections.secretStoreKind,
     }),
     'runs.list': (input) => store.runs.list(input),
     'runs.get': ({ id }) => {

@@ -77,7 +77,7 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
       const processor = new RowProcessor(spec.columns, rowFindings, sink, () => progress.count('rejected'), deadlines.signal);
       const tally: DownloadTally = { rows: 0, bytes: 0 };
       for await (const window of sourceWindows(clients, { spec, deadlines, progress, report, tally })) {
-        await processor.addRows(window.rows, window.firstRow);
+        await processor.addRows(window.rows, window.firstRow, window.malformed);
         report.processedRows(processor.result.records);
       }
       report.downloadFinished(tally.rows, `Downloaded ${tally.rows.toLocaleString('en')} rows; validating the last of them`);
