@@ -42,7 +42,7 @@ export function createStorageHandlers(app: AppServices): Pick<HandlerTable, Stor
         guardBlocked: readGuardBlocked(app.store.engineState),
       };
     },
-    'storage.restore': ({ findingId }, { actor }) => restoreFinding({ store: app.store, connections: app.connections, now, actor }, findingId),
+    'storage.restore': ({ findingId }, { actor }) => restoreFinding({ store: app.store, connections: app.connections, now, actor, log: app.log }, findingId),
     'storage.checkIfStale': ({ userId, maxAgeMinutes }, { actor }) => {
       const mine = listAccounts(app.store.db).filter((r) => r.userId === userId);
       const lastCheckAt = mine.reduce<string | null>((oldest, r) => (oldest === null || (r.lastCheckAt ?? '') < oldest ? (r.lastCheckAt ?? '') : oldest), null) || null;

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import type { Run } from '../../api/models';
-import { dispatch } from '../../app/dispatch';
 import type { Syncwarden } from '../../app/app';
-import { withCliApp, type GlobalOptions } from '../context';
+import { callApi, withCliApp, type GlobalOptions } from '../context';
 import { EXIT } from '../exit-codes';
 import type { Output } from '../output';
 import { parseJsonObject, positiveInt } from '../parse';
@@ -72,7 +71,7 @@ function build(mode: Mode, description: string, globals: () => GlobalOptions): C
 }
 
 async function runAndReport(app: Syncwarden, engine: string, params: Record<string, unknown>, out: Output): Promise<void> {
-  const started = unwrap(await dispatch(app.handlers, 'runs.start', { engine, params }, { actor: 'cli' })) as { runId: number; alreadyRunning: boolean };
+  const started = unwrap(await callApi(app, 'runs.start', { engine, params })) as { runId: number; alreadyRunning: boolean };
   if (started.alreadyRunning) process.stderr.write(`syncwarden: run ${started.runId} of ${engine} is already running; waiting for it.\n`);
   const run = (await app.runs.waitFor(started.runId)) as Run;
   out.print(run, () => describeRun(run));

@@ -7,6 +7,7 @@ import type { AppDbAdapter } from '../../appdb/adapter';
 import { resolveMapping, type ResolvedMapping } from '../../appdb/mapping';
 import { openAppDb } from '../../appdb/open-app-db';
 import type { ConnectionsService } from '../../connections/connections.service';
+import type { Logger } from '../../logging/logger';
 import type { Store } from '../../store/store';
 import { readAccount, updateAccount, type KeyValue } from './account-state';
 import { FileQuarantine, QuarantineError } from './storage-quarantine';
@@ -18,6 +19,8 @@ export interface RestoreDeps {
   connections: ConnectionsService;
   now: () => string;
   actor: RunTrigger;
+  /** Where a restore that could not be done is logged (the CLI's and the desktop's file log). */
+  log?: Pick<Logger, 'warn'>;
 }
 
 /**
@@ -45,7 +48,7 @@ export async function restoreFinding(deps: RestoreDeps, findingId: number): Prom
     try {
       outcome = await quarantine.restore(fileRowId);
     } catch (error) {
-      if (error instanceof QuarantineError) throw new ApiError('conflict', error.message, { findingId });
+      if (error instanceof QuarantineError) refuse(deps, finding.id, fileRowId, error.message);
       throw error;
     }
     const now = deps.now();
@@ -63,6 +66,8 @@ export async function restoreFinding(deps: RestoreDeps, findingId: number): Prom
       if (known) updateAccount(kv, finding.details.userId, provider, { files: known.files + 1 });
     }
     deps.store.audit.append({ at: now, actor: deps.actor, engine: ENGINE_ID, runId: null, action: 'restore-file', subject: finding.subject, before: { quarantined: outcome.row }, after: outcome.row });
+    // A restore that failed before and works now: the finding no longer carries the old reason.
+    if (finding.details?.restoreError) deps.store.findings.update([finding.id], { details: { restoreError: null } }, now, ENGINE_ID);
     return {
       findingId,
       restored: true,
@@ -72,6 +77,18 @@ export async function restoreFinding(deps: RestoreDeps, findingId: number): Prom
   } finally {
     await product.db.close();
   }
+}
+
+/**
+ * A restore that cannot be done: the quarantined row stays (the transaction rolled back), and the reason is
+ * told in three places, in the same words: on the finding (the Storage page shows it), in the log, and to
+ * the caller as a `conflict` (the console's message, the CLI's stderr and exit code 1).
+ */
+function refuse(deps: RestoreDeps, findingId: number, fileRowId: string, message: string): never {
+  const at = deps.now();
+  deps.store.findings.update([findingId], { details: { restoreError: { at, message } } }, at, ENGINE_ID);
+  deps.log?.warn({ findingId, fileRowId, reason: message, actor: deps.actor }, 'storage-orphans restore refused; the row stays quarantined');
+  throw new ApiError('conflict', `Finding ${findingId} was not restored: ${message}`, { findingId, fileRowId, stillQuarantined: true });
 }
 
 /** The one product-database connection, opened for a call outside a run (restore, counts). */
