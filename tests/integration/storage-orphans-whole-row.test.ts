@@ -1,0 +1,153 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AppDbAdapter, SqlValue } from '../../core/appdb/adapter';
+import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { dropboxFiles, driveFiles, openStorageWorld, type StorageWorld, type WorldOptions } from './storage-orphans.setup';
+
+/**
+ * DESIGN §4.3 on a product's real files table: extra NOT NULL, defaulted, JSON, binary, generated and identity
+ * columns, in SQLite and PostgreSQL. Every column's value and type is compared before the quarantine and after
+ * the restore; a restore that cannot succeed keeps the quarantined row and says why.
+ */
+let server: TestPostgres;
+let databases = 0;
+beforeAll(async () => {
+  server = await startPostgres();
+}, 120_000);
+afterAll(async () => server?.stop());
+
+let world: StorageWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+const SQLITE_FILES = `CREATE TABLE files (
+  id TEXT PRIMARY KEY NOT NULL, user_id TEXT NOT NULL, provider TEXT NOT NULL, provider_file_id TEXT NOT NULL, name TEXT, size INTEGER, created_at TEXT,
+  folder_id TEXT NOT NULL, checksum BLOB NOT NULL, meta TEXT NOT NULL DEFAULT '{"v":1}' CHECK (json_valid(meta)), version INTEGER NOT NULL DEFAULT 7,
+  score REAL, big INTEGER, loose, added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  name_lower TEXT GENERATED ALWAYS AS (lower(name)) STORED, UNIQUE (provider, provider_file_id))`;
+const PG_FILES = `CREATE TABLE files (
+  id text PRIMARY KEY, user_id text NOT NULL, provider text NOT NULL, provider_file_id text NOT NULL, name text, size bigint, created_at timestamptz,
+  folder_id uuid NOT NULL, checksum bytea NOT NULL, meta jsonb NOT NULL DEFAULT '{"v":1}'::jsonb, raw_json json, version integer NOT NULL DEFAULT 7,
+  price numeric(12,4), score double precision, big bigint, tags text[], added_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  seq bigint GENERATED ALWAYS AS IDENTITY, name_lower text GENERATED ALWAYS AS (lower(name)) STORED, UNIQUE (provider, provider_file_id))`;
+
+/** Hostile values: 2^53+1, 0.1, unicode and emoji JSON, bytes 00 and FF, a typeless SQLite column holding every storage class. */
+const LOOSE: SqlValue[] = [2.5, '007', Buffer.from([0, 255, 1]), 42, null];
+const sqliteExtras: WorldOptions['fileExtras'] = {
+  columns: ['folder_id', 'checksum', 'meta', 'score', 'big', 'loose'],
+  values: (pid, i) => [`fld-${i % 3}`, Buffer.from([i, 0, 255, 10]), JSON.stringify({ pid, tags: ['ü', '😀'], n: i }), i / 10, BigInt('9007199254740993') + BigInt(i), LOOSE[i % LOOSE.length] as SqlValue],
+};
+const pgExtras: WorldOptions['fileExtras'] = {
+  columns: ['folder_id', 'checksum', 'meta', 'raw_json', 'price', 'score', 'big', 'tags'],
+  values: (pid, i) => [`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, Buffer.from([i, 0, 255, 10]), JSON.stringify({ pid, tags: ['ü', '😀'], n: i }), `{ "spaced" : [1, 2.50] , "pid": "${pid}" }`, '12.3400', 0.1 + i, '9007199254740993', `{a,"b c",ü}`],
+};
+
+const DIALECTS = [
+  { name: 'sqlite', options: async (): Promise<WorldOptions> => ({ ddl: [SQLITE_FILES], fileExtras: sqliteExtras }) },
+  { name: 'postgres', options: async (): Promise<WorldOptions> => ({ postgresUrl: await server.createDatabase(`whole_row_${++databases}`), ddl: [PG_FILES], fileExtras: pgExtras }) },
+] as const;
+
+/** Every column of every files row: value (hex / text form) and type (SQLite storage class / PostgreSQL type), by id. */
+async function snapshot(db: AppDbAdapter): Promise<Map<string, Record<string, unknown>>> {
+  const cols =
+    db.dialect === 'sqlite'
+      ? (await db.query<{ name: string }>(`SELECT name FROM pragma_table_xinfo('files') ORDER BY cid`)).map((r) => r.name)
+      : (await db.query<{ name: string }>(`SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'files' ORDER BY ordinal_position`)).map((r) => r.name);
+  const select = cols.map((c, i) => (db.dialect === 'sqlite' ? `typeof("${c}") AS "t${i}", hex("${c}") AS "v${i}"` : `pg_typeof("${c}")::text AS "t${i}", "${c}"::text AS "v${i}"`)).join(', ');
+  const rows = await db.query(`SELECT id AS "rowId", ${select} FROM files`);
+  return new Map(rows.map((r) => [String(r.rowId), Object.fromEntries(cols.map((c, i) => [c, [r[`t${i}`], r[`v${i}`]]]))]));
+}
+
+async function withDb<T>(w: StorageWorld, work: (db: AppDbAdapter) => Promise<T>): Promise<T> {
+  const db = w.open();
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+const restore = (w: StorageWorld, findingId: number) => Promise.resolve().then(() => w.app.handlers['storage.restore']({ findingId }, { actor: 'manual' }));
+
+async function checkAndQuarantine(w: StorageWorld): Promise<{ ids: number[]; before: Map<string, Record<string, unknown>> }> {
+  const check = await w.run({ mode: 'check' });
+  expect(check.state).toBe('succeeded');
+  const open = w.app.store.findings.open('storage-orphans');
+  expect(open).toHaveLength(3);
+  const before = await withDb(w, snapshot);
+  const repair = await w.run({ mode: 'repair', all: true });
+  expect(repair.result).toMatchObject({ quarantined: 3 });
+  return { ids: open.map((f) => f.id), before };
+}
+
+describe.each(DIALECTS)('whole-row quarantine on $name', ({ options }) => {
+  it('restores every column byte-equal: extra NOT NULL, defaulted, JSON, binary, generated and identity columns', async () => {
+    world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 3), goneDrive: ['g-gone-1', 'g-gone-2'], dropbox: dropboxFiles('ada', 2), goneDropbox: ['id:d-gone'] }], await options());
+    const { ids, before } = await checkAndQuarantine(world);
+    const quarantinedIds = ['row-g-gone-1', 'row-g-gone-2', 'row-id:d-gone'];
+    expect((await world.rows(`SELECT id FROM files WHERE id IN (?, ?, ?)`, quarantinedIds))).toEqual([]);
+    // The audit's before-image is the whole row too.
+    const audit = world.app.store.audit.list({ engine: 'storage-orphans', limit: 5, offset: 0 }).items.find((a) => a.action === 'quarantine-files');
+    expect(JSON.stringify(audit?.before)).toContain('folder_id');
+
+    for (const id of ids) expect(await restore(world, id)).toMatchObject({ restored: true, status: 'restored' });
+    const after = await withDb(world, snapshot);
+    expect(after.size).toBe(before.size);
+    for (const id of quarantinedIds) expect(after.get(id)).toEqual(before.get(id));
+    expect(after).toEqual(before);
+    expect(await world.rows('SELECT id FROM file_quarantine')).toEqual([]);
+  });
+
+  it('a restore that cannot succeed keeps the quarantined row, and the finding, the result and the log say why', async () => {
+    world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 2), goneDrive: ['g-gone-1', 'g-gone-2'], goneDropbox: ['id:d-gone'], dropbox: [] }], await options());
+    const { ids, before } = await checkAndQuarantine(world);
+    const findingOf = (rowId: string) => ids.find((id) => world?.app.store.findings.byIds([id])[0]?.details?.fileRowId === rowId) as number;
+    const held = async () => (await world?.rows<{ id: string }>('SELECT id FROM file_quarantine ORDER BY id'))?.map((r) => r.id);
+    const extras = world.dialect === 'sqlite' ? sqliteExtras : pgExtras;
+    const insert = (id: string, pid: string, i: number) =>
+      world?.exec(`INSERT INTO files (id, user_id, provider, provider_file_id, name, size, ${extras?.columns.join(', ')}) VALUES (?, 'ada', 'google', ?, 'x', 1, ${extras?.columns.map(() => '?').join(', ')})`, [id, pid, ...(extras?.values(pid, i) ?? [])]);
+
+    // 1. The product made a new row with the same id since the quarantine.
+    await insert('row-g-gone-1', 'other-file', 90);
+    const first = findingOf('row-g-gone-1');
+    await expect(restore(world, first)).rejects.toThrow(/not restored: A row with the id row-g-gone-1 is in files again .* stays in quarantine/);
+    expect(world.app.store.findings.byIds([first])[0]).toMatchObject({ status: 'quarantined', details: { restoreError: { message: expect.stringMatching(/is in files again/) } } });
+
+    // 2. A constraint refuses the values (a unique index the product added since).
+    await world.exec('CREATE UNIQUE INDEX files_checksum_key ON files (checksum)');
+    await insert('row-new', 'new-file', 3); // the same checksum as row-g-gone-2 (the fourth row written)
+    const second = findingOf('row-g-gone-2');
+    await expect(restore(world, second)).rejects.toThrow(/refused file row row-g-gone-2 back into files: .*(UNIQUE|unique).* stays in quarantine/);
+
+    // 3. The table lost a column the row had.
+    await world.exec('ALTER TABLE files DROP COLUMN score');
+    const third = findingOf('row-id:d-gone');
+    await expect(restore(world, third)).rejects.toThrow(/files no longer has the column score that the row had/);
+    expect(await held()).toEqual(['row-g-gone-1', 'row-g-gone-2', 'row-id:d-gone']);
+    for (const id of [first, second, third]) expect(world.app.store.findings.byIds([id])[0]?.status).toBe('quarantined');
+
+    // Once the admin resolves the clash, the same restore works and the finding drops the old reason.
+    await world.exec(`DELETE FROM files WHERE id IN ('row-g-gone-1', 'row-new')`);
+    await world.exec('DROP INDEX files_checksum_key');
+    await world.exec(`ALTER TABLE files ADD COLUMN score ${world.dialect === 'sqlite' ? 'REAL' : 'double precision'}`);
+    expect(await restore(world, first)).toMatchObject({ restored: true });
+    expect(world.app.store.findings.byIds([first])[0]?.details?.restoreError).toBeUndefined();
+    const after = await withDb(world, snapshot);
+    const strip = (row: Record<string, unknown> | undefined) => Object.fromEntries(Object.entries(row ?? {}).filter(([c]) => c !== 'score'));
+    expect(strip(after.get('row-g-gone-1'))).toEqual(strip(before.get('row-g-gone-1')));
+  });
+
+  it('a quarantine made by an older version (canonical columns only, no row_image column) still restores', async () => {
+    const base = await options();
+    world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 1), goneDrive: ['g-gone-1', 'g-gone-2', 'g-gone-3'] }], { ...(base.postgresUrl ? { postgresUrl: base.postgresUrl } : {}) });
+    const { ids } = await checkAndQuarantine(world);
+    await world.exec('ALTER TABLE file_quarantine DROP COLUMN row_image');
+    for (const id of ids) expect(await restore(world, id)).toMatchObject({ restored: true });
+    expect((await world.rows<{ id: string }>(`SELECT id FROM files WHERE id LIKE 'row-g-gone-%' ORDER BY id`)).map((r) => r.id)).toEqual(['row-g-gone-1', 'row-g-gone-2', 'row-g-gone-3']);
+    // The next repair adds the column back by itself.
+    await world.run({ mode: 'check' });
+    await world.run({ mode: 'repair', all: true });
+    expect(await world.rows('SELECT id FROM file_quarantine WHERE row_image IS NOT NULL')).toHaveLength(3);
+  });
+});
