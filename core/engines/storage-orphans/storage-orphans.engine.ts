@@ -105,6 +105,8 @@ function checkResult(params: StorageOrphansParams, reports: AccountReport[], rep
     carriedForward: carried,
     cursorsRejected: reports.filter((r) => r.cursorRejected).length,
     byMode: Object.fromEntries(['list', 'delta', 'probe', 'skipped'].map((m) => [m, reports.filter((r) => r.mode === m).length])),
+    /** Which pass each account got (DESIGN §4.7): full or delta, counted; each result line says why. */
+    byPass: { full: reports.filter((r) => r.pass === 'full').length, delta: reports.filter((r) => r.pass === 'delta').length },
     purged,
     ...(repair ? { repaired: repair.quarantined + repair.alreadyQuarantined, repair: repairTotals(repair) } : { repaired: 0 }),
     results: notable.slice(0, MAX_RESULT_LINES).map((r) => ({
@@ -112,6 +114,8 @@ function checkResult(params: StorageOrphansParams, reports: AccountReport[], rep
       email: r.email,
       provider: r.provider,
       mode: r.mode,
+      pass: r.pass,
+      passReason: r.passReason,
       filesChecked: r.filesChecked,
       orphans: r.orphans,
       trashed: r.trashed,
