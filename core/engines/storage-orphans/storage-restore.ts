@@ -12,6 +12,7 @@ import type { Store } from '../../store/store';
 import { readAccount, updateAccount, type KeyValue } from './account-state';
 import { FileQuarantine, QuarantineError } from './storage-quarantine';
 import { restoredKey } from './storage-repair';
+import { SeenRows } from './seen-rows';
 import { ENGINE_ID, isStorageProvider } from './storage-model';
 
 export interface RestoreDeps {
@@ -64,6 +65,7 @@ export async function restoreFinding(deps: RestoreDeps, findingId: number): Prom
     if (outcome.restored && typeof finding.details?.userId === 'string' && isStorageProvider(provider)) {
       const known = readAccount(kv, finding.details.userId, provider);
       if (known) updateAccount(kv, finding.details.userId, provider, { files: known.files + 1 });
+      forgetSeen(new SeenRows(kv, finding.details.userId, provider), fileRowId);
     }
     deps.store.audit.append({ at: now, actor: deps.actor, engine: ENGINE_ID, runId: null, action: 'restore-file', subject: finding.subject, before: { quarantined: outcome.row }, after: outcome.row });
     // A restore that failed before and works now: the finding no longer carries the old reason.
@@ -89,6 +91,12 @@ function refuse(deps: RestoreDeps, findingId: number, fileRowId: string, message
   deps.store.findings.update([findingId], { details: { restoreError: { at, message } } }, at, ENGINE_ID);
   deps.log?.warn({ findingId, fileRowId, reason: message, actor: deps.actor }, 'storage-orphans restore refused; the row stays quarantined');
   throw new ApiError('conflict', `Finding ${findingId} was not restored: ${message}`, { findingId, fileRowId, stillQuarantined: true });
+}
+
+/** A row back from quarantine is new to the next delta: it is examined again, so its drift is reported again (DESIGN §4.7). */
+function forgetSeen(seen: SeenRows, fileRowId: string): void {
+  const ids = seen.load();
+  if (ids?.delete(fileRowId)) seen.save([...ids]);
 }
 
 /** The one product-database connection, opened for a call outside a run (restore, counts). */
