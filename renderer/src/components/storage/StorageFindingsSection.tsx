@@ -10,7 +10,7 @@ import { TablePager } from '../table/TablePager';
 import { QuarantineModal } from './QuarantineModal';
 import { canRepair } from './storage-findings';
 import { StorageFindingsTable } from './StorageFindingsTable';
-import { STORAGE_ENGINE, useRestoreFinding, type StorageRepairChoice } from './useStorage';
+import { confirmed, STORAGE_ENGINE, useRestorability, useRestoreFinding, type StorageRepairChoice } from './useStorage';
 
 const VIEWS = [
   { value: 'open', label: 'Open' },
@@ -48,6 +48,7 @@ export function StorageFindingsSection({ busy, repair }: StorageFindingsSectionP
     { keepPrevious: true },
   );
   const restore = useRestoreFinding();
+  const restorability = useRestorability();
   const restoring = restore.isPending ? (restore.variables?.findingId ?? null) : null;
   const items = findings.data?.items ?? [];
   const total = findings.data?.total ?? 0;
@@ -106,7 +107,8 @@ export function StorageFindingsSection({ busy, repair }: StorageFindingsSectionP
             onToggle={toggle}
             busy={busy}
             restoring={restoring}
-            onRepair={(finding) => repair({ findingIds: [finding.id] })}
+            // One row's button repairs at once, unless a restore would not be whole: then the modal asks first.
+            onRepair={(finding) => (restorability.problems.length ? setConfirm({ findingIds: [finding.id] }) : repair({ findingIds: [finding.id] }))}
             onRestore={(finding) => restore.mutate({ findingId: finding.id })}
           />
           {total > page.limit && <TablePager total={total} offset={page.offset} limit={page.limit} onChange={setPage} noun="findings" />}
@@ -116,9 +118,11 @@ export function StorageFindingsSection({ busy, repair }: StorageFindingsSectionP
         opened={confirm !== null}
         count={confirmCount}
         scope={confirm && 'findingIds' in confirm ? 'you selected' : undefined}
+        problems={restorability.problems}
+        retentionDays={restorability.retentionDays}
         onClose={() => setConfirm(null)}
-        onConfirm={() => {
-          if (confirm) repair(confirm);
+        onConfirm={(allowUnrestorable) => {
+          if (confirm) repair(confirmed(confirm, allowUnrestorable));
           setConfirm(null);
           setSelected(new Set());
         }}
