@@ -67,7 +67,7 @@ describe.each(DIALECTS)('whole-row quarantine on $name', ({ options }) => {
     expect(await world.rows('SELECT id FROM file_quarantine')).toEqual([]);
   });
 
-  it('a restore that cannot succeed keeps the quarantined row, and the finding, the result and the log say why', async () => {
+  it('a restore that cannot succeed keeps the quarantined row, and the finding and the result say why', async () => {
     world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 2), goneDrive: ['g-gone-1', 'g-gone-2'], goneDropbox: ['id:d-gone'], dropbox: [] }], await options());
     const { ids, before } = await checkAndQuarantine(world);
     const findingOf = (rowId: string) => ids.find((id) => world?.app.store.findings.byIds([id])[0]?.details?.fileRowId === rowId) as number;
@@ -117,5 +117,33 @@ describe.each(DIALECTS)('whole-row quarantine on $name', ({ options }) => {
     await world.run({ mode: 'check' });
     await world.run({ mode: 'repair', all: true });
     expect(await world.rows('SELECT id FROM file_quarantine WHERE row_image IS NOT NULL')).toHaveLength(3);
+  });
+
+  it('when deleting a files row would take rows of another table with it, a repair is refused until the admin agrees', async () => {
+    const base = await options();
+    world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 40), goneDrive: ['g-gone-1'] }], {
+      ...(base.postgresUrl ? { postgresUrl: base.postgresUrl } : {}),
+      ddl: [
+        'CREATE TABLE files (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, provider TEXT NOT NULL, provider_file_id TEXT NOT NULL, name TEXT, size BIGINT, created_at TIMESTAMPTZ, UNIQUE (provider, provider_file_id))',
+        'CREATE TABLE file_shares (id TEXT PRIMARY KEY, file_id TEXT NOT NULL REFERENCES files (id) ON DELETE CASCADE)',
+      ],
+    });
+    await world.exec(`INSERT INTO file_shares (id, file_id) VALUES ('share-1', 'row-g-gone-1')`);
+    const told = await world.app.handlers['storage.restorability']({}, { actor: 'manual' });
+    expect(told).toMatchObject({ restorable: false, retentionDays: 30 });
+    expect(told.problems.join(' ')).toMatch(/Deleting a files row also deletes rows of .*file_shares.* \(ON DELETE CASCADE\)/);
+
+    await world.run({ mode: 'check' });
+    const refused = await world.run({ mode: 'repair', all: true });
+    expect(refused.state).toBe('failed');
+    expect(refused.error?.message ?? JSON.stringify(refused)).toMatch(/Nothing was quarantined: a quarantined row could not be restored whole/);
+    // A scheduled auto-repair never removes what cannot come back whole: the finding waits for a person.
+    const auto = await world.run({ mode: 'check', autoRepair: true }, 'schedule');
+    expect(auto.result).toMatchObject({ repaired: 0, repair: { refused: [expect.stringMatching(/ON DELETE CASCADE/)] } });
+    expect(await world.rows('SELECT id FROM file_quarantine')).toEqual([]);
+
+    const agreed = await world.run({ mode: 'repair', all: true, allowUnrestorable: true });
+    expect(agreed.result).toMatchObject({ quarantined: 1 });
+    expect(await world.rows('SELECT id FROM file_shares')).toEqual([]);
   });
 });
