@@ -14,7 +14,7 @@ export type StorageProvider = StorageAccountRow['provider'];
 export type StorageSummary = MethodOutput<'storage.summary'>;
 
 /** The storage methods whose answers a finished run makes stale (findings and runs are LiveEventsProvider's). */
-const STORAGE_QUERIES = ['storage.accounts', 'storage.summary'] as const;
+const STORAGE_QUERIES = ['storage.accounts', 'storage.summary', 'storage.restorability'] as const;
 
 /**
  * The storage-orphans runs the page shows: those running now, else the latest
