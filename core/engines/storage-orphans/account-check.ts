@@ -87,7 +87,7 @@ export async function checkAccount(input: AccountCheckInput): Promise<AccountChe
   };
   try {
     const remote = await input.remote();
-    const seen = input.seen.load();
+    const seen = await input.seen.load();
     let plan = planPass(state, { full: input.full, now: input.now, fullPassHours: input.fullPassHours, seenKnown: seen !== undefined });
     if (plan.pass === 'delta' && seen && state.cursor) {
       const outcome = await deltaPass(input, remote, state.cursor, seen, report, drift);
@@ -130,13 +130,13 @@ async function fullPass(input: AccountCheckInput, remote: ProviderRemote, report
     // Taken before the probes, so a change made while probing is in the next delta.
     const cursor = rows >= 2 ? await remote.startCursor(input.signal) : null;
     await probeRows(input, remote, product.accountRows(account.userId, account.provider), report, drift, examined);
-    input.seen.save(examined);
+    await input.seen.save(examined);
     return finish(report, { files: report.filesChecked, cursor, ...full });
   }
   report.mode = 'list';
   const listing = await remote.list(keepCursor, input.signal);
   await diffListing(input, listing, report, drift, examined);
-  input.seen.save(examined);
+  await input.seen.save(examined);
   return finish(report, { files: report.filesChecked, remoteFiles: listing.remoteFiles, cursor: listing.cursor, ...full });
 }
 

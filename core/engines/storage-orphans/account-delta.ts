@@ -46,7 +46,7 @@ export async function deltaPass(input: AccountCheckInput, remote: ProviderRemote
   report.passReason = 'changes since the last pass';
   // Seen now: every row of the account except new rows that got no definitive answer (the next delta probes them again).
   const nowSeen = current.filter((id) => !unknown.has(id));
-  if (nowSeen.length !== seen.size || unseen.length > 0) input.seen.save(nowSeen);
+  if (nowSeen.length !== seen.size || unseen.length > 0) await input.seen.save(nowSeen);
   const paths = delta.paths ? await renamedRows(input, delta.paths) : undefined;
   return { done: finish(report, { cursor: delta.cursor, files: current.length, ...(paths ? { paths } : {}) }) };
 }

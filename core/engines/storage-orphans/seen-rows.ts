@@ -1,8 +1,12 @@
 import type { StorageProvider } from '../../api/storage';
+import { TimeSlicer } from '../../runs/cooperative';
 import type { KeyValue } from './account-state';
 
-/** Ids per engine_state value: a few hundred kilobytes of JSON each, so no single write or parse stalls the host. */
-const CHUNK = 20_000;
+/**
+ * Ids per engine_state value: about a hundred kilobytes of JSON, a millisecond or two to write or parse, with a
+ * yield between chunks, so a million-row account never stalls the host (DESIGN §2: 50 ms).
+ */
+const CHUNK = 5_000;
 
 interface SeenHead {
   chunks: number;
@@ -28,19 +32,28 @@ export class SeenRows {
   }
 
   /** undefined: never recorded (a state from before this set existed), so nothing can be assumed seen. */
-  load(): Set<string> | undefined {
+  async load(): Promise<Set<string> | undefined> {
     const head = this.kv.get<SeenHead>(this.key);
     if (!head) return undefined;
     const ids = new Set<string>();
-    for (let i = 0; i < head.chunks; i++) for (const id of this.kv.get<string[]>(`${this.key}:${i}`) ?? []) ids.add(id);
+    const slicer = new TimeSlicer();
+    for (let i = 0; i < head.chunks; i++) {
+      for (const id of this.kv.get<string[]>(`${this.key}:${i}`) ?? []) ids.add(id);
+      await slicer.maybeYield();
+    }
     // A chunk lost between writes (a crash mid-save) makes the set unusable, never silently short.
     return ids.size === head.count ? ids : undefined;
   }
 
-  save(ids: readonly string[]): void {
+  /** Not cancellable half-way on purpose; a save cut short by a crash is caught by load's count check. */
+  async save(ids: readonly string[]): Promise<void> {
     const old = this.kv.get<SeenHead>(this.key);
     const chunks = Math.ceil(ids.length / CHUNK);
-    for (let i = 0; i < chunks; i++) this.kv.set(`${this.key}:${i}`, ids.slice(i * CHUNK, (i + 1) * CHUNK));
+    const slicer = new TimeSlicer();
+    for (let i = 0; i < chunks; i++) {
+      this.kv.set(`${this.key}:${i}`, ids.slice(i * CHUNK, (i + 1) * CHUNK));
+      await slicer.maybeYield();
+    }
     for (let i = chunks; i < (old?.chunks ?? 0); i++) this.kv.set(`${this.key}:${i}`, []);
     this.kv.set(this.key, { chunks, count: ids.length } satisfies SeenHead);
   }

@@ -65,7 +65,7 @@ export async function restoreFinding(deps: RestoreDeps, findingId: number): Prom
     if (outcome.restored && typeof finding.details?.userId === 'string' && isStorageProvider(provider)) {
       const known = readAccount(kv, finding.details.userId, provider);
       if (known) updateAccount(kv, finding.details.userId, provider, { files: known.files + 1 });
-      forgetSeen(new SeenRows(kv, finding.details.userId, provider), fileRowId);
+      await forgetSeen(new SeenRows(kv, finding.details.userId, provider), fileRowId);
     }
     deps.store.audit.append({ at: now, actor: deps.actor, engine: ENGINE_ID, runId: null, action: 'restore-file', subject: finding.subject, before: { quarantined: outcome.row }, after: outcome.row });
     // A restore that failed before and works now: the finding no longer carries the old reason.
@@ -94,9 +94,9 @@ function refuse(deps: RestoreDeps, findingId: number, fileRowId: string, message
 }
 
 /** A row back from quarantine is new to the next delta: it is examined again, so its drift is reported again (DESIGN §4.7). */
-function forgetSeen(seen: SeenRows, fileRowId: string): void {
-  const ids = seen.load();
-  if (ids?.delete(fileRowId)) seen.save([...ids]);
+async function forgetSeen(seen: SeenRows, fileRowId: string): Promise<void> {
+  const ids = await seen.load();
+  if (ids?.delete(fileRowId)) await seen.save([...ids]);
 }
 
 /** The one product-database connection, opened for a call outside a run (restore, counts). */
