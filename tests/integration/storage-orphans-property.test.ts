@@ -3,7 +3,7 @@ import { dropboxFaults } from '../emulators/dropbox/dropbox.emulator';
 import { googleTokenFaults } from '../emulators/google';
 import { rateLimitBody } from '../emulators/google/test-support';
 import { ANY_ROUTE, foreignFault, type FaultScript } from '../emulators/shared/faults';
-import { seededRandom, type SeededRandom } from '../helpers/seeded-random';
+import { prng as seededRandom, type Prng as SeededRandom } from '../helpers/prng';
 import { snapshot, SQLITE_FILES, sqliteExtras } from './storage-orphans.product-tables';
 import { driveRefresh, dropboxAccountId, dropboxFiles, driveFiles, dropboxRefresh, openStorageWorld, type StorageWorld, type WorldUser } from './storage-orphans.setup';
 

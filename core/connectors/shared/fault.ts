@@ -50,6 +50,9 @@ export function connectionFaultMessage(error: ConnectorError, connectionName?: s
 
 /** Thrown by an engine to fail its run on a connection fault (the run's error message is this message). */
 export class ConnectionFaultError extends Error {
+  /** The run's error code (run-manager reads `code`). */
+  readonly code = 'connection-misconfigured';
+
   constructor(
     readonly failure: ConnectorError,
     connectionName?: string,

@@ -21,6 +21,8 @@ export interface GoogleEmulator extends RunningEmulator {
   readonly tokenUrl: string;
   /** The secret Google now expects for the client: connectors holding the old one get 401 invalid_client. */
   setClientSecret(clientId: string, secret: string): void;
+  /** A new grant for the account (the user reconnected): the token endpoint accepts this refresh token. */
+  grantRefreshToken(accountId: string, refreshToken: string): void;
   /** The grant is gone: the token endpoint answers 400 invalid_grant from now on. */
   revokeRefreshToken(refreshToken: string): void;
   /** Every access token of the account (or all accounts) stops working: data routes answer 401. */
@@ -58,6 +60,7 @@ export async function startGoogleEmulator(seed: GoogleSeed): Promise<GoogleEmula
     rootUrl: `${emulator.url}/`,
     tokenUrl: `${emulator.url}/token`,
     setClientSecret: (clientId, secret) => void state.clients.set(clientId, secret),
+    grantRefreshToken: (accountId, token) => void state.refreshTokens.set(token, state.account(accountId).id),
     revokeRefreshToken: (token) => void state.refreshTokens.delete(token),
     expireAccessTokens(accountId) {
       for (const grant of state.accessTokens.values()) if (accountId === undefined || grant.accountId === accountId) grant.expiresAt = 0;
