@@ -124,7 +124,7 @@ describe.each(DIALECTS)('whole-row quarantine on $name', ({ options }) => {
     world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 40), goneDrive: ['g-gone-1'] }], {
       ...(base.postgresUrl ? { postgresUrl: base.postgresUrl } : {}),
       ddl: [
-        'CREATE TABLE files (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, provider TEXT NOT NULL, provider_file_id TEXT NOT NULL, name TEXT, size BIGINT, created_at TIMESTAMPTZ, UNIQUE (provider, provider_file_id))',
+        'CREATE TABLE files (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, provider TEXT NOT NULL, provider_file_id TEXT NOT NULL, name TEXT, size BIGINT, created_at TEXT, UNIQUE (provider, provider_file_id))',
         'CREATE TABLE file_shares (id TEXT PRIMARY KEY, file_id TEXT NOT NULL REFERENCES files (id) ON DELETE CASCADE)',
       ],
     });

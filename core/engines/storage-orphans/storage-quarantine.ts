@@ -62,7 +62,7 @@ export class FileQuarantine {
       // SQLite needs `WHERE true` to parse INSERT … SELECT … ON CONFLICT.
       await tx.execute(
         `INSERT INTO ${quoteTable(q.table)} (${[...qc, ...extra].join(', ')})
-         SELECT ${fc.join(', ')}, ${this.cast('timestamptz')}, ${this.cast('timestamptz')}, ?, ${this.cast('bigint')} FROM ${quoteTable(f.table)} WHERE ${keyF} IN (${ids}) AND true
+         SELECT ${this.canonicalSource(fc).join(', ')}, ${this.cast('timestamptz')}, ${this.cast('timestamptz')}, ?, ${this.cast('bigint')} FROM ${quoteTable(f.table)} WHERE ${keyF} IN (${ids}) AND true
          ON CONFLICT (${keyQ}) DO UPDATE SET ${[...qc, ...extra].filter((c) => c !== keyQ).map((c) => `${c} = excluded.${c}`).join(', ')}`,
         [meta.quarantinedAt, meta.purgeAfter, meta.reason, meta.runId, ...fileRowIds],
       );
@@ -109,6 +109,16 @@ export class FileQuarantine {
       }
       return ids;
     });
+  }
+
+  /**
+   * The files columns as file_quarantine's canonical columns take them. A product's created_at may be text or a
+   * date in PostgreSQL, which a timestamptz column refuses without an explicit cast (the whole row is in row_image
+   * either way; this copy is what the console shows).
+   */
+  private canonicalSource(columns: readonly string[]): string[] {
+    if (this.db.dialect !== 'postgres') return [...columns];
+    return columns.map((c, i) => (KEPT[i] === 'createdAt' ? `CAST(CAST(${c} AS text) AS timestamptz)` : c));
   }
 
   /** PostgreSQL types a parameter in a SELECT list as text, which a timestamptz column refuses; SQLite needs no cast (and a CAST there would mangle ISO text). */
