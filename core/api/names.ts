@@ -33,6 +33,7 @@ export const METHOD_NAMES = [
   'storage.summary',
   'storage.restore',
   'storage.checkIfStale',
+  'storage.restorability',
   'schedules.list',
   'schedules.create',
   'schedules.update',

@@ -105,6 +105,19 @@ export const StorageCheckIfStaleResultSchema = z.object({
 });
 export type StorageCheckIfStaleResult = z.infer<typeof StorageCheckIfStaleResultSchema>;
 
+/**
+ * Asked before a repair: whether a quarantined row could come back whole (DESIGN §4.3). `problems` says why not in
+ * plain words (a foreign key that cascades, a delete trigger, no quarantine table); a repair then needs the admin's
+ * explicit agreement (run param `allowUnrestorable: true`), and automatic repairs do not run.
+ */
+export const StorageRestorabilitySchema = z.object({
+  restorable: z.boolean(),
+  problems: z.array(z.string()),
+  /** Days a quarantined row stays restorable by default; after that it is purged and cannot come back. */
+  retentionDays: z.number().int(),
+});
+export type StorageRestorability = z.infer<typeof StorageRestorabilitySchema>;
+
 /** What a storage-orphans finding's details hold. */
 export interface StorageFindingDetails {
   userId: string;
@@ -118,4 +131,6 @@ export interface StorageFindingDetails {
   purgeAfter?: string;
   /** Set when a run purged the quarantined row after purgeAfter (the finding is then `repaired`). */
   purgedAt?: string;
+  /** Set when a restore could not be done (the row stayed quarantined): when, and why in plain words. */
+  restoreError?: { at: string; message: string };
 }

@@ -3,11 +3,13 @@ import { sortAccounts } from '../engines/storage-orphans/account-sort';
 import { listAccounts } from '../engines/storage-orphans/account-state';
 import { readGuardBlocked } from '../engines/storage-orphans/storage-guard';
 import { ENGINE_ID } from '../engines/storage-orphans/storage-model';
-import { restoreFinding } from '../engines/storage-orphans/storage-restore';
+import { DEFAULT_RETENTION_DAYS } from '../engines/storage-orphans/storage-model';
+import { FileQuarantine } from '../engines/storage-orphans/storage-quarantine';
+import { openProductDb, restoreFinding } from '../engines/storage-orphans/storage-restore';
 import type { HandlerTable } from './handlers';
 import type { AppServices } from './services';
 
-type StorageMethods = 'storage.accounts' | 'storage.summary' | 'storage.restore' | 'storage.checkIfStale';
+type StorageMethods = 'storage.accounts' | 'storage.summary' | 'storage.restore' | 'storage.checkIfStale' | 'storage.restorability';
 
 /**
  * The Storage page's methods. Reads come from the console store (the
@@ -42,7 +44,16 @@ export function createStorageHandlers(app: AppServices): Pick<HandlerTable, Stor
         guardBlocked: readGuardBlocked(app.store.engineState),
       };
     },
-    'storage.restore': ({ findingId }, { actor }) => restoreFinding({ store: app.store, connections: app.connections, now, actor }, findingId),
+    'storage.restore': ({ findingId }, { actor }) => restoreFinding({ store: app.store, connections: app.connections, now, actor, log: app.log }, findingId),
+    'storage.restorability': async () => {
+      const product = await openProductDb(app);
+      try {
+        const problems = await new FileQuarantine(product.db, product.mapping).schema.restoreProblems();
+        return { restorable: problems.length === 0, problems, retentionDays: DEFAULT_RETENTION_DAYS };
+      } finally {
+        await product.db.close();
+      }
+    },
     'storage.checkIfStale': ({ userId, maxAgeMinutes }, { actor }) => {
       const mine = listAccounts(app.store.db).filter((r) => r.userId === userId);
       const lastCheckAt = mine.reduce<string | null>((oldest, r) => (oldest === null || (r.lastCheckAt ?? '') < oldest ? (r.lastCheckAt ?? '') : oldest), null) || null;

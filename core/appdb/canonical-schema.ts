@@ -127,6 +127,9 @@ export const CANONICAL_ENTITIES = {
       purgeAfter: col('purge_after', 'timestamp', { notNull: true }),
       reason: col('reason', 'text'),
       runId: col('run_id', 'bigint'),
+      // The whole files row as it was (row-image.ts): every column of the live table, typed. Null in rows quarantined by
+      // versions before it, which restore from the canonical columns. Added to older tables on first use.
+      rowImage: col('row_image', 'text'),
     },
   },
   videos: {

@@ -58,6 +58,9 @@ export function resolveMapping(overrides: unknown = {}): ResolvedMapping {
   return resolved as ResolvedMapping;
 }
 
+/** Columns of Syncwarden's own tables that the engine adds itself to a table created by an older version. */
+const ADDED_ON_FIRST_USE = new Set(['fileQuarantine.rowImage']);
+
 /** Every table or column the mapping names that the live database lacks, by name. */
 export async function findMappingProblems(db: AppDbAdapter, mapping: ResolvedMapping, entities: readonly EntityName[] = ENTITY_NAMES): Promise<string[]> {
   const tables = await db.describeTables(entities.map((e) => mapping[e].table));
@@ -70,7 +73,7 @@ export async function findMappingProblems(db: AppDbAdapter, mapping: ResolvedMap
       continue;
     }
     for (const [logical, column] of Object.entries(columns) as [string, string][]) {
-      if (!present.has(column)) problems.push(`column "${table}.${column}" (${entity}.${logical}) is missing`);
+      if (!present.has(column) && !ADDED_ON_FIRST_USE.has(`${entity}.${logical}`)) problems.push(`column "${table}.${column}" (${entity}.${logical}) is missing`);
     }
   }
   return problems;

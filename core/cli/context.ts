@@ -1,4 +1,7 @@
+import type { CallResult } from '../api/errors';
+import type { MethodName } from '../api/names';
 import { createSyncwarden, type Syncwarden } from '../app/app';
+import { dispatch } from '../app/dispatch';
 import { createFileLogger } from '../logging/logger';
 import { resolveDataDir } from '../store/data-dir';
 import { createOutput, type Output } from './output';
@@ -32,4 +35,12 @@ export async function withCliApp(globals: GlobalOptions, body: (app: CliApp, out
   } finally {
     await app.dispose();
   }
+}
+
+/**
+ * One contract call from the CLI, through the same dispatch as the other hosts, with the app's file log:
+ * a handler's unexpected failure is logged there, so "see the log" points at a log that has it.
+ */
+export function callApi(app: Pick<Syncwarden, 'handlers' | 'log'>, method: MethodName, input: unknown): Promise<CallResult<unknown>> {
+  return dispatch(app.handlers, method, input, { actor: 'cli' }, app.log);
 }

@@ -125,6 +125,8 @@ export function describeContract(hostName: string, connect: () => Promise<HostHa
       expect(await call('storage.restore', { findingId: 999_999 })).toMatchObject({ ok: false, error: { code: 'not-found' } });
       expect(await call('storage.accounts', { status: 'lost' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
       expect(await ok('storage.checkIfStale', { userId: 'nobody' })).toEqual({ started: false, runId: null, lastCheckAt: null });
+      // Without a product database nothing can be said about restoring: a typed refusal, not a guess.
+      expect(await call('storage.restorability')).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     });
 
     it('subscribing to an event outside the contract is refused', () => {

@@ -247,11 +247,23 @@ describe('e2e: the Storage page finds, repairs and restores an orphan (Chromium)
     await shot('storage-guard-dark.png');
     await page.emulateMedia({ colorScheme: 'light' });
 
+    // The product adds a trigger on deleting a files row: what it does elsewhere a restore cannot undo, so the page
+    // says so before the repair and refuses to go on until the admin agrees.
+    const product = openSqliteAppDb({ path: dbPath });
+    await product.execute('CREATE TRIGGER files_deleted_log AFTER DELETE ON files BEGIN SELECT 1; END');
+    await product.close();
+    await page.reload();
+    await expect.poll(() => rows.count()).toBe(3);
+
     // Bulk repair states its count and the 30 days before it starts.
     await page.getByTestId('storage-repair-all').click();
     const modal = page.getByRole('dialog', { name: 'Quarantine 3 file rows?' });
     await modal.waitFor({ state: 'visible' });
     expect(await modal.textContent()).toMatch(/restorable from this page for 30 days/);
+    await expect.poll(() => modal.getByTestId('storage-restore-warning').textContent()).toMatch(/trigger files_deleted_log runs when a files row is deleted/);
+    expect(await modal.getByTestId('storage-quarantine-confirm').isDisabled()).toBe(true);
+    await modal.getByTestId('storage-quarantine-agree').click();
+    expect(await modal.getByTestId('storage-quarantine-confirm').isDisabled()).toBe(false);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'storage-bulk-confirm.png'), animations: 'disabled' });
     await modal.getByTestId('storage-quarantine-confirm').click();
     await page.getByTestId('storage-findings-empty').waitFor({ state: 'visible' });

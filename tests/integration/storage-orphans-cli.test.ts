@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EnvSecretStore } from '../../core/secrets/env.secret-store';
@@ -64,5 +65,25 @@ describe('syncwarden check / repair / restore storage-orphans', () => {
     expect(await world.rows('SELECT id FROM files WHERE id = ?', ['row-g-gone'])).toEqual([{ id: 'row-g-gone' }]);
     const again = await cli(dataDir, env, '--json', 'restore', String(findingId));
     expect(JSON.parse(again.stdout)).toMatchObject({ restored: false, status: 'restored' });
+  }, 60_000);
+
+  it('a restore that cannot succeed exits 1, says why on stderr and writes it to the log; the row stays quarantined', async () => {
+    world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 1), goneDrive: ['g-gone'] }]);
+    await world.run({ mode: 'check' });
+    await world.run({ mode: 'repair', all: true });
+    const [finding] = world.app.store.findings.list({ engine: 'storage-orphans', status: 'quarantined', sort: 'subject', direction: 'asc', limit: 10, offset: 0 }).items;
+    const dataDir = join(world.dir, 'console');
+    await world.app.close();
+    // The product wrote a new row with the same id since the quarantine.
+    await world.exec(`INSERT INTO files (id, user_id, provider, provider_file_id, name) VALUES ('row-g-gone', 'ada', 'google', 'new-file', 'new.pdf')`);
+
+    const refused = await cli(dataDir, { SYNCWARDEN_SECRETS: 'env' }, 'restore', String(finding?.id));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/was not restored: A row with the id row-g-gone is in files again .* The row stays in quarantine/);
+    expect(refused.stderr).not.toMatch(/see the log/);
+    expect(await world.rows('SELECT id FROM file_quarantine')).toEqual([{ id: 'row-g-gone' }]);
+    const logs = readdirSync(join(dataDir, 'logs')).map((f) => readFileSync(join(dataDir, 'logs', f), 'utf8')).join('\n');
+    expect(logs).toMatch(/restore refused; the row stays quarantined/);
+    expect(logs).toContain('is in files again');
   }, 60_000);
 });

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
+import type { AppDbAdapter, SqlValue } from '../../core/appdb/adapter';
+import { openPostgresAppDb } from '../../core/appdb/postgres.adapter';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import type { Run } from '../../core/api/models';
 import { startDropboxEmulator, type DropboxEmulator, type DropboxSeedEntry } from '../emulators/dropbox/dropbox.emulator';
@@ -23,8 +25,19 @@ export interface WorldUser {
   deleteAfterSync?: boolean;
 }
 
+/** The product database: SQLite by default; a PostgreSQL database by URL; DDL run before `appdb init` (a product's own files table). */
+export interface WorldOptions {
+  postgresUrl?: string;
+  ddl?: string[];
+  /** Values of extra NOT NULL columns of a product's files table, per row. */
+  fileExtras?: { columns: string[]; values(providerFileId: string, index: number): SqlValue[] };
+}
+
 export interface StorageWorld {
   app: TestApp;
+  dialect: AppDbAdapter['dialect'];
+  /** A fresh connection to the product database (closed by the caller). */
+  open(): AppDbAdapter;
   google: GoogleEmulator;
   dropbox: DropboxEmulator;
   dbPath: string;
@@ -45,9 +58,10 @@ export const dropboxRefresh = (userId: string) => `rt-${userId}`;
  * to over HTTP. Storage accounts hold only refresh tokens at first: the
  * first call of each account refreshes and writes the token back.
  */
-export async function openStorageWorld(users: WorldUser[]): Promise<StorageWorld> {
+export async function openStorageWorld(users: WorldUser[], options: WorldOptions = {}): Promise<StorageWorld> {
   const tmp = makeTempDir();
   const dbPath = join(tmp.path, 'product.db');
+  const open = (create = false): AppDbAdapter => (options.postgresUrl ? openPostgresAppDb({ connectionString: options.postgresUrl }) : openSqliteAppDb({ path: dbPath, create }));
   const google = await startGoogleEmulator(seedWith(...users.filter((u) => u.drive).map((u) => account(u.id, { files: u.drive ?? [] }))));
   const dropbox = await startDropboxEmulator({
     app: DROPBOX_APP,
@@ -61,13 +75,15 @@ export async function openStorageWorld(users: WorldUser[]): Promise<StorageWorld
         entries: (u.dropbox ?? []).map((f): DropboxSeedEntry => ({ path: f.path, id: f.id, size: 100 })),
       })),
   });
-  const db = openSqliteAppDb({ path: dbPath, create: true });
+  const db = open(true);
+  for (const statement of options.ddl ?? []) await db.execute(statement);
   await initCanonicalSchema(db);
+  const pg = options.postgresUrl !== undefined;
   await db.transaction(async (tx) => {
     await tx.executeMany('INSERT INTO users (id, email, name) VALUES (?, ?, ?)', users.map((u) => [u.id, `${u.id}@example.com`, u.id.toUpperCase()]));
     await tx.executeMany(
       'INSERT INTO user_sync_settings (user_id, auto_sync, delete_after_sync) VALUES (?, ?, ?)',
-      users.filter((u) => u.autoSync !== undefined || u.deleteAfterSync !== undefined).map((u) => [u.id, u.autoSync === false ? 0 : 1, u.deleteAfterSync ? 1 : 0]),
+      users.filter((u) => u.autoSync !== undefined || u.deleteAfterSync !== undefined).map((u) => [u.id, pg ? u.autoSync !== false : u.autoSync === false ? 0 : 1, pg ? u.deleteAfterSync === true : u.deleteAfterSync ? 1 : 0]),
     );
     const accounts = users.flatMap((u) => [
       ...(u.drive ? [[`google-${u.id}`, u.id, 'google', driveRefresh(u.id)]] : []),
@@ -85,12 +101,16 @@ export async function openStorageWorld(users: WorldUser[]): Promise<StorageWorld
         100,
       ]),
     ]);
-    await tx.executeMany('INSERT INTO files (id, user_id, provider, provider_file_id, name, size) VALUES (?, ?, ?, ?, ?, ?)', files);
+    const extras = options.fileExtras;
+    await tx.executeMany(
+      `INSERT INTO files (id, user_id, provider, provider_file_id, name, size${extras ? extras.columns.map((c) => `, ${c}`).join('') : ''}) VALUES (?, ?, ?, ?, ?, ?${extras ? extras.columns.map(() => ', ?').join('') : ''})`,
+      files.map((row, i) => (extras ? [...row, ...extras.values(String(row[3]), i)] : row) as SqlValue[]),
+    );
   });
   await db.close();
 
   const app = createTestApp({ dataDir: join(tmp.path, 'console') });
-  await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: dbPath }, secrets: {} });
+  await app.connections.create({ kind: 'appdb', name: 'Product', config: options.postgresUrl ? { driver: 'postgres', url: options.postgresUrl, sslMode: 'disable' } : { driver: 'sqlite', path: dbPath }, secrets: {} });
   await app.connections.create({ kind: 'google', name: 'Google', config: { clientId: TEST_CLIENT.clientId, rootUrl: google.rootUrl, tokenUrl: google.tokenUrl }, secrets: { clientSecret: TEST_CLIENT.clientSecret } });
   await app.connections.create({ kind: 'dropbox', name: 'Dropbox', config: { appKey: DROPBOX_APP.key, baseUrl: dropbox.url }, secrets: { appSecret: DROPBOX_APP.secret } });
   return {
@@ -99,13 +119,15 @@ export async function openStorageWorld(users: WorldUser[]): Promise<StorageWorld
     dropbox,
     dbPath,
     dir: tmp.path,
+    dialect: pg ? 'postgres' : 'sqlite',
+    open: () => open(),
     async run(params, trigger = 'manual') {
       const run = await app.runs.waitFor(app.runs.start('storage-orphans', params, trigger).runId);
       if (!run) throw new Error('run vanished');
       return run;
     },
     async rows(sql, params = []) {
-      const reader = openSqliteAppDb({ path: dbPath });
+      const reader = open();
       try {
         return (await reader.query(sql, params as never[])) as never[];
       } finally {
@@ -113,7 +135,7 @@ export async function openStorageWorld(users: WorldUser[]): Promise<StorageWorld
       }
     },
     async exec(sql, params = []) {
-      const writer = openSqliteAppDb({ path: dbPath });
+      const writer = open();
       try {
         await writer.execute(sql, params as never[]);
       } finally {

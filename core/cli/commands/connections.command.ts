@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CONNECTION_KINDS, type Connection, type ConnectionCheckResult } from '../../api/connections';
 import type { CallResult } from '../../api/errors';
-import { dispatch } from '../../app/dispatch';
-import { withCliApp, type CliApp, type GlobalOptions } from '../context';
+import { callApi, withCliApp, type CliApp, type GlobalOptions } from '../context';
 import { EXIT } from '../exit-codes';
 import { table } from '../output';
 import { parseJsonObject } from '../parse';
@@ -26,7 +25,7 @@ interface AddOptions {
  */
 export function connectionsCommand(globals: () => GlobalOptions): Command {
   const connections = new Command('connections').description('List, add, test and remove connections (the product database and services)');
-  const call = async (app: CliApp, method: Parameters<typeof dispatch>[1], input: unknown) => clearErrors(await dispatch(app.handlers, method, input, { actor: 'cli' }));
+  const call = async (app: CliApp, method: Parameters<typeof callApi>[1], input: unknown) => clearErrors(await callApi(app, method, input));
 
   connections
     .command('list')

@@ -1,9 +1,8 @@
 import { Command } from 'commander';
 import type { Run } from '../../api/models';
-import { dispatch } from '../../app/dispatch';
 import type { Syncwarden } from '../../app/app';
 import { awaitRun } from '../await-run';
-import { withCliApp, type GlobalOptions } from '../context';
+import { callApi, withCliApp, type GlobalOptions } from '../context';
 import { EXIT } from '../exit-codes';
 import type { Output } from '../output';
 import { parseJsonObject, positiveInt } from '../parse';
@@ -75,7 +74,7 @@ function build(mode: Mode, description: string, globals: () => GlobalOptions): C
 }
 
 async function runAndReport(app: Syncwarden, engine: string, params: Record<string, unknown>, out: Output, wait: boolean): Promise<void> {
-  const started = unwrap(await dispatch(app.handlers, 'runs.start', { engine, params }, { actor: 'cli' })) as { runId: number; alreadyRunning: boolean };
+  const started = unwrap(await callApi(app, 'runs.start', { engine, params })) as { runId: number; alreadyRunning: boolean };
   await awaitRun(app, started, out, { wait, describe: describeRun });
 }
 

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import type { StorageRestoreResult } from '../../api/storage';
-import { dispatch } from '../../app/dispatch';
-import { withCliApp, type GlobalOptions } from '../context';
+import { callApi, withCliApp, type GlobalOptions } from '../context';
 import { positiveInt } from '../parse';
 import { unwrap } from '../unwrap';
 
@@ -16,7 +15,7 @@ export function restoreCommand(globals: () => GlobalOptions): Command {
     .argument('<finding-id>', 'the finding of the quarantined row (see `findings` in the console or a repair’s output)', positiveInt)
     .action(async (findingId: number) => {
       await withCliApp(globals(), async (app, out) => {
-        const result = unwrap(await dispatch(app.handlers, 'storage.restore', { findingId }, { actor: 'cli' })) as StorageRestoreResult;
+        const result = unwrap(await callApi(app, 'storage.restore', { findingId })) as StorageRestoreResult;
         out.print(result, () => `finding ${result.findingId}: ${result.status}${result.restored ? '' : ' (nothing changed)'}\n  ${result.message}`);
       });
     });

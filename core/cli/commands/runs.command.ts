@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { RUN_STATES, type Run } from '../../api/models';
-import { dispatch } from '../../app/dispatch';
-import { withCliApp, type GlobalOptions } from '../context';
+import { callApi, withCliApp, type GlobalOptions } from '../context';
 import { awaitRun } from '../await-run';
 import { formatDuration, table } from '../output';
 import { parseJsonObject, positiveInt } from '../parse';
@@ -19,7 +18,7 @@ export function runsCommand(globals: () => GlobalOptions): Command {
     .action(async (opts: { engine?: string; state?: Run['state'][]; limit: number }) => {
       await withCliApp(globals(), async (app, out) => {
         const page = unwrap(
-          await dispatch(app.handlers, 'runs.list', { engine: opts.engine, states: opts.state, limit: opts.limit }, { actor: 'cli' }),
+          await callApi(app, 'runs.list', { engine: opts.engine, states: opts.state, limit: opts.limit }),
         ) as { items: Run[]; total: number };
         out.print(page, () =>
           page.items.length === 0
@@ -46,7 +45,7 @@ export function runsCommand(globals: () => GlobalOptions): Command {
     .description('One run with its event log')
     .action(async (id: string) => {
       await withCliApp(globals(), async (app, out) => {
-        const detail = unwrap(await dispatch(app.handlers, 'runs.get', { id: positiveInt(id) }, { actor: 'cli' }));
+        const detail = unwrap(await callApi(app, 'runs.get', { id: positiveInt(id) }));
         out.print(detail, () => JSON.stringify(detail, null, 2));
       });
     });
@@ -58,7 +57,7 @@ export function runsCommand(globals: () => GlobalOptions): Command {
     .option('--no-wait', 'return as soon as the run is queued (or found already running)')
     .action(async (engine: string, opts: { params: Record<string, unknown>; wait: boolean }) => {
       await withCliApp(globals(), async (app, out) => {
-        const started = unwrap(await dispatch(app.handlers, 'runs.start', { engine, params: opts.params }, { actor: 'cli' })) as {
+        const started = unwrap(await callApi(app, 'runs.start', { engine, params: opts.params })) as {
           runId: number;
           alreadyRunning: boolean;
         };
@@ -71,7 +70,7 @@ export function runsCommand(globals: () => GlobalOptions): Command {
     .description('Cancel a queued or running run')
     .action(async (id: string) => {
       await withCliApp(globals(), async (app, out) => {
-        const result = unwrap(await dispatch(app.handlers, 'runs.cancel', { id: positiveInt(id) }, { actor: 'cli' }));
+        const result = unwrap(await callApi(app, 'runs.cancel', { id: positiveInt(id) }));
         out.print(result, () => JSON.stringify(result));
       });
     });

@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
+import type { MethodName } from '../../api/names';
 import type { Schedule, ScheduleScope, ScheduleSpecInput } from '../../api/schedules';
-import { dispatch } from '../../app/dispatch';
 import { awaitRun } from '../await-run';
-import { withCliApp, type GlobalOptions } from '../context';
+import { callApi, withCliApp, type GlobalOptions } from '../context';
 import { EXIT } from '../exit-codes';
 import { table } from '../output';
 import { parseJsonObject, positiveInt } from '../parse';
@@ -24,9 +24,9 @@ interface AddOptions {
 /** `syncwarden schedules list|add|rm|enable|disable|run`: the Schedules page for servers and scripts. */
 export function schedulesCommand(globals: () => GlobalOptions): Command {
   const schedules = new Command('schedules').description('List, add, remove, switch and run schedules');
-  const call = async (method: Parameters<typeof dispatch>[1], input: unknown, render: (result: unknown) => string) =>
+  const call = async (method: MethodName, input: unknown, render: (result: unknown) => string) =>
     withCliApp(globals(), async (app, out) => {
-      const result = unwrap(await dispatch(app.handlers, method, input, { actor: 'cli' }));
+      const result = unwrap(await callApi(app, method, input));
       out.print(result, () => render(result));
     });
 
@@ -122,7 +122,7 @@ export function schedulesCommand(globals: () => GlobalOptions): Command {
     .option('--no-wait', 'return as soon as the run is queued')
     .action(async (id: number, opts: { wait: boolean }) => {
       await withCliApp(globals(), async (app, out) => {
-        const started = unwrap(await dispatch(app.handlers, 'schedules.runNow', { id }, { actor: 'cli' })) as { runId: number; alreadyRunning: boolean };
+        const started = unwrap(await callApi(app, 'schedules.runNow', { id })) as { runId: number; alreadyRunning: boolean };
         if (started.alreadyRunning) process.stderr.write('syncwarden: this schedule\'s run was already active (the firing is recorded as skipped).\n');
         await awaitRun(app, started, out, { wait: opts.wait, describe: (run) => `Run ${run.id} ${run.state}${run.error ? `: ${run.error.message}` : ''}` });
       });

@@ -3,15 +3,18 @@ import type { Finding } from '../../api/models';
 import { isConnectorError } from '../../connectors/shared/connector-error';
 import { connectionFaultMessage, faultOf } from '../../connectors/shared/fault';
 import { TimeSlicer } from '../../runs/cooperative';
+import { deltaPass } from './account-delta';
+import { planPass, type PassReason } from './account-pass';
 import type { AccountState } from './account-state';
 import type { DiffClock } from './diff-clock';
 import { ProviderUnavailableError } from './storage-clients';
 import type { StorageDb } from './storage-db';
 import { FINDING_KINDS, MAX_PAGE_SIZE, type FileRow, type StorageAccount, type StorageFindingKind } from './storage-model';
-import type { DeltaListing, FullListing, ProbeAnswer, ProviderRemote } from './remote-view';
+import type { FullListing, ProbeAnswer, ProviderRemote } from './remote-view';
+import type { SeenRows } from './seen-rows';
 
 /** Concurrent probes per account (the service policy's bulkhead caps the service as a whole). */
-const PROBE_BATCH = 16;
+export const PROBE_BATCH = 16;
 
 export type CheckStrategy = 'auto' | 'list' | 'probe';
 
@@ -21,6 +24,9 @@ export interface AccountReport {
   provider: StorageAccount['provider'];
   /** How the account was read: a full listing, the changes since the cursor, one probe per row, or not at all. */
   mode: 'list' | 'delta' | 'probe' | 'skipped';
+  /** Which pass ran (null: none could) and why (account-pass.ts). */
+  pass: 'full' | 'delta' | null;
+  passReason: PassReason | null;
   filesChecked: number;
   orphans: number;
   trashed: number;
@@ -48,6 +54,11 @@ export interface AccountCheckInput {
   previous: Map<string, Finding>;
   strategy: CheckStrategy;
   full: boolean;
+  /** The rows earlier passes examined: a delta examines every other row too. */
+  seen: SeenRows;
+  now: Date;
+  /** A full pass runs when the last one is this old (DEFAULT_FULL_PASS_HOURS). */
+  fullPassHours: number;
   signal: AbortSignal;
   onDrift(drift: Drift): void;
   /** A previous finding still believed true (unknown now, or untouched by a delta): re-emitted as it was. */
@@ -69,7 +80,7 @@ export interface AccountCheckResult {
  */
 export async function checkAccount(input: AccountCheckInput): Promise<AccountCheckResult> {
   const { account, state } = input;
-  const report: AccountReport = { userId: account.userId, email: account.email, provider: account.provider, mode: 'skipped', filesChecked: 0, orphans: 0, trashed: 0, unknown: {}, status: 'ok', message: null };
+  const report: AccountReport = { userId: account.userId, email: account.email, provider: account.provider, mode: 'skipped', pass: null, passReason: null, filesChecked: 0, orphans: 0, trashed: 0, unknown: {}, status: 'ok', message: null };
   const drift = (d: Drift) => {
     if (d.kind === FINDING_KINDS.orphan) report.orphans++;
     else report.trashed++;
@@ -77,18 +88,16 @@ export async function checkAccount(input: AccountCheckInput): Promise<AccountChe
   };
   try {
     const remote = await input.remote();
-    if (state.cursor && !input.full) {
-      try {
-        const delta = await remote.delta(state.cursor, input.signal);
-        const done = await applyDelta(input, remote, delta, report, drift);
-        if (done) return finish(report, { cursor: delta.cursor, files: state.files });
-        report.message = 'A deletion could not be tied to a file (a deleted folder?): listed the account in full.';
-      } catch (error) {
-        if (!remote.isCursorRejected(error)) throw error;
-        report.cursorRejected = true;
-        report.message = 'The stored change cursor was refused: listed the account in full.';
-      }
+    const seen = await input.seen.load();
+    let plan = planPass(state, { full: input.full, now: input.now, fullPassHours: input.fullPassHours, seenKnown: seen !== undefined });
+    if (plan.pass === 'delta' && seen && state.cursor) {
+      const outcome = await deltaPass(input, remote, state.cursor, seen, report, drift);
+      if ('done' in outcome) return outcome.done;
+      plan = { pass: 'full', reason: outcome.fallback };
+      report.message = outcome.message;
     }
+    report.pass = 'full';
+    report.passReason = plan.reason;
     return await fullPass(input, remote, report, drift);
   } catch (error) {
     input.signal.throwIfAborted();
@@ -121,20 +130,25 @@ async function fullPass(input: AccountCheckInput, remote: ProviderRemote, report
   // (Dropbox hands its cursor over with the listing, so it is always kept).
   const nextFullCost = Math.min(listPages, Math.max(rows, 1));
   const keepCursor = account.provider === 'dropbox' || nextFullCost >= 2;
+  const examined: string[] = [];
+  // Every full pass re-bases: what it examined is what the next delta counts as seen; renames are known afresh.
+  const full = { lastFullAt: input.now.toISOString(), ...(account.provider === 'dropbox' ? { paths: {} } : {}) };
   if (probe) {
     report.mode = 'probe';
     // Taken before the probes, so a change made while probing is in the next delta.
     const cursor = rows >= 2 ? await remote.startCursor(input.signal) : null;
-    await probeRows(input, remote, product.accountRows(account.userId, account.provider), report, drift);
-    return finish(report, { files: report.filesChecked, cursor });
+    await probeRows(input, remote, product.accountRows(account.userId, account.provider), report, drift, examined);
+    await input.seen.save(examined);
+    return finish(report, { files: report.filesChecked, cursor, ...full });
   }
   report.mode = 'list';
   const listing = await remote.list(keepCursor, input.signal);
-  await diffListing(input, listing, report, drift);
-  return finish(report, { files: report.filesChecked, remoteFiles: listing.remoteFiles, cursor: listing.cursor });
+  await diffListing(input, listing, report, drift, examined);
+  await input.seen.save(examined);
+  return finish(report, { files: report.filesChecked, remoteFiles: listing.remoteFiles, cursor: listing.cursor, ...full });
 }
 
-async function diffListing(input: AccountCheckInput, listing: FullListing, report: AccountReport, drift: (d: Drift) => void): Promise<void> {
+async function diffListing(input: AccountCheckInput, listing: FullListing, report: AccountReport, drift: (d: Drift) => void, examined: string[]): Promise<void> {
   const slicer = new TimeSlicer();
   const clock = input.diffClock;
   clock?.enter();
@@ -144,6 +158,7 @@ async function diffListing(input: AccountCheckInput, listing: FullListing, repor
       for (const row of chunk) {
         // Ids compare as strings: a product may store them in a numeric column.
         const id = String(row.pid);
+        examined.push(String(row.id));
         if (listing.trashed.has(id)) drifted.set(String(row.id), FINDING_KINDS.trashed);
         else if (!listing.present.has(id)) drifted.set(String(row.id), FINDING_KINDS.orphan);
       }
@@ -159,17 +174,25 @@ async function diffListing(input: AccountCheckInput, listing: FullListing, repor
   for (const row of await input.product.rowsByIds([...drifted.keys()])) drift({ row, kind: drifted.get(row.id) as StorageFindingKind });
 }
 
-async function probeRows(input: AccountCheckInput, remote: ProviderRemote, rows: AsyncIterable<FileRow[]> | FileRow[], report: AccountReport, drift: (d: Drift) => void): Promise<void> {
+/** Probes rows by their cloud id; returns the ids of rows left unknown. `examined` receives every probed row id. */
+export async function probeRows(input: AccountCheckInput, remote: ProviderRemote, rows: AsyncIterable<FileRow[]> | FileRow[], report: AccountReport, drift: (d: Drift) => void, examined?: string[]): Promise<Set<string>> {
   const chunks: AsyncIterable<FileRow[]> | FileRow[][] = Array.isArray(rows) ? [rows] : rows;
+  const unknown = new Set<string>();
   for await (const chunk of chunks) {
     for (let at = 0; at < chunk.length; at += PROBE_BATCH) {
       const batch = chunk.slice(at, at + PROBE_BATCH);
       const answers = await Promise.all(batch.map((row) => remote.probe(row, input.signal)));
-      batch.forEach((row, i) => conclude(input, row, answers[i] as ProbeAnswer, report, drift));
+      batch.forEach((row, i) => {
+        const answer = answers[i] as ProbeAnswer;
+        if (answer.state === 'unknown') unknown.add(row.id);
+        conclude(input, row, answer, report, drift);
+      });
+      for (const row of batch) examined?.push(row.id);
       report.filesChecked += batch.length;
       input.onRows(batch.length);
     }
   }
+  return unknown;
 }
 
 function conclude(input: AccountCheckInput, row: FileRow, answer: ProbeAnswer, report: AccountReport, drift: (d: Drift) => void): void {
@@ -183,43 +206,10 @@ function conclude(input: AccountCheckInput, row: FileRow, answer: ProbeAnswer, r
   }
 }
 
-/**
- * Applies a delta: suspects are probed (only a definitive answer makes an
- * orphan), trashed files become findings, and earlier findings the delta
- * does not contradict are carried forward. Returns false when the account
- * must be listed in full instead (nothing has been emitted then).
- */
-async function applyDelta(input: AccountCheckInput, remote: ProviderRemote, delta: DeltaListing, report: AccountReport, drift: (d: Drift) => void): Promise<boolean> {
-  const { account, product } = input;
-  let suspects = await product.rowsByProviderIds(account.userId, account.provider, [...delta.suspects]);
-  if (delta.deletedNames.size) {
-    const named = await product.rowsByNames(account.userId, account.provider, [...delta.deletedNames]);
-    const matched = new Set(named.map((r) => (r.name ?? '').toLowerCase()));
-    // A deletion no file row answers to may be a folder holding some: only a full pass can tell.
-    if ([...delta.deletedNames].some((n) => !matched.has(n))) return false;
-    suspects = [...suspects, ...named.filter((r) => !delta.alive.has(r.providerFileId))];
-  }
-  report.mode = 'delta';
-  const trashedRows = await product.rowsByProviderIds(account.userId, account.provider, [...delta.trashed]);
-  for (const row of trashedRows) drift({ row, kind: FINDING_KINDS.trashed });
-  await probeRows(input, remote, suspects, report, drift);
-  const concluded = new Set([...suspects, ...trashedRows].map((r) => r.providerFileId));
-  // Earlier findings stand unless a change shows the file alive again or this delta concluded on it; rows deleted since are dropped.
-  const carried = [...input.previous.entries()].filter(([pid]) => !delta.alive.has(pid) && !concluded.has(pid));
-  const stillThere = new Set((await product.rowsByIds(carried.map(([, f]) => String(f.details?.fileRowId ?? '')))).map((r) => r.id));
-  for (const [, finding] of carried) {
-    if (!stillThere.has(String(finding.details?.fileRowId ?? ''))) continue;
-    input.onCarry(finding);
-    if (finding.kind === FINDING_KINDS.orphan) report.orphans++;
-    else report.trashed++;
-  }
-  return true;
-}
-
 /** Counted through the index the diff reads: cheap, and exact for the cost model. */
 const countRows = (product: StorageDb, account: StorageAccount) => product.countAccountRows(account.userId, account.provider);
 
-function finish(report: AccountReport, patch: Partial<AccountState>, status?: AccountStatus, message?: string): AccountCheckResult {
+export function finish(report: AccountReport, patch: Partial<AccountState>, status?: AccountStatus, message?: string): AccountCheckResult {
   const unknown = Object.values(report.unknown).reduce((n, v) => n + v, 0);
   // A pass that left files unknown must not move the cursor past them: the next run would never look at them again.
   // A full pass then keeps no cursor (the next run reads in full again); a delta keeps the old one (it re-reads the same changes).

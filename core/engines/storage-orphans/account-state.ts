@@ -24,6 +24,13 @@ export interface AccountState {
   lastRunId: number | null;
   /** Drive changes page token or Dropbox cursor; null when none is kept. */
   cursor: string | null;
+  /** When the last full pass that concluded on every row ended (absent: never, by this version). */
+  lastFullAt?: string | null;
+  /**
+   * Dropbox only: where files of this account's rows live now after a rename seen in a delta (lower-case path →
+   * Dropbox file id), so a later deletion of the new path is tied to the file by id, not to another row's name.
+   */
+  paths?: Record<string, string>;
 }
 
 export interface KeyValue {

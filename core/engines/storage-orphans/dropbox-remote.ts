@@ -29,8 +29,15 @@ export class DropboxRemote implements ProviderRemote {
     }
   }
 
-  async delta(cursor: string, signal: AbortSignal): Promise<DeltaListing> {
-    const view: DeltaListing = { kind: 'delta', suspects: new Set(), trashed: new Set(), alive: new Set(), deletedNames: new Set(), relist: false, cursor };
+  /**
+   * Entries are applied in order, as Dropbox sends them: a file entry says where an id lives now (a rename or a
+   * move is a `deleted` entry for the old path and a `file` entry for the new one, same id); a later `deleted`
+   * entry at a path whose id is known (from this delta, or `known`: renamed rows of earlier deltas) makes that id
+   * a suspect, by id. Only deletions no id is known for fall back to names (probed by id all the same).
+   */
+  async delta(cursor: string, signal: AbortSignal, known: ReadonlyMap<string, string> = new Map()): Promise<DeltaListing> {
+    const view: DeltaListing = { kind: 'delta', suspects: new Set(), trashed: new Set(), alive: new Set(), deletedNames: new Set(), relist: false, cursor, paths: new Map(known) };
+    const at = view.paths as Map<string, string>;
     const pages = this.dropbox.listChanges(cursor, { signal });
     for (;;) {
       const next = await pages.next();
@@ -39,8 +46,20 @@ export class DropboxRemote implements ProviderRemote {
         break;
       }
       for (const entry of next.value.entries) {
-        if (entry.tag === 'file') view.alive.add(entry.id);
-        else if (entry.tag === 'deleted') view.deletedNames.add(entry.name.toLowerCase());
+        if (entry.tag === 'file') {
+          for (const [path, id] of at) if (id === entry.id) at.delete(path);
+          at.set(entry.pathLower, entry.id);
+          view.alive.add(entry.id);
+          view.suspects.delete(entry.id);
+        } else if (entry.tag === 'deleted') {
+          const gone = [...at].filter(([path]) => path === entry.pathLower || path.startsWith(`${entry.pathLower}/`));
+          for (const [path, id] of gone) {
+            at.delete(path);
+            view.suspects.add(id);
+            view.alive.delete(id);
+          }
+          if (gone.length === 0) view.deletedNames.add(entry.name.toLowerCase());
+        }
       }
     }
     return view;

@@ -34,6 +34,8 @@ export interface DeltaListing {
   deletedNames: Set<string>;
   relist: boolean;
   cursor: string;
+  /** Dropbox: where each file seen in this delta (or known before it) lives now, lower-case path → id. */
+  paths?: Map<string, string>;
 }
 
 /** One provider of one user, as the check drives it. */
@@ -41,7 +43,7 @@ export interface ProviderRemote {
   /** Full pass; `withCursor`: also keep a delta cursor (when the next run gains by it). */
   list(withCursor: boolean, signal: AbortSignal): Promise<FullListing>;
   /** Changes since `cursor`; throws CursorRejected (Drive 400 pageToken, Dropbox reset) when the cursor is no longer honoured. */
-  delta(cursor: string, signal: AbortSignal): Promise<DeltaListing>;
+  delta(cursor: string, signal: AbortSignal, known?: ReadonlyMap<string, string>): Promise<DeltaListing>;
   /** A cursor at "now" without listing (before probing an account, so the next run can read changes only). */
   startCursor(signal: AbortSignal): Promise<string>;
   probe(row: FileRow, signal: AbortSignal): Promise<ProbeAnswer>;

@@ -2,8 +2,10 @@ import type { Finding } from '../../api/models';
 import { TimeSlicer } from '../../runs/cooperative';
 import type { EngineContext, EngineControls } from '../engine';
 import { checkAccount, type AccountReport, type Drift } from './account-check';
+import { DEFAULT_FULL_PASS_HOURS } from './account-pass';
 import { DiffClock } from './diff-clock';
 import { readAccount, upsertRoster, updateAccount } from './account-state';
+import { SeenRows } from './seen-rows';
 import { StorageClients } from './storage-clients';
 import type { StorageDb } from './storage-db';
 import { findingOf } from './storage-findings';
@@ -65,6 +67,9 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
         previous: previous.get(key(account)) ?? new Map(),
         strategy: params.strategy,
         full: params.full === true,
+        seen: new SeenRows(resources.state, account.userId, account.provider),
+        now: context.clock.now(),
+        fullPassHours: params.fullPassHours ?? DEFAULT_FULL_PASS_HOURS,
         signal,
         onDrift: emit,
         onCarry: (f) => {

@@ -50,8 +50,12 @@ async function manualRepair(params: StorageOrphansParams, context: EngineContext
   for await (const page of context.resources.findingsForRepairPages(selection, { signal: controls.signal })) {
     chosen.push(...page.filter((f) => !params.user || f.details?.userId === params.user));
   }
-  controls.progress.update({ total: chosen.length, message: `Quarantining ${chosen.length} file row${chosen.length === 1 ? '' : 's'}` });
   const guarded = isAutomatic(context.trigger);
+  const problems = chosen.length ? await new FileQuarantine(product.db, product.mapping).schema.restoreProblems() : [];
+  if (problems.length && (guarded || params.allowUnrestorable !== true)) {
+    throw new Error(`Nothing was quarantined: a quarantined row could not be restored whole. ${problems.join(' ')} To repair anyway, confirm it on the Storage page (or pass allowUnrestorable: true).`);
+  }
+  controls.progress.update({ total: chosen.length, message: `Quarantining ${chosen.length} file row${chosen.length === 1 ? '' : 's'}` });
   const report = await repairFindings(chosen, context, product, { guarded, retentionDays: params.retentionDays, signal: controls.signal, onDone: (n) => controls.progress.advance(n) });
   if (guarded) recordGuard(context.resources.state, context.runId, worst(report.safetyGuards));
   return { complete: true, mode: 'repair', ...repairTotals(report), purged, ...guardFields(report) };
@@ -65,6 +69,9 @@ async function manualRepair(params: StorageOrphansParams, context: EngineContext
 async function autoRepair(params: StorageOrphansParams, context: EngineContext, controls: EngineControls, product: StorageDb, accounts: { userId: string; deleteAfterSync: boolean }[]): Promise<RepairReport | undefined> {
   const users = new Set(accounts.filter((a) => params.autoRepair === true || (isAutomatic(context.trigger) && a.deleteAfterSync)).map((a) => a.userId));
   if (users.size === 0) return undefined;
+  // An automatic repair never removes what could not come back whole: the findings wait for a person.
+  const problems = await new FileQuarantine(product.db, product.mapping).schema.restoreProblems();
+  if (problems.length) return { ...emptyRepair(), refused: problems };
   // The findings of this run are buffered; the run's sink writes them now so the repair can mark them.
   context.findings.flush();
   controls.progress.phase('repair', { message: 'Automatic repair' });
@@ -74,6 +81,10 @@ async function autoRepair(params: StorageOrphansParams, context: EngineContext, 
   }
   controls.progress.update({ total: mine.length });
   return repairFindings(mine, context, product, { guarded: true, retentionDays: params.retentionDays, signal: controls.signal, onDone: (n) => controls.progress.advance(n) });
+}
+
+function emptyRepair(): RepairReport {
+  return { chosen: 0, quarantined: 0, alreadyQuarantined: 0, rowGone: 0, skipped: {}, perUser: new Map(), safetyGuards: [] };
 }
 
 function checkResult(params: StorageOrphansParams, reports: AccountReport[], repair: RepairReport | undefined, purged: number, carried: number) {
@@ -94,6 +105,8 @@ function checkResult(params: StorageOrphansParams, reports: AccountReport[], rep
     carriedForward: carried,
     cursorsRejected: reports.filter((r) => r.cursorRejected).length,
     byMode: Object.fromEntries(['list', 'delta', 'probe', 'skipped'].map((m) => [m, reports.filter((r) => r.mode === m).length])),
+    /** Which pass each account got (DESIGN §4.7): full or delta, counted; each result line says why. */
+    byPass: { full: reports.filter((r) => r.pass === 'full').length, delta: reports.filter((r) => r.pass === 'delta').length },
     purged,
     ...(repair ? { repaired: repair.quarantined + repair.alreadyQuarantined, repair: repairTotals(repair) } : { repaired: 0 }),
     results: notable.slice(0, MAX_RESULT_LINES).map((r) => ({
@@ -101,6 +114,8 @@ function checkResult(params: StorageOrphansParams, reports: AccountReport[], rep
       email: r.email,
       provider: r.provider,
       mode: r.mode,
+      pass: r.pass,
+      passReason: r.passReason,
       filesChecked: r.filesChecked,
       orphans: r.orphans,
       trashed: r.trashed,
@@ -116,7 +131,7 @@ function checkResult(params: StorageOrphansParams, reports: AccountReport[], rep
 }
 
 function repairTotals(report: RepairReport) {
-  return { chosen: report.chosen, quarantined: report.quarantined, alreadyQuarantined: report.alreadyQuarantined, rowGone: report.rowGone, skipped: report.skipped };
+  return { chosen: report.chosen, quarantined: report.quarantined, alreadyQuarantined: report.alreadyQuarantined, rowGone: report.rowGone, skipped: report.skipped, ...(report.refused ? { refused: report.refused } : {}) };
 }
 
 function guardFields(report: RepairReport) {

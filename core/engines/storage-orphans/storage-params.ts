@@ -26,6 +26,13 @@ export const StorageOrphansParams = z
     /** Named connections, when there are several of a kind. */
     googleConnection: z.string().min(1).max(80).optional(),
     dropboxConnection: z.string().min(1).max(80).optional(),
+    /**
+     * Repair even though a quarantined row could not be restored whole (quarantine-schema.ts restoreProblems):
+     * the admin's explicit choice after being told why; automatic repairs never set it.
+     */
+    allowUnrestorable: z.boolean().optional(),
+    /** Hours after which a check reads an account in full again instead of its changes only (0: every check is full). */
+    fullPassHours: z.number().int().min(0).max(24 * 366).optional(),
     /** Days a quarantined row stays restorable before runs purge it. */
     retentionDays: z.number().int().min(1).max(3650).optional(),
   })

@@ -1,20 +1,19 @@
-import type { AppDbAdapter, Row, SqlExecutor, SqlValue } from '../../appdb/adapter';
+import type { AppDbAdapter, SqlExecutor, SqlValue } from '../../appdb/adapter';
 import { quoteIdent, quoteTable } from '../../appdb/identifiers';
 import type { ResolvedMapping } from '../../appdb/mapping';
-import { isStorageProvider, type FileRow } from './storage-model';
+import { captureSelect, imageOf, type RowImage } from '../../appdb/row-image';
+import type { LiveColumn } from '../../appdb/table-columns';
+import { QuarantineSchema } from './quarantine-schema';
+import { restoreHeld } from './quarantine-restore';
+import { isoOf, KEPT, placeholders, toRow, type QuarantinedRow } from './quarantine-row';
 
-/** The files columns a quarantine keeps (the canonical ones: product-specific extra columns are not kept). */
-const KEPT = ['id', 'userId', 'provider', 'providerFileId', 'name', 'size', 'createdAt'] as const;
+export { QuarantineError, type QuarantinedRow } from './quarantine-row';
 
 export interface QuarantineMeta {
   quarantinedAt: string;
   purgeAfter: string;
   reason: string;
   runId: number;
-}
-
-export interface QuarantinedRow extends FileRow {
-  createdAt: string | null;
 }
 
 /** A row found in quarantine, with the dates its quarantine was given. */
@@ -30,13 +29,19 @@ export interface HeldRow extends QuarantinedRow {
  * file_quarantine table (canonical-schema.md). Every move is one
  * transaction holding both statements, keyed by the files row id, so a crash
  * (even SIGKILL) leaves each row in exactly one of the two tables, and doing
- * it again changes nothing more (DESIGN §4.4, §4.5).
+ * it again changes nothing more (DESIGN §4.4, §4.5). The quarantined copy
+ * holds the whole row (row_image), so restore puts back every column of the
+ * product's real table, byte-equal (DESIGN §4.3).
  */
 export class FileQuarantine {
+  readonly schema: QuarantineSchema;
+
   constructor(
     private readonly db: AppDbAdapter,
     private readonly mapping: ResolvedMapping,
-  ) {}
+  ) {
+    this.schema = new QuarantineSchema(db, mapping);
+  }
 
   /** Quarantines these rows; returns the before-images of the rows it moved (rows already gone are skipped). */
   async quarantine(fileRowIds: readonly string[], meta: QuarantineMeta): Promise<QuarantinedRow[]> {
@@ -49,50 +54,48 @@ export class FileQuarantine {
     const ids = placeholders(fileRowIds.length);
     const keyF = quoteIdent(f.columns.id);
     const keyQ = quoteIdent(q.columns.id);
+    const columns = await this.schema.filesColumns();
+    await this.schema.ensureImageColumn();
     return this.db.transaction(async (tx) => {
       const before = await tx.query(`SELECT ${fc.map((c, i) => `${c} AS ${quoteIdent(KEPT[i] as string)}`).join(', ')} FROM ${quoteTable(f.table)} WHERE ${keyF} IN (${ids})`, fileRowIds);
       if (before.length === 0) return [];
+      const images = await this.capture(tx, columns, fileRowIds);
       // ON CONFLICT: a stale copy left by an older quarantine of the same id is replaced, never kept instead of the live row.
       // SQLite needs `WHERE true` to parse INSERT … SELECT … ON CONFLICT.
       await tx.execute(
         `INSERT INTO ${quoteTable(q.table)} (${[...qc, ...extra].join(', ')})
-         SELECT ${fc.join(', ')}, ${this.cast('timestamptz')}, ${this.cast('timestamptz')}, ?, ${this.cast('bigint')} FROM ${quoteTable(f.table)} WHERE ${keyF} IN (${ids}) AND true
+         SELECT ${this.canonicalSource(fc).join(', ')}, ${this.cast('timestamptz')}, ${this.cast('timestamptz')}, ?, ${this.cast('bigint')} FROM ${quoteTable(f.table)} WHERE ${keyF} IN (${ids}) AND true
          ON CONFLICT (${keyQ}) DO UPDATE SET ${[...qc, ...extra].filter((c) => c !== keyQ).map((c) => `${c} = excluded.${c}`).join(', ')}`,
         [meta.quarantinedAt, meta.purgeAfter, meta.reason, meta.runId, ...fileRowIds],
       );
+      await tx.executeMany(
+        `UPDATE ${quoteTable(q.table)} SET ${quoteIdent(q.columns.rowImage)} = ? WHERE ${keyQ} = ?`,
+        [...images].map(([id, image]) => [JSON.stringify(image), id]),
+      );
       await tx.execute(`DELETE FROM ${quoteTable(f.table)} WHERE ${keyF} IN (${ids})`, fileRowIds);
-      return before.map(toRow);
+      return before.map((r) => ({ ...toRow(r), ...(images.has(String(r.id)) ? { image: images.get(String(r.id)) as RowImage } : {}) }));
     });
   }
 
+  /** Every column of these rows as they are, inside the moving transaction, by files row id. */
+  private async capture(tx: SqlExecutor, columns: readonly LiveColumn[], fileRowIds: readonly string[]): Promise<Map<string, RowImage>> {
+    const f = this.mapping.files;
+    const rows = await tx.query(
+      `SELECT ${quoteIdent(f.columns.id)} AS "k", ${captureSelect(this.db.dialect, columns)} FROM ${quoteTable(f.table)} WHERE ${quoteIdent(f.columns.id)} IN (${placeholders(fileRowIds.length)})`,
+      fileRowIds,
+    );
+    return new Map(rows.map((r) => [String(r.k), imageOf(this.db.dialect, columns, r)]));
+  }
+
   /**
-   * Moves one row back. `restored: false` when it is already back (idempotent);
-   * throws when it is in neither table, or when files holds another row for the same cloud file.
+   * Moves one row back, whole. `restored: false` when it is already back (idempotent); throws a
+   * QuarantineError saying why in plain words when it cannot be restored, and then nothing changed:
+   * the quarantined row stays where it is (quarantine-restore.ts).
    */
   async restore(fileRowId: string): Promise<{ restored: boolean; row: QuarantinedRow | null }> {
-    const f = this.mapping.files;
-    const q = this.mapping.fileQuarantine;
-    return this.db.transaction(async (tx) => {
-      const [held] = await tx.query(`SELECT ${KEPT.map((k) => `${quoteIdent(q.columns[k])} AS ${quoteIdent(k)}`).join(', ')} FROM ${quoteTable(q.table)} WHERE ${quoteIdent(q.columns.id)} = ?`, [fileRowId]);
-      const [live] = await tx.query(`SELECT ${quoteIdent(f.columns.id)} AS id FROM ${quoteTable(f.table)} WHERE ${quoteIdent(f.columns.id)} = ?`, [fileRowId]);
-      if (!held) {
-        if (live) return { restored: false, row: null };
-        throw new QuarantineError(`File row ${fileRowId} is neither quarantined nor in ${f.table}: it was purged after its retention period.`);
-      }
-      if (live) throw new QuarantineError(`File row ${fileRowId} is back in ${f.table} already, and a quarantined copy also exists: remove one of them by hand.`);
-      const row = toRow(held);
-      const [clash] = await tx.query(
-        `SELECT ${quoteIdent(f.columns.id)} AS id FROM ${quoteTable(f.table)} WHERE ${quoteIdent(f.columns.provider)} = ? AND ${quoteIdent(f.columns.providerFileId)} = ?`,
-        [row.provider, row.providerFileId],
-      );
-      if (clash) throw new QuarantineError(`The product already has row ${String(clash.id)} for this ${row.provider} file: the quarantined row was not restored.`);
-      await tx.execute(
-        `INSERT INTO ${quoteTable(f.table)} (${KEPT.map((k) => quoteIdent(f.columns[k])).join(', ')}) SELECT ${KEPT.map((k) => quoteIdent(q.columns[k])).join(', ')} FROM ${quoteTable(q.table)} WHERE ${quoteIdent(q.columns.id)} = ?`,
-        [fileRowId],
-      );
-      await tx.execute(`DELETE FROM ${quoteTable(q.table)} WHERE ${quoteIdent(q.columns.id)} = ?`, [fileRowId]);
-      return { restored: true, row };
-    });
+    const columns = await this.schema.filesColumns();
+    const hasImage = await this.schema.hasImageColumn();
+    return restoreHeld({ db: this.db, mapping: this.mapping, columns, hasImage }, fileRowId);
   }
 
   /** Deletes quarantined rows whose retention ended; returns their ids. */
@@ -108,6 +111,16 @@ export class FileQuarantine {
       }
       return ids;
     });
+  }
+
+  /**
+   * The files columns as file_quarantine's canonical columns take them. A product's created_at may be text or a
+   * date in PostgreSQL, which a timestamptz column refuses without an explicit cast (the whole row is in row_image
+   * either way; this copy is what the console shows).
+   */
+  private canonicalSource(columns: readonly string[]): string[] {
+    if (this.db.dialect !== 'postgres') return [...columns];
+    return columns.map((c, i) => (KEPT[i] === 'createdAt' ? `CAST(CAST(${c} AS text) AS timestamptz)` : c));
   }
 
   /** PostgreSQL types a parameter in a SELECT list as text, which a timestamptz column refuses; SQLite needs no cast (and a CAST there would mangle ISO text). */
@@ -129,29 +142,4 @@ export class FileQuarantine {
     );
     return new Map(rows.map((r) => [String(r.id), { ...toRow(r), quarantinedAt: isoOf(r.quarantinedAt), purgeAfter: isoOf(r.purgeAfter), runId: r.runId == null ? null : Number(r.runId) }]));
   }
-}
-
-export class QuarantineError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'QuarantineError';
-  }
-}
-
-const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-
-/** PostgreSQL returns a timestamptz as a Date, SQLite as the ISO text it was given. */
-const isoOf = (value: unknown): string | null => (value == null ? null : value instanceof Date ? value.toISOString() : String(value));
-
-function toRow(r: Row): QuarantinedRow {
-  const provider = r.provider;
-  return {
-    id: String(r.id),
-    userId: String(r.userId),
-    provider: isStorageProvider(provider) ? provider : 'google',
-    providerFileId: String(r.providerFileId),
-    name: r.name == null ? null : String(r.name),
-    size: r.size == null ? null : Number(r.size),
-    createdAt: isoOf(r.createdAt),
-  };
 }

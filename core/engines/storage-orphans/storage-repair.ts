@@ -28,6 +28,8 @@ export interface RepairReport {
   skipped: Record<string, number>;
   perUser: Map<string, { provider: Map<string, number> }>;
   safetyGuards: SafetyGuardTrip[];
+  /** An automatic repair did not run because a quarantined row could not be restored whole (why, in plain words). */
+  refused?: string[];
 }
 
 export const restoredKey = (fileRowId: string) => `restored:${fileRowId}`;

@@ -7,10 +7,12 @@ import type { AppDbAdapter } from '../../appdb/adapter';
 import { resolveMapping, type ResolvedMapping } from '../../appdb/mapping';
 import { openAppDb } from '../../appdb/open-app-db';
 import type { ConnectionsService } from '../../connections/connections.service';
+import type { Logger } from '../../logging/logger';
 import type { Store } from '../../store/store';
 import { readAccount, updateAccount, type KeyValue } from './account-state';
 import { FileQuarantine, QuarantineError } from './storage-quarantine';
 import { restoredKey } from './storage-repair';
+import { SeenRows } from './seen-rows';
 import { ENGINE_ID, isStorageProvider } from './storage-model';
 
 export interface RestoreDeps {
@@ -18,6 +20,8 @@ export interface RestoreDeps {
   connections: ConnectionsService;
   now: () => string;
   actor: RunTrigger;
+  /** Where a restore that could not be done is logged (the CLI's and the desktop's file log). */
+  log?: Pick<Logger, 'warn'>;
 }
 
 /**
@@ -45,7 +49,7 @@ export async function restoreFinding(deps: RestoreDeps, findingId: number): Prom
     try {
       outcome = await quarantine.restore(fileRowId);
     } catch (error) {
-      if (error instanceof QuarantineError) throw new ApiError('conflict', error.message, { findingId });
+      if (error instanceof QuarantineError) refuse(deps, finding.id, fileRowId, error.message);
       throw error;
     }
     const now = deps.now();
@@ -61,8 +65,11 @@ export async function restoreFinding(deps: RestoreDeps, findingId: number): Prom
     if (outcome.restored && typeof finding.details?.userId === 'string' && isStorageProvider(provider)) {
       const known = readAccount(kv, finding.details.userId, provider);
       if (known) updateAccount(kv, finding.details.userId, provider, { files: known.files + 1 });
+      await forgetSeen(new SeenRows(kv, finding.details.userId, provider), fileRowId);
     }
     deps.store.audit.append({ at: now, actor: deps.actor, engine: ENGINE_ID, runId: null, action: 'restore-file', subject: finding.subject, before: { quarantined: outcome.row }, after: outcome.row });
+    // A restore that failed before and works now: the finding no longer carries the old reason.
+    if (finding.details?.restoreError) deps.store.findings.update([finding.id], { details: { restoreError: null } }, now, ENGINE_ID);
     return {
       findingId,
       restored: true,
@@ -72,6 +79,24 @@ export async function restoreFinding(deps: RestoreDeps, findingId: number): Prom
   } finally {
     await product.db.close();
   }
+}
+
+/**
+ * A restore that cannot be done: the quarantined row stays (the transaction rolled back), and the reason is
+ * told in three places, in the same words: on the finding (the Storage page shows it), in the log, and to
+ * the caller as a `conflict` (the console's message, the CLI's stderr and exit code 1).
+ */
+function refuse(deps: RestoreDeps, findingId: number, fileRowId: string, message: string): never {
+  const at = deps.now();
+  deps.store.findings.update([findingId], { details: { restoreError: { at, message } } }, at, ENGINE_ID);
+  deps.log?.warn({ findingId, fileRowId, reason: message, actor: deps.actor }, 'storage-orphans restore refused; the row stays quarantined');
+  throw new ApiError('conflict', `Finding ${findingId} was not restored: ${message}`, { findingId, fileRowId, stillQuarantined: true });
+}
+
+/** A row back from quarantine is new to the next delta: it is examined again, so its drift is reported again (DESIGN §4.7). */
+async function forgetSeen(seen: SeenRows, fileRowId: string): Promise<void> {
+  const ids = await seen.load();
+  if (ids?.delete(fileRowId)) await seen.save([...ids]);
 }
 
 /** The one product-database connection, opened for a call outside a run (restore, counts). */

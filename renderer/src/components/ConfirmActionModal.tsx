@@ -25,6 +25,8 @@ export interface ConfirmActionModalProps {
   dismissLabel?: string;
   color?: string;
   pending?: boolean;
+  /** The confirm button waits for something the admin must do first (tick an agreement). */
+  confirmDisabled?: boolean;
   onConfirm: () => void;
 }
 
@@ -34,7 +36,7 @@ export interface ConfirmActionModalProps {
  * confirm button that says exactly what it does.
  */
 export function ConfirmActionModal(props: ConfirmActionModalProps) {
-  const { opened, onClose, title, children, count, reversibility, confirmLabel, confirmTestId, dismissLabel = 'Cancel', color = 'red', pending = false, onConfirm } = props;
+  const { opened, onClose, title, children, count, reversibility, confirmLabel, confirmTestId, dismissLabel = 'Cancel', color = 'red', pending = false, confirmDisabled = false, onConfirm } = props;
   return (
     <Modal opened={opened} onClose={onClose} title={title} centered closeButtonProps={{ 'aria-label': 'Close' }} data-testid="confirm-action">
       <Stack gap="md">
@@ -51,7 +53,7 @@ export function ConfirmActionModal(props: ConfirmActionModalProps) {
           <Button variant="default" onClick={onClose} data-testid="confirm-action-dismiss">
             {dismissLabel}
           </Button>
-          <Button color={color} loading={pending} onClick={onConfirm} data-testid={confirmTestId} data-autofocus>
+          <Button color={color} loading={pending} disabled={confirmDisabled} onClick={onConfirm} data-testid={confirmTestId} data-autofocus>
             {confirmLabel}
           </Button>
         </Group>

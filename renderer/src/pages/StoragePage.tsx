@@ -17,7 +17,7 @@ import { StorageFindingsSection } from '../components/storage/StorageFindingsSec
 import { StorageSummaryCards } from '../components/storage/StorageSummaryCards';
 import { StorageUserDrawer } from '../components/storage/StorageUserDrawer';
 import { useStorageAccounts, type AccountsSort } from '../components/storage/useStorageAccounts';
-import { useStorageActions, useStorageRuns, type StorageAccountRow, type StorageAccountStatus, type StorageRepairChoice } from '../components/storage/useStorage';
+import { confirmed, useRestorability, useStorageActions, useStorageRuns, type StorageAccountRow, type StorageAccountStatus, type StorageRepairChoice } from '../components/storage/useStorage';
 import { useApiQuery } from '../hooks/useApi';
 import { formatCount } from '../lib/format';
 
@@ -26,6 +26,7 @@ export function StoragePage() {
   const summary = useApiQuery('storage.summary', {});
   const { active, latest } = useStorageRuns();
   const actions = useStorageActions();
+  const restorability = useRestorability();
   const [searchInput, setSearchInput] = useState('');
   const [search] = useDebouncedValue(searchInput.trim(), 250);
   // A needs-reconnect notification links here as /storage?status=needs-reconnect (core/app/notifier.ts).
@@ -150,9 +151,11 @@ export function StoragePage() {
         opened={userRepair !== null}
         count={userRepair?.count ?? 0}
         scope={userRepair?.scope}
+        problems={restorability.problems}
+        retentionDays={restorability.retentionDays}
         onClose={() => setUserRepair(null)}
-        onConfirm={() => {
-          if (userRepair) actions.repair(userRepair.choice);
+        onConfirm={(allowUnrestorable) => {
+          if (userRepair) actions.repair(confirmed(userRepair.choice, allowUnrestorable));
           setUserRepair(null);
         }}
       />

@@ -107,6 +107,17 @@ export class AccountFiles {
     return meta;
   }
 
+  /**
+   * Renames or moves a file, keeping its id (Dropbox ids are stable across moves): the log records a `deleted`
+   * entry for the old path, then the file at its new path, as list_folder/continue reports a move.
+   */
+  move(from: string, to: string): FileMeta {
+    const meta = this.live.get(from.toLowerCase());
+    if (meta?.['.tag'] !== 'file') throw new Error(`dropbox emulator: no file at ${from}`);
+    this.delete(from);
+    return this.putFile({ path: to, id: meta.id, size: meta.size, rev: meta.rev });
+  }
+
   /** Deletes a file or a folder with everything below it; the log records one `deleted` entry, as Dropbox reports it. */
   delete(path: string): boolean {
     const pathLower = path.toLowerCase();

@@ -15,6 +15,8 @@ export interface DropboxEmulator extends RunningEmulator {
   readonly appSecret: string;
   putFile(accountId: string, entry: DropboxSeedEntry): FileMeta;
   putFolder(accountId: string, path: string): FolderMeta;
+  /** Renames or moves a file; its id stays (a delta reports `deleted` old path + `file` new path). */
+  moveFile(accountId: string, from: string, to: string): FileMeta;
   /** Deletes a file or a folder (and its contents); false when nothing was there. */
   deletePath(accountId: string, path: string): boolean;
   revokeRefreshToken(token: string): void;
@@ -58,6 +60,7 @@ export async function startDropboxEmulator(seed: DropboxSeed = loadDropboxSeed()
     putFile: (accountId, entry) => filesOf(accountId).putFile(entry),
     putFolder: (accountId, path) => filesOf(accountId).putFolder(path),
     deletePath: (accountId, path) => filesOf(accountId).delete(path),
+    moveFile: (accountId, from, to) => filesOf(accountId).move(from, to),
     revokeRefreshToken: (token) => world.tokens.revokeRefreshToken(token),
     rotateAppSecret: (secret) => void (world.seed = { ...world.seed, app: { ...world.seed.app, secret } }),
     expireAccessTokens: (match) => world.tokens.expireAccessTokens(match),

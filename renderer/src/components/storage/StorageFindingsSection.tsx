@@ -10,7 +10,7 @@ import { TablePager } from '../table/TablePager';
 import { QuarantineModal } from './QuarantineModal';
 import { canRepair, storageFindingView } from './storage-findings';
 import { StorageFindingsTable } from './StorageFindingsTable';
-import { STORAGE_ENGINE, useRestoreFinding, type StorageRepairChoice } from './useStorage';
+import { confirmed, STORAGE_ENGINE, useRestorability, useRestoreFinding, type StorageRepairChoice } from './useStorage';
 
 const VIEWS = [
   { value: 'open', label: 'Open' },
@@ -49,6 +49,7 @@ export function StorageFindingsSection({ busy, repair }: StorageFindingsSectionP
     { keepPrevious: true },
   );
   const restore = useRestoreFinding();
+  const restorability = useRestorability();
   const restoring = restore.isPending ? (restore.variables?.findingId ?? null) : null;
   const items = findings.data?.items ?? [];
   const total = findings.data?.total ?? 0;
@@ -117,9 +118,11 @@ export function StorageFindingsSection({ busy, repair }: StorageFindingsSectionP
         opened={confirm !== null}
         count={confirmCount}
         scope={confirm?.scope}
+        problems={restorability.problems}
+        retentionDays={restorability.retentionDays}
         onClose={() => setConfirm(null)}
-        onConfirm={() => {
-          if (confirm) repair(confirm.choice);
+        onConfirm={(allowUnrestorable) => {
+          if (confirm) repair(confirmed(confirm.choice, allowUnrestorable));
           setConfirm(null);
           setSelected(new Set());
         }}

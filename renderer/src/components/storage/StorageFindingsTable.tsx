@@ -89,7 +89,7 @@ export function StorageFindingsTable(props: StorageFindingsTableProps) {
       header: 'Status',
       cell: (c) => {
         const finding = c.row.original;
-        const { purgeAfter, purgedAt } = storageFindingView(finding);
+        const { purgeAfter, purgedAt, restoreError } = storageFindingView(finding);
         // The quarantine's end is the admin's deadline for an undo; after the purge there is none.
         const note = purgedAt ? `purged ${formatDate(purgedAt)}` : canRestore(finding) && purgeAfter ? `restorable until ${formatDate(purgeAfter)}` : null;
         return (
@@ -98,6 +98,11 @@ export function StorageFindingsTable(props: StorageFindingsTableProps) {
             {note && (
               <Text size="xs" c="dimmed" truncate title={formatDateTime(purgedAt ?? purgeAfter ?? '')} data-testid={`storage-finding-note-${finding.id}`}>
                 {note}
+              </Text>
+            )}
+            {restoreError && finding.status === 'quarantined' && (
+              <Text size="xs" c="red" lineClamp={3} title={restoreError} data-testid={`storage-finding-restore-error-${finding.id}`}>
+                Restore failed: {restoreError}
               </Text>
             )}
           </Stack>

@@ -10,6 +10,8 @@ export interface StorageFindingView {
   purgeAfter: string | null;
   /** When a run deleted the quarantined row for good (the finding is then repaired). */
   purgedAt: string | null;
+  /** Why the last restore could not be done (the row stayed quarantined), in plain words. */
+  restoreError: string | null;
 }
 
 export function storageFindingView(finding: Finding): StorageFindingView {
@@ -22,6 +24,7 @@ export function storageFindingView(finding: Finding): StorageFindingView {
     size: typeof details.size === 'number' ? details.size : null,
     purgeAfter: text('purgeAfter'),
     purgedAt: text('purgedAt'),
+    restoreError: typeof details.restoreError === 'object' && details.restoreError !== null && typeof (details.restoreError as { message?: unknown }).message === 'string' ? (details.restoreError as { message: string }).message : null,
   };
 }
 

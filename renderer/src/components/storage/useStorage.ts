@@ -14,7 +14,7 @@ export type StorageProvider = StorageAccountRow['provider'];
 export type StorageSummary = MethodOutput<'storage.summary'>;
 
 /** The storage methods whose answers a finished run makes stale (findings and runs are LiveEventsProvider's). */
-const STORAGE_QUERIES = ['storage.accounts', 'storage.summary'] as const;
+const STORAGE_QUERIES = ['storage.accounts', 'storage.summary', 'storage.restorability'] as const;
 
 /**
  * The storage-orphans runs the page shows: those running now, else the latest
@@ -38,7 +38,20 @@ export function useStorageRuns(): { active: Run[]; latest: Run | null } {
   return { active, latest };
 }
 
-export type StorageRepairChoice = { findingIds: number[] } | { all: true; user?: string };
+export type StorageRepairChoice = ({ findingIds: number[] } | { all: true; user?: string }) & { allowUnrestorable?: true };
+
+/**
+ * Whether a quarantined row could be restored whole, asked before a repair (storage.restorability). When the
+ * product database cannot even be asked, that is itself a reason to stop and tell the admin.
+ */
+export function useRestorability(): { problems: readonly string[]; retentionDays: number } {
+  const answer = useApiQuery('storage.restorability', {});
+  if (answer.error) return { problems: [`Could not tell whether a restore would bring rows back whole: ${answer.error.message}`], retentionDays: 30 };
+  return { problems: answer.data?.problems ?? [], retentionDays: answer.data?.retentionDays ?? 30 };
+}
+
+/** The choice as confirmed: with the admin's agreement when a restore would not be whole. */
+export const confirmed = (choice: StorageRepairChoice, allowUnrestorable: boolean): StorageRepairChoice => (allowUnrestorable ? { ...choice, allowUnrestorable: true } : choice);
 
 /** Starts checks and repairs; their progress and results arrive by events. */
 export function useStorageActions() {

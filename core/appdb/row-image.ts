@@ -1,0 +1,107 @@
+import type { AppDbAdapter, Row, SqlValue } from './adapter';
+import { quoteIdent, quoteTable } from './identifiers';
+import type { LiveColumn } from './table-columns';
+
+/**
+ * A whole table row as it was, typed, as JSON: every column of the live
+ * table (whatever the canonical schema knows), so a row taken out of the
+ * product's table can be put back byte-equal (DESIGN §4.3).
+ *
+ * - SQLite: `type` is the value's storage class (typeof()); integers are kept
+ *   as decimal text (64-bit exact), reals as JSON numbers ('Infinity' as text),
+ *   blobs as base64.
+ * - PostgreSQL: `type` is the column's format_type(); the value is the
+ *   server's own text form of it (which its input parser reads back to the
+ *   same value), bytea as base64.
+ */
+export interface CellImage {
+  type: string;
+  value: string | number | null;
+  encoding?: 'base64';
+}
+
+export interface RowImage {
+  format: 'row-image/1';
+  dialect: AppDbAdapter['dialect'];
+  columns: Record<string, CellImage>;
+}
+
+/** The capture's SELECT list for these columns (read back with `imageOf`). */
+export function captureSelect(dialect: AppDbAdapter['dialect'], columns: readonly LiveColumn[]): string {
+  return columns
+    .map((c, i) => {
+      const q = quoteIdent(c.name);
+      if (dialect === 'sqlite') return `typeof(${q}) AS "t${i}", CASE WHEN typeof(${q}) = 'integer' THEN CAST(${q} AS TEXT) ELSE ${q} END AS "v${i}"`;
+      return `(${q} IS NULL) AS "n${i}", ${isBytea(c) ? `encode(${q}, 'base64')` : `CAST(${q} AS text)`} AS "v${i}"`;
+    })
+    .join(', ');
+}
+
+/** The image of one captured row (the result row of a `captureSelect`). */
+export function imageOf(dialect: AppDbAdapter['dialect'], columns: readonly LiveColumn[], row: Row): RowImage {
+  const cells: Record<string, CellImage> = {};
+  columns.forEach((c, i) => {
+    const raw = row[`v${i}`];
+    if (dialect === 'sqlite') {
+      const type = String(row[`t${i}`]);
+      if (type === 'blob') cells[c.name] = { type, value: Buffer.from(raw as Uint8Array).toString('base64'), encoding: 'base64' };
+      else if (type === 'real') cells[c.name] = { type, value: Number.isFinite(raw) ? (raw as number) : String(raw) };
+      else cells[c.name] = { type, value: raw == null ? null : (raw as string) };
+    } else if (row[`n${i}`] === true) {
+      cells[c.name] = { type: c.type, value: null };
+    } else {
+      cells[c.name] = { type: c.type, value: String(raw), ...(isBytea(c) ? { encoding: 'base64' as const } : {}) };
+    }
+  });
+  return { format: 'row-image/1', dialect, columns: cells };
+}
+
+export function parseRowImage(text: unknown): RowImage | null {
+  if (typeof text !== 'string' || text === '') return null;
+  const parsed = JSON.parse(text) as RowImage;
+  return parsed?.format === 'row-image/1' && parsed.columns ? parsed : null;
+}
+
+/** Why an image cannot go back into the table as it is now; null when it can. */
+export function imageMismatch(image: RowImage, live: readonly LiveColumn[], dialect: AppDbAdapter['dialect'], table: string): string | null {
+  if (image.dialect !== dialect) return `the row was quarantined from a ${image.dialect} database, and this is ${dialect}`;
+  const byName = new Map(live.map((c) => [c.name, c]));
+  const lost = Object.keys(image.columns).filter((name) => !byName.has(name));
+  if (lost.length) return `${table} no longer has the column${lost.length === 1 ? '' : 's'} ${lost.join(', ')} that the row had`;
+  const required = live.filter((c) => !(c.name in image.columns) && c.notNull && !c.hasDefault && !c.generated).map((c) => c.name);
+  if (required.length) return `${table} has a new NOT NULL column without a default (${required.join(', ')}) that the quarantined row has no value for`;
+  return null;
+}
+
+/** INSERT of exactly the image's columns, each value bound in its own type (generated columns recompute themselves). */
+export function insertFromImage(dialect: AppDbAdapter['dialect'], table: string, image: RowImage, live: readonly LiveColumn[]): { sql: string; params: SqlValue[] } {
+  const byName = new Map(live.map((c) => [c.name, c]));
+  const names: string[] = [];
+  const values: string[] = [];
+  const params: SqlValue[] = [];
+  for (const [name, cell] of Object.entries(image.columns)) {
+    const column = byName.get(name);
+    if (!column || column.generated) continue;
+    names.push(quoteIdent(name));
+    if (cell.value === null) {
+      values.push('NULL');
+    } else if (cell.encoding === 'base64') {
+      values.push(dialect === 'sqlite' ? '?' : `decode(?, 'base64')`);
+      params.push(dialect === 'sqlite' ? Buffer.from(String(cell.value), 'base64') : String(cell.value));
+    } else if (dialect === 'sqlite') {
+      // The storage class is restored by the cast; the column's affinity then treats it exactly as it treated the original.
+      if (cell.type === 'integer') values.push('CAST(? AS INTEGER)');
+      else if (cell.type === 'real') values.push('CAST(? AS REAL)');
+      else values.push('?');
+      params.push(cell.type === 'real' ? Number(cell.value) : String(cell.value));
+    } else {
+      // The type is the catalog's own format_type() of the live column (quoted by PostgreSQL where needed), never admin input.
+      values.push(`CAST(? AS ${column.type})`);
+      params.push(String(cell.value));
+    }
+  }
+  const overriding = live.some((c) => c.identityAlways && names.includes(quoteIdent(c.name))) ? ' OVERRIDING SYSTEM VALUE' : '';
+  return { sql: `INSERT INTO ${quoteTable(table)} (${names.join(', ')})${overriding} VALUES (${values.join(', ')})`, params };
+}
+
+const isBytea = (c: LiveColumn) => c.type === 'bytea';

@@ -1,0 +1,70 @@
+import type { AppDbAdapter, SqlExecutor } from './adapter';
+import { quoteTable } from './identifiers';
+
+/**
+ * One column of a live table, as the database itself describes it (not as
+ * the canonical schema or the mapping believes it is).
+ */
+export interface LiveColumn {
+  name: string;
+  /** SQLite: the declared type (may be empty); PostgreSQL: format_type(), e.g. `numeric(10,2)`, `jsonb`, `bytea`. */
+  type: string;
+  notNull: boolean;
+  hasDefault: boolean;
+  /** Computed by the database (generated column): never written back, it recomputes itself. */
+  generated: boolean;
+  /** PostgreSQL GENERATED ALWAYS AS IDENTITY: an insert of its value needs OVERRIDING SYSTEM VALUE. */
+  identityAlways: boolean;
+}
+
+/** Every column of `table` in table order (SQLite PRAGMA table_xinfo, PostgreSQL pg_attribute); empty when the table does not exist. */
+export async function liveColumns(db: Pick<AppDbAdapter, 'dialect'> & SqlExecutor, table: string): Promise<LiveColumn[]> {
+  if (db.dialect === 'sqlite') {
+    const [schema, name] = table.includes('.') ? table.split('.') : ['main', table];
+    const rows = await db.query<{ name: string; type: string; notnull: number; dflt_value: unknown; hidden: number }>(
+      'SELECT name, type, "notnull", dflt_value, hidden FROM pragma_table_xinfo(?, ?) ORDER BY cid',
+      [name as string, schema as string],
+    );
+    // hidden 1: a virtual table's hidden column; 2 and 3: generated (virtual, stored).
+    return rows
+      .filter((r) => r.hidden !== 1)
+      .map((r) => ({ name: r.name, type: r.type ?? '', notNull: r.notnull === 1, hasDefault: r.dflt_value !== null, generated: r.hidden === 2 || r.hidden === 3, identityAlways: false }));
+  }
+  const exists = await db.query<{ oid: unknown }>('SELECT to_regclass(?) AS oid', [quoteTable(table)]);
+  if (exists[0]?.oid == null) return [];
+  const rows = await db.query<{ name: string; type: string; not_null: boolean; has_default: boolean; generated: string; identity: string }>(
+    `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null, a.atthasdef AS has_default,
+            a.attgenerated::text AS generated, a.attidentity::text AS identity
+     FROM pg_attribute a WHERE a.attrelid = CAST(? AS regclass) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+    [quoteTable(table)],
+  );
+  return rows.map((r) => ({ name: r.name, type: r.type, notNull: r.not_null, hasDefault: r.has_default, generated: r.generated !== '', identityAlways: r.identity === 'a' }));
+}
+
+/** A foreign key of another table that points at `table` and does something to its own rows when a row of `table` is deleted. */
+export interface ReferencingKey {
+  table: string;
+  onDelete: string;
+}
+
+/**
+ * Foreign keys elsewhere that reference `table`. A delete that cascades (or
+ * sets null/default) changes rows of other tables, which a quarantine of the
+ * files row cannot hold; a restricting key makes the delete fail instead.
+ */
+export async function referencingKeys(db: Pick<AppDbAdapter, 'dialect'> & SqlExecutor, table: string): Promise<ReferencingKey[]> {
+  const bare = table.split('.').pop() as string;
+  if (db.dialect === 'sqlite') {
+    const rows = await db.query<{ t: string; on_delete: string }>(
+      `SELECT m.name AS t, f.on_delete AS on_delete FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f."table" = ?`,
+      [bare],
+    );
+    return rows.map((r) => ({ table: r.t, onDelete: r.on_delete.toLowerCase() }));
+  }
+  const rows = await db.query<{ t: string; on_delete: string }>(
+    `SELECT c.conrelid::regclass::text AS t, CASE c.confdeltype WHEN 'c' THEN 'cascade' WHEN 'n' THEN 'set null' WHEN 'd' THEN 'set default' WHEN 'r' THEN 'restrict' ELSE 'no action' END AS on_delete
+     FROM pg_constraint c WHERE c.contype = 'f' AND c.confrelid = to_regclass(?)`,
+    [quoteTable(table)],
+  );
+  return rows.map((r) => ({ table: r.t, onDelete: r.on_delete }));
+}

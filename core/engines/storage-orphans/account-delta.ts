@@ -1,0 +1,105 @@
+import { TimeSlicer } from '../../runs/cooperative';
+import { finish, PROBE_BATCH, probeRows, type AccountCheckInput, type AccountCheckResult, type AccountReport, type Drift } from './account-check';
+import type { PassReason } from './account-pass';
+import type { DeltaListing, ProviderRemote } from './remote-view';
+import { FINDING_KINDS, MAX_PAGE_SIZE, type FileRow } from './storage-model';
+
+export type DeltaOutcome = { done: AccountCheckResult } | { fallback: PassReason; message: string | null };
+
+/**
+ * A delta pass (DESIGN §4.7): the cloud's changes since the cursor, AND every
+ * row of the account that no earlier pass examined (rows the product added
+ * since: found by comparing the account's row ids, read locally from the
+ * index, with the seen set). New rows are probed by their cloud id; a change
+ * is tied to rows by cloud id, never by name. Falls back to a full pass
+ * (nothing emitted yet) when the cursor is refused, when a deletion cannot be
+ * tied to a file, or when probing the new rows would cost more than a listing.
+ */
+export async function deltaPass(input: AccountCheckInput, remote: ProviderRemote, cursor: string, seen: Set<string>, report: AccountReport, drift: (d: Drift) => void): Promise<DeltaOutcome> {
+  const { account, state, product, signal } = input;
+  const current: string[] = [];
+  const unseen: string[] = [];
+  const slicer = new TimeSlicer();
+  for await (const chunk of product.accountIds(account.userId, account.provider)) {
+    for (const row of chunk) {
+      const id = String(row.id);
+      current.push(id);
+      if (!seen.has(id)) unseen.push(id);
+    }
+    await slicer.maybeYield(signal);
+  }
+  const listPages = Math.max(1, Math.ceil((state.remoteFiles ?? current.length) / MAX_PAGE_SIZE[account.provider]));
+  if (unseen.length > Math.max(listPages, PROBE_BATCH)) return { fallback: 'many rows added', message: `${unseen.length} rows were added since the last pass: listed the account in full.` };
+
+  let delta: DeltaListing;
+  try {
+    delta = await remote.delta(cursor, signal, new Map(Object.entries(state.paths ?? {})));
+  } catch (error) {
+    if (!remote.isCursorRejected(error)) throw error;
+    report.cursorRejected = true;
+    return { fallback: 'cursor rejected', message: 'The stored change cursor was refused: listed the account in full.' };
+  }
+  const fresh = await product.rowsByIds(unseen);
+  const unknown = await applyDelta(input, remote, delta, fresh, report, drift);
+  if (!unknown) return { fallback: 'changes not tied to files', message: 'A deletion could not be tied to a file (a deleted folder?): listed the account in full.' };
+  report.pass = 'delta';
+  report.passReason = 'changes since the last pass';
+  // Seen now: every row of the account except new rows that got no definitive answer (the next delta probes them again).
+  const nowSeen = current.filter((id) => !unknown.has(id));
+  if (nowSeen.length !== seen.size || unseen.length > 0) await input.seen.save(nowSeen);
+  const paths = delta.paths ? await renamedRows(input, delta.paths) : undefined;
+  return { done: finish(report, { cursor: delta.cursor, files: current.length, ...(paths ? { paths } : {}) }) };
+}
+
+/**
+ * Applies a delta: suspects and new rows are probed (only a definitive answer
+ * makes an orphan), trashed files become findings, and earlier findings the
+ * delta does not contradict are carried forward. Returns the ids of probed
+ * rows left unknown, or undefined when the account must be listed in full
+ * instead (nothing has been emitted then).
+ */
+async function applyDelta(input: AccountCheckInput, remote: ProviderRemote, delta: DeltaListing, fresh: FileRow[], report: AccountReport, drift: (d: Drift) => void): Promise<Set<string> | undefined> {
+  const { account, product } = input;
+  let suspects = await product.rowsByProviderIds(account.userId, account.provider, [...delta.suspects]);
+  if (delta.deletedNames.size) {
+    const named = await product.rowsByNames(account.userId, account.provider, [...delta.deletedNames]);
+    const matched = new Set(named.map((r) => (r.name ?? '').toLowerCase()));
+    // A deletion no file row answers to may be a folder holding some: only a full pass can tell.
+    if ([...delta.deletedNames].some((n) => !matched.has(n))) return undefined;
+    // A name is only a hint: each row of that name is probed by its id.
+    suspects = [...suspects, ...named.filter((r) => !delta.alive.has(r.providerFileId))];
+  }
+  report.mode = 'delta';
+  const trashedRows = await product.rowsByProviderIds(account.userId, account.provider, [...delta.trashed]);
+  const trashedIds = new Set(trashedRows.map((r) => r.id));
+  for (const row of trashedRows) drift({ row, kind: FINDING_KINDS.trashed });
+  // New rows: those the changes show alive need no call; the others are probed with the suspects, once each.
+  const probe = new Map<string, FileRow>();
+  for (const row of [...suspects, ...fresh.filter((r) => !delta.alive.has(r.providerFileId))]) if (!trashedIds.has(row.id)) probe.set(row.id, row);
+  const aliveNew = fresh.filter((r) => delta.alive.has(r.providerFileId) && !probe.has(r.id) && !trashedIds.has(r.id)).length;
+  report.filesChecked += aliveNew;
+  const unknown = await probeRows(input, remote, [...probe.values()], report, drift);
+  const concluded = new Set([...probe.values(), ...trashedRows].map((r) => r.providerFileId));
+  // Earlier findings stand unless a change shows the file alive again or this delta concluded on it; rows deleted since are dropped.
+  const carried = [...input.previous.entries()].filter(([pid]) => !delta.alive.has(pid) && !concluded.has(pid));
+  const stillThere = new Set((await product.rowsByIds(carried.map(([, f]) => String(f.details?.fileRowId ?? '')))).map((r) => r.id));
+  for (const [, finding] of carried) {
+    if (!stillThere.has(String(finding.details?.fileRowId ?? ''))) continue;
+    input.onCarry(finding);
+    if (finding.kind === FINDING_KINDS.orphan) report.orphans++;
+    else report.trashed++;
+  }
+  return unknown;
+}
+
+/** Dropbox: the paths of this account's rows whose file now lives under another name than the row's (a rename). */
+async function renamedRows(input: AccountCheckInput, paths: Map<string, string>): Promise<Record<string, string>> {
+  const rows = await input.product.rowsByProviderIds(input.account.userId, input.account.provider, [...new Set(paths.values())]);
+  const nameOf = new Map(rows.map((r) => [r.providerFileId, (r.name ?? '').toLowerCase()]));
+  const kept: Record<string, string> = {};
+  for (const [path, id] of paths) {
+    const name = nameOf.get(id);
+    if (name !== undefined && path.slice(path.lastIndexOf('/') + 1) !== name) kept[path] = id;
+  }
+  return kept;
+}

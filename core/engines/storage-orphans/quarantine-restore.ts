@@ -1,0 +1,74 @@
+import type { AppDbAdapter } from '../../appdb/adapter';
+import { quoteIdent, quoteTable } from '../../appdb/identifiers';
+import type { ResolvedMapping } from '../../appdb/mapping';
+import { imageMismatch, insertFromImage, parseRowImage } from '../../appdb/row-image';
+import type { LiveColumn } from '../../appdb/table-columns';
+import { KEPT, QuarantineError, toRow, type QuarantinedRow } from './quarantine-row';
+
+export interface RestoreTables {
+  db: AppDbAdapter;
+  mapping: ResolvedMapping;
+  /** The live files table's columns now. */
+  columns: readonly LiveColumn[];
+  /** file_quarantine has row_image (else every row there is an older, canonical-only quarantine). */
+  hasImage: boolean;
+}
+
+/**
+ * Moves one quarantined row back into files in one transaction: the whole
+ * row from its image (exactly its columns, each value in its own type), or,
+ * for a quarantine made before images existed, the canonical columns.
+ * Whatever makes it impossible (a row with the same id or cloud file is back,
+ * the table lost a column or gained a required one, a constraint refuses the
+ * values) ends in a QuarantineError that says so, and the transaction rolls
+ * back: the quarantined row stays, nothing else changed.
+ */
+export async function restoreHeld(t: RestoreTables, fileRowId: string): Promise<{ restored: boolean; row: QuarantinedRow | null }> {
+  const { db, mapping } = t;
+  const f = mapping.files;
+  const q = mapping.fileQuarantine;
+  const stays = 'The row stays in quarantine; nothing was changed.';
+  try {
+    return await db.transaction(async (tx) => {
+      const image = t.hasImage ? `, ${quoteIdent(q.columns.rowImage)} AS "rowImage"` : '';
+      const [held] = await tx.query(`SELECT ${KEPT.map((k) => `${quoteIdent(q.columns[k])} AS ${quoteIdent(k)}`).join(', ')}${image} FROM ${quoteTable(q.table)} WHERE ${quoteIdent(q.columns.id)} = ?`, [fileRowId]);
+      const [live] = await tx.query(`SELECT ${quoteIdent(f.columns.id)} AS id FROM ${quoteTable(f.table)} WHERE ${quoteIdent(f.columns.id)} = ?`, [fileRowId]);
+      if (!held) {
+        if (live) return { restored: false, row: null };
+        throw new QuarantineError(`File row ${fileRowId} is neither quarantined nor in ${f.table}: it was purged after its retention period.`);
+      }
+      if (live) throw new QuarantineError(`A row with the id ${fileRowId} is in ${f.table} again (added after the quarantine), so the quarantined row was not put back over it. ${stays} Remove one of the two by hand, then restore again.`);
+      const row = toRow(held);
+      const [clash] = await tx.query(`SELECT ${quoteIdent(f.columns.id)} AS id FROM ${quoteTable(f.table)} WHERE ${quoteIdent(f.columns.provider)} = ? AND ${quoteIdent(f.columns.providerFileId)} = ?`, [row.provider, row.providerFileId]);
+      if (clash) throw new QuarantineError(`The product already has row ${String(clash.id)} for this ${row.provider} file (${row.providerFileId}). ${stays}`);
+      const whole = parseRowImage(held.rowImage);
+      if (whole) {
+        const why = imageMismatch(whole, t.columns, db.dialect, f.table);
+        if (why) throw new QuarantineError(`File row ${fileRowId} cannot be put back whole: ${why}. ${stays}`);
+        const insert = insertFromImage(db.dialect, f.table, whole, t.columns);
+        await tx.execute(insert.sql, insert.params);
+      } else {
+        // A quarantine made before row images: only the canonical columns were kept, so only they come back.
+        await tx.execute(
+          `INSERT INTO ${quoteTable(f.table)} (${KEPT.map((k) => quoteIdent(f.columns[k])).join(', ')}) SELECT ${KEPT.map((k) => quoteIdent(q.columns[k])).join(', ')} FROM ${quoteTable(q.table)} WHERE ${quoteIdent(q.columns.id)} = ?`,
+          [fileRowId],
+        );
+      }
+      await tx.execute(`DELETE FROM ${quoteTable(q.table)} WHERE ${quoteIdent(q.columns.id)} = ?`, [fileRowId]);
+      return { restored: true, row: whole ? { ...row, image: whole } : row };
+    });
+  } catch (error) {
+    if (error instanceof QuarantineError) throw error;
+    // The database refused the values (a constraint, a type, a column that changed): a lasting reason, told as such.
+    if (isRefusal(error)) throw new QuarantineError(`The product database refused file row ${fileRowId} back into ${f.table}: ${(error as Error).message}. ${stays}`);
+    throw error;
+  }
+}
+
+/** SQLite constraint/mismatch/schema errors and PostgreSQL SQLSTATE classes 22 (data), 23 (integrity), 42 (schema); not busy or network errors. */
+function isRefusal(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  if (code.startsWith('SQLITE_')) return /^SQLITE_(CONSTRAINT|MISMATCH|ERROR|RANGE|TOOBIG)/.test(code);
+  return /^(22|23|42)[0-9A-Z]{3}$/.test(code);
+}

@@ -1,0 +1,60 @@
+import type { StorageProvider } from '../../api/storage';
+import { TimeSlicer } from '../../runs/cooperative';
+import type { KeyValue } from './account-state';
+
+/**
+ * Ids per engine_state value: about a hundred kilobytes of JSON, a millisecond or two to write or parse, with a
+ * yield between chunks, so a million-row account never stalls the host (DESIGN §2: 50 ms).
+ */
+const CHUNK = 5_000;
+
+interface SeenHead {
+  chunks: number;
+  count: number;
+}
+
+/**
+ * The files row ids of one account that the last passes examined (DESIGN
+ * §4.7): a delta pass examines every row of the account NOT in this set (rows
+ * the product added since), so a delta can never hide a row for ever. Kept in
+ * the engine's own state, chunked; ids only (row ids are the product's stable
+ * keys), never names or paths.
+ */
+export class SeenRows {
+  constructor(
+    private readonly kv: KeyValue,
+    private readonly userId: string,
+    private readonly provider: StorageProvider,
+  ) {}
+
+  private get key(): string {
+    return `seen:${this.userId}:${this.provider}`;
+  }
+
+  /** undefined: never recorded (a state from before this set existed), so nothing can be assumed seen. */
+  async load(): Promise<Set<string> | undefined> {
+    const head = this.kv.get<SeenHead>(this.key);
+    if (!head) return undefined;
+    const ids = new Set<string>();
+    const slicer = new TimeSlicer();
+    for (let i = 0; i < head.chunks; i++) {
+      for (const id of this.kv.get<string[]>(`${this.key}:${i}`) ?? []) ids.add(id);
+      await slicer.maybeYield();
+    }
+    // A chunk lost between writes (a crash mid-save) makes the set unusable, never silently short.
+    return ids.size === head.count ? ids : undefined;
+  }
+
+  /** Not cancellable half-way on purpose; a save cut short by a crash is caught by load's count check. */
+  async save(ids: readonly string[]): Promise<void> {
+    const old = this.kv.get<SeenHead>(this.key);
+    const chunks = Math.ceil(ids.length / CHUNK);
+    const slicer = new TimeSlicer();
+    for (let i = 0; i < chunks; i++) {
+      this.kv.set(`${this.key}:${i}`, ids.slice(i * CHUNK, (i + 1) * CHUNK));
+      await slicer.maybeYield();
+    }
+    for (let i = chunks; i < (old?.chunks ?? 0); i++) this.kv.set(`${this.key}:${i}`, []);
+    this.kv.set(this.key, { chunks, count: ids.length } satisfies SeenHead);
+  }
+}

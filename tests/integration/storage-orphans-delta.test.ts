@@ -1,0 +1,121 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { dropboxAccountId, dropboxFiles, driveFiles, openStorageWorld as openWorld, resultOf, type StorageWorld, type WorldUser } from './storage-orphans.setup';
+
+/** DESIGN §4.7: a delta examines every row the previous pass did not see, ties changes to files by id, and a full pass runs on its own. */
+let server: TestPostgres;
+let databases = 0;
+beforeAll(async () => {
+  server = await startPostgres();
+}, 120_000);
+afterAll(async () => server?.stop());
+
+let world: StorageWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+const openSubjects = (w: StorageWorld) =>
+  w.app.store.findings
+    .open('storage-orphans')
+    .map((f) => f.subject)
+    .sort();
+const passes = (run: Awaited<ReturnType<StorageWorld['run']>>) => resultOf(run).results.map((r) => `${r.provider}:${(r as { pass?: string }).pass}:${(r as { passReason?: string }).passReason}`).sort();
+const addRow = (w: StorageWorld, id: string, provider: string, pid: string, name: string) =>
+  w.exec('INSERT INTO files (id, user_id, provider, provider_file_id, name, size) VALUES (?, ?, ?, ?, ?, 1)', [id, 'ada', provider, pid, name]);
+
+describe.each(['sqlite', 'postgres'] as const)('storage-orphans delta completeness on %s', (dialect) => {
+  const openStorageWorld = async (users: WorldUser[]) => openWorld(users, dialect === 'postgres' ? { postgresUrl: await server.createDatabase(`delta_${++databases}`) } : {});
+
+  it('a delta check finds rows added to the product since the last pass, probing only those rows', async () => {
+    world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 1500), dropbox: dropboxFiles('ada', 30) }]);
+    // Two cloud files the product has no row for yet.
+    await world.exec(`DELETE FROM files WHERE id IN ('row-g-ada-3', 'row-id:d-ada-4')`);
+    const first = await world.run({ mode: 'check' });
+    expect(passes(first)).toEqual(['dropbox:full:first pass', 'google:full:first pass']);
+    expect(resultOf(first)).toMatchObject({ orphans: 0, byPass: { full: 2, delta: 0 } });
+
+    // The product writes rows between checks: two for live files, two for files that never existed (or are gone).
+    await addRow(world, 'new-g-live', 'google', 'g-ada-3', 'g-ada-3 copy.pdf');
+    await addRow(world, 'new-g-gone', 'google', 'g-never-existed', 'ghost.pdf');
+    await addRow(world, 'new-d-live', 'dropbox', 'id:d-ada-4', 'd-ada-4.txt');
+    await addRow(world, 'new-d-gone', 'dropbox', 'id:d-never-existed', 'ghost.txt');
+    world.google.resetCounts();
+    world.dropbox.resetCounts();
+    const delta = await world.run({ mode: 'check' });
+    expect(passes(delta)).toEqual(['dropbox:delta:changes since the last pass', 'google:delta:changes since the last pass']);
+    expect(resultOf(delta)).toMatchObject({ orphans: 2, unknownFiles: 0, byPass: { full: 0, delta: 2 } });
+    expect(openSubjects(world)).toEqual(['file:new-d-gone', 'file:new-g-gone']);
+    // One change page per account and one probe per new row: never a listing.
+    expect(world.google.counts()).toEqual({ 'drive.changes.list': 1, 'drive.files.get': 2 });
+    expect(world.dropbox.counts()).toEqual({ 'dropbox.files.list_folder.continue': 1, 'dropbox.files.get_metadata': 2 });
+
+    // The new rows are seen now: the next delta probes nothing and still reports the two (carried forward).
+    world.google.resetCounts();
+    world.dropbox.resetCounts();
+    expect(resultOf(await world.run({ mode: 'check' }))).toMatchObject({ orphans: 2 });
+    expect(world.google.counts()).toEqual({ 'drive.changes.list': 1 });
+    expect(world.dropbox.counts()).toEqual({ 'dropbox.files.list_folder.continue': 1 });
+  });
+
+  it('a new row whose probe gets no answer stays unseen and is probed again by the next delta', async () => {
+    world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 1500) }]);
+    await world.run({ mode: 'check' });
+    await addRow(world, 'new-g-gone', 'google', 'g-never-existed', 'ghost.pdf');
+    world.google.fault('drive.files.get', { status: 503, body: 'backend error' });
+    expect(resultOf(await world.run({ mode: 'check' }))).toMatchObject({ orphans: 0, unknownFiles: 1 });
+    world.google.clearFaults();
+    expect(resultOf(await world.run({ mode: 'check' }))).toMatchObject({ orphans: 1, unknownFiles: 0 });
+    expect(openSubjects(world)).toEqual(['file:new-g-gone']);
+  });
+
+  it('a Dropbox file renamed then deleted is found, even when its new name is another row’s name', async () => {
+    const other = { id: 'id:other-b', path: '/Elsewhere/b.txt' };
+    world = await openStorageWorld([{ id: 'ada', dropbox: [{ id: 'id:a', path: '/Apps/Product/a.txt' }, { id: 'id:c', path: '/Apps/Product/c.txt' }, other] }]);
+    await world.run({ mode: 'check' });
+    const account = dropboxAccountId('ada');
+
+    // Across two deltas: renamed to b.txt (the other row's name), checked, then deleted.
+    world.dropbox.moveFile(account, '/Apps/Product/a.txt', '/Apps/Product/b.txt');
+    expect(resultOf(await world.run({ mode: 'check' }))).toMatchObject({ orphans: 0, byPass: { delta: 1 } });
+    world.dropbox.deletePath(account, '/Apps/Product/b.txt');
+    world.dropbox.resetCounts();
+    const after = await world.run({ mode: 'check' });
+    expect(passes(after)).toEqual(['dropbox:delta:changes since the last pass']);
+    expect(openSubjects(world)).toEqual(['file:row-id:a']);
+    // Tied by id: only the renamed file is probed, not the row that merely shares the name.
+    expect(world.dropbox.counts()).toEqual({ 'dropbox.files.list_folder.continue': 1, 'dropbox.files.get_metadata': 1 });
+
+    // Within one delta: renamed to the other row's name and deleted before the next check.
+    world.dropbox.moveFile(account, '/Apps/Product/c.txt', '/Apps/Product/B.TXT');
+    world.dropbox.deletePath(account, '/Apps/Product/B.TXT');
+    await world.run({ mode: 'check' });
+    expect(openSubjects(world)).toEqual(['file:row-id:a', 'file:row-id:c']);
+  });
+
+  it('a periodic full pass runs when due, and the result names the mode and the reason', async () => {
+    world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 1500), dropbox: dropboxFiles('ada', 3) }]);
+    await world.run({ mode: 'check' });
+    expect(passes(await world.run({ mode: 'check' }))).toEqual(['dropbox:delta:changes since the last pass', 'google:delta:changes since the last pass']);
+
+    // A day later (the stored last full pass moved back 25 hours), the default daily setting makes it full.
+    const state = world.app.store.engineState;
+    for (const provider of ['google', 'dropbox']) {
+      const key = `account:ada:${provider}`;
+      const account = state.get<Record<string, unknown>>('storage-orphans', key);
+      state.set('storage-orphans', key, { ...account, lastFullAt: new Date(Date.now() - 25 * 3_600_000).toISOString() }, new Date().toISOString());
+    }
+    world.google.resetCounts();
+    const due = await world.run({ mode: 'check' });
+    expect(passes(due)).toEqual(['dropbox:full:periodic full pass due', 'google:full:periodic full pass due']);
+    expect(world.google.count('drive.files.list')).toBe(2);
+    expect(passes(await world.run({ mode: 'check' }))).toEqual(['dropbox:delta:changes since the last pass', 'google:delta:changes since the last pass']);
+
+    // A shorter setting, an explicit request, a refused cursor.
+    expect(passes(await world.run({ mode: 'check', fullPassHours: 0 }))).toEqual(['dropbox:full:periodic full pass due', 'google:full:periodic full pass due']);
+    expect(passes(await world.run({ mode: 'check', full: true }))).toEqual(['dropbox:full:requested', 'google:full:requested']);
+    world.dropbox.resetCursors(dropboxAccountId('ada'));
+    expect(passes(await world.run({ mode: 'check' }))).toEqual(['dropbox:full:cursor rejected', 'google:delta:changes since the last pass']);
+  });
+});
