@@ -52,6 +52,8 @@ export interface EngineResources {
   findingsBySubjects(subjects: readonly string[], status?: Finding['status']): Finding[];
   /** An earlier audit entry (a revert reads its before-image). */
   auditEntry(id: number): AuditEntry | undefined;
+  /** This engine's audit entries written by one run, oldest first. */
+  auditOfRun(runId: number): AuditEntry[];
   /** One audit entry, attributed to who started the run. */
   audit(entry: { action: string; subject: string; before: unknown; after: unknown }): void;
   state: {
@@ -130,6 +132,7 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
     updateFindings: (ids, change) => store.findings.update(ids, change, now(), engine),
     findingsBySubjects: (subjects, status) => store.findings.bySubjects(engine, subjects, status),
     auditEntry: (id) => store.audit.get(id),
+    auditOfRun: (runId) => store.audit.byRun(runId).filter((entry) => entry.engine === engine),
     audit: (entry) => store.audit.append({ at: now(), actor: deps.trigger, engine, runId: deps.runId, ...entry }),
     state: {
       get: (key) => store.engineState.get(engine, key),

@@ -35,6 +35,7 @@ export interface GoTrueUser {
   updated_at: string;
   banned_until?: string;
   deleted_at?: string;
+  last_sign_in_at?: string;
   is_anonymous: boolean;
 }
 
@@ -51,6 +52,8 @@ export interface SeedUser {
   updated_at?: string;
   deleted_at?: string;
   banned_until?: string;
+  /** Never shown by the admin API; lets a test sign in (gotrue-signin.ts). */
+  password?: string;
 }
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
