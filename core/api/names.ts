@@ -28,6 +28,8 @@ export const METHOD_NAMES = [
   'media.imported',
   'identity.users',
   'identity.summary',
+  'identity.plan',
+  'identity.revertRun',
   'storage.accounts',
   'storage.summary',
   'storage.restore',

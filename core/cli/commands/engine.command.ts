@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { IdentityPlan } from '../../api/identity';
 import type { Run } from '../../api/models';
 import { dispatch } from '../../app/dispatch';
 import type { Syncwarden } from '../../app/app';
@@ -57,6 +58,16 @@ function build(mode: Mode, description: string, globals: () => GlobalOptions): C
           process.exitCode = EXIT.usage;
           return;
         }
+        // Destructive identity repairs (ban, delete, relink) name their effect and count, and need --yes (DESIGN §4.4).
+        if (mode === 'repair' && engine === 'identity') {
+          const plan = unwrap(await dispatch(app.handlers, 'identity.plan', identitySelection(opts), { actor: 'cli' })) as IdentityPlan;
+          if (plan.destructive > 0 && !opts.yes) {
+            process.stderr.write(`syncwarden: this repair would ${plan.summary} (${plan.destructive} of ${plan.total} finding(s)); add --yes to confirm.\n`);
+            process.exitCode = EXIT.usage;
+            return;
+          }
+          if (plan.destructive > 0) opts.params = { ...opts.params, confirmDestructive: true };
+        }
         const params = {
           ...opts.params,
           mode,
@@ -71,7 +82,16 @@ function build(mode: Mode, description: string, globals: () => GlobalOptions): C
     });
 }
 
-async function runAndReport(app: Syncwarden, engine: string, params: Record<string, unknown>, out: Output): Promise<void> {
+function identitySelection(opts: EngineCommandOptions): Record<string, unknown> {
+  const { remoteOnly, relink } = opts.params;
+  return {
+    ...(opts.finding?.length ? { findingIds: opts.finding } : opts.user ? { user: opts.user } : { all: true }),
+    ...(remoteOnly === 'ban' || remoteOnly === 'leave' || remoteOnly === 'delete' ? { remoteOnly } : {}),
+    ...(relink === true ? { relink: true } : {}),
+  };
+}
+
+export async function runAndReport(app: Syncwarden, engine: string, params: Record<string, unknown>, out: Output): Promise<void> {
   const started = unwrap(await dispatch(app.handlers, 'runs.start', { engine, params }, { actor: 'cli' })) as { runId: number; alreadyRunning: boolean };
   if (started.alreadyRunning) process.stderr.write(`syncwarden: run ${started.runId} of ${engine} is already running; waiting for it.\n`);
   const run = (await app.runs.waitFor(started.runId)) as Run;

@@ -1,3 +1,4 @@
+import { IDENTITY_ACTIONS } from '../../api/identity';
 import type { IdentityRecord, SourceOfTruth, SyncRow } from './identity-model';
 
 /**
@@ -5,18 +6,7 @@ import type { IdentityRecord, SourceOfTruth, SyncRow } from './identity-model';
  * before it runs: which side it touches, whether it is destructive (removes
  * or locks out a user) and whether a revert can undo it (DESIGN §4.4).
  */
-export const REPAIR_ACTIONS = [
-  'none',
-  'manual',
-  'create-remote',
-  'update-remote',
-  'ban-remote',
-  'delete-remote',
-  'insert-local',
-  'update-local',
-  'delete-local',
-  'relink-local',
-] as const;
+export const REPAIR_ACTIONS = IDENTITY_ACTIONS;
 export type RepairAction = (typeof REPAIR_ACTIONS)[number];
 
 /** What to do with a Supabase-only user when the users table is the source of truth. */

@@ -84,7 +84,7 @@ export async function checkIdentities(input: CheckInput, context: EngineContext,
   blocks.save();
   if (wanted !== undefined) return { ...summary, user: input.user, status: userStatus ?? 'unknown' };
 
-  await writeSnapshot(context.resources.state, rows, { runId: context.runId, checkedAt: context.clock.now().toISOString(), sourceOfTruth: input.sourceOfTruth });
+  await writeSnapshot(context.resources.state, rows, { runId: context.runId, checkedAt: context.clock.now().toISOString(), sourceOfTruth: input.sourceOfTruth, remoteOnly: input.remoteOnly });
   context.resources.state.set('last-check', { runId: context.runId, users: rows.length });
   return { ...summary, ...flatten(report) };
 }

@@ -1,4 +1,5 @@
 import { yieldToEventLoop } from '../../runs/cooperative';
+import type { RemoteOnlyPolicy } from './identity-actions';
 import { diffRecords } from './identity-classify';
 import { IDENTITY_PROBLEMS, SYNC_STATUSES, type IdentityRecord, type SourceOfTruth, type SyncRow, type SyncStatus } from './identity-model';
 
@@ -17,6 +18,8 @@ export interface SnapshotMeta {
   runId: number;
   checkedAt: string;
   sourceOfTruth: SourceOfTruth;
+  /** The Supabase-only policy the check ran with (absent in tables written before it existed: "ban"). */
+  remoteOnly?: RemoteOnlyPolicy;
   total: number;
   chunkSize: number;
   /** One number per chunk, bumped whenever that chunk is rewritten. */
