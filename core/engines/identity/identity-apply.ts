@@ -59,18 +59,22 @@ async function remoteUser(sides: Sides, id: string | null): Promise<RemoteRead &
   }
 }
 
-/** Applies one action; the caller re-reads both sides afterwards to verify. */
-export async function applyAction(sides: Sides, row: SyncRow, action: RepairAction): Promise<void> {
+/**
+ * Applies one action; the caller re-reads both sides afterwards to verify.
+ * Returns the id Supabase gave a created user (a row whose id is not a UUID
+ * gets a new one), so the verification and the audit find it.
+ */
+export async function applyAction(sides: Sides, row: SyncRow, action: RepairAction): Promise<string | void> {
   const { local, remote } = row;
   switch (action) {
     case 'create-remote': {
       const user = local as IdentityRecord;
       if (!user.email) throw new Error('the users table row has no email; Supabase needs one');
-      await sides.remote.createUser(
+      const created = await sides.remote.createUser(
         { ...(UUID.test(user.id) ? { id: user.id } : {}), email: user.email, emailConfirmed: user.emailVerified, ...remoteAttributes(user) },
         sides.signal,
       );
-      return;
+      return created.id;
     }
     case 'ban-remote':
       // Reversible (DESIGN §4.4): the user stays, sign-in is refused; a revert sends ban_duration "none".

@@ -51,12 +51,14 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
     return { finding, details, action: schedule && isIrreversible(action) ? ('manual' as const) : action };
   });
   const destructive = planned.filter((p) => isDestructive(p.action));
+  // The mass-deletion guard counts what removes or locks out users (a relink keeps the user).
+  const removals = destructive.filter((p) => p.action !== 'relink-local').length;
   const meta = context.resources.state.get<SnapshotMeta>(SNAPSHOT_META_KEY);
   const limit = deleteLimit(meta?.total ?? findings.length);
-  if (destructive.length > limit && (schedule || input.confirmDeletes !== destructive.length)) {
+  if (removals > limit && (schedule || input.confirmDeletes !== removals)) {
     throw new Error(
-      `This repair would delete or ban ${destructive.length} users, more than the safety limit of ${limit} (50 users or 10 % of all, whichever is smaller). ` +
-        (schedule ? 'Scheduled runs never do that; repair them by hand.' : `To go ahead, confirm the count: confirmDeletes: ${destructive.length}.`),
+      `This repair would delete or ban ${removals} users, more than the safety limit of ${limit} (50 users or 10 % of all, whichever is smaller). ` +
+        (schedule ? 'Scheduled runs never do that; repair them by hand.' : `To go ahead, confirm the count: confirmDeletes: ${removals}.`),
     );
   }
   if (destructive.length > 0 && !schedule && input.confirmDestructive !== true) {
@@ -84,8 +86,8 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
         tally.manual++;
         continue;
       }
-      if (before && action !== 'none') await applyAction(sides, before, action);
-      const after = action === 'none' ? before : await currentRow(sides, ...afterIds(action, before));
+      const createdId = before && action !== 'none' ? await applyAction(sides, before, action) : undefined;
+      const after = action === 'none' ? before : await currentRow(sides, ...afterIds(action, before, createdId));
       if (action !== 'none') {
         actions[action] = (actions[action] ?? 0) + 1;
         const image = (row: SyncRow | null) => ({ local: row?.local ?? null, remote: row?.remote ?? null });
@@ -132,10 +134,10 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
 }
 
 /** Where the user is after the action: a created Supabase user has the row's id, an inserted or relinked row Supabase's. */
-function afterIds(action: RepairAction, before: SyncRow | null): [string | null, string | null] {
+function afterIds(action: RepairAction, before: SyncRow | null, createdId: string | void): [string | null, string | null] {
   const localId = before?.local?.id ?? null;
   const remoteId = before?.remote?.id ?? null;
-  if (action === 'create-remote') return [localId, localId];
+  if (action === 'create-remote') return [localId, createdId ?? localId];
   if (action === 'insert-local' || action === 'relink-local') return [remoteId, remoteId];
   return [localId, remoteId];
 }
