@@ -4,8 +4,16 @@ import { notifications } from '@mantine/notifications';
 import { IconArrowBackUp } from '@tabler/icons-react';
 import { useApiMutation } from '../hooks/useApi';
 
-/** Identity repairs that a revert can undo (a soft delete in Supabase cannot be). */
-const REVERTIBLE = ['identity.update-remote', 'identity.update-local', 'identity.create-remote', 'identity.insert-local', 'identity.delete-local'];
+/** Identity repairs that a revert can undo (a soft delete in Supabase cannot be; a ban is undone by an unban). */
+const REVERTIBLE = [
+  'identity.update-remote',
+  'identity.update-local',
+  'identity.create-remote',
+  'identity.insert-local',
+  'identity.delete-local',
+  'identity.ban-remote',
+  'identity.relink-local',
+];
 
 export function isRevertible(entry: AuditEntry): boolean {
   return entry.engine === 'identity' && REVERTIBLE.includes(entry.action);

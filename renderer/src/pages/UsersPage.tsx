@@ -11,7 +11,7 @@ import { SyncAllModal } from '../components/users/SyncAllModal';
 import { UsersFilters } from '../components/users/UsersFilters';
 import { UsersOverview } from '../components/users/UsersOverview';
 import { UsersTable } from '../components/users/UsersTable';
-import { UserSyncContext, type UserSync } from '../components/users/UserSyncContext';
+import { UserSyncContext, type SyncConfirmation, type UserSync } from '../components/users/UserSyncContext';
 import { useActiveIdentityRun, useIdentitySummary, useStartIdentityRun } from '../components/users/useIdentity';
 import { useUsersWindow, type UsersQuery } from '../components/users/useUsersWindow';
 import { useLiveState } from '../hooks/live-context';
@@ -48,10 +48,10 @@ export function UsersPage() {
     () => ({
       activeRun,
       syncingRow,
-      sync: (row: IdentityUserRow) => {
+      sync: (row: IdentityUserRow, confirmed?: SyncConfirmation) => {
         if (!row.email) return;
         setSyncing({ row: row.row, runId: null });
-        run.start({ mode: 'repair', user: row.email });
+        run.start({ mode: 'repair', user: row.email, ...confirmed });
       },
     }),
     [activeRun, syncingRow, run],
@@ -76,7 +76,7 @@ export function UsersPage() {
                 Refresh
               </Button>
               <Button leftSection={<IconUsersGroup size={16} aria-hidden />} onClick={confirm.open} disabled={busy || data.issues === 0} data-testid="users-sync-all">
-                Sync all{data.issues ? ` (${formatCount(data.issues)})` : ''}
+                Repair all{data.issues ? ` (${formatCount(data.issues)})` : ''}
               </Button>
             </Group>
           ) : undefined
@@ -118,7 +118,7 @@ export function UsersPage() {
             </Text>
             <UsersTable window={users} sorting={sorting} onSortingChange={setSorting} />
           </Stack>
-          <SyncAllModal opened={confirmOpen} summary={data} onClose={confirm.close} onConfirm={(confirmDeletes) => run.start({ mode: 'repair', all: true, ...(confirmDeletes === undefined ? {} : { confirmDeletes }) })} />
+          <SyncAllModal opened={confirmOpen} summary={data} onClose={confirm.close} onConfirm={(confirmed) => run.start({ mode: 'repair', all: true, ...confirmed })} />
         </UserSyncContext.Provider>
       )}
       <RunDetailDrawer runId={logRunId} onClose={() => setLogRunId(null)} />
