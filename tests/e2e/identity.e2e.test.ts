@@ -106,13 +106,14 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'users-inconsistent.png') });
   });
 
-  it('repairs one user with its Sync button and the row turns in sync', async () => {
+  it('repairs one user with the button that names its effect, and the row turns in sync', async () => {
     await page.getByTestId('users-status-filter').getByText('All').click();
     await page.getByTestId('users-search').fill(email(1007));
     await expect.poll(() => page.getByTestId('users-count').textContent()).toBe('1 user matches');
     const row = await rowIndexOf(page.locator('[data-testid^="user-row-"]').first());
     expect(await page.getByTestId(`user-status-${row}`).getAttribute('data-status')).toBe('inconsistent');
-    await page.getByRole('button', { name: `Sync ${email(1007)}` }).click();
+    // The button says what it does ("Update name"), never "Sync"; an update is not destructive, so it runs at once.
+    await page.getByRole('button', { name: `Update name: ${email(1007)}` }).click();
     await expect.poll(() => page.getByTestId(`user-status-${row}`).getAttribute('data-status'), { timeout: 30_000 }).toBe('in-sync');
     expect(emulator.getUser(id(1007))?.user_metadata).toMatchObject({ full_name: 'User 1007' });
     await expect.poll(() => page.getByTestId('users-issues').textContent()).toContain(String(EXPECTED.inconsistent + EXPECTED.localOnly + EXPECTED.remoteOnly - 1));
@@ -121,11 +122,18 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
     expect(harness.consoleErrors).toEqual([]);
   }, 40_000);
 
-  it('"Sync all" asks first and states how many users it changes and deletes', async () => {
+  it('"Repair all" asks first: how many users per effect, bans by default, a soft delete only by choice and said to be final', async () => {
     await page.getByTestId('users-sync-all').click();
     const dialog = page.getByRole('dialog');
-    await expect.poll(() => dialog.textContent()).toContain('Sync 129 users?');
-    expect(await dialog.textContent()).toContain('10 users will be deleted from Supabase Auth (soft delete)');
+    await expect.poll(() => dialog.textContent()).toContain('Repair 129 users?');
+    const text = await dialog.textContent();
+    expect(text).toContain('10 users will be banned or deleted');
+    expect(text).toContain('In Supabase Auth: Bans the user: their sign-in is refused');
+    expect(text).toContain('Can be undone: A revert (audit log, or Revert this run) unbans the user');
+    await dialog.getByText('Soft-delete them').click();
+    await expect.poll(() => dialog.textContent()).toContain('10 of them for good');
+    expect(await dialog.textContent()).toContain('Cannot be undone: Supabase keeps the id taken');
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'users-repair-all-confirm.png') });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
   });
@@ -142,6 +150,35 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'audit-revert.png') });
     expect(harness.consoleErrors).toEqual([]);
   }, 40_000);
+
+  it('a destructive row button asks first, naming the user, the side and that a revert unbans; then "Revert this run" undoes it', async () => {
+    const stray = email(USERS - 1);
+    await page.getByRole('link', { name: 'Users' }).first().click();
+    await page.getByTestId('users-search').fill(stray);
+    await expect.poll(() => page.getByTestId('users-count').textContent()).toBe('1 user matches');
+    const button = page.getByRole('button', { name: `Ban in Supabase: ${stray}` });
+    expect(await button.textContent()).toBe('Ban in Supabase');
+    await button.click();
+    await expect.poll(() => page.getByRole('dialog').textContent()).toContain(`Ban in Supabase: ${stray}?`);
+    expect(await page.getByTestId('identity-confirm-effect').textContent()).toContain('In Supabase Auth: Bans the user: their sign-in is refused.');
+    expect(await page.getByTestId('identity-confirm-undo').textContent()).toBe('Can be undoneA revert (audit log, or Revert this run) unbans the user.');
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'users-ban-confirm.png') });
+    // Nothing happens until the admin confirms.
+    expect(emulator.getUser(id(USERS - 1))?.banned_until).toBeUndefined();
+    await page.getByTestId('identity-confirm-go').click();
+    await expect.poll(() => emulator.getUser(id(USERS - 1))?.banned_until, { timeout: 30_000 }).toBeTruthy();
+    expect(emulator.getUser(id(USERS - 1))?.deleted_at).toBeUndefined();
+
+    // The run's drawer offers "Revert this run", with its own confirmation.
+    await expect.poll(() => harness.app.store.audit.list({ engine: 'identity', limit: 1, offset: 0 }).items[0]?.action).toBe('identity.ban-remote');
+    await page.getByTestId('users-run-log').click();
+    await page.getByTestId('run-revert').click();
+    await expect.poll(() => page.getByTestId('run-revert-confirm').textContent()).toContain('1 × ban-remote');
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'run-revert-confirm.png') });
+    await page.getByTestId('run-revert-go').click();
+    await expect.poll(() => emulator.getUser(id(USERS - 1))?.banned_until, { timeout: 30_000 }).toBeUndefined();
+    expect(harness.consoleErrors).toEqual([]);
+  }, 60_000);
 
   it('renders in the dark colour scheme', async () => {
     const dark = await harness.browser.newPage({ colorScheme: 'dark', viewport: { width: 1366, height: 860 } });

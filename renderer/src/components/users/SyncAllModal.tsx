@@ -54,9 +54,10 @@ export function SyncAllModal({ opened, summary, onClose, onConfirm }: SyncAllMod
               <Table.Tr key={action} data-action={action}>
                 <Table.Td>{formatCount(n)}</Table.Td>
                 <Table.Td>
-                  <Text size="sm">{ACTION_WORDS[action].effect}</Text>
+                  <Text size="sm">{ACTION_WORDS[action].side ? `In ${ACTION_WORDS[action].side}: ` : ''}{ACTION_WORDS[action].effect}</Text>
                   {ACTION_WORDS[action].destructive && (
                     <Text size="xs" c={ACTION_WORDS[action].reversible ? 'dimmed' : 'red'}>
+                      {ACTION_WORDS[action].reversible ? 'Can be undone: ' : 'Cannot be undone: '}
                       {ACTION_WORDS[action].undo}
                     </Text>
                   )}

@@ -18,14 +18,14 @@ export interface ActionWords {
 export const ACTION_WORDS: Record<IdentityAction, ActionWords> = {
   none: { side: null, destructive: false, reversible: true, effect: 'Nothing to do.', undo: '' },
   manual: { side: null, destructive: false, reversible: true, effect: 'Left for a person to decide.', undo: '' },
-  'create-remote': { side: 'Supabase Auth', destructive: false, reversible: true, effect: 'Creates the user in Supabase Auth without a password (they sign in after a password reset).', undo: 'A revert in the audit log deletes the created user.' },
-  'update-remote': { side: 'Supabase Auth', destructive: false, reversible: true, effect: 'Copies the users table’s values to the Supabase Auth user.', undo: 'A revert puts the old values back (a confirmed email cannot be unconfirmed).' },
-  'ban-remote': { side: 'Supabase Auth', destructive: true, reversible: true, effect: 'Bans the user in Supabase Auth: their sign-in is refused. The user and their data stay.', undo: 'Can be undone: a revert in the audit log unbans the user.' },
-  'delete-remote': { side: 'Supabase Auth', destructive: true, reversible: false, effect: 'Soft-deletes the user in Supabase Auth: their email and metadata are wiped.', undo: 'Cannot be undone: Supabase keeps the id taken, so the user can never be restored or recreated with it.' },
-  'insert-local': { side: 'the users table', destructive: false, reversible: true, effect: 'Inserts a row for the user into the users table.', undo: 'A revert deletes the inserted row.' },
-  'update-local': { side: 'the users table', destructive: false, reversible: true, effect: 'Copies Supabase’s values to the users table row.', undo: 'A revert puts the old values back.' },
-  'delete-local': { side: 'the users table', destructive: true, reversible: true, effect: 'Deletes the row from the users table.', undo: 'Can be undone: the audit log keeps the row, and a revert inserts it again.' },
-  'relink-local': { side: 'the users table', destructive: true, reversible: true, effect: 'Changes the row’s id to the id of the new Supabase user (the person signed up again).', undo: 'Can be undone: a revert changes the id back.' },
+  'create-remote': { side: 'Supabase Auth', destructive: false, reversible: true, effect: 'Creates the user without a password (they sign in after a password reset).', undo: 'A revert in the audit log deletes the created user.' },
+  'update-remote': { side: 'Supabase Auth', destructive: false, reversible: true, effect: 'Copies the users table’s values to the user.', undo: 'A revert puts the old values back (a confirmed email cannot be unconfirmed).' },
+  'ban-remote': { side: 'Supabase Auth', destructive: true, reversible: true, effect: 'Bans the user: their sign-in is refused. The user and their data stay.', undo: 'A revert (audit log, or Revert this run) unbans the user.' },
+  'delete-remote': { side: 'Supabase Auth', destructive: true, reversible: false, effect: 'Soft-deletes the user: their email and metadata are wiped.', undo: 'Supabase keeps the id taken, so the user can never be restored or recreated with it.' },
+  'insert-local': { side: 'the users table', destructive: false, reversible: true, effect: 'Inserts a row for the user.', undo: 'A revert deletes the inserted row.' },
+  'update-local': { side: 'the users table', destructive: false, reversible: true, effect: 'Copies Supabase’s values to the row.', undo: 'A revert puts the old values back.' },
+  'delete-local': { side: 'the users table', destructive: true, reversible: true, effect: 'Deletes the row.', undo: 'The audit log keeps the row, and a revert inserts it again.' },
+  'relink-local': { side: 'the users table', destructive: true, reversible: true, effect: 'Changes the row’s id to the id of the new Supabase user (the person signed up again).', undo: 'A revert changes the id back.' },
 };
 
 /** The button's words: what it will do, never "Sync". */
