@@ -137,6 +137,16 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       expect(finding('stray@example.com')).toMatchObject({ details: { action: 'manual' }, proposedAction: expect.stringMatching(/leave/) });
     });
 
+    it('a scheduled run never soft-deletes, even when asked to', async () => {
+      remote(35, 'scheduled@example.com', 'Scheduled');
+      await run({ mode: 'check' });
+      const scheduled = (await app.runs.waitFor(app.runs.start('identity', { mode: 'repair', all: true, remoteOnly: 'delete', retryInitialDelayMs: 5 }, 'schedule').runId)) as Run;
+      expect(scheduled.state, JSON.stringify(scheduled.error)).toBe('succeeded');
+      expect(scheduled.result).toMatchObject({ remoteOnly: 'leave', manual: 1, actions: {} });
+      expect(emulator.getUser(id(35))?.deleted_at).toBeUndefined();
+      expect(emulator.count(SUPABASE_ROUTES.delete)).toBe(0);
+    });
+
     it("a repair GoTrue refuses for good makes the run partial with GoTrue's message, then is a manual finding no run retries", async () => {
       await local([
         [id(40), 'refused@example.com', 'Refused', true, 'user'],
