@@ -143,6 +143,9 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
     const [entry] = harness.app.store.audit.list({ engine: 'identity', limit: 1, offset: 0 }).items;
     await page.getByTestId(`audit-row-${entry!.id}`).click();
     await page.getByTestId(`audit-revert-${entry!.id}`).click();
+    // A revert asks first and says what it will do.
+    await expect.poll(() => page.getByTestId('audit-revert-effect').textContent()).toContain('Puts the old values back on the Supabase Auth user');
+    await page.getByTestId(`audit-revert-go-${entry!.id}`).click();
     await expect.poll(() => emulator.getUser(id(1007))?.user_metadata.full_name, { timeout: 30_000 }).toBe('Renamed 1007');
     await expect.poll(() => harness.app.store.audit.list({ engine: 'identity', limit: 5, offset: 0 }).items[0]?.action).toBe('identity.revert.update-remote');
     // The audit log refreshes by itself when the revert run finishes.

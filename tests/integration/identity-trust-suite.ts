@@ -137,6 +137,21 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       expect(finding('stray@example.com')).toMatchObject({ details: { action: 'manual' }, proposedAction: expect.stringMatching(/leave/) });
     });
 
+    it('a row added after the check (by id, or by email in another case) is never banned away as "Supabase only"', async () => {
+      remote(36, 'late.id@example.com', 'Late Id');
+      remote(37, 'late.email@example.com', 'Late Email');
+      await run({ mode: 'check' });
+      await local([
+        [id(36), 'changed@example.com', 'Late Id', true, 'user'],
+        ['row-37', 'Late.Email@Example.com', 'Late Email', true, 'user'],
+      ]);
+      const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 2 });
+      expect(repair.result).toMatchObject({ failed: 0 });
+      expect((repair.result?.actions as Record<string, number>)['ban-remote']).toBeUndefined();
+      expect(emulator.getUser(id(36))?.banned_until).toBeUndefined();
+      expect(emulator.getUser(id(37))?.banned_until).toBeUndefined();
+    });
+
     it('a scheduled run never soft-deletes, even when asked to', async () => {
       remote(35, 'scheduled@example.com', 'Scheduled');
       await run({ mode: 'check' });

@@ -39,8 +39,9 @@ export async function currentRow(sides: Sides, localId: string | null, remoteId:
     return row;
   }
   if (remote.user) {
-    const twins = remote.user.email ? await sides.local.findByEmail(remote.user.email) : [];
-    const twin = twins[0];
+    // A row added since the check, under Supabase's id or with its email, pairs with the user: never "Supabase only".
+    const byId = await sides.local.get(remote.user.id);
+    const twin = byId ?? (remote.user.email ? (await sides.local.findByEmail(remote.user.email))[0] : undefined);
     if (twin) return pair(twin, remote.user, twin.id.toLowerCase() === remote.user.id.toLowerCase() ? 'id' : 'email');
     return { status: 'remote-only', matchedBy: null, local: null, remote: remote.user, diffs: [] };
   }
