@@ -177,6 +177,13 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
     await page.getByTestId('users-run-log').click();
     await page.getByTestId('run-revert').click();
     await expect.poll(() => page.getByTestId('run-revert-confirm').textContent()).toContain('1 × ban-remote');
+    // The confirmation is above the drawer, not under it: the top-most element at its button is the button.
+    await page.getByTestId('run-revert-go').waitFor({ state: 'visible' });
+    await page.waitForTimeout(300);
+    expect(await page.getByTestId('run-revert-go').evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      return el.contains(document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2));
+    })).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'run-revert-confirm.png') });
     await page.getByTestId('run-revert-go').click();
     await expect.poll(() => emulator.getUser(id(USERS - 1))?.banned_until, { timeout: 30_000 }).toBeUndefined();

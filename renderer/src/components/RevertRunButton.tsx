@@ -31,7 +31,7 @@ export function RevertRunButton({ run, onStarted }: { run: Run; onStarted?: (run
       <Button size="xs" variant="light" color="orange" leftSection={<IconArrowBackUp size={14} aria-hidden />} onClick={() => setOpen(true)} loading={revert.isPending} data-testid="run-revert">
         Revert this run
       </Button>
-      <Modal opened={open} onClose={() => setOpen(false)} title={`Revert run #${run.id}?`} centered data-testid="run-revert-confirm">
+      <Modal opened={open} onClose={() => setOpen(false)} title={`Revert run #${run.id}?`} centered zIndex={400} data-testid="run-revert-confirm">
         <Stack gap="sm">
           <Text size="sm">Every identity change this run made is undone, newest first, and each undo is checked afterwards and written to the audit log:</Text>
           <List size="sm">

@@ -56,7 +56,9 @@ export function RunDetailDrawer({ runId, onClose }: { runId: number | null; onCl
               <PartialSummary result={run.result} />
             </Alert>
           )}
-          <RevertRunButton run={run} />
+          <Group>
+            <RevertRunButton run={run} />
+          </Group>
           {run.error && (
             <Alert color="red" icon={<IconAlertCircle />} title={`Failed: ${run.error.code}`}>
               {run.error.message}
