@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { boundedJsonObject, boundedRecord, pemText } from './limits';
+import { credentialInPostgresUrl, POSTGRES_URL_CREDENTIAL_MESSAGE } from './postgres-url';
 
 /**
  * Connections: where the product's data lives (appdb) and the services it
@@ -9,43 +11,52 @@ export const CONNECTION_KINDS = ['appdb', 'google', 'dropbox', 'cloudinary', 'su
 export const ConnectionKindSchema = z.enum(CONNECTION_KINDS);
 export type ConnectionKind = z.infer<typeof ConnectionKindSchema>;
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).max(2048);
 const name = z.string().trim().min(1, 'a name is required').max(80);
 
 const postgresUrl = z
   .string()
+  .max(2048)
   .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// connection string')
-  .refine((value) => {
+  .superRefine((value, ctx) => {
+    let found: string | undefined;
     try {
-      return new URL(value).password === '';
+      found = credentialInPostgresUrl(value);
     } catch {
-      return false;
+      ctx.addIssue({ code: 'custom', message: 'expected a valid postgres:// connection string' });
+      return;
     }
-  }, 'leave the password out of the URL: put it in the password field, which is kept in the OS keychain');
+    if (found) ctx.addIssue({ code: 'custom', message: `${POSTGRES_URL_CREDENTIAL_MESSAGE} (found ${found})` });
+  });
+
+/** Size bounds (DESIGN §4.11): the largest valid create or update fits a WebSocket frame (core/api/limits.ts). */
+const MAX_MAPPING_BYTES = 32 * 1024;
+const MAX_SECRETS_BYTES = 64 * 1024;
+const MAX_CONFIG_BYTES = 448 * 1024;
 
 export const AppDbConfigSchema = z.discriminatedUnion('driver', [
   z.strictObject({
     driver: z.literal('sqlite'),
-    path: z.string().min(1, 'the path of the SQLite file is required'),
-    mapping: z.record(z.string(), z.unknown()).optional(),
+    path: z.string().min(1, 'the path of the SQLite file is required').max(4096),
+    mapping: boundedJsonObject(MAX_MAPPING_BYTES).optional(),
   }),
   z.strictObject({
     driver: z.literal('postgres'),
     url: postgresUrl,
     sslMode: z.enum(['disable', 'require', 'verify-full']).default('disable'),
-    sslCa: z.string().optional(),
-    mapping: z.record(z.string(), z.unknown()).optional(),
+    sslCa: pemText(192 * 1024).optional(),
+    mapping: boundedJsonObject(MAX_MAPPING_BYTES).optional(),
   }),
 ]);
 
 export const CONNECTION_CONFIG = {
   appdb: AppDbConfigSchema,
-  google: z.strictObject({ clientId: z.string().min(1, 'the OAuth client id is required'), rootUrl: httpUrl.optional(), tokenUrl: httpUrl.optional() }),
-  dropbox: z.strictObject({ appKey: z.string().min(1, 'the app key is required'), baseUrl: httpUrl.optional() }),
+  google: z.strictObject({ clientId: z.string().min(1, 'the OAuth client id is required').max(512), rootUrl: httpUrl.optional(), tokenUrl: httpUrl.optional() }),
+  dropbox: z.strictObject({ appKey: z.string().min(1, 'the app key is required').max(512), baseUrl: httpUrl.optional() }),
   cloudinary: z.strictObject({
-    cloudName: z.string().regex(/^[a-z0-9_-]+$/i, 'the cloud name has letters, digits, - and _ only'),
-    apiKey: z.string().min(1, 'the API key is required'),
-    rootFolder: z.string().default(''),
+    cloudName: z.string().max(128).regex(/^[a-z0-9_-]+$/i, 'the cloud name has letters, digits, - and _ only'),
+    apiKey: z.string().min(1, 'the API key is required').max(512),
+    rootFolder: z.string().max(1024).default(''),
     apiBaseUrl: httpUrl.optional(),
   }),
   supabase: z.strictObject({ url: httpUrl }),
@@ -63,7 +74,7 @@ export const CONNECTION_SECRETS: Record<ConnectionKind, { field: string; require
   supabase: [{ field: 'serviceRoleKey', required: true }],
 };
 
-const secretValues = z.record(z.string(), z.string().min(1).max(100_000));
+const secretValues = boundedRecord(z.string().min(1).max(16_384), MAX_SECRETS_BYTES);
 
 export const ConnectionCreateSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('appdb'), name, config: CONNECTION_CONFIG.appdb, secrets: secretValues.default({}) }),
@@ -77,9 +88,9 @@ export const ConnectionUpdateSchema = z.strictObject({
   id: z.number().int().positive(),
   name: name.optional(),
   /** Replaces the whole config; validated against the connection's kind. */
-  config: z.record(z.string(), z.unknown()).optional(),
+  config: boundedJsonObject(MAX_CONFIG_BYTES).optional(),
   /** A value sets the secret; null removes it; an absent field keeps it. */
-  secrets: z.record(z.string(), z.string().min(1).max(100_000).nullable()).optional(),
+  secrets: boundedRecord(z.string().min(1).max(16_384).nullable(), MAX_SECRETS_BYTES).optional(),
 });
 
 export const ConnectionCheckSchema = z.object({

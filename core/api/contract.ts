@@ -14,12 +14,14 @@ import {
   SettingsSchema,
   pageOf,
 } from './models';
+import { boundedJsonObject, MAX_PARAMS_BYTES } from './limits';
 import { ConnectionCheckSchema, ConnectionCreateSchema, ConnectionSchema, ConnectionUpdateSchema } from './connections';
 import type { EventName, MethodName } from './names';
 import { NotificationSchema } from './notifications';
 import { SheetCachePreviewSchema, SheetSourceSchema, SheetSourceSpecSchema } from './sheets';
 import { MediaImportedSchema, MediaOverviewSchema } from './media';
 import { IdentityPlanInputSchema, IdentityPlanSchema, IdentityRevertRunInputSchema, IdentitySummarySchema, IdentityUsersInputSchema, IdentityUsersPageSchema } from './identity';
+import { IdentityUserDetailSchema, IdentityUserInputSchema } from './identity-user';
 import {
   StorageAccountsInputSchema,
   StorageAccountsPageSchema,
@@ -81,7 +83,7 @@ export const methods = {
   'runs.start': method(
     z.strictObject({
       engine: EngineIdSchema,
-      params: z.record(z.string(), z.unknown()).default({}),
+      params: boundedJsonObject(MAX_PARAMS_BYTES).default({}),
     }),
     z.object({ runId: RunIdSchema, alreadyRunning: z.boolean() }),
     'Start a run, or return the run already active for the same engine and scope.',
@@ -133,6 +135,7 @@ export const methods = {
   'identity.summary': method(noInput, IdentitySummarySchema, 'Totals of the users sync table: in sync, issues, percent, last check and source of truth.'),
   'identity.plan': method(IdentityPlanInputSchema, IdentityPlanSchema, 'What an identity repair of these findings would do, per user, with destructive and irreversible counts (read-only).'),
   'identity.revertRun': method(IdentityRevertRunInputSchema, z.object({ runId: RunIdSchema, alreadyRunning: z.boolean() }), 'Undo every revertible identity change of one run (a revert run; its result lists what could not be undone).'),
+  'identity.user': method(IdentityUserInputSchema, IdentityUserDetailSchema, 'One user in full: the users-table row and the Supabase Auth user read live, with this user’s findings and audit history.'),
   'storage.accounts': method(StorageAccountsInputSchema, StorageAccountsPageSchema, 'Storage accounts (user × provider) with files, open orphans, quarantined rows and status; paged, searched.'),
   'storage.summary': method(noInput, StorageSummarySchema, 'Totals of the storage-orphans engine, and the latest safety-guard stop of an automatic repair.'),
   'storage.restore': method(StorageRestoreInputSchema, StorageRestoreResultSchema, 'Move a quarantined file row back into the files table (idempotent).'),

@@ -6,6 +6,7 @@ export * from './names';
 export * from './connections';
 export * from './sheets';
 export * from './identity';
+export * from './identity-user';
 export * from './media';
 export * from './storage';
 export * from './notifications';

@@ -135,6 +135,8 @@ export const AppInfoSchema = z.object({
   dataDir: z.string(),
   schemaVersion: z.number().int(),
   engines: z.array(EngineInfoSchema),
+  /** Where connection secrets live: with 'env' (SYNCWARDEN_SECRETS=env) the console cannot save them, only name the variable. */
+  secretStore: z.enum(['keychain', 'env', 'memory']).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 

@@ -30,6 +30,7 @@ export const METHOD_NAMES = [
   'identity.summary',
   'identity.plan',
   'identity.revertRun',
+  'identity.user',
   'storage.accounts',
   'storage.summary',
   'storage.restore',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedJsonObject, MAX_PARAMS_BYTES } from './limits';
 import { EngineIdSchema, RunIdSchema, RunStateSchema, RunTriggerSchema } from './models';
 
 /**
@@ -45,7 +46,7 @@ export const ScheduleSpecSchema = z.strictObject({
   /** Scheduled checks may repair too, always inside the safety guard (DESIGN.md §4.3). */
   autoRepair: z.boolean().default(false),
   /** More engine parameters passed to every run (the scope and autoRepair are added by the scheduler). */
-  params: z.record(z.string(), z.unknown()).default({}),
+  params: boundedJsonObject(MAX_PARAMS_BYTES).default({}),
 });
 export type ScheduleSpec = z.output<typeof ScheduleSpecSchema>;
 export type ScheduleSpecInput = z.input<typeof ScheduleSpecSchema>;

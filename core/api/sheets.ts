@@ -45,7 +45,7 @@ export const SheetSourceSpecSchema = z
     /** The tab's title; empty means the first tab. */
     sheet: z.string().max(200).default(''),
     /** Cells to read, the header row first; empty means the whole tab. */
-    range: z.string().trim().toUpperCase().regex(SHEET_RANGE, 'an A1 range like A1:F or B2:H5000').or(z.literal('')).default(''),
+    range: z.string().trim().toUpperCase().max(32).regex(SHEET_RANGE, 'an A1 range like A1:F or B2:H5000').or(z.literal('')).default(''),
     /** sheets-api reads row windows of any tab; csv-export streams the first tab (10 MB export cap). */
     method: z.enum(['sheets-api', 'csv-export']).default('sheets-api'),
     /** The Google connection (OAuth client) by name; empty: the only one. */

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import type { AppInfo } from '../api/models';
 import { ConnectionsService } from '../connections/connections.service';
 import type { ProbeRegistry } from '../connections/probe';
@@ -8,11 +7,11 @@ import { selectSecretStore } from '../secrets/select-secret-store';
 import type { Clock, EngineRegistry } from '../engines/engine';
 import { createEngineRegistry } from '../engines/registry';
 import { createSilentLogger, type Logger } from '../logging/logger';
-import { recoverInterruptedRuns } from '../runs/recovery';
 import { RunManager } from '../runs/run-manager';
 import { appDbScheduleSource } from '../scheduler/app-db-schedules';
 import { runManagerStarter } from '../scheduler/run-starter';
 import { Scheduler } from '../scheduler/scheduler';
+import { ensurePrivateDir } from '../store/data-dir';
 import { openStore } from '../store/store';
 import { EventHub } from './event-hub';
 import { createHandlers, type HandlerTable } from './handlers';
@@ -28,7 +27,12 @@ export interface SyncwardenOptions {
   withDemoEngine?: boolean;
   /** better_sqlite3.node for Electron's ABI (see scripts/electron-native.mjs). */
   nativeBinding?: string;
+  /** Run lease renewal and dead-owner sweep interval (default 2 s). */
   heartbeatMs?: number;
+  /** How long a run's lease lasts without renewal (default 15 s). */
+  leaseMs?: number;
+  /** For tests: whether a pid on this machine is alive. */
+  isProcessAlive?: (pid: number) => boolean;
   progressIntervalMs?: number;
   /** Where secrets live; default: the OS keychain, or the environment with SYNCWARDEN_SECRETS=env. */
   secrets?: SecretStore;
@@ -46,14 +50,10 @@ const systemClock: Clock = { now: () => new Date() };
 
 /** Opens the store, recovers interrupted runs and wires the services together. */
 export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
-  mkdirSync(options.dataDir, { recursive: true });
+  ensurePrivateDir(options.dataDir);
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createSilentLogger();
   const store = openStore(options.dataDir, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
-  const heartbeatMs = options.heartbeatMs ?? 5000;
-  const recovered = recoverInterruptedRuns(store, { now: clock.now(), staleAfterMs: heartbeatMs * 6 });
-  if (recovered.length) log.warn({ runs: recovered }, 'runs interrupted by a previous stop were marked interrupted');
-
   purgeResolvedFindings(store, clock, log);
   // A desktop app can stay open for weeks: purge once a day too.
   const purgeTimer = setInterval(() => purgeResolvedFindings(store, clock, log), 24 * 60 * 60 * 1000);
@@ -69,9 +69,14 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
     log,
     clock,
     connections,
-    heartbeatMs,
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+    ...(options.isProcessAlive ? { isProcessAlive: options.isProcessAlive } : {}),
     ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
   });
+  // Runs left queued/running by a process that is gone; the run manager's beat keeps sweeping while this process lives.
+  const recovered = runs.sweep();
+  if (recovered.length) log.warn({ runs: recovered }, 'runs interrupted by a previous stop were marked interrupted');
   const scheduler = new Scheduler({
     store,
     runs: runManagerStarter(runs, events),

@@ -1,5 +1,6 @@
 import { methods } from '../api/contract';
 import { ApiError, type CallResult } from '../api/errors';
+import { jsonBytes, MAX_INPUT_BYTES } from '../api/limits';
 import { isMethodName, METHOD_NAMES } from '../api/names';
 import type { Logger } from '../logging/logger';
 import type { CallContext, HandlerTable } from './handlers';
@@ -18,6 +19,11 @@ export async function dispatch(
 ): Promise<CallResult<unknown>> {
   if (!isMethodName(method)) {
     return failure(new ApiError('unknown-method', `Unknown method ${JSON.stringify(method)}.`, { known: METHOD_NAMES }));
+  }
+  // IPC has no frame limit and structured clone carries what JSON cannot (cycles, BigInt, Map):
+  // the same bound as the WebSocket, checked before zod walks the value.
+  if (jsonBytes(input ?? {}) > MAX_INPUT_BYTES) {
+    return failure(new ApiError('invalid-input', `Invalid input for ${method}: larger than ${MAX_INPUT_BYTES / 1024} KB of JSON, or not JSON.`));
   }
   const parsed = methods[method].input.safeParse(input ?? {});
   if (!parsed.success) {

@@ -7,6 +7,7 @@ import type { AppServices } from './services';
 import { createSheetHandlers } from './sheets.handlers';
 import { createMediaHandlers } from './media.handlers';
 import { createIdentityHandlers } from './identity.handlers';
+import { createIdentityUserHandlers } from './identity-user.handlers';
 import { createScheduleHandlers } from './schedules.handlers';
 import { createStorageHandlers } from './storage.handlers';
 
@@ -33,6 +34,7 @@ export function createHandlers(app: AppServices): HandlerTable {
       dataDir: app.dataDir,
       schemaVersion: store.schemaVersion(),
       engines: app.engines.list().map(engineInfo),
+      secretStore: app.connections.secretStoreKind,
     }),
     'runs.list': (input) => store.runs.list(input),
     'runs.get': ({ id }) => {
@@ -58,6 +60,7 @@ export function createHandlers(app: AppServices): HandlerTable {
     ...createSheetHandlers(app),
     ...createMediaHandlers(app),
     ...createIdentityHandlers(app),
+    ...createIdentityUserHandlers(app),
     ...createScheduleHandlers(app),
     ...createStorageHandlers(app),
   };

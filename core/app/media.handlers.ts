@@ -23,12 +23,17 @@ export function createMediaHandlers(app: AppServices): Pick<HandlerTable, MediaM
     'media.overview': (): MediaOverview => {
       const summary = readSummary(state);
       const users = new Map<string, MediaUserCounts>();
+      // Emails match case-insensitively: folders spelt `Ada@x` and `ada@x` are one user's, counted together.
       const user = (email: string) => {
-        const known = users.get(email) ?? { email, videos: 0, clips: 0, missing: 0, mismatched: 0 };
-        users.set(email, known);
+        const known = users.get(email.toLowerCase()) ?? { email, videos: 0, clips: 0, missing: 0, mismatched: 0 };
+        users.set(email.toLowerCase(), known);
         return known;
       };
-      for (const [email, counts] of Object.entries(summary?.users ?? {})) Object.assign(user(email), counts);
+      for (const [email, counts] of Object.entries(summary?.users ?? {})) {
+        const known = user(email);
+        known.videos += counts.videos;
+        known.clips += counts.clips;
+      }
       const byKind: Record<string, number> = {};
       let open = 0;
       for (const { userEmail, kind, n } of app.store.findings.openCountsByUserAndKind(ENGINE_ID)) {

@@ -22,6 +22,11 @@ export interface EntitySpec {
   unique?: readonly (readonly string[])[];
   /** Plain indexes (logical column names) the engines' per-user reads rely on. */
   indexes?: readonly (readonly string[])[];
+  /**
+   * Expression indexes on `lower(column)` (logical column names): what serves a
+   * case-insensitive lookup written `lower(col) = lower(?)` in SQLite and PostgreSQL.
+   */
+  lowerIndexes?: readonly string[];
   description: string;
 }
 
@@ -58,6 +63,8 @@ export const CANONICAL_ENTITIES = {
       updatedAt: col('updated_at', 'timestamp'),
     },
     unique: [['email']],
+    // Emails match case-insensitively everywhere (DESIGN §4.8): `lower(email) = lower(?)` uses this index.
+    lowerIndexes: ['email'],
   },
   userSyncSettings: {
     table: 'user_sync_settings',

@@ -15,10 +15,22 @@ export function canonicalDdl(dialect: AppDbAdapter['dialect']): string[] {
 
 function createIndexes(entity: EntitySpec): string[] {
   const bare = entity.table.split('.').pop() as string;
-  return (entity.indexes ?? []).map((keys) => {
+  const plain = (entity.indexes ?? []).map((keys) => {
     const columns = keys.map((k) => (entity.columns[k] as ColumnSpec).name);
     return `CREATE INDEX IF NOT EXISTS ${quoteIdent(`${bare}_${columns.join('_')}_idx`)} ON ${quoteTable(entity.table)} (${columns.map(quoteIdent).join(', ')})`;
   });
+  return [...plain, ...(entity.lowerIndexes ?? []).map((key) => lowerIndexDdl(entity.table, (entity.columns[key] as ColumnSpec).name))];
+}
+
+/**
+ * `CREATE INDEX IF NOT EXISTS <table>_lower_<column>_idx ON <table> (lower(<column>))`:
+ * idempotent, so `appdb init` on an existing product database adds it and keeps the rest.
+ * Not UNIQUE: an existing database may hold two spellings of one email, and the
+ * index must still be creatable there (lookups treat such a pair as ambiguous).
+ */
+export function lowerIndexDdl(table: string, column: string): string {
+  const bare = table.split('.').pop() as string;
+  return `CREATE INDEX IF NOT EXISTS ${quoteIdent(`${bare}_lower_${column}_idx`)} ON ${quoteTable(table)} (lower(${quoteIdent(column)}))`;
 }
 
 function createTable(entity: EntitySpec, dialect: AppDbAdapter['dialect']): string {

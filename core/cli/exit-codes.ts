@@ -9,6 +9,8 @@ export const EXIT = {
   store: 3,
   /** A run it waited for ended partial (some items failed), failed, cancelled or interrupted. */
   runNotSucceeded: 4,
+  /** `connections test`: the service refused or could not be reached. */
+  checkFailed: 5,
   /** Stopped by Ctrl-C. */
   interrupted: 130,
 } as const;
@@ -20,4 +22,5 @@ Exit codes:
   2    invalid arguments or input
   3    the console store cannot be opened (for example written by a newer Syncwarden)
   4    a run that was waited for did not succeed (partial, failed, cancelled or interrupted)
+  5    a connection test failed (connections test)
   130  stopped by Ctrl-C`;

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from '../app/version';
 import { StoreTooNewError } from '../store/database';
 import { appdbCommand } from './commands/appdb.command';
+import { connectionsCommand } from './commands/connections.command';
 import { daemonCommand } from './commands/daemon.command';
 import { engineCommands } from './commands/engine.command';
 import { restoreCommand } from './commands/restore.command';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   program.addCommand(serveCommand(globals));
   program.addCommand(appdbCommand(globals));
   program.addCommand(schedulesCommand(globals));
+  program.addCommand(connectionsCommand(globals));
   program.addCommand(daemonCommand(globals));
   for (const command of engineCommands(globals)) program.addCommand(command);
   overrideExitEverywhere(program);

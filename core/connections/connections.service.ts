@@ -16,6 +16,7 @@ import { redactString } from '../logging/redact';
 import { connectionSecretKey, SecretStoreUnavailable, type SecretStore } from '../secrets/secret-store';
 import type { StoredConnection } from '../store/connections.repo';
 import type { Store } from '../store/store';
+import { ConnectionSecrets } from './connection-secrets';
 import type { ConnectionSettings, ProbeRegistry } from './probe';
 
 type CreateInput = z.output<typeof ConnectionCreateSchema>;
@@ -26,31 +27,87 @@ type UpdateInput = z.output<typeof ConnectionUpdateSchema>;
  * What leaves this service never carries a secret value, only `hasSecret`.
  */
 export class ConnectionsService {
+  private readonly secrets: ConnectionSecrets;
+  /**
+   * Creates, updates and deletes run one at a time: each reads the state, awaits secret
+   * writes and then writes the row, and two interleaved at their awaits could put back
+   * (or keep) the other's secrets. Reads and tests are not queued.
+   */
+  private mutations: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly deps: { store: Store; secrets: SecretStore; probes: ProbeRegistry; clock: Clock; log: Logger },
-  ) {}
-
-  list(): Connection[] {
-    return this.deps.store.connections.list().map(present);
+  ) {
+    this.secrets = new ConnectionSecrets(deps.secrets);
   }
 
-  async create(input: CreateInput): Promise<Connection> {
+  get secretStoreKind(): SecretStore['kind'] {
+    return this.deps.secrets.kind;
+  }
+
+  list(): Connection[] {
+    return this.deps.store.connections.list().map((c) => this.present(c));
+  }
+
+  /**
+   * Everything is validated before anything is written. Then the row, then the
+   * secrets; a failed secret write removes the row and the secrets written so far.
+   */
+  create(input: CreateInput): Promise<Connection> {
+    return this.serially(() => this.createNow(input));
+  }
+
+  update(input: UpdateInput): Promise<Connection> {
+    return this.serially(() => this.updateNow(input));
+  }
+
+  delete(id: number): Promise<{ id: number; deleted: boolean }> {
+    return this.serially(() => this.deleteNow(id));
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.mutations.then(work, work);
+    this.mutations = next.catch(() => undefined);
+    return next;
+  }
+
+  private async createNow(input: CreateInput): Promise<Connection> {
     validateMapping(input.kind, input.config);
-    checkSecretFields(input.kind, Object.keys(input.secrets), true);
+    checkSecretFields(input.kind, Object.keys(input.secrets), !this.secrets.fromEnv);
     const { connections } = this.deps.store;
     if (connections.findByName(input.name)) throw new ApiError('conflict', `A connection named "${input.name}" already exists.`, { field: 'name' });
+    if (this.secrets.fromEnv) {
+      // The id is not known yet: the variable by name is what a headless setup sets beforehand.
+      const present = this.secrets.assertEnvSatisfies(input.kind, { id: 0, name: input.name }, input.secrets);
+      const id = this.deps.store.db.transaction(() => {
+        const inserted = connections.insert(input.kind, input.name, input.config, this.now());
+        connections.update(inserted, { secretFields: present }, this.now());
+        return inserted;
+      })();
+      return this.present(this.mustGet(id));
+    }
     const id = connections.insert(input.kind, input.name, input.config, this.now());
     try {
-      await this.writeSecrets(id, input.secrets);
+      const undo = await this.secrets.apply({ id, name: input.name }, input.secrets);
+      try {
+        connections.update(id, { secretFields: Object.keys(input.secrets) }, this.now());
+      } catch (error) {
+        await undo();
+        throw error;
+      }
     } catch (error) {
       connections.delete(id); // nothing half-made stays behind
       throw toApiError(error);
     }
-    connections.update(id, { secretFields: Object.keys(input.secrets) }, this.now());
-    return present(this.mustGet(id));
+    return this.present(this.mustGet(id));
   }
 
-  async update(input: UpdateInput): Promise<Connection> {
+  /**
+   * All or nothing: config, name, secret fields and the fields that would be
+   * left are all checked first; then the secrets are written (each old value
+   * kept), then the store in one statement; if that fails the secrets are put back.
+   */
+  private async updateNow(input: UpdateInput): Promise<Connection> {
     const current = this.mustGet(input.id);
     let config: Record<string, unknown> | undefined;
     if (input.config) {
@@ -62,29 +119,38 @@ export class ConnectionsService {
     if (input.name && input.name !== current.name && this.deps.store.connections.findByName(input.name)) {
       throw new ApiError('conflict', `A connection named "${input.name}" already exists.`, { field: 'name' });
     }
-    const secrets = input.secrets ?? {};
-    checkSecretFields(current.kind, Object.keys(secrets), false);
+    const changes = input.secrets ?? {};
+    checkSecretFields(current.kind, Object.keys(changes), false);
+    const patch = { ...(input.name ? { name: input.name } : {}), ...(config ? { config } : {}) };
+    if (this.secrets.fromEnv) {
+      const present = this.secrets.assertEnvSatisfies(current.kind, { id: current.id, name: input.name ?? current.name }, changes);
+      this.writeRow(current.id, { ...patch, secretFields: present });
+      return this.present(this.mustGet(current.id));
+    }
     const fields = new Set(current.secretFields);
-    try {
-      for (const [field, value] of Object.entries(secrets)) {
-        if (value === null) {
-          await this.deps.secrets.delete(connectionSecretKey(current.id, field));
-          fields.delete(field);
-        } else {
-          await this.deps.secrets.set(connectionSecretKey(current.id, field), value);
-          fields.add(field);
-        }
-      }
-    } catch (error) {
-      throw toApiError(error);
+    for (const [field, value] of Object.entries(changes)) {
+      if (value === null) fields.delete(field);
+      else fields.add(field);
     }
     const missing = CONNECTION_SECRETS[current.kind].filter((s) => s.required && !fields.has(s.field)).map((s) => s.field);
     if (missing.length) throw new ApiError('invalid-input', `${missing.join(', ')} cannot be removed: the connection needs it.`, { fields: missing });
-    this.deps.store.connections.update(current.id, { ...(input.name ? { name: input.name } : {}), ...(config ? { config } : {}), secretFields: [...fields] }, this.now());
-    return present(this.mustGet(current.id));
+
+    let undo: () => Promise<void>;
+    try {
+      undo = await this.secrets.apply(current, changes);
+    } catch (error) {
+      throw toApiError(error);
+    }
+    try {
+      this.writeRow(current.id, { ...patch, secretFields: [...fields] });
+    } catch (error) {
+      await undo().catch((undoError: unknown) => this.deps.log.error({ err: undoError, id: current.id }, 'could not put the old secrets back after a failed update'));
+      throw toApiError(error);
+    }
+    return this.present(this.mustGet(current.id));
   }
 
-  async delete(id: number): Promise<{ id: number; deleted: boolean }> {
+  private async deleteNow(id: number): Promise<{ id: number; deleted: boolean }> {
     const current = this.mustGet(id);
     for (const field of current.secretFields) {
       await this.deps.secrets.delete(connectionSecretKey(id, field)).catch((error: unknown) => this.deps.log.warn({ err: error, id, field }, 'could not delete a secret'));
@@ -116,15 +182,24 @@ export class ConnectionsService {
   /** Config and secret values of a connection, for engines and probes (never for the renderer). */
   async settings(connection: StoredConnection): Promise<ConnectionSettings> {
     const secrets: Record<string, string> = {};
-    for (const field of connection.secretFields) {
-      const value = await this.deps.secrets.get(connectionSecretKey(connection.id, field));
+    // With env secrets the environment decides (it may have changed since the connection was saved).
+    const fields = this.secrets.fromEnv ? CONNECTION_SECRETS[connection.kind].map((s) => s.field) : connection.secretFields;
+    for (const field of fields) {
+      const value = await this.secrets.read(connection, field);
       if (value !== null) secrets[field] = value;
     }
     return { config: connection.config, secrets };
   }
 
-  private async writeSecrets(id: number, secrets: Record<string, string>): Promise<void> {
-    for (const [field, value] of Object.entries(secrets)) await this.deps.secrets.set(connectionSecretKey(id, field), value);
+  /** One UPDATE statement, in a transaction: the row changes entirely or not at all. */
+  private writeRow(id: number, patch: Parameters<Store['connections']['update']>[1]): void {
+    const { store } = this.deps;
+    store.db.transaction(() => store.connections.update(id, patch, this.now()))();
+  }
+
+  private present(connection: StoredConnection): Connection {
+    const set = this.secrets.fromEnv ? this.secrets.envFields(connection.kind, connection) : connection.secretFields;
+    return present(connection, set);
   }
 
   private mustGet(id: number): StoredConnection {
@@ -138,10 +213,8 @@ export class ConnectionsService {
   }
 }
 
-function present(connection: StoredConnection): Connection {
-  const secrets = Object.fromEntries(
-    CONNECTION_SECRETS[connection.kind].map(({ field }) => [field, { hasSecret: connection.secretFields.includes(field) }]),
-  );
+function present(connection: StoredConnection, set: readonly string[]): Connection {
+  const secrets = Object.fromEntries(CONNECTION_SECRETS[connection.kind].map(({ field }) => [field, { hasSecret: set.includes(field) }]));
   return { id: connection.id, kind: connection.kind, name: connection.name, config: connection.config, secrets, lastCheck: connection.lastCheck, createdAt: connection.createdAt, updatedAt: connection.updatedAt };
 }
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { AppDbConfigSchema, ConnectionKind } from '../api/connections';
-import type { AuditEntry, Finding, RunTrigger } from '../api/models';
+import type { AuditEntry, Finding, RunState, RunTrigger } from '../api/models';
 import type { AppDbAdapter } from '../appdb/adapter';
 import { resolveMapping, type ResolvedMapping } from '../appdb/mapping';
 import { openAppDb } from '../appdb/open-app-db';
@@ -50,6 +50,8 @@ export interface EngineResources {
   updateFindings(ids: readonly number[], change: FindingChange): number;
   /** This engine's findings about these subjects (e.g. "file:42"), optionally of one status, by id. */
   findingsBySubjects(subjects: readonly string[], status?: Finding['status']): Finding[];
+  /** The state of a run of this store (a repair asks whether the run that moved a row is still at work), or undefined. */
+  runState(runId: number): RunState | undefined;
   /** An earlier audit entry (a revert reads its before-image). */
   auditEntry(id: number): AuditEntry | undefined;
   /** This engine's audit entries written by one run, oldest first. */
@@ -128,9 +130,12 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
         afterId = page[page.length - 1]!.id;
       }
     },
-    setFindingStatus: (ids, status) => store.findings.setStatus(ids, status, now()),
+    // A finding this run wrote is never superseded by it: one open finding per subject means a finding this run
+    // found again was updated in place (same id, now this run's), so "supersede the earlier ids" must skip it.
+    setFindingStatus: (ids, status) => (status === 'superseded' ? store.findings.supersedeIds(ids, deps.runId, now()) : store.findings.setStatus(ids, status, now())),
     updateFindings: (ids, change) => store.findings.update(ids, change, now(), engine),
     findingsBySubjects: (subjects, status) => store.findings.bySubjects(engine, subjects, status),
+    runState: (id) => store.runs.get(id)?.state,
     auditEntry: (id) => store.audit.get(id),
     auditOfRun: (runId) => store.audit.byRun(runId).filter((entry) => entry.engine === engine),
     audit: (entry) => store.audit.append({ at: now(), actor: deps.trigger, engine, runId: deps.runId, ...entry }),

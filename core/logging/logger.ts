@@ -1,7 +1,9 @@
 import { once } from 'node:events';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino, type Logger as PinoLogger, type LoggerOptions } from 'pino';
 import roll from 'pino-roll';
+import { ensurePrivateDir, makeFilesPrivate, PRIVATE_FILE_MODE } from '../store/data-dir';
 import { redact, redactString } from './redact';
 
 export type Logger = PinoLogger;
@@ -35,8 +37,14 @@ export interface FileLoggerOptions {
 export type FileLogger = Logger & { close(): Promise<void> };
 
 export async function createFileLogger(options: FileLoggerOptions): Promise<FileLogger> {
+  // Logs name users, files and runs: the folder is 0700 and every file 0600, old ones tightened too.
+  const dir = join(options.dataDir, LOG_DIR_NAME);
+  ensurePrivateDir(options.dataDir);
+  ensurePrivateDir(dir);
+  makeFilesPrivate(...readdirSync(dir).map((name) => join(dir, name)));
   const stream = await roll({
-    file: join(options.dataDir, LOG_DIR_NAME, 'syncwarden.log'),
+    file: join(dir, 'syncwarden.log'),
+    mode: PRIVATE_FILE_MODE,
     size: options.maxSize ?? '10m',
     limit: { count: options.keep ?? 5 },
     mkdir: true,

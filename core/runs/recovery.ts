@@ -1,37 +1,63 @@
+import type { ActiveRunOwner } from '../store/runs.repo';
 import type { Store } from '../store/store';
+import type { RunOwner } from './run-owner';
 
 export interface RecoveryOptions {
   now: Date;
-  /** A run whose heartbeat is older than this is stale even if its pid exists (pid reuse). */
+  /** For runs written before leases existed (no lease_expires_at): stale when the heartbeat is this old. */
   staleAfterMs: number;
+  /** The sweeping process: its own runs are judged by `isLocal`, never by their lease. */
+  self?: RunOwner;
+  /** Whether a run of `self` is still being worked on here. */
+  isLocal?: (runId: number) => boolean;
   isProcessAlive?: (pid: number) => boolean;
 }
 
 /**
  * Marks runs `interrupted` when they are queued or running but their owner is
- * gone (crash, SIGKILL, power loss). Runs owned by a live process that keeps
- * its heartbeat (the desktop app while the CLI opens the same store) are left alone.
+ * gone (crash, SIGKILL, power loss). An owner is gone when its lease ran out,
+ * or at once when it ran on this machine and its pid no longer exists. Every
+ * live process sweeps every few seconds, and once when it opens the store.
  */
 export function recoverInterruptedRuns(store: Store, options: RecoveryOptions): number[] {
-  const alive = options.isProcessAlive ?? isProcessAlive;
-  const nowIso = options.now.toISOString();
   const interrupted: number[] = [];
   for (const owner of store.runs.activeOwners()) {
-    const stale = options.now.getTime() - Date.parse(owner.heartbeatAt) > options.staleAfterMs;
-    if (alive(owner.ownerPid) && !stale) continue;
-    const moved = store.runs.transition(
-      owner.id,
-      ['queued', 'running'],
-      'interrupted',
-      { finishedAt: nowIso, error: { code: 'interrupted', message: 'The process running this run stopped before it finished.' } },
-      nowIso,
-    );
-    if (moved) {
-      store.runEvents.append(owner.id, 'state', 'interrupted: the owning process stopped', nowIso, { ownerPid: owner.ownerPid });
-      interrupted.push(owner.id);
-    }
+    const reason = whyOwnerIsGone(owner, options);
+    if (reason && interruptRun(store, owner, reason, options.now)) interrupted.push(owner.id);
   }
   return interrupted;
+}
+
+/** Interrupts one run if its owner is gone (cancel of a run nobody works on any more). */
+export function recoverRunIfOwnerGone(store: Store, runId: number, options: RecoveryOptions): boolean {
+  const owner = store.runs.activeOwners().find((o) => o.id === runId);
+  const reason = owner && whyOwnerIsGone(owner, options);
+  return Boolean(owner && reason && interruptRun(store, owner, reason, options.now));
+}
+
+/** Why the owner of this active run is gone, or undefined while it may still be alive. */
+export function whyOwnerIsGone(owner: ActiveRunOwner, options: RecoveryOptions): string | undefined {
+  const { self, now } = options;
+  if (self && owner.ownerId === self.id) return options.isLocal?.(owner.id) === false ? 'this process lost track of it' : undefined;
+  const alive = options.isProcessAlive ?? isProcessAlive;
+  // A pid is only meaningful on its own machine; old rows have no host and are judged as before (same machine assumed).
+  const sameHost = owner.ownerHost === null || owner.ownerHost === (self?.host ?? owner.ownerHost);
+  if (sameHost && !alive(owner.ownerPid)) return 'the owning process stopped';
+  const expiresAt = owner.leaseExpiresAt ? Date.parse(owner.leaseExpiresAt) : Date.parse(owner.heartbeatAt) + options.staleAfterMs;
+  if (now.getTime() > expiresAt) return 'the owning process stopped renewing its lease';
+  return undefined;
+}
+
+function interruptRun(store: Store, owner: ActiveRunOwner, reason: string, now: Date): boolean {
+  const nowIso = now.toISOString();
+  const moved = store.runs.interrupt(
+    owner.id,
+    owner.heartbeatAt,
+    { finishedAt: nowIso, error: { code: 'interrupted', message: `The process running this run stopped before it finished (${reason}).` } },
+    nowIso,
+  );
+  if (moved) store.runEvents.append(owner.id, 'state', `interrupted: ${reason}`, nowIso, { ownerPid: owner.ownerPid, ownerId: owner.ownerId });
+  return moved;
 }
 
 export function isProcessAlive(pid: number): boolean {

@@ -9,7 +9,9 @@ import type { Store } from '../store/store';
 import { ApiCallCounter } from './api-calls';
 import { BufferedFindingSink } from './finding-sink';
 import { ProgressTracker } from './progress';
-import { statesBefore } from './state-machine';
+import { recoverInterruptedRuns, recoverRunIfOwnerGone, type RecoveryOptions } from './recovery';
+import { createRunOwner, leaseTiming, type LeaseTiming, type RunOwner } from './run-owner';
+import { isTerminal, statesBefore } from './state-machine';
 
 export interface RunManagerDeps {
   store: Store;
@@ -19,9 +21,16 @@ export interface RunManagerDeps {
   clock: Clock;
   connections: ConnectionsService;
   pid?: number;
-  /** How often active runs prove they are alive and look for cancel requests from other processes. */
+  /** This process instance; default: a fresh one (run-owner.ts). */
+  owner?: RunOwner;
+  /** How often active runs renew their lease, look for cancel requests and sweep dead owners' runs. */
   heartbeatMs?: number;
+  /** How long a lease lasts without renewal before any process may interrupt the run. */
+  leaseMs?: number;
+  /** How often a waiter polls the store for a run owned by another process. */
+  waitPollMs?: number;
   progressIntervalMs?: number;
+  isProcessAlive?: (pid: number) => boolean;
 }
 
 interface ActiveRun {
@@ -36,10 +45,22 @@ interface ActiveRun {
 export class RunManager {
   private readonly active = new Map<number, ActiveRun>();
   private readonly heartbeat: NodeJS.Timeout;
+  readonly owner: RunOwner;
+  readonly lease: LeaseTiming;
 
   constructor(private readonly deps: RunManagerDeps) {
-    this.heartbeat = setInterval(() => this.beat(), deps.heartbeatMs ?? 5000);
+    this.owner = deps.owner ?? createRunOwner(deps.pid ?? process.pid);
+    this.lease = leaseTiming(deps.heartbeatMs, deps.leaseMs);
+    // Every process with a RunManager (desktop, serve, daemon, a waiting CLI) sweeps on this beat, so a
+    // dead owner's run is interrupted within a lease even when no store is opened again. unref: a
+    // one-shot CLI command is not kept alive by it.
+    this.heartbeat = setInterval(() => this.beat(), this.lease.heartbeatMs);
     this.heartbeat.unref();
+  }
+
+  /** Interrupts the active runs whose owner is gone; returns their ids. */
+  sweep(): number[] {
+    return recoverInterruptedRuns(this.deps.store, this.recoveryOptions());
   }
 
   start(engineId: string, rawParams: Record<string, unknown>, trigger: RunTrigger): { runId: number; alreadyRunning: boolean } {
@@ -57,7 +78,10 @@ export class RunManager {
       scope: engine.scopeOf(params),
       trigger,
       params,
-      ownerPid: this.deps.pid ?? process.pid,
+      ownerPid: this.owner.pid,
+      ownerId: this.owner.id,
+      ownerHost: this.owner.host,
+      leaseExpiresAt: this.leaseExpiry(),
       now: this.nowIso(),
     });
     if (alreadyRunning) return { runId: id, alreadyRunning };
@@ -79,15 +103,34 @@ export class RunManager {
       local.controller.abort(new ApiError('conflict', 'Cancelled by request.'));
       return { id, state: run.state, cancelRequested: true };
     }
-    // Owned by another process: leave a request its heartbeat will pick up.
+    // Owned by a process that is gone: nobody would pick a request up, so the run ends now.
+    if (recoverRunIfOwnerGone(this.deps.store, id, this.recoveryOptions())) {
+      const ended = this.emitRun('run.finished', id);
+      return { id, state: ended.state, cancelRequested: false };
+    }
+    // Owned by another live process: leave a request its heartbeat will pick up.
     const requested = this.deps.store.runs.requestCancel(id, this.nowIso());
     return { id, state: run.state, cancelRequested: requested };
   }
 
-  /** Resolves when the run finishes (for the CLI and tests); a run not active here resolves at once. */
-  async waitFor(id: number): Promise<Run | undefined> {
+  /**
+   * Resolves when the run has ended. A run of another process is polled in the
+   * store (sweeping as it goes, so a waiter never waits on a dead owner for
+   * longer than its lease); `undefined` when there is no such run.
+   */
+  async waitFor(id: number, options: { signal?: AbortSignal } = {}): Promise<Run | undefined> {
     await this.active.get(id)?.done;
-    return this.deps.store.runs.get(id);
+    const pollMs = this.deps.waitPollMs ?? 250;
+    for (;;) {
+      const run = this.deps.store.runs.get(id);
+      if (!run || isTerminal(run.state) || options.signal?.aborted) return run;
+      const local = this.active.get(id);
+      if (local) await local.done;
+      else {
+        this.sweep();
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+      }
+    }
   }
 
   activeRunIds(): number[] {
@@ -174,12 +217,38 @@ export class RunManager {
   }
 
   private beat(): void {
-    const ids = this.activeRunIds();
-    if (ids.length === 0) return;
-    this.deps.store.runs.heartbeat(ids, this.nowIso());
-    for (const id of this.deps.store.runs.cancelRequested(ids)) {
-      this.active.get(id)?.controller.abort(new ApiError('conflict', 'Cancelled from another Syncwarden process.'));
+    try {
+      const ids = this.activeRunIds();
+      if (ids.length > 0) {
+        const lost = this.deps.store.runs.heartbeat(ids, this.nowIso(), { ownerId: this.owner.id, expiresAt: this.leaseExpiry() });
+        // Another process judged this owner dead (a stall longer than the lease) and interrupted the run:
+        // the scope may already run elsewhere, so this copy stops at once.
+        for (const id of lost) this.active.get(id)?.controller.abort(new ApiError('conflict', 'This run lost its lease and was interrupted.'));
+        for (const id of this.deps.store.runs.cancelRequested(ids)) {
+          this.active.get(id)?.controller.abort(new ApiError('conflict', 'Cancelled from another Syncwarden process.'));
+        }
+      }
+      const recovered = this.sweep();
+      for (const id of recovered) this.emitRun('run.finished', id);
+      if (recovered.length) this.deps.log.warn({ runs: recovered }, 'runs whose owner stopped were marked interrupted');
+    } catch (error) {
+      // A busy or closed store must not take the host down from a timer; the next beat tries again.
+      this.deps.log.warn({ err: error }, 'run heartbeat failed');
     }
+  }
+
+  private recoveryOptions(): RecoveryOptions {
+    return {
+      now: this.deps.clock.now(),
+      staleAfterMs: this.lease.leaseMs,
+      self: this.owner,
+      isLocal: (runId) => this.active.has(runId),
+      ...(this.deps.isProcessAlive ? { isProcessAlive: this.deps.isProcessAlive } : {}),
+    };
+  }
+
+  private leaseExpiry(): string {
+    return new Date(this.deps.clock.now().getTime() + this.lease.leaseMs).toISOString();
   }
 
   private nowIso(): string {

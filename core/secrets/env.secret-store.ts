@@ -18,6 +18,11 @@ export class EnvSecretStore implements SecretStore {
     return this.env[EnvSecretStore.variableFor(key)] ?? null;
   }
 
+  /** Synchronous presence check (connections.list reports hasSecret from the environment). An empty variable is not a secret. */
+  has(key: string): boolean {
+    return (this.env[EnvSecretStore.variableFor(key)] ?? '') !== '';
+  }
+
   async set(key: string): Promise<void> {
     throw new Error(`Secrets come from the environment (SYNCWARDEN_SECRETS=env): set ${EnvSecretStore.variableFor(key)} and restart Syncwarden.`);
   }

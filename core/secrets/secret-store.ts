@@ -29,3 +29,8 @@ export class SecretStoreUnavailable extends Error {
 export function connectionSecretKey(connectionId: number, field: string): string {
   return `connection/${connectionId}/${field}`;
 }
+
+/** Env mode only: the key of a secret by connection name (its variable can be set before the connection exists). */
+export function connectionNameSecretKey(connectionName: string, field: string): string {
+  return `name/${connectionName}/${field}`;
+}

@@ -1,11 +1,13 @@
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import sirv from 'sirv';
 import type { Syncwarden } from '../app/app';
-import { contentSecurityPolicy } from './csp';
+import { contentSecurityPolicy, STYLE_NONCE_PLACEHOLDER, type InlineStyles } from './csp';
 import { createSessionToken } from './token';
-import { createWsHost } from './ws-host';
+import { createWsHost, endRaw, guardSocket, type WsHostOptions } from './ws-host';
 
 export interface BrowserServerOptions {
   app: Syncwarden;
@@ -14,6 +16,8 @@ export interface BrowserServerOptions {
   /** 0 picks a free port. */
   port?: number;
   token?: string;
+  /** Throttling of wrong tokens and aggregation of refusal logs (tests shorten the window). */
+  refusals?: WsHostOptions['refusals'];
 }
 
 export interface BrowserServer {
@@ -35,20 +39,30 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const token = options.token ?? createSessionToken();
   let port = 0;
   const selfOrigins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
-  const ws = createWsHost({ app: options.app, token, allowedOrigins: selfOrigins });
+  const ws = createWsHost({ app: options.app, token, allowedOrigins: selfOrigins, ...(options.refusals ? { refusals: options.refusals } : {}) });
   const serveStatic = sirv(options.rendererDir, { etag: true, dev: false, single: true });
+  const indexHtml = readFileSync(join(options.rendererDir, 'index.html'), 'utf8');
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (!isOwnHost(req.headers.host, port)) {
       res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Misdirected request');
       return;
     }
-    setSecurityHeaders(res, port);
+    if (isDocumentRequest(req)) {
+      // The page gets a fresh style nonce per response, for the <style> elements Mantine renders (see csp.ts).
+      const nonce = randomBytes(16).toString('base64');
+      setSecurityHeaders(res, port, { nonce });
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(req.method === 'HEAD' ? undefined : indexHtml.replaceAll(STYLE_NONCE_PLACEHOLDER, nonce));
+      return;
+    }
+    setSecurityHeaders(res, port, 'none');
     serveStatic(req, res);
   });
   server.on('upgrade', (req, socket, head) => {
+    // Before anything is written: a peer may reset at any moment (see guardSocket).
+    guardSocket(socket, options.app.log);
     if (!isOwnHost(req.headers.host, port)) {
-      socket.end('HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      endRaw(socket, 'HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     ws.handleUpgrade(req, socket, head);
@@ -59,6 +73,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  // After listen, an error on the listening socket (e.g. accept failing) must be logged, not thrown.
+  server.on('error', (error) => options.app.log.error({ err: error }, 'browser-mode server error'));
 
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
@@ -75,8 +91,15 @@ function isOwnHost(host: string | undefined, port: number): boolean {
   return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
 }
 
-function setSecurityHeaders(res: ServerResponse, port: number): void {
-  res.setHeader('Content-Security-Policy', contentSecurityPolicy({ connectSrc: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] }));
+/** The renderer's page: "/", "/index.html", or any extension-less path (sirv's single-page fallback would serve index.html there). */
+function isDocumentRequest(req: IncomingMessage): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+  return pathname === '/' || pathname === '/index.html' || !/\.[A-Za-z0-9]+$/.test(pathname);
+}
+
+function setSecurityHeaders(res: ServerResponse, port: number, inlineStyles: InlineStyles): void {
+  res.setHeader('Content-Security-Policy', contentSecurityPolicy({ connectSrc: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`], inlineStyles }));
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Referrer-Policy', 'no-referrer');

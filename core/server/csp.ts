@@ -1,14 +1,32 @@
 /**
  * The console's Content-Security-Policy, shared by the browser-mode server and
  * the Electron window. Scripts only from the app itself (no inline, no eval);
- * inline styles are allowed because the component library sets CSS variables
- * at run time; images may come from Cloudinary for media previews.
+ * images may come from Cloudinary for media previews.
+ *
+ * Inline styles: Mantine renders <style> elements at run time (CSS variables,
+ * responsive style props) and takes a nonce for them (MantineProvider
+ * getStyleNonce); React's style props go through the CSSOM, which CSP does not
+ * govern, so no style attribute is needed. Hence:
+ * - `{ nonce }`: browser mode's HTML page, a fresh nonce per response, which
+ *   the page reads from <meta property="csp-nonce"> (docs/security.md);
+ * - 'none': every other response (scripts, CSS, images are not documents);
+ * - 'unsafe-inline': the Electron window, which loads index.html from file://
+ *   and so cannot get a per-response nonce into it (docs/security.md says why);
+ *   style attributes stay forbidden there too.
  */
-export function contentSecurityPolicy(options: { connectSrc?: readonly string[] } = {}): string {
+export type InlineStyles = { nonce: string } | 'none' | 'unsafe-inline';
+
+export const STYLE_NONCE_PLACEHOLDER = '__SYNCWARDEN_STYLE_NONCE__';
+
+export function contentSecurityPolicy(options: { connectSrc?: readonly string[]; inlineStyles?: InlineStyles } = {}): string {
+  const inline = options.inlineStyles ?? 'none';
+  const styleSrc =
+    inline === 'none' ? "style-src 'self'" : inline === 'unsafe-inline' ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${inline.nonce}'`;
   return [
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
+    styleSrc,
+    ...(inline === 'unsafe-inline' ? ["style-src-attr 'none'"] : []),
     "img-src 'self' data: blob: https://res.cloudinary.com",
     "font-src 'self' data:",
     `connect-src 'self' ${(options.connectSrc ?? []).join(' ')}`.trim(),

@@ -1,56 +1,90 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_FRAME_BYTES } from '../api/limits';
 import type { ClientFrame, ServerFrame } from '../api/transport';
 import { dispatch } from '../app/dispatch';
 import type { Syncwarden } from '../app/app';
+import { createRefusalGuard, type RefusalGuardOptions } from './refusal-guard';
 import { tokensMatch } from './token';
 
 export const WS_PATH = '/ws';
 /** Close code sent when a frame is not a valid call. */
 export const CLOSE_BAD_FRAME = 4400;
+/** Close code for a client that does not read its events (its send buffer passed MAX_BUFFERED_BYTES). */
+export const CLOSE_SLOW_READER = 4408;
+/** A client may fall this far behind on events before it is dropped, so one stuck tab cannot exhaust memory. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 export interface WsHostOptions {
   app: Syncwarden;
   token: string;
   /** Origins allowed to connect: the server's own, nothing else. */
   allowedOrigins: () => readonly string[];
+  /** Throttling of wrong tokens and aggregation of refusal logs (tests shorten the window). */
+  refusals?: Omit<RefusalGuardOptions, 'log'>;
 }
 
 /**
  * The WebSocket host: the same handler table as IPC, behind a token and an
  * Origin check. The check happens at the HTTP upgrade, so a refused client
  * never gets a socket at all.
+ *
+ * Invariant (DESIGN §4.11): no client can take the host down. Every raw socket
+ * and every WebSocket has an 'error' listener before anything is written to
+ * it; a frame ws rejects (over maxPayload, invalid UTF-8, unmasked, reserved
+ * opcode or RSV bits) closes that one client with ws's code (1009, 1007, 1002)
+ * and is logged.
  */
 export function createWsHost(options: WsHostOptions) {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const { app } = options;
+  const log = app.log.child({ module: 'ws-host' });
+  const guard = createRefusalGuard({ log, ...options.refusals });
 
-  wss.on('connection', (socket: WebSocket) => {
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    const address = request.socket.remoteAddress;
+    socket.on('error', (error: Error & { code?: string }) => {
+      // ws has already started closing with the right code; this listener only keeps the process alive.
+      log.warn({ code: error.code, message: error.message, address }, 'closed a WebSocket client after a protocol error');
+    });
     const send = (frame: ServerFrame) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+      if (socket.readyState !== socket.OPEN) return;
+      if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+        log.warn({ address, buffered: socket.bufferedAmount }, 'dropped a WebSocket client that stopped reading');
+        socket.close(CLOSE_SLOW_READER, 'not reading');
+        return;
+      }
+      socket.send(JSON.stringify(frame));
     };
     const unsubscribe = app.events.subscribe((event, payload) => send({ type: 'event', event, payload }));
     socket.on('close', unsubscribe);
-    socket.on('message', async (data) => {
+    socket.on('message', (data) => {
       const frame = parseFrame(data.toString());
       if (!frame) {
         socket.close(CLOSE_BAD_FRAME, 'expected {type:"call", id, method, input}');
         return;
       }
-      const response = await dispatch(app.handlers, frame.method, frame.input, { actor: 'manual' }, app.log);
-      send({ type: 'result', id: frame.id, response });
+      void dispatch(app.handlers, frame.method, frame.input, { actor: 'manual' }, app.log).then((response) =>
+        send({ type: 'result', id: frame.id, response }),
+      );
     });
   });
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    guardSocket(socket, log);
+    const address = request.socket.remoteAddress ?? 'unknown';
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const refuse = (status: number, reason: string) => {
-      app.log.warn({ status, reason, origin: request.headers.origin }, 'refused a WebSocket connection');
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const refuse = (status: number, reason: string, extraHeaders = '') => {
+      guard.note({ status, reason, address, origin: request.headers.origin });
+      endRaw(socket, `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${extraHeaders}Content-Length: 0\r\n\r\n`);
     };
     if (url.pathname !== WS_PATH) return refuse(404, 'Not Found');
-    if (!tokensMatch(options.token, url.searchParams.get('token'))) return refuse(401, 'Unauthorized');
+    if (!tokensMatch(options.token, url.searchParams.get('token'))) {
+      const retryAfter = guard.retryAfterSeconds(address);
+      guard.recordWrongToken(address);
+      return retryAfter > 0 ? refuse(429, 'Too Many Requests', `Retry-After: ${retryAfter}\r\n`) : refuse(401, 'Unauthorized');
+    }
     if (!options.allowedOrigins().includes(request.headers.origin ?? '')) return refuse(403, 'Forbidden');
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   }
@@ -59,10 +93,37 @@ export function createWsHost(options: WsHostOptions) {
     handleUpgrade,
     close: () =>
       new Promise<void>((resolve) => {
+        guard.close();
         for (const client of wss.clients) client.terminate();
         wss.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Node's HTTP server removes its own 'error' listener from a socket it hands to
+ * 'upgrade'; a reset (ECONNRESET, EPIPE) on it would then throw from the event
+ * loop. Called first for every upgrade socket, before anything is written.
+ */
+export function guardSocket(socket: Duplex, log: { debug: (obj: object, msg: string) => void }): void {
+  if (guarded.has(socket)) return;
+  guarded.add(socket);
+  socket.on('error', (error: Error & { code?: string }) => {
+    log.debug({ code: error.code }, 'upgrade socket error');
+    socket.destroy();
+  });
+}
+const guarded = new WeakSet<Duplex>();
+
+/** Writes a raw HTTP refusal and closes; a socket the peer already reset is just destroyed. */
+export function endRaw(socket: Duplex, response: string): void {
+  if (socket.destroyed || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(response);
+  // A peer that never reads must not keep the socket open.
+  setTimeout(() => socket.destroy(), 5_000).unref();
 }
 
 function parseFrame(text: string): ClientFrame | undefined {

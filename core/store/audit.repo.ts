@@ -63,6 +63,16 @@ export class AuditRepository {
       offset: filter.offset,
     };
   }
+
+  /** One engine's entries about these subjects (one user's history), newest first, and how many there are. */
+  bySubjects(engine: string, subjects: readonly string[], limit: number): { items: AuditEntry[]; total: number } {
+    if (subjects.length === 0) return { items: [], total: 0 };
+    const marks = subjects.map(() => '?').join(', ');
+    const where = `WHERE engine = ? AND subject IN (${marks})`;
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${where}`).get(engine, ...subjects) as { n: number }).n;
+    const rows = this.db.prepare(`SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ?`).all(engine, ...subjects, limit) as AuditRow[];
+    return { items: rows.map(toEntry), total };
+  }
 }
 
 function toEntry(row: AuditRow): AuditEntry {

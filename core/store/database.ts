@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { createPrivateFile, ensurePrivateDir, makeFilesPrivate } from './data-dir';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 
 export type SqliteDatabase = Database.Database;
@@ -33,8 +34,11 @@ export class StoreTooNewError extends Error {
  */
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
   const driverOptions = options.nativeBinding ? { nativeBinding: options.nativeBinding } : {};
+  ensurePrivateDir(dirname(file));
   if (existsSync(file)) assertNotTooNew(file, driverOptions);
-  else mkdirSync(dirname(file), { recursive: true });
+  // 0600 before SQLite opens it: SQLite gives the -wal and -shm files the main file's mode.
+  createPrivateFile(file);
+  makeFilesPrivate(`${file}-wal`, `${file}-shm`, `${file}-journal`);
 
   const db = new Database(file, driverOptions);
   try {

@@ -48,11 +48,22 @@ const SORT_COLUMNS: Record<FindingsFilter['sort'], string> = {
 export class FindingsRepository {
   constructor(private readonly db: SqliteDatabase) {}
 
-  /** Inserts a batch in one transaction with one prepared statement. */
+  /**
+   * Writes a batch in one transaction with one prepared statement. A subject
+   * has at most one open finding per engine (unique partial index, migration
+   * 9): when one is open already, it is updated in place (same id, so a
+   * selection made from it stays valid; it now belongs to this run and scope,
+   * with this run's kind, reason and details; created_at keeps when it was
+   * first found) instead of a second one being added.
+   */
   insertMany(runId: number, engine: string, findings: readonly NewFinding[], now: string, scope = 'all'): void {
     const stmt = this.db.prepare(
       `INSERT INTO findings (run_id, engine, scope, subject, user_email, kind, reason, proposed_action, details_json, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (engine, subject) WHERE status = 'open' DO UPDATE SET
+         run_id = excluded.run_id, scope = excluded.scope, user_email = excluded.user_email, kind = excluded.kind,
+         reason = excluded.reason, proposed_action = excluded.proposed_action, details_json = excluded.details_json,
+         updated_at = excluded.updated_at`,
     );
     this.db.transaction(() => {
       for (const f of findings) {
@@ -64,15 +75,20 @@ export class FindingsRepository {
   /**
    * After a successful check, open findings of earlier checks that this one
    * covered are superseded: a check of "all" covers every scope, a check of
-   * one user covers that user's scope only.
+   * one user covers that user's scope, and a scope `user:<email>` also every
+   * open finding about that email (case-insensitively) whatever check wrote
+   * it: an all-users check's finding re-found by a one-user check moved to
+   * it (one open finding per subject), so one it no longer finds is stale.
    */
   supersede(engine: string, scope: string, runId: number, now: string): number {
+    const userEmail = scope.startsWith('user:') && scope.includes('@') ? scope.slice('user:'.length) : null;
     return this.db
       .prepare(
         `UPDATE findings SET status = 'superseded', updated_at = ?
-         WHERE engine = ? AND status = 'open' AND run_id <> ? AND (? = 'all' OR scope = ?)`,
+         WHERE engine = ? AND status = 'open' AND run_id <> ?
+           AND (? = 'all' OR scope = ? OR (? IS NOT NULL AND lower(user_email) = lower(?)))`,
       )
-      .run(now, engine, runId, scope, scope).changes;
+      .run(now, engine, runId, scope, scope, userEmail, userEmail).changes;
   }
 
   byIds(ids: readonly number[]): Finding[] {
@@ -95,7 +111,8 @@ export class FindingsRepository {
   openPage(engine: string, userEmail: string | undefined, afterId: number, limit: number): Finding[] {
     const rows = (
       userEmail
-        ? this.db.prepare(`SELECT * FROM findings WHERE engine = ? AND status = 'open' AND user_email = ? AND id > ? ORDER BY id LIMIT ?`).all(engine, userEmail, afterId, limit)
+        ? // Emails match case-insensitively (DESIGN §4.8): a folder may spell the user's email otherwise.
+          this.db.prepare(`SELECT * FROM findings WHERE engine = ? AND status = 'open' AND lower(user_email) = lower(?) AND id > ? ORDER BY id LIMIT ?`).all(engine, userEmail, afterId, limit)
         : this.db.prepare(`SELECT * FROM findings WHERE engine = ? AND status = 'open' AND id > ? ORDER BY id LIMIT ?`).all(engine, afterId, limit)
     ) as FindingRow[];
     return rows.map(toFinding);
@@ -106,6 +123,12 @@ export class FindingsRepository {
     return this.db
       .prepare(`DELETE FROM findings WHERE status IN ('repaired','dismissed','superseded','failed') AND updated_at < ?`)
       .run(before).changes;
+  }
+
+  /** Supersedes these findings, except those `runId` wrote or found again (an upsert made them its own). */
+  supersedeIds(ids: readonly number[], runId: number, now: string): void {
+    const stmt = this.db.prepare(`UPDATE findings SET status = 'superseded', updated_at = ? WHERE id = ? AND run_id <> ?`);
+    this.db.transaction(() => ids.forEach((id) => stmt.run(now, id, runId)))();
   }
 
   setStatus(ids: readonly number[], status: Finding['status'], now: string): void {

@@ -289,6 +289,43 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX runs_by_trigger_created ON runs(trigger, created_at);
     `,
   },
+  {
+    version: 8,
+    name: 'run leases: an owner id per process instance and a lease expiry',
+    sql: `
+      -- owner_pid alone cannot tell a live owner: pids are reused and may belong to another machine.
+      -- owner_id is unique per process instance (host/pid/random); owner_host lets a sweep on the same
+      -- machine interrupt a dead pid at once. lease_expires_at is renewed by the owner's heartbeat; any live
+      -- process interrupts an active run whose lease ran out. NULL on runs written before this migration.
+      ALTER TABLE runs ADD COLUMN owner_id TEXT;
+      ALTER TABLE runs ADD COLUMN owner_host TEXT;
+      ALTER TABLE runs ADD COLUMN lease_expires_at TEXT;
+    `,
+  },
+  {
+    version: 9,
+    name: 'findings: one open finding per (engine, subject)',
+    sql: `
+      -- A subject (an asset, a file row, a user) has at most one open finding per engine,
+      -- whichever checks found it: a one-user check next to an all-users check, or a resumed
+      -- check, updates the open finding instead of adding a second (findings.repo.ts upserts).
+      -- Existing duplicates: the newest open one stays open, the older ones become superseded.
+      UPDATE findings SET status = 'superseded'
+        WHERE status = 'open'
+          AND EXISTS (SELECT 1 FROM findings newer
+                      WHERE newer.engine = findings.engine AND newer.subject = findings.subject
+                        AND newer.status = 'open' AND newer.id > findings.id);
+      CREATE UNIQUE INDEX findings_one_open_per_subject ON findings(engine, subject) WHERE status = 'open';
+    `,
+  },
 ];
+
+// The runner applies migrations in array order and skips those at or below user_version, so an
+// out-of-order entry (easy to make when branches merge) would be skipped on existing stores or
+// applied twice on new ones: refuse to load rather than migrate wrongly.
+MIGRATIONS.forEach((migration, index) => {
+  const previous = MIGRATIONS[index - 1];
+  if (previous && migration.version <= previous.version) throw new Error(`console-store migration ${migration.version} is out of order (it follows ${previous.version})`);
+});
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -14,6 +14,9 @@ interface RunRow {
   result_json: string | null;
   error_json: string | null;
   owner_pid: number;
+  owner_id: string | null;
+  owner_host: string | null;
+  lease_expires_at: string | null;
   cancel_requested_at: string | null;
   heartbeat_at: string;
   created_at: string;
@@ -27,6 +30,10 @@ export interface NewRun {
   trigger: RunTrigger;
   params: Record<string, unknown>;
   ownerPid: number;
+  /** Unique per process instance (run-owner.ts); absent only in old tests and stores. */
+  ownerId?: string;
+  ownerHost?: string;
+  leaseExpiresAt?: string;
   now: string;
 }
 
@@ -42,7 +49,10 @@ export interface RunPatch {
 export interface ActiveRunOwner {
   id: number;
   ownerPid: number;
+  ownerId: string | null;
+  ownerHost: string | null;
   heartbeatAt: string;
+  leaseExpiresAt: string | null;
 }
 
 const ACTIVE: readonly RunState[] = ['queued', 'running'];
@@ -57,10 +67,10 @@ export class RunsRepository {
     try {
       const info = this.db
         .prepare(
-          `INSERT INTO runs (engine, scope, state, trigger, params_json, owner_pid, heartbeat_at, created_at)
-           VALUES (?, ?, 'queued', ?, ?, ?, ?, ?)`,
+          `INSERT INTO runs (engine, scope, state, trigger, params_json, owner_pid, owner_id, owner_host, lease_expires_at, heartbeat_at, created_at)
+           VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(run.engine, run.scope, run.trigger, JSON.stringify(run.params), run.ownerPid, run.now, run.now);
+        .run(run.engine, run.scope, run.trigger, JSON.stringify(run.params), run.ownerPid, run.ownerId ?? null, run.ownerHost ?? null, run.leaseExpiresAt ?? null, run.now, run.now);
       return { id: Number(info.lastInsertRowid), alreadyRunning: false };
     } catch (error) {
       // Another process won the race between our lookup and insert: the unique index decides.
@@ -128,17 +138,53 @@ export class RunsRepository {
     return rows.map((row) => row.id);
   }
 
-  heartbeat(ids: readonly number[], now: string): void {
-    const stmt = this.db.prepare(`UPDATE runs SET heartbeat_at = ? WHERE id = ?`);
-    this.db.transaction(() => ids.forEach((id) => stmt.run(now, id)))();
+  /**
+   * Renews the lease of these runs (only while they are still active and still ours) and
+   * returns the ids that are not: another process interrupted them after their lease ran out,
+   * so the owner must stop working on them.
+   */
+  heartbeat(ids: readonly number[], now: string, lease?: { ownerId: string; expiresAt: string }): number[] {
+    const renew = this.db.prepare(
+      `UPDATE runs SET heartbeat_at = ?, lease_expires_at = COALESCE(?, lease_expires_at)
+       WHERE id = ? AND state IN ('queued','running') AND (? IS NULL OR owner_id = ?)`,
+    );
+    const lost: number[] = [];
+    this.db.transaction(() => {
+      for (const id of ids) {
+        const info = renew.run(now, lease?.expiresAt ?? null, id, lease?.ownerId ?? null, lease?.ownerId ?? null);
+        if (info.changes === 0) lost.push(id);
+      }
+    })();
+    return lost;
   }
 
   activeOwners(): ActiveRunOwner[] {
     return (
       this.db
-        .prepare(`SELECT id, owner_pid, heartbeat_at FROM runs WHERE state IN ('queued','running')`)
-        .all() as Pick<RunRow, 'id' | 'owner_pid' | 'heartbeat_at'>[]
-    ).map((row) => ({ id: row.id, ownerPid: row.owner_pid, heartbeatAt: row.heartbeat_at }));
+        .prepare(`SELECT id, owner_pid, owner_id, owner_host, heartbeat_at, lease_expires_at FROM runs WHERE state IN ('queued','running')`)
+        .all() as Pick<RunRow, 'id' | 'owner_pid' | 'owner_id' | 'owner_host' | 'heartbeat_at' | 'lease_expires_at'>[]
+    ).map((row) => ({
+      id: row.id,
+      ownerPid: row.owner_pid,
+      ownerId: row.owner_id,
+      ownerHost: row.owner_host,
+      heartbeatAt: row.heartbeat_at,
+      leaseExpiresAt: row.lease_expires_at,
+    }));
+  }
+
+  /**
+   * Interrupts an active run, but only if nothing renewed it since the caller looked: the
+   * heartbeat it read must still be the row's (a sweep racing a heartbeat loses).
+   */
+  interrupt(id: number, seenHeartbeatAt: string, patch: RunPatch, now: string): boolean {
+    const info = this.db
+      .prepare(
+        `UPDATE runs SET state = 'interrupted', heartbeat_at = ?, finished_at = ?, error_json = ?
+         WHERE id = ? AND state IN ('queued','running') AND heartbeat_at = ?`,
+      )
+      .run(now, patch.finishedAt ?? now, toJson(patch.error), id, seenHeartbeatAt);
+    return info.changes === 1;
   }
 
   get(id: number): Run | undefined {

@@ -15,24 +15,54 @@ export interface IpcHostOptions {
 /**
  * The IPC host: one `invoke` channel into the shared handler table, one
  * `event` channel out. Every call's sender is checked, so a frame that
- * navigated elsewhere (or an injected iframe) cannot reach the handlers.
+ * navigated elsewhere, a subframe (an injected iframe, even one showing our
+ * own file) or a detached frame cannot reach the handlers.
+ *
+ * Invariant (DESIGN §4.11), as for the WebSocket host: whatever arrives, the
+ * caller gets a CallResult and the main process stays up. Inputs over
+ * MAX_INPUT_BYTES, or that JSON cannot carry (structured clone can: cycles,
+ * BigInt, Map), are refused by dispatch as invalid-input.
  */
 export function registerIpcHost(options: IpcHostOptions): () => void {
   const { app } = options;
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, method: unknown, input: unknown): Promise<CallResult<unknown>> => {
-    if (!options.isTrustedSender(event)) {
-      app.log.warn({ url: event.senderFrame?.url }, 'refused an IPC call from an untrusted frame');
-      return { ok: false, error: new ApiError('unauthorized', 'This frame may not call Syncwarden.').toBody() };
+    try {
+      if (!isMainFrame(event) || !options.isTrustedSender(event)) {
+        app.log.warn({ url: safeUrl(event) }, 'refused an IPC call from an untrusted frame');
+        return { ok: false, error: new ApiError('unauthorized', 'This frame may not call Syncwarden.').toBody() };
+      }
+      return await dispatch(app.handlers, method, input, { actor: 'manual' }, app.log);
+    } catch (error) {
+      app.log.error({ err: error }, 'IPC call failed outside its handler');
+      return { ok: false, error: new ApiError('internal', 'The call failed unexpectedly; see the log for details.').toBody() };
     }
-    return dispatch(app.handlers, method, input, { actor: 'manual' }, app.log);
   });
   const unsubscribe = app.events.subscribe((event, payload) => {
     for (const contents of options.targets()) {
-      if (!contents.isDestroyed()) contents.send(IPC_EVENT_CHANNEL, event, payload);
+      // A window closing between the check and the send must not stop the others from hearing the event.
+      try {
+        if (!contents.isDestroyed()) contents.send(IPC_EVENT_CHANNEL, event, payload);
+      } catch (error) {
+        app.log.warn({ err: error, event }, 'could not send an event to a window');
+      }
     }
   });
   return () => {
     ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
     unsubscribe();
   };
+}
+
+/** Only the top frame of a window speaks for the renderer; a subframe has a parent. */
+function isMainFrame(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  return frame !== null && frame !== undefined && !frame.parent;
+}
+
+function safeUrl(event: IpcMainInvokeEvent): string | undefined {
+  try {
+    return event.senderFrame?.url;
+  } catch {
+    return undefined;
+  }
 }

@@ -87,7 +87,7 @@ function applyContentSecurityPolicy(devServerUrl: string | undefined): void {
   const connectSrc = devServerUrl ? [new URL(devServerUrl).origin, devServerUrl.replace(/^http/, 'ws')] : [];
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy({ connectSrc })] },
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy({ connectSrc, inlineStyles: 'unsafe-inline' })] },
     });
   });
 }

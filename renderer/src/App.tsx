@@ -14,13 +14,15 @@ import { useConnectionState } from './hooks/useClient';
 import { createQueryClient } from './lib/query-client';
 import { NAV_ITEMS } from './navigation';
 import { theme } from './theme';
+import { setupStyleNonce } from './lib/style-nonce';
 
 export function App({ client, transport }: { client: ApiClient; transport: Transport }) {
   const [queryClient] = useState(createQueryClient);
   const context = useMemo(() => ({ client, connection: transport.connection, kind: transport.kind }), [client, transport]);
+  const [styleNonce] = useState(setupStyleNonce);
   return (
     // "auto" follows the OS until the `theme` setting says otherwise (see useThemeSetting).
-    <MantineProvider theme={theme} defaultColorScheme="auto">
+    <MantineProvider theme={theme} defaultColorScheme="auto" {...(styleNonce ? { getStyleNonce: () => styleNonce } : {})}>
       <Notifications position="bottom-right" limit={4} />
       <ClientContext.Provider value={context}>
         <QueryClientProvider client={queryClient}>

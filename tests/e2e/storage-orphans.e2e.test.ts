@@ -188,8 +188,23 @@ describe('e2e: the Storage page finds, repairs and restores an orphan (Chromium)
     const quiet = harness.app.store.runs.list({ engine: 'storage-orphans', limit: 1, offset: 0 }).items[0];
     expect([quiet?.params.mode, quiet?.params.user, quiet?.state]).toEqual(['check', 'u-grace', 'succeeded']);
 
-    // Repair just that one with its button: its row leaves the files table for quarantine.
-    await lost.getByRole('button', { name: /^Repair Lost contract\.pdf/ }).click();
+    // Repair just that one with its button: it asks first, naming the file, the count and until when it can be undone.
+    await lost.getByRole('button', { name: 'Quarantine the row of Lost contract.pdf' }).click();
+    const single = page.getByRole('dialog', { name: 'Quarantine 1 file row?' });
+    await single.waitFor({ state: 'visible' });
+    expect(await single.textContent()).toMatch(/The 1 file row of “Lost contract\.pdf” \(ada@example\.com\) will be taken out of the product’s files table/);
+    expect(await single.getByTestId('confirm-action-count').textContent()).toBe('Affects 1 file row.');
+    const restorableUntil = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(new Date(Date.now() + 30 * 86_400_000));
+    expect(await single.getByTestId('confirm-action-reversibility').textContent()).toContain(`Can be undone until ${restorableUntil}`);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'storage-row-confirm.png'), animations: 'disabled' });
+    // Cancel does nothing: the row is still in the files table and the finding still open.
+    await single.getByRole('button', { name: 'Cancel' }).click();
+    await single.waitFor({ state: 'hidden' });
+    expect(await fileRowIds()).toContain('f-ada-3');
+    expect(harness.app.store.runs.list({ engine: 'storage-orphans', limit: 1, offset: 0 }).items[0]?.params.mode).toBe('check');
+    await lost.getByRole('button', { name: 'Quarantine the row of Lost contract.pdf' }).click();
+    await single.getByTestId('storage-quarantine-confirm').click();
+    // Its row leaves the files table for quarantine.
     await expect.poll(() => rows.count()).toBe(2);
     await expect.poll(() => page.getByTestId('storage-quarantined').textContent()).toBe('1');
     expect(await fileRowIds()).not.toContain('f-ada-3');

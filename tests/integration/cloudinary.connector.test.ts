@@ -74,9 +74,9 @@ describe('cloudinary connector: typed outcomes against the real SDK', () => {
     expect(emulator.count('cloudinary.resource')).toBe(1);
   });
 
-  it('a wrong secret on a data call is unauthorized, never not-found', async () => {
+  it('a wrong secret on a data call is the connection’s misconfiguration, never not-found', async () => {
     const error = await connectorFailure(connect({ apiSecret: 'wrong' }).getResource('gone_123'));
-    expect(error).toMatchObject({ kind: 'unauthorized', status: 401, message: 'api_secret mismatch' });
+    expect(error).toMatchObject({ kind: 'misconfigured', status: 401, message: 'api_secret mismatch' });
   });
 
   it('maps 403 to forbidden and an unsupported expression (400) to invalid-request', async () => {

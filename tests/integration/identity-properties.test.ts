@@ -4,7 +4,7 @@ import type { Run } from '../../core/api/models';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import { gotrueFault, rateLimitFault, startSupabaseEmulator, SUPABASE_ROUTES, type GoTrueUser } from '../emulators/supabase/supabase.emulator';
-import { seededRandom } from '../helpers/prng';
+import { Prng } from '../helpers/prng';
 import { createTestApp } from '../helpers/test-app';
 import { makeTempDir } from '../helpers/temp-dir';
 
@@ -29,7 +29,7 @@ const WRITE_ROUTES = [SUPABASE_ROUTES.create, SUPABASE_ROUTES.update, SUPABASE_R
  */
 describe('identity repair properties over random worlds and faults (seeded)', () => {
   it(`holds its safety invariants in ${WORLDS} worlds`, async () => {
-    const random = seededRandom(20261202);
+    const random = new Prng(20261202);
     // What the worlds exercised, so a test that stopped reaching a case fails instead of passing vacuously.
     const seen = { partial: 0, succeeded: 0, bans: 0, creates: 0, manual: 0 };
     for (let world = 0; world < WORLDS; world++) {
@@ -79,6 +79,9 @@ describe('identity repair properties over random worlds and faults (seeded)', ()
             { status: 404, body: '<html><body>404 Not Found</body></html>', headers: { 'content-type': 'text/html' }, probability: 0.5 },
             { status: 404, body: '', probability: 0.5 },
             { status: 502, body: '', probability: 0.3 },
+            // Lasting: GoTrue's own refusal once, and an outage past every retry.
+            { ...gotrueFault(422, 'email_exists', 'A user with this email address has already been registered'), times: 1 },
+            gotrueFault(503, 'unexpected_failure', 'Service unavailable'),
           ]);
           if (fault) emulator.fault(route, fault);
         }

@@ -1,6 +1,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import type { Run } from '../../core/api/models';
@@ -21,23 +22,45 @@ export interface MediaWorld {
   dbPath: string;
   run(params: Record<string, unknown>): Promise<Run>;
   rows<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** A write to the product database from outside the engine (the product itself, meanwhile). */
+  exec(sql: string, params?: unknown[]): Promise<number>;
   close(): Promise<void>;
 }
 
-/** A real app, a SQLite product DB with two users, and the Cloudinary emulator behind a real connection. */
-export async function openMediaWorld(assets: SeedAsset[], rows: { table: 'videos' | 'clips'; publicId: string; userId?: string; bytes?: number }[] = [], options: { apiBaseUrl?: (emulatorUrl: string) => string } = {}): Promise<MediaWorld> {
+/** The product database a world uses: a fresh SQLite file by default, or a PostgreSQL database. */
+export interface MediaProductDb {
+  open(dir: string): AppDbAdapter;
+  connection(dir: string): { config: Record<string, unknown>; secrets: Record<string, string> };
+}
+
+export const sqliteProduct: MediaProductDb = {
+  open: (dir) => openSqliteAppDb({ path: join(dir, 'product.db'), create: true }),
+  connection: (dir) => ({ config: { driver: 'sqlite', path: join(dir, 'product.db') }, secrets: {} }),
+};
+
+export interface MediaWorldOptions {
+  apiBaseUrl?: (emulatorUrl: string) => string;
+  /** The users rows (default USERS). */
+  users?: readonly { id: string; email: string }[];
+  product?: MediaProductDb;
+  hourlyBudget?: number;
+}
+
+/** A real app, a product DB (SQLite unless told) with two users, and the Cloudinary emulator behind a real connection. */
+export async function openMediaWorld(assets: SeedAsset[], rows: { table: 'videos' | 'clips'; publicId: string; userId?: string; bytes?: number }[] = [], options: MediaWorldOptions = {}): Promise<MediaWorld> {
   const dir = makeTempDir();
   const dbPath = join(dir.path, 'product.db');
-  const db = openSqliteAppDb({ path: dbPath, create: true });
+  const product = options.product ?? sqliteProduct;
+  const db = product.open(dir.path);
   await initCanonicalSchema(db);
-  await db.executeMany('INSERT INTO users (id, email) VALUES (?, ?)', USERS.map((u) => [u.id, u.email]));
+  await db.executeMany('INSERT INTO users (id, email) VALUES (?, ?)', (options.users ?? USERS).map((u) => [u.id, u.email]));
   for (const r of rows) {
     await db.execute(`INSERT INTO "${r.table}" (id, user_id, public_id, bytes) VALUES (?, ?, ?, ?)`, [`row-${r.publicId}`, r.userId ?? 'u-ada', r.publicId, r.bytes ?? null]);
   }
   await db.close();
-  const emulator = await startCloudinaryEmulator({ clouds: [{ ...CLOUD, hourlyBudget: 5_000, assets }] });
+  const emulator = await startCloudinaryEmulator({ clouds: [{ ...CLOUD, hourlyBudget: options.hourlyBudget ?? 5_000, assets }] });
   const app = createTestApp({ dataDir: join(dir.path, 'console') });
-  await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: dbPath }, secrets: {} });
+  await app.connections.create({ kind: 'appdb', name: 'Product', ...product.connection(dir.path) } as Parameters<typeof app.connections.create>[0]);
   await app.connections.create({
     kind: 'cloudinary',
     name: 'Media',
@@ -54,11 +77,19 @@ export async function openMediaWorld(assets: SeedAsset[], rows: { table: 'videos
       return run;
     },
     async rows(sql, params = []) {
-      const reader = openSqliteAppDb({ path: dbPath });
+      const reader = product.open(dir.path);
       try {
         return (await reader.query(sql, params as never[])) as never[];
       } finally {
         await reader.close();
+      }
+    },
+    async exec(sql, params = []) {
+      const writer = product.open(dir.path);
+      try {
+        return (await writer.execute(sql, params as never[])).changes;
+      } finally {
+        await writer.close();
       }
     },
     async close() {

@@ -98,10 +98,10 @@ describe('typed outcomes', () => {
     expect(sent.count).toBe(0);
   });
 
-  it('a key without the admin role is unauthorized, with the service’s message, and not retried', async () => {
+  it('a key without the admin role is the connection’s misconfiguration, with the service’s message, and not retried', async () => {
     const { connector, sent } = connect(emulator, { serviceRoleKey: emulator.anonKey });
     const error = await connectorFailure(connector.getUser(ADA));
-    expect(error).toMatchObject({ kind: 'unauthorized', status: 403, reason: 'not_admin' });
+    expect(error).toMatchObject({ kind: 'misconfigured', status: 403, reason: 'not_admin' });
     expect(error.message).toContain('User not allowed');
     expect(sent.count).toBe(1);
   });

@@ -73,20 +73,28 @@ describe('engine framework', () => {
     expect(run).toMatchObject({ state: 'failed', error: { message: 'No appdb connection is set up: add one on the Connections page.' } });
   });
 
-  it('a new check supersedes the open findings of the previous one; a repair applies, audits and marks them', async () => {
+  it('a new check updates the open finding of a subject it finds again and supersedes the rest; a repair applies, audits and marks them', async () => {
     await withAppDb();
     const first = await app.runs.waitFor(app.runs.start('probe', {}, 'manual').runId);
+    const before = app.store.findings.open('probe');
+    const product = openSqliteAppDb({ path: join(dir.path, 'product.db') });
+    await product.execute(`DELETE FROM users WHERE id = '2'`);
+    await product.close();
     const second = await app.runs.waitFor(app.runs.start('probe', {}, 'manual').runId);
-    const statuses = (runId: number) => app.store.findings.list({ runId, sort: 'createdAt', direction: 'asc', limit: 10, offset: 0 }).items.map((f) => f.status);
-    expect(statuses(first!.id)).toEqual(['superseded', 'superseded']);
-    expect(statuses(second!.id)).toEqual(['open', 'open']);
+    const statuses = (runId: number) => app.store.findings.list({ runId, sort: 'createdAt', direction: 'asc', limit: 10, offset: 0 }).items.map((f) => [f.subject, f.status]);
+    // One open finding per subject: ada's was found again and now belongs to the second check, same id.
+    expect(statuses(first!.id)).toEqual([['user:grace@example.com', 'superseded']]);
+    expect(statuses(second!.id)).toEqual([['user:ada@example.com', 'open']]);
+    expect(app.store.findings.open('probe').map((f) => f.id)).toEqual(before.filter((f) => f.subject === 'user:ada@example.com').map((f) => f.id));
 
     const [one] = app.store.findings.open('probe');
     const repair = await app.runs.waitFor(app.runs.start('probe', { mode: 'repair', findingIds: [one!.id] }, 'cli').runId);
-    expect(repair).toMatchObject({ state: 'succeeded', result: { repaired: 1, lastCheck: { users: 2 } } });
-    expect(statuses(second!.id).sort()).toEqual(['open', 'repaired']);
+    expect(repair).toMatchObject({ state: 'succeeded', result: { repaired: 1, lastCheck: { users: 1 } } });
+    expect(statuses(second!.id)).toEqual([['user:ada@example.com', 'repaired']]);
     expect(app.store.audit.list({ limit: 5, offset: 0 }).items).toMatchObject([{ actor: 'cli', engine: 'probe', runId: repair!.id, action: 'verify', before: { verified: false } }]);
-    // A repair run does not supersede anything.
+    // A repair run does not supersede anything; a third check opens a new finding for the repaired subject.
+    await app.runs.waitFor(app.runs.start('probe', {}, 'manual').runId);
+    expect(app.store.findings.open('probe').map((f) => f.id)).not.toContain(one!.id);
     expect(app.store.findings.open('probe')).toHaveLength(1);
   });
 

@@ -10,7 +10,7 @@ export function appdbCommand(globals: () => GlobalOptions): Command {
   const appdb = new Command('appdb').description("The product's database: create the canonical schema");
   appdb
     .command('init')
-    .description('Create the canonical schema (docs/canonical-schema.md) in an empty database; existing tables are kept')
+    .description('Create the canonical schema (docs/canonical-schema.md) in an empty database; existing tables are kept, missing indexes (e.g. users_lower_email_idx) added')
     .option('--sqlite <path>', 'a SQLite file (created when missing)')
     .option('--postgres <url>', 'a postgres:// connection string (password from $PGPASSWORD)')
     .action(async (opts: { sqlite?: string; postgres?: string }) => {

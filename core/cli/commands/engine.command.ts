@@ -3,6 +3,7 @@ import type { IdentityPlan } from '../../api/identity';
 import type { Run } from '../../api/models';
 import { dispatch } from '../../app/dispatch';
 import type { Syncwarden } from '../../app/app';
+import { awaitRun } from '../await-run';
 import { withCliApp, type GlobalOptions } from '../context';
 import { EXIT } from '../exit-codes';
 import type { Output } from '../output';
@@ -18,6 +19,7 @@ interface EngineCommandOptions {
   finding?: number[];
   all?: boolean;
   yes?: boolean;
+  wait: boolean;
 }
 
 /**
@@ -45,6 +47,7 @@ function build(mode: Mode, description: string, globals: () => GlobalOptions): C
     .option('--user <user>', 'only this user (an email; a user id for mail-import and storage-orphans)')
     .option('--provider <provider>', 'storage-orphans: only this provider of --user (drive or dropbox)')
     .option('--params <json>', 'more engine parameters as a JSON object', parseJsonObject, {})
+    .option('--no-wait', 'return as soon as the run is queued (or found already running)')
     .action(async (engine: string, opts: EngineCommandOptions) => {
       if (mode === 'repair' && !opts.finding?.length && !opts.user && !opts.all) {
         process.stderr.write('syncwarden: choose what to repair: --finding ID…, --user EMAIL, or --all --yes\n');
@@ -77,7 +80,7 @@ function build(mode: Mode, description: string, globals: () => GlobalOptions): C
           ...(opts.finding?.length ? { findingIds: opts.finding } : {}),
           ...(opts.all ? { all: true } : {}),
         };
-        await runAndReport(app, engine, params, out);
+        await runAndReport(app, engine, params, out, opts.wait);
       });
     });
 }
@@ -91,12 +94,9 @@ function identitySelection(opts: EngineCommandOptions): Record<string, unknown> 
   };
 }
 
-export async function runAndReport(app: Syncwarden, engine: string, params: Record<string, unknown>, out: Output): Promise<void> {
+async function runAndReport(app: Syncwarden, engine: string, params: Record<string, unknown>, out: Output, wait: boolean): Promise<void> {
   const started = unwrap(await dispatch(app.handlers, 'runs.start', { engine, params }, { actor: 'cli' })) as { runId: number; alreadyRunning: boolean };
-  if (started.alreadyRunning) process.stderr.write(`syncwarden: run ${started.runId} of ${engine} is already running; waiting for it.\n`);
-  const run = (await app.runs.waitFor(started.runId)) as Run;
-  out.print(run, () => describeRun(run));
-  if (run.state !== 'succeeded') process.exitCode = EXIT.runNotSucceeded;
+  await awaitRun(app, started, out, { wait, describe: describeRun });
 }
 
 function describeRun(run: Run): string {

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { RUN_STATES, type Run } from '../../api/models';
 import { dispatch } from '../../app/dispatch';
 import { withCliApp, type GlobalOptions } from '../context';
-import { EXIT } from '../exit-codes';
+import { awaitRun } from '../await-run';
 import { formatDuration, table } from '../output';
 import { parseJsonObject, positiveInt } from '../parse';
 import { unwrap } from '../unwrap';
@@ -55,20 +55,14 @@ export function runsCommand(globals: () => GlobalOptions): Command {
     .command('start <engine>')
     .description('Start a run and wait for it to finish')
     .option('--params <json>', 'engine parameters as a JSON object', parseJsonObject, {})
-    .option('--no-wait', 'return as soon as the run is queued')
+    .option('--no-wait', 'return as soon as the run is queued (or found already running)')
     .action(async (engine: string, opts: { params: Record<string, unknown>; wait: boolean }) => {
       await withCliApp(globals(), async (app, out) => {
         const started = unwrap(await dispatch(app.handlers, 'runs.start', { engine, params: opts.params }, { actor: 'cli' })) as {
           runId: number;
           alreadyRunning: boolean;
         };
-        if (!opts.wait || started.alreadyRunning) {
-          out.print(started, () => (started.alreadyRunning ? `Run ${started.runId} is already running.` : `Queued run ${started.runId}.`));
-          return;
-        }
-        const run = await app.runs.waitFor(started.runId);
-        out.print(run, () => `Run ${run?.id} ${run?.state}${run?.error ? `: ${run.error.message}` : ''}`);
-        if (run?.state !== 'succeeded') process.exitCode = EXIT.runNotSucceeded;
+        await awaitRun(app, started, out, { wait: opts.wait, describe: (run) => `Run ${run.id} ${run.state}${run.error ? `: ${run.error.message}` : ''}` });
       });
     });
 

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
-import type { Run } from '../../api/models';
 import type { Schedule, ScheduleScope, ScheduleSpecInput } from '../../api/schedules';
 import { dispatch } from '../../app/dispatch';
+import { awaitRun } from '../await-run';
 import { withCliApp, type GlobalOptions } from '../context';
 import { EXIT } from '../exit-codes';
 import { table } from '../output';
@@ -123,13 +123,8 @@ export function schedulesCommand(globals: () => GlobalOptions): Command {
     .action(async (id: number, opts: { wait: boolean }) => {
       await withCliApp(globals(), async (app, out) => {
         const started = unwrap(await dispatch(app.handlers, 'schedules.runNow', { id }, { actor: 'cli' })) as { runId: number; alreadyRunning: boolean };
-        if (!opts.wait || started.alreadyRunning) {
-          out.print(started, () => (started.alreadyRunning ? `Run ${started.runId} of this schedule is already active (firing recorded as skipped).` : `Queued run ${started.runId}.`));
-          return;
-        }
-        const run = (await app.runs.waitFor(started.runId)) as Run;
-        out.print(run, () => `Run ${run.id} ${run.state}${run.error ? `: ${run.error.message}` : ''}`);
-        if (run.state !== 'succeeded') process.exitCode = EXIT.runNotSucceeded;
+        if (started.alreadyRunning) process.stderr.write('syncwarden: this schedule\'s run was already active (the firing is recorded as skipped).\n');
+        await awaitRun(app, started, out, { wait: opts.wait, describe: (run) => `Run ${run.id} ${run.state}${run.error ? `: ${run.error.message}` : ''}` });
       });
     });
 

@@ -136,7 +136,7 @@ export function createCloudinaryConnector(input: CloudinaryConnectorOptions): Cl
       return { ok: true, status: 'ok', message: `cloud ${options.cloudName} answered ping` };
     } catch (error) {
       if (!isConnectorError(error)) throw error;
-      if (error.kind === 'unauthorized' || error.kind === 'forbidden') return { ok: false, status: 'bad-credentials', message: error.message };
+      if (error.kind === 'unauthorized' || error.kind === 'forbidden' || error.kind === 'misconfigured') return { ok: false, status: 'bad-credentials', message: error.message };
       // No HTTP answer at all (refused, DNS, timeout): the network code is kept as `reason`.
       if (error.kind === 'unavailable' && error.status === undefined && error.reason !== undefined) return { ok: false, status: 'unreachable', message: error.message };
       return { ok: false, status: 'error', message: error.message };

@@ -170,7 +170,7 @@ const APP_CHECK_REFRESH_TOKEN = 'syncwarden-app-credential-check';
 
 function failedCheck(error: unknown): ConnectionCheck {
   if (!isConnectorError(error)) throw error;
-  if (['unauthorized', 'token-revoked', 'forbidden'].includes(error.kind)) return { ok: false, status: 'bad-credentials', message: error.message };
+  if (['unauthorized', 'token-revoked', 'forbidden', 'misconfigured'].includes(error.kind)) return { ok: false, status: 'bad-credentials', message: error.message };
   // No HTTP status at all: the connection was refused, dropped or timed out.
   if (error.kind === 'unavailable' && error.status === undefined) return { ok: false, status: 'unreachable', message: error.message };
   return { ok: false, status: 'error', message: error.message };

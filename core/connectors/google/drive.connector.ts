@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { drive, type drive_v3 } from './googleapis-lite';
 import type { ConnectionCheck } from '../shared/connection-check';
-import { isConnectorError } from '../shared/connector-error';
+import { ConnectorError, isConnectorError } from '../shared/connector-error';
 import type { ServicePolicy } from '../shared/service-policy';
 import { GoogleCaller, type GoogleConnectorOptions } from './google-caller';
 import { CursorRejectedError, rejectedParameter } from './google-errors';
@@ -59,6 +59,20 @@ export interface DriveListQuery {
 }
 
 const PAGE_SIZE = 1000;
+/**
+ * Sent on every Drive read. Without them Drive answers for a file in a shared
+ * drive exactly as for a missing one (404 notFound on get, absent from lists
+ * and changes: api-facts-2 §11), so a shared-drive file would look deleted.
+ */
+const ALL_DRIVES = { supportsAllDrives: true } as const;
+const ALL_DRIVES_ITEMS = { supportsAllDrives: true, includeItemsFromAllDrives: true } as const;
+/**
+ * The default corpus (`user`) leaves out shared-drive files the user did not
+ * create or open (Drive reference, corpora), so a full listing must ask for
+ * `allDrives`; Drive may then answer `incompleteSearch: true`, and such a
+ * listing is refused (it would make the missing files look deleted).
+ */
+const EVERY_CORPUS = { ...ALL_DRIVES_ITEMS, corpora: 'allDrives' } as const;
 const FILE_FIELDS = 'id,name,mimeType,trashed,parents,modifiedTime,size,md5Checksum';
 
 export class DriveConnector {
@@ -80,22 +94,25 @@ export class DriveConnector {
     const q = clauses.filter(Boolean).join(' and ') || undefined;
     let pageToken = query.pageToken;
     do {
-      const params: drive_v3.Params$Resource$Files$List = { pageSize: PAGE_SIZE, fields: `nextPageToken,files(${FILE_FIELDS})`, ...(q ? { q } : {}), ...(pageToken ? { pageToken } : {}) };
+      const params: drive_v3.Params$Resource$Files$List = { ...EVERY_CORPUS, pageSize: PAGE_SIZE, fields: `nextPageToken,incompleteSearch,files(${FILE_FIELDS})`, ...(q ? { q } : {}), ...(pageToken ? { pageToken } : {}) };
       const { data } = await this.cursorCall('drive-files', (s) => this.drive.files.list(params, { signal: s }), signal);
+      if (data.incompleteSearch === true) {
+        throw new ConnectorError('unavailable', this.caller.service, 'Drive answered incompleteSearch: the listing may be missing files, so it proves nothing about absence', { reason: 'incompleteSearch' });
+      }
       pageToken = data.nextPageToken ?? undefined;
       yield { files: (data.files ?? []).map(toDriveFile), ...(pageToken ? { nextPageToken: pageToken } : {}) };
     } while (pageToken);
   }
 
-  /** `found` or `trashed`; throws ConnectorError `not-found` (reason `notFound`) when Drive says 404. */
+  /** `found` or `trashed`; throws ConnectorError `not-found` only for Drive's own 404 `notFound` envelope. */
   async getFile(fileId: string, signal?: AbortSignal): Promise<DriveFileLookup> {
-    const { data } = await this.caller.call((s) => this.drive.files.get({ fileId, fields: FILE_FIELDS }, { signal: s }), signal);
+    const { data } = await this.caller.call((s) => this.drive.files.get({ ...ALL_DRIVES, fileId, fields: FILE_FIELDS }, { signal: s }), signal);
     const file = toDriveFile(data);
     return { state: file.trashed ? 'trashed' : 'found', file };
   }
 
   async getStartPageToken(signal?: AbortSignal): Promise<string> {
-    const { data } = await this.caller.call((s) => this.drive.changes.getStartPageToken({}, { signal: s }), signal);
+    const { data } = await this.caller.call((s) => this.drive.changes.getStartPageToken({ ...ALL_DRIVES }, { signal: s }), signal);
     if (!data.startPageToken) throw new Error('Drive returned no startPageToken');
     return data.startPageToken;
   }
@@ -105,6 +122,7 @@ export class DriveConnector {
     let next: string | undefined = pageToken;
     while (next) {
       const params: drive_v3.Params$Resource$Changes$List = {
+        ...ALL_DRIVES_ITEMS,
         pageToken: next,
         pageSize: PAGE_SIZE,
         fields: `nextPageToken,newStartPageToken,changes(fileId,removed,time,file(${FILE_FIELDS}))`,

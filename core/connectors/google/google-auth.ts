@@ -83,7 +83,7 @@ export class GoogleAuth {
     try {
       ({ credentials } = await this.refresher.refreshAccessToken());
     } catch (error) {
-      throw mapGoogleError(error, this.service);
+      throw mapGoogleError(error, this.service, 'token');
     }
     const accessToken = credentials.access_token;
     if (!accessToken) throw new ConnectorError('unavailable', this.service, 'the token endpoint returned no access token');

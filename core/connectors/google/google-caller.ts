@@ -66,7 +66,7 @@ export class GoogleCaller {
       return { ok: true, status: 'ok', message: await this.callWith(this.probePolicy, probe) };
     } catch (error) {
       if (!isConnectorError(error)) return { ok: false, status: 'error', message: String(error) };
-      if (error.kind === 'unauthorized' || error.kind === 'token-revoked') return { ok: false, status: 'bad-credentials', message: error.message };
+      if (error.kind === 'unauthorized' || error.kind === 'token-revoked' || error.kind === 'misconfigured') return { ok: false, status: 'bad-credentials', message: error.message };
       if (error.kind === 'unavailable' && error.status === undefined) return { ok: false, status: 'unreachable', message: error.message };
       return { ok: false, status: 'error', message: error.message };
     }

@@ -5,12 +5,16 @@
  * - unauthorized: the credentials were refused (401, or 403 for auth reasons);
  * - forbidden: authenticated, but not allowed to see this item;
  * - token-revoked: the grant is gone (OAuth invalid_grant, Dropbox expired refresh): the user must reconnect;
+ * - misconfigured: the CONNECTION's own credentials were refused (OAuth `invalid_client` /
+ *   `unauthorized_client`, a wrong API secret or service key): the admin must fix the
+ *   connection; no user is at fault and none may be flagged (DESIGN §4.2, see fault.ts);
  * - rate-limited: slow down; `retryAfterMs` says for how long when the service told us;
- * - unavailable: 5xx, timeouts, network errors: nothing can be concluded;
+ * - unavailable: 5xx, timeouts, network errors, and any answer that is not the service's own
+ *   (a proxy's HTML 404, an empty body, another JSON shape: reason `foreign-answer`): nothing can be concluded;
  * - invalid-request: our request was malformed (a bug or a bad mapping), not retryable.
  * Only `not-found` ever proves absence; everything else is "unknown".
  */
-export const CONNECTOR_FAILURES = ['not-found', 'unauthorized', 'forbidden', 'token-revoked', 'rate-limited', 'unavailable', 'invalid-request'] as const;
+export const CONNECTOR_FAILURES = ['not-found', 'unauthorized', 'forbidden', 'token-revoked', 'misconfigured', 'rate-limited', 'unavailable', 'invalid-request'] as const;
 export type ConnectorFailure = (typeof CONNECTOR_FAILURES)[number];
 
 export interface ConnectorErrorDetails {
@@ -48,6 +52,9 @@ export function isConnectorError(error: unknown, kind?: ConnectorFailure): error
 export function isTransient(error: unknown): boolean {
   return isConnectorError(error) && (error.kind === 'rate-limited' || error.kind === 'unavailable');
 }
+
+/** Reason of an `unavailable` that was an answer, but not in the service's own shape (DESIGN §4.1). */
+export const FOREIGN_ANSWER = 'foreign-answer';
 
 /** Parses a Retry-After header: delta-seconds or an HTTP date. */
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {

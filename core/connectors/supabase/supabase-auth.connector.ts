@@ -123,7 +123,7 @@ export function createSupabaseAuthConnector(options: SupabaseAuthConnectorOption
       } catch (error) {
         if (!isConnectorError(error)) throw error;
         const message = error.message.replace(/^testConnection: /, '');
-        if (error.kind === 'unauthorized') return { ok: false, status: 'bad-credentials', message };
+        if (error.kind === 'unauthorized' || error.kind === 'misconfigured') return { ok: false, status: 'bad-credentials', message };
         if (error.kind === 'unavailable' && error.status === 0) return { ok: false, status: 'unreachable', message };
         return { ok: false, status: 'error', message };
       }

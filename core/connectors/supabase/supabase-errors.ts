@@ -1,5 +1,5 @@
 import { isAuthError, isAuthRetryableFetchError } from '@supabase/supabase-js';
-import { ConnectorError } from '../shared/connector-error';
+import { ConnectorError, FOREIGN_ANSWER } from '../shared/connector-error';
 import type { ExchangeRecord } from './supabase-client';
 
 export const SUPABASE_SERVICE = 'supabase';
@@ -12,9 +12,14 @@ export const SUPABASE_SERVICE = 'supabase';
  * AuthUnknownError without a status when an error body was not JSON; the
  * exchange record fills in the status in that last case.
  *
- * Invariant: only 404 `user_not_found` becomes not-found. A 404 with another
- * code (`validation_failed`: a malformed id) is our mistake, never proof that
- * a user is absent.
+ * Invariants (the one place GoTrue answers are classified):
+ * - only 404 with GoTrue's own code `user_not_found` (new `{code,message}` or
+ *   old `{code:404,error_code,msg}` form) becomes not-found. A 404 with another
+ *   code (`validation_failed`: a malformed id) is our mistake; a 404 without a
+ *   GoTrue code (a proxy's HTML page, an empty body, another JSON) is unknown
+ *   (`unavailable`, reason `foreign-answer`): never proof that a user is absent.
+ * - 401/403 with a GoTrue code (`no_authorization`, `bad_jwt`, `not_admin`)
+ *   refuse the service role key: the connection's problem (`misconfigured`).
  */
 export function toConnectorError(error: unknown, record: ExchangeRecord, operation: string): ConnectorError {
   const status = (isAuthError(error) ? error.status : undefined) || record.status || 0;
@@ -27,12 +32,16 @@ export function toConnectorError(error: unknown, record: ExchangeRecord, operati
   if (status === 0 || record.networkCode) {
     return fail('unavailable', describeNetworkFailure(record.networkCode, text), { status: 0 });
   }
-  if (status === 404 && code === 'user_not_found') return fail('not-found', text);
-  if (status === 401 || status === 403) return fail('unauthorized', text);
   if (status === 429) {
     return fail('rate-limited', text, record.retryAfterMs === undefined ? {} : { retryAfterMs: record.retryAfterMs });
   }
   if (status >= 500 || status === 408 || isAuthRetryableFetchError(error)) return fail('unavailable', text);
+  if (status >= 400 && !code) {
+    // No GoTrue error code: the body was not GoTrue's (HTML, empty, foreign JSON). Nothing can be concluded.
+    return new ConnectorError('unavailable', SUPABASE_SERVICE, `${operation}: HTTP ${status} in a shape that is not GoTrue's: ${text}`, { status, cause: error, reason: FOREIGN_ANSWER });
+  }
+  if (status === 404 && code === 'user_not_found') return fail('not-found', text);
+  if (status === 401 || status === 403) return fail('misconfigured', text);
   if (status >= 400) return fail('invalid-request', text);
   // A 2xx whose body could not be read: nothing can be concluded from it.
   return fail('unavailable', `unreadable answer (HTTP ${status}): ${text}`);

@@ -89,9 +89,14 @@ export async function checkIdentities(input: CheckInput, context: EngineContext,
   return { ...summary, ...flatten(report) };
 }
 
-/** One subject per user: the email when either side has one, else an id. */
+/**
+ * One subject per user: the email when either side has one, else an id. Rows
+ * that share an email (case duplicates) are told apart by their row id, so
+ * each keeps its own open finding (one open finding per subject, migration 9).
+ */
 export function subjectOf(row: SyncRow): string {
-  return `user:${rowEmail(row) ?? row.local?.id ?? row.remote?.id}`;
+  const base = `user:${rowEmail(row) ?? row.local?.id ?? row.remote?.id}`;
+  return row.problem === 'duplicate-email' && row.local ? `${base}#row:${row.local.id}` : base;
 }
 
 function flatten(report: IntegrityReport) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { REMOTE_ONLY_POLICIES } from './identity-actions';
+import { MAX_FINDING_IDS } from '../../api/limits';
 
 /**
  * Params follow the engines' convention (mode, and for a repair one of
@@ -12,7 +13,7 @@ export const IdentityParams = z.strictObject({
   /** With mode "revert": undo every revertible identity change this run made, newest first. */
   revertRunId: z.number().int().positive().optional(),
   user: z.string().trim().min(3).max(320).optional(),
-  findingIds: z.array(z.number().int().positive()).min(1).max(200_000).optional(),
+  findingIds: z.array(z.number().int().positive()).min(1).max(MAX_FINDING_IDS).optional(),
   all: z.boolean().optional(),
   /**
    * Which side wins. Given once, it is remembered for the Supabase connection;

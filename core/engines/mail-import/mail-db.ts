@@ -1,6 +1,7 @@
 import type { AppDbAdapter, SqlValue } from '../../appdb/adapter';
 import { quoteIdent, quoteTable } from '../../appdb/identifiers';
 import type { ResolvedMapping } from '../../appdb/mapping';
+import { isSqlTrue } from '../../appdb/sql-boolean';
 import { yieldToEventLoop } from '../../runs/cooperative';
 import { timeOrderedId } from './mail-ids';
 import type { EmailRow, MailUser } from './mail-model';
@@ -28,7 +29,8 @@ export class MailDb {
     const col = (alias: string, name: string) => `${alias}.${quoteIdent(name)}`;
     const sql = [
       `SELECT ${col('u', u.columns.id)} AS user_id, ${col('u', u.columns.email)} AS email,`,
-      `${col('ms', ms.columns.userId)} AS settings_user, ${col('ms', ms.columns.historyId)} AS history_id, ${col('sa', sa.key)} AS account_id`,
+      `${col('ms', ms.columns.userId)} AS settings_user, ${col('ms', ms.columns.historyId)} AS history_id, ${col('sa', sa.key)} AS account_id,`,
+      `${col('sa', sa.columns.needsReconnect)} AS needs_reconnect`,
       `FROM ${quoteTable(u.table)} u`,
       `LEFT JOIN ${quoteTable(ms.table)} ms ON ${col('ms', ms.columns.userId)} = ${col('u', u.columns.id)}`,
       // Unique (userId, provider): at most one Google account per user.
@@ -36,13 +38,17 @@ export class MailDb {
       userId === undefined ? `WHERE ${col('ms', ms.columns.enabled)} = ?` : `WHERE ${col('u', u.columns.id)} = ?`,
       `ORDER BY ${col('u', u.columns.id)}`,
     ].join(' ');
-    const rows = await this.db.query<{ user_id: unknown; email: unknown; settings_user: unknown; history_id: unknown; account_id: unknown }>(sql, ['google', userId ?? true]);
+    const rows = await this.db.query<{ user_id: unknown; email: unknown; settings_user: unknown; history_id: unknown; account_id: unknown; needs_reconnect: unknown }>(sql, [
+      'google',
+      userId ?? true,
+    ]);
     return rows.map((r) => ({
       userId: String(r.user_id),
       email: r.email == null ? null : String(r.email),
       accountId: r.account_id == null ? null : String(r.account_id),
       historyId: r.history_id == null || r.history_id === '' ? null : String(r.history_id),
       hasSettings: r.settings_user != null,
+      needsReconnect: isSqlTrue(r.needs_reconnect),
     }));
   }
 
@@ -91,10 +97,15 @@ export class MailDb {
     await this.db.execute(`UPDATE ${quoteTable(table)} SET ${quoteIdent(c.historyId)} = ?, ${quoteIdent(c.lastImportAt)} = ? WHERE ${quoteIdent(c.userId)} = ?`, [historyId, at, userId]);
   }
 
-  /** The product shows its "reconnect Google" prompt from this flag (storage-orphans sets it the same way). */
-  async markNeedsReconnect(accountId: string): Promise<void> {
+  /**
+   * The product shows its "reconnect Google" prompt from this flag
+   * (storage-orphans sets it the same way). Set only for a fault that is the
+   * user's (faultOf: a dead grant, a missing scope); cleared as soon as the
+   * user's import works again under their token.
+   */
+  async setNeedsReconnect(accountId: string, value: boolean): Promise<void> {
     const { table, key, columns: c } = this.mapping.storageAccounts;
-    await this.db.execute(`UPDATE ${quoteTable(table)} SET ${quoteIdent(c.needsReconnect)} = ? WHERE ${quoteIdent(key)} = ?`, [true, accountId]);
+    await this.db.execute(`UPDATE ${quoteTable(table)} SET ${quoteIdent(c.needsReconnect)} = ? WHERE ${quoteIdent(key)} = ?`, [value, accountId]);
   }
 }
 

@@ -6,6 +6,7 @@ import { MailImportParams, scopeOf } from './mail-params';
 import { inPool } from './mail-pool';
 import { summarise } from './mail-report';
 import { importUser } from './mail-user-import';
+import { ConnectionFaultError } from '../../connectors/shared/fault';
 
 /**
  * Users imported at once. With PER_USER_CONCURRENCY this caps the requests in
@@ -40,8 +41,16 @@ export const mailImportEngine: Engine<MailImportParams> = {
     const gmailFor = gmailFactory(connection, app, context.apiCalls);
 
     progress.phase('import', { total: users.length, message: `${users.length} user(s) to import` });
-    const reports = await inPool(users, USER_CONCURRENCY, async (user) => {
-      const report = await importUser(user, { db, gmailFor, clock: context.clock, windowDays: params.windowDays, signal });
+    // The connection's own credentials were refused: every further user would fail alike, so none is started.
+    let connectionFault: ConnectionFaultError | undefined;
+    const settled = await inPool(users, USER_CONCURRENCY, async (user) => {
+      if (connectionFault) return null;
+      const report = await importUser(user, { db, gmailFor, clock: context.clock, windowDays: params.windowDays, signal, connectionName: connection.name }).catch((error: unknown) => {
+        if (!(error instanceof ConnectionFaultError)) throw error;
+        connectionFault ??= error;
+        return null;
+      });
+      if (!report) return null;
       progress.advance();
       progress.count('imported', report.imported);
       if (report.outcome !== 'imported') progress.count(report.outcome);
@@ -49,6 +58,8 @@ export const mailImportEngine: Engine<MailImportParams> = {
       return report;
     });
     signal.throwIfAborted();
-    return summarise(reports);
+    // Fails the run with the Connections-page message; no user was flagged (DESIGN §4.2).
+    if (connectionFault) throw connectionFault;
+    return summarise(settled.filter((r): r is NonNullable<typeof r> => r !== null));
   },
 };

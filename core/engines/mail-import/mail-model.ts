@@ -12,6 +12,8 @@ export interface MailUser {
   historyId: string | null;
   /** Whether a mail_settings row exists (the cursor can only be stored in one). */
   hasSettings: boolean;
+  /** The account's needs-reconnect flag as read: cleared once this user's import works again. */
+  needsReconnect: boolean;
 }
 
 /** How one user's import went. `failed` is retried by the next run; it never fails the whole run. */
@@ -31,6 +33,8 @@ export interface UserReport {
   skipped: number;
   /** Listed, then gone before they could be read (deleted meanwhile). */
   gone: number;
+  /** The account had needs_reconnect set and this import worked: the flag was cleared. */
+  reconnected?: boolean;
   message?: string;
 }
 

@@ -15,6 +15,8 @@ export interface MailImportResult extends Record<string, unknown> {
   passes: Record<'full' | 'history' | 'fallback', number>;
   /** Read by the notifier from run.finished (conventions of the engines). */
   needsReconnect: Array<{ userId: string; email: string | null; provider: 'google' }>;
+  /** Users whose needs_reconnect flag this run cleared (their import works again). */
+  reconnected: number;
   perUser: UserReport[];
   perUserTruncated: boolean;
 }
@@ -44,6 +46,7 @@ export function summarise(reports: readonly UserReport[]): MailImportResult {
     outcomes,
     passes,
     needsReconnect: reports.filter((r) => r.outcome === 'needs-reconnect').map((r) => ({ userId: r.userId, email: r.email, provider: 'google' as const })),
+    reconnected: reports.filter((r) => r.reconnected === true).length,
     perUser: ordered.slice(0, MAX_USER_LINES),
     perUserTruncated: ordered.length > MAX_USER_LINES,
   };

@@ -1,5 +1,6 @@
 import { CursorRejectedError, type GmailConnector } from '../../connectors/google';
 import { isConnectorError } from '../../connectors/shared/connector-error';
+import { ConnectionFaultError, faultOf, isMissingScope } from '../../connectors/shared/fault';
 import type { Clock } from '../engine';
 import type { MailDb } from './mail-db';
 import { importBatch, type BatchCounts } from './mail-fetch';
@@ -13,6 +14,8 @@ export interface UserImportDeps {
   clock: Clock;
   windowDays: number;
   signal: AbortSignal;
+  /** The Google connection's name, for the message of a run failed by its credentials. */
+  connectionName?: string;
 }
 
 /**
@@ -21,8 +24,11 @@ export interface UserImportDeps {
  * an expired cursor: a windowed full pass (messages.list, 500 a page,
  * `after:` the window's start). The new cursor is stored only after the
  * rows are committed.
- * Invariant: one user's failure (revoked grant, quota exhausted, outage) is
- * that user's outcome, never the run's; only a cancel propagates.
+ * Invariants: one user's failure (revoked grant, quota exhausted, outage) is
+ * that user's outcome, never the run's. Only a cancel and a fault of the
+ * connection itself (faultOf → `connection`: invalid_client…) propagate, the
+ * latter as ConnectionFaultError, which fails the run and flags nobody. Only
+ * a fault that is the user's sets needs_reconnect; a successful import clears it.
  */
 export function importUser(user: MailUser, deps: UserImportDeps): Promise<UserReport> {
   // The user's calls get a signal of their own, never the run's, which lives for the whole run (mail-signal.ts).
@@ -55,10 +61,15 @@ async function importOneUser(user: MailUser, deps: UserImportDeps): Promise<User
     }
     if (user.hasSettings) await deps.db.saveCursor(user.userId, cursor, deps.clock.now().toISOString());
     else report.message = 'The user has no mail settings row, so no history cursor was stored: the next run reads the window again.';
+    // The account works again under the user's own token: the product's reconnect prompt is over.
+    if (user.needsReconnect) {
+      await deps.db.setNeedsReconnect(user.accountId, false);
+      report.reconnected = true;
+    }
     return report;
   } catch (error) {
     if (deps.signal.aborted) throw error;
-    return failed(report, user.accountId, error, deps.db);
+    return failed(report, user.accountId, error, deps);
   }
 }
 
@@ -81,16 +92,20 @@ async function fullPass(gmail: GmailConnector, user: MailUser, deps: UserImportD
   return historyId;
 }
 
-/** A dead grant (revoked, or a token refused even after a refresh) means the user must reconnect Google; the product shows that prompt. */
-async function failed(report: UserReport, accountId: string, error: unknown, db: MailDb): Promise<UserReport> {
+/**
+ * Whose fault (connectors/shared/fault.ts): the user's dead grant or missing
+ * scope flags that user (the product shows its reconnect prompt); the
+ * connection's refused credentials fail the run and flag nobody; anything
+ * else fails this user only, to be retried by the next run.
+ */
+async function failed(report: UserReport, accountId: string, error: unknown, deps: UserImportDeps): Promise<UserReport> {
   const message = error instanceof Error ? error.message : String(error);
-  if (isConnectorError(error, 'token-revoked') || isConnectorError(error, 'unauthorized')) {
-    await db.markNeedsReconnect(accountId);
-    return { ...report, outcome: 'needs-reconnect', message: `Google refused the user's token (${message}): they must reconnect Google.` };
-  }
-  if (isConnectorError(error, 'forbidden') && (error.reason === 'insufficientPermissions' || error.reason === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT')) {
-    await db.markNeedsReconnect(accountId);
-    return { ...report, outcome: 'needs-reconnect', message: 'The Google account was connected without the Gmail scope: the user must reconnect Google.' };
+  const fault = faultOf(error);
+  if (fault === 'connection' && isConnectorError(error)) throw new ConnectionFaultError(error, deps.connectionName);
+  if (fault === 'user') {
+    await deps.db.setNeedsReconnect(accountId, true);
+    const why = isMissingScope(error) ? 'The Google account was connected without the Gmail scope' : `Google refused the user's grant (${message})`;
+    return { ...report, outcome: 'needs-reconnect', message: `${why}: the user must reconnect Google.` };
   }
   return { ...report, outcome: 'failed', message };
 }

@@ -1,10 +1,9 @@
-import type { CloudinaryAsset } from '../../connectors/cloudinary/cloudinary-types';
 import { parentByNamingRule } from './media-folders';
-import type { MediaAsset, MediaKind } from './media-model';
+import type { ListedAsset, MediaAsset, MediaKind } from './media-model';
 import type { MediaRow } from './media-db';
 
 /** Context keys the product may set on uploads (Cloudinary custom context). */
-const TITLE_KEYS = ['title', 'caption'] as const;
+export const TITLE_KEYS = ['title', 'caption'] as const;
 export const PARENT_CONTEXT_KEY = 'parent_video';
 
 /**
@@ -12,7 +11,7 @@ export const PARENT_CONTEXT_KEY = 'parent_video';
  * from context metadata when the product set one, else the display name or
  * filename; the thumbnail URL is built offline by the SDK (a JPEG frame).
  */
-export function toMediaAsset(asset: CloudinaryAsset, owner: { email: string; kind: MediaKind }, thumbnailUrl: string): MediaAsset {
+export function toMediaAsset(asset: ListedAsset, owner: { email: string; kind: MediaKind }, thumbnailUrl: string): MediaAsset {
   const lastSegment = asset.publicId.slice(asset.publicId.lastIndexOf('/') + 1);
   const name = asset.filename ?? asset.displayName ?? lastSegment;
   const title = TITLE_KEYS.map((k) => asset.context[k]).find((v) => v !== undefined && v.trim() !== '') ?? asset.displayName ?? name;
@@ -52,7 +51,7 @@ export interface FieldDifference {
  * not a disagreement; durations are floats, so a hundredth of a second of
  * rounding is not drift either.
  */
-export function differences(row: MediaRow, asset: CloudinaryAsset): FieldDifference[] {
+export function differences(row: MediaRow, asset: ListedAsset): FieldDifference[] {
   const out: FieldDifference[] = [];
   if (row.secureUrl !== null && asset.secureUrl !== undefined && row.secureUrl !== asset.secureUrl) {
     out.push({ field: 'secureUrl', db: row.secureUrl, cloudinary: asset.secureUrl });

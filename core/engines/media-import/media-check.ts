@@ -1,10 +1,11 @@
 import type { CloudinaryConnector } from '../../connectors/cloudinary/cloudinary.connector';
+import { CLOUDINARY_MAX_RESULTS } from '../../connectors/cloudinary/cloudinary-types';
 import { isConnectorError } from '../../connectors/shared/connector-error';
 import { TimeSlicer } from '../../runs/cooperative';
 import type { EngineContext, EngineControls } from '../engine';
 import { BudgetGuard, toStoredBudget } from './media-budget';
 import { MediaComparison } from './media-compare';
-import type { MediaDb } from './media-db';
+import { chunks, type MediaDb } from './media-db';
 import { scanExpression } from './media-folders';
 import type { MediaImportParams } from './media-params';
 import { mergeSummary, readResume, readSummary, resumeKey } from './media-state';
@@ -26,13 +27,21 @@ export interface CheckEnv {
 export async function runCheck(params: MediaImportParams, scope: string, context: EngineContext, controls: EngineControls, env: CheckEnv) {
   const { resources, clock } = context;
   const { signal, progress } = controls;
-  const expression = scanExpression(env.base, params.user);
+  // One user's folders under every spelling of the email this run can know (media-folders.ts says why).
+  const owner = params.user ? await env.db.user(params.user) : null;
+  const spellings = params.user ? await knownSpellings(params.user, owner?.email, context) : undefined;
+  const expression = scanExpression(env.base, spellings);
   const saved = readResume(resources.state, scope);
   let resume = saved?.expression === expression ? saved : undefined;
   const thumbnail = (asset: { publicId: string; version: number }) => env.connector.videoThumbnailUrl(asset.publicId, { version: asset.version });
-  let comparison = new MediaComparison(env.db, env.base, thumbnail, resume?.scan);
+  let comparison = new MediaComparison(env.db, env.base, thumbnail);
 
   progress.phase('scan', { message: resume ? `Resuming the listing saved at ${resume.savedAt}` : `Listing ${expression}` });
+  if (resume) {
+    // The pages read before the stop are compared again, now: the database may have changed since
+    // (rows imported, users added), and findings from then would be stale (issue 14, item 6).
+    for (const page of chunks(resume.scan.listed, CLOUDINARY_MAX_RESULTS)) await comparison.addPage(page, signal);
+  }
   progress.update({ done: comparison.result.assets });
   const scan = (cursor: string | undefined) =>
     scanFolders({
@@ -80,9 +89,8 @@ export async function runCheck(params: MediaImportParams, scope: string, context
 
   progress.phase('compare', { message: 'Looking for rows whose asset is gone' });
   const slicer = new TimeSlicer();
-  const userId = params.user ? (await env.db.usersByEmail([params.user])).get(params.user) : undefined;
   // One user's scope: only that user's rows can be judged (an unknown user has none).
-  if (!params.user || userId) await comparison.sweepRows(params.user && userId ? { userId, email: params.user } : undefined, slicer, signal);
+  if (!params.user || owner) await comparison.sweepRows(owner ? { userId: owner.id, email: owner.email } : undefined, slicer, signal);
   const { findings, users, assets, ignored } = comparison.result;
   progress.update({ total: findings.length });
   const byKind: Record<string, number> = {};
@@ -95,4 +103,22 @@ export async function runCheck(params: MediaImportParams, scope: string, context
   resources.state.set('summary', mergeSummary(readSummary(resources.state), users, params.user, clock.now()));
   resources.state.delete(resumeKey(scope));
   return { complete: true, resumed: resume !== undefined, assets, ignored, users: users.size, byKind, budget };
+}
+
+/**
+ * The folder spellings of one user's email this run can know: as given, in
+ * lower case, as the users row spells it, and every spelling an earlier
+ * listing saw (the summary of complete listings, the open findings about
+ * that email). A one-user check supersedes the open findings about its
+ * email, so it must list every folder those findings came from.
+ */
+async function knownSpellings(user: string, rowEmail: string | undefined, context: EngineContext): Promise<string[]> {
+  const folded = user.toLowerCase();
+  const spellings = new Set([user, folded, ...(rowEmail ? [rowEmail] : [])]);
+  for (const email of Object.keys(readSummary(context.resources.state)?.users ?? {})) if (email.toLowerCase() === folded) spellings.add(email);
+  for await (const page of context.resources.findingsForRepairPages({ user })) {
+    for (const finding of page) if (finding.userEmail && finding.userEmail.toLowerCase() === folded) spellings.add(finding.userEmail);
+  }
+  // Sorted: the expression is the resume point's key, so the same spellings must give the same text.
+  return [...spellings].sort();
 }

@@ -1,51 +1,56 @@
-import type { CloudinaryAsset } from '../../connectors/cloudinary/cloudinary-types';
 import { TimeSlicer } from '../../runs/cooperative';
 import type { NewFinding } from '../../store/findings.repo';
-import { differences, toMediaAsset } from './media-asset';
+import { differences, PARENT_CONTEXT_KEY, TITLE_KEYS, toMediaAsset } from './media-asset';
 import type { MediaDb } from './media-db';
 import { parseMediaFolder } from './media-folders';
-import { FINDING_KINDS, MEDIA_KINDS, subjectOf, type FolderCounts, type MediaKind } from './media-model';
+import { FINDING_KINDS, MEDIA_KINDS, subjectOf, type FolderCounts, type ListedAsset, type MediaKind } from './media-model';
 
-/** Everything a listing has taught so far, JSON-safe so a budget stop can save it and the next run resume. */
+/** The assets a listing cut short by the budget had read, JSON-safe so the next run can resume. */
 export interface ScanState {
-  seen: string[];
-  findings: NewFinding[];
-  users: Record<string, FolderCounts>;
-  assets: number;
-  ignored: number;
+  listed: ListedAsset[];
 }
 
-export const emptyScanState = (): ScanState => ({ seen: [], findings: [], users: {}, assets: 0, ignored: 0 });
+/** The context keys a comparison reads (a title, a clip's parent); the rest is not kept. */
+const KEPT_CONTEXT = [...TITLE_KEYS, PARENT_CONTEXT_KEY];
+
+function toListed(asset: ListedAsset): ListedAsset {
+  const context: Record<string, string> = {};
+  for (const key of KEPT_CONTEXT) if (asset.context[key] !== undefined) context[key] = asset.context[key];
+  const { publicId, folderPath, filename, displayName, version, createdAt, bytes, duration, secureUrl } = asset;
+  return { publicId, folderPath, filename, displayName, version, createdAt, bytes, duration, secureUrl, context };
+}
 
 /**
  * Compares each listed page with the database as it arrives, but only
  * collects findings: they are written when the listing is complete, so a
  * listing cut short by a 5xx never yields a finding (DESIGN §4.1).
+ *
+ * A budget stop saves the listed assets, never the findings: the resumed
+ * check replays them through `addPage` against the database as it is then,
+ * so a row inserted (or a user added) meanwhile is not reported missing.
  */
 export class MediaComparison {
-  private readonly seen: Set<string>;
-  private readonly findings: NewFinding[];
-  private readonly users: Map<string, FolderCounts>;
-  private assets: number;
-  private ignored: number;
+  private readonly seen = new Set<string>();
+  private readonly listed: ListedAsset[] = [];
+  private readonly findings: NewFinding[] = [];
+  private readonly users = new Map<string, FolderCounts>();
+  private assets = 0;
+  private ignored = 0;
   /** Per asset work (a thumbnail URL costs tens of microseconds) is sliced so a page of 500 never holds the host. */
   private readonly slicer = new TimeSlicer();
 
   constructor(
     private readonly db: MediaDb,
     private readonly base: string,
-    private readonly thumbnail: (asset: CloudinaryAsset) => string,
-    state: ScanState = emptyScanState(),
-  ) {
-    this.seen = new Set(state.seen);
-    this.findings = [...state.findings];
-    this.users = new Map(Object.entries(state.users));
-    this.assets = state.assets;
-    this.ignored = state.ignored;
-  }
+    private readonly thumbnail: (asset: ListedAsset) => string,
+  ) {}
 
-  async addPage(page: readonly CloudinaryAsset[], signal?: AbortSignal): Promise<void> {
+  async addPage(listedPage: readonly ListedAsset[], signal?: AbortSignal): Promise<void> {
+    // A listing whose offsets shifted may repeat an asset: it is compared once.
+    const page = listedPage.filter((asset) => !this.seen.has(asset.publicId));
     const placed = page.flatMap((asset) => {
+      this.seen.add(asset.publicId);
+      this.listed.push(toListed(asset));
       const owner = parseMediaFolder(asset.folderPath, this.base);
       if (!owner) this.ignored++;
       return owner ? [{ asset, owner }] : [];
@@ -55,7 +60,6 @@ export class MediaComparison {
     for (const { asset, owner } of placed) {
       await this.slicer.maybeYield(signal);
       this.assets++;
-      this.seen.add(asset.publicId);
       const counts = this.users.get(owner.email) ?? { videos: 0, clips: 0 };
       counts[owner.kind === 'video' ? 'videos' : 'clips']++;
       this.users.set(owner.email, counts);
@@ -71,7 +75,9 @@ export class MediaComparison {
           subject: subjectOf(asset.publicId),
           userEmail: owner.email,
           kind: FINDING_KINDS.unknownOwner,
-          reason: `${owner.kind === 'video' ? 'Video' : 'Clip'} "${media.title}" is in ${asset.folderPath}, but no user has the email ${owner.email}`,
+          reason: this.db.ambiguous.has(owner.email)
+            ? `${owner.kind === 'video' ? 'Video' : 'Clip'} "${media.title}" is in ${asset.folderPath}, but several users have the email ${owner.email} in other cases, so none is taken for its owner`
+            : `${owner.kind === 'video' ? 'Video' : 'Clip'} "${media.title}" is in ${asset.folderPath}, but no user has the email ${owner.email}`,
           proposedAction: 'none: add the user (or move the asset), then check again',
           details: { asset: media },
         });
@@ -105,7 +111,7 @@ export class MediaComparison {
   }
 
   toState(): ScanState {
-    return { seen: [...this.seen], findings: this.findings, users: Object.fromEntries(this.users), assets: this.assets, ignored: this.ignored };
+    return { listed: this.listed };
   }
 
   get result() {

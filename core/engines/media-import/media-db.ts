@@ -22,29 +22,47 @@ const LOOKUP_CHUNK = 500;
  * name goes through the admin's mapping and is quoted; values are bound.
  */
 export class MediaDb {
-  private readonly userIds = new Map<string, string | null>();
+  private readonly userIds = new Map<string, { id: string; email: string } | null>();
   private readonly userEmails = new Map<string, string | null>();
+  /** Emails that several users rows spell in other cases, none exactly so: no owner is guessed. */
+  readonly ambiguous = new Set<string>();
 
   constructor(
     readonly db: AppDbAdapter,
     private readonly mapping: ResolvedMapping,
   ) {}
 
-  /** Email → user id (null: no such user), cached for the run. */
+  /**
+   * Email → user id (null: no such user, or two users whose emails differ
+   * only in case and neither is spelt exactly so), cached for the run.
+   * Emails match case-insensitively (DESIGN §4.8): a folder keeps the case
+   * the product wrote, the users row may hold another. The query is written
+   * `lower(email) IN (lower(?), …)` so the canonical `users_lower_email_idx`
+   * expression index serves it in SQLite and PostgreSQL. SQLite's lower()
+   * folds ASCII only, so there non-ASCII letters must match in case.
+   */
   async usersByEmail(emails: Iterable<string>): Promise<Map<string, string | null>> {
     const users = this.mapping.users;
+    const email = quoteIdent(users.columns.email);
     const wanted = [...new Set(emails)].filter((e) => !this.userIds.has(e));
     for (const chunk of chunks(wanted, LOOKUP_CHUNK)) {
-      // Folder names keep the case the product wrote; the users table may hold another, so both forms are asked.
-      const values = [...new Set(chunk.flatMap((e) => [e, e.toLowerCase()]))];
       const rows = await this.db.query<{ id: unknown; email: unknown }>(
-        `SELECT ${quoteIdent(users.columns.id)} AS id, ${quoteIdent(users.columns.email)} AS email FROM ${quoteTable(users.table)} WHERE ${quoteIdent(users.columns.email)} IN (${marks(values.length)})`,
-        values,
+        `SELECT ${quoteIdent(users.columns.id)} AS id, ${email} AS email FROM ${quoteTable(users.table)} WHERE lower(${email}) IN (${chunk.map(() => 'lower(?)').join(', ')})`,
+        chunk,
       );
-      const found = new Map(rows.map((r) => [String(r.email).toLowerCase(), String(r.id)]));
-      for (const email of chunk) this.userIds.set(email, found.get(email.toLowerCase()) ?? null);
+      for (const wantedEmail of chunk) {
+        const picked = pickUser(wantedEmail, rows);
+        this.userIds.set(wantedEmail, picked === 'ambiguous' ? null : picked);
+        if (picked === 'ambiguous') this.ambiguous.add(wantedEmail);
+      }
     }
-    return new Map([...new Set(emails)].map((e) => [e, this.userIds.get(e) ?? null]));
+    return new Map([...new Set(emails)].map((e) => [e, this.userIds.get(e)?.id ?? null]));
+  }
+
+  /** The user whose email matches `email` case-insensitively, with the email as the users row spells it. */
+  async user(email: string): Promise<{ id: string; email: string } | null> {
+    await this.usersByEmail([email]);
+    return this.userIds.get(email) ?? null;
   }
 
   /** User id → email (null: no such user), cached for the run. */
@@ -115,6 +133,15 @@ export class MediaDb {
     });
     return (await tx.executeMany(sql, values)).changes;
   }
+}
+
+/** The row for `email`: the only case-insensitive match, or else the exactly spelt one; null when none or ambiguous. */
+function pickUser(email: string, rows: readonly { id: unknown; email: unknown }[]): { id: string; email: string } | 'ambiguous' | null {
+  const folded = email.toLowerCase();
+  const matches = rows.filter((r) => String(r.email).toLowerCase() === folded);
+  const row = matches.length === 1 ? matches[0] : matches.find((r) => String(r.email) === email);
+  if (row) return { id: String(row.id), email: String(row.email) };
+  return matches.length > 1 ? 'ambiguous' : null;
 }
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');

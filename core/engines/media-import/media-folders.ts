@@ -23,10 +23,19 @@ export function parseMediaFolder(folder: string, base: string): { email: string;
  * One listing per run: every user's folders at once (`<base>/*`), or one
  * user's (`<base>/<email>/*`). A single prefix listing costs exactly
  * ceil(assets / 500) search calls, the floor, instead of one listing per folder.
+ *
+ * Case: a folder path is case-sensitive in Cloudinary (it is a path, and the
+ * product names it after the email as it wrote it), while emails match users
+ * case-insensitively. An all-users listing sees every spelling and maps each
+ * to its user; a one-user listing asks for each spelling it can know (the
+ * email as given, its lower-case form, the users row's, and those earlier
+ * listings saw), OR-ed in one search. A spelling none of these knows is
+ * listed by the next all-users check.
  */
-export function scanExpression(base: string, email: string | undefined): string {
-  const folder = email ? `${base}/${email}` : base;
-  return `${folderExpression(folder, { includeSubfolders: true })} AND resource_type:video`;
+export function scanExpression(base: string, spellings: readonly string[] | undefined): string {
+  const folders = spellings?.length ? [...new Set(spellings)].map((email) => folderExpression(`${base}/${email}`, { includeSubfolders: true })) : [folderExpression(base, { includeSubfolders: true })];
+  const where = folders.length === 1 ? folders[0] : `(${folders.join(' OR ')})`;
+  return `${where} AND resource_type:video`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CloudinaryAsset } from '../../connectors/cloudinary/cloudinary-types';
 
 /**
  * The media-import engine's vocabulary: the two media kinds, the finding
@@ -44,6 +45,12 @@ export const MediaAssetSchema = z.object({
 });
 /** One asset as the engine keeps it: JSON-safe (it lives in findings and in the resume state). */
 export type MediaAsset = z.infer<typeof MediaAssetSchema>;
+
+/**
+ * What a comparison needs of one listed asset, and no more: a budget stop
+ * saves these (JSON-safe), and the resumed check compares them again.
+ */
+export type ListedAsset = Pick<CloudinaryAsset, 'publicId' | 'folderPath' | 'filename' | 'displayName' | 'version' | 'createdAt' | 'bytes' | 'duration' | 'secureUrl' | 'context'>;
 
 /** Per user folder: assets seen in the latest complete listing. */
 export interface FolderCounts {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_FINDING_IDS } from '../../api/limits';
 
 /**
  * Params follow the engines' convention (docs/architecture.md) so the generic
@@ -7,8 +8,8 @@ import { z } from 'zod';
  */
 export const MediaImportParams = z.strictObject({
   mode: z.enum(['check', 'repair']).default('check'),
-  user: z.email().optional(),
-  findingIds: z.array(z.number().int().positive()).max(100_000).optional(),
+  user: z.email().max(320).optional(),
+  findingIds: z.array(z.number().int().positive()).max(MAX_FINDING_IDS).optional(),
   all: z.boolean().optional(),
   /** Share of the Admin API budget still remaining that one run may spend (the rest is left to the product). */
   budgetShare: z.number().gt(0).max(1).default(0.5),
@@ -20,10 +21,12 @@ export type MediaImportParams = z.infer<typeof MediaImportParams>;
 /**
  * Repairs are idempotent, so repairs of different choices may run side by
  * side: an Import click on one video must not join (and be lost in) another
- * video's running import.
+ * video's running import. Emails match case-insensitively, so a user's
+ * scope is spelt in lower case: `Ada@x` and `ada@x` are one scope.
  */
 export function scopeOf(params: MediaImportParams): string {
-  if (params.mode === 'check') return params.user ? `user:${params.user}` : 'all';
+  const user = params.user?.toLowerCase();
+  if (params.mode === 'check') return user ? `user:${user}` : 'all';
   if (params.findingIds?.length) return params.findingIds.length === 1 ? `repair:finding:${params.findingIds[0]}` : 'repair:findings';
-  return params.user ? `repair:user:${params.user}` : 'repair:all';
+  return user ? `repair:user:${user}` : 'repair:all';
 }

@@ -89,6 +89,9 @@ export async function runRepair(params: MediaImportParams, context: EngineContex
   for (const batch of chunks(planned.filter((p) => p.asset.kind === 'video'), BATCH)) await write('video', batch);
   for (const batch of chunks(planned.filter((p) => p.asset.kind === 'clip'), BATCH)) {
     const parents = await resolveParents(db, batch);
+    await write('clip', batch, parents);
+    // Only after the batch's missing-in-db findings are marked repaired: a subject has one open finding per
+    // engine, so an unlinked-clip finding written before would replace the open finding the write then closes.
     for (const p of batch) {
       if (parents.has(p.asset.publicId)) continue;
       unlinked++;
@@ -103,7 +106,6 @@ export async function runRepair(params: MediaImportParams, context: EngineContex
         details: { publicId: p.asset.publicId, parentPublicId: p.asset.parentPublicId, parentRule: p.asset.parentRule },
       });
     }
-    await write('clip', batch, parents);
   }
   return { chosen, inserted, alreadyPresent: planned.length - inserted, skipped, unknownOwner, invalid: invalid.length, unlinkedClips: unlinked, insertMs: Math.round(insertMs * 10) / 10 };
 }

@@ -8,7 +8,7 @@ import type { FolderCounts } from './media-model';
  * What the engine keeps between runs in the console store (engine_state),
  * each read back through a schema: a file on disk is input like any other.
  * - `budget`: the Admin API budget as last reported (the Media page shows it);
- * - `resume:<scope>`: the cursor and partial listing of a check stopped by the budget;
+ * - `resume:<scope>`: the cursor and the assets listed by a check stopped by the budget;
  * - `summary`: per-user asset counts of the latest complete listings.
  */
 const BudgetSchema = z.object({ limit: z.number(), remaining: z.number(), resetAt: z.string(), observedAt: z.string() });
@@ -18,12 +18,11 @@ const ResumeSchema = z.object({
   cursor: z.string().optional(),
   savedAt: z.string(),
   pages: z.number(),
+  // Only the listed assets, never findings: the resumed check compares them with the database as it is then.
+  // (A resume point of an older version, which saved findings, fails this schema: the listing starts over.)
+  // A shallow check per asset: 50,000 assets through a full object schema held the host too long.
   scan: z.object({
-    seen: z.array(z.string()),
-    findings: z.array(z.custom<ScanState['findings'][number]>((v) => typeof v === 'object' && v !== null)),
-    users: z.record(z.string(), z.object({ videos: z.number(), clips: z.number() })),
-    assets: z.number(),
-    ignored: z.number(),
+    listed: z.array(z.custom<ScanState['listed'][number]>((v) => typeof v === 'object' && v !== null && typeof (v as { publicId?: unknown }).publicId === 'string' && typeof (v as { folderPath?: unknown }).folderPath === 'string')),
   }),
 });
 export type ResumePoint = z.infer<typeof ResumeSchema>;
@@ -46,10 +45,10 @@ export const readSummary = (state: StateReader): MediaSummary | undefined => rea
 export const readResume = (state: StateReader, scope: string): ResumePoint | undefined => read(ResumeSchema, state.get(resumeKey(scope)));
 export const resumeKey = (scope: string) => `resume:${scope}`;
 
-/** A user check replaces that user's counts; a check of all replaces every user's. */
+/** A user check replaces that user's counts (under any spelling of the email); a check of all replaces every user's. */
 export function mergeSummary(previous: MediaSummary | undefined, users: Map<string, FolderCounts>, onlyUser: string | undefined, now: Date): MediaSummary {
   const merged: Record<string, FolderCounts> = onlyUser ? { ...previous?.users } : {};
-  if (onlyUser) delete merged[onlyUser];
+  if (onlyUser) for (const email of Object.keys(merged)) if (email.toLowerCase() === onlyUser.toLowerCase()) delete merged[email];
   for (const [email, counts] of users) merged[email] = counts;
   return { checkedAt: now.toISOString(), users: merged };
 }

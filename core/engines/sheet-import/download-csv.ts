@@ -1,12 +1,13 @@
-import { pipeline } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvRecordSplitter, type CsvRecord } from './csv-records';
 import type { DriveConnector, SheetsConnector } from '../../connectors/google';
 import type { DownloadContext, SheetWindow } from './download-sheets';
 
 /**
  * Downloading through Drive's CSV export (first tab only, 10 MB cap): the
- * response streams through csv-parse chunk by chunk, never gathered into one
- * string, and the records are yielded in small groups as they are parsed.
+ * response streams through CsvRecordSplitter chunk by chunk, never gathered into
+ * one string, and the records are yielded in small groups as they are parsed.
+ * A malformed line becomes one rejected row with its sheet row number (the
+ * record's position), never the end of the import.
  * Every chunk re-arms the idle watchdog, so a body that stalls midway ends
  * with an idle timeout. Progress is bytes against Content-Length when the
  * service sends it; otherwise records against the tab's grid rows (capped
@@ -41,22 +42,21 @@ export async function* csvExportRecords(
       yield chunk;
     }
   }
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false });
+  const splitter = new CsvRecordSplitter();
+  const decoder = new TextDecoder('utf-8');
+  let group: CsvRecord[] = [];
   deadlines.arm('idle');
-  pipeline(watched(stream as AsyncIterable<Uint8Array>), parser, () => undefined);
-  let group: string[][] = [];
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      group.push(record);
-      if (group.length < GROUP_ROWS) continue;
-      yield* emit();
+    for await (const chunk of watched(stream as AsyncIterable<Uint8Array>)) {
+      group.push(...splitter.push(decoder.decode(chunk, { stream: true })));
+      if (group.length >= GROUP_ROWS) yield* emit();
     }
+    group.push(...splitter.push(decoder.decode()), ...splitter.end());
     yield* emit();
   } catch (error) {
     throw deadlines.explain(error);
   } finally {
     deadlines.disarm();
-    parser.destroy();
     (stream as { destroy?: () => void }).destroy?.();
   }
   if (byBytes && tally.bytes < contentLength) {
@@ -65,11 +65,13 @@ export async function* csvExportRecords(
 
   function* emit(): Generator<SheetWindow> {
     if (group.length === 0) return;
-    const rows = group;
+    const records = group;
     group = [];
     const firstRow = tally.rows + 1;
-    tally.rows += rows.length;
+    tally.rows += records.length;
     if (!byBytes) report.downloaded(Math.min(tally.rows, Math.floor(gridRows * 0.99)));
-    yield { firstRow, rows };
+    const malformed = new Map<number, string>();
+    records.forEach((record, i) => record.malformed && malformed.set(i, record.malformed));
+    yield { firstRow, rows: records.map((record) => record.cells), ...(malformed.size ? { malformed } : {}) };
   }
 }

@@ -25,6 +25,8 @@ const MAX_WINDOW_ROWS = 200_000;
 export interface SheetWindow {
   firstRow: number;
   rows: string[][];
+  /** CSV export only: rows (by index in `rows`) whose line could not be read, and why. */
+  malformed?: ReadonlyMap<number, string>;
 }
 
 export interface GridRange {

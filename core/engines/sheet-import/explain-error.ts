@@ -1,5 +1,6 @@
 import type { SheetSourceSpec } from '../../api/sheets';
 import { isConnectorError } from '../../connectors/shared/connector-error';
+import { connectionFaultMessage } from '../../connectors/shared/fault';
 
 /** A connector failure, restated as what the admin can do about it (the run's error message). */
 export class SheetImportError extends Error {
@@ -20,6 +21,9 @@ export function explainImportError(error: unknown, spec: SheetSourceSpec): unkno
   switch (error.kind) {
     case 'not-found':
       return new SheetImportError('not-found', `Google says ${sheet} does not exist, or storage account “${spec.storageAccountId}” cannot read it. Check the spreadsheet id and that the sheet is shared with that account.`, cause);
+    case 'misconfigured':
+      // The admin's OAuth client, not the storage account: fixed on the Connections page (fault.ts).
+      return new SheetImportError('connection-misconfigured', connectionFaultMessage(error), cause);
     case 'unauthorized':
     case 'token-revoked':
       return new SheetImportError('unauthorized', `Google refused the token of storage account “${spec.storageAccountId}” (${error.message}). The account must be reconnected in the product.`, cause);

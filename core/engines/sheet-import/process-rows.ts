@@ -51,9 +51,11 @@ export class RowProcessor {
   ) {}
 
   /** Rows of one window (or one chunk of a CSV stream); `firstRow + i` is the sheet row of `records[i]`. */
-  async addRows(records: readonly (readonly string[])[], firstRow: number): Promise<void> {
+  async addRows(records: readonly (readonly string[])[], firstRow: number, malformed?: ReadonlyMap<number, string>): Promise<void> {
     for (let i = 0; i < records.length; i++) {
-      this.add(records[i] as readonly string[], firstRow + i);
+      const problem = malformed?.get(i);
+      if (problem !== undefined) this.addMalformed(firstRow + i, problem);
+      else this.add(records[i] as readonly string[], firstRow + i);
       if (this.batchRows >= SINK_BATCH_ROWS) await this.flush();
       // Counted across calls: a stream hands over small groups, and the clock is read only every 128 rows.
       if ((++this.sinceCheck & 127) === 0) await this.slicer.maybeYield(this.signal);
@@ -89,6 +91,25 @@ export class RowProcessor {
       this.result.rejectedByReason[reason] = (this.result.rejectedByReason[reason] ?? 0) + 1;
     }
     if (this.result.rowsRejected <= MAX_ROW_FINDINGS) this.findings.add(rowFinding(rowNumber, problems));
+    this.onRejected();
+  }
+
+  /** A CSV line that could not be read: rejected with its sheet row, like a row that fails its checks. */
+  private addMalformed(rowNumber: number, problem: string): void {
+    this.result.records++;
+    if (!this.checker) throw new Error(`The header row (row ${rowNumber}) cannot be read as CSV: ${problem}.`);
+    this.result.rowsRejected++;
+    const reason = 'CSV: malformed line';
+    this.result.rejectedByReason[reason] = (this.result.rejectedByReason[reason] ?? 0) + 1;
+    if (this.result.rowsRejected <= MAX_ROW_FINDINGS) {
+      this.findings.add({
+        subject: `row:${rowNumber}`,
+        kind: 'invalid-row',
+        reason: `Row ${rowNumber}: the CSV export of this row cannot be read (${problem})`,
+        proposedAction: 'Fix the row in the sheet, then import again (the row was left out of the cache)',
+        details: { row: rowNumber, problems: [{ column: 'CSV', value: '', problem: 'malformed line' }], csvProblem: problem },
+      });
+    }
     this.onRejected();
   }
 

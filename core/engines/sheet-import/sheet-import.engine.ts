@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { SheetSourceSpecSchema, type SheetSourceSpec } from '../../api/sheets';
 import type { AppDbAdapter } from '../../appdb/adapter';
-import type { Engine, EngineContext } from '../engine';
+import type { NewFinding } from '../../store/findings.repo';
+import type { Engine, EngineContext, FindingSink } from '../engine';
 import type { ResolvedConnection } from '../engine-resources';
 import { assertTargetIsOurs, createStaging, dropStaging, swapIn } from './cache-table';
 import { Deadlines } from './deadlines';
@@ -64,10 +65,19 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
       const staging = await createStaging(app.db, spec.targetTable, spec.columns);
       const report = new PipelineProgress(progress);
       sink = openSink(app, staging, spec, (saved) => report.savedRows(saved));
-      const processor = new RowProcessor(spec.columns, context.findings, sink, () => progress.count('rejected'), deadlines.signal);
+      // A finding is unique per (engine, subject) while open, so a row error names its source: row 5 of one
+      // sheet and row 5 of another are different subjects.
+      const rowFindings: FindingSink = {
+        add: (f: NewFinding) => context.findings.add({ ...f, subject: `source:${sourceId}/${f.subject}` }),
+        flush: () => context.findings.flush(),
+        get count() {
+          return context.findings.count;
+        },
+      };
+      const processor = new RowProcessor(spec.columns, rowFindings, sink, () => progress.count('rejected'), deadlines.signal);
       const tally: DownloadTally = { rows: 0, bytes: 0 };
       for await (const window of sourceWindows(clients, { spec, deadlines, progress, report, tally })) {
-        await processor.addRows(window.rows, window.firstRow);
+        await processor.addRows(window.rows, window.firstRow, window.malformed);
         report.processedRows(processor.result.records);
       }
       report.downloadFinished(tally.rows, `Downloaded ${tally.rows.toLocaleString('en')} rows; validating the last of them`);

@@ -1,6 +1,7 @@
 import type { AccountStatus } from '../../api/storage';
 import type { Finding } from '../../api/models';
 import { isConnectorError } from '../../connectors/shared/connector-error';
+import { connectionFaultMessage, faultOf } from '../../connectors/shared/fault';
 import { TimeSlicer } from '../../runs/cooperative';
 import type { AccountState } from './account-state';
 import type { DiffClock } from './diff-clock';
@@ -92,11 +93,18 @@ export async function checkAccount(input: AccountCheckInput): Promise<AccountChe
   } catch (error) {
     input.signal.throwIfAborted();
     for (const finding of input.previous.values()) input.onCarry(finding);
-    if (isConnectorError(error, 'token-revoked')) {
+    // Whose fault (fault.ts): only the user's own grant flags the account; the connection's refused credentials flag nobody.
+    const fault = faultOf(error);
+    if (fault === 'user' && isConnectorError(error)) {
       report.needsReconnect = true;
       return finish(report, { cursor: null }, 'needs-reconnect', `The ${account.provider === 'google' ? 'Google' : 'Dropbox'} grant was refused (${error.reason ?? error.message}): the user must reconnect.`);
     }
-    const message = error instanceof ProviderUnavailableError || isConnectorError(error) ? error.message : `Check failed: ${(error as Error).message}`;
+    const message =
+      fault === 'connection' && isConnectorError(error)
+        ? connectionFaultMessage(error)
+        : error instanceof ProviderUnavailableError || isConnectorError(error)
+          ? error.message
+          : `Check failed: ${(error as Error).message}`;
     if (isConnectorError(error)) report.unknown[error.kind] = (report.unknown[error.kind] ?? 0) + 1;
     return finish(report, {}, 'unknown', message);
   }

@@ -1,6 +1,7 @@
 import type { DriveConnector } from '../../connectors/google/drive.connector';
 import { CursorRejectedError } from '../../connectors/google/google-errors';
 import { isConnectorError } from '../../connectors/shared/connector-error';
+import { faultOf } from '../../connectors/shared/fault';
 import type { DeltaListing, FullListing, ProbeAnswer, ProviderRemote } from './remote-view';
 import { unknownReason } from './remote-view';
 import type { FileRow } from './storage-model';
@@ -49,7 +50,8 @@ export class DriveRemote implements ProviderRemote {
     } catch (error) {
       // Only Drive's 404 notFound proves absence; 401/403/429/5xx/timeouts stay unknown.
       if (isConnectorError(error, 'not-found')) return { state: 'gone' };
-      if (isConnectorError(error) && error.kind !== 'token-revoked') return { state: 'unknown', reason: unknownReason(error) };
+      // A fault of the user's grant or of the connection is the account's outcome, not one file's (fault.ts).
+      if (isConnectorError(error) && faultOf(error) === 'none') return { state: 'unknown', reason: unknownReason(error) };
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import type { DropboxConnector } from '../../connectors/dropbox/dropbox.connector';
 import { isCursorReset } from '../../connectors/dropbox/dropbox-errors';
 import { isConnectorError } from '../../connectors/shared/connector-error';
+import { faultOf } from '../../connectors/shared/fault';
 import type { DeltaListing, FullListing, ProbeAnswer, ProviderRemote } from './remote-view';
 import { unknownReason } from './remote-view';
 import type { FileRow } from './storage-model';
@@ -56,7 +57,8 @@ export class DropboxRemote implements ProviderRemote {
     } catch (error) {
       // Only 409 path/not_found proves absence.
       if (isConnectorError(error, 'not-found')) return { state: 'gone' };
-      if (isConnectorError(error) && error.kind !== 'token-revoked') return { state: 'unknown', reason: unknownReason(error) };
+      // A fault of the user's grant or of the connection is the account's outcome, not one file's (fault.ts).
+      if (isConnectorError(error) && faultOf(error) === 'none') return { state: 'unknown', reason: unknownReason(error) };
       throw error;
     }
   }

@@ -76,7 +76,7 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
       updateAccount(resources.state, account.userId, account.provider, { ...patch, lastCheckAt: context.clock.now().toISOString(), lastRunId: context.runId });
       // The product's own flag: set on a refused grant, cleared once a check worked under the user's token.
       if (report.needsReconnect) await product.setNeedsReconnect(account.accountId, true);
-      else if (account.needsReconnect && report.mode !== 'skipped') await product.setNeedsReconnect(account.accountId, false);
+      else if (account.needsReconnect && workedUnderUserToken(report)) await product.setNeedsReconnect(account.accountId, false);
       reports.push(report);
       progress.advance(1);
       progress.update({ message: `${reports.length} of ${accounts.length} accounts, ${rows.toLocaleString('en-US')} file rows` });
@@ -85,6 +85,19 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
   await Promise.all(Array.from({ length: Math.min(ACCOUNT_CONCURRENCY, accounts.length) }, worker));
   const previousIds = [...previous.values()].flatMap((m) => [...m.values()].flatMap((f) => (f as Finding & { duplicates?: number[] }).duplicates ?? [f.id]));
   return { reports, accounts, carried, previousIds, localDiff: { rows: diffClock.rows, ms: Math.round(diffClock.ms * 10) / 10 } };
+}
+
+/**
+ * Whether the check got at least one definitive answer under the user's
+ * token: a completed listing or delta, or a probe that was not unknown. A
+ * check whose every call failed (a token endpoint that was down, a connection
+ * whose secret was refused) proves nothing about the user's grant.
+ */
+export function workedUnderUserToken(report: AccountReport): boolean {
+  if (report.mode === 'skipped' || report.status === 'needs-reconnect') return false;
+  if (report.status !== 'unknown') return true;
+  const unknown = Object.values(report.unknown).reduce((n, v) => n + v, 0);
+  return report.filesChecked > unknown;
 }
 
 /** Every account with auto-sync on; or one user's (whatever the settings); or one provider of one user. */

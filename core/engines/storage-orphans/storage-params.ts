@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_FINDING_IDS } from '../../api/limits';
 import { StorageProviderSchema } from '../../api/storage';
 
 /**
@@ -13,7 +14,7 @@ export const StorageOrphansParams = z
     mode: z.enum(['check', 'repair']).default('check'),
     user: z.string().min(1).max(200).optional(),
     provider: StorageProviderSchema.optional(),
-    findingIds: z.array(z.number().int().positive()).max(100_000).optional(),
+    findingIds: z.array(z.number().int().positive()).max(MAX_FINDING_IDS).optional(),
     all: z.boolean().optional(),
     autoRepair: z.boolean().optional(),
     /** Ignore delta cursors and read every account in full. */

@@ -21,6 +21,8 @@ export interface QuarantinedRow extends FileRow {
 export interface HeldRow extends QuarantinedRow {
   quarantinedAt: string | null;
   purgeAfter: string | null;
+  /** The run that moved it (a console-store run id). */
+  runId: number | null;
 }
 
 /**
@@ -120,12 +122,12 @@ export class FileQuarantine {
   async held(fileRowIds: readonly string[], tx: SqlExecutor = this.db): Promise<Map<string, HeldRow>> {
     if (fileRowIds.length === 0) return new Map();
     const q = this.mapping.fileQuarantine;
-    const dates = `${quoteIdent(q.columns.quarantinedAt)} AS ${quoteIdent('quarantinedAt')}, ${quoteIdent(q.columns.purgeAfter)} AS ${quoteIdent('purgeAfter')}`;
+    const dates = `${quoteIdent(q.columns.quarantinedAt)} AS ${quoteIdent('quarantinedAt')}, ${quoteIdent(q.columns.purgeAfter)} AS ${quoteIdent('purgeAfter')}, ${quoteIdent(q.columns.runId)} AS ${quoteIdent('runId')}`;
     const rows = await tx.query(
       `SELECT ${KEPT.map((k) => `${quoteIdent(q.columns[k])} AS ${quoteIdent(k)}`).join(', ')}, ${dates} FROM ${quoteTable(q.table)} WHERE ${quoteIdent(q.columns.id)} IN (${placeholders(fileRowIds.length)})`,
       fileRowIds as SqlValue[],
     );
-    return new Map(rows.map((r) => [String(r.id), { ...toRow(r), quarantinedAt: isoOf(r.quarantinedAt), purgeAfter: isoOf(r.purgeAfter) }]));
+    return new Map(rows.map((r) => [String(r.id), { ...toRow(r), quarantinedAt: isoOf(r.quarantinedAt), purgeAfter: isoOf(r.purgeAfter), runId: r.runId == null ? null : Number(r.runId) }]));
   }
 }
 

@@ -5,7 +5,7 @@ import { readAccount, updateAccount } from './account-state';
 import type { StorageDb } from './storage-db';
 import { autoRepairLimit, type SafetyGuardTrip } from './storage-guard';
 import { DEFAULT_RETENTION_DAYS, FINDING_KINDS, isStorageProvider } from './storage-model';
-import { FileQuarantine, type QuarantinedRow } from './storage-quarantine';
+import { FileQuarantine, type HeldRow, type QuarantinedRow } from './storage-quarantine';
 
 /** Rows per quarantine transaction: one short write, and a crash loses at most the batch in flight (which then did not happen). */
 const BATCH = 200;
@@ -86,9 +86,19 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
     options.signal.throwIfAborted();
     const batch = planned.slice(at, at + BATCH);
     const ids = [...new Set(batch.map((f) => fileRowIdOf(f) as string))];
+    // Rows already in quarantine are read BEFORE the move, so nothing awaits between the move's commit
+    // and its audit: a run that moved rows has audited them unless its process died in between.
+    const heldBefore = await quarantine.held(ids);
     const moved = await quarantine.quarantine(ids, { quarantinedAt: now.toISOString(), purgeAfter, reason: batch.length === 1 ? (batch[0] as Finding).reason : 'storage-orphans repair', runId: context.runId });
+    // The move committed in the product DB; the audit and the finding statuses live in the console store, a
+    // different database, and are written right after with no await in between.
+    if (moved.length) audit(context, moved, purgeAfter, false, product.mapping.fileQuarantine.table);
     const movedIds = new Set(moved.map((r) => r.id));
-    const held = await quarantine.held(ids.filter((id) => !movedIds.has(id)));
+    // Rows neither moved nor held before: gone from the product, or moved meanwhile by an overlapping run.
+    const unseen = ids.filter((id) => !movedIds.has(id) && !heldBefore.has(id));
+    const held = new Map([...heldBefore, ...(unseen.length ? await quarantine.held(unseen) : new Map<string, HeldRow>())]);
+    for (const id of movedIds) held.delete(id);
+    const claim = claimHeldRows(held, context);
     const stamp = { quarantinedAt: now.toISOString(), purgeAfter };
     // Findings by the quarantine dates they get: this run's for rows it moved, the copy's own for rows moved earlier.
     const done = new Map<string, { dates: typeof stamp; ids: number[] }>();
@@ -100,6 +110,8 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
         gone.push(f.id);
         continue;
       }
+      // Another run that is still at work moved it: that run audits it and marks its findings.
+      if (earlier && claim.leftToMover.has(rowId)) continue;
       const dates = earlier?.quarantinedAt && earlier.purgeAfter ? { quarantinedAt: earlier.quarantinedAt, purgeAfter: earlier.purgeAfter } : stamp;
       const key = `${dates.quarantinedAt}|${dates.purgeAfter}`;
       const group = done.get(key) ?? { dates, ids: [] };
@@ -109,13 +121,7 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
     report.quarantined += moved.length;
     report.alreadyQuarantined += held.size;
     report.rowGone += gone.length;
-    // The move committed in the product DB; the audit and the finding statuses live in the console store, a
-    // different database. They are written right after, with no await between them, and a row found already
-    // quarantined (a run killed after its move) gets its audit entry now, from the quarantined copy: every
-    // moved row is audited once, barring a kill between these two synchronous store writes.
-    if (moved.length) audit(context, moved, purgeAfter, false, product.mapping.fileQuarantine.table);
-    const recovered = [...held.values()].filter((row) => batch.some((f) => fileRowIdOf(f) === row.id && f.status === 'open'));
-    if (recovered.length) audit(context, recovered, purgeAfter, true, product.mapping.fileQuarantine.table);
+    if (claim.recovered.length) audit(context, claim.recovered, purgeAfter, true, product.mapping.fileQuarantine.table);
     // The dates go into the finding so the console can say until when a row is restorable without opening the product DB.
     for (const { dates, ids: marked } of done.values()) resources.updateFindings(marked, { status: 'quarantined', details: dates });
     // The row left files some other way (the product deleted it): the drift resolved itself.
@@ -140,6 +146,36 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
   }
   return report;
 }
+
+/**
+ * Rows found in quarantine that this batch did not move. The run that moved one
+ * audited it in the same synchronous step as the move's commit, unless its
+ * process died in between: so a row is audited here, flagged
+ * recoveredAfterInterruption, only when its mover ended `interrupted` (or is
+ * unknown to this store) and no earlier recovery audited it (a state key per
+ * row). A row whose mover is still queued or running belongs to that run.
+ */
+function claimHeldRows(held: ReadonlyMap<string, HeldRow>, context: EngineContext): { recovered: HeldRow[]; leftToMover: Set<string> } {
+  const { resources } = context;
+  const recovered: HeldRow[] = [];
+  const leftToMover = new Set<string>();
+  for (const row of held.values()) {
+    if (row.runId === context.runId) continue; // moved by this run in an earlier batch: audited then
+    const state = row.runId === null ? undefined : resources.runState(row.runId);
+    if (state === 'queued' || state === 'running') {
+      leftToMover.add(row.id);
+      continue;
+    }
+    if (state !== undefined && state !== 'interrupted') continue;
+    const key = recoveredKey(row.id);
+    if (resources.state.get<number | null>(key) === row.runId) continue;
+    resources.state.set(key, row.runId);
+    recovered.push(row);
+  }
+  return { recovered, leftToMover };
+}
+
+const recoveredKey = (fileRowId: string) => `quarantine-audit-recovered:${fileRowId}`;
 
 function audit(context: EngineContext, rows: readonly QuarantinedRow[], purgeAfter: string, recovered: boolean, table: string): void {
   context.resources.audit({

@@ -1,33 +1,12 @@
-import { Button, Group, Modal, Stack, Text } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { ConfirmActionModal, type ConfirmActionModalProps } from './ConfirmActionModal';
 
-interface ConfirmRemoveModalProps {
-  opened: boolean;
-  onClose: () => void;
-  title: string;
-  /** What goes and, as important, what stays. */
-  children: ReactNode;
-  confirmLabel: ReactNode;
-  confirmTestId: string;
+type ConfirmRemoveModalProps = Omit<ConfirmActionModalProps, 'reversibility' | 'pending'> & {
   pending: boolean;
-  onConfirm: () => void;
-}
+  /** A removal cannot be undone unless the caller says how it can. */
+  reversibility?: ConfirmActionModalProps['reversibility'];
+};
 
-/** The one shape of every "remove this?" question: what it means, Cancel, and a red button that says exactly what it does. */
-export function ConfirmRemoveModal({ opened, onClose, title, children, confirmLabel, confirmTestId, pending, onConfirm }: ConfirmRemoveModalProps) {
-  return (
-    <Modal opened={opened} onClose={onClose} title={title} centered>
-      <Stack gap="md">
-        <Text size="sm">{children}</Text>
-        <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button color="red" loading={pending} onClick={onConfirm} data-testid={confirmTestId} data-autofocus>
-            {confirmLabel}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
-  );
+/** "Remove this?": a ConfirmActionModal whose default answer to "can it be undone?" is no. */
+export function ConfirmRemoveModal({ reversibility = { kind: 'irreversible' }, ...props }: ConfirmRemoveModalProps) {
+  return <ConfirmActionModal reversibility={reversibility} {...props} />;
 }

@@ -1,10 +1,8 @@
 import type { Run } from '@core/api';
-import { Button, CloseButton, Group, Paper, Progress, Stack, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { IconPlayerStopFilled } from '@tabler/icons-react';
-import { useApiMutation } from '../hooks/useApi';
+import { CloseButton, Group, Paper, Progress, Stack, Text } from '@mantine/core';
 import { formatCounters } from '../lib/format';
 import { STATE_STYLE, isActive } from '../lib/run-states';
+import { RunCancelButton } from './RunCancelButton';
 import { RunStateBadge } from './RunStateBadge';
 
 interface RunProgressBarProps {
@@ -24,11 +22,6 @@ export function RunProgressBar({ run, onDismiss, compact = false, hideIdentity =
   // A succeeded run is complete even if its last throttled snapshot said 99 %.
   const percent = Math.round(run.state === 'succeeded' ? 100 : (snapshot?.percent ?? 0));
   const phase = phaseText(run);
-  const cancel = useApiMutation('runs.cancel', {
-    onSuccess: (answer) => {
-      if (answer.cancelRequested) notifications.show({ message: `Cancelling run #${answer.id}…`, autoClose: 2500 });
-    },
-  });
 
   return (
     <Paper withBorder p={compact ? 'sm' : 'md'} radius="md">
@@ -56,20 +49,7 @@ export function RunProgressBar({ run, onDismiss, compact = false, hideIdentity =
             <Text size="sm" fw={600} ff="monospace" aria-hidden>
               {percent}%
             </Text>
-            {active && (
-              <Button
-                size="compact-sm"
-                variant="light"
-                color="red"
-                leftSection={<IconPlayerStopFilled size={12} aria-hidden />}
-                onClick={() => cancel.mutate({ id: run.id })}
-                loading={cancel.isPending}
-                disabled={cancel.data?.cancelRequested === true}
-                aria-label={`Cancel run #${run.id}`}
-              >
-                {cancel.data?.cancelRequested ? 'Cancelling' : 'Cancel'}
-              </Button>
-            )}
+            {active && <RunCancelButton run={run} />}
             {!active && onDismiss && <CloseButton size="sm" onClick={onDismiss} aria-label={`Dismiss run #${run.id}`} />}
           </Group>
         </Group>

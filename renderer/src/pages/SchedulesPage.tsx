@@ -9,6 +9,7 @@ import { AppDbSchedules } from '../components/schedules/AppDbSchedules';
 import { DeleteScheduleModal } from '../components/schedules/DeleteScheduleModal';
 import { MailSettingsTable } from '../components/schedules/MailSettingsTable';
 import { PauseControl } from '../components/schedules/PauseControl';
+import { RunNowModal, runNowRemoves } from '../components/schedules/RunNowModal';
 import { ScheduleFormModal, type ScheduleFormTarget } from '../components/schedules/ScheduleFormModal';
 import { SchedulesTable } from '../components/schedules/SchedulesTable';
 import { engineTitleOf, scopeText } from '../components/schedules/schedule-text';
@@ -42,10 +43,13 @@ export function SchedulesPage() {
       refresh();
     },
   });
-  const startRun = (schedule: Schedule) => {
+  const run = (schedule: Schedule) => {
     setBusy((current) => new Set(current).add(schedule.id));
     runNow.mutate({ id: schedule.id });
   };
+  // A schedule whose automatic repair removes rows asks first, like every other destructive button.
+  const [confirmRun, setConfirmRun] = useState<{ schedule?: Schedule; opened: boolean }>({ opened: false });
+  const startRun = (schedule: Schedule) => (runNowRemoves(schedule) ? setConfirmRun({ schedule, opened: true }) : run(schedule));
   const openForm = (target: ScheduleFormTarget) => setForm((current) => ({ target, opened: true, session: current.session + 1 }));
 
   const schedules = list.data?.schedules ?? [];
@@ -118,6 +122,16 @@ export function SchedulesPage() {
       </Stack>
 
       <ScheduleFormModal target={form.target} opened={form.opened} session={form.session} engines={engines} onClose={() => setForm((current) => ({ ...current, opened: false }))} />
+      <RunNowModal
+        schedule={confirmRun.schedule}
+        label={confirmRun.schedule ? engineTitle(confirmRun.schedule.engine) : ''}
+        opened={confirmRun.opened}
+        onClose={() => setConfirmRun((current) => ({ ...current, opened: false }))}
+        onConfirm={(schedule) => {
+          setConfirmRun((current) => ({ ...current, opened: false }));
+          run(schedule);
+        }}
+      />
       <DeleteScheduleModal
         schedule={removal.schedule}
         label={removal.schedule ? `${engineTitle(removal.schedule.engine)} · ${scopeText(removal.schedule.scope)}` : ''}

@@ -1,5 +1,5 @@
 import type { IdentityStatus, IdentityUserRow } from '@core/api';
-import { Button, Center, EmptyState, Group, Loader, Stack, Text } from '@mantine/core';
+import { Button, Center, EmptyState, Group, Loader, Paper, Stack, Text } from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { IconFileText, IconRefresh, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import type { SortingState } from '@tanstack/react-table';
@@ -13,7 +13,9 @@ import { UsersOverview } from '../components/users/UsersOverview';
 import { UsersTable } from '../components/users/UsersTable';
 import { UserSyncContext, type SyncConfirmation, type UserSync } from '../components/users/UserSyncContext';
 import { useActiveIdentityRun, useIdentitySummary, useStartIdentityRun } from '../components/users/useIdentity';
-import { useUsersWindow, type UsersQuery } from '../components/users/useUsersWindow';
+import { USERS_PAGE_SIZES, useUsersPage, type UsersPageState, type UsersQuery } from '../components/users/useUsersPage';
+import { UserDetailDrawer } from '../components/users/UserDetailDrawer';
+import { TablePager } from '../components/table/TablePager';
 import { useLiveState } from '../hooks/live-context';
 import { formatCount } from '../lib/format';
 
@@ -40,7 +42,10 @@ export function UsersPage() {
   const [sorting, setSorting] = useState<SortingState>([{ id: 'email', desc: false }]);
   const sort = sorting[0];
   const query: UsersQuery = { status, search, sort: (sort?.id ?? 'email') as UsersQuery['sort'], direction: sort?.desc ? 'desc' : 'asc' };
-  const users = useUsersWindow(query);
+  const users = useUsersPage(query);
+  // The open detail follows its row when a repair or a refresh changes it (same position in the same check).
+  const [opened, setOpened] = useState<IdentityUserRow | null>(null);
+  const openRow = opened && (users.rows.find((r) => r.row === opened.row && r.localId === opened.localId && r.remoteId === opened.remoteId) ?? opened);
 
   // The Sync button's row shows its run's progress until that run finishes.
   const syncingRow = syncing && (syncing.runId === null || !finished.some((r) => r.id === syncing.runId)) ? syncing.row : null;
@@ -116,12 +121,55 @@ export function UsersPage() {
               {formatCount(users.total)} {users.total === 1 ? 'user' : 'users'}
               {status || search ? (users.total === 1 ? ' matches' : ' match') : ''}
             </Text>
-            <UsersTable window={users} sorting={sorting} onSortingChange={setSorting} />
+            <UsersList users={users} filtered={Boolean(status || search)} sorting={sorting} onSortingChange={setSorting} onOpen={setOpened} />
           </Stack>
+          <UserDetailDrawer row={openRow} onClose={() => setOpened(null)} />
           <SyncAllModal opened={confirmOpen} summary={data} onClose={confirm.close} onConfirm={(confirmed) => run.start({ mode: 'repair', all: true, ...confirmed })} />
         </UserSyncContext.Provider>
       )}
       <RunDetailDrawer runId={logRunId} onClose={() => setLogRunId(null)} />
+    </Stack>
+  );
+}
+
+interface UsersListProps {
+  users: UsersPageState;
+  filtered: boolean;
+  sorting: SortingState;
+  onSortingChange: (sorting: SortingState) => void;
+  onOpen: (row: IdentityUserRow) => void;
+}
+
+/** One page of users with its pager, or what an empty or failed answer means. */
+function UsersList({ users, filtered, sorting, onSortingChange, onOpen }: UsersListProps) {
+  if (users.error) {
+    return (
+      <Text c="red" size="sm">
+        {users.error.message}
+      </Text>
+    );
+  }
+  if (users.isLoading) {
+    return (
+      <Center py="xl" data-testid="users-loading">
+        <Loader size="sm" aria-label="Loading users" />
+      </Center>
+    );
+  }
+  if (users.total === 0) {
+    return (
+      <Paper withBorder p="md" radius="md">
+        <Text size="sm" c="dimmed" data-testid="users-empty">
+          {filtered ? 'No user matches. Clear the search or pick another status.' : 'The last check found no user on either side. Add users, then press Refresh.'}
+        </Text>
+      </Paper>
+    );
+  }
+  const pager = <TablePager total={users.total} offset={users.offset} limit={users.limit} onChange={users.setPage} noun="users" pageSizes={USERS_PAGE_SIZES} testId="users-pager" />;
+  return (
+    <Stack gap="xs" aria-busy={users.isFetching} style={{ opacity: users.isFetching ? 0.6 : 1, transition: 'opacity 150ms' }}>
+      <UsersTable page={users} sorting={sorting} onSortingChange={onSortingChange} onOpen={onOpen} />
+      {pager}
     </Stack>
   );
 }

@@ -6,7 +6,7 @@ import { folderOf, type StoredResource } from './cloudinary-store';
  * connector never silently relies on a query the emulator cannot judge.
  *
  *   expression := clause (OR clause)*      clause := term (AND term)*
- *   term       := field op value           op := = | : | > | >= | < | <=
+ *   term       := field op value | ( expression )      op := = | : | > | >= | < | <=
  *   value      := "quoted \"text\"" | bare-token ; a trailing * (or /*) is a prefix match
  */
 export type Predicate = (resource: StoredResource) => boolean;
@@ -20,20 +20,29 @@ const NUMBER_FIELDS = new Set(['bytes', 'width', 'height', 'duration', 'version'
 export function compileExpression(expression: string | undefined): Predicate {
   const text = (expression ?? '').trim();
   if (text === '') return () => true;
-  const clauses = splitWord(text, 'OR').map((clause) => splitWord(clause, 'AND').map(compileTerm));
+  const clauses = splitWord(text, 'OR').map((clause) => splitWord(clause, 'AND').map(compileGroupOrTerm));
   return (resource) => clauses.some((terms) => terms.every((term) => term(resource)));
 }
 
-/** Splits on a keyword outside quotes. */
+/** A parenthesised sub-expression (the documented way to mix AND and OR), or one term. */
+function compileGroupOrTerm(term: string): Predicate {
+  if (term.startsWith('(') && term.endsWith(')')) return compileExpression(term.slice(1, -1));
+  return compileTerm(term);
+}
+
+/** Splits on a keyword outside quotes and parentheses. */
 function splitWord(text: string, word: 'AND' | 'OR'): string[] {
   const parts: string[] = [];
   let start = 0;
   let quoted = false;
+  let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const char = text[i];
     if (char === '\\') i++;
     else if (char === '"') quoted = !quoted;
-    else if (!quoted && text.startsWith(` ${word} `, i)) {
+    else if (!quoted && char === '(') depth++;
+    else if (!quoted && char === ')') depth--;
+    else if (!quoted && depth === 0 && text.startsWith(` ${word} `, i)) {
       parts.push(text.slice(start, i));
       start = i + word.length + 2;
       i = start - 1;

@@ -18,6 +18,8 @@ export interface DropboxEmulator extends RunningEmulator {
   /** Deletes a file or a folder (and its contents); false when nothing was there. */
   deletePath(accountId: string, path: string): boolean;
   revokeRefreshToken(token: string): void;
+  /** The app secret Dropbox now expects: a connection still holding the old one gets `invalid_client`. */
+  rotateAppSecret(secret: string): void;
   /** Expires one access token, or all of an account's; returns how many. */
   expireAccessTokens(match: { token?: string; accountId?: string }): number;
   /** Invalidates every cursor of the account: `continue` then answers 409 `reset`. */
@@ -57,6 +59,7 @@ export async function startDropboxEmulator(seed: DropboxSeed = loadDropboxSeed()
     putFolder: (accountId, path) => filesOf(accountId).putFolder(path),
     deletePath: (accountId, path) => filesOf(accountId).delete(path),
     revokeRefreshToken: (token) => world.tokens.revokeRefreshToken(token),
+    rotateAppSecret: (secret) => void (world.seed = { ...world.seed, app: { ...world.seed.app, secret } }),
     expireAccessTokens: (match) => world.tokens.expireAccessTokens(match),
     resetCursors: (accountId) => {
       filesOf(accountId).epoch++;

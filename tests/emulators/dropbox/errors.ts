@@ -48,6 +48,14 @@ export const dropboxFaults = {
     // Dropbox 5xx bodies are plain text, not JSON.
     return { status, body: 'Internal Server Error', ...(times === undefined ? {} : { times }) };
   },
+  /**
+   * The token route refusing the app key or secret. Dropbox's body folds the
+   * description into `error` (api-facts-2 §13: `{"error": "invalid_client: Invalid
+   * client_id or client_secret"}`, 400); clients must match the `invalid_client` prefix.
+   */
+  invalidClient(times?: number): FaultScript {
+    return { status: 400, body: { error: 'invalid_client: Invalid client_id or client_secret' }, ...(times === undefined ? {} : { times }) };
+  },
   expiredAccessToken(times?: number): FaultScript {
     const { status, body } = authError('expired_access_token');
     return { status, body, ...(times === undefined ? {} : { times }) };

@@ -2,6 +2,7 @@ import type { EmulatorRequest, EmulatorResponse, RouteDefinition } from '../shar
 import { authed, decodePageToken, encodePageToken, googleError, invalidValue, notFound, pageSize } from './envelopes';
 import { parseFieldMask, project, type FieldMask } from './fields-mask';
 import { SPREADSHEET_MIME, type Account, type DriveFile, type GoogleState } from './google-state';
+import { listVisibility, visibleToChanges, visibleToGet } from './drive-visibility';
 import { toCsv } from './sheet-data';
 
 /** Drive v3 (api-facts §1): files.list/get/export, the changes feed and about.get. */
@@ -16,8 +17,8 @@ export function driveRoutes(state: GoogleState): RouteDefinition[] {
     authed(state, { name: 'drive.files.export', method: 'GET', path: '/drive/v3/files/:fileId/export' }, exportFile),
     authed(state, { name: 'drive.files.get', method: 'GET', path: '/drive/v3/files/:fileId' }, (request, account) => {
       const file = account.files.get(request.params.fileId ?? '');
-      // Trashed files stay gettable until permanently deleted.
-      if (!file) return fileNotFound(request.params.fileId ?? '');
+      // Trashed files stay gettable until permanently deleted; shared-drive files only for a caller that supports them.
+      if (!file || !visibleToGet(request, file)) return fileNotFound(request.params.fileId ?? '');
       return withFields(request, file, DEFAULT_FILE_FIELDS);
     }),
     authed(state, { name: 'drive.changes.getStartPageToken', method: 'GET', path: '/drive/v3/changes/startPageToken' }, (_request, account) => ({
@@ -38,11 +39,13 @@ function listFiles(request: EmulatorRequest, account: Account): EmulatorResponse
   const q = request.query.get('q') ?? '';
   const filter = parseQuery(q);
   if (!filter) return invalidValue('q');
+  const visible = listVisibility(request);
+  if (typeof visible !== 'function') return visible;
   const size = pageSize(request.query.get('pageSize'), 100, MAX_PAGE);
   const token = request.query.get('pageToken');
   const offset = token ? decodePageToken(token, `files:${q}`) : 0;
   if (offset === undefined) return invalidValue('pageToken');
-  const matching = [...account.files.values()].filter(filter);
+  const matching = [...account.files.values()].filter((file) => visible(file) && filter(file));
   const files = matching.slice(offset, offset + size);
   const next = offset + size < matching.length ? encodePageToken(offset + size, `files:${q}`) : undefined;
   const body = { kind: 'drive#fileList', ...(next ? { nextPageToken: next } : {}), incompleteSearch: false, files };
@@ -75,7 +78,8 @@ function listChanges(request: EmulatorRequest, account: Account): EmulatorRespon
   // Like Drive, report only the latest change of each file since the token.
   const latest = new Map<string, number>();
   for (const change of account.changes) latest.set(change.fileId, change.seq);
-  const pending = account.changes.filter((change) => change.seq >= from && latest.get(change.fileId) === change.seq);
+  // A shared-drive file's changes exist only for a caller that declares shared-drive support.
+  const pending = account.changes.filter((change) => change.seq >= from && latest.get(change.fileId) === change.seq && visibleToChanges(request, change.driveId));
   const page = pending.slice(0, size);
   const rest = pending[size];
   const changes = page.map((change) => {

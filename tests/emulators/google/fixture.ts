@@ -39,6 +39,11 @@ export interface DriveFileSeed {
   modifiedTime?: string;
   size?: number;
   md5Checksum?: string;
+  /**
+   * The shared drive holding the file. Such a file is invisible unless the
+   * request says it supports shared drives, as Drive does (api-facts-2 §11).
+   */
+  driveId?: string;
 }
 
 export interface SpreadsheetSeed {

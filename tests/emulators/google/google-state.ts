@@ -19,6 +19,8 @@ export interface DriveFile {
   modifiedTime: string;
   size?: string;
   md5Checksum?: string;
+  /** Set for a file in a shared drive (see drive-visibility.ts). */
+  driveId?: string;
 }
 
 export interface DriveChange {
@@ -26,6 +28,8 @@ export interface DriveChange {
   fileId: string;
   removed: boolean;
   time: string;
+  /** The shared drive the file was in when it changed: such a change is only visible to shared-drive-aware calls. */
+  driveId?: string;
 }
 
 export interface Sheet {
@@ -101,7 +105,7 @@ export class GoogleState {
     const account = this.account(accountId);
     const file = toFile(seed);
     account.files.set(file.id, file);
-    this.recordChange(account, file.id, false);
+    this.recordChange(account, file.id, false, file.driveId);
     return file;
   }
 
@@ -110,15 +114,16 @@ export class GoogleState {
     const file = account.files.get(fileId);
     if (!file) throw new Error(`google emulator: no file ${fileId}`);
     Object.assign(file, { trashed: true, explicitlyTrashed: true, modifiedTime: new Date().toISOString() });
-    this.recordChange(account, fileId, false);
+    this.recordChange(account, fileId, false, file.driveId);
   }
 
   /** Permanent deletion: files.get then answers 404 and changes report `removed: true`. */
   deleteFile(accountId: string, fileId: string): void {
     const account = this.account(accountId);
+    const driveId = account.files.get(fileId)?.driveId;
     account.files.delete(fileId);
     account.spreadsheets.delete(fileId);
-    this.recordChange(account, fileId, true);
+    this.recordChange(account, fileId, true, driveId);
   }
 
   addMessage(accountId: string, seed: MessageSeed): Message {
@@ -145,8 +150,18 @@ export class GoogleState {
     return mailbox;
   }
 
-  private recordChange(account: Account, fileId: string, removed: boolean): void {
-    account.changes.push({ seq: account.nextChange++, fileId, removed, time: new Date().toISOString() });
+  /** Moves a file into a shared drive (or back to My Drive with null), as a change. */
+  setSharedDrive(accountId: string, fileId: string, driveId: string | null): void {
+    const account = this.account(accountId);
+    const file = account.files.get(fileId);
+    if (!file) throw new Error(`google emulator: no file ${fileId}`);
+    if (driveId === null) delete file.driveId;
+    else file.driveId = driveId;
+    this.recordChange(account, fileId, false, file.driveId);
+  }
+
+  private recordChange(account: Account, fileId: string, removed: boolean, driveId?: string): void {
+    account.changes.push({ seq: account.nextChange++, fileId, removed, time: new Date().toISOString(), ...(driveId === undefined ? {} : { driveId }) });
   }
 
   private addAccount(seed: GoogleAccountSeed): void {

@@ -8,6 +8,7 @@ import { oauthRoutes } from './oauth.routes';
 import { sheetsRoutes } from './sheets.routes';
 
 export type { GoogleSeed } from './fixture';
+export { googleTokenFaults } from './oauth.routes';
 
 /**
  * One origin for Drive v3, Sheets v4, Gmail v1 and the OAuth token endpoint:
@@ -18,6 +19,10 @@ export type { GoogleSeed } from './fixture';
 export interface GoogleEmulator extends RunningEmulator {
   readonly rootUrl: string;
   readonly tokenUrl: string;
+  /** The secret Google now expects for the client: connectors holding the old one get 401 invalid_client. */
+  setClientSecret(clientId: string, secret: string): void;
+  /** A new grant for the account (the user reconnected): the token endpoint accepts this refresh token. */
+  grantRefreshToken(accountId: string, refreshToken: string): void;
   /** The grant is gone: the token endpoint answers 400 invalid_grant from now on. */
   revokeRefreshToken(refreshToken: string): void;
   /** Every access token of the account (or all accounts) stops working: data routes answer 401. */
@@ -30,6 +35,8 @@ export interface GoogleEmulator extends RunningEmulator {
   trashFile(accountId: string, fileId: string): void;
   /** Permanent deletion: files.get answers 404, changes report `removed: true`. */
   deleteFile(accountId: string, fileId: string): void;
+  /** Moves a file into a shared drive (null: back to My Drive): invisible to calls without supportsAllDrives. */
+  setSharedDrive(accountId: string, fileId: string, driveId: string | null): void;
   /** Drops the Drive change log: every earlier page token is rejected. */
   expireChangeLog(accountId: string): void;
   /** Adds a message as newly received: a new history id and a `messageAdded` record. Returns the history id. */
@@ -52,6 +59,8 @@ export async function startGoogleEmulator(seed: GoogleSeed): Promise<GoogleEmula
     ...emulator,
     rootUrl: `${emulator.url}/`,
     tokenUrl: `${emulator.url}/token`,
+    setClientSecret: (clientId, secret) => void state.clients.set(clientId, secret),
+    grantRefreshToken: (accountId, token) => void state.refreshTokens.set(token, state.account(accountId).id),
     revokeRefreshToken: (token) => void state.refreshTokens.delete(token),
     expireAccessTokens(accountId) {
       for (const grant of state.accessTokens.values()) if (accountId === undefined || grant.accountId === accountId) grant.expiresAt = 0;
@@ -61,6 +70,7 @@ export async function startGoogleEmulator(seed: GoogleSeed): Promise<GoogleEmula
     addFile: (accountId, file) => void state.putFile(accountId, file),
     trashFile: (accountId, fileId) => state.trashFile(accountId, fileId),
     deleteFile: (accountId, fileId) => state.deleteFile(accountId, fileId),
+    setSharedDrive: (accountId, fileId, driveId) => state.setSharedDrive(accountId, fileId, driveId),
     expireChangeLog(accountId) {
       const account = state.account(accountId);
       account.firstChange = account.nextChange;

@@ -1,4 +1,5 @@
 import type { EmulatorResponse, RouteDefinition } from '../shared/emulator';
+import type { FaultScript } from '../shared/faults';
 import type { GoogleState } from './google-state';
 
 /**
@@ -12,6 +13,24 @@ const oauthError = (status: number, error: string, description: string): Emulato
   status,
   body: { error, error_description: description },
 });
+
+/** Token-endpoint answers for fault scripts on route `oauth.token` (bodies: api-facts-2 §12). */
+export const googleTokenFaults = {
+  /** A wrong client secret (401) or an unknown client (401, "The OAuth client was not found."). */
+  invalidClient(description = 'Unauthorized', times?: number): FaultScript {
+    return { status: 401, body: { error: 'invalid_client', error_description: description }, ...(times === undefined ? {} : { times }) };
+  },
+  unauthorizedClient(times?: number): FaultScript {
+    return {
+      status: 401,
+      body: { error: 'unauthorized_client', error_description: 'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.' },
+      ...(times === undefined ? {} : { times }),
+    };
+  },
+  invalidGrant(times?: number): FaultScript {
+    return { status: 400, body: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' }, ...(times === undefined ? {} : { times }) };
+  },
+};
 
 export function oauthRoutes(state: GoogleState, tokenLifetimeSec: () => number): RouteDefinition[] {
   return [

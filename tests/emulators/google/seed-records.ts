@@ -16,6 +16,7 @@ export function toFile(seed: DriveFileSeed): DriveFile {
   // Drive sends int64 values (size) as JSON strings.
   if (seed.size !== undefined) file.size = String(seed.size);
   if (seed.md5Checksum !== undefined) file.md5Checksum = seed.md5Checksum;
+  if (seed.driveId !== undefined) file.driveId = seed.driveId;
   return file;
 }
 

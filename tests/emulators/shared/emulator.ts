@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FaultBook, type FaultScript } from './faults';
+import { FaultBook, foreignResponse, type FaultScript } from './faults';
 
 /**
  * The one way to build an emulator: named routes over node:http on an
@@ -78,6 +78,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
       if (fault?.drop) return req.socket.destroy();
       const reply = (response: EmulatorResponse) => (fault?.stallAfterBytes === undefined ? send(res, response) : sendStalled(res, response, fault.stallAfterBytes));
+      if (fault?.foreign && !fault.passThrough) {
+        const foreign = foreignResponse(fault.foreign, fault.status, path);
+        return reply({ status: fault.status, body: foreign.body, headers: { ...foreign.headers, ...fault.headers } });
+      }
       if (fault && !fault.passThrough) return reply({ status: fault.status, body: fault.body, ...(fault.headers ? { headers: fault.headers } : {}) });
       const request: EmulatorRequest = {
         method: req.method ?? 'GET',

@@ -2,7 +2,18 @@
  * Fault scripts: per route, what to answer instead of the real handler, for
  * the next `times` calls or with probability `probability` (seeded, so a test
  * is repeatable). Used to inject 429 storms, 5xx, timeouts and revoked grants.
+ * The route `*` (ANY_ROUTE) matches every route of the emulator; a fault on
+ * the route itself is consulted first.
  */
+export const ANY_ROUTE = '*';
+
+/**
+ * Answers that are not the service's own, as a gateway, proxy or front end in
+ * front of it sends them: Google's front-end HTML error page (api-facts-2 §11),
+ * an empty body, or JSON of another shape (a typical API gateway's).
+ */
+export type ForeignAnswer = 'html' | 'empty' | 'json';
+
 export interface FaultScript {
   status: number;
   /** JSON-serialisable body, or a string sent as is. */
@@ -25,7 +36,26 @@ export interface FaultScript {
    * answer, or to the real handler's with `passThrough`.
    */
   stallAfterBytes?: number;
+  /** Answer `status` with a foreign body instead of `body` (see ForeignAnswer). */
+  foreign?: ForeignAnswer;
 }
+
+/** A foreign answer on any route (or one route): `emulator.fault(ANY_ROUTE, foreignFault('html'))`. */
+export function foreignFault(kind: ForeignAnswer, status = 404, extra: Partial<FaultScript> = {}): FaultScript {
+  return { status, foreign: kind, ...extra };
+}
+
+/** The body and headers of a foreign answer with this status. */
+export function foreignResponse(kind: ForeignAnswer, status: number, path: string): { body: string | object | undefined; headers: Record<string, string> } {
+  if (kind === 'empty') return { body: undefined, headers: { 'Content-Type': 'text/html; charset=UTF-8' } };
+  if (kind === 'json') return { body: { message: status === 404 ? 'no Route matched with those values' : 'An unexpected error occurred', request_id: 'gw-7f3a' }, headers: {} };
+  const reason = status === 404 ? 'Not Found' : status === 502 ? 'Server Error' : 'Error';
+  const text = status === 404 ? `The requested URL <code>${escapeHtml(path)}</code> was not found on this server.` : 'The server encountered a temporary error and could not complete your request.';
+  const html = `<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n  <title>Error ${status} (${reason})!!1</title>\n  <p><b>${status}.</b> <ins>That’s an error.</ins>\n  <p>${text}  <ins>That’s all we know.</ins>\n`;
+  return { body: html, headers: { 'Content-Type': 'text/html; charset=UTF-8' } };
+}
+
+const escapeHtml = (value: string) => value.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 interface ActiveFault extends FaultScript {
   remaining: number;
@@ -52,6 +82,10 @@ export class FaultBook {
 
   /** The fault to apply to this call of `route`, if any (consumes one use). */
   take(route: string): FaultScript | undefined {
+    return this.takeFrom(route) ?? (route === ANY_ROUTE ? undefined : this.takeFrom(ANY_ROUTE));
+  }
+
+  private takeFrom(route: string): FaultScript | undefined {
     const list = this.faults.get(route);
     if (!list) return undefined;
     for (const fault of list) {

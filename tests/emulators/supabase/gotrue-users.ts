@@ -35,6 +35,7 @@ export interface GoTrueUser {
   updated_at: string;
   banned_until?: string;
   deleted_at?: string;
+  /** GoTrue sets it at each sign-in (omitempty: absent for a user who never signed in). */
   last_sign_in_at?: string;
   is_anonymous: boolean;
 }
@@ -54,6 +55,7 @@ export interface SeedUser {
   banned_until?: string;
   /** Never shown by the admin API; lets a test sign in (gotrue-signin.ts). */
   password?: string;
+  last_sign_in_at?: string;
 }
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -80,6 +82,7 @@ export function newUser(seed: SeedUser, now = new Date().toISOString()): GoTrueU
   if (email) user.identities.push(emailIdentity(user, createdAt));
   if (seed.email_confirmed_at) confirmEmail(user, seed.email_confirmed_at);
   if (seed.banned_until) user.banned_until = seed.banned_until;
+  if (seed.last_sign_in_at) user.last_sign_in_at = seed.last_sign_in_at;
   if (seed.deleted_at) softDelete(user, seed.deleted_at);
   return user;
 }

@@ -6,6 +6,7 @@ import { configError, secretError } from './connection-form';
 import { kindSpec, visibleFields } from './connection-kinds';
 import { KindLabel, KindPicker } from './KindPicker';
 import { SavedStep } from './SavedStep';
+import { EnvSecretField } from './EnvSecretField';
 import { SecretField } from './SecretField';
 import { useConnectionForm } from './useConnectionForm';
 import { FormFooter } from '../FormFooter';
@@ -20,7 +21,7 @@ interface ConnectionFormProps {
 /** Add or edit one connection; after a save it offers to test it. Enter submits, Escape (the modal) closes. */
 export function ConnectionForm({ connection, onClose, onTest }: ConnectionFormProps) {
   const form = useConnectionForm(connection);
-  const { values, errors } = form;
+  const { values, errors, secretsFromEnv } = form;
   const formRef = useRef<HTMLFormElement>(null);
 
   // Send focus to the first field the check refused, so keyboard and screen-reader users land on it.
@@ -72,7 +73,10 @@ export function ConnectionForm({ connection, onClose, onTest }: ConnectionFormPr
           data-testid="connection-name"
         />
         {fields.filter((f) => !f.advanced).map((f) => field(f.key))}
-        {spec.secrets.map((secret) => (
+        {spec.secrets.map((secret) =>
+          secretsFromEnv ? (
+            <EnvSecretField key={secret.field} secret={secret} connectionName={values.name} hasSecret={connection?.secrets[secret.field]?.hasSecret ?? false} error={errors[secretError(secret.field)]} />
+          ) : (
           <SecretField
             key={secret.field}
             secret={secret}
@@ -83,7 +87,8 @@ export function ConnectionForm({ connection, onClose, onTest }: ConnectionFormPr
             onChange={(value) => form.setSecret(secret.field, value)}
             onRemoveChange={(removing) => form.setRemoving(secret.field, removing)}
           />
-        ))}
+          ),
+        )}
         {advanced.length > 0 && (
           <Accordion variant="contained" value={form.advancedOpen ? 'advanced' : null} onChange={(value) => form.setAdvancedOpen(value === 'advanced')}>
             <Accordion.Item value="advanced">

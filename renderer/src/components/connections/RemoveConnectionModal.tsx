@@ -17,7 +17,7 @@ export function RemoveConnectionModal({ connection, opened, onClose }: { connect
     },
   });
   return (
-    <ConfirmRemoveModal opened={opened} onClose={onClose} title={connection ? `Remove ${connection.name}?` : 'Remove connection'} confirmLabel={`Remove ${connection?.name ?? ''}`} confirmTestId="connection-remove-confirm" pending={remove.isPending} onConfirm={() => connection && remove.mutate({ id: connection.id })}>
+    <ConfirmRemoveModal opened={opened} onClose={onClose} title={connection ? `Remove ${connection.name}?` : 'Remove connection'} confirmLabel={`Remove ${connection?.name ?? ''}`} confirmTestId="connection-remove-confirm" count={{ n: 1, noun: 'connection' }} reversibility={{ kind: 'irreversible', note: 'The secrets are deleted from the keychain: to connect again, you need them at hand.' }} pending={remove.isPending} onConfirm={() => connection && remove.mutate({ id: connection.id })}>
       This removes the connection <strong>{connection?.name}</strong> and deletes its secrets from the OS keychain. Engines that use it stop
       working until you add it again. Findings and the audit log are kept.
     </ConfirmRemoveModal>

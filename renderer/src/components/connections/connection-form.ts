@@ -75,8 +75,19 @@ function checkField(field: ConfigFieldSpec, raw: string): string | undefined {
   return undefined;
 }
 
-/** Everything the host would refuse, checked before sending. `connection` is set when editing. */
-export function validate(values: ConnectionFormValues, connection?: Connection): FormErrors {
+/**
+ * The variable a headless host (SYNCWARDEN_SECRETS=env) reads a secret from, by connection name.
+ * Mirrors EnvSecretStore.variableFor(connectionNameSecretKey(name, field)) in core/secrets.
+ */
+export function envSecretVariable(name: string, field: string): string {
+  return `SYNCWARDEN_SECRET_${`name/${name.trim()}/${field}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
+}
+
+/**
+ * Everything the host would refuse, checked before sending. `connection` is set when editing.
+ * With secrets from the environment nothing is typed, and the host says which variable is missing.
+ */
+export function validate(values: ConnectionFormValues, connection?: Connection, secretsFromEnv = false): FormErrors {
   const errors: FormErrors = {};
   const name = values.name.trim();
   if (!name) errors.name = 'Give the connection a name.';
@@ -88,7 +99,7 @@ export function validate(values: ConnectionFormValues, connection?: Connection):
   for (const secret of kindSpec(values.kind).secrets) {
     const typed = values.secrets[secret.field] ?? '';
     const stored = connection?.secrets[secret.field]?.hasSecret ?? false;
-    if (secret.required && !typed && !stored) errors[secretError(secret.field)] = `${secret.label} is required.`;
+    if (secret.required && !typed && !stored && !secretsFromEnv) errors[secretError(secret.field)] = `${secret.label} is required.`;
     if (secret.multiline && typed.trim()) {
       const parsed = parseJsonObject(typed);
       if (typeof parsed === 'string') errors[secretError(secret.field)] = parsed;

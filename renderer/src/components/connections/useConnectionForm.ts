@@ -2,6 +2,7 @@ import type { Connection, ConnectionKind } from '@core/api';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useApiMutation } from '../../hooks/useApi';
+import { useAppInfo } from '../../hooks/useAppInfo';
 import {
   configError,
   createInput,
@@ -28,6 +29,7 @@ function touchesAdvanced(kind: ConnectionKind, errors: FormErrors): boolean {
  */
 export function useConnectionForm(connection: Connection | undefined) {
   const queryClient = useQueryClient();
+  const secretsFromEnv = useAppInfo().data?.secretStore === 'env';
   const [values, setValues] = useState<ConnectionFormValues>(() => (connection ? valuesOf(connection) : emptyValues('cloudinary')));
   const [errors, setErrors] = useState<FormErrors>({});
   const [advancedOpen, setAdvancedOpen] = useState(false);
@@ -61,6 +63,8 @@ export function useConnectionForm(connection: Connection | undefined) {
     });
 
   return {
+    /** The host reads secrets from its environment (SYNCWARDEN_SECRETS=env): nothing to type, a variable to name. */
+    secretsFromEnv,
     values,
     errors,
     saved,
@@ -96,7 +100,7 @@ export function useConnectionForm(connection: Connection | undefined) {
     },
     submit(event: FormEvent) {
       event.preventDefault();
-      const found = validate(values, connection);
+      const found = validate(values, connection, secretsFromEnv);
       if (Object.keys(found).length) return showErrors(found);
       setErrors({});
       if (connection) update.mutate(updateInput(connection.id, values));

@@ -15,7 +15,7 @@ export function DeleteScheduleModal({ schedule, label, opened, onClose }: { sche
     },
   });
   return (
-    <ConfirmRemoveModal opened={opened} onClose={onClose} title={'Delete this schedule?'} confirmLabel="Delete schedule" confirmTestId="schedule-delete-confirm" pending={remove.isPending} onConfirm={() => schedule && remove.mutate({ id: schedule.id })}>
+    <ConfirmRemoveModal opened={opened} onClose={onClose} title={'Delete this schedule?'} confirmLabel="Delete schedule" confirmTestId="schedule-delete-confirm" count={{ n: 1, noun: 'schedule' }} reversibility={{ kind: 'irreversible', note: 'Its firing history goes with it; to run it again, add a new schedule.' }} pending={remove.isPending} onConfirm={() => schedule && remove.mutate({ id: schedule.id })}>
       <strong>{label}</strong>, {schedule?.triggerText}, will no longer run on its own. Its past runs stay in the history and the audit log; a run in progress finishes.
     </ConfirmRemoveModal>
   );

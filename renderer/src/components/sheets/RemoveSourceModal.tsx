@@ -18,7 +18,7 @@ export function RemoveSourceModal({ source, opened, onClose }: { source: SheetSo
     },
   });
   return (
-    <ConfirmRemoveModal opened={opened} onClose={onClose} title={`Remove ${name}?`} confirmLabel={`Remove ${name}`} confirmTestId="source-remove-confirm" pending={remove.isPending} onConfirm={() => source && remove.mutate({ id: source.id })}>
+    <ConfirmRemoveModal opened={opened} onClose={onClose} title={`Remove ${name}?`} confirmLabel={`Remove ${name}`} confirmTestId="source-remove-confirm" count={{ n: 1, noun: 'sheet source' }} reversibility={{ kind: 'irreversible', note: 'To import it again, add the source anew; its cache table is not touched either way.' }} pending={remove.isPending} onConfirm={() => source && remove.mutate({ id: source.id })}>
       This removes the source <strong>{name}</strong>: it will not be imported again. Its cache table <code>{source?.spec.targetTable}</code>
       {typeof rows === 'number' ? ` (${formatCount(rows)} rows)` : ''} stays in the product database, untouched, with the import history and audit log.
     </ConfirmRemoveModal>

@@ -76,5 +76,5 @@ export function RowErrors({ runId, state, sourceName, rejected }: { runId: numbe
 }
 
 function rowOf(finding: Finding): number {
-  return Number((finding.details as { row?: number } | null)?.row ?? finding.subject.replace(/^row:/, ''));
+  return Number((finding.details as { row?: number } | null)?.row ?? finding.subject.replace(/^(source:\d+\/)?row:/, ''));
 }

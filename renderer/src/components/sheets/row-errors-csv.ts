@@ -5,7 +5,7 @@ export function rowErrorsCsv(findings: readonly Finding[]): string {
   const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
   const lines = [['row', 'problem'].join(',')];
   for (const finding of findings) {
-    const row = (finding.details as { row?: number } | null)?.row ?? finding.subject.replace(/^row:/, '');
+    const row = (finding.details as { row?: number } | null)?.row ?? finding.subject.replace(/^(source:\d+\/)?row:/, '');
     lines.push([String(row), cell(finding.reason)].join(','));
   }
   return `${lines.join('\r\n')}\r\n`;

@@ -8,7 +8,7 @@ import { formatCount } from '../../lib/format';
 import { isSortKey } from '../../lib/findings';
 import { TablePager } from '../table/TablePager';
 import { QuarantineModal } from './QuarantineModal';
-import { canRepair } from './storage-findings';
+import { canRepair, storageFindingView } from './storage-findings';
 import { StorageFindingsTable } from './StorageFindingsTable';
 import { STORAGE_ENGINE, useRestoreFinding, type StorageRepairChoice } from './useStorage';
 
@@ -32,7 +32,7 @@ interface StorageFindingsSectionProps {
 
 /**
  * The storage-orphans findings by status: open ones to repair (one by one,
- * selected, or all, each bulk repair confirmed with its count), quarantined
+ * selected, or all, each repair confirmed with its count), quarantined
  * ones to restore.
  */
 export function StorageFindingsSection({ busy, repair }: StorageFindingsSectionProps) {
@@ -40,7 +40,8 @@ export function StorageFindingsSection({ busy, repair }: StorageFindingsSectionP
   const [sorting, setSorting] = useState<SortingState>([{ id: 'createdAt', desc: true }]);
   const [page, setPage] = useState({ offset: 0, limit: 50 });
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
-  const [confirm, setConfirm] = useState<StorageRepairChoice | null>(null);
+  // The repair waiting for its confirmation, with the words that say whose rows it takes.
+  const [confirm, setConfirm] = useState<{ choice: StorageRepairChoice; scope?: string } | null>(null);
   const sortKey = sorting[0] && isSortKey(sorting[0].id) ? sorting[0].id : 'createdAt';
   const findings = useApiQuery(
     'findings.list',
@@ -60,7 +61,7 @@ export function StorageFindingsSection({ busy, repair }: StorageFindingsSectionP
       else next.add(finding.id);
       return next;
     });
-  const confirmCount = confirm === null ? 0 : 'findingIds' in confirm ? confirm.findingIds.length : total;
+  const confirmCount = confirm === null ? 0 : 'findingIds' in confirm.choice ? confirm.choice.findingIds.length : total;
 
   return (
     <Stack gap="xs">
@@ -78,10 +79,10 @@ export function StorageFindingsSection({ busy, repair }: StorageFindingsSectionP
         />
         {view === 'open' && (
           <Group gap="xs">
-            <Button variant="default" leftSection={<IconArchive size={16} aria-hidden />} disabled={chosen.length === 0 || busy} onClick={() => setConfirm({ findingIds: chosen })} data-testid="storage-repair-selected">
+            <Button variant="default" leftSection={<IconArchive size={16} aria-hidden />} disabled={chosen.length === 0 || busy} onClick={() => setConfirm({ choice: { findingIds: chosen }, scope: 'you selected' })} data-testid="storage-repair-selected">
               Quarantine selected{chosen.length ? ` (${formatCount(chosen.length)})` : ''}
             </Button>
-            <Button color="violet" leftSection={<IconArchive size={16} aria-hidden />} disabled={total === 0 || busy} onClick={() => setConfirm({ all: true })} data-testid="storage-repair-all">
+            <Button color="violet" leftSection={<IconArchive size={16} aria-hidden />} disabled={total === 0 || busy} onClick={() => setConfirm({ choice: { all: true } })} data-testid="storage-repair-all">
               Quarantine all{total ? ` (${formatCount(total)})` : ''}
             </Button>
           </Group>
@@ -106,7 +107,7 @@ export function StorageFindingsSection({ busy, repair }: StorageFindingsSectionP
             onToggle={toggle}
             busy={busy}
             restoring={restoring}
-            onRepair={(finding) => repair({ findingIds: [finding.id] })}
+            onRepair={(finding) => setConfirm({ choice: { findingIds: [finding.id] }, scope: `of “${storageFindingView(finding).fileName}”${finding.userEmail ? ` (${finding.userEmail})` : ''}` })}
             onRestore={(finding) => restore.mutate({ findingId: finding.id })}
           />
           {total > page.limit && <TablePager total={total} offset={page.offset} limit={page.limit} onChange={setPage} noun="findings" />}
@@ -115,10 +116,10 @@ export function StorageFindingsSection({ busy, repair }: StorageFindingsSectionP
       <QuarantineModal
         opened={confirm !== null}
         count={confirmCount}
-        scope={confirm && 'findingIds' in confirm ? 'you selected' : undefined}
+        scope={confirm?.scope}
         onClose={() => setConfirm(null)}
         onConfirm={() => {
-          if (confirm) repair(confirm);
+          if (confirm) repair(confirm.choice);
           setConfirm(null);
           setSelected(new Set());
         }}

@@ -26,7 +26,7 @@ interface StorageFindingsTableProps {
   onRestore: (finding: Finding) => void;
 }
 
-/** storage-orphans findings, one page at a time, sorted by the host; each row has its own Repair or Restore. */
+/** storage-orphans findings, one page at a time, sorted by the host; each row has its own Quarantine (confirmed first) or Restore. */
 export function StorageFindingsTable(props: StorageFindingsTableProps) {
   const { findings, sorting, onSortingChange, selected, onToggle, busy, restoring, onRepair, onRestore } = props;
   const columns = [
@@ -137,10 +137,10 @@ export function StorageFindingsTable(props: StorageFindingsTableProps) {
               leftSection={<IconArchive size={14} aria-hidden />}
               disabled={busy}
               onClick={() => onRepair(finding)}
-              aria-label={`Repair ${file}: quarantine its row`}
+              aria-label={`Quarantine the row of ${file}`}
               data-testid={`storage-repair-${finding.id}`}
             >
-              Repair
+              Quarantine
             </Button>
           );
         }

@@ -1,4 +1,4 @@
-import { getCoreRowModel, useReactTable, type ColumnDef, type SortingState } from '@tanstack/react-table';
+import { getCoreRowModel, useReactTable, type ColumnDef, type SortingState, type VisibilityState } from '@tanstack/react-table';
 
 interface HostSortedTableOptions<T> {
   data: T[];
@@ -7,13 +7,15 @@ interface HostSortedTableOptions<T> {
   getRowId: (row: T) => string;
   sorting: SortingState;
   onSortingChange: (sorting: SortingState) => void;
+  /** Columns to leave out (false), e.g. on a narrow window. */
+  columnVisibility?: VisibilityState;
 }
 
 /**
  * A table whose sorting the host does: clicking a header only reports the
  * new sorting up, and the page of rows that comes back is shown as is.
  */
-export function useHostSortedTable<T>({ data, columns, getRowId, sorting, onSortingChange }: HostSortedTableOptions<T>) {
+export function useHostSortedTable<T>({ data, columns, getRowId, sorting, onSortingChange, columnVisibility = {} }: HostSortedTableOptions<T>) {
   return useReactTable({
     data,
     columns,
@@ -21,7 +23,7 @@ export function useHostSortedTable<T>({ data, columns, getRowId, sorting, onSort
     getRowId,
     manualSorting: true,
     enableSortingRemoval: false,
-    state: { sorting },
+    state: { sorting, columnVisibility },
     onSortingChange: (updater) => onSortingChange(typeof updater === 'function' ? updater(sorting) : updater),
   });
 }

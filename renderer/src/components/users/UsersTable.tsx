@@ -1,12 +1,13 @@
 import type { IdentityUserRow } from '@core/api';
-import { Text, VisuallyHidden } from '@mantine/core';
-import { createColumnHelper, type SortingState } from '@tanstack/react-table';
+import { Box, Text, VisuallyHidden } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { createColumnHelper, type SortingState, type VisibilityState } from '@tanstack/react-table';
 import { useHostSortedTable } from '../table/useHostSortedTable';
 import { VirtualTable } from '../table/VirtualTable';
 import { FieldValues } from './FieldValues';
 import { RowSyncButton } from './RowSyncButton';
 import { SyncStatusBadge } from './SyncStatusBadge';
-import type { UsersWindow } from './useUsersWindow';
+import type { UsersPageState } from './useUsersPage';
 
 const column = createColumnHelper<IdentityUserRow>();
 const unsorted = { enableSorting: false } as const;
@@ -31,29 +32,47 @@ const columns = [
   column.accessor('status', { header: 'Status', cell: (c) => <SyncStatusBadge status={c.getValue()} testId={`user-status-${c.row.original.row}`} />, meta: { width: 140 } }),
   column.display({ id: 'local', header: 'Users table', cell: (c) => <FieldValues row={c.row.original} side="local" />, meta: { width: '20%' }, ...unsorted }),
   column.display({ id: 'remote', header: 'Supabase', cell: (c) => <FieldValues row={c.row.original} side="remote" />, meta: { width: '20%' }, ...unsorted }),
-  column.display({ id: 'sync', header: () => <VisuallyHidden>Action</VisuallyHidden>, cell: (c) => <RowSyncButton row={c.row.original} />, meta: { width: 110, align: 'right' }, ...unsorted }),
+  column.display({
+    id: 'sync',
+    header: () => <VisuallyHidden>Action</VisuallyHidden>,
+    // The row opens the detail on click; a click on its button does only what the button says.
+    cell: (c) => (
+      <Box onClick={(event) => event.stopPropagation()} display="inline-block">
+        <RowSyncButton row={c.row.original} />
+      </Box>
+    ),
+    meta: { width: 110, align: 'right' },
+    ...unsorted,
+  }),
 ];
 
 interface UsersTableProps {
-  window: UsersWindow;
+  page: UsersPageState;
   sorting: SortingState;
   onSortingChange: (sorting: SortingState) => void;
+  /** Click, Enter or Space on a row opens that user's detail. */
+  onOpen: (row: IdentityUserRow) => void;
 }
 
-/** The sync table as one scrollable list of every matching user; the host pages, filters and sorts. */
-export function UsersTable({ window, sorting, onSortingChange }: UsersTableProps) {
-  const table = useHostSortedTable({ data: window.rows, columns, getRowId: (row) => String(row.row), sorting, onSortingChange });
+/**
+ * One page of the sync table (the host pages, filters and sorts), drawn at
+ * full height: the page scrolls, not a box inside it. Rows are focusable, so
+ * Tab, the arrow keys and Enter reach a user's detail without a mouse.
+ */
+export function UsersTable({ page, sorting, onSortingChange, onOpen }: UsersTableProps) {
+  // Below 1200 px the two sides' columns would squeeze emails to a few letters: the detail panel shows them instead.
+  const wide = useMediaQuery('(min-width: 75em)', true);
+  const columnVisibility: VisibilityState = wide ? {} : { local: false, remote: false };
+  const table = useHostSortedTable({ data: page.rows, columns, getRowId: (row) => String(row.row), sorting, onSortingChange, columnVisibility });
   return (
     <VirtualTable
       table={table}
       label="Users"
       testId="users-table"
-      maxHeight="max(360px, calc(100vh - 420px))"
-      minWidth={980}
+      maxHeight="none"
+      minWidth={wide ? 980 : 600}
       estimateRowHeight={49}
-      rowCount={window.total}
-      rowOffset={window.offset}
-      onRangeChange={window.onRangeChange}
+      onRowActivate={(row) => onOpen(row.original)}
       rowTestId={(row) => `user-row-${row.row}`}
     />
   );

@@ -1,0 +1,132 @@
+import type { z } from 'zod';
+import type { AppDbConfigSchema } from '../api/connections';
+import { IDENTITY_USER_HISTORY_LIMIT, type IdentityUserDetail, type IdentityUserSide } from '../api/identity-user';
+import type { ParsedInput } from '../api/contract';
+import { quoteIdent, quoteTable } from '../appdb/identifiers';
+import { resolveMapping } from '../appdb/mapping';
+import { openAppDb } from '../appdb/open-app-db';
+import { redactString } from '../logging/redact';
+import { fetchSupabaseUserRecord } from '../connectors/supabase/supabase-user-record';
+import type { StoredConnection } from '../store/connections.repo';
+import type { HandlerTable } from './handlers';
+import type { AppServices } from './services';
+
+const ENGINE = 'identity';
+
+/**
+ * Column or field names whose values never leave the host: a product's users
+ * table may keep password hashes or tokens next to the profile. The detail
+ * panel names them as hidden instead.
+ */
+const SECRET_NAME = /pass(word)?|hash|secret|token|salt|otp|api[_-]?key|private/i;
+
+/**
+ * `identity.user`: one user in full for the Users page's detail panel. Both
+ * sides are read live (what they hold now, not what the last check saw), each
+ * independently: a side that cannot be asked says why and the other is still
+ * shown. Reading never changes anything on either side.
+ */
+export function createIdentityUserHandlers(app: AppServices): Pick<HandlerTable, 'identity.user'> {
+  return { 'identity.user': (input) => userDetail(app, input) };
+}
+
+async function userDetail(app: AppServices, input: ParsedInput<'identity.user'>): Promise<IdentityUserDetail> {
+  const [local, remote] = await Promise.all([readLocal(app, input.localId), readRemote(app, input.remoteId)]);
+  // A finding's and an audit entry's subject is "user:<email>" (or the id of a user without one); the two sides
+  // may disagree on the email (an inconsistent user), so every email and id of this user is a subject.
+  const keys = [input.email, local.email, textOf(remote.side.record?.email), input.localId, input.remoteId]
+    .filter((v): v is string => typeof v === 'string' && v.trim() !== '')
+    .map((v) => v.trim());
+  const subjects = [...new Set(keys.flatMap((k) => [`user:${k}`, `user:${k.toLowerCase()}`]))];
+  const findings = app.store.findings.bySubjects(ENGINE, subjects).sort((a, b) => b.id - a.id);
+  const audit = app.store.audit.bySubjects(ENGINE, subjects, IDENTITY_USER_HISTORY_LIMIT);
+  return {
+    local: local.side,
+    remote: remote.side,
+    findings: findings.slice(0, IDENTITY_USER_HISTORY_LIMIT),
+    findingsTotal: findings.length,
+    audit: audit.items,
+    auditTotal: audit.total,
+    subjects,
+  };
+}
+
+const side = (state: IdentityUserSide['state'], message: string | null = null, record: Record<string, unknown> | null = null, redacted: string[] = []): IdentityUserSide => ({
+  state,
+  record,
+  message,
+  redacted,
+});
+
+/** The one connection of a kind, or why there is not exactly one. */
+function only(app: AppServices, kind: StoredConnection['kind'], label: string): StoredConnection | string {
+  const found = app.store.connections.list().filter((c) => c.kind === kind);
+  if (found.length === 1) return found[0] as StoredConnection;
+  return found.length ? `There are several ${label} connections: keep one.` : `No ${label} connection is set up: add one on the Connections page.`;
+}
+
+/** The users-table row with every column the product has, through the connection's mapping for table and id. */
+async function readLocal(app: AppServices, localId: string | null): Promise<{ side: IdentityUserSide; email: string | null }> {
+  if (localId === null) return { side: side('not-linked', 'The users table has no row paired with this user.'), email: null };
+  const connection = only(app, 'appdb', 'product database');
+  if (typeof connection === 'string') return { side: side('unavailable', connection), email: null };
+  try {
+    const { config, secrets } = await app.connections.settings(connection);
+    const appDbConfig = config as z.output<typeof AppDbConfigSchema>;
+    const users = resolveMapping(appDbConfig.mapping ?? {}).users;
+    const db = openAppDb(appDbConfig, secrets);
+    try {
+      const [row] = await db.query(`SELECT * FROM ${quoteTable(users.table)} WHERE ${quoteIdent(users.columns.id)} = ?`, [localId]);
+      if (!row) return { side: side('absent', `No row with id ${localId} in ${users.table}.`), email: null };
+      const { record, redacted } = presentable(row);
+      return { side: side('found', null, record, redacted), email: textOf(row[users.columns.email]) };
+    } finally {
+      await db.close();
+    }
+  } catch (error) {
+    return { side: side('unavailable', `The product database could not be read: ${messageOf(error)}`), email: null };
+  }
+}
+
+/** The Supabase Auth user as GoTrue returns it; only GoTrue's own user_not_found makes it absent. */
+async function readRemote(app: AppServices, remoteId: string | null): Promise<{ side: IdentityUserSide }> {
+  if (remoteId === null) return { side: side('not-linked', 'Supabase Auth has no user paired with this one.') };
+  const connection = only(app, 'supabase', 'Supabase');
+  if (typeof connection === 'string') return { side: side('unavailable', connection) };
+  try {
+    const { config, secrets } = await app.connections.settings(connection);
+    if (!secrets.serviceRoleKey) return { side: side('unavailable', `The Supabase connection "${connection.name}" has no service role key.`) };
+    const user = await fetchSupabaseUserRecord({ url: String(config.url), serviceRoleKey: secrets.serviceRoleKey }, remoteId);
+    if (user === null) return { side: side('absent', `Supabase Auth answered that user ${remoteId} does not exist.`) };
+    const { record, redacted } = presentable(user);
+    return { side: side('found', null, record, redacted) };
+  } catch (error) {
+    return { side: side('unavailable', `Supabase Auth could not be read: ${messageOf(error)}`) };
+  }
+}
+
+/** JSON-safe values (bigints as text, bytes as a size, dates as ISO) with secret-looking fields withheld. */
+function presentable(row: Record<string, unknown>): { record: Record<string, unknown>; redacted: string[] } {
+  const record: Record<string, unknown> = {};
+  const redacted: string[] = [];
+  for (const [key, value] of Object.entries(row)) {
+    if (SECRET_NAME.test(key) && value !== null && value !== undefined && value !== '') {
+      redacted.push(key);
+      continue;
+    }
+    record[key] = jsonSafe(value);
+  }
+  return { record, redacted };
+}
+
+function jsonSafe(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
+  if (value instanceof Uint8Array) return `(${value.byteLength} bytes)`;
+  if (value === undefined) return null;
+  return value;
+}
+
+const textOf = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
+/** An error as the panel shows it, with anything that looks like a credential masked (a driver may echo a connection string). */
+const messageOf = (error: unknown): string => redactString(error instanceof Error ? error.message : String(error));

@@ -1,0 +1,36 @@
+import type { Run } from '../api/models';
+import type { Syncwarden } from '../app/app';
+import { EXIT } from './exit-codes';
+import type { Output } from './output';
+
+export interface StartedRun {
+  runId: number;
+  alreadyRunning: boolean;
+}
+
+/**
+ * What every CLI command that starts a run does next. A run this command
+ * joined (alreadyRunning: started by the console, a schedule or another CLI)
+ * is waited for like one it started: the store is polled until it ends, and a
+ * dead owner's run is swept (interrupted) meanwhile, so the wait is bounded by
+ * the owner's lease. The exit code is the run's outcome. With --no-wait the
+ * command says that it is not waiting and exits 0.
+ */
+export async function awaitRun(app: Syncwarden, started: StartedRun, out: Output, options: { wait: boolean; describe: (run: Run) => string }): Promise<void> {
+  const { runId, alreadyRunning } = started;
+  if (!options.wait) {
+    out.print({ ...started, waiting: false }, () =>
+      alreadyRunning ? `Run ${runId} is already running; not waiting for it (--no-wait).` : `Queued run ${runId}; not waiting for it (--no-wait).`,
+    );
+    return;
+  }
+  if (alreadyRunning) process.stderr.write(`syncwarden: run ${runId} is already running; waiting for it to end (Ctrl-C stops waiting, not the run).\n`);
+  const run = await app.runs.waitFor(runId);
+  if (!run) {
+    process.stderr.write(`syncwarden: run ${runId} vanished from the store.\n`);
+    process.exitCode = EXIT.error;
+    return;
+  }
+  out.print(alreadyRunning ? { ...run, joined: true } : run, () => options.describe(run));
+  if (run.state !== 'succeeded') process.exitCode = EXIT.runNotSucceeded;
+}

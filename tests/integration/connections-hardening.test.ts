@@ -1,0 +1,194 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../core/app/dispatch';
+import { createEngineResources } from '../../core/engines/engine-resources';
+import { EnvSecretStore } from '../../core/secrets/env.secret-store';
+import { MemorySecretStore } from '../../core/secrets/memory.secret-store';
+import type { SecretStore } from '../../core/secrets/secret-store';
+import { loadDropboxSeed, startDropboxEmulator, type DropboxEmulator } from '../emulators/dropbox/dropbox.emulator';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+/** A memory store that fails the nth set (1-based), as a keychain that locks midway does. */
+class FlakySecretStore extends MemorySecretStore {
+  sets = 0;
+  constructor(private readonly failAtSet: number) {
+    super();
+  }
+  override async set(key: string, value: string): Promise<void> {
+    if (++this.sets === this.failAtSet) throw new Error('the keychain locked');
+    return super.set(key, value);
+  }
+}
+
+/** Every write takes a few milliseconds, as a keychain over D-Bus does: calls overlap at their awaits. */
+class SlowSecretStore extends MemorySecretStore {
+  override async set(key: string, value: string): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return super.set(key, value);
+  }
+}
+
+describe('connections: all-or-nothing updates, credential-free URLs, headless secrets', () => {
+  let app: TestApp | undefined;
+  let dropbox: DropboxEmulator;
+  const seed = loadDropboxSeed();
+  beforeAll(async () => {
+    dropbox = await startDropboxEmulator(seed);
+  });
+  afterAll(async () => dropbox?.close());
+  afterEach(async () => {
+    await app?.dispose();
+    app = undefined;
+  });
+  const open = (secrets: SecretStore) => (app = createTestApp({ secrets }));
+  const call = (method: string, input: unknown) => dispatch((app as TestApp).handlers, method, input, { actor: 'manual' });
+  const snapshot = (secrets: MemorySecretStore) => ({ secrets: new Map(secrets.values), rows: (app as TestApp).store.connections.list() });
+
+  describe('connections.update is all or nothing', () => {
+    it('a refused update (a required secret removed) leaves secrets and settings exactly as they were', async () => {
+      const secrets = new MemorySecretStore();
+      open(secrets);
+      await call('connections.create', { kind: 'google', name: 'Google', config: { clientId: 'id-1' }, secrets: { clientSecret: 'cs-1', serviceAccountJson: '{"a":1}' } });
+      const before = snapshot(secrets);
+      const refused = await call('connections.update', { id: 1, name: 'Renamed', config: { clientId: 'id-2' }, secrets: { serviceAccountJson: null, clientSecret: null } });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/clientSecret cannot be removed/) } });
+      expect(snapshot(secrets)).toEqual(before);
+      expect(await call('connections.list', {})).toMatchObject({ ok: true, result: [{ name: 'Google', secrets: { clientSecret: { hasSecret: true }, serviceAccountJson: { hasSecret: true } } }] });
+    });
+
+    it('a secret write failing midway puts back what was already written', async () => {
+      const secrets = new FlakySecretStore(4); // two sets at create; the 2nd set of the update fails
+      open(secrets);
+      await call('connections.create', { kind: 'google', name: 'Google', config: { clientId: 'id-1' }, secrets: { clientSecret: 'cs-1', serviceAccountJson: '{"a":1}' } });
+      const before = snapshot(secrets);
+      const failed = await call('connections.update', { id: 1, config: { clientId: 'id-2' }, secrets: { clientSecret: 'cs-2', serviceAccountJson: '{"b":2}' } });
+      expect(failed).toMatchObject({ ok: false, error: { code: 'internal', message: 'the keychain locked' } });
+      expect(snapshot(secrets)).toEqual(before);
+    });
+
+    it('a store write failing after the secrets were written puts the old secrets back (and a removed one returns)', async () => {
+      const secrets = new MemorySecretStore();
+      const current = open(secrets);
+      await call('connections.create', { kind: 'google', name: 'Google', config: { clientId: 'id-1' }, secrets: { clientSecret: 'cs-1', serviceAccountJson: '{"a":1}' } });
+      const before = snapshot(secrets);
+      const update = current.store.connections.update.bind(current.store.connections);
+      current.store.connections.update = () => {
+        throw new Error('SQLITE_BUSY: database is locked');
+      };
+      const failed = await call('connections.update', { id: 1, name: 'Renamed', secrets: { clientSecret: 'cs-2', serviceAccountJson: null } });
+      current.store.connections.update = update;
+      expect(failed).toMatchObject({ ok: false, error: { code: 'internal' } });
+      expect(snapshot(secrets)).toEqual(before);
+    });
+
+    it('updates of one connection do not interleave: a failed one never puts back over a later one', async () => {
+      const secrets = new SlowSecretStore();
+      const current = open(secrets);
+      await call('connections.create', { kind: 'google', name: 'Google', config: { clientId: 'id-1' }, secrets: { clientSecret: 'orig' } });
+      const update = current.store.connections.update.bind(current.store.connections);
+      let failNext = true;
+      current.store.connections.update = (...args: Parameters<typeof update>) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('SQLITE_BUSY: database is locked');
+        }
+        return update(...args);
+      };
+      const [first, second] = await Promise.all([
+        call('connections.update', { id: 1, secrets: { clientSecret: 'A' } }),
+        call('connections.update', { id: 1, secrets: { clientSecret: 'B' } }),
+      ]);
+      expect(first).toMatchObject({ ok: false });
+      expect(second).toMatchObject({ ok: true });
+      expect(secrets.values.get('connection/1/clientSecret')).toBe('B');
+    });
+
+    it('a create whose second secret fails leaves neither the connection nor the first secret', async () => {
+      const secrets = new FlakySecretStore(2);
+      open(secrets);
+      const failed = await call('connections.create', { kind: 'google', name: 'Google', config: { clientId: 'id-1' }, secrets: { clientSecret: 'cs-1', serviceAccountJson: '{"a":1}' } });
+      expect(failed).toMatchObject({ ok: false });
+      expect(snapshot(secrets)).toEqual({ secrets: new Map(), rows: [] });
+    });
+  });
+
+  describe('PostgreSQL URLs carry no credentials', () => {
+    const refused = [
+      'postgres://app:pw@127.0.0.1:5432/app',
+      'postgres://127.0.0.1/app?password=hunter2',
+      'postgresql://127.0.0.1/app?sslmode=require&PassWord=hunter2',
+      'postgres://127.0.0.1/app?pass%77ord=hunter2',
+      'postgres://127.0.0.1/app?password=',
+      'postgres://127.0.0.1/app?sslpassword=keypass',
+      'postgres://127.0.0.1/app?sslkey=/etc/ssl/private/client.key',
+      `postgres://127.0.0.1/app?sslcert=${encodeURIComponent('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----')}`,
+      `postgres://127.0.0.1/app?sslrootcert=${encodeURIComponent('-----BEGIN CERTIFICATE-----')}`,
+      'postgres://127.0.0.1/app?passfile=/root/.pgpass',
+    ];
+    it.each(refused)('refuses %s with the userinfo rule’s message, and stores nothing', async (url) => {
+      open(new MemorySecretStore());
+      const response = await call('connections.create', { kind: 'appdb', name: 'Product', config: { driver: 'postgres', url } });
+      expect(response).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('leave the password out of the URL') } });
+      expect((app as TestApp).store.connections.list()).toEqual([]);
+    });
+
+    it('refuses such a URL in an update too, and keeps the old one', async () => {
+      open(new MemorySecretStore());
+      const url = 'postgres://app@127.0.0.1:5432/app?sslmode=require&application_name=syncwarden';
+      expect(await call('connections.create', { kind: 'appdb', name: 'Product', config: { driver: 'postgres', url } })).toMatchObject({ ok: true });
+      const response = await call('connections.update', { id: 1, config: { driver: 'postgres', url: `${url}&password=x` } });
+      expect(response).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+      expect(JSON.stringify(await call('connections.list', {}))).not.toContain('password=x');
+      expect((app as TestApp).store.connections.get(1)?.config.url).toBe(url);
+    });
+
+    it('accepts certificate paths and ordinary parameters', async () => {
+      open(new MemorySecretStore());
+      const url = 'postgres://app@127.0.0.1/app?sslcert=/etc/ssl/client.crt&sslrootcert=/etc/ssl/ca.crt&connect_timeout=5';
+      expect(await call('connections.create', { kind: 'appdb', name: 'Product', config: { driver: 'postgres', url } })).toMatchObject({ ok: true });
+    });
+  });
+
+  describe('headless secrets (SYNCWARDEN_SECRETS=env)', () => {
+    const byName = EnvSecretStore.variableFor('name/Files/appSecret');
+    const config = () => ({ appKey: seed.app.key, baseUrl: dropbox.url });
+
+    it('the variable is named after the connection', () => {
+      expect(byName).toBe('SYNCWARDEN_SECRET_NAME_FILES_APPSECRET');
+    });
+
+    it('creates, tests and uses a connection whose secret is set in the environment beforehand', async () => {
+      const current = open(new EnvSecretStore({ [byName]: seed.app.secret }));
+      const created = await call('connections.create', { kind: 'dropbox', name: 'Files', config: config() });
+      expect(created).toMatchObject({ ok: true, result: { id: 1, secrets: { appSecret: { hasSecret: true } } } });
+      expect(await call('connections.test', { id: 1 })).toMatchObject({ ok: true, result: { ok: true, status: 'ok' } });
+      // What an engine gets when it uses the connection.
+      const resources = createEngineResources({ store: current.store, connections: current.connections, engine: 'demo', runId: 0, trigger: 'manual', clock: current.clock });
+      expect((await resources.connection('dropbox')).secrets).toEqual({ appSecret: seed.app.secret });
+      await resources.dispose();
+    });
+
+    it('the id variable wins over the name variable (an existing setup keeps working)', async () => {
+      open(new EnvSecretStore({ [byName]: seed.app.secret, SYNCWARDEN_SECRET_CONNECTION_1_APPSECRET: 'wrong-secret' }));
+      await call('connections.create', { kind: 'dropbox', name: 'Files', config: config() });
+      expect(await call('connections.test', { id: 1 })).toMatchObject({ ok: true, result: { ok: false, status: 'bad-credentials' } });
+    });
+
+    it('without the variable: refused, naming the variable to set; with a value: refused, naming it too; nothing stored', async () => {
+      open(new EnvSecretStore({}));
+      const missing = await call('connections.create', { kind: 'dropbox', name: 'Files', config: config() });
+      expect(missing).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining(byName) } });
+      const valued = await call('connections.create', { kind: 'dropbox', name: 'Files', config: config(), secrets: { appSecret: 's' } });
+      expect(valued).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/cannot be saved.*SYNCWARDEN_SECRET_NAME_FILES_APPSECRET/) } });
+      expect((app as TestApp).store.connections.list()).toEqual([]);
+    });
+
+    it('an update (rename, config) works without values; a rename to a name without a variable is refused', async () => {
+      open(new EnvSecretStore({ [byName]: seed.app.secret, SYNCWARDEN_SECRET_NAME_DROPBOX_APPSECRET: seed.app.secret }));
+      await call('connections.create', { kind: 'dropbox', name: 'Files', config: config() });
+      expect(await call('connections.update', { id: 1, name: 'Dropbox' })).toMatchObject({ ok: true, result: { name: 'Dropbox', secrets: { appSecret: { hasSecret: true } } } });
+      expect(await call('connections.update', { id: 1, name: 'Elsewhere' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('SYNCWARDEN_SECRET_NAME_ELSEWHERE_APPSECRET') } });
+      expect((app as TestApp).store.connections.get(1)?.name).toBe('Dropbox');
+      expect(await call('connections.delete', { id: 1 })).toMatchObject({ ok: true, result: { deleted: true } });
+    });
+  });
+});

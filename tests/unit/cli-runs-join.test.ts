@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createSyncwarden, type Syncwarden } from '../../core/app/app';
+import { openStore } from '../../core/store/store';
+import { assertBuilt } from '../helpers/cli';
+import { startCrashChild } from '../helpers/crash-runner';
+import { CLI_BIN } from '../helpers/paths';
+import { makeTempDir } from '../helpers/temp-dir';
+import { until } from '../helpers/wait';
+
+/** The CLI runs asynchronously here: the run it joins belongs to this test process, which must keep working meanwhile. */
+function cliAsync(args: readonly string[]): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; waiting: Promise<void> } {
+  const child = spawn(process.execPath, [CLI_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let saidWaiting: () => void = () => undefined;
+  const waiting = new Promise<void>((resolve) => (saidWaiting = resolve));
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (/waiting for it to end/.test(stderr)) saidWaiting();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  return { waiting, done: once(child, 'exit').then(([code]) => (clearTimeout(timer), { code: code as number | null, stdout, stderr })) };
+}
+
+describe('CLI commands that join a run already running', () => {
+  let dir: ReturnType<typeof makeTempDir>;
+  let owner: Syncwarden | undefined;
+  beforeAll(assertBuilt);
+  beforeEach(() => {
+    dir = makeTempDir();
+  });
+  afterEach(async () => {
+    await owner?.close();
+    owner = undefined;
+    dir.remove();
+  });
+  const ownerApp = () => (owner = createSyncwarden({ dataDir: dir.path, host: 'electron', withDemoEngine: true, heartbeatMs: 100 }));
+  const cli = (...args: string[]) => cliAsync(['--data-dir', dir.path, '--with-demo-engine', ...args]);
+
+  it('runs start waits for the joined run and exits 0 when it succeeds', async () => {
+    const app = ownerApp();
+    // Long enough for a CLI to start on a busy machine; the test then checks it exited only after the run ended.
+    const { runId } = app.runs.start('demo', { items: 20_000, pageSize: 100, delayMsPerPage: 50 }, 'manual');
+    const { done, waiting } = cli('--json', 'runs', 'start', 'demo', '--params', '{"items":5}');
+    await waiting;
+    expect(app.store.runs.get(runId)?.state).toBe('running');
+    const result = await done;
+    expect(result.stderr).toMatch(new RegExp(`run ${runId} is already running; waiting`));
+    expect(result.code).toBe(0);
+    expect(app.store.runs.get(runId)?.state).toBe('succeeded');
+    expect(JSON.parse(result.stdout)).toMatchObject({ id: runId, state: 'succeeded', joined: true, trigger: 'manual' });
+  });
+
+  it('check <engine> joins, waits and exits 4 when the joined run fails', async () => {
+    const app = ownerApp();
+    const { runId } = app.runs.start('demo', { items: 20_000, pageSize: 100, delayMsPerPage: 50, failAt: 19_500 }, 'manual');
+    const joined = cli('check', 'demo');
+    await joined.waiting;
+    expect(app.store.runs.get(runId)?.state).toBe('running');
+    const result = await joined.done;
+    expect(result.code).toBe(4);
+    expect(result.stdout).toMatch(new RegExp(`run ${runId}\\): failed`));
+    expect(app.store.runs.get(runId)?.state).toBe('failed');
+  });
+
+  it('--no-wait says it is not waiting and exits 0 at once', async () => {
+    const app = ownerApp();
+    const { runId } = app.runs.start('demo', { items: 10_000_000, delayMsPerPage: 20 }, 'manual');
+    const text = await cli('runs', 'start', 'demo', '--no-wait').done;
+    expect(text).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`Run ${runId} is already running; not waiting for it \\(--no-wait\\)`)) });
+    const json = await cli('--json', 'check', 'demo', '--no-wait').done;
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ runId, alreadyRunning: true, waiting: false });
+    expect(app.store.runs.get(runId)?.state).toBe('running');
+  });
+
+  it('a waiting CLI whose joined run loses its owner (SIGKILL) sweeps it and exits 4 with interrupted', async () => {
+    const crashed = await startCrashChild(dir.path);
+    const joined = cli('--json', 'runs', 'start', 'demo');
+    await joined.waiting;
+    await crashed.kill();
+    const result = await joined.done;
+    expect(result.code).toBe(4);
+    expect(JSON.parse(result.stdout)).toMatchObject({ id: crashed.runId, state: 'interrupted', joined: true });
+  });
+
+  it('a running serve interrupts a SIGKILLed CLI run within seconds, and the scope can start again', async () => {
+    const crashed = await startCrashChild(dir.path);
+    const serve = spawn(process.execPath, [CLI_BIN, '--data-dir', dir.path, '--json', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('serve printed nothing')), 20_000);
+        serve.stdout.once('data', () => (clearTimeout(timer), resolve()));
+      });
+      await crashed.kill();
+      // A plain store: opening it recovers nothing, so only serve can have moved the run.
+      const store = openStore(dir.path);
+      try {
+        await until(() => store.runs.get(crashed.runId)?.state === 'interrupted', 8_000, 'serve interrupts the dead run');
+        expect(store.runEvents.list(crashed.runId).at(-1)?.message).toMatch(/interrupted: the owning process stopped/);
+      } finally {
+        store.close();
+      }
+      const again = await cli('--json', 'runs', 'start', 'demo', '--params', '{"items":5}').done;
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout)).toMatchObject({ state: 'succeeded' });
+      expect(JSON.parse(again.stdout).id).not.toBe(crashed.runId);
+    } finally {
+      const exited = once(serve, 'exit');
+      serve.kill('SIGTERM');
+      await exited;
+    }
+  });
+});
