@@ -133,6 +133,7 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
     expect(text).toContain('Can be undone: A revert (audit log, or Revert this run) unbans the user');
     await dialog.getByText('Soft-delete them').click();
     await expect.poll(() => dialog.textContent()).toContain('10 of them for good');
+    await page.waitForTimeout(300);
     expect(await dialog.textContent()).toContain('Cannot be undone: Supabase keeps the id taken');
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'users-repair-all-confirm.png') });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -166,6 +167,8 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
     await expect.poll(() => page.getByRole('dialog').textContent()).toContain(`Ban in Supabase: ${stray}?`);
     expect(await page.getByTestId('identity-confirm-effect').textContent()).toContain('In Supabase Auth: Bans the user: their sign-in is refused.');
     expect(await page.getByTestId('identity-confirm-undo').textContent()).toBe('Can be undoneA revert (audit log, or Revert this run) unbans the user.');
+    await page.getByTestId('identity-confirm-go').waitFor({ state: 'visible' });
+    await page.waitForTimeout(300); // the modal's fade-in, so the screenshot shows it
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'users-ban-confirm.png') });
     // Nothing happens until the admin confirms.
     expect(emulator.getUser(id(USERS - 1))?.banned_until).toBeUndefined();
