@@ -88,9 +88,9 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
           { field: 'role', local: 'admin', remote: 'user' },
         ],
       });
-      // Same email under another id: a re-signup, with the manual actions that work (never an automatic update).
-      expect(findings.find((f) => f.userEmail === 'edsger@example.com')).toMatchObject({ kind: 're-signup', reason: expect.stringMatching(/signed up again/), proposedAction: expect.stringMatching(/relink/) });
-      expect(findings.map((f) => f.kind).sort()).toEqual(['inconsistent', 'local-only', 're-signup', 'remote-only']);
+      // A row id that is not a UUID only ever pairs by email: not a re-signup, and the ids are left for a person.
+      expect(findings.find((f) => f.userEmail === 'edsger@example.com')).toMatchObject({ kind: 'inconsistent', reason: 'Differs in id', proposedAction: expect.stringMatching(/left for a person.*an id/) });
+      expect(findings.map((f) => f.kind).sort()).toEqual(['inconsistent', 'inconsistent', 'local-only', 'remote-only']);
       // The Supabase-only stranger gets the reversible repair by default: a ban, not a delete.
       expect(findings.find((f) => f.userEmail === 'stranger@example.com')?.details).toMatchObject({ action: 'ban-remote' });
 

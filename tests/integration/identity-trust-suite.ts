@@ -221,6 +221,15 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       expect(emulator.getUser(created?.id ?? '')).toBeUndefined();
     });
 
+    it('a row whose id is not a UUID pairs by email for good: it is not called a re-signup and its name is still repaired', async () => {
+      await local([['row-65', 'plain@example.com', 'New Name', true, 'user']]);
+      remote(65, 'plain@example.com', 'Old Name');
+      await run({ mode: 'check' });
+      expect(finding('plain@example.com')).toMatchObject({ kind: 'inconsistent', details: { action: 'update-remote', matchedBy: 'email' } });
+      expect((await run({ mode: 'repair', all: true })).result).toMatchObject({ actions: { 'update-remote': 1 }, failed: 0 });
+      expect(emulator.getUser(id(65))?.user_metadata).toMatchObject({ full_name: 'New Name' });
+    });
+
     it('"revert this run" undoes every change of one run and sums up what could not be undone', async () => {
       await local([
         [id(70), 'create@example.com', 'Create Me', true, 'admin'],

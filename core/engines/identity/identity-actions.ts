@@ -60,7 +60,6 @@ export function actionFor(row: SyncRow | null, truth: SourceOfTruth, policy: Rem
     // Already banned: the reversible repair is in place; what is left is for a person.
     return row.remote?.banned ? 'manual' : 'ban-remote';
   }
-  if (row.matchedBy === 'email') return 'manual';
   return fixableDiffs(row, truth).length === 0 ? 'manual' : truth === 'appdb' ? 'update-remote' : 'update-local';
 }
 

@@ -5,10 +5,10 @@ import { isConnectorError } from '../../connectors/shared/connector-error';
 import type { RepairAction } from './identity-actions';
 import { pair } from './identity-classify';
 import type { LocalUsers } from './identity-local';
-import type { IdentityRecord, SyncRow } from './identity-model';
+import { UUID, type IdentityRecord, type SyncRow } from './identity-model';
 import { remoteAttributes, toIdentityRecord } from './identity-remote';
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { UUID } from './identity-model';
 
 export interface Sides {
   db: AppDbAdapter;

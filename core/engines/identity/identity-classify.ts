@@ -1,5 +1,5 @@
 import { TimeSlicer } from '../../runs/cooperative';
-import { fieldValue, IDENTITY_FIELDS, type IdentityField, type IdentityRecord, type SyncRow } from './identity-model';
+import { fieldValue, IDENTITY_FIELDS, UUID, type IdentityField, type IdentityRecord, type SyncRow } from './identity-model';
 
 /**
  * Pairs the users table with Supabase Auth and classifies every user.
@@ -81,7 +81,7 @@ async function markProblems(rows: SyncRow[], softDeletedIds: ReadonlySet<string>
       if (softDeletedIds.has(row.local.id.toLowerCase())) row.problem = 'remote-soft-deleted';
       // Another row has the address, or Supabase already has it under another user: a create gives email_exists.
       else if (row.local.email && ((rowsByEmail.get(row.local.email) ?? 0) > 1 || remoteEmails.has(row.local.email))) row.problem = 'duplicate-email';
-    } else if (row.matchedBy === 'email') {
+    } else if (row.matchedBy === 'email' && UUID.test(row.local?.id ?? '')) {
       row.problem = 're-signup';
     }
     if ((i & 1023) === 0) await slicer.maybeYield(signal);
@@ -90,7 +90,9 @@ async function markProblems(rows: SyncRow[], softDeletedIds: ReadonlySet<string>
 
 export function pair(local: IdentityRecord, remote: IdentityRecord, matchedBy: 'id' | 'email'): SyncRow {
   const diffs = diffRecords(local, remote);
-  return { status: diffs.length ? 'inconsistent' : 'in-sync', matchedBy, local, remote, diffs, ...(matchedBy === 'email' ? { problem: 're-signup' as const } : {}) };
+  // A row id that is not a UUID can never equal a Supabase id: pairing by email is its normal state, not a re-signup.
+  const resignup = matchedBy === 'email' && UUID.test(local.id);
+  return { status: diffs.length ? 'inconsistent' : 'in-sync', matchedBy, local, remote, diffs, ...(resignup ? { problem: 're-signup' as const } : {}) };
 }
 
 export function diffRecords(local: IdentityRecord, remote: IdentityRecord): IdentityField[] {

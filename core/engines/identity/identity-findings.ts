@@ -46,7 +46,7 @@ export const PROBLEM_WORDS: Record<IdentityProblem, { reason: string; manual: st
     manual: 'merge the duplicate rows into one (keep the row whose id Supabase has) and remove the stale row',
   },
   're-signup': {
-    reason: 'Supabase has this email under another id: the person signed up again',
+    reason: 'Supabase has this email under another id: the person signed up again (or the ids were never aligned)',
     manual: 'relink the row to the new Supabase id (keeps the row, changes its id), or remove the stale row',
   },
 };
