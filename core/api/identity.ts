@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_FINDING_IDS } from './limits';
 import { pageOf } from './models';
 
 /**
@@ -97,7 +98,7 @@ export type IdentitySummary = z.infer<typeof IdentitySummarySchema>;
 
 export const IdentityPlanInputSchema = z
   .strictObject({
-    findingIds: z.array(z.number().int().positive()).min(1).max(200_000).optional(),
+    findingIds: z.array(z.number().int().positive()).min(1).max(MAX_FINDING_IDS).optional(),
     user: z.string().trim().min(3).max(320).optional(),
     all: z.boolean().optional(),
     /** Plan with this Supabase-only policy instead of the one the check used. */
