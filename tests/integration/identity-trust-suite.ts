@@ -152,6 +152,17 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       expect(emulator.getUser(id(37))?.banned_until).toBeUndefined();
     });
 
+    it('a ban the service answers 200 to but does not apply is a failure (verified by re-reading), not a success', async () => {
+      remote(38, 'unbannable@example.com', 'Unbannable');
+      await run({ mode: 'check' });
+      // A proxy or a broken deploy that swallows the write: 200 with an empty object.
+      emulator.fault(SUPABASE_ROUTES.update, { status: 200, body: {}, times: 1 });
+      const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 1 });
+      expect(repair.state).toBe('partial');
+      expect(repair.result).toMatchObject({ repaired: 0, failed: 1, itemsFailed: 1, errors: [expect.stringMatching(/ban-remote did not take effect/)] });
+      expect(emulator.getUser(id(38))?.banned_until).toBeUndefined();
+    });
+
     it('a scheduled run never soft-deletes, even when asked to', async () => {
       remote(35, 'scheduled@example.com', 'Scheduled');
       await run({ mode: 'check' });

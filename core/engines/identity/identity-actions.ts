@@ -73,9 +73,10 @@ export function actionDone(action: RepairAction, after: SyncRow | null, truth: S
   if (action === 'ban-remote') return after?.remote?.banned === true;
   if (action === 'delete-remote') return !after?.remote;
   if (action === 'delete-local') return !after?.local;
-  if (action === 'create-remote' || action === 'insert-local' || action === 'relink-local') return after?.status === 'in-sync' || (after !== null && after.matchedBy === 'id' && fixableDiffs(after, truth).length === 0);
-  // An update is done when what an API call can change agrees (an unconfirmable email stays for a person).
-  return after === null || after.status === 'in-sync' || (after.matchedBy === 'id' && fixableDiffs(after, truth).length === 0);
+  // Both sides agree on everything an API call can change (a row id that is not a UUID, or an
+  // unconfirmable email, stays for a person and is no failure).
+  if (action === 'create-remote' || action === 'insert-local' || action === 'relink-local') return after !== null && after.local !== null && after.remote !== null && fixableDiffs(after, truth).length === 0;
+  return after === null || after.status === 'in-sync' || fixableDiffs(after, truth).length === 0;
 }
 
 export function describeUser(record: IdentityRecord | null | undefined): string | null {

@@ -99,8 +99,9 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
         blocks.clear(finding.subject);
         tally[action === 'none' ? 'unchanged' : 'repaired']++;
       } else {
-        // What is left cannot be changed by an API call (an id, or unconfirming an email): a person decides.
-        tally.manual++;
+        // The service answered but the re-read shows the change did not take: a failure, never a success.
+        tally.failed++;
+        if (errors.length < 20) errors.push(`${finding.subject}: ${action} did not take effect (checked by reading both sides again)`);
       }
     } catch (error) {
       if (signal.aborted) throw error;
