@@ -121,7 +121,10 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       await run({ mode: 'check' });
       const plan = await app.handlers['identity.plan']({ all: true }, { actor: 'manual' } as never);
       expect(plan).toMatchObject({ destructive: 1, irreversible: 0, counts: { 'ban-remote': 1 }, summary: 'ban 1 user in Supabase Auth (sign-in refused; a revert unbans)' });
-      const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 1 });
+      // A confirmed count that is no longer the plan's is refused: the admin agreed to something else.
+      const stale = await run({ mode: 'repair', all: true, confirmDestructive: 2, confirmDeletes: 1 });
+      expect(stale.error?.message).toMatch(/would now ban 1 user .*not the 2 confirmed/);
+      const repair = await run({ mode: 'repair', all: true, confirmDestructive: 1, confirmDeletes: 1 });
       expect(repair.state, JSON.stringify(repair.error)).toBe('succeeded');
       expect(emulator.getUser(id(30))).toMatchObject({ banned_until: expect.any(String) });
       expect(emulator.getUser(id(30))?.deleted_at).toBeUndefined();

@@ -69,7 +69,7 @@ function build(mode: Mode, description: string, globals: () => GlobalOptions): C
             process.exitCode = EXIT.usage;
             return;
           }
-          if (plan.destructive > 0) opts.params = { ...opts.params, confirmDestructive: true };
+          if (plan.destructive > 0) opts.params = { ...opts.params, confirmDestructive: plan.destructive };
         }
         const params = {
           ...opts.params,

@@ -25,8 +25,9 @@ export const IdentityParams = z.strictObject({
   /**
    * The admin confirmed the destructive actions (ban, delete, relink) this repair plans,
    * after a dialog or the CLI's --yes named them. Without it a manual repair refuses them.
+   * A number is the count the admin saw: a repair that now plans another count refuses.
    */
-  confirmDestructive: z.boolean().optional(),
+  confirmDestructive: z.union([z.boolean(), z.number().int().min(0).max(10_000_000)]).optional(),
   /**
    * A Supabase-only user with the users table as truth: "ban" (reversible, the default) or
    * "leave" for a person, remembered for the connection; "delete" (soft delete, cannot be

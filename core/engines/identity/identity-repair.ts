@@ -13,7 +13,7 @@ export interface RepairInput {
   sourceOfTruth: SourceOfTruth;
   remoteOnly: RemoteOnlyPolicy;
   /** The admin saw and confirmed the destructive actions (a dialog, or the CLI's --yes). */
-  confirmDestructive?: boolean | undefined;
+  confirmDestructive?: boolean | number | undefined;
   confirmDeletes?: number | undefined;
   /** Re-signups are relinked (an explicit choice). */
   relink?: boolean | undefined;
@@ -61,8 +61,15 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
         (schedule ? 'Scheduled runs never do that; repair them by hand.' : `To go ahead, confirm the count: confirmDeletes: ${removals}.`),
     );
   }
-  if (destructive.length > 0 && !schedule && input.confirmDestructive !== true) {
-    throw new Error(`This repair would ${describePlan(destructive.map((p) => p.action))}. Confirm it first (confirmDestructive: true, or --yes in the CLI).`);
+  if (destructive.length > 0 && !schedule) {
+    const confirmed = input.confirmDestructive;
+    if (confirmed === undefined || confirmed === false) {
+      throw new Error(`This repair would ${describePlan(destructive.map((p) => p.action))}. Confirm it first (confirmDestructive: true, or --yes in the CLI).`);
+    }
+    // The admin confirmed a count: more (or fewer) destructive actions than they saw is not what they agreed to.
+    if (typeof confirmed === 'number' && confirmed !== destructive.length) {
+      throw new Error(`This repair would now ${describePlan(destructive.map((p) => p.action))}, not the ${confirmed} confirmed: the users changed since. Look again and confirm the new count.`);
+    }
   }
 
   progress.phase('repair', { total: findings.length, message: `Repairing ${findings.length} users` });

@@ -36,7 +36,8 @@ const COMPARED = ['email', 'name', 'emailVerified', 'role', 'banned'] as const;
  * back (a confirmed email cannot be unconfirmed through the admin API) while
  * restoring the fields it can. The Supabase user is found by the id in the
  * after-image, where the repair left it (a row id may not be a UUID, and a
- * created user may have Supabase's id). A revert is audited in turn.
+ * created user may have Supabase's id). A revert is audited too (its own
+ * entry is not revertible: repair the user again instead).
  */
 export async function revertIdentityRepair(auditId: number, context: EngineContext, sides: Sides): Promise<Record<string, unknown>> {
   const entry = context.resources.auditEntry(auditId);

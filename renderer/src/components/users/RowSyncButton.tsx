@@ -66,7 +66,7 @@ export function RowSyncButton({ row }: { row: IdentityUserRow }) {
         onClose={() => setConfirm(null)}
         onConfirm={() => {
           setConfirm(null);
-          sync(row, { confirmDestructive: true, ...(action === 'relink-local' ? { relink: true } : { confirmDeletes: 1 }) });
+          sync(row, { confirmDestructive: 1, ...(action === 'relink-local' ? { relink: true } : { confirmDeletes: 1 }) });
         }}
       />
     </>

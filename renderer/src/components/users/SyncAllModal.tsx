@@ -8,7 +8,8 @@ import { ACTION_WORDS } from './identity-actions';
 type RemoteOnly = 'ban' | 'leave' | 'delete';
 
 export interface RepairAllConfirmation {
-  confirmDestructive?: true;
+  /** The number of destructive actions the admin saw (the run refuses another count). */
+  confirmDestructive?: number;
   confirmDeletes?: number;
   remoteOnly?: RemoteOnly;
 }
@@ -97,7 +98,7 @@ export function SyncAllModal({ opened, summary, onClose, onConfirm }: SyncAllMod
             color={irreversible ? 'red' : removals > 0 ? 'orange' : undefined}
             disabled={!confirmed}
             onClick={() => {
-              onConfirm({ ...(removals > 0 ? { confirmDestructive: true } : {}), ...(guarded ? { confirmDeletes: removals } : {}), ...(remoteOnly !== 'ban' ? { remoteOnly } : {}) });
+              onConfirm({ ...(removals > 0 ? { confirmDestructive: removals } : {}), ...(guarded ? { confirmDeletes: removals } : {}), ...(remoteOnly !== 'ban' ? { remoteOnly } : {}) });
               close();
             }}
             data-testid="sync-all-confirm"

@@ -11,7 +11,8 @@ export interface UserSync {
 }
 
 export interface SyncConfirmation {
-  confirmDestructive?: true;
+  /** The destructive actions confirmed: one, for a row. */
+  confirmDestructive?: number;
   /** One removal, stated, for the mass-deletion guard of a small users table. */
   confirmDeletes?: number;
   relink?: true;

@@ -35,7 +35,7 @@ export function useActiveIdentityRun(): Run | null {
 }
 
 type Confirmed = {
-  confirmDestructive?: true;
+  confirmDestructive?: true | number;
   confirmDeletes?: number;
   relink?: true;
   remoteOnly?: 'ban' | 'leave' | 'delete';
