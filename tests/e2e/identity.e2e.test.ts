@@ -166,7 +166,8 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
     await button.click();
     await expect.poll(() => page.getByRole('dialog').textContent()).toContain(`Ban in Supabase: ${stray}?`);
     expect(await page.getByTestId('identity-confirm-effect').textContent()).toContain('In Supabase Auth: Bans the user: their sign-in is refused.');
-    expect(await page.getByTestId('identity-confirm-undo').textContent()).toBe('Can be undoneA revert (audit log, or Revert this run) unbans the user.');
+    expect(await page.getByTestId('confirm-action-reversibility').textContent()).toBe('Can be undone: A revert (audit log, or Revert this run) unbans the user.');
+    expect(await page.getByTestId('confirm-action-count').textContent()).toBe('Affects 1 user.');
     await page.getByTestId('identity-confirm-go').waitFor({ state: 'visible' });
     await page.waitForTimeout(300); // the modal's fade-in, so the screenshot shows it
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'users-ban-confirm.png') });

@@ -1,9 +1,10 @@
 import type { AuditEntry } from '@core/api';
-import { Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { Button, Group, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowBackUp } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useApiMutation } from '../hooks/useApi';
+import { ConfirmActionModal } from './ConfirmActionModal';
 
 /** Identity repairs that a revert can undo, and what the undo does (a soft delete in Supabase cannot be undone). */
 const REVERT_EFFECT: Record<string, string> = {
@@ -35,28 +36,23 @@ export function RevertButton({ entry }: { entry: AuditEntry }) {
       <Text size="xs" c="dimmed">
         Puts {entry.subject} back as the before-image shows; the revert is checked afterwards and audited too.
       </Text>
-      <Modal opened={open} onClose={() => setOpen(false)} title={`Revert ${entry.action.replace('identity.', '')} of ${entry.subject}?`} centered>
-        <Stack gap="sm">
-          <Text size="sm" data-testid="audit-revert-effect">
-            {REVERT_EFFECT[entry.action]}
-          </Text>
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-            <Button
-              color="orange"
-              onClick={() => {
-                setOpen(false);
-                revert.mutate({ engine: 'identity', params: { mode: 'revert', auditId: entry.id } });
-              }}
-              data-testid={`audit-revert-go-${entry.id}`}
-            >
-              Revert
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmActionModal
+        opened={open}
+        onClose={() => setOpen(false)}
+        title={`Revert ${entry.action.replace('identity.', '')} of ${entry.subject}?`}
+        reversibility={{ kind: 'reversible', how: 'the user can be repaired again from the Users page; the revert is audited too.' }}
+        confirmLabel="Revert"
+        confirmTestId={`audit-revert-go-${entry.id}`}
+        color="orange"
+        onConfirm={() => {
+          setOpen(false);
+          revert.mutate({ engine: 'identity', params: { mode: 'revert', auditId: entry.id } });
+        }}
+      >
+        <Text size="sm" data-testid="audit-revert-effect">
+          {REVERT_EFFECT[entry.action]}
+        </Text>
+      </ConfirmActionModal>
     </Group>
   );
 }

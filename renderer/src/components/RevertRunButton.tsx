@@ -1,9 +1,10 @@
 import type { Run } from '@core/api';
-import { Alert, Button, Group, List, Modal, Stack, Text } from '@mantine/core';
+import { Alert, Button, List, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowBackUp } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useApiMutation } from '../hooks/useApi';
+import { ConfirmActionModal } from './ConfirmActionModal';
 
 /** An identity repair run whose changes "Revert this run" can undo. */
 export function canRevertRun(run: Run): boolean {
@@ -31,8 +32,21 @@ export function RevertRunButton({ run, onStarted }: { run: Run; onStarted?: (run
       <Button size="xs" variant="light" color="orange" leftSection={<IconArrowBackUp size={14} aria-hidden />} onClick={() => setOpen(true)} loading={revert.isPending} data-testid="run-revert">
         Revert this run
       </Button>
-      <Modal opened={open} onClose={() => setOpen(false)} title={`Revert run #${run.id}?`} centered zIndex={400} data-testid="run-revert-confirm">
-        <Stack gap="sm">
+      <ConfirmActionModal
+        opened={open}
+        onClose={() => setOpen(false)}
+        title={`Revert run #${run.id}?`}
+        reversibility={{ kind: 'reversible', how: 'each user can be repaired again from the Users page; the revert is written to the audit log.' }}
+        confirmLabel={`Revert run #${run.id}`}
+        confirmTestId="run-revert-go"
+        color="orange"
+        zIndex={400}
+        onConfirm={() => {
+          setOpen(false);
+          revert.mutate({ runId: run.id, confirm: true });
+        }}
+      >
+        <Stack gap="xs" data-testid="run-revert-confirm">
           <Text size="sm">Every identity change this run made is undone, newest first, and each undo is checked afterwards and written to the audit log:</Text>
           <List size="sm">
             {actions.length ? actions.map(([action, n]) => <List.Item key={action}>{`${n} × ${action}`}</List.Item>) : <List.Item>the changes listed in the audit log for this run</List.Item>}
@@ -40,23 +54,8 @@ export function RevertRunButton({ run, onStarted }: { run: Run; onStarted?: (run
           <Alert color="yellow" title="Some changes cannot be undone">
             A soft delete in Supabase cannot be restored, and a confirmed email cannot be unconfirmed. The revert reverts what it can and lists the rest, field by field.
           </Alert>
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-            <Button
-              color="orange"
-              onClick={() => {
-                setOpen(false);
-                revert.mutate({ runId: run.id, confirm: true });
-              }}
-              data-testid="run-revert-go"
-            >
-              Revert run #{run.id}
-            </Button>
-          </Group>
         </Stack>
-      </Modal>
+      </ConfirmActionModal>
     </>
   );
 }

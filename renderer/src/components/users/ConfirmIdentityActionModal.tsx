@@ -1,6 +1,6 @@
 import type { IdentityAction } from '@core/api';
-import { Alert, Button, Group, List, Modal, Stack, Text } from '@mantine/core';
-import { IconAlertTriangle, IconArrowBackUp } from '@tabler/icons-react';
+import { List, Stack, Text } from '@mantine/core';
+import { ConfirmActionModal } from '../ConfirmActionModal';
 import { ACTION_WORDS } from './identity-actions';
 
 export interface ConfirmTarget {
@@ -14,16 +14,27 @@ export interface ConfirmTarget {
 const LISTED = 5;
 
 /**
- * Asks before a destructive identity action (DESIGN §4.4): names the user(s),
- * what happens on which side, and whether it can be undone.
+ * Asks before a destructive identity action (DESIGN §4.4) through the one
+ * ConfirmActionModal: names the user(s), what happens on which side, and
+ * whether it can be undone.
  */
 export function ConfirmIdentityActionModal({ target, onClose, onConfirm }: { target: ConfirmTarget | null; onClose: () => void; onConfirm: (target: ConfirmTarget) => void }) {
   const words = target ? ACTION_WORDS[target.action] : null;
   const who = target ? (target.users.length === 1 ? target.users[0] : `${target.users.length} users`) : '';
   return (
-    <Modal opened={target !== null} onClose={onClose} title={target ? `${target.label}: ${who}?` : ''} centered data-testid="identity-confirm">
+    <ConfirmActionModal
+      opened={target !== null}
+      onClose={onClose}
+      title={target ? `${target.label}: ${who}?` : ''}
+      count={target ? { n: target.users.length, noun: 'user' } : undefined}
+      reversibility={words?.reversible ? { kind: 'reversible', how: words.undo } : { kind: 'irreversible', note: words?.undo ?? '' }}
+      confirmLabel={target?.label ?? ''}
+      confirmTestId="identity-confirm-go"
+      color={words?.reversible ? 'orange' : 'red'}
+      onConfirm={() => target && onConfirm(target)}
+    >
       {target && words && (
-        <Stack gap="sm">
+        <Stack gap="xs">
           {target.users.length > 1 && (
             <List size="sm" data-testid="identity-confirm-users">
               {target.users.slice(0, LISTED).map((user) => (
@@ -35,24 +46,8 @@ export function ConfirmIdentityActionModal({ target, onClose, onConfirm }: { tar
           <Text size="sm" data-testid="identity-confirm-effect">
             In {words.side}: {words.effect}
           </Text>
-          <Alert
-            color={words.reversible ? 'yellow' : 'red'}
-            icon={words.reversible ? <IconArrowBackUp size={16} aria-hidden /> : <IconAlertTriangle size={16} aria-hidden />}
-            title={words.reversible ? 'Can be undone' : 'Cannot be undone'}
-            data-testid="identity-confirm-undo"
-          >
-            {words.undo}
-          </Alert>
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button color={words.reversible ? 'orange' : 'red'} onClick={() => onConfirm(target)} data-testid="identity-confirm-go" data-autofocus>
-              {target.label}
-            </Button>
-          </Group>
         </Stack>
       )}
-    </Modal>
+    </ConfirmActionModal>
   );
 }
