@@ -20,7 +20,7 @@ import type { EventName, MethodName } from './names';
 import { NotificationSchema } from './notifications';
 import { SheetCachePreviewSchema, SheetSourceSchema, SheetSourceSpecSchema } from './sheets';
 import { MediaImportedSchema, MediaOverviewSchema } from './media';
-import { IdentitySummarySchema, IdentityUsersInputSchema, IdentityUsersPageSchema } from './identity';
+import { IdentityPlanInputSchema, IdentityPlanSchema, IdentityRevertRunInputSchema, IdentitySummarySchema, IdentityUsersInputSchema, IdentityUsersPageSchema } from './identity';
 import { IdentityUserDetailSchema, IdentityUserInputSchema } from './identity-user';
 import {
   StorageAccountsInputSchema,
@@ -134,6 +134,8 @@ export const methods = {
   'media.imported': method(z.strictObject({ limit: z.number().int().min(1).max(200).default(20) }), MediaImportedSchema, 'Rows the latest media imports inserted, read from the product database with their thumbnails.'),
   'identity.users': method(IdentityUsersInputSchema, IdentityUsersPageSchema, 'The users sync table of the last identity check: paged, filtered by status or text, sorted.'),
   'identity.summary': method(noInput, IdentitySummarySchema, 'Totals of the users sync table: in sync, issues, percent, last check and source of truth.'),
+  'identity.plan': method(IdentityPlanInputSchema, IdentityPlanSchema, 'What an identity repair of these findings would do, per user, with destructive and irreversible counts (read-only).'),
+  'identity.revertRun': method(IdentityRevertRunInputSchema, z.object({ runId: RunIdSchema, alreadyRunning: z.boolean() }), 'Undo every revertible identity change of one run (a revert run; its result lists what could not be undone).'),
   'identity.user': method(IdentityUserInputSchema, IdentityUserDetailSchema, 'One user in full: the users-table row and the Supabase Auth user read live, with this user’s findings and audit history.'),
   'storage.accounts': method(StorageAccountsInputSchema, StorageAccountsPageSchema, 'Storage accounts (user × provider) with files, open orphans, quarantined rows and status; paged, searched.'),
   'storage.summary': method(noInput, StorageSummarySchema, 'Totals of the storage-orphans engine, and the latest safety-guard stop of an automatic repair.'),

@@ -5,7 +5,8 @@ import { z } from 'zod';
  * documentation of its boundary; the TypeScript types are inferred from it.
  */
 
-export const RUN_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+/** `partial`: the run finished but some of its items failed (DESIGN §4.6: never reported as succeeded). */
+export const RUN_STATES = ['queued', 'running', 'succeeded', 'partial', 'failed', 'cancelled', 'interrupted'] as const;
 export const RunStateSchema = z.enum(RUN_STATES);
 export type RunState = z.infer<typeof RunStateSchema>;
 

@@ -28,6 +28,8 @@ export const METHOD_NAMES = [
   'media.imported',
   'identity.users',
   'identity.summary',
+  'identity.plan',
+  'identity.revertRun',
   'identity.user',
   'storage.accounts',
   'storage.summary',

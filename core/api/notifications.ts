@@ -4,7 +4,7 @@ import { z } from 'zod';
  * What the desktop shows as an OS notification. Core derives it from run results
  * (core/app/notifier.ts); the host only displays it and, on click, opens `route`.
  */
-export const NOTIFICATION_KINDS = ['run-failed', 'needs-reconnect', 'safety-guard', 'import-finished'] as const;
+export const NOTIFICATION_KINDS = ['run-failed', 'run-partial', 'needs-reconnect', 'safety-guard', 'import-finished'] as const;
 
 export const NotificationSchema = z.object({
   kind: z.enum(NOTIFICATION_KINDS),

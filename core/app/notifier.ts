@@ -4,7 +4,7 @@ import type { EventHub } from './event-hub';
 
 /**
  * Turns finished runs into the few notifications an admin should see while the
- * window is closed: a failed run, users who must reconnect, a tripped safety
+ * window is closed: a failed or partial run, users who must reconnect, a tripped safety
  * guard and a long import that finished. Core decides what is worth saying; the
  * desktop only shows it (electron/main/notifications.ts).
  */
@@ -51,6 +51,21 @@ export function summarizeRuns(runs: readonly Run[], options: SummarizeOptions = 
     out.push({ kind: 'run-failed', title: `${title(run.engine)} run failed`, body: run.error?.message ?? 'The run stopped with an error.', route: `/runs?run=${run.id}` });
   } else if (failed.length > 1) {
     out.push({ kind: 'run-failed', title: `${failed.length} runs failed`, body: listed(unique(failed.map((run) => title(run.engine)))), route: '/runs' });
+  }
+
+  // Some items failed: told for every trigger, because a partial run looks finished in the window too.
+  const partial = runs.filter((run) => run.state === 'partial');
+  if (partial.length === 1) {
+    const run = partial[0] as Run;
+    const failedItems = typeof run.result?.itemsFailed === 'number' ? run.result.itemsFailed : null;
+    out.push({
+      kind: 'run-partial',
+      title: `${title(run.engine)} run finished with failures`,
+      body: failedItems === null ? 'Some items could not be done; see the run.' : `${failedItems} item${failedItems === 1 ? '' : 's'} could not be done; see the run.`,
+      route: `/runs?run=${run.id}`,
+    });
+  } else if (partial.length > 1) {
+    out.push({ kind: 'run-partial', title: `${partial.length} runs finished with failures`, body: listed(unique(partial.map((run) => title(run.engine)))), route: '/runs' });
   }
 
   const reconnect = uniqueBy(runs.flatMap(reconnectEntries), (entry) => `${entry.userId}:${entry.provider}`);

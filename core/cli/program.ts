@@ -6,6 +6,7 @@ import { connectionsCommand } from './commands/connections.command';
 import { daemonCommand } from './commands/daemon.command';
 import { engineCommands } from './commands/engine.command';
 import { restoreCommand } from './commands/restore.command';
+import { revertCommand } from './commands/revert.command';
 import { runsCommand } from './commands/runs.command';
 import { schedulesCommand } from './commands/schedules.command';
 import { serveCommand } from './commands/serve.command';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   const globals = () => program.opts<GlobalOptions>();
   program.addCommand(runsCommand(globals));
   program.addCommand(restoreCommand(globals));
+  program.addCommand(revertCommand(globals));
   program.addCommand(serveCommand(globals));
   program.addCommand(appdbCommand(globals));
   program.addCommand(schedulesCommand(globals));

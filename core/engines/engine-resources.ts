@@ -54,6 +54,8 @@ export interface EngineResources {
   runState(runId: number): RunState | undefined;
   /** An earlier audit entry (a revert reads its before-image). */
   auditEntry(id: number): AuditEntry | undefined;
+  /** This engine's audit entries written by one run, oldest first. */
+  auditOfRun(runId: number): AuditEntry[];
   /** One audit entry, attributed to who started the run. */
   audit(entry: { action: string; subject: string; before: unknown; after: unknown }): void;
   state: {
@@ -135,6 +137,7 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
     findingsBySubjects: (subjects, status) => store.findings.bySubjects(engine, subjects, status),
     runState: (id) => store.runs.get(id)?.state,
     auditEntry: (id) => store.audit.get(id),
+    auditOfRun: (runId) => store.audit.byRun(runId).filter((entry) => entry.engine === engine),
     audit: (entry) => store.audit.append({ at: now(), actor: deps.trigger, engine, runId: deps.runId, ...entry }),
     state: {
       get: (key) => store.engineState.get(engine, key),

@@ -52,6 +52,7 @@ export interface Engine<P extends Record<string, unknown> = Record<string, unkno
   params: z.ZodType<P, Record<string, unknown>>;
   /** One run at a time per (engine, scope): e.g. "all", "user:ada@example.com". */
   scopeOf(params: P): string;
+  /** The result summary; `itemsFailed > 0` in it ends the run `partial` instead of `succeeded`. */
   run(params: P, context: EngineContext, controls: EngineControls): Promise<Record<string, unknown>>;
   /**
    * Whether a successful run of these params is a fresh check whose findings

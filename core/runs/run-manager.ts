@@ -172,7 +172,9 @@ export class RunManager {
       signal.throwIfAborted();
       // Only a complete check replaces earlier findings: one that stopped early (a spent API budget) says complete: false.
       if (supersedesFindings(engine, params) && result.complete !== false) store.findings.supersede(engine.id, scope, id, this.nowIso());
-      this.move(id, 'succeeded', {
+      // Honest outcomes (DESIGN §4.6): a run with any failed item never ends `succeeded`.
+      const partial = typeof result.itemsFailed === 'number' && result.itemsFailed > 0;
+      this.move(id, partial ? 'partial' : 'succeeded', {
         finishedAt: this.nowIso(),
         progress: tracker.final(true),
         apiCalls: apiCalls.snapshot(),

@@ -35,6 +35,11 @@ export class AuditRepository {
     return row && toEntry(row);
   }
 
+  /** Every entry one run wrote, oldest first (a "revert this run" undoes them newest first). */
+  byRun(runId: number): AuditEntry[] {
+    return (this.db.prepare(`SELECT * FROM audit_log WHERE run_id = ? ORDER BY id`).all(runId) as AuditRow[]).map(toEntry);
+  }
+
   list(filter: { engine?: string; actor?: RunTrigger; limit: number; offset: number }): Page<AuditEntry> {
     const where: string[] = [];
     const args: unknown[] = [];

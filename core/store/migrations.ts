@@ -6,6 +6,8 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Run with foreign keys off (a table rebuild), then check them before committing. */
+  foreignKeysOff?: boolean;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -241,6 +243,49 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX schedule_firings_by_schedule ON schedule_firings(schedule_id, id DESC);
       CREATE INDEX schedule_firings_by_fired ON schedule_firings(fired_at);
       -- The Runs chart reads the last N days by trigger.
+      CREATE INDEX runs_by_trigger_created ON runs(trigger, created_at);
+    `,
+  },
+  {
+    version: 7,
+    name: 'runs: the partial state',
+    // SQLite's documented table rebuild: with foreign keys on, dropping runs would cascade
+    // into run_events and findings (and null audit_log.run_id).
+    foreignKeysOff: true,
+    sql: `
+      -- A run in which some items failed ends 'partial' (DESIGN §4.6). SQLite cannot change a
+      -- CHECK in place, so runs is rebuilt; the references of run_events, findings and
+      -- audit_log name "runs" and point at the new table once it is renamed.
+      CREATE TABLE runs_v7 (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        engine        TEXT    NOT NULL,
+        scope         TEXT    NOT NULL,
+        state         TEXT    NOT NULL CHECK (state IN ('queued','running','succeeded','partial','failed','cancelled','interrupted')),
+        trigger       TEXT    NOT NULL CHECK (trigger IN ('manual','schedule','cli')),
+        params_json   TEXT    NOT NULL DEFAULT '{}',
+        progress_json TEXT,
+        api_calls_json TEXT   NOT NULL DEFAULT '{}',
+        result_json   TEXT,
+        error_json    TEXT,
+        owner_pid     INTEGER NOT NULL,
+        -- Set by any process that wants the run stopped; the owner polls it.
+        cancel_requested_at TEXT,
+        heartbeat_at  TEXT    NOT NULL,
+        created_at    TEXT    NOT NULL,
+        started_at    TEXT,
+        finished_at   TEXT
+      );
+      INSERT INTO runs_v7 (id, engine, scope, state, trigger, params_json, progress_json, api_calls_json, result_json, error_json,
+                           owner_pid, cancel_requested_at, heartbeat_at, created_at, started_at, finished_at)
+        SELECT id, engine, scope, state, trigger, params_json, progress_json, api_calls_json, result_json, error_json,
+               owner_pid, cancel_requested_at, heartbeat_at, created_at, started_at, finished_at FROM runs;
+      DROP TABLE runs;
+      ALTER TABLE runs_v7 RENAME TO runs;
+      -- Single flight across every process sharing this store (as in migration 1).
+      CREATE UNIQUE INDEX runs_one_active_per_scope ON runs(engine, scope)
+        WHERE state IN ('queued','running');
+      CREATE INDEX runs_by_created ON runs(created_at DESC, id DESC);
+      CREATE INDEX runs_by_engine ON runs(engine, id DESC);
       CREATE INDEX runs_by_trigger_created ON runs(trigger, created_at);
     `,
   },

@@ -107,13 +107,14 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'users-inconsistent.png') });
   });
 
-  it('repairs one user with its Sync button and the row turns in sync', async () => {
+  it('repairs one user with the button that names its effect, and the row turns in sync', async () => {
     await page.getByTestId('users-status-filter').getByText('All').click();
     await page.getByTestId('users-search').fill(email(1007));
     await expect.poll(() => page.getByTestId('users-count').textContent()).toBe('1 user matches');
     const row = await rowIndexOf(page.locator('[data-testid^="user-row-"]').first());
     expect(await page.getByTestId(`user-status-${row}`).getAttribute('data-status')).toBe('inconsistent');
-    await page.getByRole('button', { name: `Sync ${email(1007)}` }).click();
+    // The button says what it does ("Update name"), never "Sync"; an update is not destructive, so it runs at once.
+    await page.getByRole('button', { name: `Update name: ${email(1007)}` }).click();
     await expect.poll(() => page.getByTestId(`user-status-${row}`).getAttribute('data-status'), { timeout: 30_000 }).toBe('in-sync');
     expect(emulator.getUser(id(1007))?.user_metadata).toMatchObject({ full_name: 'User 1007' });
     await expect.poll(() => page.getByTestId('users-issues').textContent()).toContain(String(EXPECTED.inconsistent + EXPECTED.localOnly + EXPECTED.remoteOnly - 1));
@@ -122,11 +123,19 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
     expect(harness.consoleErrors).toEqual([]);
   }, 40_000);
 
-  it('"Sync all" asks first and states how many users it changes and deletes', async () => {
+  it('"Repair all" asks first: how many users per effect, bans by default, a soft delete only by choice and said to be final', async () => {
     await page.getByTestId('users-sync-all').click();
     const dialog = page.getByRole('dialog');
-    await expect.poll(() => dialog.textContent()).toContain('Sync 129 users?');
-    expect(await dialog.textContent()).toContain('10 users will be deleted from Supabase Auth (soft delete)');
+    await expect.poll(() => dialog.textContent()).toContain('Repair 129 users?');
+    const text = await dialog.textContent();
+    expect(text).toContain('10 users will be banned or deleted');
+    expect(text).toContain('In Supabase Auth: Bans the user: their sign-in is refused');
+    expect(text).toContain('Can be undone: A revert (audit log, or Revert this run) unbans the user');
+    await dialog.getByText('Soft-delete them').click();
+    await expect.poll(() => dialog.textContent()).toContain('10 of them for good');
+    await page.waitForTimeout(300);
+    expect(await dialog.textContent()).toContain('Cannot be undone: Supabase keeps the id taken');
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'users-repair-all-confirm.png') });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
   });
@@ -136,6 +145,9 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
     const [entry] = harness.app.store.audit.list({ engine: 'identity', limit: 1, offset: 0 }).items;
     await page.getByTestId(`audit-row-${entry!.id}`).click();
     await page.getByTestId(`audit-revert-${entry!.id}`).click();
+    // A revert asks first and says what it will do.
+    await expect.poll(() => page.getByTestId('audit-revert-effect').textContent()).toContain('Puts the old values back on the Supabase Auth user');
+    await page.getByTestId(`audit-revert-go-${entry!.id}`).click();
     await expect.poll(() => emulator.getUser(id(1007))?.user_metadata.full_name, { timeout: 30_000 }).toBe('Renamed 1007');
     await expect.poll(() => harness.app.store.audit.list({ engine: 'identity', limit: 5, offset: 0 }).items[0]?.action).toBe('identity.revert.update-remote');
     // The audit log refreshes by itself when the revert run finishes.
@@ -143,6 +155,45 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'audit-revert.png') });
     expect(harness.consoleErrors).toEqual([]);
   }, 40_000);
+
+  it('a destructive row button asks first, naming the user, the side and that a revert unbans; then "Revert this run" undoes it', async () => {
+    const stray = email(USERS - 1);
+    await page.getByRole('link', { name: 'Users' }).first().click();
+    await page.getByTestId('users-search').fill(stray);
+    await expect.poll(() => page.getByTestId('users-count').textContent()).toBe('1 user matches');
+    const button = page.getByRole('button', { name: `Ban in Supabase: ${stray}` });
+    expect(await button.textContent()).toBe('Ban in Supabase');
+    await button.click();
+    await expect.poll(() => page.getByRole('dialog').textContent()).toContain(`Ban in Supabase: ${stray}?`);
+    expect(await page.getByTestId('identity-confirm-effect').textContent()).toContain('In Supabase Auth: Bans the user: their sign-in is refused.');
+    expect(await page.getByTestId('confirm-action-reversibility').textContent()).toBe('Can be undone: A revert (audit log, or Revert this run) unbans the user.');
+    expect(await page.getByTestId('confirm-action-count').textContent()).toBe('Affects 1 user.');
+    await page.getByTestId('identity-confirm-go').waitFor({ state: 'visible' });
+    await page.waitForTimeout(300); // the modal's fade-in, so the screenshot shows it
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'users-ban-confirm.png') });
+    // Nothing happens until the admin confirms.
+    expect(emulator.getUser(id(USERS - 1))?.banned_until).toBeUndefined();
+    await page.getByTestId('identity-confirm-go').click();
+    await expect.poll(() => emulator.getUser(id(USERS - 1))?.banned_until, { timeout: 30_000 }).toBeTruthy();
+    expect(emulator.getUser(id(USERS - 1))?.deleted_at).toBeUndefined();
+
+    // The run's drawer offers "Revert this run", with its own confirmation.
+    await expect.poll(() => harness.app.store.audit.list({ engine: 'identity', limit: 1, offset: 0 }).items[0]?.action).toBe('identity.ban-remote');
+    await page.getByTestId('users-run-log').click();
+    await page.getByTestId('run-revert').click();
+    await expect.poll(() => page.getByTestId('run-revert-confirm').textContent()).toContain('1 × ban-remote');
+    // The confirmation is above the drawer, not under it: the top-most element at its button is the button.
+    await page.getByTestId('run-revert-go').waitFor({ state: 'visible' });
+    await page.waitForTimeout(300);
+    expect(await page.getByTestId('run-revert-go').evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      return el.contains(el.ownerDocument.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2));
+    })).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'run-revert-confirm.png') });
+    await page.getByTestId('run-revert-go').click();
+    await expect.poll(() => emulator.getUser(id(USERS - 1))?.banned_until, { timeout: 30_000 }).toBeUndefined();
+    expect(harness.consoleErrors).toEqual([]);
+  }, 60_000);
 
   it('renders in the dark colour scheme', async () => {
     const dark = await harness.browser.newPage({ colorScheme: 'dark', viewport: { width: 1366, height: 860 } });

@@ -27,6 +27,7 @@ export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'media.imported',
   'identity.users',
   'identity.summary',
+  'identity.plan',
   'storage.accounts',
   'storage.summary',
   'schedules.list',

@@ -88,50 +88,60 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
           { field: 'role', local: 'admin', remote: 'user' },
         ],
       });
-      expect(findings.find((f) => f.userEmail === 'edsger@example.com')).toMatchObject({ kind: 'inconsistent', reason: 'Differs in id (paired by email)' });
+      // A row id that is not a UUID only ever pairs by email: not a re-signup, and the ids are left for a person.
+      expect(findings.find((f) => f.userEmail === 'edsger@example.com')).toMatchObject({ kind: 'inconsistent', reason: 'Differs in id', proposedAction: expect.stringMatching(/left for a person.*an id/) });
       expect(findings.map((f) => f.kind).sort()).toEqual(['inconsistent', 'inconsistent', 'local-only', 'remote-only']);
+      // The Supabase-only stranger gets the reversible repair by default: a ban, not a delete.
+      expect(findings.find((f) => f.userEmail === 'stranger@example.com')?.details).toMatchObject({ action: 'ban-remote' });
 
       const validate = await run({ mode: 'validate' });
       expect(validate.result?.report).toMatchObject({ counts: { 'in-sync': 1, 'local-only': 1, 'remote-only': 1, inconsistent: 2 }, issuesByField: { id: 1, email: 1, name: 1, emailVerified: 1, role: 1 } });
-      expect((validate.result?.report as { recommendations: string[] }).recommendations.join(' ')).toMatch(/soft-deletes them in Supabase/);
+      expect((validate.result?.report as { recommendations: string[] }).recommendations.join(' ')).toMatch(/bans them in Supabase \(reversible/);
       expect(app.store.findings.open('identity')).toHaveLength(4);
     });
 
-    it('with the app DB as truth, repair creates, soft-deletes and updates in Supabase through a 429, and a second repair is a no-op', async () => {
+    it('with the app DB as truth, repair creates, bans and updates in Supabase through a 429, and a second repair is a no-op', async () => {
       await seedEveryStatus();
       await run({ mode: 'check' });
       const refused = await run({ mode: 'repair', all: true });
       expect(refused.state).toBe('failed');
-      expect(refused.error?.message).toMatch(/would delete 1 users.*confirmDeletes: 1/);
+      expect(refused.error?.message).toMatch(/would delete or ban 1 users.*confirmDeletes: 1/);
+      // Within the count but not confirmed: the effect is named, nothing is touched.
+      const unconfirmed = await run({ mode: 'repair', all: true, confirmDeletes: 1 });
+      expect(unconfirmed.error?.message).toMatch(/would ban 1 user in Supabase Auth \(sign-in refused; a revert unbans\)\. Confirm it first/);
+      expect(emulator.getUser(id(3))?.banned_until).toBeUndefined();
 
       emulator.fault(SUPABASE_ROUTES.update, rateLimitFault(2, 0));
-      const repair = await run({ mode: 'repair', all: true, confirmDeletes: 1 });
+      const repair = await run({ mode: 'repair', all: true, confirmDeletes: 1, confirmDestructive: true });
       expect(repair.state, JSON.stringify(repair.error)).toBe('succeeded');
-      expect(repair.result).toMatchObject({ repaired: 3, manual: 1, failed: 0, actions: { 'create-remote': 1, 'delete-remote': 1, 'update-remote': 1 } });
+      expect(repair.result).toMatchObject({ repaired: 3, manual: 1, failed: 0, itemsFailed: 0, actions: { 'create-remote': 1, 'ban-remote': 1, 'update-remote': 1 } });
       expect(emulator.getUser(id(2))).toMatchObject({ email: 'grace@example.com', user_metadata: { full_name: 'Grace Hopper' }, app_metadata: { role: 'user' } });
       expect(emulator.getUser(id(2))?.email_confirmed_at).toBeTruthy();
-      expect(emulator.getUser(id(3))?.deleted_at).toBeTruthy();
+      expect(emulator.getUser(id(3))?.deleted_at).toBeUndefined();
+      expect(Date.parse(emulator.getUser(id(3))?.banned_until ?? '')).toBeGreaterThan(Date.now() + 50 * 365 * 86_400_000);
       expect(emulator.getUser(id(4))).toMatchObject({ email: 'linus@example.com', user_metadata: { full_name: 'Linus T' }, app_metadata: { role: 'admin' } });
       expect(emulator.getUser(id(4))?.email_confirmed_at).toBeTruthy();
-      expect(app.store.audit.list({ engine: 'identity', limit: 10, offset: 0 }).items.map((a) => a.action).sort()).toEqual(['identity.create-remote', 'identity.delete-remote', 'identity.update-remote']);
+      expect(app.store.audit.list({ engine: 'identity', limit: 10, offset: 0 }).items.map((a) => a.action).sort()).toEqual(['identity.ban-remote', 'identity.create-remote', 'identity.update-remote']);
 
-      // The users sync table follows the repair: the repaired users are in sync, the soft-deleted stranger is gone.
+      // The users sync table follows the repair: the repaired users are in sync, the banned stranger stays for a person.
       const chunk = (app.store.engineState.get<EncodedRow[]>('identity', 'sync-table:chunk:0') ?? []).map(decodeRow);
-      expect(chunk.filter((row) => row.local || row.remote).map((row) => row.status).sort()).toEqual(['in-sync', 'in-sync', 'in-sync', 'inconsistent']);
+      expect(chunk.filter((row) => row.local || row.remote).map((row) => row.status).sort()).toEqual(['in-sync', 'in-sync', 'in-sync', 'inconsistent', 'remote-only']);
+      expect(chunk.find((row) => row.remote?.id === id(3))?.remote?.banned).toBe(true);
 
       const writes = () => ['create', 'update', 'delete'].reduce((sum, r) => sum + emulator.count(SUPABASE_ROUTES[r as 'create']), 0);
       const before = writes();
       const recheck = await run({ mode: 'check' });
-      expect(recheck.result).toMatchObject({ inSync: 3, inconsistent: 1, localOnly: 0, remoteOnly: 0 });
+      expect(recheck.result).toMatchObject({ inSync: 3, inconsistent: 1, localOnly: 0, remoteOnly: 1 });
+      expect(app.store.findings.open('identity').find((f) => f.userEmail === 'stranger@example.com')).toMatchObject({ reason: expect.stringMatching(/banned/), proposedAction: expect.stringMatching(/already banned/) });
       const again = await run({ mode: 'repair', all: true });
-      expect(again.result).toMatchObject({ repaired: 0, manual: 1, actions: {} });
+      expect(again.result).toMatchObject({ repaired: 0, manual: 2, actions: {} });
       expect(writes()).toBe(before);
     });
 
     it('with Supabase as truth, repair inserts, deletes and updates rows of the users table', async () => {
       await seedEveryStatus();
       await run({ mode: 'check', sourceOfTruth: 'supabase' });
-      const repair = await run({ mode: 'repair', all: true, confirmDeletes: 1 });
+      const repair = await run({ mode: 'repair', all: true, confirmDeletes: 1, confirmDestructive: true });
       expect(repair.state, JSON.stringify(repair.error)).toBe('succeeded');
       expect(repair.result).toMatchObject({ sourceOfTruth: 'supabase', repaired: 3, manual: 1, actions: { 'insert-local': 1, 'delete-local': 1, 'update-local': 1 } });
       expect(await localRow(id(2))).toBeUndefined();
@@ -143,16 +153,17 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       expect((await run({ mode: 'check' })).result).toMatchObject({ sourceOfTruth: 'supabase', inSync: 3, inconsistent: 1 });
     });
 
-    it('a repair is reverted from the audit log where the before-image allows it, and a soft delete is refused with the reason', async () => {
+    it('a repair is reverted from the audit log and verified; what cannot be restored is named, a soft delete is refused', async () => {
       await seedEveryStatus();
       await run({ mode: 'check', sourceOfTruth: 'supabase' });
-      await run({ mode: 'repair', all: true, confirmDeletes: 1 });
+      await run({ mode: 'repair', all: true, confirmDeletes: 1, confirmDestructive: true });
       const entries = app.store.audit.list({ engine: 'identity', limit: 10, offset: 0 }).items;
       const entry = (action: string) => entries.find((a) => a.action === `identity.${action}`)?.id;
 
       // update-local: the row gets its old values back.
       const undoUpdate = await run({ mode: 'revert', auditId: entry('update-local') });
       expect(undoUpdate.state, JSON.stringify(undoUpdate.error)).toBe('succeeded');
+      expect(undoUpdate.result).toMatchObject({ status: 'reverted', notRestored: [] });
       expect(await localRow(id(4))).toMatchObject({ email: 'linus@example.com', name: 'Linus T', email_verified: bool(true), role: 'admin' });
       // delete-local: the deleted row comes back from its before-image.
       expect((await run({ mode: 'revert', auditId: entry('delete-local') })).state).toBe('succeeded');
@@ -163,19 +174,34 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       // Each revert is audited too.
       expect(app.store.audit.list({ engine: 'identity', limit: 20, offset: 0 }).items.filter((a) => a.action.startsWith('identity.revert.'))).toHaveLength(3);
 
-      // App DB as truth: an update in Supabase is undone; unconfirming an email or a soft delete cannot be.
+      // App DB as truth: an update in Supabase is undone; an email confirmation cannot be, and is named.
       await local([[id(7), 'barbara@example.com', 'Barbara Liskov', true, 'user']]);
       remote(7, 'barbara@example.com', 'B. Liskov', true, 'user');
       await run({ mode: 'check', sourceOfTruth: 'appdb' });
-      await run({ mode: 'repair', all: true, confirmDeletes: 1 });
+      await run({ mode: 'repair', all: true, confirmDeletes: 1, confirmDestructive: true });
       expect(emulator.getUser(id(7))?.user_metadata).toMatchObject({ full_name: 'Barbara Liskov' });
       const appdbEntries = app.store.audit.list({ engine: 'identity', limit: 30, offset: 0 }).items;
       const nameUpdate = appdbEntries.find((a) => a.action === 'identity.update-remote' && a.subject.includes('barbara'));
       expect((await run({ mode: 'revert', auditId: nameUpdate?.id ?? 0 })).state).toBe('succeeded');
       expect(emulator.getUser(id(7))?.user_metadata).toMatchObject({ full_name: 'B. Liskov' });
       const verifiedUpdate = appdbEntries.find((a) => a.action === 'identity.update-remote' && a.subject.includes('linus'));
-      expect(await run({ mode: 'revert', auditId: verifiedUpdate?.id ?? 0 })).toMatchObject({ state: 'failed', error: { message: expect.stringMatching(/cannot unconfirm/) } });
-      const softDelete = appdbEntries.find((a) => a.action === 'identity.delete-remote');
+      const partly = await run({ mode: 'revert', auditId: verifiedUpdate?.id ?? 0 });
+      expect(partly.state).toBe('partial');
+      expect(partly.result).toMatchObject({ status: 'partial', notRestored: [{ field: 'emailVerified', expected: false, actual: true, reason: expect.stringMatching(/cannot unconfirm/) }] });
+      // The fields it could restore are back all the same.
+      expect(emulator.getUser(id(4))).toMatchObject({ email: 'linus.old@example.com', user_metadata: { full_name: 'Linus Torvalds' }, app_metadata: { role: 'user' } });
+
+      // The ban of the stranger (inserted row reverted above) is undone by an unban.
+      const ban = appdbEntries.find((a) => a.action === 'identity.ban-remote');
+      expect(emulator.getUser(id(3))?.banned_until).toBeTruthy();
+      expect((await run({ mode: 'revert', auditId: ban?.id ?? 0 })).state).toBe('succeeded');
+      expect(emulator.getUser(id(3))?.banned_until).toBeUndefined();
+
+      // A soft delete, chosen explicitly, is refused by a revert with the reason.
+      await run({ mode: 'check' });
+      await run({ mode: 'repair', all: true, remoteOnly: 'delete', confirmDeletes: 1, confirmDestructive: true });
+      expect(emulator.getUser(id(3))?.deleted_at).toBeTruthy();
+      const softDelete = app.store.audit.list({ engine: 'identity', limit: 50, offset: 0 }).items.find((a) => a.action === 'identity.delete-remote');
       const refused = await run({ mode: 'revert', auditId: softDelete?.id ?? 0 });
       expect(refused).toMatchObject({ state: 'failed', error: { message: expect.stringMatching(/cannot restore the deleted user/) } });
       expect((await run({ mode: 'revert', auditId: 999_999 })).error?.message).toBe('Audit entry 999999 is not an identity repair.');

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll } from 'vitest';
+import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { openPostgresAppDb } from '../../core/appdb/postgres.adapter';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
 import { describeIdentityEngine } from './identity-suite';
+import { describeIdentityTrust } from './identity-trust-suite';
 
 let server: TestPostgres;
 beforeAll(async () => {
@@ -10,8 +12,10 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => server?.stop());
 
-describeIdentityEngine('a PostgreSQL 15 users table', {
+const target = {
   open: async () => openPostgresAppDb({ connectionString: server.url('app') }),
   config: () => ({ driver: 'postgres', url: server.url('app'), sslMode: 'disable' }),
-  reset: async (db) => void (await db.execute('DROP TABLE IF EXISTS users')),
-});
+  reset: async (db: AppDbAdapter) => void (await db.execute('DROP TABLE IF EXISTS users')),
+};
+describeIdentityEngine('a PostgreSQL 15 users table', target);
+describeIdentityTrust('a PostgreSQL 15 users table', target);

@@ -34,6 +34,13 @@ describe('notifier: what a finished run is worth telling', () => {
     expect(NotificationSchema.parse(n)).toEqual(n);
   });
 
+  it('a partial run is told whoever started it, with the number of failed items', () => {
+    const [n, ...rest] = summarizeRuns([run({ id: 7, state: 'partial', trigger: 'manual', result: { itemsFailed: 3 } })], { engineTitle });
+    expect(rest).toEqual([]);
+    expect(n).toEqual({ kind: 'run-partial', title: 'Identity run finished with failures', body: '3 items could not be done; see the run.', route: '/runs?run=7' });
+    expect(NotificationSchema.parse(n)).toEqual(n);
+  });
+
   it('a manual failure is left to the window; a successful run says nothing', () => {
     expect(summarizeRuns([run({ state: 'failed', trigger: 'manual' }), run({ state: 'succeeded' }), run({ state: 'cancelled' })])).toEqual([]);
     expect(summarizeRuns([run({ state: 'failed', trigger: 'cli' })])).toHaveLength(1);

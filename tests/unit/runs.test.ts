@@ -12,7 +12,9 @@ describe('run state machine', () => {
     expect(canTransition('running', 'interrupted')).toBe(true);
     expect(canTransition('succeeded', 'running')).toBe(false);
     expect(canTransition('queued', 'succeeded')).toBe(false);
-    for (const state of ['succeeded', 'failed', 'cancelled', 'interrupted'] as const) {
+    expect(canTransition('running', 'partial')).toBe(true);
+    expect(canTransition('queued', 'partial')).toBe(false);
+    for (const state of ['succeeded', 'partial', 'failed', 'cancelled', 'interrupted'] as const) {
       expect(RUN_TRANSITIONS[state]).toEqual([]);
       expect(isTerminal(state)).toBe(true);
     }
@@ -29,6 +31,13 @@ describe('run manager', () => {
     app.events.subscribe((event, payload) => events.push({ event, payload }));
   });
   afterEach(() => app.dispose());
+
+  it('a run whose result reports failed items ends partial, never succeeded', async () => {
+    const run = await app.runs.waitFor(app.runs.start('demo', { items: 10, findingEvery: 0, failItems: 2 }, 'cli').runId);
+    expect(run).toMatchObject({ state: 'partial', result: { itemsFailed: 2 }, error: null });
+    expect(app.store.runs.get(run?.id ?? 0)?.state).toBe('partial');
+    expect(app.store.runEvents.list(run?.id ?? 0).filter((e) => e.kind === 'state').map((e) => e.message)).toContain('partial');
+  });
 
   it('runs an engine to success, recording who started it, API calls, findings and events', async () => {
     const { runId, alreadyRunning } = app.runs.start('demo', { items: 5000, pageSize: 500, findingEvery: 100 }, 'cli');

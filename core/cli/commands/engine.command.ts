@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { IdentityPlan } from '../../api/identity';
 import type { Run } from '../../api/models';
 import type { Syncwarden } from '../../app/app';
 import { awaitRun } from '../await-run';
@@ -59,6 +60,16 @@ function build(mode: Mode, description: string, globals: () => GlobalOptions): C
           process.exitCode = EXIT.usage;
           return;
         }
+        // Destructive identity repairs (ban, delete, relink) name their effect and count, and need --yes (DESIGN §4.4).
+        if (mode === 'repair' && engine === 'identity') {
+          const plan = unwrap(await callApi(app, 'identity.plan', identitySelection(opts))) as IdentityPlan;
+          if (plan.destructive > 0 && !opts.yes) {
+            process.stderr.write(`syncwarden: this repair would ${plan.summary} (${plan.destructive} of ${plan.total} finding(s)); add --yes to confirm.\n`);
+            process.exitCode = EXIT.usage;
+            return;
+          }
+          if (plan.destructive > 0) opts.params = { ...opts.params, confirmDestructive: plan.destructive };
+        }
         const params = {
           ...opts.params,
           mode,
@@ -71,6 +82,15 @@ function build(mode: Mode, description: string, globals: () => GlobalOptions): C
         await runAndReport(app, engine, params, out, opts.wait);
       });
     });
+}
+
+function identitySelection(opts: EngineCommandOptions): Record<string, unknown> {
+  const { remoteOnly, relink } = opts.params;
+  return {
+    ...(opts.finding?.length ? { findingIds: opts.finding } : opts.user ? { user: opts.user } : { all: true }),
+    ...(remoteOnly === 'ban' || remoteOnly === 'leave' || remoteOnly === 'delete' ? { remoteOnly } : {}),
+    ...(relink === true ? { relink: true } : {}),
+  };
 }
 
 async function runAndReport(app: Syncwarden, engine: string, params: Record<string, unknown>, out: Output, wait: boolean): Promise<void> {

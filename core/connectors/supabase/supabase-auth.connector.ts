@@ -1,8 +1,8 @@
 import type { AuthError, GoTrueAdminApi } from '@supabase/supabase-js';
 import type { ConnectionCheck } from '../shared/connection-check';
-import { isConnectorError } from '../shared/connector-error';
+import { ConnectorError, isConnectorError } from '../shared/connector-error';
 import { createServicePolicy, type ServicePolicy, type ServicePolicyOptions } from '../shared/service-policy';
-import { createAdminClient, type AdminClient } from './supabase-client';
+import { createAdminClient, type AdminClient, type ExchangeRecord } from './supabase-client';
 import { invalidUserId, SUPABASE_SERVICE, toConnectorError } from './supabase-errors';
 import { toSupabaseUser, type NewSupabaseUser, type SupabaseUser, type SupabaseUserPage, type SupabaseUserPatch } from './supabase-user';
 
@@ -97,6 +97,7 @@ export function createSupabaseAuthConnector(options: SupabaseAuthConnectorOption
         ...(patch.emailConfirmed ? { email_confirm: true } : {}),
         ...(patch.userMetadata ? { user_metadata: patch.userMetadata } : {}),
         ...(patch.appMetadata ? { app_metadata: patch.appMetadata } : {}),
+        ...(patch.banDuration ? { ban_duration: patch.banDuration } : {}),
       };
       const data = await run('updateUser', (admin) => admin.updateUserById(uid, attributes), signal);
       return toSupabaseUser(data.user);
@@ -136,7 +137,37 @@ async function attempt<T>(client: AdminClient, operation: string, call: (admin: 
   if (value.error === null) return value.data;
   // Cancelled by the caller: surface the abort itself, which the policy does not retry.
   if (signal.aborted) throw signal.reason;
-  throw toConnectorError(value.error, record, operation);
+  throw withServiceMessage(toConnectorError(value.error, record, operation), record);
+}
+
+/**
+ * supabase-js reads no body for a 5xx (its message is "{}") and none that is
+ * not JSON. When the wire showed GoTrue's own error body, its message is what
+ * the admin must see ("Database error creating new user"), not "{}".
+ */
+function withServiceMessage(error: ConnectorError, record: ExchangeRecord): ConnectorError {
+  const own = gotrueErrorBody(record.errorBody);
+  if (!own || error.message.includes(own.message)) return error;
+  const message = error.message.replace(/: (\{\}|[^:]*)$/, '') + `: ${own.message}`;
+  return new ConnectorError(error.kind, error.service, message, {
+    ...(error.status === undefined ? {} : { status: error.status }),
+    reason: error.reason ?? own.code,
+    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+    cause: error.cause,
+  });
+}
+
+/** GoTrue's error shapes, new (`{code, message}`) and old (`{code: <status>, error_code, msg}`); anything else is not its own. */
+export function gotrueErrorBody(text: string | undefined): { code: string; message: string } | null {
+  if (!text) return null;
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    if (typeof body.code === 'string' && typeof body.message === 'string') return { code: body.code, message: body.message };
+    if (typeof body.error_code === 'string' && typeof body.msg === 'string') return { code: body.error_code, message: body.msg };
+  } catch {
+    // not JSON: a proxy's page
+  }
+  return null;
 }
 
 /** The SDK throws on a non-UUID id (lower-case only) before sending anything; refuse it typed instead. */

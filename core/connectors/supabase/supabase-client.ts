@@ -15,6 +15,8 @@ export interface ExchangeRecord {
   retryAfterMs?: number;
   /** ECONNREFUSED, ETIMEDOUT, … when no HTTP answer came back. */
   networkCode?: string;
+  /** The first 4 KB of an error answer's body, read from a clone (the SDK drops it for 5xx). */
+  errorBody?: string;
 }
 
 interface ExchangeContext {
@@ -49,6 +51,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       if (context) {
         context.record.status = response.status;
         context.record.retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+        if (response.status >= 400) context.record.errorBody = await response.clone().text().then((text) => text.slice(0, 4096), () => undefined);
       }
       return response;
     } catch (error) {

@@ -20,6 +20,8 @@ export interface SupabaseUser {
   updatedAt: string | null;
   deleted: boolean;
   deletedAt: string | null;
+  /** Set while the user is banned (GoTrue `banned_until`, omitted when not banned); sign-in is refused. */
+  bannedUntil: string | null;
   userMetadata: Readonly<Record<string, unknown>>;
   appMetadata: Readonly<Record<string, unknown>>;
 }
@@ -54,7 +56,12 @@ export interface SupabaseUserPatch {
   emailConfirmed?: boolean;
   userMetadata?: Record<string, unknown>;
   appMetadata?: Record<string, unknown>;
+  /** A Go duration ("876000h") bans the user until then; "none" lifts a ban (api-facts-2 §14). */
+  banDuration?: string;
 }
+
+/** About 100 years: the reversible stand-in for a delete (undone by `banDuration: 'none'`). */
+export const BAN_FOR_GOOD = '876000h';
 
 export function toSupabaseUser(user: User): SupabaseUser {
   const deleted = Boolean(user.deleted_at);
@@ -70,6 +77,8 @@ export function toSupabaseUser(user: User): SupabaseUser {
     updatedAt: user.updated_at ?? null,
     deleted,
     deletedAt: user.deleted_at ?? null,
+    // A ban that has run out is no ban.
+    bannedUntil: user.banned_until && Date.parse(user.banned_until) > Date.now() ? user.banned_until : null,
     userMetadata: meta,
     appMetadata: user.app_metadata ?? {},
   };

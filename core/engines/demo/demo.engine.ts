@@ -23,6 +23,8 @@ const DemoParams = z.strictObject({
   findingEvery: z.number().int().min(0).default(1000),
   /** Fail on this item, to exercise the failure path. */
   failAt: z.number().int().min(0).optional(),
+  /** Report this many items as failed (the run ends `partial`), to exercise honest outcomes. */
+  failItems: z.number().int().min(0).default(0),
   /** Runs with different scopes may run side by side. */
   scope: z.string().min(1).max(100).default('all'),
 });
@@ -85,7 +87,7 @@ export const demoEngine: Engine<DemoParams> = {
       progress.count('findings');
       await slicer.maybeYield(signal);
     }
-    return { items: params.items, drifted, checksum };
+    return { items: params.items, drifted, checksum, ...(params.failItems > 0 ? { itemsFailed: params.failItems } : {}) };
   },
 };
 

@@ -1,13 +1,14 @@
 import type { AppDbAdapter } from '../../appdb/adapter';
 import type { SupabaseAuthConnector } from '../../connectors/supabase/supabase-auth.connector';
-import type { SupabaseUserPatch } from '../../connectors/supabase/supabase-user';
+import { BAN_FOR_GOOD, type SupabaseUserPatch } from '../../connectors/supabase/supabase-user';
 import { isConnectorError } from '../../connectors/shared/connector-error';
+import type { RepairAction } from './identity-actions';
 import { pair } from './identity-classify';
 import type { LocalUsers } from './identity-local';
-import type { IdentityRecord, SourceOfTruth, SyncRow } from './identity-model';
+import { UUID, type IdentityRecord, type SyncRow } from './identity-model';
 import { remoteAttributes, toIdentityRecord } from './identity-remote';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { UUID } from './identity-model';
 
 export interface Sides {
   db: AppDbAdapter;
@@ -16,57 +17,72 @@ export interface Sides {
   signal: AbortSignal;
 }
 
-export type RepairAction = 'none' | 'create-remote' | 'delete-remote' | 'update-remote' | 'insert-local' | 'delete-local' | 'update-local';
+interface RemoteRead {
+  user: IdentityRecord | null;
+  /** The id is a soft-deleted Supabase user: gone, but its id stays taken. */
+  softDeleted: boolean;
+}
 
-/** The user as both sides hold it now (a finding may be stale: this is what makes repairs idempotent). */
+/**
+ * The user as both sides hold it now (a finding may be stale: this is what
+ * makes repairs idempotent). A Supabase-only user is also looked up by email
+ * in the users table, so a row added since the check is never banned or
+ * deleted away as "missing".
+ */
 export async function currentRow(sides: Sides, localId: string | null, remoteId: string | null): Promise<SyncRow | null> {
   const local = localId === null ? null : await sides.local.get(localId);
   const remote = await remoteUser(sides, remoteId ?? localId);
-  if (local && remote) return pair(local, remote, local.id.toLowerCase() === remote.id.toLowerCase() ? 'id' : 'email');
-  if (local) return { status: 'local-only', matchedBy: null, local, remote: null, diffs: [] };
-  if (remote) return { status: 'remote-only', matchedBy: null, local: null, remote, diffs: [] };
+  if (local && remote.user) return pair(local, remote.user, local.id.toLowerCase() === remote.user.id.toLowerCase() ? 'id' : 'email');
+  if (local) {
+    const row: SyncRow = { status: 'local-only', matchedBy: null, local, remote: null, diffs: [] };
+    if (remote.softDeleted && remote.idTried?.toLowerCase() === local.id.toLowerCase()) row.problem = 'remote-soft-deleted';
+    return row;
+  }
+  if (remote.user) {
+    // A row added since the check, under Supabase's id or with its email, pairs with the user: never "Supabase only".
+    const byId = await sides.local.get(remote.user.id);
+    const twin = byId ?? (remote.user.email ? (await sides.local.findByEmail(remote.user.email))[0] : undefined);
+    if (twin) return pair(twin, remote.user, twin.id.toLowerCase() === remote.user.id.toLowerCase() ? 'id' : 'email');
+    return { status: 'remote-only', matchedBy: null, local: null, remote: remote.user, diffs: [] };
+  }
   return null;
 }
 
 /** Only a not-found answer means absent; a soft-deleted user counts as gone. Other errors propagate. */
-async function remoteUser(sides: Sides, id: string | null): Promise<IdentityRecord | null> {
-  if (id === null || !UUID.test(id)) return null;
+async function remoteUser(sides: Sides, id: string | null): Promise<RemoteRead & { idTried?: string }> {
+  if (id === null || !UUID.test(id)) return { user: null, softDeleted: false };
   try {
     const user = await sides.remote.getUser(id, sides.signal);
-    return user.deleted ? null : toIdentityRecord(user);
+    return user.deleted ? { user: null, softDeleted: true, idTried: id } : { user: toIdentityRecord(user), softDeleted: false, idTried: id };
   } catch (error) {
-    if (isConnectorError(error, 'not-found')) return null;
+    if (isConnectorError(error, 'not-found')) return { user: null, softDeleted: false, idTried: id };
     throw error;
   }
 }
 
-export function actionFor(row: SyncRow | null, truth: SourceOfTruth): RepairAction {
-  if (row === null || row.status === 'in-sync') return 'none';
-  if (row.status === 'local-only') return truth === 'appdb' ? 'create-remote' : 'delete-local';
-  if (row.status === 'remote-only') return truth === 'appdb' ? 'delete-remote' : 'insert-local';
-  return fixableDiffs(row, truth).length === 0 ? 'none' : truth === 'appdb' ? 'update-remote' : 'update-local';
-}
-
-/** Differences an API call or UPDATE can remove: never an id, and the admin API cannot unconfirm an email. */
-export function fixableDiffs(row: SyncRow, truth: SourceOfTruth): SyncRow['diffs'] {
-  return row.diffs.filter((f) => f !== 'id' && !(truth === 'appdb' && f === 'emailVerified' && row.local?.emailVerified === false));
-}
-
-/** Applies one action; the caller re-reads both sides afterwards to verify. */
-export async function applyAction(sides: Sides, row: SyncRow, action: RepairAction): Promise<void> {
+/**
+ * Applies one action; the caller re-reads both sides afterwards to verify.
+ * Returns the id Supabase gave a created user (a row whose id is not a UUID
+ * gets a new one), so the verification and the audit find it.
+ */
+export async function applyAction(sides: Sides, row: SyncRow, action: RepairAction): Promise<string | void> {
   const { local, remote } = row;
   switch (action) {
     case 'create-remote': {
       const user = local as IdentityRecord;
       if (!user.email) throw new Error('the users table row has no email; Supabase needs one');
-      await sides.remote.createUser(
+      const created = await sides.remote.createUser(
         { ...(UUID.test(user.id) ? { id: user.id } : {}), email: user.email, emailConfirmed: user.emailVerified, ...remoteAttributes(user) },
         sides.signal,
       );
-      return;
+      return created.id;
     }
+    case 'ban-remote':
+      // Reversible (DESIGN §4.4): the user stays, sign-in is refused; a revert sends ban_duration "none".
+      await sides.remote.updateUser((remote as IdentityRecord).id, { banDuration: BAN_FOR_GOOD }, sides.signal);
+      return;
     case 'delete-remote':
-      // Soft delete: GoTrue keeps the row (deleted_at), which is what the audit's before-image can be compared with.
+      // Soft delete, only when chosen explicitly: GoTrue keeps the row (deleted_at) and the id taken for ever.
       await sides.remote.deleteUser((remote as IdentityRecord).id, { soft: true }, sides.signal);
       return;
     case 'update-remote': {
@@ -80,6 +96,9 @@ export async function applyAction(sides: Sides, row: SyncRow, action: RepairActi
     case 'delete-local':
       await sides.db.transaction((tx) => sides.local.delete((local as IdentityRecord).id, tx));
       return;
+    case 'relink-local':
+      await sides.db.transaction((tx) => sides.local.relink((local as IdentityRecord).id, (remote as IdentityRecord).id, tx));
+      return;
     case 'update-local': {
       const source = remote as IdentityRecord;
       const values = Object.fromEntries(row.diffs.filter((f) => f !== 'id').map((f) => [f, source[f as Exclude<typeof f, 'id'>]]));
@@ -87,6 +106,7 @@ export async function applyAction(sides: Sides, row: SyncRow, action: RepairActi
       return;
     }
     case 'none':
+    case 'manual':
       return;
   }
 }

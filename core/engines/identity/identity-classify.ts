@@ -1,5 +1,5 @@
 import { TimeSlicer } from '../../runs/cooperative';
-import { fieldValue, IDENTITY_FIELDS, type IdentityField, type IdentityRecord, type SyncRow } from './identity-model';
+import { fieldValue, IDENTITY_FIELDS, UUID, type IdentityField, type IdentityRecord, type SyncRow } from './identity-model';
 
 /**
  * Pairs the users table with Supabase Auth and classifies every user.
@@ -9,7 +9,12 @@ import { fieldValue, IDENTITY_FIELDS, type IdentityField, type IdentityRecord, t
  * whose email moved to another id is not stolen). Work is sliced so the
  * host's event loop is never held for more than a few milliseconds.
  */
-export async function classifyUsers(local: readonly IdentityRecord[], remote: readonly IdentityRecord[], signal?: AbortSignal): Promise<SyncRow[]> {
+export async function classifyUsers(
+  local: readonly IdentityRecord[],
+  remote: readonly IdentityRecord[],
+  signal?: AbortSignal,
+  softDeletedIds: ReadonlySet<string> = new Set(),
+): Promise<SyncRow[]> {
   const slicer = new TimeSlicer();
   const remoteById = new Map<string, IdentityRecord>();
   for (let i = 0; i < remote.length; i++) {
@@ -53,12 +58,41 @@ export async function classifyUsers(local: readonly IdentityRecord[], remote: re
     if (!paired.has(user)) rows.push({ status: 'remote-only', matchedBy: null, local: null, remote: user, diffs: [] });
     if ((i & 1023) === 0) await slicer.maybeYield(signal);
   }
+  await markProblems(rows, softDeletedIds, slicer, signal);
   return rows;
+}
+
+/**
+ * Marks the users whose obvious repair cannot succeed (see IdentityProblem),
+ * so no repair is proposed that GoTrue would refuse. Emails are already
+ * lower-cased on both sides, so rows that differ only by case collide here.
+ */
+async function markProblems(rows: SyncRow[], softDeletedIds: ReadonlySet<string>, slicer: TimeSlicer, signal?: AbortSignal): Promise<void> {
+  const rowsByEmail = new Map<string, number>();
+  const remoteEmails = new Set<string>();
+  for (const row of rows) {
+    const email = row.local?.email;
+    if (email) rowsByEmail.set(email, (rowsByEmail.get(email) ?? 0) + 1);
+    if (row.remote?.email) remoteEmails.add(row.remote.email);
+  }
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as SyncRow;
+    if (row.status === 'local-only' && row.local) {
+      if (softDeletedIds.has(row.local.id.toLowerCase())) row.problem = 'remote-soft-deleted';
+      // Another row has the address, or Supabase already has it under another user: a create gives email_exists.
+      else if (row.local.email && ((rowsByEmail.get(row.local.email) ?? 0) > 1 || remoteEmails.has(row.local.email))) row.problem = 'duplicate-email';
+    } else if (row.matchedBy === 'email' && UUID.test(row.local?.id ?? '')) {
+      row.problem = 're-signup';
+    }
+    if ((i & 1023) === 0) await slicer.maybeYield(signal);
+  }
 }
 
 export function pair(local: IdentityRecord, remote: IdentityRecord, matchedBy: 'id' | 'email'): SyncRow {
   const diffs = diffRecords(local, remote);
-  return { status: diffs.length ? 'inconsistent' : 'in-sync', matchedBy, local, remote, diffs };
+  // A row id that is not a UUID can never equal a Supabase id: pairing by email is its normal state, not a re-signup.
+  const resignup = matchedBy === 'email' && UUID.test(local.id);
+  return { status: diffs.length ? 'inconsistent' : 'in-sync', matchedBy, local, remote, diffs, ...(resignup ? { problem: 're-signup' as const } : {}) };
 }
 
 export function diffRecords(local: IdentityRecord, remote: IdentityRecord): IdentityField[] {

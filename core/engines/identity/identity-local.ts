@@ -35,6 +35,21 @@ export class LocalUsers {
     return row ? this.toRecord(row) : null;
   }
 
+  /** Every row whose email equals `email` up to case (a users table may hold case variants). */
+  async findByEmail(email: string, executor: SqlExecutor = this.db): Promise<IdentityRecord[]> {
+    const rows = await executor.query(`SELECT ${this.selectList()} FROM ${this.table} WHERE lower(${quoteIdent(this.c.email)}) = ?`, [email.toLowerCase()]);
+    return rows.map((row) => this.toRecord(row));
+  }
+
+  /**
+   * Gives a row a new id (a re-signup relinked to the Supabase user's new id).
+   * Refuses when the new id is already a row: two rows never merge silently.
+   */
+  async relink(fromId: string, toId: string, executor: SqlExecutor): Promise<void> {
+    if (await this.get(toId, executor)) throw new Error(`the users table already has a row with id ${toId}; merge the two rows by hand`);
+    await executor.execute(`UPDATE ${this.table} SET ${quoteIdent(this.c.id)} = ? WHERE ${quoteIdent(this.c.id)} = ?`, [toId, fromId]);
+  }
+
   /** Inserts a user, or does nothing when the id is already there (a second repair). */
   async insert(user: IdentityRecord, executor: SqlExecutor): Promise<void> {
     const columns = [this.c.id, this.c.email, this.c.name, this.c.emailVerified, this.c.role].map(quoteIdent).join(', ');

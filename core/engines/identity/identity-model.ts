@@ -16,7 +16,24 @@ export interface IdentityRecord {
   name: string | null;
   emailVerified: boolean;
   role: string;
+  /** Supabase only: the user is banned (sign-in refused). Not compared: the users table has no such column. */
+  banned?: boolean;
 }
+
+/**
+ * Why a drifted user cannot be repaired by the obvious API call (DESIGN §4.6:
+ * classified before anything is proposed):
+ * - `remote-soft-deleted`: the row's id is a soft-deleted Supabase user; GoTrue keeps
+ *   the id taken, so creating it again fails (500).
+ * - `duplicate-email`: another users row has the same email up to case; creating
+ *   this one fails with 422 `email_exists`.
+ * - `re-signup`: Supabase has the email under another id (the person signed up again).
+ */
+export const IDENTITY_PROBLEMS = ['remote-soft-deleted', 'duplicate-email', 're-signup'] as const;
+export type IdentityProblem = (typeof IDENTITY_PROBLEMS)[number];
+
+/** Supabase Auth ids are UUIDs; a users row whose id is not one can only ever pair by email. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type MatchKind = 'id' | 'email';
 
@@ -28,6 +45,8 @@ export interface SyncRow {
   remote: IdentityRecord | null;
   /** Differing fields (inconsistent rows only). */
   diffs: IdentityField[];
+  /** Set when the obvious repair cannot succeed; such a user is left for a person. */
+  problem?: IdentityProblem | undefined;
 }
 
 export type SourceOfTruth = 'appdb' | 'supabase';

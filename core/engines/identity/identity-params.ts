@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REMOTE_ONLY_POLICIES } from './identity-actions';
 import { MAX_FINDING_IDS } from '../../api/limits';
 
 /**
@@ -9,6 +10,8 @@ export const IdentityParams = z.strictObject({
   mode: z.enum(['check', 'repair', 'validate', 'revert']).default('check'),
   /** With mode "revert": the audit entry of the repair to undo. */
   auditId: z.number().int().positive().optional(),
+  /** With mode "revert": undo every revertible identity change this run made, newest first. */
+  revertRunId: z.number().int().positive().optional(),
   user: z.string().trim().min(3).max(320).optional(),
   findingIds: z.array(z.number().int().positive()).min(1).max(MAX_FINDING_IDS).optional(),
   all: z.boolean().optional(),
@@ -19,6 +22,20 @@ export const IdentityParams = z.strictObject({
   sourceOfTruth: z.enum(['appdb', 'supabase']).optional(),
   /** A repair that deletes more users than the safety limit must state that number here. */
   confirmDeletes: z.number().int().min(0).optional(),
+  /**
+   * The admin confirmed the destructive actions (ban, delete, relink) this repair plans,
+   * after a dialog or the CLI's --yes named them. Without it a manual repair refuses them.
+   * A number is the count the admin saw: a repair that now plans another count refuses.
+   */
+  confirmDestructive: z.union([z.boolean(), z.number().int().min(0).max(10_000_000)]).optional(),
+  /**
+   * A Supabase-only user with the users table as truth: "ban" (reversible, the default) or
+   * "leave" for a person, remembered for the connection; "delete" (soft delete, cannot be
+   * undone) applies to this run only and never to a scheduled one.
+   */
+  remoteOnly: z.enum(REMOTE_ONLY_POLICIES).optional(),
+  /** Relink re-signups: the users row takes the new Supabase id (an explicit choice). */
+  relink: z.boolean().optional(),
   /** First retry delay of rate-limited Supabase calls (tests shorten it). */
   retryInitialDelayMs: z.number().int().min(1).max(60_000).optional(),
 });

@@ -34,6 +34,7 @@ export function toIdentityRecord(user: SupabaseUser): IdentityRecord {
     name: normaliseName(user.name),
     emailVerified: user.emailVerified,
     role: typeof role === 'string' && role !== '' ? role : DEFAULT_ROLE,
+    ...(user.bannedUntil ? { banned: true } : {}),
   };
 }
 

@@ -1,14 +1,24 @@
 import type { Finding } from '../../api/models';
 import type { EngineContext, EngineControls } from '../engine';
-import { actionFor, applyAction, currentRow, type RepairAction, type Sides } from './identity-apply';
+import { ACTION_INFO, actionDone, actionFor, isDestructive, isIrreversible, type RemoteOnlyPolicy, type RepairAction } from './identity-actions';
+import { applyAction, currentRow, type Sides } from './identity-apply';
+import { lastingRefusal, RepairBlocks } from './identity-blocks';
 import type { FindingDetails } from './identity-findings';
+import { plannedRow } from './identity-plan';
 import type { SourceOfTruth, SyncRow } from './identity-model';
 import { updateSnapshotRows, type SnapshotMeta, SNAPSHOT_META_KEY } from './identity-snapshot';
 
 export interface RepairInput {
   findings: Finding[];
   sourceOfTruth: SourceOfTruth;
+  remoteOnly: RemoteOnlyPolicy;
+  /** The admin saw and confirmed the destructive actions (a dialog, or the CLI's --yes). */
+  confirmDestructive?: boolean | number | undefined;
   confirmDeletes?: number | undefined;
+  /** Re-signups are relinked (an explicit choice). */
+  relink?: boolean | undefined;
+  /** Findings chosen one by one (ids or one user): a repair the service refused before is tried again. */
+  explicit: boolean;
   sides: Sides;
 }
 
@@ -17,69 +27,137 @@ export function deleteLimit(totalUsers: number): number {
   return Math.min(50, Math.floor(totalUsers * 0.1));
 }
 
+type Tally = Record<'repaired' | 'unchanged' | 'manual' | 'failed' | 'refused', number>;
+
 /**
  * Applies findings one user at a time. Each user is re-read on both sides
  * first (the finding may be stale), repaired towards the source of truth,
  * then re-read to verify: only a verified user is marked repaired, so a
  * second run over the same findings finds nothing left to do.
+ *
+ * Safety (DESIGN §4.4-4.6): a destructive action runs only when planned from
+ * the finding and confirmed; a scheduled run never runs an irreversible one;
+ * a repair GoTrue refused for a lasting reason is not retried by later runs
+ * unless the admin picks that user; any failed user makes the run partial.
  */
 export async function repairIdentities(input: RepairInput, context: EngineContext, { signal, progress }: EngineControls): Promise<Record<string, unknown>> {
   const { findings, sourceOfTruth, sides } = input;
-  const planned = findings.map((f) => ({ finding: f, details: f.details as unknown as FindingDetails }));
-  const deletes = planned.filter(({ finding }) => actionFor(stubRow(finding), sourceOfTruth).startsWith('delete')).length;
+  const schedule = context.trigger === 'schedule';
+  const blocks = new RepairBlocks(context.resources.state);
+  const planned = findings.map((finding) => {
+    const details = finding.details as unknown as FindingDetails;
+    const blocked = !input.explicit && blocks.get(finding.subject) !== undefined;
+    const action: RepairAction = blocked ? 'manual' : actionFor(plannedRow(details), sourceOfTruth, input.remoteOnly, { relink: input.relink === true });
+    return { finding, details, action: schedule && isIrreversible(action) ? ('manual' as const) : action };
+  });
+  const destructive = planned.filter((p) => isDestructive(p.action));
+  // The mass-deletion guard counts what removes or locks out users (a relink keeps the user).
+  const removals = destructive.filter((p) => p.action !== 'relink-local').length;
   const meta = context.resources.state.get<SnapshotMeta>(SNAPSHOT_META_KEY);
   const limit = deleteLimit(meta?.total ?? findings.length);
-  if (deletes > limit && (context.trigger === 'schedule' || input.confirmDeletes !== deletes)) {
+  if (removals > limit && (schedule || input.confirmDeletes !== removals)) {
     throw new Error(
-      `This repair would delete ${deletes} users, more than the safety limit of ${limit} (50 users or 10 % of all, whichever is smaller). ` +
-        (context.trigger === 'schedule' ? 'Scheduled runs never do that; repair them by hand.' : `To go ahead, confirm the count: confirmDeletes: ${deletes}.`),
+      `This repair would delete or ban ${removals} users, more than the safety limit of ${limit} (50 users or 10 % of all, whichever is smaller). ` +
+        (schedule ? 'Scheduled runs never do that; repair them by hand.' : `To go ahead, confirm the count: confirmDeletes: ${removals}.`),
     );
+  }
+  if (destructive.length > 0 && !schedule) {
+    const confirmed = input.confirmDestructive;
+    if (confirmed === undefined || confirmed === false) {
+      throw new Error(`This repair would ${describePlan(destructive.map((p) => p.action))}. Confirm it first (confirmDestructive: true, or --yes in the CLI).`);
+    }
+    // The admin confirmed a count: more (or fewer) destructive actions than they saw is not what they agreed to.
+    if (typeof confirmed === 'number' && confirmed !== destructive.length) {
+      throw new Error(`This repair would now ${describePlan(destructive.map((p) => p.action))}, not the ${confirmed} confirmed: the users changed since. Look again and confirm the new count.`);
+    }
   }
 
   progress.phase('repair', { total: findings.length, message: `Repairing ${findings.length} users` });
-  const tally: Record<'repaired' | 'unchanged' | 'manual' | 'failed', number> = { repaired: 0, unchanged: 0, manual: 0, failed: 0 };
+  const tally: Tally = { repaired: 0, unchanged: 0, manual: 0, failed: 0, refused: 0 };
   const actions: Partial<Record<RepairAction, number>> = {};
   const errors: string[] = [];
   const snapshotUpdates = new Map<number, SyncRow>();
-  for (const { finding, details } of planned) {
+  for (const { finding, details, action: plannedAction } of planned) {
     signal.throwIfAborted();
     try {
+      if (plannedAction === 'manual') {
+        tally.manual++;
+        continue;
+      }
       const before = await currentRow(sides, details.localId, details.remoteId);
-      const action = actionFor(before, sourceOfTruth);
-      if (before && action !== 'none') await applyAction(sides, before, action);
-      // An inserted row takes the Supabase id and a created Supabase user the row's id.
-      const after = action === 'none' ? before : await currentRow(sides, details.localId ?? details.remoteId, details.remoteId ?? details.localId);
+      let action = actionFor(before, sourceOfTruth, input.remoteOnly, { relink: input.relink === true });
+      // Never more than was planned and confirmed: a user who changed into a destructive case since the check waits.
+      if (isDestructive(action) && action !== plannedAction) action = 'manual';
+      if (schedule && isIrreversible(action)) action = 'manual';
+      if (action === 'manual') {
+        tally.manual++;
+        continue;
+      }
+      const createdId = before && action !== 'none' ? await applyAction(sides, before, action) : undefined;
+      const after = action === 'none' ? before : await currentRow(sides, ...afterIds(action, before, createdId));
       if (action !== 'none') {
         actions[action] = (actions[action] ?? 0) + 1;
         const image = (row: SyncRow | null) => ({ local: row?.local ?? null, remote: row?.remote ?? null });
         context.resources.audit({ action: `identity.${action}`, subject: finding.subject, before: image(before), after: image(after) });
       }
       if (details.row !== undefined) snapshotUpdates.set(details.row, after ?? REMOVED);
-      if (after === null || after.status === 'in-sync') {
+      if (action === 'none' || actionDone(action, after, sourceOfTruth)) {
         context.resources.setFindingStatus([finding.id], 'repaired');
+        blocks.clear(finding.subject);
         tally[action === 'none' ? 'unchanged' : 'repaired']++;
       } else {
-        // What is left cannot be changed by an API call (an id, or unconfirming an email): a person decides.
-        tally.manual++;
+        // The service answered but the re-read shows the change did not take: a failure, never a success.
+        tally.failed++;
+        if (errors.length < 20) errors.push(`${finding.subject}: ${action} did not take effect (checked by reading both sides again)`);
       }
     } catch (error) {
       if (signal.aborted) throw error;
-      // The finding stays open: a failure (rate limits past the retries, an outage) is retried by the next repair.
       tally.failed++;
+      const refusal = lastingRefusal(error);
+      if (refusal) {
+        // GoTrue's own answer that will not change: a manual finding with its message, not retried by every run.
+        tally.refused++;
+        blocks.add(finding.subject, { action: plannedAction, ...refusal, at: context.clock.now().toISOString() });
+      }
+      // Otherwise (rate limits past the retries, an outage) the finding stays open and the next repair retries it.
       if (errors.length < 20) errors.push(`${finding.subject}: ${error instanceof Error ? error.message : String(error)}`);
       context.log.warn({ subject: finding.subject, err: error }, 'identity repair of one user failed');
+    } finally {
+      progress.advance();
     }
-    progress.advance();
   }
+  blocks.save();
   const snapshotRunId = planned.find((p) => p.details.snapshotRunId !== undefined)?.details.snapshotRunId;
   if (snapshotRunId !== undefined) updateSnapshotRows(context.resources.state, snapshotRunId, snapshotUpdates);
-  return { sourceOfTruth, selected: findings.length, ...tally, actions, deletes, ...(errors.length ? { errors } : {}) };
+  return {
+    sourceOfTruth,
+    remoteOnly: input.remoteOnly,
+    selected: findings.length,
+    ...tally,
+    actions,
+    destructive: destructive.length,
+    itemsFailed: tally.failed,
+    ...(errors.length ? { errors } : {}),
+  };
+}
+
+/** Where the user is after the action: a created Supabase user has the row's id, an inserted or relinked row Supabase's. */
+function afterIds(action: RepairAction, before: SyncRow | null, createdId: string | void): [string | null, string | null] {
+  const localId = before?.local?.id ?? null;
+  const remoteId = before?.remote?.id ?? null;
+  if (action === 'create-remote') return [localId, createdId ?? localId];
+  if (action === 'insert-local' || action === 'relink-local') return [remoteId, remoteId];
+  return [localId, remoteId];
+}
+
+/** "ban 2 users in Supabase Auth (…) and soft-delete 1 user …": effect and count, for refusals and the CLI. */
+export function describePlan(actions: readonly RepairAction[]): string {
+  const counts = new Map<RepairAction, number>();
+  for (const action of actions) counts.set(action, (counts.get(action) ?? 0) + 1);
+  return [...counts]
+    .map(([action, n]) => `${ACTION_INFO[action].effect.replace(/^(\S+) the (user|row)/, `$1 ${n} ${n === 1 ? '$2' : '$2s'}`)}`)
+    .join('; and ');
 }
 
 /** A user gone from both sides (a deletion repaired): the sync table drops it. */
 const REMOVED: SyncRow = { status: 'in-sync', matchedBy: null, local: null, remote: null, diffs: [] };
-
-/** The finding's row as the check saw it: enough to count planned deletions before touching anything. */
-function stubRow(finding: Finding): SyncRow {
-  return { status: finding.kind as SyncRow['status'], matchedBy: null, local: null, remote: null, diffs: [] };
-}

@@ -34,7 +34,7 @@ function recommend(counts: Record<SyncStatus, number>, fields: Record<IdentityFi
     out.push(`${n(counts['local-only'])} in the users table but not in Supabase Auth: ${appDbWins ? 'a repair creates them in Supabase without a password (they sign in with a password reset).' : 'a repair removes their rows from the users table.'}`);
   }
   if (counts['remote-only']) {
-    out.push(`${n(counts['remote-only'])} in Supabase Auth but not in the users table: ${appDbWins ? 'a repair soft-deletes them in Supabase.' : 'a repair inserts their rows into the users table.'}`);
+    out.push(`${n(counts['remote-only'])} in Supabase Auth but not in the users table: ${appDbWins ? 'a repair bans them in Supabase (reversible: a revert unbans), or leaves them for a person under the "leave" setting.' : 'a repair inserts their rows into the users table.'}`);
   }
   const differing = (IDENTITY_FIELDS.filter((f) => f !== 'id' && fields[f] > 0) as IdentityField[]).map((f) => `${FIELD_WORDS[f]} (${fields[f]})`);
   if (differing.length) out.push(`${n(counts.inconsistent)} differ in ${differing.join(', ')}: a repair copies the ${appDbWins ? 'users table' : 'Supabase'} values to the other side.`);

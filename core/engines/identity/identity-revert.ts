@@ -1,72 +1,179 @@
-import type { EngineContext } from '../engine';
-import { currentRow, type Sides } from './identity-apply';
+import type { AuditEntry } from '../../api/models';
+import { isConnectorError } from '../../connectors/shared/connector-error';
+import type { EngineContext, EngineControls } from '../engine';
+import { ACTION_INFO, REPAIR_ACTIONS, type RepairAction } from './identity-actions';
+import { UUID, type Sides } from './identity-apply';
 import type { IdentityRecord } from './identity-model';
-import { remoteAttributes } from './identity-remote';
+import { remoteAttributes, toIdentityRecord } from './identity-remote';
 
 interface Image {
   local: IdentityRecord | null;
   remote: IdentityRecord | null;
 }
 
+export interface FieldNotRestored {
+  field: string;
+  expected: unknown;
+  actual: unknown;
+  reason: string;
+}
+
+export interface RevertOutcome {
+  auditId: number;
+  action: string;
+  subject: string;
+  /** reverted: the before-image is back (verified); partial: some fields could not be; not-revertible: nothing can be done. */
+  status: 'reverted' | 'partial' | 'not-revertible' | 'failed';
+  notRestored: FieldNotRestored[];
+  message?: string;
+}
+
+const COMPARED = ['email', 'name', 'emailVerified', 'role', 'banned'] as const;
+
 /**
  * Puts one user back to the before-image of an identity repair in the audit
- * log, where the services allow it: an update is undone field by field, a
- * created Supabase user or inserted row is removed, a deleted row is
- * inserted again. A soft-deleted Supabase user cannot be restored (GoTrue
- * keeps its id taken), and a confirmed email cannot be unconfirmed through
- * the admin API: those are refused with the reason. The revert is itself
- * audited, so it can be reverted in turn.
+ * log, then re-reads the side it touched and reports every field that is not
+ * back (a confirmed email cannot be unconfirmed through the admin API) while
+ * restoring the fields it can. The Supabase user is found by the id in the
+ * after-image, where the repair left it (a row id may not be a UUID, and a
+ * created user may have Supabase's id). A revert is audited too (its own
+ * entry is not revertible: repair the user again instead).
  */
 export async function revertIdentityRepair(auditId: number, context: EngineContext, sides: Sides): Promise<Record<string, unknown>> {
   const entry = context.resources.auditEntry(auditId);
-  if (!entry || entry.engine !== 'identity' || !entry.action.startsWith('identity.')) {
-    throw new Error(`Audit entry ${auditId} is not an identity repair.`);
+  if (!entry || entry.engine !== 'identity' || !isRepairEntry(entry)) throw new Error(`Audit entry ${auditId} is not an identity repair.`);
+  const outcome = await revertEntry(entry, context, sides);
+  if (outcome.status === 'not-revertible' || outcome.status === 'failed') throw new Error(outcome.message ?? `Audit entry ${auditId} could not be reverted.`);
+  return { reverted: auditId, ...outcome, itemsFailed: outcome.status === 'reverted' ? 0 : 1 };
+}
+
+/** "Revert this run": every identity change of one run, newest first, with what could not be undone. */
+export async function revertIdentityRun(runId: number, context: EngineContext, sides: Sides, { signal, progress }: EngineControls): Promise<Record<string, unknown>> {
+  const entries = context.resources.auditOfRun(runId).filter(isRepairEntry).reverse();
+  if (entries.length === 0) throw new Error(`Run ${runId} made no identity change that could be reverted.`);
+  progress.phase('repair', { total: entries.length, message: `Reverting ${entries.length} changes of run ${runId}` });
+  const outcomes: RevertOutcome[] = [];
+  for (const entry of entries) {
+    signal.throwIfAborted();
+    outcomes.push(await revertEntry(entry, context, sides).catch((error: unknown) => failedOutcome(entry, error, signal)));
+    progress.advance();
   }
+  const count = (status: RevertOutcome['status']) => outcomes.filter((o) => o.status === status).length;
+  const notUndone = outcomes.filter((o) => o.status !== 'reverted');
+  return {
+    revertedRun: runId,
+    entries: outcomes.length,
+    reverted: count('reverted'),
+    partial: count('partial'),
+    notRevertible: count('not-revertible'),
+    failed: count('failed'),
+    itemsFailed: notUndone.length,
+    // The summary an admin reads: what could not be undone, and why.
+    notUndone: notUndone.map((o) => `${o.subject} (${o.action}): ${o.message ?? o.notRestored.map((f) => `${f.field}: ${f.reason}`).join('; ')}`),
+    outcomes,
+  };
+}
+
+function isRepairEntry(entry: AuditEntry): boolean {
+  const action = entry.action.slice('identity.'.length) as RepairAction;
+  return entry.action.startsWith('identity.') && REPAIR_ACTIONS.includes(action) && action !== 'none' && action !== 'manual';
+}
+
+function failedOutcome(entry: AuditEntry, error: unknown, signal: AbortSignal): RevertOutcome {
+  if (signal.aborted) throw error;
+  return { auditId: entry.id, action: entry.action, subject: entry.subject, status: 'failed', notRestored: [], message: error instanceof Error ? error.message : String(error) };
+}
+
+async function revertEntry(entry: AuditEntry, context: EngineContext, sides: Sides): Promise<RevertOutcome> {
+  const action = entry.action.slice('identity.'.length) as RepairAction;
   const before = entry.before as Image;
   const after = entry.after as Image;
-  const localId = before.local?.id ?? after.local?.id ?? null;
-  const remoteId = before.remote?.id ?? after.remote?.id ?? null;
-  const current = await currentRow(sides, localId, remoteId);
-  const action = entry.action.slice('identity.'.length);
+  const base = { auditId: entry.id, action: entry.action, subject: entry.subject };
+  if (!ACTION_INFO[action].reversible) {
+    return { ...base, status: 'not-revertible', notRestored: [], message: `Supabase cannot restore the deleted user ${entry.subject}: GoTrue keeps a soft-deleted user's id taken. Recreate the user by hand if needed.` };
+  }
+  // Where the repair left the user: the after-image's ids (a created Supabase user keeps Supabase's id).
+  const remoteId = after.remote?.id ?? before.remote?.id ?? null;
+  const localId = after.local?.id ?? before.local?.id ?? null;
+  const current: Image = { local: localId ? await sides.local.get(localId) : null, remote: await readRemote(sides, remoteId) };
+  const notRestored: FieldNotRestored[] = [];
 
   switch (action) {
     case 'update-remote':
-      await restoreRemote(sides, before.remote as IdentityRecord, current?.remote ?? null);
+      if (!current.remote) return { ...base, status: 'failed', notRestored, message: `The Supabase user ${remoteId} no longer exists: nothing to put back.` };
+      await sides.remote.updateUser(current.remote.id, remotePatchTo(before.remote as IdentityRecord), sides.signal);
+      break;
+    case 'ban-remote':
+      if (!current.remote) return { ...base, status: 'failed', notRestored, message: `The Supabase user ${remoteId} no longer exists: nothing to unban.` };
+      await sides.remote.updateUser(current.remote.id, { banDuration: 'none' }, sides.signal);
+      break;
+    case 'create-remote':
+      // A hard delete: the user did not exist before, and a later create must be able to reuse the id and email.
+      if (current.remote) await sides.remote.deleteUser(current.remote.id, { soft: false }, sides.signal);
       break;
     case 'update-local':
       await sides.db.transaction((tx) => sides.local.update((before.local as IdentityRecord).id, fieldsOf(before.local as IdentityRecord), tx));
       break;
-    case 'create-remote':
-      if (current?.remote) await sides.remote.deleteUser(current.remote.id, { soft: false }, sides.signal);
-      break;
     case 'insert-local':
-      if (current?.local) await sides.db.transaction((tx) => sides.local.delete((current.local as IdentityRecord).id, tx));
+      if (current.local) await sides.db.transaction((tx) => sides.local.delete((current.local as IdentityRecord).id, tx));
       break;
     case 'delete-local':
-      if (!current?.local) await sides.db.transaction((tx) => sides.local.insert(before.local as IdentityRecord, tx));
+      if (!(await sides.local.get((before.local as IdentityRecord).id))) await sides.db.transaction((tx) => sides.local.insert(before.local as IdentityRecord, tx));
       break;
-    case 'delete-remote':
-      throw new Error(`Supabase cannot restore the deleted user ${entry.subject}: GoTrue keeps a soft-deleted user's id taken. Recreate the user by hand if needed.`);
+    case 'relink-local':
+      if (current.local && before.local && current.local.id !== before.local.id) {
+        const [fromId, toId] = [current.local.id, before.local.id];
+        await sides.db.transaction((tx) => sides.local.relink(fromId, toId, tx));
+      }
+      break;
     default:
-      throw new Error(`Audit entry ${auditId} (${entry.action}) cannot be reverted.`);
+      return { ...base, status: 'not-revertible', notRestored, message: `Audit entry ${entry.id} (${entry.action}) cannot be reverted.` };
   }
-  const reverted = await currentRow(sides, localId, remoteId);
-  const image = { local: reverted?.local ?? null, remote: reverted?.remote ?? null };
-  context.resources.audit({ action: `identity.revert.${action}`, subject: entry.subject, before: { local: current?.local ?? null, remote: current?.remote ?? null }, after: image });
-  return { reverted: auditId, action, subject: entry.subject, status: reverted?.status ?? 'absent' };
+
+  // Verify: read the touched side again and compare it with the before-image, field by field.
+  const side = ACTION_INFO[action].side;
+  const expected = side === 'supabase' ? before.remote : before.local;
+  const actual = side === 'supabase' ? await readRemote(sides, remoteId) : await sides.local.get(before.local?.id ?? localId ?? '');
+  notRestored.push(...compare(expected, actual));
+  const reverted: Image = { local: localId ? await sides.local.get(before.local?.id ?? localId) : null, remote: await readRemote(sides, remoteId) };
+  context.resources.audit({ action: `identity.revert.${action}`, subject: entry.subject, before: current, after: reverted });
+  return { ...base, status: notRestored.length ? 'partial' : 'reverted', notRestored };
 }
 
-async function restoreRemote(sides: Sides, target: IdentityRecord, current: IdentityRecord | null): Promise<void> {
-  if (!current) throw new Error(`The Supabase user ${target.id} no longer exists: nothing to put back.`);
-  if (current.emailVerified && !target.emailVerified) {
-    throw new Error(`Supabase's admin API cannot unconfirm the email of ${target.email ?? target.id}; revert that field by hand.`);
+async function readRemote(sides: Sides, id: string | null): Promise<IdentityRecord | null> {
+  if (id === null || !UUID.test(id)) return null;
+  try {
+    const user = await sides.remote.getUser(id, sides.signal);
+    return user.deleted ? null : toIdentityRecord(user);
+  } catch (error) {
+    if (isConnectorError(error, 'not-found')) return null;
+    throw error;
   }
+}
+
+function compare(expected: IdentityRecord | null, actual: IdentityRecord | null): FieldNotRestored[] {
+  if (expected === null) return actual === null ? [] : [{ field: 'exists', expected: false, actual: true, reason: 'the user is still there after the revert' }];
+  if (actual === null) return [{ field: 'exists', expected: true, actual: false, reason: 'the user is gone and could not be put back' }];
+  const out: FieldNotRestored[] = [];
+  for (const field of COMPARED) {
+    const want = field === 'banned' ? expected.banned === true : expected[field];
+    const got = field === 'banned' ? actual.banned === true : actual[field];
+    if (want === got) continue;
+    const reason = field === 'emailVerified' && want === false ? "Supabase's admin API cannot unconfirm a confirmed email; change it by hand" : 'still differs after the revert';
+    out.push({ field, expected: want, actual: got, reason });
+  }
+  return out;
+}
+
+/** Every field the admin API can set back; an unconfirmed email cannot be (reported by the verification). */
+function remotePatchTo(target: IdentityRecord) {
   const attributes = remoteAttributes(target);
-  await sides.remote.updateUser(
-    current.id,
-    { ...(target.email ? { email: target.email } : {}), userMetadata: attributes.userMetadata, appMetadata: attributes.appMetadata, ...(target.emailVerified ? { emailConfirmed: true } : {}) },
-    sides.signal,
-  );
+  return {
+    ...(target.email ? { email: target.email } : {}),
+    userMetadata: attributes.userMetadata,
+    appMetadata: attributes.appMetadata,
+    ...(target.emailVerified ? { emailConfirmed: true } : {}),
+  };
 }
 
 function fieldsOf(record: IdentityRecord) {

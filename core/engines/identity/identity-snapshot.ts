@@ -1,6 +1,7 @@
 import { yieldToEventLoop } from '../../runs/cooperative';
+import type { RemoteOnlyPolicy } from './identity-actions';
 import { diffRecords } from './identity-classify';
-import { SYNC_STATUSES, type IdentityRecord, type SourceOfTruth, type SyncRow, type SyncStatus } from './identity-model';
+import { IDENTITY_PROBLEMS, SYNC_STATUSES, type IdentityRecord, type SourceOfTruth, type SyncRow, type SyncStatus } from './identity-model';
 
 /**
  * The users sync table: the last full check's rows, kept in the engine's
@@ -17,6 +18,8 @@ export interface SnapshotMeta {
   runId: number;
   checkedAt: string;
   sourceOfTruth: SourceOfTruth;
+  /** The Supabase-only policy the check ran with (absent in tables written before it existed: "ban"). */
+  remoteOnly?: RemoteOnlyPolicy;
   total: number;
   chunkSize: number;
   /** One number per chunk, bumped whenever that chunk is rewritten. */
@@ -28,8 +31,9 @@ export interface StateAccess {
   set(key: string, value: unknown): void;
 }
 
-type EncodedRecord = [id: string, email: string | null, name: string | null, verified: 0 | 1, role: string];
-export type EncodedRow = [status: number, matchedBy: 0 | 1 | 2, local: EncodedRecord | null, remote: EncodedRecord | null];
+// Trailing elements are optional so tables written before they existed still decode.
+type EncodedRecord = [id: string, email: string | null, name: string | null, verified: 0 | 1, role: string, banned?: 1];
+export type EncodedRow = [status: number, matchedBy: 0 | 1 | 2, local: EncodedRecord | null, remote: EncodedRecord | null, problem?: number];
 
 export async function writeSnapshot(state: StateAccess, rows: readonly SyncRow[], meta: Omit<SnapshotMeta, 'total' | 'chunkSize' | 'versions'>): Promise<void> {
   const chunks = Math.ceil(rows.length / SNAPSHOT_CHUNK_SIZE);
@@ -65,13 +69,17 @@ export function updateSnapshotRows(state: StateAccess, runId: number, updates: R
 }
 
 export function encodeRow(row: SyncRow): EncodedRow {
-  return [SYNC_STATUSES.indexOf(row.status), row.matchedBy === 'id' ? 1 : row.matchedBy === 'email' ? 2 : 0, encodeRecord(row.local), encodeRecord(row.remote)];
+  const encoded: EncodedRow = [SYNC_STATUSES.indexOf(row.status), row.matchedBy === 'id' ? 1 : row.matchedBy === 'email' ? 2 : 0, encodeRecord(row.local), encodeRecord(row.remote)];
+  if (row.problem) encoded.push(IDENTITY_PROBLEMS.indexOf(row.problem));
+  return encoded;
 }
 
-export function decodeRow([status, matchedBy, local, remote]: EncodedRow): SyncRow {
+export function decodeRow([status, matchedBy, local, remote, problem]: EncodedRow): SyncRow {
   const l = decodeRecord(local);
   const r = decodeRecord(remote);
+  const p = problem === undefined ? undefined : IDENTITY_PROBLEMS[problem];
   return {
+    ...(p ? { problem: p } : {}),
     status: (SYNC_STATUSES[status] ?? 'inconsistent') as SyncStatus,
     matchedBy: matchedBy === 1 ? 'id' : matchedBy === 2 ? 'email' : null,
     local: l,
@@ -81,9 +89,12 @@ export function decodeRow([status, matchedBy, local, remote]: EncodedRow): SyncR
 }
 
 function encodeRecord(record: IdentityRecord | null): EncodedRecord | null {
-  return record ? [record.id, record.email, record.name, record.emailVerified ? 1 : 0, record.role] : null;
+  if (!record) return null;
+  const encoded: EncodedRecord = [record.id, record.email, record.name, record.emailVerified ? 1 : 0, record.role];
+  if (record.banned) encoded.push(1);
+  return encoded;
 }
 
 function decodeRecord(record: EncodedRecord | null): IdentityRecord | null {
-  return record ? { id: record[0], email: record[1], name: record[2], emailVerified: record[3] === 1, role: record[4] } : null;
+  return record ? { id: record[0], email: record[1], name: record[2], emailVerified: record[3] === 1, role: record[4], ...(record[5] === 1 ? { banned: true } : {}) } : null;
 }

@@ -1,6 +1,7 @@
 import type { IdentitySummary, IdentityUserRow, IdentityUsersPage } from '../../api/identity';
 import { IDENTITY_ENGINE_ID } from './identity.engine';
-import { rowEmail, SYNC_STATUSES, type SyncRow } from './identity-model';
+import { actionFor, isDestructive, type RemoteOnlyPolicy, type RepairAction } from './identity-actions';
+import { rowEmail, SYNC_STATUSES, type SourceOfTruth, type SyncRow } from './identity-model';
 import { deleteLimit } from './identity-repair';
 import { chunkKey, decodeRow, SNAPSHOT_META_KEY, type EncodedRow, type SnapshotMeta } from './identity-snapshot';
 
@@ -20,6 +21,8 @@ export interface SyncTableQuery {
 interface Entry {
   row: number;
   data: SyncRow;
+  /** What this user's repair would do under the check's source of truth and policy. */
+  action: RepairAction;
   email: string;
   name: string;
   /** Lower-cased emails and names of both sides, for search. */
@@ -66,10 +69,14 @@ export class SyncTableReader {
   summary(): IdentitySummary {
     const meta = this.refresh();
     const counts = { 'in-sync': 0, 'local-only': 0, 'remote-only': 0, inconsistent: 0 };
+    const actions: Partial<Record<RepairAction, number>> = {};
     if (!meta) {
-      return { checked: false, runId: null, checkedAt: null, sourceOfTruth: null, total: 0, inSync: 0, issues: 0, counts, percentInSync: 0, pendingDeletes: 0, deleteLimit: 0 };
+      return { checked: false, runId: null, checkedAt: null, sourceOfTruth: null, total: 0, inSync: 0, issues: 0, counts, percentInSync: 0, pendingDeletes: 0, deleteLimit: 0, actions };
     }
-    for (const entry of this.all()) counts[entry.data.status]++;
+    for (const entry of this.all()) {
+      counts[entry.data.status]++;
+      if (entry.action !== 'none') actions[entry.action] = (actions[entry.action] ?? 0) + 1;
+    }
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     const inSync = counts['in-sync'];
     return {
@@ -82,8 +89,10 @@ export class SyncTableReader {
       issues: total - inSync,
       counts,
       percentInSync: total === 0 ? 100 : Math.floor((inSync / total) * 1000) / 10,
-      pendingDeletes: meta.sourceOfTruth === 'appdb' ? counts['remote-only'] : counts['local-only'],
+      // Bans, deletes and relinks a "repair all" would make (each confirmed first).
+      pendingDeletes: Object.entries(actions).reduce((sum, [action, n]) => sum + (isDestructive(action as RepairAction) ? n : 0), 0),
       deleteLimit: deleteLimit(meta.total),
+      actions,
     };
   }
 
@@ -99,7 +108,8 @@ export class SyncTableReader {
     for (let i = 0; i < meta.versions.length; i++) {
       if (this.versions[i] === meta.versions[i]) continue;
       const encoded = this.state.get<EncodedRow[]>(IDENTITY_ENGINE_ID, chunkKey(i)) ?? [];
-      this.chunks[i] = encoded.map((raw, offset) => toEntry(i * meta.chunkSize + offset, decodeRow(raw))).filter((e): e is Entry => e !== null);
+      const policy = meta.remoteOnly ?? 'ban';
+      this.chunks[i] = encoded.map((raw, offset) => toEntry(i * meta.chunkSize + offset, decodeRow(raw), meta.sourceOfTruth, policy)).filter((e): e is Entry => e !== null);
       this.versions[i] = meta.versions[i] as number;
       changed = true;
     }
@@ -153,20 +163,21 @@ export class SyncTableReader {
 }
 
 /** Rows emptied by a repair (gone from both sides) leave the table. Missing values sort last. */
-function toEntry(row: number, data: SyncRow): Entry | null {
+function toEntry(row: number, data: SyncRow, truth: SourceOfTruth, policy: RemoteOnlyPolicy): Entry | null {
   if (!data.local && !data.remote) return null;
   const { local, remote } = data;
   const name = local?.name ?? remote?.name ?? null;
   return {
     row,
     data,
+    action: actionFor(data, truth, policy),
     email: rowEmail(data) ?? '\uffff',
     name: name?.toLowerCase() ?? '\uffff',
     text: [local?.email, remote?.email, local?.name, remote?.name].filter(Boolean).join('\n').toLowerCase(),
   };
 }
 
-function toView({ row, data }: Entry): IdentityUserRow {
+function toView({ row, data, action }: Entry): IdentityUserRow {
   const { local, remote } = data;
   return {
     row,
@@ -177,5 +188,8 @@ function toView({ row, data }: Entry): IdentityUserRow {
     status: data.status,
     matchedBy: data.matchedBy,
     diffs: data.diffs.map((field) => ({ field, local: local?.[field] ?? null, remote: remote?.[field] ?? null })),
+    action,
+    problem: data.problem ?? null,
+    remoteBanned: remote?.banned === true,
   };
 }

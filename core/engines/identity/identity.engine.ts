@@ -5,7 +5,8 @@ import type { SourceOfTruth } from './identity-model';
 import { IdentityParams } from './identity-params';
 import { openRemote } from './identity-remote';
 import { repairIdentities } from './identity-repair';
-import { revertIdentityRepair } from './identity-revert';
+import { revertIdentityRepair, revertIdentityRun } from './identity-revert';
+import type { RemoteOnlyPolicy } from './identity-actions';
 
 export const IDENTITY_ENGINE_ID = 'identity';
 
@@ -35,16 +36,24 @@ export const identityEngine: Engine<IdentityParams> = {
     const { db, mapping } = await context.resources.appDb();
     const { connector, connectionId } = await openRemote(context, { retryInitialDelayMs: params.retryInitialDelayMs });
     const sourceOfTruth = chooseSourceOfTruth(context, connectionId, params.sourceOfTruth);
+    const remoteOnly = chooseRemoteOnly(context, connectionId, params.remoteOnly);
     const local = new LocalUsers(db, mapping.users);
+    const sides = { db, local, remote: connector, signal: controls.signal };
     if (params.mode === 'revert') {
-      if (params.auditId === undefined) throw new Error('A revert needs the audit entry to undo (auditId).');
-      return revertIdentityRepair(params.auditId, context, { db, local, remote: connector, signal: controls.signal });
+      if (params.revertRunId !== undefined) return revertIdentityRun(params.revertRunId, context, sides, controls);
+      if (params.auditId === undefined) throw new Error('A revert needs the audit entry to undo (auditId) or the run (revertRunId).');
+      return revertIdentityRepair(params.auditId, context, sides);
     }
     if (params.mode === 'repair') {
       const findings = context.resources.findingsForRepair(params);
-      return repairIdentities({ findings, sourceOfTruth, confirmDeletes: params.confirmDeletes, sides: { db, local, remote: connector, signal: controls.signal } }, context, controls);
+      const explicit = params.findingIds !== undefined || params.user !== undefined;
+      return repairIdentities(
+        { findings, sourceOfTruth, remoteOnly, confirmDeletes: params.confirmDeletes, confirmDestructive: params.confirmDestructive, relink: params.relink, explicit, sides },
+        context,
+        controls,
+      );
     }
-    return checkIdentities({ mode: params.mode, user: params.user, sourceOfTruth, local, remote: connector }, context, controls);
+    return checkIdentities({ mode: params.mode, user: params.user, sourceOfTruth, remoteOnly, local, remote: connector }, context, controls);
   },
 };
 
@@ -56,4 +65,16 @@ function chooseSourceOfTruth(context: EngineContext, connectionId: number, given
     return given;
   }
   return context.resources.state.get<SourceOfTruth>(key) ?? 'appdb';
+}
+
+/**
+ * What happens to a Supabase-only user, remembered per connection: "ban"
+ * (reversible) unless the admin chose "leave". "delete" is never remembered
+ * and never applies to a scheduled run: it cannot be undone.
+ */
+function chooseRemoteOnly(context: EngineContext, connectionId: number, given: RemoteOnlyPolicy | undefined): RemoteOnlyPolicy {
+  const key = `remote-only:${connectionId}`;
+  if (given === 'ban' || given === 'leave') context.resources.state.set(key, given);
+  if (given === 'delete') return context.trigger === 'schedule' ? 'leave' : 'delete';
+  return given ?? context.resources.state.get<RemoteOnlyPolicy>(key) ?? 'ban';
 }

@@ -27,6 +27,8 @@ export interface ConfirmActionModalProps {
   pending?: boolean;
   /** The confirm button waits for something the admin must do first (tick an agreement). */
   confirmDisabled?: boolean;
+  /** Above a drawer it was opened from (Mantine's default stacks both at 200). */
+  zIndex?: number;
   onConfirm: () => void;
 }
 
@@ -36,9 +38,17 @@ export interface ConfirmActionModalProps {
  * confirm button that says exactly what it does.
  */
 export function ConfirmActionModal(props: ConfirmActionModalProps) {
-  const { opened, onClose, title, children, count, reversibility, confirmLabel, confirmTestId, dismissLabel = 'Cancel', color = 'red', pending = false, confirmDisabled = false, onConfirm } = props;
+  const { opened, onClose, title, children, count, reversibility, confirmLabel, confirmTestId, dismissLabel = 'Cancel', color = 'red', pending = false, confirmDisabled = false, zIndex, onConfirm } = props;
   return (
-    <Modal opened={opened} onClose={onClose} title={title} centered closeButtonProps={{ 'aria-label': 'Close' }} data-testid="confirm-action">
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={title}
+      centered
+      closeButtonProps={{ 'aria-label': 'Close' }}
+      data-testid="confirm-action"
+      {...(zIndex === undefined ? {} : { zIndex })}
+    >
       <Stack gap="md">
         <Text size="sm" component="div">
           {children}

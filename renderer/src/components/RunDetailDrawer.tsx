@@ -8,6 +8,7 @@ import { Facts } from './Facts';
 import { JsonBlock } from './JsonBlock';
 import { RunDuration } from './RunDuration';
 import { RunEventLog } from './RunEventLog';
+import { RevertRunButton } from './RevertRunButton';
 import { RunProgressBar } from './RunProgressBar';
 import { RunStateBadge } from './RunStateBadge';
 
@@ -50,6 +51,14 @@ export function RunDetailDrawer({ runId, onClose }: { runId: number | null; onCl
       {run && detail && (
         <Stack gap="lg">
           {isActive(run.state) && <RunProgressBar run={run} hideIdentity />}
+          {run.state === 'partial' && (
+            <Alert color="grape" icon={<IconAlertCircle />} title="Partial: some items failed" data-testid="run-partial">
+              <PartialSummary result={run.result} />
+            </Alert>
+          )}
+          <Group>
+            <RevertRunButton run={run} />
+          </Group>
           {run.error && (
             <Alert color="red" icon={<IconAlertCircle />} title={`Failed: ${run.error.code}`}>
               {run.error.message}
@@ -86,6 +95,22 @@ export function RunDetailDrawer({ runId, onClose }: { runId: number | null; onCl
         </Stack>
       )}
     </Drawer>
+  );
+}
+
+/** What did not work, as the engine's result lists it (errors of a repair, what a revert could not undo). */
+function PartialSummary({ result }: { result: Record<string, unknown> | null }) {
+  const lines = [result?.errors, result?.notUndone].flatMap((value) => (Array.isArray(value) ? (value as unknown[]).map(String) : []));
+  const failed = typeof result?.itemsFailed === 'number' ? result.itemsFailed : null;
+  return (
+    <Stack gap={4}>
+      {failed !== null && <Text size="sm">{formatCount(failed)} item(s) could not be done.</Text>}
+      {lines.slice(0, 20).map((line) => (
+        <Text key={line} size="xs" ff="monospace">
+          {line}
+        </Text>
+      ))}
+    </Stack>
   );
 }
 

@@ -10,13 +10,15 @@ import {
 } from '@tabler/icons-react';
 
 /** Declared locally: the renderer may not import runtime values from core. */
-export const RUN_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const satisfies readonly RunState[];
+export const RUN_STATES = ['queued', 'running', 'succeeded', 'partial', 'failed', 'cancelled', 'interrupted'] as const satisfies readonly RunState[];
 export const RUN_TRIGGERS = ['manual', 'schedule', 'cli'] as const satisfies readonly RunTrigger[];
 
 export const STATE_STYLE: Record<RunState, { color: string; label: string; icon: Icon }> = {
   queued: { color: 'gray', label: 'Queued', icon: IconClockPause },
   running: { color: 'blue', label: 'Running', icon: IconLoader2 },
   succeeded: { color: 'teal', label: 'Succeeded', icon: IconCircleCheck },
+  // Finished, but some items failed: never shown as a success.
+  partial: { color: 'grape', label: 'Partial', icon: IconAlertTriangle },
   failed: { color: 'red', label: 'Failed', icon: IconCircleX },
   cancelled: { color: 'yellow', label: 'Cancelled', icon: IconHandStop },
   interrupted: { color: 'orange', label: 'Interrupted', icon: IconAlertTriangle },

@@ -11,7 +11,7 @@ import { SyncAllModal } from '../components/users/SyncAllModal';
 import { UsersFilters } from '../components/users/UsersFilters';
 import { UsersOverview } from '../components/users/UsersOverview';
 import { UsersTable } from '../components/users/UsersTable';
-import { UserSyncContext, type UserSync } from '../components/users/UserSyncContext';
+import { UserSyncContext, type SyncConfirmation, type UserSync } from '../components/users/UserSyncContext';
 import { useActiveIdentityRun, useIdentitySummary, useStartIdentityRun } from '../components/users/useIdentity';
 import { USERS_PAGE_SIZES, useUsersPage, type UsersPageState, type UsersQuery } from '../components/users/useUsersPage';
 import { UserDetailDrawer } from '../components/users/UserDetailDrawer';
@@ -53,10 +53,10 @@ export function UsersPage() {
     () => ({
       activeRun,
       syncingRow,
-      sync: (row: IdentityUserRow) => {
+      sync: (row: IdentityUserRow, confirmed?: SyncConfirmation) => {
         if (!row.email) return;
         setSyncing({ row: row.row, runId: null });
-        run.start({ mode: 'repair', user: row.email });
+        run.start({ mode: 'repair', user: row.email, ...confirmed });
       },
     }),
     [activeRun, syncingRow, run],
@@ -81,7 +81,7 @@ export function UsersPage() {
                 Refresh
               </Button>
               <Button leftSection={<IconUsersGroup size={16} aria-hidden />} onClick={confirm.open} disabled={busy || data.issues === 0} data-testid="users-sync-all">
-                Sync all{data.issues ? ` (${formatCount(data.issues)})` : ''}
+                Repair all{data.issues ? ` (${formatCount(data.issues)})` : ''}
               </Button>
             </Group>
           ) : undefined
@@ -124,7 +124,7 @@ export function UsersPage() {
             <UsersList users={users} filtered={Boolean(status || search)} sorting={sorting} onSortingChange={setSorting} onOpen={setOpened} />
           </Stack>
           <UserDetailDrawer row={openRow} onClose={() => setOpened(null)} />
-          <SyncAllModal opened={confirmOpen} summary={data} onClose={confirm.close} onConfirm={(confirmDeletes) => run.start({ mode: 'repair', all: true, ...(confirmDeletes === undefined ? {} : { confirmDeletes }) })} />
+          <SyncAllModal opened={confirmOpen} summary={data} onClose={confirm.close} onConfirm={(confirmed) => run.start({ mode: 'repair', all: true, ...confirmed })} />
         </UserSyncContext.Provider>
       )}
       <RunDetailDrawer runId={logRunId} onClose={() => setLogRunId(null)} />

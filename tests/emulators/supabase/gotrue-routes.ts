@@ -75,6 +75,7 @@ function createUser(store: GoTrueUserStore, request: EmulatorRequest): EmulatorR
   const now = new Date().toISOString();
   const user = store.add({
     ...(params.id ? { id: params.id } : {}),
+    ...(params.password ? { password: params.password } : {}),
     email,
     phone,
     ...(params.role ? { role: params.role } : {}),
@@ -107,6 +108,7 @@ function updateUser(store: GoTrueUserStore, request: EmulatorRequest, user: GoTr
   if (params.phone_confirm) user.phone_confirmed_at = now;
   if (email) setEmail(user, email, now);
   if (phone) user.phone = phone;
+  if (params.password) store.setPassword(user.id, params.password);
   mergeMetadata(user.app_metadata, params.app_metadata);
   mergeMetadata(user.user_metadata, params.user_metadata);
   user.updated_at = now;

@@ -8,13 +8,24 @@ import { newUser, type GoTrueUser, type SeedUser } from './gotrue-users';
  */
 export class GoTrueUserStore {
   private readonly users = new Map<string, GoTrueUser>();
+  /** Kept apart from the user: the admin API never shows a password. */
+  private readonly passwords = new Map<string, string>();
   private sorted: GoTrueUser[] | undefined;
 
   add(seed: SeedUser): GoTrueUser {
     const user = newUser(seed);
     this.users.set(user.id, user);
+    if (seed.password !== undefined) this.passwords.set(user.id, seed.password);
     this.sorted = undefined;
     return user;
+  }
+
+  setPassword(id: string, password: string): void {
+    this.passwords.set(id.toLowerCase(), password);
+  }
+
+  password(id: string): string | undefined {
+    return this.passwords.get(id.toLowerCase());
   }
 
   get(id: string): GoTrueUser | undefined {
@@ -27,6 +38,7 @@ export class GoTrueUserStore {
 
   remove(id: string): boolean {
     this.sorted = undefined;
+    this.passwords.delete(id.toLowerCase());
     return this.users.delete(id.toLowerCase());
   }
 

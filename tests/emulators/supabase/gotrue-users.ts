@@ -53,6 +53,8 @@ export interface SeedUser {
   updated_at?: string;
   deleted_at?: string;
   banned_until?: string;
+  /** Never shown by the admin API; lets a test sign in (gotrue-signin.ts). */
+  password?: string;
   last_sign_in_at?: string;
 }
 

@@ -2,10 +2,12 @@ import { startEmulator, type RunningEmulator } from '../shared/emulator';
 import type { AdminKeys } from './gotrue-http';
 import { gotrueAdminRoutes } from './gotrue-routes';
 import { GoTrueUserStore } from './gotrue-store';
+import { gotrueSignInRoute } from './gotrue-signin';
 import type { GoTrueUser, SeedUser } from './gotrue-users';
 import defaultSeed from './seed.json';
 
 export { SUPABASE_ROUTES } from './gotrue-routes';
+export { SIGN_IN_ROUTE } from './gotrue-signin';
 export { gotrueFault, rateLimitFault } from './gotrue-http';
 export type { GoTrueUser, SeedUser } from './gotrue-users';
 
@@ -36,7 +38,7 @@ export async function startSupabaseEmulator(seed: SupabaseSeed = defaultSeed): P
   const store = new GoTrueUserStore();
   for (const user of seed.users) store.add(user);
   const keys: AdminKeys = { serviceRoleKey: seed.serviceRoleKey, anonKey: seed.anonKey };
-  const emulator = await startEmulator({ name: 'supabase', routes: gotrueAdminRoutes(store, keys) });
+  const emulator = await startEmulator({ name: 'supabase', routes: [...gotrueAdminRoutes(store, keys), gotrueSignInRoute(store, keys)] });
   return Object.assign(emulator, {
     serviceRoleKey: keys.serviceRoleKey,
     anonKey: keys.anonKey,

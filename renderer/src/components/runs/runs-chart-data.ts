@@ -1,7 +1,7 @@
 import type { RunState } from '@core/api';
 
-export type Outcome = 'succeeded' | 'failed' | 'stopped' | 'active';
-export const OUTCOMES: readonly Outcome[] = ['succeeded', 'failed', 'stopped', 'active'];
+export type Outcome = 'succeeded' | 'partial' | 'failed' | 'stopped' | 'active';
+export const OUTCOMES: readonly Outcome[] = ['succeeded', 'partial', 'failed', 'stopped', 'active'];
 
 export interface StatRun {
   state: RunState;
@@ -19,7 +19,7 @@ export interface Bucket {
 }
 
 export function outcomeOf(state: RunState): Outcome {
-  if (state === 'succeeded' || state === 'failed') return state;
+  if (state === 'succeeded' || state === 'partial' || state === 'failed') return state;
   if (state === 'queued' || state === 'running') return 'active';
   return 'stopped';
 }
@@ -40,7 +40,7 @@ export function bucketRuns(runs: readonly StatRun[], options: { now: number; day
   const buckets: (Bucket & { durations: number[] })[] = Array.from({ length: count }, (_, i) => ({
     start: start + i * size,
     end: start + (i + 1) * size,
-    counts: { succeeded: 0, failed: 0, stopped: 0, active: 0 },
+    counts: { succeeded: 0, partial: 0, failed: 0, stopped: 0, active: 0 },
     medianMs: null,
     maxMs: null,
     durations: [],

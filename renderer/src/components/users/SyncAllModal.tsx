@@ -1,45 +1,89 @@
-import type { IdentitySummary } from '@core/api';
-import { Alert, Button, Group, Modal, NumberInput, Stack, Text } from '@mantine/core';
+import type { IdentityAction, IdentitySummary } from '@core/api';
+import { Alert, Button, Group, Modal, NumberInput, Radio, Stack, Table, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useState } from 'react';
 import { formatCount } from '../../lib/format';
+import { ACTION_WORDS } from './identity-actions';
+
+type RemoteOnly = 'ban' | 'leave' | 'delete';
+
+export interface RepairAllConfirmation {
+  /** The number of destructive actions the admin saw (the run refuses another count). */
+  confirmDestructive?: number;
+  confirmDeletes?: number;
+  remoteOnly?: RemoteOnly;
+}
 
 interface SyncAllModalProps {
   opened: boolean;
   summary: IdentitySummary;
   onClose: () => void;
-  onConfirm: (confirmDeletes: number | undefined) => void;
+  onConfirm: (confirmed: RepairAllConfirmation) => void;
 }
 
 /**
- * "Sync all" states what it will do. Past the mass-deletion guard (DESIGN §4)
- * the admin must type the number of deletions, which the run checks again.
+ * "Repair all" states what it will do, per action: how many users, on which
+ * side, and whether it can be undone. Supabase-only users are banned
+ * (reversible) or left for a person; a soft delete is an explicit choice that
+ * says it cannot be undone. Past the mass-deletion guard (DESIGN §4) the
+ * admin types the number, which the run checks again.
  */
 export function SyncAllModal({ opened, summary, onClose, onConfirm }: SyncAllModalProps) {
   const [typed, setTyped] = useState<string | number>('');
-  const deletes = summary.pendingDeletes;
-  const guarded = deletes > summary.deleteLimit;
-  const confirmed = !guarded || Number(typed) === deletes;
-  const truth = summary.sourceOfTruth === 'supabase' ? 'Supabase Auth' : 'the users table';
-  const deletedFrom = summary.sourceOfTruth === 'supabase' ? 'the users table' : 'Supabase Auth (soft delete)';
+  const [remoteOnly, setRemoteOnly] = useState<RemoteOnly>('ban');
+  const actions = withPolicy(summary.actions, remoteOnly);
+  const rows = (Object.entries(actions) as [IdentityAction, number][]).filter(([action, n]) => n > 0 && action !== 'none');
+  const removals = (actions['ban-remote'] ?? 0) + (actions['delete-remote'] ?? 0) + (actions['delete-local'] ?? 0);
+  const irreversible = actions['delete-remote'] ?? 0;
+  const guarded = removals > summary.deleteLimit;
+  const confirmed = !guarded || Number(typed) === removals;
+  const remoteOnlyUsers = (summary.actions['ban-remote'] ?? 0) + (summary.actions['delete-remote'] ?? 0);
   const close = () => {
     setTyped('');
+    setRemoteOnly('ban');
     onClose();
   };
   return (
-    <Modal opened={opened} onClose={close} title={`Sync ${formatCount(summary.issues)} users?`} centered>
+    <Modal opened={opened} onClose={close} title={`Repair ${formatCount(summary.issues)} users?`} centered size="lg">
       <Stack gap="sm">
         <Text size="sm">
-          Every user that is not in sync ({formatCount(summary.issues)} of {formatCount(summary.total)}) is repaired towards {truth}. Each change is written to the audit log.
+          Every user that is not in sync ({formatCount(summary.issues)} of {formatCount(summary.total)}) is repaired towards {summary.sourceOfTruth === 'supabase' ? 'Supabase Auth' : 'the users table'}. Each change is written to the audit log.
         </Text>
-        {deletes > 0 && (
-          <Alert color={guarded ? 'red' : 'yellow'} icon={<IconAlertTriangle size={16} aria-hidden />} title={`${formatCount(deletes)} users will be deleted from ${deletedFrom}`}>
+        <Table data-testid="sync-all-plan" withTableBorder>
+          <Table.Tbody>
+            {rows.map(([action, n]) => (
+              <Table.Tr key={action} data-action={action}>
+                <Table.Td>{formatCount(n)}</Table.Td>
+                <Table.Td>
+                  <Text size="sm">{ACTION_WORDS[action].side ? `In ${ACTION_WORDS[action].side}: ` : ''}{ACTION_WORDS[action].effect}</Text>
+                  {ACTION_WORDS[action].destructive && (
+                    <Text size="xs" c={ACTION_WORDS[action].reversible ? 'dimmed' : 'red'}>
+                      {ACTION_WORDS[action].reversible ? 'Can be undone: ' : 'Cannot be undone: '}
+                      {ACTION_WORDS[action].undo}
+                    </Text>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+        {remoteOnlyUsers > 0 && (
+          <Radio.Group label={`${formatCount(remoteOnlyUsers)} users are in Supabase Auth only`} value={remoteOnly} onChange={(value) => setRemoteOnly(value as RemoteOnly)} data-testid="sync-all-remote-only">
+            <Stack gap={4} mt={4}>
+              <Radio value="ban" label="Ban them (reversible: a revert unbans)" />
+              <Radio value="leave" label="Leave them for a person" />
+              <Radio value="delete" label="Soft-delete them (cannot be undone: Supabase keeps their ids taken)" color="red" />
+            </Stack>
+          </Radio.Group>
+        )}
+        {removals > 0 && (
+          <Alert color={guarded || irreversible ? 'red' : 'yellow'} icon={<IconAlertTriangle size={16} aria-hidden />} title={`${formatCount(removals)} users will be banned or deleted${irreversible ? `, ${formatCount(irreversible)} of them for good` : ''}`}>
             {guarded ? (
               <Stack gap="xs">
                 <Text size="sm">
-                  That is more than the safety limit of {formatCount(summary.deleteLimit)}. Type {deletes} to confirm.
+                  That is more than the safety limit of {formatCount(summary.deleteLimit)}. Type {removals} to confirm.
                 </Text>
-                <NumberInput label="Number of deletions" value={typed} onChange={setTyped} allowDecimal={false} min={0} data-testid="sync-all-confirm-count" data-autofocus />
+                <NumberInput label="Number of users banned or deleted" value={typed} onChange={setTyped} allowDecimal={false} min={0} data-testid="sync-all-confirm-count" data-autofocus />
               </Stack>
             ) : (
               <Text size="sm">Within the safety limit of {formatCount(summary.deleteLimit)}.</Text>
@@ -51,18 +95,28 @@ export function SyncAllModal({ opened, summary, onClose, onConfirm }: SyncAllMod
             Cancel
           </Button>
           <Button
-            color={deletes > 0 ? 'red' : undefined}
+            color={irreversible ? 'red' : removals > 0 ? 'orange' : undefined}
             disabled={!confirmed}
             onClick={() => {
-              onConfirm(guarded ? deletes : undefined);
+              onConfirm({ ...(removals > 0 ? { confirmDestructive: removals } : {}), ...(guarded ? { confirmDeletes: removals } : {}), ...(remoteOnly !== 'ban' ? { remoteOnly } : {}) });
               close();
             }}
             data-testid="sync-all-confirm"
           >
-            Sync {formatCount(summary.issues)} users
+            Repair {formatCount(summary.issues)} users
           </Button>
         </Group>
       </Stack>
     </Modal>
   );
+}
+
+/** The check's plan with the chosen Supabase-only policy in place of ban. */
+function withPolicy(actions: IdentitySummary['actions'], policy: RemoteOnly): IdentitySummary['actions'] {
+  if (policy === 'ban') return actions;
+  const remoteOnly = (actions['ban-remote'] ?? 0) + (actions['delete-remote'] ?? 0);
+  const moved = { ...actions, 'ban-remote': 0, 'delete-remote': 0 };
+  if (policy === 'delete') moved['delete-remote'] = remoteOnly;
+  else moved.manual = (actions.manual ?? 0) + remoteOnly;
+  return moved;
 }

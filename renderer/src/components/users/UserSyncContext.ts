@@ -6,7 +6,16 @@ export interface UserSync {
   activeRun: Run | null;
   /** The row whose Sync button started the active or starting run. */
   syncingRow: number | null;
-  sync(row: IdentityUserRow): void;
+  /** Repairs one user; `confirmed` carries what a confirmation dialog allowed (destructive actions). */
+  sync(row: IdentityUserRow, confirmed?: SyncConfirmation): void;
+}
+
+export interface SyncConfirmation {
+  /** The destructive actions confirmed: one, for a row. */
+  confirmDestructive?: number;
+  /** One removal, stated, for the mass-deletion guard of a small users table. */
+  confirmDeletes?: number;
+  relink?: true;
 }
 
 export const UserSyncContext = createContext<UserSync>({ activeRun: null, syncingRow: null, sync: () => undefined });

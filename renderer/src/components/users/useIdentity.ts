@@ -17,6 +17,10 @@ export function useIdentitySummary() {
       client.on('run.finished', (run) => {
         if (run.engine !== IDENTITY_ENGINE) return;
         if (run.state === 'failed') notifications.show({ color: 'red', title: `Identity run #${run.id} failed`, message: run.error?.message ?? 'See the run log.' });
+        if (run.state === 'partial') {
+          const failed = typeof run.result?.itemsFailed === 'number' ? run.result.itemsFailed : 0;
+          notifications.show({ color: 'grape', title: `Identity run #${run.id} finished with failures`, message: `${failed} user${failed === 1 ? '' : 's'} could not be repaired; see the run log and the findings.` });
+        }
         void queryClient.invalidateQueries({ queryKey: apiKey('identity.users') });
         void queryClient.invalidateQueries({ queryKey: apiKey('identity.summary') });
       }),
@@ -30,7 +34,13 @@ export function useActiveIdentityRun(): Run | null {
   return useActiveRuns().runs.find((run) => run.engine === IDENTITY_ENGINE) ?? null;
 }
 
-export type IdentityRunParams = { mode: 'check' } | { mode: 'repair'; user: string } | { mode: 'repair'; all: true; confirmDeletes?: number };
+type Confirmed = {
+  confirmDestructive?: true | number;
+  confirmDeletes?: number;
+  relink?: true;
+  remoteOnly?: 'ban' | 'leave' | 'delete';
+};
+export type IdentityRunParams = { mode: 'check' } | ({ mode: 'repair'; user: string } & Confirmed) | ({ mode: 'repair'; all: true } & Confirmed);
 
 /** Starts an identity run; says so when one is already running instead of starting a second. */
 export function useStartIdentityRun(onStarted?: (runId: number) => void, onFailed?: () => void) {

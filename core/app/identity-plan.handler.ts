@@ -1,0 +1,53 @@
+import type { IdentityPlan, IdentityPlanItem } from '../api/identity';
+import type { Finding } from '../api/models';
+import { ACTION_INFO, actionFor, isDestructive, isIrreversible, type RemoteOnlyPolicy, type RepairAction } from '../engines/identity/identity-actions';
+import type { FindingDetails } from '../engines/identity/identity-findings';
+import { plannedRow } from '../engines/identity/identity-plan';
+import { describePlan } from '../engines/identity/identity-repair';
+import type { Store } from '../store/store';
+
+const LISTED = 1000;
+
+export interface PlanSelection {
+  findingIds?: number[] | undefined;
+  user?: string | undefined;
+  all?: boolean | undefined;
+  remoteOnly?: RemoteOnlyPolicy | undefined;
+  relink?: boolean | undefined;
+}
+
+/**
+ * What an identity repair of these findings would do, read from the findings
+ * alone (no service call): the confirmation dialog and the CLI name every
+ * destructive effect and its count from this before anything runs. The run
+ * re-plans the same way and refuses destructive actions it was not confirmed for.
+ */
+export function planIdentityRepair(store: Store, selection: PlanSelection): IdentityPlan {
+  const findings: Finding[] = selection.findingIds?.length
+    ? store.findings.byIds(selection.findingIds).filter((f) => f.engine === 'identity' && f.status === 'open')
+    : store.findings.open('identity', selection.user || undefined);
+  const items: IdentityPlanItem[] = [];
+  const counts: Partial<Record<RepairAction, number>> = {};
+  const destructive: RepairAction[] = [];
+  let irreversible = 0;
+  for (const finding of findings) {
+    const details = finding.details as unknown as FindingDetails;
+    const action = planned(details, selection);
+    counts[action] = (counts[action] ?? 0) + 1;
+    if (isDestructive(action)) destructive.push(action);
+    if (isIrreversible(action)) irreversible++;
+    if (items.length < LISTED) {
+      const info = ACTION_INFO[action];
+      items.push({ findingId: finding.id, subject: finding.subject, email: finding.userEmail, action, side: info.side, destructive: info.destructive, reversible: info.reversible, effect: info.effect });
+    }
+  }
+  return { items, total: findings.length, counts, destructive: destructive.length, irreversible, summary: destructive.length ? describePlan(destructive) : '' };
+}
+
+/** The check's proposal, unless the selection changes the Supabase-only policy or asks for relinks. */
+function planned(details: FindingDetails, selection: PlanSelection): RepairAction {
+  if (details.block) return 'manual';
+  if (selection.remoteOnly === undefined && !selection.relink && details.action) return details.action;
+  const policy = selection.remoteOnly ?? (details.action === 'manual' && !details.problem ? 'leave' : 'ban');
+  return actionFor(plannedRow(details), details.sourceOfTruth, policy, { relink: selection.relink === true });
+}

@@ -1,0 +1,61 @@
+import { isConnectorError } from '../../connectors/shared/connector-error';
+import type { RepairAction } from './identity-actions';
+
+/**
+ * Repairs the service refused for a reason that will not change by itself
+ * (DESIGN §4.6): GoTrue's own 4xx answer such as 422 `email_exists`. Such a
+ * user becomes a manual finding carrying the service's message, and no
+ * repair of all users or scheduled run tries it again; repairing that user
+ * by hand (by finding or by email) does, after the admin fixed the cause.
+ */
+export interface RepairBlock {
+  action: RepairAction;
+  /** GoTrue's error code (`email_exists`), when it sent one. */
+  code: string | null;
+  message: string;
+  at: string;
+}
+
+const KEY = 'repair-blocks';
+
+interface StateAccess {
+  get<T>(key: string): T | undefined;
+  set(key: string, value: unknown): void;
+}
+
+/** Only the service's own client error is lasting: 429, 5xx, network errors and foreign bodies are retried. */
+export function lastingRefusal(error: unknown): { code: string | null; message: string } | null {
+  if (!isConnectorError(error, 'invalid-request') || error.status === undefined || error.status < 400 || error.status >= 500) return null;
+  // Our own refusal before any request (a non-UUID id) is lasting as well; a 4xx without GoTrue's code is not its own.
+  if (!error.reason) return null;
+  return { code: error.reason, message: error.message.replace(/^[a-zA-Z]+: /, '') };
+}
+
+export class RepairBlocks {
+  private blocks: Record<string, RepairBlock>;
+  private dirty = false;
+
+  constructor(private readonly state: StateAccess) {
+    this.blocks = { ...(state.get<Record<string, RepairBlock>>(KEY) ?? {}) };
+  }
+
+  get(subject: string): RepairBlock | undefined {
+    return this.blocks[subject];
+  }
+
+  add(subject: string, block: RepairBlock): void {
+    this.blocks[subject] = block;
+    this.dirty = true;
+  }
+
+  clear(subject: string): void {
+    if (!(subject in this.blocks)) return;
+    delete this.blocks[subject];
+    this.dirty = true;
+  }
+
+  save(): void {
+    if (this.dirty) this.state.set(KEY, this.blocks);
+    this.dirty = false;
+  }
+}
