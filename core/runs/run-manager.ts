@@ -2,6 +2,8 @@ import { ApiError } from '../api/errors';
 import type { Run, RunTrigger } from '../api/models';
 import type { EventHub } from '../app/event-hub';
 import type { ConnectionsService } from '../connections/connections.service';
+import { isConnectorError } from '../connectors/shared/connector-error';
+import { ConnectionFaultError } from '../connectors/shared/fault';
 import { supersedesFindings, type AnyEngine, type Clock, type EngineRegistry } from '../engines/engine';
 import { createEngineResources } from '../engines/engine-resources';
 import type { Logger } from '../logging/logger';
@@ -189,7 +191,7 @@ export class RunManager {
         progress: tracker.final(false),
         apiCalls: apiCalls.snapshot(),
         result: { findings: findings.count },
-        error: cancelled ? { code: 'cancelled', message: describe(signal.reason) } : { code: errorCode(error), message: describe(error) },
+        error: cancelled ? { code: 'cancelled', message: describe(signal.reason) } : runError(error),
       });
     } finally {
       tracker.stop();
@@ -254,6 +256,16 @@ export class RunManager {
   private nowIso(): string {
     return this.deps.clock.now().toISOString();
   }
+}
+
+/**
+ * What a failed run says. A connection the service refused (`misconfigured`: a wrong client secret, API secret
+ * or service key) is the admin's to fix on the Connections page, whichever engine met it (DESIGN §4.2), so it
+ * gets the one wording of ConnectionFaultError even when the engine let the connector's error through.
+ */
+function runError(error: unknown): { code: string; message: string } {
+  const shown = isConnectorError(error, 'misconfigured') ? new ConnectionFaultError(error) : error;
+  return { code: errorCode(shown), message: describe(shown) };
 }
 
 function describe(error: unknown): string {
