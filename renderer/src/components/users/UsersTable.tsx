@@ -41,7 +41,8 @@ const columns = [
         <RowSyncButton row={c.row.original} />
       </Box>
     ),
-    meta: { width: 110, align: 'right' },
+    // Wide enough for the longest label ("Delete in Supabase", "Needs a person") without truncation.
+    meta: { width: 180, align: 'right' },
     ...unsorted,
   }),
 ];
