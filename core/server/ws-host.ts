@@ -74,11 +74,12 @@ export function createWsHost(options: WsHostOptions) {
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     guardSocket(socket, log);
     const address = request.socket.remoteAddress ?? 'unknown';
-    const url = new URL(request.url ?? '/', 'http://localhost');
     const refuse = (status: number, reason: string, extraHeaders = '') => {
       guard.note({ status, reason, address, origin: request.headers.origin });
       endRaw(socket, `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${extraHeaders}Content-Length: 0\r\n\r\n`);
     };
+    const url = parseRequestTarget(request.url);
+    if (!url) return refuse(400, 'Bad Request');
     if (url.pathname !== WS_PATH) return refuse(404, 'Not Found');
     if (!tokensMatch(options.token, url.searchParams.get('token'))) {
       const retryAfter = guard.retryAfterSeconds(address);
@@ -114,6 +115,19 @@ export function guardSocket(socket: Duplex, log: { debug: (obj: object, msg: str
   });
 }
 const guarded = new WeakSet<Duplex>();
+
+/**
+ * The request target as a URL, or undefined when URL cannot resolve it. Node's
+ * HTTP parser accepts targets such as `//[` (a scheme-relative URL with a broken
+ * host) that make `new URL` throw; unguarded, that throw would take the server down.
+ */
+export function parseRequestTarget(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
+}
 
 /** Writes a raw HTTP refusal and closes; a socket the peer already reset is just destroyed. */
 export function endRaw(socket: Duplex, response: string): void {
