@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runManagerStarter } from '../../core/scheduler/run-starter';
+import { Scheduler } from '../../core/scheduler/scheduler';
+import { systemTimers, type TimerSource } from '../../core/scheduler/timers';
 import { STORE_FILE_NAME } from '../../core/store/store';
 import { makeTempDir } from '../helpers/temp-dir';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -59,6 +62,32 @@ describe('a store busy beyond the busy timeout', () => {
     const again = app.runs.start('demo', { items: 10 }, 'manual');
     expect(again.alreadyRunning).toBe(false);
     expect((await app.runs.waitFor(again.runId))?.state).toBe('succeeded');
+    dir.remove();
+  });
+});
+
+describe('a store busy beyond the busy timeout, under the scheduler', () => {
+  it('a tick whose store write throws neither escapes its timer nor leaves the scheduler unarmed', { timeout: 60_000 }, async () => {
+    const dir = makeTempDir();
+    app = createTestApp({ dataDir: dir.path });
+    let armed = 0;
+    const timers: TimerSource = {
+      setTimeout: (callback, ms) => {
+        armed += 1;
+        return systemTimers.setTimeout(callback, ms);
+      },
+      clearTimeout: (handle) => systemTimers.clearTimeout(handle),
+    };
+    // The real scheduler over the real store; only its longest sleep is short, so the first tick (which
+    // prunes old firings, a write) comes while another process holds the store.
+    const scheduler = new Scheduler({ store: app.store, runs: runManagerStarter(app.runs, app.events), clock: app.clock, log: app.log, timers, options: { maxTimerMs: 200 } });
+    const lock = await holdWriteLock(join(dir.path, STORE_FILE_NAME), 7_000);
+    scheduler.start();
+    await lock.released;
+    const armedAfterLock = armed;
+    await until(() => armed > armedAfterLock + 2, 5_000, 'the scheduler keeps arming its timer');
+    expect(scheduler.isStarted).toBe(true);
+    scheduler.stop();
     dir.remove();
   });
 });
