@@ -15,6 +15,15 @@ export const CLOSE_BAD_FRAME = 4400;
 export const CLOSE_SLOW_READER = 4408;
 /** A client may fall this far behind on events before it is dropped, so one stuck tab cannot exhaust memory. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/**
+ * Calls of one client being answered at once: from dispatch until the answer is written to the socket.
+ * ws emits all frames of a received chunk synchronously and many handlers answer synchronously, so
+ * without this bound a flood builds every answer before the first is sent. Further calls wait in
+ * order; past MAX_QUEUED_CALLS the socket stops reading (TCP backpressure) until the queue drains.
+ * So a client that calls and never reads holds at most that many answers and queued frames.
+ */
+const MAX_CALLS_IN_FLIGHT = 8;
+const MAX_QUEUED_CALLS = 32;
 
 export interface WsHostOptions {
   app: Syncwarden;
@@ -48,7 +57,8 @@ export function createWsHost(options: WsHostOptions) {
       // ws has already started closing with the right code; this listener only keeps the process alive.
       log.warn({ code: error.code, message: error.message, address }, 'closed a WebSocket client after a protocol error');
     });
-    const send = (frame: ServerFrame) => {
+    /** Events are pushed whatever the client does: one that lets them pile up past MAX_BUFFERED_BYTES is dropped. */
+    const sendEvent = (frame: ServerFrame) => {
       if (socket.readyState !== socket.OPEN) return;
       if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
         log.warn({ address, buffered: socket.bufferedAmount }, 'dropped a WebSocket client that stopped reading');
@@ -57,17 +67,41 @@ export function createWsHost(options: WsHostOptions) {
       }
       socket.send(JSON.stringify(frame));
     };
-    const unsubscribe = app.events.subscribe((event, payload) => send({ type: 'event', event, payload }));
-    socket.on('close', unsubscribe);
+    /** Answers are paced by MAX_CALLS_IN_FLIGHT instead: `written` runs once this one is written out (or not sent). */
+    const sendResult = (frame: ServerFrame, written: () => void) => {
+      if (socket.readyState !== socket.OPEN) return written();
+      socket.send(JSON.stringify(frame), () => written());
+    };
+    const unsubscribe = app.events.subscribe((event, payload) => sendEvent({ type: 'event', event, payload }));
+    const queued: ClientFrame[] = [];
+    let inFlight = 0;
+    const pump = () => {
+      while (inFlight < MAX_CALLS_IN_FLIGHT && queued.length > 0 && socket.readyState === socket.OPEN) {
+        const frame = queued.shift() as ClientFrame;
+        inFlight += 1;
+        void dispatch(app.handlers, frame.method, frame.input, { actor: 'manual' }, app.log)
+          .then((response) => new Promise<void>((resolve) => sendResult({ type: 'result', id: frame.id, response }, resolve)))
+          .catch((error: unknown) => log.error({ err: error, address }, 'could not answer a WebSocket call'))
+          .finally(() => {
+            inFlight -= 1;
+            pump();
+          });
+      }
+      if (socket.isPaused && queued.length < MAX_QUEUED_CALLS / 2) socket.resume();
+    };
+    socket.on('close', () => {
+      unsubscribe();
+      queued.length = 0;
+    });
     socket.on('message', (data) => {
       const frame = parseFrame(data.toString());
       if (!frame) {
         socket.close(CLOSE_BAD_FRAME, 'expected {type:"call", id, method, input}');
         return;
       }
-      void dispatch(app.handlers, frame.method, frame.input, { actor: 'manual' }, app.log).then((response) =>
-        send({ type: 'result', id: frame.id, response }),
-      );
+      queued.push(frame);
+      if (queued.length >= MAX_QUEUED_CALLS && !socket.isPaused) socket.pause();
+      pump();
     });
   });
 
