@@ -67,3 +67,23 @@ describe('serve survives request targets URL cannot parse', () => {
     });
   }
 });
+
+describe('serve stops promptly whatever a local process holds open', () => {
+  it('a half-sent request does not hold close() until the headers timeout', { timeout: 20_000 }, async () => {
+    const renderer = makeTempDir('syncwarden-renderer-');
+    mkdirSync(renderer.path, { recursive: true });
+    writeFileSync(join(renderer.path, 'index.html'), '<!doctype html><title>Syncwarden</title>');
+    const own = createTestApp();
+    const stopping = await startBrowserServer({ app: own, rendererDir: renderer.path, port: 0 });
+    const held = await rawConnect(stopping.port);
+    held.on('error', () => {});
+    held.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${stopping.port}\r\n`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await stopping.close();
+    expect(Date.now() - started).toBeLessThan(3_000);
+    held.destroy();
+    await own.dispose();
+    renderer.remove();
+  });
+});
