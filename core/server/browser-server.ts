@@ -87,7 +87,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     token,
     async close() {
       await ws.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // server.close() waits for every open connection; one a local process holds half-sent (no token
+      // needed) would hold the shutdown until Node's headers timeout (up to a minute).
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
