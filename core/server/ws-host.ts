@@ -16,13 +16,15 @@ export const CLOSE_SLOW_READER = 4408;
 /** A client may fall this far behind on events before it is dropped, so one stuck tab cannot exhaust memory. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 /**
- * Calls of one client being answered at once: from dispatch until the answer is written to the socket.
- * ws emits all frames of a received chunk synchronously and many handlers answer synchronously, so
- * without this bound a flood builds every answer before the first is sent. Further calls wait in
- * order; past MAX_QUEUED_CALLS the socket stops reading (TCP backpressure) until the queue drains.
- * So a client that calls and never reads holds at most that many answers and queued frames.
+ * Pacing of one client's calls. ws emits all frames of a received chunk synchronously and many handlers
+ * answer synchronously, so dispatching each frame as it arrives built every answer of a flood before
+ * the first was sent. Instead calls are dispatched in order, one per turn of the event loop (a
+ * synchronous answer is sent before the next call starts), and only while less than
+ * ANSWER_BUFFER_BYTES waits to be written to this client. Calls that wait for something else (a
+ * service, a database) do not hold the line. Past MAX_QUEUED_CALLS waiting, the socket stops reading
+ * (TCP backpressure). So a client that calls and never reads holds one buffer and a few frames.
  */
-const MAX_CALLS_IN_FLIGHT = 8;
+const ANSWER_BUFFER_BYTES = 4 * 1024 * 1024;
 const MAX_QUEUED_CALLS = 32;
 
 export interface WsHostOptions {
@@ -57,38 +59,46 @@ export function createWsHost(options: WsHostOptions) {
       // ws has already started closing with the right code; this listener only keeps the process alive.
       log.warn({ code: error.code, message: error.message, address }, 'closed a WebSocket client after a protocol error');
     });
-    /** Events are pushed whatever the client does: one that lets them pile up past MAX_BUFFERED_BYTES is dropped. */
-    const sendEvent = (frame: ServerFrame) => {
+    const queued: ClientFrame[] = [];
+    let pumpScheduled = false;
+    let waitingForWrite = false;
+    const schedulePump = () => {
+      if (pumpScheduled || queued.length === 0) return;
+      pumpScheduled = true;
+      setImmediate(pump);
+    };
+    /** A write finished: calls held back by a full answer buffer may go on. */
+    const written = () => {
+      if (!waitingForWrite) return;
+      waitingForWrite = false;
+      schedulePump();
+    };
+    function pump(): void {
+      pumpScheduled = false;
       if (socket.readyState !== socket.OPEN) return;
-      if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      if (socket.bufferedAmount > ANSWER_BUFFER_BYTES) {
+        waitingForWrite = true; // the next write callback schedules the pump again
+        return;
+      }
+      const frame = queued.shift();
+      if (!frame) return;
+      void dispatch(app.handlers, frame.method, frame.input, { actor: 'manual' }, app.log)
+        .then((response) => send({ type: 'result', id: frame.id, response }))
+        .catch((error: unknown) => log.error({ err: error, address }, 'could not answer a WebSocket call'));
+      if (socket.isPaused && queued.length < MAX_QUEUED_CALLS / 2) socket.resume();
+      schedulePump();
+    }
+    const send = (frame: ServerFrame) => {
+      if (socket.readyState !== socket.OPEN) return;
+      if (frame.type === 'event' && socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+        // Events are pushed whatever the client does; answers are paced above instead.
         log.warn({ address, buffered: socket.bufferedAmount }, 'dropped a WebSocket client that stopped reading');
         socket.close(CLOSE_SLOW_READER, 'not reading');
         return;
       }
-      socket.send(JSON.stringify(frame));
+      socket.send(JSON.stringify(frame), written);
     };
-    /** Answers are paced by MAX_CALLS_IN_FLIGHT instead: `written` runs once this one is written out (or not sent). */
-    const sendResult = (frame: ServerFrame, written: () => void) => {
-      if (socket.readyState !== socket.OPEN) return written();
-      socket.send(JSON.stringify(frame), () => written());
-    };
-    const unsubscribe = app.events.subscribe((event, payload) => sendEvent({ type: 'event', event, payload }));
-    const queued: ClientFrame[] = [];
-    let inFlight = 0;
-    const pump = () => {
-      while (inFlight < MAX_CALLS_IN_FLIGHT && queued.length > 0 && socket.readyState === socket.OPEN) {
-        const frame = queued.shift() as ClientFrame;
-        inFlight += 1;
-        void dispatch(app.handlers, frame.method, frame.input, { actor: 'manual' }, app.log)
-          .then((response) => new Promise<void>((resolve) => sendResult({ type: 'result', id: frame.id, response }, resolve)))
-          .catch((error: unknown) => log.error({ err: error, address }, 'could not answer a WebSocket call'))
-          .finally(() => {
-            inFlight -= 1;
-            pump();
-          });
-      }
-      if (socket.isPaused && queued.length < MAX_QUEUED_CALLS / 2) socket.resume();
-    };
+    const unsubscribe = app.events.subscribe((event, payload) => send({ type: 'event', event, payload }));
     socket.on('close', () => {
       unsubscribe();
       queued.length = 0;
@@ -101,7 +111,7 @@ export function createWsHost(options: WsHostOptions) {
       }
       queued.push(frame);
       if (queued.length >= MAX_QUEUED_CALLS && !socket.isPaused) socket.pause();
-      pump();
+      schedulePump();
     });
   });
 
