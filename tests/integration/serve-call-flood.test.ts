@@ -1,11 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { startBrowserServer } from '../../core/server/browser-server';
 import { openStore } from '../../core/store/store';
 import { connectWsBridge } from '../contract/ws-bridge';
 import { assertBuilt } from '../helpers/cli';
 import { CLI_BIN } from '../helpers/paths';
 import { makeTempDir } from '../helpers/temp-dir';
+import { createTestApp } from '../helpers/test-app';
 
 /**
  * A valid client floods serve with valid calls whose answers are large
@@ -78,5 +83,44 @@ describe('serve under a flood of valid calls with large answers', () => {
     const bridge = await connectWsBridge(wsUrl, origin);
     expect(await bridge.invoke('app.info', {})).toMatchObject({ ok: true });
     bridge.close();
+  });
+});
+
+describe('pacing never lets calls that wait hold the others', () => {
+  let hanging: Server | undefined;
+  afterEach(async () => {
+    hanging?.closeAllConnections();
+    await new Promise((resolve) => hanging?.close(resolve));
+  });
+
+  it('twelve connection tests against a service that never answers, then app.info: answered at once', { timeout: 30_000 }, async () => {
+    hanging = createServer(() => undefined); // accepts, reads, never answers
+    await new Promise<void>((resolve) => hanging?.listen(0, '127.0.0.1', resolve));
+    const hangingPort = (hanging.address() as { port: number }).port;
+    const renderer = makeTempDir('syncwarden-renderer-');
+    mkdirSync(renderer.path, { recursive: true });
+    writeFileSync(join(renderer.path, 'index.html'), '<!doctype html><title>Syncwarden</title>');
+    const app = createTestApp();
+    const server = await startBrowserServer({ app, rendererDir: renderer.path, port: 0 });
+    const bridge = await connectWsBridge(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, `http://127.0.0.1:${server.port}`);
+    try {
+      const created = await bridge.invoke('connections.create', {
+        kind: 'dropbox',
+        name: 'Stuck',
+        config: { appKey: 'k', baseUrl: `http://127.0.0.1:${hangingPort}` },
+        secrets: { appSecret: 's' },
+      });
+      expect(created).toMatchObject({ ok: true });
+      const tests = Array.from({ length: 12 }, () => bridge.invoke('connections.test', { id: 1 }));
+      const started = Date.now();
+      expect(await bridge.invoke('app.info', {})).toMatchObject({ ok: true });
+      expect(Date.now() - started).toBeLessThan(2_000);
+      await Promise.all(tests);
+    } finally {
+      bridge.close();
+      await server.close();
+      await app.dispose();
+      renderer.remove();
+    }
   });
 });
