@@ -56,7 +56,14 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
   const store = openStore(options.dataDir, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   purgeResolvedFindings(store, clock, log);
   // A desktop app can stay open for weeks: purge once a day too.
-  const purgeTimer = setInterval(() => purgeResolvedFindings(store, clock, log), 24 * 60 * 60 * 1000);
+  const purgeTimer = setInterval(() => {
+    // From a timer a throw (a store busy past its timeout) would be uncaught: log it, the next day tries again.
+    try {
+      purgeResolvedFindings(store, clock, log);
+    } catch (error) {
+      log.warn({ err: error }, 'purging resolved findings failed');
+    }
+  }, 24 * 60 * 60 * 1000);
   purgeTimer.unref();
 
   const engines = options.engines ?? createEngineRegistry({ withDemoEngine: options.withDemoEngine ?? false });

@@ -50,6 +50,15 @@ export class ConnectionSecrets {
     return null;
   }
 
+  /**
+   * Env mode: the variable stem a name is looked up under (SYNCWARDEN_SECRET_NAME_<NAME>_). Names the store
+   * keeps apart ("Prod DB", "prod-db") can share it, and would then share every secret.
+   */
+  nameVariableStem(name: string): string {
+    // A one-letter field keeps the run boundary after the name exactly as a real field does.
+    return EnvSecretStore.variableFor(connectionNameSecretKey(name, 'x')).slice(0, -1);
+  }
+
   /** Env mode only: which secret fields of this kind the environment provides right now. */
   envFields(kind: ConnectionKind, connection: Named): string[] {
     if (!(this.store instanceof EnvSecretStore)) return [];

@@ -77,6 +77,7 @@ export class ConnectionsService {
     const { connections } = this.deps.store;
     if (connections.findByName(input.name)) throw new ApiError('conflict', `A connection named "${input.name}" already exists.`, { field: 'name' });
     if (this.secrets.fromEnv) {
+      this.assertOwnNameVariable(input.name, undefined);
       // The id is not known yet: the variable by name is what a headless setup sets beforehand.
       const present = this.secrets.assertEnvSatisfies(input.kind, { id: 0, name: input.name }, input.secrets);
       const id = this.deps.store.db.transaction(() => {
@@ -123,6 +124,7 @@ export class ConnectionsService {
     checkSecretFields(current.kind, Object.keys(changes), false);
     const patch = { ...(input.name ? { name: input.name } : {}), ...(config ? { config } : {}) };
     if (this.secrets.fromEnv) {
+      if (input.name) this.assertOwnNameVariable(input.name, current.id);
       const present = this.secrets.assertEnvSatisfies(current.kind, { id: current.id, name: input.name ?? current.name }, changes);
       this.writeRow(current.id, { ...patch, secretFields: present });
       return this.present(this.mustGet(current.id));
@@ -189,6 +191,19 @@ export class ConnectionsService {
       if (value !== null) secrets[field] = value;
     }
     return { config: connection.config, secrets };
+  }
+
+  /** Env mode: no other connection may be looked up under this name's variables, or the two would share secrets. */
+  private assertOwnNameVariable(name: string, selfId: number | undefined): void {
+    const stem = this.secrets.nameVariableStem(name);
+    const other = this.deps.store.connections.list().find((c) => c.id !== selfId && this.secrets.nameVariableStem(c.name) === stem);
+    if (other) {
+      throw new ApiError(
+        'conflict',
+        `"${name}" would read its secrets from the same variables as the connection "${other.name}" (${stem}<FIELD>): choose a name that differs in letters or digits.`,
+        { field: 'name' },
+      );
+    }
   }
 
   /** One UPDATE statement, in a transaction: the row changes entirely or not at all. */

@@ -37,7 +37,8 @@ export interface RunManagerDeps {
 
 interface ActiveRun {
   controller: AbortController;
-  done: Promise<Run>;
+  /** Settles when the run's work is over; never rejects (a run that could not be finished is left to the sweep). */
+  done: Promise<void>;
 }
 
 /**
@@ -91,7 +92,17 @@ export class RunManager {
     this.deps.store.runEvents.append(id, 'state', `queued by ${trigger}`, this.nowIso());
     this.emitRun('run.started', id);
     const controller = new AbortController();
-    const done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.execute(id, engine, params, trigger, controller));
+    const done = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.execute(id, engine, params, trigger, controller))
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          // The store refused the run's own bookkeeping (busy past its timeout, closed). Nobody awaits this
+          // promise's error, so an unhandled rejection would take the host down; instead the run leaves
+          // `active`, and the next beat's sweep marks it interrupted (own run, no longer local).
+          this.deps.log.error({ err: error, runId: id }, 'could not finish a run; it will be marked interrupted');
+        },
+      );
     this.active.set(id, { controller, done });
     void done.finally(() => this.active.delete(id));
     return { runId: id, alreadyRunning: false };
@@ -158,7 +169,13 @@ export class RunManager {
       phases: engine.phases,
       intervalMs: this.deps.progressIntervalMs,
       emit: (snapshot) => {
-        store.runs.saveProgress(id, snapshot, apiCalls.snapshot(), this.nowIso());
+        // Progress is advisory and is also saved from a throttle timer, where a throw would be uncaught:
+        // a busy store skips this snapshot (the next one, or the final state, carries it).
+        try {
+          store.runs.saveProgress(id, snapshot, apiCalls.snapshot(), this.nowIso());
+        } catch (error) {
+          log.warn({ err: error, runId: id }, 'could not save run progress');
+        }
         this.deps.events.emit('run.progress', snapshot);
       },
     });

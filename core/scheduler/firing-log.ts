@@ -29,7 +29,13 @@ export class FiringLog {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.deps.schedules.recordFirings(batch);
+    try {
+      this.deps.schedules.recordFirings(batch);
+    } catch (error) {
+      // A busy store: keep the batch (ahead of newer firings) for the next flush, and let the caller log it.
+      this.pending = [...batch, ...this.pending];
+      throw error;
+    }
   }
 
   /** A tick writes the buffer once flushEveryMs has passed since the last write. */

@@ -204,9 +204,23 @@ export class Scheduler {
     return this.appDbSync.settled();
   }
 
+  /**
+   * Runs from a timer: a throw here (a store busy past its timeout while firings are written or pruned)
+   * would be uncaught and take the host down, and the timer would never be armed again. So a failed
+   * tick is logged and the scheduler re-arms; buffered firings are kept for the next flush.
+   */
   private tick(): void {
     this.timer = null;
     if (!this.started) return;
+    try {
+      this.tickNow();
+    } catch (error) {
+      this.deps.log.error({ err: error }, 'a scheduler tick failed; trying again at the next wake-up');
+    }
+    this.arm();
+  }
+
+  private tickNow(): void {
     const now = this.now();
     if (this.expectedWakeAt !== null && now - this.expectedWakeAt > this.options.lateAfterMs) {
       this.deps.log.info({ jumpMs: now - this.expectedWakeAt }, 'the wall clock jumped (sleep or resume): missed firings run once');
@@ -219,7 +233,6 @@ export class Scheduler {
     }
     this.firings.flushIfDue(now);
     this.changed(false);
-    this.arm();
   }
 
   /** A due entry joins the ready line: a retry keeps its attempt, a regular slot starts at 1. */

@@ -7,7 +7,7 @@ import sirv from 'sirv';
 import type { Syncwarden } from '../app/app';
 import { contentSecurityPolicy, STYLE_NONCE_PLACEHOLDER, type InlineStyles } from './csp';
 import { createSessionToken } from './token';
-import { createWsHost, endRaw, guardSocket, type WsHostOptions } from './ws-host';
+import { createWsHost, endRaw, guardSocket, parseRequestTarget, type WsHostOptions } from './ws-host';
 
 export interface BrowserServerOptions {
   app: Syncwarden;
@@ -48,7 +48,12 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Misdirected request');
       return;
     }
-    if (isDocumentRequest(req)) {
+    const target = parseRequestTarget(req.url);
+    if (!target) {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad request target');
+      return;
+    }
+    if (isDocumentRequest(req, target.pathname)) {
       // The page gets a fresh style nonce per response, for the <style> elements Mantine renders (see csp.ts).
       const nonce = randomBytes(16).toString('base64');
       setSecurityHeaders(res, port, { nonce });
@@ -82,7 +87,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     token,
     async close() {
       await ws.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // server.close() waits for every open connection; one a local process holds half-sent (no token
+      // needed) would hold the shutdown until Node's headers timeout (up to a minute).
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
@@ -92,9 +101,8 @@ function isOwnHost(host: string | undefined, port: number): boolean {
 }
 
 /** The renderer's page: "/", "/index.html", or any extension-less path (sirv's single-page fallback would serve index.html there). */
-function isDocumentRequest(req: IncomingMessage): boolean {
+function isDocumentRequest(req: IncomingMessage, pathname: string): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  const { pathname } = new URL(req.url ?? '/', 'http://localhost');
   return pathname === '/' || pathname === '/index.html' || !/\.[A-Za-z0-9]+$/.test(pathname);
 }
 

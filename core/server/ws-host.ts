@@ -15,6 +15,17 @@ export const CLOSE_BAD_FRAME = 4400;
 export const CLOSE_SLOW_READER = 4408;
 /** A client may fall this far behind on events before it is dropped, so one stuck tab cannot exhaust memory. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/**
+ * Pacing of one client's calls. ws emits all frames of a received chunk synchronously and many handlers
+ * answer synchronously, so dispatching each frame as it arrives built every answer of a flood before
+ * the first was sent. Instead calls are dispatched in order, one per turn of the event loop (a
+ * synchronous answer is sent before the next call starts), and only while less than
+ * ANSWER_BUFFER_BYTES waits to be written to this client. Calls that wait for something else (a
+ * service, a database) do not hold the line. Past MAX_QUEUED_CALLS waiting, the socket stops reading
+ * (TCP backpressure). So a client that calls and never reads holds one buffer and a few frames.
+ */
+const ANSWER_BUFFER_BYTES = 4 * 1024 * 1024;
+const MAX_QUEUED_CALLS = 32;
 
 export interface WsHostOptions {
   app: Syncwarden;
@@ -48,37 +59,71 @@ export function createWsHost(options: WsHostOptions) {
       // ws has already started closing with the right code; this listener only keeps the process alive.
       log.warn({ code: error.code, message: error.message, address }, 'closed a WebSocket client after a protocol error');
     });
+    const queued: ClientFrame[] = [];
+    let pumpScheduled = false;
+    let waitingForWrite = false;
+    const schedulePump = () => {
+      if (pumpScheduled || queued.length === 0) return;
+      pumpScheduled = true;
+      setImmediate(pump);
+    };
+    /** A write finished: calls held back by a full answer buffer may go on. */
+    const written = () => {
+      if (!waitingForWrite) return;
+      waitingForWrite = false;
+      schedulePump();
+    };
+    function pump(): void {
+      pumpScheduled = false;
+      if (socket.readyState !== socket.OPEN) return;
+      if (socket.bufferedAmount > ANSWER_BUFFER_BYTES) {
+        waitingForWrite = true; // the next write callback schedules the pump again
+        return;
+      }
+      const frame = queued.shift();
+      if (!frame) return;
+      void dispatch(app.handlers, frame.method, frame.input, { actor: 'manual' }, app.log)
+        .then((response) => send({ type: 'result', id: frame.id, response }))
+        .catch((error: unknown) => log.error({ err: error, address }, 'could not answer a WebSocket call'));
+      if (socket.isPaused && queued.length < MAX_QUEUED_CALLS / 2) socket.resume();
+      schedulePump();
+    }
     const send = (frame: ServerFrame) => {
       if (socket.readyState !== socket.OPEN) return;
-      if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      if (frame.type === 'event' && socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+        // Events are pushed whatever the client does; answers are paced above instead.
         log.warn({ address, buffered: socket.bufferedAmount }, 'dropped a WebSocket client that stopped reading');
         socket.close(CLOSE_SLOW_READER, 'not reading');
         return;
       }
-      socket.send(JSON.stringify(frame));
+      socket.send(JSON.stringify(frame), written);
     };
     const unsubscribe = app.events.subscribe((event, payload) => send({ type: 'event', event, payload }));
-    socket.on('close', unsubscribe);
+    socket.on('close', () => {
+      unsubscribe();
+      queued.length = 0;
+    });
     socket.on('message', (data) => {
       const frame = parseFrame(data.toString());
       if (!frame) {
         socket.close(CLOSE_BAD_FRAME, 'expected {type:"call", id, method, input}');
         return;
       }
-      void dispatch(app.handlers, frame.method, frame.input, { actor: 'manual' }, app.log).then((response) =>
-        send({ type: 'result', id: frame.id, response }),
-      );
+      queued.push(frame);
+      if (queued.length >= MAX_QUEUED_CALLS && !socket.isPaused) socket.pause();
+      schedulePump();
     });
   });
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     guardSocket(socket, log);
     const address = request.socket.remoteAddress ?? 'unknown';
-    const url = new URL(request.url ?? '/', 'http://localhost');
     const refuse = (status: number, reason: string, extraHeaders = '') => {
       guard.note({ status, reason, address, origin: request.headers.origin });
       endRaw(socket, `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${extraHeaders}Content-Length: 0\r\n\r\n`);
     };
+    const url = parseRequestTarget(request.url);
+    if (!url) return refuse(400, 'Bad Request');
     if (url.pathname !== WS_PATH) return refuse(404, 'Not Found');
     if (!tokensMatch(options.token, url.searchParams.get('token'))) {
       const retryAfter = guard.retryAfterSeconds(address);
@@ -114,6 +159,19 @@ export function guardSocket(socket: Duplex, log: { debug: (obj: object, msg: str
   });
 }
 const guarded = new WeakSet<Duplex>();
+
+/**
+ * The request target as a URL, or undefined when URL cannot resolve it. Node's
+ * HTTP parser accepts targets such as `//[` (a scheme-relative URL with a broken
+ * host) that make `new URL` throw; unguarded, that throw would take the server down.
+ */
+export function parseRequestTarget(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
+}
 
 /** Writes a raw HTTP refusal and closes; a socket the peer already reset is just destroyed. */
 export function endRaw(socket: Duplex, response: string): void {
