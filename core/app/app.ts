@@ -3,6 +3,7 @@ import { ConnectionsService } from '../connections/connections.service';
 import type { ProbeRegistry } from '../connections/probe';
 import { defaultProbes } from '../connections/probes';
 import type { SecretStore } from '../secrets/secret-store';
+import { NamespacedSecretStore } from '../secrets/namespaced.secret-store';
 import { selectSecretStore } from '../secrets/select-secret-store';
 import type { Clock, EngineRegistry } from '../engines/engine';
 import { createEngineRegistry } from '../engines/registry';
@@ -68,7 +69,7 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
 
   const engines = options.engines ?? createEngineRegistry({ withDemoEngine: options.withDemoEngine ?? false });
   const events = new EventHub();
-  const connections = new ConnectionsService({ store, secrets: options.secrets ?? selectSecretStore(), probes: options.probes ?? defaultProbes(), clock, log });
+  const connections = new ConnectionsService({ store, secrets: storeSecrets(options.secrets ?? selectSecretStore(), store, clock), probes: options.probes ?? defaultProbes(), clock, log });
   const runs = new RunManager({
     store,
     engines,
@@ -108,6 +109,16 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
 }
 
 /** Resolved findings older than the retention setting leave the console store (open and quarantined ones never do). */
+/**
+ * The OS keychain is shared by every store on the machine: each store keeps its secrets in its own namespace.
+ * Environment and in-memory stores belong to one process already and keep their plain keys.
+ */
+function storeSecrets(secrets: SecretStore, store: ReturnType<typeof openStore>, clock: Clock): SecretStore {
+  if (secrets.kind !== 'keychain') return secrets;
+  const namespace = store.settings.secretNamespace(clock.now().toISOString());
+  return new NamespacedSecretStore(secrets, namespace.id, namespace.legacy);
+}
+
 function purgeResolvedFindings(store: ReturnType<typeof openStore>, clock: Clock, log: Logger): void {
   const days = store.settings.get().findingsRetentionDays;
   const before = new Date(clock.now().getTime() - days * 24 * 60 * 60 * 1000).toISOString();

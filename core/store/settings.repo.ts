@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SettingsSchema, type Settings } from '../api/models';
 import type { SqliteDatabase } from './database';
 
@@ -25,6 +26,21 @@ export class SettingsRepository {
       if (field.success) Object.assign(merged, { [key]: field.data });
     }
     return merged;
+  }
+
+  /**
+   * This store's secret namespace (NamespacedSecretStore), made once and never changed. `legacy`: the store
+   * already had connections when it was made, so their secrets may still sit under the bare keychain keys.
+   */
+  secretNamespace(now: string): { id: string; legacy: boolean } {
+    return this.db.transaction(() => {
+      const row = this.db.prepare(`SELECT value_json FROM settings WHERE key = 'secretNamespace'`).get() as { value_json: string } | undefined;
+      if (row) return JSON.parse(row.value_json) as { id: string; legacy: boolean };
+      const legacy = (this.db.prepare(`SELECT COUNT(*) AS n FROM connections`).get() as { n: number }).n > 0;
+      const made = { id: randomUUID(), legacy };
+      this.db.prepare(`INSERT INTO settings (key, value_json, updated_at) VALUES ('secretNamespace', ?, ?)`).run(JSON.stringify(made), now);
+      return made;
+    }).immediate();
   }
 
   update(patch: Partial<Settings>, now: string): Settings {
