@@ -29,7 +29,7 @@ const columns = [
     ),
   }),
   column.accessor('name', { header: 'Name', cell: (c) => <Text size="sm" truncate title={c.getValue() ?? ''}>{c.getValue() ?? '—'}</Text>, meta: { width: '16%' } }),
-  column.accessor('status', { header: 'Status', cell: (c) => <SyncStatusBadge status={c.getValue()} testId={`user-status-${c.row.original.row}`} />, meta: { width: 140 } }),
+  column.accessor('status', { header: 'Status', cell: (c) => <SyncStatusBadge status={c.getValue()} testId={`user-status-${c.row.original.row}`} />, meta: { width: 160 } }),
   column.display({ id: 'local', header: 'Users table', cell: (c) => <FieldValues row={c.row.original} side="local" />, meta: { width: '20%' }, ...unsorted }),
   column.display({ id: 'remote', header: 'Supabase', cell: (c) => <FieldValues row={c.row.original} side="remote" />, meta: { width: '20%' }, ...unsorted }),
   column.display({
@@ -42,7 +42,7 @@ const columns = [
       </Box>
     ),
     // Wide enough for the longest label ("Delete in Supabase", "Needs a person") without truncation.
-    meta: { width: 180, align: 'right' },
+    meta: { width: 215, align: 'right' },
     ...unsorted,
   }),
 ];
