@@ -2,7 +2,7 @@ import type { FailedItems } from '../failed-items';
 import type { MediaDb } from './media-db';
 import { subjectOf, type MediaAsset, type MediaKind } from './media-model';
 
-/** Rows refused one after another, none inserted between them, before the repair stops and fails the run: the database refuses everything. */
+/** Rows refused one after another, with no insert committing between them, before the repair stops and fails the run: the database refuses everything. */
 const MAX_REFUSED_IN_A_ROW = 20;
 
 export interface InsertRow {

@@ -10,7 +10,7 @@ import { FileQuarantine, type HeldRow, type QuarantinedRow } from './storage-qua
 
 /** Rows per quarantine transaction: one short write, and a crash loses at most the batch in flight (which then did not happen). */
 const BATCH = 200;
-/** Rows refused one after another, none moved between them, before the repair stops and fails the run: the database refuses everything. */
+/** Rows refused one after another, with no move committing between them, before the repair stops and fails the run: the database refuses everything. */
 const MAX_REFUSED_IN_A_ROW = 20;
 
 export interface RepairOptions {
