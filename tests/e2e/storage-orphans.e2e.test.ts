@@ -132,7 +132,8 @@ describe('e2e: the Storage page finds, repairs and restores an orphan (Chromium)
       if (state !== 'running') break;
       await page.waitForTimeout(40);
     }
-    await expect.poll(() => bar.getAttribute('data-state')).toBe('succeeded');
+    // Linus's Dropbox grant was refused in this run: a failed item, so the run ends partial, never succeeded (DESIGN §4.6).
+    await expect.poll(() => bar.getAttribute('data-state')).toBe('partial');
     const during = seen.filter((value) => value < 100);
     expect(new Set(during).size, `progress values seen: ${seen.join(', ')}`).toBeGreaterThanOrEqual(2);
     expect(seen, 'the bar only moves forward').toEqual([...seen].sort((a, b) => a - b));
@@ -229,8 +230,9 @@ describe('e2e: the Storage page finds, repairs and restores an orphan (Chromium)
     expect(runs.map((r) => [r.params.mode, r.params.user ?? null, r.state, r.trigger])).toEqual([
       ['repair', null, 'succeeded', 'manual'],
       ['check', 'u-grace', 'succeeded', 'manual'],
-      ['check', null, 'succeeded', 'manual'],
+      ['check', null, 'partial', 'manual'],
     ]);
+    expect(runs[2]?.result).toMatchObject({ itemsFailed: 1, failedItems: [{ item: 'linus@example.com (Dropbox)', reason: expect.stringMatching(/must reconnect/) }] });
 
     // A scheduled check with auto-repair: Grace's orphan is past her limit (3 files: 10 % rounds to 0), so nothing is
     // quarantined and the page says so with a banner.

@@ -12,7 +12,8 @@ import { inbox, openMailWorld, type MailWorld } from './mail-import.setup';
  *   endpoint refused (revoked this round) — never for a foreign answer, an
  *   outage, a refused call or the admin's refused client;
  * - a run fails only for the connection's refused client, and then flags nobody new;
- * - every user whose import worked is not flagged (a flag from before is cleared).
+ * - every user whose import worked is not flagged (a flag from before is cleared);
+ * - a run with a failed or newly refused user ends `partial` naming them, never `succeeded` (§4.6).
  * Faults that could hit any user (route faults) are all of kinds that must
  * never flag; the user's own fault (a revoked grant) is set per user.
  */
@@ -92,8 +93,13 @@ describe('mail-import flagging invariant (seeded property)', () => {
           expect(badClient, context).toBe(true);
           for (const id of after) expect(before.has(id), `${context}: ${id} flagged by a failed run`).toBe(true);
         } else {
-          expect(run.state, context).toBe('succeeded');
           const perUser = run.result?.perUser as { userId: string; outcome: string }[];
+          // DESIGN §4.6: a user whose import failed, or whose grant was refused in this run (not flagged before), is a
+          // failed item; any of them and the run is `partial`, never `succeeded`.
+          const failed = perUser.filter((p) => p.outcome === 'failed' || (p.outcome === 'needs-reconnect' && !before.has(p.userId.slice(2))));
+          expect(run.state, context).toBe(failed.length > 0 ? 'partial' : 'succeeded');
+          expect(run.result?.itemsFailed, context).toBe(failed.length);
+          expect(((run.result?.failedItems ?? []) as { item: string }[]).map((f) => f.item).sort(), context).toEqual(failed.map((p) => `${p.userId.slice(2)}@example.com`).sort());
           for (const report of perUser) {
             const id = report.userId.slice(2);
             if (report.outcome === 'imported') expect(after.has(id), `${context}: ${id} imported but still flagged`).toBe(false);

@@ -54,8 +54,8 @@ describe('mail-import: whose fault', () => {
     const envelope = { error: { code: 401, message: 'Invalid Credentials', errors: [{ reason: 'authError', domain: 'global', message: 'Invalid Credentials' }], status: 'UNAUTHENTICATED' } };
     world.emulator.fault('gmail.profile.get', { status: 401, body: envelope });
     const run = await world.run({ user: 'u-ada' });
-    expect(run.state).toBe('succeeded');
-    expect(run.result).toMatchObject({ outcomes: { failed: 1 }, needsReconnect: [] });
+    expect(run.state).toBe('partial');
+    expect(run.result).toMatchObject({ outcomes: { failed: 1 }, needsReconnect: [], itemsFailed: 1, failedItems: [{ item: 'ada@example.com', reason: expect.stringMatching(/Invalid Credentials/) }] });
     expect(await flagged(world)).toEqual([]);
   });
 
@@ -65,8 +65,9 @@ describe('mail-import: whose fault', () => {
     await world.db.execute('UPDATE storage_accounts SET needs_reconnect = ?', [true]);
     world.emulator.revokeRefreshToken('1//refresh-cy');
     const run = await world.run();
+    // Cy was flagged before and is refused again: not a failure of this run.
     expect(run.state).toBe('succeeded');
-    expect(run.result).toMatchObject({ outcomes: { imported: 2, 'needs-reconnect': 1 }, reconnected: 2 });
+    expect(run.result).toMatchObject({ outcomes: { imported: 2, 'needs-reconnect': 1 }, reconnected: 2, itemsFailed: 0 });
     expect(await flagged(world)).toEqual(['u-cy']);
 
     // Cy reconnects (a new grant in the product's row): the next import clears the flag.

@@ -102,7 +102,9 @@ describe('mail-import engine against the Gmail emulator (real googleapis)', () =
     world = await twoUsers();
     world.emulator.revokeRefreshToken('1//refresh-grace');
     const run = await world.run();
-    expect(run.state).toBe('succeeded');
+    // Refused in this run: a failed item (DESIGN §4.6), named.
+    expect(run.state).toBe('partial');
+    expect(run.result).toMatchObject({ itemsFailed: 1, failedItems: [{ item: 'grace@example.com', reason: expect.stringMatching(/must reconnect Google/) }] });
     expect(run.result).toMatchObject({
       imported: 620,
       outcomes: { imported: 1, 'needs-reconnect': 1 },
@@ -113,6 +115,9 @@ describe('mail-import engine against the Gmail emulator (real googleapis)', () =
     expect(await world.emails('u-grace')).toHaveLength(0);
     // No cursor for Grace: once reconnected, her first run is a full pass.
     expect(await world.settings('u-grace')).toMatchObject({ history_id: null });
+    // Refused again while already flagged: old news, not a failure of the next run.
+    const again = await world.run();
+    expect(again).toMatchObject({ state: 'succeeded', result: { itemsFailed: 0, outcomes: { 'needs-reconnect': 1 } } });
   });
 
   it('a 429 storm waits (Retry-After) and resumes: the run completes with every message, the refused calls counted', async () => {
@@ -126,7 +131,7 @@ describe('mail-import engine against the Gmail emulator (real googleapis)', () =
     expect(run.apiCalls.gmail).toBe(70 + 12 + 3 + 2 + 2);
   });
 
-  it('a user whose quota is spent for longer than the policy waits fails alone; the run succeeds and the next run retries', async () => {
+  it('a user whose quota is spent for longer than the policy waits fails alone; the run ends partial naming her, and the next run retries', async () => {
     world = await twoUsers();
     await world.run({ user: 'u-grace' });
     // Ada's first pass starts with a profile read (Grace, with a cursor, reads history): Gmail asks for two minutes.
@@ -134,8 +139,8 @@ describe('mail-import engine against the Gmail emulator (real googleapis)', () =
     world.emulator.addMessage('grace', mail('grace-new', 0));
     world.emulator.resetCounts();
     const run = await world.run();
-    expect(run.state).toBe('succeeded');
-    expect(run.result).toMatchObject({ imported: 1, outcomes: { imported: 1, failed: 1 }, needsReconnect: [] });
+    expect(run.state).toBe('partial');
+    expect(run.result).toMatchObject({ imported: 1, outcomes: { imported: 1, failed: 1 }, needsReconnect: [], itemsFailed: 1, failedItems: [{ item: 'ada@example.com', reason: expect.stringMatching(/Rate Limit Exceeded/) }] });
     const ada = (run.result?.perUser as { userId: string; outcome: string; message?: string }[]).find((r) => r.userId === 'u-ada');
     expect(ada?.outcome).toBe('failed');
     expect(ada?.message).toMatch(/Rate Limit Exceeded/);
@@ -144,7 +149,7 @@ describe('mail-import engine against the Gmail emulator (real googleapis)', () =
     expect(await world.settings('u-ada')).toMatchObject({ history_id: null });
 
     const next = await world.run();
-    expect(next.result).toMatchObject({ imported: 620, outcomes: { imported: 2 } });
+    expect(next).toMatchObject({ state: 'succeeded', result: { imported: 620, outcomes: { imported: 2 }, itemsFailed: 0 } });
   });
 
   it('two overlapping imports of the same user never insert a message twice (ON CONFLICT DO NOTHING)', async () => {

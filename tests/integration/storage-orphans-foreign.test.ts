@@ -52,15 +52,22 @@ describe('storage-orphans: a foreign 404 never becomes an orphan', () => {
 });
 
 describe('storage-orphans: whose fault', () => {
-  it('a wrong Google client secret (invalid_client) flags no account; the account says to fix the connection', async () => {
-    world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 2) }, { id: 'bob', drive: driveFiles('bob', 2) }]);
+  it('a wrong Google client secret (invalid_client) fails the run pointing at the Connections page, flags no account, and Dropbox is still checked', async () => {
+    const drivers = ['ada', 'bob', 'cyd', 'dee', 'eve', 'fay'];
+    world = await openStorageWorld([...drivers.map((id) => ({ id, drive: driveFiles(id, 2) })), { id: 'gus', dropbox: dropboxFiles('gus', 2), goneDropbox: ['id:d-gus-gone'] }]);
     world.google.setClientSecret(TEST_CLIENT.clientId, 'rotated-by-the-admin');
     const check = await world.run({ mode: 'check', strategy: 'probe' });
-    const result = resultOf(check);
-    expect(result.needsReconnect).toEqual([]);
-    expect(result.orphans).toBe(0);
-    expect(result.results.map((r) => r.message)).toEqual([expect.stringMatching(/Connections page/), expect.stringMatching(/Connections page/)]);
+    expect(check.state).toBe('failed');
+    expect(check.error).toMatchObject({ code: 'connection-misconfigured', message: expect.stringMatching(/invalid_client.*Fix them on the Connections page; no user was marked/) });
+    expect(check.error?.message).toMatch(/Google connection “Google”/);
     expect((await flags(world)).every((r) => r.needs_reconnect === 0)).toBe(true);
+    // The other provider's accounts were checked all the same: Gus's gone Dropbox file is found.
+    expect((await orphanFindings(world)).map((f) => f.subject)).toEqual(['file:row-id:d-gus-gone']);
+    const accounts = await world.app.handlers['storage.accounts']({ sort: 'user', direction: 'asc', limit: 50, offset: 0 }, { actor: 'manual' });
+    expect(accounts.items.filter((a) => a.provider === 'dropbox').map((a) => a.status)).toEqual(['orphans']);
+    expect(accounts.items.filter((a) => a.provider === 'google').every((a) => /Connections page/.test(a.message ?? ''))).toBe(true);
+    // Once refused, the remaining Google accounts are not tried (each would be refused alike).
+    expect(world.google.count('oauth.token')).toBeLessThan(drivers.length);
   });
 
   it('a flag is cleared once the account works again, and not while every call fails', async () => {

@@ -99,7 +99,9 @@ describe('storage-orphans against the Drive and Dropbox emulators', () => {
     world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 2), goneDrive: ['g-ada-gone'], dropbox: dropboxFiles('ada', 2) }, { id: 'bob', dropbox: dropboxFiles('bob', 1) }]);
     world.dropbox.revokeRefreshToken(dropboxRefresh('ada'));
     const run = await world.run({ mode: 'check' });
-    expect(run.state).toBe('succeeded');
+    // A grant newly refused in this run is a failed item of it (DESIGN §4.6): partial, never succeeded.
+    expect(run.state).toBe('partial');
+    expect(run.result).toMatchObject({ itemsFailed: 1, failedItems: [{ item: 'ada@example.com (Dropbox)', reason: expect.stringMatching(/must reconnect/) }] });
     const result = resultOf(run);
     expect(result.needsReconnect).toEqual([{ userId: 'ada', email: 'ada@example.com', provider: 'dropbox' }]);
     expect(result.orphans).toBe(1); // Ada's Drive was still checked
@@ -108,6 +110,10 @@ describe('storage-orphans against the Drive and Dropbox emulators', () => {
     const accounts = (await world.app.handlers['storage.accounts']({ status: 'needs-reconnect', sort: 'user', direction: 'asc', limit: 50, offset: 0 }, { actor: 'manual' }));
     expect(accounts.items.map((a) => [a.userId, a.provider])).toEqual([['ada', 'dropbox']]);
     expect((await world.app.handlers['storage.summary']({}, { actor: 'manual' })).needsReconnect).toBe(1);
+    // Refused again while already flagged: old news, not a failure of the next run.
+    const again = await world.run({ mode: 'check' });
+    expect(again.state).toBe('succeeded');
+    expect(again.result).toMatchObject({ itemsFailed: 0 });
     void driveRefresh;
   });
 

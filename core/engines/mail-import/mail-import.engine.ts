@@ -60,6 +60,10 @@ export const mailImportEngine: Engine<MailImportParams> = {
     signal.throwIfAborted();
     // Fails the run with the Connections-page message; no user was flagged (DESIGN §4.2).
     if (connectionFault) throw connectionFault;
-    return summarise(settled.filter((r): r is NonNullable<typeof r> => r !== null));
+    const alreadyFlagged = new Set(users.filter((u) => u.needsReconnect).map((u) => u.userId));
+    return summarise(
+      settled.filter((r): r is NonNullable<typeof r> => r !== null),
+      alreadyFlagged,
+    );
   },
 };

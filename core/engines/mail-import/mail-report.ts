@@ -1,9 +1,10 @@
+import { FailedItems, type FailedItemsFields } from '../failed-items';
 import type { UserReport } from './mail-model';
 
 /** Per-user lines kept in a run's result; the totals always cover everyone. */
 const MAX_USER_LINES = 1000;
 
-export interface MailImportResult extends Record<string, unknown> {
+export interface MailImportResult extends Record<string, unknown>, FailedItemsFields {
   mode: 'import';
   users: number;
   imported: number;
@@ -21,7 +22,13 @@ export interface MailImportResult extends Record<string, unknown> {
   perUserTruncated: boolean;
 }
 
-export function summarise(reports: readonly UserReport[]): MailImportResult {
+/**
+ * The run's result. `alreadyFlagged`: users whose account was flagged "needs reconnect" before this run; one
+ * refused again is old news, not a failure of this run. Every other failed or newly refused user is a failed
+ * item (DESIGN §4.6: the run ends `partial`); no-account users are not (nothing to import).
+ */
+export function summarise(reports: readonly UserReport[], alreadyFlagged: ReadonlySet<string> = new Set()): MailImportResult {
+  const failed = new FailedItems();
   const outcomes = { imported: 0, 'needs-reconnect': 0, 'no-account': 0, failed: 0 };
   const passes = { full: 0, history: 0, fallback: 0 };
   let imported = 0;
@@ -33,6 +40,8 @@ export function summarise(reports: readonly UserReport[]): MailImportResult {
     imported += r.imported;
     skipped += r.skipped;
     gone += r.gone;
+    const newlyRefused = r.outcome === 'needs-reconnect' && !alreadyFlagged.has(r.userId);
+    if (r.outcome === 'failed' || newlyRefused) failed.add(r.email ?? r.userId, r.message ?? 'The import of this user did not finish.');
   }
   // Users that need attention first, so a truncated list still names them.
   const rank = (r: UserReport) => (r.outcome === 'imported' ? 1 : 0);
@@ -49,5 +58,6 @@ export function summarise(reports: readonly UserReport[]): MailImportResult {
     reconnected: reports.filter((r) => r.reconnected === true).length,
     perUser: ordered.slice(0, MAX_USER_LINES),
     perUserTruncated: ordered.length > MAX_USER_LINES,
+    ...failed.fields(),
   };
 }

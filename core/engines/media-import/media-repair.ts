@@ -1,8 +1,10 @@
 import type { Finding } from '../../api/models';
 import { TimeSlicer } from '../../runs/cooperative';
 import type { EngineContext, EngineControls } from '../engine';
+import { FailedItems } from '../failed-items';
 import { chunks, type MediaDb } from './media-db';
 import { parentCandidates } from './media-folders';
+import { ContainedInsert } from './media-insert';
 import { FINDING_KINDS, MediaAssetSchema, subjectOf, type MediaAsset } from './media-model';
 import type { MediaImportParams } from './media-params';
 
@@ -31,6 +33,8 @@ export async function runRepair(params: MediaImportParams, context: EngineContex
   progress.phase('import', { message: 'Reading the chosen findings' });
   const slicer = new TimeSlicer();
   const invalid: number[] = [];
+  // Rows this repair could not insert, with why (DESIGN §4.6: any of them ends the run `partial`).
+  const failed = new FailedItems();
   const parsed: { finding: Finding; asset: MediaAsset }[] = [];
   let chosen = 0;
   // Paged with yields: 5,000 findings read and JSON-parsed in one call stalled the host for ~75 ms.
@@ -41,7 +45,10 @@ export async function runRepair(params: MediaImportParams, context: EngineContex
       // Details come back from the store as JSON: validated, never trusted.
       const asset = MediaAssetSchema.safeParse(finding.details?.asset);
       if (asset.success) parsed.push({ finding, asset: asset.data });
-      else invalid.push(finding.id);
+      else {
+        invalid.push(finding.id);
+        failed.add(finding.subject, `Finding ${finding.id} does not describe an asset that can be imported (its details are incomplete).`);
+      }
       await slicer.maybeYield(signal);
     }
   }
@@ -56,16 +63,23 @@ export async function runRepair(params: MediaImportParams, context: EngineContex
   for (const p of parsed) {
     const userId = owners.get(p.asset.email);
     if (userId) planned.push({ ...p, userId });
-    else unknownOwner++;
+    else {
+      unknownOwner++;
+      failed.add(p.finding.subject, `No user has the email ${p.asset.email} any more: the row has no owner to be imported under.`);
+    }
   }
 
   let inserted = 0;
   let insertMs = 0;
   let unlinked = 0;
-  const write = async (kind: 'video' | 'clip', batch: Planned[], videoIds?: Map<string, string>) => {
+  const inserter = new ContainedInsert(db, failed, signal);
+  /** Inserts a batch; returns the planned rows that are in the table now (a refused row's finding stays open). */
+  const write = async (kind: 'video' | 'clip', all: Planned[], videoIds?: Map<string, string>): Promise<Planned[]> => {
     const started = performance.now();
-    const rows = batch.map((p) => ({ asset: p.asset, userId: p.userId, videoId: videoIds?.get(p.asset.publicId) ?? null }));
-    const changes = await db.db.transaction((tx) => db.insert(tx, kind, rows));
+    const rows = all.map((p) => ({ asset: p.asset, userId: p.userId, videoId: videoIds?.get(p.asset.publicId) ?? null }));
+    const { done, changes } = await inserter.insert(kind, rows);
+    const went = new Set(done);
+    const batch = all.filter((_, i) => went.has(rows[i] as (typeof rows)[number]));
     insertMs += performance.now() - started;
     inserted += changes;
     // Insert, status update and audit of 500 rows together came near the 50 ms stall limit: a yield between them.
@@ -76,23 +90,24 @@ export async function runRepair(params: MediaImportParams, context: EngineContex
       resources.setFindingStatus(ids, 'repaired');
       await slicer.maybeYield(signal);
     }
-    resources.audit({
+    if (batch.length) resources.audit({
       action: `import-${kind}s`,
       subject: batch.length === 1 ? subjectOf(batch[0]!.asset.publicId) : `${batch.length} ${kind}s`,
       before: null,
       after: { inserted: changes, alreadyPresent: batch.length - changes, publicIds: batch.map((p) => p.asset.publicId) },
     });
-    progress.advance(batch.length);
+    progress.advance(all.length);
     await slicer.maybeYield(signal);
+    return batch;
   };
 
   for (const batch of chunks(planned.filter((p) => p.asset.kind === 'video'), BATCH)) await write('video', batch);
   for (const batch of chunks(planned.filter((p) => p.asset.kind === 'clip'), BATCH)) {
     const parents = await resolveParents(db, batch);
-    await write('clip', batch, parents);
+    const done = await write('clip', batch, parents);
     // Only after the batch's missing-in-db findings are marked repaired: a subject has one open finding per
     // engine, so an unlinked-clip finding written before would replace the open finding the write then closes.
-    for (const p of batch) {
+    for (const p of done) {
       if (parents.has(p.asset.publicId)) continue;
       unlinked++;
       context.findings.add({
@@ -107,7 +122,19 @@ export async function runRepair(params: MediaImportParams, context: EngineContex
       });
     }
   }
-  return { chosen, inserted, alreadyPresent: planned.length - inserted, skipped, unknownOwner, invalid: invalid.length, unlinkedClips: unlinked, insertMs: Math.round(insertMs * 10) / 10 };
+  const refused = failed.count - invalid.length - unknownOwner;
+  return {
+    chosen,
+    inserted,
+    alreadyPresent: planned.length - refused - inserted,
+    skipped,
+    unknownOwner,
+    invalid: invalid.length,
+    refused,
+    unlinkedClips: unlinked,
+    insertMs: Math.round(insertMs * 10) / 10,
+    ...failed.fields(),
+  };
 }
 
 /** Clip public id → parent video row id, by context parent id or the naming rule (README.md). */

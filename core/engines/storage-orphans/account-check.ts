@@ -1,6 +1,6 @@
 import type { AccountStatus } from '../../api/storage';
 import type { Finding } from '../../api/models';
-import { isConnectorError } from '../../connectors/shared/connector-error';
+import { isConnectorError, type ConnectorError } from '../../connectors/shared/connector-error';
 import { connectionFaultMessage, faultOf } from '../../connectors/shared/fault';
 import { TimeSlicer } from '../../runs/cooperative';
 import { deltaPass } from './account-delta';
@@ -37,6 +37,10 @@ export interface AccountReport {
   /** The stored cursor was refused and a full pass replaced it. */
   cursorRejected?: boolean;
   needsReconnect?: boolean;
+  /** The connection's own credentials were refused (faultOf → `connection`): the run fails, this account is no failure of its own. */
+  connectionFault?: ConnectorError;
+  /** The provider has no usable connection set up: the account was skipped, never failed (storage-clients.ts). */
+  providerUnavailable?: boolean;
 }
 
 export interface Drift {
@@ -108,6 +112,8 @@ export async function checkAccount(input: AccountCheckInput): Promise<AccountChe
       report.needsReconnect = true;
       return finish(report, { cursor: null }, 'needs-reconnect', `The ${account.provider === 'google' ? 'Google' : 'Dropbox'} grant was refused (${error.reason ?? error.message}): the user must reconnect.`);
     }
+    if (fault === 'connection' && isConnectorError(error)) report.connectionFault = error;
+    if (error instanceof ProviderUnavailableError) report.providerUnavailable = true;
     const message =
       fault === 'connection' && isConnectorError(error)
         ? connectionFaultMessage(error)

@@ -1,6 +1,9 @@
 import type { Finding } from '../../api/models';
+import type { ConnectorError } from '../../connectors/shared/connector-error';
 import { TimeSlicer } from '../../runs/cooperative';
 import type { EngineContext, EngineControls } from '../engine';
+import { FailedItems } from '../failed-items';
+import { accountFailure, accountItem } from './account-failure';
 import { checkAccount, type AccountReport, type Drift } from './account-check';
 import { DEFAULT_FULL_PASS_HOURS } from './account-pass';
 import { DiffClock } from './diff-clock';
@@ -23,6 +26,10 @@ export interface CheckOutcome {
   previousIds: number[];
   /** Rows compared with full listings, and the wall time those local diffs took. */
   localDiff: { rows: number; ms: number };
+  /** Accounts this check could not conclude on (account-failure.ts): the run ends `partial`. */
+  failed: FailedItems;
+  /** The first refused connection (invalid_client…): the run fails with its message once every account is done. */
+  connectionFault?: { error: ConnectorError; connectionName: string | undefined };
 }
 
 /**
@@ -52,6 +59,9 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
   let carried = 0;
   let rows = 0;
   let next = 0;
+  const failed = new FailedItems();
+  // A provider whose connection was refused: its remaining accounts are not tried (each would fail alike), the other provider's are.
+  const refused = new Map<StorageAccount['provider'], ConnectorError>();
   const worker = async () => {
     while (next < accounts.length) {
       signal.throwIfAborted();
@@ -63,7 +73,7 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
         state,
         product,
         diffClock,
-        remote: () => clients.remoteFor(account),
+        remote: () => (refused.has(account.provider) ? Promise.reject(refused.get(account.provider)) : clients.remoteFor(account)),
         previous: previous.get(key(account)) ?? new Map(),
         strategy: params.strategy,
         full: params.full === true,
@@ -82,6 +92,9 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
       // The product's own flag: set on a refused grant, cleared once a check worked under the user's token.
       if (report.needsReconnect) await product.setNeedsReconnect(account.accountId, true);
       else if (account.needsReconnect && workedUnderUserToken(report)) await product.setNeedsReconnect(account.accountId, false);
+      if (report.connectionFault && !refused.has(account.provider)) refused.set(account.provider, report.connectionFault);
+      const failure = accountFailure(account, report);
+      if (failure !== null) failed.add(accountItem(account), failure);
       reports.push(report);
       progress.advance(1);
       progress.update({ message: `${reports.length} of ${accounts.length} accounts, ${rows.toLocaleString('en-US')} file rows` });
@@ -89,7 +102,9 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
   };
   await Promise.all(Array.from({ length: Math.min(ACCOUNT_CONCURRENCY, accounts.length) }, worker));
   const previousIds = [...previous.values()].flatMap((m) => [...m.values()].flatMap((f) => (f as Finding & { duplicates?: number[] }).duplicates ?? [f.id]));
-  return { reports, accounts, carried, previousIds, localDiff: { rows: diffClock.rows, ms: Math.round(diffClock.ms * 10) / 10 } };
+  const [fault] = refused.entries();
+  const connectionFault = fault ? { error: fault[1], connectionName: await clients.connectionName(fault[0]) } : undefined;
+  return { reports, accounts, carried, previousIds, localDiff: { rows: diffClock.rows, ms: Math.round(diffClock.ms * 10) / 10 }, failed, ...(connectionFault ? { connectionFault } : {}) };
 }
 
 /**

@@ -72,6 +72,12 @@ export class StorageClients {
     );
   }
 
+  /** The name of the connection a provider's accounts used (for a refused connection's message); undefined if none resolved. */
+  async connectionName(kind: 'google' | 'dropbox'): Promise<string | undefined> {
+    const found = this.connections.get(kind);
+    return found ? (await found.catch(() => undefined))?.name : undefined;
+  }
+
   private connection(kind: 'google' | 'dropbox', name: string | undefined): Promise<ResolvedConnection> {
     let found = this.connections.get(kind);
     if (!found) {

@@ -1,5 +1,7 @@
 import type { Finding } from '../../api/models';
+import { ConnectionFaultError } from '../../connectors/shared/fault';
 import type { Engine, EngineContext, EngineControls } from '../engine';
+import { FailedItems } from '../failed-items';
 import type { AccountReport } from './account-check';
 import { runCheck } from './storage-check';
 import { StorageDb } from './storage-db';
@@ -35,9 +37,16 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
     const check = await runCheck(params, context, controls, product);
     // This check re-emitted or concluded on every earlier open finding of its accounts.
     if (check.previousIds.length) context.resources.setFindingStatus(check.previousIds, 'superseded');
+    // A refused connection (invalid_client…) fails the run once the other provider's accounts are done: the
+    // admin's to fix on the Connections page; nobody was flagged, and nothing is repaired in a failed run.
+    if (check.connectionFault) throw new ConnectionFaultError(check.connectionFault.error, check.connectionFault.connectionName);
     const repair = await autoRepair(params, context, controls, product, check.accounts);
     if (repair) recordGuard(context.resources.state, context.runId, worst(repair.safetyGuards));
-    return { ...checkResult(params, check.reports, repair, purged, check.carried), localDiff: check.localDiff };
+    // Honest outcome (DESIGN §4.6): accounts not concluded on and rows not quarantined make the run `partial`.
+    const failed = new FailedItems();
+    failed.absorb(check.failed);
+    if (repair) failed.absorb(repair.failed);
+    return { ...checkResult(params, check.reports, repair, purged, check.carried), localDiff: check.localDiff, ...failed.fields() };
   },
 };
 
@@ -58,7 +67,7 @@ async function manualRepair(params: StorageOrphansParams, context: EngineContext
   controls.progress.update({ total: chosen.length, message: `Quarantining ${chosen.length} file row${chosen.length === 1 ? '' : 's'}` });
   const report = await repairFindings(chosen, context, product, { guarded, retentionDays: params.retentionDays, signal: controls.signal, onDone: (n) => controls.progress.advance(n) });
   if (guarded) recordGuard(context.resources.state, context.runId, worst(report.safetyGuards));
-  return { complete: true, mode: 'repair', ...repairTotals(report), purged, ...guardFields(report) };
+  return { complete: true, mode: 'repair', ...repairTotals(report), purged, ...guardFields(report), ...report.failed.fields() };
 }
 
 /**
@@ -84,7 +93,7 @@ async function autoRepair(params: StorageOrphansParams, context: EngineContext, 
 }
 
 function emptyRepair(): RepairReport {
-  return { chosen: 0, quarantined: 0, alreadyQuarantined: 0, rowGone: 0, skipped: {}, perUser: new Map(), safetyGuards: [] };
+  return { chosen: 0, quarantined: 0, alreadyQuarantined: 0, rowGone: 0, skipped: {}, perUser: new Map(), safetyGuards: [], failed: new FailedItems() };
 }
 
 function checkResult(params: StorageOrphansParams, reports: AccountReport[], repair: RepairReport | undefined, purged: number, carried: number) {

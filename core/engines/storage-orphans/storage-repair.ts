@@ -1,6 +1,7 @@
 import type { Finding } from '../../api/models';
 import { TimeSlicer } from '../../runs/cooperative';
 import type { EngineContext } from '../engine';
+import { FailedItems } from '../failed-items';
 import { readAccount, updateAccount } from './account-state';
 import type { StorageDb } from './storage-db';
 import { autoRepairLimit, type SafetyGuardTrip } from './storage-guard';
@@ -9,6 +10,8 @@ import { FileQuarantine, type HeldRow, type QuarantinedRow } from './storage-qua
 
 /** Rows per quarantine transaction: one short write, and a crash loses at most the batch in flight (which then did not happen). */
 const BATCH = 200;
+/** Rows refused one after another, with no move committing between them, before the repair stops and fails the run: the database refuses everything. */
+const MAX_REFUSED_IN_A_ROW = 20;
 
 export interface RepairOptions {
   /** Automatic run: DESIGN §4.3 limit per user, orphans only, rows an admin restored left alone. */
@@ -30,6 +33,8 @@ export interface RepairReport {
   safetyGuards: SafetyGuardTrip[];
   /** An automatic repair did not run because a quarantined row could not be restored whole (why, in plain words). */
   refused?: string[];
+  /** Rows that could not be quarantined (the finding names no row, or the database refused the move): they stay, their findings open. */
+  failed: FailedItems;
 }
 
 export const restoredKey = (fileRowId: string) => `restored:${fileRowId}`;
@@ -43,7 +48,7 @@ export const restoredKey = (fileRowId: string) => `restored:${fileRowId}`;
  */
 export async function repairFindings(findings: readonly Finding[], context: EngineContext, product: StorageDb, options: RepairOptions): Promise<RepairReport> {
   const { resources } = context;
-  const report: RepairReport = { chosen: findings.length, quarantined: 0, alreadyQuarantined: 0, rowGone: 0, skipped: {}, perUser: new Map(), safetyGuards: [] };
+  const report: RepairReport = { chosen: findings.length, quarantined: 0, alreadyQuarantined: 0, rowGone: 0, skipped: {}, perUser: new Map(), safetyGuards: [], failed: new FailedItems() };
   const skip = (reason: string, n = 1) => (report.skipped[reason] = (report.skipped[reason] ?? 0) + n);
   const byUser = new Map<string, Finding[]>();
   for (const f of findings) {
@@ -51,6 +56,7 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
     const rowId = fileRowIdOf(f);
     if (!userId || !rowId) {
       skip('invalid-finding');
+      report.failed.add(f.subject, `Finding ${f.id} names no ${userId ? 'file row' : 'user'}: nothing could be quarantined for it.`);
       continue;
     }
     if (options.guarded && f.kind !== FINDING_KINDS.orphan) {
@@ -84,14 +90,34 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
   const slicer = new TimeSlicer();
   const now = context.clock.now();
   const purgeAfter = new Date(now.getTime() + (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000).toISOString();
-  for (let at = 0; at < planned.length; at += BATCH) {
+  const queue: Finding[][] = [];
+  for (let at = 0; at < planned.length; at += BATCH) queue.push(planned.slice(at, at + BATCH));
+  let refusedInARow = 0;
+  for (let batch = queue.shift(); batch; batch = queue.shift()) {
     options.signal.throwIfAborted();
-    const batch = planned.slice(at, at + BATCH);
     const ids = [...new Set(batch.map((f) => fileRowIdOf(f) as string))];
     // Rows already in quarantine are read BEFORE the move, so nothing awaits between the move's commit
     // and its audit: a run that moved rows has audited them unless its process died in between.
     const heldBefore = await quarantine.held(ids);
-    const moved = await quarantine.quarantine(ids, { quarantinedAt: now.toISOString(), purgeAfter, reason: batch.length === 1 ? (batch[0] as Finding).reason : 'storage-orphans repair', runId: context.runId });
+    let moved: QuarantinedRow[];
+    try {
+      moved = await quarantine.quarantine(ids, { quarantinedAt: now.toISOString(), purgeAfter, reason: batch.length === 1 ? (batch[0] as Finding).reason : 'storage-orphans repair', runId: context.runId });
+    } catch (error) {
+      // The move is one transaction: refused, it changed nothing. A batch is tried again row by row, so
+      // one row the database refuses (a restricting foreign key…) fails alone; that row stays, its finding open.
+      if (options.signal.aborted) throw error;
+      if (batch.length > 1) {
+        queue.unshift(...batch.map((f) => [f]));
+        continue;
+      }
+      if (++refusedInARow >= MAX_REFUSED_IN_A_ROW) throw error;
+      const f = batch[0] as Finding;
+      report.failed.add(f.subject, `The database refused to quarantine file row ${fileRowIdOf(f)}: ${error instanceof Error ? error.message : String(error)}`);
+      context.log.warn({ subject: f.subject, err: error }, 'quarantine of one file row failed');
+      options.onDone?.(1);
+      continue;
+    }
+    refusedInARow = 0;
     // The move committed in the product DB; the audit and the finding statuses live in the console store, a
     // different database, and are written right after with no await in between.
     if (moved.length) audit(context, moved, purgeAfter, false, product.mapping.fileQuarantine.table);

@@ -100,7 +100,8 @@ export function RunDetailDrawer({ runId, onClose }: { runId: number | null; onCl
 
 /** What did not work, as the engine's result lists it (errors of a repair, what a revert could not undo). */
 function PartialSummary({ result }: { result: Record<string, unknown> | null }) {
-  const lines = [result?.errors, result?.notUndone].flatMap((value) => (Array.isArray(value) ? (value as unknown[]).map(String) : []));
+  const listed = (value: unknown) => (Array.isArray(value) ? (value as unknown[]).map(failedLine) : []);
+  const lines = [...listed(result?.failedItems), ...listed(result?.errors), ...listed(result?.notUndone)];
   const failed = typeof result?.itemsFailed === 'number' ? result.itemsFailed : null;
   return (
     <Stack gap={4}>
@@ -112,6 +113,12 @@ function PartialSummary({ result }: { result: Record<string, unknown> | null }) 
       ))}
     </Stack>
   );
+}
+
+/** A failed item as engines list it ({ item, reason }, core/engines/failed-items.ts) or a plain line. */
+function failedLine(entry: unknown): string {
+  const e = entry as { item?: unknown; reason?: unknown } | null;
+  return typeof e?.item === 'string' && typeof e.reason === 'string' ? `${e.item}: ${e.reason}` : String(entry);
 }
 
 function ApiCallBadges({ calls }: { calls: Record<string, number> }) {
