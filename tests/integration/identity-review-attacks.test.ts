@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Run } from '../../core/api/models';
+import type { AppDbAdapter } from '../../core/appdb/adapter';
+import { initCanonicalSchema } from '../../core/appdb/ddl';
+import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
+import { startSupabaseEmulator, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
+import { makeTempDir } from '../helpers/temp-dir';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+const dir = makeTempDir();
+afterAll(() => dir.remove());
+const path = join(dir.path, 'product.db');
+const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const KEYS = { serviceRoleKey: 'service-key', anonKey: 'anon-key' };
+
+/**
+ * An outside review of issue 15: races between the check and the repair that
+ * the re-read before a ban must catch, on a SQLite users table (whose lower()
+ * folds only ASCII and whose text comparison is case-sensitive).
+ */
+describe('identity repair races found in review (SQLite users table)', () => {
+  let app: TestApp;
+  let db: AppDbAdapter;
+  let emulator: SupabaseEmulator;
+
+  beforeEach(async () => {
+    db = await openSqliteAppDb({ path, create: true });
+    await db.execute('DROP TABLE IF EXISTS users');
+    await initCanonicalSchema(db);
+    emulator = await startSupabaseEmulator({ ...KEYS, users: [] });
+    app = createTestApp();
+    await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path }, secrets: {} } as never);
+    await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
+  });
+  afterEach(async () => {
+    await app.dispose();
+    await emulator.close();
+    await db.close();
+  });
+
+  async function run(params: Record<string, unknown>): Promise<Run> {
+    return (await app.runs.waitFor(app.runs.start('identity', { retryInitialDelayMs: 5, ...params }, 'manual').runId)) as Run;
+  }
+  function remote(n: number, email: string) {
+    return emulator.addUser({ id: id(n), email, user_metadata: { full_name: 'Late' }, app_metadata: { role: 'user' }, email_confirmed_at: '2026-01-01T00:00:00.000Z' });
+  }
+
+  it('a row added after the check whose email differs beyond ASCII case, by spaces, or whose id is upper-case is never banned away', async () => {
+    remote(1, 'ärni@example.com');
+    remote(2, 'spaced@example.com');
+    remote(3, 'upper.id@example.com');
+    await run({ mode: 'check' });
+    expect(app.store.findings.open('identity')).toHaveLength(3);
+    // The check pairs these (its comparison is JavaScript's); the re-read before the ban must as well.
+    await db.executeMany('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [
+      ['row-1', 'ÄRNI@example.com', 'Late', 1, 'user'],
+      ['row-2', ' spaced@example.com ', 'Late', 1, 'user'],
+      [id(3).toUpperCase(), 'other@example.com', 'Late', 1, 'user'],
+    ]);
+    const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 3 });
+    expect((repair.result?.actions as Record<string, number>)['ban-remote']).toBeUndefined();
+    for (const n of [1, 2, 3]) expect(emulator.getUser(id(n))?.banned_until, `user ${n}`).toBeUndefined();
+  });
+});
