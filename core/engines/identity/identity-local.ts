@@ -35,10 +35,19 @@ export class LocalUsers {
     return row ? this.toRecord(row) : null;
   }
 
-  /** Every row whose email equals `email` up to case (a users table may hold case variants). */
+  /**
+   * Every row whose email equals `email` as the check compares them (normaliseEmail: trimmed,
+   * lower-cased by JavaScript). SQL's lower() folds only ASCII in SQLite (and in PostgreSQL under
+   * the C locale) and keeps spaces, so rows holding anything but printable ASCII are fetched too
+   * and compared here: the re-read before a ban must find every row the check would pair.
+   */
   async findByEmail(email: string, executor: SqlExecutor = this.db): Promise<IdentityRecord[]> {
-    const rows = await executor.query(`SELECT ${this.selectList()} FROM ${this.table} WHERE lower(${quoteIdent(this.c.email)}) = ?`, [email.toLowerCase()]);
-    return rows.map((row) => this.toRecord(row));
+    const wanted = normaliseEmail(email);
+    if (wanted === null) return [];
+    const column = quoteIdent(this.c.email);
+    const unusual = this.db.dialect === 'sqlite' ? `${column} GLOB '*[^!-~]*'` : `${column} ~ '[^!-~]'`;
+    const rows = await executor.query(`SELECT ${this.selectList()} FROM ${this.table} WHERE lower(${column}) = ? OR ${unusual}`, [wanted]);
+    return rows.map((row) => this.toRecord(row)).filter((record) => record.email === wanted);
   }
 
   /**
