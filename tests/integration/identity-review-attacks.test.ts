@@ -26,6 +26,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
 
   beforeEach(async () => {
     db = await openSqliteAppDb({ path, create: true });
+    await db.execute('DROP TABLE IF EXISTS invoices');
     await db.execute('DROP TABLE IF EXISTS users');
     await initCanonicalSchema(db);
     emulator = await startSupabaseEmulator({ ...KEYS, users: [] });
@@ -61,5 +62,25 @@ describe('identity repair races found in review (SQLite users table)', () => {
     const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 3 });
     expect((repair.result?.actions as Record<string, number>)['ban-remote']).toBeUndefined();
     for (const n of [1, 2, 3]) expect(emulator.getUser(id(n))?.banned_until, `user ${n}`).toBeUndefined();
+  });
+  it('with Supabase as truth, deleting a users row keeps every column for the revert, and never cascades into product rows', async () => {
+    await db.execute('ALTER TABLE users ADD COLUMN plan TEXT');
+    await db.execute('CREATE TABLE invoices (id TEXT PRIMARY KEY, user_id TEXT REFERENCES users (id) ON DELETE CASCADE)');
+    await db.executeMany('INSERT INTO users (id, email, name, email_verified, role, plan) VALUES (?, ?, ?, ?, ?, ?)', [
+      [id(5), 'paid@example.com', 'Paid', 1, 'user', 'pro'],
+      [id(6), 'billed@example.com', 'Billed', 1, 'user', 'pro'],
+    ]);
+    await db.execute('INSERT INTO invoices (id, user_id) VALUES (?, ?)', ['inv-1', id(6)]);
+    await run({ mode: 'check', sourceOfTruth: 'supabase' });
+    const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 2 });
+    // The invoice would go with its user: that delete is refused, the invoice stays.
+    expect(await db.query('SELECT id FROM invoices')).toEqual([{ id: 'inv-1' }]);
+    expect(repair.state).toBe('partial');
+    const entry = app.store.audit.byRun(repair.id).find((e) => e.subject.includes('paid@example.com'));
+    expect(entry?.action).toBe('identity.delete-local');
+    const undo = await run({ mode: 'revert', auditId: entry?.id });
+    expect(undo.state, JSON.stringify(undo.error ?? undo.result)).toBe('succeeded');
+    // Put back whole: the column the identity engine does not know is there again.
+    expect(await db.query('SELECT plan FROM users WHERE id = ?', [id(5)])).toEqual([{ plan: 'pro' }]);
   });
 });
