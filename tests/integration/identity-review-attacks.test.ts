@@ -63,20 +63,29 @@ describe('identity repair races found in review (SQLite users table)', () => {
     expect((repair.result?.actions as Record<string, number>)['ban-remote']).toBeUndefined();
     for (const n of [1, 2, 3]) expect(emulator.getUser(id(n))?.banned_until, `user ${n}`).toBeUndefined();
   });
-  it('with Supabase as truth, deleting a users row keeps every column for the revert, and never cascades into product rows', async () => {
-    await db.execute('ALTER TABLE users ADD COLUMN plan TEXT');
+  it('with Supabase as truth, a users row is never deleted when product rows would cascade with it', async () => {
     await db.execute('CREATE TABLE invoices (id TEXT PRIMARY KEY, user_id TEXT REFERENCES users (id) ON DELETE CASCADE)');
-    await db.executeMany('INSERT INTO users (id, email, name, email_verified, role, plan) VALUES (?, ?, ?, ?, ?, ?)', [
-      [id(5), 'paid@example.com', 'Paid', 1, 'user', 'pro'],
-      [id(6), 'billed@example.com', 'Billed', 1, 'user', 'pro'],
-    ]);
+    await db.execute('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [id(6), 'billed@example.com', 'Billed', 1, 'user']);
     await db.execute('INSERT INTO invoices (id, user_id) VALUES (?, ?)', ['inv-1', id(6)]);
     await run({ mode: 'check', sourceOfTruth: 'supabase' });
-    const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 2 });
-    // The invoice would go with its user: that delete is refused, the invoice stays.
+    const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 1 });
     expect(await db.query('SELECT id FROM invoices')).toEqual([{ id: 'inv-1' }]);
+    expect(await db.query('SELECT id FROM users')).toEqual([{ id: id(6) }]);
     expect(repair.state).toBe('partial');
-    const entry = app.store.audit.byRun(repair.id).find((e) => e.subject.includes('paid@example.com'));
+    expect(String((repair.result?.errors as string[])[0])).toMatch(/invoices \(on delete cascade\)/);
+    // A refusal that will repeat is a manual finding, not retried by every run.
+    await run({ mode: 'check', sourceOfTruth: 'supabase' });
+    expect(app.store.findings.open('identity')[0]).toMatchObject({ kind: 'repair-refused', details: { action: 'manual' } });
+  });
+
+  it('with Supabase as truth, a deleted users row is kept whole and its revert puts back every column', async () => {
+    await db.execute('ALTER TABLE users ADD COLUMN plan TEXT');
+    await db.execute('INSERT INTO users (id, email, name, email_verified, role, plan) VALUES (?, ?, ?, ?, ?, ?)', [id(5), 'paid@example.com', 'Paid', 1, 'user', 'pro']);
+    await run({ mode: 'check', sourceOfTruth: 'supabase' });
+    const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 1 });
+    expect(repair.state, JSON.stringify(repair.error ?? repair.result)).toBe('succeeded');
+    expect(await db.query('SELECT id FROM users')).toEqual([]);
+    const entry = app.store.audit.byRun(repair.id)[0];
     expect(entry?.action).toBe('identity.delete-local');
     const undo = await run({ mode: 'revert', auditId: entry?.id });
     expect(undo.state, JSON.stringify(undo.error ?? undo.result)).toBe('succeeded');
