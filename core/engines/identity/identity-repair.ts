@@ -93,12 +93,14 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
         tally.manual++;
         continue;
       }
-      const createdId = before && action !== 'none' ? await applyAction(sides, before, action) : undefined;
-      const after = action === 'none' ? before : await currentRow(sides, ...afterIds(action, before, createdId));
+      const applied = before && action !== 'none' ? await applyAction(sides, before, action) : {};
+      const after = action === 'none' ? before : await currentRow(sides, ...afterIds(action, before, applied.createdId));
       if (action !== 'none') {
         actions[action] = (actions[action] ?? 0) + 1;
         const image = (row: SyncRow | null) => ({ local: row?.local ?? null, remote: row?.remote ?? null });
-        context.resources.audit({ action: `identity.${action}`, subject: finding.subject, before: image(before), after: image(after) });
+        // A deleted row is kept whole (every column) for its revert.
+        const beforeImage = applied.deletedRow ? { ...image(before), localRow: applied.deletedRow } : image(before);
+        context.resources.audit({ action: `identity.${action}`, subject: finding.subject, before: beforeImage, after: image(after) });
       }
       if (details.row !== undefined) snapshotUpdates.set(details.row, after ?? REMOVED);
       if (action === 'none' || actionDone(action, after, sourceOfTruth)) {

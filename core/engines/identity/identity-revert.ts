@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../../api/models';
+import type { RowImage } from '../../appdb/row-image';
 import { isConnectorError } from '../../connectors/shared/connector-error';
 import type { EngineContext, EngineControls } from '../engine';
 import { ACTION_INFO, REPAIR_ACTIONS, type RepairAction } from './identity-actions';
@@ -9,6 +10,8 @@ import { remoteAttributes, toIdentityRecord } from './identity-remote';
 interface Image {
   local: IdentityRecord | null;
   remote: IdentityRecord | null;
+  /** delete-local: the whole users row as it was (DESIGN §4.3). */
+  localRow?: RowImage;
 }
 
 export interface FieldNotRestored {
@@ -118,7 +121,12 @@ async function revertEntry(entry: AuditEntry, context: EngineContext, sides: Sid
       if (current.local) await sides.db.transaction((tx) => sides.local.delete((current.local as IdentityRecord).id, tx));
       break;
     case 'delete-local':
-      if (!(await sides.local.get((before.local as IdentityRecord).id))) await sides.db.transaction((tx) => sides.local.insert(before.local as IdentityRecord, tx));
+      if (!(await sides.local.get((before.local as IdentityRecord).id))) {
+        // The whole row when the repair kept it (every column); older entries hold only the compared fields.
+        const whole = before.localRow;
+        if (whole) await sides.local.insertWhole(whole);
+        else await sides.db.transaction((tx) => sides.local.insert(before.local as IdentityRecord, tx));
+      }
       break;
     case 'relink-local':
       if (current.local && before.local && current.local.id !== before.local.id) {
