@@ -92,4 +92,17 @@ describe('identity repair races found in review (SQLite users table)', () => {
     // Put back whole: the column the identity engine does not know is there again.
     expect(await db.query('SELECT plan FROM users WHERE id = ?', [id(5)])).toEqual([{ plan: 'pro' }]);
   });
+
+  it('reverting an insert never deletes a users row that product rows now hang on by a cascading key', async () => {
+    await db.execute('CREATE TABLE invoices (id TEXT PRIMARY KEY, user_id TEXT REFERENCES users (id) ON DELETE CASCADE)');
+    remote(7, 'signup@example.com');
+    await run({ mode: 'check', sourceOfTruth: 'supabase' });
+    const repair = await run({ mode: 'repair', all: true });
+    expect(repair.result).toMatchObject({ actions: { 'insert-local': 1 } });
+    // The user uses the product: an invoice now references the inserted row.
+    await db.execute('INSERT INTO invoices (id, user_id) VALUES (?, ?)', ['inv-7', id(7)]);
+    const undo = await run({ mode: 'revert', revertRunId: repair.id });
+    expect(undo.state).not.toBe('succeeded');
+    expect(await db.query('SELECT id FROM invoices')).toEqual([{ id: 'inv-7' }]);
+  });
 });
