@@ -118,7 +118,8 @@ async function revertEntry(entry: AuditEntry, context: EngineContext, sides: Sid
       await sides.db.transaction((tx) => sides.local.update((before.local as IdentityRecord).id, fieldsOf(before.local as IdentityRecord), tx));
       break;
     case 'insert-local':
-      if (current.local) await sides.db.transaction((tx) => sides.local.delete((current.local as IdentityRecord).id, tx));
+      // deleteWhole refuses when product rows would cascade with the row (the user may have used the product since).
+      if (current.local) await sides.local.deleteWhole(current.local.id);
       break;
     case 'delete-local':
       if (!(await sides.local.get((before.local as IdentityRecord).id))) {
