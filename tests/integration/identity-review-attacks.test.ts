@@ -105,4 +105,21 @@ describe('identity repair races found in review (SQLite users table)', () => {
     expect(undo.state).not.toBe('succeeded');
     expect(await db.query('SELECT id FROM invoices')).toEqual([{ id: 'inv-7' }]);
   });
+
+  it('a schedule created through the contract with repair params never bans, deletes or relinks: no one confirmed it', async () => {
+    // Twenty users in sync, so the mass-deletion limit (10 %) lets one removal through and only the confirmation can stop it.
+    for (let n = 100; n < 120; n++) remote(n, `sync${n}@example.com`);
+    await db.executeMany('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', Array.from({ length: 20 }, (_, i) => [id(100 + i), `sync${100 + i}@example.com`, 'Late', 1, 'user']));
+    remote(11, 'stray11@example.com');
+    await db.execute('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', ['row-12', 'local12@example.com', 'Local', 1, 'user']);
+    await run({ mode: 'check' });
+    const banning = (await app.runs.waitFor(app.runs.start('identity', { mode: 'repair', all: true, retryInitialDelayMs: 5 }, 'schedule').runId)) as Run;
+    expect(banning.state, JSON.stringify(banning.error)).toBe('succeeded');
+    expect(emulator.getUser(id(11))?.banned_until).toBeUndefined();
+    await run({ mode: 'check', sourceOfTruth: 'supabase' });
+    const deleting = (await app.runs.waitFor(app.runs.start('identity', { mode: 'repair', all: true, retryInitialDelayMs: 5 }, 'schedule').runId)) as Run;
+    expect(deleting.state, JSON.stringify(deleting.error)).toBe('succeeded');
+    expect(await db.query('SELECT id FROM users WHERE id = ?', ['row-12'])).toEqual([{ id: 'row-12' }]);
+    expect(deleting.result).toMatchObject({ actions: { 'insert-local': 1 }, manual: 1 });
+  });
 });
