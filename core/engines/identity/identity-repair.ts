@@ -1,6 +1,6 @@
 import type { Finding } from '../../api/models';
 import type { EngineContext, EngineControls } from '../engine';
-import { ACTION_INFO, actionDone, actionFor, isDestructive, isIrreversible, type RemoteOnlyPolicy, type RepairAction } from './identity-actions';
+import { ACTION_INFO, actionDone, actionFor, isDestructive, type RemoteOnlyPolicy, type RepairAction } from './identity-actions';
 import { applyAction, currentRow, type Sides } from './identity-apply';
 import { lastingRefusal, RepairBlocks } from './identity-blocks';
 import type { FindingDetails } from './identity-findings';
@@ -36,7 +36,7 @@ type Tally = Record<'repaired' | 'unchanged' | 'manual' | 'failed' | 'refused', 
  * second run over the same findings finds nothing left to do.
  *
  * Safety (DESIGN §4.4-4.6): a destructive action runs only when planned from
- * the finding and confirmed; a scheduled run never runs an irreversible one;
+ * the finding and confirmed; a scheduled run, which no one confirms, runs none;
  * a repair GoTrue refused for a lasting reason is not retried by later runs
  * unless the admin picks that user; any failed user makes the run partial.
  */
@@ -48,7 +48,8 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
     const details = finding.details as unknown as FindingDetails;
     const blocked = !input.explicit && blocks.get(finding.subject) !== undefined;
     const action: RepairAction = blocked ? 'manual' : actionFor(plannedRow(details), sourceOfTruth, input.remoteOnly, { relink: input.relink === true });
-    return { finding, details, action: schedule && isIrreversible(action) ? ('manual' as const) : action };
+    // A schedule cannot ask (issue 15: every destructive action asks first, schedules too): what bans, deletes or relinks waits for a person.
+    return { finding, details, action: schedule && isDestructive(action) ? ('manual' as const) : action };
   });
   const destructive = planned.filter((p) => isDestructive(p.action));
   // The mass-deletion guard counts what removes or locks out users (a relink keeps the user).
@@ -88,7 +89,7 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
       let action = actionFor(before, sourceOfTruth, input.remoteOnly, { relink: input.relink === true });
       // Never more than was planned and confirmed: a user who changed into a destructive case since the check waits.
       if (isDestructive(action) && action !== plannedAction) action = 'manual';
-      if (schedule && isIrreversible(action)) action = 'manual';
+      if (schedule && isDestructive(action)) action = 'manual';
       if (action === 'manual') {
         tally.manual++;
         continue;
