@@ -122,4 +122,19 @@ describe('identity repair races found in review (SQLite users table)', () => {
     expect(await db.query('SELECT id FROM users WHERE id = ?', ['row-12'])).toEqual([{ id: 'row-12' }]);
     expect(deleting.result).toMatchObject({ actions: { 'insert-local': 1 }, manual: 1 });
   });
+
+  it('a confirmed count never lets another destructive action through when the source of truth changed since the check', async () => {
+    for (let n = 100; n < 120; n++) remote(n, `sync${n}@example.com`);
+    await db.executeMany('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', Array.from({ length: 20 }, (_, i) => [id(100 + i), `sync${100 + i}@example.com`, 'Late', 1, 'user']));
+    remote(21, 'stray21@example.com');
+    await db.execute('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [id(22), 'keep22@example.com', 'Keep', 1, 'user']);
+    await run({ mode: 'check' });
+    // Someone checks one user with Supabase as the truth: remembered for the connection, the other findings stay.
+    await run({ mode: 'check', user: 'sync100@example.com', sourceOfTruth: 'supabase' });
+    const plan = await app.handlers['identity.plan']({ all: true }, { actor: 'manual' } as never);
+    expect(plan).toMatchObject({ destructive: 1, counts: { 'ban-remote': 1, 'create-remote': 1 } });
+    // The admin agreed to ban stray21 (one destructive action), as the dialog and the CLI showed it.
+    await run({ mode: 'repair', all: true, confirmDestructive: plan.destructive });
+    expect(await db.query('SELECT id FROM users WHERE id = ?', [id(22)])).toEqual([{ id: id(22) }]);
+  });
 });
