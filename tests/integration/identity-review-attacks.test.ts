@@ -134,7 +134,8 @@ describe('identity repair races found in review (SQLite users table)', () => {
     const plan = await app.handlers['identity.plan']({ all: true }, { actor: 'manual' } as never);
     expect(plan).toMatchObject({ destructive: 1, counts: { 'ban-remote': 1, 'create-remote': 1 } });
     // The admin agreed to ban stray21 (one destructive action), as the dialog and the CLI showed it.
-    await run({ mode: 'repair', all: true, confirmDestructive: plan.destructive });
+    const repair = await run({ mode: 'repair', all: true, confirmDestructive: plan.destructive });
     expect(await db.query('SELECT id FROM users WHERE id = ?', [id(22)])).toEqual([{ id: id(22) }]);
+    expect(repair.error?.message).toMatch(/checked with another source of truth.*Run a check first/);
   });
 });

@@ -43,6 +43,13 @@ type Tally = Record<'repaired' | 'unchanged' | 'manual' | 'failed' | 'refused', 
 export async function repairIdentities(input: RepairInput, context: EngineContext, { signal, progress }: EngineControls): Promise<Record<string, unknown>> {
   const { findings, sourceOfTruth, sides } = input;
   const schedule = context.trigger === 'schedule';
+  // The plan the admin confirmed (identity.plan, the dialogs, the CLI) is the check's, under the check's truth. Under
+  // another truth the same findings plan other actions (a create becomes a row delete): a count alone cannot tell.
+  const stale = findings.filter((f) => (f.details as unknown as FindingDetails).sourceOfTruth !== sourceOfTruth).length;
+  if (stale > 0) {
+    const truth = sourceOfTruth === 'appdb' ? 'the users table' : 'Supabase Auth';
+    throw new Error(`${stale} of these findings were checked with another source of truth than ${truth}, which this repair would use. Run a check first, then repair.`);
+  }
   const blocks = new RepairBlocks(context.resources.state);
   const planned = findings.map((finding) => {
     const details = finding.details as unknown as FindingDetails;
