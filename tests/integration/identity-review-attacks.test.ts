@@ -138,4 +138,18 @@ describe('identity repair races found in review (SQLite users table)', () => {
     expect(await db.query('SELECT id FROM users WHERE id = ?', [id(22)])).toEqual([{ id: id(22) }]);
     expect(repair.error?.message).toMatch(/checked with another source of truth.*Run a check first/);
   });
+
+  it('reverting a row delete never creates a second row for an email that has a row again', async () => {
+    await db.execute('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [id(30), 'back@example.com', 'Back', 1, 'user']);
+    await run({ mode: 'check', sourceOfTruth: 'supabase' });
+    const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 1 });
+    expect(repair.result).toMatchObject({ actions: { 'delete-local': 1 } });
+    // The person signs up again; the product writes their row under the new id, spelling the email its own way.
+    remote(31, 'back@example.com');
+    await db.execute('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [id(31), 'Back@Example.com', 'Back', 1, 'user']);
+    const undo = await run({ mode: 'revert', revertRunId: repair.id });
+    expect(undo.state).not.toBe('succeeded');
+    expect(undo.result?.notUndone).toEqual([expect.stringMatching(/already has a row with the email/)]);
+    expect(await db.query('SELECT id FROM users')).toEqual([{ id: id(31) }]);
+  });
 });
