@@ -123,6 +123,11 @@ async function revertEntry(entry: AuditEntry, context: EngineContext, sides: Sid
       break;
     case 'delete-local':
       if (!(await sides.local.get((before.local as IdentityRecord).id))) {
+        // Never a second row for one person: the email (up to case) may have a row again since (a re-signup).
+        const [taken] = before.local?.email ? await sides.local.findByEmail(before.local.email) : [];
+        if (taken) {
+          return { ...base, status: 'failed', notRestored, message: `The users table already has a row with the email ${before.local?.email} (id ${taken.id}): putting the deleted row back would make two. Merge them by hand.` };
+        }
         // The whole row when the repair kept it (every column); older entries hold only the compared fields.
         const whole = before.localRow;
         if (whole) await sides.local.insertWhole(whole);
