@@ -152,4 +152,17 @@ describe('identity repair races found in review (SQLite users table)', () => {
     expect(undo.result?.notUndone).toEqual([expect.stringMatching(/already has a row with the email/)]);
     expect(await db.query('SELECT id FROM users')).toEqual([{ id: id(31) }]);
   });
+
+  it('with Supabase as truth, a row whose person signed up in Supabase since the check (new id, or a row id that is no UUID) is not deleted', async () => {
+    await db.executeMany('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [
+      ['row-40', 'came@example.com', 'Came', 1, 'user'],
+      [id(41), 'again41@example.com', 'Again', 1, 'user'],
+    ]);
+    await run({ mode: 'check', sourceOfTruth: 'supabase' });
+    remote(40, 'came@example.com');
+    remote(42, 'again41@example.com');
+    const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 2 });
+    expect((repair.result?.actions as Record<string, number>)['delete-local']).toBeUndefined();
+    expect(await db.query('SELECT id FROM users ORDER BY id')).toEqual([{ id: id(41) }, { id: 'row-40' }]);
+  });
 });
