@@ -6,7 +6,7 @@ import { isConnectorError } from '../../connectors/shared/connector-error';
 import type { RepairAction } from './identity-actions';
 import { pair } from './identity-classify';
 import type { LocalUsers } from './identity-local';
-import { UUID, type IdentityRecord, type SyncRow } from './identity-model';
+import { normaliseEmail, UUID, type IdentityRecord, type SyncRow } from './identity-model';
 import { remoteAttributes, toIdentityRecord } from './identity-remote';
 
 export { UUID } from './identity-model';
@@ -47,6 +47,23 @@ export async function currentRow(sides: Sides, localId: string | null, remoteId:
     return { status: 'remote-only', matchedBy: null, local: null, remote: remote.user, diffs: [] };
   }
   return null;
+}
+
+/**
+ * Every email Supabase Auth holds now (soft-deleted users excluded), as the check compares them.
+ * GoTrue's admin API has no lookup by email through supabase-js, so a repair that deletes rows
+ * lists once before its first delete: a row whose person signed up since the check (a new id, or
+ * a row id that is no UUID and pairs only by email) is then never deleted as "users table only".
+ */
+export async function remoteEmails(sides: Sides): Promise<Set<string>> {
+  const emails = new Set<string>();
+  for await (const page of sides.remote.listAllUsers(sides.signal)) {
+    for (const user of page.users) {
+      const email = normaliseEmail(user.email);
+      if (!user.deleted && email) emails.add(email);
+    }
+  }
+  return emails;
 }
 
 /** Only a not-found answer means absent; a soft-deleted user counts as gone. Other errors propagate. */

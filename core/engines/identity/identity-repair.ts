@@ -1,7 +1,7 @@
 import type { Finding } from '../../api/models';
 import type { EngineContext, EngineControls } from '../engine';
 import { ACTION_INFO, actionDone, actionFor, isDestructive, type RemoteOnlyPolicy, type RepairAction } from './identity-actions';
-import { applyAction, currentRow, type Sides } from './identity-apply';
+import { applyAction, currentRow, remoteEmails, type Sides } from './identity-apply';
 import { lastingRefusal, RepairBlocks } from './identity-blocks';
 import type { FindingDetails } from './identity-findings';
 import { plannedRow } from './identity-plan';
@@ -81,6 +81,8 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
   }
 
   progress.phase('repair', { total: findings.length, message: `Repairing ${findings.length} users` });
+  // Supabase's emails as they are now, before any row is deleted (the re-read by id cannot see a re-signup).
+  const supabaseEmails = planned.some((p) => p.action === 'delete-local') ? await remoteEmails(sides) : null;
   const tally: Tally = { repaired: 0, unchanged: 0, manual: 0, failed: 0, refused: 0 };
   const actions: Partial<Record<RepairAction, number>> = {};
   const errors: string[] = [];
@@ -97,6 +99,8 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
       // Never more than was planned and confirmed: a user who changed into a destructive case since the check waits.
       if (isDestructive(action) && action !== plannedAction) action = 'manual';
       if (schedule && isDestructive(action)) action = 'manual';
+      // Supabase has this person again (by email): not a row to delete; the next check pairs them.
+      if (action === 'delete-local' && before?.local?.email && supabaseEmails?.has(before.local.email)) action = 'manual';
       if (action === 'manual') {
         tally.manual++;
         continue;
