@@ -165,4 +165,21 @@ describe('identity repair races found in review (SQLite users table)', () => {
     expect((repair.result?.actions as Record<string, number>)['delete-local']).toBeUndefined();
     expect(await db.query('SELECT id FROM users ORDER BY id')).toEqual([{ id: id(41) }, { id: 'row-40' }]);
   });
+
+  it('a revert started straight through runs.start, with no confirmation, deletes nothing', async () => {
+    await db.execute('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [id(50), 'made@example.com', 'Made', 1, 'user']);
+    await run({ mode: 'check' });
+    const repair = await run({ mode: 'repair', all: true });
+    expect(repair.result).toMatchObject({ actions: { 'create-remote': 1 } });
+    const entry = app.store.audit.byRun(repair.id)[0];
+    // A script's contract call: the revert of a create hard-deletes the Supabase user, so it must be confirmed like a repair.
+    const started = await app.handlers['runs.start']({ engine: 'identity', params: { mode: 'revert', auditId: entry?.id } }, { actor: 'manual' } as never);
+    const undo = (await app.runs.waitFor(started.runId)) as Run;
+    expect(undo.state).toBe('failed');
+    expect(undo.error?.message).toMatch(/confirm/i);
+    expect(emulator.getUser(id(50))).toBeDefined();
+    const confirmed = await app.handlers['runs.start']({ engine: 'identity', params: { mode: 'revert', auditId: entry?.id, confirmDestructive: true } }, { actor: 'manual' } as never);
+    expect(((await app.runs.waitFor(confirmed.runId)) as Run).state).toBe('succeeded');
+    expect(emulator.getUser(id(50))).toBeUndefined();
+  });
 });
