@@ -87,7 +87,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
     expect(await db.query('SELECT id FROM users')).toEqual([]);
     const entry = app.store.audit.byRun(repair.id)[0];
     expect(entry?.action).toBe('identity.delete-local');
-    const undo = await run({ mode: 'revert', auditId: entry?.id });
+    const undo = await run({ mode: 'revert', confirmDestructive: true, auditId: entry?.id });
     expect(undo.state, JSON.stringify(undo.error ?? undo.result)).toBe('succeeded');
     // Put back whole: the column the identity engine does not know is there again.
     expect(await db.query('SELECT plan FROM users WHERE id = ?', [id(5)])).toEqual([{ plan: 'pro' }]);
@@ -101,7 +101,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
     expect(repair.result).toMatchObject({ actions: { 'insert-local': 1 } });
     // The user uses the product: an invoice now references the inserted row.
     await db.execute('INSERT INTO invoices (id, user_id) VALUES (?, ?)', ['inv-7', id(7)]);
-    const undo = await run({ mode: 'revert', revertRunId: repair.id });
+    const undo = await run({ mode: 'revert', confirmDestructive: true, revertRunId: repair.id });
     expect(undo.state).not.toBe('succeeded');
     expect(await db.query('SELECT id FROM invoices')).toEqual([{ id: 'inv-7' }]);
   });
@@ -147,7 +147,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
     // The person signs up again; the product writes their row under the new id, spelling the email its own way.
     remote(31, 'back@example.com');
     await db.execute('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [id(31), 'Back@Example.com', 'Back', 1, 'user']);
-    const undo = await run({ mode: 'revert', revertRunId: repair.id });
+    const undo = await run({ mode: 'revert', confirmDestructive: true, revertRunId: repair.id });
     expect(undo.state).not.toBe('succeeded');
     expect(undo.result?.notUndone).toEqual([expect.stringMatching(/already has a row with the email/)]);
     expect(await db.query('SELECT id FROM users')).toEqual([{ id: id(31) }]);
