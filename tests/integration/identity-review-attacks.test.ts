@@ -4,7 +4,7 @@ import type { Run } from '../../core/api/models';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
-import { startSupabaseEmulator, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
+import { gotrueFault, startSupabaseEmulator, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import { makeTempDir } from '../helpers/temp-dir';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -181,5 +181,22 @@ describe('identity repair races found in review (SQLite users table)', () => {
     const confirmed = await app.handlers['runs.start']({ engine: 'identity', params: { mode: 'revert', auditId: entry?.id, confirmDestructive: true } }, { actor: 'manual' } as never);
     expect(((await app.runs.waitFor(confirmed.runId)) as Run).state).toBe('succeeded');
     expect(emulator.getUser(id(50))).toBeUndefined();
+  });
+
+  it('"Repair all" counts a ban GoTrue refused for good as left for a person, as the run does, so the confirmed count matches', async () => {
+    for (let n = 100; n < 120; n++) remote(n, `sync${n}@example.com`);
+    await db.executeMany('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', Array.from({ length: 20 }, (_, i) => [id(100 + i), `sync${100 + i}@example.com`, 'Late', 1, 'user']));
+    remote(60, 'refused60@example.com');
+    await run({ mode: 'check' });
+    emulator.fault(SUPABASE_ROUTES.update, { ...gotrueFault(422, 'user_locked', 'This user cannot be changed'), times: 1 });
+    expect((await run({ mode: 'repair', all: true, confirmDestructive: 1 })).result).toMatchObject({ refused: 1 });
+    remote(61, 'stray61@example.com');
+    await run({ mode: 'check' });
+    // What the Users page's "Repair all" dialog counts and sends (SyncAllModal: bans + deletes).
+    const summary = await app.handlers['identity.summary']({}, { actor: 'manual' } as never);
+    const removals = (summary.actions['ban-remote'] ?? 0) + (summary.actions['delete-remote'] ?? 0) + (summary.actions['delete-local'] ?? 0);
+    const repair = await run({ mode: 'repair', all: true, confirmDestructive: removals });
+    expect(repair.state, JSON.stringify(repair.error)).toBe('succeeded');
+    expect(emulator.getUser(id(61))?.banned_until).toBeDefined();
   });
 });
