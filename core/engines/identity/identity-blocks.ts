@@ -16,7 +16,9 @@ export interface RepairBlock {
   at: string;
 }
 
-const KEY = 'repair-blocks';
+/** Engine state key of the blocks (the Users page's summary reads them too). */
+export const REPAIR_BLOCKS_KEY = 'repair-blocks';
+const KEY = REPAIR_BLOCKS_KEY;
 
 interface StateAccess {
   get<T>(key: string): T | undefined;
