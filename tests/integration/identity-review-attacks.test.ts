@@ -199,4 +199,20 @@ describe('identity repair races found in review (SQLite users table)', () => {
     expect(repair.state, JSON.stringify(repair.error)).toBe('succeeded');
     expect(emulator.getUser(id(61))?.banned_until).toBeDefined();
   });
+
+  it('a create whose verification read fails is still audited with the new id, so "Revert this run" can undo it', async () => {
+    await db.execute('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', ['row-70', 'unverified@example.com', 'Unverified', 1, 'user']);
+    await run({ mode: 'check' });
+    // The create goes through; every read after it meets a gateway error (the row id is no UUID, so nothing is read before).
+    emulator.fault(SUPABASE_ROUTES.get, { ...gotrueFault(503, 'unexpected_failure', 'upstream unavailable'), times: 100 });
+    const repair = await run({ mode: 'repair', all: true });
+    expect(repair.state).toBe('partial');
+    const created = emulator.listUsers().find((u) => u.email === 'unverified@example.com');
+    expect(created).toBeDefined();
+    expect(app.store.audit.byRun(repair.id).map((e) => [e.action, (e.after as { remote?: { id?: string } } | null)?.remote?.id])).toEqual([['identity.create-remote', created?.id]]);
+    emulator.clearFaults();
+    const undo = await run({ mode: 'revert', confirmDestructive: true, revertRunId: repair.id });
+    expect(undo.state, JSON.stringify(undo.error ?? undo.result)).toBe('succeeded');
+    expect(emulator.getUser(created?.id ?? '')).toBeUndefined();
+  });
 });
