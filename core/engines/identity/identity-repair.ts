@@ -5,7 +5,7 @@ import { applyAction, currentRow, remoteEmails, type Sides } from './identity-ap
 import { lastingRefusal, RepairBlocks } from './identity-blocks';
 import type { FindingDetails } from './identity-findings';
 import { plannedRow } from './identity-plan';
-import type { SourceOfTruth, SyncRow } from './identity-model';
+import type { IdentityRecord, SourceOfTruth, SyncRow } from './identity-model';
 import { updateSnapshotRows, type SnapshotMeta, SNAPSHOT_META_KEY } from './identity-snapshot';
 
 export interface RepairInput {
@@ -106,13 +106,21 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
         continue;
       }
       const applied = before && action !== 'none' ? await applyAction(sides, before, action) : {};
-      const after = action === 'none' ? before : await currentRow(sides, ...afterIds(action, before, applied.createdId));
+      const image = (row: SyncRow | null) => ({ local: row?.local ?? null, remote: row?.remote ?? null });
+      // A deleted row is kept whole (every column) for its revert.
+      const beforeImage = applied.deletedRow ? { ...image(before), localRow: applied.deletedRow } : image(before);
+      const audit = (after: unknown) => context.resources.audit({ action: `identity.${action}`, subject: finding.subject, before: beforeImage, after });
+      let after: SyncRow | null;
+      try {
+        after = action === 'none' ? before : await currentRow(sides, ...afterIds(action, before, applied.createdId));
+      } catch (error) {
+        // The change was made but the read that verifies it failed: audit it as intended (with the new ids) so a revert finds it.
+        if (action !== 'none') audit({ ...intendedImage(action, before, applied.createdId), unverified: true });
+        throw error;
+      }
       if (action !== 'none') {
         actions[action] = (actions[action] ?? 0) + 1;
-        const image = (row: SyncRow | null) => ({ local: row?.local ?? null, remote: row?.remote ?? null });
-        // A deleted row is kept whole (every column) for its revert.
-        const beforeImage = applied.deletedRow ? { ...image(before), localRow: applied.deletedRow } : image(before);
-        context.resources.audit({ action: `identity.${action}`, subject: finding.subject, before: beforeImage, after: image(after) });
+        audit(image(after));
       }
       if (details.row !== undefined) snapshotUpdates.set(details.row, after ?? REMOVED);
       if (action === 'none' || actionDone(action, after, sourceOfTruth)) {
@@ -153,6 +161,18 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
     itemsFailed: tally.failed,
     ...(errors.length ? { errors } : {}),
   };
+}
+
+/** Both sides as the action means to leave them, for the audit when the verifying read failed. */
+function intendedImage(action: RepairAction, before: SyncRow | null, createdId: string | undefined): { local: IdentityRecord | null; remote: IdentityRecord | null } {
+  const local = before?.local ?? null;
+  const remote = before?.remote ?? null;
+  if (action === 'create-remote') return { local, remote: local && { ...local, id: createdId ?? local.id } };
+  if (action === 'insert-local') return { local: remote, remote };
+  if (action === 'relink-local') return { local: local && remote && { ...local, id: remote.id }, remote };
+  if (action === 'delete-local') return { local: null, remote };
+  if (action === 'delete-remote') return { local, remote: null };
+  return { local, remote };
 }
 
 /** Where the user is after the action: a created Supabase user has the row's id, an inserted or relinked row Supabase's. */
