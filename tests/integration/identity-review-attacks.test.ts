@@ -215,4 +215,20 @@ describe('identity repair races found in review (SQLite users table)', () => {
     expect(undo.state, JSON.stringify(undo.error ?? undo.result)).toBe('succeeded');
     expect(emulator.getUser(created?.id ?? '')).toBeUndefined();
   });
+
+  it('retrying by hand a ban GoTrue refused before: the plan (what the CLI asks --yes for) names it, so the confirmed run goes ahead', async () => {
+    for (let n = 100; n < 120; n++) remote(n, `sync${n}@example.com`);
+    await db.executeMany('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', Array.from({ length: 20 }, (_, i) => [id(100 + i), `sync${100 + i}@example.com`, 'Late', 1, 'user']));
+    remote(62, 'refused62@example.com');
+    await run({ mode: 'check' });
+    emulator.fault(SUPABASE_ROUTES.update, { ...gotrueFault(422, 'user_locked', 'This user cannot be changed'), times: 1 });
+    expect((await run({ mode: 'repair', all: true, confirmDestructive: 1 })).result).toMatchObject({ refused: 1 });
+    await run({ mode: 'check' });
+    const f = app.store.findings.open('identity').find((x) => x.userEmail === 'refused62@example.com');
+    const plan = await app.handlers['identity.plan']({ findingIds: [f?.id ?? 0] }, { actor: 'manual' } as never);
+    expect(plan).toMatchObject({ destructive: 1, counts: { 'ban-remote': 1 } });
+    const retry = await run({ mode: 'repair', findingIds: [f?.id ?? 0], confirmDestructive: plan.destructive });
+    expect(retry.state, JSON.stringify(retry.error)).toBe('succeeded');
+    expect(emulator.getUser(id(62))?.banned_until).toBeDefined();
+  });
 });
