@@ -44,10 +44,15 @@ export function planIdentityRepair(store: Store, selection: PlanSelection): Iden
   return { items, total: findings.length, counts, destructive: destructive.length, irreversible, summary: destructive.length ? describePlan(destructive) : '' };
 }
 
-/** The check's proposal, unless the selection changes the Supabase-only policy or asks for relinks. */
+/**
+ * The check's proposal, unless the selection changes the Supabase-only policy or asks for relinks.
+ * A repair GoTrue refused before is manual for "all", but tried again when picked by id or user
+ * (as identity-repair.ts does), so then it is planned, and confirmed, like any other.
+ */
 function planned(details: FindingDetails, selection: PlanSelection): RepairAction {
-  if (details.block) return 'manual';
-  if (selection.remoteOnly === undefined && !selection.relink && details.action) return details.action;
-  const policy = selection.remoteOnly ?? (details.action === 'manual' && !details.problem ? 'leave' : 'ban');
+  const explicit = Boolean(selection.findingIds?.length || selection.user);
+  if (details.block && !explicit) return 'manual';
+  if (!details.block && selection.remoteOnly === undefined && !selection.relink && details.action) return details.action;
+  const policy = selection.remoteOnly ?? (details.action === 'manual' && !details.problem && !details.block ? 'leave' : 'ban');
   return actionFor(plannedRow(details), details.sourceOfTruth, policy, { relink: selection.relink === true });
 }

@@ -17,6 +17,6 @@ export function createIdentityHandlers(app: AppServices): Pick<HandlerTable, Ide
     'identity.users': (query) => table.page(query),
     'identity.summary': () => table.summary(),
     'identity.plan': (selection) => planIdentityRepair(app.store, selection),
-    'identity.revertRun': ({ runId }, { actor }) => app.runs.start(IDENTITY_ENGINE_ID, { mode: 'revert', revertRunId: runId }, actor),
+    'identity.revertRun': ({ runId }, { actor }) => app.runs.start(IDENTITY_ENGINE_ID, { mode: 'revert', revertRunId: runId, confirmDestructive: true }, actor),
   };
 }

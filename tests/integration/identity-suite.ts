@@ -161,15 +161,15 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       const entry = (action: string) => entries.find((a) => a.action === `identity.${action}`)?.id;
 
       // update-local: the row gets its old values back.
-      const undoUpdate = await run({ mode: 'revert', auditId: entry('update-local') });
+      const undoUpdate = await run({ mode: 'revert', confirmDestructive: true, auditId: entry('update-local') });
       expect(undoUpdate.state, JSON.stringify(undoUpdate.error)).toBe('succeeded');
       expect(undoUpdate.result).toMatchObject({ status: 'reverted', notRestored: [] });
       expect(await localRow(id(4))).toMatchObject({ email: 'linus@example.com', name: 'Linus T', email_verified: bool(true), role: 'admin' });
       // delete-local: the deleted row comes back from its before-image.
-      expect((await run({ mode: 'revert', auditId: entry('delete-local') })).state).toBe('succeeded');
+      expect((await run({ mode: 'revert', confirmDestructive: true, auditId: entry('delete-local') })).state).toBe('succeeded');
       expect(await localRow(id(2))).toMatchObject({ email: 'grace@example.com', name: 'Grace Hopper' });
       // insert-local: the inserted row goes again.
-      expect((await run({ mode: 'revert', auditId: entry('insert-local') })).state).toBe('succeeded');
+      expect((await run({ mode: 'revert', confirmDestructive: true, auditId: entry('insert-local') })).state).toBe('succeeded');
       expect(await localRow(id(3))).toBeUndefined();
       // Each revert is audited too.
       expect(app.store.audit.list({ engine: 'identity', limit: 20, offset: 0 }).items.filter((a) => a.action.startsWith('identity.revert.'))).toHaveLength(3);
@@ -182,10 +182,10 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       expect(emulator.getUser(id(7))?.user_metadata).toMatchObject({ full_name: 'Barbara Liskov' });
       const appdbEntries = app.store.audit.list({ engine: 'identity', limit: 30, offset: 0 }).items;
       const nameUpdate = appdbEntries.find((a) => a.action === 'identity.update-remote' && a.subject.includes('barbara'));
-      expect((await run({ mode: 'revert', auditId: nameUpdate?.id ?? 0 })).state).toBe('succeeded');
+      expect((await run({ mode: 'revert', confirmDestructive: true, auditId: nameUpdate?.id ?? 0 })).state).toBe('succeeded');
       expect(emulator.getUser(id(7))?.user_metadata).toMatchObject({ full_name: 'B. Liskov' });
       const verifiedUpdate = appdbEntries.find((a) => a.action === 'identity.update-remote' && a.subject.includes('linus'));
-      const partly = await run({ mode: 'revert', auditId: verifiedUpdate?.id ?? 0 });
+      const partly = await run({ mode: 'revert', confirmDestructive: true, auditId: verifiedUpdate?.id ?? 0 });
       expect(partly.state).toBe('partial');
       expect(partly.result).toMatchObject({ status: 'partial', notRestored: [{ field: 'emailVerified', expected: false, actual: true, reason: expect.stringMatching(/cannot unconfirm/) }] });
       // The fields it could restore are back all the same.
@@ -194,7 +194,7 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       // The ban of the stranger (inserted row reverted above) is undone by an unban.
       const ban = appdbEntries.find((a) => a.action === 'identity.ban-remote');
       expect(emulator.getUser(id(3))?.banned_until).toBeTruthy();
-      expect((await run({ mode: 'revert', auditId: ban?.id ?? 0 })).state).toBe('succeeded');
+      expect((await run({ mode: 'revert', confirmDestructive: true, auditId: ban?.id ?? 0 })).state).toBe('succeeded');
       expect(emulator.getUser(id(3))?.banned_until).toBeUndefined();
 
       // A soft delete, chosen explicitly, is refused by a revert with the reason.
@@ -202,9 +202,9 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       await run({ mode: 'repair', all: true, remoteOnly: 'delete', confirmDeletes: 1, confirmDestructive: true });
       expect(emulator.getUser(id(3))?.deleted_at).toBeTruthy();
       const softDelete = app.store.audit.list({ engine: 'identity', limit: 50, offset: 0 }).items.find((a) => a.action === 'identity.delete-remote');
-      const refused = await run({ mode: 'revert', auditId: softDelete?.id ?? 0 });
+      const refused = await run({ mode: 'revert', confirmDestructive: true, auditId: softDelete?.id ?? 0 });
       expect(refused).toMatchObject({ state: 'failed', error: { message: expect.stringMatching(/cannot restore the deleted user/) } });
-      expect((await run({ mode: 'revert', auditId: 999_999 })).error?.message).toBe('Audit entry 999999 is not an identity repair.');
+      expect((await run({ mode: 'revert', confirmDestructive: true, auditId: 999_999 })).error?.message).toBe('Audit entry 999999 is not an identity repair.');
     });
 
     it('pages through 12,345 Supabase users in pages of 1,000 (past the SDK page-number bug) with the floor of calls', async () => {

@@ -106,7 +106,7 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       expect(relink.state, JSON.stringify(relink.error)).toBe('succeeded');
       expect(relink.result).toMatchObject({ repaired: 1, actions: { 'relink-local': 1 } });
       expect(await db.query('SELECT id FROM users')).toEqual([{ id: id(21) }]);
-      const undo = await run({ mode: 'revert', revertRunId: relink.id });
+      const undo = await run({ mode: 'revert', confirmDestructive: true, revertRunId: relink.id });
       expect(undo.state, JSON.stringify(undo.result)).toBe('succeeded');
       expect(await db.query('SELECT id FROM users')).toEqual([{ id: id(20) }]);
     });
@@ -131,7 +131,7 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       const banned = await auth.signInWithPassword({ email: 'stray@example.com', password: 'pw-30-secret' });
       expect(banned.error).toMatchObject({ status: 400, code: 'user_banned' });
 
-      const undo = await run({ mode: 'revert', revertRunId: repair.id });
+      const undo = await run({ mode: 'revert', confirmDestructive: true, revertRunId: repair.id });
       expect(undo.result).toMatchObject({ reverted: 1, itemsFailed: 0 });
       expect(emulator.getUser(id(30))?.banned_until).toBeUndefined();
       expect((await auth.signInWithPassword({ email: 'stray@example.com', password: 'pw-30-secret' })).error).toBeNull();
@@ -229,7 +229,7 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       expect(created).toBeDefined();
       const entry = app.store.audit.byRun(repair.id)[0];
       expect(entry?.after).toMatchObject({ remote: { id: created?.id } });
-      const undo = await run({ mode: 'revert', auditId: entry?.id });
+      const undo = await run({ mode: 'revert', confirmDestructive: true, auditId: entry?.id });
       expect(undo.state, JSON.stringify(undo.error ?? undo.result)).toBe('succeeded');
       expect(undo.result).toMatchObject({ status: 'reverted', notRestored: [] });
       expect(emulator.getUser(created?.id ?? '')).toBeUndefined();

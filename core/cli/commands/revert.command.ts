@@ -42,7 +42,7 @@ export function revertCommand(globals: () => GlobalOptions): Command {
         const started =
           opts.run !== undefined
             ? unwrap(await callApi(app, 'identity.revertRun', { runId: opts.run, confirm: true }))
-            : unwrap(await callApi(app, 'runs.start', { engine: 'identity', params: { mode: 'revert', auditId: opts.audit } }));
+            : unwrap(await callApi(app, 'runs.start', { engine: 'identity', params: { mode: 'revert', auditId: opts.audit, confirmDestructive: true } }));
         await awaitRun(app, started as StartedRun, out, { wait: true, describe: describeRevert });
       });
     });

@@ -1,11 +1,12 @@
 import type { AppDbAdapter } from '../../appdb/adapter';
 import type { SupabaseAuthConnector } from '../../connectors/supabase/supabase-auth.connector';
+import type { RowImage } from '../../appdb/row-image';
 import { BAN_FOR_GOOD, type SupabaseUserPatch } from '../../connectors/supabase/supabase-user';
 import { isConnectorError } from '../../connectors/shared/connector-error';
 import type { RepairAction } from './identity-actions';
 import { pair } from './identity-classify';
 import type { LocalUsers } from './identity-local';
-import { UUID, type IdentityRecord, type SyncRow } from './identity-model';
+import { normaliseEmail, UUID, type IdentityRecord, type SyncRow } from './identity-model';
 import { remoteAttributes, toIdentityRecord } from './identity-remote';
 
 export { UUID } from './identity-model';
@@ -48,6 +49,23 @@ export async function currentRow(sides: Sides, localId: string | null, remoteId:
   return null;
 }
 
+/**
+ * Every email Supabase Auth holds now (soft-deleted users excluded), as the check compares them.
+ * GoTrue's admin API has no lookup by email through supabase-js, so a repair that deletes rows
+ * lists once before its first delete: a row whose person signed up since the check (a new id, or
+ * a row id that is no UUID and pairs only by email) is then never deleted as "users table only".
+ */
+export async function remoteEmails(sides: Sides): Promise<Set<string>> {
+  const emails = new Set<string>();
+  for await (const page of sides.remote.listAllUsers(sides.signal)) {
+    for (const user of page.users) {
+      const email = normaliseEmail(user.email);
+      if (!user.deleted && email) emails.add(email);
+    }
+  }
+  return emails;
+}
+
 /** Only a not-found answer means absent; a soft-deleted user counts as gone. Other errors propagate. */
 async function remoteUser(sides: Sides, id: string | null): Promise<RemoteRead & { idTried?: string }> {
   if (id === null || !UUID.test(id)) return { user: null, softDeleted: false };
@@ -61,11 +79,16 @@ async function remoteUser(sides: Sides, id: string | null): Promise<RemoteRead &
 }
 
 /**
- * Applies one action; the caller re-reads both sides afterwards to verify.
- * Returns the id Supabase gave a created user (a row whose id is not a UUID
- * gets a new one), so the verification and the audit find it.
+ * What an action leaves for the verification and the audit: the id Supabase gave a created
+ * user (a row whose id is not a UUID gets a new one), or the whole users row a delete took.
  */
-export async function applyAction(sides: Sides, row: SyncRow, action: RepairAction): Promise<string | void> {
+export interface Applied {
+  createdId?: string;
+  deletedRow?: RowImage | null;
+}
+
+/** Applies one action; the caller re-reads both sides afterwards to verify. */
+export async function applyAction(sides: Sides, row: SyncRow, action: RepairAction): Promise<Applied> {
   const { local, remote } = row;
   switch (action) {
     case 'create-remote': {
@@ -75,39 +98,38 @@ export async function applyAction(sides: Sides, row: SyncRow, action: RepairActi
         { ...(UUID.test(user.id) ? { id: user.id } : {}), email: user.email, emailConfirmed: user.emailVerified, ...remoteAttributes(user) },
         sides.signal,
       );
-      return created.id;
+      return { createdId: created.id };
     }
     case 'ban-remote':
       // Reversible (DESIGN §4.4): the user stays, sign-in is refused; a revert sends ban_duration "none".
       await sides.remote.updateUser((remote as IdentityRecord).id, { banDuration: BAN_FOR_GOOD }, sides.signal);
-      return;
+      return {};
     case 'delete-remote':
       // Soft delete, only when chosen explicitly: GoTrue keeps the row (deleted_at) and the id taken for ever.
       await sides.remote.deleteUser((remote as IdentityRecord).id, { soft: true }, sides.signal);
-      return;
+      return {};
     case 'update-remote': {
       const patch = remotePatch(local as IdentityRecord, row);
       if (patch) await sides.remote.updateUser((remote as IdentityRecord).id, patch, sides.signal);
-      return;
+      return {};
     }
     case 'insert-local':
       await sides.db.transaction((tx) => sides.local.insert(remote as IdentityRecord, tx));
-      return;
+      return {};
     case 'delete-local':
-      await sides.db.transaction((tx) => sides.local.delete((local as IdentityRecord).id, tx));
-      return;
+      return { deletedRow: await sides.local.deleteWhole((local as IdentityRecord).id) };
     case 'relink-local':
       await sides.db.transaction((tx) => sides.local.relink((local as IdentityRecord).id, (remote as IdentityRecord).id, tx));
-      return;
+      return {};
     case 'update-local': {
       const source = remote as IdentityRecord;
       const values = Object.fromEntries(row.diffs.filter((f) => f !== 'id').map((f) => [f, source[f as Exclude<typeof f, 'id'>]]));
       await sides.db.transaction((tx) => sides.local.update((local as IdentityRecord).id, values, tx));
-      return;
+      return {};
     }
     case 'none':
     case 'manual':
-      return;
+      return {};
   }
 }
 

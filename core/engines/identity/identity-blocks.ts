@@ -16,15 +16,28 @@ export interface RepairBlock {
   at: string;
 }
 
-const KEY = 'repair-blocks';
+/** Engine state key of the blocks (the Users page's summary reads them too). */
+export const REPAIR_BLOCKS_KEY = 'repair-blocks';
+const KEY = REPAIR_BLOCKS_KEY;
 
 interface StateAccess {
   get<T>(key: string): T | undefined;
   set(key: string, value: unknown): void;
 }
 
+/** The engine's own refusal for a reason that will not change by itself (a row other tables' rows hang on). */
+export class LastingRefusal extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Only the service's own client error is lasting: 429, 5xx, network errors and foreign bodies are retried. */
 export function lastingRefusal(error: unknown): { code: string | null; message: string } | null {
+  if (error instanceof LastingRefusal) return { code: error.code, message: error.message };
   if (!isConnectorError(error, 'invalid-request') || error.status === undefined || error.status < 400 || error.status >= 500) return null;
   // Our own refusal before any request (a non-UUID id) is lasting as well; a 4xx without GoTrue's code is not its own.
   if (!error.reason) return null;

@@ -2,6 +2,9 @@ import type { AppDbAdapter, Row, SqlExecutor, SqlValue } from '../../appdb/adapt
 import { quoteIdent, quoteTable } from '../../appdb/identifiers';
 import { streamKeyset } from '../../appdb/keyset';
 import type { ResolvedEntity } from '../../appdb/mapping';
+import { captureSelect, imageMismatch, imageOf, insertFromImage, type RowImage } from '../../appdb/row-image';
+import { liveColumns, referencingKeys } from '../../appdb/table-columns';
+import { LastingRefusal } from './identity-blocks';
 import { DEFAULT_ROLE, normaliseBool, normaliseEmail, normaliseName, type IdentityField, type IdentityRecord } from './identity-model';
 
 type UsersEntity = ResolvedEntity<'users'>;
@@ -35,10 +38,19 @@ export class LocalUsers {
     return row ? this.toRecord(row) : null;
   }
 
-  /** Every row whose email equals `email` up to case (a users table may hold case variants). */
+  /**
+   * Every row whose email equals `email` as the check compares them (normaliseEmail: trimmed,
+   * lower-cased by JavaScript). SQL's lower() folds only ASCII in SQLite (and in PostgreSQL under
+   * the C locale) and keeps spaces, so rows holding anything but printable ASCII are fetched too
+   * and compared here: the re-read before a ban must find every row the check would pair.
+   */
   async findByEmail(email: string, executor: SqlExecutor = this.db): Promise<IdentityRecord[]> {
-    const rows = await executor.query(`SELECT ${this.selectList()} FROM ${this.table} WHERE lower(${quoteIdent(this.c.email)}) = ?`, [email.toLowerCase()]);
-    return rows.map((row) => this.toRecord(row));
+    const wanted = normaliseEmail(email);
+    if (wanted === null) return [];
+    const column = quoteIdent(this.c.email);
+    const unusual = this.db.dialect === 'sqlite' ? `${column} GLOB '*[^!-~]*'` : `${column} ~ '[^!-~]'`;
+    const rows = await executor.query(`SELECT ${this.selectList()} FROM ${this.table} WHERE lower(${column}) = ? OR ${unusual}`, [wanted]);
+    return rows.map((row) => this.toRecord(row)).filter((record) => record.email === wanted);
   }
 
   /**
@@ -70,6 +82,37 @@ export class LocalUsers {
 
   async delete(id: string, executor: SqlExecutor): Promise<void> {
     await executor.execute(`DELETE FROM ${this.table} WHERE ${quoteIdent(this.c.id)} = ?`, [id]);
+  }
+
+  /**
+   * Deletes one row and returns it whole: every column of the live table, not only the five
+   * the engine compares (DESIGN §4.3), so a revert puts it back as it was. Refused when another
+   * table's foreign key would cascade (or set null/default): those product rows would change with
+   * it and no revert of the users row could bring them back.
+   */
+  async deleteWhole(id: string): Promise<RowImage | null> {
+    const table = this.entity.table;
+    const touching = (await referencingKeys(this.db, table)).filter((k) => k.onDelete !== 'restrict' && k.onDelete !== 'no action');
+    if (touching.length) {
+      const where = touching.map((k) => `${k.table} (on delete ${k.onDelete})`).join(', ');
+      throw new LastingRefusal('referenced-row', `deleting the users row would also change rows of ${where}; move or remove them by hand first`);
+    }
+    // The catalog is read before the transaction: the adapter runs one transaction at a time.
+    const columns = await liveColumns(this.db, table);
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query(`SELECT ${captureSelect(this.db.dialect, columns)} FROM ${this.table} WHERE ${quoteIdent(this.c.id)} = ?`, [id]);
+      await this.delete(id, tx);
+      return row ? imageOf(this.db.dialect, columns, row) : null;
+    });
+  }
+
+  /** Puts back a row taken by deleteWhole, every column as it was; says why when the table changed so it cannot. */
+  async insertWhole(image: RowImage): Promise<void> {
+    const columns = await liveColumns(this.db, this.entity.table);
+    const mismatch = imageMismatch(image, columns, this.db.dialect, this.entity.table);
+    if (mismatch) throw new Error(`The users row cannot be put back: ${mismatch}.`);
+    const { sql, params } = insertFromImage(this.db.dialect, this.entity.table, image, columns);
+    await this.db.execute(sql, params);
   }
 
   private selectList(): string {

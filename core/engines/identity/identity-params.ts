@@ -24,7 +24,8 @@ export const IdentityParams = z.strictObject({
   confirmDeletes: z.number().int().min(0).optional(),
   /**
    * The admin confirmed the destructive actions (ban, delete, relink) this repair plans,
-   * after a dialog or the CLI's --yes named them. Without it a manual repair refuses them.
+   * after a dialog or the CLI's --yes named them. Without it a manual repair refuses them,
+   * and every revert refuses (a revert can delete what a repair created).
    * A number is the count the admin saw: a repair that now plans another count refuses.
    */
   confirmDestructive: z.union([z.boolean(), z.number().int().min(0).max(10_000_000)]).optional(),

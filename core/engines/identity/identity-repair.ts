@@ -1,11 +1,11 @@
 import type { Finding } from '../../api/models';
 import type { EngineContext, EngineControls } from '../engine';
-import { ACTION_INFO, actionDone, actionFor, isDestructive, isIrreversible, type RemoteOnlyPolicy, type RepairAction } from './identity-actions';
-import { applyAction, currentRow, type Sides } from './identity-apply';
+import { ACTION_INFO, actionDone, actionFor, isDestructive, type RemoteOnlyPolicy, type RepairAction } from './identity-actions';
+import { applyAction, currentRow, remoteEmails, type Sides } from './identity-apply';
 import { lastingRefusal, RepairBlocks } from './identity-blocks';
 import type { FindingDetails } from './identity-findings';
 import { plannedRow } from './identity-plan';
-import type { SourceOfTruth, SyncRow } from './identity-model';
+import type { IdentityRecord, SourceOfTruth, SyncRow } from './identity-model';
 import { updateSnapshotRows, type SnapshotMeta, SNAPSHOT_META_KEY } from './identity-snapshot';
 
 export interface RepairInput {
@@ -36,19 +36,27 @@ type Tally = Record<'repaired' | 'unchanged' | 'manual' | 'failed' | 'refused', 
  * second run over the same findings finds nothing left to do.
  *
  * Safety (DESIGN §4.4-4.6): a destructive action runs only when planned from
- * the finding and confirmed; a scheduled run never runs an irreversible one;
+ * the finding and confirmed; a scheduled run, which no one confirms, runs none;
  * a repair GoTrue refused for a lasting reason is not retried by later runs
  * unless the admin picks that user; any failed user makes the run partial.
  */
 export async function repairIdentities(input: RepairInput, context: EngineContext, { signal, progress }: EngineControls): Promise<Record<string, unknown>> {
   const { findings, sourceOfTruth, sides } = input;
   const schedule = context.trigger === 'schedule';
+  // The plan the admin confirmed (identity.plan, the dialogs, the CLI) is the check's, under the check's truth. Under
+  // another truth the same findings plan other actions (a create becomes a row delete): a count alone cannot tell.
+  const stale = findings.filter((f) => (f.details as unknown as FindingDetails).sourceOfTruth !== sourceOfTruth).length;
+  if (stale > 0) {
+    const truth = sourceOfTruth === 'appdb' ? 'the users table' : 'Supabase Auth';
+    throw new Error(`${stale} of these findings were checked with another source of truth than ${truth}, which this repair would use. Run a check first, then repair.`);
+  }
   const blocks = new RepairBlocks(context.resources.state);
   const planned = findings.map((finding) => {
     const details = finding.details as unknown as FindingDetails;
     const blocked = !input.explicit && blocks.get(finding.subject) !== undefined;
     const action: RepairAction = blocked ? 'manual' : actionFor(plannedRow(details), sourceOfTruth, input.remoteOnly, { relink: input.relink === true });
-    return { finding, details, action: schedule && isIrreversible(action) ? ('manual' as const) : action };
+    // A schedule cannot ask (issue 15: every destructive action asks first, schedules too): what bans, deletes or relinks waits for a person.
+    return { finding, details, action: schedule && isDestructive(action) ? ('manual' as const) : action };
   });
   const destructive = planned.filter((p) => isDestructive(p.action));
   // The mass-deletion guard counts what removes or locks out users (a relink keeps the user).
@@ -73,6 +81,8 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
   }
 
   progress.phase('repair', { total: findings.length, message: `Repairing ${findings.length} users` });
+  // Supabase's emails as they are now, before any row is deleted (the re-read by id cannot see a re-signup).
+  const supabaseEmails = planned.some((p) => p.action === 'delete-local') ? await remoteEmails(sides) : null;
   const tally: Tally = { repaired: 0, unchanged: 0, manual: 0, failed: 0, refused: 0 };
   const actions: Partial<Record<RepairAction, number>> = {};
   const errors: string[] = [];
@@ -88,17 +98,29 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
       let action = actionFor(before, sourceOfTruth, input.remoteOnly, { relink: input.relink === true });
       // Never more than was planned and confirmed: a user who changed into a destructive case since the check waits.
       if (isDestructive(action) && action !== plannedAction) action = 'manual';
-      if (schedule && isIrreversible(action)) action = 'manual';
+      if (schedule && isDestructive(action)) action = 'manual';
+      // Supabase has this person again (by email): not a row to delete; the next check pairs them.
+      if (action === 'delete-local' && before?.local?.email && supabaseEmails?.has(before.local.email)) action = 'manual';
       if (action === 'manual') {
         tally.manual++;
         continue;
       }
-      const createdId = before && action !== 'none' ? await applyAction(sides, before, action) : undefined;
-      const after = action === 'none' ? before : await currentRow(sides, ...afterIds(action, before, createdId));
+      const applied = before && action !== 'none' ? await applyAction(sides, before, action) : {};
+      const image = (row: SyncRow | null) => ({ local: row?.local ?? null, remote: row?.remote ?? null });
+      // A deleted row is kept whole (every column) for its revert.
+      const beforeImage = applied.deletedRow ? { ...image(before), localRow: applied.deletedRow } : image(before);
+      const audit = (after: unknown) => context.resources.audit({ action: `identity.${action}`, subject: finding.subject, before: beforeImage, after });
+      let after: SyncRow | null;
+      try {
+        after = action === 'none' ? before : await currentRow(sides, ...afterIds(action, before, applied.createdId));
+      } catch (error) {
+        // The change was made but the read that verifies it failed: audit it as intended (with the new ids) so a revert finds it.
+        if (action !== 'none') audit({ ...intendedImage(action, before, applied.createdId), unverified: true });
+        throw error;
+      }
       if (action !== 'none') {
         actions[action] = (actions[action] ?? 0) + 1;
-        const image = (row: SyncRow | null) => ({ local: row?.local ?? null, remote: row?.remote ?? null });
-        context.resources.audit({ action: `identity.${action}`, subject: finding.subject, before: image(before), after: image(after) });
+        audit(image(after));
       }
       if (details.row !== undefined) snapshotUpdates.set(details.row, after ?? REMOVED);
       if (action === 'none' || actionDone(action, after, sourceOfTruth)) {
@@ -139,6 +161,18 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
     itemsFailed: tally.failed,
     ...(errors.length ? { errors } : {}),
   };
+}
+
+/** Both sides as the action means to leave them, for the audit when the verifying read failed. */
+function intendedImage(action: RepairAction, before: SyncRow | null, createdId: string | undefined): { local: IdentityRecord | null; remote: IdentityRecord | null } {
+  const local = before?.local ?? null;
+  const remote = before?.remote ?? null;
+  if (action === 'create-remote') return { local, remote: local && { ...local, id: createdId ?? local.id } };
+  if (action === 'insert-local') return { local: remote, remote };
+  if (action === 'relink-local') return { local: local && remote && { ...local, id: remote.id }, remote };
+  if (action === 'delete-local') return { local: null, remote };
+  if (action === 'delete-remote') return { local, remote: null };
+  return { local, remote };
 }
 
 /** Where the user is after the action: a created Supabase user has the row's id, an inserted or relinked row Supabase's. */

@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../../api/models';
+import type { RowImage } from '../../appdb/row-image';
 import { isConnectorError } from '../../connectors/shared/connector-error';
 import type { EngineContext, EngineControls } from '../engine';
 import { ACTION_INFO, REPAIR_ACTIONS, type RepairAction } from './identity-actions';
@@ -9,6 +10,8 @@ import { remoteAttributes, toIdentityRecord } from './identity-remote';
 interface Image {
   local: IdentityRecord | null;
   remote: IdentityRecord | null;
+  /** delete-local: the whole users row as it was (DESIGN §4.3). */
+  localRow?: RowImage;
 }
 
 export interface FieldNotRestored {
@@ -115,10 +118,21 @@ async function revertEntry(entry: AuditEntry, context: EngineContext, sides: Sid
       await sides.db.transaction((tx) => sides.local.update((before.local as IdentityRecord).id, fieldsOf(before.local as IdentityRecord), tx));
       break;
     case 'insert-local':
-      if (current.local) await sides.db.transaction((tx) => sides.local.delete((current.local as IdentityRecord).id, tx));
+      // deleteWhole refuses when product rows would cascade with the row (the user may have used the product since).
+      if (current.local) await sides.local.deleteWhole(current.local.id);
       break;
     case 'delete-local':
-      if (!(await sides.local.get((before.local as IdentityRecord).id))) await sides.db.transaction((tx) => sides.local.insert(before.local as IdentityRecord, tx));
+      if (!(await sides.local.get((before.local as IdentityRecord).id))) {
+        // Never a second row for one person: the email (up to case) may have a row again since (a re-signup).
+        const [taken] = before.local?.email ? await sides.local.findByEmail(before.local.email) : [];
+        if (taken) {
+          return { ...base, status: 'failed', notRestored, message: `The users table already has a row with the email ${before.local?.email} (id ${taken.id}): putting the deleted row back would make two. Merge them by hand.` };
+        }
+        // The whole row when the repair kept it (every column); older entries hold only the compared fields.
+        const whole = before.localRow;
+        if (whole) await sides.local.insertWhole(whole);
+        else await sides.db.transaction((tx) => sides.local.insert(before.local as IdentityRecord, tx));
+      }
       break;
     case 'relink-local':
       if (current.local && before.local && current.local.id !== before.local.id) {

@@ -3,6 +3,8 @@ import { IDENTITY_ENGINE_ID } from './identity.engine';
 import { actionFor, isDestructive, type RemoteOnlyPolicy, type RepairAction } from './identity-actions';
 import { rowEmail, SYNC_STATUSES, type SourceOfTruth, type SyncRow } from './identity-model';
 import { deleteLimit } from './identity-repair';
+import { REPAIR_BLOCKS_KEY, type RepairBlock } from './identity-blocks';
+import { subjectOf } from './identity-check';
 import { chunkKey, decodeRow, SNAPSHOT_META_KEY, type EncodedRow, type SnapshotMeta } from './identity-snapshot';
 
 export interface EngineStateReader {
@@ -73,9 +75,14 @@ export class SyncTableReader {
     if (!meta) {
       return { checked: false, runId: null, checkedAt: null, sourceOfTruth: null, total: 0, inSync: 0, issues: 0, counts, percentInSync: 0, pendingDeletes: 0, deleteLimit: 0, actions };
     }
+    // A repair GoTrue refused for good is left for a person by "repair all" (identity-repair.ts): count it so, or the
+    // count the dialog confirms would never match the run's.
+    const blocks = this.state.get<Record<string, RepairBlock>>(IDENTITY_ENGINE_ID, REPAIR_BLOCKS_KEY) ?? {};
+    const blocked = Object.keys(blocks).length > 0;
     for (const entry of this.all()) {
       counts[entry.data.status]++;
-      if (entry.action !== 'none') actions[entry.action] = (actions[entry.action] ?? 0) + 1;
+      const action = blocked && entry.action !== 'none' && subjectOf(entry.data) in blocks ? 'manual' : entry.action;
+      if (action !== 'none') actions[action] = (actions[action] ?? 0) + 1;
     }
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     const inSync = counts['in-sync'];

@@ -40,6 +40,8 @@ export const identityEngine: Engine<IdentityParams> = {
     const local = new LocalUsers(db, mapping.users);
     const sides = { db, local, remote: connector, signal: controls.signal };
     if (params.mode === 'revert') {
+      // A revert can delete what a repair created (a Supabase user, a users row): confirmed like a repair, whoever calls.
+      if (params.confirmDestructive !== true) throw new Error('A revert changes both sides and can delete a user a repair created: confirm it first (confirmDestructive: true, or --yes in the CLI).');
       if (params.revertRunId !== undefined) return revertIdentityRun(params.revertRunId, context, sides, controls);
       if (params.auditId === undefined) throw new Error('A revert needs the audit entry to undo (auditId) or the run (revertRunId).');
       return revertIdentityRepair(params.auditId, context, sides);

@@ -46,7 +46,7 @@ export function RevertButton({ entry }: { entry: AuditEntry }) {
         color="orange"
         onConfirm={() => {
           setOpen(false);
-          revert.mutate({ engine: 'identity', params: { mode: 'revert', auditId: entry.id } });
+          revert.mutate({ engine: 'identity', params: { mode: 'revert', auditId: entry.id, confirmDestructive: true } });
         }}
       >
         <Text size="sm" data-testid="audit-revert-effect">
