@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { drive, type drive_v3 } from './googleapis-lite';
 import type { ConnectionCheck } from '../shared/connection-check';
-import { ConnectorError, isConnectorError } from '../shared/connector-error';
+import { ConnectorError, FOREIGN_ANSWER, isConnectorError } from '../shared/connector-error';
 import type { ServicePolicy } from '../shared/service-policy';
 import { GoogleCaller, type GoogleConnectorOptions } from './google-caller';
 import { CursorRejectedError, rejectedParameter } from './google-errors';
@@ -96,6 +96,7 @@ export class DriveConnector {
     do {
       const params: drive_v3.Params$Resource$Files$List = { ...EVERY_CORPUS, pageSize: PAGE_SIZE, fields: `nextPageToken,incompleteSearch,files(${FILE_FIELDS})`, ...(q ? { q } : {}), ...(pageToken ? { pageToken } : {}) };
       const { data } = await this.cursorCall('drive-files', (s) => this.drive.files.list(params, { signal: s }), signal);
+      this.requireArray(data, 'files', 'files.list');
       if (data.incompleteSearch === true) {
         throw new ConnectorError('unavailable', this.caller.service, 'Drive answered incompleteSearch: the listing may be missing files, so it proves nothing about absence', { reason: 'incompleteSearch' });
       }
@@ -128,6 +129,9 @@ export class DriveConnector {
         fields: `nextPageToken,newStartPageToken,changes(fileId,removed,time,file(${FILE_FIELDS}))`,
       };
       const { data } = await this.cursorCall('drive-changes', (s) => this.drive.changes.list(params, { signal: s }), signal);
+      this.requireArray(data, 'changes', 'changes.list');
+      // Drive ends every page with one of the two tokens; a page with neither is not Drive's.
+      if (!data.nextPageToken && !data.newStartPageToken) throw this.foreignPage('changes.list', 'neither nextPageToken nor newStartPageToken');
       next = data.nextPageToken ?? undefined;
       const changes = (data.changes ?? []).map((change) => ({
         fileId: change.fileId ?? '',
@@ -156,6 +160,21 @@ export class DriveConnector {
       const { data } = await this.drive.about.get({ fields: 'user(emailAddress)' }, { signal: s });
       return `Google Drive: connected as ${data.user?.emailAddress ?? 'unknown user'}`;
     });
+  }
+
+  /**
+   * A 200 whose body is not Drive's page (a gateway's or captive portal's HTML,
+   * an empty body, another JSON) must never read as an empty page: an empty
+   * listing would make every row look deleted (DESIGN §4.1). Drive always sends
+   * the array, empty or not (api-facts-2 §11).
+   */
+  private requireArray(data: unknown, key: 'files' | 'changes', route: string): void {
+    const value = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)[key] : undefined;
+    if (!Array.isArray(value)) throw this.foreignPage(route, `no \`${key}\` array`);
+  }
+
+  private foreignPage(route: string, what: string): ConnectorError {
+    return new ConnectorError('unavailable', this.caller.service, `Drive ${route} answered 200 with a body that is not Drive's (${what}): it proves nothing about absence`, { reason: FOREIGN_ANSWER });
   }
 
   private async cursorCall<T>(cursor: 'drive-files' | 'drive-changes', request: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
