@@ -31,5 +31,7 @@ describe('whole-row quarantine with columns named like JavaScript object interna
     const restored = await world.app.handlers['storage.restore']({ findingId: finding?.id as number }, { actor: 'manual' });
     expect(restored).toMatchObject({ restored: true });
     expect(await world.rows('SELECT * FROM files')).toEqual(before);
+    // Read under plain aliases too (a driver may build rows on ordinary objects).
+    expect(await world.rows('SELECT "__proto__" AS p, "constructor" AS c, "hasOwnProperty" AS h FROM files')).toEqual([{ p: 'folder-of-g-gone', c: 'ctor', h: 7 }]);
   });
 });
