@@ -11,7 +11,7 @@ import { ProviderUnavailableError } from './storage-clients';
 import type { StorageDb } from './storage-db';
 import { FINDING_KINDS, MAX_PAGE_SIZE, type FileRow, type StorageAccount, type StorageFindingKind } from './storage-model';
 import type { FullListing, ProbeAnswer, ProviderRemote } from './remote-view';
-import type { SeenRows } from './seen-rows';
+import { seenKey, type SeenRows } from './seen-rows';
 
 /** Concurrent probes per account (the service policy's bulkhead caps the service as a whole). */
 export const PROBE_BATCH = 16;
@@ -54,7 +54,7 @@ export interface AccountCheckInput {
   previous: Map<string, Finding>;
   strategy: CheckStrategy;
   full: boolean;
-  /** The rows earlier passes examined: a delta examines every other row too. */
+  /** The rows earlier passes examined (seenKey: row id and cloud file id): a delta examines every other row too. */
   seen: SeenRows;
   now: Date;
   /** A full pass runs when the last one is this old (DEFAULT_FULL_PASS_HOURS). */
@@ -158,7 +158,7 @@ async function diffListing(input: AccountCheckInput, listing: FullListing, repor
       for (const row of chunk) {
         // Ids compare as strings: a product may store them in a numeric column.
         const id = String(row.pid);
-        examined.push(String(row.id));
+        examined.push(seenKey(String(row.id), id));
         if (listing.trashed.has(id)) drifted.set(String(row.id), FINDING_KINDS.trashed);
         else if (!listing.present.has(id)) drifted.set(String(row.id), FINDING_KINDS.orphan);
       }
@@ -174,7 +174,7 @@ async function diffListing(input: AccountCheckInput, listing: FullListing, repor
   for (const row of await input.product.rowsByIds([...drifted.keys()])) drift({ row, kind: drifted.get(row.id) as StorageFindingKind });
 }
 
-/** Probes rows by their cloud id; returns the ids of rows left unknown. `examined` receives every probed row id. */
+/** Probes rows by their cloud id; returns the ids of rows left unknown. `examined` receives every probed row's seenKey. */
 export async function probeRows(input: AccountCheckInput, remote: ProviderRemote, rows: AsyncIterable<FileRow[]> | FileRow[], report: AccountReport, drift: (d: Drift) => void, examined?: string[]): Promise<Set<string>> {
   const chunks: AsyncIterable<FileRow[]> | FileRow[][] = Array.isArray(rows) ? [rows] : rows;
   const unknown = new Set<string>();
@@ -187,7 +187,7 @@ export async function probeRows(input: AccountCheckInput, remote: ProviderRemote
         if (answer.state === 'unknown') unknown.add(row.id);
         conclude(input, row, answer, report, drift);
       });
-      for (const row of batch) examined?.push(row.id);
+      for (const row of batch) examined?.push(seenKey(row.id, row.providerFileId));
       report.filesChecked += batch.length;
       input.onRows(batch.length);
     }
