@@ -43,4 +43,13 @@ describe('mail-import: a foreign 200 is never Gmail speaking', () => {
       ]);
     });
   }
+
+  it('a messages.list that repeats its page token ends (the user fails), it does not loop for ever', async () => {
+    world = await openMailWorld([{ id: 'ada', messages: inbox('ada', 2) }]);
+    world.emulator.fault('gmail.messages.list', { status: 200, body: { messages: [], resultSizeEstimate: 0, nextPageToken: 'again' } });
+    const run = await world.run();
+    expect(run.result).toMatchObject({ imported: 0, outcomes: { failed: 1 } });
+    expect(world.emulator.count('gmail.messages.list')).toBeLessThan(5);
+    expect((await world.settings('u-ada'))?.history_id ?? null).toBeNull();
+  }, 20_000);
 });
