@@ -93,6 +93,7 @@ export class DriveConnector {
     const clauses = [query.folderId === undefined ? undefined : `'${escapeQuery(query.folderId)}' in parents`, query.includeTrashed === false ? 'trashed = false' : undefined];
     const q = clauses.filter(Boolean).join(' and ') || undefined;
     let pageToken = query.pageToken;
+    const seen = new Set<string>();
     do {
       const params: drive_v3.Params$Resource$Files$List = { ...EVERY_CORPUS, pageSize: PAGE_SIZE, fields: `nextPageToken,incompleteSearch,files(${FILE_FIELDS})`, ...(q ? { q } : {}), ...(pageToken ? { pageToken } : {}) };
       const { data } = await this.cursorCall('drive-files', (s) => this.drive.files.list(params, { signal: s }), signal);
@@ -100,7 +101,7 @@ export class DriveConnector {
       if (data.incompleteSearch === true) {
         throw new ConnectorError('unavailable', this.caller.service, 'Drive answered incompleteSearch: the listing may be missing files, so it proves nothing about absence', { reason: 'incompleteSearch' });
       }
-      pageToken = data.nextPageToken ?? undefined;
+      pageToken = this.nextToken(data.nextPageToken, seen, 'files.list');
       yield { files: (data.files ?? []).map(toDriveFile), ...(pageToken ? { nextPageToken: pageToken } : {}) };
     } while (pageToken);
   }
@@ -121,6 +122,7 @@ export class DriveConnector {
   /** Pages of changes since `pageToken`; a rejected token throws CursorRejectedError (do a full pass). */
   async *listChanges(pageToken: string, signal?: AbortSignal): AsyncGenerator<DriveChangePage> {
     let next: string | undefined = pageToken;
+    const seen = new Set<string>([pageToken]);
     while (next) {
       const params: drive_v3.Params$Resource$Changes$List = {
         ...ALL_DRIVES_ITEMS,
@@ -132,7 +134,7 @@ export class DriveConnector {
       this.requireArray(data, 'changes', 'changes.list');
       // Drive ends every page with one of the two tokens; a page with neither is not Drive's.
       if (!data.nextPageToken && !data.newStartPageToken) throw this.foreignPage('changes.list', 'neither nextPageToken nor newStartPageToken');
-      next = data.nextPageToken ?? undefined;
+      next = this.nextToken(data.nextPageToken, seen, 'changes.list');
       const changes = (data.changes ?? []).map((change) => ({
         fileId: change.fileId ?? '',
         removed: change.removed === true,
@@ -171,6 +173,14 @@ export class DriveConnector {
   private requireArray(data: unknown, key: 'files' | 'changes', route: string): void {
     const value = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)[key] : undefined;
     if (!Array.isArray(value)) throw this.foreignPage(route, `no \`${key}\` array`);
+  }
+
+  /** The next page token; one this listing already followed would loop for ever (a cache or proxy replaying a page): foreign. */
+  private nextToken(token: string | null | undefined, seen: Set<string>, route: string): string | undefined {
+    if (!token) return undefined;
+    if (seen.has(token)) throw this.foreignPage(route, 'a nextPageToken already followed');
+    seen.add(token);
+    return token;
   }
 
   private foreignPage(route: string, what: string): ConnectorError {
