@@ -39,7 +39,8 @@ export function captureSelect(dialect: AppDbAdapter['dialect'], columns: readonl
 
 /** The image of one captured row (the result row of a `captureSelect`). */
 export function imageOf(dialect: AppDbAdapter['dialect'], columns: readonly LiveColumn[], row: Row): RowImage {
-  const cells: Record<string, CellImage> = {};
+  // No prototype: a column named `__proto__` must be an own key like any other (on a plain object it would set the prototype and vanish from the JSON).
+  const cells = Object.create(null) as Record<string, CellImage>;
   columns.forEach((c, i) => {
     const raw = row[`v${i}`];
     if (dialect === 'sqlite') {
@@ -68,7 +69,8 @@ export function imageMismatch(image: RowImage, live: readonly LiveColumn[], dial
   const byName = new Map(live.map((c) => [c.name, c]));
   const lost = Object.keys(image.columns).filter((name) => !byName.has(name));
   if (lost.length) return `${table} no longer has the column${lost.length === 1 ? '' : 's'} ${lost.join(', ')} that the row had`;
-  const required = live.filter((c) => !(c.name in image.columns) && c.notNull && !c.hasDefault && !c.generated).map((c) => c.name);
+  // Own keys only: `constructor` or `toString` must not count as kept because every object inherits them.
+  const required = live.filter((c) => !Object.hasOwn(image.columns, c.name) && c.notNull && !c.hasDefault && !c.generated).map((c) => c.name);
   if (required.length) return `${table} has a new NOT NULL column without a default (${required.join(', ')}) that the quarantined row has no value for`;
   return null;
 }

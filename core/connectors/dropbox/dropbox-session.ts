@@ -1,5 +1,5 @@
 import { DropboxAuth } from 'dropbox';
-import { ConnectorError } from '../shared/connector-error';
+import { ConnectorError, isConnectorError } from '../shared/connector-error';
 import type { OAuthTokenStore } from '../shared/oauth-tokens';
 import type { ServicePolicy } from '../shared/service-policy';
 import { toConnectorError } from './dropbox-errors';
@@ -43,13 +43,27 @@ export class DropboxSession {
     return this.refreshing;
   }
 
-  private async exchange(signal: AbortSignal | undefined): Promise<string> {
+  private async exchange(signal: AbortSignal | undefined, retried = false): Promise<string> {
     const stored = await this.options.tokens.load();
     const refreshToken = stored.refreshToken;
     if (!refreshToken) {
       throw new ConnectorError('token-revoked', DROPBOX, 'No Dropbox refresh token stored for this user: reconnect the account', { reason: 'missing_refresh_token' });
     }
-    const fresh = await this.options.policy.execute(async (policySignal) => {
+    let fresh: { accessToken: string; expiresAt: number };
+    try {
+      fresh = await this.request(refreshToken, signal);
+    } catch (error) {
+      // The user may have reconnected while the token was refused: a newer stored grant is tried once, not flagged.
+      if (retried || !isConnectorError(error, 'token-revoked') || (await this.options.tokens.load()).refreshToken === refreshToken) throw error;
+      return this.exchange(signal, true);
+    }
+    // Dropbox never rotates refresh tokens: none is written, so a grant the product stored meanwhile stays.
+    await this.options.tokens.save({ accessToken: fresh.accessToken, refreshToken: null, expiresAt: fresh.expiresAt });
+    return fresh.accessToken;
+  }
+
+  private request(refreshToken: string, signal: AbortSignal | undefined): Promise<{ accessToken: string; expiresAt: number }> {
+    return this.options.policy.execute(async (policySignal) => {
       const auth = new DropboxAuth({ clientId: this.options.appKey, clientSecret: this.options.appSecret, refreshToken, fetch: this.options.fetchFor(policySignal) });
       try {
         // Typed `void` in 10.34, but it returns the token request's promise.
@@ -59,7 +73,5 @@ export class DropboxSession {
       }
       return { accessToken: auth.getAccessToken(), expiresAt: auth.getAccessTokenExpiresAt().getTime() };
     }, signal);
-    await this.options.tokens.save({ accessToken: fresh.accessToken, refreshToken, expiresAt: fresh.expiresAt });
-    return fresh.accessToken;
   }
 }

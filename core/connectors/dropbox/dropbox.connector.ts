@@ -1,6 +1,6 @@
 import { Dropbox, type DropboxResponse, type files } from 'dropbox';
 import type { ConnectionCheck } from '../shared/connection-check';
-import { ConnectorError, isConnectorError } from '../shared/connector-error';
+import { ConnectorError, FOREIGN_ANSWER, isConnectorError } from '../shared/connector-error';
 import { InMemoryTokenStore, type OAuthTokenStore } from '../shared/oauth-tokens';
 import { createServicePolicy, type ServicePolicy, type ServicePolicyOptions } from '../shared/service-policy';
 import { toEntry, type DropboxFile, type DropboxFolder, type DropboxPage } from './dropbox-entries';
@@ -120,9 +120,13 @@ export class DropboxConnector {
 
   private async *pages(first: files.ListFolderResult, signal: AbortSignal | undefined): AsyncGenerator<DropboxPage, string> {
     let page = first;
+    const followed = new Set<string>();
     yield { entries: page.entries.map(toEntry), cursor: page.cursor, hasMore: page.has_more };
     while (page.has_more) {
       const cursor = page.cursor;
+      // A cursor already followed would loop for ever (a cache or proxy replaying a page): not Dropbox speaking.
+      if (followed.has(cursor)) throw new ConnectorError('unavailable', DROPBOX, 'Dropbox handed out a cursor already followed: the listing stopped', { reason: FOREIGN_ANSWER });
+      followed.add(cursor);
       page = await this.call((dbx) => dbx.filesListFolderContinue({ cursor }), signal);
       yield { entries: page.entries.map(toEntry), cursor: page.cursor, hasMore: page.has_more };
     }

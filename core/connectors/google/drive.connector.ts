@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { drive, type drive_v3 } from './googleapis-lite';
 import type { ConnectionCheck } from '../shared/connection-check';
-import { ConnectorError, isConnectorError } from '../shared/connector-error';
+import { ConnectorError, FOREIGN_ANSWER, isConnectorError } from '../shared/connector-error';
 import type { ServicePolicy } from '../shared/service-policy';
 import { GoogleCaller, type GoogleConnectorOptions } from './google-caller';
 import { CursorRejectedError, rejectedParameter } from './google-errors';
@@ -93,13 +93,15 @@ export class DriveConnector {
     const clauses = [query.folderId === undefined ? undefined : `'${escapeQuery(query.folderId)}' in parents`, query.includeTrashed === false ? 'trashed = false' : undefined];
     const q = clauses.filter(Boolean).join(' and ') || undefined;
     let pageToken = query.pageToken;
+    const seen = new Set<string>();
     do {
       const params: drive_v3.Params$Resource$Files$List = { ...EVERY_CORPUS, pageSize: PAGE_SIZE, fields: `nextPageToken,incompleteSearch,files(${FILE_FIELDS})`, ...(q ? { q } : {}), ...(pageToken ? { pageToken } : {}) };
       const { data } = await this.cursorCall('drive-files', (s) => this.drive.files.list(params, { signal: s }), signal);
+      this.requireArray(data, 'files', 'files.list');
       if (data.incompleteSearch === true) {
         throw new ConnectorError('unavailable', this.caller.service, 'Drive answered incompleteSearch: the listing may be missing files, so it proves nothing about absence', { reason: 'incompleteSearch' });
       }
-      pageToken = data.nextPageToken ?? undefined;
+      pageToken = this.nextToken(data.nextPageToken, seen, 'files.list');
       yield { files: (data.files ?? []).map(toDriveFile), ...(pageToken ? { nextPageToken: pageToken } : {}) };
     } while (pageToken);
   }
@@ -120,6 +122,7 @@ export class DriveConnector {
   /** Pages of changes since `pageToken`; a rejected token throws CursorRejectedError (do a full pass). */
   async *listChanges(pageToken: string, signal?: AbortSignal): AsyncGenerator<DriveChangePage> {
     let next: string | undefined = pageToken;
+    const seen = new Set<string>([pageToken]);
     while (next) {
       const params: drive_v3.Params$Resource$Changes$List = {
         ...ALL_DRIVES_ITEMS,
@@ -128,7 +131,10 @@ export class DriveConnector {
         fields: `nextPageToken,newStartPageToken,changes(fileId,removed,time,file(${FILE_FIELDS}))`,
       };
       const { data } = await this.cursorCall('drive-changes', (s) => this.drive.changes.list(params, { signal: s }), signal);
-      next = data.nextPageToken ?? undefined;
+      this.requireArray(data, 'changes', 'changes.list');
+      // Drive ends every page with one of the two tokens; a page with neither is not Drive's.
+      if (!data.nextPageToken && !data.newStartPageToken) throw this.foreignPage('changes.list', 'neither nextPageToken nor newStartPageToken');
+      next = this.nextToken(data.nextPageToken, seen, 'changes.list');
       const changes = (data.changes ?? []).map((change) => ({
         fileId: change.fileId ?? '',
         removed: change.removed === true,
@@ -156,6 +162,29 @@ export class DriveConnector {
       const { data } = await this.drive.about.get({ fields: 'user(emailAddress)' }, { signal: s });
       return `Google Drive: connected as ${data.user?.emailAddress ?? 'unknown user'}`;
     });
+  }
+
+  /**
+   * A 200 whose body is not Drive's page (a gateway's or captive portal's HTML,
+   * an empty body, another JSON) must never read as an empty page: an empty
+   * listing would make every row look deleted (DESIGN §4.1). Drive always sends
+   * the array, empty or not (api-facts-2 §11).
+   */
+  private requireArray(data: unknown, key: 'files' | 'changes', route: string): void {
+    const value = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)[key] : undefined;
+    if (!Array.isArray(value)) throw this.foreignPage(route, `no \`${key}\` array`);
+  }
+
+  /** The next page token; one this listing already followed would loop for ever (a cache or proxy replaying a page): foreign. */
+  private nextToken(token: string | null | undefined, seen: Set<string>, route: string): string | undefined {
+    if (!token) return undefined;
+    if (seen.has(token)) throw this.foreignPage(route, 'a nextPageToken already followed');
+    seen.add(token);
+    return token;
+  }
+
+  private foreignPage(route: string, what: string): ConnectorError {
+    return new ConnectorError('unavailable', this.caller.service, `Drive ${route} answered 200 with a body that is not Drive's (${what}): it proves nothing about absence`, { reason: FOREIGN_ANSWER });
   }
 
   private async cursorCall<T>(cursor: 'drive-files' | 'drive-changes', request: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {

@@ -1,6 +1,6 @@
 import { gmail, type gmail_v1 } from './googleapis-lite';
 import type { ConnectionCheck } from '../shared/connection-check';
-import { isConnectorError } from '../shared/connector-error';
+import { ConnectorError, FOREIGN_ANSWER, isConnectorError } from '../shared/connector-error';
 import type { ServicePolicy } from '../shared/service-policy';
 import { GoogleCaller, type GoogleConnectorOptions } from './google-caller';
 import { CursorRejectedError, rejectedParameter } from './google-errors';
@@ -68,10 +68,13 @@ export class GmailConnector {
   /** Pages of message ids matching `q` (Gmail search syntax), newest first. */
   async *listMessages(query: { q?: string; pageToken?: string } = {}, signal?: AbortSignal): AsyncGenerator<MessagePage> {
     let pageToken = query.pageToken;
+    const seen = new Set<string>();
     do {
       const params: gmail_v1.Params$Resource$Users$Messages$List = { userId: 'me', maxResults: PAGE_SIZE, ...(query.q ? { q: query.q } : {}), ...(pageToken ? { pageToken } : {}) };
       const { data } = await this.cursorCall('gmail-messages', (s) => this.gmail.users.messages.list(params, { signal: s }), signal);
-      pageToken = data.nextPageToken ?? undefined;
+      // Gmail leaves `messages` out of an empty page but always counts: a page without the count is not Gmail's.
+      this.requireGmail(data, 'messages.list', (d) => typeof d.resultSizeEstimate === 'number' && (d.messages === undefined || Array.isArray(d.messages)));
+      pageToken = this.nextToken(data.nextPageToken, seen, 'messages.list');
       const messages = (data.messages ?? []).map((m) => ({ id: m.id ?? '', threadId: m.threadId ?? '' }));
       yield { messages, resultSizeEstimate: data.resultSizeEstimate ?? 0, ...(pageToken ? { nextPageToken: pageToken } : {}) };
     } while (pageToken);
@@ -80,6 +83,7 @@ export class GmailConnector {
   /** Headers and ids of one message; a deleted message throws `not-found`. */
   async getMessageMetadata(id: string, headers: string[] = DEFAULT_HEADERS, signal?: AbortSignal): Promise<MessageMetadata> {
     const { data } = await this.caller.call((s) => this.gmail.users.messages.get({ userId: 'me', id, format: 'metadata', metadataHeaders: headers }, { signal: s }), signal);
+    this.requireGmail(data, 'messages.get', (d) => d.id === id && typeof d.threadId === 'string');
     return {
       id: data.id ?? id,
       threadId: data.threadId ?? '',
@@ -98,6 +102,7 @@ export class GmailConnector {
    */
   async *listHistory(startHistoryId: string, signal?: AbortSignal, options: { historyTypes?: HistoryType[] } = {}): AsyncGenerator<HistoryPage> {
     let pageToken: string | undefined;
+    const seen = new Set<string>();
     do {
       const params: gmail_v1.Params$Resource$Users$History$List = {
         userId: 'me',
@@ -107,7 +112,8 @@ export class GmailConnector {
         ...(pageToken ? { pageToken } : {}),
       };
       const { data } = await this.cursorCall('gmail-history', (s) => this.gmail.users.history.list(params, { signal: s }), signal);
-      pageToken = data.nextPageToken ?? undefined;
+      this.requireGmail(data, 'history.list', (d) => typeof d.historyId === 'string' && (d.history === undefined || Array.isArray(d.history)));
+      pageToken = this.nextToken(data.nextPageToken, seen, 'history.list');
       const records = data.history ?? [];
       const refs = (items: { message?: gmail_v1.Schema$Message }[] | undefined) => (items ?? []).map((i) => ({ id: i.message?.id ?? '', threadId: i.message?.threadId ?? '' }));
       yield {
@@ -121,6 +127,7 @@ export class GmailConnector {
 
   async getProfile(signal?: AbortSignal): Promise<GmailProfile> {
     const { data } = await this.caller.call((s) => this.gmail.users.getProfile({ userId: 'me' }, { signal: s }), signal);
+    this.requireGmail(data, 'getProfile', (d) => typeof d.historyId === 'string' && d.historyId !== '');
     return { emailAddress: data.emailAddress ?? '', historyId: data.historyId ?? '', messagesTotal: data.messagesTotal ?? 0 };
   }
 
@@ -129,6 +136,25 @@ export class GmailConnector {
       const { data } = await this.gmail.users.getProfile({ userId: 'me' }, { signal: s });
       return `Gmail: connected as ${data.emailAddress ?? 'unknown user'}`;
     });
+  }
+
+  /**
+   * A 200 whose body is not Gmail's (a gateway's or captive portal's HTML, an
+   * empty body, another JSON) is a foreign answer (DESIGN §4.1): read as an
+   * empty page it would move the cursor past mail never imported, read as a
+   * message it would insert a junk row that blocks the real one for ever.
+   */
+  private requireGmail(data: unknown, route: string, isGmail: (body: Record<string, unknown>) => boolean): void {
+    if (data !== null && typeof data === 'object' && !Array.isArray(data) && isGmail(data as Record<string, unknown>)) return;
+    throw new ConnectorError('unavailable', this.caller.service, `Gmail ${route} answered 200 with a body that is not Gmail's`, { reason: FOREIGN_ANSWER });
+  }
+
+  /** The next page token; one this listing already followed would loop for ever (a cache or proxy replaying a page): foreign. */
+  private nextToken(token: string | null | undefined, seen: Set<string>, route: string): string | undefined {
+    if (!token) return undefined;
+    if (seen.has(token)) throw new ConnectorError('unavailable', this.caller.service, `Gmail ${route} handed out a page token already followed: the listing stopped`, { reason: FOREIGN_ANSWER });
+    seen.add(token);
+    return token;
   }
 
   /** A history id Gmail no longer knows answers 404; a malformed one or a stale page token, 400. */

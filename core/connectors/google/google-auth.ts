@@ -1,5 +1,5 @@
 import { OAuth2, type Credentials, type OAuth2Client } from './googleapis-lite';
-import { ConnectorError } from '../shared/connector-error';
+import { ConnectorError, isConnectorError } from '../shared/connector-error';
 import type { OAuthTokens, OAuthTokenStore } from '../shared/oauth-tokens';
 import type { ServicePolicy } from '../shared/service-policy';
 import { mapGoogleError } from './google-errors';
@@ -75,27 +75,38 @@ export class GoogleAuth {
     return this.refreshing;
   }
 
-  private async requestToken(): Promise<string> {
+  private async requestToken(retried = false): Promise<string> {
     const refreshToken = this.current?.refreshToken;
     if (!refreshToken) throw new ConnectorError('token-revoked', this.service, 'no refresh token is stored: the user must reconnect');
-    this.refresher.setCredentials({ refresh_token: refreshToken });
     let credentials: Credentials;
     try {
-      ({ credentials } = await this.refresher.refreshAccessToken());
+      credentials = await this.exchange(refreshToken);
     } catch (error) {
-      throw mapGoogleError(error, this.service, 'token');
+      // Refused: the user may have reconnected meanwhile (the product stored a new grant). Only a dead grant
+      // that is still the stored one is the user's fault; a newer one is tried once.
+      if (!isConnectorError(error, 'token-revoked') || retried) throw error;
+      const stored = await this.options.tokens.load();
+      if (!stored.refreshToken || stored.refreshToken === refreshToken) throw error;
+      this.current = stored;
+      return this.requestToken(true);
     }
     const accessToken = credentials.access_token;
     if (!accessToken) throw new ConnectorError('unavailable', this.service, 'the token endpoint returned no access token');
-    const next: OAuthTokens = {
-      accessToken,
-      // Google normally keeps the old refresh token valid and sends none back.
-      refreshToken: credentials.refresh_token ?? refreshToken,
-      expiresAt: credentials.expiry_date ?? null,
-    };
-    await this.options.tokens.save(next);
-    this.current = next;
+    // Google normally keeps the refresh token valid and sends none back (google-auth-library then echoes the one
+    // it was given): only a new one is written, so a grant the product stored meanwhile is never overwritten.
+    const issued = credentials.refresh_token && credentials.refresh_token !== refreshToken ? credentials.refresh_token : null;
+    await this.options.tokens.save({ accessToken, refreshToken: issued, expiresAt: credentials.expiry_date ?? null });
+    this.current = { accessToken, refreshToken: issued ?? refreshToken, expiresAt: credentials.expiry_date ?? null };
     return this.use(accessToken);
+  }
+
+  private async exchange(refreshToken: string): Promise<Credentials> {
+    this.refresher.setCredentials({ refresh_token: refreshToken });
+    try {
+      return (await this.refresher.refreshAccessToken()).credentials;
+    } catch (error) {
+      throw mapGoogleError(error, this.service, 'token');
+    }
   }
 }
 

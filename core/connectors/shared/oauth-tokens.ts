@@ -13,6 +13,11 @@ export interface OAuthTokens {
 
 export interface OAuthTokenStore {
   load(): Promise<OAuthTokens>;
+  /**
+   * Stores a refreshed access token. `refreshToken: null` keeps the stored one: a connector passes
+   * only a refresh token the provider just issued, never the one it loaded, which the product may
+   * have replaced meanwhile (the user reconnected).
+   */
   save(tokens: OAuthTokens): Promise<void>;
 }
 
@@ -27,6 +32,6 @@ export class InMemoryTokenStore implements OAuthTokenStore {
 
   async save(tokens: OAuthTokens): Promise<void> {
     this.saves++;
-    this.tokens = { ...tokens };
+    this.tokens = { ...tokens, refreshToken: tokens.refreshToken ?? this.tokens.refreshToken };
   }
 }

@@ -11,7 +11,7 @@ import { ProviderUnavailableError } from './storage-clients';
 import type { StorageDb } from './storage-db';
 import { FINDING_KINDS, MAX_PAGE_SIZE, type FileRow, type StorageAccount, type StorageFindingKind } from './storage-model';
 import type { FullListing, ProbeAnswer, ProviderRemote } from './remote-view';
-import type { SeenRows } from './seen-rows';
+import { seenKey, type SeenRows } from './seen-rows';
 
 /** Concurrent probes per account (the service policy's bulkhead caps the service as a whole). */
 export const PROBE_BATCH = 16;
@@ -58,7 +58,7 @@ export interface AccountCheckInput {
   previous: Map<string, Finding>;
   strategy: CheckStrategy;
   full: boolean;
-  /** The rows earlier passes examined: a delta examines every other row too. */
+  /** The rows earlier passes examined (seenKey: row id and cloud file id): a delta examines every other row too. */
   seen: SeenRows;
   now: Date;
   /** A full pass runs when the last one is this old (DEFAULT_FULL_PASS_HOURS). */
@@ -149,28 +149,35 @@ async function fullPass(input: AccountCheckInput, remote: ProviderRemote, report
   }
   report.mode = 'list';
   const listing = await remote.list(keepCursor, input.signal);
-  await diffListing(input, listing, report, drift, examined);
+  await diffListing(input, remote, listing, report, drift, examined);
   await input.seen.save(examined);
   return finish(report, { files: report.filesChecked, remoteFiles: listing.remoteFiles, cursor: listing.cursor, ...full });
 }
 
-async function diffListing(input: AccountCheckInput, listing: FullListing, report: AccountReport, drift: (d: Drift) => void, examined: string[]): Promise<void> {
+async function diffListing(input: AccountCheckInput, remote: ProviderRemote, listing: FullListing, report: AccountReport, drift: (d: Drift) => void, examined: string[]): Promise<void> {
   const slicer = new TimeSlicer();
   const clock = input.diffClock;
   clock?.enter();
   const drifted = new Map<string, StorageFindingKind>();
+  const uncovered: string[] = [];
   try {
     for await (const chunk of input.product.accountIds(input.account.userId, input.account.provider)) {
+      let listed = 0;
       for (const row of chunk) {
         // Ids compare as strings: a product may store them in a numeric column.
         const id = String(row.pid);
-        examined.push(String(row.id));
+        if (listing.covers && !listing.covers(id)) {
+          uncovered.push(String(row.id));
+          continue;
+        }
+        listed++;
+        examined.push(seenKey(String(row.id), id));
         if (listing.trashed.has(id)) drifted.set(String(row.id), FINDING_KINDS.trashed);
         else if (!listing.present.has(id)) drifted.set(String(row.id), FINDING_KINDS.orphan);
       }
-      report.filesChecked += chunk.length;
-      if (clock) clock.rows += chunk.length;
-      input.onRows(chunk.length);
+      report.filesChecked += listed;
+      if (clock) clock.rows += listed;
+      input.onRows(listed);
       await slicer.maybeYield(input.signal);
     }
   } finally {
@@ -178,9 +185,11 @@ async function diffListing(input: AccountCheckInput, listing: FullListing, repor
   }
   // Names and sizes only for the few rows that drifted (the diff itself reads ids from the index).
   for (const row of await input.product.rowsByIds([...drifted.keys()])) drift({ row, kind: drifted.get(row.id) as StorageFindingKind });
+  // Rows the listing cannot speak for get the service's own answer, one probe each (only a definitive one concludes).
+  if (uncovered.length) await probeRows(input, remote, await input.product.rowsByIds(uncovered), report, drift, examined);
 }
 
-/** Probes rows by their cloud id; returns the ids of rows left unknown. `examined` receives every probed row id. */
+/** Probes rows by their cloud id; returns the ids of rows left unknown. `examined` receives every probed row's seenKey. */
 export async function probeRows(input: AccountCheckInput, remote: ProviderRemote, rows: AsyncIterable<FileRow[]> | FileRow[], report: AccountReport, drift: (d: Drift) => void, examined?: string[]): Promise<Set<string>> {
   const chunks: AsyncIterable<FileRow[]> | FileRow[][] = Array.isArray(rows) ? [rows] : rows;
   const unknown = new Set<string>();
@@ -193,7 +202,7 @@ export async function probeRows(input: AccountCheckInput, remote: ProviderRemote
         if (answer.state === 'unknown') unknown.add(row.id);
         conclude(input, row, answer, report, drift);
       });
-      for (const row of batch) examined?.push(row.id);
+      for (const row of batch) examined?.push(seenKey(row.id, row.providerFileId));
       report.filesChecked += batch.length;
       input.onRows(batch.length);
     }

@@ -2,6 +2,7 @@ import { TimeSlicer } from '../../runs/cooperative';
 import { finish, PROBE_BATCH, probeRows, type AccountCheckInput, type AccountCheckResult, type AccountReport, type Drift } from './account-check';
 import type { PassReason } from './account-pass';
 import type { DeltaListing, ProviderRemote } from './remote-view';
+import { seenKey } from './seen-rows';
 import { FINDING_KINDS, MAX_PAGE_SIZE, type FileRow } from './storage-model';
 
 export type DeltaOutcome = { done: AccountCheckResult } | { fallback: PassReason; message: string | null };
@@ -17,18 +18,20 @@ export type DeltaOutcome = { done: AccountCheckResult } | { fallback: PassReason
  */
 export async function deltaPass(input: AccountCheckInput, remote: ProviderRemote, cursor: string, seen: Set<string>, report: AccountReport, drift: (d: Drift) => void): Promise<DeltaOutcome> {
   const { account, state, product, signal } = input;
-  const current: string[] = [];
+  // Row id → seenKey of every row now; a row is unseen unless this very row (same id, same cloud file) was examined.
+  const current = new Map<string, string>();
   const unseen: string[] = [];
   const slicer = new TimeSlicer();
   for await (const chunk of product.accountIds(account.userId, account.provider)) {
     for (const row of chunk) {
       const id = String(row.id);
-      current.push(id);
-      if (!seen.has(id)) unseen.push(id);
+      const key = seenKey(id, String(row.pid));
+      current.set(id, key);
+      if (!seen.has(key)) unseen.push(id);
     }
     await slicer.maybeYield(signal);
   }
-  const listPages = Math.max(1, Math.ceil((state.remoteFiles ?? current.length) / MAX_PAGE_SIZE[account.provider]));
+  const listPages = Math.max(1, Math.ceil((state.remoteFiles ?? current.size) / MAX_PAGE_SIZE[account.provider]));
   if (unseen.length > Math.max(listPages, PROBE_BATCH)) return { fallback: 'many rows added', message: `${unseen.length} rows were added since the last pass: listed the account in full.` };
 
   let delta: DeltaListing;
@@ -45,10 +48,10 @@ export async function deltaPass(input: AccountCheckInput, remote: ProviderRemote
   report.pass = 'delta';
   report.passReason = 'changes since the last pass';
   // Seen now: every row of the account except new rows that got no definitive answer (the next delta probes them again).
-  const nowSeen = current.filter((id) => !unknown.has(id));
+  const nowSeen = [...current].filter(([id]) => !unknown.has(id)).map(([, key]) => key);
   if (nowSeen.length !== seen.size || unseen.length > 0) await input.seen.save(nowSeen);
   const paths = delta.paths ? await renamedRows(input, delta.paths) : undefined;
-  return { done: finish(report, { cursor: delta.cursor, files: current.length, ...(paths ? { paths } : {}) }) };
+  return { done: finish(report, { cursor: delta.cursor, files: current.size, ...(paths ? { paths } : {}) }) };
 }
 
 /**
@@ -80,11 +83,12 @@ async function applyDelta(input: AccountCheckInput, remote: ProviderRemote, delt
   report.filesChecked += aliveNew;
   const unknown = await probeRows(input, remote, [...probe.values()], report, drift);
   const concluded = new Set([...probe.values(), ...trashedRows].map((r) => r.providerFileId));
-  // Earlier findings stand unless a change shows the file alive again or this delta concluded on it; rows deleted since are dropped.
+  // Earlier findings stand unless a change shows the file alive again or this delta concluded on it; rows deleted
+  // since, or re-pointed at another cloud file (the finding was about the old one), are dropped.
   const carried = [...input.previous.entries()].filter(([pid]) => !delta.alive.has(pid) && !concluded.has(pid));
-  const stillThere = new Set((await product.rowsByIds(carried.map(([, f]) => String(f.details?.fileRowId ?? '')))).map((r) => r.id));
-  for (const [, finding] of carried) {
-    if (!stillThere.has(String(finding.details?.fileRowId ?? ''))) continue;
+  const stillThere = new Set((await product.rowsByIds(carried.map(([, f]) => String(f.details?.fileRowId ?? '')))).map((r) => seenKey(r.id, r.providerFileId)));
+  for (const [pid, finding] of carried) {
+    if (!stillThere.has(seenKey(String(finding.details?.fileRowId ?? ''), pid))) continue;
     input.onCarry(finding);
     if (finding.kind === FINDING_KINDS.orphan) report.orphans++;
     else report.trashed++;

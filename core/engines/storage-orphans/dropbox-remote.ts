@@ -24,7 +24,7 @@ export class DropboxRemote implements ProviderRemote {
     for (;;) {
       const next = await pages.next();
       // The generator's return value is the last page's cursor: the next run's delta starts there.
-      if (next.done) return { kind: 'full', present, trashed: new Set(), remoteFiles: present.size, cursor: next.value };
+      if (next.done) return { kind: 'full', present, trashed: new Set(), remoteFiles: present.size, cursor: next.value, covers: isDropboxId };
       for (const entry of next.value.entries) if (entry.tag === 'file') present.add(entry.id);
     }
   }
@@ -86,3 +86,6 @@ export class DropboxRemote implements ProviderRemote {
     return isCursorReset(error);
   }
 }
+
+/** A listing holds `id:` ids; a row kept by path (or `ns:`/`rev:` forms) is probed by get_metadata, which takes them all. */
+const isDropboxId = (providerFileId: string) => providerFileId.startsWith('id:');

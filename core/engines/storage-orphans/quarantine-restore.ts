@@ -31,7 +31,11 @@ export async function restoreHeld(t: RestoreTables, fileRowId: string): Promise<
   try {
     return await db.transaction(async (tx) => {
       const image = t.hasImage ? `, ${quoteIdent(q.columns.rowImage)} AS "rowImage"` : '';
-      const [held] = await tx.query(`SELECT ${KEPT.map((k) => `${quoteIdent(q.columns[k])} AS ${quoteIdent(k)}`).join(', ')}${image} FROM ${quoteTable(q.table)} WHERE ${quoteIdent(q.columns.id)} = ?`, [fileRowId]);
+      // PostgreSQL: a concurrent restore of the same row waits here, then finds it gone from quarantine and back
+      // in files (restored: false), instead of failing on the key and claiming the row stays quarantined.
+      // SQLite serialises writers on its own.
+      const lock = db.dialect === 'postgres' ? ' FOR UPDATE' : '';
+      const [held] = await tx.query(`SELECT ${KEPT.map((k) => `${quoteIdent(q.columns[k])} AS ${quoteIdent(k)}`).join(', ')}${image} FROM ${quoteTable(q.table)} WHERE ${quoteIdent(q.columns.id)} = ?${lock}`, [fileRowId]);
       const [live] = await tx.query(`SELECT ${quoteIdent(f.columns.id)} AS id FROM ${quoteTable(f.table)} WHERE ${quoteIdent(f.columns.id)} = ?`, [fileRowId]);
       if (!held) {
         if (live) return { restored: false, row: null };

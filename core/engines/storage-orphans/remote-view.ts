@@ -15,6 +15,11 @@ export interface FullListing {
   trashed: Set<string>;
   remoteFiles: number;
   cursor: string | null;
+  /**
+   * Whether the listing can speak for a row with this cloud id (absent: every row). A listing keyed by
+   * ids says nothing about a row kept by another form (a Dropbox path): such a row is probed instead.
+   */
+  covers?: (providerFileId: string) => boolean;
 }
 
 /**

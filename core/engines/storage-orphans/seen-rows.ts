@@ -14,11 +14,18 @@ interface SeenHead {
 }
 
 /**
- * The files row ids of one account that the last passes examined (DESIGN
+ * The key of a row as examined: its id AND the cloud file it pointed at. A row the product re-pointed since
+ * (a re-upload, or deleted and re-added under the same id) is a row no pass has seen.
+ */
+export const seenKey = (rowId: string, providerFileId: string): string => `${rowId}\u0000${providerFileId}`;
+
+/**
+ * The files rows of one account (seenKey: id and cloud file id) that the last passes examined (DESIGN
  * §4.7): a delta pass examines every row of the account NOT in this set (rows
  * the product added since), so a delta can never hide a row for ever. Kept in
  * the engine's own state, chunked; ids only (row ids are the product's stable
- * keys), never names or paths.
+ * keys) with their cloud file ids, never names or paths. A set saved before keys carried the cloud file id
+ * matches no row, so the first delta after an upgrade lists the account in full (`many rows added`).
  */
 export class SeenRows {
   constructor(

@@ -16,6 +16,16 @@ export interface QuarantineMeta {
   runId: number;
 }
 
+/** What a finding said the row pointed at: the row is moved only while it still does (DESIGN §4.1). */
+export type ExpectedRow = Pick<QuarantinedRow, 'userId' | 'provider' | 'providerFileId'>;
+
+export interface QuarantineGuard {
+  /** Per files row id: the file the service said is gone. A row that now points elsewhere is left alone. */
+  expected: ReadonlyMap<string, ExpectedRow>;
+  /** Receives the ids of rows left alone because they changed since the finding. */
+  changed: Set<string>;
+}
+
 /** A row found in quarantine, with the dates its quarantine was given. */
 export interface HeldRow extends QuarantinedRow {
   quarantinedAt: string | null;
@@ -44,21 +54,25 @@ export class FileQuarantine {
   }
 
   /** Quarantines these rows; returns the before-images of the rows it moved (rows already gone are skipped). */
-  async quarantine(fileRowIds: readonly string[], meta: QuarantineMeta): Promise<QuarantinedRow[]> {
-    if (fileRowIds.length === 0) return [];
+  async quarantine(wantedIds: readonly string[], meta: QuarantineMeta, guard?: QuarantineGuard): Promise<QuarantinedRow[]> {
+    if (wantedIds.length === 0) return [];
     const f = this.mapping.files;
     const q = this.mapping.fileQuarantine;
     const fc = KEPT.map((k) => quoteIdent(f.columns[k]));
     const qc = KEPT.map((k) => quoteIdent(q.columns[k]));
     const extra = [q.columns.quarantinedAt, q.columns.purgeAfter, q.columns.reason, q.columns.runId].map(quoteIdent);
-    const ids = placeholders(fileRowIds.length);
     const keyF = quoteIdent(f.columns.id);
     const keyQ = quoteIdent(q.columns.id);
     const columns = await this.schema.filesColumns();
     await this.schema.ensureImageColumn();
     return this.db.transaction(async (tx) => {
-      const before = await tx.query(`SELECT ${fc.map((c, i) => `${c} AS ${quoteIdent(KEPT[i] as string)}`).join(', ')} FROM ${quoteTable(f.table)} WHERE ${keyF} IN (${ids})`, fileRowIds);
+      const found = await tx.query(`SELECT ${fc.map((c, i) => `${c} AS ${quoteIdent(KEPT[i] as string)}`).join(', ')} FROM ${quoteTable(f.table)} WHERE ${keyF} IN (${placeholders(wantedIds.length)})${this.db.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, wantedIds);
+      // Checked inside the moving transaction (rows locked in PostgreSQL): a row the product re-pointed, or deleted and
+      // re-inserted under the same id, is not the orphan any more.
+      const before = guard ? found.filter((r) => stillExpected(toRow(r), guard)) : found;
       if (before.length === 0) return [];
+      const fileRowIds = before.map((r) => String(r.id));
+      const ids = placeholders(fileRowIds.length);
       const images = await this.capture(tx, columns, fileRowIds);
       // ON CONFLICT: a stale copy left by an older quarantine of the same id is replaced, never kept instead of the live row.
       // SQLite needs `WHERE true` to parse INSERT … SELECT … ON CONFLICT.
@@ -142,4 +156,11 @@ export class FileQuarantine {
     );
     return new Map(rows.map((r) => [String(r.id), { ...toRow(r), quarantinedAt: isoOf(r.quarantinedAt), purgeAfter: isoOf(r.purgeAfter), runId: r.runId == null ? null : Number(r.runId) }]));
   }
+}
+
+function stillExpected(row: QuarantinedRow, guard: QuarantineGuard): boolean {
+  const expected = guard.expected.get(row.id);
+  const same = expected !== undefined && expected.userId === row.userId && expected.provider === row.provider && expected.providerFileId === row.providerFileId;
+  if (!same) guard.changed.add(row.id);
+  return same;
 }

@@ -6,7 +6,7 @@ import { readAccount, updateAccount } from './account-state';
 import type { StorageDb } from './storage-db';
 import { autoRepairLimit, type SafetyGuardTrip } from './storage-guard';
 import { DEFAULT_RETENTION_DAYS, FINDING_KINDS, isStorageProvider } from './storage-model';
-import { FileQuarantine, type HeldRow, type QuarantinedRow } from './storage-quarantine';
+import { FileQuarantine, type ExpectedRow, type HeldRow, type QuarantinedRow } from './storage-quarantine';
 
 /** Rows per quarantine transaction: one short write, and a crash loses at most the batch in flight (which then did not happen). */
 const BATCH = 200;
@@ -99,9 +99,10 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
     // Rows already in quarantine are read BEFORE the move, so nothing awaits between the move's commit
     // and its audit: a run that moved rows has audited them unless its process died in between.
     const heldBefore = await quarantine.held(ids);
+    const guard = { expected: expectedRows(batch), changed: new Set<string>() };
     let moved: QuarantinedRow[];
     try {
-      moved = await quarantine.quarantine(ids, { quarantinedAt: now.toISOString(), purgeAfter, reason: batch.length === 1 ? (batch[0] as Finding).reason : 'storage-orphans repair', runId: context.runId });
+      moved = await quarantine.quarantine(ids, { quarantinedAt: now.toISOString(), purgeAfter, reason: batch.length === 1 ? (batch[0] as Finding).reason : 'storage-orphans repair', runId: context.runId }, guard);
     } catch (error) {
       // The move is one transaction: refused, it changed nothing. A batch is tried again row by row, so
       // one row the database refuses (a restricting foreign key…) fails alone; that row stays, its finding open.
@@ -123,7 +124,7 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
     if (moved.length) audit(context, moved, purgeAfter, false, product.mapping.fileQuarantine.table);
     const movedIds = new Set(moved.map((r) => r.id));
     // Rows neither moved nor held before: gone from the product, or moved meanwhile by an overlapping run.
-    const unseen = ids.filter((id) => !movedIds.has(id) && !heldBefore.has(id));
+    const unseen = ids.filter((id) => !movedIds.has(id) && !heldBefore.has(id) && !guard.changed.has(id));
     const held = new Map([...heldBefore, ...(unseen.length ? await quarantine.held(unseen) : new Map<string, HeldRow>())]);
     for (const id of movedIds) held.delete(id);
     const claim = claimHeldRows(held, context);
@@ -131,8 +132,13 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
     // Findings by the quarantine dates they get: this run's for rows it moved, the copy's own for rows moved earlier.
     const done = new Map<string, { dates: typeof stamp; ids: number[] }>();
     const gone: number[] = [];
+    const changed: number[] = [];
     for (const f of batch) {
       const rowId = fileRowIdOf(f) as string;
+      if (guard.changed.has(rowId) && !held.has(rowId)) {
+        changed.push(f.id);
+        continue;
+      }
       const earlier = held.get(rowId);
       if (!movedIds.has(rowId) && !earlier) {
         gone.push(f.id);
@@ -154,6 +160,11 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
     for (const { dates, ids: marked } of done.values()) resources.updateFindings(marked, { status: 'quarantined', details: dates });
     // The row left files some other way (the product deleted it): the drift resolved itself.
     if (gone.length) resources.setFindingStatus(gone, 'superseded');
+    // The row points at another file (or another user) than the finding was about: that finding is over, the row stays.
+    if (changed.length) {
+      resources.setFindingStatus(changed, 'superseded');
+      skip('row-changed-since-check', changed.length);
+    }
     const perAccount = new Map<string, { userId: string; provider: QuarantinedRow['provider']; n: number }>();
     for (const row of moved) {
       const user = report.perUser.get(row.userId) ?? { provider: new Map<string, number>() };
@@ -212,6 +223,19 @@ function audit(context: EngineContext, rows: readonly QuarantinedRow[], purgeAft
     before: rows,
     after: { table, purgeAfter, ...(recovered ? { recoveredAfterInterruption: true } : {}) },
   });
+}
+
+/** Per files row id, what each finding said the row pointed at (its details, written by storage-findings.ts). */
+function expectedRows(findings: readonly Finding[]): Map<string, ExpectedRow> {
+  const expected = new Map<string, ExpectedRow>();
+  for (const f of findings) {
+    const d = f.details ?? {};
+    const rowId = fileRowIdOf(f);
+    if (rowId && typeof d.userId === 'string' && isStorageProvider(d.provider) && typeof d.providerFileId === 'string') {
+      expected.set(rowId, { userId: d.userId, provider: d.provider, providerFileId: d.providerFileId });
+    }
+  }
+  return expected;
 }
 
 export function fileRowIdOf(f: Finding): string | undefined {

@@ -95,8 +95,11 @@ function refuse(deps: RestoreDeps, findingId: number, fileRowId: string, message
 
 /** A row back from quarantine is new to the next delta: it is examined again, so its drift is reported again (DESIGN §4.7). */
 async function forgetSeen(seen: SeenRows, fileRowId: string): Promise<void> {
-  const ids = await seen.load();
-  if (ids?.delete(fileRowId)) await seen.save([...ids]);
+  const keys = await seen.load();
+  if (!keys) return;
+  // Whatever cloud file the row was seen with (seenKey: the row id, then a NUL).
+  const kept = [...keys].filter((key) => !key.startsWith(`${fileRowId}\u0000`));
+  if (kept.length !== keys.size) await seen.save(kept);
 }
 
 /** The one product-database connection, opened for a call outside a run (restore, counts). */
