@@ -23,7 +23,7 @@ import { startGoogleEmulator } from '../../tests/emulators/google';
 import { startSupabaseEmulator } from '../../tests/emulators/supabase/supabase.emulator';
 import { buildDemoAppDb } from './demo-app-db';
 import { demoConnections } from './demo-connections';
-import { seedDemoRunHistory, seedDemoSchedules } from './demo-schedules';
+import { seedDemoSchedules } from './demo-schedules';
 import { cloudinarySeed, dropboxSeed, googleSeed, loadPeople, revokedDropboxTokens, supabaseSeed } from './demo-seeds';
 
 async function main(): Promise<void> {
@@ -69,10 +69,15 @@ async function main(): Promise<void> {
     ],
   });
   if (!sheetSources.list().some((source) => source.spec.name === pricing.name)) sheetSources.insert(pricing, new Date().toISOString());
-  // Schedules and a few days of run history for the Schedules page and the Runs chart (first start only).
+  // Schedules for the Schedules page (first start only). No invented run history: every run, result and finding
+  // the console shows comes from an engine that really ran against this world, so no page can contradict the data.
   const pricingId = sheetSources.list().find((source) => source.spec.name === pricing.name)?.id;
-  const demoSchedules = pricingId === undefined ? null : seedDemoSchedules(store, { now: new Date(), sheetSourceId: pricingId });
-  if (demoSchedules && pricingId !== undefined) seedDemoRunHistory(store, { now: new Date(), schedules: demoSchedules, sheetSourceId: pricingId });
+  if (pricingId !== undefined) seedDemoSchedules(store, { now: new Date(), sheetSourceId: pricingId });
+  // "Already made and tested": each connection is tested against its emulator now, as the Test button would.
+  for (const connection of store.connections.list()) {
+    const result = await connections.test(connection.id);
+    if (!result.ok) process.stderr.write(`demo: connection "${connection.name}" did not test ok: ${result.message}\n`);
+  }
   store.close();
 
   const env: Record<string, string> = { SYNCWARDEN_SECRETS: 'env' };
