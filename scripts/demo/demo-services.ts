@@ -1,9 +1,10 @@
 /**
  * The demo's outside world: the four service emulators seeded from
  * resources/demo, a fresh embedded app database, and five connections in the
- * console store pointing at them. Prints one JSON line with the environment
- * the console must run with (secrets via SYNCWARDEN_SECRETS=env, since a demo
- * must not touch the OS keychain), then serves until stopped.
+ * console store pointing at them. The demo must not touch the OS keychain: it
+ * marks the data dir as the demo's, so the console and the CLI both keep its
+ * made-up secrets in the demo's 0600 file store (demo-file.secret-store.ts).
+ * Prints one JSON line when ready, then serves until stopped.
  *
  * usage: node --import tsx scripts/demo/demo-services.ts <data-dir>
  */
@@ -12,8 +13,7 @@ import { join, resolve } from 'node:path';
 import { ConnectionsService } from '../../core/connections/connections.service';
 import { defaultProbes } from '../../core/connections/probes';
 import { createSilentLogger } from '../../core/logging/logger';
-import { EnvSecretStore } from '../../core/secrets/env.secret-store';
-import { MemorySecretStore } from '../../core/secrets/memory.secret-store';
+import { DemoFileSecretStore, markDemoDataDir } from '../../core/secrets/demo-file.secret-store';
 import { SheetSourceSpecSchema } from '../../core/api/sheets';
 import { SheetSourcesRepository } from '../../core/store/sheet-sources.repo';
 import { openStore } from '../../core/store/store';
@@ -42,7 +42,8 @@ async function main(): Promise<void> {
   const appDbPath = join(dataDir, 'product.db');
   await buildDemoAppDb(appDbPath, people);
 
-  const secrets = new MemorySecretStore();
+  markDemoDataDir(dataDir);
+  const secrets = new DemoFileSecretStore(dataDir);
   const store = openStore(dataDir);
   const connections = new ConnectionsService({ store, secrets, probes: defaultProbes(), clock: { now: () => new Date() }, log: createSilentLogger() });
   const wanted = demoConnections({ appDbPath, google: google.url, dropbox: dropbox.url, cloudinary: cloudinary.url, supabase: supabase.url });
@@ -80,9 +81,7 @@ async function main(): Promise<void> {
   }
   store.close();
 
-  const env: Record<string, string> = { SYNCWARDEN_SECRETS: 'env' };
-  for (const [key, value] of secrets.values) env[EnvSecretStore.variableFor(key)] = value;
-  process.stdout.write(`${JSON.stringify({ ready: true, env, people: people.length })}\n`);
+  process.stdout.write(`${JSON.stringify({ ready: true, env: {}, people: people.length })}\n`);
 
   const stop = async () => {
     await Promise.all([google.close(), dropbox.close(), cloudinary.close(), supabase.close()]);

@@ -59,6 +59,7 @@ describe('e2e: npm run demo', () => {
       if (!listed.ok) throw new Error(listed.error.message);
       const connections = listed.result as Connection[];
       expect(connections.map((c) => c.kind).sort()).toEqual(['appdb', 'cloudinary', 'dropbox', 'google', 'supabase']);
+      expect(await bridge.invoke('app.info', {})).toMatchObject({ ok: true, result: { secretStore: 'demo-file' } });
       // "Already made and tested": the demo tested each one at start, before anyone clicked Test.
       for (const connection of connections) expect(connection.lastCheck, connection.name).toMatchObject({ ok: true, status: 'ok' });
       for (const connection of connections) {
@@ -109,6 +110,9 @@ describe('e2e: npm run demo', () => {
     for (const name of ['Product database', 'Google Workspace', 'Dropbox', 'Cloudinary media', 'Supabase Auth']) {
       await page.getByText(name, { exact: true }).first().waitFor({ state: 'visible', timeout: 10_000 });
     }
+    // The demo keeps its made-up secrets in its own file, and the page says so (not "the OS keychain").
+    await page.getByText(/Secrets are kept in the demo's secrets file/).first().waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.getByText(/OS keychain/).count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'demo-connections.png'), fullPage: true });
   });
 });
