@@ -71,6 +71,39 @@ describe('e2e: npm run demo', () => {
     }
   });
 
+  it('shows the connections in the console', async () => {
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.goto(url);
+    await page.getByRole('link', { name: 'Connections' }).first().click();
+    for (const name of ['Product database', 'Google Workspace', 'Dropbox', 'Cloudinary media', 'Supabase Auth']) {
+      await page.getByText(name, { exact: true }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    }
+    // The demo keeps its made-up secrets in its own file, and the page says so (not "the OS keychain").
+    await page.getByText(/Secrets are kept in the demo's secrets file/).first().waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.getByText(/OS keychain/).count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'demo-connections.png'), fullPage: true });
+  });
+
+  it('claims no check before one ran: Media, Storage and Sheets say "not checked" / "never"', async () => {
+    browser ??= await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(url);
+    await page.getByRole('link', { name: 'Media' }).first().click();
+    await page.getByTestId('media-empty').waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.getByText(/every asset in Cloudinary has its row/).count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'demo-start-media.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Storage' }).first().click();
+    await page.getByText(/not been checked yet|Not checked yet/).first().waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.getByText(/SUCCEEDED/i).count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'demo-start-storage.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Sheets' }).first().click();
+    await page.getByText('Pricing plans').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'demo-start-sheets.png'), fullPage: true });
+    // The invented history claimed 5 cached rows; nothing was imported, and the card says so.
+    await page.getByText(/never imported/i).first().waitFor({ state: 'visible', timeout: 10_000 });
+  });
+
   it('starts with no invented history, and a real check finds exactly the drift the demo world seeds', async () => {
     const { origin, searchParams } = new URL(url);
     const bridge = await connectWsBridge(`${origin.replace('http', 'ws')}/ws?token=${searchParams.get('token')}`, origin);
@@ -101,18 +134,4 @@ describe('e2e: npm run demo', () => {
       bridge.close();
     }
   }, 90_000);
-
-  it('shows the connections in the console', async () => {
-    browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await page.goto(url);
-    await page.getByRole('link', { name: 'Connections' }).first().click();
-    for (const name of ['Product database', 'Google Workspace', 'Dropbox', 'Cloudinary media', 'Supabase Auth']) {
-      await page.getByText(name, { exact: true }).first().waitFor({ state: 'visible', timeout: 10_000 });
-    }
-    // The demo keeps its made-up secrets in its own file, and the page says so (not "the OS keychain").
-    await page.getByText(/Secrets are kept in the demo's secrets file/).first().waitFor({ state: 'visible', timeout: 10_000 });
-    expect(await page.getByText(/OS keychain/).count()).toBe(0);
-    await page.screenshot({ path: join(ARTIFACTS_DIR, 'demo-connections.png'), fullPage: true });
-  });
 });
