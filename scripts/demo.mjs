@@ -48,7 +48,9 @@ function startServices() {
 }
 
 function run(command, args, services, env) {
-  const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  // The demo's data dir selects its own file secret store; a SYNCWARDEN_SECRETS left in the shell would override it.
+  const { SYNCWARDEN_SECRETS: _ignored, ...inherited } = process.env;
+  const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...inherited, ...env } });
   const stop = (signal) => {
     child.kill(signal);
     services.kill('SIGTERM');

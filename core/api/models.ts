@@ -136,7 +136,7 @@ export const AppInfoSchema = z.object({
   schemaVersion: z.number().int(),
   engines: z.array(EngineInfoSchema),
   /** Where connection secrets live: with 'env' (SYNCWARDEN_SECRETS=env) the console cannot save them, only name the variable. */
-  secretStore: z.enum(['keychain', 'env', 'memory']).optional(),
+  secretStore: z.enum(['keychain', 'env', 'memory', 'demo-file']).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 

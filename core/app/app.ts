@@ -35,7 +35,7 @@ export interface SyncwardenOptions {
   /** For tests: whether a pid on this machine is alive. */
   isProcessAlive?: (pid: number) => boolean;
   progressIntervalMs?: number;
-  /** Where secrets live; default: the OS keychain, or the environment with SYNCWARDEN_SECRETS=env. */
+  /** Where secrets live; default: selectSecretStore (the OS keychain, the environment, or the demo's file store). */
   secrets?: SecretStore;
   probes?: ProbeRegistry;
 }
@@ -69,7 +69,7 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
 
   const engines = options.engines ?? createEngineRegistry({ withDemoEngine: options.withDemoEngine ?? false });
   const events = new EventHub();
-  const connections = new ConnectionsService({ store, secrets: storeSecrets(options.secrets ?? selectSecretStore(), store, clock), probes: options.probes ?? defaultProbes(), clock, log });
+  const connections = new ConnectionsService({ store, secrets: storeSecrets(options.secrets ?? selectSecretStore(process.env, options.dataDir), store, clock), probes: options.probes ?? defaultProbes(), clock, log });
   const runs = new RunManager({
     store,
     engines,

@@ -4,7 +4,7 @@
  * to SQLite, logs or the renderer; callers only learn whether one is set.
  */
 export interface SecretStore {
-  readonly kind: 'keychain' | 'env' | 'memory';
+  readonly kind: 'keychain' | 'env' | 'memory' | 'demo-file';
   get(key: string): Promise<string | null>;
   set(key: string, value: string): Promise<void>;
   delete(key: string): Promise<void>;

@@ -3,10 +3,12 @@ import type { ScheduleFields } from '../../core/store/schedules.repo';
 import type { Store } from '../../core/store/store';
 
 /**
- * The demo's background life: three console schedules, and a few days of run
- * history with mixed triggers and outcomes, so the Schedules page and the Runs
- * chart have something to show on first start. Both only seed an empty store:
- * the demo keeps its data directory between starts, and history must not double.
+ * The demo's background life: three console schedules (seeded into an empty
+ * store only: the demo keeps its data directory between starts).
+ *
+ * `seedDemoRunHistory` below invents a few days of runs with mixed triggers and
+ * outcomes. The demo does NOT use it (invented results contradicted the demo's
+ * data: see issue 18); only UI tests that need a busy Runs chart call it.
  */
 
 const HOUR = 3_600_000;

@@ -1,9 +1,10 @@
 /**
  * The demo's outside world: the four service emulators seeded from
  * resources/demo, a fresh embedded app database, and five connections in the
- * console store pointing at them. Prints one JSON line with the environment
- * the console must run with (secrets via SYNCWARDEN_SECRETS=env, since a demo
- * must not touch the OS keychain), then serves until stopped.
+ * console store pointing at them. The demo must not touch the OS keychain: it
+ * marks the data dir as the demo's, so the console and the CLI both keep its
+ * made-up secrets in the demo's 0600 file store (demo-file.secret-store.ts).
+ * Prints one JSON line when ready, then serves until stopped.
  *
  * usage: node --import tsx scripts/demo/demo-services.ts <data-dir>
  */
@@ -12,8 +13,7 @@ import { join, resolve } from 'node:path';
 import { ConnectionsService } from '../../core/connections/connections.service';
 import { defaultProbes } from '../../core/connections/probes';
 import { createSilentLogger } from '../../core/logging/logger';
-import { EnvSecretStore } from '../../core/secrets/env.secret-store';
-import { MemorySecretStore } from '../../core/secrets/memory.secret-store';
+import { DemoFileSecretStore, markDemoDataDir } from '../../core/secrets/demo-file.secret-store';
 import { SheetSourceSpecSchema } from '../../core/api/sheets';
 import { SheetSourcesRepository } from '../../core/store/sheet-sources.repo';
 import { openStore } from '../../core/store/store';
@@ -23,7 +23,7 @@ import { startGoogleEmulator } from '../../tests/emulators/google';
 import { startSupabaseEmulator } from '../../tests/emulators/supabase/supabase.emulator';
 import { buildDemoAppDb } from './demo-app-db';
 import { demoConnections } from './demo-connections';
-import { seedDemoRunHistory, seedDemoSchedules } from './demo-schedules';
+import { seedDemoSchedules } from './demo-schedules';
 import { cloudinarySeed, dropboxSeed, googleSeed, loadPeople, revokedDropboxTokens, supabaseSeed } from './demo-seeds';
 
 async function main(): Promise<void> {
@@ -42,7 +42,8 @@ async function main(): Promise<void> {
   const appDbPath = join(dataDir, 'product.db');
   await buildDemoAppDb(appDbPath, people);
 
-  const secrets = new MemorySecretStore();
+  markDemoDataDir(dataDir);
+  const secrets = new DemoFileSecretStore(dataDir);
   const store = openStore(dataDir);
   const connections = new ConnectionsService({ store, secrets, probes: defaultProbes(), clock: { now: () => new Date() }, log: createSilentLogger() });
   const wanted = demoConnections({ appDbPath, google: google.url, dropbox: dropbox.url, cloudinary: cloudinary.url, supabase: supabase.url });
@@ -69,15 +70,18 @@ async function main(): Promise<void> {
     ],
   });
   if (!sheetSources.list().some((source) => source.spec.name === pricing.name)) sheetSources.insert(pricing, new Date().toISOString());
-  // Schedules and a few days of run history for the Schedules page and the Runs chart (first start only).
+  // Schedules for the Schedules page (first start only). No invented run history: every run, result and finding
+  // the console shows comes from an engine that really ran against this world, so no page can contradict the data.
   const pricingId = sheetSources.list().find((source) => source.spec.name === pricing.name)?.id;
-  const demoSchedules = pricingId === undefined ? null : seedDemoSchedules(store, { now: new Date(), sheetSourceId: pricingId });
-  if (demoSchedules && pricingId !== undefined) seedDemoRunHistory(store, { now: new Date(), schedules: demoSchedules, sheetSourceId: pricingId });
+  if (pricingId !== undefined) seedDemoSchedules(store, { now: new Date(), sheetSourceId: pricingId });
+  // "Already made and tested": each connection is tested against its emulator now, as the Test button would.
+  for (const connection of store.connections.list()) {
+    const result = await connections.test(connection.id);
+    if (!result.ok) process.stderr.write(`demo: connection "${connection.name}" did not test ok: ${result.message}\n`);
+  }
   store.close();
 
-  const env: Record<string, string> = { SYNCWARDEN_SECRETS: 'env' };
-  for (const [key, value] of secrets.values) env[EnvSecretStore.variableFor(key)] = value;
-  process.stdout.write(`${JSON.stringify({ ready: true, env, people: people.length })}\n`);
+  process.stdout.write(`${JSON.stringify({ ready: true, env: {}, people: people.length })}\n`);
 
   const stop = async () => {
     await Promise.all([google.close(), dropbox.close(), cloudinary.close(), supabase.close()]);

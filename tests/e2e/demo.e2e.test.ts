@@ -4,6 +4,8 @@ import { createInterface } from 'node:readline';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../core/api/connections';
+import type { Finding, Run } from '../../core/api/models';
+import { loadPeople, mediaAssets } from '../../scripts/demo/demo-seeds';
 import { connectWsBridge } from '../contract/ws-bridge';
 import { launchChromium } from '../helpers/browser';
 import { assertBuilt } from '../helpers/cli';
@@ -57,6 +59,9 @@ describe('e2e: npm run demo', () => {
       if (!listed.ok) throw new Error(listed.error.message);
       const connections = listed.result as Connection[];
       expect(connections.map((c) => c.kind).sort()).toEqual(['appdb', 'cloudinary', 'dropbox', 'google', 'supabase']);
+      expect(await bridge.invoke('app.info', {})).toMatchObject({ ok: true, result: { secretStore: 'demo-file' } });
+      // "Already made and tested": the demo tested each one at start, before anyone clicked Test.
+      for (const connection of connections) expect(connection.lastCheck, connection.name).toMatchObject({ ok: true, status: 'ok' });
       for (const connection of connections) {
         const tested = await bridge.invoke('connections.test', { id: connection.id });
         expect(tested, connection.name).toMatchObject({ ok: true, result: { ok: true, status: 'ok' } });
@@ -74,6 +79,59 @@ describe('e2e: npm run demo', () => {
     for (const name of ['Product database', 'Google Workspace', 'Dropbox', 'Cloudinary media', 'Supabase Auth']) {
       await page.getByText(name, { exact: true }).first().waitFor({ state: 'visible', timeout: 10_000 });
     }
+    // The demo keeps its made-up secrets in its own file, and the page says so (not "the OS keychain").
+    await page.getByText(/Secrets are kept in the demo's secrets file/).first().waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.getByText(/OS keychain/).count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'demo-connections.png'), fullPage: true });
   });
+
+  it('claims no check before one ran: Media, Storage and Sheets say "not checked" / "never"', async () => {
+    browser ??= await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(url);
+    await page.getByRole('link', { name: 'Media' }).first().click();
+    await page.getByTestId('media-empty').waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.getByText(/every asset in Cloudinary has its row/).count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'demo-start-media.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Storage' }).first().click();
+    await page.getByText(/not been checked yet|Not checked yet/).first().waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.getByText(/SUCCEEDED/i).count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'demo-start-storage.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Sheets' }).first().click();
+    await page.getByText('Pricing plans').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'demo-start-sheets.png'), fullPage: true });
+    // The invented history claimed 5 cached rows; nothing was imported, and the card says so.
+    await page.getByText(/never imported/i).first().waitFor({ state: 'visible', timeout: 10_000 });
+  });
+
+  it('starts with no invented history, and a real check finds exactly the drift the demo world seeds', async () => {
+    const { origin, searchParams } = new URL(url);
+    const bridge = await connectWsBridge(`${origin.replace('http', 'ws')}/ws?token=${searchParams.get('token')}`, origin);
+    const call = async <T>(method: string, input: unknown): Promise<T> => {
+      const answer = await bridge.invoke(method, input);
+      if (!answer.ok) throw new Error(`${method}: ${answer.error.message}`);
+      return answer.result as T;
+    };
+    try {
+      // Nothing has run yet, so no page may claim a result: no runs, no findings.
+      expect((await call<{ total: number }>('runs.list', {})).total).toBe(0);
+      expect((await call<{ total: number }>('findings.list', {})).total).toBe(0);
+      const { runId } = await call<{ runId: number }>('runs.start', { engine: 'media-import', params: { mode: 'check' } });
+      const deadline = Date.now() + 60_000;
+      let { run } = await call<{ run: Run }>('runs.get', { id: runId });
+      while ((run.state === 'queued' || run.state === 'running') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        ({ run } = await call<{ run: Run }>('runs.get', { id: runId }));
+      }
+      expect(run.state).toBe('succeeded');
+      const found = await call<{ total: number; items: Finding[] }>('findings.list', { engine: 'media-import', status: 'open', limit: 500 });
+      const seededMissing = mediaAssets(loadPeople(REPO_ROOT)).filter((asset) => asset.missingRow);
+      expect(seededMissing.length).toBe(18);
+      expect(found.items.filter((f) => f.kind === 'missing-in-db').map((f) => f.subject.split(':').pop()).sort()).toEqual(
+        seededMissing.map((asset) => asset.publicId).sort(),
+      );
+    } finally {
+      bridge.close();
+    }
+  }, 90_000);
 });

@@ -244,7 +244,7 @@ describe('e2e: the Users page detail panel, paging and confirmations (Chromium)'
       manual,
     ) as { id: number };
     const cases = [
-      { route: '#/connections', open: () => page.getByRole('button', { name: 'Remove Supabase' }), title: 'Remove Supabase?', effect: /deletes its secrets from the OS keychain/, count: 'Affects 1 connection.', shotName: 'confirm-connection-remove-1024.png' },
+      { route: '#/connections', open: () => page.getByRole('button', { name: 'Remove Supabase' }), title: 'Remove Supabase?', effect: /deletes its secrets from this session's memory/, count: 'Affects 1 connection.', shotName: 'confirm-connection-remove-1024.png' },
       { route: '#/schedules', open: () => page.getByTestId(`schedule-delete-${schedule.id}`), title: 'Delete this schedule?', effect: /will no longer run on its own/, count: 'Affects 1 schedule.', shotName: 'confirm-schedule-delete-1024.png' },
       { route: '#/sheets', open: () => page.getByRole('button', { name: 'Remove Price list' }), title: 'Remove Price list?', effect: /will not be imported again/, count: 'Affects 1 sheet source.', shotName: 'confirm-source-remove-1024.png' },
     ];

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import type { IdentityPlan } from '../../api/identity';
-import type { Run } from '../../api/models';
 import type { Syncwarden } from '../../app/app';
 import { awaitRun } from '../await-run';
 import { callApi, withCliApp, type GlobalOptions } from '../context';
+import { describeRun } from '../describe';
 import { EXIT } from '../exit-codes';
 import type { Output } from '../output';
 import { parseJsonObject, positiveInt } from '../parse';
@@ -96,12 +96,4 @@ function identitySelection(opts: EngineCommandOptions): Record<string, unknown> 
 async function runAndReport(app: Syncwarden, engine: string, params: Record<string, unknown>, out: Output, wait: boolean): Promise<void> {
   const started = unwrap(await callApi(app, 'runs.start', { engine, params })) as { runId: number; alreadyRunning: boolean };
   await awaitRun(app, started, out, { wait, describe: describeRun });
-}
-
-function describeRun(run: Run): string {
-  const head = `${run.engine} ${String(run.params.mode ?? 'check')} (run ${run.id}): ${run.state}`;
-  if (run.error) return `${head}\n  ${run.error.message}`;
-  const lines = Object.entries(run.result ?? {}).map(([key, value]) => `  ${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
-  const calls = Object.entries(run.apiCalls).map(([service, n]) => `${service} ${n}`).join(', ');
-  return [head, ...lines, ...(calls ? [`  API calls: ${calls}`] : [])].join('\n');
 }

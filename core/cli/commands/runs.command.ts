@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
-import { RUN_STATES, type Run } from '../../api/models';
+import { RUN_STATES, type Run, type RunDetail } from '../../api/models';
 import { callApi, withCliApp, type GlobalOptions } from '../context';
 import { awaitRun } from '../await-run';
+import { describeRunDetail } from '../describe';
 import { formatDuration, table } from '../output';
 import { parseJsonObject, positiveInt } from '../parse';
 import { unwrap } from '../unwrap';
@@ -42,11 +43,11 @@ export function runsCommand(globals: () => GlobalOptions): Command {
 
   runs
     .command('get <id>')
-    .description('One run with its event log')
+    .description('One run with its result and event log (text; --json for the whole document)')
     .action(async (id: string) => {
       await withCliApp(globals(), async (app, out) => {
-        const detail = unwrap(await callApi(app, 'runs.get', { id: positiveInt(id) }));
-        out.print(detail, () => JSON.stringify(detail, null, 2));
+        const detail = unwrap(await callApi(app, 'runs.get', { id: positiveInt(id) })) as RunDetail;
+        out.print(detail, () => describeRunDetail(detail));
       });
     });
 
@@ -70,8 +71,8 @@ export function runsCommand(globals: () => GlobalOptions): Command {
     .description('Cancel a queued or running run')
     .action(async (id: string) => {
       await withCliApp(globals(), async (app, out) => {
-        const result = unwrap(await callApi(app, 'runs.cancel', { id: positiveInt(id) }));
-        out.print(result, () => JSON.stringify(result));
+        const result = unwrap(await callApi(app, 'runs.cancel', { id: positiveInt(id) })) as { id: number; state: Run['state']; cancelRequested: boolean };
+        out.print(result, () => (result.cancelRequested ? `Run ${result.id}: cancel requested (${result.state}).` : `Run ${result.id} is ${result.state}: nothing to cancel.`));
       });
     });
 

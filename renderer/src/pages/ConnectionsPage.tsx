@@ -8,10 +8,12 @@ import { ConnectionGroups } from '../components/connections/ConnectionGroups';
 import { NoConnections } from '../components/connections/NoConnections';
 import { RemoveConnectionModal } from '../components/connections/RemoveConnectionModal';
 import { useConnectionTest, useConnectionsList } from '../components/connections/useConnections';
+import { useSecretStoreWhere } from '../components/connections/useSecretStoreWording';
 
 export function ConnectionsPage() {
   const list = useConnectionsList();
   const { test, isTesting } = useConnectionTest();
+  const where = useSecretStoreWhere();
   // The targets outlive `opened` so a closing modal keeps its content until it is gone.
   const [form, setForm] = useState<{ target?: FormTarget; opened: boolean; session: number }>({ opened: false, session: 0 });
   const [removal, setRemoval] = useState<{ connection?: Connection; opened: boolean }>({ opened: false });
@@ -24,7 +26,7 @@ export function ConnectionsPage() {
     <Stack gap="xl">
       <PageHeader
         title="Connections"
-        description="Where your product's data lives and the services it mirrors. Secrets stay in the OS keychain."
+        description={`Where your product's data lives and the services it mirrors. Secrets are kept in ${where}.`}
         actions={
           connections.length > 0 && (
             <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => openForm({ mode: 'create' })} data-testid="add-connection">

@@ -59,12 +59,12 @@ export function MediaPage() {
           icon={<IconMovie size={28} aria-hidden />}
           withIndicatorBackground
           size="sm"
-          title="Storage has not been checked yet"
-          description="Sync storage lists every user’s Cloudinary folders and compares them with the videos and clips tables. It needs a product database and a Cloudinary connection."
+          title="Media has not been checked yet"
+          description="A check lists every user’s Cloudinary folders and compares them with the videos and clips tables. It needs a product database and a Cloudinary connection."
           data-testid="media-empty"
         >
           <Button mt="sm" leftSection={<IconCloudDownload size={16} aria-hidden />} onClick={() => actions.check()} loading={busy} data-testid="media-sync-storage">
-            Sync storage
+            Check now
           </Button>
         </EmptyState>
       ) : overview.data ? (

@@ -1,11 +1,12 @@
 import { Anchor, Group, PasswordInput, Text, Textarea } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { SecretFieldSpec } from './connection-kinds';
+import { useSecretStoreWhere } from './useSecretStoreWording';
 
 interface SecretFieldProps {
   secret: SecretFieldSpec;
   value: string;
-  /** A value is stored in the keychain (on edit); the value itself never reaches the renderer. */
+  /** A value is stored in the secret store (on edit); the value itself never reaches the renderer. */
   hasSecret: boolean;
   removing: boolean;
   error: string | undefined;
@@ -21,6 +22,7 @@ const SET_PLACEHOLDER = '•••••• set — leave empty to keep';
  */
 export function SecretField({ secret, value, hasSecret, removing, error, onChange, onRemoveChange }: SecretFieldProps) {
   const canRemove = hasSecret && !secret.required;
+  const where = useSecretStoreWhere();
   const description: ReactNode = removing ? (
     <Text span size="xs" c="orange">
       Will be removed when you save.{' '}
@@ -31,7 +33,7 @@ export function SecretField({ secret, value, hasSecret, removing, error, onChang
   ) : (
     <Group component="span" gap={6} wrap="wrap">
       {secret.description && <span>{secret.description}</span>}
-      <span>Kept in the OS keychain; never shown again.</span>
+      <span>Kept in {where}; never shown again.</span>
       {canRemove && (
         <Anchor component="button" type="button" size="xs" c="red" onClick={() => onRemoveChange(true)} aria-label={`Remove the stored ${secret.label}`}>
           Remove

@@ -66,7 +66,7 @@ function checkField(field: ConfigFieldSpec, raw: string): string | undefined {
   if (field.input === 'postgres-url') {
     if (!/^postgres(ql)?:\/\//.test(value)) return 'Expected a postgres:// connection string.';
     try {
-      if (new URL(value).password !== '') return 'Leave the password out of the URL: put it in the Password field, which is kept in the OS keychain.';
+      if (new URL(value).password !== '') return 'Leave the password out of the URL: put it in the Password field, which is kept with the other secrets.';
     } catch {
       return 'This connection string cannot be read as a URL.';
     }

@@ -91,7 +91,7 @@ export const KIND_SPECS = {
         driver: 'postgres',
         required: true,
         summary: true,
-        description: 'Without the password: put it in the Password field, which is kept in the OS keychain.',
+        description: 'Without the password: put it in the Password field, which is kept with the other secrets.',
         placeholder: 'postgres://app@db.example.com:5432/app',
       },
       {

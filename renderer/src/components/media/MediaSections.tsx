@@ -45,7 +45,7 @@ export function MediaSections({ overview, findings, imported, busy, repair }: Me
         ) : (
           <Paper withBorder p="md" radius="md">
             <Text size="sm" c="dimmed" data-testid="media-findings-empty">
-              Nothing open: every asset in Cloudinary has its row.
+              {overview.checkedAt ? 'Nothing open: every asset in Cloudinary has its row.' : 'Nothing open, but no check has completed yet: whether every asset has its row is not known.'}
             </Text>
           </Paper>
         )}
