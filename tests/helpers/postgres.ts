@@ -3,6 +3,7 @@ import { appendFileSync, chmodSync, chownSync, existsSync, mkdtempSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort } from './ports';
 
 /**
@@ -21,6 +22,22 @@ export interface TestPostgres {
   /** Creates an empty database and returns its URL. */
   createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
+}
+
+/**
+ * One throwaway cluster for a whole test file: started before its first test, stopped after its last.
+ * Returns the running server (call it inside tests and hooks, not at import time).
+ */
+export function usePostgres(): () => TestPostgres {
+  let server: TestPostgres | undefined;
+  beforeAll(async () => {
+    server = await startPostgres();
+  }, 120_000);
+  afterAll(async () => server?.stop());
+  return () => {
+    if (!server) throw new Error('PostgreSQL is not started: usePostgres() gives the server inside tests and hooks only');
+    return server;
+  };
 }
 
 export async function startPostgres(): Promise<TestPostgres> {

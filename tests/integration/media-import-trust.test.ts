@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AppDbAdapter, SqlValue } from '../../core/appdb/adapter';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { resolveMapping } from '../../core/appdb/mapping';
 import { openPostgresAppDb } from '../../core/appdb/postgres.adapter';
 import { MediaDb } from '../../core/engines/media-import/media-db';
 import { bulkVideos } from '../emulators/cloudinary/fixtures';
-import { PG_PASSWORD, startPostgres, type TestPostgres } from '../helpers/postgres';
+import { PG_PASSWORD, usePostgres } from '../helpers/postgres';
 import { makeTempDir } from '../helpers/temp-dir';
 import { CLOUD, clip, openMediaWorld, sqliteProduct, video, type MediaProductDb, type MediaWorld } from './media-import.setup';
 
@@ -16,14 +16,10 @@ import { CLOUD, clip, openMediaWorld, sqliteProduct, video, type MediaProductDb,
  * database as it is when it resumes; a subject has one open finding whatever
  * checks found it.
  */
-let server: TestPostgres | undefined;
+const postgres = usePostgres();
 let databases = 0;
 let world: MediaWorld | undefined;
 
-beforeAll(async () => {
-  server = await startPostgres();
-}, 120_000);
-afterAll(async () => server?.stop());
 afterEach(async () => {
   await world?.close();
   world = undefined;
@@ -31,8 +27,8 @@ afterEach(async () => {
 
 async function postgresProduct(): Promise<MediaProductDb> {
   const name = `media_${++databases}`;
-  await server!.createDatabase(name);
-  const url = `postgres://postgres@127.0.0.1:${server!.port}/${name}`;
+  await postgres().createDatabase(name);
+  const url = `postgres://postgres@127.0.0.1:${postgres().port}/${name}`;
   return {
     open: () => openPostgresAppDb({ connectionString: url, password: PG_PASSWORD }),
     connection: () => ({ config: { driver: 'postgres', url, sslMode: 'disable' }, secrets: { password: PG_PASSWORD } }),

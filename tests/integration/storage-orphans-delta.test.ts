@@ -1,14 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { afterEach, describe, expect, it } from 'vitest';
+import { usePostgres } from '../helpers/postgres';
 import { dropboxAccountId, dropboxFiles, driveFiles, openStorageWorld as openWorld, resultOf, type StorageWorld, type WorldUser } from './storage-orphans.setup';
 
 /** DESIGN §4.7: a delta examines every row the previous pass did not see, ties changes to files by id, and a full pass runs on its own. */
-let server: TestPostgres;
+const postgres = usePostgres();
 let databases = 0;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 120_000);
-afterAll(async () => server?.stop());
 
 let world: StorageWorld | undefined;
 afterEach(async () => {
@@ -26,7 +22,7 @@ const addRow = (w: StorageWorld, id: string, provider: string, pid: string, name
   w.exec('INSERT INTO files (id, user_id, provider, provider_file_id, name, size) VALUES (?, ?, ?, ?, ?, 1)', [id, 'ada', provider, pid, name]);
 
 describe.each(['sqlite', 'postgres'] as const)('storage-orphans delta completeness on %s', (dialect) => {
-  const openStorageWorld = async (users: WorldUser[]) => openWorld(users, dialect === 'postgres' ? { postgresUrl: await server.createDatabase(`delta_${++databases}`) } : {});
+  const openStorageWorld = async (users: WorldUser[]) => openWorld(users, dialect === 'postgres' ? { postgresUrl: await postgres().createDatabase(`delta_${++databases}`) } : {});
 
   it('a delta check finds rows added to the product since the last pass, probing only those rows', async () => {
     world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 1500), dropbox: dropboxFiles('ada', 30) }]);

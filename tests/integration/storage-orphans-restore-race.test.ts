@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { afterEach, describe, expect, it } from 'vitest';
+import { usePostgres } from '../helpers/postgres';
 import { driveFiles, openStorageWorld, type StorageWorld } from './storage-orphans.setup';
 
 /**
@@ -8,11 +8,7 @@ import { driveFiles, openStorageWorld, type StorageWorld } from './storage-orpha
  * other must not claim that the row "stays in quarantine" nor leave a
  * restore error on a finding that was restored (DESIGN §4.3: say what is true).
  */
-let server: TestPostgres;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 120_000);
-afterAll(async () => server?.stop());
+const postgres = usePostgres();
 
 let world: StorageWorld | undefined;
 afterEach(async () => {
@@ -22,7 +18,7 @@ afterEach(async () => {
 
 describe('storage-orphans: concurrent restores of one row (PostgreSQL)', () => {
   it('every call reports the row restored; no restore error is left on the finding', async () => {
-    world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 1), goneDrive: ['g-gone'] }], { postgresUrl: await server.createDatabase('restore_race') });
+    world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 1), goneDrive: ['g-gone'] }], { postgresUrl: await postgres().createDatabase('restore_race') });
     await world.run({ mode: 'check', strategy: 'probe' });
     const [finding] = world.app.store.findings.open('storage-orphans');
     await world.run({ mode: 'repair', all: true });

@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
-import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { usePostgres } from '../helpers/postgres';
 import { PG_FILES, pgExtras, snapshot, SQLITE_FILES, sqliteExtras } from './storage-orphans.product-tables';
 import { dropboxFiles, driveFiles, openStorageWorld, type StorageWorld, type WorldOptions } from './storage-orphans.setup';
 
@@ -9,12 +9,8 @@ import { dropboxFiles, driveFiles, openStorageWorld, type StorageWorld, type Wor
  * columns, in SQLite and PostgreSQL. Every column's value and type is compared before the quarantine and after
  * the restore; a restore that cannot succeed keeps the quarantined row and says why.
  */
-let server: TestPostgres;
+const postgres = usePostgres();
 let databases = 0;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 120_000);
-afterAll(async () => server?.stop());
 
 let world: StorageWorld | undefined;
 afterEach(async () => {
@@ -24,7 +20,7 @@ afterEach(async () => {
 
 const DIALECTS = [
   { name: 'sqlite', options: async (): Promise<WorldOptions> => ({ ddl: [SQLITE_FILES], fileExtras: sqliteExtras }) },
-  { name: 'postgres', options: async (): Promise<WorldOptions> => ({ postgresUrl: await server.createDatabase(`whole_row_${++databases}`), ddl: [PG_FILES], fileExtras: pgExtras }) },
+  { name: 'postgres', options: async (): Promise<WorldOptions> => ({ postgresUrl: await postgres().createDatabase(`whole_row_${++databases}`), ddl: [PG_FILES], fileExtras: pgExtras }) },
 ] as const;
 
 async function withDb<T>(w: StorageWorld, work: (db: AppDbAdapter) => Promise<T>): Promise<T> {
