@@ -52,8 +52,10 @@ function describeRevert(run: Run): string {
   const head = `identity revert (run ${run.id}): ${run.state}`;
   if (run.error) return `${head}\n  ${run.error.message}`;
   const result = run.result ?? {};
-  const counts = ['entries', 'reverted', 'partial', 'notRevertible', 'failed'].filter((k) => k in result).map((k) => `${k} ${String(result[k])}`);
+  const counts = ['entries', 'reverted', 'partial', 'notRevertible', 'failed', 'changedSince'].filter((k) => k in result).map((k) => `${k} ${String(result[k])}`);
   const left = Array.isArray(result.notUndone) ? (result.notUndone as string[]).map((line) => `  not undone: ${line}`) : [];
   const fields = Array.isArray(result.notRestored) ? (result.notRestored as { field: string; reason: string }[]).map((f) => `  not restored: ${f.field}: ${f.reason}`) : [];
-  return [head, ...(counts.length ? [`  ${counts.join(', ')}`] : []), ...left, ...fields].join('\n');
+  // One entry left alone because it changed since the repair: say which fields and what they hold now.
+  const skipped = result.status === 'changed-since' && typeof result.message === 'string' ? [`  skipped: ${result.message}`] : [];
+  return [head, ...(counts.length ? [`  ${counts.join(', ')}`] : []), ...left, ...skipped, ...fields].join('\n');
 }
