@@ -111,7 +111,7 @@ describe('syncwarden repair / revert identity', () => {
     await reader.close();
     const byAudit = await cli(dataDir, env, 'revert', '--audit', String(auditId), '--yes');
     expect(byAudit.code, byAudit.stderr).toBe(4);
-    expect(byAudit.stdout).toMatch(/partial\n {2}audit entry \d+: changed-since\n {2}skipped: not reverted: user:stray@example\.com changed since the repair \(bannedUntil is now/);
+    expect(byAudit.stdout).toMatch(/partial\n {2}audit entry \d+: changed-since\n {2}not undone: user:stray@example\.com \(identity\.ban-remote\): not reverted: user:stray@example\.com changed since the repair \(bannedUntil is now/);
     expect(emulator.getUser(id(9))?.banned_until).toBe(reban);
   }, 90_000);
 });

@@ -71,6 +71,8 @@ export function describeRevertGuard(name: string, target: AppDbUnderTest): void 
       const undo = await revertEntry(entryOf(repair.id, 'stray@example.com')?.id);
       expect(undo.state, JSON.stringify(undo.error ?? undo.result)).toBe('partial');
       expect(undo.result).toMatchObject({ status: 'changed-since', itemsFailed: 1, changedSince: [{ field: 'bannedUntil', current: reban }] });
+      // The run drawer lists notUndone: a one-entry revert says there why it did nothing.
+      expect(undo.result?.notUndone).toEqual([expect.stringMatching(/^user:stray@example\.com \(identity\.ban-remote\): not reverted: /)]);
       expect(String(undo.result?.message)).toMatch(/not reverted: user:stray@example\.com changed since the repair \(bannedUntil is now/);
       expect(emulator.getUser(id(10))?.banned_until).toBe(reban);
       // Nothing was done, so nothing is audited as reverted.

@@ -58,7 +58,5 @@ function describeRevert(run: Run): string {
     : typeof result.status === 'string' ? [`audit entry ${String(result.reverted)}: ${result.status}`] : [];
   const left = Array.isArray(result.notUndone) ? (result.notUndone as string[]).map((line) => `  not undone: ${line}`) : [];
   const fields = Array.isArray(result.notRestored) ? (result.notRestored as { field: string; reason: string }[]).map((f) => `  not restored: ${f.field}: ${f.reason}`) : [];
-  // One entry left alone because it changed since the repair: say which fields and what they hold now.
-  const skipped = result.status === 'changed-since' && typeof result.message === 'string' ? [`  skipped: ${result.message}`] : [];
-  return [head, ...(counts.length ? [`  ${counts.join(', ')}`] : []), ...left, ...skipped, ...fields].join('\n');
+  return [head, ...(counts.length ? [`  ${counts.join(', ')}`] : []), ...left, ...fields].join('\n');
 }

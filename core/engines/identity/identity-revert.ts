@@ -53,8 +53,9 @@ export async function revertIdentityRepair(auditId: number, context: EngineConte
   if (!entry || entry.engine !== 'identity' || !isRepairEntry(entry)) throw new Error(`Audit entry ${auditId} is not an identity repair.`);
   const outcome = await revertEntry(entry, context, sides);
   if (outcome.status === 'not-revertible' || outcome.status === 'failed') throw new Error(outcome.message ?? `Audit entry ${auditId} could not be reverted.`);
-  // changed-since is returned, not thrown: the run ends partial and names the fields that changed.
-  return { reverted: auditId, ...outcome, itemsFailed: outcome.status === 'reverted' ? 0 : 1 };
+  // changed-since is returned, not thrown: the run ends partial, and its summary (run drawer, CLI) names the fields that changed.
+  const skipped = outcome.status === 'changed-since' ? { notUndone: [`${outcome.subject} (${outcome.action}): ${outcome.message ?? ''}`] } : {};
+  return { reverted: auditId, ...outcome, ...skipped, itemsFailed: outcome.status === 'reverted' ? 0 : 1 };
 }
 
 /** "Revert this run": every identity change of one run, newest first, with what could not be undone. */
