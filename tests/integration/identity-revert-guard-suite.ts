@@ -79,6 +79,18 @@ export function describeRevertGuard(name: string, target: AppDbUnderTest): void 
       expect(app.store.audit.byRun(undo.id)).toEqual([]);
     });
 
+    it('a ban set again since with the same duration is told apart by the end GoTrue answered the repair', async () => {
+      remote(12, 'again@example.com', 'Again');
+      const repair = await repairAll();
+      const entry = entryOf(repair.id, 'again@example.com');
+      expect(entry?.after).toMatchObject({ bannedUntil: emulator.getUser(id(12))?.banned_until });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await admin().updateUserById(id(12), { ban_duration: '876000h' })).error).toBeNull();
+      const undo = await revertEntry(entry?.id);
+      expect(undo.result).toMatchObject({ status: 'changed-since', changedSince: [{ field: 'bannedUntil' }] });
+      expect(emulator.getUser(id(12))?.banned_until).toEqual(expect.any(String));
+    });
+
     it('a ban someone lifted since is reported, not "reverted" again', async () => {
       remote(11, 'lifted@example.com', 'Lifted');
       const repair = await repairAll();

@@ -16,7 +16,8 @@ export interface ChangedSince {
 
 export interface GuardImages {
   before: { local: IdentityRecord | null; remote: IdentityRecord | null };
-  after: { local: IdentityRecord | null; remote: IdentityRecord | null };
+  /** bannedUntil: a ban's end as GoTrue answered the repair (entries written before it was kept lack it). */
+  after: { local: IdentityRecord | null; remote: IdentityRecord | null; bannedUntil?: string };
   current: { local: IdentityRecord | null; remote: IdentityRecord | null; remoteUser: SupabaseUser | null };
   /** When the repair was audited (ISO). */
   at: string;
@@ -52,7 +53,7 @@ export function changedSince(action: RepairAction, images: GuardImages): Changed
     case 'create-remote':
       return [...differing(after.remote, current.remote, [...REVERT_FIELDS]), ...signedInSince(current.remoteUser, images.at)];
     case 'ban-remote':
-      return banChanged(current.remoteUser, images.at);
+      return banChanged(current.remoteUser, images.at, after.bannedUntil);
     default:
       return [];
   }
@@ -69,9 +70,11 @@ function signedInSince(user: SupabaseUser | null, at: string): ChangedSince[] {
   return [{ field: 'lastSignInAt', repairLeft: `none after ${at}`, current: last }];
 }
 
-function banChanged(user: SupabaseUser | null, at: string): ChangedSince[] {
+function banChanged(user: SupabaseUser | null, at: string, recorded: string | undefined): ChangedSince[] {
   if (!user) return [];
   if (!user.bannedUntil) return [{ field: 'banned', repairLeft: true, current: false }];
+  // Exact when the repair kept the end GoTrue answered (no clock involved); else estimated from the audit time.
+  if (recorded) return Date.parse(recorded) === Date.parse(user.bannedUntil) ? [] : [{ field: 'bannedUntil', repairLeft: recorded, current: user.bannedUntil }];
   const expected = Date.parse(at) + BAN_HOURS * 3600 * 1000;
   if (Math.abs(Date.parse(user.bannedUntil) - expected) <= BAN_SLACK_MS) return [];
   return [{ field: 'bannedUntil', repairLeft: new Date(expected).toISOString(), current: user.bannedUntil }];

@@ -12,6 +12,8 @@ import type { SupabaseUser } from '../../connectors/supabase/supabase-user';
 interface Image {
   local: IdentityRecord | null;
   remote: IdentityRecord | null;
+  /** ban-remote after-images: the ban's end as GoTrue answered the repair. */
+  bannedUntil?: string;
   /** delete-local: the whole users row as it was (DESIGN §4.3). */
   localRow?: RowImage;
 }
