@@ -161,6 +161,16 @@ export function describeRevertGuard(name: string, target: AppDbUnderTest): void 
       expect(await db.query('SELECT name FROM users WHERE id = ?', [id(40)])).toEqual([{ name: 'Edited In Product' }]);
     });
 
+    it('an inserted users row edited since is not deleted by a revert', async () => {
+      remote(45, 'signup@example.com', 'Sign Up');
+      const repair = await repairAll({ sourceOfTruth: 'supabase' });
+      expect(repair.result).toMatchObject({ actions: { 'insert-local': 1 } });
+      await db.execute('UPDATE users SET role = ? WHERE id = ?', ['admin', id(45)]);
+      const undo = await revertEntry(entryOf(repair.id, 'signup@example.com')?.id);
+      expect(undo.result).toMatchObject({ status: 'changed-since', changedSince: [{ field: 'role', repairLeft: 'user', current: 'admin' }] });
+      expect(await db.query('SELECT role FROM users WHERE id = ?', [id(45)])).toEqual([{ role: 'admin' }]);
+    });
+
     it('"revert this run" with one entry changed since ends partial, reverts the others and names the skipped one', async () => {
       await local([
         [id(50), 'create@example.com', 'Create Me', true, 'user'],
