@@ -1,6 +1,8 @@
+import { createClient, type WebSocketLikeConstructor } from '@supabase/supabase-js';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import { EnvSecretStore } from '../../core/secrets/env.secret-store';
@@ -75,5 +77,41 @@ describe('syncwarden repair / revert identity', () => {
     expect(reverted.code, reverted.stderr).toBe(0);
     expect(reverted.stdout).toMatch(/succeeded\n {2}entries 1, reverted 1, partial 0, notRevertible 0, failed 0/);
     expect(emulator.getUser(id(3))?.banned_until).toBeUndefined();
+  }, 90_000);
+
+  it('a revert of a ban someone changed since is skipped: exit 4, and the text says which entry and why', async () => {
+    const productDb = join(dir.path, 'product-guard.db');
+    const db = openSqliteAppDb({ path: productDb, create: true });
+    await initCanonicalSchema(db);
+    await db.close();
+    emulator = await startSupabaseEmulator({ ...KEYS, users: [{ id: id(9), email: 'stray@example.com' }] });
+    const dataDir = join(dir.path, 'console-guard');
+    const app = createTestApp({ dataDir });
+    await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: productDb }, secrets: {} } as never);
+    const supabase = await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
+    await app.close();
+    const env = { SYNCWARDEN_SECRETS: 'env', [EnvSecretStore.variableFor(connectionSecretKey(supabase.id, 'serviceRoleKey'))]: KEYS.serviceRoleKey };
+
+    expect((await cli(dataDir, env, 'check', 'identity')).code).toBe(0);
+    const repair = lastJson((await cli(dataDir, env, '--json', 'repair', 'identity', '--all', '--yes', '--params', '{"confirmDeletes":1}')).stdout);
+    expect(repair).toMatchObject({ state: 'succeeded', result: { actions: { 'ban-remote': 1 } } });
+    // Someone bans the user again, for a day, through the admin API.
+    const admin = createClient(emulator.url, KEYS.serviceRoleKey, {
+      auth: { persistSession: false, autoRefreshToken: false },
+      realtime: { transport: WebSocket as unknown as WebSocketLikeConstructor },
+    }).auth.admin;
+    expect((await admin.updateUserById(id(9), { ban_duration: '24h' })).error).toBeNull();
+    const reban = emulator.getUser(id(9))?.banned_until;
+
+    const byRun = await cli(dataDir, env, 'revert', '--run', String(repair.id), '--yes');
+    expect(byRun.code, byRun.stderr).toBe(4);
+    expect(byRun.stdout).toMatch(/partial\n {2}entries 1, reverted 0, .*changedSince 1\n {2}not undone: user:stray@example\.com \(identity\.ban-remote\): not reverted: .*bannedUntil is now/);
+    const reader = createTestApp({ dataDir });
+    const auditId = reader.store.audit.byRun(repair.id as number)[0]?.id;
+    await reader.close();
+    const byAudit = await cli(dataDir, env, 'revert', '--audit', String(auditId), '--yes');
+    expect(byAudit.code, byAudit.stderr).toBe(4);
+    expect(byAudit.stdout).toMatch(/partial\n {2}audit entry \d+: changed-since\n {2}not undone: user:stray@example\.com \(identity\.ban-remote\): not reverted: user:stray@example\.com changed since the repair \(bannedUntil is now/);
+    expect(emulator.getUser(id(9))?.banned_until).toBe(reban);
   }, 90_000);
 });

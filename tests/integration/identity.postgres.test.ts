@@ -3,6 +3,7 @@ import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { openPostgresAppDb } from '../../core/appdb/postgres.adapter';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
 import { describeIdentityEngine } from './identity-suite';
+import { describeRevertGuard } from './identity-revert-guard-suite';
 import { describeIdentityTrust } from './identity-trust-suite';
 
 let server: TestPostgres;
@@ -19,3 +20,4 @@ const target = {
 };
 describeIdentityEngine('a PostgreSQL 15 users table', target);
 describeIdentityTrust('a PostgreSQL 15 users table', target);
+describeRevertGuard('a PostgreSQL 15 users table', target);

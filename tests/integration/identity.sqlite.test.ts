@@ -3,6 +3,7 @@ import { afterAll } from 'vitest';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import { makeTempDir } from '../helpers/temp-dir';
 import { describeIdentityEngine } from './identity-suite';
+import { describeRevertGuard } from './identity-revert-guard-suite';
 import { describeIdentityTrust } from './identity-trust-suite';
 
 const dir = makeTempDir();
@@ -16,6 +17,12 @@ describeIdentityEngine('a SQLite users table', {
 });
 
 describeIdentityTrust('a SQLite users table', {
+  open: async () => openSqliteAppDb({ path, create: true }),
+  config: () => ({ driver: 'sqlite', path }),
+  reset: async (db) => void (await db.execute('DROP TABLE IF EXISTS users')),
+});
+
+describeRevertGuard('a SQLite users table', {
   open: async () => openSqliteAppDb({ path, create: true }),
   config: () => ({ driver: 'sqlite', path }),
   reset: async (db) => void (await db.execute('DROP TABLE IF EXISTS users')),

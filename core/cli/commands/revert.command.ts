@@ -52,7 +52,10 @@ function describeRevert(run: Run): string {
   const head = `identity revert (run ${run.id}): ${run.state}`;
   if (run.error) return `${head}\n  ${run.error.message}`;
   const result = run.result ?? {};
-  const counts = ['entries', 'reverted', 'partial', 'notRevertible', 'failed'].filter((k) => k in result).map((k) => `${k} ${String(result[k])}`);
+  // A run revert has counts; a one-entry revert has its entry's status (its `reverted` is the audit id, not a count).
+  const counts = 'entries' in result
+    ? ['entries', 'reverted', 'partial', 'notRevertible', 'failed', 'changedSince'].filter((k) => k in result).map((k) => `${k} ${String(result[k])}`)
+    : typeof result.status === 'string' ? [`audit entry ${String(result.reverted)}: ${result.status}`] : [];
   const left = Array.isArray(result.notUndone) ? (result.notUndone as string[]).map((line) => `  not undone: ${line}`) : [];
   const fields = Array.isArray(result.notRestored) ? (result.notRestored as { field: string; reason: string }[]).map((f) => `  not restored: ${f.field}: ${f.reason}`) : [];
   return [head, ...(counts.length ? [`  ${counts.join(', ')}`] : []), ...left, ...fields].join('\n');

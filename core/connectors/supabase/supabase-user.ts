@@ -22,6 +22,8 @@ export interface SupabaseUser {
   deletedAt: string | null;
   /** Set while the user is banned (GoTrue `banned_until`, omitted when not banned); sign-in is refused. */
   bannedUntil: string | null;
+  /** GoTrue `last_sign_in_at`: a revert never deletes a created user who has signed in since. Optional: older fixtures lack it. */
+  lastSignInAt?: string | null;
   userMetadata: Readonly<Record<string, unknown>>;
   appMetadata: Readonly<Record<string, unknown>>;
 }
@@ -79,6 +81,7 @@ export function toSupabaseUser(user: User): SupabaseUser {
     deletedAt: user.deleted_at ?? null,
     // A ban that has run out is no ban.
     bannedUntil: user.banned_until && Date.parse(user.banned_until) > Date.now() ? user.banned_until : null,
+    lastSignInAt: user.last_sign_in_at ?? null,
     userMetadata: meta,
     appMetadata: user.app_metadata ?? {},
   };

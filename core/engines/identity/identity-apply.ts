@@ -85,6 +85,8 @@ async function remoteUser(sides: Sides, id: string | null): Promise<RemoteRead &
 export interface Applied {
   createdId?: string;
   deletedRow?: RowImage | null;
+  /** ban-remote: the ban's end as GoTrue answered it, kept in the after-image so a revert lifts only this ban. */
+  bannedUntil?: string | null;
 }
 
 /** Applies one action; the caller re-reads both sides afterwards to verify. */
@@ -102,8 +104,7 @@ export async function applyAction(sides: Sides, row: SyncRow, action: RepairActi
     }
     case 'ban-remote':
       // Reversible (DESIGN §4.4): the user stays, sign-in is refused; a revert sends ban_duration "none".
-      await sides.remote.updateUser((remote as IdentityRecord).id, { banDuration: BAN_FOR_GOOD }, sides.signal);
-      return {};
+      return { bannedUntil: (await sides.remote.updateUser((remote as IdentityRecord).id, { banDuration: BAN_FOR_GOOD }, sides.signal)).bannedUntil };
     case 'delete-remote':
       // Soft delete, only when chosen explicitly: GoTrue keeps the row (deleted_at) and the id taken for ever.
       await sides.remote.deleteUser((remote as IdentityRecord).id, { soft: true }, sides.signal);

@@ -109,7 +109,9 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
       const image = (row: SyncRow | null) => ({ local: row?.local ?? null, remote: row?.remote ?? null });
       // A deleted row is kept whole (every column) for its revert.
       const beforeImage = applied.deletedRow ? { ...image(before), localRow: applied.deletedRow } : image(before);
-      const audit = (after: unknown) => context.resources.audit({ action: `identity.${action}`, subject: finding.subject, before: beforeImage, after });
+      // A ban keeps its end in the after-image: a revert lifts it only if nobody has banned the user again since.
+      const banned = applied.bannedUntil ? { bannedUntil: applied.bannedUntil } : {};
+      const audit = (after: object) => context.resources.audit({ action: `identity.${action}`, subject: finding.subject, before: beforeImage, after: { ...after, ...banned } });
       let after: SyncRow | null;
       try {
         after = action === 'none' ? before : await currentRow(sides, ...afterIds(action, before, applied.createdId));

@@ -6,10 +6,14 @@ import { ACTION_INFO, REPAIR_ACTIONS, type RepairAction } from './identity-actio
 import { UUID, type Sides } from './identity-apply';
 import type { IdentityRecord } from './identity-model';
 import { remoteAttributes, toIdentityRecord } from './identity-remote';
+import { changedSince, describeChanged, fieldValue, repairedFields, REVERT_FIELDS, type ChangedSince, type RevertField } from './identity-revert-guard';
+import type { SupabaseUser } from '../../connectors/supabase/supabase-user';
 
 interface Image {
   local: IdentityRecord | null;
   remote: IdentityRecord | null;
+  /** ban-remote after-images: the ban's end as GoTrue answered the repair. */
+  bannedUntil?: string;
   /** delete-local: the whole users row as it was (DESIGN §4.3). */
   localRow?: RowImage;
 }
@@ -25,13 +29,17 @@ export interface RevertOutcome {
   auditId: number;
   action: string;
   subject: string;
-  /** reverted: the before-image is back (verified); partial: some fields could not be; not-revertible: nothing can be done. */
-  status: 'reverted' | 'partial' | 'not-revertible' | 'failed';
+  /**
+   * reverted: the before-image is back (verified); partial: some fields could not be; not-revertible:
+   * nothing can be done; changed-since: left alone because what the repair wrote was changed since.
+   */
+  status: 'reverted' | 'partial' | 'not-revertible' | 'failed' | 'changed-since';
   notRestored: FieldNotRestored[];
+  /** changed-since: the fields the repair wrote that hold something else now, with their current values. */
+  changedSince?: ChangedSince[];
   message?: string;
 }
 
-const COMPARED = ['email', 'name', 'emailVerified', 'role', 'banned'] as const;
 
 /**
  * Puts one user back to the before-image of an identity repair in the audit
@@ -47,7 +55,9 @@ export async function revertIdentityRepair(auditId: number, context: EngineConte
   if (!entry || entry.engine !== 'identity' || !isRepairEntry(entry)) throw new Error(`Audit entry ${auditId} is not an identity repair.`);
   const outcome = await revertEntry(entry, context, sides);
   if (outcome.status === 'not-revertible' || outcome.status === 'failed') throw new Error(outcome.message ?? `Audit entry ${auditId} could not be reverted.`);
-  return { reverted: auditId, ...outcome, itemsFailed: outcome.status === 'reverted' ? 0 : 1 };
+  // changed-since is returned, not thrown: the run ends partial, and its summary (run drawer, CLI) names the fields that changed.
+  const skipped = outcome.status === 'changed-since' ? { notUndone: [`${outcome.subject} (${outcome.action}): ${outcome.message ?? ''}`] } : {};
+  return { reverted: auditId, ...outcome, ...skipped, itemsFailed: outcome.status === 'reverted' ? 0 : 1 };
 }
 
 /** "Revert this run": every identity change of one run, newest first, with what could not be undone. */
@@ -70,6 +80,7 @@ export async function revertIdentityRun(runId: number, context: EngineContext, s
     partial: count('partial'),
     notRevertible: count('not-revertible'),
     failed: count('failed'),
+    changedSince: count('changed-since'),
     itemsFailed: notUndone.length,
     // The summary an admin reads: what could not be undone, and why.
     notUndone: notUndone.map((o) => `${o.subject} (${o.action}): ${o.message ?? o.notRestored.map((f) => `${f.field}: ${f.reason}`).join('; ')}`),
@@ -98,13 +109,19 @@ async function revertEntry(entry: AuditEntry, context: EngineContext, sides: Sid
   // Where the repair left the user: the after-image's ids (a created Supabase user keeps Supabase's id).
   const remoteId = after.remote?.id ?? before.remote?.id ?? null;
   const localId = after.local?.id ?? before.local?.id ?? null;
-  const current: Image = { local: localId ? await sides.local.get(localId) : null, remote: await readRemote(sides, remoteId) };
+  const remoteUser = await readRemoteUser(sides, remoteId);
+  const current: Image = { local: localId ? await sides.local.get(localId) : null, remote: remoteUser ? toIdentityRecord(remoteUser) : null };
   const notRestored: FieldNotRestored[] = [];
+  // Never undo a later decision: what the repair wrote must still be what it left (the after-image).
+  const changed = changedSince(action, { before, after, current: { ...current, remoteUser }, at: entry.at });
+  if (changed.length) return { ...base, status: 'changed-since', notRestored, changedSince: changed, message: describeChanged(entry.subject, changed) };
+  // Only the fields the repair changed are written back and verified: later edits of other fields stay.
+  const fields = ACTION_INFO[action].side === 'supabase' ? repairedFields(before.remote, after.remote) : repairedFields(before.local, after.local);
 
   switch (action) {
     case 'update-remote':
       if (!current.remote) return { ...base, status: 'failed', notRestored, message: `The Supabase user ${remoteId} no longer exists: nothing to put back.` };
-      await sides.remote.updateUser(current.remote.id, remotePatchTo(before.remote as IdentityRecord), sides.signal);
+      await sides.remote.updateUser(current.remote.id, remotePatchTo(before.remote as IdentityRecord, fields), sides.signal);
       break;
     case 'ban-remote':
       if (!current.remote) return { ...base, status: 'failed', notRestored, message: `The Supabase user ${remoteId} no longer exists: nothing to unban.` };
@@ -115,7 +132,7 @@ async function revertEntry(entry: AuditEntry, context: EngineContext, sides: Sid
       if (current.remote) await sides.remote.deleteUser(current.remote.id, { soft: false }, sides.signal);
       break;
     case 'update-local':
-      await sides.db.transaction((tx) => sides.local.update((before.local as IdentityRecord).id, fieldsOf(before.local as IdentityRecord), tx));
+      await sides.db.transaction((tx) => sides.local.update((before.local as IdentityRecord).id, fieldsOf(before.local as IdentityRecord, fields), tx));
       break;
     case 'insert-local':
       // deleteWhole refuses when product rows would cascade with the row (the user may have used the product since).
@@ -148,30 +165,36 @@ async function revertEntry(entry: AuditEntry, context: EngineContext, sides: Sid
   const side = ACTION_INFO[action].side;
   const expected = side === 'supabase' ? before.remote : before.local;
   const actual = side === 'supabase' ? await readRemote(sides, remoteId) : await sides.local.get(before.local?.id ?? localId ?? '');
-  notRestored.push(...compare(expected, actual));
+  const verified = action === 'update-remote' || action === 'update-local' || action === 'ban-remote' ? fields : REVERT_FIELDS;
+  notRestored.push(...compare(expected, actual, verified));
   const reverted: Image = { local: localId ? await sides.local.get(before.local?.id ?? localId) : null, remote: await readRemote(sides, remoteId) };
   context.resources.audit({ action: `identity.revert.${action}`, subject: entry.subject, before: current, after: reverted });
   return { ...base, status: notRestored.length ? 'partial' : 'reverted', notRestored };
 }
 
 async function readRemote(sides: Sides, id: string | null): Promise<IdentityRecord | null> {
+  const user = await readRemoteUser(sides, id);
+  return user ? toIdentityRecord(user) : null;
+}
+
+async function readRemoteUser(sides: Sides, id: string | null): Promise<SupabaseUser | null> {
   if (id === null || !UUID.test(id)) return null;
   try {
     const user = await sides.remote.getUser(id, sides.signal);
-    return user.deleted ? null : toIdentityRecord(user);
+    return user.deleted ? null : user;
   } catch (error) {
     if (isConnectorError(error, 'not-found')) return null;
     throw error;
   }
 }
 
-function compare(expected: IdentityRecord | null, actual: IdentityRecord | null): FieldNotRestored[] {
+function compare(expected: IdentityRecord | null, actual: IdentityRecord | null, fields: readonly RevertField[]): FieldNotRestored[] {
   if (expected === null) return actual === null ? [] : [{ field: 'exists', expected: false, actual: true, reason: 'the user is still there after the revert' }];
   if (actual === null) return [{ field: 'exists', expected: true, actual: false, reason: 'the user is gone and could not be put back' }];
   const out: FieldNotRestored[] = [];
-  for (const field of COMPARED) {
-    const want = field === 'banned' ? expected.banned === true : expected[field];
-    const got = field === 'banned' ? actual.banned === true : actual[field];
+  for (const field of fields) {
+    const want = fieldValue(expected, field);
+    const got = fieldValue(actual, field);
     if (want === got) continue;
     const reason = field === 'emailVerified' && want === false ? "Supabase's admin API cannot unconfirm a confirmed email; change it by hand" : 'still differs after the revert';
     out.push({ field, expected: want, actual: got, reason });
@@ -180,16 +203,17 @@ function compare(expected: IdentityRecord | null, actual: IdentityRecord | null)
 }
 
 /** Every field the admin API can set back; an unconfirmed email cannot be (reported by the verification). */
-function remotePatchTo(target: IdentityRecord) {
+function remotePatchTo(target: IdentityRecord, fields: readonly RevertField[]) {
   const attributes = remoteAttributes(target);
   return {
-    ...(target.email ? { email: target.email } : {}),
-    userMetadata: attributes.userMetadata,
-    appMetadata: attributes.appMetadata,
-    ...(target.emailVerified ? { emailConfirmed: true } : {}),
+    ...(fields.includes('email') && target.email ? { email: target.email } : {}),
+    ...(fields.includes('name') ? { userMetadata: attributes.userMetadata } : {}),
+    ...(fields.includes('role') ? { appMetadata: attributes.appMetadata } : {}),
+    ...(fields.includes('emailVerified') && target.emailVerified ? { emailConfirmed: true } : {}),
   };
 }
 
-function fieldsOf(record: IdentityRecord) {
-  return { email: record.email, name: record.name, emailVerified: record.emailVerified, role: record.role };
+function fieldsOf(record: IdentityRecord, fields: readonly RevertField[]) {
+  const all = { email: record.email, name: record.name, emailVerified: record.emailVerified, role: record.role };
+  return Object.fromEntries(Object.entries(all).filter(([field]) => fields.includes(field as RevertField)));
 }
