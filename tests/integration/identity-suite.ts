@@ -15,28 +15,43 @@ export interface AppDbUnderTest {
 }
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const KEYS = { serviceRoleKey: 'service-key', anonKey: 'anon-key' };
+export const IDENTITY_KEYS = { serviceRoleKey: 'service-key', anonKey: 'anon-key' };
+
+/** What each identity test starts from: an empty users table and GoTrue emulator behind real connections. */
+export interface IdentityWorld {
+  app: TestApp;
+  db: AppDbAdapter;
+  emulator: SupabaseEmulator;
+}
+
+/** A fresh identity world for every test of the calling describe block (its fields are set in beforeEach). */
+export function useIdentityWorld(target: AppDbUnderTest): IdentityWorld {
+  const world = {} as IdentityWorld;
+  beforeEach(async () => {
+    world.db = await target.open();
+    await target.reset(world.db);
+    await initCanonicalSchema(world.db);
+    world.emulator = await startSupabaseEmulator({ ...IDENTITY_KEYS, users: [] });
+    world.app = createTestApp();
+    await world.app.connections.create({ kind: 'appdb', name: 'Product', config: target.config(), secrets: {} } as never);
+    await world.app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: world.emulator.url }, secrets: { serviceRoleKey: IDENTITY_KEYS.serviceRoleKey } });
+  });
+  afterEach(async () => {
+    await world.app.dispose();
+    await world.emulator.close();
+    await world.db.close();
+  });
+  return world;
+}
+
 
 export function describeIdentityEngine(name: string, target: AppDbUnderTest): void {
   describe(`identity engine with ${name}`, () => {
+    const world = useIdentityWorld(target);
     let app: TestApp;
     let db: AppDbAdapter;
     let emulator: SupabaseEmulator;
-
-    beforeEach(async () => {
-      db = await target.open();
-      await target.reset(db);
-      await initCanonicalSchema(db);
-      emulator = await startSupabaseEmulator({ ...KEYS, users: [] });
-      app = createTestApp();
-      await app.connections.create({ kind: 'appdb', name: 'Product', config: target.config(), secrets: {} } as never);
-      await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
-    });
-    afterEach(async () => {
-      await app.dispose();
-      await emulator.close();
-      await db.close();
-    });
+    beforeEach(() => ({ app, db, emulator } = world));
 
     const bool = (v: boolean) => (db.dialect === 'sqlite' ? (v ? 1 : 0) : v);
     async function local(rows: [string, string, string | null, boolean, string][]) {

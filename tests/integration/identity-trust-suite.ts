@@ -1,15 +1,14 @@
 import { createClient, type WebSocketLikeConstructor } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Run } from '../../core/api/models';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
-import { initCanonicalSchema } from '../../core/appdb/ddl';
-import { gotrueFault, startSupabaseEmulator, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
-import { createTestApp, type TestApp } from '../helpers/test-app';
-import type { AppDbUnderTest } from './identity-suite';
+import { gotrueFault, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
+import type { TestApp } from '../helpers/test-app';
+import { IDENTITY_KEYS, useIdentityWorld, type AppDbUnderTest } from './identity-suite';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const KEYS = { serviceRoleKey: 'service-key', anonKey: 'anon-key' };
+const KEYS = IDENTITY_KEYS;
 type LocalRow = [string, string, string | null, boolean, string];
 
 /**
@@ -20,24 +19,11 @@ type LocalRow = [string, string, string | null, boolean, string];
  */
 export function describeIdentityTrust(name: string, target: AppDbUnderTest): void {
   describe(`identity repairs that can be trusted, with ${name}`, () => {
+    const world = useIdentityWorld(target);
     let app: TestApp;
     let db: AppDbAdapter;
     let emulator: SupabaseEmulator;
-
-    beforeEach(async () => {
-      db = await target.open();
-      await target.reset(db);
-      await initCanonicalSchema(db);
-      emulator = await startSupabaseEmulator({ ...KEYS, users: [] });
-      app = createTestApp();
-      await app.connections.create({ kind: 'appdb', name: 'Product', config: target.config(), secrets: {} } as never);
-      await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
-    });
-    afterEach(async () => {
-      await app.dispose();
-      await emulator.close();
-      await db.close();
-    });
+    beforeEach(() => ({ app, db, emulator } = world));
 
     const bool = (v: boolean) => (db.dialect === 'sqlite' ? (v ? 1 : 0) : v);
     async function local(rows: LocalRow[]) {
