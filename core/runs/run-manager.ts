@@ -188,7 +188,9 @@ export class RunManager {
     try {
       const result = await engine.run(params, { runId: id, trigger, clock: this.deps.clock, log: runLog, findings, apiCalls, resources }, { signal, progress: tracker });
       findings.flush();
-      signal.throwIfAborted();
+      // No abort check here: an engine a cancel stops throws (the signal's reason). One that returned finished its work,
+      // and a cancel that came after its last point of no return (a sheet import's swap, a committed repair) does not
+      // undo that work, so the run must not say `cancelled` over it (DESIGN §4.6).
       // Only a complete check replaces earlier findings: one that stopped early (a spent API budget) says complete: false.
       if (supersedesFindings(engine, params) && result.complete !== false) store.findings.supersede(engine.id, scope, id, this.nowIso());
       // Honest outcomes (DESIGN §4.6): a run with any failed item never ends `succeeded`.
