@@ -72,4 +72,22 @@ describe('storage-orphans: honest outcomes', () => {
     expect(repair.result).toMatchObject({ quarantined: 1, itemsFailed: 1, failedItems: [{ item: 'file:row-g-ada-gone-2', reason: expect.stringMatching(/row-g-ada-gone-2/) }] });
     expect((await openFindings(world)).map((f) => f.subject)).toEqual(['file:row-g-ada-gone-2']);
   });
+
+  it('a provider whose connection is misconfigured (two to choose from, a name that does not exist) is not skipped as "not set up": partial, its accounts named', async () => {
+    world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 2), goneDrive: ['g-ada-gone'] }, { id: 'bob', dropbox: dropboxFiles('bob', 2) }]);
+    // A second Google connection: which one the check must use is the admin's to say (googleConnection).
+    await world.app.connections.create({ kind: 'google', name: 'Google (old)', config: { clientId: 'old-client' }, secrets: { clientSecret: 'old-secret' } });
+    const ambiguous = await world.run({ mode: 'check' });
+    expect(ambiguous.state).toBe('partial');
+    expect(ambiguous.result).toMatchObject({ itemsFailed: 1, failedItems: [{ item: 'ada@example.com (Google Drive)', reason: expect.stringMatching(/choose one by name.*googleConnection/) }] });
+
+    const misnamed = await world.run({ mode: 'check', googleConnection: 'Gogle' });
+    expect(misnamed.state).toBe('partial');
+    expect(misnamed.result).toMatchObject({ itemsFailed: 1, failedItems: [{ item: 'ada@example.com (Google Drive)', reason: expect.stringMatching(/no google connection named "Gogle"/) }] });
+
+    // Chosen by name, the check concludes on both providers.
+    const chosen = await world.run({ mode: 'check', googleConnection: 'Google' });
+    expect(chosen.state).toBe('succeeded');
+    expect(chosen.result).toMatchObject({ itemsFailed: 0, orphans: 1 });
+  });
 });
