@@ -1,4 +1,5 @@
 import type { Finding } from '../../api/models';
+import { faultOf } from '../../connectors/shared/fault';
 import type { EngineContext, EngineControls } from '../engine';
 import { FailedItems } from '../failed-items';
 import { ACTION_INFO, actionDone, actionFor, isDestructive, type RemoteOnlyPolicy, type RepairAction } from './identity-actions';
@@ -139,6 +140,9 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
       }
     } catch (error) {
       if (signal.aborted) throw error;
+      // The connection's own key refused (faultOf → `connection`): every further user would fail alike. The run fails
+      // with the Connections-page message (run-manager's runError) and no user is counted, blocked or flagged.
+      if (faultOf(error) === 'connection') throw error;
       tally.failed++;
       const refusal = lastingRefusal(error);
       if (refusal) {
