@@ -90,6 +90,18 @@ export function summarizeRuns(runs: readonly Run[], options: SummarizeOptions = 
     });
   }
 
+  for (const run of runs) {
+    const problem = withheldRepairOf(run);
+    if (problem === undefined) continue;
+    // Like a tripped guard: the run succeeded (its check did), but the repair its schedule asked for did not happen.
+    out.push({
+      kind: 'safety-guard',
+      title: 'An automatic repair was not done',
+      body: `${title(run.engine)} left its findings for you: a quarantined row could not be restored whole. ${problem}`,
+      route: run.engine === 'storage-orphans' ? '/storage' : `/runs?run=${run.id}`,
+    });
+  }
+
   const longMs = options.longImportMs ?? LONG_IMPORT_MS;
   for (const run of runs) {
     const ms = durationMs(run);
@@ -171,6 +183,15 @@ function safetyGuardOf(run: Run): SafetyGuard | undefined {
   const guard = run.result?.safetyGuard as Partial<SafetyGuard> | undefined;
   if (guard?.tripped !== true || typeof guard.limit !== 'number' || typeof guard.wouldDelete !== 'number') return undefined;
   return guard as SafetyGuard;
+}
+
+/** The first reason an automatic repair was withheld (storage-orphans' `repair.refused`), when it had something to repair. */
+function withheldRepairOf(run: Run): string | undefined {
+  const result = run.result;
+  const refused = (result?.repair as { refused?: unknown } | undefined)?.refused;
+  if (!Array.isArray(refused) || typeof refused[0] !== 'string') return undefined;
+  const open = (typeof result?.orphans === 'number' ? result.orphans : 0) + (typeof result?.carriedForward === 'number' ? result.carriedForward : 0);
+  return open > 0 ? refused[0] : undefined;
 }
 
 function durationMs(run: Run): number | null {

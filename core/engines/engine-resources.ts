@@ -77,6 +77,14 @@ export interface EngineResourcesDeps {
 /** Findings per page of findingsForRepairPages: a page loads and parses in a few milliseconds. */
 const REPAIR_PAGE = 500;
 
+/** No connection of a kind exists at all (not one that is ambiguous, misnamed or incomplete: those are misconfigured). */
+export class NoConnectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoConnectionError';
+  }
+}
+
 export function createEngineResources(deps: EngineResourcesDeps): EngineResources & { dispose(): Promise<void> } {
   const { store, engine } = deps;
   const now = () => deps.clock.now().toISOString();
@@ -87,7 +95,8 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
   const connection = async (kind: ConnectionKind, name?: string): Promise<ResolvedConnection> => {
     const candidates = store.connections.list().filter((c) => c.kind === kind && (name === undefined || c.name === name));
     if (candidates.length === 0) {
-      throw new Error(name ? `There is no ${kind} connection named "${name}".` : `No ${kind} connection is set up: add one on the Connections page.`);
+      if (name) throw new Error(`There is no ${kind} connection named "${name}".`);
+      throw new NoConnectionError(`No ${kind} connection is set up: add one on the Connections page.`);
     }
     if (candidates.length > 1) throw new Error(`There are ${candidates.length} ${kind} connections: choose one by name (${candidates.map((c) => c.name).join(', ')}).`);
     const chosen = candidates[0] as (typeof candidates)[number];

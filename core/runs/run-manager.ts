@@ -188,17 +188,21 @@ export class RunManager {
     try {
       const result = await engine.run(params, { runId: id, trigger, clock: this.deps.clock, log: runLog, findings, apiCalls, resources }, { signal, progress: tracker });
       findings.flush();
-      signal.throwIfAborted();
-      // Only a complete check replaces earlier findings: one that stopped early (a spent API budget) says complete: false.
-      if (supersedesFindings(engine, params) && result.complete !== false) store.findings.supersede(engine.id, scope, id, this.nowIso());
+      // No abort check here: an engine a cancel stops throws (the signal's reason). One that returned finished its work,
+      // and a cancel that came after its last point of no return (a sheet import's swap, a committed repair) does not
+      // undo that work, so the run must not say `cancelled` over it (DESIGN §4.6).
       // Honest outcomes (DESIGN §4.6): a run with any failed item never ends `succeeded`.
       const partial = typeof result.itemsFailed === 'number' && result.itemsFailed > 0;
-      this.move(id, partial ? 'partial' : 'succeeded', {
+      const moved = this.move(id, partial ? 'partial' : 'succeeded', {
         finishedAt: this.nowIso(),
         progress: tracker.final(true),
         apiCalls: apiCalls.snapshot(),
         result: { ...result, findings: findings.count },
       });
+      // Only a complete check replaces earlier findings: one that stopped early (a spent API budget) says complete: false.
+      // Only while the run is still ours: one another process interrupted (a lost lease) may already run again there.
+      // (Both writes are synchronous, with nothing awaited between them.)
+      if (moved && supersedesFindings(engine, params) && result.complete !== false) store.findings.supersede(engine.id, scope, id, this.nowIso());
     } catch (error) {
       findings.flush();
       const cancelled = signal.aborted;

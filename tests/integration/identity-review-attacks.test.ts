@@ -63,6 +63,35 @@ describe('identity repair races found in review (SQLite users table)', () => {
     expect((repair.result?.actions as Record<string, number>)['ban-remote']).toBeUndefined();
     for (const n of [1, 2, 3]) expect(emulator.getUser(id(n))?.banned_until, `user ${n}`).toBeUndefined();
   });
+  it('a repair whose service role key is refused fails the run pointing at the Connections page, not one failed user after another', async () => {
+    remote(11, 'a@example.com');
+    remote(12, 'b@example.com');
+    await run({ mode: 'check' });
+    // The key is rotated in Supabase after the check: GoTrue answers 403 bad_jwt to everything.
+    const supabase = app.store.connections.list().find((c) => c.kind === 'supabase');
+    await app.connections.update({ id: supabase?.id, secrets: { serviceRoleKey: 'rotated-away' } } as never);
+    const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 2 });
+    expect(repair.state).toBe('failed');
+    expect(repair.error).toMatchObject({ code: 'connection-misconfigured', message: expect.stringMatching(/bad_jwt.*Fix them on the Connections page/) });
+    // Nobody was touched or blocked: both findings wait, open, for the next repair with a working key.
+    expect(app.store.findings.open('identity').map((f) => f.kind)).toEqual(['remote-only', 'remote-only']);
+    for (const n of [11, 12]) expect(emulator.getUser(id(n))?.banned_until).toBeUndefined();
+  });
+
+  it('a revert of a run whose service role key is refused fails the run pointing at the Connections page', async () => {
+    remote(13, 'c@example.com');
+    remote(14, 'd@example.com');
+    await run({ mode: 'check' });
+    const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 2 });
+    expect(repair.state).toBe('succeeded');
+    const supabase = app.store.connections.list().find((c) => c.kind === 'supabase');
+    await app.connections.update({ id: supabase?.id, secrets: { serviceRoleKey: 'rotated-away' } } as never);
+    const undo = await run({ mode: 'revert', confirmDestructive: true, revertRunId: repair.id });
+    expect(undo.state).toBe('failed');
+    expect(undo.error).toMatchObject({ code: 'connection-misconfigured', message: expect.stringMatching(/Fix them on the Connections page/) });
+    for (const n of [13, 14]) expect(emulator.getUser(id(n))?.banned_until).toBeTruthy();
+  });
+
   it('with Supabase as truth, a users row is never deleted when product rows would cascade with it', async () => {
     await db.execute('CREATE TABLE invoices (id TEXT PRIMARY KEY, user_id TEXT REFERENCES users (id) ON DELETE CASCADE)');
     await db.execute('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [id(6), 'billed@example.com', 'Billed', 1, 'user']);

@@ -149,6 +149,8 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 1 });
       expect(repair.state).toBe('partial');
       expect(repair.result).toMatchObject({ repaired: 0, failed: 1, itemsFailed: 1, errors: [expect.stringMatching(/ban-remote did not take effect/)] });
+      // Named like every engine's failures (failed-items.ts): the run drawer, the CLI and the docs read failedItems.
+      expect(repair.result).toMatchObject({ failedItems: [{ item: 'user:unbannable@example.com', reason: expect.stringMatching(/ban-remote did not take effect/) }] });
       expect(emulator.getUser(id(38))?.banned_until).toBeUndefined();
     });
 

@@ -37,4 +37,17 @@ describe('media-import: honest outcomes', () => {
     expect(retried.result).not.toHaveProperty('failedItems');
     expect(open(world)).toEqual([]);
   });
+
+  it('a row a trigger silently drops (RAISE(IGNORE)) is a failed item, not "already present": partial, its finding stays open', async () => {
+    world = await openMediaWorld([video('ada@example.com', 'intro'), video('ada@example.com', 'tour')]);
+    // The product's rule drops the row without an error: the insert reports fewer changes, as ON CONFLICT would.
+    await world.exec("CREATE TRIGGER drop_tour BEFORE INSERT ON videos WHEN NEW.public_id = 'tour' BEGIN SELECT RAISE(IGNORE); END");
+    expect((await world.run({})).state).toBe('succeeded');
+
+    const repair = await world.run({ mode: 'repair', all: true });
+    expect((await world.rows<{ public_id: string }>('SELECT public_id FROM videos ORDER BY public_id')).map((r) => r.public_id)).toEqual(['intro']);
+    expect(repair.state).toBe('partial');
+    expect(repair.result).toMatchObject({ inserted: 1, alreadyPresent: 0, itemsFailed: 1, failedItems: [{ item: 'asset:tour', reason: expect.stringMatching(/not in the table/) }] });
+    expect(open(world).map((f) => f.subject)).toEqual(['asset:tour']);
+  });
 });

@@ -127,6 +127,31 @@ describe('sheet-import failures leave the previous PostgreSQL cache intact', () 
     await expectOldCacheIntact();
   }, 30_000);
 
+  it('a cancel that comes while the swap waits for a reader, too late to stop it: the new cache is live and the run says so, not cancelled', async () => {
+    world.emulator.setSheetRows('owner', 'pricing', 'Plans', pricingRows(10));
+    const url = new URL(lastUrl);
+    const reader = new Client({ host: url.hostname, port: Number(url.port), user: 'postgres', database: url.pathname.slice(1), password: PG_PASSWORD, application_name: 'cache-reader' });
+    await reader.connect();
+    try {
+      await reader.query('BEGIN');
+      await reader.query('SELECT count(*) FROM sheet_pricing');
+      const { runId } = await world.start(sourceId);
+      // The swap's DROP TABLE waits for the reader's lock (bounded by the swap's lock_timeout, 5 s).
+      const waiting = async () => (await world.db.query<{ n: unknown }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DROP TABLE%'`))[0]?.n;
+      for (let i = 0; i < 200 && Number(await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(Number(await waiting())).toBe(1);
+      world.app.runs.cancel(runId);
+      await reader.query('ROLLBACK');
+      const run = (await world.app.runs.waitFor(runId)) as NonNullable<Awaited<ReturnType<typeof world.app.runs.waitFor>>>;
+      // The swap committed: the new import is what readers see now.
+      expect(await world.cache()).toHaveLength(10);
+      expect(run.state).toBe('succeeded');
+      expect(run.result).toMatchObject({ rows: 10 });
+    } finally {
+      await reader.end();
+    }
+  }, 30_000);
+
   it('cancel while saving drops the staging table and keeps the old cache', async () => {
     onPhase(world, 'saving', (snapshot) => world.app.runs.cancel(snapshot.runId));
     const run = await world.importNow(sourceId);

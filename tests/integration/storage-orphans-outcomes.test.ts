@@ -54,4 +54,40 @@ describe('storage-orphans: honest outcomes', () => {
     expect(retried.state).toBe('succeeded');
     expect(retried.result).toMatchObject({ quarantined: 1, itemsFailed: 0 });
   });
+
+  it('a row a trigger silently keeps (BEFORE DELETE … RAISE(IGNORE)) is a failed item, not quarantined: partial, one copy only, its finding open', async () => {
+    world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 1), goneDrive: ['g-ada-gone-1', 'g-ada-gone-2'] }]);
+    // The product's rule keeps one row without an error: the DELETE of the move changes nothing for it.
+    await world.exec("CREATE TRIGGER keep_gone_2 BEFORE DELETE ON files WHEN OLD.id = 'row-g-ada-gone-2' BEGIN SELECT RAISE(IGNORE); END");
+    expect((await world.run({ mode: 'check' })).state).toBe('succeeded');
+    const orphans = (await openFindings(world)).filter((f) => f.kind === 'orphan');
+    expect(orphans).toHaveLength(2);
+
+    // The admin confirmed the trigger (it runs on delete, so a restore could not undo what it does elsewhere).
+    const repair = await world.run({ mode: 'repair', findingIds: orphans.map((f) => f.id), allowUnrestorable: true });
+    expect((await world.rows<{ id: string }>('SELECT id FROM files WHERE id LIKE ? ORDER BY id', ['row-g-ada-gone%'])).map((r) => r.id)).toEqual(['row-g-ada-gone-2']);
+    // The row is in exactly one of the two tables (DESIGN §4.4): no quarantined copy of a row still live.
+    expect((await world.rows<{ id: string }>('SELECT id FROM file_quarantine ORDER BY id')).map((r) => r.id)).toEqual(['row-g-ada-gone-1']);
+    expect(repair.state).toBe('partial');
+    expect(repair.result).toMatchObject({ quarantined: 1, itemsFailed: 1, failedItems: [{ item: 'file:row-g-ada-gone-2', reason: expect.stringMatching(/row-g-ada-gone-2/) }] });
+    expect((await openFindings(world)).map((f) => f.subject)).toEqual(['file:row-g-ada-gone-2']);
+  });
+
+  it('a provider whose connection is misconfigured (two to choose from, a name that does not exist) is not skipped as "not set up": partial, its accounts named', async () => {
+    world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 2), goneDrive: ['g-ada-gone'] }, { id: 'bob', dropbox: dropboxFiles('bob', 2) }]);
+    // A second Google connection: which one the check must use is the admin's to say (googleConnection).
+    await world.app.connections.create({ kind: 'google', name: 'Google (old)', config: { clientId: 'old-client' }, secrets: { clientSecret: 'old-secret' } });
+    const ambiguous = await world.run({ mode: 'check' });
+    expect(ambiguous.state).toBe('partial');
+    expect(ambiguous.result).toMatchObject({ itemsFailed: 1, failedItems: [{ item: 'ada@example.com (Google Drive)', reason: expect.stringMatching(/choose one by name.*googleConnection/) }] });
+
+    const misnamed = await world.run({ mode: 'check', googleConnection: 'Gogle' });
+    expect(misnamed.state).toBe('partial');
+    expect(misnamed.result).toMatchObject({ itemsFailed: 1, failedItems: [{ item: 'ada@example.com (Google Drive)', reason: expect.stringMatching(/no google connection named "Gogle"/) }] });
+
+    // Chosen by name, the check concludes on both providers.
+    const chosen = await world.run({ mode: 'check', googleConnection: 'Google' });
+    expect(chosen.state).toBe('succeeded');
+    expect(chosen.result).toMatchObject({ itemsFailed: 0, orphans: 1 });
+  });
 });

@@ -70,6 +70,17 @@ describe('notifier: what a finished run is worth telling', () => {
     expect(summarizeRuns([run({ result: { safetyGuard: { tripped: false, limit: 50, wouldDelete: 3 } } })])).toEqual([]);
   });
 
+  it('an automatic repair withheld because a quarantined row could not come back whole is told, not a silent success', () => {
+    const problem = 'Deleting a files row also deletes rows of "file_shares" (ON DELETE CASCADE).';
+    const withheld = run({ id: 41, engine: 'storage-orphans', trigger: 'schedule', result: { mode: 'check', orphans: 3, repaired: 0, repair: { chosen: 0, quarantined: 0, refused: [problem] } } });
+    const [n] = summarizeRuns([withheld], { engineTitle });
+    expect(n).toMatchObject({ kind: 'safety-guard', route: '/storage' });
+    expect(n?.body).toContain(problem);
+    // Nothing to repair (no orphan found or carried): nothing was withheld.
+    expect(summarizeRuns([{ ...withheld, result: { ...withheld.result, orphans: 0, carriedForward: 0 } }], { engineTitle })).toEqual([]);
+    expect(summarizeRuns([{ ...withheld, result: { ...withheld.result, orphans: 0, carriedForward: 2 } }], { engineTitle })).toHaveLength(1);
+  });
+
   it('only an import longer than a minute announces its end, even when started by hand', () => {
     const long = run({ id: 30, engine: 'mail-import', trigger: 'manual', startedAt: '2026-11-23T10:00:00.000Z', finishedAt: '2026-11-23T10:03:12.000Z' });
     expect(summarizeRuns([long], { engineTitle })).toEqual([{ kind: 'import-finished', title: 'Mail import finished', body: 'Finished in 3 min 12 s.', route: '/runs?run=30' }]);

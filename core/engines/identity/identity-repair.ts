@@ -1,5 +1,7 @@
 import type { Finding } from '../../api/models';
+import { faultOf } from '../../connectors/shared/fault';
 import type { EngineContext, EngineControls } from '../engine';
+import { FailedItems } from '../failed-items';
 import { ACTION_INFO, actionDone, actionFor, isDestructive, type RemoteOnlyPolicy, type RepairAction } from './identity-actions';
 import { applyAction, currentRow, remoteEmails, type Sides } from './identity-apply';
 import { lastingRefusal, RepairBlocks } from './identity-blocks';
@@ -86,6 +88,8 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
   const tally: Tally = { repaired: 0, unchanged: 0, manual: 0, failed: 0, refused: 0 };
   const actions: Partial<Record<RepairAction, number>> = {};
   const errors: string[] = [];
+  // The users that failed, named like every engine's (failed-items.ts); `errors` stays for readers of older results.
+  const failed = new FailedItems();
   const snapshotUpdates = new Map<number, SyncRow>();
   for (const { finding, details, action: plannedAction } of planned) {
     signal.throwIfAborted();
@@ -132,10 +136,15 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
       } else {
         // The service answered but the re-read shows the change did not take: a failure, never a success.
         tally.failed++;
-        if (errors.length < 20) errors.push(`${finding.subject}: ${action} did not take effect (checked by reading both sides again)`);
+        const reason = `${action} did not take effect (checked by reading both sides again)`;
+        failed.add(finding.subject, reason);
+        if (errors.length < 20) errors.push(`${finding.subject}: ${reason}`);
       }
     } catch (error) {
       if (signal.aborted) throw error;
+      // The connection's own key refused (faultOf → `connection`): every further user would fail alike. The run fails
+      // with the Connections-page message (run-manager's runError) and no user is counted, blocked or flagged.
+      if (faultOf(error) === 'connection') throw error;
       tally.failed++;
       const refusal = lastingRefusal(error);
       if (refusal) {
@@ -144,7 +153,9 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
         blocks.add(finding.subject, { action: plannedAction, ...refusal, at: context.clock.now().toISOString() });
       }
       // Otherwise (rate limits past the retries, an outage) the finding stays open and the next repair retries it.
-      if (errors.length < 20) errors.push(`${finding.subject}: ${error instanceof Error ? error.message : String(error)}`);
+      const reason = error instanceof Error ? error.message : String(error);
+      failed.add(finding.subject, reason);
+      if (errors.length < 20) errors.push(`${finding.subject}: ${reason}`);
       context.log.warn({ subject: finding.subject, err: error }, 'identity repair of one user failed');
     } finally {
       progress.advance();
@@ -160,7 +171,7 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
     ...tally,
     actions,
     destructive: destructive.length,
-    itemsFailed: tally.failed,
+    ...failed.fields(),
     ...(errors.length ? { errors } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import type { AuditEntry } from '../../api/models';
 import type { RowImage } from '../../appdb/row-image';
 import { isConnectorError } from '../../connectors/shared/connector-error';
+import { faultOf } from '../../connectors/shared/fault';
 import type { EngineContext, EngineControls } from '../engine';
 import { ACTION_INFO, REPAIR_ACTIONS, type RepairAction } from './identity-actions';
 import { UUID, type Sides } from './identity-apply';
@@ -94,7 +95,9 @@ function isRepairEntry(entry: AuditEntry): boolean {
 }
 
 function failedOutcome(entry: AuditEntry, error: unknown, signal: AbortSignal): RevertOutcome {
-  if (signal.aborted) throw error;
+  // A cancel, or the connection's own key refused (every further entry would fail alike): the run stops and fails
+  // with the Connections-page message (run-manager's runError), instead of one failed entry after another.
+  if (signal.aborted || faultOf(error) === 'connection') throw error;
   return { auditId: entry.id, action: entry.action, subject: entry.subject, status: 'failed', notRestored: [], message: error instanceof Error ? error.message : String(error) };
 }
 

@@ -31,12 +31,26 @@ export async function importBatch(gmail: GmailConnector, db: MailDb, userId: str
   const messages = fetched.filter((m): m is MessageMetadata => m !== null);
   const rows = messages.filter(isImportable).map((m) => toEmailRow(userId, m));
   const inserted = await db.insertEmails(rows);
+  if (inserted < rows.length) await assertKept(db, userId, rows.map((r) => r.gmailMessageId));
   return {
     imported: inserted,
     // Already there before, or inserted meanwhile by an overlapping run (ON CONFLICT), or spam/trash.
     skipped: known.size + (messages.length - inserted),
     gone: fetched.length - messages.length,
   };
+}
+
+/**
+ * Fewer rows inserted than written: ON CONFLICT skipped messages an overlapping run inserted, or a product rule
+ * (a trigger's RAISE(IGNORE), a BEFORE INSERT returning NULL) dropped them without an error. A dropped message
+ * fails the batch, so the user's cursor does not move past it and the run is `partial` (DESIGN §4.6).
+ */
+async function assertKept(db: MailDb, userId: string, gmailIds: readonly string[]): Promise<void> {
+  const present = await db.existingMessageIds(userId, gmailIds);
+  const dropped = gmailIds.filter((id) => !present.has(id));
+  if (dropped.length === 0) return;
+  const named = dropped.slice(0, 3).join(', ') + (dropped.length > 3 ? ` and ${dropped.length - 3} more` : '');
+  throw new Error(`The database did not keep ${dropped.length} message(s) it accepted without an error (${named}): a trigger or rule of the product dropped them.`);
 }
 
 async function readOrGone(gmail: GmailConnector, id: string, signal: AbortSignal): Promise<MessageMetadata | null> {

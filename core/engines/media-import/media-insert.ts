@@ -31,7 +31,8 @@ export class ContainedInsert {
     try {
       const changes = await this.db.db.transaction((tx) => this.db.insert(tx, kind, rows));
       this.refusedInARow = 0;
-      return { done: [...rows], changes };
+      if (changes >= rows.length) return { done: [...rows], changes };
+      return { done: await this.kept(kind, rows), changes };
     } catch (error) {
       if (this.signal.aborted) throw error;
       if (rows.length > 1) {
@@ -49,5 +50,19 @@ export class ContainedInsert {
       this.failed.add(subjectOf(asset.publicId), `The database refused the ${kind} row of "${asset.title}" (${asset.email}): ${error instanceof Error ? error.message : String(error)}`);
       return { done: [], changes: 0 };
     }
+  }
+
+  /**
+   * Fewer changes than rows: ON CONFLICT skipped rows already there, or a product rule (a trigger's
+   * RAISE(IGNORE), a BEFORE INSERT returning NULL) dropped them without an error. Only a row that is
+   * in the table now is done; a dropped one is a failed item and its finding stays open.
+   */
+  private async kept(kind: MediaKind, rows: readonly InsertRow[]): Promise<InsertRow[]> {
+    const present = await this.db.rowsByPublicId(kind, rows.map((row) => row.asset.publicId));
+    return rows.filter((row) => {
+      if (present.has(row.asset.publicId)) return true;
+      this.failed.add(subjectOf(row.asset.publicId), `The database did not keep the ${kind} row of "${row.asset.title}" (${row.asset.email}): it is not in the table after the insert (a trigger or rule of the product dropped it).`);
+      return false;
+    });
   }
 }

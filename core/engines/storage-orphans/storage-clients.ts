@@ -4,7 +4,7 @@ import { DriveConnector } from '../../connectors/google/drive.connector';
 import { createServicePolicy, type ServicePolicy } from '../../connectors/shared/service-policy';
 import { DROPBOX } from '../../connectors/dropbox/dropbox-fetch';
 import type { ApiCallCounter } from '../../runs/api-calls';
-import type { EngineResources, ResolvedConnection } from '../engine-resources';
+import { NoConnectionError, type EngineResources, type ResolvedConnection } from '../engine-resources';
 import { DriveRemote } from './drive-remote';
 import { DropboxRemote } from './dropbox-remote';
 import type { ProviderRemote } from './remote-view';
@@ -48,7 +48,7 @@ export class StorageClients {
       const c = await this.connection('google', this.params.googleConnection);
       const clientId = typeof c.config.clientId === 'string' ? c.config.clientId : '';
       const clientSecret = c.secrets.clientSecret;
-      if (!clientId || !clientSecret) throw new ProviderUnavailableError(`The Google connection “${c.name}” has no OAuth client id or secret: complete it on the Connections page.`);
+      if (!clientId || !clientSecret) throw new Error(`The Google connection “${c.name}” has no OAuth client id or secret: complete it on the Connections page.`);
       return new DriveRemote(
         new DriveConnector({
           clientId,
@@ -65,7 +65,7 @@ export class StorageClients {
     const c = await this.connection('dropbox', this.params.dropboxConnection);
     const appKey = typeof c.config.appKey === 'string' ? c.config.appKey : '';
     const appSecret = c.secrets.appSecret;
-    if (!appKey || !appSecret) throw new ProviderUnavailableError(`The Dropbox connection “${c.name}” has no app key or secret: complete it on the Connections page.`);
+    if (!appKey || !appSecret) throw new Error(`The Dropbox connection “${c.name}” has no app key or secret: complete it on the Connections page.`);
     this.dropboxPolicy ??= createServicePolicy({ service: DROPBOX, concurrency: 8, ...RETRY, onRequest });
     return new DropboxRemote(
       new DropboxConnector({ appKey, appSecret, tokens, ...(typeof c.config.baseUrl === 'string' ? { baseUrl: c.config.baseUrl } : {}), timeoutMs: 30_000, policy: this.dropboxPolicy }),
@@ -83,7 +83,10 @@ export class StorageClients {
     if (!found) {
       found = this.resources.connection(kind, name).catch((error: unknown) => {
         const hint = kind === 'google' ? 'googleConnection' : 'dropboxConnection';
-        throw new ProviderUnavailableError(`${PROVIDER_LABEL[kind === 'google' ? 'google' : 'dropbox']}: ${(error as Error).message}${/choose one by name/.test((error as Error).message) ? ` (run param ${hint})` : ''}`);
+        const message = `${PROVIDER_LABEL[kind === 'google' ? 'google' : 'dropbox']}: ${(error as Error).message}${/choose one by name/.test((error as Error).message) ? ` (run param ${hint})` : ''}`;
+        // Only a provider with no connection at all is skipped by design; an ambiguous or misnamed choice, or secrets
+        // that cannot be read, leave its accounts unchecked: each is a failed item (DESIGN §4.6), never a silent skip.
+        throw error instanceof NoConnectionError ? new ProviderUnavailableError(message) : new Error(message, { cause: error });
       });
       this.connections.set(kind, found);
     }

@@ -86,7 +86,11 @@ export class FileQuarantine {
         `UPDATE ${quoteTable(q.table)} SET ${quoteIdent(q.columns.rowImage)} = ? WHERE ${keyQ} = ?`,
         [...images].map(([id, image]) => [JSON.stringify(image), id]),
       );
-      await tx.execute(`DELETE FROM ${quoteTable(f.table)} WHERE ${keyF} IN (${ids})`, fileRowIds);
+      const { changes } = await tx.execute(`DELETE FROM ${quoteTable(f.table)} WHERE ${keyF} IN (${ids})`, fileRowIds);
+      // The rows were read (and locked in PostgreSQL) in this transaction: a shortfall is a product rule that kept a
+      // row without an error (RAISE(IGNORE), a BEFORE DELETE returning NULL). Thrown, the move rolls back and the
+      // repair retries row by row, so the kept row fails alone and is never both live and quarantined.
+      if (changes !== fileRowIds.length) throw new Error(`the database kept ${fileRowIds.length - changes} of ${fileRowIds.length} file row(s) it was asked to delete (a trigger or rule of the product)`);
       return before.map((r) => ({ ...toRow(r), ...(images.has(String(r.id)) ? { image: images.get(String(r.id)) as RowImage } : {}) }));
     });
   }

@@ -101,7 +101,9 @@ export function RunDetailDrawer({ runId, onClose }: { runId: number | null; onCl
 /** What did not work, as the engine's result lists it (errors of a repair, what a revert could not undo). */
 function PartialSummary({ result }: { result: Record<string, unknown> | null }) {
   const listed = (value: unknown) => (Array.isArray(value) ? (value as unknown[]).map(failedLine) : []);
-  const lines = [...listed(result?.failedItems), ...listed(result?.errors), ...listed(result?.notUndone)];
+  // An identity repair lists its failures twice (failedItems, and errors for older readers): failedItems first, alone when present.
+  const items = listed(result?.failedItems);
+  const lines = [...items, ...(items.length ? [] : listed(result?.errors)), ...listed(result?.notUndone)];
   const failed = typeof result?.itemsFailed === 'number' ? result.itemsFailed : null;
   return (
     <Stack gap={4}>
