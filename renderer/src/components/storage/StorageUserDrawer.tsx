@@ -1,9 +1,9 @@
 import type { Run } from '@core/api';
-import { Badge, Button, Drawer, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Button, Drawer, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconArchive, IconRefresh } from '@tabler/icons-react';
 import { useApiQuery } from '../../hooks/useApi';
 import { formatCount } from '../../lib/format';
-import { FindingStatusBadge } from '../FindingStatusBadge';
+import { FindingBadges } from '../FindingStatusBadge';
 import { RelativeTime } from '../RelativeTime';
 import { AccountStatusBadge } from './AccountStatusBadge';
 import { ProviderLabel } from './ProviderLabel';
@@ -115,12 +115,7 @@ export function StorageUserDrawer({ account, activeRuns, busy, onClose, onCheck,
                           {finding.reason}
                         </Text>
                       </Stack>
-                      <Group gap={4} wrap="nowrap" style={{ flexShrink: 0 }}>
-                        <Badge size="sm" variant="light" color={kind.color}>
-                          {kind.label}
-                        </Badge>
-                        <FindingStatusBadge status={finding.status} />
-                      </Group>
+                      <FindingBadges kind={kind} status={finding.status} />
                     </Group>
                   </Paper>
                 );

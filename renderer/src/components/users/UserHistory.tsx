@@ -2,7 +2,7 @@ import type { AuditEntry, Finding } from '@core/api';
 import { Accordion, Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { formatCount } from '../../lib/format';
 import { TRIGGER_LABEL } from '../../lib/run-states';
-import { FindingStatusBadge } from '../FindingStatusBadge';
+import { FindingBadges } from '../FindingStatusBadge';
 import { JsonBlock } from '../JsonBlock';
 import { RelativeTime } from '../RelativeTime';
 import { RevertButton } from '../RevertButton';
@@ -38,12 +38,7 @@ export function UserFindings({ findings, total }: { findings: Finding[]; total: 
                   <Text size="sm" fw={500} miw={0} truncate title={finding.reason}>
                     {finding.reason}
                   </Text>
-                  <Group gap={4} wrap="nowrap" style={{ flexShrink: 0 }}>
-                    <Badge size="sm" variant="light" color={kind.color}>
-                      {kind.label}
-                    </Badge>
-                    <FindingStatusBadge status={finding.status} />
-                  </Group>
+                  <FindingBadges kind={kind} status={finding.status} />
                 </Group>
                 <Text size="xs" c="dimmed">
                   Proposed: {finding.proposedAction} · found <RelativeTime iso={finding.createdAt} size="xs" /> by run #{finding.runId}
