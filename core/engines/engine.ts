@@ -5,6 +5,7 @@ import type { ApiCallCounter } from '../runs/api-calls';
 import type { PhaseSpec, ProgressReporter } from '../runs/progress';
 import type { NewFinding } from '../store/findings.repo';
 import type { EngineResources } from './engine-resources';
+import type { EngineCliPolicy, EngineModes, EngineNotifyPolicy, EngineSchedulePolicy, HandlerTable } from './engine-policies';
 
 export interface Clock {
   now(): Date;
@@ -61,6 +62,32 @@ export interface Engine<P extends Record<string, unknown> = Record<string, unkno
    * `complete: false` (it stopped early, e.g. on an API budget) never supersedes.
    */
   supersedesFindings?(params: P): boolean;
+
+  // The descriptor's parts read by the shared layers (engine-policies.ts). Each on its own line, apart.
+
+  /** The modes this engine runs, each with its result schema. */
+  modes?: EngineModes;
+
+  /** Contract handlers of this engine's own methods (core/api names them). */
+  handlers?: (host: EngineHost) => Partial<HandlerTable>;
+
+  /** How schedules and per-user settings become runs of this engine. */
+  schedule?: EngineSchedulePolicy;
+
+  /** What the notifier says about this engine's runs. */
+  notify?: EngineNotifyPolicy;
+
+  /** The CLI commands and options of this engine. */
+  cli?: EngineCliPolicy;
+}
+
+/**
+ * What an engine's contract handlers may use of the host (a structural subset
+ * of core/app's AppServices, declared here so engines never import core/app).
+ */
+export interface EngineHost {
+  clock: Clock;
+  log: Logger;
 }
 
 export function supersedesFindings(engine: AnyEngine, params: Record<string, unknown>): boolean {

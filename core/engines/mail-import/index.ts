@@ -1,0 +1,22 @@
+import type { Engine } from '../engine';
+import type { MailImportParams } from './mail-params';
+import { mailImportEngine as core } from './mail-import.engine';
+
+/**
+ * The mail-import engine as the console knows it: its computation (./mail-import.engine.ts) and
+ * the parts the shared layers read (engine-policies.ts). Nothing outside this
+ * folder imports anything but this file (issue 17).
+ */
+export const mailImportEngine: Engine<MailImportParams> = {
+  ...core,
+
+  // modes and result schemas
+
+  // contract handlers
+
+  // schedule policy
+
+  // notifications
+
+  // CLI
+};

@@ -1,0 +1,22 @@
+import type { Engine } from '../engine';
+import type { MediaImportParams } from './media-params';
+import { mediaImportEngine as core } from './media-import.engine';
+
+/**
+ * The media-import engine as the console knows it: its computation (./media-import.engine.ts) and
+ * the parts the shared layers read (engine-policies.ts). Nothing outside this
+ * folder imports anything but this file (issue 17).
+ */
+export const mediaImportEngine: Engine<MediaImportParams> = {
+  ...core,
+
+  // modes and result schemas
+
+  // contract handlers
+
+  // schedule policy
+
+  // notifications
+
+  // CLI
+};

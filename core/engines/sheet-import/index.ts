@@ -1,0 +1,22 @@
+import type { Engine } from '../engine';
+import type { SheetImportParams } from './sheet-import.engine';
+import { sheetImportEngine as core } from './sheet-import.engine';
+
+/**
+ * The sheet-import engine as the console knows it: its computation (./sheet-import.engine.ts) and
+ * the parts the shared layers read (engine-policies.ts). Nothing outside this
+ * folder imports anything but this file (issue 17).
+ */
+export const sheetImportEngine: Engine<SheetImportParams> = {
+  ...core,
+
+  // modes and result schemas
+
+  // contract handlers
+
+  // schedule policy
+
+  // notifications
+
+  // CLI
+};
