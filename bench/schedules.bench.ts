@@ -7,6 +7,8 @@ import { openSqliteAppDb } from '../core/appdb/sqlite.adapter';
 import { createSilentLogger } from '../core/logging/logger';
 import { ConnectionsService } from '../core/connections/connections.service';
 import { defaultProbes } from '../core/connections/probes';
+import { EngineRegistry } from '../core/engines/engine';
+import { mailImportEngine } from '../core/engines/mail-import';
 import { appDbScheduleSource } from '../core/scheduler/app-db-schedules';
 import { MemorySecretStore } from '../core/secrets/memory.secret-store';
 import { ManualClock } from '../core/scheduler/manual-clock';
@@ -44,7 +46,9 @@ export async function schedulesBenchmark(args: readonly string[]): Promise<void>
   // The production source (connection kept open, SQLite data_version), counting real re-reads of the rows.
   const connections = new ConnectionsService({ store, secrets: new MemorySecretStore(), probes: defaultProbes(), clock, log: createSilentLogger() });
   await connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: productPath }, secrets: {} });
-  const source = appDbScheduleSource(store, connections, (id) => id === 'mail-import');
+  // Only mail import: its schedule policy derives the per-user schedules measured here.
+  const engines = new EngineRegistry([mailImportEngine]);
+  const source = appDbScheduleSource(store, connections, engines);
   let reads = 0;
   let fullReads = 0;
   let previous: unknown = null;
@@ -60,7 +64,7 @@ export async function schedulesBenchmark(args: readonly string[]): Promise<void>
     },
     close: () => source.close?.() ?? Promise.resolve(),
   };
-  const scheduler = new Scheduler({ store, runs, clock, timers: clock, log: createSilentLogger(), appDb });
+  const scheduler = new Scheduler({ store, runs, engines, clock, timers: clock, log: createSilentLogger(), appDb });
 
   let peakRss = process.memoryUsage.rss();
   const setupStart = performance.now();

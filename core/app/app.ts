@@ -88,10 +88,11 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
   const scheduler = new Scheduler({
     store,
     runs: runManagerStarter(runs, events),
+    engines,
     clock,
     log: log.child({ module: 'scheduler' }),
     events,
-    appDb: appDbScheduleSource(store, connections, (id) => engines.get(id) !== undefined),
+    appDb: appDbScheduleSource(store, connections, engines),
   });
   const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, scheduler };
 

@@ -1,12 +1,11 @@
 import { ApiError } from '../api/errors';
 import type { Schedule, ScheduleSpec } from '../api/schedules';
 import { readMailSettings, withAppDb } from '../scheduler/app-db-schedules';
-import { runParamsFor } from '../scheduler/run-params';
+import { runParamsFor, schedulePolicyOf } from '../scheduler/run-params';
 import { describeForForm, scheduleView } from '../scheduler/schedule-view';
 import { compileTrigger, hostTimeZone } from '../scheduler/triggers';
 import { runStatsSince } from '../store/run-stats.repo';
 import type { ScheduleFields, StoredSchedule } from '../store/schedules.repo';
-import { SheetSourcesRepository } from '../store/sheet-sources.repo';
 import type { HandlerTable } from './handlers';
 import type { AppServices } from './services';
 
@@ -117,7 +116,7 @@ export function createScheduleHandlers(app: AppServices): Pick<HandlerTable, Sch
   };
 }
 
-/** Checks what zod cannot: the engine exists, the trigger compiles, a source scope names a source. */
+/** Checks what zod cannot: the engine exists, the trigger compiles, the engine's schedule policy accepts it (a source scope names a source). */
 function validate(app: AppServices, spec: ScheduleSpec): ScheduleFields {
   const invalid = (path: string[], message: string): never => {
     throw new ApiError('invalid-input', `Invalid schedule: ${message}.`, { issues: [{ path, code: 'custom', message }] });
@@ -126,15 +125,13 @@ function validate(app: AppServices, spec: ScheduleSpec): ScheduleFields {
   const timeZone = spec.timeZone ?? hostTimeZone();
   const compiled = compileTrigger(spec.trigger, { timeZone });
   if (!compiled.ok) invalid(compiled.field === 'timeZone' ? ['timeZone'] : ['trigger', spec.trigger.kind === 'cron' ? 'expression' : 'minutes'], compiled.error);
-  const sources = new SheetSourcesRepository(app.store.db);
-  if (spec.engine === 'sheet-import' && spec.scope.kind !== 'source') invalid(['scope'], 'a sheet-import schedule imports one source: choose it');
-  if (spec.scope.kind === 'source' && spec.engine === 'sheet-import' && !sources.get(spec.scope.sourceId)) {
-    invalid(['scope', 'sourceId'], `there is no sheet source ${spec.scope.sourceId}`);
-  }
   const fields: ScheduleFields = { engine: spec.engine, scope: spec.scope, trigger: spec.trigger, timeZone, enabled: spec.enabled, autoRepair: spec.autoRepair, params: spec.params };
+  const context = { store: app.store };
+  const refused = schedulePolicyOf(app.engines, spec.engine).validate?.(fields, context);
+  if (refused) invalid(refused.path, refused.message);
   // The params every firing will send, checked now by the engine's own schema: a schedule that could never start is refused here.
   const engine = app.engines.get(spec.engine);
-  const parsed = engine?.params.safeParse(runParamsFor(fields, (id) => sources.get(id)?.spec));
+  const parsed = engine?.params.safeParse(runParamsFor(fields, app.engines, context));
   if (parsed && !parsed.success) {
     const issue = parsed.error.issues[0];
     invalid(['params', ...(issue?.path.map(String) ?? [])], `the ${spec.engine} engine refuses these parameters: ${issue?.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'invalid'}`);

@@ -4,7 +4,7 @@ import type { MethodOutput, ParsedInput } from '../api/contract';
 import type { RunTrigger } from '../api/models';
 import type { AppDbAdapter } from '../appdb/adapter';
 import type { ResolvedMapping } from '../appdb/mapping';
-import type { DerivedSchedule, StoredSchedule } from '../store/schedules.repo';
+import type { StoredSchedule } from '../store/schedules.repo';
 import type { Store } from '../store/store';
 
 /**
@@ -39,16 +39,61 @@ export type Handler<M extends MethodName> = (input: ParsedInput<M>, context: Cal
 export type HandlerTable = { [M in MethodName]: Handler<M> };
 
 // ── Schedule policy ────────────────────────────────────────────────────────
+/** What a schedule policy may read when it turns a schedule into params (e.g. the sheet sources of the store). */
 export interface ScheduleContext {
   store: Store;
 }
 
-/** How a console schedule or a per-user setting of the product becomes a run of this engine. */
+/** The parts of a console or per-user schedule that decide the params of its runs. */
+export type ScheduledRun = Pick<StoredSchedule, 'engine' | 'scope' | 'params' | 'autoRepair'>;
+
+/** Why an engine refuses a schedule, under the field of the schedule form that is wrong. */
+export interface ScheduleIssue {
+  path: string[];
+  message: string;
+}
+
+/** One user's schedule setting as the product database stores it. */
+export interface PerUserSetting {
+  userId: string;
+  enabled: boolean;
+  /** As stored: nonsense (0, -5, null) becomes the policy's default, more than a week is capped (by the scheduler). */
+  intervalMinutes: unknown;
+  autoRepair: boolean;
+}
+
+/**
+ * Per-user schedules derived from the product database (mail settings,
+ * storage sync settings). The scheduler pages through them by user id and
+ * yields to the event loop between pages, so an engine answers one page.
+ */
+export interface PerUserSchedules {
+  /** Users whose id sorts after `after` (from the first when null), ordered by user id, at most `limit`. */
+  page(db: AppDbAdapter, mapping: ResolvedMapping, after: string | null, limit: number): Promise<PerUserSetting[]>;
+  /** The interval of a user whose setting is missing or nonsense. */
+  defaultIntervalMinutes: number;
+}
+
+/**
+ * How a console schedule or a per-user setting of the product becomes a run
+ * of this engine. The params of a scheduled run are always the schedule's own
+ * params plus its scope in the engines' convention (`user`, `provider`,
+ * `sourceId`: core/scheduler/run-params.ts); the policy adds what is its own.
+ * An engine without a policy gets exactly that convention and no `autoRepair`.
+ */
 export interface EngineSchedulePolicy {
-  /** The params of a scheduled run. */
-  paramsFor(schedule: Pick<StoredSchedule, 'engine' | 'scope' | 'params' | 'autoRepair'>, context: ScheduleContext): Record<string, unknown>;
-  /** Per-user schedules derived from the product database (mail settings, storage sync settings). */
-  derive?(db: AppDbAdapter, mapping: ResolvedMapping): Promise<DerivedSchedule[]>;
+  /**
+   * Whether the engine's params take `autoRepair`: the schedule's switch is
+   * then passed on (the engine keeps every automatic repair inside its safety
+   * guard); other engines would refuse the key.
+   */
+  autoRepair: boolean;
+  /** The params of a scheduled run from the conventional ones (`base`), e.g. the mode a background run takes. */
+  paramsFor?(base: Record<string, unknown>, schedule: ScheduledRun, context: ScheduleContext): Record<string, unknown>;
+  /** What the engine's params schema cannot see when a schedule is saved (a source that must exist); null when fine. */
+  validate?(schedule: ScheduledRun, context: ScheduleContext): ScheduleIssue | null;
+  /** Per-user schedules from the product database. */
+  perUser?: PerUserSchedules;
 }
 
 // ── Notifications ──────────────────────────────────────────────────────────

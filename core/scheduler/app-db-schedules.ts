@@ -7,13 +7,16 @@ import { quoteIdent, quoteTable as table } from '../appdb/identifiers';
 import { resolveMapping, type ResolvedMapping } from '../appdb/mapping';
 import { openAppDb } from '../appdb/open-app-db';
 import type { ConnectionsService } from '../connections/connections.service';
+import type { AnyEngine } from '../engines/engine';
 import { yieldToEventLoop } from '../runs/cooperative';
 import type { Store } from '../store/store';
 import type { DerivedSchedule } from '../store/schedules.repo';
 import type { DerivedScheduleSource } from './scheduler';
 
-/** Storage defaults of the canonical schema: a user without a user_sync_settings row has auto-sync on, every 6 hours. */
-const STORAGE_DEFAULT_INTERVAL = 360;
+/** The engines whose schedule policies may derive per-user schedules (an EngineRegistry). */
+export interface DerivingEngines {
+  list(): readonly AnyEngine[];
+}
 
 /**
  * Opens the product database for one read and closes it. Null when none is
@@ -35,14 +38,15 @@ export async function withAppDb<T>(store: Store, connections: ConnectionsService
 
 /**
  * The per-user schedules of the product database, for the engines this
- * console has, re-read once a minute. The connection stays open between
- * reads (reopened when its settings change). On SQLite, `PRAGMA
+ * console has (each engine's schedule policy says how), re-read once a
+ * minute. The connection stays open between reads (reopened when its
+ * settings change). On SQLite, `PRAGMA
  * data_version` tells whether any other connection committed since the last
  * read, so an unchanged product costs one pragma, not 10,000 rows; the same
  * list is then handed back, which the scheduler takes as "unchanged".
  * PostgreSQL has no such cheap signal: every minute is a full read.
  */
-export function appDbScheduleSource(store: Store, connections: ConnectionsService, hasEngine: (id: string) => boolean): DerivedScheduleSource {
+export function appDbScheduleSource(store: Store, connections: ConnectionsService, engines: DerivingEngines): DerivedScheduleSource {
   let open: { key: string; db: AppDbAdapter; mapping: ResolvedMapping } | null = null;
   let last: { version: number; schedules: DerivedSchedule[] } | null = null;
   const close = async () => {
@@ -70,7 +74,7 @@ export function appDbScheduleSource(store: Store, connections: ConnectionsServic
       try {
         const version = db.dialect === 'sqlite' ? Number((await db.query<{ data_version: number }>('PRAGMA data_version'))[0]?.data_version) : NaN;
         if (last && version === last.version) return last.schedules;
-        const schedules = await readDerivedSchedules(db, mapping, hasEngine);
+        const schedules = await readDerivedSchedules(db, mapping, engines);
         last = Number.isFinite(version) ? { version, schedules } : null;
         return schedules;
       } catch (error) {
@@ -82,34 +86,17 @@ export function appDbScheduleSource(store: Store, connections: ConnectionsServic
   };
 }
 
-export async function readDerivedSchedules(db: AppDbAdapter, mapping: ResolvedMapping, hasEngine: (id: string) => boolean): Promise<DerivedSchedule[]> {
+/**
+ * The per-user schedules of every registered engine that derives them from
+ * the product database (its schedule policy's `perUser`), in registry order.
+ */
+export async function readDerivedSchedules(db: AppDbAdapter, mapping: ResolvedMapping, engines: DerivingEngines): Promise<DerivedSchedule[]> {
   const out: DerivedSchedule[] = [];
-  if (hasEngine('mail-import')) {
-    const m = mapping.mailSettings;
-    const userId = quoteIdent(m.columns.userId);
-    const sql = (where: string) => `SELECT ${userId} AS user_id, ${quoteIdent(m.columns.enabled)} AS enabled, ${quoteIdent(m.columns.intervalMinutes)} AS interval_minutes
-      FROM ${table(m.table)} ${where} ORDER BY ${userId} LIMIT ${CHUNK}`;
-    const [first, next] = [sql(''), sql(`WHERE ${userId} > ?`)];
-    for await (const rows of pages((after) => db.query<{ user_id: unknown; enabled: unknown; interval_minutes: unknown }>(after === null ? first : next, after === null ? [] : [after]))) {
-      for (const row of rows) out.push(derived('mail-import', String(row.user_id), truthy(row.enabled), minutes(row.interval_minutes, 30), false));
-    }
-  }
-  if (hasEngine('storage-orphans')) {
-    const a = mapping.storageAccounts;
-    const s = mapping.userSyncSettings;
-    const userId = `a.${quoteIdent(a.columns.userId)}`;
-    // Only users with a connected storage account have anything to check; at most one settings row per user.
-    const sql = (where: string) => `SELECT DISTINCT ${userId} AS user_id, s.${quoteIdent(s.columns.autoSync)} AS auto_sync,
-        s.${quoteIdent(s.columns.syncIntervalMinutes)} AS interval_minutes, s.${quoteIdent(s.columns.deleteAfterSync)} AS delete_after_sync
-      FROM ${table(a.table)} a LEFT JOIN ${table(s.table)} s ON s.${quoteIdent(s.columns.userId)} = ${userId}
-      ${where} ORDER BY user_id LIMIT ${CHUNK}`;
-    const [first, next] = [sql(''), sql(`WHERE ${userId} > ?`)];
-    type StorageRow = { user_id: unknown; auto_sync: unknown; interval_minutes: unknown; delete_after_sync: unknown };
-    for await (const rows of pages((after) => db.query<StorageRow>(after === null ? first : next, after === null ? [] : [after]))) {
-      for (const row of rows) {
-        const autoSync = row.auto_sync === null || row.auto_sync === undefined ? true : truthy(row.auto_sync);
-        out.push(derived('storage-orphans', String(row.user_id), autoSync, minutes(row.interval_minutes, STORAGE_DEFAULT_INTERVAL), truthy(row.delete_after_sync)));
-      }
+  for (const engine of engines.list()) {
+    const perUser = engine.schedule?.perUser;
+    if (!perUser) continue;
+    for await (const settings of pages((after) => perUser.page(db, mapping, after, CHUNK))) {
+      for (const s of settings) out.push(derived(engine.id, s.userId, s.enabled, minutes(s.intervalMinutes, perUser.defaultIntervalMinutes), s.autoRepair));
     }
   }
   return out;
@@ -118,13 +105,13 @@ export async function readDerivedSchedules(db: AppDbAdapter, mapping: ResolvedMa
 /** Rows per product-database query: each page is a short query, and the host gets a turn between pages. */
 const CHUNK = 2000;
 
-/** Keyset pages by user id (`user_id > last`), yielding to the event loop between pages. */
-async function* pages<T extends { user_id: unknown }>(fetch: (after: string | null) => Promise<T[]>): AsyncGenerator<T[]> {
+/** Keyset pages by user id (`user id > last`), yielding to the event loop between pages. */
+async function* pages<T extends { userId: string }>(fetch: (after: string | null) => Promise<T[]>): AsyncGenerator<T[]> {
   for (let after: string | null = null; ; ) {
     const rows = await fetch(after);
     if (rows.length) yield rows;
     if (rows.length < CHUNK) return;
-    after = String((rows[rows.length - 1] as T).user_id);
+    after = (rows[rows.length - 1] as T).userId;
     await yieldToEventLoop();
   }
 }

@@ -1,31 +1,39 @@
-import type { SheetSourceSpec } from '../api/sheets';
-import type { StoredSchedule } from '../store/schedules.repo';
+import type { AnyEngine } from '../engines/engine';
+import type { EngineSchedulePolicy, ScheduleContext, ScheduledRun } from '../engines/engine-policies';
 
-/** Engines whose params take `autoRepair` (the convention of issue 7); others would refuse the key. */
-const AUTO_REPAIR_ENGINES = new Set(['storage-orphans', 'mail-import']);
+/** The engines a schedule may name, looked up by id (an EngineRegistry). */
+export interface ScheduleEngines {
+  get(id: string): AnyEngine | undefined;
+}
+
+/**
+ * The policy of an engine that declares none (the demonstration engine, a
+ * test's toy engine): its scheduled runs get the schedule's params and scope,
+ * nothing else, and no `autoRepair` (its params would refuse an unknown key).
+ * An engine that is not registered at all gets the same; starting its run
+ * then fails with the run manager's own "no such engine".
+ */
+export const SCOPE_ONLY_SCHEDULE: EngineSchedulePolicy = { autoRepair: false };
+
+export function schedulePolicyOf(engines: ScheduleEngines, id: string): EngineSchedulePolicy {
+  return engines.get(id)?.schedule ?? SCOPE_ONLY_SCHEDULE;
+}
 
 /**
  * The params of a scheduled run: the schedule's own params, its scope in the
- * engines' convention (`user`, `provider`, `sourceId`), the engine's mode for
- * a background run, and `autoRepair` where the engine understands it (the
- * engine keeps every automatic repair inside the safety guard).
+ * engines' convention (`user`, `provider`, `sourceId`), what the engine's
+ * schedule policy adds (the mode of a background run, a snapshot of its
+ * source), and `autoRepair` where the engine understands it (the engine
+ * keeps every automatic repair inside its safety guard).
  */
-export function runParamsFor(schedule: Pick<StoredSchedule, 'engine' | 'scope' | 'params' | 'autoRepair'>, sheetSource: (id: number) => SheetSourceSpec | undefined): Record<string, unknown> {
-  const params: Record<string, unknown> = { ...schedule.params };
+export function runParamsFor(schedule: ScheduledRun, engines: ScheduleEngines, context: ScheduleContext): Record<string, unknown> {
+  const policy = schedulePolicyOf(engines, schedule.engine);
+  const base: Record<string, unknown> = { ...schedule.params };
   const scope = schedule.scope;
-  if (scope.kind === 'user' || scope.kind === 'provider') params.user = scope.userId;
-  if (scope.kind === 'provider') params.provider = scope.provider;
-  if (scope.kind === 'source') {
-    params.sourceId = scope.sourceId;
-    if (schedule.engine === 'sheet-import') {
-      // An import snapshots its source as it is at firing time, like the Sheets page's Import button.
-      const source = sheetSource(scope.sourceId);
-      if (!source) throw new Error(`Sheet source ${scope.sourceId} no longer exists: edit or delete this schedule.`);
-      params.source = source;
-    }
-  }
-  if (schedule.engine === 'mail-import') params.mode = 'import';
-  if (schedule.engine === 'storage-orphans') params.mode ??= 'check';
-  if (AUTO_REPAIR_ENGINES.has(schedule.engine)) params.autoRepair = schedule.autoRepair;
+  if (scope.kind === 'user' || scope.kind === 'provider') base.user = scope.userId;
+  if (scope.kind === 'provider') base.provider = scope.provider;
+  if (scope.kind === 'source') base.sourceId = scope.sourceId;
+  const params = policy.paramsFor ? policy.paramsFor(base, schedule, context) : base;
+  if (policy.autoRepair) params.autoRepair = schedule.autoRepair;
   return params;
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../engines/engine';
 import type { Logger } from '../logging/logger';
 import type { DerivedSchedule } from '../store/schedules.repo';
 import type { Store } from '../store/store';
+import type { ScheduleEngines } from './run-params';
 import type { RunStarter } from './run-starter';
 import type { TimerSource } from './timers';
 
@@ -48,6 +49,8 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
 export interface SchedulerDeps {
   store: Store;
   runs: RunStarter;
+  /** The registry: each engine's schedule policy turns a schedule into the params of its runs. */
+  engines: ScheduleEngines;
   clock: Clock;
   log: Logger;
   timers?: TimerSource;

@@ -1,6 +1,5 @@
 import type { SchedulerStatus } from '../api/schedules';
 import type { StoredSchedule } from '../store/schedules.repo';
-import { SheetSourcesRepository } from '../store/sheet-sources.repo';
 import { yieldToEventLoop } from '../runs/cooperative';
 import { AppDbSync } from './app-db-sync';
 import { EntryTable } from './entry-table';
@@ -42,7 +41,6 @@ export class Scheduler {
   private readonly ready: Ready[] = [];
   private readonly runToSchedule = new Map<number, { id: number; attempt: number; dueAt: number }>();
   private readonly pauseState: PauseState;
-  private readonly sheetSources: SheetSourcesRepository;
   private readonly firings: FiringLog;
   private timer: unknown = null;
   private expectedWakeAt: number | null = null;
@@ -59,7 +57,6 @@ export class Scheduler {
     this.timers = deps.timers ?? systemTimers;
     this.table = new EntryTable(deps.log);
     this.pauseState = new PauseState(deps.store.engineState, () => this.now());
-    this.sheetSources = new SheetSourcesRepository(deps.store.db);
     this.firings = new FiringLog({ schedules: deps.store.schedules, log: deps.log, flushEveryMs: this.options.flushEveryMs, retentionMs: this.options.firingsRetentionMs });
     this.appDbSync = new AppDbSync({
       source: deps.appDb,
@@ -269,7 +266,7 @@ export class Scheduler {
   private fire(schedule: StoredSchedule, dueAt: number, attempt: number): { runId: number; alreadyRunning: boolean } | { error: Error } {
     const firing = { scheduleId: schedule.id, dueAt: new Date(dueAt).toISOString(), firedAt: new Date(this.now()).toISOString(), attempt };
     try {
-      const params = runParamsFor(schedule, (id) => this.sheetSources.get(id)?.spec);
+      const params = runParamsFor(schedule, this.deps.engines, { store: this.deps.store });
       const started = this.deps.runs.start(schedule.engine, params);
       if (started.alreadyRunning) {
         this.firings.record({ ...firing, outcome: 'skipped', runId: started.runId, message: `run ${started.runId} of the same engine and scope was still active` });

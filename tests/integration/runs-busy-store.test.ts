@@ -80,7 +80,7 @@ describe('a store busy beyond the busy timeout, under the scheduler', () => {
     };
     // The real scheduler over the real store; only its longest sleep is short, so the first tick (which
     // prunes old firings, a write) comes while another process holds the store.
-    const scheduler = new Scheduler({ store: app.store, runs: runManagerStarter(app.runs, app.events), clock: app.clock, log: app.log, timers, options: { maxTimerMs: 200 } });
+    const scheduler = new Scheduler({ store: app.store, runs: runManagerStarter(app.runs, app.events), engines: app.engines, clock: app.clock, log: app.log, timers, options: { maxTimerMs: 200 } });
     const lock = await holdWriteLock(join(dir.path, STORE_FILE_NAME), 7_000);
     scheduler.start();
     await lock.released;

@@ -1,5 +1,6 @@
 import type { Run } from '../../core/api/models';
 import { EventHub } from '../../core/app/event-hub';
+import { createEngineRegistry } from '../../core/engines/registry';
 import { createSilentLogger } from '../../core/logging/logger';
 import { ManualClock } from '../../core/scheduler/manual-clock';
 import type { RunStarter } from '../../core/scheduler/run-starter';
@@ -101,7 +102,9 @@ export function createHarness(options: Partial<SchedulerOptions> = {}, start = T
   const runs = new FakeRuns(clock);
   const appDb = new FakeAppDb();
   const events = new EventHub();
-  const make = () => new Scheduler({ store, runs, clock, timers: clock, log: createSilentLogger(), appDb, events, options });
+  // The shipped engines and the demo: each schedule's params come from its engine's schedule policy.
+  const engines = createEngineRegistry({ withDemoEngine: true });
+  const make = () => new Scheduler({ store, runs, engines, clock, timers: clock, log: createSilentLogger(), appDb, events, options });
   const harness: Harness = {
     store,
     events,

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine';
 import type { IdentityParams } from './identity-params';
 import { identityEngine as core } from './identity.engine';
+import { identitySchedule } from './identity-schedule';
 
 /**
  * The identity engine as the console knows it: its computation (./identity.engine.ts) and
@@ -15,6 +16,7 @@ export const identityEngine: Engine<IdentityParams> = {
   // contract handlers
 
   // schedule policy
+  schedule: identitySchedule,
 
   // notifications
 

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine';
 import type { MailImportParams } from './mail-params';
 import { mailImportEngine as core } from './mail-import.engine';
+import { mailSchedule } from './mail-schedule';
 
 /**
  * The mail-import engine as the console knows it: its computation (./mail-import.engine.ts) and
@@ -15,6 +16,7 @@ export const mailImportEngine: Engine<MailImportParams> = {
   // contract handlers
 
   // schedule policy
+  schedule: mailSchedule,
 
   // notifications
 

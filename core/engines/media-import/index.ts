@@ -1,6 +1,7 @@
 import type { Engine } from '../engine';
 import type { MediaImportParams } from './media-params';
 import { mediaImportEngine as core } from './media-import.engine';
+import { mediaSchedule } from './media-schedule';
 
 /**
  * The media-import engine as the console knows it: its computation (./media-import.engine.ts) and
@@ -15,6 +16,7 @@ export const mediaImportEngine: Engine<MediaImportParams> = {
   // contract handlers
 
   // schedule policy
+  schedule: mediaSchedule,
 
   // notifications
 

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine';
 import type { SheetImportParams } from './sheet-import.engine';
 import { sheetImportEngine as core } from './sheet-import.engine';
+import { sheetSchedule } from './sheet-schedule';
 
 /**
  * The sheet-import engine as the console knows it: its computation (./sheet-import.engine.ts) and
@@ -15,6 +16,7 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
   // contract handlers
 
   // schedule policy
+  schedule: sheetSchedule,
 
   // notifications
 

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine';
 import type { StorageOrphansParams } from './storage-params';
 import { storageOrphansEngine as core } from './storage-orphans.engine';
+import { storageSchedule } from './storage-schedule';
 
 /**
  * The storage-orphans engine as the console knows it: its computation (./storage-orphans.engine.ts) and
@@ -15,6 +16,7 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
   // contract handlers
 
   // schedule policy
+  schedule: storageSchedule,
 
   // notifications
 
