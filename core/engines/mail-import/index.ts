@@ -17,6 +17,7 @@ export const mailImportEngine: Engine<MailImportParams> = {
   // schedule policy
 
   // notifications
+  notify: { announceLongRuns: true },
 
   // CLI
 };

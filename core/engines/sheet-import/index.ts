@@ -17,6 +17,7 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
   // schedule policy
 
   // notifications
+  notify: { route: '/sheets', announceLongRuns: true },
 
   // CLI
 };

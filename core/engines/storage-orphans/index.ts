@@ -1,6 +1,7 @@
 import type { Engine } from '../engine';
 import type { StorageOrphansParams } from './storage-params';
 import { storageOrphansEngine as core } from './storage-orphans.engine';
+import { storageNotify } from './storage-notify';
 
 /**
  * The storage-orphans engine as the console knows it: its computation (./storage-orphans.engine.ts) and
@@ -17,6 +18,7 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
   // schedule policy
 
   // notifications
+  notify: storageNotify,
 
   // CLI
 };
