@@ -20,4 +20,5 @@ export const mailImportEngine: Engine<MailImportParams> = {
   notify: { announceLongRuns: true },
 
   // CLI
+  cli: { commands: ['import'], user: { as: 'id' } },
 };

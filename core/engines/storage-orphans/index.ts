@@ -2,6 +2,7 @@ import type { Engine } from '../engine';
 import type { StorageOrphansParams } from './storage-params';
 import { storageOrphansEngine as core } from './storage-orphans.engine';
 import { storageNotify } from './storage-notify';
+import { storageCli } from './storage-cli';
 
 /**
  * The storage-orphans engine as the console knows it: its computation (./storage-orphans.engine.ts) and
@@ -21,4 +22,5 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
   notify: storageNotify,
 
   // CLI
+  cli: storageCli,
 };
