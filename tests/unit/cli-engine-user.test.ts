@@ -25,6 +25,9 @@ beforeAll(async () => {
   await db.executeMany('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [
     ['u-ada', 'Ada@Example.com', 'Ada', 1, 'user'],
     ['42', 'grace@example.com', 'Grace', 1, 'user'],
+    // Two rows whose emails differ in case only: the exact spelling picks one, any other is ambiguous.
+    ['u-bo-1', 'Bo@example.com', 'Bo', 1, 'user'],
+    ['u-bo-2', 'bo@example.com', 'Bo too', 1, 'user'],
   ]);
   await db.close();
   const app = createTestApp({ dataDir });
@@ -101,7 +104,18 @@ describe('syncwarden <command> <engine> --user: one meaning, the form each engin
     expect(JSON.parse(byId.stderr)).toMatchObject({ error: { code: 'invalid-input', message: expect.stringContaining('"u-nobody"') } });
     expect((await cli('import', 'mail-import', '--user', 'nobody@example.com')).code).toBe(2);
     expect((await cli('check', 'media-import', '--user', 'stray@example.com')).code).toBe(2);
+    const ambiguous = await cli('check', 'storage-orphans', '--user', 'BO@example.com');
+    expect(ambiguous).toMatchObject({ code: 2, stderr: expect.stringContaining('"BO@example.com" is the email of several users') });
     expect(runCount()).toBe(before);
+    expect((await queued('check', 'storage-orphans', '--user', 'bo@example.com')).params).toMatchObject({ user: 'u-bo-2' });
+  });
+
+  it('schedules add takes the same --user and keeps the user id in the schedule scope', async () => {
+    const added = await cli('--json', 'schedules', 'add', '--engine', 'storage-orphans', '--every', '60', '--user', 'ADA@example.com', '--provider', 'drive');
+    expect(added.code, added.stderr).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({ scope: { kind: 'provider', userId: 'u-ada', provider: 'google' } });
+    const unknown = await cli('schedules', 'add', '--engine', 'mail-import', '--every', '60', '--user', 'nobody@example.com');
+    expect(unknown).toMatchObject({ code: 2, stderr: expect.stringContaining('no user "nobody@example.com"') });
   });
 
   it('options and commands an engine does not declare are usage errors', async () => {
