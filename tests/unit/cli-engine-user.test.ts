@@ -1,8 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
-import { runCli } from '../../core/cli/program';
+import { buildProgram, runCli } from '../../core/cli/program';
+import type { Engine } from '../../core/engines/engine';
+import { createEngineRegistry } from '../../core/engines/registry';
 import { openStore } from '../../core/store/store';
 import { createTestApp } from '../helpers/test-app';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -135,6 +138,26 @@ describe('syncwarden <command> <engine> --user: one meaning, the form each engin
     const text = help.stdout.replace(/\s+/g, ' '); // commander wraps long lines
     expect(text).toContain('--user <user> only this user: a user id or an email of the product database');
     expect(text).toContain('--provider <provider> storage-orphans: only this provider of --user (drive or dropbox)');
+  });
+});
+
+describe('engine commands are built from the descriptors', () => {
+  it("a toy engine's commands and own option come from its cli part alone", () => {
+    const toy: Engine = {
+      id: 'toy-sync',
+      title: 'Toy sync',
+      description: 'A toy engine of this test.',
+      phases: [{ id: 'work', label: 'Working', weight: 1 }],
+      params: z.record(z.string(), z.unknown()),
+      scopeOf: () => 'all',
+      run: () => Promise.resolve({}),
+      cli: { commands: ['check', 'import'], user: { as: 'id' }, options: [{ flags: '--shelf <name>', description: 'only this shelf', params: (value) => ({ shelf: value }) }] },
+    };
+    const program = buildProgram([...createEngineRegistry().list(), toy]);
+    const help = (name: string) => (program.commands.find((command) => command.name() === name)?.helpInformation() ?? '').replace(/\s+/g, ' ');
+    expect(help('check')).toContain('--shelf <name> toy-sync: only this shelf');
+    expect(help('check')).toContain('engine id (identity, media-import, storage-orphans, toy-sync)');
+    expect(help('import')).toContain('engine id (mail-import, toy-sync)');
   });
 });
 
