@@ -1,7 +1,7 @@
 import type { Engine } from '../engine';
+import { identityCli } from './identity-cli';
 import type { IdentityParams } from './identity-params';
 import { identityEngine as core } from './identity.engine';
-import { identityCli } from './identity-cli';
 
 /**
  * The identity engine as the console knows it: its computation (./identity.engine.ts) and

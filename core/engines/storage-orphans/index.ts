@@ -1,8 +1,8 @@
 import type { Engine } from '../engine';
+import { storageCli } from './storage-cli';
+import { storageNotify } from './storage-notify';
 import type { StorageOrphansParams } from './storage-params';
 import { storageOrphansEngine as core } from './storage-orphans.engine';
-import { storageNotify } from './storage-notify';
-import { storageCli } from './storage-cli';
 
 /**
  * The storage-orphans engine as the console knows it: its computation (./storage-orphans.engine.ts) and
