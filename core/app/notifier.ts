@@ -1,17 +1,19 @@
 import type { Run } from '../api/models';
 import type { AppNotification } from '../api/notifications';
+import type { EngineNotifyPolicy } from '../engines/engine-policies';
 import type { EventHub } from './event-hub';
 
 /**
  * Turns finished runs into the few notifications an admin should see while the
  * window is closed: a failed or partial run, users who must reconnect, a tripped safety
  * guard and a long import that finished. Core decides what is worth saying; the
- * desktop only shows it (electron/main/notifications.ts).
+ * desktop only shows it (electron/main/notifications.ts). What is particular to
+ * an engine (its page, whether its long runs are announced, a repair it
+ * withheld) is its descriptor's `notify` part, read through `engine(id)`.
  */
 
 /** Imports shorter than this finished while the admin was still looking. */
 export const LONG_IMPORT_MS = 60_000;
-const IMPORT_ENGINES = new Set(['sheet-import', 'mail-import']);
 /** How many names a merged notification lists before "and N more". */
 const LISTED = 3;
 
@@ -28,7 +30,16 @@ interface SafetyGuard {
   userId?: string;
 }
 
+/** What the notifier reads of an engine's descriptor (a registry lookup gives it). */
+export interface NotifiedEngine {
+  title?: string;
+  notify?: EngineNotifyPolicy;
+}
+
 export interface SummarizeOptions {
+  /** The engine's descriptor (`registry.get`): its title and `notify` part. Unknown engines get the defaults. */
+  engine?: (engineId: string) => NotifiedEngine | undefined;
+  /** A title that overrides the descriptor's. */
   engineTitle?: (engineId: string) => string | undefined;
   longImportMs?: number;
   /** Failed runs whose failure was already told (the same schedule failing again): no new notification. */
@@ -41,7 +52,10 @@ export interface SummarizeOptions {
  * because a schedule tick over 1,000 users must not raise 1,000 of them.
  */
 export function summarizeRuns(runs: readonly Run[], options: SummarizeOptions = {}): AppNotification[] {
-  const title = (engine: string) => options.engineTitle?.(engine) ?? engine;
+  const title = (engine: string) => options.engineTitle?.(engine) ?? options.engine?.(engine)?.title ?? engine;
+  const notify = (engine: string): EngineNotifyPolicy => options.engine?.(engine)?.notify ?? {};
+  // A notification about an engine's work opens its page when it has one, else the run.
+  const page = (run: Run) => notify(run.engine).route ?? `/runs?run=${run.id}`;
   const out: AppNotification[] = [];
 
   // A person who pressed the button sees a manual run fail in the window; automatic ones need telling.
@@ -86,31 +100,31 @@ export function summarizeRuns(runs: readonly Run[], options: SummarizeOptions = 
       kind: 'safety-guard',
       title: 'Safety guard stopped an automatic repair',
       body: `${title(run.engine)} would have removed ${guard.wouldDelete} rows (limit ${guard.limit}). The findings wait for you to review.`,
-      route: run.engine === 'storage-orphans' ? '/storage' : `/runs?run=${run.id}`,
+      route: page(run),
     });
   }
 
   for (const run of runs) {
-    const problem = withheldRepairOf(run);
+    const problem = run.result ? notify(run.engine).withheldRepair?.(run.result) : undefined;
     if (problem === undefined) continue;
     // Like a tripped guard: the run succeeded (its check did), but the repair its schedule asked for did not happen.
     out.push({
       kind: 'safety-guard',
       title: 'An automatic repair was not done',
-      body: `${title(run.engine)} left its findings for you: a quarantined row could not be restored whole. ${problem}`,
-      route: run.engine === 'storage-orphans' ? '/storage' : `/runs?run=${run.id}`,
+      body: `${title(run.engine)} left its findings for you: ${problem}`,
+      route: page(run),
     });
   }
 
   const longMs = options.longImportMs ?? LONG_IMPORT_MS;
   for (const run of runs) {
     const ms = durationMs(run);
-    if (run.state !== 'succeeded' || !IMPORT_ENGINES.has(run.engine) || ms === null || ms < longMs) continue;
+    if (run.state !== 'succeeded' || notify(run.engine).announceLongRuns !== true || ms === null || ms < longMs) continue;
     out.push({
       kind: 'import-finished',
       title: `${title(run.engine)} finished`,
       body: `Finished in ${formatMinutes(ms)}.`,
-      route: run.engine === 'sheet-import' ? '/sheets' : `/runs?run=${run.id}`,
+      route: page(run),
     });
   }
   return out;
@@ -183,15 +197,6 @@ function safetyGuardOf(run: Run): SafetyGuard | undefined {
   const guard = run.result?.safetyGuard as Partial<SafetyGuard> | undefined;
   if (guard?.tripped !== true || typeof guard.limit !== 'number' || typeof guard.wouldDelete !== 'number') return undefined;
   return guard as SafetyGuard;
-}
-
-/** The first reason an automatic repair was withheld (storage-orphans' `repair.refused`), when it had something to repair. */
-function withheldRepairOf(run: Run): string | undefined {
-  const result = run.result;
-  const refused = (result?.repair as { refused?: unknown } | undefined)?.refused;
-  if (!Array.isArray(refused) || typeof refused[0] !== 'string') return undefined;
-  const open = (typeof result?.orphans === 'number' ? result.orphans : 0) + (typeof result?.carriedForward === 'number' ? result.carriedForward : 0);
-  return open > 0 ? refused[0] : undefined;
 }
 
 function durationMs(run: Run): number | null {

@@ -1,10 +1,13 @@
 import type { CallResult } from '../api/errors';
+import type { MethodOutput } from '../api/contract';
 import type { MethodName } from '../api/names';
 import { createSyncwarden, type Syncwarden } from '../app/app';
 import { dispatch } from '../app/dispatch';
 import { createFileLogger } from '../logging/logger';
+import type { ContractCaller } from '../engines/engine-policies';
 import { resolveDataDir } from '../store/data-dir';
 import { createOutput, type Output } from './output';
+import { unwrap } from './unwrap';
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -43,4 +46,9 @@ export async function withCliApp(globals: GlobalOptions, body: (app: CliApp, out
  */
 export function callApi(app: Pick<Syncwarden, 'handlers' | 'log'>, method: MethodName, input: unknown): Promise<CallResult<unknown>> {
   return dispatch(app.handlers, method, input, { actor: 'cli' }, app.log);
+}
+
+/** Contract calls as an engine's cli part makes them (a repair preview): a refused call throws a CliError. */
+export function contractCaller(app: Pick<Syncwarden, 'handlers' | 'log'>): ContractCaller {
+  return async <M extends MethodName>(method: M, input: Record<string, unknown>) => unwrap(await callApi(app, method, input)) as MethodOutput<M>;
 }

@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from '../app/version';
+import type { AnyEngine } from '../engines/engine';
+import { createEngineRegistry } from '../engines/registry';
 import { StoreTooNewError } from '../store/database';
 import { appdbCommand } from './commands/appdb.command';
 import { auditCommand } from './commands/audit.command';
@@ -16,7 +18,14 @@ import type { GlobalOptions } from './context';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
 import { CliError } from './unwrap';
 
-export function buildProgram(): Command {
+/**
+ * The engines whose `cli` parts shape the commands (options, help): every
+ * engine this CLI can offer. Which of them a command may run is the opened
+ * app's registry's to say (`--with-demo-engine` is only known after parsing).
+ */
+const offeredEngines = (): readonly AnyEngine[] => createEngineRegistry({ withDemoEngine: true }).list();
+
+export function buildProgram(engines: readonly AnyEngine[] = offeredEngines()): Command {
   const program = new Command('syncwarden')
     .description('Keeps a SaaS product database in step with the outside systems it mirrors.')
     .version(APP_VERSION)
@@ -31,13 +40,13 @@ export function buildProgram(): Command {
   program.addCommand(findingsCommand(globals));
   program.addCommand(auditCommand(globals));
   program.addCommand(restoreCommand(globals));
-  program.addCommand(revertCommand(globals));
+  program.addCommand(revertCommand(globals, engines));
   program.addCommand(serveCommand(globals));
   program.addCommand(appdbCommand(globals));
   program.addCommand(schedulesCommand(globals));
   program.addCommand(connectionsCommand(globals));
   program.addCommand(daemonCommand(globals));
-  for (const command of engineCommands(globals)) program.addCommand(command);
+  for (const command of engineCommands(globals, engines)) program.addCommand(command);
   overrideExitEverywhere(program);
   return program;
 }

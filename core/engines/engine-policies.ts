@@ -97,15 +97,28 @@ export interface EngineSchedulePolicy {
 }
 
 // ── Notifications ──────────────────────────────────────────────────────────
+/**
+ * What the notifier (core/app/notifier.ts) says about this engine's runs,
+ * beyond what it reads of every result (failed items, users to reconnect, a
+ * tripped safety guard).
+ */
 export interface EngineNotifyPolicy {
-  /** The page a notification about this engine opens (its findings live there), instead of the run. */
+  /**
+   * The page a notification about this engine's work opens (its findings or
+   * its imports live there), instead of the run: a tripped guard, a withheld
+   * repair, a long import that finished. A failed run always opens the run.
+   */
   route?: string;
   /** A successful run longer than the notifier's threshold is announced as finished (imports). */
   announceLongRuns?: boolean;
+  /**
+   * Why an automatic repair this run was asked for did not happen although
+   * there was something to repair, said after "<title> left its findings for
+   * you: "; undefined when nothing was withheld. Told like a tripped safety
+   * guard: the run itself succeeded.
+   */
+  withheldRepair?(result: Readonly<Record<string, unknown>>): string | undefined;
 }
 
 // ── CLI ────────────────────────────────────────────────────────────────────
-export interface EngineCliPolicy {
-  /** The commands (`check`, `repair`, `validate`, `import`) this engine answers. */
-  commands: readonly string[];
-}
+export type { ContractCaller, EngineCliOption, EngineCliPolicy, EngineCliRevert, EngineCliUser, RepairPreview } from './engine-cli-policy';

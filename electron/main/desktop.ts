@@ -85,7 +85,7 @@ export async function startDesktop(): Promise<DesktopShell | undefined> {
     if (event === 'settings.changed') applyLoginItem((payload as { startAtLogin: boolean }).startAtLogin);
     if (TRAY_EVENTS.has(event)) tray.refresh();
   });
-  const stopNotifier = startNotifier({ events: core.events, engineTitle });
+  const stopNotifier = startNotifier({ events: core.events, engine: (id) => core.engines.get(id) });
   const stopNotifications = showDesktopNotifications({ events: core.events, open: showWindow, iconPath });
 
   // A second launch (e.g. from the start menu) focuses this one; the lock made the other quit.

@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import type { Run } from '../../core/api/models';
 import { NotificationSchema, type AppNotification } from '../../core/api/notifications';
 import { EventHub } from '../../core/app/event-hub';
-import { startNotifier, summarizeRuns } from '../../core/app/notifier';
+import { startNotifier, summarizeRuns, type NotifiedEngine } from '../../core/app/notifier';
+import type { Engine } from '../../core/engines/engine';
+import { createEngineRegistry } from '../../core/engines/registry';
 
 /** A finished run as the run manager emits it; tests override what matters. */
 function run(patch: Partial<Run> = {}): Run {
@@ -25,6 +28,9 @@ function run(patch: Partial<Run> = {}): Run {
 }
 const titles: Record<string, string> = { identity: 'Identity', 'sheet-import': 'Sheet import', 'mail-import': 'Mail import', 'storage-orphans': 'Storage orphans' };
 const engineTitle = (id: string) => titles[id];
+// The shipped engines' descriptors: what each says about its own runs (its page, long imports, withheld repairs).
+const registry = createEngineRegistry();
+const engine = (id: string): NotifiedEngine | undefined => registry.get(id);
 
 describe('notifier: what a finished run is worth telling', () => {
   it('a failed scheduled run raises one notification that opens that run', () => {
@@ -64,7 +70,7 @@ describe('notifier: what a finished run is worth telling', () => {
   });
 
   it('a tripped safety guard says how much it held back and opens the storage page', () => {
-    const [n] = summarizeRuns([run({ engine: 'storage-orphans', result: { safetyGuard: { tripped: true, limit: 50, wouldDelete: 312 } } })], { engineTitle });
+    const [n] = summarizeRuns([run({ engine: 'storage-orphans', result: { safetyGuard: { tripped: true, limit: 50, wouldDelete: 312 } } })], { engineTitle, engine });
     expect(n).toMatchObject({ kind: 'safety-guard', route: '/storage' });
     expect(n?.body).toContain('would have removed 312 rows (limit 50)');
     expect(summarizeRuns([run({ result: { safetyGuard: { tripped: false, limit: 50, wouldDelete: 3 } } })])).toEqual([]);
@@ -73,21 +79,78 @@ describe('notifier: what a finished run is worth telling', () => {
   it('an automatic repair withheld because a quarantined row could not come back whole is told, not a silent success', () => {
     const problem = 'Deleting a files row also deletes rows of "file_shares" (ON DELETE CASCADE).';
     const withheld = run({ id: 41, engine: 'storage-orphans', trigger: 'schedule', result: { mode: 'check', orphans: 3, repaired: 0, repair: { chosen: 0, quarantined: 0, refused: [problem] } } });
-    const [n] = summarizeRuns([withheld], { engineTitle });
+    const [n] = summarizeRuns([withheld], { engineTitle, engine });
     expect(n).toMatchObject({ kind: 'safety-guard', route: '/storage' });
     expect(n?.body).toContain(problem);
     // Nothing to repair (no orphan found or carried): nothing was withheld.
-    expect(summarizeRuns([{ ...withheld, result: { ...withheld.result, orphans: 0, carriedForward: 0 } }], { engineTitle })).toEqual([]);
-    expect(summarizeRuns([{ ...withheld, result: { ...withheld.result, orphans: 0, carriedForward: 2 } }], { engineTitle })).toHaveLength(1);
+    expect(summarizeRuns([{ ...withheld, result: { ...withheld.result, orphans: 0, carriedForward: 0 } }], { engineTitle, engine })).toEqual([]);
+    expect(summarizeRuns([{ ...withheld, result: { ...withheld.result, orphans: 0, carriedForward: 2 } }], { engineTitle, engine })).toHaveLength(1);
   });
 
   it('only an import longer than a minute announces its end, even when started by hand', () => {
     const long = run({ id: 30, engine: 'mail-import', trigger: 'manual', startedAt: '2026-11-23T10:00:00.000Z', finishedAt: '2026-11-23T10:03:12.000Z' });
-    expect(summarizeRuns([long], { engineTitle })).toEqual([{ kind: 'import-finished', title: 'Mail import finished', body: 'Finished in 3 min 12 s.', route: '/runs?run=30' }]);
+    expect(summarizeRuns([long], { engineTitle, engine })).toEqual([{ kind: 'import-finished', title: 'Mail import finished', body: 'Finished in 3 min 12 s.', route: '/runs?run=30' }]);
     const sheet = { ...long, engine: 'sheet-import', finishedAt: '2026-11-23T10:02:00.000Z' };
-    expect(summarizeRuns([sheet])[0]).toMatchObject({ route: '/sheets', body: 'Finished in 2 min.' });
-    expect(summarizeRuns([{ ...long, finishedAt: '2026-11-23T10:00:59.000Z' }])).toEqual([]);
-    expect(summarizeRuns([{ ...long, engine: 'identity' }])).toEqual([]);
+    expect(summarizeRuns([sheet], { engine })[0]).toMatchObject({ route: '/sheets', body: 'Finished in 2 min.' });
+    expect(summarizeRuns([{ ...long, finishedAt: '2026-11-23T10:00:59.000Z' }], { engine })).toEqual([]);
+    expect(summarizeRuns([{ ...long, engine: 'identity' }], { engine })).toEqual([]);
+  });
+});
+
+describe('notifier: an engine speaks for itself through its notify part', () => {
+  /** A sixth engine known only by its descriptor: nothing in core/app/notifier.ts names it. */
+  const toy: Engine = {
+    id: 'toy-sync',
+    title: 'Toy sync',
+    description: 'A toy engine of this test.',
+    phases: [{ id: 'work', label: 'Working', weight: 1 }],
+    params: z.record(z.string(), z.unknown()),
+    scopeOf: () => 'all',
+    run: () => Promise.resolve({}),
+    notify: {
+      route: '/toys',
+      announceLongRuns: true,
+      withheldRepair: (result) => (result.held === true ? 'the toys were asleep.' : undefined),
+    },
+  };
+  const withToy = (id: string): NotifiedEngine | undefined => (id === toy.id ? toy : registry.get(id));
+
+  it('its long run, its tripped guard and its withheld repair are announced with its title and open its page', () => {
+    const long = run({ id: 60, engine: 'toy-sync', startedAt: '2026-11-23T10:00:00.000Z', finishedAt: '2026-11-23T10:05:00.000Z' });
+    expect(summarizeRuns([long], { engine: withToy })).toEqual([{ kind: 'import-finished', title: 'Toy sync finished', body: 'Finished in 5 min.', route: '/toys' }]);
+    const guarded = run({ id: 61, engine: 'toy-sync', result: { safetyGuard: { tripped: true, limit: 5, wouldDelete: 9 } } });
+    expect(summarizeRuns([guarded], { engine: withToy })).toEqual([
+      { kind: 'safety-guard', title: 'Safety guard stopped an automatic repair', body: 'Toy sync would have removed 9 rows (limit 5). The findings wait for you to review.', route: '/toys' },
+    ]);
+    const held = run({ id: 62, engine: 'toy-sync', result: { held: true } });
+    expect(summarizeRuns([held], { engine: withToy })).toEqual([
+      { kind: 'safety-guard', title: 'An automatic repair was not done', body: 'Toy sync left its findings for you: the toys were asleep.', route: '/toys' },
+    ]);
+    // A failure still opens the run, whatever the engine's page.
+    expect(summarizeRuns([run({ id: 63, engine: 'toy-sync', state: 'failed' })], { engine: withToy })[0]).toMatchObject({ title: 'Toy sync run failed', route: '/runs?run=63' });
+  });
+
+  it('without its descriptor it is told by id, opens the run, and its long runs stay quiet', () => {
+    const long = run({ id: 64, engine: 'toy-sync', startedAt: '2026-11-23T10:00:00.000Z', finishedAt: '2026-11-23T10:05:00.000Z' });
+    expect(summarizeRuns([long], { engine })).toEqual([]);
+    const guarded = { ...long, result: { safetyGuard: { tripped: true, limit: 5, wouldDelete: 9 } } };
+    expect(summarizeRuns([guarded], { engine })).toEqual([expect.objectContaining({ body: expect.stringMatching(/^toy-sync would have/), route: '/runs?run=64' })]);
+  });
+
+  it('the notifier started with the lookup reads it too', () => {
+    vi.useFakeTimers();
+    try {
+      const events = new EventHub();
+      const got: AppNotification[] = [];
+      events.subscribe((event, payload) => event === 'notification' && got.push(payload as AppNotification));
+      const stop = startNotifier({ events, batchMs: 10, engine: withToy });
+      events.emit('run.finished', run({ id: 65, engine: 'toy-sync', result: { held: true } }));
+      vi.advanceTimersByTime(10);
+      expect(got).toEqual([expect.objectContaining({ route: '/toys', body: 'Toy sync left its findings for you: the toys were asleep.' })]);
+      stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -1,19 +1,22 @@
-import { Command } from 'commander';
-import type { IdentityPlan } from '../../api/identity';
+import { Command, Option } from 'commander';
 import type { Syncwarden } from '../../app/app';
+import type { AnyEngine } from '../../engines/engine';
+import type { EngineCliOption } from '../../engines/engine-policies';
 import { awaitRun } from '../await-run';
-import { callApi, withCliApp, type GlobalOptions } from '../context';
+import { callApi, contractCaller, withCliApp, type CliApp, type GlobalOptions } from '../context';
 import { describeRun } from '../describe';
 import { EXIT } from '../exit-codes';
 import type { Output } from '../output';
 import { parseJsonObject, positiveInt } from '../parse';
-import { unwrap } from '../unwrap';
+import { resolveUser } from '../resolve-user';
+import { CliError, unwrap } from '../unwrap';
 
 type Mode = 'check' | 'repair' | 'validate' | 'import';
 
 interface EngineCommandOptions {
+  /** The engines' own options (`--provider`), by commander's attribute name. */
+  [option: string]: unknown;
   user?: string;
-  provider?: string;
   params: Record<string, unknown>;
   finding?: number[];
   all?: boolean;
@@ -21,77 +24,126 @@ interface EngineCommandOptions {
   wait: boolean;
 }
 
+/** An option some engines declare, with its help line naming the engines that take it. */
+interface SharedOption {
+  flags: string;
+  help: string;
+  /** Commander's name for its value in the parsed options (`--provider` → provider). */
+  attribute: string;
+}
+
+/** Options every engine command has; an engine cannot redeclare them. */
+const GENERIC_ATTRIBUTES = new Set(['user', 'params', 'wait', 'finding', 'all', 'yes']);
+
 /**
- * `check`, `repair` and `validate` for every engine: one run through the
- * same contract as the console, waited for, with the result printed.
+ * `check`, `repair`, `validate` and `import` for every engine: one run through
+ * the same contract as the console, waited for, with the result printed. What
+ * is particular to an engine (the commands it answers, what `--user` becomes,
+ * its own options, a repair that states its effect first) is its descriptor's
+ * `cli` part: the options are built from the engines given here (the registry).
  */
-export function engineCommands(globals: () => GlobalOptions): Command[] {
+export function engineCommands(globals: () => GlobalOptions, engines: readonly AnyEngine[]): Command[] {
+  const shared = sharedOptions(engines);
   return [
-    build('check', 'Find drift (read-only): findings are stored and listed in the console', globals),
-    build('repair', 'Apply findings: chosen ids, one user, or all (--all needs --yes)', globals).option(
+    build('check', 'Find drift (read-only): findings are stored and listed in the console', globals, engines, shared),
+    build('repair', 'Apply findings: chosen ids, one user, or all (--all needs --yes)', globals, engines, shared).option(
       '--finding <id...>',
       'finding ids to repair',
       (value: string, previous: number[] = []) => [...previous, positiveInt(value)],
     ).option('--all', 'repair every open finding of the engine').option('--yes', 'confirm a repair of everything'),
-    build('validate', 'Read-only integrity report of an engine', globals),
-    // Engines that only bring new data in (mail-import) have no check/repair: `import <engine> [--user ID]`.
-    build('import', 'Import new data (e.g. mail-import): every enabled user, or --user ID', globals),
+    build('validate', 'Read-only integrity report of an engine', globals, engines, shared),
+    // Engines that only bring new data in have no check/repair: `import <engine> [--user USER]`.
+    build('import', 'Import new data: every enabled user, or --user USER', globals, engines, shared),
   ];
 }
 
-function build(mode: Mode, description: string, globals: () => GlobalOptions): Command {
-  return new Command(mode)
+function build(mode: Mode, description: string, globals: () => GlobalOptions, engines: readonly AnyEngine[], shared: readonly SharedOption[]): Command {
+  const answering = engines.filter((engine) => engine.cli?.commands.includes(mode)).map((engine) => engine.id);
+  const command = new Command(mode)
     .description(description)
-    .argument('<engine>', 'engine id, e.g. identity or media-import')
-    .option('--user <user>', 'only this user (an email; a user id for mail-import and storage-orphans)')
-    .option('--provider <provider>', 'storage-orphans: only this provider of --user (drive or dropbox)')
+    .argument('<engine>', answering.length ? `engine id (${answering.join(', ')})` : 'engine id')
+    .option('--user <user>', 'only this user: a user id or an email of the product database');
+  for (const { flags, help } of shared) command.addOption(new Option(flags, help));
+  return command
     .option('--params <json>', 'more engine parameters as a JSON object', parseJsonObject, {})
     .option('--no-wait', 'return as soon as the run is queued (or found already running)')
-    .action(async (engine: string, opts: EngineCommandOptions) => {
+    .action(async (engineId: string, opts: EngineCommandOptions) => {
       if (mode === 'repair' && !opts.finding?.length && !opts.user && !opts.all) {
-        process.stderr.write('syncwarden: choose what to repair: --finding ID…, --user EMAIL, or --all --yes\n');
+        process.stderr.write('syncwarden: choose what to repair: --finding ID…, --user USER, or --all --yes\n');
         process.exitCode = EXIT.usage;
         return;
       }
       await withCliApp(globals(), async (app, out) => {
         if (mode === 'repair' && opts.all && !opts.yes) {
-          const open = app.store.findings.open(engine).length;
-          process.stderr.write(`syncwarden: repair --all would apply ${open} open finding(s) of ${engine}; add --yes to confirm.\n`);
+          const open = app.store.findings.open(engineId).length;
+          process.stderr.write(`syncwarden: repair --all would apply ${open} open finding(s) of ${engineId}; add --yes to confirm.\n`);
           process.exitCode = EXIT.usage;
           return;
         }
-        // Destructive identity repairs (ban, delete, relink) name their effect and count, and need --yes (DESIGN §4.4).
-        if (mode === 'repair' && engine === 'identity') {
-          const plan = unwrap(await callApi(app, 'identity.plan', identitySelection(opts))) as IdentityPlan;
-          if (plan.destructive > 0 && !opts.yes) {
-            process.stderr.write(`syncwarden: this repair would ${plan.summary} (${plan.destructive} of ${plan.total} finding(s)); add --yes to confirm.\n`);
+        const engine = app.engines.get(engineId);
+        // An unknown engine is the host's to refuse (not-found), as for `runs start`.
+        let params = engine ? await engineParams(app, engine, mode, opts, shared) : { ...opts.params, mode };
+        // A repair that must name its effect and destructive count first (DESIGN §4.4) needs --yes for it.
+        const confirm = mode === 'repair' ? engine?.cli?.confirmRepair : undefined;
+        if (confirm) {
+          const preview = await confirm(contractCaller(app), params);
+          if (preview.destructive > 0 && !opts.yes) {
+            process.stderr.write(`syncwarden: this repair would ${preview.summary} (${preview.destructive} of ${preview.total} finding(s)); add --yes to confirm.\n`);
             process.exitCode = EXIT.usage;
             return;
           }
-          if (plan.destructive > 0) opts.params = { ...opts.params, confirmDestructive: plan.destructive };
+          if (preview.destructive > 0) params = { ...params, ...preview.confirmed };
         }
-        const params = {
-          ...opts.params,
-          mode,
-          ...(opts.user ? { user: opts.user } : {}),
-          // The CLI says drive, the product database (and the engine) say google.
-          ...(opts.provider ? { provider: opts.provider === 'drive' ? 'google' : opts.provider } : {}),
-          ...(opts.finding?.length ? { findingIds: opts.finding } : {}),
-          ...(opts.all ? { all: true } : {}),
-        };
-        await runAndReport(app, engine, params, out, opts.wait);
+        await runAndReport(app, engineId, params, out, opts.wait);
       });
     });
 }
 
-function identitySelection(opts: EngineCommandOptions): Record<string, unknown> {
-  const { remoteOnly, relink } = opts.params;
+/** The params of a run of this engine: the generic choices, `--user` in the engine's form, and its own options. */
+async function engineParams(app: CliApp, engine: AnyEngine, mode: Mode, opts: EngineCommandOptions, shared: readonly SharedOption[]): Promise<Record<string, unknown>> {
+  const cli = engine.cli;
+  if (cli && !cli.commands.includes(mode)) throw usage(`${engine.id} has no ${mode} command (it answers: ${cli.commands.join(', ') || 'none'})`);
+  let user: string | undefined;
+  if (opts.user !== undefined) {
+    if (!cli?.user) throw usage(`${engine.id} takes no --user`);
+    user = await resolveUser(app, opts.user, cli.user);
+  }
+  const own: Record<string, unknown> = {};
+  for (const { flags, attribute } of shared) {
+    const value = opts[attribute];
+    if (value === undefined) continue;
+    const declared = cli?.options?.find((candidate) => candidate.flags === flags);
+    if (!declared) throw usage(`${flags.split(' ')[0] ?? flags} is not an option of ${engine.id}`);
+    Object.assign(own, declared.params(value as string | boolean));
+  }
   return {
-    ...(opts.finding?.length ? { findingIds: opts.finding } : opts.user ? { user: opts.user } : { all: true }),
-    ...(remoteOnly === 'ban' || remoteOnly === 'leave' || remoteOnly === 'delete' ? { remoteOnly } : {}),
-    ...(relink === true ? { relink: true } : {}),
+    ...opts.params,
+    mode,
+    ...(user !== undefined ? { user } : {}),
+    ...own,
+    ...(opts.finding?.length ? { findingIds: opts.finding } : {}),
+    ...(opts.all ? { all: true } : {}),
   };
 }
+
+/** Each engine option once, its help prefixed with the engines that take it ("storage-orphans: …"). */
+function sharedOptions(engines: readonly AnyEngine[]): SharedOption[] {
+  const byFlags = new Map<string, { declared: EngineCliOption; ids: string[] }>();
+  for (const engine of engines) {
+    for (const declared of engine.cli?.options ?? []) {
+      const known = byFlags.get(declared.flags);
+      if (known) known.ids.push(engine.id);
+      else byFlags.set(declared.flags, { declared, ids: [engine.id] });
+    }
+  }
+  return [...byFlags.entries()].map(([flags, { declared, ids }]) => {
+    const attribute = new Option(flags).attributeName();
+    if (GENERIC_ATTRIBUTES.has(attribute)) throw new Error(`engine option ${flags} (${ids.join(', ')}) redeclares an option every engine command has`);
+    return { flags, help: `${ids.join(', ')}: ${declared.description}`, attribute };
+  });
+}
+
+const usage = (message: string) => new CliError({ code: 'invalid-input', message }, EXIT.usage);
 
 async function runAndReport(app: Syncwarden, engine: string, params: Record<string, unknown>, out: Output, wait: boolean): Promise<void> {
   const started = unwrap(await callApi(app, 'runs.start', { engine, params })) as { runId: number; alreadyRunning: boolean };

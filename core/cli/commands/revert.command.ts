@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import type { Run } from '../../api/models';
+import type { AnyEngine } from '../../engines/engine';
+import type { EngineCliRevert } from '../../engines/engine-policies';
 import { awaitRun, type StartedRun } from '../await-run';
-import { callApi, withCliApp, type GlobalOptions } from '../context';
+import { callApi, withCliApp, type CliApp, type GlobalOptions } from '../context';
 import { EXIT } from '../exit-codes';
 import { positiveInt } from '../parse';
-import { unwrap } from '../unwrap';
+import { CliError, unwrap } from '../unwrap';
 
 interface RevertOptions {
   run?: number;
@@ -12,17 +14,21 @@ interface RevertOptions {
   yes?: boolean;
 }
 
+type RevertTarget = { runId: number } | { auditId: number };
+
 /**
- * `syncwarden revert --run ID --yes` undoes every revertible identity change
- * of one run (`--audit ID` one change), through the same contract as the
- * console's "Revert this run" button. Without --yes it states what it would
- * undo and exits 2. A revert that could not undo everything exits 4 and
- * lists what is left, field by field.
+ * `syncwarden revert --run ID --yes` undoes every revertible change of one
+ * run (`--audit ID` one change), through the same run as the console's
+ * "Revert this run" button. The engine that undoes it is the run's (or the
+ * audit entry's), found in the registry by its `cli.revert` part. Without
+ * --yes it states what it would undo and exits 2. A revert that could not
+ * undo everything exits 4 and lists what is left, field by field.
  */
-export function revertCommand(globals: () => GlobalOptions): Command {
+export function revertCommand(globals: () => GlobalOptions, engines: readonly AnyEngine[]): Command {
+  const reverting = engines.filter((engine) => engine.cli?.revert).map((engine) => engine.id).join(', ') || 'engine';
   return new Command('revert')
-    .description('Undo identity repairs: every change of one run (--run ID) or one audit entry (--audit ID); needs --yes')
-    .option('--run <id>', 'the run whose identity changes to undo', positiveInt)
+    .description(`Undo ${reverting} repairs: every change of one run (--run ID) or one audit entry (--audit ID); needs --yes`)
+    .option('--run <id>', `the run whose ${reverting} changes to undo`, positiveInt)
     .option('--audit <id>', 'one audit entry to undo', positiveInt)
     .option('--yes', 'confirm the revert')
     .action(async (opts: RevertOptions) => {
@@ -32,31 +38,38 @@ export function revertCommand(globals: () => GlobalOptions): Command {
         return;
       }
       await withCliApp(globals(), async (app, out) => {
-        const entries = opts.run !== undefined ? app.store.audit.byRun(opts.run).filter((e) => e.engine === 'identity' && !e.action.startsWith('identity.revert.')) : [];
+        const target: RevertTarget = opts.run !== undefined ? { runId: opts.run } : { auditId: opts.audit as number };
+        const { engine, revert } = revertingEngine(app, target);
         if (!opts.yes) {
-          const what = opts.run !== undefined ? `${entries.length} identity change(s) of run ${opts.run} (${[...new Set(entries.map((e) => e.action))].join(', ') || 'none'})` : `audit entry ${opts.audit}`;
-          process.stderr.write(`syncwarden: revert would undo ${what} on both sides; add --yes to confirm.\n`);
+          const what = 'runId' in target ? changesOf(app, engine, revert, target.runId) : `audit entry ${target.auditId}`;
+          process.stderr.write(`syncwarden: revert would undo ${what} ${revert.where}; add --yes to confirm.\n`);
           process.exitCode = EXIT.usage;
           return;
         }
-        const started =
-          opts.run !== undefined
-            ? unwrap(await callApi(app, 'identity.revertRun', { runId: opts.run, confirm: true }))
-            : unwrap(await callApi(app, 'runs.start', { engine: 'identity', params: { mode: 'revert', auditId: opts.audit, confirmDestructive: true } }));
-        await awaitRun(app, started as StartedRun, out, { wait: true, describe: describeRevert });
+        const started = unwrap(await callApi(app, 'runs.start', { engine: engine.id, params: revert.params(target) })) as StartedRun;
+        await awaitRun(app, started, out, { wait: true, describe: (run) => describeRevert(run, revert) });
       });
     });
 }
 
-function describeRevert(run: Run): string {
-  const head = `identity revert (run ${run.id}): ${run.state}`;
+/** The engine whose change this is (the run's or the audit entry's), when it reverts its changes. */
+function revertingEngine(app: CliApp, target: RevertTarget): { engine: AnyEngine; revert: EngineCliRevert } {
+  const [what, engineId] = 'runId' in target ? [`run ${target.runId}`, app.store.runs.get(target.runId)?.engine] : [`audit entry ${target.auditId}`, app.store.audit.get(target.auditId)?.engine];
+  if (engineId === undefined) throw new CliError({ code: 'not-found', message: `there is no ${what}` }, EXIT.usage);
+  const engine = engineId === null ? undefined : app.engines.get(engineId);
+  const revert = engine?.cli?.revert;
+  if (!engine || !revert) throw new CliError({ code: 'invalid-input', message: `${what} is of ${engineId ?? 'no engine'}, whose changes syncwarden revert does not undo` }, EXIT.usage);
+  return { engine, revert };
+}
+
+/** "2 identity change(s) of run 7 (identity.ban-remote, identity.update-local)": what a run revert would undo. */
+function changesOf(app: CliApp, engine: AnyEngine, revert: EngineCliRevert, runId: number): string {
+  const entries = app.store.audit.byRun(runId).filter((entry) => entry.engine === engine.id && revert.undoes(entry));
+  return `${entries.length} ${engine.id} change(s) of run ${runId} (${[...new Set(entries.map((entry) => entry.action))].join(', ') || 'none'})`;
+}
+
+function describeRevert(run: Run, revert: EngineCliRevert): string {
+  const head = `${run.engine} revert (run ${run.id}): ${run.state}`;
   if (run.error) return `${head}\n  ${run.error.message}`;
-  const result = run.result ?? {};
-  // A run revert has counts; a one-entry revert has its entry's status (its `reverted` is the audit id, not a count).
-  const counts = 'entries' in result
-    ? ['entries', 'reverted', 'partial', 'notRevertible', 'failed', 'changedSince'].filter((k) => k in result).map((k) => `${k} ${String(result[k])}`)
-    : typeof result.status === 'string' ? [`audit entry ${String(result.reverted)}: ${result.status}`] : [];
-  const left = Array.isArray(result.notUndone) ? (result.notUndone as string[]).map((line) => `  not undone: ${line}`) : [];
-  const fields = Array.isArray(result.notRestored) ? (result.notRestored as { field: string; reason: string }[]).map((f) => `  not restored: ${f.field}: ${f.reason}`) : [];
-  return [head, ...(counts.length ? [`  ${counts.join(', ')}`] : []), ...left, ...fields].join('\n');
+  return [head, ...revert.describe(run.result ?? {})].join('\n');
 }

@@ -6,6 +6,7 @@ import { callApi, withCliApp, type GlobalOptions } from '../context';
 import { EXIT } from '../exit-codes';
 import { table } from '../output';
 import { parseJsonObject, positiveInt } from '../parse';
+import { resolveUser } from '../resolve-user';
 import { CliError, unwrap } from '../unwrap';
 
 interface AddOptions {
@@ -68,7 +69,7 @@ export function schedulesCommand(globals: () => GlobalOptions): Command {
     .option('--every <minutes>', 'run every N minutes', positiveInt)
     .option('--cron <expression>', 'a 5-field cron expression, e.g. "0 2 * * *"')
     .option('--tz <zone>', 'IANA time zone of the cron expression (default: this machine’s)')
-    .option('--user <id>', 'only this user (user id in the product database)')
+    .option('--user <user>', 'only this user: a user id or an email of the product database (kept as the id)')
     .addOption(new Option('--provider <provider>', 'only this storage provider of the user').choices(['drive', 'dropbox']))
     .option('--source <id>', 'a sheet-import source id', positiveInt)
     .option('--auto-repair', 'let scheduled runs repair too (always inside the safety guard)')
@@ -76,18 +77,20 @@ export function schedulesCommand(globals: () => GlobalOptions): Command {
     .option('--params <json>', 'more engine parameters as a JSON object', parseJsonObject, {})
     .action(async (opts: AddOptions) => {
       if ((opts.every === undefined) === (opts.cron === undefined)) throw usage('give exactly one of --every <minutes> or --cron <expression>');
-      const spec: ScheduleSpecInput = {
-        engine: opts.engine,
-        scope: scopeOf(opts),
-        trigger: opts.cron !== undefined ? { kind: 'cron', expression: opts.cron } : { kind: 'interval', minutes: opts.every as number },
-        ...(opts.tz ? { timeZone: opts.tz } : {}),
-        enabled: !opts.disabled,
-        autoRepair: opts.autoRepair ?? false,
-        params: opts.params,
-      };
-      await call('schedules.create', spec, (result) => {
-        const s = result as Schedule;
-        return `Added schedule ${s.id}: ${s.engine} ${scopeText(s.scope)}, ${s.triggerText} (${s.timeZone})${s.enabled ? '' : ', disabled'}.`;
+      await withCliApp(globals(), async (app, out) => {
+        // --user means what it means for the engine commands; a schedule's scope keeps the user's id.
+        const user = opts.user === undefined ? undefined : await resolveUser(app, opts.user, { as: 'id' });
+        const spec: ScheduleSpecInput = {
+          engine: opts.engine,
+          scope: scopeOf({ ...opts, user }),
+          trigger: opts.cron !== undefined ? { kind: 'cron', expression: opts.cron } : { kind: 'interval', minutes: opts.every as number },
+          ...(opts.tz ? { timeZone: opts.tz } : {}),
+          enabled: !opts.disabled,
+          autoRepair: opts.autoRepair ?? false,
+          params: opts.params,
+        };
+        const s = unwrap(await callApi(app, 'schedules.create', spec)) as Schedule;
+        out.print(s, () => `Added schedule ${s.id}: ${s.engine} ${scopeText(s.scope)}, ${s.triggerText} (${s.timeZone})${s.enabled ? '' : ', disabled'}.`);
       });
     });
 

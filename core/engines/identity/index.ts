@@ -1,4 +1,5 @@
 import type { Engine } from '../engine';
+import { identityCli } from './identity-cli';
 import type { IdentityParams } from './identity-params';
 import { identityEngine as core } from './identity.engine';
 import { identitySchedule } from './identity-schedule';
@@ -21,4 +22,5 @@ export const identityEngine: Engine<IdentityParams> = {
   // notifications
 
   // CLI
+  cli: identityCli,
 };

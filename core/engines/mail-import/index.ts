@@ -19,6 +19,8 @@ export const mailImportEngine: Engine<MailImportParams> = {
   schedule: mailSchedule,
 
   // notifications
+  notify: { announceLongRuns: true },
 
   // CLI
+  cli: { commands: ['import'], user: { as: 'id' } },
 };

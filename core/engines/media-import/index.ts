@@ -21,4 +21,5 @@ export const mediaImportEngine: Engine<MediaImportParams> = {
   // notifications
 
   // CLI
+  cli: { commands: ['check', 'repair'], user: { as: 'email' } },
 };

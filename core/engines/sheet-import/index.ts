@@ -19,6 +19,7 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
   schedule: sheetSchedule,
 
   // notifications
+  notify: { route: '/sheets', announceLongRuns: true },
 
   // CLI
 };

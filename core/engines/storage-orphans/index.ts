@@ -1,4 +1,6 @@
 import type { Engine } from '../engine';
+import { storageCli } from './storage-cli';
+import { storageNotify } from './storage-notify';
 import type { StorageOrphansParams } from './storage-params';
 import { storageOrphansEngine as core } from './storage-orphans.engine';
 import { storageSchedule } from './storage-schedule';
@@ -19,6 +21,8 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
   schedule: storageSchedule,
 
   // notifications
+  notify: storageNotify,
 
   // CLI
+  cli: storageCli,
 };
