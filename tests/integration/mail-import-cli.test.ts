@@ -31,6 +31,24 @@ describe('syncwarden import mail-import (CLI)', () => {
     expect(await world.emails('u-ada')).toHaveLength(5);
     expect(await world.emails('u-grace')).toHaveLength(0);
   });
+
+  it('check mail-import --user ID: the generic engine command reports what an import would bring in, and nothing is imported', async () => {
+    world = await openMailWorld([{ id: 'ada', messages: inbox('ada', 4) }, { id: 'grace', messages: inbox('grace', 2) }]);
+    const google = world.app.connections.list().find((c) => c.kind === 'google');
+    const dataDir = world.app.dataDir;
+    await world.app.close();
+    const env = { SYNCWARDEN_SECRETS: 'env', [`SYNCWARDEN_SECRET_CONNECTION_${google?.id}_CLIENTSECRET`]: 'test-client-secret' };
+    const json = await runCli(['--data-dir', dataDir, '--json', 'check', 'mail-import', '--user', 'u-ada'], env);
+    expect(json.code, json.stderr).toBe(0);
+    const run = JSON.parse(json.stdout) as { trigger: string; scope: string; state: string; result: Record<string, unknown> };
+    expect(run).toMatchObject({ trigger: 'cli', scope: 'check:user:u-ada', state: 'succeeded', result: { mode: 'check', users: 1, wouldImport: 4 } });
+    const text = await runCli(['--data-dir', dataDir, 'check', 'mail-import'], env);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('mail-import check');
+    expect(text.stdout).toContain('wouldImport: 6');
+    expect(await world.emails('u-ada')).toHaveLength(0);
+    expect(await world.settings('u-ada')).toMatchObject({ history_id: null });
+  });
 });
 
 /** Asynchronous (unlike runCliSync): the emulator lives in this process and must keep answering while the CLI runs. */

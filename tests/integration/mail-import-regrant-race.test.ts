@@ -42,4 +42,14 @@ describe('mail-import: the user reconnects while the import refreshes the token'
     expect(run?.result).toMatchObject({ imported: 2 });
     expect(await storedRefresh(world)).toBe('1//refresh-ada-new');
   });
+
+  it('a refresh token the provider rotated is written back (google-auth-library would echo the old one)', async () => {
+    world = await openMailWorld([{ id: 'ada', messages: inbox('ada', 2) }]);
+    const access = world.emulator.issueAccessToken('ada');
+    world.emulator.grantRefreshToken('ada', '1//rotated-ada');
+    world.emulator.fault('oauth.token', { status: 200, times: 1, body: { access_token: access, expires_in: 3599, token_type: 'Bearer', refresh_token: '1//rotated-ada' } });
+    const run = await world.run();
+    expect(run.result).toMatchObject({ imported: 2 });
+    expect(await storedRefresh(world)).toBe('1//rotated-ada');
+  });
 });

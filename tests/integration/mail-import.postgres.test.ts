@@ -61,4 +61,22 @@ describe('mail-import into PostgreSQL', () => {
     expect(await world.needsReconnect('u-ada')).toBe(true);
     expect(await world.needsReconnect('u-grace')).toBe(false);
   });
+
+  it('a check writes nothing but a rotated grant, flags nobody, and reports what the import then inserts', async () => {
+    world = await openMailWorld([{ id: 'ada', messages: inbox('ada', 3) }, { id: 'grace', messages: inbox('grace', 2) }], await freshDatabase());
+    const access = world.emulator.issueAccessToken('ada');
+    world.emulator.grantRefreshToken('ada', '1//rotated-ada');
+    world.emulator.fault('oauth.token', { status: 200, times: 1, body: { access_token: access, expires_in: 3599, token_type: 'Bearer', refresh_token: '1//rotated-ada' } });
+    world.emulator.revokeRefreshToken('1//refresh-grace');
+    const check = await world.app.runs.waitFor(world.app.runs.start('mail-import', { mode: 'check', user: 'u-ada' }, 'manual').runId);
+    expect(check?.result).toMatchObject({ mode: 'check', wouldImport: 3, tokensWritten: 1 });
+    const [row] = await world.db.query<{ refresh_token: string }>(`SELECT refresh_token FROM storage_accounts WHERE id = 'sa-ada'`);
+    expect(row?.refresh_token).toBe('1//rotated-ada');
+    const all = await world.app.runs.waitFor(world.app.runs.start('mail-import', { mode: 'check' }, 'manual').runId);
+    expect(all).toMatchObject({ state: 'partial', result: { wouldImport: 3, needsReconnect: [{ userId: 'u-grace' }] } });
+    expect(await world.needsReconnect('u-grace')).toBe(false);
+    expect(await world.emails('u-ada')).toHaveLength(0);
+    expect(await world.settings('u-ada')).toMatchObject({ history_id: null, last_import_at: null });
+    expect((await world.run()).result).toMatchObject({ imported: 3 });
+  });
 });

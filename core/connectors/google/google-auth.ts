@@ -92,8 +92,8 @@ export class GoogleAuth {
     }
     const accessToken = credentials.access_token;
     if (!accessToken) throw new ConnectorError('unavailable', this.service, 'the token endpoint returned no access token');
-    // Google normally keeps the refresh token valid and sends none back (google-auth-library then echoes the one
-    // it was given): only a new one is written, so a grant the product stored meanwhile is never overwritten.
+    // Google normally keeps the refresh token valid and sends none back (exchange then echoes the one it sent):
+    // only a new one is written, so a grant the product stored meanwhile is never overwritten.
     const issued = credentials.refresh_token && credentials.refresh_token !== refreshToken ? credentials.refresh_token : null;
     await this.options.tokens.save({ accessToken, refreshToken: issued, expiresAt: credentials.expiry_date ?? null });
     this.current = { accessToken, refreshToken: issued ?? refreshToken, expiresAt: credentials.expiry_date ?? null };
@@ -102,10 +102,19 @@ export class GoogleAuth {
 
   private async exchange(refreshToken: string): Promise<Credentials> {
     this.refresher.setCredentials({ refresh_token: refreshToken });
+    // refreshAccessToken overwrites the answer's refresh_token with the one it sent (google-auth-library's
+    // refreshAccessTokenAsync), so a rotated grant would be lost and the user locked out once the old one dies.
+    // Its 'tokens' event carries the token endpoint's answer before that overwrite: the issued token is read there.
+    let issued: string | null | undefined;
+    const onTokens = (tokens: Credentials) => void (issued = tokens.refresh_token);
+    this.refresher.on('tokens', onTokens);
     try {
-      return (await this.refresher.refreshAccessToken()).credentials;
+      const { credentials } = await this.refresher.refreshAccessToken();
+      return { ...credentials, refresh_token: issued ?? refreshToken };
     } catch (error) {
       throw mapGoogleError(error, this.service, 'token');
+    } finally {
+      this.refresher.off('tokens', onTokens);
     }
   }
 }

@@ -12,31 +12,59 @@ export interface BatchCounts {
   gone: number;
 }
 
+/** What one batch of listed ids holds, read the way an import reads it (and a check, which must agree). */
+export interface BatchRead {
+  /** Ids not read: already in the product database, or (a check) already counted in an earlier batch. */
+  known: number;
+  /** Every message read, spam and trash included. */
+  messages: MessageMetadata[];
+  /** The messages an import inserts: not spam, not trash. */
+  importable: MessageMetadata[];
+  /** Listed, then answered 404 (deleted meanwhile). */
+  gone: number;
+}
+
 /**
- * Imports one batch of listed message ids (at most one list page, 500):
- * ids already in the product database are not fetched again, the others are
+ * Reads one batch of listed message ids (at most one list page, 500): ids
+ * already in the product database (or in `counted`: a check's ids it would
+ * already have imported from an earlier page) are not fetched, the others are
  * read with format=metadata, PER_USER_CONCURRENCY at a time (only as many
- * as the connector's policy lets through, so none waits in its queue), and
- * inserted in one transaction.
+ * as the connector's policy lets through, so none waits in its queue).
  * Invariant: a message deleted between the listing and the read (404) is
- * skipped; any other failure fails the batch, and so the user, with nothing
- * of the cursor moved.
+ * gone; any other failure throws, failing the user.
  */
-export async function importBatch(gmail: GmailConnector, db: MailDb, userId: string, ids: readonly string[], signal: AbortSignal): Promise<BatchCounts> {
+export async function readBatch(
+  gmail: GmailConnector,
+  db: MailDb,
+  userId: string,
+  ids: readonly string[],
+  signal: AbortSignal,
+  counted?: { has(id: string): boolean },
+): Promise<BatchRead> {
   const unique = [...new Set(ids)];
-  const known = await db.existingMessageIds(userId, unique);
-  const wanted = unique.filter((id) => !known.has(id));
+  const fresh = counted ? unique.filter((id) => !counted.has(id)) : unique;
+  const inDb = await db.existingMessageIds(userId, fresh);
+  const wanted = fresh.filter((id) => !inDb.has(id));
   // A signal of the batch's own: googleapis would otherwise leave one WeakRef per request on the user's (mail-signal.ts).
   const fetched = await withChildSignal(signal, (batchSignal) => inPool(wanted, PER_USER_CONCURRENCY, (id) => readOrGone(gmail, id, batchSignal)));
   const messages = fetched.filter((m): m is MessageMetadata => m !== null);
-  const rows = messages.filter(isImportable).map((m) => toEmailRow(userId, m));
+  return { known: unique.length - wanted.length, messages, importable: messages.filter(isImportable), gone: fetched.length - messages.length };
+}
+
+/**
+ * Imports one batch (readBatch), inserted in one transaction.
+ * Invariant: any failure fails the batch, and so the user, with nothing of the cursor moved.
+ */
+export async function importBatch(gmail: GmailConnector, db: MailDb, userId: string, ids: readonly string[], signal: AbortSignal): Promise<BatchCounts> {
+  const { known, messages, importable, gone } = await readBatch(gmail, db, userId, ids, signal);
+  const rows = importable.map((m) => toEmailRow(userId, m));
   const inserted = await db.insertEmails(rows);
   if (inserted < rows.length) await assertKept(db, userId, rows.map((r) => r.gmailMessageId));
   return {
     imported: inserted,
     // Already there before, or inserted meanwhile by an overlapping run (ON CONFLICT), or spam/trash.
-    skipped: known.size + (messages.length - inserted),
-    gone: fetched.length - messages.length,
+    skipped: known + (messages.length - inserted),
+    gone,
   };
 }
 

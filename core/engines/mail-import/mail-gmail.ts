@@ -2,6 +2,7 @@ import type { AppDbAdapter } from '../../appdb/adapter';
 import type { ResolvedMapping } from '../../appdb/mapping';
 import { StorageAccountTokenStore } from '../../appdb/storage-account-tokens';
 import { GmailConnector, type GoogleConnectorOptions } from '../../connectors/google';
+import type { OAuthTokenStore } from '../../connectors/shared/oauth-tokens';
 import type { ApiCallCounter } from '../../runs/api-calls';
 import type { ResolvedConnection } from '../engine-resources';
 
@@ -28,6 +29,8 @@ export function gmailFactory(
   app: { db: AppDbAdapter; mapping: ResolvedMapping },
   apiCalls: ApiCallCounter,
   policy: GoogleConnectorOptions['policy'] = {},
+  /** Where each user's tokens are read and written: the storage-accounts row (a check narrows the writes, mail-check-tokens.ts). */
+  tokensFor: (accountId: string) => OAuthTokenStore = (accountId) => new StorageAccountTokenStore(app.db, app.mapping, accountId),
 ): GmailFactory {
   const clientId = typeof connection.config.clientId === 'string' ? connection.config.clientId : '';
   const clientSecret = connection.secrets.clientSecret;
@@ -40,7 +43,7 @@ export function gmailFactory(
       clientSecret,
       ...(typeof connection.config.rootUrl === 'string' ? { rootUrl: connection.config.rootUrl } : {}),
       ...(typeof connection.config.tokenUrl === 'string' ? { tokenUrl: connection.config.tokenUrl } : {}),
-      tokens: new StorageAccountTokenStore(app.db, app.mapping, accountId),
+      tokens: tokensFor(accountId),
       policy: { concurrency: PER_USER_CONCURRENCY, maxAttempts: 8, maxDelayMs: 60_000, ...policy },
       onRequest: () => apiCalls.record('gmail'),
     });

@@ -1,22 +1,14 @@
 import type { Engine } from '../engine';
+import { CheckTokenStore } from './mail-check-tokens';
+import { summariseCheck } from './mail-check-report';
 import { MailDb } from './mail-db';
+import { eachUser } from './mail-each-user';
 import { gmailFactory } from './mail-gmail';
 import { ENGINE_ID } from './mail-model';
 import { MailImportParams, scopeOf } from './mail-params';
-import { inPool } from './mail-pool';
 import { summarise } from './mail-report';
-import { importUser } from './mail-user-import';
-import { ConnectionFaultError } from '../../connectors/shared/fault';
-
-/**
- * Users imported at once. With PER_USER_CONCURRENCY this caps the requests in
- * flight at 16: each answer costs the host just under a millisecond of CPU
- * (googleapis and gaxios, from a CPU profile of the benchmark), so even when
- * all of them land in one turn of the event loop that turn holds about 16 ms
- * of work. More in flight bought no throughput against the emulator and
- * lengthened the turns (benchmark, 8 users × 1,000 messages).
- */
-const USER_CONCURRENCY = 2;
+import { checkUser } from './mail-user-check';
+import { importUser, type UserImportDeps } from './mail-user-import';
 
 export const mailImportEngine: Engine<MailImportParams> = {
   id: ENGINE_ID,
@@ -28,7 +20,7 @@ export const mailImportEngine: Engine<MailImportParams> = {
   ],
   params: MailImportParams,
   scopeOf,
-  // An import produces no findings: nothing to supersede.
+  // Neither an import nor a check produces findings: nothing to supersede.
   supersedesFindings: () => false,
 
   async run(params, context, { signal, progress }) {
@@ -38,32 +30,34 @@ export const mailImportEngine: Engine<MailImportParams> = {
     const users = await db.users(params.user);
     if (params.user !== undefined && users.length === 0) throw new Error(`There is no user with id "${params.user}" in the product database.`);
     const connection = await context.resources.connection('google', params.connection);
-    const gmailFor = gmailFactory(connection, app, context.apiCalls);
+    const check = params.mode === 'check';
+    let tokensWritten = 0;
+    // A check writes a user's tokens only when the provider rotated the refresh token (mail-check-tokens.ts).
+    const checkTokens = (accountId: string) => new CheckTokenStore(app.db, app.mapping, accountId, (written) => void (written && tokensWritten++));
+    const gmailFor = check ? gmailFactory(connection, app, context.apiCalls, {}, checkTokens) : gmailFactory(connection, app, context.apiCalls);
+    const deps: UserImportDeps = { db, gmailFor, clock: context.clock, windowDays: params.windowDays, signal, connectionName: connection.name };
+    // One user refused again whose account was flagged before is old news, not a failure of this run.
+    const alreadyFlagged = new Set(users.filter((u) => u.needsReconnect).map((u) => u.userId));
+    const warn = (report: { userId: string; outcome: string; message?: string }) => {
+      if (report.outcome === 'failed' || report.outcome === 'needs-reconnect') context.log.warn({ userId: report.userId, outcome: report.outcome, mode: params.mode }, report.message ?? 'mail import of one user did not finish');
+    };
 
-    progress.phase('import', { total: users.length, message: `${users.length} user(s) to import` });
-    // The connection's own credentials were refused: every further user would fail alike, so none is started.
-    let connectionFault: ConnectionFaultError | undefined;
-    const settled = await inPool(users, USER_CONCURRENCY, async (user) => {
-      if (connectionFault) return null;
-      const report = await importUser(user, { db, gmailFor, clock: context.clock, windowDays: params.windowDays, signal, connectionName: connection.name }).catch((error: unknown) => {
-        if (!(error instanceof ConnectionFaultError)) throw error;
-        connectionFault ??= error;
-        return null;
+    progress.phase('import', { total: users.length, message: `${users.length} user(s) to ${check ? 'check' : 'import'}` });
+    if (check) {
+      const reports = await eachUser(users, signal, (user) => checkUser(user, deps), (report) => {
+        progress.advance();
+        progress.count('wouldImport', report.wouldImport);
+        if (report.outcome !== 'checked') progress.count(report.outcome);
+        warn(report);
       });
-      if (!report) return null;
+      return summariseCheck(reports, alreadyFlagged, tokensWritten);
+    }
+    const reports = await eachUser(users, signal, (user) => importUser(user, deps), (report) => {
       progress.advance();
       progress.count('imported', report.imported);
       if (report.outcome !== 'imported') progress.count(report.outcome);
-      if (report.outcome === 'failed' || report.outcome === 'needs-reconnect') context.log.warn({ userId: report.userId, outcome: report.outcome }, report.message ?? 'mail import of one user did not finish');
-      return report;
+      warn(report);
     });
-    signal.throwIfAborted();
-    // Fails the run with the Connections-page message; no user was flagged (DESIGN §4.2).
-    if (connectionFault) throw connectionFault;
-    const alreadyFlagged = new Set(users.filter((u) => u.needsReconnect).map((u) => u.userId));
-    return summarise(
-      settled.filter((r): r is NonNullable<typeof r> => r !== null),
-      alreadyFlagged,
-    );
+    return summarise(reports, alreadyFlagged);
   },
 };
