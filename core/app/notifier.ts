@@ -119,7 +119,7 @@ export function summarizeRuns(runs: readonly Run[], options: SummarizeOptions = 
   const longMs = options.longImportMs ?? LONG_IMPORT_MS;
   for (const run of runs) {
     const ms = durationMs(run);
-    if (run.state !== 'succeeded' || notify(run.engine).announceLongRuns !== true || ms === null || ms < longMs) continue;
+    if (run.state !== 'succeeded' || notify(run.engine).announceLongRun?.(run.params) !== true || ms === null || ms < longMs) continue;
     out.push({
       kind: 'import-finished',
       title: `${title(run.engine)} finished`,

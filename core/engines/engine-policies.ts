@@ -109,8 +109,12 @@ export interface EngineNotifyPolicy {
    * repair, a long import that finished. A failed run always opens the run.
    */
   route?: string;
-  /** A successful run longer than the notifier's threshold is announced as finished (imports). */
-  announceLongRuns?: boolean;
+  /**
+   * Whether a successful run of these params that took longer than the
+   * notifier's threshold is announced as finished (an import, not a check:
+   * a check changes nothing the admin waits for).
+   */
+  announceLongRun?(params: Readonly<Record<string, unknown>>): boolean;
   /**
    * Why an automatic repair this run was asked for did not happen although
    * there was something to repair, said after "<title> left its findings for

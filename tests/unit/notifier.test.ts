@@ -90,6 +90,9 @@ describe('notifier: what a finished run is worth telling', () => {
   it('only an import longer than a minute announces its end, even when started by hand', () => {
     const long = run({ id: 30, engine: 'mail-import', trigger: 'manual', startedAt: '2026-11-23T10:00:00.000Z', finishedAt: '2026-11-23T10:03:12.000Z' });
     expect(summarizeRuns([long], { engineTitle, engine })).toEqual([{ kind: 'import-finished', title: 'Mail import finished', body: 'Finished in 3 min 12 s.', route: '/runs?run=30' }]);
+    // A check brings nothing in: however long it took, there is no "finished" to announce.
+    const longCheck = run({ id: 31, engine: 'mail-import', trigger: 'manual', params: { mode: 'check' }, startedAt: '2026-11-23T10:00:00.000Z', finishedAt: '2026-11-23T10:03:12.000Z' });
+    expect(summarizeRuns([longCheck], { engineTitle, engine })).toEqual([]);
     const sheet = { ...long, engine: 'sheet-import', finishedAt: '2026-11-23T10:02:00.000Z' };
     expect(summarizeRuns([sheet], { engine })[0]).toMatchObject({ route: '/sheets', body: 'Finished in 2 min.' });
     expect(summarizeRuns([{ ...long, finishedAt: '2026-11-23T10:00:59.000Z' }], { engine })).toEqual([]);
@@ -109,7 +112,7 @@ describe('notifier: an engine speaks for itself through its notify part', () => 
     run: () => Promise.resolve({}),
     notify: {
       route: '/toys',
-      announceLongRuns: true,
+      announceLongRun: () => true,
       withheldRepair: (result) => (result.held === true ? 'the toys were asleep.' : undefined),
     },
   };

@@ -52,7 +52,7 @@ export function engineCommands(globals: () => GlobalOptions, engines: readonly A
       (value: string, previous: number[] = []) => [...previous, positiveInt(value)],
     ).option('--all', 'repair every open finding of the engine').option('--yes', 'confirm a repair of everything'),
     build('validate', 'Read-only integrity report of an engine', globals, engines, shared),
-    // Engines that only bring new data in have no check/repair: `import <engine> [--user USER]`.
+    // Engines that bring new data in (mail-import) answer `import <engine> [--user USER]`; their check writes nothing.
     build('import', 'Import new data: every enabled user, or --user USER', globals, engines, shared),
   ];
 }

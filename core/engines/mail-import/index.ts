@@ -19,8 +19,8 @@ export const mailImportEngine: Engine<MailImportParams> = {
   schedule: mailSchedule,
 
   // notifications
-  notify: { announceLongRuns: true },
+  notify: { announceLongRun: (params) => params.mode !== 'check' },
 
   // CLI
-  cli: { commands: ['import'], user: { as: 'id' } },
+  cli: { commands: ['import', 'check'], user: { as: 'id' } },
 };

@@ -19,7 +19,7 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
   schedule: sheetSchedule,
 
   // notifications
-  notify: { route: '/sheets', announceLongRuns: true },
+  notify: { route: '/sheets', announceLongRun: (params) => params.mode !== 'check' },
 
   // CLI
 };
