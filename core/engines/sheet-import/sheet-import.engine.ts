@@ -2,17 +2,18 @@ import { z } from 'zod';
 import { SheetSourceSpecSchema, type SheetSourceSpec } from '../../api/sheets';
 import type { AppDbAdapter } from '../../appdb/adapter';
 import type { NewFinding } from '../../store/findings.repo';
-import type { Engine, EngineContext, FindingSink } from '../engine';
+import type { Engine, EngineContext, EngineControls, FindingSink } from '../engine';
 import type { ResolvedConnection } from '../engine-resources';
-import { assertTargetIsOurs, createStaging, dropStaging, swapIn } from './cache-table';
+import { assertTargetIsOurs, createStaging, dropStaging, OWNED_TABLES, swapIn } from './cache-table';
 import { Deadlines } from './deadlines';
-import { csvExportRecords } from './download-csv';
-import { sheetsApiWindows, type DownloadContext, type DownloadTally, type SheetWindow } from './download-sheets';
+import type { DownloadTally } from './download-sheets';
 import { explainImportError } from './explain-error';
-import { googleClients, type GoogleClients } from './google-clients';
+import { googleClients } from './google-clients';
 import { PipelineProgress } from './pipeline-progress';
 import { MAX_ROW_FINDINGS, RowProcessor } from './process-rows';
 import { AdapterRowSink, type RowSink } from './row-sink';
+import { runCheck } from './sheet-check';
+import { sourceWindows } from './source-windows';
 import { SqliteWorkerSink } from './sqlite-worker-sink';
 
 /**
@@ -25,15 +26,18 @@ import { SqliteWorkerSink } from './sqlite-worker-sink';
  * started (the console resolves `sheets.import({id})` into them), so a run
  * records exactly what it imported; scope `source:<id>` makes imports of one
  * source single-flight.
+ * Mode `check` (sheet-check.ts) reports what an import would change and
+ * writes nothing. It has a scope of its own, `source:<id>:check`, so the
+ * Sheets page's last import and its row errors (the runs and findings of
+ * scope `source:<id>`) stay those of the last import.
  */
 export const SheetImportParams = z.strictObject({
   sourceId: z.number().int().positive(),
   source: SheetSourceSpecSchema,
+  /** Absent means `import`, so the params of existing callers and stored runs are unchanged. */
+  mode: z.enum(['import', 'check']).optional(),
 });
 export type SheetImportParams = z.output<typeof SheetImportParams>;
-
-/** Engine state: every table an import created, so a target that exists but is not ours is refused. */
-const OWNED_TABLES = 'owned-tables';
 
 export const sheetImportEngine: Engine<SheetImportParams> = {
   id: 'sheet-import',
@@ -45,81 +49,82 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
     { id: 'saving', label: 'Saving', weight: 20 },
   ],
   params: SheetImportParams,
-  scopeOf: (params) => `source:${params.sourceId}`,
-  // Row errors of a successful import replace those of earlier imports of the same source.
-  supersedesFindings: () => true,
+  scopeOf: (params) => (params.mode === 'check' ? `source:${params.sourceId}:check` : `source:${params.sourceId}`),
+  // Row errors of a successful import replace those of earlier imports of the same source; a check records none.
+  supersedesFindings: (params) => params.mode !== 'check',
 
-  async run({ sourceId, source: spec }, context, { signal, progress }) {
-    const started = performance.now();
-    const deadlines = new Deadlines(signal, spec.timeouts);
-    let sink: RowSink | undefined;
-    let cleanup: (() => Promise<void>) | undefined;
-    try {
-      progress.phase('downloading', { message: 'Connecting to Google and the product database' });
-      const [connection, app] = await Promise.all([context.resources.connection('google', spec.connection || undefined), context.resources.appDb()]);
-      const owned = context.resources.state.get<string[]>(OWNED_TABLES) ?? [];
-      await assertTargetIsOurs(app.db, app.mapping, spec.targetTable, owned);
-      const clients = googleClients(connection, app, spec, deadlines, context.apiCalls);
-
-      cleanup = () => dropStaging(app.db, spec.targetTable);
-      const staging = await createStaging(app.db, spec.targetTable, spec.columns);
-      const report = new PipelineProgress(progress);
-      sink = openSink(app, staging, spec, (saved) => report.savedRows(saved));
-      // A finding is unique per (engine, subject) while open, so a row error names its source: row 5 of one
-      // sheet and row 5 of another are different subjects.
-      const rowFindings: FindingSink = {
-        add: (f: NewFinding) => context.findings.add({ ...f, subject: `source:${sourceId}/${f.subject}` }),
-        flush: () => context.findings.flush(),
-        get count() {
-          return context.findings.count;
-        },
-      };
-      const processor = new RowProcessor(spec.columns, rowFindings, sink, () => progress.count('rejected'), deadlines.signal);
-      const tally: DownloadTally = { rows: 0, bytes: 0 };
-      for await (const window of sourceWindows(clients, { spec, deadlines, progress, report, tally })) {
-        await processor.addRows(window.rows, window.firstRow, window.malformed);
-        report.processedRows(processor.result.records);
-      }
-      report.downloadFinished(tally.rows, `Downloaded ${tally.rows.toLocaleString('en')} rows; validating the last of them`);
-      const processed = await processor.end();
-      report.processingFinished(processed.rowsValid, `${processed.rowsValid.toLocaleString('en')} valid rows, ${processed.rowsRejected.toLocaleString('en')} rejected; writing the new cache table`);
-      const saved = await sink.finish();
-      sink = undefined;
-      // Last chance to stop: after the swap the new cache is live.
-      deadlines.signal.throwIfAborted();
-      await swapIn(app.db, spec.targetTable);
-      cleanup = undefined;
-      context.resources.state.set(OWNED_TABLES, [...new Set([...owned, spec.targetTable])]);
-
-      const stats = {
-        sourceId,
-        table: spec.targetTable,
-        method: spec.method,
-        bytes: tally.bytes,
-        rowsRead: saved + processed.rowsRejected,
-        rows: saved,
-        rowsRejected: processed.rowsRejected,
-        rejectedByReason: processed.rejectedByReason,
-        rowErrorsListed: Math.min(processed.rowsRejected, MAX_ROW_FINDINGS),
-        blankRows: processed.blankRows,
-        durationMs: Math.round(performance.now() - started),
-      };
-      progress.update({ done: saved, message: `Import complete: ${saved.toLocaleString('en')} rows cached, ${processed.rowsRejected.toLocaleString('en')} rejected` });
-      audit(context, sourceId, spec, stats);
-      return stats;
-    } catch (error) {
-      throw explainImportError(deadlines.explain(error), spec);
-    } finally {
-      deadlines.dispose();
-      // The writer first (it holds its own connection to the database), then the staging table.
-      if (sink) await sink.abort();
-      if (cleanup) await cleanup();
-    }
+  async run(params, context, controls) {
+    if (params.mode === 'check') return runCheck(params.sourceId, params.source, context, controls);
+    return runImport(params, context, controls);
   },
 };
 
-function sourceWindows(clients: GoogleClients, download: DownloadContext): AsyncGenerator<SheetWindow> {
-  return download.spec.method === 'csv-export' ? csvExportRecords(clients.drive, clients.sheets, download) : sheetsApiWindows(clients.sheets, download);
+async function runImport({ sourceId, source: spec }: SheetImportParams, context: EngineContext, { signal, progress }: EngineControls): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const deadlines = new Deadlines(signal, spec.timeouts);
+  let sink: RowSink | undefined;
+  let cleanup: (() => Promise<void>) | undefined;
+  try {
+    progress.phase('downloading', { message: 'Connecting to Google and the product database' });
+    const [connection, app] = await Promise.all([context.resources.connection('google', spec.connection || undefined), context.resources.appDb()]);
+    const owned = context.resources.state.get<string[]>(OWNED_TABLES) ?? [];
+    await assertTargetIsOurs(app.db, app.mapping, spec.targetTable, owned);
+    const clients = googleClients(connection, app, spec, deadlines, context.apiCalls);
+
+    cleanup = () => dropStaging(app.db, spec.targetTable);
+    const staging = await createStaging(app.db, spec.targetTable, spec.columns);
+    const report = new PipelineProgress(progress);
+    sink = openSink(app, staging, spec, (saved) => report.savedRows(saved));
+    // A finding is unique per (engine, subject) while open, so a row error names its source: row 5 of one
+    // sheet and row 5 of another are different subjects.
+    const rowFindings: FindingSink = {
+      add: (f: NewFinding) => context.findings.add({ ...f, subject: `source:${sourceId}/${f.subject}` }),
+      flush: () => context.findings.flush(),
+      get count() {
+        return context.findings.count;
+      },
+    };
+    const processor = new RowProcessor(spec.columns, rowFindings, sink, () => progress.count('rejected'), deadlines.signal);
+    const tally: DownloadTally = { rows: 0, bytes: 0 };
+    for await (const window of sourceWindows(clients, { spec, deadlines, progress, report, tally })) {
+      await processor.addRows(window.rows, window.firstRow, window.malformed);
+      report.processedRows(processor.result.records);
+    }
+    report.downloadFinished(tally.rows, `Downloaded ${tally.rows.toLocaleString('en')} rows; validating the last of them`);
+    const processed = await processor.end();
+    report.processingFinished(processed.rowsValid, `${processed.rowsValid.toLocaleString('en')} valid rows, ${processed.rowsRejected.toLocaleString('en')} rejected; writing the new cache table`);
+    const saved = await sink.finish();
+    sink = undefined;
+    // Last chance to stop: after the swap the new cache is live.
+    deadlines.signal.throwIfAborted();
+    await swapIn(app.db, spec.targetTable);
+    cleanup = undefined;
+    context.resources.state.set(OWNED_TABLES, [...new Set([...owned, spec.targetTable])]);
+
+    const stats = {
+      sourceId,
+      table: spec.targetTable,
+      method: spec.method,
+      bytes: tally.bytes,
+      rowsRead: saved + processed.rowsRejected,
+      rows: saved,
+      rowsRejected: processed.rowsRejected,
+      rejectedByReason: processed.rejectedByReason,
+      rowErrorsListed: Math.min(processed.rowsRejected, MAX_ROW_FINDINGS),
+      blankRows: processed.blankRows,
+      durationMs: Math.round(performance.now() - started),
+    };
+    progress.update({ done: saved, message: `Import complete: ${saved.toLocaleString('en')} rows cached, ${processed.rowsRejected.toLocaleString('en')} rejected` });
+    audit(context, sourceId, spec, stats);
+    return stats;
+  } catch (error) {
+    throw explainImportError(deadlines.explain(error), spec);
+  } finally {
+    deadlines.dispose();
+    // The writer first (it holds its own connection to the database), then the staging table.
+    if (sink) await sink.abort();
+    if (cleanup) await cleanup();
+  }
 }
 
 /** A SQLite file gets the writer thread; PostgreSQL (and a database without a file) the in-process sink. */
