@@ -1,7 +1,8 @@
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SheetCheckResult } from '../../core/engines/sheet-import/sheet-check-result';
 import { cacheOrNone, checkNow, diffCaches, snapshot } from './sheet-check-support';
-import { openSheetWorld, pricingRows, pricingSpec, type SheetWorld } from './sheet-import-harness';
+import { onPhase, openSheetWorld, pricingRows, pricingSpec, type SheetWorld } from './sheet-import-harness';
 
 /**
  * sheet-import's `check` against the Google emulator and a SQLite product
@@ -169,5 +170,23 @@ describe('sheet-import check', () => {
     const refused = await checkNow(world, other);
     expect(refused.state).toBe('failed');
     expect(refused.error?.message).toContain('was not created by a sheet import');
+  });
+
+  it('fails instead of reporting a comparison that mixed two caches, when an import swaps the cache during the check', async () => {
+    world = await openSheetWorld(sheet(pricingRows(50)));
+    const id = world.addSource(pricingSpec());
+    expect((await world.importNow(id)).state).toBe('succeeded');
+    // What an import's swap does, from another connection, the moment the check has compared every sheet row.
+    const other = new Database(world.app.store.connections.list().find((c) => c.kind === 'appdb')?.config.path as string);
+    try {
+      onPhase(world, 'saving', () =>
+        other.exec(`BEGIN; ALTER TABLE sheet_pricing RENAME TO sheet_pricing_old; CREATE TABLE sheet_pricing AS SELECT * FROM sheet_pricing_old; DROP TABLE sheet_pricing_old; COMMIT;`),
+      );
+      const run = await checkNow(world, id);
+      expect(run.state).toBe('failed');
+      expect(run.error?.message).toContain('An import replaced the cache table “sheet_pricing” during this check');
+    } finally {
+      other.close();
+    }
   });
 });
