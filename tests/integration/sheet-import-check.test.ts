@@ -189,4 +189,18 @@ describe('sheet-import check', () => {
       other.close();
     }
   });
+
+  it('a cancel while comparing stops the check and writes nothing', async () => {
+    world = await openSheetWorld(sheet(pricingRows(3000)));
+    const id = world.addSource(pricingSpec());
+    expect((await world.importNow(id)).state).toBe('succeeded');
+    world.emulator.setSheetRows('owner', 'pricing', 'Plans', pricingRows(10));
+    const before = await snapshot(world);
+    const w = world;
+    // The sheet's 10 rows are compared by now; the cache's 2,990 others, removed, are still to read.
+    onPhase(world, 'saving', (progress) => w.app.runs.cancel(progress.runId));
+    const run = await checkNow(world, id);
+    expect(run.state).toBe('cancelled');
+    expect(await snapshot(world)).toBe(before);
+  });
 });

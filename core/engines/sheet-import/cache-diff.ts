@@ -36,9 +36,10 @@ export class CacheDiff implements RowSink {
     private readonly columns: readonly SheetColumn[],
     present: ReadonlySet<string> | undefined,
     private readonly onCompared: (rows: number) => void,
+    signal: AbortSignal,
   ) {
     this.width = columns.length + 1;
-    this.cursor = present ? new CacheCursor(db, table, columns.filter((c) => present.has(c.column)).map((c) => c.column)) : undefined;
+    this.cursor = present ? new CacheCursor(db, table, columns.filter((c) => present.has(c.column)).map((c) => c.column), signal) : undefined;
   }
 
   async write(values: CellValue[]): Promise<void> {
@@ -112,6 +113,7 @@ class CacheCursor {
     private readonly db: AppDbAdapter,
     table: string,
     columns: readonly string[],
+    private readonly signal: AbortSignal,
   ) {
     const names = [ROW_COLUMN, ...columns].map(quoteIdent).join(', ');
     const key = quoteIdent(ROW_COLUMN);
@@ -121,6 +123,9 @@ class CacheCursor {
   async peek(): Promise<{ row: number; values: Row } | undefined> {
     if (this.at < this.page.length) return this.page[this.at];
     if (this.done) return undefined;
+    // Between pages: a cancel or timeout stops even the tail of a large table that only has removed rows left.
+    await yieldToEventLoop();
+    this.signal.throwIfAborted();
     const rows = await this.db.query(this.sql, [this.after]);
     // PostgreSQL returns a bigint as a string.
     this.page = rows.map((values) => ({ row: Number(values[ROW_COLUMN]), values }));

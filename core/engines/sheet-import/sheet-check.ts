@@ -36,7 +36,7 @@ export async function runCheck(sourceId: number, spec: SheetSourceSpec, context:
     const identity = await cacheIdentity(app.db, spec.targetTable);
     const present = identity === undefined ? undefined : (await app.db.describeTables([spec.targetTable])).get(spec.targetTable);
     const report = new PipelineProgress(progress);
-    const diff = new CacheDiff(app.db, spec.targetTable, spec.columns, present, (rows) => report.savedRows(rows));
+    const diff = new CacheDiff(app.db, spec.targetTable, spec.columns, present, (rows) => report.savedRows(rows), deadlines.signal);
     const rejected = new RejectedSample();
     const processor = new RowProcessor(spec.columns, rejected, diff, () => progress.count('rejected'), deadlines.signal);
     const tally: DownloadTally = { rows: 0, bytes: 0 };
