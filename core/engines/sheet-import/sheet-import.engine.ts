@@ -42,7 +42,7 @@ export type SheetImportParams = z.output<typeof SheetImportParams>;
 export const sheetImportEngine: Engine<SheetImportParams> = {
   id: 'sheet-import',
   title: 'Google Sheet import',
-  description: 'Imports a Google Sheet into its cache table in the product database, replacing the cache atomically.',
+  description: 'Imports a Google Sheet into its cache table in the product database, replacing the cache atomically; a check reports what an import would change, writing nothing.',
   phases: [
     { id: 'downloading', label: 'Downloading', weight: 60 },
     { id: 'processing', label: 'Processing', weight: 20 },
