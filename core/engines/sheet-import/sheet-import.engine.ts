@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SheetSourceSpecSchema, type SheetSourceSpec } from '../../api/sheets';
 import type { AppDbAdapter } from '../../appdb/adapter';
 import type { NewFinding } from '../../store/findings.repo';
-import type { Engine, EngineContext, EngineControls, FindingSink } from '../engine';
+import type { Engine, EngineContext, FindingSink } from '../engine';
 import type { ResolvedConnection } from '../engine-resources';
 import { assertTargetIsOurs, createStaging, dropStaging, OWNED_TABLES, swapIn } from './cache-table';
 import { Deadlines } from './deadlines';
@@ -53,79 +53,75 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
   // Row errors of a successful import replace those of earlier imports of the same source; a check records none.
   supersedesFindings: (params) => params.mode !== 'check',
 
-  async run(params, context, controls) {
-    if (params.mode === 'check') return runCheck(params.sourceId, params.source, context, controls);
-    return runImport(params, context, controls);
+  async run({ sourceId, source: spec, mode }, context, { signal, progress }) {
+    if (mode === 'check') return runCheck(sourceId, spec, context, { signal, progress });
+    const started = performance.now();
+    const deadlines = new Deadlines(signal, spec.timeouts);
+    let sink: RowSink | undefined;
+    let cleanup: (() => Promise<void>) | undefined;
+    try {
+      progress.phase('downloading', { message: 'Connecting to Google and the product database' });
+      const [connection, app] = await Promise.all([context.resources.connection('google', spec.connection || undefined), context.resources.appDb()]);
+      const owned = context.resources.state.get<string[]>(OWNED_TABLES) ?? [];
+      await assertTargetIsOurs(app.db, app.mapping, spec.targetTable, owned);
+      const clients = googleClients(connection, app, spec, deadlines, context.apiCalls);
+
+      cleanup = () => dropStaging(app.db, spec.targetTable);
+      const staging = await createStaging(app.db, spec.targetTable, spec.columns);
+      const report = new PipelineProgress(progress);
+      sink = openSink(app, staging, spec, (saved) => report.savedRows(saved));
+      // A finding is unique per (engine, subject) while open, so a row error names its source: row 5 of one
+      // sheet and row 5 of another are different subjects.
+      const rowFindings: FindingSink = {
+        add: (f: NewFinding) => context.findings.add({ ...f, subject: `source:${sourceId}/${f.subject}` }),
+        flush: () => context.findings.flush(),
+        get count() {
+          return context.findings.count;
+        },
+      };
+      const processor = new RowProcessor(spec.columns, rowFindings, sink, () => progress.count('rejected'), deadlines.signal);
+      const tally: DownloadTally = { rows: 0, bytes: 0 };
+      for await (const window of sourceWindows(clients, { spec, deadlines, progress, report, tally })) {
+        await processor.addRows(window.rows, window.firstRow, window.malformed);
+        report.processedRows(processor.result.records);
+      }
+      report.downloadFinished(tally.rows, `Downloaded ${tally.rows.toLocaleString('en')} rows; validating the last of them`);
+      const processed = await processor.end();
+      report.processingFinished(processed.rowsValid, `${processed.rowsValid.toLocaleString('en')} valid rows, ${processed.rowsRejected.toLocaleString('en')} rejected; writing the new cache table`);
+      const saved = await sink.finish();
+      sink = undefined;
+      // Last chance to stop: after the swap the new cache is live.
+      deadlines.signal.throwIfAborted();
+      await swapIn(app.db, spec.targetTable);
+      cleanup = undefined;
+      context.resources.state.set(OWNED_TABLES, [...new Set([...owned, spec.targetTable])]);
+
+      const stats = {
+        sourceId,
+        table: spec.targetTable,
+        method: spec.method,
+        bytes: tally.bytes,
+        rowsRead: saved + processed.rowsRejected,
+        rows: saved,
+        rowsRejected: processed.rowsRejected,
+        rejectedByReason: processed.rejectedByReason,
+        rowErrorsListed: Math.min(processed.rowsRejected, MAX_ROW_FINDINGS),
+        blankRows: processed.blankRows,
+        durationMs: Math.round(performance.now() - started),
+      };
+      progress.update({ done: saved, message: `Import complete: ${saved.toLocaleString('en')} rows cached, ${processed.rowsRejected.toLocaleString('en')} rejected` });
+      audit(context, sourceId, spec, stats);
+      return stats;
+    } catch (error) {
+      throw explainImportError(deadlines.explain(error), spec);
+    } finally {
+      deadlines.dispose();
+      // The writer first (it holds its own connection to the database), then the staging table.
+      if (sink) await sink.abort();
+      if (cleanup) await cleanup();
+    }
   },
 };
-
-async function runImport({ sourceId, source: spec }: SheetImportParams, context: EngineContext, { signal, progress }: EngineControls): Promise<Record<string, unknown>> {
-  const started = performance.now();
-  const deadlines = new Deadlines(signal, spec.timeouts);
-  let sink: RowSink | undefined;
-  let cleanup: (() => Promise<void>) | undefined;
-  try {
-    progress.phase('downloading', { message: 'Connecting to Google and the product database' });
-    const [connection, app] = await Promise.all([context.resources.connection('google', spec.connection || undefined), context.resources.appDb()]);
-    const owned = context.resources.state.get<string[]>(OWNED_TABLES) ?? [];
-    await assertTargetIsOurs(app.db, app.mapping, spec.targetTable, owned);
-    const clients = googleClients(connection, app, spec, deadlines, context.apiCalls);
-
-    cleanup = () => dropStaging(app.db, spec.targetTable);
-    const staging = await createStaging(app.db, spec.targetTable, spec.columns);
-    const report = new PipelineProgress(progress);
-    sink = openSink(app, staging, spec, (saved) => report.savedRows(saved));
-    // A finding is unique per (engine, subject) while open, so a row error names its source: row 5 of one
-    // sheet and row 5 of another are different subjects.
-    const rowFindings: FindingSink = {
-      add: (f: NewFinding) => context.findings.add({ ...f, subject: `source:${sourceId}/${f.subject}` }),
-      flush: () => context.findings.flush(),
-      get count() {
-        return context.findings.count;
-      },
-    };
-    const processor = new RowProcessor(spec.columns, rowFindings, sink, () => progress.count('rejected'), deadlines.signal);
-    const tally: DownloadTally = { rows: 0, bytes: 0 };
-    for await (const window of sourceWindows(clients, { spec, deadlines, progress, report, tally })) {
-      await processor.addRows(window.rows, window.firstRow, window.malformed);
-      report.processedRows(processor.result.records);
-    }
-    report.downloadFinished(tally.rows, `Downloaded ${tally.rows.toLocaleString('en')} rows; validating the last of them`);
-    const processed = await processor.end();
-    report.processingFinished(processed.rowsValid, `${processed.rowsValid.toLocaleString('en')} valid rows, ${processed.rowsRejected.toLocaleString('en')} rejected; writing the new cache table`);
-    const saved = await sink.finish();
-    sink = undefined;
-    // Last chance to stop: after the swap the new cache is live.
-    deadlines.signal.throwIfAborted();
-    await swapIn(app.db, spec.targetTable);
-    cleanup = undefined;
-    context.resources.state.set(OWNED_TABLES, [...new Set([...owned, spec.targetTable])]);
-
-    const stats = {
-      sourceId,
-      table: spec.targetTable,
-      method: spec.method,
-      bytes: tally.bytes,
-      rowsRead: saved + processed.rowsRejected,
-      rows: saved,
-      rowsRejected: processed.rowsRejected,
-      rejectedByReason: processed.rejectedByReason,
-      rowErrorsListed: Math.min(processed.rowsRejected, MAX_ROW_FINDINGS),
-      blankRows: processed.blankRows,
-      durationMs: Math.round(performance.now() - started),
-    };
-    progress.update({ done: saved, message: `Import complete: ${saved.toLocaleString('en')} rows cached, ${processed.rowsRejected.toLocaleString('en')} rejected` });
-    audit(context, sourceId, spec, stats);
-    return stats;
-  } catch (error) {
-    throw explainImportError(deadlines.explain(error), spec);
-  } finally {
-    deadlines.dispose();
-    // The writer first (it holds its own connection to the database), then the staging table.
-    if (sink) await sink.abort();
-    if (cleanup) await cleanup();
-  }
-}
 
 /** A SQLite file gets the writer thread; PostgreSQL (and a database without a file) the in-process sink. */
 function openSink(app: { db: AppDbAdapter; connection: ResolvedConnection }, staging: string, spec: SheetSourceSpec, onSaved: (saved: number) => void): RowSink {
