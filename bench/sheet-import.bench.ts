@@ -59,6 +59,7 @@ export async function sheetImportBenchmark(args: readonly string[]): Promise<voi
     const app = await openApp(dir, emulator.urls);
     const rssBefore = process.memoryUsage.rss();
     const api = await measureImport(app, 'bench-api', 'products_api', 'sheets-api', memoryLog);
+    const check = await api.check();
     const csv = await measureImport(app, 'bench-csv', 'products_csv', 'csv-export', memoryLog);
     await app.close();
     const bare = await bareParse(join(dir, 'floor.csv'), apiRows);
@@ -95,12 +96,13 @@ export async function sheetImportBenchmark(args: readonly string[]): Promise<voi
       `  progress events              ${figures.progressEvents}, at most ${figures.progressEventsPerSecondMax} in any second (target <= 10), monotonic: ${figures.monotonic ? 'yes' : 'NO'}`,
       `  event-loop delay, max        ${figures.eventLoopDelayMaxMs} ms (target < 50 ms; worst timer lateness by phase: ${Object.entries(api.lagByPhase).map(([p, ms]) => `${p} ${ms}`).join(', ')})`,
       `  CSV export run               ${csvRowsSaved.toLocaleString('en')} rows, ${Number(csvResult.bytes ?? 0).toLocaleString('en')} bytes in ${round(csv.seconds, 2)} s = ${Math.round(csvRowsSaved / csv.seconds).toLocaleString('en')} rows/s; peak RSS ${csv.peakRssMb} MB, event-loop delay max ${csv.eventLoopDelayMaxMs} ms, ${csv.progressEvents} progress events (monotonic: ${csv.monotonic ? 'yes' : 'NO'})`,
+      `  check (mode check) run       ${describeCheck(check)}`,
       `  wall time                    ${figures.wallSeconds} s (includes the bare parse and start-up, not the emulator's seeding)`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     if (json) process.stdout.write(`${JSON.stringify(figures)}\n`);
-    if (api.run?.state !== 'succeeded' || csv.run?.state !== 'succeeded') {
-      process.stderr.write(`import failed: ${JSON.stringify(api.run?.error ?? csv.run?.error)}\n`);
+    if (api.run?.state !== 'succeeded' || csv.run?.state !== 'succeeded' || check.run?.state !== 'succeeded') {
+      process.stderr.write(`import or check failed: ${JSON.stringify(api.run?.error ?? csv.run?.error ?? check.run?.error)}\n`);
       process.exitCode = 1;
     }
   } finally {
@@ -122,9 +124,17 @@ async function openApp(dir: string, urls: { rootUrl: string; tokenUrl: string })
 }
 
 /** One import of one source, with RSS, event-loop delay and progress events measured while it runs. */
-async function measureImport(app: Syncwarden, spreadsheetId: string, targetTable: string, method: 'sheets-api' | 'csv-export', memoryLog: boolean): Promise<Measured> {
+async function measureImport(app: Syncwarden, spreadsheetId: string, targetTable: string, method: 'sheets-api' | 'csv-export', memoryLog: boolean): Promise<Measured & { check: () => Promise<Measured> }> {
   const spec = SheetSourceSpecSchema.parse({ name: targetTable, spreadsheetId, storageAccountId: 'acct-bench', targetTable, method, columns: BENCH_COLUMNS });
   const { id } = (await app.handlers['sheets.sources.create'](spec, MANUAL)) as { id: number };
+  const measured = await measureRun(app, () => app.handlers['sheets.import']({ id }, MANUAL), memoryLog);
+  // A check of the same source against the cache the import just wrote: every row compared, nothing written.
+  const check = () => measureRun(app, () => app.handlers['runs.start']({ engine: 'sheet-import', params: { sourceId: id, source: spec, mode: 'check' } }, MANUAL), memoryLog);
+  return { ...measured, check };
+}
+
+/** One run, with RSS, event-loop delay and progress events measured while it runs. */
+async function measureRun(app: Syncwarden, start: () => Promise<{ runId: number }> | { runId: number }, memoryLog: boolean): Promise<Measured> {
   const events: { at: number; percent: number }[] = [];
   const byPhase: Record<string, number> = {};
   let phase = 'starting';
@@ -153,7 +163,7 @@ async function measureImport(app: Syncwarden, spreadsheetId: string, targetTable
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
   const started = performance.now();
-  ({ runId } = await app.handlers['sheets.import']({ id }, MANUAL));
+  ({ runId } = await start());
   const run = await app.runs.waitFor(runId);
   const seconds = (performance.now() - started) / 1000;
   delay.disable();
@@ -176,6 +186,16 @@ async function measureImport(app: Syncwarden, spreadsheetId: string, targetTable
     peakRssByPhase: byPhase,
     lagByPhase,
   };
+}
+
+function describeCheck(check: Measured): string {
+  const counts = (check.run?.result as { counts?: Record<string, number> } | undefined)?.counts ?? {};
+  const compared = (counts.unchanged ?? 0) + (counts.changed ?? 0) + (counts.added ?? 0);
+  return (
+    `${check.run?.state}: ${Object.entries(counts).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ')} in ${round(check.seconds, 2)} s = ` +
+    `${Math.round(compared / check.seconds).toLocaleString('en')} rows/s; peak RSS ${check.peakRssMb} MB (by phase: ${Object.entries(check.peakRssByPhase).map(([p, mb]) => `${p} ${mb}`).join(', ')}), ` +
+    `event-loop delay max ${check.eventLoopDelayMaxMs} ms (by phase: ${Object.entries(check.lagByPhase).map(([p, ms]) => `${p} ${ms}`).join(', ')}), monotonic: ${check.monotonic ? 'yes' : 'NO'}`
+  );
 }
 
 /** The floor: csv-parse alone over the same bytes the import spools (row-number prefix included), read from disk. */

@@ -14,6 +14,8 @@ import type { ResolvedMapping } from '../../appdb/mapping';
  */
 export const ROW_COLUMN = '_sheet_row';
 export const STAGING_SUFFIX = '__next';
+/** Engine state: every table an import created, so a target that exists but is not ours is refused. */
+export const OWNED_TABLES = 'owned-tables';
 
 const TYPES: Record<AppDbAdapter['dialect'], Record<SheetColumnType, string>> = {
   sqlite: { text: 'TEXT', integer: 'INTEGER', number: 'REAL', boolean: 'INTEGER', date: 'TEXT' },
@@ -124,4 +126,19 @@ async function describeLockHolders(db: AppDbAdapter, table: string): Promise<str
 /** Best effort after a failure: the old cache is untouched either way. */
 export async function dropStaging(db: AppDbAdapter, target: string): Promise<void> {
   await db.execute(`DROP TABLE IF EXISTS ${quoteIdent(stagingName(target))}`).catch(() => undefined);
+}
+
+/**
+ * Which physical table holds the cache now: SQLite's root page, PostgreSQL's
+ * oid (undefined when there is none). A swap always puts a newly created
+ * table in place, so a check that sees the same identity before and after
+ * read one cache throughout.
+ */
+export async function cacheIdentity(db: AppDbAdapter, target: string): Promise<string | undefined> {
+  const rows =
+    db.dialect === 'sqlite'
+      ? await db.query<{ id: unknown }>(`SELECT rootpage AS id FROM sqlite_master WHERE type = 'table' AND name = ?`, [target])
+      : await db.query<{ id: unknown }>(`SELECT to_regclass(?)::oid AS id`, [quoteIdent(target)]);
+  const id = rows[0]?.id;
+  return id === null || id === undefined || id === 0 || id === '0' ? undefined : String(id);
 }

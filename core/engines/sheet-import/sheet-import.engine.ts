@@ -4,15 +4,16 @@ import type { AppDbAdapter } from '../../appdb/adapter';
 import type { NewFinding } from '../../store/findings.repo';
 import type { Engine, EngineContext, FindingSink } from '../engine';
 import type { ResolvedConnection } from '../engine-resources';
-import { assertTargetIsOurs, createStaging, dropStaging, swapIn } from './cache-table';
+import { assertTargetIsOurs, createStaging, dropStaging, OWNED_TABLES, swapIn } from './cache-table';
 import { Deadlines } from './deadlines';
-import { csvExportRecords } from './download-csv';
-import { sheetsApiWindows, type DownloadContext, type DownloadTally, type SheetWindow } from './download-sheets';
+import type { DownloadTally } from './download-sheets';
 import { explainImportError } from './explain-error';
-import { googleClients, type GoogleClients } from './google-clients';
+import { googleClients } from './google-clients';
 import { PipelineProgress } from './pipeline-progress';
 import { MAX_ROW_FINDINGS, RowProcessor } from './process-rows';
 import { AdapterRowSink, type RowSink } from './row-sink';
+import { runCheck } from './sheet-check';
+import { sourceWindows } from './source-windows';
 import { SqliteWorkerSink } from './sqlite-worker-sink';
 
 /**
@@ -25,31 +26,35 @@ import { SqliteWorkerSink } from './sqlite-worker-sink';
  * started (the console resolves `sheets.import({id})` into them), so a run
  * records exactly what it imported; scope `source:<id>` makes imports of one
  * source single-flight.
+ * Mode `check` (sheet-check.ts) reports what an import would change and
+ * writes nothing. It has a scope of its own, `source:<id>:check`, so the
+ * Sheets page's last import and its row errors (the runs and findings of
+ * scope `source:<id>`) stay those of the last import.
  */
 export const SheetImportParams = z.strictObject({
   sourceId: z.number().int().positive(),
   source: SheetSourceSpecSchema,
+  /** Absent means `import`, so the params of existing callers and stored runs are unchanged. */
+  mode: z.enum(['import', 'check']).optional(),
 });
 export type SheetImportParams = z.output<typeof SheetImportParams>;
-
-/** Engine state: every table an import created, so a target that exists but is not ours is refused. */
-const OWNED_TABLES = 'owned-tables';
 
 export const sheetImportEngine: Engine<SheetImportParams> = {
   id: 'sheet-import',
   title: 'Google Sheet import',
-  description: 'Imports a Google Sheet into its cache table in the product database, replacing the cache atomically.',
+  description: 'Imports a Google Sheet into its cache table in the product database, replacing the cache atomically; a check reports what an import would change, writing nothing.',
   phases: [
     { id: 'downloading', label: 'Downloading', weight: 60 },
     { id: 'processing', label: 'Processing', weight: 20 },
     { id: 'saving', label: 'Saving', weight: 20 },
   ],
   params: SheetImportParams,
-  scopeOf: (params) => `source:${params.sourceId}`,
-  // Row errors of a successful import replace those of earlier imports of the same source.
-  supersedesFindings: () => true,
+  scopeOf: (params) => (params.mode === 'check' ? `source:${params.sourceId}:check` : `source:${params.sourceId}`),
+  // Row errors of a successful import replace those of earlier imports of the same source; a check records none.
+  supersedesFindings: (params) => params.mode !== 'check',
 
-  async run({ sourceId, source: spec }, context, { signal, progress }) {
+  async run({ sourceId, source: spec, mode }, context, { signal, progress }) {
+    if (mode === 'check') return runCheck(sourceId, spec, context, { signal, progress });
     const started = performance.now();
     const deadlines = new Deadlines(signal, spec.timeouts);
     let sink: RowSink | undefined;
@@ -117,10 +122,6 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
     }
   },
 };
-
-function sourceWindows(clients: GoogleClients, download: DownloadContext): AsyncGenerator<SheetWindow> {
-  return download.spec.method === 'csv-export' ? csvExportRecords(clients.drive, clients.sheets, download) : sheetsApiWindows(clients.sheets, download);
-}
 
 /** A SQLite file gets the writer thread; PostgreSQL (and a database without a file) the in-process sink. */
 function openSink(app: { db: AppDbAdapter; connection: ResolvedConnection }, staging: string, spec: SheetSourceSpec, onSaved: (saved: number) => void): RowSink {
