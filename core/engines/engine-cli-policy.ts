@@ -1,6 +1,7 @@
 import type { MethodName } from '../api/names';
 import type { MethodOutput } from '../api/contract';
 import type { AuditEntry } from '../api/models';
+import type { Store } from '../store/store';
 
 /** The CLI part of an engine descriptor (engine-policies.ts, section CLI). */
 
@@ -13,8 +14,11 @@ export interface EngineCliOption {
   flags: string;
   /** One line of help; the CLI prefixes the ids of the engines that take it. */
   description: string;
-  /** The params its value becomes. */
-  params(value: string | boolean): Record<string, unknown>;
+  /**
+   * The params its value becomes; may read the console store (a sheet source
+   * by id). A value it cannot use throws, and the CLI says so as a usage error.
+   */
+  params(value: string | boolean, context: { store: Store }): Record<string, unknown>;
 }
 
 /**

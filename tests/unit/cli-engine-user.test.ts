@@ -8,6 +8,7 @@ import type { Engine } from '../../core/engines/engine';
 import { createEngineRegistry } from '../../core/engines/registry';
 import { openStore } from '../../core/store/store';
 import { createTestApp } from '../helpers/test-app';
+import { pricingSpec } from '../integration/sheet-import-harness';
 import { makeTempDir } from '../helpers/temp-dir';
 
 /**
@@ -20,6 +21,7 @@ import { makeTempDir } from '../helpers/temp-dir';
  */
 const dir = makeTempDir();
 const dataDir = join(dir.path, 'console');
+let sheetSourceId = 0;
 
 beforeAll(async () => {
   const productDb = join(dir.path, 'product.db');
@@ -35,6 +37,7 @@ beforeAll(async () => {
   await db.close();
   const app = createTestApp({ dataDir });
   await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: productDb }, secrets: {} } as never);
+  sheetSourceId = (app.handlers['sheets.sources.create'](pricingSpec(), { actor: 'manual' }) as { id: number }).id;
   await app.close();
 });
 afterAll(() => dir.remove());
@@ -156,8 +159,8 @@ describe('engine commands are built from the descriptors', () => {
     const program = buildProgram([...createEngineRegistry().list(), toy]);
     const help = (name: string) => (program.commands.find((command) => command.name() === name)?.helpInformation() ?? '').replace(/\s+/g, ' ');
     expect(help('check')).toContain('--shelf <name> toy-sync: only this shelf');
-    expect(help('check')).toContain('engine id (identity, media-import, storage-orphans, toy-sync)');
-    expect(help('import')).toContain('engine id (mail-import, toy-sync)');
+    expect(help('check')).toContain('engine id (identity, media-import, sheet-import, storage-orphans, mail-import, toy-sync)');
+    expect(help('import')).toContain('engine id (sheet-import, mail-import, toy-sync)');
   });
 });
 
@@ -172,5 +175,20 @@ describe('syncwarden revert: the engine whose change it is undoes it', () => {
   it('without --yes it states what the run revert would undo', async () => {
     const { runId } = JSON.parse((await cli('--json', 'check', 'identity', '--no-wait')).stdout) as { runId: number };
     expect(await cli('revert', '--run', String(runId))).toMatchObject({ code: 2, stderr: `syncwarden: revert would undo 0 identity change(s) of run ${runId} (none) on both sides; add --yes to confirm.\n` });
+  });
+});
+
+describe('syncwarden import|check sheet-import --source ID', () => {
+  it('takes the source as the Sheets page has it now, in the mode asked, and refuses an unknown source', async () => {
+    const check = await queued('check', 'sheet-import', '--source', String(sheetSourceId));
+    expect(check.params).toMatchObject({ mode: 'check', sourceId: sheetSourceId, source: { name: 'Pricing', targetTable: 'sheet_pricing' } });
+    expect(check.scope).toBe(`source:${sheetSourceId}:check`);
+    const imported = await queued('import', 'sheet-import', '--source', String(sheetSourceId));
+    expect(imported.params).toMatchObject({ mode: 'import', sourceId: sheetSourceId, source: { spreadsheetId: 'pricing' } });
+    const before = runCount();
+    const unknown = await cli('check', 'sheet-import', '--source', '999');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('there is no sheet source 999');
+    expect(runCount()).toBe(before);
   });
 });

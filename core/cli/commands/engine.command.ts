@@ -114,7 +114,11 @@ async function engineParams(app: CliApp, engine: AnyEngine, mode: Mode, opts: En
     if (value === undefined) continue;
     const declared = cli?.options?.find((candidate) => candidate.flags === flags);
     if (!declared) throw usage(`${flags.split(' ')[0] ?? flags} is not an option of ${engine.id}`);
-    Object.assign(own, declared.params(value as string | boolean));
+    try {
+      Object.assign(own, declared.params(value as string | boolean, { store: app.store }));
+    } catch (error) {
+      throw usage(error instanceof Error ? error.message : String(error));
+    }
   }
   return {
     ...opts.params,

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine';
 import type { SheetImportParams } from './sheet-import.engine';
 import { sheetImportEngine as core } from './sheet-import.engine';
+import { sheetCli } from './sheet-cli';
 import { sheetSchedule } from './sheet-schedule';
 
 /**
@@ -22,4 +23,5 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
   notify: { route: '/sheets', announceLongRun: (params) => params.mode !== 'check' },
 
   // CLI
+  cli: sheetCli,
 };
