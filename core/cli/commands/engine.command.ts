@@ -45,7 +45,7 @@ const GENERIC_ATTRIBUTES = new Set(['user', 'params', 'wait', 'finding', 'all', 
 export function engineCommands(globals: () => GlobalOptions, engines: readonly AnyEngine[]): Command[] {
   const shared = sharedOptions(engines);
   return [
-    build('check', 'Find drift (read-only): findings are stored and listed in the console', globals, engines, shared),
+    build('check', 'Read-only: find drift (findings are stored and listed in the console) or preview what an import would change', globals, engines, shared),
     build('repair', 'Apply findings: chosen ids, one user, or all (--all needs --yes)', globals, engines, shared).option(
       '--finding <id...>',
       'finding ids to repair',
