@@ -1,6 +1,6 @@
 import type { Run } from '../api/models';
 import type { AppNotification } from '../api/notifications';
-import type { EventHub } from './event-hub';
+import type { EventHub } from '../base/event-hub';
 
 /**
  * Turns finished runs into the few notifications an admin should see while the

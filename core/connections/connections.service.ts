@@ -10,7 +10,7 @@ import {
 } from '../api/connections';
 import { ApiError } from '../api/errors';
 import { InvalidMappingError, resolveMapping } from '../appdb/mapping';
-import type { Clock } from '../engines/engine';
+import type { Clock } from '../base/clock';
 import type { Logger } from '../logging/logger';
 import { redactString } from '../logging/redact';
 import { connectionSecretKey, SecretStoreUnavailable, type SecretStore } from '../secrets/secret-store';

@@ -1,5 +1,5 @@
 import type { ProgressSnapshot } from '../api/models';
-import { createThrottle, type Throttle } from './throttle';
+import { createThrottle, type Throttle } from '../base/throttle';
 
 export interface PhaseSpec {
   id: string;

@@ -7,7 +7,7 @@ import { quoteIdent, quoteTable as table } from '../appdb/identifiers';
 import { resolveMapping, type ResolvedMapping } from '../appdb/mapping';
 import { openAppDb } from '../appdb/open-app-db';
 import type { ConnectionsService } from '../connections/connections.service';
-import { yieldToEventLoop } from '../runs/cooperative';
+import { yieldToEventLoop } from '../base/cooperative';
 import type { Store } from '../store/store';
 import type { DerivedSchedule } from '../store/schedules.repo';
 import type { DerivedScheduleSource } from './scheduler';

@@ -1,7 +1,7 @@
 import type { SchedulerStatus } from '../api/schedules';
 import type { StoredSchedule } from '../store/schedules.repo';
 import { SheetSourcesRepository } from '../store/sheet-sources.repo';
-import { yieldToEventLoop } from '../runs/cooperative';
+import { yieldToEventLoop } from '../base/cooperative';
 import { AppDbSync } from './app-db-sync';
 import { EntryTable } from './entry-table';
 import { FiringLog } from './firing-log';
@@ -11,7 +11,7 @@ import { allSchedulePages, schedulePagesOf } from './schedule-pages';
 import { schedulerStatus } from './scheduler-status';
 import { DEFAULT_SCHEDULER_OPTIONS, type SchedulerDeps, type SchedulerOptions } from './scheduler-options';
 import { StatusThrottle } from './status-throttle';
-import { systemTimers, type TimerSource } from './timers';
+import { systemTimers, type TimerSource } from '../base/timers';
 import { nextWakeAt } from './wake-time';
 
 export { DEFAULT_SCHEDULER_OPTIONS } from './scheduler-options';

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../core/app/dispatch';
 import { createEngineResources } from '../../core/engines/engine-resources';
 import { EnvSecretStore } from '../../core/secrets/env.secret-store';
-import { MemorySecretStore } from '../../core/secrets/memory.secret-store';
+import { MemorySecretStore } from '../helpers/memory.secret-store';
 import type { SecretStore } from '../../core/secrets/secret-store';
 import { loadDropboxSeed, startDropboxEmulator, type DropboxEmulator } from '../emulators/dropbox/dropbox.emulator';
 import { createTestApp, type TestApp } from '../helpers/test-app';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Run } from '../../core/api/models';
 import { NotificationSchema, type AppNotification } from '../../core/api/notifications';
-import { EventHub } from '../../core/app/event-hub';
+import { EventHub } from '../../core/base/event-hub';
 import { startNotifier, summarizeRuns } from '../../core/app/notifier';
 
 /** A finished run as the run manager emits it; tests override what matters. */

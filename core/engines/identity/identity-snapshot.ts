@@ -1,4 +1,4 @@
-import { yieldToEventLoop } from '../../runs/cooperative';
+import { yieldToEventLoop } from '../../base/cooperative';
 import type { RemoteOnlyPolicy } from './identity-actions';
 import { diffRecords } from './identity-classify';
 import { IDENTITY_PROBLEMS, SYNC_STATUSES, type IdentityRecord, type SourceOfTruth, type SyncRow, type SyncStatus } from './identity-model';

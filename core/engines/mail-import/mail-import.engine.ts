@@ -3,7 +3,7 @@ import { MailDb } from './mail-db';
 import { gmailFactory } from './mail-gmail';
 import { ENGINE_ID } from './mail-model';
 import { MailImportParams, scopeOf } from './mail-params';
-import { inPool } from './mail-pool';
+import { inPool } from '../../base/pool';
 import { summarise } from './mail-report';
 import { importUser } from './mail-user-import';
 import { ConnectionFaultError } from '../../connectors/shared/fault';

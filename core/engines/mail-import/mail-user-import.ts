@@ -1,7 +1,7 @@
 import { CursorRejectedError, type GmailConnector } from '../../connectors/google';
 import { isConnectorError } from '../../connectors/shared/connector-error';
 import { ConnectionFaultError, faultOf, isMissingScope } from '../../connectors/shared/fault';
-import type { Clock } from '../engine';
+import type { Clock } from '../../base/clock';
 import type { MailDb } from './mail-db';
 import { importBatch, type BatchCounts } from './mail-fetch';
 import type { GmailFactory } from './mail-gmail';

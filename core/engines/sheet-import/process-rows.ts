@@ -1,5 +1,5 @@
 import type { SheetColumn } from '../../api/sheets';
-import { TimeSlicer } from '../../runs/cooperative';
+import { TimeSlicer } from '../../base/cooperative';
 import type { FindingSink } from '../engine';
 import type { RowSink } from './row-sink';
 import { bindColumns, describeProblems, RowChecker, type CellProblem, type CellValue } from './validate';

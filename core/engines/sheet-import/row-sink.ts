@@ -1,6 +1,6 @@
 import type { SheetColumn } from '../../api/sheets';
 import type { AppDbAdapter, SqlValue } from '../../appdb/adapter';
-import { yieldToEventLoop } from '../../runs/cooperative';
+import { yieldToEventLoop } from '../../base/cooperative';
 import { insertSql } from './cache-table';
 import type { CellValue } from './validate';
 

@@ -2,7 +2,7 @@ import type { AccountStatus } from '../../api/storage';
 import type { Finding } from '../../api/models';
 import { isConnectorError, type ConnectorError } from '../../connectors/shared/connector-error';
 import { connectionFaultMessage, faultOf } from '../../connectors/shared/fault';
-import { TimeSlicer } from '../../runs/cooperative';
+import { TimeSlicer } from '../../base/cooperative';
 import { deltaPass } from './account-delta';
 import { planPass, type PassReason } from './account-pass';
 import type { AccountState } from './account-state';

@@ -1,6 +1,6 @@
 import type { Finding } from '../../api/models';
 import type { ConnectorError } from '../../connectors/shared/connector-error';
-import { TimeSlicer } from '../../runs/cooperative';
+import { TimeSlicer } from '../../base/cooperative';
 import type { EngineContext, EngineControls } from '../engine';
 import { FailedItems } from '../failed-items';
 import { accountFailure, accountItem } from './account-failure';

@@ -1,5 +1,5 @@
-import type { Clock } from '../engines/engine';
-import type { TimerSource } from './timers';
+import type { Clock } from '../../core/base/clock';
+import type { TimerSource } from '../../core/base/timers';
 
 interface Pending {
   at: number;

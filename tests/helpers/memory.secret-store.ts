@@ -1,4 +1,4 @@
-import type { SecretStore } from './secret-store';
+import type { SecretStore } from '../../core/secrets/secret-store';
 
 /** For tests and the demo's throwaway workspaces only. */
 export class MemorySecretStore implements SecretStore {
