@@ -1,4 +1,5 @@
 import { Menu, Tray, nativeImage } from 'electron';
+import { createThrottle } from '../../core/base/throttle';
 import { describeState, trayMenuTemplate, type TrayScheduler } from './tray-menu';
 
 export interface TrayOptions {
@@ -24,24 +25,18 @@ export const TRAY_REFRESH_MS = 500;
 export function createTray(options: TrayOptions): TrayController {
   const { scheduler } = options;
   const tray = new Tray(nativeImage.createFromPath(options.iconPath));
-  let lastBuild = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let destroyed = false;
 
   const rebuild = () => {
-    timer = undefined;
     if (destroyed) return;
-    lastBuild = Date.now();
     const now = new Date();
     const status = scheduler.status();
     tray.setToolTip(`Syncwarden — ${describeState(status, now)}`);
     tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(status, actions, { now, engineTitle: options.engineTitle })));
   };
+  const throttle = createThrottle(TRAY_REFRESH_MS, rebuild);
   const refresh = () => {
-    if (timer || destroyed) return;
-    const wait = lastBuild + TRAY_REFRESH_MS - Date.now();
-    if (wait <= 0) rebuild();
-    else timer = setTimeout(rebuild, wait);
+    if (!destroyed) throttle.request();
   };
   const actions = {
     open: options.open,
@@ -52,21 +47,21 @@ export function createTray(options: TrayOptions): TrayController {
     // Pausing is answered at once: the admin looks at the menu right after.
     pause: (minutes: number | null) => {
       scheduler.pause(minutes);
-      rebuild();
+      throttle.flush();
     },
     resume: () => {
       scheduler.resume();
-      rebuild();
+      throttle.flush();
     },
   };
 
   tray.on('click', options.open);
-  rebuild();
+  throttle.flush();
   return {
     refresh,
     destroy() {
       destroyed = true;
-      clearTimeout(timer);
+      throttle.cancel();
       tray.destroy();
     },
   };
