@@ -21,6 +21,16 @@ export interface TrayController {
 /** A schedule tick for many users emits run events by the hundred; the menu need not follow each one. */
 export const TRAY_REFRESH_MS = 500;
 
+/**
+ * The tray image for this platform, a file under resources/tray/. macOS gets
+ * the template pair: a name ending in `Template` makes nativeImage mark it as
+ * a template (drawn black or white to match the menu bar) and pick up the
+ * `@2x` file on Retina screens. Elsewhere the coloured 32 px image.
+ */
+export function trayIconFile(platform: NodeJS.Platform = process.platform): string {
+  return platform === 'darwin' ? 'trayTemplate.png' : 'tray.png';
+}
+
 /** The tray keeps Syncwarden reachable (and syncing) while the window is closed, and shows what it is doing. */
 export function createTray(options: TrayOptions): TrayController {
   const { scheduler } = options;
