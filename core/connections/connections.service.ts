@@ -185,7 +185,9 @@ export class ConnectionsService {
   async settings(connection: StoredConnection): Promise<ConnectionSettings> {
     const secrets: Record<string, string> = {};
     // With env secrets the environment decides (it may have changed since the connection was saved).
-    const fields = this.secrets.fromEnv ? CONNECTION_SECRETS[connection.kind].map((s) => s.field) : connection.secretFields;
+    // Only the fields the kind declares: one stored by an older version (serviceAccountJson) stays in the store, unread.
+    const declared = CONNECTION_SECRETS[connection.kind].map((s) => s.field);
+    const fields = this.secrets.fromEnv ? declared : connection.secretFields.filter((field) => declared.includes(field));
     for (const field of fields) {
       const value = await this.secrets.read(connection, field);
       if (value !== null) secrets[field] = value;
