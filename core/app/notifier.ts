@@ -10,12 +10,12 @@ import type { EventHub } from '../base/event-hub';
  */
 
 /** Imports shorter than this finished while the admin was still looking. */
-export const LONG_IMPORT_MS = 60_000;
+const LONG_IMPORT_MS = 60_000;
 const IMPORT_ENGINES = new Set(['sheet-import', 'mail-import']);
 /** How many names a merged notification lists before "and N more". */
 const LISTED = 3;
 
-export interface ReconnectEntry {
+interface ReconnectEntry {
   userId: string;
   email: string | null;
   provider: 'google' | 'dropbox';

@@ -16,7 +16,7 @@ import type { GlobalOptions } from './context';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
 import { CliError } from './unwrap';
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command('syncwarden')
     .description('Keeps a SaaS product database in step with the outside systems it mirrors.')
     .version(APP_VERSION)

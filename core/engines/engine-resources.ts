@@ -18,7 +18,7 @@ export interface ResolvedConnection {
   secrets: Record<string, string>;
 }
 
-export interface RepairSelection {
+interface RepairSelection {
   findingIds?: readonly number[] | undefined;
   user?: string | undefined;
   all?: boolean | undefined;

@@ -82,7 +82,7 @@ export function appDbScheduleSource(store: Store, connections: ConnectionsServic
   };
 }
 
-export async function readDerivedSchedules(db: AppDbAdapter, mapping: ResolvedMapping, hasEngine: (id: string) => boolean): Promise<DerivedSchedule[]> {
+async function readDerivedSchedules(db: AppDbAdapter, mapping: ResolvedMapping, hasEngine: (id: string) => boolean): Promise<DerivedSchedule[]> {
   const out: DerivedSchedule[] = [];
   if (hasEngine('mail-import')) {
     const m = mapping.mailSettings;

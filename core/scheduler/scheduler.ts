@@ -14,8 +14,6 @@ import { StatusThrottle } from './status-throttle';
 import { systemTimers, type TimerSource } from '../base/timers';
 import { nextWakeAt } from './wake-time';
 
-export { DEFAULT_SCHEDULER_OPTIONS } from './scheduler-options';
-
 export type { DerivedScheduleSource, SchedulerDeps, SchedulerOptions } from './scheduler-options';
 
 interface Ready {

@@ -5,7 +5,7 @@ import type { SchedulerStatus } from '../../core/api/schedules';
 
 /** The tray against a mocked `electron`, as in desktop.test.ts: its image per platform and its throttled menu. */
 const fake = vi.hoisted(() => {
-  const trays: { setContextMenu: ReturnType<typeof vi.fn>; setToolTip: ReturnType<typeof vi.fn>; destroy: ReturnType<typeof vi.fn>; on: ReturnType<typeof vi.fn> }[] = [];
+  const trays: { image: unknown; setContextMenu: ReturnType<typeof vi.fn>; setToolTip: ReturnType<typeof vi.fn>; destroy: ReturnType<typeof vi.fn>; on: ReturnType<typeof vi.fn> }[] = [];
   class FakeTray {
     setContextMenu = vi.fn();
     setToolTip = vi.fn();

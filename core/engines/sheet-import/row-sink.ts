@@ -20,7 +20,7 @@ export interface RowSink {
 }
 
 /** Rows per transaction of the in-process sink. */
-export const BATCH_ROWS = 2000;
+const BATCH_ROWS = 2000;
 
 /**
  * The in-process sink, through the app DB adapter: what PostgreSQL uses

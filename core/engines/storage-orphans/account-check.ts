@@ -16,7 +16,7 @@ import { seenKey, type SeenRows } from './seen-rows';
 /** Concurrent probes per account (the service policy's bulkhead caps the service as a whole). */
 export const PROBE_BATCH = 16;
 
-export type CheckStrategy = 'auto' | 'list' | 'probe';
+type CheckStrategy = 'auto' | 'list' | 'probe';
 
 export interface AccountReport {
   userId: string;

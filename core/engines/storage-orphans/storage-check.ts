@@ -109,7 +109,7 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
  * check whose every call failed (a token endpoint that was down, a connection
  * whose secret was refused) proves nothing about the user's grant.
  */
-export function workedUnderUserToken(report: AccountReport): boolean {
+function workedUnderUserToken(report: AccountReport): boolean {
   if (report.mode === 'skipped' || report.status === 'needs-reconnect') return false;
   if (report.status !== 'unknown') return true;
   const unknown = Object.values(report.unknown).reduce((n, v) => n + v, 0);
@@ -117,7 +117,7 @@ export function workedUnderUserToken(report: AccountReport): boolean {
 }
 
 /** Every account with auto-sync on; or one user's (whatever the settings); or one provider of one user. */
-export function selectScope(accounts: readonly StorageAccount[], params: StorageOrphansParams): StorageAccount[] {
+function selectScope(accounts: readonly StorageAccount[], params: StorageOrphansParams): StorageAccount[] {
   if (!params.user) return accounts.filter((a) => a.autoSync);
   return accounts.filter((a) => a.userId === params.user && (!params.provider || a.provider === params.provider));
 }

@@ -238,7 +238,7 @@ function expectedRows(findings: readonly Finding[]): Map<string, ExpectedRow> {
   return expected;
 }
 
-export function fileRowIdOf(f: Finding): string | undefined {
+function fileRowIdOf(f: Finding): string | undefined {
   if (typeof f.details?.fileRowId === 'string') return f.details.fileRowId;
   return f.subject.startsWith('file:') ? f.subject.slice(5) : undefined;
 }
