@@ -4,7 +4,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { alias: { '@core/api': resolve(import.meta.dirname, 'core/api') } },
   test: {
-    include: ['tests/**/*.test.ts'],
     environment: 'node',
     // Native modules (better-sqlite3) are safest in child processes, one per file.
     pool: 'forks',
@@ -14,5 +13,10 @@ export default defineConfig({
     passWithNoTests: false,
     allowOnly: false,
     reporters: ['default', './tests/summary-reporter.ts'],
+    // `vitest run --project unit` (npm run test:unit) runs one layer; `vitest run` runs them all.
+    projects: ['unit', 'contract', 'integration', 'e2e'].map((name) => ({
+      extends: true,
+      test: { name, include: [`tests/${name}/**/*.test.ts`] },
+    })),
   },
 });

@@ -7,7 +7,7 @@ import type { SeedUser } from '../tests/emulators/supabase/supabase.emulator';
  * local-only ones (kind 4) are missing in Supabase, which instead has as many
  * remote-only users at indices N.. — so each side holds exactly N.
  */
-export const benchId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const benchId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 function driftKind(i: number, drift: number): number | null {
   const every = Math.round(1 / drift);

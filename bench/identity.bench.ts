@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSyncwarden } from '../core/app/app';
-import { MemorySecretStore } from '../core/secrets/memory.secret-store';
+import { MemorySecretStore } from '../tests/helpers/memory.secret-store';
 import { measure, startChild } from './harness';
 
 /**

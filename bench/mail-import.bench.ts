@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProgressSnapshot } from '../core/api/models';
 import { createSyncwarden } from '../core/app/app';
-import { MemorySecretStore } from '../core/secrets/memory.secret-store';
+import { MemorySecretStore } from '../tests/helpers/memory.secret-store';
 import { TEST_CLIENT } from '../tests/emulators/google/test-support';
 import { measure, startChild } from './harness';
 

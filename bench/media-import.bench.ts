@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { initCanonicalSchema } from '../core/appdb/ddl';
 import { openSqliteAppDb } from '../core/appdb/sqlite.adapter';
 import { createSyncwarden } from '../core/app/app';
-import { MemorySecretStore } from '../core/secrets/memory.secret-store';
+import { MemorySecretStore } from '../tests/helpers/memory.secret-store';
 
 /**
  * 50,000 Cloudinary assets over 500 users (50 videos and 50 clips each), 10 %

@@ -12,9 +12,3 @@ export const driveId = (u: number, n: number) => `g-${u}-${n}`;
 export const dropboxId = (u: number, n: number) => `id:d-${u}-${n}`;
 export const isGone = (n: number) => n % 100 === 99;
 export const accessToken = (provider: 'google' | 'dropbox', u: number) => `${provider === 'google' ? 'ya29' : 'sl'}.bench-${u}`;
-
-export interface BenchShape {
-  users: number;
-  /** File rows per user and provider. */
-  filesPerAccount: number;
-}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createSyncwarden } from '../core/app/app';
 import { streamKeyset } from '../core/appdb/keyset';
 import { openSqliteAppDb } from '../core/appdb/sqlite.adapter';
-import { MemorySecretStore } from '../core/secrets/memory.secret-store';
+import { MemorySecretStore } from '../tests/helpers/memory.secret-store';
 import { measure, startChild } from './harness';
 import { BENCH_DROPBOX_APP, BENCH_GOOGLE_CLIENT, isGone } from './storage-orphans-fixture';
 

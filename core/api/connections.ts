@@ -62,13 +62,16 @@ export const CONNECTION_CONFIG = {
   supabase: z.strictObject({ url: httpUrl }),
 } as const satisfies Record<ConnectionKind, z.ZodType>;
 
-/** Secret fields per kind, and which of them a connection cannot work without. */
+/**
+ * Secret fields per kind, and which of them a connection cannot work without.
+ * Only secrets something uses are collected: Google's `serviceAccountJson` was
+ * collected and never read, so it is no longer accepted (a later issue adds
+ * service accounts). A value stored before is never shown, never handed to an
+ * engine, and removed with its connection.
+ */
 export const CONNECTION_SECRETS: Record<ConnectionKind, { field: string; required: boolean }[]> = {
   appdb: [{ field: 'password', required: false }],
-  google: [
-    { field: 'clientSecret', required: true },
-    { field: 'serviceAccountJson', required: false },
-  ],
+  google: [{ field: 'clientSecret', required: true }],
   dropbox: [{ field: 'appSecret', required: true }],
   cloudinary: [{ field: 'apiSecret', required: true }],
   supabase: [{ field: 'serviceRoleKey', required: true }],

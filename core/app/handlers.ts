@@ -16,7 +16,7 @@ export interface CallContext {
   actor: RunTrigger;
 }
 
-export type Handler<M extends MethodName> = (
+type Handler<M extends MethodName> = (
   input: ParsedInput<M>,
   context: CallContext,
 ) => MethodOutput<M> | Promise<MethodOutput<M>>;

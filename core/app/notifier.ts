@@ -1,7 +1,7 @@
 import type { Run } from '../api/models';
 import type { AppNotification } from '../api/notifications';
 import type { EngineNotifyPolicy } from '../engines/engine-policies';
-import type { EventHub } from './event-hub';
+import type { EventHub } from '../base/event-hub';
 
 /**
  * Turns finished runs into the few notifications an admin should see while the
@@ -17,7 +17,7 @@ export const LONG_IMPORT_MS = 60_000;
 /** How many names a merged notification lists before "and N more". */
 const LISTED = 3;
 
-export interface ReconnectEntry {
+interface ReconnectEntry {
   userId: string;
   email: string | null;
   provider: 'google' | 'dropbox';

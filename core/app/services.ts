@@ -1,11 +1,12 @@
 import type { AppInfo } from '../api/models';
 import type { ConnectionsService } from '../connections/connections.service';
-import type { Clock, EngineRegistry } from '../engines/engine';
+import type { Clock } from '../base/clock';
+import type { EngineRegistry } from '../engines/engine';
 import type { Logger } from '../logging/logger';
 import type { RunManager } from '../runs/run-manager';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { Store } from '../store/store';
-import type { EventHub } from './event-hub';
+import type { EventHub } from '../base/event-hub';
 
 /** The service facade every host is built on. */
 export interface AppServices {

@@ -28,7 +28,7 @@ function createIndexes(entity: EntitySpec): string[] {
  * Not UNIQUE: an existing database may hold two spellings of one email, and the
  * index must still be creatable there (lookups treat such a pair as ambiguous).
  */
-export function lowerIndexDdl(table: string, column: string): string {
+function lowerIndexDdl(table: string, column: string): string {
   const bare = table.split('.').pop() as string;
   return `CREATE INDEX IF NOT EXISTS ${quoteIdent(`${bare}_lower_${column}_idx`)} ON ${quoteTable(table)} (lower(${quoteIdent(column)}))`;
 }

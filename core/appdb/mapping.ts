@@ -17,9 +17,9 @@ function entityOverrideSchema(entity: EntityName) {
   return z.strictObject({ table: tableName.optional(), columns: z.strictObject(columns).optional() }).optional();
 }
 
-export const SchemaMappingSchema = z.strictObject(Object.fromEntries(ENTITY_NAMES.map((e) => [e, entityOverrideSchema(e)])));
+const SchemaMappingSchema = z.strictObject(Object.fromEntries(ENTITY_NAMES.map((e) => [e, entityOverrideSchema(e)])));
 
-export type SchemaMappingOverrides = {
+type SchemaMappingOverrides = {
   [E in EntityName]?: { table?: string; columns?: Partial<Record<EntityColumn<E>, string>> };
 };
 

@@ -14,7 +14,7 @@ import type { LiveColumn } from './table-columns';
  *   server's own text form of it (which its input parser reads back to the
  *   same value), bytea as base64.
  */
-export interface CellImage {
+interface CellImage {
   type: string;
   value: string | number | null;
   encoding?: 'base64';

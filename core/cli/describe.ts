@@ -9,7 +9,7 @@ const MAX_LIST = 10;
 const MAX_DEPTH = 4;
 
 /** `value` as lines under `key`, indented by `indent` spaces. */
-export function fieldLines(key: string, value: unknown, indent = 2, depth = 0): string[] {
+function fieldLines(key: string, value: unknown, indent = 2, depth = 0): string[] {
   const pad = ' '.repeat(indent);
   if (value === null || value === undefined) return [`${pad}${key}: -`];
   if (typeof value !== 'object') return [`${pad}${key}: ${String(value)}`];

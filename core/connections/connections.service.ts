@@ -10,7 +10,7 @@ import {
 } from '../api/connections';
 import { ApiError } from '../api/errors';
 import { InvalidMappingError, resolveMapping } from '../appdb/mapping';
-import type { Clock } from '../engines/engine';
+import type { Clock } from '../base/clock';
 import type { Logger } from '../logging/logger';
 import { redactString } from '../logging/redact';
 import { connectionSecretKey, SecretStoreUnavailable, type SecretStore } from '../secrets/secret-store';
@@ -185,7 +185,9 @@ export class ConnectionsService {
   async settings(connection: StoredConnection): Promise<ConnectionSettings> {
     const secrets: Record<string, string> = {};
     // With env secrets the environment decides (it may have changed since the connection was saved).
-    const fields = this.secrets.fromEnv ? CONNECTION_SECRETS[connection.kind].map((s) => s.field) : connection.secretFields;
+    // Only the fields the kind declares: one stored by an older version (serviceAccountJson) stays in the store, unread.
+    const declared = CONNECTION_SECRETS[connection.kind].map((s) => s.field);
+    const fields = this.secrets.fromEnv ? declared : connection.secretFields.filter((field) => declared.includes(field));
     for (const field of fields) {
       const value = await this.secrets.read(connection, field);
       if (value !== null) secrets[field] = value;

@@ -5,10 +5,10 @@ import type { AppDbAdapter } from '../appdb/adapter';
 import { resolveMapping, type ResolvedMapping } from '../appdb/mapping';
 import { openAppDb } from '../appdb/open-app-db';
 import type { ConnectionsService } from '../connections/connections.service';
-import { yieldToEventLoop } from '../runs/cooperative';
+import { yieldToEventLoop } from '../base/cooperative';
 import type { FindingChange } from '../store/findings.repo';
 import type { Store } from '../store/store';
-import type { Clock } from './engine';
+import type { Clock } from '../base/clock';
 
 export interface ResolvedConnection {
   id: number;
@@ -18,7 +18,7 @@ export interface ResolvedConnection {
   secrets: Record<string, string>;
 }
 
-export interface RepairSelection {
+interface RepairSelection {
   findingIds?: readonly number[] | undefined;
   user?: string | undefined;
   all?: boolean | undefined;

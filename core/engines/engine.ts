@@ -6,10 +6,7 @@ import type { PhaseSpec, ProgressReporter } from '../runs/progress';
 import type { NewFinding } from '../store/findings.repo';
 import type { EngineResources } from './engine-resources';
 import type { EngineCliPolicy, EngineModes, EngineNotifyPolicy, EngineSchedulePolicy, HandlerTable } from './engine-policies';
-
-export interface Clock {
-  now(): Date;
-}
+import type { Clock } from '../base/clock';
 
 /** Findings are buffered and written in batches; engines just add them. */
 export interface FindingSink {

@@ -8,7 +8,7 @@ import { redact, redactString } from './redact';
 
 export type Logger = PinoLogger;
 
-export const LOG_DIR_NAME = 'logs';
+const LOG_DIR_NAME = 'logs';
 
 /**
  * Every argument is redacted before pino serialises it, so neither merge

@@ -26,7 +26,7 @@ const SECRET_PATTERNS: readonly [RegExp, string][] = [
   [/(syncwarden[-_]token[=:]\s*)[A-Za-z0-9_-]+/gi, `$1${REDACTED}`],
 ];
 
-export function isSecretKey(key: string): boolean {
+function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }
 

@@ -1,5 +1,5 @@
 import type { ProgressSnapshot } from '../api/models';
-import { createThrottle, type Throttle } from './throttle';
+import { createThrottle, type Throttle } from '../base/throttle';
 
 export interface PhaseSpec {
   id: string;
@@ -43,7 +43,7 @@ export class ProgressTracker implements ProgressReporter {
     if (options.phases.length === 0) throw new Error(`engine ${options.engine} declares no phases`);
     this.totalWeight = options.phases.reduce((sum, p) => sum + p.weight, 0) || 1;
     this.now = options.now ?? Date.now;
-    this.throttle = createThrottle(options.intervalMs ?? 100, () => options.emit(this.snapshot()), this.now);
+    this.throttle = createThrottle(options.intervalMs ?? 100, () => options.emit(this.snapshot()), { now: this.now });
   }
 
   phase(id: string, options: { total?: number; message?: string } = {}): void {

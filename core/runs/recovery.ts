@@ -36,7 +36,7 @@ export function recoverRunIfOwnerGone(store: Store, runId: number, options: Reco
 }
 
 /** Why the owner of this active run is gone, or undefined while it may still be alive. */
-export function whyOwnerIsGone(owner: ActiveRunOwner, options: RecoveryOptions): string | undefined {
+function whyOwnerIsGone(owner: ActiveRunOwner, options: RecoveryOptions): string | undefined {
   const { self, now } = options;
   if (self && owner.ownerId === self.id) return options.isLocal?.(owner.id) === false ? 'this process lost track of it' : undefined;
   const alive = options.isProcessAlive ?? isProcessAlive;

@@ -1,10 +1,11 @@
 import { ApiError } from '../api/errors';
 import type { Run, RunTrigger } from '../api/models';
-import type { EventHub } from '../app/event-hub';
+import type { EventHub } from '../base/event-hub';
 import type { ConnectionsService } from '../connections/connections.service';
 import { isConnectorError } from '../connectors/shared/connector-error';
 import { ConnectionFaultError } from '../connectors/shared/fault';
-import { supersedesFindings, type AnyEngine, type Clock, type EngineRegistry } from '../engines/engine';
+import type { Clock } from '../base/clock';
+import { supersedesFindings, type AnyEngine, type EngineRegistry } from '../engines/engine';
 import { createEngineResources } from '../engines/engine-resources';
 import type { Logger } from '../logging/logger';
 import type { Store } from '../store/store';

@@ -23,9 +23,9 @@ export interface LeaseTiming {
   leaseMs: number;
 }
 
-export const DEFAULT_HEARTBEAT_MS = 2_000;
+const DEFAULT_HEARTBEAT_MS = 2_000;
 /** Several missed heartbeats, and longer than SQLite's 5 s busy timeout, so a briefly blocked owner keeps its runs. */
-export const DEFAULT_LEASE_MS = 15_000;
+const DEFAULT_LEASE_MS = 15_000;
 
 export function leaseTiming(heartbeatMs?: number, leaseMs?: number): LeaseTiming {
   const beat = heartbeatMs ?? DEFAULT_HEARTBEAT_MS;

@@ -16,7 +16,7 @@ export const RUN_TRANSITIONS: Readonly<Record<RunState, readonly RunState[]>> = 
   interrupted: [],
 };
 
-export const TERMINAL_STATES: readonly RunState[] = ['succeeded', 'partial', 'failed', 'cancelled', 'interrupted'];
+const TERMINAL_STATES: readonly RunState[] = ['succeeded', 'partial', 'failed', 'cancelled', 'interrupted'];
 
 export function canTransition(from: RunState, to: RunState): boolean {
   return RUN_TRANSITIONS[from].includes(to);

@@ -8,7 +8,7 @@ import { resolveMapping, type ResolvedMapping } from '../appdb/mapping';
 import { openAppDb } from '../appdb/open-app-db';
 import type { ConnectionsService } from '../connections/connections.service';
 import type { AnyEngine } from '../engines/engine';
-import { yieldToEventLoop } from '../runs/cooperative';
+import { yieldToEventLoop } from '../base/cooperative';
 import type { Store } from '../store/store';
 import type { DerivedSchedule } from '../store/schedules.repo';
 import type { DerivedScheduleSource } from './scheduler';

@@ -1,5 +1,5 @@
 import type { Logger } from '../logging/logger';
-import { yieldToEventLoop } from '../runs/cooperative';
+import { yieldToEventLoop } from '../base/cooperative';
 import { sameDerived, type DerivedSchedule, type SchedulesRepository } from '../store/schedules.repo';
 import { derivedSignature } from './derived-signature';
 import type { DerivedScheduleSource } from './scheduler-options';

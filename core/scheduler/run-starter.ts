@@ -1,5 +1,5 @@
 import type { Run } from '../api/models';
-import type { EventHub } from '../app/event-hub';
+import type { EventHub } from '../base/event-hub';
 import type { RunManager } from '../runs/run-manager';
 
 /**

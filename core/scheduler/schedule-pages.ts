@@ -1,7 +1,7 @@
 import type { SchedulesRepository, StoredSchedule } from '../store/schedules.repo';
 
 /** Schedules loaded between two yields to the event loop (a few ms of parsing and compiling). */
-export const LOAD_PAGE = 250;
+const LOAD_PAGE = 250;
 
 /** Every schedule, in keyset pages of LOAD_PAGE; each page is read only when asked for. */
 export function* allSchedulePages(schedules: SchedulesRepository): Generator<StoredSchedule[]> {

@@ -1,11 +1,11 @@
-import type { EventHub } from '../app/event-hub';
-import type { Clock } from '../engines/engine';
+import type { EventHub } from '../base/event-hub';
+import type { Clock } from '../base/clock';
 import type { Logger } from '../logging/logger';
 import type { DerivedSchedule } from '../store/schedules.repo';
 import type { Store } from '../store/store';
 import type { ScheduleEngines } from './run-params';
 import type { RunStarter } from './run-starter';
-import type { TimerSource } from './timers';
+import type { TimerSource } from '../base/timers';
 
 /** Reads the per-user schedules of the product database; null when no product database is set up. */
 export interface DerivedScheduleSource {

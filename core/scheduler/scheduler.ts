@@ -1,6 +1,6 @@
 import type { SchedulerStatus } from '../api/schedules';
 import type { StoredSchedule } from '../store/schedules.repo';
-import { yieldToEventLoop } from '../runs/cooperative';
+import { yieldToEventLoop } from '../base/cooperative';
 import { AppDbSync } from './app-db-sync';
 import { EntryTable } from './entry-table';
 import { FiringLog } from './firing-log';
@@ -10,10 +10,8 @@ import { allSchedulePages, schedulePagesOf } from './schedule-pages';
 import { schedulerStatus } from './scheduler-status';
 import { DEFAULT_SCHEDULER_OPTIONS, type SchedulerDeps, type SchedulerOptions } from './scheduler-options';
 import { StatusThrottle } from './status-throttle';
-import { systemTimers, type TimerSource } from './timers';
+import { systemTimers, type TimerSource } from '../base/timers';
 import { nextWakeAt } from './wake-time';
-
-export { DEFAULT_SCHEDULER_OPTIONS } from './scheduler-options';
 
 export type { DerivedScheduleSource, SchedulerDeps, SchedulerOptions } from './scheduler-options';
 

@@ -6,7 +6,7 @@ interface Keytar {
   deletePassword(service: string, account: string): Promise<boolean>;
 }
 
-export const KEYCHAIN_SERVICE = 'Syncwarden';
+const KEYCHAIN_SERVICE = 'Syncwarden';
 
 /** Failures that mean "there is no keychain here", as keytar reports them (toolchain.md). */
 const UNAVAILABLE =

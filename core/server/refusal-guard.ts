@@ -106,5 +106,3 @@ export function createRefusalGuard(options: RefusalGuardOptions) {
     },
   };
 }
-
-export type RefusalGuard = ReturnType<typeof createRefusalGuard>;

@@ -8,11 +8,11 @@ import type { Syncwarden } from '../app/app';
 import { createRefusalGuard, type RefusalGuardOptions } from './refusal-guard';
 import { tokensMatch } from './token';
 
-export const WS_PATH = '/ws';
+const WS_PATH = '/ws';
 /** Close code sent when a frame is not a valid call. */
-export const CLOSE_BAD_FRAME = 4400;
+const CLOSE_BAD_FRAME = 4400;
 /** Close code for a client that does not read its events (its send buffer passed MAX_BUFFERED_BYTES). */
-export const CLOSE_SLOW_READER = 4408;
+const CLOSE_SLOW_READER = 4408;
 /** A client may fall this far behind on events before it is dropped, so one stuck tab cannot exhaust memory. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 /**

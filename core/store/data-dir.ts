@@ -23,7 +23,7 @@ export function resolveDataDir(sources: DataDirSources = {}): string {
 }
 
 /** The folder Electron itself would choose for userData, so the CLI and the app share one store. */
-export function osAppDataDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, home: string): string {
+function osAppDataDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, home: string): string {
   switch (platform) {
     case 'darwin':
       return join(home, 'Library', 'Application Support', 'Syncwarden');
@@ -35,7 +35,7 @@ export function osAppDataDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, 
 }
 
 /** The data dir holds the store and logs (run history, audit before-images): only its owner may read it. */
-export const PRIVATE_DIR_MODE = 0o700;
+const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
 
 /**

@@ -55,8 +55,6 @@ export interface ActiveRunOwner {
   leaseExpiresAt: string | null;
 }
 
-const ACTIVE: readonly RunState[] = ['queued', 'running'];
-
 export class RunsRepository {
   constructor(private readonly db: SqliteDatabase) {}
 
@@ -211,8 +209,6 @@ export class RunsRepository {
     return { items: rows.map(toRun), total, limit: filter.limit, offset: filter.offset };
   }
 }
-
-export const ACTIVE_RUN_STATES = ACTIVE;
 
 function toRun(row: RunRow): Run {
   return {

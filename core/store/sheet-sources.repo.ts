@@ -18,7 +18,7 @@ export interface StoredSheetSource {
 /** The engine id whose runs are a source's imports (scope `source:<id>`). */
 export const SHEET_IMPORT_ENGINE = 'sheet-import';
 
-export function sheetSourceScope(id: number): string {
+function sheetSourceScope(id: number): string {
   return `source:${id}`;
 }
 

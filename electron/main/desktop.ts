@@ -7,7 +7,7 @@ import { resolveDataDir } from '../../core/store/data-dir';
 import { registerIpcHost } from './ipc-host';
 import { electronSqliteBinding } from './native-binding';
 import { showDesktopNotifications } from './notifications';
-import { createTray } from './tray';
+import { createTray, trayIconFile } from './tray';
 import { createRendererUrlCheck } from './trusted-origin';
 import { createMainWindow, loadRenderer } from './window';
 
@@ -74,7 +74,7 @@ export async function startDesktop(): Promise<DesktopShell | undefined> {
   applyLoginItem(core.store.settings.get().startAtLogin);
 
   const tray = createTray({
-    iconPath: join(resources, 'tray', 'tray.png'),
+    iconPath: join(resources, 'tray', trayIconFile()),
     scheduler: core.scheduler,
     open: () => showWindow(),
     quit: () => app.quit(),

@@ -1,6 +1,6 @@
 import { Notification } from 'electron';
 import type { AppNotification } from '../../core/api/notifications';
-import type { EventHub } from '../../core/app/event-hub';
+import type { EventHub } from '../../core/base/event-hub';
 
 export interface DesktopNotificationsOptions {
   events: EventHub;

@@ -31,7 +31,7 @@ export function describeState(status: SchedulerStatus, now: Date): string {
   }
 }
 
-export function describeNextRun(status: SchedulerStatus, now: Date, engineTitle: (id: string) => string): string {
+function describeNextRun(status: SchedulerStatus, now: Date, engineTitle: (id: string) => string): string {
   if (status.state === 'paused') return 'Scheduled runs are paused';
   if (!status.nextRun) return 'No scheduled runs';
   return `Next: ${engineTitle(status.nextRun.engine)} at ${clock(status.nextRun.at, now)}`;

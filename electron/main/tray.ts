@@ -1,4 +1,5 @@
 import { Menu, Tray, nativeImage } from 'electron';
+import { createThrottle } from '../../core/base/throttle';
 import { describeState, trayMenuTemplate, type TrayScheduler } from './tray-menu';
 
 export interface TrayOptions {
@@ -20,28 +21,32 @@ export interface TrayController {
 /** A schedule tick for many users emits run events by the hundred; the menu need not follow each one. */
 export const TRAY_REFRESH_MS = 500;
 
+/**
+ * The tray image for this platform, a file under resources/tray/. macOS gets
+ * the template pair: a name ending in `Template` makes nativeImage mark it as
+ * a template (drawn black or white to match the menu bar) and pick up the
+ * `@2x` file on Retina screens. Elsewhere the coloured 32 px image.
+ */
+export function trayIconFile(platform: NodeJS.Platform = process.platform): string {
+  return platform === 'darwin' ? 'trayTemplate.png' : 'tray.png';
+}
+
 /** The tray keeps Syncwarden reachable (and syncing) while the window is closed, and shows what it is doing. */
 export function createTray(options: TrayOptions): TrayController {
   const { scheduler } = options;
   const tray = new Tray(nativeImage.createFromPath(options.iconPath));
-  let lastBuild = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let destroyed = false;
 
   const rebuild = () => {
-    timer = undefined;
     if (destroyed) return;
-    lastBuild = Date.now();
     const now = new Date();
     const status = scheduler.status();
     tray.setToolTip(`Syncwarden — ${describeState(status, now)}`);
     tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(status, actions, { now, engineTitle: options.engineTitle })));
   };
+  const throttle = createThrottle(TRAY_REFRESH_MS, rebuild);
   const refresh = () => {
-    if (timer || destroyed) return;
-    const wait = lastBuild + TRAY_REFRESH_MS - Date.now();
-    if (wait <= 0) rebuild();
-    else timer = setTimeout(rebuild, wait);
+    if (!destroyed) throttle.request();
   };
   const actions = {
     open: options.open,
@@ -52,21 +57,21 @@ export function createTray(options: TrayOptions): TrayController {
     // Pausing is answered at once: the admin looks at the menu right after.
     pause: (minutes: number | null) => {
       scheduler.pause(minutes);
-      rebuild();
+      throttle.flush();
     },
     resume: () => {
       scheduler.resume();
-      rebuild();
+      throttle.flush();
     },
   };
 
   tray.on('click', options.open);
-  rebuild();
+  throttle.flush();
   return {
     refresh,
     destroy() {
       destroyed = true;
-      clearTimeout(timer);
+      throttle.cancel();
       tray.destroy();
     },
   };

@@ -65,13 +65,13 @@ export function loadRenderer(window: BrowserWindow, source: RendererSource, rout
   }
 }
 
-export function splitRoute(route: string): { hash: string; search: string } {
+function splitRoute(route: string): { hash: string; search: string } {
   const [path = '/', search = ''] = route.split('?', 2);
   return { hash: path.startsWith('/') ? path : `/${path}`, search };
 }
 
 /** The renderer never navigates away and never opens windows; https links open in the OS browser. */
-export function lockNavigation(window: BrowserWindow, isRendererUrl: (url: string) => boolean): void {
+function lockNavigation(window: BrowserWindow, isRendererUrl: (url: string) => boolean): void {
   window.webContents.on('will-navigate', (event, url) => {
     if (!isRendererUrl(url)) event.preventDefault();
   });

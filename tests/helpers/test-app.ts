@@ -1,5 +1,5 @@
 import { createSyncwarden, type Syncwarden, type SyncwardenOptions } from '../../core/app/app';
-import { MemorySecretStore } from '../../core/secrets/memory.secret-store';
+import { MemorySecretStore } from './memory.secret-store';
 import { makeTempDir } from './temp-dir';
 
 export interface TestApp extends Syncwarden {

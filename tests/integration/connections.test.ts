@@ -5,7 +5,7 @@ import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import { dispatch } from '../../core/app/dispatch';
 import { createFileLogger, type FileLogger } from '../../core/logging/logger';
-import { MemorySecretStore } from '../../core/secrets/memory.secret-store';
+import { MemorySecretStore } from '../helpers/memory.secret-store';
 import { SecretStoreUnavailable, type SecretStore } from '../../core/secrets/secret-store';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { makeTempDir } from '../helpers/temp-dir';

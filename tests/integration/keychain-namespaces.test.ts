@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemorySecretStore } from '../../core/secrets/memory.secret-store';
+import { MemorySecretStore } from '../helpers/memory.secret-store';
 import { NamespacedSecretStore } from '../../core/secrets/namespaced.secret-store';
 import type { SecretStore } from '../../core/secrets/secret-store';
 import { openStore } from '../../core/store/store';

@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { timeOrderedId } from '../../core/engines/mail-import/mail-ids';
-import { inPool } from '../../core/engines/mail-import/mail-pool';
+import { inPool } from '../../core/base/pool';
 import { withChildSignal } from '../../core/engines/mail-import/mail-signal';
 
 /** The three habits that keep a million-message import's memory and commits flat (see the modules' comments). */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runManagerStarter } from '../../core/scheduler/run-starter';
 import { Scheduler } from '../../core/scheduler/scheduler';
-import { systemTimers, type TimerSource } from '../../core/scheduler/timers';
+import { systemTimers, type TimerSource } from '../../core/base/timers';
 import { STORE_FILE_NAME } from '../../core/store/store';
 import { makeTempDir } from '../helpers/temp-dir';
 import { createTestApp, type TestApp } from '../helpers/test-app';

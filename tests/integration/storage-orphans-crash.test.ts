@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSyncwarden } from '../../core/app/app';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
-import { MemorySecretStore } from '../../core/secrets/memory.secret-store';
+import { MemorySecretStore } from '../helpers/memory.secret-store';
 import { REPO_ROOT } from '../helpers/paths';
 import { driveFiles, openStorageWorld, type StorageWorld } from './storage-orphans.setup';
 

@@ -4,7 +4,7 @@
  * STARTED <id>, and keeps repairing until the parent kills it.
  */
 import { createSyncwarden } from '../../core/app/app';
-import { MemorySecretStore } from '../../core/secrets/memory.secret-store';
+import { MemorySecretStore } from '../helpers/memory.secret-store';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: storage-orphans.crash-child <data-dir>');

@@ -93,7 +93,7 @@ const fake = vi.hoisted(() => {
     setLoginItemSettings: vi.fn(),
     on: on(appEvents),
   };
-  return { state, app, appEvents, emit, FakeWindow, FakeTray, FakeNotification };
+  return { state, app, appEvents, emit, FakeWindow, FakeTray, FakeNotification, createFromPath: vi.fn((_path: string) => ({})) };
 });
 
 vi.mock('electron', () => ({
@@ -102,13 +102,14 @@ vi.mock('electron', () => ({
   Tray: fake.FakeTray,
   Notification: fake.FakeNotification,
   Menu: { buildFromTemplate: (template: unknown) => template },
-  nativeImage: { createFromPath: () => ({}) },
+  nativeImage: { createFromPath: fake.createFromPath },
   ipcMain: { handle: (channel: string, handler: (...args: unknown[]) => unknown) => fake.state.ipc.set(channel, handler), removeHandler: vi.fn() },
   session: { defaultSession: { webRequest: { onHeadersReceived: vi.fn() } } },
   shell: { openExternal: vi.fn() },
 }));
 
 const { startDesktop } = await import('../../electron/main/desktop');
+const { trayIconFile } = await import('../../electron/main/tray');
 
 const rendererUrl = pathToFileURL(join(__dirname, '../../electron/renderer/index.html')).href;
 async function invoke(method: string, input: unknown): Promise<{ ok: boolean; result?: unknown; error?: unknown }> {
@@ -148,6 +149,8 @@ describe('desktop shell wiring', () => {
     expect(shell.core.scheduler.isStarted).toBe(true);
     expect(tray().menu.map((item) => item.label).filter(Boolean)).toEqual(['Idle', 'No scheduled runs', 'Run all now', 'Pause schedules', 'Open Syncwarden', 'Quit']);
     expect(tray().setToolTip).toHaveBeenLastCalledWith('Syncwarden — Idle');
+    // The template pair on macOS, the coloured image elsewhere (tray.test.ts covers the choice).
+    expect(fake.createFromPath).toHaveBeenCalledWith(join('/nonexistent-app-root', 'resources', 'tray', trayIconFile()));
   });
 
   it('start at login follows the setting: off by default, on as soon as it is changed', async () => {

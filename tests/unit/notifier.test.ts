@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { Run } from '../../core/api/models';
 import { NotificationSchema, type AppNotification } from '../../core/api/notifications';
-import { EventHub } from '../../core/app/event-hub';
+import { EventHub } from '../../core/base/event-hub';
 import { startNotifier, summarizeRuns, type NotifiedEngine } from '../../core/app/notifier';
 import type { Engine } from '../../core/engines/engine';
 import { createEngineRegistry } from '../../core/engines/registry';

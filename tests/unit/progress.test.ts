@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProgressSnapshot } from '../../core/api/models';
 import { ProgressTracker } from '../../core/runs/progress';
-import { createThrottle } from '../../core/runs/throttle';
+import { createThrottle } from '../../core/base/throttle';
 
 const PHASES = [
   { id: 'download', label: 'Downloading', weight: 60 },

@@ -1,8 +1,8 @@
 import type { Run } from '../../core/api/models';
-import { EventHub } from '../../core/app/event-hub';
+import { EventHub } from '../../core/base/event-hub';
 import { createEngineRegistry } from '../../core/engines/registry';
 import { createSilentLogger } from '../../core/logging/logger';
-import { ManualClock } from '../../core/scheduler/manual-clock';
+import { ManualClock } from '../helpers/manual-clock';
 import type { RunStarter } from '../../core/scheduler/run-starter';
 import { Scheduler, type DerivedScheduleSource, type SchedulerOptions } from '../../core/scheduler/scheduler';
 import type { DerivedSchedule, ScheduleFields } from '../../core/store/schedules.repo';

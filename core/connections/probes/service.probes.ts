@@ -62,7 +62,7 @@ export const probeGoogle: ConnectionProbe = async ({ config, secrets }) => {
 };
 
 /** The shared reading of a failed probe: refused credentials, no answer at all, or something else. */
-export function checkFromError(error: unknown): ConnectionCheck {
+function checkFromError(error: unknown): ConnectionCheck {
   if (!isConnectorError(error)) return { ok: false, status: 'error', message: (error as Error).message ?? String(error) };
   if (error.kind === 'unauthorized' || error.kind === 'forbidden' || error.kind === 'token-revoked' || error.kind === 'misconfigured') return { ok: false, status: 'bad-credentials', message: error.message };
   if (error.kind === 'unavailable' && error.status === undefined) return { ok: false, status: 'unreachable', message: error.message };

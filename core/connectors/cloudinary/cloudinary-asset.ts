@@ -46,7 +46,7 @@ export const searchEnvelopeSchema = z.object({
 /** One listed resource, or the reason it is not one. */
 export const safeParseResource = (value: unknown) => resourceSchema.safeParse(value);
 
-export const rateLimitFieldsSchema = z.object({
+const rateLimitFieldsSchema = z.object({
   rate_limit_allowed: z.number().optional(),
   rate_limit_remaining: z.number().optional(),
   rate_limit_reset_at: z.date().optional(),

@@ -14,4 +14,4 @@ export function folderExpression(path: string, options: { mode?: CloudinaryFolde
 }
 
 /** A double-quoted search value with `"` and `\` escaped. */
-export const quote = (value: string): string => `"${value.replace(/["\\]/g, '\\$&')}"`;
+const quote = (value: string): string => `"${value.replace(/["\\]/g, '\\$&')}"`;

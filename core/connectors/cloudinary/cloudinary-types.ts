@@ -59,7 +59,7 @@ export interface CloudinaryAsset {
   tags: string[];
 }
 
-export type CloudinarySearchField = 'context' | 'tags' | 'metadata' | 'image_metadata';
+type CloudinarySearchField = 'context' | 'tags' | 'metadata' | 'image_metadata';
 
 export interface CloudinarySearchRequest {
   /** Search expression, e.g. `asset_folder="media/users/a@b.com/videos" AND resource_type:video`. */

@@ -2,7 +2,7 @@ import { ConnectorError, isConnectorError } from '../shared/connector-error';
 import type { ConnectionCheck } from '../shared/connection-check';
 import { createServicePolicy, type ServicePolicy } from '../shared/service-policy';
 import { createRequestAgent } from './cloudinary-agent';
-import { TimeSlicer, yieldToEventLoop } from '../../runs/cooperative';
+import { TimeSlicer, yieldToEventLoop } from '../../base/cooperative';
 import { parseResource, readRateLimit, safeParseResource, searchEnvelopeSchema, toAsset } from './cloudinary-asset';
 import { toCloudinaryError } from './cloudinary-errors';
 import { sdk, type CloudinaryCallOptions } from './cloudinary-sdk';

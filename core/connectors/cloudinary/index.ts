@@ -1,3 +1,2 @@
-export { createCloudinaryConnector, type CloudinaryConnector } from './cloudinary.connector';
-export { folderExpression, quote, type CloudinaryFolderMode } from './cloudinary-expression';
+export { createCloudinaryConnector } from './cloudinary.connector';
 export * from './cloudinary-types';

@@ -25,7 +25,7 @@ export interface DropboxFolder {
   pathDisplay: string;
 }
 
-export interface DropboxDeleted {
+interface DropboxDeleted {
   tag: 'deleted';
   name: string;
   pathLower: string;

@@ -9,7 +9,7 @@ import { createDropboxFetch, DROPBOX, type DropboxFetch } from './dropbox-fetch'
 import { DropboxSession } from './dropbox-session';
 
 /** list_folder's ceiling (`max_value=2000`, api-facts §5): the fewest calls per full pass. */
-export const DROPBOX_MAX_PAGE_SIZE = 2000;
+const DROPBOX_MAX_PAGE_SIZE = 2000;
 
 /** 401 tags a new access token can cure; `missing_scope`, `user_suspended` and the like it cannot. */
 const STALE_TOKEN_REASONS = new Set(['expired_access_token', 'invalid_access_token', 'unauthorized']);

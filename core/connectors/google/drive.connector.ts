@@ -12,7 +12,7 @@ import { CursorRejectedError, rejectedParameter } from './google-errors';
  * `not-found` (thrown) or reported `trashed` — every other failure is thrown
  * as an "unknown" kind and must never make a file an orphan.
  */
-export interface DriveFile {
+interface DriveFile {
   id: string;
   name: string;
   mimeType: string;
@@ -34,7 +34,7 @@ export interface DriveFileLookup {
   file: DriveFile;
 }
 
-export interface DriveChange {
+interface DriveChange {
   fileId: string;
   /** Deleted or no longer visible to this account; `file` is absent. Trashing is not removal. */
   removed: boolean;

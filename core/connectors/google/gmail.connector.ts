@@ -11,7 +11,7 @@ import { CursorRejectedError, rejectedParameter } from './google-errors';
  * history cursor can expire: then listHistory throws CursorRejectedError and
  * the import must do a full listing.
  */
-export interface MessageRef {
+interface MessageRef {
   id: string;
   threadId: string;
 }

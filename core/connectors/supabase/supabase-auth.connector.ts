@@ -158,7 +158,7 @@ function withServiceMessage(error: ConnectorError, record: ExchangeRecord): Conn
 }
 
 /** GoTrue's error shapes, new (`{code, message}`) and old (`{code: <status>, error_code, msg}`); anything else is not its own. */
-export function gotrueErrorBody(text: string | undefined): { code: string; message: string } | null {
+function gotrueErrorBody(text: string | undefined): { code: string; message: string } | null {
   if (!text) return null;
   try {
     const body = JSON.parse(text) as Record<string, unknown>;

@@ -47,7 +47,7 @@ export function toConnectorError(error: unknown, record: ExchangeRecord, operati
   return fail('unavailable', `unreadable answer (HTTP ${status}): ${text}`);
 }
 
-export function describeNetworkFailure(networkCode: string | undefined, fallback: string): string {
+function describeNetworkFailure(networkCode: string | undefined, fallback: string): string {
   switch (networkCode) {
     case 'ECONNREFUSED':
       return 'connection refused (ECONNREFUSED)';

@@ -1,15 +1,19 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { TimeSlicer } from '../../runs/cooperative';
+import { TimeSlicer } from '../../base/cooperative';
 import type { Engine } from '../engine';
 
 /**
- * A demonstration engine for tests and benchmarks only (never registered in
- * the shipped console): it walks N synthetic items through three weighted
- * phases, so the run pipeline (progress, throttling, findings, cancel,
- * crash recovery, event-loop health) is proven before real engines exist.
- * It never materialises all items: memory stays flat at any N.
+ * A demonstration engine, off by default: it walks N synthetic items through
+ * three weighted phases, so the run pipeline (progress, throttling, findings,
+ * cancel, crash recovery, event-loop health) is proven without any outside
+ * service. Why it ships instead of living under tests/: the shipped CLI's
+ * `--with-demo-engine` (and browser mode's empty-console hint) offer it, and
+ * tests, benchmarks and the CLI tests start the real host with it. It is
+ * registered only when asked for (createEngineRegistry({ withDemoEngine })),
+ * touches nothing outside the console's own store, and never materialises all
+ * items: memory stays flat at any N.
  */
 const DemoParams = z.strictObject({
   /** The demonstration only checks; there is nothing to repair. */

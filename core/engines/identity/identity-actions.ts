@@ -1,5 +1,5 @@
 import { IDENTITY_ACTIONS } from '../../api/identity';
-import type { IdentityRecord, SourceOfTruth, SyncRow } from './identity-model';
+import type { SourceOfTruth, SyncRow } from './identity-model';
 
 /**
  * Every change the identity engine can make, with what an admin must know
@@ -64,7 +64,7 @@ export function actionFor(row: SyncRow | null, truth: SourceOfTruth, policy: Rem
 }
 
 /** Differences an API call or UPDATE can remove: never an id, and the admin API cannot unconfirm an email. */
-export function fixableDiffs(row: SyncRow, truth: SourceOfTruth): SyncRow['diffs'] {
+function fixableDiffs(row: SyncRow, truth: SourceOfTruth): SyncRow['diffs'] {
   return row.diffs.filter((f) => f !== 'id' && !(truth === 'appdb' && f === 'emailVerified' && row.local?.emailVerified === false));
 }
 
@@ -77,8 +77,4 @@ export function actionDone(action: RepairAction, after: SyncRow | null, truth: S
   // unconfirmable email, stays for a person and is no failure).
   if (action === 'create-remote' || action === 'insert-local' || action === 'relink-local') return after !== null && after.local !== null && after.remote !== null && fixableDiffs(after, truth).length === 0;
   return after === null || after.status === 'in-sync' || fixableDiffs(after, truth).length === 0;
-}
-
-export function describeUser(record: IdentityRecord | null | undefined): string | null {
-  return record ? (record.email ?? record.id) : null;
 }

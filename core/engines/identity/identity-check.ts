@@ -9,7 +9,7 @@ import { kindOf, proposedAction, reasonOf, rowDetails } from './identity-finding
 import { toIdentityRecord } from './identity-remote';
 import { integrityReport, type IntegrityReport } from './identity-report';
 import { writeSnapshot } from './identity-snapshot';
-import { TimeSlicer } from '../../runs/cooperative';
+import { TimeSlicer } from '../../base/cooperative';
 
 export interface CheckInput {
   mode: 'check' | 'validate';

@@ -1,4 +1,4 @@
-import { TimeSlicer } from '../../runs/cooperative';
+import { TimeSlicer } from '../../base/cooperative';
 import { fieldValue, IDENTITY_FIELDS, UUID, type IdentityField, type IdentityRecord, type SyncRow } from './identity-model';
 
 /**

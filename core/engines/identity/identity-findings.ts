@@ -36,7 +36,7 @@ export function proposedAction(row: SyncRow, action: RepairAction, block?: Repai
 }
 
 /** The problems' explanations and the manual actions that do work (shown on the Users page too). */
-export const PROBLEM_WORDS: Record<IdentityProblem, { reason: string; manual: string }> = {
+const PROBLEM_WORDS: Record<IdentityProblem, { reason: string; manual: string }> = {
   'remote-soft-deleted': {
     reason: 'In the users table, but its Supabase user was soft-deleted: GoTrue keeps that id taken, so it cannot be created again',
     manual: 'remove the stale row from the users table, or let the person sign up again and relink the row to the new id',

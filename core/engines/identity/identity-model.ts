@@ -35,7 +35,7 @@ export type IdentityProblem = (typeof IDENTITY_PROBLEMS)[number];
 /** Supabase Auth ids are UUIDs; a users row whose id is not one can only ever pair by email. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type MatchKind = 'id' | 'email';
+type MatchKind = 'id' | 'email';
 
 export interface SyncRow {
   status: SyncStatus;

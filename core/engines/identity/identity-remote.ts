@@ -4,7 +4,7 @@ import type { EngineContext } from '../engine';
 import { DEFAULT_ROLE, normaliseEmail, normaliseName, ROLE_METADATA_KEY, type IdentityRecord } from './identity-model';
 
 /** Users per admin listUsers page: GoTrue sets no cap, but larger pages time out on real projects (issue 8). */
-export const SUPABASE_PAGE_SIZE = 1000;
+const SUPABASE_PAGE_SIZE = 1000;
 
 export interface RemoteOptions {
   /** Test hook: shorter retry delays. */

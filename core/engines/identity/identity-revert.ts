@@ -19,14 +19,14 @@ interface Image {
   localRow?: RowImage;
 }
 
-export interface FieldNotRestored {
+interface FieldNotRestored {
   field: string;
   expected: unknown;
   actual: unknown;
   reason: string;
 }
 
-export interface RevertOutcome {
+interface RevertOutcome {
   auditId: number;
   action: string;
   subject: string;

@@ -1,4 +1,4 @@
-import { yieldToEventLoop } from '../../runs/cooperative';
+import { yieldToEventLoop } from '../../base/cooperative';
 import type { RemoteOnlyPolicy } from './identity-actions';
 import { diffRecords } from './identity-classify';
 import { IDENTITY_PROBLEMS, SYNC_STATUSES, type IdentityRecord, type SourceOfTruth, type SyncRow, type SyncStatus } from './identity-model';
@@ -11,7 +11,7 @@ import { IDENTITY_PROBLEMS, SYNC_STATUSES, type IdentityRecord, type SourceOfTru
  * reader reloads only what changed.
  */
 export const SNAPSHOT_META_KEY = 'sync-table:meta';
-export const SNAPSHOT_CHUNK_SIZE = 2000;
+const SNAPSHOT_CHUNK_SIZE = 2000;
 export const chunkKey = (index: number) => `sync-table:chunk:${index}`;
 
 export interface SnapshotMeta {
@@ -68,7 +68,7 @@ export function updateSnapshotRows(state: StateAccess, runId: number, updates: R
   return true;
 }
 
-export function encodeRow(row: SyncRow): EncodedRow {
+function encodeRow(row: SyncRow): EncodedRow {
   const encoded: EncodedRow = [SYNC_STATUSES.indexOf(row.status), row.matchedBy === 'id' ? 1 : row.matchedBy === 'email' ? 2 : 0, encodeRecord(row.local), encodeRecord(row.remote)];
   if (row.problem) encoded.push(IDENTITY_PROBLEMS.indexOf(row.problem));
   return encoded;

@@ -2,7 +2,7 @@ import type { AppDbAdapter, SqlValue } from '../../appdb/adapter';
 import { quoteIdent, quoteTable } from '../../appdb/identifiers';
 import type { ResolvedMapping } from '../../appdb/mapping';
 import { isSqlTrue } from '../../appdb/sql-boolean';
-import { yieldToEventLoop } from '../../runs/cooperative';
+import { yieldToEventLoop } from '../../base/cooperative';
 import { timeOrderedId } from './mail-ids';
 import type { EmailRow, MailUser } from './mail-model';
 

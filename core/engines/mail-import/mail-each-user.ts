@@ -1,5 +1,5 @@
 import { ConnectionFaultError } from '../../connectors/shared/fault';
-import { inPool } from './mail-pool';
+import { inPool } from '../../base/pool';
 import type { MailUser } from './mail-model';
 
 /**

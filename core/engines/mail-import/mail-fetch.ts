@@ -3,7 +3,7 @@ import { isConnectorError } from '../../connectors/shared/connector-error';
 import type { MailDb } from './mail-db';
 import { PER_USER_CONCURRENCY } from './mail-gmail';
 import { isImportable, METADATA_HEADERS, toEmailRow } from './mail-model';
-import { inPool } from './mail-pool';
+import { inPool } from '../../base/pool';
 import { withChildSignal } from './mail-signal';
 
 export interface BatchCounts {

@@ -17,7 +17,7 @@ export interface MailUser {
 }
 
 /** How one user's import went. `failed` is retried by the next run; it never fails the whole run. */
-export type UserOutcome = 'imported' | 'needs-reconnect' | 'no-account' | 'failed';
+type UserOutcome = 'imported' | 'needs-reconnect' | 'no-account' | 'failed';
 
 /** full: first pass over the window; history: a delta from the cursor; fallback: the cursor had expired (404). */
 export type Pass = 'full' | 'history' | 'fallback';

@@ -1,7 +1,7 @@
 import { CursorRejectedError, type GmailConnector } from '../../connectors/google';
 import { isConnectorError } from '../../connectors/shared/connector-error';
 import { ConnectionFaultError, faultOf, isMissingScope } from '../../connectors/shared/fault';
-import type { Clock } from '../engine';
+import type { Clock } from '../../base/clock';
 import type { MailUser, Pass } from './mail-model';
 
 /**

@@ -1,4 +1,4 @@
-import type { Clock } from '../engine';
+import type { Clock } from '../../base/clock';
 import type { MailDb } from './mail-db';
 import { importBatch } from './mail-fetch';
 import type { GmailFactory } from './mail-gmail';

@@ -1,7 +1,7 @@
 import type { CloudinaryConnector } from '../../connectors/cloudinary/cloudinary.connector';
 import { CLOUDINARY_MAX_RESULTS } from '../../connectors/cloudinary/cloudinary-types';
 import { isConnectorError } from '../../connectors/shared/connector-error';
-import { TimeSlicer } from '../../runs/cooperative';
+import { TimeSlicer } from '../../base/cooperative';
 import type { EngineContext, EngineControls } from '../engine';
 import { BudgetGuard, toStoredBudget } from './media-budget';
 import { MediaComparison } from './media-compare';

@@ -1,4 +1,4 @@
-import { TimeSlicer } from '../../runs/cooperative';
+import { TimeSlicer } from '../../base/cooperative';
 import type { NewFinding } from '../../store/findings.repo';
 import { differences, PARENT_CONTEXT_KEY, TITLE_KEYS, toMediaAsset } from './media-asset';
 import type { MediaDb } from './media-db';

@@ -25,9 +25,6 @@ export const FINDING_KINDS = {
   unlinkedClip: 'unlinked-clip',
 } as const;
 
-/** How a clip's parent was named: the asset's context, or the documented naming rule (README.md). */
-export type ParentRule = 'context' | 'naming';
-
 export const MediaAssetSchema = z.object({
   publicId: z.string().min(1),
   kind: z.enum(MEDIA_KINDS),

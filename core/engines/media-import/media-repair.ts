@@ -1,5 +1,5 @@
 import type { Finding } from '../../api/models';
-import { TimeSlicer } from '../../runs/cooperative';
+import { TimeSlicer } from '../../base/cooperative';
 import type { EngineContext, EngineControls } from '../engine';
 import { FailedItems } from '../failed-items';
 import { chunks, type MediaDb } from './media-db';

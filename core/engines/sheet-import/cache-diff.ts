@@ -1,7 +1,7 @@
 import type { SheetColumn, SheetColumnType } from '../../api/sheets';
 import type { AppDbAdapter, Row } from '../../appdb/adapter';
 import { quoteIdent } from '../../appdb/identifiers';
-import { yieldToEventLoop } from '../../runs/cooperative';
+import { yieldToEventLoop } from '../../base/cooperative';
 import { ROW_COLUMN } from './cache-table';
 import type { RowSink } from './row-sink';
 import { SHEET_CHECK_SAMPLE, type SheetCheckCounts, type SheetCheckResult } from './sheet-check-result';

@@ -22,7 +22,7 @@ const TYPES: Record<AppDbAdapter['dialect'], Record<SheetColumnType, string>> = 
   postgres: { text: 'text', integer: 'bigint', number: 'double precision', boolean: 'boolean', date: 'text' },
 };
 
-export function stagingName(target: string): string {
+function stagingName(target: string): string {
   return `${target}${STAGING_SUFFIX}`;
 }
 
@@ -70,11 +70,11 @@ export function insertSql(staging: string, columns: readonly SheetColumn[]): str
  * behind it. Without a limit one idle-in-transaction reader would hang the
  * import, and every reader after it, forever.
  */
-export const SWAP_LOCK_TIMEOUT_MS = 5000;
+const SWAP_LOCK_TIMEOUT_MS = 5000;
 const LOCK_NOT_AVAILABLE = '55P03';
 
 /** The swap gave up waiting for readers of the old cache; nothing changed (code `cache-in-use`). */
-export class CacheInUseError extends Error {
+class CacheInUseError extends Error {
   readonly code = 'cache-in-use';
 
   constructor(table: string, holders: string, options: { cause: unknown }) {

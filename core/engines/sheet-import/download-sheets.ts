@@ -29,7 +29,7 @@ export interface SheetWindow {
   malformed?: ReadonlyMap<number, string>;
 }
 
-export interface GridRange {
+interface GridRange {
   sheet: SheetInfo;
   firstColumn: string;
   lastColumn: string;
@@ -114,7 +114,7 @@ export async function* sheetsApiWindows(sheets: SheetsConnector, download: Downl
 }
 
 /** The tab and cells to read; an unknown tab names the ones that exist. */
-export function resolveRange(spec: SheetSourceSpec, sheets: readonly SheetInfo[]): GridRange {
+function resolveRange(spec: SheetSourceSpec, sheets: readonly SheetInfo[]): GridRange {
   const sheet = spec.sheet ? sheets.find((s) => s.title === spec.sheet) : sheets[0];
   if (!sheet) {
     const titles = sheets.map((s) => `“${s.title}”`).join(', ') || 'none';

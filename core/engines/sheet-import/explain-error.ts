@@ -3,7 +3,7 @@ import { isConnectorError } from '../../connectors/shared/connector-error';
 import { connectionFaultMessage } from '../../connectors/shared/fault';
 
 /** A connector failure, restated as what the admin can do about it (the run's error message). */
-export class SheetImportError extends Error {
+class SheetImportError extends Error {
   constructor(
     readonly code: string,
     message: string,

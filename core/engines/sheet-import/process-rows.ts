@@ -1,5 +1,5 @@
 import type { SheetColumn } from '../../api/sheets';
-import { TimeSlicer } from '../../runs/cooperative';
+import { TimeSlicer } from '../../base/cooperative';
 import type { FindingSink } from '../engine';
 import type { RowSink } from './row-sink';
 import { bindColumns, describeProblems, RowChecker, type CellProblem, type CellValue } from './validate';
@@ -21,7 +21,7 @@ export const MAX_ROW_FINDINGS = 1000;
  * (128 KB), so it dies young instead of piling up until a full collection
  * (4096 rows: about 290 MB peak RSS in the benchmark, 1024: about 220 MB).
  */
-export const SINK_BATCH_ROWS = 1024;
+const SINK_BATCH_ROWS = 1024;
 /** Work between yields to the host's event loop. */
 const SLICE_MS = 8;
 

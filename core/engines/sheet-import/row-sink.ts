@@ -1,6 +1,6 @@
 import type { SheetColumn } from '../../api/sheets';
 import type { AppDbAdapter, SqlValue } from '../../appdb/adapter';
-import { yieldToEventLoop } from '../../runs/cooperative';
+import { yieldToEventLoop } from '../../base/cooperative';
 import { insertSql } from './cache-table';
 import type { CellValue } from './validate';
 
@@ -20,7 +20,7 @@ export interface RowSink {
 }
 
 /** Rows per transaction of the in-process sink. */
-export const BATCH_ROWS = 2000;
+const BATCH_ROWS = 2000;
 
 /**
  * The in-process sink, through the app DB adapter: what PostgreSQL uses

@@ -29,7 +29,7 @@ const TRUE = new Set(['true', 'yes', 'y', '1']);
 const FALSE = new Set(['false', 'no', 'n', '0']);
 
 /** Converts one cell; `undefined` means the cell is invalid for its type. */
-export function convertCell(raw: string, type: SheetColumnType): CellValue | undefined {
+function convertCell(raw: string, type: SheetColumnType): CellValue | undefined {
   const text = raw.trim();
   if (text === '') return null;
   switch (type) {
@@ -66,7 +66,7 @@ export type CellConverter = (raw: string) => CellValue | undefined;
 
 const PLAIN_INTEGER = /^[+-]?\d{1,15}$/;
 
-export function compileConverter(type: SheetColumnType): CellConverter {
+function compileConverter(type: SheetColumnType): CellConverter {
   switch (type) {
     case 'text':
       return (raw) => (isBlankCell(raw) ? null : raw);
@@ -136,7 +136,7 @@ function validateRecordProblems(record: readonly string[], columns: readonly Bou
 }
 
 /** Validates one record: its values in mapping order, or its problems. */
-export function validateRecord(record: readonly string[], columns: readonly BoundColumn[]): { values: CellValue[] } | { problems: CellProblem[] } {
+function validateRecord(record: readonly string[], columns: readonly BoundColumn[]): { values: CellValue[] } | { problems: CellProblem[] } {
   const values: CellValue[] = [];
   const problems: CellProblem[] = [];
   for (const { spec, index } of columns) {

@@ -2,7 +2,7 @@ import type { AccountStatus } from '../../api/storage';
 import type { Finding } from '../../api/models';
 import { isConnectorError, type ConnectorError } from '../../connectors/shared/connector-error';
 import { connectionFaultMessage, faultOf } from '../../connectors/shared/fault';
-import { TimeSlicer } from '../../runs/cooperative';
+import { TimeSlicer } from '../../base/cooperative';
 import { deltaPass } from './account-delta';
 import { planPass, type PassReason } from './account-pass';
 import type { AccountState } from './account-state';
@@ -16,7 +16,7 @@ import { seenKey, type SeenRows } from './seen-rows';
 /** Concurrent probes per account (the service policy's bulkhead caps the service as a whole). */
 export const PROBE_BATCH = 16;
 
-export type CheckStrategy = 'auto' | 'list' | 'probe';
+type CheckStrategy = 'auto' | 'list' | 'probe';
 
 export interface AccountReport {
   userId: string;

@@ -1,4 +1,4 @@
-import { TimeSlicer } from '../../runs/cooperative';
+import { TimeSlicer } from '../../base/cooperative';
 import { finish, PROBE_BATCH, probeRows, type AccountCheckInput, type AccountCheckResult, type AccountReport, type Drift } from './account-check';
 import type { PassReason } from './account-pass';
 import type { DeltaListing, ProviderRemote } from './remote-view';

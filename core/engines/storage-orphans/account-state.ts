@@ -38,7 +38,7 @@ export interface KeyValue {
   set(key: string, value: unknown): void;
 }
 
-export const accountKey = (userId: string, provider: StorageProvider) => `account:${userId}:${provider}`;
+const accountKey = (userId: string, provider: StorageProvider) => `account:${userId}:${provider}`;
 
 export function readAccount(kv: KeyValue, userId: string, provider: StorageProvider): AccountState | undefined {
   return kv.get<AccountState>(accountKey(userId, provider));

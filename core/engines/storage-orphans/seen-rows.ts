@@ -1,5 +1,5 @@
 import type { StorageProvider } from '../../api/storage';
-import { TimeSlicer } from '../../runs/cooperative';
+import { TimeSlicer } from '../../base/cooperative';
 import type { KeyValue } from './account-state';
 
 /**

@@ -1,6 +1,7 @@
 import type { Finding } from '../../api/models';
 import type { ConnectorError } from '../../connectors/shared/connector-error';
-import { TimeSlicer } from '../../runs/cooperative';
+import { TimeSlicer } from '../../base/cooperative';
+import { inPool } from '../../base/pool';
 import type { EngineContext, EngineControls } from '../engine';
 import { FailedItems } from '../failed-items';
 import { accountFailure, accountItem } from './account-failure';
@@ -58,49 +59,44 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
   const diffClock = new DiffClock();
   let carried = 0;
   let rows = 0;
-  let next = 0;
   const failed = new FailedItems();
   // A provider whose connection was refused: its remaining accounts are not tried (each would fail alike), the other provider's are.
   const refused = new Map<StorageAccount['provider'], ConnectorError>();
-  const worker = async () => {
-    while (next < accounts.length) {
-      signal.throwIfAborted();
-      const account = accounts[next++] as StorageAccount;
-      const state = readAccount(resources.state, account.userId, account.provider) ?? upsertRoster(resources.state, account);
-      const emit = (d: Drift) => context.findings.add(findingOf(account, d));
-      const { report, patch } = await checkAccount({
-        account,
-        state,
-        product,
-        diffClock,
-        remote: () => (refused.has(account.provider) ? Promise.reject(refused.get(account.provider)) : clients.remoteFor(account)),
-        previous: previous.get(key(account)) ?? new Map(),
-        strategy: params.strategy,
-        full: params.full === true,
-        seen: new SeenRows(resources.state, account.userId, account.provider),
-        now: context.clock.now(),
-        fullPassHours: params.fullPassHours ?? DEFAULT_FULL_PASS_HOURS,
-        signal,
-        onDrift: emit,
-        onCarry: (f) => {
-          carried++;
-          context.findings.add({ subject: f.subject, userEmail: f.userEmail, kind: f.kind, reason: f.reason, proposedAction: f.proposedAction, ...(f.details ? { details: f.details } : {}) });
-        },
-        onRows: (n) => (rows += n),
-      });
-      updateAccount(resources.state, account.userId, account.provider, { ...patch, lastCheckAt: context.clock.now().toISOString(), lastRunId: context.runId });
-      // The product's own flag: set on a refused grant, cleared once a check worked under the user's token.
-      if (report.needsReconnect) await product.setNeedsReconnect(account.accountId, true);
-      else if (account.needsReconnect && workedUnderUserToken(report)) await product.setNeedsReconnect(account.accountId, false);
-      if (report.connectionFault && !refused.has(account.provider)) refused.set(account.provider, report.connectionFault);
-      const failure = accountFailure(account, report);
-      if (failure !== null) failed.add(accountItem(account), failure);
-      reports.push(report);
-      progress.advance(1);
-      progress.update({ message: `${reports.length} of ${accounts.length} accounts, ${rows.toLocaleString('en-US')} file rows` });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(ACCOUNT_CONCURRENCY, accounts.length) }, worker));
+  await inPool(accounts, ACCOUNT_CONCURRENCY, async (account) => {
+    signal.throwIfAborted();
+    const state = readAccount(resources.state, account.userId, account.provider) ?? upsertRoster(resources.state, account);
+    const emit = (d: Drift) => context.findings.add(findingOf(account, d));
+    const { report, patch } = await checkAccount({
+      account,
+      state,
+      product,
+      diffClock,
+      remote: () => (refused.has(account.provider) ? Promise.reject(refused.get(account.provider)) : clients.remoteFor(account)),
+      previous: previous.get(key(account)) ?? new Map(),
+      strategy: params.strategy,
+      full: params.full === true,
+      seen: new SeenRows(resources.state, account.userId, account.provider),
+      now: context.clock.now(),
+      fullPassHours: params.fullPassHours ?? DEFAULT_FULL_PASS_HOURS,
+      signal,
+      onDrift: emit,
+      onCarry: (f) => {
+        carried++;
+        context.findings.add({ subject: f.subject, userEmail: f.userEmail, kind: f.kind, reason: f.reason, proposedAction: f.proposedAction, ...(f.details ? { details: f.details } : {}) });
+      },
+      onRows: (n) => (rows += n),
+    });
+    updateAccount(resources.state, account.userId, account.provider, { ...patch, lastCheckAt: context.clock.now().toISOString(), lastRunId: context.runId });
+    // The product's own flag: set on a refused grant, cleared once a check worked under the user's token.
+    if (report.needsReconnect) await product.setNeedsReconnect(account.accountId, true);
+    else if (account.needsReconnect && workedUnderUserToken(report)) await product.setNeedsReconnect(account.accountId, false);
+    if (report.connectionFault && !refused.has(account.provider)) refused.set(account.provider, report.connectionFault);
+    const failure = accountFailure(account, report);
+    if (failure !== null) failed.add(accountItem(account), failure);
+    reports.push(report);
+    progress.advance(1);
+    progress.update({ message: `${reports.length} of ${accounts.length} accounts, ${rows.toLocaleString('en-US')} file rows` });
+  });
   const previousIds = [...previous.values()].flatMap((m) => [...m.values()].flatMap((f) => (f as Finding & { duplicates?: number[] }).duplicates ?? [f.id]));
   const [fault] = refused.entries();
   const connectionFault = fault ? { error: fault[1], connectionName: await clients.connectionName(fault[0]) } : undefined;
@@ -113,7 +109,7 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
  * check whose every call failed (a token endpoint that was down, a connection
  * whose secret was refused) proves nothing about the user's grant.
  */
-export function workedUnderUserToken(report: AccountReport): boolean {
+function workedUnderUserToken(report: AccountReport): boolean {
   if (report.mode === 'skipped' || report.status === 'needs-reconnect') return false;
   if (report.status !== 'unknown') return true;
   const unknown = Object.values(report.unknown).reduce((n, v) => n + v, 0);
@@ -121,7 +117,7 @@ export function workedUnderUserToken(report: AccountReport): boolean {
 }
 
 /** Every account with auto-sync on; or one user's (whatever the settings); or one provider of one user. */
-export function selectScope(accounts: readonly StorageAccount[], params: StorageOrphansParams): StorageAccount[] {
+function selectScope(accounts: readonly StorageAccount[], params: StorageOrphansParams): StorageAccount[] {
   if (!params.user) return accounts.filter((a) => a.autoSync);
   return accounts.filter((a) => a.userId === params.user && (!params.provider || a.provider === params.provider));
 }

@@ -1,5 +1,5 @@
 import type { Finding } from '../../api/models';
-import { TimeSlicer } from '../../runs/cooperative';
+import { TimeSlicer } from '../../base/cooperative';
 import type { EngineContext } from '../engine';
 import { FailedItems } from '../failed-items';
 import { readAccount, updateAccount } from './account-state';
@@ -238,7 +238,7 @@ function expectedRows(findings: readonly Finding[]): Map<string, ExpectedRow> {
   return expected;
 }
 
-export function fileRowIdOf(f: Finding): string | undefined {
+function fileRowIdOf(f: Finding): string | undefined {
   if (typeof f.details?.fileRowId === 'string') return f.details.fileRowId;
   return f.subject.startsWith('file:') ? f.subject.slice(5) : undefined;
 }

@@ -2,7 +2,7 @@
  * The link to the host, as the shell shows it. IPC is always `open`; the
  * WebSocket goes through the other states.
  */
-export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'unauthorized';
+type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'unauthorized';
 
 export interface ConnectionState {
   status: ConnectionStatus;

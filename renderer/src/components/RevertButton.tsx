@@ -17,7 +17,7 @@ const REVERT_EFFECT: Record<string, string> = {
   'identity.relink-local': 'Changes the users row’s id back to the one it had.',
 };
 
-export function isRevertible(entry: AuditEntry): boolean {
+function isRevertible(entry: AuditEntry): boolean {
   return entry.engine === 'identity' && entry.action in REVERT_EFFECT;
 }
 

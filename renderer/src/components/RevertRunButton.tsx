@@ -7,7 +7,7 @@ import { useApiMutation } from '../hooks/useApi';
 import { ConfirmActionModal } from './ConfirmActionModal';
 
 /** An identity repair run whose changes "Revert this run" can undo. */
-export function canRevertRun(run: Run): boolean {
+function canRevertRun(run: Run): boolean {
   return run.engine === 'identity' && run.params.mode === 'repair' && (run.state === 'succeeded' || run.state === 'partial' || run.state === 'failed');
 }
 

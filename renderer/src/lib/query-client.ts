@@ -3,7 +3,7 @@ import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { ClientError, errorMessage, isTransient } from '../client/client-error';
 
 /** Every failed call becomes a toast with the host's message; identical ones are shown once. */
-export function showError(error: unknown, title = 'Request failed'): void {
+function showError(error: unknown, title = 'Request failed'): void {
   // The access page already explains a refused token; a toast per query would only add noise.
   if (error instanceof ClientError && error.code === 'unauthorized') return;
   const message = errorMessage(error);

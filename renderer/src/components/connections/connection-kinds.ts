@@ -122,7 +122,7 @@ export const KIND_SPECS = {
   google: {
     kind: 'google',
     label: 'Google',
-    description: 'OAuth client for Drive, Sheets and Gmail, and an optional service account.',
+    description: 'OAuth client for Drive, Sheets and Gmail.',
     icon: IconBrandGoogleDrive,
     fields: [
       { key: 'clientId', label: 'OAuth client ID', input: 'text', required: true, summary: true, placeholder: '1234-abc.apps.googleusercontent.com' },
@@ -131,7 +131,6 @@ export const KIND_SPECS = {
     ],
     secrets: [
       { field: 'clientSecret', label: 'OAuth client secret', required: true },
-      { field: 'serviceAccountJson', label: 'Service account JSON', required: false, multiline: true, description: 'The key file downloaded from Google Cloud, pasted whole.' },
     ],
   },
   dropbox: {

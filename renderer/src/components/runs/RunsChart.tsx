@@ -9,7 +9,7 @@ import { useRunStats } from './useRunStats';
 import { bucketRuns, OUTCOMES, outcomeOf, type Outcome } from './runs-chart-data';
 
 const DAYS = 7;
-export const OUTCOME_STYLE: Record<Outcome, { label: string; color: string }> = {
+const OUTCOME_STYLE: Record<Outcome, { label: string; color: string }> = {
   succeeded: { label: 'Succeeded', color: 'var(--mantine-color-teal-6)' },
   partial: { label: 'Partial (some items failed)', color: 'var(--mantine-color-grape-6)' },
   failed: { label: 'Failed', color: 'var(--mantine-color-red-6)' },

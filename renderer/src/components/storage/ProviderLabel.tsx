@@ -2,7 +2,7 @@ import { Group, Text } from '@mantine/core';
 import { IconBrandDropbox, IconBrandGoogleDrive } from '@tabler/icons-react';
 import type { StorageProvider } from './useStorage';
 
-export const PROVIDER_LABEL: Record<StorageProvider, string> = { google: 'Google Drive', dropbox: 'Dropbox' };
+const PROVIDER_LABEL: Record<StorageProvider, string> = { google: 'Google Drive', dropbox: 'Dropbox' };
 
 /** "Google Drive" or "Dropbox" with its mark; the app DB says google/dropbox, people say the product's name. */
 export function ProviderLabel({ provider }: { provider: string }) {

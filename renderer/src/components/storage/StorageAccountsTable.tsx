@@ -18,7 +18,7 @@ const count = (value: number, color: string) => (
   </Text>
 );
 
-export const accountKey = (row: StorageAccountRow) => `${row.userId}:${row.provider}`;
+const accountKey = (row: StorageAccountRow) => `${row.userId}:${row.provider}`;
 
 interface StorageAccountsTableProps {
   window: StorageAccountsWindow;

@@ -7,7 +7,7 @@ import { ACTION_WORDS } from './identity-actions';
 
 type RemoteOnly = 'ban' | 'leave' | 'delete';
 
-export interface RepairAllConfirmation {
+interface RepairAllConfirmation {
   /** The number of destructive actions the admin saw (the run refuses another count). */
   confirmDestructive?: number;
   confirmDeletes?: number;

@@ -1,6 +1,10 @@
-import type { SecretStore } from './secret-store';
+import type { SecretStore } from '../../core/secrets/secret-store';
 
-/** For tests and the demo's throwaway workspaces only. */
+/**
+ * A test double: secrets in a Map, for tests and benchmarks. It lives under
+ * tests/ so no shipped module can pick it (tests/unit/test-doubles.test.ts);
+ * the shipped stores are keytar, env and the demo's file store.
+ */
 export class MemorySecretStore implements SecretStore {
   readonly kind = 'memory' as const;
   readonly values = new Map<string, string>();

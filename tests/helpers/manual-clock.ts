@@ -1,5 +1,5 @@
-import type { Clock } from '../engines/engine';
-import type { TimerSource } from './timers';
+import type { Clock } from '../../core/base/clock';
+import type { TimerSource } from '../../core/base/timers';
 
 interface Pending {
   at: number;
@@ -8,8 +8,9 @@ interface Pending {
 }
 
 /**
- * A clock and timers that move only when told: unit tests and the schedules
- * benchmark run hours of scheduling in milliseconds. `sleep` moves the wall
+ * A test double (under tests/, so no shipped module can import it): a clock
+ * and timers that move only when told; unit tests and the schedules
+ * benchmark (`npm run bench -- schedules`) run hours of scheduling in milliseconds. `sleep` moves the wall
  * clock without firing timers on the way, like a laptop lid closing; the
  * timers then fire late, as Node's do after a resume.
  */

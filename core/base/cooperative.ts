@@ -23,24 +23,3 @@ export class TimeSlicer {
     this.sliceStart = performance.now();
   }
 }
-
-/** Runs `work` over `items` in chunks of `size`, yielding between chunks and stopping on abort. */
-export async function forEachChunk<T>(
-  items: Iterable<T>,
-  size: number,
-  work: (chunk: T[]) => void | Promise<void>,
-  signal?: AbortSignal,
-): Promise<void> {
-  let chunk: T[] = [];
-  for (const item of items) {
-    chunk.push(item);
-    if (chunk.length >= size) {
-      signal?.throwIfAborted();
-      await work(chunk);
-      chunk = [];
-      await yieldToEventLoop();
-    }
-  }
-  signal?.throwIfAborted();
-  if (chunk.length) await work(chunk);
-}
