@@ -1,6 +1,7 @@
 import type { Engine } from '../engine';
 import type { IdentityParams } from './identity-params';
 import { identityEngine as core } from './identity.engine';
+import { identityModes } from './identity-results';
 
 /**
  * The identity engine as the console knows it: its computation (./identity.engine.ts) and
@@ -11,6 +12,7 @@ export const identityEngine: Engine<IdentityParams> = {
   ...core,
 
   // modes and result schemas
+  modes: identityModes,
 
   // contract handlers
 

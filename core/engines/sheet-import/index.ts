@@ -1,6 +1,7 @@
 import type { Engine } from '../engine';
 import type { SheetImportParams } from './sheet-import.engine';
 import { sheetImportEngine as core } from './sheet-import.engine';
+import { sheetImportModes } from './sheet-results';
 
 /**
  * The sheet-import engine as the console knows it: its computation (./sheet-import.engine.ts) and
@@ -11,6 +12,7 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
   ...core,
 
   // modes and result schemas
+  modes: sheetImportModes,
 
   // contract handlers
 

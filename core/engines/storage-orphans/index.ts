@@ -1,6 +1,7 @@
 import type { Engine } from '../engine';
 import type { StorageOrphansParams } from './storage-params';
 import { storageOrphansEngine as core } from './storage-orphans.engine';
+import { storageOrphansModes } from './storage-results';
 
 /**
  * The storage-orphans engine as the console knows it: its computation (./storage-orphans.engine.ts) and
@@ -11,6 +12,7 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
   ...core,
 
   // modes and result schemas
+  modes: storageOrphansModes,
 
   // contract handlers
 
