@@ -3,6 +3,9 @@ import type { z } from 'zod';
 import { EngineResultBase, type EngineResult } from '../../core/engines/engine-result';
 import { FailedItems, MAX_FAILED_ITEMS, type FailedItemsFields } from '../../core/engines/failed-items';
 import { mailImportModes } from '../../core/engines/mail-import/mail-results';
+import { runCheck } from '../../core/engines/media-import/media-check';
+import { runRepair } from '../../core/engines/media-import/media-repair';
+import { mediaImportModes } from '../../core/engines/media-import/media-results';
 import { summarise } from '../../core/engines/mail-import/mail-report';
 import type { UserReport } from '../../core/engines/mail-import/mail-model';
 import { Prng } from '../helpers/prng';
@@ -33,5 +36,17 @@ describe('engine result schemas', () => {
     const result: z.input<typeof mailImportModes.import.result> = summarise(reports, new Set(['u2']));
     expect(mailImportModes.import.result.safeParse(result).success).toBe(true);
     expect(result.itemsFailed).toBe(1);
+  });
+});
+
+/** true when every value of A is a value the schema's input type B allows (checked by the compiler, below). */
+type Fits<A, B> = [A] extends [B] ? true : false;
+
+describe('engine functions return what their mode’s schema declares (compile time)', () => {
+  it('media-import check and repair', () => {
+    const check: Fits<Awaited<ReturnType<typeof runCheck>>, z.input<typeof mediaImportModes.check.result>> = true;
+    const repair: Fits<Awaited<ReturnType<typeof runRepair>>, z.input<typeof mediaImportModes.repair.result>> = true;
+    const mail: Fits<ReturnType<typeof summarise>, z.input<typeof mailImportModes.import.result>> = true;
+    expect([check, repair, mail]).toEqual([true, true, true]);
   });
 });
