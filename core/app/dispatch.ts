@@ -5,10 +5,34 @@ import { isMethodName, METHOD_NAMES } from '../api/names';
 import type { Logger } from '../logging/logger';
 import type { CallContext, HandlerTable } from './handlers';
 
+export interface DispatchOptions {
+  /** Check each handler's output against the contract's output schema; default: outputChecksByDefault(). */
+  checkOutputs?: boolean;
+}
+
+/**
+ * Whether outputs are checked when a host does not say: in development and
+ * tests (NODE_ENV `development` or `test`; vitest sets `test`), or wherever
+ * SYNCWARDEN_CHECK_OUTPUTS is `1` (`0` turns it off). A production build
+ * skips the cost of walking every answer (a page of 500 runs) on every call;
+ * the renderer's client trusts outputs (renderer/src/client/client.ts) because
+ * every test drives the handlers through here with the check on.
+ */
+export function outputChecksByDefault(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+  const explicit = env.SYNCWARDEN_CHECK_OUTPUTS;
+  if (explicit !== undefined && explicit !== '') return explicit === '1';
+  return env.NODE_ENV === 'development' || env.NODE_ENV === 'test';
+}
+
+/** Problems named in an output error's details. */
+const MAX_OUTPUT_ISSUES = 10;
+
 /**
  * Validates and runs one call. Every host funnels through here, so an unknown
  * method or invalid input gets the same typed error everywhere and never
- * reaches a handler (nothing changes).
+ * reaches a handler (nothing changes). With output checks on, an output that
+ * does not match the contract is an `internal` error (and logged), never
+ * passed on as if it did.
  */
 export async function dispatch(
   handlers: HandlerTable,
@@ -16,6 +40,7 @@ export async function dispatch(
   input: unknown,
   context: CallContext,
   log?: Logger,
+  options: DispatchOptions = {},
 ): Promise<CallResult<unknown>> {
   if (!isMethodName(method)) {
     return failure(new ApiError('unknown-method', `Unknown method ${JSON.stringify(method)}.`, { known: METHOD_NAMES }));
@@ -35,7 +60,17 @@ export async function dispatch(
   }
   try {
     const handler = handlers[method] as (input: unknown, context: CallContext) => unknown;
-    return { ok: true, result: await handler(parsed.data, context) };
+    const result = await handler(parsed.data, context);
+    if (options.checkOutputs ?? outputChecksByDefault()) {
+      // Checked, not replaced: the caller gets the handler's own value, as without the check.
+      const checked = methods[method].output.safeParse(result);
+      if (!checked.success) {
+        const issues = checked.error.issues.slice(0, MAX_OUTPUT_ISSUES).map((issue) => ({ path: issue.path.map(String), code: issue.code, message: issue.message }));
+        log?.error({ method, issues }, 'handler output does not match the contract');
+        return failure(new ApiError('internal', `${method} answered with an output that does not match the contract; see the log for details.`, { issues }));
+      }
+    }
+    return { ok: true, result };
   } catch (error) {
     if (error instanceof ApiError) return failure(error);
     log?.error({ err: error, method }, 'handler failed');

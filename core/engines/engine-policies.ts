@@ -6,6 +6,7 @@ import type { AppDbAdapter } from '../appdb/adapter';
 import type { ResolvedMapping } from '../appdb/mapping';
 import type { StoredSchedule } from '../store/schedules.repo';
 import type { Store } from '../store/store';
+import type { EngineResult } from './engine-result';
 
 /**
  * The parts of an engine descriptor that the shared layers read (issue 17):
@@ -18,14 +19,21 @@ import type { Store } from '../store/store';
  */
 
 // ── Results ────────────────────────────────────────────────────────────────
-/** A mode the engine runs (`check`, `repair`, `validate`, `import`, `revert`…) with its result schema. */
+/**
+ * A mode the engine runs (`check`, `repair`, `validate`, `import`, `revert`…) with its result schema,
+ * built on the shared base (engine-result.ts: `engineResult({...})`).
+ */
 export interface EngineMode {
-  /** The result of a run in this mode; run-manager validates every result against it. */
-  result: z.ZodType<Record<string, unknown>>;
+  /** The result of a run in this mode; run-manager validates every result against it (result-check.ts). */
+  result: z.ZodType<EngineResult>;
   /** One line for the CLI's help and the console. */
   description?: string;
 }
 
+/**
+ * The modes an engine runs, by name. A run's mode is its params' `mode`; an
+ * engine whose params have none runs its first (only) mode.
+ */
 export type EngineModes = Readonly<Record<string, EngineMode>>;
 
 // ── Contract handlers ──────────────────────────────────────────────────────

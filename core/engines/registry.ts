@@ -7,7 +7,7 @@ import { sheetImportEngine } from './sheet-import';
 import { storageOrphansEngine } from './storage-orphans';
 
 /** The engines the shipped console offers: one line per engine folder (its index.ts), nothing else to change. */
-const BUILTIN_ENGINES: readonly AnyEngine[] = [identityEngine, mediaImportEngine, sheetImportEngine, storageOrphansEngine, mailImportEngine];
+export const BUILTIN_ENGINES: readonly AnyEngine[] = [identityEngine, mediaImportEngine, sheetImportEngine, storageOrphansEngine, mailImportEngine];
 
 export interface RegistryOptions {
   /** Adds the demonstration engine: tests, benchmarks and `--with-demo-engine` only. */

@@ -7,6 +7,7 @@ import { ConnectionFaultError } from '../connectors/shared/fault';
 import type { Clock } from '../base/clock';
 import { supersedesFindings, type AnyEngine, type EngineRegistry } from '../engines/engine';
 import { createEngineResources } from '../engines/engine-resources';
+import { checkResult, modeOf } from '../engines/result-check';
 import type { Logger } from '../logging/logger';
 import type { Store } from '../store/store';
 import { ApiCallCounter } from './api-calls';
@@ -186,24 +187,44 @@ export class RunManager {
       return this.finish(id);
     }
     const runLog = log.child({ runId: id, engine: engine.id });
+    // Every stored result says which mode ran and how many findings the run recorded (engine-result.ts RunResultSchema).
+    const mode = modeOf(engine, params);
+    const stamp = () => ({ ...(mode === undefined ? {} : { mode }), findings: findings.count });
     try {
-      const result = await engine.run(params, { runId: id, trigger, clock: this.deps.clock, log: runLog, findings, apiCalls, resources }, { signal, progress: tracker });
+      const returned = await engine.run(params, { runId: id, trigger, clock: this.deps.clock, log: runLog, findings, apiCalls, resources }, { signal, progress: tracker });
       findings.flush();
       // No abort check here: an engine a cancel stops throws (the signal's reason). One that returned finished its work,
       // and a cancel that came after its last point of no return (a sheet import's swap, a committed repair) does not
       // undo that work, so the run must not say `cancelled` over it (DESIGN §4.6).
-      // Honest outcomes (DESIGN §4.6): a run with any failed item never ends `succeeded`.
-      const partial = typeof result.itemsFailed === 'number' && result.itemsFailed > 0;
-      const moved = this.move(id, partial ? 'partial' : 'succeeded', {
-        finishedAt: this.nowIso(),
-        progress: tracker.final(true),
-        apiCalls: apiCalls.snapshot(),
-        result: { ...result, findings: findings.count },
-      });
-      // Only a complete check replaces earlier findings: one that stopped early (a spent API budget) says complete: false.
-      // Only while the run is still ours: one another process interrupted (a lost lease) may already run again there.
-      // (Both writes are synchronous, with nothing awaited between them.)
-      if (moved && supersedesFindings(engine, params) && result.complete !== false) store.findings.supersede(engine.id, scope, id, this.nowIso());
+      // Every result is checked against the schema of the mode that ran, in every build (result-check.ts).
+      const checked = checkResult(engine, params, returned);
+      if (!checked.ok) {
+        // A summary that breaks its schema cannot be trusted to say what happened (a string itemsFailed would read
+        // as "nothing failed"), so the run never ends `succeeded` on it (DESIGN §4.6): it fails with `invalid-result`
+        // naming the fields, keeps what the engine said as `rejectedResult` for a person to read, and replaces no findings.
+        runLog.error({ mode: checked.mode, problems: checked.problems }, 'the engine returned a result that does not match its schema');
+        this.move(id, 'failed', {
+          finishedAt: this.nowIso(),
+          progress: tracker.final(false),
+          apiCalls: apiCalls.snapshot(),
+          result: { ...stamp(), rejectedResult: storable(returned) },
+          error: { code: 'invalid-result', message: checked.message },
+        });
+      } else {
+        const result = checked.result;
+        // Honest outcomes (DESIGN §4.6): a run with any failed item never ends `succeeded`.
+        const partial = result.itemsFailed !== undefined && result.itemsFailed > 0;
+        const moved = this.move(id, partial ? 'partial' : 'succeeded', {
+          finishedAt: this.nowIso(),
+          progress: tracker.final(true),
+          apiCalls: apiCalls.snapshot(),
+          result: { ...result, ...stamp() },
+        });
+        // Only a complete check replaces earlier findings: one that stopped early (a spent API budget) says complete: false.
+        // Only while the run is still ours: one another process interrupted (a lost lease) may already run again there.
+        // (Both writes are synchronous, with nothing awaited between them.)
+        if (moved && supersedesFindings(engine, params) && result.complete !== false) store.findings.supersede(engine.id, scope, id, this.nowIso());
+      }
     } catch (error) {
       findings.flush();
       const cancelled = signal.aborted;
@@ -212,7 +233,7 @@ export class RunManager {
         finishedAt: this.nowIso(),
         progress: tracker.final(false),
         apiCalls: apiCalls.snapshot(),
-        result: { findings: findings.count },
+        result: stamp(),
         error: cancelled ? { code: 'cancelled', message: describe(signal.reason) } : runError(error),
       });
     } finally {
@@ -288,6 +309,16 @@ export class RunManager {
 function runError(error: unknown): { code: string; message: string } {
   const shown = isConnectorError(error, 'misconfigured') ? new ConnectionFaultError(error) : error;
   return { code: errorCode(shown), message: describe(shown) };
+}
+
+/** What the engine returned, as JSON the store can keep (a value JSON cannot carry is kept as its text). */
+function storable(value: unknown): unknown {
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? String(value) : (JSON.parse(text) as unknown);
+  } catch {
+    return String(value);
+  }
 }
 
 function describe(error: unknown): string {

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { TimeSlicer } from '../../base/cooperative';
 import type { Engine } from '../engine';
+import { Count, engineResult } from '../engine-result';
 
 /**
  * A demonstration engine, off by default: it walks N synthetic items through
@@ -34,6 +35,9 @@ const DemoParams = z.strictObject({
 });
 export type DemoParams = z.infer<typeof DemoParams>;
 
+/** What a demonstration check walked: `checksum` proves the work was done (the same items give the same sum). */
+const DemoCheckResult = engineResult({ items: Count, drifted: Count, checksum: Count });
+
 export const demoEngine: Engine<DemoParams> = {
   id: 'demo',
   title: 'Demonstration',
@@ -45,6 +49,7 @@ export const demoEngine: Engine<DemoParams> = {
   ],
   params: DemoParams,
   scopeOf: (params) => params.scope,
+  modes: { check: { result: DemoCheckResult, description: 'Walk the synthetic items and record the drifted ones.' } },
 
   async run(params, context, { signal, progress }) {
     const slicer = new TimeSlicer();

@@ -3,6 +3,7 @@ import { identityCli } from './identity-cli';
 import type { IdentityParams } from './identity-params';
 import { identityEngine as core } from './identity.engine';
 import { identitySchedule } from './identity-schedule';
+import { identityModes } from './identity-results';
 
 /**
  * The identity engine as the console knows it: its computation (./identity.engine.ts) and
@@ -13,6 +14,7 @@ export const identityEngine: Engine<IdentityParams> = {
   ...core,
 
   // modes and result schemas
+  modes: identityModes,
 
   // contract handlers
 

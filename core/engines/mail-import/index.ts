@@ -2,6 +2,7 @@ import type { Engine } from '../engine';
 import type { MailImportParams } from './mail-params';
 import { mailImportEngine as core } from './mail-import.engine';
 import { mailSchedule } from './mail-schedule';
+import { mailImportModes } from './mail-results';
 
 /**
  * The mail-import engine as the console knows it: its computation (./mail-import.engine.ts) and
@@ -12,6 +13,7 @@ export const mailImportEngine: Engine<MailImportParams> = {
   ...core,
 
   // modes and result schemas
+  modes: mailImportModes,
 
   // contract handlers
 

@@ -2,6 +2,7 @@ import type { Engine } from '../engine';
 import type { MediaImportParams } from './media-params';
 import { mediaImportEngine as core } from './media-import.engine';
 import { mediaSchedule } from './media-schedule';
+import { mediaImportModes } from './media-results';
 
 /**
  * The media-import engine as the console knows it: its computation (./media-import.engine.ts) and
@@ -12,6 +13,7 @@ export const mediaImportEngine: Engine<MediaImportParams> = {
   ...core,
 
   // modes and result schemas
+  modes: mediaImportModes,
 
   // contract handlers
 

@@ -84,7 +84,7 @@ export async function runCheck(params: MediaImportParams, scope: string, context
     });
     const why = outcome.reason === 'budget' ? `its share (${params.budgetShare}) of the API budget was spent` : 'Cloudinary refused with its rate limit';
     progress.update({ message: `Stopped: ${why}; the next check resumes here` });
-    return { complete: false, stoppedBy: outcome.reason, resumed: resume !== undefined, assetsListed: comparison.result.assets, budget };
+    return { complete: false as const, stoppedBy: outcome.reason, resumed: resume !== undefined, assetsListed: comparison.result.assets, budget };
   }
 
   progress.phase('compare', { message: 'Looking for rows whose asset is gone' });
@@ -102,7 +102,7 @@ export async function runCheck(params: MediaImportParams, scope: string, context
   }
   resources.state.set('summary', mergeSummary(readSummary(resources.state), users, params.user, clock.now()));
   resources.state.delete(resumeKey(scope));
-  return { complete: true, resumed: resume !== undefined, assets, ignored, users: users.size, byKind, budget };
+  return { complete: true as const, resumed: resume !== undefined, assets, ignored, users: users.size, byKind, budget };
 }
 
 /**

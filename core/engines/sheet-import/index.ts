@@ -3,6 +3,7 @@ import type { SheetImportParams } from './sheet-import.engine';
 import { sheetImportEngine as core } from './sheet-import.engine';
 import { sheetCli } from './sheet-cli';
 import { sheetSchedule } from './sheet-schedule';
+import { sheetImportModes } from './sheet-results';
 
 /**
  * The sheet-import engine as the console knows it: its computation (./sheet-import.engine.ts) and
@@ -13,6 +14,7 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
   ...core,
 
   // modes and result schemas
+  modes: sheetImportModes,
 
   // contract handlers
 

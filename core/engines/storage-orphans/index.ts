@@ -4,6 +4,7 @@ import { storageNotify } from './storage-notify';
 import type { StorageOrphansParams } from './storage-params';
 import { storageOrphansEngine as core } from './storage-orphans.engine';
 import { storageSchedule } from './storage-schedule';
+import { storageOrphansModes } from './storage-results';
 
 /**
  * The storage-orphans engine as the console knows it: its computation (./storage-orphans.engine.ts) and
@@ -14,6 +15,7 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
   ...core,
 
   // modes and result schemas
+  modes: storageOrphansModes,
 
   // contract handlers
 

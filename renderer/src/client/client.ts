@@ -34,7 +34,7 @@ export function createClient(bridge: SyncwardenBridge): ApiClient {
       throw new ClientError({ code: 'internal', message: `The host sent an unreadable answer to ${method}.` });
     }
     if (!response.ok) throw new ClientError(response.error);
-    // Trusted: the host validated its output against the contract's schema.
+    // Trusted: the host checks every output against the contract's schema in development and tests (core/app/dispatch.ts).
     return response.result as MethodOutput<M>;
   }
 
