@@ -44,7 +44,7 @@ export async function schedulesBenchmark(args: readonly string[]): Promise<void>
   // The production source (connection kept open, SQLite data_version), counting real re-reads of the rows.
   const connections = new ConnectionsService({ store, secrets: new MemorySecretStore(), probes: defaultProbes(), clock, log: createSilentLogger() });
   await connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: productPath }, secrets: {} });
-  const source = appDbScheduleSource(store, connections, (id) => id === 'mail-import');
+  const source = appDbScheduleSource(connections, (id) => id === 'mail-import');
   let reads = 0;
   let fullReads = 0;
   let previous: unknown = null;

@@ -91,7 +91,7 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
     clock,
     log: log.child({ module: 'scheduler' }),
     events,
-    appDb: appDbScheduleSource(store, connections, (id) => engines.get(id) !== undefined),
+    appDb: appDbScheduleSource(connections, (id) => engines.get(id) !== undefined),
   });
   const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, scheduler };
 

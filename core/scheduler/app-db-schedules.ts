@@ -1,37 +1,15 @@
-import type { z } from 'zod';
-import type { AppDbConfigSchema } from '../api/connections';
 import type { MailSettingRow } from '../api/schedules';
 import { MAX_INTERVAL_MINUTES } from '../api/schedules';
 import type { AppDbAdapter } from '../appdb/adapter';
 import { quoteIdent, quoteTable as table } from '../appdb/identifiers';
-import { resolveMapping, type ResolvedMapping } from '../appdb/mapping';
-import { openAppDb } from '../appdb/open-app-db';
-import type { ConnectionsService } from '../connections/connections.service';
+import type { ResolvedMapping } from '../appdb/mapping';
+import { ProductDbUnavailable, type ProductDbAccess } from '../appdb/product-db';
 import { yieldToEventLoop } from '../runs/cooperative';
-import type { Store } from '../store/store';
 import type { DerivedSchedule } from '../store/schedules.repo';
 import type { DerivedScheduleSource } from './scheduler';
 
 /** Storage defaults of the canonical schema: a user without a user_sync_settings row has auto-sync on, every 6 hours. */
 const STORAGE_DEFAULT_INTERVAL = 360;
-
-/**
- * Opens the product database for one read and closes it. Null when none is
- * set up (or several: the console refuses to guess), so there are simply no
- * per-user schedules.
- */
-export async function withAppDb<T>(store: Store, connections: ConnectionsService, work: (db: AppDbAdapter, mapping: ResolvedMapping) => Promise<T>): Promise<T | null> {
-  const appdbs = store.connections.list().filter((c) => c.kind === 'appdb');
-  if (appdbs.length !== 1) return null;
-  const { config, secrets } = await connections.settings(appdbs[0] as (typeof appdbs)[number]);
-  const parsed = config as z.output<typeof AppDbConfigSchema>;
-  const db = openAppDb(parsed, secrets);
-  try {
-    return await work(db, resolveMapping(parsed.mapping ?? {}));
-  } finally {
-    await db.close();
-  }
-}
 
 /**
  * The per-user schedules of the product database, for the engines this
@@ -40,9 +18,10 @@ export async function withAppDb<T>(store: Store, connections: ConnectionsService
  * data_version` tells whether any other connection committed since the last
  * read, so an unchanged product costs one pragma, not 10,000 rows; the same
  * list is then handed back, which the scheduler takes as "unchanged".
- * PostgreSQL has no such cheap signal: every minute is a full read.
+ * PostgreSQL has no such cheap signal: every minute is a full read. None
+ * (or several: the console refuses to guess) means no per-user schedules.
  */
-export function appDbScheduleSource(store: Store, connections: ConnectionsService, hasEngine: (id: string) => boolean): DerivedScheduleSource {
+export function appDbScheduleSource(connections: Pick<ProductDbAccess, 'appDbConnection' | 'openAppDb'>, hasEngine: (id: string) => boolean): DerivedScheduleSource {
   let open: { key: string; db: AppDbAdapter; mapping: ResolvedMapping } | null = null;
   let last: { version: number; schedules: DerivedSchedule[] } | null = null;
   const close = async () => {
@@ -53,18 +32,16 @@ export function appDbScheduleSource(store: Store, connections: ConnectionsServic
   };
   return {
     async read() {
-      const appdbs = store.connections.list().filter((c) => c.kind === 'appdb');
-      if (appdbs.length !== 1) {
+      const connection = single(connections);
+      if (!connection) {
         await close();
         return null;
       }
-      const connection = appdbs[0] as (typeof appdbs)[number];
       const key = `${connection.id}:${connection.updatedAt}`;
       if (open?.key !== key) {
         await close();
-        const { config, secrets } = await connections.settings(connection);
-        const parsed = config as z.output<typeof AppDbConfigSchema>;
-        open = { key, db: openAppDb(parsed, secrets), mapping: resolveMapping(parsed.mapping ?? {}) };
+        const { db, mapping } = await connections.openAppDb(connection);
+        open = { key, db, mapping };
       }
       const { db, mapping } = open;
       try {
@@ -80,6 +57,16 @@ export function appDbScheduleSource(store: Store, connections: ConnectionsServic
     },
     close,
   };
+}
+
+/** The one product-database connection, or null when there is none or several. */
+function single(connections: Pick<ProductDbAccess, 'appDbConnection'>): ReturnType<ProductDbAccess['appDbConnection']> | null {
+  try {
+    return connections.appDbConnection();
+  } catch (error) {
+    if (error instanceof ProductDbUnavailable) return null;
+    throw error;
+  }
 }
 
 export async function readDerivedSchedules(db: AppDbAdapter, mapping: ResolvedMapping, hasEngine: (id: string) => boolean): Promise<DerivedSchedule[]> {

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine';
 import type { IdentityParams } from './identity-params';
 import { identityEngine as core } from './identity.engine';
+import { identityHandlers } from './identity.handlers';
 
 /**
  * The identity engine as the console knows it: its computation (./identity.engine.ts) and
@@ -13,6 +14,7 @@ export const identityEngine: Engine<IdentityParams> = {
   // modes and result schemas
 
   // contract handlers
+  handlers: identityHandlers,
 
   // schedule policy
 

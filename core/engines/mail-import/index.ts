@@ -1,6 +1,7 @@
 import type { Engine } from '../engine';
 import type { MailImportParams } from './mail-params';
 import { mailImportEngine as core } from './mail-import.engine';
+import { createMailHandlers } from './mail.handlers';
 
 /**
  * The mail-import engine as the console knows it: its computation (./mail-import.engine.ts) and
@@ -13,6 +14,7 @@ export const mailImportEngine: Engine<MailImportParams> = {
   // modes and result schemas
 
   // contract handlers
+  handlers: createMailHandlers,
 
   // schedule policy
 

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine';
 import type { MediaImportParams } from './media-params';
 import { mediaImportEngine as core } from './media-import.engine';
+import { createMediaHandlers } from './media.handlers';
 
 /**
  * The media-import engine as the console knows it: its computation (./media-import.engine.ts) and
@@ -13,6 +14,7 @@ export const mediaImportEngine: Engine<MediaImportParams> = {
   // modes and result schemas
 
   // contract handlers
+  handlers: createMediaHandlers,
 
   // schedule policy
 

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine';
 import type { SheetImportParams } from './sheet-import.engine';
 import { sheetImportEngine as core } from './sheet-import.engine';
+import { createSheetHandlers } from './sheets.handlers';
 
 /**
  * The sheet-import engine as the console knows it: its computation (./sheet-import.engine.ts) and
@@ -13,6 +14,7 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
   // modes and result schemas
 
   // contract handlers
+  handlers: createSheetHandlers,
 
   // schedule policy
 

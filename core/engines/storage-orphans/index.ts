@@ -1,6 +1,7 @@
 import type { Engine } from '../engine';
 import type { StorageOrphansParams } from './storage-params';
 import { storageOrphansEngine as core } from './storage-orphans.engine';
+import { createStorageHandlers } from './storage.handlers';
 
 /**
  * The storage-orphans engine as the console knows it: its computation (./storage-orphans.engine.ts) and
@@ -13,6 +14,7 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
   // modes and result schemas
 
   // contract handlers
+  handlers: createStorageHandlers,
 
   // schedule policy
 
