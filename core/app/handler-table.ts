@@ -23,17 +23,11 @@ export interface HandlerTableParts {
  */
 export function assembleHandlerTable({ own, engines, host, known = [] }: HandlerTableParts): HandlerTable {
   const table = new Map<MethodName, unknown>();
-  const owners = new Map<MethodName, string>();
-  const claim = (part: Partial<HandlerTable>, owner: string) => {
-    for (const [method, handler] of Object.entries(part) as [MethodName, unknown][]) {
-      const earlier = owners.get(method);
-      if (earlier) throw new Error(`The contract method ${method} is claimed by ${earlier} and by ${owner}: each method has one handler.`);
-      owners.set(method, owner);
-      table.set(method, handler);
-    }
-  };
-  claim(own, 'the console');
-  for (const engine of engines) claim(engine.handlers?.(host) ?? {}, `the ${engine.id} engine`);
+  const parts: [owner: string, part: Partial<HandlerTable>][] = [['the console', own], ...engines.map((e): [string, Partial<HandlerTable>] => [`the ${e.id} engine`, e.handlers?.(host) ?? {}])];
+  for (const [method, owners] of claims(parts)) {
+    if (owners.length > 1) throw new Error(`The contract method ${method} is claimed by ${owners.join(' and by ')}: each method has one handler.`);
+  }
+  for (const [, part] of parts) for (const [method, handler] of Object.entries(part)) table.set(method as MethodName, handler);
 
   const registered = new Set(engines.map((e) => e.id));
   const absent = known.filter((e) => !registered.has(e.id));
@@ -42,6 +36,15 @@ export function assembleHandlerTable({ own, engines, host, known = [] }: Handler
   }
   // Every method of METHOD_NAMES has a handler now (the loop above), each typed by the part that declared it.
   return Object.fromEntries(table) as HandlerTable;
+}
+
+/** Who claims each method, in order: the console first, then the engines as registered. */
+export function claims(parts: readonly (readonly [owner: string, part: Partial<HandlerTable>])[]): Map<MethodName, string[]> {
+  const owners = new Map<MethodName, string[]>();
+  for (const [owner, part] of parts) {
+    for (const method of Object.keys(part) as MethodName[]) owners.set(method, [...(owners.get(method) ?? []), owner]);
+  }
+  return owners;
 }
 
 /** A method no registered engine answers: a clear error naming the engine that would, never a crash. */

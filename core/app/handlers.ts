@@ -15,8 +15,12 @@ export type { CallContext, Handler, HandlerTable } from '../engines/engine-polic
  * descriptor's `handlers(host)`).
  */
 export function createHandlers(app: AppServices): HandlerTable {
-  const own = { ...consoleHandlers(app), ...createScheduleHandlers(app) };
-  return assembleHandlerTable({ own, engines: app.engines.list(), host: app, known: BUILTIN_ENGINES });
+  return assembleHandlerTable({ own: ownHandlers(app), engines: app.engines.list(), host: app, known: BUILTIN_ENGINES });
+}
+
+/** The methods the console answers itself, whatever engines it runs. */
+export function ownHandlers(app: AppServices): Partial<HandlerTable> {
+  return { ...consoleHandlers(app), ...createScheduleHandlers(app) };
 }
 
 /** Runs, findings, audit, settings and connections: the console's own, whatever engines it runs. */
