@@ -22,3 +22,6 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
 
   // CLI
 };
+
+// For outsiders that need more than the descriptor (bench/sheet-import.bench.ts builds its emulator's sheet with the engine's own CSV line).
+export { csvLine, TARGET_WINDOW_BYTES } from './download-sheets';
