@@ -31,18 +31,15 @@ export interface ProductDbAccess {
   appDbConnection(): StoredConnection;
 }
 
-export type ProductDbRefusal = 'none' | 'several' | 'invalid';
+export type ProductDbRefusal = 'none' | 'several';
 
 /**
  * There is not exactly one usable product-database connection: the console
  * never guesses which database is the product's.
  */
 export class ProductDbUnavailable extends ApiError {
-  constructor(
-    readonly reason: ProductDbRefusal,
-    message: string = REFUSALS[reason],
-  ) {
-    super('unavailable', message, { reason });
+  constructor(readonly reason: ProductDbRefusal) {
+    super('unavailable', REFUSALS[reason], { reason });
     this.name = 'ProductDbUnavailable';
   }
 }
@@ -50,5 +47,4 @@ export class ProductDbUnavailable extends ApiError {
 const REFUSALS: Record<ProductDbRefusal, string> = {
   none: 'No product database connection is set up: add one on the Connections page.',
   several: 'There are several product database connections: keep one.',
-  invalid: 'The product database connection has settings this version cannot read: fix them on the Connections page.',
 };

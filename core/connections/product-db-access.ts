@@ -1,7 +1,6 @@
-import { AppDbConfigSchema } from '../api/connections';
 import { resolveMapping } from '../appdb/mapping';
 import { openAppDb } from '../appdb/open-app-db';
-import { ProductDbUnavailable, type ProductDb, type ProductDbAccess } from '../appdb/product-db';
+import { ProductDbUnavailable, type AppDbConfig, type ProductDb, type ProductDbAccess } from '../appdb/product-db';
 import type { StoredConnection } from '../store/connections.repo';
 import type { ConnectionSettings } from './probe';
 
@@ -27,18 +26,15 @@ export function productDbAccess(deps: ProductDbDeps): ProductDbAccess {
   };
 
   const openAppDbNow = async (connection: StoredConnection = appDbConnection()): Promise<ProductDb> => {
-    // Settings are validated when saved; parsing them again here types them once, instead of a cast in every reader.
-    const parsed = AppDbConfigSchema.safeParse(connection.config);
-    if (!parsed.success) {
-      const problem = parsed.error.issues[0]?.message ?? 'invalid';
-      throw new ProductDbUnavailable('invalid', `The product database connection "${connection.name}" has settings this version cannot read (${problem}): fix them on the Connections page.`);
-    }
+    // The one place the stored settings are typed: an appdb connection's config is AppDbConfigSchema's output
+    // (the contract parses it before it is saved), and every reader gets it typed from here.
+    const config = connection.config as AppDbConfig;
     const { secrets } = await deps.settings(connection);
-    const mapping = resolveMapping(parsed.data.mapping ?? {});
+    const mapping = resolveMapping(config.mapping ?? {});
     return {
-      db: openAppDb(parsed.data, secrets),
+      db: openAppDb(config, secrets),
       mapping,
-      config: parsed.data,
+      config,
       connection: { id: connection.id, name: connection.name, kind: 'appdb', config: connection.config, secrets },
     };
   };

@@ -74,7 +74,7 @@ async function readLocal(host: EngineHost, localId: string | null): Promise<{ si
     });
   } catch (error) {
     // None or several connections: said as it is (it is not a failed read).
-    if (error instanceof ProductDbUnavailable && error.reason !== 'invalid') return { side: side('unavailable', error.message), email: null };
+    if (error instanceof ProductDbUnavailable) return { side: side('unavailable', error.message), email: null };
     return { side: side('unavailable', `The product database could not be read: ${messageOf(error)}`), email: null };
   }
 }

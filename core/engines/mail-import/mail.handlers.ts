@@ -14,7 +14,7 @@ export function createMailHandlers(host: EngineHost): Pick<HandlerTable, 'mail.s
     'mail.settings': async ({ limit, offset }) => {
       try {
         const page = await host.connections.withAppDb(({ db, mapping }) => readMailSettings(db, mapping, limit, offset)).catch((error: unknown) => {
-          if (error instanceof ProductDbUnavailable && error.reason !== 'invalid') return null;
+          if (error instanceof ProductDbUnavailable) return null;
           throw error;
         });
         return { items: page?.items ?? [], total: page?.total ?? 0, limit, offset };
