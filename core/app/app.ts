@@ -15,7 +15,8 @@ import { Scheduler } from '../scheduler/scheduler';
 import { ensurePrivateDir } from '../store/data-dir';
 import { openStore } from '../store/store';
 import { EventHub } from './event-hub';
-import { createHandlers, type HandlerTable } from './handlers';
+import type { HandlerTable } from '../engines/engine-policies';
+import { createHandlers } from './handlers';
 import type { AppServices } from './services';
 import { APP_VERSION } from './version';
 

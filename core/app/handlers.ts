@@ -6,8 +6,6 @@ import { assembleHandlerTable } from './handler-table';
 import { createScheduleHandlers } from './schedules.handlers';
 import type { AppServices } from './services';
 
-// Declared with the engines (engine-policies.ts) so engine handlers never import core/app; re-exported for the hosts.
-export type { CallContext, Handler, HandlerTable } from '../engines/engine-policies';
 
 /**
  * The one handler table, shared by the IPC host, the WebSocket host and the

@@ -6,7 +6,7 @@ import { compileTrigger, hostTimeZone } from '../scheduler/triggers';
 import { runStatsSince } from '../store/run-stats.repo';
 import type { ScheduleFields, StoredSchedule } from '../store/schedules.repo';
 import { SheetSourcesRepository } from '../store/sheet-sources.repo';
-import type { HandlerTable } from './handlers';
+import type { HandlerTable } from '../engines/engine-policies';
 import type { AppServices } from './services';
 
 type ScheduleMethods =

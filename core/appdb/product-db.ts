@@ -31,6 +31,11 @@ export interface ProductDbAccess {
   appDbConnection(): StoredConnection;
 }
 
+/** What engines may use of the connections service: the product database, and one connection's secret values. */
+export interface ConnectionsAccess extends ProductDbAccess {
+  settings(connection: StoredConnection): Promise<{ config: Record<string, unknown>; secrets: Record<string, string> }>;
+}
+
 export type ProductDbRefusal = 'none' | 'several';
 
 /**

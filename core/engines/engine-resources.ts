@@ -1,10 +1,9 @@
 import type { ConnectionKind } from '../api/connections';
 import type { AuditEntry, Finding, RunState, RunTrigger } from '../api/models';
-import type { ProductDb } from '../appdb/product-db';
+import type { ConnectionsAccess, ProductDb } from '../appdb/product-db';
 import { yieldToEventLoop } from '../runs/cooperative';
 import type { FindingChange } from '../store/findings.repo';
 import type { Store } from '../store/store';
-import type { Clock, EngineHost } from './engine';
 
 export interface ResolvedConnection {
   id: number;
@@ -64,11 +63,12 @@ export interface EngineResources {
 
 export interface EngineResourcesDeps {
   store: Store;
-  connections: EngineHost['connections'];
+  connections: ConnectionsAccess;
   engine: string;
   runId: number;
   trigger: RunTrigger;
-  clock: Clock;
+  // Structurally the engine's Clock: this file is imported by engine.ts, so it does not import it back.
+  clock: { now(): Date };
 }
 
 /** Findings per page of findingsForRepairPages: a page loads and parses in a few milliseconds. */

@@ -1,10 +1,9 @@
 import type { z } from 'zod';
 import type { EngineInfo, RunTrigger } from '../api/models';
-import type { ProductDbAccess } from '../appdb/product-db';
+import type { ConnectionsAccess } from '../appdb/product-db';
 import type { Logger } from '../logging/logger';
 import type { ApiCallCounter } from '../runs/api-calls';
 import type { PhaseSpec, ProgressReporter } from '../runs/progress';
-import type { StoredConnection } from '../store/connections.repo';
 import type { NewFinding } from '../store/findings.repo';
 import type { Store } from '../store/store';
 import type { EngineResources } from './engine-resources';
@@ -94,9 +93,7 @@ export interface EngineHost {
   /** The console store: this engine's state, findings, audit, runs, connection settings. */
   store: Store;
   /** The product database (one service for every reader) and a connection's secret values. */
-  connections: ProductDbAccess & {
-    settings(connection: StoredConnection): Promise<{ config: Record<string, unknown>; secrets: Record<string, string> }>;
-  };
+  connections: ConnectionsAccess;
   /** Starts a run, as `runs.start` does (an import, a revert, a quiet check), attributed to the caller. */
   runs: {
     start(engine: string, params: Record<string, unknown>, trigger: RunTrigger): { runId: number; alreadyRunning: boolean };
