@@ -16,6 +16,15 @@
  * is not mistaken for the repo's `core/`. Non-normalised paths (`../x/../../core`) and
  * computed specifiers (`import(name)`) are not checked.
  *
+ * Engine folders (issue 17): nothing outside `core/engines/<id>/` imports from inside it
+ * except through its `index.ts`. Files outside core/engines reach an engine folder through
+ * core/ (exactly `depth - 1` levels up) or the repo root (`depth` levels up), so each depth
+ * block refuses `engines/<id>/<anything but index>` after exactly that climb; files inside
+ * core/engines get their own blocks (after the core ones, so they win), which also refuse
+ * `<id>/…` reached from core/engines itself (`depth - 2` levels up): a sibling engine's
+ * internals, or the registry importing an engine file instead of its index. An engine's own
+ * files import each other with `./`, which no pattern touches.
+ *
  * Flat config does not merge rule options: the last block matching a file wins for a
  * given rule. Each layer therefore sets its full option list in one block per depth, and
  * no other block may set `no-restricted-imports` / `no-restricted-syntax` for those files.
@@ -42,6 +51,14 @@ const NODE_BUILTIN = `^(?:node:|(?:${nodeBuiltinNames.map(escape).join('|')})(?:
 /** The electron package, its subpaths (`electron/main`) and the @electron/* scope. */
 const ELECTRON_PKG = '^(?:electron(?:/|$)|@electron/)';
 
+/** `n` levels up, where 0 means `./` (a bare `engines/…` would be a package name, not a path). */
+const rel = (/** @type {number} */ n, orMore = false) => (n === 0 ? '^\\./' : up(n, orMore));
+
+/** After reaching core/engines/: one engine folder, then anything but its index (`<id>`, `<id>/index`, `<id>/index.ts` pass). */
+const ENGINE_INTERNAL = '[^./][^/]*/(?!index(?:\\.[cm]?[jt]s)?$)';
+const DEEP_ENGINE_MESSAGE =
+  'import an engine folder only through its index.ts (`engines/<id>`): export what outsiders need there. Only files inside the same engine folder import its other files.';
+
 /**
  * @typedef {{ regex: string, message: string, allowTypeImports?: boolean }} Pattern
  * @typedef {(depth: number, orMore: boolean) => Pattern[]} LayerPatterns
@@ -62,7 +79,23 @@ const corePatterns = (d, more) => [
     regex: '^@(?:renderer|main|preload)(?:/|$)',
     message: 'core/ must not import from electron/ or renderer/ (dependency direction: renderer → core/api types, electron → core).',
   },
+  // Into an engine folder from anywhere in core/, through core/ or through the repo root.
+  { regex: `${rel(d - 1, more)}engines/${ENGINE_INTERNAL}`, message: DEEP_ENGINE_MESSAGE },
+  { regex: `${up(d, more)}core/engines/${ENGINE_INTERNAL}`, message: DEEP_ENGINE_MESSAGE },
 ];
+
+/**
+ * Files under core/engines/ (depth 2 and more): the core rules, plus an engine folder reached from
+ * core/engines itself (`./<id>/…` from the registry, `../<other>/…` from an engine file).
+ * @type {LayerPatterns}
+ */
+const enginesPatterns = (d, more) => [...corePatterns(d, more), { regex: `${rel(d - 2, more)}${ENGINE_INTERNAL}`, message: DEEP_ENGINE_MESSAGE }];
+
+/**
+ * bench/, scripts/ and bin/: plain Node tools over core; they too see an engine only through its index.
+ * @type {LayerPatterns}
+ */
+const toolPatterns = (d, more) => [{ regex: `${up(d, more)}core/engines/${ENGINE_INTERNAL}`, message: DEEP_ENGINE_MESSAGE }];
 
 /** @type {LayerPatterns} */
 const rendererPatterns = (d, more) => [
@@ -109,6 +142,7 @@ const mainPatterns = (d, more) => [
     regex: `(?:${up(d, more)}renderer(?:/|$)|^@renderer(?:/|$))`,
     message: 'electron/main must not import renderer code; the renderer is loaded as a page.',
   },
+  { regex: `${up(d, more)}core/engines/${ENGINE_INTERNAL}`, message: DEEP_ENGINE_MESSAGE },
 ];
 
 /**
@@ -217,6 +251,11 @@ export default defineConfig([
   },
 
   ...layerBoundaries('core', 'core', corePatterns),
+  // After the core blocks: the last matching block sets the rule for a file.
+  ...layerBoundaries('core-engines', 'core/engines', enginesPatterns),
+  ...layerBoundaries('bench', 'bench', toolPatterns),
+  ...layerBoundaries('scripts', 'scripts', toolPatterns),
+  ...layerBoundaries('bin', 'bin', toolPatterns),
   ...layerBoundaries('renderer', 'renderer', rendererPatterns),
   ...layerBoundaries('preload', 'electron/preload', preloadPatterns),
   ...layerBoundaries('main', 'electron/main', mainPatterns),

@@ -48,7 +48,7 @@ export async function schedulesBenchmark(args: readonly string[]): Promise<void>
   await connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: productPath }, secrets: {} });
   // Only mail import: its schedule policy derives the per-user schedules measured here.
   const engines = new EngineRegistry([mailImportEngine]);
-  const source = appDbScheduleSource(store, connections, engines);
+  const source = appDbScheduleSource(connections, engines);
   let reads = 0;
   let fullReads = 0;
   let previous: unknown = null;

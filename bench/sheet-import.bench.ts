@@ -12,7 +12,7 @@ import { SheetSourceSpecSchema } from '../core/api/sheets';
 import { createSyncwarden, type Syncwarden } from '../core/app/app';
 import { initCanonicalSchema } from '../core/appdb/ddl';
 import { openSqliteAppDb } from '../core/appdb/sqlite.adapter';
-import { csvLine, TARGET_WINDOW_BYTES } from '../core/engines/sheet-import/download-sheets';
+import { csvLine, TARGET_WINDOW_BYTES } from '../core/engines/sheet-import';
 import { MemorySecretStore } from '../tests/helpers/memory.secret-store';
 import { TEST_CLIENT } from '../tests/emulators/google/test-support';
 import { BENCH_COLUMNS, BENCH_HEADER, benchSheetRow } from './sheet-fixture';

@@ -16,7 +16,8 @@ import { Scheduler } from '../scheduler/scheduler';
 import { ensurePrivateDir } from '../store/data-dir';
 import { openStore } from '../store/store';
 import { EventHub } from '../base/event-hub';
-import { createHandlers, type HandlerTable } from './handlers';
+import type { HandlerTable } from '../engines/engine-policies';
+import { createHandlers } from './handlers';
 import type { AppServices } from './services';
 import { APP_VERSION } from './version';
 
@@ -93,7 +94,7 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
     clock,
     log: log.child({ module: 'scheduler' }),
     events,
-    appDb: appDbScheduleSource(store, connections, engines),
+    appDb: appDbScheduleSource(connections, engines),
   });
   const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, scheduler };
 

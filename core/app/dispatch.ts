@@ -3,7 +3,7 @@ import { ApiError, type CallResult } from '../api/errors';
 import { jsonBytes, MAX_INPUT_BYTES } from '../api/limits';
 import { isMethodName, METHOD_NAMES } from '../api/names';
 import type { Logger } from '../logging/logger';
-import type { CallContext, HandlerTable } from './handlers';
+import type { CallContext, HandlerTable } from '../engines/engine-policies';
 
 export interface DispatchOptions {
   /** Check each handler's output against the contract's output schema; default: outputChecksByDefault(). */

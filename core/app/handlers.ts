@@ -1,30 +1,28 @@
 import { ApiError } from '../api/errors';
-import type { MethodOutput, ParsedInput } from '../api/contract';
-import type { RunTrigger } from '../api/models';
-import type { MethodName } from '../api/names';
 import { engineInfo } from '../engines/engine';
-import type { AppServices } from './services';
-import { createSheetHandlers } from './sheets.handlers';
-import { createMediaHandlers } from './media.handlers';
-import { createIdentityHandlers } from './identity.handlers';
-import { createIdentityUserHandlers } from './identity-user.handlers';
+import type { HandlerTable } from '../engines/engine-policies';
+import { BUILTIN_ENGINES } from '../engines/registry';
+import { assembleHandlerTable } from './handler-table';
 import { createScheduleHandlers } from './schedules.handlers';
-import { createStorageHandlers } from './storage.handlers';
+import type { AppServices } from './services';
 
-/** Who is calling: set by the host, never taken from the caller's input. */
-export interface CallContext {
-  actor: RunTrigger;
+
+/**
+ * The one handler table, shared by the IPC host, the WebSocket host and the
+ * CLI: the console's own methods plus every registered engine's (its
+ * descriptor's `handlers(host)`).
+ */
+export function createHandlers(app: AppServices): HandlerTable {
+  return assembleHandlerTable({ own: ownHandlers(app), engines: app.engines.list(), host: app, known: BUILTIN_ENGINES });
 }
 
-type Handler<M extends MethodName> = (
-  input: ParsedInput<M>,
-  context: CallContext,
-) => MethodOutput<M> | Promise<MethodOutput<M>>;
+/** The methods the console answers itself, whatever engines it runs. */
+export function ownHandlers(app: AppServices): Partial<HandlerTable> {
+  return { ...consoleHandlers(app), ...createScheduleHandlers(app) };
+}
 
-export type HandlerTable = { [M in MethodName]: Handler<M> };
-
-/** The one handler table, shared by the IPC host, the WebSocket host and the CLI. */
-export function createHandlers(app: AppServices): HandlerTable {
+/** Runs, findings, audit, settings and connections: the console's own, whatever engines it runs. */
+function consoleHandlers(app: AppServices): Partial<HandlerTable> {
   const { store, runs } = app;
   return {
     'app.info': () => ({
@@ -57,11 +55,5 @@ export function createHandlers(app: AppServices): HandlerTable {
     'connections.update': (input) => app.connections.update(input),
     'connections.delete': ({ id }) => app.connections.delete(id),
     'connections.test': ({ id }) => app.connections.test(id),
-    ...createSheetHandlers(app),
-    ...createMediaHandlers(app),
-    ...createIdentityHandlers(app),
-    ...createIdentityUserHandlers(app),
-    ...createScheduleHandlers(app),
-    ...createStorageHandlers(app),
   };
 }

@@ -1,12 +1,11 @@
 import { ApiError } from '../api/errors';
 import type { Schedule, ScheduleSpec } from '../api/schedules';
-import { readMailSettings, withAppDb } from '../scheduler/app-db-schedules';
 import { runParamsFor, schedulePolicyOf } from '../scheduler/run-params';
 import { describeForForm, scheduleView } from '../scheduler/schedule-view';
 import { compileTrigger, hostTimeZone } from '../scheduler/triggers';
 import { runStatsSince } from '../store/run-stats.repo';
 import type { ScheduleFields, StoredSchedule } from '../store/schedules.repo';
-import type { HandlerTable } from './handlers';
+import type { HandlerTable } from '../engines/engine-policies';
 import type { AppServices } from './services';
 
 type ScheduleMethods =
@@ -19,7 +18,6 @@ type ScheduleMethods =
   | 'schedules.pause'
   | 'schedules.resume'
   | 'schedules.describe'
-  | 'mail.settings'
   | 'runs.stats';
 
 /**
@@ -104,14 +102,6 @@ export function createScheduleHandlers(app: AppServices): Pick<HandlerTable, Sch
       return scheduler.status();
     },
     'schedules.describe': ({ trigger, timeZone }) => describeForForm(trigger, timeZone ?? hostTimeZone(), now()),
-    'mail.settings': async ({ limit, offset }) => {
-      try {
-        const page = await withAppDb(store, app.connections, (db, mapping) => readMailSettings(db, mapping, limit, offset));
-        return { items: page?.items ?? [], total: page?.total ?? 0, limit, offset };
-      } catch (error) {
-        throw new ApiError('unavailable', `Reading mail settings from the product database failed: ${(error as Error).message}`);
-      }
-    },
     'runs.stats': ({ days, trigger }) => ({ runs: runStatsSince(store.db, new Date(now() - days * 24 * 60 * 60_000).toISOString(), trigger) }),
   };
 }

@@ -2,8 +2,8 @@ import type { Syncwarden } from '../app/app';
 import type { AppDbAdapter } from '../appdb/adapter';
 import { quoteIdent, quoteTable } from '../appdb/identifiers';
 import type { ResolvedMapping } from '../appdb/mapping';
+import { ProductDbUnavailable } from '../appdb/product-db';
 import type { EngineCliUser } from '../engines/engine-policies';
-import { withAppDb } from '../scheduler/app-db-schedules';
 import { EXIT } from './exit-codes';
 import { CliError } from './unwrap';
 
@@ -25,10 +25,9 @@ export interface ProductUser {
 export async function resolveUser(app: Pick<Syncwarden, 'store' | 'connections'>, value: string, wanted: EngineCliUser): Promise<string> {
   let found: ProductUser | 'ambiguous' | undefined;
   try {
-    const looked = await withAppDb(app.store, app.connections, (db, mapping) => findUser(db, mapping, value));
-    if (looked === null) return value;
-    found = looked;
+    found = await app.connections.withAppDb(({ db, mapping }) => findUser(db, mapping, value));
   } catch (error) {
+    if (error instanceof ProductDbUnavailable) return value;
     throw new CliError({ code: 'unavailable', message: `cannot look up --user "${value}" in the product database: ${error instanceof Error ? error.message : String(error)}` }, EXIT.error);
   }
   if (found === 'ambiguous') throw usage(`--user "${value}" is the email of several users (spelt in other cases): give the user id`);

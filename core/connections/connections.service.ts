@@ -11,6 +11,8 @@ import {
 import { ApiError } from '../api/errors';
 import { InvalidMappingError, resolveMapping } from '../appdb/mapping';
 import type { Clock } from '../base/clock';
+import type { ProductDb, ProductDbAccess } from '../appdb/product-db';
+
 import type { Logger } from '../logging/logger';
 import { redactString } from '../logging/redact';
 import { connectionSecretKey, SecretStoreUnavailable, type SecretStore } from '../secrets/secret-store';
@@ -18,6 +20,7 @@ import type { StoredConnection } from '../store/connections.repo';
 import type { Store } from '../store/store';
 import { ConnectionSecrets } from './connection-secrets';
 import type { ConnectionSettings, ProbeRegistry } from './probe';
+import { productDbAccess } from './product-db-access';
 
 type CreateInput = z.output<typeof ConnectionCreateSchema>;
 type UpdateInput = z.output<typeof ConnectionUpdateSchema>;
@@ -26,8 +29,9 @@ type UpdateInput = z.output<typeof ConnectionUpdateSchema>;
  * Connections: settings in the console store, secrets in the SecretStore.
  * What leaves this service never carries a secret value, only `hasSecret`.
  */
-export class ConnectionsService {
+export class ConnectionsService implements ProductDbAccess {
   private readonly secrets: ConnectionSecrets;
+  private readonly productDb: ProductDbAccess;
   /**
    * Creates, updates and deletes run one at a time: each reads the state, awaits secret
    * writes and then writes the row, and two interleaved at their awaits could put back
@@ -39,6 +43,7 @@ export class ConnectionsService {
     private readonly deps: { store: Store; secrets: SecretStore; probes: ProbeRegistry; clock: Clock; log: Logger },
   ) {
     this.secrets = new ConnectionSecrets(deps.secrets);
+    this.productDb = productDbAccess({ list: () => deps.store.connections.list(), settings: (connection) => this.settings(connection) });
   }
 
   get secretStoreKind(): SecretStore['kind'] {
@@ -193,6 +198,19 @@ export class ConnectionsService {
       if (value !== null) secrets[field] = value;
     }
     return { config: connection.config, secrets };
+  }
+
+  // The product database: one connection, opened the same way by every reader (handlers, scheduler, runs).
+  appDbConnection(): StoredConnection {
+    return this.productDb.appDbConnection();
+  }
+
+  openAppDb(connection?: StoredConnection): Promise<ProductDb> {
+    return this.productDb.openAppDb(connection);
+  }
+
+  withAppDb<T>(work: (product: ProductDb) => Promise<T>): Promise<T> {
+    return this.productDb.withAppDb(work);
   }
 
   /** Env mode: no other connection may be looked up under this name's variables, or the two would share secrets. */

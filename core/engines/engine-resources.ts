@@ -1,14 +1,9 @@
-import type { z } from 'zod';
-import type { AppDbConfigSchema, ConnectionKind } from '../api/connections';
+import type { ConnectionKind } from '../api/connections';
 import type { AuditEntry, Finding, RunState, RunTrigger } from '../api/models';
-import type { AppDbAdapter } from '../appdb/adapter';
-import { resolveMapping, type ResolvedMapping } from '../appdb/mapping';
-import { openAppDb } from '../appdb/open-app-db';
-import type { ConnectionsService } from '../connections/connections.service';
+import type { ConnectionsAccess, ProductDb } from '../appdb/product-db';
 import { yieldToEventLoop } from '../base/cooperative';
 import type { FindingChange } from '../store/findings.repo';
 import type { Store } from '../store/store';
-import type { Clock } from '../base/clock';
 
 export interface ResolvedConnection {
   id: number;
@@ -30,7 +25,8 @@ interface RepairSelection {
  * secrets, its findings for a repair, the audit log and durable state.
  */
 export interface EngineResources {
-  appDb(): Promise<{ db: AppDbAdapter; mapping: ResolvedMapping; connection: ResolvedConnection }>;
+  /** The product database, opened once per run (ConnectionsService.openAppDb) and closed when the run ends. */
+  appDb(): Promise<ProductDb>;
   /** The connection of this kind: the only one, or the one named. */
   connection(kind: ConnectionKind, name?: string): Promise<ResolvedConnection>;
   /** The open findings a repair applies to: chosen ids, one user's, or all (refuses an empty choice). */
@@ -67,11 +63,12 @@ export interface EngineResources {
 
 export interface EngineResourcesDeps {
   store: Store;
-  connections: ConnectionsService;
+  connections: ConnectionsAccess;
   engine: string;
   runId: number;
   trigger: RunTrigger;
-  clock: Clock;
+  // Structurally the engine's Clock: this file is imported by engine.ts, so it does not import it back.
+  clock: { now(): Date };
 }
 
 /** Findings per page of findingsForRepairPages: a page loads and parses in a few milliseconds. */
@@ -90,7 +87,7 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
   const now = () => deps.clock.now().toISOString();
   // Chosen ids may belong to another engine or be resolved already: only this engine's open ones are repaired.
   const repairable = (finding: Finding) => finding.engine === engine && finding.status === 'open';
-  let appDb: Promise<{ db: AppDbAdapter; mapping: ResolvedMapping; connection: ResolvedConnection }> | undefined;
+  let appDb: Promise<ProductDb> | undefined;
 
   const connection = async (kind: ConnectionKind, name?: string): Promise<ResolvedConnection> => {
     const candidates = store.connections.list().filter((c) => c.kind === kind && (name === undefined || c.name === name));
@@ -107,10 +104,7 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
   return {
     connection,
     appDb() {
-      appDb ??= connection('appdb').then((resolved) => {
-        const config = resolved.config as z.output<typeof AppDbConfigSchema>;
-        return { db: openAppDb(config, resolved.secrets), mapping: resolveMapping(config.mapping ?? {}), connection: resolved };
-      });
+      appDb ??= deps.connections.openAppDb();
       return appDb;
     },
     findingsForRepair(selection) {

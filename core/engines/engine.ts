@@ -1,9 +1,11 @@
 import type { z } from 'zod';
 import type { EngineInfo, RunTrigger } from '../api/models';
+import type { ConnectionsAccess } from '../appdb/product-db';
 import type { Logger } from '../logging/logger';
 import type { ApiCallCounter } from '../runs/api-calls';
 import type { PhaseSpec, ProgressReporter } from '../runs/progress';
 import type { NewFinding } from '../store/findings.repo';
+import type { Store } from '../store/store';
 import type { EngineResources } from './engine-resources';
 import type { EngineCliPolicy, EngineModes, EngineNotifyPolicy, EngineSchedulePolicy, HandlerTable } from './engine-policies';
 import type { Clock } from '../base/clock';
@@ -85,6 +87,14 @@ export interface Engine<P extends Record<string, unknown> = Record<string, unkno
 export interface EngineHost {
   clock: Clock;
   log: Logger;
+  /** The console store: this engine's state, findings, audit, runs, connection settings. */
+  store: Store;
+  /** The product database (one service for every reader) and a connection's secret values. */
+  connections: ConnectionsAccess;
+  /** Starts a run, as `runs.start` does (an import, a revert, a quiet check), attributed to the caller. */
+  runs: {
+    start(engine: string, params: Record<string, unknown>, trigger: RunTrigger): { runId: number; alreadyRunning: boolean };
+  };
 }
 
 export function supersedesFindings(engine: AnyEngine, params: Record<string, unknown>): boolean {

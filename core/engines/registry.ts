@@ -1,4 +1,4 @@
-import { demoEngine } from './demo/demo.engine';
+import { demoEngine } from './demo';
 import { EngineRegistry, type AnyEngine } from './engine';
 import { identityEngine } from './identity';
 import { mailImportEngine } from './mail-import';

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
-import { createIdentityHandlers } from '../../core/app/identity.handlers';
+import { createIdentityHandlers } from '../../core/engines/identity/identity.handlers';
 import type { SyncRow } from '../../core/engines/identity/identity-model';
 import { writeSnapshot } from '../../core/engines/identity/identity-snapshot';
 import { SyncTableReader } from '../../core/engines/identity/identity-sync-table';

@@ -4,7 +4,7 @@ import { IdentityUserInputSchema } from '../../core/api/identity-user';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
-import { createIdentityUserHandlers } from '../../core/app/identity-user.handlers';
+import { createIdentityUserHandlers } from '../../core/engines/identity/identity-user.handlers';
 import { startSupabaseEmulator, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { makeTempDir } from '../helpers/temp-dir';

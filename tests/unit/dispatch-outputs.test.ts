@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatch, outputChecksByDefault } from '../../core/app/dispatch';
-import type { HandlerTable } from '../../core/app/handlers';
+import type { HandlerTable } from '../../core/engines/engine-policies';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 describe('dispatch checks handler outputs against the contract (development and tests)', () => {

@@ -70,7 +70,7 @@ describe('engine framework', () => {
 
   it('without an appdb connection the run fails and says what to do', async () => {
     const run = await app.runs.waitFor(app.runs.start('probe', {}, 'manual').runId);
-    expect(run).toMatchObject({ state: 'failed', error: { message: 'No appdb connection is set up: add one on the Connections page.' } });
+    expect(run).toMatchObject({ state: 'failed', error: { message: 'No product database connection is set up: add one on the Connections page.' } });
   });
 
   it('a new check updates the open finding of a subject it finds again and supersedes the rest; a repair applies, audits and marks them', async () => {

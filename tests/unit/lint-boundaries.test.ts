@@ -191,3 +191,47 @@ describe('electron/main', () => {
     );
   });
 });
+
+describe('an engine folder is entered only through its index.ts (issue 17)', () => {
+  const use = (spec: string) => `import { x } from '${spec}';\nexport const a = x;\n`;
+
+  it.each([
+    ['core/app/handlers.ts', '../engines/storage-orphans/storage-restore'],
+    ['core/app/handlers.ts', '../../core/engines/identity/identity-plan'],
+    ['core/scheduler/deep/x.ts', '../../engines/mail-import/mail-db'],
+    ['core/engines/registry.ts', './demo/demo.engine'],
+    ['core/engines/identity/identity.handlers.ts', '../storage-orphans/storage-model'],
+    ['core/engines/identity/sub/x.ts', '../../media-import/media-model'],
+    ['core/engines/identity/x.ts', '../media-import/index/extra'],
+    ['bench/sheet-import.bench.ts', '../core/engines/sheet-import/download-sheets'],
+    ['scripts/demo/demo-app-db.ts', '../../core/engines/mail-import/mail-db'],
+    ['bin/x.ts', '../core/engines/identity/identity.engine'],
+    ['electron/main/index.ts', '../../core/engines/storage-orphans/storage-restore'],
+  ])('%s may not import %s', async (file, spec) => {
+    const [msg] = await expectErrors(file, use(spec), 'no-restricted-imports', 1);
+    expect(msg?.message).toContain('only through its index.ts');
+  });
+
+  it('refuses a type-only deep import too, and a dynamic import()', async () => {
+    await expectErrors('core/app/x.ts', "import type { FindingDetails } from '../engines/identity/identity-findings';\nexport type F = FindingDetails;\n", 'no-restricted-imports', 1);
+    await expectErrors('core/app/x.ts', "export const load = () => import('../engines/identity/identity-plan');\n", 'no-restricted-syntax', 1);
+  });
+
+  it.each([
+    ['core/app/handlers.ts', '../engines/identity'],
+    ['core/app/handlers.ts', '../engines/identity/index'],
+    ['core/app/handlers.ts', '../engines/registry'],
+    ['core/runs/run-manager.ts', '../engines/engine-resources'],
+    ['core/engines/registry.ts', './demo'],
+    ['core/engines/registry.ts', './engine'],
+    ['core/engines/identity/identity.handlers.ts', './identity-sync-table'],
+    ['core/engines/identity/identity.handlers.ts', '../engine-policies'],
+    ['core/engines/identity/identity.handlers.ts', '../../store/store'],
+    ['core/engines/identity/identity.handlers.ts', '../storage-orphans'],
+    ['core/engines/identity/sub/x.ts', '../identity-model'],
+    ['bench/sheet-import.bench.ts', '../core/engines/sheet-import'],
+    ['scripts/demo/demo-app-db.ts', '../../core/engines/registry'],
+  ])('%s may import %s', async (file, spec) => {
+    await expectClean(file, use(spec));
+  });
+});

@@ -4,6 +4,7 @@ import type { IdentityParams } from './identity-params';
 import { identityEngine as core } from './identity.engine';
 import { identitySchedule } from './identity-schedule';
 import { identityModes } from './identity-results';
+import { identityHandlers } from './identity.handlers';
 
 /**
  * The identity engine as the console knows it: its computation (./identity.engine.ts) and
@@ -17,6 +18,7 @@ export const identityEngine: Engine<IdentityParams> = {
   modes: identityModes,
 
   // contract handlers
+  handlers: identityHandlers,
 
   // schedule policy
   schedule: identitySchedule,

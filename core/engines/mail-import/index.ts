@@ -3,6 +3,7 @@ import type { MailImportParams } from './mail-params';
 import { mailImportEngine as core } from './mail-import.engine';
 import { mailSchedule } from './mail-schedule';
 import { mailImportModes } from './mail-results';
+import { createMailHandlers } from './mail.handlers';
 
 /**
  * The mail-import engine as the console knows it: its computation (./mail-import.engine.ts) and
@@ -16,6 +17,7 @@ export const mailImportEngine: Engine<MailImportParams> = {
   modes: mailImportModes,
 
   // contract handlers
+  handlers: createMailHandlers,
 
   // schedule policy
   schedule: mailSchedule,

@@ -3,6 +3,7 @@ import type { MediaImportParams } from './media-params';
 import { mediaImportEngine as core } from './media-import.engine';
 import { mediaSchedule } from './media-schedule';
 import { mediaImportModes } from './media-results';
+import { createMediaHandlers } from './media.handlers';
 
 /**
  * The media-import engine as the console knows it: its computation (./media-import.engine.ts) and
@@ -16,6 +17,7 @@ export const mediaImportEngine: Engine<MediaImportParams> = {
   modes: mediaImportModes,
 
   // contract handlers
+  handlers: createMediaHandlers,
 
   // schedule policy
   schedule: mediaSchedule,

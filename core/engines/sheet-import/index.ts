@@ -4,6 +4,7 @@ import { sheetImportEngine as core } from './sheet-import.engine';
 import { sheetCli } from './sheet-cli';
 import { sheetSchedule } from './sheet-schedule';
 import { sheetImportModes } from './sheet-results';
+import { createSheetHandlers } from './sheets.handlers';
 
 /**
  * The sheet-import engine as the console knows it: its computation (./sheet-import.engine.ts) and
@@ -17,6 +18,7 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
   modes: sheetImportModes,
 
   // contract handlers
+  handlers: createSheetHandlers,
 
   // schedule policy
   schedule: sheetSchedule,
@@ -27,3 +29,6 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
   // CLI
   cli: sheetCli,
 };
+
+// For outsiders that need more than the descriptor (bench/sheet-import.bench.ts builds its emulator's sheet with the engine's own CSV line).
+export { csvLine, TARGET_WINDOW_BYTES } from './download-sheets';

@@ -5,6 +5,7 @@ import type { StorageOrphansParams } from './storage-params';
 import { storageOrphansEngine as core } from './storage-orphans.engine';
 import { storageSchedule } from './storage-schedule';
 import { storageOrphansModes } from './storage-results';
+import { createStorageHandlers } from './storage.handlers';
 
 /**
  * The storage-orphans engine as the console knows it: its computation (./storage-orphans.engine.ts) and
@@ -18,6 +19,7 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
   modes: storageOrphansModes,
 
   // contract handlers
+  handlers: createStorageHandlers,
 
   // schedule policy
   schedule: storageSchedule,

@@ -1,12 +1,7 @@
-import type { z } from 'zod';
-import type { AppDbConfigSchema } from '../../api/connections';
 import { ApiError } from '../../api/errors';
 import type { RunTrigger } from '../../api/models';
 import type { StorageRestoreResult } from '../../api/storage';
-import type { AppDbAdapter } from '../../appdb/adapter';
-import { resolveMapping, type ResolvedMapping } from '../../appdb/mapping';
-import { openAppDb } from '../../appdb/open-app-db';
-import type { ConnectionsService } from '../../connections/connections.service';
+import type { ProductDbAccess } from '../../appdb/product-db';
 import type { Logger } from '../../logging/logger';
 import type { Store } from '../../store/store';
 import { readAccount, updateAccount, type KeyValue } from './account-state';
@@ -17,7 +12,7 @@ import { ENGINE_ID, isStorageProvider } from './storage-model';
 
 export interface RestoreDeps {
   store: Store;
-  connections: ConnectionsService;
+  connections: Pick<ProductDbAccess, 'openAppDb'>;
   now: () => string;
   actor: RunTrigger;
   /** Where a restore that could not be done is logged (the CLI's and the desktop's file log). */
@@ -42,7 +37,7 @@ export async function restoreFinding(deps: RestoreDeps, findingId: number): Prom
     throw new ApiError('conflict', `Finding ${findingId} is ${finding.status}, not quarantined: only a quarantined file row can be restored.`, { findingId, status: finding.status });
   }
   const fileRowId = typeof finding.details?.fileRowId === 'string' ? finding.details.fileRowId : finding.subject.replace(/^file:/, '');
-  const product = await openProductDb(deps);
+  const product = await deps.connections.openAppDb();
   try {
     const quarantine = new FileQuarantine(product.db, product.mapping);
     let outcome: Awaited<ReturnType<FileQuarantine['restore']>>;
@@ -100,13 +95,4 @@ async function forgetSeen(seen: SeenRows, fileRowId: string): Promise<void> {
   // Whatever cloud file the row was seen with (seenKey: the row id, then a NUL).
   const kept = [...keys].filter((key) => !key.startsWith(`${fileRowId}\u0000`));
   if (kept.length !== keys.size) await seen.save(kept);
-}
-
-/** The one product-database connection, opened for a call outside a run (restore, counts). */
-export async function openProductDb(deps: Pick<RestoreDeps, 'store' | 'connections'>): Promise<{ db: AppDbAdapter; mapping: ResolvedMapping }> {
-  const appdbs = deps.store.connections.list().filter((c) => c.kind === 'appdb');
-  if (appdbs.length !== 1) throw new ApiError('unavailable', appdbs.length ? 'There are several product database connections.' : 'No product database connection is set up: add one on the Connections page.');
-  const { config, secrets } = await deps.connections.settings(appdbs[0] as (typeof appdbs)[number]);
-  const appDbConfig = config as z.output<typeof AppDbConfigSchema>;
-  return { db: openAppDb(appDbConfig, secrets), mapping: resolveMapping(appDbConfig.mapping ?? {}) };
 }

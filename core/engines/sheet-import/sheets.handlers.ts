@@ -1,13 +1,10 @@
-import type { z } from 'zod';
-import { ApiError } from '../api/errors';
-import type { SheetCachePreview, SheetSource, SheetSourceSpec } from '../api/sheets';
-import type { AppDbConfigSchema } from '../api/connections';
-import { quoteIdent } from '../appdb/identifiers';
-import { openAppDb } from '../appdb/open-app-db';
-import { ROW_COLUMN } from '../engines/sheet-import/cache-table';
-import { SHEET_IMPORT_ENGINE, SheetSourcesRepository, type StoredSheetSource } from '../store/sheet-sources.repo';
-import type { HandlerTable } from './handlers';
-import type { AppServices } from './services';
+import { ApiError } from '../../api/errors';
+import type { SheetCachePreview, SheetSource, SheetSourceSpec } from '../../api/sheets';
+import { quoteIdent } from '../../appdb/identifiers';
+import { SHEET_IMPORT_ENGINE, SheetSourcesRepository, type StoredSheetSource } from '../../store/sheet-sources.repo';
+import type { EngineHost } from '../engine';
+import type { HandlerTable } from '../engine-policies';
+import { ROW_COLUMN } from './cache-table';
 
 type SheetMethods = 'sheets.sources.list' | 'sheets.sources.create' | 'sheets.sources.update' | 'sheets.sources.delete' | 'sheets.import' | 'sheets.cache.preview';
 
@@ -16,9 +13,9 @@ type SheetMethods = 'sheets.sources.list' | 'sheets.sources.create' | 'sheets.so
  * their cache tables (in the product database). An import is a run of the
  * sheet-import engine whose params snapshot the source as it is now.
  */
-export function createSheetHandlers(app: AppServices): Pick<HandlerTable, SheetMethods> {
-  const sources = new SheetSourcesRepository(app.store.db);
-  const now = () => app.clock.now().toISOString();
+export function createSheetHandlers(host: EngineHost): Pick<HandlerTable, SheetMethods> {
+  const sources = new SheetSourcesRepository(host.store.db);
+  const now = () => host.clock.now().toISOString();
   const find = (id: number): StoredSheetSource => {
     const source = sources.get(id);
     if (!source) throw new ApiError('not-found', `There is no sheet source ${id}.`, { id });
@@ -26,7 +23,7 @@ export function createSheetHandlers(app: AppServices): Pick<HandlerTable, SheetM
   };
   const view = (source: StoredSheetSource): SheetSource => {
     const ids = sources.lastRunIds(source.id);
-    const run = (id: number | undefined) => (id === undefined ? null : (app.store.runs.get(id) ?? null));
+    const run = (id: number | undefined) => (id === undefined ? null : (host.store.runs.get(id) ?? null));
     return { ...source, lastRun: run(ids.last), lastSuccess: ids.success === ids.last ? run(ids.last) : run(ids.success) };
   };
   const unique = <T>(work: () => T): T => {
@@ -49,20 +46,16 @@ export function createSheetHandlers(app: AppServices): Pick<HandlerTable, SheetM
       return view(find(id));
     },
     'sheets.sources.delete': ({ id }) => ({ id, deleted: sources.delete(id) }),
-    'sheets.import': ({ id }, { actor }) => app.runs.start(SHEET_IMPORT_ENGINE, { sourceId: id, source: find(id).spec }, actor),
-    'sheets.cache.preview': async ({ id, limit }) => preview(app, find(id).spec, limit),
+    'sheets.import': ({ id }, { actor }) => host.runs.start(SHEET_IMPORT_ENGINE, { sourceId: id, source: find(id).spec }, actor),
+    'sheets.cache.preview': async ({ id, limit }) => preview(host, find(id).spec, limit),
   };
 }
 
 /** Reads the live cache table (never the staging one): what the product sees now. */
-async function preview(app: AppServices, spec: SheetSourceSpec, limit: number): Promise<SheetCachePreview> {
+async function preview(host: EngineHost, spec: SheetSourceSpec, limit: number): Promise<SheetCachePreview> {
   const columns = [ROW_COLUMN, ...spec.columns.map((c) => c.column)];
   const empty = { table: spec.targetTable, exists: false, columns, rows: [], total: 0 };
-  const appdbs = app.store.connections.list().filter((c) => c.kind === 'appdb');
-  if (appdbs.length !== 1) throw new ApiError('conflict', appdbs.length ? 'There are several product database connections: keep one.' : 'No product database connection is set up: add one on the Connections page.');
-  const { config, secrets } = await app.connections.settings(appdbs[0] as (typeof appdbs)[number]);
-  const db = openAppDb(config as z.output<typeof AppDbConfigSchema>, secrets);
-  try {
+  return host.connections.withAppDb(async ({ db }) => {
     const existing = (await db.describeTables([spec.targetTable])).get(spec.targetTable);
     if (!existing) return empty;
     const present = columns.filter((c) => existing.has(c));
@@ -70,7 +63,5 @@ async function preview(app: AppServices, spec: SheetSourceSpec, limit: number): 
     const [count] = await db.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${table}`);
     const rows = await db.query(`SELECT ${present.map(quoteIdent).join(', ')} FROM ${table} ORDER BY ${quoteIdent(ROW_COLUMN)} LIMIT ?`, [limit]);
     return { table: spec.targetTable, exists: true, columns: present, rows, total: Number(count?.n ?? 0) };
-  } finally {
-    await db.close();
-  }
+  });
 }

@@ -1,17 +1,13 @@
-import type { z } from 'zod';
-import type { AppDbConfigSchema } from '../api/connections';
-import { IDENTITY_USER_HISTORY_LIMIT, type IdentityUserDetail, type IdentityUserSide } from '../api/identity-user';
-import type { ParsedInput } from '../api/contract';
-import { quoteIdent, quoteTable } from '../appdb/identifiers';
-import { resolveMapping } from '../appdb/mapping';
-import { openAppDb } from '../appdb/open-app-db';
-import { redactString } from '../logging/redact';
-import { fetchSupabaseUserRecord } from '../connectors/supabase/supabase-user-record';
-import type { StoredConnection } from '../store/connections.repo';
-import type { HandlerTable } from './handlers';
-import type { AppServices } from './services';
-
-const ENGINE = 'identity';
+import type { ParsedInput } from '../../api/contract';
+import { IDENTITY_USER_HISTORY_LIMIT, type IdentityUserDetail, type IdentityUserSide } from '../../api/identity-user';
+import { quoteIdent, quoteTable } from '../../appdb/identifiers';
+import { ProductDbUnavailable } from '../../appdb/product-db';
+import { fetchSupabaseUserRecord } from '../../connectors/supabase/supabase-user-record';
+import { redactString } from '../../logging/redact';
+import type { StoredConnection } from '../../store/connections.repo';
+import type { EngineHost } from '../engine';
+import type { HandlerTable } from '../engine-policies';
+import { IDENTITY_ENGINE_ID as ENGINE } from './identity.engine';
 
 /**
  * Column or field names whose values never leave the host: a product's users
@@ -26,20 +22,20 @@ const SECRET_NAME = /pass(word)?|hash|secret|token|salt|otp|api[_-]?key|private/
  * independently: a side that cannot be asked says why and the other is still
  * shown. Reading never changes anything on either side.
  */
-export function createIdentityUserHandlers(app: AppServices): Pick<HandlerTable, 'identity.user'> {
-  return { 'identity.user': (input) => userDetail(app, input) };
+export function createIdentityUserHandlers(host: EngineHost): Pick<HandlerTable, 'identity.user'> {
+  return { 'identity.user': (input) => userDetail(host, input) };
 }
 
-async function userDetail(app: AppServices, input: ParsedInput<'identity.user'>): Promise<IdentityUserDetail> {
-  const [local, remote] = await Promise.all([readLocal(app, input.localId), readRemote(app, input.remoteId)]);
+async function userDetail(host: EngineHost, input: ParsedInput<'identity.user'>): Promise<IdentityUserDetail> {
+  const [local, remote] = await Promise.all([readLocal(host, input.localId), readRemote(host, input.remoteId)]);
   // A finding's and an audit entry's subject is "user:<email>" (or the id of a user without one); the two sides
   // may disagree on the email (an inconsistent user), so every email and id of this user is a subject.
   const keys = [input.email, local.email, textOf(remote.side.record?.email), input.localId, input.remoteId]
     .filter((v): v is string => typeof v === 'string' && v.trim() !== '')
     .map((v) => v.trim());
   const subjects = [...new Set(keys.flatMap((k) => [`user:${k}`, `user:${k.toLowerCase()}`]))];
-  const findings = app.store.findings.bySubjects(ENGINE, subjects).sort((a, b) => b.id - a.id);
-  const audit = app.store.audit.bySubjects(ENGINE, subjects, IDENTITY_USER_HISTORY_LIMIT);
+  const findings = host.store.findings.bySubjects(ENGINE, subjects).sort((a, b) => b.id - a.id);
+  const audit = host.store.audit.bySubjects(ENGINE, subjects, IDENTITY_USER_HISTORY_LIMIT);
   return {
     local: local.side,
     remote: remote.side,
@@ -59,42 +55,37 @@ const side = (state: IdentityUserSide['state'], message: string | null = null, r
 });
 
 /** The one connection of a kind, or why there is not exactly one. */
-function only(app: AppServices, kind: StoredConnection['kind'], label: string): StoredConnection | string {
-  const found = app.store.connections.list().filter((c) => c.kind === kind);
+function only(host: EngineHost, kind: StoredConnection['kind'], label: string): StoredConnection | string {
+  const found = host.store.connections.list().filter((c) => c.kind === kind);
   if (found.length === 1) return found[0] as StoredConnection;
   return found.length ? `There are several ${label} connections: keep one.` : `No ${label} connection is set up: add one on the Connections page.`;
 }
 
 /** The users-table row with every column the product has, through the connection's mapping for table and id. */
-async function readLocal(app: AppServices, localId: string | null): Promise<{ side: IdentityUserSide; email: string | null }> {
+async function readLocal(host: EngineHost, localId: string | null): Promise<{ side: IdentityUserSide; email: string | null }> {
   if (localId === null) return { side: side('not-linked', 'The users table has no row paired with this user.'), email: null };
-  const connection = only(app, 'appdb', 'product database');
-  if (typeof connection === 'string') return { side: side('unavailable', connection), email: null };
   try {
-    const { config, secrets } = await app.connections.settings(connection);
-    const appDbConfig = config as z.output<typeof AppDbConfigSchema>;
-    const users = resolveMapping(appDbConfig.mapping ?? {}).users;
-    const db = openAppDb(appDbConfig, secrets);
-    try {
+    return await host.connections.withAppDb(async ({ db, mapping }) => {
+      const users = mapping.users;
       const [row] = await db.query(`SELECT * FROM ${quoteTable(users.table)} WHERE ${quoteIdent(users.columns.id)} = ?`, [localId]);
       if (!row) return { side: side('absent', `No row with id ${localId} in ${users.table}.`), email: null };
       const { record, redacted } = presentable(row);
       return { side: side('found', null, record, redacted), email: textOf(row[users.columns.email]) };
-    } finally {
-      await db.close();
-    }
+    });
   } catch (error) {
+    // None or several connections: said as it is (it is not a failed read).
+    if (error instanceof ProductDbUnavailable) return { side: side('unavailable', error.message), email: null };
     return { side: side('unavailable', `The product database could not be read: ${messageOf(error)}`), email: null };
   }
 }
 
 /** The Supabase Auth user as GoTrue returns it; only GoTrue's own user_not_found makes it absent. */
-async function readRemote(app: AppServices, remoteId: string | null): Promise<{ side: IdentityUserSide }> {
+async function readRemote(host: EngineHost, remoteId: string | null): Promise<{ side: IdentityUserSide }> {
   if (remoteId === null) return { side: side('not-linked', 'Supabase Auth has no user paired with this one.') };
-  const connection = only(app, 'supabase', 'Supabase');
+  const connection = only(host, 'supabase', 'Supabase');
   if (typeof connection === 'string') return { side: side('unavailable', connection) };
   try {
-    const { config, secrets } = await app.connections.settings(connection);
+    const { config, secrets } = await host.connections.settings(connection);
     if (!secrets.serviceRoleKey) return { side: side('unavailable', `The Supabase connection "${connection.name}" has no service role key.`) };
     const user = await fetchSupabaseUserRecord({ url: String(config.url), serviceRoleKey: secrets.serviceRoleKey }, remoteId);
     if (user === null) return { side: side('absent', `Supabase Auth answered that user ${remoteId} does not exist.`) };

@@ -1,14 +1,11 @@
-import type { z } from 'zod';
-import type { AppDbConfigSchema } from '../api/connections';
-import type { MediaImported, MediaOverview, MediaRow, MediaUserCounts } from '../api/media';
-import type { Finding } from '../api/models';
-import { quoteIdent, quoteTable } from '../appdb/identifiers';
-import { resolveMapping } from '../appdb/mapping';
-import { openAppDb } from '../appdb/open-app-db';
-import { ENGINE_ID, FINDING_KINDS, MEDIA_KINDS, tableOf, type MediaKind } from '../engines/media-import/media-model';
-import { readBudget, readSummary } from '../engines/media-import/media-state';
-import type { HandlerTable } from './handlers';
-import type { AppServices } from './services';
+import type { MediaImported, MediaOverview, MediaRow, MediaUserCounts } from '../../api/media';
+import type { Finding } from '../../api/models';
+import { quoteIdent, quoteTable } from '../../appdb/identifiers';
+import { ProductDbUnavailable, type ProductDb } from '../../appdb/product-db';
+import type { EngineHost } from '../engine';
+import type { HandlerTable } from '../engine-policies';
+import { ENGINE_ID, FINDING_KINDS, MEDIA_KINDS, tableOf, type MediaKind } from './media-model';
+import { readBudget, readSummary } from './media-state';
 
 type MediaMethods = 'media.overview' | 'media.imported';
 
@@ -17,8 +14,8 @@ type MediaMethods = 'media.overview' | 'media.imported';
  * media-import engine keeps (engine state, findings): showing the page never
  * spends any of the hourly Cloudinary budget.
  */
-export function createMediaHandlers(app: AppServices): Pick<HandlerTable, MediaMethods> {
-  const state = { get: <T>(key: string) => app.store.engineState.get<T>(ENGINE_ID, key) };
+export function createMediaHandlers(host: EngineHost): Pick<HandlerTable, MediaMethods> {
+  const state = { get: <T>(key: string) => host.store.engineState.get<T>(ENGINE_ID, key) };
   return {
     'media.overview': (): MediaOverview => {
       const summary = readSummary(state);
@@ -36,7 +33,7 @@ export function createMediaHandlers(app: AppServices): Pick<HandlerTable, MediaM
       }
       const byKind: Record<string, number> = {};
       let open = 0;
-      for (const { userEmail, kind, n } of app.store.findings.openCountsByUserAndKind(ENGINE_ID)) {
+      for (const { userEmail, kind, n } of host.store.findings.openCountsByUserAndKind(ENGINE_ID)) {
         open += n;
         byKind[kind] = (byKind[kind] ?? 0) + n;
         if (userEmail === null) continue;
@@ -50,7 +47,7 @@ export function createMediaHandlers(app: AppServices): Pick<HandlerTable, MediaM
         findings: { open, byKind },
       };
     },
-    'media.imported': ({ limit }) => imported(app, limit),
+    'media.imported': ({ limit }) => imported(host, limit),
   };
 }
 
@@ -59,15 +56,18 @@ export function createMediaHandlers(app: AppServices): Pick<HandlerTable, MediaM
  * missing-in-DB findings, read back from the product database through the
  * mapping, so the page shows what the product itself now holds.
  */
-async function imported(app: AppServices, limit: number): Promise<MediaImported> {
-  const repaired = app.store.findings.list({ engine: ENGINE_ID, status: 'repaired', kind: FINDING_KINDS.missingInDb, sort: 'createdAt', direction: 'desc', limit, offset: 0 }).items;
+async function imported(host: EngineHost, limit: number): Promise<MediaImported> {
+  const repaired = host.store.findings.list({ engine: ENGINE_ID, status: 'repaired', kind: FINDING_KINDS.missingInDb, sort: 'createdAt', direction: 'desc', limit, offset: 0 }).items;
   if (repaired.length === 0) return { rows: [], unavailable: null };
-  const appdbs = app.store.connections.list().filter((c) => c.kind === 'appdb');
-  if (appdbs.length !== 1) return { rows: [], unavailable: appdbs.length ? 'There are several product database connections.' : 'No product database connection is set up.' };
-  const { config, secrets } = await app.connections.settings(appdbs[0] as (typeof appdbs)[number]);
-  const appDbConfig = config as z.output<typeof AppDbConfigSchema>;
-  const mapping = resolveMapping(appDbConfig.mapping ?? {});
-  const db = openAppDb(appDbConfig, secrets);
+  let product: ProductDb;
+  try {
+    product = await host.connections.openAppDb();
+  } catch (error) {
+    // No product database to read them back from: the page says so instead of failing.
+    if (error instanceof ProductDbUnavailable) return { rows: [], unavailable: error.message };
+    throw error;
+  }
+  const { db, mapping } = product;
   try {
     const wanted = new Map(repaired.map((f) => [publicIdOf(f), f] as const).filter((e): e is [string, Finding] => e[0] !== undefined));
     const rows: MediaRow[] = [];

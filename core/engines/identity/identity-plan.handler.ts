@@ -1,10 +1,11 @@
-import type { IdentityPlan, IdentityPlanItem } from '../api/identity';
-import type { Finding } from '../api/models';
-import { ACTION_INFO, actionFor, isDestructive, isIrreversible, type RemoteOnlyPolicy, type RepairAction } from '../engines/identity/identity-actions';
-import type { FindingDetails } from '../engines/identity/identity-findings';
-import { plannedRow } from '../engines/identity/identity-plan';
-import { describePlan } from '../engines/identity/identity-repair';
-import type { Store } from '../store/store';
+import type { IdentityPlan, IdentityPlanItem } from '../../api/identity';
+import type { Finding } from '../../api/models';
+import type { Store } from '../../store/store';
+import { ACTION_INFO, actionFor, isDestructive, isIrreversible, type RemoteOnlyPolicy, type RepairAction } from './identity-actions';
+import type { FindingDetails } from './identity-findings';
+import { plannedRow } from './identity-plan';
+import { describePlan } from './identity-repair';
+import { IDENTITY_ENGINE_ID } from './identity.engine';
 
 const LISTED = 1000;
 
@@ -24,8 +25,8 @@ export interface PlanSelection {
  */
 export function planIdentityRepair(store: Store, selection: PlanSelection): IdentityPlan {
   const findings: Finding[] = selection.findingIds?.length
-    ? store.findings.byIds(selection.findingIds).filter((f) => f.engine === 'identity' && f.status === 'open')
-    : store.findings.open('identity', selection.user || undefined);
+    ? store.findings.byIds(selection.findingIds).filter((f) => f.engine === IDENTITY_ENGINE_ID && f.status === 'open')
+    : store.findings.open(IDENTITY_ENGINE_ID, selection.user || undefined);
   const items: IdentityPlanItem[] = [];
   const counts: Partial<Record<RepairAction, number>> = {};
   const destructive: RepairAction[] = [];
