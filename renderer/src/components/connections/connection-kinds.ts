@@ -1,4 +1,5 @@
 import type { ConnectionKind, MethodInput } from '@core/api';
+import { CONNECTION_KINDS } from '@core/api/connections';
 import {
   IconBrandDropbox,
   IconBrandGoogleDrive,
@@ -175,8 +176,8 @@ export const KIND_SPECS = {
   },
 } as const satisfies { [K in ConnectionKind]: KindSpec<K> };
 
-/** The kinds in the order the picker and the page groups show them. */
-export const KIND_ORDER: readonly ConnectionKind[] = ['appdb', 'google', 'dropbox', 'cloudinary', 'supabase'];
+/** The kinds in the order the picker and the page groups show them: the contract's order. */
+export const KIND_ORDER: readonly ConnectionKind[] = CONNECTION_KINDS;
 
 export function kindSpec(kind: ConnectionKind): KindSpec {
   return KIND_SPECS[kind];
