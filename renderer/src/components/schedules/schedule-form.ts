@@ -9,12 +9,13 @@ import { contractErrors } from '../../lib/contract-errors';
  */
 export type ScopeKind = ScheduleScope['kind'];
 export type TriggerKind = ScheduleTrigger['kind'];
+export type ScheduleProvider = Extract<ScheduleScope, { kind: 'provider' }>['provider'];
 
 export interface ScheduleFormValues {
   engine: string;
   scopeKind: ScopeKind;
   userId: string;
-  provider: 'google' | 'dropbox';
+  provider: ScheduleProvider;
   sourceId: string;
   triggerKind: TriggerKind;
   minutes: string;
