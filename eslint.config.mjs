@@ -2,7 +2,7 @@
 /**
  * Lint config. The important part is the layer boundaries of DESIGN.md §2:
  *
- *   renderer → core/api (types only)     electron → core     core → nothing of ours above it
+ *   renderer → core/api (types; values from its schema modules)     electron → core     core → nothing of ours above it
  *
  * They are enforced with the core `no-restricted-imports` rule (ESLint 10 supports
  * `regex` patterns and `allowTypeImports` natively, so the typescript-eslint copy of the
@@ -97,6 +97,12 @@ const enginesPatterns = (d, more) => [...corePatterns(d, more), { regex: `${rel(
  */
 const toolPatterns = (d, more) => [{ regex: `${up(d, more)}core/engines/${ENGINE_INTERNAL}`, message: DEEP_ENGINE_MESSAGE }];
 
+/**
+ * The core/api modules the renderer may import values from: zod schemas and enums that carry
+ * no host code (each imports only zod and its siblings in this list).
+ */
+const RENDERER_RUNTIME_API = ['models', 'connections', 'schedules', 'sheets', 'limits', 'postgres-url', 'names'];
+
 /** @type {LayerPatterns} */
 const rendererPatterns = (d, more) => [
   {
@@ -108,9 +114,12 @@ const rendererPatterns = (d, more) => [
     message: 'renderer/ must not import electron: it talks to the host only through the bridge typed by core/api.',
   },
   {
-    regex: `^(?:@core/api|${up(d, more).slice(1)}core/api)(?:/|$)`,
+    // Runtime imports reach only the schema modules the forms and lists share with the host
+    // (enums, limits, zod schemas); the barrel and contract.ts stay types-only, so the
+    // renderer bundles what it validates with, not every method's schema.
+    regex: `^(?:@core/api|${up(d, more).slice(1)}core/api)(?:/(?!(?:${RENDERER_RUNTIME_API.join('|')})$).*)?$`,
     allowTypeImports: true,
-    message: 'renderer/ may import only types from core/api (`import type { … }`): a runtime import would bundle zod and core code into the renderer.',
+    message: `renderer/ may import only types from core/api (\`import type { … }\`), and values only from its schema modules (${RENDERER_RUNTIME_API.map((m) => `@core/api/${m}`).join(', ')}): the barrel and the contract would bundle every method's schema.`,
   },
   {
     regex: `^(?:@core|${up(d, more).slice(1)}core)(?:/(?!api(?:/|$)).*)?$`,

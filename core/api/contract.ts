@@ -3,6 +3,7 @@ import {
   AppInfoSchema,
   AuditEntrySchema,
   EngineIdSchema,
+  FINDING_SORT_KEYS,
   FindingSchema,
   FindingStatusSchema,
   ProgressSnapshotSchema,
@@ -66,8 +67,6 @@ const noInput = z.strictObject({});
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, summary: string) {
   return { input, output, summary };
 }
-
-export const FINDING_SORT_KEYS = ['createdAt', 'kind', 'subject', 'userEmail', 'status'] as const;
 
 export const methods = {
   'app.info': method(noInput, AppInfoSchema, 'Version, host, data directory and the engines this host offers.'),

@@ -78,6 +78,8 @@ export type RunDetail = z.infer<typeof RunDetailSchema>;
  */
 export const FINDING_STATUSES = ['open', 'repaired', 'dismissed', 'quarantined', 'superseded', 'failed', 'restored'] as const;
 export const FindingStatusSchema = z.enum(FINDING_STATUSES);
+/** What findings.list sorts by (here, not in contract.ts, so the renderer's table shares the list). */
+export const FINDING_SORT_KEYS = ['createdAt', 'kind', 'subject', 'userEmail', 'status'] as const;
 
 export const FindingSchema = z.object({
   id: z.number().int(),
@@ -120,11 +122,30 @@ export const SettingsSchema = z.object({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
+/**
+ * What the console offers for an engine beyond its name, declared by the engine itself
+ * (its descriptor's `ui` part), so the renderer reads capabilities and never compares engine ids.
+ */
+export const EngineUiSchema = z.object({
+  /** Whole-number run params the Start form asks for (the demo's item count); others keep their defaults. */
+  startParams: z.array(z.object({ key: z.string(), label: z.string(), defaultValue: z.number(), min: z.number(), max: z.number(), step: z.number() })),
+  /** A finished run in one of these modes can be reverted as a whole (identity.revertRun). */
+  revertRunModes: z.array(z.string()),
+  /** Audit actions of this engine that a `revert` run undoes, each with what the undo does. */
+  revertActions: z.record(z.string(), z.string()),
+  /** What an automatic repair removes (asked before "Run now" of a schedule that repairs); null: it removes nothing. */
+  autoRepairRemoves: z.object({ effect: z.string(), noun: z.string(), undoDays: z.number().int().min(1), how: z.string() }).nullable(),
+});
+export type EngineUi = z.infer<typeof EngineUiSchema>;
+
 export const EngineInfoSchema = z.object({
   id: z.string(),
   title: z.string(),
   description: z.string(),
   phases: z.array(z.object({ id: z.string(), label: z.string(), weight: z.number() })),
+  /** The modes the engine declares (`check`, `repair`, `revert`…); empty when it declares none. */
+  modes: z.array(z.string()),
+  ui: EngineUiSchema,
 });
 export type EngineInfo = z.infer<typeof EngineInfoSchema>;
 

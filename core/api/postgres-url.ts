@@ -15,7 +15,7 @@
 const ALWAYS_REFUSED = new Set(['password', 'sslpassword', 'sslkey', 'passfile']);
 const REFUSED_IF_INLINE = new Set(['sslcert', 'sslrootcert']);
 
-export const POSTGRES_URL_CREDENTIAL_MESSAGE = 'leave the password out of the URL: put it in the password field, which is kept in the OS keychain';
+export const POSTGRES_URL_CREDENTIAL_MESSAGE = 'leave the password out of the URL: put it in the Password field, which is kept in the OS keychain';
 
 /** The credential-bearing part of this URL (for the message), or undefined when there is none. Throws on an unparsable URL. */
 export function credentialInPostgresUrl(value: string): string | undefined {

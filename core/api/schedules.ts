@@ -12,13 +12,16 @@ import { EngineIdSchema, RunIdSchema, RunStateSchema, RunTriggerSchema } from '.
  * validation that needs node-cron happens in core/scheduler, and its message
  * comes back as an `invalid-input` error or from `schedules.describe`.
  */
+/** The storage providers a per-provider schedule names (the renderer offers this list). */
+export const SCHEDULE_PROVIDERS = ['google', 'dropbox'] as const;
+
 export const ScheduleScopeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('all') }),
   z.strictObject({ kind: z.literal('user'), userId: z.string().trim().min(1, 'the user id is required').max(200) }),
   z.strictObject({
     kind: z.literal('provider'),
     userId: z.string().trim().min(1, 'the user id is required').max(200),
-    provider: z.enum(['google', 'dropbox']),
+    provider: z.enum(SCHEDULE_PROVIDERS),
   }),
   z.strictObject({ kind: z.literal('source'), sourceId: z.number().int().positive() }),
 ]);

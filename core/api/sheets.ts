@@ -16,7 +16,7 @@ export type SheetColumnType = z.infer<typeof SheetColumnTypeSchema>;
 
 export const SheetColumnSchema = z.strictObject({
   /** The header cell's text in the sheet (matched trimmed, case-insensitively). */
-  header: z.string().trim().min(1, 'the header is required').max(200),
+  header: z.string().trim().min(1, 'the sheet header is required').max(200),
   /** The column of the cache table. */
   column: z.string().regex(IDENTIFIER, 'letters, digits and _, starting with a letter or _').max(63),
   type: SheetColumnTypeSchema.default('text'),

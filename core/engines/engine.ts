@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import type { EngineInfo, RunTrigger } from '../api/models';
+
 import type { ConnectionsAccess } from '../appdb/product-db';
+import type { EngineInfo, EngineUi, RunTrigger } from '../api/models';
 import type { Logger } from '../logging/logger';
 import type { ApiCallCounter } from '../runs/api-calls';
 import type { PhaseSpec, ProgressReporter } from '../runs/progress';
@@ -78,6 +79,9 @@ export interface Engine<P extends Record<string, unknown> = Record<string, unkno
 
   /** The CLI commands and options of this engine. */
   cli?: EngineCliPolicy;
+
+  /** What the console offers for this engine beyond its name (served in app.info; absent parts: none). */
+  ui?: Partial<EngineUi>;
 }
 
 /**
@@ -111,6 +115,13 @@ export function engineInfo(engine: AnyEngine): EngineInfo {
     title: engine.title,
     description: engine.description,
     phases: engine.phases.map((p) => ({ id: p.id, label: p.label, weight: p.weight })),
+    modes: Object.keys(engine.modes ?? {}),
+    ui: {
+      startParams: [...(engine.ui?.startParams ?? [])],
+      revertRunModes: [...(engine.ui?.revertRunModes ?? [])],
+      revertActions: { ...engine.ui?.revertActions },
+      autoRepairRemoves: engine.ui?.autoRepairRemoves ?? null,
+    },
   };
 }
 

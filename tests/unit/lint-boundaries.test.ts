@@ -121,6 +121,20 @@ describe('renderer/ is browser code that sees core only as types', () => {
     await expectErrors('renderer/src/App.tsx', "export const load = () => import('@core/api');\n", 'no-restricted-syntax', 1);
   });
 
+  it('accepts a runtime import from a schema module of core/api (the forms validate with the contract)', async () => {
+    await expectClean('renderer/src/App.tsx', "import { RUN_STATES } from '@core/api/models';\nexport const a = RUN_STATES;\n");
+    await expectClean('renderer/src/components/x/Form.tsx', "import { ScheduleSpecSchema } from '../../../../core/api/schedules';\nexport const a = ScheduleSpecSchema;\n");
+  });
+
+  it.each(['@core/api/contract', '@core/api/transport', '@core/api/index', '../../core/api/contract'])('rejects a runtime import from %s (it would bundle every schema)', async (spec) => {
+    const [msg] = await expectErrors('renderer/src/App.tsx', `import { methods } from '${spec}';\nexport const a = methods;\n`, 'no-restricted-imports', 1);
+    expect(msg?.message).toContain('schema modules');
+  });
+
+  it('accepts a type-only import from @core/api/contract', async () => {
+    await expectClean('renderer/src/App.tsx', "import type { MethodName } from '@core/api/contract';\nexport type M = MethodName;\n");
+  });
+
   it('rejects a runtime relative import from core/store', async () => {
     await expectErrors('renderer/src/App.tsx', "import { openStore } from '../../core/store/store';\nexport const a = openStore;\n", 'no-restricted-imports', 1);
   });

@@ -98,6 +98,9 @@ export const demoEngine: Engine<DemoParams> = {
     }
     return { items: params.items, drifted, checksum, ...(params.failItems > 0 ? { itemsFailed: params.failItems } : {}) };
   },
+
+  // renderer metadata: the Start form asks for the item count, so a newcomer can size a run
+  ui: { startParams: [{ key: 'items', label: 'Items', defaultValue: 2000, min: 0, max: 50_000_000, step: 1000 }] },
 };
 
 function isDrifted(i: number, every: number): boolean {

@@ -27,4 +27,18 @@ export const identityEngine: Engine<IdentityParams> = {
 
   // CLI
   cli: identityCli,
+
+  // renderer metadata
+  ui: {
+    revertRunModes: ['repair'],
+    revertActions: {
+      'identity.update-remote': 'Puts the old values back on the Supabase Auth user (a confirmed email stays confirmed).',
+      'identity.update-local': 'Puts the old values back in the users table row.',
+      'identity.create-remote': 'Deletes the user this repair created in Supabase Auth.',
+      'identity.insert-local': 'Deletes the row this repair inserted into the users table.',
+      'identity.delete-local': 'Inserts the deleted row into the users table again, as it was.',
+      'identity.ban-remote': 'Unbans the user in Supabase Auth: they can sign in again.',
+      'identity.relink-local': 'Changes the users row’s id back to the one it had.',
+    },
+  },
 };

@@ -6,6 +6,7 @@ import { storageOrphansEngine as core } from './storage-orphans.engine';
 import { storageSchedule } from './storage-schedule';
 import { storageOrphansModes } from './storage-results';
 import { createStorageHandlers } from './storage.handlers';
+import { DEFAULT_RETENTION_DAYS } from './storage-model';
 
 /**
  * The storage-orphans engine as the console knows it: its computation (./storage-orphans.engine.ts) and
@@ -29,4 +30,14 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
 
   // CLI
   cli: storageCli,
+
+  // renderer metadata
+  ui: {
+    autoRepairRemoves: {
+      effect: 'checks the files and quarantines the rows whose file is gone, at most 50 rows or 10 % of a user’s files (the safety guard); more are left for you on the Storage page',
+      noun: 'file row',
+      undoDays: DEFAULT_RETENTION_DAYS,
+      how: 'Restore on the Storage page puts a quarantined row back as it was.',
+    },
+  },
 };

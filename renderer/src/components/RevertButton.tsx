@@ -4,30 +4,24 @@ import { notifications } from '@mantine/notifications';
 import { IconArrowBackUp } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useApiMutation } from '../hooks/useApi';
+import { useEngineInfo } from '../hooks/useEngineInfo';
 import { ConfirmActionModal } from './ConfirmActionModal';
 
-/** Identity repairs that a revert can undo, and what the undo does (a soft delete in Supabase cannot be undone). */
-const REVERT_EFFECT: Record<string, string> = {
-  'identity.update-remote': 'Puts the old values back on the Supabase Auth user (a confirmed email stays confirmed).',
-  'identity.update-local': 'Puts the old values back in the users table row.',
-  'identity.create-remote': 'Deletes the user this repair created in Supabase Auth.',
-  'identity.insert-local': 'Deletes the row this repair inserted into the users table.',
-  'identity.delete-local': 'Inserts the deleted row into the users table again, as it was.',
-  'identity.ban-remote': 'Unbans the user in Supabase Auth: they can sign in again.',
-  'identity.relink-local': 'Changes the users row’s id back to the one it had.',
-};
+/** The action without its engine's prefix ("identity.update-remote" → "update-remote"). */
+const actionName = (entry: AuditEntry) => (entry.engine && entry.action.startsWith(`${entry.engine}.`) ? entry.action.slice(entry.engine.length + 1) : entry.action);
 
-function isRevertible(entry: AuditEntry): boolean {
-  return entry.engine === 'identity' && entry.action in REVERT_EFFECT;
-}
-
-/** Starts a revert run for one audit entry, after saying what it will do: the user goes back to the entry's before-image. */
+/**
+ * Starts a revert run for one audit entry, after saying what it will do: the user goes back to the entry's before-image.
+ * Shown only for the actions the entry's engine declares revertible (its `revertActions`, served in app.info).
+ */
 export function RevertButton({ entry }: { entry: AuditEntry }) {
   const [open, setOpen] = useState(false);
+  const effect = useEngineInfo(entry.engine)?.ui.revertActions[entry.action];
   const revert = useApiMutation('runs.start', {
     onSuccess: ({ runId }) => notifications.show({ color: 'blue', title: 'Revert started', message: `Run #${runId} puts ${entry.subject} back to its before-image.` }),
   });
-  if (!isRevertible(entry)) return null;
+  if (!entry.engine || effect === undefined) return null;
+  const engine = entry.engine;
   return (
     <Group gap="sm">
       <Button size="xs" variant="light" leftSection={<IconArrowBackUp size={14} />} loading={revert.isPending} onClick={() => setOpen(true)} data-testid={`audit-revert-${entry.id}`}>
@@ -39,18 +33,18 @@ export function RevertButton({ entry }: { entry: AuditEntry }) {
       <ConfirmActionModal
         opened={open}
         onClose={() => setOpen(false)}
-        title={`Revert ${entry.action.replace('identity.', '')} of ${entry.subject}?`}
+        title={`Revert ${actionName(entry)} of ${entry.subject}?`}
         reversibility={{ kind: 'reversible', how: 'the user can be repaired again from the Users page; the revert is audited too.' }}
         confirmLabel="Revert"
         confirmTestId={`audit-revert-go-${entry.id}`}
         color="orange"
         onConfirm={() => {
           setOpen(false);
-          revert.mutate({ engine: 'identity', params: { mode: 'revert', auditId: entry.id, confirmDestructive: true } });
+          revert.mutate({ engine, params: { mode: 'revert', auditId: entry.id, confirmDestructive: true } });
         }}
       >
         <Text size="sm" data-testid="audit-revert-effect">
-          {REVERT_EFFECT[entry.action]}
+          {effect}
         </Text>
       </ConfirmActionModal>
     </Group>

@@ -1,14 +1,16 @@
-import type { Run } from '@core/api';
+import type { EngineInfo, Run } from '@core/api';
 import { Alert, Button, List, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowBackUp } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useApiMutation } from '../hooks/useApi';
+import { useEngineInfo } from '../hooks/useEngineInfo';
 import { ConfirmActionModal } from './ConfirmActionModal';
 
-/** An identity repair run whose changes "Revert this run" can undo. */
-function canRevertRun(run: Run): boolean {
-  return run.engine === 'identity' && run.params.mode === 'repair' && (run.state === 'succeeded' || run.state === 'partial' || run.state === 'failed');
+/** A finished run in a mode its engine says can be reverted as a whole (identity repairs). */
+export function canRevertRun(run: Run, engine: EngineInfo | undefined): boolean {
+  const mode = typeof run.params.mode === 'string' ? run.params.mode : undefined;
+  return !!mode && !!engine?.ui.revertRunModes.includes(mode) && (run.state === 'succeeded' || run.state === 'partial' || run.state === 'failed');
 }
 
 /**
@@ -18,6 +20,7 @@ function canRevertRun(run: Run): boolean {
  */
 export function RevertRunButton({ run, onStarted }: { run: Run; onStarted?: (runId: number) => void }) {
   const [open, setOpen] = useState(false);
+  const engine = useEngineInfo(run.engine);
   const revert = useApiMutation('identity.revertRun', {
     onSuccess: ({ runId }) => {
       notifications.show({ color: 'blue', title: 'Revert started', message: `Run #${runId} undoes the identity changes of run #${run.id}.` });
@@ -25,7 +28,7 @@ export function RevertRunButton({ run, onStarted }: { run: Run; onStarted?: (run
     },
     onError: (error) => notifications.show({ color: 'red', title: 'Could not start the revert', message: error.message }),
   });
-  if (!canRevertRun(run)) return null;
+  if (!canRevertRun(run, engine)) return null;
   const actions = run.result?.actions && typeof run.result.actions === 'object' ? Object.entries(run.result.actions as Record<string, number>) : [];
   return (
     <>

@@ -2,9 +2,12 @@ import type { Settings } from '@core/api';
 import { Button, Center, Group, Input, NumberInput, Paper, SegmentedControl, Stack, Switch } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconDeviceDesktop, IconMoon, IconSun } from '@tabler/icons-react';
+import { SettingsSchema } from '@core/api/models';
+import { useForm } from '@mantine/form';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { apiKey, useApiMutation } from '../hooks/useApi';
+import { contractErrors } from '../lib/contract-errors';
 
 type Theme = Settings['theme'];
 
@@ -26,10 +29,23 @@ const THEME_OPTIONS = [
   themeOption('dark', 'Dark', <IconMoon size={16} aria-hidden />),
 ];
 
-/** Edits a copy of the settings; Save sends only what changed. */
+/** The retention bounds are the contract's (SettingsSchema), quoted in the input and its message. */
+const RETENTION = SettingsSchema.shape.findingsRetentionDays;
+const RETENTION_MIN = RETENTION.minValue ?? 1;
+const RETENTION_MAX = RETENTION.maxValue ?? Number.MAX_SAFE_INTEGER;
+
+/** The settings as the contract judges them; the retention's refusal in the form's own words. */
+function validateSettings(values: Settings): Record<string, string> {
+  const errors = contractErrors(SettingsSchema, values, ([head]) => head ?? 'form');
+  if (errors.findingsRetentionDays) errors.findingsRetentionDays = `Enter a whole number of days between ${RETENTION_MIN} and ${RETENTION_MAX}.`;
+  return errors;
+}
+
+/** Edits a copy of the settings (a @mantine/form form, checked as the user types); Save sends only what changed. */
 export function SettingsForm({ settings, desktop }: { settings: Settings; desktop: boolean }) {
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState<Settings>(settings);
+  const form = useForm<Settings>({ initialValues: settings, validate: validateSettings, validateInputOnChange: true });
+  const draft = form.values;
   const changes = (Object.keys(draft) as (keyof Settings)[]).filter((key) => draft[key] !== settings[key]);
   const save = useApiMutation('settings.update', {
     onSuccess: (saved) => {
@@ -37,13 +53,13 @@ export function SettingsForm({ settings, desktop }: { settings: Settings; deskto
       notifications.show({ color: 'teal', title: 'Settings saved', message: 'Your changes are in effect.' });
     },
   });
-  const set = <K extends keyof Settings>(key: K, value: Settings[K]) => setDraft((current) => ({ ...current, [key]: value }));
-  const retentionValid = Number.isInteger(draft.findingsRetentionDays) && draft.findingsRetentionDays >= 1 && draft.findingsRetentionDays <= 3650;
+  const set = form.setFieldValue;
+  const retentionError = form.errors.findingsRetentionDays;
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!retentionValid) return;
-    save.mutate(Object.fromEntries(changes.map((key) => [key, draft[key]])) as Partial<Settings>);
+  const submit = form.onSubmit((values) => save.mutate(Object.fromEntries(changes.map((key) => [key, values[key]])) as Partial<Settings>));
+  const discard = () => {
+    form.setValues(settings);
+    form.clearErrors();
   };
   const desktopNote = desktop ? undefined : ' Applies to the desktop app.';
 
@@ -77,20 +93,20 @@ export function SettingsForm({ settings, desktop }: { settings: Settings; deskto
           label="Keep resolved findings for"
           description="Repaired and dismissed findings older than this are removed from the console's store."
           suffix=" days"
-          min={1}
-          max={3650}
+          min={RETENTION_MIN}
+          max={RETENTION_MAX}
           allowDecimal={false}
           clampBehavior="strict"
           value={draft.findingsRetentionDays}
           onChange={(value) => set('findingsRetentionDays', typeof value === 'number' ? value : Number.NaN)}
-          error={retentionValid ? undefined : 'Enter a whole number of days between 1 and 3650.'}
+          error={retentionError}
           maw={420}
         />
         <Group gap="sm">
-          <Button type="submit" disabled={changes.length === 0 || !retentionValid} loading={save.isPending}>
+          <Button type="submit" disabled={changes.length === 0 || !!retentionError} loading={save.isPending}>
             Save changes
           </Button>
-          <Button variant="default" disabled={changes.length === 0} onClick={() => setDraft(settings)}>
+          <Button variant="default" disabled={changes.length === 0} onClick={discard}>
             Discard
           </Button>
         </Group>

@@ -6,17 +6,18 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { apiKey, useApiMutation } from '../hooks/useApi';
 
-const DEMO_DEFAULT_ITEMS = 2000;
-
 /**
- * Engine picker and Start button. Params stay generic (`{}`); the demo engine
- * is the one exception, with its item count, so a newcomer can size a run.
+ * Engine picker and Start button. Params stay generic (`{}`) except the
+ * whole-number params the engine asks the form for (`ui.startParams`: the
+ * demo's item count, so a newcomer can size a run).
  */
 export function StartRunForm({ engines, onStarted }: { engines: EngineInfo[]; onStarted?: (runId: number) => void }) {
   const queryClient = useQueryClient();
   const [engineId, setEngineId] = useState(engines[0]?.id ?? '');
-  const [items, setItems] = useState<number | string>(DEMO_DEFAULT_ITEMS);
+  /** What the admin typed per param key; a param not typed yet shows its default. */
+  const [typed, setTyped] = useState<Record<string, number | string>>({});
   const engine = engines.find((e) => e.id === engineId) ?? engines[0];
+  const startParams = engine?.ui.startParams ?? [];
   const start = useApiMutation('runs.start', {
     onSuccess: ({ runId, alreadyRunning }) => {
       notifications.show({
@@ -34,7 +35,11 @@ export function StartRunForm({ engines, onStarted }: { engines: EngineInfo[]; on
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!engine) return;
-    const params = engine.id === 'demo' && typeof items === 'number' ? { items } : {};
+    const params: Record<string, number> = {};
+    for (const param of startParams) {
+      const value = typed[param.key] ?? param.defaultValue;
+      if (typeof value === 'number') params[param.key] = value;
+    }
     start.mutate({ engine: engine.id, params });
   };
 
@@ -50,19 +55,20 @@ export function StartRunForm({ engines, onStarted }: { engines: EngineInfo[]; on
             data-testid="engine-select"
             w={260}
           />
-          {engine?.id === 'demo' && (
+          {startParams.map((param) => (
             <NumberInput
-              label="Items"
-              value={items}
-              onChange={setItems}
-              min={0}
-              max={50_000_000}
-              step={1000}
+              key={`${engine?.id}:${param.key}`}
+              label={param.label}
+              value={typed[param.key] ?? param.defaultValue}
+              onChange={(value) => setTyped((current) => ({ ...current, [param.key]: value }))}
+              min={param.min}
+              max={param.max}
+              step={param.step}
               thousandSeparator=","
               w={160}
-              data-testid="items-input"
+              data-testid={`${param.key}-input`}
             />
-          )}
+          ))}
           <Button
             type="submit"
             leftSection={<IconPlayerPlayFilled size={14} aria-hidden />}

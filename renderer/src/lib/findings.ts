@@ -1,11 +1,11 @@
 import type { Finding, MethodInput } from '@core/api';
+import { FINDING_SORT_KEYS } from '@core/api/models';
 
 export type FindingStatus = Finding['status'];
 export type FindingSortKey = NonNullable<MethodInput<'findings.list'>['sort']>;
 
-/** Declared locally: the renderer may not import runtime values from core. */
-export const FINDING_STATUSES = ['open', 'repaired', 'dismissed', 'quarantined', 'superseded', 'failed', 'restored'] as const satisfies readonly FindingStatus[];
-export const FINDING_SORT_KEYS = ['createdAt', 'kind', 'subject', 'userEmail', 'status'] as const satisfies readonly FindingSortKey[];
+/** The contract's own lists: a status or sort key added there shows up here (STATUS_STYLE must then style it). */
+export { FINDING_STATUSES } from '@core/api/models';
 
 export const STATUS_STYLE: Record<FindingStatus, { color: string; label: string }> = {
   open: { color: 'orange', label: 'Open' },

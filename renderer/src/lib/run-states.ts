@@ -9,9 +9,8 @@ import {
   type Icon,
 } from '@tabler/icons-react';
 
-/** Declared locally: the renderer may not import runtime values from core. */
-export const RUN_STATES = ['queued', 'running', 'succeeded', 'partial', 'failed', 'cancelled', 'interrupted'] as const satisfies readonly RunState[];
-export const RUN_TRIGGERS = ['manual', 'schedule', 'cli'] as const satisfies readonly RunTrigger[];
+/** The contract's own lists (core/api/models.ts), not copies. */
+export { RUN_STATES, RUN_TRIGGERS } from '@core/api/models';
 
 export const STATE_STYLE: Record<RunState, { color: string; label: string; icon: Icon }> = {
   queued: { color: 'gray', label: 'Queued', icon: IconClockPause },

@@ -49,7 +49,7 @@ export function SchedulesPage() {
   };
   // A schedule whose automatic repair removes rows asks first, like every other destructive button.
   const [confirmRun, setConfirmRun] = useState<{ schedule?: Schedule; opened: boolean }>({ opened: false });
-  const startRun = (schedule: Schedule) => (runNowRemoves(schedule) ? setConfirmRun({ schedule, opened: true }) : run(schedule));
+  const startRun = (schedule: Schedule) => (runNowRemoves(schedule, engines) ? setConfirmRun({ schedule, opened: true }) : run(schedule));
   const openForm = (target: ScheduleFormTarget) => setForm((current) => ({ target, opened: true, session: current.session + 1 }));
 
   const schedules = list.data?.schedules ?? [];

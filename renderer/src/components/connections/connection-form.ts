@@ -1,5 +1,7 @@
 import type { Connection, ConnectionKind, MethodInput } from '@core/api';
-import { kindSpec, visibleFields, type ConfigFieldSpec } from './connection-kinds';
+import { ConnectionCreateSchema } from '@core/api/connections';
+import { contractErrors } from '../../lib/contract-errors';
+import { kindSpec, visibleFields } from './connection-kinds';
 
 /**
  * The add/edit form as plain data and pure functions, so the rules can be read
@@ -36,15 +38,6 @@ export function valuesOf(connection: Connection): ConnectionFormValues {
   return base;
 }
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
 function parseJsonObject(value: string): Record<string, unknown> | string {
   try {
     const parsed: unknown = JSON.parse(value);
@@ -55,24 +48,12 @@ function parseJsonObject(value: string): Record<string, unknown> | string {
   }
 }
 
-function checkField(field: ConfigFieldSpec, raw: string): string | undefined {
-  const value = raw.trim();
-  if (!value) return field.required ? `${field.label} is required.` : undefined;
-  if (field.input === 'url' && !isHttpUrl(value)) return 'Enter a full http:// or https:// URL.';
-  if (field.input === 'json') {
-    const parsed = parseJsonObject(value);
-    if (typeof parsed === 'string') return parsed;
-  }
-  if (field.input === 'postgres-url') {
-    if (!/^postgres(ql)?:\/\//.test(value)) return 'Expected a postgres:// connection string.';
-    try {
-      if (new URL(value).password !== '') return 'Leave the password out of the URL: put it in the Password field, which is kept with the other secrets.';
-    } catch {
-      return 'This connection string cannot be read as a URL.';
-    }
-  }
-  if (field.pattern && !field.pattern.regex.test(value)) return field.pattern.message;
-  return undefined;
+/** Where an issue of the contract's create input lands: `name`, `config.<key>`, `secrets.<field>`, else `form`. */
+function fieldOfPath([head = '', key = '']: string[]): string {
+  if (head === 'name') return 'name';
+  if (head === 'config' && key) return configError(key);
+  if (head === 'secrets' && key) return secretError(key);
+  return 'form';
 }
 
 /**
@@ -85,27 +66,28 @@ export function envSecretVariable(name: string, field: string): string {
 
 /**
  * Everything the host would refuse, checked before sending. `connection` is set when editing.
- * With secrets from the environment nothing is typed, and the host says which variable is missing.
+ * What a value must be is the contract's (ConnectionCreateSchema: the kind's config schema, the
+ * name); before it, what only the form can say: a required field left empty, text that is not
+ * JSON, a required secret neither typed nor stored (CONNECTION_SECRETS, via kindSpec). With
+ * secrets from the environment nothing is typed, and the host says which variable is missing.
  */
 export function validate(values: ConnectionFormValues, connection?: Connection, secretsFromEnv = false): FormErrors {
   const errors: FormErrors = {};
-  const name = values.name.trim();
-  if (!name) errors.name = 'Give the connection a name.';
-  else if (name.length > 80) errors.name = 'Keep the name under 80 characters.';
+  if (!values.name.trim()) errors.name = 'Give the connection a name.';
   for (const field of visibleFields(values.kind, values.config)) {
-    const message = checkField(field, values.config[field.key] ?? '');
-    if (message) errors[configError(field.key)] = message;
+    const value = (values.config[field.key] ?? '').trim();
+    if (!value && field.required) errors[configError(field.key)] = `${field.label} is required.`;
+    const parsed = value && field.input === 'json' ? parseJsonObject(value) : undefined;
+    if (typeof parsed === 'string') errors[configError(field.key)] = parsed;
   }
   for (const secret of kindSpec(values.kind).secrets) {
     const typed = values.secrets[secret.field] ?? '';
     const stored = connection?.secrets[secret.field]?.hasSecret ?? false;
     if (secret.required && !typed && !stored && !secretsFromEnv) errors[secretError(secret.field)] = `${secret.label} is required.`;
-    if (secret.multiline && typed.trim()) {
-      const parsed = parseJsonObject(typed);
-      if (typeof parsed === 'string') errors[secretError(secret.field)] = parsed;
-    }
+    const parsed = secret.multiline && typed.trim() ? parseJsonObject(typed) : undefined;
+    if (typeof parsed === 'string') errors[secretError(secret.field)] = parsed;
   }
-  return errors;
+  return { ...contractErrors(ConnectionCreateSchema, createInput(values), fieldOfPath), ...errors };
 }
 
 /** The config as the contract wants it: empty optional fields left out, JSON parsed. */
@@ -114,7 +96,12 @@ export function configOf(values: ConnectionFormValues): Record<string, unknown> 
   for (const field of visibleFields(values.kind, values.config)) {
     const value = (values.config[field.key] ?? '').trim();
     if (!value) continue;
-    config[field.key] = field.input === 'json' ? JSON.parse(value) : value;
+    if (field.input !== 'json') config[field.key] = value;
+    else {
+      // Text that is not a JSON object is refused by validate() before anything is sent.
+      const parsed = parseJsonObject(value);
+      if (typeof parsed !== 'string') config[field.key] = parsed;
+    }
   }
   return config;
 }
@@ -124,7 +111,7 @@ function typedSecrets(values: ConnectionFormValues): Record<string, string> {
 }
 
 export function createInput(values: ConnectionFormValues): MethodInput<'connections.create'> {
-  // The host validates the config against the kind's schema; validate() mirrors its rules.
+  // validate() has judged this very input with the contract's schema; the host judges it again.
   return { kind: values.kind, name: values.name.trim(), config: configOf(values), secrets: typedSecrets(values) } as MethodInput<'connections.create'>;
 }
 

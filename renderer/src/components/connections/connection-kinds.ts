@@ -1,4 +1,5 @@
 import type { ConnectionKind, MethodInput } from '@core/api';
+import { CONNECTION_KINDS, CONNECTION_SECRETS } from '@core/api/connections';
 import {
   IconBrandDropbox,
   IconBrandGoogleDrive,
@@ -9,10 +10,10 @@ import {
 } from '@tabler/icons-react';
 
 /**
- * What the form and the cards know about each kind of connection. The renderer
- * may not import the contract's zod schemas at run time, so the field lists are
- * declared here; `satisfies` below ties every config key to the contract's types,
- * so a renamed or removed field in core/api fails the typecheck here.
+ * How the form and the cards show each kind of connection: labels, order,
+ * placement. What a value must be is the contract's (CONNECTION_CONFIG and
+ * CONNECTION_SECRETS, used by connection-form.ts); `satisfies` below ties every
+ * config key to the contract's types, so a renamed field fails the typecheck here.
  */
 type CreateInput = MethodInput<'connections.create'>;
 type ConfigOf<K extends ConnectionKind> = Extract<CreateInput, { kind: K }>['config'];
@@ -27,7 +28,7 @@ export interface ConfigFieldSpec<K extends ConnectionKind = ConnectionKind> {
   label: string;
   description?: string;
   placeholder?: string;
-  /** `url` is checked as http(s); `json` must parse to an object; `postgres-url` must carry no password. */
+  /** The control; `json` is parsed before the contract judges the object. */
   input: 'text' | 'url' | 'select' | 'textarea' | 'json' | 'postgres-url';
   options?: readonly { value: string; label: string }[];
   required?: boolean;
@@ -35,8 +36,6 @@ export interface ConfigFieldSpec<K extends ConnectionKind = ConnectionKind> {
   advanced?: boolean;
   /** appdb: shown only for this driver. */
   driver?: AppDbDriver;
-  /** Extra rule on a non-empty value; returns the message to show. */
-  pattern?: { regex: RegExp; message: string };
   /** Shown on the connection's card. */
   summary?: boolean;
   /** Used when creating a connection of this kind. */
@@ -46,7 +45,7 @@ export interface ConfigFieldSpec<K extends ConnectionKind = ConnectionKind> {
 export interface SecretFieldSpec {
   field: string;
   label: string;
-  /** Mirrors CONNECTION_SECRETS[kind][].required in core/api/connections.ts. */
+  /** From the contract's CONNECTION_SECRETS (filled in by kindSpec). */
   required: boolean;
   description?: string;
   /** A pasted document (service account JSON) rather than a one-line secret. */
@@ -61,6 +60,9 @@ export interface KindSpec<K extends ConnectionKind = ConnectionKind> {
   fields: readonly ConfigFieldSpec<K>[];
   secrets: readonly SecretFieldSpec[];
 }
+
+/** A kind as declared below: whether a secret is required is the contract's to say. */
+type KindDecl<K extends ConnectionKind> = Omit<KindSpec<K>, 'secrets'> & { secrets: readonly Omit<SecretFieldSpec, 'required'>[] };
 
 const EMULATOR_HINT = 'Only to point at an emulator or a proxy; leave empty for the real service.';
 
@@ -117,7 +119,7 @@ export const KIND_SPECS = {
         placeholder: '{ "users": { "table": "accounts" } }',
       },
     ],
-    secrets: [{ field: 'password', label: 'Password', required: false, description: 'PostgreSQL only.' }],
+    secrets: [{ field: 'password', label: 'Password', description: 'PostgreSQL only.' }],
   },
   google: {
     kind: 'google',
@@ -130,7 +132,7 @@ export const KIND_SPECS = {
       { key: 'tokenUrl', label: 'Token URL', input: 'url', advanced: true, summary: true, description: EMULATOR_HINT },
     ],
     secrets: [
-      { field: 'clientSecret', label: 'OAuth client secret', required: true },
+      { field: 'clientSecret', label: 'OAuth client secret' },
     ],
   },
   dropbox: {
@@ -142,7 +144,7 @@ export const KIND_SPECS = {
       { key: 'appKey', label: 'App key', input: 'text', required: true, summary: true },
       { key: 'baseUrl', label: 'API base URL', input: 'url', advanced: true, summary: true, description: EMULATOR_HINT },
     ],
-    secrets: [{ field: 'appSecret', label: 'App secret', required: true }],
+    secrets: [{ field: 'appSecret', label: 'App secret' }],
   },
   cloudinary: {
     kind: 'cloudinary',
@@ -156,13 +158,12 @@ export const KIND_SPECS = {
         input: 'text',
         required: true,
         summary: true,
-        pattern: { regex: /^[a-z0-9_-]+$/i, message: 'The cloud name has letters, digits, - and _ only.' },
       },
       { key: 'apiKey', label: 'API key', input: 'text', required: true, summary: true },
       { key: 'rootFolder', label: 'Root folder', input: 'text', summary: true, description: 'The folder that holds users/<email>/videos; empty for the top level.', placeholder: 'media' },
       { key: 'apiBaseUrl', label: 'API base URL', input: 'url', advanced: true, summary: true, description: EMULATOR_HINT },
     ],
-    secrets: [{ field: 'apiSecret', label: 'API secret', required: true }],
+    secrets: [{ field: 'apiSecret', label: 'API secret' }],
   },
   supabase: {
     kind: 'supabase',
@@ -170,15 +171,30 @@ export const KIND_SPECS = {
     description: 'The Supabase project whose Auth users the identity engine compares.',
     icon: IconBrandSupabase,
     fields: [{ key: 'url', label: 'Project URL', input: 'url', required: true, summary: true, placeholder: 'https://abcd.supabase.co' }],
-    secrets: [{ field: 'serviceRoleKey', label: 'Service role key', required: true }],
+    secrets: [{ field: 'serviceRoleKey', label: 'Service role key' }],
   },
-} as const satisfies { [K in ConnectionKind]: KindSpec<K> };
+} as const satisfies { [K in ConnectionKind]: KindDecl<K> };
 
-/** The kinds in the order the picker and the page groups show them. */
-export const KIND_ORDER: readonly ConnectionKind[] = ['appdb', 'google', 'dropbox', 'cloudinary', 'supabase'];
+/** The kinds in the order the picker and the page groups show them: the contract's order. */
+export const KIND_ORDER: readonly ConnectionKind[] = CONNECTION_KINDS;
+
+const required = (kind: ConnectionKind, field: string) => CONNECTION_SECRETS[kind].some((secret) => secret.field === field && secret.required);
+
+function specOf(kind: ConnectionKind): KindSpec {
+  const decl: KindDecl<ConnectionKind> = KIND_SPECS[kind];
+  return { ...decl, secrets: decl.secrets.map((secret) => ({ ...secret, required: required(kind, secret.field) })) };
+}
+
+const SPECS: Record<ConnectionKind, KindSpec> = {
+  appdb: specOf('appdb'),
+  google: specOf('google'),
+  dropbox: specOf('dropbox'),
+  cloudinary: specOf('cloudinary'),
+  supabase: specOf('supabase'),
+};
 
 export function kindSpec(kind: ConnectionKind): KindSpec {
-  return KIND_SPECS[kind];
+  return SPECS[kind];
 }
 
 /** The fields that apply to the current values (appdb shows one driver's fields). */

@@ -1,30 +1,13 @@
 import { ClientError, errorMessage } from '../../client/client-error';
+import { issuesOf, sentence } from '../../lib/contract-errors';
 import { configError, secretError, type ConnectionFormValues, type FormErrors } from './connection-form';
 import { kindSpec } from './connection-kinds';
-
-interface Issue {
-  path: unknown[];
-  message: string;
-}
-
-function issuesOf(details: unknown): Issue[] {
-  if (typeof details !== 'object' || details === null || !('issues' in details)) return [];
-  const issues: unknown = details.issues;
-  if (!Array.isArray(issues)) return [];
-  return (issues as unknown[]).filter((issue): issue is Issue => {
-    if (typeof issue !== 'object' || issue === null) return false;
-    const candidate = issue as Partial<Record<keyof Issue, unknown>>;
-    return Array.isArray(candidate.path) && typeof candidate.message === 'string';
-  });
-}
 
 function stringList(details: unknown, key: 'fields' | 'problems'): string[] {
   if (typeof details !== 'object' || details === null || !(key in details)) return [];
   const list = (details as Record<string, unknown>)[key];
   return Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : [];
 }
-
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /**
  * Puts the host's refusal on the field it is about. Issue paths come in two
@@ -39,11 +22,11 @@ export function serverErrors(error: unknown, values: ConnectionFormValues): Form
   const secretKeys = new Set(spec.secrets.map((secret) => secret.field));
   const errors: FormErrors = {};
   const put = (key: string, message: string) => {
-    errors[key] ??= capitalise(message);
+    errors[key] ??= sentence(message);
   };
 
   for (const issue of issuesOf(error.details)) {
-    const path = issue.path.map(String);
+    const path = [...issue.path];
     if (path[0] === 'config') path.shift();
     const [head = '', second = ''] = path;
     if (head === 'name') put('name', issue.message);

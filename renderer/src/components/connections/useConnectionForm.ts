@@ -1,6 +1,7 @@
 import type { Connection, ConnectionKind } from '@core/api';
+import { useForm } from '@mantine/form';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useApiMutation } from '../../hooks/useApi';
 import { useAppInfo } from '../../hooks/useAppInfo';
 import {
@@ -24,21 +25,27 @@ function touchesAdvanced(kind: ConnectionKind, errors: FormErrors): boolean {
 }
 
 /**
- * Draft, errors and saving of the add/edit form. `connection` is set when
+ * Draft, errors and saving of the add/edit form (a @mantine/form form whose
+ * check is the contract's schema, see validate()). `connection` is set when
  * editing. Client checks run first; the host's refusals land on the same fields.
  */
 export function useConnectionForm(connection: Connection | undefined) {
   const queryClient = useQueryClient();
   const secretsFromEnv = useAppInfo().data?.secretStore === 'env';
-  const [values, setValues] = useState<ConnectionFormValues>(() => (connection ? valuesOf(connection) : emptyValues('cloudinary')));
-  const [errors, setErrors] = useState<FormErrors>({});
+  const form = useForm<ConnectionFormValues>({
+    initialValues: connection ? valuesOf(connection) : emptyValues('cloudinary'),
+    validate: (values) => validate(values, connection, secretsFromEnv),
+    // Any edit may answer a form-level refusal: it goes with the field's own error.
+    onValuesChange: () => form.clearFieldError('form'),
+  });
   const [advancedOpen, setAdvancedOpen] = useState(false);
   const [saved, setSaved] = useState<Connection | null>(null);
   /** Bumped only when a save is refused, so focus moves then and not while the admin types. */
   const [refusals, setRefusals] = useState(0);
+  const { values } = form;
 
   const showErrors = (next: FormErrors) => {
-    setErrors(next);
+    form.setErrors(next);
     setRefusals((count) => count + 1);
     if (touchesAdvanced(values.kind, next)) setAdvancedOpen(true);
   };
@@ -55,18 +62,12 @@ export function useConnectionForm(connection: Connection | undefined) {
   const create = useApiMutation('connections.create', options);
   const update = useApiMutation('connections.update', options);
 
-  const clear = (key: string) =>
-    setErrors((current) => {
-      if (!(key in current) && !current.form) return current;
-      const { [key]: _gone, form: _form, ...rest } = current;
-      return rest;
-    });
-
   return {
     /** The host reads secrets from its environment (SYNCWARDEN_SECRETS=env): nothing to type, a variable to name. */
     secretsFromEnv,
     values,
-    errors,
+    // Every error this form sets is a string (validate() and serverErrors()).
+    errors: form.errors as FormErrors,
     saved,
     refusals,
     advancedOpen,
@@ -74,37 +75,24 @@ export function useConnectionForm(connection: Connection | undefined) {
     saving: create.isPending || update.isPending,
     setKind(kind: ConnectionKind) {
       // Another kind has other fields: start its config afresh, keep the name.
-      setValues((current) => emptyValues(kind, current.name));
-      setErrors({});
+      form.setValues(emptyValues(kind, values.name));
+      form.clearErrors();
     },
-    setName(name: string) {
-      setValues((current) => ({ ...current, name }));
-      clear('name');
-    },
-    setConfig(key: string, value: string) {
-      setValues((current) => ({ ...current, config: { ...current.config, [key]: value } }));
-      clear(configError(key));
-    },
-    setSecret(field: string, value: string) {
-      setValues((current) => ({ ...current, secrets: { ...current.secrets, [field]: value } }));
-      clear(secretError(field));
-    },
+    setName: (name: string) => form.setFieldValue('name', name),
+    setConfig: (key: string, value: string) => form.setFieldValue(`config.${key}`, value),
+    setSecret: (field: string, value: string) => form.setFieldValue(`secrets.${field}`, value),
     setRemoving(field: string, removing: boolean) {
-      setValues((current) => ({
-        ...current,
-        // A secret marked for removal is not also set from what was typed.
-        secrets: removing ? { ...current.secrets, [field]: '' } : current.secrets,
-        removeSecrets: removing ? [...current.removeSecrets, field] : current.removeSecrets.filter((f) => f !== field),
-      }));
-      clear(secretError(field));
+      // A secret marked for removal is not also set from what was typed.
+      if (removing) form.setFieldValue(`secrets.${field}`, '');
+      form.setFieldValue('removeSecrets', (current) => (removing ? [...current, field] : current.filter((f) => f !== field)));
+      form.clearFieldError(secretError(field));
     },
-    submit(event: FormEvent) {
-      event.preventDefault();
-      const found = validate(values, connection, secretsFromEnv);
-      if (Object.keys(found).length) return showErrors(found);
-      setErrors({});
-      if (connection) update.mutate(updateInput(connection.id, values));
-      else create.mutate(createInput(values));
-    },
+    submit: form.onSubmit(
+      (checked) => {
+        if (connection) update.mutate(updateInput(connection.id, checked));
+        else create.mutate(createInput(checked));
+      },
+      (errors) => showErrors(errors as FormErrors),
+    ),
   };
 }

@@ -3,7 +3,8 @@ import { Group, Input, List, Loader, NativeSelect, SegmentedControl, SimpleGrid,
 import { FormFooter } from '../FormFooter';
 import { useApiQuery } from '../../hooks/useApi';
 import { formatDateTime } from '../../lib/format';
-import type { ScopeKind, TriggerKind } from './schedule-form';
+import { SCHEDULE_PROVIDERS } from '@core/api/schedules';
+import type { ScheduleProvider, ScopeKind, TriggerKind } from './schedule-form';
 import { useScheduleForm } from './useScheduleForm';
 
 interface ScheduleFormProps {
@@ -21,6 +22,10 @@ const SCOPES: { value: ScopeKind; label: string }[] = [
   { value: 'provider', label: 'One provider' },
   { value: 'source', label: 'One source' },
 ];
+
+/** The contract's providers, in its order; the label map must name each (typecheck). */
+const PROVIDER_LABEL: Record<ScheduleProvider, string> = { google: 'Google Drive', dropbox: 'Dropbox' };
+const PROVIDERS = SCHEDULE_PROVIDERS.map((value) => ({ value, label: PROVIDER_LABEL[value] }));
 
 /** Add or edit a console schedule; the trigger is validated by the host as it is typed. */
 export function ScheduleForm({ schedule, engines, onClose }: ScheduleFormProps) {
@@ -51,12 +56,9 @@ export function ScheduleForm({ schedule, engines, onClose }: ScheduleFormProps) 
             {values.scopeKind === 'provider' && (
               <NativeSelect
                 label="Provider"
-                data={[
-                  { value: 'google', label: 'Google Drive' },
-                  { value: 'dropbox', label: 'Dropbox' },
-                ]}
+                data={PROVIDERS}
                 value={values.provider}
-                onChange={(e) => form.set('provider', e.currentTarget.value as 'google' | 'dropbox')}
+                onChange={(e) => form.set('provider', e.currentTarget.value as ScheduleProvider)}
               />
             )}
           </SimpleGrid>

@@ -1,4 +1,6 @@
 import type { Schedule, ScheduleScope, ScheduleSpecInput, ScheduleTrigger } from '@core/api';
+import { ScheduleSpecSchema } from '@core/api/schedules';
+import { contractErrors } from '../../lib/contract-errors';
 
 /**
  * The add/edit schedule form as plain strings (what the inputs hold), and the
@@ -7,12 +9,13 @@ import type { Schedule, ScheduleScope, ScheduleSpecInput, ScheduleTrigger } from
  */
 export type ScopeKind = ScheduleScope['kind'];
 export type TriggerKind = ScheduleTrigger['kind'];
+export type ScheduleProvider = Extract<ScheduleScope, { kind: 'provider' }>['provider'];
 
 export interface ScheduleFormValues {
   engine: string;
   scopeKind: ScopeKind;
   userId: string;
-  provider: 'google' | 'dropbox';
+  provider: ScheduleProvider;
   sourceId: string;
   triggerKind: TriggerKind;
   minutes: string;
@@ -64,15 +67,19 @@ export function draftTrigger(values: ScheduleFormValues): { kind: 'interval'; mi
   return values.triggerKind === 'interval' ? { kind: 'interval', minutes: Number(values.minutes.trim() || Number.NaN) } : { kind: 'cron', expression: values.expression };
 }
 
-/** Checks what the browser can check; the trigger itself is judged by the host. */
+/**
+ * The spec the form would send, judged by the contract's ScheduleSpecSchema (bounds, required ids,
+ * the interval's limits). Before that, what only the form can say: text that is no number, no engine
+ * chosen. A cron expression's meaning is judged by the host (`schedules.describe`), not here.
+ */
 export function validateSchedule(values: ScheduleFormValues): ScheduleFormErrors {
   const errors: ScheduleFormErrors = {};
   if (!values.engine) errors.engine = 'Choose the engine to run.';
   if ((values.scopeKind === 'user' || values.scopeKind === 'provider') && !values.userId.trim()) errors.userId = 'Enter the user id from the product database.';
-  if (values.scopeKind === 'source' && !/^[1-9]\d*$/.test(values.sourceId.trim())) errors.sourceId = 'Enter the number of a sheet source.';
-  if (values.triggerKind === 'interval' && !/^[1-9]\d*$/.test(values.minutes.trim())) errors.minutes = 'Enter a whole number of minutes, at least 1.';
+  if (values.scopeKind === 'source' && !/^\d+$/.test(values.sourceId.trim())) errors.sourceId = 'Choose a sheet source.';
+  if (values.triggerKind === 'interval' && !/^-?\d+$/.test(values.minutes.trim())) errors.minutes = 'Enter a whole number of minutes, at least 1.';
   if (values.triggerKind === 'cron' && !values.expression.trim()) errors.expression = 'Enter a cron expression, e.g. 0 6 * * * for 06:00 every day.';
-  return errors;
+  return { ...contractErrors(ScheduleSpecSchema, { ...toScheduleSpec(values) }, (path) => fieldOfIssue(path)), ...errors };
 }
 
 export function toScheduleSpec(values: ScheduleFormValues): ScheduleSpecInput {

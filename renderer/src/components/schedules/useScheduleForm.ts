@@ -1,9 +1,10 @@
 import type { Schedule } from '@core/api';
+import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
 import { ClientError, errorMessage } from '../../client/client-error';
 import { apiKey, useApiMutation } from '../../hooks/useApi';
+import { issuesOf, sentence } from '../../lib/contract-errors';
 import {
   draftTrigger,
   emptyScheduleValues,
@@ -20,19 +21,22 @@ import { useTriggerDescription } from './useTriggerDescription';
 function serverErrors(error: unknown): ScheduleFormErrors {
   if (!(error instanceof ClientError)) return { form: errorMessage(error) };
   const errors: ScheduleFormErrors = {};
-  const issues = (error.details as { issues?: { path?: (string | number)[]; message?: string }[] } | null | undefined)?.issues ?? [];
-  for (const issue of issues) {
-    if (Array.isArray(issue.path) && typeof issue.message === 'string') errors[fieldOfIssue(issue.path)] ??= issue.message;
-  }
+  for (const issue of issuesOf(error.details)) errors[fieldOfIssue(issue.path)] ??= sentence(issue.message);
   if (Object.keys(errors).length === 0) errors.form = error.message;
   return errors;
 }
 
-/** Draft, live trigger validation and saving of the add/edit schedule form. */
+/** Draft (a @mantine/form form checked by the contract's schema), live trigger validation and saving of the add/edit schedule form. */
 export function useScheduleForm(schedule: Schedule | undefined, defaultEngine: string, onSaved: () => void) {
   const queryClient = useQueryClient();
-  const [values, setValues] = useState<ScheduleFormValues>(() => (schedule ? scheduleValuesOf(schedule) : emptyScheduleValues(defaultEngine)));
-  const [errors, setErrors] = useState<ScheduleFormErrors>({});
+  const form = useForm<ScheduleFormValues>({
+    initialValues: schedule ? scheduleValuesOf(schedule) : emptyScheduleValues(defaultEngine),
+    validate: validateSchedule,
+    // Any edit may answer a form-level refusal: it goes with the field's own error.
+    onValuesChange: () => form.clearFieldError('form'),
+  });
+  const { values } = form;
+  const errors = form.errors as ScheduleFormErrors;
   const trigger = useTriggerDescription(draftTrigger(values), values.timeZone.trim());
 
   const options = {
@@ -41,39 +45,28 @@ export function useScheduleForm(schedule: Schedule | undefined, defaultEngine: s
       notifications.show({ color: 'teal', title: schedule ? 'Schedule saved' : 'Schedule added', message: `Runs ${saved.triggerText}.`, autoClose: 4000 });
       onSaved();
     },
-    onError: (error: unknown) => setErrors(serverErrors(error)),
+    onError: (error: unknown) => form.setErrors(serverErrors(error)),
     meta: { errorToast: false },
   };
   const create = useApiMutation('schedules.create', options);
   const update = useApiMutation('schedules.update', options);
   const triggerField = values.triggerKind === 'interval' ? 'minutes' : 'expression';
-  // The host's verdict on the trigger is shown under its field as the admin types.
-  const triggerError = errors[triggerField] ?? (trigger.description && !trigger.description.valid ? (trigger.description.error ?? 'This trigger is not valid.') : undefined);
+  const triggerVerdict = trigger.description && !trigger.description.valid ? (trigger.description.error ?? 'This trigger is not valid.') : undefined;
 
   return {
     values,
-    errors: { ...errors, [triggerField]: triggerError },
+    // The host's verdict on the trigger is shown under its field as the admin types.
+    errors: { ...errors, [triggerField]: errors[triggerField] ?? triggerVerdict },
     trigger,
     saving: create.isPending || update.isPending,
-    set<K extends keyof ScheduleFormValues>(field: K, value: ScheduleFormValues[K]) {
-      setValues((current) => ({ ...current, [field]: value }));
-      setErrors((current) => {
-        if (!(field in current) && !current.form) return current;
-        const next = { ...current };
-        delete next[field];
-        delete next.form;
-        return next;
-      });
-    },
-    submit(event: FormEvent) {
-      event.preventDefault();
-      const found = validateSchedule(values);
-      if (trigger.description && !trigger.description.valid && !trigger.pending) found[triggerField] ??= trigger.description.error ?? 'This trigger is not valid.';
-      if (Object.keys(found).length) return setErrors(found);
-      setErrors({});
-      const spec = toScheduleSpec(values);
+    /** Sets one field and clears its error (and the form-level one). */
+    set: form.setFieldValue,
+    submit: form.onSubmit((checked) => {
+      // The host said the trigger cannot fire (a cron field out of range): not sent.
+      if (triggerVerdict && !trigger.pending) return form.setFieldError(triggerField, triggerVerdict);
+      const spec = toScheduleSpec(checked);
       if (schedule) update.mutate({ id: schedule.id, spec });
       else create.mutate(spec);
-    },
+    }),
   };
 }

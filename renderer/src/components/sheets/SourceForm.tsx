@@ -6,6 +6,9 @@ import { ColumnMappingRows } from './ColumnMappingRows';
 import { useSourceForm } from './useSourceForm';
 import { FormFooter } from '../FormFooter';
 
+/** Ids and table names in monospace; `ff` would set it on the label and description too. */
+const MONO = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
+
 interface SourceFormProps {
   /** Set when editing; absent when adding. */
   source?: SheetSource;
@@ -66,7 +69,7 @@ export function SourceForm({ source, googleConnections, onClose }: SourceFormPro
             label="Storage account id"
             description="Its row in the product database holds the refresh token used."
             withAsterisk
-            ff="monospace"
+            styles={MONO}
             maxLength={200}
             data-testid="source-account"
             {...text('storageAccountId')}
@@ -76,7 +79,7 @@ export function SourceForm({ source, googleConnections, onClose }: SourceFormPro
           label="Spreadsheet"
           description="The spreadsheet id, or its address (…/spreadsheets/d/<id>/edit) pasted whole."
           withAsterisk
-          ff="monospace"
+          styles={MONO}
           data-testid="source-spreadsheet"
           {...text('spreadsheetId')}
         />
@@ -102,8 +105,8 @@ export function SourceForm({ source, googleConnections, onClose }: SourceFormPro
         </Stack>
         <SimpleGrid cols={3}>
           <TextInput label="Tab" data-testid="source-tab" description={csv ? 'The CSV export reads the first tab.' : 'Empty: the first tab.'} maxLength={200} disabled={csv && !values.sheet} {...text('sheet')} />
-          <TextInput label="Range" data-testid="source-range" description="Header row first, e.g. A1:F. Empty: the whole tab." ff="monospace" disabled={csv && !values.range} {...text('range')} />
-          <TextInput label="Cache table" description="Created by the import, in the product database." withAsterisk ff="monospace" maxLength={57} data-testid="source-table" {...text('targetTable')} />
+          <TextInput label="Range" data-testid="source-range" description="Header row first, e.g. A1:F. Empty: the whole tab." styles={MONO} disabled={csv && !values.range} {...text('range')} />
+          <TextInput label="Cache table" description="Created by the import, in the product database." withAsterisk styles={MONO} maxLength={57} data-testid="source-table" {...text('targetTable')} />
         </SimpleGrid>
         <ColumnMappingRows rows={values.columns} errors={errors} onChange={form.setColumn} onAdd={form.addColumn} onRemove={form.removeColumn} />
         <Fieldset legend="Timeouts" variant="filled">

@@ -1,10 +1,13 @@
 import type { MethodInput, SheetColumnType, SheetSource } from '@core/api';
+import { SHEET_RANGE, SheetSourceSpecSchema, SheetTimeoutsSchema } from '@core/api/sheets';
+import { contractErrors } from '../../lib/contract-errors';
 
 /**
  * The add/edit source form as plain data and pure functions. Every field is
  * edited as text (timeouts in seconds) and converted once, in `toSpec`. The
- * rules mirror `SheetSourceSpecSchema`, so most refusals are shown before
- * anything is sent; the host's own check still has the last word (server-errors).
+ * spec it would send is judged by the contract's own `SheetSourceSpecSchema`,
+ * so refusals are shown before anything is sent; the host's own check still
+ * has the last word (source-server-errors).
  * A source holds no secret: it names a Google connection and a storage account.
  */
 export const COLUMN_TYPES: readonly { value: SheetColumnType; label: string }[] = [
@@ -44,13 +47,28 @@ export type FormErrors = Record<string, string>;
 
 export const columnError = (index: number, field: 'header' | 'column') => `columns.${index}.${field}`;
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const RANGE = /^([A-Z]{1,3})(\d+)?:([A-Z]{1,3})(\d+)?$/;
+/** The timeout inputs (seconds) and their contract fields (ms), whose bounds the message quotes. */
 const TIMEOUTS = [
-  { key: 'connectSeconds', field: 'connectMs', label: 'Connect timeout', min: 0.1, max: 600 },
-  { key: 'idleSeconds', field: 'idleMs', label: 'Idle timeout', min: 0.1, max: 600 },
-  { key: 'totalSeconds', field: 'totalMs', label: 'Total timeout', min: 1, max: 6 * 3600 },
+  { key: 'connectSeconds', field: 'connectMs', label: 'Connect timeout' },
+  { key: 'idleSeconds', field: 'idleMs', label: 'Idle timeout' },
+  { key: 'totalSeconds', field: 'totalMs', label: 'Total timeout' },
 ] as const;
+
+function timeoutMessage(t: (typeof TIMEOUTS)[number]): string {
+  const ms = SheetTimeoutsSchema.shape[t.field].unwrap();
+  const seconds = (bound: number | null) => ((bound ?? 0) / 1000).toLocaleString('en');
+  return `${t.label}: between ${seconds(ms.minValue)} and ${seconds(ms.maxValue)} seconds`;
+}
+
+/** Spec fields that have their own input in the form. */
+export const SPEC_FIELDS = new Set(['name', 'connection', 'storageAccountId', 'spreadsheetId', 'sheet', 'range', 'method', 'targetTable', 'columns']);
+
+/** Where an issue path of the spec lands: `columns.<i>.header|column`, `timeouts.<field>`, a spec field, else `form`. */
+export function fieldOfSpecPath([head = '', second = '', third = '']: string[]): string {
+  if (head === 'columns' && /^\d+$/.test(second) && (third === 'header' || third === 'column')) return columnError(Number(second), third);
+  if (head === 'timeouts' && second) return `timeouts.${second}`;
+  return SPEC_FIELDS.has(head) ? head : 'form';
+}
 
 let nextKey = 1;
 export function emptyColumn(): ColumnRow {
@@ -102,36 +120,35 @@ export function suggestTable(name: string): string {
   return slug ? `sheet_${slug}` : '';
 }
 
+/**
+ * What the host would refuse: the spec this form would send, judged by the contract's
+ * SheetSourceSpecSchema. Before it, what only the form can say (in its own words): an
+ * empty name or header, no connection chosen, a range that is not A1 (the contract's
+ * SHEET_RANGE), a tab or range with the CSV export, two rows on one column, a timeout
+ * that is no number or out of the contract's bounds (quoted in seconds).
+ */
 export function validate(values: SourceFormValues, needsConnection: boolean): FormErrors {
   const errors: FormErrors = {};
   if (!values.name.trim()) errors.name = 'Give the source a name';
   if (needsConnection && !values.connection) errors.connection = 'Choose the Google connection that reads this sheet';
   if (!values.storageAccountId.trim()) errors.storageAccountId = 'The storage account is required: its refresh token reads the sheet';
-  if (!spreadsheetIdOf(values.spreadsheetId)) errors.spreadsheetId = 'The spreadsheet id is required';
   const range = values.range.trim().toUpperCase();
-  if (range && !RANGE.test(range)) errors.range = 'An A1 range like A1:F or B2:H5000, without the tab name';
+  if (range && !SHEET_RANGE.test(range)) errors.range = 'An A1 range like A1:F or B2:H5000, without the tab name';
   if (values.method === 'csv-export' && (values.sheet.trim() || range)) {
     errors.method = 'The CSV export reads the whole first tab only: clear the tab and range, or use the Sheets API';
   }
-  if (!IDENTIFIER.test(values.targetTable) || values.targetTable.length > 57) {
-    errors.targetTable = 'Letters, digits and _ only, starting with a letter or _ (at most 57)';
-  }
-  if (values.columns.length === 0) errors.columns = 'Map at least one column';
   const seen = new Set<string>();
   values.columns.forEach((row, index) => {
-    if (!row.header.trim()) errors[columnError(index, 'header')] = 'The sheet header is required';
     const lower = row.column.toLowerCase();
-    if (!IDENTIFIER.test(row.column) || row.column.length > 63) errors[columnError(index, 'column')] = 'Letters, digits and _, starting with a letter or _';
-    else if (seen.has(lower)) errors[columnError(index, 'column')] = 'Another row already maps to this column';
+    if (lower && seen.has(lower)) errors[columnError(index, 'column')] = 'Another row already maps to this column';
     seen.add(lower);
   });
+  const found = contractErrors(SheetSourceSpecSchema, { ...toSpec(values) }, fieldOfSpecPath);
   for (const t of TIMEOUTS) {
-    const seconds = Number(values[t.key]);
-    if (values[t.key].trim() === '' || !Number.isFinite(seconds) || seconds < t.min || seconds > t.max) {
-      errors[`timeouts.${t.field}`] = `${t.label}: between ${t.min} and ${t.max.toLocaleString('en')} seconds`;
-    }
+    const text = values[t.key].trim();
+    if (text === '' || !Number.isFinite(Number(text)) || found[`timeouts.${t.field}`]) errors[`timeouts.${t.field}`] = timeoutMessage(t);
   }
-  return errors;
+  return { ...found, ...errors };
 }
 
 export function toSpec(values: SourceFormValues): MethodInput<'sheets.sources.create'> {

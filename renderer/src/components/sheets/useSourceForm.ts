@@ -1,31 +1,38 @@
 import type { SheetSource } from '@core/api';
+import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { apiKey, useApiMutation } from '../../hooks/useApi';
 import { emptyColumn, emptyValues, suggestTable, toSpec, validate, valuesOf, type ColumnRow, type FormErrors, type SourceFormValues } from './source-form';
 import { sourceServerErrors } from './source-server-errors';
 
 type Field = Exclude<keyof SourceFormValues, 'columns'>;
+/** Errors are keyed by the spec's paths; the timeout inputs hold seconds under other names. */
 const TIMEOUT_FIELDS: Partial<Record<Field, string>> = { connectSeconds: 'timeouts.connectMs', idleSeconds: 'timeouts.idleMs', totalSeconds: 'timeouts.totalMs' };
 
 /**
- * Draft, errors and saving of the add/edit source form. `source` is set when
- * editing; `googleConnections` are the names the connection select offers
- * (the only one is preselected). Client checks run first; the host's
- * refusals land on the same fields.
+ * Draft, errors and saving of the add/edit source form (a @mantine/form form
+ * checked by the contract's SheetSourceSpecSchema, see validate()). `source`
+ * is set when editing; `googleConnections` are the names the connection
+ * select offers (the only one is preselected). Client checks run first; the
+ * host's refusals land on the same fields.
  */
 export function useSourceForm(source: SheetSource | undefined, googleConnections: readonly string[], onSaved: () => void) {
   const queryClient = useQueryClient();
-  const [values, setValues] = useState<SourceFormValues>(() => (source ? valuesOf(source) : emptyValues(googleConnections.length === 1 ? (googleConnections[0] ?? '') : '')));
-  const [errors, setErrors] = useState<FormErrors>({});
+  const form = useForm<SourceFormValues>({
+    initialValues: source ? valuesOf(source) : emptyValues(googleConnections.length === 1 ? (googleConnections[0] ?? '') : ''),
+    validate: (values) => validate(values, googleConnections.length > 0),
+    // Errors are cleared below by the spec paths they are keyed by.
+    clearInputErrorOnChange: false,
+  });
   /** Bumped only when a save is refused, so focus moves then and not while the admin types. */
   const [refusals, setRefusals] = useState(0);
   /** Until the admin types a table name, it follows the source name. */
   const [tableTouched, setTableTouched] = useState(Boolean(source));
 
   const showErrors = (next: FormErrors) => {
-    setErrors(next);
+    form.setErrors(next);
     setRefusals((count) => count + 1);
   };
   const options = {
@@ -41,50 +48,42 @@ export function useSourceForm(source: SheetSource | undefined, googleConnections
   const create = useApiMutation('sheets.sources.create', options);
   const update = useApiMutation('sheets.sources.update', options);
 
-  const clear = (...keys: string[]) =>
-    setErrors((current) => {
-      if (!keys.some((key) => key in current) && !current.form) return current;
-      const next = { ...current };
-      for (const key of [...keys, 'form']) delete next[key];
-      return next;
-    });
+  /** Clears these errors and the form-level one. */
+  const clear = (...keys: string[]) => [...keys, 'form'].forEach((key) => form.clearFieldError(key));
 
   return {
-    values,
-    errors,
+    values: form.values,
+    // Every error this form sets is a string (validate() and sourceServerErrors()).
+    errors: form.errors as FormErrors,
     refusals,
     saving: create.isPending || update.isPending,
     set(field: Field, value: string) {
-      setValues((current) => {
-        const next = { ...current, [field]: value };
-        if (field === 'name' && !tableTouched) next.targetTable = suggestTable(value);
-        return next;
-      });
+      form.setFieldValue(field, value);
+      if (field === 'name' && !tableTouched) form.setFieldValue('targetTable', suggestTable(value));
       if (field === 'targetTable') setTableTouched(true);
       // Tab, range and method are checked together (the CSV export reads the first tab only).
       clear(TIMEOUT_FIELDS[field] ?? field, ...(field === 'sheet' || field === 'range' ? ['method'] : []), ...(field === 'name' && !tableTouched ? ['targetTable'] : []));
     },
     setColumn(index: number, patch: Partial<Omit<ColumnRow, 'key'>>) {
-      setValues((current) => ({ ...current, columns: current.columns.map((row, i) => (i === index ? { ...row, ...patch } : row)) }));
+      form.setFieldValue('columns', (columns) => columns.map((row, i) => (i === index ? { ...row, ...patch } : row)));
       clear(...Object.keys(patch).map((field) => `columns.${index}.${field}`), 'columns');
     },
     addColumn() {
-      setValues((current) => ({ ...current, columns: [...current.columns, emptyColumn()] }));
+      form.insertListItem('columns', emptyColumn());
       clear('columns');
     },
     removeColumn(index: number) {
-      setValues((current) => ({ ...current, columns: current.columns.filter((_, i) => i !== index) }));
+      form.removeListItem('columns', index);
       // Row errors are keyed by index: the ones after the removed row no longer match.
-      setErrors((current) => Object.fromEntries(Object.entries(current).filter(([key]) => !key.startsWith('columns'))));
+      form.setErrors((current) => Object.fromEntries(Object.entries(current).filter(([key]) => !key.startsWith('columns'))));
     },
-    submit(event: FormEvent) {
-      event.preventDefault();
-      const found = validate(values, googleConnections.length > 0);
-      if (Object.keys(found).length) return showErrors(found);
-      setErrors({});
-      const spec = toSpec(values);
-      if (source) update.mutate({ id: source.id, spec });
-      else create.mutate(spec);
-    },
+    submit: form.onSubmit(
+      (checked) => {
+        const spec = toSpec(checked);
+        if (source) update.mutate({ id: source.id, spec });
+        else create.mutate(spec);
+      },
+      (errors) => showErrors(errors as FormErrors),
+    ),
   };
 }
