@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FailedItems, MAX_FAILED_ITEMS } from '../../core/engines/failed-items';
 import { accountFailure } from '../../core/engines/storage-orphans/account-failure';
-import type { AccountReport } from '../../core/engines/storage-orphans/account-check';
+import type { AccountReport } from '../../core/engines/storage-orphans/account-probe';
 import type { StorageAccount } from '../../core/engines/storage-orphans/storage-model';
 import { summarise } from '../../core/engines/mail-import/mail-report';
 import type { UserReport } from '../../core/engines/mail-import/mail-model';

@@ -1,5 +1,5 @@
 import { TimeSlicer } from '../../base/cooperative';
-import { finish, PROBE_BATCH, probeRows, type AccountCheckInput, type AccountCheckResult, type AccountReport, type Drift } from './account-check';
+import { finish, PROBE_BATCH, probeRows, type AccountCheckInput, type AccountCheckResult, type AccountReport, type Drift } from './account-probe';
 import type { PassReason } from './account-pass';
 import type { DeltaListing, ProviderRemote } from './remote-view';
 import { seenKey } from './seen-rows';

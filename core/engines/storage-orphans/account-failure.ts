@@ -1,4 +1,4 @@
-import type { AccountReport } from './account-check';
+import type { AccountReport } from './account-probe';
 import { PROVIDER_LABEL, type StorageAccount } from './storage-model';
 
 /**

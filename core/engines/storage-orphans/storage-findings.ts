@@ -1,5 +1,5 @@
 import type { NewFinding } from '../../store/findings.repo';
-import type { Drift } from './account-check';
+import type { Drift } from './account-probe';
 import { DEFAULT_RETENTION_DAYS, FINDING_KINDS, PROVIDER_LABEL, subjectOf, type StorageAccount } from './storage-model';
 
 /** One finding per drifted file row; details follow the contract (core/api/storage.ts StorageFindingDetails). */

@@ -2,7 +2,7 @@ import type { Finding } from '../../api/models';
 import { ConnectionFaultError } from '../../connectors/shared/fault';
 import type { Engine, EngineContext, EngineControls } from '../engine';
 import { FailedItems } from '../failed-items';
-import type { AccountReport } from './account-check';
+import type { AccountReport } from './account-probe';
 import { runCheck } from './storage-check';
 import { StorageDb } from './storage-db';
 import { isAutomatic, recordGuard, type SafetyGuardTrip } from './storage-guard';

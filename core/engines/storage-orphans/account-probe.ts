@@ -1,0 +1,126 @@
+import type { AccountStatus } from '../../api/storage';
+import type { Finding } from '../../api/models';
+import type { ConnectorError } from '../../connectors/shared/connector-error';
+import type { PassReason } from './account-pass';
+import type { AccountState } from './account-state';
+import type { DiffClock } from './diff-clock';
+import type { StorageDb } from './storage-db';
+import { FINDING_KINDS, type FileRow, type StorageAccount, type StorageFindingKind } from './storage-model';
+import type { ProbeAnswer, ProviderRemote } from './remote-view';
+import { seenKey, type SeenRows } from './seen-rows';
+
+/**
+ * What one account's check is given and reports, and the probing and
+ * concluding both of its passes share (account-check.ts for full and probe
+ * passes, account-delta.ts for deltas): kept apart so neither pass imports
+ * the other.
+ */
+
+/** Concurrent probes per account (the service policy's bulkhead caps the service as a whole). */
+export const PROBE_BATCH = 16;
+
+export type CheckStrategy = 'auto' | 'list' | 'probe';
+
+export interface AccountReport {
+  userId: string;
+  email: string | null;
+  provider: StorageAccount['provider'];
+  /** How the account was read: a full listing, the changes since the cursor, one probe per row, or not at all. */
+  mode: 'list' | 'delta' | 'probe' | 'skipped';
+  /** Which pass ran (null: none could) and why (account-pass.ts). */
+  pass: 'full' | 'delta' | null;
+  passReason: PassReason | null;
+  filesChecked: number;
+  orphans: number;
+  trashed: number;
+  /** Rows with no definitive answer, by reason (rate-limited, unavailable, permission…): never orphans. */
+  unknown: Record<string, number>;
+  status: AccountStatus;
+  message: string | null;
+  /** The stored cursor was refused and a full pass replaced it. */
+  cursorRejected?: boolean;
+  needsReconnect?: boolean;
+  /** The connection's own credentials were refused (faultOf → `connection`): the run fails, this account is no failure of its own. */
+  connectionFault?: ConnectorError;
+  /** The provider has no usable connection set up: the account was skipped, never failed (storage-clients.ts). */
+  providerUnavailable?: boolean;
+}
+
+export interface Drift {
+  row: FileRow;
+  kind: StorageFindingKind;
+}
+
+export interface AccountCheckInput {
+  diffClock?: DiffClock;
+  account: StorageAccount;
+  state: AccountState;
+  product: StorageDb;
+  remote: () => Promise<ProviderRemote>;
+  /** Open findings of earlier checks for this account, by cloud file id: carried forward when this check cannot conclude. */
+  previous: Map<string, Finding>;
+  strategy: CheckStrategy;
+  full: boolean;
+  /** The rows earlier passes examined (seenKey: row id and cloud file id): a delta examines every other row too. */
+  seen: SeenRows;
+  now: Date;
+  /** A full pass runs when the last one is this old (DEFAULT_FULL_PASS_HOURS). */
+  fullPassHours: number;
+  signal: AbortSignal;
+  onDrift(drift: Drift): void;
+  /** A previous finding still believed true (unknown now, or untouched by a delta): re-emitted as it was. */
+  onCarry(finding: Finding): void;
+  onRows(n: number): void;
+}
+
+export interface AccountCheckResult {
+  report: AccountReport;
+  /** Account-state fields to store (undefined cursor: keep the stored one). */
+  patch: Partial<AccountState>;
+}
+
+/** Probes rows by their cloud id; returns the ids of rows left unknown. `examined` receives every probed row's seenKey. */
+export async function probeRows(input: AccountCheckInput, remote: ProviderRemote, rows: AsyncIterable<FileRow[]> | FileRow[], report: AccountReport, drift: (d: Drift) => void, examined?: string[]): Promise<Set<string>> {
+  const chunks: AsyncIterable<FileRow[]> | FileRow[][] = Array.isArray(rows) ? [rows] : rows;
+  const unknown = new Set<string>();
+  for await (const chunk of chunks) {
+    for (let at = 0; at < chunk.length; at += PROBE_BATCH) {
+      const batch = chunk.slice(at, at + PROBE_BATCH);
+      const answers = await Promise.all(batch.map((row) => remote.probe(row, input.signal)));
+      batch.forEach((row, i) => {
+        const answer = answers[i] as ProbeAnswer;
+        if (answer.state === 'unknown') unknown.add(row.id);
+        conclude(input, row, answer, report, drift);
+      });
+      for (const row of batch) examined?.push(seenKey(row.id, row.providerFileId));
+      report.filesChecked += batch.length;
+      input.onRows(batch.length);
+    }
+  }
+  return unknown;
+}
+
+function conclude(input: AccountCheckInput, row: FileRow, answer: ProbeAnswer, report: AccountReport, drift: (d: Drift) => void): void {
+  if (answer.state === 'gone') drift({ row, kind: FINDING_KINDS.orphan });
+  else if (answer.state === 'trashed') drift({ row, kind: FINDING_KINDS.trashed });
+  else if (answer.state === 'unknown') {
+    report.unknown[answer.reason] = (report.unknown[answer.reason] ?? 0) + 1;
+    // No answer now: what an earlier check concluded still stands.
+    const earlier = input.previous.get(row.providerFileId);
+    if (earlier) input.onCarry(earlier);
+  }
+}
+
+export function finish(report: AccountReport, patch: Partial<AccountState>, status?: AccountStatus, message?: string): AccountCheckResult {
+  const unknown = Object.values(report.unknown).reduce((n, v) => n + v, 0);
+  // A pass that left files unknown must not move the cursor past them: the next run would never look at them again.
+  // A full pass then keeps no cursor (the next run reads in full again); a delta keeps the old one (it re-reads the same changes).
+  if (unknown > 0 && 'cursor' in patch) {
+    if (report.mode === 'delta') delete patch.cursor;
+    else patch.cursor = null;
+  }
+  report.status = status ?? (unknown > 0 ? 'unknown' : report.orphans + report.trashed > 0 ? 'orphans' : 'ok');
+  if (message !== undefined) report.message = message;
+  else if (unknown > 0 && !report.message) report.message = `${unknown} file${unknown === 1 ? '' : 's'} could not be checked (${Object.keys(report.unknown).join(', ')}); they are not reported as orphans.`;
+  return { report, patch: { ...patch, status: report.status, message: report.message } };
+}
