@@ -3,6 +3,7 @@ import type { MethodOutput } from '../api/contract';
 import type { MethodName } from '../api/names';
 import { createSyncwarden, type Syncwarden } from '../app/app';
 import { dispatch } from '../app/dispatch';
+import { EngineRegistry, type AnyEngine } from '../engines/engine';
 import { createFileLogger } from '../logging/logger';
 import type { ContractCaller } from '../engines/engine-policies';
 import { resolveDataDir } from '../store/data-dir';
@@ -13,13 +14,19 @@ export interface GlobalOptions {
   dataDir?: string;
   json?: boolean;
   withDemoEngine?: boolean;
+  /**
+   * The engines, when a host embeds the CLI with its own registry (runCli's
+   * `engines`); not a flag. Default: the shipped registry (+ demo when asked).
+   */
+  engines?: readonly AnyEngine[];
 }
 
 /** Opens the app for one CLI command: the same store, engines and logs as the desktop app. */
 export async function openCliApp(options: GlobalOptions, host: 'cli' | 'browser' = 'cli'): Promise<Syncwarden & { dispose(): Promise<void> }> {
   const dataDir = resolveDataDir({ flag: options.dataDir });
   const log = await createFileLogger({ dataDir });
-  const app = createSyncwarden({ dataDir, host, log, withDemoEngine: options.withDemoEngine ?? false });
+  const engines = options.engines ? { engines: new EngineRegistry(options.engines) } : {};
+  const app = createSyncwarden({ dataDir, host, log, withDemoEngine: options.withDemoEngine ?? false, ...engines });
   return Object.assign(app, {
     async dispose() {
       await app.close();

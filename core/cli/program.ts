@@ -25,7 +25,11 @@ import { CliError } from './unwrap';
  */
 const offeredEngines = (): readonly AnyEngine[] => createEngineRegistry({ withDemoEngine: true }).list();
 
-export function buildProgram(engines: readonly AnyEngine[] = offeredEngines()): Command {
+/**
+ * The program over these engines. A host that embeds the CLI with its own
+ * registry passes `embedded`: the commands then run on exactly those engines.
+ */
+export function buildProgram(engines: readonly AnyEngine[] = offeredEngines(), embedded = false): Command {
   const program = new Command('syncwarden')
     .description('Keeps a SaaS product database in step with the outside systems it mirrors.')
     .version(APP_VERSION)
@@ -35,7 +39,7 @@ export function buildProgram(engines: readonly AnyEngine[] = offeredEngines()): 
     .addHelpText('after', EXIT_CODES_HELP)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
-  const globals = () => program.opts<GlobalOptions>();
+  const globals = (): GlobalOptions => (embedded ? { ...program.opts<GlobalOptions>(), engines } : program.opts<GlobalOptions>());
   program.addCommand(runsCommand(globals));
   program.addCommand(findingsCommand(globals));
   program.addCommand(auditCommand(globals));
@@ -58,8 +62,8 @@ function overrideExitEverywhere(command: Command): void {
 }
 
 /** Runs the CLI and returns the exit code; never calls process.exit itself (tests call it too). */
-export async function runCli(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+export async function runCli(argv: readonly string[], options: { engines?: readonly AnyEngine[] } = {}): Promise<number> {
+  const program = options.engines ? buildProgram(options.engines, true) : buildProgram();
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
