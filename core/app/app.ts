@@ -17,6 +17,8 @@ import { ensurePrivateDir } from '../store/data-dir';
 import { openStore } from '../store/store';
 import { EventHub } from '../base/event-hub';
 import type { HandlerTable } from '../engines/engine-policies';
+import { outputChecksByDefault } from './dispatch';
+import { checkEventPayload } from './event-check';
 import { createHandlers } from './handlers';
 import type { AppServices } from './services';
 import { APP_VERSION } from './version';
@@ -70,7 +72,12 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
   purgeTimer.unref();
 
   const engines = options.engines ?? createEngineRegistry({ withDemoEngine: options.withDemoEngine ?? false });
-  const events = new EventHub();
+  // In development and tests (like dispatch's output checks) every event is checked against the contract first.
+  const events = new EventHub(
+    outputChecksByDefault()
+      ? { check: checkEventPayload, onRefused: (event, problem) => log.error({ event, problem }, 'an event does not match the contract and was not sent') }
+      : {},
+  );
   const connections = new ConnectionsService({ store, secrets: storeSecrets(options.secrets ?? selectSecretStore(process.env, options.dataDir), store, clock), probes: options.probes ?? defaultProbes(), clock, log });
   const runs = new RunManager({
     store,

@@ -44,7 +44,8 @@ export function createClient(bridge: SyncwardenBridge): ApiClient {
       return request(method, (args[0] ?? {}) as MethodInput<typeof method>);
     },
     on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) {
-      // Payloads are typed by the contract; the host emits only validated events.
+      // Payloads are typed by the contract; in development and tests the host checks each event against it
+      // before sending (core/base/event-hub.ts with core/app/event-check.ts), as it checks outputs in dispatch.
       return bridge.on(event, (payload) => listener(payload as EventPayload<E>));
     },
   };
