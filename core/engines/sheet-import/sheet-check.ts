@@ -4,13 +4,12 @@ import type { EngineContext, EngineControls, FindingSink } from '../engine';
 import { CacheDiff } from './cache-diff';
 import { assertTargetIsOurs, cacheIdentity, OWNED_TABLES, ROW_COLUMN } from './cache-table';
 import { Deadlines } from './deadlines';
-import type { DownloadTally } from './download-sheets';
 import { explainImportError } from './explain-error';
 import { googleClients } from './google-clients';
 import { PipelineProgress } from './pipeline-progress';
 import { RowProcessor } from './process-rows';
 import { SHEET_CHECK_SAMPLE, type SheetCheckResult } from './sheet-check-result';
-import { sourceWindows } from './source-windows';
+import { processSource } from './source-windows';
 
 /**
  * sheet-import's `check`: what an import of the sheet as it is now would do
@@ -39,14 +38,7 @@ export async function runCheck(sourceId: number, spec: SheetSourceSpec, context:
     const diff = new CacheDiff(app.db, spec.targetTable, spec.columns, present, (rows) => report.savedRows(rows), deadlines.signal);
     const rejected = new RejectedSample();
     const processor = new RowProcessor(spec.columns, rejected, diff, () => progress.count('rejected'), deadlines.signal);
-    const tally: DownloadTally = { rows: 0, bytes: 0 };
-    for await (const window of sourceWindows(clients, { spec, deadlines, progress, report, tally })) {
-      await processor.addRows(window.rows, window.firstRow, window.malformed);
-      report.processedRows(processor.result.records);
-    }
-    report.downloadFinished(tally.rows, `Downloaded ${tally.rows.toLocaleString('en')} rows; validating the last of them`);
-    const processed = await processor.end();
-    report.processingFinished(processed.rowsValid, `${processed.rowsValid.toLocaleString('en')} valid rows, ${processed.rowsRejected.toLocaleString('en')} rejected; comparing with the cache table`);
+    const { processed, tally } = await processSource(clients, { spec, deadlines, progress, report }, processor, 'comparing with the cache table');
     await diff.finish();
     deadlines.signal.throwIfAborted();
     // An import of this source runs in another scope: if it swapped the cache meanwhile, the comparison mixed two caches.

@@ -6,14 +6,13 @@ import type { Engine, EngineContext, FindingSink } from '../engine';
 import type { ResolvedConnection } from '../engine-resources';
 import { assertTargetIsOurs, createStaging, dropStaging, OWNED_TABLES, swapIn } from './cache-table';
 import { Deadlines } from './deadlines';
-import type { DownloadTally } from './download-sheets';
 import { explainImportError } from './explain-error';
 import { googleClients } from './google-clients';
 import { PipelineProgress } from './pipeline-progress';
 import { MAX_ROW_FINDINGS, RowProcessor } from './process-rows';
 import { AdapterRowSink, type RowSink } from './row-sink';
 import { runCheck } from './sheet-check';
-import { sourceWindows } from './source-windows';
+import { processSource } from './source-windows';
 import { SqliteWorkerSink } from './sqlite-worker-sink';
 
 /**
@@ -80,14 +79,7 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
         },
       };
       const processor = new RowProcessor(spec.columns, rowFindings, sink, () => progress.count('rejected'), deadlines.signal);
-      const tally: DownloadTally = { rows: 0, bytes: 0 };
-      for await (const window of sourceWindows(clients, { spec, deadlines, progress, report, tally })) {
-        await processor.addRows(window.rows, window.firstRow, window.malformed);
-        report.processedRows(processor.result.records);
-      }
-      report.downloadFinished(tally.rows, `Downloaded ${tally.rows.toLocaleString('en')} rows; validating the last of them`);
-      const processed = await processor.end();
-      report.processingFinished(processed.rowsValid, `${processed.rowsValid.toLocaleString('en')} valid rows, ${processed.rowsRejected.toLocaleString('en')} rejected; writing the new cache table`);
+      const { processed, tally } = await processSource(clients, { spec, deadlines, progress, report }, processor, 'writing the new cache table');
       const saved = await sink.finish();
       sink = undefined;
       // Last chance to stop: after the swap the new cache is live.
