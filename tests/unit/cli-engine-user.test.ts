@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import { buildProgram, runCli } from '../../core/cli/program';
 import type { Engine } from '../../core/engines/engine';
+import { toyEngine } from '../fixtures/toy-engine';
 import { createEngineRegistry } from '../../core/engines/registry';
 import { openStore } from '../../core/store/store';
 import { createTestApp } from '../helpers/test-app';
@@ -147,13 +147,8 @@ describe('syncwarden <command> <engine> --user: one meaning, the form each engin
 describe('engine commands are built from the descriptors', () => {
   it("a toy engine's commands and own option come from its cli part alone", () => {
     const toy: Engine = {
+      ...(toyEngine as Engine),
       id: 'toy-sync',
-      title: 'Toy sync',
-      description: 'A toy engine of this test.',
-      phases: [{ id: 'work', label: 'Working', weight: 1 }],
-      params: z.record(z.string(), z.unknown()),
-      scopeOf: () => 'all',
-      run: () => Promise.resolve({}),
       cli: { commands: ['check', 'import'], user: { as: 'id' }, options: [{ flags: '--shelf <name>', description: 'only this shelf', params: (value) => ({ shelf: value }) }] },
     };
     const program = buildProgram([...createEngineRegistry().list(), toy]);

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
 import type { Run } from '../../core/api/models';
 import { NotificationSchema, type AppNotification } from '../../core/api/notifications';
 import { EventHub } from '../../core/base/event-hub';
 import { startNotifier, summarizeRuns, type NotifiedEngine } from '../../core/app/notifier';
 import type { Engine } from '../../core/engines/engine';
+import { toyEngine } from '../fixtures/toy-engine';
 import { createEngineRegistry } from '../../core/engines/registry';
 
 /** A finished run as the run manager emits it; tests override what matters. */
@@ -103,13 +103,9 @@ describe('notifier: what a finished run is worth telling', () => {
 describe('notifier: an engine speaks for itself through its notify part', () => {
   /** A sixth engine known only by its descriptor: nothing in core/app/notifier.ts names it. */
   const toy: Engine = {
+    ...(toyEngine as Engine),
     id: 'toy-sync',
     title: 'Toy sync',
-    description: 'A toy engine of this test.',
-    phases: [{ id: 'work', label: 'Working', weight: 1 }],
-    params: z.record(z.string(), z.unknown()),
-    scopeOf: () => 'all',
-    run: () => Promise.resolve({}),
     notify: {
       route: '/toys',
       announceLongRun: () => true,
