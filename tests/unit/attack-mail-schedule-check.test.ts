@@ -32,3 +32,25 @@ describe('attack: a scheduled mail-import check', () => {
     expect(plain).toMatchObject({ mode: 'import', user: 'u1' });
   });
 });
+
+/**
+ * Outside review (issue 17): a schedule's user scope holds a user id (the
+ * CLI's `schedules add --user` now resolves an email to the id), but the
+ * identity engine's `user` param is an email. A user-scoped identity schedule
+ * was accepted and every firing checked "nobody": `succeeded`, status
+ * `unknown`, no finding, whatever drifted.
+ */
+describe('attack: a user-scoped identity schedule', () => {
+  let app: TestApp;
+  beforeEach(() => {
+    app = createTestApp({ engines: createEngineRegistry() });
+  });
+  afterEach(async () => app.dispose());
+
+  it('is refused with what to do instead of checking nobody every hour', async () => {
+    const trigger = { kind: 'interval', minutes: 60 };
+    const refused = await dispatch(app.handlers, 'schedules.create', { engine: 'identity', scope: { kind: 'user', userId: '7f3c2a10-uuid-ada' }, trigger }, { actor: 'manual' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-input', details: { issues: [{ path: ['scope'] }] } } });
+    expect(await dispatch(app.handlers, 'schedules.create', { engine: 'identity', trigger }, { actor: 'manual' })).toMatchObject({ ok: true });
+  });
+});
