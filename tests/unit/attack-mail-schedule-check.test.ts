@@ -52,5 +52,8 @@ describe('attack: a user-scoped identity schedule', () => {
     const refused = await dispatch(app.handlers, 'schedules.create', { engine: 'identity', scope: { kind: 'user', userId: '7f3c2a10-uuid-ada' }, trigger }, { actor: 'manual' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-input', details: { issues: [{ path: ['scope'] }] } } });
     expect(await dispatch(app.handlers, 'schedules.create', { engine: 'identity', trigger }, { actor: 'manual' })).toMatchObject({ ok: true });
+    // One saved before the rule fails its firings with what to do, instead of checking nobody.
+    const saved = { engine: 'identity', scope: { kind: 'user' as const, userId: '7f3c2a10-uuid-ada' }, params: {}, autoRepair: false };
+    expect(() => runParamsFor(saved, app.engines, { store: app.store })).toThrow('Edit or delete this schedule.');
   });
 });
