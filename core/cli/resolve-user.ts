@@ -41,8 +41,9 @@ export async function resolveUser(app: Pick<Syncwarden, 'store' | 'connections'>
 }
 
 /**
- * The user this value names: by email when it has an @ (case-insensitively;
- * the row spelt exactly so wins over rows differing in case only), else by id.
+ * The user this value names: by email when it has an @ (case-insensitively and
+ * trimmed, as the identity engine compares them; the row spelt exactly so wins
+ * over rows differing in case only), else by id.
  * The id column is compared as text, so a product whose ids are integers or
  * uuids is asked without a type error (one lookup: a scan is fine).
  */
@@ -51,10 +52,15 @@ export async function findUser(db: AppDbAdapter, mapping: ResolvedMapping, value
   const id = quoteIdent(users.columns.id);
   const email = quoteIdent(users.columns.email);
   const select = `SELECT ${id} AS id, ${email} AS email FROM ${quoteTable(users.table)}`;
+  const wanted = value.trim().toLowerCase();
+  // SQLite's lower() folds ASCII only: emails with any other character (or a space) are read too and compared here.
+  const unusual = db.dialect === 'sqlite' ? `${email} GLOB '*[^!-~]*'` : `${email} ~ '[^!-~]'`;
   const rows = isEmail(value)
-    ? await db.query<{ id: unknown; email: unknown }>(`${select} WHERE lower(${email}) = lower(?)`, [value])
+    ? await db.query<{ id: unknown; email: unknown }>(`${select} WHERE lower(${email}) = ? OR ${unusual}`, [wanted])
     : await db.query<{ id: unknown; email: unknown }>(`${select} WHERE CAST(${id} AS TEXT) = ?`, [value]);
-  const found = rows.map((row) => ({ id: String(row.id), email: row.email === null || row.email === undefined ? null : String(row.email) }));
+  const found = rows
+    .map((row) => ({ id: String(row.id), email: row.email === null || row.email === undefined ? null : String(row.email) }))
+    .filter((user) => !isEmail(value) || user.email?.trim().toLowerCase() === wanted);
   if (found.length <= 1) return found[0];
   return found.find((user) => user.email === value) ?? 'ambiguous';
 }

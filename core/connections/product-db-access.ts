@@ -1,3 +1,4 @@
+import { AppDbConfigSchema } from '../api/connections';
 import { resolveMapping } from '../appdb/mapping';
 import { openAppDb } from '../appdb/open-app-db';
 import { ProductDbUnavailable, type AppDbConfig, type ProductDb, type ProductDbAccess } from '../appdb/product-db';
@@ -27,8 +28,11 @@ export function productDbAccess(deps: ProductDbDeps): ProductDbAccess {
 
   const openAppDbNow = async (connection: StoredConnection = appDbConnection()): Promise<ProductDb> => {
     // The one place the stored settings are typed: an appdb connection's config is AppDbConfigSchema's output
-    // (the contract parses it before it is saved), and every reader gets it typed from here.
-    const config = connection.config as AppDbConfig;
+    // (the contract parses it before it is saved), and every reader gets it typed from here. Parsed again so the
+    // schema's defaults hold for a config stored without one (a missing sslMode is `disable`, never the adapter's
+    // verify-full); one the schema refuses (saved without the contract, as tests and the demo do) is used as given.
+    const parsed = AppDbConfigSchema.safeParse(connection.config);
+    const config = parsed.success ? parsed.data : (connection.config as AppDbConfig);
     const { secrets } = await deps.settings(connection);
     const mapping = resolveMapping(config.mapping ?? {});
     return {

@@ -7,12 +7,13 @@ import type { EngineSchedulePolicy, PerUserSetting } from '../engine-policies';
 /**
  * Mail import is scheduled per user by the product itself: each row of
  * `mail_settings` (enabled + interval minutes) is one schedule. A scheduled
- * run imports (the engine's only mode); `autoRepair` is passed on, as the
+ * run imports unless its schedule asks for a check (which writes nothing, so
+ * it must never be turned into an import); `autoRepair` is passed on, as the
  * engines' convention has it, though an import has nothing to repair.
  */
 export const mailSchedule: EngineSchedulePolicy = {
   autoRepair: true,
-  paramsFor: (base) => ({ ...base, mode: 'import' }),
+  paramsFor: (base) => ({ ...base, mode: base.mode ?? 'import' }),
   perUser: {
     page: mailSettingsPage,
     // The canonical schema's default interval of mail_settings.

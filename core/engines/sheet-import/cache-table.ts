@@ -131,8 +131,10 @@ export async function dropStaging(db: AppDbAdapter, target: string): Promise<voi
 /**
  * Which physical table holds the cache now: SQLite's root page, PostgreSQL's
  * oid (undefined when there is none). A swap always puts a newly created
- * table in place, so a check that sees the same identity before and after
- * read one cache throughout.
+ * table in place, so on PostgreSQL a check that sees the same identity before
+ * and after read one cache throughout. On SQLite a root page is not enough
+ * (auto_vacuum moves the renamed table into the dropped one's page, and a
+ * second swap may reuse a freed page): `schemaVersion` covers that.
  */
 export async function cacheIdentity(db: AppDbAdapter, target: string): Promise<string | undefined> {
   const rows =
@@ -141,4 +143,15 @@ export async function cacheIdentity(db: AppDbAdapter, target: string): Promise<s
       : await db.query<{ id: unknown }>(`SELECT to_regclass(?)::oid AS id`, [quoteIdent(target)]);
   const id = rows[0]?.id;
   return id === null || id === undefined || id === 0 || id === '0' ? undefined : String(id);
+}
+
+/**
+ * SQLite's schema cookie, bumped by every committed schema change and never
+ * reused (undefined on PostgreSQL, whose oids identify a table). Unchanged
+ * over a check means no swap happened meanwhile, whatever the root pages say.
+ */
+export async function schemaVersion(db: AppDbAdapter): Promise<number | undefined> {
+  if (db.dialect !== 'sqlite') return undefined;
+  const rows = await db.query<{ schema_version: unknown }>('PRAGMA schema_version');
+  return Number(rows[0]?.schema_version);
 }

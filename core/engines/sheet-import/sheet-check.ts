@@ -2,7 +2,7 @@ import type { SheetSourceSpec } from '../../api/sheets';
 import type { NewFinding } from '../../store/findings.repo';
 import type { EngineContext, EngineControls, FindingSink } from '../engine';
 import { CacheDiff } from './cache-diff';
-import { assertTargetIsOurs, cacheIdentity, OWNED_TABLES, ROW_COLUMN } from './cache-table';
+import { assertTargetIsOurs, cacheIdentity, OWNED_TABLES, ROW_COLUMN, schemaVersion } from './cache-table';
 import { Deadlines } from './deadlines';
 import { explainImportError } from './explain-error';
 import { googleClients } from './google-clients';
@@ -33,6 +33,7 @@ export async function runCheck(sourceId: number, spec: SheetSourceSpec, context:
     const clients = googleClients(connection, app, spec, deadlines, context.apiCalls);
 
     const identity = await cacheIdentity(app.db, spec.targetTable);
+    const version = await schemaVersion(app.db);
     const present = identity === undefined ? undefined : (await app.db.describeTables([spec.targetTable])).get(spec.targetTable);
     const report = new PipelineProgress(progress);
     const diff = new CacheDiff(app.db, spec.targetTable, spec.columns, present, (rows) => report.savedRows(rows), deadlines.signal);
@@ -44,6 +45,10 @@ export async function runCheck(sourceId: number, spec: SheetSourceSpec, context:
     // An import of this source runs in another scope: if it swapped the cache meanwhile, the comparison mixed two caches.
     if ((await cacheIdentity(app.db, spec.targetTable)) !== identity) {
       throw new Error(`An import replaced the cache table “${spec.targetTable}” during this check, so its comparison is not reliable: run the check again.`);
+    }
+    // SQLite: the same root page can hold a swapped-in table (auto_vacuum, a reused page); any schema change may be one.
+    if (version !== undefined && (await schemaVersion(app.db)) !== version) {
+      throw new Error(`The product database's tables changed during this check (an import may have replaced the cache table “${spec.targetTable}”), so its comparison is not reliable: run the check again.`);
     }
 
     const { counts, samples } = diff;

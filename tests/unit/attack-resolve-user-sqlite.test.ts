@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { initCanonicalSchema } from '../../core/appdb/ddl';
+import { resolveMapping } from '../../core/appdb/mapping';
+import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
+import { findUser } from '../../core/cli/resolve-user';
+
+/**
+ * Outside review (issue 17): `--user` by email is case-insensitive (DESIGN
+ * §4.8), but SQLite's lower() folds ASCII only, so on a SQLite product
+ * database a user whose email has a non-ASCII capital (or the stray spaces
+ * the identity engine already trims) was "no user": the same value worked on
+ * PostgreSQL. The identity engine's own lookup (identity-local.ts) handles both.
+ */
+describe('attack: --user by email on a SQLite users table', () => {
+  it('matches emails case-insensitively beyond ASCII and ignores surrounding spaces, as the identity engine does', async () => {
+    const db = openSqliteAppDb({ path: ':memory:', create: true });
+    try {
+      await initCanonicalSchema(db);
+      await db.executeMany('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [
+        ['u-elodie', 'ÉLODIE@example.com', 'Élodie', 1, 'user'],
+        ['u-ada', ' ada@example.com ', 'Ada', 1, 'user'],
+        ['u-zoe', 'zoe@example.com', 'Zoé', 1, 'user'],
+      ]);
+      const mapping = resolveMapping({});
+      expect(await findUser(db, mapping, 'élodie@example.com')).toEqual({ id: 'u-elodie', email: 'ÉLODIE@example.com' });
+      expect(await findUser(db, mapping, 'Ada@Example.com')).toMatchObject({ id: 'u-ada' });
+      expect(await findUser(db, mapping, 'ZOE@example.com')).toMatchObject({ id: 'u-zoe' });
+      expect(await findUser(db, mapping, 'nobody@example.com')).toBeUndefined();
+    } finally {
+      await db.close();
+    }
+  });
+});
