@@ -23,13 +23,14 @@ export interface ProductUser {
  * value is handed over as given and the engine's run says what is missing.
  */
 export async function resolveUser(app: Pick<Syncwarden, 'store' | 'connections'>, value: string, wanted: EngineCliUser): Promise<string> {
-  let found: ProductUser | 'ambiguous' | undefined;
+  let found: ProductUser | 'ambiguous' | 'id-and-email' | undefined;
   try {
     found = await app.connections.withAppDb(({ db, mapping }) => findUser(db, mapping, value));
   } catch (error) {
     if (error instanceof ProductDbUnavailable) return value;
     throw new CliError({ code: 'unavailable', message: `cannot look up --user "${value}" in the product database: ${error instanceof Error ? error.message : String(error)}` }, EXIT.error);
   }
+  if (found === 'id-and-email') throw usage(`--user "${value}" is one user's id and another user's email: give the other user's id`);
   if (found === 'ambiguous') throw usage(`--user "${value}" is the email of several users (spelt in other cases): give the user id`);
   if (found && wanted.as === 'id') return found.id;
   if (found) {
@@ -47,7 +48,7 @@ export async function resolveUser(app: Pick<Syncwarden, 'store' | 'connections'>
  * The id column is compared as text, so a product whose ids are integers or
  * uuids is asked without a type error (one lookup: a scan is fine).
  */
-export async function findUser(db: AppDbAdapter, mapping: ResolvedMapping, value: string): Promise<ProductUser | 'ambiguous' | undefined> {
+export async function findUser(db: AppDbAdapter, mapping: ResolvedMapping, value: string): Promise<ProductUser | 'ambiguous' | 'id-and-email' | undefined> {
   const users = mapping.users;
   const id = quoteIdent(users.columns.id);
   const email = quoteIdent(users.columns.email);
@@ -61,6 +62,12 @@ export async function findUser(db: AppDbAdapter, mapping: ResolvedMapping, value
   const found = rows
     .map((row) => ({ id: String(row.id), email: row.email === null || row.email === undefined ? null : String(row.email) }))
     .filter((user) => !isEmail(value) || user.email?.trim().toLowerCase() === wanted);
+  if (isEmail(value)) {
+    // An id may look like an email: a value that is one user's id and another user's email names neither for sure.
+    const byId = await db.query<{ id: unknown; email: unknown }>(`${select} WHERE CAST(${id} AS TEXT) = ?`, [value]);
+    const other = byId.find((row) => !found.some((user) => user.id === String(row.id)));
+    if (other) return found.length === 0 ? { id: String(other.id), email: other.email === null || other.email === undefined ? null : String(other.email) } : 'id-and-email';
+  }
   if (found.length <= 1) return found[0];
   return found.find((user) => user.email === value) ?? 'ambiguous';
 }

@@ -30,4 +30,22 @@ describe('attack: --user by email on a SQLite users table', () => {
       await db.close();
     }
   });
+
+  it('an email-shaped id is found by id, and a value that is one user\'s id and another\'s email names neither', async () => {
+    const db = openSqliteAppDb({ path: ':memory:', create: true });
+    try {
+      await initCanonicalSchema(db);
+      await db.executeMany('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [
+        ['legacy@old.example', 'new@example.com', 'Legacy', 1, 'user'],
+        ['u-clash', 'legacy@old.example', 'Clash', 1, 'user'],
+        ['only-id@old.example', 'only@example.com', 'Only', 1, 'user'],
+      ]);
+      const mapping = resolveMapping({});
+      expect(await findUser(db, mapping, 'legacy@old.example')).toBe('id-and-email');
+      expect(await findUser(db, mapping, 'only-id@old.example')).toEqual({ id: 'only-id@old.example', email: 'only@example.com' });
+      expect(await findUser(db, mapping, 'new@example.com')).toEqual({ id: 'legacy@old.example', email: 'new@example.com' });
+    } finally {
+      await db.close();
+    }
+  });
 });
