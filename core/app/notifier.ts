@@ -185,6 +185,10 @@ function withoutAnnounced(run: Run, announced: Set<string>): Run {
 
 /** Results are engine-defined JSON: read the agreed fields defensively. */
 function reconnectEntries(run: Run): ReconnectEntry[] {
+  // A check flags nobody (its users are still listed so the admin sees them in the run): "their syncs are
+  // skipped" would be untrue, and announcing them now would spend the one announcement the import that
+  // really flags them should make.
+  if (run.params.mode === 'check') return [];
   const raw = run.result?.needsReconnect;
   if (!Array.isArray(raw)) return [];
   return raw.filter((entry): entry is ReconnectEntry => {

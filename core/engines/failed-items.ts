@@ -28,7 +28,8 @@ export class FailedItems {
 
   add(item: string, reason: string): void {
     this.total++;
-    if (this.kept.length < MAX_FAILED_ITEMS) this.kept.push({ item, reason });
+    // An upstream error message can be any size (a proxy's HTML page): a result stays small whatever it says.
+    if (this.kept.length < MAX_FAILED_ITEMS) this.kept.push({ item: clip(item), reason: clip(reason) });
   }
 
   /** Takes another list's failures in (one run's check and repair report together): the count stays exact. */
@@ -45,4 +46,11 @@ export class FailedItems {
     if (this.total === 0) return { itemsFailed: 0 };
     return { itemsFailed: this.total, failedItems: [...this.kept], ...(this.total > this.kept.length ? { failedItemsTruncated: true as const } : {}) };
   }
+}
+
+/** The longest item or reason a result keeps, in characters. */
+export const MAX_FAILED_ITEM_TEXT = 500;
+
+function clip(text: string): string {
+  return text.length <= MAX_FAILED_ITEM_TEXT ? text : `${text.slice(0, MAX_FAILED_ITEM_TEXT - 1)}…`;
 }

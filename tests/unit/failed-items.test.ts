@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FailedItems, MAX_FAILED_ITEMS } from '../../core/engines/failed-items';
+import { FailedItems, MAX_FAILED_ITEM_TEXT, MAX_FAILED_ITEMS } from '../../core/engines/failed-items';
 import { accountFailure } from '../../core/engines/storage-orphans/account-failure';
 import type { AccountReport } from '../../core/engines/storage-orphans/account-probe';
 import type { StorageAccount } from '../../core/engines/storage-orphans/storage-model';
@@ -19,6 +19,14 @@ describe('FailedItems: an exact count and a bounded list', () => {
     expect(fields.failedItems).toHaveLength(MAX_FAILED_ITEMS);
     expect(fields.failedItems?.[0]).toEqual({ item: 'item-0', reason: 'reason 0' });
     expect(fields.failedItemsTruncated).toBe(true);
+  });
+
+  it('keeps a huge reason (a proxy\'s HTML page) to a bounded length', () => {
+    const failed = new FailedItems();
+    failed.add('ada@example.com', `<html>${'x'.repeat(200_000)}</html>`);
+    const [kept] = failed.fields().failedItems ?? [];
+    expect(kept?.reason.length).toBe(MAX_FAILED_ITEM_TEXT);
+    expect(kept?.reason.startsWith('<html>')).toBe(true);
   });
 
   it('absorbing another list keeps the count exact however many were kept', () => {

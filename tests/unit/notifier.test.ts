@@ -69,6 +69,11 @@ describe('notifier: what a finished run is worth telling', () => {
     expect(notes[0]?.body).toMatch(/^ada@example\.com \(Google\), u2 \(Dropbox\): /);
   });
 
+  it('a check lists refused users but flags nobody: no reconnect notice (the import that flags them tells)', () => {
+    const a = { userId: 'u1', email: 'ada@example.com', provider: 'google' as const };
+    expect(summarizeRuns([run({ engine: 'mail-import', params: { mode: 'check' }, result: { needsReconnect: [a] } })])).toEqual([]);
+  });
+
   it('a tripped safety guard says how much it held back and opens the storage page', () => {
     const [n] = summarizeRuns([run({ engine: 'storage-orphans', result: { safetyGuard: { tripped: true, limit: 50, wouldDelete: 312 } } })], { engineTitle, engine });
     expect(n).toMatchObject({ kind: 'safety-guard', route: '/storage' });
