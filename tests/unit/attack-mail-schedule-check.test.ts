@@ -56,4 +56,12 @@ describe('attack: a user-scoped identity schedule', () => {
     const saved = { engine: 'identity', scope: { kind: 'user' as const, userId: '7f3c2a10-uuid-ada' }, params: {}, autoRepair: false };
     expect(() => runParamsFor(saved, app.engines, { store: app.store })).toThrow('Edit or delete this schedule.');
   });
+
+  it('media-import (whose user is an email too) refuses a user scope the same way, naming itself', async () => {
+    const trigger = { kind: 'interval', minutes: 60 };
+    const refused = await dispatch(app.handlers, 'schedules.create', { engine: 'media-import', scope: { kind: 'user', userId: 'u-ada' }, trigger }, { actor: 'manual' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-input', details: { issues: [{ path: ['scope'] }] } } });
+    expect(JSON.stringify(refused)).toContain('a media-import schedule checks every user');
+    expect(await dispatch(app.handlers, 'schedules.create', { engine: 'media-import', trigger }, { actor: 'manual' })).toMatchObject({ ok: true });
+  });
 });

@@ -2,7 +2,7 @@ import type { Engine } from '../engine';
 import { identityCli } from './identity-cli';
 import type { IdentityParams } from './identity-params';
 import { identityEngine as core } from './identity.engine';
-import { identitySchedule } from './identity-schedule';
+import { everyUserSchedule } from '../every-user-schedule';
 import { identityModes } from './identity-results';
 import { identityHandlers } from './identity.handlers';
 
@@ -21,7 +21,7 @@ export const identityEngine: Engine<IdentityParams> = {
   handlers: identityHandlers,
 
   // schedule policy
-  schedule: identitySchedule,
+  schedule: everyUserSchedule(core.id),
 
   // notifications
 

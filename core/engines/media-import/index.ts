@@ -1,7 +1,7 @@
 import type { Engine } from '../engine';
 import type { MediaImportParams } from './media-params';
 import { mediaImportEngine as core } from './media-import.engine';
-import { mediaSchedule } from './media-schedule';
+import { everyUserSchedule } from '../every-user-schedule';
 import { mediaImportModes } from './media-results';
 import { createMediaHandlers } from './media.handlers';
 
@@ -20,7 +20,7 @@ export const mediaImportEngine: Engine<MediaImportParams> = {
   handlers: createMediaHandlers,
 
   // schedule policy
-  schedule: mediaSchedule,
+  schedule: everyUserSchedule(core.id),
 
   // notifications
 
