@@ -37,8 +37,10 @@ export class BudgetGuard {
   ) {
     const resetAt = known ? Date.parse(known.resetAt) : NaN;
     if (known && resetAt > now.getTime()) {
-      this.last = { remaining: known.remaining, resetAt };
-      this.allowed = Math.floor(share * known.remaining);
+      // A negative "remaining" (only a hostile proxy sends one) is none left, not a negative allowance.
+      const remaining = Math.max(0, known.remaining);
+      this.last = { remaining, resetAt };
+      this.allowed = Math.floor(share * remaining);
     }
   }
 
@@ -50,9 +52,10 @@ export class BudgetGuard {
 
   observe(rate: CloudinaryRateLimit | undefined): void {
     if (!rate) return;
-    this.last = { remaining: rate.remaining, resetAt: rate.resetAt.getTime() };
+    const remaining = Math.max(0, rate.remaining);
+    this.last = { remaining, resetAt: rate.resetAt.getTime() };
     // What remained before this run's calls: the answer already counts them.
-    this.allowed ??= Math.max(1, Math.floor(this.share * (rate.remaining + this.calls)));
+    this.allowed ??= Math.max(1, Math.floor(this.share * (remaining + this.calls)));
   }
 
   /** The calls this run may make in all (undefined until an answer reported the budget). */
