@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SheetSourceSpecSchema } from '../../core/api/sheets';
+import { SheetSourceSpecSchema, type SheetSource } from '../../core/api/sheets';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
@@ -176,6 +176,24 @@ describe('e2e: sheet import preview in browser mode (Chromium)', () => {
     await summary.waitFor({ state: 'visible', timeout: 15_000 });
     expect(await summary.textContent()).toBe('The sheet has no data rows: an import would empty the cache table, removing all 99 rows.');
     expect(await cacheRows()).toHaveLength(99);
+  });
+
+  it('names the columns an import would add and drop after the mapping changed', async () => {
+    emulator.setSheetRows('owner', 'pricing', 'Plans', sheetRows(100));
+    const [source] = app.handlers['sheets.sources.list']({}, { actor: 'manual' }) as SheetSource[];
+    if (!source) throw new Error('no source');
+    const columns = source.spec.columns.map((c) => (c.column === 'active' ? { ...c, column: 'is_active' } : c));
+    app.handlers['sheets.sources.update']({ id: source.id, spec: { ...source.spec, columns } }, { actor: 'manual' });
+    await page.reload();
+    await previewButton().click();
+    await expect.poll(() => card().getByTestId(/import-preview-summary-/).textContent(), { timeout: 15_000 }).toBe('An import would add 0 rows, remove 0, change 99; 1 row would be rejected; 0 unchanged.');
+    const text = (await preview().textContent()) ?? '';
+    expect(text).toMatch(/New columns \(an import adds them to sheet_pricing\): is_active/);
+    expect(text).toMatch(/Columns no longer mapped \(an import drops them from sheet_pricing\): active/);
+    // Twenty rows changed the same way are one line.
+    expect(text).toMatch(/Rows 2, 3, 4, 6, .*, 22: is_activeand 79 more/);
+    expect(await cacheRows()).toHaveLength(99);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'sheets-preview-columns.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SheetCheckResult } from '../../core/api/sheets';
-import { describeCheck, reasonText, rowList } from '../../renderer/src/components/sheets/import-preview-text';
+import { describeCheck, groupChanged, reasonText, rowList } from '../../renderer/src/components/sheets/import-preview-text';
 
 /** The Sheets page's import preview says in words what a check found: one sentence per case. */
 function result(over: Partial<SheetCheckResult> & { counts: SheetCheckResult['counts'] }): SheetCheckResult {
@@ -56,5 +56,13 @@ describe('import preview wording', () => {
     expect(reasonText('Row 22: Price “n/a” is not a number')).toBe('Price “n/a” is not a number');
     expect(reasonText('Row 1,204: Seats is empty')).toBe('Seats is empty');
     expect(reasonText('Price is empty')).toBe('Price is empty');
+  });
+
+  it('groups changed rows by the columns that change, in order of first row', () => {
+    expect(groupChanged([{ row: 2, columns: ['price'] }, { row: 3, columns: ['seats'] }, { row: 1004, columns: ['price'] }, { row: 9, columns: ['price', 'seats'] }])).toEqual([
+      { columns: 'price', rows: '2, 1,004', count: 2 },
+      { columns: 'seats', rows: '3', count: 1 },
+      { columns: 'price, seats', rows: '9', count: 1 },
+    ]);
   });
 });

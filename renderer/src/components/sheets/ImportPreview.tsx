@@ -4,7 +4,7 @@ import { Alert, Badge, Button, CloseButton, Group, Paper, SimpleGrid, Stack, Tex
 import { IconAlertTriangle, IconPlayerPlayFilled } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { formatCount, formatRelative } from '../../lib/format';
-import { describeCheck, reasonText, rowList } from './import-preview-text';
+import { describeCheck, groupChanged, reasonText, rowList } from './import-preview-text';
 
 interface ImportPreviewProps {
   sourceId: number;
@@ -97,9 +97,9 @@ function CheckSummary({ result }: { result: SheetCheckResult }) {
         {counts.removed > 0 && <Sample title="Rows removed">{rowList(samples.removed, counts.removed)}</Sample>}
         {counts.changed > 0 && (
           <Sample title="Rows changed" more={counts.changed - samples.changed.length}>
-            {samples.changed.map((s) => (
-              <Text key={s.row} size="sm">
-                Row {formatCount(s.row)}: {s.columns.join(', ')}
+            {groupChanged(samples.changed).map((group) => (
+              <Text key={group.columns} size="sm" style={{ overflowWrap: 'anywhere' }}>
+                {group.count > 1 ? 'Rows' : 'Row'} {group.rows}: {group.columns}
               </Text>
             ))}
           </Sample>

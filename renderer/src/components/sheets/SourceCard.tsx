@@ -17,8 +17,9 @@ export function SourceCard({ source, onEdit, onRemove }: { source: SheetSource; 
   const { spec, lastRun, lastSuccess, lastCheck } = source;
   const running = isImporting(lastRun);
   const checking = isImporting(lastCheck);
-  // The check whose preview was closed; a new check shows again.
-  const [dismissed, setDismissed] = useState<number>();
+  // Checks older than this are not shown: the one closed, and, once a new check starts, every earlier one
+  // (the sources list still holds the previous check for a moment after the new one finishes).
+  const [shownFrom, setShownFrom] = useState(0);
   const start = useApiMutation('sheets.import', {
     onSuccess: (answer) => {
       if (answer.alreadyRunning) notifications.show({ message: `“${spec.name}” is already importing (run #${answer.runId}).`, autoClose: 3000 });
@@ -26,11 +27,12 @@ export function SourceCard({ source, onEdit, onRemove }: { source: SheetSource; 
   });
   const check = useApiMutation('sheets.check', {
     onSuccess: (answer) => {
+      setShownFrom(answer.runId);
       if (answer.alreadyRunning) notifications.show({ message: `“${spec.name}” is already being checked (run #${answer.runId}).`, autoClose: 3000 });
     },
   });
   // A preview describes the cache as the check found it: an import started after it makes it history.
-  const preview = lastCheck && !checking && lastCheck.id !== dismissed && lastCheck.id > (lastRun?.id ?? 0) ? lastCheck : null;
+  const preview = lastCheck && !checking && lastCheck.id >= shownFrom && lastCheck.id > (lastRun?.id ?? 0) ? lastCheck : null;
   const stats = lastRun?.result ?? null;
   const rows = typeof lastSuccess?.result?.rows === 'number' ? lastSuccess.result.rows : null;
   // While an import runs, and after one failed or was cancelled, the previous cache stays live and
@@ -121,7 +123,7 @@ export function SourceCard({ source, onEdit, onRemove }: { source: SheetSource; 
             outdated={source.updatedAt > preview.createdAt}
             importing={running || start.isPending}
             onImport={() => start.mutate({ id: source.id })}
-            onDismiss={() => setDismissed(preview.id)}
+            onDismiss={() => setShownFrom(preview.id + 1)}
           />
         )}
         {finished && (

@@ -34,3 +34,17 @@ export function rowList(sample: readonly { row: number }[], total: number): stri
 export function reasonText(reason: string): string {
   return reason.replace(/^Row [\d,]+:\s*/, '');
 }
+
+/**
+ * Changed rows grouped by the columns that change, in order of first row: a
+ * remapped column changes every row the same way, and twenty lines saying so
+ * hide the one row that differs.
+ */
+export function groupChanged(sample: readonly { row: number; columns: readonly string[] }[]): { columns: string; rows: string; count: number }[] {
+  const groups = new Map<string, number[]>();
+  for (const { row, columns } of sample) {
+    const key = columns.join(', ');
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return [...groups].map(([columns, rows]) => ({ columns, rows: rows.map(formatCount).join(', '), count: rows.length }));
+}
