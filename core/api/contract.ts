@@ -128,6 +128,11 @@ export const methods = {
   'sheets.sources.update': method(z.strictObject({ id: RunIdSchema, spec: SheetSourceSpecSchema }), SheetSourceSchema, 'Change a source (takes effect at its next import).'),
   'sheets.sources.delete': method(z.strictObject({ id: RunIdSchema }), z.object({ id: z.number().int(), deleted: z.boolean() }), 'Remove a source; its cache table is kept.'),
   'sheets.import': method(z.strictObject({ id: RunIdSchema }), z.object({ runId: RunIdSchema, alreadyRunning: z.boolean() }), 'Import a source now, or return its import already running.'),
+  'sheets.check': method(
+    z.strictObject({ id: RunIdSchema }),
+    z.object({ runId: RunIdSchema, alreadyRunning: z.boolean() }),
+    'Check a source now: what an import would change (a run in scope source:<id>:check whose result is a SheetCheckResult); writes nothing. Or return its check already running.',
+  ),
   'sheets.cache.preview': method(z.strictObject({ id: RunIdSchema, limit: z.number().int().min(1).max(500).default(50) }), SheetCachePreviewSchema, 'The first rows of a source’s cache table.'),
   'media.overview': method(noInput, MediaOverviewSchema, 'Media import: per-user counts, open findings and the remaining Cloudinary API budget.'),
   'media.imported': method(z.strictObject({ limit: z.number().int().min(1).max(200).default(20) }), MediaImportedSchema, 'Rows the latest media imports inserted, read from the product database with their thumbnails.'),

@@ -23,6 +23,7 @@ export const METHOD_NAMES = [
   'sheets.sources.update',
   'sheets.sources.delete',
   'sheets.import',
+  'sheets.check',
   'sheets.cache.preview',
   'media.overview',
   'media.imported',

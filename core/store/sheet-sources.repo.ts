@@ -22,6 +22,11 @@ function sheetSourceScope(id: number): string {
   return `source:${id}`;
 }
 
+/** A source's checks run in a scope of their own, so its last import stays its last import (sheet-import.engine.ts scopeOf). */
+function sheetCheckScope(id: number): string {
+  return `${sheetSourceScope(id)}:check`;
+}
+
 /** Sheet-import source definitions (migration 4). Names and target tables are unique. */
 export class SheetSourcesRepository {
   constructor(private readonly db: SqliteDatabase) {}
@@ -54,13 +59,15 @@ export class SheetSourcesRepository {
     return (this.db.prepare(`SELECT * FROM sheet_sources ORDER BY name COLLATE NOCASE, id`).all() as SourceRow[]).map(toSource);
   }
 
-  /** The newest run of a source's imports, and the newest successful one (ids in the runs table). */
-  lastRunIds(id: number): { last: number | undefined; success: number | undefined } {
+  /** The newest run of a source's imports, the newest successful one, and its newest check (ids in the runs table). */
+  lastRunIds(id: number): { last: number | undefined; success: number | undefined; check: number | undefined } {
     const scope = sheetSourceScope(id);
-    const pick = (sql: string) => (this.db.prepare(sql).get(SHEET_IMPORT_ENGINE, scope) as { id: number } | undefined)?.id;
+    const pick = (sql: string, of = scope) => (this.db.prepare(sql).get(SHEET_IMPORT_ENGINE, of) as { id: number } | undefined)?.id;
+    const newest = `SELECT id FROM runs WHERE engine = ? AND scope = ? ORDER BY id DESC LIMIT 1`;
     return {
-      last: pick(`SELECT id FROM runs WHERE engine = ? AND scope = ? ORDER BY id DESC LIMIT 1`),
+      last: pick(newest),
       success: pick(`SELECT id FROM runs WHERE engine = ? AND scope = ? AND state = 'succeeded' ORDER BY id DESC LIMIT 1`),
+      check: pick(newest, sheetCheckScope(id)),
     };
   }
 }

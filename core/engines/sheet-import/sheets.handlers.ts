@@ -6,12 +6,13 @@ import type { EngineHost } from '../engine';
 import type { HandlerTable } from '../engine-policies';
 import { ROW_COLUMN } from './cache-table';
 
-type SheetMethods = 'sheets.sources.list' | 'sheets.sources.create' | 'sheets.sources.update' | 'sheets.sources.delete' | 'sheets.import' | 'sheets.cache.preview';
+type SheetMethods = 'sheets.sources.list' | 'sheets.sources.create' | 'sheets.sources.update' | 'sheets.sources.delete' | 'sheets.import' | 'sheets.check' | 'sheets.cache.preview';
 
 /**
  * The Sheets page's methods: sources (definitions in the console store) and
  * their cache tables (in the product database). An import is a run of the
- * sheet-import engine whose params snapshot the source as it is now.
+ * sheet-import engine whose params snapshot the source as it is now; so is a
+ * check (mode `check`, its own scope `source:<id>:check`), which writes nothing.
  */
 export function createSheetHandlers(host: EngineHost): Pick<HandlerTable, SheetMethods> {
   const sources = new SheetSourcesRepository(host.store.db);
@@ -24,7 +25,8 @@ export function createSheetHandlers(host: EngineHost): Pick<HandlerTable, SheetM
   const view = (source: StoredSheetSource): SheetSource => {
     const ids = sources.lastRunIds(source.id);
     const run = (id: number | undefined) => (id === undefined ? null : (host.store.runs.get(id) ?? null));
-    return { ...source, lastRun: run(ids.last), lastSuccess: ids.success === ids.last ? run(ids.last) : run(ids.success) };
+    const lastRun = run(ids.last);
+    return { ...source, lastRun, lastSuccess: ids.success === ids.last ? lastRun : run(ids.success), lastCheck: run(ids.check) };
   };
   const unique = <T>(work: () => T): T => {
     try {
@@ -47,6 +49,7 @@ export function createSheetHandlers(host: EngineHost): Pick<HandlerTable, SheetM
     },
     'sheets.sources.delete': ({ id }) => ({ id, deleted: sources.delete(id) }),
     'sheets.import': ({ id }, { actor }) => host.runs.start(SHEET_IMPORT_ENGINE, { sourceId: id, source: find(id).spec }, actor),
+    'sheets.check': ({ id }, { actor }) => host.runs.start(SHEET_IMPORT_ENGINE, { sourceId: id, source: find(id).spec, mode: 'check' }, actor),
     'sheets.cache.preview': async ({ id, limit }) => preview(host, find(id).spec, limit),
   };
 }
