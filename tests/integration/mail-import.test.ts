@@ -182,6 +182,27 @@ describe('mail-import engine against the Gmail emulator (real googleapis)', () =
     expect(missing.error?.message).toContain('u-nobody');
   });
 
+  it('a scheduled import (console schedule of one user or of all) skips a user whose own import is off and says so; an admin\'s manual import of her still runs', async () => {
+    world = await openMailWorld([
+      { id: 'ada', messages: inbox('ada', 2) },
+      { id: 'off', messages: inbox('off', 2), enabled: false },
+    ]);
+    const app = world.app;
+    const scheduled = async (params: Record<string, unknown>) => (await app.runs.waitFor(app.runs.start('mail-import', { mode: 'import', ...params }, 'schedule').runId))!;
+    const one = await scheduled({ user: 'u-off' });
+    expect(one.state).toBe('succeeded');
+    expect(one.result).toMatchObject({ users: 0, imported: 0, disabled: 1, disabledUsers: [{ userId: 'u-off', email: 'off@example.com' }] });
+    expect(await world.emails('u-off')).toHaveLength(0);
+    expect((await world.settings('u-off'))?.history_id ?? null).toBeNull();
+
+    const all = await scheduled({});
+    expect(all.result).toMatchObject({ users: 1, imported: 2 });
+    expect(await world.emails('u-off')).toHaveLength(0);
+
+    const manual = await world.run({ user: 'u-off' });
+    expect(manual.result).toMatchObject({ users: 1, imported: 2, disabled: 0 });
+  });
+
   it('the window bounds the first pass (windowDays)', async () => {
     world = await openMailWorld([{ id: 'ada', messages: [mail('recent', 2), mail('three-days', 3 * 24 + 1), mail('old', 20 * 24)] }]);
     const run = await world.run({ windowDays: 2 });

@@ -30,7 +30,7 @@ export class MailDb {
     const sql = [
       `SELECT ${col('u', u.columns.id)} AS user_id, ${col('u', u.columns.email)} AS email,`,
       `${col('ms', ms.columns.userId)} AS settings_user, ${col('ms', ms.columns.historyId)} AS history_id, ${col('sa', sa.key)} AS account_id,`,
-      `${col('sa', sa.columns.needsReconnect)} AS needs_reconnect`,
+      `${col('sa', sa.columns.needsReconnect)} AS needs_reconnect, ${col('ms', ms.columns.enabled)} AS import_enabled`,
       `FROM ${quoteTable(u.table)} u`,
       `LEFT JOIN ${quoteTable(ms.table)} ms ON ${col('ms', ms.columns.userId)} = ${col('u', u.columns.id)}`,
       // Unique (userId, provider): at most one Google account per user.
@@ -38,7 +38,7 @@ export class MailDb {
       userId === undefined ? `WHERE ${col('ms', ms.columns.enabled)} = ?` : `WHERE ${col('u', u.columns.id)} = ?`,
       `ORDER BY ${col('u', u.columns.id)}`,
     ].join(' ');
-    const rows = await this.db.query<{ user_id: unknown; email: unknown; settings_user: unknown; history_id: unknown; account_id: unknown; needs_reconnect: unknown }>(sql, [
+    const rows = await this.db.query<{ user_id: unknown; email: unknown; settings_user: unknown; history_id: unknown; account_id: unknown; needs_reconnect: unknown; import_enabled: unknown }>(sql, [
       'google',
       userId ?? true,
     ]);
@@ -49,6 +49,8 @@ export class MailDb {
       historyId: r.history_id == null || r.history_id === '' ? null : String(r.history_id),
       hasSettings: r.settings_user != null,
       needsReconnect: isSqlTrue(r.needs_reconnect),
+      // No settings row: the canonical default of mail_settings.enabled (false).
+      importEnabled: isSqlTrue(r.import_enabled),
     }));
   }
 

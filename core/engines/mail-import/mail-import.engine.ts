@@ -9,6 +9,7 @@ import { MailImportParams, scopeOf } from './mail-params';
 import { summarise } from './mail-report';
 import { checkUser } from './mail-user-check';
 import { importUser, type UserImportDeps } from './mail-user-import';
+import { whoseImportRuns } from './mail-whose-turn';
 
 export const mailImportEngine: Engine<MailImportParams> = {
   id: ENGINE_ID,
@@ -27,8 +28,9 @@ export const mailImportEngine: Engine<MailImportParams> = {
     progress.phase('users');
     const app = await context.resources.appDb();
     const db = new MailDb(app.db, app.mapping);
-    const users = await db.users(params.user);
-    if (params.user !== undefined && users.length === 0) throw new Error(`There is no user with id "${params.user}" in the product database.`);
+    const found = await db.users(params.user);
+    if (params.user !== undefined && found.length === 0) throw new Error(`There is no user with id "${params.user}" in the product database.`);
+    const { users, disabled } = whoseImportRuns(found, params.mode, context.trigger);
     const connection = await context.resources.connection('google', params.connection);
     const check = params.mode === 'check';
     let tokensWritten = 0;
@@ -58,6 +60,6 @@ export const mailImportEngine: Engine<MailImportParams> = {
       if (report.outcome !== 'imported') progress.count(report.outcome);
       warn(report);
     });
-    return summarise(reports, alreadyFlagged);
+    return summarise(reports, alreadyFlagged, disabled);
   },
 };

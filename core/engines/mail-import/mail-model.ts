@@ -14,6 +14,8 @@ export interface MailUser {
   hasSettings: boolean;
   /** The account's needs-reconnect flag as read: cleared once this user's import works again. */
   needsReconnect: boolean;
+  /** The user's own mail_settings.enabled (false without a row): a scheduled import skips the user when off. */
+  importEnabled: boolean;
 }
 
 /** How one user's import went. `failed` is retried by the next run; it never fails the whole run. */

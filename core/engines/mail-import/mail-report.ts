@@ -20,6 +20,9 @@ export interface MailImportResult extends Record<string, unknown>, FailedItemsFi
   reconnected: number;
   perUser: UserReport[];
   perUserTruncated: boolean;
+  /** Users a scheduled import skipped because their own import is off (mail-whose-turn.ts); not counted in `users`. */
+  disabled: number;
+  disabledUsers: Array<{ userId: string; email: string | null }>;
 }
 
 /**
@@ -27,7 +30,11 @@ export interface MailImportResult extends Record<string, unknown>, FailedItemsFi
  * refused again is old news, not a failure of this run. Every other failed or newly refused user is a failed
  * item (DESIGN §4.6: the run ends `partial`); no-account users are not (nothing to import).
  */
-export function summarise(reports: readonly UserReport[], alreadyFlagged: ReadonlySet<string> = new Set()): MailImportResult {
+export function summarise(
+  reports: readonly UserReport[],
+  alreadyFlagged: ReadonlySet<string> = new Set(),
+  disabled: ReadonlyArray<{ userId: string; email: string | null }> = [],
+): MailImportResult {
   const failed = new FailedItems();
   const outcomes = { imported: 0, 'needs-reconnect': 0, 'no-account': 0, failed: 0 };
   const passes = { full: 0, history: 0, fallback: 0 };
@@ -58,6 +65,8 @@ export function summarise(reports: readonly UserReport[], alreadyFlagged: Readon
     reconnected: reports.filter((r) => r.reconnected === true).length,
     perUser: ordered.slice(0, MAX_USER_LINES),
     perUserTruncated: ordered.length > MAX_USER_LINES,
+    disabled: disabled.length,
+    disabledUsers: disabled.slice(0, MAX_USER_LINES).map((u) => ({ userId: u.userId, email: u.email })),
     ...failed.fields(),
   };
 }

@@ -30,6 +30,9 @@ export const MailImportResultSchema = engineResult({
   reconnected: Count,
   perUser: z.array(UserLine).max(1000),
   perUserTruncated: z.boolean(),
+  /** Skipped by a scheduled import: the user's own import is off. Optional: runs stored before issue 18 lack them. */
+  disabled: Count.optional(),
+  disabledUsers: z.array(z.object({ userId: z.string(), email: z.string().nullable() })).max(1000).optional(),
   itemsFailed: Count,
 });
 /** The interface summarise() returns is mail-report.ts's MailImportResult; tests/unit/engine-results.test.ts holds the two together. */
