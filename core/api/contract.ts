@@ -36,6 +36,7 @@ import {
 import {
   DescribeTriggerInputSchema,
   MailSettingRowSchema,
+  MailSettingsUpdateInputSchema,
   RunStatsInputSchema,
   RunStatsSchema,
   ScheduleListInputSchema,
@@ -156,6 +157,7 @@ export const methods = {
   'schedules.resume': method(noInput, SchedulerStatusSchema, 'Resume schedules; firings missed while paused run once.'),
   'schedules.describe': method(DescribeTriggerInputSchema, TriggerDescriptionSchema, 'Validate a trigger as typed and describe it in words with its next firing times.'),
   'mail.settings': method(z.strictObject({ ...paging }), pageOf(MailSettingRowSchema), 'Each user’s Gmail import settings as read from the product database.'),
+  'mail.settings.update': method(MailSettingsUpdateInputSchema, MailSettingRowSchema, 'Switch one user’s Gmail import on or off and set its interval (writes the product’s mail_settings row; audited).'),
   'runs.stats': method(RunStatsInputSchema, RunStatsSchema, 'Runs of the last N days with trigger, outcome and duration (the Runs chart).'),
 } as const satisfies Record<MethodName, MethodSpec>;
 

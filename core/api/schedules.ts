@@ -136,8 +136,25 @@ export const MailSettingRowSchema = z.object({
   intervalMinutes: z.number().int(),
   historyId: z.string().nullable(),
   lastImportAt: z.string().nullable(),
+  /** The user's name in the product (null: none, or no users row). */
+  name: z.string().nullable().optional(),
+  /** Rows of the emails entity for this user: what imports brought in. */
+  importedCount: z.number().int().min(0).optional(),
+  /** The Google account's needs-reconnect flag; null when the user never connected Google. */
+  needsReconnect: z.boolean().nullable().optional(),
 });
 export type MailSettingRow = z.infer<typeof MailSettingRowSchema>;
+
+/** `mail.settings.update`: the Mail page's switch and interval of one user (the product's own mail_settings row). */
+export const MailSettingsUpdateInputSchema = z
+  .strictObject({
+    userId: z.string().trim().min(1).max(200),
+    enabled: z.boolean().optional(),
+    /** As the scheduler accepts it: 1 minute to one week. */
+    intervalMinutes: z.number().int().min(1).max(7 * 24 * 60).optional(),
+  })
+  .refine((v) => v.enabled !== undefined || v.intervalMinutes !== undefined, { error: 'Give enabled, intervalMinutes or both.' });
+export type MailSettingsUpdateInput = z.infer<typeof MailSettingsUpdateInputSchema>;
 
 export const RunStatsInputSchema = z.strictObject({
   days: z.number().int().min(1).max(90).default(7),
