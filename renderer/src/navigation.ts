@@ -4,6 +4,7 @@ import {
   IconCloudSearch,
   IconLayoutDashboard,
   IconListDetails,
+  IconMail,
   IconMovie,
   IconPlugConnected,
   IconSettings,
@@ -16,6 +17,7 @@ import type { ComponentType } from 'react';
 import { AuditPage } from './pages/AuditPage';
 import { ConnectionsPage } from './pages/ConnectionsPage';
 import { FindingsPage } from './pages/FindingsPage';
+import { MailPage } from './pages/MailPage';
 import { MediaPage } from './pages/MediaPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { RunsPage } from './pages/RunsPage';
@@ -42,6 +44,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/media', label: 'Media', icon: IconMovie, component: MediaPage },
   { path: '/storage', label: 'Storage', icon: IconCloudSearch, component: StoragePage },
   { path: '/sheets', label: 'Sheets', icon: IconTable, component: SheetsPage },
+  { path: '/mail', label: 'Mail', icon: IconMail, component: MailPage },
   { path: '/findings', label: 'Findings', icon: IconListDetails, component: FindingsPage },
   { path: '/runs', label: 'Runs', icon: IconActivity, component: RunsPage },
   { path: '/schedules', label: 'Schedules', icon: IconCalendarTime, component: SchedulesPage },

@@ -1,0 +1,52 @@
+import type { Run } from '@core/api';
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo } from 'react';
+import { useActiveRuns } from '../../hooks/useActiveRuns';
+import { apiKey, useApiMutation } from '../../hooks/useApi';
+import { useLiveState } from '../../hooks/live-context';
+import { useRunHistory } from '../../hooks/useRunHistory';
+
+export const MAIL_ENGINE = 'mail-import';
+
+/**
+ * The mail-import runs the page shows: those running now, the history, and
+ * the latest check (the preview). When a run finishes, the settings (cursor,
+ * last import, imported count) are read again.
+ */
+export function useMailRuns() {
+  const { runs } = useActiveRuns();
+  const live = useLiveState();
+  const queryClient = useQueryClient();
+  const history = useRunHistory(MAIL_ENGINE);
+  const active = useMemo(() => runs.filter((run) => run.engine === MAIL_ENGINE), [runs]);
+  const finishedIds = live.finished.filter((run) => run.engine === MAIL_ENGINE).map((run) => run.id).join(',');
+  useEffect(() => {
+    if (!finishedIds) return;
+    void queryClient.invalidateQueries({ queryKey: apiKey('mail.settings') });
+  }, [finishedIds, queryClient]);
+  const latestCheck = useMemo<Run | null>(() => {
+    const fromLive = live.finished.find((run) => run.engine === MAIL_ENGINE && run.params.mode === 'check') ?? null;
+    const stored = history.runs.find((run) => run.params.mode === 'check' && run.finishedAt !== null) ?? null;
+    return fromLive && (!stored || fromLive.id >= stored.id) ? fromLive : stored;
+  }, [live.finished, history.runs]);
+  return { active, history, latestCheck };
+}
+
+/** Import now and Preview, for one user (by id) or for every user whose import is on. */
+export function useMailActions() {
+  const start = useApiMutation('runs.start', {
+    onError: (error) => notifications.show({ color: 'red', title: 'The mail run did not start', message: error.message }),
+  });
+  const run = (mode: 'import' | 'check', user?: string) => start.mutate({ engine: MAIL_ENGINE, params: { mode, ...(user ? { user } : {}) } });
+  return { importNow: (user?: string) => run('import', user), preview: (user?: string) => run('check', user), isPending: start.isPending };
+}
+
+/** Saves one user's switch or interval into the product database and refreshes the table. */
+export function useMailSettingsUpdate() {
+  const queryClient = useQueryClient();
+  return useApiMutation('mail.settings.update', {
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: apiKey('mail.settings') }),
+    onError: (error) => notifications.show({ color: 'red', title: 'The mail setting was not saved', message: error.message }),
+  });
+}
