@@ -34,6 +34,9 @@ describe('e2e: the Mail page (Chromium)', () => {
       await db.execute('INSERT INTO mail_settings (user_id, enabled, interval_minutes) VALUES (?, ?, 30)', [`u-${id}`, enabled]);
       await db.execute(`INSERT INTO storage_accounts (id, user_id, provider, refresh_token) VALUES (?, ?, 'google', ?)`, [`sa-${id}`, `u-${id}`, `1//refresh-${id}`]);
     }
+    // Linus never connected Google: the page says so rather than showing an empty count.
+    await db.execute('INSERT INTO users (id, email, name) VALUES (?, ?, ?)', ['u-linus', 'linus@example.com', 'Linus']);
+    await db.execute('INSERT INTO mail_settings (user_id, enabled, interval_minutes) VALUES (?, ?, 30)', ['u-linus', false]);
     harness = await openConsole({ viewport: { width: 1440, height: 900 }, stepTimeoutMs: 20_000 });
     page = harness.page;
     await harness.app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: dbPath }, secrets: {} });
@@ -62,6 +65,8 @@ describe('e2e: the Mail page (Chromium)', () => {
     await page.getByTestId('mail-users').waitFor();
     expect(await page.getByTestId('mail-user-u-grace').textContent()).toBe('grace@example.com');
     expect(await page.getByTestId('mail-row-u-grace').textContent()).toContain('Grace Hopper');
+    expect(await page.getByTestId('mail-status-u-linus').textContent()).toBe('No Google account');
+    expect(await page.getByTestId('mail-status-u-ada').textContent()).toBe('OK');
 
     // The switch shows the product's value: it turns on once the row is saved and read back.
     await page.getByRole('switch', { name: 'Mail import for grace@example.com' }).click({ force: true });

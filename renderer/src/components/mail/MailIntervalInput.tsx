@@ -20,7 +20,7 @@ export function MailIntervalInput({ userId, label, value, disabled, onSave }: { 
   return (
     <NumberInput
       size="xs"
-      w={110}
+      w={96}
       min={1}
       max={MAX_MINUTES}
       allowDecimal={false}

@@ -33,7 +33,7 @@ export function MailPreview({ run }: { run: Run | null }) {
           {totals.failed > 0 && `, ${formatCount(totals.failed)} could not be read`}.
         </Text>
         {lines.length > 0 && (
-          <Table.ScrollContainer minWidth={420}>
+          <Table.ScrollContainer minWidth={420} maw={720}>
             <Table verticalSpacing={4} aria-label="Preview per user">
               <Table.Tbody>
                 {lines.map((line) => (

@@ -1,5 +1,5 @@
 import type { MailSettingRow } from '@core/api';
-import { Button, Center, Group, Loader, Stack, Switch, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Button, Center, Loader, Stack, Switch, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useState } from 'react';
 import { useApiQuery } from '../../hooks/useApi';
 import { formatCount } from '../../lib/format';
@@ -55,7 +55,7 @@ export function MailUsersTable({ latest, busyUsers, onImport, onPreview }: Props
     const busy = busyUsers.has(r.userId);
     return (
       <Table.Tr key={r.userId} data-testid={`mail-row-${r.userId}`}>
-        <Table.Td maw={260}>
+        <Table.Td maw={240}>
           <MailUserCell userId={r.userId} email={r.email} name={r.name} />
         </Table.Td>
         <Table.Td>
@@ -63,7 +63,6 @@ export function MailUsersTable({ latest, busyUsers, onImport, onPreview }: Props
             checked={r.enabled}
             onChange={(event) => update.mutate({ userId: r.userId, enabled: event.currentTarget.checked })}
             disabled={saving === r.userId}
-            label={r.enabled ? 'On' : 'Off'}
             aria-label={`Mail import for ${who}`}
             data-testid={`mail-enabled-${r.userId}`}
           />
@@ -72,44 +71,47 @@ export function MailUsersTable({ latest, busyUsers, onImport, onPreview }: Props
           <MailIntervalInput userId={r.userId} label={`Import interval for ${who}, minutes`} value={r.intervalMinutes} disabled={saving === r.userId} onSave={(intervalMinutes) => update.mutate({ userId: r.userId, intervalMinutes })} />
         </Table.Td>
         <Table.Td>
-          <Text size="sm" ff="monospace" c={r.historyId ? undefined : 'dimmed'} truncate="end" maw={120} title={r.historyId ?? undefined}>
-            {r.historyId ?? 'none yet'}
-          </Text>
-        </Table.Td>
-        <Table.Td>
           <RelativeTime iso={r.lastImportAt} size="sm" />
+          <Text size="xs" c="dimmed" truncate="end" maw={140} title={r.historyId ? `Gmail history cursor ${r.historyId}` : "No import finished yet: the first one reads the last 30 days"} data-testid={`mail-cursor-${r.userId}`}>
+            {r.historyId ? (
+              <>
+                cursor <Text span ff="monospace" inherit>{r.historyId}</Text>
+              </>
+            ) : (
+              'no cursor yet'
+            )}
+          </Text>
         </Table.Td>
         <Table.Td ta="right">
           <Text size="sm" data-testid={`mail-imported-${r.userId}`}>
             {formatCount(r.importedCount ?? 0)}
           </Text>
         </Table.Td>
-        <Table.Td>
+        <Table.Td miw={110}>
           <MailStatus row={r} latest={latest.get(r.userId)} />
         </Table.Td>
         <Table.Td>
-          <Group gap={4} wrap="nowrap">
+          <Stack gap={4} align="flex-start">
             <Button size="compact-xs" variant="light" onClick={() => onImport(r.userId)} loading={busy} aria-label={`Import now for ${who}`} data-testid={`mail-import-${r.userId}`}>
               Import now
             </Button>
             <Button size="compact-xs" variant="subtle" onClick={() => onPreview(r.userId)} disabled={busy} aria-label={`Preview for ${who}`} data-testid={`mail-preview-${r.userId}`}>
               Preview
             </Button>
-          </Group>
+          </Stack>
         </Table.Td>
       </Table.Tr>
     );
   };
   return (
     <Stack gap="xs">
-      <Table.ScrollContainer minWidth={980}>
+      <Table.ScrollContainer minWidth={720}>
         <Table striped verticalSpacing={6} data-testid="mail-users" aria-label="Gmail import per user">
           <Table.Thead>
             <Table.Tr>
               <Table.Th scope="col">User</Table.Th>
               <Table.Th scope="col">Import</Table.Th>
               <Table.Th scope="col">Every</Table.Th>
-              <Table.Th scope="col">History cursor</Table.Th>
               <Table.Th scope="col">Last import</Table.Th>
               <Table.Th scope="col" ta="right">
                 Imported
