@@ -38,9 +38,13 @@ describe('mail.settings.update', () => {
       expect.objectContaining({ actor: 'manual', action: 'mail-settings-update', subject: 'u-ada', runId: null, before: { enabled: true, intervalMinutes: 30 }, after: { enabled: false, intervalMinutes: 90 } }),
     ]);
 
-    // The switch is the user's own: a scheduled import now skips her.
-    const scheduled = (await world.app.runs.waitFor(world.app.runs.start('mail-import', { mode: 'import', user: 'u-ada' }, 'schedule').runId))!;
-    expect(scheduled.result).toMatchObject({ users: 0, disabled: 1 });
+    // The switch is the user's own: a console schedule of her, fired through the scheduler's own path, now skips her.
+    const schedule = await call(world, 'schedules.create', { engine: 'mail-import', scope: { kind: 'user', userId: 'u-ada' }, trigger: { kind: 'interval', minutes: 60 } });
+    if (!schedule.ok) throw new Error(schedule.error.message);
+    const fired = await call(world, 'schedules.runNow', { id: (schedule.result as { id: number }).id });
+    if (!fired.ok) throw new Error(fired.error.message);
+    const scheduled = (await world.app.runs.waitFor((fired.result as { runId: number }).runId))!;
+    expect(scheduled).toMatchObject({ trigger: 'schedule', state: 'succeeded', result: { users: 0, imported: 0, disabled: 1, disabledUsers: [{ userId: 'u-ada', email: 'ada@example.com' }] } });
   });
 
   it('a user without a mail_settings row gets one with the defaults, then the change', async () => {
