@@ -40,7 +40,6 @@ export function FindingsTable({ findings, sorting, onSortingChange, onOpen }: Fi
       minWidth={1000}
       rowTestId={(finding) => `finding-row-${finding.id}`}
       onRowActivate={(row) => onOpen(row.original)}
-      rowTestId={(finding) => `finding-row-${finding.id}`}
     />
   );
 }
