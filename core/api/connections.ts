@@ -58,6 +58,8 @@ export const CONNECTION_CONFIG = {
     apiKey: z.string().min(1, 'the API key is required').max(512),
     rootFolder: z.string().max(1024).default(''),
     apiBaseUrl: httpUrl.optional(),
+    /** Where thumbnails are delivered from; unset: Cloudinary's CDN. The demo points it at the emulator. */
+    deliveryBaseUrl: httpUrl.optional(),
   }),
   supabase: z.strictObject({ url: httpUrl }),
 } as const satisfies Record<ConnectionKind, z.ZodType>;

@@ -135,6 +135,17 @@ export const EngineUiSchema = z.object({
   revertActions: z.record(z.string(), z.string()),
   /** What an automatic repair removes (asked before "Run now" of a schedule that repairs); null: it removes nothing. */
   autoRepairRemoves: z.object({ effect: z.string(), noun: z.string(), undoDays: z.number().int().min(1), how: z.string() }).nullable(),
+  /**
+   * What the Findings drawer offers for one finding of this engine. `repair`: a repair run with
+   * `findingIds: [id]`, for findings in one of `statuses`; `confirm` 'quarantine' asks as the engine's
+   * page does (count, restorability, undo window), 'plain' asks with `effect` and `undo` (null: it cannot be undone). `restore`: `storage.restore`
+   * puts a finding in one of `statuses` back. `revert`: the finding's audit entries can be reverted.
+   */
+  findingActions: z.object({
+    repair: z.object({ label: z.string(), statuses: z.array(z.string()), confirm: z.enum(['quarantine', 'plain']), effect: z.string(), undo: z.string().nullable() }).nullable(),
+    restore: z.object({ label: z.string(), statuses: z.array(z.string()) }).nullable(),
+    revert: z.object({ statuses: z.array(z.string()) }).nullable(),
+  }),
 });
 export type EngineUi = z.infer<typeof EngineUiSchema>;
 

@@ -81,7 +81,7 @@ export interface Engine<P extends Record<string, unknown> = Record<string, unkno
   cli?: EngineCliPolicy;
 
   /** What the console offers for this engine beyond its name (served in app.info; absent parts: none). */
-  ui?: Partial<EngineUi>;
+  ui?: Partial<Omit<EngineUi, 'findingActions'>> & { findingActions?: Partial<EngineUi['findingActions']> };
 }
 
 /**
@@ -121,6 +121,7 @@ export function engineInfo(engine: AnyEngine): EngineInfo {
       revertRunModes: [...(engine.ui?.revertRunModes ?? [])],
       revertActions: { ...engine.ui?.revertActions },
       autoRepairRemoves: engine.ui?.autoRepairRemoves ?? null,
+      findingActions: { repair: null, restore: null, revert: null, ...engine.ui?.findingActions },
     },
   };
 }

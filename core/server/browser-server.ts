@@ -18,6 +18,8 @@ export interface BrowserServerOptions {
   token?: string;
   /** Throttling of wrong tokens and aggregation of refusal logs (tests shorten the window). */
   refusals?: WsHostOptions['refusals'];
+  /** Extra img-src origins (the demo's Cloudinary emulator; demo-image-origins.ts). */
+  imageOrigins?: readonly string[];
 }
 
 export interface BrowserServer {
@@ -56,11 +58,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     if (isDocumentRequest(req, target.pathname)) {
       // The page gets a fresh style nonce per response, for the <style> elements Mantine renders (see csp.ts).
       const nonce = randomBytes(16).toString('base64');
-      setSecurityHeaders(res, port, { nonce });
+      setSecurityHeaders(res, port, { nonce }, options.imageOrigins ?? []);
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(req.method === 'HEAD' ? undefined : indexHtml.replaceAll(STYLE_NONCE_PLACEHOLDER, nonce));
       return;
     }
-    setSecurityHeaders(res, port, 'none');
+    setSecurityHeaders(res, port, 'none', options.imageOrigins ?? []);
     serveStatic(req, res);
   });
   server.on('upgrade', (req, socket, head) => {
@@ -106,8 +108,8 @@ function isDocumentRequest(req: IncomingMessage, pathname: string): boolean {
   return pathname === '/' || pathname === '/index.html' || !/\.[A-Za-z0-9]+$/.test(pathname);
 }
 
-function setSecurityHeaders(res: ServerResponse, port: number, inlineStyles: InlineStyles): void {
-  res.setHeader('Content-Security-Policy', contentSecurityPolicy({ connectSrc: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`], inlineStyles }));
+function setSecurityHeaders(res: ServerResponse, port: number, inlineStyles: InlineStyles, imgSrc: readonly string[]): void {
+  res.setHeader('Content-Security-Policy', contentSecurityPolicy({ connectSrc: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`], imgSrc, inlineStyles }));
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Referrer-Policy', 'no-referrer');

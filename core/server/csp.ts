@@ -1,7 +1,8 @@
 /**
  * The console's Content-Security-Policy, shared by the browser-mode server and
  * the Electron window. Scripts only from the app itself (no inline, no eval);
- * images may come from Cloudinary for media previews.
+ * images may come from Cloudinary for media previews (and, in the demo's browser mode
+ * only, from its local Cloudinary emulator: `imgSrc`, see demo-image-origins.ts).
  *
  * Inline styles: Mantine renders <style> elements at run time (CSS variables,
  * responsive style props) and takes a nonce for them (MantineProvider
@@ -18,7 +19,7 @@ export type InlineStyles = { nonce: string } | 'none' | 'unsafe-inline';
 
 export const STYLE_NONCE_PLACEHOLDER = '__SYNCWARDEN_STYLE_NONCE__';
 
-export function contentSecurityPolicy(options: { connectSrc?: readonly string[]; inlineStyles?: InlineStyles } = {}): string {
+export function contentSecurityPolicy(options: { connectSrc?: readonly string[]; imgSrc?: readonly string[]; inlineStyles?: InlineStyles } = {}): string {
   const inline = options.inlineStyles ?? 'none';
   const styleSrc =
     inline === 'none' ? "style-src 'self'" : inline === 'unsafe-inline' ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${inline.nonce}'`;
@@ -27,7 +28,7 @@ export function contentSecurityPolicy(options: { connectSrc?: readonly string[];
     "script-src 'self'",
     styleSrc,
     ...(inline === 'unsafe-inline' ? ["style-src-attr 'none'"] : []),
-    "img-src 'self' data: blob: https://res.cloudinary.com",
+    `img-src 'self' data: blob: https://res.cloudinary.com ${(options.imgSrc ?? []).join(' ')}`.trim(),
     "font-src 'self' data:",
     `connect-src 'self' ${(options.connectSrc ?? []).join(' ')}`.trim(),
     "object-src 'none'",

@@ -2,14 +2,16 @@ import { rmSync } from 'node:fs';
 import type { AppDbAdapter, SqlValue } from '../../core/appdb/adapter';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
+import { videoThumbnailUrl } from '../../core/connectors/cloudinary/cloudinary-thumbnail';
 import { dropboxRefreshToken, googleRefreshToken, mediaAssets, storageFiles, type Person } from './demo-seeds';
 
 /**
  * The demo's embedded app database: the canonical schema filled from the demo
  * people, including rows that no longer match the services (see demo-seeds.ts).
- * Rebuilt on every demo start so the drift is always there to find.
+ * Rebuilt on every demo start so the drift is always there to find. With `thumbnails`, a media row's
+ * thumbnail points at the Cloudinary emulator's placeholder, so the Media page has no broken image offline.
  */
-export async function buildDemoAppDb(path: string, people: Person[]): Promise<void> {
+export async function buildDemoAppDb(path: string, people: Person[], thumbnails?: { cloudName: string; deliveryBase: string }): Promise<void> {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
   const db = openSqliteAppDb({ path, create: true });
   try {
@@ -37,7 +39,7 @@ export async function buildDemoAppDb(path: string, people: Person[]): Promise<vo
       const media = mediaAssets(people).filter((a) => !a.missingRow);
       const rowOf = (a: (typeof media)[number]) => {
         const email = a.folder.split('/')[2] as string;
-        return [`row-${a.publicId}`, owner.get(email) ?? null, a.publicId ?? a.filename, a.filename, null, null, a.duration ?? null, a.bytes ?? null, a.createdAt ?? null];
+        return [`row-${a.publicId}`, owner.get(email) ?? null, a.publicId ?? a.filename, a.filename, null, thumbnails && a.publicId ? videoThumbnailUrl(thumbnails.cloudName, a.publicId, { deliveryBase: thumbnails.deliveryBase }) : null, a.duration ?? null, a.bytes ?? null, a.createdAt ?? null];
       };
       const mediaColumns = ['id', 'user_id', 'public_id', 'title', 'secure_url', 'thumbnail_url', 'duration_seconds', 'bytes', 'created_at'];
       await insert(tx, 'videos', mediaColumns, media.filter((a) => a.folder.endsWith('/videos')).map(rowOf));

@@ -16,7 +16,7 @@ export function demoConnections(urls: { appDbPath: string; google: string; dropb
     {
       kind: 'cloudinary',
       name: 'Cloudinary media',
-      config: { cloudName: cloudinary.cloudName, apiKey: cloudinary.apiKey, rootFolder: cloudinary.rootFolder, apiBaseUrl: urls.cloudinary },
+      config: { cloudName: cloudinary.cloudName, apiKey: cloudinary.apiKey, rootFolder: cloudinary.rootFolder, apiBaseUrl: urls.cloudinary, deliveryBaseUrl: urls.cloudinary },
       secrets: { apiSecret: cloudinary.apiSecret },
     },
     { kind: 'supabase', name: 'Supabase Auth', config: { url: urls.supabase }, secrets: { serviceRoleKey: supabase.serviceRoleKey } },

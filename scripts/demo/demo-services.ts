@@ -24,7 +24,7 @@ import { startSupabaseEmulator } from '../../tests/emulators/supabase/supabase.e
 import { buildDemoAppDb } from './demo-app-db';
 import { demoConnections } from './demo-connections';
 import { seedDemoSchedules } from './demo-schedules';
-import { cloudinarySeed, dropboxSeed, googleSeed, loadPeople, revokedDropboxTokens, supabaseSeed } from './demo-seeds';
+import { cloudinarySeed, DEMO_CREDENTIALS, dropboxSeed, googleSeed, loadPeople, revokedDropboxTokens, supabaseSeed } from './demo-seeds';
 
 async function main(): Promise<void> {
   const dataDir = resolve(process.argv[2] ?? join('.syncwarden', 'demo'));
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   // A revoked grant is the token book's state, not the seed's: the app DB still holds the refresh token.
   for (const token of revokedDropboxTokens(people)) dropbox.revokeRefreshToken(token);
   const appDbPath = join(dataDir, 'product.db');
-  await buildDemoAppDb(appDbPath, people);
+  await buildDemoAppDb(appDbPath, people, { cloudName: DEMO_CREDENTIALS.cloudinary.cloudName, deliveryBase: cloudinary.url });
 
   markDemoDataDir(dataDir);
   const secrets = new DemoFileSecretStore(dataDir);

@@ -16,10 +16,12 @@ export interface ConsoleHarness {
 }
 
 /** The one way e2e tests open the console: a real app in browser mode, Chromium on its printed URL's page. */
-export async function openConsole(options: { viewport?: { width: number; height: number }; stepTimeoutMs?: number } = {}): Promise<ConsoleHarness> {
+export async function openConsole(
+  options: { viewport?: { width: number; height: number }; stepTimeoutMs?: number; dataDir?: string; imageOrigins?: readonly string[] } = {},
+): Promise<ConsoleHarness> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  const app = createTestApp();
-  const server = await startBrowserServer({ app, rendererDir: RENDERER_DIR, port: 0 });
+  const app = createTestApp(options.dataDir ? { dataDir: options.dataDir } : {});
+  const server = await startBrowserServer({ app, rendererDir: RENDERER_DIR, port: 0, ...(options.imageOrigins ? { imageOrigins: options.imageOrigins } : {}) });
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: options.viewport ?? { width: 1366, height: 860 } });
   // Below vitest's own limit, so a stuck step fails with Playwright's account of what it waited for.

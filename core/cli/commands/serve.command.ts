@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { startBrowserServer } from '../../server/browser-server';
+import { demoImageOrigins } from '../../server/demo-image-origins';
 import { openCliApp, type GlobalOptions } from '../context';
 import { resolveRendererDir } from '../renderer-dir';
 import { positiveIntOrZero } from '../parse';
@@ -12,7 +13,9 @@ export function serveCommand(globals: () => GlobalOptions): Command {
     .action(async (opts: { port: number; rendererDir?: string }) => {
       const options = globals();
       const app = await openCliApp(options, 'browser');
-      const server = await startBrowserServer({ app, rendererDir: resolveRendererDir(opts.rendererDir), port: opts.port }).catch(
+      // Read once at start: the demo makes its connections before it starts this server.
+      const imageOrigins = demoImageOrigins(app.dataDir, app.store.connections.list());
+      const server = await startBrowserServer({ app, rendererDir: resolveRendererDir(opts.rendererDir), port: opts.port, imageOrigins }).catch(
         async (error: unknown) => {
           await app.dispose();
           throw error;

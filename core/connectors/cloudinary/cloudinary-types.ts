@@ -12,6 +12,8 @@ export const cloudinaryConnectorOptionsSchema = z.object({
   apiSecret: z.string().min(1),
   /** API origin, e.g. `http://127.0.0.1:PORT` for an emulator. Default: the real API. */
   uploadPrefix: z.url().default('https://api.cloudinary.com'),
+  /** Where thumbnails are delivered from instead of https://res.cloudinary.com (the emulator's placeholder images in the demo). */
+  deliveryBase: z.url().optional(),
   /** A request with no traffic for this long fails as `unavailable` (the SDK alone would wait forever). */
   timeoutMs: z.number().int().positive().default(60_000),
 });

@@ -149,7 +149,7 @@ export function createCloudinaryConnector(input: CloudinaryConnectorOptions): Cl
     search,
     searchAll,
     getResource,
-    videoThumbnailUrl: (publicId, thumbOptions) => videoThumbnailUrl(options.cloudName, publicId, thumbOptions),
+    videoThumbnailUrl: (publicId, thumbOptions) => videoThumbnailUrl(options.cloudName, publicId, { ...thumbOptions, ...(options.deliveryBase ? { deliveryBase: options.deliveryBase } : {}) }),
     rateLimit: () => latest,
     testConnection,
   };

@@ -31,6 +31,10 @@ export const identityEngine: Engine<IdentityParams> = {
   // renderer metadata
   ui: {
     revertRunModes: ['repair'],
+    findingActions: {
+      repair: { label: 'Repair this user', statuses: ['open'], confirm: 'plain', effect: 'Applies the proposed action to this user in Supabase Auth or the users table; each change is written to the audit log and can be reverted there.', undo: 'Revert the change from the audit log, or this finding once it is repaired.' },
+      revert: { statuses: ['repaired'] },
+    },
     revertActions: {
       'identity.update-remote': 'Puts the old values back on the Supabase Auth user (a confirmed email stays confirmed).',
       'identity.update-local': 'Puts the old values back in the users table row.',

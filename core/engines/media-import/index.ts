@@ -26,4 +26,11 @@ export const mediaImportEngine: Engine<MediaImportParams> = {
 
   // CLI
   cli: { commands: ['check', 'repair'], user: { as: 'email' } },
+
+  // renderer metadata
+  ui: {
+    findingActions: {
+      repair: { label: 'Import the asset', statuses: ['open'], confirm: 'plain', effect: 'Writes the missing row for this asset into the product database; the asset itself is not touched.', undo: null },
+    },
+  },
 };

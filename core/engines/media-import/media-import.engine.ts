@@ -10,7 +10,7 @@ import { MediaImportParams, scopeOf } from './media-params';
 import { runRepair } from './media-repair';
 import { readBudget } from './media-state';
 
-const CloudinaryConfig = z.object({ cloudName: z.string(), apiKey: z.string(), rootFolder: z.string().default(''), apiBaseUrl: z.string().optional() });
+const CloudinaryConfig = z.object({ cloudName: z.string(), apiKey: z.string(), rootFolder: z.string().default(''), apiBaseUrl: z.string().optional(), deliveryBaseUrl: z.string().optional() });
 
 export const mediaImportEngine: Engine<MediaImportParams> = {
   id: ENGINE_ID,
@@ -39,6 +39,7 @@ export const mediaImportEngine: Engine<MediaImportParams> = {
       apiKey: config.apiKey,
       apiSecret,
       ...(config.apiBaseUrl ? { uploadPrefix: config.apiBaseUrl } : {}),
+      ...(config.deliveryBaseUrl ? { deliveryBase: config.deliveryBaseUrl } : {}),
       policy: {
         onRequest: () => {
           guard.calls++;

@@ -39,5 +39,9 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
       undoDays: DEFAULT_RETENTION_DAYS,
       how: 'Restore on the Storage page puts a quarantined row back as it was.',
     },
+    findingActions: {
+      repair: { label: 'Quarantine the row', statuses: ['open'], confirm: 'quarantine', effect: 'Moves the file row into quarantine.', undo: 'Restore puts the row back as it was.' },
+      restore: { label: 'Restore the row', statuses: ['quarantined'] },
+    },
   },
 };

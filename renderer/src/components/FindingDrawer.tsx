@@ -2,6 +2,7 @@ import type { Finding } from '@core/api';
 import { Drawer, Group, Stack, Text, Title } from '@mantine/core';
 import { formatDateTime } from '../lib/format';
 import { Facts } from './Facts';
+import { FindingActions } from './FindingActions';
 import { FindingStatusBadge } from './FindingStatusBadge';
 import { JsonBlock } from './JsonBlock';
 
@@ -30,6 +31,7 @@ export function FindingDrawer({ finding, onClose }: { finding: Finding | null; o
               Proposed action: {finding.proposedAction}
             </Text>
           </Stack>
+          <FindingActions finding={finding} onDone={onClose} />
           <Facts
             items={[
               ['Subject', <Text key="s" size="sm" ff="monospace">{finding.subject}</Text>],

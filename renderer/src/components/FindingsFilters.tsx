@@ -47,6 +47,7 @@ export function FindingsFilters({ value, onChange, engines }: FindingsFiltersPro
         onChange={(status) => onChange({ status })}
         clearable
         w={170}
+        data-testid="findings-status"
       />
       <TextInput
         label="Kind"

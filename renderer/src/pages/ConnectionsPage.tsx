@@ -1,19 +1,21 @@
 import type { Connection } from '@core/api';
-import { Alert, Button, Center, Loader, Stack } from '@mantine/core';
-import { IconAlertCircle, IconPlus } from '@tabler/icons-react';
+import { Alert, Button, Center, Group, Loader, Stack } from '@mantine/core';
+import { IconAlertCircle, IconPlugConnected, IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { PageHeader } from '../components/PageHeader';
 import { ConnectionFormModal, type FormTarget } from '../components/connections/ConnectionFormModal';
-import { ConnectionGroups } from '../components/connections/ConnectionGroups';
+import { ConnectionGroups, inDisplayOrder } from '../components/connections/ConnectionGroups';
 import { NoConnections } from '../components/connections/NoConnections';
 import { RemoveConnectionModal } from '../components/connections/RemoveConnectionModal';
-import { useConnectionTest, useConnectionsList } from '../components/connections/useConnections';
+import { TestAllStatus } from '../components/connections/TestAllSummary';
+import { useConnectionTest, useConnectionsList, useTestAll } from '../components/connections/useConnections';
 import { useSecretStoreWhere } from '../components/connections/useSecretStoreWording';
 
 export function ConnectionsPage() {
   const list = useConnectionsList();
   const { test, isTesting } = useConnectionTest();
   const where = useSecretStoreWhere();
+  const testAll = useTestAll();
   // The targets outlive `opened` so a closing modal keeps its content until it is gone.
   const [form, setForm] = useState<{ target?: FormTarget; opened: boolean; session: number }>({ opened: false, session: 0 });
   const [removal, setRemoval] = useState<{ connection?: Connection; opened: boolean }>({ opened: false });
@@ -29,9 +31,20 @@ export function ConnectionsPage() {
         description={`Where your product's data lives and the services it mirrors. Secrets are kept in ${where}.`}
         actions={
           connections.length > 0 && (
-            <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => openForm({ mode: 'create' })} data-testid="add-connection">
-              Add connection
-            </Button>
+            <Group gap="sm">
+              <Button
+                variant="default"
+                leftSection={<IconPlugConnected size={16} aria-hidden />}
+                loading={testAll.progress !== null}
+                onClick={() => void testAll.run(inDisplayOrder(connections).map((c) => c.id))}
+                data-testid="test-all-connections"
+              >
+                Test all
+              </Button>
+              <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => openForm({ mode: 'create' })} data-testid="add-connection">
+                Add connection
+              </Button>
+            </Group>
           )
         }
       />
@@ -45,6 +58,7 @@ export function ConnectionsPage() {
           {list.error.message}
         </Alert>
       )}
+      <TestAllStatus progress={testAll.progress} summary={testAll.summary} connections={connections} onDismiss={testAll.dismiss} />
       {list.isSuccess && connections.length === 0 && <NoConnections onAdd={() => openForm({ mode: 'create' })} />}
       {connections.length > 0 && (
         <ConnectionGroups

@@ -3,7 +3,7 @@ import { Alert, Center, EmptyState, Loader, Stack } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconAlertCircle, IconChecklist } from '@tabler/icons-react';
 import type { SortingState } from '@tanstack/react-table';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { FindingDrawer } from '../components/FindingDrawer';
 import { FindingsFilters, NO_FILTERS, type FindingFilters } from '../components/FindingsFilters';
 import { FindingsTable } from '../components/FindingsTable';
@@ -12,13 +12,15 @@ import { TablePager } from '../components/table/TablePager';
 import { useApiQuery } from '../hooks/useApi';
 import { useAppInfo } from '../hooks/useAppInfo';
 import { isSortKey } from '../lib/findings';
+import { clearFindingsUrl, readFindingsUrl, writeFindingsUrl } from '../lib/findings-url';
 import { withoutEmpty } from '../lib/query-input';
 
 const DEFAULT_SORT: SortingState = [{ id: 'createdAt', desc: true }];
 
 export function FindingsPage() {
   const engines = useAppInfo().data?.engines ?? [];
-  const [filters, setFilters] = useState<FindingFilters>(NO_FILTERS);
+  // Status and engine come from the URL (open findings when it says nothing), so a reload or a link keeps them.
+  const [filters, setFilters] = useState<FindingFilters>(() => ({ ...NO_FILTERS, ...readFindingsUrl(window.location.search) }));
   const [sorting, setSorting] = useState<SortingState>(DEFAULT_SORT);
   const [paging, setPaging] = useState({ offset: 0, limit: 50 });
   const [open, setOpen] = useState<Finding | null>(null);
@@ -42,6 +44,20 @@ export function FindingsPage() {
   );
   const filtered = filters.engine !== null || filters.status !== null || kind !== '' || search !== '';
   const page = query.data;
+  const onlyOpen = filters.status === 'open' && filters.engine === null && kind === '' && search === '';
+
+  useEffect(() => {
+    const search = writeFindingsUrl(window.location.search, { status: filters.status, engine: filters.engine });
+    window.history.replaceState(window.history.state, '', `${window.location.pathname}?${search}${window.location.hash}`);
+  }, [filters.status, filters.engine]);
+  // The filters belong to this page: another page's URL does not carry them.
+  useEffect(
+    () => () => {
+      const search = clearFindingsUrl(window.location.search);
+      window.history.replaceState(window.history.state, '', `${window.location.pathname}${search ? `?${search}` : ''}${window.location.hash}`);
+    },
+    [],
+  );
 
   const changeFilters = (patch: Partial<FindingFilters>) => {
     setFilters((current) => ({ ...current, ...patch }));
@@ -50,7 +66,7 @@ export function FindingsPage() {
 
   return (
     <Stack gap="lg">
-      <PageHeader title="Findings" description="Everything the engines found out of step, newest first. Click a row for its details." />
+      <PageHeader title="Findings" description="What the engines found out of step, newest first; open ones unless you choose another status. Click a row for its details and actions." />
       <FindingsFilters value={filters} onChange={changeFilters} engines={engines} />
       {query.isError && !page && (
         <Alert color="red" icon={<IconAlertCircle />} title="Could not load findings">
@@ -66,9 +82,11 @@ export function FindingsPage() {
           icon={<IconChecklist size={28} aria-hidden />}
           withIndicatorBackground
           size="sm"
-          title={filtered ? 'No findings match these filters' : 'No findings yet'}
+          title={onlyOpen ? 'No open findings' : filtered ? 'No findings match these filters' : 'No findings yet'}
           description={
-            filtered
+            onlyOpen
+              ? 'Nothing is waiting for you. Choose another status to see what was repaired, restored or dismissed.'
+              : filtered
               ? 'Try a broader search, or clear the filters.'
               : 'Findings appear here after a check run finds something out of step. Start a run from the Runs page.'
           }

@@ -11,6 +11,7 @@ import {
   type CloudState,
   type SeedAsset,
 } from './cloudinary-store';
+import { placeholderSvg, publicIdOfDeliveryPath } from './placeholder-image';
 import { compareBy, compileExpression, ExpressionError } from './search-expression';
 
 /**
@@ -70,6 +71,17 @@ export async function startCloudinaryEmulator(seed: CloudinarySeed, options: Clo
         if (!resource) return fail(404, `Resource not found - ${publicId}`);
         return { status: 200, body: present(resource, { context: true, tags: true, contextShape: 'custom' }) };
       }),
+    },
+    {
+      // Delivery (res.cloudinary.com's side): no auth and no budget, as on the CDN; a placeholder for any public id of a known cloud.
+      name: 'cloudinary.delivery',
+      method: 'GET',
+      path: /^\/(?<cloud>[^/]+)\/(?<resourceType>image|video)\/upload\/(?<rest>.+)$/,
+      handle: (request) => {
+        if (!clouds.has(request.params.cloud ?? '')) return fail(404, `Invalid cloud_name ${request.params.cloud ?? ''}`);
+        const publicId = publicIdOfDeliveryPath(request.params.rest ?? '');
+        return { status: 200, body: placeholderSvg(publicId), headers: { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=3600' } };
+      },
     },
   ];
 

@@ -37,7 +37,7 @@ export function ConnectionCard({ connection, testing, onTest, onEdit, onRemove }
             <Icon size={20} />
           </ThemeIcon>
           <Stack gap={0} style={{ minWidth: 0 }}>
-            <Text fw={600} truncate="end">
+            <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
               {name}
             </Text>
             <Text size="xs" c="dimmed">

@@ -1,7 +1,7 @@
 import type { Connection } from '@core/api';
-import { Group, SimpleGrid, Stack, Title } from '@mantine/core';
+import { SimpleGrid } from '@mantine/core';
 import { ConnectionCard } from './ConnectionCard';
-import { KIND_ORDER, kindSpec } from './connection-kinds';
+import { KIND_ORDER } from './connection-kinds';
 
 interface ConnectionGroupsProps {
   connections: Connection[];
@@ -11,38 +11,29 @@ interface ConnectionGroupsProps {
   onRemove: (connection: Connection) => void;
 }
 
-/** One section per kind that has connections, in a fixed order, so a given service is always in the same place. */
+/** Kinds in a fixed order, then names, so a given service is always in the same place (and "Test all" goes in that order). */
+export function inDisplayOrder(connections: readonly Connection[]): Connection[] {
+  const rank = (c: Connection) => KIND_ORDER.indexOf(c.kind);
+  return [...connections].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+}
+
+/**
+ * Every connection as a card in one grid that fills the screen's width (each card names its kind).
+ * One section per kind left most of a wide screen empty when each kind has a single connection.
+ */
 export function ConnectionGroups({ connections, isTesting, onTest, onEdit, onRemove }: ConnectionGroupsProps) {
   return (
-    <Stack gap="xl">
-      {KIND_ORDER.map((kind) => {
-        const ofKind = connections.filter((c) => c.kind === kind).sort((a, b) => a.name.localeCompare(b.name));
-        if (ofKind.length === 0) return null;
-        const spec = kindSpec(kind);
-        const Icon = spec.icon;
-        return (
-          <Stack key={kind} gap="sm" component="section" aria-label={spec.label} data-testid={`connection-group-${kind}`}>
-            <Group gap="xs">
-              <Icon size={20} aria-hidden />
-              <Title order={3} size="h4">
-                {spec.label}
-              </Title>
-            </Group>
-            <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="md">
-              {ofKind.map((connection) => (
-                <ConnectionCard
-                  key={connection.id}
-                  connection={connection}
-                  testing={isTesting(connection.id)}
-                  onTest={() => onTest(connection.id)}
-                  onEdit={() => onEdit(connection)}
-                  onRemove={() => onRemove(connection)}
-                />
-              ))}
-            </SimpleGrid>
-          </Stack>
-        );
-      })}
-    </Stack>
+    <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" component="section" aria-label="Connections" data-testid="connection-grid">
+      {inDisplayOrder(connections).map((connection) => (
+        <ConnectionCard
+          key={connection.id}
+          connection={connection}
+          testing={isTesting(connection.id)}
+          onTest={() => onTest(connection.id)}
+          onEdit={() => onEdit(connection)}
+          onRemove={() => onRemove(connection)}
+        />
+      ))}
+    </SimpleGrid>
   );
 }

@@ -162,6 +162,7 @@ export const KIND_SPECS = {
       { key: 'apiKey', label: 'API key', input: 'text', required: true, summary: true },
       { key: 'rootFolder', label: 'Root folder', input: 'text', summary: true, description: 'The folder that holds users/<email>/videos; empty for the top level.', placeholder: 'media' },
       { key: 'apiBaseUrl', label: 'API base URL', input: 'url', advanced: true, summary: true, description: EMULATOR_HINT },
+      { key: 'deliveryBaseUrl', label: 'Thumbnail base URL', input: 'url', advanced: true, description: 'Where video thumbnails are served from; empty for Cloudinary’s CDN (res.cloudinary.com). The demo points it at its emulator.' },
     ],
     secrets: [{ field: 'apiSecret', label: 'API secret' }],
   },

@@ -1,9 +1,10 @@
 import type { Connection, ConnectionCheckResult } from '@core/api';
 import { notifications } from '@mantine/notifications';
 import { useMutationState, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { apiKey, useApiMutation, useApiQuery } from '../../hooks/useApi';
 import { checkLabel } from './check-status';
+import { testInTurn, type TestAllProgress, type TestAllSummary } from './test-all';
 
 const LIST_KEY = apiKey('connections.list', {});
 const TEST_KEY = apiKey('connections.test');
@@ -53,4 +54,32 @@ export function useConnectionTest() {
   const test = useCallback((id: number) => mutate({ id }), [mutate]);
   const isTesting = useCallback((id: number) => pending.includes(id), [pending]);
   return { test, isTesting };
+}
+
+/**
+ * "Test all": every connection in turn, with progress and one summary instead of a toast per
+ * connection (five toasts would cover the page). The cards show their own spinner and result,
+ * as for a single test, because the calls share the single test's mutation key.
+ */
+export function useTestAll() {
+  const queryClient = useQueryClient();
+  const [progress, setProgress] = useState<TestAllProgress | null>(null);
+  const [summary, setSummary] = useState<TestAllSummary | null>(null);
+  const { mutateAsync } = useApiMutation('connections.test', {
+    mutationKey: TEST_KEY,
+    onSuccess: (result: ConnectionCheckResult, { id }) => {
+      queryClient.setQueryData<Connection[]>(LIST_KEY, (list) => list?.map((c) => (c.id === id ? { ...c, lastCheck: result } : c)));
+    },
+  });
+  const run = useCallback(
+    async (ids: readonly number[]) => {
+      setSummary(null);
+      const done = await testInTurn(ids, (id) => mutateAsync({ id }), setProgress);
+      setProgress(null);
+      setSummary(done);
+      void refreshConnections(queryClient);
+    },
+    [mutateAsync, queryClient],
+  );
+  return { run, progress, summary, dismiss: () => setSummary(null) };
 }

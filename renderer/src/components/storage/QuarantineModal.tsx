@@ -20,6 +20,8 @@ interface QuarantineModalProps {
   onClose: () => void;
   /** `allowUnrestorable`: the admin agreed to repair although a restore would not be whole. */
   onConfirm: (allowUnrestorable: boolean) => void;
+  /** Above a drawer it was opened from. */
+  zIndex?: number;
 }
 
 /**
@@ -27,7 +29,7 @@ interface QuarantineModalProps {
  * undone (DESIGN §3, §4). When a restore would not bring a row back whole, it says so first and refuses to go
  * on until the admin agrees (§4.3).
  */
-export function QuarantineModal({ opened, count, scope, problems = [], retentionDays = QUARANTINE_DAYS, onClose, onConfirm }: QuarantineModalProps) {
+export function QuarantineModal({ opened, count, scope, problems = [], retentionDays = QUARANTINE_DAYS, onClose, onConfirm, zIndex }: QuarantineModalProps) {
   const [agreed, setAgreed] = useState(false);
   // Each opening asks again (adjusted during render, not in an effect).
   const [wasOpened, setWasOpened] = useState(opened);
@@ -51,6 +53,7 @@ export function QuarantineModal({ opened, count, scope, problems = [], retention
       color={unrestorable ? 'red' : 'violet'}
       confirmDisabled={unrestorable && !agreed}
       onConfirm={() => onConfirm(unrestorable && agreed)}
+      {...(zIndex === undefined ? {} : { zIndex })}
     >
       {scope ? `The ${rows} ${scope}` : `Every open finding (${rows})`} will be taken out of the product’s files table and kept in quarantine, every column as it was. Each
       stays restorable from this page for {retentionDays} days, then it is purged. The files in Google Drive or Dropbox are not touched; the audit log records every row as it was.
