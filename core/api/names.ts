@@ -48,6 +48,7 @@ export const METHOD_NAMES = [
   'schedules.describe',
   'mail.settings',
   'runs.stats',
+  'runs.log',
 ] as const;
 
 export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished', 'settings.changed', 'notification', 'schedules.changed', 'scheduler.status'] as const;
