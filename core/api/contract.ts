@@ -80,6 +80,8 @@ export const methods = {
       triggers: z.array(RunTriggerSchema).max(RUN_TRIGGERS.length).optional(),
       /** Exact scope, e.g. "all" or "user:ada@example.com" (a user's history). */
       scope: z.string().min(1).max(400).optional(),
+      /** Any of these exact scopes: a user's history across engines that key runs by id or by email. */
+      scopes: z.array(z.string().min(1).max(400)).min(1).max(10).optional(),
       /** Only runs a firing of this schedule started (a schedule's history). */
       scheduleId: z.number().int().positive().optional(),
       /** Created at or after / before (ISO 8601 instants). */

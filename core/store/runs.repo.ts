@@ -44,6 +44,8 @@ export interface RunListFilter {
   triggers?: readonly RunTrigger[];
   /** Exact scope, e.g. "user:ada@example.com". */
   scope?: string;
+  /** Any of these exact scopes. */
+  scopes?: readonly string[];
   scheduleId?: number;
   /** ISO instants: created at or after `from`, before `to`. */
   from?: string;
@@ -223,6 +225,10 @@ export class RunsRepository {
     if (filter.scope) {
       where.push('scope = ?');
       args.push(filter.scope);
+    }
+    if (filter.scopes?.length) {
+      where.push(`scope IN (${filter.scopes.map(() => '?').join(',')})`);
+      args.push(...filter.scopes);
     }
     if (filter.scheduleId !== undefined) {
       // A schedule's history: the runs its firings started (a firing that found a run already active did not start it).

@@ -96,6 +96,8 @@ export function describeContract(hostName: string, connect: () => Promise<HostHa
       expect(await ids({ triggers: ['schedule', 'cli'] })).toEqual([]);
       expect(await ids({ scope: run.scope })).toEqual([runId]);
       expect(await ids({ scope: 'user:nobody@example.com' })).toEqual([]);
+      expect(await ids({ scopes: ['user:nobody@example.com', run.scope] })).toEqual([runId]);
+      expect(await ids({ scopes: ['user:nobody@example.com', 'user:u-404'] })).toEqual([]);
       expect(await ids({ from: new Date(Date.parse(run.createdAt) - 60_000).toISOString(), to: new Date(Date.parse(run.createdAt) + 60_000).toISOString() })).toEqual([runId]);
       expect(await ids({ from: new Date(Date.parse(run.createdAt) + 60_000).toISOString() })).toEqual([]);
       // An offset instant is the same moment: it is compared as UTC.
