@@ -101,6 +101,7 @@ describe('e2e: run history filters, schedule histories and item logs (Chromium)'
     await page.goto(`${base()}?run=${ids.manual}#/runs`);
     const drawer = page.getByRole('dialog');
     await drawer.waitFor();
+    await drawer.getByTestId('run-items-tab').click();
     await drawer.getByTestId('run-items').waitFor();
     await expect.poll(() => drawer.getByTestId('run-item-line').count()).toBe(25);
     await expect.poll(() => drawer.getByTestId('run-items').textContent()).toMatch(/Done: 25/);
@@ -118,6 +119,7 @@ describe('e2e: run history filters, schedule histories and item logs (Chromium)'
 
     // A run that logged no item says so instead of an empty table.
     await page.goto(`${base()}?run=${ids.cliOk}#/runs`);
+    await page.getByRole('dialog').getByTestId('run-items-tab').click();
     await page.getByRole('dialog').getByTestId('run-items-empty').waitFor();
     expect(consoleErrors).toEqual([]);
   });

@@ -77,7 +77,7 @@ export function RunDetailDrawer({ runId, onClose }: { runId: number | null; onCl
               ['API calls', <ApiCallBadges key="a" calls={run.apiCalls} />],
             ]}
           />
-          <Tabs defaultValue="items" keepMounted={false}>
+          <Tabs defaultValue="events" keepMounted={false}>
             <Tabs.List>
               <Tabs.Tab value="items" data-testid="run-items-tab">
                 Items

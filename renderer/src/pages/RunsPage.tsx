@@ -43,11 +43,16 @@ export function RunsPage() {
   const filtered = hasFilters(filters);
   // Arriving on a linked history (a schedule's, a user's, a shared filter), show the history, not the Start form above it.
   const historyRef = useRef<HTMLDivElement>(null);
-  const arrivedFiltered = useRef(filtered);
+  const scrollPending = useRef(filtered);
   useEffect(() => {
-    if (arrivedFiltered.current || filters.scheduleId !== null) historyRef.current?.scrollIntoView({ block: 'start' });
-    arrivedFiltered.current = false;
+    if (filters.scheduleId !== null) scrollPending.current = true;
   }, [filters.scheduleId]);
+  // Once the history has loaded (the chart above settles its height by then), so the scroll lands where it aims.
+  useEffect(() => {
+    if (!scrollPending.current || history.isLoading) return;
+    scrollPending.current = false;
+    historyRef.current?.scrollIntoView({ block: 'start' });
+  }, [history.isLoading, filters.scheduleId]);
   const engines = info.data?.engines ?? [];
 
   return (

@@ -25,7 +25,7 @@ export function RunsFilters({ value, onChange, engines, scheduleLabel }: RunsFil
         onChange={(engine) => patch({ engine })}
         clearable
         data-testid="runs-filter-engine"
-        w={190}
+        w={170}
       />
       <MultiSelect
         label="State"
@@ -35,7 +35,7 @@ export function RunsFilters({ value, onChange, engines, scheduleLabel }: RunsFil
         onChange={(states) => patch({ states: states as RunState[] })}
         clearable
         data-testid="runs-filter-state"
-        w={220}
+        w={190}
       />
       <MultiSelect
         label="Trigger"
@@ -45,19 +45,20 @@ export function RunsFilters({ value, onChange, engines, scheduleLabel }: RunsFil
         onChange={(triggers) => patch({ triggers: triggers as RunTrigger[] })}
         clearable
         data-testid="runs-filter-trigger"
-        w={200}
+        w={170}
       />
       <TextInput
         label="User or scope"
-        description="Exact; comma for several"
-        placeholder="all"
+        // Exact scopes; a comma separates several (a user's runs are keyed by email or id, by engine).
+        placeholder="user:ada@example.com"
+        title="Exact scope, e.g. all or user:ada@example.com; separate several with a comma"
         value={value.scope}
         onChange={(event) => patch({ scope: event.currentTarget.value })}
         maxLength={400}
-        w={230}
+        w={240}
       />
-      <TextInput type="date" label="From" value={value.from} onChange={(event) => patch({ from: event.currentTarget.value })} w={150} max={value.to || undefined} />
-      <TextInput type="date" label="To" value={value.to} onChange={(event) => patch({ to: event.currentTarget.value })} w={150} min={value.from || undefined} />
+      <TextInput type="date" label="From" value={value.from} onChange={(event) => patch({ from: event.currentTarget.value })} w={148} max={value.to || undefined} />
+      <TextInput type="date" label="To" value={value.to} onChange={(event) => patch({ to: event.currentTarget.value })} w={148} min={value.from || undefined} />
       {value.scheduleId !== null && (
         <Badge
           size="lg"
