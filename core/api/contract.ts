@@ -85,8 +85,8 @@ export const methods = {
       /** Only runs a firing of this schedule started (a schedule's history). */
       scheduleId: z.number().int().positive().optional(),
       /** Created at or after / before (ISO 8601 instants). */
-      from: z.iso.datetime({ offset: true }).optional(),
-      to: z.iso.datetime({ offset: true }).optional(),
+      from: z.iso.datetime({ offset: true }).max(40).optional(),
+      to: z.iso.datetime({ offset: true }).max(40).optional(),
       ...paging,
     }),
     pageOf(RunSchema),
