@@ -117,6 +117,17 @@ describe('e2e: run history filters, schedule histories and item logs (Chromium)'
     expect(lines[0]).toMatchObject({ runId: ids.manual, seq: 1, item: 'item 99', action: 'record', outcome: 'done' });
     expect(lines.at(-1)).toEqual({ runId: ids.manual, summary: true, kept: 25, notKept: 0, counts: { done: 25 } });
 
+    // Past the per-run bound only counts are kept, and the log says how many lines were not.
+    const big = await finished(app.runs.start('demo', { items: 1200, findingEvery: 1 }, 'manual').runId);
+    await page.goto(`${base()}?run=${big}#/runs`);
+    await page.getByRole('dialog').getByTestId('run-items-tab').click();
+    await page.getByRole('dialog').getByTestId('run-items').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: '10' }).click();
+    await expect.poll(() => page.getByRole('dialog').getByTestId('run-items-not-kept').textContent()).toMatch(/200 more not kept: a run keeps its first 1,000 lines/);
+    expect(await page.getByRole('dialog').getByTestId('run-items').textContent()).toMatch(/Done: 1,200/);
+    await page.getByRole('dialog').getByTestId('run-items-not-kept').scrollIntoViewIfNeeded();
+    await shoot('run-item-log-bounded');
+
     // A run that logged no item says so instead of an empty table.
     await page.goto(`${base()}?run=${ids.cliOk}#/runs`);
     await page.getByRole('dialog').getByTestId('run-items-tab').click();
