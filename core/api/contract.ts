@@ -9,6 +9,9 @@ import {
   ProgressSnapshotSchema,
   RunDetailSchema,
   RunIdSchema,
+  RunLogPageSchema,
+  RUN_STATES,
+  RUN_TRIGGERS,
   RunSchema,
   RunStateSchema,
   RunTriggerSchema,
@@ -74,11 +77,21 @@ export const methods = {
   'runs.list': method(
     z.strictObject({
       engine: EngineIdSchema.optional(),
-      states: z.array(RunStateSchema).max(6).optional(),
+      states: z.array(RunStateSchema).max(RUN_STATES.length).optional(),
+      triggers: z.array(RunTriggerSchema).max(RUN_TRIGGERS.length).optional(),
+      /** Exact scope, e.g. "all" or "user:ada@example.com" (a user's history). */
+      scope: z.string().min(1).max(400).optional(),
+      /** Any of these exact scopes: a user's history across engines that key runs by id or by email. */
+      scopes: z.array(z.string().min(1).max(400)).min(1).max(10).optional(),
+      /** Only runs a firing of this schedule started (a schedule's history). */
+      scheduleId: z.number().int().positive().optional(),
+      /** Created at or after / before (ISO 8601 instants). */
+      from: z.iso.datetime({ offset: true }).max(40).optional(),
+      to: z.iso.datetime({ offset: true }).max(40).optional(),
       ...paging,
     }),
     pageOf(RunSchema),
-    'Run history, newest first.',
+    'Run history, newest first, filtered by engine, state, trigger, scope, schedule and date.',
   ),
   'runs.get': method(z.strictObject({ id: RunIdSchema }), RunDetailSchema, 'One run with its event log.'),
   'runs.start': method(
@@ -158,6 +171,11 @@ export const methods = {
   'schedules.describe': method(DescribeTriggerInputSchema, TriggerDescriptionSchema, 'Validate a trigger as typed and describe it in words with its next firing times.'),
   'mail.settings': method(z.strictObject({ ...paging }), pageOf(MailSettingRowSchema), 'Each user’s Gmail import settings as read from the product database.'),
   'mail.settings.update': method(MailSettingsUpdateInputSchema, MailSettingRowSchema, 'Switch one user’s Gmail import on or off and set its interval (writes the product’s mail_settings row; audited).'),
+  'runs.log': method(
+    z.strictObject({ id: RunIdSchema, limit: z.number().int().min(1).max(1000).default(200), offset: z.number().int().min(0).default(0) }),
+    RunLogPageSchema,
+    'What a run did item by item, in order (bounded per run: past the bound only counts are kept).',
+  ),
   'runs.stats': method(RunStatsInputSchema, RunStatsSchema, 'Runs of the last N days with trigger, outcome and duration (the Runs chart).'),
 } as const satisfies Record<MethodName, MethodSpec>;
 

@@ -69,6 +69,33 @@ export const RunEventSchema = z.object({
 });
 export type RunEvent = z.infer<typeof RunEventSchema>;
 
+/** What a run did to one item (a user, a file row…): the run's per-item log, bounded per run (core/runs/item-log.ts). */
+export const RUN_ITEM_OUTCOMES = ['done', 'skipped', 'failed', 'info'] as const;
+export const RunItemOutcomeSchema = z.enum(RUN_ITEM_OUTCOMES);
+export type RunItemOutcome = z.infer<typeof RunItemOutcomeSchema>;
+export const RunLogLineSchema = z.object({
+  /** 1-based order within the run. */
+  seq: z.number().int().min(1),
+  at: z.string(),
+  /** The item in words a person knows (an email, a file name), never only a row id. */
+  item: z.string(),
+  action: z.string(),
+  outcome: RunItemOutcomeSchema,
+  message: z.string().nullable(),
+});
+export type RunLogLine = z.infer<typeof RunLogLineSchema>;
+/** A page of a run's item log, with how many lines were not kept once the bound was reached. */
+export const RunLogPageSchema = z.object({
+  items: z.array(RunLogLineSchema),
+  total: z.number().int().min(0),
+  limit: z.number().int(),
+  offset: z.number().int(),
+  notKept: z.number().int().min(0),
+  /** Outcome counts over every line the engine wrote, kept or not. */
+  counts: z.record(z.string(), z.number().int().min(0)),
+});
+export type RunLogPage = z.infer<typeof RunLogPageSchema>;
+
 export const RunDetailSchema = z.object({ run: RunSchema, events: z.array(RunEventSchema) });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 

@@ -49,6 +49,7 @@ export const METHOD_NAMES = [
   'mail.settings',
   'runs.stats',
   'mail.settings.update',
+  'runs.log',
 ] as const;
 
 export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished', 'settings.changed', 'notification', 'schedules.changed', 'scheduler.status'] as const;

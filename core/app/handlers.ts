@@ -40,6 +40,10 @@ function consoleHandlers(app: AppServices): Partial<HandlerTable> {
       if (!run) throw new ApiError('not-found', `There is no run ${id}.`, { id });
       return { run, events: store.runEvents.list(id) };
     },
+    'runs.log': ({ id, limit, offset }) => {
+      if (!store.runs.get(id)) throw new ApiError('not-found', `There is no run ${id}.`, { id });
+      return store.runItems.page(id, limit, offset);
+    },
     'runs.start': ({ engine, params }, { actor }) => runs.start(engine, params, actor),
     'runs.cancel': ({ id }) => runs.cancel(id),
     'findings.list': (input) => store.findings.list(input),

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 import type { ConnectionsAccess } from '../appdb/product-db';
-import type { EngineInfo, EngineUi, RunTrigger } from '../api/models';
+import type { EngineInfo, EngineUi, RunItemOutcome, RunTrigger } from '../api/models';
 import type { Logger } from '../logging/logger';
 import type { ApiCallCounter } from '../runs/api-calls';
 import type { PhaseSpec, ProgressReporter } from '../runs/progress';
@@ -24,6 +24,21 @@ export interface FindingSink {
   readonly count: number;
 }
 
+/** One line of a run's per-item log: what the run did to one item, in words a person reads. */
+export interface ItemLogEntry {
+  /** The item as a person knows it: an email, a file name (with its row id if useful), never only an id. */
+  item: string;
+  /** What was done or tried, e.g. "quarantine", "create-remote". */
+  action: string;
+  outcome: RunItemOutcome;
+  message?: string;
+}
+
+/** The run's item log: buffered and bounded per run by the host (core/runs/item-log.ts); engines just log. */
+export interface ItemLog {
+  log(entry: ItemLogEntry): void;
+}
+
 /** Everything an engine may touch, handed in so tests can give it fakes. */
 export interface EngineContext {
   runId: number;
@@ -32,6 +47,8 @@ export interface EngineContext {
   clock: Clock;
   log: Logger;
   findings: FindingSink;
+  /** What the run did item by item (shown and downloadable in the run's detail). */
+  items: ItemLog;
   apiCalls: ApiCallCounter;
   resources: EngineResources;
 }

@@ -12,6 +12,7 @@ import type { Logger } from '../logging/logger';
 import type { Store } from '../store/store';
 import { ApiCallCounter } from './api-calls';
 import { BufferedFindingSink } from './finding-sink';
+import { BufferedItemLog } from './item-log';
 import { ProgressTracker } from './progress';
 import { recoverInterruptedRuns, recoverRunIfOwnerGone, type RecoveryOptions } from './recovery';
 import { createRunOwner, leaseTiming, type LeaseTiming, type RunOwner } from './run-owner';
@@ -164,6 +165,7 @@ export class RunManager {
     const apiCalls = new ApiCallCounter();
     const scope = engine.scopeOf(params);
     const findings = new BufferedFindingSink(store.findings, id, engine.id, () => this.nowIso(), scope);
+    const items = new BufferedItemLog(store.runItems, id, () => this.nowIso());
     const resources = createEngineResources({ store, connections: this.deps.connections, engine: engine.id, runId: id, trigger, clock: this.deps.clock });
     const tracker = new ProgressTracker({
       runId: id,
@@ -191,7 +193,7 @@ export class RunManager {
     const mode = modeOf(engine, params);
     const stamp = () => ({ ...(mode === undefined ? {} : { mode }), findings: findings.count });
     try {
-      const returned = await engine.run(params, { runId: id, trigger, clock: this.deps.clock, log: runLog, findings, apiCalls, resources }, { signal, progress: tracker });
+      const returned = await engine.run(params, { runId: id, trigger, clock: this.deps.clock, log: runLog, findings, items, apiCalls, resources }, { signal, progress: tracker });
       findings.flush();
       // No abort check here: an engine a cancel stops throws (the signal's reason). One that returned finished its work,
       // and a cancel that came after its last point of no return (a sheet import's swap, a committed repair) does not
@@ -237,6 +239,12 @@ export class RunManager {
         error: cancelled ? { code: 'cancelled', message: describe(signal.reason) } : runError(error),
       });
     } finally {
+      // The item log is advisory: a store that refuses it must not change the run's outcome.
+      try {
+        items.flush();
+      } catch (error) {
+        runLog.warn({ err: error }, 'could not save the run item log');
+      }
       tracker.stop();
       await resources.dispose().catch((error: unknown) => runLog.warn({ err: error }, 'closing run resources failed'));
     }

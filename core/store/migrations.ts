@@ -318,6 +318,36 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX findings_one_open_per_subject ON findings(engine, subject) WHERE status = 'open';
     `,
   },
+  {
+    version: 10,
+    name: 'run item logs and run-history filters',
+    sql: `
+      -- What a run did item by item (core/runs/item-log.ts). Bounded per run: the first lines are kept,
+      -- the rest only counted in run_item_counts, so a 50,000-file run does not write 50,000 rows.
+      CREATE TABLE run_items (
+        run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        seq     INTEGER NOT NULL,
+        at      TEXT    NOT NULL,
+        item    TEXT    NOT NULL,
+        action  TEXT    NOT NULL,
+        outcome TEXT    NOT NULL CHECK (outcome IN ('done','skipped','failed','info')),
+        message TEXT,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+      -- Per run and outcome, every line the engine wrote (kept or not).
+      CREATE TABLE run_item_counts (
+        run_id   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        outcome  TEXT    NOT NULL,
+        n        INTEGER NOT NULL,
+        not_kept INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (run_id, outcome)
+      ) WITHOUT ROWID;
+      -- Run history filters: by scope (a user's history) and by date; a schedule's history joins its firings by run.
+      CREATE INDEX runs_by_scope ON runs(scope, id DESC);
+      CREATE INDEX runs_by_state ON runs(state, id DESC);
+      CREATE INDEX schedule_firings_by_run ON schedule_firings(run_id) WHERE run_id IS NOT NULL;
+    `,
+  },
 ];
 
 // The runner applies migrations in array order and skips those at or below user_version, so an

@@ -37,6 +37,23 @@ export interface NewRun {
   now: string;
 }
 
+/** The run-history filters of `runs.list`; every one is optional and they combine with AND. */
+export interface RunListFilter {
+  engine?: string;
+  states?: readonly RunState[];
+  triggers?: readonly RunTrigger[];
+  /** Exact scope, e.g. "user:ada@example.com". */
+  scope?: string;
+  /** Any of these exact scopes. */
+  scopes?: readonly string[];
+  scheduleId?: number;
+  /** ISO instants: created at or after `from`, before `to`. */
+  from?: string;
+  to?: string;
+  limit: number;
+  offset: number;
+}
+
 export interface RunPatch {
   progress?: ProgressSnapshot;
   apiCalls?: Record<string, number>;
@@ -190,7 +207,7 @@ export class RunsRepository {
     return row && toRun(row);
   }
 
-  list(filter: { engine?: string; states?: readonly RunState[]; limit: number; offset: number }): Page<Run> {
+  list(filter: RunListFilter): Page<Run> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.engine) {
@@ -200,6 +217,32 @@ export class RunsRepository {
     if (filter.states?.length) {
       where.push(`state IN (${filter.states.map(() => '?').join(',')})`);
       args.push(...filter.states);
+    }
+    if (filter.triggers?.length) {
+      where.push(`trigger IN (${filter.triggers.map(() => '?').join(',')})`);
+      args.push(...filter.triggers);
+    }
+    if (filter.scope) {
+      where.push('scope = ?');
+      args.push(filter.scope);
+    }
+    if (filter.scopes?.length) {
+      where.push(`scope IN (${filter.scopes.map(() => '?').join(',')})`);
+      args.push(...filter.scopes);
+    }
+    if (filter.scheduleId !== undefined) {
+      // A schedule's history: the runs its firings started (a firing that found a run already active did not start it).
+      where.push(`id IN (SELECT run_id FROM schedule_firings WHERE schedule_id = ? AND outcome = 'started' AND run_id IS NOT NULL)`);
+      args.push(filter.scheduleId);
+    }
+    // Stored instants are UTC ISO strings (toISOString), so an input with an offset is normalised before comparing text.
+    if (filter.from) {
+      where.push('created_at >= ?');
+      args.push(new Date(filter.from).toISOString());
+    }
+    if (filter.to) {
+      where.push('created_at < ?');
+      args.push(new Date(filter.to).toISOString());
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM runs ${clause}`).get(...args) as { n: number }).n;

@@ -5,6 +5,7 @@ import { EngineStateRepository } from './engine-state.repo';
 import { openDatabase, schemaVersion, type OpenDatabaseOptions, type SqliteDatabase } from './database';
 import { FindingsRepository } from './findings.repo';
 import { RunEventsRepository } from './run-events.repo';
+import { RunItemsRepository } from './run-items.repo';
 import { RunsRepository } from './runs.repo';
 import { SchedulesRepository } from './schedules.repo';
 import { SettingsRepository } from './settings.repo';
@@ -17,6 +18,8 @@ export interface Store {
   readonly db: SqliteDatabase;
   readonly runs: RunsRepository;
   readonly runEvents: RunEventsRepository;
+  /** Per-item run logs (what a run did item by item), bounded per run. */
+  readonly runItems: RunItemsRepository;
   readonly findings: FindingsRepository;
   readonly audit: AuditRepository;
   readonly settings: SettingsRepository;
@@ -35,6 +38,7 @@ export function openStore(dataDir: string, options: OpenDatabaseOptions = {}): S
     db,
     runs: new RunsRepository(db),
     runEvents: new RunEventsRepository(db),
+    runItems: new RunItemsRepository(db),
     findings: new FindingsRepository(db),
     audit: new AuditRepository(db),
     settings: new SettingsRepository(db),

@@ -87,6 +87,33 @@ export function describeContract(hostName: string, connect: () => Promise<HostHa
       await until(async () => (await ok('runs.get', { id: first.runId })).run.state === 'cancelled', 10_000, 'cancelled');
     });
 
+    it('runs.list filters by trigger, scope and date; runs.log pages what the run did item by item', async () => {
+      const { runId } = await ok('runs.start', { engine: 'demo', params: { items: 3000, pageSize: 1000, findingEvery: 1000 } });
+      await until(async () => (await ok('runs.get', { id: runId })).run.state === 'succeeded', 15_000, 'run succeeded');
+      const run = (await ok('runs.get', { id: runId })).run;
+      const ids = async (input: object) => (await ok('runs.list', input)).items.map((r) => r.id);
+      expect(await ids({ engine: 'demo', states: ['succeeded'], triggers: ['manual'] })).toEqual([runId]);
+      expect(await ids({ triggers: ['schedule', 'cli'] })).toEqual([]);
+      expect(await ids({ scope: run.scope })).toEqual([runId]);
+      expect(await ids({ scope: 'user:nobody@example.com' })).toEqual([]);
+      expect(await ids({ scopes: ['user:nobody@example.com', run.scope] })).toEqual([runId]);
+      expect(await ids({ scopes: ['user:nobody@example.com', 'user:u-404'] })).toEqual([]);
+      expect(await ids({ from: new Date(Date.parse(run.createdAt) - 60_000).toISOString(), to: new Date(Date.parse(run.createdAt) + 60_000).toISOString() })).toEqual([runId]);
+      expect(await ids({ from: new Date(Date.parse(run.createdAt) + 60_000).toISOString() })).toEqual([]);
+      // An offset instant is the same moment: it is compared as UTC.
+      expect(await ids({ to: '2000-01-01T02:00:00+02:00' })).toEqual([]);
+      expect(await call('runs.list', { from: 'yesterday' })).toMatchObject({ ok: false, error: { code: 'invalid-input', details: { issues: [{ path: ['from'] }] } } });
+
+      const log = await ok('runs.log', { id: runId, limit: 2 });
+      expect(log).toMatchObject({ total: 3, limit: 2, offset: 0, notKept: 0, counts: { done: 3 } });
+      expect(log.items.map((l) => [l.seq, l.item, l.action, l.outcome])).toEqual([
+        [1, 'item 999', 'record', 'done'],
+        [2, 'item 1999', 'record', 'done'],
+      ]);
+      expect((await ok('runs.log', { id: runId, offset: 2 })).items.map((l) => l.seq)).toEqual([3]);
+      expect(await call('runs.log', { id: 999 })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    });
+
     it('runs.get of a missing run is not-found', async () => {
       expect(await call('runs.get', { id: 999 })).toMatchObject({ ok: false, error: { code: 'not-found' } });
     });
@@ -112,6 +139,9 @@ export function describeContract(hostName: string, connect: () => Promise<HostHa
       expect((await ok('runs.get', { id: runId })).run.trigger).toBe('schedule');
       expect((await ok('schedules.list')).schedules[0]).toMatchObject({ id: schedule.id, lastRun: { runId, state: 'succeeded' } });
       expect((await ok('runs.stats', { trigger: 'schedule' })).runs.map((r) => r.id)).toEqual([runId]);
+      // The schedule's own history: the runs its firings started.
+      expect((await ok('runs.list', { scheduleId: schedule.id })).items.map((r) => r.id)).toEqual([runId]);
+      expect((await ok('runs.list', { scheduleId: schedule.id + 1 })).items).toEqual([]);
       expect(await ok('schedules.pause', { minutes: null })).toMatchObject({ state: 'paused', pausedIndefinitely: true });
       await until(() => changed.length > 0 && statuses.length > 0, 5000, 'schedules.changed and scheduler.status events');
       offChanged();

@@ -17,6 +17,7 @@ export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'runs.list',
   'runs.get',
   'runs.stats',
+  'runs.log',
   'findings.list',
   'audit.list',
   'settings.get',

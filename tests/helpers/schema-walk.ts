@@ -121,6 +121,8 @@ const PATTERN_HINTS: { test: (source: string) => boolean; make: (length: number,
 function largestString(schema: z.ZodType, def: Def, salt: string): string {
   const max = maxLength(def) ?? Math.max(minLength(def), 64);
   if (def.format === 'email') return `${'a'.repeat(Math.max(1, max - 12 - salt.length))}${salt}@example.com`;
+  // An ISO instant has one shape: its longest valid form (milliseconds and an offset).
+  if (def.format === 'datetime') return '2026-01-01T00:00:00.000+00:00';
   if (def.format === 'url') return `http://127.0.0.1:1/${'a'.repeat(Math.max(0, max - 19 - salt.length))}${salt}`;
   for (const filler of FILLERS) {
     const candidate = filler.repeat(Math.max(0, max - salt.length)) + salt;

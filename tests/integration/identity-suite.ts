@@ -137,6 +137,10 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       expect(emulator.getUser(id(4))).toMatchObject({ email: 'linus@example.com', user_metadata: { full_name: 'Linus T' }, app_metadata: { role: 'admin' } });
       expect(emulator.getUser(id(4))?.email_confirmed_at).toBeTruthy();
       expect(app.store.audit.list({ engine: 'identity', limit: 10, offset: 0 }).items.map((a) => a.action).sort()).toEqual(['identity.ban-remote', 'identity.create-remote', 'identity.update-remote']);
+      // The run's item log: one line per user, what was done or why not.
+      const log = app.store.runItems.page(repair.id, 50, 0);
+      expect(log.items.map((l) => `${l.action}:${l.outcome}`).sort()).toEqual(['ban-remote:done', 'create-remote:done', 'manual:skipped', 'update-remote:done']);
+      expect(log.counts).toEqual({ done: 3, skipped: 1 });
 
       // The users sync table follows the repair: the repaired users are in sync, the banned stranger stays for a person.
       const chunk = (app.store.engineState.get<EncodedRow[]>('identity', 'sync-table:chunk:0') ?? []).map(decodeRow);

@@ -36,6 +36,11 @@ describe('storage-orphans against the Drive and Dropbox emulators', () => {
     const audit = world.app.store.audit.list({ engine: 'storage-orphans', limit: 10, offset: 0 }).items;
     expect(audit[0]).toMatchObject({ action: 'quarantine-files', actor: 'manual' });
     expect(JSON.stringify(audit[0]?.before)).toContain('g-ada-gone');
+    // The run's item log says what happened to each file row, by name.
+    const log = world.app.store.runItems.page(repair.id, 50, 0);
+    expect(log.items.map((l) => [l.action, l.outcome])).toEqual([['quarantine', 'done'], ['quarantine', 'done']]);
+    expect(log.items.map((l) => l.item).join(' ')).toMatch(/\(row row-g-ada-gone\)/);
+    expect(log).toMatchObject({ counts: { done: 2 }, notKept: 0 });
 
     // A second repair of the same findings changes nothing (they are no longer open).
     const again = await world.run({ mode: 'repair', findingIds: orphanIds });

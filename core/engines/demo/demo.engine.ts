@@ -92,6 +92,7 @@ export const demoEngine: Engine<DemoParams> = {
         proposedAction: 'none (demonstration)',
         details: { hash: itemHash(i) },
       });
+      context.items.log({ item: `item ${i}`, action: 'record', outcome: 'done', message: `Item ${i} differs from its source` });
       progress.advance();
       progress.count('findings');
       await slicer.maybeYield(signal);

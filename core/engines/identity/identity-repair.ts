@@ -93,9 +93,12 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
   const snapshotUpdates = new Map<number, SyncRow>();
   for (const { finding, details, action: plannedAction } of planned) {
     signal.throwIfAborted();
+    // The run's item log: what this repair did to each user (shown and downloadable in the run's detail).
+    const logItem = (action: string, outcome: 'done' | 'skipped' | 'failed', message?: string) => context.items.log({ item: finding.subject, action, outcome, ...(message === undefined ? {} : { message }) });
     try {
       if (plannedAction === 'manual') {
         tally.manual++;
+        logItem('manual', 'skipped', 'Needs a person: no automatic repair for this user.');
         continue;
       }
       const before = await currentRow(sides, details.localId, details.remoteId);
@@ -107,6 +110,7 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
       if (action === 'delete-local' && before?.local?.email && supabaseEmails?.has(before.local.email)) action = 'manual';
       if (action === 'manual') {
         tally.manual++;
+        logItem(plannedAction, 'skipped', schedule && isDestructive(plannedAction) ? 'Scheduled runs never delete or ban; left for a person.' : 'Changed since the check or needs a person; left as is.');
         continue;
       }
       const applied = before && action !== 'none' ? await applyAction(sides, before, action) : {};
@@ -133,12 +137,14 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
         context.resources.setFindingStatus([finding.id], 'repaired');
         blocks.clear(finding.subject);
         tally[action === 'none' ? 'unchanged' : 'repaired']++;
+        logItem(action, action === 'none' ? 'skipped' : 'done', action === 'none' ? 'Already in sync.' : undefined);
       } else {
         // The service answered but the re-read shows the change did not take: a failure, never a success.
         tally.failed++;
         const reason = `${action} did not take effect (checked by reading both sides again)`;
         failed.add(finding.subject, reason);
         if (errors.length < 20) errors.push(`${finding.subject}: ${reason}`);
+        logItem(action, 'failed', reason);
       }
     } catch (error) {
       if (signal.aborted) throw error;
@@ -156,6 +162,7 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
       const reason = error instanceof Error ? error.message : String(error);
       failed.add(finding.subject, reason);
       if (errors.length < 20) errors.push(`${finding.subject}: ${reason}`);
+      logItem(plannedAction, 'failed', reason);
       context.log.warn({ subject: finding.subject, err: error }, 'identity repair of one user failed');
     } finally {
       progress.advance();

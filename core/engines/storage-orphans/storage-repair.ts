@@ -113,7 +113,9 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
       }
       if (++refusedInARow >= MAX_REFUSED_IN_A_ROW) throw error;
       const f = batch[0] as Finding;
-      report.failed.add(f.subject, `The database refused to quarantine file row ${fileRowIdOf(f)}: ${error instanceof Error ? error.message : String(error)}`);
+      const refused = `The database refused to quarantine file row ${fileRowIdOf(f)}: ${error instanceof Error ? error.message : String(error)}`;
+      report.failed.add(f.subject, refused);
+      context.items.log({ item: f.subject, action: 'quarantine', outcome: 'failed', message: refused });
       context.log.warn({ subject: f.subject, err: error }, 'quarantine of one file row failed');
       options.onDone?.(1);
       continue;
@@ -151,6 +153,15 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
       const group = done.get(key) ?? { dates, ids: [] };
       group.ids.push(f.id);
       done.set(key, group);
+    }
+    // The run's item log, one line per file row: moved now, already held, gone, or changed since the check.
+    for (const row of moved) context.items.log({ item: fileLabel(row), action: 'quarantine', outcome: 'done', message: `Held until ${purgeAfter.slice(0, 10)}; restorable until then.` });
+    for (const row of held.values()) context.items.log({ item: fileLabel(row), action: 'quarantine', outcome: 'skipped', message: 'Already in quarantine.' });
+    if (gone.length || changed.length) {
+      for (const f of batch) {
+        if (gone.includes(f.id)) context.items.log({ item: f.subject, action: 'quarantine', outcome: 'skipped', message: 'The row left the files table some other way.' });
+        else if (changed.includes(f.id)) context.items.log({ item: f.subject, action: 'quarantine', outcome: 'skipped', message: 'The row changed since the check; left as is.' });
+      }
     }
     report.quarantined += moved.length;
     report.alreadyQuarantined += held.size;
@@ -241,4 +252,9 @@ function expectedRows(findings: readonly Finding[]): Map<string, ExpectedRow> {
 function fileRowIdOf(f: Finding): string | undefined {
   if (typeof f.details?.fileRowId === 'string') return f.details.fileRowId;
   return f.subject.startsWith('file:') ? f.subject.slice(5) : undefined;
+}
+
+/** A file row as a person knows it: its name, with the row id to find it. */
+function fileLabel(row: QuarantinedRow): string {
+  return row.name ? `${row.name} (row ${row.id})` : `file row ${row.id}`;
 }

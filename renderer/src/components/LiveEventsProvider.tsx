@@ -26,7 +26,7 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     const offProgress = client.on('run.progress', (snapshot) => store.runProgress(snapshot));
     const offFinished = client.on('run.finished', (run) => {
       store.runFinished(run);
-      for (const method of ['runs.list', 'findings.list', 'audit.list', 'sheets.sources.list', 'sheets.cache.preview'] as const) stale.invalidate(apiKey(method));
+      for (const method of ['runs.list', 'runs.log', 'findings.list', 'audit.list', 'sheets.sources.list', 'sheets.cache.preview'] as const) stale.invalidate(apiKey(method));
       stale.invalidate(apiKey('runs.get', { id: run.id }));
     });
     return () => {

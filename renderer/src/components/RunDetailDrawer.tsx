@@ -11,8 +11,9 @@ import { RunEventLog } from './RunEventLog';
 import { RevertRunButton } from './RevertRunButton';
 import { RunProgressBar } from './RunProgressBar';
 import { RunStateBadge } from './RunStateBadge';
+import { RunItemLog } from './runs/RunItemLog';
 
-/** `runs.get` in a side drawer: facts, live progress, event log, params and result. */
+/** `runs.get` in a side drawer: facts, live progress, what it did item by item, event log, params and result. */
 export function RunDetailDrawer({ runId, onClose }: { runId: number | null; onClose: () => void }) {
   const query = useApiQuery(
     'runs.get',
@@ -78,10 +79,16 @@ export function RunDetailDrawer({ runId, onClose }: { runId: number | null; onCl
           />
           <Tabs defaultValue="events" keepMounted={false}>
             <Tabs.List>
+              <Tabs.Tab value="items" data-testid="run-items-tab">
+                Items
+              </Tabs.Tab>
               <Tabs.Tab value="events">Event log ({formatCount(detail.events.length)})</Tabs.Tab>
               <Tabs.Tab value="params">Params</Tabs.Tab>
               <Tabs.Tab value="result">Result</Tabs.Tab>
             </Tabs.List>
+            <Tabs.Panel value="items" pt="md">
+              <RunItemLog runId={run.id} active={isActive(run.state)} />
+            </Tabs.Panel>
             <Tabs.Panel value="events" pt="md">
               <RunEventLog events={detail.events} />
             </Tabs.Panel>

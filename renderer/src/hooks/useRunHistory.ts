@@ -1,4 +1,4 @@
-import type { Run } from '@core/api';
+import type { MethodInput, Run } from '@core/api';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { ClientError } from '../client/client-error';
@@ -7,10 +7,13 @@ import { useClient } from './useClient';
 
 const PAGE_SIZE = 100;
 
-/** The whole run history, newest first, fetched a page at a time as the table scrolls. */
-export function useRunHistory(engine?: string) {
+/** `runs.list` filters (engine, states, triggers, scope, schedule, dates); the page size is this hook's. */
+export type RunHistoryFilter = Omit<NonNullable<MethodInput<'runs.list'>>, 'limit' | 'offset'>;
+
+/** The run history, newest first, filtered, fetched a page at a time as the table scrolls. */
+export function useRunHistory(filter: RunHistoryFilter = {}) {
   const client = useClient();
-  const input = { engine, limit: PAGE_SIZE };
+  const input = { ...filter, limit: PAGE_SIZE };
   const query = useInfiniteQuery({
     // Same `runs.list` prefix as every other runs query, so run events refresh it too.
     queryKey: [...apiKey('runs.list', input), 'infinite'],

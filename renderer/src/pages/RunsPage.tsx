@@ -1,6 +1,6 @@
 import { Badge, Button, Center, EmptyState, Group, Loader, Stack, Title } from '@mantine/core';
-import { IconHistory } from '@tabler/icons-react';
-import { useState } from 'react';
+import { IconFilterOff, IconHistory } from '@tabler/icons-react';
+import { useEffect, useRef, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 import { LiveRuns } from '../components/LiveRuns';
 import { NoEngines } from '../components/NoEngines';
@@ -11,13 +11,19 @@ import { RunsChart } from '../components/runs/RunsChart';
 import { StartRunForm } from '../components/StartRunForm';
 import { useAppInfo } from '../hooks/useAppInfo';
 import { useRunHistory } from '../hooks/useRunHistory';
+import { useApiQuery } from '../hooks/useApi';
+import { RunsFilters } from '../components/runs/RunsFilters';
+import { filtersFromSearch, hasFilters, listInputOf, searchOf, type RunFilters } from '../components/runs/run-filters';
 import { formatCount } from '../lib/format';
 
 export function RunsPage() {
   const info = useAppInfo();
-  const history = useRunHistory();
+  const search = useSearch();
+  // The filters live in the URL ("/runs?engine=identity&state=failed&schedule=3"), so a filtered view can be linked.
+  const filters = filtersFromSearch(search);
+  const history = useRunHistory(listInputOf(filters));
   // "/runs?run=12" (a notification's or a schedule's link) opens that run's detail, on arrival and on each new link.
-  const linkedRunId = Number(new URLSearchParams(useSearch()).get('run')) || null;
+  const linkedRunId = Number(new URLSearchParams(search).get('run')) || null;
   const [openRunId, setOpenRunId] = useState<number | null>(linkedRunId);
   const [seenLink, setSeenLink] = useState(linkedRunId);
   if (linkedRunId !== seenLink) {
@@ -28,8 +34,25 @@ export function RunsPage() {
   const closeRun = () => {
     setOpenRunId(null);
     // The link has been followed: drop it, or coming back to Runs would open that run again.
-    if (linkedRunId) navigate('/runs?', { replace: true });
+    if (linkedRunId) navigate(`/runs?${searchOf(filters)}`, { replace: true });
   };
+  const setFilters = (next: RunFilters) => navigate(`/runs?${searchOf(next, linkedRunId ? { run: String(linkedRunId) } : {})}`, { replace: true });
+  // A schedule's history names the schedule, not only its number.
+  const schedules = useApiQuery('schedules.list', {}, { enabled: filters.scheduleId !== null });
+  const schedule = schedules.data?.schedules.find((s) => s.id === filters.scheduleId);
+  const filtered = hasFilters(filters);
+  // Arriving on a linked history (a schedule's, a user's, a shared filter), show the history, not the Start form above it.
+  const historyRef = useRef<HTMLDivElement>(null);
+  const scrollPending = useRef(filtered);
+  useEffect(() => {
+    if (filters.scheduleId !== null) scrollPending.current = true;
+  }, [filters.scheduleId]);
+  // Once the history has loaded (the chart above settles its height by then), so the scroll lands where it aims.
+  useEffect(() => {
+    if (!scrollPending.current || history.isLoading) return;
+    scrollPending.current = false;
+    historyRef.current?.scrollIntoView({ block: 'start' });
+  }, [history.isLoading, filters.scheduleId]);
   const engines = info.data?.engines ?? [];
 
   return (
@@ -46,7 +69,7 @@ export function RunsPage() {
 
       <RunsChart />
 
-      <Stack gap="sm">
+      <Stack gap="sm" ref={historyRef} style={{ scrollMarginTop: 72 }}>
         <Group justify="space-between">
           <Group gap="xs">
             <Title order={3} size="h4">
@@ -64,10 +87,20 @@ export function RunsPage() {
             </Button>
           )}
         </Group>
+        <RunsFilters value={filters} onChange={setFilters} engines={engines} scheduleLabel={schedule ? `${engines.find((e) => e.id === schedule.engine)?.title ?? schedule.engine}, ${schedule.triggerText}` : undefined} />
         {history.isLoading ? (
           <Center py="xl">
             <Loader size="sm" aria-label="Loading runs" />
           </Center>
+        ) : history.runs.length === 0 && filtered ? (
+          <EmptyState
+            icon={<IconFilterOff size={28} aria-hidden />}
+            withIndicatorBackground
+            size="sm"
+            title="No run matches these filters"
+            description="Clear a filter, or widen the dates."
+            data-testid="runs-none-match"
+          />
         ) : history.runs.length === 0 ? (
           <EmptyState
             icon={<IconHistory size={28} aria-hidden />}

@@ -1,6 +1,7 @@
 import type { Schedule } from '@core/api';
 import { ActionIcon, Badge, Button, Group, Switch, Table, Text, Tooltip } from '@mantine/core';
-import { IconPencil, IconPlayerPlay, IconTrash } from '@tabler/icons-react';
+import { IconHistory, IconPencil, IconPlayerPlay, IconTrash } from '@tabler/icons-react';
+import { Link } from 'wouter';
 import { RelativeTime } from '../RelativeTime';
 import { LastRunCell } from './LastRunCell';
 import { scopeText } from './schedule-text';
@@ -110,6 +111,17 @@ export function SchedulesTable({ schedules, engineTitle, readOnly = false, busyI
                   <Group gap={4} justify="flex-end" wrap="nowrap">
                     <Button size="compact-sm" variant="light" leftSection={<IconPlayerPlay size={14} aria-hidden />} loading={busyIds.has(schedule.id)} onClick={() => onRunNow(schedule)} aria-label={`Run ${name} now`} data-testid={`schedule-run-${schedule.id}`}>
                       Run now
+                    </Button>
+                    <Button
+                      component={Link}
+                      href={`/runs?schedule=${schedule.id}`}
+                      size="compact-sm"
+                      variant="subtle"
+                      leftSection={<IconHistory size={14} aria-hidden />}
+                      aria-label={`History of ${name}`}
+                      data-testid={`schedule-history-${schedule.id}`}
+                    >
+                      History
                     </Button>
                     {!readOnly && onEdit && (
                       <ActionIcon variant="subtle" onClick={() => onEdit(schedule)} aria-label={`Edit ${name}`} data-testid={`schedule-edit-${schedule.id}`}>

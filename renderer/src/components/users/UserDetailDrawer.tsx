@@ -1,7 +1,8 @@
 import type { IdentityUserDetail, IdentityUserRow } from '@core/api';
-import { Alert, Drawer, Group, Loader, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Drawer, Group, Loader, Stack, Text } from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
+import { Link } from 'wouter';
 import { formatDateTime } from '../../lib/format';
 import { Facts } from '../Facts';
 import { RelativeTime } from '../RelativeTime';
@@ -55,6 +56,17 @@ function Overview({ row, detail }: { row: IdentityUserRow; detail: IdentityUserD
   );
 }
 
+/** This user's own run history: engines key a user's runs by email or by id, so both scopes are asked for. */
+function UserRunsLink({ row }: { row: IdentityUserRow }) {
+  const scopes = [row.email, row.localId, row.remoteId].filter((v): v is string => Boolean(v)).map((v) => `user:${v}`);
+  if (scopes.length === 0) return null;
+  return (
+    <Anchor component={Link} href={`/runs?scope=${encodeURIComponent([...new Set(scopes)].join(','))}`} size="sm" data-testid="user-detail-runs">
+      Runs for this user
+    </Anchor>
+  );
+}
+
 interface UserDetailDrawerProps {
   /** The row the admin opened; null closes the panel. */
   row: IdentityUserRow | null;
@@ -91,7 +103,10 @@ export function UserDetailDrawer({ row, onClose }: UserDetailDrawerProps) {
     >
       {row && (
         <Stack gap="lg">
-          {row.name && <Text c="dimmed">{row.name}</Text>}
+          <Group justify="space-between" wrap="wrap">
+            {row.name ? <Text c="dimmed">{row.name}</Text> : <span />}
+            <UserRunsLink row={row} />
+          </Group>
           <Overview row={row} detail={data} />
           {row.status === 'inconsistent' && (
             <Group grow align="flex-start" gap="md" data-testid="user-detail-diffs">
