@@ -18,7 +18,7 @@ export function useMailRuns() {
   const { runs } = useActiveRuns();
   const live = useLiveState();
   const queryClient = useQueryClient();
-  const history = useRunHistory(MAIL_ENGINE);
+  const history = useRunHistory({ engine: MAIL_ENGINE });
   const active = useMemo(() => runs.filter((run) => run.engine === MAIL_ENGINE), [runs]);
   const finishedIds = live.finished.filter((run) => run.engine === MAIL_ENGINE).map((run) => run.id).join(',');
   useEffect(() => {
