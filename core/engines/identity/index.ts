@@ -4,6 +4,7 @@ import type { IdentityParams } from './identity-params';
 import { identityEngine as core } from './identity.engine';
 import { everyUserSchedule } from '../every-user-schedule';
 import { identityModes } from './identity-results';
+import { identityAuditActions } from './identity-audit-labels';
 import { identityHandlers } from './identity.handlers';
 
 /**
@@ -31,6 +32,7 @@ export const identityEngine: Engine<IdentityParams> = {
   // renderer metadata
   ui: {
     revertRunModes: ['repair'],
+    auditActions: identityAuditActions,
     revertActions: {
       'identity.update-remote': 'Puts the old values back on the Supabase Auth user (a confirmed email stays confirmed).',
       'identity.update-local': 'Puts the old values back in the users table row.',

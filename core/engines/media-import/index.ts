@@ -26,4 +26,10 @@ export const mediaImportEngine: Engine<MediaImportParams> = {
 
   // CLI
   cli: { commands: ['check', 'repair'], user: { as: 'email' } },
+
+  // renderer metadata
+  ui: {
+    // The actions media-repair.ts writes, one per batch: import-${kind}s.
+    auditActions: { 'import-videos': 'Imported video rows', 'import-clips': 'Imported clip rows' },
+  },
 };
