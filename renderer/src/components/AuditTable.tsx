@@ -28,55 +28,51 @@ function auditColumns(engines: readonly EngineInfo[]) {
         const Chevron = c.row.getIsExpanded() ? IconChevronDown : IconChevronRight;
         return <Chevron size={16} aria-hidden />;
       },
-      meta: { width: 44 },
+      meta: { width: 36 },
     }),
     column.accessor('at', {
-      header: 'Time',
+      header: 'Time · actor',
+      // Who asked stands under the time: one column less keeps the subject readable at 1024 px.
       cell: (c) => (
-        <Stack gap={0}>
+        <Stack gap={2}>
           <Text size="sm">{formatDateTime(c.getValue())}</Text>
-          <RelativeTime iso={c.getValue()} size="xs" c="dimmed" />
+          <Group gap={6} wrap="nowrap">
+            <RelativeTime iso={c.getValue()} size="xs" c="dimmed" />
+            <Badge variant="default" size="xs">
+              {TRIGGER_LABEL[c.row.original.actor]}
+            </Badge>
+          </Group>
         </Stack>
       ),
-      meta: { width: 200 },
-    }),
-    column.accessor('actor', {
-      header: 'Actor',
-      cell: (c) => (
-        <Badge variant="default" size="sm">
-          {TRIGGER_LABEL[c.getValue()]}
-        </Badge>
-      ),
-      meta: { width: 100 },
-    }),
-    column.accessor('engine', {
-      header: 'Engine',
-      cell: (c) => {
-        const id = c.getValue();
-        return id === null ? '—' : (engines.find((e) => e.id === id)?.title ?? id);
-      },
-      meta: { width: 140 },
+      meta: { width: 190 },
     }),
     column.accessor('action', {
       header: 'Action',
-      cell: (c) => (
-        <Stack gap={0} title={c.getValue()}>
-          <Text size="sm" fw={500} lineClamp={2}>
-            {actionLabel(c.row.original, engines)}
-          </Text>
-        </Stack>
-      ),
-      meta: { width: 240 },
+      // The engine stands under the action: one column less keeps the subject readable at 1024 px.
+      cell: (c) => {
+        const entry = c.row.original;
+        return (
+          <Stack gap={0} title={c.getValue()}>
+            <Text size="sm" fw={500} lineClamp={2}>
+              {actionLabel(entry, engines)}
+            </Text>
+            <Text size="xs" c="dimmed" truncate>
+              {entry.engine === null ? 'Console' : (engines.find((e) => e.id === entry.engine)?.title ?? entry.engine)}
+            </Text>
+          </Stack>
+        );
+      },
+      meta: { width: 250 },
     }),
     column.accessor('subject', {
       header: 'Subject',
       cell: (c) => (
-        <Text size="sm" ff="monospace" truncate title={c.getValue()}>
+        <Text size="sm" ff="monospace" lineClamp={2} title={c.getValue()} style={{ wordBreak: 'break-all' }}>
           {c.getValue()}
         </Text>
       ),
     }),
-    column.accessor('runId', { header: 'Run', cell: (c) => (c.getValue() === null ? '—' : `#${c.getValue()}`), meta: { width: 80 } }),
+    column.accessor('runId', { header: 'Run', cell: (c) => (c.getValue() === null ? '—' : `#${c.getValue()}`), meta: { width: 68 } }),
   ];
 }
 
@@ -102,7 +98,7 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
       testId="audit-table"
       estimateRowHeight={58}
       maxHeight="max(320px, calc(100vh - 330px))"
-      minWidth={900}
+      minWidth={700}
       rowTestId={(entry) => `audit-row-${entry.id}`}
       onRowActivate={(row) => row.toggleExpanded()}
       renderExpanded={(row) => (

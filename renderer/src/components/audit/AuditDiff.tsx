@@ -2,10 +2,10 @@ import { Badge, Button, Group, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { diffImages, diffSummary, type FieldChange, type FieldChangeKind } from '../../lib/audit-diff';
 
-const KIND: Record<FieldChangeKind, { label: string; color: string }> = {
-  added: { label: 'added', color: 'green' },
-  removed: { label: 'removed', color: 'red' },
-  changed: { label: 'changed', color: 'yellow' },
+const KIND: Record<FieldChangeKind, { label: string; color: string; bg?: string }> = {
+  added: { label: 'added', color: 'green', bg: 'var(--mantine-color-green-light)' },
+  removed: { label: 'removed', color: 'red', bg: 'var(--mantine-color-red-light)' },
+  changed: { label: 'changed', color: 'yellow', bg: 'var(--mantine-color-yellow-light)' },
   unchanged: { label: 'same', color: 'gray' },
 };
 
@@ -41,18 +41,18 @@ export function AuditDiff({ before, after }: { before: unknown; after: unknown }
           </Button>
         )}
       </Group>
-      <Table withTableBorder layout="fixed" verticalSpacing={4} aria-label="Changed fields">
+      <Table withTableBorder layout="fixed" verticalSpacing={4} bg="var(--mantine-color-body)" aria-label="Changed fields">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th w="28%">Field</Table.Th>
-            <Table.Th w={90}>Change</Table.Th>
+            <Table.Th w="26%">Field</Table.Th>
+            <Table.Th w={84}>Change</Table.Th>
             <Table.Th>Before</Table.Th>
             <Table.Th>After</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {shown.slice(0, MAX_ROWS).map((change: FieldChange) => (
-            <Table.Tr key={change.path} data-testid={`audit-field-${change.path}`} data-kind={change.kind}>
+            <Table.Tr key={change.path} data-testid={`audit-field-${change.path}`} data-kind={change.kind} style={{ background: KIND[change.kind].bg }}>
               <Table.Td>
                 <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
                   {change.path}
