@@ -97,6 +97,21 @@ describe('e2e: the Audit log: labels, search, field diff, revert a run (Chromium
     await expect.poll(() => rows().count()).toBe(1);
     expect(await rows().first().textContent()).toContain(`user:${email(1)}`);
     expect(await rows().first().textContent()).toContain(`#${repairRuns[0]}`);
+
+    // A link from elsewhere (a run's detail, a user) arrives with its filter set.
+    // Hash routing keeps a link's query in the page's own search ("/?run=3#/audit", as wouter's navigate writes it).
+    const linkTo = (run: number) => {
+      const url = new URL(harness.server.url);
+      url.searchParams.set('run', String(run));
+      url.hash = '/audit';
+      return url.href;
+    };
+    await page.goto(linkTo(repairRuns[1]!));
+    await expect.poll(() => page.getByTestId('audit-filter-run').inputValue()).toBe(String(repairRuns[1]));
+    await expect.poll(() => rows().count()).toBe(1);
+    expect(await rows().first().textContent()).toContain(`user:${email(2)}`);
+    await page.goto(linkTo(repairRuns[0]!));
+    await expect.poll(() => rows().first().textContent()).toContain(`user:${email(1)}`);
   });
 
   it('an entry opens to a field-level diff, secrets never shown', async () => {

@@ -3,6 +3,7 @@ import { Alert, Center, EmptyState, Group, Loader, NumberInput, Select, Stack, T
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconAlertCircle, IconListSearch, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
+import { useSearch } from 'wouter';
 import { AuditTable } from '../components/AuditTable';
 import { PageHeader } from '../components/PageHeader';
 import { TablePager } from '../components/table/TablePager';
@@ -11,16 +12,33 @@ import { useAppInfo } from '../hooks/useAppInfo';
 import { withoutEmpty } from '../lib/query-input';
 import { RUN_TRIGGERS, TRIGGER_LABEL } from '../lib/run-states';
 
+function linkedFilters(search: string): { user: string; subject: string; runId: number | null } {
+  const params = new URLSearchParams(search);
+  const run = Number(params.get('run'));
+  return { user: params.get('user') ?? '', subject: params.get('subject') ?? '', runId: Number.isInteger(run) && run > 0 ? run : null };
+}
+
 export function AuditPage() {
   const engines = useAppInfo().data?.engines ?? [];
   const [engine, setEngine] = useState<string | null>(null);
   const [actor, setActor] = useState<RunTrigger | null>(null);
-  const [userText, setUserText] = useState('');
-  const [subjectText, setSubjectText] = useState('');
-  const [runId, setRunId] = useState<number | null>(null);
+  // "/audit?run=12", "?user=ada@x", "?subject=row:3" (a link from a run, a user or a finding) sets those filters, on arrival and on each new link.
+  const [paging, setPaging] = useState({ offset: 0, limit: 50 });
+  const search = useSearch();
+  const linked = linkedFilters(search);
+  const [userText, setUserText] = useState(linked.user);
+  const [subjectText, setSubjectText] = useState(linked.subject);
+  const [runId, setRunId] = useState<number | null>(linked.runId);
+  const [seenSearch, setSeenSearch] = useState(search);
+  if (search !== seenSearch) {
+    setSeenSearch(search);
+    setUserText(linked.user);
+    setSubjectText(linked.subject);
+    setRunId(linked.runId);
+    setPaging((p) => ({ ...p, offset: 0 }));
+  }
   const [user] = useDebouncedValue(userText.trim(), 300);
   const [subject] = useDebouncedValue(subjectText.trim(), 300);
-  const [paging, setPaging] = useState({ offset: 0, limit: 50 });
   const toFirstPage = () => setPaging((p) => ({ ...p, offset: 0 }));
   const query = useApiQuery(
     'audit.list',
