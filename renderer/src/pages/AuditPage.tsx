@@ -52,7 +52,7 @@ export function AuditPage() {
     <Stack gap="lg">
       <PageHeader
         title="Audit log"
-        description="Every change Syncwarden made, who asked for it, and which fields it changed. Click a row to see the change field by field and to revert it."
+        description="Every change Syncwarden made, who asked for it, and which fields it changed. Click a row to see the change field by field and, where its engine can, to revert it."
       />
       <Group gap="sm" align="flex-end" role="search" aria-label="Filter the audit log">
         <Select
