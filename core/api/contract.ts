@@ -125,10 +125,16 @@ export const methods = {
     z.strictObject({
       engine: EngineIdSchema.optional(),
       actor: RunTriggerSchema.optional(),
+      /** A user's email or id (case-insensitive): entries whose subject names it, or whose before/after holds it as a whole value. */
+      user: z.string().trim().min(1).max(320).optional(),
+      /** Part of the subject (case-insensitive): "row:12", "file:", a source name. */
+      subject: z.string().trim().min(1).max(200).optional(),
+      /** Only the changes one run made. */
+      runId: RunIdSchema.optional(),
       ...paging,
     }),
     pageOf(AuditEntrySchema),
-    'The audit log, newest first.',
+    'The audit log, newest first; filtered by engine, actor, user, subject or run.',
   ),
   'settings.get': method(noInput, SettingsSchema, 'The console settings.'),
   'settings.update': method(SettingsSchema.partial().strict(), SettingsSchema, 'Change some settings; returns all of them.'),

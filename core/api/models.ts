@@ -160,6 +160,8 @@ export const EngineUiSchema = z.object({
   revertRunModes: z.array(z.string()),
   /** Audit actions of this engine that a `revert` run undoes, each with what the undo does. */
   revertActions: z.record(z.string(), z.string()),
+  /** A human label for each audit action this engine writes ("identity.update-remote" → "Updated the Supabase Auth user"); an action without one shows as written. */
+  auditActions: z.record(z.string(), z.string()),
   /** What an automatic repair removes (asked before "Run now" of a schedule that repairs); null: it removes nothing. */
   autoRepairRemoves: z.object({ effect: z.string(), noun: z.string(), undoDays: z.number().int().min(1), how: z.string() }).nullable(),
   /**

@@ -137,6 +137,7 @@ export function engineInfo(engine: AnyEngine): EngineInfo {
       startParams: [...(engine.ui?.startParams ?? [])],
       revertRunModes: [...(engine.ui?.revertRunModes ?? [])],
       revertActions: { ...engine.ui?.revertActions },
+      auditActions: { ...engine.ui?.auditActions },
       autoRepairRemoves: engine.ui?.autoRepairRemoves ?? null,
       findingActions: { repair: null, restore: null, revert: null, ...engine.ui?.findingActions },
     },

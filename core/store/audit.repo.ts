@@ -16,6 +16,15 @@ interface AuditRow {
 
 export type NewAuditEntry = Omit<AuditEntry, 'id'>;
 
+/** What audit.list can narrow by; every part optional, all given parts must hold. */
+export interface AuditFilter {
+  engine?: string;
+  actor?: RunTrigger;
+  user?: string;
+  subject?: string;
+  runId?: number;
+}
+
 /** Append-only: the audit log is never updated, only added to. */
 export class AuditRepository {
   constructor(private readonly db: SqliteDatabase) {}
@@ -40,7 +49,7 @@ export class AuditRepository {
     return (this.db.prepare(`SELECT * FROM audit_log WHERE run_id = ? ORDER BY id`).all(runId) as AuditRow[]).map(toEntry);
   }
 
-  list(filter: { engine?: string; actor?: RunTrigger; limit: number; offset: number }): Page<AuditEntry> {
+  list(filter: AuditFilter & { limit: number; offset: number }): Page<AuditEntry> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.engine) {
@@ -50,6 +59,22 @@ export class AuditRepository {
     if (filter.actor) {
       where.push('actor = ?');
       args.push(filter.actor);
+    }
+    if (filter.runId !== undefined) {
+      where.push('run_id = ?');
+      args.push(filter.runId);
+    }
+    if (filter.subject) {
+      // instr, not LIKE: a subject search for "a_b" or "50%" means those characters, not wildcards.
+      where.push('instr(lower(subject), ?) > 0');
+      args.push(filter.subject.toLowerCase());
+    }
+    if (filter.user) {
+      const user = filter.user.toLowerCase();
+      // A subject names a user as one of its ':'/'/'-separated parts ("user:ada@x", "file:ada@x:3"); a before/after
+      // holds it as a whole JSON string value (its email or id field), never as part of a longer one.
+      where.push(`(instr(':' || replace(lower(subject), '/', ':') || ':', ?) > 0 OR instr(lower(before_json), ?) > 0 OR instr(lower(after_json), ?) > 0)`);
+      args.push(`:${user}:`, JSON.stringify(user), JSON.stringify(user));
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${clause}`).get(...args) as { n: number }).n;

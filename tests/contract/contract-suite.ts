@@ -125,6 +125,32 @@ export function describeContract(hostName: string, connect: () => Promise<HostHa
       expect(await ok('settings.get')).toMatchObject({ theme: 'dark' });
     });
 
+    it('audit.list filters by user, subject and run, with the total that matches; a bad filter is refused', async () => {
+      const audit = host.app.store.audit;
+      const at = '2026-01-01T00:00:00.000Z';
+      const runs = ['a', 'b'].map((scope) => host.app.store.runs.insertQueued({ engine: 'demo', scope, trigger: 'manual', params: {}, ownerPid: process.pid, now: at }).id);
+      audit.append({ at, actor: 'manual', engine: 'demo', runId: runs[0]!, action: 'update', subject: 'user:Ada@Example.com', before: { name: 'Ada' }, after: { name: 'Ada L' } });
+      audit.append({ at, actor: 'manual', engine: 'demo', runId: runs[0]!, action: 'quarantine', subject: 'file:42', before: { id: 42, user_id: 'u-ada_1' }, after: null });
+      audit.append({ at, actor: 'cli', engine: 'demo', runId: runs[1]!, action: 'update', subject: 'user:adam@example.com', before: { email: 'adam@example.com' }, after: null });
+      audit.append({ at, actor: 'cli', engine: 'demo', runId: null, action: 'restore', subject: 'row:12 (50% done)', before: null, after: { owner: 'ada@example.com' } });
+      const subjects = async (input: Record<string, unknown>) => {
+        const page = await ok('audit.list', input);
+        return { subjects: page.items.map((e) => e.subject), total: page.total };
+      };
+      // A user is a whole part of the subject or a whole JSON value, case-insensitive; never a prefix of another.
+      expect(await subjects({ user: 'ada@example.com' })).toEqual({ subjects: ['row:12 (50% done)', 'user:Ada@Example.com'], total: 2 });
+      expect(await subjects({ user: 'U-ADA_1' })).toEqual({ subjects: ['file:42'], total: 1 });
+      expect(await subjects({ user: 'u-ada' })).toEqual({ subjects: [], total: 0 });
+      // A subject is searched as text: "%" and "_" are characters, not wildcards.
+      expect(await subjects({ subject: '50%' })).toEqual({ subjects: ['row:12 (50% done)'], total: 1 });
+      expect(await subjects({ subject: 'USER:' })).toMatchObject({ total: 2 });
+      expect(await subjects({ runId: runs[0] })).toEqual({ subjects: ['file:42', 'user:Ada@Example.com'], total: 2 });
+      expect(await subjects({ runId: runs[0], user: 'ada@example.com', limit: 1 })).toEqual({ subjects: ['user:Ada@Example.com'], total: 1 });
+      expect(await subjects({ runId: runs[1], actor: 'manual' })).toEqual({ subjects: [], total: 0 });
+      expect(await call('audit.list', { runId: 0 })).toMatchObject({ ok: false, error: { code: 'invalid-input', details: { issues: [{ path: ['runId'] }] } } });
+      expect(await call('audit.list', { user: '' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    });
+
     it('schedules: an invalid trigger is refused; Run now starts a run marked schedule; pause emits scheduler.status', async () => {
       const bad = await call('schedules.create', { engine: 'demo', trigger: { kind: 'cron', expression: '0 25 * * *' } });
       expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-input', details: { issues: [{ path: ['trigger', 'expression'] }] } } });

@@ -76,6 +76,10 @@ describe('syncwarden findings list / audit list / runs get (built bundle)', () =
     noJsonBlob(byRun.stdout);
     const cy = JSON.parse(cli('--json', 'audit', 'list', '--user', 'u-cy-9').stdout) as { items: { action: string; runId: number }[] };
     expect(cy.items).toEqual([expect.objectContaining({ action: 'quarantine', runId: ids.storageRun })]);
+    // --subject searches the subject as text; the store counts what matches, so the footer has a true total.
+    const files = cli('audit', 'list', '--subject', 'FILE:', '--limit', '1');
+    expect(files.stdout).toMatch(/quarantine +file:42/);
+    expect(files.stdout).toMatch(/1 of 1 matching entry$/m);
     expect(cli('audit', 'list', '--run', '999').stdout).toMatch(/No audit entries match/);
     expect(cli('audit', 'list', '--run', 'x').code).toBe(2);
   });

@@ -1,16 +1,14 @@
 import { Command } from 'commander';
-import type { AuditEntry } from '../../api/models';
-import { callApi, withCliApp, type GlobalOptions } from '../context';
+import { contractCaller, withCliApp, type GlobalOptions } from '../context';
 import { auditChange } from '../describe';
 import { table } from '../output';
 import { positiveInt } from '../parse';
-import { namesUser, scanPages } from '../scan-pages';
-import { unwrap } from '../unwrap';
 
 interface AuditListOptions {
   engine?: string;
   run?: number;
   user?: string;
+  subject?: string;
   limit: number;
 }
 
@@ -23,21 +21,25 @@ export function auditCommand(globals: () => GlobalOptions): Command {
     .option('--engine <id>', 'only entries of this engine')
     .option('--run <id>', 'only the changes of this run', positiveInt)
     .option('--user <email-or-id>', 'only changes about this user (subject, or an email/id value in before/after)')
-    .option('--limit <n>', 'how many entries', positiveInt, 50)
+    .option('--subject <text>', 'only entries whose subject contains this text')
+    .option('--limit <n>', 'how many entries (at most 500)', positiveInt, 50)
     .action(async (opts: AuditListOptions) => {
       await withCliApp(globals(), async (app, out) => {
-        const user = opts.user?.trim();
-        const found = await scanPages<AuditEntry>({
-          fetch: async (offset, limit) => unwrap(await callApi(app, 'audit.list', { engine: opts.engine, offset, limit })) as { items: AuditEntry[]; total: number },
-          keep: (entry) => (opts.run === undefined || entry.runId === opts.run) && (!user || namesUser(user, entry.subject, entry.before, entry.after)),
-          limit: opts.limit,
+        // The contract filters (audit.list's user/subject/runId): the store answers with the total that matches.
+        const page = await contractCaller(app)('audit.list', {
+          engine: opts.engine,
+          runId: opts.run,
+          user: opts.user?.trim() || undefined,
+          subject: opts.subject?.trim() || undefined,
+          offset: 0,
+          limit: Math.min(opts.limit, 500),
         });
-        const filtered = opts.run !== undefined || user !== undefined;
-        out.print({ items: found.items, total: filtered ? null : found.total, limit: opts.limit }, () => {
-          if (found.items.length === 0) return 'No audit entries match. Repairs, restores and reverts write them.';
-          const rows = found.items.map((e) => [String(e.id), e.at, e.actor, e.engine ?? '', e.runId === null ? '' : String(e.runId), e.action, e.subject, auditChange(e)]);
-          const footer = filtered ? `${found.items.length} matching entr${found.items.length === 1 ? 'y' : 'ies'}` : `${found.items.length} of ${found.total} entries`;
-          return `${table(['ID', 'AT', 'ACTOR', 'ENGINE', 'RUN', 'ACTION', 'SUBJECT', 'CHANGED'], rows)}\n${footer}`;
+        out.print({ items: page.items, total: page.total, limit: page.limit }, () => {
+          if (page.items.length === 0) return 'No audit entries match. Repairs, restores and reverts write them.';
+          const rows = page.items.map((e) => [String(e.id), e.at, e.actor, e.engine ?? '', e.runId === null ? '' : String(e.runId), e.action, e.subject, auditChange(e)]);
+          const filtered = opts.run !== undefined || !!opts.user?.trim() || !!opts.subject?.trim() || !!opts.engine;
+          const noun = `${filtered ? 'matching ' : ''}entr${page.total === 1 ? 'y' : 'ies'}`;
+          return `${table(['ID', 'AT', 'ACTOR', 'ENGINE', 'RUN', 'ACTION', 'SUBJECT', 'CHANGED'], rows)}\n${page.items.length} of ${page.total} ${noun}`;
         });
       });
     });

@@ -4,6 +4,7 @@ import type { IdentityParams } from './identity-params';
 import { identityEngine as core } from './identity.engine';
 import { everyUserSchedule } from '../every-user-schedule';
 import { identityModes } from './identity-results';
+import { identityAuditActions } from './identity-audit-labels';
 import { identityHandlers } from './identity.handlers';
 
 /**
@@ -35,6 +36,7 @@ export const identityEngine: Engine<IdentityParams> = {
       repair: { label: 'Repair this user', statuses: ['open'], confirm: 'plain', effect: 'Applies the proposed action to this user in Supabase Auth or the users table; each change is written to the audit log and can be reverted there.', undo: 'Revert the change from the audit log, or this finding once it is repaired.' },
       revert: { statuses: ['repaired'] },
     },
+    auditActions: identityAuditActions,
     revertActions: {
       'identity.update-remote': 'Puts the old values back on the Supabase Auth user (a confirmed email stays confirmed).',
       'identity.update-local': 'Puts the old values back in the users table row.',

@@ -27,4 +27,11 @@ export const mailImportEngine: Engine<MailImportParams> = {
 
   // CLI
   cli: { commands: ['import', 'check'], user: { as: 'id' } },
+
+  // renderer metadata
+  ui: {
+    // An import adds mail rows and moves a user's cursor; it writes no audit entry today. An action it
+    // comes to write (a settings change from the Mail page) is labelled here.
+    auditActions: {},
+  },
 };

@@ -32,5 +32,7 @@ export const mediaImportEngine: Engine<MediaImportParams> = {
     findingActions: {
       repair: { label: 'Import the asset', statuses: ['open'], confirm: 'plain', effect: 'Writes the missing row for this asset into the product database; the asset itself is not touched.', undo: null },
     },
+    // The actions media-repair.ts writes, one per batch: import-${kind}s.
+    auditActions: { 'import-videos': 'Imported video rows', 'import-clips': 'Imported clip rows' },
   },
 };

@@ -28,6 +28,12 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
 
   // CLI
   cli: sheetCli,
+
+  // renderer metadata
+  ui: {
+    // The one action sheet-import.engine.ts writes, when an import replaces a source's cache table.
+    auditActions: { 'sheet-import.replace-cache': 'Replaced the cached sheet rows' },
+  },
 };
 
 // For outsiders that need more than the descriptor (bench/sheet-import.bench.ts builds its emulator's sheet with the engine's own CSV line).

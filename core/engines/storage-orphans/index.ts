@@ -33,6 +33,12 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
 
   // renderer metadata
   ui: {
+    // The actions storage-repair.ts, storage-restore.ts and storage-purge.ts write.
+    auditActions: {
+      'quarantine-files': 'Quarantined file rows',
+      'restore-file': 'Restored a quarantined file row',
+      'purge-quarantined-files': 'Purged quarantined file rows',
+    },
     autoRepairRemoves: {
       effect: 'checks the files and quarantines the rows whose file is gone, at most 50 rows or 10 % of a user’s files (the safety guard); more are left for you on the Storage page',
       noun: 'file row',

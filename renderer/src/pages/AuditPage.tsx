@@ -1,7 +1,9 @@
 import type { RunTrigger } from '@core/api';
-import { Alert, Center, EmptyState, Group, Loader, Select, Stack } from '@mantine/core';
-import { IconAlertCircle, IconListSearch } from '@tabler/icons-react';
+import { Alert, Center, EmptyState, Group, Loader, NumberInput, Select, Stack, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconAlertCircle, IconListSearch, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
+import { useSearch } from 'wouter';
 import { AuditTable } from '../components/AuditTable';
 import { PageHeader } from '../components/PageHeader';
 import { TablePager } from '../components/table/TablePager';
@@ -10,22 +12,47 @@ import { useAppInfo } from '../hooks/useAppInfo';
 import { withoutEmpty } from '../lib/query-input';
 import { RUN_TRIGGERS, TRIGGER_LABEL } from '../lib/run-states';
 
+function linkedFilters(search: string): { user: string; subject: string; runId: number | null } {
+  const params = new URLSearchParams(search);
+  const run = Number(params.get('run'));
+  return { user: params.get('user') ?? '', subject: params.get('subject') ?? '', runId: Number.isInteger(run) && run > 0 ? run : null };
+}
+
 export function AuditPage() {
   const engines = useAppInfo().data?.engines ?? [];
   const [engine, setEngine] = useState<string | null>(null);
   const [actor, setActor] = useState<RunTrigger | null>(null);
+  // "/audit?run=12", "?user=ada@x", "?subject=row:3" (a link from a run, a user or a finding) sets those filters, on arrival and on each new link.
   const [paging, setPaging] = useState({ offset: 0, limit: 50 });
-  const query = useApiQuery('audit.list', withoutEmpty({ engine: engine ?? undefined, actor: actor ?? undefined, ...paging }), {
-    keepPrevious: true,
-  });
+  const search = useSearch();
+  const linked = linkedFilters(search);
+  const [userText, setUserText] = useState(linked.user);
+  const [subjectText, setSubjectText] = useState(linked.subject);
+  const [runId, setRunId] = useState<number | null>(linked.runId);
+  const [seenSearch, setSeenSearch] = useState(search);
+  if (search !== seenSearch) {
+    setSeenSearch(search);
+    setUserText(linked.user);
+    setSubjectText(linked.subject);
+    setRunId(linked.runId);
+    setPaging((p) => ({ ...p, offset: 0 }));
+  }
+  const [user] = useDebouncedValue(userText.trim(), 300);
+  const [subject] = useDebouncedValue(subjectText.trim(), 300);
+  const toFirstPage = () => setPaging((p) => ({ ...p, offset: 0 }));
+  const query = useApiQuery(
+    'audit.list',
+    withoutEmpty({ engine: engine ?? undefined, actor: actor ?? undefined, user, subject, runId: runId ?? undefined, ...paging }),
+    { keepPrevious: true },
+  );
   const page = query.data;
-  const filtered = engine !== null || actor !== null;
+  const filtered = engine !== null || actor !== null || user !== '' || subject !== '' || runId !== null;
 
   return (
     <Stack gap="lg">
       <PageHeader
         title="Audit log"
-        description="Every change Syncwarden made, who asked for it, and what the data looked like before and after. Click a row to expand it."
+        description="Every change Syncwarden made, who asked for it, and which fields it changed. Click a row to see the change field by field and, where its engine can, to revert it."
       />
       <Group gap="sm" align="flex-end" role="search" aria-label="Filter the audit log">
         <Select
@@ -35,7 +62,7 @@ export function AuditPage() {
           value={engine}
           onChange={(next) => {
             setEngine(next);
-            setPaging((p) => ({ ...p, offset: 0 }));
+            toFirstPage();
           }}
           clearable
           w={200}
@@ -47,10 +74,49 @@ export function AuditPage() {
           value={actor}
           onChange={(next) => {
             setActor(next);
-            setPaging((p) => ({ ...p, offset: 0 }));
+            toFirstPage();
           }}
           clearable
-          w={160}
+          w={140}
+        />
+        <TextInput
+          label="User"
+          placeholder="ada@example.com or a user id"
+          leftSection={<IconSearch size={14} aria-hidden />}
+          value={userText}
+          onChange={(event) => {
+            setUserText(event.currentTarget.value);
+            toFirstPage();
+          }}
+          w={260}
+          data-testid="audit-filter-user"
+        />
+        <TextInput
+          label="Subject"
+          placeholder="row:12, file:, a source"
+          leftSection={<IconSearch size={14} aria-hidden />}
+          value={subjectText}
+          onChange={(event) => {
+            setSubjectText(event.currentTarget.value);
+            toFirstPage();
+          }}
+          w={200}
+          data-testid="audit-filter-subject"
+        />
+        <NumberInput
+          label="Run"
+          placeholder="#"
+          min={1}
+          allowDecimal={false}
+          allowNegative={false}
+          hideControls
+          value={runId ?? ''}
+          onChange={(value) => {
+            setRunId(typeof value === 'number' && value >= 1 ? value : null);
+            toFirstPage();
+          }}
+          w={100}
+          data-testid="audit-filter-run"
         />
       </Group>
       {query.isError && !page && (
