@@ -1,13 +1,13 @@
 import type { Schedule } from '@core/api';
-import { Button, Center, EmptyState, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Center, EmptyState, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { IconCalendarTime, IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
+import { Link } from 'wouter';
 import { PageHeader } from '../components/PageHeader';
 import { AppDbSchedules } from '../components/schedules/AppDbSchedules';
 import { DeleteScheduleModal } from '../components/schedules/DeleteScheduleModal';
-import { MailSettingsTable } from '../components/schedules/MailSettingsTable';
 import { PauseControl } from '../components/schedules/PauseControl';
 import { RunNowModal, runNowRemoves } from '../components/schedules/RunNowModal';
 import { ScheduleFormModal, type ScheduleFormTarget } from '../components/schedules/ScheduleFormModal';
@@ -114,12 +114,13 @@ export function SchedulesPage() {
         {!list.isLoading && <AppDbSchedules schedules={appDbSchedules} engineTitle={engineTitle} busyIds={busy} onRunNow={startRun} pausedIndefinitely={paused} />}
       </Stack>
 
-      <Stack gap="sm">
-        <Title order={3} size="h4">
-          Gmail import settings
-        </Title>
-        <MailSettingsTable />
-      </Stack>
+      <Text size="sm" c="dimmed" data-testid="mail-settings-pointer">
+        Each user's Gmail import switch and interval are on the{' '}
+        <Anchor component={Link} href="/mail" size="sm">
+          Mail page
+        </Anchor>
+        , where they can be changed.
+      </Text>
 
       <ScheduleFormModal target={form.target} opened={form.opened} session={form.session} engines={engines} onClose={() => setForm((current) => ({ ...current, opened: false }))} />
       <RunNowModal
