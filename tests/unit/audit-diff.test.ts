@@ -46,3 +46,25 @@ describe('audit diff', () => {
     expect(byPath(diffImages({ hashtag: 'x', keyword: 'y' }, null)).hashtag).toMatchObject({ before: 'x', secret: false });
   });
 });
+
+describe('audit diff (attack): secrets the one redaction rule knows', () => {
+  it('masks keys the logs mask (service role, access key, session) and secret-looking values under innocent keys', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.c2lnbmF0dXJlLXNlY3JldA';
+    const before = {
+      serviceRoleKey: 'srk-111',
+      aws: { access_key_id: 'AKIA-222' },
+      session_id: 'sess-333',
+      download_url: 'https://files.example/f/1?access_token=tok-444&dl=1',
+      db: 'postgres://admin:pw-555@db.example/app',
+      note: `Bearer ${jwt}`,
+      tags: ['ok', jwt],
+    };
+    const changes = diffImages(before, { ...before, note: 'done' });
+    expect(JSON.stringify(changes)).not.toMatch(/srk-111|AKIA-222|sess-333|tok-444|pw-555|eyJhbGci/);
+    const d = byPath(changes);
+    // A value with a secret inside is masked in part: the rest stays readable.
+    expect(d.download_url?.before).toContain('https://files.example/f/1?access_token=');
+    expect(d.note).toMatchObject({ kind: 'changed', after: 'done' });
+    expect(JSON.stringify(redact(before))).not.toMatch(/srk-111|AKIA-222|sess-333|tok-444|pw-555|eyJhbGci/);
+  });
+});
