@@ -1,7 +1,28 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ConnectionCheck } from '../connectors/shared/connection-check';
 import type { AppDbAdapter, Row, SqlExecutor, SqlValue } from './adapter';
+
+/**
+ * Transactions on one file from this process, across its connections: each withAppDb opens its own, and
+ * better-sqlite3's BEGIN IMMEDIATE waits for another connection's write lock synchronously (busy_timeout),
+ * blocking the very event loop that connection needs to commit. Two saves at once froze the process for
+ * 5 s and one failed with "database is locked"; queued here, the second starts when the first has ended.
+ */
+const fileTransactions = new Map<string, Promise<unknown>>();
+
+function queuedOnFile<T>(file: string, work: () => Promise<T>): Promise<T> {
+  const previous = fileTransactions.get(file) ?? Promise.resolve();
+  const next = previous.then(work, work);
+  const settled = next.catch(() => undefined);
+  fileTransactions.set(file, settled);
+  // The map holds only files with a transaction queued or running.
+  void settled.then(() => {
+    if (fileTransactions.get(file) === settled) fileTransactions.delete(file);
+  });
+  return next;
+}
 
 export interface SqliteAppDbOptions {
   path: string;
@@ -18,6 +39,7 @@ export interface SqliteAppDbOptions {
 export function openSqliteAppDb(options: SqliteAppDbOptions): AppDbAdapter {
   const exists = existsSync(options.path);
   if (!exists && !options.create) return missingDatabase(options.path);
+  const file = resolve(options.path);
   const db = new Database(options.path, { ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
@@ -50,7 +72,7 @@ export function openSqliteAppDb(options: SqliteAppDbOptions): AppDbAdapter {
     execute: (sql, params) => locked(() => direct.execute(sql, params)),
     executeMany: (sql, rows) => locked(() => direct.executeMany(sql, rows)),
     transaction: (work) =>
-      locked(async () => {
+      queuedOnFile(file, () => locked(async () => {
         db.exec('BEGIN IMMEDIATE');
         try {
           const result = await work(direct);
@@ -60,7 +82,7 @@ export function openSqliteAppDb(options: SqliteAppDbOptions): AppDbAdapter {
           if (db.inTransaction) db.exec('ROLLBACK');
           throw error;
         }
-      }),
+      })),
     describeTables: (tables) =>
       locked(async () => {
         const found = new Map<string, Set<string>>();

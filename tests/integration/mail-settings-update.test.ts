@@ -67,3 +67,15 @@ describe('mail.settings.update', () => {
     expect(world.app.store.audit.list({ engine: 'mail-import', limit: 10, offset: 0 }).items).toEqual([]);
   });
 });
+
+describe('mail.settings.update (attack): two saves racing for a user without a mail_settings row', () => {
+  it('both succeed and leave one row holding the last values, never a primary-key failure', async () => {
+    world = await openMailWorld([{ id: 'ada', messages: [] }]);
+    await world.db.execute('DELETE FROM mail_settings WHERE user_id = ?', ['u-ada']);
+    const w = world;
+    const results = await Promise.all([call(w, 'mail.settings.update', { userId: 'u-ada', enabled: true }), call(w, 'mail.settings.update', { userId: 'u-ada', intervalMinutes: 45 })]);
+    expect(results.map((r) => (r.ok ? 'ok' : JSON.stringify(r)))).toEqual(['ok', 'ok']);
+    const rows = await w.db.query<{ enabled: unknown; interval_minutes: unknown }>('SELECT enabled, interval_minutes FROM mail_settings WHERE user_id = ?', ['u-ada']);
+    expect(rows).toEqual([{ enabled: 1, interval_minutes: 45 }]);
+  });
+});

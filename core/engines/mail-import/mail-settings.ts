@@ -1,5 +1,5 @@
 import type { MailSettingRow, MailSettingsUpdateInput } from '../../api/schedules';
-import type { AppDbAdapter, SqlValue } from '../../appdb/adapter';
+import type { AppDbAdapter, SqlExecutor, SqlValue } from '../../appdb/adapter';
 import { quoteIdent, quoteTable as table } from '../../appdb/identifiers';
 import type { ResolvedMapping } from '../../appdb/mapping';
 import { isSqlTrue } from '../../appdb/sql-boolean';
@@ -34,7 +34,7 @@ export async function readMailSettings(db: AppDbAdapter, mapping: ResolvedMappin
   return { total: Number(count?.n ?? 0), items: rows.map(toRow) };
 }
 
-async function readOne(db: AppDbAdapter, mapping: ResolvedMapping, userId: string): Promise<MailSettingRow | null> {
+async function readOne(db: SqlExecutor, mapping: ResolvedMapping, userId: string): Promise<MailSettingRow | null> {
   const [row] = await db.query<Record<string, unknown>>(`${settingsSql(mapping, `WHERE m.${quoteIdent(mapping.mailSettings.columns.userId)} = ?`)}`, ['google', userId]);
   return row ? toRow(row) : null;
 }
@@ -54,10 +54,15 @@ export async function updateMailSettings(db: AppDbAdapter, mapping: ResolvedMapp
   const q = quoteIdent;
   const [user] = await db.query<{ id: unknown }>(`SELECT ${q(u.columns.id)} AS id FROM ${table(u.table)} WHERE ${q(u.columns.id)} = ?`, [input.userId]);
   if (!user) throw new UnknownMailUser(`There is no user with id "${input.userId}" in the product database.`);
-  const before = await readOne(db, mapping, input.userId);
-  await db.transaction(async (tx) => {
+  // The row before is read, and a missing row created, inside the transaction that writes: two saves racing for a
+  // user without a row (the switch and the interval saved at once) must not both insert it (the second failed on the key).
+  return db.transaction(async (tx) => {
+    const before = await readOne(tx, mapping, input.userId);
     if (!before) {
-      await tx.execute(`INSERT INTO ${table(m.table)} (${q(m.columns.userId)}, ${q(m.columns.enabled)}, ${q(m.columns.intervalMinutes)}) VALUES (?, ?, ?)`, [input.userId, false, 30]);
+      await tx.execute(
+        `INSERT INTO ${table(m.table)} (${q(m.columns.userId)}, ${q(m.columns.enabled)}, ${q(m.columns.intervalMinutes)}) SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM ${table(m.table)} WHERE ${q(m.columns.userId)} = ?)`,
+        [input.userId, false, 30, input.userId],
+      );
     }
     const sets: string[] = [];
     const values: SqlValue[] = [];
@@ -70,10 +75,10 @@ export async function updateMailSettings(db: AppDbAdapter, mapping: ResolvedMapp
       values.push(input.intervalMinutes);
     }
     await tx.execute(`UPDATE ${table(m.table)} SET ${sets.join(', ')} WHERE ${q(m.columns.userId)} = ?`, [...values, input.userId]);
+    const after = await readOne(tx, mapping, input.userId);
+    if (!after) throw new Error('The mail settings row vanished while it was saved.');
+    return { before, after };
   });
-  const after = await readOne(db, mapping, input.userId);
-  if (!after) throw new Error('The mail settings row vanished while it was saved.');
-  return { before, after };
 }
 
 function toRow(row: Record<string, unknown>): MailSettingRow {
