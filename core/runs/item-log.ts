@@ -24,7 +24,12 @@ export class BufferedItemLog implements ItemLog {
     private readonly now: () => string,
     private readonly maxLines = MAX_ITEM_LINES_PER_RUN,
     private readonly batchSize = 250,
+    /** Told once when a batch could not be saved (the run manager warns in the run's log). */
+    private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
+
+  /** Set once a batch failed: later lines only count, and the run's end makes one more attempt. */
+  private failed = false;
 
   /** Lines the engine wrote, kept or not. */
   get count(): number {
@@ -39,7 +44,21 @@ export class BufferedItemLog implements ItemLog {
     if (this.written > this.maxLines) tally.notKept += 1;
     else this.buffer.push({ seq: this.written, at: this.now(), item: cut(entry.item, MAX_ITEM), action: cut(entry.action, 64), outcome, message: entry.message === undefined ? null : cut(entry.message, MAX_MESSAGE) });
     this.counts.set(outcome, tally);
-    if (this.buffer.length >= this.batchSize) this.flush();
+    if (this.buffer.length >= this.batchSize && !this.failed) this.flushFromEngine();
+  }
+
+  /**
+   * `log` is called by an engine between writes it has committed (a quarantined batch, a repaired user): a store
+   * that refuses the item log must not throw there, or the engine's own bookkeeping (finding statuses, tallies,
+   * audit of recovered rows) after the line is skipped and the run fails over a log. The item log is advisory.
+   */
+  private flushFromEngine(): void {
+    try {
+      this.flush();
+    } catch (error) {
+      this.failed = true;
+      this.onError(error);
+    }
   }
 
   flush(): void {

@@ -165,7 +165,7 @@ export class RunManager {
     const apiCalls = new ApiCallCounter();
     const scope = engine.scopeOf(params);
     const findings = new BufferedFindingSink(store.findings, id, engine.id, () => this.nowIso(), scope);
-    const items = new BufferedItemLog(store.runItems, id, () => this.nowIso());
+    const items = new BufferedItemLog(store.runItems, id, () => this.nowIso(), undefined, undefined, (error) => runLog.warn({ err: error }, 'could not save the run item log'));
     const resources = createEngineResources({ store, connections: this.deps.connections, engine: engine.id, runId: id, trigger, clock: this.deps.clock });
     const tracker = new ProgressTracker({
       runId: id,

@@ -62,3 +62,17 @@ describe('run manager: the per-item log is bounded per run', () => {
     expect(app.store.runItems.page(run?.id ?? 0, 50, 0)).toEqual({ items: [], total: 0, limit: 50, offset: 0, notKept: 0, counts: {} });
   });
 });
+
+describe('item log (attack): a store that refuses the item log', () => {
+  it('never throws into the engine mid-repair (a flush every 250 lines came after committed writes); the failure is reported once', async () => {
+    const { BufferedItemLog } = await import('../../core/runs/item-log');
+    const failing = { append: () => { throw new Error('SQLITE_FULL: database or disk is full'); } } as unknown as ConstructorParameters<typeof BufferedItemLog>[0];
+    const errors: unknown[] = [];
+    const log = new BufferedItemLog(failing, 1, () => 't', undefined, undefined, (error) => errors.push(error));
+    expect(() => {
+      for (let i = 0; i < 600; i++) log.log({ item: `file:${i}`, action: 'quarantine', outcome: 'done' });
+    }).not.toThrow();
+    expect(log.count).toBe(600);
+    expect(errors).toHaveLength(1);
+  });
+});
