@@ -35,7 +35,7 @@ describe('mail.settings.update', () => {
 
     const audit = world.app.store.audit.list({ engine: 'mail-import', limit: 10, offset: 0 });
     expect(audit.items).toEqual([
-      expect.objectContaining({ actor: 'manual', action: 'mail-settings-update', subject: 'u-ada', runId: null, before: { enabled: true, intervalMinutes: 30 }, after: { enabled: false, intervalMinutes: 90 } }),
+      expect.objectContaining({ actor: 'manual', action: 'mail-settings-update', subject: 'u-ada', runId: null, before: { email: 'ada@example.com', enabled: true, intervalMinutes: 30 }, after: { email: 'ada@example.com', enabled: false, intervalMinutes: 90 } }),
     ]);
 
     // The switch is the user's own: a console schedule of her, fired through the scheduler's own path, now skips her.
@@ -77,5 +77,15 @@ describe('mail.settings.update (attack): two saves racing for a user without a m
     expect(results.map((r) => (r.ok ? 'ok' : JSON.stringify(r)))).toEqual(['ok', 'ok']);
     const rows = await w.db.query<{ enabled: unknown; interval_minutes: unknown }>('SELECT enabled, interval_minutes FROM mail_settings WHERE user_id = ?', ['u-ada']);
     expect(rows).toEqual([{ enabled: 1, interval_minutes: 45 }]);
+  });
+});
+
+describe('mail.settings.update (attack): the audit log finds the change by the user an admin knows', () => {
+  it('a search by the user\'s email (any case) finds her mail settings change, not only a search by her id', async () => {
+    world = await openMailWorld([{ id: 'ada', messages: [] }, { id: 'bob', messages: [] }]);
+    expect(await call(world, 'mail.settings.update', { userId: 'u-ada', enabled: false })).toMatchObject({ ok: true });
+    const byEmail = world.app.store.audit.list({ user: 'ADA@example.com', limit: 10, offset: 0 });
+    expect(byEmail.items.map((e) => [e.action, e.subject])).toEqual([['mail-settings-update', 'u-ada']]);
+    expect(world.app.store.audit.list({ user: 'bob@example.com', limit: 10, offset: 0 }).items).toEqual([]);
   });
 });
