@@ -35,7 +35,7 @@ export function RunsFilters({ value, onChange, engines, scheduleLabel }: RunsFil
         onChange={(states) => patch({ states: states as RunState[] })}
         clearable
         data-testid="runs-filter-state"
-        w={190}
+        w={260}
       />
       <MultiSelect
         label="Trigger"
@@ -45,7 +45,7 @@ export function RunsFilters({ value, onChange, engines, scheduleLabel }: RunsFil
         onChange={(triggers) => patch({ triggers: triggers as RunTrigger[] })}
         clearable
         data-testid="runs-filter-trigger"
-        w={170}
+        w={220}
       />
       <TextInput
         label="User or scope"
