@@ -1,3 +1,5 @@
+import { isSecretKey, maskSecretText as maskSecretTextWith } from '@core/api/secret-text';
+
 /**
  * A field-level diff of an audit entry's before- and after-image, for a person to read: nested objects
  * become dotted paths ("remote.user_metadata.name"), arrays of objects indexed paths ("[0].id"), and a
@@ -15,29 +17,10 @@ export interface FieldChange {
   secret: boolean;
 }
 
-/** Keys whose values are credentials or their hashes: shown as a mask, in the diff and anywhere else. */
-const SECRET_KEY =
-  /(secret|password|passwd|token|api[-_]?key|private[-_]?key|access[-_]?key|service[-_]?role|session|auth[-_]?header|credential|authorization|cookie|(^|[-_])(hash|salt)$)/i;
 export const SECRET_MASK = '•••• (hidden)';
 
-export const isSecretKey = (key: string): boolean => SECRET_KEY.test(key);
-
-/**
- * Secret-looking text inside any string, whatever its key (a signed URL's token, credentials in a
- * connection string, a bearer JWT): the same patterns core/logging/redact.ts masks in logs, which the
- * renderer may not import (it sees core/api only). Only the secret part is masked; the rest stays readable.
- */
-const SECRET_TEXT: readonly [RegExp, string][] = [
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${SECRET_MASK}`],
-  [/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, `$1${SECRET_MASK}@`],
-  [/([?&](?:access_token|refresh_token|id_token|token|api_key|apikey|key|secret|client_secret|code|password|signature|sig)=)[^&\s#"']+/gi, `$1${SECRET_MASK}`],
-  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, SECRET_MASK],
-  [/\bya29\.[A-Za-z0-9._-]{10,}/g, SECRET_MASK],
-  [/\b1\/\/[A-Za-z0-9._-]{10,}/g, SECRET_MASK],
-  [/\bsl\.[A-Za-z0-9._-]{20,}/g, SECRET_MASK],
-];
-
-export const maskSecretText = (text: string): string => SECRET_TEXT.reduce((out, [pattern, mask]) => out.replace(pattern, mask), text);
+/** Secret-looking text inside any string, whatever its key: the patterns the log redaction masks too; only the secret part is hidden. */
+export const maskSecretText = (text: string): string => maskSecretTextWith(text, SECRET_MASK);
 
 /** Flattening stops at this depth and shows the rest as compact JSON (an image is a few levels deep). */
 const MAX_DEPTH = 6;
