@@ -1,31 +1,20 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudinarySeed, SeedAsset } from '../../tests/emulators/cloudinary/cloudinary-store';
-import type { DropboxSeed } from '../../tests/emulators/dropbox/seed';
+import type { DropboxSeed, DropboxSeedEntry } from '../../tests/emulators/dropbox/seed';
 import type { GoogleSeed } from '../../tests/emulators/google/fixture';
 import type { SupabaseSeed } from '../../tests/emulators/supabase/supabase.emulator';
+import { loadWorldFile, type Provider, type World, type WorldFile, type WorldUser } from './world-schema';
 
 /**
- * The demo world, derived from resources/demo/people.json: every emulator's
- * seed and the rows of the demo app database, with deliberate drift so each
- * engine has something to find:
+ * A demo world (world-schema.ts) → every emulator's seed and the rows of the
+ * demo product database. The world says where the drift is; this file only
+ * says how each service spells it. The default world, resources/demo/world.json,
+ * holds deliberate drift so each engine has something to find:
  * - storage: some file rows point at Drive/Dropbox files that were deleted or trashed,
  *   and one user revoked their Dropbox grant (needs reconnect);
  * - media: some Cloudinary videos and clips have no row;
  * - identity: a few users exist on one side only, or differ in name/verification.
  */
-export interface Person {
-  id: string;
-  name: string;
-  email: string;
-  role: string;
-  emailVerified: boolean;
-  createdAt: string;
-  storage: ('google' | 'dropbox')[];
-  /** Providers whose grant this user revoked: checks must skip them and mark the user "needs reconnect". */
-  revokedGrants?: ('google' | 'dropbox')[];
-  mail: { enabled: boolean; intervalMinutes: number };
-}
 
 export const DEMO_CREDENTIALS = {
   google: { clientId: 'syncwarden-demo.apps.googleusercontent.com', clientSecret: 'demo-google-client-secret' },
@@ -34,139 +23,161 @@ export const DEMO_CREDENTIALS = {
   supabase: { serviceRoleKey: 'demo-service-role-key', anonKey: 'demo-anon-key' },
 };
 
-export function loadPeople(root: string): Person[] {
-  return (JSON.parse(readFileSync(join(root, 'resources', 'demo', 'people.json'), 'utf8')) as { people: Person[] }).people;
+/** The default demo world, relative to the repository root. */
+export const DEMO_WORLD_FILE = join('resources', 'demo', 'world.json');
+
+export function loadDemoWorld(root: string): World {
+  return loadWorldFile(join(root, DEMO_WORLD_FILE));
 }
 
-const slug = (p: Person) => p.email.split('@')[0] as string;
-export const googleRefreshToken = (p: Person) => `1//demo-google-${slug(p)}`;
-export const dropboxRefreshToken = (p: Person) => `demo-dropbox-${slug(p)}`;
-const FILES_PER_USER = 5;
+const slug = (user: Pick<WorldUser, 'email'>) => user.email.split('@')[0] as string;
+export const googleRefreshToken = (user: Pick<WorldUser, 'email'>) => `1//demo-google-${slug(user)}`;
+export const dropboxRefreshToken = (user: Pick<WorldUser, 'email'>) => `demo-dropbox-${slug(user)}`;
+const DROPBOX_APP_FOLDER = '/Apps/Product';
 
-/** Drive/Dropbox files per user; file #4 of every third user is gone (an orphan row), #3 of every fifth is trashed. */
-export function storageFiles(p: Person, index: number, provider: 'google' | 'dropbox') {
-  return Array.from({ length: FILES_PER_USER }, (_, n) => ({
-    id: `${provider}-${slug(p)}-${n}`,
-    name: `${['Quarterly report', 'Invoice', 'Contract', 'Roadmap', 'Meeting notes'][n]} ${2025 - (n % 2)}.pdf`,
-    size: 20_000 + n * 7_331 + index,
-    gone: n === 4 && index % 3 === 0,
-    trashed: provider === 'google' && n === 3 && index % 5 === 0,
-  }));
+/** Files of one provider grouped by owner email, in world order (one pass: 50,000 files stay linear). */
+export function filesByUser(files: WorldFile[]): Map<string, WorldFile[]> {
+  const byUser = new Map<string, WorldFile[]>();
+  for (const file of files) {
+    const list = byUser.get(file.user);
+    if (list) list.push(file);
+    else byUser.set(file.user, [file]);
+  }
+  return byUser;
 }
 
-export function googleSeed(people: Person[]): GoogleSeed {
+export const dropboxPath = (file: WorldFile) => file.path ?? `${DROPBOX_APP_FOLDER}/${file.name}`;
+
+export function googleSeed(world: World): GoogleSeed {
+  const files = filesByUser(world.files.google);
+  const mailboxes = new Map(world.mail.map((mailbox) => [mailbox.user, mailbox]));
+  const sheets = world.sheets;
   return {
     clients: [DEMO_CREDENTIALS.google],
-    accounts: people.map((p, i) => ({
-      id: slug(p),
-      email: p.email,
-      refreshTokens: [googleRefreshToken(p)],
-      files: p.storage.includes('google')
-        ? storageFiles(p, i, 'google')
-            .filter((f) => !f.gone)
-            .map((f) => ({ id: f.id, name: f.name, size: f.size, trashed: f.trashed, mimeType: 'application/pdf', modifiedTime: p.createdAt }))
-        : [],
-      mailbox: {
-        historyId: 1000 + i * 10,
-        messages: Array.from({ length: 4 }, (_, m) => ({
-          id: `msg-${slug(p)}-${m}`,
-          threadId: `thr-${slug(p)}-${m}`,
-          labelIds: ['INBOX'],
-          internalDate: Date.parse('2026-11-01T08:00:00Z') + (i * 4 + m) * 3_600_000,
-          headers: { Subject: ['Welcome aboard', 'Your invoice', 'Weekly digest', 'Password changed'][m] as string, From: 'team@product.example' },
-          snippet: 'Demo message for Syncwarden',
-        })),
-      },
-      ...(i === 0
-        ? {
-            spreadsheets: [
-              {
-                id: 'demo-pricing-sheet',
-                title: 'Pricing plans',
-                sheets: [{ title: 'Plans', rows: [['plan', 'price', 'seats'], ['Free', '0', '1'], ['Team', '49', '10'], ['Business', 'forty', '50'], ['Enterprise', '', '']] }],
+    accounts: world.users.map((user) => {
+      const mailbox = mailboxes.get(user.email);
+      const owned = sheets.filter((sheet) => sheet.owner === user.email);
+      return {
+        id: slug(user),
+        email: user.email,
+        refreshTokens: [googleRefreshToken(user)],
+        files: (user.storage.includes('google') ? (files.get(user.email) ?? []) : [])
+          .filter((f) => f.state !== 'gone')
+          .map((f) => ({ id: f.id, name: f.name, size: f.size, trashed: f.state === 'trashed', mimeType: f.mimeType, modifiedTime: f.modifiedTime ?? user.createdAt })),
+        ...(mailbox
+          ? {
+              mailbox: {
+                historyId: mailbox.historyId,
+                messages: mailbox.messages.map((m) => ({
+                  id: m.id,
+                  ...(m.threadId ? { threadId: m.threadId } : {}),
+                  ...(m.labelIds ? { labelIds: m.labelIds } : {}),
+                  internalDate: typeof m.internalDate === 'number' ? m.internalDate : Date.parse(m.internalDate),
+                  headers: m.headers,
+                  ...(m.snippet !== undefined ? { snippet: m.snippet } : {}),
+                })),
               },
-            ],
-          }
-        : {}),
-    })),
+            }
+          : {}),
+        ...(owned.length > 0
+          ? {
+              spreadsheets: owned.map((sheet) => ({
+                id: sheet.id,
+                title: sheet.title,
+                sheets: sheet.tabs.map((tab) => ({ title: tab.title, rows: tab.rows, ...(tab.generated ? { generated: tab.generated } : {}) })),
+              })),
+            }
+          : {}),
+      };
+    }),
   };
 }
 
-export function dropboxSeed(people: Person[]): DropboxSeed {
+/** A Dropbox account id per user: dbid:AA + 32 letters of the email; users whose letters match get their position appended, so no two share one. */
+function dropboxAccountIds(users: WorldUser[]): Map<string, string> {
+  const ids = new Map<string, string>();
+  const taken = new Set<string>();
+  users.forEach((user, i) => {
+    const letters = slug(user).replace(/[^a-z]/g, '').padEnd(32, '0').slice(0, 32);
+    const id = taken.has(letters) ? `${letters.slice(0, 32 - String(i).length)}${i}` : letters;
+    taken.add(id);
+    ids.set(user.email, `dbid:AA${id}`);
+  });
+  return ids;
+}
+
+export function dropboxSeed(world: World): DropboxSeed {
+  const files = filesByUser(world.files.dropbox);
+  const accountIds = dropboxAccountIds(world.users.filter((user) => user.storage.includes('dropbox')));
   return {
     app: { key: DEMO_CREDENTIALS.dropbox.appKey, secret: DEMO_CREDENTIALS.dropbox.appSecret },
-    accounts: people
-      .filter((p) => p.storage.includes('dropbox'))
-      .map((p) => ({
-        accountId: `dbid:AA${slug(p).replace(/[^a-z]/g, '').padEnd(32, '0').slice(0, 32)}`,
-        email: p.email,
-        displayName: p.name,
-        refreshTokens: [dropboxRefreshToken(p)],
-        entries: [
-          { path: '/Apps/Product', tag: 'folder' as const },
-          ...storageFiles(p, people.indexOf(p), 'dropbox')
-            .filter((f) => !f.gone)
-            .map((f) => ({ path: `/Apps/Product/${f.name}`, id: `id:${f.id}`, size: f.size, serverModified: '2025-06-01T10:00:00Z' })),
-        ],
-      })),
+    accounts: world.users
+      .filter((user) => user.storage.includes('dropbox'))
+      .map((user) => {
+        const present = (files.get(user.email) ?? []).filter((f) => f.state !== 'gone');
+        // The product's app folder always exists; other folders a file lives in are listed before the files.
+        const folders = [...new Set([DROPBOX_APP_FOLDER, ...present.map((f) => dropboxPath(f).slice(0, dropboxPath(f).lastIndexOf('/'))).filter(Boolean)])];
+        const entries: DropboxSeedEntry[] = [
+          ...folders.map((path) => ({ path, tag: 'folder' as const })),
+          ...present.map((f) => ({ path: dropboxPath(f), id: f.id, size: f.size, serverModified: (f.modifiedTime ?? user.createdAt).replace(/\.\d{3}Z$/, 'Z') })),
+        ];
+        return {
+          accountId: accountIds.get(user.email) as string,
+          email: user.email,
+          displayName: user.name,
+          refreshTokens: [dropboxRefreshToken(user)],
+          entries,
+        };
+      }),
   };
 }
 
-/** The Dropbox refresh tokens the demo revokes once its emulator runs (revoking also kills the access tokens issued from them). */
-export function revokedDropboxTokens(people: Person[]): string[] {
-  return people.filter((p) => p.storage.includes('dropbox') && p.revokedGrants?.includes('dropbox')).map(dropboxRefreshToken);
+/** The refresh tokens the demo revokes once the emulators run (revoking also kills the access tokens issued from them). */
+export function revokedRefreshTokens(world: World): Record<Provider, string[]> {
+  const revoked = (provider: Provider) => world.users.filter((u) => u.storage.includes(provider) && u.revokedGrants.includes(provider));
+  return { google: revoked('google').map(googleRefreshToken), dropbox: revoked('dropbox').map(dropboxRefreshToken) };
 }
 
-/** Two videos and one clip per user; every fourth user's second video and its clip have no row in the app DB. */
-export function mediaAssets(people: Person[]) {
-  return people.flatMap((p, i) => {
-    const base = `${DEMO_CREDENTIALS.cloudinary.rootFolder}/users/${p.email}`;
-    const video = (n: number): SeedAsset & { missingRow: boolean } => ({
-      folder: `${base}/videos`,
-      filename: `${slug(p)}-video-${n}`,
-      publicId: `${slug(p)}-video-${n}`,
-      resourceType: 'video',
-      format: 'mp4',
-      duration: 60 + n * 42.5,
-      bytes: 8_000_000 + n * 1_500_000,
-      createdAt: p.createdAt,
-      missingRow: n === 1 && i % 4 === 0,
-    });
-    const clip: SeedAsset & { missingRow: boolean } = {
-      folder: `${base}/clips`,
-      filename: `${slug(p)}-clip-0`,
-      publicId: `${slug(p)}-clip-0`,
-      resourceType: 'video',
-      format: 'mp4',
-      duration: 12.5,
-      bytes: 1_200_000,
-      createdAt: p.createdAt,
-      context: { parent_video: `${slug(p)}-video-1` },
-      missingRow: i % 4 === 0,
-    };
-    return [video(0), video(1), clip];
-  });
-}
+export type DemoAsset = SeedAsset & { missingRow: boolean; user: string; kind: 'video' | 'clip' };
 
-export function cloudinarySeed(people: Person[]): CloudinarySeed {
-  const { cloudName, apiKey, apiSecret } = DEMO_CREDENTIALS.cloudinary;
-  return { clouds: [{ cloudName, apiKey, apiSecret, hourlyBudget: 500, folderMode: 'dynamic', assets: mediaAssets(people).map(({ missingRow: _missing, ...asset }) => asset) }] };
-}
-
-/** Supabase Auth: everyone but the last two (local only), plus two users the product lost (remote only); every sixth name differs. */
-export function supabaseSeed(people: Person[]): SupabaseSeed {
-  const remote = people.slice(0, -2).map((p, i) => ({
-    id: p.id,
-    email: p.email,
-    role: 'authenticated',
-    ...(p.emailVerified ? { email_confirmed_at: p.createdAt } : {}),
-    user_metadata: { full_name: i % 6 === 5 ? p.name.split(' ')[0] : p.name },
-    app_metadata: { provider: 'email', providers: ['email'], role: p.role },
-    created_at: p.createdAt,
+/** The world's Cloudinary assets as the emulator's seed, each with whether the product DB lacks its row. */
+export function mediaAssets(world: World): DemoAsset[] {
+  const users = new Map(world.users.map((u) => [u.email, u]));
+  return world.assets.map((asset) => ({
+    folder: asset.folder ?? `${DEMO_CREDENTIALS.cloudinary.rootFolder}/users/${asset.user}/${asset.kind}s`,
+    filename: asset.publicId,
+    publicId: asset.publicId,
+    resourceType: 'video',
+    format: asset.format,
+    ...(asset.duration !== undefined ? { duration: asset.duration } : {}),
+    ...(asset.bytes !== undefined ? { bytes: asset.bytes } : {}),
+    createdAt: asset.createdAt ?? users.get(asset.user)?.createdAt ?? '2025-01-01T00:00:00.000Z',
+    ...(asset.context ? { context: asset.context } : {}),
+    missingRow: !asset.row,
+    user: asset.user,
+    kind: asset.kind,
   }));
-  const strangers = [
-    { id: '0b7e3d8e-5c1a-4f7b-9d2e-6a1f4c3b2a01', email: 'orphan.signup@example.com', user_metadata: { full_name: 'Orphan Signup' }, created_at: '2026-10-02T12:00:00.000Z' },
-    { id: '0b7e3d8e-5c1a-4f7b-9d2e-6a1f4c3b2a02', email: 'ghost.account@example.com', user_metadata: { full_name: 'Ghost Account' }, created_at: '2026-10-03T12:00:00.000Z' },
-  ];
+}
+
+export function cloudinarySeed(world: World): CloudinarySeed {
+  const { cloudName, apiKey, apiSecret } = DEMO_CREDENTIALS.cloudinary;
+  const assets = mediaAssets(world).map(({ missingRow: _missing, user: _user, kind: _kind, ...asset }) => asset);
+  return { clouds: [{ cloudName, apiKey, apiSecret, hourlyBudget: 500, folderMode: 'dynamic', assets }] };
+}
+
+/** Supabase Auth: every user whose auth entry is present (under its auth name, if any), then the auth-only users. */
+export function supabaseSeed(world: World): SupabaseSeed {
+  const remote = world.users
+    .filter((user) => user.auth.present)
+    .map((user) => ({
+      id: user.id,
+      email: user.email,
+      role: 'authenticated',
+      ...(user.emailVerified ? { email_confirmed_at: user.createdAt } : {}),
+      user_metadata: { full_name: user.auth.name ?? user.name },
+      app_metadata: { provider: 'email', providers: ['email'], role: user.role },
+      created_at: user.createdAt,
+    }));
+  const strangers = world.authOnlyUsers.map((user) => ({ id: user.id, email: user.email, user_metadata: { full_name: user.name }, created_at: user.createdAt }));
   return { serviceRoleKey: DEMO_CREDENTIALS.supabase.serviceRoleKey, anonKey: DEMO_CREDENTIALS.supabase.anonKey, users: [...remote, ...strangers] };
 }

@@ -1,12 +1,13 @@
 /**
- * The demo's outside world: the four service emulators seeded from
- * resources/demo, a fresh embedded app database, and five connections in the
+ * The demo's outside world: the four service emulators seeded from a demo
+ * world (resources/demo/world.json; `--world FILE`; `--large`, generated: see
+ * docs/demo-worlds.md), a fresh embedded app database, and five connections in the
  * console store pointing at them. The demo must not touch the OS keychain: it
  * marks the data dir as the demo's, so the console and the CLI both keep its
  * made-up secrets in the demo's 0600 file store (demo-file.secret-store.ts).
  * Prints one JSON line when ready, then serves until stopped.
  *
- * usage: node --import tsx scripts/demo/demo-services.ts <data-dir>
+ * usage: node --import tsx scripts/demo/demo-services.ts <data-dir> [--world FILE | --large]
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -24,23 +25,42 @@ import { startSupabaseEmulator } from '../../tests/emulators/supabase/supabase.e
 import { buildDemoAppDb } from './demo-app-db';
 import { demoConnections } from './demo-connections';
 import { seedDemoSchedules } from './demo-schedules';
-import { cloudinarySeed, DEMO_CREDENTIALS, dropboxSeed, googleSeed, loadPeople, revokedDropboxTokens, supabaseSeed } from './demo-seeds';
+import { cloudinarySeed, DEMO_CREDENTIALS, DEMO_WORLD_FILE, dropboxSeed, googleSeed, loadDemoWorld, revokedRefreshTokens, supabaseSeed } from './demo-seeds';
+import { largeWorld } from './large-world';
+import { applyWorldFaults } from './world-faults';
+import { loadWorldFile, sourceSpecInput, WorldFileError, type World } from './world-schema';
+
+/** The world the arguments ask for: `--world FILE`, `--large`, or the default resources/demo/world.json. */
+function chooseWorld(args: string[], root: string): { world: World; source: string } {
+  const at = args.indexOf('--world');
+  if (at >= 0) {
+    const file = args[at + 1];
+    if (!file || file.startsWith('--')) throw new WorldFileError('(none)', ['--world needs a file: --world path/to/world.json']);
+    return { world: loadWorldFile(resolve(file)), source: file };
+  }
+  return args.includes('--large') ? { world: largeWorld(), source: '--large' } : { world: loadDemoWorld(root), source: DEMO_WORLD_FILE };
+}
 
 async function main(): Promise<void> {
-  const dataDir = resolve(process.argv[2] ?? join('.syncwarden', 'demo'));
+  const [dirArg, ...args] = process.argv.slice(2);
+  const dataDir = resolve(dirArg ?? join('.syncwarden', 'demo'));
   mkdirSync(dataDir, { recursive: true });
   const root = resolve(__dirname, '..', '..');
-  const people = loadPeople(root);
+  const startedAt = Date.now();
+  const { world, source } = chooseWorld(args, root);
   const [google, dropbox, cloudinary, supabase] = await Promise.all([
-    startGoogleEmulator(googleSeed(people)),
-    startDropboxEmulator(dropboxSeed(people)),
-    startCloudinaryEmulator(cloudinarySeed(people)),
-    startSupabaseEmulator(supabaseSeed(people)),
+    startGoogleEmulator(googleSeed(world)),
+    startDropboxEmulator(dropboxSeed(world)),
+    startCloudinaryEmulator(cloudinarySeed(world)),
+    startSupabaseEmulator(supabaseSeed(world)),
   ]);
   // A revoked grant is the token book's state, not the seed's: the app DB still holds the refresh token.
-  for (const token of revokedDropboxTokens(people)) dropbox.revokeRefreshToken(token);
+  const revoked = revokedRefreshTokens(world);
+  for (const token of revoked.google) google.revokeRefreshToken(token);
+  for (const token of revoked.dropbox) dropbox.revokeRefreshToken(token);
+  applyWorldFaults(world.faults, { google, dropbox, cloudinary, supabase }, source);
   const appDbPath = join(dataDir, 'product.db');
-  await buildDemoAppDb(appDbPath, people, { cloudName: DEMO_CREDENTIALS.cloudinary.cloudName, deliveryBase: cloudinary.url });
+  await buildDemoAppDb(appDbPath, world, { cloudName: DEMO_CREDENTIALS.cloudinary.cloudName, deliveryBase: cloudinary.url });
 
   markDemoDataDir(dataDir);
   const secrets = new DemoFileSecretStore(dataDir);
@@ -54,26 +74,21 @@ async function main(): Promise<void> {
     if (existing) await connections.update({ id: existing.id, config: connection.config, secrets: connection.secrets });
     else await connections.create(connection);
   }
-  // One sheet-import source: Ada's "Pricing plans" sheet, whose Business and Enterprise rows are malformed.
+  // The world's sheet-import sources (the default world: Ada's "Pricing plans" sheet, whose Business and Enterprise rows are malformed).
   const sheetSources = new SheetSourcesRepository(store.db);
-  const pricing = SheetSourceSpecSchema.parse({
-    name: 'Pricing plans',
-    spreadsheetId: 'demo-pricing-sheet',
-    sheet: 'Plans',
-    connection: 'Google Workspace',
-    storageAccountId: `google-${people[0]?.id ?? ''}`,
-    targetTable: 'sheet_pricing_plans',
-    columns: [
-      { header: 'plan', column: 'plan', type: 'text', required: true },
-      { header: 'price', column: 'price', type: 'number', required: true },
-      { header: 'seats', column: 'seats', type: 'integer', required: true },
-    ],
-  });
-  if (!sheetSources.list().some((source) => source.spec.name === pricing.name)) sheetSources.insert(pricing, new Date().toISOString());
+  const owners = new Map(world.users.map((user) => [user.email, user]));
+  const sourceIds: number[] = [];
+  for (const sheet of world.sheets) {
+    if (!sheet.source) continue;
+    const spec = SheetSourceSpecSchema.parse(sourceSpecInput(sheet, `google-${owners.get(sheet.owner)?.id ?? ''}`));
+    if (!sheetSources.list().some((source) => source.spec.name === spec.name)) sheetSources.insert(spec, new Date().toISOString());
+    const id = sheetSources.list().find((source) => source.spec.name === spec.name)?.id;
+    if (id !== undefined) sourceIds.push(id);
+  }
   // Schedules for the Schedules page (first start only). No invented run history: every run, result and finding
   // the console shows comes from an engine that really ran against this world, so no page can contradict the data.
-  const pricingId = sheetSources.list().find((source) => source.spec.name === pricing.name)?.id;
-  if (pricingId !== undefined) seedDemoSchedules(store, { now: new Date(), sheetSourceId: pricingId });
+  const [firstSourceId] = sourceIds;
+  if (firstSourceId !== undefined) seedDemoSchedules(store, { now: new Date(), sheetSourceId: firstSourceId });
   // "Already made and tested": each connection is tested against its emulator now, as the Test button would.
   for (const connection of store.connections.list()) {
     const result = await connections.test(connection.id);
@@ -81,7 +96,8 @@ async function main(): Promise<void> {
   }
   store.close();
 
-  process.stdout.write(`${JSON.stringify({ ready: true, env: {}, people: people.length })}\n`);
+  const files = world.files.google.length + world.files.dropbox.length;
+  process.stdout.write(`${JSON.stringify({ ready: true, env: {}, people: world.users.length, files, startMs: Date.now() - startedAt })}\n`);
 
   const stop = async () => {
     await Promise.all([google.close(), dropbox.close(), cloudinary.close(), supabase.close()]);
@@ -92,6 +108,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`demo services failed: ${(error as Error).stack ?? String(error)}\n`);
+  // A bad world file is the user's input: its message (one line per JSON path) is the whole story.
+  process.stderr.write(error instanceof WorldFileError ? `demo: ${error.message}\n` : `demo services failed: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });

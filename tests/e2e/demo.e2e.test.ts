@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../core/api/connections';
 import type { Finding, Run } from '../../core/api/models';
-import { loadPeople, mediaAssets } from '../../scripts/demo/demo-seeds';
+import { loadDemoWorld, mediaAssets } from '../../scripts/demo/demo-seeds';
 import { connectWsBridge } from '../contract/ws-bridge';
 import { launchChromium } from '../helpers/browser';
 import { assertBuilt } from '../helpers/cli';
@@ -144,7 +144,7 @@ describe('e2e: npm run demo', () => {
       }
       expect(run.state).toBe('succeeded');
       const found = await call<{ total: number; items: Finding[] }>('findings.list', { engine: 'media-import', status: 'open', limit: 500 });
-      const seededMissing = mediaAssets(loadPeople(REPO_ROOT)).filter((asset) => asset.missingRow);
+      const seededMissing = mediaAssets(loadDemoWorld(REPO_ROOT)).filter((asset) => asset.missingRow);
       expect(seededMissing.length).toBe(18);
       expect(found.items.filter((f) => f.kind === 'missing-in-db').map((f) => f.subject.split(':').pop()).sort()).toEqual(
         seededMissing.map((asset) => asset.publicId).sort(),

@@ -62,6 +62,18 @@ export interface SheetSeed {
   columnCount?: number;
   /** Cell values as the UI shows them (FORMATTED_VALUE). */
   rows: string[][];
+  /** Rows made on demand after `rows` (none is held in memory): a 300,000-row sheet without a 300,000-row seed. */
+  generated?: GeneratedRowsSeed;
+}
+
+/**
+ * Generated row n (1, 2, …) has `cells` with `{n}`, `{n%K}` and `{n%K+C}`
+ * replaced by numbers; every `invalid.every`-th row uses `invalid.cells` instead.
+ */
+export interface GeneratedRowsSeed {
+  count: number;
+  cells: string[];
+  invalid?: { every: number; cells: string[] };
 }
 
 export interface MailboxSeed {

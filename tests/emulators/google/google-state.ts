@@ -38,6 +38,8 @@ export interface Sheet {
   rowCount: number;
   columnCount: number;
   rows: string[][];
+  /** Rows after `rows`, made on demand (seed `generated`): row `rows.length + i` is `generated.row(i + 1)`. */
+  generated?: { count: number; row: (n: number) => string[] };
 }
 
 export interface Message {

@@ -82,6 +82,7 @@ export async function startGoogleEmulator(seed: GoogleSeed): Promise<GoogleEmula
       const sheet = state.account(accountId).spreadsheets.get(spreadsheetId)?.sheets.find((s) => s.title === title);
       if (!sheet) throw new Error(`no tab ${title} in spreadsheet ${spreadsheetId}`);
       sheet.rows = rows;
+      delete sheet.generated;
       sheet.rowCount = Math.max(sheet.rowCount, rows.length);
       sheet.columnCount = Math.max(sheet.columnCount, ...rows.map((row) => row.length));
     },

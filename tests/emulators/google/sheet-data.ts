@@ -49,9 +49,20 @@ export function formatA1(window: GridWindow): string {
 
 /** Cell values in the window without trailing empty cells and rows (undefined when all empty). */
 export function windowValues(window: GridWindow): string[][] | undefined {
-  const rows = window.sheet.rows.slice(window.startRow, window.endRow).map((row) => trimEnd(row.slice(window.startCol, window.endCol)));
+  const rows = sheetRows(window.sheet, window.startRow, window.endRow).map((row) => trimEnd(row.slice(window.startCol, window.endCol)));
   while (rows.length > 0 && rows[rows.length - 1]?.length === 0) rows.pop();
   return rows.length > 0 ? rows : undefined;
+}
+
+/** Rows [start, end) of a tab: the literal rows, then generated ones made only for this window. */
+export function sheetRows(sheet: Sheet, start: number, end: number): string[][] {
+  const literal = sheet.rows.slice(start, end);
+  const { generated } = sheet;
+  if (!generated) return literal;
+  const first = Math.max(start, sheet.rows.length);
+  const last = Math.min(end, sheet.rows.length + generated.count);
+  for (let index = first; index < last; index++) literal.push(generated.row(index - sheet.rows.length + 1));
+  return literal;
 }
 
 export function toCsv(rows: string[][]): string {

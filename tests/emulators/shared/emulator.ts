@@ -45,6 +45,8 @@ export interface RunningEmulator {
   resetCounts(): void;
   fault(route: string, script: FaultScript): void;
   clearFaults(route?: string): void;
+  /** The route names this emulator answers (what `fault` and `count` take). */
+  routeNames(): string[];
   close(): Promise<void>;
 }
 
@@ -126,6 +128,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     resetCounts: () => counts.clear(),
     fault: (route, script) => faults.add(route, script),
     clearFaults: (route) => faults.clear(route),
+    routeNames: () => options.routes.map((route) => route.name),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
