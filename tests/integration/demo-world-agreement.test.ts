@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDemoWorld } from '../../scripts/demo/demo-seeds';
+import { expectedDrift } from '../../scripts/demo/world-drift';
+import { assertBuilt, runCliSync } from '../helpers/cli';
+import { REPO_ROOT } from '../helpers/paths';
+import { makeTempDir } from '../helpers/temp-dir';
+
+interface CheckRun<R> {
+  state: string;
+  result: R;
+}
+interface StorageResult {
+  complete: boolean;
+  orphans: number;
+  trashed: number;
+  results: { email: string; provider: string; orphans: number; trashed: number; status: string }[];
+}
+
+/**
+ * Issue 18, "the demo tells the truth": the demo's seeded state agrees with
+ * what real checks return at demo start. The demo services build the default
+ * world (resources/demo/world.json); the built CLI then runs identity,
+ * storage-orphans and media-import checks against the same data dir, and each
+ * finds exactly the drift the world file writes down (world-drift.ts), no more, no less.
+ */
+describe('the demo world agrees with real checks at demo start', () => {
+  const dir = makeTempDir('syncwarden-demo-world-');
+  let services: ChildProcess;
+  const expected = expectedDrift(loadDemoWorld(REPO_ROOT));
+  const check = <R>(engine: string) => {
+    const answer = runCliSync(['--data-dir', dir.path, '--json', 'check', engine], { SYNCWARDEN_SECRETS: '' });
+    expect(answer.stderr, engine).not.toMatch(/secret-store-unavailable/);
+    return JSON.parse(answer.stdout) as CheckRun<R>;
+  };
+
+  beforeAll(async () => {
+    assertBuilt();
+    services = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'demo', 'demo-services.ts'), dir.path], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the demo services were not ready within 60 s')), 60_000);
+      services.once('exit', (code) => reject(new Error(`demo services stopped (exit ${code})`)));
+      createInterface({ input: services.stdout! }).once('line', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    services?.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    dir.remove();
+  });
+
+  it('identity: the local-only, remote-only and renamed users of the world', () => {
+    const run = check<{ localOnly: number; remoteOnly: number; inconsistent: number }>('identity');
+    expect(run.state).toBe('succeeded');
+    expect(run.result).toMatchObject({ localOnly: expected.identity.localOnly, remoteOnly: expected.identity.remoteOnly, inconsistent: expected.identity.renamed });
+    expect(expected.identity).toEqual({ localOnly: 2, remoteOnly: 2, renamed: 5 });
+  }, 60_000);
+
+  it('storage-orphans: per account, the gone and trashed files and the revoked grant of the world', () => {
+    const run = check<StorageResult>('storage-orphans');
+    // partial: one user must reconnect Dropbox (a revoked grant is the world's, not a failure of the check).
+    expect(run.state).toBe('partial');
+    expect(run.result.complete).toBe(true);
+    const found = new Map(run.result.results.map((r) => [`${r.email}/${r.provider}`, { orphans: r.orphans, trashed: r.trashed, status: r.status }]));
+    expect(found).toEqual(expected.storage);
+    const total = [...expected.storage.values()].reduce((sum, a) => ({ orphans: sum.orphans + a.orphans, trashed: sum.trashed + a.trashed }), { orphans: 0, trashed: 0 });
+    expect({ orphans: run.result.orphans, trashed: run.result.trashed }).toEqual(total);
+    expect(total).toEqual({ orphans: 10, trashed: 6 });
+  }, 60_000);
+
+  it('media-import: exactly the assets the world has without a row', () => {
+    const run = check<{ byKind: Record<string, number> }>('media-import');
+    expect(run.state).toBe('succeeded');
+    expect(run.result.byKind).toEqual({ 'missing-in-db': expected.mediaMissing.length });
+    const findings = JSON.parse(runCliSync(['--data-dir', dir.path, '--json', 'findings', 'list', '--engine', 'media-import'], { SYNCWARDEN_SECRETS: '' }).stdout) as { items: { subject: string }[] };
+    expect(findings.items.map((f) => f.subject.replace(/^asset:/, '')).sort()).toEqual([...expected.mediaMissing].sort());
+  }, 60_000);
+});
