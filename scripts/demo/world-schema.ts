@@ -241,7 +241,9 @@ export function jsonPath(path: readonly PropertyKey[]): string {
 }
 
 export function parseWorld(value: unknown, source: string): World {
-  const parsed = WorldSchema.safeParse(value);
+  // The shape first: a cross-reference check on a malformed world only repeats its errors (a bad email → every file of that user).
+  const shaped = WorldShape.safeParse(value);
+  const parsed = shaped.success ? WorldSchema.safeParse(value) : shaped;
   if (parsed.success) return parsed.data;
   const { issues } = parsed.error;
   const problems = issues.slice(0, 20).map((issue) => `${jsonPath(issue.path)}: ${issue.message}`);
