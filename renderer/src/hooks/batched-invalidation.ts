@@ -10,11 +10,14 @@ const WINDOW_MS = 200;
  */
 export function batchedInvalidation(queryClient: QueryClient) {
   const pending = new Map<string, QueryKey>();
+  let all = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = () => {
     timer = undefined;
-    const keys = [...pending.values()];
+    const keys = all ? [[]] : [...pending.values()];
     pending.clear();
+    all = false;
+    // An empty key matches every query.
     for (const queryKey of keys) void queryClient.invalidateQueries({ queryKey });
   };
   return {
@@ -22,10 +25,16 @@ export function batchedInvalidation(queryClient: QueryClient) {
       pending.set(JSON.stringify(queryKey), queryKey);
       timer ??= setTimeout(flush, WINDOW_MS);
     },
+    /** Every query, mounted ones refetched now and the others when next shown. */
+    invalidateAll(): void {
+      all = true;
+      timer ??= setTimeout(flush, WINDOW_MS);
+    },
     cancel(): void {
       clearTimeout(timer);
       timer = undefined;
       pending.clear();
+      all = false;
     },
   };
 }

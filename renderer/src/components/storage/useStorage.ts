@@ -1,10 +1,11 @@
 import type { MethodOutput, Run } from '@core/api';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo } from 'react';
+import { useMemo } from 'react';
 import { useActiveRuns } from '../../hooks/useActiveRuns';
 import { apiKey, useApiMutation, useApiQuery } from '../../hooks/useApi';
 import { useLiveState } from '../../hooks/live-context';
+import { selectLatest } from '../../hooks/live-store';
 
 export const STORAGE_ENGINE = 'storage-orphans';
 
@@ -18,23 +19,16 @@ const STORAGE_QUERIES = ['storage.accounts', 'storage.summary', 'storage.restora
 
 /**
  * The storage-orphans runs the page shows: those running now, else the latest
- * one. Whenever one finishes (a check, a repair, a scheduled run or one
- * started from the CLI) the summary and the accounts table are read again.
+ * one, from the live state every run widget reads. Whenever a run finishes
+ * (a check, a repair, a scheduled run or one started from the CLI)
+ * LiveEventsProvider reads every query again, the summary and accounts too.
  */
 export function useStorageRuns(): { active: Run[]; latest: Run | null } {
   const { runs } = useActiveRuns();
   const live = useLiveState();
-  const queryClient = useQueryClient();
   const history = useApiQuery('runs.list', { engine: STORAGE_ENGINE, limit: 1 });
   const active = useMemo(() => runs.filter((run) => run.engine === STORAGE_ENGINE), [runs]);
-  const finishedIds = live.finished.filter((run) => run.engine === STORAGE_ENGINE).map((run) => run.id).join(',');
-  useEffect(() => {
-    if (!finishedIds) return;
-    for (const method of STORAGE_QUERIES) void queryClient.invalidateQueries({ queryKey: apiKey(method) });
-  }, [finishedIds, queryClient]);
-  const latestFinished = live.finished.find((run) => run.engine === STORAGE_ENGINE) ?? null;
-  const stored = history.data?.items[0] ?? null;
-  const latest = latestFinished && (!stored || latestFinished.id >= stored.id) ? latestFinished : stored;
+  const latest = selectLatest(live, history.data?.items[0], (run) => run.engine === STORAGE_ENGINE);
   return { active, latest };
 }
 
