@@ -14,11 +14,14 @@ export function batchedInvalidation(queryClient: QueryClient) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = () => {
     timer = undefined;
-    const keys = all ? [[]] : [...pending.values()];
+    const everything = all;
+    const keys = [...pending.values()];
     pending.clear();
     all = false;
-    // An empty key matches every query.
-    for (const queryKey of keys) void queryClient.invalidateQueries({ queryKey });
+    // Every query but those that failed: a page whose query cannot succeed (no product database yet)
+    // would otherwise show its error again at the end of every run, whatever engine ran.
+    if (everything) void queryClient.invalidateQueries({ predicate: (query) => query.state.status !== 'error' });
+    else for (const queryKey of keys) void queryClient.invalidateQueries({ queryKey });
   };
   return {
     invalidate(queryKey: QueryKey): void {
