@@ -21,6 +21,12 @@ const ACTIVE = new Set(['queued', 'running']);
 
 async function sample(page: Page): Promise<Sample> {
   return page.evaluate(() => {
+    // This file is compiled without the DOM library: the little of it used here, typed by hand.
+    interface El {
+      textContent: string | null;
+      getAttribute(name: string): string | null;
+    }
+    const document = (globalThis as unknown as { document: { querySelector(s: string): El | null; querySelectorAll(s: string): Iterable<El> } }).document;
     const text = document.querySelector('[data-testid="stat-active-runs"]')?.textContent ?? '';
     const badge = document.querySelector('[data-testid="active-runs-badge"]')?.getAttribute('aria-label') ?? '';
     const live: Record<string, string> = {};
