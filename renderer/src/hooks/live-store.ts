@@ -36,7 +36,7 @@ function newer(a: ProgressSnapshot | null, b: ProgressSnapshot | null): Progress
 }
 
 /** What is known of a run after hearing `incoming` about it, whatever order the reports arrived in. */
-export function mergeRun(known: Run | undefined, incoming: Run): Run {
+function mergeRun(known: Run | undefined, incoming: Run): Run {
   if (!known) return incoming;
   if (rank(incoming.state) < rank(known.state)) return known;
   // Nothing new (the same run in a refetched list): keep the object, so nothing re-renders for it.
@@ -88,7 +88,8 @@ export class LiveStore {
 
   runFinished(run: Run): void {
     this.touch(run.id);
-    this.apply([run]);
+    // Said to have ended now, even if its start was missed: the live panel shows it as finished.
+    this.apply([run], true);
   }
 
   /** Runs as a fetched list reported them (any filter, any page, or one run's detail). */
@@ -116,7 +117,7 @@ export class LiveStore {
     this.touched.set(runId, this.seq);
   }
 
-  private apply(incoming: readonly Run[]): void {
+  private apply(incoming: readonly Run[], endedNow = false): void {
     const runs = new Map(this.state.runs);
     let finished = this.state.finished;
     let changed = false;
@@ -129,7 +130,8 @@ export class LiveStore {
       if (next === known) continue;
       runs.set(report.id, next);
       changed = true;
-      if (known && isActive(known.state) && !isActive(next.state)) finished = [next.id, ...finished.filter((id) => id !== next.id)].slice(0, FINISHED_KEPT);
+      const seenEnding = known ? isActive(known.state) : endedNow;
+      if (seenEnding && !isActive(next.state)) finished = [next.id, ...finished.filter((id) => id !== next.id)].slice(0, FINISHED_KEPT);
     }
     if (changed) this.update({ runs: forgetOldEnded(runs, finished), finished });
   }

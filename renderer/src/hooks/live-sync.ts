@@ -15,7 +15,7 @@ const isInfinite = (data: unknown): data is { pages: unknown[] } => typeof data 
 const isRunDetail = (data: unknown): data is RunDetail => typeof data === 'object' && data !== null && typeof (data as RunDetail).run === 'object';
 
 /** Every run a `runs.list` (a page, or all pages of an infinite list) or a `runs.get` answer holds. */
-export function runsOf(method: unknown, data: unknown): Run[] {
+function runsOf(method: unknown, data: unknown): Run[] {
   if (method === 'runs.get') return isRunDetail(data) ? [data.run] : [];
   if (method !== 'runs.list') return [];
   if (isInfinite(data)) return data.pages.flatMap((page) => (isRunsPage(page) ? page.items : []));

@@ -111,6 +111,16 @@ describe('one live state: every run widget agrees', () => {
     expectAgreement(store.getState(), [run(3, 'running', { progress: progress(3, 10, 5) }), run(2, 'running')]);
   });
 
+  it('an end event of a run never seen starting still shows it finished in the live panel', () => {
+    const store = new LiveStore();
+    store.runFinished(run(9, 'failed', { error: { code: 'x', message: 'y' } }));
+    expect(selectFinished(store.getState()).map((r) => r.id)).toEqual([9]);
+    // A run merely listed as ended (history) is no news: not put in the live panel.
+    store.observe([run(10, 'succeeded')]);
+    expect(selectFinished(store.getState()).map((r) => r.id)).toEqual([9]);
+    expectAgreement(store.getState(), [run(10, 'succeeded'), run(9, 'running')]);
+  });
+
   it('a list fetched before the end, answered after it, does not undo the end', () => {
     const store = new LiveStore();
     store.runStarted(run(4, 'running'));
