@@ -1,5 +1,5 @@
 import { isSecretKey } from '../api/secret-text';
-import type { SqliteDatabase } from './database';
+import type Database from 'better-sqlite3';
 
 /**
  * The audit log's search text, computed in JS and stored with each entry
@@ -60,7 +60,7 @@ function collectLeaves(value: unknown, add: (text: string) => void, depth = 0): 
 }
 
 /** SQL functions migration 12 fills the new columns of existing entries with (the same JS as new entries use). */
-export function registerAuditSearchFunctions(db: SqliteDatabase): void {
+export function registerAuditSearchFunctions(db: Database.Database): void {
   db.function('sw_fold', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? foldText(text) : null));
   db.function('sw_audit_search', { deterministic: true }, (subject: unknown, before: unknown, after: unknown) =>
     auditSearchText(typeof subject === 'string' ? subject : '', parseJson(before), parseJson(after)),
