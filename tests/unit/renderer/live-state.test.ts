@@ -1,6 +1,7 @@
 import type { ProgressSnapshot, Run, RunState } from '@core/api';
 import { QueryClient } from '@tanstack/react-query';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { batchedInvalidation } from '../../../renderer/src/hooks/batched-invalidation';
 import { LiveStore, freshen, selectActive, selectFinished, selectLatest, selectRecent, type LiveState } from '../../../renderer/src/hooks/live-store';
 import { ACTIVE_RUNS_INPUT, syncRunQueries } from '../../../renderer/src/hooks/live-sync';
 
@@ -224,5 +225,29 @@ describe('fetched run lists feed the live state (syncRunQueries)', () => {
     });
     expect(ended[1]).toEqual([20, 21]);
     off();
+  });
+});
+
+describe('a run end refetches every query (batchedInvalidation.invalidateAll)', () => {
+  it('marks every query stale once per burst, except those that failed (their error is not shown again at each run)', async () => {
+    vi.useFakeTimers();
+    try {
+      const client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
+      await client.fetchQuery({ queryKey: ['storage.summary', {}], queryFn: () => ({ openOrphans: 1 }) });
+      await client.fetchQuery({ queryKey: ['media.overview', {}], queryFn: () => ({ missing: 2 }) });
+      await client.fetchQuery({ queryKey: ['identity.summary', {}], queryFn: () => Promise.reject(new Error('no product database')) }).catch(() => undefined);
+      const spy = vi.spyOn(client, 'invalidateQueries');
+      const stale = batchedInvalidation(client);
+      for (let i = 0; i < 100; i++) stale.invalidateAll();
+      expect(spy).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(250);
+      expect(spy).toHaveBeenCalledTimes(1);
+      const predicate = spy.mock.calls[0]?.[0]?.predicate;
+      const chosen = client.getQueryCache().getAll().filter((q) => predicate?.(q)).map((q) => q.queryKey[0]);
+      expect(chosen.sort()).toEqual(['media.overview', 'storage.summary']);
+      client.clear();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
