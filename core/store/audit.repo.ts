@@ -1,8 +1,10 @@
 import type { AuditEntry, Page, RunTrigger } from '../api/models';
+import { SEARCH_SEPARATOR, auditSearchText, foldText } from './audit-search';
 import type { SqliteDatabase } from './database';
 import { fromJson, toJson } from './json-column';
 
 interface AuditRow {
+  // subject_fold and search_fold (migration 12) are only searched, never read back.
   id: number;
   at: string;
   actor: RunTrigger;
@@ -32,10 +34,21 @@ export class AuditRepository {
   append(entry: NewAuditEntry): number {
     const info = this.db
       .prepare(
-        `INSERT INTO audit_log (at, actor, engine, run_id, action, subject, before_json, after_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO audit_log (at, actor, engine, run_id, action, subject, before_json, after_json, subject_fold, search_fold)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(entry.at, entry.actor, entry.engine, entry.runId, entry.action, entry.subject, toJson(entry.before), toJson(entry.after));
+      .run(
+        entry.at,
+        entry.actor,
+        entry.engine,
+        entry.runId,
+        entry.action,
+        entry.subject,
+        toJson(entry.before),
+        toJson(entry.after),
+        foldText(entry.subject),
+        auditSearchText(entry.subject, entry.before, entry.after),
+      );
     return Number(info.lastInsertRowid);
   }
 
@@ -65,16 +78,19 @@ export class AuditRepository {
       args.push(filter.runId);
     }
     if (filter.subject) {
-      // instr, not LIKE: a subject search for "a_b" or "50%" means those characters, not wildcards.
-      where.push('instr(lower(subject), ?) > 0');
-      args.push(filter.subject.toLowerCase());
+      const term = foldText(filter.subject.trim());
+      // instr, not LIKE: a search for "a_b" or "50%" means those characters, not wildcards. A term with a kind
+      // ("row:12", "file:") searches the whole subject; a bare word searches the values an entry is about
+      // (subject without its kind words, the before/after values), so "user" is not in every identity entry.
+      if (term.includes(':')) where.push('instr(subject_fold, ?) > 0');
+      else where.push('instr(search_fold, ?) > 0');
+      args.push(term);
     }
     if (filter.user) {
-      const user = filter.user.toLowerCase();
-      // A subject names a user as one of its ':'/'/'-separated parts ("user:ada@x", "file:ada@x:3"); a before/after
-      // holds it as a whole JSON string value (its email or id field), never as part of a longer one.
-      where.push(`(instr(':' || replace(lower(subject), '/', ':') || ':', ?) > 0 OR instr(lower(before_json), ?) > 0 OR instr(lower(after_json), ?) > 0)`);
-      args.push(`:${user}:`, JSON.stringify(user), JSON.stringify(user));
+      // A user is one whole value of the entry: a ':'/'/'-separated part of its subject ("user:ada@x",
+      // "file:ada@x:3") or a whole text value of its before/after (its email or id), never part of a longer one.
+      where.push('instr(search_fold, ?) > 0');
+      args.push(`${SEARCH_SEPARATOR}${foldText(filter.user.trim())}${SEARCH_SEPARATOR}`);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${clause}`).get(...args) as { n: number }).n;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { registerAuditSearchFunctions } from './audit-search';
 import { createPrivateFile, ensurePrivateDir, makeFilesPrivate } from './data-dir';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 
@@ -46,6 +47,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): S
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
+    registerAuditSearchFunctions(db);
     migrate(db);
     return db;
   } catch (error) {

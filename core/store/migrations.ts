@@ -355,6 +355,19 @@ export const MIGRATIONS: readonly Migration[] = [
     // auditOfRun read one run's entries: an index instead of a scan of the whole log.
     sql: `CREATE INDEX audit_by_run ON audit_log(run_id, id DESC) WHERE run_id IS NOT NULL;`,
   },
+  {
+    version: 12,
+    name: 'audit log search text',
+    // SQLite's lower() folds ASCII only ("ÉMILE" never found "Émile"), and a bare word searched the whole
+    // subject ("user" matched every "user:…" entry). Each entry keeps its folded subject and the folded
+    // values it is about (core/store/audit-search.ts); existing entries are filled by the same JS,
+    // through the SQL functions database.ts registers before migrating.
+    sql: `
+      ALTER TABLE audit_log ADD COLUMN subject_fold TEXT;
+      ALTER TABLE audit_log ADD COLUMN search_fold TEXT;
+      UPDATE audit_log SET subject_fold = sw_fold(subject), search_fold = sw_audit_search(subject, before_json, after_json);
+    `,
+  },
 ];
 
 // The runner applies migrations in array order and skips those at or below user_version, so an

@@ -3,12 +3,15 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { batchedInvalidation } from '../hooks/batched-invalidation';
 import { LiveContext } from '../hooks/live-context';
 import { LiveStore } from '../hooks/live-store';
+import { syncRunQueries } from '../hooks/live-sync';
 import { apiKey } from '../hooks/useApi';
 import { useClient, useConnectionState } from '../hooks/useClient';
 
 /**
- * Turns host events into fresh screens: progress goes to the live store,
- * starts and finishes invalidate the queries they make stale.
+ * Turns host events into fresh screens. Events and every fetched run list go
+ * into one live store that every run widget reads; a start refetches the run
+ * lists, and an end refetches everything on screen (counters, findings, audit,
+ * each engine page's totals), since any of them may have changed with it.
  */
 export function LiveEventsProvider({ children }: { children: ReactNode }) {
   const client = useClient();
@@ -19,17 +22,31 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     const stale = batchedInvalidation(queryClient);
+    let disposed = false;
+    // A run whose end event was lost: ask for it, and let its answer end it everywhere at once.
+    const offQueries = syncRunQueries(queryClient.getQueryCache(), store, (runIds) => {
+      for (const id of runIds) {
+        client.request('runs.get', { id }).then(
+          (detail) => disposed || store.observe([detail.run]),
+          () => undefined,
+        );
+      }
+    });
     const offStarted = client.on('run.started', (run) => {
       store.runStarted(run);
       stale.invalidate(apiKey('runs.list'));
     });
-    const offProgress = client.on('run.progress', (snapshot) => store.runProgress(snapshot));
+    const offProgress = client.on('run.progress', (snapshot) => {
+      // Progress of a run never seen starting: its start event was lost, read the list again.
+      if (!store.runProgress(snapshot)) stale.invalidate(apiKey('runs.list'));
+    });
     const offFinished = client.on('run.finished', (run) => {
       store.runFinished(run);
-      for (const method of ['runs.list', 'runs.log', 'findings.list', 'audit.list', 'sheets.sources.list', 'sheets.cache.preview'] as const) stale.invalidate(apiKey(method));
-      stale.invalidate(apiKey('runs.get', { id: run.id }));
+      stale.invalidateAll();
     });
     return () => {
+      disposed = true;
+      offQueries();
       offStarted();
       offProgress();
       offFinished();

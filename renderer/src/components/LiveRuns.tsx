@@ -1,5 +1,6 @@
 import { Button, Group, Stack, Text } from '@mantine/core';
 import { useLiveState, useLiveStore } from '../hooks/live-context';
+import { selectFinished } from '../hooks/live-store';
 import { useActiveRuns } from '../hooks/useActiveRuns';
 import { RunProgressBar } from './RunProgressBar';
 
@@ -10,7 +11,7 @@ import { RunProgressBar } from './RunProgressBar';
  */
 export function LiveRuns({ compact = false, emptyText }: { compact?: boolean; emptyText: string }) {
   const { runs } = useActiveRuns();
-  const { finished } = useLiveState();
+  const finished = selectFinished(useLiveState());
   const store = useLiveStore();
   if (runs.length === 0 && finished.length === 0) {
     return (

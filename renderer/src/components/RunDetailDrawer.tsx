@@ -1,7 +1,8 @@
 import { Alert, Badge, Drawer, Group, Loader, Stack, Tabs, Text } from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useApiQuery } from '../hooks/useApi';
-import { useRunProgress } from '../hooks/useRunProgress';
+import { useLiveState } from '../hooks/live-context';
+import { freshen } from '../hooks/live-store';
 import { formatCount, formatDateTime, sumValues } from '../lib/format';
 import { TRIGGER_LABEL, isActive } from '../lib/run-states';
 import { Facts } from './Facts';
@@ -24,9 +25,9 @@ export function RunDetailDrawer({ runId, onClose }: { runId: number | null; onCl
       refetchInterval: (q) => (q.state.data && isActive(q.state.data.run.state) ? 2000 : false),
     },
   );
-  const progress = useRunProgress();
+  const live = useLiveState();
   const detail = runId !== null ? query.data : undefined;
-  const run = detail && { ...detail.run, progress: progress.get(detail.run.id) ?? detail.run.progress };
+  const run = detail && freshen(live, detail.run);
 
   return (
     <Drawer

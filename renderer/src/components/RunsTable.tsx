@@ -1,5 +1,6 @@
 import type { Run } from '@core/api';
-import { Group, Text, Tooltip } from '@mantine/core';
+import { Group, Stack, Text, Tooltip } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { createColumnHelper, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useCallback, useMemo } from 'react';
 import { formatCount, sumValues, summarize } from '../lib/format';
@@ -49,6 +50,39 @@ export function RunsTable({ runs, onOpen, hasMore, loadMore }: RunsTableProps) {
         cell: (c) => <ApiCalls calls={c.row.original.apiCalls} total={c.getValue()} />,
         meta: { width: 100, align: 'right' },
       }),
+      // Below 1200 px these three stand for the eight above (the API calls are in the run's drawer), so the table fits.
+      column.display({
+        id: 'engineScope',
+        header: 'Engine · scope',
+        cell: (c) => <TwoLines first={c.row.original.engine} second={c.row.original.scope} />,
+        meta: { width: 150 },
+      }),
+      column.display({
+        id: 'stateTrigger',
+        header: 'State',
+        cell: (c) => (
+          <Stack gap={2} align="flex-start">
+            <RunStateBadge state={c.row.original.state} testId={`run-state-${c.row.original.id}`} />
+            <Text size="xs" c="dimmed">
+              {TRIGGER_LABEL[c.row.original.trigger]}
+            </Text>
+          </Stack>
+        ),
+        meta: { width: 140 },
+      }),
+      column.display({
+        id: 'when',
+        header: 'Started · took',
+        cell: (c) => (
+          <Stack gap={0}>
+            <RelativeTime iso={c.row.original.startedAt ?? c.row.original.createdAt} size="sm" />
+            <Text size="xs" c="dimmed" component="div">
+              <RunDuration run={c.row.original} />
+            </Text>
+          </Stack>
+        ),
+        meta: { width: 130 },
+      }),
       column.display({
         id: 'summary',
         header: 'Result',
@@ -58,9 +92,11 @@ export function RunsTable({ runs, onOpen, hasMore, loadMore }: RunsTableProps) {
     [],
   );
    
+  const wide = useMediaQuery('(min-width: 75em)', true);
   const table = useReactTable({
     data: runs,
     columns,
+    state: { columnVisibility: wide ? NARROW_ONLY : WIDE_ONLY },
     getCoreRowModel: getCoreRowModel(),
     getRowId: (run) => String(run.id),
     // History is newest first from the host; sorting a partly loaded list would mislead.
@@ -76,11 +112,28 @@ export function RunsTable({ runs, onOpen, hasMore, loadMore }: RunsTableProps) {
       label="Run history"
       testId="runs-table"
       maxHeight="max(320px, calc(100vh - 420px))"
-      minWidth={960}
+      minWidth={wide ? 960 : 600}
       rowTestId={(run) => `run-row-${run.id}`}
       onRowActivate={(row) => onOpen(row.original)}
       onEndReached={onEndReached}
     />
+  );
+}
+
+const hidden = (ids: string[]) => Object.fromEntries(ids.map((id) => [id, false]));
+const NARROW_ONLY = hidden(['engineScope', 'stateTrigger', 'when']);
+const WIDE_ONLY = hidden(['engine', 'scope', 'trigger', 'state', 'started', 'duration', 'apiCalls']);
+
+function TwoLines({ first, second }: { first: string; second: string }) {
+  return (
+    <Stack gap={0} miw={0}>
+      <Text size="sm" truncate title={first}>
+        {first}
+      </Text>
+      <Text size="xs" c="dimmed" truncate title={second}>
+        {second}
+      </Text>
+    </Stack>
   );
 }
 

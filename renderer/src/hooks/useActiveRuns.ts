@@ -1,27 +1,18 @@
-import type { Run, RunState } from '@core/api';
+import type { Run } from '@core/api';
 import { useMemo } from 'react';
 import { useApiQuery } from './useApi';
 import { useLiveState } from './live-context';
-
-export const ACTIVE_STATES = ['queued', 'running'] as const satisfies readonly RunState[];
-export const ACTIVE_RUNS_INPUT = { states: [...ACTIVE_STATES], limit: 50 };
+import { selectActive } from './live-store';
+import { ACTIVE_RUNS_INPUT } from './live-sync';
 
 /**
- * Runs in progress right now: the host's list (so a reload still shows them)
- * merged with what events said since, with the freshest progress snapshot.
+ * Runs in progress right now, from the one live state (events and every
+ * fetched run list merged). The query keeps the host's list of active runs
+ * fetched, so a reload or a lost event still shows them.
  */
 export function useActiveRuns(): { runs: Run[]; isLoading: boolean } {
   const query = useApiQuery('runs.list', ACTIVE_RUNS_INPUT);
   const live = useLiveState();
-  const runs = useMemo(() => {
-    const finished = new Set(live.finished.map((run) => run.id));
-    const byId = new Map<number, Run>();
-    for (const run of query.data?.items ?? []) byId.set(run.id, run);
-    for (const run of live.started.values()) if (!byId.has(run.id)) byId.set(run.id, run);
-    return [...byId.values()]
-      .filter((run) => !finished.has(run.id))
-      .map((run) => ({ ...run, progress: live.progress.get(run.id) ?? run.progress }))
-      .sort((a, b) => b.id - a.id);
-  }, [query.data, live]);
+  const runs = useMemo(() => selectActive(live), [live]);
   return { runs, isLoading: query.isLoading };
 }

@@ -3,6 +3,8 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { ClientError } from '../client/client-error';
 import { apiKey } from './useApi';
+import { useLiveState } from './live-context';
+import { freshen } from './live-store';
 import { useClient } from './useClient';
 
 const PAGE_SIZE = 100;
@@ -21,7 +23,9 @@ export function useRunHistory(filter: RunHistoryFilter = {}) {
     initialPageParam: 0,
     getNextPageParam: (last) => (last.offset + last.items.length < last.total ? last.offset + last.items.length : undefined),
   });
-  const runs = useMemo<Run[]>(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data]);
+  // Each run as the live state knows it now: a row never says running while the badge says it ended.
+  const live = useLiveState();
+  const runs = useMemo<Run[]>(() => query.data?.pages.flatMap((page) => page.items.map((run) => freshen(live, run))) ?? [], [query.data, live]);
   const total = query.data?.pages[0]?.total ?? 0;
   return { ...query, runs, total, error: query.error as ClientError | null };
 }

@@ -93,7 +93,7 @@ export function AuditPage() {
         />
         <TextInput
           label="Subject"
-          placeholder="row:12, file:, a source"
+          placeholder="a name, an email, row:12"
           leftSection={<IconSearch size={14} aria-hidden />}
           value={subjectText}
           onChange={(event) => {

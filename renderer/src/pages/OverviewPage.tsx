@@ -10,14 +10,20 @@ import { RunDetailDrawer } from '../components/RunDetailDrawer';
 import { StatCard } from '../components/StatCard';
 import { useActiveRuns } from '../hooks/useActiveRuns';
 import { useApiQuery } from '../hooks/useApi';
+import { useLiveState } from '../hooks/live-context';
+import { selectRecent } from '../hooks/live-store';
 import { useAppInfo } from '../hooks/useAppInfo';
 import { formatCount } from '../lib/format';
+
+const LAST_RUNS = 6;
 
 export function OverviewPage() {
   const info = useAppInfo();
   const active = useActiveRuns();
   const openFindings = useApiQuery('findings.list', { status: 'open', limit: 1 });
-  const lastRuns = useApiQuery('runs.list', { limit: 6 });
+  const lastRuns = useApiQuery('runs.list', { limit: LAST_RUNS });
+  // Through the live state, like the count and the live panel: one run is never in two states on this page.
+  const recent = selectRecent(useLiveState(), lastRuns.data?.items ?? [], LAST_RUNS);
   const [openRunId, setOpenRunId] = useState<number | null>(null);
   const engines = info.data?.engines ?? [];
 
@@ -58,7 +64,7 @@ export function OverviewPage() {
           <LiveRuns compact emptyText="Nothing is running. Runs started here, by the schedule or from the CLI show up live." />
         </Card>
         <Card title="Last runs" action={<Anchor component={Link} href="/runs" size="sm">All runs</Anchor>}>
-          {lastRuns.isLoading ? <Skeleton h={120} /> : <RecentRuns runs={lastRuns.data?.items ?? []} onOpen={(run) => setOpenRunId(run.id)} />}
+          {lastRuns.isLoading ? <Skeleton h={120} /> : <RecentRuns runs={recent} onOpen={(run) => setOpenRunId(run.id)} />}
         </Card>
       </SimpleGrid>
       <Card title="Engines">{info.isLoading ? <Skeleton h={80} /> : <EngineList engines={engines} />}</Card>

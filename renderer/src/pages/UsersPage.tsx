@@ -17,6 +17,7 @@ import { USERS_PAGE_SIZES, useUsersPage, type UsersPageState, type UsersQuery } 
 import { UserDetailDrawer } from '../components/users/UserDetailDrawer';
 import { TablePager } from '../components/table/TablePager';
 import { useLiveState } from '../hooks/live-context';
+import { selectFinished } from '../hooks/live-store';
 import { formatCount } from '../lib/format';
 
 /** Supabase Auth against the users table: the sync overview, every user, and repairs one by one or all at once. */
@@ -25,7 +26,7 @@ export function UsersPage() {
   const activeRun = useActiveIdentityRun();
   const [lastRunId, setLastRunId] = useState<number | null>(null);
   const [syncing, setSyncing] = useState<{ row: number; runId: number | null } | null>(null);
-  const finished = useLiveState().finished;
+  const finished = selectFinished(useLiveState());
   const run = useStartIdentityRun(
     (runId) => {
       setLastRunId(runId);

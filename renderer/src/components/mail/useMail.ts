@@ -1,35 +1,32 @@
 import type { Run } from '@core/api';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo } from 'react';
+import { useMemo } from 'react';
 import { useActiveRuns } from '../../hooks/useActiveRuns';
 import { apiKey, useApiMutation } from '../../hooks/useApi';
 import { useLiveState } from '../../hooks/live-context';
+import { selectFinished } from '../../hooks/live-store';
 import { useRunHistory } from '../../hooks/useRunHistory';
 
 export const MAIL_ENGINE = 'mail-import';
 
 /**
  * The mail-import runs the page shows: those running now, the history, and
- * the latest check (the preview). When a run finishes, the settings (cursor,
- * last import, imported count) are read again.
+ * the latest check (the preview), from the live state every run widget reads.
+ * When a run finishes, LiveEventsProvider reads every query again, the
+ * settings (cursor, last import, imported count) too.
  */
 export function useMailRuns() {
   const { runs } = useActiveRuns();
   const live = useLiveState();
-  const queryClient = useQueryClient();
+  const finished = useMemo(() => selectFinished(live), [live]);
   const history = useRunHistory({ engine: MAIL_ENGINE });
   const active = useMemo(() => runs.filter((run) => run.engine === MAIL_ENGINE), [runs]);
-  const finishedIds = live.finished.filter((run) => run.engine === MAIL_ENGINE).map((run) => run.id).join(',');
-  useEffect(() => {
-    if (!finishedIds) return;
-    void queryClient.invalidateQueries({ queryKey: apiKey('mail.settings') });
-  }, [finishedIds, queryClient]);
   const latestCheck = useMemo<Run | null>(() => {
-    const fromLive = live.finished.find((run) => run.engine === MAIL_ENGINE && run.params.mode === 'check') ?? null;
+    const fromLive = finished.find((run) => run.engine === MAIL_ENGINE && run.params.mode === 'check') ?? null;
     const stored = history.runs.find((run) => run.params.mode === 'check' && run.finishedAt !== null) ?? null;
     return fromLive && (!stored || fromLive.id >= stored.id) ? fromLive : stored;
-  }, [live.finished, history.runs]);
+  }, [finished, history.runs]);
   return { active, history, latestCheck };
 }
 

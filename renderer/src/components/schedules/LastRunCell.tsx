@@ -16,7 +16,7 @@ export function LastRunCell({ schedule }: { schedule: Schedule }) {
   }
   const skipped = lastFiring?.outcome === 'skipped' && lastFiring.at > lastRun.at;
   return (
-    <Group gap={6} wrap="nowrap">
+    <Group gap={6} wrap="wrap">
       <Anchor component={Link} href={`/runs?run=${lastRun.runId}`} aria-label={`Run ${lastRun.runId}, ${lastRun.state}`}>
         <RunStateBadge state={lastRun.state} testId={`schedule-last-${schedule.id}`} />
       </Anchor>

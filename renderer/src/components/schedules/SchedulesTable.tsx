@@ -1,5 +1,6 @@
 import type { Schedule } from '@core/api';
-import { ActionIcon, Badge, Button, Group, Switch, Table, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Stack, Switch, Table, Text, Tooltip } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { IconHistory, IconPencil, IconPlayerPlay, IconTrash } from '@tabler/icons-react';
 import { Link } from 'wouter';
 import { RelativeTime } from '../RelativeTime';
@@ -24,16 +25,25 @@ interface SchedulesTableProps {
 
 /** Engine, scope, trigger in words, next and last run, the switch and the actions of each schedule. */
 export function SchedulesTable({ schedules, engineTitle, readOnly = false, busyIds, onRunNow, onToggle, onEdit, onDelete, label, testId, pausedIndefinitely = false }: SchedulesTableProps) {
+  // Below 1200 px (a 1024 px window) the table fits instead of scrolling sideways: next and last run share
+  // one column and History becomes an icon. Only one variant is rendered, so test ids stay unique.
+  const wide = useMediaQuery('(min-width: 75em)', true);
   return (
-    <Table.ScrollContainer minWidth={900}>
+    <Table.ScrollContainer minWidth={wide ? 900 : 640}>
       <Table highlightOnHover verticalSpacing="sm" data-testid={testId} aria-label={label}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">Engine</Table.Th>
             <Table.Th scope="col">Scope</Table.Th>
             <Table.Th scope="col">Trigger</Table.Th>
-            <Table.Th scope="col">Next run</Table.Th>
-            <Table.Th scope="col">Last run</Table.Th>
+            {wide ? (
+              <>
+                <Table.Th scope="col">Next run</Table.Th>
+                <Table.Th scope="col">Last run</Table.Th>
+              </>
+            ) : (
+              <Table.Th scope="col">Next · last run</Table.Th>
+            )}
             <Table.Th scope="col">Enabled</Table.Th>
             <Table.Th scope="col" ta="right">
               Actions
@@ -77,18 +87,33 @@ export function SchedulesTable({ schedules, engineTitle, readOnly = false, busyI
                     </Text>
                   )}
                 </Table.Td>
-                <Table.Td>
-                  {schedule.nextRunAt ? (
-                    <RelativeTime iso={schedule.nextRunAt} size="sm" />
-                  ) : (
-                    <Text size="sm" c="dimmed">
-                      {!schedule.enabled ? 'Off' : pausedIndefinitely ? 'Paused' : '—'}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <LastRunCell schedule={schedule} />
-                </Table.Td>
+                {wide ? (
+                  <>
+                    <Table.Td>
+                      <NextRun schedule={schedule} pausedIndefinitely={pausedIndefinitely} />
+                    </Table.Td>
+                    <Table.Td>
+                      <LastRunCell schedule={schedule} />
+                    </Table.Td>
+                  </>
+                ) : (
+                  <Table.Td>
+                    <Stack gap={4}>
+                      <Group gap={6} wrap="nowrap">
+                        <Text size="xs" c="dimmed" w={30}>
+                          Next
+                        </Text>
+                        <NextRun schedule={schedule} pausedIndefinitely={pausedIndefinitely} />
+                      </Group>
+                      <Group gap={6} wrap="nowrap" align="flex-start">
+                        <Text size="xs" c="dimmed" w={30} mt={2}>
+                          Last
+                        </Text>
+                        <LastRunCell schedule={schedule} />
+                      </Group>
+                    </Stack>
+                  </Table.Td>
+                )}
                 <Table.Td>
                   {readOnly ? (
                     // A disabled switch would not say clearly whether it is on; the product database owns this flag.
@@ -112,17 +137,25 @@ export function SchedulesTable({ schedules, engineTitle, readOnly = false, busyI
                     <Button size="compact-sm" variant="light" leftSection={<IconPlayerPlay size={14} aria-hidden />} loading={busyIds.has(schedule.id)} onClick={() => onRunNow(schedule)} aria-label={`Run ${name} now`} data-testid={`schedule-run-${schedule.id}`}>
                       Run now
                     </Button>
-                    <Button
-                      component={Link}
-                      href={`/runs?schedule=${schedule.id}`}
-                      size="compact-sm"
-                      variant="subtle"
-                      leftSection={<IconHistory size={14} aria-hidden />}
-                      aria-label={`History of ${name}`}
-                      data-testid={`schedule-history-${schedule.id}`}
-                    >
-                      History
-                    </Button>
+                    {wide ? (
+                      <Button
+                        component={Link}
+                        href={`/runs?schedule=${schedule.id}`}
+                        size="compact-sm"
+                        variant="subtle"
+                        leftSection={<IconHistory size={14} aria-hidden />}
+                        aria-label={`History of ${name}`}
+                        data-testid={`schedule-history-${schedule.id}`}
+                      >
+                        History
+                      </Button>
+                    ) : (
+                      <Tooltip label="History">
+                        <ActionIcon component={Link} href={`/runs?schedule=${schedule.id}`} variant="subtle" aria-label={`History of ${name}`} data-testid={`schedule-history-${schedule.id}`}>
+                          <IconHistory size={16} aria-hidden />
+                        </ActionIcon>
+                      </Tooltip>
+                    )}
                     {!readOnly && onEdit && (
                       <ActionIcon variant="subtle" onClick={() => onEdit(schedule)} aria-label={`Edit ${name}`} data-testid={`schedule-edit-${schedule.id}`}>
                         <IconPencil size={16} aria-hidden />
@@ -141,5 +174,14 @@ export function SchedulesTable({ schedules, engineTitle, readOnly = false, busyI
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>
+  );
+}
+
+function NextRun({ schedule, pausedIndefinitely }: { schedule: Schedule; pausedIndefinitely: boolean }) {
+  if (schedule.nextRunAt) return <RelativeTime iso={schedule.nextRunAt} size="sm" />;
+  return (
+    <Text size="sm" c="dimmed">
+      {!schedule.enabled ? 'Off' : pausedIndefinitely ? 'Paused' : '—'}
+    </Text>
   );
 }

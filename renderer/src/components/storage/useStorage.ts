@@ -5,6 +5,7 @@ import { useEffect, useMemo } from 'react';
 import { useActiveRuns } from '../../hooks/useActiveRuns';
 import { apiKey, useApiMutation, useApiQuery } from '../../hooks/useApi';
 import { useLiveState } from '../../hooks/live-context';
+import { selectLatest } from '../../hooks/live-store';
 
 export const STORAGE_ENGINE = 'storage-orphans';
 
@@ -15,11 +16,17 @@ export type StorageSummary = MethodOutput<'storage.summary'>;
 
 /** The storage methods whose answers a finished run makes stale (findings and runs are LiveEventsProvider's). */
 const STORAGE_QUERIES = ['storage.accounts', 'storage.summary', 'storage.restorability'] as const;
+/** How often the counters are read again while a storage run is active. */
+const MID_RUN_REFRESH_MS = 2000;
 
 /**
  * The storage-orphans runs the page shows: those running now, else the latest
- * one. Whenever one finishes (a check, a repair, a scheduled run or one
- * started from the CLI) the summary and the accounts table are read again.
+ * one, from the live state every run widget reads. Whenever a run finishes
+ * (a check, a repair, a scheduled run or one started from the CLI)
+ * LiveEventsProvider reads every query again, the summary and accounts too.
+ * While one runs, the summary cards and the accounts table are read again
+ * together every few seconds: each check writes its findings as it goes, and
+ * cards fetched at one moment beside a table fetched at another disagreed.
  */
 export function useStorageRuns(): { active: Run[]; latest: Run | null } {
   const { runs } = useActiveRuns();
@@ -27,14 +34,15 @@ export function useStorageRuns(): { active: Run[]; latest: Run | null } {
   const queryClient = useQueryClient();
   const history = useApiQuery('runs.list', { engine: STORAGE_ENGINE, limit: 1 });
   const active = useMemo(() => runs.filter((run) => run.engine === STORAGE_ENGINE), [runs]);
-  const finishedIds = live.finished.filter((run) => run.engine === STORAGE_ENGINE).map((run) => run.id).join(',');
+  const running = active.length > 0;
   useEffect(() => {
-    if (!finishedIds) return;
-    for (const method of STORAGE_QUERIES) void queryClient.invalidateQueries({ queryKey: apiKey(method) });
-  }, [finishedIds, queryClient]);
-  const latestFinished = live.finished.find((run) => run.engine === STORAGE_ENGINE) ?? null;
-  const stored = history.data?.items[0] ?? null;
-  const latest = latestFinished && (!stored || latestFinished.id >= stored.id) ? latestFinished : stored;
+    if (!running) return;
+    const timer = setInterval(() => {
+      for (const method of ['storage.summary', 'storage.accounts'] as const) void queryClient.invalidateQueries({ queryKey: apiKey(method) });
+    }, MID_RUN_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [running, queryClient]);
+  const latest = selectLatest(live, history.data?.items[0], (run) => run.engine === STORAGE_ENGINE);
   return { active, latest };
 }
 
