@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { protocol } from 'electron';
+import { contentSecurityPolicy } from '../../core/server/csp';
+
+/**
+ * The built renderer is served from `app://syncwarden/…` instead of file://:
+ * a file:// page may read any other file:// URL (Electron's
+ * GrantFileProtocolExtraPrivileges), its origin is opaque, and a CSP header
+ * cannot be attached to it. A standard, secure scheme gives the UI a real
+ * origin ('self' means app://syncwarden only) and lets every response carry the CSP.
+ */
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'syncwarden';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
+
+/** The window's policy: nothing remote; Mantine's <style> elements need inline styles (no per-response nonce here, see csp.ts). */
+export const APP_CSP = contentSecurityPolicy({ inlineStyles: 'unsafe-inline' });
+
+const MIME_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+};
+
+/** Must run before the app is ready (Electron's rule for privileged schemes). */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+}
+
+/** Serves `rendererDir` on app://syncwarden (after ready). */
+export function serveRenderer(rendererDir: string): void {
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
+}
+
+/**
+ * The handler as a plain function, so a test can call it: GET/HEAD only, host
+ * `syncwarden` only, the path resolved inside `rendererDir` (`..`, encoded
+ * `%2e%2e`, backslashes and absolute paths refused), the CSP on every answer.
+ */
+export function createAppProtocolHandler(rendererDir: string): (request: { url: string; method?: string }) => Promise<Response> {
+  const root = resolve(rendererDir);
+  return async (request) => {
+    const file = resolveInside(root, request.url);
+    if (request.method && request.method !== 'GET' && request.method !== 'HEAD') return answer(405, 'Method not allowed');
+    if (!file) return answer(404, 'Not found');
+    try {
+      const body = await readFile(file);
+      return new Response(request.method === 'HEAD' ? null : body, {
+        status: 200,
+        headers: { ...securityHeaders(), 'Content-Type': MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream' },
+      });
+    } catch {
+      return answer(404, 'Not found');
+    }
+  };
+}
+
+function resolveInside(root: string, url: string): string | undefined {
+  let parsed: URL;
+  let pathname: string;
+  try {
+    parsed = new URL(url);
+    pathname = decodeURIComponent(parsed.pathname);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST) return undefined;
+  if (pathname.includes('\0') || pathname.includes('\\')) return undefined;
+  const wanted = pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, '');
+  const file = resolve(join(root, wanted));
+  const inside = relative(root, file);
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) return undefined;
+  return file;
+}
+
+function securityHeaders(): Record<string, string> {
+  return { 'Content-Security-Policy': APP_CSP, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' };
+}
+
+function answer(status: number, text: string): Response {
+  return new Response(text, { status, headers: { ...securityHeaders(), 'Content-Type': 'text/plain; charset=utf-8' } });
+}
