@@ -15,8 +15,13 @@ export const APP_HOST = 'syncwarden';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
 
-/** The window's policy: nothing remote; Mantine's <style> elements need inline styles (no per-response nonce here, see csp.ts). */
-export const APP_CSP = contentSecurityPolicy({ inlineStyles: 'unsafe-inline' });
+/**
+ * The window's policy: nothing remote; Mantine's <style> elements need inline
+ * styles (no per-response nonce here, see csp.ts). The build writes the same
+ * policy into index.html as a meta tag (electron.vite.config.ts).
+ */
+export const APP_CSP_OPTIONS = { inlineStyles: 'unsafe-inline' } as const;
+export const APP_CSP = contentSecurityPolicy(APP_CSP_OPTIONS);
 
 const MIME_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -33,7 +38,7 @@ const MIME_TYPES: Readonly<Record<string, string>> = {
 
 /** Must run before the app is ready (Electron's rule for privileged schemes). */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
 }
 
 /** Serves `rendererDir` on app://syncwarden (after ready). */

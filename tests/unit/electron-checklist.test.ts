@@ -38,7 +38,7 @@ describe('the app:// protocol', () => {
 
   it('is declared privileged (standard, secure) and handled by the renderer directory', () => {
     registerAppScheme();
-    expect(fake.registerSchemesAsPrivileged).toHaveBeenCalledWith([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(fake.registerSchemesAsPrivileged).toHaveBeenCalledWith([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
     serveRenderer(rendererDir);
     expect(fake.handle).toHaveBeenCalledWith('app', expect.any(Function));
   });
