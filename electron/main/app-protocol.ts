@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { protocol } from 'electron';
-import { contentSecurityPolicy } from '../../core/server/csp';
+import { contentSecurityPolicy, CSP_META_PATTERN, cspMetaTag, metaContentSecurityPolicy, STYLE_NONCE_PLACEHOLDER } from '../../core/server/csp';
 
 /**
  * The built renderer is served from `app://syncwarden/…` instead of file://:
@@ -16,12 +17,16 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
 
 /**
- * The window's policy: nothing remote; Mantine's <style> elements need inline
- * styles (no per-response nonce here, see csp.ts). The build writes the same
- * policy into index.html as a meta tag (electron.vite.config.ts).
+ * The policy baked into the built index.html as a meta tag (electron.vite.config.ts)
+ * and sent with every non-page response: nothing remote. Mantine's <style>
+ * elements get 'unsafe-inline' in the baked copy only; the page itself is
+ * served with a fresh nonce per load instead (as in browser mode), and its
+ * meta tag rewritten to match, so a loaded window never allows unsafe-inline.
  */
 export const APP_CSP_OPTIONS = { inlineStyles: 'unsafe-inline' } as const;
 export const APP_CSP = contentSecurityPolicy(APP_CSP_OPTIONS);
+/** What every response that is not the page gets: no inline styles at all (scripts, CSS, images are not documents). */
+const ASSET_CSP = contentSecurityPolicy({ inlineStyles: 'none' });
 
 const MIME_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -58,11 +63,10 @@ export function createAppProtocolHandler(rendererDir: string): (request: { url: 
     if (request.method && request.method !== 'GET' && request.method !== 'HEAD') return answer(405, 'Method not allowed');
     if (!file) return answer(404, 'Not found');
     try {
+      const type = MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+      if (type.startsWith('text/html')) return servePage(await readFile(file, 'utf8'), request.method === 'HEAD');
       const body = await readFile(file);
-      return new Response(request.method === 'HEAD' ? null : body, {
-        status: 200,
-        headers: { ...securityHeaders(), 'Content-Type': MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream' },
-      });
+      return new Response(request.method === 'HEAD' ? null : body, { status: 200, headers: { ...securityHeaders(ASSET_CSP), 'Content-Type': type } });
     } catch {
       return answer(404, 'Not found');
     }
@@ -87,10 +91,18 @@ function resolveInside(root: string, url: string): string | undefined {
   return file;
 }
 
-function securityHeaders(): Record<string, string> {
-  return { 'Content-Security-Policy': APP_CSP, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' };
+/** The page with a fresh style nonce in the header, the meta policy and <meta property="csp-nonce"> (renderer/src/lib/style-nonce.ts). */
+function servePage(html: string, head: boolean): Response {
+  const nonce = randomBytes(16).toString('base64');
+  const options = { inlineStyles: { nonce } };
+  const page = html.replace(CSP_META_PATTERN, () => cspMetaTag(metaContentSecurityPolicy(options))).replaceAll(STYLE_NONCE_PLACEHOLDER, nonce);
+  return new Response(head ? null : page, { status: 200, headers: { ...securityHeaders(contentSecurityPolicy(options)), 'Content-Type': MIME_TYPES['.html'] ?? 'text/html' } });
+}
+
+function securityHeaders(policy: string): Record<string, string> {
+  return { 'Content-Security-Policy': policy, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' };
 }
 
 function answer(status: number, text: string): Response {
-  return new Response(text, { status, headers: { ...securityHeaders(), 'Content-Type': 'text/plain; charset=utf-8' } });
+  return new Response(text, { status, headers: { ...securityHeaders(ASSET_CSP), 'Content-Type': 'text/plain; charset=utf-8' } });
 }

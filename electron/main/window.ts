@@ -1,6 +1,6 @@
 import { BrowserWindow, session } from 'electron';
 import { contentSecurityPolicy } from '../../core/server/csp';
-import { APP_INDEX_URL } from './app-protocol';
+import { APP_INDEX_URL, APP_ORIGIN } from './app-protocol';
 import { openExternalAllowed } from './external-links';
 
 export interface MainWindowOptions {
@@ -85,6 +85,11 @@ function applyContentSecurityPolicy(devServerUrl: string | undefined): void {
   // The dev server needs its own origin and HMR socket; production allows nothing remote.
   const connectSrc = devServerUrl ? [new URL(devServerUrl).origin, devServerUrl.replace(/^http/, 'ws')] : [];
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    // app:// answers carry their own policy (a per-load nonce for the page, app-protocol.ts).
+    if (details.url?.startsWith(`${APP_ORIGIN}/`)) {
+      callback({});
+      return;
+    }
     callback({
       responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy({ connectSrc, inlineStyles: 'unsafe-inline' })] },
     });

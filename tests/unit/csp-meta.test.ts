@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startBrowserServer } from '../../core/server/browser-server';
-import { CSP_META_PATTERN, metaContentSecurityPolicy } from '../../core/server/csp';
+import { contentSecurityPolicy, CSP_META_PATTERN, metaContentSecurityPolicy } from '../../core/server/csp';
 import { createTestApp } from '../helpers/test-app';
 
 vi.mock('electron', () => ({ protocol: {}, shell: {} }));
@@ -28,10 +28,14 @@ describe('the CSP in index.html', () => {
     expect(builtHtml.indexOf('<meta charset')).toBeLessThan(builtHtml.indexOf('Content-Security-Policy'));
   });
 
-  it('app:// serves the built UI with the policy as a header too', async () => {
+  it('app:// serves the built UI with a per-load nonce policy as header and meta (no unsafe-inline once loaded)', async () => {
     const response = await createAppProtocolHandler(rendererDir)({ url: 'app://syncwarden/index.html' });
-    expect(response.headers.get('content-security-policy')).toBe(APP_CSP);
-    expect(metaOf(await response.text())).toBe(metaContentSecurityPolicy(APP_CSP_OPTIONS));
+    const header = response.headers.get('content-security-policy') ?? '';
+    const nonce = /'nonce-([^']+)'/.exec(header)?.[1] ?? '';
+    expect(header).toBe(contentSecurityPolicy({ inlineStyles: { nonce } }));
+    const html = await response.text();
+    expect(metaOf(html)).toBe(metaContentSecurityPolicy({ inlineStyles: { nonce } }));
+    expect(html).toContain(`<meta property="csp-nonce" nonce="${nonce}" />`);
   });
 
   it('browser mode replaces the meta with its own per-response policy: the same nonce as the header, no unsafe-inline', async () => {

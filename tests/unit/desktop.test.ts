@@ -189,8 +189,16 @@ describe('desktop shell wiring', () => {
     expect(fake.app.setLoginItemSettings).not.toHaveBeenCalled();
   });
 
-  it('"Check for updates" answers through the contract: an unpackaged build without a feed does not update', async () => {
+  it('"Check for updates" answers through the contract and from the tray (an OS notification); an unpackaged build without a feed does not update', async () => {
     expect(await invoke('app.updates.check', {})).toMatchObject({ ok: true, result: { state: 'unsupported', currentVersion: '0.1.0' } });
+    const before = fake.state.notifications.length;
+    tray().item('check-updates')?.click?.();
+    await vi.waitFor(() => expect(fake.state.notifications.length).toBe(before + 1));
+    const note = fake.state.notifications.at(-1) as InstanceType<typeof fake.FakeNotification>;
+    expect(note.options).toMatchObject({ title: 'Syncwarden updates', body: expect.stringMatching(/development build.*SYNCWARDEN_UPDATE_URL/) });
+    expect(note.show).toHaveBeenCalled();
+    // Later tests count run notifications from zero.
+    fake.state.notifications.length = before;
   });
 
   it('the tray menu follows the schedules and its Pause, Resume and Run all now drive the scheduler', async () => {

@@ -21,6 +21,8 @@ vi.mock('electron', () => ({
 }));
 
 const { APP_CSP, createAppProtocolHandler, registerAppScheme, serveRenderer } = await import('../../electron/main/app-protocol');
+const { contentSecurityPolicy } = await import('../../core/server/csp');
+const ASSET_CSP = contentSecurityPolicy({ inlineStyles: 'none' });
 const { denyPermissionsByDefault } = await import('../../electron/main/permissions');
 const { isAllowedExternalUrl, openExternalAllowed } = await import('../../electron/main/external-links');
 const { createRendererUrlCheck } = await import('../../electron/main/trusted-origin');
@@ -28,7 +30,10 @@ const { createRendererUrlCheck } = await import('../../electron/main/trusted-ori
 const dir = makeTempDir('syncwarden-app-protocol-');
 const rendererDir = join(dir.path, 'out', 'renderer');
 mkdirSync(join(rendererDir, 'assets'), { recursive: true });
-writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src \'self\'"><div id="root"></div>');
+writeFileSync(
+  join(rendererDir, 'index.html'),
+  '<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src \'self\'"><meta property="csp-nonce" nonce="__SYNCWARDEN_STYLE_NONCE__" /><div id="root"></div>',
+);
 writeFileSync(join(rendererDir, 'assets', 'index-abc.js'), 'console.log(1)');
 writeFileSync(join(dir.path, 'out', 'secret.txt'), 'outside the renderer');
 afterAll(() => dir.remove());
@@ -43,19 +48,30 @@ describe('the app:// protocol', () => {
     expect(fake.handle).toHaveBeenCalledWith('app', expect.any(Function));
   });
 
-  it('serves the built UI with the CSP header and the right content types', async () => {
+  it('serves the built UI with the CSP: the page with a fresh style nonce per load (header, meta and csp-nonce agree), assets without inline styles', async () => {
     const page = await serve({ url: 'app://syncwarden/index.html', method: 'GET' });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(page.headers.get('content-security-policy')).toBe(APP_CSP);
-    expect(APP_CSP).toContain("script-src 'self'");
+    const policy = page.headers.get('content-security-policy') ?? '';
+    const nonce = /'nonce-([^']+)'/.exec(policy)?.[1] ?? '';
+    expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(policy).toBe(contentSecurityPolicy({ inlineStyles: { nonce } }));
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).not.toContain('unsafe-inline');
+    expect(policy).toContain("object-src 'none'");
+    const html = await page.text();
+    expect(html).toContain('<div id="root">');
+    expect(html).toContain(`<meta property="csp-nonce" nonce="${nonce}" />`);
+    expect(html).toContain(`style-src 'self' 'nonce-${nonce}'`);
+    expect(html).not.toContain("default-src 'self'\"");
+    // The baked (pre-load) policy never allows inline scripts either.
     expect(APP_CSP).not.toMatch(/script-src[^;]*(unsafe-inline|unsafe-eval)/);
-    expect(APP_CSP).toContain("object-src 'none'");
-    expect(await page.text()).toContain('<div id="root">');
-    expect((await serve({ url: 'app://syncwarden/' })).status).toBe(200);
+    const again = await serve({ url: 'app://syncwarden/' });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('content-security-policy')).not.toContain(nonce);
     const script = await serve({ url: 'app://syncwarden/assets/index-abc.js?v=1' });
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    expect(script.headers.get('content-security-policy')).toBe(APP_CSP);
+    expect(script.headers.get('content-security-policy')).toBe(ASSET_CSP);
     expect(await script.text()).toBe('console.log(1)');
   });
 
@@ -76,7 +92,7 @@ describe('the app:// protocol', () => {
       const response = await serve({ url, method: 'GET' });
       expect(response.status, url).toBe(404);
       expect(await response.text(), url).not.toContain('outside the renderer');
-      expect(response.headers.get('content-security-policy')).toBe(APP_CSP);
+      expect(response.headers.get('content-security-policy')).toBe(ASSET_CSP);
     }
     expect((await serve({ url: 'app://syncwarden/index.html', method: 'POST' })).status).toBe(405);
   });
