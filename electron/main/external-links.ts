@@ -7,7 +7,7 @@ import { shell } from 'electron';
  * closed: `shell.openExternal` hands the URL to the OS, which would also run
  * `file:`, `smb:` or custom-scheme handlers.
  */
-export const EXTERNAL_HOSTS: readonly string[] = ['accounts.google.com', 'www.dropbox.com', 'docs.syncwarden.app'];
+const EXTERNAL_HOSTS: readonly string[] = ['accounts.google.com', 'www.dropbox.com', 'docs.syncwarden.app'];
 
 /** True for an https URL on an allowlisted host, without credentials or an explicit port. */
 export function isAllowedExternalUrl(url: string): boolean {
