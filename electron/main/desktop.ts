@@ -12,7 +12,7 @@ import { showDesktopNotifications } from './notifications';
 import { denyPermissionsByDefault } from './permissions';
 import { createTray, trayIconFile } from './tray';
 import { createRendererUrlCheck } from './trusted-origin';
-import { createUpdateService, UPDATE_FEED_ENV, type Updater } from './updater';
+import { createUpdateService, pickAutoUpdater, UPDATE_FEED_ENV, type Updater } from './updater';
 import { createMainWindow, loadRenderer } from './window';
 
 /** Events after which the tray's state line may be stale (names as strings: some come from the scheduler). */
@@ -141,8 +141,7 @@ export async function startDesktop(options: { loadUpdater?: () => Promise<Update
 
 /** electron-updater picks its updater (NSIS, DMG, AppImage, deb…) on first access of `autoUpdater`, which needs Electron. */
 async function loadElectronUpdater(): Promise<Updater> {
-  const { autoUpdater } = await import('electron-updater');
-  return autoUpdater;
+  return pickAutoUpdater(await import('electron-updater'));
 }
 
 /** The tray's "Check for updates" answers with an OS notification: the tray has no room for text. */

@@ -92,6 +92,20 @@ export function createUpdateService(options: UpdateServiceOptions): UpdateServic
   };
 }
 
+/**
+ * electron-updater's `autoUpdater` from `import('electron-updater')`. The package
+ * is CommonJS and defines `autoUpdater` as a getter with an arrow function,
+ * which Node's CommonJS-to-ESM wrapper does not detect: the namespace lacks
+ * it, `default` (module.exports) has it. Reading it creates the updater for
+ * this platform, which needs the real Electron.
+ */
+export function pickAutoUpdater(namespace: { default?: unknown; autoUpdater?: unknown }): Updater {
+  const fromDefault = typeof namespace.default === 'object' && namespace.default !== null ? (namespace.default as { autoUpdater?: unknown }).autoUpdater : undefined;
+  const updater = fromDefault ?? namespace.autoUpdater;
+  if (!updater) throw new Error('electron-updater did not provide autoUpdater.');
+  return updater as Updater;
+}
+
 function downloading(currentVersion: string, version: string): UpdateStatus {
   return { state: 'downloading', currentVersion, version, message: `Syncwarden ${version} is downloading in the background; it installs when you quit Syncwarden.` };
 }

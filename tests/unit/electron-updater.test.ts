@@ -8,7 +8,7 @@ import { ElectronHttpExecutor } from 'electron-updater/out/electronHttpExecutor'
 import type { AppAdapter } from 'electron-updater/out/AppAdapter';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSilentLogger } from '../../core/logging/logger';
-import { createUpdateService, describeUpdateError, type Updater } from '../../electron/main/updater';
+import { createUpdateService, describeUpdateError, pickAutoUpdater, type Updater } from '../../electron/main/updater';
 import { makeTempDir } from '../helpers/temp-dir';
 
 /**
@@ -168,5 +168,17 @@ describe('self-update against a local generic feed', () => {
     const service = createUpdateService({ load: () => Promise.reject(new Error('must not load')), currentVersion: '0.1.0', isPackaged: false, log: createSilentLogger() });
     expect(await service.check()).toMatchObject({ state: 'unsupported', message: expect.stringMatching(/SYNCWARDEN_UPDATE_URL/) });
     expect(describeUpdateError(new Error('connect ECONNREFUSED 127.0.0.1:9'), 'http://127.0.0.1:9/')).toBe('The update feed (http://127.0.0.1:9/) could not be reached.');
+  });
+
+  it('finds autoUpdater on the CommonJS default export, where import() puts it (the namespace lacks the getter)', async () => {
+    const namespace = (await import('electron-updater')) as { default?: object; autoUpdater?: unknown };
+    // Reading the getter would build a real updater (it needs Electron): check the shape only. (Plain Node's
+    // namespace lacks `autoUpdater`, checked by hand: node -e "import('electron-updater').then(m => 'autoUpdater' in m)" → false;
+    // vitest's own interop adds it, so that half cannot be asserted here.)
+    expect(typeof Object.getOwnPropertyDescriptor(namespace.default, 'autoUpdater')?.get).toBe('function');
+    const updater = { checkForUpdates: () => null };
+    expect(pickAutoUpdater({ default: { autoUpdater: updater } })).toBe(updater);
+    expect(pickAutoUpdater({ autoUpdater: updater })).toBe(updater);
+    expect(() => pickAutoUpdater({ default: {} })).toThrow(/did not provide autoUpdater/);
   });
 });
