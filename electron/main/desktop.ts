@@ -86,7 +86,7 @@ export async function startDesktop(options: { loadUpdater?: () => Promise<Update
   // Start at login (hidden in the tray) follows the setting, now and whenever it changes.
   const applyLoginItem = (enabled: boolean) => {
     try {
-      applyStartAtLogin(enabled, { app });
+      applyStartAtLogin(enabled, { app, ...(app.isPackaged ? {} : { launchArgs: [app.getAppPath()] }) });
     } catch (error) {
       log.warn({ err: error }, 'could not change start at login');
     }

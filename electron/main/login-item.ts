@@ -17,6 +17,8 @@ export interface LoginItemOptions {
   env?: NodeJS.ProcessEnv;
   /** The program a login start runs (the AppImage when there is one, else Electron's binary). */
   execPath?: string;
+  /** Arguments before --hidden: an unpackaged app (npm start) must name its app folder to Electron. */
+  launchArgs?: readonly string[];
 }
 
 /** The XDG autostart entry's file: $XDG_CONFIG_HOME/autostart (default ~/.config/autostart). */
@@ -37,7 +39,7 @@ export function applyStartAtLogin(enabled: boolean, options: LoginItemOptions): 
   if (platform === 'darwin') {
     options.app.setLoginItemSettings({ openAtLogin: enabled, openAsHidden: true });
   } else if (platform === 'win32') {
-    options.app.setLoginItemSettings({ openAtLogin: enabled, args: [HIDDEN_FLAG] });
+    options.app.setLoginItemSettings({ openAtLogin: enabled, args: [...(options.launchArgs ?? []), HIDDEN_FLAG] });
   } else {
     const env = options.env ?? process.env;
     const file = autostartFile(env);
@@ -46,7 +48,7 @@ export function applyStartAtLogin(enabled: boolean, options: LoginItemOptions): 
       return;
     }
     mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(file, desktopEntry(env.APPIMAGE ?? options.execPath ?? process.execPath), { mode: 0o644 });
+    writeFileSync(file, desktopEntry(env.APPIMAGE ?? options.execPath ?? process.execPath, options.launchArgs ?? []), { mode: 0o644 });
   }
 }
 
@@ -58,9 +60,13 @@ export function startedHidden(options: { app: LoginItemApp; platform?: NodeJS.Pl
   return settings.wasOpenedAsHidden === true || settings.wasOpenedAtLogin === true;
 }
 
-/** A Desktop Entry (spec 1.5) for autostart. Exec quotes the path: it may contain spaces. */
-function desktopEntry(execPath: string): string {
-  const quoted = `"${execPath.replace(/(["`$\\])/g, '\\$1')}"`;
+/**
+ * A Desktop Entry (spec 1.5) for autostart. Exec quotes each argument (paths may contain spaces):
+ * inside quotes `"`, `` ` ``, `$` and `\` take a backslash, and then the string rule doubles every
+ * backslash (the spec's "four backslashes for one").
+ */
+function desktopEntry(execPath: string, launchArgs: readonly string[]): string {
+  const quoted = [execPath, ...launchArgs].map((arg) => `"${arg.replace(/(["`$\\])/g, '\\$1').replace(/\\/g, '\\\\')}"`).join(' ');
   return [
     '[Desktop Entry]',
     'Type=Application',

@@ -182,7 +182,8 @@ describe('desktop shell wiring', () => {
     const entry = join(dir.path, 'xdg', 'autostart', 'syncwarden.desktop');
     expect(existsSync(entry)).toBe(false);
     expect(await invoke('settings.update', { startAtLogin: true })).toMatchObject({ ok: true });
-    expect(readFileSync(entry, 'utf8')).toMatch(/^Exec=".+" --hidden$/m);
+    // Unpackaged here: Electron's binary, then the app folder.
+    expect(readFileSync(entry, 'utf8')).toMatch(/^Exec=".+" "\/nonexistent-app-root" --hidden$/m);
     expect(await invoke('settings.update', { startAtLogin: false })).toMatchObject({ ok: true });
     expect(existsSync(entry)).toBe(false);
     // macOS and Windows go through app.setLoginItemSettings (login-item.test.ts covers each platform).

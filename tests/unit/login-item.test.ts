@@ -29,6 +29,8 @@ describe('start at login', () => {
     const env = { XDG_CONFIG_HOME: join(dir.path, 'cfg2'), APPIMAGE: '/home/ada/Apps/Syncwarden-0.1.0.AppImage' };
     applyStartAtLogin(true, { app: fakeApp(), platform: 'linux', env, execPath: '/tmp/.mount_Sync/syncwarden' });
     expect(readFileSync(autostartFile(env), 'utf8')).toContain('Exec="/home/ada/Apps/Syncwarden-0.1.0.AppImage" --hidden');
+    applyStartAtLogin(true, { app: fakeApp(), platform: 'linux', env: { XDG_CONFIG_HOME: join(dir.path, 'cfg3') }, execPath: '/dev/node_modules/electron/dist/electron', launchArgs: ['/home/ada/my "app"'] });
+    expect(readFileSync(autostartFile({ XDG_CONFIG_HOME: join(dir.path, 'cfg3') }), 'utf8')).toContain('Exec="/dev/node_modules/electron/dist/electron" "/home/ada/my \\\\"app\\\\"" --hidden');
     expect(autostartFile({ HOME: '/x' })).toMatch(/[/\\]\.config[/\\]autostart[/\\]syncwarden\.desktop$/);
     expect(autostartFile({ XDG_CONFIG_HOME: 'relative/path' })).toMatch(/[/\\]\.config[/\\]autostart[/\\]/);
   });
@@ -39,6 +41,9 @@ describe('start at login', () => {
     expect(app.setLoginItemSettings).toHaveBeenLastCalledWith({ openAtLogin: true, args: [HIDDEN_FLAG] });
     applyStartAtLogin(false, { app, platform: 'win32' });
     expect(app.setLoginItemSettings).toHaveBeenLastCalledWith({ openAtLogin: false, args: [HIDDEN_FLAG] });
+    // Unpackaged (npm start), Electron's binary needs the app folder first.
+    applyStartAtLogin(true, { app, platform: 'win32', launchArgs: ['C:\\dev\\syncwarden'] });
+    expect(app.setLoginItemSettings).toHaveBeenLastCalledWith({ openAtLogin: true, args: ['C:\\dev\\syncwarden', HIDDEN_FLAG] });
     expect(startedHidden({ app, platform: 'win32', argv: ['Syncwarden.exe', '--hidden'] })).toBe(true);
     expect(startedHidden({ app, platform: 'win32', argv: ['Syncwarden.exe'] })).toBe(false);
   });
