@@ -167,6 +167,9 @@ describe('desktop shell wiring', () => {
     expect(await invoke('app.info', {})).toMatchObject({ ok: true, result: { host: 'electron', dataDir: dir.path } });
     const untrusted = fake.state.ipc.get(IPC_INVOKE_CHANNEL);
     expect(await untrusted?.({ senderFrame: { url: 'https://evil.example/' } }, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    // A sub-frame is refused even when it shows our own page; so is a file:// page (the UI is app:// now).
+    expect(await untrusted?.({ senderFrame: { url: rendererUrl, parent: { url: rendererUrl } } }, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(await untrusted?.({ senderFrame: { url: 'file:///app/out/renderer/index.html' } }, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     expect(shell.core.scheduler.isStarted).toBe(true);
     expect(tray().menu.map((item) => item.label).filter(Boolean)).toEqual(['Idle', 'No scheduled runs', 'Run all now', 'Pause schedules', 'Check for updates', 'Open Syncwarden', 'Quit']);
     // The UI is served on app:// (declared before ready), and the default session denies permissions.
