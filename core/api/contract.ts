@@ -26,6 +26,7 @@ import { SheetCachePreviewSchema, SheetSourceSchema, SheetSourceSpecSchema } fro
 import { MediaImportedSchema, MediaOverviewSchema } from './media';
 import { IdentityPlanInputSchema, IdentityPlanSchema, IdentityRevertRunInputSchema, IdentitySummarySchema, IdentityUsersInputSchema, IdentityUsersPageSchema } from './identity';
 import { IdentityUserDetailSchema, IdentityUserInputSchema } from './identity-user';
+import { UpdateStatusSchema } from './updates';
 import {
   StorageAccountsInputSchema,
   StorageAccountsPageSchema,
@@ -183,6 +184,7 @@ export const methods = {
     'What a run did item by item, in order (bounded per run: past the bound only counts are kept).',
   ),
   'runs.stats': method(RunStatsInputSchema, RunStatsSchema, 'Runs of the last N days with trigger, outcome and duration (the Runs chart).'),
+  'app.updates.check': method(noInput, UpdateStatusSchema, 'Check the update feed now (desktop app); a newer version downloads in the background and installs on quit.'),
 } as const satisfies Record<MethodName, MethodSpec>;
 
 export const events = {

@@ -50,6 +50,7 @@ export const METHOD_NAMES = [
   'runs.stats',
   'mail.settings.update',
   'runs.log',
+  'app.updates.check',
 ] as const;
 
 export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished', 'settings.changed', 'notification', 'schedules.changed', 'scheduler.status'] as const;

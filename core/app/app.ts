@@ -22,6 +22,7 @@ import { checkEventPayload } from './event-check';
 import { createHandlers } from './handlers';
 import type { AppServices } from './services';
 import { APP_VERSION } from './version';
+import type { HostUpdates } from './updates';
 
 export interface SyncwardenOptions {
   dataDir: string;
@@ -42,6 +43,8 @@ export interface SyncwardenOptions {
   /** Where secrets live; default: selectSecretStore (the OS keychain, the environment, or the demo's file store). */
   secrets?: SecretStore;
   probes?: ProbeRegistry;
+  /** The host's self-update (desktop); without it `app.updates.check` answers 'unsupported'. */
+  updates?: HostUpdates;
 }
 
 export interface Syncwarden extends AppServices {
@@ -103,7 +106,7 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
     events,
     appDb: appDbScheduleSource(connections, engines),
   });
-  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, scheduler };
+  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, scheduler, ...(options.updates ? { updates: options.updates } : {}) };
 
   return {
     ...services,

@@ -5,6 +5,7 @@ import { BUILTIN_ENGINES } from '../engines/registry';
 import { assembleHandlerTable } from './handler-table';
 import { createScheduleHandlers } from './schedules.handlers';
 import type { AppServices } from './services';
+import { updatesUnsupported } from './updates';
 
 
 /**
@@ -59,5 +60,6 @@ function consoleHandlers(app: AppServices): Partial<HandlerTable> {
     'connections.update': (input) => app.connections.update(input),
     'connections.delete': ({ id }) => app.connections.delete(id),
     'connections.test': ({ id }) => app.connections.test(id),
+    'app.updates.check': () => (app.updates ? app.updates.check() : updatesUnsupported(app.host, app.version)),
   };
 }

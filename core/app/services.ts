@@ -7,6 +7,7 @@ import type { RunManager } from '../runs/run-manager';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { Store } from '../store/store';
 import type { EventHub } from '../base/event-hub';
+import type { HostUpdates } from './updates';
 
 /** The service facade every host is built on. */
 export interface AppServices {
@@ -22,4 +23,6 @@ export interface AppServices {
   connections: ConnectionsService;
   /** Background schedules; hosts that stay up call start(), one-shot commands and tests do not. */
   scheduler: Scheduler;
+  /** Self-update, when the host has it (the packaged desktop app). */
+  updates?: HostUpdates;
 }

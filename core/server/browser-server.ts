@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import sirv from 'sirv';
 import type { Syncwarden } from '../app/app';
-import { contentSecurityPolicy, STYLE_NONCE_PLACEHOLDER, type InlineStyles } from './csp';
+import { contentSecurityPolicy, CSP_META_PATTERN, cspMetaTag, metaContentSecurityPolicy, STYLE_NONCE_PLACEHOLDER, type InlineStyles } from './csp';
 import { createSessionToken } from './token';
 import { createWsHost, endRaw, guardSocket, parseRequestTarget, type WsHostOptions } from './ws-host';
 
@@ -59,7 +59,10 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       // The page gets a fresh style nonce per response, for the <style> elements Mantine renders (see csp.ts).
       const nonce = randomBytes(16).toString('base64');
       setSecurityHeaders(res, port, { nonce }, options.imageOrigins ?? []);
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(req.method === 'HEAD' ? undefined : indexHtml.replaceAll(STYLE_NONCE_PLACEHOLDER, nonce));
+      // The built page's meta CSP is the desktop's; here it becomes this response's policy (nonce, ws origin, demo images).
+      const meta = cspMetaTag(metaContentSecurityPolicy(policyOptions(port, { nonce }, options.imageOrigins ?? [])));
+      const page = indexHtml.replace(CSP_META_PATTERN, () => meta).replaceAll(STYLE_NONCE_PLACEHOLDER, nonce);
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(req.method === 'HEAD' ? undefined : page);
       return;
     }
     setSecurityHeaders(res, port, 'none', options.imageOrigins ?? []);
@@ -108,8 +111,12 @@ function isDocumentRequest(req: IncomingMessage, pathname: string): boolean {
   return pathname === '/' || pathname === '/index.html' || !/\.[A-Za-z0-9]+$/.test(pathname);
 }
 
+function policyOptions(port: number, inlineStyles: InlineStyles, imgSrc: readonly string[]) {
+  return { connectSrc: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`], imgSrc, inlineStyles };
+}
+
 function setSecurityHeaders(res: ServerResponse, port: number, inlineStyles: InlineStyles, imgSrc: readonly string[]): void {
-  res.setHeader('Content-Security-Policy', contentSecurityPolicy({ connectSrc: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`], imgSrc, inlineStyles }));
+  res.setHeader('Content-Security-Policy', contentSecurityPolicy(policyOptions(port, inlineStyles, imgSrc)));
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Referrer-Policy', 'no-referrer');

@@ -37,3 +37,24 @@ export function contentSecurityPolicy(options: { connectSrc?: readonly string[];
     "frame-ancestors 'none'",
   ].join('; ');
 }
+
+/**
+ * The same policy for a <meta http-equiv> tag in index.html: frame-ancestors
+ * is dropped (a meta policy cannot carry it, and Chromium warns when it does).
+ * The meta copy keeps the UI under a policy wherever it is loaded from; each
+ * host still sends the header (app:// in Electron, the browser-mode server,
+ * which also rewrites the meta to its per-response policy).
+ */
+export function metaContentSecurityPolicy(options: Parameters<typeof contentSecurityPolicy>[0] = {}): string {
+  return contentSecurityPolicy(options)
+    .split('; ')
+    .filter((directive) => !directive.startsWith('frame-ancestors'))
+    .join('; ');
+}
+
+/** The CSP meta tag of the built index.html (electron.vite.config.ts writes it; browser-server.ts rewrites it). */
+export const CSP_META_PATTERN = /<meta http-equiv="Content-Security-Policy" content="[^"]*"\s*\/?>/;
+
+export function cspMetaTag(policy: string): string {
+  return `<meta http-equiv="Content-Security-Policy" content="${policy.replaceAll('&', '&amp;').replaceAll('"', '&quot;')}">`;
+}

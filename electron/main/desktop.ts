@@ -1,14 +1,18 @@
 import { join } from 'node:path';
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, Notification, session } from 'electron';
 import { createSyncwarden, type Syncwarden } from '../../core/app/app';
 import { startNotifier } from '../../core/app/notifier';
 import { createFileLogger } from '../../core/logging/logger';
 import { resolveDataDir } from '../../core/store/data-dir';
+import { registerAppScheme, serveRenderer } from './app-protocol';
 import { registerIpcHost } from './ipc-host';
+import { applyStartAtLogin, startedHidden } from './login-item';
 import { electronSqliteBinding } from './native-binding';
 import { showDesktopNotifications } from './notifications';
+import { denyPermissionsByDefault } from './permissions';
 import { createTray, trayIconFile } from './tray';
 import { createRendererUrlCheck } from './trusted-origin';
+import { createUpdateService, pickAutoUpdater, UPDATE_FEED_ENV, type Updater } from './updater';
 import { createMainWindow, loadRenderer } from './window';
 
 /** Events after which the tray's state line may be stale (names as strings: some come from the scheduler). */
@@ -25,22 +29,32 @@ export interface DesktopShell {
  * the scheduler, and the core behind IPC. Everything that can live in core/
  * does; this file only wires. Resolves undefined in a second instance.
  */
-export async function startDesktop(): Promise<DesktopShell | undefined> {
+export async function startDesktop(options: { loadUpdater?: () => Promise<Updater> } = {}): Promise<DesktopShell | undefined> {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return undefined;
   }
+  // Privileged schemes must be declared before ready (app-protocol.ts).
+  registerAppScheme();
   await app.whenReady();
 
   const dataDir = resolveDataDir({ flag: flagValue('--data-dir'), electronUserData: app.getPath('userData') });
   const log = await createFileLogger({ dataDir });
   const nativeBinding = electronSqliteBinding(app.getAppPath(), app.isPackaged);
-  const core: Syncwarden = createSyncwarden({ dataDir, host: 'electron', log, ...(nativeBinding ? { nativeBinding } : {}) });
+  const updates = createUpdateService({
+    load: options.loadUpdater ?? loadElectronUpdater,
+    currentVersion: app.getVersion(),
+    isPackaged: app.isPackaged,
+    feedUrl: process.env[UPDATE_FEED_ENV],
+    log: log.child({ module: 'updater' }),
+  });
+  const core: Syncwarden = createSyncwarden({ dataDir, host: 'electron', log, updates, ...(nativeBinding ? { nativeBinding } : {}) });
   const engineTitle = (id: string) => core.engines.get(id)?.title ?? id;
 
-  const indexHtmlPath = join(__dirname, '../renderer/index.html');
   const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
-  const isRendererUrl = createRendererUrlCheck({ indexHtmlPath, devServerUrl });
+  const isRendererUrl = createRendererUrlCheck({ devServerUrl });
+  serveRenderer(join(__dirname, '../renderer'));
+  denyPermissionsByDefault(session.defaultSession, isRendererUrl);
   const resources = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources');
   const iconPath = join(resources, 'icon.png');
 
@@ -48,7 +62,7 @@ export async function startDesktop(): Promise<DesktopShell | undefined> {
   let quitting = false;
   const showWindow = (route?: string) => {
     if (!window || window.isDestroyed()) {
-      window = createMainWindow({ preloadPath: join(__dirname, '../preload/index.js'), indexHtmlPath, devServerUrl, isRendererUrl, iconPath, ...(route ? { route } : {}) });
+      window = createMainWindow({ preloadPath: join(__dirname, '../preload/index.js'), devServerUrl, isRendererUrl, iconPath, ...(route ? { route } : {}) });
       window.on('close', (event) => {
         // Closing the window keeps syncing from the tray unless the user turned that off.
         if (!quitting && core.store.settings.get().closeToTray) {
@@ -57,7 +71,7 @@ export async function startDesktop(): Promise<DesktopShell | undefined> {
         }
       });
     } else if (route) {
-      loadRenderer(window, { indexHtmlPath, devServerUrl }, route);
+      loadRenderer(window, { devServerUrl }, route);
     }
     if (window.isMinimized()) window.restore();
     window.show();
@@ -69,8 +83,14 @@ export async function startDesktop(): Promise<DesktopShell | undefined> {
     isTrustedSender: (event) => event.senderFrame !== null && isRendererUrl(event.senderFrame.url),
     targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
   });
-  // Start at login follows the setting, now and whenever it changes.
-  const applyLoginItem = (openAtLogin: boolean) => app.setLoginItemSettings({ openAtLogin });
+  // Start at login (hidden in the tray) follows the setting, now and whenever it changes.
+  const applyLoginItem = (enabled: boolean) => {
+    try {
+      applyStartAtLogin(enabled, { app, ...(app.isPackaged ? {} : { launchArgs: [app.getAppPath()] }) });
+    } catch (error) {
+      log.warn({ err: error }, 'could not change start at login');
+    }
+  };
   applyLoginItem(core.store.settings.get().startAtLogin);
 
   const tray = createTray({
@@ -78,6 +98,9 @@ export async function startDesktop(): Promise<DesktopShell | undefined> {
     scheduler: core.scheduler,
     open: () => showWindow(),
     quit: () => app.quit(),
+    checkForUpdates: () => {
+      void updates.check().then((status) => showUpdateStatus(status.message, iconPath));
+    },
     engineTitle,
     onError: (error) => log.error({ err: error }, 'a tray action failed'),
   });
@@ -109,10 +132,22 @@ export async function startDesktop(): Promise<DesktopShell | undefined> {
       .then(() => log.close())
       .finally(() => app.exit(0));
   });
-  showWindow();
+  // A login start stays in the tray; the tray's Open shows the window.
+  if (!startedHidden({ app })) showWindow();
   // Scheduled runs begin only once the window and tray can show them.
   core.scheduler.start();
   return { core, showWindow };
+}
+
+/** electron-updater picks its updater (NSIS, DMG, AppImage, deb…) on first access of `autoUpdater`, which needs Electron. */
+async function loadElectronUpdater(): Promise<Updater> {
+  return pickAutoUpdater(await import('electron-updater'));
+}
+
+/** The tray's "Check for updates" answers with an OS notification: the tray has no room for text. */
+function showUpdateStatus(message: string, iconPath: string): void {
+  if (!Notification.isSupported()) return;
+  new Notification({ title: 'Syncwarden updates', body: message, icon: iconPath }).show();
 }
 
 function flagValue(name: string): string | undefined {

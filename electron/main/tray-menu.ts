@@ -15,6 +15,8 @@ export interface TrayMenuActions {
   runAllNow(): void;
   pause(minutes: number | null): void;
   resume(): void;
+  /** Present where the app updates itself (the desktop shell). */
+  checkForUpdates?(): void;
 }
 
 /** The first line of the menu and the tooltip: what Syncwarden is doing right now. */
@@ -59,6 +61,7 @@ export function trayMenuTemplate(status: SchedulerStatus, actions: TrayMenuActio
           ],
         },
     { type: 'separator' },
+    ...(actions.checkForUpdates ? [{ id: 'check-updates', label: 'Check for updates', click: actions.checkForUpdates }] : []),
     { id: 'open', label: 'Open Syncwarden', click: actions.open },
     { id: 'quit', label: 'Quit', click: actions.quit },
   ];

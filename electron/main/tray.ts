@@ -7,6 +7,8 @@ export interface TrayOptions {
   scheduler: TrayScheduler;
   open(): void;
   quit(): void;
+  /** The tray's "Check for updates" (omitted: no such item). */
+  checkForUpdates?(): void;
   engineTitle(id: string): string;
   /** Problems from the menu's own actions (a failed "Run all now") go to the log, never crash the tray. */
   onError(error: unknown): void;
@@ -51,6 +53,7 @@ export function createTray(options: TrayOptions): TrayController {
   const actions = {
     open: options.open,
     quit: options.quit,
+    ...(options.checkForUpdates ? { checkForUpdates: options.checkForUpdates } : {}),
     runAllNow: () => {
       void scheduler.runAllNow().catch(options.onError).finally(refresh);
     },

@@ -1,11 +1,11 @@
-import { pathToFileURL } from 'node:url';
+import { APP_HOST, APP_SCHEME } from './app-protocol';
 
 /**
- * Decides which URLs are our renderer: the built index.html loaded from disk,
- * or the electron-vite dev server in development. Everything else is foreign.
+ * Decides which URLs are our renderer: the built UI's page on
+ * app://syncwarden (app-protocol.ts), or the electron-vite dev server in
+ * development. Everything else is foreign.
  */
-export function createRendererUrlCheck(options: { indexHtmlPath: string; devServerUrl?: string | undefined }) {
-  const fileUrl = pathToFileURL(options.indexHtmlPath);
+export function createRendererUrlCheck(options: { devServerUrl?: string | undefined }) {
   const devOrigin = options.devServerUrl ? new URL(options.devServerUrl).origin : undefined;
   return (url: string | undefined): boolean => {
     if (!url) return false;
@@ -16,6 +16,6 @@ export function createRendererUrlCheck(options: { indexHtmlPath: string; devServ
       return false;
     }
     if (devOrigin !== undefined) return parsed.origin === devOrigin;
-    return parsed.protocol === 'file:' && parsed.pathname === fileUrl.pathname;
+    return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST && (parsed.pathname === '/index.html' || parsed.pathname === '/');
   };
 }

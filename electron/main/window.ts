@@ -1,9 +1,10 @@
-import { BrowserWindow, session, shell } from 'electron';
+import { BrowserWindow, session } from 'electron';
 import { contentSecurityPolicy } from '../../core/server/csp';
+import { APP_INDEX_URL, APP_ORIGIN } from './app-protocol';
+import { openExternalAllowed } from './external-links';
 
 export interface MainWindowOptions {
   preloadPath: string;
-  indexHtmlPath: string;
   devServerUrl?: string | undefined;
   isRendererUrl: (url: string) => boolean;
   iconPath?: string;
@@ -41,28 +42,25 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   return window;
 }
 
-type RendererSource = Pick<MainWindowOptions, 'indexHtmlPath' | 'devServerUrl'>;
+type RendererSource = Pick<MainWindowOptions, 'devServerUrl'>;
 
 /**
- * Loads the renderer, at a route when one is given. The renderer routes on the
- * hash and reads query parameters from the real search (wouter's hash
- * navigation does the same), so "/runs?run=12" becomes `?run=12#/runs`.
+ * Loads the renderer (the dev server, or the built UI on app://syncwarden),
+ * at a route when one is given. The renderer routes on the hash and reads
+ * query parameters from the real search (wouter's hash navigation does the
+ * same), so "/runs?run=12" becomes `?run=12#/runs`.
  */
 export function loadRenderer(window: BrowserWindow, source: RendererSource, route?: string): void {
+  const base = source.devServerUrl ?? APP_INDEX_URL;
   if (!route) {
-    if (source.devServerUrl) void window.loadURL(source.devServerUrl);
-    else void window.loadFile(source.indexHtmlPath);
+    void window.loadURL(base);
     return;
   }
   const { hash, search } = splitRoute(route);
-  if (source.devServerUrl) {
-    const url = new URL(source.devServerUrl);
-    url.hash = hash;
-    url.search = search;
-    void window.loadURL(url.href);
-  } else {
-    void window.loadFile(source.indexHtmlPath, { hash, search });
-  }
+  const url = new URL(base);
+  url.hash = hash;
+  url.search = search;
+  void window.loadURL(url.href);
 }
 
 function splitRoute(route: string): { hash: string; search: string } {
@@ -70,14 +68,15 @@ function splitRoute(route: string): { hash: string; search: string } {
   return { hash: path.startsWith('/') ? path : `/${path}`, search };
 }
 
-/** The renderer never navigates away and never opens windows; https links open in the OS browser. */
+/** The renderer never navigates away and never opens windows; allowlisted https links open in the OS browser (external-links.ts). */
 function lockNavigation(window: BrowserWindow, isRendererUrl: (url: string) => boolean): void {
   window.webContents.on('will-navigate', (event, url) => {
     if (!isRendererUrl(url)) event.preventDefault();
   });
   window.webContents.on('will-attach-webview', (event) => event.preventDefault());
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    // A failure of the OS browser is no reason to crash the main process.
+    openExternalAllowed(url).catch(() => undefined);
     return { action: 'deny' };
   });
 }
@@ -86,6 +85,11 @@ function applyContentSecurityPolicy(devServerUrl: string | undefined): void {
   // The dev server needs its own origin and HMR socket; production allows nothing remote.
   const connectSrc = devServerUrl ? [new URL(devServerUrl).origin, devServerUrl.replace(/^http/, 'ws')] : [];
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    // app:// answers carry their own policy (a per-load nonce for the page, app-protocol.ts).
+    if (details.url?.startsWith(`${APP_ORIGIN}/`)) {
+      callback({});
+      return;
+    }
     callback({
       responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy({ connectSrc, inlineStyles: 'unsafe-inline' })] },
     });

@@ -1,7 +1,7 @@
-import { MantineProvider } from '@mantine/core';
+import { Center, Loader, MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { Suspense, useMemo, useState } from 'react';
 import { Redirect, Route, Router, Switch } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
 import type { ApiClient } from './client/client';
@@ -38,19 +38,31 @@ function Console() {
   if (connection.status === 'unauthorized') return <AccessRequired reason={connection.reason} />;
   return (
     <LiveEventsProvider>
-      {/* Hash routing: the desktop build is loaded from file://, where paths cannot be served. */}
+      {/* Hash routing: the desktop serves one document (app://syncwarden/index.html), as browser mode does. */}
       <Router hook={useHashLocation}>
         <AppLayout>
-          <Switch>
-            {NAV_ITEMS.map((item) => (
-              <Route key={item.path} path={item.path} component={item.component} />
-            ))}
-            <Route>
-              <Redirect to="/" replace />
-            </Route>
-          </Switch>
+          {/* Pages load on first visit (navigation.ts); the layout and sidebar stay while one loads. */}
+          <Suspense fallback={<PageLoading />}>
+            <Switch>
+              {NAV_ITEMS.map((item) => (
+                <Route key={item.path} path={item.path} component={item.component} />
+              ))}
+              <Route>
+                <Redirect to="/" replace />
+              </Route>
+            </Switch>
+          </Suspense>
         </AppLayout>
       </Router>
     </LiveEventsProvider>
+  );
+}
+
+/** What a page shows while its chunk loads (a fraction of a second from disk or loopback). */
+function PageLoading() {
+  return (
+    <Center h={240} role="status" aria-label="Loading page" data-testid="page-loading">
+      <Loader size="sm" type="dots" />
+    </Center>
   );
 }

@@ -13,19 +13,25 @@ import {
   IconUsers,
   type Icon,
 } from '@tabler/icons-react';
-import type { ComponentType } from 'react';
-import { AuditPage } from './pages/AuditPage';
-import { ConnectionsPage } from './pages/ConnectionsPage';
-import { FindingsPage } from './pages/FindingsPage';
-import { MailPage } from './pages/MailPage';
-import { MediaPage } from './pages/MediaPage';
-import { OverviewPage } from './pages/OverviewPage';
-import { RunsPage } from './pages/RunsPage';
-import { SchedulesPage } from './pages/SchedulesPage';
-import { SettingsPage } from './pages/SettingsPage';
-import { SheetsPage } from './pages/SheetsPage';
-import { StoragePage } from './pages/StoragePage';
-import { UsersPage } from './pages/UsersPage';
+import { lazy, type ComponentType } from 'react';
+
+/**
+ * Each page is its own chunk, loaded when first visited (App.tsx shows a
+ * loader meanwhile): the console opens on one page and needs only its code.
+ */
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) => lazy(() => load().then((module) => ({ default: module[name] })));
+const AuditPage = page(() => import('./pages/AuditPage'), 'AuditPage');
+const ConnectionsPage = page(() => import('./pages/ConnectionsPage'), 'ConnectionsPage');
+const FindingsPage = page(() => import('./pages/FindingsPage'), 'FindingsPage');
+const MailPage = page(() => import('./pages/MailPage'), 'MailPage');
+const MediaPage = page(() => import('./pages/MediaPage'), 'MediaPage');
+const OverviewPage = page(() => import('./pages/OverviewPage'), 'OverviewPage');
+const RunsPage = page(() => import('./pages/RunsPage'), 'RunsPage');
+const SchedulesPage = page(() => import('./pages/SchedulesPage'), 'SchedulesPage');
+const SettingsPage = page(() => import('./pages/SettingsPage'), 'SettingsPage');
+const SheetsPage = page(() => import('./pages/SheetsPage'), 'SheetsPage');
+const StoragePage = page(() => import('./pages/StoragePage'), 'StoragePage');
+const UsersPage = page(() => import('./pages/UsersPage'), 'UsersPage');
 
 export interface NavItem {
   path: string;

@@ -34,6 +34,7 @@ export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'schedules.list',
   'schedules.describe',
   'mail.settings',
+  'app.updates.check',
 ]);
 
 const HOSTILE_STRINGS = [

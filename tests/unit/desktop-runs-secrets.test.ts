@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IPC_INVOKE_CHANNEL } from '../../core/api/transport';
 import type { DesktopShell } from '../../electron/main/desktop';
@@ -59,6 +58,8 @@ const fake = vi.hoisted(() => {
     quit: () => {},
     exit: () => {},
     setLoginItemSettings: () => {},
+    getLoginItemSettings: () => ({}),
+    getVersion: () => '0.1.0',
     on: () => {},
   };
   return { state, sent, ipc, app, FakeWindow, FakeTray, FakeNotification };
@@ -72,12 +73,15 @@ vi.mock('electron', () => ({
   Menu: { buildFromTemplate: (template: unknown) => template },
   nativeImage: { createFromPath: () => ({}) },
   ipcMain: { handle: (channel: string, handler: (...args: unknown[]) => unknown) => fake.ipc.set(channel, handler), removeHandler: () => {} },
-  session: { defaultSession: { webRequest: { onHeadersReceived: () => {} } } },
+  session: {
+    defaultSession: { webRequest: { onHeadersReceived: () => {} }, setPermissionRequestHandler: () => {}, setPermissionCheckHandler: () => {}, setDevicePermissionHandler: () => {} },
+  },
+  protocol: { registerSchemesAsPrivileged: () => {}, handle: () => {} },
   shell: { openExternal: () => {} },
 }));
 
 const { startDesktop } = await import('../../electron/main/desktop');
-const rendererUrl = pathToFileURL(join(__dirname, '../../electron/renderer/index.html')).href;
+const rendererUrl = 'app://syncwarden/index.html';
 async function invoke(method: string, input: unknown): Promise<{ ok: boolean; result?: unknown; error?: { code: string; message: string } }> {
   const handler = fake.ipc.get(IPC_INVOKE_CHANNEL);
   if (!handler) throw new Error('no IPC handler');
@@ -93,6 +97,8 @@ describe('desktop (IPC host): leases, cancel, headless secrets, URL credentials'
   beforeAll(async () => {
     fake.state.userData = dir.path;
     delete process.env.SYNCWARDEN_HOME;
+    // Start at login (off) is applied at startup: on Linux that is the autostart folder, kept in the temp dir.
+    process.env.XDG_CONFIG_HOME = join(dir.path, 'xdg');
     // Headless secrets, set before the app starts (as docs/secrets.md says).
     process.env.SYNCWARDEN_SECRETS = 'env';
     process.env.SYNCWARDEN_SECRET_NAME_FILES_APPSECRET = seed.app.secret;

@@ -1,5 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { IPC_INVOKE_CHANNEL } from '../../core/api/transport';
 import type { DesktopShell } from '../../electron/main/desktop';
@@ -91,9 +91,22 @@ const fake = vi.hoisted(() => {
     quit: vi.fn(),
     exit: vi.fn(),
     setLoginItemSettings: vi.fn(),
+    getLoginItemSettings: () => ({ wasOpenedAtLogin: false }),
+    getVersion: () => '0.1.0',
     on: on(appEvents),
   };
-  return { state, app, appEvents, emit, FakeWindow, FakeTray, FakeNotification, createFromPath: vi.fn((_path: string) => ({})) };
+  return {
+    state,
+    app,
+    appEvents,
+    emit,
+    FakeWindow,
+    FakeTray,
+    FakeNotification,
+    createFromPath: vi.fn((_path: string) => ({})),
+    registerSchemes: vi.fn(),
+    protocolHandle: vi.fn(),
+  };
 });
 
 vi.mock('electron', () => ({
@@ -104,14 +117,17 @@ vi.mock('electron', () => ({
   Menu: { buildFromTemplate: (template: unknown) => template },
   nativeImage: { createFromPath: fake.createFromPath },
   ipcMain: { handle: (channel: string, handler: (...args: unknown[]) => unknown) => fake.state.ipc.set(channel, handler), removeHandler: vi.fn() },
-  session: { defaultSession: { webRequest: { onHeadersReceived: vi.fn() } } },
+  session: {
+    defaultSession: { webRequest: { onHeadersReceived: vi.fn() }, setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn(), setDevicePermissionHandler: vi.fn() },
+  },
+  protocol: { registerSchemesAsPrivileged: fake.registerSchemes, handle: fake.protocolHandle },
   shell: { openExternal: vi.fn() },
 }));
 
 const { startDesktop } = await import('../../electron/main/desktop');
 const { trayIconFile } = await import('../../electron/main/tray');
 
-const rendererUrl = pathToFileURL(join(__dirname, '../../electron/renderer/index.html')).href;
+const rendererUrl = 'app://syncwarden/index.html';
 async function invoke(method: string, input: unknown): Promise<{ ok: boolean; result?: unknown; error?: unknown }> {
   const handler = fake.state.ipc.get(IPC_INVOKE_CHANNEL);
   if (!handler) throw new Error('no IPC handler');
@@ -124,8 +140,13 @@ describe('desktop shell wiring', () => {
   const dir = makeTempDir();
   fake.state.userData = dir.path;
   delete process.env.SYNCWARDEN_HOME;
+  delete process.env.SYNCWARDEN_UPDATE_URL;
+  const previousXdg = process.env.XDG_CONFIG_HOME;
+  process.env.XDG_CONFIG_HOME = join(dir.path, 'xdg');
   let shell: DesktopShell;
   afterAll(() => {
+    if (previousXdg === undefined) delete process.env.XDG_CONFIG_HOME;
+    else process.env.XDG_CONFIG_HOME = previousXdg;
     shell?.core.scheduler.stop();
     dir.remove();
   });
@@ -146,17 +167,42 @@ describe('desktop shell wiring', () => {
     expect(await invoke('app.info', {})).toMatchObject({ ok: true, result: { host: 'electron', dataDir: dir.path } });
     const untrusted = fake.state.ipc.get(IPC_INVOKE_CHANNEL);
     expect(await untrusted?.({ senderFrame: { url: 'https://evil.example/' } }, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    // A sub-frame is refused even when it shows our own page; so is a file:// page (the UI is app:// now).
+    expect(await untrusted?.({ senderFrame: { url: rendererUrl, parent: { url: rendererUrl } } }, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(await untrusted?.({ senderFrame: { url: 'file:///app/out/renderer/index.html' } }, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     expect(shell.core.scheduler.isStarted).toBe(true);
-    expect(tray().menu.map((item) => item.label).filter(Boolean)).toEqual(['Idle', 'No scheduled runs', 'Run all now', 'Pause schedules', 'Open Syncwarden', 'Quit']);
+    expect(tray().menu.map((item) => item.label).filter(Boolean)).toEqual(['Idle', 'No scheduled runs', 'Run all now', 'Pause schedules', 'Check for updates', 'Open Syncwarden', 'Quit']);
+    // The UI is served on app:// (declared before ready), and the default session denies permissions.
+    expect(fake.registerSchemes).toHaveBeenCalledWith([expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
+    expect(fake.protocolHandle).toHaveBeenCalledWith('app', expect.any(Function));
+    expect(window.loadURL).toHaveBeenCalledWith('app://syncwarden/index.html');
     expect(tray().setToolTip).toHaveBeenLastCalledWith('Syncwarden — Idle');
     // The template pair on macOS, the coloured image elsewhere (tray.test.ts covers the choice).
     expect(fake.createFromPath).toHaveBeenCalledWith(join('/nonexistent-app-root', 'resources', 'tray', trayIconFile()));
   });
 
-  it('start at login follows the setting: off by default, on as soon as it is changed', async () => {
-    expect(fake.app.setLoginItemSettings).toHaveBeenLastCalledWith({ openAtLogin: false });
+  it('start at login follows the setting: off by default, on as soon as it is changed (Linux: an XDG autostart entry)', async () => {
+    const entry = join(dir.path, 'xdg', 'autostart', 'syncwarden.desktop');
+    expect(existsSync(entry)).toBe(false);
     expect(await invoke('settings.update', { startAtLogin: true })).toMatchObject({ ok: true });
-    expect(fake.app.setLoginItemSettings).toHaveBeenLastCalledWith({ openAtLogin: true });
+    // Unpackaged here: Electron's binary, then the app folder.
+    expect(readFileSync(entry, 'utf8')).toMatch(/^Exec=".+" "\/nonexistent-app-root" --hidden$/m);
+    expect(await invoke('settings.update', { startAtLogin: false })).toMatchObject({ ok: true });
+    expect(existsSync(entry)).toBe(false);
+    // macOS and Windows go through app.setLoginItemSettings (login-item.test.ts covers each platform).
+    expect(fake.app.setLoginItemSettings).not.toHaveBeenCalled();
+  });
+
+  it('"Check for updates" answers through the contract and from the tray (an OS notification); an unpackaged build without a feed does not update', async () => {
+    expect(await invoke('app.updates.check', {})).toMatchObject({ ok: true, result: { state: 'unsupported', currentVersion: '0.1.0' } });
+    const before = fake.state.notifications.length;
+    tray().item('check-updates')?.click?.();
+    await vi.waitFor(() => expect(fake.state.notifications.length).toBe(before + 1));
+    const note = fake.state.notifications.at(-1) as InstanceType<typeof fake.FakeNotification>;
+    expect(note.options).toMatchObject({ title: 'Syncwarden updates', body: expect.stringMatching(/development build.*SYNCWARDEN_UPDATE_URL/) });
+    expect(note.show).toHaveBeenCalled();
+    // Later tests count run notifications from zero.
+    fake.state.notifications.length = before;
   });
 
   it('the tray menu follows the schedules and its Pause, Resume and Run all now drive the scheduler', async () => {
@@ -200,7 +246,7 @@ describe('desktop shell wiring', () => {
     window.hide();
     window.minimized = true;
     fake.emit(notification.events, 'click');
-    expect(window.loadFile).toHaveBeenLastCalledWith(expect.stringMatching(/renderer[/\\]index\.html$/), { hash: '/runs', search: `run=${failed?.id}` });
+    expect(window.loadURL).toHaveBeenLastCalledWith(`app://syncwarden/index.html?run=${failed?.id}#/runs`);
     expect(window.restore).toHaveBeenCalled();
     expect(window.show).toHaveBeenCalled();
     expect(window.focus).toHaveBeenCalled();

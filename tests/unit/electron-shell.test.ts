@@ -54,29 +54,35 @@ const { electronSqliteBinding } = await import('../../electron/main/native-bindi
 const { loadRenderer } = await import('../../electron/main/window');
 const { trayMenuTemplate } = await import('../../electron/main/tray-menu');
 
-const isRendererUrl = createRendererUrlCheck({ indexHtmlPath: '/app/out/renderer/index.html' });
+const isRendererUrl = createRendererUrlCheck({});
 
 describe('desktop shell', () => {
-  const window = createMainWindow({ preloadPath: '/app/out/preload/index.js', indexHtmlPath: '/app/out/renderer/index.html', isRendererUrl });
+  const window = createMainWindow({ preloadPath: '/app/out/preload/index.js', isRendererUrl });
 
   it('opens the window isolated, sandboxed and without Node, with only our preload', () => {
     const prefs = fake.constructed[0]?.webPreferences as Record<string, unknown>;
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
     expect(prefs.preload).toBe('/app/out/preload/index.js');
     expect(SECURE_WEB_PREFERENCES.nodeIntegrationInWorker).toBe(false);
-    expect(window.loadFile).toHaveBeenCalledWith('/app/out/renderer/index.html');
+    // The built UI comes from the app:// protocol (app-protocol.ts), not file://.
+    expect(window.loadURL).toHaveBeenCalledWith('app://syncwarden/index.html');
+    expect(window.loadFile).not.toHaveBeenCalled();
   });
 
-  it('denies navigation away from the renderer and every new window', () => {
+  it('denies navigation away from the renderer and every new window; only allowlisted https links open outside', () => {
     const navigate = fake.webContentsHandlers.get('will-navigate');
     const away = { preventDefault: vi.fn() };
     navigate?.(away, 'https://evil.example/');
     expect(away.preventDefault).toHaveBeenCalled();
     const home = { preventDefault: vi.fn() };
-    navigate?.(home, 'file:///app/out/renderer/index.html#/runs');
+    navigate?.(home, 'app://syncwarden/index.html#/runs');
     expect(home.preventDefault).not.toHaveBeenCalled();
+    const file = { preventDefault: vi.fn() };
+    navigate?.(file, 'file:///app/out/renderer/index.html#/runs');
+    expect(file.preventDefault).toHaveBeenCalled();
+    expect(fake.windowOpen('https://docs.syncwarden.app/connections')).toEqual({ action: 'deny' });
+    expect(fake.shell.openExternal).toHaveBeenCalledWith('https://docs.syncwarden.app/connections');
     expect(fake.windowOpen('https://docs.example/')).toEqual({ action: 'deny' });
-    expect(fake.shell.openExternal).toHaveBeenCalledWith('https://docs.example/');
     expect(fake.windowOpen('file:///etc/passwd')).toEqual({ action: 'deny' });
     expect(fake.shell.openExternal).toHaveBeenCalledTimes(1);
   });
@@ -90,21 +96,24 @@ describe('desktop shell', () => {
     expect(csp).not.toMatch(/script-src[^;]*(unsafe-inline|unsafe-eval)/);
   });
 
-  it('trusts only the built index.html, or the dev server origin in development', () => {
-    expect(isRendererUrl('file:///app/out/renderer/index.html')).toBe(true);
-    expect(isRendererUrl('file:///app/out/renderer/other.html')).toBe(false);
-    expect(isRendererUrl('https://evil.example/app/out/renderer/index.html')).toBe(false);
+  it('trusts only the built index.html on app://syncwarden, or the dev server origin in development', () => {
+    expect(isRendererUrl('app://syncwarden/index.html')).toBe(true);
+    expect(isRendererUrl('app://syncwarden/index.html?run=1#/runs')).toBe(true);
+    expect(isRendererUrl('app://syncwarden/assets/other.html')).toBe(false);
+    expect(isRendererUrl('app://evil/index.html')).toBe(false);
+    expect(isRendererUrl('file:///app/out/renderer/index.html')).toBe(false);
+    expect(isRendererUrl('https://evil.example/index.html')).toBe(false);
     expect(isRendererUrl('not a url')).toBe(false);
-    const dev = createRendererUrlCheck({ indexHtmlPath: '/x/index.html', devServerUrl: 'http://localhost:5173/' });
+    const dev = createRendererUrlCheck({ devServerUrl: 'http://localhost:5173/' });
     expect(dev('http://localhost:5173/#/runs')).toBe(true);
     expect(dev('http://localhost:5174/')).toBe(false);
   });
 
   it('opens the renderer at a route: the path in the hash, query parameters in the search (as the renderer reads them)', () => {
-    const routed = createMainWindow({ preloadPath: '/p.js', indexHtmlPath: '/app/out/renderer/index.html', isRendererUrl, route: '/runs?run=12' });
-    expect(routed.loadFile).toHaveBeenCalledWith('/app/out/renderer/index.html', { hash: '/runs', search: 'run=12' });
+    const routed = createMainWindow({ preloadPath: '/p.js', isRendererUrl, route: '/runs?run=12' });
+    expect(routed.loadURL).toHaveBeenCalledWith('app://syncwarden/index.html?run=12#/runs');
     const dev = { loadURL: vi.fn(async () => {}), loadFile: vi.fn(async () => {}) };
-    loadRenderer(dev as never, { indexHtmlPath: '/x', devServerUrl: 'http://localhost:5173/' }, '/storage?status=needs-reconnect');
+    loadRenderer(dev as never, { devServerUrl: 'http://localhost:5173/' }, '/storage?status=needs-reconnect');
     expect(dev.loadURL).toHaveBeenCalledWith('http://localhost:5173/?status=needs-reconnect#/storage');
     expect(dev.loadFile).not.toHaveBeenCalled();
   });
