@@ -50,6 +50,10 @@ export const METHOD_NAMES = [
   'runs.stats',
   'mail.settings.update',
   'runs.log',
+  'connections.connect',
+  'connections.connect.status',
+  'connections.connect.cancel',
+  'connections.disconnect',
 ] as const;
 
 export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished', 'settings.changed', 'notification', 'schedules.changed', 'scheduler.status'] as const;

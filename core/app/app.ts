@@ -2,6 +2,7 @@ import type { AppInfo } from '../api/models';
 import { ConnectionsService } from '../connections/connections.service';
 import type { ProbeRegistry } from '../connections/probe';
 import { defaultProbes } from '../connections/probes';
+import { OAuthFlows } from '../connections/oauth/oauth-flows';
 import type { SecretStore } from '../secrets/secret-store';
 import { NamespacedSecretStore } from '../secrets/namespaced.secret-store';
 import { selectSecretStore } from '../secrets/select-secret-store';
@@ -42,6 +43,13 @@ export interface SyncwardenOptions {
   /** Where secrets live; default: selectSecretStore (the OS keychain, the environment, or the demo's file store). */
   secrets?: SecretStore;
   probes?: ProbeRegistry;
+  /**
+   * Host capability: open a URL in the system browser (the desktop host: shell.openExternal behind its allowlist).
+   * Without it (browser mode, CLI) Connect returns the sign-in URL for the admin to open.
+   */
+  openExternal?: (url: string) => Promise<void>;
+  /** How long Connect waits for the browser (default 5 minutes). */
+  oauthTimeoutMs?: number;
 }
 
 export interface Syncwarden extends AppServices {
@@ -103,7 +111,14 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
     events,
     appDb: appDbScheduleSource(connections, engines),
   });
-  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, scheduler };
+  const oauth = new OAuthFlows({
+    connections,
+    clock,
+    log: log.child({ module: 'oauth' }),
+    ...(options.openExternal ? { openExternal: options.openExternal } : {}),
+    ...(options.oauthTimeoutMs === undefined ? {} : { timeoutMs: options.oauthTimeoutMs }),
+  });
+  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, oauth, scheduler };
 
   return {
     ...services,
@@ -111,6 +126,7 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
     recovered,
     async close() {
       clearInterval(purgeTimer);
+      oauth.close();
       scheduler.stop();
       await runs.shutdown();
       store.close();

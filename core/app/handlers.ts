@@ -59,5 +59,9 @@ function consoleHandlers(app: AppServices): Partial<HandlerTable> {
     'connections.update': (input) => app.connections.update(input),
     'connections.delete': ({ id }) => app.connections.delete(id),
     'connections.test': ({ id }) => app.connections.test(id),
+    'connections.connect': ({ id }) => app.oauth.start(id),
+    'connections.connect.status': ({ flowId }) => app.oauth.status(flowId),
+    'connections.connect.cancel': ({ flowId }) => app.oauth.cancel(flowId),
+    'connections.disconnect': ({ id }) => app.oauth.disconnect(id),
   };
 }
