@@ -74,7 +74,7 @@ describe('sheet-import with the connection’s own Google credentials', () => {
 
   it('a key that is not the registered one: "Invalid JWT Signature." from the token endpoint, a bad-credentials test', async () => {
     const other = serviceAccountKey('reader@syncwarden-test.iam.gserviceaccount.com');
-    const created = await world.app.connections.create({ kind: 'google', name: 'Forged SA', config: { tokenUrl: world.emulator.tokenUrl }, secrets: { serviceAccountJson: other.json } });
+    const created = await world.app.connections.create({ kind: 'google', name: 'Forged SA', config: { clientId: '', tokenUrl: world.emulator.tokenUrl }, secrets: { serviceAccountJson: other.json } });
     const tested = await world.app.connections.test(created.id);
     expect(tested).toMatchObject({ ok: false, status: 'bad-credentials', message: expect.stringMatching(/^The service account key: .*invalid_grant/) });
 
