@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, shell } from 'electron';
 import { createSyncwarden, type Syncwarden } from '../../core/app/app';
 import { startNotifier } from '../../core/app/notifier';
 import { createFileLogger } from '../../core/logging/logger';
@@ -35,7 +35,10 @@ export async function startDesktop(): Promise<DesktopShell | undefined> {
   const dataDir = resolveDataDir({ flag: flagValue('--data-dir'), electronUserData: app.getPath('userData') });
   const log = await createFileLogger({ dataDir });
   const nativeBinding = electronSqliteBinding(app.getAppPath(), app.isPackaged);
-  const core: Syncwarden = createSyncwarden({ dataDir, host: 'electron', log, ...(nativeBinding ? { nativeBinding } : {}) });
+  // Host capability for Connect (RFC 8252): the sign-in page opens in the system browser. Narrow on purpose:
+  // https only, as window.ts's link rule; the allowlist of hosts belongs to the security checklist (issue 21).
+  const openExternal = (url: string) => (url.startsWith('https://') ? shell.openExternal(url) : Promise.reject(new Error('only https pages open in the system browser')));
+  const core: Syncwarden = createSyncwarden({ dataDir, host: 'electron', log, openExternal, ...(nativeBinding ? { nativeBinding } : {}) });
   const engineTitle = (id: string) => core.engines.get(id)?.title ?? id;
 
   const indexHtmlPath = join(__dirname, '../renderer/index.html');

@@ -79,11 +79,12 @@ export async function openLoopback(options: LoopbackOptions): Promise<Loopback> 
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  if (options.signal?.aborted) onAbort();
-  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  // The port before any close: an already aborted signal closes the listener at once.
+  const { port } = server.address() as AddressInfo;
   // A rejection nobody awaits yet (the caller awaits later) must not crash the process.
   code.catch(() => undefined);
-  const { port } = server.address() as AddressInfo;
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
   return {
     redirectUri: `http://127.0.0.1:${port}${CALLBACK_PATH}`,
     code,
