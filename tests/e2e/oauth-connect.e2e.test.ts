@@ -105,11 +105,29 @@ describe('e2e: Connect Google and Dropbox accounts (browser mode, Chromium)', ()
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 
+  it('the source form offers reading as the connected account (no storage account id then)', async () => {
+    await page.getByRole('link', { name: 'Sheets' }).first().click();
+    await page.getByTestId('add-source').click();
+    await page.getByRole('dialog').waitFor({ state: 'visible' });
+    await page.getByTestId('source-account').waitFor({ state: 'visible' });
+    await page.getByTestId('source-credentials').getByText('The connected account').click();
+    await page.getByTestId('source-connection-account').waitFor({ state: 'visible' });
+    expect(await page.getByTestId('source-account').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'sheets-source-read-as-1440.png') });
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'sheets-source-read-as-1024.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+  });
+
   it('a sheet import reads with the connected Google account', async () => {
     const source = app.handlers['sheets.sources.create'](
       { name: 'Admin pricing', spreadsheetId: 'pricing', sheet: 'Plans', connection: 'Workspace', credentials: 'connection', targetTable: 'sheet_admin_pricing', columns: [{ header: 'Plan', column: 'plan' }, { header: 'Price', column: 'price', type: 'number' }] } as never,
       manual,
     ) as { id: number };
+    // Created behind the page's back: a reload shows it.
+    await page.reload();
     await page.getByRole('link', { name: 'Sheets' }).first().click();
     const card = page.getByTestId(`sheet-source-${source.id}`);
     await card.getByRole('button', { name: /Import Admin pricing now/ }).click();
