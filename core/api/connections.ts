@@ -29,6 +29,14 @@ const postgresUrl = z
     if (found) ctx.addIssue({ code: 'custom', message: `${POSTGRES_URL_CREDENTIAL_MESSAGE} (found ${found})` });
   });
 
+/**
+ * The admin's own account, connected with Connect (RFC 8252): its address, shown
+ * on the card. Its refresh token is the secret `refreshToken`. Set only by the
+ * OAuth flow; an edit of the connection keeps it (connections.service.ts).
+ */
+const connectedAccount = z.strictObject({ email: z.string().max(320), connectedAt: z.string().max(40) });
+export type ConnectedAccount = z.infer<typeof connectedAccount>;
+
 /** Size bounds (DESIGN §4.11): the largest valid create or update fits a WebSocket frame (core/api/limits.ts). */
 const MAX_MAPPING_BYTES = 32 * 1024;
 const MAX_SECRETS_BYTES = 64 * 1024;
@@ -51,8 +59,17 @@ export const AppDbConfigSchema = z.discriminatedUnion('driver', [
 
 export const CONNECTION_CONFIG = {
   appdb: AppDbConfigSchema,
-  google: z.strictObject({ clientId: z.string().min(1, 'the OAuth client id is required').max(512), rootUrl: httpUrl.optional(), tokenUrl: httpUrl.optional() }),
-  dropbox: z.strictObject({ appKey: z.string().min(1, 'the app key is required').max(512), baseUrl: httpUrl.optional() }),
+  google: z.strictObject({
+    /** Empty for a connection that only holds a service account. */
+    clientId: z.string().max(512).default(''),
+    rootUrl: httpUrl.optional(),
+    tokenUrl: httpUrl.optional(),
+    /** Authorize page and revoke endpoint overrides (an emulator), for Connect and Disconnect. */
+    authUrl: httpUrl.optional(),
+    revokeUrl: httpUrl.optional(),
+    connectedAccount: connectedAccount.optional(),
+  }),
+  dropbox: z.strictObject({ appKey: z.string().min(1, 'the app key is required').max(512), baseUrl: httpUrl.optional(), connectedAccount: connectedAccount.optional() }),
   cloudinary: z.strictObject({
     cloudName: z.string().max(128).regex(/^[a-z0-9_-]+$/i, 'the cloud name has letters, digits, - and _ only'),
     apiKey: z.string().min(1, 'the API key is required').max(512),
@@ -66,18 +83,51 @@ export const CONNECTION_CONFIG = {
 
 /**
  * Secret fields per kind, and which of them a connection cannot work without.
- * Only secrets something uses are collected: Google's `serviceAccountJson` was
- * collected and never read, so it is no longer accepted (a later issue adds
- * service accounts). A value stored before is never shown, never handed to an
- * engine, and removed with its connection.
+ * Only secrets something uses are collected. `refreshToken` is the admin's own
+ * connected account (written by Connect, removed by Disconnect). A Google
+ * connection needs an OAuth client secret or a service account key
+ * (`serviceAccountJson`, the JSON key file Google issues): `requiredSecretsMissing`.
  */
 export const CONNECTION_SECRETS: Record<ConnectionKind, { field: string; required: boolean }[]> = {
   appdb: [{ field: 'password', required: false }],
-  google: [{ field: 'clientSecret', required: true }],
-  dropbox: [{ field: 'appSecret', required: true }],
+  google: [
+    { field: 'clientSecret', required: false },
+    { field: 'serviceAccountJson', required: false },
+    { field: 'refreshToken', required: false },
+  ],
+  dropbox: [
+    { field: 'appSecret', required: true },
+    { field: 'refreshToken', required: false },
+  ],
   cloudinary: [{ field: 'apiSecret', required: true }],
   supabase: [{ field: 'serviceRoleKey', required: true }],
 };
+
+/** The required secrets a set of fields lacks (a Google connection needs a client secret or a service account). */
+export function requiredSecretsMissing(kind: ConnectionKind, fields: readonly string[]): string[] {
+  // Either credential will do; the one asked for by name is the usual one (an OAuth client).
+  if (kind === 'google') return fields.includes('clientSecret') || fields.includes('serviceAccountJson') ? [] : ['clientSecret'];
+  return CONNECTION_SECRETS[kind].filter((s) => s.required && !fields.includes(s.field)).map((s) => s.field);
+}
+
+/**
+ * A Google service account key as Google issues it (the JSON key file): what
+ * is wrong with it, or undefined. Only `client_email` and `private_key` are
+ * used; `token_uri` is ignored, as google-auth-library ignores it (api-facts-2 §12).
+ */
+export function serviceAccountKeyProblem(text: string): string | undefined {
+  let key: unknown;
+  try {
+    key = JSON.parse(text);
+  } catch {
+    return 'serviceAccountJson is not JSON: paste the whole key file Google gave you.';
+  }
+  const record = (key ?? {}) as Record<string, unknown>;
+  if (record.type !== 'service_account') return 'serviceAccountJson is not a service account key ("type": "service_account").';
+  if (typeof record.client_email !== 'string' || !record.client_email.includes('@')) return 'serviceAccountJson has no client_email.';
+  if (typeof record.private_key !== 'string' || !record.private_key.includes('PRIVATE KEY')) return 'serviceAccountJson has no private_key.';
+  return undefined;
+}
 
 const secretValues = boundedRecord(z.string().min(1).max(16_384), MAX_SECRETS_BYTES);
 
@@ -118,3 +168,22 @@ export const ConnectionSchema = z.object({
   updatedAt: z.string(),
 });
 export type Connection = z.infer<typeof ConnectionSchema>;
+
+/**
+ * Connect (RFC 8252): one sign-in in the system browser. `authUrl` is the
+ * provider's page (the desktop host opens it, `opened`; browser mode shows it
+ * as a link); the renderer polls the flow until it is no longer `waiting`.
+ */
+export const OAuthFlowSchema = z.object({
+  flowId: z.string(),
+  connectionId: z.number().int(),
+  service: z.string(),
+  state: z.enum(['waiting', 'connected', 'failed', 'cancelled']),
+  authUrl: z.string(),
+  opened: z.boolean(),
+  /** Why it failed, or what was connected. */
+  message: z.string().nullable(),
+  email: z.string().nullable(),
+});
+export type OAuthFlow = z.infer<typeof OAuthFlowSchema>;
+export const OAuthFlowIdSchema = z.strictObject({ flowId: z.string().min(1).max(64) });

@@ -19,7 +19,7 @@ import {
   pageOf,
 } from './models';
 import { boundedJsonObject, MAX_PARAMS_BYTES } from './limits';
-import { ConnectionCheckSchema, ConnectionCreateSchema, ConnectionSchema, ConnectionUpdateSchema } from './connections';
+import { ConnectionCheckSchema, ConnectionCreateSchema, ConnectionSchema, ConnectionUpdateSchema, OAuthFlowIdSchema, OAuthFlowSchema } from './connections';
 import type { EventName, MethodName } from './names';
 import { NotificationSchema } from './notifications';
 import { SheetCachePreviewSchema, SheetSourceSchema, SheetSourceSpecSchema } from './sheets';
@@ -144,6 +144,10 @@ export const methods = {
   'connections.update': method(ConnectionUpdateSchema, ConnectionSchema, 'Change a connection; a null secret removes it.'),
   'connections.delete': method(z.strictObject({ id: RunIdSchema }), z.object({ id: z.number().int(), deleted: z.boolean() }), 'Remove a connection and its secrets.'),
   'connections.test': method(z.strictObject({ id: RunIdSchema }), ConnectionCheckSchema, 'One cheap authenticated call to the service.'),
+  'connections.connect': method(z.strictObject({ id: RunIdSchema }), OAuthFlowSchema, "Start signing the admin's own account in (loopback redirect + PKCE); poll connections.connect.status."),
+  'connections.connect.status': method(OAuthFlowIdSchema, OAuthFlowSchema, 'Where a sign-in stands: waiting, connected, failed or cancelled.'),
+  'connections.connect.cancel': method(OAuthFlowIdSchema, OAuthFlowSchema, 'Stop waiting for a sign-in; its loopback listener closes.'),
+  'connections.disconnect': method(z.strictObject({ id: RunIdSchema }), ConnectionSchema, "Revoke the connected account at the provider and forget its token."),
   'sheets.sources.list': method(noInput, z.array(SheetSourceSchema), 'Sheet-import sources with their latest and latest successful import.'),
   'sheets.sources.create': method(SheetSourceSpecSchema, SheetSourceSchema, 'Add a sheet-import source.'),
   'sheets.sources.update': method(z.strictObject({ id: RunIdSchema, spec: SheetSourceSpecSchema }), SheetSourceSchema, 'Change a source (takes effect at its next import).'),

@@ -51,6 +51,10 @@ export const METHOD_NAMES = [
   'mail.settings.update',
   'runs.log',
   'app.updates.check',
+  'connections.connect',
+  'connections.connect.status',
+  'connections.connect.cancel',
+  'connections.disconnect',
 ] as const;
 
 export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished', 'settings.changed', 'notification', 'schedules.changed', 'scheduler.status'] as const;

@@ -5,8 +5,9 @@ import { RunSchema } from './models';
  * Sheet-import sources: one Google Sheet (a tab, or a range of it) cached in
  * one table of the product database, with a column mapping. Credentials are
  * never part of a source: it names a Google connection (the OAuth client) and
- * the storage account in the product database whose refresh token reads the
- * sheet, so no secret ever reaches the console store.
+ * either the storage account in the product database whose refresh token
+ * reads the sheet, or the connection's own account (the admin's, connected
+ * with Connect, or a service account), so no secret reaches the console store.
  */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -50,8 +51,13 @@ export const SheetSourceSpecSchema = z
     method: z.enum(['sheets-api', 'csv-export']).default('sheets-api'),
     /** The Google connection (OAuth client) by name; empty: the only one. */
     connection: z.string().max(80).default(''),
-    /** The product DB storage account whose tokens read the sheet. */
-    storageAccountId: z.string().trim().min(1, 'the storage account is required').max(200),
+    /**
+     * Whose credentials read the sheet: a product user's storage account (its refresh token in the product
+     * database), or the Google connection's own (the admin's connected account, else its service account).
+     */
+    credentials: z.enum(['storage-account', 'connection']).default('storage-account'),
+    /** The product DB storage account whose tokens read the sheet (credentials `storage-account`). */
+    storageAccountId: z.string().trim().max(200).default(''),
     targetTable: z.string().regex(IDENTIFIER, 'letters, digits and _, starting with a letter or _').max(57),
     columns: z.array(SheetColumnSchema).min(1, 'map at least one column').max(200),
     timeouts: SheetTimeoutsSchema.default({ connectMs: 30_000, idleMs: 60_000, totalMs: 30 * 60_000 }),
@@ -59,7 +65,8 @@ export const SheetSourceSpecSchema = z
   .refine((spec) => new Set(spec.columns.map((c) => c.column.toLowerCase())).size === spec.columns.length, {
     message: 'two columns map to the same table column',
     path: ['columns'],
-  });
+  })
+  .refine((spec) => spec.credentials !== 'storage-account' || spec.storageAccountId !== '', { message: 'the storage account is required', path: ['storageAccountId'] });
 export type SheetSourceSpec = z.output<typeof SheetSourceSpecSchema>;
 
 export const SheetSourceSchema = z.object({

@@ -2,6 +2,7 @@ import type { AppInfo } from '../api/models';
 import { ConnectionsService } from '../connections/connections.service';
 import type { ProbeRegistry } from '../connections/probe';
 import { defaultProbes } from '../connections/probes';
+import { OAuthFlows } from '../connections/oauth/oauth-flows';
 import type { SecretStore } from '../secrets/secret-store';
 import { NamespacedSecretStore } from '../secrets/namespaced.secret-store';
 import { selectSecretStore } from '../secrets/select-secret-store';
@@ -45,6 +46,13 @@ export interface SyncwardenOptions {
   probes?: ProbeRegistry;
   /** The host's self-update (desktop); without it `app.updates.check` answers 'unsupported'. */
   updates?: HostUpdates;
+  /**
+   * Host capability: open a URL in the system browser (the desktop host: shell.openExternal behind its allowlist).
+   * Without it (browser mode, CLI) Connect returns the sign-in URL for the admin to open.
+   */
+  openExternal?: (url: string) => Promise<void>;
+  /** How long Connect waits for the browser (default 5 minutes). */
+  oauthTimeoutMs?: number;
 }
 
 export interface Syncwarden extends AppServices {
@@ -106,7 +114,14 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
     events,
     appDb: appDbScheduleSource(connections, engines),
   });
-  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, scheduler, ...(options.updates ? { updates: options.updates } : {}) };
+  const oauth = new OAuthFlows({
+    connections,
+    clock,
+    log: log.child({ module: 'oauth' }),
+    ...(options.openExternal ? { openExternal: options.openExternal } : {}),
+    ...(options.oauthTimeoutMs === undefined ? {} : { timeoutMs: options.oauthTimeoutMs }),
+  });
+  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, oauth, scheduler, ...(options.updates ? { updates: options.updates } : {}) };
 
   return {
     ...services,
@@ -114,6 +129,7 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
     recovered,
     async close() {
       clearInterval(purgeTimer);
+      oauth.close();
       scheduler.stop();
       await runs.shutdown();
       store.close();

@@ -61,5 +61,9 @@ function consoleHandlers(app: AppServices): Partial<HandlerTable> {
     'connections.delete': ({ id }) => app.connections.delete(id),
     'connections.test': ({ id }) => app.connections.test(id),
     'app.updates.check': () => (app.updates ? app.updates.check() : updatesUnsupported(app.host, app.version)),
+    'connections.connect': ({ id }) => app.oauth.start(id),
+    'connections.connect.status': ({ flowId }) => app.oauth.status(flowId),
+    'connections.connect.cancel': ({ flowId }) => app.oauth.cancel(flowId),
+    'connections.disconnect': ({ id }) => app.oauth.disconnect(id),
   };
 }

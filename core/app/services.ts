@@ -1,5 +1,6 @@
 import type { AppInfo } from '../api/models';
 import type { ConnectionsService } from '../connections/connections.service';
+import type { OAuthFlows } from '../connections/oauth/oauth-flows';
 import type { Clock } from '../base/clock';
 import type { EngineRegistry } from '../engines/engine';
 import type { Logger } from '../logging/logger';
@@ -21,6 +22,8 @@ export interface AppServices {
   runs: RunManager;
   events: EventHub;
   connections: ConnectionsService;
+  /** Connect / Disconnect of the admin's own Google or Dropbox account. */
+  oauth: OAuthFlows;
   /** Background schedules; hosts that stay up call start(), one-shot commands and tests do not. */
   scheduler: Scheduler;
   /** Self-update, when the host has it (the packaged desktop app). */

@@ -3,10 +3,13 @@ import {
   CONNECTION_CONFIG,
   CONNECTION_SECRETS,
   type Connection,
+  type ConnectedAccount,
   type ConnectionCheckResult,
   type ConnectionCreateSchema,
   type ConnectionKind,
   type ConnectionUpdateSchema,
+  requiredSecretsMissing,
+  serviceAccountKeyProblem,
 } from '../api/connections';
 import { ApiError } from '../api/errors';
 import { InvalidMappingError, resolveMapping } from '../appdb/mapping';
@@ -79,6 +82,7 @@ export class ConnectionsService implements ProductDbAccess {
   private async createNow(input: CreateInput): Promise<Connection> {
     validateMapping(input.kind, input.config);
     checkSecretFields(input.kind, Object.keys(input.secrets), !this.secrets.fromEnv);
+    checkSecretValues(input.secrets);
     const { connections } = this.deps.store;
     if (connections.findByName(input.name)) throw new ApiError('conflict', `A connection named "${input.name}" already exists.`, { field: 'name' });
     if (this.secrets.fromEnv) {
@@ -120,6 +124,8 @@ export class ConnectionsService implements ProductDbAccess {
       const parsed = CONNECTION_CONFIG[current.kind].safeParse(input.config);
       if (!parsed.success) throw new ApiError('invalid-input', parsed.error.issues[0]?.message ?? 'invalid config', { issues: parsed.error.issues });
       config = parsed.data as Record<string, unknown>;
+      // The connected account is the OAuth flow's to set (oauth-flows.ts): an edit of the settings keeps it.
+      if (current.config.connectedAccount !== undefined && !('connectedAccount' in input.config)) config.connectedAccount = current.config.connectedAccount;
       validateMapping(current.kind, config);
     }
     if (input.name && input.name !== current.name && this.deps.store.connections.findByName(input.name)) {
@@ -127,6 +133,7 @@ export class ConnectionsService implements ProductDbAccess {
     }
     const changes = input.secrets ?? {};
     checkSecretFields(current.kind, Object.keys(changes), false);
+    checkSecretValues(changes);
     const patch = { ...(input.name ? { name: input.name } : {}), ...(config ? { config } : {}) };
     if (this.secrets.fromEnv) {
       if (input.name) this.assertOwnNameVariable(input.name, current.id);
@@ -139,7 +146,7 @@ export class ConnectionsService implements ProductDbAccess {
       if (value === null) fields.delete(field);
       else fields.add(field);
     }
-    const missing = CONNECTION_SECRETS[current.kind].filter((s) => s.required && !fields.has(s.field)).map((s) => s.field);
+    const missing = requiredSecretsMissing(current.kind, [...fields]);
     if (missing.length) throw new ApiError('invalid-input', `${missing.join(', ')} cannot be removed: the connection needs it.`, { fields: missing });
 
     let undo: () => Promise<void>;
@@ -163,6 +170,44 @@ export class ConnectionsService implements ProductDbAccess {
       await this.deps.secrets.delete(connectionSecretKey(id, field)).catch((error: unknown) => this.deps.log.warn({ err: error, id, field }, 'could not delete a secret'));
     }
     return { id, deleted: this.deps.store.connections.delete(id) };
+  }
+
+  /**
+   * Connect and Disconnect (core/connections/oauth): the admin's account and
+   * its refresh token change together, through the same queue as edits. A
+   * failed store write puts the old secret back.
+   */
+  setConnectedAccount(id: number, account: ConnectedAccount | null, refreshToken: string | null): Promise<Connection> {
+    return this.serially(async () => {
+      const current = this.mustGet(id);
+      if (this.secrets.fromEnv) {
+        throw new ApiError('unavailable', 'Secrets come from the environment here (SYNCWARDEN_SECRETS=env), so a connected account cannot be stored: set its refresh token in the environment instead.');
+      }
+      const fields = new Set(current.secretFields);
+      if (refreshToken === null) fields.delete('refreshToken');
+      else fields.add('refreshToken');
+      const config: Record<string, unknown> = { ...current.config };
+      if (account) config.connectedAccount = account;
+      else delete config.connectedAccount;
+      let undo: () => Promise<void>;
+      try {
+        undo = await this.secrets.apply(current, { refreshToken });
+      } catch (error) {
+        throw toApiError(error);
+      }
+      try {
+        this.writeRow(id, { config, secretFields: [...fields] });
+      } catch (error) {
+        await undo().catch((undoError: unknown) => this.deps.log.error({ err: undoError, id }, 'could not put the old refresh token back after a failed write'));
+        throw toApiError(error);
+      }
+      return this.present(this.mustGet(id));
+    });
+  }
+
+  /** A stored connection by id, or not-found. */
+  stored(id: number): StoredConnection {
+    return this.mustGet(id);
   }
 
   async test(id: number): Promise<ConnectionCheckResult> {
@@ -190,7 +235,7 @@ export class ConnectionsService implements ProductDbAccess {
   async settings(connection: StoredConnection): Promise<ConnectionSettings> {
     const secrets: Record<string, string> = {};
     // With env secrets the environment decides (it may have changed since the connection was saved).
-    // Only the fields the kind declares: one stored by an older version (serviceAccountJson) stays in the store, unread.
+    // Only the fields the kind declares: a field a version no longer declares stays in the store, unread.
     const declared = CONNECTION_SECRETS[connection.kind].map((s) => s.field);
     const fields = this.secrets.fromEnv ? declared : connection.secretFields.filter((field) => declared.includes(field));
     for (const field of fields) {
@@ -253,11 +298,18 @@ function present(connection: StoredConnection, set: readonly string[]): Connecti
   return { id: connection.id, kind: connection.kind, name: connection.name, config: connection.config, secrets, lastCheck: connection.lastCheck, createdAt: connection.createdAt, updatedAt: connection.updatedAt };
 }
 
+/** Secret values with a shape of their own are checked before anything is written. */
+function checkSecretValues(values: Record<string, string | null>): void {
+  const key = values.serviceAccountJson;
+  const problem = typeof key === 'string' ? serviceAccountKeyProblem(key) : undefined;
+  if (problem) throw new ApiError('invalid-input', problem, { field: 'serviceAccountJson' });
+}
+
 function checkSecretFields(kind: ConnectionKind, given: string[], creating: boolean): void {
   const known = CONNECTION_SECRETS[kind];
   const unknown = given.filter((field) => !known.some((s) => s.field === field));
   if (unknown.length) throw new ApiError('invalid-input', `${kind} connections have no secret ${unknown.join(', ')}.`, { fields: unknown });
-  const missing = creating ? known.filter((s) => s.required && !given.includes(s.field)).map((s) => s.field) : [];
+  const missing = creating ? requiredSecretsMissing(kind, given) : [];
   if (missing.length) throw new ApiError('invalid-input', `Required: ${missing.join(', ')}.`, { fields: missing });
 }
 

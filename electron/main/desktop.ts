@@ -7,6 +7,7 @@ import { resolveDataDir } from '../../core/store/data-dir';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { registerIpcHost } from './ipc-host';
 import { applyStartAtLogin, startedHidden } from './login-item';
+import { openExternalAllowed } from './external-links';
 import { electronSqliteBinding } from './native-binding';
 import { showDesktopNotifications } from './notifications';
 import { denyPermissionsByDefault } from './permissions';
@@ -48,7 +49,12 @@ export async function startDesktop(options: { loadUpdater?: () => Promise<Update
     feedUrl: process.env[UPDATE_FEED_ENV],
     log: log.child({ module: 'updater' }),
   });
-  const core: Syncwarden = createSyncwarden({ dataDir, host: 'electron', log, updates, ...(nativeBinding ? { nativeBinding } : {}) });
+  // Host capability for Connect (RFC 8252): the sign-in page opens in the system browser, only through the
+  // external-link allowlist (OAuth hosts and the docs); anything else is refused, never opened.
+  const openExternal = async (url: string): Promise<void> => {
+    if (!(await openExternalAllowed(url))) throw new Error("not opened: the page is not on the allowlist of pages the app opens (the OAuth sign-in hosts and the docs)");
+  };
+  const core: Syncwarden = createSyncwarden({ dataDir, host: 'electron', log, updates, openExternal, ...(nativeBinding ? { nativeBinding } : {}) });
   const engineTitle = (id: string) => core.engines.get(id)?.title ?? id;
 
   const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;

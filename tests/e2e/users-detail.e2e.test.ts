@@ -236,6 +236,7 @@ describe('e2e: the Users page detail panel, paging and confirmations (Chromium)'
         range: '',
         method: 'csv-export',
         connection: '',
+        credentials: 'storage-account',
         storageAccountId: 'sa-1',
         targetTable: 'price_list_cache',
         columns: [{ header: 'Name', column: 'name', type: 'text', required: false }],

@@ -125,15 +125,15 @@ describe('connections: all-or-nothing updates, credential-free URLs, headless se
   });
 
   describe('only secrets something uses are collected', () => {
-    it('a Google service account JSON is refused: nothing reads it (a later issue adds service accounts)', async () => {
+    it('a Google service account JSON is used now (issue 21), so one that is not a service account key is refused', async () => {
       const secrets = new MemorySecretStore();
       open(secrets);
       const refused = await call('connections.create', { kind: 'google', name: 'Google', config: { clientId: 'id-1' }, secrets: { clientSecret: 'cs-1', serviceAccountJson: '{"a":1}' } });
-      expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-input', message: 'google connections have no secret serviceAccountJson.' } });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-input', message: 'serviceAccountJson is not a service account key ("type": "service_account").' } });
       expect(snapshot(secrets)).toEqual({ secrets: new Map(), rows: [] });
     });
 
-    it('one stored by an older version is never shown nor handed to an engine, and goes with its connection', async () => {
+    it('one stored by an older version is read again (service accounts), shown only as hasSecret, and goes with its connection', async () => {
       const secrets = new MemorySecretStore();
       const current = open(secrets);
       await call('connections.create', { kind: 'google', name: 'Google', config: { clientId: 'id-1' }, secrets: { clientSecret: 'cs-1' } });
@@ -142,10 +142,10 @@ describe('connections: all-or-nothing updates, credential-free URLs, headless se
       await secrets.set('connection/1/serviceAccountJson', '{"private_key":"old"}');
 
       const listed = await call('connections.list', {});
-      expect(listed).toMatchObject({ ok: true, result: [{ secrets: { clientSecret: { hasSecret: true } } }] });
-      expect(JSON.stringify(listed)).not.toContain('serviceAccountJson');
+      expect(listed).toMatchObject({ ok: true, result: [{ secrets: { clientSecret: { hasSecret: true }, serviceAccountJson: { hasSecret: true } } }] });
+      expect(JSON.stringify(listed)).not.toContain('old');
       const stored = current.store.connections.get(1);
-      expect((await current.connections.settings(stored as NonNullable<typeof stored>)).secrets).toEqual({ clientSecret: 'cs-1' });
+      expect((await current.connections.settings(stored as NonNullable<typeof stored>)).secrets).toEqual({ clientSecret: 'cs-1', serviceAccountJson: '{"private_key":"old"}' });
       expect(await call('connections.update', { id: 1, secrets: { clientSecret: 'cs-2' } })).toMatchObject({ ok: true });
 
       expect(await call('connections.delete', { id: 1 })).toMatchObject({ ok: true });

@@ -4,17 +4,21 @@ import { isConnectorError } from '../shared/connector-error';
 import type { OAuthTokenStore } from '../shared/oauth-tokens';
 import { createServicePolicy, type ServicePolicy, type ServicePolicyOptions } from '../shared/service-policy';
 import { GoogleAuth } from './google-auth';
+import { ServiceAccountAuth, type ServiceAccountKey } from './service-account-auth';
 import { mapGoogleError } from './google-errors';
 
-/** What every Google connector is created from (one user's account). */
+/** What every Google connector is created from (one account). */
 export interface GoogleConnectorOptions {
+  /** The OAuth client and the user's tokens (a product user's storage account, or the admin's connected account). */
   clientId: string;
   clientSecret: string;
+  tokens: OAuthTokenStore;
+  /** A service account instead (JWT grant): the three fields above are then not used. */
+  serviceAccount?: { key: ServiceAccountKey; scopes: string[] };
   /** API origin override (an emulator); googleapis keeps only its origin. */
   rootUrl?: string;
   /** OAuth token endpoint override (`endpoints.oauth2TokenUrl`). */
   tokenUrl?: string;
-  tokens: OAuthTokenStore;
   /** Per-request timeout; a timeout is `unavailable`. Default 30 s. */
   timeoutMs?: number;
   /** Concurrency, attempts and backoff of this service's policy. */
@@ -40,7 +44,7 @@ export interface GoogleClientOptions {
 export class GoogleCaller {
   readonly policy: ServicePolicy;
   readonly clientOptions: GoogleClientOptions;
-  private readonly auth: GoogleAuth;
+  private readonly auth: GoogleAuth | ServiceAccountAuth;
   /** No retries: a connection test answers at once (still counted). */
   private readonly probePolicy: ServicePolicy;
 
@@ -52,7 +56,9 @@ export class GoogleCaller {
     const shared = { service, concurrency: 4, ...options.policy, ...(options.onRequest ? { onRequest: options.onRequest } : {}) };
     this.policy = createServicePolicy(shared);
     this.probePolicy = createServicePolicy({ ...shared, maxAttempts: 1 });
-    this.auth = new GoogleAuth({ ...options, timeoutMs: timeout }, service);
+    this.auth = options.serviceAccount
+      ? new ServiceAccountAuth(options.serviceAccount.key, { scopes: options.serviceAccount.scopes, timeoutMs: timeout, ...(options.tokenUrl ? { tokenUrl: options.tokenUrl } : {}) }, service)
+      : new GoogleAuth({ clientId: options.clientId, clientSecret: options.clientSecret, tokens: options.tokens, timeoutMs: timeout, ...(options.tokenUrl ? { tokenUrl: options.tokenUrl } : {}) }, service);
     this.clientOptions = { auth: this.auth.client, ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}), retry: false, timeout };
   }
 

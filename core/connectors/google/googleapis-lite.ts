@@ -10,6 +10,9 @@ export { drive, type drive_v3 } from 'googleapis/build/src/apis/drive';
 export { gmail, type gmail_v1 } from 'googleapis/build/src/apis/gmail';
 export { sheets, type sheets_v4 } from 'googleapis/build/src/apis/sheets';
 
+/** googleapis' auth namespace (JWT for service accounts); same google-auth-library copy, so the types line up. */
+export { auth };
+
 /** The OAuth2 client class googleapis itself uses (same google-auth-library copy, so the types line up). */
 export const OAuth2 = auth.OAuth2;
 export type OAuth2Client = InstanceType<typeof auth.OAuth2>;

@@ -7,6 +7,10 @@ import { ConnectionFormModal, type FormTarget } from '../components/connections/
 import { ConnectionGroups, inDisplayOrder } from '../components/connections/ConnectionGroups';
 import { NoConnections } from '../components/connections/NoConnections';
 import { RemoveConnectionModal } from '../components/connections/RemoveConnectionModal';
+import { ConnectAccountModal } from '../components/connections/ConnectAccountModal';
+import { DisconnectAccountModal } from '../components/connections/DisconnectAccountModal';
+import { kindSpec } from '../components/connections/connection-kinds';
+import { useConnectAccount } from '../components/connections/useConnectAccount';
 import { TestAllStatus } from '../components/connections/TestAllSummary';
 import { useConnectionTest, useConnectionsList, useTestAll } from '../components/connections/useConnections';
 import { useSecretStoreWhere } from '../components/connections/useSecretStoreWording';
@@ -19,6 +23,9 @@ export function ConnectionsPage() {
   // The targets outlive `opened` so a closing modal keeps its content until it is gone.
   const [form, setForm] = useState<{ target?: FormTarget; opened: boolean; session: number }>({ opened: false, session: 0 });
   const [removal, setRemoval] = useState<{ connection?: Connection; opened: boolean }>({ opened: false });
+  const connect = useConnectAccount();
+  const [connecting, setConnecting] = useState<{ connection?: Connection; opened: boolean }>({ opened: false });
+  const [disconnecting, setDisconnecting] = useState<{ connection?: Connection; opened: boolean }>({ opened: false });
 
   const openForm = (target: FormTarget) => setForm((current) => ({ target, opened: true, session: current.session + 1 }));
   const closeForm = () => setForm((current) => ({ ...current, opened: false }));
@@ -67,9 +74,27 @@ export function ConnectionsPage() {
           onTest={test}
           onEdit={(connection) => openForm({ mode: 'edit', connection })}
           onRemove={(connection) => setRemoval({ connection, opened: true })}
+          onConnect={(connection) => {
+            setConnecting({ connection, opened: true });
+            connect.start(connection.id);
+          }}
+          onDisconnect={(connection) => setDisconnecting({ connection, opened: true })}
         />
       )}
       <ConnectionFormModal target={form.target} opened={form.opened} session={form.session} onClose={closeForm} onTest={test} />
+      <ConnectAccountModal
+        opened={connecting.opened}
+        service={connecting.connection ? (kindSpec(connecting.connection.kind).connect?.service ?? '') : ''}
+        flow={connect.flow}
+        starting={connect.starting}
+        startError={connect.startError}
+        onCancel={connect.cancel}
+        onClose={() => {
+          connect.dismiss();
+          setConnecting((current) => ({ ...current, opened: false }));
+        }}
+      />
+      <DisconnectAccountModal connection={disconnecting.connection} opened={disconnecting.opened} onClose={() => setDisconnecting((current) => ({ ...current, opened: false }))} />
       <RemoveConnectionModal connection={removal.connection} opened={removal.opened} onClose={() => setRemoval((current) => ({ ...current, opened: false }))} />
     </Stack>
   );

@@ -1,4 +1,4 @@
-import type { EmulatorRequest, RouteDefinition } from '../shared/emulator';
+import type { EmulatorRequest, EmulatorResponse, RouteDefinition } from '../shared/emulator';
 import { answering, authed, type DropboxWorld } from './context';
 import { oauthError } from './errors';
 
@@ -14,11 +14,14 @@ export function authRoutes(world: DropboxWorld): RouteDefinition[] {
         const basic = basicCredentials(request.headers.authorization);
         const clientId = basic?.id ?? params.get('client_id');
         const clientSecret = basic?.secret ?? params.get('client_secret');
+        // A PKCE code exchange is the one request a public client makes without its secret (api-facts-2 §13).
+        const publicPkce = clientSecret === null && params.get('grant_type') === 'authorization_code' && params.get('code_verifier') !== null;
         // Credentials sent in an Authorization header earn a 401 (RFC 6749 §5.2); in parameters, a 400.
-        if (clientId !== world.seed.app.key || clientSecret !== world.seed.app.secret) {
+        if (clientId !== world.seed.app.key || (clientSecret !== world.seed.app.secret && !publicPkce)) {
           return oauthError(basic ? 401 : 400, 'invalid_client', 'Invalid client_id or client_secret');
         }
         const grantType = params.get('grant_type');
+        if (grantType === 'authorization_code') return codeGrant(world, params);
         if (!grantType) return oauthError(400, 'invalid_request', 'No grant_type provided.');
         if (grantType !== 'refresh_token') return oauthError(400, 'unsupported_grant_type', `grant_type "${grantType}" is not supported by the emulator`);
         const refreshToken = params.get('refresh_token') ?? '';
@@ -60,6 +63,21 @@ export function authRoutes(world: DropboxWorld): RouteDefinition[] {
       }),
     },
   ];
+}
+
+/** The code from the consent page; a PKCE code needs its verifier. */
+function codeGrant(world: DropboxWorld, params: URLSearchParams): EmulatorResponse {
+  const code = params.get('code');
+  if (!code) return oauthError(400, 'invalid_request', 'No auth code provided.');
+  const answer = world.consent.redeem(code, params.get('client_id') ?? '', params.get('redirect_uri'), params.get('code_verifier'));
+  if ('refused' in answer) {
+    const description = answer.refused === 'missing-verifier' ? 'code_verifier is required' : answer.refused === 'bad-verifier' ? 'invalid code verifier' : "code doesn't exist or has expired";
+    return oauthError(400, 'invalid_grant', description);
+  }
+  const issued = answer.ok;
+  const refreshToken = world.tokens.grant(issued.accountId);
+  const access = world.tokens.issue(refreshToken, issued.accountId);
+  return { status: 200, body: { ...access, refresh_token: refreshToken, scope: issued.scope, uid: issued.accountId.replace(/\D/g, '').slice(0, 10) || '1', account_id: issued.accountId } };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ConsentBook } from '../shared/consent';
 import type { EmulatorRequest, EmulatorResponse } from '../shared/emulator';
 import type { AccountFiles } from './account-files';
 import { badInput } from './errors';
@@ -10,6 +11,8 @@ export interface DropboxWorld {
   tokens: TokenBook;
   accounts: Map<string, DropboxSeedAccount>;
   files: Map<string, AccountFiles>;
+  /** Installed-app sign-ins: consent requests and the codes issued. */
+  consent: ConsentBook;
 }
 
 /** Thrown by a handler to answer early with an error response (keeps handlers linear). */

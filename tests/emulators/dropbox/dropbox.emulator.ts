@@ -1,6 +1,8 @@
 import { startEmulator, type RunningEmulator } from '../shared/emulator';
 import { AccountFiles, type FileMeta, type FolderMeta } from './account-files';
+import { ConsentBook } from '../shared/consent';
 import { authRoutes } from './auth.routes';
+import { consentRoutes } from './consent.routes';
 import type { DropboxWorld } from './context';
 import { fileRoutes } from './files.routes';
 import { loadDropboxSeed, type DropboxSeed, type DropboxSeedEntry } from './seed';
@@ -26,6 +28,12 @@ export interface DropboxEmulator extends RunningEmulator {
   expireAccessTokens(match: { token?: string; accountId?: string }): number;
   /** Invalidates every cursor of the account: `continue` then answers 409 `reset`. */
   resetCursors(accountId: string): void;
+  /** The account the consent page signs in as (default: the seed's first). */
+  signIn(accountId: string): void;
+  /** Refresh tokens revoked through /2/auth/token/revoke, oldest first. */
+  revokedTokens(): string[];
+  /** Live refresh tokens of an account (grants from the consent page included). */
+  refreshTokensOf(accountId: string): string[];
 }
 
 /**
@@ -34,7 +42,8 @@ export interface DropboxEmulator extends RunningEmulator {
  * SDK's rewriting `fetch` sends them (api-facts §0.1, §9).
  */
 export async function startDropboxEmulator(seed: DropboxSeed = loadDropboxSeed()): Promise<DropboxEmulator> {
-  const world: DropboxWorld = { seed, tokens: new TokenBook(), accounts: new Map(), files: new Map() };
+  const world: DropboxWorld = { seed, tokens: new TokenBook(), accounts: new Map(), files: new Map(), consent: new ConsentBook() };
+  world.consent.signedIn = seed.accounts[0]?.accountId;
   for (const account of seed.accounts) {
     world.accounts.set(account.accountId, account);
     const files = new AccountFiles(account.accountId);
@@ -52,7 +61,7 @@ export async function startDropboxEmulator(seed: DropboxSeed = loadDropboxSeed()
     return files;
   };
 
-  const running = await startEmulator({ name: 'dropbox', routes: [...authRoutes(world), ...fileRoutes(world)] });
+  const running = await startEmulator({ name: 'dropbox', routes: [...authRoutes(world), ...consentRoutes(world), ...fileRoutes(world)] });
   return {
     ...running,
     appKey: seed.app.key,
@@ -64,6 +73,12 @@ export async function startDropboxEmulator(seed: DropboxSeed = loadDropboxSeed()
     revokeRefreshToken: (token) => world.tokens.revokeRefreshToken(token),
     rotateAppSecret: (secret) => void (world.seed = { ...world.seed, app: { ...world.seed.app, secret } }),
     expireAccessTokens: (match) => world.tokens.expireAccessTokens(match),
+    signIn: (accountId) => {
+      if (!world.accounts.has(accountId)) throw new Error(`dropbox emulator: no account ${accountId}`);
+      world.consent.signedIn = accountId;
+    },
+    revokedTokens: () => [...world.tokens.revokedByApi],
+    refreshTokensOf: (accountId) => world.tokens.liveRefreshTokens(accountId),
     resetCursors: (accountId) => {
       filesOf(accountId).epoch++;
     },

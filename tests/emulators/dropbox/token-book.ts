@@ -41,6 +41,30 @@ export class TokenBook {
     return { access_token: token, token_type: 'bearer', expires_in: ACCESS_TOKEN_SECONDS };
   }
 
+  /** Refresh tokens revoked through /2/auth/token/revoke, for tests asserting a disconnect reached Dropbox. */
+  readonly revokedByApi: string[] = [];
+
+  /** A new grant from the consent flow. */
+  grant(accountId: string): string {
+    const token = `emu-refresh-${randomBytes(18).toString('base64url')}`;
+    this.addRefreshToken(token, accountId);
+    return token;
+  }
+
+  /** /2/auth/token/revoke: the access token dies and so does the refresh token it came from (route doc). */
+  revokeAccessToken(token: string): void {
+    const record = this.access.get(token);
+    this.access.delete(token);
+    if (record?.refreshToken) {
+      this.revokedByApi.push(record.refreshToken);
+      this.revokeRefreshToken(record.refreshToken);
+    }
+  }
+
+  liveRefreshTokens(accountId: string): string[] {
+    return [...this.refresh].filter(([, record]) => record.accountId === accountId && !record.revoked).map(([token]) => token);
+  }
+
   revokeRefreshToken(token: string): void {
     const record = this.refresh.get(token);
     if (record) record.revoked = true;

@@ -1,3 +1,5 @@
+import type { KeyObject } from 'node:crypto';
+import { ConsentBook } from '../shared/consent';
 import type { DriveFileSeed, GoogleAccountSeed, GoogleSeed, MessageSeed } from './fixture';
 import { pickRef, toFile, toMessage, toSheet } from './seed-records';
 
@@ -83,12 +85,20 @@ export class GoogleState {
   readonly clients = new Map<string, string>();
   readonly accounts = new Map<string, Account>();
   readonly refreshTokens = new Map<string, string>();
-  readonly accessTokens = new Map<string, { accountId: string; expiresAt: number }>();
+  /** `refreshToken`: the grant the token came from (revoking either revokes both, as Google does). */
+  readonly accessTokens = new Map<string, { accountId: string; expiresAt: number; refreshToken?: string }>();
+  /** Installed-app sign-ins: the consent page's pending requests and the codes it issued. */
+  readonly consent = new ConsentBook();
+  /** Service accounts by client_email: the public key their JWTs must verify with, and whose data they see. */
+  readonly serviceAccounts = new Map<string, { publicKey: KeyObject; accountId: string }>();
+  /** Every token revoked through /revoke, for tests asserting a disconnect reached Google. */
+  readonly revoked: string[] = [];
   private issued = 0;
 
   constructor(seed: GoogleSeed) {
     for (const client of seed.clients) this.clients.set(client.clientId, client.clientSecret);
     for (const account of seed.accounts) this.addAccount(account);
+    this.consent.signedIn = seed.accounts[0]?.id;
   }
 
   account(id: string): Account {
@@ -97,9 +107,27 @@ export class GoogleState {
     return account;
   }
 
-  issueAccessToken(accountId: string, expiresInSec = 3599, token = `ya29.emu-${accountId}-${++this.issued}`): string {
-    this.accessTokens.set(token, { accountId, expiresAt: Date.now() + expiresInSec * 1000 });
+  issueAccessToken(accountId: string, expiresInSec = 3599, token = `ya29.emu-${accountId}-${++this.issued}`, refreshToken?: string): string {
+    this.accessTokens.set(token, { accountId, expiresAt: Date.now() + expiresInSec * 1000, ...(refreshToken === undefined ? {} : { refreshToken }) });
     return token;
+  }
+
+  /** A new grant from the consent flow: a refresh token of the account. */
+  grant(accountId: string): string {
+    const token = `1//emu-${accountId}-${++this.issued}-${Math.random().toString(36).slice(2)}`;
+    this.refreshTokens.set(token, accountId);
+    return token;
+  }
+
+  /** Revokes a refresh token or an access token; either takes the whole grant with it. False: unknown token. */
+  revoke(token: string): boolean {
+    const access = this.accessTokens.get(token);
+    const grant = this.refreshTokens.has(token) ? token : access?.refreshToken;
+    if (!access && !this.refreshTokens.has(token)) return false;
+    this.revoked.push(token);
+    if (grant !== undefined) this.refreshTokens.delete(grant);
+    for (const [key, value] of this.accessTokens) if (key === token || (grant !== undefined && value.refreshToken === grant)) this.accessTokens.delete(key);
+    return true;
   }
 
   /** Drive mutations append to the change log, as the real service does. */

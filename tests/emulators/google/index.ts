@@ -1,9 +1,11 @@
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { startEmulator, type RunningEmulator } from '../shared/emulator';
 import { driveRoutes } from './drive.routes';
 import type { DriveFileSeed, GoogleSeed, MessageSeed } from './fixture';
 import { gmailRoutes } from './gmail.routes';
 import { GoogleState } from './google-state';
+import { AUTHORIZE_PATH, consentRoutes } from './consent.routes';
 import { oauthRoutes } from './oauth.routes';
 import { sheetsRoutes } from './sheets.routes';
 
@@ -19,6 +21,18 @@ export { googleTokenFaults } from './oauth.routes';
 export interface GoogleEmulator extends RunningEmulator {
   readonly rootUrl: string;
   readonly tokenUrl: string;
+  /** `endpoints.oauth2AuthBaseUrl`: the authorize page with its consent screen. */
+  readonly authUrl: string;
+  /** `endpoints.oauth2RevokeUrl`. */
+  readonly revokeUrl: string;
+  /** The account the consent page signs in as (default: the seed's first). */
+  signIn(accountId: string): void;
+  /** Tokens revoked through the revoke endpoint, oldest first. */
+  revokedTokens(): string[];
+  /** Live refresh tokens of an account (grants from the consent page included). */
+  refreshTokensOf(accountId: string): string[];
+  /** A service account whose JWTs verify with `publicKeyPem`; its token reads `accountId`'s data (what is shared with it). */
+  addServiceAccount(clientEmail: string, publicKeyPem: string, accountId: string): void;
   /** The secret Google now expects for the client: connectors holding the old one get 401 invalid_client. */
   setClientSecret(clientId: string, secret: string): void;
   /** A new grant for the account (the user reconnected): the token endpoint accepts this refresh token. */
@@ -53,12 +67,18 @@ export async function startGoogleEmulator(seed: GoogleSeed): Promise<GoogleEmula
   let tokenLifetimeSec = 3599;
   const emulator = await startEmulator({
     name: 'google',
-    routes: [...oauthRoutes(state, () => tokenLifetimeSec), ...driveRoutes(state), ...sheetsRoutes(state), ...gmailRoutes(state)],
+    routes: [...oauthRoutes(state, () => tokenLifetimeSec), ...consentRoutes(state), ...driveRoutes(state), ...sheetsRoutes(state), ...gmailRoutes(state)],
   });
   return {
     ...emulator,
     rootUrl: `${emulator.url}/`,
     tokenUrl: `${emulator.url}/token`,
+    authUrl: `${emulator.url}${AUTHORIZE_PATH}`,
+    revokeUrl: `${emulator.url}/revoke`,
+    signIn: (accountId) => void (state.consent.signedIn = state.account(accountId).id),
+    revokedTokens: () => [...state.revoked],
+    refreshTokensOf: (accountId) => [...state.refreshTokens].filter(([, id]) => id === accountId).map(([token]) => token),
+    addServiceAccount: (clientEmail, publicKeyPem, accountId) => void state.serviceAccounts.set(clientEmail, { publicKey: createPublicKey(publicKeyPem), accountId: state.account(accountId).id }),
     setClientSecret: (clientId, secret) => void state.clients.set(clientId, secret),
     grantRefreshToken: (accountId, token) => void state.refreshTokens.set(token, state.account(accountId).id),
     revokeRefreshToken: (token) => void state.refreshTokens.delete(token),

@@ -1,6 +1,7 @@
 import type { Connection } from '@core/api';
 import { Badge, Button, Card, Group, Stack, Text, ThemeIcon } from '@mantine/core';
-import { IconEdit, IconLock, IconLockOpen, IconPlugConnected, IconTrash } from '@tabler/icons-react';
+import { IconEdit, IconLock, IconLockOpen, IconLogin, IconPlugConnected, IconPlugConnectedX, IconTrash } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
 import { Facts } from '../Facts';
 import { CheckResult } from './CheckResult';
 import { kindSpec } from './connection-kinds';
@@ -11,6 +12,14 @@ interface ConnectionCardProps {
   onTest: () => void;
   onEdit: () => void;
   onRemove: () => void;
+  onConnect: () => void;
+  onDisconnect: () => void;
+}
+
+/** The admin's own account, connected with Connect (its address only; the token stays in the secret store). */
+export function connectedEmail(connection: Connection): string | null {
+  const account = connection.config.connectedAccount as { email?: unknown } | undefined;
+  return typeof account?.email === 'string' ? account.email : null;
 }
 
 /** Settings worth seeing at a glance: the kind's summary fields that have a value. */
@@ -25,10 +34,21 @@ function summary(connection: Connection): [string, string][] {
     });
 }
 
-export function ConnectionCard({ connection, testing, onTest, onEdit, onRemove }: ConnectionCardProps) {
+export function ConnectionCard({ connection, testing, onTest, onEdit, onRemove, onConnect, onDisconnect }: ConnectionCardProps) {
   const spec = kindSpec(connection.kind);
   const Icon = spec.icon;
   const { id, name } = connection;
+  const email = connectedEmail(connection);
+  const account: [string, ReactNode][] = spec.connect
+    ? [
+        [
+          'Your account',
+          <Text key="account" size="sm" c={email ? undefined : 'dimmed'} style={{ overflowWrap: 'anywhere' }} data-testid={`connection-account-${id}`}>
+            {email ?? 'Not connected'}
+          </Text>,
+        ],
+      ]
+    : [];
   return (
     <Card withBorder radius="md" padding="md" data-testid={`connection-card-${id}`} component="article" aria-label={name}>
       <Stack gap="sm" h="100%">
@@ -46,7 +66,7 @@ export function ConnectionCard({ connection, testing, onTest, onEdit, onRemove }
           </Stack>
         </Group>
 
-        <Facts labelWidth={120} items={summary(connection).map(([label, value]) => [label, <Text key={label} size="sm" style={{ overflowWrap: 'anywhere' }}>{value}</Text>])} />
+        <Facts labelWidth={120} items={[...account, ...summary(connection).map(([label, value]): [string, ReactNode] => [label, <Text key={label} size="sm" style={{ overflowWrap: 'anywhere' }}>{value}</Text>])]} />
 
         <Group gap={6} aria-label="Secrets">
           {spec.secrets.map((secret) => {
@@ -68,6 +88,19 @@ export function ConnectionCard({ connection, testing, onTest, onEdit, onRemove }
         </Group>
 
         <CheckResult check={connection.lastCheck} testing={testing} testId={`connection-status-${id}`} />
+
+        {spec.connect && (
+          <Group gap="xs">
+            <Button size="xs" variant={email ? 'default' : 'filled'} leftSection={<IconLogin size={14} aria-hidden />} onClick={onConnect} data-testid={`connection-connect-${id}`}>
+              {email ? 'Reconnect' : `Connect ${spec.connect.service}`}
+            </Button>
+            {email && (
+              <Button size="xs" variant="subtle" color="red" leftSection={<IconPlugConnectedX size={14} aria-hidden />} onClick={onDisconnect} data-testid={`connection-disconnect-${id}`}>
+                Disconnect
+              </Button>
+            )}
+          </Group>
+        )}
 
         <Group gap="xs" mt="auto">
           <Button

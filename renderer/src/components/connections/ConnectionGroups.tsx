@@ -9,6 +9,8 @@ interface ConnectionGroupsProps {
   onTest: (id: number) => void;
   onEdit: (connection: Connection) => void;
   onRemove: (connection: Connection) => void;
+  onConnect: (connection: Connection) => void;
+  onDisconnect: (connection: Connection) => void;
 }
 
 /** Kinds in a fixed order, then names, so a given service is always in the same place (and "Test all" goes in that order). */
@@ -21,7 +23,7 @@ export function inDisplayOrder(connections: readonly Connection[]): Connection[]
  * Every connection as a card in one grid that fills the screen's width (each card names its kind).
  * One section per kind left most of a wide screen empty when each kind has a single connection.
  */
-export function ConnectionGroups({ connections, isTesting, onTest, onEdit, onRemove }: ConnectionGroupsProps) {
+export function ConnectionGroups({ connections, isTesting, onTest, onEdit, onRemove, onConnect, onDisconnect }: ConnectionGroupsProps) {
   return (
     <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" component="section" aria-label="Connections" data-testid="connection-grid">
       {inDisplayOrder(connections).map((connection) => (
@@ -32,6 +34,8 @@ export function ConnectionGroups({ connections, isTesting, onTest, onEdit, onRem
           onTest={() => onTest(connection.id)}
           onEdit={() => onEdit(connection)}
           onRemove={() => onRemove(connection)}
+          onConnect={() => onConnect(connection)}
+          onDisconnect={() => onDisconnect(connection)}
         />
       ))}
     </SimpleGrid>

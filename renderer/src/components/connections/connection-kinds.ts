@@ -59,6 +59,8 @@ export interface KindSpec<K extends ConnectionKind = ConnectionKind> {
   icon: Icon;
   fields: readonly ConfigFieldSpec<K>[];
   secrets: readonly SecretFieldSpec[];
+  /** The admin can connect their own account of this service (Connect, RFC 8252): the button's service name. */
+  connect?: { service: string };
 }
 
 /** A kind as declared below: whether a secret is required is the contract's to say. */
@@ -124,15 +126,26 @@ export const KIND_SPECS = {
   google: {
     kind: 'google',
     label: 'Google',
-    description: 'OAuth client for Drive, Sheets and Gmail.',
+    description: 'OAuth client for Drive, Sheets and Gmail, and optionally a service account.',
     icon: IconBrandGoogleDrive,
+    connect: { service: 'Google' },
     fields: [
-      { key: 'clientId', label: 'OAuth client ID', input: 'text', required: true, summary: true, placeholder: '1234-abc.apps.googleusercontent.com' },
+      {
+        key: 'clientId',
+        label: 'OAuth client ID',
+        input: 'text',
+        summary: true,
+        placeholder: '1234-abc.apps.googleusercontent.com',
+        description: 'A "Desktop app" client. Leave empty for a connection that only holds a service account.',
+      },
       { key: 'rootUrl', label: 'API root URL', input: 'url', advanced: true, summary: true, description: EMULATOR_HINT },
       { key: 'tokenUrl', label: 'Token URL', input: 'url', advanced: true, summary: true, description: EMULATOR_HINT },
+      { key: 'authUrl', label: 'Sign-in page URL', input: 'url', advanced: true, description: EMULATOR_HINT },
+      { key: 'revokeUrl', label: 'Revoke URL', input: 'url', advanced: true, description: EMULATOR_HINT },
     ],
     secrets: [
-      { field: 'clientSecret', label: 'OAuth client secret' },
+      { field: 'clientSecret', label: 'OAuth client secret', description: 'Needed unless a service account key is given.' },
+      { field: 'serviceAccountJson', label: 'Service account key (JSON)', multiline: true, description: 'Optional: the key file of a service account the sheets are shared with.' },
     ],
   },
   dropbox: {
@@ -140,6 +153,7 @@ export const KIND_SPECS = {
     label: 'Dropbox',
     description: "The Dropbox app your users connected their accounts to.",
     icon: IconBrandDropbox,
+    connect: { service: 'Dropbox' },
     fields: [
       { key: 'appKey', label: 'App key', input: 'text', required: true, summary: true },
       { key: 'baseUrl', label: 'API base URL', input: 'url', advanced: true, summary: true, description: EMULATOR_HINT },

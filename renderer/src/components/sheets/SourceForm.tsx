@@ -65,15 +65,36 @@ export function SourceForm({ source, googleConnections, onClose }: SourceFormPro
               data-testid="source-connection"
             />
           )}
-          <TextInput
-            label="Storage account id"
-            description="Its row in the product database holds the refresh token used."
-            withAsterisk
-            styles={MONO}
-            maxLength={200}
-            data-testid="source-account"
-            {...text('storageAccountId')}
-          />
+          <Stack gap={4}>
+            <Text size="sm" fw={500} id="source-credentials-label">
+              Read as
+            </Text>
+            <SegmentedControl
+              aria-labelledby="source-credentials-label"
+              value={values.credentials}
+              onChange={(value) => form.set('credentials', value)}
+              data={[
+                { value: 'storage-account', label: "A user's storage account" },
+                { value: 'connection', label: 'The connected account' },
+              ]}
+              data-testid="source-credentials"
+            />
+            {values.credentials === 'storage-account' ? (
+              <TextInput
+                aria-label="Storage account id"
+                placeholder="Storage account id"
+                description="Its row in the product database holds the refresh token used."
+                styles={MONO}
+                maxLength={200}
+                data-testid="source-account"
+                {...text('storageAccountId')}
+              />
+            ) : (
+              <Text size="xs" c="dimmed" data-testid="source-connection-account">
+                The Google connection’s own account: the one connected with Connect on the Connections page, or its service account.
+              </Text>
+            )}
+          </Stack>
         </SimpleGrid>
         <TextInput
           label="Spreadsheet"

@@ -30,6 +30,8 @@ export interface ColumnRow {
 export interface SourceFormValues {
   name: string;
   connection: string;
+  /** Whose credentials read the sheet: a product user's storage account, or the connection's own account. */
+  credentials: 'storage-account' | 'connection';
   storageAccountId: string;
   spreadsheetId: string;
   sheet: string;
@@ -61,7 +63,7 @@ function timeoutMessage(t: (typeof TIMEOUTS)[number]): string {
 }
 
 /** Spec fields that have their own input in the form. */
-export const SPEC_FIELDS = new Set(['name', 'connection', 'storageAccountId', 'spreadsheetId', 'sheet', 'range', 'method', 'targetTable', 'columns']);
+export const SPEC_FIELDS = new Set(['name', 'connection', 'credentials', 'storageAccountId', 'spreadsheetId', 'sheet', 'range', 'method', 'targetTable', 'columns']);
 
 /** Where an issue path of the spec lands: `columns.<i>.header|column`, `timeouts.<field>`, a spec field, else `form`. */
 export function fieldOfSpecPath([head = '', second = '', third = '']: string[]): string {
@@ -79,6 +81,7 @@ export function emptyValues(connection = ''): SourceFormValues {
   return {
     name: '',
     connection,
+    credentials: 'storage-account',
     storageAccountId: '',
     spreadsheetId: '',
     sheet: '',
@@ -96,6 +99,8 @@ export function valuesOf({ spec }: SheetSource): SourceFormValues {
   return {
     name: spec.name,
     connection: spec.connection,
+    // A source saved before the choice existed has none: it always read with a storage account.
+    credentials: spec.credentials ?? 'storage-account',
     storageAccountId: spec.storageAccountId,
     spreadsheetId: spec.spreadsheetId,
     sheet: spec.sheet,
@@ -131,7 +136,7 @@ export function validate(values: SourceFormValues, needsConnection: boolean): Fo
   const errors: FormErrors = {};
   if (!values.name.trim()) errors.name = 'Give the source a name';
   if (needsConnection && !values.connection) errors.connection = 'Choose the Google connection that reads this sheet';
-  if (!values.storageAccountId.trim()) errors.storageAccountId = 'The storage account is required: its refresh token reads the sheet';
+  if (values.credentials === 'storage-account' && !values.storageAccountId.trim()) errors.storageAccountId = 'The storage account is required: its refresh token reads the sheet';
   const range = values.range.trim().toUpperCase();
   if (range && !SHEET_RANGE.test(range)) errors.range = 'An A1 range like A1:F or B2:H5000, without the tab name';
   if (values.method === 'csv-export' && (values.sheet.trim() || range)) {
@@ -156,7 +161,8 @@ export function toSpec(values: SourceFormValues): MethodInput<'sheets.sources.cr
   return {
     name: values.name.trim(),
     connection: values.connection,
-    storageAccountId: values.storageAccountId.trim(),
+    credentials: values.credentials,
+    storageAccountId: values.credentials === 'storage-account' ? values.storageAccountId.trim() : '',
     spreadsheetId: spreadsheetIdOf(values.spreadsheetId),
     sheet: values.sheet.trim(),
     range: values.range.trim().toUpperCase(),
