@@ -7,6 +7,9 @@ export default defineConfig({
     environment: 'node',
     // Native modules (better-sqlite3) are safest in child processes, one per file.
     pool: 'forks',
+    // vitest 5 clears every mock's calls before each test by default; several suites record
+    // calls while they set up (a describe body) and assert on them in a test, as vitest 4 allowed.
+    clearMocks: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // A suite that cannot run a test must fail, never pass quietly.
