@@ -1,7 +1,7 @@
 # Node 24 LTS for this shell: `source scripts/node24.sh` (bash or zsh; .ci/run sources it too).
 #
 # Why: the desktop app runs on the Node inside Electron 45 (Node 24), and the
-# dependencies need Node >= 22.12 (package.json "engines"), so tests and CI run
+# dependencies need Node >= 22.14 (package.json "engines"), so tests and CI run
 # on Node 24 too. Where the machine's Node is older, this fetches the official
 # Linux build from the npm registry (the `node-linux-<arch>` package: the real
 # binary plus its C headers, about 190 MB, once), puts it first on PATH and
