@@ -22,7 +22,7 @@ syncwarden_node24() {
   major="${have#v}"
   major="${major%%.*}"
   if [ -n "$major" ] && [ "$major" -ge 24 ] 2>/dev/null; then
-    echo "node24: the machine's Node $have is new enough"
+    echo "node24: the Node on PATH ($have) is new enough"
     return 0
   fi
   case "$(uname -s)-$(uname -m)" in
