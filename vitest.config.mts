@@ -7,6 +7,13 @@ export default defineConfig({
     environment: 'node',
     // Native modules (better-sqlite3) are safest in child processes, one per file.
     pool: 'forks',
+    // vitest 5 clears every mock's calls before each test by default; several suites record
+    // calls while they set up (a describe body) and assert on them in a test, as vitest 4 allowed.
+    clearMocks: false,
+    // vitest 5's expect.poll gives up AT its timeout (default 1 s), abandoning a call still in flight;
+    // vitest 4 let that call finish and tried once more after it. On a busy machine one Playwright
+    // read can take over a second, so the default is 5 s (a test's own timeout still wins).
+    expect: { poll: { timeout: 5_000 } },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // A suite that cannot run a test must fail, never pass quietly.

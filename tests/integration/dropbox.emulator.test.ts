@@ -1,4 +1,3 @@
-import nodeFetch from 'node-fetch';
 import { Dropbox, DropboxResponseError } from 'dropbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDropboxSeed, startDropboxEmulator, type DropboxEmulator } from '../emulators/dropbox/dropbox.emulator';
@@ -35,7 +34,7 @@ describe('dropbox emulator', () => {
       clientId: emulator.appKey,
       clientSecret: emulator.appSecret,
       refreshToken: 'rt-alice-0001',
-      fetch: (url: string, init: Parameters<typeof nodeFetch>[1]) => nodeFetch(url.replace(/^https:\/\/[^/]+/, emulator.url), init),
+      fetch: (url: string, init?: RequestInit) => fetch(url.replace(/^https:\/\/[^/]+/, emulator.url), init),
     });
     const account = await dbx.usersGetCurrentAccount();
     expect(account.result).toMatchObject({ account_id: ALICE, email: 'alice@example.test' });

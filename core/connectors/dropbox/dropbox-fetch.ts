@@ -1,4 +1,3 @@
-import nodeFetch, { Headers, type RequestInit, type Response } from 'node-fetch';
 import { redactString } from '../../logging/redact';
 import { ConnectorError, isNetworkError } from '../shared/connector-error';
 
@@ -16,10 +15,11 @@ export interface DropboxFetchOptions {
 }
 
 /**
- * dropbox 10.34 hard-codes `https://` hosts and needs node-fetch v2 (it calls
- * `res.buffer()`), so we hand it this wrapper (api-facts §0.1). It also adds
- * what the SDK lacks: a per-request timeout, cancellation, and network errors
- * turned into `unavailable` with the URL's secrets left out.
+ * The Dropbox SDK hard-codes `https://` hosts, so we hand it this wrapper around
+ * Node's own fetch (api-facts §0.1; dropbox >= 10.47 reads bodies with
+ * `arrayBuffer()`, 10.34 needed node-fetch v2's `buffer()`). It also adds what
+ * the SDK lacks: a per-request timeout, cancellation, and network errors turned
+ * into `unavailable` with the URL's secrets left out.
  */
 export function createDropboxFetch(options: DropboxFetchOptions): DropboxFetch {
   return async (url, init = {}) => {
@@ -34,16 +34,18 @@ export function createDropboxFetch(options: DropboxFetchOptions): DropboxFetch {
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const where = target.pathname;
     try {
-      return await nodeFetch(target.toString(), { ...request, signal });
+      return await fetch(target.toString(), { ...request, signal });
     } catch (error) {
       if (options.signal?.aborted) throw error;
       if (timeout.aborted) {
         throw new ConnectorError('unavailable', DROPBOX, `Dropbox did not answer ${where} within ${options.timeoutMs} ms`, { reason: 'timeout' });
       }
-      if (isNetworkError(error) || (error instanceof Error && error.name === 'FetchError')) {
-        const code = (error as { code?: string }).code ?? 'network error';
-        const message = error instanceof Error ? error.message : String(error);
-        // node-fetch puts the full URL (token requests: secrets) in its message; keep only the code.
+      // Node's fetch rejects with TypeError('fetch failed'); the socket's error is its cause.
+      const cause = error instanceof TypeError ? error.cause : undefined;
+      if (isNetworkError(error) || isNetworkError(cause) || (error instanceof TypeError && error.message === 'fetch failed')) {
+        const code = errorCode(cause) ?? errorCode(error) ?? 'network error';
+        const message = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
+        // A fetch error's message may hold the URL (token requests: secrets); keep only the code.
         throw new ConnectorError('unavailable', DROPBOX, `Dropbox unreachable at ${target.origin}${where}: ${code}`, {
           reason: code,
           cause: new Error(redactString(message)),
@@ -52,6 +54,11 @@ export function createDropboxFetch(options: DropboxFetchOptions): DropboxFetch {
       throw error;
     }
   };
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /**

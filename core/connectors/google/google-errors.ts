@@ -3,8 +3,8 @@ import { ConnectorError, FOREIGN_ANSWER, isNetworkError, parseRetryAfter } from 
 /**
  * Google errors (googleapis/gaxios) → our typed outcomes (DESIGN.md §2, §4).
  * Decisions use the HTTP status and `errors[0].reason`, never the text, and
- * duck-type the error: gaxios is installed twice on Node 20, so `instanceof
- * GaxiosError` is unreliable (api-facts §1).
+ * duck-type the error: `instanceof GaxiosError` breaks whenever two gaxios
+ * copies are installed (googleapis 178 had two; 188 dedupes to one), api-facts §1.
  * Invariants (the one place Google answers are classified):
  * - `not-found` only for Google's own JSON envelope from an API route with
  *   status 404 and `errors[0].reason === 'notFound'` (api-facts-2 §11). A 404

@@ -45,7 +45,7 @@ export function createServicePolicy(options: ServicePolicyOptions): ServicePolic
   const maxDelayMs = options.maxDelayMs ?? 30_000;
   // A service that asks us to wait longer than we ever would (an hourly budget spent)
   // gets no retries: each would only burn another refused request.
-  const worthRetrying = (error: Error) => isTransient(error) && !(isConnectorError(error) && (error.retryAfterMs ?? 0) > maxDelayMs);
+  const worthRetrying = (error: unknown) => isTransient(error) && !(isConnectorError(error) && (error.retryAfterMs ?? 0) > maxDelayMs);
   const retrying = retry(handleWhen(worthRetrying), { maxAttempts: (options.maxAttempts ?? 5) - 1, backoff });
   const limit = bulkhead(options.concurrency, Number.POSITIVE_INFINITY);
   const policy = wrap(retrying, limit);

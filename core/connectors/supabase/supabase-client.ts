@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createClient, type GoTrueAdminApi, type WebSocketLikeConstructor } from '@supabase/supabase-js';
-import WebSocket from 'ws';
+import { createClient, type GoTrueAdminApi } from '@supabase/supabase-js';
 import { parseRetryAfter } from '../shared/connector-error';
 
 /**
@@ -63,9 +62,8 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
   const client = createClient(options.url, options.serviceRoleKey, {
     // No session of our own: the service role key is the credential on every call.
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    // Node 20 has no global WebSocket and createClient builds realtime eagerly (api-facts §0.1).
-    // ws fits at run time; its first constructor overload (address: null) hides that from TS.
-    realtime: { transport: WebSocket as unknown as WebSocketLikeConstructor },
+    // createClient builds realtime eagerly on Node's global WebSocket (Node >= 22; Electron 45
+    // runs Node 24). On Node 20 it threw without a `ws` transport (api-facts §0.1).
     global: { fetch: instrumentedFetch },
   });
   const admin = client.auth.admin;
