@@ -49,6 +49,7 @@ import {
   SchedulerStatusSchema,
   TriggerDescriptionSchema,
 } from './schedules';
+import { UsersLookupInputSchema, UsersLookupSchema, UsersSearchInputSchema, UsersSearchSchema } from './users';
 
 interface MethodSpec {
   input: z.ZodType;
@@ -183,6 +184,8 @@ export const methods = {
     'What a run did item by item, in order (bounded per run: past the bound only counts are kept).',
   ),
   'runs.stats': method(RunStatsInputSchema, RunStatsSchema, 'Runs of the last N days with trigger, outcome and duration (the Runs chart).'),
+  'users.lookup': method(UsersLookupInputSchema, UsersLookupSchema, 'Who these user ids or emails are (email and name from the product database); keys naming nobody are left out.'),
+  'users.search': method(UsersSearchInputSchema, UsersSearchSchema, 'Users whose email, name or id contains the query, by email (the schedule form’s user picker).'),
 } as const satisfies Record<MethodName, MethodSpec>;
 
 export const events = {

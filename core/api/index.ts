@@ -11,3 +11,4 @@ export * from './media';
 export * from './storage';
 export * from './notifications';
 export * from './schedules';
+export * from './users';

@@ -50,6 +50,8 @@ export const METHOD_NAMES = [
   'runs.stats',
   'mail.settings.update',
   'runs.log',
+  'users.lookup',
+  'users.search',
 ] as const;
 
 export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished', 'settings.changed', 'notification', 'schedules.changed', 'scheduler.status'] as const;

@@ -34,6 +34,8 @@ export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'schedules.list',
   'schedules.describe',
   'mail.settings',
+  'users.lookup',
+  'users.search',
 ]);
 
 const HOSTILE_STRINGS = [
