@@ -7,6 +7,7 @@ import { TRIGGER_LABEL } from '../lib/run-states';
 import { RelativeTime } from './RelativeTime';
 import { RunDuration } from './RunDuration';
 import { RunStateBadge } from './RunStateBadge';
+import { RunScopeLabel } from './ScopeLabel';
 import { VirtualTable } from './table/VirtualTable';
 
 const column = createColumnHelper<Run>();
@@ -24,7 +25,7 @@ export function RunsTable({ runs, onOpen, hasMore, loadMore }: RunsTableProps) {
     () => [
       column.accessor('id', { header: 'Run', cell: (c) => `#${c.getValue()}`, meta: { width: 70 } }),
       column.accessor('engine', { header: 'Engine', meta: { width: 130 } }),
-      column.accessor('scope', { header: 'Scope', meta: { width: 100 } }),
+      column.accessor('scope', { header: 'Scope', cell: (c) => <RunScopeLabel scope={c.getValue()} testId={`run-scope-${c.row.original.id}`} />, meta: { width: 230 } }),
       column.accessor('trigger', { header: 'Trigger', cell: (c) => TRIGGER_LABEL[c.getValue()], meta: { width: 90 } }),
       column.accessor('state', {
         header: 'State',
