@@ -14,18 +14,21 @@ interface PersonTextProps {
   testId?: string;
 }
 
+/** On one line the email gives way last: the name is cut first, the email only when it alone is too long. */
+const KEEP_WHOLE = { flexShrink: 0, maxWidth: '100%' } as const;
+
 /** A person as the admin knows them: email and name; the id on hover and copyable. */
 export function PersonText({ id, email, name, inline = false, hint, testId }: PersonTextProps) {
   const shown = email ?? id;
   const main = (
     <Tooltip label={hint ?? `User id ${id}`} withArrow openDelay={300}>
-      <Text size="sm" fw={500} truncate="end" data-testid={testId} data-user-id={id}>
+      <Text size="sm" fw={500} truncate="end" data-testid={testId} data-user-id={id} style={inline ? KEEP_WHOLE : undefined}>
         {shown}
       </Text>
     </Tooltip>
   );
   const secondary = name ? (
-    <Text size={inline ? 'sm' : 'xs'} c="dimmed" truncate="end" miw={0}>
+    <Text size={inline ? 'sm' : 'xs'} c="dimmed" truncate="end" miw={0} title={name}>
       {name}
     </Text>
   ) : null;

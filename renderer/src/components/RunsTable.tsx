@@ -25,7 +25,7 @@ export function RunsTable({ runs, onOpen, hasMore, loadMore }: RunsTableProps) {
     () => [
       column.accessor('id', { header: 'Run', cell: (c) => `#${c.getValue()}`, meta: { width: 70 } }),
       column.accessor('engine', { header: 'Engine', meta: { width: 130 } }),
-      column.accessor('scope', { header: 'Scope', cell: (c) => <RunScopeLabel scope={c.getValue()} testId={`run-scope-${c.row.original.id}`} />, meta: { width: 230 } }),
+      column.accessor('scope', { header: 'Scope', cell: (c) => <RunScopeLabel scope={c.getValue()} testId={`run-scope-${c.row.original.id}`} />, meta: { width: 280 } }),
       column.accessor('trigger', { header: 'Trigger', cell: (c) => TRIGGER_LABEL[c.getValue()], meta: { width: 90 } }),
       column.accessor('state', {
         header: 'State',
@@ -77,7 +77,7 @@ export function RunsTable({ runs, onOpen, hasMore, loadMore }: RunsTableProps) {
       label="Run history"
       testId="runs-table"
       maxHeight="max(320px, calc(100vh - 420px))"
-      minWidth={960}
+      minWidth={1040}
       rowTestId={(run) => `run-row-${run.id}`}
       onRowActivate={(row) => onOpen(row.original)}
       onEndReached={onEndReached}

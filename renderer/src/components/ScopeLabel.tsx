@@ -5,7 +5,8 @@ import { scopeProvider, scopeUserKey } from '../lib/people';
 import { PersonLabel } from './PersonLabel';
 import { scopeText } from './schedules/schedule-text';
 
-const PROVIDER_LABEL: Record<string, string> = { google: 'Google Drive', dropbox: 'Dropbox' };
+/** Short: in a table row the provider sits beside the email and name. */
+const PROVIDER_LABEL: Record<string, string> = { google: 'Drive', dropbox: 'Dropbox' };
 
 /** A run's scope: the person for `user:<id or email>` (with the provider of a per-provider run), else the scope as written. */
 export function RunScopeLabel({ scope, testId }: { scope: string; testId?: string }) {
@@ -42,7 +43,7 @@ function WithProvider({ provider, children }: { provider: string | null; childre
   return (
     <Group gap={6} wrap="nowrap" miw={0}>
       {children}
-      <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+      <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap', flexShrink: 0 }} title={provider === 'google' ? 'Google Drive' : undefined}>
         · {PROVIDER_LABEL[provider] ?? provider}
       </Text>
     </Group>

@@ -24,6 +24,8 @@ export function UserPicker({ value, onChange, error }: UserPickerProps) {
   const search = useApiQuery('users.search', { query, limit: SEARCH_LIMIT }, { keepPrevious: true, staleTime: 30_000 });
   const { person, loading } = usePerson(value.trim() || null);
   const people = useMemo(() => search.data?.users ?? [], [search.data]);
+  // The list shown belongs to an older query while the debounced one is asked.
+  const searching = query !== value.trim() || search.isPlaceholderData || search.isFetching;
   const byValue = useMemo(() => new Map(people.map((p) => [p.email ?? p.id, p])), [people]);
   const data: ComboboxItem[] = [...byValue.keys()].map((key) => ({ value: key, label: key }));
 
@@ -32,9 +34,11 @@ export function UserPicker({ value, onChange, error }: UserPickerProps) {
     ? `People cannot be listed: ${unavailable} Type the user id.`
     : person
       ? [person.email !== value.trim() && person.email, person.name, `user id ${person.id}`].filter(Boolean).join(' · ')
-      : value.trim() && !loading
-        ? 'No user has this email or id yet: pick one from the list.'
-        : 'Type part of an email or a name, then pick the user.';
+      : !value.trim() || loading || searching
+        ? 'Type part of an email or a name, then pick the user.'
+        : people.length > 0
+          ? 'Pick the user from the list.'
+          : `No user’s email, name or id contains “${value.trim()}”.`;
 
   return (
     <Autocomplete
