@@ -105,6 +105,14 @@ describe('e2e: the user picker and people instead of ids (Chromium)', () => {
     await shot('user-picker-schedules-1440.png', WIDE);
     await shot('user-picker-schedules-1024.png', NARROW);
     await page.setViewportSize(WIDE);
+
+    // Editing it, the field holds the stored id and says whose it is.
+    await page.getByTestId(`schedule-edit-${saved?.id}`).click();
+    expect(await page.getByTestId('schedule-user').inputValue()).toBe('u-ada');
+    await page.getByText('ada@example.com · Ada Lovelace · user id u-ada').waitFor();
+    await shot('user-picker-edit-1440.png', WIDE);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
   });
 
   it('refuses a user the product database does not know, with a visible message under the field, and saves nothing', async () => {

@@ -22,7 +22,9 @@ interface UserPickerProps {
 export function UserPicker({ value, onChange, error }: UserPickerProps) {
   const [query] = useDebouncedValue(value.trim(), 200);
   const search = useApiQuery('users.search', { query, limit: SEARCH_LIMIT }, { keepPrevious: true, staleTime: 30_000 });
-  const { person, loading } = usePerson(value.trim() || null);
+  // Who the typed value is, asked once typing pauses (not one lookup per keystroke).
+  const { person: found, loading } = usePerson(query || null);
+  const person = query === value.trim() ? found : null;
   const people = useMemo(() => search.data?.users ?? [], [search.data]);
   // The list shown belongs to an older query while the debounced one is asked.
   const searching = query !== value.trim() || search.isPlaceholderData || search.isFetching;
