@@ -27,10 +27,12 @@ export async function lookupPeople(db: AppDbAdapter, mapping: ResolvedMapping, k
   const unique = [...new Set(keys)];
   if (unique.length === 0) return [];
   const c = mapping.users.columns;
-  const emails = [...new Set(unique.filter((k) => k.includes('@')).map((k) => k.trim().toLowerCase()))];
-  const idList = unique.map(() => '?').join(', ');
-  const emailWhere = emails.length ? ` OR lower(${quoteIdent(c.email)}) IN (${emails.map(() => '?').join(', ')})` : '';
-  const rows = await db.query(`${selectPeople(mapping)} WHERE CAST(${quoteIdent(c.id)} AS TEXT) IN (${idList})${emailWhere}`, [...unique, ...emails] as SqlValue[]);
+  const asGiven = unique.filter((k) => k.includes('@'));
+  // SQLite's lower() folds ASCII only: an email spelt exactly as stored is matched as given too ("ÉLODIE@…").
+  const emails = [...new Set([...asGiven.map((k) => k.trim().toLowerCase()), ...asGiven])];
+  const list = (values: readonly string[]) => values.map(() => '?').join(', ');
+  const emailWhere = emails.length ? ` OR lower(${quoteIdent(c.email)}) IN (${list(emails)}) OR ${quoteIdent(c.email)} IN (${list(emails)})` : '';
+  const rows = await db.query(`${selectPeople(mapping)} WHERE CAST(${quoteIdent(c.id)} AS TEXT) IN (${list(unique)})${emailWhere}`, [...unique, ...emails, ...emails] as SqlValue[]);
   const people = rows.map(person);
   const found: { key: string; user: Person }[] = [];
   for (const key of unique) {
