@@ -50,6 +50,7 @@ import {
   SchedulerStatusSchema,
   TriggerDescriptionSchema,
 } from './schedules';
+import { UsersLookupInputSchema, UsersLookupSchema, UsersSearchInputSchema, UsersSearchSchema } from './users';
 
 interface MethodSpec {
   input: z.ZodType;
@@ -189,6 +190,8 @@ export const methods = {
   ),
   'runs.stats': method(RunStatsInputSchema, RunStatsSchema, 'Runs of the last N days with trigger, outcome and duration (the Runs chart).'),
   'app.updates.check': method(noInput, UpdateStatusSchema, 'Check the update feed now (desktop app); a newer version downloads in the background and installs on quit.'),
+  'users.lookup': method(UsersLookupInputSchema, UsersLookupSchema, 'Who these user ids or emails are (email and name from the product database); keys naming nobody are left out.'),
+  'users.search': method(UsersSearchInputSchema, UsersSearchSchema, 'Users whose email, name or id contains the query, by email (the schedule form’s user picker).'),
 } as const satisfies Record<MethodName, MethodSpec>;
 
 export const events = {

@@ -12,3 +12,4 @@ export * from './storage';
 export * from './notifications';
 export * from './schedules';
 export * from './updates';
+export * from './users';

@@ -55,6 +55,8 @@ export const METHOD_NAMES = [
   'connections.connect.status',
   'connections.connect.cancel',
   'connections.disconnect',
+  'users.lookup',
+  'users.search',
 ] as const;
 
 export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished', 'settings.changed', 'notification', 'schedules.changed', 'scheduler.status'] as const;

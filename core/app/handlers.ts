@@ -4,6 +4,7 @@ import type { HandlerTable } from '../engines/engine-policies';
 import { BUILTIN_ENGINES } from '../engines/registry';
 import { assembleHandlerTable } from './handler-table';
 import { createScheduleHandlers } from './schedules.handlers';
+import { createUserHandlers } from './users.handlers';
 import type { AppServices } from './services';
 import { updatesUnsupported } from './updates';
 
@@ -19,7 +20,7 @@ export function createHandlers(app: AppServices): HandlerTable {
 
 /** The methods the console answers itself, whatever engines it runs. */
 export function ownHandlers(app: AppServices): Partial<HandlerTable> {
-  return { ...consoleHandlers(app), ...createScheduleHandlers(app) };
+  return { ...consoleHandlers(app), ...createScheduleHandlers(app), ...createUserHandlers(app) };
 }
 
 /** Runs, findings, audit, settings and connections: the console's own, whatever engines it runs. */

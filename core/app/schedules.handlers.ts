@@ -7,6 +7,7 @@ import { runStatsSince } from '../store/run-stats.repo';
 import type { ScheduleFields, StoredSchedule } from '../store/schedules.repo';
 import type { HandlerTable } from '../engines/engine-policies';
 import type { AppServices } from './services';
+import { resolveScheduleUser } from './users.handlers';
 
 type ScheduleMethods =
   | 'schedules.list'
@@ -47,7 +48,7 @@ export function createScheduleHandlers(app: AppServices): Pick<HandlerTable, Sch
     scheduler.scheduleChanged(id);
     app.events.emit('schedules.changed', {});
   };
-  const fields = (spec: ScheduleSpec): ScheduleFields => validate(app, spec);
+  const fields = async (spec: ScheduleSpec): Promise<ScheduleFields> => validate(app, spec);
 
   return {
     'schedules.list': async (filter) => {
@@ -63,14 +64,16 @@ export function createScheduleHandlers(app: AppServices): Pick<HandlerTable, Sch
         pausedIndefinitely: pause.pausedIndefinitely,
       };
     },
-    'schedules.create': (spec, { actor }) => {
-      const id = repo.insert(fields(spec), actor, iso());
+    'schedules.create': async (spec, { actor }) => {
+      const id = repo.insert(await fields(spec), actor, iso());
       changed(id);
       return view(id);
     },
-    'schedules.update': ({ id, spec }, { actor }) => {
+    'schedules.update': async ({ id, spec }, { actor }) => {
       editable(id);
-      repo.update(id, fields(spec), actor, iso());
+      const checked = await fields(spec);
+      editable(id); // still there and still the console's after the product database answered
+      repo.update(id, checked, actor, iso());
       changed(id);
       return view(id);
     },
@@ -106,8 +109,12 @@ export function createScheduleHandlers(app: AppServices): Pick<HandlerTable, Sch
   };
 }
 
-/** Checks what zod cannot: the engine exists, the trigger compiles, the engine's schedule policy accepts it (a source scope names a source). */
-function validate(app: AppServices, spec: ScheduleSpec): ScheduleFields {
+/**
+ * Checks what zod cannot: the engine exists, the trigger compiles, the
+ * engine's schedule policy accepts it (a source scope names a source), and a
+ * user scope names a user of the product database (kept as the user's id).
+ */
+async function validate(app: AppServices, spec: ScheduleSpec): Promise<ScheduleFields> {
   const invalid = (path: string[], message: string): never => {
     throw new ApiError('invalid-input', `Invalid schedule: ${message}.`, { issues: [{ path, code: 'custom', message }] });
   };
@@ -119,6 +126,7 @@ function validate(app: AppServices, spec: ScheduleSpec): ScheduleFields {
   const context = { store: app.store };
   const refused = schedulePolicyOf(app.engines, spec.engine).validate?.(fields, context);
   if (refused) invalid(refused.path, refused.message);
+  fields.scope = await resolveScheduleUser(app, spec.scope);
   // The params every firing will send, checked now by the engine's own schema: a schedule that could never start is refused here.
   const engine = app.engines.get(spec.engine);
   const parsed = engine?.params.safeParse(runParamsFor(fields, app.engines, context));

@@ -114,6 +114,12 @@ export function describeContract(hostName: string, connect: () => Promise<HostHa
       expect(await call('runs.log', { id: 999 })).toMatchObject({ ok: false, error: { code: 'not-found' } });
     });
 
+    it('users.lookup and users.search answer through the host: no product database means nothing found and why, never an error', async () => {
+      expect(await ok('users.lookup', { keys: ['u-1', 'ada@example.com'] })).toEqual({ users: [], unavailable: expect.stringContaining('Connections page') });
+      expect(await ok('users.search', { query: 'ada' })).toEqual({ users: [], unavailable: expect.any(String) });
+      expect(await call('users.lookup', { keys: [] })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    });
+
     it('runs.get of a missing run is not-found', async () => {
       expect(await call('runs.get', { id: 999 })).toMatchObject({ ok: false, error: { code: 'not-found' } });
     });

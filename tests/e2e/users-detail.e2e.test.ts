@@ -227,7 +227,7 @@ describe('e2e: the Users page detail panel, paging and confirmations (Chromium)'
   }, 30_000);
 
   it('removing a connection, deleting a schedule and removing a sheet source each ask first; Cancel keeps them', async () => {
-    const schedule = harness.app.handlers['schedules.create']({ engine: 'identity', scope: { kind: 'all' }, trigger: { kind: 'interval', minutes: 60 }, enabled: false, autoRepair: false, params: {} }, manual) as { id: number };
+    const schedule = (await harness.app.handlers['schedules.create']({ engine: 'identity', scope: { kind: 'all' }, trigger: { kind: 'interval', minutes: 60 }, enabled: false, autoRepair: false, params: {} }, manual)) as { id: number };
     const source = harness.app.handlers['sheets.sources.create'](
       {
         name: 'Price list',
@@ -263,7 +263,7 @@ describe('e2e: the Users page detail panel, paging and confirmations (Chromium)'
       await confirm.waitFor({ state: 'hidden' });
     }
     // "Run now" of a schedule whose automatic repair quarantines rows asks too, and says until when it can be undone.
-    const auto = harness.app.handlers['schedules.create']({ engine: 'storage-orphans', scope: { kind: 'all' }, trigger: { kind: 'interval', minutes: 60 }, enabled: false, autoRepair: true, params: {} }, manual) as { id: number };
+    const auto = (await harness.app.handlers['schedules.create']({ engine: 'storage-orphans', scope: { kind: 'all' }, trigger: { kind: 'interval', minutes: 60 }, enabled: false, autoRepair: true, params: {} }, manual)) as { id: number };
     await page.goto(harness.server.url.replace(/#.*$/, '') + '#/schedules');
     await page.getByTestId(`schedule-run-${auto.id}`).click();
     const runConfirm = page.getByRole('dialog', { name: 'Run this schedule now, with automatic repair?' });

@@ -35,6 +35,8 @@ export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'schedules.describe',
   'mail.settings',
   'app.updates.check',
+  'users.lookup',
+  'users.search',
 ]);
 
 const HOSTILE_STRINGS = [

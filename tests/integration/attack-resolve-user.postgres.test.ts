@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openPostgresAppDb } from '../../core/appdb/postgres.adapter';
 import { resolveMapping } from '../../core/appdb/mapping';
-import { findUser } from '../../core/cli/resolve-user';
+import { findUser } from '../../core/appdb/find-user';
 import { usePostgres } from '../helpers/postgres';
 
 /** Outside review (issue 17): `--user` on PostgreSQL, whose ids may be uuids or integers and whose lower() is Unicode-aware. */

@@ -48,9 +48,11 @@ describe('storage-orphans against the Drive and Dropbox emulators', () => {
 
     const restored = await world.app.handlers['storage.restore']({ findingId: orphanIds[0] as number }, { actor: 'manual' });
     expect(restored).toMatchObject({ restored: true, status: 'restored' });
+    // The toast names the file as the admin knows it, the row id only beside it.
+    expect(restored.message).toMatch(/^The file “[^”]+\.(pdf|txt)” \(row row-[^)]+\) is back in the product's files table\.$/);
     expect(await world.rows('SELECT id, provider_file_id FROM files WHERE id = ?', ['row-g-ada-gone'])).toEqual([{ id: 'row-g-ada-gone', provider_file_id: 'g-ada-gone' }]);
     const twice = await world.app.handlers['storage.restore']({ findingId: orphanIds[0] as number }, { actor: 'manual' });
-    expect(twice).toMatchObject({ restored: false, status: 'restored' });
+    expect(twice).toMatchObject({ restored: false, status: 'restored', message: expect.stringMatching(/^The file “[^”]+” \(row row-[^)]+\) was restored already/) });
     await expect(Promise.resolve().then(() => world?.app.handlers['storage.restore']({ findingId: open[0]?.id as number }, { actor: 'manual' }))).rejects.toThrow(/not quarantined/);
 
     const accounts = (await world.app.handlers['storage.accounts']({ sort: 'user', direction: 'asc', limit: 50, offset: 0 }, { actor: 'manual' }));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { resolveMapping } from '../../core/appdb/mapping';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
-import { findUser } from '../../core/cli/resolve-user';
+import { findUser } from '../../core/appdb/find-user';
 
 /**
  * Outside review (issue 17): `--user` by email is case-insensitive (DESIGN

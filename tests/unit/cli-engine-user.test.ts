@@ -122,6 +122,11 @@ describe('syncwarden <command> <engine> --user: one meaning, the form each engin
     expect(JSON.parse(added.stdout)).toMatchObject({ scope: { kind: 'provider', userId: 'u-ada', provider: 'google' } });
     const unknown = await cli('schedules', 'add', '--engine', 'mail-import', '--every', '60', '--user', 'nobody@example.com');
     expect(unknown).toMatchObject({ code: 2, stderr: expect.stringContaining('no user "nobody@example.com"') });
+    // The listing says who the id is.
+    const listed = await cli('schedules', 'list', '--origin', 'console');
+    expect(listed.stdout).toMatch(/storage-orphans +user u-ada <Ada@Example\.com> \(drive\)/);
+    const byId = await cli('schedules', 'add', '--engine', 'mail-import', '--every', '30', '--user', 'u-ada');
+    expect(byId.stdout).toMatch(/^Added schedule \d+: mail-import user u-ada <Ada@Example\.com>, every 30 minutes/);
   });
 
   it('options and commands an engine does not declare are usage errors', async () => {

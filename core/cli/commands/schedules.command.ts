@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { MethodName } from '../../api/names';
 import type { Schedule, ScheduleScope, ScheduleSpecInput } from '../../api/schedules';
+import { MAX_LOOKUP_KEYS, type UsersLookup } from '../../api/users';
 import { awaitRun } from '../await-run';
 import { callApi, withCliApp, type GlobalOptions } from '../context';
 import { EXIT } from '../exit-codes';
@@ -38,27 +39,30 @@ export function schedulesCommand(globals: () => GlobalOptions): Command {
     .option('--search <text>', 'only schedules whose engine or user id contains this')
     .option('--limit <n>', 'at most this many', positiveInt)
     .action(async (opts: { origin?: 'console' | 'app-db'; search?: string; limit?: number }) =>
-      call('schedules.list', { origin: opts.origin, search: opts.search, limit: opts.limit }, (result) => {
-        const list = result as { schedules: Schedule[]; total: number; pausedUntil: string | null; pausedIndefinitely: boolean };
-        const paused = list.pausedIndefinitely ? 'Schedules are paused until resumed.\n' : list.pausedUntil ? `Schedules are paused until ${list.pausedUntil}.\n` : '';
-        return list.schedules.length === 0
-            ? `${paused}No schedules yet. Add one with \`syncwarden schedules add --engine <id> --every <minutes>\`.`
-            : paused +
-              table(
-                ['ID', 'ENGINE', 'SCOPE', 'WHEN', 'TZ', 'ON', 'NEXT RUN', 'LAST RUN', 'FAILURES', 'ORIGIN'],
-                list.schedules.map((s) => [
-                  String(s.id),
-                  s.engine,
-                  scopeText(s.scope),
-                  s.triggerText,
-                  s.timeZone,
-                  s.enabled ? 'yes' : 'no',
-                  s.nextRunAt ?? '',
-                  s.lastRun ? `${s.lastRun.runId} ${s.lastRun.state}` : '',
-                  String(s.failures),
-                  s.origin,
-                ]),
-              ) + `\n${list.schedules.length} of ${list.total} schedule(s)`;
+      withCliApp(globals(), async (app, out) => {
+        const list = unwrap(await callApi(app, 'schedules.list', { origin: opts.origin, search: opts.search, limit: opts.limit })) as { schedules: Schedule[]; total: number; pausedUntil: string | null; pausedIndefinitely: boolean };
+        const people = await emailsOf(app, list.schedules.map((s) => s.scope));
+        out.print(list, () => {
+          const paused = list.pausedIndefinitely ? 'Schedules are paused until resumed.\n' : list.pausedUntil ? `Schedules are paused until ${list.pausedUntil}.\n` : '';
+          return list.schedules.length === 0
+              ? `${paused}No schedules yet. Add one with \`syncwarden schedules add --engine <id> --every <minutes>\`.`
+              : paused +
+                table(
+                  ['ID', 'ENGINE', 'SCOPE', 'WHEN', 'TZ', 'ON', 'NEXT RUN', 'LAST RUN', 'FAILURES', 'ORIGIN'],
+                  list.schedules.map((s) => [
+                    String(s.id),
+                    s.engine,
+                    scopeText(s.scope, people),
+                    s.triggerText,
+                    s.timeZone,
+                    s.enabled ? 'yes' : 'no',
+                    s.nextRunAt ?? '',
+                    s.lastRun ? `${s.lastRun.runId} ${s.lastRun.state}` : '',
+                    String(s.failures),
+                    s.origin,
+                  ]),
+                ) + `\n${list.schedules.length} of ${list.total} schedule(s)`;
+        });
       }),
     );
 
@@ -90,7 +94,8 @@ export function schedulesCommand(globals: () => GlobalOptions): Command {
           params: opts.params,
         };
         const s = unwrap(await callApi(app, 'schedules.create', spec)) as Schedule;
-        out.print(s, () => `Added schedule ${s.id}: ${s.engine} ${scopeText(s.scope)}, ${s.triggerText} (${s.timeZone})${s.enabled ? '' : ', disabled'}.`);
+        const people = await emailsOf(app, [s.scope]);
+        out.print(s, () => `Added schedule ${s.id}: ${s.engine} ${scopeText(s.scope, people)}, ${s.triggerText} (${s.timeZone})${s.enabled ? '' : ', disabled'}.`);
       });
     });
 
@@ -144,14 +149,30 @@ function scopeOf(opts: AddOptions): ScheduleScope {
   return opts.user ? { kind: 'user', userId: opts.user } : { kind: 'all' };
 }
 
-function scopeText(scope: ScheduleScope): string {
+/**
+ * The email of each user a schedule names (users.lookup, in pages of 200): the
+ * list says who "user u-812" is. Nothing when the product database cannot say.
+ */
+async function emailsOf(app: Parameters<typeof callApi>[0], scopes: readonly ScheduleScope[]): Promise<Map<string, string>> {
+  const ids = [...new Set(scopes.flatMap((scope) => (scope.kind === 'user' || scope.kind === 'provider' ? [scope.userId] : [])))];
+  const emails = new Map<string, string>();
+  for (let start = 0; start < ids.length; start += MAX_LOOKUP_KEYS) {
+    const answer = await callApi(app, 'users.lookup', { keys: ids.slice(start, start + MAX_LOOKUP_KEYS) });
+    if (!answer.ok) break;
+    for (const { key, user } of (answer.result as UsersLookup).users) if (user.email) emails.set(key, user.email);
+  }
+  return emails;
+}
+
+function scopeText(scope: ScheduleScope, emails: ReadonlyMap<string, string> = new Map()): string {
+  const who = (userId: string) => (emails.has(userId) ? `${userId} <${emails.get(userId)}>` : userId);
   switch (scope.kind) {
     case 'all':
       return 'all';
     case 'user':
-      return `user ${scope.userId}`;
+      return `user ${who(scope.userId)}`;
     case 'provider':
-      return `user ${scope.userId} (${scope.provider === 'google' ? 'drive' : 'dropbox'})`;
+      return `user ${who(scope.userId)} (${scope.provider === 'google' ? 'drive' : 'dropbox'})`;
     case 'source':
       return `source ${scope.sourceId}`;
   }

@@ -29,7 +29,7 @@ export async function restoreFinding(deps: RestoreDeps, findingId: number): Prom
   const [finding] = deps.store.findings.byIds([findingId]);
   if (!finding) throw new ApiError('not-found', `There is no finding ${findingId}.`, { findingId });
   if (finding.engine !== ENGINE_ID) throw new ApiError('conflict', `Finding ${findingId} belongs to ${finding.engine}: only storage-orphans findings can be restored.`, { findingId });
-  if (finding.status === 'restored') return { findingId, restored: false, status: 'restored', message: `Finding ${findingId} was restored already; nothing changed.` };
+  if (finding.status === 'restored') return { findingId, restored: false, status: 'restored', message: `${capital(fileOf(finding))} was restored already; nothing changed.` };
   if (typeof finding.details?.purgedAt === 'string') {
     throw new ApiError('conflict', `Finding ${findingId}'s file row was purged on ${finding.details.purgedAt}, after its retention period: there is nothing left to restore.`, { findingId, status: finding.status });
   }
@@ -44,7 +44,7 @@ export async function restoreFinding(deps: RestoreDeps, findingId: number): Prom
     try {
       outcome = await quarantine.restore(fileRowId);
     } catch (error) {
-      if (error instanceof QuarantineError) refuse(deps, finding.id, fileRowId, error.message);
+      if (error instanceof QuarantineError) refuse(deps, finding.id, fileRowId, error.message, fileOf(finding));
       throw error;
     }
     const now = deps.now();
@@ -69,7 +69,7 @@ export async function restoreFinding(deps: RestoreDeps, findingId: number): Prom
       findingId,
       restored: true,
       status: 'restored',
-      message: outcome.restored ? `File row ${fileRowId} is back in the product's files table.` : `File row ${fileRowId} was already back in the files table; the finding is now marked restored.`,
+      message: outcome.restored ? `${capital(fileOf(finding))} is back in the product's files table.` : `${capital(fileOf(finding))} was already back in the files table; the finding is now marked restored.`,
     };
   } finally {
     await product.db.close();
@@ -77,15 +77,27 @@ export async function restoreFinding(deps: RestoreDeps, findingId: number): Prom
 }
 
 /**
+ * The file as the admin knows it (toasts and the CLI say this): its name with
+ * the row id, or the row id alone when the row had no name.
+ */
+function fileOf(finding: { subject: string; details: Record<string, unknown> | null }): string {
+  const rowId = typeof finding.details?.fileRowId === 'string' ? finding.details.fileRowId : finding.subject.replace(/^file:/, '');
+  const name = typeof finding.details?.fileName === 'string' && finding.details.fileName.trim() !== '' ? finding.details.fileName : null;
+  return name ? `the file “${name}” (row ${rowId})` : `file row ${rowId}`;
+}
+
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
  * A restore that cannot be done: the quarantined row stays (the transaction rolled back), and the reason is
  * told in three places, in the same words: on the finding (the Storage page shows it), in the log, and to
  * the caller as a `conflict` (the console's message, the CLI's stderr and exit code 1).
  */
-function refuse(deps: RestoreDeps, findingId: number, fileRowId: string, message: string): never {
+function refuse(deps: RestoreDeps, findingId: number, fileRowId: string, message: string, file: string): never {
   const at = deps.now();
   deps.store.findings.update([findingId], { details: { restoreError: { at, message } } }, at, ENGINE_ID);
   deps.log?.warn({ findingId, fileRowId, reason: message, actor: deps.actor }, 'storage-orphans restore refused; the row stays quarantined');
-  throw new ApiError('conflict', `Finding ${findingId} was not restored: ${message}`, { findingId, fileRowId, stillQuarantined: true });
+  throw new ApiError('conflict', `${capital(file)} (finding ${findingId}) was not restored: ${message}`, { findingId, fileRowId, stillQuarantined: true });
 }
 
 /** A row back from quarantine is new to the next delta: it is examined again, so its drift is reported again (DESIGN §4.7). */

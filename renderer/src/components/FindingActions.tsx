@@ -5,6 +5,7 @@ import { IconArrowBackUp, IconTool } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useApiMutation, useApiQuery } from '../hooks/useApi';
 import { useEngineInfo } from '../hooks/useEngineInfo';
+import { findingLabel } from '../lib/findings';
 import { ConfirmActionModal } from './ConfirmActionModal';
 import { RevertButton } from './RevertButton';
 import { QuarantineModal } from './storage/QuarantineModal';
@@ -45,7 +46,7 @@ function RepairAction({ finding, action, onDone }: { finding: Finding; action: R
   const [asking, setAsking] = useState(false);
   const start = useApiMutation('runs.start', {
     onSuccess: ({ runId, alreadyRunning }) => {
-      notifications.show({ color: 'blue', title: alreadyRunning ? 'Already running' : 'Repair started', message: `Run #${runId} repairs finding #${finding.id}. Its result arrives on the Runs page.`, autoClose: 4000 });
+      notifications.show({ color: 'blue', title: alreadyRunning ? 'Already running' : 'Repair started', message: `Run #${runId} repairs ${findingLabel(finding)}. Its result arrives on the Runs page.`, autoClose: 4000 });
       onDone();
     },
     onError: (error) => notifications.show({ color: 'red', title: 'The repair did not start', message: error.message }),

@@ -5,6 +5,7 @@ import { Facts } from './Facts';
 import { FindingActions } from './FindingActions';
 import { FindingStatusBadge } from './FindingStatusBadge';
 import { JsonBlock } from './JsonBlock';
+import { FindingUser } from './FindingUser';
 
 /** Everything one finding says, including the engine's details record. */
 export function FindingDrawer({ finding, onClose }: { finding: Finding | null; onClose: () => void }) {
@@ -35,7 +36,7 @@ export function FindingDrawer({ finding, onClose }: { finding: Finding | null; o
           <Facts
             items={[
               ['Subject', <Text key="s" size="sm" ff="monospace">{finding.subject}</Text>],
-              ['User', finding.userEmail ?? '—'],
+              ['User', <FindingUser key="u" finding={finding} testId="finding-detail-user" />],
               ['Engine', finding.engine],
               ['Kind', finding.kind],
               ['Found by run', `#${finding.runId}`],

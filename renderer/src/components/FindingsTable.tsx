@@ -3,6 +3,7 @@ import { Text } from '@mantine/core';
 import { createColumnHelper, type SortingState } from '@tanstack/react-table';
 import { useHostSortedTable } from './table/useHostSortedTable';
 import { FindingStatusBadge } from './FindingStatusBadge';
+import { FindingUser } from './FindingUser';
 import { RelativeTime } from './RelativeTime';
 import { VirtualTable } from './table/VirtualTable';
 
@@ -15,7 +16,7 @@ const columns = [
   column.accessor('engine', { header: 'Engine', meta: { width: 100 }, ...unsorted }),
   column.accessor('kind', { header: 'Kind', meta: { width: 110 } }),
   column.accessor('subject', { header: 'Subject', cell: (c) => <Mono text={c.getValue()} />, meta: { width: 130 } }),
-  column.accessor('userEmail', { header: 'User', cell: (c) => <Ellipsis text={c.getValue() ?? '—'} />, meta: { width: 170 } }),
+  column.accessor('userEmail', { header: 'User', cell: (c) => <FindingUser finding={c.row.original} inline />, meta: { width: 240 } }),
   column.accessor('reason', { header: 'Reason', cell: (c) => <Ellipsis text={c.getValue()} />, ...unsorted }),
   column.accessor('proposedAction', { header: 'Proposed action', cell: (c) => <Ellipsis text={c.getValue()} />, ...unsorted }),
   column.accessor('status', { header: 'Status', cell: (c) => <FindingStatusBadge status={c.getValue()} />, meta: { width: 110 } }),

@@ -1,6 +1,8 @@
 import type { Run } from '@core/api';
 import { Group, Stack, Text, UnstyledButton } from '@mantine/core';
 import { formatCount, sumValues, summarize } from '../lib/format';
+import { usePersonName } from '../hooks/usePerson';
+import { scopeUserKey } from '../lib/people';
 import { RelativeTime } from './RelativeTime';
 import { RunStateBadge } from './RunStateBadge';
 import classes from './RecentRuns.module.css';
@@ -22,6 +24,7 @@ export function RecentRuns({ runs, onOpen }: { runs: Run[]; onOpen: (run: Run) =
             <Stack gap={0} miw={0}>
               <Text size="sm" fw={600} truncate>
                 #{run.id} · {run.engine}
+                <RunPerson scope={run.scope} />
               </Text>
               <Text size="xs" c="dimmed" truncate>
                 <RelativeTime iso={run.startedAt ?? run.createdAt} size="xs" /> · {formatCount(sumValues(run.apiCalls))} API calls
@@ -34,4 +37,10 @@ export function RecentRuns({ runs, onOpen }: { runs: Run[]; onOpen: (run: Run) =
       ))}
     </Stack>
   );
+}
+
+/** A one-user run names its user by email (the id is on the Runs page's hover); other runs name nobody. */
+function RunPerson({ scope }: { scope: string }) {
+  const name = usePersonName(scopeUserKey(scope));
+  return name ? <span data-testid="recent-run-person"> · {name}</span> : null;
 }

@@ -8,6 +8,7 @@ import { TRIGGER_LABEL } from '../lib/run-states';
 import { RelativeTime } from './RelativeTime';
 import { RunDuration } from './RunDuration';
 import { RunStateBadge } from './RunStateBadge';
+import { RunScopeLabel } from './ScopeLabel';
 import { VirtualTable } from './table/VirtualTable';
 
 const column = createColumnHelper<Run>();
@@ -25,7 +26,7 @@ export function RunsTable({ runs, onOpen, hasMore, loadMore }: RunsTableProps) {
     () => [
       column.accessor('id', { header: 'Run', cell: (c) => `#${c.getValue()}`, meta: { width: 70 } }),
       column.accessor('engine', { header: 'Engine', meta: { width: 130 } }),
-      column.accessor('scope', { header: 'Scope', meta: { width: 100 } }),
+      column.accessor('scope', { header: 'Scope', cell: (c) => <RunScopeLabel scope={c.getValue()} testId={`run-scope-${c.row.original.id}`} />, meta: { width: 280 } }),
       column.accessor('trigger', { header: 'Trigger', cell: (c) => TRIGGER_LABEL[c.getValue()], meta: { width: 90 } }),
       column.accessor('state', {
         header: 'State',
@@ -54,8 +55,15 @@ export function RunsTable({ runs, onOpen, hasMore, loadMore }: RunsTableProps) {
       column.display({
         id: 'engineScope',
         header: 'Engine · scope',
-        cell: (c) => <TwoLines first={c.row.original.engine} second={c.row.original.scope} />,
-        meta: { width: 150 },
+        cell: (c) => (
+          <Stack gap={0} miw={0}>
+            <Text size="sm" truncate title={c.row.original.engine}>
+              {c.row.original.engine}
+            </Text>
+            <RunScopeLabel scope={c.row.original.scope} testId={`run-scope-${c.row.original.id}`} />
+          </Stack>
+        ),
+        meta: { width: 230 },
       }),
       column.display({
         id: 'stateTrigger',
@@ -112,7 +120,7 @@ export function RunsTable({ runs, onOpen, hasMore, loadMore }: RunsTableProps) {
       label="Run history"
       testId="runs-table"
       maxHeight="max(320px, calc(100vh - 420px))"
-      minWidth={wide ? 960 : 600}
+      minWidth={wide ? 1040 : 680}
       rowTestId={(run) => `run-row-${run.id}`}
       onRowActivate={(row) => onOpen(row.original)}
       onEndReached={onEndReached}
@@ -124,18 +132,6 @@ const hidden = (ids: string[]) => Object.fromEntries(ids.map((id) => [id, false]
 const NARROW_ONLY = hidden(['engineScope', 'stateTrigger', 'when']);
 const WIDE_ONLY = hidden(['engine', 'scope', 'trigger', 'state', 'started', 'duration', 'apiCalls']);
 
-function TwoLines({ first, second }: { first: string; second: string }) {
-  return (
-    <Stack gap={0} miw={0}>
-      <Text size="sm" truncate title={first}>
-        {first}
-      </Text>
-      <Text size="xs" c="dimmed" truncate title={second}>
-        {second}
-      </Text>
-    </Stack>
-  );
-}
 
 function ApiCalls({ calls, total }: { calls: Record<string, number>; total: number }) {
   const services = Object.entries(calls);

@@ -20,3 +20,20 @@ export const STATUS_STYLE: Record<FindingStatus, { color: string; label: string 
 export function isSortKey(id: string): id is FindingSortKey {
   return (FINDING_SORT_KEYS as readonly string[]).includes(id);
 }
+
+const textAt = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : null);
+
+/**
+ * What a finding is about, as a person reads it in a toast: the file's name,
+ * the asset's title or public id, the user's email; the subject (a row id)
+ * only when the finding carries nothing better.
+ */
+export function findingLabel(finding: Pick<Finding, 'subject' | 'userEmail' | 'details'>): string {
+  const details = finding.details ?? {};
+  const asset = typeof details.asset === 'object' && details.asset !== null ? (details.asset as Record<string, unknown>) : {};
+  const file = textAt(details.fileName);
+  if (file) return `“${file}”`;
+  const media = textAt(asset.title) ?? textAt(asset.publicId) ?? textAt(details.publicId);
+  if (media) return `“${media}”`;
+  return finding.userEmail ?? finding.subject;
+}

@@ -12,7 +12,8 @@ import { PauseControl } from '../components/schedules/PauseControl';
 import { RunNowModal, runNowRemoves } from '../components/schedules/RunNowModal';
 import { ScheduleFormModal, type ScheduleFormTarget } from '../components/schedules/ScheduleFormModal';
 import { SchedulesTable } from '../components/schedules/SchedulesTable';
-import { engineTitleOf, scopeText } from '../components/schedules/schedule-text';
+import { engineTitleOf } from '../components/schedules/schedule-text';
+import { useScopeText } from '../components/schedules/useScopeText';
 import { useSchedules } from '../components/schedules/useSchedules';
 import { apiKey, useApiMutation } from '../hooks/useApi';
 import { useAppInfo } from '../hooks/useAppInfo';
@@ -26,6 +27,7 @@ export function SchedulesPage() {
   const engineTitle = engineTitleOf(engines);
   const [form, setForm] = useState<{ target?: ScheduleFormTarget; opened: boolean; session: number }>({ opened: false, session: 0 });
   const [removal, setRemoval] = useState<{ schedule?: Schedule; opened: boolean }>({ opened: false });
+  const removalScope = useScopeText(removal.schedule?.scope);
   const [busy, setBusy] = useState<ReadonlySet<number>>(new Set());
   const refresh = () => void queryClient.invalidateQueries({ queryKey: apiKey('schedules.list') });
 
@@ -135,7 +137,7 @@ export function SchedulesPage() {
       />
       <DeleteScheduleModal
         schedule={removal.schedule}
-        label={removal.schedule ? `${engineTitle(removal.schedule.engine)} · ${scopeText(removal.schedule.scope)}` : ''}
+        label={removal.schedule ? `${engineTitle(removal.schedule.engine)} · ${removalScope}` : ''}
         opened={removal.opened}
         onClose={() => setRemoval((current) => ({ ...current, opened: false }))}
       />

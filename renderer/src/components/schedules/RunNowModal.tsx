@@ -2,7 +2,7 @@ import type { EngineInfo, Schedule } from '@core/api';
 import { useNow } from '../../hooks/useNow';
 import { useEngineInfo } from '../../hooks/useEngineInfo';
 import { ConfirmActionModal } from '../ConfirmActionModal';
-import { scopeText } from './schedule-text';
+import { useScopeText } from './useScopeText';
 
 /**
  * Whether "Run now" on this schedule can remove data, and so must ask first: its engine declares what its
@@ -24,6 +24,7 @@ interface RunNowModalProps {
 export function RunNowModal({ schedule, label, opened, onClose, onConfirm }: RunNowModalProps) {
   const now = useNow(60_000);
   const rule = useEngineInfo(schedule?.engine)?.ui.autoRepairRemoves;
+  const scope = useScopeText(schedule?.scope);
   return (
     <ConfirmActionModal
       opened={opened}
@@ -35,7 +36,7 @@ export function RunNowModal({ schedule, label, opened, onClose, onConfirm }: Run
       color="violet"
       onConfirm={() => schedule && onConfirm(schedule)}
     >
-      <strong>{label}</strong> ({schedule ? scopeText(schedule.scope) : ''}) {rule?.effect ?? 'repairs what it finds'}. How many depends on what the check finds; the run’s result and the
+      <strong>{label}</strong> ({scope}) {rule?.effect ?? 'repairs what it finds'}. How many depends on what the check finds; the run’s result and the
       audit log list every {rule?.noun ?? 'change'}.
     </ConfirmActionModal>
   );

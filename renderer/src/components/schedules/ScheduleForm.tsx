@@ -5,6 +5,7 @@ import { useApiQuery } from '../../hooks/useApi';
 import { formatDateTime } from '../../lib/format';
 import { SCHEDULE_PROVIDERS } from '@core/api/schedules';
 import type { ScheduleProvider, ScopeKind, TriggerKind } from './schedule-form';
+import { UserPicker } from './UserPicker';
 import { useScheduleForm } from './useScheduleForm';
 
 interface ScheduleFormProps {
@@ -52,7 +53,7 @@ export function ScheduleForm({ schedule, engines, onClose }: ScheduleFormProps) 
         </Input.Wrapper>
         {(values.scopeKind === 'user' || values.scopeKind === 'provider') && (
           <SimpleGrid cols={values.scopeKind === 'provider' ? 2 : 1}>
-            <TextInput label="User id" description="The user's id in the product database." withAsterisk value={values.userId} error={errors.userId} onChange={(e) => form.set('userId', e.currentTarget.value)} data-testid="schedule-user" />
+            <UserPicker value={values.userId} error={errors.userId} onChange={(value) => form.set('userId', value)} />
             {values.scopeKind === 'provider' && (
               <NativeSelect
                 label="Provider"

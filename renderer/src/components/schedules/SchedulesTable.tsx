@@ -5,7 +5,7 @@ import { IconHistory, IconPencil, IconPlayerPlay, IconTrash } from '@tabler/icon
 import { Link } from 'wouter';
 import { RelativeTime } from '../RelativeTime';
 import { LastRunCell } from './LastRunCell';
-import { scopeText } from './schedule-text';
+import { ScheduleScopeLabel } from '../ScopeLabel';
 
 interface SchedulesTableProps {
   schedules: readonly Schedule[];
@@ -75,7 +75,7 @@ export function SchedulesTable({ schedules, engineTitle, readOnly = false, busyI
                   </Group>
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm">{scopeText(schedule.scope)}</Text>
+                  <ScheduleScopeLabel scope={schedule.scope} testId={`schedule-scope-${schedule.id}`} />
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm" data-testid={`schedule-trigger-${schedule.id}`}>

@@ -75,7 +75,7 @@ export function draftTrigger(values: ScheduleFormValues): { kind: 'interval'; mi
 export function validateSchedule(values: ScheduleFormValues): ScheduleFormErrors {
   const errors: ScheduleFormErrors = {};
   if (!values.engine) errors.engine = 'Choose the engine to run.';
-  if ((values.scopeKind === 'user' || values.scopeKind === 'provider') && !values.userId.trim()) errors.userId = 'Enter the user id from the product database.';
+  if ((values.scopeKind === 'user' || values.scopeKind === 'provider') && !values.userId.trim()) errors.userId = 'Pick the user: type part of an email or a name.';
   if (values.scopeKind === 'source' && !/^\d+$/.test(values.sourceId.trim())) errors.sourceId = 'Choose a sheet source.';
   if (values.triggerKind === 'interval' && !/^-?\d+$/.test(values.minutes.trim())) errors.minutes = 'Enter a whole number of minutes, at least 1.';
   if (values.triggerKind === 'cron' && !values.expression.trim()) errors.expression = 'Enter a cron expression, e.g. 0 6 * * * for 06:00 every day.';
