@@ -71,11 +71,19 @@ export function startLoopDelayMonitor(intervalMs = 10): { stop: () => LoopDelay 
   };
 }
 
-/** Runs `work` while sampling this process's RSS every 25 ms, its CPU time and its event-loop delay (from before the work starts to after it ends). */
+/**
+ * Runs `work` while measuring this process's peak RSS, its CPU time and its
+ * event-loop delay (from before the work starts to after it ends). Peak RSS:
+ * the kernel's own high-water mark (resourceUsage().maxRSS) when the work
+ * raised it, which is exact; otherwise (an earlier phase set it higher) the
+ * highest of samples every 100 ms. Sampling every 25 ms cost about 2 % of
+ * the CPU under load: reading /proc is not free.
+ */
 export async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
   const rssStart = process.memoryUsage.rss();
+  const maxRssBefore = process.resourceUsage().maxRSS;
   let peakRss = rssStart;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 25);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
   const delay = startLoopDelayMonitor();
   const cpuStart = process.cpuUsage();
   const startedAt = performance.now();
@@ -86,6 +94,8 @@ export async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
     const cpu = process.cpuUsage(cpuStart);
     loop = delay.stop();
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    const maxRssAfter = process.resourceUsage().maxRSS;
+    if (maxRssAfter > maxRssBefore) peakRss = Math.max(peakRss, maxRssAfter * 1024);
     return {
       value,
       wallSeconds: round2(wallSeconds),
