@@ -25,9 +25,9 @@ const round1 = (value: number) => Math.round(value * 10) / 10;
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 /** A delay above this is a stall: the host's IPC and WebSocket went unanswered that long. */
-export const STALL_MS = 50;
+const STALL_MS = 50;
 
-export interface LoopDelay {
+interface LoopDelay {
   maxMs: number;
   stallsOver50ms: number;
   p50Ms: number;
@@ -115,7 +115,7 @@ export async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
 }
 
 /** The fields every engine benchmark prints under --json, product against its bare floor measured in the same process. */
-export interface EngineFigures {
+interface EngineFigures {
   wallSeconds: number;
   floorWallSeconds: number;
   wallRatio: number;

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
  * No findings, no progress, no yielding: what any implementation must spend.
  * It holds the remote side in a Map (a floor of time, not of memory).
  */
-export interface IdentityFloorWorld {
+interface IdentityFloorWorld {
   url: string;
   serviceRoleKey: string;
   dbPath: string;
@@ -24,7 +24,7 @@ interface RemoteUser {
   app_metadata?: { role?: string };
 }
 
-export interface IdentityFloorResult {
+interface IdentityFloorResult {
   calls: number;
   inSync: number;
   localOnly: number;

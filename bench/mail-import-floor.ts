@@ -13,7 +13,7 @@ import { eachLimited, fetchJson } from './harness';
  * better-sqlite3 INSERT transaction of the user's rows. Users 2 at a time
  * and 8 reads per user in flight, as the engine runs them.
  */
-export interface MailFloorWorld {
+interface MailFloorWorld {
   rootUrl: string;
   tokenUrl: string;
   /** A copy of the product DB as seeded (the product run has filled the original). */

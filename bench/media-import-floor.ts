@@ -11,7 +11,7 @@ import { fetchJson } from './harness';
  * missing rows with the engine's columns. No findings, audit, resume points
  * or row-by-row fallback: what any implementation must spend.
  */
-export interface MediaFloorWorld {
+interface MediaFloorWorld {
   url: string;
   cloud: { cloudName: string; apiKey: string; apiSecret: string };
   /** A copy of the product DB as seeded (the product run has filled the original). */

@@ -12,7 +12,7 @@ import { BENCH_COLUMNS } from './sheet-fixture';
  * multi-row INSERTs in one transaction. No validation messages, progress,
  * staging swap or writer thread: what any implementation must spend.
  */
-export interface SheetFloorWorld {
+interface SheetFloorWorld {
   rootUrl: string;
   tokenUrl: string;
   client: { clientId: string; clientSecret: string };

@@ -12,7 +12,7 @@ import { accessToken, BENCH_DROPBOX_APP, BENCH_GOOGLE_CLIENT, hasExpiredToken, u
  * missing from the listing. Accounts run 4 at once, as the engine's do.
  * No retries, no state, no findings: what any implementation must spend.
  */
-export interface StorageFloorWorld {
+interface StorageFloorWorld {
   googleRoot: string;
   googleToken: string;
   dropboxUrl: string;
@@ -20,7 +20,7 @@ export interface StorageFloorWorld {
   users: number;
 }
 
-export interface StorageFloorResult {
+interface StorageFloorResult {
   calls: number;
   rows: number;
   missing: number;
