@@ -6,7 +6,8 @@ import { BENCH_COLUMNS } from './sheet-fixture';
  * The bare floor of a sheet import of the same spreadsheet: a token refresh,
  * spreadsheets.get for the grid, then values.get in row windows sized as the
  * engine sizes them (1,000 rows, then ~2 MB of CSV-equivalent bytes a
- * window), each fetched with plain fetch and parsed as JSON (`response.json()`:
+ * window, the next one requested while the current is processed, as the
+ * engine prefetches), each fetched with plain fetch and parsed as JSON (`response.json()`:
  * the same JSON the engine parses, not CSV), each cell converted to its
  * column's type, and every row inserted into a bare SQLite table through
  * multi-row INSERTs in one transaction. No validation messages, progress,
@@ -53,11 +54,22 @@ export async function sheetImportFloor(world: SheetFloorWorld): Promise<{ calls:
   try {
     db.exec('BEGIN');
     let header = true;
-    for (let start = 1; start <= lastRow; ) {
+    type Window = { end: number; body: Promise<{ values?: string[][] }> };
+    const request = (start: number): Window => {
       const size = rows > 0 ? Math.max(100, Math.floor(TARGET_WINDOW_BYTES / (bytes / rows))) : FIRST_WINDOW_ROWS;
       const end = Math.min(lastRow, start + size - 1);
       const range = encodeURIComponent(`'${sheet.title}'!A${start}:J${end}`);
-      const window = await fetchJson<{ values?: string[][] }>(counter, `${base}/values/${range}?valueRenderOption=FORMATTED_VALUE&majorDimension=ROWS`, { headers });
+      const body = fetchJson<{ values?: string[][] }>(counter, `${base}/values/${range}?valueRenderOption=FORMATTED_VALUE&majorDimension=ROWS`, { headers });
+      body.catch(() => undefined); // awaited below; only keeps an early failure from being "unhandled"
+      return { end, body };
+    };
+    let next: Window | undefined = request(1);
+    while (next) {
+      const { end, body }: Window = next;
+      const window = await body;
+      // Prefetch, as the engine does: the next window travels while this one is converted and inserted
+      // (the first window is read through first, so the second can be sized from it).
+      next = end < lastRow && rows > 0 ? request(end + 1) : undefined;
       for (const row of window.values ?? []) {
         if (header) {
           header = false;
@@ -72,7 +84,7 @@ export async function sheetImportFloor(world: SheetFloorWorld): Promise<{ calls:
         rows++;
       }
       flush(false);
-      start = end + 1;
+      if (!next && end < lastRow) next = request(end + 1);
     }
     flush(true);
     db.exec('COMMIT');
