@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createHistogram } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 
 /**
@@ -9,9 +9,12 @@ import { createInterface } from 'node:readline';
 export interface Measured<T> {
   value: T;
   wallSeconds: number;
+  /** This process's CPU time (user + system) while the work ran. */
+  cpuSeconds: number;
   rssStartMb: number;
   peakRssMb: number;
   eventLoopDelayMaxMs: number;
+  stallsOver50ms: number;
   eventLoopDelayP50Ms: number;
   eventLoopDelayP99Ms: number;
   eventLoopDelayP999Ms: number;
@@ -19,33 +22,163 @@ export interface Measured<T> {
 
 const MB = 2 ** 20;
 const round1 = (value: number) => Math.round(value * 10) / 10;
+const round2 = (value: number) => Math.round(value * 100) / 100;
 
-/** Runs `work` while sampling this process's RSS every 25 ms and its event-loop delay at 5 ms resolution. */
+/** A delay above this is a stall: the host's IPC and WebSocket went unanswered that long. */
+const STALL_MS = 50;
+
+interface LoopDelay {
+  maxMs: number;
+  stallsOver50ms: number;
+  p50Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+  /** Ticks observed (the last, partial interval included). */
+  ticks: number;
+}
+
+/**
+ * Event-loop delay measured with its own interval timer: each tick records
+ * how late it fired. Why not perf_hooks' monitorEventLoopDelay: it never
+ * records the interval in which it was enabled, so a block right after the
+ * start (a synchronous read at the top of a run) goes unseen. Started before
+ * the work and stopped after it, this one sees every interval, and on stop
+ * it also counts the pending one, so a block just before the end is seen too.
+ */
+export function startLoopDelayMonitor(intervalMs = 10): { stop: () => LoopDelay } {
+  const histogram = createHistogram();
+  let last = performance.now();
+  let max = 0;
+  let stalls = 0;
+  let ticks = 0;
+  const record = (now: number) => {
+    const late = Math.max(0, now - last - intervalMs);
+    last = now;
+    ticks++;
+    max = Math.max(max, late);
+    if (late > STALL_MS) stalls++;
+    histogram.record(Math.max(1, Math.round(late * 1e6)));
+  };
+  const timer = setInterval(() => record(performance.now()), intervalMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      const now = performance.now();
+      // The interval still pending: only counted if it already ran over (a shorter one says nothing yet).
+      if (now - last > intervalMs) record(now);
+      return { maxMs: round1(max), stallsOver50ms: stalls, p50Ms: round1(histogram.percentile(50) / 1e6), p99Ms: round1(histogram.percentile(99) / 1e6), p999Ms: round1(histogram.percentile(99.9) / 1e6), ticks };
+    },
+  };
+}
+
+/**
+ * Runs `work` while measuring this process's peak RSS, its CPU time and its
+ * event-loop delay (from before the work starts to after it ends). Peak RSS:
+ * the kernel's own high-water mark (resourceUsage().maxRSS) when the work
+ * raised it, which is exact; otherwise (an earlier phase set it higher) the
+ * highest of samples every 100 ms. Sampling every 25 ms cost about 2 % of
+ * the CPU under load: reading /proc is not free.
+ */
 export async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
   const rssStart = process.memoryUsage.rss();
+  const maxRssBefore = process.resourceUsage().maxRSS;
   let peakRss = rssStart;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 25);
-  const delay = monitorEventLoopDelay({ resolution: 5 });
-  delay.enable();
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
+  const delay = startLoopDelayMonitor();
+  const cpuStart = process.cpuUsage();
   const startedAt = performance.now();
+  let loop: LoopDelay | undefined;
   try {
     const value = await work();
     const wallSeconds = (performance.now() - startedAt) / 1000;
+    const cpu = process.cpuUsage(cpuStart);
+    loop = delay.stop();
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    const maxRssAfter = process.resourceUsage().maxRSS;
+    if (maxRssAfter > maxRssBefore) peakRss = Math.max(peakRss, maxRssAfter * 1024);
     return {
       value,
-      wallSeconds: Math.round(wallSeconds * 100) / 100,
+      wallSeconds: round2(wallSeconds),
+      cpuSeconds: round2((cpu.user + cpu.system) / 1e6),
       rssStartMb: round1(rssStart / MB),
       peakRssMb: round1(peakRss / MB),
-      eventLoopDelayMaxMs: round1(delay.max / 1e6),
-      eventLoopDelayP50Ms: round1(delay.percentile(50) / 1e6),
-      eventLoopDelayP99Ms: round1(delay.percentile(99) / 1e6),
-      eventLoopDelayP999Ms: round1(delay.percentile(99.9) / 1e6),
+      eventLoopDelayMaxMs: loop.maxMs,
+      stallsOver50ms: loop.stallsOver50ms,
+      eventLoopDelayP50Ms: loop.p50Ms,
+      eventLoopDelayP99Ms: loop.p99Ms,
+      eventLoopDelayP999Ms: loop.p999Ms,
     };
   } finally {
-    delay.disable();
+    if (!loop) delay.stop();
     clearInterval(sampler);
   }
+}
+
+/** The fields every engine benchmark prints under --json, product against its bare floor measured in the same process. */
+interface EngineFigures {
+  wallSeconds: number;
+  floorWallSeconds: number;
+  wallRatio: number;
+  cpuRatio: number;
+  apiCalls: number;
+  floorCalls: number;
+  peakRssMb: number;
+  eventLoopDelayMaxMs: number;
+  stallsOver50ms: number;
+  rowsPerSecond: number;
+}
+
+export function engineFigures(product: Measured<unknown>, floor: Measured<unknown>, calls: { apiCalls: number; floorCalls: number }, rows: number): EngineFigures {
+  return {
+    wallSeconds: product.wallSeconds,
+    floorWallSeconds: floor.wallSeconds,
+    wallRatio: round2(product.wallSeconds / Math.max(floor.wallSeconds, 0.01)),
+    cpuRatio: round2(product.cpuSeconds / Math.max(floor.cpuSeconds, 0.01)),
+    apiCalls: calls.apiCalls,
+    floorCalls: calls.floorCalls,
+    peakRssMb: product.peakRssMb,
+    eventLoopDelayMaxMs: product.eventLoopDelayMaxMs,
+    stallsOver50ms: product.stallsOver50ms,
+    rowsPerSecond: Math.round(rows / Math.max(product.wallSeconds, 0.001)),
+  };
+}
+
+/** The common lines every engine benchmark prints: product vs floor, calls, memory, the loop. */
+export function engineLines(figures: EngineFigures, product: Measured<unknown>, floor: Measured<unknown>, floorWhat: string): string[] {
+  const n = (value: number) => value.toLocaleString('en');
+  return [
+    `  wall time                    ${figures.wallSeconds} s; floor ${figures.floorWallSeconds} s (${floorWhat}); ratio ${figures.wallRatio}`,
+    `  CPU time (this process)      ${product.cpuSeconds} s; floor ${floor.cpuSeconds} s; ratio ${figures.cpuRatio}`,
+    `  API calls                    ${n(figures.apiCalls)}; floor ${n(figures.floorCalls)}; ratio ${(figures.apiCalls / Math.max(1, figures.floorCalls)).toFixed(3)}`,
+    `  rows per second, end to end  ${n(figures.rowsPerSecond)}`,
+    `  RSS at start / peak          ${product.rssStartMb} MB / ${figures.peakRssMb} MB (floor peak ${floor.peakRssMb} MB)`,
+    `  event-loop delay             max ${figures.eventLoopDelayMaxMs} ms, ${figures.stallsOver50ms} stalls > ${STALL_MS} ms (p99 ${product.eventLoopDelayP99Ms} ms; floor max ${floor.eventLoopDelayMaxMs} ms)`,
+  ];
+}
+
+/** `--size N` (the bench's row count), or the full size. */
+export function sizeFlag(args: readonly string[], full: number): number {
+  const at = args.indexOf('--size');
+  const value = at >= 0 ? Number(args[at + 1]) : full;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--size wants a positive number, got ${String(args[at + 1])}`);
+  return Math.round(value);
+}
+
+/** Runs `work` over `items` with at most `width` pending at once (the floors page accounts as the engines do). */
+export async function eachLimited<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+}
+
+/** A floor's HTTP call: plain fetch, JSON body, counted; throws on a non-2xx answer (the floor never recovers). */
+export async function fetchJson<T>(counter: { calls: number }, url: string, init: RequestInit = {}): Promise<T> {
+  counter.calls++;
+  const response = await fetch(url, init);
+  if (!response.ok) throw new Error(`floor call ${init.method ?? 'GET'} ${url}: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
 }
 
 /**
@@ -53,8 +186,8 @@ export async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
  * process, so its memory and CPU stay out of the measured process, and waits
  * for the one JSON line it prints when ready.
  */
-export async function startChild<Ready>(script: string, args: readonly string[]): Promise<{ ready: Ready; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startChild<Ready>(script: string, args: readonly string[], nodeArgs: readonly string[] = []): Promise<{ ready: Ready; child: ChildProcess }> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const ready = await new Promise<Ready>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
     createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as Ready));

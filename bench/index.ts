@@ -1,5 +1,5 @@
 /**
- * Benchmarks, run with `npm run bench -- <name> [--json]`. They print figures;
+ * Benchmarks, run with `npm run bench -- <name> [--size N] [--json]`. They print figures;
  * they never pass or fail on time (targets are checked by reading the figures).
  */
 import { identityBenchmark } from './identity.bench';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const [name, ...args] = process.argv.slice(2);
   const bench = name ? BENCHMARKS[name] : undefined;
   if (!bench) {
-    process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}> [--json] [--items N]\n`);
+    process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}> [--size N] [--json]\n`);
     process.exitCode = 2;
     return;
   }

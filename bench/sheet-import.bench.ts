@@ -1,21 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { getHeapSpaceStatistics } from 'node:v8';
-import { parse } from 'csv-parse';
 import type { ProgressSnapshot, Run } from '../core/api/models';
 import { SheetSourceSpecSchema } from '../core/api/sheets';
 import { createSyncwarden, type Syncwarden } from '../core/app/app';
 import { initCanonicalSchema } from '../core/appdb/ddl';
 import { openSqliteAppDb } from '../core/appdb/sqlite.adapter';
-import { csvLine, TARGET_WINDOW_BYTES } from '../core/engines/sheet-import';
+import { TARGET_WINDOW_BYTES } from '../core/engines/sheet-import';
 import { MemorySecretStore } from '../tests/helpers/memory.secret-store';
 import { TEST_CLIENT } from '../tests/emulators/google/test-support';
-import { BENCH_COLUMNS, BENCH_HEADER, benchSheetRow } from './sheet-fixture';
+import { engineFigures, engineLines, measure, sizeFlag, startLoopDelayMonitor, type Measured as HarnessMeasured } from './harness';
+import { BENCH_COLUMNS } from './sheet-fixture';
+import { sheetImportFloor } from './sheet-import-floor';
 
 /**
  * sheet-import of a 1,000,000-row, 10-column sheet (about 100 MB) through the
@@ -24,16 +23,22 @@ import { BENCH_COLUMNS, BENCH_HEADER, benchSheetRow } from './sheet-fixture';
  * INSERTs into the SQLite staging table → swap), then a smaller sheet through the
  * CSV export (which Drive caps at 10 MB, so a 100 MB sheet cannot take that
  * path). The emulator runs in a child process so its CPU and memory are not
- * the console's. Figures: rows/s end to end and of a bare csv-parse of the
- * same bytes (the local floor), Sheets API calls vs the floor at 2 MB a
- * window, peak RSS, progress events (count, most in any second, monotonic),
- * the worst event-loop delay and wall time.
+ * the console's. Then, in the same process against the same emulator, the
+ * bare floor (sheet-import-floor.ts: plain fetch of the same windows, JSON
+ * parsed as the engine parses JSON, a bare multi-row insert). Figures: the
+ * product against the floor (wall, CPU, calls), rows/s end to end, peak RSS,
+ * progress events (count, most in any second, monotonic), event-loop delay
+ * and stalls. `--size N` rows to shrink (default 1,000,000).
  */
 const MANUAL = { actor: 'manual' } as const;
 
 interface Measured {
   run: Run | undefined;
   seconds: number;
+  cpuSeconds: number;
+  rssStartMb: number;
+  stallsOver50ms: number;
+  eventLoopDelayP99Ms: number;
   peakRssMb: number;
   eventLoopDelayMaxMs: number;
   progressEvents: number;
@@ -50,7 +55,7 @@ export async function sheetImportBenchmark(args: readonly string[]): Promise<voi
   // --memory: a breakdown of this process's memory every 250 ms on stderr (where RSS goes: heap spaces vs the rest).
   const memoryLog = args.includes('--memory');
   const itemsAt = args.indexOf('--items');
-  const apiRows = itemsAt >= 0 ? Number(args[itemsAt + 1]) : 1_000_000;
+  const apiRows = itemsAt >= 0 ? Number(args[itemsAt + 1]) : sizeFlag(args, 1_000_000);
   const csvRows = Math.min(80_000, apiRows);
   const dir = mkdtempSync(join(tmpdir(), 'syncwarden-sheet-bench-'));
   const emulator = await startEmulatorProcess(apiRows, csvRows);
@@ -58,30 +63,45 @@ export async function sheetImportBenchmark(args: readonly string[]): Promise<voi
   try {
     const app = await openApp(dir, emulator.urls);
     const rssBefore = process.memoryUsage.rss();
+    const emulatorUrl = emulator.urls.rootUrl.replace(/\/$/, '');
+    await fetch(`${emulatorUrl}/__emulator/reset`, { method: 'POST' });
     const api = await measureImport(app, 'bench-api', 'products_api', 'sheets-api', memoryLog);
+    const apiCalls = Object.values((await (await fetch(`${emulatorUrl}/__emulator/counts`)).json()) as Record<string, number>).reduce((n, v) => n + v, 0);
     const check = await api.check();
     const csv = await measureImport(app, 'bench-csv', 'products_csv', 'csv-export', memoryLog);
     await app.close();
-    const bare = await bareParse(join(dir, 'floor.csv'), apiRows);
+    const floor = await measure(() =>
+      sheetImportFloor({ ...emulator.urls, client: TEST_CLIENT, refreshToken: '1//refresh-bench', spreadsheetId: 'bench-api', dbPath: join(dir, 'floor.db') }),
+    );
     const wallSeconds = (performance.now() - startedAt) / 1000;
 
     const result = api.run?.result ?? {};
     const rows = Number(result.rows ?? 0);
     const bytes = Number(result.bytes ?? 0);
+    const product: HarnessMeasured<unknown> = {
+      value: api.run,
+      wallSeconds: round(api.seconds, 2),
+      cpuSeconds: api.cpuSeconds,
+      rssStartMb: api.rssStartMb,
+      peakRssMb: api.peakRssMb,
+      eventLoopDelayMaxMs: api.eventLoopDelayMaxMs,
+      stallsOver50ms: api.stallsOver50ms,
+      eventLoopDelayP50Ms: 0,
+      eventLoopDelayP99Ms: api.eventLoopDelayP99Ms,
+      eventLoopDelayP999Ms: 0,
+    };
+    // Both as the emulator counted them: a token refresh, spreadsheets.get, then values.get windows of ~2 MB.
+    const common = engineFigures(product, floor, { apiCalls, floorCalls: floor.value.calls }, rows);
     const figures = {
+      ...common,
       rows,
       bytes,
-      apiCalls: api.run?.apiCalls['google-sheets'] ?? 0,
-      // One token refresh, one spreadsheets.get, then values.get windows of 2 MB.
-      floorCalls: 2 + Math.ceil(bytes / TARGET_WINDOW_BYTES),
-      rowsPerSecond: Math.round(rows / api.seconds),
-      bareParseRowsPerSecond: bare.rowsPerSecond,
-      peakRssMb: api.peakRssMb,
+      floorRows: floor.value.rows,
+      windowFloorCalls: 2 + Math.ceil(bytes / TARGET_WINDOW_BYTES),
       progressEvents: api.progressEvents,
       progressEventsPerSecondMax: api.progressEventsPerSecondMax,
       monotonic: api.monotonic,
-      eventLoopDelayMaxMs: api.eventLoopDelayMaxMs,
-      wallSeconds: round(wallSeconds, 2),
+      totalWallSeconds: round(wallSeconds, 2),
     };
     const csvResult = csv.run?.result ?? {};
     const csvRowsSaved = Number(csvResult.rows ?? 0);
@@ -89,15 +109,14 @@ export async function sheetImportBenchmark(args: readonly string[]): Promise<voi
       `sheet-import benchmark: ${apiRows.toLocaleString('en')} rows × 10 columns through the Sheets API (run ${api.run?.state}), ${csvRows.toLocaleString('en')} rows through the CSV export (run ${csv.run?.state})`,
       `  rows                         ${rows.toLocaleString('en')} cached, ${String(result.rowsRejected ?? 0)} rejected`,
       `  bytes                        ${bytes.toLocaleString('en')} (${round(bytes / 2 ** 20, 1)} MB as CSV)`,
-      `  rows per second, end to end  ${figures.rowsPerSecond.toLocaleString('en')} in ${round(api.seconds, 2)} s (target >= 200,000)`,
-      `  rows per second, bare parse  ${figures.bareParseRowsPerSecond.toLocaleString('en')} (csv-parse of the same bytes from disk: the local floor)`,
-      `  Sheets API calls             ${figures.apiCalls} (floor ${figures.floorCalls}: token + spreadsheets.get + ceil(bytes / 2 MB) windows)`,
+      ...engineLines(common, product, floor, 'fetch of the same windows + JSON parse + a bare multi-row insert'),
+      `  floor rows                   ${figures.floorRows.toLocaleString('en')}; calls at 2 MB a window would be ${figures.windowFloorCalls}`,
       `  peak RSS                     ${figures.peakRssMb} MB (target < 300 MB; by phase: ${Object.entries(api.peakRssByPhase).map(([p, mb]) => `${p} ${mb}`).join(', ')}; ${round(rssBefore / 2 ** 20, 1)} MB before the first import)`,
       `  progress events              ${figures.progressEvents}, at most ${figures.progressEventsPerSecondMax} in any second (target <= 10), monotonic: ${figures.monotonic ? 'yes' : 'NO'}`,
-      `  event-loop delay, max        ${figures.eventLoopDelayMaxMs} ms (target < 50 ms; worst timer lateness by phase: ${Object.entries(api.lagByPhase).map(([p, ms]) => `${p} ${ms}`).join(', ')})`,
+      `  event-loop delay by phase    (worst timer lateness: ${Object.entries(api.lagByPhase).map(([p, ms]) => `${p} ${ms}`).join(', ')})`,
       `  CSV export run               ${csvRowsSaved.toLocaleString('en')} rows, ${Number(csvResult.bytes ?? 0).toLocaleString('en')} bytes in ${round(csv.seconds, 2)} s = ${Math.round(csvRowsSaved / csv.seconds).toLocaleString('en')} rows/s; peak RSS ${csv.peakRssMb} MB, event-loop delay max ${csv.eventLoopDelayMaxMs} ms, ${csv.progressEvents} progress events (monotonic: ${csv.monotonic ? 'yes' : 'NO'})`,
       `  check (mode check) run       ${describeCheck(check)}`,
-      `  wall time                    ${figures.wallSeconds} s (includes the bare parse and start-up, not the emulator's seeding)`,
+      `  wall time, whole bench       ${figures.totalWallSeconds} s (both imports, the check and the floor; not the emulator's seeding)`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     if (json) process.stdout.write(`${JSON.stringify(figures)}\n`);
@@ -160,13 +179,15 @@ async function measureRun(app: Syncwarden, start: () => Promise<{ runId: number 
     lagByPhase[phase] = Math.max(lagByPhase[phase] ?? 0, round(now - tick - 5, 1));
     tick = now;
   }, 5);
-  const delay = monitorEventLoopDelay({ resolution: 5 });
-  delay.enable();
+  const rssStart = process.memoryUsage.rss();
+  const delay = startLoopDelayMonitor();
+  const cpuStart = process.cpuUsage();
   const started = performance.now();
   ({ runId } = await start());
   const run = await app.runs.waitFor(runId);
   const seconds = (performance.now() - started) / 1000;
-  delay.disable();
+  const cpu = process.cpuUsage(cpuStart);
+  const loop = delay.stop();
   clearInterval(sampler);
   clearInterval(lagTimer);
   off();
@@ -178,8 +199,12 @@ async function measureRun(app: Syncwarden, start: () => Promise<{ runId: number 
   return {
     run,
     seconds,
+    cpuSeconds: round((cpu.user + cpu.system) / 1e6, 2),
+    rssStartMb: round(rssStart / 2 ** 20, 1),
     peakRssMb: round(peakRss / 2 ** 20, 1),
-    eventLoopDelayMaxMs: round(delay.max / 1e6, 1),
+    eventLoopDelayMaxMs: loop.maxMs,
+    stallsOver50ms: loop.stallsOver50ms,
+    eventLoopDelayP99Ms: loop.p99Ms,
     progressEvents: events.length,
     progressEventsPerSecondMax: perSecondMax,
     monotonic: events.every((e, i) => i === 0 || e.percent >= (events[i - 1]?.percent ?? 0)),
@@ -196,25 +221,6 @@ function describeCheck(check: Measured): string {
     `${Math.round(compared / check.seconds).toLocaleString('en')} rows/s; peak RSS ${check.peakRssMb} MB (by phase: ${Object.entries(check.peakRssByPhase).map(([p, mb]) => `${p} ${mb}`).join(', ')}), ` +
     `event-loop delay max ${check.eventLoopDelayMaxMs} ms (by phase: ${Object.entries(check.lagByPhase).map(([p, ms]) => `${p} ${ms}`).join(', ')}), monotonic: ${check.monotonic ? 'yes' : 'NO'}`
   );
-}
-
-/** The floor: csv-parse alone over the same bytes the import spools (row-number prefix included), read from disk. */
-async function bareParse(path: string, count: number): Promise<{ rowsPerSecond: number }> {
-  const out = createWriteStream(path);
-  let chunk = csvLine(1, BENCH_HEADER);
-  for (let i = 1; i <= count; i++) {
-    chunk += csvLine(i + 1, benchSheetRow(i));
-    if (chunk.length < 1 << 16) continue;
-    const full = !out.write(chunk);
-    chunk = '';
-    if (full) await once(out, 'drain');
-  }
-  out.end(chunk);
-  await once(out, 'close');
-  const started = performance.now();
-  let records = 0;
-  for await (const record of createReadStream(path).pipe(parse({ bom: true, relax_column_count: true })) as AsyncIterable<string[]>) if (record.length) records++;
-  return { rowsPerSecond: Math.round((records - 1) / ((performance.now() - started) / 1000)) };
 }
 
 async function startEmulatorProcess(apiRows: number, csvRows: number): Promise<{ urls: { rootUrl: string; tokenUrl: string }; child: ChildProcess }> {

@@ -2,15 +2,16 @@ import { initCanonicalSchema } from '../core/appdb/ddl';
 import { openSqliteAppDb } from '../core/appdb/sqlite.adapter';
 import { startDropboxEmulator } from '../tests/emulators/dropbox/dropbox.emulator';
 import { startGoogleEmulator } from '../tests/emulators/google';
-import { accessToken, BENCH_DROPBOX_APP, BENCH_GOOGLE_CLIENT, driveId, dropboxId, isGone, userId } from './storage-orphans-fixture';
+import { accessToken, BENCH_DROPBOX_APP, BENCH_GOOGLE_CLIENT, driveId, dropboxId, hasExpiredToken, isGone, staleToken, userId } from './storage-orphans-fixture';
 
 /**
  * The storage-orphans benchmark's world, built in its own process: the Drive
  * and Dropbox emulators with every user's cloud files, and the product's
  * SQLite files table. The emulators' memory and the seeding never count in
- * the console's RSS or its event-loop delay. Every account holds a valid
- * access token (in the emulator and in the product DB) so the run makes no
- * token calls: the API calls are the listings alone.
+ * the console's RSS or its event-loop delay. Most accounts hold a valid
+ * access token (in the emulator and in the product DB); every 10th user's
+ * rows hold an expired one, so the run makes (and the bench counts) the
+ * token refreshes a real product would need.
  * Prints one JSON line when ready, then serves until killed.
  */
 async function main(): Promise<void> {
@@ -44,13 +45,15 @@ async function main(): Promise<void> {
   const db = openSqliteAppDb({ path: appDbPath as string, create: true });
   await initCanonicalSchema(db);
   const expiry = Date.now() + 24 * 3600 * 1000;
+  const token = (provider: 'google' | 'dropbox', u: number) => (hasExpiredToken(u) ? staleToken(provider, u) : accessToken(provider, u));
+  const expiresAt = (u: number) => (hasExpiredToken(u) ? Date.now() - 3600 * 1000 : expiry);
   await db.transaction(async (tx) => {
     await tx.executeMany('INSERT INTO users (id, email, name) VALUES (?, ?, ?)', range.map((u) => [userId(u), `${userId(u)}@bench.example`, `User ${u}`]));
     await tx.executeMany(
       'INSERT INTO storage_accounts (id, user_id, provider, access_token, refresh_token, token_expires_at) VALUES (?, ?, ?, ?, ?, ?)',
       range.flatMap((u) => [
-        [`google-${u}`, userId(u), 'google', accessToken('google', u), `1//bench-${u}`, expiry],
-        [`dropbox-${u}`, userId(u), 'dropbox', accessToken('dropbox', u), `rt-bench-${u}`, expiry],
+        [`google-${u}`, userId(u), 'google', token('google', u), `1//bench-${u}`, expiresAt(u)],
+        [`dropbox-${u}`, userId(u), 'dropbox', token('dropbox', u), `rt-bench-${u}`, expiresAt(u)],
       ]),
     );
   });
@@ -67,7 +70,7 @@ async function main(): Promise<void> {
     await db.transaction((tx) => tx.executeMany('INSERT INTO files (id, user_id, provider, provider_file_id, name, size) VALUES (?, ?, ?, ?, ?, ?)', batch));
   }
   await db.close();
-  process.stdout.write(`${JSON.stringify({ googleUrl: google.url, googleRoot: google.rootUrl, googleToken: google.tokenUrl, dropboxUrl: dropbox.url, rows })}\n`);
+  process.stdout.write(`${JSON.stringify({ googleUrl: google.url, googleRoot: google.rootUrl, googleToken: google.tokenUrl, dropboxUrl: dropbox.url, rows, liveFiles: live(driveId, 0).length })}\n`);
 }
 
 void main();

@@ -12,3 +12,6 @@ export const driveId = (u: number, n: number) => `g-${u}-${n}`;
 export const dropboxId = (u: number, n: number) => `id:d-${u}-${n}`;
 export const isGone = (n: number) => n % 100 === 99;
 export const accessToken = (provider: 'google' | 'dropbox', u: number) => `${provider === 'google' ? 'ya29' : 'sl'}.bench-${u}`;
+/** Every 10th user's two accounts hold an expired access token: the run must refresh it (and the floor counts that call). */
+export const hasExpiredToken = (u: number) => u % 10 === 3;
+export const staleToken = (provider: 'google' | 'dropbox', u: number) => `${accessToken(provider, u)}-expired`;

@@ -45,15 +45,16 @@ export function openSqliteAppDb(options: SqliteAppDbOptions): AppDbAdapter {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
 
+  const prepare = statementCache(db);
   const direct: SqlExecutor = {
     async query<T extends Row>(sql: string, params: readonly SqlValue[] = []) {
-      return db.prepare(sql).all(...bind(params)) as T[];
+      return prepare(sql).all(...bind(params)) as T[];
     },
     async execute(sql, params = []) {
-      return { changes: db.prepare(sql).run(...bind(params)).changes };
+      return { changes: prepare(sql).run(...bind(params)).changes };
     },
     async executeMany(sql, rows) {
-      const stmt = db.prepare(sql);
+      const stmt = prepare(sql);
       let changes = 0;
       for (const row of rows) changes += stmt.run(...bind(row)).changes;
       return { changes };
@@ -102,6 +103,34 @@ export function openSqliteAppDb(options: SqliteAppDbOptions): AppDbAdapter {
         }
       }),
     close: () => locked(async () => void db.close()),
+  };
+}
+
+/** Statements kept per connection: enough for every engine's fixed SQL; IN lists of many lengths cycle through. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Prepared statements by SQL text, least recently used evicted. Preparing
+ * costs a parse and a plan on every call: an engine paging a million rows by
+ * keyset ran the same SELECT a thousand times over, and a per-account loop
+ * the same UPDATE per account. SQLite re-prepares a cached statement itself
+ * when the schema changes (sqlite3_prepare_v2), so a cached one stays valid.
+ * Safe to share: the adapter only ever runs a statement to completion
+ * (all/run), never leaves one iterating.
+ */
+function statementCache(db: Database.Database): (sql: string) => Database.Statement {
+  const cache = new Map<string, Database.Statement>();
+  return (sql) => {
+    let stmt = cache.get(sql);
+    if (stmt) {
+      // Re-inserted: a Map iterates in insertion order, so its first key is the least recently used.
+      cache.delete(sql);
+    } else {
+      stmt = db.prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    }
+    cache.set(sql, stmt);
+    return stmt;
   };
 }
 

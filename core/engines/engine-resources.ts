@@ -57,6 +57,8 @@ export interface EngineResources {
   state: {
     get<T>(key: string): T | undefined;
     set(key: string, value: unknown): void;
+    /** Several keys in one commit. */
+    setMany(entries: readonly (readonly [string, unknown])[]): void;
     delete(key: string): void;
   };
 }
@@ -145,6 +147,7 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
     state: {
       get: (key) => store.engineState.get(engine, key),
       set: (key, value) => store.engineState.set(engine, key, value, now()),
+      setMany: (entries) => store.engineState.setMany(engine, entries, now()),
       delete: (key) => store.engineState.delete(engine, key),
     },
     async dispose() {

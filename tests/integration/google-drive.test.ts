@@ -45,6 +45,22 @@ describe('Drive connector (googleapis against the emulator)', () => {
     expect(conn.requests).toBe(totalCount(emulator));
   });
 
+  it('listFileIds pages like listFiles but brings only each file\'s id and trashed flag (what a diff uses)', async () => {
+    const conn = connectTo(emulator, refreshOnlyTokens('big'));
+    const drive = new DriveConnector(conn.options);
+    const pages = await collect(drive.listFileIds({ folderId: 'folder-big' }));
+    expect(pages.map((p) => p.files.length)).toEqual([1000, 1000, 500]);
+    expect(new Set(pages.flatMap((p) => p.files.map((f) => f.id))).size).toBe(2500);
+    // The emulator honours the field mask as Drive does: nothing else comes back.
+    expect(Object.keys(pages[0]?.files[0] ?? {}).sort()).toEqual(['id', 'trashed']);
+    expect(emulator.count('drive.files.list')).toBe(3);
+
+    const alice = new DriveConnector(connectTo(emulator, aliceTokens()).options);
+    const files = (await collect(alice.listFileIds())).flatMap((p) => p.files);
+    expect(files.find((f) => f.id === 'binned')?.trashed).toBe(true);
+    expect(files.find((f) => f.id === 'kept')?.trashed).toBe(false);
+  });
+
   it('refreshes a missing access token and writes the new token back to the store', async () => {
     const conn = connectTo(emulator, refreshOnlyTokens('bob'));
     const drive = new DriveConnector(conn.options);

@@ -29,6 +29,12 @@ export interface DriveFilePage {
   nextPageToken?: string;
 }
 
+/** A page of `listFileIds`: Drive's own file objects with only `id` and `trashed` asked for. */
+export interface DriveIdPage {
+  files: { id?: string | null; trashed?: boolean | null }[];
+  nextPageToken?: string;
+}
+
 export interface DriveFileLookup {
   state: 'found' | 'trashed';
   file: DriveFile;
@@ -90,19 +96,32 @@ export class DriveConnector {
 
   /** Pages of files; loops on `nextPageToken`, never on page length (Drive may return short pages). */
   async *listFiles(query: DriveListQuery = {}, signal?: AbortSignal): AsyncGenerator<DriveFilePage> {
+    for await (const page of this.listPages(query, FILE_FIELDS, signal)) yield { files: page.files.map(toDriveFile), ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
+  }
+
+  /**
+   * The same listing asking only for each file's id and trashed flag: what a
+   * diff against a table of ids uses. A quarter of the bytes of `listFiles`
+   * to send, parse and hold, and no per-file mapping (a million files a run).
+   */
+  async *listFileIds(query: DriveListQuery = {}, signal?: AbortSignal): AsyncGenerator<DriveIdPage> {
+    for await (const page of this.listPages(query, 'id,trashed', signal)) yield page as DriveIdPage;
+  }
+
+  private async *listPages(query: DriveListQuery, fileFields: string, signal?: AbortSignal): AsyncGenerator<{ files: drive_v3.Schema$File[]; nextPageToken?: string }> {
     const clauses = [query.folderId === undefined ? undefined : `'${escapeQuery(query.folderId)}' in parents`, query.includeTrashed === false ? 'trashed = false' : undefined];
     const q = clauses.filter(Boolean).join(' and ') || undefined;
     let pageToken = query.pageToken;
     const seen = new Set<string>();
     do {
-      const params: drive_v3.Params$Resource$Files$List = { ...EVERY_CORPUS, pageSize: PAGE_SIZE, fields: `nextPageToken,incompleteSearch,files(${FILE_FIELDS})`, ...(q ? { q } : {}), ...(pageToken ? { pageToken } : {}) };
+      const params: drive_v3.Params$Resource$Files$List = { ...EVERY_CORPUS, pageSize: PAGE_SIZE, fields: `nextPageToken,incompleteSearch,files(${fileFields})`, ...(q ? { q } : {}), ...(pageToken ? { pageToken } : {}) };
       const { data } = await this.cursorCall('drive-files', (s) => this.drive.files.list(params, { signal: s }), signal);
       this.requireArray(data, 'files', 'files.list');
       if (data.incompleteSearch === true) {
         throw new ConnectorError('unavailable', this.caller.service, 'Drive answered incompleteSearch: the listing may be missing files, so it proves nothing about absence', { reason: 'incompleteSearch' });
       }
       pageToken = this.nextToken(data.nextPageToken, seen, 'files.list');
-      yield { files: (data.files ?? []).map(toDriveFile), ...(pageToken ? { nextPageToken: pageToken } : {}) };
+      yield { files: data.files ?? [], ...(pageToken ? { nextPageToken: pageToken } : {}) };
     } while (pageToken);
   }
 

@@ -36,6 +36,8 @@ export interface AccountState {
 export interface KeyValue {
   get<T>(key: string): T | undefined;
   set(key: string, value: unknown): void;
+  /** Several keys in one commit, where the store offers it. */
+  setMany?(entries: readonly (readonly [string, unknown])[]): void;
 }
 
 const accountKey = (userId: string, provider: StorageProvider) => `account:${userId}:${provider}`;
@@ -46,6 +48,19 @@ export function readAccount(kv: KeyValue, userId: string, provider: StorageProvi
 
 /** Refreshes who an account belongs to and its switches, keeping what checks found. */
 export function upsertRoster(kv: KeyValue, account: StorageAccount): AccountState {
+  const next = rosterState(kv, account);
+  kv.set(accountKey(account.userId, account.provider), next);
+  return next;
+}
+
+/** upsertRoster for many accounts, written in one commit where the store can (a roster of thousands). */
+export function upsertRosters(kv: KeyValue, accounts: readonly StorageAccount[]): void {
+  const entries = accounts.map((account) => [accountKey(account.userId, account.provider), rosterState(kv, account)] as const);
+  if (kv.setMany) kv.setMany(entries);
+  else for (const [key, value] of entries) kv.set(key, value);
+}
+
+function rosterState(kv: KeyValue, account: StorageAccount): AccountState {
   const known = readAccount(kv, account.userId, account.provider);
   const next: AccountState = {
     files: 0,
@@ -64,7 +79,6 @@ export function upsertRoster(kv: KeyValue, account: StorageAccount): AccountStat
     deleteAfterSync: account.deleteAfterSync,
   };
   if (account.needsReconnect && next.status === 'never-checked') next.status = 'needs-reconnect';
-  kv.set(accountKey(account.userId, account.provider), next);
   return next;
 }
 

@@ -8,8 +8,8 @@ import type { FileRow } from './storage-model';
 
 /**
  * Google Drive for one user. A full pass lists the whole account
- * (files.list, 1000 per page, minimal fields, trashed files included so they
- * are reported apart). The changes cursor is taken *before* the listing, so
+ * (files.list, 1000 per page, only id and trashed asked for, trashed files
+ * included so they are reported apart). The changes cursor is taken *before* the listing, so
  * nothing that changes during the listing is missed by the next delta.
  */
 export class DriveRemote implements ProviderRemote {
@@ -19,8 +19,8 @@ export class DriveRemote implements ProviderRemote {
     const cursor = withCursor ? await this.drive.getStartPageToken(signal) : null;
     const present = new Set<string>();
     const trashed = new Set<string>();
-    for await (const page of this.drive.listFiles({}, signal)) {
-      for (const file of page.files) (file.trashed ? trashed : present).add(file.id);
+    for await (const page of this.drive.listFileIds({}, signal)) {
+      for (const file of page.files) if (file.id) (file.trashed === true ? trashed : present).add(file.id);
     }
     return { kind: 'full', present, trashed, remoteFiles: present.size + trashed.size, cursor };
   }

@@ -7,6 +7,8 @@ import type { KeyValue } from './account-state';
  * yield between chunks, so a million-row account never stalls the host (DESIGN §2: 50 ms).
  */
 const CHUNK = 5_000;
+/** Chunks written per commit: a few ms of JSON and SQLite. */
+const CHUNKS_PER_COMMIT = 4;
 
 interface SeenHead {
   chunks: number;
@@ -52,16 +54,24 @@ export class SeenRows {
     return ids.size === head.count ? ids : undefined;
   }
 
-  /** Not cancellable half-way on purpose; a save cut short by a crash is caught by load's count check. */
+  /**
+   * Not cancellable half-way on purpose; a save cut short by a crash is caught by load's count check.
+   * Chunks are committed a few at a time (one commit per account for the usual few thousand rows), with a
+   * yield between commits so a million-row account still never holds the loop long.
+   */
   async save(ids: readonly string[]): Promise<void> {
     const old = this.kv.get<SeenHead>(this.key);
     const chunks = Math.ceil(ids.length / CHUNK);
+    const entries: (readonly [string, unknown])[] = [];
+    for (let i = 0; i < chunks; i++) entries.push([`${this.key}:${i}`, ids.slice(i * CHUNK, (i + 1) * CHUNK)]);
+    for (let i = chunks; i < (old?.chunks ?? 0); i++) entries.push([`${this.key}:${i}`, []]);
+    entries.push([this.key, { chunks, count: ids.length } satisfies SeenHead]);
     const slicer = new TimeSlicer();
-    for (let i = 0; i < chunks; i++) {
-      this.kv.set(`${this.key}:${i}`, ids.slice(i * CHUNK, (i + 1) * CHUNK));
+    for (let at = 0; at < entries.length; at += CHUNKS_PER_COMMIT) {
+      const batch = entries.slice(at, at + CHUNKS_PER_COMMIT);
+      if (this.kv.setMany) this.kv.setMany(batch);
+      else for (const [key, value] of batch) this.kv.set(key, value);
       await slicer.maybeYield();
     }
-    for (let i = chunks; i < (old?.chunks ?? 0); i++) this.kv.set(`${this.key}:${i}`, []);
-    this.kv.set(this.key, { chunks, count: ids.length } satisfies SeenHead);
   }
 }

@@ -1,0 +1,71 @@
+import Database from 'better-sqlite3';
+
+/**
+ * The bare floor of an identity check of the same two sides: plain fetch
+ * paging of the same GoTrue emulator's admin listing (1,000 a page, as the
+ * engine asks; GoTrue has no field selection), each user folded to one
+ * comparable string, then one bare better-sqlite3 pass over the users table
+ * (`iterate`, never all rows at once) classifying each row: in sync, local
+ * only, inconsistent; what is left of the remote side is remote only.
+ * No findings, no progress, no yielding: what any implementation must spend.
+ * It holds the remote side in a Map (a floor of time, not of memory).
+ */
+interface IdentityFloorWorld {
+  url: string;
+  serviceRoleKey: string;
+  dbPath: string;
+}
+
+interface RemoteUser {
+  id: string;
+  email?: string;
+  email_confirmed_at?: string | null;
+  user_metadata?: { full_name?: string; name?: string };
+  app_metadata?: { role?: string };
+}
+
+interface IdentityFloorResult {
+  calls: number;
+  inSync: number;
+  localOnly: number;
+  remoteOnly: number;
+  inconsistent: number;
+}
+
+const PER_PAGE = 1000;
+
+export async function identityFloor(world: IdentityFloorWorld): Promise<IdentityFloorResult> {
+  const counter = { calls: 0 };
+  const headers = { apikey: world.serviceRoleKey, authorization: `Bearer ${world.serviceRoleKey}` };
+  const remote = new Map<string, string>();
+  for (let page = 1; ; page++) {
+    counter.calls++;
+    const response = await fetch(`${world.url}/auth/v1/admin/users?page=${page}&per_page=${PER_PAGE}`, { headers });
+    if (!response.ok) throw new Error(`floor listing: HTTP ${response.status}`);
+    const body = (await response.json()) as { users: RemoteUser[] };
+    for (const u of body.users) remote.set(u.id, signature(u.email ?? '', u.user_metadata?.full_name ?? u.user_metadata?.name ?? '', u.email_confirmed_at ? 1 : 0, u.app_metadata?.role ?? ''));
+    // GoTrue's Link header names a next page only when there is one: no empty trailing page is asked for.
+    if (body.users.length < PER_PAGE || !(response.headers.get('link') ?? '').includes('rel="next"')) break;
+  }
+  const result: IdentityFloorResult = { calls: 0, inSync: 0, localOnly: 0, remoteOnly: 0, inconsistent: 0 };
+  const db = new Database(world.dbPath, { readonly: true });
+  try {
+    const rows = db.prepare('SELECT id, email, name, email_verified, role FROM users').raw().iterate() as Iterable<[string, string, string | null, number, string | null]>;
+    for (const [id, email, name, verified, role] of rows) {
+      const theirs = remote.get(id);
+      if (theirs === undefined) result.localOnly++;
+      else {
+        remote.delete(id);
+        if (theirs === signature(email, name ?? '', verified ? 1 : 0, role ?? '')) result.inSync++;
+        else result.inconsistent++;
+      }
+    }
+  } finally {
+    db.close();
+  }
+  result.remoteOnly = remote.size;
+  result.calls = counter.calls;
+  return result;
+}
+
+const signature = (email: string, name: string, verified: number, role: string) => `${email.toLowerCase()}\u0000${name}\u0000${verified}\u0000${role}`;
