@@ -36,16 +36,58 @@ type EncodedRecord = [id: string, email: string | null, name: string | null, ver
 export type EncodedRow = [status: number, matchedBy: 0 | 1 | 2, local: EncodedRecord | null, remote: EncodedRecord | null, problem?: number];
 
 export async function writeSnapshot(state: StateAccess, rows: readonly SyncRow[], meta: Omit<SnapshotMeta, 'total' | 'chunkSize' | 'versions'>): Promise<void> {
-  const chunks = Math.ceil(rows.length / SNAPSHOT_CHUNK_SIZE);
-  const previous = state.get<SnapshotMeta>(SNAPSHOT_META_KEY);
-  const versions: number[] = [];
-  for (let i = 0; i < chunks; i++) {
-    state.set(chunkKey(i), rows.slice(i * SNAPSHOT_CHUNK_SIZE, (i + 1) * SNAPSHOT_CHUNK_SIZE).map(encodeRow));
-    versions.push((previous?.versions[i] ?? 0) + 1);
-    // Each chunk is a few milliseconds of JSON; give the loop back between them.
-    await yieldToEventLoop();
+  const writer = new SnapshotWriter(memorySpool());
+  for (const row of rows) writer.add(row);
+  await writer.publish(state, meta);
+}
+
+/** Where finished chunks wait until the check publishes them (a check at scale keeps them on disk, not in memory). */
+export interface ChunkSpool {
+  put(index: number, rows: EncodedRow[]): void;
+  take(index: number): EncodedRow[];
+}
+
+function memorySpool(): ChunkSpool {
+  const chunks: EncodedRow[][] = [];
+  return { put: (index, rows) => (chunks[index] = rows), take: (index) => chunks[index] ?? [] };
+}
+
+/**
+ * Builds the sync table one row at a time. Nothing reaches the engine state
+ * before `publish`: the Users page keeps reading the previous check's table,
+ * whole, until the new one is complete (a failed check leaves it as it was).
+ */
+export class SnapshotWriter {
+  private chunk: EncodedRow[] = [];
+  private chunks = 0;
+  private total = 0;
+
+  constructor(private readonly spool: ChunkSpool) {}
+
+  add(row: SyncRow): void {
+    this.chunk.push(encodeRow(row));
+    this.total++;
+    if (this.chunk.length === SNAPSHOT_CHUNK_SIZE) this.flush();
   }
-  state.set(SNAPSHOT_META_KEY, { ...meta, total: rows.length, chunkSize: SNAPSHOT_CHUNK_SIZE, versions } satisfies SnapshotMeta);
+
+  async publish(state: StateAccess, meta: Omit<SnapshotMeta, 'total' | 'chunkSize' | 'versions'>): Promise<void> {
+    this.flush();
+    const previous = state.get<SnapshotMeta>(SNAPSHOT_META_KEY);
+    const versions: number[] = [];
+    for (let i = 0; i < this.chunks; i++) {
+      state.set(chunkKey(i), this.spool.take(i));
+      versions.push((previous?.versions[i] ?? 0) + 1);
+      // Each chunk is a few milliseconds of JSON; give the loop back between them.
+      await yieldToEventLoop();
+    }
+    state.set(SNAPSHOT_META_KEY, { ...meta, total: this.total, chunkSize: SNAPSHOT_CHUNK_SIZE, versions } satisfies SnapshotMeta);
+  }
+
+  private flush(): void {
+    if (this.chunk.length === 0) return;
+    this.spool.put(this.chunks++, this.chunk);
+    this.chunk = [];
+  }
 }
 
 /** Replaces some rows (by index) of the snapshot written by `runId`; ignored when a newer check replaced it. */
