@@ -5,40 +5,42 @@ import { toRecord, type IdentitySpill, type SpilledRecord } from './identity-spi
 
 /**
  * Classifies the users of a spilled check (identity-spill.ts) a window at a
- * time, with the rules and the row order of the in-memory classifyUsers:
+ * time, with the rules and the row order of the in-memory classifier:
  *
  * 1. every users row, in table order, paired with the Supabase user of the same id;
  * 2. every users row left unpaired, in table order: the first one with an email
- *    pairs with the last-listed unpaired Supabase user of that email, the others
- *    are local-only (problems marked as markProblems does);
+ *    pairs with the last-listed Supabase user of that email not paired by id,
+ *    the others are local-only (problems marked as before);
  * 3. every Supabase user left unpaired, in listing order: remote-only.
  *
- * Memory is one window of rows; each statement reads one window by its
- * position range, with one index probe per row, so the time between yields is
- * bounded whatever the sides hold.
+ * Besides one window of rows, memory is one byte per user of each side (who
+ * is paired, by position), so a million users cost two megabytes; each
+ * statement reads one window by position or one user by key, so the time
+ * between yields is bounded whatever the sides hold.
  */
-export const MERGE_WINDOW = 2000;
+export const MERGE_WINDOW = 1000;
+
+const ID_PAIRED = 1;
+const EMAIL_PAIRED = 2;
 
 type Joined = { [K in keyof SpilledRecord as `l${K}`]: SpilledRecord[K] } & { [K in keyof SpilledRecord as `r${K}`]: SpilledRecord[K] | null };
 
 const LOCAL = 'l.seq AS lseq, l.id AS lid, l.email AS lemail, l.name AS lname, l.verified AS lverified, l.role AS lrole';
 const REMOTE = 'r.seq AS rseq, r.id AS rid, r.email AS remail, r.name AS rname, r.verified AS rverified, r.role AS rrole, r.banned AS rbanned';
-const NO_LOCAL_ID = 'NOT EXISTS (SELECT 1 FROM local x WHERE x.idl = r.idl)';
+const REMOTE_COLUMNS = 'seq, id, email, name, verified, role, banned';
 
 export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSignal, window = MERGE_WINDOW): AsyncGenerator<SyncRow[]> {
   const { db } = spill;
-  const byId = db.prepare(`SELECT ${LOCAL}, ${REMOTE} FROM local l JOIN remote r ON r.idl = l.idl WHERE l.seq > ? AND l.seq <= ? ORDER BY l.seq`);
-  const unpairedLocal = db.prepare(`SELECT ${LOCAL} FROM local l WHERE l.seq > ? AND l.seq <= ? AND NOT EXISTS (SELECT 1 FROM remote r WHERE r.idl = l.idl) ORDER BY l.seq`);
-  const twinByEmail = db.prepare(`SELECT r.seq, r.id, r.email, r.name, r.verified, r.role, r.banned FROM remote r WHERE r.email = ? AND ${NO_LOCAL_ID} ORDER BY r.seq DESC LIMIT 1`);
-  const emailTaken = db.prepare('SELECT 1 FROM email_pairs WHERE email = ?').pluck();
-  const takeEmail = db.prepare('INSERT INTO email_pairs (email, rseq) VALUES (?, ?)');
+  const byId = db.prepare(`SELECT ${LOCAL}, ${REMOTE} FROM local l LEFT JOIN remote r ON r.idl = l.idl WHERE l.seq > ? AND l.seq <= ? ORDER BY l.seq`);
+  const localAt = db.prepare('SELECT seq, id, email, name, verified, role FROM local WHERE seq = ?');
+  const remoteAt = db.prepare(`SELECT ${REMOTE_COLUMNS} FROM remote WHERE seq = ?`);
+  const remoteByEmail = db.prepare(`SELECT seq FROM remote WHERE email = ? ORDER BY seq DESC`).pluck();
   const softDeleted = db.prepare('SELECT 1 FROM deleted WHERE idl = ?').pluck();
   const localsWithEmail = db.prepare('SELECT count(*) FROM (SELECT 1 FROM local WHERE email = ? LIMIT 2)').pluck();
-  const remoteHasEmail = db.prepare('SELECT 1 FROM remote WHERE email = ? LIMIT 1').pluck();
-  const unpairedRemote = db.prepare(
-    `SELECT r.seq, r.id, r.email, r.name, r.verified, r.role, r.banned FROM remote r WHERE r.seq > ? AND r.seq <= ? AND ${NO_LOCAL_ID} AND NOT EXISTS (SELECT 1 FROM email_pairs e WHERE e.rseq = r.seq) ORDER BY r.seq`,
-  );
 
+  // Index = position (seq); positions start at 1.
+  const localUnpaired = new Uint8Array(spill.localRows + 1);
+  const remoteMark = new Uint8Array(spill.remoteSpan + 1);
   const step = async (): Promise<void> => {
     await yieldToEventLoop();
     signal?.throwIfAborted();
@@ -46,40 +48,62 @@ export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSigna
 
   // 1. Pairs by id (an id match always wins over an email match).
   for (let from = 0; from < spill.localRows; from += window) {
-    const rows = (byId.all(from, from + window) as Joined[]).map((j) => pair(localOf(j), remoteOf(j), 'id'));
+    const rows: SyncRow[] = [];
+    for (const j of byId.all(from, from + window) as Joined[]) {
+      if (j.rseq === null) {
+        localUnpaired[j.lseq] = 1;
+        continue;
+      }
+      remoteMark[j.rseq] = ID_PAIRED;
+      rows.push(pair(localOf(j), remoteOf(j), 'id'));
+    }
     if (rows.length) yield rows;
     await step();
   }
+
+  // The Supabase user an unpaired row of this email pairs with: the last listed one not paired by id.
+  // Once a row took it, later rows of the same email find it taken and stay local-only.
+  const twinOf = (email: string): number | null => {
+    for (const seq of remoteByEmail.all(email) as number[]) {
+      if (remoteMark[seq] === ID_PAIRED) continue;
+      return remoteMark[seq] === EMAIL_PAIRED ? null : seq;
+    }
+    return null;
+  };
 
   // 2. Users rows without a Supabase user of their id, in table order.
-  for (let from = 0; from < spill.localRows; from += window) {
+  for (let from = 1; from <= spill.localRows; from += window) {
     const rows: SyncRow[] = [];
-    db.transaction(() => {
-      for (const j of unpairedLocal.all(from, from + window) as Joined[]) {
-        const local = localOf(j);
-        const email = local.email;
-        const twin = email !== null && emailTaken.get(email) === undefined ? (twinByEmail.get(email) as SpilledRecord | undefined) : undefined;
-        if (twin && email !== null) {
-          takeEmail.run(email, twin.seq);
-          rows.push(pair(local, toRecord(twin), 'email'));
-          continue;
-        }
-        const row: SyncRow = { status: 'local-only', matchedBy: null, local, remote: null, diffs: [] };
-        if (softDeleted.get(local.id.toLowerCase()) !== undefined) row.problem = 'remote-soft-deleted';
-        // Another row has the address, or Supabase already has it under another user: a create gives email_exists.
-        else if (email !== null && ((localsWithEmail.get(email) as number) > 1 || remoteHasEmail.get(email) !== undefined)) row.problem = 'duplicate-email';
-        rows.push(row);
+    const to = Math.min(spill.localRows, from + window - 1);
+    for (let seq = from; seq <= to; seq++) {
+      if (localUnpaired[seq] !== 1) continue;
+      const local = toRecord(localAt.get(seq) as SpilledRecord);
+      const email = local.email;
+      const twin = email === null ? null : twinOf(email);
+      if (twin !== null) {
+        remoteMark[twin] = EMAIL_PAIRED;
+        rows.push(pair(local, toRecord(remoteAt.get(twin) as SpilledRecord), 'email'));
+        continue;
       }
-    })();
+      const row: SyncRow = { status: 'local-only', matchedBy: null, local, remote: null, diffs: [] };
+      if (softDeleted.get(local.id.toLowerCase()) !== undefined) row.problem = 'remote-soft-deleted';
+      // Another row has the address, or Supabase already has it under another user: a create gives email_exists.
+      else if (email !== null && ((localsWithEmail.get(email) as number) > 1 || remoteByEmail.get(email) !== undefined)) row.problem = 'duplicate-email';
+      rows.push(row);
+    }
     if (rows.length) yield rows;
     await step();
   }
 
-  // 3. Supabase users paired with no row, in listing order.
-  for (let from = 0; from < spill.remoteSpan; from += window) {
-    const rows = (unpairedRemote.all(from, from + window) as SpilledRecord[]).map(
-      (r): SyncRow => ({ status: 'remote-only', matchedBy: null, local: null, remote: toRecord(r), diffs: [] }),
-    );
+  // 3. Supabase users paired with no row, in listing order (positions of users listed twice hold nothing).
+  for (let from = 1; from <= spill.remoteSpan; from += window) {
+    const rows: SyncRow[] = [];
+    const to = Math.min(spill.remoteSpan, from + window - 1);
+    for (let seq = from; seq <= to; seq++) {
+      if (remoteMark[seq] !== 0) continue;
+      const remote = remoteAt.get(seq) as SpilledRecord | undefined;
+      if (remote) rows.push({ status: 'remote-only', matchedBy: null, local: null, remote: toRecord(remote), diffs: [] });
+    }
     if (rows.length) yield rows;
     await step();
   }

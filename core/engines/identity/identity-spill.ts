@@ -22,12 +22,10 @@ import type { ChunkSpool, EncodedRow } from './identity-snapshot';
  */
 const SCHEMA = `
 CREATE TABLE local (seq INTEGER PRIMARY KEY, idl TEXT NOT NULL, id TEXT NOT NULL, email TEXT, name TEXT, verified INTEGER NOT NULL, role TEXT NOT NULL);
-CREATE INDEX local_idl ON local (idl);
-CREATE INDEX local_email ON local (email, seq);
+CREATE INDEX local_email ON local (email);
 CREATE TABLE remote (seq INTEGER PRIMARY KEY, idl TEXT NOT NULL UNIQUE, id TEXT NOT NULL, email TEXT, name TEXT, verified INTEGER NOT NULL, role TEXT NOT NULL, banned INTEGER NOT NULL);
 CREATE INDEX remote_email ON remote (email, seq);
 CREATE TABLE deleted (idl TEXT PRIMARY KEY) WITHOUT ROWID;
-CREATE TABLE email_pairs (email TEXT PRIMARY KEY, rseq INTEGER NOT NULL UNIQUE) WITHOUT ROWID;
 CREATE TABLE snapshot (chunk INTEGER PRIMARY KEY, rows TEXT NOT NULL);
 `;
 
@@ -56,7 +54,7 @@ export class IdentitySpill {
   private remoteSeq = 0;
   private remoteCount = 0;
   private deletedCount = 0;
-  private readonly remoteExists: Database.Statement;
+  private readonly replaceRemote: Database.Statement;
   private readonly insertLocal: Database.Statement;
   private readonly insertRemote: Database.Statement;
   private readonly insertDeleted: Database.Statement;
@@ -75,10 +73,11 @@ export class IdentitySpill {
       throw error;
     }
     this.insertLocal = this.db.prepare('INSERT INTO local (seq, idl, id, email, name, verified, role) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const remoteColumns = '(seq, idl, id, email, name, verified, role, banned) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+    this.insertRemote = this.db.prepare(`INSERT OR IGNORE INTO remote ${remoteColumns}`);
     // A user listed twice (page mode shifts when users are created or deleted between pages) is kept once,
     // as its last listing: the in-memory classifier's id map kept the last copy too.
-    this.insertRemote = this.db.prepare('INSERT OR REPLACE INTO remote (seq, idl, id, email, name, verified, role, banned) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    this.remoteExists = this.db.prepare('SELECT 1 FROM remote WHERE idl = ?').pluck();
+    this.replaceRemote = this.db.prepare(`INSERT OR REPLACE INTO remote ${remoteColumns}`);
     this.insertDeleted = this.db.prepare('INSERT OR IGNORE INTO deleted (idl) VALUES (?)');
   }
 
@@ -93,9 +92,9 @@ export class IdentitySpill {
   addRemote(records: readonly IdentityRecord[]): void {
     this.db.transaction(() => {
       for (const r of records) {
-        const idl = r.id.toLowerCase();
-        if (this.remoteExists.get(idl) === undefined) this.remoteCount++;
-        this.insertRemote.run(++this.remoteSeq, idl, r.id, r.email, r.name, r.emailVerified ? 1 : 0, r.role, r.banned ? 1 : 0);
+        const values = [++this.remoteSeq, r.id.toLowerCase(), r.id, r.email, r.name, r.emailVerified ? 1 : 0, r.role, r.banned ? 1 : 0];
+        if (this.insertRemote.run(values).changes === 1) this.remoteCount++;
+        else this.replaceRemote.run(values);
       }
     })();
   }
