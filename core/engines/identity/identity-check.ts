@@ -11,6 +11,7 @@ import { toIdentityRecord } from './identity-remote';
 import { ReportTally, type IntegrityReport } from './identity-report';
 import { SnapshotWriter } from './identity-snapshot';
 import { TimeSlicer } from '../../base/cooperative';
+import { readAhead } from '../../base/read-ahead';
 
 export interface CheckInput {
   mode: 'check' | 'validate';
@@ -46,7 +47,8 @@ async function readSides(input: CheckInput, spill: IdentitySpill, { signal, prog
   }
 
   progress.phase('read-remote', { message: 'Listing Supabase Auth users' });
-  for await (const page of input.remote.listAllUsers(signal)) {
+  // One page ahead: the next page is requested and parsed while this one is written to the scratch file.
+  for await (const page of readAhead(input.remote.listAllUsers(signal))) {
     // Soft-deleted users keep an obfuscated email: comparing it would invent drift (api-facts §7);
     // their ids stay taken, which is what makes re-creating a row with that id impossible.
     const live: IdentityRecord[] = [];
