@@ -1,6 +1,6 @@
 import type { SupabaseAuthConnector } from '../../connectors/supabase/supabase-auth.connector';
 import type { EngineContext, EngineControls } from '../engine';
-import { classifySpilled } from './identity-merge';
+import { classifySpilled, MERGE_WINDOW } from './identity-merge';
 import { IdentitySpill } from './identity-spill';
 import type { LocalUsers } from './identity-local';
 import { rowEmail, type IdentityRecord, type SourceOfTruth, type SyncRow } from './identity-model';
@@ -10,7 +10,7 @@ import { kindOf, proposedAction, reasonOf, rowDetails } from './identity-finding
 import { toIdentityRecord } from './identity-remote';
 import { ReportTally, type IntegrityReport } from './identity-report';
 import { SnapshotWriter } from './identity-snapshot';
-import { TimeSlicer } from '../../base/cooperative';
+import { TimeSlicer, yieldToEventLoop } from '../../base/cooperative';
 import { readAhead } from '../../base/read-ahead';
 
 export interface CheckInput {
@@ -41,9 +41,12 @@ export async function checkIdentities(input: CheckInput, context: EngineContext,
 async function readSides(input: CheckInput, spill: IdentitySpill, { signal, progress }: EngineControls): Promise<void> {
   progress.phase('read-local', { message: 'Reading the users table' });
   for await (const chunk of input.local.stream()) {
-    signal.throwIfAborted();
     spill.addLocal(chunk);
     progress.update({ done: spill.localRows, message: `${spill.localRows.toLocaleString('en')} rows read` });
+    // The embedded SQLite adapter answers synchronously: without this the whole table was read in one
+    // turn of the event loop (2.3 s at a million rows, issue 19).
+    await yieldToEventLoop();
+    signal.throwIfAborted();
   }
 
   progress.phase('read-remote', { message: 'Listing Supabase Auth users' });
@@ -67,13 +70,13 @@ async function classifyAndRecord(input: CheckInput, spill: IdentitySpill, contex
   const record = input.mode === 'check';
   const wanted = input.user?.toLowerCase();
   progress.phase('classify', { total: spill.localRows + spill.remoteUsers, message: record ? 'Comparing and recording findings' : 'Comparing' });
-  const started = performance.now();
+  const clock = { ms: 0 };
   const tally = new ReportTally();
   const snapshot = record && wanted === undefined ? new SnapshotWriter(spill.spool()) : null;
   const blocks = new RepairBlocks(context.resources.state);
   const slicer = new TimeSlicer();
   let userStatus: string | undefined;
-  for await (const rows of classifySpilled(spill, signal)) {
+  for await (const rows of classifySpilled(spill, signal, MERGE_WINDOW, clock)) {
     for (const row of rows) {
       const index = tally.total;
       tally.add(row);
@@ -83,7 +86,7 @@ async function classifyAndRecord(input: CheckInput, spill: IdentitySpill, contex
     progress.update({ done: tally.total });
     await slicer.maybeYield(signal);
   }
-  const classifySeconds = (performance.now() - started) / 1000;
+  const classifySeconds = clock.ms / 1000;
   const report = tally.report(input.sourceOfTruth, spill.deletedUsers);
   const summary = { users: tally.total, localUsers: spill.localRows, remoteUsers: spill.remoteUsers, classifySeconds: round(classifySeconds, 3) };
   if (!record) return { ...summary, report };

@@ -29,7 +29,12 @@ const LOCAL = 'l.seq AS lseq, l.id AS lid, l.email AS lemail, l.name AS lname, l
 const REMOTE = 'r.seq AS rseq, r.id AS rid, r.email AS remail, r.name AS rname, r.verified AS rverified, r.role AS rrole, r.banned AS rbanned';
 const REMOTE_COLUMNS = 'seq, id, email, name, verified, role, banned';
 
-export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSignal, window = MERGE_WINDOW): AsyncGenerator<SyncRow[]> {
+/** Time spent classifying, without the consumer's work or the yields in between (the run reports it). */
+export interface MergeClock {
+  ms: number;
+}
+
+export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSignal, window = MERGE_WINDOW, clock: MergeClock = { ms: 0 }): AsyncGenerator<SyncRow[]> {
   const { db } = spill;
   const byId = db.prepare(`SELECT ${LOCAL}, ${REMOTE} FROM local l LEFT JOIN remote r ON r.idl = l.idl WHERE l.seq > ? AND l.seq <= ? ORDER BY l.seq`);
   const localAt = db.prepare('SELECT seq, id, email, name, verified, role FROM local WHERE seq = ?');
@@ -41,10 +46,20 @@ export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSigna
   // Index = position (seq); positions start at 1.
   const localUnpaired = new Uint8Array(spill.localRows + 1);
   const remoteMark = new Uint8Array(spill.remoteSpan + 1);
+  let started = performance.now();
   const step = async (): Promise<void> => {
+    clock.ms += performance.now() - started;
     await yieldToEventLoop();
     signal?.throwIfAborted();
+    started = performance.now();
   };
+
+  // The consumer's time with a window is not the classifier's.
+  async function* handOver(rows: SyncRow[]): AsyncGenerator<SyncRow[]> {
+    clock.ms += performance.now() - started;
+    yield rows;
+    started = performance.now();
+  }
 
   // 1. Pairs by id (an id match always wins over an email match).
   for (let from = 0; from < spill.localRows; from += window) {
@@ -57,7 +72,7 @@ export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSigna
       remoteMark[j.rseq] = ID_PAIRED;
       rows.push(pair(localOf(j), remoteOf(j), 'id'));
     }
-    if (rows.length) yield rows;
+    if (rows.length) yield* handOver(rows);
     await step();
   }
 
@@ -91,7 +106,7 @@ export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSigna
       else if (email !== null && ((localsWithEmail.get(email) as number) > 1 || remoteByEmail.get(email) !== undefined)) row.problem = 'duplicate-email';
       rows.push(row);
     }
-    if (rows.length) yield rows;
+    if (rows.length) yield* handOver(rows);
     await step();
   }
 
@@ -104,7 +119,7 @@ export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSigna
       const remote = remoteAt.get(seq) as SpilledRecord | undefined;
       if (remote) rows.push({ status: 'remote-only', matchedBy: null, local: null, remote: toRecord(remote), diffs: [] });
     }
-    if (rows.length) yield rows;
+    if (rows.length) yield* handOver(rows);
     await step();
   }
 }
