@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifySpilled } from '../../core/engines/identity/identity-merge';
 import { normaliseEmail, normaliseName, type IdentityRecord, type SyncRow } from '../../core/engines/identity/identity-model';
 import { IdentitySpill } from '../../core/engines/identity/identity-spill';
+import { SnapshotWriter, writeSnapshot } from '../../core/engines/identity/identity-snapshot';
 import { referenceClassifyUsers } from '../helpers/identity-reference-classifier';
 import { Prng } from '../helpers/prng';
 
@@ -162,5 +163,36 @@ describe('the spilled identity classifier', () => {
       ['inconsistent', 'email', '1', undefined],
       ['local-only', null, '2', 'duplicate-email'],
     ]);
+  });
+});
+
+describe('the sync table written from the scratch file', () => {
+  it('publishes the same chunks, versions and meta as the table written from rows in memory', async () => {
+    const rows: SyncRow[] = Array.from({ length: 4601 }, (_, n) => {
+      const user: IdentityRecord = { id: uuid(n), email: `u${n}@example.com`, name: n % 3 ? `U ${n}` : null, emailVerified: n % 2 === 0, role: 'user', ...(n % 7 ? {} : { banned: true }) };
+      return n % 5 ? { status: 'in-sync', matchedBy: 'id', local: user, remote: user, diffs: [] } : { status: 'local-only', matchedBy: null, local: user, remote: null, diffs: [], problem: 'duplicate-email' };
+    });
+    const stateOf = () => {
+      const map = new Map<string, string>();
+      return { map, get: <T>(key: string) => (map.has(key) ? (JSON.parse(map.get(key) as string) as T) : undefined), set: (key: string, value: unknown) => void map.set(key, JSON.stringify(value)) };
+    };
+    const meta = { runId: 3, checkedAt: '2026-12-02T00:00:00.000Z', sourceOfTruth: 'appdb' as const };
+    const inMemory = stateOf();
+    await writeSnapshot(inMemory, rows, meta);
+    await writeSnapshot(inMemory, rows, meta); // versions move on a second write
+    const spilled = stateOf();
+    const spill = new IdentitySpill();
+    try {
+      for (let pass = 0; pass < 2; pass++) {
+        const writer = new SnapshotWriter(spill.spool());
+        spill.db.exec('DELETE FROM snapshot');
+        for (const row of rows) writer.add(row);
+        await writer.publish(spilled, meta);
+      }
+    } finally {
+      spill.close();
+    }
+    expect([...spilled.map.entries()].sort()).toEqual([...inMemory.map.entries()].sort());
+    expect(JSON.parse(spilled.map.get('sync-table:meta') as string)).toMatchObject({ total: 4601, chunkSize: 2000, versions: [2, 2, 2] });
   });
 });

@@ -26,7 +26,8 @@ CREATE INDEX local_email ON local (email);
 CREATE TABLE remote (seq INTEGER PRIMARY KEY, idl TEXT NOT NULL UNIQUE, id TEXT NOT NULL, email TEXT, name TEXT, verified INTEGER NOT NULL, role TEXT NOT NULL, banned INTEGER NOT NULL);
 CREATE INDEX remote_email ON remote (email, seq);
 CREATE TABLE deleted (idl TEXT PRIMARY KEY) WITHOUT ROWID;
-CREATE TABLE snapshot (chunk INTEGER PRIMARY KEY, rows TEXT NOT NULL);
+CREATE TABLE snapshot (seq INTEGER PRIMARY KEY, chunk INTEGER NOT NULL, rows TEXT NOT NULL);
+CREATE INDEX snapshot_chunk ON snapshot (chunk, seq);
 `;
 
 /** Page cache of the scratch file: enough for the hot index pages, small next to the 300 MB budget. */
@@ -128,14 +129,11 @@ export class IdentitySpill {
 
   /** The sync table's finished chunks, kept in the scratch file until the check publishes them. */
   spool(): ChunkSpool {
-    const put = this.db.prepare('INSERT OR REPLACE INTO snapshot (chunk, rows) VALUES (?, ?)');
-    const take = this.db.prepare('SELECT rows FROM snapshot WHERE chunk = ?').pluck();
+    const append = this.db.prepare('INSERT INTO snapshot (chunk, rows) VALUES (?, ?)');
+    const take = this.db.prepare('SELECT rows FROM snapshot WHERE chunk = ? ORDER BY seq').pluck();
     return {
-      put: (index, rows) => void put.run(index, JSON.stringify(rows)),
-      take: (index) => {
-        const json = take.get(index);
-        return typeof json === 'string' ? (JSON.parse(json) as EncodedRow[]) : [];
-      },
+      append: (index, rows) => void append.run(index, JSON.stringify(rows)),
+      take: (index) => (take.all(index) as string[]).flatMap((json) => JSON.parse(json) as EncodedRow[]),
     };
   }
 
