@@ -30,8 +30,8 @@ CREATE TABLE snapshot (seq INTEGER PRIMARY KEY, chunk INTEGER NOT NULL, rows TEX
 CREATE INDEX snapshot_chunk ON snapshot (chunk, seq);
 `;
 
-/** Page cache of the scratch file: enough for the hot index pages, small next to the 300 MB budget. */
-const CACHE_KIB = 32 * 1024;
+/** Page cache of the scratch file: the hot index pages; the rest is re-read from the OS page cache, cheaply. */
+const CACHE_KIB = 16 * 1024;
 
 /** One stored user as the classifier reads it back (columns prefixed l/r in joins). */
 export interface SpilledRecord {
