@@ -11,14 +11,10 @@ export interface IntegrityReport {
   recommendations: string[];
 }
 
-/** Counts per status and per differing field, and what to do about them in plain words. */
-export function integrityReport(rows: readonly SyncRow[], sourceOfTruth: SourceOfTruth, softDeletedRemote: number): IntegrityReport {
-  const tally = new ReportTally();
-  for (const row of rows) tally.add(row);
-  return tally.report(sourceOfTruth, softDeletedRemote);
-}
-
-/** The integrity report's counts, taken one row at a time (a check at scale never holds all rows). */
+/**
+ * Counts per status and per differing field, and what to do about them in plain
+ * words, taken one row at a time (a check at scale never holds all rows).
+ */
 export class ReportTally {
   private readonly counts: Record<SyncStatus, number> = { 'in-sync': 0, 'local-only': 0, 'remote-only': 0, inconsistent: 0 };
   private readonly issuesByField = Object.fromEntries(IDENTITY_FIELDS.map((f) => [f, 0])) as Record<IdentityField, number>;
