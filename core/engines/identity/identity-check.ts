@@ -1,15 +1,17 @@
 import type { SupabaseAuthConnector } from '../../connectors/supabase/supabase-auth.connector';
 import type { EngineContext, EngineControls } from '../engine';
-import { classifyUsers } from './identity-classify';
+import { classifySpilled, MERGE_WINDOW } from './identity-merge';
+import { IdentitySpill } from './identity-spill';
 import type { LocalUsers } from './identity-local';
 import { rowEmail, type IdentityRecord, type SourceOfTruth, type SyncRow } from './identity-model';
 import { actionFor, type RemoteOnlyPolicy } from './identity-actions';
 import { RepairBlocks } from './identity-blocks';
 import { kindOf, proposedAction, reasonOf, rowDetails } from './identity-findings';
 import { toIdentityRecord } from './identity-remote';
-import { integrityReport, type IntegrityReport } from './identity-report';
-import { writeSnapshot } from './identity-snapshot';
-import { TimeSlicer } from '../../base/cooperative';
+import { ReportTally, type IntegrityReport } from './identity-report';
+import { SnapshotWriter } from './identity-snapshot';
+import { TimeSlicer, yieldToEventLoop } from '../../base/cooperative';
+import { readAhead } from '../../base/read-ahead';
 
 export interface CheckInput {
   mode: 'check' | 'validate';
@@ -21,72 +23,103 @@ export interface CheckInput {
   remote: SupabaseAuthConnector;
 }
 
-/** Reads both sides, classifies every user and records findings (check) or only reports (validate). */
-export async function checkIdentities(input: CheckInput, context: EngineContext, { signal, progress }: EngineControls): Promise<Record<string, unknown>> {
+/**
+ * Reads both sides into a scratch file, classifies every user a window at a
+ * time and records findings (check) or only reports (validate). Memory is
+ * bounded by a page and a window, not by the number of users (issue 19).
+ */
+export async function checkIdentities(input: CheckInput, context: EngineContext, controls: EngineControls): Promise<Record<string, unknown>> {
+  const spill = new IdentitySpill();
+  try {
+    await readSides(input, spill, controls);
+    return await classifyAndRecord(input, spill, context, controls);
+  } finally {
+    spill.close();
+  }
+}
+
+async function readSides(input: CheckInput, spill: IdentitySpill, { signal, progress }: EngineControls): Promise<void> {
   progress.phase('read-local', { message: 'Reading the users table' });
-  const local: IdentityRecord[] = [];
   for await (const chunk of input.local.stream()) {
+    spill.addLocal(chunk);
+    progress.update({ done: spill.localRows, message: `${spill.localRows.toLocaleString('en')} rows read` });
+    // The embedded SQLite adapter answers synchronously: without this the whole table was read in one
+    // turn of the event loop (2.3 s at a million rows, issue 19).
+    await yieldToEventLoop();
     signal.throwIfAborted();
-    for (const record of chunk) local.push(record);
-    progress.update({ done: local.length, message: `${local.length.toLocaleString('en')} rows read` });
   }
 
   progress.phase('read-remote', { message: 'Listing Supabase Auth users' });
-  const remote: IdentityRecord[] = [];
-  const softDeletedIds = new Set<string>();
-  for await (const page of input.remote.listAllUsers(signal)) {
+  // One page ahead: the next page is requested and parsed while this one is written to the scratch file.
+  for await (const page of readAhead(input.remote.listAllUsers(signal))) {
     // Soft-deleted users keep an obfuscated email: comparing it would invent drift (api-facts §7);
     // their ids stay taken, which is what makes re-creating a row with that id impossible.
+    const live: IdentityRecord[] = [];
+    const deleted: string[] = [];
     for (const user of page.users) {
-      if (user.deleted) softDeletedIds.add(user.id.toLowerCase());
-      else remote.push(toIdentityRecord(user));
+      if (user.deleted) deleted.push(user.id);
+      else live.push(toIdentityRecord(user));
     }
-    progress.update({ done: remote.length + softDeletedIds.size, ...(page.total === null ? {} : { total: page.total }) });
+    spill.addRemote(live);
+    spill.addDeleted(deleted);
+    progress.update({ done: spill.remoteUsers + spill.deletedUsers, ...(page.total === null ? {} : { total: page.total }) });
   }
-  const softDeleted = softDeletedIds.size;
+}
 
-  progress.phase('classify', { total: local.length + remote.length, message: 'Comparing' });
-  const started = performance.now();
-  const rows = await classifyUsers(local, remote, signal, softDeletedIds);
-  const classifySeconds = (performance.now() - started) / 1000;
-  const report = integrityReport(rows, input.sourceOfTruth, softDeleted);
-  const summary = { users: rows.length, localUsers: local.length, remoteUsers: remote.length, classifySeconds: round(classifySeconds, 3) };
-  if (input.mode === 'validate') return { ...summary, report };
-
-  progress.phase('record', { total: rows.length - report.counts['in-sync'], message: 'Recording findings' });
+async function classifyAndRecord(input: CheckInput, spill: IdentitySpill, context: EngineContext, { signal, progress }: EngineControls): Promise<Record<string, unknown>> {
+  const record = input.mode === 'check';
   const wanted = input.user?.toLowerCase();
-  const slicer = new TimeSlicer();
+  progress.phase('classify', { total: spill.localRows + spill.remoteUsers, message: record ? 'Comparing and recording findings' : 'Comparing' });
+  const clock = { ms: 0 };
+  const tally = new ReportTally();
+  const snapshot = record && wanted === undefined ? new SnapshotWriter(spill.spool()) : null;
   const blocks = new RepairBlocks(context.resources.state);
+  const slicer = new TimeSlicer();
   let userStatus: string | undefined;
-  for (let index = 0; index < rows.length; index++) {
-    const row = rows[index] as SyncRow;
-    const email = rowEmail(row);
-    if (wanted !== undefined && email !== wanted) continue;
-    if (wanted !== undefined) userStatus = row.status;
-    const subject = subjectOf(row);
-    if (row.status === 'in-sync') {
-      blocks.clear(subject);
-    } else {
-      const action = actionFor(row, input.sourceOfTruth, input.remoteOnly);
-      const block = blocks.get(subject);
-      context.findings.add({
-        subject,
-        userEmail: email,
-        kind: kindOf(row, block),
-        reason: reasonOf(row, block),
-        proposedAction: proposedAction(row, action, block),
-        details: { ...rowDetails(row, input.sourceOfTruth, action, block), row: index, snapshotRunId: context.runId },
-      });
-      progress.advance();
+  for await (const rows of classifySpilled(spill, signal, MERGE_WINDOW, clock)) {
+    for (const row of rows) {
+      const index = tally.total;
+      tally.add(row);
+      snapshot?.add(row);
+      if (record) userStatus = recordRow(row, index, wanted, input, context, blocks) ?? userStatus;
     }
-    if ((index & 1023) === 0) await slicer.maybeYield(signal);
+    progress.update({ done: tally.total });
+    await slicer.maybeYield(signal);
   }
+  const classifySeconds = clock.ms / 1000;
+  const report = tally.report(input.sourceOfTruth, spill.deletedUsers);
+  const summary = { users: tally.total, localUsers: spill.localRows, remoteUsers: spill.remoteUsers, classifySeconds: round(classifySeconds, 3) };
+  if (!record) return { ...summary, report };
+
   blocks.save();
   if (wanted !== undefined) return { ...summary, user: input.user, status: userStatus ?? 'unknown' };
 
-  await writeSnapshot(context.resources.state, rows, { runId: context.runId, checkedAt: context.clock.now().toISOString(), sourceOfTruth: input.sourceOfTruth, remoteOnly: input.remoteOnly });
-  context.resources.state.set('last-check', { runId: context.runId, users: rows.length });
+  progress.phase('record', { message: 'Recording the users table' });
+  await snapshot?.publish(context.resources.state, { runId: context.runId, checkedAt: context.clock.now().toISOString(), sourceOfTruth: input.sourceOfTruth, remoteOnly: input.remoteOnly });
+  context.resources.state.set('last-check', { runId: context.runId, users: tally.total });
   return { ...summary, ...flatten(report) };
+}
+
+/** One classified row: its finding (or a cleared block when in sync). Returns its status when it is the wanted user's. */
+function recordRow(row: SyncRow, index: number, wanted: string | undefined, input: CheckInput, context: EngineContext, blocks: RepairBlocks): string | undefined {
+  const email = rowEmail(row);
+  if (wanted !== undefined && email !== wanted) return undefined;
+  const subject = subjectOf(row);
+  if (row.status === 'in-sync') {
+    blocks.clear(subject);
+  } else {
+    const action = actionFor(row, input.sourceOfTruth, input.remoteOnly);
+    const block = blocks.get(subject);
+    context.findings.add({
+      subject,
+      userEmail: email,
+      kind: kindOf(row, block),
+      reason: reasonOf(row, block),
+      proposedAction: proposedAction(row, action, block),
+      details: { ...rowDetails(row, input.sourceOfTruth, action, block), row: index, snapshotRunId: context.runId },
+    });
+  }
+  return wanted === undefined ? undefined : row.status;
 }
 
 /**

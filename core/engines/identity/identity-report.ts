@@ -11,19 +11,42 @@ export interface IntegrityReport {
   recommendations: string[];
 }
 
-/** Counts per status and per differing field, and what to do about them in plain words. */
-export function integrityReport(rows: readonly SyncRow[], sourceOfTruth: SourceOfTruth, softDeletedRemote: number): IntegrityReport {
-  const counts: Record<SyncStatus, number> = { 'in-sync': 0, 'local-only': 0, 'remote-only': 0, inconsistent: 0 };
-  const issuesByField = Object.fromEntries(IDENTITY_FIELDS.map((f) => [f, 0])) as Record<IdentityField, number>;
-  let matchedByEmail = 0;
-  for (const row of rows) {
-    counts[row.status]++;
-    if (row.matchedBy === 'email') matchedByEmail++;
-    for (const field of row.diffs) issuesByField[field]++;
+/**
+ * Counts per status and per differing field, and what to do about them in plain
+ * words, taken one row at a time (a check at scale never holds all rows).
+ */
+export class ReportTally {
+  private readonly counts: Record<SyncStatus, number> = { 'in-sync': 0, 'local-only': 0, 'remote-only': 0, inconsistent: 0 };
+  private readonly issuesByField = Object.fromEntries(IDENTITY_FIELDS.map((f) => [f, 0])) as Record<IdentityField, number>;
+  private matchedByEmail = 0;
+  private rows = 0;
+
+  add(row: SyncRow): void {
+    this.rows++;
+    this.counts[row.status]++;
+    if (row.matchedBy === 'email') this.matchedByEmail++;
+    for (const field of row.diffs) this.issuesByField[field]++;
   }
-  const total = rows.length;
-  const percentInSync = total === 0 ? 100 : Math.floor((counts['in-sync'] / total) * 1000) / 10;
-  return { sourceOfTruth, total, counts, percentInSync, issuesByField, matchedByEmail, softDeletedRemote, recommendations: recommend(counts, issuesByField, matchedByEmail, sourceOfTruth) };
+
+  get total(): number {
+    return this.rows;
+  }
+
+  report(sourceOfTruth: SourceOfTruth, softDeletedRemote: number): IntegrityReport {
+    const { counts, issuesByField, matchedByEmail } = this;
+    const total = this.rows;
+    const percentInSync = total === 0 ? 100 : Math.floor((counts['in-sync'] / total) * 1000) / 10;
+    return {
+      sourceOfTruth,
+      total,
+      counts: { ...counts },
+      percentInSync,
+      issuesByField: { ...issuesByField },
+      matchedByEmail,
+      softDeletedRemote,
+      recommendations: recommend(counts, issuesByField, matchedByEmail, sourceOfTruth),
+    };
+  }
 }
 
 function recommend(counts: Record<SyncStatus, number>, fields: Record<IdentityField, number>, byEmail: number, truth: SourceOfTruth): string[] {

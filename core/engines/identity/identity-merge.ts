@@ -1,0 +1,133 @@
+import { yieldToEventLoop } from '../../base/cooperative';
+import { pair } from './identity-classify';
+import type { IdentityRecord, SyncRow } from './identity-model';
+import { toRecord, type IdentitySpill, type SpilledRecord } from './identity-spill';
+
+/**
+ * Classifies the users of a spilled check (identity-spill.ts) a window at a
+ * time, with the rules and the row order of the in-memory classifier:
+ *
+ * 1. every users row, in table order, paired with the Supabase user of the same id;
+ * 2. every users row left unpaired, in table order: the first one with an email
+ *    pairs with the last-listed Supabase user of that email not paired by id,
+ *    the others are local-only (problems marked as before);
+ * 3. every Supabase user left unpaired, in listing order: remote-only.
+ *
+ * Besides one window of rows, memory is one byte per user of each side (who
+ * is paired, by position), so a million users cost two megabytes; each
+ * statement reads one window by position or one user by key, so the time
+ * between yields is bounded whatever the sides hold.
+ */
+export const MERGE_WINDOW = 1000;
+
+const ID_PAIRED = 1;
+const EMAIL_PAIRED = 2;
+
+type Joined = { [K in keyof SpilledRecord as `l${K}`]: SpilledRecord[K] } & { [K in keyof SpilledRecord as `r${K}`]: SpilledRecord[K] | null };
+
+const LOCAL = 'l.seq AS lseq, l.id AS lid, l.email AS lemail, l.name AS lname, l.verified AS lverified, l.role AS lrole';
+const REMOTE = 'r.seq AS rseq, r.id AS rid, r.email AS remail, r.name AS rname, r.verified AS rverified, r.role AS rrole, r.banned AS rbanned';
+const REMOTE_COLUMNS = 'seq, id, email, name, verified, role, banned';
+
+/** Time spent classifying, without the consumer's work or the yields in between (the run reports it). */
+export interface MergeClock {
+  ms: number;
+}
+
+export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSignal, window = MERGE_WINDOW, clock: MergeClock = { ms: 0 }): AsyncGenerator<SyncRow[]> {
+  const { db } = spill;
+  const byId = db.prepare(`SELECT ${LOCAL}, ${REMOTE} FROM local l LEFT JOIN remote r ON r.idl = l.idl WHERE l.seq > ? AND l.seq <= ? ORDER BY l.seq`);
+  const localAt = db.prepare('SELECT seq, id, email, name, verified, role FROM local WHERE seq = ?');
+  const remoteAt = db.prepare(`SELECT ${REMOTE_COLUMNS} FROM remote WHERE seq = ?`);
+  const remoteByEmail = db.prepare(`SELECT seq FROM remote WHERE email = ? ORDER BY seq DESC`).pluck();
+  const softDeleted = db.prepare('SELECT 1 FROM deleted WHERE idl = ?').pluck();
+  const localsWithEmail = db.prepare('SELECT count(*) FROM (SELECT 1 FROM local WHERE email = ? LIMIT 2)').pluck();
+
+  // Index = position (seq); positions start at 1.
+  const localUnpaired = new Uint8Array(spill.localRows + 1);
+  const remoteMark = new Uint8Array(spill.remoteSpan + 1);
+  let started = performance.now();
+  const step = async (): Promise<void> => {
+    clock.ms += performance.now() - started;
+    await yieldToEventLoop();
+    signal?.throwIfAborted();
+    started = performance.now();
+  };
+
+  // The consumer's time with a window is not the classifier's.
+  async function* handOver(rows: SyncRow[]): AsyncGenerator<SyncRow[]> {
+    clock.ms += performance.now() - started;
+    yield rows;
+    started = performance.now();
+  }
+
+  // 1. Pairs by id (an id match always wins over an email match).
+  for (let from = 0; from < spill.localRows; from += window) {
+    const rows: SyncRow[] = [];
+    for (const j of byId.all(from, from + window) as Joined[]) {
+      if (j.rseq === null) {
+        localUnpaired[j.lseq] = 1;
+        continue;
+      }
+      remoteMark[j.rseq] = ID_PAIRED;
+      rows.push(pair(localOf(j), remoteOf(j), 'id'));
+    }
+    if (rows.length) yield* handOver(rows);
+    await step();
+  }
+
+  // The Supabase user an unpaired row of this email pairs with: the last listed one not paired by id.
+  // Once a row took it, later rows of the same email find it taken and stay local-only.
+  const twinOf = (email: string): number | null => {
+    for (const seq of remoteByEmail.all(email) as number[]) {
+      if (remoteMark[seq] === ID_PAIRED) continue;
+      return remoteMark[seq] === EMAIL_PAIRED ? null : seq;
+    }
+    return null;
+  };
+
+  // 2. Users rows without a Supabase user of their id, in table order.
+  for (let from = 1; from <= spill.localRows; from += window) {
+    const rows: SyncRow[] = [];
+    const to = Math.min(spill.localRows, from + window - 1);
+    for (let seq = from; seq <= to; seq++) {
+      if (localUnpaired[seq] !== 1) continue;
+      const local = toRecord(localAt.get(seq) as SpilledRecord);
+      const email = local.email;
+      const twin = email === null ? null : twinOf(email);
+      if (twin !== null) {
+        remoteMark[twin] = EMAIL_PAIRED;
+        rows.push(pair(local, toRecord(remoteAt.get(twin) as SpilledRecord), 'email'));
+        continue;
+      }
+      const row: SyncRow = { status: 'local-only', matchedBy: null, local, remote: null, diffs: [] };
+      if (softDeleted.get(local.id.toLowerCase()) !== undefined) row.problem = 'remote-soft-deleted';
+      // Another row has the address, or Supabase already has it under another user: a create gives email_exists.
+      else if (email !== null && ((localsWithEmail.get(email) as number) > 1 || remoteByEmail.get(email) !== undefined)) row.problem = 'duplicate-email';
+      rows.push(row);
+    }
+    if (rows.length) yield* handOver(rows);
+    await step();
+  }
+
+  // 3. Supabase users paired with no row, in listing order (positions of users listed twice hold nothing).
+  for (let from = 1; from <= spill.remoteSpan; from += window) {
+    const rows: SyncRow[] = [];
+    const to = Math.min(spill.remoteSpan, from + window - 1);
+    for (let seq = from; seq <= to; seq++) {
+      if (remoteMark[seq] !== 0) continue;
+      const remote = remoteAt.get(seq) as SpilledRecord | undefined;
+      if (remote) rows.push({ status: 'remote-only', matchedBy: null, local: null, remote: toRecord(remote), diffs: [] });
+    }
+    if (rows.length) yield* handOver(rows);
+    await step();
+  }
+}
+
+function localOf(j: Joined): IdentityRecord {
+  return toRecord({ seq: j.lseq, id: j.lid, email: j.lemail, name: j.lname, verified: j.lverified, role: j.lrole });
+}
+
+function remoteOf(j: Joined): IdentityRecord {
+  return toRecord({ seq: j.rseq ?? 0, id: j.rid ?? '', email: j.remail, name: j.rname, verified: j.rverified ?? 0, role: j.rrole ?? '', banned: j.rbanned ?? 0 });
+}

@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { classifySpilled } from '../../core/engines/identity/identity-merge';
+import { normaliseEmail, normaliseName, type IdentityRecord, type SyncRow } from '../../core/engines/identity/identity-model';
+import { IdentitySpill } from '../../core/engines/identity/identity-spill';
+import { SnapshotWriter, writeSnapshot } from '../../core/engines/identity/identity-snapshot';
+import { referenceClassifyUsers } from '../helpers/identity-reference-classifier';
+import { Prng } from '../helpers/prng';
+
+/*
+ * The bounded-memory classifier (both sides spilled to a scratch SQLite file,
+ * read back a window at a time) against the in-memory classifier it replaced,
+ * over random worlds: duplicate and case-variant emails, Unicode spellings
+ * that JavaScript folds and SQL would not, upper-case and non-UUID row ids,
+ * users without email, soft-deleted Supabase users, and users listed twice or
+ * changed between pages (page mode shifts when users come and go). The rows,
+ * their order (findings and the sync table address rows by position) and
+ * every field must be the same.
+ */
+
+const uuid = (n: number) => `0000${n.toString(16).padStart(4, '0')}-0000-4000-8000-${String(n).padStart(12, '0')}`;
+// Spellings the check must treat as one address (trim + JavaScript lower-case) or keep apart (ß, NFC vs NFD).
+const MAILBOXES = ['ana', 'Ünïcode', 'İnci', 'straße', 'STRASSE', 'e\u0301mile', '\u00e9mile', 'bob', 'carl', 'dee', 'ed'];
+
+function randomEmail(random: Prng): string | null {
+  if (random.chance(0.08)) return random.pick([null, '', '   ']) as string | null;
+  const address = `${random.pick(MAILBOXES)}${random.int(0, 6)}@example.com`;
+  const spelled = random.respell(address);
+  return random.chance(0.1) ? ` ${spelled} ` : spelled;
+}
+
+function randomRecord(random: Prng, id: string): IdentityRecord {
+  return {
+    id,
+    email: normaliseEmail(randomEmail(random)),
+    name: normaliseName(random.pick(['Ana', ' Ana ', 'Bob', '', null, 'Émile'])),
+    emailVerified: random.chance(0.7),
+    role: random.pick(['user', 'admin']),
+  };
+}
+
+interface World {
+  local: IdentityRecord[];
+  /** The listing as pages returned it: live users, with repeats. */
+  listed: IdentityRecord[];
+  softDeleted: string[];
+}
+
+function randomWorld(random: Prng): World {
+  const people = random.int(0, 60);
+  const local: IdentityRecord[] = [];
+  const listed: IdentityRecord[] = [];
+  const softDeleted: string[] = [];
+  for (let n = 0; n < people; n++) {
+    const id = uuid(random.int(0, people * 2));
+    const where = random.int(0, 9);
+    if (where <= 6) {
+      const rowId = random.chance(0.1) ? id.toUpperCase() : random.chance(0.1) ? String(n) : id;
+      local.push(randomRecord(random, rowId));
+    }
+    if (where >= 3 && where <= 8) {
+      const user = randomRecord(random, id);
+      if (random.chance(0.1)) user.banned = true;
+      listed.push(user);
+    }
+    if (where === 9) softDeleted.push(id);
+  }
+  // Users listed twice: the same user again on a later page, sometimes changed in between.
+  for (const user of random.subset(listed, 0.1)) {
+    const again = random.chance(0.5) ? { ...user } : randomRecord(random, user.id);
+    listed.splice(random.int(listed.indexOf(user) + 1, listed.length), 0, again);
+  }
+  // A user soft-deleted between pages: listed live first, deleted later.
+  for (const user of random.subset(listed, 0.05)) softDeleted.push(user.id);
+  shuffle(random, listed);
+  return { local: dedupeById(random, local), listed, softDeleted };
+}
+
+/** The users table has one row per id (its key); case variants of an id are distinct rows. */
+function dedupeById(random: Prng, rows: IdentityRecord[]): IdentityRecord[] {
+  const seen = new Set<string>();
+  const kept = rows.filter((row) => !seen.has(row.id) && seen.add(row.id));
+  return random.chance(0.5) ? kept : shuffle(random, kept);
+}
+
+function shuffle<T>(random: Prng, items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = random.int(0, i);
+    [items[i], items[j]] = [items[j] as T, items[i] as T];
+  }
+  return items;
+}
+
+/** What the listing says: each user once, as last listed, at the place it was last listed. */
+function lastListing(listed: readonly IdentityRecord[]): IdentityRecord[] {
+  const last = new Map<string, number>();
+  listed.forEach((user, index) => last.set(user.id.toLowerCase(), index));
+  return listed.filter((user, index) => last.get(user.id.toLowerCase()) === index);
+}
+
+async function spilledRows(world: World, window: number, pageSize: number): Promise<SyncRow[]> {
+  const spill = new IdentitySpill();
+  try {
+    for (let i = 0; i < world.local.length; i += pageSize) spill.addLocal(world.local.slice(i, i + pageSize));
+    for (let i = 0; i < world.listed.length; i += pageSize) spill.addRemote(world.listed.slice(i, i + pageSize));
+    spill.addDeleted(world.softDeleted);
+    const rows: SyncRow[] = [];
+    for await (const batch of classifySpilled(spill, undefined, window)) rows.push(...batch);
+    expect(spill.remoteUsers).toBe(lastListing(world.listed).length);
+    expect(spill.deletedUsers).toBe(new Set(world.softDeleted.map((id) => id.toLowerCase())).size);
+    return rows;
+  } finally {
+    spill.close();
+  }
+}
+
+describe('the spilled identity classifier', () => {
+  it('classifies 300 random worlds exactly as the in-memory classifier, row for row and in the same order', async () => {
+    const random = new Prng(20261202);
+    const seen = new Set<string>();
+    for (let iteration = 0; iteration < 300; iteration++) {
+      const world = randomWorld(random);
+      const window = random.pick([1, 2, 3, 7, 1000]);
+      const pageSize = random.pick([1, 4, 50]);
+      const expected = await referenceClassifyUsers(world.local, lastListing(world.listed), undefined, new Set(world.softDeleted.map((id) => id.toLowerCase())));
+      const actual = await spilledRows(world, window, pageSize);
+      expect(actual, `seed ${random.seed}, iteration ${iteration}, window ${window}`).toEqual(expected);
+      for (const row of expected) seen.add(`${row.status}/${row.matchedBy}/${row.problem ?? ''}`);
+    }
+    // The worlds reach every kind of row, so the comparison above means something.
+    expect([...seen].sort()).toEqual(
+      expect.arrayContaining([
+        'in-sync/id/',
+        'inconsistent/id/',
+        'inconsistent/email/re-signup',
+        'inconsistent/email/',
+        'local-only/null/',
+        'local-only/null/duplicate-email',
+        'local-only/null/remote-soft-deleted',
+        'remote-only/null/',
+      ]),
+    );
+  });
+
+  it('keeps a user listed twice once, as last listed, so it is never also remote-only (the old classifier made it both)', async () => {
+    const user: IdentityRecord = { id: uuid(1), email: 'ana@example.com', name: 'Ana', emailVerified: true, role: 'user' };
+    const renamed = { ...user, name: 'Ana B' };
+    const rows = await spilledRows({ local: [user], listed: [user, { ...user, id: uuid(2), email: 'bob@example.com' }, renamed], softDeleted: [] }, 1000, 1);
+    expect(rows.map((row) => [row.status, row.local?.id ?? null, row.remote?.name ?? null])).toEqual([
+      ['inconsistent', uuid(1), 'Ana B'],
+      ['remote-only', null, 'Ana'],
+    ]);
+    expect(rows[1]?.remote?.id).toBe(uuid(2));
+  });
+
+  it('pairs by email when the row ids are not UUIDs (their differing id is the only diff), and a second row of the address stays local-only with its problem named', async () => {
+    const remote: IdentityRecord = { id: uuid(7), email: 'ünïcode@example.com', name: null, emailVerified: true, role: 'user' };
+    const local = [
+      { ...remote, id: '1', email: normaliseEmail(' ÜNÏCODE@Example.com ') },
+      { ...remote, id: '2', email: normaliseEmail('Ünïcode@example.com') },
+    ];
+    const rows = await spilledRows({ local, listed: [remote], softDeleted: [] }, 1, 1);
+    expect(rows.map((row) => [row.status, row.matchedBy, row.local?.id, row.problem])).toEqual([
+      ['inconsistent', 'email', '1', undefined],
+      ['local-only', null, '2', 'duplicate-email'],
+    ]);
+  });
+});
+
+describe('the sync table written from the scratch file', () => {
+  it('publishes the same chunks, versions and meta as the table written from rows in memory', async () => {
+    const rows: SyncRow[] = Array.from({ length: 4601 }, (_, n) => {
+      const user: IdentityRecord = { id: uuid(n), email: `u${n}@example.com`, name: n % 3 ? `U ${n}` : null, emailVerified: n % 2 === 0, role: 'user', ...(n % 7 ? {} : { banned: true }) };
+      return n % 5 ? { status: 'in-sync', matchedBy: 'id', local: user, remote: user, diffs: [] } : { status: 'local-only', matchedBy: null, local: user, remote: null, diffs: [], problem: 'duplicate-email' };
+    });
+    const stateOf = () => {
+      const map = new Map<string, string>();
+      return { map, get: <T>(key: string) => (map.has(key) ? (JSON.parse(map.get(key) as string) as T) : undefined), set: (key: string, value: unknown) => void map.set(key, JSON.stringify(value)) };
+    };
+    const meta = { runId: 3, checkedAt: '2026-12-02T00:00:00.000Z', sourceOfTruth: 'appdb' as const };
+    const inMemory = stateOf();
+    await writeSnapshot(inMemory, rows, meta);
+    await writeSnapshot(inMemory, rows, meta); // versions move on a second write
+    const spilled = stateOf();
+    const spill = new IdentitySpill();
+    try {
+      for (let pass = 0; pass < 2; pass++) {
+        const writer = new SnapshotWriter(spill.spool());
+        spill.db.exec('DELETE FROM snapshot');
+        for (const row of rows) writer.add(row);
+        await writer.publish(spilled, meta);
+      }
+    } finally {
+      spill.close();
+    }
+    expect([...spilled.map.entries()].sort()).toEqual([...inMemory.map.entries()].sort());
+    expect(JSON.parse(spilled.map.get('sync-table:meta') as string)).toMatchObject({ total: 4601, chunkSize: 2000, versions: [2, 2, 2] });
+  });
+});

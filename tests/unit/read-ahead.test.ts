@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { readAhead } from '../../core/base/read-ahead';
+
+describe('readAhead', () => {
+  it('yields every item in order and asks for exactly one item beyond what the consumer holds', async () => {
+    const asked: number[] = [];
+    async function* pages() {
+      for (let page = 1; page <= 4; page++) {
+        asked.push(page);
+        await Promise.resolve();
+        yield page;
+      }
+    }
+    const got: number[] = [];
+    for await (const page of readAhead(pages())) {
+      await new Promise((resolve) => setImmediate(resolve));
+      // While page N is in hand, page N + 1 is already asked for, never N + 2.
+      expect(asked.at(-1)).toBe(Math.min(4, page + 1));
+      got.push(page);
+    }
+    expect(got).toEqual([1, 2, 3, 4]);
+  });
+
+  it('closes the source and drops the failure of the item in flight when the consumer stops early', async () => {
+    let closed = false;
+    async function* pages() {
+      try {
+        yield 1;
+        throw new Error('page 2 failed');
+      } finally {
+        closed = true;
+      }
+    }
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await expect(
+        (async () => {
+          for await (const page of readAhead(pages())) if (page === 1) throw new Error('consumer stopped');
+        })(),
+      ).rejects.toThrow('consumer stopped');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(closed).toBe(true);
+    expect(unhandled).toEqual([]);
+  });
+
+  it('passes on the failure of an item the consumer asked for', async () => {
+    async function* pages() {
+      yield 1;
+      throw new Error('page 2 failed');
+    }
+    const got: number[] = [];
+    await expect(
+      (async () => {
+        for await (const page of readAhead(pages())) got.push(page);
+      })(),
+    ).rejects.toThrow('page 2 failed');
+    expect(got).toEqual([1]);
+  });
+});
