@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { CONNECTION_KINDS, type Connection, type ConnectionCheckResult } from '../../api/connections';
+import { CONNECTION_KINDS, requiredSecretsMissing, type Connection, type ConnectionCheckResult } from '../../api/connections';
 import type { CallResult } from '../../api/errors';
 import { callApi, withCliApp, type CliApp, type GlobalOptions } from '../context';
 import { EXIT } from '../exit-codes';
@@ -107,9 +107,16 @@ function resolve(app: CliApp, ref: string): number {
   return found.id;
 }
 
+/**
+ * The secrets that are set, and the required ones that are missing. Optional
+ * secrets left unset (a Google key when an OAuth client is used, the refresh
+ * token before Connect) are not news, so they are not listed.
+ */
 function secretsText(connection: Connection): string {
-  const entries = Object.entries(connection.secrets);
-  return entries.length === 0 ? 'no secrets' : entries.map(([field, s]) => `${field} ${s.hasSecret ? 'set' : 'not set'}`).join(', ');
+  const set = Object.entries(connection.secrets).filter(([, s]) => s.hasSecret).map(([field]) => field);
+  const missing = requiredSecretsMissing(connection.kind, set);
+  const parts = [...set.map((field) => `${field} set`), ...missing.map((field) => `${field} not set`)];
+  return parts.length === 0 ? 'no secrets' : parts.join(', ');
 }
 
 /** A refused input, a missing connection and a name clash are the caller's to fix: exit 2, like bad arguments. */
