@@ -1,5 +1,6 @@
 import type { Person } from '../api/users';
 import type { AppDbAdapter, Row, SqlValue } from './adapter';
+import { unusualEmail } from './find-user';
 import { quoteIdent, quoteTable } from './identifiers';
 import type { ResolvedMapping } from './mapping';
 
@@ -27,12 +28,11 @@ export async function lookupPeople(db: AppDbAdapter, mapping: ResolvedMapping, k
   const unique = [...new Set(keys)];
   if (unique.length === 0) return [];
   const c = mapping.users.columns;
-  const asGiven = unique.filter((k) => k.includes('@'));
-  // SQLite's lower() folds ASCII only: an email spelt exactly as stored is matched as given too ("ÉLODIE@…").
-  const emails = [...new Set([...asGiven.map((k) => k.trim().toLowerCase()), ...asGiven])];
+  const emails = [...new Set(unique.filter((k) => k.includes('@')).map((k) => k.trim().toLowerCase()))];
   const list = (values: readonly string[]) => values.map(() => '?').join(', ');
-  const emailWhere = emails.length ? ` OR lower(${quoteIdent(c.email)}) IN (${list(emails)}) OR ${quoteIdent(c.email)} IN (${list(emails)})` : '';
-  const rows = await db.query(`${selectPeople(mapping)} WHERE CAST(${quoteIdent(c.id)} AS TEXT) IN (${list(unique)})${emailWhere}`, [...unique, ...emails, ...emails] as SqlValue[]);
+  // Emails lower() may not fold as JS does ("ÉLODIE@…" in SQLite, stray spaces) are read too and compared below, as findUser does.
+  const emailWhere = emails.length ? ` OR lower(${quoteIdent(c.email)}) IN (${list(emails)}) OR ${unusualEmail(db, quoteIdent(c.email))}` : '';
+  const rows = await db.query(`${selectPeople(mapping)} WHERE CAST(${quoteIdent(c.id)} AS TEXT) IN (${list(unique)})${emailWhere}`, [...unique, ...emails] as SqlValue[]);
   const people = rows.map(person);
   const found: { key: string; user: Person }[] = [];
   for (const key of unique) {
