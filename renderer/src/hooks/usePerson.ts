@@ -83,6 +83,8 @@ export function usePerson(key: string | null | undefined): { person: Person | nu
     staleTime: PERSON_STALE_MS,
     // Each retry would be one more lookup per label; the next mount (or PERSON_STALE_MS) asks again.
     retry: false,
+    // The label says why nobody was looked up (on hover); a toast per page of labels would only add noise.
+    meta: { errorToast: false },
   });
   return { person: query.data ?? null, loading: query.isPending && Boolean(key), unknown: query.error ? query.error.message || 'the lookup failed' : null };
 }
