@@ -137,13 +137,17 @@ const MailboxSchema = z.strictObject({
 export type WorldMailbox = z.output<typeof MailboxSchema>;
 
 export const SERVICES = ['google', 'dropbox', 'cloudinary', 'supabase'] as const;
+const HeaderName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'an HTTP header name (letters, digits, -, no spaces)');
+const HeaderValue = z.string().regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'an HTTP header value (no line breaks or control characters)');
 const FaultSchema = z.strictObject({
   service: z.enum(SERVICES),
   /** A route name of that emulator (tests/emulators/*\/README.md), or "*" for every route. */
   route: z.string().min(1),
-  status: z.number().int().min(100).max(599),
+  // A final answer: a 1xx status is no answer (the client hung or failed to connect); a hang is delayMs or stallAfterBytes.
+  status: z.number().int().min(200, 'a final HTTP status, 200 to 599 (for no answer use drop, delayMs or stallAfterBytes)').max(599),
   body: z.unknown().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
+  // What Node can send: else the emulator answered 500 "emulator crashed" instead of the scripted fault.
+  headers: z.record(HeaderName, HeaderValue).optional(),
   delayMs: z.number().int().nonnegative().optional(),
   times: z.number().int().min(1).optional(),
   probability: z.number().min(0).max(1).optional(),

@@ -63,3 +63,13 @@ describe('attack: hostile demo worlds', () => {
     expect(problemsOf(defaultWorld())).toEqual([]);
   });
 });
+
+describe('attack: world faults an emulator cannot send', () => {
+  const withFault = (fault: Loose) => ({ version: 1, users: [user('ada@x.example', 'u1')], faults: [{ service: 'google', route: '*', ...fault }] });
+  it('a 1xx status (the client hung or failed to connect) and headers Node refuses (the emulator answered 500 "crashed") are refused', () => {
+    expect(problemsOf(withFault({ status: 199 }))).toEqual([expect.stringMatching(/^faults\[0\]\.status: a final HTTP status/)]);
+    expect(problemsOf(withFault({ status: 500, headers: { 'Bad Name': 'x' } }))).toEqual([expect.stringMatching(/^faults\[0\]\.headers\.Bad Name: /)]);
+    expect(problemsOf(withFault({ status: 500, headers: { 'X-A': 'a\r\nSet-Cookie: b' } }))).toEqual([expect.stringMatching(/^faults\[0\]\.headers\.X-A: an HTTP header value/)]);
+    expect(problemsOf(withFault({ status: 503, headers: { 'Retry-After': '2', 'Content-Type': 'text/html; charset=UTF-8' } }))).toEqual([]);
+  });
+});
