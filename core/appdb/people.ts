@@ -1,5 +1,5 @@
 import type { Person } from '../api/users';
-import type { AppDbAdapter, Row, SqlValue } from './adapter';
+import { SQLITE_UNICODE_LOWER, type AppDbAdapter, type Row, type SqlValue } from './adapter';
 import { unusualEmail } from './find-user';
 import { quoteIdent, quoteTable } from './identifiers';
 import type { ResolvedMapping } from './mapping';
@@ -55,10 +55,12 @@ const likePattern = (query: string) => `%${query.toLowerCase().replace(/[\\%_]/g
  */
 export async function searchPeople(db: AppDbAdapter, mapping: ResolvedMapping, query: string, limit: number): Promise<Person[]> {
   const c = mapping.users.columns;
-  const order = ` ORDER BY lower(${quoteIdent(c.email)}), CAST(${quoteIdent(c.id)} AS TEXT) LIMIT ${Math.max(1, Math.floor(limit))}`;
+  // SQLite's own lower() folds ASCII only: "élodie" never found "Élodie" there.
+  const lower = db.dialect === 'sqlite' ? SQLITE_UNICODE_LOWER : 'lower';
+  const order = ` ORDER BY ${lower}(${quoteIdent(c.email)}), CAST(${quoteIdent(c.id)} AS TEXT) LIMIT ${Math.max(1, Math.floor(limit))}`;
   if (query === '') return (await db.query(`${selectPeople(mapping)}${order}`)).map(person);
   const like = likePattern(query);
-  const match = [c.email, c.name].map((col) => `lower(${quoteIdent(col)}) LIKE ? ESCAPE '\\'`).concat(`lower(CAST(${quoteIdent(c.id)} AS TEXT)) LIKE ? ESCAPE '\\'`);
+  const match = [c.email, c.name].map((col) => `${lower}(${quoteIdent(col)}) LIKE ? ESCAPE '\\'`).concat(`${lower}(CAST(${quoteIdent(c.id)} AS TEXT)) LIKE ? ESCAPE '\\'`);
   return (await db.query(`${selectPeople(mapping)} WHERE ${match.join(' OR ')}${order}`, [like, like, like])).map(person);
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { findUser } from '../../core/appdb/find-user';
 import { resolveMapping } from '../../core/appdb/mapping';
-import { lookupPeople } from '../../core/appdb/people';
+import { lookupPeople, searchPeople } from '../../core/appdb/people';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 
 /**
@@ -32,6 +32,28 @@ describe('attack: users.lookup agrees with the schedule save on a SQLite users t
       }
       expect(found.get('élodie@example.com')).toBe('u-elodie');
       expect(found.get('Ada@Example.com')).toBe('u-ada');
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('attack: users.search (the schedule form picker) on a SQLite users table', () => {
+  it('finds a name or email by any case beyond ASCII, as on PostgreSQL ("élodie" finds Élodie)', async () => {
+    const db = openSqliteAppDb({ path: ':memory:', create: true });
+    try {
+      await initCanonicalSchema(db);
+      await db.executeMany('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [
+        ['u-elodie', 'ÉLODIE@example.com', 'Élodie Ñúñez', 1, 'user'],
+        ['u-ada', 'ada@example.com', 'Ada', 1, 'user'],
+      ]);
+      const mapping = resolveMapping({});
+      const ids = async (query: string) => (await searchPeople(db, mapping, query, 20)).map((p) => p.id);
+      expect(await ids('élodie')).toEqual(['u-elodie']);
+      expect(await ids('ÉLO')).toEqual(['u-elodie']);
+      expect(await ids('ÑÚÑ')).toEqual(['u-elodie']);
+      expect(await ids('ADA')).toEqual(['u-ada']);
+      expect(await ids('%')).toEqual([]);
     } finally {
       await db.close();
     }
