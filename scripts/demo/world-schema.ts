@@ -53,7 +53,11 @@ const FileSchema = z.strictObject({
   /** Default: the owner's createdAt. */
   modifiedTime: IsoDate.optional(),
   /** Dropbox only: the display path; default /Apps/Product/<name>. */
-  path: z.string().startsWith('/').optional(),
+  path: z
+    .string()
+    .regex(/^(\/[^/]+)+$/, 'a Dropbox path: "/" then names, no empty segment nor trailing "/"')
+    .refine((path) => !path.split('/').some((segment) => segment === '.' || segment === '..'), 'no "." or ".." in a Dropbox path')
+    .optional(),
 });
 export type WorldFile = z.output<typeof FileSchema>;
 
@@ -215,6 +219,16 @@ function crossCheck(world: z.output<typeof WorldShape>, ctx: z.RefinementCtx): v
       }
     });
   }
+  // A Dropbox path is a file or a folder, never both: no file where another file's folder (or the app folder) is.
+  const folders = new Set<string>(['/apps', '/apps/product'].flatMap((folder) => world.users.map((user) => `${user.email}\u0000${folder}`)));
+  for (const file of world.files.dropbox) {
+    const path = (file.path ?? `/Apps/Product/${file.name}`).toLowerCase();
+    for (let cut = path.lastIndexOf('/'); cut > 0; cut = path.lastIndexOf('/', cut - 1)) folders.add(`${file.user}\u0000${path.slice(0, cut)}`);
+  }
+  world.files.dropbox.forEach((file, i) => {
+    const path = (file.path ?? `/Apps/Product/${file.name}`).toLowerCase();
+    if (folders.has(`${file.user}\u0000${path}`)) ctx.addIssue({ code: 'custom', path: ['files', 'dropbox', i, file.path === undefined ? 'name' : 'path'], message: `${file.path ?? file.name} is a folder of ${file.user}'s Dropbox` });
+  });
   const assetIds = new Set<string>();
   world.assets.forEach((asset, i) => {
     owner(asset.user, ['assets', i, 'user']);

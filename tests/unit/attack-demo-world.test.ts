@@ -73,3 +73,13 @@ describe('attack: world faults an emulator cannot send', () => {
     expect(problemsOf(withFault({ status: 503, headers: { 'Retry-After': '2', 'Content-Type': 'text/html; charset=UTF-8' } }))).toEqual([]);
   });
 });
+
+describe('attack: Dropbox paths no Dropbox can hold', () => {
+  const withFiles = (files: Loose[]) => ({ version: 1, users: [user('ada@x.example', 'u1')], files: { dropbox: files.map((f, i) => ({ user: 'ada@x.example', id: `id:${i}`, name: `f${i}`, size: 1, ...f })) } });
+  it('refuses empty, "." and ".." segments, a trailing "/", and a file where a folder is', () => {
+    for (const path of ['/Apps/Product/', '/a//b.pdf', '/a/../b.pdf', '/./b.pdf']) expect(problemsOf(withFiles([{ path }])), path).toEqual([expect.stringMatching(/^files\.dropbox\[0\]\.path: /)]);
+    expect(problemsOf(withFiles([{ path: '/X' }, { path: '/x/y.pdf' }]))).toEqual([expect.stringMatching(/^files\.dropbox\[0\]\.path: \/X is a folder/)]);
+    expect(problemsOf(withFiles([{ path: '/Apps/Product' }]))).toEqual([expect.stringMatching(/^files\.dropbox\[0\]\.path: /)]);
+    expect(problemsOf(withFiles([{ path: '/Photos/a.jpg' }, { path: '/Photos/b.jpg' }, {}]))).toEqual([]);
+  });
+});
