@@ -16,12 +16,16 @@ export const isSecretKey = (key: string): boolean => SECRET_KEY.test(key);
 const SECRET_TEXT: readonly [RegExp, (mask: string) => string][] = [
   // Authorization header values.
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, (mask) => `$1 ${mask}`],
-  // Credentials inside URLs: postgres://user:pass@host, cloudinary://key:secret@cloud.
-  [/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, (mask) => `$1${mask}@`],
+  // Credentials inside URLs: postgres://user:pass@host, cloudinary://key:secret@cloud. The scheme starts only
+  // where a run of scheme characters starts: trying every letter of a long word made this quadratic (a 50 kB
+  // string took 7 s, in the log redaction and the audit search alike).
+  [/(?<![a-z0-9+.-])([a-z0-9+.-]+:\/\/[^\s:/@]+:)[^\s@/]+@/gi, (mask) => `$1${mask}@`],
   // Secret query parameters (signed URLs included).
   [/([?&](?:access_token|refresh_token|id_token|token|api_key|apikey|key|secret|client_secret|code|password|signature|sig)=)[^&\s#"']+/gi, (mask) => `$1${mask}`],
   // JWTs (Supabase service-role keys, id tokens).
-  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, (mask) => mask],
+  // The header segment is short (base64 of {"alg":…,"typ":…}): bounded, so a long run of "eyJ-eyJ-…" without
+  // a dot costs each start 512 steps, not the rest of the run (quadratic).
+  [/\beyJ[A-Za-z0-9_-]{5,512}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, (mask) => mask],
   // Google access and refresh tokens.
   [/\bya29\.[A-Za-z0-9._-]{10,}/g, (mask) => mask],
   [/\b1\/\/[A-Za-z0-9._-]{10,}/g, (mask) => mask],

@@ -5,6 +5,12 @@ import type { ConnectionCheck } from '../connectors/shared/connection-check';
  * PostgreSQL). SQL is written with `?` placeholders and quoted identifiers;
  * each adapter translates placeholders to its driver's form.
  */
+/**
+ * A lower() that folds beyond ASCII, registered on every SQLite product database the SQLite adapter opens
+ * (SQLite's own folds ASCII only); PostgreSQL's lower() already does.
+ */
+export const SQLITE_UNICODE_LOWER = 'sw_lower';
+
 export type SqlValue = string | number | bigint | boolean | null | Buffer;
 export type Row = Record<string, unknown>;
 

@@ -21,8 +21,7 @@ export async function findUser(db: AppDbAdapter, mapping: ResolvedMapping, value
   const email = quoteIdent(users.columns.email);
   const select = `SELECT ${id} AS id, ${email} AS email FROM ${quoteTable(users.table)}`;
   const wanted = value.trim().toLowerCase();
-  // SQLite's lower() folds ASCII only: emails with any other character (or a space) are read too and compared here.
-  const unusual = db.dialect === 'sqlite' ? `${email} GLOB '*[^!-~]*'` : `${email} ~ '[^!-~]'`;
+  const unusual = unusualEmail(db, email);
   const rows = isEmail(value)
     ? await db.query<{ id: unknown; email: unknown }>(`${select} WHERE lower(${email}) = ? OR ${unusual}`, [wanted])
     : await db.query<{ id: unknown; email: unknown }>(`${select} WHERE CAST(${id} AS TEXT) = ?`, [value]);
@@ -40,3 +39,12 @@ export async function findUser(db: AppDbAdapter, mapping: ResolvedMapping, value
 }
 
 const isEmail = (value: string) => value.includes('@');
+
+/**
+ * SQL that holds for emails lower() may not fold as JS does: SQLite's lower() folds ASCII only, so emails
+ * with any other character (or a space) are read too and compared in JS. users.lookup uses it as well, so
+ * a label finds whoever a schedule's save found.
+ */
+export function unusualEmail(db: Pick<AppDbAdapter, 'dialect'>, quotedColumn: string): string {
+  return db.dialect === 'sqlite' ? `${quotedColumn} GLOB '*[^!-~]*'` : `${quotedColumn} ~ '[^!-~]'`;
+}

@@ -1,5 +1,6 @@
 import type { Person } from '../api/users';
-import type { AppDbAdapter, Row, SqlValue } from './adapter';
+import { SQLITE_UNICODE_LOWER, type AppDbAdapter, type Row, type SqlValue } from './adapter';
+import { unusualEmail } from './find-user';
 import { quoteIdent, quoteTable } from './identifiers';
 import type { ResolvedMapping } from './mapping';
 
@@ -27,12 +28,11 @@ export async function lookupPeople(db: AppDbAdapter, mapping: ResolvedMapping, k
   const unique = [...new Set(keys)];
   if (unique.length === 0) return [];
   const c = mapping.users.columns;
-  const asGiven = unique.filter((k) => k.includes('@'));
-  // SQLite's lower() folds ASCII only: an email spelt exactly as stored is matched as given too ("ÉLODIE@…").
-  const emails = [...new Set([...asGiven.map((k) => k.trim().toLowerCase()), ...asGiven])];
+  const emails = [...new Set(unique.filter((k) => k.includes('@')).map((k) => k.trim().toLowerCase()))];
   const list = (values: readonly string[]) => values.map(() => '?').join(', ');
-  const emailWhere = emails.length ? ` OR lower(${quoteIdent(c.email)}) IN (${list(emails)}) OR ${quoteIdent(c.email)} IN (${list(emails)})` : '';
-  const rows = await db.query(`${selectPeople(mapping)} WHERE CAST(${quoteIdent(c.id)} AS TEXT) IN (${list(unique)})${emailWhere}`, [...unique, ...emails, ...emails] as SqlValue[]);
+  // Emails lower() may not fold as JS does ("ÉLODIE@…" in SQLite, stray spaces) are read too and compared below, as findUser does.
+  const emailWhere = emails.length ? ` OR lower(${quoteIdent(c.email)}) IN (${list(emails)}) OR ${unusualEmail(db, quoteIdent(c.email))}` : '';
+  const rows = await db.query(`${selectPeople(mapping)} WHERE CAST(${quoteIdent(c.id)} AS TEXT) IN (${list(unique)})${emailWhere}`, [...unique, ...emails] as SqlValue[]);
   const people = rows.map(person);
   const found: { key: string; user: Person }[] = [];
   for (const key of unique) {
@@ -55,10 +55,12 @@ const likePattern = (query: string) => `%${query.toLowerCase().replace(/[\\%_]/g
  */
 export async function searchPeople(db: AppDbAdapter, mapping: ResolvedMapping, query: string, limit: number): Promise<Person[]> {
   const c = mapping.users.columns;
-  const order = ` ORDER BY lower(${quoteIdent(c.email)}), CAST(${quoteIdent(c.id)} AS TEXT) LIMIT ${Math.max(1, Math.floor(limit))}`;
+  // SQLite's own lower() folds ASCII only: "élodie" never found "Élodie" there.
+  const lower = db.dialect === 'sqlite' ? SQLITE_UNICODE_LOWER : 'lower';
+  const order = ` ORDER BY ${lower}(${quoteIdent(c.email)}), CAST(${quoteIdent(c.id)} AS TEXT) LIMIT ${Math.max(1, Math.floor(limit))}`;
   if (query === '') return (await db.query(`${selectPeople(mapping)}${order}`)).map(person);
   const like = likePattern(query);
-  const match = [c.email, c.name].map((col) => `lower(${quoteIdent(col)}) LIKE ? ESCAPE '\\'`).concat(`lower(CAST(${quoteIdent(c.id)} AS TEXT)) LIKE ? ESCAPE '\\'`);
+  const match = [c.email, c.name].map((col) => `${lower}(${quoteIdent(col)}) LIKE ? ESCAPE '\\'`).concat(`${lower}(CAST(${quoteIdent(c.id)} AS TEXT)) LIKE ? ESCAPE '\\'`);
   return (await db.query(`${selectPeople(mapping)} WHERE ${match.join(' OR ')}${order}`, [like, like, like])).map(person);
 }
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ConnectionCheck } from '../connectors/shared/connection-check';
-import type { AppDbAdapter, Row, SqlExecutor, SqlValue } from './adapter';
+import { SQLITE_UNICODE_LOWER, type AppDbAdapter, type Row, type SqlExecutor, type SqlValue } from './adapter';
 
 /**
  * Transactions on one file from this process, across its connections: each withAppDb opens its own, and
@@ -44,6 +44,8 @@ export function openSqliteAppDb(options: SqliteAppDbOptions): AppDbAdapter {
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  // SQLite's lower() folds ASCII only; people searches (appdb/people.ts) fold names and emails as PostgreSQL does.
+  db.function(SQLITE_UNICODE_LOWER, { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
 
   const prepare = statementCache(db);
   const direct: SqlExecutor = {

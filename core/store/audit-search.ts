@@ -1,4 +1,4 @@
-import { isSecretKey } from '../api/secret-text';
+import { isSecretKey, maskSecretText } from '../api/secret-text';
 import type Database from 'better-sqlite3';
 
 /**
@@ -23,7 +23,8 @@ const KIND = /^[a-z][a-z-]*:/i;
  * words ("user:ada@x" gives "ada@x"; "source:3 (Customers)/row:12" gives
  * "3 (Customers)", "12" and the parts again split on ':'), then every text
  * or number inside its before and after images (names, emails, file names),
- * never their keys nor what a secret-looking key holds. A bare word then finds what it names ("user" is no
+ * never their keys nor what a secret-looking key holds nor secret-looking text
+ * (core/api/secret-text.ts). A bare word then finds what it names ("user" is no
  * longer in every identity entry; "Émile" finds her rename).
  */
 export function auditSearchText(subject: string, before: unknown, after: unknown): string {
@@ -51,7 +52,9 @@ export function auditSearchText(subject: string, before: unknown, after: unknown
 
 function collectLeaves(value: unknown, add: (text: string) => void, depth = 0): void {
   if (depth > 6 || value === null || value === undefined) return;
-  if (typeof value === 'string') add(value);
+  // Secret text under a harmless key (a password in a URL, a bearer token, ?code=): the audit diff masks it on
+  // screen, so the search must not find it either, else typing a guess into the search box confirms it.
+  if (typeof value === 'string') add(maskSecretText(value, ' '));
   else if (typeof value === 'number' || typeof value === 'bigint') add(String(value));
   else if (Array.isArray(value)) for (const item of value.slice(0, 200)) collectLeaves(item, add, depth + 1);
   else if (typeof value === 'object') {

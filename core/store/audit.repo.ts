@@ -59,7 +59,7 @@ export class AuditRepository {
 
   /** Every entry one run wrote, oldest first (a "revert this run" undoes them newest first). */
   byRun(runId: number): AuditEntry[] {
-    return (this.db.prepare(`SELECT * FROM audit_log WHERE run_id = ? ORDER BY id`).all(runId) as AuditRow[]).map(toEntry);
+    return (this.db.prepare(`SELECT * FROM audit_log WHERE run_id = ? ORDER BY id`).all(runId) as AuditRow[]).map((row) => toEntry(row));
   }
 
   list(filter: AuditFilter & { limit: number; offset: number }): Page<AuditEntry> {
@@ -98,7 +98,7 @@ export class AuditRepository {
       .prepare(`SELECT * FROM audit_log ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`)
       .all(...args, filter.limit, filter.offset) as AuditRow[];
     return {
-      items: rows.map(toEntry),
+      items: rows.map((row) => toEntry(row, imageOf)),
       total,
       limit: filter.limit,
       offset: filter.offset,
@@ -112,11 +112,14 @@ export class AuditRepository {
     const where = `WHERE engine = ? AND subject IN (${marks})`;
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${where}`).get(engine, ...subjects) as { n: number }).n;
     const rows = this.db.prepare(`SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ?`).all(engine, ...subjects, limit) as AuditRow[];
-    return { items: rows.map(toEntry), total };
+    return { items: rows.map((row) => toEntry(row, imageOf)), total };
   }
 }
 
-function toEntry(row: AuditRow): AuditEntry {
+/** Reads a before/after image: strictly for what acts on it (get, byRun: a revert), leniently for what lists the log. */
+type ImageReader = (text: string | null) => unknown;
+
+function toEntry(row: AuditRow, readImage: ImageReader = fromJson): AuditEntry {
   return {
     id: row.id,
     at: row.at,
@@ -125,7 +128,20 @@ function toEntry(row: AuditRow): AuditEntry {
     runId: row.run_id,
     action: row.action,
     subject: row.subject,
-    before: fromJson<unknown>(row.before_json),
-    after: fromJson<unknown>(row.after_json),
+    before: readImage(row.before_json),
+    after: readImage(row.after_json),
   };
+}
+
+/**
+ * A before/after image to list; one that is not JSON (a store edited or damaged by hand) is shown as its
+ * text, as migration 12 indexed it, instead of making every page of the log that holds it fail to load.
+ * A revert still refuses it (get and byRun read strictly): it must never write that text back as a value.
+ */
+function imageOf(text: string | null): unknown {
+  try {
+    return fromJson<unknown>(text);
+  } catch {
+    return text;
+  }
 }

@@ -4,7 +4,7 @@ import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import { videoThumbnailUrl } from '../../core/connectors/cloudinary/cloudinary-thumbnail';
 import { dropboxRefreshToken, filesByUser, googleRefreshToken, mediaAssets } from './demo-seeds';
-import type { World } from './world-schema';
+import { fileRowId, type World } from './world-schema';
 
 /**
  * The demo's embedded app database: the canonical schema filled from the demo
@@ -30,7 +30,7 @@ export async function buildDemoAppDb(path: string, world: World, thumbnails?: { 
         tx,
         'storage_accounts',
         ['id', 'user_id', 'provider', 'access_token', 'refresh_token', 'token_expires_at', 'needs_reconnect'],
-        people.flatMap((p) => p.storage.map((provider) => [`${provider}-${p.id}`, p.id, provider, null, provider === 'google' ? googleRefreshToken(p) : dropboxRefreshToken(p), null, false])),
+        people.flatMap((p) => p.storage.map((provider) => [`${provider}-${p.id}`, p.id, provider, null, provider === 'google' ? googleRefreshToken(world, p) : dropboxRefreshToken(world, p), null, false])),
       );
       const byEmail = new Map(people.map((p) => [p.email, p]));
       // In user order, then provider, as the product would have written them.
@@ -41,7 +41,7 @@ export async function buildDemoAppDb(path: string, world: World, thumbnails?: { 
         ['id', 'user_id', 'provider', 'provider_file_id', 'name', 'size', 'created_at'],
         people.flatMap((p) =>
           p.storage.flatMap((provider) =>
-            (owned[provider].get(p.email) ?? []).filter((f) => f.row).map((f) => [f.rowId ?? `file-${f.id.replace(/^id:/, '')}`, p.id, provider, f.id, f.name, f.size, p.createdAt]),
+            (owned[provider].get(p.email) ?? []).filter((f) => f.row).map((f) => [fileRowId(f), p.id, provider, f.id, f.name, f.size, p.createdAt]),
           ),
         ),
       );

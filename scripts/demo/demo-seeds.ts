@@ -30,9 +30,43 @@ export function loadDemoWorld(root: string): World {
   return loadWorldFile(join(root, DEMO_WORLD_FILE));
 }
 
-const slug = (user: Pick<WorldUser, 'email'>) => user.email.split('@')[0] as string;
-export const googleRefreshToken = (user: Pick<WorldUser, 'email'>) => `1//demo-google-${slug(user)}`;
-export const dropboxRefreshToken = (user: Pick<WorldUser, 'email'>) => `demo-dropbox-${slug(user)}`;
+/**
+ * Each user's emulator account name: the part of the email before '@', unless
+ * another user of the world has the same one (ada@one.example and
+ * ada@two.example), then the whole email spelt with '-' ("ada-two-example"):
+ * a shared name gave both users one Google account and one refresh token, so
+ * one user's storage was read as the other's.
+ */
+const slugs = new WeakMap<readonly WorldUser[], Map<string, string>>();
+function slugOf(world: Pick<World, 'users'>, user: Pick<WorldUser, 'email'>): string {
+  let names = slugs.get(world.users);
+  if (!names) {
+    names = accountNames(world.users);
+    slugs.set(world.users, names);
+  }
+  const name = names.get(user.email);
+  if (name === undefined) throw new Error(`${user.email} is not a user of this world`);
+  return name;
+}
+
+function accountNames(users: readonly WorldUser[]): Map<string, string> {
+  const local = (email: string) => email.split('@')[0] as string;
+  const counts = new Map<string, number>();
+  for (const user of users) counts.set(local(user.email).toLowerCase(), (counts.get(local(user.email).toLowerCase()) ?? 0) + 1);
+  const names = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const user of users) {
+    const base = (counts.get(local(user.email).toLowerCase()) ?? 0) > 1 ? user.email.replace(/[^A-Za-z0-9._-]/g, '-') : local(user.email);
+    let name = base;
+    for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base}-${n}`;
+    taken.add(name.toLowerCase());
+    names.set(user.email, name);
+  }
+  return names;
+}
+
+export const googleRefreshToken = (world: Pick<World, 'users'>, user: Pick<WorldUser, 'email'>) => `1//demo-google-${slugOf(world, user)}`;
+export const dropboxRefreshToken = (world: Pick<World, 'users'>, user: Pick<WorldUser, 'email'>) => `demo-dropbox-${slugOf(world, user)}`;
 const DROPBOX_APP_FOLDER = '/Apps/Product';
 
 /** Files of one provider grouped by owner email, in world order (one pass: 50,000 files stay linear). */
@@ -58,9 +92,9 @@ export function googleSeed(world: World): GoogleSeed {
       const mailbox = mailboxes.get(user.email);
       const owned = sheets.filter((sheet) => sheet.owner === user.email);
       return {
-        id: slug(user),
+        id: slugOf(world, user),
         email: user.email,
-        refreshTokens: [googleRefreshToken(user)],
+        refreshTokens: [googleRefreshToken(world, user)],
         files: (user.storage.includes('google') ? (files.get(user.email) ?? []) : [])
           .filter((f) => f.state !== 'gone')
           .map((f) => ({ id: f.id, name: f.name, size: f.size, trashed: f.state === 'trashed', mimeType: f.mimeType, modifiedTime: f.modifiedTime ?? user.createdAt })),
@@ -94,11 +128,11 @@ export function googleSeed(world: World): GoogleSeed {
 }
 
 /** A Dropbox account id per user: dbid:AA + 32 letters of the email; users whose letters match get their position appended, so no two share one. */
-function dropboxAccountIds(users: WorldUser[]): Map<string, string> {
+function dropboxAccountIds(world: World, users: WorldUser[]): Map<string, string> {
   const ids = new Map<string, string>();
   const taken = new Set<string>();
   users.forEach((user, i) => {
-    const letters = slug(user).replace(/[^a-z]/g, '').padEnd(32, '0').slice(0, 32);
+    const letters = slugOf(world, user).replace(/[^a-z]/g, '').padEnd(32, '0').slice(0, 32);
     const id = taken.has(letters) ? `${letters.slice(0, 32 - String(i).length)}${i}` : letters;
     taken.add(id);
     ids.set(user.email, `dbid:AA${id}`);
@@ -108,7 +142,7 @@ function dropboxAccountIds(users: WorldUser[]): Map<string, string> {
 
 export function dropboxSeed(world: World): DropboxSeed {
   const files = filesByUser(world.files.dropbox);
-  const accountIds = dropboxAccountIds(world.users.filter((user) => user.storage.includes('dropbox')));
+  const accountIds = dropboxAccountIds(world, world.users.filter((user) => user.storage.includes('dropbox')));
   return {
     app: { key: DEMO_CREDENTIALS.dropbox.appKey, secret: DEMO_CREDENTIALS.dropbox.appSecret },
     accounts: world.users
@@ -125,7 +159,7 @@ export function dropboxSeed(world: World): DropboxSeed {
           accountId: accountIds.get(user.email) as string,
           email: user.email,
           displayName: user.name,
-          refreshTokens: [dropboxRefreshToken(user)],
+          refreshTokens: [dropboxRefreshToken(world, user)],
           entries,
         };
       }),
@@ -135,7 +169,7 @@ export function dropboxSeed(world: World): DropboxSeed {
 /** The refresh tokens the demo revokes once the emulators run (revoking also kills the access tokens issued from them). */
 export function revokedRefreshTokens(world: World): Record<Provider, string[]> {
   const revoked = (provider: Provider) => world.users.filter((u) => u.storage.includes(provider) && u.revokedGrants.includes(provider));
-  return { google: revoked('google').map(googleRefreshToken), dropbox: revoked('dropbox').map(dropboxRefreshToken) };
+  return { google: revoked('google').map((u) => googleRefreshToken(world, u)), dropbox: revoked('dropbox').map((u) => dropboxRefreshToken(world, u)) };
 }
 
 export type DemoAsset = SeedAsset & { missingRow: boolean; user: string; kind: 'video' | 'clip' };

@@ -53,9 +53,16 @@ const FileSchema = z.strictObject({
   /** Default: the owner's createdAt. */
   modifiedTime: IsoDate.optional(),
   /** Dropbox only: the display path; default /Apps/Product/<name>. */
-  path: z.string().startsWith('/').optional(),
+  path: z
+    .string()
+    .regex(/^(\/[^/]+)+$/, 'a Dropbox path: "/" then names, no empty segment nor trailing "/"')
+    .refine((path) => !path.split('/').some((segment) => segment === '.' || segment === '..'), 'no "." or ".." in a Dropbox path')
+    .optional(),
 });
 export type WorldFile = z.output<typeof FileSchema>;
+
+/** The product's files row id of a world file (its rowId, else one made from the provider's id). */
+export const fileRowId = (file: Pick<WorldFile, 'id' | 'rowId'>): string => file.rowId ?? `file-${file.id.replace(/^id:/, '')}`;
 
 const AssetSchema = z.strictObject({
   user: Email,
@@ -75,12 +82,15 @@ const AssetSchema = z.strictObject({
 });
 export type WorldAsset = z.output<typeof AssetSchema>;
 
+/** `{n%0}` would write "NaN" into every generated cell: a modulus is at least 1. */
+const GeneratedCell = z.string().refine((cell) => !/\{n%0+(?:\+\d+)?\}/.test(cell), 'a {n%K} modulus must be at least 1');
+
 /** Rows made on demand by the sheet emulator: `{n}`, `{n%K}` and `{n%K+C}` in a cell become numbers (n = 1, 2, …). */
 const GeneratedRowsSchema = z.strictObject({
   count: z.number().int().min(1).max(5_000_000),
-  cells: z.array(z.string()).min(1),
+  cells: z.array(GeneratedCell).min(1),
   /** Every `every`-th generated row uses these cells instead (rows an import must reject). */
-  invalid: z.strictObject({ every: z.number().int().min(2), cells: z.array(z.string()).min(1) }).optional(),
+  invalid: z.strictObject({ every: z.number().int().min(2), cells: z.array(GeneratedCell).min(1) }).optional(),
 });
 export type GeneratedRows = z.output<typeof GeneratedRowsSchema>;
 
@@ -131,13 +141,17 @@ const MailboxSchema = z.strictObject({
 export type WorldMailbox = z.output<typeof MailboxSchema>;
 
 export const SERVICES = ['google', 'dropbox', 'cloudinary', 'supabase'] as const;
+const HeaderName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'an HTTP header name (letters, digits, -, no spaces)');
+const HeaderValue = z.string().regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'an HTTP header value (no line breaks or control characters)');
 const FaultSchema = z.strictObject({
   service: z.enum(SERVICES),
   /** A route name of that emulator (tests/emulators/*\/README.md), or "*" for every route. */
   route: z.string().min(1),
-  status: z.number().int().min(100).max(599),
+  // A final answer: a 1xx status is no answer (the client hung or failed to connect); a hang is delayMs or stallAfterBytes.
+  status: z.number().int().min(200, 'a final HTTP status, 200 to 599 (for no answer use drop, delayMs or stallAfterBytes)').max(599),
   body: z.unknown().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
+  // What Node can send: else the emulator answered 500 "emulator crashed" instead of the scripted fault.
+  headers: z.record(HeaderName, HeaderValue).optional(),
   delayMs: z.number().int().nonnegative().optional(),
   times: z.number().int().min(1).optional(),
   probability: z.number().min(0).max(1).optional(),
@@ -181,29 +195,80 @@ function crossCheck(world: z.output<typeof WorldShape>, ctx: z.RefinementCtx): v
     if (!user) ctx.addIssue({ code: 'custom', path, message: `no user with email ${email}` });
     else if (provider && !user.storage.includes(provider)) ctx.addIssue({ code: 'custom', path, message: `${email} has no ${provider} storage` });
   };
+  // One files table for both providers: a Drive file "abc" and a Dropbox file "id:abc" both default to row "file-abc".
+  const rowIds = new Set<string>();
   for (const provider of Provider.options) {
     const seen = new Set<string>();
+    const paths = new Set<string>();
     world.files[provider].forEach((file, i) => {
       owner(file.user, ['files', provider, i, 'user'], provider);
       if (seen.has(file.id)) ctx.addIssue({ code: 'custom', path: ['files', provider, i, 'id'], message: `${file.id} is listed twice` });
       seen.add(file.id);
       if (file.state === 'trashed' && provider === 'dropbox') ctx.addIssue({ code: 'custom', path: ['files', provider, i, 'state'], message: 'Dropbox has no bin here: use present or gone' });
       if (file.path !== undefined && provider === 'google') ctx.addIssue({ code: 'custom', path: ['files', provider, i, 'path'], message: 'path is for Dropbox files only' });
+      if (file.row) {
+        const rowId = fileRowId(file);
+        if (rowIds.has(rowId)) ctx.addIssue({ code: 'custom', path: ['files', provider, i, file.rowId === undefined ? 'id' : 'rowId'], message: `files row ${rowId} is listed twice (set rowId)` });
+        rowIds.add(rowId);
+      }
+      // Dropbox paths are unique per account, case-insensitively (the default path is made from the name).
+      if (provider === 'dropbox' && file.state !== 'gone') {
+        const path = `${file.user}\u0000${(file.path ?? `/Apps/Product/${file.name}`).toLowerCase()}`;
+        if (paths.has(path)) ctx.addIssue({ code: 'custom', path: ['files', provider, i, file.path === undefined ? 'name' : 'path'], message: `${file.user} already has a file at this path` });
+        paths.add(path);
+      }
     });
   }
+  // A Dropbox path is a file or a folder, never both: no file where another file's folder (or the app folder) is.
+  const folders = new Set<string>(['/apps', '/apps/product'].flatMap((folder) => world.users.map((user) => `${user.email}\u0000${folder}`)));
+  for (const file of world.files.dropbox) {
+    const path = (file.path ?? `/Apps/Product/${file.name}`).toLowerCase();
+    for (let cut = path.lastIndexOf('/'); cut > 0; cut = path.lastIndexOf('/', cut - 1)) folders.add(`${file.user}\u0000${path.slice(0, cut)}`);
+  }
+  world.files.dropbox.forEach((file, i) => {
+    const path = (file.path ?? `/Apps/Product/${file.name}`).toLowerCase();
+    if (folders.has(`${file.user}\u0000${path}`)) ctx.addIssue({ code: 'custom', path: ['files', 'dropbox', i, file.path === undefined ? 'name' : 'path'], message: `${file.path ?? file.name} is a folder of ${file.user}'s Dropbox` });
+  });
   const assetIds = new Set<string>();
   world.assets.forEach((asset, i) => {
     owner(asset.user, ['assets', i, 'user']);
     if (assetIds.has(asset.publicId)) ctx.addIssue({ code: 'custom', path: ['assets', i, 'publicId'], message: `${asset.publicId} is listed twice` });
     assetIds.add(asset.publicId);
   });
+  const sheetIds = new Set<string>();
   world.sheets.forEach((sheet, i) => {
     owner(sheet.owner, ['sheets', i, 'owner'], 'google');
+    if (sheetIds.has(sheet.id)) ctx.addIssue({ code: 'custom', path: ['sheets', i, 'id'], message: `${sheet.id} is listed twice` });
+    sheetIds.add(sheet.id);
+    const titles = new Set<string>();
+    sheet.tabs.forEach((tab, t) => {
+      if (titles.has(tab.title)) ctx.addIssue({ code: 'custom', path: ['sheets', i, 'tabs', t, 'title'], message: `${tab.title} is listed twice` });
+      titles.add(tab.title);
+    });
     if (!sheet.source) return;
     const spec = SheetSourceSpecSchema.safeParse({ ...sourceSpecInput(sheet, 'x'), storageAccountId: 'x' });
     for (const issue of spec.success ? [] : spec.error.issues) ctx.addIssue({ code: 'custom', path: ['sheets', i, 'source', ...issue.path.map(pathKey)], message: issue.message });
   });
-  world.mail.forEach((mailbox, i) => owner(mailbox.user, ['mail', i, 'user']));
+  // One mailbox per user (a second one replaced the first), one message per id.
+  const mailboxes = new Set<string>();
+  world.mail.forEach((mailbox, i) => {
+    owner(mailbox.user, ['mail', i, 'user']);
+    if (mailboxes.has(mailbox.user)) ctx.addIssue({ code: 'custom', path: ['mail', i, 'user'], message: `${mailbox.user} has a mailbox already` });
+    mailboxes.add(mailbox.user);
+    const messageIds = new Set<string>();
+    mailbox.messages.forEach((message, m) => {
+      if (messageIds.has(message.id)) ctx.addIssue({ code: 'custom', path: ['mail', i, 'messages', m, 'id'], message: `${message.id} is listed twice` });
+      messageIds.add(message.id);
+    });
+  });
+  // Supabase Auth holds one user per id and per email: an auth-only user is nobody else.
+  const authEmails = new Set(world.users.filter((u) => u.auth.present).map((u) => u.email.toLowerCase()));
+  world.authOnlyUsers.forEach((user, i) => {
+    if (ids.has(user.id)) ctx.addIssue({ code: 'custom', path: ['authOnlyUsers', i, 'id'], message: `${user.id} is listed twice` });
+    if (authEmails.has(user.email.toLowerCase())) ctx.addIssue({ code: 'custom', path: ['authOnlyUsers', i, 'email'], message: `${user.email} is listed twice` });
+    ids.add(user.id);
+    authEmails.add(user.email.toLowerCase());
+  });
 }
 
 const pathKey = (key: PropertyKey): string | number => (typeof key === 'number' ? key : String(key));

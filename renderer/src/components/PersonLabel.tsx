@@ -82,9 +82,10 @@ interface PersonLabelProps {
  * given, never an error.
  */
 export function PersonLabel({ userKey, inline, testId }: PersonLabelProps) {
-  const { person, loading } = usePerson(userKey);
+  const { person, loading, unknown } = usePerson(userKey);
   if (person) return <PersonText id={person.id} email={person.email} name={person.name} inline={inline} testId={testId} />;
   const asEmail = userKey.includes('@') ? userKey : null;
-  const hint = loading ? undefined : `No user ${userKey} in the product database`;
+  // "No user" only when the product database was asked and said so; otherwise say why nobody was asked.
+  const hint = loading ? undefined : unknown !== null ? `${userKey} (not looked up: ${unknown})` : `No user ${userKey} in the product database`;
   return <PersonText id={userKey} email={asEmail} name={null} inline={inline} hint={hint} testId={testId} />;
 }

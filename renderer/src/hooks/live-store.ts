@@ -103,9 +103,12 @@ export class LiveStore {
    * ended while their end event was lost. The caller fetches each one and
    * observes the answer (until then they stay active everywhere, consistently).
    */
-  endedUnseen(activeList: readonly Run[], mark: number): number[] {
+  endedUnseen(activeList: readonly Run[], mark: number, complete = true): number[] {
     const listed = new Set(activeList.map((run) => run.id));
-    return [...this.state.runs.values()].filter((run) => isActive(run.state) && !listed.has(run.id) && (this.touched.get(run.id) ?? 0) <= mark).map((run) => run.id);
+    // A first page of the active runs, newest first, proves only that the unlisted runs newer than its oldest ended.
+    const oldest = activeList.reduce((min, run) => Math.min(min, run.id), Number.POSITIVE_INFINITY);
+    const covered = (id: number) => complete || id > oldest;
+    return [...this.state.runs.values()].filter((run) => isActive(run.state) && covered(run.id) && !listed.has(run.id) && (this.touched.get(run.id) ?? 0) <= mark).map((run) => run.id);
   }
 
   dismissFinished(runId?: number): void {
@@ -114,7 +117,10 @@ export class LiveStore {
 
   private touch(runId: number): void {
     this.seq += 1;
+    // Bounded like the runs: a run forgotten here counts as untouched, i.e. as old news.
+    this.touched.delete(runId);
     this.touched.set(runId, this.seq);
+    if (this.touched.size > ENDED_KEPT * 4) this.touched.delete(this.touched.keys().next().value as number);
   }
 
   private apply(incoming: readonly Run[], endedNow = false): void {

@@ -1,11 +1,20 @@
 import type { MethodOutput, Run, RunState } from '@core/api';
 import { hashKey, type Query, type QueryCache } from '@tanstack/react-query';
-import type { LiveStore } from './live-store';
+import { selectActive, type LiveState, type LiveStore } from './live-store';
 
 const ACTIVE_STATES = ['queued', 'running'] as const satisfies readonly RunState[];
 /** The list of active runs the header badge keeps fetched on every page (so a reload or a missed event still shows them). */
 export const ACTIVE_RUNS_INPUT = { states: [...ACTIVE_STATES], limit: 50 };
 const ACTIVE_RUNS_HASH = hashKey(['runs.list', ACTIVE_RUNS_INPUT]);
+
+/**
+ * How often the active list is asked again without an event. Runs another process owns (a CLI command on the
+ * same data dir, a scheduled run of the daemon) send this window no event: their start and their end are seen
+ * only by asking. Often while any run shows active (so none stays active after it ended), seldom otherwise.
+ */
+export const ACTIVE_POLL_MS = 3_000;
+export const IDLE_POLL_MS = 15_000;
+export const activeRunsPollMs = (state: LiveState): number => (selectActive(state).length > 0 ? ACTIVE_POLL_MS : IDLE_POLL_MS);
 
 type RunsPage = MethodOutput<'runs.list'>;
 type RunDetail = MethodOutput<'runs.get'>;
@@ -42,9 +51,8 @@ export function syncRunQueries(cache: QueryCache, store: LiveStore, onEndedUnsee
     store.observe(runsOf(method, action.data));
     const mark = sentAt.get(query);
     if (mark === undefined || query.queryHash !== ACTIVE_RUNS_HASH || !isRunsPage(action.data)) return;
-    // An incomplete list (more active runs than one page) proves nothing about the ones it leaves out.
-    if (action.data.total > action.data.items.length) return;
-    const ended = store.endedUnseen(action.data.items, mark);
+    // An incomplete list (more active runs than one page, newest first) proves only that the unlisted runs newer than its last one ended.
+    const ended = store.endedUnseen(action.data.items, mark, action.data.total <= action.data.items.length);
     if (ended.length) onEndedUnseen(ended);
   });
 }

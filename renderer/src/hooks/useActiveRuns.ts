@@ -1,9 +1,9 @@
 import type { Run } from '@core/api';
 import { useMemo } from 'react';
 import { useApiQuery } from './useApi';
-import { useLiveState } from './live-context';
+import { useLiveState, useLiveStore } from './live-context';
 import { selectActive } from './live-store';
-import { ACTIVE_RUNS_INPUT } from './live-sync';
+import { ACTIVE_RUNS_INPUT, activeRunsPollMs } from './live-sync';
 
 /**
  * Runs in progress right now, from the one live state (events and every
@@ -11,7 +11,8 @@ import { ACTIVE_RUNS_INPUT } from './live-sync';
  * fetched, so a reload or a lost event still shows them.
  */
 export function useActiveRuns(): { runs: Run[]; isLoading: boolean } {
-  const query = useApiQuery('runs.list', ACTIVE_RUNS_INPUT);
+  const store = useLiveStore();
+  const query = useApiQuery('runs.list', ACTIVE_RUNS_INPUT, { refetchInterval: () => activeRunsPollMs(store.getState()) });
   const live = useLiveState();
   const runs = useMemo(() => selectActive(live), [live]);
   return { runs, isLoading: query.isLoading };

@@ -12,7 +12,12 @@ function showError(error: unknown, title = 'Request failed'): void {
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
-    queryCache: new QueryCache({ onError: (error) => showError(error, 'Could not load data') }),
+    // A query whose failure its own widget explains (a person label) says `meta: { errorToast: false }`.
+    queryCache: new QueryCache({
+      onError: (error, query) => {
+        if (query.meta?.errorToast !== false) showError(error, 'Could not load data');
+      },
+    }),
     mutationCache: new MutationCache({
       // A form that puts the error on its own fields says `meta: { errorToast: false }`: one message, not two.
       onError: (error, _input, _context, mutation) => {

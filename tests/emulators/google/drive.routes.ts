@@ -3,7 +3,7 @@ import { authed, decodePageToken, encodePageToken, googleError, invalidValue, no
 import { parseFieldMask, project, type FieldMask } from './fields-mask';
 import { SPREADSHEET_MIME, type Account, type DriveFile, type GoogleState } from './google-state';
 import { listVisibility, visibleToChanges, visibleToGet } from './drive-visibility';
-import { sheetRows, toCsv } from './sheet-data';
+import { csvExceeds, sheetRows, toCsv } from './sheet-data';
 
 /** Drive v3 (api-facts §1): files.list/get/export, the changes feed and about.get. */
 const MAX_PAGE = 1000;
@@ -105,6 +105,8 @@ function exportFile(request: EmulatorRequest, account: Account): EmulatorRespons
   if (mimeType !== 'text/csv') return invalidValue('mimeType');
   // CSV export holds the first sheet only (docs "Export MIME types").
   const first = sheet.sheets[0];
+  // Judged before building it: a world's generated tab may hold millions of rows (the demo's own process).
+  if (first && csvExceeds(first, EXPORT_LIMIT_BYTES)) return googleError(403, 'This file is too large to be exported.', { reason: 'exportSizeLimitExceeded' });
   const csv = toCsv(first ? sheetRows(first, 0, first.rowCount) : []);
   if (Buffer.byteLength(csv) > EXPORT_LIMIT_BYTES) return googleError(403, 'This file is too large to be exported.', { reason: 'exportSizeLimitExceeded' });
   return { status: 200, body: csv, headers: { 'Content-Type': 'text/csv' } };

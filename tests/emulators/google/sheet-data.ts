@@ -65,6 +65,27 @@ export function sheetRows(sheet: Sheet, start: number, end: number): string[][] 
   return literal;
 }
 
+/**
+ * Whether the CSV of a whole tab is over `bytes`, read in windows: every row's cells count (the padding
+ * toCsv adds only makes it larger), so a tab of millions of generated rows is judged after the first
+ * `bytes` of it, instead of building it all to find it too large.
+ */
+export function csvExceeds(sheet: Sheet, bytes: number): boolean {
+  const WINDOW = 10_000;
+  let total = 0;
+  for (let start = 0; start < sheet.rowCount; start += WINDOW) {
+    for (const row of sheetRows(sheet, start, Math.min(start + WINDOW, sheet.rowCount))) {
+      const cells = trimEnd(row);
+      // Each cell and its comma; each row's line break (a lower bound: quoting only adds).
+      for (const cell of cells) total += Buffer.byteLength(cell) + 1;
+      if (total > bytes) return true;
+    }
+    // Past the literal and generated rows the tab is empty.
+    if (start + WINDOW >= sheet.rows.length + (sheet.generated?.count ?? 0)) break;
+  }
+  return false;
+}
+
 export function toCsv(rows: string[][]): string {
   const trimmed = rows.map(trimEnd);
   while (trimmed.length > 0 && trimmed[trimmed.length - 1]?.length === 0) trimmed.pop();

@@ -1,0 +1,86 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AuditRepository, type NewAuditEntry } from '../../core/store/audit.repo';
+import { openDatabase } from '../../core/store/database';
+import { MIGRATIONS } from '../../core/store/migrations';
+import { makeTempDir } from '../helpers/temp-dir';
+
+const dir = makeTempDir();
+afterAll(() => dir.remove());
+
+// Secrets under harmless keys: the audit diff masks them on screen, so the search must not find them either
+// (typing a guessed password into the search box would otherwise confirm it).
+const ENTRY: NewAuditEntry = {
+  at: '2026-12-02T10:00:00.000Z',
+  actor: 'manual',
+  engine: null,
+  runId: null,
+  action: 'connection.update',
+  subject: 'connection:Product DB',
+  before: { url: 'postgres://app:hunter2pass@db.internal/app' },
+  after: { url: 'postgres://app:n3wSecretPw@db.internal/app', note: 'header Bearer abcdefghijklmnop1234', link: 'https://x.example/cb?code=oauthcode123&state=s' },
+};
+
+const found = (repo: AuditRepository, subject: string) => repo.list({ subject, limit: 10, offset: 0 }).total;
+
+function check(repo: AuditRepository): void {
+  for (const secret of ['hunter2pass', 'n3wSecretPw', 'abcdefghijklmnop1234', 'oauthcode123']) expect(found(repo, secret), secret).toBe(0);
+  // What is not secret in the same values is still found.
+  expect(found(repo, 'db.internal')).toBe(1);
+  expect(found(repo, 'x.example')).toBe(1);
+}
+
+describe('attack: audit search text keeps no secret', () => {
+  it('new entries', () => {
+    const db = openDatabase(join(dir.path, 'new.db'));
+    try {
+      const repo = new AuditRepository(db);
+      repo.append(ENTRY);
+      check(repo);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('entries migration 12 fills, including rows whose JSON is broken or absent', () => {
+    const file = join(dir.path, 'old.db');
+    const old = new Database(file);
+    for (const m of MIGRATIONS.filter((m) => m.version <= 11)) old.exec(m.sql);
+    old.pragma('user_version = 11');
+    const insert = old.prepare(`INSERT INTO audit_log (at, actor, engine, run_id, action, subject, before_json, after_json) VALUES (?, ?, NULL, NULL, ?, ?, ?, ?)`);
+    insert.run(ENTRY.at, ENTRY.actor, ENTRY.action, ENTRY.subject, JSON.stringify(ENTRY.before), JSON.stringify(ENTRY.after));
+    insert.run(ENTRY.at, ENTRY.actor, 'x', 'broken', '{"url": "postgres://a:brokenjsonpw@h/', null);
+    old.close();
+    const db = openDatabase(file);
+    try {
+      const repo = new AuditRepository(db);
+      check(repo);
+      expect(found(repo, 'brokenjsonpw')).toBe(0);
+      expect(repo.list({ limit: 10, offset: 0 }).total).toBe(2);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('attack: an audit row whose image is not JSON', () => {
+  it('is listed as its text, and what would revert it still refuses it', () => {
+    const db = openDatabase(join(dir.path, 'broken.db'));
+    try {
+      const repo = new AuditRepository(db);
+      const good = repo.append({ ...ENTRY, runId: null });
+      repo.append({ ...ENTRY, subject: 'run entry' });
+      db.pragma('foreign_keys = OFF'); // a run row is beside the point here
+      db.prepare(`UPDATE audit_log SET run_id = 7 WHERE subject = 'run entry'`).run();
+      db.prepare(`INSERT INTO audit_log (at, actor, action, subject, before_json, subject_fold, search_fold) VALUES (?, 'manual', 'x', 'broken', '{"a":', 'broken', ?)`).run(ENTRY.at, '\u0001broken\u0001');
+      const page = repo.list({ limit: 10, offset: 0 });
+      expect(page.items.map((e) => e.before)).toEqual(['{"a":', ENTRY.before, ENTRY.before]);
+      expect(repo.get(good)?.after).toEqual(ENTRY.after);
+      expect(repo.byRun(7).map((e) => e.after)).toEqual([ENTRY.after]);
+      expect(() => repo.get(good + 2)).toThrow(SyntaxError);
+    } finally {
+      db.close();
+    }
+  });
+});
