@@ -23,13 +23,14 @@ export function PersonText({ id, email, name, inline = false, hint, testId }: Pe
   const main = (
     <Tooltip label={hint ?? `User id ${id}`} withArrow openDelay={300}>
       <Text size="sm" fw={500} truncate="end" data-testid={testId} data-user-id={id} style={inline ? KEEP_WHOLE : undefined}>
-        {shown}
+        {/* <bdi>: a name or email with right-to-left or override characters cannot reorder the text around it. */}
+        <bdi>{shown}</bdi>
       </Text>
     </Tooltip>
   );
   const secondary = name ? (
     <Text size={inline ? 'sm' : 'xs'} c="dimmed" truncate="end" miw={0} title={name}>
-      {name}
+      <bdi>{name}</bdi>
     </Text>
   ) : null;
   return (
