@@ -10,6 +10,14 @@ type DropboxConfig = z.output<(typeof CONNECTION_CONFIG)['dropbox']>;
 export const DROPBOX_CONNECT_SCOPES = ['account_info.read', 'files.metadata.read'];
 
 /**
+ * Where Dropbox documents its authorize page. The SDK (10.34) builds
+ * `https://dropbox.com/oauth2/authorize` instead, a host the desktop's
+ * external-link allowlist does not hold (electron/main/external-links.ts),
+ * so the system browser never opened on Connect Dropbox.
+ */
+const DROPBOX_AUTHORIZE_ORIGIN = 'https://www.dropbox.com';
+
+/**
  * Dropbox's installed-app flow through the SDK (api-facts-2 §13):
  * `getAuthenticationUrl(…, 'code', 'offline', scopes, 'none', usePKCE)` and
  * `getAccessTokenFromCode`. The exchange runs as a public client (no secret),
@@ -27,7 +35,7 @@ export function dropboxOAuth(config: DropboxConfig, secrets: Record<string, stri
       const auth = new DropboxAuth({ clientId: config.appKey, fetch });
       const sdkUrl = String(await auth.getAuthenticationUrl(redirectUri, state, 'code', 'offline', DROPBOX_CONNECT_SCOPES, 'none', true));
       return {
-        authUrl: config.baseUrl ? onOrigin(sdkUrl, config.baseUrl) : sdkUrl,
+        authUrl: onOrigin(sdkUrl, config.baseUrl ?? DROPBOX_AUTHORIZE_ORIGIN),
         async exchange(code): Promise<ConnectedGrant> {
           let result: { refresh_token?: string; access_token?: string };
           try {
@@ -67,6 +75,7 @@ export function dropboxOAuth(config: DropboxConfig, secrets: Record<string, stri
   };
 }
 
+/** The SDK's URL on another origin; re-serialised, which also encodes what the SDK leaves raw (the space between scopes). */
 function onOrigin(url: string, base: string): string {
   const target = new URL(url);
   const origin = new URL(base);
