@@ -9,7 +9,7 @@ import { describe, expect, it, vi } from 'vitest';
 const fake = vi.hoisted(() => ({ openExternal: vi.fn(async (_url: string) => {}) }));
 vi.mock('electron', () => ({ shell: { openExternal: fake.openExternal } }));
 
-const { isAllowedExternalUrl } = await import('../../electron/main/external-links');
+const { isAllowedExternalUrl, openExternalAllowed } = await import('../../electron/main/external-links');
 const { dropboxOAuth } = await import('../../core/connections/oauth/dropbox.oauth');
 const { googleOAuth } = await import('../../core/connections/oauth/google.oauth');
 
@@ -34,5 +34,20 @@ describe('the real providers’ authorize URLs pass the desktop’s external-lin
     expect(isAllowedExternalUrl(authUrl), authUrl).toBe(true);
     expect(authUrl).not.toContain('client-secret');
     expect(new URL(authUrl).searchParams.get('code_verifier')).toBeNull();
+  });
+});
+
+describe('openExternalAllowed hands the OS the URL it checked', () => {
+  it.each([
+    ['a backslash before @ (WHATWG: a path; an RFC 3986 parser: userinfo, host evil.example)', 'https://accounts.google.com\\@evil.example/', 'https://accounts.google.com/@evil.example/'],
+    ['a tab inside the host (WHATWG drops it)', 'https://accounts.goo\tgle.com/x', 'https://accounts.google.com/x'],
+    ['no slashes after the scheme', 'https:accounts.google.com/x', 'https://accounts.google.com/x'],
+    ['a backslash for a slash', 'https:/\\accounts.google.com/x', 'https://accounts.google.com/x'],
+    ['upper case', 'HTTPS://ACCOUNTS.GOOGLE.COM/x', 'https://accounts.google.com/x'],
+  ])('%s', async (_name, given, opened) => {
+    fake.openExternal.mockClear();
+    expect(isAllowedExternalUrl(given)).toBe(true);
+    expect(await openExternalAllowed(given)).toBe(true);
+    expect(fake.openExternal).toHaveBeenCalledWith(opened);
   });
 });
