@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../core/app/dispatch';
 import type { Connection, OAuthFlow } from '../../core/api/connections';
+import { loadDropboxSeed, startDropboxEmulator, type DropboxEmulator } from '../emulators/dropbox/dropbox.emulator';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google';
 import { account, seedWith, TEST_CLIENT } from '../emulators/google/test-support';
 import { answerConsent } from '../helpers/consent-browser';
@@ -16,6 +17,9 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
 describe('Connect and Disconnect against a foreign 200 answer', () => {
   let app: TestApp;
   let google: GoogleEmulator;
+  let dropbox: DropboxEmulator;
+  let dropboxId: number;
+  const dropboxSeed = loadDropboxSeed();
   const secrets = new MemorySecretStore();
   let googleId: number;
 
@@ -35,7 +39,8 @@ describe('Connect and Disconnect against a foreign 200 answer', () => {
 
   beforeAll(async () => {
     app = createTestApp({ secrets, oauthTimeoutMs: 3000 });
-    google = await startGoogleEmulator(seedWith(account('admin', { email: 'admin@example.com' })));
+    [google, dropbox] = await Promise.all([startGoogleEmulator(seedWith(account('admin', { email: 'admin@example.com' }))), startDropboxEmulator(dropboxSeed)]);
+    dropboxId = (await call<Connection>('connections.create', { kind: 'dropbox', name: 'Dropbox', config: { appKey: dropbox.appKey, baseUrl: dropbox.url }, secrets: { appSecret: dropbox.appSecret } })).id;
     googleId = (
       await call<Connection>('connections.create', {
         kind: 'google',
@@ -46,7 +51,7 @@ describe('Connect and Disconnect against a foreign 200 answer', () => {
     ).id;
   });
   afterAll(async () => {
-    await google?.close();
+    await Promise.all([google?.close(), dropbox?.close()]);
     await app?.dispose();
   });
 
@@ -83,5 +88,33 @@ describe('Connect and Disconnect against a foreign 200 answer', () => {
     expect(secrets.values.has(`connection/${googleId}/refreshToken`)).toBe(false);
     const [listed] = (await call<Connection[]>('connections.list', {})).filter((c) => c.id === googleId);
     expect(listed?.config.connectedAccount).toBeUndefined();
+  });
+
+  it.each(['dropbox.auth.token.revoke', 'dropbox.oauth2.token'])('Dropbox: a 200 web page from %s is not a revocation', async (route) => {
+    const flow = await call<OAuthFlow>('connections.connect', { id: dropboxId });
+    await answerConsent(flow.authUrl, 'allow');
+    expect(await settle(flow.flowId)).toMatchObject({ state: 'connected' });
+    const token = secrets.values.get(`connection/${dropboxId}/refreshToken`) ?? '';
+    const first = dropboxSeed.accounts[0]!;
+    dropbox.fault(route, { status: 200, foreign: 'html' });
+    const answer = await dispatch(app.handlers, 'connections.disconnect', { id: dropboxId }, { actor: 'manual' });
+    dropbox.clearFaults();
+    expect(answer).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/stays connected/) } });
+    expect(JSON.stringify(answer)).not.toContain('<');
+    expect(dropbox.refreshTokensOf(first.accountId)).toContain(token);
+    expect(secrets.values.get(`connection/${dropboxId}/refreshToken`)).toBe(token);
+    await call('connections.disconnect', { id: dropboxId });
+    expect(dropbox.refreshTokensOf(first.accountId)).not.toContain(token);
+  });
+
+  it('Dropbox Connect: a 200 web page in place of get_current_account is not an account', async () => {
+    dropbox.fault('dropbox.users.get_current_account', { status: 200, foreign: 'html' });
+    const flow = await call<OAuthFlow>('connections.connect', { id: dropboxId });
+    await answerConsent(flow.authUrl, 'allow');
+    const done = await settle(flow.flowId);
+    dropbox.clearFaults();
+    expect(done).toMatchObject({ state: 'failed', message: expect.stringMatching(/account's address/) });
+    expect(done.message).not.toContain('<');
+    expect(secrets.values.has(`connection/${dropboxId}/refreshToken`)).toBe(false);
   });
 });

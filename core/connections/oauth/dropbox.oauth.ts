@@ -45,8 +45,11 @@ export function dropboxOAuth(config: DropboxConfig, secrets: Record<string, stri
           }
           if (!result.refresh_token || !result.access_token) throw new OAuthError('Dropbox returned no refresh token: try Connect again.', 'exchange-refused');
           try {
-            const account = await new Dropbox({ accessToken: result.access_token, fetch }).usersGetCurrentAccount();
-            return { refreshToken: result.refresh_token, email: account.result.email };
+            const account: { result: unknown } = await new Dropbox({ accessToken: result.access_token, fetch }).usersGetCurrentAccount();
+            // A 200 that is not JSON (a proxy's page) reaches here as text: no address, so no connection.
+            const email = (account.result as { email?: unknown } | null)?.email;
+            if (typeof email !== 'string') throw new Error('get_current_account answered without an address (a web page, not JSON)');
+            return { refreshToken: result.refresh_token, email };
           } catch (error) {
             await new Dropbox({ accessToken: result.access_token, fetch }).authTokenRevoke().catch(() => undefined);
             throw refused(error, "read the account's address");
@@ -65,12 +68,17 @@ export function dropboxOAuth(config: DropboxConfig, secrets: Record<string, stri
         if (tokenError(error) === 'invalid_grant') return 'already-gone';
         throw new OAuthError(`Dropbox could not be asked to revoke the account's access (${describe(error)}); it stays connected. Try Disconnect again.`, 'revoke-failed', { cause: error });
       }
+      let answered: unknown;
       try {
-        await new Dropbox({ auth, fetch }).authTokenRevoke();
-        return 'revoked';
+        answered = (await new Dropbox({ auth, fetch }).authTokenRevoke()).result;
       } catch (error) {
         throw new OAuthError(`Dropbox could not revoke the account's access (${describe(error)}); it stays connected. Try Disconnect again.`, 'revoke-failed', { cause: error });
       }
+      // The SDK takes any 200 as success and keeps a body that is not JSON as text: a proxy's or portal's page, not Dropbox (which answers JSON null).
+      if (typeof answered === 'string' && answered.trim() !== '') {
+        throw new OAuthError("Dropbox's revoke endpoint answered with a web page, not Dropbox's answer (a proxy or sign-in portal in between?); the account stays connected. Try Disconnect again.", 'revoke-failed');
+      }
+      return 'revoked';
     },
   };
 }
