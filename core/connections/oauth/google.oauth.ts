@@ -75,7 +75,8 @@ export function googleOAuth(config: GoogleConfig, secrets: Record<string, string
     },
     async revoke(refreshToken) {
       try {
-        const { data } = await client().revokeToken(refreshToken);
+        // Typed as Google's JSON; at run time a body that is not JSON stays text.
+        const data: unknown = (await client().revokeToken(refreshToken)).data;
         // Google answers 200 with JSON (or nothing); a 200 web page is a proxy's or a captive portal's, and Google revoked nothing.
         if (typeof data === 'string' && data.trim() !== '') {
           throw new OAuthError("Google's revoke endpoint answered with a web page, not Google's answer (a proxy or sign-in portal in between?); the account stays connected. Try Disconnect again.", 'revoke-failed');
