@@ -3,7 +3,9 @@
  * electron-builder `afterPack` hook (electron-builder.yml): flips Electron's
  * fuses in the packaged binary before it is signed, so a shipped Syncwarden
  * cannot be turned into a plain Node (ELECTRON_RUN_AS_NODE), cannot be fed
- * code through NODE_OPTIONS, loads its app only from app.asar, refuses an
+ * code through NODE_OPTIONS nor driven by a debugger (--inspect, SIGUSR1: a
+ * debugger evaluates any code in the main process, the same door as
+ * RunAsNode), loads its app only from app.asar, refuses an
  * app.asar whose hash differs from the one recorded at packaging (macOS,
  * Windows) and encrypts its cookies at rest. The other fuses keep Electron's
  * defaults. Checked offline by tests/unit/electron-fuses.test.ts.
@@ -14,6 +16,7 @@ const { FuseV1Options, FuseVersion } = require('@electron/fuses');
 const FUSES = Object.freeze({
   RunAsNode: false,
   EnableNodeOptionsEnvironmentVariable: false,
+  EnableNodeCliInspectArguments: false,
   OnlyLoadAppFromAsar: true,
   EnableEmbeddedAsarIntegrityValidation: true,
   EnableCookieEncryption: true,

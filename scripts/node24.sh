@@ -10,7 +10,9 @@
 # user npmrc's `nodedir=/usr`). The system npm keeps working: it runs on the
 # first `node` on PATH.
 #
-# Where the machine already has Node >= 24 it changes nothing. macOS and Windows:
+# Where the machine already has Node 24 it changes nothing. Any other major (20,
+# 22, but also 25 or 26) gets the pinned 24: the point is to test on the Node
+# the app ships, and native modules are built for one Node ABI. macOS and Windows:
 # install Node 24 LTS from nodejs.org (or your version manager) instead.
 # Override the download folder with SYNCWARDEN_NODE_DIR.
 
@@ -21,8 +23,8 @@ syncwarden_node24() {
   have="$(node --version 2>/dev/null || true)"
   major="${have#v}"
   major="${major%%.*}"
-  if [ -n "$major" ] && [ "$major" -ge 24 ] 2>/dev/null; then
-    echo "node24: the Node on PATH ($have) is new enough"
+  if [ "$major" = 24 ]; then
+    echo "node24: the Node on PATH ($have) is Node 24"
     return 0
   fi
   case "$(uname -s)-$(uname -m)" in
@@ -37,6 +39,9 @@ syncwarden_node24() {
   home="$dir/node_modules/$pkg"
   if [ "$("$home/bin/node" --version 2>/dev/null)" != "v$SYNCWARDEN_NODE_VERSION" ]; then
     echo "node24: found Node ${have:-none}; installing $pkg@$SYNCWARDEN_NODE_VERSION from the npm registry into $dir"
+    # A broken earlier download (interrupted, disk full) leaves package.json behind, and npm
+    # without a lockfile then says "up to date" and keeps the broken binary: remove that package.
+    rm -rf "$home"
     mkdir -p "$dir" || return 1
     # Exact version, no lockfile or audit: a throwaway folder holding one binary package.
     npm install --prefix "$dir" --save-exact --no-package-lock --no-audit --no-fund --ignore-scripts \

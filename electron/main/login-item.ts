@@ -63,10 +63,12 @@ export function startedHidden(options: { app: LoginItemApp; platform?: NodeJS.Pl
 /**
  * A Desktop Entry (spec 1.5) for autostart. Exec quotes each argument (paths may contain spaces):
  * inside quotes `"`, `` ` ``, `$` and `\` take a backslash, and then the string rule doubles every
- * backslash (the spec's "four backslashes for one").
+ * backslash (the spec's "four backslashes for one"). A literal `%` is written `%%` (launchers expand
+ * or drop `%x` field codes, quoted or not), and newline, tab and carriage return take the string
+ * escapes `\n` `\t` `\r`: a raw newline would end the line and start another key (a second Exec).
  */
 function desktopEntry(execPath: string, launchArgs: readonly string[]): string {
-  const quoted = [execPath, ...launchArgs].map((arg) => `"${arg.replace(/(["`$\\])/g, '\\$1').replace(/\\/g, '\\\\')}"`).join(' ');
+  const quoted = [execPath, ...launchArgs].map((arg) => `"${execArgument(arg)}"`).join(' ');
   return [
     '[Desktop Entry]',
     'Type=Application',
@@ -78,4 +80,15 @@ function desktopEntry(execPath: string, launchArgs: readonly string[]): string {
     'X-GNOME-Autostart-enabled=true',
     '',
   ].join('\n');
+}
+
+const STRING_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\t': '\\t', '\r': '\\r' };
+
+/** One argument's text inside its quotes: the Exec quoting rule, then the string rule (backslashes, control characters), then `%%`. */
+function execArgument(arg: string): string {
+  return arg
+    .replace(/(["`$\\])/g, '\\$1')
+    .replace(/\\/g, '\\\\')
+    .replace(/[\n\t\r]/g, (c) => STRING_ESCAPES[c] ?? c)
+    .replace(/%/g, '%%');
 }

@@ -2,6 +2,7 @@ import type { AppUpdater, UpdateInfo } from 'electron-updater';
 import type { UpdateStatus } from '../../core/api/updates';
 import type { HostUpdates } from '../../core/app/updates';
 import type { Logger } from '../../core/logging/logger';
+import { redactString } from '../../core/logging/redact';
 
 /** Overrides the packaged feed (electron-builder.yml `publish`) with another generic feed, e.g. a staging server. */
 export const UPDATE_FEED_ENV = 'SYNCWARDEN_UPDATE_URL';
@@ -110,8 +111,16 @@ function downloading(currentVersion: string, version: string): UpdateStatus {
   return { state: 'downloading', currentVersion, version, message: `Syncwarden ${version} is downloading in the background; it installs when you quit Syncwarden.` };
 }
 
-/** electron-updater's errors carry a code; say in words what went wrong, never the raw HTML of an error page. */
+/**
+ * electron-updater's errors carry a code; say in words what went wrong, never the raw HTML of an error page.
+ * The words reach Settings and an OS notification, outside the log's redaction: a feed's credentials
+ * (https://user:pass@…, ?token=…), in the feed URL or quoted by the error, are masked here.
+ */
 export function describeUpdateError(error: unknown, feedUrl?: string): string {
+  return redactString(updateErrorWords(error, feedUrl));
+}
+
+function updateErrorWords(error: unknown, feedUrl?: string): string {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
   const raw = error instanceof Error ? error.message : String(error);
   const feed = feedUrl ? ` (${feedUrl})` : '';

@@ -2,7 +2,7 @@
  * Electron fuses at packaging, checked offline: electron-builder.yml wires the
  * afterPack hook (and sets no `electronFuses`, which electron-builder would
  * apply after the hook and so override it), the hook's config flips exactly
- * the five fuses of the checklist, and run through electron-builder's own
+ * the five fuses of the checklist and --inspect, and run through electron-builder's own
  * `addElectronFuses` with @electron/fuses it rewrites a fuse wire the way it
  * would in the packaged Electron binary (a stand-in file with the sentinel).
  */
@@ -57,12 +57,13 @@ describe('Electron fuses at packaging', () => {
     expect(resolved).toBe(hook);
   });
 
-  it('sets run-as-node and NODE_OPTIONS off, asar-only, asar integrity and cookie encryption on, nothing else', () => {
-    expect(hook.FUSES).toEqual({ RunAsNode: false, EnableNodeOptionsEnvironmentVariable: false, OnlyLoadAppFromAsar: true, EnableEmbeddedAsarIntegrityValidation: true, EnableCookieEncryption: true });
+  it('sets run-as-node, NODE_OPTIONS and --inspect off, asar-only, asar integrity and cookie encryption on, nothing else', () => {
+    expect(hook.FUSES).toEqual({ RunAsNode: false, EnableNodeOptionsEnvironmentVariable: false, EnableNodeCliInspectArguments: false, OnlyLoadAppFromAsar: true, EnableEmbeddedAsarIntegrityValidation: true, EnableCookieEncryption: true });
     expect(hook.fuseConfig('linux')).toEqual({
       version: FuseVersion.V1,
       [FuseV1Options.RunAsNode]: false,
       [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
+      [FuseV1Options.EnableNodeCliInspectArguments]: false,
       [FuseV1Options.OnlyLoadAppFromAsar]: true,
       [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
       [FuseV1Options.EnableCookieEncryption]: true,
@@ -84,8 +85,8 @@ describe('Electron fuses at packaging', () => {
     expect(wire[FuseV1Options.OnlyLoadAppFromAsar]).toBe(FuseState.ENABLE);
     expect(wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(FuseState.ENABLE);
     expect(wire[FuseV1Options.EnableCookieEncryption]).toBe(FuseState.ENABLE);
+    expect(wire[FuseV1Options.EnableNodeCliInspectArguments]).toBe(FuseState.DISABLE);
     // Untouched: Electron's defaults.
-    expect(wire[FuseV1Options.EnableNodeCliInspectArguments]).toBe(FuseState.ENABLE);
     expect(wire[FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]).toBe(FuseState.DISABLE);
     expect(wire[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(FuseState.ENABLE);
   });

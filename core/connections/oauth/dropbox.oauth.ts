@@ -10,6 +10,14 @@ type DropboxConfig = z.output<(typeof CONNECTION_CONFIG)['dropbox']>;
 export const DROPBOX_CONNECT_SCOPES = ['account_info.read', 'files.metadata.read'];
 
 /**
+ * Where Dropbox documents its authorize page. The SDK (10.34) builds
+ * `https://dropbox.com/oauth2/authorize` instead, a host the desktop's
+ * external-link allowlist does not hold (electron/main/external-links.ts),
+ * so the system browser never opened on Connect Dropbox.
+ */
+const DROPBOX_AUTHORIZE_ORIGIN = 'https://www.dropbox.com';
+
+/**
  * Dropbox's installed-app flow through the SDK (api-facts-2 §13):
  * `getAuthenticationUrl(…, 'code', 'offline', scopes, 'none', usePKCE)` and
  * `getAccessTokenFromCode`. The exchange runs as a public client (no secret),
@@ -27,7 +35,7 @@ export function dropboxOAuth(config: DropboxConfig, secrets: Record<string, stri
       const auth = new DropboxAuth({ clientId: config.appKey, fetch });
       const sdkUrl = String(await auth.getAuthenticationUrl(redirectUri, state, 'code', 'offline', DROPBOX_CONNECT_SCOPES, 'none', true));
       return {
-        authUrl: config.baseUrl ? onOrigin(sdkUrl, config.baseUrl) : sdkUrl,
+        authUrl: onOrigin(sdkUrl, config.baseUrl ?? DROPBOX_AUTHORIZE_ORIGIN),
         async exchange(code): Promise<ConnectedGrant> {
           let result: { refresh_token?: string; access_token?: string };
           try {
@@ -37,8 +45,11 @@ export function dropboxOAuth(config: DropboxConfig, secrets: Record<string, stri
           }
           if (!result.refresh_token || !result.access_token) throw new OAuthError('Dropbox returned no refresh token: try Connect again.', 'exchange-refused');
           try {
-            const account = await new Dropbox({ accessToken: result.access_token, fetch }).usersGetCurrentAccount();
-            return { refreshToken: result.refresh_token, email: account.result.email };
+            const account: { result: unknown } = await new Dropbox({ accessToken: result.access_token, fetch }).usersGetCurrentAccount();
+            // A 200 that is not JSON (a proxy's page) reaches here as text: no address, so no connection.
+            const email = (account.result as { email?: unknown } | null)?.email;
+            if (typeof email !== 'string') throw new Error('get_current_account answered without an address (a web page, not JSON)');
+            return { refreshToken: result.refresh_token, email };
           } catch (error) {
             await new Dropbox({ accessToken: result.access_token, fetch }).authTokenRevoke().catch(() => undefined);
             throw refused(error, "read the account's address");
@@ -57,16 +68,22 @@ export function dropboxOAuth(config: DropboxConfig, secrets: Record<string, stri
         if (tokenError(error) === 'invalid_grant') return 'already-gone';
         throw new OAuthError(`Dropbox could not be asked to revoke the account's access (${describe(error)}); it stays connected. Try Disconnect again.`, 'revoke-failed', { cause: error });
       }
+      let answered: unknown;
       try {
-        await new Dropbox({ auth, fetch }).authTokenRevoke();
-        return 'revoked';
+        answered = (await new Dropbox({ auth, fetch }).authTokenRevoke()).result;
       } catch (error) {
         throw new OAuthError(`Dropbox could not revoke the account's access (${describe(error)}); it stays connected. Try Disconnect again.`, 'revoke-failed', { cause: error });
       }
+      // The SDK takes any 200 as success and keeps a body that is not JSON as text: a proxy's or portal's page, not Dropbox (which answers JSON null).
+      if (typeof answered === 'string' && answered.trim() !== '') {
+        throw new OAuthError("Dropbox's revoke endpoint answered with a web page, not Dropbox's answer (a proxy or sign-in portal in between?); the account stays connected. Try Disconnect again.", 'revoke-failed');
+      }
+      return 'revoked';
     },
   };
 }
 
+/** The SDK's URL on another origin; re-serialised, which also encodes what the SDK leaves raw (the space between scopes). */
 function onOrigin(url: string, base: string): string {
   const target = new URL(url);
   const origin = new URL(base);

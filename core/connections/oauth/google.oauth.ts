@@ -61,7 +61,9 @@ export function googleOAuth(config: GoogleConfig, secrets: Record<string, string
           if (!tokens.refresh_token || !tokens.access_token) throw new OAuthError('Google returned no refresh token: try Connect again.', 'exchange-refused');
           oauth.setCredentials({ access_token: tokens.access_token });
           try {
-            const { data } = await oauth.request<{ email?: string }>({ url: userinfoUrl });
+            const { data } = await oauth.request<{ email?: string } | string>({ url: userinfoUrl });
+            // A 200 web page (a proxy's) parses to a string: no account to show, so no connection either.
+            if (typeof data !== 'object' || data === null) throw new Error('its userinfo endpoint answered with a web page, not JSON');
             return { refreshToken: tokens.refresh_token, email: data.email ?? '' };
           } catch (error) {
             // The grant exists now: give it back rather than leave a live token nobody holds.
@@ -73,9 +75,15 @@ export function googleOAuth(config: GoogleConfig, secrets: Record<string, string
     },
     async revoke(refreshToken) {
       try {
-        await client().revokeToken(refreshToken);
+        // Typed as Google's JSON; at run time a body that is not JSON stays text.
+        const data: unknown = (await client().revokeToken(refreshToken)).data;
+        // Google answers 200 with JSON (or nothing); a 200 web page is a proxy's or a captive portal's, and Google revoked nothing.
+        if (typeof data === 'string' && data.trim() !== '') {
+          throw new OAuthError("Google's revoke endpoint answered with a web page, not Google's answer (a proxy or sign-in portal in between?); the account stays connected. Try Disconnect again.", 'revoke-failed');
+        }
         return 'revoked';
       } catch (error) {
+        if (error instanceof OAuthError) throw error;
         // 400 invalid_token: "Token expired or revoked" (api-facts-2 §12) — nothing left to revoke.
         if (oauthErrorCode(error) === 'invalid_token') return 'already-gone';
         throw new OAuthError(`Google could not be asked to revoke the account's access (${describe(error)}); it stays connected. Try Disconnect again.`, 'revoke-failed', { cause: error });

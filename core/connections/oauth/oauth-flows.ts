@@ -73,7 +73,13 @@ export class OAuthFlows {
     }
     void loopback.code
       .then((code) => attempt.exchange(code))
-      .then((grant) => this.options.connections.setConnectedAccount(connectionId, { email: grant.email, connectedAt: this.options.clock.now().toISOString() }, grant.refreshToken))
+      .then((grant) => {
+        // Stopped or superseded while the code was being exchanged: the admin no longer wants this
+        // account here (a newer Connect may already have stored another). Not revoked: Google revokes
+        // per account and client, which would also end that account's other tokens for this client.
+        if (abort.signal.aborted) throw new LoopbackError('cancelled', `The ${provider.service} sign-in was stopped before it finished; the account it signed in was not kept.`);
+        return this.options.connections.setConnectedAccount(connectionId, { email: grant.email, connectedAt: this.options.clock.now().toISOString() }, grant.refreshToken);
+      })
       .then(
         (connection) => this.finish(view, 'connected', `Connected ${connection.config.connectedAccount ? (connection.config.connectedAccount as { email: string }).email : ''} to “${stored.name}”.`, (connection.config.connectedAccount as { email?: string } | undefined)?.email ?? null),
         (error: unknown) => {
@@ -89,7 +95,7 @@ export class OAuthFlows {
     return { ...this.mustGet(flowId).view };
   }
 
-  /** Stops waiting: the loopback closes and a late redirect finds nobody. */
+  /** Stops waiting: the loopback closes and a late redirect finds nobody; a code already being exchanged is not kept. */
   cancel(flowId: string): OAuthFlow {
     const flow = this.mustGet(flowId);
     flow.abort.abort();
