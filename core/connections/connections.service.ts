@@ -79,8 +79,12 @@ export class ConnectionsService implements ProductDbAccess {
     return next;
   }
 
-  private async createNow(input: CreateInput): Promise<Connection> {
+  private async createNow(given: CreateInput): Promise<Connection> {
+    // A new connection has no connected account: only Connect (setConnectedAccount) writes one.
+    const { connectedAccount: _ignored, ...config } = given.config;
+    const input = { ...given, config };
     validateMapping(input.kind, input.config);
+    refuseConnectOnlySecrets(Object.keys(input.secrets));
     checkSecretFields(input.kind, Object.keys(input.secrets), !this.secrets.fromEnv);
     checkSecretValues(input.secrets);
     const { connections } = this.deps.store;
@@ -124,14 +128,17 @@ export class ConnectionsService implements ProductDbAccess {
       const parsed = CONNECTION_CONFIG[current.kind].safeParse(input.config);
       if (!parsed.success) throw new ApiError('invalid-input', parsed.error.issues[0]?.message ?? 'invalid config', { issues: parsed.error.issues });
       config = parsed.data as Record<string, unknown>;
-      // The connected account is the OAuth flow's to set (oauth-flows.ts): an edit of the settings keeps it.
-      if (current.config.connectedAccount !== undefined && !('connectedAccount' in input.config)) config.connectedAccount = current.config.connectedAccount;
+      // The connected account is the OAuth flow's to set (oauth-flows.ts): an edit keeps the stored one, whatever it sends,
+      // so the card can never name an account other than the one whose refresh token is stored.
+      if (current.config.connectedAccount === undefined) delete config.connectedAccount;
+      else config.connectedAccount = current.config.connectedAccount;
       validateMapping(current.kind, config);
     }
     if (input.name && input.name !== current.name && this.deps.store.connections.findByName(input.name)) {
       throw new ApiError('conflict', `A connection named "${input.name}" already exists.`, { field: 'name' });
     }
     const changes = input.secrets ?? {};
+    refuseConnectOnlySecrets(Object.keys(changes));
     checkSecretFields(current.kind, Object.keys(changes), false);
     checkSecretValues(changes);
     const patch = { ...(input.name ? { name: input.name } : {}), ...(config ? { config } : {}) };
@@ -303,6 +310,13 @@ function checkSecretValues(values: Record<string, string | null>): void {
   const key = values.serviceAccountJson;
   const problem = typeof key === 'string' ? serviceAccountKeyProblem(key) : undefined;
   if (problem) throw new ApiError('invalid-input', problem, { field: 'serviceAccountJson' });
+}
+
+/** The refresh token belongs to the connected account: Connect writes it and Disconnect revokes it, never an edit. */
+function refuseConnectOnlySecrets(given: string[]): void {
+  if (given.includes('refreshToken')) {
+    throw new ApiError('invalid-input', 'refreshToken is written by Connect and removed by Disconnect (which also revokes it), not set by an edit.', { fields: ['refreshToken'] });
+  }
 }
 
 function checkSecretFields(kind: ConnectionKind, given: string[], creating: boolean): void {
