@@ -61,15 +61,15 @@ export async function scanFolders(options: ScanOptions): Promise<ScanOutcome> {
   if (!guard.mayCall()) return { complete: false, pages, cursor, reason: 'budget' };
   let next: Promise<Fetched> | undefined = fetchPage(cursor);
   while (next) {
-    const fetched = await next;
+    const fetched: Fetched = await next;
     if ('rateLimited' in fetched) {
       guard.observe(connector.rateLimit());
       return { complete: false, pages, cursor, reason: 'rate-limited' };
     }
-    const { page } = fetched;
+    const page: CloudinarySearchPage = fetched.page;
     guard.observe(page.rateLimit);
     pages++;
-    const following = page.nextCursor;
+    const following: string | undefined = page.nextCursor;
     // Invariant: the scan ends. A cursor that comes back would list forever.
     const repeated = following !== undefined && seenCursors.has(following);
     if (following !== undefined) seenCursors.add(following);
