@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { createHistogram } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 
@@ -79,12 +82,36 @@ export function startLoopDelayMonitor(intervalMs = 10): { stop: () => LoopDelay 
  * highest of samples every 100 ms. Sampling every 25 ms cost about 2 % of
  * the CPU under load: reading /proc is not free.
  */
+/**
+ * `BENCH_CPU_PROFILE=<dir>` writes one .cpuprofile per measured window (the
+ * product run, then its floor), so a profile shows only the run and not the
+ * module loading and seeding around it (`node --cpu-prof` covers the whole
+ * process). The profiler's own overhead then counts in the window's figures.
+ */
+async function startWindowProfile(): Promise<{ stop(): Promise<void> } | undefined> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `window-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 export async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
   const rssStart = process.memoryUsage.rss();
   const maxRssBefore = process.resourceUsage().maxRSS;
   let peakRss = rssStart;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
   const delay = startLoopDelayMonitor();
+  const profiler = await startWindowProfile();
   const cpuStart = process.cpuUsage();
   const startedAt = performance.now();
   let loop: LoopDelay | undefined;
@@ -93,6 +120,7 @@ export async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
     const wallSeconds = (performance.now() - startedAt) / 1000;
     const cpu = process.cpuUsage(cpuStart);
     loop = delay.stop();
+    await profiler?.stop();
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
     const maxRssAfter = process.resourceUsage().maxRSS;
     if (maxRssAfter > maxRssBefore) peakRss = Math.max(peakRss, maxRssAfter * 1024);

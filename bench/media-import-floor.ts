@@ -29,8 +29,8 @@ interface Resource {
   context?: Record<string, string>;
 }
 
-export async function mediaImportFloor(world: MediaFloorWorld): Promise<{ calls: number; assets: number; inserted: number }> {
-  const counter = { calls: 0 };
+/** Every page of the search, as plain fetch paging (the floor's listing; also the bench's emulator warm-up). */
+export async function floorSearchAll(world: Pick<MediaFloorWorld, 'url' | 'cloud'>, counter: { calls: number }): Promise<Resource[]> {
   const authorization = `Basic ${Buffer.from(`${world.cloud.apiKey}:${world.cloud.apiSecret}`).toString('base64')}`;
   const resources: Resource[] = [];
   let cursor: string | undefined;
@@ -44,6 +44,12 @@ export async function mediaImportFloor(world: MediaFloorWorld): Promise<{ calls:
     for (const resource of page.resources) resources.push(resource);
     cursor = page.next_cursor;
   } while (cursor);
+  return resources;
+}
+
+export async function mediaImportFloor(world: MediaFloorWorld): Promise<{ calls: number; assets: number; inserted: number }> {
+  const counter = { calls: 0 };
+  const resources = await floorSearchAll(world, counter);
 
   const db = new Database(world.dbPath);
   try {

@@ -15,6 +15,11 @@ import type { Duplex } from 'node:stream';
  *   `ETIMEDOUT` error the SDK passes through as a plain network failure.
  *   `request.setTimeout` re-sets the socket's duration, so the connector must
  *   also pass the same `timeout` in every call's options.
+ * It keeps connections alive between calls (the SDK's own default agent does
+ * not): a scan sends its pages one after another, and a new TCP (and TLS)
+ * handshake per page cost more than the request itself against a near
+ * server. An idle pooled socket is unref'd by the agent, so it never holds
+ * the process open, and its idle timeout destroys it like a silent one.
  */
 export function createRequestAgent(uploadPrefix: string, timeoutMs: number): http.Agent {
   return new URL(uploadPrefix).protocol === 'http:' ? new TimeoutHttpAgent(timeoutMs) : new TimeoutHttpsAgent(timeoutMs);
@@ -22,7 +27,7 @@ export function createRequestAgent(uploadPrefix: string, timeoutMs: number): htt
 
 class TimeoutHttpAgent extends http.Agent {
   constructor(private readonly timeoutMs: number) {
-    super({ keepAlive: false });
+    super({ keepAlive: true });
   }
 
   override createConnection(options: http.ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void) {
@@ -32,7 +37,7 @@ class TimeoutHttpAgent extends http.Agent {
 
 class TimeoutHttpsAgent extends https.Agent {
   constructor(private readonly timeoutMs: number) {
-    super({ keepAlive: false });
+    super({ keepAlive: true });
   }
 
   override createConnection(options: https.RequestOptions, callback?: (err: Error | null, stream: Duplex) => void) {
