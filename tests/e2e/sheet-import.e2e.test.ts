@@ -138,14 +138,14 @@ describe('e2e: sheet import in browser mode (Chromium)', () => {
     await expect.poll(() => card().textContent()).toMatch(/Downloading · step 1 of 3/);
     expect(await card().textContent()).toMatch(/Read rows 1–1,000/);
     await page.getByTestId('active-runs-badge').waitFor({ state: 'visible' });
-    expect(await page.getByTestId('active-runs-badge').textContent()).toMatch(/sheet-import · \d+%/);
+    expect(await page.getByTestId('active-runs-badge').textContent()).toMatch(/^Google Sheet import · \d+%$/);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'sheets-progress.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'Overview' }).first().click();
     await expect.poll(() => page.url()).toMatch(/#\/$/);
     const badge = page.getByTestId('active-runs-badge');
     await badge.waitFor({ state: 'visible' });
-    expect(await badge.textContent()).toMatch(/sheet-import · \d+%/);
+    expect(await badge.textContent()).toMatch(/^Google Sheet import · \d+%$/);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'sheets-badge-overview.png') });
     // The badge goes away by itself when the import is done.
     await badge.waitFor({ state: 'hidden', timeout: 20_000 });

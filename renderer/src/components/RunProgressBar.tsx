@@ -2,6 +2,7 @@ import type { Run } from '@core/api';
 import { CloseButton, Group, Paper, Progress, Stack, Text } from '@mantine/core';
 import { formatCounters } from '../lib/format';
 import { STATE_STYLE, isActive } from '../lib/run-states';
+import { EngineName } from './EngineName';
 import { RunCancelButton } from './RunCancelButton';
 import { RunStateBadge } from './RunStateBadge';
 
@@ -35,7 +36,7 @@ export function RunProgressBar({ run, onDismiss, compact = false, hideIdentity =
               </Text>
             ) : (
               <Text fw={600} size="sm" truncate>
-                #{run.id} · {run.engine}
+                #{run.id} · <EngineName id={run.engine} />
                 {run.scope !== 'all' && (
                   <Text span c="dimmed" size="sm">
                     {' '}
