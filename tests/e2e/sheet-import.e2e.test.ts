@@ -185,6 +185,9 @@ describe('e2e: sheet import in browser mode (Chromium)', () => {
     const runScope = page.locator('[data-testid^="run-scope-"]').first();
     await expect.poll(() => runScope.textContent()).toBe('Price list');
     expect(await page.getByText(/Source #\d/).count()).toBe(0);
+    // The live progress card of the import names it too, not "(source:1)".
+    await page.getByText('(Price list)').first().waitFor({ state: 'visible' });
+    expect(await page.getByText(/\(source:\d/).count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'sheets-source-named.png'), fullPage: true });
     await app.handlers['schedules.delete']({ id: schedule.id }, { actor: 'manual' });
     await page.getByRole('link', { name: 'Sheets' }).first().click();
