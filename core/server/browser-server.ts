@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, normalize } from 'node:path';
 import sirv from 'sirv';
 import type { Syncwarden } from '../app/app';
 import { contentSecurityPolicy, CSP_META_PATTERN, cspMetaTag, metaContentSecurityPolicy, STYLE_NONCE_PLACEHOLDER, type InlineStyles } from './csp';
@@ -66,6 +66,13 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       return;
     }
     setSecurityHeaders(res, port, 'none', options.imageOrigins ?? []);
+    // sirv (dev: false) lists the files once at start and pipes a read stream with no error handler: a file
+    // removed since (a rebuild or an upgrade under a running server, a stale tab asking for an old chunk)
+    // would throw ENOENT out of the stream and stop the whole server. Such a file is a 404 instead.
+    if (!existsSync(assetPath(options.rendererDir, target.pathname))) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
+      return;
+    }
     serveStatic(req, res);
   });
   server.on('upgrade', (req, socket, head) => {
@@ -103,6 +110,15 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
 function isOwnHost(host: string | undefined, port: number): boolean {
   return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+}
+
+/** Where a request's file would be under the renderer dir (sirv serves nothing outside it); '' when the path cannot be decoded. */
+function assetPath(rendererDir: string, pathname: string): string {
+  try {
+    return join(rendererDir, normalize(decodeURIComponent(pathname)));
+  } catch {
+    return '';
+  }
 }
 
 /** The renderer's page: "/", "/index.html", or any extension-less path (sirv's single-page fallback would serve index.html there). */

@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const secrets = new DemoFileSecretStore(dataDir);
   const store = openStore(dataDir);
   const connections = new ConnectionsService({ store, secrets, probes: defaultProbes(), clock: { now: () => new Date() }, log: createSilentLogger() });
-  const wanted = demoConnections({ appDbPath, google: google.url, dropbox: dropbox.url, cloudinary: cloudinary.url, supabase: supabase.url });
+  const wanted = demoConnections({ appDbPath, google: google.url, googleAuthUrl: google.authUrl, googleRevokeUrl: google.revokeUrl, dropbox: dropbox.url, cloudinary: cloudinary.url, supabase: supabase.url });
   // The demo workspace is the demo's own: connections an older demo made (e.g. a second Google one) go.
   for (const stale of store.connections.list().filter((c) => !wanted.some((w) => w.name === c.name))) await connections.delete(stale.id);
   for (const connection of wanted) {

@@ -74,6 +74,28 @@ describe('e2e: npm run demo', () => {
     }
   });
 
+  it("sends Connect Google and Connect Dropbox to the emulators' consent pages, not the real providers", async () => {
+    const { origin, searchParams } = new URL(url);
+    const bridge = await connectWsBridge(`${origin.replace('http', 'ws')}/ws?token=${searchParams.get('token')}`, origin);
+    try {
+      const listed = await bridge.invoke('connections.list', {});
+      if (!listed.ok) throw new Error(listed.error.message);
+      for (const connection of (listed.result as Connection[]).filter((c) => c.kind === 'google' || c.kind === 'dropbox')) {
+        const begun = await bridge.invoke('connections.connect', { id: connection.id });
+        if (!begun.ok) throw new Error(begun.error.message);
+        const flow = begun.result as { flowId: string; authUrl: string };
+        expect(new URL(flow.authUrl).hostname, connection.name).toBe('127.0.0.1');
+        // The consent page answers, with its Allow button: the demo's Connect works offline.
+        const consent = await fetch(flow.authUrl);
+        expect(consent.status, connection.name).toBe(200);
+        expect(await consent.text(), connection.name).toContain('id="allow"');
+        await bridge.invoke('connections.connect.cancel', { flowId: flow.flowId });
+      }
+    } finally {
+      bridge.close();
+    }
+  });
+
   it('shows the connections in the console', async () => {
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });

@@ -67,6 +67,8 @@ describe('e2e: the Findings page (Chromium)', () => {
     await expect.poll(() => rows().count()).toBe(2);
     expect(await page.getByTestId('findings-status').inputValue()).toBe('Open');
     await expect.poll(() => new URL(page.url()).searchParams.get('status')).toBe('open');
+    // The engine by its title, as the sidebar names it, not its id.
+    await expect.poll(() => rows().first().locator('td').nth(1).textContent()).toBe('Storage orphans');
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'findings-open-1440.png') });
   });
 

@@ -82,6 +82,13 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'users-overview.png') });
   }, 80_000);
 
+  it('shows whole email addresses on a wide screen, not "user000…"', async () => {
+    const cells = page.locator('[data-testid^="user-row-"] td:first-child p');
+    await cells.first().waitFor();
+    const clipped = await cells.evaluateAll((nodes) => nodes.filter((node) => node.scrollWidth > node.clientWidth).map((node) => node.textContent));
+    expect(clipped).toEqual([]);
+  });
+
   it('pages to the last of 100,000 users and back, one host page at a time', async () => {
     const pagerText = () => page.getByTestId('users-pager-text').textContent();
     await expect.poll(pagerText).toBe(`Showing 1–50 of ${USERS.toLocaleString('en')} users · page 1 of ${(USERS / 50).toLocaleString('en')}`);

@@ -111,7 +111,7 @@ describe('e2e: every run widget tells one story (Chromium)', () => {
     expect(mid?.live[runId]).toBe('running');
     expect(mid?.last[runId]).toBe('running');
     expect(mid?.last[before]).toBe('succeeded');
-    await expect(page.getByTestId('active-runs-badge').textContent()).resolves.toMatch(/demo · \d+%/);
+    await expect(page.getByTestId('active-runs-badge').textContent()).resolves.toMatch(/^Demonstration · \d+%$/);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'live-agreement-mid-run.png') });
 
     // The header badge is seen on every other page while the run is active.

@@ -62,6 +62,8 @@ describe('e2e: runs in browser mode (Chromium)', () => {
     await expect.poll(() => page.getByTestId(`run-state-${runId}`).textContent(), { timeout: 10_000 }).toMatch(/succeeded/i);
     await expect(page.getByTestId('runs-table').isVisible()).resolves.toBe(true);
     await page.getByTestId(`run-row-${runId}`).waitFor({ state: 'visible' });
+    // The engine by its title, in the history as in the sidebar and Overview, not its id ("demo").
+    expect(await page.getByTestId(`run-row-${runId}`).textContent()).toContain('Demonstration');
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'runs-page.png'), fullPage: true });
 
     expect(app.store.runs.get(runId)).toMatchObject({ state: 'succeeded', trigger: 'manual' });
@@ -74,6 +76,7 @@ describe('e2e: runs in browser mode (Chromium)', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('dialog').waitFor({ state: 'visible' });
     await expect.poll(() => page.getByRole('dialog').textContent()).toMatch(/succeeded/);
+    expect(await page.getByRole('dialog').textContent()).toMatch(/EngineDemonstration/);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'run-detail.png') });
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'hidden' });

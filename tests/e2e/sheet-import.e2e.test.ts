@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { methods } from '../../core/api/contract';
 import type { BrowserServer } from '../../core/server/browser-server';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
@@ -137,14 +138,14 @@ describe('e2e: sheet import in browser mode (Chromium)', () => {
     await expect.poll(() => card().textContent()).toMatch(/Downloading · step 1 of 3/);
     expect(await card().textContent()).toMatch(/Read rows 1–1,000/);
     await page.getByTestId('active-runs-badge').waitFor({ state: 'visible' });
-    expect(await page.getByTestId('active-runs-badge').textContent()).toMatch(/sheet-import · \d+%/);
+    expect(await page.getByTestId('active-runs-badge').textContent()).toMatch(/^Google Sheet import · \d+%$/);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'sheets-progress.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'Overview' }).first().click();
     await expect.poll(() => page.url()).toMatch(/#\/$/);
     const badge = page.getByTestId('active-runs-badge');
     await badge.waitFor({ state: 'visible' });
-    expect(await badge.textContent()).toMatch(/sheet-import · \d+%/);
+    expect(await badge.textContent()).toMatch(/^Google Sheet import · \d+%$/);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'sheets-badge-overview.png') });
     // The badge goes away by itself when the import is done.
     await badge.waitFor({ state: 'hidden', timeout: 20_000 });
@@ -171,6 +172,26 @@ describe('e2e: sheet import in browser mode (Chromium)', () => {
         '8,Row 8: Price is empty but required\r\n' +
         '10,Row 10: Seats “many” is not an integer; Active “maybe” is not a boolean\r\n',
     );
+  });
+
+  it('names the source, not its id, in the run history and on the Schedules page', async () => {
+    const [source] = app.handlers['sheets.sources.list']({}, { actor: 'manual' }) as { id: number }[];
+    const spec = methods['schedules.create'].input.parse({ engine: 'sheet-import', scope: { kind: 'source', sourceId: source!.id }, trigger: { kind: 'interval', minutes: 60 } });
+    const schedule = (await app.handlers['schedules.create'](spec, { actor: 'manual' })) as { id: number };
+    await page.getByRole('link', { name: 'Schedules' }).first().click();
+    const scheduleScope = page.getByTestId(`schedule-scope-${schedule.id}`);
+    await expect.poll(() => scheduleScope.textContent()).toBe('Price list');
+    await page.getByRole('link', { name: 'Runs' }).first().click();
+    const runScope = page.locator('[data-testid^="run-scope-"]').first();
+    await expect.poll(() => runScope.textContent()).toBe('Price list');
+    expect(await page.getByText(/Source #\d/).count()).toBe(0);
+    // The live progress card of the import names it too, not "(source:1)".
+    await page.getByText('(Price list)').first().waitFor({ state: 'visible' });
+    expect(await page.getByText(/\(source:\d/).count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'sheets-source-named.png'), fullPage: true });
+    await app.handlers['schedules.delete']({ id: schedule.id }, { actor: 'manual' });
+    await page.getByRole('link', { name: 'Sheets' }).first().click();
+    await card().waitFor({ state: 'visible' });
   });
 
   it('refreshes the cached data by itself when the next import completes', async () => {

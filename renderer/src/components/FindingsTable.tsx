@@ -6,6 +6,7 @@ import { FindingStatusBadge } from './FindingStatusBadge';
 import { FindingUser } from './FindingUser';
 import { RelativeTime } from './RelativeTime';
 import { VirtualTable } from './table/VirtualTable';
+import { EngineName } from './EngineName';
 
 const column = createColumnHelper<Finding>();
 /** Only the host's sort keys (FINDING_SORT_KEYS) get sortable headers. */
@@ -13,7 +14,7 @@ const unsorted = { enableSorting: false } as const;
 
 const columns = [
   column.accessor('createdAt', { header: 'Found', cell: (c) => <RelativeTime iso={c.getValue()} size="sm" />, meta: { width: 135 } }),
-  column.accessor('engine', { header: 'Engine', meta: { width: 100 }, ...unsorted }),
+  column.accessor('engine', { header: 'Engine', cell: (c) => <EngineName id={c.getValue()} />, meta: { width: 120 }, ...unsorted }),
   column.accessor('kind', { header: 'Kind', meta: { width: 110 } }),
   column.accessor('subject', { header: 'Subject', cell: (c) => <Mono text={c.getValue()} />, meta: { width: 130 } }),
   column.accessor('userEmail', { header: 'User', cell: (c) => <FindingUser finding={c.row.original} inline />, meta: { width: 240 } }),

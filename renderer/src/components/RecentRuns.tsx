@@ -6,6 +6,7 @@ import { scopeUserKey } from '../lib/people';
 import { RelativeTime } from './RelativeTime';
 import { RunStateBadge } from './RunStateBadge';
 import classes from './RecentRuns.module.css';
+import { EngineName } from './EngineName';
 
 /** The last few runs as a compact list; each entry opens the run's details. */
 export function RecentRuns({ runs, onOpen }: { runs: Run[]; onOpen: (run: Run) => void }) {
@@ -23,7 +24,7 @@ export function RecentRuns({ runs, onOpen }: { runs: Run[]; onOpen: (run: Run) =
           <Group justify="space-between" wrap="nowrap" gap="sm">
             <Stack gap={0} miw={0}>
               <Text size="sm" fw={600} truncate>
-                #{run.id} · {run.engine}
+                #{run.id} · <EngineName id={run.engine} />
                 <RunPerson scope={run.scope} />
               </Text>
               <Text size="xs" c="dimmed" truncate>

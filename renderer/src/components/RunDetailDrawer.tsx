@@ -14,6 +14,7 @@ import { RunProgressBar } from './RunProgressBar';
 import { RunStateBadge } from './RunStateBadge';
 import { RunItemLog } from './runs/RunItemLog';
 import { RunScopeLabel } from './ScopeLabel';
+import { EngineName } from './EngineName';
 
 /** `runs.get` in a side drawer: facts, live progress, what it did item by item, event log, params and result. */
 export function RunDetailDrawer({ runId, onClose }: { runId: number | null; onClose: () => void }) {
@@ -69,7 +70,7 @@ export function RunDetailDrawer({ runId, onClose }: { runId: number | null; onCl
           )}
           <Facts
             items={[
-              ['Engine', run.engine],
+              ['Engine', <EngineName key="engine" id={run.engine} />],
               ['Scope', <RunScopeLabel key="scope" scope={run.scope} testId="run-detail-scope" />],
               ['Trigger', TRIGGER_LABEL[run.trigger]],
               ['Created', formatDateTime(run.createdAt)],

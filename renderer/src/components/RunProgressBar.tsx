@@ -2,6 +2,10 @@ import type { Run } from '@core/api';
 import { CloseButton, Group, Paper, Progress, Stack, Text } from '@mantine/core';
 import { formatCounters } from '../lib/format';
 import { STATE_STYLE, isActive } from '../lib/run-states';
+import { EngineName } from './EngineName';
+import { usePersonName } from '../hooks/usePerson';
+import { parseSourceScope, useSourceName } from '../hooks/useSourceName';
+import { scopeUserKey } from '../lib/people';
 import { RunCancelButton } from './RunCancelButton';
 import { RunStateBadge } from './RunStateBadge';
 
@@ -35,11 +39,11 @@ export function RunProgressBar({ run, onDismiss, compact = false, hideIdentity =
               </Text>
             ) : (
               <Text fw={600} size="sm" truncate>
-                #{run.id} · {run.engine}
+                #{run.id} · <EngineName id={run.engine} />
                 {run.scope !== 'all' && (
                   <Text span c="dimmed" size="sm">
                     {' '}
-                    ({run.scope})
+                    (<ScopeInline scope={run.scope} />)
                   </Text>
                 )}
               </Text>
@@ -98,4 +102,14 @@ function phaseText(run: Run): string {
   if (isActive(run.state)) return snapshot ? `${snapshot.phaseLabel}${step}` : 'Waiting to start';
   if (run.state === 'succeeded') return 'Complete';
   return snapshot ? `${STATE_STYLE[run.state].label} while ${snapshot.phaseLabel.toLowerCase()}${step}` : STATE_STYLE[run.state].label;
+}
+
+/** The run's scope in a line of text: the person's email, the Sheets source's name, else the scope as written. */
+function ScopeInline({ scope }: { scope: string }) {
+  const person = usePersonName(scopeUserKey(scope));
+  const source = parseSourceScope(scope);
+  const sourceName = useSourceName(source?.sourceId ?? null);
+  if (person) return <span title={scope}>{person}</span>;
+  if (source) return <span title={scope}>{source.check ? `${sourceName} · preview` : sourceName}</span>;
+  return <>{scope}</>;
 }

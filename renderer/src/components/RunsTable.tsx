@@ -10,6 +10,7 @@ import { RunDuration } from './RunDuration';
 import { RunStateBadge } from './RunStateBadge';
 import { RunScopeLabel } from './ScopeLabel';
 import { VirtualTable } from './table/VirtualTable';
+import { EngineName } from './EngineName';
 
 const column = createColumnHelper<Run>();
 
@@ -25,7 +26,7 @@ export function RunsTable({ runs, onOpen, hasMore, loadMore }: RunsTableProps) {
   const columns = useMemo(
     () => [
       column.accessor('id', { header: 'Run', cell: (c) => `#${c.getValue()}`, meta: { width: 70 } }),
-      column.accessor('engine', { header: 'Engine', meta: { width: 130 } }),
+      column.accessor('engine', { header: 'Engine', cell: (c) => <EngineName id={c.getValue()} />, meta: { width: 150 } }),
       column.accessor('scope', { header: 'Scope', cell: (c) => <RunScopeLabel scope={c.getValue()} testId={`run-scope-${c.row.original.id}`} />, meta: { width: 280 } }),
       column.accessor('trigger', { header: 'Trigger', cell: (c) => TRIGGER_LABEL[c.getValue()], meta: { width: 90 } }),
       column.accessor('state', {
@@ -58,7 +59,7 @@ export function RunsTable({ runs, onOpen, hasMore, loadMore }: RunsTableProps) {
         cell: (c) => (
           <Stack gap={0} miw={0}>
             <Text size="sm" truncate title={c.row.original.engine}>
-              {c.row.original.engine}
+              <EngineName id={c.row.original.engine} />
             </Text>
             <RunScopeLabel scope={c.row.original.scope} testId={`run-scope-${c.row.original.id}`} />
           </Stack>

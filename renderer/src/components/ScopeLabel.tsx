@@ -1,6 +1,7 @@
 import type { ScheduleScope } from '@core/api';
 import { Group, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { parseSourceScope, useSourceName } from '../hooks/useSourceName';
 import { scopeProvider, scopeUserKey } from '../lib/people';
 import { PersonLabel } from './PersonLabel';
 import { scopeText } from './schedules/schedule-text';
@@ -11,6 +12,8 @@ const PROVIDER_LABEL: Record<string, string> = { google: 'Drive', dropbox: 'Drop
 /** A run's scope: the person for `user:<id or email>` (with the provider of a per-provider run), else the scope as written. */
 export function RunScopeLabel({ scope, testId }: { scope: string; testId?: string }) {
   const key = scopeUserKey(scope);
+  const source = parseSourceScope(scope);
+  if (source) return <SourceLabel sourceId={source.sourceId} suffix={source.check ? ' · preview' : ''} testId={testId} />;
   if (!key) {
     return (
       <Text size="sm" truncate title={scope} data-testid={testId}>
@@ -24,6 +27,7 @@ export function RunScopeLabel({ scope, testId }: { scope: string; testId?: strin
 
 /** A schedule's scope: the person of a one-user or one-provider schedule, else the scope in words. */
 export function ScheduleScopeLabel({ scope, testId }: { scope: ScheduleScope; testId?: string }) {
+  if (scope.kind === 'source') return <SourceLabel sourceId={scope.sourceId} suffix="" testId={testId} />;
   if (scope.kind !== 'user' && scope.kind !== 'provider') {
     return (
       <Text size="sm" data-testid={testId}>
@@ -47,5 +51,16 @@ function WithProvider({ provider, children }: { provider: string | null; childre
         · {PROVIDER_LABEL[provider] ?? provider}
       </Text>
     </Group>
+  );
+}
+
+/** A Sheets source by its name, with its id on hover. */
+function SourceLabel({ sourceId, suffix, testId }: { sourceId: number; suffix: string; testId?: string }) {
+  const name = useSourceName(sourceId);
+  return (
+    <Text size="sm" truncate title={`Sheets source #${sourceId}`} data-testid={testId}>
+      {name}
+      {suffix}
+    </Text>
   );
 }

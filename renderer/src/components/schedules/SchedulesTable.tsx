@@ -134,9 +134,18 @@ export function SchedulesTable({ schedules, engineTitle, readOnly = false, busyI
                 </Table.Td>
                 <Table.Td>
                   <Group gap={4} justify="flex-end" wrap="nowrap">
-                    <Button size="compact-sm" variant="light" leftSection={<IconPlayerPlay size={14} aria-hidden />} loading={busyIds.has(schedule.id)} onClick={() => onRunNow(schedule)} aria-label={`Run ${name} now`} data-testid={`schedule-run-${schedule.id}`}>
-                      Run now
-                    </Button>
+                    {wide ? (
+                      <Button size="compact-sm" variant="light" leftSection={<IconPlayerPlay size={14} aria-hidden />} loading={busyIds.has(schedule.id)} onClick={() => onRunNow(schedule)} aria-label={`Run ${name} now`} data-testid={`schedule-run-${schedule.id}`}>
+                        Run now
+                      </Button>
+                    ) : (
+                      // Narrow: an icon like History beside it, so a row with a long email still fits (issue-18 walk).
+                      <Tooltip label="Run now">
+                        <ActionIcon variant="light" loading={busyIds.has(schedule.id)} onClick={() => onRunNow(schedule)} aria-label={`Run ${name} now`} data-testid={`schedule-run-${schedule.id}`}>
+                          <IconPlayerPlay size={16} aria-hidden />
+                        </ActionIcon>
+                      </Tooltip>
+                    )}
                     {wide ? (
                       <Button
                         component={Link}

@@ -12,6 +12,8 @@ import type { UsersPageState } from './useUsersPage';
 const column = createColumnHelper<IdentityUserRow>();
 const unsorted = { enableSorting: false } as const;
 
+// The email takes what the fixed and percentage columns leave: at 1366-1440 px that must hold a whole
+// address (the issue-18 walk saw "adele.goldberg@e…" beside half-empty side columns).
 const columns = [
   column.accessor('email', {
     header: 'Email',
@@ -28,10 +30,10 @@ const columns = [
       </>
     ),
   }),
-  column.accessor('name', { header: 'Name', cell: (c) => <Text size="sm" truncate title={c.getValue() ?? ''}>{c.getValue() ?? '—'}</Text>, meta: { width: '16%' } }),
+  column.accessor('name', { header: 'Name', cell: (c) => <Text size="sm" truncate title={c.getValue() ?? ''}>{c.getValue() ?? '—'}</Text>, meta: { width: '14%' } }),
   column.accessor('status', { header: 'Status', cell: (c) => <SyncStatusBadge status={c.getValue()} testId={`user-status-${c.row.original.row}`} />, meta: { width: 160 } }),
-  column.display({ id: 'local', header: 'Users table', cell: (c) => <FieldValues row={c.row.original} side="local" />, meta: { width: '20%' }, ...unsorted }),
-  column.display({ id: 'remote', header: 'Supabase', cell: (c) => <FieldValues row={c.row.original} side="remote" />, meta: { width: '20%' }, ...unsorted }),
+  column.display({ id: 'local', header: 'Users table', cell: (c) => <FieldValues row={c.row.original} side="local" />, meta: { width: '15%' }, ...unsorted }),
+  column.display({ id: 'remote', header: 'Supabase', cell: (c) => <FieldValues row={c.row.original} side="remote" />, meta: { width: '15%' }, ...unsorted }),
   column.display({
     id: 'sync',
     header: () => <VisuallyHidden>Action</VisuallyHidden>,

@@ -1,0 +1,21 @@
+import { useApiQuery } from './useApi';
+
+/** `source:<id>` (an import) or `source:<id>:check` (a preview), as sheet-import names its run scopes. */
+const SOURCE_SCOPE = /^source:(\d+)(:check)?$/;
+
+/** A run scope that names a Sheets source, split into its id and whether it is a check; null for any other scope. */
+export function parseSourceScope(scope: string): { sourceId: number; check: boolean } | null {
+  const match = SOURCE_SCOPE.exec(scope);
+  return match ? { sourceId: Number(match[1]), check: match[2] !== undefined } : null;
+}
+
+/**
+ * The Sheets source's name for a schedule or run that points at one ("Pricing
+ * plans", not "Source #1"): an admin knows the sheet by its name. Until the list
+ * answers, or for a source since removed, the id as before.
+ */
+export function useSourceName(sourceId: number | null): string {
+  const sources = useApiQuery('sheets.sources.list', {}, { enabled: sourceId !== null });
+  if (sourceId === null) return '';
+  return sources.data?.find((source) => source.id === sourceId)?.spec.name ?? `Source #${sourceId}`;
+}
