@@ -81,8 +81,9 @@ export class ConnectionsService implements ProductDbAccess {
 
   private async createNow(given: CreateInput): Promise<Connection> {
     // A new connection has no connected account: only Connect (setConnectedAccount) writes one.
-    const { connectedAccount: _ignored, ...config } = given.config;
-    const input = { ...given, config };
+    const config: Record<string, unknown> = { ...given.config };
+    delete config.connectedAccount;
+    const input = { ...given, config: config as CreateInput['config'] };
     validateMapping(input.kind, input.config);
     refuseConnectOnlySecrets(Object.keys(input.secrets));
     checkSecretFields(input.kind, Object.keys(input.secrets), !this.secrets.fromEnv);
