@@ -1,0 +1,71 @@
+import type { SupabaseAuthConnector } from '../../connectors/supabase/supabase-auth.connector';
+import { isConnectorError } from '../../connectors/shared/connector-error';
+import { yieldToEventLoop } from '../../base/cooperative';
+import { UUID } from './identity-model';
+import { toIdentityRecord } from './identity-remote';
+import type { IdentitySpill } from './identity-spill';
+
+/**
+ * Most users the check looks up one by one after a shifted listing; past it the run fails and asks
+ * for a new check rather than present rows it could not confirm (a few minutes of calls at most).
+ */
+export const MAX_GAP_LOOKUPS = 2000;
+const WINDOW = 1000;
+
+/**
+ * Watches the listing's X-Total-Count. GoTrue's pages are offsets over
+ * `created_at desc`: a new user enters at the top (the next page repeats one
+ * user: the spill keeps it once), but a user removed above the cursor moves
+ * every later user up by one and the next page starts one user late, so a
+ * live user is never listed. Such a skip needs more removals than creations
+ * between two pages, so the total changes; an unchanged total means no user
+ * was skipped.
+ */
+export class ListingShift {
+  private first: number | null | undefined;
+  private changed = false;
+
+  observe(total: number | null): void {
+    if (this.first === undefined) this.first = total;
+    else if (total !== this.first) this.changed = true;
+  }
+
+  get mayHaveSkipped(): boolean {
+    return this.changed;
+  }
+}
+
+/**
+ * After a shifted listing, every users row left without a listed Supabase
+ * user of its id is asked for by id: a row whose user the listing skipped
+ * must not be reported local-only (a repair proposal to delete the row or
+ * re-create a user that exists, DESIGN §4.1). Only GoTrue's own
+ * user_not_found leaves a row unpaired; any other failure fails the check.
+ * Rows whose id is not a UUID cannot be asked for by id (they pair by email).
+ */
+export async function fillListingGaps(remote: SupabaseAuthConnector, spill: IdentitySpill, signal: AbortSignal): Promise<number> {
+  const unlisted = spill.db.prepare(
+    'SELECT l.id FROM local l WHERE l.seq > ? AND l.seq <= ? AND NOT EXISTS (SELECT 1 FROM remote r WHERE r.idl = l.idl) AND NOT EXISTS (SELECT 1 FROM deleted d WHERE d.idl = l.idl)',
+  ).pluck();
+  const ids: string[] = [];
+  for (let from = 0; from < spill.localRows; from += WINDOW) {
+    for (const id of unlisted.all(from, from + WINDOW) as string[]) if (UUID.test(id.trim())) ids.push(id);
+    if (ids.length > MAX_GAP_LOOKUPS) {
+      throw new Error(`Supabase users were removed while the check listed them, and more than ${MAX_GAP_LOOKUPS} rows would need a look-up each: run the check again when fewer users change.`);
+    }
+    await yieldToEventLoop();
+    signal.throwIfAborted();
+  }
+  let found = 0;
+  for (const id of ids) {
+    try {
+      const user = await remote.getUser(id, signal);
+      if (user.deleted) spill.addDeleted([user.id]);
+      else spill.addRemote([toIdentityRecord(user)]);
+      found++;
+    } catch (error) {
+      if (!isConnectorError(error, 'not-found')) throw error;
+    }
+  }
+  return found;
+}
