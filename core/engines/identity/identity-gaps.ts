@@ -1,15 +1,19 @@
 import type { SupabaseAuthConnector } from '../../connectors/supabase/supabase-auth.connector';
 import { isConnectorError } from '../../connectors/shared/connector-error';
 import { yieldToEventLoop } from '../../base/cooperative';
+import { inPool } from '../../base/pool';
 import { UUID } from './identity-model';
 import { toIdentityRecord } from './identity-remote';
 import type { IdentitySpill } from './identity-spill';
 
 /**
- * Most users the check looks up one by one after a shifted listing; past it the run fails and asks
- * for a new check rather than present rows it could not confirm (a few minutes of calls at most).
+ * Most users the check looks up one by one after a shifted listing (a few minutes of calls at the
+ * connector's concurrency); past it the run fails and asks for a new check rather than present rows
+ * it could not confirm.
  */
-export const MAX_GAP_LOOKUPS = 2000;
+export const MAX_GAP_LOOKUPS = 20_000;
+/** Look-ups in flight (the connector's policy caps Supabase as a whole). */
+const LOOKUP_WIDTH = 4;
 const WINDOW = 1000;
 
 /**
@@ -27,7 +31,8 @@ export class ListingShift {
 
   observe(total: number | null): void {
     if (this.first === undefined) this.first = total;
-    else if (total !== this.first) this.changed = true;
+    // A second page without a total (a proxy dropped X-Total-Count) cannot show a shift: assume one.
+    else if (total !== this.first || total === null) this.changed = true;
   }
 
   get mayHaveSkipped(): boolean {
@@ -56,16 +61,24 @@ export async function fillListingGaps(remote: SupabaseAuthConnector, spill: Iden
     await yieldToEventLoop();
     signal.throwIfAborted();
   }
-  let found = 0;
-  for (const id of ids) {
+  // After a failure the check fails: the other workers start no further look-up (their answers would be dropped).
+  let failed = false;
+  const users = await inPool(ids, LOOKUP_WIDTH, async (id) => {
+    if (failed) return null;
     try {
-      const user = await remote.getUser(id, signal);
-      if (user.deleted) spill.addDeleted([user.id]);
-      else spill.addRemote([toIdentityRecord(user)]);
-      found++;
+      return await remote.getUser(id, signal);
     } catch (error) {
-      if (!isConnectorError(error, 'not-found')) throw error;
+      if (isConnectorError(error, 'not-found')) return null;
+      failed = true;
+      throw error;
     }
+  });
+  let found = 0;
+  for (const user of users) {
+    if (user === null) continue;
+    if (user.deleted) spill.addDeleted([user.id]);
+    else spill.addRemote([toIdentityRecord(user)]);
+    found++;
   }
   return found;
 }
