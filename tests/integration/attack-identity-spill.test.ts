@@ -80,4 +80,32 @@ describe('identity check over a listing whose pages shift (attack on issue 19)',
     expect(app.store.findings.open('identity').filter((f) => f.kind === 'local-only')).toEqual([]);
     expect(emulator.count(SUPABASE_ROUTES.get)).toBeGreaterThan(0);
   });
+
+  it.each([
+    ['a proxy HTML 502', { status: 502, foreign: 'html' as const }],
+    ['an empty 200', { status: 200, body: '' }],
+    ['another JSON, 200', { status: 200, body: { message: 'no Route matched with those values' } }],
+    ['an empty page, 200', { status: 200, body: { users: [], aud: 'authenticated' }, headers: { 'X-Total-Count': String(USERS + 5) } }],
+    ['an empty page with the same total, 200', { status: 200, body: { users: [], aud: 'authenticated' }, headers: { 'X-Total-Count': String(USERS + 1 /* the leaver too: as page 1 said */) } }],
+  ])('a second page answered by %s (the first read ahead) reports no row local-only', async (_name, fault) => {
+    emulator.fault(SUPABASE_ROUTES.list, { status: 200, passThrough: true, times: 1 });
+    emulator.fault(SUPABASE_ROUTES.list, fault);
+    const run = (await app.runs.waitFor(app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check', sourceOfTruth: 'supabase' }, 'manual').runId)) as Run;
+    expect(app.store.findings.open('identity').filter((f) => f.kind === 'local-only'), `run ${run.state}: ${JSON.stringify(run.error)}`).toEqual([]);
+  });
+
+  it.each([
+    ['an empty 200', { status: 200, body: '' }],
+    ['another JSON, 200', { status: 200, body: { message: 'no Route matched with those values' } }],
+  ])('a page answered by %s is a foreign answer: retried, and said plainly when it lasts', async (_name, fault) => {
+    emulator.fault(SUPABASE_ROUTES.list, { status: 200, passThrough: true, times: 1 });
+    emulator.fault(SUPABASE_ROUTES.list, { ...fault, times: 1 });
+    const once = (await app.runs.waitFor(app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check' }, 'manual').runId)) as Run;
+    expect(once.state, JSON.stringify(once.error)).toBe('succeeded');
+    expect(once.result).toMatchObject({ localOnly: 0, inSync: USERS });
+    emulator.fault(SUPABASE_ROUTES.list, fault);
+    const lasting = (await app.runs.waitFor(app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check' }, 'manual').runId)) as Run;
+    expect(lasting.state).toBe('failed');
+    expect(lasting.error?.message).toMatch(/not GoTrue's user list/);
+  });
 });
