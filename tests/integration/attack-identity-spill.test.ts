@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Run } from '../../core/api/models';
@@ -107,5 +109,23 @@ describe('identity check over a listing whose pages shift (attack on issue 19)',
     const lasting = (await app.runs.waitFor(app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check' }, 'manual').runId)) as Run;
     expect(lasting.state).toBe('failed');
     expect(lasting.error?.message).toMatch(/not GoTrue's user list/);
+  });
+
+  it('a check cancelled while the next page is in flight ends cancelled and leaves no scratch file of its own', async () => {
+    const mine = () =>
+      readdirSync(tmpdir()).filter((name) => {
+        const owner = join(tmpdir(), name, 'owner');
+        return name.startsWith('syncwarden-identity-') && existsSync(owner) && readFileSync(owner, 'utf8') === String(process.pid);
+      });
+    emulator.fault(SUPABASE_ROUTES.list, { status: 200, passThrough: true, times: 1 });
+    emulator.fault(SUPABASE_ROUTES.list, { status: 200, passThrough: true, delayMs: 800, times: 1 });
+    const { runId } = app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check' }, 'manual');
+    for (let i = 0; i < 200 && emulator.count(SUPABASE_ROUTES.list) < 2; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(mine()).toHaveLength(1);
+    app.runs.cancel(runId);
+    const run = (await app.runs.waitFor(runId)) as Run;
+    expect(run.state).toBe('cancelled');
+    expect(mine()).toEqual([]);
+    expect(app.store.findings.open('identity')).toEqual([]);
   });
 });
