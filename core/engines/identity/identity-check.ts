@@ -67,7 +67,7 @@ async function readSides(input: CheckInput, spill: IdentitySpill, { signal, prog
     spill.addDeleted(deleted);
     progress.update({ done: spill.remoteUsers + spill.deletedUsers, ...(page.total === null ? {} : { total: page.total }) });
   }
-  if (shift.mayHaveSkipped) {
+  if (shift.mayHaveSkipped(spill.remoteUsers + spill.deletedUsers)) {
     progress.phase('read-remote', { message: 'Users changed while listed: looking up rows the listing may have skipped' });
     await fillListingGaps(input.remote, spill, signal);
   }

@@ -22,21 +22,26 @@ const WINDOW = 1000;
  * user: the spill keeps it once), but a user removed above the cursor moves
  * every later user up by one and the next page starts one user late, so a
  * live user is never listed. Such a skip needs more removals than creations
- * between two pages, so the total changes; an unchanged total means no user
- * was skipped.
+ * between two pages, so the total changes. Users created at the same instant
+ * (a bulk import) have no order in Postgres: two pages may list one twice and
+ * skip another with the total unchanged, which shows as fewer distinct users
+ * listed than the total.
  */
 export class ListingShift {
   private first: number | null | undefined;
+  private last: number | null = null;
   private changed = false;
 
   observe(total: number | null): void {
     if (this.first === undefined) this.first = total;
     // A second page without a total (a proxy dropped X-Total-Count) cannot show a shift: assume one.
     else if (total !== this.first || total === null) this.changed = true;
+    this.last = total;
   }
 
-  get mayHaveSkipped(): boolean {
-    return this.changed;
+  /** `distinct`: live and soft-deleted users the listing gave, each once. */
+  mayHaveSkipped(distinct: number): boolean {
+    return this.changed || (this.last !== null && distinct < this.last);
   }
 }
 
