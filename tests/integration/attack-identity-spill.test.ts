@@ -128,4 +128,18 @@ describe('identity check over a listing whose pages shift (attack on issue 19)',
     expect(mine()).toEqual([]);
     expect(app.store.findings.open('identity')).toEqual([]);
   });
+
+  it('a user who signs up between the read of the users table and the Supabase listing is not proposed for a ban', async () => {
+    // The listing waits; meanwhile the product creates the row and the Supabase user of a new sign-up.
+    emulator.fault(SUPABASE_ROUTES.list, { status: 200, passThrough: true, delayMs: 500, times: 1 });
+    const { runId } = app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check', sourceOfTruth: 'appdb', remoteOnly: 'ban' }, 'manual');
+    for (let i = 0; i < 200 && emulator.count(SUPABASE_ROUTES.list) < 1; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(emulator.removeUser(id(5000))).toBe(true);
+    await db.execute('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [id(7000), 'new@example.com', 'New', 1, 'user']);
+    emulator.addUser({ id: id(7000), email: 'new@example.com', user_metadata: { full_name: 'New' }, app_metadata: { role: 'user' }, email_confirmed_at: '2026-01-01T00:00:00.000Z' });
+    const run = (await app.runs.waitFor(runId)) as Run;
+    expect(run.state, JSON.stringify(run.error)).toBe('succeeded');
+    expect(app.store.findings.open('identity').map((f) => `${f.kind} ${f.subject} ${f.proposedAction}`)).toEqual([]);
+    expect(run.result).toMatchObject({ inSync: USERS + 1, remoteOnly: 0, localOnly: 0 });
+  });
 });

@@ -12,7 +12,7 @@ import { ReportTally, type IntegrityReport } from './identity-report';
 import { SnapshotWriter } from './identity-snapshot';
 import { TimeSlicer, yieldToEventLoop } from '../../base/cooperative';
 import { readAhead } from '../../base/read-ahead';
-import { fillListingGaps, ListingShift } from './identity-gaps';
+import { fillListingGaps, ListingShift, rereadUnmatchedRows } from './identity-gaps';
 
 export interface CheckInput {
   mode: 'check' | 'validate';
@@ -71,6 +71,7 @@ async function readSides(input: CheckInput, spill: IdentitySpill, { signal, prog
     progress.phase('read-remote', { message: 'Users changed while listed: looking up rows the listing may have skipped' });
     await fillListingGaps(input.remote, spill, signal);
   }
+  await rereadUnmatchedRows(input.local, spill, signal);
 }
 
 async function classifyAndRecord(input: CheckInput, spill: IdentitySpill, context: EngineContext, { signal, progress }: EngineControls): Promise<Record<string, unknown>> {

@@ -2,7 +2,8 @@ import type { SupabaseAuthConnector } from '../../connectors/supabase/supabase-a
 import { isConnectorError } from '../../connectors/shared/connector-error';
 import { yieldToEventLoop } from '../../base/cooperative';
 import { inPool } from '../../base/pool';
-import { UUID } from './identity-model';
+import type { LocalUsers } from './identity-local';
+import { UUID, type IdentityRecord } from './identity-model';
 import { toIdentityRecord } from './identity-remote';
 import type { IdentitySpill } from './identity-spill';
 
@@ -86,4 +87,49 @@ export async function fillListingGaps(remote: SupabaseAuthConnector, spill: Iden
     found++;
   }
   return found;
+}
+
+/** Most Supabase-only users whose row the check re-reads; past it they stay as listed (each is re-read before any repair anyway). */
+export const MAX_ROW_REREADS = 20_000;
+
+/**
+ * The users table is read before Supabase is listed, so a user who signs up
+ * in between (row and Supabase user both new) has a Supabase user and, in the
+ * check's copy of the table, no row: reported Supabase-only, and proposed for
+ * a ban. Every Supabase user left without a row by id or email is looked up in
+ * the table again (by id, then by email, as the re-read before a ban does) and
+ * a row found now is added. Returns the rows added.
+ */
+export async function rereadUnmatchedRows(local: LocalUsers, spill: IdentitySpill, signal: AbortSignal): Promise<number> {
+  const unmatched = spill.db
+    .prepare(
+      'SELECT r.id, r.email FROM remote r WHERE r.seq > ? AND r.seq <= ? AND NOT EXISTS (SELECT 1 FROM local l WHERE l.idl = r.idl) AND (r.email IS NULL OR NOT EXISTS (SELECT 1 FROM local l WHERE l.email = r.email))',
+    );
+  const candidates: { id: string; email: string | null }[] = [];
+  for (let from = 0; from < spill.remoteSpan; from += WINDOW) {
+    candidates.push(...(unmatched.all(from, from + WINDOW) as { id: string; email: string | null }[]));
+    if (candidates.length > MAX_ROW_REREADS) return 0;
+    await yieldToEventLoop();
+    signal.throwIfAborted();
+  }
+  const found = new Map<string, IdentityRecord>();
+  for (const { id, email } of candidates) {
+    const byId = await local.get(id);
+    const rows = byId ? [byId] : email === null ? [] : await local.findByEmail(email);
+    for (const row of rows) found.set(row.id, row);
+    signal.throwIfAborted();
+  }
+  if (found.size === 0) return 0;
+  // A row read twice (its email changed between the reads) would be two rows: only rows the first read did not see are added.
+  // The local side has no index by id; a window of positions at a time keeps each statement short.
+  const wanted = JSON.stringify([...found.keys()].map((id) => id.toLowerCase()));
+  const seen = spill.db.prepare('SELECT idl FROM local WHERE seq > ? AND seq <= ? AND idl IN (SELECT value FROM json_each(?))').pluck();
+  const known = new Set<string>();
+  for (let from = 0; from < spill.localRows; from += WINDOW) {
+    for (const idl of seen.all(from, from + WINDOW, wanted) as string[]) known.add(idl);
+    await yieldToEventLoop();
+  }
+  const added = [...found.values()].filter((row) => !known.has(row.id.toLowerCase()));
+  if (added.length) spill.addLocal(added);
+  return added.length;
 }
