@@ -97,39 +97,42 @@ export const MAX_ROW_REREADS = 20_000;
  * in between (row and Supabase user both new) has a Supabase user and, in the
  * check's copy of the table, no row: reported Supabase-only, and proposed for
  * a ban. Every Supabase user left without a row by id or email is looked up in
- * the table again (by id, then by email, as the re-read before a ban does) and
- * a row found now is added. Returns the rows added.
+ * the table again by id (the primary key, a few hundred ids a query; a search
+ * by email would scan the table once per user) and a row found now is added.
+ * Rows keyed by their own ids that pair by email are not re-read: the re-read
+ * before a ban still finds them. Returns the rows added.
  */
 export async function rereadUnmatchedRows(local: LocalUsers, spill: IdentitySpill, signal: AbortSignal): Promise<number> {
-  const unmatched = spill.db
-    .prepare(
-      'SELECT r.id, r.email FROM remote r WHERE r.seq > ? AND r.seq <= ? AND NOT EXISTS (SELECT 1 FROM local l WHERE l.idl = r.idl) AND (r.email IS NULL OR NOT EXISTS (SELECT 1 FROM local l WHERE l.email = r.email))',
-    );
-  const candidates: { id: string; email: string | null }[] = [];
-  for (let from = 0; from < spill.remoteSpan; from += WINDOW) {
-    candidates.push(...(unmatched.all(from, from + WINDOW) as { id: string; email: string | null }[]));
-    if (candidates.length > MAX_ROW_REREADS) return 0;
-    await yieldToEventLoop();
-    signal.throwIfAborted();
-  }
-  const found = new Map<string, IdentityRecord>();
-  for (const { id, email } of candidates) {
-    const byId = await local.get(id);
-    const rows = byId ? [byId] : email === null ? [] : await local.findByEmail(email);
-    for (const row of rows) found.set(row.id, row);
-    signal.throwIfAborted();
-  }
-  if (found.size === 0) return 0;
-  // A row read twice (its email changed between the reads) would be two rows: only rows the first read did not see are added.
-  // The local side has no index by id; a window of positions at a time keeps each statement short.
-  const wanted = JSON.stringify([...found.keys()].map((id) => id.toLowerCase()));
-  const seen = spill.db.prepare('SELECT idl FROM local WHERE seq > ? AND seq <= ? AND idl IN (SELECT value FROM json_each(?))').pluck();
-  const known = new Set<string>();
+  const { db } = spill;
+  // Who has a row of its id: one window of rows at a time through remote's unique index, one byte per Supabase user.
+  const pairedById = db.prepare('SELECT r.seq FROM local l JOIN remote r ON r.idl = l.idl WHERE l.seq > ? AND l.seq <= ?').pluck();
+  const paired = new Uint8Array(spill.remoteSpan + 1);
   for (let from = 0; from < spill.localRows; from += WINDOW) {
-    for (const idl of seen.all(from, from + WINDOW, wanted) as string[]) known.add(idl);
+    for (const seq of pairedById.all(from, from + WINDOW) as number[]) paired[seq] = 1;
     await yieldToEventLoop();
+    signal.throwIfAborted();
   }
-  const added = [...found.values()].filter((row) => !known.has(row.id.toLowerCase()));
+  const remoteAt = db.prepare('SELECT seq, id, email FROM remote WHERE seq > ? AND seq <= ?');
+  const emailHasRow = db.prepare('SELECT 1 FROM local WHERE email = ? LIMIT 1').pluck();
+  const ids: string[] = [];
+  for (let from = 0; from < spill.remoteSpan; from += WINDOW) {
+    for (const r of remoteAt.all(from, from + WINDOW) as { seq: number; id: string; email: string | null }[]) {
+      if (paired[r.seq] === 1 || (r.email !== null && emailHasRow.get(r.email) !== undefined)) continue;
+      ids.push(r.id);
+    }
+    if (ids.length > MAX_ROW_REREADS) return 0;
+    await yieldToEventLoop();
+    signal.throwIfAborted();
+  }
+  // By construction none of these rows was read before: no spilled row has their id.
+  let added: IdentityRecord[];
+  try {
+    added = await local.getMany(ids);
+  } catch {
+    // A table whose id column cannot hold a Supabase id (integer keys in PostgreSQL refuse the text) pairs by
+    // email only, which this re-read does not cover: its users stay as listed, re-read before any repair.
+    return 0;
+  }
   if (added.length) spill.addLocal(added);
   return added.length;
 }
