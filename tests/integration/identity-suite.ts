@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Run } from '../../core/api/models';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
-import { decodeRow, type EncodedRow } from '../../core/engines/identity/identity-snapshot';
+import { chunkKey, decodeRow, SNAPSHOT_META_KEY, type EncodedRow, type SnapshotMeta } from '../../core/engines/identity/identity-snapshot';
 import { rateLimitFault, startSupabaseEmulator, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -143,7 +143,8 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       expect(log.counts).toEqual({ done: 3, skipped: 1 });
 
       // The users sync table follows the repair: the repaired users are in sync, the banned stranger stays for a person.
-      const chunk = (app.store.engineState.get<EncodedRow[]>('identity', 'sync-table:chunk:0') ?? []).map(decodeRow);
+      const meta = app.store.engineState.get<SnapshotMeta>('identity', SNAPSHOT_META_KEY);
+      const chunk = (app.store.engineState.get<EncodedRow[]>('identity', chunkKey(0, meta?.buffer)) ?? []).map(decodeRow);
       expect(chunk.filter((row) => row.local || row.remote).map((row) => row.status).sort()).toEqual(['in-sync', 'in-sync', 'in-sync', 'inconsistent', 'remote-only']);
       expect(chunk.find((row) => row.remote?.id === id(3))?.remote?.banned).toBe(true);
 

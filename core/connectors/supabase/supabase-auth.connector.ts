@@ -1,6 +1,6 @@
 import type { AuthError, GoTrueAdminApi } from '@supabase/supabase-js';
 import type { ConnectionCheck } from '../shared/connection-check';
-import { ConnectorError, isConnectorError } from '../shared/connector-error';
+import { ConnectorError, FOREIGN_ANSWER, isConnectorError } from '../shared/connector-error';
 import { createServicePolicy, type ServicePolicy, type ServicePolicyOptions } from '../shared/service-policy';
 import { createAdminClient, type AdminClient, type ExchangeRecord } from './supabase-client';
 import { invalidUserId, SUPABASE_SERVICE, toConnectorError } from './supabase-errors';
@@ -64,7 +64,7 @@ export function createSupabaseAuthConnector(options: SupabaseAuthConnectorOption
       // Page numbers come from our own counter: the SDK's nextPage/lastPage keep only the
       // first digit of the page number (page 12 → 1), so they are never read (api-facts §7).
       for (let page = 1; ; page++) {
-        const data = await run('listUsers', (admin) => admin.listUsers({ page, perPage }), signal);
+        const data = await run('listUsers', (admin) => listPage(admin, page, perPage), signal);
         const total = Number.isFinite(data.total) && data.total > 0 ? data.total : null;
         yield { page, users: data.users.map(toSupabaseUser), total };
         const short = data.users.length < perPage;
@@ -129,6 +129,29 @@ export function createSupabaseAuthConnector(options: SupabaseAuthConnectorOption
       }
     },
   };
+}
+
+/**
+ * One listUsers page, whose answer must be GoTrue's list: a 200 whose body is
+ * empty or not JSON (the SDK throws a bare SyntaxError) or is another JSON (no
+ * `users` array) is a foreign answer, `unavailable` and retried like a 502,
+ * never a page read as empty (that would end the listing early).
+ */
+async function listPage(admin: GoTrueAdminApi, page: number, perPage: number): ReturnType<GoTrueAdminApi['listUsers']> {
+  const foreign = (why: string, cause?: unknown) =>
+    new ConnectorError('unavailable', SUPABASE_SERVICE, `listUsers: the answer to page ${page} was not GoTrue's user list (${why}); nothing is concluded from it`, {
+      reason: FOREIGN_ANSWER,
+      ...(cause === undefined ? {} : { cause }),
+    });
+  let result: Awaited<ReturnType<GoTrueAdminApi['listUsers']>>;
+  try {
+    result = await admin.listUsers({ page, perPage });
+  } catch (error) {
+    if (error instanceof SyntaxError) throw foreign('an empty body or not JSON', error);
+    throw error;
+  }
+  if (result.error === null && !Array.isArray((result.data as { users?: unknown }).users)) throw foreign('no users list');
+  return result;
 }
 
 /** One request: the SDK call, then its `{error}` translated into a thrown ConnectorError. */

@@ -12,6 +12,7 @@ import { ReportTally, type IntegrityReport } from './identity-report';
 import { SnapshotWriter } from './identity-snapshot';
 import { TimeSlicer, yieldToEventLoop } from '../../base/cooperative';
 import { readAhead } from '../../base/read-ahead';
+import { fillListingGaps, ListingShift, rereadUnmatchedRows } from './identity-gaps';
 
 export interface CheckInput {
   mode: 'check' | 'validate';
@@ -50,10 +51,12 @@ async function readSides(input: CheckInput, spill: IdentitySpill, { signal, prog
   }
 
   progress.phase('read-remote', { message: 'Listing Supabase Auth users' });
+  const shift = new ListingShift();
   // One page ahead: the next page is requested and parsed while this one is written to the scratch file.
   for await (const page of readAhead(input.remote.listAllUsers(signal))) {
     // Soft-deleted users keep an obfuscated email: comparing it would invent drift (api-facts §7);
     // their ids stay taken, which is what makes re-creating a row with that id impossible.
+    shift.observe(page.total);
     const live: IdentityRecord[] = [];
     const deleted: string[] = [];
     for (const user of page.users) {
@@ -64,6 +67,11 @@ async function readSides(input: CheckInput, spill: IdentitySpill, { signal, prog
     spill.addDeleted(deleted);
     progress.update({ done: spill.remoteUsers + spill.deletedUsers, ...(page.total === null ? {} : { total: page.total }) });
   }
+  if (shift.mayHaveSkipped(spill.remoteUsers + spill.deletedUsers)) {
+    progress.phase('read-remote', { message: 'Users changed while listed: looking up rows the listing may have skipped' });
+    await fillListingGaps(input.remote, spill, signal);
+  }
+  await rereadUnmatchedRows(input.local, spill, signal);
 }
 
 async function classifyAndRecord(input: CheckInput, spill: IdentitySpill, context: EngineContext, { signal, progress }: EngineControls): Promise<Record<string, unknown>> {

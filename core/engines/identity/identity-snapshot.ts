@@ -12,7 +12,14 @@ import { IDENTITY_PROBLEMS, SYNC_STATUSES, type IdentityRecord, type SourceOfTru
  */
 export const SNAPSHOT_META_KEY = 'sync-table:meta';
 const SNAPSHOT_CHUNK_SIZE = 2000;
-export const chunkKey = (index: number) => `sync-table:chunk:${index}`;
+/**
+ * Chunks live in one of two buffers; a check writes the one the meta does not
+ * point at and flips the meta last, so a check that dies half-way through
+ * publishing leaves the previous table whole (its findings address its rows
+ * by index). Tables written before buffers existed use the plain keys.
+ */
+export type SnapshotBuffer = 'a' | 'b';
+export const chunkKey = (index: number, buffer?: SnapshotBuffer) => (buffer === undefined ? `sync-table:chunk:${index}` : `sync-table:${buffer}:chunk:${index}`);
 
 export interface SnapshotMeta {
   runId: number;
@@ -24,6 +31,18 @@ export interface SnapshotMeta {
   chunkSize: number;
   /** One number per chunk, bumped whenever that chunk is rewritten. */
   versions: number[];
+  /** Which buffer holds the chunks (absent: the plain keys of tables written before buffers existed). */
+  buffer?: SnapshotBuffer;
+}
+
+/** One chunk of the published table, as stored. */
+export function readSnapshotChunk(state: StateAccess, meta: SnapshotMeta, index: number): EncodedRow[] {
+  return state.get<EncodedRow[]>(chunkKey(index, meta.buffer)) ?? [];
+}
+
+/** Every row of the published table (tests and small tables: it holds them all). */
+export function readSnapshotRows(state: StateAccess, meta: SnapshotMeta): SyncRow[] {
+  return meta.versions.flatMap((_, index) => readSnapshotChunk(state, meta, index).map(decodeRow));
 }
 
 export interface StateAccess {
@@ -91,14 +110,20 @@ export class SnapshotWriter {
     if (this.chunkRows > 0) this.chunks++;
     this.chunkRows = 0;
     const previous = state.get<SnapshotMeta>(SNAPSHOT_META_KEY);
+    const buffer: SnapshotBuffer = previous?.buffer === 'a' ? 'b' : 'a';
     const versions: number[] = [];
     for (let i = 0; i < this.chunks; i++) {
-      state.set(chunkKey(i), this.spool.take(i));
+      state.set(chunkKey(i, buffer), this.spool.take(i));
       versions.push((previous?.versions[i] ?? 0) + 1);
       // Each chunk is a few milliseconds of JSON; give the loop back between them.
       await yieldToEventLoop();
     }
-    state.set(SNAPSHOT_META_KEY, { ...meta, total: this.total, chunkSize: SNAPSHOT_CHUNK_SIZE, versions } satisfies SnapshotMeta);
+    state.set(SNAPSHOT_META_KEY, { ...meta, total: this.total, chunkSize: SNAPSHOT_CHUNK_SIZE, versions, buffer } satisfies SnapshotMeta);
+    // The previous table is no longer addressed: empty its chunks so the state does not hold two copies.
+    for (let i = 0; i < (previous?.versions.length ?? 0); i++) {
+      state.set(chunkKey(i, previous?.buffer), []);
+      await yieldToEventLoop();
+    }
   }
 
   private flush(): void {
@@ -119,9 +144,9 @@ export function updateSnapshotRows(state: StateAccess, runId: number, updates: R
     byChunk.set(chunk, [...(byChunk.get(chunk) ?? []), [index % meta.chunkSize, row]]);
   }
   for (const [chunk, rows] of byChunk) {
-    const encoded = state.get<EncodedRow[]>(chunkKey(chunk)) ?? [];
+    const encoded = readSnapshotChunk(state, meta, chunk);
     for (const [offset, row] of rows) encoded[offset] = encodeRow(row);
-    state.set(chunkKey(chunk), encoded);
+    state.set(chunkKey(chunk, meta.buffer), encoded);
     meta.versions[chunk] = (meta.versions[chunk] ?? 0) + 1;
   }
   state.set(SNAPSHOT_META_KEY, meta);

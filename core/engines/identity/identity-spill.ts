@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IdentityRecord } from './identity-model';
 import type { ChunkSpool, EncodedRow } from './identity-snapshot';
+import { makeScratchDir, scratchError } from './identity-scratch';
 
 /**
  * Both sides of a check spilled into a private, temporary SQLite file, so a
@@ -18,7 +18,9 @@ import type { ChunkSpool, EncodedRow } from './identity-snapshot';
  * byte: equal here means equal as the in-memory classifier compared them,
  * whatever the Unicode case rules of the product database.
  *
- * The file is scratch: no journal, no fsync, deleted on close.
+ * The file is scratch: no journal, no fsync, deleted on close, private to
+ * this user, and removed by the next check if this process dies first
+ * (identity-scratch.ts).
  */
 const SCHEMA = `
 CREATE TABLE local (seq INTEGER PRIMARY KEY, idl TEXT NOT NULL, id TEXT NOT NULL, email TEXT, name TEXT, verified INTEGER NOT NULL, role TEXT NOT NULL);
@@ -61,8 +63,16 @@ export class IdentitySpill {
   private readonly insertDeleted: Database.Statement;
 
   constructor() {
-    this.dir = mkdtempSync(join(tmpdir(), 'syncwarden-identity-'));
-    this.db = new Database(join(this.dir, 'sides.db'));
+    this.dir = makeScratchDir();
+    try {
+      const file = join(this.dir, 'sides.db');
+      // Created here, owner-only: SQLite would create it 0644, readable by anyone who can enter the directory.
+      writeFileSync(file, '', { mode: 0o600, flag: 'wx' });
+      this.db = new Database(file);
+    } catch (error) {
+      rmSync(this.dir, { recursive: true, force: true });
+      throw scratchError(error);
+    }
     try {
       this.db.pragma('journal_mode = OFF');
       this.db.pragma('synchronous = OFF');
@@ -71,7 +81,7 @@ export class IdentitySpill {
       this.db.exec(SCHEMA);
     } catch (error) {
       this.close();
-      throw error;
+      throw scratchError(error);
     }
     this.insertLocal = this.db.prepare('INSERT INTO local (seq, idl, id, email, name, verified, role) VALUES (?, ?, ?, ?, ?, ?, ?)');
     const remoteColumns = '(seq, idl, id, email, name, verified, role, banned) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
@@ -84,27 +94,36 @@ export class IdentitySpill {
 
   /** Rows of the users table, in the order the table was read (that order is the classification's). */
   addLocal(records: readonly IdentityRecord[]): void {
-    this.db.transaction(() => {
+    this.write(() => {
       for (const r of records) this.insertLocal.run(++this.localCount, r.id.toLowerCase(), r.id, r.email, r.name, r.emailVerified ? 1 : 0, r.role);
-    })();
+    });
   }
 
   /** Live Supabase users, in listing order. */
   addRemote(records: readonly IdentityRecord[]): void {
-    this.db.transaction(() => {
+    this.write(() => {
       for (const r of records) {
         const values = [++this.remoteSeq, r.id.toLowerCase(), r.id, r.email, r.name, r.emailVerified ? 1 : 0, r.role, r.banned ? 1 : 0];
         if (this.insertRemote.run(values).changes === 1) this.remoteCount++;
         else this.replaceRemote.run(values);
       }
-    })();
+    });
   }
 
   /** Ids of soft-deleted Supabase users (their ids stay taken). */
   addDeleted(ids: readonly string[]): void {
-    this.db.transaction(() => {
+    this.write(() => {
       for (const id of ids) this.deletedCount += this.insertDeleted.run(id.toLowerCase()).changes;
-    })();
+    });
+  }
+
+  /** One transaction of writes; a full or failing scratch disk is said plainly (the check then fails, nothing published). */
+  private write(work: () => void): void {
+    try {
+      this.db.transaction(work)();
+    } catch (error) {
+      throw scratchError(error);
+    }
   }
 
   /** Rows of the users table. */
@@ -132,7 +151,7 @@ export class IdentitySpill {
     const append = this.db.prepare('INSERT INTO snapshot (chunk, rows) VALUES (?, ?)');
     const take = this.db.prepare('SELECT rows FROM snapshot WHERE chunk = ? ORDER BY seq').pluck();
     return {
-      append: (index, rows) => void append.run(index, JSON.stringify(rows)),
+      append: (index, rows) => this.write(() => void append.run(index, JSON.stringify(rows))),
       take: (index) => (take.all(index) as string[]).flatMap((json) => JSON.parse(json) as EncodedRow[]),
     };
   }

@@ -114,7 +114,7 @@ export class SyncTableReader {
     let changed = false;
     for (let i = 0; i < meta.versions.length; i++) {
       if (this.versions[i] === meta.versions[i]) continue;
-      const encoded = this.state.get<EncodedRow[]>(IDENTITY_ENGINE_ID, chunkKey(i)) ?? [];
+      const encoded = this.state.get<EncodedRow[]>(IDENTITY_ENGINE_ID, chunkKey(i, meta.buffer)) ?? [];
       const policy = meta.remoteOnly ?? 'ban';
       this.chunks[i] = encoded.map((raw, offset) => toEntry(i * meta.chunkSize + offset, decodeRow(raw), meta.sourceOfTruth, policy)).filter((e): e is Entry => e !== null);
       this.versions[i] = meta.versions[i] as number;

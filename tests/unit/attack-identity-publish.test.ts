@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { SyncRow } from '../../core/engines/identity/identity-model';
+import { readSnapshotRows, SNAPSHOT_META_KEY, SnapshotWriter, updateSnapshotRows, writeSnapshot, type SnapshotMeta, type StateAccess } from '../../core/engines/identity/identity-snapshot';
+
+/**
+ * An outside attack on issue 19's sync table: the new table is written chunk
+ * by chunk, with a yield (and a commit) between chunks. A process that dies
+ * half-way must leave the previous check's table whole, not its first chunks
+ * replaced by another check's rows under the old meta (whose row indexes the
+ * old findings, and a repair of them, still address).
+ */
+const row = (n: number, tag: string): SyncRow => ({
+  status: 'local-only',
+  matchedBy: null,
+  local: { id: `id-${n}`, email: `${tag}${n}@example.com`, name: null, emailVerified: true, role: 'user' },
+  remote: null,
+  diffs: [],
+});
+
+function memoryState(): StateAccess & { map: Map<string, unknown>; failAfter: number } {
+  const map = new Map<string, unknown>();
+  const state = {
+    map,
+    failAfter: Number.POSITIVE_INFINITY,
+    get: <T>(key: string) => map.get(key) as T | undefined,
+    set(key: string, value: unknown) {
+      if (state.failAfter-- <= 0) throw new Error('killed');
+      map.set(key, JSON.parse(JSON.stringify(value)));
+    },
+  };
+  return state;
+}
+
+const emails = (state: StateAccess) => {
+  const meta = state.get<SnapshotMeta>(SNAPSHOT_META_KEY) as SnapshotMeta;
+  return readSnapshotRows(state, meta).map((r) => r.local?.email);
+};
+
+describe('publishing the users sync table (attack on issue 19)', () => {
+  it('a check that dies while publishing leaves the previous table whole', async () => {
+    const state = memoryState();
+    const old = Array.from({ length: 5000 }, (_, n) => row(n, 'old'));
+    await writeSnapshot(state, old, { runId: 1, checkedAt: 'then', sourceOfTruth: 'appdb' });
+    const before = emails(state);
+
+    const writer = new SnapshotWriter(memoryPieces());
+    for (let n = 0; n < 5000; n++) writer.add(row(n, 'new'));
+    state.failAfter = 1; // one chunk written, then the process dies
+    await expect(writer.publish(state, { runId: 2, checkedAt: 'now', sourceOfTruth: 'appdb' })).rejects.toThrow('killed');
+    state.failAfter = Number.POSITIVE_INFINITY;
+
+    expect((state.get<SnapshotMeta>(SNAPSHOT_META_KEY) as SnapshotMeta).runId).toBe(1);
+    expect(emails(state)).toEqual(before);
+    // A repair of an old finding rewrites the old table's row, the user the finding named.
+    expect(updateSnapshotRows(state, 1, new Map([[0, { ...row(0, 'old'), status: 'in-sync' as const }]]))).toBe(true);
+    expect(emails(state)[0]).toBe('old0@example.com');
+  });
+
+  it('the next publish after it, and the one after, each give exactly their own rows', async () => {
+    const state = memoryState();
+    for (const [runId, count] of [[1, 5000], [2, 2500], [3, 4100], [4, 10]] as const) {
+      await writeSnapshot(state, Array.from({ length: count }, (_, n) => row(n, `r${runId}-`)), { runId, checkedAt: 'x', sourceOfTruth: 'appdb' });
+      expect(emails(state)).toEqual(Array.from({ length: count }, (_, n) => `r${runId}-${n}@example.com`));
+    }
+  });
+});
+
+function memoryPieces() {
+  const chunks: unknown[][] = [];
+  return {
+    append: (index: number, rows: unknown[]) => void (chunks[index] = [...(chunks[index] ?? []), ...rows]),
+    take: (index: number) => (chunks[index] ?? []) as never,
+  };
+}
