@@ -175,7 +175,7 @@ export class DriveConnector {
   /** The CSV export with its Content-Length when the service sent one (progress by bytes). */
   async exportCsvSized(fileId: string, signal?: AbortSignal): Promise<{ stream: Readable; contentLength: number | undefined }> {
     const { data, headers } = await this.caller.call((s) => this.drive.files.export({ fileId, mimeType: 'text/csv' }, { responseType: 'stream', signal: s }), signal);
-    const length = Number((headers as { get?: (name: string) => string | null }).get?.('content-length') ?? Number.NaN);
+    const length = Number(headerValue(headers, 'content-length') ?? Number.NaN);
     return { stream: data, contentLength: Number.isFinite(length) && length >= 0 ? length : undefined };
   }
 
@@ -235,4 +235,17 @@ function toDriveFile(file: drive_v3.Schema$File): DriveFile {
 
 function escapeQuery(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+}
+
+/**
+ * One response header, whichever shape the client hands over: gaxios's own
+ * transport gives a `Headers` object, a `fetchImplementation` a plain record
+ * of lower-case names (both seen with googleapis 188).
+ */
+function headerValue(headers: unknown, name: string): string | undefined {
+  if (headers === null || typeof headers !== 'object') return undefined;
+  const get = (headers as { get?: unknown }).get;
+  if (typeof get === 'function') return (get as (n: string) => string | null).call(headers, name) ?? undefined;
+  const value = (headers as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : undefined;
 }
