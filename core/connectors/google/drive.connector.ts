@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { drive, type drive_v3 } from './googleapis-lite';
 import type { ConnectionCheck } from '../shared/connection-check';
 import { ConnectorError, FOREIGN_ANSWER, isConnectorError } from '../shared/connector-error';
+import { headerValue } from '../shared/header-value';
 import type { ServicePolicy } from '../shared/service-policy';
 import { GoogleCaller, type GoogleConnectorOptions } from './google-caller';
 import { CursorRejectedError, rejectedParameter } from './google-errors';
@@ -237,15 +238,3 @@ function escapeQuery(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
 }
 
-/**
- * One response header, whichever shape the client hands over: gaxios's own
- * transport gives a `Headers` object, a `fetchImplementation` a plain record
- * of lower-case names (both seen with googleapis 188).
- */
-function headerValue(headers: unknown, name: string): string | undefined {
-  if (headers === null || typeof headers !== 'object') return undefined;
-  const get = (headers as { get?: unknown }).get;
-  if (typeof get === 'function') return (get as (n: string) => string | null).call(headers, name) ?? undefined;
-  const value = (headers as Record<string, unknown>)[name];
-  return typeof value === 'string' ? value : undefined;
-}

@@ -1,4 +1,5 @@
 import { ConnectorError, FOREIGN_ANSWER, isNetworkError, parseRetryAfter } from '../shared/connector-error';
+import { headerValue } from '../shared/header-value';
 
 /**
  * Google errors (googleapis/gaxios) → our typed outcomes (DESIGN.md §2, §4).
@@ -129,13 +130,7 @@ function httpFailure(error: unknown): HttpFailure | undefined {
     status: response.status,
     // Stream requests (exports) lose the parsed body; gaxios leaves the raw JSON text in the message.
     body: response.data === undefined || response.data === '' ? parseBody(messageOf(error)) : parseBody(response.data),
-    header(name) {
-      // gaxios 7 gives a Headers object, but not always the global class (node-fetch's): duck-type it.
-      const getter = (headers as { get?: unknown } | undefined)?.get;
-      if (typeof getter === 'function') return (getter.call(headers, name) as string | null) ?? undefined;
-      const value = (headers as Record<string, unknown> | undefined)?.[name];
-      return typeof value === 'string' ? value : undefined;
-    },
+    header: (name) => headerValue(headers, name),
   };
 }
 
