@@ -46,7 +46,7 @@ describe('e2e: findings at 1024 px (Chromium)', () => {
     await expect.poll(() => table.locator('tbody tr').count()).toBe(2);
     const overflow = await table.evaluate((node) => (node.parentElement ? node.parentElement.scrollWidth - node.parentElement.clientWidth : 0));
     expect(overflow).toBeLessThanOrEqual(0);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
     for (const header of ['Reason · proposed action', 'Kind · status']) await expect.poll(() => table.getByRole('columnheader', { name: header }).isVisible()).toBe(true);
     const row = table.locator('tbody tr').first();
     for (const text of [/no longer exists/, /quarantine the file row/, /open/i]) {
