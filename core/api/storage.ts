@@ -41,6 +41,8 @@ export const StorageAccountsInputSchema = z.strictObject({
   /** Part of a user's email, name or id, case-insensitive. */
   search: z.string().trim().max(200).optional(),
   status: AccountStatusSchema.optional(),
+  /** false: only accounts whose auto-sync is off in the product (Check all leaves them out). */
+  autoSync: z.boolean().optional(),
   sort: z.enum(STORAGE_ACCOUNT_SORT_KEYS).default('user'),
   direction: z.enum(['asc', 'desc']).default('asc'),
   limit: z.number().int().min(1).max(500).default(50),
@@ -77,6 +79,8 @@ export const StorageSummarySchema = z.object({
   openTrashed: z.number().int().min(0),
   quarantined: z.number().int().min(0),
   needsReconnect: z.number().int().min(0),
+  /** Accounts whose auto-sync is off in the product: Check all and schedules leave them out; a row's own Check still looks. */
+  autoSyncOff: z.number().int().min(0),
   lastCheckAt: z.string().nullable(),
   /** The latest run whose automatic repair the safety guard (DESIGN §4.3) stopped, unless a later run repaired within it. */
   guardBlocked: z.object({ runId: z.number().int(), wouldDelete: z.number().int(), limit: z.number().int() }).nullable(),

@@ -182,7 +182,7 @@ export function describeContract(hostName: string, connect: () => Promise<HostHa
     });
 
     it('storage: empty totals and pages before any check; restore of a missing finding is not-found', async () => {
-      expect(await ok('storage.summary')).toEqual({ accounts: 0, files: 0, openOrphans: 0, openTrashed: 0, quarantined: 0, needsReconnect: 0, lastCheckAt: null, guardBlocked: null });
+      expect(await ok('storage.summary')).toEqual({ accounts: 0, files: 0, openOrphans: 0, openTrashed: 0, quarantined: 0, needsReconnect: 0, autoSyncOff: 0, lastCheckAt: null, guardBlocked: null });
       expect(await ok('storage.accounts', { search: 'ada', status: 'orphans' })).toEqual({ items: [], total: 0, limit: 50, offset: 0 });
       expect(await call('storage.restore', { findingId: 999_999 })).toMatchObject({ ok: false, error: { code: 'not-found' } });
       expect(await call('storage.accounts', { status: 'lost' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import { startCloudinaryEmulator, type CloudinaryEmulator } from '../emulators/cloudinary/cloudinary.emulator';
+import { ANY_ROUTE } from '../emulators/shared/faults';
 import { openConsole, type ConsoleHarness } from '../helpers/console-harness';
 import { ARTIFACTS_DIR } from '../helpers/paths';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -66,6 +67,21 @@ describe('e2e: Connections "Test all" (Chromium)', () => {
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'connections-test-all-1440.png') });
     await page.setViewportSize({ width: 1024, height: 768 });
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'connections-test-all-1024.png') });
+    expect(harness.consoleErrors).toEqual([]);
+  });
+
+  it('while "Test all" runs its button says how far beside a loader, no spinner over the label (issue-18 walk)', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    emulator.fault(ANY_ROUTE, { status: 200, passThrough: true, delayMs: 1500 });
+    const button = page.getByTestId('test-all-connections');
+    await button.click();
+    await expect.poll(() => button.textContent()).toMatch(/^Testing [1-3] of 3…$/);
+    expect(await button.isDisabled()).toBe(true);
+    expect(await button.getAttribute('data-loading')).toBeNull();
+    await button.screenshot({ path: join(ARTIFACTS_DIR, 'connections-test-all-running.png') });
+    await page.getByTestId('test-all-summary').waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await button.textContent()).toBe('Test all');
+    emulator.clearFaults();
     expect(harness.consoleErrors).toEqual([]);
   });
 });

@@ -68,7 +68,7 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
   it('runs a check from the page and shows the overview', async () => {
     await page.goto(harness.server.url);
     await page.getByRole('link', { name: 'Users' }).first().click();
-    await page.getByText('Run a check to compare Supabase Auth with your users table').waitFor();
+    await page.getByText('Users have not been checked yet').waitFor();
     await page.getByTestId('users-run-check').click();
     // The live bar of the running check, then the overview once it finished.
     await page.getByTestId('users-active-run').waitFor({ state: 'visible', timeout: 10_000 });

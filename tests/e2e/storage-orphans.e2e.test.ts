@@ -285,6 +285,29 @@ describe('e2e: the Storage page finds, repairs and restores an orphan (Chromium)
     expect(harness.consoleErrors).toEqual([]);
   }, 90_000);
 
+  it('an account with auto-sync off: Check all leaves it out and the page says so, with a filter to list it (issue-18 walk)', async () => {
+    const db = openSqliteAppDb({ path: dbPath });
+    try {
+      await db.execute('INSERT INTO user_sync_settings (user_id, auto_sync, delete_after_sync) VALUES (?, ?, ?)', ['u-calm-0', 0, 0]);
+    } finally {
+      await db.close();
+    }
+    const firstAccount = () => page.locator('[data-testid^="storage-account-"]').first().getAttribute('data-testid');
+    const home = new URL(harness.server.url);
+    home.hash = '/storage';
+    await page.goto(home.href);
+    await page.getByTestId('storage-check-all').click();
+    // The progress line and the page agree: 19 of the 20 accounts checked, and why not the 20th.
+    await expect.poll(() => page.getByTestId('storage-run').textContent(), { timeout: 30_000 }).toMatch(/of 19 accounts, .*\(1 with auto-sync off left out\)/);
+    const note = page.getByTestId('storage-auto-sync-off');
+    await expect.poll(() => note.textContent()).toMatch(/^1 account has auto-sync off in the product, so Check all and schedules leave it out/);
+    await page.getByTestId('storage-auto-sync-off-filter').click();
+    await expect.poll(() => page.getByTestId('storage-accounts-count').textContent()).toBe('1 account matches');
+    await expect.poll(firstAccount).toBe('storage-account-u-calm-0:google');
+    await shot('storage-auto-sync-off.png');
+    expect(harness.consoleErrors).toEqual([]);
+  }, 60_000);
+
   /** A full-page screenshot from the top: scrolled, the sticky header would be drawn mid-page. */
   async function shot(name: string): Promise<void> {
     await page.evaluate('window.scrollTo(0, 0)');

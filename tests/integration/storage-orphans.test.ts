@@ -64,6 +64,24 @@ describe('storage-orphans against the Drive and Dropbox emulators', () => {
     expect(summary).toMatchObject({ accounts: 2, quarantined: 1, openTrashed: 1, needsReconnect: 0, guardBlocked: null });
   });
 
+  it('Check all leaves auto-sync-off accounts out and every screen says so: progress, summary, filter and reason', async () => {
+    world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 2) }, { id: 'bob', drive: driveFiles('bob', 1), autoSync: false }]);
+    const check = await world.run({ mode: 'check' });
+    expect(check.state).toBe('succeeded');
+    expect(check.progress?.message).toBe('1 of 1 accounts, 2 file rows (1 with auto-sync off left out)');
+    const summary = await world.app.handlers['storage.summary']({}, { actor: 'manual' });
+    expect(summary).toMatchObject({ accounts: 2, autoSyncOff: 1 });
+    const off = await world.app.handlers['storage.accounts']({ autoSync: false, sort: 'user', direction: 'asc', limit: 50, offset: 0 }, { actor: 'manual' });
+    expect(off.items.map((a) => [a.userId, a.status])).toEqual([['bob', 'never-checked']]);
+    expect(off.items[0]?.message).toMatch(/Auto-sync is off .* Check all and schedules leave it out/);
+    const on = await world.app.handlers['storage.accounts']({ autoSync: true, sort: 'user', direction: 'asc', limit: 50, offset: 0 }, { actor: 'manual' });
+    expect(on.items.map((a) => [a.userId, a.status, a.message])).toEqual([['ada', 'ok', null]]);
+    // Its own Check looks at it, and then its reason is gone.
+    expect((await world.run({ mode: 'check', user: 'bob' })).state).toBe('succeeded');
+    const after = await world.app.handlers['storage.accounts']({ autoSync: false, sort: 'user', direction: 'asc', limit: 50, offset: 0 }, { actor: 'manual' });
+    expect(after.items.map((a) => [a.status, a.message])).toEqual([['ok', null]]);
+  });
+
   it('a 429 storm or 5xx on some files never makes them orphans', async () => {
     world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 6), goneDrive: ['g-ada-gone'] }]);
     world.google.fault('drive.files.get', { status: 429, body: { error: { code: 429, message: 'Rate Limit Exceeded', errors: [{ domain: 'usageLimits', reason: 'rateLimitExceeded', message: 'Rate Limit Exceeded' }] } } });

@@ -94,6 +94,9 @@ interface FindingCounts {
   quarantined: number;
 }
 
+/** Why an account stays "never checked" after Check all (the check's scope: storage-check.ts selectScope). */
+const NOT_AUTO_SYNCED = 'Auto-sync is off for this account in the product, so Check all and schedules leave it out; Check on its row looks at it.';
+
 /**
  * The Storage page's rows: every account state with its finding counts
  * (a few thousand rows at most, so the handler filters in memory).
@@ -115,7 +118,7 @@ export function listAccounts(db: SqliteDatabase): StorageAccountRow[] {
       lastCheckAt: s.lastCheckAt,
       lastRunId: s.lastRunId,
       status: effectiveStatus(s.status, c),
-      message: s.message,
+      message: s.message ?? (s.status === 'never-checked' && !s.autoSync ? NOT_AUTO_SYNCED : null),
       autoSync: s.autoSync,
       deleteAfterSync: s.deleteAfterSync,
     };

@@ -19,10 +19,10 @@ type StorageMethods = 'storage.accounts' | 'storage.summary' | 'storage.restore'
 export function createStorageHandlers(host: EngineHost): Pick<HandlerTable, StorageMethods> {
   const now = () => host.clock.now().toISOString();
   return {
-    'storage.accounts': ({ search, status, sort, direction, limit, offset }) => {
+    'storage.accounts': ({ search, status, autoSync, sort, direction, limit, offset }) => {
       const needle = search?.toLowerCase();
       const rows = sortAccounts(
-        listAccounts(host.store.db).filter((r) => (!status || r.status === status) && (!needle || matches(r, needle))),
+        listAccounts(host.store.db).filter((r) => (!status || r.status === status) && (autoSync === undefined || r.autoSync === autoSync) && (!needle || matches(r, needle))),
         sort,
         direction,
       );
@@ -39,6 +39,7 @@ export function createStorageHandlers(host: EngineHost): Pick<HandlerTable, Stor
         openTrashed: sum((r) => r.openTrashed),
         quarantined: sum((r) => r.quarantined),
         needsReconnect: rows.filter((r) => r.status === 'needs-reconnect').length,
+        autoSyncOff: rows.filter((r) => !r.autoSync).length,
         lastCheckAt,
         guardBlocked: readGuardBlocked(host.store.engineState),
       };

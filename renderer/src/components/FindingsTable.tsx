@@ -1,6 +1,7 @@
 import type { Finding } from '@core/api';
-import { Text } from '@mantine/core';
-import { createColumnHelper, type SortingState } from '@tanstack/react-table';
+import { Stack, Text } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { createColumnHelper, flexRender, type CellContext, type SortingState } from '@tanstack/react-table';
 import { useHostSortedTable } from './table/useHostSortedTable';
 import { FindingStatusBadge } from './FindingStatusBadge';
 import { FindingUser } from './FindingUser';
@@ -21,7 +22,16 @@ const columns = [
   column.accessor('reason', { header: 'Reason', cell: (c) => <Ellipsis text={c.getValue()} />, ...unsorted }),
   column.accessor('proposedAction', { header: 'Proposed action', cell: (c) => <Ellipsis text={c.getValue()} />, ...unsorted }),
   column.accessor('status', { header: 'Status', cell: (c) => <FindingStatusBadge status={c.getValue()} />, meta: { width: 110 } }),
+  // Below 1200 px these four stand for the eight above, showing their cells stacked (the same renderers), so the table fits without sideways scroll.
+  column.display({ id: 'foundEngine', header: 'Found · engine', cell: (c) => <Stacked c={c} ids={['createdAt', 'engine']} />, meta: { width: 125 } }),
+  column.display({ id: 'userSubject', header: 'User · subject', cell: (c) => <Stacked c={c} ids={['userEmail', 'subject']} />, meta: { width: 220 } }),
+  column.display({ id: 'kindStatus', header: 'Kind · status', cell: (c) => <Stacked c={c} ids={['kind', 'status']} />, meta: { width: 120 } }),
+  column.display({ id: 'reasonAction', header: 'Reason · proposed action', cell: (c) => <Stacked c={c} ids={['reason', 'proposedAction']} /> }),
 ];
+
+const hidden = (ids: string[]) => Object.fromEntries(ids.map((id) => [id, false]));
+const NARROW_ONLY = hidden(['foundEngine', 'userSubject', 'kindStatus', 'reasonAction']);
+const WIDE_ONLY = hidden(['createdAt', 'engine', 'kind', 'subject', 'userEmail', 'reason', 'proposedAction', 'status']);
 
 interface FindingsTableProps {
   findings: Finding[];
@@ -32,17 +42,31 @@ interface FindingsTableProps {
 
 /** One page of findings; sorting happens on the host, the table only asks for it. */
 export function FindingsTable({ findings, sorting, onSortingChange, onOpen }: FindingsTableProps) {
-  const table = useHostSortedTable({ data: findings, columns, getRowId: (finding) => String(finding.id), sorting, onSortingChange });
+  const wide = useMediaQuery('(min-width: 75em)', true);
+  const table = useHostSortedTable({ data: findings, columns, getRowId: (finding) => String(finding.id), sorting, onSortingChange, columnVisibility: wide ? NARROW_ONLY : WIDE_ONLY });
   return (
     <VirtualTable
       table={table}
       label="Findings"
       testId="findings-table"
       maxHeight="max(320px, calc(100vh - 330px))"
-      minWidth={1000}
+      minWidth={wide ? 1000 : 640}
       rowTestId={(finding) => `finding-row-${finding.id}`}
       onRowActivate={(row) => onOpen(row.original)}
     />
+  );
+}
+
+/** The cells of (hidden) wide columns, one under the other, as those columns render them. */
+function Stacked({ c, ids }: { c: CellContext<Finding, unknown>; ids: string[] }) {
+  const cells = c.row.getAllCells();
+  return (
+    <Stack gap={4} miw={0} align="flex-start">
+      {ids.map((id) => {
+        const cell = cells.find((one) => one.column.id === id);
+        return cell ? <div key={id} style={{ maxWidth: '100%', minWidth: 0 }}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</div> : null;
+      })}
+    </Stack>
   );
 }
 

@@ -41,12 +41,13 @@ export function ConnectionsPage() {
             <Group gap="sm">
               <Button
                 variant="default"
-                leftSection={<IconPlugConnected size={16} aria-hidden />}
-                loading={testAll.progress !== null}
+                // A loader in place of the icon and a label that says how far, not Mantine's overlay spinner over the label (issue-18 walk).
+                leftSection={testAll.progress ? <Loader size={14} aria-hidden /> : <IconPlugConnected size={16} aria-hidden />}
+                disabled={testAll.progress !== null}
                 onClick={() => void testAll.run(inDisplayOrder(connections).map((c) => c.id))}
                 data-testid="test-all-connections"
               >
-                Test all
+                {testAll.progress ? `Testing ${Math.min(testAll.progress.done + 1, testAll.progress.total)} of ${testAll.progress.total}…` : 'Test all'}
               </Button>
               <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => openForm({ mode: 'create' })} data-testid="add-connection">
                 Add connection

@@ -32,14 +32,17 @@ export function MediaPage() {
         title="Media"
         description="Videos and clips in Cloudinary under <root>/users/<email>/ compared with the product database. A check spends Cloudinary API calls; an import spends none."
         actions={
-          <Group gap="xs">
-            <Button variant="default" leftSection={<IconRefresh size={16} aria-hidden />} onClick={() => actions.check()} loading={busy && !confirmAll} disabled={checking} data-testid="media-check">
-              {checking ? 'Checking' : 'Check now'}
-            </Button>
-            <Button leftSection={<IconDownload size={16} aria-hidden />} disabled={missing === 0 || busy} onClick={() => setConfirmAll(true)} data-testid="media-import-all">
-              Import all{missing ? ` (${formatCount(missing)})` : ''}
-            </Button>
-          </Group>
+          // The empty state has its own first-check button; one is enough (as on Storage), and nothing to import yet.
+          !never && (
+            <Group gap="xs">
+              <Button variant="default" leftSection={<IconRefresh size={16} aria-hidden />} onClick={() => actions.check()} loading={busy && !confirmAll} disabled={checking} data-testid="media-check">
+                {checking ? 'Checking…' : 'Check all'}
+              </Button>
+              <Button leftSection={<IconDownload size={16} aria-hidden />} disabled={missing === 0 || busy} onClick={() => setConfirmAll(true)} data-testid="media-import-all">
+                Import all{missing ? ` (${formatCount(missing)})` : ''}
+              </Button>
+            </Group>
+          )
         }
       />
       {actions.error && (
@@ -63,8 +66,8 @@ export function MediaPage() {
           description="A check lists every user’s Cloudinary folders and compares them with the videos and clips tables. It needs a product database and a Cloudinary connection."
           data-testid="media-empty"
         >
-          <Button mt="sm" leftSection={<IconCloudDownload size={16} aria-hidden />} onClick={() => actions.check()} loading={busy} data-testid="media-sync-storage">
-            Check now
+          <Button mt="sm" leftSection={<IconRefresh size={16} aria-hidden />} onClick={() => actions.check()} loading={busy} data-testid="media-sync-storage">
+            Check all
           </Button>
         </EmptyState>
       ) : overview.data ? (

@@ -40,7 +40,8 @@ export function StoragePage() {
   }
   const [sorting, setSorting] = useState<SortingState>([{ id: 'status', desc: false }]);
   const sort = sorting[0];
-  const accounts = useStorageAccounts({ search, status, sort: (sort?.id ?? 'status') as AccountsSort, direction: sort?.desc ? 'desc' : 'asc' });
+  const [onlyAutoSyncOff, setOnlyAutoSyncOff] = useState(false);
+  const accounts = useStorageAccounts({ search, status, onlyAutoSyncOff, sort: (sort?.id ?? 'status') as AccountsSort, direction: sort?.desc ? 'desc' : 'asc' });
   const [opened, setOpened] = useState<StorageAccountRow | null>(null);
   const [checkingRow, setCheckingRow] = useState<string | null>(null);
   const [userRepair, setUserRepair] = useState<{ choice: StorageRepairChoice; count: number; scope: string } | null>(null);
@@ -49,7 +50,7 @@ export function StoragePage() {
   const checkRunning = active.some((run) => run.params.mode !== 'repair');
   const busy = actions.isPending;
   const data = summary.data;
-  const filtered = Boolean(search || status);
+  const filtered = Boolean(search || status || onlyAutoSyncOff);
   // A row's Check button spins from the click until a check run of that user is no longer active.
   const rowChecking = (row: StorageAccountRow) =>
     (checkingRow === `${row.userId}:${row.provider}` && (busy || active.some((run) => run.params.user === row.userId))) ||
@@ -110,6 +111,7 @@ export function StoragePage() {
               {formatCount(accounts.total)} {accounts.total === 1 ? 'account' : 'accounts'}
               {filtered ? (accounts.total === 1 ? ' matches' : ' match') : ''}
             </Text>
+            {data.autoSyncOff > 0 && <AutoSyncOffNote count={data.autoSyncOff} only={onlyAutoSyncOff} onOnly={setOnlyAutoSyncOff} />}
             {accounts.error ? (
               <Text c="red" size="sm">
                 {accounts.error.message}
@@ -161,6 +163,20 @@ export function StoragePage() {
       />
       <RunDetailDrawer runId={logRunId} onClose={() => setLogRunId(null)} />
     </Stack>
+  );
+}
+
+/** Why Check all's "39 of 39" leaves accounts of a roster of 48 "Never checked": their auto-sync is off; one click lists them. */
+function AutoSyncOffNote({ count, only, onOnly }: { count: number; only: boolean; onOnly: (only: boolean) => void }) {
+  return (
+    <Group gap="xs" wrap="wrap" data-testid="storage-auto-sync-off">
+      <Text size="sm" c="dimmed">
+        {formatCount(count)} {count === 1 ? 'account has' : 'accounts have'} auto-sync off in the product, so Check all and schedules leave {count === 1 ? 'it' : 'them'} out; Check on a row looks at one.
+      </Text>
+      <Button size="compact-sm" variant="light" onClick={() => onOnly(!only)} aria-pressed={only} data-testid="storage-auto-sync-off-filter">
+        {only ? 'Show all accounts' : `Show ${count === 1 ? 'it' : `the ${formatCount(count)}`}`}
+      </Button>
+    </Group>
   );
 }
 

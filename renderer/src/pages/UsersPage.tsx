@@ -79,7 +79,7 @@ export function UsersPage() {
                 Run log
               </Button>
               <Button variant="default" leftSection={<IconRefresh size={16} aria-hidden />} onClick={() => run.start({ mode: 'check' })} disabled={busy} data-testid="users-refresh">
-                Refresh
+                Check all
               </Button>
               <Button leftSection={<IconUsersGroup size={16} aria-hidden />} onClick={confirm.open} disabled={busy || data.issues === 0} data-testid="users-sync-all">
                 Repair all{data.issues ? ` (${formatCount(data.issues)})` : ''}
@@ -106,11 +106,11 @@ export function UsersPage() {
           icon={<IconUsers size={28} aria-hidden />}
           withIndicatorBackground
           size="sm"
-          title="Run a check to compare Supabase Auth with your users table"
-          description="A check reads both sides, pairs users by id (then by email) and lists every difference here. It changes nothing."
+          title="Users have not been checked yet"
+          description="A check compares Supabase Auth with your users table: it reads both sides, pairs users by id (then by email) and lists every difference here. It changes nothing."
         >
-          <Button mt="sm" onClick={() => run.start({ mode: 'check' })} loading={run.isPending} disabled={busy} data-testid="users-run-check">
-            Run a check
+          <Button mt="sm" leftSection={<IconRefresh size={16} aria-hidden />} onClick={() => run.start({ mode: 'check' })} loading={run.isPending} disabled={busy} data-testid="users-run-check">
+            Check all
           </Button>
         </EmptyState>
       ) : (

@@ -1,5 +1,5 @@
 import type { Connection } from '@core/api';
-import { Badge, Button, Card, Group, Stack, Text, ThemeIcon } from '@mantine/core';
+import { Badge, Button, Card, Group, Loader, Stack, Text, ThemeIcon } from '@mantine/core';
 import { IconEdit, IconLock, IconLockOpen, IconLogin, IconPlugConnected, IconPlugConnectedX, IconTrash } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Facts } from '../Facts';
@@ -106,13 +106,14 @@ export function ConnectionCard({ connection, testing, onTest, onEdit, onRemove, 
           <Button
             size="xs"
             variant="light"
-            leftSection={<IconPlugConnected size={14} aria-hidden />}
-            loading={testing}
+            leftSection={testing ? <Loader size={12} aria-hidden /> : <IconPlugConnected size={14} aria-hidden />}
+            disabled={testing}
             onClick={onTest}
             data-testid={`connection-test-${id}`}
             aria-label={`Test ${name}`}
+            aria-busy={testing}
           >
-            Test
+            {testing ? 'Testing…' : 'Test'}
           </Button>
           <Button size="xs" variant="default" leftSection={<IconEdit size={14} aria-hidden />} onClick={onEdit} aria-label={`Edit ${name}`} data-testid={`connection-edit-${id}`}>
             Edit

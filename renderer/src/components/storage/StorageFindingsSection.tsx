@@ -20,7 +20,7 @@ const VIEWS = [
 type View = (typeof VIEWS)[number]['value'];
 
 const EMPTY: Record<View, string> = {
-  open: 'Nothing open: every checked file row still has its file. Run a check to look again.',
+  open: 'Nothing open: every checked file row still has its file. Check all looks again.',
   quarantined: 'No row is in quarantine. Repairing a finding puts its row here, restorable for 30 days.',
   restored: 'No quarantined row has been restored. A restored row stays out of automatic repairs.',
 };

@@ -11,6 +11,8 @@ export type AccountsSort = MethodInput<'storage.accounts'>['sort'] & string;
 export interface AccountsQuery {
   search: string;
   status: StorageAccountStatus | undefined;
+  /** true: only accounts with auto-sync off (those Check all leaves out). */
+  onlyAutoSyncOff?: boolean;
   sort: AccountsSort;
   direction: 'asc' | 'desc';
 }
@@ -31,7 +33,7 @@ export interface StorageAccountsWindow {
 export function useStorageAccounts(query: AccountsQuery): StorageAccountsWindow {
   return useHostPagedWindow(
     'storage.accounts',
-    { search: query.search || undefined, status: query.status, sort: query.sort, direction: query.direction },
+    { search: query.search || undefined, status: query.status, autoSync: query.onlyAutoSyncOff ? false : undefined, sort: query.sort, direction: query.direction },
     PAGE_SIZE,
   );
 }
