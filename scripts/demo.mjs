@@ -5,7 +5,9 @@
  * SQLite app database and five connections (scripts/demo/demo-services.ts),
  * then opens the Electron window where the Electron binary is (or can be)
  * installed; otherwise starts browser mode and prints its URL. The demo keeps
- * its own data directory (.syncwarden/demo), apart from a real installation's.
+ * its own data directory (.syncwarden/demo), apart from a real installation's,
+ * and starts it afresh each time: the emulators restart from the world's seed,
+ * so the last demo's runs, findings and repairs would contradict them.
  *
  * Flags (docs/demo-worlds.md): `--world FILE` loads another demo world,
  * `--large` a generated one (2,000 users, 50,000 files, a 300,000-row sheet).
@@ -94,6 +96,7 @@ const { services, env, ready } = await startServices().catch((error) => {
   process.exit(1);
 });
 const size = world.name ? `, ${ready.people.toLocaleString('en')} users and ${ready.files.toLocaleString('en')} files in ${(ready.startMs / 1000).toFixed(1)} s` : '';
+if (ready.cleared) console.log(`demo: started from a fresh workspace: the emulators restart from the world's seed, so the last demo's runs, findings, repairs and audit log in ${dataDir} were cleared`);
 console.log(`demo: emulators and the demo workspace are ready (data in ${dataDir}${size})`);
 if (ensureElectronBinary() && nativeReady()) {
   console.log('demo: opening the Syncwarden window');

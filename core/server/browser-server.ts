@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, normalize } from 'node:path';
-import sirv from 'sirv';
 import type { Syncwarden } from '../app/app';
 import { contentSecurityPolicy, CSP_META_PATTERN, cspMetaTag, metaContentSecurityPolicy, STYLE_NONCE_PLACEHOLDER, type InlineStyles } from './csp';
+import { rendererFiles } from './renderer-files';
 import { createSessionToken } from './token';
 import { createWsHost, endRaw, guardSocket, parseRequestTarget, type WsHostOptions } from './ws-host';
 
@@ -42,8 +42,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   let port = 0;
   const selfOrigins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
   const ws = createWsHost({ app: options.app, token, allowedOrigins: selfOrigins, ...(options.refusals ? { refusals: options.refusals } : {}) });
-  const serveStatic = sirv(options.rendererDir, { etag: true, dev: false, single: true });
-  const indexHtml = readFileSync(join(options.rendererDir, 'index.html'), 'utf8');
+  const files = rendererFiles(options.rendererDir);
+  if (files.indexHtml() === null) throw new Error(`The console UI is not built (${join(options.rendererDir, 'index.html')} is missing). Run \`npm run build\` first.`);
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (!isOwnHost(req.headers.host, port)) {
@@ -56,6 +56,13 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       return;
     }
     if (isDocumentRequest(req, target.pathname)) {
+      // Read per page load: a rebuild under a running server is picked up at the next reload (renderer-files.ts).
+      const indexHtml = files.indexHtml();
+      if (indexHtml === null) {
+        setSecurityHeaders(res, port, 'none', options.imageOrigins ?? []);
+        res.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': '2' }).end('The console UI is being rebuilt: reload in a moment.');
+        return;
+      }
       // The page gets a fresh style nonce per response, for the <style> elements Mantine renders (see csp.ts).
       const nonce = randomBytes(16).toString('base64');
       setSecurityHeaders(res, port, { nonce }, options.imageOrigins ?? []);
@@ -73,7 +80,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
       return;
     }
-    serveStatic(req, res);
+    files.serveStatic(req, res);
   });
   server.on('upgrade', (req, socket, head) => {
     // Before anything is written: a peer may reset at any moment (see guardSocket).

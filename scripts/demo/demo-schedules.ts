@@ -4,7 +4,7 @@ import type { Store } from '../../core/store/store';
 
 /**
  * The demo's background life: three console schedules (seeded into an empty
- * store only: the demo keeps its data directory between starts).
+ * store only; the demo starts from a fresh workspace each time: demo-workspace.ts).
  *
  * `seedDemoRunHistory` below invents a few days of runs with mixed triggers and
  * outcomes. The demo does NOT use it (invented results contradicted the demo's

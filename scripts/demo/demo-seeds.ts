@@ -118,6 +118,7 @@ export function googleSeed(world: World): GoogleSeed {
               spreadsheets: owned.map((sheet) => ({
                 id: sheet.id,
                 title: sheet.title,
+                ...(sheet.network ? { network: sheet.network } : {}),
                 sheets: sheet.tabs.map((tab) => ({ title: tab.title, rows: tab.rows, ...(tab.generated ? { generated: tab.generated } : {}) })),
               })),
             }

@@ -1,15 +1,14 @@
 /**
  * The demo's outside world: the four service emulators seeded from a demo
  * world (resources/demo/world.json; `--world FILE`; `--large`, generated: see
- * docs/demo-worlds.md), a fresh embedded app database, and five connections in the
- * console store pointing at them. The demo must not touch the OS keychain: it
+ * docs/demo-worlds.md), a fresh embedded app database, and five connections in a
+ * fresh console store pointing at them (every start empties the data dir: demo-workspace.ts). The demo must not touch the OS keychain: it
  * marks the data dir as the demo's, so the console and the CLI both keep its
  * made-up secrets in the demo's 0600 file store (demo-file.secret-store.ts).
  * Prints one JSON line when ready, then serves until stopped.
  *
  * usage: node --import tsx scripts/demo/demo-services.ts <data-dir> [--world FILE | --large]
  */
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConnectionsService } from '../../core/connections/connections.service';
 import { defaultProbes } from '../../core/connections/probes';
@@ -24,6 +23,7 @@ import { startGoogleEmulator } from '../../tests/emulators/google';
 import { startSupabaseEmulator } from '../../tests/emulators/supabase/supabase.emulator';
 import { buildDemoAppDb } from './demo-app-db';
 import { demoConnections } from './demo-connections';
+import { DemoWorkspaceError, freshDemoWorkspace } from './demo-workspace';
 import { seedDemoSchedules } from './demo-schedules';
 import { cloudinarySeed, DEMO_CREDENTIALS, DEMO_WORLD_FILE, dropboxSeed, googleSeed, loadDemoWorld, revokedRefreshTokens, supabaseSeed } from './demo-seeds';
 import { largeWorld } from './large-world';
@@ -44,10 +44,11 @@ function chooseWorld(args: string[], root: string): { world: World; source: stri
 async function main(): Promise<void> {
   const [dirArg, ...args] = process.argv.slice(2);
   const dataDir = resolve(dirArg ?? join('.syncwarden', 'demo'));
-  mkdirSync(dataDir, { recursive: true });
   const root = resolve(__dirname, '..', '..');
   const startedAt = Date.now();
   const { world, source } = chooseWorld(args, root);
+  // After the world is known to be valid: a bad world file must not cost the last demo's workspace.
+  const workspace = freshDemoWorkspace(dataDir, root);
   const [google, dropbox, cloudinary, supabase] = await Promise.all([
     startGoogleEmulator(googleSeed(world)),
     startDropboxEmulator(dropboxSeed(world)),
@@ -67,13 +68,7 @@ async function main(): Promise<void> {
   const store = openStore(dataDir);
   const connections = new ConnectionsService({ store, secrets, probes: defaultProbes(), clock: { now: () => new Date() }, log: createSilentLogger() });
   const wanted = demoConnections({ appDbPath, google: google.url, googleAuthUrl: google.authUrl, googleRevokeUrl: google.revokeUrl, dropbox: dropbox.url, cloudinary: cloudinary.url, supabase: supabase.url });
-  // The demo workspace is the demo's own: connections an older demo made (e.g. a second Google one) go.
-  for (const stale of store.connections.list().filter((c) => !wanted.some((w) => w.name === c.name))) await connections.delete(stale.id);
-  for (const connection of wanted) {
-    const existing = store.connections.findByName(connection.name);
-    if (existing) await connections.update({ id: existing.id, config: connection.config, secrets: connection.secrets });
-    else await connections.create(connection);
-  }
+  for (const connection of wanted) await connections.create(connection);
   // The world's sheet-import sources (the default world: Ada's "Pricing plans" sheet, whose Business and Enterprise rows are malformed).
   const sheetSources = new SheetSourcesRepository(store.db);
   const owners = new Map(world.users.map((user) => [user.email, user]));
@@ -81,11 +76,9 @@ async function main(): Promise<void> {
   for (const sheet of world.sheets) {
     if (!sheet.source) continue;
     const spec = SheetSourceSpecSchema.parse(sourceSpecInput(sheet, `google-${owners.get(sheet.owner)?.id ?? ''}`));
-    if (!sheetSources.list().some((source) => source.spec.name === spec.name)) sheetSources.insert(spec, new Date().toISOString());
-    const id = sheetSources.list().find((source) => source.spec.name === spec.name)?.id;
-    if (id !== undefined) sourceIds.push(id);
+    sourceIds.push(sheetSources.insert(spec, new Date().toISOString()));
   }
-  // Schedules for the Schedules page (first start only). No invented run history: every run, result and finding
+  // Schedules for the Schedules page. No invented run history: every run, result and finding
   // the console shows comes from an engine that really ran against this world, so no page can contradict the data.
   const [firstSourceId] = sourceIds;
   if (firstSourceId !== undefined) seedDemoSchedules(store, { now: new Date(), sheetSourceId: firstSourceId });
@@ -97,10 +90,11 @@ async function main(): Promise<void> {
   store.close();
 
   const files = world.files.google.length + world.files.dropbox.length;
-  process.stdout.write(`${JSON.stringify({ ready: true, env: {}, people: world.users.length, files, startMs: Date.now() - startedAt })}\n`);
+  process.stdout.write(`${JSON.stringify({ ready: true, env: {}, cleared: workspace.cleared, people: world.users.length, files, startMs: Date.now() - startedAt })}\n`);
 
   const stop = async () => {
     await Promise.all([google.close(), dropbox.close(), cloudinary.close(), supabase.close()]);
+    workspace.release();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());
@@ -109,6 +103,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // A bad world file is the user's input: its message (one line per JSON path) is the whole story.
-  process.stderr.write(error instanceof WorldFileError ? `demo: ${error.message}\n` : `demo services failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.stderr.write(error instanceof WorldFileError || error instanceof DemoWorkspaceError ? `demo: ${error.message}\n` : `demo services failed: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });

@@ -7,8 +7,19 @@ import type { World, WorldAsset, WorldFile, WorldMailbox, WorldUser } from './wo
  * 4,000 Cloudinary assets and a 300,000-row sheet whose rows the Sheets
  * emulator makes on demand (a template, not 300,000 row objects).
  * Deterministic: the same world every start.
+ *
+ * Watchable, not a flood: the sheet answers at a realistic pace (SHEET_NETWORK: a 300,000-row import takes
+ * about half a minute, so the header badge can be followed to other pages), and the users' own schedules
+ * fire a couple of runs a minute in all (storage sync daily, mail import on for every 20th user, hourly to
+ * every 4 hours), each at its own stable offset in its interval as real per-user schedules are.
  */
 export const LARGE = { users: 2_000, filesPerUser: 25, sheetRows: 300_000 } as const;
+
+/**
+ * The Sheets API's pace for a big read: ~0.4 s per request and ~500 kB/s of JSON (a 2 MB window of the
+ * import takes ~4 s, as large reads of the real API do). 300,000 rows are ~13 MB: ~30 s in all.
+ */
+export const SHEET_NETWORK = { latencyMs: 400, bytesPerSecond: 500_000 } as const;
 
 const FIRST = ['Ada', 'Grace', 'Alan', 'Katherine', 'Edsger', 'Barbara', 'Donald', 'Frances', 'John', 'Radia', 'Ken', 'Hedy', 'Dennis', 'Margaret', 'Tim', 'Sophie', 'Linus', 'Annie', 'Claude', 'Joan'];
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Johnson', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Backus', 'Perlman', 'Thompson', 'Lamarr', 'Ritchie', 'Hamilton', 'Berners-Lee', 'Wilson', 'Torvalds', 'Easley', 'Shannon', 'Clarke'];
@@ -32,8 +43,9 @@ function user(i: number): WorldUser {
     storage,
     // Every 200th Dropbox user revoked the grant: a storage check marks them needs-reconnect.
     revokedGrants: storage.includes('dropbox') && i % 200 === 2 ? ['dropbox'] : [],
-    mail: { enabled: i % 4 === 0, intervalMinutes: [15, 30, 60, 120][i % 4] as number },
-    syncSettings: { autoSync: i % 5 !== 4, deleteAfterSync: i % 2 === 0, intervalMinutes: 360 },
+    // 100 users import their mail (every 60 to 240 minutes) and ~1,600 sync storage daily: under two runs a minute.
+    mail: { enabled: i % 20 === 0, intervalMinutes: [60, 120, 180, 240][Math.floor(i / 20) % 4] as number },
+    syncSettings: { autoSync: i % 5 !== 4, deleteAfterSync: i % 2 === 0, intervalMinutes: 1440 },
     // Identity drift: every 100th user is not in Supabase Auth, every 150th has another name there.
     auth: i % 100 === 99 ? { present: false } : i % 150 === 7 ? { present: true, name: first } : { present: true },
   };
@@ -99,6 +111,7 @@ export function largeWorld(): World {
         owner: owner.email,
         id: 'large-orders-sheet',
         title: 'Orders (300,000 rows)',
+        network: { ...SHEET_NETWORK },
         tabs: [
           {
             title: 'Orders',

@@ -117,6 +117,11 @@ const SheetSchema = z.strictObject({
   id: z.string().min(1),
   title: z.string().min(1),
   tabs: z.array(TabSchema).min(1),
+  /**
+   * How long each values window (one read of rows) takes: a latency per read plus the body at a throughput.
+   * The real Sheets API takes seconds for a 2 MB window; the emulator answers at once unless this is set.
+   */
+  network: z.strictObject({ latencyMs: z.number().int().nonnegative().max(60_000), bytesPerSecond: z.number().int().min(1_000).optional() }).optional(),
   /** A sheet-import source the demo registers for this sheet. */
   source: SheetSourceSchema.optional(),
 });

@@ -52,6 +52,19 @@ export interface SpreadsheetSeed {
   parents?: string[];
   trashed?: boolean;
   sheets: SheetSeed[];
+  /** How slowly values.get answers for this spreadsheet (none by default); see SheetsNetwork. */
+  network?: SheetsNetwork;
+}
+
+/**
+ * A values window's time on the wire: a fixed latency per request plus the body at a throughput. The real
+ * Sheets API takes seconds for a multi-megabyte window; without this a 300,000-row import is over in two
+ * seconds, too fast to watch (demo `--large`).
+ */
+export interface SheetsNetwork {
+  latencyMs: number;
+  /** Bytes of the JSON body per second; unset: the latency alone. */
+  bytesPerSecond?: number;
 }
 
 export interface SheetSeed {

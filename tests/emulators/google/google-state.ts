@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { ConsentBook } from '../shared/consent';
-import type { DriveFileSeed, GoogleAccountSeed, GoogleSeed, MessageSeed } from './fixture';
+import type { DriveFileSeed, GoogleAccountSeed, GoogleSeed, MessageSeed, SheetsNetwork } from './fixture';
 import { pickRef, toFile, toMessage, toSheet } from './seed-records';
 
 /**
@@ -77,7 +77,7 @@ export interface Account {
   nextChange: number;
   /** Change tokens below this are rejected (the log before it is gone). */
   firstChange: number;
-  spreadsheets: Map<string, { title: string; sheets: Sheet[] }>;
+  spreadsheets: Map<string, { title: string; sheets: Sheet[]; network?: SheetsNetwork }>;
   mailbox: Mailbox | undefined;
 }
 
@@ -212,7 +212,7 @@ export class GoogleState {
       },
     };
     for (const sheet of seed.spreadsheets ?? []) {
-      account.spreadsheets.set(sheet.id, { title: sheet.title, sheets: sheet.sheets.map(toSheet) });
+      account.spreadsheets.set(sheet.id, { title: sheet.title, sheets: sheet.sheets.map(toSheet), ...(sheet.network ? { network: sheet.network } : {}) });
       const file = toFile({ id: sheet.id, name: sheet.title, mimeType: SPREADSHEET_MIME, ...(sheet.parents ? { parents: sheet.parents } : {}), trashed: sheet.trashed ?? false });
       account.files.set(file.id, file);
     }

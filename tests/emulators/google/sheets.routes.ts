@@ -1,7 +1,15 @@
 import type { RouteDefinition } from '../shared/emulator';
 import { authed, googleError, notFound } from './envelopes';
 import type { GoogleState } from './google-state';
+import type { SheetsNetwork } from './fixture';
 import { formatA1, parseA1, windowValues } from './sheet-data';
+
+/** Waits as long as the body would take on a network like `network` (the spreadsheet's seed). */
+function onTheWire(network: SheetsNetwork, body: unknown): Promise<void> {
+  const bytes = network.bytesPerSecond ? JSON.stringify(body).length : 0;
+  const ms = network.latencyMs + (network.bytesPerSecond ? (bytes * 1000) / network.bytesPerSecond : 0);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 /**
  * Sheets v4 (api-facts §3): spreadsheets.get with sheet grid properties, and
@@ -40,7 +48,9 @@ export function sheetsRoutes(state: GoogleState): RouteDefinition[] {
       if (!window) return googleError(400, `Unable to parse range: ${range}`, { reason: 'badRequest' });
       if (request.query.get('majorDimension') === 'COLUMNS') return googleError(400, 'majorDimension COLUMNS is not emulated', { reason: 'badRequest' });
       const values = windowValues(window);
-      return { status: 200, body: { range: formatA1(window), majorDimension: 'ROWS', ...(values ? { values } : {}) } };
+      const body = { range: formatA1(window), majorDimension: 'ROWS', ...(values ? { values } : {}) };
+      if (!spreadsheet.network) return { status: 200, body };
+      return onTheWire(spreadsheet.network, body).then(() => ({ status: 200, body }));
     }),
   ];
 }
