@@ -25,11 +25,15 @@ function fieldLines(key: string, value: unknown, indent = 2, depth = 0): string[
   return [`${pad}${key}:`, ...lines];
 }
 
-/** One finished (or running) run: what an engine command prints after waiting for it. */
-export function describeRun(run: Run): string {
+/**
+ * One finished (or running) run: what an engine command prints after waiting for it. `describeResult`
+ * is the engine's own wording of its result (its CLI part), when it has one for this result.
+ */
+export function describeRun(run: Run, describeResult?: (result: Readonly<Record<string, unknown>>) => string[] | null): string {
   const head = `${run.engine} ${String(run.params.mode ?? 'check')} (run ${run.id}): ${run.state}`;
   if (run.error) return `${head}\n  ${run.error.message}`;
-  const lines = Object.entries(run.result ?? {}).flatMap(([key, value]) => fieldLines(key, value));
+  const own = run.result && describeResult ? describeResult(run.result) : null;
+  const lines = own ? own.map((line) => `  ${line}`) : Object.entries(run.result ?? {}).flatMap(([key, value]) => fieldLines(key, value));
   const calls = Object.entries(run.apiCalls).map(([service, n]) => `${service} ${n}`).join(', ');
   return [head, ...lines, ...(calls ? [`  API calls: ${calls}`] : [])].join('\n');
 }
