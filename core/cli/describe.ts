@@ -1,4 +1,5 @@
 import type { AuditEntry, Run, RunDetail } from '../api/models';
+import { parseRunScope, runScopeText } from '../api/run-scope';
 import { formatDuration } from './output';
 
 /**
@@ -38,12 +39,18 @@ export function describeRun(run: Run, describeResult?: (result: Readonly<Record<
   return [head, ...lines, ...(calls ? [`  API calls: ${calls}`] : [])].join('\n');
 }
 
-/** `runs get ID`: the run's facts, its result, and its event log, one event a line. */
-export function describeRunDetail({ run, events }: RunDetail): string {
+/**
+ * `runs get ID`: the run's facts, its result, and its event log, one event a line. The scope in words
+ * (run-scope.ts), its user by email when `person` knows it (the id beside it), the mode on its own line.
+ */
+export function describeRunDetail({ run, events }: RunDetail, person: (key: string) => string | undefined = () => undefined): string {
   const params = Object.entries(run.params);
+  const target = parseRunScope(run.scope);
+  const userId = target.kind === 'user' && person(target.key) ? ` (user ${target.key})` : '';
   const lines = [
     `Run ${run.id}: ${run.engine}, ${run.state}`,
-    `  scope: ${run.scope}`,
+    ...(typeof run.params.mode === 'string' ? [`  mode: ${run.params.mode}`] : []),
+    `  scope: ${runScopeText(run.scope, person)}${userId}`,
     `  trigger: ${run.trigger}`,
     `  created: ${run.createdAt}`,
     `  started: ${run.startedAt ?? '-'}`,

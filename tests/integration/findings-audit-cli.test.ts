@@ -108,5 +108,7 @@ describe('syncwarden findings list / audit list / runs get (built bundle)', () =
     expect(list.stdout).toMatch(/identity +repair +All users +succeeded/);
     expect(list.stdout).not.toMatch(/repair:(all|user)/);
     noJsonBlob(list.stdout);
+    const detail = cli('runs', 'get', String(ids.identityRun));
+    expect(detail.stdout).toMatch(/^ {2}mode: repair\n {2}scope: All users$/m);
   });
 });

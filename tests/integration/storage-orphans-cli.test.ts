@@ -106,6 +106,9 @@ describe('syncwarden check / repair / restore storage-orphans', () => {
     expect(list.stdout).toMatch(/storage-orphans +repair +All users +succeeded/);
     expect(list.stdout).toMatch(/storage-orphans +check +ada@example\.com · Google Drive +succeeded/);
     expect(list.stdout).not.toMatch(/repair:all|user:ada/);
+    const checkRunId = /^(\d+) +storage-orphans +check/m.exec(list.stdout)?.[1];
+    const detail = await cli(dataDir, env, 'runs', 'get', String(checkRunId));
+    expect(detail.stdout).toMatch(/^ {2}mode: check\n {2}scope: ada@example\.com · Google Drive \(user ada\)$/m);
     // --json keeps the scope as the store keys it (the single-flight key is unchanged).
     const json = JSON.parse((await cli(dataDir, env, '--json', 'runs', 'list')).stdout) as { items: { scope: string }[] };
     expect(json.items.map((r) => r.scope)).toEqual(['repair:all', 'user:ada:google']);

@@ -51,7 +51,8 @@ export function runsCommand(globals: () => GlobalOptions): Command {
     .action(async (id: string) => {
       await withCliApp(globals(), async (app, out) => {
         const detail = unwrap(await callApi(app, 'runs.get', { id: positiveInt(id) })) as RunDetail;
-        out.print(detail, () => describeRunDetail(detail));
+        const emails = await emailsOfScopes(app, [detail.run.scope]);
+        out.print(detail, () => describeRunDetail(detail, (key) => emails.get(key)));
       });
     });
 
