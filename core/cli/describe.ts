@@ -70,6 +70,14 @@ export function describeRunDetail({ run, events }: RunDetail, person: (key: stri
 
 /** The fields an audit entry changed, by name ("name, email"), or what it created or removed. */
 export function auditChange(entry: AuditEntry): string {
+  const rows = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
+  // A change of many rows at once (a quarantine) keeps the rows as a list: say how many, and where they went.
+  if (Array.isArray(entry.before)) {
+    const table = asRecord(entry.after)?.table;
+    if (Array.isArray(entry.after)) return `${rows(entry.before.length)} → ${rows(entry.after.length)}`;
+    return `${rows(entry.before.length)} ${typeof table === 'string' ? `moved to ${table}` : 'removed'}`;
+  }
+  if (Array.isArray(entry.after)) return `${rows(entry.after.length)} added`;
   const before = asRecord(entry.before);
   const after = asRecord(entry.after);
   if (!before && !after) return '';

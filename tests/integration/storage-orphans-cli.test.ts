@@ -109,6 +109,9 @@ describe('syncwarden check / repair / restore storage-orphans', () => {
     const checkRunId = /^(\d+) +storage-orphans +check/m.exec(list.stdout)?.[1];
     const detail = await cli(dataDir, env, 'runs', 'get', String(checkRunId));
     expect(detail.stdout).toMatch(/^ {2}mode: check\n {2}scope: ada@example\.com · Google Drive \(user ada\)$/m);
+    // The quarantine names its files' owner by id only; the audit search by email finds it (the product database says who).
+    const audit = await cli(dataDir, env, 'audit', 'list', '--user', 'ADA@example.com');
+    expect(audit.stdout).toMatch(/quarantine-files +file:row-g-gone +1 row moved to file_quarantine$/m);
     // --json keeps the scope as the store keys it (the single-flight key is unchanged).
     const json = JSON.parse((await cli(dataDir, env, '--json', 'runs', 'list')).stdout) as { items: { scope: string }[] };
     expect(json.items.map((r) => r.scope)).toEqual(['repair:all', 'user:ada:google']);
