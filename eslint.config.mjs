@@ -101,7 +101,7 @@ const toolPatterns = (d, more) => [{ regex: `${up(d, more)}core/engines/${ENGINE
  * The core/api modules the renderer may import values from: zod schemas and enums that carry
  * no host code (each imports only zod and its siblings in this list).
  */
-const RENDERER_RUNTIME_API = ['models', 'connections', 'schedules', 'sheets', 'limits', 'postgres-url', 'names', 'secret-text'];
+const RENDERER_RUNTIME_API = ['models', 'connections', 'schedules', 'sheets', 'limits', 'postgres-url', 'names', 'secret-text', 'run-scope'];
 
 /** @type {LayerPatterns} */
 const rendererPatterns = (d, more) => [

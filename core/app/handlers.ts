@@ -4,7 +4,7 @@ import type { HandlerTable } from '../engines/engine-policies';
 import { BUILTIN_ENGINES } from '../engines/registry';
 import { assembleHandlerTable } from './handler-table';
 import { createScheduleHandlers } from './schedules.handlers';
-import { createUserHandlers } from './users.handlers';
+import { createUserHandlers, userAliases } from './users.handlers';
 import type { AppServices } from './services';
 import { updatesUnsupported } from './updates';
 
@@ -49,7 +49,7 @@ function consoleHandlers(app: AppServices): Partial<HandlerTable> {
     'runs.start': ({ engine, params }, { actor }) => runs.start(engine, params, actor),
     'runs.cancel': ({ id }) => runs.cancel(id),
     'findings.list': (input) => store.findings.list(input),
-    'audit.list': (input) => store.audit.list(input),
+    'audit.list': async (input) => store.audit.list({ ...input, userAliases: await userAliases(app, input.user) }),
     'settings.get': () => store.settings.get(),
     'settings.update': (patch) => {
       const settings = store.settings.update(patch, app.clock.now().toISOString());

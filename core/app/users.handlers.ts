@@ -58,3 +58,19 @@ export async function resolveScheduleUser(app: Pick<AppServices, 'connections'>,
   if (found === 'id-and-email') return refuse(`"${value}" is one user's id and another user's email: pick the user from the list`);
   return { ...scope, userId: found.id };
 }
+
+/**
+ * The other spellings of one user an audit search should match too: its id for an email, its email for
+ * an id (a storage quarantine names its files' owners by id only). None when the product database does
+ * not know the value or cannot be read: the search then matches the value as typed, as before.
+ */
+export async function userAliases(app: Pick<AppServices, 'connections'>, value: string | undefined): Promise<string[]> {
+  const key = value?.trim();
+  if (!key) return [];
+  try {
+    const found = await app.connections.withAppDb(({ db, mapping }) => readUsersTable(db, mapping, () => lookupPeople(db, mapping, [key])));
+    return found.flatMap(({ user }) => [user.id, ...(user.email ? [user.email] : [])]);
+  } catch {
+    return [];
+  }
+}

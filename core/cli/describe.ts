@@ -1,4 +1,5 @@
 import type { AuditEntry, Run, RunDetail } from '../api/models';
+import { parseRunScope, runScopeText } from '../api/run-scope';
 import { formatDuration } from './output';
 
 /**
@@ -25,21 +26,31 @@ function fieldLines(key: string, value: unknown, indent = 2, depth = 0): string[
   return [`${pad}${key}:`, ...lines];
 }
 
-/** One finished (or running) run: what an engine command prints after waiting for it. */
-export function describeRun(run: Run): string {
+/**
+ * One finished (or running) run: what an engine command prints after waiting for it. `describeResult`
+ * is the engine's own wording of its result (its CLI part), when it has one for this result.
+ */
+export function describeRun(run: Run, describeResult?: (result: Readonly<Record<string, unknown>>) => string[] | null): string {
   const head = `${run.engine} ${String(run.params.mode ?? 'check')} (run ${run.id}): ${run.state}`;
   if (run.error) return `${head}\n  ${run.error.message}`;
-  const lines = Object.entries(run.result ?? {}).flatMap(([key, value]) => fieldLines(key, value));
+  const own = run.result && describeResult ? describeResult(run.result) : null;
+  const lines = own ? own.map((line) => `  ${line}`) : Object.entries(run.result ?? {}).flatMap(([key, value]) => fieldLines(key, value));
   const calls = Object.entries(run.apiCalls).map(([service, n]) => `${service} ${n}`).join(', ');
   return [head, ...lines, ...(calls ? [`  API calls: ${calls}`] : [])].join('\n');
 }
 
-/** `runs get ID`: the run's facts, its result, and its event log, one event a line. */
-export function describeRunDetail({ run, events }: RunDetail): string {
+/**
+ * `runs get ID`: the run's facts, its result, and its event log, one event a line. The scope in words
+ * (run-scope.ts), its user by email when `person` knows it (the id beside it), the mode on its own line.
+ */
+export function describeRunDetail({ run, events }: RunDetail, person: (key: string) => string | undefined = () => undefined): string {
   const params = Object.entries(run.params);
+  const target = parseRunScope(run.scope);
+  const userId = target.kind === 'user' && person(target.key) ? ` (user ${target.key})` : '';
   const lines = [
     `Run ${run.id}: ${run.engine}, ${run.state}`,
-    `  scope: ${run.scope}`,
+    ...(typeof run.params.mode === 'string' ? [`  mode: ${run.params.mode}`] : []),
+    `  scope: ${runScopeText(run.scope, person)}${userId}`,
     `  trigger: ${run.trigger}`,
     `  created: ${run.createdAt}`,
     `  started: ${run.startedAt ?? '-'}`,
@@ -59,6 +70,14 @@ export function describeRunDetail({ run, events }: RunDetail): string {
 
 /** The fields an audit entry changed, by name ("name, email"), or what it created or removed. */
 export function auditChange(entry: AuditEntry): string {
+  const rows = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
+  // A change of many rows at once (a quarantine) keeps the rows as a list: say how many, and where they went.
+  if (Array.isArray(entry.before)) {
+    const table = asRecord(entry.after)?.table;
+    if (Array.isArray(entry.after)) return `${rows(entry.before.length)} → ${rows(entry.after.length)}`;
+    return `${rows(entry.before.length)} ${typeof table === 'string' ? `moved to ${table}` : 'removed'}`;
+  }
+  if (Array.isArray(entry.after)) return `${rows(entry.after.length)} added`;
   const before = asRecord(entry.before);
   const after = asRecord(entry.after);
   if (!before && !after) return '';

@@ -76,4 +76,10 @@ export interface EngineCliPolicy {
   confirmRepair?(call: ContractCaller, params: Readonly<Record<string, unknown>>): Promise<RepairPreview>;
   /** `syncwarden revert` undoes this engine's changes. */
   revert?: EngineCliRevert;
+  /**
+   * The lines under a finished run's head, when the result's own field names would mislead a reader
+   * (mail-import's `imported` counts messages, its `outcomes.imported` users). Null: the CLI prints
+   * the result's fields as they are.
+   */
+  describeResult?(result: Readonly<Record<string, unknown>>): string[] | null;
 }

@@ -23,6 +23,11 @@ export interface AuditFilter {
   engine?: string;
   actor?: RunTrigger;
   user?: string;
+  /**
+   * Other spellings of `user` (its id for an email, its email for an id, from the product database): an
+   * entry naming any of them matches, so a quarantine that names its files' owners by id is found by email.
+   */
+  userAliases?: readonly string[];
   subject?: string;
   runId?: number;
 }
@@ -89,8 +94,9 @@ export class AuditRepository {
     if (filter.user) {
       // A user is one whole value of the entry: a ':'/'/'-separated part of its subject ("user:ada@x",
       // "file:ada@x:3") or a whole text value of its before/after (its email or id), never part of a longer one.
-      where.push('instr(search_fold, ?) > 0');
-      args.push(`${SEARCH_SEPARATOR}${foldText(filter.user.trim())}${SEARCH_SEPARATOR}`);
+      const values = [...new Set([filter.user, ...(filter.userAliases ?? [])].map((value) => foldText(value.trim())).filter(Boolean))];
+      where.push(`(${values.map(() => 'instr(search_fold, ?) > 0').join(' OR ')})`);
+      args.push(...values.map((value) => `${SEARCH_SEPARATOR}${value}${SEARCH_SEPARATOR}`));
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${clause}`).get(...args) as { n: number }).n;

@@ -55,6 +55,16 @@ describe('e2e: the user picker and people instead of ids (Chromium)', () => {
       store.runs.transition(id, ['running'], 'succeeded', { finishedAt: at(ago - 1), result: {} }, at(ago - 1));
       runIds[name] = id;
     }
+    // Repairs: of everyone (the storage engine's single-flight key "repair:all") and of one user by id.
+    for (const [name, scope, params, ago] of [
+      ['repairAll', 'repair:all', { mode: 'repair', all: true }, 40],
+      ['repairAda', 'repair:user:u-ada', { mode: 'repair', user: 'u-ada' }, 35],
+    ] as const) {
+      const { id } = store.runs.insertQueued({ engine: 'storage-orphans', scope, trigger: 'manual', params, ownerPid: process.pid, now: at(ago) });
+      store.runs.transition(id, ['queued'], 'running', { startedAt: at(ago) }, at(ago));
+      store.runs.transition(id, ['running'], 'succeeded', { finishedAt: at(ago - 1), result: {} }, at(ago - 1));
+      runIds[name] = id;
+    }
     store.findings.insertMany(
       runIds.grace as number,
       'storage-orphans',
@@ -152,6 +162,18 @@ describe('e2e: the user picker and people instead of ids (Chromium)', () => {
     await expect.poll(() => page.getByTestId('run-detail-scope').textContent()).toBe('ada@example.com');
     await shot('people-run-detail-1440.png', WIDE);
     await page.keyboard.press('Escape');
+  });
+
+  it('a repair of everyone reads "All users" and a repair of one user names the user; the mode is shown beside the engine', async () => {
+    const repairs = { all: runIds.repairAll, ada: runIds.repairAda };
+    await page.getByRole('link', { name: 'Runs' }).first().click();
+    await expect.poll(() => page.getByTestId(`run-scope-${repairs.all}`).textContent()).toBe('All users');
+    await expect.poll(() => page.getByTestId(`run-scope-${repairs.ada}`).textContent()).toBe('ada@example.com');
+    expect(await page.getByTestId(`run-mode-${repairs.all}`).textContent()).toContain('repair');
+    expect(await page.getByTestId(`run-row-${repairs.all}`).textContent()).not.toContain('repair:all');
+    await shot('runs-repair-scope-1440.png', WIDE);
+    await shot('runs-repair-scope-1024.png', NARROW);
+    await page.setViewportSize(WIDE);
   });
 
   it('Overview’s recent runs and the Findings page name the user by email', async () => {

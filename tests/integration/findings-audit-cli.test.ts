@@ -40,6 +40,11 @@ describe('syncwarden findings list / audit list / runs get (built bundle)', () =
     store.audit.append({ at: at(3), actor: 'cli', engine: 'identity', runId: ids.identityRun, action: 'update-user', subject: 'user:ada@example.com', before: { name: 'Ada', email: 'ada@example.com' }, after: { name: 'Ada Lovelace', email: 'ada@example.com' } });
     store.audit.append({ at: at(3), actor: 'cli', engine: 'identity', runId: ids.identityRun, action: 'create-user', subject: 'user:bob@example.com', before: null, after: { name: 'Bob' } });
     store.audit.append({ at: at(7), actor: 'cli', engine: 'storage-orphans', runId: ids.storageRun, action: 'quarantine', subject: 'file:42', before: { id: 42, user_id: 'u-cy-9' }, after: null });
+    // A quarantine of many rows keeps them as a list: CHANGED counts them and says where they went.
+    store.audit.append({ at: at(8), actor: 'cli', engine: 'storage-orphans', runId: ids.storageRun, action: 'quarantine-files', subject: '2 files', before: [{ id: 'f-1', userId: 'u-dee-4' }, { id: 'f-2', userId: 'u-dee-4' }], after: { table: 'file_quarantine' } });
+    // A run of one user by id, with no product database to look the id up in: the list shows the id.
+    const userRun = store.runs.insertQueued({ engine: 'media-import', scope: 'repair:user:u-ada-1', trigger: 'cli', params: { mode: 'repair', user: 'u-ada-1' }, ownerPid: process.pid, now: at(9) });
+    store.runs.transition(userRun.id, ['queued'], 'cancelled', { finishedAt: at(9) }, at(9));
     store.close();
   });
   afterAll(() => dir.remove());
@@ -95,5 +100,19 @@ describe('syncwarden findings list / audit list / runs get (built bundle)', () =
     expect([json.run.id, json.events.length]).toEqual([ids.storageRun, 2]);
     // A finished run cannot be cancelled: said in words.
     expect(cli('runs', 'cancel', String(ids.storageRun)).stdout).toMatch(/is succeeded: nothing to cancel/);
+  });
+
+  it('runs list words scopes without the product database: "All users" for a repair of all, the user id as written, the mode apart', { timeout: 60_000 }, () => {
+    const list = cli('runs', 'list');
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(/^ID +ENGINE +MODE +SCOPE +STATE/m);
+    expect(list.stdout).toMatch(/media-import +repair +u-ada-1 +cancelled/);
+    expect(list.stdout).toMatch(/identity +repair +All users +succeeded/);
+    expect(list.stdout).not.toMatch(/repair:(all|user)/);
+    noJsonBlob(list.stdout);
+    const many = cli('audit', 'list', '--user', 'u-dee-4');
+    expect(many.stdout).toMatch(/quarantine-files +2 files +2 rows moved to file_quarantine$/m);
+    const detail = cli('runs', 'get', String(ids.identityRun));
+    expect(detail.stdout).toMatch(/^ {2}mode: repair\n {2}scope: All users$/m);
   });
 });

@@ -32,6 +32,26 @@ describe('syncwarden import mail-import (CLI)', () => {
     expect(await world.emails('u-grace')).toHaveLength(0);
   });
 
+  it('import mail-import in text: messages and users are counted apart, so a second import of one user says 0 messages and 1 user done', async () => {
+    world = await openMailWorld([{ id: 'ada', messages: inbox('ada', 3) }]);
+    const google = world.app.connections.list().find((c) => c.kind === 'google');
+    const dataDir = world.app.dataDir;
+    await world.app.close();
+    const env = { SYNCWARDEN_SECRETS: 'env', [`SYNCWARDEN_SECRET_CONNECTION_${google?.id}_CLIENTSECRET`]: 'test-client-secret' };
+    const first = await runCli(['--data-dir', dataDir, 'import', 'mail-import', '--user', 'u-ada'], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^ {2}users: 1 \(1 done\)$/m);
+    expect(first.stdout).toMatch(/^ {2}messages imported: 3$/m);
+    const again = await runCli(['--data-dir', dataDir, 'import', 'mail-import', '--user', 'u-ada'], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^ {2}messages imported: 0$/m);
+    expect(again.stdout).toMatch(/^ {2}users: 1 \(1 done\)$/m);
+    expect(again.stdout).toMatch(/ada@example\.com: done: 0 messages imported/);
+    // The two counts are never printed under one word.
+    expect(again.stdout).not.toMatch(/^\s*(imported|outcomes):/m);
+    expect(again.stdout).not.toMatch(/[{[]"/);
+  });
+
   it('check mail-import --user ID: the generic engine command reports what an import would bring in, and nothing is imported', async () => {
     world = await openMailWorld([{ id: 'ada', messages: inbox('ada', 4) }, { id: 'grace', messages: inbox('grace', 2) }]);
     const google = world.app.connections.list().find((c) => c.kind === 'google');

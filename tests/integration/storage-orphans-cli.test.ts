@@ -86,4 +86,34 @@ describe('syncwarden check / repair / restore storage-orphans', () => {
     expect(logs).toMatch(/restore refused; the row stays quarantined/);
     expect(logs).toContain('is in files again');
   }, 60_000);
+
+  it('runs list names the user of a run by email (one lookup for the page) and a repair of everyone as "All users", with its mode apart', async () => {
+    world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 1), goneDrive: ['g-gone'] }]);
+    const dataDir = join(world.dir, 'console');
+    const ids = Object.fromEntries(world.app.store.connections.list().map((c) => [c.kind, c.id]));
+    await world.app.close();
+    const env = {
+      SYNCWARDEN_SECRETS: 'env',
+      [EnvSecretStore.variableFor(connectionSecretKey(ids.google as number, 'clientSecret'))]: TEST_CLIENT.clientSecret,
+      [EnvSecretStore.variableFor(connectionSecretKey(ids.dropbox as number, 'appSecret'))]: DROPBOX_APP.secret,
+    };
+    expect((await cli(dataDir, env, 'check', 'storage-orphans', '--user', 'ada', '--provider', 'drive')).code).toBe(0);
+    expect((await cli(dataDir, env, 'repair', 'storage-orphans', '--all', '--yes')).code).toBe(0);
+
+    const list = await cli(dataDir, env, 'runs', 'list');
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(/^ID +ENGINE +MODE +SCOPE +STATE/m);
+    expect(list.stdout).toMatch(/storage-orphans +repair +All users +succeeded/);
+    expect(list.stdout).toMatch(/storage-orphans +check +ada@example\.com · Google Drive +succeeded/);
+    expect(list.stdout).not.toMatch(/repair:all|user:ada/);
+    const checkRunId = /^(\d+) +storage-orphans +check/m.exec(list.stdout)?.[1];
+    const detail = await cli(dataDir, env, 'runs', 'get', String(checkRunId));
+    expect(detail.stdout).toMatch(/^ {2}mode: check\n {2}scope: ada@example\.com · Google Drive \(user ada\)$/m);
+    // The quarantine names its files' owner by id only; the audit search by email finds it (the product database says who).
+    const audit = await cli(dataDir, env, 'audit', 'list', '--user', 'ADA@example.com');
+    expect(audit.stdout).toMatch(/quarantine-files +file:row-g-gone +1 row moved to file_quarantine$/m);
+    // --json keeps the scope as the store keys it (the single-flight key is unchanged).
+    const json = JSON.parse((await cli(dataDir, env, '--json', 'runs', 'list')).stdout) as { items: { scope: string }[] };
+    expect(json.items.map((r) => r.scope)).toEqual(['repair:all', 'user:ada:google']);
+  }, 60_000);
 });

@@ -38,7 +38,8 @@ describe('syncwarden CLI (built bundle)', () => {
     expect(started.code).toBe(0);
     expect(JSON.parse(started.stdout)).toMatchObject({ engine: 'demo', state: 'succeeded', trigger: 'cli', progress: { percent: 100 } });
     const list = cli('runs', 'list');
-    expect(list.stdout).toMatch(/1 +demo +all +succeeded +cli/);
+    // The scope in words ("all" is everyone), the mode in its own column (issue 18, walk finding 8).
+    expect(list.stdout).toMatch(/1 +demo +check +All users +succeeded +cli/);
   });
 
   it('exit 4 when the awaited run fails; exit 2 for unknown engines and bad arguments', () => {

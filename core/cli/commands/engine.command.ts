@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import type { Syncwarden } from '../../app/app';
 import type { AnyEngine } from '../../engines/engine';
-import type { EngineCliOption } from '../../engines/engine-policies';
+import type { EngineCliOption, EngineCliPolicy } from '../../engines/engine-policies';
 import { awaitRun } from '../await-run';
 import { callApi, contractCaller, withCliApp, type CliApp, type GlobalOptions } from '../context';
 import { describeRun } from '../describe';
@@ -94,7 +94,7 @@ function build(mode: Mode, description: string, globals: () => GlobalOptions, en
           }
           if (preview.destructive > 0) params = { ...params, ...preview.confirmed };
         }
-        await runAndReport(app, engineId, params, out, opts.wait);
+        await runAndReport(app, engineId, params, out, opts.wait, engine?.cli);
       });
     });
 }
@@ -149,7 +149,14 @@ function sharedOptions(engines: readonly AnyEngine[]): SharedOption[] {
 
 const usage = (message: string) => new CliError({ code: 'invalid-input', message }, EXIT.usage);
 
-async function runAndReport(app: Syncwarden, engine: string, params: Record<string, unknown>, out: Output, wait: boolean): Promise<void> {
+async function runAndReport(
+  app: Syncwarden,
+  engine: string,
+  params: Record<string, unknown>,
+  out: Output,
+  wait: boolean,
+  cli: EngineCliPolicy | undefined,
+): Promise<void> {
   const started = unwrap(await callApi(app, 'runs.start', { engine, params })) as { runId: number; alreadyRunning: boolean };
-  await awaitRun(app, started, out, { wait, describe: describeRun });
+  await awaitRun(app, started, out, { wait, describe: (run) => describeRun(run, (result) => cli?.describeResult?.(result) ?? null) });
 }

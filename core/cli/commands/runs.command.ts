@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
 import { RUN_STATES, type Run, type RunDetail } from '../../api/models';
+import { parseRunScope, runScopeText } from '../../api/run-scope';
+import { MAX_LOOKUP_KEYS, type UsersLookup } from '../../api/users';
 import { callApi, withCliApp, type GlobalOptions } from '../context';
 import { awaitRun } from '../await-run';
 import { describeRunDetail } from '../describe';
@@ -21,15 +23,17 @@ export function runsCommand(globals: () => GlobalOptions): Command {
         const page = unwrap(
           await callApi(app, 'runs.list', { engine: opts.engine, states: opts.state, limit: opts.limit }),
         ) as { items: Run[]; total: number };
+        const emails = await emailsOfScopes(app, page.items.map((run) => run.scope));
         out.print(page, () =>
           page.items.length === 0
             ? 'No runs yet. Start one from the console, or with `syncwarden runs start <engine>`.'
             : table(
-                ['ID', 'ENGINE', 'SCOPE', 'STATE', 'TRIGGER', 'STARTED', 'DURATION', 'PROGRESS'],
+                ['ID', 'ENGINE', 'MODE', 'SCOPE', 'STATE', 'TRIGGER', 'STARTED', 'DURATION', 'PROGRESS'],
                 page.items.map((run) => [
                   String(run.id),
                   run.engine,
-                  run.scope,
+                  typeof run.params.mode === 'string' ? run.params.mode : '',
+                  runScopeText(run.scope, (key) => emails.get(key)),
                   run.state,
                   run.trigger,
                   run.startedAt ?? '',
@@ -47,7 +51,8 @@ export function runsCommand(globals: () => GlobalOptions): Command {
     .action(async (id: string) => {
       await withCliApp(globals(), async (app, out) => {
         const detail = unwrap(await callApi(app, 'runs.get', { id: positiveInt(id) })) as RunDetail;
-        out.print(detail, () => describeRunDetail(detail));
+        const emails = await emailsOfScopes(app, [detail.run.scope]);
+        out.print(detail, () => describeRunDetail(detail, (key) => emails.get(key)));
       });
     });
 
@@ -77,5 +82,26 @@ export function runsCommand(globals: () => GlobalOptions): Command {
     });
 
   return runs;
+}
+
+/**
+ * The email of each user the runs' scopes name (`user:<id>`, `repair:user:<id>`), read with one
+ * users.lookup per page of keys, as `schedules list` does. Nothing when the product database cannot
+ * say (unavailable, no users table): the scope then shows the key as written.
+ */
+async function emailsOfScopes(app: Parameters<typeof callApi>[0], scopes: readonly string[]): Promise<Map<string, string>> {
+  const keys = new Set<string>();
+  for (const scope of scopes) {
+    const target = parseRunScope(scope);
+    if (target.kind === 'user' && !target.key.includes('@')) keys.add(target.key);
+  }
+  const ids = [...keys];
+  const emails = new Map<string, string>();
+  for (let start = 0; start < ids.length; start += MAX_LOOKUP_KEYS) {
+    const answer = await callApi(app, 'users.lookup', { keys: ids.slice(start, start + MAX_LOOKUP_KEYS) });
+    if (!answer.ok) break;
+    for (const { key, user } of (answer.result as UsersLookup).users) if (user.email) emails.set(key, user.email);
+  }
+  return emails;
 }
 

@@ -4,6 +4,7 @@ import { mailImportEngine as core } from './mail-import.engine';
 import { mailSchedule } from './mail-schedule';
 import { mailImportModes } from './mail-results';
 import { createMailHandlers } from './mail.handlers';
+import { mailCli } from './mail-cli';
 
 /**
  * The mail-import engine as the console knows it: its computation (./mail-import.engine.ts) and
@@ -26,7 +27,7 @@ export const mailImportEngine: Engine<MailImportParams> = {
   notify: { announceLongRun: (params) => params.mode !== 'check' },
 
   // CLI
-  cli: { commands: ['import', 'check'], user: { as: 'id' } },
+  cli: mailCli,
 
   // renderer metadata
   ui: {

@@ -71,6 +71,7 @@ export function RunDetailDrawer({ runId, onClose }: { runId: number | null; onCl
           <Facts
             items={[
               ['Engine', <EngineName key="engine" id={run.engine} />],
+              ...(typeof run.params.mode === 'string' ? [['Mode', run.params.mode] as [string, string]] : []),
               ['Scope', <RunScopeLabel key="scope" scope={run.scope} testId="run-detail-scope" />],
               ['Trigger', TRIGGER_LABEL[run.trigger]],
               ['Created', formatDateTime(run.createdAt)],

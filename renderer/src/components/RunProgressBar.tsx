@@ -1,4 +1,5 @@
 import type { Run } from '@core/api';
+import { runScopeText } from '@core/api/run-scope';
 import { CloseButton, Group, Paper, Progress, Stack, Text } from '@mantine/core';
 import { formatCounters } from '../lib/format';
 import { STATE_STYLE, isActive } from '../lib/run-states';
@@ -104,12 +105,12 @@ function phaseText(run: Run): string {
   return snapshot ? `${STATE_STYLE[run.state].label} while ${snapshot.phaseLabel.toLowerCase()}${step}` : STATE_STYLE[run.state].label;
 }
 
-/** The run's scope in a line of text: the person's email, the Sheets source's name, else the scope as written. */
+/** The run's scope in a line of text: the person's email, the Sheets source's name, else the scope in words. */
 function ScopeInline({ scope }: { scope: string }) {
   const person = usePersonName(scopeUserKey(scope));
   const source = parseSourceScope(scope);
   const sourceName = useSourceName(source?.sourceId ?? null);
   if (person) return <span title={scope}>{person}</span>;
   if (source) return <span title={scope}>{source.check ? `${sourceName} · preview` : sourceName}</span>;
-  return <>{scope}</>;
+  return <>{runScopeText(scope)}</>;
 }

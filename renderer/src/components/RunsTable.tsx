@@ -26,8 +26,8 @@ export function RunsTable({ runs, onOpen, hasMore, loadMore }: RunsTableProps) {
   const columns = useMemo(
     () => [
       column.accessor('id', { header: 'Run', cell: (c) => `#${c.getValue()}`, meta: { width: 70 } }),
-      column.accessor('engine', { header: 'Engine', cell: (c) => <EngineName id={c.getValue()} />, meta: { width: 150 } }),
-      column.accessor('scope', { header: 'Scope', cell: (c) => <RunScopeLabel scope={c.getValue()} testId={`run-scope-${c.row.original.id}`} />, meta: { width: 280 } }),
+      column.accessor('engine', { header: 'Engine', cell: (c) => <EngineAndMode run={c.row.original} />, meta: { width: 180 } }),
+      column.accessor('scope', { header: 'Scope', cell: (c) => <RunScopeLabel scope={c.getValue()} testId={`run-scope-${c.row.original.id}`} />, meta: { width: 265 } }),
       column.accessor('trigger', { header: 'Trigger', cell: (c) => TRIGGER_LABEL[c.getValue()], meta: { width: 90 } }),
       column.accessor('state', {
         header: 'State',
@@ -38,7 +38,7 @@ export function RunsTable({ runs, onOpen, hasMore, loadMore }: RunsTableProps) {
         id: 'started',
         header: 'Started',
         cell: (c) => <RelativeTime iso={c.getValue()} size="sm" />,
-        meta: { width: 145 },
+        meta: { width: 130 },
       }),
       column.display({
         id: 'duration',
@@ -59,7 +59,7 @@ export function RunsTable({ runs, onOpen, hasMore, loadMore }: RunsTableProps) {
         cell: (c) => (
           <Stack gap={0} miw={0}>
             <Text size="sm" truncate title={c.row.original.engine}>
-              <EngineName id={c.row.original.engine} />
+              <EngineAndMode run={c.row.original} />
             </Text>
             <RunScopeLabel scope={c.row.original.scope} testId={`run-scope-${c.row.original.id}`} />
           </Stack>
@@ -160,5 +160,21 @@ function Summary({ run }: { run: Run }) {
     <Text size="sm" c={text ? undefined : 'dimmed'} truncate title={text}>
       {text || (run.state === 'running' || run.state === 'queued' ? 'In progress…' : '—')}
     </Text>
+  );
+}
+
+/** The engine, and the mode its run ran in (a repair's scope says only what it covered: "All users"). */
+function EngineAndMode({ run }: { run: Run }) {
+  const mode = typeof run.params.mode === 'string' ? run.params.mode : null;
+  return (
+    <>
+      <EngineName id={run.engine} />
+      {mode && (
+        <Text span size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }} data-testid={`run-mode-${run.id}`}>
+          {' '}
+          · {mode}
+        </Text>
+      )}
+    </>
   );
 }

@@ -1,4 +1,5 @@
 import type { ScheduleScope } from '@core/api';
+import { runScopeText } from '@core/api/run-scope';
 import { Group, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { parseSourceScope, useSourceName } from '../hooks/useSourceName';
@@ -9,7 +10,7 @@ import { scopeText } from './schedules/schedule-text';
 /** Short: in a table row the provider sits beside the email and name. */
 const PROVIDER_LABEL: Record<string, string> = { google: 'Drive', dropbox: 'Dropbox' };
 
-/** A run's scope: the person for `user:<id or email>` (with the provider of a per-provider run), else the scope as written. */
+/** A run's scope: the person for `user:<id or email>` (with the provider of a per-provider run), else the scope in words ("repair:all" is "All users"; the run's mode is shown beside it). */
 export function RunScopeLabel({ scope, testId }: { scope: string; testId?: string }) {
   const key = scopeUserKey(scope);
   const source = parseSourceScope(scope);
@@ -17,7 +18,7 @@ export function RunScopeLabel({ scope, testId }: { scope: string; testId?: strin
   if (!key) {
     return (
       <Text size="sm" truncate title={scope} data-testid={testId}>
-        {scope === 'all' ? 'All users' : scope}
+        {runScopeText(scope)}
       </Text>
     );
   }

@@ -1,12 +1,10 @@
+import { parseRunScope } from '@core/api/run-scope';
 import { useApiQuery } from './useApi';
 
-/** `source:<id>` (an import) or `source:<id>:check` (a preview), as sheet-import names its run scopes. */
-const SOURCE_SCOPE = /^source:(\d+)(:check)?$/;
-
-/** A run scope that names a Sheets source, split into its id and whether it is a check; null for any other scope. */
+/** A run scope that names a Sheets source (`source:<id>`, a preview `source:<id>:check`), split into its id and whether it is a check; null for any other scope. */
 export function parseSourceScope(scope: string): { sourceId: number; check: boolean } | null {
-  const match = SOURCE_SCOPE.exec(scope);
-  return match ? { sourceId: Number(match[1]), check: match[2] !== undefined } : null;
+  const target = parseRunScope(scope);
+  return target.kind === 'source' ? { sourceId: target.sourceId, check: target.preview } : null;
 }
 
 /**
