@@ -29,7 +29,8 @@ export function RecentRuns({ runs, onOpen }: { runs: Run[]; onOpen: (run: Run) =
                 #{run.id} · <EngineName id={run.engine} />
                 <RunPerson scope={run.scope} />
               </Text>
-              <Text size="xs" c="dimmed" truncate>
+              {/* Two lines, not one cut off: at 1024 px the result's words would be lost to the ellipsis. */}
+              <Text size="xs" c="dimmed" lineClamp={2}>
                 <RelativeTime iso={run.startedAt ?? run.createdAt} size="xs" /> · {formatCount(sumValues(run.apiCalls))} API calls
                 <ResultSummary run={run} />
               </Text>
