@@ -175,6 +175,21 @@ export const EngineUiSchema = z.object({
     restore: z.object({ label: z.string(), statuses: z.array(z.string()) }).nullable(),
     revert: z.object({ statuses: z.array(z.string()) }).nullable(),
   }),
+  /**
+   * How a run's result reads in one line ("6 users · 83 % in sync"): entries tried in order, each a dotted
+   * `key` into the result and a `text` where `{n}` is its value (`{s}`: "s" unless it is 1). An entry shows when its value is a
+   * non-zero number, a string or true (`always`: zero too); entries whose key a result lacks are skipped.
+   */
+  resultSummary: z.array(z.object({ key: z.string(), text: z.string(), always: z.boolean().optional() })),
+  /** A human label per finding kind ("missing-in-db" → "Asset without a row"); an undeclared kind shows as written. */
+  findingKinds: z.record(z.string(), z.string()),
+  /** Dotted paths into a finding's details naming its subject for a person (a file's or asset's name), tried in order. */
+  findingName: z.array(z.string()),
+  /**
+   * Audit actions whose before-image is a batch of table rows, read as one line per row:
+   * "row <id> of <table>: <done>; <noun> “<value at nameKey>”".
+   */
+  auditRows: z.record(z.string(), z.object({ table: z.string(), done: z.string(), noun: z.string(), nameKey: z.string() })),
 });
 export type EngineUi = z.infer<typeof EngineUiSchema>;
 

@@ -140,6 +140,10 @@ export function engineInfo(engine: AnyEngine): EngineInfo {
       auditActions: { ...engine.ui?.auditActions },
       autoRepairRemoves: engine.ui?.autoRepairRemoves ?? null,
       findingActions: { repair: null, restore: null, revert: null, ...engine.ui?.findingActions },
+      resultSummary: [...(engine.ui?.resultSummary ?? [])],
+      findingKinds: { ...engine.ui?.findingKinds },
+      findingName: [...(engine.ui?.findingName ?? [])],
+      auditRows: { ...engine.ui?.auditRows },
     },
   };
 }

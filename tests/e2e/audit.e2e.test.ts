@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
+import { resolveMapping } from '../../core/appdb/mapping';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
+import { FileQuarantine } from '../../core/engines/storage-orphans/storage-quarantine';
 import { startSupabaseEmulator, type SeedUser, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import { openConsole, type ConsoleHarness } from '../helpers/console-harness';
 import { ARTIFACTS_DIR } from '../helpers/paths';
@@ -156,5 +158,42 @@ describe('e2e: the Audit log: labels, search, field diff, revert a run (Chromium
     await page.getByTestId('audit-filter-user').fill(email(1));
     await expect.poll(() => rows().count()).toBe(2);
     await shot('audit-after-revert');
+  });
+
+  it('a storage quarantine reads one line per row, the row on request, secrets masked (walk finding 5)', async () => {
+    // The images storage-repair.ts writes: the rows FileQuarantine moved, each with its whole-row image.
+    const db = openSqliteAppDb({ path: productDb });
+    await db.execute('ALTER TABLE files ADD COLUMN share_token TEXT');
+    await db.execute(
+      "INSERT INTO files (id, user_id, provider, provider_file_id, name, size, share_token) VALUES ('f-77', ?, 'google', 'g-77', 'Q3 report.pdf', 2048, 'tok-secret-77')",
+      [id(3)],
+    );
+    const purgeAfter = '2026-12-16T10:00:00.000Z';
+    const moved = await new FileQuarantine(db, resolveMapping()).quarantine(['f-77'], { quarantinedAt: new Date().toISOString(), purgeAfter, reason: 'orphan', runId: 1 });
+    await db.close();
+    harness.app.store.audit.append({
+      at: new Date().toISOString(),
+      actor: 'manual',
+      engine: 'storage-orphans',
+      runId: null,
+      action: 'quarantine-files',
+      subject: 'file:f-77',
+      before: JSON.parse(JSON.stringify(moved)) as unknown,
+      after: { table: 'file_quarantine', purgeAfter },
+    });
+    await page.getByTestId('audit-filter-user').fill('');
+    await page.getByTestId('audit-filter-subject').fill('file:f-77');
+    await expect.poll(() => rows().count()).toBe(1);
+    await rows().first().click();
+    const diff = page.locator('[data-testid^="audit-detail-"]').getByTestId('audit-diff');
+    await diff.waitFor();
+    expect(await diff.getByTestId('audit-batch-title').textContent()).toBe('row f-77 of files: quarantined; file “Q3 report.pdf”');
+    expect(await diff.getByTestId('audit-diff-summary').textContent()).toBe('1 row quarantined · 2 fields added');
+    const text = (await diff.textContent()) ?? '';
+    expect(text).not.toMatch(/\[0\]|image\.columns|\.type|368 removed/);
+    await diff.getByRole('button', { name: 'Show the row (8 columns)' }).click();
+    expect(await diff.textContent()).toContain('provider_file_id');
+    expect(await page.textContent('body')).not.toContain('tok-secret-77');
+    await shot('audit-diff-quarantine');
   });
 });

@@ -101,7 +101,14 @@ export const demoEngine: Engine<DemoParams> = {
   },
 
   // renderer metadata: the Start form asks for the item count, so a newcomer can size a run
-  ui: { startParams: [{ key: 'items', label: 'Items', defaultValue: 2000, min: 0, max: 50_000_000, step: 1000 }] },
+  ui: {
+    startParams: [{ key: 'items', label: 'Items', defaultValue: 2000, min: 0, max: 50_000_000, step: 1000 }],
+    resultSummary: [
+      { key: 'items', text: '{n} items', always: true },
+      { key: 'drifted', text: '{n} drifted', always: true },
+    ],
+    findingKinds: { 'demo-drift': 'Drifted item' },
+  },
 };
 
 function isDrifted(i: number, every: number): boolean {

@@ -32,6 +32,28 @@ export const identityEngine: Engine<IdentityParams> = {
   // renderer metadata
   ui: {
     revertRunModes: ['repair'],
+    // A check: how many users and how many agree; a repair: what it did.
+    resultSummary: [
+      { key: 'users', text: '{n} user{s}' },
+      { key: 'percentInSync', text: '{n} % in sync', always: true },
+      { key: 'status', text: 'status: {n}' },
+      { key: 'repaired', text: '{n} repaired', always: true },
+      { key: 'localOnly', text: '{n} only in the users table' },
+      { key: 'remoteOnly', text: '{n} only in Supabase Auth' },
+      { key: 'inconsistent', text: '{n} differ' },
+      { key: 'manual', text: '{n} left for a person' },
+      { key: 'failed', text: '{n} failed' },
+      { key: 'reverted', text: '{n} reverted', always: true },
+    ],
+    findingKinds: {
+      'local-only': 'Not in Auth',
+      'remote-only': 'Not in users',
+      inconsistent: 'Fields differ',
+      'remote-soft-deleted': 'Auth deleted',
+      'duplicate-email': 'Email clash',
+      're-signup': 'Re-signed up',
+      'repair-refused': 'Refused',
+    },
     findingActions: {
       repair: { label: 'Repair this user', statuses: ['open'], confirm: 'plain', effect: 'Applies the proposed action to this user in Supabase Auth or the users table; each change is written to the audit log and can be reverted there.', undo: 'Revert the change from the audit log, or this finding once it is repaired.' },
       revert: { statuses: ['repaired'] },

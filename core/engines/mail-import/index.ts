@@ -31,6 +31,13 @@ export const mailImportEngine: Engine<MailImportParams> = {
 
   // renderer metadata
   ui: {
+    resultSummary: [
+      { key: 'users', text: '{n} user{s}', always: true },
+      { key: 'imported', text: '{n} message{s} imported', always: true },
+      { key: 'wouldImport', text: '{n} message{s} to import', always: true },
+      { key: 'outcomes.needs-reconnect', text: '{n} need to reconnect' },
+      { key: 'itemsFailed', text: '{n} failed' },
+    ],
     // An import adds mail rows and moves a user's cursor; it writes no audit entry today. An action it
     // comes to write (a settings change from the Mail page) is labelled here.
     auditActions: {},

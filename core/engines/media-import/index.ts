@@ -29,6 +29,24 @@ export const mediaImportEngine: Engine<MediaImportParams> = {
 
   // renderer metadata
   ui: {
+    resultSummary: [
+      { key: 'assets', text: '{n} asset{s}' },
+      { key: 'users', text: '{n} user{s}' },
+      { key: 'stoppedBy', text: 'stopped early ({n}), resumes next check' },
+      { key: 'assetsListed', text: '{n} asset{s} listed' },
+      { key: 'resumed', text: 'resumed' },
+      { key: 'inserted', text: '{n} row{s} imported', always: true },
+      { key: 'alreadyPresent', text: '{n} already there' },
+      { key: 'itemsFailed', text: '{n} failed' },
+    ],
+    findingKinds: {
+      'missing-in-db': 'Asset, no row',
+      'missing-in-cloudinary': 'Row, no asset',
+      mismatch: 'Row ≠ asset',
+      'unknown-owner': 'Unknown owner',
+      'unlinked-clip': 'Orphan clip',
+    },
+    findingName: ['asset.title', 'name', 'publicId'],
     findingActions: {
       repair: { label: 'Import the asset', statuses: ['open'], confirm: 'plain', effect: 'Writes the missing row for this asset into the product database; the asset itself is not touched.', undo: null },
     },

@@ -126,7 +126,7 @@ function mismatch(owner: { email: string; kind: MediaKind }, publicId: string, r
     kind: FINDING_KINDS.mismatch,
     reason: `The ${owner.kind} row ${rowId} and its asset disagree on ${diffs.map((d) => d.field).join(', ')}`,
     proposedAction: 'none: review the row (Cloudinary holds the asset as listed)',
-    details: { publicId, rowId, mediaKind: owner.kind, differences: diffs },
+    details: { publicId, name: nameOf(publicId), rowId, mediaKind: owner.kind, differences: diffs },
   };
 }
 
@@ -137,6 +137,9 @@ function missingInCloudinary(kind: MediaKind, row: { id: string; publicId: strin
     kind: FINDING_KINDS.missingInCloudinary,
     reason: `The ${kind} row ${row.id} points at ${row.publicId}, which is not in Cloudinary`,
     proposedAction: 'none: reported only, rows are never deleted automatically',
-    details: { publicId: row.publicId, rowId: row.id, mediaKind: kind },
+    details: { publicId: row.publicId, name: nameOf(row.publicId), rowId: row.id, mediaKind: kind },
   };
 }
+
+/** The asset's own name, the public id's last part ("bjarne@x/videos/talk-1" → "talk-1"): what the Findings list shows for it. */
+const nameOf = (publicId: string): string => publicId.split('/').pop() || publicId;

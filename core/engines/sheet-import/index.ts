@@ -31,6 +31,16 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
 
   // renderer metadata
   ui: {
+    resultSummary: [
+      { key: 'rows', text: '{n} row{s} cached', always: true },
+      { key: 'rowsValid', text: '{n} valid row{s}', always: true },
+      { key: 'counts.added', text: '{n} to add' },
+      { key: 'counts.changed', text: '{n} to change' },
+      { key: 'counts.removed', text: '{n} to remove' },
+      { key: 'rowsRejected', text: '{n} rejected' },
+      { key: 'counts.rejected', text: '{n} rejected' },
+    ],
+    findingKinds: { 'invalid-row': 'Invalid row' },
     // The one action sheet-import.engine.ts writes, when an import replaces a source's cache table.
     auditActions: { 'sheet-import.replace-cache': 'Replaced the cached sheet rows' },
   },

@@ -33,6 +33,19 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
 
   // renderer metadata
   ui: {
+    resultSummary: [
+      { key: 'accounts', text: '{n} account{s}' },
+      { key: 'filesChecked', text: '{n} file{s} checked' },
+      { key: 'orphans', text: '{n} orphan{s}', always: true },
+      { key: 'trashed', text: '{n} in the trash' },
+      { key: 'quarantined', text: '{n} row{s} quarantined', always: true },
+      { key: 'repaired', text: '{n} row{s} quarantined' },
+      { key: 'itemsFailed', text: '{n} failed' },
+    ],
+    findingKinds: { orphan: 'File gone', trashed: 'File trashed' },
+    findingName: ['fileName'],
+    // storage-repair.ts: the before-image is the quarantined rows, each whole (quarantine-row.ts).
+    auditRows: { 'quarantine-files': { table: 'files', done: 'quarantined', noun: 'file', nameKey: 'name' } },
     // The actions storage-repair.ts, storage-restore.ts and storage-purge.ts write.
     auditActions: {
       'quarantine-files': 'Quarantined file rows',

@@ -21,7 +21,7 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
   description: 'Finds file rows whose Google Drive or Dropbox file is gone (or in the Drive trash), and quarantines them, restorably.',
   phases: [
     { id: 'accounts', label: 'Reading storage accounts', weight: 5 },
-    { id: 'check', label: 'Checking Drive and Dropbox', weight: 85 },
+    { id: 'check', label: 'Checking Google Drive and Dropbox', weight: 85 },
     { id: 'repair', label: 'Quarantining rows', weight: 10 },
   ],
   params: StorageOrphansParams,

@@ -7,6 +7,7 @@ import { useAppInfo } from '../hooks/useAppInfo';
 import { formatDateTime } from '../lib/format';
 import { TRIGGER_LABEL } from '../lib/run-states';
 import { AuditDiff } from './audit/AuditDiff';
+import type { AuditRowSpec } from '../lib/audit-diff';
 import { AuditRunRevert } from './audit/AuditRunRevert';
 import { RelativeTime } from './RelativeTime';
 import { RevertButton } from './RevertButton';
@@ -17,6 +18,11 @@ const column = createColumnHelper<AuditEntry>();
 /** An action's label as its engine declares it (app.info `ui.auditActions`); an undeclared action shows as written. */
 function actionLabel(entry: AuditEntry, engines: readonly EngineInfo[]): string {
   return engines.find((e) => e.id === entry.engine)?.ui.auditActions[entry.action] ?? entry.action;
+}
+
+/** How the entry's engine reads a batch of rows in this action's images (app.info `ui.auditRows`), if it says. */
+function rowSpecOf(engines: readonly EngineInfo[] | undefined, entry: AuditEntry): AuditRowSpec | undefined {
+  return engines?.find((e) => e.id === entry.engine)?.ui.auditRows[entry.action];
 }
 
 function auditColumns(engines: readonly EngineInfo[]) {
@@ -110,7 +116,7 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
           <Text size="xs" c="dimmed">
             {row.original.action} · {row.original.subject}
           </Text>
-          <AuditDiff before={row.original.before} after={row.original.after} />
+          <AuditDiff before={row.original.before} after={row.original.after} spec={rowSpecOf(engines, row.original)} />
         </Stack>
       )}
     />

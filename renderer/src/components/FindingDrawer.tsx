@@ -6,9 +6,15 @@ import { FindingActions } from './FindingActions';
 import { FindingStatusBadge } from './FindingStatusBadge';
 import { JsonBlock } from './JsonBlock';
 import { FindingUser } from './FindingUser';
+import { EngineName } from './EngineName';
+import { useEngineInfo } from '../hooks/useEngineInfo';
+import { findingSubjectName } from '../lib/result-summary';
 
 /** Everything one finding says, including the engine's details record. */
 export function FindingDrawer({ finding, onClose }: { finding: Finding | null; onClose: () => void }) {
+  const ui = useEngineInfo(finding?.engine)?.ui;
+  const name = finding ? findingSubjectName(finding.subject, finding.details, ui?.findingName) : '';
+  const kind = finding ? ui?.findingKinds[finding.kind] : undefined;
   return (
     <Drawer
       opened={finding !== null}
@@ -35,10 +41,18 @@ export function FindingDrawer({ finding, onClose }: { finding: Finding | null; o
           <FindingActions finding={finding} onDone={onClose} />
           <Facts
             items={[
-              ['Subject', <Text key="s" size="sm" ff="monospace">{finding.subject}</Text>],
+              [
+                'Subject',
+                <Text key="s" size="sm">
+                  {name !== finding.subject && `${name} · `}
+                  <Text span size="sm" ff="monospace">
+                    {finding.subject}
+                  </Text>
+                </Text>,
+              ],
               ['User', <FindingUser key="u" finding={finding} testId="finding-detail-user" />],
-              ['Engine', finding.engine],
-              ['Kind', finding.kind],
+              ['Engine', <EngineName key="e" id={finding.engine} />],
+              ['Kind', kind ? `${kind} (${finding.kind})` : finding.kind],
               ['Found by run', `#${finding.runId}`],
               ['Found', formatDateTime(finding.createdAt)],
               ['Updated', formatDateTime(finding.updatedAt)],

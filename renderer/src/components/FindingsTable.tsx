@@ -8,6 +8,8 @@ import { FindingUser } from './FindingUser';
 import { RelativeTime } from './RelativeTime';
 import { VirtualTable } from './table/VirtualTable';
 import { EngineName } from './EngineName';
+import { useEngineInfo } from '../hooks/useEngineInfo';
+import { findingSubjectName } from '../lib/result-summary';
 
 const column = createColumnHelper<Finding>();
 /** Only the host's sort keys (FINDING_SORT_KEYS) get sortable headers. */
@@ -16,8 +18,8 @@ const unsorted = { enableSorting: false } as const;
 const columns = [
   column.accessor('createdAt', { header: 'Found', cell: (c) => <RelativeTime iso={c.getValue()} size="sm" />, meta: { width: 135 } }),
   column.accessor('engine', { header: 'Engine', cell: (c) => <EngineName id={c.getValue()} />, meta: { width: 120 }, ...unsorted }),
-  column.accessor('kind', { header: 'Kind', meta: { width: 110 } }),
-  column.accessor('subject', { header: 'Subject', cell: (c) => <Mono text={c.getValue()} />, meta: { width: 130 } }),
+  column.accessor('kind', { header: 'Kind', cell: (c) => <KindLabel finding={c.row.original} />, meta: { width: 110 } }),
+  column.accessor('subject', { header: 'Subject', cell: (c) => <SubjectName finding={c.row.original} />, meta: { width: 130 } }),
   column.accessor('userEmail', { header: 'User', cell: (c) => <FindingUser finding={c.row.original} inline />, meta: { width: 240 } }),
   column.accessor('reason', { header: 'Reason', cell: (c) => <Ellipsis text={c.getValue()} />, ...unsorted }),
   column.accessor('proposedAction', { header: 'Proposed action', cell: (c) => <Ellipsis text={c.getValue()} />, ...unsorted }),
@@ -78,10 +80,22 @@ function Ellipsis({ text }: { text: string }) {
   );
 }
 
-function Mono({ text }: { text: string }) {
+/** The kind in its engine's words (app.info `ui.findingKinds`); the kind as written on hover. */
+function KindLabel({ finding }: { finding: Finding }) {
+  const label = useEngineInfo(finding.engine)?.ui.findingKinds[finding.kind];
   return (
-    <Text size="sm" ff="monospace" truncate title={text}>
-      {text}
+    <Text size="sm" truncate title={finding.kind} data-testid="finding-kind">
+      {label ?? finding.kind}
+    </Text>
+  );
+}
+
+/** The subject by name (a file's or an asset's, as its engine points at it), the subject as written on hover. */
+function SubjectName({ finding }: { finding: Finding }) {
+  const name = findingSubjectName(finding.subject, finding.details, useEngineInfo(finding.engine)?.ui.findingName);
+  return (
+    <Text size="sm" ff={name === finding.subject ? 'monospace' : undefined} truncate title={finding.subject} data-testid="finding-subject">
+      {name}
     </Text>
   );
 }

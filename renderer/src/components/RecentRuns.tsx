@@ -1,6 +1,8 @@
 import type { Run } from '@core/api';
 import { Group, Stack, Text, UnstyledButton } from '@mantine/core';
-import { formatCount, sumValues, summarize } from '../lib/format';
+import { formatCount, sumValues } from '../lib/format';
+import { summarizeResult } from '../lib/result-summary';
+import { useEngineInfo } from '../hooks/useEngineInfo';
 import { usePersonName } from '../hooks/usePerson';
 import { scopeUserKey } from '../lib/people';
 import { RelativeTime } from './RelativeTime';
@@ -27,9 +29,10 @@ export function RecentRuns({ runs, onOpen }: { runs: Run[]; onOpen: (run: Run) =
                 #{run.id} · <EngineName id={run.engine} />
                 <RunPerson scope={run.scope} />
               </Text>
-              <Text size="xs" c="dimmed" truncate>
+              {/* Two lines, not one cut off: at 1024 px the result's words would be lost to the ellipsis. */}
+              <Text size="xs" c="dimmed" lineClamp={2}>
                 <RelativeTime iso={run.startedAt ?? run.createdAt} size="xs" /> · {formatCount(sumValues(run.apiCalls))} API calls
-                {summarize(run.result, 2) && ` · ${summarize(run.result, 2)}`}
+                <ResultSummary run={run} />
               </Text>
             </Stack>
             <RunStateBadge state={run.state} />
@@ -44,4 +47,10 @@ export function RecentRuns({ runs, onOpen }: { runs: Run[]; onOpen: (run: Run) =
 function RunPerson({ scope }: { scope: string }) {
   const name = usePersonName(scopeUserKey(scope));
   return name ? <span data-testid="recent-run-person"> · {name}</span> : null;
+}
+
+/** The run's result in its engine's words (app.info `ui.resultSummary`), two facts at most. */
+function ResultSummary({ run }: { run: Run }) {
+  const text = summarizeResult(run.result, useEngineInfo(run.engine)?.ui.resultSummary, 2);
+  return text ? <span data-testid="recent-run-summary"> · {text}</span> : null;
 }

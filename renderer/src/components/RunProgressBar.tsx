@@ -2,6 +2,7 @@ import type { Run } from '@core/api';
 import { runScopeText } from '@core/api/run-scope';
 import { CloseButton, Group, Paper, Progress, Stack, Text } from '@mantine/core';
 import { formatCounters } from '../lib/format';
+import { lowerFirst } from '../lib/result-summary';
 import { STATE_STYLE, isActive } from '../lib/run-states';
 import { EngineName } from './EngineName';
 import { usePersonName } from '../hooks/usePerson';
@@ -102,7 +103,7 @@ function phaseText(run: Run): string {
   const step = snapshot ? ` · step ${snapshot.phaseIndex + 1} of ${snapshot.phaseCount}` : '';
   if (isActive(run.state)) return snapshot ? `${snapshot.phaseLabel}${step}` : 'Waiting to start';
   if (run.state === 'succeeded') return 'Complete';
-  return snapshot ? `${STATE_STYLE[run.state].label} while ${snapshot.phaseLabel.toLowerCase()}${step}` : STATE_STYLE[run.state].label;
+  return snapshot ? `${STATE_STYLE[run.state].label} while ${lowerFirst(snapshot.phaseLabel)}${step}` : STATE_STYLE[run.state].label;
 }
 
 /** The run's scope in a line of text: the person's email, the Sheets source's name, else the scope in words. */

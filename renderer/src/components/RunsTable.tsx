@@ -3,7 +3,9 @@ import { Group, Stack, Text, Tooltip } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { createColumnHelper, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useCallback, useMemo } from 'react';
-import { formatCount, sumValues, summarize } from '../lib/format';
+import { formatCount, sumValues } from '../lib/format';
+import { summarizeResult } from '../lib/result-summary';
+import { useEngineInfo } from '../hooks/useEngineInfo';
 import { TRIGGER_LABEL } from '../lib/run-states';
 import { RelativeTime } from './RelativeTime';
 import { RunDuration } from './RunDuration';
@@ -148,6 +150,7 @@ function ApiCalls({ calls, total }: { calls: Record<string, number>; total: numb
 }
 
 function Summary({ run }: { run: Run }) {
+  const info = useEngineInfo(run.engine);
   if (run.error) {
     return (
       <Text size="sm" c={run.state === 'cancelled' ? 'dimmed' : 'red'} truncate title={run.error.message}>
@@ -155,7 +158,7 @@ function Summary({ run }: { run: Run }) {
       </Text>
     );
   }
-  const text = summarize(run.result);
+  const text = summarizeResult(run.result, info?.ui.resultSummary);
   return (
     <Text size="sm" c={text ? undefined : 'dimmed'} truncate title={text}>
       {text || (run.state === 'running' || run.state === 'queued' ? 'In progress…' : '—')}
