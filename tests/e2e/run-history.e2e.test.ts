@@ -7,6 +7,9 @@ import type { BrowserServer } from '../../core/server/browser-server';
 import { openConsole, type ConsoleHarness } from '../helpers/console-harness';
 import { ARTIFACTS_DIR } from '../helpers/paths';
 import type { TestApp } from '../helpers/test-app';
+import { initCanonicalSchema } from '../../core/appdb/ddl';
+import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
+import { makeTempDir } from '../helpers/temp-dir';
 
 /**
  * Run history as an admin searches it: filter by engine, state and trigger (the filters stay in the
@@ -57,8 +60,11 @@ describe('e2e: run history filters, schedule histories and item logs (Chromium)'
     ids.scheduled = await finished(runId);
   }, 60_000);
 
+  const dir = makeTempDir();
+
   afterAll(async () => {
     await harness?.close();
+    dir.remove();
   });
 
   it('filters the history by engine, state and trigger, and the URL carries the filters', async () => {
@@ -132,6 +138,56 @@ describe('e2e: run history filters, schedule histories and item logs (Chromium)'
     await page.goto(`${base()}?run=${ids.cliOk}#/runs`);
     await page.getByRole('dialog').getByTestId('run-items-tab').click();
     await page.getByRole('dialog').getByTestId('run-items-empty').waitFor();
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it("picks a person with the user picker: that user's runs under every scope naming them (id or email, per provider, repair); a raw scope stays possible", async () => {
+    const productDb = join(dir.path, 'product.db');
+    const db = openSqliteAppDb({ path: productDb, create: true });
+    await initCanonicalSchema(db);
+    await db.executeMany('INSERT INTO users (id, email, name) VALUES (?, ?, ?)', [
+      ['u-ada', 'ada@example.com', 'Ada Lovelace'],
+      ['u-grace', 'grace@example.com', 'Grace Hopper'],
+    ]);
+    await db.close();
+    await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: productDb }, secrets: {} } as never);
+    // The demo engine's scope is a parameter: runs keyed as the real engines key them.
+    const scoped = async (scope: string) => finished(app.runs.start('demo', { items: 5, findingEvery: 0, scope }, 'manual').runId);
+    const ada = [await scoped('user:u-ada'), await scoped('user:u-ada:google'), await scoped('user:ada@example.com:dropbox'), await scoped('repair:user:u-ada')];
+    const grace = await scoped('user:u-grace');
+
+    await page.goto(`${base()}#/runs`);
+    await page.locator(`[data-testid="run-row-${grace}"]`).waitFor();
+    const user = page.getByTestId('runs-filter-user');
+    await user.fill('Lovelace');
+    await page.locator('[data-combobox-option="true"]').getByText('ada@example.com', { exact: true }).click();
+    await expect.poll(shownRunIds).toEqual(ada);
+    expect(decodeURIComponent(page.url())).toMatch(/\?user=ada@example\.com#\/runs$/);
+    await shoot('runs-user-filter');
+    // The filter bar and the table it filters, in view at both sizes.
+    for (const width of [1440, 1024]) {
+      await page.setViewportSize({ width, height: width === 1440 ? 900 : 768 });
+      await page.getByRole('search', { name: 'Filter runs' }).evaluate((node) => node.scrollIntoView({ block: 'start' }));
+      await page.screenshot({ path: join(ARTIFACTS_DIR, `runs-user-filter-table-${width}.png`) });
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+
+    // The link alone shows the same runs; Clear filters empties the picker too.
+    await page.goto(`${base()}?user=u-ada#/runs`);
+    await expect.poll(shownRunIds).toEqual(ada);
+    expect(await user.inputValue()).toBe('u-ada');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(() => user.inputValue()).toBe('');
+    await expect.poll(shownRunIds).toContain(grace);
+
+    // Other scopes are still typed: "all" is the All-users runs, and typing one replaces a picked user.
+    await page.goto(`${base()}?user=u-grace#/runs`);
+    await expect.poll(shownRunIds).toEqual([grace]);
+    await page.getByTestId('runs-filter-scope').fill('all');
+    await expect.poll(() => user.inputValue()).toBe('');
+    await expect.poll(async () => (await shownRunIds()).filter((id) => [...ada, grace].includes(id))).toEqual([]);
+    expect(await shownRunIds()).toEqual(expect.arrayContaining([ids.manual, ids.cliFailed, ids.cliOk, ids.scheduled]));
+    expect(decodeURIComponent(page.url())).toMatch(/\?scope=all#\/runs$/);
     expect(consoleErrors).toEqual([]);
   });
 });

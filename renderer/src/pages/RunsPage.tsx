@@ -14,6 +14,7 @@ import { useRunHistory } from '../hooks/useRunHistory';
 import { useApiQuery } from '../hooks/useApi';
 import { RunsFilters } from '../components/runs/RunsFilters';
 import { filtersFromSearch, hasFilters, listInputOf, searchOf, type RunFilters } from '../components/runs/run-filters';
+import { usePerson } from '../hooks/usePerson';
 import { formatCount } from '../lib/format';
 
 export function RunsPage() {
@@ -21,7 +22,9 @@ export function RunsPage() {
   const search = useSearch();
   // The filters live in the URL ("/runs?engine=identity&state=failed&schedule=3"), so a filtered view can be linked.
   const filters = filtersFromSearch(search);
-  const history = useRunHistory(listInputOf(filters));
+  // A picked user's runs are keyed by their id or email: who the key names widens the scopes asked for.
+  const { person } = usePerson(filters.user || null);
+  const history = useRunHistory(listInputOf(filters, person));
   // "/runs?run=12" (a notification's or a schedule's link) opens that run's detail, on arrival and on each new link.
   const linkedRunId = Number(new URLSearchParams(search).get('run')) || null;
   const [openRunId, setOpenRunId] = useState<number | null>(linkedRunId);

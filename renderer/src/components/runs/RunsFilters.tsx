@@ -1,6 +1,8 @@
 import { Badge, Button, CloseButton, Group, MultiSelect, Select, TextInput } from '@mantine/core';
 import type { RunState, RunTrigger } from '@core/api';
 import { IconFilterOff } from '@tabler/icons-react';
+import { useState } from 'react';
+import { UserPicker } from '../schedules/UserPicker';
 import { RUN_STATES, RUN_TRIGGERS, STATE_STYLE, TRIGGER_LABEL } from '../../lib/run-states';
 import { NO_RUN_FILTERS, hasFilters, type RunFilters } from './run-filters';
 
@@ -12,9 +14,17 @@ interface RunsFiltersProps {
   scheduleLabel?: string;
 }
 
-/** Run history filters: engine, state, trigger, scope (a user's history), date range, and the schedule a history is of. */
+/** Run history filters: engine, state, trigger, a user (picked by email or name) or raw scopes, date range, and the schedule a history is of. */
 export function RunsFilters({ value, onChange, engines, scheduleLabel }: RunsFiltersProps) {
   const patch = (change: Partial<RunFilters>) => onChange({ ...value, ...change });
+  // What is typed in the user field; the filter (and the URL) changes when a person is picked, not per keystroke.
+  const [userText, setUserText] = useState(value.user);
+  const [seenUser, setSeenUser] = useState(value.user);
+  if (value.user !== seenUser) {
+    // A link, Clear filters or a typed scope changed the user: the field follows.
+    setSeenUser(value.user);
+    setUserText(value.user);
+  }
   return (
     <Group gap="sm" align="flex-end" wrap="wrap" role="search" aria-label="Filter runs">
       <Select
@@ -47,15 +57,34 @@ export function RunsFilters({ value, onChange, engines, scheduleLabel }: RunsFil
         data-testid="runs-filter-trigger"
         w={220}
       />
+      <UserPicker
+        label="User"
+        required={false}
+        compact
+        testId="runs-filter-user"
+        width={240}
+        value={userText}
+        error={undefined}
+        onChange={(text) => {
+          setUserText(text);
+          // Emptied: every user again. A partial name is not applied until a person is picked.
+          if (!text.trim() && value.user) patch({ user: '' });
+        }}
+        onPick={(user) => patch({ user, scope: '' })}
+        onBlur={() => {
+          if (userText.trim() !== value.user) patch({ user: userText.trim(), ...(userText.trim() ? { scope: '' } : {}) });
+        }}
+      />
       <TextInput
-        label="User or scope"
-        // Exact scopes; a comma separates several (a user's runs are keyed by email or id, by engine).
-        placeholder="user:ada@example.com"
-        title="Exact scope, e.g. all or user:ada@example.com; separate several with a comma"
+        label="Scope"
+        // Other scopes than a person's ("all" is All users, "source:3"); exact, a comma separates several. A picked user wins.
+        placeholder="all"
+        title="Exact scope, e.g. all, source:3 or repair:all; separate several with a comma"
         value={value.scope}
-        onChange={(event) => patch({ scope: event.currentTarget.value })}
+        onChange={(event) => patch({ scope: event.currentTarget.value, ...(event.currentTarget.value ? { user: '' } : {}) })}
         maxLength={400}
-        w={240}
+        data-testid="runs-filter-scope"
+        w={150}
       />
       <TextInput type="date" label="From" value={value.from} onChange={(event) => patch({ from: event.currentTarget.value })} w={148} max={value.to || undefined} />
       <TextInput type="date" label="To" value={value.to} onChange={(event) => patch({ to: event.currentTarget.value })} w={148} min={value.from || undefined} />

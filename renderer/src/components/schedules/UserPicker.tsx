@@ -11,6 +11,16 @@ interface UserPickerProps {
   value: string;
   onChange: (value: string) => void;
   error: string | undefined;
+  /** Defaults suit the schedule form; the Runs filter names the field otherwise and does not require it. */
+  label?: string;
+  required?: boolean;
+  testId?: string;
+  width?: number;
+  /** Without the hint line under the label (a filter bar has no room); the person is then told on hover. */
+  compact?: boolean;
+  /** A person was picked from the list (or Enter pressed on one). */
+  onPick?: (value: string) => void;
+  onBlur?: () => void;
 }
 
 /**
@@ -19,7 +29,7 @@ interface UserPickerProps {
  * typed is sent as is (an email or an id): the host resolves it to the user's
  * id when saving and refuses a value that names nobody, under this field.
  */
-export function UserPicker({ value, onChange, error }: UserPickerProps) {
+export function UserPicker({ value, onChange, error, label = 'User', required = true, testId = 'schedule-user', width, compact = false, onPick, onBlur }: UserPickerProps) {
   const [query] = useDebouncedValue(value.trim(), 200);
   const search = useApiQuery('users.search', { query, limit: SEARCH_LIMIT }, { keepPrevious: true, staleTime: 30_000 });
   // Who the typed value is, asked once typing pauses (not one lookup per keystroke).
@@ -44,12 +54,16 @@ export function UserPicker({ value, onChange, error }: UserPickerProps) {
 
   return (
     <Autocomplete
-      label="User"
-      withAsterisk
+      label={label}
+      withAsterisk={required}
       placeholder="ada@example.com or Ada"
-      description={error ? undefined : description}
+      description={error || compact ? undefined : description}
+      title={compact ? description : undefined}
       value={value}
       onChange={onChange}
+      onOptionSubmit={onPick}
+      onBlur={onBlur}
+      w={width}
       error={error}
       data={data}
       // The host already filtered by email, name and id: the list is shown as it came.
@@ -78,7 +92,7 @@ export function UserPicker({ value, onChange, error }: UserPickerProps) {
           </Stack>
         );
       }}
-      data-testid="schedule-user"
+      data-testid={testId}
       comboboxProps={{ withinPortal: true }}
     />
   );

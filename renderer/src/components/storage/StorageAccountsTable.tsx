@@ -1,6 +1,7 @@
 import { Button, Stack, Text, VisuallyHidden } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { IconRefresh } from '@tabler/icons-react';
-import { createColumnHelper, type SortingState } from '@tanstack/react-table';
+import { createColumnHelper, flexRender, type CellContext, type SortingState } from '@tanstack/react-table';
 import { formatCount } from '../../lib/format';
 import { RelativeTime } from '../RelativeTime';
 import { useHostSortedTable } from '../table/useHostSortedTable';
@@ -67,6 +68,24 @@ export function StorageAccountsTable({ window, sorting, onSortingChange, checkin
       cell: (c) => <AccountStatusBadge status={c.getValue()} message={c.row.original.message} testId={`storage-status-${accountKey(c.row.original)}`} />,
       meta: { width: 200 },
     }),
+    // Below 1200 px these three stand for the six above, showing their cells stacked (the same renderers), so the table fits
+    // without sideways scroll and Status and Check stay in view (issue-18 walk at 1024 px).
+    column.display({ id: 'userProvider', header: 'User · provider', cell: (c) => <Stacked c={c} ids={['user', 'provider']} />, enableSorting: false }),
+    column.display({
+      id: 'counts',
+      header: 'Files · orphans · trashed',
+      cell: (c) => <Counts row={c.row.original} />,
+      enableSorting: false,
+      meta: { width: 130, align: 'right' },
+    }),
+    column.display({
+      id: 'statusChecked',
+      header: 'Status · last check',
+      cell: (c) => <Stacked c={c} ids={['status', 'lastCheckAt']} />,
+      enableSorting: false,
+      meta: { width: 190 },
+    }),
+    // Last in both layouts, so Check stays at the row's end.
     column.display({
       id: 'check',
       header: () => <VisuallyHidden>Action</VisuallyHidden>,
@@ -96,20 +115,64 @@ export function StorageAccountsTable({ window, sorting, onSortingChange, checkin
       meta: { width: 110, align: 'right' },
     }),
   ];
-  const table = useHostSortedTable({ data: window.rows, columns, getRowId: accountKey, sorting, onSortingChange });
+  const wide = useMediaQuery('(min-width: 75em)', true);
+  const table = useHostSortedTable({
+    data: window.rows,
+    columns,
+    getRowId: accountKey,
+    sorting,
+    onSortingChange,
+    columnVisibility: wide ? NARROW_ONLY : WIDE_ONLY,
+  });
   return (
     <VirtualTable
       table={table}
       label="Storage accounts"
       testId="storage-accounts"
       maxHeight="max(320px, calc(100vh - 520px))"
-      minWidth={960}
-      estimateRowHeight={55}
+      minWidth={wide ? 960 : 640}
+      estimateRowHeight={wide ? 55 : 80}
       rowCount={window.total}
       rowOffset={window.offset}
       onRangeChange={window.onRangeChange}
       rowTestId={(row) => `storage-account-${accountKey(row)}`}
       onRowActivate={(row) => onOpen(row.original)}
     />
+  );
+}
+
+const hidden = (ids: string[]) => Object.fromEntries(ids.map((id) => [id, false]));
+const NARROW_ONLY = hidden(['userProvider', 'counts', 'statusChecked']);
+const WIDE_ONLY = hidden(['user', 'provider', 'files', 'openOrphans', 'openTrashed', 'lastCheckAt', 'status']);
+
+/** The cells of (hidden) wide columns, one under the other, as those columns render them. */
+function Stacked({ c, ids }: { c: CellContext<StorageAccountRow, unknown>; ids: string[] }) {
+  const cells = c.row.getAllCells();
+  return (
+    <Stack gap={4} miw={0} align="flex-start">
+      {ids.map((id) => {
+        const cell = cells.find((one) => one.column.id === id);
+        return cell ? (
+          <div key={id} style={{ maxWidth: '100%', minWidth: 0 }}>
+            {flexRender(cell.column.columnDef.cell, cell.getContext())}
+          </div>
+        ) : null;
+      })}
+    </Stack>
+  );
+}
+
+/** Files, open orphans and trashed files, named, since three bare numbers in one cell would not say which is which. */
+function Counts({ row }: { row: StorageAccountRow }) {
+  return (
+    <Stack gap={0} align="flex-end">
+      <Text size="sm">{formatCount(row.files)} {row.files === 1 ? 'file' : 'files'}</Text>
+      <Text size="xs" c={row.openOrphans ? 'orange' : 'dimmed'} fw={row.openOrphans ? 600 : undefined}>
+        {formatCount(row.openOrphans)} {row.openOrphans === 1 ? 'orphan' : 'orphans'}
+      </Text>
+      <Text size="xs" c={row.openTrashed ? 'yellow.8' : 'dimmed'} fw={row.openTrashed ? 600 : undefined}>
+        {formatCount(row.openTrashed)} trashed
+      </Text>
+    </Stack>
   );
 }
