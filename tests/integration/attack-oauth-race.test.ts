@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatch } from '../../core/app/dispatch';
 import type { Connection, OAuthFlow } from '../../core/api/connections';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google';
 import { account, seedWith, TEST_CLIENT } from '../emulators/google/test-support';
 import { answerConsent } from '../helpers/consent-browser';
 import { MemorySecretStore } from '../helpers/memory.secret-store';
+import { oauthCalls } from '../helpers/oauth-calls';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**
@@ -24,19 +24,7 @@ describe('Connect: a stopped or superseded sign-in is not kept', () => {
   const secrets = new MemorySecretStore();
   let id: number;
 
-  const call = async <T>(method: string, input: unknown): Promise<T> => {
-    const answer = await dispatch(app.handlers, method as never, input, { actor: 'manual' });
-    if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`);
-    return answer.result as T;
-  };
-  const settle = async (flowId: string): Promise<OAuthFlow> => {
-    for (let i = 0; i < 400; i++) {
-      const flow = await call<OAuthFlow>('connections.connect.status', { flowId });
-      if (flow.state !== 'waiting') return flow;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error('the flow never settled');
-  };
+  const { call, settle } = oauthCalls(() => app, 400);
   const stored = async () => (await call<Connection[]>('connections.list', {})).find((c) => c.id === id);
   const slowTokenEndpoint = () => google.fault('oauth.token', { status: 200, passThrough: true, delayMs: 700, times: 1 });
 

@@ -6,6 +6,7 @@ import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google';
 import { account, seedWith, TEST_CLIENT } from '../emulators/google/test-support';
 import { answerConsent, isClosed } from '../helpers/consent-browser';
 import { MemorySecretStore } from '../helpers/memory.secret-store';
+import { oauthCalls } from '../helpers/oauth-calls';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**
@@ -22,19 +23,7 @@ describe('Connect an account: loopback + PKCE against the emulators', () => {
   let googleId: number;
   let dropboxId: number;
 
-  const call = async <T>(method: string, input: unknown): Promise<T> => {
-    const answer = await dispatch(app.handlers, method as never, input, { actor: 'manual' });
-    if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`);
-    return answer.result as T;
-  };
-  const settle = async (flowId: string): Promise<OAuthFlow> => {
-    for (let i = 0; i < 200; i++) {
-      const flow = await call<OAuthFlow>('connections.connect.status', { flowId });
-      if (flow.state !== 'waiting') return flow;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error('the flow never settled');
-  };
+  const { call, settle } = oauthCalls(() => app);
   const redirectOf = (flow: OAuthFlow) => new URL(flow.authUrl).searchParams.get('redirect_uri') ?? '';
 
   beforeAll(async () => {
