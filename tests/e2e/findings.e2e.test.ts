@@ -90,6 +90,18 @@ describe('e2e: the Findings page (Chromium)', () => {
     await expect.poll(() => rows().count()).toBe(2);
   });
 
+  it('filters by kind in the engines’ own words, not by typing a kind id', async () => {
+    await page.getByTestId('findings-kind').click();
+    await page.getByRole('option', { name: 'File trashed' }).waitFor({ state: 'visible' });
+    await page.getByRole('option', { name: 'File gone' }).click();
+    expect(await page.getByTestId('findings-kind').inputValue()).toBe('File gone');
+    // The fixtures' findings are of another kind ('orphan-file'): none is a 'File gone'.
+    await expect.poll(() => rows().count()).toBe(0);
+    await page.getByRole('link', { name: 'Overview' }).first().click();
+    await page.getByRole('link', { name: 'Findings' }).first().click();
+    await expect.poll(() => rows().count()).toBe(2);
+  });
+
   it('the drawer of a quarantined row offers its restore, and nothing else', async () => {
     await page.getByTestId('findings-status').click();
     await page.getByRole('option', { name: 'Quarantined' }).click();
