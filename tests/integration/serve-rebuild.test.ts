@@ -7,7 +7,9 @@ import { makeTempDir } from '../helpers/temp-dir';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**
- * Walk of issue 18, finding 3: after a rebuild the browser-mode server still served the index.html it read
+ * A rebuild or an upgrade replaces the renderer's files under a running `syncwarden serve` (walk of issue 18).
+ * A tab opened before still asks for its old chunk: the demo's server died of it (ENOENT thrown out of the
+ * static file stream); it answers 404 and keeps serving. Finding 3: after a rebuild the browser-mode server still served the index.html it read
  * at start, pointing at chunks the rebuild removed: a blank page until restarted. The page (and the list of
  * static files) is re-read when index.html changes, and each response still gets its own style nonce.
  */
@@ -28,6 +30,8 @@ function rebuild(from: string, to: string, mtime: Date): void {
 beforeAll(async () => {
   mkdirSync(join(renderer.path, 'assets'), { recursive: true });
   writeFileSync(join(renderer.path, 'assets', 'index-aaa.js'), 'console.log("aaa")');
+  writeFileSync(join(renderer.path, 'assets', 'index-old.js'), 'console.log(1)');
+  writeFileSync(join(renderer.path, 'assets', 'kept.js'), 'console.log(2)');
   writeFileSync(join(renderer.path, 'index.html'), page('index-aaa.js'));
   utimesSync(join(renderer.path, 'index.html'), new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
   app = createTestApp();
@@ -41,6 +45,15 @@ afterAll(async () => {
 });
 
 describe('serve after a rebuild of the renderer', () => {
+  it('answers 404 for a chunk removed under it and keeps serving the others', async () => {
+    const base = `http://127.0.0.1:${server.port}`;
+    expect((await fetch(`${base}/assets/index-old.js`)).status).toBe(200);
+    rmSync(join(renderer.path, 'assets', 'index-old.js'));
+    expect((await fetch(`${base}/assets/index-old.js`)).status).toBe(404);
+    expect((await fetch(`${base}/assets/kept.js`)).status).toBe(200);
+    expect((await fetch(`${base}/`)).status).toBe(200);
+  });
+
   it('serves the new index.html and its new chunk at the next page load, with a fresh nonce per response', async () => {
     const base = `http://127.0.0.1:${server.port}`;
     const before = await (await fetch(`${base}/`)).text();
