@@ -8,7 +8,7 @@ import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import type { BrowserServer } from '../../core/server/browser-server';
 import { loadDropboxSeed, startDropboxEmulator, type DropboxEmulator } from '../emulators/dropbox/dropbox.emulator';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google';
-import { account, seedWith, TEST_CLIENT } from '../emulators/google/test-support';
+import { account, googleOAuthConnection, seedWith } from '../emulators/google/test-support';
 import { openConsole, type ConsoleHarness } from '../helpers/console-harness';
 import { ARTIFACTS_DIR } from '../helpers/paths';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -49,14 +49,7 @@ describe('e2e: Connect Google and Dropbox accounts (browser mode, Chromium)', ()
     harness = await openConsole({ viewport: { width: 1440, height: 900 }, stepTimeoutMs: 15_000 });
     ({ app, server, page, consoleErrors } = harness);
     await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: dbPath }, secrets: {} });
-    googleId = (
-      await app.connections.create({
-        kind: 'google',
-        name: 'Workspace',
-        config: { clientId: TEST_CLIENT.clientId, rootUrl: google.rootUrl, tokenUrl: google.tokenUrl, authUrl: google.authUrl, revokeUrl: google.revokeUrl },
-        secrets: { clientSecret: TEST_CLIENT.clientSecret },
-      })
-    ).id;
+    googleId = (await app.connections.create(googleOAuthConnection(google, 'Workspace'))).id;
     dropboxId = (await app.connections.create({ kind: 'dropbox', name: 'Team Dropbox', config: { appKey: dropbox.appKey, baseUrl: dropbox.url }, secrets: { appSecret: dropbox.appSecret } })).id;
   });
 

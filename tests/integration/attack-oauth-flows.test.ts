@@ -3,7 +3,7 @@ import { dispatch } from '../../core/app/dispatch';
 import type { Connection, OAuthFlow } from '../../core/api/connections';
 import { loadDropboxSeed, startDropboxEmulator, type DropboxEmulator } from '../emulators/dropbox/dropbox.emulator';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google';
-import { account, seedWith, TEST_CLIENT } from '../emulators/google/test-support';
+import { account, googleOAuthConnection, seedWith } from '../emulators/google/test-support';
 import { answerConsent } from '../helpers/consent-browser';
 import { MemorySecretStore } from '../helpers/memory.secret-store';
 import { oauthCalls } from '../helpers/oauth-calls';
@@ -30,14 +30,7 @@ describe('Connect and Disconnect against a foreign 200 answer', () => {
     app = createTestApp({ secrets, oauthTimeoutMs: 3000 });
     [google, dropbox] = await Promise.all([startGoogleEmulator(seedWith(account('admin', { email: 'admin@example.com' }))), startDropboxEmulator(dropboxSeed)]);
     dropboxId = (await call<Connection>('connections.create', { kind: 'dropbox', name: 'Dropbox', config: { appKey: dropbox.appKey, baseUrl: dropbox.url }, secrets: { appSecret: dropbox.appSecret } })).id;
-    googleId = (
-      await call<Connection>('connections.create', {
-        kind: 'google',
-        name: 'Google',
-        config: { clientId: TEST_CLIENT.clientId, rootUrl: google.rootUrl, tokenUrl: google.tokenUrl, authUrl: google.authUrl, revokeUrl: google.revokeUrl },
-        secrets: { clientSecret: TEST_CLIENT.clientSecret },
-      })
-    ).id;
+    googleId = (await call<Connection>('connections.create', googleOAuthConnection(google))).id;
   });
   afterAll(async () => {
     await Promise.all([google?.close(), dropbox?.close()]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection, OAuthFlow } from '../../core/api/connections';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google';
-import { account, seedWith, TEST_CLIENT } from '../emulators/google/test-support';
+import { account, googleOAuthConnection, seedWith } from '../emulators/google/test-support';
 import { answerConsent } from '../helpers/consent-browser';
 import { MemorySecretStore } from '../helpers/memory.secret-store';
 import { oauthCalls } from '../helpers/oauth-calls';
@@ -31,14 +31,7 @@ describe('Connect: a stopped or superseded sign-in is not kept', () => {
   beforeAll(async () => {
     app = createTestApp({ secrets, oauthTimeoutMs: 5000 });
     google = await startGoogleEmulator(seedWith(account('ada', { email: 'ada@example.com' }), account('bob', { email: 'bob@example.com' })));
-    id = (
-      await call<Connection>('connections.create', {
-        kind: 'google',
-        name: 'Google',
-        config: { clientId: TEST_CLIENT.clientId, rootUrl: google.rootUrl, tokenUrl: google.tokenUrl, authUrl: google.authUrl, revokeUrl: google.revokeUrl },
-        secrets: { clientSecret: TEST_CLIENT.clientSecret },
-      })
-    ).id;
+    id = (await call<Connection>('connections.create', googleOAuthConnection(google))).id;
   });
   afterAll(async () => {
     await google?.close();

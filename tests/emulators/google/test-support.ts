@@ -71,3 +71,13 @@ export async function collect<T>(pages: AsyncIterable<T>, limit = 1000): Promise
 export const rateLimitBody = (reason = 'rateLimitExceeded', code = 429) => ({
   error: { code, message: 'Rate Limit Exceeded', errors: [{ message: 'Rate Limit Exceeded', domain: 'usageLimits', reason }] },
 });
+
+/** A `connections.create` input for a Google connection whose OAuth client, token, consent and revoke endpoints are this emulator's. */
+export function googleOAuthConnection(google: GoogleEmulator, name = 'Google') {
+  return {
+    kind: 'google' as const,
+    name,
+    config: { clientId: TEST_CLIENT.clientId, rootUrl: google.rootUrl, tokenUrl: google.tokenUrl, authUrl: google.authUrl, revokeUrl: google.revokeUrl },
+    secrets: { clientSecret: TEST_CLIENT.clientSecret },
+  };
+}
