@@ -24,8 +24,8 @@ const ENGINE = 'toy';
 
 async function enqueueRun(engine: string, scope: string) {
   const { runId, joined } = await insertQueuedRun(pool, engine, scope);
-  if (joined) return { runId, joined, outcome: undefined };
-  return { runId, joined, outcome: await queue.enqueue({ runId, engine, scope }) };
+  if (joined) return { runId, joined, job: undefined };
+  return { runId, joined, job: await queue.enqueueQueuedRun({ runId, engine, scope }) };
 }
 
 const count = async (sql: string, params: unknown[] = []) => Number((await pool.query<{ n: string }>(sql, params)).rows[0]?.n ?? 0);
@@ -68,6 +68,30 @@ describe('run jobs in pg-boss', () => {
     expect(await count(`SELECT count(*) AS n FROM pgboss.job WHERE name = $1 AND singleton_key = $2`, [runQueueName(ENGINE), `${ENGINE}:user:dedup@example.com`])).toBe(1);
     await pool.query(`DELETE FROM pgboss.job WHERE name = $1`, [runQueueName(ENGINE)]);
     await pool.query(`DELETE FROM test_runs`);
+  });
+
+  it('the queue alone refuses a second job for an engine+scope, whichever of two racing senders wins', async () => {
+    const scope = 'user:race@example.com';
+    const outcomes = await Promise.all([901, 902, 903].map((runId) => queue.enqueue({ runId, engine: ENGINE, scope })));
+    const winners = outcomes.filter((o) => o.queued);
+    expect(winners).toHaveLength(1);
+    const jobs = await pool.query<{ run_id: number }>(`SELECT (data->>'runId')::int AS run_id FROM pgboss.job WHERE name = $1 AND singleton_key = $2`, [runQueueName(ENGINE), `${ENGINE}:${scope}`]);
+    expect(jobs.rows).toHaveLength(1);
+    for (const loser of outcomes.filter((o) => !o.queued)) expect(loser).toMatchObject({ heldByRunId: jobs.rows[0]?.run_id });
+    await pool.query(`DELETE FROM pgboss.job WHERE name = $1`, [runQueueName(ENGINE)]);
+  });
+
+  it('a new run whose scope key is still held by the job of the run that just finished waits for that job, then is sent; a key that stays held fails loudly', async () => {
+    const scope = 'user:handover@example.com';
+    await queue.enqueue({ runId: 950, engine: ENGINE, scope });
+    // The old run's worker completes its job a moment later.
+    setTimeout(() => void pool.query(`UPDATE pgboss.job SET state = 'completed', completed_on = now() WHERE name = $1 AND (data->>'runId')::int = 950`, [runQueueName(ENGINE)]), 300);
+    const sent = await queue.enqueueQueuedRun({ runId: 951, engine: ENGINE, scope });
+    expect(sent.jobId).toMatch(/^[0-9a-f-]{36}$/);
+    // Sending the same run again joins its own job.
+    expect(await queue.enqueueQueuedRun({ runId: 951, engine: ENGINE, scope })).toEqual(sent);
+    await expect(queue.enqueueQueuedRun({ runId: 952, engine: ENGINE, scope }, { waitMs: 300 })).rejects.toThrow(/still holds job .* \(run 951\)/);
+    await pool.query(`DELETE FROM pgboss.job WHERE name = $1`, [runQueueName(ENGINE)]);
   });
 
   it('three worker processes share 120 jobs: none lost, none run twice, no duplicate product row', async () => {
