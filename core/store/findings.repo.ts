@@ -99,9 +99,9 @@ export class FindingsRepository {
   }
 
   /** Open findings of an engine, optionally of one user, oldest first (repairs apply them in order). */
-  open(engine: string, userEmail?: string): Promise<Finding[]> {
+  async open(engine: string, userEmail?: string): Promise<Finding[]> {
     // A limit no store reaches: one query serves both the whole list and its pages, in both dialects.
-    return this.openPage(engine, userEmail, 0, Number.MAX_SAFE_INTEGER);
+    return await this.openPage(engine, userEmail, 0, Number.MAX_SAFE_INTEGER);
   }
 
   /**
