@@ -41,6 +41,8 @@ export interface SyncwardenOptions {
   /** For tests: whether a pid on this machine is alive. */
   isProcessAlive?: (pid: number) => boolean;
   progressIntervalMs?: number;
+  /** Team mode: runs started here are queued for `syncwarden worker` processes (RunManagerDeps.teamQueue). */
+  teamQueue?: (run: { runId: number; engine: string; scope: string }) => Promise<void>;
   /** Where secrets live; default: selectSecretStore (the OS keychain, the environment, or the demo's file store). */
   secrets?: SecretStore;
   probes?: ProbeRegistry;
@@ -97,6 +99,7 @@ export async function createSyncwarden(options: SyncwardenOptions): Promise<Sync
     ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
     ...(options.isProcessAlive ? { isProcessAlive: options.isProcessAlive } : {}),
     ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
+    ...(options.teamQueue ? { teamQueue: options.teamQueue } : {}),
   });
   // Runs left queued/running by a process that is gone; the run manager's beat keeps sweeping while this process lives.
   const recovered = await runs.sweep();
