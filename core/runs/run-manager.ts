@@ -207,11 +207,14 @@ export class RunManager {
   }
 
   /** Team mode: this worker process takes ownership of a queued run, or of a running one whose owner lost its lease. */
-  async adoptQueued(runId: number): Promise<{ adopted: true; previousOwner: string | null } | { adopted: false; reason: 'finished' } | { adopted: false; reason: 'owned'; owner: string }> {
+  async adoptQueued(
+    runId: number,
+  ): Promise<{ adopted: true; previousOwner: string | null } | { adopted: false; reason: 'finished'; state: Run['state'] } | { adopted: false; reason: 'owned'; owner: string }> {
     const result = await this.deps.store.runs.adopt(runId, this.owner, this.leaseExpiry(), this.nowIso());
     if (result.outcome === 'adopted') return { adopted: true, previousOwner: result.previousOwner };
     if (result.outcome === 'owned') return { adopted: false, reason: 'owned', owner: result.owner };
-    return { adopted: false, reason: 'finished' };
+    if (result.outcome === 'missing') throw new Error(`run ${runId} is not in the store`);
+    return { adopted: false, reason: 'finished', state: result.state };
   }
 
   /**

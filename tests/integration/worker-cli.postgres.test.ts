@@ -23,8 +23,10 @@ beforeAll(async () => {
   await server().createDatabase('team');
   storeUrl = `postgres://postgres@127.0.0.1:${server().port}/team`;
   app = await createSyncwarden({ dataDir: dir.path, host: 'browser', withDemoEngine: true });
-  queue = new RunQueue({ connectionString: server().url('team') });
+  // A 10 s job lease (pg-boss's minimum) so a killed worker's job comes back within the test.
+  queue = new RunQueue({ connectionString: server().url('team'), timing: { heartbeatSeconds: 10, retryDelaySeconds: 1 }, superviseIntervalSeconds: 2 });
   await queue.start();
+  await queue.ensureEngine('demo');
 }, 60_000);
 
 afterAll(async () => {
@@ -32,6 +34,18 @@ afterAll(async () => {
   await app?.close();
   dir.remove();
 });
+
+function startWorkerProcess() {
+  const child = spawn(process.execPath, cli(['--json', 'worker', '--store', storeUrl, '--engines', 'demo', '--concurrency', '1', '--drain-timeout', '5']), {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PGPASSWORD: PG_PASSWORD },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return { child, out: () => out, exited: once(child, 'exit') as Promise<[number | null]> };
+}
 
 describe('syncwarden worker', () => {
   it.each([
@@ -45,6 +59,25 @@ describe('syncwarden worker', () => {
     expect(result.status).toBe(2);
     expect(result.stderr + result.stdout).toMatch(message);
   });
+
+  it('SIGKILL of a worker mid-run: the console marks that run interrupted, another worker continues the job as a new run to success', async () => {
+    const killed = startWorkerProcess();
+    await until(() => killed.out().includes('"worker.started"'), 60_000, 'worker A started');
+    const send = async (run: { runId: number; engine: string; scope: string }) => void (await queue.enqueueQueuedRun(run));
+    const { runId } = await app.runs.startInQueue('demo', { items: 400, pageSize: 2, delayMsPerPage: 100, scope: 'kill' }, 'manual', send);
+    await until(async () => (await app.store.runs.get(runId))?.state === 'running', 30_000, 'worker A took the run');
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    // Same machine, dead pid: the console's sweep ends the run honestly.
+    await until(async () => (await app.store.runs.get(runId))?.state === 'interrupted', 10_000, 'run interrupted');
+    const rescuer = startWorkerProcess();
+    await until(async () => (await app.store.runs.list({ limit: 10, offset: 0 })).items.some((r) => r.id > runId && r.scope === 'kill' && r.state === 'succeeded'), 90_000, 'the job continued as a new run by worker B');
+    const next = (await app.store.runs.list({ limit: 10, offset: 0 })).items.find((r) => r.id > runId && r.scope === 'kill');
+    const messages = (await app.store.runEvents.list(next?.id ?? 0)).map((e) => e.message);
+    expect(messages).toContainEqual(expect.stringMatching(new RegExp(`^attempt 2 on .+ continues run ${runId}, interrupted when its worker was lost$`)));
+    rescuer.child.kill('SIGTERM');
+    expect((await rescuer.exited)[0]).toBe(0);
+  }, 180_000);
 
   it('takes a run started by a console, finishes it, and drains on SIGTERM with exit 0', async () => {
     const child = spawn(process.execPath, cli(['--json', 'worker', '--store', storeUrl, '--engines', 'demo', '--concurrency', '1', '--drain-timeout', '20']), {
