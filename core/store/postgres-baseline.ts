@@ -182,20 +182,28 @@ export const POSTGRES_BASELINE_SQL = `
 
 /**
  * The store's own SQL functions (store-db.ts), created with the baseline (a later fix is a migration,
- * like any schema change). sw_lower folds exactly like foldText (audit-search.ts): NFKD, combining marks
- * removed, then JavaScript's toLowerCase — its one-character mappings through translate() and its
- * one context rule (a word-final capital sigma becomes ς) through a look-around. The tables come
- * from this Node's Unicode (postgres-fold-tables.ts), not from the server's locale, whose lower()
- * depends on how the cluster was initialised.
+ * like any schema change). They give what the JS functions SQLite registers give (store-functions.ts,
+ * audit-search.ts), character for character, not what this server's locale would:
+ * - sw_lower: JavaScript's toLowerCase: its one-character mappings through translate(), its one
+ *   two-character mapping (U+0130 gives i + U+0307) and its one context rule (a word-final capital
+ *   sigma gives final sigma) through replace and a look-around;
+ * - sw_fold: foldText: NFKD, combining marks removed, then sw_lower.
+ * The tables come from Node's Unicode (postgres-fold-tables.ts); PostgreSQL's normalize() uses the
+ * server's Unicode version, so characters assigned after it may fold differently.
  */
 export const POSTGRES_FUNCTIONS_SQL = `
   CREATE OR REPLACE FUNCTION sw_lower(value TEXT) RETURNS TEXT
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fold$
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $lower$
       SELECT translate(
         regexp_replace(
-          regexp_replace(normalize(value, NFKD), '[${MARK_CLASS}]', '', 'g'),
+          replace(value, E'\\u0130', E'i\\u0307'),
           '(?<=[${CASED_CLASS}][${CASE_IGNORABLE_CLASS}]*)\\u03a3(?![${CASE_IGNORABLE_CLASS}]*[${CASED_CLASS}])', E'\\u03c2', 'g'),
         E'${LOWER_FROM}\\u03a3', E'${LOWER_TO}\\u03c3')
+    $lower$;
+
+  CREATE OR REPLACE FUNCTION sw_fold(value TEXT) RETURNS TEXT
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fold$
+      SELECT sw_lower(regexp_replace(normalize(value, NFKD), '[${MARK_CLASS}]', '', 'g'))
     $fold$;
 
   -- RFC 7396 JSON merge patch (SQLite's json_patch) on jsonb.
