@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { credentialInPostgresUrl } from '../api/postgres-url';
-import type { SecretStore } from '../secrets/secret-store';
+import { SecretStoreUnavailable, type SecretStore } from '../secrets/secret-store';
 
 /**
  * Where the console store lives: a SQLite file in the data dir (a desktop console) or a
@@ -110,5 +110,11 @@ export function storePasswordKey(url: string): string {
 /** PGPASSWORD when set (headless), else the keychain's entry for this store, else none (trust, peer or cert auth). */
 export async function storePassword(url: string, secrets: SecretStore | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
   if (env.PGPASSWORD) return env.PGPASSWORD;
-  return (await secrets?.get(storePasswordKey(url))) ?? undefined;
+  try {
+    return (await secrets?.get(storePasswordKey(url))) ?? undefined;
+  } catch (error) {
+    // No keychain here (a headless machine): connect without a password; a refused login then says where it goes.
+    if (error instanceof SecretStoreUnavailable) return undefined;
+    throw error;
+  }
 }
