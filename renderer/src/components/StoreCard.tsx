@@ -20,14 +20,16 @@ const SOURCE_TEXT: Record<StoreInfo['source'], string> = {
  */
 export function StoreCard() {
   const info = useApiQuery('store.info', {});
-  const change = useApiMutation('store.switch', { onSuccess: () => void info.refetch() });
+  // The card says why the store was not changed in place: one message, not a toast as well.
+  const change = useApiMutation('store.switch', { onSuccess: () => void info.refetch(), meta: { errorToast: false } });
   const [url, setUrl] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState<null | { location: string | null }>(null);
 
+  const urlProblem = credentialProblem(url);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (url.trim()) setConfirm({ location: url.trim() });
+    if (url.trim() && !urlProblem) setConfirm({ location: url.trim() });
   };
   const apply = () => {
     if (!confirm) return;
@@ -77,6 +79,7 @@ export function StoreCard() {
               value={url}
               onChange={(event) => setUrl(event.currentTarget.value)}
               data-testid="store-url"
+              error={urlProblem}
               autoComplete="off"
               spellCheck={false}
             />
@@ -89,7 +92,7 @@ export function StoreCard() {
               autoComplete="new-password"
             />
             <Group gap="sm">
-              <Button type="submit" disabled={!url.trim()} loading={change.isPending && confirm?.location !== null} data-testid="store-use">
+              <Button type="submit" disabled={!url.trim() || urlProblem !== null} loading={change.isPending && confirm?.location !== null} data-testid="store-use">
                 Check and use this store
               </Button>
               {current?.saved && (
@@ -136,4 +139,23 @@ export function StoreCard() {
       </ConfirmActionModal>
     </Paper>
   );
+}
+
+/**
+ * Said as the admin types, before anything is sent: a password inside the URL would be saved in clear
+ * (the host refuses it too, store-location.ts; this only spares a round trip).
+ */
+function credentialProblem(value: string): string | null {
+  const text = value.trim();
+  if (!/^postgres(ql)?:\/\//i.test(text)) return text ? 'A postgres:// URL, like postgres://syncwarden@db.example.com:5432/syncwarden' : null;
+  try {
+    const url = new URL(text);
+    if (url.password) return 'Leave the password out of the URL: type it in the Password field below.';
+    for (const key of url.searchParams.keys()) {
+      if (['password', 'sslpassword', 'sslkey', 'passfile'].includes(key.trim().toLowerCase())) return `Leave ?${key.trim().toLowerCase()}= out of the URL: the password goes in the field below.`;
+    }
+  } catch {
+    return 'This is not a valid URL.';
+  }
+  return null;
 }
