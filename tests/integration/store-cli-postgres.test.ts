@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../core/cli/program';
 import { LATEST_SCHEMA_VERSION } from '../../core/store/migrations';
@@ -122,4 +123,27 @@ describe('the console on a PostgreSQL store', () => {
     expect(await runCli(['--data-dir', dataDir, '--store', team, '--with-demo-engine', 'runs', 'start', 'demo', '--params', '{"items":10,"failAt":3}'])).toBe(4);
     expect(out).toMatch(/failed: Demo failure at item 3/);
   });
+
+  it('chaos: the store connections killed during a run: no crash, the run ends (succeeded or failed), never left running', async () => {
+    vi.stubEnv('PGPASSWORD', PG_PASSWORD);
+    await server().createDatabase('cli_chaos');
+    const team = `postgres://postgres@127.0.0.1:${server().port}/cli_chaos`;
+    const running = runCli(['--data-dir', dataDir, '--store', team, '--with-demo-engine', '--json', 'runs', 'start', 'demo', '--params', '{"items":4000,"pageSize":100,"delayMsPerPage":40}']);
+    const admin = new pg.Client({ connectionString: server().url() });
+    await admin.connect();
+    try {
+      for (let i = 0; i < 3; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'syncwarden' AND datname = 'cli_chaos'`);
+      }
+      const code = await running;
+      expect([0, 4]).toContain(code);
+      const client = new pg.Client({ connectionString: server().url('cli_chaos') });
+      await client.connect();
+      const states = await client.query<{ state: string }>(`SELECT state FROM runs`).finally(() => client.end());
+      expect(states.rows.map((row) => row.state).filter((state) => state === 'running' || state === 'queued')).toEqual([]);
+    } finally {
+      await admin.end();
+    }
+  }, 60_000);
 });
