@@ -41,6 +41,8 @@ export function postgresMigrationsAfterBaseline(migrations: readonly Migration[]
 export async function migratePostgresStore(db: PostgresStoreDb, location: string): Promise<number> {
   const pending = postgresMigrationsAfterBaseline();
   return db.withClient(async (client, discard) => {
+    // A migration of a large table, or the wait for another machine's, may outlast the pool's statement timeout.
+    await client.query('SET statement_timeout = 0');
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
       let version = await readVersion(client);
@@ -68,6 +70,8 @@ export async function migratePostgresStore(db: PostgresStoreDb, location: string
       return version;
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch((error: unknown) => discard(error));
+      // Back to the connection's own timeout before the client returns to the pool.
+      await client.query('RESET statement_timeout').catch((error: unknown) => discard(error));
     }
   });
 }

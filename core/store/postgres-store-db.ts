@@ -82,8 +82,14 @@ export class PostgresStoreDb implements StoreDb {
     return this.withClient(async (client, discard) => {
       await client.query('BEGIN');
       try {
-        const result = await work(queriesOn(client));
-        await client.query('COMMIT');
+        const queries = queriesOn(client);
+        const result = await work(queries);
+        // A statement issued without being awaited still runs inside the transaction, before COMMIT.
+        await queries.drained();
+        const commit = await client.query('COMMIT');
+        // PostgreSQL answers COMMIT of a transaction a failed statement aborted with ROLLBACK, not an error:
+        // a failure nobody awaited must not pass for a commit.
+        if (commit.command === 'ROLLBACK') throw new Error('the store transaction was rolled back: one of its statements failed');
         return result;
       } catch (error) {
         // A dead connection cannot roll back (the server did when the session ended): drop it from the pool.
@@ -147,7 +153,7 @@ function withPassword(connectionString: string, password: string | undefined): s
  * awaiting each statement (transaction-view.ts runEach); node-postgres deprecates a second query on a busy
  * client (removed in pg 9), so they wait in this queue, in the order they were issued.
  */
-function queriesOn(client: pg.PoolClient): StoreQueries {
+function queriesOn(client: pg.PoolClient): StoreQueries & { drained(): Promise<void> } {
   let tail: Promise<unknown> = Promise.resolve();
   const inTurn = <T>(sql: string, params: SqlParams, pick: (result: pg.QueryResult<pg.QueryResultRow>) => T): Promise<T> => {
     const result = tail.then(() => runQuery<pg.QueryResultRow>(client, sql, params)).then(pick);
@@ -159,6 +165,7 @@ function queriesOn(client: pg.PoolClient): StoreQueries {
     get: <Row>(sql: string, params: SqlParams = []) => inTurn(sql, params, (result) => result.rows[0] as Row | undefined),
     all: <Row>(sql: string, params: SqlParams = []) => inTurn(sql, params, (result) => result.rows as Row[]),
     run: (sql: string, params: SqlParams = []) => inTurn(sql, params, (result) => ({ changes: result.rowCount ?? 0 })),
+    drained: () => tail.then(() => undefined),
   };
 }
 

@@ -175,3 +175,24 @@ describe('PostgreSQL store migrations', () => {
     expect(POSTGRES_BASELINE_VERSION).toBe(12);
   });
 });
+
+describe('PostgresStoreDb transactions and statements nobody awaited', () => {
+  it('a failed statement that work did not await makes the transaction fail, not commit half', async () => {
+    const attempt = db.transaction(async (tx) => {
+      await newRun(tx, 'unawaited-ok');
+      void tx.run('INSERT INTO runs (id) VALUES (?)', ['not a number']).catch(() => undefined);
+      return 'done';
+    });
+    await expect(attempt).rejects.toThrow(/rolled back/);
+    expect(await db.get('SELECT id FROM runs WHERE scope = ?', ['unawaited-ok'])).toBeUndefined();
+  });
+
+  it('statements issued without awaiting each run in order inside the transaction and commit together', async () => {
+    await db.transaction(async (tx) => {
+      const id = await newRun(tx, 'batch');
+      await Promise.all(Array.from({ length: 30 }, (_, i) => tx.run(`INSERT INTO run_events (run_id, at, kind, message) VALUES (?, ?, 'message', ?)`, [id, '2026-12-02T00:00:00.000Z', `m${i}`])));
+    });
+    const rows = await db.all<{ message: string }>(`SELECT e.message FROM run_events e JOIN runs r ON r.id = e.run_id WHERE r.scope = 'batch' ORDER BY e.id`);
+    expect(rows.map((row) => row.message)).toEqual(Array.from({ length: 30 }, (_, i) => `m${i}`));
+  });
+});
