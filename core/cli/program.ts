@@ -15,6 +15,7 @@ import { runsCommand } from './commands/runs.command';
 import { schedulesCommand } from './commands/schedules.command';
 import { serveCommand } from './commands/serve.command';
 import { workerCommand } from './commands/worker.command';
+import { storeCommand } from './commands/store.command';
 import type { GlobalOptions } from './context';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
 import { CliError } from './unwrap';
@@ -35,6 +36,7 @@ export function buildProgram(engines: readonly AnyEngine[] = offeredEngines(), e
     .description('Keeps a SaaS product database in step with the outside systems it mirrors.')
     .version(APP_VERSION)
     .option('--data-dir <dir>', 'where the console store and logs live (default: $SYNCWARDEN_HOME, else the OS app-data folder)')
+    .option('--store <location>', 'the console store: a data dir, or postgres://user@host/db for team mode (password from PGPASSWORD or the keychain; default: $SYNCWARDEN_STORE, else the Settings choice, else the data dir)')
     .option('--json', 'machine-readable output: one JSON document per line')
     .option('--with-demo-engine', 'also offer the demonstration engine (tests and benchmarks)')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -52,6 +54,7 @@ export function buildProgram(engines: readonly AnyEngine[] = offeredEngines(), e
   program.addCommand(connectionsCommand(globals));
   program.addCommand(daemonCommand(globals));
   program.addCommand(workerCommand(globals));
+  program.addCommand(storeCommand(globals));
   for (const command of engineCommands(globals, engines)) program.addCommand(command);
   overrideExitEverywhere(program);
   return program;

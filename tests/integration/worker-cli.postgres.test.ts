@@ -22,7 +22,9 @@ const cli = (args: string[]) => ['--import', 'tsx', join(REPO_ROOT, 'core/cli/ma
 beforeAll(async () => {
   await server().createDatabase('team');
   storeUrl = `postgres://postgres@127.0.0.1:${server().port}/team`;
-  app = await createSyncwarden({ dataDir: dir.path, host: 'browser', withDemoEngine: true });
+  // The console on the same team store as the workers (password from PGPASSWORD, as on a server).
+  process.env.PGPASSWORD = PG_PASSWORD;
+  app = await createSyncwarden({ dataDir: dir.path, host: 'browser', withDemoEngine: true, store: storeUrl });
   // A 10 s job lease (pg-boss's minimum) so a killed worker's job comes back within the test.
   queue = new RunQueue({ connectionString: server().url('team'), timing: { heartbeatSeconds: 10, retryDelaySeconds: 1 }, superviseIntervalSeconds: 2 });
   await queue.start();

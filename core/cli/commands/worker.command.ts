@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { createEngineRegistry } from '../../engines/registry';
 import { QueueWorker } from '../../queue/queue-worker';
 import { runHostExecutor } from '../../queue/run-host-executor';
 import { runManagerHost } from '../../queue/run-manager-host';
@@ -43,15 +44,17 @@ export function workerCommand(globals: () => GlobalOptions): Command {
     .action(async (opts: { concurrency: number; engines?: string; store?: string; drainTimeout: number }) => {
       const options = globals();
       const out = createOutput(options.json ?? false);
-      const url = teamStoreUrl(opts.store);
-      const app = await openCliApp(options, 'cli');
+      const url = teamStoreUrl(opts.store ?? options.store);
+      // Engines are checked before the store is opened: a typo is a usage error, whatever the store's state.
+      const known = (options.engines ?? createEngineRegistry({ withDemoEngine: options.withDemoEngine ?? false }).list()).map((engine) => engine.id);
+      const engines = opts.engines ? [...new Set(opts.engines.split(',').map((id) => id.trim()).filter(Boolean))] : known;
+      const unknown = engines.filter((id) => !known.includes(id));
+      if (engines.length === 0 || unknown.length > 0) {
+        throw new CliError({ code: 'invalid-input', message: `unknown engine(s): ${unknown.join(', ') || '(none given)'}; this worker has ${known.join(', ')}` }, EXIT.usage);
+      }
+      // The same team store holds the runs (the console store) and the queue (pg-boss's schema).
+      const app = await openCliApp({ ...options, store: url }, 'cli');
       try {
-        const known = app.engines.list().map((engine) => engine.id);
-        const engines = opts.engines ? [...new Set(opts.engines.split(',').map((id) => id.trim()).filter(Boolean))] : known;
-        const unknown = engines.filter((id) => !known.includes(id));
-        if (engines.length === 0 || unknown.length > 0) {
-          throw new CliError({ code: 'invalid-input', message: `unknown engine(s): ${unknown.join(', ') || '(none given)'}; this worker has ${known.join(', ')}` }, EXIT.usage);
-        }
         const queue = new RunQueue({ connectionString: url, instanceName: 'syncwarden-worker', onError: (error) => app.log.warn({ err: error }, 'job queue error (it retries)') });
         const worker = new QueueWorker({
           queue,

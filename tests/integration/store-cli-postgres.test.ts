@@ -1,0 +1,149 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../core/cli/program';
+import { LATEST_SCHEMA_VERSION } from '../../core/store/migrations';
+import { writeStorePointer } from '../../core/store/store-location';
+import { PG_PASSWORD, usePostgres } from '../helpers/postgres';
+
+const server = usePostgres();
+let dataDir: string;
+let out: string;
+let err: string;
+let noPassword: string;
+
+beforeAll(async () => {
+  await server().createDatabase('cli_store');
+  noPassword = `postgres://postgres@127.0.0.1:${server().port}/cli_store`;
+}, 120_000);
+
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'sw-store-cli-'));
+  out = '';
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+  process.exitCode = undefined;
+  vi.stubEnv('SYNCWARDEN_SECRETS', 'env');
+  vi.stubEnv('PGPASSWORD', '');
+  vi.stubEnv('SYNCWARDEN_STORE', '');
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+  process.exitCode = undefined;
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const cli = (...args: string[]) => runCli(['--data-dir', dataDir, ...args]);
+
+describe('syncwarden store', () => {
+  it('init refuses a URL with the password in it, and says where the password goes', async () => {
+    expect(await cli('store', 'init', server().url('cli_store'))).toBe(2);
+    expect(err).toMatch(/credential \(user:password@\).*OS keychain.*PGPASSWORD/);
+    expect(err).not.toContain(PG_PASSWORD);
+  });
+
+  it('init without any password: the refused login says where to put it', async () => {
+    expect(await cli('store', 'init', noPassword)).toBe(3);
+    expect(err).toMatch(/refused the login.*keychain entry "store\/postgres@127\.0\.0\.1:\d+\/cli_store\/password".*PGPASSWORD/);
+  });
+
+  it('init with PGPASSWORD creates the schema, a second init reports it ready; status reads it', async () => {
+    vi.stubEnv('PGPASSWORD', PG_PASSWORD);
+    expect(await cli('--json', 'store', 'init', noPassword)).toBe(0);
+    expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ dialect: 'postgres', location: noPassword, schemaVersionBefore: 0, schemaVersion: LATEST_SCHEMA_VERSION });
+    out = '';
+    expect(await cli('store', 'init', noPassword)).toBe(0);
+    expect(out).toContain(`is ready (schema ${LATEST_SCHEMA_VERSION})`);
+
+    out = '';
+    vi.stubEnv('SYNCWARDEN_STORE', noPassword);
+    expect(await cli('--json', 'store', 'status')).toBe(0);
+    expect(JSON.parse(out.trim())).toMatchObject({ source: 'environment', dialect: 'postgres', location: noPassword, schemaVersion: LATEST_SCHEMA_VERSION, state: 'ready' });
+  });
+
+  it('status follows the Settings pointer, and reports an unreachable store with exit 3', async () => {
+    writeStorePointer(dataDir, { dialect: 'postgres', url: `postgres://postgres@127.0.0.1:1/none` });
+    expect(await cli('store', 'status')).toBe(3);
+    expect(err).toMatch(/cannot reach the PostgreSQL store at postgres:\/\/postgres@127\.0\.0\.1:1\/none/);
+  });
+
+  it('status of a data dir with no store yet', async () => {
+    expect(await cli('--json', 'store', 'status')).toBe(0);
+    expect(JSON.parse(out.trim())).toMatchObject({ source: 'default', dialect: 'sqlite', schemaVersion: 0, state: 'empty' });
+  });
+
+  it('init of a missing database says to create it', async () => {
+    vi.stubEnv('PGPASSWORD', PG_PASSWORD);
+    expect(await cli('store', 'init', `postgres://postgres@127.0.0.1:${server().port}/nope`)).toBe(3);
+    expect(err).toMatch(/does not exist: create it first/);
+  });
+});
+
+describe('the console on a PostgreSQL store', () => {
+  it('--store opens the team store; a console of another data dir pointed at it by SYNCWARDEN_STORE sees the same runs', async () => {
+    vi.stubEnv('PGPASSWORD', PG_PASSWORD);
+    await server().createDatabase('cli_team');
+    const team = `postgres://postgres@127.0.0.1:${server().port}/cli_team`;
+    expect(await cli('store', 'init', team)).toBe(0);
+    out = '';
+    const code = await runCli(['--data-dir', dataDir, '--store', team, '--json', '--with-demo-engine', 'runs', 'list']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(out.trim())).toMatchObject({ total: 0 });
+
+    // A second machine (another data dir) choosing the store through SYNCWARDEN_STORE sees the same runs.
+    const other = mkdtempSync(join(tmpdir(), 'sw-store-cli-other-'));
+    try {
+      const { openStore } = await import('../../core/store/store');
+      const store = await openStore(team, { password: PG_PASSWORD });
+      await store.runs.insertQueued({ engine: 'toy', scope: 'all', trigger: 'cli', params: {}, ownerPid: 1, now: new Date().toISOString() });
+      await store.close();
+      vi.stubEnv('SYNCWARDEN_STORE', team);
+      out = '';
+      expect(await runCli(['--data-dir', other, '--json', 'runs', 'list'])).toBe(0);
+      expect(JSON.parse(out.trim())).toMatchObject({ total: 1 });
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('a whole run on the team store: started from the CLI, it runs, reports progress and items, and ends succeeded', async () => {
+    vi.stubEnv('PGPASSWORD', PG_PASSWORD);
+    await server().createDatabase('cli_run');
+    const team = `postgres://postgres@127.0.0.1:${server().port}/cli_run`;
+    const code = await runCli(['--data-dir', dataDir, '--store', team, '--with-demo-engine', '--json', 'runs', 'start', 'demo', '--params', '{"items":3000}']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(out.trim().split('\n').at(-1)!)).toMatchObject({ engine: 'demo', state: 'succeeded', trigger: 'cli', progress: { percent: 100 } });
+    out = '';
+    expect(await runCli(['--data-dir', dataDir, '--store', team, '--with-demo-engine', 'runs', 'start', 'demo', '--params', '{"items":10,"failAt":3}'])).toBe(4);
+    expect(out).toMatch(/failed: Demo failure at item 3/);
+  });
+
+  it('chaos: the store connections killed during a run: no crash, the run ends (succeeded or failed), never left running', async () => {
+    vi.stubEnv('PGPASSWORD', PG_PASSWORD);
+    await server().createDatabase('cli_chaos');
+    const team = `postgres://postgres@127.0.0.1:${server().port}/cli_chaos`;
+    const running = runCli(['--data-dir', dataDir, '--store', team, '--with-demo-engine', '--json', 'runs', 'start', 'demo', '--params', '{"items":4000,"pageSize":100,"delayMsPerPage":40}']);
+    const admin = new pg.Client({ connectionString: server().url() });
+    await admin.connect();
+    try {
+      for (let i = 0; i < 3; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'syncwarden' AND datname = 'cli_chaos'`);
+      }
+      const code = await running;
+      expect([0, 4]).toContain(code);
+      const client = new pg.Client({ connectionString: server().url('cli_chaos') });
+      await client.connect();
+      const states = await client.query<{ state: string }>(`SELECT state FROM runs`).finally(() => client.end());
+      expect(states.rows.map((row) => row.state).filter((state) => state === 'running' || state === 'queued')).toEqual([]);
+    } finally {
+      await admin.end();
+    }
+  }, 60_000);
+});
