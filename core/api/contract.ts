@@ -50,6 +50,17 @@ import {
   SchedulerStatusSchema,
   TriggerDescriptionSchema,
 } from './schedules';
+import {
+  TeamDeadLettersInputSchema,
+  TeamDeadLettersPageSchema,
+  TeamQueueDepthSchema,
+  TeamRetryInputSchema,
+  TeamRetryResultSchema,
+  TeamStatusSchema,
+  TeamThroughputBucketSchema,
+  TeamThroughputInputSchema,
+  TeamWorkerSchema,
+} from './team';
 import { UsersLookupInputSchema, UsersLookupSchema, UsersSearchInputSchema, UsersSearchSchema } from './users';
 
 interface MethodSpec {
@@ -192,6 +203,12 @@ export const methods = {
   'app.updates.check': method(noInput, UpdateStatusSchema, 'Check the update feed now (desktop app); a newer version downloads in the background and installs on quit.'),
   'users.lookup': method(UsersLookupInputSchema, UsersLookupSchema, 'Who these user ids or emails are (email and name from the product database); keys naming nobody are left out.'),
   'users.search': method(UsersSearchInputSchema, UsersSearchSchema, 'Users whose email, name or id contains the query, by email (the schedule form’s user picker).'),
+  'team.status': method(noInput, TeamStatusSchema, 'Whether team mode is on (a PostgreSQL store with a job queue and workers) and where the console store lives.'),
+  'team.workers': method(noInput, z.array(TeamWorkerSchema), 'Worker processes known to the queue: host, pid, engines, concurrency, jobs held, last heartbeat, draining or lost. Team mode only.'),
+  'team.queue': method(noInput, z.array(TeamQueueDepthSchema), 'Jobs waiting, running and dead per engine. Team mode only.'),
+  'team.throughput': method(TeamThroughputInputSchema, z.array(TeamThroughputBucketSchema), 'Jobs completed and failed per engine and time bucket since an instant (at most 31 days, 2,000 buckets). Team mode only.'),
+  'team.deadLetters': method(TeamDeadLettersInputSchema, TeamDeadLettersPageSchema, 'Jobs that kept failing, newest first, with their last error. Team mode only.'),
+  'team.retryDeadLetter': method(TeamRetryInputSchema, TeamRetryResultSchema, 'Put one dead-letter job back in its queue; answers retried: false when it was no longer dead. Team mode only.'),
 } as const satisfies Record<MethodName, MethodSpec>;
 
 export const events = {

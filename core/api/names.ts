@@ -57,6 +57,12 @@ export const METHOD_NAMES = [
   'connections.disconnect',
   'users.lookup',
   'users.search',
+  'team.status',
+  'team.workers',
+  'team.queue',
+  'team.throughput',
+  'team.deadLetters',
+  'team.retryDeadLetter',
 ] as const;
 
 export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished', 'settings.changed', 'notification', 'schedules.changed', 'scheduler.status'] as const;

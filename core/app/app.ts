@@ -23,6 +23,7 @@ import { checkEventPayload } from './event-check';
 import { createHandlers } from './handlers';
 import type { AppServices } from './services';
 import { APP_VERSION } from './version';
+import type { TeamStatusSource } from '../team/team-status';
 import type { HostUpdates } from './updates';
 
 export interface SyncwardenOptions {
@@ -53,6 +54,11 @@ export interface SyncwardenOptions {
   openExternal?: (url: string) => Promise<void>;
   /** How long Connect waits for the browser (default 5 minutes). */
   oauthTimeoutMs?: number;
+  /**
+   * Team mode's status source (the queue module's TeamStatusSource over pg-boss), given by hosts whose store is
+   * PostgreSQL. Without it the team.* methods answer "team mode is off". THE injection point: hosts pass it here.
+   */
+  team?: TeamStatusSource;
 }
 
 export interface Syncwarden extends AppServices {
@@ -121,7 +127,7 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
     ...(options.openExternal ? { openExternal: options.openExternal } : {}),
     ...(options.oauthTimeoutMs === undefined ? {} : { timeoutMs: options.oauthTimeoutMs }),
   });
-  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, oauth, scheduler, ...(options.updates ? { updates: options.updates } : {}) };
+  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, oauth, scheduler, ...(options.updates ? { updates: options.updates } : {}), ...(options.team ? { team: options.team } : {}) };
 
   return {
     ...services,

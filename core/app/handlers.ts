@@ -4,6 +4,7 @@ import type { HandlerTable } from '../engines/engine-policies';
 import { BUILTIN_ENGINES } from '../engines/registry';
 import { assembleHandlerTable } from './handler-table';
 import { createScheduleHandlers } from './schedules.handlers';
+import { createTeamHandlers } from './team.handlers';
 import { createUserHandlers, userAliases } from './users.handlers';
 import type { AppServices } from './services';
 import { updatesUnsupported } from './updates';
@@ -20,7 +21,7 @@ export function createHandlers(app: AppServices): HandlerTable {
 
 /** The methods the console answers itself, whatever engines it runs. */
 export function ownHandlers(app: AppServices): Partial<HandlerTable> {
-  return { ...consoleHandlers(app), ...createScheduleHandlers(app), ...createUserHandlers(app) };
+  return { ...consoleHandlers(app), ...createScheduleHandlers(app), ...createUserHandlers(app), ...createTeamHandlers(app) };
 }
 
 /** Runs, findings, audit, settings and connections: the console's own, whatever engines it runs. */

@@ -8,6 +8,7 @@ import type { RunManager } from '../runs/run-manager';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { Store } from '../store/store';
 import type { EventHub } from '../base/event-hub';
+import type { TeamStatusSource } from '../team/team-status';
 import type { HostUpdates } from './updates';
 
 /** The service facade every host is built on. */
@@ -28,4 +29,6 @@ export interface AppServices {
   scheduler: Scheduler;
   /** Self-update, when the host has it (the packaged desktop app). */
   updates?: HostUpdates;
+  /** Team mode's queue, workers and dead letters (a PostgreSQL store); absent on a SQLite store, where team.* answer "team mode is off". */
+  team?: TeamStatusSource;
 }
