@@ -51,7 +51,8 @@ export function ThroughputChartSvg({ slots, summary }: { slots: readonly Through
         );
       })}
       {slots.map((s, i) =>
-        i % labelEvery === 0 ? (
+        // No label so close to the right edge that it would be cut.
+        i % labelEvery === 0 && i <= slots.length - 2 ? (
           <g key={s.start}>
             <line x1={LEFT + i * slot} x2={LEFT + i * slot} y1={TOP} y2={TOP + 2 * PANEL_H + GAP + 4} stroke="var(--mantine-color-default-border)" strokeDasharray="2 3" />
             <text x={LEFT + i * slot + 4} y={HEIGHT - 4} fontSize={11} fill="var(--mantine-color-dimmed)">
