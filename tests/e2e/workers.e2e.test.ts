@@ -22,7 +22,7 @@ async function shoot(page: Page, name: string): Promise<void> {
     await page.waitForTimeout(150);
     await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}-${w}.png`), fullPage: true });
     // Nothing scrolls sideways at either width.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
   }
   await page.setViewportSize({ width: 1440, height: 900 });
 }
@@ -115,7 +115,7 @@ describe('e2e: Workers page, team mode on (test TeamStatusSource, Chromium)', ()
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('retry-confirm').isVisible()).toBe(true);
     // The confirm button holds the focus (data-autofocus): Enter confirms.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('retry-confirm');
+    await expect.poll(() => page.evaluate<string | null>("document.activeElement?.getAttribute('data-testid') ?? null")).toBe('retry-confirm');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('dead-letter-job-7f3a').count()).toBe(0);
     expect(team.calls.filter((call) => call.method === 'retryDeadLetter')).toEqual([{ method: 'retryDeadLetter', args: ['job-7f3a'] }]);

@@ -42,17 +42,13 @@ export function DeadLetters({ page, onPage }: DeadLettersProps) {
   }
   return (
     <>
-      <Table.ScrollContainer minWidth={760}>
+      <Table.ScrollContainer minWidth={640}>
         <Table verticalSpacing="xs" aria-label="Dead-letter jobs" data-testid="dead-letters-table" layout="fixed">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th w={160}>Engine</Table.Th>
-              <Table.Th w={220}>Scope</Table.Th>
+              <Table.Th w={250}>Job</Table.Th>
               <Table.Th>Last error</Table.Th>
-              <Table.Th w={90} ta="right">
-                Attempts
-              </Table.Th>
-              <Table.Th w={120}>Failed</Table.Th>
+              <Table.Th w={140}>Failed</Table.Th>
               <Table.Th w={100}>
                 <VisuallyHidden>Action</VisuallyHidden>
               </Table.Th>
@@ -61,27 +57,27 @@ export function DeadLetters({ page, onPage }: DeadLettersProps) {
           <Table.Tbody>
             {page.items.map((job) => (
               <Table.Tr key={job.jobId} data-testid={`dead-letter-${job.jobId}`}>
-                <Table.Td>
-                  <Text size="sm">
+                <Table.Td style={{ overflow: 'hidden' }}>
+                  <Text size="sm" fw={500}>
                     <EngineName id={job.engine} />
                   </Text>
+                  <RunScopeLabel scope={job.scope} />
                   {job.runId !== null && (
-                    <Anchor component={Link} href={`/runs?run=${job.runId}`} size="xs" c="dimmed">
+                    <Anchor component={Link} href={`/runs?run=${job.runId}`} size="xs" c="dimmed" display="block">
                       run #{job.runId}
                     </Anchor>
                   )}
-                </Table.Td>
-                <Table.Td style={{ overflow: 'hidden' }}>
-                  <RunScopeLabel scope={job.scope} />
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm" c="red" style={{ overflowWrap: 'anywhere' }} data-testid={`dead-letter-error-${job.jobId}`}>
                     {job.error}
                   </Text>
                 </Table.Td>
-                <Table.Td ta="right">{job.attempts}</Table.Td>
                 <Table.Td>
                   <RelativeTime iso={job.failedAt} size="sm" />
+                  <Text size="xs" c="dimmed">
+                    after {job.attempts} {job.attempts === 1 ? 'attempt' : 'attempts'}
+                  </Text>
                 </Table.Td>
                 <Table.Td>
                   <Button size="xs" variant="default" leftSection={<IconRotateClockwise size={14} aria-hidden />} onClick={() => setAsked(job)} aria-label={`Retry job ${job.jobId}`} data-testid={`retry-${job.jobId}`}>

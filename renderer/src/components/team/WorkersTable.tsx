@@ -39,15 +39,15 @@ function WorkerState({ worker }: { worker: TeamWorkerInfo }) {
 export function WorkersTable({ workers }: { workers: readonly TeamWorkerInfo[] }) {
   return (
     <Table.ScrollContainer minWidth={720}>
-      <Table verticalSpacing="xs" highlightOnHover aria-label="Workers" data-testid="workers-table">
+      <Table verticalSpacing="xs" highlightOnHover aria-label="Workers" data-testid="workers-table" layout="fixed">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Host</Table.Th>
-            <Table.Th>State</Table.Th>
+            <Table.Th w={130}>Host</Table.Th>
+            <Table.Th w={100}>State</Table.Th>
             <Table.Th>Engines</Table.Th>
-            <Table.Th w={170}>Jobs running</Table.Th>
-            <Table.Th w={150}>Last heartbeat</Table.Th>
-            <Table.Th w={130}>Started</Table.Th>
+            <Table.Th w={150}>Jobs running</Table.Th>
+            <Table.Th w={140}>Last heartbeat</Table.Th>
+            <Table.Th w={110}>Started</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -55,7 +55,7 @@ export function WorkersTable({ workers }: { workers: readonly TeamWorkerInfo[] }
             <Table.Tr key={worker.id} data-testid={`worker-row-${worker.id}`} style={worker.alive ? undefined : { opacity: 0.75 }}>
               <Table.Td>
                 <Stack gap={0}>
-                  <Text size="sm" fw={600}>
+                  <Text size="sm" fw={600} truncate title={worker.host}>
                     {worker.host}
                   </Text>
                   <Text size="xs" c="dimmed">
