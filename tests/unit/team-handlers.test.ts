@@ -8,7 +8,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isTeamModeOff } from '../../core/api/team';
 import { dispatch } from '../../core/app/dispatch';
+import type { MethodName } from '../../core/api/names';
+import { checkResponse, fuzzInputs } from '../helpers/contract-fuzz';
 import { FakeTeamStatus, populatedTeam } from '../helpers/fake-team-status';
+import { Prng } from '../helpers/prng';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 const NOW = new Date('2026-12-02T12:00:00.000Z');
@@ -102,5 +105,20 @@ describe('team.* handlers', () => {
     team.depthList = [{ engine: 'mail-import', queued: -1, active: 0, deadLetter: 0 }];
     const call = open(team);
     expect(await call('team.queue')).toMatchObject({ ok: false, error: { code: 'internal' } });
+  });
+
+  it('fuzzed inputs with team mode on: a typed error or an answer matching the contract, never internal (the integration fuzz covers team mode off)', async () => {
+    const team = populatedTeam(NOW);
+    const call = open(team);
+    const prng = new Prng(0x7ea20);
+    const problems: string[] = [];
+    const methods: MethodName[] = ['team.status', 'team.workers', 'team.queue', 'team.throughput', 'team.deadLetters', 'team.retryDeadLetter'];
+    for (const method of methods) {
+      for (const input of fuzzInputs(method, prng, 60)) {
+        const problem = checkResponse(method, await call(method, input));
+        if (problem) problems.push(`${method} ${JSON.stringify(input)?.slice(0, 100)}: ${problem}`);
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });
