@@ -19,6 +19,8 @@ async function shoot(page: Page, name: string): Promise<void> {
     [1024, 768],
   ] as const) {
     await page.setViewportSize({ width: w, height: h });
+    // From the top: a full-page shot of a scrolled page draws the fixed header mid-page.
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.waitForTimeout(150);
     await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}-${w}.png`), fullPage: true });
     // Nothing scrolls sideways at either width.
