@@ -1,6 +1,8 @@
 import { Code, EmptyState, List, Stack, Text } from '@mantine/core';
 import { IconServer2 } from '@tabler/icons-react';
 
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
+
 /** The Workers page on a SQLite store: what team mode is, in plain words, and the two commands that turn it on. */
 export function TeamModeOff({ store }: { store: 'sqlite' | 'postgres' }) {
   return (
@@ -26,14 +28,14 @@ export function TeamModeOff({ store }: { store: 'sqlite' | 'postgres' }) {
         </Text>
         <List type="ordered" size="sm" spacing={6}>
           <List.Item>
-            Create the shared store: <Code data-testid="team-off-store-init">syncwarden store init postgres://…</Code>
+            Create the shared store: <Code style={NOWRAP} data-testid="team-off-store-init">syncwarden store init postgres://…</Code>
           </List.Item>
           <List.Item>
-            On each machine that should do the work: <Code data-testid="team-off-worker">syncwarden worker</Code> (add <Code>--concurrency N</Code> or <Code>--engines …</Code> to size it)
+            On each machine that should do the work: <Code style={NOWRAP} data-testid="team-off-worker">syncwarden worker</Code> (add <Code style={NOWRAP}>--concurrency N</Code> or <Code style={NOWRAP}>--engines …</Code> to size it)
           </List.Item>
         </List>
         <Text size="xs" c="dimmed">
-          Then point this console at the same store. Its workers, their queues and any failed jobs appear here.
+          Then start this console on the same store (<Code style={NOWRAP}>--store postgres://…</Code> or <Code style={NOWRAP}>SYNCWARDEN_STORE</Code>): its workers, their queues and any failed jobs appear here.
         </Text>
       </Stack>
     </EmptyState>
