@@ -93,6 +93,9 @@ export const TeamDeadLettersPageSchema = pageOf(TeamDeadLetterSchema);
 export const TEAM_MODE_OFF = 'team-mode-off';
 export const TeamModeOffDetailsSchema = z.object({ reason: z.literal(TEAM_MODE_OFF), store: StoreDialectSchema });
 
+/** The reason in an `unavailable` error's details when the queue's database could not be read (the driver's words are in the message). */
+export const TEAM_QUEUE_UNREACHABLE = 'queue-unreachable';
+
 /** Whether an error body (or a client error carrying one) is the team-mode-off refusal. */
 export function isTeamModeOff(error: { code: string; details?: unknown } | null | undefined): boolean {
   return error?.code === 'unavailable' && TeamModeOffDetailsSchema.safeParse(error.details).success;

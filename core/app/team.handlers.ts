@@ -1,5 +1,5 @@
 import { ApiError } from '../api/errors';
-import { TEAM_MODE_OFF, THROUGHPUT_MAX_BUCKETS, THROUGHPUT_MAX_DAYS, type TeamStatus } from '../api/team';
+import { TEAM_MODE_OFF, TEAM_QUEUE_UNREACHABLE, THROUGHPUT_MAX_BUCKETS, THROUGHPUT_MAX_DAYS, type TeamStatus } from '../api/team';
 import type { HandlerTable } from '../engines/engine-policies';
 import type { StoreDialect } from '../store/store-db';
 import type { TeamStatusSource } from '../team/team-status';
@@ -52,7 +52,7 @@ async function reading<T>(what: string, answer: Promise<T>): Promise<T> {
     return await answer;
   } catch (error) {
     if (error instanceof ApiError) throw error;
-    throw new ApiError('unavailable', `The job queue could not be read (${what}): ${error instanceof Error ? error.message : String(error)}`, { reason: 'queue-unreachable' });
+    throw new ApiError('unavailable', `The job queue could not be read (${what}): ${error instanceof Error ? error.message : String(error)}`, { reason: TEAM_QUEUE_UNREACHABLE });
   }
 }
 

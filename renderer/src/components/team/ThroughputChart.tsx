@@ -55,7 +55,7 @@ export function ThroughputChart({ points, loading, since, now, bucketMinutes }: 
           </Center>
         ) : (
           <>
-            <ThroughputChartSvg slots={slots} summary={`${formatCount(completed)} jobs completed and ${formatCount(failed)} failed attempts in the last 24 hours`} />
+            <ThroughputChartSvg slots={slots} summary={`${formatCount(completed)} jobs completed and ${formatCount(failed)} failed in the last 24 hours`} />
             <Group gap="lg" wrap="wrap" data-testid="throughput-legend">
               <Text size="xs">Completed {formatCount(completed)}</Text>
               <Text size="xs" c={failed ? 'red' : undefined}>

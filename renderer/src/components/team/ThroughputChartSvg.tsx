@@ -12,12 +12,12 @@ const hourLabel = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 
 
 const PANELS = [
   { key: 'completed', title: 'Jobs completed', color: 'var(--mantine-color-teal-6)' },
-  { key: 'failed', title: 'Jobs failed (each attempt)', color: 'var(--mantine-color-red-6)' },
+  { key: 'failed', title: 'Jobs failed', color: 'var(--mantine-color-red-6)' },
 ] as const;
 
 /**
  * Two aligned panels over the same time axis, drawn like the Runs chart
- * (RunsChartSvg): completed jobs above, failed attempts below, each on its own
+ * (RunsChartSvg): completed jobs above, failed ones below, each on its own
  * scale so a handful of failures stays visible next to thousands of successes.
  */
 export function ThroughputChartSvg({ slots, summary }: { slots: readonly ThroughputSlot[]; summary: string }) {
