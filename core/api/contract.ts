@@ -51,6 +51,17 @@ import {
   SchedulerStatusSchema,
   TriggerDescriptionSchema,
 } from './schedules';
+import {
+  TeamDeadLettersInputSchema,
+  TeamDeadLettersPageSchema,
+  TeamQueueDepthSchema,
+  TeamRetryInputSchema,
+  TeamRetryResultSchema,
+  TeamStatusSchema,
+  TeamThroughputBucketSchema,
+  TeamThroughputInputSchema,
+  TeamWorkerSchema,
+} from './team';
 import { UsersLookupInputSchema, UsersLookupSchema, UsersSearchInputSchema, UsersSearchSchema } from './users';
 
 interface MethodSpec {
@@ -195,6 +206,12 @@ export const methods = {
   'users.search': method(UsersSearchInputSchema, UsersSearchSchema, 'Users whose email, name or id contains the query, by email (the schedule form’s user picker).'),
   'store.info': method(noInput, StoreInfoSchema, 'Where the console store is (SQLite file or PostgreSQL URL without password), what chose it, and its schema version.'),
   'store.switch': method(StoreSwitchInputSchema, StoreSwitchResultSchema, 'Test-connect a store and check its schema, then save it as this machine’s choice for the next start (a restart is needed).'),
+  'team.status': method(noInput, TeamStatusSchema, 'Whether team mode is on (a PostgreSQL store with a job queue and workers) and where the console store lives.'),
+  'team.workers': method(noInput, z.array(TeamWorkerSchema), 'Worker processes known to the queue: host, pid, engines, concurrency, jobs held, last heartbeat, draining or lost. Team mode only.'),
+  'team.queue': method(noInput, z.array(TeamQueueDepthSchema), 'Jobs waiting, running and dead per engine. Team mode only.'),
+  'team.throughput': method(TeamThroughputInputSchema, z.array(TeamThroughputBucketSchema), 'Jobs completed and failed per engine and time bucket since an instant (at most 31 days, 2,000 buckets). Team mode only.'),
+  'team.deadLetters': method(TeamDeadLettersInputSchema, TeamDeadLettersPageSchema, 'Jobs that kept failing, newest first, with their last error. Team mode only.'),
+  'team.retryDeadLetter': method(TeamRetryInputSchema, TeamRetryResultSchema, 'Put one dead-letter job back in its queue; answers retried: false when it was no longer dead. Team mode only.'),
 } as const satisfies Record<MethodName, MethodSpec>;
 
 export const events = {

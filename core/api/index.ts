@@ -14,3 +14,4 @@ export * from './schedules';
 export * from './updates';
 export * from './users';
 export * from './store';
+export * from './team';

@@ -56,6 +56,11 @@ export const RunSchema = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
+  /**
+   * The machine whose process owns (ran) the run: this console's, or in team mode a worker's. Null for runs
+   * recorded before ownership was; absent from answers of older hosts.
+   */
+  ownerHost: z.string().nullable().optional(),
 });
 export type Run = z.infer<typeof RunSchema>;
 

@@ -59,6 +59,12 @@ export const METHOD_NAMES = [
   'users.search',
   'store.info',
   'store.switch',
+  'team.status',
+  'team.workers',
+  'team.queue',
+  'team.throughput',
+  'team.deadLetters',
+  'team.retryDeadLetter',
 ] as const;
 
 export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished', 'settings.changed', 'notification', 'schedules.changed', 'scheduler.status'] as const;

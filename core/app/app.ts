@@ -24,6 +24,7 @@ import { checkEventPayload } from './event-check';
 import { createHandlers } from './handlers';
 import type { AppServices } from './services';
 import { APP_VERSION } from './version';
+import type { TeamStatusSource } from '../team/team-status';
 import type { HostUpdates } from './updates';
 
 export interface SyncwardenOptions {
@@ -61,6 +62,11 @@ export interface SyncwardenOptions {
   openExternal?: (url: string) => Promise<void>;
   /** How long Connect waits for the browser (default 5 minutes). */
   oauthTimeoutMs?: number;
+  /**
+   * Team mode's status source (the queue module's TeamStatusSource over pg-boss), given by hosts whose store is
+   * PostgreSQL. Without it the team.* methods answer "team mode is off". THE injection point: hosts pass it here.
+   */
+  team?: TeamStatusSource;
 }
 
 export interface Syncwarden extends AppServices {
@@ -131,7 +137,7 @@ export async function createSyncwarden(options: SyncwardenOptions): Promise<Sync
     ...(options.openExternal ? { openExternal: options.openExternal } : {}),
     ...(options.oauthTimeoutMs === undefined ? {} : { timeoutMs: options.oauthTimeoutMs }),
   });
-  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, oauth, scheduler, storeChoice, machineSecrets: secrets, ...(options.updates ? { updates: options.updates } : {}) };
+  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, oauth, scheduler, storeChoice, machineSecrets: secrets, ...(options.updates ? { updates: options.updates } : {}), ...(options.team ? { team: options.team } : {}) };
 
   return {
     ...services,

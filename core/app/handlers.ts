@@ -5,6 +5,7 @@ import { BUILTIN_ENGINES } from '../engines/registry';
 import { assembleHandlerTable } from './handler-table';
 import { createScheduleHandlers } from './schedules.handlers';
 import { createStoreHandlers } from './store.handlers';
+import { createTeamHandlers } from './team.handlers';
 import { createUserHandlers, userAliases } from './users.handlers';
 import type { AppServices } from './services';
 import { updatesUnsupported } from './updates';
@@ -27,7 +28,7 @@ export function ownHandlers(app: AppServices): Partial<HandlerTable> {
     schemaVersion: () => app.store.schemaVersion(),
     secrets: app.machineSecrets,
   });
-  return { ...consoleHandlers(app), ...createScheduleHandlers(app), ...createUserHandlers(app), ...store };
+  return { ...consoleHandlers(app), ...createScheduleHandlers(app), ...createUserHandlers(app), ...store, ...createTeamHandlers(app) };
 }
 
 /** Runs, findings, audit, settings and connections: the console's own, whatever engines it runs. */

@@ -10,6 +10,7 @@ import type { Store } from '../store/store';
 import type { StoreLocation, StoreLocationSource } from '../store/store-location';
 import type { SecretStore } from '../secrets/secret-store';
 import type { EventHub } from '../base/event-hub';
+import type { TeamStatusSource } from '../team/team-status';
 import type { HostUpdates } from './updates';
 
 /** The service facade every host is built on. */
@@ -34,4 +35,6 @@ export interface AppServices {
   storeChoice?: { location: StoreLocation; source: StoreLocationSource };
   /** This machine's secret store, un-namespaced: where a PostgreSQL store's password is kept (store.switch). */
   machineSecrets?: SecretStore;
+  /** Team mode's queue, workers and dead letters (a PostgreSQL store); absent on a SQLite store, where team.* answer "team mode is off". */
+  team?: TeamStatusSource;
 }

@@ -285,5 +285,6 @@ function toRun(row: RunRow): Run {
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    ownerHost: row.owner_host,
   };
 }

@@ -11,6 +11,7 @@ import {
   IconShieldCheck,
   IconTable,
   IconUsers,
+  IconServer2,
   type Icon,
 } from '@tabler/icons-react';
 import { lazy, type ComponentType } from 'react';
@@ -32,6 +33,7 @@ const SettingsPage = page(() => import('./pages/SettingsPage'), 'SettingsPage');
 const SheetsPage = page(() => import('./pages/SheetsPage'), 'SheetsPage');
 const StoragePage = page(() => import('./pages/StoragePage'), 'StoragePage');
 const UsersPage = page(() => import('./pages/UsersPage'), 'UsersPage');
+const WorkersPage = page(() => import('./pages/WorkersPage'), 'WorkersPage');
 
 export interface NavItem {
   path: string;
@@ -54,6 +56,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/findings', label: 'Findings', icon: IconListDetails, component: FindingsPage },
   { path: '/runs', label: 'Runs', icon: IconActivity, component: RunsPage },
   { path: '/schedules', label: 'Schedules', icon: IconCalendarTime, component: SchedulesPage },
+  { path: '/workers', label: 'Workers', icon: IconServer2, component: WorkersPage },
   { path: '/audit', label: 'Audit log', icon: IconShieldCheck, component: AuditPage },
   { path: '/connections', label: 'Connections', icon: IconPlugConnected, component: ConnectionsPage },
   { path: '/settings', label: 'Settings', icon: IconSettings, component: SettingsPage },

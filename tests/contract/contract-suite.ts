@@ -120,6 +120,13 @@ export function describeContract(hostName: string, connect: () => Promise<HostHa
       expect(await call('users.lookup', { keys: [] })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     });
 
+    it('team.* on a SQLite store: status says off, the others answer the typed team-mode-off refusal, never internal', async () => {
+      expect(await ok('team.status')).toMatchObject({ enabled: false, store: 'sqlite' });
+      for (const [method, input] of [['team.workers', {}], ['team.queue', {}], ['team.throughput', { since: new Date(Date.now() - 3_600_000).toISOString() }], ['team.deadLetters', {}], ['team.retryDeadLetter', { jobId: 'j-1' }]] as const) {
+        expect(await call(method, input)).toMatchObject({ ok: false, error: { code: 'unavailable', details: { reason: 'team-mode-off', store: 'sqlite' }, message: expect.stringContaining('syncwarden worker') } });
+      }
+    });
+
     it('runs.get of a missing run is not-found', async () => {
       expect(await call('runs.get', { id: 999 })).toMatchObject({ ok: false, error: { code: 'not-found' } });
     });

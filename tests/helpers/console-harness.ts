@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { startBrowserServer, type BrowserServer } from '../../core/server/browser-server';
+import type { TeamStatusSource } from '../../core/team/team-status';
 import { launchChromium } from './browser';
 import { ARTIFACTS_DIR, RENDERER_DIR } from './paths';
 import { createTestApp, type TestApp } from './test-app';
@@ -17,10 +18,11 @@ export interface ConsoleHarness {
 
 /** The one way e2e tests open the console: a real app in browser mode, Chromium on its printed URL's page. */
 export async function openConsole(
-  options: { viewport?: { width: number; height: number }; stepTimeoutMs?: number; dataDir?: string; imageOrigins?: readonly string[] } = {},
+  options: { viewport?: { width: number; height: number }; stepTimeoutMs?: number; dataDir?: string; imageOrigins?: readonly string[]; team?: TeamStatusSource } = {},
 ): Promise<ConsoleHarness> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  const app = await createTestApp(options.dataDir ? { dataDir: options.dataDir } : {});
+  // `team` goes in where hosts give the real queue's TeamStatusSource (SyncwardenOptions.team).
+  const app = await createTestApp({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.team ? { team: options.team } : {}) });
   const server = await startBrowserServer({ app, rendererDir: RENDERER_DIR, port: 0, ...(options.imageOrigins ? { imageOrigins: options.imageOrigins } : {}) });
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: options.viewport ?? { width: 1366, height: 860 } });

@@ -38,6 +38,11 @@ export const READ_ONLY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
   'app.updates.check',
   'users.lookup',
   'users.search',
+  'team.status',
+  'team.workers',
+  'team.queue',
+  'team.throughput',
+  'team.deadLetters',
 ]);
 
 const HOSTILE_STRINGS = [

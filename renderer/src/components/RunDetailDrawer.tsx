@@ -74,6 +74,7 @@ export function RunDetailDrawer({ runId, onClose }: { runId: number | null; onCl
               ...(typeof run.params.mode === 'string' ? [['Mode', run.params.mode] as [string, string]] : []),
               ['Scope', <RunScopeLabel key="scope" scope={run.scope} testId="run-detail-scope" />],
               ['Trigger', TRIGGER_LABEL[run.trigger]],
+              ['Ran on', <span key="host" data-testid="run-detail-host">{run.ownerHost ?? '—'}</span>],
               ['Created', formatDateTime(run.createdAt)],
               ['Started', formatDateTime(run.startedAt)],
               ['Finished', formatDateTime(run.finishedAt)],

@@ -30,7 +30,16 @@ export function RunsTable({ runs, onOpen, hasMore, loadMore }: RunsTableProps) {
       column.accessor('id', { header: 'Run', cell: (c) => `#${c.getValue()}`, meta: { width: 70 } }),
       column.accessor('engine', { header: 'Engine', cell: (c) => <EngineAndMode run={c.row.original} />, meta: { width: 180 } }),
       column.accessor('scope', { header: 'Scope', cell: (c) => <RunScopeLabel scope={c.getValue()} testId={`run-scope-${c.row.original.id}`} />, meta: { width: 265 } }),
-      column.accessor('trigger', { header: 'Trigger', cell: (c) => TRIGGER_LABEL[c.getValue()], meta: { width: 90 } }),
+      column.accessor('trigger', {
+        header: 'Trigger',
+        cell: (c) => (
+          <Stack gap={0} miw={0}>
+            <Text size="sm">{TRIGGER_LABEL[c.getValue()]}</Text>
+            <RanOn run={c.row.original} />
+          </Stack>
+        ),
+        meta: { width: 110 },
+      }),
       column.accessor('state', {
         header: 'State',
         cell: (c) => <RunStateBadge state={c.getValue()} testId={`run-state-${c.row.original.id}`} />,
@@ -77,6 +86,7 @@ export function RunsTable({ runs, onOpen, hasMore, loadMore }: RunsTableProps) {
             <Text size="xs" c="dimmed">
               {TRIGGER_LABEL[c.row.original.trigger]}
             </Text>
+            <RanOn run={c.row.original} />
           </Stack>
         ),
         meta: { width: 140 },
@@ -135,6 +145,16 @@ const hidden = (ids: string[]) => Object.fromEntries(ids.map((id) => [id, false]
 const NARROW_ONLY = hidden(['engineScope', 'stateTrigger', 'when']);
 const WIDE_ONLY = hidden(['engine', 'scope', 'trigger', 'state', 'started', 'duration', 'apiCalls']);
 
+
+/** Which machine ran it (this console's or, in team mode, a worker's), whatever machine shows the history. */
+function RanOn({ run }: { run: Run }) {
+  if (!run.ownerHost) return null;
+  return (
+    <Text size="xs" c="dimmed" truncate title={`Ran on ${run.ownerHost}`} data-testid={`run-host-${run.id}`}>
+      on {run.ownerHost}
+    </Text>
+  );
+}
 
 function ApiCalls({ calls, total }: { calls: Record<string, number>; total: number }) {
   const services = Object.entries(calls);
