@@ -143,7 +143,7 @@ describe('e2e: Workers page, team mode on (test TeamStatusSource, Chromium)', ()
 
   it('the run history and a run’s detail say which machine ran it', async () => {
     const { page, app } = harness;
-    const { runId } = app.runs.start('demo', { items: 20 }, 'cli');
+    const { runId } = await app.runs.start('demo', { items: 20 }, 'cli');
     await app.runs.waitFor(runId);
     await page.getByRole('link', { name: 'Runs' }).first().click();
     const host = page.getByTestId(`run-host-${runId}`);

@@ -23,14 +23,14 @@ describe('team.* handlers', () => {
     await app?.dispose();
     app = undefined;
   });
-  const open = (team?: FakeTeamStatus) => {
-    app = createTestApp({ clock, ...(team ? { team } : {}) });
+  const open = async (team?: FakeTeamStatus) => {
+    app = await createTestApp({ clock, ...(team ? { team } : {}) });
     const handlers = app.handlers;
     return (method: string, input: unknown = {}) => dispatch(handlers, method, input, { actor: 'manual' }, undefined, { checkOutputs: true });
   };
 
   it('a SQLite store: team.status says off and names the store; every other team method is the typed team-mode-off refusal', async () => {
-    const call = open();
+    const call = await open();
     expect(await call('team.status')).toEqual({ ok: true, result: { enabled: false, store: 'sqlite', message: expect.stringContaining('SQLite') } });
     const inputs: [string, unknown][] = [
       ['team.workers', {}],
@@ -51,7 +51,7 @@ describe('team.* handlers', () => {
 
   it('with a source: workers, queue depth and dead letters as the queue reports them, paged', async () => {
     const team = populatedTeam(NOW);
-    const call = open(team);
+    const call = await open(team);
     expect(await call('team.status')).toMatchObject({ ok: true, result: { enabled: true } });
     expect(await call('team.workers')).toEqual({ ok: true, result: team.workersList });
     expect(await call('team.queue')).toEqual({ ok: true, result: team.depthList });
@@ -61,7 +61,7 @@ describe('team.* handlers', () => {
 
   it('throughput: passes the window on as an ISO instant, and refuses windows past its bounds before asking the queue', async () => {
     const team = populatedTeam(NOW);
-    const call = open(team);
+    const call = await open(team);
     const answer = await call('team.throughput', { since: '2026-12-02T13:00:00+02:00', bucketMinutes: 60 });
     expect(answer.ok).toBe(true);
     expect(team.calls.at(-1)).toEqual({ method: 'throughput', args: ['2026-12-02T11:00:00.000Z', 60] });
@@ -79,7 +79,7 @@ describe('team.* handlers', () => {
 
   it('retry: a dead job goes back to its queue once; a second retry (someone was first) says so and changes nothing', async () => {
     const team = populatedTeam(NOW);
-    const call = open(team);
+    const call = await open(team);
     expect(await call('team.retryDeadLetter', { jobId: 'job-7f3a' })).toEqual({ ok: true, result: { jobId: 'job-7f3a', retried: true } });
     expect(team.dead.map((job) => job.jobId)).toEqual(['job-81c0', 'job-90de']);
     expect(await call('team.retryDeadLetter', { jobId: 'job-7f3a' })).toEqual({ ok: true, result: { jobId: 'job-7f3a', retried: false } });
@@ -90,7 +90,7 @@ describe('team.* handlers', () => {
   it('a queue that cannot be read (connection dropped) is unavailable with its own words, never internal', async () => {
     const team = populatedTeam(NOW);
     team.failWith = new Error('Connection terminated unexpectedly');
-    const call = open(team);
+    const call = await open(team);
     for (const method of ['team.workers', 'team.queue', 'team.deadLetters', 'team.retryDeadLetter']) {
       const response = await call(method, method === 'team.retryDeadLetter' ? { jobId: 'job-7f3a' } : {});
       expect(response).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringContaining('Connection terminated unexpectedly'), details: { reason: 'queue-unreachable' } } });
@@ -103,13 +103,13 @@ describe('team.* handlers', () => {
   it('a source answering outside the contract (a negative count) is caught by the output check, not passed on', async () => {
     const team = populatedTeam(NOW);
     team.depthList = [{ engine: 'mail-import', queued: -1, active: 0, deadLetter: 0 }];
-    const call = open(team);
+    const call = await open(team);
     expect(await call('team.queue')).toMatchObject({ ok: false, error: { code: 'internal' } });
   });
 
   it('fuzzed inputs with team mode on: a typed error or an answer matching the contract, never internal (the integration fuzz covers team mode off)', async () => {
     const team = populatedTeam(NOW);
-    const call = open(team);
+    const call = await open(team);
     const prng = new Prng(0x7ea20);
     const problems: string[] = [];
     const methods: MethodName[] = ['team.status', 'team.workers', 'team.queue', 'team.throughput', 'team.deadLetters', 'team.retryDeadLetter'];
