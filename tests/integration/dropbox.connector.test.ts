@@ -134,6 +134,25 @@ describe('listing', () => {
     expect(counter.requests).toBe(emulator.count('dropbox.files.list_folder') + emulator.count('dropbox.files.list_folder.continue') + emulator.count('dropbox.oauth2.token'));
   });
 
+  it('listFileIds gives the file ids of listFolder, page by page, with the same calls and the same cursor (#19)', async () => {
+    const { connector } = connectorFor('rt-carol', { pageSize: 10 });
+    const full = await drain(connector.listFolder({ path: '/Bulk', recursive: true }));
+    const fullCalls = emulator.count('dropbox.files.list_folder') + emulator.count('dropbox.files.list_folder.continue');
+    emulator.resetCounts();
+    const idPages: string[][] = [];
+    const listing = connector.listFileIds({ path: '/Bulk', recursive: true });
+    let cursor: string | undefined;
+    for (let i = 0; i < 50 && cursor === undefined; i++) {
+      const next = await listing.next();
+      if (next.done) cursor = next.value;
+      else idPages.push(next.value);
+    }
+    expect(idPages).toEqual(full.pages.map((p) => p.entries.flatMap((e) => (e.tag === 'file' ? [e.id] : []))));
+    expect(idPages.flat()).toHaveLength(45);
+    expect(cursor).toBe(full.cursor);
+    expect(emulator.count('dropbox.files.list_folder') + emulator.count('dropbox.files.list_folder.continue')).toBe(fullCalls);
+  });
+
   it('a full pass costs ceil(entries / 2000) list calls at the maximum page size', async () => {
     const { connector } = connectorFor('rt-dave');
     const { entries } = await drain(connector.listFolder({ path: '', recursive: true }));

@@ -54,7 +54,16 @@ export class DropboxConnector {
   /** A full listing as pages, following `continue`; returns the cursor for the next `listChanges`. */
   async *listFolder(args: { path: string; recursive?: boolean; includeDeleted?: boolean }, options: CallOptions = {}): AsyncGenerator<DropboxPage, string> {
     const first = await this.call((dbx) => dbx.filesListFolder(this.listArgs(args)), options.signal);
-    return yield* this.pages(first, options.signal);
+    return yield* this.pages(first, options.signal, toPage);
+  }
+
+  /**
+   * The same listing as `listFolder`, as the ids of its file entries only, page by page: what a diff against a
+   * table of ids uses. No entry object per file (a million files a run); the same calls and the same cursor.
+   */
+  async *listFileIds(args: { path: string; recursive?: boolean }, options: CallOptions = {}): AsyncGenerator<string[], string> {
+    const first = await this.call((dbx) => dbx.filesListFolder(this.listArgs(args)), options.signal);
+    return yield* this.pages(first, options.signal, fileIds);
   }
 
   /**
@@ -63,7 +72,7 @@ export class DropboxConnector {
    */
   async *listChanges(cursor: string, options: CallOptions = {}): AsyncGenerator<DropboxPage, string> {
     const first = await this.call((dbx) => dbx.filesListFolderContinue({ cursor }), options.signal);
-    return yield* this.pages(first, options.signal);
+    return yield* this.pages(first, options.signal, toPage);
   }
 
   /** A cursor at "now" without listing: the next `listChanges` returns only later changes. */
@@ -118,17 +127,17 @@ export class DropboxConnector {
     }
   }
 
-  private async *pages(first: files.ListFolderResult, signal: AbortSignal | undefined): AsyncGenerator<DropboxPage, string> {
+  private async *pages<P>(first: files.ListFolderResult, signal: AbortSignal | undefined, shape: (page: files.ListFolderResult) => P): AsyncGenerator<P, string> {
     let page = first;
     const followed = new Set<string>();
-    yield { entries: page.entries.map(toEntry), cursor: page.cursor, hasMore: page.has_more };
+    yield shape(page);
     while (page.has_more) {
       const cursor = page.cursor;
       // A cursor already followed would loop for ever (a cache or proxy replaying a page): not Dropbox speaking.
       if (followed.has(cursor)) throw new ConnectorError('unavailable', DROPBOX, 'Dropbox handed out a cursor already followed: the listing stopped', { reason: FOREIGN_ANSWER });
       followed.add(cursor);
       page = await this.call((dbx) => dbx.filesListFolderContinue({ cursor }), signal);
-      yield { entries: page.entries.map(toEntry), cursor: page.cursor, hasMore: page.has_more };
+      yield shape(page);
     }
     return page.cursor;
   }
@@ -168,6 +177,15 @@ export class DropboxConnector {
   private fetchFor(signal: AbortSignal | undefined): DropboxFetch {
     return createDropboxFetch({ timeoutMs: this.options.timeoutMs ?? 30_000, ...(this.options.baseUrl ? { baseUrl: this.options.baseUrl } : {}), ...(signal ? { signal } : {}) });
   }
+}
+
+const toPage = (page: files.ListFolderResult): DropboxPage => ({ entries: page.entries.map(toEntry), cursor: page.cursor, hasMore: page.has_more });
+
+/** The file entries' ids, as toEntry would give them (`file` entries only). */
+function fileIds(page: files.ListFolderResult): string[] {
+  const ids: string[] = [];
+  for (const entry of page.entries) if (entry['.tag'] === 'file') ids.push(entry.id);
+  return ids;
 }
 
 const APP_CHECK_REFRESH_TOKEN = 'syncwarden-app-credential-check';

@@ -36,7 +36,7 @@ export async function checkAccount(input: AccountCheckInput): Promise<AccountChe
     }
     report.pass = 'full';
     report.passReason = plan.reason;
-    return await fullPass(input, remote, report, drift);
+    return await fullPass(input, remote, report, drift, seen);
   } catch (error) {
     input.signal.throwIfAborted();
     for (const finding of input.previous.values()) await input.onCarry(finding);
@@ -60,7 +60,7 @@ export async function checkAccount(input: AccountCheckInput): Promise<AccountChe
 }
 
 /** List or probe, by cost: a listing costs its pages, a probe one call per row. */
-async function fullPass(input: AccountCheckInput, remote: ProviderRemote, report: AccountReport, drift: (d: Drift) => Promise<void>): Promise<AccountCheckResult> {
+async function fullPass(input: AccountCheckInput, remote: ProviderRemote, report: AccountReport, drift: (d: Drift) => Promise<void>, seen: ReadonlySet<string> | undefined): Promise<AccountCheckResult> {
   const { account, state, product } = input;
   const page = MAX_PAGE_SIZE[account.provider];
   const rows = await countRows(product, account);
@@ -71,20 +71,21 @@ async function fullPass(input: AccountCheckInput, remote: ProviderRemote, report
   const nextFullCost = Math.min(listPages, Math.max(rows, 1));
   const keepCursor = account.provider === 'dropbox' || nextFullCost >= 2;
   const examined: string[] = [];
-  // Every full pass re-bases: what it examined is what the next delta counts as seen; renames are known afresh.
+  // Every full pass re-bases: what it examined is what the next delta counts as seen (not written again when it is
+  // the set loaded: each row's key is in examined once); renames are known afresh.
   const full = { lastFullAt: input.now.toISOString(), ...(account.provider === 'dropbox' ? { paths: {} } : {}) };
   if (probe) {
     report.mode = 'probe';
     // Taken before the probes, so a change made while probing is in the next delta.
     const cursor = rows >= 2 ? await remote.startCursor(input.signal) : null;
     await probeRows(input, remote, product.accountRows(account.userId, account.provider), report, drift, examined);
-    await input.seen.save(examined);
+    await input.seen.save(examined, seen);
     return finish(report, { files: report.filesChecked, cursor, ...full });
   }
   report.mode = 'list';
   const listing = await remote.list(keepCursor, input.signal);
   await diffListing(input, remote, listing, report, drift, examined);
-  await input.seen.save(examined);
+  await input.seen.save(examined, seen);
   return finish(report, { files: report.filesChecked, remoteFiles: listing.remoteFiles, cursor: listing.cursor, ...full });
 }
 

@@ -20,12 +20,13 @@ export class DropboxRemote implements ProviderRemote {
 
   async list(_withCursor: boolean, signal: AbortSignal): Promise<FullListing> {
     const present = new Set<string>();
-    const pages = this.dropbox.listFolder({ path: '', recursive: true }, { signal });
+    // Ids only (listFileIds): the diff uses nothing else of an entry.
+    const pages = this.dropbox.listFileIds({ path: '', recursive: true }, { signal });
     for (;;) {
       const next = await pages.next();
       // The generator's return value is the last page's cursor: the next run's delta starts there.
       if (next.done) return { kind: 'full', present, trashed: new Set(), remoteFiles: present.size, cursor: next.value, covers: isDropboxId };
-      for (const entry of next.value.entries) if (entry.tag === 'file') present.add(entry.id);
+      for (const id of next.value) present.add(id);
     }
   }
 

@@ -7,7 +7,7 @@ import type { Store } from '../../store/store';
 import { readAccount, updateAccount, type KeyValue } from './account-state';
 import { FileQuarantine, QuarantineError } from './storage-quarantine';
 import { restoredKey } from './storage-repair';
-import { SeenRows } from './seen-rows';
+import { SeenRows, seenKeyPrefix } from './seen-rows';
 import { ENGINE_ID, isStorageProvider } from './storage-model';
 
 export interface RestoreDeps {
@@ -102,7 +102,8 @@ async function refuse(deps: RestoreDeps, findingId: number, fileRowId: string, m
 async function forgetSeen(seen: SeenRows, fileRowId: string): Promise<void> {
   const keys = await seen.load();
   if (!keys) return;
-  // Whatever cloud file the row was seen with (seenKey: the row id, then a NUL).
-  const kept = [...keys].filter((key) => !key.startsWith(`${fileRowId}\u0000`));
+  // Whatever cloud file the row was seen with (every seenKey of the row starts with its seenKeyPrefix).
+  const prefix = seenKeyPrefix(fileRowId);
+  const kept = [...keys].filter((key) => !key.startsWith(prefix));
   if (kept.length !== keys.size) await seen.save(kept);
 }
