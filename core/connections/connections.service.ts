@@ -279,9 +279,9 @@ export class ConnectionsService implements ProductDbAccess {
     }
   }
 
-  /** One UPDATE statement, in a transaction: the row changes entirely or not at all. */
+  /** One UPDATE statement, atomic on its own: the row changes entirely or not at all. */
   private async writeRow(id: number, patch: Parameters<Store['connections']['update']>[1]): Promise<void> {
-    await this.deps.store.transaction((tx) => tx.connections.update(id, patch, this.now()));
+    await this.deps.store.connections.update(id, patch, this.now());
   }
 
   private present(connection: StoredConnection): Connection {

@@ -9,7 +9,7 @@ import { supersedesFindings, type AnyEngine, type EngineRegistry } from '../engi
 import { createEngineResources } from '../engines/engine-resources';
 import { checkResult, modeOf } from '../engines/result-check';
 import type { Logger } from '../logging/logger';
-import type { Store } from '../store/store';
+import type { Store, StoreRepositories } from '../store/store';
 import { ApiCallCounter } from './api-calls';
 import { BufferedFindingSink } from './finding-sink';
 import { BufferedItemLog } from './item-log';
@@ -315,16 +315,19 @@ export class RunManager {
         const result = checked.result;
         // Honest outcomes (DESIGN §4.6): a run with any failed item never ends `succeeded`.
         const partial = result.itemsFailed !== undefined && result.itemsFailed > 0;
-        const moved = await this.move(id, partial ? 'partial' : 'succeeded', {
-          finishedAt: this.nowIso(),
-          progress: tracker.final(true),
-          apiCalls: apiCalls.snapshot(),
-          result: { ...result, ...stamp() },
-        });
         // Only a complete check replaces earlier findings: one that stopped early (a spent API budget) says complete: false.
         // Only while the run is still ours: one another process interrupted (a lost lease) may already run again there.
-        // (Both writes are synchronous, with nothing awaited between them.)
-        if (moved && supersedesFindings(engine, params) && result.complete !== false) await store.findings.supersede(engine.id, scope, id, this.nowIso());
+        // (One transaction: no run of the same scope can start and write findings between the two writes.)
+        const supersede = supersedesFindings(engine, params) && result.complete !== false;
+        await store.transaction(async (tx) => {
+          const moved = await this.move(
+            id,
+            partial ? 'partial' : 'succeeded',
+            { finishedAt: this.nowIso(), progress: tracker.final(true), apiCalls: apiCalls.snapshot(), result: { ...result, ...stamp() } },
+            tx,
+          );
+          if (moved && supersede) await tx.findings.supersede(engine.id, scope, id, this.nowIso());
+        });
       }
     } catch (error) {
       await findings.flush();
@@ -350,10 +353,10 @@ export class RunManager {
     return this.finish(id);
   }
 
-  private async move(id: number, to: Run['state'], patch: Parameters<Store['runs']['transition']>[3]): Promise<boolean> {
+  private async move(id: number, to: Run['state'], patch: Parameters<Store['runs']['transition']>[3], on: StoreRepositories = this.deps.store): Promise<boolean> {
     const now = this.nowIso();
-    const moved = await this.deps.store.runs.transition(id, statesBefore(to), to, patch, now);
-    if (moved) await this.deps.store.runEvents.append(id, 'state', to, now, patch.error ? { error: patch.error } : undefined);
+    const moved = await on.runs.transition(id, statesBefore(to), to, patch, now);
+    if (moved) await on.runEvents.append(id, 'state', to, now, patch.error ? { error: patch.error } : undefined);
     return moved;
   }
 

@@ -121,11 +121,6 @@ export class SqliteStoreDb implements StoreDb {
     return Promise.resolve();
   }
 
-  /** How many statements are prepared (tests: the cache is reused, not refilled per call). */
-  get preparedCount(): number {
-    return this.statements.size;
-  }
-
   private prepare(sql: string): Statement {
     const cached = this.statements.get(sql);
     if (cached) {
