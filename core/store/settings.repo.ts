@@ -34,14 +34,20 @@ export class SettingsRepository {
    * already had connections when it was made, so their secrets may still sit under the bare keychain keys.
    */
   secretNamespace(now: string): Promise<{ id: string; legacy: boolean }> {
-    // The store's transactions take the write lock at once (BEGIN IMMEDIATE): two processes never both make one.
+    // On SQLite the transaction takes the write lock at once (BEGIN IMMEDIATE), but a PostgreSQL transaction
+    // (READ COMMITTED) does not: two machines may both read none. The first insert wins, the other's does
+    // nothing, and both return the row that is stored.
+    const select = `SELECT value_json FROM settings WHERE key = 'secretNamespace'`;
     return this.db.transaction(async (tx) => {
-      const row = await tx.get<{ value_json: string }>(`SELECT value_json FROM settings WHERE key = 'secretNamespace'`);
-      if (row) return JSON.parse(row.value_json) as { id: string; legacy: boolean };
-      const legacy = countOf(await tx.get<{ n: number }>(`SELECT COUNT(*) AS n FROM connections`)) > 0;
-      const made = { id: randomUUID(), legacy };
-      await tx.run(`INSERT INTO settings (key, value_json, updated_at) VALUES ('secretNamespace', ?, ?)`, [JSON.stringify(made), now]);
-      return made;
+      let row = await tx.get<{ value_json: string }>(select);
+      if (!row) {
+        const legacy = countOf(await tx.get<{ n: number }>(`SELECT COUNT(*) AS n FROM connections`)) > 0;
+        const made = { id: randomUUID(), legacy };
+        await tx.run(`INSERT INTO settings (key, value_json, updated_at) VALUES ('secretNamespace', ?, ?) ON CONFLICT (key) DO NOTHING`, [JSON.stringify(made), now]);
+        row = await tx.get<{ value_json: string }>(select);
+      }
+      if (!row) throw new Error('the store lost its secret namespace while making it');
+      return JSON.parse(row.value_json) as { id: string; legacy: boolean };
     });
   }
 
