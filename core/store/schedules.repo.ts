@@ -191,9 +191,10 @@ export class SchedulesRepository {
     const latest = `UPDATE schedules SET last_due_at = ?, last_fired_at = ?, last_outcome = ?, last_firing_run_id = ?, last_message = ?,
          last_run_id = COALESCE(?, last_run_id) WHERE id = ?`;
     // Only for a schedule that still exists (the UPDATE above changed it): decided in SQL, so no row waits for another.
-    // Typed casts: PostgreSQL cannot infer a parameter's type from a SELECT list.
+    // Typed casts: PostgreSQL cannot infer a parameter's type from a SELECT list. BIGINT, as the columns are
+    // (PostgreSQL's INTEGER is 32-bit, so an id beyond 2^31 would fail there; SQLite's is 64-bit either way).
     const insert = `INSERT INTO schedule_firings (schedule_id, due_at, fired_at, outcome, run_id, attempt, message)
-       SELECT CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS TEXT)
+       SELECT CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT)
        WHERE EXISTS (SELECT 1 FROM schedules WHERE id = ?)`;
     await this.db.transaction(async (tx) => {
       const statements: Promise<unknown>[] = [];

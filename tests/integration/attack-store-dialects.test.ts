@@ -1,0 +1,88 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../core/store/store';
+import type { ScheduleFields } from '../../core/store/schedules.repo';
+import { PG_PASSWORD, usePostgres } from '../helpers/postgres';
+import { makeTempDir } from '../helpers/temp-dir';
+
+/**
+ * Attacks on the async console store, each on both dialects: a store must answer the same on SQLite and on
+ * PostgreSQL, and a race between two callers (two pools on PostgreSQL, as two machines would have) must
+ * neither lose, double nor crash.
+ */
+const server = usePostgres();
+let databases = 0;
+const opened: Store[] = [];
+const dirs: ReturnType<typeof makeTempDir>[] = [];
+
+beforeAll(async () => {
+  server();
+}, 120_000);
+afterEach(async () => {
+  for (const store of opened.splice(0)) await store.close().catch(() => undefined);
+  for (const dir of dirs.splice(0)) dir.remove();
+});
+
+interface Target {
+  dialect: 'sqlite' | 'postgres';
+  /** A fresh store, and a twin on the same data (on PostgreSQL its own pool; on SQLite the same store). */
+  fresh(): Promise<{ store: Store; twin: Store }>;
+}
+
+const targets: Target[] = [
+  {
+    dialect: 'sqlite',
+    async fresh() {
+      const dir = makeTempDir();
+      dirs.push(dir);
+      const store = await openStore(dir.path);
+      opened.push(store);
+      return { store, twin: store };
+    },
+  },
+  {
+    dialect: 'postgres',
+    async fresh() {
+      const name = `attack_${++databases}`;
+      await server().createDatabase(name);
+      const url = `postgres://postgres@127.0.0.1:${server().port}/${name}`;
+      const store = await openStore(url, { password: PG_PASSWORD });
+      opened.push(store);
+      const twin = await openStore(url, { password: PG_PASSWORD });
+      opened.push(twin);
+      return { store, twin };
+    },
+  },
+];
+
+const T0 = '2026-12-02T10:00:00.000Z';
+
+for (const target of targets) {
+  describe(`attacks on the console store (${target.dialect})`, () => {
+    it('two consoles starting at once on a new store agree on one secret namespace, neither fails', async () => {
+      const { store, twin } = await target.fresh();
+      const made = await Promise.all([store.settings.secretNamespace(T0), twin.settings.secretNamespace(T0), store.settings.secretNamespace(T0), twin.settings.secretNamespace(T0)]);
+      expect(new Set(made.map((m) => m.id)).size).toBe(1);
+    });
+
+    it('a firing whose run id is beyond 2^31 is recorded (ids are 64-bit on both)', async () => {
+      const { store } = await target.fresh();
+      const fields: ScheduleFields = { engine: 'toy', scope: { kind: 'all' }, trigger: { kind: 'interval', minutes: 1 }, timeZone: 'UTC', enabled: true, autoRepair: false, params: {} };
+      const id = await store.schedules.insert(fields, 'admin', T0);
+      const big = 2 ** 31 + 7;
+      await store.schedules.recordFirings([{ scheduleId: id, dueAt: T0, firedAt: T0, outcome: 'skipped', runId: big, attempt: 2 ** 31 + 1, message: 'm' }]);
+      const [firing] = await store.schedules.firings(id);
+      expect(firing).toMatchObject({ runId: big, attempt: 2 ** 31 + 1 });
+    });
+
+    it('lone surrogates and 4-byte emoji in a connection name read back the same on both', async () => {
+      const { store } = await target.fresh();
+      const name = 'x\uD800y \u{1F600}';
+      const id = await store.connections.insert('appdb', name, { note: '\uDC00\u{1F4A9}' }, T0);
+      const row = await store.connections.get(id);
+      // UTF-8 has no lone surrogate: both drivers write U+FFFD for it.
+      expect(row?.name).toBe('x\uFFFDy \u{1F600}');
+      // JSON escapes a lone surrogate (well-formed JSON.stringify), so a JSON column keeps it exactly.
+      expect(row?.config).toEqual({ note: '\uDC00\u{1F4A9}' });
+    });
+  });
+}
