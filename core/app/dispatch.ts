@@ -2,6 +2,7 @@ import { methods } from '../api/contract';
 import { ApiError, type CallResult } from '../api/errors';
 import { jsonBytes, MAX_INPUT_BYTES } from '../api/limits';
 import { isMethodName, METHOD_NAMES } from '../api/names';
+import { nulPath } from '../api/nul-input';
 import type { Logger } from '../logging/logger';
 import type { CallContext, HandlerTable } from '../engines/engine-policies';
 
@@ -49,6 +50,11 @@ export async function dispatch(
   // the same bound as the WebSocket, checked before zod walks the value.
   if (jsonBytes(input ?? {}) > MAX_INPUT_BYTES) {
     return failure(new ApiError('invalid-input', `Invalid input for ${method}: larger than ${MAX_INPUT_BYTES / 1024} KB of JSON, or not JSON.`));
+  }
+  const nul = nulPath(input ?? {});
+  if (nul) {
+    const message = 'text cannot hold a NUL character (U+0000)';
+    return failure(new ApiError('invalid-input', `Invalid input for ${method}: ${message}.`, { issues: [{ path: nul, code: 'custom', message }] }));
   }
   const parsed = methods[method].input.safeParse(input ?? {});
   if (!parsed.success) {
