@@ -71,11 +71,18 @@ export class SqliteStoreDb implements StoreDb {
     await this.acquire();
     const token: TransactionToken = { db: this };
     let live = true;
+    // SQLite rolls a whole transaction back on its own after some failures (SQLITE_FULL, IOERR, NOMEM, BUSY)
+    // and goes on in autocommit: a statement the work issued after catching one would commit alone, and the
+    // statements before it be lost. Once that happened, the tx refuses statements and the transaction fails.
+    let aborted: Error | undefined;
+    const rolledBack = () => new Error(`SQLite rolled this store transaction back after a failed statement (${aborted?.message ?? 'unknown'}): nothing of it is kept.`);
     const guard = <R>(call: () => R): Promise<R> => {
       if (!live) return Promise.reject(new Error('This transaction has ended: its tx can no longer run statements.'));
+      if (aborted) return Promise.reject(rolledBack());
       try {
         return Promise.resolve(call());
       } catch (error) {
+        if (!this.raw.inTransaction) aborted = error as Error;
         return Promise.reject(error as Error);
       }
     };
@@ -98,6 +105,7 @@ export class SqliteStoreDb implements StoreDb {
         throw error;
       }
       live = false;
+      if (aborted) throw rolledBack();
       try {
         this.raw.exec('COMMIT');
       } catch (error) {
