@@ -1,5 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { numberPlaceholders } from './pg-placeholders';
+import { NestedTransactionError } from './sqlite-store-db';
 import type { RunResult, SqlParams, StoreDb, StoreQueries } from './store-db';
 
 export interface PostgresStoreOptions {
@@ -41,6 +43,14 @@ const storeTypes = {
   },
 } as pg.CustomTypesConfig;
 
+/** An open transaction, known to code running inside its work (AsyncLocalStorage). */
+interface OpenTransaction {
+  readonly db: PostgresStoreDb;
+  open: boolean;
+}
+
+const currentTransaction = new AsyncLocalStorage<OpenTransaction>();
+
 /** The console store on PostgreSQL (team mode): the StoreDb port over a pg Pool. */
 export class PostgresStoreDb implements StoreDb {
   readonly dialect = 'postgres' as const;
@@ -71,19 +81,23 @@ export class PostgresStoreDb implements StoreDb {
   }
 
   all<Row>(sql: string, params: SqlParams = []): Promise<Row[]> {
-    return runQuery<Row>(this.pool, sql, params).then((result) => result.rows);
+    return this.outside('A statement').then(() => runQuery<Row>(this.pool, sql, params)).then((result) => result.rows);
   }
 
   run(sql: string, params: SqlParams = []): Promise<RunResult> {
-    return runQuery(this.pool, sql, params).then((result) => ({ changes: result.rowCount ?? 0 }));
+    return this.outside('A statement').then(() => runQuery(this.pool, sql, params)).then((result) => ({ changes: result.rowCount ?? 0 }));
   }
 
   async transaction<T>(work: (tx: StoreQueries) => Promise<T>): Promise<T> {
+    await this.outside('transaction()');
     return this.withClient(async (client, discard) => {
       await client.query('BEGIN');
+      const token: OpenTransaction = { db: this, open: true };
       try {
         const queries = queriesOn(client);
-        const result = await work(queries);
+        const result = await currentTransaction.run(token, () => work(queries)).finally(() => {
+          token.open = false;
+        });
         // A statement issued without being awaited still runs inside the transaction, before COMMIT.
         await queries.drained();
         const commit = await client.query('COMMIT');
@@ -126,7 +140,19 @@ export class PostgresStoreDb implements StoreDb {
   }
 
   async exec(sql: string): Promise<void> {
+    await this.outside('exec()');
     await this.pool.query(sql);
+  }
+
+  /**
+   * Refuses a call on the store itself from inside one of its own transactions' work, as SqliteStoreDb does:
+   * it would run on another pooled connection, outside the transaction, and wait for a row the transaction
+   * holds until the statement timeout (or read what the transaction has not committed yet as absent).
+   */
+  private outside(what: string): Promise<void> {
+    const token = currentTransaction.getStore();
+    if (token !== undefined && token.open && token.db === this) return Promise.reject(new NestedTransactionError(what));
+    return Promise.resolve();
   }
 
   async close(): Promise<void> {

@@ -84,5 +84,23 @@ for (const target of targets) {
       // JSON escapes a lone surrogate (well-formed JSON.stringify), so a JSON column keeps it exactly.
       expect(row?.config).toEqual({ note: '\uDC00\u{1F4A9}' });
     });
+
+    it('a statement on the store itself from inside its own transaction is refused at once on both (never waits on its own lock)', async () => {
+      const { store, twin } = await target.fresh();
+      await store.settings.update({ findingsRetentionDays: 10 }, T0);
+      const started = Date.now();
+      const attempt = store.transaction(async (tx) => {
+        await tx.settings.update({ findingsRetentionDays: 20 }, T0);
+        // A bug: the store, not tx. On PostgreSQL it would wait for the row tx holds until the statement timeout.
+        await store.settings.update({ findingsRetentionDays: 30 }, T0);
+      });
+      await expect(attempt).rejects.toThrow(/own transaction is open/);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect((await store.settings.get()).findingsRetentionDays).toBe(10);
+      // Another caller (on PostgreSQL, another pool) is not refused, and the store still works afterwards.
+      if (twin !== store) await twin.transaction(async (tx) => tx.settings.update({ findingsRetentionDays: 40 }, T0));
+      await store.settings.update({ findingsRetentionDays: 50 }, T0);
+      expect((await twin.settings.get()).findingsRetentionDays).toBe(50);
+    });
   });
 }
