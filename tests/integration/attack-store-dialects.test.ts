@@ -102,5 +102,42 @@ for (const target of targets) {
       await store.settings.update({ findingsRetentionDays: 50 }, T0);
       expect((await twin.settings.get()).findingsRetentionDays).toBe(50);
     });
+
+    it('settings updated by many callers at once on two connections: every key keeps a written value, none lost', async () => {
+      const { store, twin } = await target.fresh();
+      const themes = ['light', 'dark', 'system'] as const;
+      await Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          (i % 2 ? twin : store).settings.update(i % 3 === 0 ? { theme: themes[i % 3]!, findingsRetentionDays: 100 + i } : { closeToTray: i % 2 === 0, startAtLogin: true }, T0),
+        ),
+      );
+      const settings = await store.settings.get();
+      expect(settings.startAtLogin).toBe(true);
+      expect(settings.findingsRetentionDays).toBeGreaterThanOrEqual(100);
+      expect(settings.theme).toBe('light');
+    });
+
+    it('a transaction that awaits something slow: other callers neither see its half nor slip a write into it', async () => {
+      const { store, twin } = await target.fresh();
+      const { id: run } = await store.runs.insertQueued({ engine: 'storage', scope: 'all', trigger: 'cli', params: {}, ownerPid: 1, now: T0 });
+      const seen: number[] = [];
+      const attempt = store.transaction(async (tx) => {
+        await tx.runEvents.append(run, 'message', 'one', T0);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await tx.runEvents.append(run, 'message', 'two', T0);
+        throw new Error('changed my mind');
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const others = Promise.all([
+        twin.runEvents.list(run).then((events) => seen.push(events.length)),
+        twin.runEvents.append(run, 'message', 'other', T0),
+        twin.runEvents.list(run).then((events) => seen.push(events.length)),
+      ]);
+      await expect(attempt).rejects.toThrow('changed my mind');
+      await others;
+      // Never one of the transaction's two events alone; the other caller's write survives the rollback.
+      expect(seen.every((n) => n <= 1)).toBe(true);
+      expect((await store.runEvents.list(run)).map((e) => e.message)).toEqual(['other']);
+    });
   });
 }
