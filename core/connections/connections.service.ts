@@ -21,6 +21,7 @@ import { redactString } from '../logging/redact';
 import { connectionSecretKey, SecretStoreUnavailable, type SecretStore } from '../secrets/secret-store';
 import type { StoredConnection } from '../store/connections.repo';
 import type { Store } from '../store/store';
+import { isUniqueViolation } from '../store/store-db';
 import { ConnectionSecrets } from './connection-secrets';
 import type { ConnectionSettings, ProbeRegistry } from './probe';
 import { productDbAccess } from './product-db-access';
@@ -89,19 +90,27 @@ export class ConnectionsService implements ProductDbAccess {
     checkSecretFields(input.kind, Object.keys(input.secrets), !this.secrets.fromEnv);
     checkSecretValues(input.secrets);
     const { connections } = this.deps.store;
-    if (await connections.findByName(input.name)) throw new ApiError('conflict', `A connection named "${input.name}" already exists.`, { field: 'name' });
+    const taken = () => new ApiError('conflict', `A connection named "${input.name}" already exists.`, { field: 'name' });
+    if (await connections.findByName(input.name)) throw taken();
+    // The check above holds within this process only: another machine on a team store may take the name meanwhile,
+    // and the store's UNIQUE name then refuses the insert.
+    const orTaken = (error: unknown): never => {
+      throw isUniqueViolation(error) ? taken() : error;
+    };
     if (this.secrets.fromEnv) {
       await this.assertOwnNameVariable(input.name, undefined);
       // The id is not known yet: the variable by name is what a headless setup sets beforehand.
       const present = this.secrets.assertEnvSatisfies(input.kind, { id: 0, name: input.name }, input.secrets);
-      const id = await this.deps.store.transaction(async (tx) => {
-        const inserted = await tx.connections.insert(input.kind, input.name, input.config, this.now());
-        await tx.connections.update(inserted, { secretFields: present }, this.now());
-        return inserted;
-      });
+      const id = await this.deps.store
+        .transaction(async (tx) => {
+          const inserted = await tx.connections.insert(input.kind, input.name, input.config, this.now());
+          await tx.connections.update(inserted, { secretFields: present }, this.now());
+          return inserted;
+        })
+        .catch(orTaken);
       return this.present(await this.mustGet(id));
     }
-    const id = await connections.insert(input.kind, input.name, input.config, this.now());
+    const id = await connections.insert(input.kind, input.name, input.config, this.now()).catch(orTaken);
     try {
       const undo = await this.secrets.apply({ id, name: input.name }, input.secrets);
       try {
@@ -281,7 +290,11 @@ export class ConnectionsService implements ProductDbAccess {
 
   /** One UPDATE statement, atomic on its own: the row changes entirely or not at all. */
   private async writeRow(id: number, patch: Parameters<Store['connections']['update']>[1]): Promise<void> {
-    await this.deps.store.connections.update(id, patch, this.now());
+    await this.deps.store.connections.update(id, patch, this.now()).catch((error: unknown) => {
+      // A rename to a name another machine took since the check: the store's UNIQUE name refused it.
+      if (patch.name !== undefined && isUniqueViolation(error)) throw new ApiError('conflict', `A connection named "${patch.name}" already exists.`, { field: 'name' });
+      throw error;
+    });
   }
 
   private present(connection: StoredConnection): Connection {

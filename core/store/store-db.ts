@@ -42,3 +42,13 @@ export interface StoreDb extends StoreQueries {
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Whether a statement failed on a UNIQUE constraint, on either dialect (SQLite's extended code, PostgreSQL's
+ * SQLSTATE 23505): a race another process (another machine on a team store) won, which callers may turn into
+ * a `conflict` rather than an internal error.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
