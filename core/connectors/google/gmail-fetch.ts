@@ -21,7 +21,7 @@ import type { GoogleClientOptions } from './google-caller';
 const DEFAULT_ROOT = 'https://gmail.googleapis.com/';
 
 /** A non-2xx answer, shaped as mapGoogleError reads a GaxiosError. */
-export class GmailHttpError extends Error {
+class GmailHttpError extends Error {
   readonly response: { status: number; data: unknown; headers: Headers };
 
   constructor(status: number, data: unknown, headers: Headers) {
