@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ProgressSnapshot } from '../core/api/models';
 import { createSyncwarden } from '../core/app/app';
 import { MemorySecretStore } from '../tests/helpers/memory.secret-store';
 import { engineFigures, engineLines, measure, sizeFlag, startChild } from './harness';
@@ -23,6 +24,9 @@ export async function identityBenchmark(args: readonly string[]): Promise<void> 
   const usersFlag = args.indexOf('--users');
   const users = usersFlag >= 0 ? Number(args[usersFlag + 1]) : sizeFlag(args, 1_000_000);
   const drift = 0.05;
+  // Investigation aid: a memory line on stderr every N ms (0: off), with the run's phase, to tell which phase grows.
+  const sampleAt = args.indexOf('--sample-ms');
+  const sampleMs = sampleAt >= 0 ? Number(args[sampleAt + 1]) : 0;
 
   const dataDir = mkdtempSync(join(tmpdir(), 'syncwarden-identity-bench-'));
   const appDbPath = join(dataDir, 'product.db');
@@ -39,7 +43,9 @@ export async function identityBenchmark(args: readonly string[]): Promise<void> 
   await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url }, secrets: { serviceRoleKey } });
 
   await fetch(`${url}/__emulator/reset`, { method: 'POST' });
+  const stopTrace = sampleMs > 0 ? startPhaseTrace(app, sampleMs) : undefined;
   const product = await measure(async () => app.runs.waitFor((await app.runs.start('identity', { mode: 'check' }, 'cli')).runId));
+  stopTrace?.();
   const run = product.value;
   const apiCalls = await counts();
   await app.close();
@@ -67,4 +73,22 @@ export async function identityBenchmark(args: readonly string[]): Promise<void> 
   process.stdout.write(`${lines.join('\n')}\n`);
   if (json) process.stdout.write(`${JSON.stringify(figures)}\n`);
   if (run?.state !== 'succeeded') process.exitCode = 1;
+}
+
+/** Prints `t phase rss heapUsed/heapTotal external` (MB) to stderr every `everyMs`; returns the stop function. */
+function startPhaseTrace(app: Awaited<ReturnType<typeof createSyncwarden>>, everyMs: number): () => void {
+  const startedAt = performance.now();
+  let phase = '-';
+  const unsubscribe = app.events.subscribe((event, payload) => {
+    if (event === 'run.progress') phase = (payload as ProgressSnapshot).phase;
+  });
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    process.stderr.write(`mem t=${((performance.now() - startedAt) / 1000).toFixed(1)}s phase=${phase} rss=${mb(m.rss)} heap=${mb(m.heapUsed)}/${mb(m.heapTotal)} ext=${mb(m.external)}\n`);
+  }, everyMs);
+  return () => {
+    clearInterval(timer);
+    unsubscribe();
+  };
 }
