@@ -231,7 +231,7 @@ export class RunManager {
     const engine = this.deps.engines.get(run.engine);
     if (!engine) throw new Error(`this worker has no engine "${run.engine}"`);
     const controller = new AbortController();
-    const onAbort = () => controller.abort(new ApiError('conflict', 'The worker gave the job up (draining past its deadline, or the queue lease was lost).'));
+    const onAbort = () => controller.abort(new RunReleasedError());
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
     if (run.state === 'queued') await this.emitRun('run.started', runId);
@@ -284,7 +284,8 @@ export class RunManager {
     const signal = controller.signal;
     // A run resumed from a lost worker (team mode) is already running: it keeps its start time.
     if (signal.aborted || (!resumed && !await this.move(id, 'running', { startedAt: this.nowIso(), progress: tracker.snapshot() }))) {
-      await this.move(id, 'cancelled', { finishedAt: this.nowIso() });
+      const released = releasedError(signal);
+      await this.move(id, released ? 'interrupted' : 'cancelled', { finishedAt: this.nowIso(), ...(released ? { error: released } : {}) });
       return this.finish(id);
     }
     const runLog = log.child({ runId: id, engine: engine.id });
@@ -333,12 +334,13 @@ export class RunManager {
       await findings.flush();
       const cancelled = signal.aborted;
       if (!cancelled) runLog.error({ err: error }, 'run failed');
-      await this.move(id, cancelled ? 'cancelled' : 'failed', {
+      const released = releasedError(signal);
+      await this.move(id, released ? 'interrupted' : cancelled ? 'cancelled' : 'failed', {
         finishedAt: this.nowIso(),
         progress: tracker.final(false),
         apiCalls: apiCalls.snapshot(),
         result: stamp(),
-        error: cancelled ? { code: 'cancelled', message: describe(signal.reason) } : runError(error),
+        error: released ?? (cancelled ? { code: 'cancelled', message: describe(signal.reason) } : runError(error)),
       });
     } finally {
       // The item log is advisory: a store that refuses it must not change the run's outcome.
@@ -409,6 +411,24 @@ export class RunManager {
   private nowIso(): string {
     return this.deps.clock.now().toISOString();
   }
+}
+
+/**
+ * Team mode: the abort reason of a run whose worker gives its job back to the queue (SIGTERM past the drain
+ * deadline, the job's queue lease lost). Nobody cancelled the run, and its job is retried: the run ends
+ * `interrupted` (the retry continues it as a new run, run-host-executor.ts), never `cancelled`, which would
+ * read as done on purpose and make the retry complete the job with the work undone.
+ */
+export class RunReleasedError extends ApiError {
+  constructor() {
+    super('conflict', 'The worker gave the job up (draining past its deadline, or the queue lease was lost); the queue retries it.');
+    this.name = 'RunReleasedError';
+  }
+}
+
+/** The error a run ends `interrupted` with when its worker released it (RunReleasedError), else undefined. */
+function releasedError(signal: AbortSignal): { code: string; message: string } | undefined {
+  return signal.aborted && signal.reason instanceof RunReleasedError ? { code: 'interrupted', message: describe(signal.reason) } : undefined;
 }
 
 /**
