@@ -15,6 +15,12 @@ export function runManagerHost(runs: RunManager, store: Store, now: () => Date =
       if (run.state === 'interrupted') throw new Error(`run ${runId} was interrupted before it finished (${run.error?.message ?? 'its worker lost it'}); the queue retries it`);
     },
     fail: (runId, error) => runs.failQueued(runId, error),
+    async continuedBy(runId) {
+      const run = await store.runs.get(runId);
+      if (!run) return undefined;
+      const later = await store.runs.list({ engine: run.engine, scope: run.scope, limit: 20, offset: 0 });
+      return later.items.find((other) => other.id > runId && other.state !== 'interrupted')?.id;
+    },
     async requeue(runId) {
       const run = await store.runs.get(runId);
       if (!run) throw new Error(`run ${runId} is not in the store`);
