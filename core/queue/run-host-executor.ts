@@ -27,6 +27,12 @@ export interface QueuedRunHost {
   execute(runId: number, signal: AbortSignal): Promise<void>;
   /** Ends a run the queue gave up on (dead letter) as failed with this error, unless it already ended. */
   fail(runId: number, error: string): Promise<void>;
+  /**
+   * The newest run of the same engine+scope created after this one that was not interrupted: it did, or is
+   * doing, the work an interrupted run left (an earlier attempt of the same job continued it, then its job's
+   * completion was lost). Undefined when there is none.
+   */
+  continuedBy(runId: number): Promise<number | undefined>;
   /** A new queued run with the same engine, scope and parameters (dead-letter retry); joins an active one. */
   requeue(runId: number): Promise<{ readonly runId: number; readonly joined: boolean }>;
 }
@@ -48,17 +54,27 @@ export function runHostExecutor(host: QueuedRunHost): RunExecutor {
         runId = again.runId;
       }
       let adopted = await host.adopt(runId, { workerId: attempt.workerId, attempt: attempt.attempt });
+      let continuing = false;
       if (!adopted.adopted && adopted.reason === 'finished' && adopted.state === 'interrupted') {
         // Its worker was lost and a sweep ended the run honestly `interrupted` before this retry came:
-        // the history keeps that run, and a new run of the same engine+scope does the work.
-        const again = await host.requeue(runId);
-        if (again.joined) return;
-        await host.note(again.runId, `attempt ${attempt.attempt} on ${attempt.workerId} continues run ${runId}, interrupted when its worker was lost`);
-        runId = again.runId;
+        // the history keeps that run, and a run of the same engine+scope does the work. An earlier attempt
+        // of this job may already have started that run (its completion then lost to a killed connection):
+        // this attempt takes that run up rather than doing the scope twice, and takes it even while it is
+        // still queued, since no other job may carry it (the attempt that queued it died before finishing).
+        const interrupted = runId;
+        const later = await host.continuedBy(interrupted);
+        if (later !== undefined) runId = later;
+        else {
+          const again = await host.requeue(interrupted);
+          runId = again.runId;
+          if (!again.joined) await host.note(runId, `attempt ${attempt.attempt} on ${attempt.workerId} continues run ${interrupted}, interrupted when its worker was lost`);
+        }
+        continuing = true;
         adopted = await host.adopt(runId, { workerId: attempt.workerId, attempt: attempt.attempt });
       }
       if (!adopted.adopted) {
-        if (adopted.reason === 'finished') return;
+        // Finished, or (when continuing) run by a live worker that took it up: the work is done or under way.
+        if (adopted.reason === 'finished' || continuing) return;
         throw new Error(`run ${runId} is still owned by ${adopted.owner} (its lease has not lapsed); retrying later`);
       }
       if (adopted.previousOwner !== null && adopted.previousOwner !== attempt.workerId) {

@@ -8,9 +8,19 @@ export function runManagerHost(runs: RunManager, store: Store, now: () => Date =
     adopt: (runId) => runs.adoptQueued(runId),
     note: (runId, message) => store.runEvents.append(runId, 'message', message, now().toISOString()),
     async execute(runId, signal) {
-      await runs.runAdopted(runId, signal);
+      const run = await runs.runAdopted(runId, signal);
+      // Interrupted while this worker held it (released on drain, or its lease judged lost by a sweep while
+      // it stalled): the work is not done. Throwing fails the job back to the queue, whose retry continues
+      // the run as a new one; resolving would complete the job with nobody doing the work.
+      if (run.state === 'interrupted') throw new Error(`run ${runId} was interrupted before it finished (${run.error?.message ?? 'its worker lost it'}); the queue retries it`);
     },
     fail: (runId, error) => runs.failQueued(runId, error),
+    async continuedBy(runId) {
+      const run = await store.runs.get(runId);
+      if (!run) return undefined;
+      const later = await store.runs.list({ engine: run.engine, scope: run.scope, limit: 20, offset: 0 });
+      return later.items.find((other) => other.id > runId && other.state !== 'interrupted')?.id;
+    },
     async requeue(runId) {
       const run = await store.runs.get(runId);
       if (!run) throw new Error(`run ${runId} is not in the store`);

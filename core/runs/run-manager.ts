@@ -9,6 +9,7 @@ import { supersedesFindings, type AnyEngine, type EngineRegistry } from '../engi
 import { createEngineResources } from '../engines/engine-resources';
 import { checkResult, modeOf } from '../engines/result-check';
 import type { Logger } from '../logging/logger';
+import { isConnectionLoss } from '../store/postgres-store-db';
 import type { Store, StoreRepositories } from '../store/store';
 import { ApiCallCounter } from './api-calls';
 import { BufferedFindingSink } from './finding-sink';
@@ -59,6 +60,8 @@ interface ActiveRun {
  */
 export class RunManager {
   private readonly active = new Map<number, ActiveRun>();
+  /** Team mode: runs this process adopted and is about to execute (not yet in `active`), so its own sweep spares them. */
+  private readonly adopting = new Set<number>();
   private readonly heartbeat: NodeJS.Timeout;
   readonly owner: RunOwner;
   readonly lease: LeaseTiming;
@@ -198,8 +201,10 @@ export class RunManager {
       now,
     });
     if (alreadyRunning) return { runId: id, alreadyRunning };
-    await this.deps.store.runEvents.append(id, 'state', `queued by ${trigger} (team mode: waiting for a worker)`, now);
     try {
+      // Inside the try: a store connection lost here must not leave a queued run that no job carries (it
+      // would hold its scope's single flight for the whole queued lease).
+      await this.deps.store.runEvents.append(id, 'state', `queued by ${trigger} (team mode: waiting for a worker)`, now);
       await send({ runId: id, engine: engine.id, scope });
     } catch (error) {
       // No job carries it: end it now rather than leave a queued run nobody will take.
@@ -215,7 +220,10 @@ export class RunManager {
     runId: number,
   ): Promise<{ adopted: true; previousOwner: string | null } | { adopted: false; reason: 'finished'; state: Run['state'] } | { adopted: false; reason: 'owned'; owner: string }> {
     const result = await this.deps.store.runs.adopt(runId, this.owner, this.leaseExpiry(), this.nowIso());
-    if (result.outcome === 'adopted') return { adopted: true, previousOwner: result.previousOwner };
+    if (result.outcome === 'adopted') {
+      this.adopting.add(runId);
+      return { adopted: true, previousOwner: result.previousOwner };
+    }
     if (result.outcome === 'owned') return { adopted: false, reason: 'owned', owner: result.owner };
     if (result.outcome === 'missing') throw new Error(`run ${runId} is not in the store`);
     return { adopted: false, reason: 'finished', state: result.state };
@@ -226,16 +234,21 @@ export class RunManager {
    * process's heartbeat renewing its lease. `signal` (the job's) cancels it.
    */
   async runAdopted(runId: number, signal: AbortSignal): Promise<Run> {
-    const run = await this.deps.store.runs.get(runId);
-    if (!run) throw new Error(`run ${runId} is not in the store`);
-    const engine = this.deps.engines.get(run.engine);
-    if (!engine) throw new Error(`this worker has no engine "${run.engine}"`);
+    const run = await this.deps.store.runs.get(runId).catch((error: unknown) => {
+      this.adopting.delete(runId);
+      throw error;
+    });
+    const engine = run && this.deps.engines.get(run.engine);
+    if (!run || !engine) {
+      this.adopting.delete(runId);
+      throw new Error(run ? `this worker has no engine "${run.engine}"` : `run ${runId} is not in the store`);
+    }
     const controller = new AbortController();
-    const onAbort = () => controller.abort(new ApiError('conflict', 'The worker gave the job up (draining past its deadline, or the queue lease was lost).'));
+    const onAbort = () => controller.abort(new RunReleasedError());
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
     if (run.state === 'queued') await this.emitRun('run.started', runId);
-    const done = this.execute(runId, engine, run.params, run.trigger, controller, run.state === 'running');
+    const done = this.execute(runId, engine, run.params, run.trigger, controller, run.state === 'running', true);
     const settled = done.then(() => undefined, () => undefined);
     this.active.set(runId, { controller, done: settled });
     try {
@@ -243,6 +256,7 @@ export class RunManager {
     } finally {
       signal.removeEventListener('abort', onAbort);
       this.active.delete(runId);
+      this.adopting.delete(runId);
     }
   }
 
@@ -262,7 +276,15 @@ export class RunManager {
     await Promise.allSettled([...this.active.values()].map((run) => run.done));
   }
 
-  private async execute(id: number, engine: AnyEngine, params: Record<string, unknown>, trigger: RunTrigger, controller: AbortController, resumed = false): Promise<Run> {
+  private async execute(
+    id: number,
+    engine: AnyEngine,
+    params: Record<string, unknown>,
+    trigger: RunTrigger,
+    controller: AbortController,
+    resumed = false,
+    queued = false,
+  ): Promise<Run> {
     const { store, log } = this.deps;
     const apiCalls = new ApiCallCounter();
     const scope = engine.scopeOf(params);
@@ -284,7 +306,8 @@ export class RunManager {
     const signal = controller.signal;
     // A run resumed from a lost worker (team mode) is already running: it keeps its start time.
     if (signal.aborted || (!resumed && !await this.move(id, 'running', { startedAt: this.nowIso(), progress: tracker.snapshot() }))) {
-      await this.move(id, 'cancelled', { finishedAt: this.nowIso() });
+      const released = releasedError(signal);
+      await this.move(id, released ? 'interrupted' : 'cancelled', { finishedAt: this.nowIso(), ...(released ? { error: released } : {}) });
       return this.finish(id);
     }
     const runLog = log.child({ runId: id, engine: engine.id });
@@ -333,12 +356,15 @@ export class RunManager {
       await findings.flush();
       const cancelled = signal.aborted;
       if (!cancelled) runLog.error({ err: error }, 'run failed');
-      await this.move(id, cancelled ? 'cancelled' : 'failed', {
+      // Team mode: a database connection killed under the run (a failover, a restart) is not the run's own
+      // outcome; it ends interrupted like a released one, and its job is retried (run-manager-host.ts).
+      const released = releasedError(signal) ?? (queued && !cancelled && isConnectionLoss(error) ? { code: 'interrupted', message: `the database connection was lost mid-run (${describe(error)})` } : undefined);
+      await this.move(id, released ? 'interrupted' : cancelled ? 'cancelled' : 'failed', {
         finishedAt: this.nowIso(),
         progress: tracker.final(false),
         apiCalls: apiCalls.snapshot(),
         result: stamp(),
-        error: cancelled ? { code: 'cancelled', message: describe(signal.reason) } : runError(error),
+        error: released ?? (cancelled ? { code: 'cancelled', message: describe(signal.reason) } : runError(error)),
       });
     } finally {
       // The item log is advisory: a store that refuses it must not change the run's outcome.
@@ -397,7 +423,7 @@ export class RunManager {
       now: this.deps.clock.now(),
       staleAfterMs: this.lease.leaseMs,
       self: this.owner,
-      isLocal: (runId) => this.active.has(runId),
+      isLocal: (runId) => this.active.has(runId) || this.adopting.has(runId),
       ...(this.deps.isProcessAlive ? { isProcessAlive: this.deps.isProcessAlive } : {}),
     };
   }
@@ -409,6 +435,24 @@ export class RunManager {
   private nowIso(): string {
     return this.deps.clock.now().toISOString();
   }
+}
+
+/**
+ * Team mode: the abort reason of a run whose worker gives its job back to the queue (SIGTERM past the drain
+ * deadline, the job's queue lease lost). Nobody cancelled the run, and its job is retried: the run ends
+ * `interrupted` (the retry continues it as a new run, run-host-executor.ts), never `cancelled`, which would
+ * read as done on purpose and make the retry complete the job with the work undone.
+ */
+export class RunReleasedError extends ApiError {
+  constructor() {
+    super('conflict', 'The worker gave the job up (draining past its deadline, or the queue lease was lost); the queue retries it.');
+    this.name = 'RunReleasedError';
+  }
+}
+
+/** The error a run ends `interrupted` with when its worker released it (RunReleasedError), else undefined. */
+function releasedError(signal: AbortSignal): { code: string; message: string } | undefined {
+  return signal.aborted && signal.reason instanceof RunReleasedError ? { code: 'interrupted', message: describe(signal.reason) } : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runHostExecutor, type AdoptOutcome, type QueuedRunHost } from '../../core/queue/run-host-executor';
 import type { RunAttempt } from '../../core/queue/run-executor';
 
-function fakeHost(adopt: AdoptOutcome, requeued = { runId: 8, joined: false }) {
+function fakeHost(adopt: AdoptOutcome, requeued = { runId: 8, joined: false }, continuedBy?: number) {
   const calls: string[] = [];
   const host: QueuedRunHost = {
     adopt: async (runId, owner) => (calls.push(`adopt ${runId} by ${owner.workerId} #${owner.attempt}`), adopt),
@@ -10,6 +10,7 @@ function fakeHost(adopt: AdoptOutcome, requeued = { runId: 8, joined: false }) {
     execute: async (runId) => void calls.push(`execute ${runId}`),
     fail: async (runId, error) => void calls.push(`fail ${runId}: ${error}`),
     requeue: async (runId) => (calls.push(`requeue ${runId}`), requeued),
+    continuedBy: async () => continuedBy,
   };
   return { host, calls };
 }
@@ -71,5 +72,12 @@ describe('the queue executor over the run manager', () => {
     const { host, calls } = fakeHost({ adopted: true, previousOwner: null });
     await runHostExecutor(host).giveUp?.({ runId: 7, engine: 'toy', scope: 's', jobId: 'job-1' }, 'HTTP 500');
     expect(calls).toEqual(['fail 7: the queue gave up after its retries (job job-1): HTTP 500']);
+  });
+
+  it('an interrupted run an earlier attempt of the same job already continued is not run again (its completion was lost)', async () => {
+    const { host, calls } = fakeHost({ adopted: false, reason: 'finished', state: 'interrupted' }, { runId: 8, joined: false }, 8);
+    await runHostExecutor(host).execute(attempt({ attempt: 3 }));
+    // It takes that run up (adopt: a stranded queued one is run, a finished or live one left alone), never a third.
+    expect(calls).toEqual(['adopt 7 by w2 #3', 'adopt 8 by w2 #3']);
   });
 });
