@@ -368,6 +368,30 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE audit_log SET subject_fold = sw_fold(subject), search_fold = sw_audit_search(subject, before_json, after_json);
     `,
   },
+  {
+    version: 14,
+    name: 'team workers registry',
+    // Every `syncwarden worker` process of team mode, for the Workers page: a
+    // heartbeat (alive or lost), its engines and concurrency, jobs held, and the
+    // draining flag SIGTERM sets. Portable SQL (text instants, 0/1 flags) so the
+    // same statement creates it on SQLite and PostgreSQL. The jobs themselves
+    // live in pg-boss's schema, not here.
+    sql: `
+      CREATE TABLE workers (
+        id            TEXT    PRIMARY KEY,
+        host          TEXT    NOT NULL,
+        pid           INTEGER NOT NULL,
+        engines_json  TEXT    NOT NULL,
+        concurrency   INTEGER NOT NULL,
+        running       INTEGER NOT NULL DEFAULT 0,
+        draining      INTEGER NOT NULL DEFAULT 0,
+        started_at    TEXT    NOT NULL,
+        heartbeat_at  TEXT    NOT NULL,
+        stopped_at    TEXT
+      );
+      CREATE INDEX workers_by_heartbeat ON workers(heartbeat_at DESC);
+    `,
+  },
 ];
 
 // The runner applies migrations in array order and skips those at or below user_version, so an

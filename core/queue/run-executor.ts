@@ -1,0 +1,43 @@
+import type { RunJobData } from './run-job';
+
+/** One attempt of a run job, as a worker hands it to the executor. */
+export interface RunAttempt extends RunJobData {
+  /** The queue's job id. */
+  readonly jobId: string;
+  /** 1 for the first attempt, 2 after one retry, ... */
+  readonly attempt: number;
+  /** The worker executing it (workers table id), for the run's events. */
+  readonly workerId: string;
+  /**
+   * Aborted when the worker drains past its grace period or pg-boss finds the
+   * job's claim gone (its heartbeat lapsed and another worker may hold it):
+   * stop writing and return.
+   */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Executes a run the store already holds. Contract, which the queue relies on:
+ * - Resolves once the run is finished in the store (succeeded, partial,
+ *   failed as the engine's own outcome, cancelled): the job completes.
+ * - Throws for a failure worth another attempt (the run's lease is still held
+ *   by a live owner, the store or a service is unreachable): pg-boss retries
+ *   with backoff, and after the last retry the job goes to the dead-letter queue
+ *   with this error.
+ * - Attempt 2+ of a job whose earlier worker was lost reclaims the same run id
+ *   once the run's own owner lease expired, and records an event naming the
+ *   attempt, this host and the lost worker; a run already finished is left as
+ *   it is (the job just completes), so a crash between finishing the run and
+ *   completing the job never runs it twice.
+ * - Engines' writes are idempotent (unique keys, DESIGN.md §4.8), so the work
+ *   a lost attempt already did is not written twice by the next.
+ */
+export interface RunExecutor {
+  execute(attempt: RunAttempt): Promise<void>;
+  /**
+   * Called once when the job failed for the last time (it goes to the dead
+   * letter queue), so the run row ends `failed` with the error instead of
+   * waiting in `queued` or `running`.
+   */
+  giveUp?(attempt: RunJobData & { readonly jobId: string }, error: string): Promise<void>;
+}

@@ -1,0 +1,116 @@
+import pg from 'pg';
+import { PgBoss, type ConstructorOptions } from 'pg-boss';
+import { DEFAULT_RUN_QUEUE_TIMING, deadQueueName, deadQueueOptions, runJobKey, runQueueName, runQueueOptions, type RunQueueTiming } from './queue-config';
+import type { RunJobData } from './run-job';
+
+/**
+ * The team-mode job queue: pg-boss in the store's PostgreSQL database (its own
+ * `pgboss` schema), one queue per engine plus its dead-letter queue. Nothing
+ * here is home-made: leases are pg-boss heartbeats, fetching is its
+ * `FOR UPDATE SKIP LOCKED`, dedup is its `exclusive` policy's unique index.
+ */
+export interface RunQueueOptions {
+  /** postgres://… of the team store. */
+  connectionString: string;
+  timing?: Partial<RunQueueTiming>;
+  /**
+   * How often pg-boss's supervisor looks for jobs whose heartbeat or expiry
+   * lapsed (default 10 s; pg-boss's own default is 60 s, too slow for a
+   * killed worker's job to be picked up "after its lease").
+   */
+  superviseIntervalSeconds?: number;
+  /** Connections in this process's pool (default 10). */
+  poolSize?: number;
+  /** Name shown in pg-boss's instance registry. */
+  instanceName?: string;
+  onError?: (error: Error) => void;
+}
+
+export type EnqueueOutcome =
+  /** A new job now carries the run. */
+  | { readonly queued: true; readonly jobId: string }
+  /** A job for this engine+scope is already queued or active; it carries `heldByRunId` (null when unreadable). */
+  | { readonly queued: false; readonly heldByJobId: string | null; readonly heldByRunId: number | null };
+
+export class RunQueue {
+  readonly boss: PgBoss;
+  readonly timing: RunQueueTiming;
+  /** A small pool of our own for reads of pg-boss's tables that its API does not answer (team status). */
+  readonly reads: pg.Pool;
+  private readonly ensured = new Set<string>();
+
+  constructor(options: RunQueueOptions) {
+    this.timing = { ...DEFAULT_RUN_QUEUE_TIMING, ...options.timing };
+    const supervise = options.superviseIntervalSeconds ?? 10;
+    const config: ConstructorOptions = {
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      superviseIntervalSeconds: supervise,
+      monitorIntervalSeconds: supervise,
+      // The console's own schedules (pg_cron) start runs; pg-boss's cron stays off.
+      schedule: false,
+      instanceName: options.instanceName ?? 'syncwarden',
+      // Kept for the throughput chart (team-status reads completed_on).
+      persistQueueStats: false,
+    };
+    this.boss = new PgBoss(config);
+    this.reads = new pg.Pool({ connectionString: options.connectionString, max: 2, application_name: 'syncwarden-queue-reads' });
+    this.reads.on('error', (error: Error) => options.onError?.(error));
+    // pg-boss emits 'error' for a lost connection, a failed heartbeat, a failed poll; it
+    // retries by itself, and an 'error' with no listener would crash the process.
+    this.boss.on('error', (error: Error) => options.onError?.(error));
+  }
+
+  /** Installs or migrates pg-boss's schema (idempotent, advisory-locked) and starts its timers. */
+  async start(): Promise<void> {
+    await this.boss.start();
+  }
+
+  /** Creates an engine's run queue and dead-letter queue once; safe from any number of machines. */
+  async ensureEngine(engine: string): Promise<void> {
+    if (this.ensured.has(engine)) return;
+    const dead = deadQueueName(engine);
+    const name = runQueueName(engine);
+    if (!(await this.boss.getQueue(dead))) await this.createIgnoringRace(dead, deadQueueOptions());
+    if (!(await this.boss.getQueue(name))) await this.createIgnoringRace(name, runQueueOptions(engine, this.timing));
+    this.ensured.add(engine);
+  }
+
+  /**
+   * Sends the job that carries a queued run. The queue refuses a second job
+   * for the same engine+scope while one is queued, waiting for a retry or
+   * active; the caller then joins that job's run (the store's single flight
+   * normally answered first: this is the second line, across machines).
+   */
+  async enqueue(run: RunJobData): Promise<EnqueueOutcome> {
+    await this.ensureEngine(run.engine);
+    const key = runJobKey(run.engine, run.scope);
+    const jobId = await this.boss.send(runQueueName(run.engine), { ...run }, { singletonKey: key });
+    if (jobId) return { queued: true, jobId };
+    // The job that holds the key (it may finish meanwhile: then nothing holds it and the caller may send again).
+    const held = await this.reads.query<{ id: string; run_id: unknown }>(
+      `SELECT id, data->'runId' AS run_id FROM pgboss.job WHERE name = $1 AND singleton_key = $2 AND state <= 'active' LIMIT 1`,
+      [runQueueName(run.engine), key],
+    );
+    const holder = held.rows[0];
+    const runId = holder?.run_id;
+    return { queued: false, heldByJobId: holder?.id ?? null, heldByRunId: typeof runId === 'number' ? runId : null };
+  }
+
+  async stop(options: { graceful: boolean; timeoutMs: number }): Promise<void> {
+    try {
+      await this.boss.stop({ graceful: options.graceful, timeout: options.timeoutMs, close: true });
+    } finally {
+      await this.reads.end();
+    }
+  }
+
+  private async createIgnoringRace(name: string, options: Parameters<PgBoss['createQueue']>[1]): Promise<void> {
+    try {
+      await this.boss.createQueue(name, options);
+    } catch (error) {
+      // Two machines creating the same queue at once: the loser finds it there.
+      if (!(await this.boss.getQueue(name))) throw error;
+    }
+  }
+}
