@@ -1,4 +1,5 @@
 import { runFloor, type FloorFigures } from './workers-floor';
+import { runQueueFloor, type QueueFloorFigures } from './workers-queue-floor';
 import { runRound, type RoundFigures } from './workers-round';
 import { openTeamConsole } from './workers-team';
 import { startWorkersWorld } from './workers-world';
@@ -9,8 +10,10 @@ import { startWorkersWorld } from './workers-world';
  * 1, 2 and 4 `syncwarden worker` processes, against the Gmail emulator with
  * a network latency per call (default 30 ms), so jobs wait on the network as
  * real ones do rather than on this machine's CPU. Each round starts from a
- * fresh store and product database. Before the rounds, the same engine
- * without the queue (one process, same concurrency) is the floor.
+ * fresh store and product database. Before the rounds, two floors: the same
+ * engine without the queue (one process, same concurrency), and the queue
+ * without the engine (one worker process, an empty executor): what a slot
+ * spends per job there is `queueOverheadMsPerJob`.
  * Figures come from the databases and the kernel, not from the workers:
  * runs in the store, rows in the product (duplicates by SQL), VmHWM per worker.
  */
@@ -21,7 +24,7 @@ export async function workersBenchmark(args: readonly string[]): Promise<void> {
   const perUser = flag('--messages', 3);
   const latencyMs = flag('--latency', 30);
   const concurrency = flag('--concurrency', 4);
-  const floorJobs = Math.min(jobs, flag('--floor-jobs', 1000));
+  const floorJobs = Math.min(jobs, flag('--floor-jobs', 400));
   const counts = (args.includes('--workers') ? String(args[args.indexOf('--workers') + 1]) : '1,2,4').split(',').map(Number);
   for (const value of [jobs, perUser, concurrency, floorJobs, ...counts]) if (!Number.isInteger(value) || value <= 0) throw new Error(`workers bench: counts must be positive integers (got ${value})`);
   const note = (text: string) => process.stderr.write(`${text}\n`);
@@ -29,9 +32,12 @@ export async function workersBenchmark(args: readonly string[]): Promise<void> {
   const world = await startWorkersWorld(jobs, perUser, latencyMs);
   const rounds: RoundFigures[] = [];
   let floor: FloorFigures | undefined;
+  let queueFloor: QueueFloorFigures | undefined;
   try {
     note(`floor: ${floorJobs} jobs in one process without the queue…`);
     floor = await runFloor(world, await world.round('floor'), floorJobs, concurrency);
+    note(`queue floor: ${floorJobs} jobs through pg-boss into one worker with an empty executor…`);
+    queueFloor = await runQueueFloor(world.pg, 'q', floorJobs, concurrency);
     for (const workers of counts) {
       const round = await world.round(`w${workers}`);
       const team = await openTeamConsole(world, round);
@@ -58,7 +64,8 @@ export async function workersBenchmark(args: readonly string[]): Promise<void> {
   } finally {
     await world.close();
   }
-  printFigures({ jobs, perUser, latencyMs, concurrency, floor, rounds, json });
+  if (!floor || !queueFloor) throw new Error('workers bench: a floor did not run');
+  printFigures({ jobs, perUser, latencyMs, concurrency, floor, queueFloor, rounds, json });
 }
 
 interface Printed {
@@ -67,11 +74,12 @@ interface Printed {
   latencyMs: number;
   concurrency: number;
   floor: FloorFigures;
+  queueFloor: QueueFloorFigures;
   rounds: RoundFigures[];
   json: boolean;
 }
 
-function printFigures({ jobs, perUser, latencyMs, concurrency, floor, rounds, json }: Printed): void {
+function printFigures({ jobs, perUser, latencyMs, concurrency, floor, queueFloor, rounds, json }: Printed): void {
   const by = (workers: number) => rounds.find((r) => r.workers === workers);
   const rate = (workers: number) => by(workers)?.jobsPerSecond ?? 0;
   const one = by(1);
@@ -83,12 +91,13 @@ function printFigures({ jobs, perUser, latencyMs, concurrency, floor, rounds, js
     scaling: rate(1) ? Math.round((rate(2) / rate(1)) * 100) / 100 : 0,
     lostJobs: Math.max(0, ...rounds.map((r) => r.lostJobs)),
     duplicateRows: Math.max(0, ...rounds.map((r) => r.duplicateRows)),
-    queueOverheadMsPerJob: one?.slotOverheadMsPerJob ?? 0,
+    queueOverheadMsPerJob: queueFloor.slotMsPerJob,
     peakRssMbPerWorker: Math.max(0, ...rounds.flatMap((r) => r.peakRssMbPerWorker)),
   };
   const lines = [
     `workers benchmark: ${jobs.toLocaleString('en')} per-user mail-import jobs (${perUser} messages each, first pass), Gmail emulator latency ${latencyMs} ms per call, concurrency ${concurrency} per worker`,
     `  floor (no queue, 1 process)  ${floor.jobs} jobs: ${floor.jobsPerSecond} jobs/s; slot ${floor.slotMsPerJob} ms/job, run ${floor.runMsMean} ms/job, CPU ${floor.cpuMsPerJob} ms/job, peak RSS ${floor.peakRssMb} MB`,
+    `  queue floor (empty executor) ${queueFloor.jobs} jobs: ${queueFloor.jobsPerSecond} jobs/s; slot ${queueFloor.slotMsPerJob} ms/job (pg-boss holds a job ${queueFloor.heldMsMean} ms); worker CPU ${queueFloor.workerCpuMsPerJob} ms/job, peak RSS ${queueFloor.workerPeakRssMb} MB; enqueue ${queueFloor.enqueuePerSecond} jobs/s`,
     ...rounds.map(
       (r) =>
         `  ${r.workers} worker(s)                  ${r.jobsPerSecond} jobs/s over ${r.windowSeconds} s; run ${r.runMsMean} ms/job; slot overhead ${r.slotOverheadMsPerJob} ms/job; CPU ${r.cpuMsPerJob} ms/job (workers); ` +
