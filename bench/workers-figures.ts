@@ -89,6 +89,17 @@ export async function readProductRows(productUrl: string): Promise<{ rows: numbe
   return { rows: Number(row?.rows ?? 0), duplicateRows: Number(row?.duplicates ?? 0), usersWithMail: Number(row?.users ?? 0) };
 }
 
+/**
+ * A database's own counters (pg_stat_database): transactions committed and
+ * sessions opened since the cluster started. Read on a fresh database after a
+ * round, they are the round's cost in statements-in-transactions and in new
+ * connections, whoever made them (workers, pg-boss, the engine's product pool).
+ */
+export async function databaseCounters(adminUrl: string, database: string): Promise<{ commits: number; sessions: number }> {
+  const [row] = await query<{ commits: string; sessions: string }>(adminUrl, `SELECT xact_commit AS commits, sessions FROM pg_stat_database WHERE datname = '${database.replace(/'/g, "''")}'`);
+  return { commits: Number(row?.commits ?? 0), sessions: Number(row?.sessions ?? 0) };
+}
+
 async function query<Row>(url: string, sql: string): Promise<Row[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();

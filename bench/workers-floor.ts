@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createSyncwarden } from '../core/app/app';
 import { EnvSecretStore } from '../core/secrets/env.secret-store';
 import { eachLimited, measure } from './harness';
+import { databaseCounters } from './workers-figures';
 import { addTeamConnections } from './workers-team';
 import type { WorkersRound, WorkersWorld } from './workers-world';
 
@@ -25,6 +26,8 @@ export interface FloorFigures {
   runMsMean: number;
   cpuMsPerJob: number;
   peakRssMb: number;
+  /** New product-database sessions per job (the engine's connection churn). */
+  productSessionsPerJob: number;
 }
 
 export async function runFloor(world: WorkersWorld, round: WorkersRound, jobs: number, concurrency: number): Promise<FloorFigures> {
@@ -42,6 +45,7 @@ export async function runFloor(world: WorkersWorld, round: WorkersRound, jobs: n
       }),
     );
     const round1 = (value: number) => Math.round(value * 10) / 10;
+    const product = await databaseCounters(world.pg.url(), new URL(round.productAdminUrl).pathname.slice(1));
     return {
       jobs,
       succeeded,
@@ -51,6 +55,7 @@ export async function runFloor(world: WorkersWorld, round: WorkersRound, jobs: n
       runMsMean: round1(runMs / jobs),
       cpuMsPerJob: round1((measured.cpuSeconds * 1000) / jobs),
       peakRssMb: measured.peakRssMb,
+      productSessionsPerJob: Math.round((product.sessions / jobs) * 100) / 100,
     };
   } finally {
     await app.close();

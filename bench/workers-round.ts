@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { countFinished, processFigures, readProductRows, readRoundRuns } from './workers-figures';
+import { countFinished, databaseCounters, processFigures, readProductRows, readRoundRuns } from './workers-figures';
 import type { TeamConsole } from './workers-team';
 import type { WorkersRound, WorkersWorld } from './workers-world';
 
@@ -27,6 +27,12 @@ export interface RoundFigures {
   slotOverheadMsPerJob: number;
   peakRssMbPerWorker: number[];
   cpuMsPerJob: number;
+  /** Transactions committed per job in the store database (run bookkeeping and pg-boss) and in the product database. */
+  storeCommitsPerJob: number;
+  productCommitsPerJob: number;
+  /** New PostgreSQL sessions per job: connection churn (the engine opens a product pool per run). */
+  storeSessionsPerJob: number;
+  productSessionsPerJob: number;
   states: Record<string, number>;
   /** Last lines a worker wrote to stderr, when the round lost jobs (why). */
   stderrTail?: string[];
@@ -60,6 +66,10 @@ export async function runRound(world: WorkersWorld, round: WorkersRound, team: T
     const scopes = new Set(Array.from({ length: jobs }, (_, i) => `user:u${i}`));
     const runs = await readRoundRuns(round.storeUrl, scopes);
     const product = await readProductRows(round.productAdminUrl);
+    const admin = world.pg.url();
+    const store = await databaseCounters(admin, new URL(round.storeUrl).pathname.slice(1));
+    const productDb = await databaseCounters(admin, new URL(round.productAdminUrl).pathname.slice(1));
+    const perJob = (value: number) => Math.round((value / Math.max(1, runs.finished)) * 100) / 100;
     const cpuSeconds = kernel.reduce((sum, k) => sum + (k?.cpuSeconds ?? 0), 0);
     const lostJobs = jobs - runs.finished;
     return {
@@ -77,6 +87,10 @@ export async function runRound(world: WorkersWorld, round: WorkersRound, team: T
       slotOverheadMsPerJob: round1((workers * concurrency * runs.windowSeconds * 1000 - runs.runMsTotal) / Math.max(1, runs.finished)),
       peakRssMbPerWorker: kernel.map((k) => k?.peakRssMb ?? 0),
       cpuMsPerJob: round1((cpuSeconds * 1000) / Math.max(1, runs.finished)),
+      storeCommitsPerJob: perJob(store.commits),
+      productCommitsPerJob: perJob(productDb.commits),
+      storeSessionsPerJob: perJob(store.sessions),
+      productSessionsPerJob: perJob(productDb.sessions),
       states: runs.states,
       ...(lostJobs > 0 ? { stderrTail: stderr.slice(-20) } : {}),
     };

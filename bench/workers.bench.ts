@@ -96,11 +96,12 @@ function printFigures({ jobs, perUser, latencyMs, concurrency, floor, queueFloor
   };
   const lines = [
     `workers benchmark: ${jobs.toLocaleString('en')} per-user mail-import jobs (${perUser} messages each, first pass), Gmail emulator latency ${latencyMs} ms per call, concurrency ${concurrency} per worker`,
-    `  floor (no queue, 1 process)  ${floor.jobs} jobs: ${floor.jobsPerSecond} jobs/s; slot ${floor.slotMsPerJob} ms/job, run ${floor.runMsMean} ms/job, CPU ${floor.cpuMsPerJob} ms/job, peak RSS ${floor.peakRssMb} MB`,
+    `  floor (no queue, 1 process)  ${floor.jobs} jobs: ${floor.jobsPerSecond} jobs/s; slot ${floor.slotMsPerJob} ms/job, run ${floor.runMsMean} ms/job, CPU ${floor.cpuMsPerJob} ms/job, peak RSS ${floor.peakRssMb} MB; product DB sessions ${floor.productSessionsPerJob}/job`,
     `  queue floor (empty executor) ${queueFloor.jobs} jobs: ${queueFloor.jobsPerSecond} jobs/s; slot ${queueFloor.slotMsPerJob} ms/job (pg-boss holds a job ${queueFloor.heldMsMean} ms); worker CPU ${queueFloor.workerCpuMsPerJob} ms/job, peak RSS ${queueFloor.workerPeakRssMb} MB; enqueue ${queueFloor.enqueuePerSecond} jobs/s`,
     ...rounds.map(
       (r) =>
         `  ${r.workers} worker(s)                  ${r.jobsPerSecond} jobs/s over ${r.windowSeconds} s; run ${r.runMsMean} ms/job; slot overhead ${r.slotOverheadMsPerJob} ms/job; CPU ${r.cpuMsPerJob} ms/job (workers); ` +
+        `per job: store ${r.storeCommitsPerJob} commits / ${r.storeSessionsPerJob} sessions, product ${r.productCommitsPerJob} commits / ${r.productSessionsPerJob} sessions; ` +
         `finished ${r.finished}/${r.jobs}, lost ${r.lostJobs}, ran twice ${r.ranTwice}, rows ${r.rows} (duplicates ${r.duplicateRows}); peak RSS ${r.peakRssMbPerWorker.join(' / ')} MB; states ${JSON.stringify(r.states)}`,
     ),
     ...(one ? [`  queue cost vs floor           ${Math.round((1000 / one.jobsPerSecond) * concurrency - floor.slotMsPerJob)} ms per job slot (1 worker's slot time per job minus the floor's)`] : []),
