@@ -92,10 +92,12 @@ export class PgBossTeamStatus implements TeamStatusSource {
     const limit = Math.min(Math.max(1, Math.floor(page.limit)), 500);
     const offset = Math.max(0, Math.floor(page.offset));
     const reads = this.options.queue.reads;
-    const total = await reads.query<{ n: string }>(`SELECT count(*) AS n FROM pgboss.job WHERE name LIKE 'sw.dead.%' AND state = 'created'`);
+    // Waiting in a dead-letter queue (never worked), or failed there by a redrive that collided
+    // with a newer job of the same engine+scope: both are dead letters a human can retry.
+    const total = await reads.query<{ n: string }>(`SELECT count(*) AS n FROM pgboss.job WHERE name LIKE 'sw.dead.%' AND state IN ('created','failed')`);
     const { rows } = await reads.query<{ id: string; name: string; data: unknown; source_retry_count: number | null; source_output: unknown; created_on: Date }>(
       `SELECT id, name, data, source_retry_count, source_output, created_on FROM pgboss.job
-        WHERE name LIKE 'sw.dead.%' AND state = 'created'
+        WHERE name LIKE 'sw.dead.%' AND state IN ('created','failed')
         ORDER BY created_on DESC, id LIMIT $1 OFFSET $2`,
       [limit, offset],
     );
@@ -124,13 +126,15 @@ export class PgBossTeamStatus implements TeamStatusSource {
 
   async retryDeadLetter(jobId: string): Promise<boolean> {
     if (!/^[0-9a-f-]{36}$/i.test(jobId)) return false;
-    const { rows } = await this.options.queue.reads.query<{ name: string }>(
-      `SELECT name FROM pgboss.job WHERE id = $1 AND name LIKE 'sw.dead.%' AND state = 'created'`,
+    const { rows } = await this.options.queue.reads.query<{ name: string; state: string }>(
+      `SELECT name, state::text AS state FROM pgboss.job WHERE id = $1 AND name LIKE 'sw.dead.%' AND state IN ('created','failed')`,
       [jobId],
     );
     const name = rows[0]?.name;
     const engine = name ? engineOfQueue(name)?.engine : undefined;
     if (!engine) return false;
+    // A redrive that collided earlier left it failed in the dead-letter queue: waiting again first.
+    if (rows[0]?.state === 'failed') await this.options.queue.boss.retry(deadQueueName(engine), jobId);
     // pg-boss's redrive moves it back to the queue it failed on, with fresh retries.
     const moved = await this.options.queue.boss.redrive(deadQueueName(engine), { ids: [jobId], limit: 1 });
     return moved > 0;

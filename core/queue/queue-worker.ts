@@ -103,7 +103,7 @@ export class QueueWorker {
 
   private async handle(job: JobWithMetadata<unknown>): Promise<void> {
     const data = parseRunJobData(job.data);
-    const attempt = { ...data, jobId: job.id, attempt: job.retryCount + 1, workerId: this.id, signal: job.signal };
+    const attempt = { ...data, jobId: job.id, attempt: job.retryCount + 1, redriven: job.sourceRootId !== null, workerId: this.id, signal: job.signal };
     this.running += 1;
     try {
       await this.options.executor.execute(attempt);

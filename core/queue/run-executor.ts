@@ -6,6 +6,12 @@ export interface RunAttempt extends RunJobData {
   readonly jobId: string;
   /** 1 for the first attempt, 2 after one retry, ... */
   readonly attempt: number;
+  /**
+   * The job was put back from the dead-letter queue by a human (console retry):
+   * its run already ended failed, so the executor starts a new run of the same
+   * engine+scope (joining one already active) rather than re-opening history.
+   */
+  readonly redriven: boolean;
   /** The worker executing it (workers table id), for the run's events. */
   readonly workerId: string;
   /**

@@ -97,6 +97,29 @@ export class RunQueue {
     return { queued: false, heldByJobId: holder?.id ?? null, heldByRunId: typeof runId === 'number' ? runId : null };
   }
 
+  /**
+   * Sends the job of a run the store has just queued. The store's single flight
+   * already made this the only active run of its engine+scope, so a job still
+   * holding the key belongs to a run that has just finished and is being
+   * completed by its worker: wait for it (bounded) instead of leaving this run
+   * queued with no job. A refusal by this same run's job means it was sent
+   * already (a retried request). Throws when the key stays held, so the caller
+   * can fail the run with that reason rather than strand it.
+   */
+  async enqueueQueuedRun(run: RunJobData, options: { waitMs?: number } = {}): Promise<{ jobId: string | null }> {
+    const deadline = Date.now() + (options.waitMs ?? 5_000);
+    for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+      const outcome = await this.enqueue(run);
+      if (outcome.queued) return { jobId: outcome.jobId };
+      if (outcome.heldByRunId === run.runId) return { jobId: outcome.heldByJobId };
+      // heldByJobId null: the holder completed between the refusal and the read; send again now.
+      if (outcome.heldByJobId !== null && Date.now() + delay > deadline) {
+        throw new Error(`the queue still holds job ${outcome.heldByJobId} (run ${outcome.heldByRunId ?? '?'}) for ${run.engine} ${run.scope}`);
+      }
+      if (outcome.heldByJobId !== null) await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
   async stop(options: { graceful: boolean; timeoutMs: number }): Promise<void> {
     try {
       await this.boss.stop({ graceful: options.graceful, timeout: options.timeoutMs, close: true });

@@ -18,6 +18,7 @@ export const QUEUE_TEST_SCHEMA = `
     id serial PRIMARY KEY, run_id int NOT NULL, job_id uuid NOT NULL, attempt int NOT NULL,
     worker text NOT NULL, pid int NOT NULL, started_at timestamptz NOT NULL DEFAULT now(), finished_at timestamptz
   );
+  CREATE TABLE IF NOT EXISTS failing_scopes (scope text PRIMARY KEY);
   CREATE TABLE IF NOT EXISTS product_rows (scope text NOT NULL, item int NOT NULL, written_by text NOT NULL, PRIMARY KEY (scope, item));
   CREATE TABLE IF NOT EXISTS workers (
     id TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL, engines_json TEXT NOT NULL, concurrency INTEGER NOT NULL,
@@ -43,12 +44,20 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 /**
  * Executes test runs as the real executor's contract says: claim the run
  * (queued, or running under a lost attempt), record the attempt, write items
- * idempotently, finish it; a finished run is left alone. A scope starting
- * with `fail:` always throws (dead-letter tests).
+ * idempotently, finish it; a finished run is left alone. A scope listed in
+ * `failing_scopes` throws on every attempt (dead-letter tests).
  */
 export function testExecutor(pool: pg.Pool, options: TestExecutorOptions): RunExecutor {
   return {
-    async execute(attempt: RunAttempt): Promise<void> {
+    async execute(given: RunAttempt): Promise<void> {
+      let attempt = given;
+      if (given.redriven) {
+        // Retried from the dead letters: a new run of the same scope, unless one is active (then join it).
+        const run = await insertQueuedRun(pool, given.engine, given.scope);
+        if (run.joined) return;
+        await pool.query(`UPDATE test_runs SET events = ARRAY['retry of run ' || $2::text] WHERE id = $1`, [run.runId, given.runId]);
+        attempt = { ...given, runId: run.runId };
+      }
       const claimed = await pool.query(
         `UPDATE test_runs SET state = 'running', owner = $2::text, attempt = $3::int,
                 events = events || CASE WHEN owner IS NOT NULL AND owner <> $2::text THEN ARRAY['attempt ' || $3::text || ' on ' || $2::text || '; worker ' || owner || ' lost'] ELSE '{}'::text[] END
@@ -60,7 +69,8 @@ export function testExecutor(pool: pg.Pool, options: TestExecutorOptions): RunEx
         `INSERT INTO executions (run_id, job_id, attempt, worker, pid) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [attempt.runId, attempt.jobId, attempt.attempt, attempt.workerId, process.pid],
       );
-      if (attempt.scope.startsWith('fail:')) throw new Error(`the service refused ${attempt.scope} (HTTP 500)`);
+      const failing = await pool.query(`SELECT 1 FROM failing_scopes WHERE scope = $1`, [attempt.scope]);
+      if (failing.rowCount) throw new Error(`the service refused ${attempt.scope} (HTTP 500)`);
       for (let item = 0; item < options.itemsPerRun; item += 1) {
         if (attempt.signal.aborted) throw new Error('aborted: the job is no longer ours');
         await sleep(options.workMs / options.itemsPerRun, attempt.signal);

@@ -1,0 +1,61 @@
+import type { RunAttempt, RunExecutor } from './run-executor';
+import type { RunJobData } from './run-job';
+
+/** What adopting a queued run found in the store. */
+export type AdoptOutcome =
+  /** This worker now owns the run (queued → running, or running under a lapsed owner lease). */
+  | { readonly adopted: true; readonly previousOwner: string | null }
+  /** The run already ended (an earlier attempt finished it before its job was completed): nothing to do. */
+  | { readonly adopted: false; readonly reason: 'finished' }
+  /** Its owner's lease has not lapsed yet: try again later (the queue's retry backoff). */
+  | { readonly adopted: false; readonly reason: 'owned'; readonly owner: string };
+
+/**
+ * The run manager's side of team mode, as the queue needs it. The run manager
+ * implements it over the store (owner lease, heartbeat, progress, finish);
+ * the queue module stays free of the store's and engines' internals.
+ */
+export interface QueuedRunHost {
+  /** Takes ownership of a run the store holds (compare-and-set on state and owner lease). */
+  adopt(runId: number, owner: { workerId: string; attempt: number }): Promise<AdoptOutcome>;
+  /** Appends an event to the run's history (shown on every console). */
+  note(runId: number, message: string): Promise<void>;
+  /** Executes an adopted run through the engine registry to its end; resolves once the run is finished in the store. */
+  execute(runId: number, signal: AbortSignal): Promise<void>;
+  /** Ends a run the queue gave up on (dead letter) as failed with this error, unless it already ended. */
+  fail(runId: number, error: string): Promise<void>;
+  /** A new queued run with the same engine, scope and parameters (dead-letter retry); joins an active one. */
+  requeue(runId: number): Promise<{ readonly runId: number; readonly joined: boolean }>;
+}
+
+/**
+ * The queue's executor over the run manager: decides what an attempt does
+ * with the run row, so a retry after a killed worker neither loses nor
+ * doubles the run.
+ */
+export function runHostExecutor(host: QueuedRunHost): RunExecutor {
+  return {
+    async execute(attempt: RunAttempt): Promise<void> {
+      let runId = attempt.runId;
+      if (attempt.redriven) {
+        // Retried from the dead letters by an admin: the old run keeps its failure; a new run does the work.
+        const again = await host.requeue(attempt.runId);
+        if (again.joined) return;
+        await host.note(again.runId, `retry of run ${attempt.runId} (dead letter put back in the queue)`);
+        runId = again.runId;
+      }
+      const adopted = await host.adopt(runId, { workerId: attempt.workerId, attempt: attempt.attempt });
+      if (!adopted.adopted) {
+        if (adopted.reason === 'finished') return;
+        throw new Error(`run ${runId} is still owned by ${adopted.owner} (its lease has not lapsed); retrying later`);
+      }
+      if (adopted.previousOwner !== null && adopted.previousOwner !== attempt.workerId) {
+        await host.note(runId, `attempt ${attempt.attempt} on ${attempt.workerId}; worker ${adopted.previousOwner} lost`);
+      }
+      await host.execute(runId, attempt.signal);
+    },
+    async giveUp(job: RunJobData & { jobId: string }, error: string): Promise<void> {
+      await host.fail(job.runId, `the queue gave up after its retries (job ${job.jobId}): ${error}`);
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { runHostExecutor, type AdoptOutcome, type QueuedRunHost } from '../../core/queue/run-host-executor';
+import type { RunAttempt } from '../../core/queue/run-executor';
+
+function fakeHost(adopt: AdoptOutcome, requeued = { runId: 8, joined: false }) {
+  const calls: string[] = [];
+  const host: QueuedRunHost = {
+    adopt: async (runId, owner) => (calls.push(`adopt ${runId} by ${owner.workerId} #${owner.attempt}`), adopt),
+    note: async (runId, message) => void calls.push(`note ${runId}: ${message}`),
+    execute: async (runId) => void calls.push(`execute ${runId}`),
+    fail: async (runId, error) => void calls.push(`fail ${runId}: ${error}`),
+    requeue: async (runId) => (calls.push(`requeue ${runId}`), requeued),
+  };
+  return { host, calls };
+}
+
+const attempt = (over: Partial<RunAttempt> = {}): RunAttempt => ({
+  runId: 7, engine: 'toy', scope: 'user:a@example.com', jobId: 'job-1', attempt: 1, redriven: false, workerId: 'w2', signal: new AbortController().signal, ...over,
+});
+
+describe('the queue executor over the run manager', () => {
+  it('a first attempt adopts the queued run and executes it, with no lost-worker note', async () => {
+    const { host, calls } = fakeHost({ adopted: true, previousOwner: null });
+    await runHostExecutor(host).execute(attempt());
+    expect(calls).toEqual(['adopt 7 by w2 #1', 'execute 7']);
+  });
+
+  it('a retry after a killed worker reclaims the same run and records which worker was lost', async () => {
+    const { host, calls } = fakeHost({ adopted: true, previousOwner: 'w1' });
+    await runHostExecutor(host).execute(attempt({ attempt: 2 }));
+    expect(calls).toEqual(['adopt 7 by w2 #2', 'note 7: attempt 2 on w2; worker w1 lost', 'execute 7']);
+  });
+
+  it('a run an earlier attempt already finished is not run again', async () => {
+    const { host, calls } = fakeHost({ adopted: false, reason: 'finished' });
+    await runHostExecutor(host).execute(attempt({ attempt: 2 }));
+    expect(calls).toEqual(['adopt 7 by w2 #2']);
+  });
+
+  it('a run whose owner lease has not lapsed throws, so the queue retries later', async () => {
+    const { host } = fakeHost({ adopted: false, reason: 'owned', owner: 'w1' });
+    await expect(runHostExecutor(host).execute(attempt({ attempt: 2 }))).rejects.toThrow(/still owned by w1/);
+  });
+
+  it('a dead letter put back starts a new run of the same scope, or joins an active one', async () => {
+    const fresh = fakeHost({ adopted: true, previousOwner: null });
+    await runHostExecutor(fresh.host).execute(attempt({ redriven: true }));
+    expect(fresh.calls).toEqual(['requeue 7', 'note 8: retry of run 7 (dead letter put back in the queue)', 'adopt 8 by w2 #1', 'execute 8']);
+    const joined = fakeHost({ adopted: true, previousOwner: null }, { runId: 9, joined: true });
+    await runHostExecutor(joined.host).execute(attempt({ redriven: true }));
+    expect(joined.calls).toEqual(['requeue 7']);
+  });
+
+  it('giving up fails the run with the last error', async () => {
+    const { host, calls } = fakeHost({ adopted: true, previousOwner: null });
+    await runHostExecutor(host).giveUp?.({ runId: 7, engine: 'toy', scope: 's', jobId: 'job-1' }, 'HTTP 500');
+    expect(calls).toEqual(['fail 7: the queue gave up after its retries (job job-1): HTTP 500']);
+  });
+});
