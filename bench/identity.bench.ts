@@ -34,12 +34,12 @@ export async function identityBenchmark(args: readonly string[]): Promise<void> 
   const serviceRoleKey = 'bench-service-key';
   const counts = async () => Object.values((await (await fetch(`${url}/__emulator/counts`)).json()) as Record<string, number>).reduce((n, v) => n + v, 0);
 
-  const app = createSyncwarden({ dataDir, host: 'browser', secrets: new MemorySecretStore() });
+  const app = await createSyncwarden({ dataDir, host: 'browser', secrets: new MemorySecretStore() });
   await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: appDbPath }, secrets: {} });
   await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url }, secrets: { serviceRoleKey } });
 
   await fetch(`${url}/__emulator/reset`, { method: 'POST' });
-  const product = await measure(() => app.runs.waitFor(app.runs.start('identity', { mode: 'check' }, 'cli').runId));
+  const product = await measure(async () => app.runs.waitFor((await app.runs.start('identity', { mode: 'check' }, 'cli')).runId));
   const run = product.value;
   const apiCalls = await counts();
   await app.close();

@@ -32,7 +32,7 @@ export async function mailImportBenchmark(args: readonly string[]): Promise<void
   const appDbPath = join(dataDir, 'product.db');
   const { ready: world, child } = await startChild<{ url: string; rootUrl: string; tokenUrl: string; emulatorRssMb: number }>(join(__dirname, 'mail-import-emulator.child.ts'), [String(users), String(perUser), appDbPath]);
 
-  const app = createSyncwarden({ dataDir, host: 'browser', secrets: new MemorySecretStore() });
+  const app = await createSyncwarden({ dataDir, host: 'browser', secrets: new MemorySecretStore() });
   await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: appDbPath }, secrets: {} });
   await app.connections.create({
     kind: 'google',
@@ -45,7 +45,7 @@ export async function mailImportBenchmark(args: readonly string[]): Promise<void
   copyFileSync(appDbPath, floorDbPath);
   const startedAt = performance.now();
   const sampling = sampleMs > 0 ? startMemoryTrace(app, sampleMs, startedAt) : undefined;
-  const measured = await measure(() => app.runs.waitFor(app.runs.start('mail-import', { mode: 'import' }, 'cli').runId));
+  const measured = await measure(async () => app.runs.waitFor((await app.runs.start('mail-import', { mode: 'import' }, 'cli')).runId));
   sampling?.();
   const run = measured.value;
   const counts = (await (await fetch(`${world.url}/__emulator/counts`)).json()) as Record<string, number>;
@@ -77,7 +77,7 @@ export async function mailImportBenchmark(args: readonly string[]): Promise<void
 }
 
 /** Prints `t users-done rss heapUsed external arrayBuffers` (MB) to stderr every `everyMs`; returns the stop function. */
-function startMemoryTrace(app: ReturnType<typeof createSyncwarden>, everyMs: number, startedAt: number): () => void {
+function startMemoryTrace(app: Awaited<ReturnType<typeof createSyncwarden>>, everyMs: number, startedAt: number): () => void {
   let usersDone = 0;
   const unsubscribe = app.events.subscribe((event, payload) => {
     if (event === 'run.progress') usersDone = (payload as ProgressSnapshot).counters.done ?? usersDone;

@@ -37,7 +37,7 @@ export async function mediaImportBenchmark(args: readonly string[]): Promise<voi
   copyFileSync(dbPath, floorDbPath);
   const counts = async () => Object.values((await (await fetch(`${emulator.url}/__emulator/counts`)).json()) as Record<string, number>).reduce((n, v) => n + v, 0);
 
-  const app = createSyncwarden({ dataDir: join(dataDir, 'console'), host: 'browser', secrets: new MemorySecretStore() });
+  const app = await createSyncwarden({ dataDir: join(dataDir, 'console'), host: 'browser', secrets: new MemorySecretStore() });
   await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: dbPath }, secrets: {} });
   await app.connections.create({ kind: 'cloudinary', name: 'Media', config: { cloudName: CLOUD.cloudName, apiKey: CLOUD.apiKey, rootFolder: 'media', apiBaseUrl: emulator.url }, secrets: { apiSecret: CLOUD.apiSecret } });
 
@@ -48,9 +48,9 @@ export async function mediaImportBenchmark(args: readonly string[]): Promise<voi
   let checkSeconds = 0;
   const product = await measure(async () => {
     const startedAt = performance.now();
-    const check = await app.runs.waitFor(app.runs.start('media-import', { budgetShare: 1 }, 'cli').runId);
+    const check = await app.runs.waitFor((await app.runs.start('media-import', { budgetShare: 1 }, 'cli')).runId);
     checkSeconds = (performance.now() - startedAt) / 1000;
-    const repair = await app.runs.waitFor(app.runs.start('media-import', { mode: 'repair', all: true }, 'cli').runId);
+    const repair = await app.runs.waitFor((await app.runs.start('media-import', { mode: 'repair', all: true }, 'cli')).runId);
     return { check, repair };
   });
   const { check, repair } = product.value;

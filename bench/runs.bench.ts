@@ -22,7 +22,7 @@ export async function runsBenchmark(args: readonly string[]): Promise<void> {
   const rendererDir = join(dataDir, 'renderer');
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html>');
-  const app = createSyncwarden({ dataDir, host: 'browser', withDemoEngine: true });
+  const app = await createSyncwarden({ dataDir, host: 'browser', withDemoEngine: true });
   const server = await startBrowserServer({ app, rendererDir, port: 0 });
   const client = await connectWsBridge(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, `http://127.0.0.1:${server.port}`);
 
@@ -67,7 +67,7 @@ export async function runsBenchmark(args: readonly string[]): Promise<void> {
   await caller;
   clearInterval(sampler);
 
-  const run = app.store.runs.get(runId);
+  const run = await app.store.runs.get(runId);
   const figures = {
     items,
     progressEventsPerSecondMax: Math.max(0, ...progressPerSecond.values()),

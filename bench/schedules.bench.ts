@@ -40,7 +40,7 @@ export async function schedulesBenchmark(args: readonly string[]): Promise<void>
   const productPath = join(dir, 'product.db');
   await seedProductDb(productPath, users, interval);
 
-  const store = openStore(join(dir, 'console'));
+  const store = await openStore(join(dir, 'console'));
   const clock = new ManualClock(Date.parse('2026-03-02T00:00:00Z'));
   const runs = new FinishingRuns(clock);
   // The production source (connection kept open, SQLite data_version), counting real re-reads of the rows.
@@ -89,18 +89,18 @@ export async function schedulesBenchmark(args: readonly string[]): Promise<void>
   }
   const cpu = process.cpuUsage(cpuStart);
   const wallMs = performance.now() - wallStart;
-  scheduler.stop();
+  await scheduler.stop();
   await scheduler.settled();
 
   const perSecond = new Map<number, number>();
   for (const at of runs.starts) perSecond.set(Math.floor(at / 1000), (perSecond.get(Math.floor(at / 1000)) ?? 0) + 1);
   const figures = {
-    schedules: store.schedules.list().length,
+    schedules: (await store.schedules.list()).length,
     cpuMsPerMinute: Math.round(((cpu.user + cpu.system) / 1000 / minutes) * 100) / 100,
     maxFiringsPerSecond: [...perSecond.values()].reduce((max, n) => Math.max(max, n), 0),
     peakRssMb: Math.round((peakRss / 2 ** 20) * 10) / 10,
   };
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 
   const lines = [
@@ -149,11 +149,11 @@ class FinishingRuns implements RunStarter {
 
   constructor(private readonly clock: ManualClock) {}
 
-  start(): { runId: number; alreadyRunning: boolean } {
+  start(): Promise<{ runId: number; alreadyRunning: boolean }> {
     const runId = this.nextId++;
     this.starts.push(this.clock.now().getTime());
     queueMicrotask(() => this.listeners.forEach((listener) => listener({ id: runId, state: 'succeeded' })));
-    return { runId, alreadyRunning: false };
+    return Promise.resolve({ runId, alreadyRunning: false });
   }
 
   activeRuns(): number {

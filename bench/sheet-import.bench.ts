@@ -136,7 +136,7 @@ async function openApp(dir: string, urls: { rootUrl: string; tokenUrl: string })
   await initCanonicalSchema(db);
   await db.execute(`INSERT INTO storage_accounts (id, user_id, provider, refresh_token) VALUES ('acct-bench', 'u1', 'google', '1//refresh-bench')`);
   await db.close();
-  const app = createSyncwarden({ dataDir: join(dir, 'console'), host: 'browser', secrets: new MemorySecretStore() });
+  const app = await createSyncwarden({ dataDir: join(dir, 'console'), host: 'browser', secrets: new MemorySecretStore() });
   await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: dbPath }, secrets: {} });
   await app.connections.create({ kind: 'google', name: 'Google', config: { clientId: TEST_CLIENT.clientId, ...urls }, secrets: { clientSecret: TEST_CLIENT.clientSecret } });
   return app;

@@ -40,7 +40,7 @@ export async function storageOrphansBenchmark(args: readonly string[]): Promise<
   };
   const floorWorld = { googleRoot: world.googleRoot, googleToken: world.googleToken, dropboxUrl: world.dropboxUrl, appDbPath, users };
 
-  const app = createSyncwarden({ dataDir, host: 'browser', secrets: new MemorySecretStore() });
+  const app = await createSyncwarden({ dataDir, host: 'browser', secrets: new MemorySecretStore() });
   await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: appDbPath }, secrets: {} });
   await app.connections.create({ kind: 'google', name: 'Google', config: { clientId: BENCH_GOOGLE_CLIENT.clientId, rootUrl: world.googleRoot, tokenUrl: world.googleToken }, secrets: { clientSecret: BENCH_GOOGLE_CLIENT.clientSecret } });
   await app.connections.create({ kind: 'dropbox', name: 'Dropbox', config: { appKey: BENCH_DROPBOX_APP.key, baseUrl: world.dropboxUrl }, secrets: { appSecret: BENCH_DROPBOX_APP.secret } });
@@ -48,7 +48,7 @@ export async function storageOrphansBenchmark(args: readonly string[]): Promise<
   // Warm-up, not measured: the emulators' JIT and the file's page cache serve the product and the floor alike.
   await storageOrphansFloor(floorWorld, Math.min(users, 20));
   await resetCounts();
-  const product = await measure(() => app.runs.waitFor(app.runs.start('storage-orphans', { mode: 'check' }, 'cli').runId));
+  const product = await measure(async () => app.runs.waitFor((await app.runs.start('storage-orphans', { mode: 'check' }, 'cli')).runId));
   const run = product.value;
   const apiCalls = await counts();
   await app.close();

@@ -15,7 +15,7 @@ import { appDbScheduleSource } from '../scheduler/app-db-schedules';
 import { runManagerStarter } from '../scheduler/run-starter';
 import { Scheduler } from '../scheduler/scheduler';
 import { ensurePrivateDir } from '../store/data-dir';
-import { openStore } from '../store/store';
+import { openStore, type Store } from '../store/store';
 import { EventHub } from '../base/event-hub';
 import type { HandlerTable } from '../engines/engine-policies';
 import { outputChecksByDefault } from './dispatch';
@@ -65,20 +65,16 @@ export interface Syncwarden extends AppServices {
 const systemClock: Clock = { now: () => new Date() };
 
 /** Opens the store, recovers interrupted runs and wires the services together. */
-export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
+export async function createSyncwarden(options: SyncwardenOptions): Promise<Syncwarden> {
   ensurePrivateDir(options.dataDir);
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createSilentLogger();
-  const store = openStore(options.dataDir, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
-  purgeResolvedFindings(store, clock, log);
+  const store = await openStore(options.dataDir, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  await purgeResolvedFindings(store, clock, log);
   // A desktop app can stay open for weeks: purge once a day too.
   const purgeTimer = setInterval(() => {
-    // From a timer a throw (a store busy past its timeout) would be uncaught: log it, the next day tries again.
-    try {
-      purgeResolvedFindings(store, clock, log);
-    } catch (error) {
-      log.warn({ err: error }, 'purging resolved findings failed');
-    }
+    // From a timer a rejection (a store busy past its timeout) would be unhandled: log it, the next day tries again.
+    purgeResolvedFindings(store, clock, log).catch((error: unknown) => log.warn({ err: error }, 'purging resolved findings failed'));
   }, 24 * 60 * 60 * 1000);
   purgeTimer.unref();
 
@@ -89,7 +85,7 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
       ? { check: checkEventPayload, onRefused: (event, problem) => log.error({ event, problem }, 'an event does not match the contract and was not sent') }
       : {},
   );
-  const connections = new ConnectionsService({ store, secrets: storeSecrets(options.secrets ?? selectSecretStore(process.env, options.dataDir), store, clock), probes: options.probes ?? defaultProbes(), clock, log });
+  const connections = new ConnectionsService({ store, secrets: await storeSecrets(options.secrets ?? selectSecretStore(process.env, options.dataDir), store, clock), probes: options.probes ?? defaultProbes(), clock, log });
   const runs = new RunManager({
     store,
     engines,
@@ -103,7 +99,7 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
     ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
   });
   // Runs left queued/running by a process that is gone; the run manager's beat keeps sweeping while this process lives.
-  const recovered = runs.sweep();
+  const recovered = await runs.sweep();
   if (recovered.length) log.warn({ runs: recovered }, 'runs interrupted by a previous stop were marked interrupted');
   const scheduler = new Scheduler({
     store,
@@ -130,9 +126,9 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
     async close() {
       clearInterval(purgeTimer);
       oauth.close();
-      scheduler.stop();
+      await scheduler.stop();
       await runs.shutdown();
-      store.close();
+      await store.close();
     },
   };
 }
@@ -142,15 +138,15 @@ export function createSyncwarden(options: SyncwardenOptions): Syncwarden {
  * The OS keychain is shared by every store on the machine: each store keeps its secrets in its own namespace.
  * Environment and in-memory stores belong to one process already and keep their plain keys.
  */
-function storeSecrets(secrets: SecretStore, store: ReturnType<typeof openStore>, clock: Clock): SecretStore {
+async function storeSecrets(secrets: SecretStore, store: Store, clock: Clock): Promise<SecretStore> {
   if (secrets.kind !== 'keychain') return secrets;
-  const namespace = store.settings.secretNamespace(clock.now().toISOString());
+  const namespace = await store.settings.secretNamespace(clock.now().toISOString());
   return new NamespacedSecretStore(secrets, namespace.id, namespace.legacy);
 }
 
-function purgeResolvedFindings(store: ReturnType<typeof openStore>, clock: Clock, log: Logger): void {
-  const days = store.settings.get().findingsRetentionDays;
+async function purgeResolvedFindings(store: Store, clock: Clock, log: Logger): Promise<void> {
+  const days = (await store.settings.get()).findingsRetentionDays;
   const before = new Date(clock.now().getTime() - days * 24 * 60 * 60 * 1000).toISOString();
-  const purged = store.findings.purgeResolved(before);
+  const purged = await store.findings.purgeResolved(before);
   if (purged) log.info({ purged, days }, 'purged resolved findings past their retention');
 }

@@ -27,32 +27,32 @@ export function ownHandlers(app: AppServices): Partial<HandlerTable> {
 function consoleHandlers(app: AppServices): Partial<HandlerTable> {
   const { store, runs } = app;
   return {
-    'app.info': () => ({
+    'app.info': async () => ({
       name: 'Syncwarden',
       version: app.version,
       host: app.host,
       dataDir: app.dataDir,
-      schemaVersion: store.schemaVersion(),
+      schemaVersion: await store.schemaVersion(),
       engines: app.engines.list().map(engineInfo),
       secretStore: app.connections.secretStoreKind,
     }),
     'runs.list': (input) => store.runs.list(input),
-    'runs.get': ({ id }) => {
-      const run = store.runs.get(id);
+    'runs.get': async ({ id }) => {
+      const run = await store.runs.get(id);
       if (!run) throw new ApiError('not-found', `There is no run ${id}.`, { id });
-      return { run, events: store.runEvents.list(id) };
+      return { run, events: await store.runEvents.list(id) };
     },
-    'runs.log': ({ id, limit, offset }) => {
-      if (!store.runs.get(id)) throw new ApiError('not-found', `There is no run ${id}.`, { id });
-      return store.runItems.page(id, limit, offset);
+    'runs.log': async ({ id, limit, offset }) => {
+      if (!await store.runs.get(id)) throw new ApiError('not-found', `There is no run ${id}.`, { id });
+      return await store.runItems.page(id, limit, offset);
     },
     'runs.start': ({ engine, params }, { actor }) => runs.start(engine, params, actor),
     'runs.cancel': ({ id }) => runs.cancel(id),
     'findings.list': (input) => store.findings.list(input),
     'audit.list': async (input) => store.audit.list({ ...input, userAliases: await userAliases(app, input.user) }),
     'settings.get': () => store.settings.get(),
-    'settings.update': (patch) => {
-      const settings = store.settings.update(patch, app.clock.now().toISOString());
+    'settings.update': async (patch) => {
+      const settings = await store.settings.update(patch, app.clock.now().toISOString());
       app.events.emit('settings.changed', settings);
       return settings;
     },

@@ -31,21 +31,21 @@ export function createScheduleHandlers(app: AppServices): Pick<HandlerTable, Sch
   const repo = store.schedules;
   const now = () => app.clock.now().getTime();
   const iso = () => app.clock.now().toISOString();
-  const find = (id: number): StoredSchedule => {
-    const schedule = repo.get(id);
+  const find = async (id: number): Promise<StoredSchedule> => {
+    const schedule = await repo.get(id);
     if (!schedule) throw new ApiError('not-found', `There is no schedule ${id}.`, { id });
     return schedule;
   };
-  const editable = (id: number): StoredSchedule => {
-    const schedule = find(id);
+  const editable = async (id: number): Promise<StoredSchedule> => {
+    const schedule = await find(id);
     if (schedule.origin === 'app-db') {
       throw new ApiError('conflict', 'This schedule comes from the product database (the user’s own settings): change it there; the console picks it up within a minute.', { id });
     }
     return schedule;
   };
-  const view = (id: number): Schedule => scheduleView(find(id), repo.historyOf([id]).get(id), scheduler, now());
-  const changed = (id: number) => {
-    scheduler.scheduleChanged(id);
+  const view = async (id: number): Promise<Schedule> => scheduleView(await find(id), (await repo.historyOf([id])).get(id), scheduler, now());
+  const changed = async (id: number) => {
+    await scheduler.scheduleChanged(id);
     app.events.emit('schedules.changed', {});
   };
   const fields = async (spec: ScheduleSpec): Promise<ScheduleFields> => validate(app, spec);
@@ -54,8 +54,8 @@ export function createScheduleHandlers(app: AppServices): Pick<HandlerTable, Sch
     'schedules.list': async (filter) => {
       // A host that does not run the scheduler (a one-shot CLI command) reads the product's per-user schedules now.
       if (!scheduler.isStarted) await scheduler.refreshAppDb();
-      const page = repo.listFiltered(filter);
-      const history = repo.historyOf(page.items.map((s) => s.id));
+      const page = await repo.listFiltered(filter);
+      const history = await repo.historyOf(page.items.map((s) => s.id));
       const pause = scheduler.status();
       return {
         total: page.total,
@@ -65,47 +65,47 @@ export function createScheduleHandlers(app: AppServices): Pick<HandlerTable, Sch
       };
     },
     'schedules.create': async (spec, { actor }) => {
-      const id = repo.insert(await fields(spec), actor, iso());
-      changed(id);
+      const id = await repo.insert(await fields(spec), actor, iso());
+      await changed(id);
       return view(id);
     },
     'schedules.update': async ({ id, spec }, { actor }) => {
-      editable(id);
+      await editable(id);
       const checked = await fields(spec);
-      editable(id); // still there and still the console's after the product database answered
-      repo.update(id, checked, actor, iso());
-      changed(id);
+      await editable(id); // still there and still the console's after the product database answered
+      await repo.update(id, checked, actor, iso());
+      await changed(id);
       return view(id);
     },
-    'schedules.delete': ({ id }) => {
-      if (!repo.get(id)) return { id, deleted: false };
-      editable(id);
-      const deleted = repo.delete(id);
-      changed(id);
+    'schedules.delete': async ({ id }) => {
+      if (!await repo.get(id)) return { id, deleted: false };
+      await editable(id);
+      const deleted = await repo.delete(id);
+      await changed(id);
       return { id, deleted };
     },
-    'schedules.setEnabled': ({ id, enabled }, { actor }) => {
-      editable(id);
-      repo.setEnabled(id, enabled, actor, iso());
-      changed(id);
+    'schedules.setEnabled': async ({ id, enabled }, { actor }) => {
+      await editable(id);
+      await repo.setEnabled(id, enabled, actor, iso());
+      await changed(id);
       return view(id);
     },
-    'schedules.runNow': ({ id }) => {
-      find(id);
-      const started = scheduler.runNow(id);
+    'schedules.runNow': async ({ id }) => {
+      await find(id);
+      const started = await scheduler.runNow(id);
       app.events.emit('schedules.changed', {});
       return started;
     },
-    'schedules.pause': ({ minutes }) => {
-      scheduler.pause(minutes);
+    'schedules.pause': async ({ minutes }) => {
+      await scheduler.pause(minutes);
       return scheduler.status();
     },
-    'schedules.resume': () => {
-      scheduler.resume();
+    'schedules.resume': async () => {
+      await scheduler.resume();
       return scheduler.status();
     },
     'schedules.describe': ({ trigger, timeZone }) => describeForForm(trigger, timeZone ?? hostTimeZone(), now()),
-    'runs.stats': ({ days, trigger }) => ({ runs: runStatsSince(store.db, new Date(now() - days * 24 * 60 * 60_000).toISOString(), trigger) }),
+    'runs.stats': async ({ days, trigger }) => ({ runs: await runStatsSince(store.db, new Date(now() - days * 24 * 60 * 60_000).toISOString(), trigger) }),
   };
 }
 
@@ -124,12 +124,12 @@ async function validate(app: AppServices, spec: ScheduleSpec): Promise<ScheduleF
   if (!compiled.ok) invalid(compiled.field === 'timeZone' ? ['timeZone'] : ['trigger', spec.trigger.kind === 'cron' ? 'expression' : 'minutes'], compiled.error);
   const fields: ScheduleFields = { engine: spec.engine, scope: spec.scope, trigger: spec.trigger, timeZone, enabled: spec.enabled, autoRepair: spec.autoRepair, params: spec.params };
   const context = { store: app.store };
-  const refused = schedulePolicyOf(app.engines, spec.engine).validate?.(fields, context);
+  const refused = await schedulePolicyOf(app.engines, spec.engine).validate?.(fields, context);
   if (refused) invalid(refused.path, refused.message);
   fields.scope = await resolveScheduleUser(app, spec.scope);
   // The params every firing will send, checked now by the engine's own schema: a schedule that could never start is refused here.
   const engine = app.engines.get(spec.engine);
-  const parsed = engine?.params.safeParse(runParamsFor(fields, app.engines, context));
+  const parsed = engine?.params.safeParse(await runParamsFor(fields, app.engines, context));
   if (parsed && !parsed.success) {
     const issue = parsed.error.issues[0];
     invalid(['params', ...(issue?.path.map(String) ?? [])], `the ${spec.engine} engine refuses these parameters: ${issue?.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'invalid'}`);

@@ -28,7 +28,7 @@ export interface ProductDbAccess {
   /** Opens the product database (the one connection, or the one given); the caller closes it. */
   openAppDb(connection?: StoredConnection): Promise<ProductDb>;
   /** The one product-database connection, without opening it (a long-lived reader keys its open handle on it). */
-  appDbConnection(): StoredConnection;
+  appDbConnection(): Promise<StoredConnection>;
 }
 
 /** What engines may use of the connections service: the product database, and one connection's secret values. */

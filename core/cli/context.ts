@@ -26,7 +26,7 @@ export async function openCliApp(options: GlobalOptions, host: 'cli' | 'browser'
   const dataDir = resolveDataDir({ flag: options.dataDir });
   const log = await createFileLogger({ dataDir });
   const engines = options.engines ? { engines: new EngineRegistry(options.engines) } : {};
-  const app = createSyncwarden({ dataDir, host, log, withDemoEngine: options.withDemoEngine ?? false, ...engines });
+  const app = await createSyncwarden({ dataDir, host, log, withDemoEngine: options.withDemoEngine ?? false, ...engines });
   return Object.assign(app, {
     async dispose() {
       await app.close();

@@ -53,8 +53,8 @@ export class ConnectionsService implements ProductDbAccess {
     return this.deps.secrets.kind;
   }
 
-  list(): Connection[] {
-    return this.deps.store.connections.list().map((c) => this.present(c));
+  async list(): Promise<Connection[]> {
+    return (await this.deps.store.connections.list()).map((c) => this.present(c));
   }
 
   /**
@@ -89,32 +89,32 @@ export class ConnectionsService implements ProductDbAccess {
     checkSecretFields(input.kind, Object.keys(input.secrets), !this.secrets.fromEnv);
     checkSecretValues(input.secrets);
     const { connections } = this.deps.store;
-    if (connections.findByName(input.name)) throw new ApiError('conflict', `A connection named "${input.name}" already exists.`, { field: 'name' });
+    if (await connections.findByName(input.name)) throw new ApiError('conflict', `A connection named "${input.name}" already exists.`, { field: 'name' });
     if (this.secrets.fromEnv) {
-      this.assertOwnNameVariable(input.name, undefined);
+      await this.assertOwnNameVariable(input.name, undefined);
       // The id is not known yet: the variable by name is what a headless setup sets beforehand.
       const present = this.secrets.assertEnvSatisfies(input.kind, { id: 0, name: input.name }, input.secrets);
-      const id = this.deps.store.db.transaction(() => {
-        const inserted = connections.insert(input.kind, input.name, input.config, this.now());
-        connections.update(inserted, { secretFields: present }, this.now());
+      const id = await this.deps.store.transaction(async (tx) => {
+        const inserted = await tx.connections.insert(input.kind, input.name, input.config, this.now());
+        await tx.connections.update(inserted, { secretFields: present }, this.now());
         return inserted;
-      })();
-      return this.present(this.mustGet(id));
+      });
+      return this.present(await this.mustGet(id));
     }
-    const id = connections.insert(input.kind, input.name, input.config, this.now());
+    const id = await connections.insert(input.kind, input.name, input.config, this.now());
     try {
       const undo = await this.secrets.apply({ id, name: input.name }, input.secrets);
       try {
-        connections.update(id, { secretFields: Object.keys(input.secrets) }, this.now());
+        await connections.update(id, { secretFields: Object.keys(input.secrets) }, this.now());
       } catch (error) {
         await undo();
         throw error;
       }
     } catch (error) {
-      connections.delete(id); // nothing half-made stays behind
+      await connections.delete(id); // nothing half-made stays behind
       throw toApiError(error);
     }
-    return this.present(this.mustGet(id));
+    return this.present(await this.mustGet(id));
   }
 
   /**
@@ -123,7 +123,7 @@ export class ConnectionsService implements ProductDbAccess {
    * kept), then the store in one statement; if that fails the secrets are put back.
    */
   private async updateNow(input: UpdateInput): Promise<Connection> {
-    const current = this.mustGet(input.id);
+    const current = await this.mustGet(input.id);
     let config: Record<string, unknown> | undefined;
     if (input.config) {
       const parsed = CONNECTION_CONFIG[current.kind].safeParse(input.config);
@@ -135,7 +135,7 @@ export class ConnectionsService implements ProductDbAccess {
       else config.connectedAccount = current.config.connectedAccount;
       validateMapping(current.kind, config);
     }
-    if (input.name && input.name !== current.name && this.deps.store.connections.findByName(input.name)) {
+    if (input.name && input.name !== current.name && await this.deps.store.connections.findByName(input.name)) {
       throw new ApiError('conflict', `A connection named "${input.name}" already exists.`, { field: 'name' });
     }
     const changes = input.secrets ?? {};
@@ -144,10 +144,10 @@ export class ConnectionsService implements ProductDbAccess {
     checkSecretValues(changes);
     const patch = { ...(input.name ? { name: input.name } : {}), ...(config ? { config } : {}) };
     if (this.secrets.fromEnv) {
-      if (input.name) this.assertOwnNameVariable(input.name, current.id);
+      if (input.name) await this.assertOwnNameVariable(input.name, current.id);
       const present = this.secrets.assertEnvSatisfies(current.kind, { id: current.id, name: input.name ?? current.name }, changes);
-      this.writeRow(current.id, { ...patch, secretFields: present });
-      return this.present(this.mustGet(current.id));
+      await this.writeRow(current.id, { ...patch, secretFields: present });
+      return this.present(await this.mustGet(current.id));
     }
     const fields = new Set(current.secretFields);
     for (const [field, value] of Object.entries(changes)) {
@@ -164,20 +164,20 @@ export class ConnectionsService implements ProductDbAccess {
       throw toApiError(error);
     }
     try {
-      this.writeRow(current.id, { ...patch, secretFields: [...fields] });
+      await this.writeRow(current.id, { ...patch, secretFields: [...fields] });
     } catch (error) {
       await undo().catch((undoError: unknown) => this.deps.log.error({ err: undoError, id: current.id }, 'could not put the old secrets back after a failed update'));
       throw toApiError(error);
     }
-    return this.present(this.mustGet(current.id));
+    return this.present(await this.mustGet(current.id));
   }
 
   private async deleteNow(id: number): Promise<{ id: number; deleted: boolean }> {
-    const current = this.mustGet(id);
+    const current = await this.mustGet(id);
     for (const field of current.secretFields) {
       await this.deps.secrets.delete(connectionSecretKey(id, field)).catch((error: unknown) => this.deps.log.warn({ err: error, id, field }, 'could not delete a secret'));
     }
-    return { id, deleted: this.deps.store.connections.delete(id) };
+    return { id, deleted: await this.deps.store.connections.delete(id) };
   }
 
   /**
@@ -187,7 +187,7 @@ export class ConnectionsService implements ProductDbAccess {
    */
   setConnectedAccount(id: number, account: ConnectedAccount | null, refreshToken: string | null): Promise<Connection> {
     return this.serially(async () => {
-      const current = this.mustGet(id);
+      const current = await this.mustGet(id);
       if (this.secrets.fromEnv) {
         throw new ApiError('unavailable', 'Secrets come from the environment here (SYNCWARDEN_SECRETS=env), so a connected account cannot be stored: set its refresh token in the environment instead.');
       }
@@ -204,22 +204,22 @@ export class ConnectionsService implements ProductDbAccess {
         throw toApiError(error);
       }
       try {
-        this.writeRow(id, { config, secretFields: [...fields] });
+        await this.writeRow(id, { config, secretFields: [...fields] });
       } catch (error) {
         await undo().catch((undoError: unknown) => this.deps.log.error({ err: undoError, id }, 'could not put the old refresh token back after a failed write'));
         throw toApiError(error);
       }
-      return this.present(this.mustGet(id));
+      return this.present(await this.mustGet(id));
     });
   }
 
   /** A stored connection by id, or not-found. */
-  stored(id: number): StoredConnection {
-    return this.mustGet(id);
+  async stored(id: number): Promise<StoredConnection> {
+    return await this.mustGet(id);
   }
 
   async test(id: number): Promise<ConnectionCheckResult> {
-    const current = this.mustGet(id);
+    const current = await this.mustGet(id);
     const probe = this.deps.probes[current.kind];
     let result: ConnectionCheckResult;
     if (!probe) {
@@ -235,7 +235,7 @@ export class ConnectionsService implements ProductDbAccess {
         result = { ok: false, status: 'error', message: redactString(apiError.message), at: this.now() };
       }
     }
-    this.deps.store.connections.update(id, { lastCheck: result }, this.now());
+    await this.deps.store.connections.update(id, { lastCheck: result }, this.now());
     return result;
   }
 
@@ -254,8 +254,8 @@ export class ConnectionsService implements ProductDbAccess {
   }
 
   // The product database: one connection, opened the same way by every reader (handlers, scheduler, runs).
-  appDbConnection(): StoredConnection {
-    return this.productDb.appDbConnection();
+  async appDbConnection(): Promise<StoredConnection> {
+    return await this.productDb.appDbConnection();
   }
 
   openAppDb(connection?: StoredConnection): Promise<ProductDb> {
@@ -267,9 +267,9 @@ export class ConnectionsService implements ProductDbAccess {
   }
 
   /** Env mode: no other connection may be looked up under this name's variables, or the two would share secrets. */
-  private assertOwnNameVariable(name: string, selfId: number | undefined): void {
+  private async assertOwnNameVariable(name: string, selfId: number | undefined): Promise<void> {
     const stem = this.secrets.nameVariableStem(name);
-    const other = this.deps.store.connections.list().find((c) => c.id !== selfId && this.secrets.nameVariableStem(c.name) === stem);
+    const other = (await this.deps.store.connections.list()).find((c) => c.id !== selfId && this.secrets.nameVariableStem(c.name) === stem);
     if (other) {
       throw new ApiError(
         'conflict',
@@ -280,9 +280,8 @@ export class ConnectionsService implements ProductDbAccess {
   }
 
   /** One UPDATE statement, in a transaction: the row changes entirely or not at all. */
-  private writeRow(id: number, patch: Parameters<Store['connections']['update']>[1]): void {
-    const { store } = this.deps;
-    store.db.transaction(() => store.connections.update(id, patch, this.now()))();
+  private async writeRow(id: number, patch: Parameters<Store['connections']['update']>[1]): Promise<void> {
+    await this.deps.store.transaction((tx) => tx.connections.update(id, patch, this.now()));
   }
 
   private present(connection: StoredConnection): Connection {
@@ -290,8 +289,8 @@ export class ConnectionsService implements ProductDbAccess {
     return present(connection, set);
   }
 
-  private mustGet(id: number): StoredConnection {
-    const found = this.deps.store.connections.get(id);
+  private async mustGet(id: number): Promise<StoredConnection> {
+    const found = await this.deps.store.connections.get(id);
     if (!found) throw new ApiError('not-found', `There is no connection ${id}.`, { id });
     return found;
   }

@@ -6,7 +6,7 @@ import type { StoredConnection } from '../store/connections.repo';
 import type { ConnectionSettings } from './probe';
 
 interface ProductDbDeps {
-  list(): StoredConnection[];
+  list(): Promise<StoredConnection[]>;
   settings(connection: StoredConnection): Promise<ConnectionSettings>;
 }
 
@@ -17,8 +17,8 @@ interface ProductDbDeps {
  * refused alike everywhere and nobody casts the stored settings.
  */
 export function productDbAccess(deps: ProductDbDeps): ProductDbAccess {
-  const appDbConnection = (): StoredConnection => {
-    const found = deps.list().filter((c) => c.kind === 'appdb');
+  const appDbConnection = async (): Promise<StoredConnection> => {
+    const found = (await deps.list()).filter((c) => c.kind === 'appdb');
     const [only] = found;
     // The console never guesses which database is the product's.
     if (found.length > 1) throw new ProductDbUnavailable('several');
@@ -26,7 +26,8 @@ export function productDbAccess(deps: ProductDbDeps): ProductDbAccess {
     return only;
   };
 
-  const openAppDbNow = async (connection: StoredConnection = appDbConnection()): Promise<ProductDb> => {
+  const openAppDbNow = async (given?: StoredConnection): Promise<ProductDb> => {
+    const connection = given ?? (await appDbConnection());
     // The one place the stored settings are typed: an appdb connection's config is AppDbConfigSchema's output
     // (the contract parses it before it is saved), and every reader gets it typed from here. Parsed again so the
     // schema's defaults hold for a config stored without one (a missing sslMode is `disable`, never the adapter's

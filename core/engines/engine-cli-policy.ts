@@ -18,7 +18,7 @@ export interface EngineCliOption {
    * The params its value becomes; may read the console store (a sheet source
    * by id). A value it cannot use throws, and the CLI says so as a usage error.
    */
-  params(value: string | boolean, context: { store: Store }): Record<string, unknown>;
+  params(value: string | boolean, context: { store: Store }): Record<string, unknown> | Promise<Record<string, unknown>>;
 }
 
 /**

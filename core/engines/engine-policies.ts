@@ -97,9 +97,9 @@ export interface EngineSchedulePolicy {
    */
   autoRepair: boolean;
   /** The params of a scheduled run from the conventional ones (`base`), e.g. the mode a background run takes. */
-  paramsFor?(base: Record<string, unknown>, schedule: ScheduledRun, context: ScheduleContext): Record<string, unknown>;
+  paramsFor?(base: Record<string, unknown>, schedule: ScheduledRun, context: ScheduleContext): Record<string, unknown> | Promise<Record<string, unknown>>;
   /** What the engine's params schema cannot see when a schedule is saved (a source that must exist); null when fine. */
-  validate?(schedule: ScheduledRun, context: ScheduleContext): ScheduleIssue | null;
+  validate?(schedule: ScheduledRun, context: ScheduleContext): ScheduleIssue | null | Promise<ScheduleIssue | null>;
   /** Per-user schedules from the product database. */
   perUser?: PerUserSchedules;
 }

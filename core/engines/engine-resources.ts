@@ -30,36 +30,36 @@ export interface EngineResources {
   /** The connection of this kind: the only one, or the one named. */
   connection(kind: ConnectionKind, name?: string): Promise<ResolvedConnection>;
   /** The open findings a repair applies to: chosen ids, one user's, or all (refuses an empty choice). */
-  findingsForRepair(selection: RepairSelection): Finding[];
+  findingsForRepair(selection: RepairSelection): Promise<Finding[]>;
   /**
    * The same choice, read in pages of at most `pageSize` (by id, oldest
    * first) with a yield to the event loop before each page: what a repair
    * of thousands of findings uses, so loading them never stalls the host.
    */
   findingsForRepairPages(selection: RepairSelection, options?: { pageSize?: number; signal?: AbortSignal }): AsyncGenerator<Finding[]>;
-  setFindingStatus(ids: readonly number[], status: Finding['status']): void;
+  setFindingStatus(ids: readonly number[], status: Finding['status']): Promise<void>;
   /**
    * Sets the status and/or merges into the details of these findings of this
    * engine (a JSON merge-patch: a null removes a key); ids of other engines
    * are left alone. Returns how many changed.
    */
-  updateFindings(ids: readonly number[], change: FindingChange): number;
+  updateFindings(ids: readonly number[], change: FindingChange): Promise<number>;
   /** This engine's findings about these subjects (e.g. "file:42"), optionally of one status, by id. */
-  findingsBySubjects(subjects: readonly string[], status?: Finding['status']): Finding[];
+  findingsBySubjects(subjects: readonly string[], status?: Finding['status']): Promise<Finding[]>;
   /** The state of a run of this store (a repair asks whether the run that moved a row is still at work), or undefined. */
-  runState(runId: number): RunState | undefined;
+  runState(runId: number): Promise<RunState | undefined>;
   /** An earlier audit entry (a revert reads its before-image). */
-  auditEntry(id: number): AuditEntry | undefined;
+  auditEntry(id: number): Promise<AuditEntry | undefined>;
   /** This engine's audit entries written by one run, oldest first. */
-  auditOfRun(runId: number): AuditEntry[];
+  auditOfRun(runId: number): Promise<AuditEntry[]>;
   /** One audit entry, attributed to who started the run. */
-  audit(entry: { action: string; subject: string; before: unknown; after: unknown }): void;
+  audit(entry: { action: string; subject: string; before: unknown; after: unknown }): Promise<void>;
   state: {
-    get<T>(key: string): T | undefined;
-    set(key: string, value: unknown): void;
+    get<T>(key: string): Promise<T | undefined>;
+    set(key: string, value: unknown): Promise<void>;
     /** Several keys in one commit. */
-    setMany(entries: readonly (readonly [string, unknown])[]): void;
-    delete(key: string): void;
+    setMany(entries: readonly (readonly [string, unknown])[]): Promise<void>;
+    delete(key: string): Promise<void>;
   };
 }
 
@@ -92,7 +92,7 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
   let appDb: Promise<ProductDb> | undefined;
 
   const connection = async (kind: ConnectionKind, name?: string): Promise<ResolvedConnection> => {
-    const candidates = store.connections.list().filter((c) => c.kind === kind && (name === undefined || c.name === name));
+    const candidates = (await store.connections.list()).filter((c) => c.kind === kind && (name === undefined || c.name === name));
     if (candidates.length === 0) {
       if (name) throw new Error(`There is no ${kind} connection named "${name}".`);
       throw new NoConnectionError(`No ${kind} connection is set up: add one on the Connections page.`);
@@ -109,10 +109,10 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
       appDb ??= deps.connections.openAppDb();
       return appDb;
     },
-    findingsForRepair(selection) {
+    async findingsForRepair(selection) {
       requireChoice(selection);
-      if (selection.findingIds?.length) return store.findings.byIds(selection.findingIds).filter(repairable);
-      return store.findings.open(engine, selection.user || undefined);
+      if (selection.findingIds?.length) return (await store.findings.byIds(selection.findingIds)).filter(repairable);
+      return await store.findings.open(engine, selection.user || undefined);
     },
     async *findingsForRepairPages(selection, options = {}) {
       const pageSize = options.pageSize ?? REPAIR_PAGE;
@@ -121,7 +121,7 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
         for (let at = 0; at < ids.length; at += pageSize) {
           await yieldToEventLoop();
           options.signal?.throwIfAborted();
-          yield store.findings.byIds(ids.slice(at, at + pageSize)).filter(repairable);
+          yield (await store.findings.byIds(ids.slice(at, at + pageSize))).filter(repairable);
         }
         return;
       }
@@ -129,7 +129,7 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
       for (let afterId = 0; ; ) {
         await yieldToEventLoop();
         options.signal?.throwIfAborted();
-        const page = store.findings.openPage(engine, selection.user || undefined, afterId, pageSize);
+        const page = await store.findings.openPage(engine, selection.user || undefined, afterId, pageSize);
         if (page.length === 0) return;
         yield page;
         afterId = page[page.length - 1]!.id;
@@ -137,13 +137,15 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
     },
     // A finding this run wrote is never superseded by it: one open finding per subject means a finding this run
     // found again was updated in place (same id, now this run's), so "supersede the earlier ids" must skip it.
-    setFindingStatus: (ids, status) => (status === 'superseded' ? store.findings.supersedeIds(ids, deps.runId, now()) : store.findings.setStatus(ids, status, now())),
+    setFindingStatus: async (ids, status) => (status === 'superseded' ? await store.findings.supersedeIds(ids, deps.runId, now()) : await store.findings.setStatus(ids, status, now())),
     updateFindings: (ids, change) => store.findings.update(ids, change, now(), engine),
     findingsBySubjects: (subjects, status) => store.findings.bySubjects(engine, subjects, status),
-    runState: (id) => store.runs.get(id)?.state,
+    runState: async (id) => (await store.runs.get(id))?.state,
     auditEntry: (id) => store.audit.get(id),
-    auditOfRun: (runId) => store.audit.byRun(runId).filter((entry) => entry.engine === engine),
-    audit: (entry) => store.audit.append({ at: now(), actor: deps.trigger, engine, runId: deps.runId, ...entry }),
+    auditOfRun: async (runId) => (await store.audit.byRun(runId)).filter((entry) => entry.engine === engine),
+    audit: async (entry) => {
+      await store.audit.append({ at: now(), actor: deps.trigger, engine, runId: deps.runId, ...entry });
+    },
     state: {
       get: (key) => store.engineState.get(engine, key),
       set: (key, value) => store.engineState.set(engine, key, value, now()),

@@ -13,13 +13,13 @@ import type { Clock } from '../base/clock';
 
 /** Findings are buffered and written in batches; engines just add them. */
 export interface FindingSink {
-  add(finding: NewFinding): void;
+  add(finding: NewFinding): Promise<void>;
   /**
    * Writes what is buffered now. The run writes the rest when the engine
    * returns; an engine flushes itself only when it must read or mark its own
    * findings of this run before then (a check followed by an automatic repair).
    */
-  flush(): void;
+  flush(): Promise<void>;
   /** How many were added in this run. */
   readonly count: number;
 }
@@ -36,7 +36,7 @@ export interface ItemLogEntry {
 
 /** The run's item log: buffered and bounded per run by the host (core/runs/item-log.ts); engines just log. */
 export interface ItemLog {
-  log(entry: ItemLogEntry): void;
+  log(entry: ItemLogEntry): Promise<void>;
 }
 
 /** Everything an engine may touch, handed in so tests can give it fakes. */
@@ -114,7 +114,7 @@ export interface EngineHost {
   connections: ConnectionsAccess;
   /** Starts a run, as `runs.start` does (an import, a revert, a quiet check), attributed to the caller. */
   runs: {
-    start(engine: string, params: Record<string, unknown>, trigger: RunTrigger): { runId: number; alreadyRunning: boolean };
+    start(engine: string, params: Record<string, unknown>, trigger: RunTrigger): Promise<{ runId: number; alreadyRunning: boolean }>;
   };
 }
 

@@ -23,16 +23,16 @@ export class BufferedFindingSink implements FindingSink {
     return this.added;
   }
 
-  add(finding: NewFinding): void {
+  async add(finding: NewFinding): Promise<void> {
     this.buffer.push(finding);
     this.added += 1;
-    if (this.buffer.length >= this.batchSize) this.flush();
+    if (this.buffer.length >= this.batchSize) await this.flush();
   }
 
-  flush(): void {
+  async flush(): Promise<void> {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
-    this.repo.insertMany(this.runId, this.engine, batch, this.now(), this.scope);
+    await this.repo.insertMany(this.runId, this.engine, batch, this.now(), this.scope);
   }
 }

@@ -36,7 +36,7 @@ export class BufferedItemLog implements ItemLog {
     return this.written;
   }
 
-  log(entry: ItemLogEntry): void {
+  async log(entry: ItemLogEntry): Promise<void> {
     this.written += 1;
     const outcome = entry.outcome;
     const tally = this.counts.get(outcome) ?? { n: 0, notKept: 0 };
@@ -44,7 +44,7 @@ export class BufferedItemLog implements ItemLog {
     if (this.written > this.maxLines) tally.notKept += 1;
     else this.buffer.push({ seq: this.written, at: this.now(), item: cut(entry.item, MAX_ITEM), action: cut(entry.action, 64), outcome, message: entry.message === undefined ? null : cut(entry.message, MAX_MESSAGE) });
     this.counts.set(outcome, tally);
-    if (this.buffer.length >= this.batchSize && !this.failed) this.flushFromEngine();
+    if (this.buffer.length >= this.batchSize && !this.failed) await this.flushFromEngine();
   }
 
   /**
@@ -52,22 +52,22 @@ export class BufferedItemLog implements ItemLog {
    * that refuses the item log must not throw there, or the engine's own bookkeeping (finding statuses, tallies,
    * audit of recovered rows) after the line is skipped and the run fails over a log. The item log is advisory.
    */
-  private flushFromEngine(): void {
+  private async flushFromEngine(): Promise<void> {
     try {
-      this.flush();
+      await this.flush();
     } catch (error) {
       this.failed = true;
       this.onError(error);
     }
   }
 
-  flush(): void {
+  async flush(): Promise<void> {
     if (this.buffer.length === 0 && this.counts.size === 0) return;
     const lines = this.buffer;
     const counts = this.counts;
     this.buffer = [];
     this.counts = new Map();
-    this.repo.append(this.runId, lines, counts);
+    await this.repo.append(this.runId, lines, counts);
   }
 }
 

@@ -19,20 +19,20 @@ export interface RecoveryOptions {
  * or at once when it ran on this machine and its pid no longer exists. Every
  * live process sweeps every few seconds, and once when it opens the store.
  */
-export function recoverInterruptedRuns(store: Store, options: RecoveryOptions): number[] {
+export async function recoverInterruptedRuns(store: Store, options: RecoveryOptions): Promise<number[]> {
   const interrupted: number[] = [];
-  for (const owner of store.runs.activeOwners()) {
+  for (const owner of await store.runs.activeOwners()) {
     const reason = whyOwnerIsGone(owner, options);
-    if (reason && interruptRun(store, owner, reason, options.now)) interrupted.push(owner.id);
+    if (reason && await interruptRun(store, owner, reason, options.now)) interrupted.push(owner.id);
   }
   return interrupted;
 }
 
 /** Interrupts one run if its owner is gone (cancel of a run nobody works on any more). */
-export function recoverRunIfOwnerGone(store: Store, runId: number, options: RecoveryOptions): boolean {
-  const owner = store.runs.activeOwners().find((o) => o.id === runId);
+export async function recoverRunIfOwnerGone(store: Store, runId: number, options: RecoveryOptions): Promise<boolean> {
+  const owner = (await store.runs.activeOwners()).find((o) => o.id === runId);
   const reason = owner && whyOwnerIsGone(owner, options);
-  return Boolean(owner && reason && interruptRun(store, owner, reason, options.now));
+  return Boolean(owner && reason && await interruptRun(store, owner, reason, options.now));
 }
 
 /** Why the owner of this active run is gone, or undefined while it may still be alive. */
@@ -48,15 +48,15 @@ function whyOwnerIsGone(owner: ActiveRunOwner, options: RecoveryOptions): string
   return undefined;
 }
 
-function interruptRun(store: Store, owner: ActiveRunOwner, reason: string, now: Date): boolean {
+async function interruptRun(store: Store, owner: ActiveRunOwner, reason: string, now: Date): Promise<boolean> {
   const nowIso = now.toISOString();
-  const moved = store.runs.interrupt(
+  const moved = await store.runs.interrupt(
     owner.id,
     owner.heartbeatAt,
     { finishedAt: nowIso, error: { code: 'interrupted', message: `The process running this run stopped before it finished (${reason}).` } },
     nowIso,
   );
-  if (moved) store.runEvents.append(owner.id, 'state', `interrupted: ${reason}`, nowIso, { ownerPid: owner.ownerPid, ownerId: owner.ownerId });
+  if (moved) await store.runEvents.append(owner.id, 'state', `interrupted: ${reason}`, nowIso, { ownerPid: owner.ownerPid, ownerId: owner.ownerId });
   return moved;
 }
 

@@ -60,16 +60,17 @@ export class RunManager {
     // Every process with a RunManager (desktop, serve, daemon, a waiting CLI) sweeps on this beat, so a
     // dead owner's run is interrupted within a lease even when no store is opened again. unref: a
     // one-shot CLI command is not kept alive by it.
-    this.heartbeat = setInterval(() => this.beat(), this.lease.heartbeatMs);
+    // beat() catches what fails in it: nothing rejects from the timer.
+    this.heartbeat = setInterval(() => void this.beat(), this.lease.heartbeatMs);
     this.heartbeat.unref();
   }
 
   /** Interrupts the active runs whose owner is gone; returns their ids. */
-  sweep(): number[] {
-    return recoverInterruptedRuns(this.deps.store, this.recoveryOptions());
+  async sweep(): Promise<number[]> {
+    return await recoverInterruptedRuns(this.deps.store, this.recoveryOptions());
   }
 
-  start(engineId: string, rawParams: Record<string, unknown>, trigger: RunTrigger): { runId: number; alreadyRunning: boolean } {
+  async start(engineId: string, rawParams: Record<string, unknown>, trigger: RunTrigger): Promise<{ runId: number; alreadyRunning: boolean }> {
     const engine = this.deps.engines.get(engineId);
     if (!engine) throw new ApiError('not-found', `There is no engine "${engineId}".`, { engine: engineId });
     const parsed = engine.params.safeParse(rawParams);
@@ -79,7 +80,7 @@ export class RunManager {
       throw new ApiError('invalid-input', `Invalid parameters for ${engine.title}: ${where}${first?.message ?? 'invalid'}.`, { issues: parsed.error.issues });
     }
     const params = parsed.data;
-    const { id, alreadyRunning } = this.deps.store.runs.insertQueued({
+    const { id, alreadyRunning } = await this.deps.store.runs.insertQueued({
       engine: engine.id,
       scope: engine.scopeOf(params),
       trigger,
@@ -92,8 +93,8 @@ export class RunManager {
     });
     if (alreadyRunning) return { runId: id, alreadyRunning };
 
-    this.deps.store.runEvents.append(id, 'state', `queued by ${trigger}`, this.nowIso());
-    this.emitRun('run.started', id);
+    await this.deps.store.runEvents.append(id, 'state', `queued by ${trigger}`, this.nowIso());
+    await this.emitRun('run.started', id);
     const controller = new AbortController();
     const done = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.execute(id, engine, params, trigger, controller))
@@ -111,8 +112,8 @@ export class RunManager {
     return { runId: id, alreadyRunning: false };
   }
 
-  cancel(id: number): { id: number; state: Run['state']; cancelRequested: boolean } {
-    const run = this.deps.store.runs.get(id);
+  async cancel(id: number): Promise<{ id: number; state: Run['state']; cancelRequested: boolean }> {
+    const run = await this.deps.store.runs.get(id);
     if (!run) throw new ApiError('not-found', `There is no run ${id}.`, { id });
     const local = this.active.get(id);
     if (local) {
@@ -120,12 +121,12 @@ export class RunManager {
       return { id, state: run.state, cancelRequested: true };
     }
     // Owned by a process that is gone: nobody would pick a request up, so the run ends now.
-    if (recoverRunIfOwnerGone(this.deps.store, id, this.recoveryOptions())) {
-      const ended = this.emitRun('run.finished', id);
+    if (await recoverRunIfOwnerGone(this.deps.store, id, this.recoveryOptions())) {
+      const ended = await this.emitRun('run.finished', id);
       return { id, state: ended.state, cancelRequested: false };
     }
     // Owned by another live process: leave a request its heartbeat will pick up.
-    const requested = this.deps.store.runs.requestCancel(id, this.nowIso());
+    const requested = await this.deps.store.runs.requestCancel(id, this.nowIso());
     return { id, state: run.state, cancelRequested: requested };
   }
 
@@ -138,12 +139,12 @@ export class RunManager {
     await this.active.get(id)?.done;
     const pollMs = this.deps.waitPollMs ?? 250;
     for (;;) {
-      const run = this.deps.store.runs.get(id);
+      const run = await this.deps.store.runs.get(id);
       if (!run || isTerminal(run.state) || options.signal?.aborted) return run;
       const local = this.active.get(id);
       if (local) await local.done;
       else {
-        this.sweep();
+        await this.sweep();
         await new Promise((resolve) => setTimeout(resolve, pollMs));
       }
     }
@@ -173,19 +174,15 @@ export class RunManager {
       phases: engine.phases,
       intervalMs: this.deps.progressIntervalMs,
       emit: (snapshot) => {
-        // Progress is advisory and is also saved from a throttle timer, where a throw would be uncaught:
+        // Progress is advisory and is also saved from a throttle timer, where a rejection would be unhandled:
         // a busy store skips this snapshot (the next one, or the final state, carries it).
-        try {
-          store.runs.saveProgress(id, snapshot, apiCalls.snapshot(), this.nowIso());
-        } catch (error) {
-          log.warn({ err: error, runId: id }, 'could not save run progress');
-        }
+        store.runs.saveProgress(id, snapshot, apiCalls.snapshot(), this.nowIso()).catch((error: unknown) => log.warn({ err: error, runId: id }, 'could not save run progress'));
         this.deps.events.emit('run.progress', snapshot);
       },
     });
     const signal = controller.signal;
-    if (signal.aborted || !this.move(id, 'running', { startedAt: this.nowIso(), progress: tracker.snapshot() })) {
-      this.move(id, 'cancelled', { finishedAt: this.nowIso() });
+    if (signal.aborted || !await this.move(id, 'running', { startedAt: this.nowIso(), progress: tracker.snapshot() })) {
+      await this.move(id, 'cancelled', { finishedAt: this.nowIso() });
       return this.finish(id);
     }
     const runLog = log.child({ runId: id, engine: engine.id });
@@ -194,7 +191,7 @@ export class RunManager {
     const stamp = () => ({ ...(mode === undefined ? {} : { mode }), findings: findings.count });
     try {
       const returned = await engine.run(params, { runId: id, trigger, clock: this.deps.clock, log: runLog, findings, items, apiCalls, resources }, { signal, progress: tracker });
-      findings.flush();
+      await findings.flush();
       // No abort check here: an engine a cancel stops throws (the signal's reason). One that returned finished its work,
       // and a cancel that came after its last point of no return (a sheet import's swap, a committed repair) does not
       // undo that work, so the run must not say `cancelled` over it (DESIGN §4.6).
@@ -205,7 +202,7 @@ export class RunManager {
         // as "nothing failed"), so the run never ends `succeeded` on it (DESIGN §4.6): it fails with `invalid-result`
         // naming the fields, keeps what the engine said as `rejectedResult` for a person to read, and replaces no findings.
         runLog.error({ mode: checked.mode, problems: checked.problems }, 'the engine returned a result that does not match its schema');
-        this.move(id, 'failed', {
+        await this.move(id, 'failed', {
           finishedAt: this.nowIso(),
           progress: tracker.final(false),
           apiCalls: apiCalls.snapshot(),
@@ -216,7 +213,7 @@ export class RunManager {
         const result = checked.result;
         // Honest outcomes (DESIGN §4.6): a run with any failed item never ends `succeeded`.
         const partial = result.itemsFailed !== undefined && result.itemsFailed > 0;
-        const moved = this.move(id, partial ? 'partial' : 'succeeded', {
+        const moved = await this.move(id, partial ? 'partial' : 'succeeded', {
           finishedAt: this.nowIso(),
           progress: tracker.final(true),
           apiCalls: apiCalls.snapshot(),
@@ -225,13 +222,13 @@ export class RunManager {
         // Only a complete check replaces earlier findings: one that stopped early (a spent API budget) says complete: false.
         // Only while the run is still ours: one another process interrupted (a lost lease) may already run again there.
         // (Both writes are synchronous, with nothing awaited between them.)
-        if (moved && supersedesFindings(engine, params) && result.complete !== false) store.findings.supersede(engine.id, scope, id, this.nowIso());
+        if (moved && supersedesFindings(engine, params) && result.complete !== false) await store.findings.supersede(engine.id, scope, id, this.nowIso());
       }
     } catch (error) {
-      findings.flush();
+      await findings.flush();
       const cancelled = signal.aborted;
       if (!cancelled) runLog.error({ err: error }, 'run failed');
-      this.move(id, cancelled ? 'cancelled' : 'failed', {
+      await this.move(id, cancelled ? 'cancelled' : 'failed', {
         finishedAt: this.nowIso(),
         progress: tracker.final(false),
         apiCalls: apiCalls.snapshot(),
@@ -241,7 +238,7 @@ export class RunManager {
     } finally {
       // The item log is advisory: a store that refuses it must not change the run's outcome.
       try {
-        items.flush();
+        await items.flush();
       } catch (error) {
         runLog.warn({ err: error }, 'could not save the run item log');
       }
@@ -251,38 +248,38 @@ export class RunManager {
     return this.finish(id);
   }
 
-  private move(id: number, to: Run['state'], patch: Parameters<Store['runs']['transition']>[3]): boolean {
+  private async move(id: number, to: Run['state'], patch: Parameters<Store['runs']['transition']>[3]): Promise<boolean> {
     const now = this.nowIso();
-    const moved = this.deps.store.runs.transition(id, statesBefore(to), to, patch, now);
-    if (moved) this.deps.store.runEvents.append(id, 'state', to, now, patch.error ? { error: patch.error } : undefined);
+    const moved = await this.deps.store.runs.transition(id, statesBefore(to), to, patch, now);
+    if (moved) await this.deps.store.runEvents.append(id, 'state', to, now, patch.error ? { error: patch.error } : undefined);
     return moved;
   }
 
-  private finish(id: number): Run {
-    return this.emitRun('run.finished', id);
+  private async finish(id: number): Promise<Run> {
+    return await this.emitRun('run.finished', id);
   }
 
-  private emitRun(event: 'run.started' | 'run.finished', id: number): Run {
-    const run = this.deps.store.runs.get(id);
+  private async emitRun(event: 'run.started' | 'run.finished', id: number): Promise<Run> {
+    const run = await this.deps.store.runs.get(id);
     if (!run) throw new Error(`run ${id} vanished from the store`);
     this.deps.events.emit(event, run);
     return run;
   }
 
-  private beat(): void {
+  private async beat(): Promise<void> {
     try {
       const ids = this.activeRunIds();
       if (ids.length > 0) {
-        const lost = this.deps.store.runs.heartbeat(ids, this.nowIso(), { ownerId: this.owner.id, expiresAt: this.leaseExpiry() });
+        const lost = await this.deps.store.runs.heartbeat(ids, this.nowIso(), { ownerId: this.owner.id, expiresAt: this.leaseExpiry() });
         // Another process judged this owner dead (a stall longer than the lease) and interrupted the run:
         // the scope may already run elsewhere, so this copy stops at once.
         for (const id of lost) this.active.get(id)?.controller.abort(new ApiError('conflict', 'This run lost its lease and was interrupted.'));
-        for (const id of this.deps.store.runs.cancelRequested(ids)) {
+        for (const id of await this.deps.store.runs.cancelRequested(ids)) {
           this.active.get(id)?.controller.abort(new ApiError('conflict', 'Cancelled from another Syncwarden process.'));
         }
       }
-      const recovered = this.sweep();
-      for (const id of recovered) this.emitRun('run.finished', id);
+      const recovered = await this.sweep();
+      for (const id of recovered) await this.emitRun('run.finished', id);
       if (recovered.length) this.deps.log.warn({ runs: recovered }, 'runs whose owner stopped were marked interrupted');
     } catch (error) {
       // A busy or closed store must not take the host down from a timer; the next beat tries again.

@@ -34,7 +34,7 @@ export function appDbScheduleSource(connections: Pick<ProductDbAccess, 'appDbCon
   };
   return {
     async read() {
-      const connection = single(connections);
+      const connection = await single(connections);
       if (!connection) {
         await close();
         return null;
@@ -62,9 +62,9 @@ export function appDbScheduleSource(connections: Pick<ProductDbAccess, 'appDbCon
 }
 
 /** The one product-database connection, or null when there is none or several. */
-function single(connections: Pick<ProductDbAccess, 'appDbConnection'>): ReturnType<ProductDbAccess['appDbConnection']> | null {
+async function single(connections: Pick<ProductDbAccess, 'appDbConnection'>): Promise<ReturnType<ProductDbAccess['appDbConnection']> | null> {
   try {
-    return connections.appDbConnection();
+    return await connections.appDbConnection();
   } catch (error) {
     if (error instanceof ProductDbUnavailable) return null;
     throw error;

@@ -93,7 +93,7 @@ export class AppDbSync {
     const changed: number[] = [];
     const deleted: number[] = [];
     for (let after = 0; ; ) {
-      const page = schedules.derivedPage(after, PAGE);
+      const page = await schedules.derivedPage(after, PAGE);
       const updates: { id: number; schedule: DerivedSchedule }[] = [];
       const deletes: number[] = [];
       for (const row of page) {
@@ -102,7 +102,7 @@ export class AppDbSync {
         if (!schedule) deletes.push(row.id);
         else if (!sameDerived(row, schedule)) updates.push({ id: row.id, schedule });
       }
-      if (updates.length || deletes.length) schedules.applyDerived({ inserts: [], updates, deletes }, now());
+      if (updates.length || deletes.length) await schedules.applyDerived({ inserts: [], updates, deletes }, now());
       changed.push(...updates.map((u) => u.id));
       deleted.push(...deletes);
       if (page.length < PAGE) break;
@@ -112,7 +112,7 @@ export class AppDbSync {
     const inserts = [...wanted.values()];
     for (let at = 0; at < inserts.length; at += PAGE) {
       if (at > 0 && !(await this.pause(generation))) return null;
-      changed.push(...schedules.applyDerived({ inserts: inserts.slice(at, at + PAGE), updates: [], deletes: [] }, now()));
+      changed.push(...await schedules.applyDerived({ inserts: inserts.slice(at, at + PAGE), updates: [], deletes: [] }, now()));
     }
     return { changed, deleted };
   }

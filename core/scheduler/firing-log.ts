@@ -24,13 +24,13 @@ export class FiringLog {
   }
 
   /** Writes the buffer now (stop, run now, run all now). */
-  flush(now: number): void {
+  async flush(now: number): Promise<void> {
     this.lastFlush = now;
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
     try {
-      this.deps.schedules.recordFirings(batch);
+      await this.deps.schedules.recordFirings(batch);
     } catch (error) {
       // A busy store: keep the batch (ahead of newer firings) for the next flush, and let the caller log it.
       this.pending = [...batch, ...this.pending];
@@ -39,14 +39,14 @@ export class FiringLog {
   }
 
   /** A tick writes the buffer once flushEveryMs has passed since the last write. */
-  flushIfDue(now: number): void {
-    if (now - this.lastFlush >= this.deps.flushEveryMs) this.flush(now);
+  async flushIfDue(now: number): Promise<void> {
+    if (now - this.lastFlush >= this.deps.flushEveryMs) await this.flush(now);
   }
 
   /** A tick prunes one chunk an hour, and every tick until the old firings are gone. */
-  pruneIfDue(now: number): void {
+  async pruneIfDue(now: number): Promise<void> {
     if (now - this.lastPrune < PRUNE_EVERY_MS) return;
-    const pruned = this.deps.schedules.pruneFirings(new Date(now - this.deps.retentionMs).toISOString(), PRUNE_CHUNK);
+    const pruned = await this.deps.schedules.pruneFirings(new Date(now - this.deps.retentionMs).toISOString(), PRUNE_CHUNK);
     if (pruned < PRUNE_CHUNK) this.lastPrune = now;
     if (pruned) this.deps.log.debug({ pruned }, 'pruned old schedule firings');
   }

@@ -22,12 +22,28 @@ export interface PauseView {
 export class PauseState {
   /** Read once and kept: the scheduler asks on every tick. */
   private stored: StoredPause | undefined;
+  private loading: Promise<void> | undefined;
+  /** Set or cleared here since the read began: what was read is older, and is not kept. */
+  private changedHere = false;
 
   constructor(
     private readonly state: EngineStateRepository,
     private readonly now: () => number,
-  ) {
-    this.stored = state.get<StoredPause>(OWNER, KEY);
+  ) {}
+
+  /** Reads the stored pause once (the scheduler awaits it before it first fires); later calls share that read. */
+  load(): Promise<void> {
+    this.loading ??= this.state.get<StoredPause>(OWNER, KEY).then(
+      (stored) => {
+        if (!this.changedHere) this.stored = stored;
+      },
+      (error: unknown) => {
+        // Read again next time rather than keep the failure.
+        this.loading = undefined;
+        throw error;
+      },
+    );
+    return this.loading;
   }
 
   get(): PauseView {
@@ -43,14 +59,16 @@ export class PauseState {
     return pausedIndefinitely || pausedUntil !== null;
   }
 
-  set(minutes: number | null): void {
+  async set(minutes: number | null): Promise<void> {
     const value: StoredPause = minutes === null ? { until: null, indefinitely: true } : { until: new Date(this.now() + minutes * 60_000).toISOString(), indefinitely: false };
-    this.state.set(OWNER, KEY, value, new Date(this.now()).toISOString());
+    await this.state.set(OWNER, KEY, value, new Date(this.now()).toISOString());
     this.stored = value;
+    this.changedHere = true;
   }
 
-  clear(): void {
-    this.state.delete(OWNER, KEY);
+  async clear(): Promise<void> {
+    await this.state.delete(OWNER, KEY);
     this.stored = undefined;
+    this.changedHere = true;
   }
 }

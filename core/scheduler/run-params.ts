@@ -26,14 +26,14 @@ export function schedulePolicyOf(engines: ScheduleEngines, id: string): EngineSc
  * source), and `autoRepair` where the engine understands it (the engine
  * keeps every automatic repair inside its safety guard).
  */
-export function runParamsFor(schedule: ScheduledRun, engines: ScheduleEngines, context: ScheduleContext): Record<string, unknown> {
+export async function runParamsFor(schedule: ScheduledRun, engines: ScheduleEngines, context: ScheduleContext): Promise<Record<string, unknown>> {
   const policy = schedulePolicyOf(engines, schedule.engine);
   const base: Record<string, unknown> = { ...schedule.params };
   const scope = schedule.scope;
   if (scope.kind === 'user' || scope.kind === 'provider') base.user = scope.userId;
   if (scope.kind === 'provider') base.provider = scope.provider;
   if (scope.kind === 'source') base.sourceId = scope.sourceId;
-  const params = policy.paramsFor ? policy.paramsFor(base, schedule, context) : base;
+  const params = policy.paramsFor ? await policy.paramsFor(base, schedule, context) : base;
   if (policy.autoRepair) params.autoRepair = schedule.autoRepair;
   return params;
 }

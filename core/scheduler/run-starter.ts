@@ -8,7 +8,7 @@ import type { RunManager } from '../runs/run-manager';
  * runs through the same port so engines do not count in its figures.
  */
 export interface RunStarter {
-  start(engine: string, params: Record<string, unknown>): { runId: number; alreadyRunning: boolean };
+  start(engine: string, params: Record<string, unknown>): Promise<{ runId: number; alreadyRunning: boolean }>;
   activeRuns(): number;
   onFinished(listener: (run: Pick<Run, 'id' | 'state'>) => void): () => void;
 }

@@ -4,9 +4,9 @@ import type { SchedulesRepository, StoredSchedule } from '../store/schedules.rep
 const LOAD_PAGE = 250;
 
 /** Every schedule, in keyset pages of LOAD_PAGE; each page is read only when asked for. */
-export function* allSchedulePages(schedules: SchedulesRepository): Generator<StoredSchedule[]> {
+export async function* allSchedulePages(schedules: SchedulesRepository): AsyncGenerator<StoredSchedule[]> {
   for (let after = 0; ; ) {
-    const page = schedules.listPage(after, LOAD_PAGE);
+    const page = await schedules.listPage(after, LOAD_PAGE);
     yield page;
     if (page.length < LOAD_PAGE) return;
     after = (page[page.length - 1] as StoredSchedule).id;
@@ -14,6 +14,6 @@ export function* allSchedulePages(schedules: SchedulesRepository): Generator<Sto
 }
 
 /** The schedules with these ids, LOAD_PAGE at a time. */
-export function* schedulePagesOf(schedules: SchedulesRepository, ids: readonly number[]): Generator<StoredSchedule[]> {
-  for (let at = 0; at < ids.length; at += LOAD_PAGE) yield schedules.byIds(ids.slice(at, at + LOAD_PAGE));
+export async function* schedulePagesOf(schedules: SchedulesRepository, ids: readonly number[]): AsyncGenerator<StoredSchedule[]> {
+  for (let at = 0; at < ids.length; at += LOAD_PAGE) yield await schedules.byIds(ids.slice(at, at + LOAD_PAGE));
 }

@@ -49,6 +49,7 @@ export class Scheduler {
   private readonly appDbSync: AppDbSync;
   /** Bumped by stop(): a paged load still running then stops. */
   private generation = 0;
+  private ticking = false;
 
   constructor(private readonly deps: SchedulerDeps) {
     this.options = { ...DEFAULT_SCHEDULER_OPTIONS, ...deps.options };
@@ -76,14 +77,22 @@ export class Scheduler {
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.unsubscribe = this.deps.runs.onFinished((run) => this.onRunFinished(run.id, run.state));
+    this.unsubscribe = this.deps.runs.onFinished((run) => {
+      // From an event listener a rejection (a store busy past its timeout) would be unhandled: log it.
+      this.onRunFinished(run.id, run.state).catch((error: unknown) => this.deps.log.error({ err: error, runId: run.id }, 'recording a scheduled run that finished failed'));
+    });
+    // The stored pause, before anything fires (tickNow awaits the same read); a failed read is retried there.
+    this.pauseState.load().then(
+      () => this.arm(),
+      () => undefined,
+    );
     // At start, a slot that fell due while the app was closed fires once (catch-up).
     void this.loadPages(allSchedulePages(this.deps.store.schedules), (schedule) => Date.parse(schedule.lastDueAt ?? schedule.createdAt)).then(() => this.deps.log.info({ schedules: this.table.size }, 'scheduler started'));
     void this.refreshAppDb();
     this.arm();
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.appDbSync.reset();
     this.generation++;
     if (!this.started) return;
@@ -92,7 +101,7 @@ export class Scheduler {
     this.unsubscribe = null;
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     this.timer = null;
-    this.firings.flush(this.now());
+    await this.firings.flush(this.now());
     this.table.clear();
     this.ready.length = 0;
     this.deps.log.info('scheduler stopped');
@@ -109,15 +118,15 @@ export class Scheduler {
     });
   }
 
-  pause(minutes: number | null): void {
-    this.pauseState.set(minutes);
+  async pause(minutes: number | null): Promise<void> {
+    await this.pauseState.set(minutes);
     this.deps.log.info({ minutes }, minutes === null ? 'schedules paused until resumed' : 'schedules paused');
     this.changed(true);
     this.arm();
   }
 
-  resume(): void {
-    this.pauseState.clear();
+  async resume(): Promise<void> {
+    await this.pauseState.clear();
     this.deps.log.info('schedules resumed');
     this.changed(true);
     this.arm();
@@ -133,38 +142,38 @@ export class Scheduler {
   }
 
   /** Fires one schedule now (Run now), outside the rate cap. */
-  runNow(id: number): { runId: number; alreadyRunning: boolean } {
-    const schedule = this.deps.store.schedules.get(id);
+  async runNow(id: number): Promise<{ runId: number; alreadyRunning: boolean }> {
+    const schedule = await this.deps.store.schedules.get(id);
     if (!schedule) throw new Error(`There is no schedule ${id}.`);
-    const outcome = this.fire(schedule, this.now(), 1);
-    this.firings.flush(this.now());
+    const outcome = await this.fire(schedule, this.now(), 1);
+    await this.firings.flush(this.now());
     if ('error' in outcome) throw outcome.error;
     return outcome;
   }
 
   /** Run all now (tray): console schedules fire at once; per-user ones are brought forward, still under the rate cap. */
-  runAllNow(): Promise<number> {
+  async runAllNow(): Promise<number> {
     let started = 0;
     const now = this.now();
-    for (const schedule of this.deps.store.schedules.list()) {
+    for (const schedule of await this.deps.store.schedules.list()) {
       if (!schedule.enabled) continue;
       if (schedule.origin === 'console') {
-        const outcome = this.fire(schedule, now, 1);
+        const outcome = await this.fire(schedule, now, 1);
         if (!('error' in outcome) && !outcome.alreadyRunning) started++;
       } else if (this.started) {
         this.table.unqueue(schedule.id);
         this.ready.push({ id: schedule.id, dueAt: now, attempt: 1 });
       }
     }
-    this.firings.flush(this.now());
+    await this.firings.flush(this.now());
     if (this.started) this.arm();
     return Promise.resolve(started);
   }
 
   /** A console edit (create, update, enable, delete): re-read that one schedule. */
-  scheduleChanged(id: number): void {
+  async scheduleChanged(id: number): Promise<void> {
     if (!this.started) return;
-    const schedule = this.deps.store.schedules.get(id);
+    const schedule = await this.deps.store.schedules.get(id);
     if (schedule) this.table.load(schedule, this.now());
     else this.table.remove(id);
     this.arm();
@@ -175,10 +184,10 @@ export class Scheduler {
    * with 10,000 schedules is never held for long; a stop or restart in between
    * (a new generation) ends the load. A small store loads synchronously.
    */
-  private async loadPages(pages: Iterable<StoredSchedule[]>, dueFrom: (schedule: StoredSchedule) => number): Promise<void> {
+  private async loadPages(pages: AsyncIterable<StoredSchedule[]>, dueFrom: (schedule: StoredSchedule) => number): Promise<void> {
     const generation = this.generation;
     let first = true;
-    for (const page of pages) {
+    for await (const page of pages) {
       if (!first) {
         await yieldToEventLoop();
         if (generation !== this.generation) return;
@@ -204,29 +213,35 @@ export class Scheduler {
    * would be uncaught and take the host down, and the timer would never be armed again. So a failed
    * tick is logged and the scheduler re-arms; buffered firings are kept for the next flush.
    */
-  private tick(): void {
+  private async tick(): Promise<void> {
     this.timer = null;
     if (!this.started) return;
+    // One tick at a time: one that waits on the store must not be overtaken by the next (it re-arms when done).
+    if (this.ticking) return;
+    this.ticking = true;
     try {
-      this.tickNow();
+      await this.tickNow();
     } catch (error) {
       this.deps.log.error({ err: error }, 'a scheduler tick failed; trying again at the next wake-up');
+    } finally {
+      this.ticking = false;
     }
     this.arm();
   }
 
-  private tickNow(): void {
+  private async tickNow(): Promise<void> {
+    await this.pauseState.load();
     const now = this.now();
     if (this.expectedWakeAt !== null && now - this.expectedWakeAt > this.options.lateAfterMs) {
       this.deps.log.info({ jumpMs: now - this.expectedWakeAt }, 'the wall clock jumped (sleep or resume): missed firings run once');
     }
     if (now - this.appDbSync.lastReadAt >= this.options.appDbRefreshMs) void this.refreshAppDb();
-    this.firings.pruneIfDue(now);
+    await this.firings.pruneIfDue(now);
     if (!this.pauseState.isPaused()) {
       for (const due of this.table.popDue(now)) this.takeDue(due.id, due.at);
-      this.drainReady(now);
+      await this.drainReady(now);
     }
-    this.firings.flushIfDue(now);
+    await this.firings.flushIfDue(now);
     this.changed(false);
   }
 
@@ -242,7 +257,7 @@ export class Scheduler {
     }
   }
 
-  private drainReady(now: number): void {
+  private async drainReady(now: number): Promise<void> {
     const second = Math.floor(now / 1000);
     if (this.firedInSecond.second !== second) this.firedInSecond = { second, count: 0 };
     while (this.ready.length && this.firedInSecond.count < this.options.maxFiringsPerSecond) {
@@ -256,16 +271,16 @@ export class Scheduler {
         const from = late && entry.trigger.intervalMs ? now + entry.trigger.intervalMs / 2 : Math.max(now, item.dueAt);
         entry.nextRegular = entry.trigger.next(from) ?? Infinity;
       }
-      this.fire(entry.schedule, item.dueAt, item.attempt);
+      await this.fire(entry.schedule, item.dueAt, item.attempt);
       this.table.requeue(entry);
     }
   }
 
-  private fire(schedule: StoredSchedule, dueAt: number, attempt: number): { runId: number; alreadyRunning: boolean } | { error: Error } {
+  private async fire(schedule: StoredSchedule, dueAt: number, attempt: number): Promise<{ runId: number; alreadyRunning: boolean } | { error: Error }> {
     const firing = { scheduleId: schedule.id, dueAt: new Date(dueAt).toISOString(), firedAt: new Date(this.now()).toISOString(), attempt };
     try {
-      const params = runParamsFor(schedule, this.deps.engines, { store: this.deps.store });
-      const started = this.deps.runs.start(schedule.engine, params);
+      const params = await runParamsFor(schedule, this.deps.engines, { store: this.deps.store });
+      const started = await this.deps.runs.start(schedule.engine, params);
       if (started.alreadyRunning) {
         this.firings.record({ ...firing, outcome: 'skipped', runId: started.runId, message: `run ${started.runId} of the same engine and scope was still active` });
       } else {
@@ -277,12 +292,12 @@ export class Scheduler {
       const message = error instanceof Error ? error.message : String(error);
       this.firings.record({ ...firing, outcome: 'failed', runId: null, message });
       this.deps.log.warn({ scheduleId: schedule.id, engine: schedule.engine, attempt, err: error }, 'a scheduled firing could not start its run');
-      this.failed(schedule.id, attempt, dueAt, message);
+      await this.failed(schedule.id, attempt, dueAt, message);
       return { error: error instanceof Error ? error : new Error(message) };
     }
   }
 
-  private onRunFinished(runId: number, state: string): void {
+  private async onRunFinished(runId: number, state: string): Promise<void> {
     const started = this.runToSchedule.get(runId);
     if (!started) return;
     this.runToSchedule.delete(runId);
@@ -290,20 +305,20 @@ export class Scheduler {
       const entry = this.table.get(started.id);
       const wasFailing = !entry || this.table.isFailing(started.id);
       if (entry) this.table.setFailures(entry, 0);
-      if (wasFailing) this.deps.store.schedules.setFailures(started.id, 0);
+      if (wasFailing) await this.deps.store.schedules.setFailures(started.id, 0);
     } else if (state === 'failed' || state === 'interrupted') {
-      this.failed(started.id, started.attempt, started.dueAt);
+      await this.failed(started.id, started.attempt, started.dueAt);
     }
     this.changed(false);
     if (this.started) this.arm();
   }
 
   /** Counts a failure and, within the attempt cap and before the next slot, arms a retry with exponential backoff. */
-  private failed(id: number, attempt: number, dueAt: number, startError?: string): void {
+  private async failed(id: number, attempt: number, dueAt: number, startError?: string): Promise<void> {
     const entry = this.table.get(id);
-    const failures = (entry?.schedule.failures ?? this.deps.store.schedules.get(id)?.failures ?? 0) + 1;
+    const failures = (entry?.schedule.failures ?? (await this.deps.store.schedules.get(id))?.failures ?? 0) + 1;
     if (entry) this.table.setFailures(entry, failures);
-    this.deps.store.schedules.setFailures(id, failures);
+    await this.deps.store.schedules.setFailures(id, failures);
     // A failed run is told by the notifier (run.finished); a firing that could not even start a run has no
     // run to tell about, so the scheduler says it once, when the schedule turns to "attention".
     if (startError !== undefined && failures === this.options.maxAttempts) {
@@ -334,7 +349,8 @@ export class Scheduler {
       appDbReadAt: this.appDbSync.enabled ? this.appDbSync.lastReadAt + this.options.appDbRefreshMs : null,
     });
     this.expectedWakeAt = at;
-    this.timer = this.timers.setTimeout(() => this.tick(), at - now);
+    // tick() catches what fails in it: nothing rejects from the timer.
+    this.timer = this.timers.setTimeout(() => void this.tick(), at - now);
   }
 
   /** Emits scheduler.status when something a person sees changed (see StatusThrottle). */

@@ -1,6 +1,7 @@
 import type { AuditEntry, Page, RunTrigger } from '../api/models';
 import { SEARCH_SEPARATOR, auditSearchText, foldText } from './audit-search';
-import type { SqliteDatabase } from './database';
+import type { SqlValue, StoreDb } from './store-db';
+import { countOf } from './transaction-view';
 import { fromJson, toJson } from './json-column';
 
 interface AuditRow {
@@ -34,15 +35,13 @@ export interface AuditFilter {
 
 /** Append-only: the audit log is never updated, only added to. */
 export class AuditRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: StoreDb) {}
 
-  append(entry: NewAuditEntry): number {
-    const info = this.db
-      .prepare(
-        `INSERT INTO audit_log (at, actor, engine, run_id, action, subject, before_json, after_json, subject_fold, search_fold)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+  async append(entry: NewAuditEntry): Promise<number> {
+    const row = await this.db.get<{ id: number }>(
+      `INSERT INTO audit_log (at, actor, engine, run_id, action, subject, before_json, after_json, subject_fold, search_fold)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      [
         entry.at,
         entry.actor,
         entry.engine,
@@ -53,23 +52,26 @@ export class AuditRepository {
         toJson(entry.after),
         foldText(entry.subject),
         auditSearchText(entry.subject, entry.before, entry.after),
-      );
-    return Number(info.lastInsertRowid);
+      ],
+    );
+    return Number(row?.id);
   }
 
-  get(id: number): AuditEntry | undefined {
-    const row = this.db.prepare(`SELECT * FROM audit_log WHERE id = ?`).get(id) as AuditRow | undefined;
+  async get(id: number): Promise<AuditEntry | undefined> {
+    const row = await this.db.get<AuditRow>(`SELECT * FROM audit_log WHERE id = ?`, [id]);
     return row && toEntry(row);
   }
 
   /** Every entry one run wrote, oldest first (a "revert this run" undoes them newest first). */
-  byRun(runId: number): AuditEntry[] {
-    return (this.db.prepare(`SELECT * FROM audit_log WHERE run_id = ? ORDER BY id`).all(runId) as AuditRow[]).map((row) => toEntry(row));
+  async byRun(runId: number): Promise<AuditEntry[]> {
+    return (await this.db.all<AuditRow>(`SELECT * FROM audit_log WHERE run_id = ? ORDER BY id`, [runId])).map((row) => toEntry(row));
   }
 
-  list(filter: AuditFilter & { limit: number; offset: number }): Page<AuditEntry> {
+  async list(filter: AuditFilter & { limit: number; offset: number }): Promise<Page<AuditEntry>> {
     const where: string[] = [];
-    const args: unknown[] = [];
+    const args: SqlValue[] = [];
+    // instr (SQLite) and strpos (PostgreSQL): the position of a text in another, by each dialect's name.
+    const position = this.db.dialect === 'postgres' ? 'strpos' : 'instr';
     if (filter.engine) {
       where.push('engine = ?');
       args.push(filter.engine);
@@ -87,22 +89,20 @@ export class AuditRepository {
       // instr, not LIKE: a search for "a_b" or "50%" means those characters, not wildcards. A term with a kind
       // ("row:12", "file:") searches the whole subject; a bare word searches the values an entry is about
       // (subject without its kind words, the before/after values), so "user" is not in every identity entry.
-      if (term.includes(':')) where.push('instr(subject_fold, ?) > 0');
-      else where.push('instr(search_fold, ?) > 0');
+      if (term.includes(':')) where.push(`${position}(subject_fold, ?) > 0`);
+      else where.push(`${position}(search_fold, ?) > 0`);
       args.push(term);
     }
     if (filter.user) {
       // A user is one whole value of the entry: a ':'/'/'-separated part of its subject ("user:ada@x",
       // "file:ada@x:3") or a whole text value of its before/after (its email or id), never part of a longer one.
       const values = [...new Set([filter.user, ...(filter.userAliases ?? [])].map((value) => foldText(value.trim())).filter(Boolean))];
-      where.push(`(${values.map(() => 'instr(search_fold, ?) > 0').join(' OR ')})`);
+      where.push(`(${values.map(() => `${position}(search_fold, ?) > 0`).join(' OR ')})`);
       args.push(...values.map((value) => `${SEARCH_SEPARATOR}${value}${SEARCH_SEPARATOR}`));
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${clause}`).get(...args) as { n: number }).n;
-    const rows = this.db
-      .prepare(`SELECT * FROM audit_log ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`)
-      .all(...args, filter.limit, filter.offset) as AuditRow[];
+    const total = countOf(await this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_log ${clause}`, args));
+    const rows = await this.db.all<AuditRow>(`SELECT * FROM audit_log ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`, [...args, filter.limit, filter.offset]);
     return {
       items: rows.map((row) => toEntry(row, imageOf)),
       total,
@@ -112,12 +112,12 @@ export class AuditRepository {
   }
 
   /** One engine's entries about these subjects (one user's history), newest first, and how many there are. */
-  bySubjects(engine: string, subjects: readonly string[], limit: number): { items: AuditEntry[]; total: number } {
+  async bySubjects(engine: string, subjects: readonly string[], limit: number): Promise<{ items: AuditEntry[]; total: number }> {
     if (subjects.length === 0) return { items: [], total: 0 };
     const marks = subjects.map(() => '?').join(', ');
     const where = `WHERE engine = ? AND subject IN (${marks})`;
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${where}`).get(engine, ...subjects) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ?`).all(engine, ...subjects, limit) as AuditRow[];
+    const total = countOf(await this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_log ${where}`, [engine, ...subjects]));
+    const rows = await this.db.all<AuditRow>(`SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT ?`, [engine, ...subjects, limit]);
     return { items: rows.map((row) => toEntry(row, imageOf)), total };
   }
 }

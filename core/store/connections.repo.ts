@@ -1,5 +1,5 @@
 import type { ConnectionCheckResult, ConnectionKind } from '../api/connections';
-import type { SqliteDatabase } from './database';
+import type { StoreDb } from './store-db';
 import { fromJson, fromJsonOr } from './json-column';
 
 interface ConnectionRow {
@@ -26,48 +26,48 @@ export interface StoredConnection {
 
 /** Connection settings without secrets (those live in the SecretStore). */
 export class ConnectionsRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: StoreDb) {}
 
-  insert(kind: ConnectionKind, name: string, config: Record<string, unknown>, now: string): number {
-    const info = this.db
-      .prepare(`INSERT INTO connections (kind, name, config_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`)
-      .run(kind, name, JSON.stringify(config), now, now);
-    return Number(info.lastInsertRowid);
+  async insert(kind: ConnectionKind, name: string, config: Record<string, unknown>, now: string): Promise<number> {
+    const row = await this.db.get<{ id: number }>(
+      `INSERT INTO connections (kind, name, config_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+      [kind, name, JSON.stringify(config), now, now],
+    );
+    return Number(row?.id);
   }
 
-  update(id: number, patch: { name?: string; config?: Record<string, unknown>; secretFields?: string[]; lastCheck?: ConnectionCheckResult }, now: string): void {
-    this.db
-      .prepare(
-        `UPDATE connections SET name = COALESCE(?, name), config_json = COALESCE(?, config_json),
-           secret_fields_json = COALESCE(?, secret_fields_json), last_check_json = COALESCE(?, last_check_json), updated_at = ?
-         WHERE id = ?`,
-      )
-      .run(
+  async update(id: number, patch: { name?: string; config?: Record<string, unknown>; secretFields?: string[]; lastCheck?: ConnectionCheckResult }, now: string): Promise<void> {
+    await this.db.run(
+      `UPDATE connections SET name = COALESCE(?, name), config_json = COALESCE(?, config_json),
+         secret_fields_json = COALESCE(?, secret_fields_json), last_check_json = COALESCE(?, last_check_json), updated_at = ?
+       WHERE id = ?`,
+      [
         patch.name ?? null,
         patch.config ? JSON.stringify(patch.config) : null,
         patch.secretFields ? JSON.stringify([...new Set(patch.secretFields)].sort()) : null,
         patch.lastCheck ? JSON.stringify(patch.lastCheck) : null,
         now,
         id,
-      );
+      ],
+    );
   }
 
-  delete(id: number): boolean {
-    return this.db.prepare(`DELETE FROM connections WHERE id = ?`).run(id).changes === 1;
+  async delete(id: number): Promise<boolean> {
+    return (await this.db.run(`DELETE FROM connections WHERE id = ?`, [id])).changes === 1;
   }
 
-  get(id: number): StoredConnection | undefined {
-    const row = this.db.prepare(`SELECT * FROM connections WHERE id = ?`).get(id) as ConnectionRow | undefined;
+  async get(id: number): Promise<StoredConnection | undefined> {
+    const row = await this.db.get<ConnectionRow>(`SELECT * FROM connections WHERE id = ?`, [id]);
     return row && toConnection(row);
   }
 
-  findByName(name: string): StoredConnection | undefined {
-    const row = this.db.prepare(`SELECT * FROM connections WHERE name = ?`).get(name) as ConnectionRow | undefined;
+  async findByName(name: string): Promise<StoredConnection | undefined> {
+    const row = await this.db.get<ConnectionRow>(`SELECT * FROM connections WHERE name = ?`, [name]);
     return row && toConnection(row);
   }
 
-  list(): StoredConnection[] {
-    return (this.db.prepare(`SELECT * FROM connections ORDER BY kind, name`).all() as ConnectionRow[]).map(toConnection);
+  async list(): Promise<StoredConnection[]> {
+    return (await this.db.all<ConnectionRow>(`SELECT * FROM connections ORDER BY kind, name`)).map(toConnection);
   }
 }
 

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { registerAuditSearchFunctions } from './audit-search';
 import { createPrivateFile, ensurePrivateDir, makeFilesPrivate } from './data-dir';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrationSql } from './migrations';
+import { registerStoreFunctions } from './store-functions';
 
 export type SqliteDatabase = Database.Database;
 
@@ -47,7 +47,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): S
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
-    registerAuditSearchFunctions(db);
+    registerStoreFunctions(db);
     migrate(db);
     return db;
   } catch (error) {
@@ -78,7 +78,7 @@ function migrate(db: SqliteDatabase): void {
     if (migration.foreignKeysOff) db.pragma('foreign_keys = OFF');
     try {
       db.transaction(() => {
-        db.exec(migration.sql);
+        db.exec(migrationSql(migration, 'sqlite'));
         if (migration.foreignKeysOff && (db.pragma('foreign_key_check') as unknown[]).length > 0) {
           throw new Error(`migration ${migration.version} would leave broken foreign keys`);
         }

@@ -1,6 +1,7 @@
 import type { Finding, Page } from '../api/models';
 import type { ParsedInput } from '../api/contract';
-import type { SqliteDatabase } from './database';
+import type { SqlValue, StoreDb } from './store-db';
+import { countOf, likeOperator, runEach } from './transaction-view';
 import { fromJson, toJson } from './json-column';
 
 interface FindingRow {
@@ -46,7 +47,7 @@ const SORT_COLUMNS: Record<FindingsFilter['sort'], string> = {
 };
 
 export class FindingsRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: StoreDb) {}
 
   /**
    * Writes a batch in one transaction with one prepared statement. A subject
@@ -56,20 +57,20 @@ export class FindingsRepository {
    * with this run's kind, reason and details; created_at keeps when it was
    * first found) instead of a second one being added.
    */
-  insertMany(runId: number, engine: string, findings: readonly NewFinding[], now: string, scope = 'all'): void {
-    const stmt = this.db.prepare(
-      `INSERT INTO findings (run_id, engine, scope, subject, user_email, kind, reason, proposed_action, details_json, created_at, updated_at)
+  async insertMany(runId: number, engine: string, findings: readonly NewFinding[], now: string, scope = 'all'): Promise<void> {
+    const sql = `INSERT INTO findings (run_id, engine, scope, subject, user_email, kind, reason, proposed_action, details_json, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (engine, subject) WHERE status = 'open' DO UPDATE SET
          run_id = excluded.run_id, scope = excluded.scope, user_email = excluded.user_email, kind = excluded.kind,
          reason = excluded.reason, proposed_action = excluded.proposed_action, details_json = excluded.details_json,
-         updated_at = excluded.updated_at`,
+         updated_at = excluded.updated_at`;
+    await this.db.transaction((tx) =>
+      runEach(
+        tx,
+        sql,
+        findings.map((f) => [runId, engine, scope, f.subject, f.userEmail ?? null, f.kind, f.reason, f.proposedAction, toJson(f.details), now, now]),
+      ),
     );
-    this.db.transaction(() => {
-      for (const f of findings) {
-        stmt.run(runId, engine, scope, f.subject, f.userEmail ?? null, f.kind, f.reason, f.proposedAction, toJson(f.details), now, now);
-      }
-    })();
   }
 
   /**
@@ -80,27 +81,27 @@ export class FindingsRepository {
    * it: an all-users check's finding re-found by a one-user check moved to
    * it (one open finding per subject), so one it no longer finds is stale.
    */
-  supersede(engine: string, scope: string, runId: number, now: string): number {
+  async supersede(engine: string, scope: string, runId: number, now: string): Promise<number> {
     const userEmail = scope.startsWith('user:') && scope.includes('@') ? scope.slice('user:'.length) : null;
-    return this.db
-      .prepare(
-        `UPDATE findings SET status = 'superseded', updated_at = ?
-         WHERE engine = ? AND status = 'open' AND run_id <> ?
-           AND (? = 'all' OR scope = ? OR (? IS NOT NULL AND lower(user_email) = lower(?)))`,
-      )
-      .run(now, engine, runId, scope, scope, userEmail, userEmail).changes;
+    const { changes } = await this.db.run(
+      `UPDATE findings SET status = 'superseded', updated_at = ?
+       WHERE engine = ? AND status = 'open' AND run_id <> ?
+         AND (? = 'all' OR scope = ? OR (? IS NOT NULL AND sw_lower(user_email) = sw_lower(?)))`,
+      [now, engine, runId, scope, scope, userEmail, userEmail],
+    );
+    return changes;
   }
 
-  byIds(ids: readonly number[]): Finding[] {
+  async byIds(ids: readonly number[]): Promise<Finding[]> {
     if (ids.length === 0) return [];
-    const rows = this.db.prepare(`SELECT * FROM findings WHERE id IN (${ids.map(() => '?').join(',')}) ORDER BY id`).all(...ids) as FindingRow[];
+    const rows = await this.db.all<FindingRow>(`SELECT * FROM findings WHERE id IN (${ids.map(() => '?').join(',')}) ORDER BY id`, ids);
     return rows.map(toFinding);
   }
 
   /** Open findings of an engine, optionally of one user, oldest first (repairs apply them in order). */
-  open(engine: string, userEmail?: string): Finding[] {
-    // SQLite reads LIMIT -1 as "no limit": one query serves both the whole list and its pages.
-    return this.openPage(engine, userEmail, 0, -1);
+  async open(engine: string, userEmail?: string): Promise<Finding[]> {
+    // A limit no store reaches: one query serves both the whole list and its pages, in both dialects.
+    return await this.openPage(engine, userEmail, 0, Number.MAX_SAFE_INTEGER);
   }
 
   /**
@@ -108,86 +109,92 @@ export class FindingsRepository {
    * of thousands reads them page by page, yielding between pages, instead of
    * parsing every details column in one synchronous call.
    */
-  openPage(engine: string, userEmail: string | undefined, afterId: number, limit: number): Finding[] {
-    const rows = (
-      userEmail
-        ? // Emails match case-insensitively (DESIGN §4.8): a folder may spell the user's email otherwise.
-          this.db.prepare(`SELECT * FROM findings WHERE engine = ? AND status = 'open' AND lower(user_email) = lower(?) AND id > ? ORDER BY id LIMIT ?`).all(engine, userEmail, afterId, limit)
-        : this.db.prepare(`SELECT * FROM findings WHERE engine = ? AND status = 'open' AND id > ? ORDER BY id LIMIT ?`).all(engine, afterId, limit)
-    ) as FindingRow[];
+  async openPage(engine: string, userEmail: string | undefined, afterId: number, limit: number): Promise<Finding[]> {
+    const rows = userEmail
+      ? // Emails match case-insensitively (DESIGN §4.8): a folder may spell the user's email otherwise.
+        await this.db.all<FindingRow>(`SELECT * FROM findings WHERE engine = ? AND status = 'open' AND sw_lower(user_email) = sw_lower(?) AND id > ? ORDER BY id LIMIT ?`, [
+          engine,
+          userEmail,
+          afterId,
+          limit,
+        ])
+      : await this.db.all<FindingRow>(`SELECT * FROM findings WHERE engine = ? AND status = 'open' AND id > ? ORDER BY id LIMIT ?`, [engine, afterId, limit]);
     return rows.map(toFinding);
   }
 
   /** Deletes resolved findings (repaired, dismissed, superseded, failed) last touched before `before`; open and quarantined ones stay. */
-  purgeResolved(before: string): number {
-    return this.db
-      .prepare(`DELETE FROM findings WHERE status IN ('repaired','dismissed','superseded','failed') AND updated_at < ?`)
-      .run(before).changes;
+  async purgeResolved(before: string): Promise<number> {
+    return (await this.db.run(`DELETE FROM findings WHERE status IN ('repaired','dismissed','superseded','failed') AND updated_at < ?`, [before])).changes;
   }
 
   /** Supersedes these findings, except those `runId` wrote or found again (an upsert made them its own). */
-  supersedeIds(ids: readonly number[], runId: number, now: string): void {
-    const stmt = this.db.prepare(`UPDATE findings SET status = 'superseded', updated_at = ? WHERE id = ? AND run_id <> ?`);
-    this.db.transaction(() => ids.forEach((id) => stmt.run(now, id, runId)))();
+  async supersedeIds(ids: readonly number[], runId: number, now: string): Promise<void> {
+    const sql = `UPDATE findings SET status = 'superseded', updated_at = ? WHERE id = ? AND run_id <> ?`;
+    await this.db.transaction((tx) => runEach(tx, sql, ids.map((id) => [now, id, runId])));
   }
 
-  setStatus(ids: readonly number[], status: Finding['status'], now: string): void {
-    const stmt = this.db.prepare(`UPDATE findings SET status = ?, updated_at = ? WHERE id = ?`);
-    this.db.transaction(() => ids.forEach((id) => stmt.run(status, now, id)))();
+  async setStatus(ids: readonly number[], status: Finding['status'], now: string): Promise<void> {
+    const sql = `UPDATE findings SET status = ?, updated_at = ? WHERE id = ?`;
+    await this.db.transaction((tx) => runEach(tx, sql, ids.map((id) => [status, now, id])));
   }
 
   /**
    * Sets the status of these findings and/or merges `details` into theirs, in
-   * one transaction. The merge is JSON merge-patch (RFC 7396, SQLite's
-   * json_patch): keys given replace, keys absent stay, a null removes a key.
+   * one transaction. The merge is JSON merge-patch (RFC 7396, the store
+   * function sw_json_patch): keys given replace, keys absent stay, a null removes a key.
    * An engine records what happened to a finding after it was written this
    * way (a quarantine's dates, a purge), never by rewriting the whole row.
    */
-  update(ids: readonly number[], change: FindingChange, now: string, engine?: string): number {
+  async update(ids: readonly number[], change: FindingChange, now: string, engine?: string): Promise<number> {
     if (ids.length === 0 || (change.status === undefined && change.details === undefined)) return 0;
     // With `engine`, ids of another engine's findings are left alone.
-    const stmt = this.db.prepare(
-      `UPDATE findings SET status = COALESCE(?, status), details_json = CASE WHEN ? IS NULL THEN details_json ELSE json_patch(COALESCE(details_json, '{}'), ?) END, updated_at = ?
-       WHERE id = ? AND (? IS NULL OR engine = ?)`,
-    );
+    const sql = `UPDATE findings SET status = COALESCE(?, status), details_json = CASE WHEN ? IS NULL THEN details_json ELSE sw_json_patch(COALESCE(details_json, '{}'), ?) END, updated_at = ?
+       WHERE id = ? AND (? IS NULL OR engine = ?)`;
     const patch = change.details === undefined ? null : JSON.stringify(change.details);
-    let changed = 0;
-    this.db.transaction(() => ids.forEach((id) => (changed += stmt.run(change.status ?? null, patch, patch, now, id, engine ?? null, engine ?? null).changes)))();
-    return changed;
+    const results = await this.db.transaction((tx) =>
+      runEach(tx, sql, ids.map((id) => [change.status ?? null, patch, patch, now, id, engine ?? null, engine ?? null])),
+    );
+    return results.reduce((changed, result) => changed + result.changes, 0);
   }
 
   /** An engine's findings about these subjects, optionally of one status, by id (e.g. the quarantined findings of purged rows). */
-  bySubjects(engine: string, subjects: readonly string[], status?: Finding['status']): Finding[] {
+  async bySubjects(engine: string, subjects: readonly string[], status?: Finding['status']): Promise<Finding[]> {
     const found: Finding[] = [];
     // Chunks stay far below SQLite's bound-parameter limit whatever the caller passes.
     for (let at = 0; at < subjects.length; at += 500) {
       const chunk = subjects.slice(at, at + 500);
-      const rows = this.db
-        .prepare(`SELECT * FROM findings WHERE engine = ? AND subject IN (${chunk.map(() => '?').join(',')}) AND (? IS NULL OR status = ?) ORDER BY id`)
-        .all(engine, ...chunk, status ?? null, status ?? null) as FindingRow[];
+      const rows = await this.db.all<FindingRow>(`SELECT * FROM findings WHERE engine = ? AND subject IN (${chunk.map(() => '?').join(',')}) AND (? IS NULL OR status = ?) ORDER BY id`, [
+        engine,
+        ...chunk,
+        status ?? null,
+        status ?? null,
+      ]);
       found.push(...rows.map(toFinding));
     }
     return found.sort((a, b) => a.id - b.id);
   }
 
   /** Open findings of an engine counted by user and kind (a user of null: findings about no one user). */
-  openCountsByUserAndKind(engine: string): { userEmail: string | null; kind: string; n: number }[] {
-    return this.db
-      .prepare(`SELECT user_email AS userEmail, kind, COUNT(*) AS n FROM findings WHERE engine = ? AND status = 'open' GROUP BY user_email, kind`)
-      .all(engine) as { userEmail: string | null; kind: string; n: number }[];
+  async openCountsByUserAndKind(engine: string): Promise<{ userEmail: string | null; kind: string; n: number }[]> {
+    // Quoted alias: PostgreSQL folds unquoted names to lower case.
+    const rows = await this.db.all<{ userEmail: string | null; kind: string; n: number | string }>(
+      `SELECT user_email AS "userEmail", kind, COUNT(*) AS n FROM findings WHERE engine = ? AND status = 'open' GROUP BY user_email, kind`,
+      [engine],
+    );
+    return rows.map((row) => ({ userEmail: row.userEmail, kind: row.kind, n: Number(row.n) }));
   }
 
-  countOpen(engine?: string): number {
+  async countOpen(engine?: string): Promise<number> {
     const row = engine
-      ? this.db.prepare(`SELECT COUNT(*) AS n FROM findings WHERE status = 'open' AND engine = ?`).get(engine)
-      : this.db.prepare(`SELECT COUNT(*) AS n FROM findings WHERE status = 'open'`).get();
-    return (row as { n: number }).n;
+      ? await this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM findings WHERE status = 'open' AND engine = ?`, [engine])
+      : await this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM findings WHERE status = 'open'`);
+    return countOf(row);
   }
 
-  list(filter: FindingsFilter): Page<Finding> {
+  async list(filter: FindingsFilter): Promise<Page<Finding>> {
     const where: string[] = [];
-    const args: unknown[] = [];
-    const add = (sql: string, ...values: unknown[]) => {
+    const args: SqlValue[] = [];
+    const add = (sql: string, ...values: SqlValue[]) => {
       where.push(sql);
       args.push(...values);
     };
@@ -197,14 +204,13 @@ export class FindingsRepository {
     if (filter.kind) add('kind = ?', filter.kind);
     if (filter.search) {
       const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      add(`(subject LIKE ? ESCAPE '\\' OR user_email LIKE ? ESCAPE '\\' OR reason LIKE ? ESCAPE '\\')`, like, like, like);
+      const op = likeOperator(this.db);
+      add(`(subject ${op} ? ESCAPE '\\' OR user_email ${op} ? ESCAPE '\\' OR reason ${op} ? ESCAPE '\\')`, like, like, like);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const order = `${SORT_COLUMNS[filter.sort]} ${filter.direction === 'asc' ? 'ASC' : 'DESC'}, id ${filter.direction === 'asc' ? 'ASC' : 'DESC'}`;
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM findings ${clause}`).get(...args) as { n: number }).n;
-    const rows = this.db
-      .prepare(`SELECT * FROM findings ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`)
-      .all(...args, filter.limit, filter.offset) as FindingRow[];
+    const total = countOf(await this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM findings ${clause}`, args));
+    const rows = await this.db.all<FindingRow>(`SELECT * FROM findings ${clause} ORDER BY ${order} LIMIT ? OFFSET ?`, [...args, filter.limit, filter.offset]);
     return { items: rows.map(toFinding), total, limit: filter.limit, offset: filter.offset };
   }
 }

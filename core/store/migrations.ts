@@ -1,3 +1,5 @@
+import type { StoreDialect } from './store-db';
+
 /**
  * Numbered, append-only migrations of the console store. Never edit a shipped
  * migration: add the next number. The schema version is SQLite's user_version.
@@ -5,9 +7,17 @@
 export interface Migration {
   version: number;
   name: string;
-  sql: string;
+  /** One SQL for both dialects, or each dialect's own (the runner picks with migrationSql). */
+  sql: string | MigrationSqlByDialect;
   /** Run with foreign keys off (a table rebuild), then check them before committing. */
   foreignKeysOff?: boolean;
+}
+
+export type MigrationSqlByDialect = { readonly [D in StoreDialect]: string };
+
+/** The SQL a migration runs on a dialect. */
+export function migrationSql(migration: Migration, dialect: StoreDialect): string {
+  return typeof migration.sql === 'string' ? migration.sql : migration.sql[dialect];
 }
 
 export const MIGRATIONS: readonly Migration[] = [

@@ -1,5 +1,5 @@
 import type { RunEvent } from '../api/models';
-import type { SqliteDatabase } from './database';
+import type { StoreDb } from './store-db';
 import { fromJson, toJson } from './json-column';
 
 interface RunEventRow {
@@ -13,18 +13,14 @@ interface RunEventRow {
 
 /** The per-run event log: state changes, phase changes and engine messages (not every progress tick). */
 export class RunEventsRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: StoreDb) {}
 
-  append(runId: number, kind: RunEvent['kind'], message: string, at: string, data?: Record<string, unknown>): void {
-    this.db
-      .prepare(`INSERT INTO run_events (run_id, at, kind, message, data_json) VALUES (?, ?, ?, ?, ?)`)
-      .run(runId, at, kind, message, toJson(data));
+  async append(runId: number, kind: RunEvent['kind'], message: string, at: string, data?: Record<string, unknown>): Promise<void> {
+    await this.db.run(`INSERT INTO run_events (run_id, at, kind, message, data_json) VALUES (?, ?, ?, ?, ?)`, [runId, at, kind, message, toJson(data)]);
   }
 
-  list(runId: number, limit = 1000): RunEvent[] {
-    const rows = this.db
-      .prepare(`SELECT * FROM run_events WHERE run_id = ? ORDER BY id LIMIT ?`)
-      .all(runId, limit) as RunEventRow[];
+  async list(runId: number, limit = 1000): Promise<RunEvent[]> {
+    const rows = await this.db.all<RunEventRow>(`SELECT * FROM run_events WHERE run_id = ? ORDER BY id LIMIT ?`, [runId, limit]);
     return rows.map((row) => ({
       id: row.id,
       runId: row.run_id,

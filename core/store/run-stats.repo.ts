@@ -1,6 +1,6 @@
 import type { RunState, RunTrigger } from '../api/models';
 import type { RunStats } from '../api/schedules';
-import type { SqliteDatabase } from './database';
+import type { StoreDb } from './store-db';
 
 interface StatRow {
   id: number;
@@ -13,12 +13,10 @@ interface StatRow {
 }
 
 /** Runs since a time, for the Runs page chart (index runs_by_trigger_created, migration 6). */
-export function runStatsSince(db: SqliteDatabase, since: string, trigger: RunTrigger | undefined): RunStats['runs'] {
-  const rows = (
-    trigger
-      ? db.prepare(`SELECT id, engine, trigger, state, created_at, started_at, finished_at FROM runs WHERE trigger = ? AND created_at >= ? ORDER BY created_at, id`).all(trigger, since)
-      : db.prepare(`SELECT id, engine, trigger, state, created_at, started_at, finished_at FROM runs WHERE created_at >= ? ORDER BY created_at, id`).all(since)
-  ) as StatRow[];
+export async function runStatsSince(db: StoreDb, since: string, trigger: RunTrigger | undefined): Promise<RunStats['runs']> {
+  const rows = trigger
+    ? await db.all<StatRow>(`SELECT id, engine, trigger, state, created_at, started_at, finished_at FROM runs WHERE trigger = ? AND created_at >= ? ORDER BY created_at, id`, [trigger, since])
+    : await db.all<StatRow>(`SELECT id, engine, trigger, state, created_at, started_at, finished_at FROM runs WHERE created_at >= ? ORDER BY created_at, id`, [since]);
   return rows.map((row) => {
     const startedAt = row.started_at ?? row.created_at;
     return {

@@ -1,5 +1,6 @@
 import type { Page, ProgressSnapshot, Run, RunState, RunTrigger } from '../api/models';
-import type { SqliteDatabase } from './database';
+import type { SqlValue, StoreDb } from './store-db';
+import { countOf, runEach } from './transaction-view';
 import { fromJson, fromJsonOr, toJson } from './json-column';
 
 interface RunRow {
@@ -73,50 +74,45 @@ export interface ActiveRunOwner {
 }
 
 export class RunsRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: StoreDb) {}
 
   /** Inserts a queued run, or returns the id of the run already active for (engine, scope). */
-  insertQueued(run: NewRun): { id: number; alreadyRunning: boolean } {
-    const existing = this.findActive(run.engine, run.scope);
+  async insertQueued(run: NewRun): Promise<{ id: number; alreadyRunning: boolean }> {
+    const existing = await this.findActive(run.engine, run.scope);
     if (existing !== undefined) return { id: existing, alreadyRunning: true };
     try {
-      const info = this.db
-        .prepare(
-          `INSERT INTO runs (engine, scope, state, trigger, params_json, owner_pid, owner_id, owner_host, lease_expires_at, heartbeat_at, created_at)
-           VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(run.engine, run.scope, run.trigger, JSON.stringify(run.params), run.ownerPid, run.ownerId ?? null, run.ownerHost ?? null, run.leaseExpiresAt ?? null, run.now, run.now);
-      return { id: Number(info.lastInsertRowid), alreadyRunning: false };
+      const row = await this.db.get<{ id: number }>(
+        `INSERT INTO runs (engine, scope, state, trigger, params_json, owner_pid, owner_id, owner_host, lease_expires_at, heartbeat_at, created_at)
+         VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        [run.engine, run.scope, run.trigger, JSON.stringify(run.params), run.ownerPid, run.ownerId ?? null, run.ownerHost ?? null, run.leaseExpiresAt ?? null, run.now, run.now],
+      );
+      return { id: Number(row?.id), alreadyRunning: false };
     } catch (error) {
       // Another process won the race between our lookup and insert: the unique index decides.
-      const winner = isUniqueViolation(error) ? this.findActive(run.engine, run.scope) : undefined;
+      const winner = isUniqueViolation(error) ? await this.findActive(run.engine, run.scope) : undefined;
       if (winner !== undefined) return { id: winner, alreadyRunning: true };
       throw error;
     }
   }
 
-  findActive(engine: string, scope: string): number | undefined {
-    const row = this.db
-      .prepare(`SELECT id FROM runs WHERE engine = ? AND scope = ? AND state IN ('queued','running')`)
-      .get(engine, scope) as { id: number } | undefined;
-    return row?.id;
+  async findActive(engine: string, scope: string): Promise<number | undefined> {
+    const row = await this.db.get<{ id: number }>(`SELECT id FROM runs WHERE engine = ? AND scope = ? AND state IN ('queued','running')`, [engine, scope]);
+    return row === undefined ? undefined : Number(row.id);
   }
 
   /**
    * Moves a run from one of `from` to `to`. The WHERE clause makes the state
    * machine hold in the database too: a run that already finished stays finished.
    */
-  transition(id: number, from: readonly RunState[], to: RunState, patch: RunPatch, now: string): boolean {
+  async transition(id: number, from: readonly RunState[], to: RunState, patch: RunPatch, now: string): Promise<boolean> {
     const placeholders = from.map(() => '?').join(',');
-    const info = this.db
-      .prepare(
-        `UPDATE runs SET state = ?, heartbeat_at = ?,
-           progress_json = COALESCE(?, progress_json), api_calls_json = COALESCE(?, api_calls_json),
-           result_json = COALESCE(?, result_json), error_json = COALESCE(?, error_json),
-           started_at = COALESCE(?, started_at), finished_at = COALESCE(?, finished_at)
-         WHERE id = ? AND state IN (${placeholders})`,
-      )
-      .run(
+    const info = await this.db.run(
+      `UPDATE runs SET state = ?, heartbeat_at = ?,
+         progress_json = COALESCE(?, progress_json), api_calls_json = COALESCE(?, api_calls_json),
+         result_json = COALESCE(?, result_json), error_json = COALESCE(?, error_json),
+         started_at = COALESCE(?, started_at), finished_at = COALESCE(?, finished_at)
+       WHERE id = ? AND state IN (${placeholders})`,
+      [
         to,
         now,
         toJson(patch.progress),
@@ -127,30 +123,30 @@ export class RunsRepository {
         patch.finishedAt ?? null,
         id,
         ...from,
-      );
+      ],
+    );
     return info.changes === 1;
   }
 
-  saveProgress(id: number, progress: ProgressSnapshot, apiCalls: Record<string, number>, now: string): void {
-    this.db
-      .prepare(`UPDATE runs SET progress_json = ?, api_calls_json = ?, heartbeat_at = ? WHERE id = ? AND state = 'running'`)
-      .run(JSON.stringify(progress), JSON.stringify(apiCalls), now, id);
+  async saveProgress(id: number, progress: ProgressSnapshot, apiCalls: Record<string, number>, now: string): Promise<void> {
+    await this.db.run(`UPDATE runs SET progress_json = ?, api_calls_json = ?, heartbeat_at = ? WHERE id = ? AND state = 'running'`, [
+      JSON.stringify(progress),
+      JSON.stringify(apiCalls),
+      now,
+      id,
+    ]);
   }
 
-  requestCancel(id: number, now: string): boolean {
-    const info = this.db
-      .prepare(`UPDATE runs SET cancel_requested_at = ? WHERE id = ? AND state IN ('queued','running')`)
-      .run(now, id);
+  async requestCancel(id: number, now: string): Promise<boolean> {
+    const info = await this.db.run(`UPDATE runs SET cancel_requested_at = ? WHERE id = ? AND state IN ('queued','running')`, [now, id]);
     return info.changes === 1;
   }
 
   /** Which of these runs someone asked to cancel (possibly from another process). */
-  cancelRequested(ids: readonly number[]): number[] {
+  async cancelRequested(ids: readonly number[]): Promise<number[]> {
     if (ids.length === 0) return [];
-    const rows = this.db
-      .prepare(`SELECT id FROM runs WHERE cancel_requested_at IS NOT NULL AND id IN (${ids.map(() => '?').join(',')})`)
-      .all(...ids) as { id: number }[];
-    return rows.map((row) => row.id);
+    const rows = await this.db.all<{ id: number }>(`SELECT id FROM runs WHERE cancel_requested_at IS NOT NULL AND id IN (${ids.map(() => '?').join(',')})`, ids);
+    return rows.map((row) => Number(row.id));
   }
 
   /**
@@ -158,26 +154,20 @@ export class RunsRepository {
    * returns the ids that are not: another process interrupted them after their lease ran out,
    * so the owner must stop working on them.
    */
-  heartbeat(ids: readonly number[], now: string, lease?: { ownerId: string; expiresAt: string }): number[] {
-    const renew = this.db.prepare(
-      `UPDATE runs SET heartbeat_at = ?, lease_expires_at = COALESCE(?, lease_expires_at)
-       WHERE id = ? AND state IN ('queued','running') AND (? IS NULL OR owner_id = ?)`,
+  async heartbeat(ids: readonly number[], now: string, lease?: { ownerId: string; expiresAt: string }): Promise<number[]> {
+    const renew = `UPDATE runs SET heartbeat_at = ?, lease_expires_at = COALESCE(?, lease_expires_at)
+       WHERE id = ? AND state IN ('queued','running') AND (? IS NULL OR owner_id = ?)`;
+    const results = await this.db.transaction((tx) =>
+      runEach(tx, renew, ids.map((id) => [now, lease?.expiresAt ?? null, id, lease?.ownerId ?? null, lease?.ownerId ?? null])),
     );
-    const lost: number[] = [];
-    this.db.transaction(() => {
-      for (const id of ids) {
-        const info = renew.run(now, lease?.expiresAt ?? null, id, lease?.ownerId ?? null, lease?.ownerId ?? null);
-        if (info.changes === 0) lost.push(id);
-      }
-    })();
-    return lost;
+    return ids.filter((_, i) => results[i]?.changes === 0);
   }
 
-  activeOwners(): ActiveRunOwner[] {
+  async activeOwners(): Promise<ActiveRunOwner[]> {
     return (
-      this.db
-        .prepare(`SELECT id, owner_pid, owner_id, owner_host, heartbeat_at, lease_expires_at FROM runs WHERE state IN ('queued','running')`)
-        .all() as Pick<RunRow, 'id' | 'owner_pid' | 'owner_id' | 'owner_host' | 'heartbeat_at' | 'lease_expires_at'>[]
+      await this.db.all<Pick<RunRow, 'id' | 'owner_pid' | 'owner_id' | 'owner_host' | 'heartbeat_at' | 'lease_expires_at'>>(
+        `SELECT id, owner_pid, owner_id, owner_host, heartbeat_at, lease_expires_at FROM runs WHERE state IN ('queued','running')`,
+      )
     ).map((row) => ({
       id: row.id,
       ownerPid: row.owner_pid,
@@ -192,24 +182,23 @@ export class RunsRepository {
    * Interrupts an active run, but only if nothing renewed it since the caller looked: the
    * heartbeat it read must still be the row's (a sweep racing a heartbeat loses).
    */
-  interrupt(id: number, seenHeartbeatAt: string, patch: RunPatch, now: string): boolean {
-    const info = this.db
-      .prepare(
-        `UPDATE runs SET state = 'interrupted', heartbeat_at = ?, finished_at = ?, error_json = ?
-         WHERE id = ? AND state IN ('queued','running') AND heartbeat_at = ?`,
-      )
-      .run(now, patch.finishedAt ?? now, toJson(patch.error), id, seenHeartbeatAt);
+  async interrupt(id: number, seenHeartbeatAt: string, patch: RunPatch, now: string): Promise<boolean> {
+    const info = await this.db.run(
+      `UPDATE runs SET state = 'interrupted', heartbeat_at = ?, finished_at = ?, error_json = ?
+       WHERE id = ? AND state IN ('queued','running') AND heartbeat_at = ?`,
+      [now, patch.finishedAt ?? now, toJson(patch.error), id, seenHeartbeatAt],
+    );
     return info.changes === 1;
   }
 
-  get(id: number): Run | undefined {
-    const row = this.db.prepare(`SELECT * FROM runs WHERE id = ?`).get(id) as RunRow | undefined;
+  async get(id: number): Promise<Run | undefined> {
+    const row = await this.db.get<RunRow>(`SELECT * FROM runs WHERE id = ?`, [id]);
     return row && toRun(row);
   }
 
-  list(filter: RunListFilter): Page<Run> {
+  async list(filter: RunListFilter): Promise<Page<Run>> {
     const where: string[] = [];
-    const args: unknown[] = [];
+    const args: SqlValue[] = [];
     if (filter.engine) {
       where.push('engine = ?');
       args.push(filter.engine);
@@ -245,10 +234,8 @@ export class RunsRepository {
       args.push(new Date(filter.to).toISOString());
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM runs ${clause}`).get(...args) as { n: number }).n;
-    const rows = this.db
-      .prepare(`SELECT * FROM runs ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`)
-      .all(...args, filter.limit, filter.offset) as RunRow[];
+    const total = countOf(await this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM runs ${clause}`, args));
+    const rows = await this.db.all<RunRow>(`SELECT * FROM runs ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`, [...args, filter.limit, filter.offset]);
     return { items: rows.map(toRun), total, limit: filter.limit, offset: filter.offset };
   }
 }
@@ -271,6 +258,8 @@ function toRun(row: RunRow): Run {
   };
 }
 
+/** A unique index refused the row: SQLite's code, or PostgreSQL's SQLSTATE. */
 function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+  const code = (error as { code?: string } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }

@@ -1,6 +1,7 @@
 import type { FiringOutcome, ScheduleScope, ScheduleTrigger } from '../api/schedules';
 import type { RunState } from '../api/models';
-import type { SqliteDatabase } from './database';
+import type { SqlValue, StoreDb } from './store-db';
+import { countOf, likeOperator, runEach } from './transaction-view';
 
 export type ScheduleOrigin = 'console' | 'app-db';
 
@@ -67,148 +68,149 @@ interface ScheduleRow {
 
 /** Schedules and their firing log. Firings are written in batches (one transaction per scheduler tick). */
 export class SchedulesRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: StoreDb) {}
 
-  insert(fields: ScheduleFields, by: string, now: string): number {
-    const info = this.db
-      .prepare(
-        `INSERT INTO schedules (origin, engine, scope_json, trigger_json, time_zone, enabled, auto_repair, params_json, created_at, updated_by, updated_at)
-         VALUES ('console', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(...values(fields), now, by, now);
-    return Number(info.lastInsertRowid);
-  }
-
-  update(id: number, fields: ScheduleFields, by: string, now: string): boolean {
-    return (
-      this.db
-        .prepare(
-          `UPDATE schedules SET engine = ?, scope_json = ?, trigger_json = ?, time_zone = ?, enabled = ?, auto_repair = ?, params_json = ?,
-             failures = 0, updated_by = ?, updated_at = ? WHERE id = ?`,
-        )
-        .run(...values(fields), by, now, id).changes === 1
+  async insert(fields: ScheduleFields, by: string, now: string): Promise<number> {
+    const row = await this.db.get<{ id: number }>(
+      `INSERT INTO schedules (origin, engine, scope_json, trigger_json, time_zone, enabled, auto_repair, params_json, created_at, updated_by, updated_at)
+       VALUES ('console', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      [...values(fields), now, by, now],
     );
+    return Number(row?.id);
   }
 
-  setEnabled(id: number, enabled: boolean, by: string, now: string): boolean {
-    return this.db.prepare(`UPDATE schedules SET enabled = ?, failures = 0, updated_by = ?, updated_at = ? WHERE id = ?`).run(enabled ? 1 : 0, by, now, id).changes === 1;
+  async update(id: number, fields: ScheduleFields, by: string, now: string): Promise<boolean> {
+    const { changes } = await this.db.run(
+      `UPDATE schedules SET engine = ?, scope_json = ?, trigger_json = ?, time_zone = ?, enabled = ?, auto_repair = ?, params_json = ?,
+         failures = 0, updated_by = ?, updated_at = ? WHERE id = ?`,
+      [...values(fields), by, now, id],
+    );
+    return changes === 1;
   }
 
-  delete(id: number): boolean {
-    return this.db.prepare(`DELETE FROM schedules WHERE id = ?`).run(id).changes === 1;
+  async setEnabled(id: number, enabled: boolean, by: string, now: string): Promise<boolean> {
+    return (await this.db.run(`UPDATE schedules SET enabled = ?, failures = 0, updated_by = ?, updated_at = ? WHERE id = ?`, [enabled ? 1 : 0, by, now, id])).changes === 1;
   }
 
-  get(id: number): StoredSchedule | undefined {
-    const row = this.db.prepare(`SELECT * FROM schedules WHERE id = ?`).get(id) as ScheduleRow | undefined;
+  async delete(id: number): Promise<boolean> {
+    return (await this.db.run(`DELETE FROM schedules WHERE id = ?`, [id])).changes === 1;
+  }
+
+  async get(id: number): Promise<StoredSchedule | undefined> {
+    const row = await this.db.get<ScheduleRow>(`SELECT * FROM schedules WHERE id = ?`, [id]);
     return row && toSchedule(row);
   }
 
-  list(): StoredSchedule[] {
-    return (this.db.prepare(`SELECT * FROM schedules ORDER BY origin DESC, engine, id`).all() as ScheduleRow[]).map(toSchedule);
+  async list(): Promise<StoredSchedule[]> {
+    return (await this.db.all<ScheduleRow>(`SELECT * FROM schedules ORDER BY origin DESC, engine, id`)).map(toSchedule);
   }
 
   /** The latest firing and the latest run of these schedules, by schedule id (one query, for listing). */
-  historyOf(ids: readonly number[]): Map<number, ScheduleHistory> {
+  async historyOf(ids: readonly number[]): Promise<Map<number, ScheduleHistory>> {
     if (ids.length === 0) return new Map();
     // A long list reads every row rather than binding thousands of parameters.
     const filter = ids.length <= 500 ? `WHERE s.id IN (${ids.map(() => '?').join(',')})` : '';
-    const rows = this.db
-      .prepare(
-        `SELECT s.id AS schedule_id, s.last_fired_at AS fired_at, s.last_outcome AS outcome, s.last_firing_run_id AS run_id, s.last_message AS message,
-           r.id AS last_run_id, r.state AS last_run_state, r.created_at AS last_run_at
-         FROM schedules s LEFT JOIN runs r ON r.id = s.last_run_id ${filter}`,
-      )
-      .all(...(filter ? ids : [])) as HistoryRow[];
+    const rows = await this.db.all<HistoryRow>(
+      `SELECT s.id AS schedule_id, s.last_fired_at AS fired_at, s.last_outcome AS outcome, s.last_firing_run_id AS run_id, s.last_message AS message,
+         r.id AS last_run_id, r.state AS last_run_state, r.created_at AS last_run_at
+       FROM schedules s LEFT JOIN runs r ON r.id = s.last_run_id ${filter}`,
+      filter ? ids : [],
+    );
     return new Map(rows.map((row) => [row.schedule_id, toHistory(row)]));
   }
 
   /** The Schedules page's list: console ones first, filtered by origin and text, optionally one slice. */
-  listFiltered(filter: { origin?: ScheduleOrigin | undefined; search?: string | undefined; limit?: number | undefined; offset: number }): { items: StoredSchedule[]; total: number } {
+  async listFiltered(filter: { origin?: ScheduleOrigin | undefined; search?: string | undefined; limit?: number | undefined; offset: number }): Promise<{ items: StoredSchedule[]; total: number }> {
     const where: string[] = [];
-    const args: (string | number)[] = [];
+    const args: SqlValue[] = [];
     if (filter.origin) {
       where.push('origin = ?');
       args.push(filter.origin);
     }
     if (filter.search) {
-      where.push(`(engine LIKE ? ESCAPE '\\' OR source_key LIKE ? ESCAPE '\\' OR scope_json LIKE ? ESCAPE '\\')`);
+      const op = likeOperator(this.db);
+      where.push(`(engine ${op} ? ESCAPE '\\' OR source_key ${op} ? ESCAPE '\\' OR scope_json ${op} ? ESCAPE '\\')`);
       const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       args.push(like, like, like);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM schedules ${clause}`).get(...args) as { n: number }).n;
-    const rows = this.db
-      .prepare(`SELECT * FROM schedules ${clause} ORDER BY origin DESC, engine, id LIMIT ? OFFSET ?`)
-      .all(...args, filter.limit ?? -1, filter.offset) as ScheduleRow[];
+    const total = countOf(await this.db.get<{ n: number }>(`SELECT count(*) AS n FROM schedules ${clause}`, args));
+    // No limit: one no store reaches (a negative LIMIT is SQLite's alone).
+    const rows = await this.db.all<ScheduleRow>(`SELECT * FROM schedules ${clause} ORDER BY origin DESC, engine, id LIMIT ? OFFSET ?`, [
+      ...args,
+      filter.limit ?? Number.MAX_SAFE_INTEGER,
+      filter.offset,
+    ]);
     return { items: rows.map(toSchedule), total };
   }
 
   /** Schedules by id order, a page at a time (loading 10,000 at once would hold the host for ~100 ms). */
-  listPage(afterId: number, limit: number): StoredSchedule[] {
-    return (this.db.prepare(`SELECT * FROM schedules WHERE id > ? ORDER BY id LIMIT ?`).all(afterId, limit) as ScheduleRow[]).map(toSchedule);
+  async listPage(afterId: number, limit: number): Promise<StoredSchedule[]> {
+    return (await this.db.all<ScheduleRow>(`SELECT * FROM schedules WHERE id > ? ORDER BY id LIMIT ?`, [afterId, limit])).map(toSchedule);
   }
 
-  byIds(ids: readonly number[]): StoredSchedule[] {
+  async byIds(ids: readonly number[]): Promise<StoredSchedule[]> {
     if (ids.length === 0) return [];
-    return (this.db.prepare(`SELECT * FROM schedules WHERE id IN (${ids.map(() => '?').join(',')})`).all(...ids) as ScheduleRow[]).map(toSchedule);
+    return (await this.db.all<ScheduleRow>(`SELECT * FROM schedules WHERE id IN (${ids.map(() => '?').join(',')})`, ids)).map(toSchedule);
   }
 
   /** The app-db schedules as stored, a page at a time, for comparing with a fresh read of the product database. */
-  derivedPage(afterId: number, limit: number): StoredDerived[] {
-    return this.db
-      .prepare(
-        `SELECT id, source_key, engine, scope_json, trigger_json, time_zone, enabled, auto_repair, params_json
-         FROM schedules WHERE origin = 'app-db' AND id > ? ORDER BY id LIMIT ?`,
-      )
-      .all(afterId, limit) as StoredDerived[];
+  derivedPage(afterId: number, limit: number): Promise<StoredDerived[]> {
+    return this.db.all<StoredDerived>(
+      `SELECT id, source_key, engine, scope_json, trigger_json, time_zone, enabled, auto_repair, params_json
+       FROM schedules WHERE origin = 'app-db' AND id > ? ORDER BY id LIMIT ?`,
+      [afterId, limit],
+    );
   }
 
   /**
    * One chunk of changes to the app-db schedules, in one transaction; returns the ids inserted.
    * The caller (AppDbSync) pages and yields between chunks.
    */
-  applyDerived(changes: { inserts: readonly DerivedSchedule[]; updates: readonly { id: number; schedule: DerivedSchedule }[]; deletes: readonly number[] }, now: string): number[] {
-    const insert = this.db.prepare(
-      `INSERT INTO schedules (origin, source_key, engine, scope_json, trigger_json, time_zone, enabled, auto_repair, params_json, created_at, updated_by, updated_at)
-       VALUES ('app-db', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'app-db', ?)`,
-    );
-    const update = this.db.prepare(
-      `UPDATE schedules SET engine = ?, scope_json = ?, trigger_json = ?, time_zone = ?, enabled = ?, auto_repair = ?, params_json = ?, updated_at = ? WHERE id = ?`,
-    );
-    const remove = this.db.prepare(`DELETE FROM schedules WHERE id = ?`);
-    return this.db.transaction(() => {
-      changes.updates.forEach(({ id, schedule }) => update.run(...values(schedule), now, id));
-      changes.deletes.forEach((id) => remove.run(id));
-      return changes.inserts.map((schedule) => Number(insert.run(schedule.sourceKey, ...values(schedule), now, now).lastInsertRowid));
-    })();
+  async applyDerived(
+    changes: { inserts: readonly DerivedSchedule[]; updates: readonly { id: number; schedule: DerivedSchedule }[]; deletes: readonly number[] },
+    now: string,
+  ): Promise<number[]> {
+    const insert = `INSERT INTO schedules (origin, source_key, engine, scope_json, trigger_json, time_zone, enabled, auto_repair, params_json, created_at, updated_by, updated_at)
+       VALUES ('app-db', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'app-db', ?) RETURNING id`;
+    const update = `UPDATE schedules SET engine = ?, scope_json = ?, trigger_json = ?, time_zone = ?, enabled = ?, auto_repair = ?, params_json = ?, updated_at = ? WHERE id = ?`;
+    const remove = `DELETE FROM schedules WHERE id = ?`;
+    return this.db.transaction(async (tx) => {
+      // Issued in order without awaiting row by row (transaction-view.ts runEach): updates, deletes, then inserts.
+      const updated = runEach(tx, update, changes.updates.map(({ id, schedule }) => [...values(schedule), now, id]));
+      const removed = runEach(tx, remove, changes.deletes.map((id) => [id]));
+      const inserted = Promise.all(changes.inserts.map((schedule) => tx.get<{ id: number }>(insert, [schedule.sourceKey, ...values(schedule), now, now])));
+      const [, , rows] = await Promise.all([updated, removed, inserted]);
+      return rows.map((row) => Number(row?.id));
+    });
   }
 
   /** One tick's firings in one transaction; each also becomes its schedule's latest (a deleted schedule's is dropped). */
-  recordFirings(firings: readonly FiringRecord[]): void {
+  async recordFirings(firings: readonly FiringRecord[]): Promise<void> {
     if (firings.length === 0) return;
-    const latest = this.db.prepare(
-      `UPDATE schedules SET last_due_at = ?, last_fired_at = ?, last_outcome = ?, last_firing_run_id = ?, last_message = ?,
-         last_run_id = COALESCE(?, last_run_id) WHERE id = ?`,
-    );
-    const insert = this.db.prepare(
-      `INSERT INTO schedule_firings (schedule_id, due_at, fired_at, outcome, run_id, attempt, message) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.db.transaction(() => {
+    const latest = `UPDATE schedules SET last_due_at = ?, last_fired_at = ?, last_outcome = ?, last_firing_run_id = ?, last_message = ?,
+         last_run_id = COALESCE(?, last_run_id) WHERE id = ?`;
+    // Only for a schedule that still exists (the UPDATE above changed it): decided in SQL, so no row waits for another.
+    // Typed casts: PostgreSQL cannot infer a parameter's type from a SELECT list.
+    const insert = `INSERT INTO schedule_firings (schedule_id, due_at, fired_at, outcome, run_id, attempt, message)
+       SELECT CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS TEXT)
+       WHERE EXISTS (SELECT 1 FROM schedules WHERE id = ?)`;
+    await this.db.transaction(async (tx) => {
+      const statements: Promise<unknown>[] = [];
       for (const f of firings) {
-        if (latest.run(f.dueAt, f.firedAt, f.outcome, f.runId, f.message, f.runId, f.scheduleId).changes === 0) continue;
-        insert.run(f.scheduleId, f.dueAt, f.firedAt, f.outcome, f.runId, f.attempt, f.message);
+        statements.push(tx.run(latest, [f.dueAt, f.firedAt, f.outcome, f.runId, f.message, f.runId, f.scheduleId]));
+        statements.push(tx.run(insert, [f.scheduleId, f.dueAt, f.firedAt, f.outcome, f.runId, f.attempt, f.message, f.scheduleId]));
       }
-    })();
+      await Promise.all(statements);
+    });
   }
 
-  setFailures(id: number, failures: number): void {
-    this.db.prepare(`UPDATE schedules SET failures = ? WHERE id = ?`).run(failures, id);
+  async setFailures(id: number, failures: number): Promise<void> {
+    await this.db.run(`UPDATE schedules SET failures = ? WHERE id = ?`, [failures, id]);
   }
 
-  firings(scheduleId: number, limit = 50): FiringRecord[] {
-    return (
-      this.db.prepare(`SELECT * FROM schedule_firings WHERE schedule_id = ? ORDER BY id DESC LIMIT ?`).all(scheduleId, limit) as FiringRow[]
-    ).map((row) => ({
+  async firings(scheduleId: number, limit = 50): Promise<FiringRecord[]> {
+    return (await this.db.all<FiringRow>(`SELECT * FROM schedule_firings WHERE schedule_id = ? ORDER BY id DESC LIMIT ?`, [scheduleId, limit])).map((row) => ({
       scheduleId: row.schedule_id,
       dueAt: row.due_at,
       firedAt: row.fired_at,
@@ -223,10 +225,8 @@ export class SchedulesRepository {
    * Deletes up to `limit` firings older than `before` (oldest first) and says how many: callers repeat
    * it a chunk per tick, so pruning a day of 480,000 firings never stalls the host.
    */
-  pruneFirings(before: string, limit = 5000): number {
-    return this.db
-      .prepare(`DELETE FROM schedule_firings WHERE id IN (SELECT id FROM schedule_firings WHERE fired_at < ? ORDER BY fired_at LIMIT ?)`)
-      .run(before, limit).changes;
+  async pruneFirings(before: string, limit = 5000): Promise<number> {
+    return (await this.db.run(`DELETE FROM schedule_firings WHERE id IN (SELECT id FROM schedule_firings WHERE fired_at < ? ORDER BY fired_at LIMIT ?)`, [before, limit])).changes;
   }
 }
 

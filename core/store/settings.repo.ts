@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SettingsSchema, type Settings } from '../api/models';
-import type { SqliteDatabase } from './database';
+import type { StoreDb } from './store-db';
+import { countOf, runEach } from './transaction-view';
 
 export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
@@ -14,10 +15,10 @@ export const DEFAULT_SETTINGS: Settings = {
  * a migration; unknown or invalid stored values fall back to the defaults.
  */
 export class SettingsRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: StoreDb) {}
 
-  get(): Settings {
-    const rows = this.db.prepare(`SELECT key, value_json FROM settings`).all() as { key: string; value_json: string }[];
+  async get(): Promise<Settings> {
+    const rows = await this.db.all<{ key: string; value_json: string }>(`SELECT key, value_json FROM settings`);
     const stored: Record<string, unknown> = {};
     for (const row of rows) stored[row.key] = JSON.parse(row.value_json);
     const merged = { ...DEFAULT_SETTINGS };
@@ -32,27 +33,23 @@ export class SettingsRepository {
    * This store's secret namespace (NamespacedSecretStore), made once and never changed. `legacy`: the store
    * already had connections when it was made, so their secrets may still sit under the bare keychain keys.
    */
-  secretNamespace(now: string): { id: string; legacy: boolean } {
-    return this.db.transaction(() => {
-      const row = this.db.prepare(`SELECT value_json FROM settings WHERE key = 'secretNamespace'`).get() as { value_json: string } | undefined;
+  secretNamespace(now: string): Promise<{ id: string; legacy: boolean }> {
+    // The store's transactions take the write lock at once (BEGIN IMMEDIATE): two processes never both make one.
+    return this.db.transaction(async (tx) => {
+      const row = await tx.get<{ value_json: string }>(`SELECT value_json FROM settings WHERE key = 'secretNamespace'`);
       if (row) return JSON.parse(row.value_json) as { id: string; legacy: boolean };
-      const legacy = (this.db.prepare(`SELECT COUNT(*) AS n FROM connections`).get() as { n: number }).n > 0;
+      const legacy = countOf(await tx.get<{ n: number }>(`SELECT COUNT(*) AS n FROM connections`)) > 0;
       const made = { id: randomUUID(), legacy };
-      this.db.prepare(`INSERT INTO settings (key, value_json, updated_at) VALUES ('secretNamespace', ?, ?)`).run(JSON.stringify(made), now);
+      await tx.run(`INSERT INTO settings (key, value_json, updated_at) VALUES ('secretNamespace', ?, ?)`, [JSON.stringify(made), now]);
       return made;
-    }).immediate();
+    });
   }
 
-  update(patch: Partial<Settings>, now: string): Settings {
-    const stmt = this.db.prepare(
-      `INSERT INTO settings (key, value_json, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at`,
-    );
-    this.db.transaction(() => {
-      for (const [key, value] of Object.entries(patch)) {
-        if (value !== undefined) stmt.run(key, JSON.stringify(value), now);
-      }
-    })();
+  async update(patch: Partial<Settings>, now: string): Promise<Settings> {
+    const sql = `INSERT INTO settings (key, value_json, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at`;
+    const rows = Object.entries(patch).flatMap(([key, value]) => (value === undefined ? [] : [[key, JSON.stringify(value), now]]));
+    await this.db.transaction((tx) => runEach(tx, sql, rows));
     return this.get();
   }
 }

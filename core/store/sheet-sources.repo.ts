@@ -1,5 +1,5 @@
 import type { SheetSourceSpec } from '../api/sheets';
-import type { SqliteDatabase } from './database';
+import type { StoreDb } from './store-db';
 
 interface SourceRow {
   id: number;
@@ -29,45 +29,56 @@ function sheetCheckScope(id: number): string {
 
 /** Sheet-import source definitions (migration 4). Names and target tables are unique. */
 export class SheetSourcesRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: StoreDb) {}
 
-  insert(spec: SheetSourceSpec, now: string): number {
-    const info = this.db
-      .prepare(`INSERT INTO sheet_sources (name, target_table, spec_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`)
-      .run(spec.name, spec.targetTable, JSON.stringify(spec), now, now);
-    return Number(info.lastInsertRowid);
+  async insert(spec: SheetSourceSpec, now: string): Promise<number> {
+    const row = await this.db.get<{ id: number }>(`INSERT INTO sheet_sources (name, target_table, spec_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id`, [
+      spec.name,
+      spec.targetTable,
+      JSON.stringify(spec),
+      now,
+      now,
+    ]);
+    return Number(row?.id);
   }
 
-  update(id: number, spec: SheetSourceSpec, now: string): boolean {
-    return (
-      this.db
-        .prepare(`UPDATE sheet_sources SET name = ?, target_table = ?, spec_json = ?, updated_at = ? WHERE id = ?`)
-        .run(spec.name, spec.targetTable, JSON.stringify(spec), now, id).changes === 1
-    );
+  async update(id: number, spec: SheetSourceSpec, now: string): Promise<boolean> {
+    const { changes } = await this.db.run(`UPDATE sheet_sources SET name = ?, target_table = ?, spec_json = ?, updated_at = ? WHERE id = ?`, [
+      spec.name,
+      spec.targetTable,
+      JSON.stringify(spec),
+      now,
+      id,
+    ]);
+    return changes === 1;
   }
 
-  delete(id: number): boolean {
-    return this.db.prepare(`DELETE FROM sheet_sources WHERE id = ?`).run(id).changes === 1;
+  async delete(id: number): Promise<boolean> {
+    return (await this.db.run(`DELETE FROM sheet_sources WHERE id = ?`, [id])).changes === 1;
   }
 
-  get(id: number): StoredSheetSource | undefined {
-    const row = this.db.prepare(`SELECT * FROM sheet_sources WHERE id = ?`).get(id) as SourceRow | undefined;
+  async get(id: number): Promise<StoredSheetSource | undefined> {
+    const row = await this.db.get<SourceRow>(`SELECT * FROM sheet_sources WHERE id = ?`, [id]);
     return row ? toSource(row) : undefined;
   }
 
-  list(): StoredSheetSource[] {
-    return (this.db.prepare(`SELECT * FROM sheet_sources ORDER BY name COLLATE NOCASE, id`).all() as SourceRow[]).map(toSource);
+  async list(): Promise<StoredSheetSource[]> {
+    // sw_lower, not COLLATE NOCASE: a store function both dialects have (store-functions.ts).
+    return (await this.db.all<SourceRow>(`SELECT * FROM sheet_sources ORDER BY sw_lower(name), id`)).map(toSource);
   }
 
   /** The newest run of a source's imports, the newest successful one, and its newest check (ids in the runs table). */
-  lastRunIds(id: number): { last: number | undefined; success: number | undefined; check: number | undefined } {
+  async lastRunIds(id: number): Promise<{ last: number | undefined; success: number | undefined; check: number | undefined }> {
     const scope = sheetSourceScope(id);
-    const pick = (sql: string, of = scope) => (this.db.prepare(sql).get(SHEET_IMPORT_ENGINE, of) as { id: number } | undefined)?.id;
+    const pick = async (sql: string, of = scope) => {
+      const row = await this.db.get<{ id: number }>(sql, [SHEET_IMPORT_ENGINE, of]);
+      return row === undefined ? undefined : Number(row.id);
+    };
     const newest = `SELECT id FROM runs WHERE engine = ? AND scope = ? ORDER BY id DESC LIMIT 1`;
     return {
-      last: pick(newest),
-      success: pick(`SELECT id FROM runs WHERE engine = ? AND scope = ? AND state = 'succeeded' ORDER BY id DESC LIMIT 1`),
-      check: pick(newest, sheetCheckScope(id)),
+      last: await pick(newest),
+      success: await pick(`SELECT id FROM runs WHERE engine = ? AND scope = ? AND state = 'succeeded' ORDER BY id DESC LIMIT 1`),
+      check: await pick(newest, sheetCheckScope(id)),
     };
   }
 }

@@ -2,20 +2,21 @@ import { join } from 'node:path';
 import { AuditRepository } from './audit.repo';
 import { ConnectionsRepository } from './connections.repo';
 import { EngineStateRepository } from './engine-state.repo';
-import { openDatabase, schemaVersion, type OpenDatabaseOptions, type SqliteDatabase } from './database';
+import { openDatabase, schemaVersion, type OpenDatabaseOptions } from './database';
 import { FindingsRepository } from './findings.repo';
 import { RunEventsRepository } from './run-events.repo';
 import { RunItemsRepository } from './run-items.repo';
 import { RunsRepository } from './runs.repo';
 import { SchedulesRepository } from './schedules.repo';
 import { SettingsRepository } from './settings.repo';
+import { SqliteStoreDb } from './sqlite-store-db';
+import type { StoreDb } from './store-db';
+import { transactionView } from './transaction-view';
 
 export const STORE_FILE_NAME = 'syncwarden.db';
 
-/** The console's own store: runs, their events, findings, the audit log and settings. */
-export interface Store {
-  readonly file: string;
-  readonly db: SqliteDatabase;
+/** The store's repositories, all over one StoreDb (the store itself, or an open transaction). */
+export interface StoreRepositories {
   readonly runs: RunsRepository;
   readonly runEvents: RunEventsRepository;
   /** Per-item run logs (what a run did item by item), bounded per run. */
@@ -26,16 +27,24 @@ export interface Store {
   readonly connections: ConnectionsRepository;
   readonly engineState: EngineStateRepository;
   readonly schedules: SchedulesRepository;
-  schemaVersion(): number;
-  close(): void;
 }
 
-export function openStore(dataDir: string, options: OpenDatabaseOptions = {}): Store {
-  const file = join(dataDir, STORE_FILE_NAME);
-  const db = openDatabase(file, options);
+/** The console's own store: runs, their events, findings, the audit log and settings. */
+export interface Store extends StoreRepositories {
+  /** Where it lives: the SQLite file (or, for another StoreDb, what names it). */
+  readonly file: string;
+  readonly db: StoreDb;
+  /**
+   * Several repository calls in one transaction: `work` gets repositories over it, and must use only those
+   * (the store's own ones wait until the transaction ends). A repository's own batch becomes a savepoint.
+   */
+  transaction<T>(work: (store: StoreRepositories) => Promise<T>): Promise<T>;
+  schemaVersion(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function repositoriesOver(db: StoreDb): StoreRepositories {
   return {
-    file,
-    db,
     runs: new RunsRepository(db),
     runEvents: new RunEventsRepository(db),
     runItems: new RunItemsRepository(db),
@@ -45,7 +54,25 @@ export function openStore(dataDir: string, options: OpenDatabaseOptions = {}): S
     connections: new ConnectionsRepository(db),
     engineState: new EngineStateRepository(db),
     schedules: new SchedulesRepository(db),
-    schemaVersion: () => schemaVersion(db),
+  };
+}
+
+/** A Store over any StoreDb (the SQLite one below; team mode's PostgreSQL one). */
+export function storeOver(db: StoreDb, file: string, version: () => Promise<number>): Store {
+  return {
+    file,
+    db,
+    ...repositoriesOver(db),
+    transaction: (work) => db.transaction((tx) => work(repositoriesOver(transactionView(tx)))),
+    schemaVersion: version,
     close: () => db.close(),
   };
+}
+
+/** Opens (creating and migrating as needed) the SQLite store in `dataDir`. */
+export async function openStore(dataDir: string, options: OpenDatabaseOptions = {}): Promise<Store> {
+  const file = join(dataDir, STORE_FILE_NAME);
+  const raw = openDatabase(file, options);
+  const db = new SqliteStoreDb(raw);
+  return storeOver(db, file, () => Promise.resolve(schemaVersion(raw)));
 }

@@ -54,7 +54,7 @@ export async function startDesktop(options: { loadUpdater?: () => Promise<Update
   const openExternal = async (url: string): Promise<void> => {
     if (!(await openExternalAllowed(url))) throw new Error("not opened: the page is not on the allowlist of pages the app opens (the OAuth sign-in hosts and the docs)");
   };
-  const core: Syncwarden = createSyncwarden({ dataDir, host: 'electron', log, updates, openExternal, ...(nativeBinding ? { nativeBinding } : {}) });
+  const core: Syncwarden = await createSyncwarden({ dataDir, host: 'electron', log, updates, openExternal, ...(nativeBinding ? { nativeBinding } : {}) });
   const engineTitle = (id: string) => core.engines.get(id)?.title ?? id;
 
   const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
@@ -66,12 +66,15 @@ export async function startDesktop(options: { loadUpdater?: () => Promise<Update
 
   let window: BrowserWindow | undefined;
   let quitting = false;
+  // The window's close handler decides at once (preventDefault cannot wait for the store): the setting is
+  // read here and kept in step with every change (settings.changed below).
+  let closeToTray = (await core.store.settings.get()).closeToTray;
   const showWindow = (route?: string) => {
     if (!window || window.isDestroyed()) {
       window = createMainWindow({ preloadPath: join(__dirname, '../preload/index.js'), devServerUrl, isRendererUrl, iconPath, ...(route ? { route } : {}) });
       window.on('close', (event) => {
         // Closing the window keeps syncing from the tray unless the user turned that off.
-        if (!quitting && core.store.settings.get().closeToTray) {
+        if (!quitting && closeToTray) {
           event.preventDefault();
           window?.hide();
         }
@@ -97,7 +100,7 @@ export async function startDesktop(options: { loadUpdater?: () => Promise<Update
       log.warn({ err: error }, 'could not change start at login');
     }
   };
-  applyLoginItem(core.store.settings.get().startAtLogin);
+  applyLoginItem((await core.store.settings.get()).startAtLogin);
 
   const tray = createTray({
     iconPath: join(resources, 'tray', trayIconFile()),
@@ -111,7 +114,10 @@ export async function startDesktop(options: { loadUpdater?: () => Promise<Update
     onError: (error) => log.error({ err: error }, 'a tray action failed'),
   });
   const offEvents = core.events.subscribe((event, payload) => {
-    if (event === 'settings.changed') applyLoginItem((payload as { startAtLogin: boolean }).startAtLogin);
+    if (event === 'settings.changed') {
+      applyLoginItem((payload as { startAtLogin: boolean }).startAtLogin);
+      closeToTray = (payload as { closeToTray: boolean }).closeToTray;
+    }
     if (TRAY_EVENTS.has(event)) tray.refresh();
   });
   const stopNotifier = startNotifier({ events: core.events, engine: (id) => core.engines.get(id) });
@@ -128,13 +134,13 @@ export async function startDesktop(options: { loadUpdater?: () => Promise<Update
     quitting = true;
     event.preventDefault();
     // The scheduler stops first so nothing new starts while the runs shut down.
-    core.scheduler.stop();
+    const schedulerStopped = core.scheduler.stop().catch((error: unknown) => log.warn({ err: error }, 'stopping the scheduler failed'));
     offEvents();
     stopNotifier();
     stopNotifications();
     tray.destroy();
-    void core
-      .close()
+    void schedulerStopped
+      .then(() => core.close())
       .then(() => log.close())
       .finally(() => app.exit(0));
   });

@@ -20,15 +20,15 @@ export interface DemoScheduleIds {
 }
 
 /** identity every hour, storage-orphans every 6 hours (auto-repair off), sheet-import daily at 06:00. */
-export function seedDemoSchedules(store: Store, options: { now: Date; sheetSourceId: number }): DemoScheduleIds | null {
-  if (store.schedules.list().some((schedule) => schedule.origin === 'console')) return null;
+export async function seedDemoSchedules(store: Store, options: { now: Date; sheetSourceId: number }): Promise<DemoScheduleIds | null> {
+  if ((await store.schedules.list()).some((schedule) => schedule.origin === 'console')) return null;
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   const at = options.now.toISOString();
   const add = (fields: Omit<ScheduleFields, 'timeZone' | 'enabled' | 'params'>) => store.schedules.insert({ ...fields, timeZone, enabled: true, params: {} }, 'demo', at);
   return {
-    identity: add({ engine: 'identity', scope: { kind: 'all' }, trigger: { kind: 'interval', minutes: 60 }, autoRepair: false }),
-    storage: add({ engine: 'storage-orphans', scope: { kind: 'all' }, trigger: { kind: 'interval', minutes: 360 }, autoRepair: false }),
-    sheets: add({ engine: 'sheet-import', scope: { kind: 'source', sourceId: options.sheetSourceId }, trigger: { kind: 'cron', expression: '0 6 * * *' }, autoRepair: false }),
+    identity: await add({ engine: 'identity', scope: { kind: 'all' }, trigger: { kind: 'interval', minutes: 60 }, autoRepair: false }),
+    storage: await add({ engine: 'storage-orphans', scope: { kind: 'all' }, trigger: { kind: 'interval', minutes: 360 }, autoRepair: false }),
+    sheets: await add({ engine: 'sheet-import', scope: { kind: 'source', sourceId: options.sheetSourceId }, trigger: { kind: 'cron', expression: '0 6 * * *' }, autoRepair: false }),
   };
 }
 
@@ -117,20 +117,20 @@ export function demoRunHistory(options: { now: Date; days: number; schedules?: D
  * Writes the history through the runs repository (queued → running → final), with
  * the firings that link runs to `schedules` when given (the e2e test seeds runs alone).
  */
-export function seedDemoRunHistory(store: Store, options: { now: Date; days?: number; schedules?: DemoScheduleIds; sheetSourceId: number }): number {
-  if (store.runs.list({ limit: 1, offset: 0 }).total > 0) return 0;
+export async function seedDemoRunHistory(store: Store, options: { now: Date; days?: number; schedules?: DemoScheduleIds; sheetSourceId: number }): Promise<number> {
+  if ((await store.runs.list({ limit: 1, offset: 0 })).total > 0) return 0;
   const runs = demoRunHistory({ ...options, days: options.days ?? 4 });
   const iso = (ms: number) => new Date(ms).toISOString();
-  store.db.transaction(() => {
+  await store.transaction(async (tx) => {
     for (const run of runs) {
-      const { id } = store.runs.insertQueued({ engine: run.engine, scope: run.scope, trigger: run.trigger, params: { mode: 'check' }, ownerPid: process.pid, now: iso(run.startedAt - 200) });
-      store.runs.transition(id, ['queued'], 'running', { startedAt: iso(run.startedAt) }, iso(run.startedAt));
+      const { id } = await tx.runs.insertQueued({ engine: run.engine, scope: run.scope, trigger: run.trigger, params: { mode: 'check' }, ownerPid: process.pid, now: iso(run.startedAt - 200) });
+      await tx.runs.transition(id, ['queued'], 'running', { startedAt: iso(run.startedAt) }, iso(run.startedAt));
       const finishedAt = iso(run.startedAt + run.durationMs);
-      store.runs.transition(id, ['running'], run.state, { finishedAt, ...(run.result ? { result: run.result } : {}), ...(run.error ? { error: run.error } : {}) }, finishedAt);
+      await tx.runs.transition(id, ['running'], run.state, { finishedAt, ...(run.result ? { result: run.result } : {}), ...(run.error ? { error: run.error } : {}) }, finishedAt);
       if (run.scheduleId !== undefined) {
-        store.schedules.recordFirings([{ scheduleId: run.scheduleId, dueAt: iso(run.startedAt), firedAt: iso(run.startedAt), outcome: 'started', runId: id, attempt: 1, message: null }]);
+        await tx.schedules.recordFirings([{ scheduleId: run.scheduleId, dueAt: iso(run.startedAt), firedAt: iso(run.startedAt), outcome: 'started', runId: id, attempt: 1, message: null }]);
       }
     }
-  })();
+  });
   return runs.length;
 }

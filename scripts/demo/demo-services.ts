@@ -65,7 +65,7 @@ async function main(): Promise<void> {
 
   markDemoDataDir(dataDir);
   const secrets = new DemoFileSecretStore(dataDir);
-  const store = openStore(dataDir);
+  const store = await openStore(dataDir);
   const connections = new ConnectionsService({ store, secrets, probes: defaultProbes(), clock: { now: () => new Date() }, log: createSilentLogger() });
   const wanted = demoConnections({ appDbPath, google: google.url, googleAuthUrl: google.authUrl, googleRevokeUrl: google.revokeUrl, dropbox: dropbox.url, cloudinary: cloudinary.url, supabase: supabase.url });
   for (const connection of wanted) await connections.create(connection);
@@ -76,18 +76,18 @@ async function main(): Promise<void> {
   for (const sheet of world.sheets) {
     if (!sheet.source) continue;
     const spec = SheetSourceSpecSchema.parse(sourceSpecInput(sheet, `google-${owners.get(sheet.owner)?.id ?? ''}`));
-    sourceIds.push(sheetSources.insert(spec, new Date().toISOString()));
+    sourceIds.push(await sheetSources.insert(spec, new Date().toISOString()));
   }
   // Schedules for the Schedules page. No invented run history: every run, result and finding
   // the console shows comes from an engine that really ran against this world, so no page can contradict the data.
   const [firstSourceId] = sourceIds;
-  if (firstSourceId !== undefined) seedDemoSchedules(store, { now: new Date(), sheetSourceId: firstSourceId });
+  if (firstSourceId !== undefined) await seedDemoSchedules(store, { now: new Date(), sheetSourceId: firstSourceId });
   // "Already made and tested": each connection is tested against its emulator now, as the Test button would.
-  for (const connection of store.connections.list()) {
+  for (const connection of await store.connections.list()) {
     const result = await connections.test(connection.id);
     if (!result.ok) process.stderr.write(`demo: connection "${connection.name}" did not test ok: ${result.message}\n`);
   }
-  store.close();
+  await store.close();
 
   const files = world.files.google.length + world.files.dropbox.length;
   process.stdout.write(`${JSON.stringify({ ready: true, env: {}, cleared: workspace.cleared, people: world.users.length, files, startMs: Date.now() - startedAt })}\n`);

@@ -76,7 +76,7 @@ export function connectionsCommand(globals: () => GlobalOptions): Command {
     .description(`Test a connection against its service; exit ${EXIT.checkFailed} when the test fails`)
     .action(async (ref: string) =>
       withCliApp(globals(), async (app, out) => {
-        const id = resolve(app, ref);
+        const id = await resolve(app, ref);
         const result = (await call(app, 'connections.test', { id })) as ConnectionCheckResult;
         out.print(result, () => `${result.ok ? 'ok' : result.status}: ${result.message}${result.problems?.length ? `\n  ${result.problems.join('\n  ')}` : ''}`);
         if (!result.ok) process.exitCode = EXIT.checkFailed;
@@ -90,7 +90,7 @@ export function connectionsCommand(globals: () => GlobalOptions): Command {
     .description('Remove a connection and its secrets (needs --yes)')
     .action(async (ref: string, opts: { yes?: boolean }) =>
       withCliApp(globals(), async (app, out) => {
-        const id = resolve(app, ref);
+        const id = await resolve(app, ref);
         if (!opts.yes) throw usage(`connections rm would remove connection ${id} and its stored secrets; add --yes to confirm.`);
         const result = (await call(app, 'connections.delete', { id })) as { id: number; deleted: boolean };
         out.print(result, () => `Removed connection ${result.id}.`);
@@ -100,9 +100,9 @@ export function connectionsCommand(globals: () => GlobalOptions): Command {
   return connections;
 }
 
-function resolve(app: CliApp, ref: string): number {
+async function resolve(app: CliApp, ref: string): Promise<number> {
   if (/^\d+$/.test(ref)) return Number(ref);
-  const found = app.store.connections.findByName(ref);
+  const found = await app.store.connections.findByName(ref);
   if (!found) throw new CliError({ code: 'not-found', message: `There is no connection named "${ref}".` }, EXIT.usage);
   return found.id;
 }

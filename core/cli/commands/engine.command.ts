@@ -75,7 +75,7 @@ function build(mode: Mode, description: string, globals: () => GlobalOptions, en
       }
       await withCliApp(globals(), async (app, out) => {
         if (mode === 'repair' && opts.all && !opts.yes) {
-          const open = app.store.findings.open(engineId).length;
+          const open = (await app.store.findings.open(engineId)).length;
           process.stderr.write(`syncwarden: repair --all would apply ${open} open finding(s) of ${engineId}; add --yes to confirm.\n`);
           process.exitCode = EXIT.usage;
           return;
@@ -115,7 +115,7 @@ async function engineParams(app: CliApp, engine: AnyEngine, mode: Mode, opts: En
     const declared = cli?.options?.find((candidate) => candidate.flags === flags);
     if (!declared) throw usage(`${flags.split(' ')[0] ?? flags} is not an option of ${engine.id}`);
     try {
-      Object.assign(own, declared.params(value as string | boolean, { store: app.store }));
+      Object.assign(own, await declared.params(value as string | boolean, { store: app.store }));
     } catch (error) {
       throw usage(error instanceof Error ? error.message : String(error));
     }

@@ -39,9 +39,9 @@ export function revertCommand(globals: () => GlobalOptions, engines: readonly An
       }
       await withCliApp(globals(), async (app, out) => {
         const target: RevertTarget = opts.run !== undefined ? { runId: opts.run } : { auditId: opts.audit as number };
-        const { engine, revert } = revertingEngine(app, target);
+        const { engine, revert } = await revertingEngine(app, target);
         if (!opts.yes) {
-          const what = 'runId' in target ? changesOf(app, engine, revert, target.runId) : `audit entry ${target.auditId}`;
+          const what = 'runId' in target ? await changesOf(app, engine, revert, target.runId) : `audit entry ${target.auditId}`;
           process.stderr.write(`syncwarden: revert would undo ${what} ${revert.where}; add --yes to confirm.\n`);
           process.exitCode = EXIT.usage;
           return;
@@ -53,8 +53,8 @@ export function revertCommand(globals: () => GlobalOptions, engines: readonly An
 }
 
 /** The engine whose change this is (the run's or the audit entry's), when it reverts its changes. */
-function revertingEngine(app: CliApp, target: RevertTarget): { engine: AnyEngine; revert: EngineCliRevert } {
-  const [what, engineId] = 'runId' in target ? [`run ${target.runId}`, app.store.runs.get(target.runId)?.engine] : [`audit entry ${target.auditId}`, app.store.audit.get(target.auditId)?.engine];
+async function revertingEngine(app: CliApp, target: RevertTarget): Promise<{ engine: AnyEngine; revert: EngineCliRevert }> {
+  const [what, engineId] = 'runId' in target ? [`run ${target.runId}`, (await app.store.runs.get(target.runId))?.engine] : [`audit entry ${target.auditId}`, (await app.store.audit.get(target.auditId))?.engine];
   if (engineId === undefined) throw new CliError({ code: 'not-found', message: `there is no ${what}` }, EXIT.usage);
   const engine = engineId === null ? undefined : app.engines.get(engineId);
   const revert = engine?.cli?.revert;
@@ -63,8 +63,8 @@ function revertingEngine(app: CliApp, target: RevertTarget): { engine: AnyEngine
 }
 
 /** "2 identity change(s) of run 7 (identity.ban-remote, identity.update-local)": what a run revert would undo. */
-function changesOf(app: CliApp, engine: AnyEngine, revert: EngineCliRevert, runId: number): string {
-  const entries = app.store.audit.byRun(runId).filter((entry) => entry.engine === engine.id && revert.undoes(entry));
+async function changesOf(app: CliApp, engine: AnyEngine, revert: EngineCliRevert, runId: number): Promise<string> {
+  const entries = (await app.store.audit.byRun(runId)).filter((entry) => entry.engine === engine.id && revert.undoes(entry));
   return `${entries.length} ${engine.id} change(s) of run ${runId} (${[...new Set(entries.map((entry) => entry.action))].join(', ') || 'none'})`;
 }
 

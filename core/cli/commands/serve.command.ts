@@ -14,7 +14,7 @@ export function serveCommand(globals: () => GlobalOptions): Command {
       const options = globals();
       const app = await openCliApp(options, 'browser');
       // Read once at start: the demo makes its connections before it starts this server.
-      const imageOrigins = demoImageOrigins(app.dataDir, app.store.connections.list());
+      const imageOrigins = demoImageOrigins(app.dataDir, await app.store.connections.list());
       const server = await startBrowserServer({ app, rendererDir: resolveRendererDir(opts.rendererDir), port: opts.port, imageOrigins }).catch(
         async (error: unknown) => {
           await app.dispose();

@@ -49,7 +49,7 @@ export class OAuthFlows {
   constructor(private readonly options: OAuthFlowsOptions) {}
 
   async start(connectionId: number): Promise<OAuthFlow> {
-    const stored = this.options.connections.stored(connectionId);
+    const stored = await this.options.connections.stored(connectionId);
     const provider = await this.providerFor(connectionId);
     for (const flow of this.flows.values()) if (flow.view.connectionId === connectionId && flow.view.state === 'waiting') flow.abort.abort();
     const abort = new AbortController();
@@ -108,7 +108,7 @@ export class OAuthFlows {
    * alive is never forgotten while still valid at the provider.
    */
   async disconnect(connectionId: number): Promise<Connection> {
-    const stored = this.options.connections.stored(connectionId);
+    const stored = await this.options.connections.stored(connectionId);
     const { secrets } = await this.options.connections.settings(stored);
     const provider = await this.providerFor(connectionId);
     if (secrets.refreshToken) {
@@ -127,7 +127,7 @@ export class OAuthFlows {
   }
 
   private async providerFor(connectionId: number): Promise<OAuthProvider> {
-    const stored = this.options.connections.stored(connectionId);
+    const stored = await this.options.connections.stored(connectionId);
     const make = PROVIDERS[stored.kind];
     if (!make) throw new ApiError('invalid-input', `A ${stored.kind} connection has no account to connect.`, { id: connectionId });
     const { config, secrets } = await this.options.connections.settings(stored);

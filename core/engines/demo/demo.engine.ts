@@ -85,14 +85,14 @@ export const demoEngine: Engine<DemoParams> = {
         if (i % 4096 === 0) await slicer.maybeYield(signal);
         continue;
       }
-      context.findings.add({
+      await context.findings.add({
         subject: `item:${i}`,
         kind: 'demo-drift',
         reason: `Item ${i} differs from its source`,
         proposedAction: 'none (demonstration)',
         details: { hash: itemHash(i) },
       });
-      context.items.log({ item: `item ${i}`, action: 'record', outcome: 'done', message: `Item ${i} differs from its source` });
+      await context.items.log({ item: `item ${i}`, action: 'record', outcome: 'done', message: `Item ${i} differs from its source` });
       progress.advance();
       progress.count('findings');
       await slicer.maybeYield(signal);

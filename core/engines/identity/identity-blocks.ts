@@ -21,8 +21,8 @@ export const REPAIR_BLOCKS_KEY = 'repair-blocks';
 const KEY = REPAIR_BLOCKS_KEY;
 
 interface StateAccess {
-  get<T>(key: string): T | undefined;
-  set(key: string, value: unknown): void;
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
 }
 
 /** The engine's own refusal for a reason that will not change by itself (a row other tables' rows hang on). */
@@ -45,11 +45,16 @@ export function lastingRefusal(error: unknown): { code: string | null; message: 
 }
 
 export class RepairBlocks {
-  private blocks: Record<string, RepairBlock>;
   private dirty = false;
 
-  constructor(private readonly state: StateAccess) {
-    this.blocks = { ...(state.get<Record<string, RepairBlock>>(KEY) ?? {}) };
+  private constructor(
+    private readonly state: StateAccess,
+    private blocks: Record<string, RepairBlock>,
+  ) {}
+
+  /** The blocks as the engine's state holds them now. */
+  static async load(state: StateAccess): Promise<RepairBlocks> {
+    return new RepairBlocks(state, { ...((await state.get<Record<string, RepairBlock>>(KEY)) ?? {}) });
   }
 
   get(subject: string): RepairBlock | undefined {
@@ -67,8 +72,8 @@ export class RepairBlocks {
     this.dirty = true;
   }
 
-  save(): void {
-    if (this.dirty) this.state.set(KEY, this.blocks);
+  async save(): Promise<void> {
+    if (this.dirty) await this.state.set(KEY, this.blocks);
     this.dirty = false;
   }
 }

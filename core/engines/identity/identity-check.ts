@@ -81,7 +81,7 @@ async function classifyAndRecord(input: CheckInput, spill: IdentitySpill, contex
   const clock = { ms: 0 };
   const tally = new ReportTally();
   const snapshot = record && wanted === undefined ? new SnapshotWriter(spill.spool()) : null;
-  const blocks = new RepairBlocks(context.resources.state);
+  const blocks = await RepairBlocks.load(context.resources.state);
   const slicer = new TimeSlicer();
   let userStatus: string | undefined;
   for await (const rows of classifySpilled(spill, signal, MERGE_WINDOW, clock)) {
@@ -89,7 +89,7 @@ async function classifyAndRecord(input: CheckInput, spill: IdentitySpill, contex
       const index = tally.total;
       tally.add(row);
       snapshot?.add(row);
-      if (record) userStatus = recordRow(row, index, wanted, input, context, blocks) ?? userStatus;
+      if (record) userStatus = await recordRow(row, index, wanted, input, context, blocks) ?? userStatus;
     }
     progress.update({ done: tally.total });
     await slicer.maybeYield(signal);
@@ -99,17 +99,17 @@ async function classifyAndRecord(input: CheckInput, spill: IdentitySpill, contex
   const summary = { users: tally.total, localUsers: spill.localRows, remoteUsers: spill.remoteUsers, classifySeconds: round(classifySeconds, 3) };
   if (!record) return { ...summary, report };
 
-  blocks.save();
+  await blocks.save();
   if (wanted !== undefined) return { ...summary, user: input.user, status: userStatus ?? 'unknown' };
 
   progress.phase('record', { message: 'Recording the users table' });
   await snapshot?.publish(context.resources.state, { runId: context.runId, checkedAt: context.clock.now().toISOString(), sourceOfTruth: input.sourceOfTruth, remoteOnly: input.remoteOnly });
-  context.resources.state.set('last-check', { runId: context.runId, users: tally.total });
+  await context.resources.state.set('last-check', { runId: context.runId, users: tally.total });
   return { ...summary, ...flatten(report) };
 }
 
 /** One classified row: its finding (or a cleared block when in sync). Returns its status when it is the wanted user's. */
-function recordRow(row: SyncRow, index: number, wanted: string | undefined, input: CheckInput, context: EngineContext, blocks: RepairBlocks): string | undefined {
+async function recordRow(row: SyncRow, index: number, wanted: string | undefined, input: CheckInput, context: EngineContext, blocks: RepairBlocks): Promise<string | undefined> {
   const email = rowEmail(row);
   if (wanted !== undefined && email !== wanted) return undefined;
   const subject = subjectOf(row);
@@ -118,7 +118,7 @@ function recordRow(row: SyncRow, index: number, wanted: string | undefined, inpu
   } else {
     const action = actionFor(row, input.sourceOfTruth, input.remoteOnly);
     const block = blocks.get(subject);
-    context.findings.add({
+    await context.findings.add({
       subject,
       userEmail: email,
       kind: kindOf(row, block),

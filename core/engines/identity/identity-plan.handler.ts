@@ -23,10 +23,10 @@ export interface PlanSelection {
  * destructive effect and its count from this before anything runs. The run
  * re-plans the same way and refuses destructive actions it was not confirmed for.
  */
-export function planIdentityRepair(store: Store, selection: PlanSelection): IdentityPlan {
+export async function planIdentityRepair(store: Store, selection: PlanSelection): Promise<IdentityPlan> {
   const findings: Finding[] = selection.findingIds?.length
-    ? store.findings.byIds(selection.findingIds).filter((f) => f.engine === IDENTITY_ENGINE_ID && f.status === 'open')
-    : store.findings.open(IDENTITY_ENGINE_ID, selection.user || undefined);
+    ? (await store.findings.byIds(selection.findingIds)).filter((f) => f.engine === IDENTITY_ENGINE_ID && f.status === 'open')
+    : await store.findings.open(IDENTITY_ENGINE_ID, selection.user || undefined);
   const items: IdentityPlanItem[] = [];
   const counts: Partial<Record<RepairAction, number>> = {};
   const destructive: RepairAction[] = [];

@@ -52,7 +52,7 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
     const truth = sourceOfTruth === 'appdb' ? 'the users table' : 'Supabase Auth';
     throw new Error(`${stale} of these findings were checked with another source of truth than ${truth}, which this repair would use. Run a check first, then repair.`);
   }
-  const blocks = new RepairBlocks(context.resources.state);
+  const blocks = await RepairBlocks.load(context.resources.state);
   const planned = findings.map((finding) => {
     const details = finding.details as unknown as FindingDetails;
     const blocked = !input.explicit && blocks.get(finding.subject) !== undefined;
@@ -63,7 +63,7 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
   const destructive = planned.filter((p) => isDestructive(p.action));
   // The mass-deletion guard counts what removes or locks out users (a relink keeps the user).
   const removals = destructive.filter((p) => p.action !== 'relink-local').length;
-  const meta = context.resources.state.get<SnapshotMeta>(SNAPSHOT_META_KEY);
+  const meta = await context.resources.state.get<SnapshotMeta>(SNAPSHOT_META_KEY);
   const limit = deleteLimit(meta?.total ?? findings.length);
   if (removals > limit && (schedule || input.confirmDeletes !== removals)) {
     throw new Error(
@@ -98,7 +98,7 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
     try {
       if (plannedAction === 'manual') {
         tally.manual++;
-        logItem('manual', 'skipped', 'Needs a person: no automatic repair for this user.');
+        await logItem('manual', 'skipped', 'Needs a person: no automatic repair for this user.');
         continue;
       }
       const before = await currentRow(sides, details.localId, details.remoteId);
@@ -110,7 +110,7 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
       if (action === 'delete-local' && before?.local?.email && supabaseEmails?.has(before.local.email)) action = 'manual';
       if (action === 'manual') {
         tally.manual++;
-        logItem(plannedAction, 'skipped', schedule && isDestructive(plannedAction) ? 'Scheduled runs never delete or ban; left for a person.' : 'Changed since the check or needs a person; left as is.');
+        await logItem(plannedAction, 'skipped', schedule && isDestructive(plannedAction) ? 'Scheduled runs never delete or ban; left for a person.' : 'Changed since the check or needs a person; left as is.');
         continue;
       }
       const applied = before && action !== 'none' ? await applyAction(sides, before, action) : {};
@@ -125,26 +125,26 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
         after = action === 'none' ? before : await currentRow(sides, ...afterIds(action, before, applied.createdId));
       } catch (error) {
         // The change was made but the read that verifies it failed: audit it as intended (with the new ids) so a revert finds it.
-        if (action !== 'none') audit({ ...intendedImage(action, before, applied.createdId), unverified: true });
+        if (action !== 'none') await audit({ ...intendedImage(action, before, applied.createdId), unverified: true });
         throw error;
       }
       if (action !== 'none') {
         actions[action] = (actions[action] ?? 0) + 1;
-        audit(image(after));
+        await audit(image(after));
       }
       if (details.row !== undefined) snapshotUpdates.set(details.row, after ?? REMOVED);
       if (action === 'none' || actionDone(action, after, sourceOfTruth)) {
-        context.resources.setFindingStatus([finding.id], 'repaired');
+        await context.resources.setFindingStatus([finding.id], 'repaired');
         blocks.clear(finding.subject);
         tally[action === 'none' ? 'unchanged' : 'repaired']++;
-        logItem(action, action === 'none' ? 'skipped' : 'done', action === 'none' ? 'Already in sync.' : undefined);
+        await logItem(action, action === 'none' ? 'skipped' : 'done', action === 'none' ? 'Already in sync.' : undefined);
       } else {
         // The service answered but the re-read shows the change did not take: a failure, never a success.
         tally.failed++;
         const reason = `${action} did not take effect (checked by reading both sides again)`;
         failed.add(finding.subject, reason);
         if (errors.length < 20) errors.push(`${finding.subject}: ${reason}`);
-        logItem(action, 'failed', reason);
+        await logItem(action, 'failed', reason);
       }
     } catch (error) {
       if (signal.aborted) throw error;
@@ -162,15 +162,15 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
       const reason = error instanceof Error ? error.message : String(error);
       failed.add(finding.subject, reason);
       if (errors.length < 20) errors.push(`${finding.subject}: ${reason}`);
-      logItem(plannedAction, 'failed', reason);
+      await logItem(plannedAction, 'failed', reason);
       context.log.warn({ subject: finding.subject, err: error }, 'identity repair of one user failed');
     } finally {
       progress.advance();
     }
   }
-  blocks.save();
+  await blocks.save();
   const snapshotRunId = planned.find((p) => p.details.snapshotRunId !== undefined)?.details.snapshotRunId;
-  if (snapshotRunId !== undefined) updateSnapshotRows(context.resources.state, snapshotRunId, snapshotUpdates);
+  if (snapshotRunId !== undefined) await updateSnapshotRows(context.resources.state, snapshotRunId, snapshotUpdates);
   return {
     sourceOfTruth,
     remoteOnly: input.remoteOnly,

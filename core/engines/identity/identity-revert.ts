@@ -52,7 +52,7 @@ interface RevertOutcome {
  * entry is not revertible: repair the user again instead).
  */
 export async function revertIdentityRepair(auditId: number, context: EngineContext, sides: Sides): Promise<Record<string, unknown>> {
-  const entry = context.resources.auditEntry(auditId);
+  const entry = await context.resources.auditEntry(auditId);
   if (!entry || entry.engine !== 'identity' || !isRepairEntry(entry)) throw new Error(`Audit entry ${auditId} is not an identity repair.`);
   const outcome = await revertEntry(entry, context, sides);
   if (outcome.status === 'not-revertible' || outcome.status === 'failed') throw new Error(outcome.message ?? `Audit entry ${auditId} could not be reverted.`);
@@ -63,7 +63,7 @@ export async function revertIdentityRepair(auditId: number, context: EngineConte
 
 /** "Revert this run": every identity change of one run, newest first, with what could not be undone. */
 export async function revertIdentityRun(runId: number, context: EngineContext, sides: Sides, { signal, progress }: EngineControls): Promise<Record<string, unknown>> {
-  const entries = context.resources.auditOfRun(runId).filter(isRepairEntry).reverse();
+  const entries = (await context.resources.auditOfRun(runId)).filter(isRepairEntry).reverse();
   if (entries.length === 0) throw new Error(`Run ${runId} made no identity change that could be reverted.`);
   progress.phase('repair', { total: entries.length, message: `Reverting ${entries.length} changes of run ${runId}` });
   const outcomes: RevertOutcome[] = [];
@@ -171,7 +171,7 @@ async function revertEntry(entry: AuditEntry, context: EngineContext, sides: Sid
   const verified = action === 'update-remote' || action === 'update-local' || action === 'ban-remote' ? fields : REVERT_FIELDS;
   notRestored.push(...compare(expected, actual, verified));
   const reverted: Image = { local: localId ? await sides.local.get(before.local?.id ?? localId) : null, remote: await readRemote(sides, remoteId) };
-  context.resources.audit({ action: `identity.revert.${action}`, subject: entry.subject, before: current, after: reverted });
+  await context.resources.audit({ action: `identity.revert.${action}`, subject: entry.subject, before: current, after: reverted });
   return { ...base, status: notRestored.length ? 'partial' : 'reverted', notRestored };
 }
 

@@ -36,18 +36,20 @@ export interface SnapshotMeta {
 }
 
 /** One chunk of the published table, as stored. */
-export function readSnapshotChunk(state: StateAccess, meta: SnapshotMeta, index: number): EncodedRow[] {
-  return state.get<EncodedRow[]>(chunkKey(index, meta.buffer)) ?? [];
+export async function readSnapshotChunk(state: StateAccess, meta: SnapshotMeta, index: number): Promise<EncodedRow[]> {
+  return await state.get<EncodedRow[]>(chunkKey(index, meta.buffer)) ?? [];
 }
 
 /** Every row of the published table (tests and small tables: it holds them all). */
-export function readSnapshotRows(state: StateAccess, meta: SnapshotMeta): SyncRow[] {
-  return meta.versions.flatMap((_, index) => readSnapshotChunk(state, meta, index).map(decodeRow));
+export async function readSnapshotRows(state: StateAccess, meta: SnapshotMeta): Promise<SyncRow[]> {
+  const rows: SyncRow[] = [];
+  for (let index = 0; index < meta.versions.length; index++) rows.push(...(await readSnapshotChunk(state, meta, index)).map(decodeRow));
+  return rows;
 }
 
 export interface StateAccess {
-  get<T>(key: string): T | undefined;
-  set(key: string, value: unknown): void;
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
 }
 
 // Trailing elements are optional so tables written before they existed still decode.
@@ -109,19 +111,19 @@ export class SnapshotWriter {
     this.flush();
     if (this.chunkRows > 0) this.chunks++;
     this.chunkRows = 0;
-    const previous = state.get<SnapshotMeta>(SNAPSHOT_META_KEY);
+    const previous = await state.get<SnapshotMeta>(SNAPSHOT_META_KEY);
     const buffer: SnapshotBuffer = previous?.buffer === 'a' ? 'b' : 'a';
     const versions: number[] = [];
     for (let i = 0; i < this.chunks; i++) {
-      state.set(chunkKey(i, buffer), this.spool.take(i));
+      await state.set(chunkKey(i, buffer), this.spool.take(i));
       versions.push((previous?.versions[i] ?? 0) + 1);
       // Each chunk is a few milliseconds of JSON; give the loop back between them.
       await yieldToEventLoop();
     }
-    state.set(SNAPSHOT_META_KEY, { ...meta, total: this.total, chunkSize: SNAPSHOT_CHUNK_SIZE, versions, buffer } satisfies SnapshotMeta);
+    await state.set(SNAPSHOT_META_KEY, { ...meta, total: this.total, chunkSize: SNAPSHOT_CHUNK_SIZE, versions, buffer } satisfies SnapshotMeta);
     // The previous table is no longer addressed: empty its chunks so the state does not hold two copies.
     for (let i = 0; i < (previous?.versions.length ?? 0); i++) {
-      state.set(chunkKey(i, previous?.buffer), []);
+      await state.set(chunkKey(i, previous?.buffer), []);
       await yieldToEventLoop();
     }
   }
@@ -134,8 +136,8 @@ export class SnapshotWriter {
 }
 
 /** Replaces some rows (by index) of the snapshot written by `runId`; ignored when a newer check replaced it. */
-export function updateSnapshotRows(state: StateAccess, runId: number, updates: ReadonlyMap<number, SyncRow>): boolean {
-  const meta = state.get<SnapshotMeta>(SNAPSHOT_META_KEY);
+export async function updateSnapshotRows(state: StateAccess, runId: number, updates: ReadonlyMap<number, SyncRow>): Promise<boolean> {
+  const meta = await state.get<SnapshotMeta>(SNAPSHOT_META_KEY);
   if (!meta || meta.runId !== runId || updates.size === 0) return false;
   const byChunk = new Map<number, [number, SyncRow][]>();
   for (const [index, row] of updates) {
@@ -144,12 +146,12 @@ export function updateSnapshotRows(state: StateAccess, runId: number, updates: R
     byChunk.set(chunk, [...(byChunk.get(chunk) ?? []), [index % meta.chunkSize, row]]);
   }
   for (const [chunk, rows] of byChunk) {
-    const encoded = readSnapshotChunk(state, meta, chunk);
+    const encoded = await readSnapshotChunk(state, meta, chunk);
     for (const [offset, row] of rows) encoded[offset] = encodeRow(row);
-    state.set(chunkKey(chunk, meta.buffer), encoded);
+    await state.set(chunkKey(chunk, meta.buffer), encoded);
     meta.versions[chunk] = (meta.versions[chunk] ?? 0) + 1;
   }
-  state.set(SNAPSHOT_META_KEY, meta);
+  await state.set(SNAPSHOT_META_KEY, meta);
   return true;
 }
 

@@ -8,7 +8,7 @@ import { subjectOf } from './identity-check';
 import { chunkKey, decodeRow, SNAPSHOT_META_KEY, type EncodedRow, type SnapshotMeta } from './identity-snapshot';
 
 export interface EngineStateReader {
-  get<T>(engine: string, key: string): T | undefined;
+  get<T>(engine: string, key: string): Promise<T | undefined>;
 }
 
 export interface SyncTableQuery {
@@ -48,8 +48,8 @@ export class SyncTableReader {
 
   constructor(private readonly state: EngineStateReader) {}
 
-  page(query: SyncTableQuery): IdentityUsersPage {
-    const meta = this.refresh();
+  async page(query: SyncTableQuery): Promise<IdentityUsersPage> {
+    const meta = await this.refresh();
     const empty = { items: [], total: 0, limit: query.limit, offset: query.offset, runId: meta?.runId ?? null };
     if (!meta) return empty;
     const all = this.all();
@@ -68,8 +68,8 @@ export class SyncTableReader {
     return { ...empty, items, total };
   }
 
-  summary(): IdentitySummary {
-    const meta = this.refresh();
+  async summary(): Promise<IdentitySummary> {
+    const meta = await this.refresh();
     const counts = { 'in-sync': 0, 'local-only': 0, 'remote-only': 0, inconsistent: 0 };
     const actions: Partial<Record<RepairAction, number>> = {};
     if (!meta) {
@@ -77,7 +77,7 @@ export class SyncTableReader {
     }
     // A repair GoTrue refused for good is left for a person by "repair all" (identity-repair.ts): count it so, or the
     // count the dialog confirms would never match the run's.
-    const blocks = this.state.get<Record<string, RepairBlock>>(IDENTITY_ENGINE_ID, REPAIR_BLOCKS_KEY) ?? {};
+    const blocks = await this.state.get<Record<string, RepairBlock>>(IDENTITY_ENGINE_ID, REPAIR_BLOCKS_KEY) ?? {};
     const blocked = Object.keys(blocks).length > 0;
     for (const entry of this.all()) {
       counts[entry.data.status]++;
@@ -104,8 +104,8 @@ export class SyncTableReader {
   }
 
   /** Reloads what changed since the last call; a new check replaces everything. */
-  private refresh(): SnapshotMeta | undefined {
-    const meta = this.state.get<SnapshotMeta>(IDENTITY_ENGINE_ID, SNAPSHOT_META_KEY);
+  private async refresh(): Promise<SnapshotMeta | undefined> {
+    const meta = await this.state.get<SnapshotMeta>(IDENTITY_ENGINE_ID, SNAPSHOT_META_KEY);
     if (!meta) {
       this.reset(null);
       return undefined;
@@ -114,7 +114,7 @@ export class SyncTableReader {
     let changed = false;
     for (let i = 0; i < meta.versions.length; i++) {
       if (this.versions[i] === meta.versions[i]) continue;
-      const encoded = this.state.get<EncodedRow[]>(IDENTITY_ENGINE_ID, chunkKey(i, meta.buffer)) ?? [];
+      const encoded = await this.state.get<EncodedRow[]>(IDENTITY_ENGINE_ID, chunkKey(i, meta.buffer)) ?? [];
       const policy = meta.remoteOnly ?? 'ban';
       this.chunks[i] = encoded.map((raw, offset) => toEntry(i * meta.chunkSize + offset, decodeRow(raw), meta.sourceOfTruth, policy)).filter((e): e is Entry => e !== null);
       this.versions[i] = meta.versions[i] as number;

@@ -34,8 +34,8 @@ async function userDetail(host: EngineHost, input: ParsedInput<'identity.user'>)
     .filter((v): v is string => typeof v === 'string' && v.trim() !== '')
     .map((v) => v.trim());
   const subjects = [...new Set(keys.flatMap((k) => [`user:${k}`, `user:${k.toLowerCase()}`]))];
-  const findings = host.store.findings.bySubjects(ENGINE, subjects).sort((a, b) => b.id - a.id);
-  const audit = host.store.audit.bySubjects(ENGINE, subjects, IDENTITY_USER_HISTORY_LIMIT);
+  const findings = (await host.store.findings.bySubjects(ENGINE, subjects)).sort((a, b) => b.id - a.id);
+  const audit = await host.store.audit.bySubjects(ENGINE, subjects, IDENTITY_USER_HISTORY_LIMIT);
   return {
     local: local.side,
     remote: remote.side,
@@ -55,8 +55,8 @@ const side = (state: IdentityUserSide['state'], message: string | null = null, r
 });
 
 /** The one connection of a kind, or why there is not exactly one. */
-function only(host: EngineHost, kind: StoredConnection['kind'], label: string): StoredConnection | string {
-  const found = host.store.connections.list().filter((c) => c.kind === kind);
+async function only(host: EngineHost, kind: StoredConnection['kind'], label: string): Promise<StoredConnection | string> {
+  const found = (await host.store.connections.list()).filter((c) => c.kind === kind);
   if (found.length === 1) return found[0] as StoredConnection;
   return found.length ? `There are several ${label} connections: keep one.` : `No ${label} connection is set up: add one on the Connections page.`;
 }
@@ -82,7 +82,7 @@ async function readLocal(host: EngineHost, localId: string | null): Promise<{ si
 /** The Supabase Auth user as GoTrue returns it; only GoTrue's own user_not_found makes it absent. */
 async function readRemote(host: EngineHost, remoteId: string | null): Promise<{ side: IdentityUserSide }> {
   if (remoteId === null) return { side: side('not-linked', 'Supabase Auth has no user paired with this one.') };
-  const connection = only(host, 'supabase', 'Supabase');
+  const connection = await only(host, 'supabase', 'Supabase');
   if (typeof connection === 'string') return { side: side('unavailable', connection) };
   try {
     const { config, secrets } = await host.connections.settings(connection);

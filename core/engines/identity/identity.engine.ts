@@ -35,8 +35,8 @@ export const identityEngine: Engine<IdentityParams> = {
   async run(params, context, controls) {
     const { db, mapping } = await context.resources.appDb();
     const { connector, connectionId } = await openRemote(context, { retryInitialDelayMs: params.retryInitialDelayMs });
-    const sourceOfTruth = chooseSourceOfTruth(context, connectionId, params.sourceOfTruth);
-    const remoteOnly = chooseRemoteOnly(context, connectionId, params.remoteOnly);
+    const sourceOfTruth = await chooseSourceOfTruth(context, connectionId, params.sourceOfTruth);
+    const remoteOnly = await chooseRemoteOnly(context, connectionId, params.remoteOnly);
     const local = new LocalUsers(db, mapping.users);
     const sides = { db, local, remote: connector, signal: controls.signal };
     if (params.mode === 'revert') {
@@ -47,7 +47,7 @@ export const identityEngine: Engine<IdentityParams> = {
       return revertIdentityRepair(params.auditId, context, sides);
     }
     if (params.mode === 'repair') {
-      const findings = context.resources.findingsForRepair(params);
+      const findings = await context.resources.findingsForRepair(params);
       const explicit = params.findingIds !== undefined || params.user !== undefined;
       return repairIdentities(
         { findings, sourceOfTruth, remoteOnly, confirmDeletes: params.confirmDeletes, confirmDestructive: params.confirmDestructive, relink: params.relink, explicit, sides },
@@ -60,13 +60,13 @@ export const identityEngine: Engine<IdentityParams> = {
 };
 
 /** The source of truth is remembered per Supabase connection; a run that names one changes it. */
-function chooseSourceOfTruth(context: EngineContext, connectionId: number, given: SourceOfTruth | undefined): SourceOfTruth {
+async function chooseSourceOfTruth(context: EngineContext, connectionId: number, given: SourceOfTruth | undefined): Promise<SourceOfTruth> {
   const key = `source-of-truth:${connectionId}`;
   if (given !== undefined) {
-    context.resources.state.set(key, given);
+    await context.resources.state.set(key, given);
     return given;
   }
-  return context.resources.state.get<SourceOfTruth>(key) ?? 'appdb';
+  return await context.resources.state.get<SourceOfTruth>(key) ?? 'appdb';
 }
 
 /**
@@ -74,9 +74,9 @@ function chooseSourceOfTruth(context: EngineContext, connectionId: number, given
  * (reversible) unless the admin chose "leave". "delete" is never remembered
  * and never applies to a scheduled run: it cannot be undone.
  */
-function chooseRemoteOnly(context: EngineContext, connectionId: number, given: RemoteOnlyPolicy | undefined): RemoteOnlyPolicy {
+async function chooseRemoteOnly(context: EngineContext, connectionId: number, given: RemoteOnlyPolicy | undefined): Promise<RemoteOnlyPolicy> {
   const key = `remote-only:${connectionId}`;
-  if (given === 'ban' || given === 'leave') context.resources.state.set(key, given);
+  if (given === 'ban' || given === 'leave') await context.resources.state.set(key, given);
   if (given === 'delete') return context.trigger === 'schedule' ? 'leave' : 'delete';
-  return given ?? context.resources.state.get<RemoteOnlyPolicy>(key) ?? 'ban';
+  return given ?? await context.resources.state.get<RemoteOnlyPolicy>(key) ?? 'ban';
 }

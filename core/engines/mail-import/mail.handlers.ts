@@ -38,7 +38,7 @@ export function createMailHandlers(host: EngineHost): Pick<HandlerTable, 'mail.s
       // The user's email stands in the images (unchanged, so the diff folds it away): the audit log's search by user
       // finds an entry by a whole value of its images, and an admin searches by the email she knows, not the row id.
       const pick = (row: typeof before) => (row ? { ...(row.email === null ? {} : { email: row.email }), enabled: row.enabled, intervalMinutes: row.intervalMinutes } : null);
-      host.store.audit.append({ at: host.clock.now().toISOString(), actor: 'manual', engine: ENGINE_ID, runId: null, action: 'mail-settings-update', subject: input.userId, before: pick(before), after: pick(after) });
+      await host.store.audit.append({ at: host.clock.now().toISOString(), actor: 'manual', engine: ENGINE_ID, runId: null, action: 'mail-settings-update', subject: input.userId, before: pick(before), after: pick(after) });
       return after;
     },
   };

@@ -31,7 +31,7 @@ export async function runCheck(params: MediaImportParams, scope: string, context
   const owner = params.user ? await env.db.user(params.user) : null;
   const spellings = params.user ? await knownSpellings(params.user, owner?.email, context) : undefined;
   const expression = scanExpression(env.base, spellings);
-  const saved = readResume(resources.state, scope);
+  const saved = await readResume(resources.state, scope);
   let resume = saved?.expression === expression ? saved : undefined;
   const thumbnail = (asset: { publicId: string; version: number }) => env.connector.videoThumbnailUrl(asset.publicId, { version: asset.version });
   let comparison = new MediaComparison(env.db, env.base, thumbnail);
@@ -52,7 +52,7 @@ export async function runCheck(params: MediaImportParams, scope: string, context
       signal,
       onPage: async (page) => {
         const budget = page.rateLimit ?? env.connector.rateLimit();
-        if (budget) resources.state.set('budget', toStoredBudget(budget, clock.now()));
+        if (budget) await resources.state.set('budget', toStoredBudget(budget, clock.now()));
         await comparison.addPage(page.assets, signal);
         progress.update({ total: Math.max(page.totalCount, comparison.result.assets), done: comparison.result.assets });
         progress.count('pages');
@@ -65,17 +65,17 @@ export async function runCheck(params: MediaImportParams, scope: string, context
     // A saved cursor Cloudinary no longer accepts: start the listing over rather than fail every later run.
     if (!resume || !isConnectorError(error, 'invalid-request')) throw error;
     context.log.warn({ err: error }, 'the saved cursor was refused; listing from the start');
-    resources.state.delete(resumeKey(scope));
+    await resources.state.delete(resumeKey(scope));
     resume = undefined;
     comparison = new MediaComparison(env.db, env.base, thumbnail);
     outcome = await scan(undefined);
   }
   const known = env.connector.rateLimit();
-  if (known) resources.state.set('budget', toStoredBudget(known, clock.now()));
+  if (known) await resources.state.set('budget', toStoredBudget(known, clock.now()));
   const budget = { calls: env.guard.calls, allowance: env.guard.allowance ?? null, remaining: known?.remaining ?? null };
 
   if (!outcome.complete) {
-    resources.state.set(resumeKey(scope), {
+    await resources.state.set(resumeKey(scope), {
       expression,
       ...(outcome.cursor ? { cursor: outcome.cursor } : {}),
       savedAt: clock.now().toISOString(),
@@ -95,13 +95,13 @@ export async function runCheck(params: MediaImportParams, scope: string, context
   progress.update({ total: findings.length });
   const byKind: Record<string, number> = {};
   for (const finding of findings) {
-    context.findings.add(finding);
+    await context.findings.add(finding);
     byKind[finding.kind] = (byKind[finding.kind] ?? 0) + 1;
     progress.advance();
     await slicer.maybeYield(signal);
   }
-  resources.state.set('summary', mergeSummary(readSummary(resources.state), users, params.user, clock.now()));
-  resources.state.delete(resumeKey(scope));
+  await resources.state.set('summary', mergeSummary(await readSummary(resources.state), users, params.user, clock.now()));
+  await resources.state.delete(resumeKey(scope));
   return { complete: true as const, resumed: resume !== undefined, assets, ignored, users: users.size, byKind, budget };
 }
 
@@ -115,7 +115,7 @@ export async function runCheck(params: MediaImportParams, scope: string, context
 async function knownSpellings(user: string, rowEmail: string | undefined, context: EngineContext): Promise<string[]> {
   const folded = user.toLowerCase();
   const spellings = new Set([user, folded, ...(rowEmail ? [rowEmail] : [])]);
-  for (const email of Object.keys(readSummary(context.resources.state)?.users ?? {})) if (email.toLowerCase() === folded) spellings.add(email);
+  for (const email of Object.keys((await readSummary(context.resources.state))?.users ?? {})) if (email.toLowerCase() === folded) spellings.add(email);
   for await (const page of context.resources.findingsForRepairPages({ user })) {
     for (const finding of page) if (finding.userEmail && finding.userEmail.toLowerCase() === folded) spellings.add(finding.userEmail);
   }

@@ -33,7 +33,7 @@ export const mediaImportEngine: Engine<MediaImportParams> = {
     const config = CloudinaryConfig.parse(resolved.config);
     const apiSecret = resolved.secrets.apiSecret;
     if (!apiSecret) throw new Error(`The Cloudinary connection "${resolved.name}" has no API secret: add it on the Connections page.`);
-    const guard = new BudgetGuard(params.budgetShare, readBudget(context.resources.state), context.clock.now());
+    const guard = new BudgetGuard(params.budgetShare, await readBudget(context.resources.state), context.clock.now());
     const connector = createCloudinaryConnector({
       cloudName: config.cloudName,
       apiKey: config.apiKey,

@@ -55,7 +55,7 @@ export async function runRepair(params: MediaImportParams, context: EngineContex
   const importable = parsed.length + invalid.length;
   const skipped = chosen - importable;
   progress.update({ total: importable, message: `Importing ${importable} ${importable === 1 ? 'row' : 'rows'}` });
-  if (invalid.length) resources.setFindingStatus(invalid, 'failed');
+  if (invalid.length) await resources.setFindingStatus(invalid, 'failed');
   // The owner is resolved again now: users may have been added or removed since the check.
   const owners = await db.usersByEmail(parsed.map((p) => p.asset.email));
   const planned: Planned[] = [];
@@ -87,10 +87,10 @@ export async function runRepair(params: MediaImportParams, context: EngineContex
     // Marked in small transactions (500 status updates in one took ~30 ms); a crash between them leaves
     // some open, and the next repair inserts nothing twice for them.
     for (const ids of chunks(batch.map((p) => p.finding.id), STATUS_CHUNK)) {
-      resources.setFindingStatus(ids, 'repaired');
+      await resources.setFindingStatus(ids, 'repaired');
       await slicer.maybeYield(signal);
     }
-    if (batch.length) resources.audit({
+    if (batch.length) await resources.audit({
       action: `import-${kind}s`,
       subject: batch.length === 1 ? subjectOf(batch[0]!.asset.publicId) : `${batch.length} ${kind}s`,
       before: null,
@@ -110,7 +110,7 @@ export async function runRepair(params: MediaImportParams, context: EngineContex
     for (const p of done) {
       if (parents.has(p.asset.publicId)) continue;
       unlinked++;
-      context.findings.add({
+      await context.findings.add({
         subject: subjectOf(p.asset.publicId),
         userEmail: p.asset.email,
         kind: FINDING_KINDS.unlinkedClip,

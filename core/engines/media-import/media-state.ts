@@ -40,9 +40,9 @@ const read = <T>(schema: z.ZodType<T>, value: unknown): T | undefined => {
   return parsed.success ? parsed.data : undefined;
 };
 
-export const readBudget = (state: StateReader): StoredBudget | undefined => read(BudgetSchema, state.get('budget'));
-export const readSummary = (state: StateReader): MediaSummary | undefined => read(SummarySchema, state.get('summary'));
-export const readResume = (state: StateReader, scope: string): ResumePoint | undefined => read(ResumeSchema, state.get(resumeKey(scope)));
+export const readBudget = async (state: StateReader): Promise<StoredBudget | undefined> => read(BudgetSchema, await state.get('budget'));
+export const readSummary = async (state: StateReader): Promise<MediaSummary | undefined> => read(SummarySchema, await state.get('summary'));
+export const readResume = async (state: StateReader, scope: string): Promise<ResumePoint | undefined> => read(ResumeSchema, await state.get(resumeKey(scope)));
 export const resumeKey = (scope: string) => `resume:${scope}`;
 
 /** A user check replaces that user's counts (under any spelling of the email); a check of all replaces every user's. */

@@ -17,8 +17,8 @@ type MediaMethods = 'media.overview' | 'media.imported';
 export function createMediaHandlers(host: EngineHost): Pick<HandlerTable, MediaMethods> {
   const state = { get: <T>(key: string) => host.store.engineState.get<T>(ENGINE_ID, key) };
   return {
-    'media.overview': (): MediaOverview => {
-      const summary = readSummary(state);
+    'media.overview': async (): Promise<MediaOverview> => {
+      const summary = await readSummary(state);
       const users = new Map<string, MediaUserCounts>();
       // Emails match case-insensitively: folders spelt `Ada@x` and `ada@x` are one user's, counted together.
       const user = (email: string) => {
@@ -33,7 +33,7 @@ export function createMediaHandlers(host: EngineHost): Pick<HandlerTable, MediaM
       }
       const byKind: Record<string, number> = {};
       let open = 0;
-      for (const { userEmail, kind, n } of host.store.findings.openCountsByUserAndKind(ENGINE_ID)) {
+      for (const { userEmail, kind, n } of await host.store.findings.openCountsByUserAndKind(ENGINE_ID)) {
         open += n;
         byKind[kind] = (byKind[kind] ?? 0) + n;
         if (userEmail === null) continue;
@@ -43,7 +43,7 @@ export function createMediaHandlers(host: EngineHost): Pick<HandlerTable, MediaM
       return {
         checkedAt: summary?.checkedAt ?? null,
         users: [...users.values()].sort((a, b) => a.email.localeCompare(b.email)),
-        budget: readBudget(state) ?? null,
+        budget: await readBudget(state) ?? null,
         findings: { open, byKind },
       };
     },
@@ -57,7 +57,7 @@ export function createMediaHandlers(host: EngineHost): Pick<HandlerTable, MediaM
  * mapping, so the page shows what the product itself now holds.
  */
 async function imported(host: EngineHost, limit: number): Promise<MediaImported> {
-  const repaired = host.store.findings.list({ engine: ENGINE_ID, status: 'repaired', kind: FINDING_KINDS.missingInDb, sort: 'createdAt', direction: 'desc', limit, offset: 0 }).items;
+  const repaired = (await host.store.findings.list({ engine: ENGINE_ID, status: 'repaired', kind: FINDING_KINDS.missingInDb, sort: 'createdAt', direction: 'desc', limit, offset: 0 })).items;
   if (repaired.length === 0) return { rows: [], unavailable: null };
   let product: ProductDb;
   try {

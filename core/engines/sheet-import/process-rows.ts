@@ -54,8 +54,8 @@ export class RowProcessor {
   async addRows(records: readonly (readonly string[])[], firstRow: number, malformed?: ReadonlyMap<number, string>): Promise<void> {
     for (let i = 0; i < records.length; i++) {
       const problem = malformed?.get(i);
-      if (problem !== undefined) this.addMalformed(firstRow + i, problem);
-      else this.add(records[i] as readonly string[], firstRow + i);
+      if (problem !== undefined) await this.addMalformed(firstRow + i, problem);
+      else await this.add(records[i] as readonly string[], firstRow + i);
       if (this.batchRows >= SINK_BATCH_ROWS) await this.flush();
       // Counted across calls: a stream hands over small groups, and the clock is read only every 128 rows.
       if ((++this.sinceCheck & 127) === 0) await this.slicer.maybeYield(this.signal);
@@ -69,7 +69,7 @@ export class RowProcessor {
     return this.result;
   }
 
-  private add(record: readonly string[], rowNumber: number): void {
+  private async add(record: readonly string[], rowNumber: number): Promise<void> {
     this.result.records++;
     if (!this.checker) {
       this.checker = new RowChecker(bindColumns(record, this.columns, 0));
@@ -90,19 +90,19 @@ export class RowProcessor {
       const reason = `${p.column}: ${p.problem}`;
       this.result.rejectedByReason[reason] = (this.result.rejectedByReason[reason] ?? 0) + 1;
     }
-    if (this.result.rowsRejected <= MAX_ROW_FINDINGS) this.findings.add(rowFinding(rowNumber, problems));
+    if (this.result.rowsRejected <= MAX_ROW_FINDINGS) await this.findings.add(rowFinding(rowNumber, problems));
     this.onRejected();
   }
 
   /** A CSV line that could not be read: rejected with its sheet row, like a row that fails its checks. */
-  private addMalformed(rowNumber: number, problem: string): void {
+  private async addMalformed(rowNumber: number, problem: string): Promise<void> {
     this.result.records++;
     if (!this.checker) throw new Error(`The header row (row ${rowNumber}) cannot be read as CSV: ${problem}.`);
     this.result.rowsRejected++;
     const reason = 'CSV: malformed line';
     this.result.rejectedByReason[reason] = (this.result.rejectedByReason[reason] ?? 0) + 1;
     if (this.result.rowsRejected <= MAX_ROW_FINDINGS) {
-      this.findings.add({
+      await this.findings.add({
         subject: `row:${rowNumber}`,
         kind: 'invalid-row',
         reason: `Row ${rowNumber}: the CSV export of this row cannot be read (${problem})`,

@@ -29,7 +29,7 @@ export async function runCheck(sourceId: number, spec: SheetSourceSpec, context:
     progress.phase('downloading', { message: 'Connecting to Google and the product database' });
     const [connection, app] = await Promise.all([context.resources.connection('google', spec.connection || undefined), context.resources.appDb()]);
     // An import would refuse this target: so does its check.
-    await assertTargetIsOurs(app.db, app.mapping, spec.targetTable, context.resources.state.get<string[]>(OWNED_TABLES) ?? []);
+    await assertTargetIsOurs(app.db, app.mapping, spec.targetTable, await context.resources.state.get<string[]>(OWNED_TABLES) ?? []);
     const clients = googleClients(connection, app, spec, deadlines, context.apiCalls);
 
     const identity = await cacheIdentity(app.db, spec.targetTable);
@@ -90,7 +90,7 @@ class RejectedSample implements FindingSink {
   readonly sample: SheetCheckResult['samples']['rejected'] = [];
   private added = 0;
 
-  add(finding: NewFinding): void {
+  async add(finding: NewFinding): Promise<void> {
     this.added++;
     if (this.sample.length >= SHEET_CHECK_SAMPLE) return;
     const row = (finding.details as { row?: unknown } | undefined)?.row;
@@ -98,7 +98,7 @@ class RejectedSample implements FindingSink {
     this.sample.push({ row, reason: finding.reason.length > 300 ? `${finding.reason.slice(0, 299)}…` : finding.reason });
   }
 
-  flush(): void {}
+  async flush(): Promise<void> {}
 
   get count(): number {
     return this.added;

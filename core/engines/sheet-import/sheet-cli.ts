@@ -12,9 +12,9 @@ export const sheetCli: EngineCliPolicy = {
     {
       flags: '--source <id>',
       description: 'the sheet source to import or check (its id on the Sheets page)',
-      params(value, { store }) {
+      async params(value, { store }) {
         const id = Number(value);
-        const source = Number.isSafeInteger(id) && id > 0 ? new SheetSourcesRepository(store.db).get(id) : undefined;
+        const source = Number.isSafeInteger(id) && id > 0 ? await new SheetSourcesRepository(store.db).get(id) : undefined;
         if (!source) throw new Error(`there is no sheet source ${String(value)} (see the Sheets page)`);
         return { sourceId: id, source: source.spec };
       },

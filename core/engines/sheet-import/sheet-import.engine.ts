@@ -61,7 +61,7 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
     try {
       progress.phase('downloading', { message: 'Connecting to Google and the product database' });
       const [connection, app] = await Promise.all([context.resources.connection('google', spec.connection || undefined), context.resources.appDb()]);
-      const owned = context.resources.state.get<string[]>(OWNED_TABLES) ?? [];
+      const owned = await context.resources.state.get<string[]>(OWNED_TABLES) ?? [];
       await assertTargetIsOurs(app.db, app.mapping, spec.targetTable, owned);
       const clients = googleClients(connection, app, spec, deadlines, context.apiCalls);
 
@@ -86,7 +86,7 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
       deadlines.signal.throwIfAborted();
       await swapIn(app.db, spec.targetTable);
       cleanup = undefined;
-      context.resources.state.set(OWNED_TABLES, [...new Set([...owned, spec.targetTable])]);
+      await context.resources.state.set(OWNED_TABLES, [...new Set([...owned, spec.targetTable])]);
 
       const stats = {
         sourceId,
@@ -102,7 +102,7 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
         durationMs: Math.round(performance.now() - started),
       };
       progress.update({ done: saved, message: `Import complete: ${saved.toLocaleString('en')} rows cached, ${processed.rowsRejected.toLocaleString('en')} rejected` });
-      audit(context, sourceId, spec, stats);
+      await audit(context, sourceId, spec, stats);
       return stats;
     } catch (error) {
       throw explainImportError(deadlines.explain(error), spec);
@@ -124,8 +124,8 @@ function openSink(app: { db: AppDbAdapter; connection: ResolvedConnection }, sta
   return new AdapterRowSink(app.db, staging, spec.columns, onSaved);
 }
 
-function audit(context: EngineContext, sourceId: number, spec: SheetSourceSpec, stats: { rows: number; rowsRejected: number; bytes: number }): void {
-  context.resources.audit({
+async function audit(context: EngineContext, sourceId: number, spec: SheetSourceSpec, stats: { rows: number; rowsRejected: number; bytes: number }): Promise<void> {
+  await context.resources.audit({
     action: 'sheet-import.replace-cache',
     subject: `source:${sourceId} (${spec.name})`,
     before: { table: spec.targetTable },

@@ -9,18 +9,18 @@ import type { EngineSchedulePolicy, ScheduleContext, ScheduledRun, ScheduleIssue
  */
 export const sheetSchedule: EngineSchedulePolicy = {
   autoRepair: false,
-  paramsFor(base, schedule, context) {
+  async paramsFor(base, schedule, context) {
     if (schedule.scope.kind !== 'source') return base;
-    const source = sources(context).get(schedule.scope.sourceId);
+    const source = await sources(context).get(schedule.scope.sourceId);
     if (!source) throw new Error(`Sheet source ${schedule.scope.sourceId} no longer exists: edit or delete this schedule.`);
     return { ...base, source: source.spec };
   },
   validate,
 };
 
-function validate(schedule: ScheduledRun, context: ScheduleContext): ScheduleIssue | null {
+async function validate(schedule: ScheduledRun, context: ScheduleContext): Promise<ScheduleIssue | null> {
   if (schedule.scope.kind !== 'source') return { path: ['scope'], message: 'a sheet-import schedule imports one source: choose it' };
-  if (!sources(context).get(schedule.scope.sourceId)) return { path: ['scope', 'sourceId'], message: `there is no sheet source ${schedule.scope.sourceId}` };
+  if (!await sources(context).get(schedule.scope.sourceId)) return { path: ['scope', 'sourceId'], message: `there is no sheet source ${schedule.scope.sourceId}` };
   return null;
 }
 

@@ -17,20 +17,21 @@ type SheetMethods = 'sheets.sources.list' | 'sheets.sources.create' | 'sheets.so
 export function createSheetHandlers(host: EngineHost): Pick<HandlerTable, SheetMethods> {
   const sources = new SheetSourcesRepository(host.store.db);
   const now = () => host.clock.now().toISOString();
-  const find = (id: number): StoredSheetSource => {
-    const source = sources.get(id);
+  const find = async (id: number): Promise<StoredSheetSource> => {
+    const source = await sources.get(id);
     if (!source) throw new ApiError('not-found', `There is no sheet source ${id}.`, { id });
     return source;
   };
-  const view = (source: StoredSheetSource): SheetSource => {
-    const ids = sources.lastRunIds(source.id);
-    const run = (id: number | undefined) => (id === undefined ? null : (host.store.runs.get(id) ?? null));
-    const lastRun = run(ids.last);
-    return { ...source, lastRun, lastSuccess: ids.success === ids.last ? lastRun : run(ids.success), lastCheck: run(ids.check) };
+  const view = async (source: StoredSheetSource): Promise<SheetSource> => {
+    const ids = await sources.lastRunIds(source.id);
+    const run = async (id: number | undefined) => (id === undefined ? null : (await host.store.runs.get(id) ?? null));
+    const lastRun = await run(ids.last);
+    return { ...source, lastRun, lastSuccess: ids.success === ids.last ? lastRun : await run(ids.success), lastCheck: await run(ids.check) };
   };
-  const unique = <T>(work: () => T): T => {
+  // A unique index refused the name or the cache table (awaited here, so its rejection is the one caught).
+  const unique = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
-      return work();
+      return await work();
     } catch (error) {
       const message = (error as Error).message;
       if (message.includes('sheet_sources.name')) throw new ApiError('conflict', 'Another source already has this name.', { field: 'name' });
@@ -40,17 +41,17 @@ export function createSheetHandlers(host: EngineHost): Pick<HandlerTable, SheetM
   };
 
   return {
-    'sheets.sources.list': () => sources.list().map(view),
-    'sheets.sources.create': (spec: SheetSourceSpec) => view(find(unique(() => sources.insert(spec, now())))),
-    'sheets.sources.update': ({ id, spec }) => {
-      find(id);
-      unique(() => sources.update(id, spec, now()));
-      return view(find(id));
+    'sheets.sources.list': async () => Promise.all((await sources.list()).map(view)),
+    'sheets.sources.create': async (spec: SheetSourceSpec) => view(await find(await unique(() => sources.insert(spec, now())))),
+    'sheets.sources.update': async ({ id, spec }) => {
+      await find(id);
+      await unique(() => sources.update(id, spec, now()));
+      return await view(await find(id));
     },
-    'sheets.sources.delete': ({ id }) => ({ id, deleted: sources.delete(id) }),
-    'sheets.import': ({ id }, { actor }) => host.runs.start(SHEET_IMPORT_ENGINE, { sourceId: id, source: find(id).spec }, actor),
-    'sheets.check': ({ id }, { actor }) => host.runs.start(SHEET_IMPORT_ENGINE, { sourceId: id, source: find(id).spec, mode: 'check' }, actor),
-    'sheets.cache.preview': async ({ id, limit }) => preview(host, find(id).spec, limit),
+    'sheets.sources.delete': async ({ id }) => ({ id, deleted: await sources.delete(id) }),
+    'sheets.import': async ({ id }, { actor }) => host.runs.start(SHEET_IMPORT_ENGINE, { sourceId: id, source: (await find(id)).spec }, actor),
+    'sheets.check': async ({ id }, { actor }) => host.runs.start(SHEET_IMPORT_ENGINE, { sourceId: id, source: (await find(id)).spec, mode: 'check' }, actor),
+    'sheets.cache.preview': async ({ id, limit }) => preview(host, (await find(id)).spec, limit),
   };
 }
 

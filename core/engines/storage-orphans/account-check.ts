@@ -39,7 +39,7 @@ export async function checkAccount(input: AccountCheckInput): Promise<AccountChe
     return await fullPass(input, remote, report, drift);
   } catch (error) {
     input.signal.throwIfAborted();
-    for (const finding of input.previous.values()) input.onCarry(finding);
+    for (const finding of input.previous.values()) await input.onCarry(finding);
     // Whose fault (fault.ts): only the user's own grant flags the account; the connection's refused credentials flag nobody.
     const fault = faultOf(error);
     if (fault === 'user' && isConnectorError(error)) {

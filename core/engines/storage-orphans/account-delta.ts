@@ -89,7 +89,7 @@ async function applyDelta(input: AccountCheckInput, remote: ProviderRemote, delt
   const stillThere = new Set((await product.rowsByIds(carried.map(([, f]) => String(f.details?.fileRowId ?? '')))).map((r) => seenKey(r.id, r.providerFileId)));
   for (const [pid, finding] of carried) {
     if (!stillThere.has(seenKey(String(finding.details?.fileRowId ?? ''), pid))) continue;
-    input.onCarry(finding);
+    await input.onCarry(finding);
     if (finding.kind === FINDING_KINDS.orphan) report.orphans++;
     else report.trashed++;
   }

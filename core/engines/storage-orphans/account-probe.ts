@@ -72,7 +72,7 @@ export interface AccountCheckInput {
   signal: AbortSignal;
   onDrift(drift: Drift): void;
   /** A previous finding still believed true (unknown now, or untouched by a delta): re-emitted as it was. */
-  onCarry(finding: Finding): void;
+  onCarry(finding: Finding): Promise<void>;
   onRows(n: number): void;
 }
 
@@ -90,12 +90,12 @@ export async function probeRows(input: AccountCheckInput, remote: ProviderRemote
     for (let at = 0; at < chunk.length; at += PROBE_WINDOW) {
       const rows = chunk.slice(at, at + PROBE_WINDOW);
       const answers = await probeWindow(remote, rows, input.signal);
-      rows.forEach((row, i) => {
+      for (const [i, row] of rows.entries()) {
         const answer = answers[i] as ProbeAnswer;
         if (answer.state === 'unknown') unknown.add(row.id);
-        conclude(input, row, answer, report, drift);
+        await conclude(input, row, answer, report, drift);
         examined?.push(seenKey(row.id, row.providerFileId));
-      });
+      }
       report.filesChecked += rows.length;
       input.onRows(rows.length);
     }
@@ -121,14 +121,14 @@ async function probeWindow(remote: ProviderRemote, rows: readonly FileRow[], sig
   });
 }
 
-function conclude(input: AccountCheckInput, row: FileRow, answer: ProbeAnswer, report: AccountReport, drift: (d: Drift) => void): void {
+async function conclude(input: AccountCheckInput, row: FileRow, answer: ProbeAnswer, report: AccountReport, drift: (d: Drift) => void): Promise<void> {
   if (answer.state === 'gone') drift({ row, kind: FINDING_KINDS.orphan });
   else if (answer.state === 'trashed') drift({ row, kind: FINDING_KINDS.trashed });
   else if (answer.state === 'unknown') {
     report.unknown[answer.reason] = (report.unknown[answer.reason] ?? 0) + 1;
     // No answer now: what an earlier check concluded still stands.
     const earlier = input.previous.get(row.providerFileId);
-    if (earlier) input.onCarry(earlier);
+    if (earlier) await input.onCarry(earlier);
   }
 }
 

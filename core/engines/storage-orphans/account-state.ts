@@ -1,5 +1,5 @@
 import type { AccountStatus, StorageAccountRow, StorageProvider } from '../../api/storage';
-import type { SqliteDatabase } from '../../store/database';
+import type { StoreDb } from '../../store/store-db';
 import { ENGINE_ID, type StorageAccount } from './storage-model';
 
 /**
@@ -34,34 +34,35 @@ export interface AccountState {
 }
 
 export interface KeyValue {
-  get<T>(key: string): T | undefined;
-  set(key: string, value: unknown): void;
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
   /** Several keys in one commit, where the store offers it. */
-  setMany?(entries: readonly (readonly [string, unknown])[]): void;
+  setMany?(entries: readonly (readonly [string, unknown])[]): Promise<void>;
 }
 
 const accountKey = (userId: string, provider: StorageProvider) => `account:${userId}:${provider}`;
 
-export function readAccount(kv: KeyValue, userId: string, provider: StorageProvider): AccountState | undefined {
-  return kv.get<AccountState>(accountKey(userId, provider));
+export async function readAccount(kv: KeyValue, userId: string, provider: StorageProvider): Promise<AccountState | undefined> {
+  return await kv.get<AccountState>(accountKey(userId, provider));
 }
 
 /** Refreshes who an account belongs to and its switches, keeping what checks found. */
-export function upsertRoster(kv: KeyValue, account: StorageAccount): AccountState {
-  const next = rosterState(kv, account);
-  kv.set(accountKey(account.userId, account.provider), next);
+export async function upsertRoster(kv: KeyValue, account: StorageAccount): Promise<AccountState> {
+  const next = await rosterState(kv, account);
+  await kv.set(accountKey(account.userId, account.provider), next);
   return next;
 }
 
 /** upsertRoster for many accounts, written in one commit where the store can (a roster of thousands). */
-export function upsertRosters(kv: KeyValue, accounts: readonly StorageAccount[]): void {
-  const entries = accounts.map((account) => [accountKey(account.userId, account.provider), rosterState(kv, account)] as const);
-  if (kv.setMany) kv.setMany(entries);
-  else for (const [key, value] of entries) kv.set(key, value);
+export async function upsertRosters(kv: KeyValue, accounts: readonly StorageAccount[]): Promise<void> {
+  const entries: (readonly [string, AccountState])[] = [];
+  for (const account of accounts) entries.push([accountKey(account.userId, account.provider), await rosterState(kv, account)]);
+  if (kv.setMany) await kv.setMany(entries);
+  else for (const [key, value] of entries) await kv.set(key, value);
 }
 
-function rosterState(kv: KeyValue, account: StorageAccount): AccountState {
-  const known = readAccount(kv, account.userId, account.provider);
+async function rosterState(kv: KeyValue, account: StorageAccount): Promise<AccountState> {
+  const known = await readAccount(kv, account.userId, account.provider);
   const next: AccountState = {
     files: 0,
     remoteFiles: null,
@@ -82,10 +83,10 @@ function rosterState(kv: KeyValue, account: StorageAccount): AccountState {
   return next;
 }
 
-export function updateAccount(kv: KeyValue, userId: string, provider: StorageProvider, patch: Partial<AccountState>): void {
-  const known = readAccount(kv, userId, provider);
+export async function updateAccount(kv: KeyValue, userId: string, provider: StorageProvider, patch: Partial<AccountState>): Promise<void> {
+  const known = await readAccount(kv, userId, provider);
   if (!known) return;
-  kv.set(accountKey(userId, provider), { ...known, ...patch });
+  await kv.set(accountKey(userId, provider), { ...known, ...patch });
 }
 
 interface FindingCounts {
@@ -101,11 +102,11 @@ const NOT_AUTO_SYNCED = 'Auto-sync is off for this account in the product, so Ch
  * The Storage page's rows: every account state with its finding counts
  * (a few thousand rows at most, so the handler filters in memory).
  */
-export function listAccounts(db: SqliteDatabase): StorageAccountRow[] {
-  const states = (db.prepare(`SELECT value_json FROM engine_state WHERE engine = ? AND key LIKE 'account:%'`).all(ENGINE_ID) as { value_json: string }[]).map(
+export async function listAccounts(db: StoreDb): Promise<StorageAccountRow[]> {
+  const states = (await db.all<{ value_json: string }>(`SELECT value_json FROM engine_state WHERE engine = ? AND key LIKE 'account:%'`, [ENGINE_ID])).map(
     (r) => JSON.parse(r.value_json) as AccountState,
   );
-  const counts = findingCounts(db);
+  const counts = await findingCounts(db);
   const rows = states.map((s): StorageAccountRow => {
     const c = counts.get(`${s.userId}\u0000${s.provider}`) ?? { openOrphans: 0, openTrashed: 0, quarantined: 0 };
     return {
@@ -127,13 +128,16 @@ export function listAccounts(db: SqliteDatabase): StorageAccountRow[] {
 }
 
 /** Open and quarantined findings per account; a file found by two checks (all, one user) counts once. */
-function findingCounts(db: SqliteDatabase): Map<string, FindingCounts> {
-  const rows = db
-    .prepare(
-      `SELECT json_extract(details_json, '$.userId') AS u, json_extract(details_json, '$.provider') AS p, kind, status, COUNT(DISTINCT subject) AS n
-       FROM findings WHERE engine = ? AND status IN ('open', 'quarantined') GROUP BY u, p, kind, status`,
+async function findingCounts(db: StoreDb): Promise<Map<string, FindingCounts>> {
+  // A JSON field of the details: each dialect's own operator (there is no portable one).
+  const field = (name: string) => (db.dialect === 'postgres' ? `(details_json::jsonb ->> '${name}')` : `json_extract(details_json, '$.${name}')`);
+  const rows = (
+    await db.all<{ u: string; p: string; kind: string; status: string; n: number | string }>(
+      `SELECT ${field('userId')} AS u, ${field('provider')} AS p, kind, status, COUNT(DISTINCT subject) AS n
+       FROM findings WHERE engine = ? AND status IN ('open', 'quarantined') GROUP BY 1, 2, kind, status`,
+      [ENGINE_ID],
     )
-    .all(ENGINE_ID) as { u: string; p: string; kind: string; status: string; n: number }[];
+  ).map((row) => ({ ...row, n: Number(row.n) }));
   const counts = new Map<string, FindingCounts>();
   for (const r of rows) {
     const key = `${r.u}\u0000${r.p}`;

@@ -42,12 +42,12 @@ export class SeenRows {
 
   /** undefined: never recorded (a state from before this set existed), so nothing can be assumed seen. */
   async load(): Promise<Set<string> | undefined> {
-    const head = this.kv.get<SeenHead>(this.key);
+    const head = await this.kv.get<SeenHead>(this.key);
     if (!head) return undefined;
     const ids = new Set<string>();
     const slicer = new TimeSlicer();
     for (let i = 0; i < head.chunks; i++) {
-      for (const id of this.kv.get<string[]>(`${this.key}:${i}`) ?? []) ids.add(id);
+      for (const id of await this.kv.get<string[]>(`${this.key}:${i}`) ?? []) ids.add(id);
       await slicer.maybeYield();
     }
     // A chunk lost between writes (a crash mid-save) makes the set unusable, never silently short.
@@ -60,7 +60,7 @@ export class SeenRows {
    * yield between commits so a million-row account still never holds the loop long.
    */
   async save(ids: readonly string[]): Promise<void> {
-    const old = this.kv.get<SeenHead>(this.key);
+    const old = await this.kv.get<SeenHead>(this.key);
     const chunks = Math.ceil(ids.length / CHUNK);
     const entries: (readonly [string, unknown])[] = [];
     for (let i = 0; i < chunks; i++) entries.push([`${this.key}:${i}`, ids.slice(i * CHUNK, (i + 1) * CHUNK)]);
@@ -69,8 +69,8 @@ export class SeenRows {
     const slicer = new TimeSlicer();
     for (let at = 0; at < entries.length; at += CHUNKS_PER_COMMIT) {
       const batch = entries.slice(at, at + CHUNKS_PER_COMMIT);
-      if (this.kv.setMany) this.kv.setMany(batch);
-      else for (const [key, value] of batch) this.kv.set(key, value);
+      if (this.kv.setMany) await this.kv.setMany(batch);
+      else for (const [key, value] of batch) await this.kv.set(key, value);
       await slicer.maybeYield();
     }
   }

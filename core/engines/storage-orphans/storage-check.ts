@@ -51,7 +51,7 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
   const slicer = new TimeSlicer();
   // In batches, one commit each: a commit per account cost more than the reads, and a batch stays a few ms.
   for (let at = 0; at < all.length; at += ROSTER_BATCH) {
-    upsertRosters(resources.state, all.slice(at, at + ROSTER_BATCH));
+    await upsertRosters(resources.state, all.slice(at, at + ROSTER_BATCH));
     await slicer.maybeYield(signal);
   }
   const accounts = selectScope(all, params);
@@ -72,7 +72,7 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
   const refused = new Map<StorageAccount['provider'], ConnectorError>();
   await inPool(accounts, ACCOUNT_CONCURRENCY, async (account) => {
     signal.throwIfAborted();
-    const state = readAccount(resources.state, account.userId, account.provider) ?? upsertRoster(resources.state, account);
+    const state = await readAccount(resources.state, account.userId, account.provider) ?? await upsertRoster(resources.state, account);
     const emit = (d: Drift) => context.findings.add(findingOf(account, d));
     const { report, patch } = await checkAccount({
       account,
@@ -88,13 +88,13 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
       fullPassHours: params.fullPassHours ?? DEFAULT_FULL_PASS_HOURS,
       signal,
       onDrift: emit,
-      onCarry: (f) => {
+      onCarry: async (f) => {
         carried++;
-        context.findings.add({ subject: f.subject, userEmail: f.userEmail, kind: f.kind, reason: f.reason, proposedAction: f.proposedAction, ...(f.details ? { details: f.details } : {}) });
+        await context.findings.add({ subject: f.subject, userEmail: f.userEmail, kind: f.kind, reason: f.reason, proposedAction: f.proposedAction, ...(f.details ? { details: f.details } : {}) });
       },
       onRows: (n) => (rows += n),
     });
-    updateAccount(resources.state, account.userId, account.provider, { ...patch, lastCheckAt: context.clock.now().toISOString(), lastRunId: context.runId });
+    await updateAccount(resources.state, account.userId, account.provider, { ...patch, lastCheckAt: context.clock.now().toISOString(), lastRunId: context.runId });
     // The product's own flag: set on a refused grant, cleared once a check worked under the user's token.
     if (report.needsReconnect) await product.setNeedsReconnect(account.accountId, true);
     else if (account.needsReconnect && workedUnderUserToken(report)) await product.setNeedsReconnect(account.accountId, false);

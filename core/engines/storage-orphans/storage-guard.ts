@@ -25,12 +25,12 @@ export function autoRepairLimit(userFiles: number): number {
 /** Runs not started by a person (the scheduler) are the automatic ones. */
 export const isAutomatic = (trigger: string) => trigger === 'schedule';
 
-export function readGuardBlocked(state: Pick<EngineStateRepository, 'get'>): StorageSummary['guardBlocked'] {
-  return state.get<NonNullable<StorageSummary['guardBlocked']>>(ENGINE_ID, GUARD_KEY) ?? null;
+export async function readGuardBlocked(state: Pick<EngineStateRepository, 'get'>): Promise<StorageSummary['guardBlocked']> {
+  return await state.get<NonNullable<StorageSummary['guardBlocked']>>(ENGINE_ID, GUARD_KEY) ?? null;
 }
 
 /** The Storage page's banner: the latest automatic repair's trip, cleared by one that stayed inside the limit. */
-export function recordGuard(state: { set(key: string, value: unknown): void; delete(key: string): void }, runId: number, worst: SafetyGuardTrip | undefined): void {
-  if (worst) state.set(GUARD_KEY, { runId, wouldDelete: worst.wouldDelete, limit: worst.limit });
-  else state.delete(GUARD_KEY);
+export async function recordGuard(state: { set(key: string, value: unknown): Promise<void>; delete(key: string): Promise<void> }, runId: number, worst: SafetyGuardTrip | undefined): Promise<void> {
+  if (worst) await state.set(GUARD_KEY, { runId, wouldDelete: worst.wouldDelete, limit: worst.limit });
+  else await state.delete(GUARD_KEY);
 }

@@ -36,12 +36,12 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
 
     const check = await runCheck(params, context, controls, product);
     // This check re-emitted or concluded on every earlier open finding of its accounts.
-    if (check.previousIds.length) context.resources.setFindingStatus(check.previousIds, 'superseded');
+    if (check.previousIds.length) await context.resources.setFindingStatus(check.previousIds, 'superseded');
     // A refused connection (invalid_client…) fails the run once the other provider's accounts are done: the
     // admin's to fix on the Connections page; nobody was flagged, and nothing is repaired in a failed run.
     if (check.connectionFault) throw new ConnectionFaultError(check.connectionFault.error, check.connectionFault.connectionName);
     const repair = await autoRepair(params, context, controls, product, check.accounts);
-    if (repair) recordGuard(context.resources.state, context.runId, worst(repair.safetyGuards));
+    if (repair) await recordGuard(context.resources.state, context.runId, worst(repair.safetyGuards));
     // Honest outcome (DESIGN §4.6): accounts not concluded on and rows not quarantined make the run `partial`.
     const failed = new FailedItems();
     failed.absorb(check.failed);
@@ -66,7 +66,7 @@ async function manualRepair(params: StorageOrphansParams, context: EngineContext
   }
   controls.progress.update({ total: chosen.length, message: `Quarantining ${chosen.length} file row${chosen.length === 1 ? '' : 's'}` });
   const report = await repairFindings(chosen, context, product, { guarded, retentionDays: params.retentionDays, signal: controls.signal, onDone: (n) => controls.progress.advance(n) });
-  if (guarded) recordGuard(context.resources.state, context.runId, worst(report.safetyGuards));
+  if (guarded) await recordGuard(context.resources.state, context.runId, worst(report.safetyGuards));
   return { complete: true, mode: 'repair', ...repairTotals(report), purged, ...guardFields(report), ...report.failed.fields() };
 }
 
@@ -82,7 +82,7 @@ async function autoRepair(params: StorageOrphansParams, context: EngineContext, 
   const problems = await new FileQuarantine(product.db, product.mapping).schema.restoreProblems();
   if (problems.length) return { ...emptyRepair(), refused: problems };
   // The findings of this run are buffered; the run's sink writes them now so the repair can mark them.
-  context.findings.flush();
+  await context.findings.flush();
   controls.progress.phase('repair', { message: 'Automatic repair' });
   const mine: Finding[] = [];
   for await (const page of context.resources.findingsForRepairPages({ all: true }, { signal: controls.signal })) {

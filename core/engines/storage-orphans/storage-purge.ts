@@ -18,11 +18,11 @@ export async function purgeExpired(context: EngineContext, quarantine: FileQuara
   const { resources } = context;
   // The purge committed in the product DB; a crash before these store writes leaves the findings quarantined,
   // and restoring one then says the row was purged (storage-restore), which is still the truth.
-  const findings = resources.findingsBySubjects(purged.map(subjectOf), 'quarantined');
-  resources.updateFindings(
+  const findings = await resources.findingsBySubjects(purged.map(subjectOf), 'quarantined');
+  await resources.updateFindings(
     findings.map((f) => f.id),
     { status: 'repaired', details: { purgedAt: now } },
   );
-  resources.audit({ action: 'purge-quarantined-files', subject: `${purged.length} file${purged.length === 1 ? '' : 's'}`, before: { fileRowIds: purged.slice(0, 1000) }, after: null });
+  await resources.audit({ action: 'purge-quarantined-files', subject: `${purged.length} file${purged.length === 1 ? '' : 's'}`, before: { fileRowIds: purged.slice(0, 1000) }, after: null });
   return purged.length;
 }

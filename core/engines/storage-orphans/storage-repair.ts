@@ -63,7 +63,7 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
       skip('trashed-left-for-a-person');
       continue;
     }
-    if (options.guarded && resources.state.get(restoredKey(rowId))) {
+    if (options.guarded && await resources.state.get(restoredKey(rowId))) {
       skip('restored-by-admin');
       continue;
     }
@@ -115,7 +115,7 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
       const f = batch[0] as Finding;
       const refused = `The database refused to quarantine file row ${fileRowIdOf(f)}: ${error instanceof Error ? error.message : String(error)}`;
       report.failed.add(f.subject, refused);
-      context.items.log({ item: f.subject, action: 'quarantine', outcome: 'failed', message: refused });
+      await context.items.log({ item: f.subject, action: 'quarantine', outcome: 'failed', message: refused });
       context.log.warn({ subject: f.subject, err: error }, 'quarantine of one file row failed');
       options.onDone?.(1);
       continue;
@@ -123,13 +123,13 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
     refusedInARow = 0;
     // The move committed in the product DB; the audit and the finding statuses live in the console store, a
     // different database, and are written right after with no await in between.
-    if (moved.length) audit(context, moved, purgeAfter, false, product.mapping.fileQuarantine.table);
+    if (moved.length) await audit(context, moved, purgeAfter, false, product.mapping.fileQuarantine.table);
     const movedIds = new Set(moved.map((r) => r.id));
     // Rows neither moved nor held before: gone from the product, or moved meanwhile by an overlapping run.
     const unseen = ids.filter((id) => !movedIds.has(id) && !heldBefore.has(id) && !guard.changed.has(id));
     const held = new Map([...heldBefore, ...(unseen.length ? await quarantine.held(unseen) : new Map<string, HeldRow>())]);
     for (const id of movedIds) held.delete(id);
-    const claim = claimHeldRows(held, context);
+    const claim = await claimHeldRows(held, context);
     const stamp = { quarantinedAt: now.toISOString(), purgeAfter };
     // Findings by the quarantine dates they get: this run's for rows it moved, the copy's own for rows moved earlier.
     const done = new Map<string, { dates: typeof stamp; ids: number[] }>();
@@ -155,25 +155,25 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
       done.set(key, group);
     }
     // The run's item log, one line per file row: moved now, already held, gone, or changed since the check.
-    for (const row of moved) context.items.log({ item: fileLabel(row), action: 'quarantine', outcome: 'done', message: `Held until ${purgeAfter.slice(0, 10)}; restorable until then.` });
-    for (const row of held.values()) context.items.log({ item: fileLabel(row), action: 'quarantine', outcome: 'skipped', message: 'Already in quarantine.' });
+    for (const row of moved) await context.items.log({ item: fileLabel(row), action: 'quarantine', outcome: 'done', message: `Held until ${purgeAfter.slice(0, 10)}; restorable until then.` });
+    for (const row of held.values()) await context.items.log({ item: fileLabel(row), action: 'quarantine', outcome: 'skipped', message: 'Already in quarantine.' });
     if (gone.length || changed.length) {
       for (const f of batch) {
-        if (gone.includes(f.id)) context.items.log({ item: f.subject, action: 'quarantine', outcome: 'skipped', message: 'The row left the files table some other way.' });
-        else if (changed.includes(f.id)) context.items.log({ item: f.subject, action: 'quarantine', outcome: 'skipped', message: 'The row changed since the check; left as is.' });
+        if (gone.includes(f.id)) await context.items.log({ item: f.subject, action: 'quarantine', outcome: 'skipped', message: 'The row left the files table some other way.' });
+        else if (changed.includes(f.id)) await context.items.log({ item: f.subject, action: 'quarantine', outcome: 'skipped', message: 'The row changed since the check; left as is.' });
       }
     }
     report.quarantined += moved.length;
     report.alreadyQuarantined += held.size;
     report.rowGone += gone.length;
-    if (claim.recovered.length) audit(context, claim.recovered, purgeAfter, true, product.mapping.fileQuarantine.table);
+    if (claim.recovered.length) await audit(context, claim.recovered, purgeAfter, true, product.mapping.fileQuarantine.table);
     // The dates go into the finding so the console can say until when a row is restorable without opening the product DB.
-    for (const { dates, ids: marked } of done.values()) resources.updateFindings(marked, { status: 'quarantined', details: dates });
+    for (const { dates, ids: marked } of done.values()) await resources.updateFindings(marked, { status: 'quarantined', details: dates });
     // The row left files some other way (the product deleted it): the drift resolved itself.
-    if (gone.length) resources.setFindingStatus(gone, 'superseded');
+    if (gone.length) await resources.setFindingStatus(gone, 'superseded');
     // The row points at another file (or another user) than the finding was about: that finding is over, the row stays.
     if (changed.length) {
-      resources.setFindingStatus(changed, 'superseded');
+      await resources.setFindingStatus(changed, 'superseded');
       skip('row-changed-since-check', changed.length);
     }
     const perAccount = new Map<string, { userId: string; provider: QuarantinedRow['provider']; n: number }>();
@@ -188,8 +188,8 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
     }
     // One state write per account and batch (a write per row made a 30,000-row repair take 16 s).
     for (const { userId, provider, n } of perAccount.values()) {
-      const known = isStorageProvider(provider) ? readAccount(resources.state, userId, provider) : undefined;
-      if (known) updateAccount(resources.state, userId, provider, { files: Math.max(0, known.files - n) });
+      const known = isStorageProvider(provider) ? await readAccount(resources.state, userId, provider) : undefined;
+      if (known) await updateAccount(resources.state, userId, provider, { files: Math.max(0, known.files - n) });
     }
     options.onDone?.(batch.length);
     await slicer.maybeYield(options.signal);
@@ -205,21 +205,21 @@ export async function repairFindings(findings: readonly Finding[], context: Engi
  * unknown to this store) and no earlier recovery audited it (a state key per
  * row). A row whose mover is still queued or running belongs to that run.
  */
-function claimHeldRows(held: ReadonlyMap<string, HeldRow>, context: EngineContext): { recovered: HeldRow[]; leftToMover: Set<string> } {
+async function claimHeldRows(held: ReadonlyMap<string, HeldRow>, context: EngineContext): Promise<{ recovered: HeldRow[]; leftToMover: Set<string> }> {
   const { resources } = context;
   const recovered: HeldRow[] = [];
   const leftToMover = new Set<string>();
   for (const row of held.values()) {
     if (row.runId === context.runId) continue; // moved by this run in an earlier batch: audited then
-    const state = row.runId === null ? undefined : resources.runState(row.runId);
+    const state = row.runId === null ? undefined : await resources.runState(row.runId);
     if (state === 'queued' || state === 'running') {
       leftToMover.add(row.id);
       continue;
     }
     if (state !== undefined && state !== 'interrupted') continue;
     const key = recoveredKey(row.id);
-    if (resources.state.get<number | null>(key) === row.runId) continue;
-    resources.state.set(key, row.runId);
+    if (await resources.state.get<number | null>(key) === row.runId) continue;
+    await resources.state.set(key, row.runId);
     recovered.push(row);
   }
   return { recovered, leftToMover };
@@ -227,8 +227,8 @@ function claimHeldRows(held: ReadonlyMap<string, HeldRow>, context: EngineContex
 
 const recoveredKey = (fileRowId: string) => `quarantine-audit-recovered:${fileRowId}`;
 
-function audit(context: EngineContext, rows: readonly QuarantinedRow[], purgeAfter: string, recovered: boolean, table: string): void {
-  context.resources.audit({
+async function audit(context: EngineContext, rows: readonly QuarantinedRow[], purgeAfter: string, recovered: boolean, table: string): Promise<void> {
+  await context.resources.audit({
     action: 'quarantine-files',
     subject: rows.length === 1 ? `file:${(rows[0] as QuarantinedRow).id}` : `${rows.length} files`,
     before: rows,

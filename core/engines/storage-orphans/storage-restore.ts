@@ -26,7 +26,7 @@ export interface RestoreDeps {
  * Used by `storage.restore` and `syncwarden restore`.
  */
 export async function restoreFinding(deps: RestoreDeps, findingId: number): Promise<StorageRestoreResult> {
-  const [finding] = deps.store.findings.byIds([findingId]);
+  const [finding] = await deps.store.findings.byIds([findingId]);
   if (!finding) throw new ApiError('not-found', `There is no finding ${findingId}.`, { findingId });
   if (finding.engine !== ENGINE_ID) throw new ApiError('conflict', `Finding ${findingId} belongs to ${finding.engine}: only storage-orphans findings can be restored.`, { findingId });
   if (finding.status === 'restored') return { findingId, restored: false, status: 'restored', message: `${capital(fileOf(finding))} was restored already; nothing changed.` };
@@ -44,27 +44,25 @@ export async function restoreFinding(deps: RestoreDeps, findingId: number): Prom
     try {
       outcome = await quarantine.restore(fileRowId);
     } catch (error) {
-      if (error instanceof QuarantineError) refuse(deps, finding.id, fileRowId, error.message, fileOf(finding));
+      if (error instanceof QuarantineError) await refuse(deps, finding.id, fileRowId, error.message, fileOf(finding));
       throw error;
     }
     const now = deps.now();
     // Every finding of the same file row (a check of all and one of the user may both have found it) is restored together.
-    const siblings = deps.store.db
-      .prepare(`SELECT id FROM findings WHERE engine = ? AND subject = ? AND status = 'quarantined'`)
-      .all(ENGINE_ID, finding.subject) as { id: number }[];
-    deps.store.findings.setStatus([finding.id, ...siblings.map((s) => s.id).filter((id) => id !== finding.id)], 'restored', now);
+    const siblings = await deps.store.findings.bySubjects(ENGINE_ID, [finding.subject], 'quarantined');
+    await deps.store.findings.setStatus([finding.id, ...siblings.map((s) => s.id).filter((id) => id !== finding.id)], 'restored', now);
     const kv: KeyValue = { get: (key) => deps.store.engineState.get(ENGINE_ID, key), set: (key, value) => deps.store.engineState.set(ENGINE_ID, key, value, now) };
     // Automatic repairs read this and leave the row alone: the admin decided to keep it.
-    kv.set(restoredKey(fileRowId), { findingId, at: now });
+    await kv.set(restoredKey(fileRowId), { findingId, at: now });
     const provider = finding.details?.provider;
     if (outcome.restored && typeof finding.details?.userId === 'string' && isStorageProvider(provider)) {
-      const known = readAccount(kv, finding.details.userId, provider);
-      if (known) updateAccount(kv, finding.details.userId, provider, { files: known.files + 1 });
+      const known = await readAccount(kv, finding.details.userId, provider);
+      if (known) await updateAccount(kv, finding.details.userId, provider, { files: known.files + 1 });
       await forgetSeen(new SeenRows(kv, finding.details.userId, provider), fileRowId);
     }
-    deps.store.audit.append({ at: now, actor: deps.actor, engine: ENGINE_ID, runId: null, action: 'restore-file', subject: finding.subject, before: { quarantined: outcome.row }, after: outcome.row });
+    await deps.store.audit.append({ at: now, actor: deps.actor, engine: ENGINE_ID, runId: null, action: 'restore-file', subject: finding.subject, before: { quarantined: outcome.row }, after: outcome.row });
     // A restore that failed before and works now: the finding no longer carries the old reason.
-    if (finding.details?.restoreError) deps.store.findings.update([finding.id], { details: { restoreError: null } }, now, ENGINE_ID);
+    if (finding.details?.restoreError) await deps.store.findings.update([finding.id], { details: { restoreError: null } }, now, ENGINE_ID);
     return {
       findingId,
       restored: true,
@@ -93,9 +91,9 @@ const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
  * told in three places, in the same words: on the finding (the Storage page shows it), in the log, and to
  * the caller as a `conflict` (the console's message, the CLI's stderr and exit code 1).
  */
-function refuse(deps: RestoreDeps, findingId: number, fileRowId: string, message: string, file: string): never {
+async function refuse(deps: RestoreDeps, findingId: number, fileRowId: string, message: string, file: string): Promise<never> {
   const at = deps.now();
-  deps.store.findings.update([findingId], { details: { restoreError: { at, message } } }, at, ENGINE_ID);
+  await deps.store.findings.update([findingId], { details: { restoreError: { at, message } } }, at, ENGINE_ID);
   deps.log?.warn({ findingId, fileRowId, reason: message, actor: deps.actor }, 'storage-orphans restore refused; the row stays quarantined');
   throw new ApiError('conflict', `${capital(file)} (finding ${findingId}) was not restored: ${message}`, { findingId, fileRowId, stillQuarantined: true });
 }

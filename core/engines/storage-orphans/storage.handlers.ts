@@ -19,17 +19,17 @@ type StorageMethods = 'storage.accounts' | 'storage.summary' | 'storage.restore'
 export function createStorageHandlers(host: EngineHost): Pick<HandlerTable, StorageMethods> {
   const now = () => host.clock.now().toISOString();
   return {
-    'storage.accounts': ({ search, status, autoSync, sort, direction, limit, offset }) => {
+    'storage.accounts': async ({ search, status, autoSync, sort, direction, limit, offset }) => {
       const needle = search?.toLowerCase();
       const rows = sortAccounts(
-        listAccounts(host.store.db).filter((r) => (!status || r.status === status) && (autoSync === undefined || r.autoSync === autoSync) && (!needle || matches(r, needle))),
+        (await listAccounts(host.store.db)).filter((r) => (!status || r.status === status) && (autoSync === undefined || r.autoSync === autoSync) && (!needle || matches(r, needle))),
         sort,
         direction,
       );
       return { items: rows.slice(offset, offset + limit), total: rows.length, limit, offset };
     },
-    'storage.summary': (): StorageSummary => {
-      const rows = listAccounts(host.store.db);
+    'storage.summary': async (): Promise<StorageSummary> => {
+      const rows = await listAccounts(host.store.db);
       const sum = (pick: (r: StorageAccountRow) => number) => rows.reduce((n, r) => n + pick(r), 0);
       const lastCheckAt = rows.reduce<string | null>((latest, r) => (r.lastCheckAt && (!latest || r.lastCheckAt > latest) ? r.lastCheckAt : latest), null);
       return {
@@ -41,7 +41,7 @@ export function createStorageHandlers(host: EngineHost): Pick<HandlerTable, Stor
         needsReconnect: rows.filter((r) => r.status === 'needs-reconnect').length,
         autoSyncOff: rows.filter((r) => !r.autoSync).length,
         lastCheckAt,
-        guardBlocked: readGuardBlocked(host.store.engineState),
+        guardBlocked: await readGuardBlocked(host.store.engineState),
       };
     },
     'storage.restore': ({ findingId }, { actor }) => restoreFinding({ store: host.store, connections: host.connections, now, actor, log: host.log }, findingId),
@@ -50,16 +50,16 @@ export function createStorageHandlers(host: EngineHost): Pick<HandlerTable, Stor
         const problems = await new FileQuarantine(db, mapping).schema.restoreProblems();
         return { restorable: problems.length === 0, problems, retentionDays: DEFAULT_RETENTION_DAYS };
       }),
-    'storage.checkIfStale': ({ userId, maxAgeMinutes }, { actor }) => {
-      const mine = listAccounts(host.store.db).filter((r) => r.userId === userId);
+    'storage.checkIfStale': async ({ userId, maxAgeMinutes }, { actor }) => {
+      const mine = (await listAccounts(host.store.db)).filter((r) => r.userId === userId);
       const lastCheckAt = mine.reduce<string | null>((oldest, r) => (oldest === null || (r.lastCheckAt ?? '') < oldest ? (r.lastCheckAt ?? '') : oldest), null) || null;
-      const running = host.store.runs.list({ engine: ENGINE_ID, states: ['queued', 'running'], limit: 50, offset: 0 }).items.find((r) => r.scope === `user:${userId}`);
+      const running = (await host.store.runs.list({ engine: ENGINE_ID, states: ['queued', 'running'], limit: 50, offset: 0 })).items.find((r) => r.scope === `user:${userId}`);
       if (running) return { started: false, runId: running.id, lastCheckAt };
       const fresh = lastCheckAt !== null && host.clock.now().getTime() - Date.parse(lastCheckAt) < maxAgeMinutes * 60_000;
       if (fresh) return { started: false, runId: null, lastCheckAt };
       // A user the roster does not know yet has nothing to check quietly: a failing run on page open would only alarm.
       if (mine.length === 0) return { started: false, runId: null, lastCheckAt };
-      const { runId, alreadyRunning } = host.runs.start(ENGINE_ID, { mode: 'check', user: userId, quiet: true }, actor);
+      const { runId, alreadyRunning } = await host.runs.start(ENGINE_ID, { mode: 'check', user: userId, quiet: true }, actor);
       return { started: !alreadyRunning, runId, lastCheckAt };
     },
   };

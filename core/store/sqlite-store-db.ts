@@ -1,0 +1,197 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import type { RunResult, SqlParams, SqlValue, StoreDb, StoreQueries } from './store-db';
+
+/**
+ * Distinct statements kept prepared. The repositories use a few dozen; a list filter or an `IN (?, …)` of
+ * varying length makes more, so the cache is bounded (least recently used goes) rather than growing forever.
+ */
+const STATEMENT_CACHE_SIZE = 500;
+
+/** Thrown when a transaction's work reaches past its `tx`: that would wait for itself forever. */
+export class NestedTransactionError extends Error {
+  constructor(what: string) {
+    super(
+      `${what} on the console store while this caller's own transaction is open: inside transaction(work), use the ` +
+        `tx it gives (or transactionView(tx) for repositories); a nested transaction() on the store is not supported.`,
+    );
+    this.name = 'NestedTransactionError';
+  }
+}
+
+/** The open transaction's identity: code running inside its work carries it (AsyncLocalStorage). */
+interface TransactionToken {
+  readonly db: SqliteStoreDb;
+}
+
+const currentTransaction = new AsyncLocalStorage<TransactionToken>();
+
+/**
+ * The console store's StoreDb on better-sqlite3 (a desktop console's one SQLite file). better-sqlite3 is
+ * synchronous and this is one connection, so a transaction whose work awaits between statements must keep
+ * every other statement of the process off the connection until it ends (else that statement would join
+ * or see the half-done transaction). An async mutex does that: while a transaction is open, plain calls
+ * and other transactions wait in order; when none is open a plain call runs at once, with no queueing.
+ * A nested transaction() (or a plain call on the store from inside a transaction's own work, which would
+ * wait for itself) throws NestedTransactionError; transactionView(tx) gives savepoints instead.
+ */
+export class SqliteStoreDb implements StoreDb {
+  readonly dialect = 'sqlite' as const;
+  private readonly statements = new Map<string, Statement>();
+  /** The mutex: held by an open transaction (or a waiting plain call that it handed over to). */
+  private held = false;
+  private readonly waiters: (() => void)[] = [];
+  /** The open transaction, to tell its own work (a deadlock, refused) from another caller (who waits). */
+  private open: TransactionToken | undefined;
+  private closed = false;
+
+  constructor(readonly raw: Database.Database) {}
+
+  get<Row>(sql: string, params?: SqlParams): Promise<Row | undefined> {
+    return this.plain('A statement', () => this.prepare(sql).get(...bind(params)) as Row | undefined);
+  }
+
+  all<Row>(sql: string, params?: SqlParams): Promise<Row[]> {
+    return this.plain('A statement', () => this.prepare(sql).all(...bind(params)) as Row[]);
+  }
+
+  run(sql: string, params?: SqlParams): Promise<RunResult> {
+    return this.plain('A statement', () => ({ changes: this.prepare(sql).run(...bind(params)).changes }));
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.plain('exec()', () => {
+      this.raw.exec(sql);
+    });
+  }
+
+  async transaction<T>(work: (tx: StoreQueries) => Promise<T>): Promise<T> {
+    this.refuseOwnTransaction('transaction()');
+    await this.acquire();
+    const token: TransactionToken = { db: this };
+    let live = true;
+    const guard = <R>(call: () => R): Promise<R> => {
+      if (!live) return Promise.reject(new Error('This transaction has ended: its tx can no longer run statements.'));
+      try {
+        return Promise.resolve(call());
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    };
+    const tx: StoreQueries = {
+      dialect: 'sqlite',
+      get: <Row>(sql: string, params?: SqlParams) => guard(() => this.prepare(sql).get(...bind(params)) as Row | undefined),
+      all: <Row>(sql: string, params?: SqlParams) => guard(() => this.prepare(sql).all(...bind(params)) as Row[]),
+      run: (sql, params) => guard(() => ({ changes: this.prepare(sql).run(...bind(params)).changes })),
+    };
+    try {
+      // IMMEDIATE: take the write lock now, so a transaction that reads then writes never fails to upgrade.
+      this.raw.exec('BEGIN IMMEDIATE');
+      this.open = token;
+      let result: T;
+      try {
+        result = await currentTransaction.run(token, () => work(tx));
+      } catch (error) {
+        live = false;
+        if (this.raw.inTransaction) this.raw.exec('ROLLBACK');
+        throw error;
+      }
+      live = false;
+      try {
+        this.raw.exec('COMMIT');
+      } catch (error) {
+        if (this.raw.inTransaction) this.raw.exec('ROLLBACK');
+        throw error;
+      }
+      return result;
+    } finally {
+      live = false;
+      this.open = undefined;
+      this.release();
+    }
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    // A transaction still open (its work never settled) is rolled back by SQLite when the connection closes.
+    this.statements.clear();
+    this.raw.close();
+    return Promise.resolve();
+  }
+
+  /** How many statements are prepared (tests: the cache is reused, not refilled per call). */
+  get preparedCount(): number {
+    return this.statements.size;
+  }
+
+  private prepare(sql: string): Statement {
+    const cached = this.statements.get(sql);
+    if (cached) {
+      // Most recently used last: Map keeps insertion order, the first key is the one to drop.
+      this.statements.delete(sql);
+      this.statements.set(sql, cached);
+      return cached;
+    }
+    const statement = this.raw.prepare(sql);
+    this.statements.set(sql, statement);
+    if (this.statements.size > STATEMENT_CACHE_SIZE) {
+      const oldest = this.statements.keys().next().value;
+      if (oldest !== undefined) this.statements.delete(oldest);
+    }
+    return statement;
+  }
+
+  /** A statement outside any transaction: at once when the connection is free, else after the open transaction. */
+  private plain<R>(what: string, call: () => R): Promise<R> {
+    if (!this.held) {
+      try {
+        return Promise.resolve(call());
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
+    try {
+      this.refuseOwnTransaction(what);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return this.acquire().then(() => {
+      try {
+        return call();
+      } finally {
+        this.release();
+      }
+    });
+  }
+
+  private refuseOwnTransaction(what: string): void {
+    const token = currentTransaction.getStore();
+    if (token !== undefined && token === this.open) throw new NestedTransactionError(what);
+  }
+
+  private acquire(): Promise<void> {
+    if (!this.held) {
+      this.held = true;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Hands the mutex to the next waiter in order (it stays held), or frees it. */
+  private release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.held = false;
+  }
+}
+
+const NO_PARAMS: readonly SqlValue[] = [];
+
+/** better-sqlite3 binds Buffers, not bare Uint8Arrays; the common case (none) copies nothing. */
+function bind(params: SqlParams | undefined): readonly unknown[] {
+  if (!params) return NO_PARAMS;
+  if (!params.some((value) => value instanceof Uint8Array && !Buffer.isBuffer(value))) return params;
+  return params.map((value) => (value instanceof Uint8Array && !Buffer.isBuffer(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : value));
+}
