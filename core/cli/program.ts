@@ -14,6 +14,7 @@ import { revertCommand } from './commands/revert.command';
 import { runsCommand } from './commands/runs.command';
 import { schedulesCommand } from './commands/schedules.command';
 import { serveCommand } from './commands/serve.command';
+import { storeCommand } from './commands/store.command';
 import type { GlobalOptions } from './context';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
 import { CliError } from './unwrap';
@@ -50,6 +51,7 @@ export function buildProgram(engines: readonly AnyEngine[] = offeredEngines(), e
   program.addCommand(schedulesCommand(globals));
   program.addCommand(connectionsCommand(globals));
   program.addCommand(daemonCommand(globals));
+  program.addCommand(storeCommand(globals));
   for (const command of engineCommands(globals, engines)) program.addCommand(command);
   overrideExitEverywhere(program);
   return program;

@@ -1,0 +1,159 @@
+import pg from 'pg';
+import { numberPlaceholders } from './pg-placeholders';
+import type { RunResult, SqlParams, StoreDb, StoreQueries } from './store-db';
+
+export interface PostgresStoreOptions {
+  /** postgres://user@host:port/db — never with a password (store-location.ts refuses one). */
+  connectionString: string;
+  /** From the keychain or PGPASSWORD, kept out of the URL. */
+  password?: string;
+  /** Pooled connections; a console needs few, a worker about its concurrency + 2. */
+  maxConnections?: number;
+  /** A statement running longer is cancelled by the server (a stuck lock must not hang a console). */
+  statementTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/**
+ * An int8 or numeric becomes a JS number only when that number is exactly the
+ * value: COUNT(*), SUM() and BIGINT ids fit; a value beyond 2^53 throws rather
+ * than silently turning into a neighbouring integer.
+ */
+export function parseExactNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw new RangeError(`the store returned ${text}, which is not a finite number`);
+  if (/^-?\d+$/.test(text)) {
+    if (!Number.isSafeInteger(value)) throw new RangeError(`the store returned ${text}, beyond what a JS number holds exactly (2^53)`);
+    return value;
+  }
+  // A fractional numeric: refuse only when its integer part is already inexact.
+  if (Math.abs(value) > Number.MAX_SAFE_INTEGER) throw new RangeError(`the store returned ${text}, beyond what a JS number holds exactly (2^53)`);
+  return value;
+}
+
+const storeTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID || oid === NUMERIC_OID) return parseExactNumber;
+    return pg.types.getTypeParser(oid, format ?? 'text');
+  },
+} as pg.CustomTypesConfig;
+
+/** The console store on PostgreSQL (team mode): the StoreDb port over a pg Pool. */
+export class PostgresStoreDb implements StoreDb {
+  readonly dialect = 'postgres' as const;
+  private readonly pool: pg.Pool;
+  private closed = false;
+
+  constructor(options: PostgresStoreOptions) {
+    const statementTimeout = options.statementTimeoutMs ?? 30_000;
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      ...(options.password !== undefined ? { password: options.password } : {}),
+      max: options.maxConnections ?? 8,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+      idleTimeoutMillis: 30_000,
+      statement_timeout: statementTimeout,
+      // A transaction left open by a dead caller must not hold its locks for ever.
+      idle_in_transaction_session_timeout: Math.max(statementTimeout * 2, 60_000),
+      application_name: 'syncwarden',
+      keepAlive: true,
+      types: storeTypes,
+    });
+    // An idle connection the server closed (pg_terminate_backend, a restart, a network cut) is reported
+    // here; the pool drops it and the next call opens a new one. Without a listener the process would crash.
+    this.pool.on('error', () => undefined);
+  }
+
+  get<Row>(sql: string, params: SqlParams = []): Promise<Row | undefined> {
+    return this.all<Row>(sql, params).then((rows) => rows[0]);
+  }
+
+  all<Row>(sql: string, params: SqlParams = []): Promise<Row[]> {
+    return runQuery<Row>(this.pool, sql, params).then((result) => result.rows);
+  }
+
+  run(sql: string, params: SqlParams = []): Promise<RunResult> {
+    return runQuery(this.pool, sql, params).then((result) => ({ changes: result.rowCount ?? 0 }));
+  }
+
+  async transaction<T>(work: (tx: StoreQueries) => Promise<T>): Promise<T> {
+    return this.withClient(async (client, discard) => {
+      await client.query('BEGIN');
+      try {
+        const result = await work(queriesOn(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        // A dead connection cannot roll back (the server did when the session ended): drop it from the pool.
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => discard(rollbackError));
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Runs `work` on one dedicated pooled connection (migrations hold an advisory lock on it).
+   * The client is released on every path, and destroyed rather than reused when it failed.
+   */
+  async withClient<T>(work: (client: pg.PoolClient, discard: (reason: unknown) => void) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    // While checked out, pg-pool removes its own error listener: a backend killed between two statements
+    // would otherwise emit an unhandled 'error' and crash the process. The failure reaches `work` through
+    // its next query instead.
+    let broken: Error | undefined;
+    const discard = (reason: unknown) => {
+      broken ??= reason instanceof Error ? reason : new Error(String(reason));
+    };
+    const onError = (error: Error) => discard(error);
+    client.on('error', onError);
+    try {
+      return await work(client, discard);
+    } catch (error) {
+      if (isConnectionLoss(error)) discard(error);
+      throw error;
+    } finally {
+      client.removeListener('error', onError);
+      client.release(broken ?? false);
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
+
+function queriesOn(client: pg.PoolClient): StoreQueries {
+  return {
+    dialect: 'postgres',
+    get: <Row>(sql: string, params: SqlParams = []) => runQuery<Row>(client, sql, params).then((result) => result.rows[0]),
+    all: <Row>(sql: string, params: SqlParams = []) => runQuery<Row>(client, sql, params).then((result) => result.rows),
+    run: (sql: string, params: SqlParams = []) => runQuery(client, sql, params).then((result) => ({ changes: result.rowCount ?? 0 })),
+  };
+}
+
+async function runQuery<Row>(target: pg.Pool | pg.PoolClient, sql: string, params: SqlParams): Promise<pg.QueryResult<Row & pg.QueryResultRow>> {
+  const { text, count } = numberPlaceholders(sql);
+  if (count !== params.length) throw new Error(`store statement has ${count} parameter(s) but ${params.length} value(s) were given: ${sql.slice(0, 120)}`);
+  return target.query<Row & pg.QueryResultRow>(text, params.map(toPgValue));
+}
+
+function toPgValue(value: SqlParams[number]): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/** SQLSTATE classes 08 (connection exception) and 57P (operator intervention: terminated, shutdown). */
+export function isConnectionLoss(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P'))) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|ECONNRESET|ECONNREFUSED|EPIPE|Client has encountered a connection error/i.test(message);
+}
