@@ -32,14 +32,14 @@ export interface FloorFigures {
 
 export async function runFloor(world: WorkersWorld, round: WorkersRound, jobs: number, concurrency: number): Promise<FloorFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'syncwarden-workers-floor-'));
-  const app = createSyncwarden({ dataDir, host: 'browser', secrets: new EnvSecretStore({ ...process.env, ...world.env }) });
+  const app = await createSyncwarden({ dataDir, host: 'browser', secrets: new EnvSecretStore({ ...process.env, ...world.env }) });
   try {
     await addTeamConnections(app, world, round);
     let succeeded = 0;
     let runMs = 0;
     const measured = await measure(() =>
       eachLimited(Array.from({ length: jobs }, (_, i) => i), concurrency, async (i) => {
-        const run = await app.runs.waitFor(app.runs.start('mail-import', { mode: 'import', user: `u${i}` }, 'schedule').runId);
+        const run = await app.runs.waitFor((await app.runs.start('mail-import', { mode: 'import', user: `u${i}` }, 'schedule')).runId);
         if (run?.state === 'succeeded') succeeded++;
         if (run?.startedAt && run.finishedAt) runMs += Date.parse(run.finishedAt) - Date.parse(run.startedAt);
       }),
