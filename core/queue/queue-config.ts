@@ -67,6 +67,8 @@ export const DEFAULT_RUN_QUEUE_TIMING: RunQueueTiming = {
 export function runQueueOptions(engine: string, timing: RunQueueTiming): Omit<Queue, 'name'> {
   return {
     policy: 'exclusive',
+    // Wakes listening workers when a job is sent, instead of after their polling interval.
+    notify: true,
     deadLetter: deadQueueName(engine),
     heartbeatSeconds: timing.heartbeatSeconds,
     expireInSeconds: timing.expireInSeconds,

@@ -63,6 +63,12 @@ export class QueueWorker {
           localConcurrency: concurrency,
           includeMetadata: true,
           pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1,
+          // NOTIFY only announces sent jobs, not retries coming due nor redriven dead letters: keep polling
+          // at the same pace while listening (pg-boss would otherwise slow to 30 s).
+          notifyPollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1,
+          // With a backlog, a worker that just got a job fetches the next at once instead of waiting out
+          // its polling interval (pg-boss ends the burst at the first empty fetch).
+          burstWhenReadyExceeds: 1,
         },
         async (jobs: JobWithMetadata<unknown>[]) => {
           for (const job of jobs) await this.handle(job);

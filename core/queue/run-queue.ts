@@ -50,8 +50,10 @@ export class RunQueue {
       // The console's own schedules (pg_cron) start runs; pg-boss's cron stays off.
       schedule: false,
       instanceName: options.instanceName ?? 'syncwarden',
-      // Kept for the throughput chart (team-status reads completed_on).
-      persistQueueStats: false,
+      // The queue stats cache feeds the workers' burst mode (queue-worker.ts): refreshed often.
+      queueCacheIntervalSeconds: 5,
+      // New jobs wake idle workers at once (a dedicated LISTEN connection per process); polling stays the floor.
+      useListenNotify: true,
     };
     this.boss = new PgBoss(config);
     this.reads = new pg.Pool({ connectionString: options.connectionString, max: 2, application_name: 'syncwarden-queue-reads' });

@@ -94,16 +94,19 @@ describe('run jobs in pg-boss', () => {
     await pool.query(`DELETE FROM pgboss.job WHERE name = $1`, [runQueueName(ENGINE)]);
   });
 
-  it('three worker processes share 120 jobs: none lost, none run twice, no duplicate product row', async () => {
-    const env = { ENGINES: ENGINE, CONCURRENCY: '3' };
+  it('three worker processes share 1,000 per-user jobs: none lost, none run twice, no duplicate product row', async () => {
+    const jobs = 1000;
+    const env = { ENGINES: ENGINE, CONCURRENCY: '3', WORK_MS: '30', ITEMS: '2' };
     await Promise.all([spawnWorker(env), spawnWorker(env), spawnWorker(env)]);
-    for (let i = 0; i < 120; i += 1) await enqueueRun(ENGINE, `user:u${i}@example.com`);
-    await until(async () => (await count(`SELECT count(*) AS n FROM test_runs WHERE state = 'succeeded'`)) === 120, 90_000, 'all 120 runs succeeded');
-    expect(await count(`SELECT count(*) AS n FROM executions`)).toBe(120);
-    expect(await count(`SELECT count(DISTINCT run_id) AS n FROM executions WHERE finished_at IS NOT NULL`)).toBe(120);
+    const started = Date.now();
+    for (let i = 0; i < jobs; i += 1) await enqueueRun(ENGINE, `user:u${i}@example.com`);
+    await until(async () => (await count(`SELECT count(*) AS n FROM test_runs WHERE state = 'succeeded'`)) === jobs, 180_000, `all ${jobs} runs succeeded`);
+    console.log(`queue: ${jobs} jobs enqueued and run by 3 workers in ${Date.now() - started} ms`);
+    expect(await count(`SELECT count(*) AS n FROM executions`)).toBe(jobs);
+    expect(await count(`SELECT count(DISTINCT run_id) AS n FROM executions WHERE finished_at IS NOT NULL`)).toBe(jobs);
     expect(await count(`SELECT count(DISTINCT worker) AS n FROM executions`)).toBe(3);
-    expect(await count(`SELECT count(*) AS n FROM product_rows`)).toBe(480);
-    await until(async () => (await count(`SELECT count(*) AS n FROM pgboss.job WHERE name = $1 AND state = 'completed'`, [runQueueName(ENGINE)])) === 120, 10_000, 'jobs completed');
+    expect(await count(`SELECT count(*) AS n FROM product_rows`)).toBe(2 * jobs);
+    await until(async () => (await count(`SELECT count(*) AS n FROM pgboss.job WHERE name = $1 AND state = 'completed'`, [runQueueName(ENGINE)])) === jobs, 10_000, 'jobs completed');
 
     // What the console's Workers page reads.
     const alive = (await team.workers()).filter((w) => w.alive);
@@ -111,9 +114,9 @@ describe('run jobs in pg-boss', () => {
     expect(alive.every((w) => w.engines.join() === ENGINE && w.concurrency === 3 && !w.draining)).toBe(true);
     expect((await team.depth()).find((d) => d.engine === ENGINE)).toEqual({ engine: ENGINE, queued: 0, active: 0, deadLetter: 0 });
     const buckets = await team.throughput(new Date(Date.now() - 600_000).toISOString(), 5);
-    expect(buckets.filter((b) => b.engine === ENGINE).reduce((sum, b) => sum + b.completed, 0)).toBe(120);
+    expect(buckets.filter((b) => b.engine === ENGINE).reduce((sum, b) => sum + b.completed, 0)).toBe(jobs);
     await Promise.all(workers.splice(0).map((w) => w.stop('SIGTERM')));
-  }, 120_000);
+  }, 240_000);
 
   it('SIGKILL of a worker mid-job: another worker takes the job after its lease and finishes the same run', async () => {
     const engine = 'crash';
