@@ -27,6 +27,7 @@ import { MediaImportedSchema, MediaOverviewSchema } from './media';
 import { IdentityPlanInputSchema, IdentityPlanSchema, IdentityRevertRunInputSchema, IdentitySummarySchema, IdentityUsersInputSchema, IdentityUsersPageSchema } from './identity';
 import { IdentityUserDetailSchema, IdentityUserInputSchema } from './identity-user';
 import { UpdateStatusSchema } from './updates';
+import { StoreInfoSchema, StoreSwitchInputSchema, StoreSwitchResultSchema } from './store';
 import {
   StorageAccountsInputSchema,
   StorageAccountsPageSchema,
@@ -192,6 +193,8 @@ export const methods = {
   'app.updates.check': method(noInput, UpdateStatusSchema, 'Check the update feed now (desktop app); a newer version downloads in the background and installs on quit.'),
   'users.lookup': method(UsersLookupInputSchema, UsersLookupSchema, 'Who these user ids or emails are (email and name from the product database); keys naming nobody are left out.'),
   'users.search': method(UsersSearchInputSchema, UsersSearchSchema, 'Users whose email, name or id contains the query, by email (the schedule form’s user picker).'),
+  'store.info': method(noInput, StoreInfoSchema, 'Where the console store is (SQLite file or PostgreSQL URL without password), what chose it, and its schema version.'),
+  'store.switch': method(StoreSwitchInputSchema, StoreSwitchResultSchema, 'Test-connect a store and check its schema, then save it as this machine’s choice for the next start (a restart is needed).'),
 } as const satisfies Record<MethodName, MethodSpec>;
 
 export const events = {

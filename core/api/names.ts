@@ -57,6 +57,8 @@ export const METHOD_NAMES = [
   'connections.disconnect',
   'users.lookup',
   'users.search',
+  'store.info',
+  'store.switch',
 ] as const;
 
 export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished', 'settings.changed', 'notification', 'schedules.changed', 'scheduler.status'] as const;

@@ -50,8 +50,7 @@ export class PostgresStoreDb implements StoreDb {
   constructor(options: PostgresStoreOptions) {
     const statementTimeout = options.statementTimeoutMs ?? 30_000;
     this.pool = new pg.Pool({
-      connectionString: options.connectionString,
-      ...(options.password !== undefined ? { password: options.password } : {}),
+      connectionString: withPassword(options.connectionString, options.password),
       max: options.maxConnections ?? 8,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
       idleTimeoutMillis: 30_000,
@@ -129,6 +128,18 @@ export class PostgresStoreDb implements StoreDb {
     this.closed = true;
     await this.pool.end();
   }
+}
+
+/**
+ * node-postgres lets the connection string's fields override the config's, so a separate `password`
+ * would be dropped: it goes into the URL given to the pool, in memory only (the location the store shows
+ * and stores never has it).
+ */
+function withPassword(connectionString: string, password: string | undefined): string {
+  if (password === undefined) return connectionString;
+  const url = new URL(connectionString);
+  url.password = encodeURIComponent(password);
+  return url.toString();
 }
 
 function queriesOn(client: pg.PoolClient): StoreQueries {
