@@ -18,8 +18,10 @@ export interface QueueFloorFigures {
   concurrency: number;
   enqueuePerSecond: number;
   jobsPerSecond: number;
-  /** Window × concurrency / jobs: a slot's time per job with an empty handler. */
+  /** Window × concurrency / jobs: a slot's time per job with an empty handler, over the whole round (ramp and tail included). */
   slotMsPerJob: number;
+  /** The same between the 10th and 90th percentile completion: a worker working through a backlog, without its start and end. */
+  steadySlotMsPerJob: number;
   /** pg-boss's own started_on → completed_on, mean: what a held job costs beyond the handler. */
   heldMsMean: number;
   workerCpuMsPerJob: number;
@@ -47,9 +49,11 @@ export async function runQueueFloor(pgServer: TestPostgres, name: string, jobs: 
       while ((await count()) < jobs && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
       const kernel = child.pid === undefined ? undefined : processFigures(child.pid);
       const [timing] = (
-        await admin.query<{ window_ms: number; held_ms: number; done: string }>(
+        await admin.query<{ window_ms: number; held_ms: number; done: string; steady_ms: number }>(
           `SELECT extract(epoch FROM max(completed_on) - min(started_on)) * 1000 AS window_ms,
-                  avg(extract(epoch FROM completed_on - started_on)) * 1000 AS held_ms, count(*) AS done
+                  avg(extract(epoch FROM completed_on - started_on)) * 1000 AS held_ms, count(*) AS done,
+                  (percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM completed_on))
+                   - percentile_cont(0.1) WITHIN GROUP (ORDER BY extract(epoch FROM completed_on))) * 1000 AS steady_ms
              FROM pgboss.job WHERE name = 'sw.run.mail-import' AND state = 'completed'`,
         )
       ).rows;
@@ -62,6 +66,7 @@ export async function runQueueFloor(pgServer: TestPostgres, name: string, jobs: 
         enqueuePerSecond: Math.round(jobs / enqueueSeconds),
         jobsPerSecond: round1(done / Math.max(windowMs / 1000, 0.001)),
         slotMsPerJob: round1((windowMs * concurrency) / Math.max(1, done)),
+        steadySlotMsPerJob: round1((Number(timing?.steady_ms ?? 0) * concurrency) / Math.max(1, done * 0.8)),
         heldMsMean: round1(Number(timing?.held_ms ?? 0)),
         workerCpuMsPerJob: round1(((kernel?.cpuSeconds ?? 0) * 1000) / Math.max(1, done)),
         workerPeakRssMb: kernel?.peakRssMb ?? 0,
