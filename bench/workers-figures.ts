@@ -14,6 +14,8 @@ export interface RoundRuns {
   ranTwice: number;
   /** First run start to last run end (store timestamps), in seconds: the round's working window. */
   windowSeconds: number;
+  /** Jobs per second between the 10th and 90th percentile run end: through the backlog, without the workers' ramp and tail. */
+  steadyJobsPerSecond: number;
   /** Mean run duration (start to end, as the store records it), in ms. */
   runMsMean: number;
   /** Sum of run durations, in ms. */
@@ -41,6 +43,7 @@ export async function readRoundRuns(storeUrl: string, scopes: ReadonlySet<string
   let last = 0;
   let total = 0;
   let timed = 0;
+  const ends: number[] = [];
   for (const row of rows) {
     if (!scopes.has(row.scope)) continue;
     states[row.state] = (states[row.state] ?? 0) + 1;
@@ -53,10 +56,15 @@ export async function readRoundRuns(storeUrl: string, scopes: ReadonlySet<string
       first = Math.min(first, start);
       last = Math.max(last, end);
       total += end - start;
+      ends.push(end);
       timed++;
     }
   }
+  ends.sort((a, b) => a - b);
+  const at = (q: number) => ends[Math.min(ends.length - 1, Math.floor(q * ends.length))] ?? 0;
+  const steadySeconds = (at(0.9) - at(0.1)) / 1000;
   return {
+    steadyJobsPerSecond: steadySeconds > 0 ? Math.round(((ends.length * 0.8) / steadySeconds) * 10) / 10 : 0,
     finished: finishedScopes.size,
     succeeded: succeededScopes.size,
     ranTwice: [...runsPerScope.values()].filter((n) => n > 1).length,

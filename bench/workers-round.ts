@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { countFinished, databaseCounters, processFigures, readProductRows, readRoundRuns } from './workers-figures';
 import type { TeamConsole } from './workers-team';
 import type { WorkersRound, WorkersWorld } from './workers-world';
@@ -22,6 +21,7 @@ export interface RoundFigures {
   /** Store timestamps: first run start to last run end. */
   windowSeconds: number;
   jobsPerSecond: number;
+  steadyJobsPerSecond: number;
   runMsMean: number;
   /** Slot time not spent in a run, per job: workers × concurrency × window − Σ run time, over jobs. */
   slotOverheadMsPerJob: number;
@@ -38,14 +38,13 @@ export interface RoundFigures {
   stderrTail?: string[];
 }
 
-const BIN = join(__dirname, '..', 'bin', 'syncwarden.js');
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
 export async function runRound(world: WorkersWorld, round: WorkersRound, team: TeamConsole, options: { workers: number; jobs: number; concurrency: number; stallSeconds: number; onProgress?: (done: number) => void }): Promise<RoundFigures> {
   const { workers, jobs, concurrency } = options;
   const stderr: string[] = [];
   const children: ChildProcess[] = Array.from({ length: workers }, () => {
-    const child = spawn(process.execPath, [BIN, ...team.workerArgs(concurrency)], { env: { ...process.env, ...world.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, team.workerCommand(concurrency), { env: { ...process.env, ...world.env }, stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr?.setEncoding('utf8').on('data', (text: string) => stderr.push(...text.split('\n').filter(Boolean).slice(-20)));
     return child;
   });
@@ -83,6 +82,7 @@ export async function runRound(world: WorkersWorld, round: WorkersRound, team: T
       rows: product.rows,
       windowSeconds: round1(runs.windowSeconds),
       jobsPerSecond: round1(runs.finished / Math.max(runs.windowSeconds, 0.001)),
+      steadyJobsPerSecond: runs.steadyJobsPerSecond,
       runMsMean: round1(runs.runMsMean),
       slotOverheadMsPerJob: round1((workers * concurrency * runs.windowSeconds * 1000 - runs.runMsTotal) / Math.max(1, runs.finished)),
       peakRssMbPerWorker: kernel.map((k) => k?.peakRssMb ?? 0),

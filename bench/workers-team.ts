@@ -1,4 +1,9 @@
+import { join } from 'node:path';
+import pg from 'pg';
 import type { Syncwarden } from '../core/app/app';
+import { RunQueue } from '../core/queue/run-queue';
+import { QUEUE_TEST_SCHEMA } from '../tests/helpers/queue-test-executor';
+import { eachLimited } from './harness';
 import { TEST_CLIENT } from '../tests/emulators/google/test-support';
 import { GOOGLE_CONNECTION, PRODUCT_CONNECTION, type WorkersRound, type WorkersWorld } from './workers-world';
 
@@ -14,13 +19,39 @@ export async function addTeamConnections(app: Syncwarden, world: WorkersWorld, r
 
 /** A console on the team store: it enqueues the round's jobs and says how a worker joins. */
 export interface TeamConsole {
+  /** What runs the round's workers (named in the figures). */
+  readonly kind: 'syncwarden worker' | 'stand-in';
   /** Enqueues one mail-import job per user u0..u(jobs-1), as the schedules' tick does; resolves once all are queued. */
   enqueue(jobs: number): Promise<void>;
-  /** The `syncwarden` arguments of one worker process on this store. */
-  workerArgs(concurrency: number): string[];
+  /** The node arguments of one worker process on this store. */
+  workerCommand(concurrency: number): string[];
   close(): Promise<void>;
 }
 
-export async function openTeamConsole(_world: WorkersWorld, _round: WorkersRound): Promise<TeamConsole> {
-  throw new Error('team mode is not merged on this branch yet (s4-pgstore, s4-queue)');
+/**
+ * The stand-in team (workers-standin.child.ts): the product's queue and
+ * QueueWorker with the real engine, each worker on a run store of its own;
+ * its finished runs land in the round's `runs` table. Jobs are sent as a
+ * console's runs.start sends them (RunQueue.enqueue, key per engine+scope).
+ */
+export async function openStandInTeam(world: WorkersWorld, round: WorkersRound): Promise<TeamConsole> {
+  const admin = new pg.Client({ connectionString: round.storeUrl });
+  await admin.connect();
+  await admin.query(QUEUE_TEST_SCHEMA);
+  await admin.query(`CREATE TABLE runs (id serial PRIMARY KEY, engine text NOT NULL, scope text NOT NULL, state text NOT NULL, started_at text, finished_at text)`);
+  await admin.end();
+  const queue = new RunQueue({ connectionString: round.storeUrl });
+  await queue.start();
+  await queue.ensureEngine('mail-import');
+  return {
+    kind: 'stand-in',
+    async enqueue(jobs) {
+      await eachLimited(Array.from({ length: jobs }, (_, i) => i), 8, async (i) => {
+        const sent = await queue.enqueue({ runId: i + 1, engine: 'mail-import', scope: `user:u${i}` });
+        if (!sent.queued) throw new Error(`job of user:u${i} refused: ${JSON.stringify(sent)}`);
+      });
+    },
+    workerCommand: (concurrency) => ['--import', 'tsx', join(__dirname, 'workers-standin.child.ts'), JSON.stringify({ storeUrl: round.storeUrl, concurrency, google: world.google, round })],
+    close: () => queue.stop({ graceful: false, timeoutMs: 1000 }),
+  };
 }

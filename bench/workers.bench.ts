@@ -1,7 +1,7 @@
 import { runFloor, type FloorFigures } from './workers-floor';
 import { runQueueFloor, type QueueFloorFigures } from './workers-queue-floor';
 import { runRound, type RoundFigures } from './workers-round';
-import { openTeamConsole } from './workers-team';
+import { openStandInTeam } from './workers-team';
 import { startWorkersWorld } from './workers-world';
 
 /**
@@ -24,7 +24,7 @@ export async function workersBenchmark(args: readonly string[]): Promise<void> {
   const perUser = flag('--messages', 3);
   const latencyMs = flag('--latency', 30);
   const concurrency = flag('--concurrency', 4);
-  const floorJobs = Math.min(jobs, flag('--floor-jobs', 400));
+  const floorJobs = Math.min(jobs, flag('--floor-jobs', 1000));
   const counts = (args.includes('--workers') ? String(args[args.indexOf('--workers') + 1]) : '1,2,4').split(',').map(Number);
   for (const value of [jobs, perUser, concurrency, floorJobs, ...counts]) if (!Number.isInteger(value) || value <= 0) throw new Error(`workers bench: counts must be positive integers (got ${value})`);
   const note = (text: string) => process.stderr.write(`${text}\n`);
@@ -33,6 +33,7 @@ export async function workersBenchmark(args: readonly string[]): Promise<void> {
   const rounds: RoundFigures[] = [];
   let floor: FloorFigures | undefined;
   let queueFloor: QueueFloorFigures | undefined;
+  let kind = '';
   try {
     note(`floor: ${floorJobs} jobs in one process without the queue…`);
     floor = await runFloor(world, await world.round('floor'), floorJobs, concurrency);
@@ -40,7 +41,8 @@ export async function workersBenchmark(args: readonly string[]): Promise<void> {
     queueFloor = await runQueueFloor(world.pg, 'q', floorJobs, concurrency);
     for (const workers of counts) {
       const round = await world.round(`w${workers}`);
-      const team = await openTeamConsole(world, round);
+      const team = await openStandInTeam(world, round);
+      kind = team.kind;
       try {
         const enqueueStart = performance.now();
         await team.enqueue(jobs);
@@ -65,7 +67,7 @@ export async function workersBenchmark(args: readonly string[]): Promise<void> {
     await world.close();
   }
   if (!floor || !queueFloor) throw new Error('workers bench: a floor did not run');
-  printFigures({ jobs, perUser, latencyMs, concurrency, floor, queueFloor, rounds, json });
+  printFigures({ jobs, perUser, latencyMs, concurrency, floor, queueFloor, rounds, json, kind });
 }
 
 interface Printed {
@@ -77,9 +79,10 @@ interface Printed {
   queueFloor: QueueFloorFigures;
   rounds: RoundFigures[];
   json: boolean;
+  kind: string;
 }
 
-function printFigures({ jobs, perUser, latencyMs, concurrency, floor, queueFloor, rounds, json }: Printed): void {
+function printFigures({ jobs, perUser, latencyMs, concurrency, floor, queueFloor, rounds, json, kind }: Printed): void {
   const by = (workers: number) => rounds.find((r) => r.workers === workers);
   const rate = (workers: number) => by(workers)?.jobsPerSecond ?? 0;
   const one = by(1);
@@ -95,12 +98,12 @@ function printFigures({ jobs, perUser, latencyMs, concurrency, floor, queueFloor
     peakRssMbPerWorker: Math.max(0, ...rounds.flatMap((r) => r.peakRssMbPerWorker)),
   };
   const lines = [
-    `workers benchmark: ${jobs.toLocaleString('en')} per-user mail-import jobs (${perUser} messages each, first pass), Gmail emulator latency ${latencyMs} ms per call, concurrency ${concurrency} per worker`,
+    `workers benchmark: ${jobs.toLocaleString('en')} per-user mail-import jobs (${perUser} messages each, first pass), Gmail emulator latency ${latencyMs} ms per call, concurrency ${concurrency} per worker; workers: ${kind}`,
     `  floor (no queue, 1 process)  ${floor.jobs} jobs: ${floor.jobsPerSecond} jobs/s; slot ${floor.slotMsPerJob} ms/job, run ${floor.runMsMean} ms/job, CPU ${floor.cpuMsPerJob} ms/job, peak RSS ${floor.peakRssMb} MB; product DB sessions ${floor.productSessionsPerJob}/job`,
     `  queue floor (empty executor) ${queueFloor.jobs} jobs: ${queueFloor.jobsPerSecond} jobs/s; slot ${queueFloor.slotMsPerJob} ms/job, ${queueFloor.steadySlotMsPerJob} through the backlog (pg-boss holds a job ${queueFloor.heldMsMean} ms); worker CPU ${queueFloor.workerCpuMsPerJob} ms/job, peak RSS ${queueFloor.workerPeakRssMb} MB; enqueue ${queueFloor.enqueuePerSecond} jobs/s`,
     ...rounds.map(
       (r) =>
-        `  ${r.workers} worker(s)                  ${r.jobsPerSecond} jobs/s over ${r.windowSeconds} s; run ${r.runMsMean} ms/job; slot overhead ${r.slotOverheadMsPerJob} ms/job; CPU ${r.cpuMsPerJob} ms/job (workers); ` +
+        `  ${r.workers} worker(s)                  ${r.jobsPerSecond} jobs/s over ${r.windowSeconds} s (${r.steadyJobsPerSecond} through the backlog); run ${r.runMsMean} ms/job; slot overhead ${r.slotOverheadMsPerJob} ms/job; CPU ${r.cpuMsPerJob} ms/job (workers); ` +
         `per job: store ${r.storeCommitsPerJob} commits / ${r.storeSessionsPerJob} sessions, product ${r.productCommitsPerJob} commits / ${r.productSessionsPerJob} sessions; ` +
         `finished ${r.finished}/${r.jobs}, lost ${r.lostJobs}, ran twice ${r.ranTwice}, rows ${r.rows} (duplicates ${r.duplicateRows}); peak RSS ${r.peakRssMbPerWorker.join(' / ')} MB; states ${JSON.stringify(r.states)}`,
     ),
