@@ -16,6 +16,7 @@ import { runManagerStarter } from '../scheduler/run-starter';
 import { Scheduler } from '../scheduler/scheduler';
 import { ensurePrivateDir } from '../store/data-dir';
 import { openStore, type Store } from '../store/store';
+import { resolveStoreLocation, storePassword } from '../store/store-location';
 import { EventHub } from '../base/event-hub';
 import type { HandlerTable } from '../engines/engine-policies';
 import { outputChecksByDefault } from './dispatch';
@@ -41,6 +42,11 @@ export interface SyncwardenOptions {
   /** For tests: whether a pid on this machine is alive. */
   isProcessAlive?: (pid: number) => boolean;
   progressIntervalMs?: number;
+  /**
+   * The store (--store): a data dir or a postgres:// URL. Absent: SYNCWARDEN_STORE, then the Settings choice
+   * saved in the data dir, else the data dir's own SQLite store (store-location.ts).
+   */
+  store?: string;
   /** Where secrets live; default: selectSecretStore (the OS keychain, the environment, or the demo's file store). */
   secrets?: SecretStore;
   probes?: ProbeRegistry;
@@ -69,7 +75,12 @@ export async function createSyncwarden(options: SyncwardenOptions): Promise<Sync
   ensurePrivateDir(options.dataDir);
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createSilentLogger();
-  const store = await openStore(options.dataDir, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const secrets = options.secrets ?? selectSecretStore(process.env, options.dataDir);
+  const storeChoice = resolveStoreLocation({ ...(options.store !== undefined ? { option: options.store } : {}), dataDir: options.dataDir });
+  const store =
+    storeChoice.location.dialect === 'postgres'
+      ? await openStore(storeChoice.location.url, { ...optionalPassword(await storePassword(storeChoice.location.url, secrets)) })
+      : await openStore(storeChoice.location.dataDir, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   await purgeResolvedFindings(store, clock, log);
   // A desktop app can stay open for weeks: purge once a day too.
   const purgeTimer = setInterval(() => {
@@ -85,7 +96,7 @@ export async function createSyncwarden(options: SyncwardenOptions): Promise<Sync
       ? { check: checkEventPayload, onRefused: (event, problem) => log.error({ event, problem }, 'an event does not match the contract and was not sent') }
       : {},
   );
-  const connections = new ConnectionsService({ store, secrets: await storeSecrets(options.secrets ?? selectSecretStore(process.env, options.dataDir), store, clock), probes: options.probes ?? defaultProbes(), clock, log });
+  const connections = new ConnectionsService({ store, secrets: await storeSecrets(secrets, store, clock), probes: options.probes ?? defaultProbes(), clock, log });
   const runs = new RunManager({
     store,
     engines,
@@ -117,7 +128,7 @@ export async function createSyncwarden(options: SyncwardenOptions): Promise<Sync
     ...(options.openExternal ? { openExternal: options.openExternal } : {}),
     ...(options.oauthTimeoutMs === undefined ? {} : { timeoutMs: options.oauthTimeoutMs }),
   });
-  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, oauth, scheduler, ...(options.updates ? { updates: options.updates } : {}) };
+  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, oauth, scheduler, storeChoice, machineSecrets: secrets, ...(options.updates ? { updates: options.updates } : {}) };
 
   return {
     ...services,
@@ -142,6 +153,10 @@ async function storeSecrets(secrets: SecretStore, store: Store, clock: Clock): P
   if (secrets.kind !== 'keychain') return secrets;
   const namespace = await store.settings.secretNamespace(clock.now().toISOString());
   return new NamespacedSecretStore(secrets, namespace.id, namespace.legacy);
+}
+
+function optionalPassword(password: string | undefined): { password?: string } {
+  return password === undefined ? {} : { password };
 }
 
 async function purgeResolvedFindings(store: Store, clock: Clock, log: Logger): Promise<void> {

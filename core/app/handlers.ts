@@ -4,6 +4,7 @@ import type { HandlerTable } from '../engines/engine-policies';
 import { BUILTIN_ENGINES } from '../engines/registry';
 import { assembleHandlerTable } from './handler-table';
 import { createScheduleHandlers } from './schedules.handlers';
+import { createStoreHandlers } from './store.handlers';
 import { createUserHandlers, userAliases } from './users.handlers';
 import type { AppServices } from './services';
 import { updatesUnsupported } from './updates';
@@ -20,7 +21,13 @@ export function createHandlers(app: AppServices): HandlerTable {
 
 /** The methods the console answers itself, whatever engines it runs. */
 export function ownHandlers(app: AppServices): Partial<HandlerTable> {
-  return { ...consoleHandlers(app), ...createScheduleHandlers(app), ...createUserHandlers(app) };
+  const store = createStoreHandlers({
+    dataDir: app.dataDir,
+    opened: app.storeChoice ?? { location: { dialect: 'sqlite', dataDir: app.dataDir }, source: 'default' },
+    schemaVersion: () => app.store.schemaVersion(),
+    secrets: app.machineSecrets,
+  });
+  return { ...consoleHandlers(app), ...createScheduleHandlers(app), ...createUserHandlers(app), ...store };
 }
 
 /** Runs, findings, audit, settings and connections: the console's own, whatever engines it runs. */

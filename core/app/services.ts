@@ -7,6 +7,8 @@ import type { Logger } from '../logging/logger';
 import type { RunManager } from '../runs/run-manager';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { Store } from '../store/store';
+import type { StoreLocation, StoreLocationSource } from '../store/store-location';
+import type { SecretStore } from '../secrets/secret-store';
 import type { EventHub } from '../base/event-hub';
 import type { HostUpdates } from './updates';
 
@@ -28,4 +30,8 @@ export interface AppServices {
   scheduler: Scheduler;
   /** Self-update, when the host has it (the packaged desktop app). */
   updates?: HostUpdates;
+  /** Which store this console opened and what chose it (store.info); absent: the data dir's SQLite store. */
+  storeChoice?: { location: StoreLocation; source: StoreLocationSource };
+  /** This machine's secret store, un-namespaced: where a PostgreSQL store's password is kept (store.switch). */
+  machineSecrets?: SecretStore;
 }

@@ -12,6 +12,8 @@ import { unwrap } from './unwrap';
 
 export interface GlobalOptions {
   dataDir?: string;
+  /** --store: a data dir or a postgres:// URL (store-location.ts). */
+  store?: string;
   json?: boolean;
   withDemoEngine?: boolean;
   /**
@@ -26,7 +28,7 @@ export async function openCliApp(options: GlobalOptions, host: 'cli' | 'browser'
   const dataDir = resolveDataDir({ flag: options.dataDir });
   const log = await createFileLogger({ dataDir });
   const engines = options.engines ? { engines: new EngineRegistry(options.engines) } : {};
-  const app = await createSyncwarden({ dataDir, host, log, withDemoEngine: options.withDemoEngine ?? false, ...engines });
+  const app = await createSyncwarden({ dataDir, host, log, withDemoEngine: options.withDemoEngine ?? false, ...engines, ...(options.store ? { store: options.store } : {}) });
   return Object.assign(app, {
     async dispose() {
       await app.close();

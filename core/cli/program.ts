@@ -35,6 +35,7 @@ export function buildProgram(engines: readonly AnyEngine[] = offeredEngines(), e
     .description('Keeps a SaaS product database in step with the outside systems it mirrors.')
     .version(APP_VERSION)
     .option('--data-dir <dir>', 'where the console store and logs live (default: $SYNCWARDEN_HOME, else the OS app-data folder)')
+    .option('--store <location>', 'the console store: a data dir, or postgres://user@host/db for team mode (password from PGPASSWORD or the keychain; default: $SYNCWARDEN_STORE, else the Settings choice, else the data dir)')
     .option('--json', 'machine-readable output: one JSON document per line')
     .option('--with-demo-engine', 'also offer the demonstration engine (tests and benchmarks)')
     .addHelpText('after', EXIT_CODES_HELP)

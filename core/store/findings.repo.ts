@@ -86,7 +86,7 @@ export class FindingsRepository {
     const { changes } = await this.db.run(
       `UPDATE findings SET status = 'superseded', updated_at = ?
        WHERE engine = ? AND status = 'open' AND run_id <> ?
-         AND (? = 'all' OR scope = ? OR (? IS NOT NULL AND sw_lower(user_email) = sw_lower(?)))`,
+         AND (? = 'all' OR scope = ? OR (CAST(? AS TEXT) IS NOT NULL AND sw_lower(user_email) = sw_lower(?)))`,
       [now, engine, runId, scope, scope, userEmail, userEmail],
     );
     return changes;
@@ -148,8 +148,8 @@ export class FindingsRepository {
   async update(ids: readonly number[], change: FindingChange, now: string, engine?: string): Promise<number> {
     if (ids.length === 0 || (change.status === undefined && change.details === undefined)) return 0;
     // With `engine`, ids of another engine's findings are left alone.
-    const sql = `UPDATE findings SET status = COALESCE(?, status), details_json = CASE WHEN ? IS NULL THEN details_json ELSE sw_json_patch(COALESCE(details_json, '{}'), ?) END, updated_at = ?
-       WHERE id = ? AND (? IS NULL OR engine = ?)`;
+    const sql = `UPDATE findings SET status = COALESCE(?, status), details_json = CASE WHEN CAST(? AS TEXT) IS NULL THEN details_json ELSE sw_json_patch(COALESCE(details_json, '{}'), ?) END, updated_at = ?
+       WHERE id = ? AND (CAST(? AS TEXT) IS NULL OR engine = ?)`;
     const patch = change.details === undefined ? null : JSON.stringify(change.details);
     const results = await this.db.transaction((tx) =>
       runEach(tx, sql, ids.map((id) => [change.status ?? null, patch, patch, now, id, engine ?? null, engine ?? null])),
@@ -163,7 +163,7 @@ export class FindingsRepository {
     // Chunks stay far below SQLite's bound-parameter limit whatever the caller passes.
     for (let at = 0; at < subjects.length; at += 500) {
       const chunk = subjects.slice(at, at + 500);
-      const rows = await this.db.all<FindingRow>(`SELECT * FROM findings WHERE engine = ? AND subject IN (${chunk.map(() => '?').join(',')}) AND (? IS NULL OR status = ?) ORDER BY id`, [
+      const rows = await this.db.all<FindingRow>(`SELECT * FROM findings WHERE engine = ? AND subject IN (${chunk.map(() => '?').join(',')}) AND (CAST(? AS TEXT) IS NULL OR status = ?) ORDER BY id`, [
         engine,
         ...chunk,
         status ?? null,

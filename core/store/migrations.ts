@@ -11,11 +11,6 @@ export interface Migration {
   sql: string | MigrationSqlByDialect;
   /** Run with foreign keys off (a table rebuild), then check them before committing. */
   foreignKeysOff?: boolean;
-  /**
-   * The same change for a PostgreSQL store (team mode). Required on every migration after the PostgreSQL
-   * baseline (postgres-baseline.ts, version 12): a PostgreSQL store refuses to open without it.
-   */
-  postgres?: string;
 }
 
 export type MigrationSqlByDialect = { readonly [D in StoreDialect]: string };

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { StoreTooNewError } from './database';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrationSql, type Migration } from './migrations';
 import { POSTGRES_BASELINE_SQL, POSTGRES_BASELINE_VERSION, POSTGRES_FUNCTIONS_SQL } from './postgres-baseline';
 import type { PostgresStoreDb } from './postgres-store-db';
 
@@ -20,16 +20,15 @@ const VERSION_TABLE_SQL = `
   );
 `;
 
-/** Every migration after the baseline must say what it does on PostgreSQL; checked before anything runs. */
-export function postgresMigrationsAfterBaseline(migrations: readonly Migration[] = MIGRATIONS): Array<Migration & { postgres: string }> {
+/**
+ * The migrations a PostgreSQL store runs: those after its baseline (postgres-baseline.ts), each with its
+ * PostgreSQL SQL (migrationSql: one portable text, or the dialect's own). store-schema-parity.test.ts
+ * fails when one leaves the two dialects different.
+ */
+export function postgresMigrationsAfterBaseline(migrations: readonly Migration[] = MIGRATIONS): Array<{ version: number; name: string; postgres: string }> {
   return migrations
     .filter((migration) => migration.version > POSTGRES_BASELINE_VERSION)
-    .map((migration) => {
-      if (migration.postgres === undefined) {
-        throw new Error(`console-store migration ${migration.version} (${migration.name}) has no PostgreSQL version: add its \`postgres\` SQL`);
-      }
-      return { ...migration, postgres: migration.postgres };
-    });
+    .map((migration) => ({ version: migration.version, name: migration.name, postgres: migrationSql(migration, 'postgres') }));
 }
 
 /**

@@ -78,21 +78,23 @@ export class RunsRepository {
 
   /** Inserts a queued run, or returns the id of the run already active for (engine, scope). */
   async insertQueued(run: NewRun): Promise<{ id: number; alreadyRunning: boolean }> {
-    const existing = await this.findActive(run.engine, run.scope);
-    if (existing !== undefined) return { id: existing, alreadyRunning: true };
-    try {
+    // The partial unique index runs_one_active_per_scope decides, across processes and machines: no
+    // look-then-insert window, and no unique-violation error (which would abort an enclosing PostgreSQL
+    // transaction). A second request joins the active run.
+    for (let attempt = 0; attempt < 5; attempt++) {
       const row = await this.db.get<{ id: number }>(
         `INSERT INTO runs (engine, scope, state, trigger, params_json, owner_pid, owner_id, owner_host, lease_expires_at, heartbeat_at, created_at)
-         VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+         VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (engine, scope) WHERE state IN ('queued','running') DO NOTHING
+         RETURNING id`,
         [run.engine, run.scope, run.trigger, JSON.stringify(run.params), run.ownerPid, run.ownerId ?? null, run.ownerHost ?? null, run.leaseExpiresAt ?? null, run.now, run.now],
       );
-      return { id: Number(row?.id), alreadyRunning: false };
-    } catch (error) {
-      // Another process won the race between our lookup and insert: the unique index decides.
-      const winner = isUniqueViolation(error) ? await this.findActive(run.engine, run.scope) : undefined;
+      if (row) return { id: Number(row.id), alreadyRunning: false };
+      const winner = await this.findActive(run.engine, run.scope);
       if (winner !== undefined) return { id: winner, alreadyRunning: true };
-      throw error;
+      // The run that blocked ours finished before we could read it: the scope is free again.
     }
+    throw new Error(`could not queue a ${run.engine} run for ${run.scope}: its active run kept changing`);
   }
 
   async findActive(engine: string, scope: string): Promise<number | undefined> {
@@ -156,7 +158,7 @@ export class RunsRepository {
    */
   async heartbeat(ids: readonly number[], now: string, lease?: { ownerId: string; expiresAt: string }): Promise<number[]> {
     const renew = `UPDATE runs SET heartbeat_at = ?, lease_expires_at = COALESCE(?, lease_expires_at)
-       WHERE id = ? AND state IN ('queued','running') AND (? IS NULL OR owner_id = ?)`;
+       WHERE id = ? AND state IN ('queued','running') AND (CAST(? AS TEXT) IS NULL OR owner_id = ?)`;
     const results = await this.db.transaction((tx) =>
       runEach(tx, renew, ids.map((id) => [now, lease?.expiresAt ?? null, id, lease?.ownerId ?? null, lease?.ownerId ?? null])),
     );
@@ -256,10 +258,4 @@ function toRun(row: RunRow): Run {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
   };
-}
-
-/** A unique index refused the row: SQLite's code, or PostgreSQL's SQLSTATE. */
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }

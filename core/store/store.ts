@@ -3,6 +3,10 @@ import { AuditRepository } from './audit.repo';
 import { ConnectionsRepository } from './connections.repo';
 import { EngineStateRepository } from './engine-state.repo';
 import { openDatabase, schemaVersion, type OpenDatabaseOptions } from './database';
+import { openPostgresStoreDb } from './postgres-open';
+import { postgresSchemaVersion } from './postgres-migrate';
+import { explainConnectError } from './store-probe';
+import { isPostgresUrl, parseStoreLocation } from './store-location';
 import { FindingsRepository } from './findings.repo';
 import { RunEventsRepository } from './run-events.repo';
 import { RunItemsRepository } from './run-items.repo';
@@ -69,10 +73,28 @@ export function storeOver(db: StoreDb, file: string, version: () => Promise<numb
   };
 }
 
-/** Opens (creating and migrating as needed) the SQLite store in `dataDir`. */
-export async function openStore(dataDir: string, options: OpenDatabaseOptions = {}): Promise<Store> {
+export interface OpenStoreOptions extends OpenDatabaseOptions {
+  /** A PostgreSQL store's password (store-location.ts storePassword: PGPASSWORD or the keychain). */
+  password?: string;
+}
+
+/**
+ * Opens (creating and migrating as needed) the console store: the SQLite store in the data dir
+ * `location`, or the PostgreSQL store at a `postgres://` URL (team mode; never with a password in it).
+ */
+export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
+  if (isPostgresUrl(location)) return openPostgresStore(location, options.password);
+  const dataDir = location;
   const file = join(dataDir, STORE_FILE_NAME);
   const raw = openDatabase(file, options);
   const db = new SqliteStoreDb(raw);
   return storeOver(db, file, () => Promise.resolve(schemaVersion(raw)));
+}
+
+async function openPostgresStore(url: string, password: string | undefined): Promise<Store> {
+  parseStoreLocation(url);
+  const { db } = await openPostgresStoreDb({ connectionString: url, location: url, ...(password !== undefined ? { password } : {}) }).catch((error: unknown) => {
+    throw explainConnectError(error, url);
+  });
+  return storeOver(db, url, () => postgresSchemaVersion(db));
 }

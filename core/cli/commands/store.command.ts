@@ -47,7 +47,8 @@ export function storeCommand(globals: () => GlobalOptions): Command {
       const out = createOutput(globals().json ?? false);
       await reportErrors(async () => {
         const dataDir = resolveDataDir({ flag: globals().dataDir });
-        const { location, source } = resolveStoreLocation({ dataDir });
+        const store = globals().store;
+        const { location, source } = resolveStoreLocation({ dataDir, ...(store ? { option: store } : {}) });
         const status = await statusOf(location, dataDir);
         out.print({ source, ...status }, () =>
           [`Store:   ${status.location} (${status.dialect}, from ${source})`, `Schema:  ${status.schemaVersion} (this version: ${status.latestVersion}; ${status.state})`].join('\n'),
