@@ -18,6 +18,9 @@ import { recoverInterruptedRuns, recoverRunIfOwnerGone, type RecoveryOptions } f
 import { createRunOwner, leaseTiming, type LeaseTiming, type RunOwner } from './run-owner';
 import { isTerminal, statesBefore } from './state-machine';
 
+/** How long a queued team-mode run may wait for a worker before a sweep may end it (pg-boss keeps a waiting job 14 days). */
+const QUEUED_RUN_LEASE_MS = 14 * 24 * 3_600_000;
+
 export interface RunManagerDeps {
   store: Store;
   engines: EngineRegistry;
@@ -150,6 +153,90 @@ export class RunManager {
     }
   }
 
+  /**
+   * Team mode: inserts the queued run for a worker to execute and hands it to
+   * `send` (the job queue). The queue owns the run until a worker adopts it:
+   * owner host `queue` (never a machine's, so no pid check) and a lease as long
+   * as a job may wait, so no console's sweep interrupts a run waiting its turn.
+   */
+  async startInQueue(
+    engineId: string,
+    rawParams: Record<string, unknown>,
+    trigger: RunTrigger,
+    send: (run: { runId: number; engine: string; scope: string }) => Promise<void>,
+  ): Promise<{ runId: number; alreadyRunning: boolean }> {
+    const engine = this.deps.engines.get(engineId);
+    if (!engine) throw new ApiError('not-found', `There is no engine "${engineId}".`, { engine: engineId });
+    const parsed = engine.params.safeParse(rawParams);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      const where = first?.path.length ? `${first.path.join('.')}: ` : '';
+      throw new ApiError('invalid-input', `Invalid parameters for ${engine.title}: ${where}${first?.message ?? 'invalid'}.`, { issues: parsed.error.issues });
+    }
+    const scope = engine.scopeOf(parsed.data);
+    const now = this.nowIso();
+    const { id, alreadyRunning } = await this.deps.store.runs.insertQueued({
+      engine: engine.id,
+      scope,
+      trigger,
+      params: parsed.data,
+      ownerPid: 0,
+      ownerId: `queue:${engine.id}`,
+      ownerHost: 'queue',
+      leaseExpiresAt: new Date(this.deps.clock.now().getTime() + QUEUED_RUN_LEASE_MS).toISOString(),
+      now,
+    });
+    if (alreadyRunning) return { runId: id, alreadyRunning };
+    await this.deps.store.runEvents.append(id, 'state', `queued by ${trigger} (team mode: waiting for a worker)`, now);
+    try {
+      await send({ runId: id, engine: engine.id, scope });
+    } catch (error) {
+      // No job carries it: end it now rather than leave a queued run nobody will take.
+      await this.move(id, 'failed', { finishedAt: this.nowIso(), error: { code: 'queue-refused', message: describe(error) } });
+      throw error;
+    }
+    await this.emitRun('run.started', id);
+    return { runId: id, alreadyRunning: false };
+  }
+
+  /** Team mode: this worker process takes ownership of a queued run, or of a running one whose owner lost its lease. */
+  async adoptQueued(runId: number): Promise<{ adopted: true; previousOwner: string | null } | { adopted: false; reason: 'finished' } | { adopted: false; reason: 'owned'; owner: string }> {
+    const result = await this.deps.store.runs.adopt(runId, this.owner, this.leaseExpiry(), this.nowIso());
+    if (result.outcome === 'adopted') return { adopted: true, previousOwner: result.previousOwner };
+    if (result.outcome === 'owned') return { adopted: false, reason: 'owned', owner: result.owner };
+    return { adopted: false, reason: 'finished' };
+  }
+
+  /**
+   * Team mode: executes a run this process adopted, to its end, with this
+   * process's heartbeat renewing its lease. `signal` (the job's) cancels it.
+   */
+  async runAdopted(runId: number, signal: AbortSignal): Promise<Run> {
+    const run = await this.deps.store.runs.get(runId);
+    if (!run) throw new Error(`run ${runId} is not in the store`);
+    const engine = this.deps.engines.get(run.engine);
+    if (!engine) throw new Error(`this worker has no engine "${run.engine}"`);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(new ApiError('conflict', 'The worker gave the job up (draining past its deadline, or the queue lease was lost).'));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    if (run.state === 'queued') await this.emitRun('run.started', runId);
+    const done = this.execute(runId, engine, run.params, run.trigger, controller, run.state === 'running');
+    const settled = done.then(() => undefined, () => undefined);
+    this.active.set(runId, { controller, done: settled });
+    try {
+      return await done;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      this.active.delete(runId);
+    }
+  }
+
+  /** Team mode: the queue gave up on a run's job; the run ends failed with why, unless it already ended. */
+  async failQueued(runId: number, message: string): Promise<void> {
+    if (await this.move(runId, 'failed', { finishedAt: this.nowIso(), error: { code: 'dead-letter', message } })) await this.emitRun('run.finished', runId);
+  }
+
   activeRunIds(): number[] {
     return [...this.active.keys()];
   }
@@ -161,7 +248,7 @@ export class RunManager {
     await Promise.allSettled([...this.active.values()].map((run) => run.done));
   }
 
-  private async execute(id: number, engine: AnyEngine, params: Record<string, unknown>, trigger: RunTrigger, controller: AbortController): Promise<Run> {
+  private async execute(id: number, engine: AnyEngine, params: Record<string, unknown>, trigger: RunTrigger, controller: AbortController, resumed = false): Promise<Run> {
     const { store, log } = this.deps;
     const apiCalls = new ApiCallCounter();
     const scope = engine.scopeOf(params);
@@ -181,7 +268,8 @@ export class RunManager {
       },
     });
     const signal = controller.signal;
-    if (signal.aborted || !await this.move(id, 'running', { startedAt: this.nowIso(), progress: tracker.snapshot() })) {
+    // A run resumed from a lost worker (team mode) is already running: it keeps its start time.
+    if (signal.aborted || (!resumed && !await this.move(id, 'running', { startedAt: this.nowIso(), progress: tracker.snapshot() }))) {
       await this.move(id, 'cancelled', { finishedAt: this.nowIso() });
       return this.finish(id);
     }

@@ -97,6 +97,34 @@ export class RunsRepository {
     throw new Error(`could not queue a ${run.engine} run for ${run.scope}: its active run kept changing`);
   }
 
+  /**
+   * Team mode: a worker takes ownership of a run the queue handed it. Compare-and-set on the
+   * state and owner it read, so two workers (a lapsed lease's old holder and a retry) never both
+   * win. A queued run is taken as it is; a running one only once its owner's lease lapsed.
+   */
+  async adopt(
+    id: number,
+    owner: { pid: number; id: string; host: string },
+    leaseExpiresAt: string,
+    now: string,
+  ): Promise<{ outcome: 'adopted'; previousOwner: string | null; state: RunState } | { outcome: 'finished' } | { outcome: 'owned'; owner: string } | { outcome: 'missing' }> {
+    const row = await this.db.get<{ state: RunState; owner_id: string | null; owner_host: string | null; owner_pid: number; lease_expires_at: string | null }>(
+      `SELECT state, owner_id, owner_host, owner_pid, lease_expires_at FROM runs WHERE id = ?`,
+      [id],
+    );
+    if (!row) return { outcome: 'missing' };
+    if (row.state !== 'queued' && row.state !== 'running') return { outcome: 'finished' };
+    const leaseLapsed = row.lease_expires_at === null || Date.parse(row.lease_expires_at) < Date.parse(now);
+    if (row.state === 'running' && row.owner_id !== owner.id && !leaseLapsed) return { outcome: 'owned', owner: row.owner_id ?? `pid ${row.owner_pid}` };
+    const info = await this.db.run(
+      `UPDATE runs SET owner_pid = ?, owner_id = ?, owner_host = ?, lease_expires_at = ?, heartbeat_at = ?
+        WHERE id = ? AND state = ? AND COALESCE(owner_id, '') = ?`,
+      [owner.pid, owner.id, owner.host, leaseExpiresAt, now, id, row.state, row.owner_id ?? ''],
+    );
+    if (info.changes !== 1) return { outcome: 'owned', owner: 'another worker (adopted it first)' };
+    return { outcome: 'adopted', previousOwner: row.state === 'running' ? (row.owner_id ?? `pid ${row.owner_pid}`) : null, state: row.state };
+  }
+
   async findActive(engine: string, scope: string): Promise<number | undefined> {
     const row = await this.db.get<{ id: number }>(`SELECT id FROM runs WHERE engine = ? AND scope = ? AND state IN ('queued','running')`, [engine, scope]);
     return row === undefined ? undefined : Number(row.id);

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSyncwarden, type Syncwarden } from '../../core/app/app';
+import { PgBossTeamStatus } from '../../core/queue/pgboss-team-status';
+import { QueueWorker } from '../../core/queue/queue-worker';
+import { runHostExecutor } from '../../core/queue/run-host-executor';
+import { runManagerHost } from '../../core/queue/run-manager-host';
+import { RunQueue } from '../../core/queue/run-queue';
+import { WorkersRepo } from '../../core/queue/workers.repo';
+import { usePostgres } from '../helpers/postgres';
+import { makeTempDir } from '../helpers/temp-dir';
+import { until } from '../helpers/wait';
+
+/**
+ * The real run manager behind the queue: a console starts a run in team mode
+ * (queued row owned by the queue + a pg-boss job), a worker's run manager
+ * adopts and executes it through the engine registry (demo engine), progress
+ * and the end land in the store. The store here is the SQLite one (the
+ * PostgreSQL store is the pgstore branch's); the queue is real PostgreSQL.
+ */
+const server = usePostgres();
+const dir = makeTempDir();
+let console_: Syncwarden;
+let workerApp: Syncwarden;
+let queue: RunQueue;
+let workerQueue: RunQueue;
+let worker: QueueWorker;
+
+beforeAll(async () => {
+  const url = await server().createDatabase('queue_runs');
+  console_ = await createSyncwarden({ dataDir: dir.path, host: 'browser', withDemoEngine: true, heartbeatMs: 100 });
+  workerApp = await createSyncwarden({ dataDir: dir.path, host: 'cli', withDemoEngine: true, heartbeatMs: 100 });
+  queue = new RunQueue({ connectionString: url, superviseIntervalSeconds: 2 });
+  await queue.start();
+  workerQueue = new RunQueue({ connectionString: url, superviseIntervalSeconds: 2 });
+  worker = new QueueWorker({
+    queue: workerQueue,
+    workers: new WorkersRepo(workerApp.store.db),
+    executor: runHostExecutor(runManagerHost(workerApp.runs, workerApp.store)),
+    engines: ['demo'],
+    concurrency: 2,
+    heartbeatMs: 200,
+    pollingIntervalSeconds: 0.5,
+  });
+  await worker.start();
+}, 60_000);
+
+afterAll(async () => {
+  await worker?.drain(2_000);
+  await queue?.stop({ graceful: false, timeoutMs: 1_000 });
+  await workerApp?.close();
+  await console_?.close();
+  dir.remove();
+});
+
+describe('team mode: a run is a job the run manager of a worker executes', () => {
+  it('a console starts a run, a worker adopts it through the registry, the console sees its progress and its end', async () => {
+    const send = async (run: { runId: number; engine: string; scope: string }) => void (await queue.enqueueQueuedRun(run));
+    const started = await console_.runs.startInQueue('demo', { items: 40, pageSize: 2, delayMsPerPage: 150 }, 'manual', send);
+    expect(started.alreadyRunning).toBe(false);
+    // A second request for the same engine+scope joins it: one run, one job.
+    expect(await console_.runs.startInQueue('demo', { items: 40, pageSize: 2, delayMsPerPage: 150 }, 'manual', send)).toEqual({ runId: started.runId, alreadyRunning: true });
+    await until(async () => (await console_.store.runs.get(started.runId))?.state === 'running', 20_000, 'the worker took the run');
+    await until(async () => ((await console_.store.runs.get(started.runId))?.progress?.percent ?? 0) > 0, 20_000, 'progress visible from the console');
+    const finished = await console_.runs.waitFor(started.runId);
+    expect(finished?.state).toBe('succeeded');
+    const events = await console_.store.runEvents.list(started.runId);
+    expect(events.map((e) => e.message)).toEqual(expect.arrayContaining(['queued by manual (team mode: waiting for a worker)', 'running', 'succeeded']));
+    const team = new PgBossTeamStatus({ queue, workers: new WorkersRepo(console_.store.db) });
+    expect((await team.workers()).find((w) => w.id === worker.id)).toMatchObject({ alive: true, engines: ['demo'], concurrency: 2 });
+    await until(async () => (await team.depth()).find((d) => d.engine === 'demo')?.active === 0, 10_000, 'job completed');
+  }, 60_000);
+
+  it('a run a lost worker held is adopted by the next attempt once its lease lapsed, with the lost worker named', async () => {
+    // A run left running by a worker that vanished (its lease already over).
+    const send = async () => undefined;
+    const { runId } = await console_.runs.startInQueue('demo', { items: 3 }, 'manual', send);
+    // Waiting for a worker longer than a process lease (600 ms here), the queued run is not swept as interrupted:
+    // the queue owns it, not the console that started it.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await console_.store.runs.get(runId))?.state).toBe('queued');
+    await console_.store.db.run(`UPDATE runs SET state = 'running', owner_id = 'gone-host/1/x', owner_host = 'gone-host', lease_expires_at = ? WHERE id = ?`, [
+      new Date(Date.now() - 1_000).toISOString(),
+      runId,
+    ]);
+    await workerQueue.enqueueQueuedRun({ runId, engine: 'demo', scope: (await console_.store.runs.get(runId))?.scope ?? '' });
+    await until(async () => (await console_.store.runs.get(runId))?.state === 'succeeded', 20_000, 'the run finished by the new attempt');
+    const messages = (await console_.store.runEvents.list(runId)).map((e) => e.message);
+    expect(messages).toContainEqual(expect.stringMatching(/^attempt 1 on .+; worker gone-host\/1\/x lost$/));
+  }, 60_000);
+});
