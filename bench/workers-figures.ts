@@ -75,6 +75,25 @@ export async function readRoundRuns(storeUrl: string, scopes: ReadonlySet<string
   };
 }
 
+/**
+ * Why jobs were lost: the runs of scopes that did not finish, with their
+ * owner and their event history (the store's own words), at most `limit`.
+ */
+export async function describeLostRuns(storeUrl: string, scopes: ReadonlySet<string>, limit = 3): Promise<string[]> {
+  const rows = await query<{ id: number; scope: string; state: string; owner_id: string | null; error_json: string | null; events: string | null }>(
+    storeUrl,
+    `SELECT r.id, r.scope, r.state, r.owner_id, r.error_json,
+            (SELECT string_agg(e.at || ' ' || e.kind || ': ' || e.message, ' / ' ORDER BY e.id) FROM run_events e WHERE e.run_id = r.id) AS events
+       FROM runs r
+      WHERE r.engine = 'mail-import' AND r.scope NOT IN (SELECT scope FROM runs WHERE engine = 'mail-import' AND state IN ('succeeded', 'partial', 'failed'))
+      ORDER BY r.id`,
+  );
+  return rows
+    .filter((row) => scopes.has(row.scope))
+    .slice(0, limit)
+    .map((row) => `run ${row.id} ${row.scope} ${row.state} (owner ${row.owner_id ?? '-'}${row.error_json ? `, error ${row.error_json}` : ''}): ${row.events ?? 'no events'}`);
+}
+
 /** How many jobs have ended so far (the round's progress while it waits). */
 export async function countFinished(storeUrl: string): Promise<number> {
   const [row] = await query<{ n: string }>(storeUrl, `SELECT count(DISTINCT scope) AS n FROM runs WHERE engine = 'mail-import' AND state IN ('succeeded', 'partial', 'failed')`);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { countFinished, databaseCounters, processFigures, readProductRows, readRoundRuns } from './workers-figures';
+import { countFinished, databaseCounters, describeLostRuns, processFigures, readProductRows, readRoundRuns } from './workers-figures';
 import type { TeamConsole } from './workers-team';
 import type { WorkersRound, WorkersWorld } from './workers-world';
 
@@ -34,7 +34,8 @@ export interface RoundFigures {
   storeSessionsPerJob: number;
   productSessionsPerJob: number;
   states: Record<string, number>;
-  /** Last lines a worker wrote to stderr, when the round lost jobs (why). */
+  /** When the round lost jobs: the lost runs' history in the store, and the last lines workers wrote to stderr. */
+  lostRuns?: string[];
   stderrTail?: string[];
 }
 
@@ -92,7 +93,7 @@ export async function runRound(world: WorkersWorld, round: WorkersRound, team: T
       storeSessionsPerJob: perJob(store.sessions),
       productSessionsPerJob: perJob(productDb.sessions),
       states: runs.states,
-      ...(lostJobs > 0 ? { stderrTail: stderr.slice(-20) } : {}),
+      ...(lostJobs > 0 ? { lostRuns: await describeLostRuns(round.storeUrl, scopes).catch((error: unknown) => [String(error)]), stderrTail: stderr.slice(-20) } : {}),
     };
   } finally {
     await Promise.all(children.map((child) => stop(child)));

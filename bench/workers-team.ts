@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import pg from 'pg';
-import type { Syncwarden } from '../core/app/app';
+import { createSyncwarden, type Syncwarden } from '../core/app/app';
+import { EnvSecretStore } from '../core/secrets/env.secret-store';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { RunQueue } from '../core/queue/run-queue';
 import { QUEUE_TEST_SCHEMA } from '../tests/helpers/queue-test-executor';
 import { eachLimited } from './harness';
@@ -20,7 +23,7 @@ export async function addTeamConnections(app: Syncwarden, world: WorkersWorld, r
 /** A console on the team store: it enqueues the round's jobs and says how a worker joins. */
 export interface TeamConsole {
   /** What runs the round's workers (named in the figures). */
-  readonly kind: 'syncwarden worker' | 'stand-in';
+  readonly kind: 'syncwarden worker' | 'team worker child' | 'stand-in';
   /** Enqueues one mail-import job per user u0..u(jobs-1), as the schedules' tick does; resolves once all are queued. */
   enqueue(jobs: number): Promise<void>;
   /** The node arguments of one worker process on this store. */
@@ -54,4 +57,45 @@ export async function openStandInTeam(world: WorkersWorld, round: WorkersRound):
     workerCommand: (concurrency) => ['--import', 'tsx', join(__dirname, 'workers-standin.child.ts'), JSON.stringify({ storeUrl: round.storeUrl, concurrency, google: world.google, round })],
     close: () => queue.stop({ graceful: false, timeoutMs: 1000 }),
   };
+}
+
+/**
+ * Team mode as the product runs it: the store on PostgreSQL, a console that
+ * starts each user's run in the queue (runs.startInQueue: the queued run row,
+ * then its pg-boss job), and worker processes whose run managers adopt and
+ * execute the runs (workers-team-worker.child.ts, composed as `syncwarden
+ * worker` is). The console's password comes from PGPASSWORD, as a worker's does.
+ */
+export async function openTeam(world: WorkersWorld, round: WorkersRound): Promise<TeamConsole> {
+  const storeUrl = withoutPassword(round.storeUrl);
+  // The console reads the store's password as every team process does: PGPASSWORD (this cluster's, throwaway).
+  process.env.PGPASSWORD = world.env.PGPASSWORD;
+  const dataDir = mkdtempSync(join(tmpdir(), 'syncwarden-team-console-'));
+  const app = await createSyncwarden({ dataDir, host: 'browser', store: storeUrl, secrets: new EnvSecretStore({ ...process.env, ...world.env }) });
+  await addTeamConnections(app, world, round);
+  const queue = new RunQueue({ connectionString: round.storeUrl });
+  await queue.start();
+  await queue.ensureEngine('mail-import');
+  const send = async (run: { runId: number; engine: string; scope: string }) => void (await queue.enqueueQueuedRun(run));
+  return {
+    kind: 'team worker child',
+    async enqueue(jobs) {
+      await eachLimited(Array.from({ length: jobs }, (_, i) => i), 8, async (i) => {
+        const started = await app.runs.startInQueue('mail-import', { mode: 'import', user: `u${i}` }, 'schedule', send);
+        if (started.alreadyRunning) throw new Error(`user u${i} joined a run already queued: the round's store is not fresh`);
+      });
+    },
+    workerCommand: (concurrency) => ['--import', 'tsx', join(__dirname, 'workers-team-worker.child.ts'), storeUrl, round.storeUrl, String(concurrency)],
+    async close() {
+      await queue.stop({ graceful: false, timeoutMs: 1000 });
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function withoutPassword(url: string): string {
+  const parsed = new URL(url);
+  parsed.password = '';
+  return parsed.toString();
 }

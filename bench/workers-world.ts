@@ -48,6 +48,8 @@ export async function startWorkersWorld(users: number, perUser: number, latencyM
       google,
       env: {
         SYNCWARDEN_SECRETS: 'env',
+        // The team store's password (store-location.ts): never in a --store URL.
+        PGPASSWORD: PG_PASSWORD,
         SYNCWARDEN_SECRET_NAME_PRODUCT_PASSWORD: PG_PASSWORD,
         SYNCWARDEN_SECRET_NAME_GOOGLE_CLIENTSECRET: TEST_CLIENT.clientSecret,
       },

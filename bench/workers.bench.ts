@@ -1,7 +1,7 @@
 import { runFloor, type FloorFigures } from './workers-floor';
 import { runQueueFloor, type QueueFloorFigures } from './workers-queue-floor';
 import { runRound, type RoundFigures } from './workers-round';
-import { openStandInTeam } from './workers-team';
+import { openStandInTeam, openTeam } from './workers-team';
 import { startWorkersWorld } from './workers-world';
 
 /**
@@ -41,7 +41,7 @@ export async function workersBenchmark(args: readonly string[]): Promise<void> {
     queueFloor = await runQueueFloor(world.pg, 'q', floorJobs, concurrency);
     for (const workers of counts) {
       const round = await world.round(`w${workers}`);
-      const team = await openStandInTeam(world, round);
+      const team = args.includes('--stand-in') ? await openStandInTeam(world, round) : await openTeam(world, round);
       kind = team.kind;
       try {
         const enqueueStart = performance.now();
@@ -108,6 +108,7 @@ function printFigures({ jobs, perUser, latencyMs, concurrency, floor, queueFloor
         `finished ${r.finished}/${r.jobs}, lost ${r.lostJobs}, ran twice ${r.ranTwice}, rows ${r.rows} (duplicates ${r.duplicateRows}); peak RSS ${r.peakRssMbPerWorker.join(' / ')} MB; states ${JSON.stringify(r.states)}`,
     ),
     ...(one ? [`  queue cost vs floor           ${Math.round((1000 / one.jobsPerSecond) * concurrency - floor.slotMsPerJob)} ms per job slot (1 worker's slot time per job minus the floor's)`] : []),
+    ...rounds.filter((r) => r.lostRuns).map((r) => `  ${r.workers} worker(s) lost runs: ${r.lostRuns?.join('\n    ')}`),
     ...rounds.filter((r) => r.stderrTail).map((r) => `  ${r.workers} worker(s) stderr tail: ${r.stderrTail?.join(' | ')}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
