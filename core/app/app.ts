@@ -47,6 +47,8 @@ export interface SyncwardenOptions {
    * saved in the data dir, else the data dir's own SQLite store (store-location.ts).
    */
   store?: string;
+  /** Team mode: runs started here are queued for `syncwarden worker` processes (RunManagerDeps.teamQueue). */
+  teamQueue?: (run: { runId: number; engine: string; scope: string }) => Promise<void>;
   /** Where secrets live; default: selectSecretStore (the OS keychain, the environment, or the demo's file store). */
   secrets?: SecretStore;
   probes?: ProbeRegistry;
@@ -108,6 +110,7 @@ export async function createSyncwarden(options: SyncwardenOptions): Promise<Sync
     ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
     ...(options.isProcessAlive ? { isProcessAlive: options.isProcessAlive } : {}),
     ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
+    ...(options.teamQueue ? { teamQueue: options.teamQueue } : {}),
   });
   // Runs left queued/running by a process that is gone; the run manager's beat keeps sweeping while this process lives.
   const recovered = await runs.sweep();

@@ -15,6 +15,7 @@ import { runsCommand } from './commands/runs.command';
 import { schedulesCommand } from './commands/schedules.command';
 import { serveCommand } from './commands/serve.command';
 import { storeCommand } from './commands/store.command';
+import { workerCommand } from './commands/worker.command';
 import type { GlobalOptions } from './context';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
 import { CliError } from './unwrap';
@@ -53,6 +54,7 @@ export function buildProgram(engines: readonly AnyEngine[] = offeredEngines(), e
   program.addCommand(connectionsCommand(globals));
   program.addCommand(daemonCommand(globals));
   program.addCommand(storeCommand(globals));
+  program.addCommand(workerCommand(globals));
   for (const command of engineCommands(globals, engines)) program.addCommand(command);
   overrideExitEverywhere(program);
   return program;

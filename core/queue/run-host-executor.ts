@@ -5,8 +5,11 @@ import type { RunJobData } from './run-job';
 export type AdoptOutcome =
   /** This worker now owns the run (queued → running, or running under a lapsed owner lease). */
   | { readonly adopted: true; readonly previousOwner: string | null }
-  /** The run already ended (an earlier attempt finished it before its job was completed): nothing to do. */
-  | { readonly adopted: false; readonly reason: 'finished' }
+  /**
+   * The run already ended: finished by an earlier attempt before its job was completed (nothing to
+   * do), or `interrupted` by a console's sweep after its worker was lost (the work is not done).
+   */
+  | { readonly adopted: false; readonly reason: 'finished'; readonly state: string }
   /** Its owner's lease has not lapsed yet: try again later (the queue's retry backoff). */
   | { readonly adopted: false; readonly reason: 'owned'; readonly owner: string };
 
@@ -44,7 +47,16 @@ export function runHostExecutor(host: QueuedRunHost): RunExecutor {
         await host.note(again.runId, `retry of run ${attempt.runId} (dead letter put back in the queue)`);
         runId = again.runId;
       }
-      const adopted = await host.adopt(runId, { workerId: attempt.workerId, attempt: attempt.attempt });
+      let adopted = await host.adopt(runId, { workerId: attempt.workerId, attempt: attempt.attempt });
+      if (!adopted.adopted && adopted.reason === 'finished' && adopted.state === 'interrupted') {
+        // Its worker was lost and a sweep ended the run honestly `interrupted` before this retry came:
+        // the history keeps that run, and a new run of the same engine+scope does the work.
+        const again = await host.requeue(runId);
+        if (again.joined) return;
+        await host.note(again.runId, `attempt ${attempt.attempt} on ${attempt.workerId} continues run ${runId}, interrupted when its worker was lost`);
+        runId = again.runId;
+        adopted = await host.adopt(runId, { workerId: attempt.workerId, attempt: attempt.attempt });
+      }
       if (!adopted.adopted) {
         if (adopted.reason === 'finished') return;
         throw new Error(`run ${runId} is still owned by ${adopted.owner} (its lease has not lapsed); retrying later`);

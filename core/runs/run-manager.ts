@@ -39,6 +39,12 @@ export interface RunManagerDeps {
   waitPollMs?: number;
   progressIntervalMs?: number;
   isProcessAlive?: (pid: number) => boolean;
+  /**
+   * Team mode: set when the store is shared through a job queue. Every start
+   * (console, CLI, schedule) then queues the run for a worker instead of
+   * executing it in this process (startInQueue).
+   */
+  teamQueue?: (run: { runId: number; engine: string; scope: string }) => Promise<void>;
 }
 
 interface ActiveRun {
@@ -74,6 +80,7 @@ export class RunManager {
   }
 
   async start(engineId: string, rawParams: Record<string, unknown>, trigger: RunTrigger): Promise<{ runId: number; alreadyRunning: boolean }> {
+    if (this.deps.teamQueue) return this.startInQueue(engineId, rawParams, trigger, this.deps.teamQueue);
     const engine = this.deps.engines.get(engineId);
     if (!engine) throw new ApiError('not-found', `There is no engine "${engineId}".`, { engine: engineId });
     const parsed = engine.params.safeParse(rawParams);
@@ -200,11 +207,14 @@ export class RunManager {
   }
 
   /** Team mode: this worker process takes ownership of a queued run, or of a running one whose owner lost its lease. */
-  async adoptQueued(runId: number): Promise<{ adopted: true; previousOwner: string | null } | { adopted: false; reason: 'finished' } | { adopted: false; reason: 'owned'; owner: string }> {
+  async adoptQueued(
+    runId: number,
+  ): Promise<{ adopted: true; previousOwner: string | null } | { adopted: false; reason: 'finished'; state: Run['state'] } | { adopted: false; reason: 'owned'; owner: string }> {
     const result = await this.deps.store.runs.adopt(runId, this.owner, this.leaseExpiry(), this.nowIso());
     if (result.outcome === 'adopted') return { adopted: true, previousOwner: result.previousOwner };
     if (result.outcome === 'owned') return { adopted: false, reason: 'owned', owner: result.owner };
-    return { adopted: false, reason: 'finished' };
+    if (result.outcome === 'missing') throw new Error(`run ${runId} is not in the store`);
+    return { adopted: false, reason: 'finished', state: result.state };
   }
 
   /**

@@ -107,13 +107,13 @@ export class RunsRepository {
     owner: { pid: number; id: string; host: string },
     leaseExpiresAt: string,
     now: string,
-  ): Promise<{ outcome: 'adopted'; previousOwner: string | null; state: RunState } | { outcome: 'finished' } | { outcome: 'owned'; owner: string } | { outcome: 'missing' }> {
+  ): Promise<{ outcome: 'adopted'; previousOwner: string | null; state: RunState } | { outcome: 'finished'; state: RunState } | { outcome: 'owned'; owner: string } | { outcome: 'missing' }> {
     const row = await this.db.get<{ state: RunState; owner_id: string | null; owner_host: string | null; owner_pid: number; lease_expires_at: string | null }>(
       `SELECT state, owner_id, owner_host, owner_pid, lease_expires_at FROM runs WHERE id = ?`,
       [id],
     );
     if (!row) return { outcome: 'missing' };
-    if (row.state !== 'queued' && row.state !== 'running') return { outcome: 'finished' };
+    if (row.state !== 'queued' && row.state !== 'running') return { outcome: 'finished', state: row.state };
     const leaseLapsed = row.lease_expires_at === null || Date.parse(row.lease_expires_at) < Date.parse(now);
     if (row.state === 'running' && row.owner_id !== owner.id && !leaseLapsed) return { outcome: 'owned', owner: row.owner_id ?? `pid ${row.owner_pid}` };
     const info = await this.db.run(

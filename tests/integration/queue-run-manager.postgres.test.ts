@@ -53,6 +53,20 @@ afterAll(async () => {
 });
 
 describe('team mode: a run is a job the run manager of a worker executes', () => {
+  it('with a team queue, every start (console call, CLI, schedule: they all go through runs.start) queues the run for a worker', async () => {
+    const sent: Array<{ runId: number; engine: string; scope: string }> = [];
+    const teamConsole = await createSyncwarden({ dataDir: dir.path, host: 'browser', withDemoEngine: true, teamQueue: async (run) => void sent.push(run) });
+    try {
+      const { runId } = await teamConsole.runs.start('demo', { items: 5, scope: 'team-start' }, 'schedule');
+      expect(sent).toEqual([{ runId, engine: 'demo', scope: expect.any(String) as string }]);
+      expect((await teamConsole.store.runs.get(runId))?.state).toBe('queued');
+      expect(teamConsole.runs.activeRunIds()).toEqual([]); // not executed here
+      await teamConsole.store.runs.transition(runId, ['queued'], 'cancelled', { finishedAt: new Date().toISOString() }, new Date().toISOString());
+    } finally {
+      await teamConsole.close();
+    }
+  });
+
   it('a console starts a run, a worker adopts it through the registry, the console sees its progress and its end', async () => {
     const send = async (run: { runId: number; engine: string; scope: string }) => void (await queue.enqueueQueuedRun(run));
     const started = await console_.runs.startInQueue('demo', { items: 40, pageSize: 2, delayMsPerPage: 150 }, 'manual', send);

@@ -32,9 +32,25 @@ describe('the queue executor over the run manager', () => {
   });
 
   it('a run an earlier attempt already finished is not run again', async () => {
-    const { host, calls } = fakeHost({ adopted: false, reason: 'finished' });
+    const { host, calls } = fakeHost({ adopted: false, reason: 'finished', state: 'succeeded' });
     await runHostExecutor(host).execute(attempt({ attempt: 2 }));
     expect(calls).toEqual(['adopt 7 by w2 #2']);
+  });
+
+  it('a run a sweep interrupted after its worker was lost is continued by a new run of the scope, not dropped', async () => {
+    const { host, calls } = fakeHost({ adopted: false, reason: 'finished', state: 'interrupted' });
+    let first = true;
+    const adopt = host.adopt;
+    host.adopt = async (runId, owner) => {
+      if (first) {
+        first = false;
+        return adopt(runId, owner);
+      }
+      calls.push(`adopt ${runId} by ${owner.workerId} #${owner.attempt}`);
+      return { adopted: true, previousOwner: null };
+    };
+    await runHostExecutor(host).execute(attempt({ attempt: 2 }));
+    expect(calls).toEqual(['adopt 7 by w2 #2', 'requeue 7', 'note 8: attempt 2 on w2 continues run 7, interrupted when its worker was lost', 'adopt 8 by w2 #2', 'execute 8']);
   });
 
   it('a run whose owner lease has not lapsed throws, so the queue retries later', async () => {

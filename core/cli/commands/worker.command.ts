@@ -1,0 +1,84 @@
+import { Command } from 'commander';
+import { QueueWorker } from '../../queue/queue-worker';
+import { runHostExecutor } from '../../queue/run-host-executor';
+import { runManagerHost } from '../../queue/run-manager-host';
+import { RunQueue } from '../../queue/run-queue';
+import { WorkersRepo } from '../../queue/workers.repo';
+import { openCliApp, type GlobalOptions } from '../context';
+import { EXIT } from '../exit-codes';
+import { createOutput } from '../output';
+import { positiveInt } from '../parse';
+import { CliError } from '../unwrap';
+
+const STORE_ENV = 'SYNCWARDEN_STORE';
+
+/** A team store URL: postgres://, with no password in it (PGPASSWORD or the keychain gives it). */
+function teamStoreUrl(option: string | undefined): string {
+  const url = (option ?? process.env[STORE_ENV] ?? '').trim();
+  const usage = (message: string) => new CliError({ code: 'invalid-input', message }, EXIT.usage);
+  if (!url) throw usage(`a worker needs the team store: --store postgres://user@host:5432/db or ${STORE_ENV}`);
+  if (!/^postgres(ql)?:\/\//i.test(url)) throw usage('a worker takes jobs from a PostgreSQL team store (postgres://…); a desktop store has no job queue');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw usage('the store URL is not a valid postgres:// URL');
+  }
+  if (parsed.password) throw usage('leave the password out of the store URL: a worker takes it from the PGPASSWORD environment variable');
+  return url;
+}
+
+/**
+ * `syncwarden worker`: a headless process of team mode that takes run jobs
+ * from the store's queue, executes them through the engine registry and the
+ * run manager, and drains on SIGTERM (exit 0) or Ctrl-C (exit 130).
+ */
+export function workerCommand(globals: () => GlobalOptions): Command {
+  return new Command('worker')
+    .description('Take run jobs from the team store\'s queue (team mode); SIGTERM drains: no new jobs, held ones finish or go back to the queue')
+    .option('--concurrency <n>', 'jobs held at once per engine', positiveInt, 2)
+    .option('--engines <ids>', 'comma-separated engine ids to take jobs for (default: every engine)')
+    .option('--store <url>', `the team store, postgres://user@host:5432/db (default: $${STORE_ENV}; password from PGPASSWORD)`)
+    .option('--drain-timeout <seconds>', 'on SIGTERM, how long held jobs may finish before they go back to the queue', positiveInt, 60)
+    .action(async (opts: { concurrency: number; engines?: string; store?: string; drainTimeout: number }) => {
+      const options = globals();
+      const out = createOutput(options.json ?? false);
+      const url = teamStoreUrl(opts.store);
+      const app = await openCliApp(options, 'cli');
+      try {
+        const known = app.engines.list().map((engine) => engine.id);
+        const engines = opts.engines ? [...new Set(opts.engines.split(',').map((id) => id.trim()).filter(Boolean))] : known;
+        const unknown = engines.filter((id) => !known.includes(id));
+        if (engines.length === 0 || unknown.length > 0) {
+          throw new CliError({ code: 'invalid-input', message: `unknown engine(s): ${unknown.join(', ') || '(none given)'}; this worker has ${known.join(', ')}` }, EXIT.usage);
+        }
+        const queue = new RunQueue({ connectionString: url, instanceName: 'syncwarden-worker', onError: (error) => app.log.warn({ err: error }, 'job queue error (it retries)') });
+        const worker = new QueueWorker({
+          queue,
+          workers: new WorkersRepo(app.store.db),
+          executor: runHostExecutor(runManagerHost(app.runs, app.store)),
+          engines,
+          concurrency: opts.concurrency,
+          log: (line) => app.log.info(line),
+        });
+        // Handlers first: a signal right after start must still drain.
+        const stopped = new Promise<NodeJS.Signals>((resolve) => {
+          process.once('SIGINT', () => resolve('SIGINT'));
+          process.once('SIGTERM', () => resolve('SIGTERM'));
+        });
+        await worker.start();
+        out.print({ event: 'worker.started', id: worker.id, engines, concurrency: opts.concurrency }, () =>
+          `Syncwarden worker ${worker.id} takes ${engines.join(', ')} (concurrency ${opts.concurrency} per engine). SIGTERM drains.`,
+        );
+        const keepAlive = setInterval(() => undefined, 60 * 60_000);
+        const signal = await stopped;
+        clearInterval(keepAlive);
+        out.print({ event: 'worker.draining', id: worker.id, held: worker.held }, () => `Draining (${worker.held} job(s) held, up to ${opts.drainTimeout} s)…`);
+        await worker.drain(opts.drainTimeout * 1000);
+        out.print({ event: 'worker.stopped', id: worker.id, signal }, () => `Stopped (${signal}).`);
+        process.exitCode = signal === 'SIGINT' ? EXIT.interrupted : EXIT.ok;
+      } finally {
+        await app.dispose();
+      }
+    });
+}

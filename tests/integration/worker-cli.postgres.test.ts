@@ -1,0 +1,106 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSyncwarden, type Syncwarden } from '../../core/app/app';
+import { PgBossTeamStatus } from '../../core/queue/pgboss-team-status';
+import { RunQueue } from '../../core/queue/run-queue';
+import { WorkersRepo } from '../../core/queue/workers.repo';
+import { REPO_ROOT } from '../helpers/paths';
+import { PG_PASSWORD, usePostgres } from '../helpers/postgres';
+import { makeTempDir } from '../helpers/temp-dir';
+import { until } from '../helpers/wait';
+
+/** `syncwarden worker` as a real process (the CLI entry under tsx): options, a run taken and finished, SIGTERM drains with 0. */
+const server = usePostgres();
+const dir = makeTempDir();
+let storeUrl = '';
+let app: Syncwarden;
+let queue: RunQueue;
+const cli = (args: string[]) => ['--import', 'tsx', join(REPO_ROOT, 'core/cli/main.ts'), '--data-dir', dir.path, '--with-demo-engine', ...args];
+
+beforeAll(async () => {
+  await server().createDatabase('team');
+  storeUrl = `postgres://postgres@127.0.0.1:${server().port}/team`;
+  app = await createSyncwarden({ dataDir: dir.path, host: 'browser', withDemoEngine: true });
+  // A 10 s job lease (pg-boss's minimum) so a killed worker's job comes back within the test.
+  queue = new RunQueue({ connectionString: server().url('team'), timing: { heartbeatSeconds: 10, retryDelaySeconds: 1 }, superviseIntervalSeconds: 2 });
+  await queue.start();
+  await queue.ensureEngine('demo');
+}, 60_000);
+
+afterAll(async () => {
+  await queue?.stop({ graceful: false, timeoutMs: 1_000 });
+  await app?.close();
+  dir.remove();
+});
+
+function startWorkerProcess() {
+  const child = spawn(process.execPath, cli(['--json', 'worker', '--store', storeUrl, '--engines', 'demo', '--concurrency', '1', '--drain-timeout', '5']), {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PGPASSWORD: PG_PASSWORD },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return { child, out: () => out, exited: once(child, 'exit') as Promise<[number | null]> };
+}
+
+describe('syncwarden worker', () => {
+  it.each([
+    [['worker'], /needs the team store/],
+    [['worker', '--store', '/tmp/some-dir'], /PostgreSQL team store/],
+    [['worker', '--store', 'postgres://postgres:secret@127.0.0.1:5432/team'], /leave the password out/],
+    [['worker', '--store', 'postgres://postgres@127.0.0.1:5432/team', '--engines', 'demo,nope'], /unknown engine\(s\): nope/],
+    [['worker', '--store', 'postgres://postgres@127.0.0.1:5432/team', '--concurrency', '0'], /positive whole number/],
+  ])('refuses %j with exit 2', (args, message) => {
+    const result = spawnSync(process.execPath, cli(args), { encoding: 'utf8', timeout: 60_000, env: { ...process.env, SYNCWARDEN_STORE: '' } });
+    expect(result.status).toBe(2);
+    expect(result.stderr + result.stdout).toMatch(message);
+  });
+
+  it('SIGKILL of a worker mid-run: the console marks that run interrupted, another worker continues the job as a new run to success', async () => {
+    const killed = startWorkerProcess();
+    await until(() => killed.out().includes('"worker.started"'), 60_000, 'worker A started');
+    const send = async (run: { runId: number; engine: string; scope: string }) => void (await queue.enqueueQueuedRun(run));
+    const { runId } = await app.runs.startInQueue('demo', { items: 400, pageSize: 2, delayMsPerPage: 100, scope: 'kill' }, 'manual', send);
+    await until(async () => (await app.store.runs.get(runId))?.state === 'running', 30_000, 'worker A took the run');
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    // Same machine, dead pid: the console's sweep ends the run honestly.
+    await until(async () => (await app.store.runs.get(runId))?.state === 'interrupted', 10_000, 'run interrupted');
+    const rescuer = startWorkerProcess();
+    await until(async () => (await app.store.runs.list({ limit: 10, offset: 0 })).items.some((r) => r.id > runId && r.scope === 'kill' && r.state === 'succeeded'), 90_000, 'the job continued as a new run by worker B');
+    const next = (await app.store.runs.list({ limit: 10, offset: 0 })).items.find((r) => r.id > runId && r.scope === 'kill');
+    const messages = (await app.store.runEvents.list(next?.id ?? 0)).map((e) => e.message);
+    expect(messages).toContainEqual(expect.stringMatching(new RegExp(`^attempt 2 on .+ continues run ${runId}, interrupted when its worker was lost$`)));
+    rescuer.child.kill('SIGTERM');
+    expect((await rescuer.exited)[0]).toBe(0);
+  }, 180_000);
+
+  it('takes a run started by a console, finishes it, and drains on SIGTERM with exit 0', async () => {
+    const child = spawn(process.execPath, cli(['--json', 'worker', '--store', storeUrl, '--engines', 'demo', '--concurrency', '1', '--drain-timeout', '20']), {
+      cwd: REPO_ROOT,
+      env: { ...process.env, PGPASSWORD: PG_PASSWORD },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = once(child, 'exit');
+    await until(() => out.includes('"worker.started"'), 60_000, `worker started:\n${out}`);
+    const send = async (run: { runId: number; engine: string; scope: string }) => void (await queue.enqueueQueuedRun(run));
+    const { runId } = await app.runs.startInQueue('demo', { items: 20, pageSize: 2, delayMsPerPage: 300 }, 'cli', send);
+    await until(async () => (await app.store.runs.get(runId))?.state === 'running', 30_000, 'the worker took the run');
+    child.kill('SIGTERM');
+    const [code] = (await exited) as [number | null];
+    expect(code).toBe(0);
+    // Drained: the run it held finished rather than being cut off.
+    expect((await app.store.runs.get(runId))?.state).toBe('succeeded');
+    expect(out).toContain('"worker.stopped"');
+    const team = new PgBossTeamStatus({ queue, workers: new WorkersRepo(app.store.db) });
+    const [row] = await team.workers();
+    expect(row).toMatchObject({ engines: ['demo'], concurrency: 1, draining: true, alive: false });
+  }, 120_000);
+});
