@@ -142,12 +142,23 @@ function withPassword(connectionString: string, password: string | undefined): s
   return url.toString();
 }
 
+/**
+ * A transaction's statements, one after another on its client. Repositories may issue a batch without
+ * awaiting each statement (transaction-view.ts runEach); node-postgres deprecates a second query on a busy
+ * client (removed in pg 9), so they wait in this queue, in the order they were issued.
+ */
 function queriesOn(client: pg.PoolClient): StoreQueries {
+  let tail: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(sql: string, params: SqlParams, pick: (result: pg.QueryResult<pg.QueryResultRow>) => T): Promise<T> => {
+    const result = tail.then(() => runQuery<pg.QueryResultRow>(client, sql, params)).then(pick);
+    tail = result.catch(() => undefined);
+    return result;
+  };
   return {
     dialect: 'postgres',
-    get: <Row>(sql: string, params: SqlParams = []) => runQuery<Row>(client, sql, params).then((result) => result.rows[0]),
-    all: <Row>(sql: string, params: SqlParams = []) => runQuery<Row>(client, sql, params).then((result) => result.rows),
-    run: (sql: string, params: SqlParams = []) => runQuery(client, sql, params).then((result) => ({ changes: result.rowCount ?? 0 })),
+    get: <Row>(sql: string, params: SqlParams = []) => inTurn(sql, params, (result) => result.rows[0] as Row | undefined),
+    all: <Row>(sql: string, params: SqlParams = []) => inTurn(sql, params, (result) => result.rows as Row[]),
+    run: (sql: string, params: SqlParams = []) => inTurn(sql, params, (result) => ({ changes: result.rowCount ?? 0 })),
   };
 }
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../core/cli/program';
 import { LATEST_SCHEMA_VERSION } from '../../core/store/migrations';
@@ -80,4 +81,69 @@ describe('syncwarden store', () => {
     expect(await cli('store', 'init', `postgres://postgres@127.0.0.1:${server().port}/nope`)).toBe(3);
     expect(err).toMatch(/does not exist: create it first/);
   });
+});
+
+describe('the console on a PostgreSQL store', () => {
+  it('--store opens the team store; a console of another data dir pointed at it by SYNCWARDEN_STORE sees the same runs', async () => {
+    vi.stubEnv('PGPASSWORD', PG_PASSWORD);
+    await server().createDatabase('cli_team');
+    const team = `postgres://postgres@127.0.0.1:${server().port}/cli_team`;
+    expect(await cli('store', 'init', team)).toBe(0);
+    out = '';
+    const code = await runCli(['--data-dir', dataDir, '--store', team, '--json', '--with-demo-engine', 'runs', 'list']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(out.trim())).toMatchObject({ total: 0 });
+
+    // A second machine (another data dir) choosing the store through SYNCWARDEN_STORE sees the same runs.
+    const other = mkdtempSync(join(tmpdir(), 'sw-store-cli-other-'));
+    try {
+      const { openStore } = await import('../../core/store/store');
+      const store = await openStore(team, { password: PG_PASSWORD });
+      await store.runs.insertQueued({ engine: 'toy', scope: 'all', trigger: 'cli', params: {}, ownerPid: 1, now: new Date().toISOString() });
+      await store.close();
+      vi.stubEnv('SYNCWARDEN_STORE', team);
+      out = '';
+      expect(await runCli(['--data-dir', other, '--json', 'runs', 'list'])).toBe(0);
+      expect(JSON.parse(out.trim())).toMatchObject({ total: 1 });
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('a whole run on the team store: started from the CLI, it runs, reports progress and items, and ends succeeded', async () => {
+    vi.stubEnv('PGPASSWORD', PG_PASSWORD);
+    await server().createDatabase('cli_run');
+    const team = `postgres://postgres@127.0.0.1:${server().port}/cli_run`;
+    const code = await runCli(['--data-dir', dataDir, '--store', team, '--with-demo-engine', '--json', 'runs', 'start', 'demo', '--params', '{"items":3000}']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(out.trim().split('\n').at(-1)!)).toMatchObject({ engine: 'demo', state: 'succeeded', trigger: 'cli', progress: { percent: 100 } });
+    out = '';
+    expect(await runCli(['--data-dir', dataDir, '--store', team, '--with-demo-engine', 'runs', 'start', 'demo', '--params', '{"items":10,"failAt":3}'])).toBe(4);
+    expect(out).toMatch(/failed: Demo failure at item 3/);
+  });
+
+  it('chaos: the store connections killed during a run: no crash, the run ends (succeeded or failed), never left running', async () => {
+    vi.stubEnv('PGPASSWORD', PG_PASSWORD);
+    await server().createDatabase('cli_chaos');
+    const team = `postgres://postgres@127.0.0.1:${server().port}/cli_chaos`;
+    const running = runCli(['--data-dir', dataDir, '--store', team, '--with-demo-engine', '--json', 'runs', 'start', 'demo', '--params', '{"items":4000,"pageSize":100,"delayMsPerPage":40}']);
+    const admin = new pg.Client({ connectionString: server().url() });
+    await admin.connect();
+    try {
+      for (let i = 0; i < 3; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'syncwarden' AND datname = 'cli_chaos'`);
+      }
+      const code = await running;
+      expect([0, 4]).toContain(code);
+      const client = new pg.Client({ connectionString: server().url('cli_chaos') });
+      await client.connect();
+      const states = await client.query<{ state: string }>(`SELECT state FROM runs`).finally(() => client.end());
+      expect(states.rows.map((row) => row.state).filter((state) => state === 'running' || state === 'queued')).toEqual([]);
+    } finally {
+      await admin.end();
+    }
+  }, 60_000);
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RUN_TRANSITIONS } from '../../core/runs/state-machine';
 import { openDatabase } from '../../core/store/database';
 import { openPostgresStoreDb } from '../../core/store/postgres-open';
 import type { PostgresStoreDb } from '../../core/store/postgres-store-db';
@@ -64,6 +65,13 @@ describe('the console store schema is the same on SQLite and PostgreSQL', () => 
   it('every table is compared above', () => {
     // A new table must be added to the list (or to DIALECT_ONLY with a reason).
     expect(Object.keys(sqlite).length).toBe(12);
+  });
+
+  it('single flight covers exactly the active states of the run state machine', () => {
+    // Active = not terminal (a state with transitions out): a new active state must join the index, on both dialects.
+    const active = Object.entries(RUN_TRANSITIONS).filter(([, next]) => next.length > 0).map(([state]) => `'${state}'`).sort();
+    expect(sqlite.runs!.indexes).toContain(`unique engine,scope where state in ${active.join(',')}`);
+    expect(postgres.runs!.indexes).toContain(`unique engine,scope where state in ${active.join(',')}`);
   });
 
   it('keeps single flight and one open finding per subject as partial unique indexes on both', () => {

@@ -207,6 +207,22 @@ export function storeSuite(target: StoreSuiteTarget): void {
       }
     });
 
+    it('two stores recording firings of the same schedules at once: every firing kept, each schedule has a latest', async () => {
+      const other = await target.twin();
+      try {
+        const fields: ScheduleFields = { engine: 'toy', scope: { kind: 'all' }, trigger: { kind: 'interval', minutes: 1 }, timeZone: 'UTC', enabled: true, autoRepair: false, params: {} };
+        const ids = await Promise.all([1, 2, 3].map(() => store.schedules.insert(fields, 'admin', T0)));
+        const firing = (id: number, minute: number) => ({ scheduleId: id, dueAt: `2026-12-02T10:${String(minute).padStart(2, '0')}:00.000Z`, firedAt: T1, outcome: 'skipped' as const, runId: null, attempt: 1, message: `m${minute}` });
+        await Promise.all(Array.from({ length: 10 }, (_, minute) => (minute % 2 ? other : store).schedules.recordFirings(ids.map((id) => firing(id, minute)))));
+        for (const id of ids) {
+          expect((await store.schedules.firings(id, 100)).length).toBe(10);
+          expect((await store.schedules.get(id))?.lastDueAt).toMatch(/^2026-12-02T10:0\d:00.000Z$/);
+        }
+      } finally {
+        await other.close();
+      }
+    });
+
     it('two stores writing findings batches for one subject: still one open finding', async () => {
       const other = await target.twin();
       try {

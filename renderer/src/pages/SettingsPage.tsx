@@ -3,6 +3,7 @@ import { IconAlertCircle } from '@tabler/icons-react';
 import { AboutCard } from '../components/AboutCard';
 import { PageHeader } from '../components/PageHeader';
 import { SettingsForm } from '../components/SettingsForm';
+import { StoreCard } from '../components/StoreCard';
 import { UpdatesCard } from '../components/UpdatesCard';
 import { useApiQuery } from '../hooks/useApi';
 import { useAppInfo } from '../hooks/useAppInfo';
@@ -23,6 +24,7 @@ export function SettingsPage() {
         // Re-mount on every saved version so the draft starts from what the host stored.
         <SettingsForm key={JSON.stringify(settings.data)} settings={settings.data} desktop={info.data?.host === 'electron'} />
       )}
+      <StoreCard />
       {info.data && <UpdatesCard info={info.data} />}
       {info.data && <AboutCard info={info.data} />}
     </Stack>
