@@ -29,12 +29,16 @@
  * given rule. Each layer therefore sets its full option list in one block per depth, and
  * no other block may set `no-restricted-imports` / `no-restricted-syntax` for those files.
  */
+import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+
+/** Folders linted with type information (the promise rules below). */
+const TYPED_FOLDERS = ['core', 'electron', 'scripts', 'bench', 'tests'];
 
 /** Deepest folder level with an exact block; files deeper than this share the last one. */
 const MAX_DEPTH = 10;
@@ -250,6 +254,23 @@ export default defineConfig([
       // hooks). The build does not run React Compiler, so it is noise; the correctness
       // rules (rules-of-hooks, purity, refs, immutability, …) stay on.
       'react-hooks/incompatible-library': 'off',
+    },
+  },
+
+  {
+    // Typed rules, the safety net of the async console store (#20): a store call that is neither awaited nor
+    // handled, an await of something that is not a promise, or a promise where a plain value or a
+    // void-returning callback is expected (an async listener whose rejection nobody would see).
+    name: 'syncwarden/typed-promises',
+    // Files on disk only: the project service knows nothing of text linted under a made-up path
+    // (tests/unit/lint-boundaries.test.ts lints snippets as core/store/x.ts), which would be a parsing error.
+    files: TYPED_FOLDERS.map((folder) => [`${folder}/**/*.ts`, (/** @type {string} */ file) => existsSync(file)]),
+    ignores: ['tests/fixtures/**', 'tests/unit/renderer/**'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
     },
   },
 

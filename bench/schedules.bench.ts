@@ -152,7 +152,8 @@ class FinishingRuns implements RunStarter {
   start(): Promise<{ runId: number; alreadyRunning: boolean }> {
     const runId = this.nextId++;
     this.starts.push(this.clock.now().getTime());
-    queueMicrotask(() => this.listeners.forEach((listener) => listener({ id: runId, state: 'succeeded' })));
+    // After start() has returned to its caller (its await resumes first), as the RunManager's runs do.
+    queueMicrotask(() => queueMicrotask(() => this.listeners.forEach((listener) => listener({ id: runId, state: 'succeeded' }))));
     return Promise.resolve({ runId, alreadyRunning: false });
   }
 

@@ -123,13 +123,17 @@ export class RunManager {
   }
 
   async cancel(id: number): Promise<{ id: number; state: Run['state']; cancelRequested: boolean }> {
-    const run = await this.deps.store.runs.get(id);
-    if (!run) throw new ApiError('not-found', `There is no run ${id}.`, { id });
     const local = this.active.get(id);
     if (local) {
+      // A run of this process stops at once, before the store is read: the engine must not go on past this point.
+      const seen = this.deps.store.runs.get(id);
       local.controller.abort(new ApiError('conflict', 'Cancelled by request.'));
+      const run = await seen;
+      if (!run) throw new ApiError('not-found', `There is no run ${id}.`, { id });
       return { id, state: run.state, cancelRequested: true };
     }
+    const run = await this.deps.store.runs.get(id);
+    if (!run) throw new ApiError('not-found', `There is no run ${id}.`, { id });
     // Owned by a process that is gone: nobody would pick a request up, so the run ends now.
     if (await recoverRunIfOwnerGone(this.deps.store, id, this.recoveryOptions())) {
       const ended = await this.emitRun('run.finished', id);

@@ -59,16 +59,29 @@ export class PauseState {
     return pausedIndefinitely || pausedUntil !== null;
   }
 
-  async set(minutes: number | null): Promise<void> {
+  /** Applies at once (get() says so on return) and resolves when stored; a write that fails puts the old pause back. */
+  set(minutes: number | null): Promise<void> {
     const value: StoredPause = minutes === null ? { until: null, indefinitely: true } : { until: new Date(this.now() + minutes * 60_000).toISOString(), indefinitely: false };
-    await this.state.set(OWNER, KEY, value, new Date(this.now()).toISOString());
-    this.stored = value;
-    this.changedHere = true;
+    return this.applyPause(value, () => this.state.set(OWNER, KEY, value, new Date(this.now()).toISOString()));
   }
 
-  async clear(): Promise<void> {
-    await this.state.delete(OWNER, KEY);
-    this.stored = undefined;
+  clear(): Promise<void> {
+    return this.applyPause(undefined, () => this.state.delete(OWNER, KEY));
+  }
+
+  private async applyPause(value: StoredPause | undefined, write: () => Promise<void>): Promise<void> {
+    const previous = this.stored;
+    const previousChanged = this.changedHere;
+    this.stored = value;
     this.changedHere = true;
+    try {
+      await write();
+    } catch (error) {
+      if (this.stored === value) {
+        this.stored = previous;
+        this.changedHere = previousChanged;
+      }
+      throw error;
+    }
   }
 }

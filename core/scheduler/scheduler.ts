@@ -118,18 +118,32 @@ export class Scheduler {
     });
   }
 
+  /** Pauses at once (status() says so on return); resolves when the store has it, and rejects (undone) if it refused. */
   async pause(minutes: number | null): Promise<void> {
-    await this.pauseState.set(minutes);
+    const stored = this.pauseState.set(minutes);
     this.deps.log.info({ minutes }, minutes === null ? 'schedules paused until resumed' : 'schedules paused');
     this.changed(true);
     this.arm();
+    await this.settlePause(stored);
   }
 
   async resume(): Promise<void> {
-    await this.pauseState.clear();
+    const stored = this.pauseState.clear();
     this.deps.log.info('schedules resumed');
     this.changed(true);
     this.arm();
+    await this.settlePause(stored);
+  }
+
+  /** A pause the store refused was undone in memory: say so to whoever shows the status, then fail. */
+  private async settlePause(stored: Promise<void>): Promise<void> {
+    try {
+      await stored;
+    } catch (error) {
+      this.changed(true);
+      this.arm();
+      throw error;
+    }
   }
 
   /** The time a schedule is next due in this host, or null (disabled, paused indefinitely, not started). */

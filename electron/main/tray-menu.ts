@@ -4,8 +4,9 @@ import type { SchedulerStatus } from '../../core/api/schedules';
 /** What the tray may ask of the scheduler (core/scheduler's Scheduler satisfies it). */
 export interface TrayScheduler {
   status(): SchedulerStatus;
-  pause(minutes: number | null): void;
-  resume(): void;
+  /** Applies at once (status() says so on return); resolves when the store has it. */
+  pause(minutes: number | null): Promise<void>;
+  resume(): Promise<void>;
   runAllNow(): Promise<number>;
 }
 

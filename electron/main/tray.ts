@@ -59,11 +59,11 @@ export function createTray(options: TrayOptions): TrayController {
     },
     // Pausing is answered at once: the admin looks at the menu right after.
     pause: (minutes: number | null) => {
-      scheduler.pause(minutes);
+      void scheduler.pause(minutes).catch(options.onError).finally(refresh);
       throttle.flush();
     },
     resume: () => {
-      scheduler.resume();
+      void scheduler.resume().catch(options.onError).finally(refresh);
       throttle.flush();
     },
   };

@@ -75,7 +75,7 @@ describe('the largest input of every method over a real WebSocket', () => {
     const renderer = makeTempDir('syncwarden-renderer-');
     mkdirSync(renderer.path, { recursive: true });
     writeFileSync(join(renderer.path, 'index.html'), '<!doctype html>');
-    app = createTestApp();
+    app = await createTestApp();
     server = await startBrowserServer({ app, rendererDir: renderer.path, port: 0 });
   });
   afterAll(async () => {

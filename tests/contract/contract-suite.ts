@@ -134,11 +134,12 @@ export function describeContract(hostName: string, connect: () => Promise<HostHa
     it('audit.list filters by user, subject and run, with the total that matches; a bad filter is refused', async () => {
       const audit = host.app.store.audit;
       const at = '2026-01-01T00:00:00.000Z';
-      const runs = ['a', 'b'].map((scope) => host.app.store.runs.insertQueued({ engine: 'demo', scope, trigger: 'manual', params: {}, ownerPid: process.pid, now: at }).id);
-      audit.append({ at, actor: 'manual', engine: 'demo', runId: runs[0]!, action: 'update', subject: 'user:Ada@Example.com', before: { name: 'Ada' }, after: { name: 'Ada L' } });
-      audit.append({ at, actor: 'manual', engine: 'demo', runId: runs[0]!, action: 'quarantine', subject: 'file:42', before: { id: 42, user_id: 'u-ada_1' }, after: null });
-      audit.append({ at, actor: 'cli', engine: 'demo', runId: runs[1]!, action: 'update', subject: 'user:adam@example.com', before: { email: 'adam@example.com' }, after: null });
-      audit.append({ at, actor: 'cli', engine: 'demo', runId: null, action: 'restore', subject: 'row:12 (50% done)', before: null, after: { owner: 'ada@example.com' } });
+      const runs: number[] = [];
+      for (const scope of ['a', 'b']) runs.push((await host.app.store.runs.insertQueued({ engine: 'demo', scope, trigger: 'manual', params: {}, ownerPid: process.pid, now: at })).id);
+      await audit.append({ at, actor: 'manual', engine: 'demo', runId: runs[0]!, action: 'update', subject: 'user:Ada@Example.com', before: { name: 'Ada' }, after: { name: 'Ada L' } });
+      await audit.append({ at, actor: 'manual', engine: 'demo', runId: runs[0]!, action: 'quarantine', subject: 'file:42', before: { id: 42, user_id: 'u-ada_1' }, after: null });
+      await audit.append({ at, actor: 'cli', engine: 'demo', runId: runs[1]!, action: 'update', subject: 'user:adam@example.com', before: { email: 'adam@example.com' }, after: null });
+      await audit.append({ at, actor: 'cli', engine: 'demo', runId: null, action: 'restore', subject: 'row:12 (50% done)', before: null, after: { owner: 'ada@example.com' } });
       const subjects = async (input: Record<string, unknown>) => {
         const page = await ok('audit.list', input);
         return { subjects: page.items.map((e) => e.subject), total: page.total };

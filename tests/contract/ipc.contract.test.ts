@@ -20,8 +20,8 @@ const { registerIpcHost } = await import('../../electron/main/ipc-host');
 const TRUSTED = 'file:///app/out/renderer/index.html';
 
 /** Plays the preload's part: forwards invoke and on over the mocked IPC. */
-function ipcHarness() {
-  const app = createTestApp();
+async function ipcHarness() {
+  const app = await createTestApp();
   const listeners = new Set<{ event: string; listener: (payload: unknown) => void }>();
   const contents = {
     isDestroyed: () => false,
@@ -64,19 +64,19 @@ describeContract('Electron IPC (mocked electron)', async () => ipcHarness());
 
 describe('IPC host security', () => {
   it('refuses calls from frames that are not our renderer, and from detached frames', async () => {
-    const host = ipcHarness();
+    const host = await ipcHarness();
     try {
       expect(await host.invokeAs('https://evil.example/', 'runs.list', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
       expect(await host.invokeAs(null, 'app.info', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
       expect(await host.invokeAs('https://evil.example/', 'runs.start', { engine: 'demo', params: {} })).toMatchObject({ ok: false });
-      expect(host.app.store.runs.list({ limit: 5, offset: 0 }).total).toBe(0);
+      expect((await host.app.store.runs.list({ limit: 5, offset: 0 })).total).toBe(0);
     } finally {
       await host.close();
     }
   });
 
   it('removes its handler when unregistered', async () => {
-    const host = ipcHarness();
+    const host = await ipcHarness();
     await host.close();
     expect(handlers.has(IPC_INVOKE_CHANNEL)).toBe(false);
   });

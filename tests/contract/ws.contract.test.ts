@@ -16,7 +16,7 @@ function fakeRenderer(): string {
 }
 
 async function startHost(): Promise<{ app: TestApp; server: BrowserServer }> {
-  const app = createTestApp();
+  const app = await createTestApp();
   const server = await startBrowserServer({ app, rendererDir: fakeRenderer(), port: 0 });
   return { app, server };
 }

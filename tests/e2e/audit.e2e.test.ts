@@ -59,10 +59,10 @@ describe('e2e: the Audit log: labels, search, field diff, revert a run (Chromium
     page = harness.page;
     await harness.app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: productDb }, secrets: {} } as never);
     await harness.app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
-    const check = await harness.app.runs.waitFor(harness.app.runs.start('identity', { mode: 'check' }, 'manual').runId);
+    const check = await harness.app.runs.waitFor((await harness.app.runs.start('identity', { mode: 'check' }, 'manual')).runId);
     expect(check?.state).toBe('succeeded');
     for (const n of [1, 2]) {
-      const run = await harness.app.runs.waitFor(harness.app.runs.start('identity', { mode: 'repair', user: email(n) }, 'manual').runId);
+      const run = await harness.app.runs.waitFor((await harness.app.runs.start('identity', { mode: 'repair', user: email(n) }, 'manual')).runId);
       expect(run?.state).toBe('succeeded');
       repairRuns.push(run!.id);
     }
@@ -80,7 +80,7 @@ describe('e2e: the Audit log: labels, search, field diff, revert a run (Chromium
     await page.goto(harness.server.url.replace(/#.*$/, '') + '#/audit');
     await page.getByTestId('audit-table').waitFor();
     await expect.poll(() => rows().count()).toBe(2);
-    const all = harness.app.store.audit.list({ limit: 10, offset: 0 });
+    const all = await harness.app.store.audit.list({ limit: 10, offset: 0 });
     const label = all.items[0]!.action;
     // The engine's label stands in the Action column; the raw action is the cell's title.
     const actionCell = rows().first().getByTitle(label);
@@ -146,7 +146,7 @@ describe('e2e: the Audit log: labels, search, field diff, revert a run (Chromium
     let revertRun = 0;
     await expect
       .poll(async () => {
-        const latest = harness.app.store.runs.list({ engine: 'identity', limit: 1, offset: 0 }).items[0]!;
+        const latest = (await harness.app.store.runs.list({ engine: 'identity', limit: 1, offset: 0 })).items[0]!;
         revertRun = latest.id;
         return latest.params.mode === 'revert' ? latest.state : 'not yet';
       }, { timeout: 20_000 })
@@ -171,7 +171,7 @@ describe('e2e: the Audit log: labels, search, field diff, revert a run (Chromium
     const purgeAfter = '2026-12-16T10:00:00.000Z';
     const moved = await new FileQuarantine(db, resolveMapping()).quarantine(['f-77'], { quarantinedAt: new Date().toISOString(), purgeAfter, reason: 'orphan', runId: 1 });
     await db.close();
-    harness.app.store.audit.append({
+    await harness.app.store.audit.append({
       at: new Date().toISOString(),
       actor: 'manual',
       engine: 'storage-orphans',

@@ -62,7 +62,7 @@ describe('e2e: Connections "Test all" (Chromium)', () => {
     expect(await summary.textContent()).toMatch(/Tested 3: 2 ok, 1 failed/);
     expect(await summary.textContent()).toMatch(/Cloudinary archive \(old secret\)/);
     // Each card shows its own result too.
-    const checks = harness.app.store.connections.list().map((c) => c.lastCheck?.ok);
+    const checks = (await harness.app.store.connections.list()).map((c) => c.lastCheck?.ok);
     expect(checks.sort()).toEqual([false, true, true]);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'connections-test-all-1440.png') });
     await page.setViewportSize({ width: 1024, height: 768 });

@@ -70,7 +70,7 @@ describe('e2e: connections in browser mode (Chromium)', () => {
     await page.getByTestId('connection-save').click();
     await expect.poll(() => dialog().textContent()).toMatch(/put it in the Password field/);
     // Nothing reached the host.
-    expect(app.store.connections.list()).toHaveLength(0);
+    expect(await app.store.connections.list()).toHaveLength(0);
     await page.keyboard.press('Escape');
     await dialog().waitFor({ state: 'hidden' });
   });
@@ -91,7 +91,7 @@ describe('e2e: connections in browser mode (Chromium)', () => {
     await baseUrl.press('Enter'); // Enter submits the form
 
     await page.getByTestId('connection-saved').waitFor({ state: 'visible' });
-    const [stored] = app.store.connections.list();
+    const [stored] = await app.store.connections.list();
     expect(stored).toMatchObject({ kind: 'cloudinary', name: 'Demo media', config: { cloudName: cloud.cloudName, apiKey: cloud.apiKey, rootFolder: 'media', apiBaseUrl: emulator.url } });
     connectionId = stored?.id ?? 0;
     expect(JSON.stringify(stored)).not.toContain(cloud.apiSecret);
@@ -150,7 +150,7 @@ describe('e2e: connections in browser mode (Chromium)', () => {
     expect(await dialog().textContent()).toMatch(/A connection named "Demo media" already exists/);
     await page.keyboard.press('Escape');
     await dialog().waitFor({ state: 'hidden' });
-    expect(app.store.connections.list()).toHaveLength(1);
+    expect(await app.store.connections.list()).toHaveLength(1);
   });
 
   it('renders the page in dark mode', async () => {
@@ -172,7 +172,7 @@ describe('e2e: connections in browser mode (Chromium)', () => {
     await expect.poll(() => dialog().textContent()).toMatch(/Remove Demo media\?/);
     await page.getByTestId('connection-remove-confirm').click();
     await page.getByTestId('connections-empty').waitFor({ state: 'visible' });
-    expect(app.store.connections.list()).toHaveLength(0);
+    expect(await app.store.connections.list()).toHaveLength(0);
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -55,9 +55,9 @@ describe('e2e: the style nonce in browser mode (Chromium)', () => {
     await page.getByTestId('add-connection').click();
     await page.getByRole('dialog').waitFor({ state: 'visible' });
     await page.keyboard.press('Escape');
-    const { runId } = harness.app.runs.start('demo', { items: 3000, pageSize: 100, delayMsPerPage: 5 }, 'manual');
+    const { runId } = await harness.app.runs.start('demo', { items: 3000, pageSize: 100, delayMsPerPage: 5 }, 'manual');
     await go('/runs');
-    await expect.poll(() => harness.app.store.runs.get(runId)?.state, { timeout: 15_000 }).toBe('succeeded');
+    await expect.poll(async () => (await harness.app.store.runs.get(runId))?.state, { timeout: 15_000 }).toBe('succeeded');
     expect(await violations()).toEqual([]);
     // The dark scheme makes Mantine swap its variables and inject a transition-blocking <style>; a reload gets a new nonce.
     expect(await dispatch(harness.app.handlers, 'settings.update', { theme: 'dark' }, { actor: 'manual' })).toMatchObject({ ok: true });

@@ -35,10 +35,10 @@ describe('e2e: revert an identity repair from the Findings drawer (Chromium)', (
       await db.close();
     }
   };
-  const findingOf = (email: string) => harness.app.store.findings.list({ engine: 'identity', sort: 'createdAt', direction: 'desc', limit: 50, offset: 0 }).items.find((f) => f.userEmail === email);
-  const latestRun = () => harness.app.store.runs.list({ engine: 'identity', limit: 1, offset: 0 }).items[0];
+  const findingOf = async (email: string) => (await harness.app.store.findings.list({ engine: 'identity', sort: 'createdAt', direction: 'desc', limit: 50, offset: 0 })).items.find((f) => f.userEmail === email);
+  const latestRun = async () => (await harness.app.store.runs.list({ engine: 'identity', limit: 1, offset: 0 })).items[0];
   const waitRunEnded = (mode: string) =>
-    expect.poll(() => (latestRun()?.params.mode === mode ? latestRun()?.state : 'not yet'), { timeout: 30_000 }).toBe('succeeded');
+    expect.poll(async () => ((await latestRun())?.params.mode === mode ? (await latestRun())?.state : 'not yet'), { timeout: 30_000 }).toBe('succeeded');
 
   beforeAll(async () => {
     const db = openSqliteAppDb({ path: productDb, create: true });
@@ -56,8 +56,8 @@ describe('e2e: revert an identity repair from the Findings drawer (Chromium)', (
     await harness.app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: productDb }, secrets: {} } as never);
     await harness.app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
     const { runId } = await harness.app.handlers['runs.start']({ engine: 'identity', params: { mode: 'check' } }, { actor: 'manual' });
-    for (let i = 0; i < 300 && harness.app.store.runs.get(runId)?.state !== 'succeeded'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(harness.app.store.runs.get(runId)?.state).toBe('succeeded');
+    for (let i = 0; i < 300 && (await harness.app.store.runs.get(runId))?.state !== 'succeeded'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await harness.app.store.runs.get(runId))?.state).toBe('succeeded');
   }, 60_000);
 
   afterAll(async () => {
@@ -81,19 +81,19 @@ describe('e2e: revert an identity repair from the Findings drawer (Chromium)', (
   };
 
   const repairFromDrawer = async (email: string) => {
-    const finding = findingOf(email);
+    const finding = await findingOf(email);
     expect(finding?.status).toBe('open');
     await openFinding(finding!.id, 'Open');
     await page.getByTestId('finding-repair').click();
     await page.getByTestId('finding-repair-confirm').click();
     await waitRunEnded('repair');
-    await expect.poll(() => findingOf(email)?.status, { timeout: 10_000 }).toBe('repaired');
+    await expect.poll(async () => (await findingOf(email))?.status, { timeout: 10_000 }).toBe('repaired');
     return finding!.id;
   };
 
   const revertFromDrawer = async (findingId: number, action: string, shot: string) => {
     await openFinding(findingId, 'Repaired');
-    const entry = harness.app.store.audit.list({ engine: 'identity', limit: 20, offset: 0 }).items.find((e) => e.action === action);
+    const entry = (await harness.app.store.audit.list({ engine: 'identity', limit: 20, offset: 0 })).items.find((e) => e.action === action);
     expect(entry).toBeDefined();
     const button = page.getByTestId(`audit-revert-${entry!.id}`);
     await button.waitFor({ state: 'visible' });
@@ -103,7 +103,7 @@ describe('e2e: revert an identity repair from the Findings drawer (Chromium)', (
     await page.getByTestId('audit-revert-effect').waitFor({ state: 'visible' });
     await page.getByTestId(`audit-revert-go-${entry!.id}`).click();
     await waitRunEnded('revert');
-    await expect.poll(() => harness.app.store.audit.list({ engine: 'identity', limit: 1, offset: 0 }).items[0]?.action, { timeout: 10_000 }).toBe(`identity.revert.${action.replace('identity.', '')}`);
+    await expect.poll(async () => (await harness.app.store.audit.list({ engine: 'identity', limit: 1, offset: 0 })).items[0]?.action, { timeout: 10_000 }).toBe(`identity.revert.${action.replace('identity.', '')}`);
   };
 
   it('a name pushed to Supabase Auth by a drawer repair is reverted from the drawer: the old name is back, the users table untouched', async () => {

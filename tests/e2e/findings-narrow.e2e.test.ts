@@ -17,9 +17,9 @@ describe('e2e: findings at 1024 px (Chromium)', () => {
     harness = await openConsole({ viewport: { width: 1024, height: 768 } });
     const { store } = harness.app;
     const now = new Date().toISOString();
-    const check = store.runs.insertQueued({ engine: STORAGE, scope: 'all', trigger: 'manual', params: { mode: 'check' }, ownerPid: 1, now });
-    store.runs.transition(check.id, ['queued'], 'cancelled', {}, now);
-    store.findings.insertMany(
+    const check = await store.runs.insertQueued({ engine: STORAGE, scope: 'all', trigger: 'manual', params: { mode: 'check' }, ownerPid: 1, now });
+    await store.runs.transition(check.id, ['queued'], 'cancelled', {}, now);
+    await store.findings.insertMany(
       check.id,
       STORAGE,
       ['katherine.johnson@example.com', 'evelyn.boydgranville@example.com'].map((email, i) => ({

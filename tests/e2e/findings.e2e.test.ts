@@ -22,9 +22,9 @@ describe('e2e: the Findings page (Chromium)', () => {
     page = harness.page;
     const { store } = harness.app;
     const now = new Date().toISOString();
-    const old = store.runs.insertQueued({ engine: STORAGE, scope: 'all', trigger: 'manual', params: { mode: 'check' }, ownerPid: 1, now });
+    const old = await store.runs.insertQueued({ engine: STORAGE, scope: 'all', trigger: 'manual', params: { mode: 'check' }, ownerPid: 1, now });
     const run = (id: number) => store.runs.transition(id, ['queued'], 'cancelled', {}, now);
-    run(old.id);
+    await run(old.id);
     const finding = (subject: string, name: string, email: string) => ({
       subject,
       userEmail: email,
@@ -34,23 +34,23 @@ describe('e2e: the Findings page (Chromium)', () => {
       details: { fileName: name, provider: 'google' },
     });
     // An older check's finding of the same file, superseded when the newer check found it again.
-    store.findings.insertMany(old.id, STORAGE, [finding('file:f-ada-9', 'Old copy.pdf', 'ada@example.com')], now);
-    store.findings.supersede(STORAGE, 'all', old.id + 1, now);
-    const check = store.runs.insertQueued({ engine: STORAGE, scope: 'all', trigger: 'manual', params: { mode: 'check' }, ownerPid: 1, now });
-    run(check.id);
-    store.findings.insertMany(
+    await store.findings.insertMany(old.id, STORAGE, [finding('file:f-ada-9', 'Old copy.pdf', 'ada@example.com')], now);
+    await store.findings.supersede(STORAGE, 'all', old.id + 1, now);
+    const check = await store.runs.insertQueued({ engine: STORAGE, scope: 'all', trigger: 'manual', params: { mode: 'check' }, ownerPid: 1, now });
+    await run(check.id);
+    await store.findings.insertMany(
       check.id,
       STORAGE,
       [finding('file:f-ada-3', 'Lost contract.pdf', 'ada@example.com'), finding('file:f-grace-2', 'Deleted draft.txt', 'grace@example.com'), finding('file:f-ada-4', 'Old invoice.pdf', 'ada@example.com')],
       now,
     );
-    const all = store.findings.list({ limit: 50, offset: 0, sort: 'createdAt', direction: 'asc' }).items;
+    const all = (await store.findings.list({ limit: 50, offset: 0, sort: 'createdAt', direction: 'asc' })).items;
     const bySubject = (subject: string) => all.find((f) => f.subject === subject && f.status !== 'superseded')?.id ?? 0;
     ids.lost = bySubject('file:f-ada-3');
     ids.draft = bySubject('file:f-grace-2');
     ids.quarantined = bySubject('file:f-ada-4');
     ids.superseded = all.find((f) => f.status === 'superseded')?.id ?? 0;
-    store.findings.setStatus([ids.quarantined], 'quarantined', now);
+    await store.findings.setStatus([ids.quarantined], 'quarantined', now);
     expect(Object.values(ids).every((id) => id > 0)).toBe(true);
   });
 
@@ -126,7 +126,7 @@ describe('e2e: the Findings page (Chromium)', () => {
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'findings-repair-confirm-1440.png') });
     await page.getByTestId('storage-quarantine-confirm').click();
     await expect
-      .poll(() => harness.app.store.runs.list({ engine: STORAGE, limit: 10, offset: 0 }).items.find((r) => r.params.mode === 'repair')?.params.findingIds)
+      .poll(async () => (await harness.app.store.runs.list({ engine: STORAGE, limit: 10, offset: 0 })).items.find((r) => r.params.mode === 'repair')?.params.findingIds)
       .toEqual([ids.lost]);
   });
 

@@ -126,7 +126,7 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
     expect(emulator.getUser(id(1007))?.user_metadata).toMatchObject({ full_name: 'User 1007' });
     await expect.poll(() => page.getByTestId('users-issues').textContent()).toContain(String(EXPECTED.inconsistent + EXPECTED.localOnly + EXPECTED.remoteOnly - 1));
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'users-repaired.png') });
-    expect(harness.app.store.audit.list({ engine: 'identity', limit: 5, offset: 0 }).items.map((a) => a.action)).toEqual(['identity.update-remote']);
+    expect((await harness.app.store.audit.list({ engine: 'identity', limit: 5, offset: 0 })).items.map((a) => a.action)).toEqual(['identity.update-remote']);
     expect(harness.consoleErrors).toEqual([]);
   }, 40_000);
 
@@ -149,14 +149,14 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
 
   it('reverts the repair from the audit log with its button', async () => {
     await page.getByRole('link', { name: 'Audit log' }).first().click();
-    const [entry] = harness.app.store.audit.list({ engine: 'identity', limit: 1, offset: 0 }).items;
+    const [entry] = (await harness.app.store.audit.list({ engine: 'identity', limit: 1, offset: 0 })).items;
     await page.getByTestId(`audit-row-${entry!.id}`).click();
     await page.getByTestId(`audit-revert-${entry!.id}`).click();
     // A revert asks first and says what it will do.
     await expect.poll(() => page.getByTestId('audit-revert-effect').textContent()).toContain('Puts the old values back on the Supabase Auth user');
     await page.getByTestId(`audit-revert-go-${entry!.id}`).click();
     await expect.poll(() => emulator.getUser(id(1007))?.user_metadata.full_name, { timeout: 30_000 }).toBe('Renamed 1007');
-    await expect.poll(() => harness.app.store.audit.list({ engine: 'identity', limit: 5, offset: 0 }).items[0]?.action).toBe('identity.revert.update-remote');
+    await expect.poll(async () => (await harness.app.store.audit.list({ engine: 'identity', limit: 5, offset: 0 })).items[0]?.action).toBe('identity.revert.update-remote');
     // The audit log refreshes by itself when the revert run finishes; the revert shows with the engine's label, its action id as the title.
     await page.getByTitle('identity.revert.update-remote').getByText('Reverted: updated the Supabase Auth user').first().waitFor({ state: 'visible', timeout: 10_000 });
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'audit-revert.png') });
@@ -185,7 +185,7 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
     expect(emulator.getUser(id(USERS - 1))?.deleted_at).toBeUndefined();
 
     // The run's drawer offers "Revert this run", with its own confirmation.
-    await expect.poll(() => harness.app.store.audit.list({ engine: 'identity', limit: 1, offset: 0 }).items[0]?.action).toBe('identity.ban-remote');
+    await expect.poll(async () => (await harness.app.store.audit.list({ engine: 'identity', limit: 1, offset: 0 })).items[0]?.action).toBe('identity.ban-remote');
     await page.getByTestId('users-run-log').click();
     await page.getByTestId('run-revert').click();
     await expect.poll(() => page.getByTestId('run-revert-confirm').textContent()).toContain('1 × ban-remote');

@@ -86,15 +86,15 @@ describe('e2e: every run widget tells one story (Chromium)', () => {
     await page.getByTestId('stat-active-runs').waitFor();
     // One run that finished before, so Last runs holds an ended run next to the live one.
     const before = await startRun(10);
-    await expect.poll(() => harness.app.store.runs.get(before)?.state, { timeout: 15_000 }).toBe('succeeded');
+    await expect.poll(async () => (await harness.app.store.runs.get(before))?.state, { timeout: 15_000 }).toBe('succeeded');
 
     const runId = await startRun(300);
     const samples: Sample[] = [];
     const failures: string[] = [];
     let previousBad = false;
-    const watch = async (until: () => boolean, timeoutMs: number) => {
+    const watch = async (until: () => boolean | Promise<boolean>, timeoutMs: number) => {
       const end = Date.now() + timeoutMs;
-      while (!until() && Date.now() < end) {
+      while (!(await until()) && Date.now() < end) {
         const s = await sample(page);
         samples.push(s);
         const bad = disagreements(s);
@@ -125,7 +125,7 @@ describe('e2e: every run widget tells one story (Chromium)', () => {
 
     // Until it ends, and a little after: the end reaches every widget at once.
     previousBad = false;
-    await watch(() => harness.app.store.runs.get(runId)?.state === 'succeeded', 20_000);
+    await watch(async () => (await harness.app.store.runs.get(runId))?.state === 'succeeded', 20_000);
     const ended = Date.now();
     await watch(() => Date.now() - ended > 1500, 5_000);
     const after = samples.at(-1);

@@ -97,7 +97,7 @@ describe('e2e: the Media page imports a missing video (Chromium)', () => {
     } finally {
       await db.close();
     }
-    const runs = harness.app.store.runs.list({ engine: 'media-import', limit: 5, offset: 0 }).items;
+    const runs = (await harness.app.store.runs.list({ engine: 'media-import', limit: 5, offset: 0 })).items;
     expect(runs.map((r) => [r.scope, r.state, r.trigger])).toEqual([[expect.stringMatching(/^repair:finding:\d+$/), 'succeeded', 'manual'], ['all', 'succeeded', 'manual']]);
     const unexpected = harness.consoleErrors.filter((message) => !/Failed to load resource: net::ERR_/.test(message));
     expect(unexpected).toEqual([]);

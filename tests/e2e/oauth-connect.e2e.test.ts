@@ -115,7 +115,7 @@ describe('e2e: Connect Google and Dropbox accounts (browser mode, Chromium)', ()
   });
 
   it('a sheet import reads with the connected Google account', async () => {
-    const source = app.handlers['sheets.sources.create'](
+    const source = await app.handlers['sheets.sources.create'](
       { name: 'Admin pricing', spreadsheetId: 'pricing', sheet: 'Plans', connection: 'Workspace', credentials: 'connection', targetTable: 'sheet_admin_pricing', columns: [{ header: 'Plan', column: 'plan' }, { header: 'Price', column: 'price', type: 'number' }] } as never,
       manual,
     ) as { id: number };
@@ -130,13 +130,13 @@ describe('e2e: Connect Google and Dropbox accounts (browser mode, Chromium)', ()
   it('Disconnect revokes the grant at Google and Dropbox and removes the tokens', async () => {
     await page.getByRole('link', { name: 'Connections' }).first().click();
     for (const [id, emulator] of [[googleId, google], [dropboxId, dropbox]] as const) {
-      const token = (await app.connections.settings(app.connections.stored(id))).secrets.refreshToken;
+      const token = (await app.connections.settings(await app.connections.stored(id))).secrets.refreshToken;
       expect(token).toBeTruthy();
       await page.getByTestId(`connection-disconnect-${id}`).click();
       await page.getByTestId('connection-disconnect-confirm').click();
       await expect.poll(() => page.getByTestId(`connection-account-${id}`).textContent()).toBe('Not connected');
       expect(emulator.revokedTokens()).toContain(token);
-      expect((await app.connections.settings(app.connections.stored(id))).secrets.refreshToken).toBeUndefined();
+      expect((await app.connections.settings(await app.connections.stored(id))).secrets.refreshToken).toBeUndefined();
     }
   });
 
@@ -153,14 +153,14 @@ describe('e2e: Connect Google and Dropbox accounts (browser mode, Chromium)', ()
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'connections-oauth-service-account-form.png') });
     await page.getByTestId('connection-save').click();
     await page.getByTestId('connection-saved').waitFor({ state: 'visible' });
-    const created = app.connections.list().find((c) => c.name === 'Service account');
+    const created = (await app.connections.list()).find((c) => c.name === 'Service account');
     expect(created?.secrets.serviceAccountJson).toEqual({ hasSecret: true });
     const id = created?.id ?? 0;
     await page.getByTestId('connection-test-now').click();
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
     await expect.poll(() => page.getByTestId(`connection-status-${id}`).textContent(), { timeout: 15_000 }).toMatch(/Google accepted the service account/);
 
-    const source = app.handlers['sheets.sources.create'](
+    const source = await app.handlers['sheets.sources.create'](
       { name: 'SA pricing', spreadsheetId: 'pricing', sheet: 'Plans', connection: 'Service account', credentials: 'connection', targetTable: 'sheet_sa_pricing', columns: [{ header: 'Plan', column: 'plan' }] } as never,
       manual,
     ) as { id: number };

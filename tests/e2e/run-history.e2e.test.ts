@@ -51,9 +51,9 @@ describe('e2e: run history filters, schedule histories and item logs (Chromium)'
   beforeAll(async () => {
     harness = await openConsole({ viewport: { width: 1440, height: 900 }, stepTimeoutMs: 20_000 });
     ({ app, server, page, consoleErrors } = harness);
-    ids.manual = await finished(app.runs.start('demo', { items: 2500, findingEvery: 100 }, 'manual').runId);
-    ids.cliFailed = await finished(app.runs.start('demo', { items: 50, failAt: 10 }, 'cli').runId);
-    ids.cliOk = await finished(app.runs.start('demo', { items: 50, findingEvery: 0 }, 'cli').runId);
+    ids.manual = await finished((await app.runs.start('demo', { items: 2500, findingEvery: 100 }, 'manual')).runId);
+    ids.cliFailed = await finished((await app.runs.start('demo', { items: 50, failAt: 10 }, 'cli')).runId);
+    ids.cliOk = await finished((await app.runs.start('demo', { items: 50, findingEvery: 0 }, 'cli')).runId);
     const schedule = (await app.handlers['schedules.create'](methods['schedules.create'].input.parse({ engine: 'demo', trigger: { kind: 'interval', minutes: 30 }, timeZone: 'UTC', params: { items: 20 } }), { actor: 'manual' })) as { id: number };
     ids.scheduleId = schedule.id;
     const { runId } = (await app.handlers['schedules.runNow']({ id: schedule.id }, { actor: 'manual' })) as { runId: number };
@@ -124,7 +124,7 @@ describe('e2e: run history filters, schedule histories and item logs (Chromium)'
     expect(lines.at(-1)).toEqual({ runId: ids.manual, summary: true, kept: 25, notKept: 0, counts: { done: 25 } });
 
     // Past the per-run bound only counts are kept, and the log says how many lines were not.
-    const big = await finished(app.runs.start('demo', { items: 1200, findingEvery: 1 }, 'manual').runId);
+    const big = await finished((await app.runs.start('demo', { items: 1200, findingEvery: 1 }, 'manual')).runId);
     await page.goto(`${base()}?run=${big}#/runs`);
     await page.getByRole('dialog').getByTestId('run-items-tab').click();
     await page.getByRole('dialog').getByTestId('run-items').waitFor();
@@ -152,7 +152,7 @@ describe('e2e: run history filters, schedule histories and item logs (Chromium)'
     await db.close();
     await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: productDb }, secrets: {} } as never);
     // The demo engine's scope is a parameter: runs keyed as the real engines key them.
-    const scoped = async (scope: string) => finished(app.runs.start('demo', { items: 5, findingEvery: 0, scope }, 'manual').runId);
+    const scoped = async (scope: string) => finished((await app.runs.start('demo', { items: 5, findingEvery: 0, scope }, 'manual')).runId);
     const ada = [await scoped('user:u-ada'), await scoped('user:u-ada:google'), await scoped('user:ada@example.com:dropbox'), await scoped('repair:user:u-ada')];
     const grace = await scoped('user:u-grace');
 

@@ -66,7 +66,7 @@ describe('e2e: runs in browser mode (Chromium)', () => {
     expect(await page.getByTestId(`run-row-${runId}`).textContent()).toContain('Demonstration');
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'runs-page.png'), fullPage: true });
 
-    expect(app.store.runs.get(runId)).toMatchObject({ state: 'succeeded', trigger: 'manual' });
+    expect(await app.store.runs.get(runId)).toMatchObject({ state: 'succeeded', trigger: 'manual' });
     expect(consoleErrors).toEqual([]);
   });
 

@@ -37,7 +37,7 @@ describe('e2e: per-user schedules at 1024 px (Chromium)', () => {
   }, 60_000);
 
   afterAll(async () => {
-    harness?.app.scheduler.stop();
+    await harness?.app.scheduler.stop();
     await harness?.close();
     dir.remove();
   });

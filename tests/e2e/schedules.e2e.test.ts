@@ -7,6 +7,7 @@ import { seedDemoRunHistory } from '../../scripts/demo/demo-schedules';
 import { openConsole, type ConsoleHarness } from '../helpers/console-harness';
 import { ARTIFACTS_DIR } from '../helpers/paths';
 import { makeTempDir } from '../helpers/temp-dir';
+import { rawSqlite } from '../helpers/sqlite-store';
 
 /**
  * A person's path through the Schedules page in browser mode: the empty page,
@@ -47,14 +48,14 @@ describe('e2e: schedules (Chromium)', () => {
     page = harness.page;
     await harness.app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: productDb }, secrets: {} } as never);
     // Four days of past runs (the demo's history) so the chart has bars besides today's run.
-    seedDemoRunHistory(harness.app.store, { now: new Date(), sheetSourceId: 1 });
+    await seedDemoRunHistory(harness.app.store, { now: new Date(), sheetSourceId: 1 });
     // Browser mode runs the scheduler, as `serve` does; it reads the per-user schedules at start.
     harness.app.scheduler.start();
     await harness.app.scheduler.refreshAppDb();
   }, 60_000);
 
   afterAll(async () => {
-    harness?.app.scheduler.stop();
+    await harness?.app.scheduler.stop();
     await harness?.close();
     dir.remove();
   });
@@ -94,7 +95,7 @@ describe('e2e: schedules (Chromium)', () => {
     await expect.poll(() => cron.getAttribute('aria-invalid')).toBe('true');
     await expect.poll(() => dialog.textContent()).toContain(bad.error ?? '');
     await page.getByTestId('schedule-save').click();
-    expect(harness.app.store.schedules.list().filter((s) => s.origin === 'console')).toEqual([]);
+    expect((await harness.app.store.schedules.list()).filter((s) => s.origin === 'console')).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'schedules-modal-invalid.png') });
 
     await cron.fill('*/30 * * * *');
@@ -106,7 +107,7 @@ describe('e2e: schedules (Chromium)', () => {
 
     await page.getByTestId('schedule-save').click();
     await dialog.waitFor({ state: 'hidden' });
-    const [created] = harness.app.store.schedules.list().filter((s) => s.origin === 'console');
+    const [created] = (await harness.app.store.schedules.list()).filter((s) => s.origin === 'console');
     expect(created).toMatchObject({ engine: 'demo', trigger: { kind: 'cron', expression: '*/30 * * * *' }, enabled: true, autoRepair: false });
     const row = page.getByTestId(`schedule-row-${created?.id}`);
     await row.waitFor();
@@ -116,20 +117,20 @@ describe('e2e: schedules (Chromium)', () => {
     const enabled = page.getByTestId(`schedule-enabled-${created?.id}`);
     await enabled.focus();
     await page.keyboard.press('Space');
-    await expect.poll(() => harness.app.store.schedules.get(created?.id as number)?.enabled).toBe(false);
+    await expect.poll(async () => (await harness.app.store.schedules.get(created?.id as number))?.enabled).toBe(false);
     await expect.poll(() => enabled.isChecked()).toBe(false);
     await page.keyboard.press('Space');
-    await expect.poll(() => harness.app.store.schedules.get(created?.id as number)?.enabled).toBe(true);
+    await expect.poll(async () => (await harness.app.store.schedules.get(created?.id as number))?.enabled).toBe(true);
   });
 
   it('Run now starts a scheduled run that the history marks as scheduled', async () => {
-    const [schedule] = harness.app.store.schedules.list().filter((s) => s.origin === 'console');
+    const [schedule] = (await harness.app.store.schedules.list()).filter((s) => s.origin === 'console');
     const id = schedule?.id as number;
     await page.getByTestId(`schedule-run-${id}`).click();
     await expect.poll(() => page.getByTestId(`schedule-last-${id}`).getAttribute('data-state'), { timeout: 20_000 }).toBe('succeeded');
     await closeToasts();
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'schedules-page.png'), fullPage: true });
-    const [run] = harness.app.store.runs.list({ engine: 'demo', limit: 1, offset: 0 }).items;
+    const [run] = (await harness.app.store.runs.list({ engine: 'demo', limit: 1, offset: 0 })).items;
     expect(run).toMatchObject({ trigger: 'schedule', state: 'succeeded' });
 
     // The last-run badge links to the run: the Runs page opens its detail, and its row says "Schedule".
@@ -151,10 +152,10 @@ describe('e2e: schedules (Chromium)', () => {
     const all = await chart.getByTestId('runs-chart-svg').getAttribute('aria-label');
     await chart.locator('label', { hasText: 'CLI' }).click();
     await expect.poll(() => chart.getByTestId('runs-chart-svg').getAttribute('aria-label')).not.toBe(all);
-    const cliRuns = harness.app.store.db.prepare(`SELECT count(*) AS n FROM runs WHERE trigger = 'cli'`).get() as { n: number };
+    const cliRuns = rawSqlite(harness.app.store).prepare(`SELECT count(*) AS n FROM runs WHERE trigger = 'cli'`).get() as { n: number };
     expect(await chart.getByTestId('runs-chart-svg').getAttribute('aria-label')).toMatch(new RegExp(`^${cliRuns.n} runs`));
     // A run that finishes while the page is open joins the chart without a reload.
-    harness.app.runs.start('demo', { items: 10, scope: 'chart-live' }, 'cli');
+    await harness.app.runs.start('demo', { items: 10, scope: 'chart-live' }, 'cli');
     await expect.poll(() => chart.getByTestId('runs-chart-svg').getAttribute('aria-label')).toMatch(new RegExp(`^${cliRuns.n + 1} runs`));
     await chart.locator('label', { hasText: 'Schedule' }).click();
     await expect.poll(() => chart.getByTestId('runs-chart-svg').getAttribute('aria-label')).toMatch(/failed/);

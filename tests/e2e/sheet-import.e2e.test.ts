@@ -82,7 +82,7 @@ describe('e2e: sheet import in browser mode (Chromium)', () => {
     expect(text).toMatch(/The sheet header is required/);
     // Focus lands on the first refused field.
     await expect.poll(() => page.getByTestId('source-name').evaluate((input) => input.matches(':focus'))).toBe(true);
-    expect(app.handlers['sheets.sources.list']({}, { actor: 'manual' })).toEqual([]);
+    expect(await app.handlers['sheets.sources.list']({}, { actor: 'manual' })).toEqual([]);
   });
 
   it('adds a source through the form', async () => {
@@ -109,7 +109,7 @@ describe('e2e: sheet import in browser mode (Chromium)', () => {
     await page.getByTestId('source-save').click();
     await dialog().waitFor({ state: 'hidden' });
     await card().waitFor({ state: 'visible' });
-    const [source] = app.handlers['sheets.sources.list']({}, { actor: 'manual' }) as { spec: Record<string, unknown> }[];
+    const [source] = await app.handlers['sheets.sources.list']({}, { actor: 'manual' }) as { spec: Record<string, unknown> }[];
     expect(source?.spec).toMatchObject({ name: 'Price list', connection: 'Workspace', spreadsheetId: 'pricing-sheet', sheet: 'Plans', targetTable: 'sheet_price_list' });
   });
 
@@ -175,7 +175,7 @@ describe('e2e: sheet import in browser mode (Chromium)', () => {
   });
 
   it('names the source, not its id, in the run history and on the Schedules page', async () => {
-    const [source] = app.handlers['sheets.sources.list']({}, { actor: 'manual' }) as { id: number }[];
+    const [source] = await app.handlers['sheets.sources.list']({}, { actor: 'manual' }) as { id: number }[];
     const spec = methods['schedules.create'].input.parse({ engine: 'sheet-import', scope: { kind: 'source', sourceId: source!.id }, trigger: { kind: 'interval', minutes: 60 } });
     const schedule = (await app.handlers['schedules.create'](spec, { actor: 'manual' })) as { id: number };
     await page.getByRole('link', { name: 'Schedules' }).first().click();

@@ -67,7 +67,7 @@ describe('e2e: sheet import preview in browser mode (Chromium)', () => {
         { header: 'Active', column: 'active', type: 'boolean' },
       ],
     });
-    app.handlers['sheets.sources.create'](spec, { actor: 'manual' });
+    await app.handlers['sheets.sources.create'](spec, { actor: 'manual' });
   });
 
   afterAll(async () => {
@@ -180,10 +180,10 @@ describe('e2e: sheet import preview in browser mode (Chromium)', () => {
 
   it('names the columns an import would add and drop after the mapping changed', async () => {
     emulator.setSheetRows('owner', 'pricing', 'Plans', sheetRows(100));
-    const [source] = app.handlers['sheets.sources.list']({}, { actor: 'manual' }) as SheetSource[];
+    const [source] = await app.handlers['sheets.sources.list']({}, { actor: 'manual' }) as SheetSource[];
     if (!source) throw new Error('no source');
     const columns = source.spec.columns.map((c) => (c.column === 'active' ? { ...c, column: 'is_active' } : c));
-    app.handlers['sheets.sources.update']({ id: source.id, spec: { ...source.spec, columns } }, { actor: 'manual' });
+    await app.handlers['sheets.sources.update']({ id: source.id, spec: { ...source.spec, columns } }, { actor: 'manual' });
     await page.reload();
     await previewButton().click();
     await expect.poll(() => card().getByTestId(/import-preview-summary-/).textContent(), { timeout: 15_000 }).toBe('An import would add 0 rows, remove 0, change 99; 1 row would be rejected; 0 unchanged.');

@@ -166,9 +166,7 @@ describe('e2e: the Storage page finds, repairs and restores an orphan (Chromium)
     // Grace's last check is now two hours old: opening her detail starts a quiet check of her alone, without blocking the drawer.
     // (The engine keeps each account's state as JSON in the console store's engine_state.)
     const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000).toISOString();
-    harness.app.store.db
-      .prepare(`UPDATE engine_state SET value_json = json_set(value_json, '$.lastCheckAt', ?) WHERE engine = 'storage-orphans' AND key = 'account:u-grace:dropbox'`)
-      .run(twoHoursAgo);
+    await harness.app.store.db.run(`UPDATE engine_state SET value_json = json_set(value_json, '$.lastCheckAt', ?) WHERE engine = 'storage-orphans' AND key = 'account:u-grace:dropbox'`, [twoHoursAgo]);
     // Her check reads one delta page: slower still, so "checking…" stays long enough to be seen.
     dropbox.clearFaults();
     for (const route of ['dropbox.files.list_folder', 'dropbox.files.list_folder.continue', 'dropbox.files.get_metadata']) dropbox.fault(route, { status: 200, delayMs: 1_500, passThrough: true });
@@ -186,7 +184,7 @@ describe('e2e: the Storage page finds, repairs and restores an orphan (Chromium)
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'hidden' });
     await page.getByRole('button', { name: 'Clear search' }).click();
-    const quiet = harness.app.store.runs.list({ engine: 'storage-orphans', limit: 1, offset: 0 }).items[0];
+    const quiet = (await harness.app.store.runs.list({ engine: 'storage-orphans', limit: 1, offset: 0 })).items[0];
     expect([quiet?.params.mode, quiet?.params.user, quiet?.state]).toEqual(['check', 'u-grace', 'succeeded']);
 
     // Repair just that one with its button: it asks first, naming the file, the count and until when it can be undone.
@@ -202,7 +200,7 @@ describe('e2e: the Storage page finds, repairs and restores an orphan (Chromium)
     await single.getByRole('button', { name: 'Cancel' }).click();
     await single.waitFor({ state: 'hidden' });
     expect(await fileRowIds()).toContain('f-ada-3');
-    expect(harness.app.store.runs.list({ engine: 'storage-orphans', limit: 1, offset: 0 }).items[0]?.params.mode).toBe('check');
+    expect((await harness.app.store.runs.list({ engine: 'storage-orphans', limit: 1, offset: 0 })).items[0]?.params.mode).toBe('check');
     await lost.getByRole('button', { name: 'Quarantine the row of Lost contract.pdf' }).click();
     await single.getByTestId('storage-quarantine-confirm').click();
     // Its row leaves the files table for quarantine.
@@ -226,7 +224,7 @@ describe('e2e: the Storage page finds, repairs and restores an orphan (Chromium)
     await page.getByTestId('storage-findings-view').getByText('Restored', { exact: true }).click();
     await expect.poll(() => rows.filter({ hasText: 'Lost contract.pdf' }).textContent()).toMatch(/Restored/);
     await shot('storage-restored.png');
-    const runs = harness.app.store.runs.list({ engine: 'storage-orphans', limit: 5, offset: 0 }).items;
+    const runs = (await harness.app.store.runs.list({ engine: 'storage-orphans', limit: 5, offset: 0 })).items;
     expect(runs.map((r) => [r.params.mode, r.params.user ?? null, r.state, r.trigger])).toEqual([
       ['repair', null, 'succeeded', 'manual'],
       ['check', 'u-grace', 'succeeded', 'manual'],
@@ -236,7 +234,7 @@ describe('e2e: the Storage page finds, repairs and restores an orphan (Chromium)
 
     // A scheduled check with auto-repair: Grace's orphan is past her limit (3 files: 10 % rounds to 0), so nothing is
     // quarantined and the page says so with a banner.
-    const scheduled = harness.app.runs.start('storage-orphans', { mode: 'check', autoRepair: true }, 'schedule');
+    const scheduled = await harness.app.runs.start('storage-orphans', { mode: 'check', autoRepair: true }, 'schedule');
     const banner = page.getByTestId('storage-guard-banner');
     await banner.waitFor({ state: 'visible' });
     expect(await banner.textContent()).toMatch(new RegExp(`Run #${scheduled.runId} would have quarantined \\d+ file rows?, more than its limit of 0`));

@@ -50,9 +50,9 @@ describe('e2e: the user picker and people instead of ids (Chromium)', () => {
       ['grace', 'storage-orphans', 'user:u-grace:google', 20],
       ['ghost', 'mail-import', 'user:u-ghost', 10],
     ] as const) {
-      const { id } = store.runs.insertQueued({ engine, scope, trigger: 'manual', params: { mode: 'check' }, ownerPid: process.pid, now: at(ago) });
-      store.runs.transition(id, ['queued'], 'running', { startedAt: at(ago) }, at(ago));
-      store.runs.transition(id, ['running'], 'succeeded', { finishedAt: at(ago - 1), result: {} }, at(ago - 1));
+      const { id } = await store.runs.insertQueued({ engine, scope, trigger: 'manual', params: { mode: 'check' }, ownerPid: process.pid, now: at(ago) });
+      await store.runs.transition(id, ['queued'], 'running', { startedAt: at(ago) }, at(ago));
+      await store.runs.transition(id, ['running'], 'succeeded', { finishedAt: at(ago - 1), result: {} }, at(ago - 1));
       runIds[name] = id;
     }
     // Repairs: of everyone (the storage engine's single-flight key "repair:all") and of one user by id.
@@ -60,12 +60,12 @@ describe('e2e: the user picker and people instead of ids (Chromium)', () => {
       ['repairAll', 'repair:all', { mode: 'repair', all: true }, 40],
       ['repairAda', 'repair:user:u-ada', { mode: 'repair', user: 'u-ada' }, 35],
     ] as const) {
-      const { id } = store.runs.insertQueued({ engine: 'storage-orphans', scope, trigger: 'manual', params, ownerPid: process.pid, now: at(ago) });
-      store.runs.transition(id, ['queued'], 'running', { startedAt: at(ago) }, at(ago));
-      store.runs.transition(id, ['running'], 'succeeded', { finishedAt: at(ago - 1), result: {} }, at(ago - 1));
+      const { id } = await store.runs.insertQueued({ engine: 'storage-orphans', scope, trigger: 'manual', params, ownerPid: process.pid, now: at(ago) });
+      await store.runs.transition(id, ['queued'], 'running', { startedAt: at(ago) }, at(ago));
+      await store.runs.transition(id, ['running'], 'succeeded', { finishedAt: at(ago - 1), result: {} }, at(ago - 1));
       runIds[name] = id;
     }
-    store.findings.insertMany(
+    await store.findings.insertMany(
       runIds.grace as number,
       'storage-orphans',
       [{ subject: 'file:f-77', userEmail: null, kind: 'orphan', reason: 'The Drive file is gone', proposedAction: 'Quarantine the row', details: { userId: 'u-grace', provider: 'google', fileName: 'Q3 report.pdf', fileRowId: 'f-77' } }],
@@ -99,8 +99,8 @@ describe('e2e: the user picker and people instead of ids (Chromium)', () => {
     await page.getByText('Ada Lovelace · user id u-ada').waitFor();
     await page.getByTestId('schedule-save').click();
 
-    await expect.poll(() => harness.app.store.schedules.list().filter((s) => s.origin === 'console').length).toBe(1);
-    const [saved] = harness.app.store.schedules.list().filter((s) => s.origin === 'console');
+    await expect.poll(async () => (await harness.app.store.schedules.list()).filter((s) => s.origin === 'console').length).toBe(1);
+    const [saved] = (await harness.app.store.schedules.list()).filter((s) => s.origin === 'console');
     // The email picked is kept as the user's id: a later change of email does not orphan the schedule.
     expect(saved?.scope).toEqual({ kind: 'user', userId: 'u-ada' });
     const scope = page.getByTestId(`schedule-scope-${saved?.id}`);
@@ -135,7 +135,7 @@ describe('e2e: the user picker and people instead of ids (Chromium)', () => {
     const message = page.getByText('there is no user "nobody@example.com" in the product database', { exact: false });
     await message.waitFor();
     expect(await message.isVisible()).toBe(true);
-    expect(harness.app.store.schedules.list().filter((s) => s.origin === 'console')).toHaveLength(1);
+    expect((await harness.app.store.schedules.list()).filter((s) => s.origin === 'console')).toHaveLength(1);
     await shot('user-picker-refused-1440.png', WIDE);
     await shot('user-picker-refused-1024.png', NARROW);
     await page.setViewportSize(WIDE);

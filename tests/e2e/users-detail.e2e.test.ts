@@ -70,7 +70,7 @@ describe('e2e: the Users page detail panel, paging and confirmations (Chromium)'
     await harness.app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
     // A check, then user 7 repaired: user 7 has a repaired finding and an audit entry, user 9 an open finding.
     for (const params of [{ mode: 'check' }, { mode: 'repair', user: email(7) }]) {
-      const run = await harness.app.runs.waitFor(harness.app.runs.start('identity', params, 'manual').runId);
+      const run = await harness.app.runs.waitFor((await harness.app.runs.start('identity', params, 'manual')).runId);
       expect(run?.state).toBe('succeeded');
     }
   }, 60_000);
@@ -219,16 +219,16 @@ describe('e2e: the Users page detail panel, paging and confirmations (Chromium)'
     await page.setViewportSize(WIDE);
     await confirm.getByRole('button', { name: 'Keep running' }).click();
     await confirm.waitFor({ state: 'hidden' });
-    expect(harness.app.store.runs.get(runId)?.state).toMatch(/queued|running/);
+    expect((await harness.app.store.runs.get(runId))?.state).toMatch(/queued|running/);
     await cancel.click();
     await confirm.getByTestId(`run-cancel-confirm-${runId}`).click();
-    await expect.poll(() => harness.app.store.runs.get(runId)?.state, { timeout: 15_000 }).toBe('cancelled');
+    await expect.poll(async () => (await harness.app.store.runs.get(runId))?.state, { timeout: 15_000 }).toBe('cancelled');
     emulator.clearFaults();
   }, 30_000);
 
   it('removing a connection, deleting a schedule and removing a sheet source each ask first; Cancel keeps them', async () => {
     const schedule = (await harness.app.handlers['schedules.create']({ engine: 'identity', scope: { kind: 'all' }, trigger: { kind: 'interval', minutes: 60 }, enabled: false, autoRepair: false, params: {} }, manual)) as { id: number };
-    const source = harness.app.handlers['sheets.sources.create'](
+    const source = await harness.app.handlers['sheets.sources.create'](
       {
         name: 'Price list',
         spreadsheetId: 'sheet-1',
@@ -274,14 +274,14 @@ describe('e2e: the Users page detail panel, paging and confirmations (Chromium)'
     await page.setViewportSize(WIDE);
     await runConfirm.getByRole('button', { name: 'Cancel' }).click();
     await runConfirm.waitFor({ state: 'hidden' });
-    expect(harness.app.store.runs.list({ engine: 'storage-orphans', limit: 1, offset: 0 }).total).toBe(0);
+    expect((await harness.app.store.runs.list({ engine: 'storage-orphans', limit: 1, offset: 0 })).total).toBe(0);
     // A schedule without automatic repair runs at once, as before.
     await page.getByTestId(`schedule-run-${schedule.id}`).click();
-    await expect.poll(() => harness.app.store.runs.list({ engine: 'identity', limit: 1, offset: 0 }).items[0]?.trigger).toBe('schedule');
+    await expect.poll(async () => (await harness.app.store.runs.list({ engine: 'identity', limit: 1, offset: 0 })).items[0]?.trigger).toBe('schedule');
     expect(await page.getByRole('dialog').count()).toBe(0);
 
     // Cancel did nothing.
-    expect(harness.app.connections.list().map((c) => c.name)).toContain('Supabase');
+    expect((await harness.app.connections.list()).map((c) => c.name)).toContain('Supabase');
     expect((await harness.app.handlers['schedules.list']({ offset: 0 }, manual)).schedules.map((s) => s.id)).toContain(schedule.id);
     expect((await harness.app.handlers['sheets.sources.list']({}, manual)).map((s) => s.id)).toContain(source.id);
     expect(harness.consoleErrors).toEqual([]);

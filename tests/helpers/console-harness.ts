@@ -20,7 +20,7 @@ export async function openConsole(
   options: { viewport?: { width: number; height: number }; stepTimeoutMs?: number; dataDir?: string; imageOrigins?: readonly string[] } = {},
 ): Promise<ConsoleHarness> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  const app = createTestApp(options.dataDir ? { dataDir: options.dataDir } : {});
+  const app = await createTestApp(options.dataDir ? { dataDir: options.dataDir } : {});
   const server = await startBrowserServer({ app, rendererDir: RENDERER_DIR, port: 0, ...(options.imageOrigins ? { imageOrigins: options.imageOrigins } : {}) });
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: options.viewport ?? { width: 1366, height: 860 } });

@@ -4,6 +4,7 @@ import type { MethodName } from '../../core/api/names';
 import type { Store } from '../../core/store/store';
 import type { Prng } from './prng';
 import { largestValue } from './schema-walk';
+import { rawSqlite } from './sqlite-store';
 
 /**
  * Inputs for fuzzing the contract: boundary values built from each method's
@@ -175,8 +176,8 @@ export function checkResponse(method: MethodName, response: CallResult<unknown>)
 
 /** Every table of the console store, as text: equal snapshots mean nothing was written. */
 export function snapshotStore(store: Store): string {
-  const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
-  return JSON.stringify(tables.map(({ name }) => [name, store.db.prepare(`SELECT * FROM "${name.replaceAll('"', '""')}"`).raw().all()]), (_k, v: unknown) =>
+  const tables = rawSqlite(store).prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
+  return JSON.stringify(tables.map(({ name }) => [name, rawSqlite(store).prepare(`SELECT * FROM "${name.replaceAll('"', '""')}"`).raw().all()]), (_k, v: unknown) =>
     typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('base64') : v,
   );
 }

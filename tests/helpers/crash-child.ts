@@ -7,17 +7,23 @@ import { createSyncwarden } from '../../core/app/app';
 
 const [dataDir, heartbeat, lease] = process.argv.slice(2);
 if (!dataDir) throw new Error('usage: crash-child <data-dir> [heartbeat-ms lease-ms]');
-const app = createSyncwarden({
-  dataDir,
-  host: 'cli',
-  withDemoEngine: true,
-  ...(heartbeat ? { heartbeatMs: Number(heartbeat) } : {}),
-  ...(lease ? { leaseMs: Number(lease) } : {}),
-});
-const { runId } = app.runs.start('demo', { items: 10_000_000, delayMsPerPage: 20 }, 'cli');
-const timer = setInterval(() => {
-  if (app.store.runs.get(runId)?.state === 'running') {
-    clearInterval(timer);
-    process.stdout.write(`RUNNING ${runId}\n`);
-  }
-}, 5);
+async function main(): Promise<void> {
+  const app = await createSyncwarden({
+    dataDir: dataDir as string,
+    host: 'cli',
+    withDemoEngine: true,
+    ...(heartbeat ? { heartbeatMs: Number(heartbeat) } : {}),
+    ...(lease ? { leaseMs: Number(lease) } : {}),
+  });
+  const { runId } = await app.runs.start('demo', { items: 10_000_000, delayMsPerPage: 20 }, 'cli');
+  let told = false;
+  const timer = setInterval(() => {
+    void app.store.runs.get(runId).then((run) => {
+      if (told || run?.state !== 'running') return;
+      told = true;
+      clearInterval(timer);
+      process.stdout.write(`RUNNING ${runId}\n`);
+    });
+  }, 5);
+}
+void main();

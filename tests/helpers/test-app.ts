@@ -7,9 +7,9 @@ export interface TestApp extends Syncwarden {
 }
 
 /** A real app (store, runs, demo engine) in a throwaway data directory. */
-export function createTestApp(options: Partial<SyncwardenOptions> = {}): TestApp {
+export async function createTestApp(options: Partial<SyncwardenOptions> = {}): Promise<TestApp> {
   const dir = options.dataDir ? undefined : makeTempDir();
-  const app = createSyncwarden({ dataDir: dir?.path ?? (options.dataDir as string), host: 'browser', withDemoEngine: true, secrets: new MemorySecretStore(), ...options });
+  const app = await createSyncwarden({ dataDir: dir?.path ?? (options.dataDir as string), host: 'browser', withDemoEngine: true, secrets: new MemorySecretStore(), ...options });
   return Object.assign(app, {
     async dispose() {
       await app.close();

@@ -30,7 +30,7 @@ describe('identity check over a listing whose pages shift (attack on issue 19)',
   let emulator: SupabaseEmulator;
 
   beforeEach(async () => {
-    db = await openSqliteAppDb({ path, create: true });
+    db = openSqliteAppDb({ path, create: true });
     await db.execute('DROP TABLE IF EXISTS users');
     await initCanonicalSchema(db);
     emulator = await startSupabaseEmulator({ ...KEYS, users: [] });
@@ -42,7 +42,7 @@ describe('identity check over a listing whose pages shift (attack on issue 19)',
     await db.executeMany('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', rows);
     // A Supabase-only user, on the first page: someone deletes it while the check lists the second page.
     emulator.addUser({ id: id(5000), email: 'leaver@example.com', email_confirmed_at: '2026-01-01T00:00:00.000Z' });
-    app = createTestApp();
+    app = await createTestApp();
     await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path }, secrets: {} } as never);
     await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
   });
@@ -56,7 +56,7 @@ describe('identity check over a listing whose pages shift (attack on issue 19)',
     // Page 1 answers at once; page 2 waits, and the leaver is removed while it waits.
     emulator.fault(SUPABASE_ROUTES.list, { status: 200, passThrough: true, times: 1 });
     emulator.fault(SUPABASE_ROUTES.list, { status: 200, passThrough: true, delayMs: 400, times: 1 });
-    const { runId } = app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check', sourceOfTruth }, 'manual');
+    const { runId } = await app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check', sourceOfTruth }, 'manual');
     for (let i = 0; i < 200 && emulator.count(SUPABASE_ROUTES.list) < 2; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(emulator.removeUser(id(5000))).toBe(true);
     return (await app.runs.waitFor(runId)) as Run;
@@ -68,7 +68,7 @@ describe('identity check over a listing whose pages shift (attack on issue 19)',
     const run = await checkWhileAUserLeaves(truth);
     expect(run.state).toBe('succeeded');
     // The leaver was live when page 1 listed it: its remote-only finding is what the check saw (a repair re-reads it).
-    const open = app.store.findings.open('identity').filter((f) => f.subject !== 'user:leaver@example.com');
+    const open = (await app.store.findings.open('identity')).filter((f) => f.subject !== 'user:leaver@example.com');
     // Nothing is out of sync: every row has its live Supabase user. No finding may propose to delete a row
     // (truth: supabase) or to create a user that exists (truth: appdb).
     expect(open.map((f) => `${f.kind} ${f.subject} ${f.proposedAction}`)).toEqual([]);
@@ -79,7 +79,7 @@ describe('identity check over a listing whose pages shift (attack on issue 19)',
     emulator.fault(SUPABASE_ROUTES.get, foreignFault('html', 404));
     const run = await checkWhileAUserLeaves('supabase');
     expect(run.state).toBe('failed');
-    expect(app.store.findings.open('identity').filter((f) => f.kind === 'local-only')).toEqual([]);
+    expect((await app.store.findings.open('identity')).filter((f) => f.kind === 'local-only')).toEqual([]);
     expect(emulator.count(SUPABASE_ROUTES.get)).toBeGreaterThan(0);
   });
 
@@ -92,8 +92,8 @@ describe('identity check over a listing whose pages shift (attack on issue 19)',
   ])('a second page answered by %s (the first read ahead) reports no row local-only', async (_name, fault) => {
     emulator.fault(SUPABASE_ROUTES.list, { status: 200, passThrough: true, times: 1 });
     emulator.fault(SUPABASE_ROUTES.list, fault);
-    const run = (await app.runs.waitFor(app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check', sourceOfTruth: 'supabase' }, 'manual').runId)) as Run;
-    expect(app.store.findings.open('identity').filter((f) => f.kind === 'local-only'), `run ${run.state}: ${JSON.stringify(run.error)}`).toEqual([]);
+    const run = (await app.runs.waitFor((await app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check', sourceOfTruth: 'supabase' }, 'manual')).runId)) as Run;
+    expect((await app.store.findings.open('identity')).filter((f) => f.kind === 'local-only'), `run ${run.state}: ${JSON.stringify(run.error)}`).toEqual([]);
   });
 
   it.each([
@@ -102,11 +102,11 @@ describe('identity check over a listing whose pages shift (attack on issue 19)',
   ])('a page answered by %s is a foreign answer: retried, and said plainly when it lasts', async (_name, fault) => {
     emulator.fault(SUPABASE_ROUTES.list, { status: 200, passThrough: true, times: 1 });
     emulator.fault(SUPABASE_ROUTES.list, { ...fault, times: 1 });
-    const once = (await app.runs.waitFor(app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check' }, 'manual').runId)) as Run;
+    const once = (await app.runs.waitFor((await app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check' }, 'manual')).runId)) as Run;
     expect(once.state, JSON.stringify(once.error)).toBe('succeeded');
     expect(once.result).toMatchObject({ localOnly: 0, inSync: USERS });
     emulator.fault(SUPABASE_ROUTES.list, fault);
-    const lasting = (await app.runs.waitFor(app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check' }, 'manual').runId)) as Run;
+    const lasting = (await app.runs.waitFor((await app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check' }, 'manual')).runId)) as Run;
     expect(lasting.state).toBe('failed');
     expect(lasting.error?.message).toMatch(/not GoTrue's user list/);
   });
@@ -119,27 +119,27 @@ describe('identity check over a listing whose pages shift (attack on issue 19)',
       });
     emulator.fault(SUPABASE_ROUTES.list, { status: 200, passThrough: true, times: 1 });
     emulator.fault(SUPABASE_ROUTES.list, { status: 200, passThrough: true, delayMs: 800, times: 1 });
-    const { runId } = app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check' }, 'manual');
+    const { runId } = await app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check' }, 'manual');
     for (let i = 0; i < 200 && emulator.count(SUPABASE_ROUTES.list) < 2; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(mine()).toHaveLength(1);
-    app.runs.cancel(runId);
+    await app.runs.cancel(runId);
     const run = (await app.runs.waitFor(runId)) as Run;
     expect(run.state).toBe('cancelled');
     expect(mine()).toEqual([]);
-    expect(app.store.findings.open('identity')).toEqual([]);
+    expect(await app.store.findings.open('identity')).toEqual([]);
   });
 
   it('a user who signs up between the read of the users table and the Supabase listing is not proposed for a ban', async () => {
     // The listing waits; meanwhile the product creates the row and the Supabase user of a new sign-up.
     emulator.fault(SUPABASE_ROUTES.list, { status: 200, passThrough: true, delayMs: 500, times: 1 });
-    const { runId } = app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check', sourceOfTruth: 'appdb', remoteOnly: 'ban' }, 'manual');
+    const { runId } = await app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check', sourceOfTruth: 'appdb', remoteOnly: 'ban' }, 'manual');
     for (let i = 0; i < 200 && emulator.count(SUPABASE_ROUTES.list) < 1; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(emulator.removeUser(id(5000))).toBe(true);
     await db.execute('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [id(7000), 'new@example.com', 'New', 1, 'user']);
     emulator.addUser({ id: id(7000), email: 'new@example.com', user_metadata: { full_name: 'New' }, app_metadata: { role: 'user' }, email_confirmed_at: '2026-01-01T00:00:00.000Z' });
     const run = (await app.runs.waitFor(runId)) as Run;
     expect(run.state, JSON.stringify(run.error)).toBe('succeeded');
-    expect(app.store.findings.open('identity').map((f) => `${f.kind} ${f.subject} ${f.proposedAction}`)).toEqual([]);
+    expect((await app.store.findings.open('identity')).map((f) => `${f.kind} ${f.subject} ${f.proposedAction}`)).toEqual([]);
     expect(run.result).toMatchObject({ inSync: USERS + 1, remoteOnly: 0, localOnly: 0 });
   });
 });

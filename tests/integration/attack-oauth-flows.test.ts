@@ -27,7 +27,7 @@ describe('Connect and Disconnect against a foreign 200 answer', () => {
   const { call, settle } = oauthCalls(() => app);
 
   beforeAll(async () => {
-    app = createTestApp({ secrets, oauthTimeoutMs: 3000 });
+    app = await createTestApp({ secrets, oauthTimeoutMs: 3000 });
     [google, dropbox] = await Promise.all([startGoogleEmulator(seedWith(account('admin', { email: 'admin@example.com' }))), startDropboxEmulator(dropboxSeed)]);
     dropboxId = (await call<Connection>('connections.create', { kind: 'dropbox', name: 'Dropbox', config: { appKey: dropbox.appKey, baseUrl: dropbox.url }, secrets: { appSecret: dropbox.appSecret } })).id;
     googleId = (await call<Connection>('connections.create', googleOAuthConnection(google))).id;

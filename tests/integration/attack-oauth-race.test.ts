@@ -29,7 +29,7 @@ describe('Connect: a stopped or superseded sign-in is not kept', () => {
   const slowTokenEndpoint = () => google.fault('oauth.token', { status: 200, passThrough: true, delayMs: 700, times: 1 });
 
   beforeAll(async () => {
-    app = createTestApp({ secrets, oauthTimeoutMs: 5000 });
+    app = await createTestApp({ secrets, oauthTimeoutMs: 5000 });
     google = await startGoogleEmulator(seedWith(account('ada', { email: 'ada@example.com' }), account('bob', { email: 'bob@example.com' })));
     id = (await call<Connection>('connections.create', googleOAuthConnection(google))).id;
   });

@@ -35,9 +35,9 @@ const autoVacuumTarget: ProductDbTarget = {
 describe('attack: sheet check during an import on an auto_vacuum product database', () => {
   it('fails instead of reporting a comparison that mixed two caches', async () => {
     world = await openSheetWorld([{ id: 'pricing', title: 'Pricing', sheets: [{ title: 'Plans', rows: pricingRows(50) }] }], autoVacuumTarget);
-    const id = world.addSource(pricingSpec());
+    const id = await world.addSource(pricingSpec());
     expect((await world.importNow(id)).state).toBe('succeeded');
-    const path = world.app.store.connections.list().find((c) => c.kind === 'appdb')?.config.path as string;
+    const path = (await world.app.store.connections.list()).find((c) => c.kind === 'appdb')?.config.path as string;
     const other = new Database(path);
     try {
       expect(other.pragma('auto_vacuum', { simple: true })).toBe(1);

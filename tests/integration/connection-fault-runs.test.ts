@@ -14,7 +14,7 @@ describe('a run on a refused connection', () => {
 
   it('media-import with a wrong Cloudinary API secret fails, names the Connections page and finds nothing', async () => {
     world = await openMediaWorld([video('ada@example.com', 'v1')]);
-    const media = world.app.connections.list().find((connection) => connection.kind === 'cloudinary');
+    const media = (await world.app.connections.list()).find((connection) => connection.kind === 'cloudinary');
     if (!media) throw new Error('the world has no Cloudinary connection');
     await world.app.connections.update({ id: media.id, secrets: { apiSecret: 'not-the-secret' } });
 
@@ -24,6 +24,6 @@ describe('a run on a refused connection', () => {
     expect(run.error?.code).toBe('connection-misconfigured');
     expect(run.error?.message).toMatch(/Connections page/);
     expect(run.error?.message).toMatch(/no user was marked/);
-    expect(world.app.store.findings.open('media-import')).toHaveLength(0);
+    expect(await world.app.store.findings.open('media-import')).toHaveLength(0);
   });
 });

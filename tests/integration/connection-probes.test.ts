@@ -24,7 +24,7 @@ describe('connections.test through the real SDKs', () => {
   const dropboxSeed = loadDropboxSeed();
 
   beforeAll(async () => {
-    app = createTestApp();
+    app = await createTestApp();
     [cloudinary, dropbox, supabase, google] = await Promise.all([
       startCloudinaryEmulator(loadCloudinarySeed()),
       startDropboxEmulator(dropboxSeed),

@@ -23,7 +23,7 @@ describe('the connected account is Connect’s alone', () => {
     dir = makeTempDir();
     log = await createFileLogger({ dataDir: dir.path, level: 'debug' });
     secrets = new MemorySecretStore();
-    app = createTestApp({ dataDir: dir.path, log, secrets });
+    app = await createTestApp({ dataDir: dir.path, log, secrets });
   });
   afterEach(async () => {
     await app.close();

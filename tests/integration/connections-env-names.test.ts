@@ -21,7 +21,7 @@ describe('env secrets: two connections never share a name variable', () => {
   const postgres = (host: string) => ({ driver: 'postgres', url: `postgres://app@${host}/app` });
 
   it('a create whose name maps to another connection’s variable is refused, and nothing is stored', async () => {
-    app = createTestApp({ secrets: new EnvSecretStore({ SYNCWARDEN_SECRET_NAME_PROD_DB_PASSWORD: 'production-password' }) });
+    app = await createTestApp({ secrets: new EnvSecretStore({ SYNCWARDEN_SECRET_NAME_PROD_DB_PASSWORD: 'production-password' }) });
     expect(await call('connections.create', { kind: 'appdb', name: 'Prod DB', config: postgres('127.0.0.1') })).toMatchObject({
       ok: true,
       result: { secrets: { password: { hasSecret: true } } },
@@ -30,16 +30,16 @@ describe('env secrets: two connections never share a name variable', () => {
       const refused = await call('connections.create', { kind: 'appdb', name, config: postgres('127.0.0.2') });
       expect(refused).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('SYNCWARDEN_SECRET_NAME_PROD_DB_') } });
     }
-    expect((app as TestApp).store.connections.list().map((c) => c.name)).toEqual(['Prod DB']);
+    expect((await (app as TestApp).store.connections.list()).map((c) => c.name)).toEqual(['Prod DB']);
   });
 
   it('a rename onto another connection’s variable is refused and changes nothing', async () => {
-    app = createTestApp({ secrets: new EnvSecretStore({ SYNCWARDEN_SECRET_NAME_PROD_DB_PASSWORD: 'production-password' }) });
+    app = await createTestApp({ secrets: new EnvSecretStore({ SYNCWARDEN_SECRET_NAME_PROD_DB_PASSWORD: 'production-password' }) });
     await call('connections.create', { kind: 'appdb', name: 'Prod DB', config: postgres('127.0.0.1') });
     await call('connections.create', { kind: 'appdb', name: 'Staging', config: postgres('127.0.0.2') });
-    const before = (app as TestApp).store.connections.list();
+    const before = await (app as TestApp).store.connections.list();
     expect(await call('connections.update', { id: 2, name: 'prod.db' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    expect((app as TestApp).store.connections.list()).toEqual(before);
+    expect(await (app as TestApp).store.connections.list()).toEqual(before);
     // Its own variable is no conflict: a rename that keeps it (case, punctuation) is fine.
     expect(await call('connections.update', { id: 1, name: 'prod-db' })).toMatchObject({ ok: true, result: { name: 'prod-db' } });
   });

@@ -40,20 +40,20 @@ describe('connections: all-or-nothing updates, credential-free URLs, headless se
     await app?.dispose();
     app = undefined;
   });
-  const open = (secrets: SecretStore) => (app = createTestApp({ secrets }));
+  const open = async (secrets: SecretStore) => (app = await createTestApp({ secrets }));
   const call = (method: string, input: unknown) => dispatch((app as TestApp).handlers, method, input, { actor: 'manual' });
-  const snapshot = (secrets: MemorySecretStore) => ({ secrets: new Map(secrets.values), rows: (app as TestApp).store.connections.list() });
+  const snapshot = async (secrets: MemorySecretStore) => ({ secrets: new Map(secrets.values), rows: await (app as TestApp).store.connections.list() });
 
   describe('connections.update is all or nothing', () => {
     it('a refused update (a required secret removed) leaves secrets and settings exactly as they were', async () => {
       const secrets = new MemorySecretStore();
-      open(secrets);
+      await open(secrets);
       await call('connections.create', { kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: '/tmp/product.db' }, secrets: { password: 'pw-1' } });
       await call('connections.create', { kind: 'google', name: 'Google', config: { clientId: 'id-1' }, secrets: { clientSecret: 'cs-1' } });
-      const before = snapshot(secrets);
+      const before = await snapshot(secrets);
       const refused = await call('connections.update', { id: 2, name: 'Renamed', config: { clientId: 'id-2' }, secrets: { clientSecret: null } });
       expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/clientSecret cannot be removed/) } });
-      expect(snapshot(secrets)).toEqual(before);
+      expect(await snapshot(secrets)).toEqual(before);
       expect(await call('connections.list', {})).toMatchObject({ ok: true, result: [{ name: 'Product', secrets: { password: { hasSecret: true } } }, { name: 'Google', secrets: { clientSecret: { hasSecret: true } } }] });
     });
 
@@ -67,20 +67,20 @@ describe('connections: all-or-nothing updates, credential-free URLs, headless se
       expect(flaky.values).toEqual(kept);
 
       const secrets = new FlakySecretStore(2); // the create's set; the update's set fails
-      open(secrets);
+      await open(secrets);
       await call('connections.create', { kind: 'google', name: 'Google', config: { clientId: 'id-1' }, secrets: { clientSecret: 'cs-1' } });
-      const before = snapshot(secrets);
+      const before = await snapshot(secrets);
       const failed = await call('connections.update', { id: 1, config: { clientId: 'id-2' }, secrets: { clientSecret: 'cs-2' } });
       expect(failed).toMatchObject({ ok: false, error: { code: 'internal', message: 'the keychain locked' } });
-      expect(snapshot(secrets)).toEqual(before);
+      expect(await snapshot(secrets)).toEqual(before);
     });
 
     it('a store write failing after the secrets were written puts the old secrets back (and a removed one returns)', async () => {
       const secrets = new MemorySecretStore();
-      const current = open(secrets);
+      const current = await open(secrets);
       await call('connections.create', { kind: 'google', name: 'Google', config: { clientId: 'id-1' }, secrets: { clientSecret: 'cs-1' } });
       await call('connections.create', { kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: '/tmp/product.db' }, secrets: { password: 'pw-1' } });
-      const before = snapshot(secrets);
+      const before = await snapshot(secrets);
       const update = current.store.connections.update.bind(current.store.connections);
       current.store.connections.update = () => {
         throw new Error('SQLITE_BUSY: database is locked');
@@ -90,12 +90,12 @@ describe('connections: all-or-nothing updates, credential-free URLs, headless se
       current.store.connections.update = update;
       expect(replaced).toMatchObject({ ok: false, error: { code: 'internal' } });
       expect(removed).toMatchObject({ ok: false, error: { code: 'internal' } });
-      expect(snapshot(secrets)).toEqual(before);
+      expect(await snapshot(secrets)).toEqual(before);
     });
 
     it('updates of one connection do not interleave: a failed one never puts back over a later one', async () => {
       const secrets = new SlowSecretStore();
-      const current = open(secrets);
+      const current = await open(secrets);
       await call('connections.create', { kind: 'google', name: 'Google', config: { clientId: 'id-1' }, secrets: { clientSecret: 'orig' } });
       const update = current.store.connections.update.bind(current.store.connections);
       let failNext = true;
@@ -117,34 +117,34 @@ describe('connections: all-or-nothing updates, credential-free URLs, headless se
 
     it('a create whose secret write fails leaves neither the connection nor any secret (an earlier field is put back: see above)', async () => {
       const secrets = new FlakySecretStore(1);
-      open(secrets);
+      await open(secrets);
       const failed = await call('connections.create', { kind: 'google', name: 'Google', config: { clientId: 'id-1' }, secrets: { clientSecret: 'cs-1' } });
       expect(failed).toMatchObject({ ok: false });
-      expect(snapshot(secrets)).toEqual({ secrets: new Map(), rows: [] });
+      expect(await snapshot(secrets)).toEqual({ secrets: new Map(), rows: [] });
     });
   });
 
   describe('only secrets something uses are collected', () => {
     it('a Google service account JSON is used now (issue 21), so one that is not a service account key is refused', async () => {
       const secrets = new MemorySecretStore();
-      open(secrets);
+      await open(secrets);
       const refused = await call('connections.create', { kind: 'google', name: 'Google', config: { clientId: 'id-1' }, secrets: { clientSecret: 'cs-1', serviceAccountJson: '{"a":1}' } });
       expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-input', message: 'serviceAccountJson is not a service account key ("type": "service_account").' } });
-      expect(snapshot(secrets)).toEqual({ secrets: new Map(), rows: [] });
+      expect(await snapshot(secrets)).toEqual({ secrets: new Map(), rows: [] });
     });
 
     it('one stored by an older version is read again (service accounts), shown only as hasSecret, and goes with its connection', async () => {
       const secrets = new MemorySecretStore();
-      const current = open(secrets);
+      const current = await open(secrets);
       await call('connections.create', { kind: 'google', name: 'Google', config: { clientId: 'id-1' }, secrets: { clientSecret: 'cs-1' } });
       // As an older version left it: the field listed on the row, the value in the keychain.
-      current.store.connections.update(1, { secretFields: ['clientSecret', 'serviceAccountJson'] }, new Date().toISOString());
+      await current.store.connections.update(1, { secretFields: ['clientSecret', 'serviceAccountJson'] }, new Date().toISOString());
       await secrets.set('connection/1/serviceAccountJson', '{"private_key":"old"}');
 
       const listed = await call('connections.list', {});
       expect(listed).toMatchObject({ ok: true, result: [{ secrets: { clientSecret: { hasSecret: true }, serviceAccountJson: { hasSecret: true } } }] });
       expect(JSON.stringify(listed)).not.toContain('old');
-      const stored = current.store.connections.get(1);
+      const stored = await current.store.connections.get(1);
       expect((await current.connections.settings(stored as NonNullable<typeof stored>)).secrets).toEqual({ clientSecret: 'cs-1', serviceAccountJson: '{"private_key":"old"}' });
       expect(await call('connections.update', { id: 1, secrets: { clientSecret: 'cs-2' } })).toMatchObject({ ok: true });
 
@@ -167,24 +167,24 @@ describe('connections: all-or-nothing updates, credential-free URLs, headless se
       'postgres://127.0.0.1/app?passfile=/root/.pgpass',
     ];
     it.each(refused)('refuses %s with the userinfo rule’s message, and stores nothing', async (url) => {
-      open(new MemorySecretStore());
+      await open(new MemorySecretStore());
       const response = await call('connections.create', { kind: 'appdb', name: 'Product', config: { driver: 'postgres', url } });
       expect(response).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('leave the password out of the URL') } });
-      expect((app as TestApp).store.connections.list()).toEqual([]);
+      expect(await (app as TestApp).store.connections.list()).toEqual([]);
     });
 
     it('refuses such a URL in an update too, and keeps the old one', async () => {
-      open(new MemorySecretStore());
+      await open(new MemorySecretStore());
       const url = 'postgres://app@127.0.0.1:5432/app?sslmode=require&application_name=syncwarden';
       expect(await call('connections.create', { kind: 'appdb', name: 'Product', config: { driver: 'postgres', url } })).toMatchObject({ ok: true });
       const response = await call('connections.update', { id: 1, config: { driver: 'postgres', url: `${url}&password=x` } });
       expect(response).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
       expect(JSON.stringify(await call('connections.list', {}))).not.toContain('password=x');
-      expect((app as TestApp).store.connections.get(1)?.config.url).toBe(url);
+      expect((await (app as TestApp).store.connections.get(1))?.config.url).toBe(url);
     });
 
     it('accepts certificate paths and ordinary parameters', async () => {
-      open(new MemorySecretStore());
+      await open(new MemorySecretStore());
       const url = 'postgres://app@127.0.0.1/app?sslcert=/etc/ssl/client.crt&sslrootcert=/etc/ssl/ca.crt&connect_timeout=5';
       expect(await call('connections.create', { kind: 'appdb', name: 'Product', config: { driver: 'postgres', url } })).toMatchObject({ ok: true });
     });
@@ -199,7 +199,7 @@ describe('connections: all-or-nothing updates, credential-free URLs, headless se
     });
 
     it('creates, tests and uses a connection whose secret is set in the environment beforehand', async () => {
-      const current = open(new EnvSecretStore({ [byName]: seed.app.secret }));
+      const current = await open(new EnvSecretStore({ [byName]: seed.app.secret }));
       const created = await call('connections.create', { kind: 'dropbox', name: 'Files', config: config() });
       expect(created).toMatchObject({ ok: true, result: { id: 1, secrets: { appSecret: { hasSecret: true } } } });
       expect(await call('connections.test', { id: 1 })).toMatchObject({ ok: true, result: { ok: true, status: 'ok' } });
@@ -210,26 +210,26 @@ describe('connections: all-or-nothing updates, credential-free URLs, headless se
     });
 
     it('the id variable wins over the name variable (an existing setup keeps working)', async () => {
-      open(new EnvSecretStore({ [byName]: seed.app.secret, SYNCWARDEN_SECRET_CONNECTION_1_APPSECRET: 'wrong-secret' }));
+      await open(new EnvSecretStore({ [byName]: seed.app.secret, SYNCWARDEN_SECRET_CONNECTION_1_APPSECRET: 'wrong-secret' }));
       await call('connections.create', { kind: 'dropbox', name: 'Files', config: config() });
       expect(await call('connections.test', { id: 1 })).toMatchObject({ ok: true, result: { ok: false, status: 'bad-credentials' } });
     });
 
     it('without the variable: refused, naming the variable to set; with a value: refused, naming it too; nothing stored', async () => {
-      open(new EnvSecretStore({}));
+      await open(new EnvSecretStore({}));
       const missing = await call('connections.create', { kind: 'dropbox', name: 'Files', config: config() });
       expect(missing).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining(byName) } });
       const valued = await call('connections.create', { kind: 'dropbox', name: 'Files', config: config(), secrets: { appSecret: 's' } });
       expect(valued).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/cannot be saved.*SYNCWARDEN_SECRET_NAME_FILES_APPSECRET/) } });
-      expect((app as TestApp).store.connections.list()).toEqual([]);
+      expect(await (app as TestApp).store.connections.list()).toEqual([]);
     });
 
     it('an update (rename, config) works without values; a rename to a name without a variable is refused', async () => {
-      open(new EnvSecretStore({ [byName]: seed.app.secret, SYNCWARDEN_SECRET_NAME_DROPBOX_APPSECRET: seed.app.secret }));
+      await open(new EnvSecretStore({ [byName]: seed.app.secret, SYNCWARDEN_SECRET_NAME_DROPBOX_APPSECRET: seed.app.secret }));
       await call('connections.create', { kind: 'dropbox', name: 'Files', config: config() });
       expect(await call('connections.update', { id: 1, name: 'Dropbox' })).toMatchObject({ ok: true, result: { name: 'Dropbox', secrets: { appSecret: { hasSecret: true } } } });
       expect(await call('connections.update', { id: 1, name: 'Elsewhere' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('SYNCWARDEN_SECRET_NAME_ELSEWHERE_APPSECRET') } });
-      expect((app as TestApp).store.connections.get(1)?.name).toBe('Dropbox');
+      expect((await (app as TestApp).store.connections.get(1))?.name).toBe('Dropbox');
       expect(await call('connections.delete', { id: 1 })).toMatchObject({ ok: true, result: { deleted: true } });
     });
   });

@@ -9,6 +9,7 @@ import { MemorySecretStore } from '../helpers/memory.secret-store';
 import { SecretStoreUnavailable, type SecretStore } from '../../core/secrets/secret-store';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { makeTempDir } from '../helpers/temp-dir';
+import { rawSqlite } from '../helpers/sqlite-store';
 
 const SECRET = 'SUPER-secret-value-7f3a9c';
 
@@ -28,7 +29,7 @@ describe('connections', () => {
     dir = makeTempDir();
     log = await createFileLogger({ dataDir: dir.path, level: 'debug' });
     secrets = new MemorySecretStore();
-    app = createTestApp({ dataDir: dir.path, log, secrets });
+    app = await createTestApp({ dataDir: dir.path, log, secrets });
     responses.length = 0;
   });
   afterEach(async () => {
@@ -65,7 +66,7 @@ describe('connections', () => {
   it('an injection attempt in the mapping is rejected before anything is stored', async () => {
     const response = await call('connections.create', { kind: 'appdb', name: 'Evil', config: { driver: 'sqlite', path: '/x.db', mapping: { users: { table: 'users; drop table x' } } } });
     expect(response).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('"users; drop table x" is not a valid table name') } });
-    expect(app.store.connections.list()).toEqual([]);
+    expect(await app.store.connections.list()).toEqual([]);
   });
 
   it('a Postgres URL with a password inside is refused: the password belongs in the keychain', async () => {
@@ -84,10 +85,10 @@ describe('connections', () => {
     await call('connections.update', { id: 1, name: 'Media (prod)', secrets: { apiSecret: `${SECRET}-rotated` } });
     await call('connections.test', { id: 1 });
     await call('connections.list', {});
-    app.log.info({ connection: await app.connections.settings(app.store.connections.get(1)!) }, 'settings resolved for a probe');
+    app.log.info({ connection: await app.connections.settings((await app.store.connections.get(1))!) }, 'settings resolved for a probe');
     expect(await secrets.get('connection/1/apiSecret')).toBe(`${SECRET}-rotated`);
 
-    app.store.db.pragma('wal_checkpoint(TRUNCATE)');
+    rawSqlite(app.store).pragma('wal_checkpoint(TRUNCATE)');
     await log.close();
     const storeBytes = readdirSync(dir.path).filter((f) => f.startsWith('syncwarden.db')).map((f) => readFileSync(join(dir.path, f)).toString('latin1')).join('');
     const logText = readdirSync(join(dir.path, 'logs')).map((f) => readFileSync(join(dir.path, 'logs', f), 'utf8')).join('');
@@ -117,9 +118,9 @@ describe('connections', () => {
       delete: async () => {},
     };
     await app.close();
-    app = createTestApp({ dataDir: dir.path, log, secrets: broken });
+    app = await createTestApp({ dataDir: dir.path, log, secrets: broken });
     const response = await call('connections.create', { kind: 'dropbox', name: 'Files', config: { appKey: 'k' }, secrets: { appSecret: 's' } });
     expect(response).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringContaining('SYNCWARDEN_SECRETS=env') } });
-    expect(app.store.connections.list()).toEqual([]);
+    expect(await app.store.connections.list()).toEqual([]);
   });
 });

@@ -81,15 +81,15 @@ async function seed(app: TestApp, invoke: Invoke): Promise<void> {
   const started = await invoke('runs.start', { engine: 'demo', params: { items: 3000, findingEvery: 500 } });
   expect(started).toMatchObject({ ok: true });
   const runId = (started as { result: { runId: number } }).result.runId;
-  await until(() => app.store.runs.get(runId)?.state === 'succeeded', 10_000, 'the seed run');
+  await until(async () => (await app.store.runs.get(runId))?.state === 'succeeded', 10_000, 'the seed run');
   expect(await invoke('schedules.create', { engine: 'demo', trigger: { kind: 'interval', minutes: 30 } })).toMatchObject({ ok: true });
   expect(await invoke('settings.update', { findingsRetentionDays: 30 })).toMatchObject({ ok: true });
 }
 
 async function cancelActiveRuns(app: TestApp, invoke: Invoke): Promise<void> {
-  const active = app.store.runs.list({ states: ['queued', 'running'], limit: 500, offset: 0 }).items;
+  const active = (await app.store.runs.list({ states: ['queued', 'running'], limit: 500, offset: 0 })).items;
   for (const run of active) await invoke('runs.cancel', { id: run.id });
-  await until(() => app.store.runs.list({ states: ['queued', 'running'], limit: 1, offset: 0 }).total === 0, 20_000, 'active runs to end');
+  await until(async () => (await app.store.runs.list({ states: ['queued', 'running'], limit: 1, offset: 0 })).total === 0, 20_000, 'active runs to end');
 }
 
 function fuzzSuite(hostName: string, open: () => Promise<{ app: TestApp; invoke: Invoke; alive: () => Promise<void>; close: () => Promise<void> }>, extraInputs: unknown[] = []) {
@@ -148,7 +148,7 @@ fuzzSuite('WebSocket (browser mode)', async () => {
   const renderer = makeTempDir('syncwarden-renderer-');
   mkdirSync(renderer.path, { recursive: true });
   writeFileSync(join(renderer.path, 'index.html'), '<!doctype html>');
-  const app = createTestApp();
+  const app = await createTestApp();
   const server: BrowserServer = await startBrowserServer({ app, rendererDir: renderer.path, port: 0 });
   const url = `ws://127.0.0.1:${server.port}/ws?token=${server.token}`;
   const origin = `http://127.0.0.1:${server.port}`;
@@ -174,7 +174,7 @@ fuzzSuite('WebSocket (browser mode)', async () => {
 fuzzSuite(
   'Electron IPC (mocked electron)',
   async () => {
-    const app = createTestApp();
+    const app = await createTestApp();
     const unregister = registerIpcHost({ app, isTrustedSender: (event) => event.senderFrame?.url === TRUSTED, targets: () => [] });
     const invoke: Invoke = (method, input) => {
       const handler = handlers.get(IPC_INVOKE_CHANNEL);

@@ -35,8 +35,8 @@ const call = async <T>(method: string, input: unknown): Promise<T> => {
 };
 const finished = async (runId: number): Promise<Run> => (await app.runs.waitFor(runId)) as Run;
 
-beforeAll(() => {
-  app = createTestApp({ dataDir, engines: new EngineRegistry(ENGINES) });
+beforeAll(async () => {
+  app = await createTestApp({ dataDir, engines: new EngineRegistry(ENGINES) });
 });
 afterAll(async () => {
   await app?.dispose();
@@ -74,16 +74,16 @@ describe('a sixth engine added through the registry alone', () => {
       scheduler.start();
       await vi.waitFor(() => expect(clock.armed).toBeGreaterThan(0));
       await clock.advance(60 * 60_000);
-      const fired = await vi.waitFor(() => {
-        const runs = app.store.runs.list({ engine: TOY_ENGINE_ID, limit: 10, offset: 0 }).items.filter((run) => run.trigger === 'schedule');
+      const fired = await vi.waitFor(async () => {
+        const runs = (await app.store.runs.list({ engine: TOY_ENGINE_ID, limit: 10, offset: 0 })).items.filter((run) => run.trigger === 'schedule');
         expect(runs).toHaveLength(1);
         return runs[0] as Run;
       });
       expect(fired.params).toMatchObject({ mode: 'check', shelf: 'history' });
       expect(await finished(fired.id)).toMatchObject({ state: 'succeeded', scope: 'shelf:history' });
-      expect(app.store.schedules.get(created.id)).toBeDefined();
+      expect(await app.store.schedules.get(created.id)).toBeDefined();
     } finally {
-      scheduler.stop();
+      await scheduler.stop();
     }
   });
 
@@ -94,9 +94,9 @@ describe('a sixth engine added through the registry alone', () => {
     });
     const stop = startNotifier({ events: app.events, engine: (id) => app.engines.get(id), batchMs: 10 });
     try {
-      const { runId } = app.runs.start(TOY_ENGINE_ID, { mode: 'repair', shelf: 'poetry', all: true, failing: 0 }, 'schedule');
+      const { runId } = await app.runs.start(TOY_ENGINE_ID, { mode: 'repair', shelf: 'poetry', all: true, failing: 0 }, 'schedule');
       await finished(runId);
-      const failedCheck = app.runs.start(TOY_ENGINE_ID, { shelf: 'broken', lie: true }, 'schedule');
+      const failedCheck = await app.runs.start(TOY_ENGINE_ID, { shelf: 'broken', lie: true }, 'schedule');
       await finished(failedCheck.runId);
       await vi.waitFor(() => expect(told.some((n) => n.kind === 'run-failed')).toBe(true));
       expect(told.find((n) => n.kind === 'run-failed')).toMatchObject({ title: 'Toy shelf run failed', route: `/runs?run=${failedCheck.runId}` });
@@ -122,8 +122,8 @@ describe('a sixth engine added through the registry alone', () => {
       vi.unstubAllEnvs();
       quiet.forEach((spy) => spy.mockRestore());
     }
-    app = createTestApp({ dataDir, engines: new EngineRegistry(ENGINES) });
-    const cliRuns = app.store.runs.list({ engine: TOY_ENGINE_ID, limit: 50, offset: 0 }).items.filter((run) => run.trigger === 'cli');
+    app = await createTestApp({ dataDir, engines: new EngineRegistry(ENGINES) });
+    const cliRuns = (await app.store.runs.list({ engine: TOY_ENGINE_ID, limit: 50, offset: 0 })).items.filter((run) => run.trigger === 'cli');
     expect(cliRuns.map((run) => [run.params.mode, run.params.shelf, run.state])).toEqual([
       ['repair', 'atlas', 'succeeded'],
       ['check', 'atlas', 'succeeded'],

@@ -14,38 +14,38 @@ describe('syncwarden findings list / audit list / runs get (built bundle)', () =
   const ids = { identityRun: 0, storageRun: 0 };
   const at = (minute: number) => `2026-11-20T10:${String(minute).padStart(2, '0')}:00.000Z`;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     assertBuilt();
-    const store = openStore(dir.path);
-    const run = (engine: string, minute: number, result: Record<string, unknown>) => {
-      const { id } = store.runs.insertQueued({ engine, scope: 'all', trigger: 'cli', params: { mode: 'repair', all: true }, ownerPid: process.pid, now: at(minute) });
-      store.runs.transition(id, ['queued'], 'running', { startedAt: at(minute) }, at(minute));
-      store.runEvents.append(id, 'state', 'running', at(minute));
-      store.runEvents.append(id, 'message', 'repaired 2 of 2 "users"', at(minute + 1), { nested: { deep: [1, 2] } });
-      store.runs.transition(id, ['running'], 'succeeded', { finishedAt: at(minute + 2), result }, at(minute + 2));
+    const store = await openStore(dir.path);
+    const run = async (engine: string, minute: number, result: Record<string, unknown>) => {
+      const { id } = await store.runs.insertQueued({ engine, scope: 'all', trigger: 'cli', params: { mode: 'repair', all: true }, ownerPid: process.pid, now: at(minute) });
+      await store.runs.transition(id, ['queued'], 'running', { startedAt: at(minute) }, at(minute));
+      await store.runEvents.append(id, 'state', 'running', at(minute));
+      await store.runEvents.append(id, 'message', 'repaired 2 of 2 "users"', at(minute + 1), { nested: { deep: [1, 2] } });
+      await store.runs.transition(id, ['running'], 'succeeded', { finishedAt: at(minute + 2), result }, at(minute + 2));
       return id;
     };
-    ids.identityRun = run('identity', 1, { repaired: 2, byKind: { 'name-differs': 1, 'local-only': 1 }, failedIds: [] });
-    ids.storageRun = run('storage-orphans', 5, { quarantined: 1, perProvider: { google: { files: 3, gone: 1 } } });
-    store.findings.insertMany(ids.identityRun, 'identity', [
+    ids.identityRun = await run('identity', 1, { repaired: 2, byKind: { 'name-differs': 1, 'local-only': 1 }, failedIds: [] });
+    ids.storageRun = await run('storage-orphans', 5, { quarantined: 1, perProvider: { google: { files: 3, gone: 1 } } });
+    await store.findings.insertMany(ids.identityRun, 'identity', [
       { subject: 'user:Ada@Example.com', userEmail: 'ada@example.com', kind: 'name-differs', reason: 'names differ', proposedAction: 'update', details: { localId: 'u-ada-1' } },
       { subject: 'user:bob@example.com', userEmail: 'bob@example.com', kind: 'local-only', reason: 'no auth user', proposedAction: 'create' },
     ], at(2));
     // A storage finding names its user by id only, in the details: `--user u-cy-9` must still find it.
-    store.findings.insertMany(ids.storageRun, 'storage-orphans', [
+    await store.findings.insertMany(ids.storageRun, 'storage-orphans', [
       { subject: 'file:42', userEmail: null, kind: 'gone', reason: 'Drive file is gone', proposedAction: 'quarantine', details: { userId: 'u-cy-9', row: { name: 'x{y}.pdf' } } },
     ], at(6));
-    const storageFinding = store.findings.list({ engine: 'storage-orphans', sort: 'createdAt', direction: 'desc', limit: 1, offset: 0 }).items[0]!;
-    store.findings.setStatus([storageFinding.id], 'quarantined', at(7));
-    store.audit.append({ at: at(3), actor: 'cli', engine: 'identity', runId: ids.identityRun, action: 'update-user', subject: 'user:ada@example.com', before: { name: 'Ada', email: 'ada@example.com' }, after: { name: 'Ada Lovelace', email: 'ada@example.com' } });
-    store.audit.append({ at: at(3), actor: 'cli', engine: 'identity', runId: ids.identityRun, action: 'create-user', subject: 'user:bob@example.com', before: null, after: { name: 'Bob' } });
-    store.audit.append({ at: at(7), actor: 'cli', engine: 'storage-orphans', runId: ids.storageRun, action: 'quarantine', subject: 'file:42', before: { id: 42, user_id: 'u-cy-9' }, after: null });
+    const storageFinding = (await store.findings.list({ engine: 'storage-orphans', sort: 'createdAt', direction: 'desc', limit: 1, offset: 0 })).items[0]!;
+    await store.findings.setStatus([storageFinding.id], 'quarantined', at(7));
+    await store.audit.append({ at: at(3), actor: 'cli', engine: 'identity', runId: ids.identityRun, action: 'update-user', subject: 'user:ada@example.com', before: { name: 'Ada', email: 'ada@example.com' }, after: { name: 'Ada Lovelace', email: 'ada@example.com' } });
+    await store.audit.append({ at: at(3), actor: 'cli', engine: 'identity', runId: ids.identityRun, action: 'create-user', subject: 'user:bob@example.com', before: null, after: { name: 'Bob' } });
+    await store.audit.append({ at: at(7), actor: 'cli', engine: 'storage-orphans', runId: ids.storageRun, action: 'quarantine', subject: 'file:42', before: { id: 42, user_id: 'u-cy-9' }, after: null });
     // A quarantine of many rows keeps them as a list: CHANGED counts them and says where they went.
-    store.audit.append({ at: at(8), actor: 'cli', engine: 'storage-orphans', runId: ids.storageRun, action: 'quarantine-files', subject: '2 files', before: [{ id: 'f-1', userId: 'u-dee-4' }, { id: 'f-2', userId: 'u-dee-4' }], after: { table: 'file_quarantine' } });
+    await store.audit.append({ at: at(8), actor: 'cli', engine: 'storage-orphans', runId: ids.storageRun, action: 'quarantine-files', subject: '2 files', before: [{ id: 'f-1', userId: 'u-dee-4' }, { id: 'f-2', userId: 'u-dee-4' }], after: { table: 'file_quarantine' } });
     // A run of one user by id, with no product database to look the id up in: the list shows the id.
-    const userRun = store.runs.insertQueued({ engine: 'media-import', scope: 'repair:user:u-ada-1', trigger: 'cli', params: { mode: 'repair', user: 'u-ada-1' }, ownerPid: process.pid, now: at(9) });
-    store.runs.transition(userRun.id, ['queued'], 'cancelled', { finishedAt: at(9) }, at(9));
-    store.close();
+    const userRun = await store.runs.insertQueued({ engine: 'media-import', scope: 'repair:user:u-ada-1', trigger: 'cli', params: { mode: 'repair', user: 'u-ada-1' }, ownerPid: process.pid, now: at(9) });
+    await store.runs.transition(userRun.id, ['queued'], 'cancelled', { finishedAt: at(9) }, at(9));
+    await store.close();
   });
   afterAll(() => dir.remove());
 

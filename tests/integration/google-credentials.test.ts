@@ -35,16 +35,16 @@ describe('sheet-import with the connection’s own Google credentials', () => {
   });
   afterAll(async () => world?.close());
 
-  const googleConnection = () => world.app.connections.list().find((c) => c.kind === 'google')!;
+  const googleConnection = async () => (await world.app.connections.list()).find((c) => c.kind === 'google')!;
 
   it('the admin’s connected account reads the sheet (credentials: connection), no storage account involved', async () => {
-    const id = googleConnection().id;
-    await world.app.connections.update({ id, config: { ...googleConnection().config, authUrl: world.emulator.authUrl, revokeUrl: world.emulator.revokeUrl } });
+    const id = (await googleConnection()).id;
+    await world.app.connections.update({ id, config: { ...(await googleConnection()).config, authUrl: world.emulator.authUrl, revokeUrl: world.emulator.revokeUrl } });
     const flow = (await world.app.handlers['connections.connect']({ id }, manual)) as OAuthFlow;
     await answerConsent(flow.authUrl, 'allow');
-    await expect.poll(() => (world.app.handlers['connections.connect.status']({ flowId: flow.flowId }, manual) as OAuthFlow).state).toBe('connected');
+    await expect.poll(async () => ((await world.app.handlers['connections.connect.status']({ flowId: flow.flowId }, manual)) as OAuthFlow).state).toBe('connected');
 
-    const source = world.addSource(pricingSpec({ name: 'Admin pricing', credentials: 'connection', storageAccountId: '', targetTable: 'sheet_pricing' }));
+    const source = await world.addSource(pricingSpec({ name: 'Admin pricing', credentials: 'connection', storageAccountId: '', targetTable: 'sheet_pricing' }));
     world.emulator.resetCounts();
     const run = await world.importNow(source);
     expect(run.state).toBe('succeeded');
@@ -66,7 +66,7 @@ describe('sheet-import with the connection’s own Google credentials', () => {
     const tested = await world.app.connections.test(created.id);
     expect(tested).toMatchObject({ ok: true, message: 'Google accepted the service account reader@syncwarden-test.iam.gserviceaccount.com' });
 
-    const source = world.addSource(pricingSpec({ name: 'SA pricing', connection: 'Service account', credentials: 'connection', storageAccountId: '', targetTable: 'sheet_sa_pricing' }));
+    const source = await world.addSource(pricingSpec({ name: 'SA pricing', connection: 'Service account', credentials: 'connection', storageAccountId: '', targetTable: 'sheet_sa_pricing' }));
     const run = await world.importNow(source);
     expect(run.state).toBe('succeeded');
     expect(await world.cache('sheet_sa_pricing')).toHaveLength(40);

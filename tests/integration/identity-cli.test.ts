@@ -49,7 +49,7 @@ describe('syncwarden repair / revert identity', () => {
     emulator.addUser({ id: id(3), email: 'stray@example.com' });
 
     const dataDir = join(dir.path, 'console');
-    const app = createTestApp({ dataDir });
+    const app = await createTestApp({ dataDir });
     await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: productDb }, secrets: {} } as never);
     const supabase = await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
     await app.close();
@@ -86,7 +86,7 @@ describe('syncwarden repair / revert identity', () => {
     await db.close();
     emulator = await startSupabaseEmulator({ ...KEYS, users: [{ id: id(9), email: 'stray@example.com' }] });
     const dataDir = join(dir.path, 'console-guard');
-    const app = createTestApp({ dataDir });
+    const app = await createTestApp({ dataDir });
     await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: productDb }, secrets: {} } as never);
     const supabase = await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
     await app.close();
@@ -106,8 +106,8 @@ describe('syncwarden repair / revert identity', () => {
     const byRun = await cli(dataDir, env, 'revert', '--run', String(repair.id), '--yes');
     expect(byRun.code, byRun.stderr).toBe(4);
     expect(byRun.stdout).toMatch(/partial\n {2}entries 1, reverted 0, .*changedSince 1\n {2}not undone: user:stray@example\.com \(identity\.ban-remote\): not reverted: .*bannedUntil is now/);
-    const reader = createTestApp({ dataDir });
-    const auditId = reader.store.audit.byRun(repair.id as number)[0]?.id;
+    const reader = await createTestApp({ dataDir });
+    const auditId = (await reader.store.audit.byRun(repair.id as number))[0]?.id;
     await reader.close();
     const byAudit = await cli(dataDir, env, 'revert', '--audit', String(auditId), '--yes');
     expect(byAudit.code, byAudit.stderr).toBe(4);

@@ -37,7 +37,7 @@ describe('identity repair properties over random worlds and faults (seeded)', ()
       const db = openSqliteAppDb({ path, create: true });
       await initCanonicalSchema(db);
       const emulator = await startSupabaseEmulator({ ...KEYS, users: [] });
-      const app = createTestApp();
+      const app = await createTestApp();
       try {
         const truth = random.chance(0.25) ? 'supabase' : 'appdb';
         const rows: [string, string, string, number, string][] = [];
@@ -67,7 +67,7 @@ describe('identity repair properties over random worlds and faults (seeded)', ()
 
         await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path }, secrets: {} } as never);
         await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
-        const run = async (params: Record<string, unknown>) => (await app.runs.waitFor(app.runs.start('identity', { retryInitialDelayMs: 1, ...params }, 'manual').runId)) as Run;
+        const run = async (params: Record<string, unknown>) => (await app.runs.waitFor((await app.runs.start('identity', { retryInitialDelayMs: 1, ...params }, 'manual')).runId)) as Run;
         const check = await run({ mode: 'check', sourceOfTruth: truth });
         expect(check.state, JSON.stringify(check.error)).toBe('succeeded');
 

@@ -35,7 +35,7 @@ export function describeRevertGuard(name: string, target: AppDbUnderTest): void 
       return emulator.addUser({ id: id(n), email, user_metadata: { full_name: fullName }, app_metadata: { role }, email_confirmed_at: '2026-01-01T00:00:00.000Z' });
     }
     async function run(params: Record<string, unknown>): Promise<Run> {
-      return (await app.runs.waitFor(app.runs.start('identity', { retryInitialDelayMs: 5, ...params }, 'manual').runId)) as Run;
+      return (await app.runs.waitFor((await app.runs.start('identity', { retryInitialDelayMs: 5, ...params }, 'manual')).runId)) as Run;
     }
     async function repairAll(params: Record<string, unknown> = {}): Promise<Run> {
       await run({ mode: 'check', ...params });
@@ -43,7 +43,7 @@ export function describeRevertGuard(name: string, target: AppDbUnderTest): void 
       expect(repair.state, JSON.stringify(repair.error ?? repair.result)).toBe('succeeded');
       return repair;
     }
-    const entryOf = (runId: number, subject: string) => app.store.audit.byRun(runId).find((e) => e.subject === `user:${subject}`);
+    const entryOf = async (runId: number, subject: string) => (await app.store.audit.byRun(runId)).find((e) => e.subject === `user:${subject}`);
     const revertEntry = (auditId: number | undefined) => run({ mode: 'revert', confirmDestructive: true, auditId });
     const admin = () => client(KEYS.serviceRoleKey).admin;
 
@@ -54,7 +54,7 @@ export function describeRevertGuard(name: string, target: AppDbUnderTest): void 
       expect((await admin().updateUserById(id(10), { ban_duration: '24h' })).error).toBeNull();
       const reban = emulator.getUser(id(10))?.banned_until;
 
-      const undo = await revertEntry(entryOf(repair.id, 'stray@example.com')?.id);
+      const undo = await revertEntry((await entryOf(repair.id, 'stray@example.com'))?.id);
       expect(undo.state, JSON.stringify(undo.error ?? undo.result)).toBe('partial');
       expect(undo.result).toMatchObject({ status: 'changed-since', itemsFailed: 1, changedSince: [{ field: 'bannedUntil', current: reban }] });
       // The run drawer lists notUndone: a one-entry revert says there why it did nothing.
@@ -62,13 +62,13 @@ export function describeRevertGuard(name: string, target: AppDbUnderTest): void 
       expect(String(undo.result?.message)).toMatch(/not reverted: user:stray@example\.com changed since the repair \(bannedUntil is now/);
       expect(emulator.getUser(id(10))?.banned_until).toBe(reban);
       // Nothing was done, so nothing is audited as reverted.
-      expect(app.store.audit.byRun(undo.id)).toEqual([]);
+      expect(await app.store.audit.byRun(undo.id)).toEqual([]);
     });
 
     it('a ban set again since with the same duration is told apart by the end GoTrue answered the repair', async () => {
       remote(12, 'again@example.com', 'Again');
       const repair = await repairAll();
-      const entry = entryOf(repair.id, 'again@example.com');
+      const entry = await entryOf(repair.id, 'again@example.com');
       expect(entry?.after).toMatchObject({ bannedUntil: emulator.getUser(id(12))?.banned_until });
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect((await admin().updateUserById(id(12), { ban_duration: '876000h' })).error).toBeNull();
@@ -81,7 +81,7 @@ export function describeRevertGuard(name: string, target: AppDbUnderTest): void 
       remote(11, 'lifted@example.com', 'Lifted');
       const repair = await repairAll();
       expect((await admin().updateUserById(id(11), { ban_duration: 'none' })).error).toBeNull();
-      const undo = await revertEntry(entryOf(repair.id, 'lifted@example.com')?.id);
+      const undo = await revertEntry((await entryOf(repair.id, 'lifted@example.com'))?.id);
       expect(undo.state).toBe('partial');
       expect(undo.result).toMatchObject({ status: 'changed-since', changedSince: [{ field: 'banned', repairLeft: true, current: false }] });
     });
@@ -94,7 +94,7 @@ export function describeRevertGuard(name: string, target: AppDbUnderTest): void 
       // The person renames themselves afterwards.
       expect((await admin().updateUserById(id(20), { user_metadata: { full_name: 'Chosen Later' } })).error).toBeNull();
 
-      const undo = await revertEntry(entryOf(repair.id, 'rename@example.com')?.id);
+      const undo = await revertEntry((await entryOf(repair.id, 'rename@example.com'))?.id);
       expect(undo.state).toBe('partial');
       expect(undo.result).toMatchObject({ status: 'changed-since', changedSince: [{ field: 'name', repairLeft: 'Repaired Name', current: 'Chosen Later' }] });
       expect(emulator.getUser(id(20))?.user_metadata).toMatchObject({ full_name: 'Chosen Later' });
@@ -106,7 +106,7 @@ export function describeRevertGuard(name: string, target: AppDbUnderTest): void 
       const repair = await repairAll();
       expect((await admin().updateUserById(id(25), { app_metadata: { role: 'admin' } })).error).toBeNull();
 
-      const undo = await revertEntry(entryOf(repair.id, 'field@example.com')?.id);
+      const undo = await revertEntry((await entryOf(repair.id, 'field@example.com'))?.id);
       expect(undo.state, JSON.stringify(undo.error ?? undo.result)).toBe('succeeded');
       expect(undo.result).toMatchObject({ status: 'reverted', notRestored: [] });
       expect(emulator.getUser(id(25))?.user_metadata).toMatchObject({ full_name: 'Old Name' });
@@ -121,7 +121,7 @@ export function describeRevertGuard(name: string, target: AppDbUnderTest): void 
       expect((await admin().updateUserById(id(30), { password: 'pw-30-secret' })).error).toBeNull();
       expect((await client(KEYS.anonKey).signInWithPassword({ email: 'created@example.com', password: 'pw-30-secret' })).error).toBeNull();
 
-      const undo = await revertEntry(entryOf(repair.id, 'created@example.com')?.id);
+      const undo = await revertEntry((await entryOf(repair.id, 'created@example.com'))?.id);
       expect(undo.state).toBe('partial');
       expect(undo.result).toMatchObject({ status: 'changed-since', changedSince: [{ field: 'lastSignInAt', current: expect.any(String) }] });
       expect(emulator.getUser(id(30))).toMatchObject({ email: 'created@example.com' });
@@ -132,7 +132,7 @@ export function describeRevertGuard(name: string, target: AppDbUnderTest): void 
       await local([[id(31), 'made@example.com', 'Made', true, 'user']]);
       const repair = await repairAll();
       expect((await admin().updateUserById(id(31), { email: 'moved@example.com' })).error).toBeNull();
-      const undo = await revertEntry(entryOf(repair.id, 'made@example.com')?.id);
+      const undo = await revertEntry((await entryOf(repair.id, 'made@example.com'))?.id);
       expect(undo.result).toMatchObject({ status: 'changed-since', changedSince: [{ field: 'email', current: 'moved@example.com' }] });
       expect(emulator.getUser(id(31))).toBeDefined();
     });
@@ -142,7 +142,7 @@ export function describeRevertGuard(name: string, target: AppDbUnderTest): void 
       remote(40, 'row@example.com', 'Supabase Name');
       const repair = await repairAll({ sourceOfTruth: 'supabase' });
       await db.execute('UPDATE users SET name = ? WHERE id = ?', ['Edited In Product', id(40)]);
-      const undo = await revertEntry(entryOf(repair.id, 'row@example.com')?.id);
+      const undo = await revertEntry((await entryOf(repair.id, 'row@example.com'))?.id);
       expect(undo.result).toMatchObject({ status: 'changed-since', changedSince: [{ field: 'name', repairLeft: 'Supabase Name', current: 'Edited In Product' }] });
       expect(await db.query('SELECT name FROM users WHERE id = ?', [id(40)])).toEqual([{ name: 'Edited In Product' }]);
     });
@@ -152,7 +152,7 @@ export function describeRevertGuard(name: string, target: AppDbUnderTest): void 
       const repair = await repairAll({ sourceOfTruth: 'supabase' });
       expect(repair.result).toMatchObject({ actions: { 'insert-local': 1 } });
       await db.execute('UPDATE users SET role = ? WHERE id = ?', ['admin', id(45)]);
-      const undo = await revertEntry(entryOf(repair.id, 'signup@example.com')?.id);
+      const undo = await revertEntry((await entryOf(repair.id, 'signup@example.com'))?.id);
       expect(undo.result).toMatchObject({ status: 'changed-since', changedSince: [{ field: 'role', repairLeft: 'user', current: 'admin' }] });
       expect(await db.query('SELECT role FROM users WHERE id = ?', [id(45)])).toEqual([{ role: 'admin' }]);
     });
@@ -179,7 +179,7 @@ export function describeRevertGuard(name: string, target: AppDbUnderTest): void 
       expect(emulator.getUser(id(50))).toBeUndefined();
       expect(emulator.getUser(id(51))?.user_metadata).toMatchObject({ full_name: 'Old Name' });
       expect(emulator.getUser(id(53))?.banned_until).toBeUndefined();
-      expect(app.store.audit.byRun(undo.id).map((e) => e.subject).sort()).toEqual(['user:create@example.com', 'user:rename@example.com', 'user:stray@example.com']);
+      expect((await app.store.audit.byRun(undo.id)).map((e) => e.subject).sort()).toEqual(['user:create@example.com', 'user:rename@example.com', 'user:stray@example.com']);
     });
   });
 }

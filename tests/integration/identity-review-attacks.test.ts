@@ -25,12 +25,12 @@ describe('identity repair races found in review (SQLite users table)', () => {
   let emulator: SupabaseEmulator;
 
   beforeEach(async () => {
-    db = await openSqliteAppDb({ path, create: true });
+    db = openSqliteAppDb({ path, create: true });
     await db.execute('DROP TABLE IF EXISTS invoices');
     await db.execute('DROP TABLE IF EXISTS users');
     await initCanonicalSchema(db);
     emulator = await startSupabaseEmulator({ ...KEYS, users: [] });
-    app = createTestApp();
+    app = await createTestApp();
     await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path }, secrets: {} } as never);
     await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
   });
@@ -41,7 +41,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
   });
 
   async function run(params: Record<string, unknown>): Promise<Run> {
-    return (await app.runs.waitFor(app.runs.start('identity', { retryInitialDelayMs: 5, ...params }, 'manual').runId)) as Run;
+    return (await app.runs.waitFor((await app.runs.start('identity', { retryInitialDelayMs: 5, ...params }, 'manual')).runId)) as Run;
   }
   function remote(n: number, email: string) {
     return emulator.addUser({ id: id(n), email, user_metadata: { full_name: 'Late' }, app_metadata: { role: 'user' }, email_confirmed_at: '2026-01-01T00:00:00.000Z' });
@@ -52,7 +52,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
     remote(2, 'spaced@example.com');
     remote(3, 'upper.id@example.com');
     await run({ mode: 'check' });
-    expect(app.store.findings.open('identity')).toHaveLength(3);
+    expect(await app.store.findings.open('identity')).toHaveLength(3);
     // The check pairs these (its comparison is JavaScript's); the re-read before the ban must as well.
     await db.executeMany('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [
       ['row-1', 'ÄRNI@example.com', 'Late', 1, 'user'],
@@ -68,13 +68,13 @@ describe('identity repair races found in review (SQLite users table)', () => {
     remote(12, 'b@example.com');
     await run({ mode: 'check' });
     // The key is rotated in Supabase after the check: GoTrue answers 403 bad_jwt to everything.
-    const supabase = app.store.connections.list().find((c) => c.kind === 'supabase');
+    const supabase = (await app.store.connections.list()).find((c) => c.kind === 'supabase');
     await app.connections.update({ id: supabase?.id, secrets: { serviceRoleKey: 'rotated-away' } } as never);
     const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 2 });
     expect(repair.state).toBe('failed');
     expect(repair.error).toMatchObject({ code: 'connection-misconfigured', message: expect.stringMatching(/bad_jwt.*Fix them on the Connections page/) });
     // Nobody was touched or blocked: both findings wait, open, for the next repair with a working key.
-    expect(app.store.findings.open('identity').map((f) => f.kind)).toEqual(['remote-only', 'remote-only']);
+    expect((await app.store.findings.open('identity')).map((f) => f.kind)).toEqual(['remote-only', 'remote-only']);
     for (const n of [11, 12]) expect(emulator.getUser(id(n))?.banned_until).toBeUndefined();
   });
 
@@ -84,7 +84,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
     await run({ mode: 'check' });
     const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 2 });
     expect(repair.state).toBe('succeeded');
-    const supabase = app.store.connections.list().find((c) => c.kind === 'supabase');
+    const supabase = (await app.store.connections.list()).find((c) => c.kind === 'supabase');
     await app.connections.update({ id: supabase?.id, secrets: { serviceRoleKey: 'rotated-away' } } as never);
     const undo = await run({ mode: 'revert', confirmDestructive: true, revertRunId: repair.id });
     expect(undo.state).toBe('failed');
@@ -104,7 +104,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
     expect(String((repair.result?.errors as string[])[0])).toMatch(/invoices \(on delete cascade\)/);
     // A refusal that will repeat is a manual finding, not retried by every run.
     await run({ mode: 'check', sourceOfTruth: 'supabase' });
-    expect(app.store.findings.open('identity')[0]).toMatchObject({ kind: 'repair-refused', details: { action: 'manual' } });
+    expect((await app.store.findings.open('identity'))[0]).toMatchObject({ kind: 'repair-refused', details: { action: 'manual' } });
   });
 
   it('with Supabase as truth, a deleted users row is kept whole and its revert puts back every column', async () => {
@@ -114,7 +114,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
     const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 1 });
     expect(repair.state, JSON.stringify(repair.error ?? repair.result)).toBe('succeeded');
     expect(await db.query('SELECT id FROM users')).toEqual([]);
-    const entry = app.store.audit.byRun(repair.id)[0];
+    const entry = (await app.store.audit.byRun(repair.id))[0];
     expect(entry?.action).toBe('identity.delete-local');
     const undo = await run({ mode: 'revert', confirmDestructive: true, auditId: entry?.id });
     expect(undo.state, JSON.stringify(undo.error ?? undo.result)).toBe('succeeded');
@@ -142,11 +142,11 @@ describe('identity repair races found in review (SQLite users table)', () => {
     remote(11, 'stray11@example.com');
     await db.execute('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', ['row-12', 'local12@example.com', 'Local', 1, 'user']);
     await run({ mode: 'check' });
-    const banning = (await app.runs.waitFor(app.runs.start('identity', { mode: 'repair', all: true, retryInitialDelayMs: 5 }, 'schedule').runId)) as Run;
+    const banning = (await app.runs.waitFor((await app.runs.start('identity', { mode: 'repair', all: true, retryInitialDelayMs: 5 }, 'schedule')).runId)) as Run;
     expect(banning.state, JSON.stringify(banning.error)).toBe('succeeded');
     expect(emulator.getUser(id(11))?.banned_until).toBeUndefined();
     await run({ mode: 'check', sourceOfTruth: 'supabase' });
-    const deleting = (await app.runs.waitFor(app.runs.start('identity', { mode: 'repair', all: true, retryInitialDelayMs: 5 }, 'schedule').runId)) as Run;
+    const deleting = (await app.runs.waitFor((await app.runs.start('identity', { mode: 'repair', all: true, retryInitialDelayMs: 5 }, 'schedule')).runId)) as Run;
     expect(deleting.state, JSON.stringify(deleting.error)).toBe('succeeded');
     expect(await db.query('SELECT id FROM users WHERE id = ?', ['row-12'])).toEqual([{ id: 'row-12' }]);
     expect(deleting.result).toMatchObject({ actions: { 'insert-local': 1 }, manual: 1 });
@@ -200,7 +200,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
     await run({ mode: 'check' });
     const repair = await run({ mode: 'repair', all: true });
     expect(repair.result).toMatchObject({ actions: { 'create-remote': 1 } });
-    const entry = app.store.audit.byRun(repair.id)[0];
+    const entry = (await app.store.audit.byRun(repair.id))[0];
     // A script's contract call: the revert of a create hard-deletes the Supabase user, so it must be confirmed like a repair.
     const started = await app.handlers['runs.start']({ engine: 'identity', params: { mode: 'revert', auditId: entry?.id } }, { actor: 'manual' } as never);
     const undo = (await app.runs.waitFor(started.runId)) as Run;
@@ -238,7 +238,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
     expect(repair.state).toBe('partial');
     const created = emulator.listUsers().find((u) => u.email === 'unverified@example.com');
     expect(created).toBeDefined();
-    expect(app.store.audit.byRun(repair.id).map((e) => [e.action, (e.after as { remote?: { id?: string } } | null)?.remote?.id])).toEqual([['identity.create-remote', created?.id]]);
+    expect((await app.store.audit.byRun(repair.id)).map((e) => [e.action, (e.after as { remote?: { id?: string } } | null)?.remote?.id])).toEqual([['identity.create-remote', created?.id]]);
     emulator.clearFaults();
     const undo = await run({ mode: 'revert', confirmDestructive: true, revertRunId: repair.id });
     expect(undo.state, JSON.stringify(undo.error ?? undo.result)).toBe('succeeded');
@@ -253,7 +253,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
     emulator.fault(SUPABASE_ROUTES.update, { ...gotrueFault(422, 'user_locked', 'This user cannot be changed'), times: 1 });
     expect((await run({ mode: 'repair', all: true, confirmDestructive: 1 })).result).toMatchObject({ refused: 1 });
     await run({ mode: 'check' });
-    const f = app.store.findings.open('identity').find((x) => x.userEmail === 'refused62@example.com');
+    const f = (await app.store.findings.open('identity')).find((x) => x.userEmail === 'refused62@example.com');
     const plan = await app.handlers['identity.plan']({ findingIds: [f?.id ?? 0] }, { actor: 'manual' } as never);
     expect(plan).toMatchObject({ destructive: 1, counts: { 'ban-remote': 1 } });
     const retry = await run({ mode: 'repair', findingIds: [f?.id ?? 0], confirmDestructive: plan.destructive });

@@ -32,7 +32,7 @@ export function useIdentityWorld(target: AppDbUnderTest): IdentityWorld {
     await target.reset(world.db);
     await initCanonicalSchema(world.db);
     world.emulator = await startSupabaseEmulator({ ...IDENTITY_KEYS, users: [] });
-    world.app = createTestApp();
+    world.app = await createTestApp();
     await world.app.connections.create({ kind: 'appdb', name: 'Product', config: target.config(), secrets: {} } as never);
     await world.app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: world.emulator.url }, secrets: { serviceRoleKey: IDENTITY_KEYS.serviceRoleKey } });
   });
@@ -68,7 +68,7 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       });
     }
     async function run(params: Record<string, unknown>): Promise<Run> {
-      return (await app.runs.waitFor(app.runs.start('identity', { retryInitialDelayMs: 5, ...params }, 'manual').runId)) as Run;
+      return (await app.runs.waitFor((await app.runs.start('identity', { retryInitialDelayMs: 5, ...params }, 'manual')).runId)) as Run;
     }
     const localRow = async (userId: string) => (await db.query('SELECT * FROM users WHERE id = ?', [userId]))[0];
 
@@ -92,7 +92,7 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       const check = await run({ mode: 'check' });
       expect(check.state, JSON.stringify(check.error)).toBe('succeeded');
       expect(check.result).toMatchObject({ users: 5, inSync: 1, localOnly: 1, remoteOnly: 1, inconsistent: 2, matchedByEmail: 1, softDeletedRemote: 1, findings: 4 });
-      const findings = app.store.findings.open('identity');
+      const findings = await app.store.findings.open('identity');
       const linus = findings.find((f) => f.userEmail === 'linus@example.com');
       expect(linus?.details).toMatchObject({
         matchedBy: 'id',
@@ -112,7 +112,7 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       const validate = await run({ mode: 'validate' });
       expect(validate.result?.report).toMatchObject({ counts: { 'in-sync': 1, 'local-only': 1, 'remote-only': 1, inconsistent: 2 }, issuesByField: { id: 1, email: 1, name: 1, emailVerified: 1, role: 1 } });
       expect((validate.result?.report as { recommendations: string[] }).recommendations.join(' ')).toMatch(/bans them in Supabase \(reversible/);
-      expect(app.store.findings.open('identity')).toHaveLength(4);
+      expect(await app.store.findings.open('identity')).toHaveLength(4);
     });
 
     it('with the app DB as truth, repair creates, bans and updates in Supabase through a 429, and a second repair is a no-op', async () => {
@@ -136,15 +136,15 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       expect(Date.parse(emulator.getUser(id(3))?.banned_until ?? '')).toBeGreaterThan(Date.now() + 50 * 365 * 86_400_000);
       expect(emulator.getUser(id(4))).toMatchObject({ email: 'linus@example.com', user_metadata: { full_name: 'Linus T' }, app_metadata: { role: 'admin' } });
       expect(emulator.getUser(id(4))?.email_confirmed_at).toBeTruthy();
-      expect(app.store.audit.list({ engine: 'identity', limit: 10, offset: 0 }).items.map((a) => a.action).sort()).toEqual(['identity.ban-remote', 'identity.create-remote', 'identity.update-remote']);
+      expect((await app.store.audit.list({ engine: 'identity', limit: 10, offset: 0 })).items.map((a) => a.action).sort()).toEqual(['identity.ban-remote', 'identity.create-remote', 'identity.update-remote']);
       // The run's item log: one line per user, what was done or why not.
-      const log = app.store.runItems.page(repair.id, 50, 0);
+      const log = await app.store.runItems.page(repair.id, 50, 0);
       expect(log.items.map((l) => `${l.action}:${l.outcome}`).sort()).toEqual(['ban-remote:done', 'create-remote:done', 'manual:skipped', 'update-remote:done']);
       expect(log.counts).toEqual({ done: 3, skipped: 1 });
 
       // The users sync table follows the repair: the repaired users are in sync, the banned stranger stays for a person.
-      const meta = app.store.engineState.get<SnapshotMeta>('identity', SNAPSHOT_META_KEY);
-      const chunk = (app.store.engineState.get<EncodedRow[]>('identity', chunkKey(0, meta?.buffer)) ?? []).map(decodeRow);
+      const meta = await app.store.engineState.get<SnapshotMeta>('identity', SNAPSHOT_META_KEY);
+      const chunk = (await app.store.engineState.get<EncodedRow[]>('identity', chunkKey(0, meta?.buffer)) ?? []).map(decodeRow);
       expect(chunk.filter((row) => row.local || row.remote).map((row) => row.status).sort()).toEqual(['in-sync', 'in-sync', 'in-sync', 'inconsistent', 'remote-only']);
       expect(chunk.find((row) => row.remote?.id === id(3))?.remote?.banned).toBe(true);
 
@@ -152,7 +152,7 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       const before = writes();
       const recheck = await run({ mode: 'check' });
       expect(recheck.result).toMatchObject({ inSync: 3, inconsistent: 1, localOnly: 0, remoteOnly: 1 });
-      expect(app.store.findings.open('identity').find((f) => f.userEmail === 'stranger@example.com')).toMatchObject({ reason: expect.stringMatching(/banned/), proposedAction: expect.stringMatching(/already banned/) });
+      expect((await app.store.findings.open('identity')).find((f) => f.userEmail === 'stranger@example.com')).toMatchObject({ reason: expect.stringMatching(/banned/), proposedAction: expect.stringMatching(/already banned/) });
       const again = await run({ mode: 'repair', all: true });
       expect(again.result).toMatchObject({ repaired: 0, manual: 2, actions: {} });
       expect(writes()).toBe(before);
@@ -167,7 +167,7 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       expect(await localRow(id(2))).toBeUndefined();
       expect(await localRow(id(3))).toMatchObject({ email: 'stranger@example.com', name: 'Some Stranger', role: 'user' });
       expect(await localRow(id(4))).toMatchObject({ email: 'linus.old@example.com', name: 'Linus Torvalds', email_verified: bool(false), role: 'user' });
-      const audit = app.store.audit.list({ engine: 'identity', limit: 10, offset: 0 }).items.find((a) => a.action === 'identity.delete-local');
+      const audit = (await app.store.audit.list({ engine: 'identity', limit: 10, offset: 0 })).items.find((a) => a.action === 'identity.delete-local');
       expect(audit?.before).toMatchObject({ local: { id: id(2), email: 'grace@example.com' } });
       // The choice is remembered for the connection: a later check without it still treats Supabase as truth.
       expect((await run({ mode: 'check' })).result).toMatchObject({ sourceOfTruth: 'supabase', inSync: 3, inconsistent: 1 });
@@ -177,7 +177,7 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       await seedEveryStatus();
       await run({ mode: 'check', sourceOfTruth: 'supabase' });
       await run({ mode: 'repair', all: true, confirmDeletes: 1, confirmDestructive: true });
-      const entries = app.store.audit.list({ engine: 'identity', limit: 10, offset: 0 }).items;
+      const entries = (await app.store.audit.list({ engine: 'identity', limit: 10, offset: 0 })).items;
       const entry = (action: string) => entries.find((a) => a.action === `identity.${action}`)?.id;
 
       // update-local: the row gets its old values back.
@@ -192,7 +192,7 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       expect((await run({ mode: 'revert', confirmDestructive: true, auditId: entry('insert-local') })).state).toBe('succeeded');
       expect(await localRow(id(3))).toBeUndefined();
       // Each revert is audited too.
-      expect(app.store.audit.list({ engine: 'identity', limit: 20, offset: 0 }).items.filter((a) => a.action.startsWith('identity.revert.'))).toHaveLength(3);
+      expect((await app.store.audit.list({ engine: 'identity', limit: 20, offset: 0 })).items.filter((a) => a.action.startsWith('identity.revert.'))).toHaveLength(3);
 
       // App DB as truth: an update in Supabase is undone; an email confirmation cannot be, and is named.
       await local([[id(7), 'barbara@example.com', 'Barbara Liskov', true, 'user']]);
@@ -200,7 +200,7 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       await run({ mode: 'check', sourceOfTruth: 'appdb' });
       await run({ mode: 'repair', all: true, confirmDeletes: 1, confirmDestructive: true });
       expect(emulator.getUser(id(7))?.user_metadata).toMatchObject({ full_name: 'Barbara Liskov' });
-      const appdbEntries = app.store.audit.list({ engine: 'identity', limit: 30, offset: 0 }).items;
+      const appdbEntries = (await app.store.audit.list({ engine: 'identity', limit: 30, offset: 0 })).items;
       const nameUpdate = appdbEntries.find((a) => a.action === 'identity.update-remote' && a.subject.includes('barbara'));
       expect((await run({ mode: 'revert', confirmDestructive: true, auditId: nameUpdate?.id ?? 0 })).state).toBe('succeeded');
       expect(emulator.getUser(id(7))?.user_metadata).toMatchObject({ full_name: 'B. Liskov' });
@@ -221,7 +221,7 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       await run({ mode: 'check' });
       await run({ mode: 'repair', all: true, remoteOnly: 'delete', confirmDeletes: 1, confirmDestructive: true });
       expect(emulator.getUser(id(3))?.deleted_at).toBeTruthy();
-      const softDelete = app.store.audit.list({ engine: 'identity', limit: 50, offset: 0 }).items.find((a) => a.action === 'identity.delete-remote');
+      const softDelete = (await app.store.audit.list({ engine: 'identity', limit: 50, offset: 0 })).items.find((a) => a.action === 'identity.delete-remote');
       const refused = await run({ mode: 'revert', confirmDestructive: true, auditId: softDelete?.id ?? 0 });
       expect(refused).toMatchObject({ state: 'failed', error: { message: expect.stringMatching(/cannot restore the deleted user/) } });
       expect((await run({ mode: 'revert', confirmDestructive: true, auditId: 999_999 })).error?.message).toBe('Audit entry 999999 is not an identity repair.');

@@ -42,7 +42,7 @@ describe('identity.users and identity.summary read the users sync table', () => 
         { id: id(4), email: 'linus@example.com', user_metadata: { full_name: 'Linus Torvalds' }, ...confirmed },
       ],
     });
-    app = createTestApp();
+    app = await createTestApp();
     await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path }, secrets: {} } as never);
     await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
   });
@@ -52,20 +52,20 @@ describe('identity.users and identity.summary read the users sync table', () => 
     await db.close();
   });
 
-  const run = async (params: Record<string, unknown>) => app.runs.waitFor(app.runs.start('identity', { retryInitialDelayMs: 5, ...params }, 'manual').runId);
+  const run = async (params: Record<string, unknown>) => app.runs.waitFor((await app.runs.start('identity', { retryInitialDelayMs: 5, ...params }, 'manual')).runId);
 
-  it('before any check the table is empty and the summary says so', () => {
+  it('before any check the table is empty and the summary says so', async () => {
     const handlers = createIdentityHandlers(app);
-    expect(handlers['identity.summary']({}, call.call)).toMatchObject({ checked: false, total: 0, runId: null });
-    expect(handlers['identity.users'](query(), call.call)).toMatchObject({ items: [], total: 0, runId: null });
+    expect(await handlers['identity.summary']({}, call.call)).toMatchObject({ checked: false, total: 0, runId: null });
+    expect(await handlers['identity.users'](query(), call.call)).toMatchObject({ items: [], total: 0, runId: null });
   });
 
   it('pages, filters, searches and sorts the last check, and follows a one-user repair', async () => {
     const handlers = createIdentityHandlers(app);
     const check = await run({ mode: 'check' });
-    const page = (input: Record<string, unknown> = {}) => handlers['identity.users'](query(input), call.call) as ReturnType<SyncTableReader['page']>;
+    const page = async (input: Record<string, unknown> = {}) => (await handlers['identity.users'](query(input), call.call)) as Awaited<ReturnType<SyncTableReader['page']>>;
 
-    expect(handlers['identity.summary']({}, call.call)).toMatchObject({
+    expect(await handlers['identity.summary']({}, call.call)).toMatchObject({
       checked: true,
       runId: check?.id,
       sourceOfTruth: 'appdb',
@@ -76,21 +76,24 @@ describe('identity.users and identity.summary read the users sync table', () => 
       counts: { 'in-sync': 1, 'local-only': 1, 'remote-only': 1, inconsistent: 1 },
       pendingDeletes: 1,
     });
-    expect(page().items.map((r) => r.email)).toEqual(['ada@example.com', 'barbara@example.com', 'grace@example.com', 'linus@example.com']);
-    expect(page({ direction: 'desc', limit: 2, offset: 1 })).toMatchObject({ total: 4, items: [{ email: 'grace@example.com' }, { email: 'barbara@example.com' }] });
-    expect(page({ sort: 'status' }).items.map((r) => r.status)).toEqual(['in-sync', 'local-only', 'remote-only', 'inconsistent']);
-    expect(page({ search: 'HOPPER' }).items.map((r) => r.email)).toEqual(['grace@example.com']);
-    const inconsistent = page({ status: 'inconsistent' });
+    expect((await page()).items.map((r) => r.email)).toEqual(['ada@example.com', 'barbara@example.com', 'grace@example.com', 'linus@example.com']);
+    expect((await page({ direction: 'desc', limit: 2, offset: 1 }))).toMatchObject({ total: 4, items: [{ email: 'grace@example.com' }, { email: 'barbara@example.com' }] });
+    expect((await page({ sort: 'status' })).items.map((r) => r.status)).toEqual(['in-sync', 'local-only', 'remote-only', 'inconsistent']);
+    expect((await page({ search: 'HOPPER' })).items.map((r) => r.email)).toEqual(['grace@example.com']);
+    const inconsistent = (await page({ status: 'inconsistent' }));
     expect(inconsistent).toMatchObject({ total: 1, items: [{ email: 'linus@example.com', matchedBy: 'id', localId: id(4), remoteId: id(4), diffs: [{ field: 'name', local: 'Linus T', remote: 'Linus Torvalds' }] }] });
 
     await run({ mode: 'repair', user: 'linus@example.com' });
-    expect(page({ search: 'linus' }).items).toMatchObject([{ status: 'in-sync', diffs: [] }]);
-    expect(handlers['identity.summary']({}, call.call)).toMatchObject({ inSync: 2, issues: 2 });
+    expect((await page({ search: 'linus' })).items).toMatchObject([{ status: 'in-sync', diffs: [] }]);
+    expect(await handlers['identity.summary']({}, call.call)).toMatchObject({ inSync: 2, issues: 2 });
   });
 
   it('pages 100,000 users in milliseconds once loaded', async () => {
     const values = new Map<string, unknown>();
-    const state = { get: <T>(key: string) => structuredClone(values.get(key)) as T | undefined, set: (key: string, value: unknown) => void values.set(key, JSON.parse(JSON.stringify(value))) };
+    const state = {
+      get: <T>(key: string) => Promise.resolve(structuredClone(values.get(key)) as T | undefined),
+      set: (key: string, value: unknown) => Promise.resolve(void values.set(key, JSON.parse(JSON.stringify(value)))),
+    };
     const rows: SyncRow[] = Array.from({ length: 100_000 }, (_, n) => {
       const local = { id: id(n), email: `user${n}@example.com`, name: `User ${n}`, emailVerified: true, role: 'user' };
       const drift = n % 1000 === 0;
@@ -98,10 +101,10 @@ describe('identity.users and identity.summary read the users sync table', () => 
     });
     await writeSnapshot(state, rows, { runId: 1, checkedAt: '2026-01-01T00:00:00.000Z', sourceOfTruth: 'appdb' });
     const reader = new SyncTableReader({ get: <T>(_engine: string, key: string) => state.get<T>(key) });
-    reader.page(query());
+    await reader.page(query());
     const started = performance.now();
-    const last = reader.page(query({ sort: 'name', direction: 'desc', offset: 99_900 }));
-    const filtered = reader.page(query({ status: 'inconsistent', search: 'user99' }));
+    const last = await reader.page(query({ sort: 'name', direction: 'desc', offset: 99_900 }));
+    const filtered = await reader.page(query({ status: 'inconsistent', search: 'user99' }));
     const elapsed = performance.now() - started;
     expect(last.items).toHaveLength(100);
     expect(filtered.total).toBe(1);

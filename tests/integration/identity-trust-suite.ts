@@ -33,16 +33,16 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       return emulator.addUser({ id: id(n), email, user_metadata: { full_name: fullName }, app_metadata: { role: 'user' }, email_confirmed_at: '2026-01-01T00:00:00.000Z', ...extra });
     }
     async function run(params: Record<string, unknown>): Promise<Run> {
-      return (await app.runs.waitFor(app.runs.start('identity', { retryInitialDelayMs: 5, ...params }, 'manual').runId)) as Run;
+      return (await app.runs.waitFor((await app.runs.start('identity', { retryInitialDelayMs: 5, ...params }, 'manual')).runId)) as Run;
     }
-    const finding = (email: string) => app.store.findings.open('identity').find((f) => f.userEmail === email);
+    const finding = async (email: string) => (await app.store.findings.open('identity')).find((f) => f.userEmail === email);
     const writes = () => ['create', 'update', 'delete'].reduce((sum, r) => sum + emulator.count(SUPABASE_ROUTES[r as 'create']), 0);
 
     it('a users row whose Supabase user was soft-deleted is its own finding, and no create is attempted', async () => {
       await local([[id(10), 'sd@example.com', 'Soft Deleted', true, 'user']]);
       remote(10, 'sd@example.com', 'Soft Deleted', { deleted_at: '2026-02-01T00:00:00.000Z' });
       await run({ mode: 'check' });
-      expect(finding('sd@example.com')).toMatchObject({
+      expect(await finding('sd@example.com')).toMatchObject({
         kind: 'remote-soft-deleted',
         reason: expect.stringMatching(/soft-deleted.*keeps that id taken/),
         proposedAction: expect.stringMatching(/remove the stale row.*relink/),
@@ -63,13 +63,13 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       ]);
       remote(11, 'case@example.com', 'Case One');
       await run({ mode: 'check' });
-      const kinds = app.store.findings.open('identity').map((f) => [f.details?.localId, f.kind]);
+      const kinds = (await app.store.findings.open('identity')).map((f) => [f.details?.localId, f.kind]);
       expect(kinds.sort()).toEqual([
         [id(12), 'duplicate-email'],
         ['local-13', 'duplicate-email'],
         ['local-14', 'duplicate-email'],
       ]);
-      expect(app.store.findings.open('identity')[0]?.proposedAction).toMatch(/merge the duplicate rows/);
+      expect((await app.store.findings.open('identity'))[0]?.proposedAction).toMatch(/merge the duplicate rows/);
       const repair = await run({ mode: 'repair', all: true });
       expect(repair.result).toMatchObject({ manual: 3, failed: 0 });
       expect(emulator.count(SUPABASE_ROUTES.create)).toBe(0);
@@ -81,7 +81,7 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       remote(20, 'again@example.com', 'Again', { deleted_at: '2026-01-05T00:00:00.000Z' });
       remote(21, 'again@example.com', 'Again');
       await run({ mode: 'check' });
-      const f = finding('again@example.com');
+      const f = await finding('again@example.com');
       expect(f).toMatchObject({ kind: 're-signup', proposedAction: expect.stringMatching(/relink the row to the new Supabase id/) });
       // Repair all leaves it: relinking changes an id, which only a person chooses.
       expect((await run({ mode: 'repair', all: true })).result).toMatchObject({ manual: 1, actions: {} });
@@ -123,7 +123,7 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       expect((await auth.signInWithPassword({ email: 'stray@example.com', password: 'pw-30-secret' })).error).toBeNull();
       // The "leave" setting proposes nothing for such a user.
       await run({ mode: 'check', remoteOnly: 'leave' });
-      expect(finding('stray@example.com')).toMatchObject({ details: { action: 'manual' }, proposedAction: expect.stringMatching(/leave/) });
+      expect(await finding('stray@example.com')).toMatchObject({ details: { action: 'manual' }, proposedAction: expect.stringMatching(/leave/) });
     });
 
     it('a row added after the check (by id, or by email in another case) is never banned away as "Supabase only"', async () => {
@@ -157,7 +157,7 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
     it('a scheduled run never soft-deletes, even when asked to', async () => {
       remote(35, 'scheduled@example.com', 'Scheduled');
       await run({ mode: 'check' });
-      const scheduled = (await app.runs.waitFor(app.runs.start('identity', { mode: 'repair', all: true, remoteOnly: 'delete', retryInitialDelayMs: 5 }, 'schedule').runId)) as Run;
+      const scheduled = (await app.runs.waitFor((await app.runs.start('identity', { mode: 'repair', all: true, remoteOnly: 'delete', retryInitialDelayMs: 5 }, 'schedule')).runId)) as Run;
       expect(scheduled.state, JSON.stringify(scheduled.error)).toBe('succeeded');
       expect(scheduled.result).toMatchObject({ remoteOnly: 'leave', manual: 1, actions: {} });
       expect(emulator.getUser(id(35))?.deleted_at).toBeUndefined();
@@ -177,7 +177,7 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       expect(String((repair.result?.errors as string[])[0])).toMatch(/A user with this email address has already been registered/);
 
       await run({ mode: 'check' });
-      expect(finding('refused@example.com')).toMatchObject({
+      expect(await finding('refused@example.com')).toMatchObject({
         kind: 'repair-refused',
         reason: expect.stringMatching(/Supabase refused to create the user in Supabase Auth: .*already been registered \(email_exists\)/),
         details: { action: 'manual', block: { code: 'email_exists' } },
@@ -191,7 +191,7 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       const byHand = await run({ mode: 'repair', user: 'refused@example.com' });
       expect(byHand.result).toMatchObject({ repaired: 1 });
       await run({ mode: 'check' });
-      expect(finding('refused@example.com')).toBeUndefined();
+      expect(await finding('refused@example.com')).toBeUndefined();
     });
 
     it("a 5xx shows GoTrue's own message instead of {} and is retried by the next run", async () => {
@@ -215,7 +215,7 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       expect(repair.result).toMatchObject({ actions: { 'create-remote': 1 } });
       const created = emulator.listUsers().find((u) => u.email === 'nouuid@example.com');
       expect(created).toBeDefined();
-      const entry = app.store.audit.byRun(repair.id)[0];
+      const entry = (await app.store.audit.byRun(repair.id))[0];
       expect(entry?.after).toMatchObject({ remote: { id: created?.id } });
       const undo = await run({ mode: 'revert', confirmDestructive: true, auditId: entry?.id });
       expect(undo.state, JSON.stringify(undo.error ?? undo.result)).toBe('succeeded');
@@ -227,7 +227,7 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       await local([['row-65', 'plain@example.com', 'New Name', true, 'user']]);
       remote(65, 'plain@example.com', 'Old Name');
       await run({ mode: 'check' });
-      expect(finding('plain@example.com')).toMatchObject({ kind: 'inconsistent', details: { action: 'update-remote', matchedBy: 'email' } });
+      expect(await finding('plain@example.com')).toMatchObject({ kind: 'inconsistent', details: { action: 'update-remote', matchedBy: 'email' } });
       expect((await run({ mode: 'repair', all: true })).result).toMatchObject({ actions: { 'update-remote': 1 }, failed: 0 });
       expect(emulator.getUser(id(65))?.user_metadata).toMatchObject({ full_name: 'New Name' });
     });
@@ -254,7 +254,7 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       expect(emulator.getUser(id(71))?.user_metadata).toMatchObject({ full_name: 'Old Name' });
       expect(emulator.getUser(id(73))?.banned_until).toBeUndefined();
       // The revert itself is audited per user, so it can be looked at and reverted in turn.
-      expect(app.store.audit.byRun(reverted.id).map((e) => e.action).sort()).toEqual([
+      expect((await app.store.audit.byRun(reverted.id)).map((e) => e.action).sort()).toEqual([
         'identity.revert.ban-remote',
         'identity.revert.create-remote',
         'identity.revert.update-remote',

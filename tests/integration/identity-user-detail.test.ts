@@ -53,7 +53,7 @@ describe('identity.user: one user in full, both sides, with findings and audit',
         { id: id(3), email: 'barbara@example.com', user_metadata: { full_name: 'Barbara Liskov' } },
       ],
     });
-    app = createTestApp();
+    app = await createTestApp();
     await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path }, secrets: {} } as never);
     await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
   });
@@ -65,7 +65,7 @@ describe('identity.user: one user in full, both sides, with findings and audit',
 
   const detail = (input: { localId?: string | null; remoteId?: string | null; email?: string | null }) =>
     createIdentityUserHandlers(app)['identity.user'](IdentityUserInputSchema.parse({ localId: null, remoteId: null, email: null, ...input }), manual);
-  const run = async (params: Record<string, unknown>) => app.runs.waitFor(app.runs.start('identity', { retryInitialDelayMs: 5, ...params }, 'manual').runId);
+  const run = async (params: Record<string, unknown>) => app.runs.waitFor((await app.runs.start('identity', { retryInitialDelayMs: 5, ...params }, 'manual')).runId);
 
   it('shows every column of the users row and every field of the Supabase user, hiding the password hash', async () => {
     const user = await detail({ localId: id(1), remoteId: id(1), email: 'ada@example.com' });
@@ -129,7 +129,7 @@ describe('identity.user: one user in full, both sides, with findings and audit',
   });
 
   it('a wrong service role key or a missing connection leaves the other side readable', async () => {
-    const [supabase] = app.connections.list().filter((c) => c.kind === 'supabase');
+    const [supabase] = (await app.connections.list()).filter((c) => c.kind === 'supabase');
     await app.connections.update({ id: supabase!.id, secrets: { serviceRoleKey: 'not-the-key' } } as never);
     const user = await detail({ localId: id(1), remoteId: id(1) });
     expect(user.local.state).toBe('found');

@@ -33,25 +33,25 @@ describe('console stores sharing one OS keychain', () => {
     for (const app of opened.splice(0)) await app.close();
     for (const dir of dirs.splice(0)) dir.remove();
   });
-  function appOn(keychain: SecretStore, dir = makeTempDir()): TestApp {
+  async function appOn(keychain: SecretStore, dir = makeTempDir()): Promise<TestApp> {
     dirs.push(dir);
-    const app = createTestApp({ dataDir: join(dir.path, 'console'), secrets: keychain });
+    const app = await createTestApp({ dataDir: join(dir.path, 'console'), secrets: keychain });
     opened.push(app);
     return app;
   }
 
   it('a store tried with --data-dir never reads, overwrites or deletes the secrets of another store', async () => {
     const keychain = new SharedKeychain();
-    const production = appOn(keychain);
-    const trial = appOn(keychain);
+    const production = await appOn(keychain);
+    const trial = await appOn(keychain);
     const mine = await production.connections.create(dropbox('production-secret'));
     const theirs = await trial.connections.create(dropbox('trial-secret'));
     expect(theirs.id).toBe(mine.id); // ids restart at 1 in every store: the keys alone would collide
 
-    expect((await production.connections.settings(production.store.connections.get(mine.id)!)).secrets.appSecret).toBe('production-secret');
+    expect((await production.connections.settings((await production.store.connections.get(mine.id))!)).secrets.appSecret).toBe('production-secret');
     await trial.connections.delete(theirs.id);
-    expect((await production.connections.settings(production.store.connections.get(mine.id)!)).secrets.appSecret).toBe('production-secret');
-    expect(production.connections.list()[0]?.secrets.appSecret?.hasSecret).toBe(true);
+    expect((await production.connections.settings((await production.store.connections.get(mine.id))!)).secrets.appSecret).toBe('production-secret');
+    expect((await production.connections.list())[0]?.secrets.appSecret?.hasSecret).toBe(true);
   });
 
   it('a store made before namespaces moves its bare keys into its namespace, and a cleared secret never comes back', async () => {
@@ -71,17 +71,17 @@ describe('console stores sharing one OS keychain', () => {
     expect(await fresh.get('connection/7/appSecret')).toBeNull();
   });
 
-  it('the namespace is made once per store, and a store that already had connections reads its bare keys', () => {
+  it('the namespace is made once per store, and a store that already had connections reads its bare keys', async () => {
     const dir = makeTempDir();
     dirs.push(dir);
-    const store = openStore(join(dir.path, 'console'));
+    const store = await openStore(join(dir.path, 'console'));
     try {
-      const first = store.settings.secretNamespace('2026-12-02T00:00:00.000Z');
+      const first = await store.settings.secretNamespace('2026-12-02T00:00:00.000Z');
       expect(first.legacy).toBe(false);
-      expect(store.settings.secretNamespace('2026-12-03T00:00:00.000Z')).toEqual(first);
-      expect(Object.keys(store.settings.get())).not.toContain('secretNamespace');
+      expect(await store.settings.secretNamespace('2026-12-03T00:00:00.000Z')).toEqual(first);
+      expect(Object.keys(await store.settings.get())).not.toContain('secretNamespace');
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -10,7 +10,7 @@ import type { MailWorld } from './mail-import.setup';
  * database, and list the emulator routes a run touched.
  */
 export async function runCheck(world: MailWorld, params: Record<string, unknown> = {}): Promise<{ run: Run; result: MailCheckResult }> {
-  const run = await world.app.runs.waitFor(world.app.runs.start('mail-import', { mode: 'check', ...params }, 'manual').runId);
+  const run = await world.app.runs.waitFor((await world.app.runs.start('mail-import', { mode: 'check', ...params }, 'manual')).runId);
   if (!run) throw new Error('run vanished');
   if (run.state === 'failed') return { run, result: undefined as unknown as MailCheckResult };
   const { findings: _findings, ...result } = run.result ?? {};

@@ -171,9 +171,9 @@ describe('mail-import check against the Gmail emulator', () => {
   it('a check and an import of one user have their own scopes: neither joins the other; two checks share one run', async () => {
     world = await openMailWorld([{ id: 'ada', messages: inbox('ada', 30) }]);
     world.emulator.fault('gmail.profile.get', { status: 200, passThrough: true, delayMs: 300 });
-    const importRun = world.app.runs.start('mail-import', { mode: 'import', user: 'u-ada' }, 'manual');
-    const checkRun = world.app.runs.start('mail-import', { mode: 'check', user: 'u-ada' }, 'manual');
-    const again = world.app.runs.start('mail-import', { mode: 'check', user: 'u-ada' }, 'manual');
+    const importRun = await world.app.runs.start('mail-import', { mode: 'import', user: 'u-ada' }, 'manual');
+    const checkRun = await world.app.runs.start('mail-import', { mode: 'check', user: 'u-ada' }, 'manual');
+    const again = await world.app.runs.start('mail-import', { mode: 'check', user: 'u-ada' }, 'manual');
     expect(checkRun.alreadyRunning).toBe(false);
     expect(checkRun.runId).not.toBe(importRun.runId);
     expect(again).toEqual({ runId: checkRun.runId, alreadyRunning: true });

@@ -20,7 +20,7 @@ afterEach(async () => {
 describe('syncwarden import mail-import (CLI)', () => {
   it('imports one user by id, prints the result as JSON and records the CLI as the trigger', async () => {
     world = await openMailWorld([{ id: 'ada', messages: inbox('ada', 5) }, { id: 'grace', messages: inbox('grace', 2) }]);
-    const google = world.app.connections.list().find((c) => c.kind === 'google');
+    const google = (await world.app.connections.list()).find((c) => c.kind === 'google');
     const dataDir = world.app.dataDir;
     await world.app.close();
     const env = { SYNCWARDEN_SECRETS: 'env', [`SYNCWARDEN_SECRET_CONNECTION_${google?.id}_CLIENTSECRET`]: 'test-client-secret' };
@@ -34,7 +34,7 @@ describe('syncwarden import mail-import (CLI)', () => {
 
   it('import mail-import in text: messages and users are counted apart, so a second import of one user says 0 messages and 1 user done', async () => {
     world = await openMailWorld([{ id: 'ada', messages: inbox('ada', 3) }]);
-    const google = world.app.connections.list().find((c) => c.kind === 'google');
+    const google = (await world.app.connections.list()).find((c) => c.kind === 'google');
     const dataDir = world.app.dataDir;
     await world.app.close();
     const env = { SYNCWARDEN_SECRETS: 'env', [`SYNCWARDEN_SECRET_CONNECTION_${google?.id}_CLIENTSECRET`]: 'test-client-secret' };
@@ -54,7 +54,7 @@ describe('syncwarden import mail-import (CLI)', () => {
 
   it('check mail-import --user ID: the generic engine command reports what an import would bring in, and nothing is imported', async () => {
     world = await openMailWorld([{ id: 'ada', messages: inbox('ada', 4) }, { id: 'grace', messages: inbox('grace', 2) }]);
-    const google = world.app.connections.list().find((c) => c.kind === 'google');
+    const google = (await world.app.connections.list()).find((c) => c.kind === 'google');
     const dataDir = world.app.dataDir;
     await world.app.close();
     const env = { SYNCWARDEN_SECRETS: 'env', [`SYNCWARDEN_SECRET_CONNECTION_${google?.id}_CLIENTSECRET`]: 'test-client-secret' };

@@ -20,7 +20,7 @@ const storedRefresh = async (w: MailWorld) => (await w.db.query<{ t: string }>(`
 async function importWhileUserReconnects(w: MailWorld, revokeOld: boolean) {
   // The token request takes a while; the user reconnects meanwhile.
   w.emulator.fault('oauth.token', { status: 200, passThrough: true, delayMs: 600, times: 1 });
-  const started = w.app.runs.start('mail-import', { mode: 'import' }, 'manual').runId;
+  const started = (await w.app.runs.start('mail-import', { mode: 'import' }, 'manual')).runId;
   await new Promise((resolve) => setTimeout(resolve, 250));
   w.emulator.grantRefreshToken('ada', '1//refresh-ada-new');
   await w.db.execute(`UPDATE storage_accounts SET refresh_token = '1//refresh-ada-new', access_token = NULL WHERE id = 'sa-ada'`);

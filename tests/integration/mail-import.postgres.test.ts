@@ -68,11 +68,11 @@ describe('mail-import into PostgreSQL', () => {
     world.emulator.grantRefreshToken('ada', '1//rotated-ada');
     world.emulator.fault('oauth.token', { status: 200, times: 1, body: { access_token: access, expires_in: 3599, token_type: 'Bearer', refresh_token: '1//rotated-ada' } });
     world.emulator.revokeRefreshToken('1//refresh-grace');
-    const check = await world.app.runs.waitFor(world.app.runs.start('mail-import', { mode: 'check', user: 'u-ada' }, 'manual').runId);
+    const check = await world.app.runs.waitFor((await world.app.runs.start('mail-import', { mode: 'check', user: 'u-ada' }, 'manual')).runId);
     expect(check?.result).toMatchObject({ mode: 'check', wouldImport: 3, tokensWritten: 1 });
     const [row] = await world.db.query<{ refresh_token: string }>(`SELECT refresh_token FROM storage_accounts WHERE id = 'sa-ada'`);
     expect(row?.refresh_token).toBe('1//rotated-ada');
-    const all = await world.app.runs.waitFor(world.app.runs.start('mail-import', { mode: 'check' }, 'manual').runId);
+    const all = await world.app.runs.waitFor((await world.app.runs.start('mail-import', { mode: 'check' }, 'manual')).runId);
     expect(all).toMatchObject({ state: 'partial', result: { wouldImport: 3, needsReconnect: [{ userId: 'u-grace' }] } });
     expect(await world.needsReconnect('u-grace')).toBe(false);
     expect(await world.emails('u-ada')).toHaveLength(0);

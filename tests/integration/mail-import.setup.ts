@@ -75,7 +75,7 @@ export async function openMailWorld(users: MailUserSpec[], target: ProductDbTarg
     await db.execute('INSERT INTO mail_settings (user_id, enabled, interval_minutes) VALUES (?, ?, 30)', [`u-${u.id}`, u.enabled ?? true]);
     if (!u.noAccount) await db.execute(`INSERT INTO storage_accounts (id, user_id, provider, refresh_token) VALUES (?, ?, 'google', ?)`, [`sa-${u.id}`, `u-${u.id}`, `1//refresh-${u.id}`]);
   }
-  const app = createTestApp();
+  const app = await createTestApp();
   await app.connections.create({ kind: 'appdb', name: 'Product', ...target.connection(dir.path) } as Parameters<typeof app.connections.create>[0]);
   await app.connections.create({
     kind: 'google',
@@ -88,7 +88,7 @@ export async function openMailWorld(users: MailUserSpec[], target: ProductDbTarg
     emulator,
     db,
     async run(params = {}) {
-      const run = await app.runs.waitFor(app.runs.start('mail-import', { mode: 'import', ...params }, 'manual').runId);
+      const run = await app.runs.waitFor((await app.runs.start('mail-import', { mode: 'import', ...params }, 'manual')).runId);
       if (!run) throw new Error('run vanished');
       return run;
     },

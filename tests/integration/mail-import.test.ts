@@ -188,7 +188,7 @@ describe('mail-import engine against the Gmail emulator (real googleapis)', () =
       { id: 'off', messages: inbox('off', 2), enabled: false },
     ]);
     const app = world.app;
-    const scheduled = async (params: Record<string, unknown>) => (await app.runs.waitFor(app.runs.start('mail-import', { mode: 'import', ...params }, 'schedule').runId))!;
+    const scheduled = async (params: Record<string, unknown>) => (await app.runs.waitFor((await app.runs.start('mail-import', { mode: 'import', ...params }, 'schedule')).runId))!;
     const one = await scheduled({ user: 'u-off' });
     expect(one.state).toBe('succeeded');
     expect(one.result).toMatchObject({ users: 0, imported: 0, disabled: 1, disabledUsers: [{ userId: 'u-off', email: 'off@example.com' }] });

@@ -33,7 +33,7 @@ describe('mail.settings.update', () => {
     const page = await call(world, 'mail.settings', { limit: 10, offset: 0 });
     expect(page).toMatchObject({ ok: true, result: { total: 1, items: [{ userId: 'u-ada', enabled: false, intervalMinutes: 90, importedCount: 3 }] } });
 
-    const audit = world.app.store.audit.list({ engine: 'mail-import', limit: 10, offset: 0 });
+    const audit = await world.app.store.audit.list({ engine: 'mail-import', limit: 10, offset: 0 });
     expect(audit.items).toEqual([
       expect.objectContaining({ actor: 'manual', action: 'mail-settings-update', subject: 'u-ada', runId: null, before: { email: 'ada@example.com', enabled: true, intervalMinutes: 30 }, after: { email: 'ada@example.com', enabled: false, intervalMinutes: 90 } }),
     ]);
@@ -52,7 +52,7 @@ describe('mail.settings.update', () => {
     await world.db.execute('INSERT INTO users (id, email, name) VALUES (?, ?, ?)', ['u-new', 'new@example.com', 'New Person']);
     const saved = await call(world, 'mail.settings.update', { userId: 'u-new', intervalMinutes: 15 });
     expect(saved).toMatchObject({ ok: true, result: { userId: 'u-new', name: 'New Person', enabled: false, intervalMinutes: 15, historyId: null, importedCount: 0, needsReconnect: null } });
-    expect(world.app.store.audit.list({ engine: 'mail-import', limit: 10, offset: 0 }).items[0]).toMatchObject({ before: null, after: { enabled: false, intervalMinutes: 15 } });
+    expect((await world.app.store.audit.list({ engine: 'mail-import', limit: 10, offset: 0 })).items[0]).toMatchObject({ before: null, after: { enabled: false, intervalMinutes: 15 } });
   });
 
   it('refuses bad input and an unknown user, and writes nothing', async () => {
@@ -64,7 +64,7 @@ describe('mail.settings.update', () => {
     expect(await world.db.query('SELECT user_id FROM mail_settings ORDER BY user_id')).toEqual([{ user_id: 'u-ada' }]);
     const [row] = await world.db.query<{ enabled: unknown; interval_minutes: unknown }>('SELECT enabled, interval_minutes FROM mail_settings');
     expect(row).toMatchObject({ enabled: 1, interval_minutes: 30 });
-    expect(world.app.store.audit.list({ engine: 'mail-import', limit: 10, offset: 0 }).items).toEqual([]);
+    expect((await world.app.store.audit.list({ engine: 'mail-import', limit: 10, offset: 0 })).items).toEqual([]);
   });
 });
 
@@ -84,8 +84,8 @@ describe('mail.settings.update (attack): the audit log finds the change by the u
   it('a search by the user\'s email (any case) finds her mail settings change, not only a search by her id', async () => {
     world = await openMailWorld([{ id: 'ada', messages: [] }, { id: 'bob', messages: [] }]);
     expect(await call(world, 'mail.settings.update', { userId: 'u-ada', enabled: false })).toMatchObject({ ok: true });
-    const byEmail = world.app.store.audit.list({ user: 'ADA@example.com', limit: 10, offset: 0 });
+    const byEmail = await world.app.store.audit.list({ user: 'ADA@example.com', limit: 10, offset: 0 });
     expect(byEmail.items.map((e) => [e.action, e.subject])).toEqual([['mail-settings-update', 'u-ada']]);
-    expect(world.app.store.audit.list({ user: 'bob@example.com', limit: 10, offset: 0 }).items).toEqual([]);
+    expect((await world.app.store.audit.list({ user: 'bob@example.com', limit: 10, offset: 0 })).items).toEqual([]);
   });
 });

@@ -23,7 +23,7 @@ describe('media-import: a foreign 200 on search', () => {
       world.emulator.fault('cloudinary.search', foreignFault(kind, 200));
       const check = await world.run({ mode: 'check' });
       expect(check.state).not.toBe('succeeded');
-      expect(world.app.store.findings.open('media-import')).toEqual([]);
+      expect(await world.app.store.findings.open('media-import')).toEqual([]);
       const repair = await world.run({ mode: 'repair', all: true });
       expect(await world.rows('SELECT public_id FROM videos ORDER BY public_id')).toEqual([{ public_id: 'gone-from-cloudinary' }]);
       expect(repair.state).not.toBe('running');

@@ -40,7 +40,7 @@ const PRODUCTS: { name: string; make(): Promise<MediaProductDb> }[] = [
   { name: 'PostgreSQL', make: postgresProduct },
 ];
 
-const openFindings = (w: MediaWorld, kind?: string) => w.app.store.findings.open('media-import').filter((f) => kind === undefined || f.kind === kind);
+const openFindings = async (w: MediaWorld, kind?: string) => (await w.app.store.findings.open('media-import')).filter((f) => kind === undefined || f.kind === kind);
 
 /** Every query an adapter is asked, so a test can EXPLAIN exactly what the engine sends. */
 function recording(db: AppDbAdapter, sent: { sql: string; params: readonly SqlValue[] }[]): AppDbAdapter {
@@ -72,7 +72,7 @@ describe.each(PRODUCTS)('media-import trust on $name', ({ make }) => {
     );
     const check = await world.run({});
     expect(check).toMatchObject({ state: 'succeeded', result: { complete: true, byKind: { 'missing-in-db': 3, 'unknown-owner': 1 } } });
-    expect(openFindings(world, 'unknown-owner').map((f) => f.subject)).toEqual(['asset:stray']);
+    expect((await openFindings(world, 'unknown-owner')).map((f) => f.subject)).toEqual(['asset:stray']);
 
     // A repair of one user finds that user's findings whatever the case the email is given in.
     const graceOnly = await world.run({ mode: 'repair', user: 'GRACE@example.com' });
@@ -151,12 +151,12 @@ describe.each(PRODUCTS)('media-import trust on $name', ({ make }) => {
     for (const publicId of imported) await world.exec('INSERT INTO videos (id, user_id, public_id) VALUES (?, ?, ?)', [`product-${publicId}`, 'u-ada', publicId]);
     await world.exec('INSERT INTO users (id, email) VALUES (?, ?)', ['u-late', 'Late@Example.com']);
 
-    world.app.store.engineState.delete('media-import', 'budget');
+    await world.app.store.engineState.delete('media-import', 'budget');
     world.emulator.setRemainingBudget(CLOUD.cloudName, 500);
     const resumed = await world.run({ budgetShare: 0.5 });
     expect(resumed).toMatchObject({ state: 'succeeded', result: { complete: true, resumed: true, assets: 1_203 } });
     expect(world.emulator.count('cloudinary.search')).toBe(3);
-    const open = openFindings(world);
+    const open = await openFindings(world);
     expect(open.filter((f) => f.kind !== 'missing-in-db')).toEqual([]);
     expect(open).toHaveLength(1_203 - imported.length);
     const subjects = new Set(open.map((f) => f.subject));
@@ -175,29 +175,29 @@ describe.each(PRODUCTS)('media-import trust on $name', ({ make }) => {
       [],
       { product: await make() },
     );
-    const subjects = () => openFindings(world!).map((f) => f.subject).sort();
+    const subjects = async () => (await openFindings(world!)).map((f) => f.subject).sort();
     const expected = ['asset:a1', 'asset:a1--c', 'asset:a2', 'asset:g1', 'asset:g2'];
 
     const all = await world.run({});
-    const ids = new Map(openFindings(world).map((f) => [f.subject, f.id]));
+    const ids = new Map((await openFindings(world)).map((f) => [f.subject, f.id]));
     const one = await world.run({ user: 'ada@example.com' });
     expect(one.result).toMatchObject({ complete: true, assets: 3 });
-    expect(subjects()).toEqual(expected);
+    expect(await subjects()).toEqual(expected);
     // The same findings, now the one-user check's: a selection made from the first list stays valid.
-    for (const f of openFindings(world)) expect(f.id).toBe(ids.get(f.subject));
-    expect(openFindings(world).filter((f) => f.runId === one.id).map((f) => f.subject).sort()).toEqual(['asset:a1', 'asset:a1--c', 'asset:a2']);
-    expect(openFindings(world).filter((f) => f.runId === all.id).map((f) => f.subject).sort()).toEqual(['asset:g1', 'asset:g2']);
+    for (const f of await openFindings(world)) expect(f.id).toBe(ids.get(f.subject));
+    expect((await openFindings(world)).filter((f) => f.runId === one.id).map((f) => f.subject).sort()).toEqual(['asset:a1', 'asset:a1--c', 'asset:a2']);
+    expect((await openFindings(world)).filter((f) => f.runId === all.id).map((f) => f.subject).sort()).toEqual(['asset:g1', 'asset:g2']);
 
     // Both at once: different scopes run side by side, and still one open finding per asset.
-    const started = [world.app.runs.start('media-import', {}, 'manual').runId, world.app.runs.start('media-import', { user: 'ADA@example.com' }, 'manual').runId];
+    const started = [(await world.app.runs.start('media-import', {}, 'manual')).runId, (await world.app.runs.start('media-import', { user: 'ADA@example.com' }, 'manual')).runId];
     const runs = await Promise.all(started.map((id) => world!.app.runs.waitFor(id)));
     expect(runs.map((r) => r?.state)).toEqual(['succeeded', 'succeeded']);
-    expect(subjects()).toEqual(expected);
+    expect(await subjects()).toEqual(expected);
 
     // The product imports a2 itself; the next one-user check closes that finding even though an all-users check wrote it.
     await world.run({});
     await world.exec('INSERT INTO videos (id, user_id, public_id) VALUES (?, ?, ?)', ['product-a2', 'u-ada', 'a2']);
     await world.run({ user: 'ada@example.com' });
-    expect(subjects()).toEqual(['asset:a1', 'asset:a1--c', 'asset:g1', 'asset:g2']);
+    expect(await subjects()).toEqual(['asset:a1', 'asset:a1--c', 'asset:g1', 'asset:g2']);
   });
 });

@@ -107,12 +107,12 @@ describe('media-import safety invariant over random worlds', () => {
         const check = await world.run({ ...(user ? { user } : {}), budgetShare: rng.pick([0.5, 1]) });
         expect(['succeeded', 'failed'], label).toContain(check.state);
         // A listing cut short (a fault, a spent budget) writes no finding.
-        if (check.state === 'failed' || check.result?.complete === false) expect(world.app.store.findings.list({ runId: check.id, sort: 'createdAt', direction: 'asc', limit: 1, offset: 0 }).total, label).toBe(0);
+        if (check.state === 'failed' || check.result?.complete === false) expect((await world.app.store.findings.list({ runId: check.id, sort: 'createdAt', direction: 'asc', limit: 1, offset: 0 })).total, label).toBe(0);
         if (rng.chance(0.4)) {
           const params = user && rng.chance(0.5) ? { mode: 'repair', user } : { mode: 'repair', all: true };
           const repair = await world.run(params);
           expect(repair.state, label).toBe('succeeded');
-          if ('all' in params) expectHonestRepair(world, repair, label);
+          if ('all' in params) await expectHonestRepair(world, repair, label);
         }
         // Data changes between passes: the product imports a listed asset itself.
         const candidate = rng.pick([...gen.assets, undefined]);
@@ -123,14 +123,14 @@ describe('media-import safety invariant over random worlds', () => {
         }
         world.emulator.clearFaults();
         world.emulator.setRemainingBudget(CLOUD.cloudName, 100_000);
-        world.app.store.engineState.delete('media-import', 'budget');
+        await world.app.store.engineState.delete('media-import', 'budget');
       }
 
       const finalCheck = await world.run({});
       expect(finalCheck, label).toMatchObject({ state: 'succeeded', result: { complete: true } });
       const finalRepair = await world.run({ mode: 'repair', all: true });
       expect(finalRepair.state, label).toBe('succeeded');
-      expectHonestRepair(world, finalRepair, label);
+      await expectHonestRepair(world, finalRepair, label);
       const after = await snapshot(world);
 
       const listed = new Map(gen.assets.map((a) => [a.publicId, a]));
@@ -158,16 +158,16 @@ describe('media-import safety invariant over random worlds', () => {
       // Idempotent: a second repair, even of every finding reopened, inserts nothing.
       // (As after a crash between an insert's commit and its findings' status update; a subject with an open
       // finding, e.g. an unlinked clip, keeps that one: one open finding per subject.)
-      const stillOpen = new Set(world.app.store.findings.open('media-import').map((f) => f.subject));
-      const repaired = world.app.store.findings.list({ engine: 'media-import', status: 'repaired', sort: 'createdAt', direction: 'asc', limit: 100_000, offset: 0 }).items;
+      const stillOpen = new Set((await world.app.store.findings.open('media-import')).map((f) => f.subject));
+      const repaired = (await world.app.store.findings.list({ engine: 'media-import', status: 'repaired', sort: 'createdAt', direction: 'asc', limit: 100_000, offset: 0 })).items;
       const reopen = new Map(repaired.filter((f) => !stillOpen.has(f.subject)).map((f) => [f.subject, f.id]));
-      world.app.store.findings.setStatus([...reopen.values()], 'open', new Date().toISOString());
+      await world.app.store.findings.setStatus([...reopen.values()], 'open', new Date().toISOString());
       const again = await world.run({ mode: 'repair', all: true });
       expect(again.result, label).toMatchObject({ inserted: 0 });
       expect((await snapshot(world)).videos.length + (await snapshot(world)).clips.length, label).toBe(after.videos.length + after.clips.length);
 
       // One open finding per subject.
-      const open = world.app.store.findings.open('media-import');
+      const open = await world.app.store.findings.open('media-import');
       expect(new Set(open.map((f) => f.subject)).size, label).toBe(open.length);
       await world.close();
       world = undefined;
@@ -179,8 +179,8 @@ describe('media-import safety invariant over random worlds', () => {
  * DESIGN §4.6: after a repair of all, every missing-in-db finding still open is one the repair could not do,
  * so their number is its itemsFailed; a repair with any of them never ends `succeeded`.
  */
-function expectHonestRepair(w: MediaWorld, repair: Run, label: string): void {
-  const stillOpen = w.app.store.findings.open('media-import').filter((f) => f.kind === 'missing-in-db').length;
+async function expectHonestRepair(w: MediaWorld, repair: Run, label: string): Promise<void> {
+  const stillOpen = (await w.app.store.findings.open('media-import')).filter((f) => f.kind === 'missing-in-db').length;
   expect(repair.result?.itemsFailed, label).toBe(stillOpen);
   expect(repair.state === 'succeeded', label).toBe(stillOpen === 0);
 }

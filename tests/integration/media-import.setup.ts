@@ -59,7 +59,7 @@ export async function openMediaWorld(assets: SeedAsset[], rows: { table: 'videos
   }
   await db.close();
   const emulator = await startCloudinaryEmulator({ clouds: [{ ...CLOUD, hourlyBudget: options.hourlyBudget ?? 5_000, assets }] });
-  const app = createTestApp({ dataDir: join(dir.path, 'console') });
+  const app = await createTestApp({ dataDir: join(dir.path, 'console') });
   await app.connections.create({ kind: 'appdb', name: 'Product', ...product.connection(dir.path) } as Parameters<typeof app.connections.create>[0]);
   await app.connections.create({
     kind: 'cloudinary',
@@ -72,7 +72,7 @@ export async function openMediaWorld(assets: SeedAsset[], rows: { table: 'videos
     emulator,
     dbPath,
     async run(params) {
-      const run = await app.runs.waitFor(app.runs.start('media-import', params, 'manual').runId);
+      const run = await app.runs.waitFor((await app.runs.start('media-import', params, 'manual')).runId);
       if (!run) throw new Error('run vanished');
       return run;
     },

@@ -8,7 +8,7 @@ afterEach(async () => {
   world = undefined;
 });
 
-const open = (w: MediaWorld, kind?: string) => w.app.store.findings.open('media-import').filter((f) => kind === undefined || f.kind === kind);
+const open = async (w: MediaWorld, kind?: string) => (await w.app.store.findings.open('media-import')).filter((f) => kind === undefined || f.kind === kind);
 
 describe('media-import engine against the Cloudinary emulator (real SDK)', () => {
   it('imports missing videos and clips with SDK thumbnails and parent links (context, then naming rule)', async () => {
@@ -41,8 +41,8 @@ describe('media-import engine against the Cloudinary emulator (real SDK)', () =>
       { public_id: 'orphan-clip', video_id: null },
       { public_id: 'tour-highlight', video_id: tourId },
     ]);
-    expect(open(world, 'unlinked-clip').map((f) => f.subject)).toEqual(['asset:orphan-clip']);
-    expect(open(world, 'missing-in-db')).toHaveLength(0);
+    expect((await open(world, 'unlinked-clip')).map((f) => f.subject)).toEqual(['asset:orphan-clip']);
+    expect(await open(world, 'missing-in-db')).toHaveLength(0);
   });
 
   it('lists more than 500 assets across several cursor pages, at the floor of search calls', async () => {
@@ -51,8 +51,8 @@ describe('media-import engine against the Cloudinary emulator (real SDK)', () =>
     expect(check).toMatchObject({ state: 'succeeded', scope: 'user:grace@example.com', result: { complete: true, assets: 1_234 } });
     expect(world.emulator.count('cloudinary.search')).toBe(Math.ceil(1_234 / 500));
     expect(check.apiCalls).toEqual({ cloudinary: 3 });
-    expect(open(world, 'missing-in-db')).toHaveLength(1_234);
-    expect(new Set(open(world).map((f) => f.subject)).size).toBe(1_234);
+    expect(await open(world, 'missing-in-db')).toHaveLength(1_234);
+    expect(new Set((await open(world)).map((f) => f.subject)).size).toBe(1_234);
   });
 
   it('reports an asset whose folder email matches no user and never imports it; reports rows whose asset is gone', async () => {
@@ -61,7 +61,7 @@ describe('media-import engine against the Cloudinary emulator (real SDK)', () =>
       { table: 'clips', publicId: 'vanished-clip', userId: 'u-grace' },
     ]);
     await world.run({});
-    expect(open(world).map((f) => [f.kind, f.subject, f.userEmail]).sort()).toEqual([
+    expect((await open(world)).map((f) => [f.kind, f.subject, f.userEmail]).sort()).toEqual([
       ['missing-in-cloudinary', 'asset:vanished-clip', 'grace@example.com'],
       ['unknown-owner', 'asset:stray', 'nobody@example.com'],
     ]);
@@ -74,7 +74,7 @@ describe('media-import engine against the Cloudinary emulator (real SDK)', () =>
   it('stops cleanly when its budget share is spent, keeps earlier findings, and the next run resumes from the cursor', async () => {
     world = await openMediaWorld(bulkVideos(1_200, 'ada@example.com'));
     await world.run({});
-    const earlier = open(world).length;
+    const earlier = (await open(world)).length;
     expect(earlier).toBe(1_200);
 
     world.emulator.resetCounts();
@@ -83,20 +83,20 @@ describe('media-import engine against the Cloudinary emulator (real SDK)', () =>
     expect(stopped).toMatchObject({ state: 'succeeded', result: { complete: false, stoppedBy: 'budget', assetsListed: 1_000 } });
     expect(world.emulator.count('cloudinary.search')).toBe(2);
     // A partial listing supersedes nothing: the findings of the last complete check stay open.
-    expect(open(world)).toHaveLength(earlier);
+    expect(await open(world)).toHaveLength(earlier);
 
     // Still spent: the stored budget says so, and no request is sent at all.
     const idle = await world.run({ budgetShare: 1 });
     expect(idle.result).toMatchObject({ complete: false, stoppedBy: 'budget', resumed: true });
     expect(world.emulator.count('cloudinary.search')).toBe(2);
 
-    world.app.store.engineState.delete('media-import', 'budget');
+    await world.app.store.engineState.delete('media-import', 'budget');
     world.emulator.setRemainingBudget(CLOUD.cloudName, 500);
     const resumed = await world.run({ budgetShare: 0.5 });
     expect(resumed).toMatchObject({ state: 'succeeded', result: { complete: true, resumed: true, assets: 1_200 } });
     expect(world.emulator.count('cloudinary.search')).toBe(3);
-    expect(open(world)).toHaveLength(1_200);
-    expect(new Set(open(world).map((f) => f.runId))).toEqual(new Set([resumed.id]));
+    expect(await open(world)).toHaveLength(1_200);
+    expect(new Set((await open(world)).map((f) => f.runId))).toEqual(new Set([resumed.id]));
   });
 
   it('a repeated repair inserts nothing: the public id is a unique key', async () => {
@@ -105,8 +105,8 @@ describe('media-import engine against the Cloudinary emulator (real SDK)', () =>
     const first = await world.run({ mode: 'repair', all: true });
     expect(first.result).toMatchObject({ inserted: 3 });
     // As after a crash between the commit and the status update: the same findings are open again.
-    const ids = world.app.store.findings.list({ engine: 'media-import', sort: 'createdAt', direction: 'asc', limit: 10, offset: 0 }).items.map((f) => f.id);
-    world.app.store.findings.setStatus(ids, 'open', new Date().toISOString());
+    const ids = (await world.app.store.findings.list({ engine: 'media-import', sort: 'createdAt', direction: 'asc', limit: 10, offset: 0 })).items.map((f) => f.id);
+    await world.app.store.findings.setStatus(ids, 'open', new Date().toISOString());
     const again = await world.run({ mode: 'repair', all: true });
     expect(again.result).toMatchObject({ inserted: 0, alreadyPresent: 3 });
     expect(await world.rows('SELECT * FROM videos')).toHaveLength(2);
@@ -123,8 +123,8 @@ describe('media-import engine against the Cloudinary emulator (real SDK)', () =>
     try {
       const run = await world.run({});
       expect(run).toMatchObject({ state: 'failed', result: { findings: 0 }, error: { message: 'Server returned unexpected status code - 503' } });
-      expect(open(world)).toHaveLength(0);
-      expect(world.app.store.engineState.get('media-import', 'resume:all')).toBeUndefined();
+      expect(await open(world)).toHaveLength(0);
+      expect(await world.app.store.engineState.get('media-import', 'resume:all')).toBeUndefined();
     } finally {
       await proxy.close();
     }

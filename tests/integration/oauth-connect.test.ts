@@ -27,7 +27,7 @@ describe('Connect an account: loopback + PKCE against the emulators', () => {
   const redirectOf = (flow: OAuthFlow) => new URL(flow.authUrl).searchParams.get('redirect_uri') ?? '';
 
   beforeAll(async () => {
-    app = createTestApp({ secrets, oauthTimeoutMs: 1500 });
+    app = await createTestApp({ secrets, oauthTimeoutMs: 1500 });
     [google, dropbox] = await Promise.all([startGoogleEmulator(seedWith(account('admin', { email: 'admin@example.com' }))), startDropboxEmulator(dropboxSeed)]);
     googleId = (await call<Connection>('connections.create', googleOAuthConnection(google))).id;
     dropboxId = (await call<Connection>('connections.create', { kind: 'dropbox', name: 'Dropbox', config: { appKey: dropbox.appKey, baseUrl: dropbox.url }, secrets: { appSecret: dropbox.appSecret } })).id;

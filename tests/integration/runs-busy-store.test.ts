@@ -47,19 +47,19 @@ function holdWriteLock(file: string, holdMs: number): Promise<{ released: Promis
 describe('a store busy beyond the busy timeout', () => {
   it('keeps the host alive; afterwards the run can be cancelled and the scope started again', { timeout: 60_000 }, async () => {
     const dir = makeTempDir();
-    app = createTestApp({ dataDir: dir.path, heartbeatMs: 200, leaseMs: 1_200 });
-    const { runId } = app.runs.start('demo', { items: 10_000_000, pageSize: 100, delayMsPerPage: 5 }, 'manual');
-    await until(() => app?.store.runs.get(runId)?.state === 'running', 10_000, 'the run is running');
+    app = await createTestApp({ dataDir: dir.path, heartbeatMs: 200, leaseMs: 1_200 });
+    const { runId } = await app.runs.start('demo', { items: 10_000_000, pageSize: 100, delayMsPerPage: 5 }, 'manual');
+    await until(async () => (await app?.store.runs.get(runId))?.state === 'running', 10_000, 'the run is running');
 
     const lock = await holdWriteLock(join(dir.path, STORE_FILE_NAME), 12_000);
     await lock.released;
 
     // Once the store is free the host still manages the run: it is still running (progress is advisory, a
     // skipped snapshot costs nothing) or over; a cancel ends it, and the scope can start again.
-    app.runs.cancel(runId);
+    await app.runs.cancel(runId);
     const ended = await app.runs.waitFor(runId);
     expect(['cancelled', 'failed', 'interrupted']).toContain(ended?.state);
-    const again = app.runs.start('demo', { items: 10 }, 'manual');
+    const again = await app.runs.start('demo', { items: 10 }, 'manual');
     expect(again.alreadyRunning).toBe(false);
     expect((await app.runs.waitFor(again.runId))?.state).toBe('succeeded');
     dir.remove();
@@ -69,7 +69,7 @@ describe('a store busy beyond the busy timeout', () => {
 describe('a store busy beyond the busy timeout, under the scheduler', () => {
   it('a tick whose store write throws neither escapes its timer nor leaves the scheduler unarmed', { timeout: 60_000 }, async () => {
     const dir = makeTempDir();
-    app = createTestApp({ dataDir: dir.path });
+    app = await createTestApp({ dataDir: dir.path });
     let armed = 0;
     const timers: TimerSource = {
       setTimeout: (callback, ms) => {
@@ -87,7 +87,7 @@ describe('a store busy beyond the busy timeout, under the scheduler', () => {
     const armedAfterLock = armed;
     await until(() => armed > armedAfterLock + 2, 5_000, 'the scheduler keeps arming its timer');
     expect(scheduler.isStarted).toBe(true);
-    scheduler.stop();
+    await scheduler.stop();
     dir.remove();
   });
 });

@@ -35,13 +35,13 @@ describe('serve under a flood of valid calls with large answers', () => {
 
   it('answers every call and stays up, with a bounded heap', { timeout: 90_000 }, async () => {
     assertBuilt();
-    const store = openStore(dir.path);
+    const store = await openStore(dir.path);
     const now = new Date().toISOString();
     for (let i = 0; i < RUNS; i++) {
-      const { id } = store.runs.insertQueued({ engine: 'demo', scope: `s${i}`, trigger: 'manual', params: { blob: 'x'.repeat(PARAM_BYTES) }, ownerPid: process.pid, now });
-      store.runs.transition(id, ['queued'], 'succeeded', { finishedAt: now }, now);
+      const { id } = await store.runs.insertQueued({ engine: 'demo', scope: `s${i}`, trigger: 'manual', params: { blob: 'x'.repeat(PARAM_BYTES) }, ownerPid: process.pid, now });
+      await store.runs.transition(id, ['queued'], 'succeeded', { finishedAt: now }, now);
     }
-    store.close();
+    await store.close();
 
     child = spawn(process.execPath, ['--max-old-space-size=160', CLI_BIN, '--data-dir', dir.path, '--json', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -100,7 +100,7 @@ describe('pacing never lets calls that wait hold the others', () => {
     const renderer = makeTempDir('syncwarden-renderer-');
     mkdirSync(renderer.path, { recursive: true });
     writeFileSync(join(renderer.path, 'index.html'), '<!doctype html><title>Syncwarden</title>');
-    const app = createTestApp();
+    const app = await createTestApp();
     const server = await startBrowserServer({ app, rendererDir: renderer.path, port: 0 });
     const bridge = await connectWsBridge(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, `http://127.0.0.1:${server.port}`);
     try {

@@ -31,7 +31,7 @@ beforeAll(async () => {
   stream.on('data', (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) if (line.trim()) logLines.push(JSON.parse(line) as Record<string, unknown>);
   });
-  app = createTestApp({ log: createStreamLogger(stream, 'debug') });
+  app = await createTestApp({ log: createStreamLogger(stream, 'debug') });
   app.scheduler.start();
   server = await startBrowserServer({ app, rendererDir: renderer.path, port: 0 });
   good = await connectWsBridge(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, `http://127.0.0.1:${server.port}`);

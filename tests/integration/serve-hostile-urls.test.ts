@@ -20,7 +20,7 @@ beforeAll(async () => {
   const renderer = makeTempDir('syncwarden-renderer-');
   mkdirSync(renderer.path, { recursive: true });
   writeFileSync(join(renderer.path, 'index.html'), '<!doctype html><title>Syncwarden</title>');
-  app = createTestApp();
+  app = await createTestApp();
   server = await startBrowserServer({ app, rendererDir: renderer.path, port: 0 });
 });
 
@@ -73,7 +73,7 @@ describe('serve stops promptly whatever a local process holds open', () => {
     const renderer = makeTempDir('syncwarden-renderer-');
     mkdirSync(renderer.path, { recursive: true });
     writeFileSync(join(renderer.path, 'index.html'), '<!doctype html><title>Syncwarden</title>');
-    const own = createTestApp();
+    const own = await createTestApp();
     const stopping = await startBrowserServer({ app: own, rendererDir: renderer.path, port: 0 });
     const held = await rawConnect(stopping.port);
     held.on('error', () => {});

@@ -34,7 +34,7 @@ beforeAll(async () => {
   writeFileSync(join(renderer.path, 'assets', 'kept.js'), 'console.log(2)');
   writeFileSync(join(renderer.path, 'index.html'), page('index-aaa.js'));
   utimesSync(join(renderer.path, 'index.html'), new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
-  app = createTestApp();
+  app = await createTestApp();
   server = await startBrowserServer({ app, rendererDir: renderer.path, port: 0 });
 });
 

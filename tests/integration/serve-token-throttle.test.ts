@@ -70,7 +70,7 @@ describe('wrong tokens against a real server', () => {
     mkdirSync(renderer.path, { recursive: true });
     writeFileSync(join(renderer.path, 'index.html'), '<!doctype html>');
     const capture = captureLog();
-    app = createTestApp({ log: capture.log });
+    app = await createTestApp({ log: capture.log });
     server = await startBrowserServer({ app, rendererDir: renderer.path, port: 0, refusals: { maxFailures: 5, windowMs } });
     return capture.lines;
   }

@@ -6,10 +6,10 @@ import type { SheetWorld } from './sheet-import-harness';
 
 /** Starts a sheet-import check of a source through the contract's generic `runs.start`, as the CLI does, and waits for it. */
 export async function checkNow(world: SheetWorld, sourceId: number): Promise<Run & { checked?: SheetCheckResult }> {
-  const source = world.app.handlers['sheets.sources.list']({}, { actor: 'manual' }) as { id: number; spec: SheetSourceSpec }[];
+  const source = await world.app.handlers['sheets.sources.list']({}, { actor: 'manual' }) as { id: number; spec: SheetSourceSpec }[];
   const spec = source.find((s) => s.id === sourceId)?.spec;
   if (!spec) throw new Error(`no source ${sourceId}`);
-  const { runId } = world.app.handlers['runs.start']({ engine: 'sheet-import', params: { sourceId, source: spec, mode: 'check' } }, { actor: 'cli' }) as { runId: number };
+  const { runId } = await world.app.handlers['runs.start']({ engine: 'sheet-import', params: { sourceId, source: spec, mode: 'check' } }, { actor: 'cli' }) as { runId: number };
   const run = (await world.app.runs.waitFor(runId)) as Run;
   return run.state === 'succeeded' ? { ...run, checked: run.result as SheetCheckResult } : run;
 }
@@ -29,8 +29,8 @@ export async function snapshot(world: SheetWorld): Promise<string> {
     parts.push(`${name}:${JSON.stringify(sortRows(kept))}`);
   }
   const store = world.app.store.db;
-  parts.push(JSON.stringify(store.prepare(`SELECT * FROM findings ORDER BY id`).all()));
-  parts.push(JSON.stringify(store.prepare(`SELECT * FROM engine_state ORDER BY engine, key`).all()));
+  parts.push(JSON.stringify(await store.all(`SELECT * FROM findings ORDER BY id`)));
+  parts.push(JSON.stringify(await store.all(`SELECT * FROM engine_state ORDER BY engine, key`)));
   return parts.join('\n');
 }
 

@@ -35,7 +35,7 @@ describe('sheet-import check on PostgreSQL', () => {
   it('compares the typed cache exactly (bigint, double, boolean) over several pages and writes nothing', async () => {
     const rows = pricingRows(2600, (i) => i === 4);
     world = await openSheetWorld([{ id: 'pricing', title: 'Pricing', sheets: [{ title: 'Plans', rows }] }], await freshDatabase('check_pg'));
-    const id = world.addSource(pricingSpec());
+    const id = await world.addSource(pricingSpec());
     const fresh = await checkNow(world, id);
     expect(fresh.state, JSON.stringify(fresh.error)).toBe('succeeded');
     expect(fresh.result).toMatchObject({ tableExists: false, counts: { added: 2599, removed: 0, changed: 0, rejected: 1, unchanged: 0 } });

@@ -77,7 +77,7 @@ describe('sheet-import check over random sheets', () => {
     let rows = randomSheet(rng, rng.int(2100, 2800));
     world = await openSheetWorld([{ id: 'pricing', title: 'Pricing', sheets: [{ title: 'Plans', rows }] }]);
     const w = world;
-    const id = w.addSource(pricingSpec());
+    const id = await w.addSource(pricingSpec());
     let big = 0;
     const seen = { changed: 0, removed: 0, added: 0, unchanged: 0, rejected: 0, failed: 0 };
 
@@ -86,7 +86,7 @@ describe('sheet-import check over random sheets', () => {
       rows = round === 0 ? rows : rng.chance(0.25) ? randomSheet(rng) : edit(rng, rows);
       w.emulator.setSheetRows('owner', 'pricing', 'Plans', rows);
       const method = rng.pick(['sheets-api', 'csv-export'] as const);
-      w.app.handlers['sheets.sources.update']({ id, spec: pricingSpec({ method, ...(method === 'csv-export' ? { sheet: '' } : {}) }) as SheetSourceSpec }, { actor: 'manual' });
+      await w.app.handlers['sheets.sources.update']({ id, spec: pricingSpec({ method, ...(method === 'csv-export' ? { sheet: '' } : {}) }) as SheetSourceSpec }, { actor: 'manual' });
 
       const before = await snapshot(w);
       const cacheBefore = await cacheOrNone(w);

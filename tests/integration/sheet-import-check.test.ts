@@ -21,7 +21,7 @@ const sheet = (rows: string[][]) => [{ id: 'pricing', title: 'Pricing', sheets: 
 describe('sheet-import check', () => {
   it('on a never-imported source reports every valid row as added and creates nothing', async () => {
     world = await openSheetWorld(sheet(pricingRows(120, (i) => i === 4 || i === 90)));
-    const id = world.addSource(pricingSpec());
+    const id = await world.addSource(pricingSpec());
     const before = await snapshot(world);
 
     const run = await checkNow(world, id);
@@ -35,16 +35,16 @@ describe('sheet-import check', () => {
     expect(await world.tables()).toEqual([]);
     expect(await snapshot(world)).toBe(before);
     // A check is not an import: the Sheets page still shows no import of this source.
-    const [source] = world.app.handlers['sheets.sources.list']({}, { actor: 'manual' }) as { lastRun: unknown }[];
+    const [source] = await world.app.handlers['sheets.sources.list']({}, { actor: 'manual' }) as { lastRun: unknown }[];
     expect(source?.lastRun).toBeNull();
   });
 
   it('right after an import reports every row unchanged and leaves the import and its row errors as they were', async () => {
     world = await openSheetWorld(sheet(pricingRows(2500, (i) => i % 400 === 0)));
-    const id = world.addSource(pricingSpec());
+    const id = await world.addSource(pricingSpec());
     const imported = await world.importNow(id);
     expect(imported.state).toBe('succeeded');
-    const openFindings = world.app.store.findings.open('sheet-import').length;
+    const openFindings = (await world.app.store.findings.open('sheet-import')).length;
     expect(openFindings).toBe(6);
     const before = await snapshot(world);
 
@@ -53,15 +53,15 @@ describe('sheet-import check', () => {
     expect(run.scope).toBe(`source:${id}:check`);
     expect(run.result).toMatchObject({ tableExists: true, before: 2494, counts: { added: 0, removed: 0, changed: 0, rejected: 6, unchanged: 2494 }, columnsAdded: [], columnsRemoved: [] });
     expect(await snapshot(world)).toBe(before);
-    expect(world.app.store.findings.open('sheet-import')).toHaveLength(openFindings);
-    const [source] = world.app.handlers['sheets.sources.list']({}, { actor: 'manual' }) as { lastRun: { id: number } | null }[];
+    expect(await world.app.store.findings.open('sheet-import')).toHaveLength(openFindings);
+    const [source] = await world.app.handlers['sheets.sources.list']({}, { actor: 'manual' }) as { lastRun: { id: number } | null }[];
     expect(source?.lastRun?.id).toBe(imported.id);
   });
 
   it('after the sheet changed counts added, removed, changed and rejected rows exactly, as the next import then does', async () => {
     const rows = pricingRows(100, (i) => i === 4);
     world = await openSheetWorld(sheet(rows));
-    const id = world.addSource(pricingSpec());
+    const id = await world.addSource(pricingSpec());
     expect((await world.importNow(id)).state).toBe('succeeded');
     const cacheBefore = await world.cache();
     expect(cacheBefore).toHaveLength(99);
@@ -102,10 +102,10 @@ describe('sheet-import check', () => {
 
   it('compares by the columns mapped now: a mapped column the cache lacks, and one it has beyond the mapping, are named', async () => {
     world = await openSheetWorld(sheet(pricingRows(10)));
-    const id = world.addSource(pricingSpec());
+    const id = await world.addSource(pricingSpec());
     expect((await world.importNow(id)).state).toBe('succeeded');
     const spec = pricingSpec();
-    world.app.handlers['sheets.sources.update'](
+    await world.app.handlers['sheets.sources.update'](
       { id, spec: { ...spec, columns: [...spec.columns.filter((c) => c.column !== 'active'), { header: 'Active', column: 'is_active', type: 'boolean', required: false }] } },
       { actor: 'manual' },
     );
@@ -131,7 +131,7 @@ describe('sheet-import check', () => {
       ["'); DROP TABLE sheet_pricing; --", '8', '8', 'FALSE'],
     ];
     world = await openSheetWorld(sheet(rows));
-    const id = world.addSource(pricingSpec());
+    const id = await world.addSource(pricingSpec());
     const before = await snapshot(world);
 
     const fresh = await checkNow(world, id);
@@ -158,7 +158,7 @@ describe('sheet-import check', () => {
 
   it('fails like an import on a missing header, and refuses a target that is not its own, writing nothing', async () => {
     world = await openSheetWorld(sheet([['Plan', 'Cost'], ['a', '1']]));
-    const id = world.addSource(pricingSpec());
+    const id = await world.addSource(pricingSpec());
     const before = await snapshot(world);
     const run = await checkNow(world, id);
     expect(run.state).toBe('failed');
@@ -166,7 +166,7 @@ describe('sheet-import check', () => {
     expect(await snapshot(world)).toBe(before);
 
     await world.db.execute(`CREATE TABLE sheet_other (x TEXT)`);
-    const other = world.addSource(pricingSpec({ name: 'Other', targetTable: 'sheet_other' }));
+    const other = await world.addSource(pricingSpec({ name: 'Other', targetTable: 'sheet_other' }));
     const refused = await checkNow(world, other);
     expect(refused.state).toBe('failed');
     expect(refused.error?.message).toContain('was not created by a sheet import');
@@ -174,10 +174,10 @@ describe('sheet-import check', () => {
 
   it('fails instead of reporting a comparison that mixed two caches, when an import swaps the cache during the check', async () => {
     world = await openSheetWorld(sheet(pricingRows(50)));
-    const id = world.addSource(pricingSpec());
+    const id = await world.addSource(pricingSpec());
     expect((await world.importNow(id)).state).toBe('succeeded');
     // What an import's swap does, from another connection, the moment the check has compared every sheet row.
-    const other = new Database(world.app.store.connections.list().find((c) => c.kind === 'appdb')?.config.path as string);
+    const other = new Database((await world.app.store.connections.list()).find((c) => c.kind === 'appdb')?.config.path as string);
     try {
       onPhase(world, 'saving', () =>
         other.exec(`BEGIN; ALTER TABLE sheet_pricing RENAME TO sheet_pricing_old; CREATE TABLE sheet_pricing AS SELECT * FROM sheet_pricing_old; DROP TABLE sheet_pricing_old; COMMIT;`),
@@ -192,13 +192,13 @@ describe('sheet-import check', () => {
 
   it('a cancel while comparing stops the check and writes nothing', async () => {
     world = await openSheetWorld(sheet(pricingRows(3000)));
-    const id = world.addSource(pricingSpec());
+    const id = await world.addSource(pricingSpec());
     expect((await world.importNow(id)).state).toBe('succeeded');
     world.emulator.setSheetRows('owner', 'pricing', 'Plans', pricingRows(10));
     const before = await snapshot(world);
     const w = world;
     // The sheet's 10 rows are compared by now; the cache's 2,990 others, removed, are still to read.
-    onPhase(world, 'saving', (progress) => w.app.runs.cancel(progress.runId));
+    onPhase(world, 'saving', (progress) => void w.app.runs.cancel(progress.runId));
     const run = await checkNow(world, id);
     expect(run.state).toBe('cancelled');
     expect(await snapshot(world)).toBe(before);

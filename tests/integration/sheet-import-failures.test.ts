@@ -12,7 +12,7 @@ let before: Record<string, unknown>[];
 
 beforeEach(async () => {
   world = await openSheetWorld([{ id: 'pricing', title: 'Pricing', sheets: [{ title: 'Plans', rows: pricingRows(3000) }] }]);
-  sourceId = world.addSource(pricingSpec());
+  sourceId = await world.addSource(pricingSpec());
   const first = await world.importNow(sourceId);
   expect(first.state).toBe('succeeded');
   before = await world.cache();
@@ -39,7 +39,7 @@ describe('sheet-import failures leave the previous cache intact', () => {
 
   it('processing: a mapped header is missing from the sheet', async () => {
     const spec = pricingSpec({ columns: [{ header: 'Cost', column: 'cost', type: 'number', required: false }] });
-    world.app.handlers['sheets.sources.update']({ id: sourceId, spec }, { actor: 'manual' });
+    await world.app.handlers['sheets.sources.update']({ id: sourceId, spec }, { actor: 'manual' });
     const run = await world.importNow(sourceId);
     expect(run.state).toBe('failed');
     // Stages overlap: the header is bound as soon as the first window arrives, while the bar still shows the download.
@@ -52,8 +52,9 @@ describe('sheet-import failures leave the previous cache intact', () => {
   it('saving: the product database is locked by another writer', async () => {
     let locker: Database.Database | undefined;
     // The lock is taken while rows are validated, so the first write of the saving phase meets it.
+    const appDbPath = (await world.app.store.connections.list()).find((c) => c.kind === 'appdb')?.config.path as string;
     onPhase(world, 'processing', () => {
-      locker = new Database(world.app.store.connections.list().find((c) => c.kind === 'appdb')?.config.path as string);
+      locker = new Database(appDbPath);
       locker.exec('BEGIN EXCLUSIVE');
     });
     const run = await world.importNow(sourceId);
@@ -71,7 +72,7 @@ describe('sheet-import failures leave the previous cache intact', () => {
 
   it('cancel during the download stops the import and keeps the old cache', async () => {
     world.emulator.fault('sheets.values.get', { status: 503, delayMs: 3000, body: { error: { code: 503, message: 'slow' } }, times: 1 });
-    onPhase(world, 'downloading', (snapshot) => void setTimeout(() => world.app.runs.cancel(snapshot.runId), 200));
+    onPhase(world, 'downloading', (snapshot) => void setTimeout(() => void world.app.runs.cancel(snapshot.runId), 200));
     const started = Date.now();
     const run = await world.importNow(sourceId);
     expect(run.state).toBe('cancelled');
@@ -80,7 +81,7 @@ describe('sheet-import failures leave the previous cache intact', () => {
   });
 
   it('cancel while saving drops the staging table and keeps the old cache', async () => {
-    onPhase(world, 'saving', (snapshot) => world.app.runs.cancel(snapshot.runId));
+    onPhase(world, 'saving', (snapshot) => void world.app.runs.cancel(snapshot.runId));
     const run = await world.importNow(sourceId);
     expect(run.state).toBe('cancelled');
     expect(run.progress?.phase).toBe('saving');
@@ -88,7 +89,7 @@ describe('sheet-import failures leave the previous cache intact', () => {
   });
 
   it('a connect timeout is reported as a timeout', async () => {
-    world.app.handlers['sheets.sources.update']({ id: sourceId, spec: pricingSpec({ timeouts: { connectMs: 300, idleMs: 5000, totalMs: 60_000 } }) }, { actor: 'manual' });
+    await world.app.handlers['sheets.sources.update']({ id: sourceId, spec: pricingSpec({ timeouts: { connectMs: 300, idleMs: 5000, totalMs: 60_000 } }) }, { actor: 'manual' });
     world.emulator.fault('sheets.values.get', { status: 200, delayMs: 2000, body: {}, times: 1 });
     const run = await world.importNow(sourceId);
     expect(run.state).toBe('failed');
@@ -99,7 +100,7 @@ describe('sheet-import failures leave the previous cache intact', () => {
 
   it('an idle timeout: the CSV export stalls mid-body, the import says so and keeps the old cache', async () => {
     const spec = pricingSpec({ method: 'csv-export', sheet: '', timeouts: { connectMs: 10_000, idleMs: 300, totalMs: 60_000 } });
-    world.app.handlers['sheets.sources.update']({ id: sourceId, spec }, { actor: 'manual' });
+    await world.app.handlers['sheets.sources.update']({ id: sourceId, spec }, { actor: 'manual' });
     // The real export's headers (its full Content-Length) and its first 4 KB, then silence with the socket open.
     world.emulator.fault('drive.files.export', { status: 200, passThrough: true, stallAfterBytes: 4096, times: 1 });
     const run = await world.importNow(sourceId);
@@ -112,7 +113,7 @@ describe('sheet-import failures leave the previous cache intact', () => {
   });
 
   it('the total timeout stops a slow import and says so', async () => {
-    world.app.handlers['sheets.sources.update']({ id: sourceId, spec: pricingSpec({ timeouts: { connectMs: 10_000, idleMs: 10_000, totalMs: 1000 } }) }, { actor: 'manual' });
+    await world.app.handlers['sheets.sources.update']({ id: sourceId, spec: pricingSpec({ timeouts: { connectMs: 10_000, idleMs: 10_000, totalMs: 1000 } }) }, { actor: 'manual' });
     world.emulator.fault('sheets.values.get', { status: 200, delayMs: 3000, body: {}, times: 1 });
     const run = await world.importNow(sourceId);
     expect(run.error).toMatchObject({ code: 'timeout' });

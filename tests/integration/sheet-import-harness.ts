@@ -45,7 +45,7 @@ export interface SheetWorld {
   emulator: GoogleEmulator;
   db: AppDbAdapter;
   progress: ProgressSnapshot[];
-  addSource(spec: SheetSourceSpec): number;
+  addSource(spec: SheetSourceSpec): Promise<number>;
   /** Starts an import through the contract handler, as the Sheets page does. */
   start(sourceId: number): Promise<{ runId: number; alreadyRunning: boolean }>;
   importNow(sourceId: number): Promise<Run>;
@@ -83,7 +83,7 @@ export async function openSheetWorld(sheets: GoogleAccountSeed['spreadsheets'], 
   const db = target.open(dir.path);
   await initCanonicalSchema(db);
   await db.execute(`INSERT INTO storage_accounts (id, user_id, provider, refresh_token) VALUES (?, 'u1', 'google', '1//refresh-owner')`, [ACCOUNT]);
-  const app = createTestApp({ progressIntervalMs: 0 }) // every snapshot is emitted, synchronously: tests can act on a phase deterministically;
+  const app = await createTestApp({ progressIntervalMs: 0 }) // every snapshot is emitted, synchronously: tests can act on a phase deterministically;
   await app.connections.create({ kind: 'appdb', name: 'Product', ...target.connection(dir.path) } as Parameters<typeof app.connections.create>[0]);
   await app.connections.create({
     kind: 'google',
@@ -102,8 +102,8 @@ export async function openSheetWorld(sheets: GoogleAccountSeed['spreadsheets'], 
     emulator,
     db,
     progress,
-    addSource: (spec) => {
-      const created = app.handlers['sheets.sources.create'](spec, manual);
+    addSource: async (spec) => {
+      const created = await app.handlers['sheets.sources.create'](spec, manual);
       return (created as { id: number }).id;
     },
     start,

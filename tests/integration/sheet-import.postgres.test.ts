@@ -39,7 +39,7 @@ describe('sheet-import into PostgreSQL', () => {
     const rows = pricingRows(3000, (i) => i === 4);
     rows[7] = ['plan 7', '', '7', 'TRUE'];
     world = await openSheetWorld([{ id: 'pricing', title: 'Pricing', sheets: [{ title: 'Plans', rows }] }], await freshDatabase());
-    const id = world.addSource(pricingSpec());
+    const id = await world.addSource(pricingSpec());
     const first = await world.importNow(id);
 
     expect(first.state, JSON.stringify(first.error)).toBe('succeeded');
@@ -63,7 +63,7 @@ describe('sheet-import failures leave the previous PostgreSQL cache intact', () 
 
   beforeEach(async () => {
     world = await openSheetWorld([{ id: 'pricing', title: 'Pricing', sheets: [{ title: 'Plans', rows: pricingRows(3000) }] }], await freshDatabase());
-    sourceId = world.addSource(pricingSpec());
+    sourceId = await world.addSource(pricingSpec());
     const first = await world.importNow(sourceId);
     expect(first.state, JSON.stringify(first.error)).toBe('succeeded');
     before = await world.cache();
@@ -84,7 +84,7 @@ describe('sheet-import failures leave the previous PostgreSQL cache intact', () 
   });
 
   it('processing: a mapped header is missing from the sheet', async () => {
-    world.app.handlers['sheets.sources.update']({ id: sourceId, spec: pricingSpec({ columns: [{ header: 'Cost', column: 'cost', type: 'number', required: false }] }) }, { actor: 'manual' });
+    await world.app.handlers['sheets.sources.update']({ id: sourceId, spec: pricingSpec({ columns: [{ header: 'Cost', column: 'cost', type: 'number', required: false }] }) }, { actor: 'manual' });
     const run = await world.importNow(sourceId);
     expect(run.state).toBe('failed');
     // Stages overlap: the header is bound as soon as the first window arrives, while the bar still shows the download.
@@ -140,7 +140,7 @@ describe('sheet-import failures leave the previous PostgreSQL cache intact', () 
       const waiting = async () => (await world.db.query<{ n: unknown }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DROP TABLE%'`))[0]?.n;
       for (let i = 0; i < 200 && Number(await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 10));
       expect(Number(await waiting())).toBe(1);
-      world.app.runs.cancel(runId);
+      await world.app.runs.cancel(runId);
       await reader.query('ROLLBACK');
       const run = (await world.app.runs.waitFor(runId)) as NonNullable<Awaited<ReturnType<typeof world.app.runs.waitFor>>>;
       // The swap committed: the new import is what readers see now.
@@ -153,7 +153,7 @@ describe('sheet-import failures leave the previous PostgreSQL cache intact', () 
   }, 30_000);
 
   it('cancel while saving drops the staging table and keeps the old cache', async () => {
-    onPhase(world, 'saving', (snapshot) => world.app.runs.cancel(snapshot.runId));
+    onPhase(world, 'saving', (snapshot) => void world.app.runs.cancel(snapshot.runId));
     const run = await world.importNow(sourceId);
     expect(run.state).toBe('cancelled');
     expect(run.progress?.phase).toBe('saving');

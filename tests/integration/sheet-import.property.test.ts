@@ -74,9 +74,9 @@ describe('sheet-import safety invariant over random sheets and faults', () => {
     world = await openSheetWorld([{ id: SOURCE.spreadsheet, title: 'Pricing', sheets: [{ title: SOURCE.tab, rows: randomSheet(rng) }] }]);
     const w = world;
     const timeouts = { connectMs: 5_000, idleMs: 400, totalMs: 20_000 };
-    const main = w.addSource(pricingSpec({ timeouts }));
+    const main = await w.addSource(pricingSpec({ timeouts }));
     // The reference: the same sheet imported without faults into a table of its own.
-    const reference = w.addSource(pricingSpec({ name: 'Reference', targetTable: 'ref_pricing', timeouts }));
+    const reference = await w.addSource(pricingSpec({ name: 'Reference', targetTable: 'ref_pricing', timeouts }));
     const setMethod = (id: number, name: string, table: string, method: SheetSourceSpec['method']) =>
       w.app.handlers['sheets.sources.update']({ id, spec: pricingSpec({ name, targetTable: table, timeouts, method, ...(method === 'csv-export' ? { sheet: '' } : {}) }) }, { actor: 'manual' });
 
@@ -86,8 +86,8 @@ describe('sheet-import safety invariant over random sheets and faults', () => {
       const label = `seed ${SEED}, import ${attempt}`;
       if (attempt === 0 || rng.chance(0.6)) w.emulator.setSheetRows('owner', SOURCE.spreadsheet, SOURCE.tab, randomSheet(rng));
       const method = rng.pick(['sheets-api', 'csv-export'] as const);
-      setMethod(main, 'Pricing', 'sheet_pricing', method);
-      setMethod(reference, 'Reference', 'ref_pricing', method);
+      await setMethod(main, 'Pricing', 'sheet_pricing', method);
+      await setMethod(reference, 'Reference', 'ref_pricing', method);
 
       w.emulator.clearFaults();
       const ref = await w.importNow(reference);

@@ -9,7 +9,7 @@ afterEach(() => world?.close());
 describe('sheet-import', () => {
   it('imports a tab through the Sheets API in row windows, with weighted monotonic progress and stats', async () => {
     world = await openSheetWorld([{ id: 'pricing', title: 'Pricing', sheets: [{ title: 'Plans', rows: pricingRows(5000) }] }]);
-    const id = world.addSource(pricingSpec());
+    const id = await world.addSource(pricingSpec());
     const run = await world.importNow(id);
 
     expect(run.state, JSON.stringify(run.error)).toBe('succeeded');
@@ -28,7 +28,7 @@ describe('sheet-import', () => {
     expect(new Set(mine.map((p) => p.phase))).toEqual(new Set(['downloading', 'processing', 'saving']));
     expect(mine.filter((p) => p.phase === 'processing').every((p) => p.percent >= 60 && p.percent <= 80)).toBe(true);
     expect(mine.filter((p) => p.phase === 'saving').every((p) => p.percent >= 80)).toBe(true);
-    expect(world.app.store.audit.list({ limit: 5, offset: 0 }).items[0]).toMatchObject({ action: 'sheet-import.replace-cache', engine: 'sheet-import' });
+    expect((await world.app.store.audit.list({ limit: 5, offset: 0 })).items[0]).toMatchObject({ action: 'sheet-import.replace-cache', engine: 'sheet-import' });
   });
 
   it('reports malformed rows with their row numbers and imports the rest', async () => {
@@ -37,12 +37,12 @@ describe('sheet-import', () => {
     rows[9] = ['plan 9', '90', 'many', 'maybe']; // two problems in one row (sheet row 10)
     rows[12] = []; // a blank row is skipped, not an error
     world = await openSheetWorld([{ id: 'pricing', title: 'Pricing', sheets: [{ title: 'Plans', rows }] }]);
-    const run = await world.importNow(world.addSource(pricingSpec()));
+    const run = await world.importNow(await world.addSource(pricingSpec()));
 
     expect(run.state, JSON.stringify(run.error)).toBe('succeeded');
     expect(run.result).toMatchObject({ rows: 16, rowsRejected: 3, blankRows: 1, rejectedByReason: { 'Price: not a number': 1, 'Price: required': 1, 'Seats: not an integer': 1, 'Active: not a boolean': 1 } });
     expect((await world.cache()).map((r) => r._sheet_row)).not.toContain(5);
-    const errors = world.app.store.findings.list({ runId: run.id, sort: 'subject', direction: 'asc', limit: 50, offset: 0 }).items;
+    const errors = (await world.app.store.findings.list({ runId: run.id, sort: 'subject', direction: 'asc', limit: 50, offset: 0 })).items;
     expect(errors.map((f) => f.subject.replace(/^source:\d+\//, '')).sort()).toEqual(['row:10', 'row:5', 'row:8']);
     expect(errors.find((f) => f.subject.endsWith('/row:10'))?.reason).toBe('Row 10: Seats “many” is not an integer; Active “maybe” is not a boolean');
     expect(errors.find((f) => f.subject.endsWith('/row:8'))?.reason).toBe('Row 8: Price is empty but required');
@@ -52,7 +52,7 @@ describe('sheet-import', () => {
     const rows = pricingRows(300);
     rows[3] = ['plan, "quoted"\nwith a line break', '30', '3', 'TRUE'];
     world = await openSheetWorld([{ id: 'pricing', title: 'Pricing', sheets: [{ title: 'Plans', rows }] }]);
-    const run = await world.importNow(world.addSource(pricingSpec({ method: 'csv-export', sheet: '' })));
+    const run = await world.importNow(await world.addSource(pricingSpec({ method: 'csv-export', sheet: '' })));
 
     expect(run.state, JSON.stringify(run.error)).toBe('succeeded');
     expect(run.result).toMatchObject({ rows: 300, method: 'csv-export' });
@@ -66,7 +66,7 @@ describe('sheet-import', () => {
     world = await openSheetWorld([{ id: 'pricing', title: 'Pricing', sheets: [{ title: 'Plans', rows: pricingRows(50) }] }]);
     world.emulator.fault('sheets.values.get', { status: 429, body: rateLimitBody(), headers: { 'Retry-After': '1' }, times: 1 });
     const started = Date.now();
-    const run = await world.importNow(world.addSource(pricingSpec({ timeouts: { connectMs: 500, idleMs: 5000, totalMs: 30_000 } })));
+    const run = await world.importNow(await world.addSource(pricingSpec({ timeouts: { connectMs: 500, idleMs: 5000, totalMs: 30_000 } })));
 
     expect(run.state, JSON.stringify(run.error)).toBe('succeeded');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
@@ -76,13 +76,13 @@ describe('sheet-import', () => {
   it('a second start while an import runs returns the running import', async () => {
     world = await openSheetWorld([{ id: 'pricing', title: 'Pricing', sheets: [{ title: 'Plans', rows: pricingRows(50) }] }]);
     world.emulator.fault('sheets.values.get', { status: 200, delayMs: 600, times: 1, body: { range: 'Plans!A1:D1', majorDimension: 'ROWS', values: [['Plan', 'Price', 'Seats', 'Active']] } });
-    const id = world.addSource(pricingSpec());
+    const id = await world.addSource(pricingSpec());
     const first = await world.start(id);
     const second = await world.start(id);
 
     expect(second).toEqual({ runId: first.runId, alreadyRunning: true });
     const run = await world.app.runs.waitFor(first.runId);
     expect(run?.state).toBe('succeeded');
-    expect(world.app.store.runs.list({ engine: 'sheet-import', limit: 10, offset: 0 }).total).toBe(1);
+    expect((await world.app.store.runs.list({ engine: 'sheet-import', limit: 10, offset: 0 })).total).toBe(1);
   });
 });

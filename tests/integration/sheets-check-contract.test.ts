@@ -34,7 +34,7 @@ describe('sheets.check through the contract', () => {
   it('checks a source as it is now, in its own scope, reports what an import would do, and writes nothing', async () => {
     const rows = pricingRows(100, (i) => i === 4);
     world = await openSheetWorld(sheet(rows));
-    const id = world.addSource(pricingSpec());
+    const id = await world.addSource(pricingSpec());
     const imported = await world.importNow(id);
     expect(imported.state).toBe('succeeded');
 
@@ -71,7 +71,7 @@ describe('sheets.check through the contract', () => {
 
   it('on a never-imported source reports every valid row as added', async () => {
     world = await openSheetWorld(sheet(pricingRows(30, (i) => i === 7)));
-    const id = world.addSource(pricingSpec());
+    const id = await world.addSource(pricingSpec());
     expect((await sources(world))[0]?.lastCheck).toBeNull();
     const { runId } = await call<{ runId: number }>(world, 'sheets.check', { id });
     const run = (await world.app.runs.waitFor(runId)) as Run;
@@ -82,7 +82,7 @@ describe('sheets.check through the contract', () => {
 
   it('joins a check of the same source already running instead of starting a second one', async () => {
     world = await openSheetWorld(sheet(pricingRows(20)));
-    const id = world.addSource(pricingSpec());
+    const id = await world.addSource(pricingSpec());
     world.emulator.fault('sheets.values.get', { status: 200, passThrough: true, delayMs: 500, times: 1 });
     const first = await call<{ runId: number; alreadyRunning: boolean }>(world, 'sheets.check', { id });
     const second = await call<{ runId: number; alreadyRunning: boolean }>(world, 'sheets.check', { id });
@@ -101,12 +101,12 @@ describe('sheets.check through the contract', () => {
     for (const input of [{}, { id: 'one' }, { id: 1, mode: 'import' }]) {
       expect(await dispatch(world.app.handlers, 'sheets.check', input, manual)).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
     }
-    expect(world.app.store.runs.list({ limit: 10, offset: 0 }).items).toEqual([]);
+    expect((await world.app.store.runs.list({ limit: 10, offset: 0 })).items).toEqual([]);
   });
 
   it('a check that fails says why, as a failed import does', async () => {
     world = await openSheetWorld(sheet([['Plan', 'Cost'], ['a', '1']]));
-    const id = world.addSource(pricingSpec());
+    const id = await world.addSource(pricingSpec());
     const { runId } = await call<{ runId: number }>(world, 'sheets.check', { id });
     const run = (await world.app.runs.waitFor(runId)) as Run;
     expect(run.state).toBe('failed');

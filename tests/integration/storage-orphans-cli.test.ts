@@ -31,7 +31,7 @@ describe('syncwarden check / repair / restore storage-orphans', () => {
   it('checks one provider of one user, refuses repair --all without --yes, repairs and restores', async () => {
     world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 2), goneDrive: ['g-gone'], dropbox: dropboxFiles('ada', 2), goneDropbox: ['id:d-gone'] }]);
     const dataDir = join(world.dir, 'console');
-    const ids = Object.fromEntries(world.app.store.connections.list().map((c) => [c.kind, c.id]));
+    const ids = Object.fromEntries((await world.app.store.connections.list()).map((c) => [c.kind, c.id]));
     await world.app.close();
     // Headless secrets, as on a server: the CLI reads the OAuth app secrets from the environment.
     const env = {
@@ -71,7 +71,7 @@ describe('syncwarden check / repair / restore storage-orphans', () => {
     world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 1), goneDrive: ['g-gone'] }]);
     await world.run({ mode: 'check' });
     await world.run({ mode: 'repair', all: true });
-    const [finding] = world.app.store.findings.list({ engine: 'storage-orphans', status: 'quarantined', sort: 'subject', direction: 'asc', limit: 10, offset: 0 }).items;
+    const [finding] = (await world.app.store.findings.list({ engine: 'storage-orphans', status: 'quarantined', sort: 'subject', direction: 'asc', limit: 10, offset: 0 })).items;
     const dataDir = join(world.dir, 'console');
     await world.app.close();
     // The product wrote a new row with the same id since the quarantine.
@@ -90,7 +90,7 @@ describe('syncwarden check / repair / restore storage-orphans', () => {
   it('runs list names the user of a run by email (one lookup for the page) and a repair of everyone as "All users", with its mode apart', async () => {
     world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 1), goneDrive: ['g-gone'] }]);
     const dataDir = join(world.dir, 'console');
-    const ids = Object.fromEntries(world.app.store.connections.list().map((c) => [c.kind, c.id]));
+    const ids = Object.fromEntries((await world.app.store.connections.list()).map((c) => [c.kind, c.id]));
     await world.app.close();
     const env = {
       SYNCWARDEN_SECRETS: 'env',

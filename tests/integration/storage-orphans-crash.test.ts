@@ -48,11 +48,11 @@ describe('storage-orphans repair and SIGKILL', () => {
     }
 
     // Start again: the killed run is recovered as interrupted, a new repair finishes the job.
-    const app = createSyncwarden({ dataDir, host: 'cli', secrets: new MemorySecretStore() });
+    const app = await createSyncwarden({ dataDir, host: 'cli', secrets: new MemorySecretStore() });
     try {
       expect(app.recovered).toHaveLength(1);
-      expect(app.store.runs.get(app.recovered[0] as number)?.state).toBe('interrupted');
-      const rerun = await app.runs.waitFor(app.runs.start('storage-orphans', { mode: 'repair', all: true }, 'cli').runId);
+      expect((await app.store.runs.get(app.recovered[0] as number))?.state).toBe('interrupted');
+      const rerun = await app.runs.waitFor((await app.runs.start('storage-orphans', { mode: 'repair', all: true }, 'cli')).runId);
       expect(rerun?.state).toBe('succeeded');
       const reader = openSqliteAppDb({ path: world.dbPath });
       try {
@@ -63,13 +63,13 @@ describe('storage-orphans repair and SIGKILL', () => {
       }
       // The audit names every moved row. The move and the audit live in two databases: a kill after a batch's
       // move and before its findings were marked is audited again by the re-run, flagged as a recovery (at least once).
-      const entries = app.store.audit.list({ engine: 'storage-orphans', limit: 500, offset: 0 }).items;
+      const entries = (await app.store.audit.list({ engine: 'storage-orphans', limit: 500, offset: 0 })).items;
       const moved = entries.flatMap((e) => (e.before as { id: string }[]).map((r) => r.id));
       expect(new Set(moved).size).toBe(ORPHANS);
       const plain = entries.filter((e) => !(e.after as { recoveredAfterInterruption?: boolean }).recoveredAfterInterruption).flatMap((e) => (e.before as { id: string }[]).map((r) => r.id));
       expect(new Set(plain).size).toBe(plain.length);
       expect(moved.length - ORPHANS).toBeLessThanOrEqual(200); // at most the one batch in flight
-      expect(app.store.findings.list({ engine: 'storage-orphans', status: 'open', sort: 'createdAt', direction: 'desc', limit: 1, offset: 0 }).total).toBe(0);
+      expect((await app.store.findings.list({ engine: 'storage-orphans', status: 'open', sort: 'createdAt', direction: 'desc', limit: 1, offset: 0 })).total).toBe(0);
     } finally {
       await app.close();
     }

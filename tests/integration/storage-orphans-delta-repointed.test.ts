@@ -14,7 +14,7 @@ afterEach(async () => {
   world = undefined;
 });
 
-const orphanPids = (w: StorageWorld) => w.app.store.findings.open('storage-orphans').filter((f) => f.kind === 'orphan').map((f) => f.details?.providerFileId);
+const orphanPids = async (w: StorageWorld) => (await w.app.store.findings.open('storage-orphans')).filter((f) => f.kind === 'orphan').map((f) => f.details?.providerFileId);
 
 describe('storage-orphans delta: rows re-pointed since the last pass', () => {
   it('a row re-pointed at a file that does not exist is found by the next delta', async () => {
@@ -25,18 +25,18 @@ describe('storage-orphans delta: rows re-pointed since the last pass', () => {
     const check = resultOf(await world.run({ mode: 'check' }));
     expect(check.results[0]).toMatchObject({ pass: 'delta' });
     expect(check.orphans).toBe(1);
-    expect(orphanPids(world)).toEqual(['g-never-uploaded']);
+    expect(await orphanPids(world)).toEqual(['g-never-uploaded']);
   });
 
   it('an orphan finding is not carried to a row re-pointed at a live file', async () => {
     world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 3), goneDrive: ['g-gone'] }]);
     await world.run({ mode: 'check', strategy: 'probe', full: true });
-    expect(orphanPids(world)).toEqual(['g-gone']);
+    expect(await orphanPids(world)).toEqual(['g-gone']);
     world.google.addFile('ada', { id: 'g-reuploaded', name: 'again.pdf' });
     await world.exec("UPDATE files SET provider_file_id = 'g-reuploaded' WHERE id = 'row-g-gone'");
     const check = resultOf(await world.run({ mode: 'check' }));
     expect(check.results[0]).toMatchObject({ pass: 'delta' });
     expect(check.orphans).toBe(0);
-    expect(orphanPids(world)).toEqual([]);
+    expect(await orphanPids(world)).toEqual([]);
   });
 });

@@ -12,9 +12,9 @@ afterEach(async () => {
   world = undefined;
 });
 
-const openSubjects = (w: StorageWorld) =>
-  w.app.store.findings
-    .open('storage-orphans')
+const openSubjects = async (w: StorageWorld) =>
+  (await w.app.store.findings
+    .open('storage-orphans'))
     .map((f) => f.subject)
     .sort();
 const passes = (run: Awaited<ReturnType<StorageWorld['run']>>) => resultOf(run).results.map((r) => `${r.provider}:${(r as { pass?: string }).pass}:${(r as { passReason?: string }).passReason}`).sort();
@@ -42,7 +42,7 @@ describe.each(['sqlite', 'postgres'] as const)('storage-orphans delta completene
     const delta = await world.run({ mode: 'check' });
     expect(passes(delta)).toEqual(['dropbox:delta:changes since the last pass', 'google:delta:changes since the last pass']);
     expect(resultOf(delta)).toMatchObject({ orphans: 2, unknownFiles: 0, byPass: { full: 0, delta: 2 } });
-    expect(openSubjects(world)).toEqual(['file:new-d-gone', 'file:new-g-gone']);
+    expect(await openSubjects(world)).toEqual(['file:new-d-gone', 'file:new-g-gone']);
     // One change page per account and one probe per new row: never a listing.
     expect(world.google.counts()).toEqual({ 'drive.changes.list': 1, 'drive.files.get': 2 });
     expect(world.dropbox.counts()).toEqual({ 'dropbox.files.list_folder.continue': 1, 'dropbox.files.get_metadata': 2 });
@@ -63,7 +63,7 @@ describe.each(['sqlite', 'postgres'] as const)('storage-orphans delta completene
     expect(resultOf(await world.run({ mode: 'check' }))).toMatchObject({ orphans: 0, unknownFiles: 1 });
     world.google.clearFaults();
     expect(resultOf(await world.run({ mode: 'check' }))).toMatchObject({ orphans: 1, unknownFiles: 0 });
-    expect(openSubjects(world)).toEqual(['file:new-g-gone']);
+    expect(await openSubjects(world)).toEqual(['file:new-g-gone']);
   });
 
   it('a Dropbox file renamed then deleted is found, even when its new name is another row’s name', async () => {
@@ -79,7 +79,7 @@ describe.each(['sqlite', 'postgres'] as const)('storage-orphans delta completene
     world.dropbox.resetCounts();
     const after = await world.run({ mode: 'check' });
     expect(passes(after)).toEqual(['dropbox:delta:changes since the last pass']);
-    expect(openSubjects(world)).toEqual(['file:row-id:a']);
+    expect(await openSubjects(world)).toEqual(['file:row-id:a']);
     // Tied by id: only the renamed file is probed, not the row that merely shares the name.
     expect(world.dropbox.counts()).toEqual({ 'dropbox.files.list_folder.continue': 1, 'dropbox.files.get_metadata': 1 });
 
@@ -87,7 +87,7 @@ describe.each(['sqlite', 'postgres'] as const)('storage-orphans delta completene
     world.dropbox.moveFile(account, '/Apps/Product/c.txt', '/Apps/Product/B.TXT');
     world.dropbox.deletePath(account, '/Apps/Product/B.TXT');
     await world.run({ mode: 'check' });
-    expect(openSubjects(world)).toEqual(['file:row-id:a', 'file:row-id:c']);
+    expect(await openSubjects(world)).toEqual(['file:row-id:a', 'file:row-id:c']);
   });
 
   it('a periodic full pass runs when due, and the result names the mode and the reason', async () => {
@@ -99,8 +99,8 @@ describe.each(['sqlite', 'postgres'] as const)('storage-orphans delta completene
     const state = world.app.store.engineState;
     for (const provider of ['google', 'dropbox']) {
       const key = `account:ada:${provider}`;
-      const account = state.get<Record<string, unknown>>('storage-orphans', key);
-      state.set('storage-orphans', key, { ...account, lastFullAt: new Date(Date.now() - 25 * 3_600_000).toISOString() }, new Date().toISOString());
+      const account = await state.get<Record<string, unknown>>('storage-orphans', key);
+      await state.set('storage-orphans', key, { ...account, lastFullAt: new Date(Date.now() - 25 * 3_600_000).toISOString() }, new Date().toISOString());
     }
     world.google.resetCounts();
     const due = await world.run({ mode: 'check' });

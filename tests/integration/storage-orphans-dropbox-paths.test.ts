@@ -23,7 +23,7 @@ describe('storage-orphans: Dropbox rows kept by path', () => {
     await world.exec("UPDATE files SET provider_file_id = '/Apps/Product/never.txt' WHERE id = 'row-id:d-ada-2'");
     const check = resultOf(await world.run({ mode: 'check', strategy: 'list', full: true }));
     expect(check.orphans).toBe(1);
-    const orphans = world.app.store.findings.open('storage-orphans').map((f) => f.details?.providerFileId);
+    const orphans = (await world.app.store.findings.open('storage-orphans')).map((f) => f.details?.providerFileId);
     expect(orphans).toEqual(['/Apps/Product/never.txt']);
     const repair = await world.run({ mode: 'repair', all: true });
     expect(repair.result).toMatchObject({ quarantined: 1 });

@@ -19,7 +19,7 @@ describe('storage-orphans under foreign 404s: earlier findings are carried, neve
       const run = await world.run({ mode: 'check', ...params });
       // No answer is a conclusion: the earlier two findings are carried forward, nothing new is found.
       expect(run.result, JSON.stringify(params)).toMatchObject({ orphans: 0, carriedForward: 2 });
-      expect(world.app.store.findings.open('storage-orphans').map((f) => f.subject).sort()).toEqual(['file:row-g-gone', 'file:row-id:d-gone']);
+      expect((await world.app.store.findings.open('storage-orphans')).map((f) => f.subject).sort()).toEqual(['file:row-g-gone', 'file:row-id:d-gone']);
     }
     await world.run({ mode: 'repair', all: true });
     expect((await world.rows<{ id: string }>('SELECT id FROM file_quarantine ORDER BY id')).map((r) => r.id)).toEqual(['row-g-gone', 'row-id:d-gone']);

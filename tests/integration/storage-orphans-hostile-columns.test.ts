@@ -26,7 +26,7 @@ describe('whole-row quarantine with columns named like JavaScript object interna
     const before = await world.rows('SELECT * FROM files');
     expect(before).toHaveLength(1);
     await world.run({ mode: 'check', strategy: 'probe' });
-    const [finding] = world.app.store.findings.open('storage-orphans');
+    const [finding] = await world.app.store.findings.open('storage-orphans');
     expect((await world.run({ mode: 'repair', all: true })).result).toMatchObject({ quarantined: 1 });
     const restored = await world.app.handlers['storage.restore']({ findingId: finding?.id as number }, { actor: 'manual' });
     expect(restored).toMatchObject({ restored: true });

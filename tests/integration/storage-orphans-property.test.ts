@@ -221,7 +221,7 @@ describe('storage-orphans safety invariant (property)', () => {
       const removed = await w.rows<{ provider: string; provider_file_id: string }>('SELECT provider, provider_file_id FROM file_quarantine');
       for (const row of removed) expect(truth.gone.has(`${row.provider}:${row.provider_file_id}`), `${context}: removed ${row.provider}:${row.provider_file_id}`).toBe(true);
 
-      for (const finding of w.app.store.findings.list({ engine: 'storage-orphans', status: 'quarantined', sort: 'subject', direction: 'asc', limit: 500, offset: 0 }).items) {
+      for (const finding of (await w.app.store.findings.list({ engine: 'storage-orphans', status: 'quarantined', sort: 'subject', direction: 'asc', limit: 500, offset: 0 })).items) {
         expect(await w.app.handlers['storage.restore']({ findingId: finding.id }, { actor: 'manual' }), context).toMatchObject({ restored: true });
       }
       expect(await withDb(w, snapshot), `${context}: every removed row restores byte-equal`).toEqual(before);
@@ -233,7 +233,7 @@ describe('storage-orphans safety invariant (property)', () => {
         const failed = (final.result?.failedItems ?? []) as { reason: string }[];
         expect(final.state === 'succeeded' || failed.every((f) => /must reconnect/.test(f.reason)), `${context}: ${JSON.stringify(failed)}`).toBe(true);
       }
-      const found = new Set(w.app.store.findings.open('storage-orphans').map((f) => `${String(f.details?.provider)}:${String(f.details?.providerFileId)}`));
+      const found = new Set((await w.app.store.findings.open('storage-orphans')).map((f) => `${String(f.details?.provider)}:${String(f.details?.providerFileId)}`));
       const rows = await w.rows<{ user_id: string; provider: string; provider_file_id: string }>('SELECT user_id, provider, provider_file_id FROM files');
       for (const row of rows) {
         const key = `${row.provider}:${row.provider_file_id}`;

@@ -20,7 +20,7 @@ describe('storage-orphans: concurrent restores of one row (PostgreSQL)', () => {
   it('every call reports the row restored; no restore error is left on the finding', async () => {
     world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 1), goneDrive: ['g-gone'] }], { postgresUrl: await postgres().createDatabase('restore_race') });
     await world.run({ mode: 'check', strategy: 'probe' });
-    const [finding] = world.app.store.findings.open('storage-orphans');
+    const [finding] = await world.app.store.findings.open('storage-orphans');
     await world.run({ mode: 'repair', all: true });
     const id = finding?.id as number;
     const call = () =>
@@ -29,8 +29,8 @@ describe('storage-orphans: concurrent restores of one row (PostgreSQL)', () => {
         .then((r) => ({ ok: r?.restored }), (e: Error) => ({ err: e.message }));
     const outcomes = await Promise.all([call(), call(), call(), call()]);
     for (const outcome of outcomes) expect(outcome).not.toMatchObject({ err: expect.stringMatching(/stays in quarantine/) });
-    expect(world.app.store.findings.byIds([id])[0]).toMatchObject({ status: 'restored' });
-    expect(world.app.store.findings.byIds([id])[0]?.details?.restoreError ?? null).toBeNull();
+    expect((await world.app.store.findings.byIds([id]))[0]).toMatchObject({ status: 'restored' });
+    expect((await world.app.store.findings.byIds([id]))[0]?.details?.restoreError ?? null).toBeNull();
     expect(await world.rows("SELECT id FROM files WHERE id = 'row-g-gone'")).toHaveLength(1);
     expect(await world.rows('SELECT id FROM file_quarantine')).toEqual([]);
   });

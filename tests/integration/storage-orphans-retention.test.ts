@@ -8,20 +8,20 @@ afterEach(async () => {
 });
 
 const DAY = 86_400_000;
-const finding = (w: StorageWorld, id: number) => w.app.store.findings.byIds([id])[0];
-const accounts = (w: StorageWorld, input: { sort: 'user' | 'provider' | 'files' | 'openOrphans' | 'lastCheckAt' | 'status'; direction: 'asc' | 'desc'; limit?: number; offset?: number }) =>
-  Promise.resolve(w.app.handlers['storage.accounts']({ limit: 50, offset: 0, ...input }, { actor: 'manual' })).then((page) => page.items.map((a) => `${a.userId}:${a.provider}`));
+const finding = async (w: StorageWorld, id: number) => (await w.app.store.findings.byIds([id]))[0];
+const accounts = async (w: StorageWorld, input: { sort: 'user' | 'provider' | 'files' | 'openOrphans' | 'lastCheckAt' | 'status'; direction: 'asc' | 'desc'; limit?: number; offset?: number }) =>
+  Promise.resolve(await w.app.handlers['storage.accounts']({ limit: 50, offset: 0, ...input }, { actor: 'manual' })).then((page) => page.items.map((a) => `${a.userId}:${a.provider}`));
 
 describe('storage-orphans retention and the accounts list', () => {
   it('a quarantine records its dates in the finding; after retention the purge marks it repaired and restore says purged', async () => {
     world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 2), goneDrive: ['g-ada-gone', 'g-ada-kept'] }]);
     await world.run({ mode: 'check' });
-    const open = world.app.store.findings.open('storage-orphans');
+    const open = await world.app.store.findings.open('storage-orphans');
     const [gone, kept] = open.map((f) => f.id) as [number, number];
     const repair = await world.run({ mode: 'repair', findingIds: [gone, kept], retentionDays: 7 });
     expect(repair.result).toMatchObject({ quarantined: 2 });
 
-    const quarantined = finding(world, gone);
+    const quarantined = await finding(world, gone);
     const { quarantinedAt, purgeAfter } = quarantined?.details as { quarantinedAt: string; purgeAfter: string };
     expect(quarantined).toMatchObject({ status: 'quarantined', details: { fileRowId: 'row-g-ada-gone' } });
     expect(Date.parse(purgeAfter) - Date.parse(quarantinedAt)).toBe(7 * DAY);
@@ -32,12 +32,12 @@ describe('storage-orphans retention and the accounts list', () => {
     const check = await world.run({ mode: 'check' });
     expect(resultOf(check)).toMatchObject({ purged: 1 });
     expect(await world.rows('SELECT id FROM file_quarantine')).toEqual([{ id: 'row-g-ada-kept' }]);
-    const purged = finding(world, gone);
+    const purged = await finding(world, gone);
     expect(purged).toMatchObject({ status: 'repaired', details: { quarantinedAt, purgeAfter, fileRowId: 'row-g-ada-gone' } });
     expect(Date.parse(String(purged?.details?.purgedAt))).toBeGreaterThanOrEqual(Date.parse(quarantinedAt));
-    expect(finding(world, kept)).toMatchObject({ status: 'quarantined' });
+    expect(await finding(world, kept)).toMatchObject({ status: 'quarantined' });
     await expect(Promise.resolve().then(() => world?.app.handlers['storage.restore']({ findingId: gone }, { actor: 'manual' }))).rejects.toThrow(/purged on .* nothing left to restore/);
-    expect(world.app.store.audit.list({ engine: 'storage-orphans', limit: 1, offset: 0 }).items[0]).toMatchObject({ action: 'purge-quarantined-files', before: { fileRowIds: ['row-g-ada-gone'] } });
+    expect((await world.app.store.audit.list({ engine: 'storage-orphans', limit: 1, offset: 0 })).items[0]).toMatchObject({ action: 'purge-quarantined-files', before: { fileRowIds: ['row-g-ada-gone'] } });
 
     const [account] = (await world.app.handlers['storage.accounts']({ sort: 'user', direction: 'asc', limit: 50, offset: 0 }, { actor: 'manual' })).items;
     expect(account?.quarantined).toBe(1);

@@ -37,7 +37,7 @@ const restore = (w: StorageWorld, findingId: number) => Promise.resolve().then((
 async function checkAndQuarantine(w: StorageWorld): Promise<{ ids: number[]; before: Map<string, Record<string, unknown>> }> {
   const check = await w.run({ mode: 'check' });
   expect(check.state).toBe('succeeded');
-  const open = w.app.store.findings.open('storage-orphans');
+  const open = await w.app.store.findings.open('storage-orphans');
   expect(open).toHaveLength(3);
   const before = await withDb(w, snapshot);
   const repair = await w.run({ mode: 'repair', all: true });
@@ -52,7 +52,7 @@ describe.each(DIALECTS)('whole-row quarantine on $name', ({ options }) => {
     const quarantinedIds = ['row-g-gone-1', 'row-g-gone-2', 'row-id:d-gone'];
     expect((await world.rows(`SELECT id FROM files WHERE id IN (?, ?, ?)`, quarantinedIds))).toEqual([]);
     // The audit's before-image is the whole row too.
-    const audit = world.app.store.audit.list({ engine: 'storage-orphans', limit: 5, offset: 0 }).items.find((a) => a.action === 'quarantine-files');
+    const audit = (await world.app.store.audit.list({ engine: 'storage-orphans', limit: 5, offset: 0 })).items.find((a) => a.action === 'quarantine-files');
     expect(JSON.stringify(audit?.before)).toContain('folder_id');
 
     for (const id of ids) expect(await restore(world, id)).toMatchObject({ restored: true, status: 'restored' });
@@ -66,7 +66,10 @@ describe.each(DIALECTS)('whole-row quarantine on $name', ({ options }) => {
   it('a restore that cannot succeed keeps the quarantined row, and the finding and the result say why', async () => {
     world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 2), goneDrive: ['g-gone-1', 'g-gone-2'], goneDropbox: ['id:d-gone'], dropbox: [] }], await options());
     const { ids, before } = await checkAndQuarantine(world);
-    const findingOf = (rowId: string) => ids.find((id) => world?.app.store.findings.byIds([id])[0]?.details?.fileRowId === rowId) as number;
+    const findingOf = async (rowId: string) => {
+      for (const id of ids) if ((await world?.app.store.findings.byIds([id]))?.[0]?.details?.fileRowId === rowId) return id;
+      return undefined as unknown as number;
+    };
     const held = async () => (await world?.rows<{ id: string }>('SELECT id FROM file_quarantine ORDER BY id'))?.map((r) => r.id);
     const extras = world.dialect === 'sqlite' ? sqliteExtras : pgExtras;
     const insert = (id: string, pid: string, i: number) =>
@@ -74,29 +77,29 @@ describe.each(DIALECTS)('whole-row quarantine on $name', ({ options }) => {
 
     // 1. The product made a new row with the same id since the quarantine.
     await insert('row-g-gone-1', 'other-file', 90);
-    const first = findingOf('row-g-gone-1');
+    const first = await findingOf('row-g-gone-1');
     await expect(restore(world, first)).rejects.toThrow(/not restored: A row with the id row-g-gone-1 is in files again .* stays in quarantine/);
-    expect(world.app.store.findings.byIds([first])[0]).toMatchObject({ status: 'quarantined', details: { restoreError: { message: expect.stringMatching(/is in files again/) } } });
+    expect((await world.app.store.findings.byIds([first]))[0]).toMatchObject({ status: 'quarantined', details: { restoreError: { message: expect.stringMatching(/is in files again/) } } });
 
     // 2. A constraint refuses the values (a unique index the product added since).
     await world.exec('CREATE UNIQUE INDEX files_checksum_key ON files (checksum)');
     await insert('row-new', 'new-file', 3); // the same checksum as row-g-gone-2 (the fourth row written)
-    const second = findingOf('row-g-gone-2');
+    const second = await findingOf('row-g-gone-2');
     await expect(restore(world, second)).rejects.toThrow(/refused file row row-g-gone-2 back into files: .*(UNIQUE|unique).* stays in quarantine/);
 
     // 3. The table lost a column the row had.
     await world.exec('ALTER TABLE files DROP COLUMN score');
-    const third = findingOf('row-id:d-gone');
+    const third = await findingOf('row-id:d-gone');
     await expect(restore(world, third)).rejects.toThrow(/files no longer has the column score that the row had/);
     expect(await held()).toEqual(['row-g-gone-1', 'row-g-gone-2', 'row-id:d-gone']);
-    for (const id of [first, second, third]) expect(world.app.store.findings.byIds([id])[0]?.status).toBe('quarantined');
+    for (const id of [first, second, third]) expect((await world.app.store.findings.byIds([id]))[0]?.status).toBe('quarantined');
 
     // Once the admin resolves the clash, the same restore works and the finding drops the old reason.
     await world.exec(`DELETE FROM files WHERE id IN ('row-g-gone-1', 'row-new')`);
     await world.exec('DROP INDEX files_checksum_key');
     await world.exec(`ALTER TABLE files ADD COLUMN score ${world.dialect === 'sqlite' ? 'REAL' : 'double precision'}`);
     expect(await restore(world, first)).toMatchObject({ restored: true });
-    expect(world.app.store.findings.byIds([first])[0]?.details?.restoreError).toBeUndefined();
+    expect((await world.app.store.findings.byIds([first]))[0]?.details?.restoreError).toBeUndefined();
     const after = await withDb(world, snapshot);
     const strip = (row: Record<string, unknown> | undefined) => Object.fromEntries(Object.entries(row ?? {}).filter(([c]) => c !== 'score'));
     expect(strip(after.get('row-g-gone-1'))).toEqual(strip(before.get('row-g-gone-1')));

@@ -8,6 +8,9 @@ import { MemorySecretStore } from '../helpers/memory.secret-store';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: storage-orphans.crash-child <data-dir>');
-const app = createSyncwarden({ dataDir, host: 'cli', secrets: new MemorySecretStore() });
-const { runId } = app.runs.start('storage-orphans', { mode: 'repair', all: true }, 'cli');
-process.stdout.write(`STARTED ${runId}\n`);
+async function main(): Promise<void> {
+  const app = await createSyncwarden({ dataDir: dataDir as string, host: 'cli', secrets: new MemorySecretStore() });
+  const { runId } = await app.runs.start('storage-orphans', { mode: 'repair', all: true }, 'cli');
+  process.stdout.write(`STARTED ${runId}\n`);
+}
+void main();

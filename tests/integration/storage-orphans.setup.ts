@@ -109,7 +109,7 @@ export async function openStorageWorld(users: WorldUser[], options: WorldOptions
   });
   await db.close();
 
-  const app = createTestApp({ dataDir: join(tmp.path, 'console') });
+  const app = await createTestApp({ dataDir: join(tmp.path, 'console') });
   await app.connections.create({ kind: 'appdb', name: 'Product', config: options.postgresUrl ? { driver: 'postgres', url: options.postgresUrl, sslMode: 'disable' } : { driver: 'sqlite', path: dbPath }, secrets: {} });
   await app.connections.create({ kind: 'google', name: 'Google', config: { clientId: TEST_CLIENT.clientId, rootUrl: google.rootUrl, tokenUrl: google.tokenUrl }, secrets: { clientSecret: TEST_CLIENT.clientSecret } });
   await app.connections.create({ kind: 'dropbox', name: 'Dropbox', config: { appKey: DROPBOX_APP.key, baseUrl: dropbox.url }, secrets: { appSecret: DROPBOX_APP.secret } });
@@ -122,7 +122,7 @@ export async function openStorageWorld(users: WorldUser[], options: WorldOptions
     dialect: pg ? 'postgres' : 'sqlite',
     open: () => open(),
     async run(params, trigger = 'manual') {
-      const run = await app.runs.waitFor(app.runs.start('storage-orphans', params, trigger).runId);
+      const run = await app.runs.waitFor((await app.runs.start('storage-orphans', params, trigger)).runId);
       if (!run) throw new Error('run vanished');
       return run;
     },

@@ -33,11 +33,11 @@ describe('storage-orphans against the Drive and Dropbox emulators', () => {
     expect(repair.result).toMatchObject({ quarantined: 2, alreadyQuarantined: 0 });
     expect(await world.rows('SELECT id FROM files WHERE id IN (?, ?)', ['row-g-ada-gone', 'row-id:d-ada-gone'])).toEqual([]);
     expect((await world.rows<{ id: string }>('SELECT id FROM file_quarantine ORDER BY id')).map((r) => r.id)).toEqual(['row-g-ada-gone', 'row-id:d-ada-gone']);
-    const audit = world.app.store.audit.list({ engine: 'storage-orphans', limit: 10, offset: 0 }).items;
+    const audit = (await world.app.store.audit.list({ engine: 'storage-orphans', limit: 10, offset: 0 })).items;
     expect(audit[0]).toMatchObject({ action: 'quarantine-files', actor: 'manual' });
     expect(JSON.stringify(audit[0]?.before)).toContain('g-ada-gone');
     // The run's item log says what happened to each file row, by name.
-    const log = world.app.store.runItems.page(repair.id, 50, 0);
+    const log = await world.app.store.runItems.page(repair.id, 50, 0);
     expect(log.items.map((l) => [l.action, l.outcome])).toEqual([['quarantine', 'done'], ['quarantine', 'done']]);
     expect(log.items.map((l) => l.item).join(' ')).toMatch(/\(row row-g-ada-gone\)/);
     expect(log).toMatchObject({ counts: { done: 2 }, notKept: 0 });

@@ -38,7 +38,7 @@ async function openWorld(withProductDb = true): Promise<World> {
   const db = openSqliteAppDb({ path: join(dir.path, 'product.db'), create: true });
   await initCanonicalSchema(db);
   for (const [id, email, name] of PEOPLE) await db.execute('INSERT INTO users (id, email, name) VALUES (?, ?, ?)', [id, email, name]);
-  const app = createTestApp();
+  const app = await createTestApp();
   if (withProductDb) await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: join(dir.path, 'product.db') }, secrets: {} } as Parameters<typeof app.connections.create>[0]);
   return {
     app,

@@ -22,8 +22,8 @@ function memoryState(): StateAccess & { map: Map<string, unknown>; failAfter: nu
   const state = {
     map,
     failAfter: Number.POSITIVE_INFINITY,
-    get: <T>(key: string) => map.get(key) as T | undefined,
-    set(key: string, value: unknown) {
+    get: <T>(key: string) => Promise.resolve(map.get(key) as T | undefined),
+    async set(key: string, value: unknown) {
       if (state.failAfter-- <= 0) throw new Error('killed');
       map.set(key, JSON.parse(JSON.stringify(value)));
     },
@@ -31,9 +31,9 @@ function memoryState(): StateAccess & { map: Map<string, unknown>; failAfter: nu
   return state;
 }
 
-const emails = (state: StateAccess) => {
-  const meta = state.get<SnapshotMeta>(SNAPSHOT_META_KEY) as SnapshotMeta;
-  return readSnapshotRows(state, meta).map((r) => r.local?.email);
+const emails = async (state: StateAccess) => {
+  const meta = await state.get<SnapshotMeta>(SNAPSHOT_META_KEY) as SnapshotMeta;
+  return (await readSnapshotRows(state, meta)).map((r) => r.local?.email);
 };
 
 describe('publishing the users sync table (attack on issue 19)', () => {
@@ -41,7 +41,7 @@ describe('publishing the users sync table (attack on issue 19)', () => {
     const state = memoryState();
     const old = Array.from({ length: 5000 }, (_, n) => row(n, 'old'));
     await writeSnapshot(state, old, { runId: 1, checkedAt: 'then', sourceOfTruth: 'appdb' });
-    const before = emails(state);
+    const before = await emails(state);
 
     const writer = new SnapshotWriter(memoryPieces());
     for (let n = 0; n < 5000; n++) writer.add(row(n, 'new'));
@@ -49,18 +49,18 @@ describe('publishing the users sync table (attack on issue 19)', () => {
     await expect(writer.publish(state, { runId: 2, checkedAt: 'now', sourceOfTruth: 'appdb' })).rejects.toThrow('killed');
     state.failAfter = Number.POSITIVE_INFINITY;
 
-    expect((state.get<SnapshotMeta>(SNAPSHOT_META_KEY) as SnapshotMeta).runId).toBe(1);
-    expect(emails(state)).toEqual(before);
+    expect((await state.get<SnapshotMeta>(SNAPSHOT_META_KEY) as SnapshotMeta).runId).toBe(1);
+    expect(await emails(state)).toEqual(before);
     // A repair of an old finding rewrites the old table's row, the user the finding named.
-    expect(updateSnapshotRows(state, 1, new Map([[0, { ...row(0, 'old'), status: 'in-sync' as const }]]))).toBe(true);
-    expect(emails(state)[0]).toBe('old0@example.com');
+    expect(await updateSnapshotRows(state, 1, new Map([[0, { ...row(0, 'old'), status: 'in-sync' as const }]]))).toBe(true);
+    expect((await emails(state))[0]).toBe('old0@example.com');
   });
 
   it('the next publish after it, and the one after, each give exactly their own rows', async () => {
     const state = memoryState();
     for (const [runId, count] of [[1, 5000], [2, 2500], [3, 4100], [4, 10]] as const) {
       await writeSnapshot(state, Array.from({ length: count }, (_, n) => row(n, `r${runId}-`)), { runId, checkedAt: 'x', sourceOfTruth: 'appdb' });
-      expect(emails(state)).toEqual(Array.from({ length: count }, (_, n) => `r${runId}-${n}@example.com`));
+      expect(await emails(state)).toEqual(Array.from({ length: count }, (_, n) => `r${runId}-${n}@example.com`));
     }
   });
 });

@@ -15,8 +15,8 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
  */
 describe('attack: a scheduled mail-import check', () => {
   let app: TestApp;
-  beforeEach(() => {
-    app = createTestApp({ engines: createEngineRegistry() });
+  beforeEach(async () => {
+    app = await createTestApp({ engines: createEngineRegistry() });
   });
   afterEach(async () => app.dispose());
 
@@ -26,9 +26,9 @@ describe('attack: a scheduled mail-import check', () => {
     const created = await call('schedules.create', { engine: 'mail-import', scope: { kind: 'user', userId: 'u1' }, trigger: { kind: 'interval', minutes: 30 }, params: { mode: 'check' } });
     expect(created).toMatchObject({ ok: true });
     const context = { store: app.store };
-    const check = runParamsFor({ engine: 'mail-import', scope: { kind: 'user', userId: 'u1' }, params: { mode: 'check' }, autoRepair: false }, app.engines, context);
+    const check = await runParamsFor({ engine: 'mail-import', scope: { kind: 'user', userId: 'u1' }, params: { mode: 'check' }, autoRepair: false }, app.engines, context);
     expect(check).toMatchObject({ mode: 'check', user: 'u1' });
-    const plain = runParamsFor({ engine: 'mail-import', scope: { kind: 'user', userId: 'u1' }, params: {}, autoRepair: false }, app.engines, context);
+    const plain = await runParamsFor({ engine: 'mail-import', scope: { kind: 'user', userId: 'u1' }, params: {}, autoRepair: false }, app.engines, context);
     expect(plain).toMatchObject({ mode: 'import', user: 'u1' });
   });
 });
@@ -42,8 +42,8 @@ describe('attack: a scheduled mail-import check', () => {
  */
 describe('attack: a user-scoped identity schedule', () => {
   let app: TestApp;
-  beforeEach(() => {
-    app = createTestApp({ engines: createEngineRegistry() });
+  beforeEach(async () => {
+    app = await createTestApp({ engines: createEngineRegistry() });
   });
   afterEach(async () => app.dispose());
 
@@ -54,7 +54,7 @@ describe('attack: a user-scoped identity schedule', () => {
     expect(await dispatch(app.handlers, 'schedules.create', { engine: 'identity', trigger }, { actor: 'manual' })).toMatchObject({ ok: true });
     // One saved before the rule fails its firings with what to do, instead of checking nobody.
     const saved = { engine: 'identity', scope: { kind: 'user' as const, userId: '7f3c2a10-uuid-ada' }, params: {}, autoRepair: false };
-    expect(() => runParamsFor(saved, app.engines, { store: app.store })).toThrow('Edit or delete this schedule.');
+    await expect(runParamsFor(saved, app.engines, { store: app.store })).rejects.toThrow('Edit or delete this schedule.');
   });
 
   it('media-import (whose user is an email too) refuses a user scope the same way, naming itself', async () => {

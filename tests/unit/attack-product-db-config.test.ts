@@ -22,7 +22,7 @@ describe('attack: the product-database service and stored settings', () => {
   });
 
   it('applies the settings schema defaults (sslMode disable) to a stored config that lacks them', async () => {
-    const access = productDbAccess({ list: () => [stored({ driver: 'postgres', url: 'postgres://localhost:1/product' })], settings: () => Promise.resolve({ config: {}, secrets: {} }) });
+    const access = productDbAccess({ list: async () => [stored({ driver: 'postgres', url: 'postgres://localhost:1/product' })], settings: () => Promise.resolve({ config: {}, secrets: {} }) });
     const product = await access.openAppDb();
     try {
       expect(product.config).toMatchObject({ driver: 'postgres', sslMode: 'disable' });
@@ -32,7 +32,7 @@ describe('attack: the product-database service and stored settings', () => {
   });
 
   it('still opens a config the schema would refuse, as given (tests and the demo save configs without the contract)', async () => {
-    const access = productDbAccess({ list: () => [stored({ driver: 'sqlite', path: ':memory:', extra: 1 })], settings: () => Promise.resolve({ config: {}, secrets: {} }) });
+    const access = productDbAccess({ list: async () => [stored({ driver: 'sqlite', path: ':memory:', extra: 1 })], settings: () => Promise.resolve({ config: {}, secrets: {} }) });
     await access.withAppDb(async ({ config }) => expect(config).toMatchObject({ driver: 'sqlite', path: ':memory:' }));
   });
 });

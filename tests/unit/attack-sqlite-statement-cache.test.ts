@@ -14,9 +14,9 @@ afterAll(() => dir.remove());
 
 describe('the SQLite adapter statement cache (attack on issue 19)', () => {
   it('sees a column added and a table re-created by someone else, and never mixes two databases', async () => {
-    const a = await openSqliteAppDb({ path: join(dir.path, 'a.db'), create: true });
-    const b = await openSqliteAppDb({ path: join(dir.path, 'b.db'), create: true });
-    const admin = await openSqliteAppDb({ path: join(dir.path, 'a.db') });
+    const a = openSqliteAppDb({ path: join(dir.path, 'a.db'), create: true });
+    const b = openSqliteAppDb({ path: join(dir.path, 'b.db'), create: true });
+    const admin = openSqliteAppDb({ path: join(dir.path, 'a.db') });
     try {
       await a.execute('CREATE TABLE files (id TEXT PRIMARY KEY, name TEXT)');
       await b.execute('CREATE TABLE files (id TEXT PRIMARY KEY, size INTEGER)');

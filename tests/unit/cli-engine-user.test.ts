@@ -35,9 +35,9 @@ beforeAll(async () => {
     ['u-bo-2', 'bo@example.com', 'Bo too', 1, 'user'],
   ]);
   await db.close();
-  const app = createTestApp({ dataDir });
+  const app = await createTestApp({ dataDir });
   await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: productDb }, secrets: {} } as never);
-  sheetSourceId = (app.handlers['sheets.sources.create'](pricingSpec(), { actor: 'manual' }) as { id: number }).id;
+  sheetSourceId = (await app.handlers['sheets.sources.create'](pricingSpec(), { actor: 'manual' }) as { id: number }).id;
   await app.close();
 });
 afterAll(() => dir.remove());
@@ -66,21 +66,21 @@ async function queued(...args: string[]): Promise<{ params: Record<string, unkno
   const result = await cli('--json', ...args, '--no-wait');
   expect(result.code, result.stderr).toBe(0);
   const { runId } = JSON.parse(result.stdout) as { runId: number };
-  const store = openStore(dataDir);
+  const store = await openStore(dataDir);
   try {
-    const run = store.runs.get(runId);
+    const run = await store.runs.get(runId);
     return { params: run?.params ?? {}, scope: run?.scope ?? '' };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
-const runCount = () => {
-  const store = openStore(dataDir);
+const runCount = async () => {
+  const store = await openStore(dataDir);
   try {
-    return store.runs.list({ limit: 1, offset: 0 }).total;
+    return (await store.runs.list({ limit: 1, offset: 0 })).total;
   } finally {
-    store.close();
+    await store.close();
   }
 };
 
@@ -101,7 +101,7 @@ describe('syncwarden <command> <engine> --user: one meaning, the form each engin
   });
 
   it('an unknown user is a usage error naming the value, and nothing runs', async () => {
-    const before = runCount();
+    const before = await runCount();
     const byEmail = await cli('check', 'storage-orphans', '--user', 'nobody@example.com');
     expect(byEmail.code).toBe(2);
     expect(byEmail.stderr).toMatch(/^syncwarden: no user "nobody@example\.com" in the product database/);
@@ -112,7 +112,7 @@ describe('syncwarden <command> <engine> --user: one meaning, the form each engin
     expect((await cli('check', 'media-import', '--user', 'stray@example.com')).code).toBe(2);
     const ambiguous = await cli('check', 'storage-orphans', '--user', 'BO@example.com');
     expect(ambiguous).toMatchObject({ code: 2, stderr: expect.stringContaining('"BO@example.com" is the email of several users') });
-    expect(runCount()).toBe(before);
+    expect(await runCount()).toBe(before);
     expect((await queued('check', 'storage-orphans', '--user', 'bo@example.com')).params).toMatchObject({ user: 'u-bo-2' });
   });
 
@@ -185,10 +185,10 @@ describe('syncwarden import|check sheet-import --source ID', () => {
     expect(check.scope).toBe(`source:${sheetSourceId}:check`);
     const imported = await queued('import', 'sheet-import', '--source', String(sheetSourceId));
     expect(imported.params).toMatchObject({ mode: 'import', sourceId: sheetSourceId, source: { spreadsheetId: 'pricing' } });
-    const before = runCount();
+    const before = await runCount();
     const unknown = await cli('check', 'sheet-import', '--source', '999');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('there is no sheet source 999');
-    expect(runCount()).toBe(before);
+    expect(await runCount()).toBe(before);
   });
 });

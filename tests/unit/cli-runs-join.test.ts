@@ -37,44 +37,44 @@ describe('CLI commands that join a run already running', () => {
     owner = undefined;
     dir.remove();
   });
-  const ownerApp = () => (owner = createSyncwarden({ dataDir: dir.path, host: 'electron', withDemoEngine: true, heartbeatMs: 100 }));
+  const ownerApp = async () => (owner = await createSyncwarden({ dataDir: dir.path, host: 'electron', withDemoEngine: true, heartbeatMs: 100 }));
   const cli = (...args: string[]) => cliAsync(['--data-dir', dir.path, '--with-demo-engine', ...args]);
 
   it('runs start waits for the joined run and exits 0 when it succeeds', async () => {
-    const app = ownerApp();
+    const app = await ownerApp();
     // Long enough for a CLI to start on a busy machine; the test then checks it exited only after the run ended.
-    const { runId } = app.runs.start('demo', { items: 20_000, pageSize: 100, delayMsPerPage: 50 }, 'manual');
+    const { runId } = await app.runs.start('demo', { items: 20_000, pageSize: 100, delayMsPerPage: 50 }, 'manual');
     const { done, waiting } = cli('--json', 'runs', 'start', 'demo', '--params', '{"items":5}');
     await waiting;
-    expect(app.store.runs.get(runId)?.state).toBe('running');
+    expect((await app.store.runs.get(runId))?.state).toBe('running');
     const result = await done;
     expect(result.stderr).toMatch(new RegExp(`run ${runId} is already running; waiting`));
     expect(result.code).toBe(0);
-    expect(app.store.runs.get(runId)?.state).toBe('succeeded');
+    expect((await app.store.runs.get(runId))?.state).toBe('succeeded');
     expect(JSON.parse(result.stdout)).toMatchObject({ id: runId, state: 'succeeded', joined: true, trigger: 'manual' });
   });
 
   it('check <engine> joins, waits and exits 4 when the joined run fails', async () => {
-    const app = ownerApp();
-    const { runId } = app.runs.start('demo', { items: 20_000, pageSize: 100, delayMsPerPage: 50, failAt: 19_500 }, 'manual');
+    const app = await ownerApp();
+    const { runId } = await app.runs.start('demo', { items: 20_000, pageSize: 100, delayMsPerPage: 50, failAt: 19_500 }, 'manual');
     const joined = cli('check', 'demo');
     await joined.waiting;
-    expect(app.store.runs.get(runId)?.state).toBe('running');
+    expect((await app.store.runs.get(runId))?.state).toBe('running');
     const result = await joined.done;
     expect(result.code).toBe(4);
     expect(result.stdout).toMatch(new RegExp(`run ${runId}\\): failed`));
-    expect(app.store.runs.get(runId)?.state).toBe('failed');
+    expect((await app.store.runs.get(runId))?.state).toBe('failed');
   });
 
   it('--no-wait says it is not waiting and exits 0 at once', async () => {
-    const app = ownerApp();
-    const { runId } = app.runs.start('demo', { items: 10_000_000, delayMsPerPage: 20 }, 'manual');
+    const app = await ownerApp();
+    const { runId } = await app.runs.start('demo', { items: 10_000_000, delayMsPerPage: 20 }, 'manual');
     const text = await cli('runs', 'start', 'demo', '--no-wait').done;
     expect(text).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`Run ${runId} is already running; not waiting for it \\(--no-wait\\)`)) });
     const json = await cli('--json', 'check', 'demo', '--no-wait').done;
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual({ runId, alreadyRunning: true, waiting: false });
-    expect(app.store.runs.get(runId)?.state).toBe('running');
+    expect((await app.store.runs.get(runId))?.state).toBe('running');
   });
 
   it('a waiting CLI whose joined run loses its owner (SIGKILL) sweeps it and exits 4 with interrupted', async () => {
@@ -97,12 +97,12 @@ describe('CLI commands that join a run already running', () => {
       });
       await crashed.kill();
       // A plain store: opening it recovers nothing, so only serve can have moved the run.
-      const store = openStore(dir.path);
+      const store = await openStore(dir.path);
       try {
-        await until(() => store.runs.get(crashed.runId)?.state === 'interrupted', 8_000, 'serve interrupts the dead run');
-        expect(store.runEvents.list(crashed.runId).at(-1)?.message).toMatch(/interrupted: the owning process stopped/);
+        await until(async () => (await store.runs.get(crashed.runId))?.state === 'interrupted', 8_000, 'serve interrupts the dead run');
+        expect((await store.runEvents.list(crashed.runId)).at(-1)?.message).toMatch(/interrupted: the owning process stopped/);
       } finally {
-        store.close();
+        await store.close();
       }
       const again = await cli('--json', 'runs', 'start', 'demo', '--params', '{"items":5}').done;
       expect(again.code).toBe(0);

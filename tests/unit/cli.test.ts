@@ -54,9 +54,9 @@ describe('syncwarden CLI (built bundle)', () => {
     expect(cli('frobnicate').code).toBe(2);
   });
 
-  it('exit 3, with a clear message, for a store written by a newer version', () => {
-    const store = openStore(dir.path);
-    store.close();
+  it('exit 3, with a clear message, for a store written by a newer version', async () => {
+    const store = await openStore(dir.path);
+    await store.close();
     const db = new Database(join(dir.path, 'syncwarden.db'));
     db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 5}`);
     db.close();

@@ -31,28 +31,28 @@ describe('crash recovery', () => {
     await exited;
     expect(isProcessAlive(child.pid as number)).toBe(false);
 
-    const app = createSyncwarden({ dataDir: dir.path, host: 'cli', withDemoEngine: true });
+    const app = await createSyncwarden({ dataDir: dir.path, host: 'cli', withDemoEngine: true });
     try {
       expect(app.recovered).toEqual([runId]);
-      const run = app.store.runs.get(runId);
+      const run = await app.store.runs.get(runId);
       expect(run?.state).toBe('interrupted');
       expect(run?.finishedAt).not.toBeNull();
       expect(run?.progress?.counters.done).toBeGreaterThanOrEqual(0);
-      expect(app.store.runEvents.list(runId).at(-1)?.message).toMatch(/interrupted/);
+      expect((await app.store.runEvents.list(runId)).at(-1)?.message).toMatch(/interrupted/);
       // The scope is free again: a new run can start.
-      expect(app.runs.start('demo', { items: 1 }, 'cli').alreadyRunning).toBe(false);
+      expect((await app.runs.start('demo', { items: 1 }, 'cli')).alreadyRunning).toBe(false);
     } finally {
       await app.close();
     }
   });
 
   it('a run owned by a live process with a fresh heartbeat is left alone', async () => {
-    const owner = createSyncwarden({ dataDir: dir.path, host: 'electron', withDemoEngine: true });
-    const { runId } = owner.runs.start('demo', { items: 10_000_000, delayMsPerPage: 20 }, 'manual');
-    const second = createSyncwarden({ dataDir: dir.path, host: 'cli', withDemoEngine: true });
+    const owner = await createSyncwarden({ dataDir: dir.path, host: 'electron', withDemoEngine: true });
+    const { runId } = await owner.runs.start('demo', { items: 10_000_000, delayMsPerPage: 20 }, 'manual');
+    const second = await createSyncwarden({ dataDir: dir.path, host: 'cli', withDemoEngine: true });
     try {
       expect(second.recovered).toEqual([]);
-      expect(['queued', 'running']).toContain(second.store.runs.get(runId)?.state);
+      expect(['queued', 'running']).toContain((await second.store.runs.get(runId))?.state);
     } finally {
       await second.close();
       await owner.close();

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startBrowserServer } from '../../core/server/browser-server';
 import { contentSecurityPolicy, CSP_META_PATTERN, metaContentSecurityPolicy } from '../../core/server/csp';
-import { createTestApp } from '../helpers/test-app';
+import { createTestApp, type TestApp } from '../helpers/test-app';
 
 vi.mock('electron', () => ({ protocol: {}, shell: {} }));
 const { APP_CSP, APP_CSP_OPTIONS, createAppProtocolHandler } = await import('../../electron/main/app-protocol');
@@ -17,7 +17,10 @@ const { APP_CSP, APP_CSP_OPTIONS, createAppProtocolHandler } = await import('../
 const rendererDir = resolve(__dirname, '../../out/renderer');
 const builtHtml = readFileSync(join(rendererDir, 'index.html'), 'utf8');
 const metaOf = (html: string) => /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1]?.replaceAll('&quot;', '"').replaceAll('&amp;', '&');
-const app = createTestApp();
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
 afterAll(() => app.dispose());
 
 describe('the CSP in index.html', () => {

@@ -22,9 +22,9 @@ describe.skipIf(process.platform === 'win32')('data dir permissions', () => {
 
   it('a new data dir is created 0700, the store and its -wal and -shm 0600', async () => {
     const dataDir = join(temp(), 'nested', 'Syncwarden');
-    const app = createTestApp({ dataDir });
+    const app = await createTestApp({ dataDir });
     try {
-      app.store.runs.list({ limit: 1, offset: 0 });
+      await app.store.runs.list({ limit: 1, offset: 0 });
       expect(modeOf(dataDir)).toBe(0o700);
       const file = join(dataDir, STORE_FILE_NAME);
       expect(modeOf(file)).toBe(0o600);
@@ -36,23 +36,23 @@ describe.skipIf(process.platform === 'win32')('data dir permissions', () => {
     }
   });
 
-  it('an existing 0755 data dir and 0644 store files are tightened when opened', () => {
+  it('an existing 0755 data dir and 0644 store files are tightened when opened', async () => {
     const dataDir = temp();
-    const first = openStore(dataDir);
-    first.close();
+    const first = await openStore(dataDir);
+    await first.close();
     const file = join(dataDir, STORE_FILE_NAME);
     chmodSync(dataDir, 0o755);
     chmodSync(file, 0o644);
     writeFileSync(`${file}-wal`, '');
     chmodSync(`${file}-wal`, 0o644);
-    const store = openStore(dataDir);
+    const store = await openStore(dataDir);
     try {
       expect(modeOf(dataDir)).toBe(0o700);
       expect(modeOf(file)).toBe(0o600);
       expect(modeOf(`${file}-wal`)).toBe(0o600);
       expect(modeOf(`${file}-shm`)).toBe(0o600);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 

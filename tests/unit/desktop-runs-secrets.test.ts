@@ -125,7 +125,7 @@ describe('desktop (IPC host): leases, cancel, headless secrets, URL credentials'
 
   it('cancel of a run whose owner is dead ends it at once', async () => {
     const now = new Date();
-    const { id } = shell.core.store.runs.insertQueued({
+    const { id } = await shell.core.store.runs.insertQueued({
       engine: 'identity',
       scope: 'all',
       trigger: 'cli',
@@ -148,7 +148,7 @@ describe('desktop (IPC host): leases, cancel, headless secrets, URL credentials'
     expect(JSON.stringify(await invoke('connections.list', {}))).not.toContain(seed.app.secret);
     const refused = await invoke('connections.update', { id, name: 'Renamed' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('SYNCWARDEN_SECRET_NAME_RENAMED_APPSECRET') } });
-    expect(shell.core.store.connections.get(id)?.name).toBe('Files');
+    expect((await shell.core.store.connections.get(id))?.name).toBe('Files');
   });
 
   it('a PostgreSQL URL with a password in its query string is refused and never stored', async () => {

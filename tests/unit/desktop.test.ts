@@ -144,10 +144,10 @@ describe('desktop shell wiring', () => {
   const previousXdg = process.env.XDG_CONFIG_HOME;
   process.env.XDG_CONFIG_HOME = join(dir.path, 'xdg');
   let shell: DesktopShell;
-  afterAll(() => {
+  afterAll(async () => {
     if (previousXdg === undefined) delete process.env.XDG_CONFIG_HOME;
     else process.env.XDG_CONFIG_HOME = previousXdg;
-    shell?.core.scheduler.stop();
+    await shell?.core.scheduler.stop();
     dir.remove();
   });
 
@@ -232,11 +232,11 @@ describe('desktop shell wiring', () => {
     tray().item('run-all')?.click?.();
     expect(runAll).toHaveBeenCalledTimes(1);
     // The identity schedule fired (trigger "schedule"); with no Supabase connection it fails.
-    await vi.waitFor(() => expect(shell.core.store.runs.list({ limit: 5, offset: 0 }).items[0]).toMatchObject({ engine: 'identity', trigger: 'schedule', state: 'failed' }), { timeout: 5000 });
+    await vi.waitFor(async () => expect((await shell.core.store.runs.list({ limit: 5, offset: 0 })).items[0]).toMatchObject({ engine: 'identity', trigger: 'schedule', state: 'failed' }), { timeout: 5000 });
   });
 
   it('a failed scheduled run raises an OS notification; clicking it opens that run in the window', async () => {
-    const [failed] = shell.core.store.runs.list({ limit: 1, offset: 0 }).items;
+    const [failed] = (await shell.core.store.runs.list({ limit: 1, offset: 0 })).items;
     await vi.waitFor(() => expect(fake.state.notifications.length).toBeGreaterThan(0), { timeout: 5000 });
     const notification = fake.state.notifications[0] as InstanceType<typeof fake.FakeNotification>;
     expect(notification.options.title).toMatch(/run failed/);

@@ -6,8 +6,8 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
 describe('dispatch checks handler outputs against the contract (development and tests)', () => {
   let app: TestApp;
 
-  beforeEach(() => {
-    app = createTestApp();
+  beforeEach(async () => {
+    app = await createTestApp();
   });
   afterEach(() => app.dispose());
 

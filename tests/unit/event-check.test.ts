@@ -30,7 +30,7 @@ describe('events are checked against the contract before anyone receives them', 
   });
 
   it('the app checks its events in tests (NODE_ENV=test), so a test would see a payload its types lie about', async () => {
-    const app = createTestApp();
+    const app = await createTestApp();
     try {
       const got = collect(app.events);
       app.events.emit('notification', { kind: 'no-such-kind', title: 1 } as unknown as EventPayload<'notification'>);

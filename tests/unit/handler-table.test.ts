@@ -33,8 +33,8 @@ const overview = () => ({ checkedAt: null, users: [], budget: null, findings: { 
 
 describe('the handler table', () => {
   let app: TestApp;
-  beforeEach(() => {
-    app = createTestApp();
+  beforeEach(async () => {
+    app = await createTestApp();
   });
   afterEach(async () => {
     await app.dispose();

@@ -174,7 +174,11 @@ describe('the sync table written from the scratch file', () => {
     });
     const stateOf = () => {
       const map = new Map<string, string>();
-      return { map, get: <T>(key: string) => (map.has(key) ? (JSON.parse(map.get(key) as string) as T) : undefined), set: (key: string, value: unknown) => void map.set(key, JSON.stringify(value)) };
+      return {
+        map,
+        get: <T>(key: string) => Promise.resolve(map.has(key) ? (JSON.parse(map.get(key) as string) as T) : undefined),
+        set: (key: string, value: unknown) => Promise.resolve(void map.set(key, JSON.stringify(value))),
+      };
     };
     const meta = { runId: 3, checkedAt: '2026-12-02T00:00:00.000Z', sourceOfTruth: 'appdb' as const };
     const inMemory = stateOf();

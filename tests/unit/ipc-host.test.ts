@@ -36,8 +36,8 @@ describe('IPC host invariants', () => {
   ];
   const invoke = (frame: Frame, ...args: unknown[]) => (handlers.get(IPC_INVOKE_CHANNEL) as InvokeHandler)({ senderFrame: frame }, ...args);
 
-  beforeEach(() => {
-    app = createTestApp();
+  beforeEach(async () => {
+    app = await createTestApp();
     unregister = registerIpcHost({ app, isTrustedSender: (event) => event.senderFrame?.url === TRUSTED, targets: () => windows as never });
   });
   afterEach(async () => {

@@ -12,8 +12,8 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
 
 describe('the product-database service', () => {
   let app: TestApp;
-  beforeEach(() => {
-    app = createTestApp();
+  beforeEach(async () => {
+    app = await createTestApp();
   });
   afterEach(async () => {
     await app.dispose();
@@ -28,7 +28,7 @@ describe('the product-database service', () => {
   };
 
   it('refuses when there is none, with the one wording every reader shows', async () => {
-    expect(() => app.connections.appDbConnection()).toThrow(ProductDbUnavailable);
+    await expect(app.connections.appDbConnection()).rejects.toThrow(ProductDbUnavailable);
     await expect(app.connections.withAppDb(() => Promise.resolve(1))).rejects.toMatchObject({
       code: 'unavailable',
       reason: 'none',

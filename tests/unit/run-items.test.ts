@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, schemaVersion } from '../../core/store/database';
-import { MIGRATIONS } from '../../core/store/migrations';
+import { MIGRATIONS, migrationSql } from '../../core/store/migrations';
 import { MAX_ITEM_LINES_PER_RUN } from '../../core/runs/item-log';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -15,7 +15,7 @@ describe('migration 10: run item logs', () => {
     const file = join(dir.path, 'console-9.db');
     const old = new Database(file);
     old.pragma('foreign_keys = ON');
-    for (const m of MIGRATIONS.filter((m) => m.version <= 9)) old.exec(m.sql);
+    for (const m of MIGRATIONS.filter((m) => m.version <= 9)) old.exec(migrationSql(m, 'sqlite'));
     old.pragma('user_version = 9');
     old.prepare(`INSERT INTO runs (engine, scope, state, trigger, owner_pid, heartbeat_at, created_at) VALUES ('identity','all','succeeded','manual',1,'t','t')`).run();
     old.close();
@@ -41,25 +41,25 @@ describe('migration 10: run item logs', () => {
 
 describe('run manager: the per-item log is bounded per run', () => {
   let app: TestApp;
-  beforeEach(() => {
-    app = createTestApp({ progressIntervalMs: 20 });
+  beforeEach(async () => {
+    app = await createTestApp({ progressIntervalMs: 20 });
   });
   afterEach(() => app.dispose());
 
   it(`keeps the first ${MAX_ITEM_LINES_PER_RUN} lines, counts every line, and says how many were not kept`, async () => {
-    const run = await app.runs.waitFor(app.runs.start('demo', { items: 2500, findingEvery: 1 }, 'cli').runId);
+    const run = await app.runs.waitFor((await app.runs.start('demo', { items: 2500, findingEvery: 1 }, 'cli')).runId);
     expect(run).toMatchObject({ state: 'succeeded', result: { drifted: 2500 } });
     const id = run?.id ?? 0;
-    const first = app.store.runItems.page(id, 1000, 0);
+    const first = await app.store.runItems.page(id, 1000, 0);
     expect(first).toMatchObject({ total: MAX_ITEM_LINES_PER_RUN, notKept: 2500 - MAX_ITEM_LINES_PER_RUN, counts: { done: 2500 } });
     expect(first.items[0]).toMatchObject({ seq: 1, item: 'item 0', action: 'record', outcome: 'done' });
     expect(first.items.at(-1)).toMatchObject({ seq: MAX_ITEM_LINES_PER_RUN, item: `item ${MAX_ITEM_LINES_PER_RUN - 1}` });
-    expect(app.store.runItems.page(id, 10, MAX_ITEM_LINES_PER_RUN).items).toEqual([]);
+    expect((await app.store.runItems.page(id, 10, MAX_ITEM_LINES_PER_RUN)).items).toEqual([]);
   });
 
   it('a run that logs nothing has an empty log', async () => {
-    const run = await app.runs.waitFor(app.runs.start('demo', { items: 10, findingEvery: 0 }, 'cli').runId);
-    expect(app.store.runItems.page(run?.id ?? 0, 50, 0)).toEqual({ items: [], total: 0, limit: 50, offset: 0, notKept: 0, counts: {} });
+    const run = await app.runs.waitFor((await app.runs.start('demo', { items: 10, findingEvery: 0 }, 'cli')).runId);
+    expect(await app.store.runItems.page(run?.id ?? 0, 50, 0)).toEqual({ items: [], total: 0, limit: 50, offset: 0, notKept: 0, counts: {} });
   });
 });
 
@@ -69,9 +69,10 @@ describe('item log (attack): a store that refuses the item log', () => {
     const failing = { append: () => { throw new Error('SQLITE_FULL: database or disk is full'); } } as unknown as ConstructorParameters<typeof BufferedItemLog>[0];
     const errors: unknown[] = [];
     const log = new BufferedItemLog(failing, 1, () => 't', undefined, undefined, (error) => errors.push(error));
-    expect(() => {
-      for (let i = 0; i < 600; i++) log.log({ item: `file:${i}`, action: 'quarantine', outcome: 'done' });
-    }).not.toThrow();
+    const logAll = async () => {
+      for (let i = 0; i < 600; i++) await log.log({ item: `file:${i}`, action: 'quarantine', outcome: 'done' });
+    };
+    await expect(logAll()).resolves.toBeUndefined();
     expect(log.count).toBe(600);
     expect(errors).toHaveLength(1);
   });

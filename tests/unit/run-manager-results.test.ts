@@ -34,7 +34,7 @@ const toyEngine: Engine<ToyParams> = {
   scopeOf: (params) => params.scope,
   modes: toyModes,
   async run(params, { findings }) {
-    if (params.finding) findings.add({ subject: 'thing:1', kind: 'drift', reason: 'differs', proposedAction: 'none' });
+    if (params.finding) await findings.add({ subject: 'thing:1', kind: 'drift', reason: 'differs', proposedAction: 'none' });
     return params.result as Record<string, unknown>;
   },
 };
@@ -45,13 +45,13 @@ const bareEngine: Engine<ToyParams> = { ...toyEngine, id: 'bare', title: 'Bare',
 describe('run-manager validates every result against its mode’s schema', () => {
   let app: TestApp;
 
-  beforeEach(() => {
-    app = createTestApp({ engines: new EngineRegistry([toyEngine, bareEngine]) });
+  beforeEach(async () => {
+    app = await createTestApp({ engines: new EngineRegistry([toyEngine, bareEngine]) });
   });
   afterEach(() => app.dispose());
 
   async function run(engine: string, params: Record<string, unknown>): Promise<Run> {
-    const { runId } = app.runs.start(engine, params, 'manual');
+    const { runId } = await app.runs.start(engine, params, 'manual');
     const ended = await app.runs.waitFor(runId);
     if (!ended) throw new Error(`run ${runId} vanished`);
     return ended;
@@ -69,7 +69,7 @@ describe('run-manager validates every result against its mode’s schema', () =>
     expect(ended.error?.code).toBe('invalid-result');
     expect(ended.error?.message).toContain('itemsFailed');
     expect(ended.result).toEqual({ mode: 'repair', findings: 0, rejectedResult: { n: 1, itemsFailed: '2' } });
-    expect(app.store.runEvents.list(ended.id).filter((e) => e.kind === 'state').map((e) => e.message)).toContain('failed');
+    expect((await app.store.runEvents.list(ended.id)).filter((e) => e.kind === 'state').map((e) => e.message)).toContain('failed');
   });
 
   it('a result that is not an object at all fails the run', async () => {
@@ -99,11 +99,11 @@ describe('run-manager validates every result against its mode’s schema', () =>
   it('a check whose result fails its schema supersedes no earlier finding', async () => {
     const first = await run('toy', { result: { n: 1 }, finding: true });
     expect(first.state).toBe('succeeded');
-    const open = () => app.store.findings.list({ status: 'open', sort: 'createdAt', direction: 'desc', limit: 10, offset: 0 }).items;
-    expect(open().map((f) => f.runId)).toEqual([first.id]);
+    const open = async () => (await app.store.findings.list({ status: 'open', sort: 'createdAt', direction: 'desc', limit: 10, offset: 0 })).items;
+    expect((await open()).map((f) => f.runId)).toEqual([first.id]);
     const bad = await run('toy', { result: { n: -1 } });
     expect(bad.state).toBe('failed');
-    expect(open().map((f) => f.runId)).toEqual([first.id]);
+    expect((await open()).map((f) => f.runId)).toEqual([first.id]);
   });
 
   it('an engine that declares no modes is held to the shared base', async () => {

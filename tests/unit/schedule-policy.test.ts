@@ -62,9 +62,9 @@ const toyEngine: Engine<ToyParams> = {
 describe('schedule policies from the registry', () => {
   let dir: ReturnType<typeof makeTempDir>;
   let app: TestApp;
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = makeTempDir();
-    app = createTestApp({ dataDir: join(dir.path, 'console'), engines: new EngineRegistry([toyEngine, demoEngine]) });
+    app = await createTestApp({ dataDir: join(dir.path, 'console'), engines: new EngineRegistry([toyEngine, demoEngine]) });
   });
   afterEach(async () => {
     await app.dispose();
@@ -84,17 +84,17 @@ describe('schedule policies from the registry', () => {
     return path;
   }
 
-  it('a scheduled run of a toy engine gets the params its policy makes: scope, its own additions and autoRepair', () => {
+  it('a scheduled run of a toy engine gets the params its policy makes: scope, its own additions and autoRepair', async () => {
     const engines = new EngineRegistry([toyEngine, demoEngine]);
     const context = { store: app.store };
-    expect(runParamsFor({ engine: 'toy', scope: { kind: 'user', userId: 'u1' }, params: { mode: 'repair' }, autoRepair: true }, engines, context)).toEqual({
+    expect(await runParamsFor({ engine: 'toy', scope: { kind: 'user', userId: 'u1' }, params: { mode: 'repair' }, autoRepair: true }, engines, context)).toEqual({
       mode: 'repair',
       user: 'u1',
       scheduled: true,
       autoRepair: true,
     });
     // An engine without a policy (the demo) gets the schedule's params and scope only: no autoRepair its params would refuse.
-    expect(runParamsFor({ engine: 'demo', scope: { kind: 'user', userId: 'u1' }, params: { items: 5 }, autoRepair: true }, engines, context)).toEqual({ items: 5, user: 'u1' });
+    expect(await runParamsFor({ engine: 'demo', scope: { kind: 'user', userId: 'u1' }, params: { items: 5 }, autoRepair: true }, engines, context)).toEqual({ items: 5, user: 'u1' });
   });
 
   it('per-user schedules come from the toy policy, paged by user id, nonsense intervals set to its default', async () => {
@@ -142,8 +142,8 @@ describe('schedule policies from the registry', () => {
 
 describe('the sheet-import schedule policy', () => {
   let app: TestApp;
-  beforeEach(() => {
-    app = createTestApp({ engines: createEngineRegistry() });
+  beforeEach(async () => {
+    app = await createTestApp({ engines: createEngineRegistry() });
   });
   afterEach(async () => app.dispose());
 
@@ -162,15 +162,15 @@ describe('the sheet-import schedule policy', () => {
       error: { message: 'Invalid schedule: there is no sheet source 99.', details: { issues: [{ path: ['scope', 'sourceId'] }] } },
     });
 
-    const sourceId = sources.insert(spec, new Date().toISOString());
+    const sourceId = await sources.insert(spec, new Date().toISOString());
     const context = { store: app.store };
     const schedule = { engine: 'sheet-import', scope: { kind: 'source' as const, sourceId }, params: {}, autoRepair: true };
-    expect(runParamsFor(schedule, app.engines, context)).toEqual({ sourceId, source: spec });
+    expect(await runParamsFor(schedule, app.engines, context)).toEqual({ sourceId, source: spec });
 
     const created = await call('schedules.create', { engine: 'sheet-import', scope: { kind: 'source', sourceId }, trigger });
     if (!created.ok) throw new Error(created.error.message);
-    sources.delete(sourceId);
-    expect(() => runParamsFor(schedule, app.engines, context)).toThrow(`Sheet source ${sourceId} no longer exists: edit or delete this schedule.`);
+    await sources.delete(sourceId);
+    await expect(runParamsFor(schedule, app.engines, context)).rejects.toThrow(`Sheet source ${sourceId} no longer exists: edit or delete this schedule.`);
     expect(await call('schedules.runNow', { id: (created.result as { id: number }).id })).toMatchObject({ ok: false });
     // The firing is recorded as failed with what to do.
     expect(await call('schedules.list', { origin: 'console' })).toMatchObject({

@@ -17,8 +17,8 @@ import { until } from '../helpers/wait';
  */
 describe('schedules through the contract', () => {
   let app: TestApp;
-  beforeEach(() => {
-    app = createTestApp();
+  beforeEach(async () => {
+    app = await createTestApp();
   });
   afterEach(async () => app.dispose());
 
@@ -60,9 +60,9 @@ describe('schedules through the contract', () => {
     const long = await ok('runs.start', { engine: 'demo', params: { items: 5_000_000, delayMsPerPage: 5 } });
     const second = await ok('schedules.runNow', { id: created.id });
     expect(second).toEqual({ runId: long.runId, alreadyRunning: true });
-    expect(app.store.schedules.firings(created.id).map((f) => f.outcome)).toEqual(['skipped', 'started']);
+    expect((await app.store.schedules.firings(created.id)).map((f) => f.outcome)).toEqual(['skipped', 'started']);
     await ok('runs.cancel', { id: long.runId });
-    await until(() => app.store.runs.get(long.runId)?.state === 'cancelled', 10_000, 'cancelled');
+    await until(async () => (await app.store.runs.get(long.runId))?.state === 'cancelled', 10_000, 'cancelled');
 
     expect(await ok('schedules.setEnabled', { id: created.id, enabled: false })).toMatchObject({ enabled: false, nextRunAt: null });
     expect(await ok('schedules.delete', { id: created.id })).toEqual({ id: created.id, deleted: true });
@@ -130,7 +130,7 @@ describe('schedules through the contract', () => {
   it('runs.stats lists recent runs with duration, filtered by trigger', async () => {
     const manual = await ok('runs.start', { engine: 'demo', params: { items: 1000, scope: 'a' } });
     await app.runs.waitFor(manual.runId);
-    const scheduled = app.runs.start('demo', { items: 1000, scope: 'b' }, 'schedule');
+    const scheduled = await app.runs.start('demo', { items: 1000, scope: 'b' }, 'schedule');
     await app.runs.waitFor(scheduled.runId);
     const all = await ok('runs.stats', {});
     expect(all.runs.map((r) => [r.id, r.trigger, r.state])).toEqual([[manual.runId, 'manual', 'succeeded'], [scheduled.runId, 'schedule', 'succeeded']]);

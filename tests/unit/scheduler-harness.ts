@@ -33,7 +33,7 @@ export class FakeRuns implements RunStarter {
 
   constructor(private readonly clock: ManualClock) {}
 
-  start(engine: string, params: Record<string, unknown>): { runId: number; alreadyRunning: boolean } {
+  async start(engine: string, params: Record<string, unknown>): Promise<{ runId: number; alreadyRunning: boolean }> {
     if (this.startError) throw this.startError;
     const key = `${engine} ${JSON.stringify(params)}`;
     const active = this.active.get(key);
@@ -43,7 +43,8 @@ export class FakeRuns implements RunStarter {
     this.active.set(key, runId);
     if (this.autoFinish) {
       const state = this.autoFinish;
-      queueMicrotask(() => this.finish(runId, state));
+      // After start() has returned to its caller (its await resumes first), as the RunManager's runs do.
+      queueMicrotask(() => queueMicrotask(() => this.finish(runId, state)));
     }
     return { runId, alreadyRunning: false };
   }
@@ -88,16 +89,16 @@ export interface Harness {
   appDb: FakeAppDb;
   scheduler: Scheduler;
   /** A new scheduler on the same store (an app restart). */
-  restart(): Scheduler;
-  dispose(): void;
+  restart(): Promise<Scheduler>;
+  dispose(): Promise<void>;
 }
 
 /** Monday 2 March 2026, 00:00:00 UTC. */
 export const T0 = Date.parse('2026-03-02T00:00:00.000Z');
 
-export function createHarness(options: Partial<SchedulerOptions> = {}, start = T0): Harness {
+export async function createHarness(options: Partial<SchedulerOptions> = {}, start = T0): Promise<Harness> {
   const dir = makeTempDir();
-  const store = openStore(dir.path);
+  const store = await openStore(dir.path);
   const clock = new ManualClock(start);
   const runs = new FakeRuns(clock);
   const appDb = new FakeAppDb();
@@ -112,14 +113,14 @@ export function createHarness(options: Partial<SchedulerOptions> = {}, start = T
     runs,
     appDb,
     scheduler: make(),
-    restart() {
-      harness.scheduler.stop();
+    async restart() {
+      await harness.scheduler.stop();
       harness.scheduler = make();
       return harness.scheduler;
     },
-    dispose() {
-      harness.scheduler.stop();
-      store.close();
+    async dispose() {
+      await harness.scheduler.stop();
+      await store.close();
       dir.remove();
     },
   };

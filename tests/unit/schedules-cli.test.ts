@@ -79,11 +79,11 @@ describe('syncwarden daemon (built bundle)', () => {
   afterEach(() => dir.remove());
 
   /** A schedule whose slot passed an hour ago while nothing ran: the daemon's start must catch it up once. */
-  const seedOverdueSchedule = () => {
-    const store = openStore(dir.path);
+  const seedOverdueSchedule = async () => {
+    const store = await openStore(dir.path);
     const hourAgo = new Date(Date.now() - 60 * 60_000).toISOString();
-    store.schedules.insert({ engine: 'demo', scope: { kind: 'all' }, trigger: { kind: 'interval', minutes: 30 }, timeZone: 'UTC', enabled: true, autoRepair: false, params: { items: 500 } }, 'cli', hourAgo);
-    store.close();
+    await store.schedules.insert({ engine: 'demo', scope: { kind: 'all' }, trigger: { kind: 'interval', minutes: 30 }, timeZone: 'UTC', enabled: true, autoRepair: false, params: { items: 500 } }, 'cli', hourAgo);
+    await store.close();
   };
 
   const startDaemon = () => {
@@ -104,7 +104,7 @@ describe('syncwarden daemon (built bundle)', () => {
   };
 
   it('runs a missed schedule once at start, then stops cleanly on SIGTERM with exit code 0', async () => {
-    seedOverdueSchedule();
+    await seedOverdueSchedule();
     const daemon = startDaemon();
     await daemon.waitFor('daemon.started');
     const finished = await daemon.waitFor('run.finished', 'succeeded');
@@ -114,13 +114,13 @@ describe('syncwarden daemon (built bundle)', () => {
     expect(daemon.lines.filter((l) => l.event === 'run.started')).toHaveLength(1);
     expect(daemon.lines.at(-1)).toEqual({ event: 'daemon.stopped', signal: 'SIGTERM' });
 
-    const store = openStore(dir.path);
+    const store = await openStore(dir.path);
     try {
-      const runs = store.runs.list({ limit: 10, offset: 0 }).items;
+      const runs = (await store.runs.list({ limit: 10, offset: 0 })).items;
       expect(runs.map((r) => [r.trigger, r.state])).toEqual([['schedule', 'succeeded']]);
-      expect(store.schedules.firings(1).map((f) => f.outcome)).toEqual(['started']);
+      expect((await store.schedules.firings(1)).map((f) => f.outcome)).toEqual(['started']);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 

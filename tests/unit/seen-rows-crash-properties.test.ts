@@ -17,12 +17,12 @@ function crashingStore(): KeyValue & { commitsLeft: number } {
   const map = new Map<string, string>();
   const store = {
     commitsLeft: Number.POSITIVE_INFINITY,
-    get: <T>(key: string) => (map.has(key) ? (JSON.parse(map.get(key) as string) as T) : undefined),
-    set(key: string, value: unknown) {
-      store.setMany([[key, value]]);
+    get: <T>(key: string) => Promise.resolve(map.has(key) ? (JSON.parse(map.get(key) as string) as T) : undefined),
+    async set(key: string, value: unknown) {
+      await store.setMany([[key, value]]);
     },
     // One commit: all of the batch or none of it, as engine_state's transaction.
-    setMany(entries: readonly (readonly [string, unknown])[]) {
+    async setMany(entries: readonly (readonly [string, unknown])[]) {
       if (store.commitsLeft-- <= 0) throw new Error('killed');
       for (const [key, value] of entries) map.set(key, JSON.stringify(value));
     },

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { openDatabase, schemaVersion } from '../../core/store/database';
-import { MIGRATIONS } from '../../core/store/migrations';
+import { MIGRATIONS, migrationSql } from '../../core/store/migrations';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const dir = makeTempDir();
@@ -13,7 +13,7 @@ it('migration 7 adds the partial run state without losing the rows that referenc
   // A store as version 6 left it, with a run, its event, a finding and an audit entry.
   const old = new Database(file);
   old.pragma('foreign_keys = ON');
-  for (const m of MIGRATIONS.filter((m) => m.version <= 6)) old.exec(m.sql);
+  for (const m of MIGRATIONS.filter((m) => m.version <= 6)) old.exec(migrationSql(m, 'sqlite'));
   old.pragma('user_version = 6');
   old.prepare(`INSERT INTO runs (engine, scope, state, trigger, owner_pid, heartbeat_at, created_at) VALUES ('identity','all','succeeded','manual',1,'t','t')`).run();
   old.prepare(`INSERT INTO run_events (run_id, at, kind, message) VALUES (1,'t','state','succeeded')`).run();

@@ -30,7 +30,7 @@ const RESOURCES = join(__dirname, '../../resources');
 const idle: SchedulerStatus = { state: 'idle', activeRuns: 0, attention: 0, nextRun: null, pausedUntil: null, pausedIndefinitely: false };
 
 function makeTray(iconPath = join(RESOURCES, 'tray', trayIconFile())) {
-  const scheduler = { status: vi.fn(() => idle), pause: vi.fn(), resume: vi.fn(), runAllNow: vi.fn(async () => 0) };
+  const scheduler = { status: vi.fn(() => idle), pause: vi.fn(async () => undefined), resume: vi.fn(async () => undefined), runAllNow: vi.fn(async () => 0) };
   const controller = createTray({ iconPath, scheduler, open: vi.fn(), quit: vi.fn(), engineTitle: (id) => id, onError: vi.fn() });
   const tray = fake.trays.at(-1);
   if (!tray) throw new Error('no tray');

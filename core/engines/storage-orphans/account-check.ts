@@ -19,10 +19,10 @@ import { seenKey } from './seen-rows';
 export async function checkAccount(input: AccountCheckInput): Promise<AccountCheckResult> {
   const { account, state } = input;
   const report: AccountReport = { userId: account.userId, email: account.email, provider: account.provider, mode: 'skipped', pass: null, passReason: null, filesChecked: 0, orphans: 0, trashed: 0, unknown: {}, status: 'ok', message: null };
-  const drift = (d: Drift) => {
+  const drift = async (d: Drift) => {
     if (d.kind === FINDING_KINDS.orphan) report.orphans++;
     else report.trashed++;
-    input.onDrift(d);
+    await input.onDrift(d);
   };
   try {
     const remote = await input.remote();
@@ -60,7 +60,7 @@ export async function checkAccount(input: AccountCheckInput): Promise<AccountChe
 }
 
 /** List or probe, by cost: a listing costs its pages, a probe one call per row. */
-async function fullPass(input: AccountCheckInput, remote: ProviderRemote, report: AccountReport, drift: (d: Drift) => void): Promise<AccountCheckResult> {
+async function fullPass(input: AccountCheckInput, remote: ProviderRemote, report: AccountReport, drift: (d: Drift) => Promise<void>): Promise<AccountCheckResult> {
   const { account, state, product } = input;
   const page = MAX_PAGE_SIZE[account.provider];
   const rows = await countRows(product, account);
@@ -88,7 +88,7 @@ async function fullPass(input: AccountCheckInput, remote: ProviderRemote, report
   return finish(report, { files: report.filesChecked, remoteFiles: listing.remoteFiles, cursor: listing.cursor, ...full });
 }
 
-async function diffListing(input: AccountCheckInput, remote: ProviderRemote, listing: FullListing, report: AccountReport, drift: (d: Drift) => void, examined: string[]): Promise<void> {
+async function diffListing(input: AccountCheckInput, remote: ProviderRemote, listing: FullListing, report: AccountReport, drift: (d: Drift) => Promise<void>, examined: string[]): Promise<void> {
   const slicer = new TimeSlicer();
   const clock = input.diffClock;
   clock?.enter();
@@ -118,7 +118,7 @@ async function diffListing(input: AccountCheckInput, remote: ProviderRemote, lis
     clock?.leave();
   }
   // Names and sizes only for the few rows that drifted (the diff itself reads ids from the index).
-  for (const row of await input.product.rowsByIds([...drifted.keys()])) drift({ row, kind: drifted.get(row.id) as StorageFindingKind });
+  for (const row of await input.product.rowsByIds([...drifted.keys()])) await drift({ row, kind: drifted.get(row.id) as StorageFindingKind });
   // Rows the listing cannot speak for get the service's own answer, one probe each (only a definitive one concludes).
   if (uncovered.length) await probeRows(input, remote, await input.product.rowsByIds(uncovered), report, drift, examined);
 }

@@ -16,7 +16,7 @@ export type DeltaOutcome = { done: AccountCheckResult } | { fallback: PassReason
  * (nothing emitted yet) when the cursor is refused, when a deletion cannot be
  * tied to a file, or when probing the new rows would cost more than a listing.
  */
-export async function deltaPass(input: AccountCheckInput, remote: ProviderRemote, cursor: string, seen: Set<string>, report: AccountReport, drift: (d: Drift) => void): Promise<DeltaOutcome> {
+export async function deltaPass(input: AccountCheckInput, remote: ProviderRemote, cursor: string, seen: Set<string>, report: AccountReport, drift: (d: Drift) => Promise<void>): Promise<DeltaOutcome> {
   const { account, state, product, signal } = input;
   // Row id → seenKey of every row now; a row is unseen unless this very row (same id, same cloud file) was examined.
   const current = new Map<string, string>();
@@ -61,7 +61,7 @@ export async function deltaPass(input: AccountCheckInput, remote: ProviderRemote
  * rows left unknown, or undefined when the account must be listed in full
  * instead (nothing has been emitted then).
  */
-async function applyDelta(input: AccountCheckInput, remote: ProviderRemote, delta: DeltaListing, fresh: FileRow[], report: AccountReport, drift: (d: Drift) => void): Promise<Set<string> | undefined> {
+async function applyDelta(input: AccountCheckInput, remote: ProviderRemote, delta: DeltaListing, fresh: FileRow[], report: AccountReport, drift: (d: Drift) => Promise<void>): Promise<Set<string> | undefined> {
   const { account, product } = input;
   let suspects = await product.rowsByProviderIds(account.userId, account.provider, [...delta.suspects]);
   if (delta.deletedNames.size) {
@@ -75,7 +75,7 @@ async function applyDelta(input: AccountCheckInput, remote: ProviderRemote, delt
   report.mode = 'delta';
   const trashedRows = await product.rowsByProviderIds(account.userId, account.provider, [...delta.trashed]);
   const trashedIds = new Set(trashedRows.map((r) => r.id));
-  for (const row of trashedRows) drift({ row, kind: FINDING_KINDS.trashed });
+  for (const row of trashedRows) await drift({ row, kind: FINDING_KINDS.trashed });
   // New rows: those the changes show alive need no call; the others are probed with the suspects, once each.
   const probe = new Map<string, FileRow>();
   for (const row of [...suspects, ...fresh.filter((r) => !delta.alive.has(r.providerFileId))]) if (!trashedIds.has(row.id)) probe.set(row.id, row);

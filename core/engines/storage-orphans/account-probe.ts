@@ -70,7 +70,7 @@ export interface AccountCheckInput {
   /** A full pass runs when the last one is this old (DEFAULT_FULL_PASS_HOURS). */
   fullPassHours: number;
   signal: AbortSignal;
-  onDrift(drift: Drift): void;
+  onDrift(drift: Drift): Promise<void>;
   /** A previous finding still believed true (unknown now, or untouched by a delta): re-emitted as it was. */
   onCarry(finding: Finding): Promise<void>;
   onRows(n: number): void;
@@ -83,7 +83,7 @@ export interface AccountCheckResult {
 }
 
 /** Probes rows by their cloud id; returns the ids of rows left unknown. `examined` receives every probed row's seenKey. */
-export async function probeRows(input: AccountCheckInput, remote: ProviderRemote, rows: AsyncIterable<FileRow[]> | FileRow[], report: AccountReport, drift: (d: Drift) => void, examined?: string[]): Promise<Set<string>> {
+export async function probeRows(input: AccountCheckInput, remote: ProviderRemote, rows: AsyncIterable<FileRow[]> | FileRow[], report: AccountReport, drift: (d: Drift) => Promise<void>, examined?: string[]): Promise<Set<string>> {
   const chunks: AsyncIterable<FileRow[]> | FileRow[][] = Array.isArray(rows) ? [rows] : rows;
   const unknown = new Set<string>();
   for await (const chunk of chunks) {
@@ -121,9 +121,9 @@ async function probeWindow(remote: ProviderRemote, rows: readonly FileRow[], sig
   });
 }
 
-async function conclude(input: AccountCheckInput, row: FileRow, answer: ProbeAnswer, report: AccountReport, drift: (d: Drift) => void): Promise<void> {
-  if (answer.state === 'gone') drift({ row, kind: FINDING_KINDS.orphan });
-  else if (answer.state === 'trashed') drift({ row, kind: FINDING_KINDS.trashed });
+async function conclude(input: AccountCheckInput, row: FileRow, answer: ProbeAnswer, report: AccountReport, drift: (d: Drift) => Promise<void>): Promise<void> {
+  if (answer.state === 'gone') await drift({ row, kind: FINDING_KINDS.orphan });
+  else if (answer.state === 'trashed') await drift({ row, kind: FINDING_KINDS.trashed });
   else if (answer.state === 'unknown') {
     report.unknown[answer.reason] = (report.unknown[answer.reason] ?? 0) + 1;
     // No answer now: what an earlier check concluded still stands.

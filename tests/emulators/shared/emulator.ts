@@ -85,6 +85,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const bump = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
   let latencyMs = checkLatency(options.latencyMs ?? 0);
 
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the handler catches every error itself (the try/catch around its body answers 500)
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
