@@ -45,7 +45,7 @@ export async function runRound(world: WorkersWorld, round: WorkersRound, team: T
   const { workers, jobs, concurrency } = options;
   const stderr: string[] = [];
   const children: ChildProcess[] = Array.from({ length: workers }, () => {
-    const child = spawn(process.execPath, team.workerCommand(concurrency), { env: { ...process.env, ...world.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, team.workerCommand(concurrency), { env: { ...process.env, ...world.env, ...team.workerEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr?.setEncoding('utf8').on('data', (text: string) => stderr.push(...text.split('\n').filter(Boolean).slice(-20)));
     return child;
   });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createSyncwarden, type Syncwarden } from '../core/app/app';
 import { EnvSecretStore } from '../core/secrets/env.secret-store';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { RunQueue } from '../core/queue/run-queue';
 import { QUEUE_TEST_SCHEMA } from '../tests/helpers/queue-test-executor';
@@ -28,6 +28,8 @@ export interface TeamConsole {
   enqueue(jobs: number): Promise<void>;
   /** The node arguments of one worker process on this store. */
   workerCommand(concurrency: number): string[];
+  /** Environment a worker process needs beyond the world's (the store's location). */
+  readonly workerEnv?: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -71,21 +73,28 @@ export async function openTeam(world: WorkersWorld, round: WorkersRound): Promis
   // The console reads the store's password as every team process does: PGPASSWORD (this cluster's, throwaway).
   process.env.PGPASSWORD = world.env.PGPASSWORD;
   const dataDir = mkdtempSync(join(tmpdir(), 'syncwarden-team-console-'));
-  const app = await createSyncwarden({ dataDir, host: 'browser', store: storeUrl, secrets: new EnvSecretStore({ ...process.env, ...world.env }) });
-  await addTeamConnections(app, world, round);
   const queue = new RunQueue({ connectionString: round.storeUrl });
   await queue.start();
   await queue.ensureEngine('mail-import');
-  const send = async (run: { runId: number; engine: string; scope: string }) => void (await queue.enqueueQueuedRun(run));
+  // A console in team mode: every runs.start queues the run for a worker (RunManagerDeps.teamQueue).
+  const teamQueue = async (run: { runId: number; engine: string; scope: string }) => void (await queue.enqueueQueuedRun(run));
+  const app = await createSyncwarden({ dataDir, host: 'browser', store: storeUrl, teamQueue, secrets: new EnvSecretStore({ ...process.env, ...world.env }) });
+  await addTeamConnections(app, world, round);
+  const cli = existsSync(CLI_ENTRY) && !process.argv.includes('--worker-child');
   return {
-    kind: 'team worker child',
+    kind: cli ? 'syncwarden worker' : 'team worker child',
     async enqueue(jobs) {
       await eachLimited(Array.from({ length: jobs }, (_, i) => i), 8, async (i) => {
-        const started = await app.runs.startInQueue('mail-import', { mode: 'import', user: `u${i}` }, 'schedule', send);
+        const started = await app.runs.start('mail-import', { mode: 'import', user: `u${i}` }, 'schedule');
         if (started.alreadyRunning) throw new Error(`user u${i} joined a run already queued: the round's store is not fresh`);
       });
     },
-    workerCommand: (concurrency) => ['--import', 'tsx', join(__dirname, 'workers-team-worker.child.ts'), storeUrl, round.storeUrl, String(concurrency)],
+    // The store URL reaches the worker as SYNCWARDEN_STORE (worker-env); its password as PGPASSWORD.
+    workerCommand: (concurrency) =>
+      cli
+        ? [BIN, 'worker', '--concurrency', String(concurrency), '--engines', 'mail-import']
+        : ['--import', 'tsx', join(__dirname, 'workers-team-worker.child.ts'), storeUrl, round.storeUrl, String(concurrency)],
+    workerEnv: { SYNCWARDEN_STORE: storeUrl, SYNCWARDEN_HOME: dataDir },
     async close() {
       await queue.stop({ graceful: false, timeoutMs: 1000 });
       await app.close();
@@ -93,6 +102,10 @@ export async function openTeam(world: WorkersWorld, round: WorkersRound): Promis
     },
   };
 }
+
+const BIN = join(__dirname, '..', 'bin', 'syncwarden.js');
+/** What bin/syncwarden.js loads: `npm run build` makes it (the benchmark uses the composed child without it). */
+const CLI_ENTRY = join(__dirname, '..', 'out', 'main', 'cli.js');
 
 function withoutPassword(url: string): string {
   const parsed = new URL(url);
