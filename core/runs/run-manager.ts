@@ -59,6 +59,12 @@ interface ActiveRun {
  */
 export class RunManager {
   private readonly active = new Map<number, ActiveRun>();
+  /**
+   * Team mode: runs this process adopted (the store names it their owner) that are not executing yet, with
+   * when. Between adoptQueued and runAdopted the worker awaits the store; a sweep in that window must not judge
+   * its own run lost. Protected for one lease at most: an adoption never executed is then swept as usual.
+   */
+  private readonly adopting = new Map<number, number>();
   private readonly heartbeat: NodeJS.Timeout;
   readonly owner: RunOwner;
   readonly lease: LeaseTiming;
@@ -215,7 +221,10 @@ export class RunManager {
     runId: number,
   ): Promise<{ adopted: true; previousOwner: string | null } | { adopted: false; reason: 'finished'; state: Run['state'] } | { adopted: false; reason: 'owned'; owner: string }> {
     const result = await this.deps.store.runs.adopt(runId, this.owner, this.leaseExpiry(), this.nowIso());
-    if (result.outcome === 'adopted') return { adopted: true, previousOwner: result.previousOwner };
+    if (result.outcome === 'adopted') {
+      this.adopting.set(runId, this.deps.clock.now().getTime());
+      return { adopted: true, previousOwner: result.previousOwner };
+    }
     if (result.outcome === 'owned') return { adopted: false, reason: 'owned', owner: result.owner };
     if (result.outcome === 'missing') throw new Error(`run ${runId} is not in the store`);
     return { adopted: false, reason: 'finished', state: result.state };
@@ -238,9 +247,11 @@ export class RunManager {
     const done = this.execute(runId, engine, run.params, run.trigger, controller, run.state === 'running');
     const settled = done.then(() => undefined, () => undefined);
     this.active.set(runId, { controller, done: settled });
+    this.adopting.delete(runId);
     try {
       return await done;
     } finally {
+      this.adopting.delete(runId);
       signal.removeEventListener('abort', onAbort);
       this.active.delete(runId);
     }
@@ -389,12 +400,20 @@ export class RunManager {
     }
   }
 
+  private isBeingAdopted(runId: number): boolean {
+    const at = this.adopting.get(runId);
+    if (at === undefined) return false;
+    if (this.deps.clock.now().getTime() - at <= this.lease.leaseMs) return true;
+    this.adopting.delete(runId);
+    return false;
+  }
+
   private recoveryOptions(): RecoveryOptions {
     return {
       now: this.deps.clock.now(),
       staleAfterMs: this.lease.leaseMs,
       self: this.owner,
-      isLocal: (runId) => this.active.has(runId),
+      isLocal: (runId) => this.active.has(runId) || this.isBeingAdopted(runId),
       ...(this.deps.isProcessAlive ? { isProcessAlive: this.deps.isProcessAlive } : {}),
     };
   }
