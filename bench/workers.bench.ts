@@ -1,7 +1,7 @@
 import { runFloor, type FloorFigures } from './workers-floor';
 import { runQueueFloor, type QueueFloorFigures } from './workers-queue-floor';
 import { runRound, type RoundFigures } from './workers-round';
-import { openStandInTeam, openTeam } from './workers-team';
+import { openTeam } from './workers-team';
 import { startWorkersWorld } from './workers-world';
 
 /**
@@ -33,7 +33,6 @@ export async function workersBenchmark(args: readonly string[]): Promise<void> {
   const rounds: RoundFigures[] = [];
   let floor: FloorFigures | undefined;
   let queueFloor: QueueFloorFigures | undefined;
-  let kind = '';
   try {
     note(`floor: ${floorJobs} jobs in one process without the queue…`);
     floor = await runFloor(world, await world.round('floor'), floorJobs, concurrency);
@@ -41,8 +40,7 @@ export async function workersBenchmark(args: readonly string[]): Promise<void> {
     queueFloor = await runQueueFloor(world.pg, 'q', floorJobs, concurrency);
     for (const workers of counts) {
       const round = await world.round(`w${workers}`);
-      const team = args.includes('--stand-in') ? await openStandInTeam(world, round) : await openTeam(world, round);
-      kind = team.kind;
+      const team = await openTeam(world, round);
       try {
         const enqueueStart = performance.now();
         await team.enqueue(jobs);
@@ -67,7 +65,7 @@ export async function workersBenchmark(args: readonly string[]): Promise<void> {
     await world.close();
   }
   if (!floor || !queueFloor) throw new Error('workers bench: a floor did not run');
-  printFigures({ jobs, perUser, latencyMs, concurrency, floor, queueFloor, rounds, json, kind });
+  printFigures({ jobs, perUser, latencyMs, concurrency, floor, queueFloor, rounds, json });
 }
 
 interface Printed {
@@ -79,10 +77,9 @@ interface Printed {
   queueFloor: QueueFloorFigures;
   rounds: RoundFigures[];
   json: boolean;
-  kind: string;
 }
 
-function printFigures({ jobs, perUser, latencyMs, concurrency, floor, queueFloor, rounds, json, kind }: Printed): void {
+function printFigures({ jobs, perUser, latencyMs, concurrency, floor, queueFloor, rounds, json }: Printed): void {
   const by = (workers: number) => rounds.find((r) => r.workers === workers);
   const rate = (workers: number) => by(workers)?.jobsPerSecond ?? 0;
   const one = by(1);
@@ -98,7 +95,7 @@ function printFigures({ jobs, perUser, latencyMs, concurrency, floor, queueFloor
     peakRssMbPerWorker: Math.max(0, ...rounds.flatMap((r) => r.peakRssMbPerWorker)),
   };
   const lines = [
-    `workers benchmark: ${jobs.toLocaleString('en')} per-user mail-import jobs (${perUser} messages each, first pass), Gmail emulator latency ${latencyMs} ms per call, concurrency ${concurrency} per worker; workers: ${kind}`,
+    `workers benchmark: ${jobs.toLocaleString('en')} per-user mail-import jobs (${perUser} messages each, first pass), Gmail emulator latency ${latencyMs} ms per call, concurrency ${concurrency} per syncwarden worker`,
     `  floor (no queue, 1 process)  ${floor.jobs} jobs: ${floor.jobsPerSecond} jobs/s; slot ${floor.slotMsPerJob} ms/job, run ${floor.runMsMean} ms/job, CPU ${floor.cpuMsPerJob} ms/job, peak RSS ${floor.peakRssMb} MB; product DB sessions ${floor.productSessionsPerJob}/job`,
     `  queue floor (empty executor) ${queueFloor.jobs} jobs: ${queueFloor.jobsPerSecond} jobs/s; slot ${queueFloor.slotMsPerJob} ms/job, ${queueFloor.steadySlotMsPerJob} through the backlog (pg-boss holds a job ${queueFloor.heldMsMean} ms); worker CPU ${queueFloor.workerCpuMsPerJob} ms/job, peak RSS ${queueFloor.workerPeakRssMb} MB; enqueue ${queueFloor.enqueuePerSecond} jobs/s`,
     ...rounds.map(
