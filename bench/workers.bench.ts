@@ -57,6 +57,8 @@ export async function workersBenchmark(args: readonly string[]): Promise<void> {
             },
           }),
         );
+        // A long run's rounds are on record as they end, so an interrupted run still tells what it measured.
+        note(`  ${workers} worker(s) done: ${JSON.stringify(rounds.at(-1))}`);
       } finally {
         await team.close();
       }
