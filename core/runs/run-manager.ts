@@ -220,11 +220,18 @@ export class RunManager {
   async adoptQueued(
     runId: number,
   ): Promise<{ adopted: true; previousOwner: string | null } | { adopted: false; reason: 'finished'; state: Run['state'] } | { adopted: false; reason: 'owned'; owner: string }> {
-    const result = await this.deps.store.runs.adopt(runId, this.owner, this.leaseExpiry(), this.nowIso());
-    if (result.outcome === 'adopted') {
-      this.adopting.set(runId, this.deps.clock.now().getTime());
-      return { adopted: true, previousOwner: result.previousOwner };
+    // Marked before the compare-and-set: a sweep may read the row between the store's commit and this
+    // continuation (seen once in 10,000 jobs). Harmless when the adoption fails: the run is then not ours.
+    this.adopting.set(runId, this.deps.clock.now().getTime());
+    let result: Awaited<ReturnType<Store['runs']['adopt']>>;
+    try {
+      result = await this.deps.store.runs.adopt(runId, this.owner, this.leaseExpiry(), this.nowIso());
+    } catch (error) {
+      this.adopting.delete(runId);
+      throw error;
     }
+    if (result.outcome === 'adopted') return { adopted: true, previousOwner: result.previousOwner };
+    this.adopting.delete(runId);
     if (result.outcome === 'owned') return { adopted: false, reason: 'owned', owner: result.owner };
     if (result.outcome === 'missing') throw new Error(`run ${runId} is not in the store`);
     return { adopted: false, reason: 'finished', state: result.state };

@@ -28,6 +28,16 @@ describe('a run this worker adopted is its own until it executes', () => {
     expect(run.state).toBe('succeeded');
   });
 
+  it('a sweep racing the adoption itself (issued while the compare-and-set is in flight) leaves the run alone', async () => {
+    app = await createTestApp();
+    const { runId } = await app.runs.startInQueue('demo', { items: 3 }, 'manual', async () => undefined);
+    const adopting = app.runs.adoptQueued(runId);
+    const swept = app.runs.sweep();
+    expect(await adopting).toMatchObject({ adopted: true });
+    expect(await swept).not.toContain(runId);
+    expect((await app.runs.runAdopted(runId, new AbortController().signal)).state).toBe('succeeded');
+  });
+
   it('an adoption never executed stops protecting the run after the lease: the sweep then interrupts it', async () => {
     let now = Date.parse('2026-12-02T12:00:00Z');
     app = await createTestApp({ clock: { now: () => new Date(now) }, leaseMs: 15_000 });
