@@ -9,6 +9,7 @@ import { runsBenchmark } from './runs.bench';
 import { schedulesBenchmark } from './schedules.bench';
 import { sheetImportBenchmark } from './sheet-import.bench';
 import { storageOrphansBenchmark } from './storage-orphans.bench';
+import { workersBenchmark } from './workers.bench';
 
 const BENCHMARKS: Record<string, (args: readonly string[]) => Promise<void>> = {
   runs: runsBenchmark,
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, (args: readonly string[]) => Promise<void>> = {
   'sheet-import': sheetImportBenchmark,
   schedules: schedulesBenchmark,
   'storage-orphans': storageOrphansBenchmark,
+  workers: workersBenchmark,
 };
 
 async function main(): Promise<void> {

@@ -60,8 +60,12 @@ interface ActiveRun {
  */
 export class RunManager {
   private readonly active = new Map<number, ActiveRun>();
-  /** Team mode: runs this process adopted and is about to execute (not yet in `active`), so its own sweep spares them. */
-  private readonly adopting = new Set<number>();
+  /**
+   * Team mode: runs this process adopted (the store names it their owner) that are not executing yet, with
+   * when. Between adoptQueued and runAdopted the worker awaits the store; a sweep in that window must not judge
+   * its own run lost. Protected for one lease at most: an adoption never executed is then swept as usual.
+   */
+  private readonly adopting = new Map<number, number>();
   private readonly heartbeat: NodeJS.Timeout;
   readonly owner: RunOwner;
   readonly lease: LeaseTiming;
@@ -219,11 +223,18 @@ export class RunManager {
   async adoptQueued(
     runId: number,
   ): Promise<{ adopted: true; previousOwner: string | null } | { adopted: false; reason: 'finished'; state: Run['state'] } | { adopted: false; reason: 'owned'; owner: string }> {
-    const result = await this.deps.store.runs.adopt(runId, this.owner, this.leaseExpiry(), this.nowIso());
-    if (result.outcome === 'adopted') {
-      this.adopting.add(runId);
-      return { adopted: true, previousOwner: result.previousOwner };
+    // Marked before the compare-and-set: a sweep may read the row between the store's commit and this
+    // continuation (seen once in 10,000 jobs). Harmless when the adoption fails: the run is then not ours.
+    this.adopting.set(runId, this.deps.clock.now().getTime());
+    let result: Awaited<ReturnType<Store['runs']['adopt']>>;
+    try {
+      result = await this.deps.store.runs.adopt(runId, this.owner, this.leaseExpiry(), this.nowIso());
+    } catch (error) {
+      this.adopting.delete(runId);
+      throw error;
     }
+    if (result.outcome === 'adopted') return { adopted: true, previousOwner: result.previousOwner };
+    this.adopting.delete(runId);
     if (result.outcome === 'owned') return { adopted: false, reason: 'owned', owner: result.owner };
     if (result.outcome === 'missing') throw new Error(`run ${runId} is not in the store`);
     return { adopted: false, reason: 'finished', state: result.state };
@@ -251,6 +262,7 @@ export class RunManager {
     const done = this.execute(runId, engine, run.params, run.trigger, controller, run.state === 'running', true);
     const settled = done.then(() => undefined, () => undefined);
     this.active.set(runId, { controller, done: settled });
+    this.adopting.delete(runId);
     try {
       return await done;
     } finally {
@@ -418,12 +430,20 @@ export class RunManager {
     }
   }
 
+  private isBeingAdopted(runId: number): boolean {
+    const at = this.adopting.get(runId);
+    if (at === undefined) return false;
+    if (this.deps.clock.now().getTime() - at <= this.lease.leaseMs) return true;
+    this.adopting.delete(runId);
+    return false;
+  }
+
   private recoveryOptions(): RecoveryOptions {
     return {
       now: this.deps.clock.now(),
       staleAfterMs: this.lease.leaseMs,
       self: this.owner,
-      isLocal: (runId) => this.active.has(runId) || this.adopting.has(runId),
+      isLocal: (runId) => this.active.has(runId) || this.isBeingAdopted(runId),
       ...(this.deps.isProcessAlive ? { isProcessAlive: this.deps.isProcessAlive } : {}),
     };
   }

@@ -62,11 +62,17 @@ export interface GoogleEmulator extends RunningEmulator {
   expireHistory(accountId: string): void;
 }
 
-export async function startGoogleEmulator(seed: GoogleSeed): Promise<GoogleEmulator> {
+export interface GoogleEmulatorOptions {
+  /** Network latency added to every call, in ms (default 0; about 30 is realistic): see EmulatorOptions.latencyMs. */
+  latencyMs?: number;
+}
+
+export async function startGoogleEmulator(seed: GoogleSeed, options: GoogleEmulatorOptions = {}): Promise<GoogleEmulator> {
   const state = new GoogleState(seed);
   let tokenLifetimeSec = 3599;
   const emulator = await startEmulator({
     name: 'google',
+    ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
     routes: [...oauthRoutes(state, () => tokenLifetimeSec), ...consentRoutes(state), ...driveRoutes(state), ...sheetsRoutes(state), ...gmailRoutes(state)],
   });
   return {

@@ -47,6 +47,10 @@ export interface RunningEmulator {
   clearFaults(route?: string): void;
   /** The route names this emulator answers (what `fault` and `count` take). */
   routeNames(): string[];
+  /** The network latency every call waits before it is answered, in ms (0: none). */
+  latency(): number;
+  /** Changes it for the calls that arrive from now on (ms; 0 turns it off). */
+  setLatency(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -56,6 +60,22 @@ export interface EmulatorOptions {
   port?: number;
   /** Rewrites a request path before routing (e.g. Cloudinary's encoded %2F). */
   normalizePath?: (path: string) => string;
+  /**
+   * A network's latency, in ms, added to every call (default 0: none): a
+   * timer per request, so the event loop stays free and concurrent calls
+   * wait side by side, as on a real network. Benchmarks set about 30 ms so
+   * that work waits on the network as real imports do, not on local CPU.
+   */
+  latencyMs?: number;
+}
+
+/** The highest latency accepted (a timeout test uses a fault's delayMs, not this). */
+const MAX_LATENCY_MS = 60_000;
+
+/** Validates a latency: a finite number of ms in [0, MAX_LATENCY_MS]. */
+function checkLatency(ms: unknown): number {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_LATENCY_MS) throw new RangeError(`latency wants a number of ms in [0, ${MAX_LATENCY_MS}], got ${JSON.stringify(ms)}`);
+  return ms;
 }
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
@@ -63,6 +83,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const counts = new Map<string, number>();
   const faults = new FaultBook();
   const bump = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
+  let latencyMs = checkLatency(options.latencyMs ?? 0);
 
   // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the handler catches every error itself (the try/catch around its body answers 500)
   const server = createServer(async (req, res) => {
@@ -71,6 +92,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       const path = options.normalizePath ? options.normalizePath(url.pathname) : url.pathname;
       const rawBody = await readBody(req);
       if (path.startsWith('/__emulator/')) return control(path, req.method ?? 'GET', rawBody, res);
+      // The network's latency: every call waits on its own timer, so N concurrent calls take about one latency, not N.
+      if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
       const match = findRoute(compiled, req.method ?? 'GET', path);
       if (!match) {
         bump('unmatched');
@@ -110,6 +133,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       faults.add(route, script);
       return send(res, { status: 200, body: { ok: true } });
     }
+    // Latency belongs to the network, not to a test's script: reset leaves it as it is.
+    if (path === '/__emulator/latency' && method === 'GET') return send(res, { status: 200, body: { ms: latencyMs } });
+    if (path === '/__emulator/latency' && method === 'POST') {
+      try {
+        latencyMs = checkLatency(parseJson<{ ms?: unknown }>(rawBody)?.ms);
+      } catch (error) {
+        return send(res, { status: 400, body: { error: (error as Error).message } });
+      }
+      return send(res, { status: 200, body: { ok: true, ms: latencyMs } });
+    }
     if (path === '/__emulator/reset' && method === 'POST') {
       counts.clear();
       faults.clear();
@@ -130,6 +163,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     fault: (route, script) => faults.add(route, script),
     clearFaults: (route) => faults.clear(route),
     routeNames: () => options.routes.map((route) => route.name),
+    latency: () => latencyMs,
+    setLatency: (ms) => void (latencyMs = checkLatency(ms)),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
