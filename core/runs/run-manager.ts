@@ -59,6 +59,12 @@ interface ActiveRun {
  */
 export class RunManager {
   private readonly active = new Map<number, ActiveRun>();
+  /**
+   * Team mode: runs this process is adopting (the store already names it owner, runAdopted has not made them
+   * active yet), with when that claim lapses. Without it the beat's sweep, landing in that gap, finds an own
+   * run that is not local and interrupts it: the job then completes with the work undone (a lost job).
+   */
+  private readonly adopting = new Map<number, number>();
   private readonly heartbeat: NodeJS.Timeout;
   readonly owner: RunOwner;
   readonly lease: LeaseTiming;
@@ -217,7 +223,12 @@ export class RunManager {
   async adoptQueued(
     runId: number,
   ): Promise<{ adopted: true; previousOwner: string | null } | { adopted: false; reason: 'finished'; state: Run['state'] } | { adopted: false; reason: 'owned'; owner: string }> {
-    const result = await this.deps.store.runs.adopt(runId, this.owner, this.leaseExpiry(), this.nowIso());
+    this.adopting.set(runId, Date.now() + this.lease.leaseMs);
+    const result = await this.deps.store.runs.adopt(runId, this.owner, this.leaseExpiry(), this.nowIso()).catch((error: unknown) => {
+      this.adopting.delete(runId);
+      throw error;
+    });
+    if (result.outcome !== 'adopted') this.adopting.delete(runId);
     if (result.outcome === 'adopted') return { adopted: true, previousOwner: result.previousOwner };
     if (result.outcome === 'owned') return { adopted: false, reason: 'owned', owner: result.owner };
     if (result.outcome === 'missing') throw new Error(`run ${runId} is not in the store`);
@@ -241,6 +252,7 @@ export class RunManager {
     const done = this.execute(runId, engine, run.params, run.trigger, controller, run.state === 'running');
     const settled = done.then(() => undefined, () => undefined);
     this.active.set(runId, { controller, done: settled });
+    this.adopting.delete(runId);
     try {
       return await done;
     } finally {
@@ -400,7 +412,7 @@ export class RunManager {
       now: this.deps.clock.now(),
       staleAfterMs: this.lease.leaseMs,
       self: this.owner,
-      isLocal: (runId) => this.active.has(runId),
+      isLocal: (runId) => this.active.has(runId) || (this.adopting.get(runId) ?? 0) > Date.now(),
       ...(this.deps.isProcessAlive ? { isProcessAlive: this.deps.isProcessAlive } : {}),
     };
   }
