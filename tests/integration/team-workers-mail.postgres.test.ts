@@ -25,11 +25,14 @@ import { inbox } from './mail-import.setup';
  * against the Gmail emulator (over HTTP, from other processes), queued by a console in team mode, with no job
  * lost and no duplicate row in the product database; then the same with one worker SIGKILLed mid-run.
  *
- * Size: the issue says 10,000 jobs. On this shared 2-core machine JOBS jobs per test keep it under ~2 minutes
- * (measured: see the commit); the 10,000-job run belongs to `npm run bench -- workers`. Set
- * SYNCWARDEN_TEAM_JOBS=10000 to run it here.
+ * Size: the issue says 10,000 jobs. Measured here (2 shared cores, console enqueuing serially, 3 workers x
+ * concurrency 4, no emulator latency): 400 jobs in 21.5 s (18.6 jobs/s) alone, 1,000 in 127.5 s (7.8 jobs/s)
+ * while a build ran beside it: 10,000 would take ~9 to 20 minutes, so the 10,000-job run belongs to
+ * `npm run bench -- workers`, and this test runs 1,000 (146 s under that load; about a minute on a quiet
+ * machine, extrapolated from the 400-job rate).
+ * SYNCWARDEN_TEAM_JOBS=10000 runs the full size here.
  */
-const JOBS = Number(process.env.SYNCWARDEN_TEAM_JOBS ?? 400);
+const JOBS = Number(process.env.SYNCWARDEN_TEAM_JOBS ?? 1000);
 const KILL_JOBS = Math.min(JOBS, 200);
 const MESSAGES = 2;
 

@@ -29,7 +29,8 @@ export function StartRunForm({ engines, onStarted }: { engines: EngineInfo[]; on
           : notice
             ? `Run #${runId} of ${engine?.title ?? engineId} is ${notice}.`
             : `Run #${runId} of ${engine?.title ?? engineId} has started.`,
-        ...(notice ? { autoClose: false } : {}),
+        // Longer than the usual toast, not forever: the run card below keeps its state once a worker takes it.
+        ...(notice ? { autoClose: 20_000 } : {}),
       });
       void queryClient.invalidateQueries({ queryKey: apiKey('runs.list') });
       onStarted?.(runId);
