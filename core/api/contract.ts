@@ -113,7 +113,12 @@ export const methods = {
       engine: EngineIdSchema,
       params: boundedJsonObject(MAX_PARAMS_BYTES).default({}),
     }),
-    z.object({ runId: RunIdSchema, alreadyRunning: z.boolean() }),
+    z.object({
+      runId: RunIdSchema,
+      alreadyRunning: z.boolean(),
+      /** Team mode: why the run may wait (no worker alive for its engine). */
+      notice: z.string().max(500).optional(),
+    }),
     'Start a run, or return the run already active for the same engine and scope.',
   ),
   'runs.cancel': method(

@@ -44,7 +44,18 @@ export interface SyncwardenOptions {
   isProcessAlive?: (pid: number) => boolean;
   progressIntervalMs?: number;
   /** Team mode: runs started here are queued for `syncwarden worker` processes (RunManagerDeps.teamQueue). */
-  teamQueue?: (run: { runId: number; engine: string; scope: string }) => Promise<void>;
+  teamQueue?: (run: { runId: number; engine: string; scope: string }) => Promise<void | { notice?: string }>;
+  /**
+   * Team mode, turned on by the store: called once the store is open when it is PostgreSQL, it gives the queue
+   * (`teamQueue`) and the status source (`team`) and owns this process's queue connection until `close`.
+   * Hosts pass the queue module's startTeamMode (core/queue/team-mode.ts); without it a PostgreSQL store runs
+   * its runs in this process. `teamQueue`/`team` given explicitly win.
+   */
+  teamMode?: (context: { url: string; password?: string; store: Store; log: Logger }) => Promise<{
+    teamQueue: (run: { runId: number; engine: string; scope: string }) => Promise<void | { notice?: string }>;
+    team: TeamStatusSource;
+    close(): Promise<void>;
+  }>;
   /**
    * The store (--store): a data dir or a postgres:// URL. Absent: SYNCWARDEN_STORE, then the Settings choice
    * saved in the data dir, else the data dir's own SQLite store (store-location.ts).
@@ -85,10 +96,18 @@ export async function createSyncwarden(options: SyncwardenOptions): Promise<Sync
   const log = options.log ?? createSilentLogger();
   const secrets = options.secrets ?? selectSecretStore(process.env, options.dataDir);
   const storeChoice = resolveStoreLocation({ ...(options.store !== undefined ? { option: options.store } : {}), dataDir: options.dataDir });
+  const pgPassword = storeChoice.location.dialect === 'postgres' ? await storePassword(storeChoice.location.url, secrets) : undefined;
   const store =
     storeChoice.location.dialect === 'postgres'
-      ? await openStore(storeChoice.location.url, { ...optionalPassword(await storePassword(storeChoice.location.url, secrets)) })
+      ? await openStore(storeChoice.location.url, { ...optionalPassword(pgPassword) })
       : await openStore(storeChoice.location.dataDir, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  // One queue connection per process, owned by the app: started here, stopped by close().
+  const teamMode =
+    storeChoice.location.dialect === 'postgres' && options.teamMode
+      ? await options.teamMode({ url: storeChoice.location.url, ...optionalPassword(pgPassword), store, log })
+      : undefined;
+  const teamQueue = options.teamQueue ?? teamMode?.teamQueue;
+  const team = options.team ?? teamMode?.team;
   await purgeResolvedFindings(store, clock, log);
   // A desktop app can stay open for weeks: purge once a day too.
   const purgeTimer = setInterval(() => {
@@ -116,7 +135,7 @@ export async function createSyncwarden(options: SyncwardenOptions): Promise<Sync
     ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
     ...(options.isProcessAlive ? { isProcessAlive: options.isProcessAlive } : {}),
     ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
-    ...(options.teamQueue ? { teamQueue: options.teamQueue } : {}),
+    ...(teamQueue ? { teamQueue } : {}),
   });
   // Runs left queued/running by a process that is gone; the run manager's beat keeps sweeping while this process lives.
   const recovered = await runs.sweep();
@@ -137,7 +156,7 @@ export async function createSyncwarden(options: SyncwardenOptions): Promise<Sync
     ...(options.openExternal ? { openExternal: options.openExternal } : {}),
     ...(options.oauthTimeoutMs === undefined ? {} : { timeoutMs: options.oauthTimeoutMs }),
   });
-  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, oauth, scheduler, storeChoice, machineSecrets: secrets, ...(options.updates ? { updates: options.updates } : {}), ...(options.team ? { team: options.team } : {}) };
+  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, oauth, scheduler, storeChoice, machineSecrets: secrets, ...(options.updates ? { updates: options.updates } : {}), ...(team ? { team } : {}) };
 
   return {
     ...services,
@@ -148,6 +167,7 @@ export async function createSyncwarden(options: SyncwardenOptions): Promise<Sync
       oauth.close();
       await scheduler.stop();
       await runs.shutdown();
+      await teamMode?.close();
       await store.close();
     },
   };

@@ -6,6 +6,8 @@ import type { Output } from './output';
 export interface StartedRun {
   runId: number;
   alreadyRunning: boolean;
+  /** Team mode: why the run may wait (no worker alive for its engine). */
+  notice?: string;
 }
 
 /**
@@ -18,6 +20,8 @@ export interface StartedRun {
  */
 export async function awaitRun(app: Syncwarden, started: StartedRun, out: Output, options: { wait: boolean; describe: (run: Run) => string }): Promise<void> {
   const { runId, alreadyRunning } = started;
+  // Before any wait: a queued run with no worker to take it must not look like a hung command.
+  if (started.notice) process.stderr.write(`syncwarden: run ${runId} ${started.notice}\n`);
   if (!options.wait) {
     out.print({ ...started, waiting: false }, () =>
       alreadyRunning ? `Run ${runId} is already running; not waiting for it (--no-wait).` : `Queued run ${runId}; not waiting for it (--no-wait).`,

@@ -5,6 +5,7 @@ import { createSyncwarden, type Syncwarden } from '../app/app';
 import { dispatch } from '../app/dispatch';
 import { EngineRegistry, type AnyEngine } from '../engines/engine';
 import { createFileLogger } from '../logging/logger';
+import { startTeamMode } from '../queue/team-mode';
 import type { ContractCaller } from '../engines/engine-policies';
 import { resolveDataDir } from '../store/data-dir';
 import { createOutput, type Output } from './output';
@@ -21,6 +22,11 @@ export interface GlobalOptions {
    * `engines`); not a flag. Default: the shipped registry (+ demo when asked).
    */
   engines?: readonly AnyEngine[];
+  /**
+   * Team mode on a PostgreSQL store (default on): runs started here are queued for workers. Off only for
+   * `syncwarden worker`, which executes the jobs itself with its own queue connection.
+   */
+  teamMode?: boolean;
 }
 
 /** Opens the app for one CLI command: the same store, engines and logs as the desktop app. */
@@ -28,7 +34,16 @@ export async function openCliApp(options: GlobalOptions, host: 'cli' | 'browser'
   const dataDir = resolveDataDir({ flag: options.dataDir });
   const log = await createFileLogger({ dataDir });
   const engines = options.engines ? { engines: new EngineRegistry(options.engines) } : {};
-  const app = await createSyncwarden({ dataDir, host, log, withDemoEngine: options.withDemoEngine ?? false, ...engines, ...(options.store ? { store: options.store } : {}) });
+  const app = await createSyncwarden({
+    dataDir,
+    host,
+    log,
+    withDemoEngine: options.withDemoEngine ?? false,
+    ...engines,
+    ...(options.store ? { store: options.store } : {}),
+    // A PostgreSQL store turns team mode on: one queue connection for this process, closed with the app.
+    ...(options.teamMode === false ? {} : { teamMode: ({ url, password, store, log: appLog }) => startTeamMode({ url, ...(password === undefined ? {} : { password }), db: store.db, log: appLog }) }),
+  });
   return Object.assign(app, {
     async dispose() {
       await app.close();

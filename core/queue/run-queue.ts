@@ -12,6 +12,8 @@ import type { RunJobData } from './run-job';
 export interface RunQueueOptions {
   /** postgres://… of the team store. */
   connectionString: string;
+  /** The store's password when it is not in PGPASSWORD (a desktop console's keychain). */
+  password?: string;
   timing?: Partial<RunQueueTiming>;
   /**
    * How often pg-boss's supervisor looks for jobs whose heartbeat or expiry
@@ -44,6 +46,7 @@ export class RunQueue {
     const supervise = options.superviseIntervalSeconds ?? 10;
     const config: ConstructorOptions = {
       connectionString: options.connectionString,
+      ...(options.password === undefined ? {} : { password: options.password }),
       max: options.poolSize ?? 10,
       superviseIntervalSeconds: supervise,
       monitorIntervalSeconds: supervise,
@@ -56,7 +59,7 @@ export class RunQueue {
       useListenNotify: true,
     };
     this.boss = new PgBoss(config);
-    this.reads = new pg.Pool({ connectionString: options.connectionString, max: 2, application_name: 'syncwarden-queue-reads' });
+    this.reads = new pg.Pool({ connectionString: options.connectionString, ...(options.password === undefined ? {} : { password: options.password }), max: 2, application_name: 'syncwarden-queue-reads' });
     this.reads.on('error', (error: Error) => options.onError?.(error));
     // pg-boss emits 'error' for a lost connection, a failed heartbeat, a failed poll; it
     // retries by itself, and an 'error' with no listener would crash the process.

@@ -45,7 +45,7 @@ export interface RunManagerDeps {
    * (console, CLI, schedule) then queues the run for a worker instead of
    * executing it in this process (startInQueue).
    */
-  teamQueue?: (run: { runId: number; engine: string; scope: string }) => Promise<void>;
+  teamQueue?: (run: { runId: number; engine: string; scope: string }) => Promise<void | { notice?: string }>;
 }
 
 interface ActiveRun {
@@ -86,7 +86,7 @@ export class RunManager {
     return await recoverInterruptedRuns(this.deps.store, this.recoveryOptions());
   }
 
-  async start(engineId: string, rawParams: Record<string, unknown>, trigger: RunTrigger): Promise<{ runId: number; alreadyRunning: boolean }> {
+  async start(engineId: string, rawParams: Record<string, unknown>, trigger: RunTrigger): Promise<{ runId: number; alreadyRunning: boolean; notice?: string }> {
     if (this.deps.teamQueue) return this.startInQueue(engineId, rawParams, trigger, this.deps.teamQueue);
     const engine = this.deps.engines.get(engineId);
     if (!engine) throw new ApiError('not-found', `There is no engine "${engineId}".`, { engine: engineId });
@@ -181,8 +181,8 @@ export class RunManager {
     engineId: string,
     rawParams: Record<string, unknown>,
     trigger: RunTrigger,
-    send: (run: { runId: number; engine: string; scope: string }) => Promise<void>,
-  ): Promise<{ runId: number; alreadyRunning: boolean }> {
+    send: (run: { runId: number; engine: string; scope: string }) => Promise<void | { notice?: string }>,
+  ): Promise<{ runId: number; alreadyRunning: boolean; notice?: string }> {
     const engine = this.deps.engines.get(engineId);
     if (!engine) throw new ApiError('not-found', `There is no engine "${engineId}".`, { engine: engineId });
     const parsed = engine.params.safeParse(rawParams);
@@ -205,18 +205,21 @@ export class RunManager {
       now,
     });
     if (alreadyRunning) return { runId: id, alreadyRunning };
+    let notice: string | undefined;
     try {
       // Inside the try: a store connection lost here must not leave a queued run that no job carries (it
       // would hold its scope's single flight for the whole queued lease).
       await this.deps.store.runEvents.append(id, 'state', `queued by ${trigger} (team mode: waiting for a worker)`, now);
-      await send({ runId: id, engine: engine.id, scope });
+      notice = (await send({ runId: id, engine: engine.id, scope }))?.notice;
     } catch (error) {
       // No job carries it: end it now rather than leave a queued run nobody will take.
       await this.move(id, 'failed', { finishedAt: this.nowIso(), error: { code: 'queue-refused', message: describe(error) } });
       throw error;
     }
+    // Said where the run was started and kept on the run: a queued run with no worker must not look stuck.
+    if (notice) await this.deps.store.runEvents.append(id, 'state', notice, this.nowIso());
     await this.emitRun('run.started', id);
-    return { runId: id, alreadyRunning: false };
+    return notice ? { runId: id, alreadyRunning: false, notice } : { runId: id, alreadyRunning: false };
   }
 
   /** Team mode: this worker process takes ownership of a queued run, or of a running one whose owner lost its lease. */

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, Notification, session } from 'electron';
 import { createSyncwarden, type Syncwarden } from '../../core/app/app';
+import { startTeamMode } from '../../core/queue/team-mode';
+import type { Store } from '../../core/store/store';
 import { startNotifier } from '../../core/app/notifier';
-import { createFileLogger } from '../../core/logging/logger';
+import { createFileLogger, type Logger } from '../../core/logging/logger';
 import { resolveDataDir } from '../../core/store/data-dir';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { registerIpcHost } from './ipc-host';
@@ -54,7 +56,11 @@ export async function startDesktop(options: { loadUpdater?: () => Promise<Update
   const openExternal = async (url: string): Promise<void> => {
     if (!(await openExternalAllowed(url))) throw new Error("not opened: the page is not on the allowlist of pages the app opens (the OAuth sign-in hosts and the docs)");
   };
-  const core: Syncwarden = await createSyncwarden({ dataDir, host: 'electron', log, updates, openExternal, ...(nativeBinding ? { nativeBinding } : {}) });
+  // A PostgreSQL store (Settings → Store, SYNCWARDEN_STORE) turns team mode on: runs go to the workers'
+  // queue through one pg-boss connection owned by this app (core/queue/team-mode.ts), closed with it.
+  const teamMode = ({ url, password, store, log: appLog }: { url: string; password?: string; store: Store; log: Logger }) =>
+    startTeamMode({ url, ...(password === undefined ? {} : { password }), db: store.db, log: appLog });
+  const core: Syncwarden = await createSyncwarden({ dataDir, host: 'electron', log, updates, openExternal, teamMode, ...(nativeBinding ? { nativeBinding } : {}) });
   const engineTitle = (id: string) => core.engines.get(id)?.title ?? id;
 
   const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;

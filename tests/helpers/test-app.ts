@@ -7,7 +7,9 @@ import { makeTempDir } from './temp-dir';
 /**
  * Set by tests/integration/app-suites-postgres.test.ts (a postgres:// admin URL with its password): every
  * test app then gets a fresh PostgreSQL store instead of the data dir's SQLite one, so the same app-level
- * suites run on both dialects.
+ * suites run on both dialects. Explicitly not team mode: no `teamMode` is passed, so runs execute in the test's
+ * process on the PostgreSQL store (what these suites test); the queued path has its own tests with real
+ * worker processes (team-mode.postgres.test.ts, worker-cli.postgres.test.ts).
  */
 export const TEST_STORE_PG_ENV = 'SYNCWARDEN_TEST_STORE_PG';
 let databases = 0;

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { runCli } from '../../core/cli/program';
 import { LATEST_SCHEMA_VERSION } from '../../core/store/migrations';
 import { writeStorePointer } from '../../core/store/store-location';
+import { startInProcessWorker } from '../helpers/in-process-worker';
 import { PG_PASSWORD, usePostgres } from '../helpers/postgres';
 
 const server = usePostgres();
@@ -111,10 +112,15 @@ describe('the console on a PostgreSQL store', () => {
     }
   });
 
-  it('a whole run on the team store: started from the CLI, it runs, reports progress and items, and ends succeeded', async () => {
+  it('a whole run on the team store: started from the CLI, queued, run by a worker, reports progress and items, and ends succeeded', async () => {
     vi.stubEnv('PGPASSWORD', PG_PASSWORD);
     await server().createDatabase('cli_run');
     const team = `postgres://postgres@127.0.0.1:${server().port}/cli_run`;
+    // Team mode: the CLI queues, a worker runs (no retries: a failing run ends failed, not retried as a new run).
+    expect(await cli('store', 'init', team)).toBe(0);
+    out = '';
+    const worker = await startInProcessWorker({ store: team, timing: { retryLimit: 0 } });
+    onTestFinished(() => worker.stop());
     const code = await runCli(['--data-dir', dataDir, '--store', team, '--with-demo-engine', '--json', 'runs', 'start', 'demo', '--params', '{"items":3000}']);
     expect(err).toBe('');
     expect(code).toBe(0);
@@ -128,6 +134,9 @@ describe('the console on a PostgreSQL store', () => {
     vi.stubEnv('PGPASSWORD', PG_PASSWORD);
     await server().createDatabase('cli_chaos');
     const team = `postgres://postgres@127.0.0.1:${server().port}/cli_chaos`;
+    expect(await cli('store', 'init', team)).toBe(0);
+    const worker = await startInProcessWorker({ store: team, timing: { retryLimit: 0 } });
+    onTestFinished(() => worker.stop());
     const running = runCli(['--data-dir', dataDir, '--store', team, '--with-demo-engine', '--json', 'runs', 'start', 'demo', '--params', '{"items":4000,"pageSize":100,"delayMsPerPage":40}']);
     const admin = new pg.Client({ connectionString: server().url() });
     await admin.connect();

@@ -53,7 +53,8 @@ export function workerCommand(globals: () => GlobalOptions): Command {
         throw new CliError({ code: 'invalid-input', message: `unknown engine(s): ${unknown.join(', ') || '(none given)'}; this worker has ${known.join(', ')}` }, EXIT.usage);
       }
       // The same team store holds the runs (the console store) and the queue (pg-boss's schema).
-      const app = await openCliApp({ ...options, store: url }, 'cli');
+      // Team mode off in the worker's own app: it executes jobs (runAdopted), it does not queue them again.
+      const app = await openCliApp({ ...options, store: url, teamMode: false }, 'cli');
       try {
         const queue = new RunQueue({ connectionString: url, instanceName: 'syncwarden-worker', onError: (error) => app.log.warn({ err: error }, 'job queue error (it retries)') });
         const worker = new QueueWorker({

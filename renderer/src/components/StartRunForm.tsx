@@ -19,13 +19,18 @@ export function StartRunForm({ engines, onStarted }: { engines: EngineInfo[]; on
   const engine = engines.find((e) => e.id === engineId) ?? engines[0];
   const startParams = engine?.ui.startParams ?? [];
   const start = useApiMutation('runs.start', {
-    onSuccess: ({ runId, alreadyRunning }) => {
+    onSuccess: ({ runId, alreadyRunning, notice }) => {
+      // Team mode with no worker alive: the run waits in the queue, and the admin is told why (not a stuck run).
       notifications.show({
-        color: alreadyRunning ? 'yellow' : 'teal',
-        title: alreadyRunning ? 'Already running' : 'Run started',
+        color: alreadyRunning || notice ? 'yellow' : 'teal',
+        title: alreadyRunning ? 'Already running' : notice ? `Run #${runId} queued` : 'Run started',
         message: alreadyRunning
           ? `Run #${runId} is already running for this engine and scope; following it instead.`
-          : `Run #${runId} of ${engine?.title ?? engineId} has started.`,
+          : notice
+            ? `Run #${runId} of ${engine?.title ?? engineId} is ${notice}.`
+            : `Run #${runId} of ${engine?.title ?? engineId} has started.`,
+        // Longer than the usual toast, not forever: the run card below keeps its state once a worker takes it.
+        ...(notice ? { autoClose: 20_000 } : {}),
       });
       void queryClient.invalidateQueries({ queryKey: apiKey('runs.list') });
       onStarted?.(runId);
