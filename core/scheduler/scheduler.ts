@@ -262,7 +262,10 @@ export class Scheduler {
   }
 
   private fire(schedule: StoredSchedule, dueAt: number, attempt: number): { runId: number; alreadyRunning: boolean } | { error: Error } {
-    const firing = { scheduleId: schedule.id, dueAt: new Date(dueAt).toISOString(), firedAt: new Date(this.now()).toISOString(), attempt };
+    // The next slot is kept on the row (next_run_at), so a store moved to team mode knows where each schedule stands.
+    const next = this.table.get(schedule.id)?.nextRegular;
+    const nextRunAt = next !== undefined && Number.isFinite(next) ? new Date(next).toISOString() : null;
+    const firing = { scheduleId: schedule.id, dueAt: new Date(dueAt).toISOString(), firedAt: new Date(this.now()).toISOString(), attempt, nextRunAt };
     try {
       const params = runParamsFor(schedule, this.deps.engines, { store: this.deps.store });
       const started = this.deps.runs.start(schedule.engine, params);

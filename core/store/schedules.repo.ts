@@ -40,6 +40,8 @@ export interface FiringRecord {
   runId: number | null;
   attempt: number;
   message: string | null;
+  /** The schedule's next slot after this firing, when the scheduler knows it (kept in next_run_at, migration 15). */
+  nextRunAt?: string | null;
 }
 
 export interface ScheduleHistory {
@@ -83,15 +85,16 @@ export class SchedulesRepository {
     return (
       this.db
         .prepare(
+          // An edit clears the next slot and the run template (migration 15): they are recomputed from the new fields.
           `UPDATE schedules SET engine = ?, scope_json = ?, trigger_json = ?, time_zone = ?, enabled = ?, auto_repair = ?, params_json = ?,
-             failures = 0, updated_by = ?, updated_at = ? WHERE id = ?`,
+             failures = 0, updated_by = ?, updated_at = ?, next_run_at = NULL, run_scope = NULL, run_params_json = NULL WHERE id = ?`,
         )
         .run(...values(fields), by, now, id).changes === 1
     );
   }
 
   setEnabled(id: number, enabled: boolean, by: string, now: string): boolean {
-    return this.db.prepare(`UPDATE schedules SET enabled = ?, failures = 0, updated_by = ?, updated_at = ? WHERE id = ?`).run(enabled ? 1 : 0, by, now, id).changes === 1;
+    return this.db.prepare(`UPDATE schedules SET enabled = ?, failures = 0, updated_by = ?, updated_at = ?, next_run_at = NULL WHERE id = ?`).run(enabled ? 1 : 0, by, now, id).changes === 1;
   }
 
   delete(id: number): boolean {
@@ -173,7 +176,8 @@ export class SchedulesRepository {
        VALUES ('app-db', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'app-db', ?)`,
     );
     const update = this.db.prepare(
-      `UPDATE schedules SET engine = ?, scope_json = ?, trigger_json = ?, time_zone = ?, enabled = ?, auto_repair = ?, params_json = ?, updated_at = ? WHERE id = ?`,
+      `UPDATE schedules SET engine = ?, scope_json = ?, trigger_json = ?, time_zone = ?, enabled = ?, auto_repair = ?, params_json = ?, updated_at = ?,
+         next_run_at = NULL, run_scope = NULL, run_params_json = NULL WHERE id = ?`,
     );
     const remove = this.db.prepare(`DELETE FROM schedules WHERE id = ?`);
     return this.db.transaction(() => {
@@ -188,14 +192,14 @@ export class SchedulesRepository {
     if (firings.length === 0) return;
     const latest = this.db.prepare(
       `UPDATE schedules SET last_due_at = ?, last_fired_at = ?, last_outcome = ?, last_firing_run_id = ?, last_message = ?,
-         last_run_id = COALESCE(?, last_run_id) WHERE id = ?`,
+         last_run_id = COALESCE(?, last_run_id), next_run_at = COALESCE(?, next_run_at) WHERE id = ?`,
     );
     const insert = this.db.prepare(
       `INSERT INTO schedule_firings (schedule_id, due_at, fired_at, outcome, run_id, attempt, message) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     this.db.transaction(() => {
       for (const f of firings) {
-        if (latest.run(f.dueAt, f.firedAt, f.outcome, f.runId, f.message, f.runId, f.scheduleId).changes === 0) continue;
+        if (latest.run(f.dueAt, f.firedAt, f.outcome, f.runId, f.message, f.runId, f.nextRunAt ?? null, f.scheduleId).changes === 0) continue;
         insert.run(f.scheduleId, f.dueAt, f.firedAt, f.outcome, f.runId, f.attempt, f.message);
       }
     })();
