@@ -27,6 +27,7 @@ import { MediaImportedSchema, MediaOverviewSchema } from './media';
 import { IdentityPlanInputSchema, IdentityPlanSchema, IdentityRevertRunInputSchema, IdentitySummarySchema, IdentityUsersInputSchema, IdentityUsersPageSchema } from './identity';
 import { IdentityUserDetailSchema, IdentityUserInputSchema } from './identity-user';
 import { UpdateStatusSchema } from './updates';
+import { CronDetectInputSchema, CronDetectionSchema, CronMigrateInputSchema, CronMigrateResultSchema, CronMigrationSummarySchema } from './cron-migration';
 import {
   StorageAccountsInputSchema,
   StorageAccountsPageSchema,
@@ -192,6 +193,9 @@ export const methods = {
   'app.updates.check': method(noInput, UpdateStatusSchema, 'Check the update feed now (desktop app); a newer version downloads in the background and installs on quit.'),
   'users.lookup': method(UsersLookupInputSchema, UsersLookupSchema, 'Who these user ids or emails are (email and name from the product database); keys naming nobody are left out.'),
   'users.search': method(UsersSearchInputSchema, UsersSearchSchema, 'Users whose email, name or id contains the query, by email (the schedule form’s user picker).'),
+  'schedules.cron.detect': method(CronDetectInputSchema, CronDetectionSchema, 'The product’s per-user pg_cron jobs (one cron.job per user calling its auto-sync function), their latest runs, and the latest migration of them.'),
+  'schedules.cron.migrate': method(CronMigrateInputSchema, CronMigrateResultSchema, 'Move the per-user pg_cron jobs to console per-user schedules in one step (journaled, audited); undo re-creates the jobs exactly.'),
+  'schedules.cron.undo': method(z.strictObject({ id: z.number().int().positive() }), CronMigrationSummarySchema, 'Undo a migration of per-user pg_cron jobs: the jobs come back exactly, the schedules it created go (audited).'),
 } as const satisfies Record<MethodName, MethodSpec>;
 
 export const events = {

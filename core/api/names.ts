@@ -57,6 +57,9 @@ export const METHOD_NAMES = [
   'connections.disconnect',
   'users.lookup',
   'users.search',
+  'schedules.cron.detect',
+  'schedules.cron.migrate',
+  'schedules.cron.undo',
 ] as const;
 
 export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished', 'settings.changed', 'notification', 'schedules.changed', 'scheduler.status'] as const;

@@ -3,6 +3,7 @@ import { engineInfo } from '../engines/engine';
 import type { HandlerTable } from '../engines/engine-policies';
 import { BUILTIN_ENGINES } from '../engines/registry';
 import { assembleHandlerTable } from './handler-table';
+import { createCronMigrationHandlers } from './cron-migration.handlers';
 import { createScheduleHandlers } from './schedules.handlers';
 import { createUserHandlers, userAliases } from './users.handlers';
 import type { AppServices } from './services';
@@ -20,7 +21,7 @@ export function createHandlers(app: AppServices): HandlerTable {
 
 /** The methods the console answers itself, whatever engines it runs. */
 export function ownHandlers(app: AppServices): Partial<HandlerTable> {
-  return { ...consoleHandlers(app), ...createScheduleHandlers(app), ...createUserHandlers(app) };
+  return { ...consoleHandlers(app), ...createScheduleHandlers(app), ...createUserHandlers(app), ...createCronMigrationHandlers(app) };
 }
 
 /** Runs, findings, audit, settings and connections: the console's own, whatever engines it runs. */
