@@ -13,3 +13,4 @@ export * from './notifications';
 export * from './schedules';
 export * from './updates';
 export * from './users';
+export * from './cron-migration';

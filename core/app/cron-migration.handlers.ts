@@ -13,12 +13,13 @@ type CronMethods = 'schedules.cron.detect' | 'schedules.cron.migrate' | 'schedul
  * The Schedules page's notice about a product that runs one pg_cron job per
  * user (the seed-003 pattern), its migration to console per-user schedules,
  * and the undo. The schedules run the engine whose schedule policy derives
- * per-user schedules from the product (mail import), found in the registry.
+ * per-user schedules that replace a product's pg_cron auto-sync (its
+ * descriptor says so: mail import), found in the registry.
  */
 export function createCronMigrationHandlers(app: AppServices): Pick<HandlerTable, CronMethods> {
   const store = () => syncStoreDb(app.store.db);
   const perUserEngine = (): string => {
-    const engine = app.engines.list().find((e) => e.schedule?.perUser);
+    const engine = app.engines.list().find((e) => e.schedule?.perUser?.replacesCronAutoSync);
     if (!engine) throw new ApiError('unavailable', 'No engine of this console runs per-user schedules: nothing to migrate the pg_cron jobs to.');
     return engine.id;
   };

@@ -47,8 +47,11 @@ describe('schedules.cron.* (contract) on a product running the seed-003 pattern'
     const migrated = await call<CronMigrateResult>('schedules.cron.migrate', { expectJobs: 40 });
     expect(migrated).toMatchObject({ migrated: 40, leftAlone: 0, migration: { state: 'migrated', jobs: 40, schedules: 40 } });
     expect((await admin.query(`SELECT jobname FROM cron.job`)).rows).toEqual([{ jobname: 'nightly-vacuum' }]);
-    const list = await call<{ total: number }>('schedules.list', { origin: 'console' });
+    const list = await call<{ total: number; schedules: { engine: string; scope: unknown; trigger: unknown; enabled: boolean }[] }>('schedules.list', { origin: 'console' });
     expect(list.total).toBe(40);
+    // Seed 003's auto-sync is the mail import (its descriptor says so): one per-user schedule each, same interval.
+    expect(list.schedules.find((s) => JSON.stringify(s.scope) === JSON.stringify({ kind: 'user', userId: 'u-7' }))).toMatchObject({ engine: 'mail-import', trigger: { kind: 'interval', minutes: 30 }, enabled: true });
+    expect(new Set(list.schedules.map((s) => s.engine))).toEqual(new Set(['mail-import']));
     expect(await call<CronDetection>('schedules.cron.detect', {})).toMatchObject({ present: true, matched: 0, unmatched: 40, migration: { id: migrated.migration.id, state: 'migrated' } });
 
     await call('schedules.cron.undo', { id: migrated.migration.id });
