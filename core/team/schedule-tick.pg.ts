@@ -32,12 +32,18 @@
  * text, so the due query is an index range scan.
  */
 
-/** The pg-boss queue a run of an engine goes to: one queue per engine, so workers can take some engines only. */
-export const RUN_QUEUE_PREFIX = 'syncwarden.run.';
+/**
+ * The pg-boss queue a run of an engine goes to: one queue per engine (s4-queue's core/queue/queue-config.ts
+ * runQueueName; the same names, so its workers take what this tick sends).
+ */
+export const RUN_QUEUE_PREFIX = 'sw.run.';
 export const runQueueName = (engine: string): string => `${RUN_QUEUE_PREFIX}${engine}`;
 
 /** Due schedules fired per tick at most: the rest wait a minute (a tick stays one short transaction). */
 export const TICK_BATCH = 2000;
+
+/** How long a queued run may wait for a worker (pg-boss keeps a waiting job 14 days). */
+const QUEUED_RUN_LEASE_DAYS = 14;
 
 /** A firing later than this was missed (as the desktop's lateAfterMs): its next slot skips ahead. */
 const LATE_SECONDS = 90;
@@ -95,8 +101,11 @@ BEGIN
       outcome := 'failed';
       note := 'the job queue ' || queue_name || ' does not exist: start a worker for ' || s.engine || ' (syncwarden worker) or run syncwarden store init';
     ELSE
-      INSERT INTO runs (engine, scope, state, trigger, params_json, api_calls_json, owner_pid, heartbeat_at, created_at)
-        VALUES (s.engine, s.run_scope, 'queued', 'schedule', s.run_params_json, '{}', 0, now_iso, now_iso)
+      -- Owned by the queue until a worker adopts it (as RunManager.startInQueue): host 'queue' is no machine's,
+      -- so no pid check, and a lease as long as a job may wait, so no sweep ends a run waiting its turn.
+      INSERT INTO runs (engine, scope, state, trigger, params_json, api_calls_json, owner_pid, owner_id, owner_host, lease_expires_at, heartbeat_at, created_at)
+        VALUES (s.engine, s.run_scope, 'queued', 'schedule', s.run_params_json, '{}', 0, 'queue:' || s.engine, 'queue',
+                syncwarden_iso(now_ts + interval '${QUEUED_RUN_LEASE_DAYS} days'), now_iso, now_iso)
         ON CONFLICT DO NOTHING RETURNING id INTO new_run;
       IF new_run IS NULL THEN
         SELECT id INTO active_run FROM runs WHERE engine = s.engine AND scope = s.run_scope AND state IN ('queued', 'running') LIMIT 1;
@@ -106,8 +115,8 @@ BEGIN
         INSERT INTO pgboss.job (id, name, data, priority, start_after, created_on, singleton_key, expire_seconds, deletion_seconds, keep_until,
                                 retry_limit, retry_delay, retry_backoff, retry_delay_max, policy, dead_letter, heartbeat_seconds)
           SELECT gen_random_uuid(), q.name,
-                 jsonb_build_object('runId', new_run, 'engine', s.engine, 'scope', s.run_scope, 'params', s.run_params_json::jsonb,
-                                    'scheduleId', s.id, 'dueAt', s.next_run_at),
+                 -- A job carries the run it executes, nothing more (s4-queue's RunJobData): params stay on the run row.
+                 jsonb_build_object('runId', new_run, 'engine', s.engine, 'scope', s.run_scope),
                  0, now_ts, now_ts, s.engine || ':' || s.run_scope, q.expire_seconds, q.deletion_seconds,
                  now_ts + q.retention_seconds * interval '1 second',
                  q.retry_limit, q.retry_delay, q.retry_backoff, q.retry_delay_max, q.policy, q.dead_letter, q.heartbeat_seconds
@@ -122,6 +131,7 @@ BEGIN
           outcome := 'skipped';
           note := 'a job for ' || s.engine || ':' || s.run_scope || ' was already queued';
         ELSE
+          INSERT INTO run_events (run_id, at, kind, message) VALUES (new_run, now_iso, 'state', 'queued by schedule (team mode: waiting for a worker)');
           outcome := 'started';
           fired := fired + 1;
         END IF;

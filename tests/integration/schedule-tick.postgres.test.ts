@@ -28,7 +28,7 @@ describe('schedules fired by PostgreSQL: one pg_cron tick enqueues the due per-u
     );
     return Number(row.rows[0]?.id);
   };
-  const jobs = async () => (await db.query<{ data: { runId: number; scope: string; scheduleId: number }; singleton_key: string; state: string }>(`SELECT data, singleton_key, state FROM pgboss.job WHERE name = $1 ORDER BY created_on`, [QUEUE])).rows;
+  const jobs = async () => (await db.query<{ data: { runId: number; scope: string }; singleton_key: string; state: string }>(`SELECT data, singleton_key, state FROM pgboss.job WHERE name = $1 ORDER BY created_on`, [QUEUE])).rows;
   const schedule = async (id: number) => (await db.query<{ next_run_at: string | null; last_due_at: string | null; last_outcome: string | null; last_message: string | null; failures: number }>(`SELECT next_run_at, last_due_at, last_outcome, last_message, failures FROM schedules WHERE id = $1`, [id])).rows[0];
 
   beforeAll(async () => {
@@ -39,12 +39,13 @@ describe('schedules fired by PostgreSQL: one pg_cron tick enqueues the due per-u
     await db.query(MIGRATION_15_PG);
     const boss = new PgBoss({ connectionString: storeUrl, supervise: false, schedule: false });
     await boss.start();
-    await boss.createQueue(QUEUE, { policy: 'standard', retryLimit: 3 });
+    // As s4-queue's RunQueue.ensureEngine creates it: exclusive (one queued or active job per engine+scope).
+    await boss.createQueue(QUEUE, { policy: 'exclusive', retryLimit: 3 });
     await boss.stop({ graceful: false });
   }, 60_000);
   afterAll(async () => db?.end());
   beforeEach(async () => {
-    await db.query(`DELETE FROM pgboss.job; DELETE FROM schedule_firings; DELETE FROM schedules; DELETE FROM runs`);
+    await db.query(`DELETE FROM pgboss.job; DELETE FROM schedule_firings; DELETE FROM schedules; DELETE FROM run_events; DELETE FROM runs`);
   });
 
   it('fires the due schedules once, respects single flight, catches up once, leaves the rest', async () => {
@@ -66,6 +67,11 @@ describe('schedules fired by PostgreSQL: one pg_cron tick enqueues the due per-u
     const runs = (await db.query<{ id: string; scope: string; state: string; trigger: string }>(`SELECT id, scope, state, trigger FROM runs WHERE state = 'queued' ORDER BY scope`)).rows;
     expect(runs.map((r) => [r.scope, r.trigger])).toEqual([['user:cron', 'schedule'], ['user:missed', 'schedule'], [`user:o'brien`, 'schedule']]);
     expect(new Set(queued.map((j) => String(j.data.runId)))).toEqual(new Set(runs.map((r) => r.id)));
+    expect(queued.map((j) => Object.keys(j.data).sort())).toEqual(queued.map(() => ['engine', 'runId', 'scope']));
+    // The queue owns a waiting run (host 'queue', a 14-day lease): no console's sweep interrupts it.
+    const owners = (await db.query<{ owner_host: string; owner_id: string; lease_expires_at: string }>(`SELECT owner_host, owner_id, lease_expires_at FROM runs WHERE state = 'queued'`)).rows;
+    expect(owners.every((o) => o.owner_host === 'queue' && o.owner_id === 'queue:mail-import' && Date.parse(o.lease_expires_at) > now + 13 * 24 * 3600_000)).toBe(true);
+    expect(Number((await db.query(`SELECT count(*) AS n FROM run_events WHERE message LIKE 'queued by schedule%'`)).rows[0]?.n)).toBe(3);
 
     // Interval slots advance by whole intervals from the due slot (the per-user offset is kept).
     const a = await schedule(onTime);
@@ -81,7 +87,7 @@ describe('schedules fired by PostgreSQL: one pg_cron tick enqueues the due per-u
     expect(await schedule(off)).toMatchObject({ last_outcome: null });
     expect(await schedule(later)).toMatchObject({ last_outcome: null });
     expect(await schedule(cron)).toMatchObject({ last_outcome: 'started', next_run_at: null }); // the JS side computes a cron slot
-    expect(await schedule(noQueue)).toMatchObject({ last_outcome: 'failed', failures: 1, last_message: expect.stringMatching(/job queue syncwarden\.run\.no-such-engine does not exist/) });
+    expect(await schedule(noQueue)).toMatchObject({ last_outcome: 'failed', failures: 1, last_message: expect.stringMatching(/job queue sw\.run\.no-such-engine does not exist/) });
     expect(Number((await db.query(`SELECT count(*) AS n FROM runs WHERE engine = 'no-such-engine'`)).rows[0]?.n)).toBe(0);
 
     // Nothing is due any more: a second tick enqueues nothing.
@@ -117,7 +123,7 @@ describe('schedules fired by PostgreSQL: one pg_cron tick enqueues the due per-u
     }
     const queued = await jobs();
     expect(queued).toHaveLength(200);
-    expect(new Set(queued.map((j) => j.data.scheduleId)).size).toBe(200);
+    expect(new Set(queued.map((j) => j.data.scope)).size).toBe(200);
     expect(Number((await db.query(`SELECT count(*) AS n FROM runs`)).rows[0]?.n)).toBe(200);
   });
 
@@ -151,7 +157,7 @@ describe('schedules fired by PostgreSQL: one pg_cron tick enqueues the due per-u
     }
     const queued = await jobs();
     expect(queued).toHaveLength(50);
-    expect(new Set(queued.map((j) => j.data.scheduleId)).size).toBe(50);
+    expect(new Set(queued.map((j) => j.data.scope)).size).toBe(50);
     expect(await uninstallScheduleTick(storeUrl)).toBe(true);
   }, 90_000);
 });
