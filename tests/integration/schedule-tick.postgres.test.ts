@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { installScheduleTick, runScheduleTick, tickJobName, uninstallScheduleTick } from '../../core/team/install-tick';
 import { MIGRATION_15_PG, runQueueName } from '../../core/team/schedule-tick.pg';
 import { PG_SCHEDULE_TABLES_1_12 } from '../helpers/pg-schedule-schema';
-import { usePostgres } from '../helpers/postgres';
+import { startPostgres, usePostgres } from '../helpers/postgres';
 
 const server = usePostgres();
 const QUEUE = runQueueName('mail-import');
@@ -160,4 +160,23 @@ describe('schedules fired by PostgreSQL: one pg_cron tick enqueues the due per-u
     expect(new Set(queued.map((j) => j.data.scope)).size).toBe(50);
     expect(await uninstallScheduleTick(storeUrl)).toBe(true);
   }, 90_000);
+});
+
+describe('schedules install-tick on a server without pg_cron loaded', () => {
+  it('says pg_cron is not loaded, how to load it, and how to tick without it; installs nothing', async () => {
+    const bare = await startPostgres({ preloadCron: false });
+    try {
+      const result = await installScheduleTick(bare.url());
+      expect(result).toEqual({ installed: false, reason: expect.stringMatching(/pg_cron is installed but not loaded: add it to shared_preload_libraries .*`syncwarden schedules tick --store/) });
+      const client = new pg.Client({ connectionString: bare.url() });
+      await client.connect();
+      try {
+        expect((await client.query(`SELECT to_regclass('cron.job') AS t`)).rows[0]).toEqual({ t: null });
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await bare.stop();
+    }
+  }, 60_000);
 });
