@@ -28,6 +28,7 @@ import { IdentityPlanInputSchema, IdentityPlanSchema, IdentityRevertRunInputSche
 import { IdentityUserDetailSchema, IdentityUserInputSchema } from './identity-user';
 import { UpdateStatusSchema } from './updates';
 import { StoreInfoSchema, StoreSwitchInputSchema, StoreSwitchResultSchema } from './store';
+import { CronDetectInputSchema, CronDetectionSchema, CronMigrateInputSchema, CronMigrateResultSchema, CronMigrationSummarySchema } from './cron-migration';
 import {
   StorageAccountsInputSchema,
   StorageAccountsPageSchema,
@@ -217,6 +218,9 @@ export const methods = {
   'team.throughput': method(TeamThroughputInputSchema, z.array(TeamThroughputBucketSchema), 'Jobs completed and failed per engine and time bucket since an instant (at most 31 days, 2,000 buckets). Team mode only.'),
   'team.deadLetters': method(TeamDeadLettersInputSchema, TeamDeadLettersPageSchema, 'Jobs that kept failing, newest first, with their last error. Team mode only.'),
   'team.retryDeadLetter': method(TeamRetryInputSchema, TeamRetryResultSchema, 'Put one dead-letter job back in its queue; answers retried: false when it was no longer dead. Team mode only.'),
+  'schedules.cron.detect': method(CronDetectInputSchema, CronDetectionSchema, 'The product’s per-user pg_cron jobs (one cron.job per user calling its auto-sync function), their latest runs, and the latest migration of them.'),
+  'schedules.cron.migrate': method(CronMigrateInputSchema, CronMigrateResultSchema, 'Move the per-user pg_cron jobs to console per-user schedules in one step (journaled, audited); undo re-creates the jobs exactly.'),
+  'schedules.cron.undo': method(z.strictObject({ id: z.number().int().positive() }), CronMigrationSummarySchema, 'Undo a migration of per-user pg_cron jobs: the jobs come back exactly, the schedules it created go (audited).'),
 } as const satisfies Record<MethodName, MethodSpec>;
 
 export const events = {

@@ -15,3 +15,4 @@ export * from './updates';
 export * from './users';
 export * from './store';
 export * from './team';
+export * from './cron-migration';

@@ -65,6 +65,9 @@ export const METHOD_NAMES = [
   'team.throughput',
   'team.deadLetters',
   'team.retryDeadLetter',
+  'schedules.cron.detect',
+  'schedules.cron.migrate',
+  'schedules.cron.undo',
 ] as const;
 
 export const EVENT_NAMES = ['run.started', 'run.progress', 'run.finished', 'settings.changed', 'notification', 'schedules.changed', 'scheduler.status'] as const;

@@ -3,6 +3,7 @@ import { engineInfo } from '../engines/engine';
 import type { HandlerTable } from '../engines/engine-policies';
 import { BUILTIN_ENGINES } from '../engines/registry';
 import { assembleHandlerTable } from './handler-table';
+import { createCronMigrationHandlers } from './cron-migration.handlers';
 import { createScheduleHandlers } from './schedules.handlers';
 import { createStoreHandlers } from './store.handlers';
 import { createTeamHandlers } from './team.handlers';
@@ -28,7 +29,7 @@ export function ownHandlers(app: AppServices): Partial<HandlerTable> {
     schemaVersion: () => app.store.schemaVersion(),
     secrets: app.machineSecrets,
   });
-  return { ...consoleHandlers(app), ...createScheduleHandlers(app), ...createUserHandlers(app), ...store, ...createTeamHandlers(app) };
+  return { ...consoleHandlers(app), ...createScheduleHandlers(app), ...createUserHandlers(app), ...store, ...createTeamHandlers(app), ...createCronMigrationHandlers(app) };
 }
 
 /** Runs, findings, audit, settings and connections: the console's own, whatever engines it runs. */

@@ -85,10 +85,19 @@ export function openPostgresAppDb(options: PostgresAppDbOptions): AppDbAdapter {
 
 async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client has no listener of the pool's: a connection the server kills mid-transaction
+  // would emit an unhandled 'error' and crash the process. Its query rejects anyway; the broken client
+  // is destroyed on release instead of going back to the pool.
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
     return await work(client);
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(broken);
   }
 }
 

@@ -80,6 +80,12 @@ export interface PerUserSchedules {
   page(db: AppDbAdapter, mapping: ResolvedMapping, after: string | null, limit: number): Promise<PerUserSetting[]>;
   /** The interval of a user whose setting is missing or nonsense. */
   defaultIntervalMinutes: number;
+  /**
+   * This engine's per-user runs are what a product's per-user pg_cron auto-sync jobs do (the seed-003
+   * pattern: one cron job per user calling its auto-sync function): migrating those jobs creates
+   * per-user schedules of this engine (core/team/seed003).
+   */
+  replacesCronAutoSync?: boolean;
 }
 
 /**

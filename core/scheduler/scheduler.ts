@@ -291,7 +291,10 @@ export class Scheduler {
   }
 
   private async fire(schedule: StoredSchedule, dueAt: number, attempt: number): Promise<{ runId: number; alreadyRunning: boolean } | { error: Error }> {
-    const firing = { scheduleId: schedule.id, dueAt: new Date(dueAt).toISOString(), firedAt: new Date(this.now()).toISOString(), attempt };
+    // The next slot is kept on the row (next_run_at), so a store moved to team mode knows where each schedule stands.
+    const next = this.table.get(schedule.id)?.nextRegular;
+    const nextRunAt = next !== undefined && Number.isFinite(next) ? new Date(next).toISOString() : null;
+    const firing = { scheduleId: schedule.id, dueAt: new Date(dueAt).toISOString(), firedAt: new Date(this.now()).toISOString(), attempt, nextRunAt };
     try {
       const params = await runParamsFor(schedule, this.deps.engines, { store: this.deps.store });
       const started = await this.deps.runs.start(schedule.engine, params);

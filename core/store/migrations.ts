@@ -1,3 +1,4 @@
+import { MIGRATION_15_PG } from '../team/schedule-tick.pg';
 import type { StoreDialect } from './store-db';
 
 /**
@@ -401,6 +402,37 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX workers_by_heartbeat ON workers(heartbeat_at DESC);
     `,
+  },
+  {
+    version: 15,
+    name: 'schedule next-run times and run templates; the pg_cron migration journal',
+    // Team mode fires schedules from PostgreSQL (core/team/schedule-tick.pg.ts): one pg_cron job a minute picks
+    // the due rows by this index, so each schedule carries its next slot (ISO text, like every instant here) and
+    // the run a firing starts (scope and params as the engine computes them: SQL cannot call an engine). The
+    // desktop scheduler keeps next_run_at too, so a store moved to team mode knows where every schedule stands.
+    // PostgreSQL's side is MIGRATION_15_PG (same columns, plus the tick function syncwarden_enqueue_due).
+    sql: {
+      sqlite: `
+      ALTER TABLE schedules ADD COLUMN next_run_at TEXT;
+      ALTER TABLE schedules ADD COLUMN run_scope TEXT;
+      ALTER TABLE schedules ADD COLUMN run_params_json TEXT;
+      CREATE INDEX schedules_due ON schedules(next_run_at) WHERE enabled = 1;
+      -- A migration of a product's per-user pg_cron jobs to console schedules (core/team/seed003/journal.ts):
+      -- each cron.job row whole (undo re-inserts it) and the schedules created, written before anything changes.
+      CREATE TABLE cron_migrations (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        state          TEXT    NOT NULL CHECK (state IN ('preparing','migrated','undoing','undone','failed')),
+        product        TEXT    NOT NULL,
+        jobs_json      TEXT    NOT NULL,
+        schedules_json TEXT    NOT NULL DEFAULT '[]',
+        message        TEXT,
+        created_by     TEXT    NOT NULL,
+        created_at     TEXT    NOT NULL,
+        updated_at     TEXT    NOT NULL
+      );
+    `,
+      postgres: MIGRATION_15_PG,
+    },
   },
 ];
 

@@ -41,6 +41,8 @@ export interface FiringRecord {
   runId: number | null;
   attempt: number;
   message: string | null;
+  /** The schedule's next slot after this firing, when the scheduler knows it (kept in next_run_at, migration 15). */
+  nextRunAt?: string | null;
 }
 
 export interface ScheduleHistory {
@@ -82,14 +84,16 @@ export class SchedulesRepository {
   async update(id: number, fields: ScheduleFields, by: string, now: string): Promise<boolean> {
     const { changes } = await this.db.run(
       `UPDATE schedules SET engine = ?, scope_json = ?, trigger_json = ?, time_zone = ?, enabled = ?, auto_repair = ?, params_json = ?,
-         failures = 0, updated_by = ?, updated_at = ? WHERE id = ?`,
+         failures = 0, updated_by = ?, updated_at = ?,
+         -- An edit clears the next slot and the run template (migration 15): they are recomputed from the new fields.
+         next_run_at = NULL, run_scope = NULL, run_params_json = NULL WHERE id = ?`,
       [...values(fields), by, now, id],
     );
     return changes === 1;
   }
 
   async setEnabled(id: number, enabled: boolean, by: string, now: string): Promise<boolean> {
-    return (await this.db.run(`UPDATE schedules SET enabled = ?, failures = 0, updated_by = ?, updated_at = ? WHERE id = ?`, [enabled ? 1 : 0, by, now, id])).changes === 1;
+    return (await this.db.run(`UPDATE schedules SET enabled = ?, failures = 0, updated_by = ?, updated_at = ?, next_run_at = NULL WHERE id = ?`, [enabled ? 1 : 0, by, now, id])).changes === 1;
   }
 
   async delete(id: number): Promise<boolean> {
@@ -173,7 +177,8 @@ export class SchedulesRepository {
   ): Promise<number[]> {
     const insert = `INSERT INTO schedules (origin, source_key, engine, scope_json, trigger_json, time_zone, enabled, auto_repair, params_json, created_at, updated_by, updated_at)
        VALUES ('app-db', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'app-db', ?) RETURNING id`;
-    const update = `UPDATE schedules SET engine = ?, scope_json = ?, trigger_json = ?, time_zone = ?, enabled = ?, auto_repair = ?, params_json = ?, updated_at = ? WHERE id = ?`;
+    const update = `UPDATE schedules SET engine = ?, scope_json = ?, trigger_json = ?, time_zone = ?, enabled = ?, auto_repair = ?, params_json = ?, updated_at = ?,
+       next_run_at = NULL, run_scope = NULL, run_params_json = NULL WHERE id = ?`;
     const remove = `DELETE FROM schedules WHERE id = ?`;
     return this.db.transaction(async (tx) => {
       // Issued in order without awaiting row by row (transaction-view.ts runEach): updates, deletes, then inserts.
@@ -189,7 +194,7 @@ export class SchedulesRepository {
   async recordFirings(firings: readonly FiringRecord[]): Promise<void> {
     if (firings.length === 0) return;
     const latest = `UPDATE schedules SET last_due_at = ?, last_fired_at = ?, last_outcome = ?, last_firing_run_id = ?, last_message = ?,
-         last_run_id = COALESCE(?, last_run_id) WHERE id = ?`;
+         last_run_id = COALESCE(?, last_run_id), next_run_at = COALESCE(?, next_run_at) WHERE id = ?`;
     // Only for a schedule that still exists (the UPDATE above changed it): decided in SQL, so no row waits for another.
     // Typed casts: PostgreSQL cannot infer a parameter's type from a SELECT list. BIGINT, as the columns are
     // (PostgreSQL's INTEGER is 32-bit, so an id beyond 2^31 would fail there; SQLite's is 64-bit either way).
@@ -199,7 +204,7 @@ export class SchedulesRepository {
     await this.db.transaction(async (tx) => {
       const statements: Promise<unknown>[] = [];
       for (const f of firings) {
-        statements.push(tx.run(latest, [f.dueAt, f.firedAt, f.outcome, f.runId, f.message, f.runId, f.scheduleId]));
+        statements.push(tx.run(latest, [f.dueAt, f.firedAt, f.outcome, f.runId, f.message, f.runId, f.nextRunAt ?? null, f.scheduleId]));
         statements.push(tx.run(insert, [f.scheduleId, f.dueAt, f.firedAt, f.outcome, f.runId, f.attempt, f.message, f.scheduleId]));
       }
       await Promise.all(statements);

@@ -24,7 +24,8 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+/** `preloadCron: false` starts a server without pg_cron loaded (as a managed PostgreSQL without it). */
+export async function startPostgres(options: { preloadCron?: boolean } = {}): Promise<TestPostgres> {
   if (!existsSync(join(PG_BIN, 'initdb'))) {
     throw new Error(`PostgreSQL 15 is not installed (${PG_BIN}/initdb missing): apt-get install postgresql-15 postgresql-15-cron`);
   }
@@ -43,7 +44,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     if (result.status !== 0) throw new Error(`${bin} failed: ${result.stderr || result.stdout}`);
   };
   run('initdb', ['-D', join(dir, 'data'), '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8']);
-  const cron = existsSync('/usr/share/postgresql/15/extension/pg_cron.control');
+  const cron = options.preloadCron !== false && existsSync('/usr/share/postgresql/15/extension/pg_cron.control');
   appendFileSync(
     join(dir, 'data', 'postgresql.conf'),
     [

@@ -55,7 +55,7 @@ describe('the console store schema is the same on SQLite and PostgreSQL', () => 
     expect(Object.keys(sqlite).length).toBeGreaterThanOrEqual(12);
   });
 
-  it.each(['runs', 'run_events', 'findings', 'audit_log', 'settings', 'connections', 'engine_state', 'sheet_sources', 'schedules', 'schedule_firings', 'run_items', 'run_item_counts'])(
+  it.each(['runs', 'run_events', 'findings', 'audit_log', 'settings', 'connections', 'engine_state', 'sheet_sources', 'schedules', 'schedule_firings', 'run_items', 'run_item_counts', 'workers', 'cron_migrations'])(
     '%s: columns, keys, indexes, foreign keys and checks',
     (table) => {
       expect(postgres[table], table).toEqual(sqlite[table]);
@@ -64,7 +64,7 @@ describe('the console store schema is the same on SQLite and PostgreSQL', () => 
 
   it('every table is compared above', () => {
     // A new table must be added to the list (or to DIALECT_ONLY with a reason).
-    expect(Object.keys(sqlite).length).toBe(12);
+    expect(Object.keys(sqlite).length).toBe(14);
   });
 
   it('single flight covers exactly the active states of the run state machine', () => {

@@ -3,6 +3,7 @@ import type { MethodName } from '../../api/names';
 import type { Schedule, ScheduleScope, ScheduleSpecInput } from '../../api/schedules';
 import { MAX_LOOKUP_KEYS, type UsersLookup } from '../../api/users';
 import { awaitRun } from '../await-run';
+import { addCronCommands } from './schedules-cron.command';
 import { callApi, withCliApp, type GlobalOptions } from '../context';
 import { EXIT } from '../exit-codes';
 import { table } from '../output';
@@ -136,6 +137,7 @@ export function schedulesCommand(globals: () => GlobalOptions): Command {
       });
     });
 
+  addCronCommands(schedules, globals);
   return schedules;
 }
 

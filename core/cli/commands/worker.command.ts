@@ -5,6 +5,7 @@ import { runHostExecutor } from '../../queue/run-host-executor';
 import { runManagerHost } from '../../queue/run-manager-host';
 import { RunQueue } from '../../queue/run-queue';
 import { WorkersRepo } from '../../queue/workers.repo';
+import { startScheduleFiller } from '../../team/team-tick';
 import { openCliApp, type GlobalOptions } from '../context';
 import { EXIT } from '../exit-codes';
 import { createOutput } from '../output';
@@ -71,12 +72,19 @@ export function workerCommand(globals: () => GlobalOptions): Command {
           process.once('SIGTERM', () => resolve('SIGTERM'));
         });
         await worker.start();
+        // pg_cron's tick (syncwarden_enqueue_due) cannot compute cron-expression slots nor run templates: every
+        // worker fills them every 30 s (idempotent across workers), so those schedules keep firing in team mode.
+        const stopFiller = startScheduleFiller(
+          { store: app.store, engines: app.engines, nowMs: () => app.clock.now().getTime() },
+          { onError: (error) => app.log.warn({ err: error }, 'schedule slot fill failed (retried in 30 s)') },
+        );
         out.print({ event: 'worker.started', id: worker.id, engines, concurrency: opts.concurrency }, () =>
           `Syncwarden worker ${worker.id} takes ${engines.join(', ')} (concurrency ${opts.concurrency} per engine). SIGTERM drains.`,
         );
         const keepAlive = setInterval(() => undefined, 60 * 60_000);
         const signal = await stopped;
         clearInterval(keepAlive);
+        await stopFiller();
         out.print({ event: 'worker.draining', id: worker.id, held: worker.held }, () => `Draining (${worker.held} job(s) held, up to ${opts.drainTimeout} s)…`);
         await worker.drain(opts.drainTimeout * 1000);
         out.print({ event: 'worker.stopped', id: worker.id, signal }, () => `Stopped (${signal}).`);

@@ -18,6 +18,8 @@ export const mailSchedule: EngineSchedulePolicy = {
     page: mailSettingsPage,
     // The canonical schema's default interval of mail_settings.
     defaultIntervalMinutes: 30,
+    // Seed 003's per-user auto-sync (run_auto_sync per user in pg_cron) is the mail import.
+    replacesCronAutoSync: true,
   },
 };
 

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import { PageHeader } from '../components/PageHeader';
 import { AppDbSchedules } from '../components/schedules/AppDbSchedules';
+import { CronJobsNotice } from '../components/schedules/CronJobsNotice';
 import { DeleteScheduleModal } from '../components/schedules/DeleteScheduleModal';
 import { PauseControl } from '../components/schedules/PauseControl';
 import { RunNowModal, runNowRemoves } from '../components/schedules/RunNowModal';
@@ -17,6 +18,9 @@ import { useScopeText } from '../components/schedules/useScopeText';
 import { useSchedules } from '../components/schedules/useSchedules';
 import { apiKey, useApiMutation } from '../hooks/useApi';
 import { useAppInfo } from '../hooks/useAppInfo';
+import { TablePager } from '../components/table/TablePager';
+
+const CONSOLE_PAGE = 50;
 
 /** What runs in the background and when: console schedules, per-user ones from the product database, and pausing. */
 export function SchedulesPage() {
@@ -29,6 +33,7 @@ export function SchedulesPage() {
   const [removal, setRemoval] = useState<{ schedule?: Schedule; opened: boolean }>({ opened: false });
   const removalScope = useScopeText(removal.schedule?.scope);
   const [busy, setBusy] = useState<ReadonlySet<number>>(new Set());
+  const [consolePage, setConsolePage] = useState({ offset: 0, limit: CONSOLE_PAGE });
   const refresh = () => void queryClient.invalidateQueries({ queryKey: apiKey('schedules.list') });
 
   const runNow = useApiMutation('schedules.runNow', {
@@ -56,6 +61,7 @@ export function SchedulesPage() {
 
   const schedules = list.data?.schedules ?? [];
   const consoleSchedules = schedules.filter((s) => s.origin === 'console');
+  const consoleOffset = Math.min(consolePage.offset, Math.max(0, consoleSchedules.length - 1));
   const appDbSchedules = schedules.filter((s) => s.origin === 'app-db');
   const paused = list.data?.pausedIndefinitely ?? false;
   const addButton = (
@@ -76,6 +82,7 @@ export function SchedulesPage() {
           </Group>
         }
       />
+      <CronJobsNotice />
       {list.isLoading ? (
         <Center py="xl">
           <Loader size="sm" aria-label="Loading schedules" />
@@ -92,8 +99,9 @@ export function SchedulesPage() {
           <EmptyState.Actions>{addButton}</EmptyState.Actions>
         </EmptyState>
       ) : (
+        <Stack gap="xs">
         <SchedulesTable
-          schedules={consoleSchedules}
+          schedules={consoleSchedules.slice(consoleOffset, consoleOffset + consolePage.limit)}
           engineTitle={engineTitle}
           busyIds={busy}
           onRunNow={startRun}
@@ -104,6 +112,9 @@ export function SchedulesPage() {
           testId="schedules-table"
           pausedIndefinitely={paused}
         />
+        {/* Migrated per-user pg_cron jobs make thousands of console schedules: paged like the per-user ones. */}
+        {consoleSchedules.length > CONSOLE_PAGE && <TablePager total={consoleSchedules.length} offset={consoleOffset} limit={consolePage.limit} onChange={setConsolePage} noun="schedules" />}
+        </Stack>
       )}
 
       <Stack gap="sm">
