@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { JobWithMetadata } from 'pg-boss';
 import { runQueueName } from './queue-config';
-import type { RunExecutor } from './run-executor';
+import { AttemptSupersededError, type RunExecutor } from './run-executor';
 import { parseRunJobData } from './run-job';
 import type { RunQueue } from './run-queue';
 import type { WorkersRepo } from './workers.repo';
@@ -115,6 +115,11 @@ export class QueueWorker {
       await this.options.executor.execute(attempt);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof AttemptSupersededError) {
+        // Another worker owns the run now: this stale attempt stops quietly (its settle is fenced by pg-boss).
+        this.log(`job ${job.id}: ${message}`);
+        throw error;
+      }
       if (job.retryCount >= job.retryLimit) {
         // The last attempt: pg-boss moves the job to the dead-letter queue with this error.
         await this.options.executor.giveUp?.({ ...data, jobId: job.id }, message).catch(() => undefined);

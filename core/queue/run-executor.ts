@@ -47,3 +47,15 @@ export interface RunExecutor {
    */
   giveUp?(attempt: RunJobData & { readonly jobId: string }, error: string): Promise<void>;
 }
+
+/**
+ * Thrown by an attempt whose run another worker took over (this worker stalled past its lease): the attempt
+ * stops quietly. The worker neither gives the job up (a dead letter would fail the other worker's run) nor
+ * reports it as done; pg-boss fences this stale attempt's settle on its retry count.
+ */
+export class AttemptSupersededError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AttemptSupersededError';
+  }
+}

@@ -1,5 +1,6 @@
-import type { RunManager } from '../runs/run-manager';
+import { RunSupersededError, type RunManager } from '../runs/run-manager';
 import type { Store } from '../store/store';
+import { AttemptSupersededError } from './run-executor';
 import type { QueuedRunHost } from './run-host-executor';
 
 /** The run manager and store of a worker process as the queue's QueuedRunHost. */
@@ -8,7 +9,9 @@ export function runManagerHost(runs: RunManager, store: Store, now: () => Date =
     adopt: (runId) => runs.adoptQueued(runId),
     note: (runId, message) => store.runEvents.append(runId, 'message', message, now().toISOString()),
     async execute(runId, signal) {
-      const run = await runs.runAdopted(runId, signal);
+      const run = await runs.runAdopted(runId, signal).catch((error: unknown) => {
+        throw error instanceof RunSupersededError ? new AttemptSupersededError(error.message) : error;
+      });
       // Interrupted while this worker held it (released on drain, or its lease judged lost by a sweep while
       // it stalled): the work is not done. Throwing fails the job back to the queue, whose retry continues
       // the run as a new one; resolving would complete the job with nobody doing the work.

@@ -83,7 +83,7 @@ export class RunManager {
 
   /** Interrupts the active runs whose owner is gone; returns their ids. */
   async sweep(): Promise<number[]> {
-    return await recoverInterruptedRuns(this.deps.store, this.recoveryOptions());
+    return await recoverInterruptedRuns(this.deps.store, await this.recoveryOptions());
   }
 
   async start(engineId: string, rawParams: Record<string, unknown>, trigger: RunTrigger): Promise<{ runId: number; alreadyRunning: boolean; notice?: string }> {
@@ -105,7 +105,7 @@ export class RunManager {
       ownerPid: this.owner.pid,
       ownerId: this.owner.id,
       ownerHost: this.owner.host,
-      leaseExpiresAt: this.leaseExpiry(),
+      leaseExpiresAt: this.leaseExpiry(await this.leaseNow()),
       now: this.nowIso(),
     });
     if (alreadyRunning) return { runId: id, alreadyRunning };
@@ -142,7 +142,7 @@ export class RunManager {
     const run = await this.deps.store.runs.get(id);
     if (!run) throw new ApiError('not-found', `There is no run ${id}.`, { id });
     // Owned by a process that is gone: nobody would pick a request up, so the run ends now.
-    if (await recoverRunIfOwnerGone(this.deps.store, id, this.recoveryOptions())) {
+    if (await recoverRunIfOwnerGone(this.deps.store, id, await this.recoveryOptions())) {
       const ended = await this.emitRun('run.finished', id);
       return { id, state: ended.state, cancelRequested: false };
     }
@@ -231,7 +231,8 @@ export class RunManager {
     this.adopting.set(runId, this.deps.clock.now().getTime());
     let result: Awaited<ReturnType<Store['runs']['adopt']>>;
     try {
-      result = await this.deps.store.runs.adopt(runId, this.owner, this.leaseExpiry(), this.nowIso());
+      const leaseNow = await this.leaseNow();
+      result = await this.deps.store.runs.adopt(runId, this.owner, this.leaseExpiry(leaseNow), leaseNow.toISOString());
     } catch (error) {
       this.adopting.delete(runId);
       throw error;
@@ -267,7 +268,12 @@ export class RunManager {
     this.active.set(runId, { controller, done: settled });
     this.adopting.delete(runId);
     try {
-      return await done;
+      const ended = await done;
+      // Another worker adopted the run while this one stalled past its lease: every write of this attempt was
+      // refused (owner compare-and-set), and the run is that worker's. This attempt did not do the work.
+      const owner = await this.deps.store.runs.ownerOf(runId);
+      if (owner !== this.owner.id) throw new RunSupersededError(runId, owner ?? 'unknown');
+      return ended;
     } finally {
       signal.removeEventListener('abort', onAbort);
       this.active.delete(runId);
@@ -314,15 +320,15 @@ export class RunManager {
       emit: (snapshot) => {
         // Progress is advisory and is also saved from a throttle timer, where a rejection would be unhandled:
         // a busy store skips this snapshot (the next one, or the final state, carries it).
-        store.runs.saveProgress(id, snapshot, apiCalls.snapshot(), this.nowIso()).catch((error: unknown) => log.warn({ err: error, runId: id }, 'could not save run progress'));
+        store.runs.saveProgress(id, snapshot, apiCalls.snapshot(), this.nowIso(), this.owner.id).catch((error: unknown) => log.warn({ err: error, runId: id }, 'could not save run progress'));
         this.deps.events.emit('run.progress', snapshot);
       },
     });
     const signal = controller.signal;
     // A run resumed from a lost worker (team mode) is already running: it keeps its start time.
-    if (signal.aborted || (!resumed && !await this.move(id, 'running', { startedAt: this.nowIso(), progress: tracker.snapshot() }))) {
+    if (signal.aborted || (!resumed && !await this.move(id, 'running', { startedAt: this.nowIso(), progress: tracker.snapshot() }, this.deps.store, true))) {
       const released = releasedError(signal);
-      await this.move(id, released ? 'interrupted' : 'cancelled', { finishedAt: this.nowIso(), ...(released ? { error: released } : {}) });
+      await this.move(id, released ? 'interrupted' : 'cancelled', { finishedAt: this.nowIso(), ...(released ? { error: released } : {}) }, this.deps.store, true);
       return this.finish(id);
     }
     const runLog = log.child({ runId: id, engine: engine.id });
@@ -348,7 +354,7 @@ export class RunManager {
           apiCalls: apiCalls.snapshot(),
           result: { ...stamp(), rejectedResult: storable(returned) },
           error: { code: 'invalid-result', message: checked.message },
-        });
+        }, this.deps.store, true);
       } else {
         const result = checked.result;
         // Honest outcomes (DESIGN §4.6): a run with any failed item never ends `succeeded`.
@@ -363,6 +369,7 @@ export class RunManager {
             partial ? 'partial' : 'succeeded',
             { finishedAt: this.nowIso(), progress: tracker.final(true), apiCalls: apiCalls.snapshot(), result: { ...result, ...stamp() } },
             tx,
+            true,
           );
           if (moved && supersede) await tx.findings.supersede(engine.id, scope, id, this.nowIso());
         });
@@ -380,7 +387,7 @@ export class RunManager {
         apiCalls: apiCalls.snapshot(),
         result: stamp(),
         error: released ?? (cancelled ? { code: 'cancelled', message: describe(signal.reason) } : runError(error)),
-      });
+      }, this.deps.store, true);
     } finally {
       // The item log is advisory: a store that refuses it must not change the run's outcome.
       try {
@@ -394,9 +401,13 @@ export class RunManager {
     return this.finish(id);
   }
 
-  private async move(id: number, to: Run['state'], patch: Parameters<Store['runs']['transition']>[3], on: StoreRepositories = this.deps.store): Promise<boolean> {
+  /**
+   * owned: an owner-side write (the run's own start and end), which lands only while this process still owns
+   * the run. A stale owner (stalled past its lease while another worker adopted the run) changes nothing.
+   */
+  private async move(id: number, to: Run['state'], patch: Parameters<Store['runs']['transition']>[3], on: StoreRepositories = this.deps.store, owned = false): Promise<boolean> {
     const now = this.nowIso();
-    const moved = await on.runs.transition(id, statesBefore(to), to, patch, now);
+    const moved = await on.runs.transition(id, statesBefore(to), to, patch, now, owned ? this.owner.id : undefined);
     if (moved) await on.runEvents.append(id, 'state', to, now, patch.error ? { error: patch.error } : undefined);
     return moved;
   }
@@ -416,7 +427,7 @@ export class RunManager {
     try {
       const ids = this.activeRunIds();
       if (ids.length > 0) {
-        const lost = await this.deps.store.runs.heartbeat(ids, this.nowIso(), { ownerId: this.owner.id, expiresAt: this.leaseExpiry() });
+        const lost = await this.deps.store.runs.heartbeat(ids, this.nowIso(), { ownerId: this.owner.id, expiresAt: this.leaseExpiry(await this.leaseNow()) });
         // Another process judged this owner dead (a stall longer than the lease) and interrupted the run:
         // the scope may already run elsewhere, so this copy stops at once.
         for (const id of lost) this.active.get(id)?.controller.abort(new ApiError('conflict', 'This run lost its lease and was interrupted.'));
@@ -441,9 +452,9 @@ export class RunManager {
     return false;
   }
 
-  private recoveryOptions(): RecoveryOptions {
+  private async recoveryOptions(): Promise<RecoveryOptions> {
     return {
-      now: this.deps.clock.now(),
+      now: await this.leaseNow(),
       staleAfterMs: this.lease.leaseMs,
       self: this.owner,
       isLocal: (runId) => this.active.has(runId) || this.isBeingAdopted(runId),
@@ -451,8 +462,18 @@ export class RunManager {
     };
   }
 
-  private leaseExpiry(): string {
-    return new Date(this.deps.clock.now().getTime() + this.lease.leaseMs).toISOString();
+  /** A lease that starts now, by the lease clock. */
+  private leaseExpiry(from: Date): string {
+    return new Date(from.getTime() + this.lease.leaseMs).toISOString();
+  }
+
+  /**
+   * The clock leases are stamped and judged by: a PostgreSQL store's own (one clock for all the machines that
+   * share it, so a console whose clock runs fast never judges healthy workers' leases lapsed); else this
+   * process's.
+   */
+  private async leaseNow(): Promise<Date> {
+    return (await this.deps.store.runs.leaseClock()) ?? this.deps.clock.now();
   }
 
   private nowIso(): string {
@@ -470,6 +491,17 @@ export class RunReleasedError extends ApiError {
   constructor() {
     super('conflict', 'The worker gave the job up (draining past its deadline, or the queue lease was lost); the queue retries it.');
     this.name = 'RunReleasedError';
+  }
+}
+
+/**
+ * Team mode: this attempt's run was adopted by another worker (this one stalled past its lease). Its writes
+ * were refused; it must neither complete nor fail the job as if it had done, or failed, the work.
+ */
+export class RunSupersededError extends Error {
+  constructor(readonly runId: number, readonly owner: string) {
+    super(`run ${runId} was taken over by ${owner} after this worker's lease lapsed; this attempt stops`);
+    this.name = 'RunSupersededError';
   }
 }
 

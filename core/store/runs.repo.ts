@@ -134,14 +134,16 @@ export class RunsRepository {
    * Moves a run from one of `from` to `to`. The WHERE clause makes the state
    * machine hold in the database too: a run that already finished stays finished.
    */
-  async transition(id: number, from: readonly RunState[], to: RunState, patch: RunPatch, now: string): Promise<boolean> {
+  async transition(id: number, from: readonly RunState[], to: RunState, patch: RunPatch, now: string, ownerId?: string): Promise<boolean> {
     const placeholders = from.map(() => '?').join(',');
+    // ownerId: an owner-side write (the run's own progress or end) lands only while the writer still owns the
+    // run; a stale owner (its lease lapsed and another worker adopted the run) must not end that worker's run.
     const info = await this.db.run(
       `UPDATE runs SET state = ?, heartbeat_at = ?,
          progress_json = COALESCE(?, progress_json), api_calls_json = COALESCE(?, api_calls_json),
          result_json = COALESCE(?, result_json), error_json = COALESCE(?, error_json),
          started_at = COALESCE(?, started_at), finished_at = COALESCE(?, finished_at)
-       WHERE id = ? AND state IN (${placeholders})`,
+       WHERE id = ? AND state IN (${placeholders}) AND (CAST(? AS TEXT) IS NULL OR owner_id = ?)`,
       [
         to,
         now,
@@ -153,18 +155,37 @@ export class RunsRepository {
         patch.finishedAt ?? null,
         id,
         ...from,
+        ownerId ?? null,
+        ownerId ?? null,
       ],
     );
     return info.changes === 1;
   }
 
-  async saveProgress(id: number, progress: ProgressSnapshot, apiCalls: Record<string, number>, now: string): Promise<void> {
-    await this.db.run(`UPDATE runs SET progress_json = ?, api_calls_json = ?, heartbeat_at = ? WHERE id = ? AND state = 'running'`, [
-      JSON.stringify(progress),
-      JSON.stringify(apiCalls),
-      now,
-      id,
-    ]);
+  /** Saves the owner's progress; with ownerId only while that owner still holds the run (false when it does not). */
+  async saveProgress(id: number, progress: ProgressSnapshot, apiCalls: Record<string, number>, now: string, ownerId?: string): Promise<boolean> {
+    const info = await this.db.run(
+      `UPDATE runs SET progress_json = ?, api_calls_json = ?, heartbeat_at = ? WHERE id = ? AND state = 'running' AND (CAST(? AS TEXT) IS NULL OR owner_id = ?)`,
+      [JSON.stringify(progress), JSON.stringify(apiCalls), now, id, ownerId ?? null, ownerId ?? null],
+    );
+    return info.changes === 1;
+  }
+
+  /** Who owns a run now (null for old rows without an owner id; undefined when there is no such run). */
+  async ownerOf(id: number): Promise<string | null | undefined> {
+    const row = await this.db.get<{ owner_id: string | null }>(`SELECT owner_id FROM runs WHERE id = ?`, [id]);
+    return row === undefined ? undefined : row.owner_id;
+  }
+
+  /**
+   * The clock leases are stamped and judged by. PostgreSQL: the database's (one clock for every machine
+   * sharing the store, so a console whose clock runs fast does not judge healthy workers' leases lapsed),
+   * in the store's ISO text format. SQLite: undefined, the one machine's clock is used.
+   */
+  async leaseClock(): Promise<Date | undefined> {
+    if (this.db.dialect !== 'postgres') return undefined;
+    const row = await this.db.get<{ now: string }>(`SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS now`);
+    return row === undefined ? undefined : new Date(row.now);
   }
 
   async requestCancel(id: number, now: string): Promise<boolean> {

@@ -87,6 +87,38 @@ export function storeSuite(target: StoreSuiteTarget): void {
       expect((await store.runs.activeOwners()).map((o) => o.id)).toEqual([a]);
     });
 
+    it('runs: a stale owner whose run another worker adopted can neither save progress nor end it', async () => {
+      const id = (await queued('stale')).id;
+      const A = { pid: 1, id: 'worker-a', host: 'ha' };
+      const B = { pid: 2, id: 'worker-b', host: 'hb' };
+      expect((await store.runs.adopt(id, A, T1, T0)).outcome).toBe('adopted');
+      expect(await store.runs.transition(id, ['queued'], 'running', { startedAt: T0 }, T0, A.id)).toBe(true);
+      // A stalls past its lease (T1); B adopts the running run.
+      const later = '2026-12-02T10:02:00.000Z';
+      expect(await store.runs.adopt(id, B, '2026-12-02T10:03:00.000Z', later)).toMatchObject({ outcome: 'adopted', previousOwner: A.id });
+      // A wakes: every owner-side write is refused, B's run is untouched.
+      expect(await store.runs.saveProgress(id, { runId: id, engine: 'toy', phase: 'x', percent: 99, done: 99, total: 100, message: 'stale' } as never, {}, later, A.id)).toBe(false);
+      expect(await store.runs.transition(id, ['running'], 'succeeded', { finishedAt: later, result: { stale: true } }, later, A.id)).toBe(false);
+      expect(await store.runs.transition(id, ['running'], 'cancelled', { finishedAt: later }, later, A.id)).toBe(false);
+      expect(await store.runs.heartbeat([id], later, { ownerId: A.id, expiresAt: T1 })).toEqual([id]);
+      expect(await store.runs.ownerOf(id)).toBe(B.id);
+      const run = await store.runs.get(id);
+      expect(run).toMatchObject({ state: 'running', result: null, progress: null });
+      // B, the owner, ends it.
+      expect(await store.runs.saveProgress(id, { runId: id, engine: 'toy', phase: 'x', percent: 50, done: 1, total: 2, message: 'b' } as never, {}, later, B.id)).toBe(true);
+      expect(await store.runs.transition(id, ['running'], 'succeeded', { finishedAt: later, result: { ok: 1 } }, later, B.id)).toBe(true);
+    });
+
+    it(`runs: leases are judged by ${target.dialect === 'postgres' ? "the database's clock" : "this machine's clock"}`, async () => {
+      const clock = await store.runs.leaseClock();
+      if (target.dialect === 'sqlite') expect(clock).toBeUndefined();
+      else {
+        const db = await store.db.get<{ now: string }>(`SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS now`);
+        expect(clock?.toISOString()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        expect(Math.abs((clock?.getTime() ?? 0) - Date.parse(db?.now ?? ''))).toBeLessThan(5_000);
+      }
+    });
+
     it('findings: one open finding per subject is updated in place; details merge as RFC 7396; search escapes wildcards', async () => {
       const run = (await queued('all', 'storage')).id;
       await store.findings.insertMany(run, 'storage', [
