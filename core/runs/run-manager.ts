@@ -86,8 +86,8 @@ export class RunManager {
     return await recoverInterruptedRuns(this.deps.store, await this.recoveryOptions());
   }
 
-  async start(engineId: string, rawParams: Record<string, unknown>, trigger: RunTrigger): Promise<{ runId: number; alreadyRunning: boolean; notice?: string }> {
-    if (this.deps.teamQueue) return this.startInQueue(engineId, rawParams, trigger, this.deps.teamQueue);
+  /** The engine and its parsed parameters, or the API error a caller sees (one rule for local and queued starts). */
+  private validated(engineId: string, rawParams: Record<string, unknown>): { engine: AnyEngine; params: Record<string, unknown> } {
     const engine = this.deps.engines.get(engineId);
     if (!engine) throw new ApiError('not-found', `There is no engine "${engineId}".`, { engine: engineId });
     const parsed = engine.params.safeParse(rawParams);
@@ -96,7 +96,12 @@ export class RunManager {
       const where = first?.path.length ? `${first.path.join('.')}: ` : '';
       throw new ApiError('invalid-input', `Invalid parameters for ${engine.title}: ${where}${first?.message ?? 'invalid'}.`, { issues: parsed.error.issues });
     }
-    const params = parsed.data;
+    return { engine, params: parsed.data };
+  }
+
+  async start(engineId: string, rawParams: Record<string, unknown>, trigger: RunTrigger): Promise<{ runId: number; alreadyRunning: boolean; notice?: string }> {
+    if (this.deps.teamQueue) return this.startInQueue(engineId, rawParams, trigger, this.deps.teamQueue);
+    const { engine, params } = this.validated(engineId, rawParams);
     const { id, alreadyRunning } = await this.deps.store.runs.insertQueued({
       engine: engine.id,
       scope: engine.scopeOf(params),
@@ -183,21 +188,14 @@ export class RunManager {
     trigger: RunTrigger,
     send: (run: { runId: number; engine: string; scope: string }) => Promise<void | { notice?: string }>,
   ): Promise<{ runId: number; alreadyRunning: boolean; notice?: string }> {
-    const engine = this.deps.engines.get(engineId);
-    if (!engine) throw new ApiError('not-found', `There is no engine "${engineId}".`, { engine: engineId });
-    const parsed = engine.params.safeParse(rawParams);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      const where = first?.path.length ? `${first.path.join('.')}: ` : '';
-      throw new ApiError('invalid-input', `Invalid parameters for ${engine.title}: ${where}${first?.message ?? 'invalid'}.`, { issues: parsed.error.issues });
-    }
-    const scope = engine.scopeOf(parsed.data);
+    const { engine, params } = this.validated(engineId, rawParams);
+    const scope = engine.scopeOf(params);
     const now = this.nowIso();
     const { id, alreadyRunning } = await this.deps.store.runs.insertQueued({
       engine: engine.id,
       scope,
       trigger,
-      params: parsed.data,
+      params,
       ownerPid: 0,
       ownerId: `queue:${engine.id}`,
       ownerHost: 'queue',

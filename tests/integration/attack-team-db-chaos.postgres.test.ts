@@ -1,14 +1,11 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncwarden, type Syncwarden } from '../../core/app/app';
 import { RunQueue } from '../../core/queue/run-queue';
-import { REPO_ROOT } from '../helpers/paths';
 import { PG_PASSWORD, usePostgres } from '../helpers/postgres';
 import { makeTempDir } from '../helpers/temp-dir';
 import { until } from '../helpers/wait';
+import { startWorkerProcess as startWorker } from '../helpers/worker-process';
 
 /**
  * Attack (#20 review): two real `syncwarden worker` processes take 24 runs while every database connection
@@ -21,7 +18,6 @@ let storeUrl = '';
 let app: Syncwarden;
 let queue: RunQueue;
 let admin: pg.Client;
-const cli = (args: string[]) => ['--import', 'tsx', join(REPO_ROOT, 'core/cli/main.ts'), '--data-dir', dir.path, '--with-demo-engine', ...args];
 
 beforeAll(async () => {
   await server().createDatabase('team');
@@ -42,22 +38,12 @@ afterAll(async () => {
   dir.remove();
 });
 
-function startWorkerProcess() {
-  const child = spawn(process.execPath, cli(['--json', 'worker', '--store', storeUrl, '--engines', 'demo', '--concurrency', '3', '--drain-timeout', '20']), {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PGPASSWORD: PG_PASSWORD },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  return { child, out: () => out, exited: once(child, 'exit') as Promise<[number | null]> };
-}
+const startWorkerProcess = () => startWorker({ dataDir: dir.path, store: storeUrl, engines: ['demo'], concurrency: 3, drainTimeoutSeconds: 20 });
 
 describe('attack: database connections killed at random while two workers run jobs', () => {
   it('nothing lost, nothing doubled, nothing stuck, no worker crashed', async () => {
     const workers = [startWorkerProcess(), startWorkerProcess()];
-    for (const w of workers) await until(() => w.out().includes('"worker.started"'), 60_000, 'worker started');
+    for (const w of workers) await w.started();
     const send = async (run: { runId: number; engine: string; scope: string }) => void (await queue.enqueueQueuedRun(run));
     const scopes = Array.from({ length: 24 }, (_, i) => `chaos-${i}`);
     for (const scope of scopes) await app.runs.startInQueue('demo', { items: 20, pageSize: 2, delayMsPerPage: 150, scope }, 'manual', send);

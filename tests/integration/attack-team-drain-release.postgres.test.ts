@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncwarden, type Syncwarden } from '../../core/app/app';
 import { RunQueue } from '../../core/queue/run-queue';
-import { REPO_ROOT } from '../helpers/paths';
 import { PG_PASSWORD, usePostgres } from '../helpers/postgres';
 import { makeTempDir } from '../helpers/temp-dir';
 import { until } from '../helpers/wait';
+import { startWorkerProcess as startWorker } from '../helpers/worker-process';
 
 /**
  * Attack (#20 review): `syncwarden worker` (the real CLI process, the real run manager) gets SIGTERM while a
@@ -20,7 +17,6 @@ const dir = makeTempDir();
 let storeUrl = '';
 let app: Syncwarden;
 let queue: RunQueue;
-const cli = (args: string[]) => ['--import', 'tsx', join(REPO_ROOT, 'core/cli/main.ts'), '--data-dir', dir.path, '--with-demo-engine', ...args];
 
 beforeAll(async () => {
   await server().createDatabase('team');
@@ -39,27 +35,16 @@ afterAll(async () => {
   dir.remove();
 });
 
-function startWorkerProcess(drainSeconds: number) {
-  const child = spawn(process.execPath, cli(['--json', 'worker', '--store', storeUrl, '--engines', 'demo', '--concurrency', '1', '--drain-timeout', String(drainSeconds)]), {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PGPASSWORD: PG_PASSWORD },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  return { child, out: () => out, exited: once(child, 'exit') as Promise<[number | null]> };
-}
+const startWorkerProcess = (drainTimeoutSeconds: number) => startWorker({ dataDir: dir.path, store: storeUrl, engines: ['demo'], concurrency: 1, drainTimeoutSeconds });
 
 describe('attack: SIGTERM past the drain deadline', () => {
   it('the released run is done by the next worker: the scope ends succeeded, nothing lost', async () => {
     const first = startWorkerProcess(1);
-    await until(() => first.out().includes('"worker.started"'), 60_000, 'worker A started');
+    await first.started(60_000, 'worker A started');
     const send = async (run: { runId: number; engine: string; scope: string }) => void (await queue.enqueueQueuedRun(run));
     const { runId } = await app.runs.startInQueue('demo', { items: 200, pageSize: 2, delayMsPerPage: 100, scope: 'drain-release' }, 'manual', send);
     await until(async () => (await app.store.runs.get(runId))?.state === 'running', 30_000, 'worker A took the run');
-    first.child.kill('SIGTERM');
-    expect((await first.exited)[0]).toBe(0);
+    expect(await first.stop()).toBe(0);
 
     const rescuer = startWorkerProcess(30);
     try {
@@ -78,8 +63,7 @@ describe('attack: SIGTERM past the drain deadline', () => {
       expect(runs.filter((r) => r.state === 'succeeded')).toHaveLength(1);
       expect(runs.filter((r) => r.state === 'running' || r.state === 'queued')).toHaveLength(0);
     } finally {
-      rescuer.child.kill('SIGTERM');
-      await rescuer.exited;
+      await rescuer.stop();
     }
   }, 180_000);
 });

@@ -1,16 +1,13 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TeamDeadLetter, TeamWorker } from '../../core/team/team-status';
 import { callApi, openCliApp, type CliApp } from '../../core/cli/context';
 import { NO_WORKER_NOTICE } from '../../core/queue/team-mode';
 import { RunQueue } from '../../core/queue/run-queue';
-import { REPO_ROOT } from '../helpers/paths';
 import { PG_PASSWORD, usePostgres } from '../helpers/postgres';
 import { makeTempDir } from '../helpers/temp-dir';
 import { until } from '../helpers/wait';
+import { startWorkerProcess } from '../helpers/worker-process';
 
 /**
  * Team mode wired end to end: a console opened on a PostgreSQL store (as `serve`, the CLI and the desktop open
@@ -50,14 +47,7 @@ afterAll(async () => {
   dir.remove();
 });
 
-function startWorker() {
-  const args = ['--import', 'tsx', join(REPO_ROOT, 'core/cli/main.ts'), '--data-dir', dir.path, '--with-demo-engine', '--json', 'worker', '--store', storeUrl, '--engines', 'demo', '--concurrency', '2', '--drain-timeout', '10'];
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, PGPASSWORD: PG_PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  return { child, out: () => out, exited: once(child, 'exit') as Promise<[number | null]> };
-}
+const startWorker = () => startWorkerProcess({ dataDir: dir.path, store: storeUrl, engines: ['demo'], concurrency: 2, drainTimeoutSeconds: 10 });
 
 describe('team mode on a PostgreSQL store', () => {
   it('queues runs, says when no worker runs, a worker process executes them; a dead letter retried from the console is finished', async () => {
@@ -80,7 +70,7 @@ describe('team mode on a PostgreSQL store', () => {
 
     const worker = startWorker();
     try {
-      await until(() => worker.out().includes('"worker.started"'), 60_000, `worker started:\n${worker.out()}`);
+      await worker.started();
       await until(async () => (await app.store.runs.get(first.runId))?.state === 'succeeded', 60_000, 'the worker ran the queued run');
       const workers = await call<TeamWorker[]>('team.workers', {});
       expect(workers.filter((w) => w.alive)).toHaveLength(1);
@@ -102,8 +92,7 @@ describe('team mode on a PostgreSQL store', () => {
       expect(messages).toContain(`retry of run ${doomed.runId} (dead letter put back in the queue)`);
       expect((await deadOf())).toBeUndefined();
     } finally {
-      worker.child.kill('SIGTERM');
-      expect((await worker.exited)[0]).toBe(0);
+      expect(await worker.stop()).toBe(0);
     }
   }, 240_000);
 });

@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncwarden, type Syncwarden } from '../../core/app/app';
@@ -14,10 +11,10 @@ import { connectionNameSecretKey } from '../../core/secrets/secret-store';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google';
 import { account, seedWith, TEST_CLIENT } from '../emulators/google/test-support';
 import { MemorySecretStore } from '../helpers/memory.secret-store';
-import { REPO_ROOT } from '../helpers/paths';
 import { PG_PASSWORD, usePostgres } from '../helpers/postgres';
 import { makeTempDir } from '../helpers/temp-dir';
 import { until } from '../helpers/wait';
+import { startWorkerProcess } from '../helpers/worker-process';
 import { inbox } from './mail-import.setup';
 
 /**
@@ -94,20 +91,13 @@ afterAll(async () => {
 /** A worker on "another machine": its own data dir, the connections' secrets from its environment. */
 function startWorker(tag: string) {
   const workerDir = makeTempDir(`sw-worker-${tag}-`);
-  const args = ['--import', 'tsx', join(REPO_ROOT, 'core/cli/main.ts'), '--data-dir', workerDir.path, '--json', 'worker', '--store', storeUrl, '--engines', 'mail-import', '--concurrency', '4', '--drain-timeout', '10'];
   const env = {
-    ...process.env,
-    PGPASSWORD: PG_PASSWORD,
     SYNCWARDEN_SECRETS: 'env',
     [EnvSecretStore.variableFor(connectionNameSecretKey('Product', 'password'))]: PG_PASSWORD,
     [EnvSecretStore.variableFor(connectionNameSecretKey('Google', 'clientSecret'))]: TEST_CLIENT.clientSecret,
   };
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const exited = once(child, 'exit') as Promise<[number | null]>;
-  return { child, out: () => out, exited, remove: () => workerDir.remove() };
+  const worker = startWorkerProcess({ dataDir: workerDir.path, store: storeUrl, engines: ['mail-import'], concurrency: 4, drainTimeoutSeconds: 10, withDemoEngine: false, env });
+  return { ...worker, remove: () => workerDir.remove() };
 }
 
 async function count(query: string, params: unknown[] = []): Promise<number> {
@@ -153,7 +143,7 @@ describe('three worker processes share per-user mail-import jobs', () => {
   it(`${JOBS} jobs: none lost, no duplicate row`, async () => {
     const workers = ['w1', 'w2', 'w3'].map(startWorker);
     try {
-      await until(() => workers.every((w) => w.out().includes('"worker.started"')), 90_000, 'three workers started');
+      await Promise.all(workers.map((w) => w.started(90_000, 'three workers started')));
       const started = Date.now();
       await enqueue(users('a', JOBS));
       await until(async () => (await pending('a')) === 0, DONE_WITHIN_MS, 'every job done');
@@ -176,7 +166,7 @@ describe('three worker processes share per-user mail-import jobs', () => {
     const workers = ['k1', 'k2', 'k3'].map(startWorker);
     const [victim, ...rest] = workers as [ReturnType<typeof startWorker>, ...ReturnType<typeof startWorker>[]];
     try {
-      await until(() => workers.every((w) => w.out().includes('"worker.started"')), 90_000, 'three workers started');
+      await Promise.all(workers.map((w) => w.started(90_000, 'three workers started')));
       await enqueue(users('k', KILL_JOBS));
       await until(async () => (await count(`SELECT count(*) AS n FROM runs WHERE state = 'running' AND owner_pid = $1`, [victim.child.pid])) > 0, 60_000, 'the victim holds a job');
       victim.child.kill('SIGKILL');

@@ -1,15 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncwarden, type Syncwarden } from '../../core/app/app';
 import { PgBossTeamStatus } from '../../core/queue/pgboss-team-status';
 import { RunQueue } from '../../core/queue/run-queue';
 import { WorkersRepo } from '../../core/queue/workers.repo';
-import { REPO_ROOT } from '../helpers/paths';
 import { PG_PASSWORD, usePostgres } from '../helpers/postgres';
 import { makeTempDir } from '../helpers/temp-dir';
 import { until } from '../helpers/wait';
+import { startWorkerProcess as startWorker, tsxCliArgs } from '../helpers/worker-process';
 
 /** `syncwarden worker` as a real process (the CLI entry under tsx): options, a run taken and finished, SIGTERM drains with 0. */
 const server = usePostgres();
@@ -17,7 +15,7 @@ const dir = makeTempDir();
 let storeUrl = '';
 let app: Syncwarden;
 let queue: RunQueue;
-const cli = (args: string[]) => ['--import', 'tsx', join(REPO_ROOT, 'core/cli/main.ts'), '--data-dir', dir.path, '--with-demo-engine', ...args];
+const cli = (args: string[]) => tsxCliArgs(dir.path, args);
 
 beforeAll(async () => {
   await server().createDatabase('team');
@@ -37,17 +35,7 @@ afterAll(async () => {
   dir.remove();
 });
 
-function startWorkerProcess() {
-  const child = spawn(process.execPath, cli(['--json', 'worker', '--store', storeUrl, '--engines', 'demo', '--concurrency', '1', '--drain-timeout', '5']), {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PGPASSWORD: PG_PASSWORD },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  return { child, out: () => out, exited: once(child, 'exit') as Promise<[number | null]> };
-}
+const startWorkerProcess = (drainTimeoutSeconds = 5) => startWorker({ dataDir: dir.path, store: storeUrl, engines: ['demo'], concurrency: 1, drainTimeoutSeconds });
 
 describe('syncwarden worker', () => {
   it.each([
@@ -64,12 +52,11 @@ describe('syncwarden worker', () => {
 
   it('SIGKILL of a worker mid-run: the console marks that run interrupted, another worker continues the job as a new run to success', async () => {
     const killed = startWorkerProcess();
-    await until(() => killed.out().includes('"worker.started"'), 60_000, 'worker A started');
+    await killed.started(60_000, 'worker A started');
     const send = async (run: { runId: number; engine: string; scope: string }) => void (await queue.enqueueQueuedRun(run));
     const { runId } = await app.runs.startInQueue('demo', { items: 400, pageSize: 2, delayMsPerPage: 100, scope: 'kill' }, 'manual', send);
     await until(async () => (await app.store.runs.get(runId))?.state === 'running', 30_000, 'worker A took the run');
-    killed.child.kill('SIGKILL');
-    await killed.exited;
+    await killed.stop('SIGKILL');
     // Same machine, dead pid: the console's sweep ends the run honestly.
     await until(async () => (await app.store.runs.get(runId))?.state === 'interrupted', 10_000, 'run interrupted');
     const rescuer = startWorkerProcess();
@@ -77,30 +64,19 @@ describe('syncwarden worker', () => {
     const next = (await app.store.runs.list({ limit: 10, offset: 0 })).items.find((r) => r.id > runId && r.scope === 'kill');
     const messages = (await app.store.runEvents.list(next?.id ?? 0)).map((e) => e.message);
     expect(messages).toContainEqual(expect.stringMatching(new RegExp(`^attempt 2 on .+ continues run ${runId}, interrupted when its worker was lost$`)));
-    rescuer.child.kill('SIGTERM');
-    expect((await rescuer.exited)[0]).toBe(0);
+    expect(await rescuer.stop()).toBe(0);
   }, 180_000);
 
   it('takes a run started by a console, finishes it, and drains on SIGTERM with exit 0', async () => {
-    const child = spawn(process.execPath, cli(['--json', 'worker', '--store', storeUrl, '--engines', 'demo', '--concurrency', '1', '--drain-timeout', '20']), {
-      cwd: REPO_ROOT,
-      env: { ...process.env, PGPASSWORD: PG_PASSWORD },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const exited = once(child, 'exit');
-    await until(() => out.includes('"worker.started"'), 60_000, `worker started:\n${out}`);
+    const worker = startWorkerProcess(20);
+    await worker.started();
     const send = async (run: { runId: number; engine: string; scope: string }) => void (await queue.enqueueQueuedRun(run));
     const { runId } = await app.runs.startInQueue('demo', { items: 20, pageSize: 2, delayMsPerPage: 300 }, 'cli', send);
     await until(async () => (await app.store.runs.get(runId))?.state === 'running', 30_000, 'the worker took the run');
-    child.kill('SIGTERM');
-    const [code] = (await exited) as [number | null];
-    expect(code).toBe(0);
+    expect(await worker.stop()).toBe(0);
     // Drained: the run it held finished rather than being cut off.
     expect((await app.store.runs.get(runId))?.state).toBe('succeeded');
-    expect(out).toContain('"worker.stopped"');
+    expect(worker.out()).toContain('"worker.stopped"');
     const team = new PgBossTeamStatus({ queue, workers: new WorkersRepo(app.store.db) });
     const [row] = await team.workers();
     expect(row).toMatchObject({ engines: ['demo'], concurrency: 1, draining: true, alive: false });
