@@ -2,6 +2,7 @@ import type { Finding, Page } from '../api/models';
 import type { ParsedInput } from '../api/contract';
 import type { SqlValue, StoreDb } from './store-db';
 import { countOf, likeOperator, runEach } from './transaction-view';
+import { mergePatch } from './store-functions';
 import { fromJson, toJson } from './json-column';
 
 interface FindingRow {
@@ -147,6 +148,7 @@ export class FindingsRepository {
    */
   async update(ids: readonly number[], change: FindingChange, now: string, engine?: string): Promise<number> {
     if (ids.length === 0 || (change.status === undefined && change.details === undefined)) return 0;
+    if (change.details !== undefined && this.db.dialect === 'postgres') return this.updateMergingHere(ids, change, now, engine);
     // With `engine`, ids of another engine's findings are left alone.
     const sql = `UPDATE findings SET status = COALESCE(?, status), details_json = CASE WHEN CAST(? AS TEXT) IS NULL THEN details_json ELSE sw_json_patch(COALESCE(details_json, '{}'), ?) END, updated_at = ?
        WHERE id = ? AND (CAST(? AS TEXT) IS NULL OR engine = ?)`;
@@ -155,6 +157,29 @@ export class FindingsRepository {
       runEach(tx, sql, ids.map((id) => [change.status ?? null, patch, patch, now, id, engine ?? null, engine ?? null])),
     );
     return results.reduce((changed, result) => changed + result.changes, 0);
+  }
+
+  /**
+   * PostgreSQL's JSON functions cannot read a U+0000 escape (jsonb cannot hold it; json_each de-escapes), and
+   * details may quote a foreign error page that has one: there the merge runs here, over rows locked until the
+   * transaction ends, with the same merge as SQLite's sw_json_patch.
+   */
+  private async updateMergingHere(ids: readonly number[], change: FindingChange, now: string, engine: string | undefined): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      let changed = 0;
+      for (let at = 0; at < ids.length; at += 500) {
+        const chunk = ids.slice(at, at + 500);
+        const rows = await tx.all<{ id: number; details_json: string | null }>(
+          `SELECT id, details_json FROM findings WHERE id IN (${chunk.map(() => '?').join(',')}) AND (CAST(? AS TEXT) IS NULL OR engine = ?) ORDER BY id FOR UPDATE`,
+          [...chunk, engine ?? null, engine ?? null],
+        );
+        for (const row of rows) {
+          const details = JSON.stringify(mergePatch(row.details_json === null ? {} : JSON.parse(row.details_json), change.details));
+          changed += (await tx.run(`UPDATE findings SET status = COALESCE(?, status), details_json = ?, updated_at = ? WHERE id = ?`, [change.status ?? null, details, now, row.id])).changes;
+        }
+      }
+      return changed;
+    });
   }
 
   /** An engine's findings about these subjects, optionally of one status, by id (e.g. the quarantined findings of purged rows). */

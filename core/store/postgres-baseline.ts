@@ -229,6 +229,7 @@ export const POSTGRES_FUNCTIONS_SQL = `
     $merge$;
 
   -- TEXT in, TEXT out, like the columns it works on; NULL in either gives NULL, as in SQLite.
+  -- jsonb cannot hold U+0000: findings.update merges details in JS on PostgreSQL (findings.repo.ts).
   CREATE OR REPLACE FUNCTION sw_json_patch(target TEXT, patch TEXT) RETURNS TEXT
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $patch$
       SELECT sw_json_merge(target::jsonb, patch::jsonb)::text

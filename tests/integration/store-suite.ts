@@ -144,6 +144,14 @@ export function storeSuite(target: StoreSuiteTarget): void {
       expect(await store.findings.openCountsByUserAndKind('storage')).toEqual(expect.arrayContaining([{ userEmail: 'Ada@Example.com', kind: 'orphan', n: 1 }]));
     });
 
+    it('findings: details holding U+0000 (a foreign page quoted in a message) are kept and patched on both dialects', async () => {
+      const run = (await queued('all', 'storage')).id;
+      await store.findings.insertMany(run, 'storage', [{ subject: 'file:nul', kind: 'orphan', reason: 'r', proposedAction: 'quarantine', details: { name: 'a\u0000b' } }], T0);
+      const [finding] = await store.findings.open('storage');
+      expect(await store.findings.update([finding!.id], { details: { restoreError: 'page\u0000body' } }, T1, 'storage')).toBe(1);
+      expect((await store.findings.byIds([finding!.id]))[0]!.details).toEqual({ name: 'a\u0000b', restoreError: 'page\u0000body' });
+    });
+
     it('findings: superseding a scope and purging resolved ones', async () => {
       const run = (await queued('all', 'storage')).id;
       await store.findings.insertMany(run, 'storage', [{ subject: 's1', kind: 'k', reason: 'r', proposedAction: 'p' }], T0, 'user:ada');
