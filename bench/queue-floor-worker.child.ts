@@ -8,13 +8,13 @@ import { pgStoreQueries } from '../tests/helpers/pg-store-queries';
  * The queue floor's worker process: the product's QueueWorker and RunQueue
  * (pg-boss, the same work() options as `syncwarden worker`) with an empty
  * executor, so a job costs only what the queue costs: fetch, heartbeat set-up,
- * complete, and the worker loop's own waits. Args: store URL, concurrency,
+ * complete, and the worker loop's own waits. Args: store URL, engine id, concurrency,
  * polling interval in seconds (the worker's default when omitted).
  * Prints READY once registered; drains and exits on SIGTERM.
  */
 async function main(): Promise<void> {
-  const [, , url, concurrencyArg, pollArg] = process.argv;
-  if (!url) throw new Error('usage: queue-floor-worker.child.ts <store url> <concurrency> [polling seconds]');
+  const [, , url, engine, concurrencyArg, pollArg] = process.argv;
+  if (!url || !engine) throw new Error('usage: queue-floor-worker.child.ts <store url> <engine id> <concurrency> [polling seconds]');
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   pool.on('error', () => undefined);
   const queue = new RunQueue({ connectionString: url, onError: (error) => process.stderr.write(`queue error: ${error.message}\n`) });
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     queue,
     workers: new WorkersRepo(pgStoreQueries(pool)),
     executor: { execute: async () => undefined },
-    engines: ['mail-import'],
+    engines: [engine],
     concurrency: Number(concurrencyArg ?? 4),
     ...(pollArg ? { pollingIntervalSeconds: Number(pollArg) } : {}),
   });

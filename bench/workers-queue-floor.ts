@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import pg from 'pg';
+import { mailImportEngine } from '../core/engines/mail-import';
+import { runQueueName } from '../core/queue/queue-config';
 import { RunQueue } from '../core/queue/run-queue';
 import { QUEUE_TEST_SCHEMA } from '../tests/helpers/queue-test-executor';
 import type { TestPostgres } from '../tests/helpers/postgres-server';
@@ -33,18 +35,21 @@ export async function runQueueFloor(pgServer: TestPostgres, name: string, jobs: 
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(QUEUE_TEST_SCHEMA);
+  // The same engine's queue as the measured rounds; its id and queue name from the product, never spelled here.
+  const engine = mailImportEngine.id;
+  const queueName = runQueueName(engine);
   const queue = new RunQueue({ connectionString: url });
   try {
     await queue.start();
-    await queue.ensureEngine('mail-import');
+    await queue.ensureEngine(engine);
     const enqueueStart = performance.now();
     await eachLimited(Array.from({ length: jobs }, (_, i) => i), 8, async (i) => {
-      await queue.enqueue({ runId: i + 1, engine: 'mail-import', scope: `user:u${i}` });
+      await queue.enqueue({ runId: i + 1, engine, scope: `user:u${i}` });
     });
     const enqueueSeconds = (performance.now() - enqueueStart) / 1000;
-    const { child } = await startChild<{ id: string }>(join(__dirname, 'queue-floor-worker.child.ts'), [url, String(concurrency), ...(pollingSeconds ? [String(pollingSeconds)] : [])]);
+    const { child } = await startChild<{ id: string }>(join(__dirname, 'queue-floor-worker.child.ts'), [url, engine, String(concurrency), ...(pollingSeconds ? [String(pollingSeconds)] : [])]);
     try {
-      const count = async () => Number((await admin.query<{ n: string }>(`SELECT count(*) AS n FROM pgboss.job WHERE name = 'sw.run.mail-import' AND state = 'completed'`)).rows[0]?.n ?? 0);
+      const count = async () => Number((await admin.query<{ n: string }>(`SELECT count(*) AS n FROM pgboss.job WHERE name = $1 AND state = 'completed'`, [queueName])).rows[0]?.n ?? 0);
       const deadline = performance.now() + 30 * 60_000;
       while ((await count()) < jobs && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
       const kernel = child.pid === undefined ? undefined : processFigures(child.pid);
@@ -54,7 +59,8 @@ export async function runQueueFloor(pgServer: TestPostgres, name: string, jobs: 
                   avg(extract(epoch FROM completed_on - started_on)) * 1000 AS held_ms, count(*) AS done,
                   (percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM completed_on))
                    - percentile_cont(0.1) WITHIN GROUP (ORDER BY extract(epoch FROM completed_on))) * 1000 AS steady_ms
-             FROM pgboss.job WHERE name = 'sw.run.mail-import' AND state = 'completed'`,
+             FROM pgboss.job WHERE name = $1 AND state = 'completed'`,
+          [queueName],
         )
       ).rows;
       const windowMs = Number(timing?.window_ms ?? 0);

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSyncwarden, type Syncwarden } from '../core/app/app';
+import { mailImportEngine } from '../core/engines/mail-import';
 import { RunQueue } from '../core/queue/run-queue';
 import { EnvSecretStore } from '../core/secrets/env.secret-store';
 import { TEST_CLIENT } from '../tests/emulators/google/test-support';
@@ -45,7 +46,7 @@ export async function openTeam(world: WorkersWorld, round: WorkersRound): Promis
   const dataDir = mkdtempSync(join(tmpdir(), 'syncwarden-team-console-'));
   const queue = new RunQueue({ connectionString: round.storeUrl });
   await queue.start();
-  await queue.ensureEngine('mail-import');
+  await queue.ensureEngine(mailImportEngine.id);
   // A console in team mode: every runs.start queues the run for a worker (RunManagerDeps.teamQueue).
   const teamQueue = async (run: { runId: number; engine: string; scope: string }) => void (await queue.enqueueQueuedRun(run));
   const app = await createSyncwarden({ dataDir, host: 'browser', store: storeUrl, teamQueue, secrets: new EnvSecretStore({ ...process.env, ...world.env }) });
@@ -53,12 +54,12 @@ export async function openTeam(world: WorkersWorld, round: WorkersRound): Promis
   return {
     async enqueue(jobs) {
       await eachLimited(Array.from({ length: jobs }, (_, i) => i), 8, async (i) => {
-        const started = await app.runs.start('mail-import', { mode: 'import', user: `u${i}` }, 'schedule');
+        const started = await app.runs.start(mailImportEngine.id, { mode: 'import', user: `u${i}` }, 'schedule');
         if (started.alreadyRunning) throw new Error(`user u${i} joined a run already queued: the round's store is not fresh`);
       });
     },
     // The store URL reaches the worker as SYNCWARDEN_STORE (worker-env); its password as PGPASSWORD.
-    workerCommand: (concurrency) => [BIN, 'worker', '--concurrency', String(concurrency), '--engines', 'mail-import'],
+    workerCommand: (concurrency) => [BIN, 'worker', '--concurrency', String(concurrency), '--engines', mailImportEngine.id],
     workerEnv: { SYNCWARDEN_STORE: storeUrl, SYNCWARDEN_HOME: dataDir },
     async close() {
       await queue.stop({ graceful: false, timeoutMs: 1000 });
