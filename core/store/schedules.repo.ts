@@ -26,6 +26,13 @@ export interface StoredSchedule {
   updatedAt: string;
 }
 
+/** A schedule team mode's tick cannot fire yet, with what filling it needs (schedule-fill.ts). */
+export interface ScheduleLackingSlot extends StoredSchedule {
+  nextRunAt: string | null;
+  hasRunTemplate: boolean;
+  lastFiredAt: string | null;
+}
+
 export type ScheduleFields = Pick<StoredSchedule, 'engine' | 'scope' | 'trigger' | 'timeZone' | 'enabled' | 'autoRepair' | 'params'>;
 
 /** A per-user schedule read from the product database. */
@@ -149,6 +156,21 @@ export class SchedulesRepository {
   }
 
   /** Schedules by id order, a page at a time (loading 10,000 at once would hold the host for ~100 ms). */
+  /** Enabled schedules team mode's tick cannot fire yet (no next slot, or no run template), a page at a time by id (schedule-fill.ts). */
+  async lackingSlots(afterId: number, limit: number): Promise<ScheduleLackingSlot[]> {
+    const rows = await this.db.all<ScheduleRow & { next_run_at: string | null; run_scope: string | null; last_fired_at: string | null }>(
+      `SELECT * FROM schedules WHERE enabled = 1 AND (next_run_at IS NULL OR run_scope IS NULL) AND id > ? ORDER BY id LIMIT ?`,
+      [afterId, limit],
+    );
+    return rows.map((row) => ({ ...toSchedule(row), nextRunAt: row.next_run_at, hasRunTemplate: row.run_scope !== null, lastFiredAt: row.last_fired_at }));
+  }
+
+  /** Team mode's next slot, and the run template when given (scope and params as the engine computes them). */
+  async setSlot(id: number, nextRunAt: string, template?: { scope: string; params: Record<string, unknown> }): Promise<void> {
+    if (template) await this.db.run(`UPDATE schedules SET next_run_at = ?, run_scope = ?, run_params_json = ? WHERE id = ?`, [nextRunAt, template.scope, JSON.stringify(template.params), id]);
+    else await this.db.run(`UPDATE schedules SET next_run_at = ? WHERE id = ?`, [nextRunAt, id]);
+  }
+
   async listPage(afterId: number, limit: number): Promise<StoredSchedule[]> {
     return (await this.db.all<ScheduleRow>(`SELECT * FROM schedules WHERE id > ? ORDER BY id LIMIT ?`, [afterId, limit])).map(toSchedule);
   }

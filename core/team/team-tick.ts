@@ -26,7 +26,7 @@ export interface TeamTickResult {
 
 /** Fills the missing slots and templates (idempotent: two machines filling at once write the same values). */
 export async function fillTeamSchedules(deps: TeamTickDeps): Promise<{ filled: number; invalid: number }> {
-  return fillScheduleSlots(deps.store.db, runTemplateOf(deps.engines, { store: deps.store }), deps.nowMs());
+  return fillScheduleSlots(deps.store.schedules, runTemplateOf(deps.engines, { store: deps.store }), deps.nowMs());
 }
 
 /** One whole tick: fill, then enqueue the due schedules. The `schedules tick` command. */

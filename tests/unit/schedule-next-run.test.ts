@@ -24,7 +24,7 @@ describe('schedules: next_run_at and the run template', () => {
   it('JS fills the slot the desktop scheduler would use (same per-user jitter) and the run the engine would start; an edit clears them', async () => {
     h = await createHarness();
     const [id] = await h.store.schedules.applyDerived({ inserts: [{ ...mailUser(`o'brien`, 30), sourceKey: `mail-import:o'brien` }], updates: [], deletes: [] }, iso(T0));
-    expect(await fillScheduleSlots(h.store.db, runTemplateOf(engines, { store: h.store }), T0)).toEqual({ filled: 1, invalid: 0 });
+    expect(await fillScheduleSlots(h.store.schedules, runTemplateOf(engines, { store: h.store }), T0)).toEqual({ filled: 1, invalid: 0 });
     h.appDb.rows = [mailUser(`o'brien`, 30)]; // the product still says so: the scheduler's sync keeps the row
     h.scheduler.start();
     await h.clock.advance(1000);
@@ -37,7 +37,7 @@ describe('schedules: next_run_at and the run template', () => {
 
     await h.store.schedules.applyDerived({ inserts: [], updates: [{ id: id as number, schedule: mailUser(`o'brien`, 60) }], deletes: [] }, iso(T0 + 1000));
     expect(await row(id as number)).toEqual({ next_run_at: null, run_scope: null, run_params_json: null });
-    expect(await fillScheduleSlots(h.store.db, runTemplateOf(engines, { store: h.store }), T0 + 1000)).toEqual({ filled: 1, invalid: 0 });
+    expect(await fillScheduleSlots(h.store.schedules, runTemplateOf(engines, { store: h.store }), T0 + 1000)).toEqual({ filled: 1, invalid: 0 });
     expect(Date.parse((await row(id as number)).next_run_at ?? '') - T0).toBeLessThanOrEqual(HOUR);
   });
 
@@ -46,7 +46,7 @@ describe('schedules: next_run_at and the run template', () => {
     const cron = await h.store.schedules.insert(consoleSchedule({ trigger: { kind: 'cron', expression: '0 2 * * *' }, timeZone: 'Europe/Paris' }), 'manual', iso(T0));
     const refused = await h.store.schedules.insert(consoleSchedule({ engine: 'no-such-engine' }), 'manual', iso(T0));
     await h.store.db.run(`UPDATE schedules SET last_fired_at = ?, last_due_at = ?, next_run_at = NULL WHERE id = ?`, ['2026-03-02T01:00:03.000Z', '2026-03-02T01:00:00.000Z', cron]);
-    expect(await fillScheduleSlots(h.store.db, runTemplateOf(engines, { store: h.store }), T0 + 2 * HOUR)).toEqual({ filled: 1, invalid: 1 });
+    expect(await fillScheduleSlots(h.store.schedules, runTemplateOf(engines, { store: h.store }), T0 + 2 * HOUR)).toEqual({ filled: 1, invalid: 1 });
     expect(await row(cron)).toMatchObject({ next_run_at: '2026-03-03T01:00:00.000Z', run_scope: 'all' });
     expect(await row(refused)).toEqual({ next_run_at: null, run_scope: null, run_params_json: null });
   });
