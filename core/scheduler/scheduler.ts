@@ -87,8 +87,13 @@ export class Scheduler {
       () => undefined,
     );
     // At start, a slot that fell due while the app was closed fires once (catch-up).
-    void this.loadPages(allSchedulePages(this.deps.store.schedules), (schedule) => Date.parse(schedule.lastDueAt ?? schedule.createdAt)).then(() => this.deps.log.info({ schedules: this.table.size }, 'scheduler started'));
-    void this.refreshAppDb();
+    // Neither read is awaited by anyone: a rejection (the store or the descriptor table exhausted) is logged,
+    // never left unhandled, which would take a long-running host down.
+    this.loadPages(allSchedulePages(this.deps.store.schedules), (schedule) => Date.parse(schedule.lastDueAt ?? schedule.createdAt)).then(
+      () => this.deps.log.info({ schedules: this.table.size }, 'scheduler started'),
+      (error: unknown) => this.deps.log.error({ err: error }, 'loading the schedules failed; restart the console to load them'),
+    );
+    this.refreshAppDbInBackground();
     this.arm();
   }
 
@@ -217,6 +222,11 @@ export class Scheduler {
     return this.appDbSync.refresh();
   }
 
+  /** A refresh nobody awaits: what fails in it is logged (the next refresh tries again). */
+  private refreshAppDbInBackground(): void {
+    this.refreshAppDb().catch((error: unknown) => this.deps.log.warn({ err: error }, 'refreshing per-user schedules failed; trying again at the next refresh'));
+  }
+
   /** Resolves when no product-database read is in flight (a host closing its store waits for this). */
   settled(): Promise<void> {
     return this.appDbSync.settled();
@@ -249,7 +259,7 @@ export class Scheduler {
     if (this.expectedWakeAt !== null && now - this.expectedWakeAt > this.options.lateAfterMs) {
       this.deps.log.info({ jumpMs: now - this.expectedWakeAt }, 'the wall clock jumped (sleep or resume): missed firings run once');
     }
-    if (now - this.appDbSync.lastReadAt >= this.options.appDbRefreshMs) void this.refreshAppDb();
+    if (now - this.appDbSync.lastReadAt >= this.options.appDbRefreshMs) this.refreshAppDbInBackground();
     await this.firings.pruneIfDue(now);
     if (!this.pauseState.isPaused()) {
       for (const due of this.table.popDue(now)) this.takeDue(due.id, due.at);

@@ -27,6 +27,11 @@ describe('serve under file-descriptor exhaustion', () => {
     child = spawn('sh', ['-c', 'ulimit -n 96 && exec "$0" "$@"', process.execPath, CLI_BIN, '--data-dir', dir.path, '--json', 'serve', '--port', '0'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // serve's stderr is shown when it dies, so a failure says why.
+    let errOut = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      errOut += chunk.toString();
+    });
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
     const started = await new Promise<{ url: string; port: number }>((resolve, reject) => {
       let out = '';
@@ -53,7 +58,7 @@ describe('serve under file-descriptor exhaustion', () => {
       }
     }
     const outcome = await Promise.race([exited.then((code) => `exited ${code}`), new Promise<string>((resolve) => setTimeout(() => resolve('alive'), 1500))]);
-    expect(outcome).toBe('alive');
+    expect(outcome, `serve's stderr: ${errOut}`).toBe('alive');
     for (const socket of flood) socket.destroy();
     await new Promise((resolve) => setTimeout(resolve, 500));
 

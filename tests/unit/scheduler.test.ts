@@ -129,6 +129,23 @@ describe('scheduler (fake clock)', () => {
     expect(firings[0]?.message).toMatch(/no engine/);
   });
 
+  it('a store that refuses the reads at start (descriptors exhausted) is logged, not an unhandled rejection that takes the host down', async () => {
+    h = await createHarness();
+    await addConsole({ trigger: { kind: 'interval', minutes: 30 } });
+    h.appDb.rows = [mailUser('u1', 30)];
+    const refused = () => Promise.reject(new Error('SQLITE_CANTOPEN: unable to open database file (EMFILE)'));
+    const { listPage, derivedPage } = h.store.schedules;
+    h.store.schedules.listPage = refused;
+    h.store.schedules.derivedPage = refused;
+    h.scheduler.start();
+    // Vitest fails the run on an unhandled rejection; the scheduler must also keep going once the store answers.
+    await h.clock.advance(MINUTE);
+    h.store.schedules.listPage = listPage;
+    h.store.schedules.derivedPage = derivedPage;
+    await h.clock.advance(2 * MINUTE);
+    expect(await h.store.schedules.listPage(0, 10)).toEqual(expect.arrayContaining([expect.objectContaining({ sourceKey: 'mail-import:u1' })]));
+  });
+
   it('a change in the product database is picked up within a minute, without a restart', async () => {
     h = await createHarness();
     h.appDb.rows = [mailUser('ada', 30)];
