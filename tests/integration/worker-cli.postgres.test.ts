@@ -44,6 +44,9 @@ describe('syncwarden worker', () => {
     [['worker', '--store', 'postgres://postgres:secret@127.0.0.1:5432/team'], /leave the password out/],
     [['worker', '--store', 'postgres://postgres@127.0.0.1:5432/team', '--engines', 'demo,nope'], /unknown engine\(s\): nope/],
     [['worker', '--store', 'postgres://postgres@127.0.0.1:5432/team', '--concurrency', '0'], /positive whole number/],
+    [['schedules', 'tick'], /the schedule tick needs the team store/],
+    [['schedules', 'install-tick', '--store', '/tmp/some-dir'], /PostgreSQL team store/],
+    [['schedules', 'tick', '--store', 'postgres://postgres:secret@127.0.0.1:5432/team'], /leave the password out/],
   ])('refuses %j with exit 2', (args, message) => {
     const result = spawnSync(process.execPath, cli(args), { encoding: 'utf8', timeout: 60_000, env: { ...process.env, SYNCWARDEN_STORE: '' } });
     expect(result.status).toBe(2);
@@ -81,4 +84,45 @@ describe('syncwarden worker', () => {
     const [row] = await team.workers();
     expect(row).toMatchObject({ engines: ['demo'], concurrency: 1, draining: true, alive: false });
   }, 120_000);
+
+  it('`schedules tick` fills a new cron schedule\'s slot and enqueues it once due; a worker fills the slots of schedules it finds and runs the job', async () => {
+    const cronSchedule = (scope: string) => ({
+      engine: 'demo',
+      scope: { kind: 'all' as const },
+      trigger: { kind: 'cron' as const, expression: '* * * * *' },
+      timeZone: 'UTC',
+      enabled: true,
+      autoRepair: false,
+      params: { items: 4, pageSize: 2, scope },
+    });
+    const slotOf = async (id: number) => (await app.store.db.get<{ next_run_at: string | null }>(`SELECT next_run_at FROM schedules WHERE id = ?`, [id]))?.next_run_at ?? null;
+    const now = new Date().toISOString();
+    const ticked = await app.store.schedules.insert(cronSchedule('tick-cli'), 'manual', now);
+    const tick = () => {
+      const result = spawnSync(process.execPath, cli(['--json', 'schedules', 'tick', '--store', storeUrl]), { encoding: 'utf8', timeout: 60_000 });
+      expect(result.status, result.stderr).toBe(0);
+      return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as { filled: number; invalid: number; enqueued: number };
+    };
+    // A new cron schedule has no slot yet (SQL cannot compute a cron slot): the tick fills it, nothing is due.
+    expect(tick()).toMatchObject({ filled: 1, invalid: 0, enqueued: 0 });
+    const slot = await slotOf(ticked);
+    expect(Date.parse(slot ?? '')).toBeGreaterThan(Date.parse(now));
+    expect(Date.parse(slot ?? '') - Date.parse(now)).toBeLessThanOrEqual(60_000);
+    // Its minute comes (moved into the past here rather than waiting): the next tick enqueues it, once.
+    await app.store.db.run(`UPDATE schedules SET next_run_at = ? WHERE id = ?`, [new Date(Date.now() - 1000).toISOString(), ticked]);
+    expect(tick()).toMatchObject({ enqueued: 1 });
+    expect(tick()).toMatchObject({ enqueued: 0 });
+    const queued = (await app.store.runs.list({ limit: 20, offset: 0 })).items.filter((r) => r.scope === 'tick-cli');
+    expect(queued.map((r) => [r.state, r.trigger])).toEqual([['queued', 'schedule']]);
+
+    // A schedule added while no tick runs: the worker's own fill (at its start, then every 30 s) gives it a slot.
+    const filledByWorker = await app.store.schedules.insert(cronSchedule('tick-worker'), 'manual', new Date().toISOString());
+    expect(await slotOf(filledByWorker)).toBeNull();
+    const worker = startWorkerProcess();
+    await worker.started();
+    await until(async () => (await slotOf(filledByWorker)) !== null, 30_000, 'the worker filled the new schedule\'s slot');
+    // And it runs the job the tick enqueued.
+    await until(async () => (await app.store.runs.get(queued[0]?.id ?? 0))?.state === 'succeeded', 60_000, 'the worker ran the scheduled run');
+    expect(await worker.stop()).toBe(0);
+  }, 180_000);
 });

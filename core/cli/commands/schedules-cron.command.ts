@@ -6,6 +6,7 @@ import { callApi, withCliApp, type GlobalOptions } from '../context';
 import { EXIT } from '../exit-codes';
 import { table } from '../output';
 import { positiveInt } from '../parse';
+import { teamStoreUrl } from '../team-store-url';
 import { CliError, unwrap } from '../unwrap';
 
 /**
@@ -66,9 +67,9 @@ export function addCronCommands(schedules: Command, globals: () => GlobalOptions
   schedules
     .command('install-tick')
     .description('Team mode: install the one pg_cron job that fires the store’s due schedules every minute')
-    .requiredOption('--store <url>', 'the PostgreSQL store (postgres://…)', process.env.SYNCWARDEN_STORE)
-    .action(async (opts: { store: string }) => {
-      const installed = await installScheduleTick(opts.store);
+    .option('--store <url>', 'the PostgreSQL team store, postgres://user@host:5432/db (default: $SYNCWARDEN_STORE; password from PGPASSWORD)')
+    .action(async (opts: { store?: string }) => {
+      const installed = await installScheduleTick(teamStoreUrl('the schedule tick', opts.store, globals().store));
       if (!installed.installed) throw new CliError({ code: 'unavailable', message: installed.reason }, EXIT.error);
       process.stdout.write(`Installed pg_cron job ${installed.jobId} "${installed.jobName}" in database ${installed.cronDatabase}: every minute it runs the due schedules of ${installed.storeDatabase}.\n`);
     });
@@ -76,11 +77,11 @@ export function addCronCommands(schedules: Command, globals: () => GlobalOptions
   schedules
     .command('tick')
     .description('Team mode: fire the store’s due schedules once (what the pg_cron tick does; for a server without pg_cron, run it every minute)')
-    .requiredOption('--store <url>', 'the PostgreSQL store (postgres://…)', process.env.SYNCWARDEN_STORE)
-    .action(async (opts: { store: string }) =>
+    .option('--store <url>', 'the PostgreSQL team store, postgres://user@host:5432/db (default: $SYNCWARDEN_STORE; password from PGPASSWORD)')
+    .action(async (opts: { store?: string }) =>
       // The app (engines + store), not a bare connection: the slots and run templates SQL cannot compute are
       // filled first (team-tick.ts), so new, edited and cron-expression schedules fire too.
-      withCliApp({ ...globals(), store: opts.store }, async (app, out) => {
+      withCliApp({ ...globals(), store: teamStoreUrl('the schedule tick', opts.store, globals().store) }, async (app, out) => {
         const tick = await teamTick({ store: app.store, engines: app.engines, nowMs: () => app.clock.now().getTime() });
         out.print(tick, () => `${tick.enqueued} runs enqueued (${tick.filled} schedule slots filled${tick.invalid ? `, ${tick.invalid} schedules their engine refuses` : ''}).`);
       }),

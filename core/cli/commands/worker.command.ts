@@ -11,24 +11,7 @@ import { EXIT } from '../exit-codes';
 import { createOutput } from '../output';
 import { positiveInt } from '../parse';
 import { CliError } from '../unwrap';
-
-const STORE_ENV = 'SYNCWARDEN_STORE';
-
-/** A team store URL: postgres://, with no password in it (PGPASSWORD or the keychain gives it). */
-function teamStoreUrl(option: string | undefined): string {
-  const url = (option ?? process.env[STORE_ENV] ?? '').trim();
-  const usage = (message: string) => new CliError({ code: 'invalid-input', message }, EXIT.usage);
-  if (!url) throw usage(`a worker needs the team store: --store postgres://user@host:5432/db or ${STORE_ENV}`);
-  if (!/^postgres(ql)?:\/\//i.test(url)) throw usage('a worker takes jobs from a PostgreSQL team store (postgres://…); a desktop store has no job queue');
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw usage('the store URL is not a valid postgres:// URL');
-  }
-  if (parsed.password) throw usage('leave the password out of the store URL: a worker takes it from the PGPASSWORD environment variable');
-  return url;
-}
+import { STORE_ENV, teamStoreUrl } from '../team-store-url';
 
 /**
  * `syncwarden worker`: a headless process of team mode that takes run jobs
@@ -45,7 +28,7 @@ export function workerCommand(globals: () => GlobalOptions): Command {
     .action(async (opts: { concurrency: number; engines?: string; store?: string; drainTimeout: number }) => {
       const options = globals();
       const out = createOutput(options.json ?? false);
-      const url = teamStoreUrl(opts.store ?? options.store);
+      const url = teamStoreUrl('a worker', opts.store, options.store);
       // Engines are checked before the store is opened: a typo is a usage error, whatever the store's state.
       const known = (options.engines ?? createEngineRegistry({ withDemoEngine: options.withDemoEngine ?? false }).list()).map((engine) => engine.id);
       const engines = opts.engines ? [...new Set(opts.engines.split(',').map((id) => id.trim()).filter(Boolean))] : known;
