@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
-import { createHistogram } from 'node:perf_hooks';
+import { createHistogram, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 
 /**
@@ -50,12 +50,15 @@ interface LoopDelay {
  */
 export function startLoopDelayMonitor(intervalMs = 10): { stop: () => LoopDelay } {
   const histogram = createHistogram();
+  const stallLog: Stall[] | undefined = process.env.BENCH_STALLS ? [] : undefined;
   let last = performance.now();
   let max = 0;
   let stalls = 0;
   let ticks = 0;
+  const startedAt = last;
   const record = (now: number) => {
     const late = Math.max(0, now - last - intervalMs);
+    if (late > STALL_MS) stallLog?.push({ endedAt: now, lateMs: late });
     last = now;
     ticks++;
     max = Math.max(max, late);
@@ -63,15 +66,54 @@ export function startLoopDelayMonitor(intervalMs = 10): { stop: () => LoopDelay 
     histogram.record(Math.max(1, Math.round(late * 1e6)));
   };
   const timer = setInterval(() => record(performance.now()), intervalMs);
+  const causes = stallLog ? traceStallCauses(startedAt, intervalMs) : undefined;
   return {
     stop: () => {
       clearInterval(timer);
       const now = performance.now();
       // The interval still pending: only counted if it already ran over (a shorter one says nothing yet).
       if (now - last > intervalMs) record(now);
+      causes?.report(stallLog ?? []);
       return { maxMs: round1(max), stallsOver50ms: stalls, p50Ms: round1(histogram.percentile(50) / 1e6), p99Ms: round1(histogram.percentile(99) / 1e6), p999Ms: round1(histogram.percentile(99.9) / 1e6), ticks };
     },
   };
+}
+
+/**
+ * `BENCH_STALLS=1` (an investigation aid): on stop, prints to stderr every
+ * stall > STALL_MS with its offset from the window's start and the garbage
+ * collections that overlapped it, to tell GC pauses from synchronous work
+ * (and, at high load, from the OS descheduling the process: neither).
+ */
+function traceStallCauses(startedAt: number, intervalMs: number): { report(stalls: readonly Stall[]): void } {
+  const gcs: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => gcs.push(...list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    report(stalls) {
+      observer.disconnect();
+      for (const stall of stalls) {
+        const from = stall.endedAt - stall.lateMs - intervalMs;
+        const overlapping = gcs.filter((gc) => gc.startTime < stall.endedAt && gc.startTime + gc.duration > from);
+        const gcMs = overlapping.reduce((sum, gc) => sum + gc.duration, 0);
+        const kinds = overlapping.map((gc) => `${gcKind(gc)} ${round1(gc.duration)} ms`).join(', ');
+        process.stderr.write(`stall ${round1(stall.lateMs)} ms at +${round1((from - startedAt) / 1000)} s: GC ${round1(gcMs)} ms${kinds ? ` (${kinds})` : ''}\n`);
+      }
+    },
+  };
+}
+
+interface Stall {
+  /** When the late tick fired (performance.now()). */
+  endedAt: number;
+  lateMs: number;
+}
+
+/** V8's GC kinds (perf_hooks constants.NODE_PERFORMANCE_GC_*): 1 minor, 2 major, 4 incremental, 8 weak callbacks. */
+function gcKind(entry: PerformanceEntry): string {
+  // @types/node types the gc entry's detail only on its own subclass.
+  const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0;
+  return ({ 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' } as Record<number, string>)[kind] ?? `kind ${kind}`;
 }
 
 /**
