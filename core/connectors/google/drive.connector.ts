@@ -85,14 +85,20 @@ const FILE_FIELDS = 'id,name,mimeType,trashed,parents,modifiedTime,size,md5Check
 
 export class DriveConnector {
   private readonly caller: GoogleCaller;
-  private readonly drive: drive_v3.Drive;
+  private driveBuilt: drive_v3.Drive | undefined;
 
   constructor(options: GoogleConnectorOptions) {
     this.caller = new GoogleCaller('google-drive', options);
-    // Node's own fetch (undici) instead of gaxios's default, node-fetch over node:http: a listing
-    // of a million files is thousands of pages, and that stack cost about twice undici's CPU a
-    // call (separate head and body socket writes, streams adapted twice). See docs/performance.md.
-    this.drive = drive({ version: 'v3', ...this.caller.clientOptions, fetchImplementation: fetch });
+  }
+
+  /**
+   * The googleapis client, for the calls that are not listing pages (get, start token, export, about).
+   * Built on first use: a storage check builds a connector per account and mostly only lists.
+   * Node's own fetch (undici) instead of gaxios's default, node-fetch over node:http, which cost
+   * about twice undici's CPU a call (separate head and body socket writes). See docs/performance.md.
+   */
+  private get drive(): drive_v3.Drive {
+    return (this.driveBuilt ??= drive({ version: 'v3', ...this.caller.clientOptions, fetchImplementation: fetch }));
   }
 
   get policy(): ServicePolicy {
