@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DRIVE_API, googleGet, googleUrl, type GoogleQuery } from '../../core/connectors/google/google-fetch';
+import { DRIVE_API, googleGet, googleUrl } from '../../core/connectors/google/google-fetch';
 import { drive } from '../../core/connectors/google/googleapis-lite';
 import { describeGooglePair } from '../helpers/google-fetch-pair';
 
@@ -25,21 +25,22 @@ function changesParams(pageToken: string) {
 
 const FOLDER_QUERY = "'a\\'b c/d?e#f%g+h!(i)*é😀' in parents and trashed = false";
 
-const files = describeGooglePair('Drive files.list through plain fetch, against googleapis', {
-  service: 'google-drive',
-  okBody: JSON.stringify({ nextPageToken: 'n2', incompleteSearch: false, files: [{ id: 'f1', trashed: false }, { id: 'f2', trashed: true }] }),
-  answerKey: tokenOf,
-  viaSdk: async (token, options, signal) => (await drive({ version: 'v3', ...options, fetchImplementation: fetch }).files.list(filesParams(token, FOLDER_QUERY), { signal })).data,
-  viaFetch: (token, options, signal) => googleGet(DRIVE_API, options, googleUrl(DRIVE_API, options, '/drive/v3/files', filesParams(token, FOLDER_QUERY) satisfies GoogleQuery), signal),
-});
+/** One Drive listing route through googleapis (as DriveConnector built it) and through the plain path. */
+function describeDrivePair(route: 'files' | 'changes', okBody: unknown) {
+  return describeGooglePair(`Drive ${route}.list through plain fetch, against googleapis`, {
+    service: 'google-drive',
+    okBody: JSON.stringify(okBody),
+    answerKey: tokenOf,
+    viaSdk: async (token, options, signal) => {
+      const client = drive({ version: 'v3', ...options, fetchImplementation: fetch });
+      return (route === 'files' ? await client.files.list(filesParams(token, FOLDER_QUERY), { signal }) : await client.changes.list(changesParams(token), { signal })).data;
+    },
+    viaFetch: (token, options, signal) => googleGet(DRIVE_API, options, googleUrl(DRIVE_API, options, `/drive/v3/${route}`, route === 'files' ? filesParams(token, FOLDER_QUERY) : changesParams(token)), signal),
+  });
+}
 
-describeGooglePair('Drive changes.list through plain fetch, against googleapis', {
-  service: 'google-drive',
-  okBody: JSON.stringify({ newStartPageToken: 's9', changes: [{ fileId: 'f1', removed: true, time: '2026-01-01T00:00:00Z' }, { fileId: 'f2', removed: false, file: { id: 'f2', name: 'n', trashed: false } }] }),
-  answerKey: tokenOf,
-  viaSdk: async (token, options, signal) => (await drive({ version: 'v3', ...options, fetchImplementation: fetch }).changes.list(changesParams(token), { signal })).data,
-  viaFetch: (token, options, signal) => googleGet(DRIVE_API, options, googleUrl(DRIVE_API, options, '/drive/v3/changes', changesParams(token)), signal),
-});
+const files = describeDrivePair('files', { nextPageToken: 'n2', incompleteSearch: false, files: [{ id: 'f1', trashed: false }, { id: 'f2', trashed: true }] });
+describeDrivePair('changes', { newStartPageToken: 's9', changes: [{ fileId: 'f1', removed: true, time: '2026-01-01T00:00:00Z' }, { fileId: 'f2', removed: false, file: { id: 'f2', name: 'n', trashed: false } }] });
 
 describe('Drive listing parameters', () => {
   it('sends every parameter and odd page tokens as googleapis does', async () => {
