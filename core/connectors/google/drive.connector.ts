@@ -6,6 +6,7 @@ import { headerValue } from '../shared/header-value';
 import type { ServicePolicy } from '../shared/service-policy';
 import { GoogleCaller, type GoogleConnectorOptions } from './google-caller';
 import { CursorRejectedError, rejectedParameter } from './google-errors';
+import { DRIVE_API, googleGet, googleUrl, type GoogleQuery } from './google-fetch';
 
 /**
  * Google Drive v3 for one user (api-facts §1). Listings use the largest page
@@ -84,14 +85,20 @@ const FILE_FIELDS = 'id,name,mimeType,trashed,parents,modifiedTime,size,md5Check
 
 export class DriveConnector {
   private readonly caller: GoogleCaller;
-  private readonly drive: drive_v3.Drive;
+  private driveBuilt: drive_v3.Drive | undefined;
 
   constructor(options: GoogleConnectorOptions) {
     this.caller = new GoogleCaller('google-drive', options);
-    // Node's own fetch (undici) instead of gaxios's default, node-fetch over node:http: a listing
-    // of a million files is thousands of pages, and that stack cost about twice undici's CPU a
-    // call (separate head and body socket writes, streams adapted twice). See docs/performance.md.
-    this.drive = drive({ version: 'v3', ...this.caller.clientOptions, fetchImplementation: fetch });
+  }
+
+  /**
+   * The googleapis client, for the calls that are not listing pages (get, start token, export, about).
+   * Built on first use: a storage check builds a connector per account and mostly only lists.
+   * Node's own fetch (undici) instead of gaxios's default, node-fetch over node:http, which cost
+   * about twice undici's CPU a call (separate head and body socket writes). See docs/performance.md.
+   */
+  private get drive(): drive_v3.Drive {
+    return (this.driveBuilt ??= drive({ version: 'v3', ...this.caller.clientOptions, fetchImplementation: fetch }));
   }
 
   get policy(): ServicePolicy {
@@ -118,9 +125,10 @@ export class DriveConnector {
     let pageToken = query.pageToken;
     const seen = new Set<string>();
     do {
-      const params: drive_v3.Params$Resource$Files$List = { ...EVERY_CORPUS, pageSize: PAGE_SIZE, fields: `nextPageToken,incompleteSearch,files(${fileFields})`, ...(q ? { q } : {}), ...(pageToken ? { pageToken } : {}) };
-      const { data } = await this.cursorCall('drive-files', (s) => this.drive.files.list(params, { signal: s }), signal);
-      this.requireArray(data, 'files', 'files.list');
+      const params = { ...EVERY_CORPUS, pageSize: PAGE_SIZE, fields: `nextPageToken,incompleteSearch,files(${fileFields})`, ...(q ? { q } : {}), ...(pageToken ? { pageToken } : {}) } satisfies drive_v3.Params$Resource$Files$List;
+      const body = await this.cursorCall('drive-files', (s) => this.plainGet('/drive/v3/files', params, s), signal);
+      this.requireArray(body, 'files', 'files.list');
+      const data = body as drive_v3.Schema$FileList;
       if (data.incompleteSearch === true) {
         throw new ConnectorError('unavailable', this.caller.service, 'Drive answered incompleteSearch: the listing may be missing files, so it proves nothing about absence', { reason: 'incompleteSearch' });
       }
@@ -147,14 +155,15 @@ export class DriveConnector {
     let next: string | undefined = pageToken;
     const seen = new Set<string>([pageToken]);
     while (next) {
-      const params: drive_v3.Params$Resource$Changes$List = {
+      const params = {
         ...ALL_DRIVES_ITEMS,
         pageToken: next,
         pageSize: PAGE_SIZE,
         fields: `nextPageToken,newStartPageToken,changes(fileId,removed,time,file(${FILE_FIELDS}))`,
-      };
-      const { data } = await this.cursorCall('drive-changes', (s) => this.drive.changes.list(params, { signal: s }), signal);
-      this.requireArray(data, 'changes', 'changes.list');
+      } satisfies drive_v3.Params$Resource$Changes$List;
+      const body = await this.cursorCall('drive-changes', (s) => this.plainGet('/drive/v3/changes', params, s), signal);
+      this.requireArray(body, 'changes', 'changes.list');
+      const data = body as drive_v3.Schema$ChangeList;
       // Drive ends every page with one of the two tokens; a page with neither is not Drive's.
       if (!data.nextPageToken && !data.newStartPageToken) throw this.foreignPage('changes.list', 'neither nextPageToken nor newStartPageToken');
       next = this.nextToken(data.nextPageToken, seen, 'changes.list');
@@ -208,6 +217,16 @@ export class DriveConnector {
 
   private foreignPage(route: string, what: string): ConnectorError {
     return new ConnectorError('unavailable', this.caller.service, `Drive ${route} answered 200 with a body that is not Drive's (${what}): it proves nothing about absence`, { reason: FOREIGN_ANSWER });
+  }
+
+  /**
+   * A listing page as a plain fetch (google-fetch.ts), not through googleapis:
+   * a million-file diff is a thousand pages per 1,000 accounts, and googleapis
+   * and gaxios cost about three times a plain fetch's CPU per call. It runs
+   * inside `cursorCall`, so the caller's token, policy and error mapping stay.
+   */
+  private plainGet(path: string, params: GoogleQuery, signal: AbortSignal): Promise<unknown> {
+    return googleGet(DRIVE_API, this.caller.clientOptions, googleUrl(DRIVE_API, this.caller.clientOptions, path, params), signal);
   }
 
   private async cursorCall<T>(cursor: 'drive-files' | 'drive-changes', request: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {

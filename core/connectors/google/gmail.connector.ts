@@ -4,7 +4,7 @@ import { ConnectorError, FOREIGN_ANSWER, isConnectorError } from '../shared/conn
 import type { ServicePolicy } from '../shared/service-policy';
 import { GoogleCaller, type GoogleConnectorOptions } from './google-caller';
 import { CursorRejectedError, rejectedParameter } from './google-errors';
-import { encodePathValue, gmailGet, gmailUrl } from './gmail-fetch';
+import { encodePathValue, GMAIL_API, googleGet, googleUrl } from './google-fetch';
 
 /**
  * Gmail v1 for one user (`users/me`, api-facts §4). Lists return ids only;
@@ -83,9 +83,9 @@ export class GmailConnector {
 
   /** Headers and ids of one message; a deleted message throws `not-found`. */
   async getMessageMetadata(id: string, headers: string[] = DEFAULT_HEADERS, signal?: AbortSignal): Promise<MessageMetadata> {
-    // Plain fetch, not googleapis: this call runs once per imported message, and googleapis' stack cost 3x its CPU (gmail-fetch.ts).
-    const url = gmailUrl(this.caller.clientOptions, `/gmail/v1/users/me/messages/${encodePathValue(id)}`, { format: 'metadata', metadataHeaders: headers });
-    const body = await this.caller.call((s) => gmailGet(this.caller.clientOptions, url, s), signal);
+    // Plain fetch, not googleapis: this call runs once per imported message, and googleapis' stack cost 3x its CPU (google-fetch.ts).
+    const url = googleUrl(GMAIL_API, this.caller.clientOptions, `/gmail/v1/users/me/messages/${encodePathValue(id)}`, { format: 'metadata', metadataHeaders: headers });
+    const body = await this.caller.call((s) => googleGet(GMAIL_API, this.caller.clientOptions, url, s), signal);
     this.requireGmail(body, 'messages.get', (d) => d.id === id && typeof d.threadId === 'string');
     const data = body as gmail_v1.Schema$Message;
     return {

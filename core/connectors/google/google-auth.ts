@@ -25,7 +25,8 @@ export interface GoogleAuthOptions {
 export class GoogleAuth {
   /** The auth client handed to googleapis for API calls. */
   readonly client: OAuth2Client;
-  private readonly refresher: OAuth2Client;
+  private readonly clientOptions: ConstructorParameters<typeof OAuth2>[0];
+  private refresherBuilt: OAuth2Client | undefined;
   private current: OAuthTokens | undefined;
   private refreshing: Promise<string> | undefined;
 
@@ -40,8 +41,13 @@ export class GoogleAuth {
       // The library asks for retries on token calls (RETRY_CONFIG); zero them so the policy alone retries.
       transporterOptions: { timeout: options.timeoutMs, retryConfig: { retry: 0, noResponseRetries: 0 } },
     };
+    this.clientOptions = clientOptions;
     this.client = new OAuth2(clientOptions);
-    this.refresher = new OAuth2(clientOptions);
+  }
+
+  /** The client that exchanges the refresh token; built on the first refresh (most accounts of a run never refresh). */
+  private get refresher(): OAuth2Client {
+    return (this.refresherBuilt ??= new OAuth2(this.clientOptions));
   }
 
   /** The access token to send now: the stored one while it is valid, else a refreshed one. */

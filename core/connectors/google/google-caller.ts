@@ -45,8 +45,8 @@ export class GoogleCaller {
   readonly policy: ServicePolicy;
   readonly clientOptions: GoogleClientOptions;
   private readonly auth: GoogleAuth | ServiceAccountAuth;
-  /** No retries: a connection test answers at once (still counted). */
-  private readonly probePolicy: ServicePolicy;
+  private readonly probePolicyOptions: ServicePolicyOptions;
+  private probePolicyBuilt: ServicePolicy | undefined;
 
   constructor(
     readonly service: string,
@@ -55,11 +55,19 @@ export class GoogleCaller {
     const timeout = options.timeoutMs ?? 30_000;
     const shared = { service, concurrency: 4, ...options.policy, ...(options.onRequest ? { onRequest: options.onRequest } : {}) };
     this.policy = createServicePolicy(shared);
-    this.probePolicy = createServicePolicy({ ...shared, maxAttempts: 1 });
+    this.probePolicyOptions = { ...shared, maxAttempts: 1 };
     this.auth = options.serviceAccount
       ? new ServiceAccountAuth(options.serviceAccount.key, { scopes: options.serviceAccount.scopes, timeoutMs: timeout, ...(options.tokenUrl ? { tokenUrl: options.tokenUrl } : {}) }, service)
       : new GoogleAuth({ clientId: options.clientId, clientSecret: options.clientSecret, tokens: options.tokens, timeoutMs: timeout, ...(options.tokenUrl ? { tokenUrl: options.tokenUrl } : {}) }, service);
     this.clientOptions = { auth: this.auth.client, ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}), retry: false, timeout };
+  }
+
+  /**
+   * No retries: a connection test answers at once (still counted). Built on first use: a run builds a
+   * connector per account (a thousand a storage check) and never tests a connection with it.
+   */
+  private get probePolicy(): ServicePolicy {
+    return (this.probePolicyBuilt ??= createServicePolicy(this.probePolicyOptions));
   }
 
   call<T>(request: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
