@@ -7,6 +7,7 @@ import { attempt } from '../../core/connectors/supabase/supabase-attempt';
 import { createAdminClient, type SdkResult } from '../../core/connectors/supabase/supabase-client';
 import { ConnectorError, FOREIGN_ANSWER } from '../../core/connectors/shared/connector-error';
 import { SUPABASE_SERVICE } from '../../core/connectors/supabase/supabase-errors';
+import { toSupabaseUser, type ListedUser } from '../../core/connectors/supabase/supabase-user';
 
 /**
  * The connector lists users with supabase-js' own listUsers request sent
@@ -17,7 +18,7 @@ import { SUPABASE_SERVICE } from '../../core/connectors/supabase/supabase-errors
  * connector's `attempt` (ConnectorError kind, status, reason, message,
  * Retry-After, and the SDK error it was mapped from).
  */
-type Answer = { status: number; body: string; headers?: Record<string, string>; delayMs?: number };
+type Answer = { status: number; body: string; headers?: Record<string, string>; delayMs?: number; stallMidBodyMs?: number };
 const json = { 'content-type': 'application/json' };
 const v2024 = { ...json, 'x-supabase-api-version': '2024-01-01' };
 const users = [
@@ -49,6 +50,7 @@ const answers: Record<string, Answer> = {
   unquotedRel: { status: 200, body: JSON.stringify({ users }), headers: { ...json, link: '</admin/users?page=2>; rel=next', 'x-total-count': '80' } },
   garbledLink: { status: 200, body: JSON.stringify({ users }), headers: { ...json, link: 'nonsense', 'x-total-count': '80' } },
   slow: { status: 200, body: JSON.stringify({ users }), headers: json, delayMs: 500 },
+  stallMidBody: { status: 200, body: JSON.stringify({ users }), headers: json, stallMidBodyMs: 500 },
 };
 
 let server: Server;
@@ -64,7 +66,10 @@ beforeAll(async () => {
     setTimeout(() => {
       if (res.destroyed) return;
       res.writeHead(answer.status, answer.headers ?? {});
-      res.end(answer.body);
+      if (answer.stallMidBodyMs === undefined) return void res.end(answer.body);
+      // Half a page, then a pause: a user cut in two across chunks, or a timeout while the body streams.
+      res.write(answer.body.slice(0, answer.body.length >> 1));
+      setTimeout(() => res.destroyed || res.end(answer.body.slice(answer.body.length >> 1)), answer.stallMidBodyMs);
     }, answer.delayMs ?? 0);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -94,7 +99,8 @@ async function sdkListPage(admin: GoTrueAdminApi, page: number, perPage: number)
 async function outcome(call: () => Promise<{ users: unknown[]; total: number }>): Promise<unknown> {
   try {
     const { users: listed, total } = await call();
-    return { value: { users: listed, total } };
+    // What the connector makes of them (the plain path keeps only the fields toSupabaseUser reads).
+    return { value: { users: (listed as ListedUser[]).map(toSupabaseUser), total } };
   } catch (error) {
     const cause = (error as { cause?: unknown } | null)?.cause;
     const causeOf = (e: unknown) => (e instanceof Error ? { name: e.name, message: e.message, status: (e as { status?: unknown }).status, code: (e as { code?: unknown }).code } : e);
@@ -114,7 +120,7 @@ async function both(answer: string, { page = 12, perPage = 2, timeoutMs = 2_000,
 }
 
 describe('GoTrue listUsers through plain fetch, against supabase-js', () => {
-  it.each(Object.keys(answers).filter((k) => k !== 'slow'))('answer %s: same request, same outcome', async (answer) => {
+  it.each(Object.keys(answers).filter((k) => k !== 'slow' && k !== 'stallMidBody'))('answer %s: same request, same outcome', async (answer) => {
     const { viaSdk, viaFetch, requests } = await both(answer);
     expect(viaFetch).toEqual(viaSdk);
     expect(requests).toHaveLength(2);
@@ -124,9 +130,9 @@ describe('GoTrue listUsers through plain fetch, against supabase-js', () => {
   });
 
   it('the outcomes are the ones the connector relies on', async () => {
-    expect((await both('ok')).viaFetch).toEqual({ value: { users, total: 80 } });
+    expect((await both('ok')).viaFetch).toEqual({ value: { users: users.map(toSupabaseUser), total: 80 } });
     // X-Total-Count is read only with a Link header, as the SDK did.
-    expect((await both('okNoLink')).viaFetch).toEqual({ value: { users, total: 0 } });
+    expect((await both('okNoLink')).viaFetch).toEqual({ value: { users: users.map(toSupabaseUser), total: 0 } });
     expect((await both('userNotFound')).viaFetch).toMatchObject({ kind: 'not-found', status: 404 });
     expect((await both('htmlNotFound')).viaFetch).toMatchObject({ kind: 'unavailable', status: 404, reason: FOREIGN_ANSWER });
     expect((await both('emptyUnavailable')).viaFetch).toMatchObject({ kind: 'unavailable', status: 503 });
@@ -141,6 +147,34 @@ describe('GoTrue listUsers through plain fetch, against supabase-js', () => {
     const { viaSdk, viaFetch, requests } = await both('ok', { url: `${origin}/ok/`, page: 1, perPage: 1000 });
     expect(viaFetch).toEqual(viaSdk);
     expect(requests[1]).toEqual(requests[0]);
+  });
+
+  it('a page that arrives in two parts is read the same', async () => {
+    const { viaSdk, viaFetch, requests } = await both('stallMidBody', { timeoutMs: 2_000 });
+    expect(viaSdk).toMatchObject({ value: { total: 0 } });
+    expect(viaFetch).toEqual(viaSdk);
+    expect(requests[1]).toEqual(requests[0]);
+  });
+
+  it('a timeout while the body streams in is the same failure', async () => {
+    const { viaSdk, viaFetch } = await both('stallMidBody', { timeoutMs: 150 });
+    expect(viaSdk).toMatchObject({ raw: { name: 'TimeoutError' } });
+    expect(viaFetch).toEqual(viaSdk);
+  });
+
+  it("the caller's abort while the body streams in is the same abort", async () => {
+    const run = async () => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+      return { controller, signal: controller.signal };
+    };
+    const first = await run();
+    const second = await run();
+    const client = createAdminClient({ url: `${origin}/stallMidBody`, serviceRoleKey: 'service-role-key', requestTimeoutMs: 2_000 });
+    const viaSdk = await outcome(() => attempt(client, 'listUsers', (admin) => sdkListPage(admin, 1, 2), first.signal));
+    const viaFetch = await outcome(() => attempt(client, 'listUsers', (_admin, gotrue) => listPage(gotrue, 1, 2), second.signal));
+    expect(viaSdk).toMatchObject({ raw: { name: 'AbortError' } });
+    expect(viaFetch).toEqual(viaSdk);
   });
 
   it('a timeout is the same no-response failure', async () => {

@@ -5,12 +5,13 @@ import {
   AuthUnknownError,
   AuthWeakPasswordError,
   type AuthError,
-  type User,
   type WeakPasswordReasons,
 } from '@supabase/supabase-js';
 import { ConnectorError, FOREIGN_ANSWER } from '../shared/connector-error';
+import { readJsonPicking } from '../shared/json-array-stream';
 import type { GoTrueHttp, SdkResult } from './supabase-client';
 import { SUPABASE_SERVICE } from './supabase-errors';
+import { toListedUser, type ListedUser } from './supabase-user';
 
 /**
  * GoTrue's admin listing (GET /admin/users?page=&per_page=) without
@@ -18,13 +19,15 @@ import { SUPABASE_SERVICE } from './supabase-errors';
  * answered the way it answers it, so the connector's `attempt` and
  * `toConnectorError` classify every outcome exactly as before.
  * Why: the listing runs once per 1,000 users (1,000 pages at a million), and
- * the SDK's result copies every page (`{...body, nextPage, lastPage, total}`)
- * after its request plumbing; the connector then keeps only a few fields of
- * each user (issue 19, the identity check's memory).
+ * the SDK parsed each page whole (a 1 MB string and one tree, which outlived
+ * young collections and grew the check's heap and RSS, issue 19). Here each
+ * user is parsed as the page streams in (json-array-stream.ts) and cut to the
+ * fields toSupabaseUser reads (toListedUser).
  * Invariants: same URL (the SDK's auth URL + `/admin/users` + the query as
  * URLSearchParams writes it), same headers (the SDK's own, plus its API
  * version header), sent through the same instrumented fetch (timeout, abort,
- * the exchange record); a non-2xx answer gives the AuthError that auth-js'
+ * the exchange record); a 2xx body gives the SDK's users (cut to ListedUser)
+ * and total; a non-2xx answer gives the AuthError that auth-js'
  * `handleError` would give, a fetch failure its AuthRetryableFetchError with
  * status 0; a 2xx body that is not JSON throws the SyntaxError, and a Link
  * header the SDK could not read throws as it threw.
@@ -48,7 +51,7 @@ const NETWORK_ERROR_CODES = new Set([500, 501, 502, 503, 504, 520, 521, 522, 523
  * page read as empty (that would end the listing early). Runs inside the
  * connector's `attempt`, which maps a returned AuthError as for any SDK call.
  */
-export async function listPage(gotrue: GoTrueHttp, page: number, perPage: number): Promise<SdkResult<{ users: User[]; total: number }>> {
+export async function listPage(gotrue: GoTrueHttp, page: number, perPage: number): Promise<SdkResult<{ users: ListedUser[]; total: number }>> {
   const foreign = (why: string, cause?: unknown) =>
     new ConnectorError('unavailable', SUPABASE_SERVICE, `listUsers: the answer to page ${page} was not GoTrue's user list (${why}); nothing is concluded from it`, {
       reason: FOREIGN_ANSWER,
@@ -64,7 +67,7 @@ export async function listPage(gotrue: GoTrueHttp, page: number, perPage: number
   if (result.error !== null) return result;
   const { users, total } = result.data;
   if (!Array.isArray(users)) throw foreign('no users list');
-  return { data: { users: users as User[], total }, error: null };
+  return { data: { users: users as ListedUser[], total }, error: null };
 }
 
 /** The SDK's listUsers request and answer, its result returned, its non-AuthError failures thrown. */
@@ -79,7 +82,8 @@ async function requestPage(gotrue: GoTrueHttp, page: number, perPage: number): P
     return { data: { users: [] }, error: new AuthRetryableFetchError(errorMessage(error), 0) };
   }
   if (!response.ok) return { data: { users: [] }, error: await sdkError(response) };
-  const body: unknown = await response.json();
+  // response.json(), but each user parsed on its own as the page streams in and cut to what the connector reads.
+  const body = await readJsonPicking(response, 'users', toListedUser);
   const total = sdkTotal(response.headers);
   // The SDK's result is the body's top level copied (a shallow copy: the users are not): read `users` as it would.
   const { users } = Object.assign({}, body) as { users?: unknown };
