@@ -59,6 +59,7 @@ export async function identityBenchmark(args: readonly string[]): Promise<void> 
   const figures = {
     ...common,
     users,
+    rssStartMb: product.rssStartMb,
     classifySeconds: Number(result.classifySeconds ?? NaN),
     found: { inSync: result.inSync, localOnly: result.localOnly, remoteOnly: result.remoteOnly, inconsistent: result.inconsistent },
     floorFound: { inSync: floor.value.inSync, localOnly: floor.value.localOnly, remoteOnly: floor.value.remoteOnly, inconsistent: floor.value.inconsistent },
@@ -75,7 +76,7 @@ export async function identityBenchmark(args: readonly string[]): Promise<void> 
   if (run?.state !== 'succeeded') process.exitCode = 1;
 }
 
-/** Prints `t phase rss heapUsed/heapTotal external` (MB) to stderr every `everyMs`; returns the stop function. */
+/** Prints `t phase rss heapUsed/heapTotal external max` (MB; max: the process's RSS high-water mark) to stderr every `everyMs`; returns the stop function. */
 function startPhaseTrace(app: Awaited<ReturnType<typeof createSyncwarden>>, everyMs: number): () => void {
   const startedAt = performance.now();
   let phase = '-';
@@ -85,7 +86,7 @@ function startPhaseTrace(app: Awaited<ReturnType<typeof createSyncwarden>>, ever
   const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
   const timer = setInterval(() => {
     const m = process.memoryUsage();
-    process.stderr.write(`mem t=${((performance.now() - startedAt) / 1000).toFixed(1)}s phase=${phase} rss=${mb(m.rss)} heap=${mb(m.heapUsed)}/${mb(m.heapTotal)} ext=${mb(m.external)}\n`);
+    process.stderr.write(`mem t=${((performance.now() - startedAt) / 1000).toFixed(1)}s phase=${phase} rss=${mb(m.rss)} heap=${mb(m.heapUsed)}/${mb(m.heapTotal)} ext=${mb(m.external)} max=${mb(process.resourceUsage().maxRSS * 1024)}\n`);
   }, everyMs);
   return () => {
     clearInterval(timer);
