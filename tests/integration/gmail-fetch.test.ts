@@ -1,11 +1,11 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePathValue, gmailGet, gmailUrl } from '../../core/connectors/google/gmail-fetch';
 import { type GoogleClientOptions } from '../../core/connectors/google/google-caller';
 import { mapGoogleError } from '../../core/connectors/google/google-errors';
 import { gmail, OAuth2 } from '../../core/connectors/google/googleapis-lite';
 import { ConnectorError } from '../../core/connectors/shared/connector-error';
+import { startCannedServer, type CannedAnswer, type CannedServer } from '../helpers/canned-server';
+import { freePort } from '../helpers/ports';
 
 /**
  * messages.get goes through plain fetch (gmail-fetch.ts) instead of
@@ -13,8 +13,7 @@ import { ConnectorError } from '../../core/connectors/shared/connector-error';
  * path send the same request (path, query, token) and end in the same value
  * or the same mapped error (kind, status, reason, message, Retry-After).
  */
-type Answer = { status: number; body: string; headers?: Record<string, string>; delayMs?: number };
-const answers: Record<string, Answer> = {
+const answers: Record<string, CannedAnswer> = {
   ok: { status: 200, body: JSON.stringify({ id: 'ok', threadId: 't', labelIds: ['INBOX'], snippet: 's', historyId: '9', internalDate: '17', payload: { headers: [{ name: 'Subject', value: 'Hé' }] } }) },
   gone: { status: 404, body: JSON.stringify({ error: { code: 404, message: 'Requested entity was not found.', errors: [{ reason: 'notFound' }], status: 'NOT_FOUND' } }) },
   gatewayGone: { status: 404, body: '<html><title>Not Found</title></html>', headers: { 'content-type': 'text/html' } },
@@ -28,25 +27,14 @@ const answers: Record<string, Answer> = {
   slow: { status: 200, body: '{}', delayMs: 500 },
 };
 
-let server: Server;
+let server: CannedServer;
 let root: string;
-const seen: { url: string | undefined; authorization: string | undefined }[] = [];
 
 beforeAll(async () => {
-  server = createServer((req: IncomingMessage, res) => {
-    seen.push({ url: req.url, authorization: req.headers.authorization });
-    const id = decodeURIComponent((req.url ?? '').split('?')[0]?.split('/').pop() ?? '');
-    const answer = answers[id] ?? answers.ok!;
-    setTimeout(() => {
-      if (res.destroyed) return;
-      res.writeHead(answer.status, answer.headers ?? { 'content-type': 'application/json' });
-      res.end(answer.body);
-    }, answer.delayMs ?? 0);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  root = `http://127.0.0.1:${(server.address() as AddressInfo).port}/some/ignored/path/`;
+  server = await startCannedServer((req) => answers[decodeURIComponent((req.url ?? '').split('?')[0]?.split('/').pop() ?? '')] ?? answers.ok!, { 'content-type': 'application/json' });
+  root = `${server.origin}/some/ignored/path/`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 
 function clientOptions(timeout = 2_000): GoogleClientOptions {
   const auth = new OAuth2({ clientId: 'c', clientSecret: 's' });
@@ -68,10 +56,10 @@ async function outcome(call: () => Promise<unknown>): Promise<unknown> {
 const headers = ['Subject', 'From', 'Message-ID', 'X odd/header'];
 
 async function both(id: string, options = clientOptions(), signal: AbortSignal = new AbortController().signal) {
-  seen.length = 0;
+  server.seen.length = 0;
   const viaSdk = await outcome(async () => (await gmail({ version: 'v1', ...options }).users.messages.get({ userId: 'me', id, format: 'metadata', metadataHeaders: headers }, { signal })).data);
   const viaFetch = await outcome(() => gmailGet(options, gmailUrl(options, `/gmail/v1/users/me/messages/${encodePathValue(id)}`, { format: 'metadata', metadataHeaders: headers }), signal));
-  return { viaSdk, viaFetch, requests: [...seen] };
+  return { viaSdk, viaFetch, requests: server.seen.map((r) => ({ url: r.url, authorization: r.headers.authorization })) };
 }
 
 describe('Gmail messages.get through plain fetch, against googleapis', () => {
@@ -106,10 +94,7 @@ describe('Gmail messages.get through plain fetch, against googleapis', () => {
 
   it('a refused connection is the same network failure', async () => {
     // A port just freed (not one of fetch's blocked ports, such as 9, which it refuses before connecting).
-    const spare = createServer();
-    await new Promise<void>((resolve) => spare.listen(0, '127.0.0.1', resolve));
-    const port = (spare.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => spare.close(() => resolve()));
+    const port = await freePort();
     const options = { ...clientOptions(), rootUrl: `http://127.0.0.1:${port}/` };
     const { viaSdk, viaFetch } = await both('ok', options);
     expect(viaSdk).toMatchObject({ kind: 'unavailable' });

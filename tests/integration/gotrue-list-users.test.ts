@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { GoTrueAdminApi } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listPage } from '../../core/connectors/supabase/gotrue-list-users';
@@ -8,6 +6,8 @@ import { createAdminClient, type SdkResult } from '../../core/connectors/supabas
 import { ConnectorError, FOREIGN_ANSWER } from '../../core/connectors/shared/connector-error';
 import { SUPABASE_SERVICE } from '../../core/connectors/supabase/supabase-errors';
 import { toSupabaseUser, type ListedUser } from '../../core/connectors/supabase/supabase-user';
+import { startCannedServer, type CannedAnswer, type CannedServer } from '../helpers/canned-server';
+import { freePort } from '../helpers/ports';
 
 /**
  * The connector lists users with supabase-js' own listUsers request sent
@@ -18,7 +18,6 @@ import { toSupabaseUser, type ListedUser } from '../../core/connectors/supabase/
  * connector's `attempt` (ConnectorError kind, status, reason, message,
  * Retry-After, and the SDK error it was mapped from).
  */
-type Answer = { status: number; body: string; headers?: Record<string, string>; delayMs?: number; stallMidBodyMs?: number };
 const json = { 'content-type': 'application/json' };
 const v2024 = { ...json, 'x-supabase-api-version': '2024-01-01' };
 const users = [
@@ -26,7 +25,7 @@ const users = [
   { id: '00000000-0000-4000-8000-000000000002', aud: 'authenticated', role: 'authenticated', email: '', phone: '123', app_metadata: {}, user_metadata: {}, created_at: '2026-01-01T00:00:00Z', deleted_at: '2026-02-01T00:00:00Z' },
 ];
 const link = '</admin/users?page=13&per_page=2>; rel="next", </admin/users?page=40&per_page=2>; rel="last"';
-const answers: Record<string, Answer> = {
+const answers: Record<string, CannedAnswer> = {
   ok: { status: 200, body: JSON.stringify({ users, aud: 'authenticated' }), headers: { ...json, link, 'x-total-count': '80' } },
   okNoLink: { status: 200, body: JSON.stringify({ users, aud: 'authenticated' }), headers: { ...json, 'x-total-count': '80' } },
   okEmptyList: { status: 200, body: JSON.stringify({ users: [], aud: 'authenticated' }), headers: { ...json, link: '</admin/users?page=0&per_page=2>; rel="last"', 'x-total-count': '0' } },
@@ -53,29 +52,15 @@ const answers: Record<string, Answer> = {
   stallMidBody: { status: 200, body: JSON.stringify({ users }), headers: json, stallMidBodyMs: 500 },
 };
 
-let server: Server;
+let server: CannedServer;
 let origin: string;
-type Seen = { method: string | undefined; url: string | undefined; headers: IncomingHttpHeaders };
-const seen: Seen[] = [];
 
 beforeAll(async () => {
-  server = createServer((req: IncomingMessage, res) => {
-    seen.push({ method: req.method, url: req.url, headers: req.headers });
-    // The project URL's first path segment names the answer: http://host/<answer>/auth/v1/admin/users
-    const answer = answers[(req.url ?? '').split('/')[1] ?? ''] ?? answers.ok!;
-    setTimeout(() => {
-      if (res.destroyed) return;
-      res.writeHead(answer.status, answer.headers ?? {});
-      if (answer.stallMidBodyMs === undefined) return void res.end(answer.body);
-      // Half a page, then a pause: a user cut in two across chunks, or a timeout while the body streams.
-      res.write(answer.body.slice(0, answer.body.length >> 1));
-      setTimeout(() => res.destroyed || res.end(answer.body.slice(answer.body.length >> 1)), answer.stallMidBodyMs);
-    }, answer.delayMs ?? 0);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The project URL's first path segment names the answer: http://host/<answer>/auth/v1/admin/users
+  server = await startCannedServer((req) => answers[(req.url ?? '').split('/')[1] ?? ''] ?? answers.ok!);
+  origin = server.origin;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 
 /** The connector's listPage before the plain path: supabase-js' listUsers, its SyntaxError and missing list read as foreign. */
 async function sdkListPage(admin: GoTrueAdminApi, page: number, perPage: number): Promise<SdkResult<{ users: unknown[]; total: number }>> {
@@ -113,10 +98,10 @@ async function outcome(call: () => Promise<{ users: unknown[]; total: number }>)
 
 async function both(answer: string, { page = 12, perPage = 2, timeoutMs = 2_000, signal = new AbortController().signal, url = `${origin}/${answer}` } = {}) {
   const client = createAdminClient({ url, serviceRoleKey: 'service-role-key', requestTimeoutMs: timeoutMs });
-  seen.length = 0;
+  server.seen.length = 0;
   const viaSdk = await outcome(() => attempt(client, 'listUsers', (admin) => sdkListPage(admin, page, perPage), signal));
   const viaFetch = await outcome(() => attempt(client, 'listUsers', (_admin, gotrue) => listPage(gotrue, page, perPage), signal));
-  return { viaSdk, viaFetch, requests: [...seen] };
+  return { viaSdk, viaFetch, requests: [...server.seen] };
 }
 
 describe('GoTrue listUsers through plain fetch, against supabase-js', () => {
@@ -193,10 +178,7 @@ describe('GoTrue listUsers through plain fetch, against supabase-js', () => {
 
   it('a refused connection is the same network failure', async () => {
     // A port just freed (not one of fetch's blocked ports, which it refuses before connecting).
-    const spare = createServer();
-    await new Promise<void>((resolve) => spare.listen(0, '127.0.0.1', resolve));
-    const port = (spare.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => spare.close(() => resolve()));
+    const port = await freePort();
     const { viaSdk, viaFetch } = await both('ok', { url: `http://127.0.0.1:${port}` });
     expect(viaSdk).toMatchObject({ kind: 'unavailable', status: 0 });
     expect(viaFetch).toEqual(viaSdk);

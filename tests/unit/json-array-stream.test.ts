@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ArrayMemberParser, readJsonPicking } from '../../core/connectors/shared/json-array-stream';
+import { Prng } from '../helpers/prng';
 
 /**
  * readJsonPicking against response.json(): for every body and every way of
@@ -42,17 +43,6 @@ async function actual(bytes: Uint8Array, cuts: readonly number[]): Promise<unkno
   } catch (error) {
     return { error: `${(error as Error).name}: ${(error as Error).message}` };
   }
-}
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const user = (i: number) => ({
@@ -168,7 +158,8 @@ describe('readJsonPicking against response.json()', () => {
   });
 
   it('random bodies, valid and broken, in random chunks', async () => {
-    const next = random(19);
+    const prng = new Prng(19);
+    const next = () => prng.next();
     const int = (n: number) => Math.floor(next() * n);
     const chars = ['a', 'Z', ' ', '"', '\\', '}', ']', '{', '[', ',', ':', 'é', '😀', '\u2028', '\n', '/'];
     const str = () => Array.from({ length: int(6) }, () => chars[int(chars.length)]).join('');
