@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { ProgressSnapshot } from '../core/api/models';
 import { createSyncwarden } from '../core/app/app';
 import { MemorySecretStore } from '../tests/helpers/memory.secret-store';
@@ -86,7 +87,12 @@ function startPhaseTrace(app: Awaited<ReturnType<typeof createSyncwarden>>, ever
   const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
   const timer = setInterval(() => {
     const m = process.memoryUsage();
-    process.stderr.write(`mem t=${((performance.now() - startedAt) / 1000).toFixed(1)}s phase=${phase} rss=${mb(m.rss)} heap=${mb(m.heapUsed)}/${mb(m.heapTotal)} ext=${mb(m.external)} max=${mb(process.resourceUsage().maxRSS * 1024)}\n`);
+    // Committed size of V8's spaces (MB): new = the young generation's semi-spaces, lo = large objects.
+    const spaces = getHeapSpaceStatistics()
+      .filter((s) => s.space_size >= 2 ** 20)
+      .map((s) => `${s.space_name.replace(/_space$/, '').replace('large_object', 'lo')}=${mb(s.space_size)}`)
+      .join(' ');
+    process.stderr.write(`mem t=${((performance.now() - startedAt) / 1000).toFixed(1)}s phase=${phase} rss=${mb(m.rss)} heap=${mb(m.heapUsed)}/${mb(m.heapTotal)} ext=${mb(m.external)} max=${mb(process.resourceUsage().maxRSS * 1024)} ${spaces}\n`);
   }, everyMs);
   return () => {
     clearInterval(timer);
