@@ -128,20 +128,38 @@ function gcKind(entry: PerformanceEntry): string {
  * `BENCH_CPU_PROFILE=<dir>` writes one .cpuprofile per measured window (the
  * product run, then its floor), so a profile shows only the run and not the
  * module loading and seeding around it (`node --cpu-prof` covers the whole
- * process). The profiler's own overhead then counts in the window's figures.
+ * process). `BENCH_HEAP_PROFILE=<dir>` writes one .heapprofile per window
+ * from V8's sampling heap profiler, objects already collected included: what
+ * each stack allocated over the window, not what was left at its end. The
+ * profilers' own overhead then counts in the window's figures.
  */
 async function startWindowProfile(): Promise<{ stop(): Promise<void> } | undefined> {
-  const dir = process.env.BENCH_CPU_PROFILE;
-  if (!dir) return undefined;
+  const cpuDir = process.env.BENCH_CPU_PROFILE;
+  const heapDir = process.env.BENCH_HEAP_PROFILE;
+  if (!cpuDir && !heapDir) return undefined;
   const session = new Session();
   session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
+  if (cpuDir) {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  if (heapDir) {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 64 * 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  }
   return {
     async stop() {
-      const { profile } = await session.post('Profiler.stop');
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, `window-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+      const stamp = Date.now();
+      if (cpuDir) {
+        const { profile } = await session.post('Profiler.stop');
+        mkdirSync(cpuDir, { recursive: true });
+        writeFileSync(join(cpuDir, `window-${stamp}.cpuprofile`), JSON.stringify(profile));
+      }
+      if (heapDir) {
+        const { profile } = await session.post('HeapProfiler.stopSampling');
+        mkdirSync(heapDir, { recursive: true });
+        writeFileSync(join(heapDir, `window-${stamp}.heapprofile`), JSON.stringify(profile));
+      }
       session.disconnect();
     },
   };

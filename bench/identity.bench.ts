@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { ProgressSnapshot } from '../core/api/models';
 import { createSyncwarden } from '../core/app/app';
 import { MemorySecretStore } from '../tests/helpers/memory.secret-store';
@@ -59,6 +60,7 @@ export async function identityBenchmark(args: readonly string[]): Promise<void> 
   const figures = {
     ...common,
     users,
+    rssStartMb: product.rssStartMb,
     classifySeconds: Number(result.classifySeconds ?? NaN),
     found: { inSync: result.inSync, localOnly: result.localOnly, remoteOnly: result.remoteOnly, inconsistent: result.inconsistent },
     floorFound: { inSync: floor.value.inSync, localOnly: floor.value.localOnly, remoteOnly: floor.value.remoteOnly, inconsistent: floor.value.inconsistent },
@@ -75,7 +77,7 @@ export async function identityBenchmark(args: readonly string[]): Promise<void> 
   if (run?.state !== 'succeeded') process.exitCode = 1;
 }
 
-/** Prints `t phase rss heapUsed/heapTotal external` (MB) to stderr every `everyMs`; returns the stop function. */
+/** Prints `t phase rss heapUsed/heapTotal external max` (MB; max: the process's RSS high-water mark) to stderr every `everyMs`; returns the stop function. */
 function startPhaseTrace(app: Awaited<ReturnType<typeof createSyncwarden>>, everyMs: number): () => void {
   const startedAt = performance.now();
   let phase = '-';
@@ -85,7 +87,12 @@ function startPhaseTrace(app: Awaited<ReturnType<typeof createSyncwarden>>, ever
   const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
   const timer = setInterval(() => {
     const m = process.memoryUsage();
-    process.stderr.write(`mem t=${((performance.now() - startedAt) / 1000).toFixed(1)}s phase=${phase} rss=${mb(m.rss)} heap=${mb(m.heapUsed)}/${mb(m.heapTotal)} ext=${mb(m.external)}\n`);
+    // Committed size of V8's spaces (MB): new = the young generation's semi-spaces, lo = large objects.
+    const spaces = getHeapSpaceStatistics()
+      .filter((s) => s.space_size >= 2 ** 20)
+      .map((s) => `${s.space_name.replace(/_space$/, '').replace('large_object', 'lo')}=${mb(s.space_size)}`)
+      .join(' ');
+    process.stderr.write(`mem t=${((performance.now() - startedAt) / 1000).toFixed(1)}s phase=${phase} rss=${mb(m.rss)} heap=${mb(m.heapUsed)}/${mb(m.heapTotal)} ext=${mb(m.external)} max=${mb(process.resourceUsage().maxRSS * 1024)} ${spaces}\n`);
   }, everyMs);
   return () => {
     clearInterval(timer);

@@ -1,10 +1,9 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GoogleClientOptions } from '../../core/connectors/google/google-caller';
 import { mapGoogleError } from '../../core/connectors/google/google-errors';
 import { OAuth2 } from '../../core/connectors/google/googleapis-lite';
 import { ConnectorError } from '../../core/connectors/shared/connector-error';
+import { startCannedServer, type CannedAnswer, type CannedServer } from './canned-server';
 import { freePort } from './ports';
 
 /**
@@ -15,10 +14,8 @@ import { freePort } from './ports';
  * google-fetch.ts replaces (Gmail messages.get, Drive files.list and
  * changes.list).
  */
-type Answer = { status: number; body: string; headers?: Record<string, string>; delayMs?: number };
-
 /** The answers each call is tried against: its own 200 (`ok`) and ten failures or foreign bodies. */
-function answersWith(okBody: string): Record<string, Answer> {
+function answersWith(okBody: string): Record<string, CannedAnswer> {
   return {
     ok: { status: 200, body: okBody },
     gone: { status: 404, body: JSON.stringify({ error: { code: 404, message: 'Requested entity was not found.', errors: [{ reason: 'notFound' }], status: 'NOT_FOUND' } }) },
@@ -55,25 +52,14 @@ export interface PairRun {
 /** Defines the shared cases (the ten answers, timeout, abort, refused connection); returns `both` for the call's own cases. */
 export function describeGooglePair(title: string, pair: GoogleCallPair): { both(key: string, options?: GoogleClientOptions, signal?: AbortSignal): Promise<PairRun> } {
   const answers = answersWith(pair.okBody);
-  let server: Server | undefined;
+  let server: CannedServer | undefined;
   let root = '';
-  const seen: PairRun['requests'] = [];
 
   beforeAll(async () => {
-    const listening = createServer((req: IncomingMessage, res) => {
-      seen.push({ url: req.url, authorization: req.headers.authorization });
-      const answer = answers[pair.answerKey(req.url ?? '')] ?? answers.ok!;
-      setTimeout(() => {
-        if (res.destroyed) return;
-        res.writeHead(answer.status, answer.headers ?? { 'content-type': 'application/json' });
-        res.end(answer.body);
-      }, answer.delayMs ?? 0);
-    });
-    server = listening;
-    await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
-    root = `http://127.0.0.1:${(listening.address() as AddressInfo).port}/some/ignored/path/`;
+    server = await startCannedServer((req) => answers[pair.answerKey(req.url ?? '')] ?? answers.ok!, { 'content-type': 'application/json' });
+    root = `${server.origin}/some/ignored/path/`;
   });
-  afterAll(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+  afterAll(() => server?.close());
 
   const clientOptions = (timeout = 2_000): GoogleClientOptions => {
     const auth = new OAuth2({ clientId: 'c', clientSecret: 's' });
@@ -93,10 +79,11 @@ export function describeGooglePair(title: string, pair: GoogleCallPair): { both(
   };
 
   const both = async (key: string, options = clientOptions(), signal: AbortSignal = new AbortController().signal): Promise<PairRun> => {
+    const seen = server?.seen ?? [];
     seen.length = 0;
     const viaSdk = await outcome(() => pair.viaSdk(key, options, signal));
     const viaFetch = await outcome(() => pair.viaFetch(key, options, signal));
-    return { viaSdk, viaFetch, requests: [...seen] };
+    return { viaSdk, viaFetch, requests: seen.map((r) => ({ url: r.url, authorization: r.headers.authorization })) };
   };
 
   describe(title, () => {

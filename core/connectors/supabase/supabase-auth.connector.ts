@@ -1,13 +1,16 @@
-import type { AuthError, GoTrueAdminApi } from '@supabase/supabase-js';
+import type { GoTrueAdminApi } from '@supabase/supabase-js';
 import type { ConnectionCheck } from '../shared/connection-check';
-import { ConnectorError, FOREIGN_ANSWER, isConnectorError } from '../shared/connector-error';
+import { isConnectorError } from '../shared/connector-error';
 import { createServicePolicy, type ServicePolicy, type ServicePolicyOptions } from '../shared/service-policy';
-import { createAdminClient, type AdminClient, type ExchangeRecord } from './supabase-client';
-import { invalidUserId, SUPABASE_SERVICE, toConnectorError } from './supabase-errors';
+import { listPage } from './gotrue-list-users';
+import { attempt } from './supabase-attempt';
+import { createAdminClient, type GoTrueHttp, type SdkResult } from './supabase-client';
+import { invalidUserId, SUPABASE_SERVICE } from './supabase-errors';
 import { toSupabaseUser, type NewSupabaseUser, type SupabaseUser, type SupabaseUserPage, type SupabaseUserPatch } from './supabase-user';
 
 /**
- * Supabase Auth admin (GoTrue) through supabase-js. Every method either returns
+ * Supabase Auth admin (GoTrue) through supabase-js (the listing's pages as the
+ * SDK's own request without it: gotrue-list-users.ts). Every method either returns
  * plain domain data or throws a ConnectorError; retries happen only in the
  * service policy. The SDK makes no retries of its own for admin calls.
  */
@@ -41,8 +44,6 @@ export interface SupabaseAuthConnectorOptions {
   policy?: Partial<Omit<ServicePolicyOptions, 'service' | 'onRequest'>>;
 }
 
-type SdkResult<T> = { data: T; error: null } | { data: unknown; error: AuthError };
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function createSupabaseAuthConnector(options: SupabaseAuthConnectorOptions): SupabaseAuthConnector {
@@ -54,7 +55,7 @@ export function createSupabaseAuthConnector(options: SupabaseAuthConnectorOption
     ...options.policy,
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
   });
-  const run = <T>(operation: string, call: (admin: GoTrueAdminApi) => Promise<SdkResult<T>>, signal?: AbortSignal) =>
+  const run = <T>(operation: string, call: (admin: GoTrueAdminApi, gotrue: GoTrueHttp) => Promise<SdkResult<T>>, signal?: AbortSignal) =>
     policy.execute((attemptSignal) => attempt(client, operation, call, attemptSignal), signal);
 
   return {
@@ -64,7 +65,7 @@ export function createSupabaseAuthConnector(options: SupabaseAuthConnectorOption
       // Page numbers come from our own counter: the SDK's nextPage/lastPage keep only the
       // first digit of the page number (page 12 → 1), so they are never read (api-facts §7).
       for (let page = 1; ; page++) {
-        const data = await run('listUsers', (admin) => listPage(admin, page, perPage), signal);
+        const data = await run('listUsers', (_admin, gotrue) => listPage(gotrue, page, perPage), signal);
         const total = Number.isFinite(data.total) && data.total > 0 ? data.total : null;
         yield { page, users: data.users.map(toSupabaseUser), total };
         const short = data.users.length < perPage;
@@ -129,68 +130,6 @@ export function createSupabaseAuthConnector(options: SupabaseAuthConnectorOption
       }
     },
   };
-}
-
-/**
- * One listUsers page, whose answer must be GoTrue's list: a 200 whose body is
- * empty or not JSON (the SDK throws a bare SyntaxError) or is another JSON (no
- * `users` array) is a foreign answer, `unavailable` and retried like a 502,
- * never a page read as empty (that would end the listing early).
- */
-async function listPage(admin: GoTrueAdminApi, page: number, perPage: number): ReturnType<GoTrueAdminApi['listUsers']> {
-  const foreign = (why: string, cause?: unknown) =>
-    new ConnectorError('unavailable', SUPABASE_SERVICE, `listUsers: the answer to page ${page} was not GoTrue's user list (${why}); nothing is concluded from it`, {
-      reason: FOREIGN_ANSWER,
-      ...(cause === undefined ? {} : { cause }),
-    });
-  let result: Awaited<ReturnType<GoTrueAdminApi['listUsers']>>;
-  try {
-    result = await admin.listUsers({ page, perPage });
-  } catch (error) {
-    if (error instanceof SyntaxError) throw foreign('an empty body or not JSON', error);
-    throw error;
-  }
-  if (result.error === null && !Array.isArray((result.data as { users?: unknown }).users)) throw foreign('no users list');
-  return result;
-}
-
-/** One request: the SDK call, then its `{error}` translated into a thrown ConnectorError. */
-async function attempt<T>(client: AdminClient, operation: string, call: (admin: GoTrueAdminApi) => Promise<SdkResult<T>>, signal: AbortSignal): Promise<T> {
-  const { value, record } = await client.exchange(signal, call);
-  if (value.error === null) return value.data;
-  // Cancelled by the caller: surface the abort itself, which the policy does not retry.
-  if (signal.aborted) throw signal.reason;
-  throw withServiceMessage(toConnectorError(value.error, record, operation), record);
-}
-
-/**
- * supabase-js reads no body for a 5xx (its message is "{}") and none that is
- * not JSON. When the wire showed GoTrue's own error body, its message is what
- * the admin must see ("Database error creating new user"), not "{}".
- */
-function withServiceMessage(error: ConnectorError, record: ExchangeRecord): ConnectorError {
-  const own = gotrueErrorBody(record.errorBody);
-  if (!own || error.message.includes(own.message)) return error;
-  const message = error.message.replace(/: (\{\}|[^:]*)$/, '') + `: ${own.message}`;
-  return new ConnectorError(error.kind, error.service, message, {
-    ...(error.status === undefined ? {} : { status: error.status }),
-    reason: error.reason ?? own.code,
-    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-    cause: error.cause,
-  });
-}
-
-/** GoTrue's error shapes, new (`{code, message}`) and old (`{code: <status>, error_code, msg}`); anything else is not its own. */
-function gotrueErrorBody(text: string | undefined): { code: string; message: string } | null {
-  if (!text) return null;
-  try {
-    const body = JSON.parse(text) as Record<string, unknown>;
-    if (typeof body.code === 'string' && typeof body.message === 'string') return { code: body.code, message: body.message };
-    if (typeof body.error_code === 'string' && typeof body.msg === 'string') return { code: body.error_code, message: body.msg };
-  } catch {
-    // not JSON: a proxy's page
-  }
-  return null;
 }
 
 /** The SDK throws on a non-UUID id (lower-case only) before sending anything; refuse it typed instead. */

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createClient, type GoTrueAdminApi } from '@supabase/supabase-js';
+import { createClient, type AuthError, type GoTrueAdminApi } from '@supabase/supabase-js';
 import { parseRetryAfter } from '../shared/connector-error';
 
 /**
@@ -18,6 +18,16 @@ export interface ExchangeRecord {
   errorBody?: string;
 }
 
+/** What the SDK's admin API object sends with (a request of our own, gotrue-list-users.ts): its base URL (…/auth/v1), its headers, its fetch. */
+export interface GoTrueHttp {
+  url: string;
+  headers: Readonly<Record<string, string>>;
+  fetch: typeof fetch;
+}
+
+/** What an admin call resolves to: supabase-js' `{data, error}`. */
+export type SdkResult<T> = { data: T; error: null } | { data: unknown; error: AuthError };
+
 interface ExchangeContext {
   signal: AbortSignal;
   record: ExchangeRecord;
@@ -26,9 +36,11 @@ interface ExchangeContext {
 export interface AdminClient {
   /**
    * Runs one SDK admin call. Its requests use `signal` and fill the returned
-   * record; AsyncLocalStorage keeps concurrent calls apart.
+   * record; AsyncLocalStorage keeps concurrent calls apart. `gotrue` sends a
+   * request of our own as the SDK would: its URL and headers, through the
+   * same instrumented fetch (gotrue-list-users.ts).
    */
-  exchange<T>(signal: AbortSignal, call: (admin: GoTrueAdminApi) => Promise<T>): Promise<{ value: T; record: ExchangeRecord }>;
+  exchange<T>(signal: AbortSignal, call: (admin: GoTrueAdminApi, gotrue: GoTrueHttp) => Promise<T>): Promise<{ value: T; record: ExchangeRecord }>;
 }
 
 export interface AdminClientOptions {
@@ -67,14 +79,31 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     global: { fetch: instrumentedFetch },
   });
   const admin = client.auth.admin;
+  const gotrue: GoTrueHttp = { ...sdkRequestBase(admin), fetch: instrumentedFetch };
 
   return {
     async exchange(signal, call) {
       const record: ExchangeRecord = {};
-      const value = await contexts.run({ signal, record }, () => call(admin));
+      const value = await contexts.run({ signal, record }, () => call(admin, gotrue));
       return { value, record };
     },
   };
+}
+
+/**
+ * The admin API's own base URL (…/auth/v1) and headers (apikey, Authorization,
+ * X-Client-Info), which the SDK keeps as protected fields: read once, so a
+ * request of our own is the one the SDK would send. Checked, because an SDK
+ * upgrade could rename them (the equivalence test would then fail too).
+ */
+function sdkRequestBase(admin: GoTrueAdminApi): { url: string; headers: Readonly<Record<string, string>> } {
+  const fields = admin as unknown as { url?: unknown; headers?: unknown };
+  const headers = fields.headers;
+  if (typeof fields.url !== 'string' || typeof headers !== 'object' || headers === null || Object.values(headers).some((value) => typeof value !== 'string')) {
+    throw new Error('supabase-js: the admin API no longer keeps its URL and headers where the connector reads them (supabase-client.ts)');
+  }
+  // The SDK's own object, not a copy: each request copies it as the SDK does.
+  return { url: fields.url, headers: headers as Record<string, string> };
 }
 
 /** undici puts the socket error in `cause`; aborts and timeouts come as DOMExceptions. */

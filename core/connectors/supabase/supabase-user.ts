@@ -65,7 +65,37 @@ export interface SupabaseUserPatch {
 /** About 100 years: the reversible stand-in for a delete (undone by `banDuration: 'none'`). */
 export const BAN_FOR_GOOD = '876000h';
 
-export function toSupabaseUser(user: User): SupabaseUser {
+/**
+ * The fields of a GoTrue user that toSupabaseUser reads: all that a listing
+ * keeps of each user (identities, factors, phone … are dropped as each page
+ * streams in, issue 19). Add a field here when toSupabaseUser starts reading it
+ * (tests/unit/supabase-listed-user.test.ts checks the two agree).
+ */
+export type ListedUser = Pick<
+  User,
+  'id' | 'email' | 'email_confirmed_at' | 'role' | 'created_at' | 'updated_at' | 'deleted_at' | 'banned_until' | 'last_sign_in_at' | 'user_metadata' | 'app_metadata'
+>;
+
+/** One listed element cut down to ListedUser; anything that is not an object is left as it came (toSupabaseUser then treats it as before). */
+export function toListedUser(element: unknown): unknown {
+  if (typeof element !== 'object' || element === null) return element;
+  const user = element as Record<string, unknown>;
+  return {
+    id: user.id,
+    email: user.email,
+    email_confirmed_at: user.email_confirmed_at,
+    role: user.role,
+    created_at: user.created_at,
+    updated_at: user.updated_at,
+    deleted_at: user.deleted_at,
+    banned_until: user.banned_until,
+    last_sign_in_at: user.last_sign_in_at,
+    user_metadata: user.user_metadata,
+    app_metadata: user.app_metadata,
+  };
+}
+
+export function toSupabaseUser(user: ListedUser): SupabaseUser {
   const deleted = Boolean(user.deleted_at);
   const meta: Record<string, unknown> = user.user_metadata ?? {};
   const name = [meta.full_name, meta.name].find((value): value is string => typeof value === 'string' && value.trim() !== '');
