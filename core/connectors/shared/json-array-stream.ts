@@ -1,3 +1,5 @@
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isJsonSpace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../../base/json-bytes';
+
 /**
  * A JSON answer read as it streams in, one array member parsed element by
  * element: `readJsonPicking(response, 'users', pick)` gives what
@@ -20,16 +22,7 @@
  * end, and checks the bytes between them.
  */
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-
-const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+const isSpace = isJsonSpace;
 
 /** Decodes slices; keeps a U+FEFF where one is (only the body's start may drop one, and that start never takes the fast path). */
 const sliceDecoder = new TextDecoder('utf-8', { ignoreBOM: true });

@@ -1,3 +1,5 @@
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isJsonSpace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../../base/json-bytes';
+
 /**
  * The rows of a Sheets `values.get` body (`{"range", "majorDimension",
  * "values": [[...], ...]}`), parsed as its text arrives. JSON.parse of a
@@ -60,7 +62,7 @@ export class ValuesRowReader {
       if (text.charCodeAt(at) !== COMMA) return undefined;
       at = skipSpace(text, at + 1);
     }
-    if (text.charCodeAt(at) !== OPEN_ARRAY) return undefined;
+    if (text.charCodeAt(at) !== OPEN_BRACKET) return undefined;
     for (let tries = 0, cut = text.lastIndexOf(']'); tries < 2 && cut > at; tries++, cut = text.lastIndexOf(']', cut - 1)) {
       let rows: unknown[];
       try {
@@ -83,7 +85,7 @@ export class ValuesRowReader {
     let consumed = 0;
     for (let at = skipSpace(text, 0); at < text.length; at = skipSpace(text, at)) {
       const c = text.charCodeAt(at);
-      if (c === CLOSE_ARRAY) {
+      if (c === CLOSE_BRACKET) {
         this.done = true;
         consumed = text.length;
         break;
@@ -94,7 +96,7 @@ export class ValuesRowReader {
         consumed = at = at + 1;
         continue;
       }
-      if (c !== OPEN_ARRAY) throw malformed(`a row starts with “${text[at]}”`);
+      if (c !== OPEN_BRACKET) throw malformed(`a row starts with “${text[at]}”`);
       const end = skipValue(text, at);
       if (end === INCOMPLETE) break;
       if (first < 0) first = at;
@@ -118,22 +120,15 @@ function asStrings(rows: unknown[][]): string[][] {
 const NO_ROWS: string[][] = [];
 const INCOMPLETE = -2;
 const NO_VALUES = -1;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 
 /** The index just inside the top-level `values` array; NO_VALUES when the body has none (an empty range); INCOMPLETE. */
 function valuesArrayStart(text: string): number {
   let at = skipSpace(text, 0);
   if (at === text.length) return INCOMPLETE;
-  if (text.charCodeAt(at) !== OPEN_OBJECT) throw malformed('it is not an object');
+  if (text.charCodeAt(at) !== OPEN_BRACE) throw malformed('it is not an object');
   for (at = skipSpace(text, at + 1); at < text.length; at = skipSpace(text, at)) {
     const c = text.charCodeAt(at);
-    if (c === CLOSE_OBJECT) return NO_VALUES;
+    if (c === CLOSE_BRACE) return NO_VALUES;
     if (c === COMMA) {
       at++;
       continue;
@@ -148,7 +143,7 @@ function valuesArrayStart(text: string): number {
     at = skipSpace(text, at + 1);
     if (at === text.length) return INCOMPLETE;
     if (key === 'values') {
-      if (text.charCodeAt(at) !== OPEN_ARRAY) throw malformed('“values” is not an array');
+      if (text.charCodeAt(at) !== OPEN_BRACKET) throw malformed('“values” is not an array');
       return at + 1;
     }
     at = skipValue(text, at);
@@ -161,11 +156,11 @@ function valuesArrayStart(text: string): number {
 function skipValue(text: string, at: number): number {
   const c = text.charCodeAt(at);
   if (c === QUOTE) return skipString(text, at);
-  if (c !== OPEN_ARRAY && c !== OPEN_OBJECT) {
+  if (c !== OPEN_BRACKET && c !== OPEN_BRACE) {
     // A number, true, false or null: runs to the next delimiter (which must have arrived).
     for (let end = at; end < text.length; end++) {
       const d = text.charCodeAt(end);
-      if (d === COMMA || d === CLOSE_ARRAY || d === CLOSE_OBJECT || isSpace(d)) return end;
+      if (d === COMMA || d === CLOSE_BRACKET || d === CLOSE_BRACE || isSpace(d)) return end;
     }
     return INCOMPLETE;
   }
@@ -176,8 +171,8 @@ function skipValue(text: string, at: number): number {
       const end = skipString(text, i);
       if (end === INCOMPLETE) return INCOMPLETE;
       i = end - 1;
-    } else if (d === OPEN_ARRAY || d === OPEN_OBJECT) depth++;
-    else if ((d === CLOSE_ARRAY || d === CLOSE_OBJECT) && --depth === 0) return i + 1;
+    } else if (d === OPEN_BRACKET || d === OPEN_BRACE) depth++;
+    else if ((d === CLOSE_BRACKET || d === CLOSE_BRACE) && --depth === 0) return i + 1;
   }
   return INCOMPLETE;
 }
@@ -186,7 +181,7 @@ function skipValue(text: string, at: number): number {
 function skipString(text: string, at: number): number {
   for (let quote = text.indexOf('"', at + 1); quote > 0; quote = text.indexOf('"', quote + 1)) {
     let backslashes = 0;
-    while (text.charCodeAt(quote - 1 - backslashes) === 0x5c) backslashes++;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
     if (backslashes % 2 === 0) return quote + 1;
   }
   return INCOMPLETE;
@@ -197,9 +192,7 @@ function skipSpace(text: string, at: number): number {
   return at;
 }
 
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
+const isSpace = isJsonSpace;
 
 function malformed(why: string): Error {
   return new Error(`The Sheets API answered values.get with a body that is not the expected JSON (${why}). Try the import again.`);
