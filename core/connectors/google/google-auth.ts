@@ -1,4 +1,4 @@
-import { OAuth2, type Credentials, type OAuth2Client } from './googleapis-lite';
+import { OAuth2, type Credentials, type OAuth2Client, type OAuth2ClientOptions } from './googleapis-lite';
 import { ConnectorError, isConnectorError } from '../shared/connector-error';
 import type { OAuthTokens, OAuthTokenStore } from '../shared/oauth-tokens';
 import type { ServicePolicy } from '../shared/service-policy';
@@ -22,10 +22,28 @@ export interface GoogleAuthOptions {
   timeoutMs: number;
 }
 
+/**
+ * The OAuth2 client's options for the token endpoint. Node's own fetch is the
+ * transport, as for the Drive client: gaxios' default loads node-fetch with a
+ * dynamic import() on its first request, a module load on the event loop in
+ * the middle of the first run that refreshes a token (issue 19: a start-of-run
+ * stall). tests/integration/google-token-fetch.test.ts pins that the token
+ * endpoint's every outcome maps the same through either transport.
+ */
+export function tokenClientOptions(options: Pick<GoogleAuthOptions, 'clientId' | 'clientSecret' | 'tokenUrl' | 'timeoutMs'>): OAuth2ClientOptions {
+  return {
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    ...(options.tokenUrl ? { endpoints: { oauth2TokenUrl: options.tokenUrl } } : {}),
+    // The library asks for retries on token calls (RETRY_CONFIG); zero them so the policy alone retries.
+    transporterOptions: { timeout: options.timeoutMs, retryConfig: { retry: 0, noResponseRetries: 0 }, fetchImplementation: fetch },
+  };
+}
+
 export class GoogleAuth {
   /** The auth client handed to googleapis for API calls. */
   readonly client: OAuth2Client;
-  private readonly clientOptions: ConstructorParameters<typeof OAuth2>[0];
+  private readonly clientOptions: OAuth2ClientOptions;
   private refresherBuilt: OAuth2Client | undefined;
   private current: OAuthTokens | undefined;
   private refreshing: Promise<string> | undefined;
@@ -34,13 +52,7 @@ export class GoogleAuth {
     private readonly options: GoogleAuthOptions,
     private readonly service: string,
   ) {
-    const clientOptions = {
-      clientId: options.clientId,
-      clientSecret: options.clientSecret,
-      ...(options.tokenUrl ? { endpoints: { oauth2TokenUrl: options.tokenUrl } } : {}),
-      // The library asks for retries on token calls (RETRY_CONFIG); zero them so the policy alone retries.
-      transporterOptions: { timeout: options.timeoutMs, retryConfig: { retry: 0, noResponseRetries: 0 } },
-    };
+    const clientOptions = tokenClientOptions(options);
     this.clientOptions = clientOptions;
     this.client = new OAuth2(clientOptions);
   }

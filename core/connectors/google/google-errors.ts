@@ -65,7 +65,7 @@ export function mapGoogleError(error: unknown, service: string, endpoint: Google
   if (!failure) {
     // No HTTP answer: refused connection, reset, DNS, or our own timeout. Nothing can be concluded.
     const detail = isNetworkError(error) || isNetworkError(causeOf(error)) ? 'network error' : 'no response';
-    return new ConnectorError('unavailable', service, `${detail}: ${messageOf(error)}`, { cause: error });
+    return new ConnectorError('unavailable', service, `${detail}: ${networkMessageOf(error)}`, { cause: error });
   }
   const { status, body } = failure;
   const envelope = body && typeof body.error === 'object' && body.error !== null ? body.error : undefined;
@@ -165,6 +165,17 @@ function isAbort(error: unknown): boolean {
 function causeOf(error: unknown): unknown {
   const cause = (error as { cause?: unknown } | null)?.cause;
   return (cause as { cause?: unknown } | null)?.cause ?? cause;
+}
+
+/**
+ * Node's fetch (undici) says only "fetch failed" and keeps the socket's error
+ * in its cause; name that too, so the admin reads "connect ECONNREFUSED
+ * 127.0.0.1:443" as node-fetch's message says it.
+ */
+function networkMessageOf(error: unknown): string {
+  const message = messageOf(error);
+  const cause = causeOf(error);
+  return message === 'fetch failed' && cause instanceof Error && cause.message ? `${message} (${cause.message})` : message;
 }
 
 function messageOf(error: unknown): string {

@@ -16,4 +16,6 @@ export { auth };
 /** The OAuth2 client class googleapis itself uses (same google-auth-library copy, so the types line up). */
 export const OAuth2 = auth.OAuth2;
 export type OAuth2Client = InstanceType<typeof auth.OAuth2>;
+/** The OAuth2 client's constructor options (the object form). */
+export type OAuth2ClientOptions = Exclude<ConstructorParameters<typeof auth.OAuth2>[0], string | undefined>;
 export type Credentials = OAuth2Client['credentials'];
