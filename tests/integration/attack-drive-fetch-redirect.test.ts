@@ -97,4 +97,20 @@ describe('attack: a redirect on a Drive listing page', () => {
     const after = await world.run({ mode: 'check' });
     expect(resultOf(after).results[0]).toMatchObject({ pass: 'delta', orphans: 1 });
   });
+
+  it("a probe redirected to the file's URL without supportsAllDrives (Drive's own 404 there) is not gone", async () => {
+    const { world, proxy } = await behindProxy();
+    proxy.tamper = (req, res) => {
+      const path = req.url?.split('?')[0] ?? '';
+      if (!/^\/drive\/v3\/files\/[^/]+$/.test(path) || !req.url?.includes('?')) return false;
+      res.writeHead(301, { location: path });
+      res.end();
+      return true;
+    };
+    const check = await world.run({ mode: 'check', strategy: 'probe', full: true });
+    expect(resultOf(check).orphans).toBe(0);
+    expect(resultOf(check).results[0]).toMatchObject({ status: 'unknown' });
+    expect(await world.run({ mode: 'repair', all: true })).toMatchObject({ result: { quarantined: 0 } });
+    expect(await rowCount(world)).toBe(5);
+  });
 });

@@ -139,7 +139,9 @@ export class DriveConnector {
 
   /** `found` or `trashed`; throws ConnectorError `not-found` only for Drive's own 404 `notFound` envelope. */
   async getFile(fileId: string, signal?: AbortSignal): Promise<DriveFileLookup> {
-    const { data } = await this.caller.call((s) => this.drive.files.get({ ...ALL_DRIVES, fileId, fields: FILE_FIELDS }, { signal: s }), signal);
+    // Not followed (gaxios would): a gateway's redirect to the file's URL without supportsAllDrives gets Drive's own
+    // 404 notFound for a shared-drive file. The 3xx itself is unknown (mapGoogleError), never an answer about the file.
+    const { data } = await this.caller.call((s) => this.drive.files.get({ ...ALL_DRIVES, fileId, fields: FILE_FIELDS }, { signal: s, redirect: 'manual' }), signal);
     const file = toDriveFile(data);
     return { state: file.trashed ? 'trashed' : 'found', file };
   }
