@@ -129,6 +129,9 @@ export class DriveConnector {
       const body = await this.cursorCall('drive-files', (s) => this.plainGet('/drive/v3/files', params, s), signal);
       this.requireArray(body, 'files', 'files.list');
       const data = body as drive_v3.Schema$FileList;
+      // Every file Drive lists has its id (we ask for it), a string: an item without one (another API's names,
+      // bare strings, numeric ids, nulls) would silently drop a file from the listing and make its row an orphan.
+      if (!(data.files as unknown[]).every(isListedFile)) throw this.foreignPage('files.list', 'a file without a string id');
       if (data.incompleteSearch === true) {
         throw new ConnectorError('unavailable', this.caller.service, 'Drive answered incompleteSearch: the listing may be missing files, so it proves nothing about absence', { reason: 'incompleteSearch' });
       }
@@ -253,6 +256,11 @@ function toDriveFile(file: drive_v3.Schema$File): DriveFile {
     ...(file.size ? { size: Number(file.size) } : {}),
     ...(file.md5Checksum ? { md5Checksum: file.md5Checksum } : {}),
   };
+}
+
+/** A files.list item as Drive sends it: an object with a non-empty string id. */
+function isListedFile(file: unknown): boolean {
+  return file !== null && typeof file === 'object' && typeof (file as { id?: unknown }).id === 'string' && (file as { id: string }).id !== '';
 }
 
 function escapeQuery(value: string): string {
