@@ -82,6 +82,12 @@ const ALL_DRIVES_ITEMS = { supportsAllDrives: true, includeItemsFromAllDrives: t
  */
 const EVERY_CORPUS = { ...ALL_DRIVES_ITEMS, corpora: 'allDrives' } as const;
 const FILE_FIELDS = 'id,name,mimeType,trashed,parents,modifiedTime,size,md5Checksum';
+/**
+ * Drive may answer a short or even empty page with a nextPageToken, a few in a row; this many empty pages in a
+ * row, each with a token never seen, is no listing (a gateway minting tokens): without a bound the loop guard
+ * (tokens already followed) never fires and the run lists for ever, holding its scope.
+ */
+const MAX_EMPTY_PAGES = 100;
 
 export class DriveConnector {
   private readonly caller: GoogleCaller;
@@ -124,6 +130,7 @@ export class DriveConnector {
     const q = clauses.filter(Boolean).join(' and ') || undefined;
     let pageToken = query.pageToken;
     const seen = new Set<string>();
+    let empty = 0;
     do {
       const params = { ...EVERY_CORPUS, pageSize: PAGE_SIZE, fields: `nextPageToken,incompleteSearch,files(${fileFields})`, ...(q ? { q } : {}), ...(pageToken ? { pageToken } : {}) } satisfies drive_v3.Params$Resource$Files$List;
       const body = await this.cursorCall('drive-files', (s) => this.plainGet('/drive/v3/files', params, s), signal);
@@ -136,6 +143,7 @@ export class DriveConnector {
         throw new ConnectorError('unavailable', this.caller.service, 'Drive answered incompleteSearch: the listing may be missing files, so it proves nothing about absence', { reason: 'incompleteSearch' });
       }
       pageToken = this.nextToken(data.nextPageToken, seen, 'files.list');
+      empty = this.emptyRun(empty, (data.files ?? []).length, pageToken, 'files.list');
       yield { files: data.files ?? [], ...(pageToken ? { nextPageToken: pageToken } : {}) };
     } while (pageToken);
   }
@@ -159,6 +167,7 @@ export class DriveConnector {
   async *listChanges(pageToken: string, signal?: AbortSignal): AsyncGenerator<DriveChangePage> {
     let next: string | undefined = pageToken;
     const seen = new Set<string>([pageToken]);
+    let empty = 0;
     while (next) {
       const params = {
         ...ALL_DRIVES_ITEMS,
@@ -172,6 +181,7 @@ export class DriveConnector {
       // Drive ends every page with one of the two tokens; a page with neither is not Drive's.
       if (!data.nextPageToken && !data.newStartPageToken) throw this.foreignPage('changes.list', 'neither nextPageToken nor newStartPageToken');
       next = this.nextToken(data.nextPageToken, seen, 'changes.list');
+      empty = this.emptyRun(empty, (data.changes ?? []).length, next, 'changes.list');
       const changes = (data.changes ?? []).map((change) => ({
         fileId: change.fileId ?? '',
         removed: change.removed === true,
@@ -218,6 +228,13 @@ export class DriveConnector {
     if (seen.has(token)) throw this.foreignPage(route, 'a nextPageToken already followed');
     seen.add(token);
     return token;
+  }
+
+  /** Empty pages in a row that still point at a next one; past MAX_EMPTY_PAGES the listing is foreign. */
+  private emptyRun(before: number, items: number, next: string | undefined, route: string): number {
+    const run = items === 0 && next ? before + 1 : 0;
+    if (run > MAX_EMPTY_PAGES) throw this.foreignPage(route, `${MAX_EMPTY_PAGES} empty pages in a row, each with a new nextPageToken`);
+    return run;
   }
 
   private foreignPage(route: string, what: string): ConnectorError {
