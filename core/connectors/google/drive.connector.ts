@@ -178,6 +178,9 @@ export class DriveConnector {
       const body = await this.cursorCall('drive-changes', (s) => this.plainGet('/drive/v3/changes', params, s), signal);
       this.requireArray(body, 'changes', 'changes.list');
       const data = body as drive_v3.Schema$ChangeList;
+      // Each change is an object (a shared drive's own change has no fileId, so that is not required): nulls crashed
+      // the delta, and bare strings read as changes of no file, a delta that concluded `ok` on a foreign page.
+      if (!(data.changes as unknown[]).every((change) => change !== null && typeof change === 'object' && !Array.isArray(change))) throw this.foreignPage('changes.list', 'a change that is not an object');
       // Drive ends every page with one of the two tokens; a page with neither is not Drive's.
       if (!data.nextPageToken && !data.newStartPageToken) throw this.foreignPage('changes.list', 'neither nextPageToken nor newStartPageToken');
       next = this.nextToken(data.nextPageToken, seen, 'changes.list');
