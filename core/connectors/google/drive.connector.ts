@@ -82,6 +82,12 @@ const ALL_DRIVES_ITEMS = { supportsAllDrives: true, includeItemsFromAllDrives: t
  */
 const EVERY_CORPUS = { ...ALL_DRIVES_ITEMS, corpora: 'allDrives' } as const;
 const FILE_FIELDS = 'id,name,mimeType,trashed,parents,modifiedTime,size,md5Checksum';
+/**
+ * Drive may answer a short or even empty page with a nextPageToken, a few in a row; this many empty pages in a
+ * row, each with a token never seen, is no listing (a gateway minting tokens): without a bound the loop guard
+ * (tokens already followed) never fires and the run lists for ever, holding its scope.
+ */
+const MAX_EMPTY_PAGES = 100;
 
 export class DriveConnector {
   private readonly caller: GoogleCaller;
@@ -124,22 +130,29 @@ export class DriveConnector {
     const q = clauses.filter(Boolean).join(' and ') || undefined;
     let pageToken = query.pageToken;
     const seen = new Set<string>();
+    let empty = 0;
     do {
       const params = { ...EVERY_CORPUS, pageSize: PAGE_SIZE, fields: `nextPageToken,incompleteSearch,files(${fileFields})`, ...(q ? { q } : {}), ...(pageToken ? { pageToken } : {}) } satisfies drive_v3.Params$Resource$Files$List;
       const body = await this.cursorCall('drive-files', (s) => this.plainGet('/drive/v3/files', params, s), signal);
       this.requireArray(body, 'files', 'files.list');
       const data = body as drive_v3.Schema$FileList;
+      // Every file Drive lists has its id (we ask for it), a string: an item without one (another API's names,
+      // bare strings, numeric ids, nulls) would silently drop a file from the listing and make its row an orphan.
+      if (!(data.files as unknown[]).every(isListedFile)) throw this.foreignPage('files.list', 'a file without a string id');
       if (data.incompleteSearch === true) {
         throw new ConnectorError('unavailable', this.caller.service, 'Drive answered incompleteSearch: the listing may be missing files, so it proves nothing about absence', { reason: 'incompleteSearch' });
       }
       pageToken = this.nextToken(data.nextPageToken, seen, 'files.list');
+      empty = this.emptyRun(empty, (data.files ?? []).length, pageToken, 'files.list');
       yield { files: data.files ?? [], ...(pageToken ? { nextPageToken: pageToken } : {}) };
     } while (pageToken);
   }
 
   /** `found` or `trashed`; throws ConnectorError `not-found` only for Drive's own 404 `notFound` envelope. */
   async getFile(fileId: string, signal?: AbortSignal): Promise<DriveFileLookup> {
-    const { data } = await this.caller.call((s) => this.drive.files.get({ ...ALL_DRIVES, fileId, fields: FILE_FIELDS }, { signal: s }), signal);
+    // Not followed (gaxios would): a gateway's redirect to the file's URL without supportsAllDrives gets Drive's own
+    // 404 notFound for a shared-drive file. The 3xx itself is unknown (mapGoogleError), never an answer about the file.
+    const { data } = await this.caller.call((s) => this.drive.files.get({ ...ALL_DRIVES, fileId, fields: FILE_FIELDS }, { signal: s, redirect: 'manual' }), signal);
     const file = toDriveFile(data);
     return { state: file.trashed ? 'trashed' : 'found', file };
   }
@@ -154,6 +167,7 @@ export class DriveConnector {
   async *listChanges(pageToken: string, signal?: AbortSignal): AsyncGenerator<DriveChangePage> {
     let next: string | undefined = pageToken;
     const seen = new Set<string>([pageToken]);
+    let empty = 0;
     while (next) {
       const params = {
         ...ALL_DRIVES_ITEMS,
@@ -164,9 +178,13 @@ export class DriveConnector {
       const body = await this.cursorCall('drive-changes', (s) => this.plainGet('/drive/v3/changes', params, s), signal);
       this.requireArray(body, 'changes', 'changes.list');
       const data = body as drive_v3.Schema$ChangeList;
+      // Each change is an object (a shared drive's own change has no fileId, so that is not required): nulls crashed
+      // the delta, and bare strings read as changes of no file, a delta that concluded `ok` on a foreign page.
+      if (!(data.changes as unknown[]).every((change) => change !== null && typeof change === 'object' && !Array.isArray(change))) throw this.foreignPage('changes.list', 'a change that is not an object');
       // Drive ends every page with one of the two tokens; a page with neither is not Drive's.
       if (!data.nextPageToken && !data.newStartPageToken) throw this.foreignPage('changes.list', 'neither nextPageToken nor newStartPageToken');
       next = this.nextToken(data.nextPageToken, seen, 'changes.list');
+      empty = this.emptyRun(empty, (data.changes ?? []).length, next, 'changes.list');
       const changes = (data.changes ?? []).map((change) => ({
         fileId: change.fileId ?? '',
         removed: change.removed === true,
@@ -215,6 +233,13 @@ export class DriveConnector {
     return token;
   }
 
+  /** Empty pages in a row that still point at a next one; past MAX_EMPTY_PAGES the listing is foreign. */
+  private emptyRun(before: number, items: number, next: string | undefined, route: string): number {
+    const run = items === 0 && next ? before + 1 : 0;
+    if (run > MAX_EMPTY_PAGES) throw this.foreignPage(route, `${MAX_EMPTY_PAGES} empty pages in a row, each with a new nextPageToken`);
+    return run;
+  }
+
   private foreignPage(route: string, what: string): ConnectorError {
     return new ConnectorError('unavailable', this.caller.service, `Drive ${route} answered 200 with a body that is not Drive's (${what}): it proves nothing about absence`, { reason: FOREIGN_ANSWER });
   }
@@ -251,6 +276,11 @@ function toDriveFile(file: drive_v3.Schema$File): DriveFile {
     ...(file.size ? { size: Number(file.size) } : {}),
     ...(file.md5Checksum ? { md5Checksum: file.md5Checksum } : {}),
   };
+}
+
+/** A files.list item as Drive sends it: an object with a non-empty string id. */
+function isListedFile(file: unknown): boolean {
+  return file !== null && typeof file === 'object' && typeof (file as { id?: unknown }).id === 'string' && (file as { id: string }).id !== '';
 }
 
 function escapeQuery(value: string): string {

@@ -65,7 +65,7 @@ export class GoogleAuth {
   /** The access token to send now: the stored one while it is valid, else a refreshed one. */
   async accessToken(policy: ServicePolicy, signal?: AbortSignal): Promise<string> {
     const tokens = this.current ?? (this.current = await this.options.tokens.load());
-    if (tokens.accessToken && isFresh(tokens)) return this.use(tokens.accessToken);
+    if (sendable(tokens.accessToken) && isFresh(tokens)) return this.use(tokens.accessToken);
     return this.refresh(policy, signal);
   }
 
@@ -76,7 +76,7 @@ export class GoogleAuth {
   async recover(rejected: string, policy: ServicePolicy, signal?: AbortSignal): Promise<string> {
     const stored = await this.options.tokens.load();
     this.current = stored;
-    if (stored.accessToken && stored.accessToken !== rejected && isFresh(stored)) return this.use(stored.accessToken);
+    if (sendable(stored.accessToken) && stored.accessToken !== rejected && isFresh(stored)) return this.use(stored.accessToken);
     return this.refresh(policy, signal);
   }
 
@@ -109,7 +109,7 @@ export class GoogleAuth {
       return this.requestToken(true);
     }
     const accessToken = credentials.access_token;
-    if (!accessToken) throw new ConnectorError('unavailable', this.service, 'the token endpoint returned no access token');
+    if (!sendable(accessToken)) throw new ConnectorError('unavailable', this.service, 'the token endpoint returned no usable access token');
     // Google normally keeps the refresh token valid and sends none back (exchange then echoes the one it sent):
     // only a new one is written, so a grant the product stored meanwhile is never overwritten.
     const issued = credentials.refresh_token && credentials.refresh_token !== refreshToken ? credentials.refresh_token : null;
@@ -135,6 +135,16 @@ export class GoogleAuth {
       this.refresher.off('tokens', onTokens);
     }
   }
+}
+
+/**
+ * A token that can go in an Authorization header: visible ASCII only (RFC 6750's b64token is narrower still).
+ * One stored with a line break or a character past Latin-1 makes fetch refuse the request before it is sent, so
+ * no 401 ever comes to trigger a refresh and the account would stay unknown on every run, blamed on the network.
+ * Such a stored token counts as none: the refresh token gets a new one.
+ */
+function sendable(token: string | null | undefined): token is string {
+  return typeof token === 'string' && /^[\x21-\x7e]+$/.test(token);
 }
 
 function isFresh(tokens: OAuthTokens): boolean {

@@ -11,7 +11,8 @@ import { headerValue } from '../shared/header-value';
  *   status 404 and `errors[0].reason === 'notFound'` (api-facts-2 §11). A 404
  *   that is an HTML page (a gateway, Google's front end), an empty body,
  *   another JSON shape, or any answer of the token endpoint is `unavailable`
- *   (reason `foreign-answer`): unknown, never gone.
+ *   (reason `foreign-answer`): unknown, never gone. So is any 3xx (the
+ *   plain-fetch path does not follow redirects: google-fetch.ts).
  * - at the token endpoint: `invalid_grant` is the user's (`token-revoked`);
  *   `invalid_client` / `unauthorized_client` are the connection's
  *   (`misconfigured`), never a user's.
@@ -71,8 +72,9 @@ export function mapGoogleError(error: unknown, service: string, endpoint: Google
   const envelope = body && typeof body.error === 'object' && body.error !== null ? body.error : undefined;
   const oauth = body && typeof body.error === 'string' ? body.error : undefined;
   if (endpoint === 'token') return fromTokenEndpoint(failure, oauth, service, error);
-  if (!envelope) {
-    // Not Google's API envelope (HTML from a gateway or front end, an empty body, another JSON): unknown.
+  if (!envelope || (status >= 300 && status < 400)) {
+    // Not Google's API envelope (HTML from a gateway or front end, an empty body, another JSON), or a redirect
+    // (Google's APIs never send one; whatever body it carries is not an answer about the item): unknown.
     const kind = status === 429 ? 'rate-limited' : 'unavailable';
     return new ConnectorError(kind, service, `HTTP ${status} without Google's error envelope: ${snippet(error, body)}`, { status, cause: error, reason: FOREIGN_ANSWER });
   }

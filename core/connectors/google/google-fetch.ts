@@ -19,7 +19,8 @@ import type { GoogleClientOptions } from './google-caller';
  * `response.{status,data,headers}` like a GaxiosError, a timeout
  * `code: 'TimeoutError'`, the caller's abort `code: 'AbortError'`, and a
  * network failure what gaxios threw over the transport the replaced client
- * used (`GoogleRestApi.transport`).
+ * used (`GoogleRestApi.transport`). One difference on purpose: a redirect is
+ * not followed (gaxios follows it) but answered as the 3xx it is, unknown.
  */
 
 /** What the googleapis client being replaced used: its default root and gaxios' transport. */
@@ -85,7 +86,10 @@ export async function googleGet(api: GoogleRestApi, options: GoogleClientOptions
   if (signal.aborted) forward();
   else signal.addEventListener('abort', forward, { once: true });
   try {
-    const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: controller.signal });
+    // Never followed: Google's JSON APIs do not redirect, and what a gateway's redirect leads to (our URL without
+    // its query, another host's Drive-shaped page) is not the answer to this request. A 3xx is thrown like any
+    // non-2xx and classified unknown (mapGoogleError), never read as a listing that proves absence (DESIGN §4.1).
+    const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: controller.signal, redirect: 'manual' });
     const text = await response.text();
     const data = parseBody(text);
     if (response.status < 200 || response.status >= 300) throw new GoogleHttpError(response.status, data, response.headers);
