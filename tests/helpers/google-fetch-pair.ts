@@ -95,6 +95,14 @@ export function describeGooglePair(title: string, pair: GoogleCallPair): { both(
       expect(requests[0]?.authorization).toBe('Bearer ya29.token');
     });
 
+    it('asks for a compressed answer as googleapis does (Google gzips only for a User-Agent that names gzip)', async () => {
+      await both('ok');
+      const [sdk, plain] = server?.seen ?? [];
+      expect(sdk?.headers['user-agent']).toMatch(/\(gzip\)/);
+      expect(plain?.headers['user-agent']).toMatch(/\(gzip\)/);
+      expect(plain?.headers['accept-encoding']).toMatch(/gzip/);
+    });
+
     it('a timeout is the same no-response failure', async () => {
       const { viaSdk, viaFetch } = await both('slow', clientOptions(100));
       expect(viaSdk).toMatchObject({ kind: 'unavailable' });

@@ -36,6 +36,13 @@ export interface GoogleRestApi {
 }
 
 /** googleapis' gmail client: gaxios' default transport. */
+/**
+ * Google compresses an answer only for a client whose User-Agent names gzip
+ * (as googleapis' "google-api-nodejs-client/x (gzip)" does); without it a
+ * 1,000-file listing page comes back whole. fetch decodes gzip itself.
+ */
+const COMPRESSED = { 'accept-encoding': 'gzip', 'user-agent': 'syncwarden (gzip)' } as const;
+
 export const GMAIL_API: GoogleRestApi = { defaultRoot: 'https://gmail.googleapis.com/', transport: 'node-fetch' };
 /** DriveConnector's googleapis client was given Node's fetch (docs/performance.md, second pass). */
 export const DRIVE_API: GoogleRestApi = { defaultRoot: 'https://www.googleapis.com/', transport: 'fetch' };
@@ -89,7 +96,8 @@ export async function googleGet(api: GoogleRestApi, options: GoogleClientOptions
     // Never followed: Google's JSON APIs do not redirect, and what a gateway's redirect leads to (our URL without
     // its query, another host's Drive-shaped page) is not the answer to this request. A 3xx is thrown like any
     // non-2xx and classified unknown (mapGoogleError), never read as a listing that proves absence (DESIGN §4.1).
-    const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: controller.signal, redirect: 'manual' });
+    const headers: Record<string, string> = { ...COMPRESSED, ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    const response = await fetch(url, { headers, signal: controller.signal, redirect: 'manual' });
     const text = await response.text();
     const data = parseBody(text);
     if (response.status < 200 || response.status >= 300) throw new GoogleHttpError(response.status, data, response.headers);
