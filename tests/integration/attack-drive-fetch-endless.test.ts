@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTamperProxy, type TamperProxy } from '../helpers/tamper-proxy';
-import { driveFiles, openStorageWorld, resultOf, type StorageWorld } from './storage-orphans.setup';
+import { describe, expect, it } from 'vitest';
+import { driveFiles, resultOf } from './storage-orphans.setup';
+import { useProxiedStorageWorlds } from './storage-orphans-proxied';
 
 /**
  * Attack (#19, plain-fetch Drive listing): a gateway that answers every
@@ -10,19 +10,12 @@ import { driveFiles, openStorageWorld, resultOf, type StorageWorld } from './sto
  * (DESIGN §4.9: a run never blocks its scope). A long run of empty pages is
  * not a listing: unknown, no orphan, and the run ends.
  */
-let world: StorageWorld | undefined;
-let proxy: TamperProxy | undefined;
-afterEach(async () => {
-  await world?.close();
-  await proxy?.close();
-  world = proxy = undefined;
-});
+const worlds = useProxiedStorageWorlds();
 
 /** Ada's Drive through a proxy that answers `route` pages with `body()` while `on` is true. */
 async function endless(route: string, body: () => unknown) {
-  world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 3) }]);
-  const p = await startTamperProxy(world.google.rootUrl);
-  proxy = p;
+  const world = await worlds.world([{ id: 'ada', drive: driveFiles('ada', 3) }]);
+  const p = await worlds.proxy(world.google.rootUrl);
   const control = { on: false };
   p.tamper = (req, res) => {
     if (!control.on || !req.url?.startsWith(`${route}?`)) return false;
@@ -30,9 +23,7 @@ async function endless(route: string, body: () => unknown) {
     res.end(JSON.stringify(body()));
     return true;
   };
-  const google = (await world.app.connections.list()).find((c) => c.kind === 'google');
-  if (!google) throw new Error('no Google connection');
-  await world.app.connections.update({ id: google.id, config: { ...google.config, rootUrl: `${p.url}/` } });
+  await worlds.routeGoogle(world, p);
   return { world, control };
 }
 

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { manyFiles } from '../emulators/google/test-support';
-import { startTamperProxy, type TamperProxy } from '../helpers/tamper-proxy';
-import { driveRefresh, openStorageWorld, resultOf, type StorageWorld } from './storage-orphans.setup';
+import { driveRefresh, resultOf, type StorageWorld } from './storage-orphans.setup';
+import { useProxiedStorageWorlds } from './storage-orphans-proxied';
 
 /**
  * Attack (#19, plain-fetch Drive listing): things that happen between two
@@ -10,28 +10,19 @@ import { driveRefresh, openStorageWorld, resultOf, type StorageWorld } from './s
  * cancelled while page two is in flight: the run ends cancelled, the earlier
  * finding stays open. Both hold.
  */
-let world: StorageWorld | undefined;
-let proxy: TamperProxy | undefined;
-afterEach(async () => {
-  await world?.close();
-  await proxy?.close();
-  world = proxy = undefined;
-});
+const worlds = useProxiedStorageWorlds();
 
 /** Ada: 2,500 files (three pages) and one gone row, found by a first check; `onPageTwo` runs when page two is asked for. */
 async function listed(onPageTwo: () => void) {
-  world = await openStorageWorld([{ id: 'ada', drive: manyFiles(2500, 'root', 'g'), goneDrive: ['g-gone'] }]);
+  const world = await worlds.world([{ id: 'ada', drive: manyFiles(2500, 'root', 'g'), goneDrive: ['g-gone'] }]);
   expect(resultOf(await world.run({ mode: 'check', strategy: 'list', full: true })).orphans).toBe(1);
-  const p = await startTamperProxy(world.google.rootUrl);
-  proxy = p;
+  const p = await worlds.proxy(world.google.rootUrl);
   let pages = 0;
   p.tamper = (req) => {
     if (req.url?.startsWith('/drive/v3/files?') && ++pages === 2) onPageTwo();
     return false;
   };
-  const google = (await world.app.connections.list()).find((c) => c.kind === 'google');
-  if (!google) throw new Error('no Google connection');
-  await world.app.connections.update({ id: google.id, config: { ...google.config, rootUrl: `${p.url}/` } });
+  await worlds.routeGoogle(world, p);
   return world;
 }
 

@@ -1,9 +1,9 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { manyFiles } from '../emulators/google/test-support';
-import { startTamperProxy, type TamperProxy } from '../helpers/tamper-proxy';
-import { openStorageWorld, resultOf, type StorageWorld } from './storage-orphans.setup';
+import { resultOf } from './storage-orphans.setup';
+import { useProxiedStorageWorlds } from './storage-orphans-proxied';
 
 /**
  * Attack (#19, plain-fetch Drive listing): the second of three files.list
@@ -13,13 +13,7 @@ import { openStorageWorld, resultOf, type StorageWorld } from './storage-orphans
  * Retry-After) and a gzip-encoded page resume the same listing and conclude.
  * All of these hold on the plain-fetch path.
  */
-let world: StorageWorld | undefined;
-let proxy: TamperProxy | undefined;
-afterEach(async () => {
-  await world?.close();
-  await proxy?.close();
-  world = proxy = undefined;
-});
+const worlds = useProxiedStorageWorlds();
 
 type Answer = (req: IncomingMessage, res: ServerResponse, upstream: string) => void;
 const send = (status: number, body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json; charset=UTF-8' }): Answer => (_req, res) => {
@@ -54,10 +48,9 @@ const TRANSIENT: Record<string, Answer> = {
 
 /** Ada: 2,500 Drive files (three pages) and one row whose file is gone; page two of every listing answered by `answer` once. */
 async function pageTwo(answer: Answer, always = false) {
-  world = await openStorageWorld([{ id: 'ada', drive: manyFiles(2500, 'root', 'g'), goneDrive: ['g-gone'] }]);
+  const world = await worlds.world([{ id: 'ada', drive: manyFiles(2500, 'root', 'g'), goneDrive: ['g-gone'] }]);
   const upstream = world.google.rootUrl;
-  const p = await startTamperProxy(upstream);
-  proxy = p;
+  const p = await worlds.proxy(upstream);
   let pages = 0;
   let done = false;
   p.tamper = (req, res) => {
@@ -71,9 +64,7 @@ async function pageTwo(answer: Answer, always = false) {
     answer(req, res, upstream);
     return true;
   };
-  const google = (await world.app.connections.list()).find((c) => c.kind === 'google');
-  if (!google) throw new Error('no Google connection');
-  await world.app.connections.update({ id: google.id, config: { ...google.config, rootUrl: `${p.url}/` } });
+  await worlds.routeGoogle(world, p);
   return world;
 }
 

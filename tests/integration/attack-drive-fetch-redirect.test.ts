@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTamperProxy, type TamperProxy } from '../helpers/tamper-proxy';
-import { driveFiles, openStorageWorld, resultOf, type StorageWorld } from './storage-orphans.setup';
+import { describe, expect, it } from 'vitest';
+import type { TamperProxy } from '../helpers/tamper-proxy';
+import { driveFiles, resultOf, type StorageWorld } from './storage-orphans.setup';
+import { useProxiedStorageWorlds } from './storage-orphans-proxied';
 
 /**
  * Attack (#19, plain-fetch Drive listing): a redirect on a listing page. Drive
@@ -10,29 +11,19 @@ import { driveFiles, openStorageWorld, resultOf, type StorageWorld } from './sto
  * An answer reached through a redirect is not Drive's answer to our request:
  * unknown, never a listing that proves absence (DESIGN §4.1).
  */
-let world: StorageWorld | undefined;
-const proxies: TamperProxy[] = [];
-afterEach(async () => {
-  await world?.close();
-  for (const p of proxies.splice(0)) await p.close();
-  world = undefined;
-});
+const worlds = useProxiedStorageWorlds();
 
 /** Ada's Drive (three files, one in a shared drive, one trashed) read through a proxy set as the connection's rootUrl. */
 async function behindProxy(): Promise<{ world: StorageWorld; proxy: TamperProxy }> {
-  world = await openStorageWorld([{ id: 'ada', drive: [...driveFiles('ada', 3), { id: 'g-team', name: 'team.pdf', driveId: 'sd-1' }, { id: 'g-bin', name: 'bin.pdf', trashed: true }] }]);
-  const proxy = await startTamperProxy(world.google.rootUrl);
-  proxies.push(proxy);
-  const google = (await world.app.connections.list()).find((c) => c.kind === 'google');
-  if (!google) throw new Error('no Google connection');
-  await world.app.connections.update({ id: google.id, config: { ...google.config, rootUrl: `${proxy.url}/` } });
+  const world = await worlds.world([{ id: 'ada', drive: [...driveFiles('ada', 3), { id: 'g-team', name: 'team.pdf', driveId: 'sd-1' }, { id: 'g-bin', name: 'bin.pdf', trashed: true }] }]);
+  const proxy = await worlds.proxy(world.google.rootUrl);
+  await worlds.routeGoogle(world, proxy);
   return { world, proxy };
 }
 
 /** Another host answering every request with this JSON. */
 async function foreignHost(body: unknown): Promise<TamperProxy> {
-  const host = await startTamperProxy('http://127.0.0.1:9/');
-  proxies.push(host);
+  const host = await worlds.proxy('http://127.0.0.1:9/');
   host.tamper = (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
     res.end(JSON.stringify(body));
