@@ -74,16 +74,27 @@ async function fullPass(input: AccountCheckInput, remote: ProviderRemote, report
   // Every full pass re-bases: what it examined is what the next delta counts as seen (not written again when it is
   // the set loaded: each row's key is in examined once); renames are known afresh.
   const full = { lastFullAt: input.now.toISOString(), ...(account.provider === 'dropbox' ? { paths: {} } : {}) };
-  if (probe) {
+  const probeAll = async () => {
     report.mode = 'probe';
     // Taken before the probes, so a change made while probing is in the next delta.
     const cursor = rows >= 2 ? await remote.startCursor(input.signal) : null;
     await probeRows(input, remote, product.accountRows(account.userId, account.provider), report, drift, examined);
     await input.seen.save(examined, seen);
     return finish(report, { files: report.filesChecked, cursor, ...full });
-  }
+  };
+  if (probe) return probeAll();
   report.mode = 'list';
-  const listing = await remote.list(keepCursor, input.signal);
+  let listing: FullListing;
+  try {
+    listing = await remote.list(keepCursor, input.signal);
+  } catch (error) {
+    // Some accounts' listings always come back incompleteSearch (Drive could not search every corpus): the listing
+    // proves nothing, on every run. Rather than leave the account unknown for ever, `auto` asks about each row
+    // (Drive's own answer per file). Nothing of the listing was diffed, so nothing is concluded twice.
+    if (input.strategy !== 'auto' || !isConnectorError(error) || error.reason !== 'incompleteSearch') throw error;
+    report.message = `${account.provider === 'google' ? 'Drive' : 'The service'} could not list every file of this account (incompleteSearch), so each row was asked about instead (one call a row).`;
+    return probeAll();
+  }
   await diffListing(input, remote, listing, report, drift, examined);
   await input.seen.save(examined, seen);
   return finish(report, { files: report.filesChecked, remoteFiles: listing.remoteFiles, cursor: listing.cursor, ...full });
