@@ -7,6 +7,10 @@ export default defineConfig({
     environment: 'node',
     // Native modules (better-sqlite3) are safest in child processes, one per file.
     pool: 'forks',
+    // Two files at a time even on a 2-core machine (vitest's default is cores - 1, i.e. one): most files wait on
+    // servers, child processes, PostgreSQL and Chromium rather than compute, and one at a time the suite ran
+    // 1,111-1,236 s against a budget of 1,200 s.
+    maxWorkers: 2,
     // vitest 5 clears every mock's calls before each test by default; several suites record
     // calls while they set up (a describe body) and assert on them in a test, as vitest 4 allowed.
     clearMocks: false,
