@@ -33,7 +33,8 @@ describe('storage-orphans: a Drive account whose listing is always incompleteSea
     world.google.fault('drive.files.get', { status: 404, foreign: 'html' });
     const result = resultOf(await world.run({ mode: 'check', full: true }));
     expect(result.orphans).toBe(0);
-    expect(result.results[0]).toMatchObject({ mode: 'probe', status: 'unknown' });
+    // Both reasons are said: why it probed, and how many rows its probes could not settle.
+    expect(result.results[0]).toMatchObject({ mode: 'probe', status: 'unknown', message: expect.stringMatching(/incompleteSearch.*each row was asked about.* 4 files could not be checked/) });
     const repair = await world.run({ mode: 'repair', all: true });
     expect(repair.result).toMatchObject({ quarantined: 0 });
     expect(await world.rows('SELECT COUNT(*) AS n FROM files')).toEqual([{ n: 4 }]);

@@ -142,6 +142,11 @@ export function finish(report: AccountReport, patch: Partial<AccountState>, stat
   }
   report.status = status ?? (unknown > 0 ? 'unknown' : report.orphans + report.trashed > 0 ? 'orphans' : 'ok');
   if (message !== undefined) report.message = message;
-  else if (unknown > 0 && !report.message) report.message = `${unknown} file${unknown === 1 ? '' : 's'} could not be checked (${Object.keys(report.unknown).join(', ')}); they are not reported as orphans.`;
+  else if (unknown > 0) {
+    // Appended, not set: a pass that already says why it ran as it did (a probe after incompleteSearch, a delta
+    // fallback) must still say that some files were left unchecked.
+    const unchecked = `${unknown} file${unknown === 1 ? '' : 's'} could not be checked (${Object.keys(report.unknown).join(', ')}); they are not reported as orphans.`;
+    report.message = report.message ? `${report.message} ${unchecked}` : unchecked;
+  }
   return { report, patch: { ...patch, status: report.status, message: report.message } };
 }
