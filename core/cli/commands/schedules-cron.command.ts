@@ -78,12 +78,13 @@ export function addCronCommands(schedules: Command, globals: () => GlobalOptions
     .command('tick')
     .description('Team mode: fire the store’s due schedules once (what the pg_cron tick does; for a server without pg_cron, run it every minute)')
     .option('--store <url>', 'the PostgreSQL team store, postgres://user@host:5432/db (default: $SYNCWARDEN_STORE; password from PGPASSWORD)')
-    .action(async (opts: { store?: string }) =>
+    .action(async (opts: { store?: string }) => {
       // The app (engines + store), not a bare connection: the slots and run templates SQL cannot compute are
       // filled first (team-tick.ts), so new, edited and cron-expression schedules fire too.
-      withCliApp({ ...globals(), store: teamStoreUrl('the schedule tick', opts.store, globals().store) }, async (app, out) => {
+      const global = globals();
+      await withCliApp({ ...global, store: teamStoreUrl('the schedule tick', opts.store, global.store) }, async (app, out) => {
         const tick = await teamTick({ store: app.store, engines: app.engines, nowMs: () => app.clock.now().getTime() });
         out.print(tick, () => `${tick.enqueued} runs enqueued (${tick.filled} schedule slots filled${tick.invalid ? `, ${tick.invalid} schedules their engine refuses` : ''}).`);
-      }),
-    );
+      });
+    });
 }
