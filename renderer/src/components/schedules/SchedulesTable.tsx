@@ -30,7 +30,9 @@ export function SchedulesTable({ schedules, engineTitle, readOnly = false, busyI
   const wide = useMediaQuery('(min-width: 75em)', true);
   return (
     <Table.ScrollContainer minWidth={wide ? 900 : 640}>
-      <Table highlightOnHover verticalSpacing="sm" data-testid={testId} aria-label={label}>
+      {/* Narrower than 1200 px the cells pad less: seven columns at Mantine's 10 px each side left a long
+          address and "in 30 minutes" a few pixels short at 1024 px, and the table scrolled sideways. */}
+      <Table highlightOnHover verticalSpacing="sm" horizontalSpacing={wide ? 'xs' : 6} data-testid={testId} aria-label={label}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">Engine</Table.Th>
