@@ -31,7 +31,7 @@ export function SchedulesTable({ schedules, engineTitle, readOnly = false, busyI
   return (
     <Table.ScrollContainer minWidth={wide ? 900 : 640}>
       {/* Narrower than 1200 px the cells pad less: seven columns at Mantine's 10 px each side left a long
-          address and "in 30 minutes" a few pixels short at 1024 px, and the table scrolled sideways. */}
+          address beside a next run ("in 2 minutes") 13 px too wide at 1024 px, and the table scrolled sideways. */}
       <Table highlightOnHover verticalSpacing="sm" horizontalSpacing={wide ? 'xs' : 6} data-testid={testId} aria-label={label}>
         <Table.Thead>
           <Table.Tr>
