@@ -200,7 +200,7 @@ function layerBoundaries(name, root, layerPatterns) {
 
 export default defineConfig([
   globalIgnores(
-    ['out/', 'dist/', 'release/', 'coverage/', 'tests/artifacts/', '.electron-native/'],
+    ['out/', 'dist/', 'release/', 'coverage/', 'tests/artifacts/', '.electron-native/', 'bench/index.bundle.cjs'],
     'syncwarden/ignores',
   ),
 

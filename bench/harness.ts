@@ -84,6 +84,8 @@ export function startLoopDelayMonitor(intervalMs = 10): { stop: () => LoopDelay 
  * stall > STALL_MS with its offset from the window's start and the garbage
  * collections that overlapped it, to tell GC pauses from synchronous work
  * (and, at high load, from the OS descheduling the process: neither).
+ * `span` gives the stall's start and end on the monotonic clock in µs, the
+ * clock of a BENCH_CPU_PROFILE profile's timestamps, to find what ran.
  */
 function traceStallCauses(startedAt: number, intervalMs: number): { report(stalls: readonly Stall[]): void } {
   const gcs: PerformanceEntry[] = [];
@@ -92,12 +94,15 @@ function traceStallCauses(startedAt: number, intervalMs: number): { report(stall
   return {
     report(stalls) {
       observer.disconnect();
+      // performance.now() and V8's profile timestamps both count from CLOCK_MONOTONIC; this is the offset between them.
+      const monoMsAtZero = Number(process.hrtime.bigint()) / 1e6 - performance.now();
+      const mono = (ms: number) => Math.round((ms + monoMsAtZero) * 1000);
       for (const stall of stalls) {
         const from = stall.endedAt - stall.lateMs - intervalMs;
         const overlapping = gcs.filter((gc) => gc.startTime < stall.endedAt && gc.startTime + gc.duration > from);
         const gcMs = overlapping.reduce((sum, gc) => sum + gc.duration, 0);
         const kinds = overlapping.map((gc) => `${gcKind(gc)} ${round1(gc.duration)} ms`).join(', ');
-        process.stderr.write(`stall ${round1(stall.lateMs)} ms at +${round1((from - startedAt) / 1000)} s: GC ${round1(gcMs)} ms${kinds ? ` (${kinds})` : ''}\n`);
+        process.stderr.write(`stall ${round1(stall.lateMs)} ms at +${round1((from - startedAt) / 1000)} s: GC ${round1(gcMs)} ms${kinds ? ` (${kinds})` : ''}, span ${mono(from)}-${mono(stall.endedAt)}\n`);
       }
     },
   };
