@@ -27,7 +27,7 @@ describe("the identity check's scratch file (attack on issue 19)", () => {
     return root;
   }
 
-  it("is private and removes a crashed process's scratch directory, never a live one's", () => {
+  it("is private and removes a crashed process's scratch directory, never a live one's", async () => {
     const root = scratchRoot();
     const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
     const crashed = join(root, 'syncwarden-identity-crashed');
@@ -47,7 +47,7 @@ describe("the identity check's scratch file (attack on issue 19)", () => {
       expect(statSync(join(root, own[0] as string)).mode & 0o777).toBe(0o700);
       expect(statSync(join(root, own[0] as string, 'sides.db')).mode & 0o077).toBe(0);
     } finally {
-      spill.close();
+      await spill.close();
     }
     expect(readdirSync(root).filter((name) => name !== 'syncwarden-identity-live')).toEqual([]);
   });
@@ -58,7 +58,7 @@ describe("the identity check's scratch file (attack on issue 19)", () => {
     expect(() => new IdentitySpill()).toThrow(/scratch file.*missing.*TMPDIR/s);
   });
 
-  it('a scratch disk that fills up half-way fails plainly', () => {
+  it('a scratch disk that fills up half-way fails plainly', async () => {
     scratchRoot();
     const spill = new IdentitySpill();
     try {
@@ -67,7 +67,7 @@ describe("the identity check's scratch file (attack on issue 19)", () => {
       const rows = Array.from({ length: 5000 }, (_, n) => ({ id: `id-${n}`, email: `u${n}@example.com`, name: 'U', emailVerified: true, role: 'user' }));
       expect(() => spill.addLocal(rows)).toThrow(/scratch file.*database or disk is full.*TMPDIR/s);
     } finally {
-      spill.close();
+      await spill.close();
     }
   });
 });

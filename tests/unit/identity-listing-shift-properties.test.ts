@@ -93,7 +93,7 @@ describe('identity check over a listing that shifts between pages (seeded worlds
         const remoteIds = out.flatMap((r) => (r.remote ? [r.remote.id] : []));
         expect(new Set(remoteIds).size, `world ${w}`).toBe(remoteIds.length);
       } finally {
-        spill.close();
+        await spill.close();
       }
     }
   });

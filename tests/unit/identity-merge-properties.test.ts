@@ -109,7 +109,7 @@ async function spilledRows(world: World, window: number, pageSize: number): Prom
     expect(spill.deletedUsers).toBe(new Set(world.softDeleted.map((id) => id.toLowerCase())).size);
     return rows;
   } finally {
-    spill.close();
+    await spill.close();
   }
 }
 
@@ -194,7 +194,7 @@ describe('the sync table written from the scratch file', () => {
         await writer.publish(spilled, meta);
       }
     } finally {
-      spill.close();
+      await spill.close();
     }
     expect([...spilled.map.entries()].sort()).toEqual([...inMemory.map.entries()].sort());
     expect(JSON.parse(spilled.map.get('sync-table:meta') as string)).toMatchObject({ total: 4601, chunkSize: 2000, versions: [2, 2, 2] });

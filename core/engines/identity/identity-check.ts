@@ -35,7 +35,7 @@ export async function checkIdentities(input: CheckInput, context: EngineContext,
     await readSides(input, spill, controls);
     return await classifyAndRecord(input, spill, context, controls);
   } finally {
-    spill.close();
+    await spill.close();
   }
 }
 
