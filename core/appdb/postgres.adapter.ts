@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
+import { lazyModule } from '../base/lazy-module';
 import type { ConnectionCheck } from '../connectors/shared/connection-check';
 import type { AppDbAdapter, Row, SqlExecutor, SqlValue } from './adapter';
 import { toPgPlaceholders } from './placeholders';
+
+/** pg, required on first use (lazy-module.ts): only PostgreSQL product databases and team mode need it. */
+const loadPg = lazyModule<typeof pg>('pg');
 
 export interface PostgresAppDbOptions {
   connectionString: string;
@@ -18,7 +22,7 @@ export interface PostgresAppDbOptions {
  * a pg Pool. Batches reuse one named prepared statement per SQL text.
  */
 export function openPostgresAppDb(options: PostgresAppDbOptions): AppDbAdapter {
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: withPassword(options.connectionString, options.password),
     ssl: sslConfig(options.ssl),
     max: options.maxConnections ?? 4,

@@ -1,7 +1,14 @@
-import pg from 'pg';
-import { PgBoss, type ConstructorOptions } from 'pg-boss';
+import type pg from 'pg';
+import { lazyModule } from '../base/lazy-module';
+import type * as PgBossModule from 'pg-boss';
+import type { PgBoss, ConstructorOptions } from 'pg-boss';
 import { DEFAULT_RUN_QUEUE_TIMING, deadQueueName, deadQueueOptions, runJobKey, runQueueName, runQueueOptions, type RunQueueTiming } from './queue-config';
 import type { RunJobData } from './run-job';
+
+/** pg, required on first use (lazy-module.ts): only PostgreSQL product databases and team mode need it. */
+const loadPg = lazyModule<typeof pg>('pg');
+/** pg-boss, required when a queue is opened (team mode only). */
+const loadPgBoss = lazyModule<typeof PgBossModule>('pg-boss');
 
 /**
  * The team-mode job queue: pg-boss in the store's PostgreSQL database (its own
@@ -58,8 +65,8 @@ export class RunQueue {
       // New jobs wake idle workers at once (a dedicated LISTEN connection per process); polling stays the floor.
       useListenNotify: true,
     };
-    this.boss = new PgBoss(config);
-    this.reads = new pg.Pool({ connectionString: options.connectionString, ...(options.password === undefined ? {} : { password: options.password }), max: 2, application_name: 'syncwarden-queue-reads' });
+    this.boss = new (loadPgBoss().PgBoss)(config);
+    this.reads = new (loadPg().Pool)({ connectionString: options.connectionString, ...(options.password === undefined ? {} : { password: options.password }), max: 2, application_name: 'syncwarden-queue-reads' });
     this.reads.on('error', (error: Error) => options.onError?.(error));
     // pg-boss emits 'error' for a lost connection, a failed heartbeat, a failed poll; it
     // retries by itself, and an 'error' with no listener would crash the process.

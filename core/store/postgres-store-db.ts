@@ -1,8 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import pg from 'pg';
+import type pg from 'pg';
+import { lazyModule } from '../base/lazy-module';
 import { numberPlaceholders } from './pg-placeholders';
 import { NestedTransactionError } from './sqlite-store-db';
 import type { RunResult, SqlParams, StoreDb, StoreQueries } from './store-db';
+
+/** pg, required on first use (lazy-module.ts): only PostgreSQL product databases and team mode need it. */
+const loadPg = lazyModule<typeof pg>('pg');
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/db — never with a password (store-location.ts refuses one). */
@@ -39,7 +43,7 @@ export function parseExactNumber(text: string): number {
 const storeTypes = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8_OID || oid === NUMERIC_OID) return parseExactNumber;
-    return pg.types.getTypeParser(oid, format ?? 'text');
+    return loadPg().types.getTypeParser(oid, format ?? 'text');
   },
 } as pg.CustomTypesConfig;
 
@@ -59,7 +63,7 @@ export class PostgresStoreDb implements StoreDb {
 
   constructor(options: PostgresStoreOptions) {
     const statementTimeout = options.statementTimeoutMs ?? 30_000;
-    this.pool = new pg.Pool({
+    this.pool = new (loadPg().Pool)({
       connectionString: withPassword(options.connectionString, options.password),
       max: options.maxConnections ?? 8,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,

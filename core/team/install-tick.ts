@@ -1,5 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { lazyModule } from '../base/lazy-module';
 import { TICK_BATCH } from './schedule-tick.pg';
+
+/** pg, required on first use (lazy-module.ts): only PostgreSQL product databases and team mode need it. */
+const loadPg = lazyModule<typeof pg>('pg');
 
 /**
  * The one pg_cron job that fires team mode's schedules: every minute,
@@ -24,7 +28,7 @@ export const WITHOUT_PG_CRON = 'until then, call the same function every minute 
 export async function installScheduleTick(storeUrl: string): Promise<TickInstall> {
   const where = await inspect(storeUrl);
   if ('reason' in where) return { installed: false, reason: where.reason };
-  const cron = new pg.Client({ connectionString: withDatabase(storeUrl, where.cronDatabase) });
+  const cron = new (loadPg().Client)({ connectionString: withDatabase(storeUrl, where.cronDatabase) });
   await cron.connect();
   try {
     if (!(await cron.query<{ t: string | null }>(`SELECT to_regclass('cron.job')::text AS t`)).rows[0]?.t) {
@@ -51,7 +55,7 @@ export async function installScheduleTick(storeUrl: string): Promise<TickInstall
 export async function uninstallScheduleTick(storeUrl: string): Promise<boolean> {
   const where = await inspect(storeUrl);
   if ('reason' in where) return false;
-  const cron = new pg.Client({ connectionString: withDatabase(storeUrl, where.cronDatabase) });
+  const cron = new (loadPg().Client)({ connectionString: withDatabase(storeUrl, where.cronDatabase) });
   await cron.connect();
   try {
     const rows = await cron.query(`SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = $1 AND username = current_user`, [tickJobName(where.storeDatabase)]);
@@ -63,7 +67,7 @@ export async function uninstallScheduleTick(storeUrl: string): Promise<boolean> 
 
 /** One tick by hand (or from another clock): the number of runs it enqueued. */
 export async function runScheduleTick(storeUrl: string, max = TICK_BATCH): Promise<number> {
-  const client = new pg.Client({ connectionString: storeUrl });
+  const client = new (loadPg().Client)({ connectionString: storeUrl });
   await client.connect();
   try {
     return Number((await client.query<{ n: number }>(`SELECT syncwarden_enqueue_due($1) AS n`, [max])).rows[0]?.n ?? 0);
@@ -73,7 +77,7 @@ export async function runScheduleTick(storeUrl: string, max = TICK_BATCH): Promi
 }
 
 async function inspect(storeUrl: string): Promise<{ storeDatabase: string; cronDatabase: string } | { reason: string }> {
-  const client = new pg.Client({ connectionString: storeUrl });
+  const client = new (loadPg().Client)({ connectionString: storeUrl });
   await client.connect();
   try {
     const row = (

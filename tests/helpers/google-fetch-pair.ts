@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GoogleClientOptions } from '../../core/connectors/google/google-caller';
 import { mapGoogleError } from '../../core/connectors/google/google-errors';
-import { OAuth2 } from '../../core/connectors/google/googleapis-lite';
+import { newOAuth2Client } from '../../core/connectors/google/googleapis-lite';
 import { ConnectorError } from '../../core/connectors/shared/connector-error';
 import { startCannedServer, type CannedAnswer, type CannedServer } from './canned-server';
 import { freePort } from './ports';
@@ -62,7 +62,7 @@ export function describeGooglePair(title: string, pair: GoogleCallPair): { both(
   afterAll(() => server?.close());
 
   const clientOptions = (timeout = 2_000): GoogleClientOptions => {
-    const auth = new OAuth2({ clientId: 'c', clientSecret: 's' });
+    const auth = newOAuth2Client({ clientId: 'c', clientSecret: 's' });
     auth.setCredentials({ access_token: 'ya29.token' });
     return { auth, rootUrl: root, retry: false, timeout };
   };

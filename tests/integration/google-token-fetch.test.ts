@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenClientOptions } from '../../core/connectors/google/google-auth';
 import { mapGoogleError } from '../../core/connectors/google/google-errors';
-import { OAuth2 } from '../../core/connectors/google/googleapis-lite';
+import { newOAuth2Client } from '../../core/connectors/google/googleapis-lite';
 import { ConnectorError } from '../../core/connectors/shared/connector-error';
 import { startCannedServer, type CannedAnswer, type CannedServer } from '../helpers/canned-server';
 import { freePort } from '../helpers/ports';
@@ -39,7 +39,7 @@ type Transport = 'node-fetch' | 'fetch';
 /** The outcome as GoogleAuth sees it: the credentials, or the error mapped for the token endpoint. */
 async function refresh(transport: Transport, tokenUrl: string, timeoutMs = 2_000): Promise<unknown> {
   const options = tokenClientOptions({ clientId: 'c', clientSecret: 's', tokenUrl, timeoutMs });
-  const client = new OAuth2(transport === 'fetch' ? options : { ...options, transporterOptions: { ...options.transporterOptions, fetchImplementation: undefined } });
+  const client = newOAuth2Client(transport === 'fetch' ? options : { ...options, transporterOptions: { ...options.transporterOptions, fetchImplementation: undefined } });
   client.setCredentials({ refresh_token: '1//r' });
   let issued: string | null | undefined;
   client.on('tokens', (tokens) => void (issued = tokens.refresh_token));

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { CONNECTION_CONFIG } from '../../api/connections';
-import { OAuth2, type OAuth2Client } from '../../connectors/google/googleapis-lite';
+import { newOAuth2Client, type OAuth2Client } from '../../connectors/google/googleapis-lite';
 import { OAUTH_REQUEST_TIMEOUT_MS, OAuthError, type ConnectedGrant, type OAuthAttempt, type OAuthProvider } from './oauth-provider';
 
 type GoogleConfig = z.output<(typeof CONNECTION_CONFIG)['google']>;
@@ -22,7 +22,7 @@ export function googleOAuth(config: GoogleConfig, secrets: Record<string, string
     throw new OAuthError('Connect needs the OAuth client id and secret of a Desktop app client: add them with Edit first.', 'bad-settings');
   }
   const client = (redirectUri?: string) =>
-    new OAuth2({
+    newOAuth2Client({
       clientId: config.clientId,
       clientSecret,
       ...(redirectUri ? { redirectUri } : {}),

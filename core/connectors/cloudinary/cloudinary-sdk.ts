@@ -1,5 +1,6 @@
 import type { Agent } from 'node:http';
-import { v2 as cloudinary } from 'cloudinary';
+import type * as Cloudinary from 'cloudinary';
+import { lazyModule } from '../../base/lazy-module';
 
 /**
  * The slice of the cloudinary SDK this connector uses, typed as the SDK
@@ -41,4 +42,7 @@ interface CloudinarySdk {
   url(publicId: string, options: Record<string, unknown>): string;
 }
 
-export const sdk = cloudinary as unknown as CloudinarySdk;
+const cloudinary = lazyModule<typeof Cloudinary>('cloudinary');
+
+/** The SDK's v2 API, required on first use (lazy-module.ts): a process that never talks to Cloudinary never loads it. */
+export const sdk = (): CloudinarySdk => cloudinary().v2 as unknown as CloudinarySdk;

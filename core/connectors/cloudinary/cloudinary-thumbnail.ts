@@ -28,13 +28,13 @@ const sdkOptions = (cloudName: string, version: number | undefined): Record<stri
  * through the SDK.
  */
 function readPrefix(cloudName: string): string | null {
-  const a = sdk.url('a', sdkOptions(cloudName, undefined));
+  const a = sdk().url('a', sdkOptions(cloudName, undefined));
   if (!a.endsWith('/a.jpg')) return null;
   const prefix = a.slice(0, -'a.jpg'.length);
   const ok =
-    sdk.url('b_c', sdkOptions(cloudName, undefined)) === `${prefix}b_c.jpg` &&
-    sdk.url('d/e', sdkOptions(cloudName, undefined)) === `${prefix}v1/d/e.jpg` &&
-    sdk.url('d/e', sdkOptions(cloudName, 7)) === `${prefix}v7/d/e.jpg`;
+    sdk().url('b_c', sdkOptions(cloudName, undefined)) === `${prefix}b_c.jpg` &&
+    sdk().url('d/e', sdkOptions(cloudName, undefined)) === `${prefix}v1/d/e.jpg` &&
+    sdk().url('d/e', sdkOptions(cloudName, 7)) === `${prefix}v7/d/e.jpg`;
   return ok ? prefix : null;
 }
 
@@ -73,7 +73,7 @@ function fromTemplate(cloudName: string, publicId: string, version: number | und
 }
 
 export function videoThumbnailUrl(cloudName: string, publicId: string, options: { version?: number; deliveryBase?: string } = {}): string {
-  const url = fromTemplate(cloudName, publicId, options.version) ?? sdk.url(publicId, sdkOptions(cloudName, options.version));
+  const url = fromTemplate(cloudName, publicId, options.version) ?? sdk().url(publicId, sdkOptions(cloudName, options.version));
   return options.deliveryBase ? `${options.deliveryBase.replace(/\/+$/, '')}${url.slice(CDN.length)}` : url;
 }
 

@@ -78,7 +78,7 @@ export function createCloudinaryConnector(input: CloudinaryConnectorOptions): Cl
       'search',
       () => {
         // A new builder per attempt: the builder and its options are mutated by execute().
-        let builder = sdk.search.instance().expression(request.expression).max_results(maxResults).sort_by(sort.field, sort.direction);
+        let builder = sdk().search.instance().expression(request.expression).max_results(maxResults).sort_by(sort.field, sort.direction);
         if (request.withFields?.length) builder = builder.with_field([...request.withFields]);
         if (request.nextCursor) builder = builder.next_cursor(request.nextCursor);
         return builder.execute(callOptions());
@@ -122,7 +122,7 @@ export function createCloudinaryConnector(input: CloudinaryConnectorOptions): Cl
   }
 
   async function getResource(publicId: string, resourceType: CloudinaryResourceType = 'video', signal?: AbortSignal) {
-    const result = await call(`resource ${publicId}`, () => sdk.api.resource(publicId, callOptions({ resource_type: resourceType, type: 'upload' })), policy, signal);
+    const result = await call(`resource ${publicId}`, () => sdk().api.resource(publicId, callOptions({ resource_type: resourceType, type: 'upload' })), policy, signal);
     try {
       return parseResource(result);
     } catch (error) {
@@ -132,7 +132,7 @@ export function createCloudinaryConnector(input: CloudinaryConnectorOptions): Cl
 
   async function testConnection(): Promise<ConnectionCheck> {
     try {
-      await call('ping', () => sdk.api.ping(callOptions()), probePolicy);
+      await call('ping', () => sdk().api.ping(callOptions()), probePolicy);
       return { ok: true, status: 'ok', message: `cloud ${options.cloudName} answered ping` };
     } catch (error) {
       if (!isConnectorError(error)) throw error;

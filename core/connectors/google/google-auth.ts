@@ -1,4 +1,4 @@
-import { OAuth2, type Credentials, type OAuth2Client, type OAuth2ClientOptions } from './googleapis-lite';
+import { newOAuth2Client, type Credentials, type OAuth2Client, type OAuth2ClientOptions } from './googleapis-lite';
 import { ConnectorError, isConnectorError } from '../shared/connector-error';
 import type { OAuthTokens, OAuthTokenStore } from '../shared/oauth-tokens';
 import type { ServicePolicy } from '../shared/service-policy';
@@ -54,12 +54,12 @@ export class GoogleAuth {
   ) {
     const clientOptions = tokenClientOptions(options);
     this.clientOptions = clientOptions;
-    this.client = new OAuth2(clientOptions);
+    this.client = newOAuth2Client(clientOptions);
   }
 
   /** The client that exchanges the refresh token; built on the first refresh (most accounts of a run never refresh). */
   private get refresher(): OAuth2Client {
-    return (this.refresherBuilt ??= new OAuth2(this.clientOptions));
+    return (this.refresherBuilt ??= newOAuth2Client(this.clientOptions));
   }
 
   /** The access token to send now: the stored one while it is valid, else a refreshed one. */

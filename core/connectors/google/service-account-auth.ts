@@ -1,4 +1,4 @@
-import { auth as authPlus, OAuth2, type OAuth2Client } from './googleapis-lite';
+import { newJwtClient, newOAuth2Client, type JwtClient, type OAuth2Client } from './googleapis-lite';
 import { ConnectorError } from '../shared/connector-error';
 import type { ServicePolicy } from '../shared/service-policy';
 import { mapGoogleError } from './google-errors';
@@ -32,7 +32,7 @@ export function parseServiceAccountKey(json: string): ServiceAccountKey {
  */
 export class ServiceAccountAuth {
   readonly client: OAuth2Client;
-  private readonly jwt: InstanceType<typeof authPlus.JWT>;
+  private readonly jwt: JwtClient;
   private current: { token: string; expiresAt: number } | undefined;
   private refreshing: Promise<string> | undefined;
 
@@ -41,8 +41,8 @@ export class ServiceAccountAuth {
     options: { scopes: string[]; tokenUrl?: string; timeoutMs: number },
     private readonly service: string,
   ) {
-    this.client = new OAuth2({});
-    this.jwt = new authPlus.JWT({ email: key.clientEmail, key: key.privateKey, scopes: options.scopes, transporterOptions: { timeout: options.timeoutMs, retryConfig: { retry: 0, noResponseRetries: 0 } } });
+    this.client = newOAuth2Client({});
+    this.jwt = newJwtClient({ email: key.clientEmail, key: key.privateKey, scopes: options.scopes, transporterOptions: { timeout: options.timeoutMs, retryConfig: { retry: 0, noResponseRetries: 0 } } });
     const tokenUrl = options.tokenUrl;
     if (tokenUrl) {
       this.jwt.transporter.interceptors.request.add({
