@@ -123,7 +123,16 @@ export async function createSyncwarden(options: SyncwardenOptions): Promise<Sync
       ? { check: checkEventPayload, onRefused: (event, problem) => log.error({ event, problem }, 'an event does not match the contract and was not sent') }
       : {},
   );
-  const connections = new ConnectionsService({ store, secrets: await storeSecrets(secrets, store, clock), probes: options.probes ?? defaultProbes(), clock, log });
+  const connections = new ConnectionsService({
+    store,
+    secrets: await storeSecrets(secrets, store, clock),
+    probes: options.probes ?? defaultProbes(),
+    clock,
+    log,
+    // The desktop app and browser mode keep running: their first runs should not stop to load an SDK. A CLI command loads what it uses.
+    warmSdks: options.host !== 'cli',
+  });
+  await connections.warmSdks();
   const runs = new RunManager({
     store,
     engines,

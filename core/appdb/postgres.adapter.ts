@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { lazyModule } from '../base/lazy-module';
+import { loadPg } from '../base/pg-driver';
 import type { ConnectionCheck } from '../connectors/shared/connection-check';
 import type { AppDbAdapter, Row, SqlExecutor, SqlValue } from './adapter';
 import { toPgPlaceholders } from './placeholders';
 
-/** pg, required on first use (lazy-module.ts): only PostgreSQL product databases and team mode need it. */
-const loadPg = lazyModule<typeof pg>('pg');
 
 export interface PostgresAppDbOptions {
   connectionString: string;

@@ -25,6 +25,7 @@ import { isUniqueViolation } from '../store/store-db';
 import { ConnectionSecrets } from './connection-secrets';
 import type { ConnectionSettings, ProbeRegistry } from './probe';
 import { productDbAccess } from './product-db-access';
+import { warmSdksFor } from './sdk-warmup';
 
 type CreateInput = z.output<typeof ConnectionCreateSchema>;
 type UpdateInput = z.output<typeof ConnectionUpdateSchema>;
@@ -44,7 +45,15 @@ export class ConnectionsService implements ProductDbAccess {
   private mutations: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly deps: { store: Store; secrets: SecretStore; probes: ProbeRegistry; clock: Clock; log: Logger },
+    private readonly deps: {
+      store: Store;
+      secrets: SecretStore;
+      probes: ProbeRegistry;
+      clock: Clock;
+      log: Logger;
+      /** A host that keeps running loads the SDKs its connections use ahead of their first run (sdk-warmup.ts). */
+      warmSdks?: boolean;
+    },
   ) {
     this.secrets = new ConnectionSecrets(deps.secrets);
     this.productDb = productDbAccess({ list: () => deps.store.connections.list(), settings: (connection) => this.settings(connection) });
@@ -63,11 +72,21 @@ export class ConnectionsService implements ProductDbAccess {
    * secrets; a failed secret write removes the row and the secrets written so far.
    */
   create(input: CreateInput): Promise<Connection> {
-    return this.serially(() => this.createNow(input));
+    return this.serially(async () => this.warmed(await this.createNow(input)));
   }
 
   update(input: UpdateInput): Promise<Connection> {
-    return this.serially(() => this.updateNow(input));
+    return this.serially(async () => this.warmed(await this.updateNow(input)));
+  }
+
+  /** Loads the SDKs of every stored connection now, where this host warms them (at its start). */
+  async warmSdks(): Promise<void> {
+    if (this.deps.warmSdks) warmSdksFor(await this.deps.store.connections.list());
+  }
+
+  private warmed(connection: Connection): Connection {
+    if (this.deps.warmSdks) warmSdksFor([connection]);
+    return connection;
   }
 
   delete(id: number): Promise<{ id: number; deleted: boolean }> {

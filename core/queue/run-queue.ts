@@ -1,12 +1,11 @@
 import type pg from 'pg';
 import { lazyModule } from '../base/lazy-module';
+import { loadPg } from '../base/pg-driver';
 import type * as PgBossModule from 'pg-boss';
 import type { PgBoss, ConstructorOptions } from 'pg-boss';
 import { DEFAULT_RUN_QUEUE_TIMING, deadQueueName, deadQueueOptions, runJobKey, runQueueName, runQueueOptions, type RunQueueTiming } from './queue-config';
 import type { RunJobData } from './run-job';
 
-/** pg, required on first use (lazy-module.ts): only PostgreSQL product databases and team mode need it. */
-const loadPg = lazyModule<typeof pg>('pg');
 /** pg-boss, required when a queue is opened (team mode only). */
 const loadPgBoss = lazyModule<typeof PgBossModule>('pg-boss');
 

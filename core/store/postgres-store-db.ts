@@ -1,12 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
-import { lazyModule } from '../base/lazy-module';
+import { loadPg } from '../base/pg-driver';
 import { numberPlaceholders } from './pg-placeholders';
 import { NestedTransactionError } from './sqlite-store-db';
 import type { RunResult, SqlParams, StoreDb, StoreQueries } from './store-db';
 
-/** pg, required on first use (lazy-module.ts): only PostgreSQL product databases and team mode need it. */
-const loadPg = lazyModule<typeof pg>('pg');
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/db — never with a password (store-location.ts refuses one). */

@@ -1,9 +1,6 @@
-import type pg from 'pg';
-import { lazyModule } from '../base/lazy-module';
+import { loadPg } from '../base/pg-driver';
 import { TICK_BATCH } from './schedule-tick.pg';
 
-/** pg, required on first use (lazy-module.ts): only PostgreSQL product databases and team mode need it. */
-const loadPg = lazyModule<typeof pg>('pg');
 
 /**
  * The one pg_cron job that fires team mode's schedules: every minute,

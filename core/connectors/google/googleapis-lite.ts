@@ -47,3 +47,10 @@ export function newOAuth2Client(options: OAuth2ClientOptions): OAuth2Client {
 export function newJwtClient(options: JwtOptions): JwtClient {
   return new (driveApi().auth.JWT)(options);
 }
+
+/** Requires the three APIs now: a host that keeps running warms them for its Google connections (sdk-warmup.ts). */
+export function loadGoogleApis(): void {
+  driveApi();
+  gmailApi();
+  sheetsApi();
+}

@@ -1,0 +1,34 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/paths';
+import { makeTempDir } from '../helpers/temp-dir';
+
+/**
+ * A host that keeps running (desktop, browser mode) loads the SDKs of its connections at start and when one is
+ * added, so no run stops the event loop to load one; a CLI command loads only what it uses; and no host loads an
+ * SDK that none of its connections needs (core/connections/sdk-warmup.ts).
+ */
+const dir = makeTempDir();
+
+function steps(dataDir: string, host: 'cli' | 'browser', ...kinds: string[]): Record<string, string[]> {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'tests/helpers/sdk-warmup-child.ts'), dataDir, host, ...kinds], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+  expect(result.status, result.stderr).toBe(0);
+  const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { step: string; loaded: string[] });
+  return Object.fromEntries(lines.map((line) => [line.step, line.loaded]));
+}
+
+describe('SDK warm-up by connection', () => {
+  it('browser mode loads an SDK when its connection is added, and at the next start; an SDK no connection needs stays unloaded', () => {
+    const dataDir = join(dir.path, 'browser');
+    expect(steps(dataDir, 'browser', 'supabase', 'google')).toEqual({ started: [], 'added supabase': [], 'added google': ['googleapis'] });
+    expect(steps(dataDir, 'browser')).toEqual({ started: ['googleapis'] });
+    expect(steps(dataDir, 'browser', 'cloudinary')).toEqual({ started: ['googleapis'], 'added cloudinary': ['googleapis', 'cloudinary'] });
+  }, 60_000);
+
+  it('a CLI command loads none of them, whatever connections exist', () => {
+    const dataDir = join(dir.path, 'cli');
+    expect(steps(dataDir, 'cli', 'google', 'cloudinary')).toEqual({ started: [], 'added google': [], 'added cloudinary': [] });
+    expect(steps(dataDir, 'cli')).toEqual({ started: [] });
+  }, 60_000);
+});
