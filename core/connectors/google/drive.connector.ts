@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { drive, type drive_v3 } from './googleapis-lite';
 import type { ConnectionCheck } from '../shared/connection-check';
 import { ConnectorError, FOREIGN_ANSWER, isConnectorError } from '../shared/connector-error';
@@ -7,6 +6,7 @@ import type { ServicePolicy } from '../shared/service-policy';
 import { GoogleCaller, type GoogleConnectorOptions } from './google-caller';
 import { CursorRejectedError, rejectedParameter } from './google-errors';
 import { DRIVE_API, googleGet, googleUrl, type GoogleQuery } from './google-fetch';
+import { heldBody, type HeldBody } from '../shared/held-body';
 
 /**
  * Google Drive v3 for one user (api-facts §1). Listings use the largest page
@@ -196,15 +196,16 @@ export class DriveConnector {
   }
 
   /** A Google Sheet's first sheet as CSV bytes (10 MB export cap), streamed. */
-  async exportCsv(fileId: string, signal?: AbortSignal): Promise<Readable> {
+  async exportCsv(fileId: string, signal?: AbortSignal): Promise<HeldBody> {
     return (await this.exportCsvSized(fileId, signal)).stream;
   }
 
   /** The CSV export with its Content-Length when the service sent one (progress by bytes). */
-  async exportCsvSized(fileId: string, signal?: AbortSignal): Promise<{ stream: Readable; contentLength: number | undefined }> {
+  async exportCsvSized(fileId: string, signal?: AbortSignal): Promise<{ stream: HeldBody; contentLength: number | undefined }> {
     const { data, headers } = await this.caller.call((s) => this.drive.files.export({ fileId, mimeType: 'text/csv' }, { responseType: 'stream', signal: s }), signal);
     const length = Number(headerValue(headers, 'content-length') ?? Number.NaN);
-    return { stream: data, contentLength: Number.isFinite(length) && length >= 0 ? length : undefined };
+    // Held at once: the spreadsheet's size may be asked before the body is read (held-body.ts).
+    return { stream: heldBody(data), contentLength: Number.isFinite(length) && length >= 0 ? length : undefined };
   }
 
   testConnection(): Promise<ConnectionCheck> {

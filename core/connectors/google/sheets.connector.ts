@@ -2,6 +2,7 @@ import { sheets, type sheets_v4 } from './googleapis-lite';
 import type { ConnectionCheck } from '../shared/connection-check';
 import type { ServicePolicy } from '../shared/service-policy';
 import { GoogleCaller, type GoogleConnectorOptions } from './google-caller';
+import { heldBody, type HeldBody } from '../shared/held-body';
 
 /**
  * Google Sheets v4 for one user (api-facts §3). The API has no paging for
@@ -92,12 +93,13 @@ export class SheetsConnector {
    * parses rows as the bytes come, so neither the body nor all of a window's
    * rows are ever in memory at once.
    */
-  async getValuesStream(spreadsheetId: string, range: string, signal?: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
+  async getValuesStream(spreadsheetId: string, range: string, signal?: AbortSignal): Promise<HeldBody> {
     const { data } = await this.caller.call(
       (s) => this.sheets.spreadsheets.values.get({ spreadsheetId, range, valueRenderOption: 'FORMATTED_VALUE', majorDimension: 'ROWS' }, { signal: s, responseType: 'stream' }),
       signal,
     );
-    return data as unknown as AsyncIterable<Uint8Array>;
+    // Held at once: a prefetched window is read only after the one before it (held-body.ts).
+    return heldBody(data);
   }
 
   /**

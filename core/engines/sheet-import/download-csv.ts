@@ -47,7 +47,7 @@ export async function* csvExportRecords(
   let group: CsvRecord[] = [];
   deadlines.arm('idle');
   try {
-    for await (const chunk of watched(stream as AsyncIterable<Uint8Array>)) {
+    for await (const chunk of watched(stream)) {
       group.push(...splitter.push(decoder.decode(chunk, { stream: true })));
       if (group.length >= GROUP_ROWS) yield* emit();
     }
@@ -57,7 +57,7 @@ export async function* csvExportRecords(
     throw deadlines.explain(error);
   } finally {
     deadlines.disarm();
-    (stream as { destroy?: () => void }).destroy?.();
+    stream.destroy();
   }
   if (byBytes && tally.bytes < contentLength) {
     throw new Error(`The CSV export ended after ${tally.bytes} of ${contentLength} bytes. Try the import again.`);

@@ -1,5 +1,6 @@
 import { SHEET_RANGE, type SheetSourceSpec } from '../../api/sheets';
 import type { SheetInfo, SheetsConnector } from '../../connectors/google';
+import type { HeldBody } from '../../connectors/shared/held-body';
 import type { ProgressReporter } from '../../runs/progress';
 import type { Deadlines } from './deadlines';
 import type { PipelineProgress } from './pipeline-progress';
@@ -63,7 +64,7 @@ export async function* sheetsApiWindows(sheets: SheetsConnector, download: Downl
   interface Pending {
     start: number;
     end: number;
-    pending: Promise<AsyncIterable<Uint8Array>>;
+    pending: Promise<HeldBody>;
   }
   const fetchWindow = (start: number, rows: number): Pending => {
     const end = Math.min(start + rows - 1, grid.lastRow);
@@ -100,7 +101,7 @@ export async function* sheetsApiWindows(sheets: SheetsConnector, download: Downl
       } catch (error) {
         throw deadlines.explain(error);
       } finally {
-        (body as { destroy?: () => void }).destroy?.();
+        body.destroy();
       }
       report.downloaded(end - grid.firstRow + 1, `Read rows ${start.toLocaleString('en')}–${end.toLocaleString('en')}`);
       if (!next && end < grid.lastRow) next = fetchWindow(end + 1, windowRows());
