@@ -25,7 +25,7 @@ import { isUniqueViolation } from '../store/store-db';
 import { ConnectionSecrets } from './connection-secrets';
 import type { ConnectionSettings, ProbeRegistry } from './probe';
 import { productDbAccess } from './product-db-access';
-import { warmSdksFor } from './sdk-warmup';
+import { warmSdksFor, type WarmupFailure } from './sdk-warmup';
 
 type CreateInput = z.output<typeof ConnectionCreateSchema>;
 type UpdateInput = z.output<typeof ConnectionUpdateSchema>;
@@ -81,12 +81,17 @@ export class ConnectionsService implements ProductDbAccess {
 
   /** Loads the SDKs of every stored connection now, where this host warms them (at its start). */
   async warmSdks(): Promise<void> {
-    if (this.deps.warmSdks) warmSdksFor(await this.deps.store.connections.list());
+    if (this.deps.warmSdks) this.reportWarmup(warmSdksFor(await this.deps.store.connections.list()));
   }
 
+  /** Never fails the create or update it follows: the change is saved, and warming only saves time later. */
   private warmed(connection: Connection): Connection {
-    if (this.deps.warmSdks) warmSdksFor([connection]);
+    if (this.deps.warmSdks) this.reportWarmup(warmSdksFor([connection]));
     return connection;
+  }
+
+  private reportWarmup(failures: readonly WarmupFailure[]): void {
+    for (const failure of failures) this.deps.log.warn({ kind: failure.kind, error: redactString(failure.message) }, 'an SDK could not be loaded ahead of its first run');
   }
 
   delete(id: number): Promise<{ id: number; deleted: boolean }> {

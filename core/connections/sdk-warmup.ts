@@ -12,25 +12,45 @@ import { loadGoogleApis } from '../connectors/google/googleapis-lite';
  * measured at the start of the media-import and sheet-import benches). A host
  * that keeps running (the desktop app, browser mode) therefore loads the SDKs
  * of the connections it has when it starts, and a connection's SDK when the
- * connection is added: never during a run, and never an SDK no connection
- * needs (an identity-only setup loads neither googleapis nor cloudinary).
+ * connection is added or edited. A run then never stops to load the SDK it
+ * calls (only a connection added while another run goes on loads its SDK
+ * during that run, once), and no SDK that no connection needs is loaded (an
+ * identity-only setup loads neither googleapis nor cloudinary). The queue
+ * worker and daemon run as host 'cli': they load an SDK at its first job.
  */
-export function warmSdksFor(connections: readonly { kind: ConnectionKind; config: Record<string, unknown> }[]): void {
+export function warmSdksFor(connections: readonly { kind: ConnectionKind; config: Record<string, unknown> }[]): WarmupFailure[] {
+  const failures: WarmupFailure[] = [];
   for (const connection of connections) {
-    switch (connection.kind) {
-      case 'google':
-        loadGoogleApis();
-        break;
-      case 'cloudinary':
-        cloudinarySdk();
-        break;
-      case 'appdb':
-        if (connection.config.driver === 'postgres') loadPg();
-        break;
-      case 'dropbox':
-      case 'supabase':
-        // Loaded with the app: small (Dropbox, 5 MB) or needed by most setups (Supabase).
-        break;
+    // Warming only saves time later: an SDK that cannot load here (a bad CLOUDINARY_URL in the environment, a
+    // broken install) is reported and left to fail, with the service's own error, in the run that needs it.
+    try {
+      warmOne(connection);
+    } catch (error) {
+      failures.push({ kind: connection.kind, message: error instanceof Error ? error.message : String(error) });
     }
+  }
+  return failures;
+}
+
+export interface WarmupFailure {
+  kind: ConnectionKind;
+  message: string;
+}
+
+function warmOne(connection: { kind: ConnectionKind; config: Record<string, unknown> }): void {
+  switch (connection.kind) {
+    case 'google':
+      loadGoogleApis();
+      break;
+    case 'cloudinary':
+      cloudinarySdk();
+      break;
+    case 'appdb':
+      if (connection.config.driver === 'postgres') loadPg();
+      break;
+    case 'dropbox':
+    case 'supabase':
+      // Loaded with the app: small (Dropbox, 5 MB) or needed by most setups (Supabase).
+      break;
   }
 }

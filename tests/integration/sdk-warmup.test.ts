@@ -12,7 +12,11 @@ import { makeTempDir } from '../helpers/temp-dir';
 const dir = makeTempDir();
 
 function steps(dataDir: string, host: 'cli' | 'browser', ...kinds: string[]): Record<string, string[]> {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'tests/helpers/sdk-warmup-child.ts'), dataDir, host, ...kinds], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+  return stepsWith({}, dataDir, host, ...kinds);
+}
+
+function stepsWith(env: NodeJS.ProcessEnv, dataDir: string, host: 'cli' | 'browser', ...kinds: string[]): Record<string, string[]> {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'tests/helpers/sdk-warmup-child.ts'), dataDir, host, ...kinds], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
   expect(result.status, result.stderr).toBe(0);
   const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { step: string; loaded: string[] });
   return Object.fromEntries(lines.map((line) => [line.step, line.loaded]));
@@ -30,5 +34,16 @@ describe('SDK warm-up by connection', () => {
     const dataDir = join(dir.path, 'cli');
     expect(steps(dataDir, 'cli', 'google', 'cloudinary')).toEqual({ started: [], 'added google': [], 'added cloudinary': [] });
     expect(steps(dataDir, 'cli')).toEqual({ started: [] });
+  }, 60_000);
+
+  it('an SDK that cannot load (a bad CLOUDINARY_URL in the environment) fails neither the create nor the next start', () => {
+    // The cloudinary SDK reads CLOUDINARY_URL when it loads and throws on a non-cloudinary:// URL (found by the outside review).
+    const env = { CLOUDINARY_URL: 'https://key:secret@demo' };
+    const dataDir = join(dir.path, 'bad-env');
+    // Each step printed (the child exits 0 only if the create resolved and the app started): what loaded does not matter here.
+    expect(Object.keys(stepsWith(env, dataDir, 'browser', 'cloudinary'))).toEqual(['started', 'added cloudinary']);
+    expect(Object.keys(stepsWith(env, dataDir, 'browser'))).toEqual(['started']);
+    // Without the bad variable the same data dir warms as usual.
+    expect(steps(dataDir, 'browser')).toEqual({ started: ['cloudinary'] });
   }, 60_000);
 });

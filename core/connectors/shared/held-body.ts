@@ -28,13 +28,18 @@ function lockedWebBody(body: ReadableStream<Uint8Array>): HeldBody {
   let finished = false;
   return {
     async *[Symbol.asyncIterator]() {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) {
-          finished = true;
-          return;
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            finished = true;
+            return;
+          }
+          yield value;
         }
-        yield value;
+      } finally {
+        // A consumer that stops early (break, throw) gives the body up, as a plain web body's iterator does.
+        if (!finished) reader.cancel().catch(() => undefined);
       }
     },
     destroy() {

@@ -27,7 +27,11 @@ export async function* csvExportRecords(
   const { stream, contentLength } = await deadlines.request((signal) => drive.exportCsvSized(spec.spreadsheetId, signal));
   let gridRows = 0;
   if (contentLength === undefined) {
-    const info = await deadlines.request((signal) => sheets.getSpreadsheet(spec.spreadsheetId, signal));
+    // The export's body is held (held-body.ts) while the size is asked: given up if that fails, or its connection stays open.
+    const info = await deadlines.request((signal) => sheets.getSpreadsheet(spec.spreadsheetId, signal)).catch((error: unknown) => {
+      stream.destroy();
+      throw error;
+    });
     gridRows = info.sheets[0]?.rowCount ?? 0;
   }
   const byBytes = contentLength !== undefined;
