@@ -6,16 +6,12 @@ import {
   type ConnectedAccount,
   type ConnectionCheckResult,
   type ConnectionCreateSchema,
-  type ConnectionKind,
   type ConnectionUpdateSchema,
   requiredSecretsMissing,
-  serviceAccountKeyProblem,
 } from '../api/connections';
 import { ApiError } from '../api/errors';
-import { InvalidMappingError, resolveMapping } from '../appdb/mapping';
 import type { Clock } from '../base/clock';
 import type { ProductDb, ProductDbAccess } from '../appdb/product-db';
-
 import type { Logger } from '../logging/logger';
 import { redactString } from '../logging/redact';
 import { connectionSecretKey, SecretStoreUnavailable, type SecretStore } from '../secrets/secret-store';
@@ -26,6 +22,7 @@ import { ConnectionSecrets } from './connection-secrets';
 import type { ConnectionSettings, ProbeRegistry } from './probe';
 import { productDbAccess } from './product-db-access';
 import { warmSdksFor, type WarmupFailure } from './sdk-warmup';
+import { checkSecretFields, checkSecretValues, refuseConnectOnlySecrets, validateMapping } from './connection-input-checks';
 
 type CreateInput = z.output<typeof ConnectionCreateSchema>;
 type UpdateInput = z.output<typeof ConnectionUpdateSchema>;
@@ -340,38 +337,6 @@ export class ConnectionsService implements ProductDbAccess {
 function present(connection: StoredConnection, set: readonly string[]): Connection {
   const secrets = Object.fromEntries(CONNECTION_SECRETS[connection.kind].map(({ field }) => [field, { hasSecret: set.includes(field) }]));
   return { id: connection.id, kind: connection.kind, name: connection.name, config: connection.config, secrets, lastCheck: connection.lastCheck, createdAt: connection.createdAt, updatedAt: connection.updatedAt };
-}
-
-/** Secret values with a shape of their own are checked before anything is written. */
-function checkSecretValues(values: Record<string, string | null>): void {
-  const key = values.serviceAccountJson;
-  const problem = typeof key === 'string' ? serviceAccountKeyProblem(key) : undefined;
-  if (problem) throw new ApiError('invalid-input', problem, { field: 'serviceAccountJson' });
-}
-
-/** The refresh token belongs to the connected account: Connect writes it and Disconnect revokes it, never an edit. */
-function refuseConnectOnlySecrets(given: string[]): void {
-  if (given.includes('refreshToken')) {
-    throw new ApiError('invalid-input', 'refreshToken is written by Connect and removed by Disconnect (which also revokes it), not set by an edit.', { fields: ['refreshToken'] });
-  }
-}
-
-function checkSecretFields(kind: ConnectionKind, given: string[], creating: boolean): void {
-  const known = CONNECTION_SECRETS[kind];
-  const unknown = given.filter((field) => !known.some((s) => s.field === field));
-  if (unknown.length) throw new ApiError('invalid-input', `${kind} connections have no secret ${unknown.join(', ')}.`, { fields: unknown });
-  const missing = creating ? requiredSecretsMissing(kind, given) : [];
-  if (missing.length) throw new ApiError('invalid-input', `Required: ${missing.join(', ')}.`, { fields: missing });
-}
-
-function validateMapping(kind: ConnectionKind, config: Record<string, unknown>): void {
-  if (kind !== 'appdb') return;
-  try {
-    resolveMapping(config.mapping ?? {});
-  } catch (error) {
-    if (error instanceof InvalidMappingError) throw new ApiError('invalid-input', error.message, { problems: error.problems });
-    throw error;
-  }
 }
 
 function toApiError(error: unknown): ApiError {
