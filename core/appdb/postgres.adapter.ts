@@ -5,7 +5,6 @@ import type { ConnectionCheck } from '../connectors/shared/connection-check';
 import type { AppDbAdapter, Row, SqlExecutor, SqlValue } from './adapter';
 import { toPgPlaceholders } from './placeholders';
 
-
 export interface PostgresAppDbOptions {
   connectionString: string;
   /** Kept out of the URL so it can live in the keychain. */

@@ -2,10 +2,9 @@ import { CONNECTION_SECRETS, requiredSecretsMissing, serviceAccountKeyProblem, t
 import { ApiError } from '../api/errors';
 import { InvalidMappingError, resolveMapping } from '../appdb/mapping';
 
-/**
- * The checks a connection's create or edit passes before anything is written
- * (connections.service.ts): secret fields and values, and an appdb mapping.
- */
+// The checks a connection's create or edit passes before anything is written
+// (connections.service.ts): secret fields and values, and an appdb mapping.
+
 /** Secret values with a shape of their own are checked before anything is written. */
 export function checkSecretValues(values: Record<string, string | null>): void {
   const key = values.serviceAccountJson;

@@ -5,7 +5,6 @@ import { numberPlaceholders } from './pg-placeholders';
 import { NestedTransactionError } from './sqlite-store-db';
 import type { RunResult, SqlParams, StoreDb, StoreQueries } from './store-db';
 
-
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/db — never with a password (store-location.ts refuses one). */
   connectionString: string;

@@ -26,6 +26,9 @@ export function heldBody(data: unknown): HeldBody {
 function lockedWebBody(body: ReadableStream<Uint8Array>): HeldBody {
   const reader = body.getReader();
   let finished = false;
+  const giveUp = () => {
+    if (!finished) reader.cancel().catch(() => undefined);
+  };
   return {
     async *[Symbol.asyncIterator]() {
       try {
@@ -39,11 +42,9 @@ function lockedWebBody(body: ReadableStream<Uint8Array>): HeldBody {
         }
       } finally {
         // A consumer that stops early (break, throw) gives the body up, as a plain web body's iterator does.
-        if (!finished) reader.cancel().catch(() => undefined);
+        giveUp();
       }
     },
-    destroy() {
-      if (!finished) reader.cancel().catch(() => undefined);
-    },
+    destroy: giveUp,
   };
 }
