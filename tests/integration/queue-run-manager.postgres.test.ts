@@ -18,21 +18,31 @@ import { until } from '../helpers/wait';
  * PostgreSQL store is the pgstore branch's); the queue is real PostgreSQL.
  */
 const server = usePostgres();
-const dir = makeTempDir();
-let console_: Syncwarden;
-let workerApp: Syncwarden;
-let queue: RunQueue;
-let workerQueue: RunQueue;
-let worker: QueueWorker;
 
-beforeAll(async () => {
-  const url = await server().createDatabase('queue_runs');
-  console_ = await createSyncwarden({ dataDir: dir.path, host: 'browser', withDemoEngine: true, heartbeatMs: 100 });
-  workerApp = await createSyncwarden({ dataDir: dir.path, host: 'cli', withDemoEngine: true, heartbeatMs: 100 });
-  queue = new RunQueue({ connectionString: url, superviseIntervalSeconds: 2 });
+/** A console and a worker process (two apps over one store) with a real queue between them. */
+interface Team {
+  dataDir: string;
+  console_: Syncwarden;
+  workerApp: Syncwarden;
+  queue: RunQueue;
+  workerQueue: RunQueue;
+  worker: QueueWorker;
+  close(): Promise<void>;
+}
+
+/**
+ * heartbeatMs is the apps' run-manager beat, and with it how often each of them sweeps runs whose owner's
+ * lease lapsed (a lease is six beats).
+ */
+async function startTeam(database: string, heartbeatMs: number): Promise<Team> {
+  const dir = makeTempDir();
+  const url = await server().createDatabase(database);
+  const console_ = await createSyncwarden({ dataDir: dir.path, host: 'browser', withDemoEngine: true, heartbeatMs });
+  const workerApp = await createSyncwarden({ dataDir: dir.path, host: 'cli', withDemoEngine: true, heartbeatMs });
+  const queue = new RunQueue({ connectionString: url, superviseIntervalSeconds: 2 });
   await queue.start();
-  workerQueue = new RunQueue({ connectionString: url, superviseIntervalSeconds: 2 });
-  worker = new QueueWorker({
+  const workerQueue = new RunQueue({ connectionString: url, superviseIntervalSeconds: 2 });
+  const worker = new QueueWorker({
     queue: workerQueue,
     workers: new WorkersRepo(workerApp.store.db),
     executor: runHostExecutor(runManagerHost(workerApp.runs, workerApp.store)),
@@ -42,20 +52,37 @@ beforeAll(async () => {
     pollingIntervalSeconds: 0.5,
   });
   await worker.start();
-}, 60_000);
-
-afterAll(async () => {
-  await worker?.drain(2_000);
-  await queue?.stop({ graceful: false, timeoutMs: 1_000 });
-  await workerApp?.close();
-  await console_?.close();
-  dir.remove();
-});
+  return {
+    dataDir: dir.path,
+    console_,
+    workerApp,
+    queue,
+    workerQueue,
+    worker,
+    async close() {
+      await worker.drain(2_000);
+      await queue.stop({ graceful: false, timeoutMs: 1_000 });
+      await workerApp.close();
+      await console_.close();
+      dir.remove();
+    },
+  };
+}
 
 describe('team mode: a run is a job the run manager of a worker executes', () => {
+  let team: Team;
+  let console_: Syncwarden;
+  let queue: RunQueue;
+  let worker: QueueWorker;
+  beforeAll(async () => {
+    team = await startTeam('queue_runs', 100);
+    ({ console_, queue, worker } = team);
+  }, 60_000);
+  afterAll(async () => await team?.close());
+
   it('with a team queue, every start (console call, CLI, schedule: they all go through runs.start) queues the run for a worker', async () => {
     const sent: Array<{ runId: number; engine: string; scope: string }> = [];
-    const teamConsole = await createSyncwarden({ dataDir: dir.path, host: 'browser', withDemoEngine: true, teamQueue: async (run) => void sent.push(run) });
+    const teamConsole = await createSyncwarden({ dataDir: team.dataDir, host: 'browser', withDemoEngine: true, teamQueue: async (run) => void sent.push(run) });
     try {
       const { runId } = await teamConsole.runs.start('demo', { items: 5, scope: 'team-start' }, 'schedule');
       expect(sent).toEqual([{ runId, engine: 'demo', scope: expect.any(String) as string }]);
@@ -84,14 +111,30 @@ describe('team mode: a run is a job the run manager of a worker executes', () =>
     await until(async () => (await team.depth()).find((d) => d.engine === 'demo')?.active === 0, 10_000, 'job completed');
   }, 60_000);
 
-  it('a run a lost worker held is adopted by the next attempt once its lease lapsed, with the lost worker named', async () => {
-    // A run left running by a worker that vanished (its lease already over).
-    const send = async () => undefined;
-    const { runId } = await console_.runs.startInQueue('demo', { items: 3 }, 'manual', send);
-    // Waiting for a worker longer than a process lease (600 ms here), the queued run is not swept as interrupted:
-    // the queue owns it, not the console that started it.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+  it('a queued run waiting for a worker longer than a process lease is not swept: the queue owns it, not the console that started it', async () => {
+    const { runId } = await console_.runs.startInQueue('demo', { items: 3, scope: 'waits' }, 'manual', async () => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // 15 beats, 2.5 leases of 600 ms
     expect((await console_.store.runs.get(runId))?.state).toBe('queued');
+    await console_.store.runs.transition(runId, ['queued'], 'cancelled', { finishedAt: new Date().toISOString() }, new Date().toISOString());
+  });
+});
+
+/**
+ * A lapsed lease is judged the same way by a sweep (the run ends `interrupted`, and the job's next attempt continues
+ * it in a new run: worker-cli.postgres.test.ts) and by the next attempt's adoption. Here the apps beat once a minute,
+ * so no sweep races the attempt, and the adoption path is the one taken every time.
+ */
+describe('team mode: a run whose worker was lost, with no sweep in between', () => {
+  let team: Team;
+  beforeAll(async () => {
+    team = await startTeam('queue_runs_adopt', 60_000);
+  }, 60_000);
+  afterAll(async () => await team?.close());
+
+  it('is adopted by the next attempt once its lease lapsed, with the lost worker named', async () => {
+    const { console_, workerQueue } = team;
+    const { runId } = await console_.runs.startInQueue('demo', { items: 3 }, 'manual', async () => undefined);
+    // Left running by a worker that vanished, its lease already over.
     await console_.store.db.run(`UPDATE runs SET state = 'running', owner_id = 'gone-host/1/x', owner_host = 'gone-host', lease_expires_at = ? WHERE id = ?`, [
       new Date(Date.now() - 1_000).toISOString(),
       runId,
