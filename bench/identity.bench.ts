@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
@@ -77,6 +77,17 @@ export async function identityBenchmark(args: readonly string[]): Promise<void> 
   if (run?.state !== 'succeeded') process.exitCode = 1;
 }
 
+/** Linux: the resident set by kind (anon = heaps and malloc, file = mapped binaries and files), else nothing. */
+function residentKinds(): string {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return `anon=${(kb('RssAnon') / 1024).toFixed(1)} file=${(kb('RssFile') / 1024).toFixed(1)}`;
+  } catch {
+    return '';
+  }
+}
+
 /** Prints `t phase rss heapUsed/heapTotal external max` (MB; max: the process's RSS high-water mark) to stderr every `everyMs`; returns the stop function. */
 function startPhaseTrace(app: Awaited<ReturnType<typeof createSyncwarden>>, everyMs: number): () => void {
   const startedAt = performance.now();
@@ -92,7 +103,7 @@ function startPhaseTrace(app: Awaited<ReturnType<typeof createSyncwarden>>, ever
       .filter((s) => s.space_size >= 2 ** 20)
       .map((s) => `${s.space_name.replace(/_space$/, '').replace('large_object', 'lo')}=${mb(s.space_size)}`)
       .join(' ');
-    process.stderr.write(`mem t=${((performance.now() - startedAt) / 1000).toFixed(1)}s phase=${phase} rss=${mb(m.rss)} heap=${mb(m.heapUsed)}/${mb(m.heapTotal)} ext=${mb(m.external)} max=${mb(process.resourceUsage().maxRSS * 1024)} ${spaces}\n`);
+    process.stderr.write(`mem t=${((performance.now() - startedAt) / 1000).toFixed(1)}s phase=${phase} rss=${mb(m.rss)} ${residentKinds()} heap=${mb(m.heapUsed)}/${mb(m.heapTotal)} ext=${mb(m.external)} max=${mb(process.resourceUsage().maxRSS * 1024)} ${spaces}\n`);
   }, everyMs);
   return () => {
     clearInterval(timer);

@@ -3,6 +3,10 @@
 // The syncwarden CLI. The TypeScript sources are bundled by `npm run build`.
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
+const { relaunchWithHostFlags } = require('./host-v8-flags');
+
+// First, before anything is loaded: the process may be replaced by one with the host's V8 settings.
+relaunchWithHostFlags();
 
 const entry = join(__dirname, '..', 'out', 'main', 'cli.js');
 if (!existsSync(entry)) {
