@@ -2,7 +2,7 @@
  * Benchmarks, run with `npm run bench -- <name> [--size N] [--json]`. They print figures;
  * they never pass or fail on time (targets are checked by reading the figures).
  */
-import { HOST_V8_FLAGS, relaunchWithHostFlags } from '../bin/host-v8-flags';
+import { HOST_V8_FLAGS, hostFlagsInEffect, relaunchWithHostFlags } from '../bin/host-v8-flags';
 import { identityBenchmark } from './identity.bench';
 import { mailImportBenchmark } from './mail-import.bench';
 import { mediaImportBenchmark } from './media-import.bench';
@@ -25,7 +25,8 @@ const BENCHMARKS: Record<string, (args: readonly string[]) => Promise<void>> = {
 
 async function main(): Promise<void> {
   // The benches measure the headless host, so they run with its V8 settings (bin/host-v8-flags.js).
-  relaunchWithHostFlags();
+  // (A plain `node bench/index.bundle.cjs` is relaunched; one given Node options of its own is measured as given.)
+  relaunchWithHostFlags(require.main === module);
   const [name, ...args] = process.argv.slice(2);
   const bench = name ? BENCHMARKS[name] : undefined;
   if (!bench) {
@@ -33,8 +34,9 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const flags = process.execArgv.join(' ');
-  process.stderr.write(`bench host: Node ${process.version}, V8 flags ${flags || 'none'}${flags.includes(HOST_V8_FLAGS.join(' ')) ? ' (the CLI host\'s)' : ' (not the CLI host\'s: figures are not comparable)'}\n`);
+  const flags = [process.env.NODE_OPTIONS, ...process.execArgv].filter(Boolean).join(' ');
+  const same = hostFlagsInEffect() ? 'the CLI host\'s' : `not the CLI host's ${HOST_V8_FLAGS.join(' ')}: figures are not comparable`;
+  process.stderr.write(`bench host: Node ${process.version}, Node options ${flags || 'none'} (${same})\n`);
   await bench(args);
 }
 

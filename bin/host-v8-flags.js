@@ -1,42 +1,118 @@
 'use strict';
 /**
  * V8 settings of the headless host (the CLI, `syncwarden serve`, workers, the daemon) and of the benches,
- * which measure that host. They can only be given when a process starts, so a process started without them
- * replaces itself (execve: same pid, same stdio, same signals) with one that has them.
+ * which measure that host. V8 takes them only when a process starts, so a plain start (`syncwarden …`,
+ * `node bin/syncwarden.js …`) replaces itself in place with one that has them (execve: same pid, stdio,
+ * signals and arguments).
  *
  * --max-semi-space-size=16: the young generation stops at 2 x 16 MB. Node's default on 64-bit without
  * pointer compression is 2 x 64 MB, and V8 grows to it in any long run that allocates steadily (every engine
- * at a million rows), which was about 80 MB of a million-user identity check's 330 MB peak. With it the check
- * peaked at 251-254 MB and ran no slower (docs/performance.md, seventh pass). Electron's V8 has pointer
- * compression, and its default limit is already half Node's; its main process cannot take V8 flags after
- * start, so the desktop app keeps Electron's default.
+ * at a million rows): about 80 MB of a million-user identity check's 330 MB peak. With it the check peaked
+ * at 251-254 MB and ran no slower (docs/performance.md, seventh pass). Electron's V8 has pointer compression,
+ * which halves the default limit; its main process takes no V8 flags after start, so the desktop app keeps
+ * Electron's default.
  */
 const HOST_V8_FLAGS = Object.freeze(['--max-semi-space-size=16']);
 
-/** A flag's name, as V8 reads it (`--max_semi_space_size` is `--max-semi-space-size`), without its value. */
-const flagName = (flag) => `--${flag.split('=')[0].replace(/^--?/, '').replaceAll('_', '-')}`;
+/** Above this many bytes of arguments and environment the relaunch is not tried: execve(2) failing aborts Node. */
+const EXEC_SIZE_LIMIT = 256 * 1024;
 
 /**
- * The flags this process lacks: none when it was started with them, or when the user set one of them
- * (on the command line or in NODE_OPTIONS), whose choice wins.
+ * NODE_OPTIONS split as Node splits it: on white space, except inside double quotes, where a backslash
+ * escapes the next character.
  */
-function missingHostFlags(execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? '') {
-  const given = [...execArgv, ...nodeOptions.split(/\s+/)];
-  return HOST_V8_FLAGS.filter((flag) => !given.some((arg) => arg.startsWith('-') && flagName(arg) === flagName(flag)));
-}
-
-/**
- * Restarts this process in place with the host flags it lacks. Returns when nothing is missing, or when this
- * Node cannot replace a process (Windows, Node before 22.15): the process then runs on V8's defaults.
- */
-function relaunchWithHostFlags() {
-  const missing = missingHostFlags();
-  if (missing.length === 0 || typeof process.execve !== 'function') return;
-  try {
-    process.execve(process.execPath, [process.execPath, ...process.execArgv, ...missing, ...process.argv.slice(1)], process.env);
-  } catch {
-    // Not replaced (an odd execPath, a sandbox refusing exec): run on V8's defaults rather than not at all.
+function splitNodeOptions(value) {
+  const words = [];
+  let word = '';
+  let quoted = false;
+  let started = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (quoted && c === '\\' && i + 1 < value.length) word += value[++i];
+    else if (c === '"') {
+      quoted = !quoted;
+      started = true;
+    } else if (!quoted && /\s/.test(c)) {
+      if (started) words.push(word);
+      word = '';
+      started = false;
+    } else {
+      word += c;
+      started = true;
+    }
   }
+  if (started) words.push(word);
+  return words;
 }
 
-module.exports = { HOST_V8_FLAGS, missingHostFlags, relaunchWithHostFlags };
+/** A V8 flag as V8 reads it: `--max_semi_space_size=16` is `--max-semi-space-size=16`. */
+function normaliseFlag(arg) {
+  const at = arg.indexOf('=');
+  const name = `--${(at < 0 ? arg : arg.slice(0, at)).replace(/^--?/, '').replaceAll('_', '-')}`;
+  return at < 0 ? name : `${name}${arg.slice(at)}`;
+}
+
+/** Whether this process runs with exactly the host's flags (the last value given for each wins, as in V8). */
+function hostFlagsInEffect(execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? '') {
+  const given = [...splitNodeOptions(nodeOptions), ...execArgv].filter((arg) => arg.startsWith('-')).map(normaliseFlag);
+  return HOST_V8_FLAGS.every((flag) => {
+    const name = flag.split('=')[0];
+    const last = given.filter((arg) => arg.split('=')[0] === name).at(-1);
+    return last === flag;
+  });
+}
+
+/**
+ * Whether to relaunch, and with what, or why not. Only a plain start is replaced: one the user, a supervisor
+ * or a tool shaped in any way is left as it is, because the new image would not be the same program:
+ * - Node options of any kind (command line or NODE_OPTIONS): the user manages Node (a chosen heap, -e code
+ *   that would run again, a debugger that would stop twice, preloads and profilers that would run twice,
+ *   the permission model, which refuses execve);
+ * - an IPC channel or a cluster worker: Node removes NODE_CHANNEL_FD from the environment once the channel is
+ *   open, so the new image would lose it (fork(), pm2, `node --watch`);
+ * - not the program's entry (the bin required by other code), or a script read from stdin;
+ * - a coverage directory (NODE_V8_COVERAGE): two images, two reports;
+ * - an execPath that cannot be executed, or arguments and environment near the system's limit: a failed
+ *   execve(2) aborts Node instead of returning an error.
+ */
+function relaunchPlan({ isEntry, execArgv, nodeOptions, hasChannel, env, argv, execPath, canExecute }) {
+  if (!isEntry) return { relaunch: false, reason: 'not the entry' };
+  if (hasChannel || env.NODE_UNIQUE_ID !== undefined) return { relaunch: false, reason: 'an IPC channel' };
+  if (execArgv.length > 0 || splitNodeOptions(nodeOptions).length > 0) return { relaunch: false, reason: 'node options given' };
+  if (env.NODE_V8_COVERAGE) return { relaunch: false, reason: 'coverage' };
+  if (!argv[1] || argv[1] === '-') return { relaunch: false, reason: 'no script file' };
+  if (!canExecute(execPath)) return { relaunch: false, reason: 'execPath not executable' };
+  const args = [execPath, ...HOST_V8_FLAGS, ...argv.slice(1)];
+  const size = [...args, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)].reduce((n, s) => n + Buffer.byteLength(s) + 9, 0);
+  if (size > EXEC_SIZE_LIMIT) return { relaunch: false, reason: 'arguments and environment too large' };
+  return { relaunch: true, args };
+}
+
+/**
+ * Replaces this process with one that has the host flags, when it is a plain start (relaunchPlan); returns
+ * otherwise, and where Node cannot replace a process (Windows, Node before 22.15): it then runs on V8's
+ * defaults. `isEntry`: `require.main === module` of the caller.
+ */
+function relaunchWithHostFlags(isEntry) {
+  if (typeof process.execve !== 'function') return;
+  const plan = relaunchPlan({
+    isEntry: isEntry === true,
+    execArgv: process.execArgv,
+    nodeOptions: process.env.NODE_OPTIONS ?? '',
+    hasChannel: process.channel !== undefined,
+    env: process.env,
+    argv: process.argv,
+    execPath: process.execPath,
+    canExecute: (file) => {
+      try {
+        require('node:fs').accessSync(file, require('node:fs').constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  });
+  if (plan.relaunch) process.execve(process.execPath, plan.args, process.env);
+}
+
+module.exports = { HOST_V8_FLAGS, hostFlagsInEffect, relaunchPlan, relaunchWithHostFlags, splitNodeOptions };

@@ -6,7 +6,7 @@ const { join } = require('node:path');
 const { relaunchWithHostFlags } = require('./host-v8-flags');
 
 // First, before anything is loaded: the process may be replaced by one with the host's V8 settings.
-relaunchWithHostFlags();
+relaunchWithHostFlags(require.main === module);
 
 const entry = join(__dirname, '..', 'out', 'main', 'cli.js');
 if (!existsSync(entry)) {

@@ -1,82 +1,116 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { HOST_V8_FLAGS, missingHostFlags } from '../../bin/host-v8-flags';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOST_V8_FLAGS, hostFlagsInEffect, relaunchPlan, splitNodeOptions, type RelaunchInput } from '../../bin/host-v8-flags';
 import { assertBuilt } from '../helpers/cli';
 import { CLI_BIN } from '../helpers/paths';
 import { makeTempDir } from '../helpers/temp-dir';
+import { until } from '../helpers/wait';
 
 /**
- * The headless host runs with a bounded young generation (bin/host-v8-flags.js): a CLI started without the
- * flags replaces itself, same pid, with one that has them, however it was started. A `--require` probe (given
- * through NODE_OPTIONS, which the replacement inherits) records each image's pid and V8 flags.
+ * The headless host runs with a bounded young generation (bin/host-v8-flags.js): a plain start of the CLI
+ * replaces itself, same pid, with a process that has the flags. Seen from outside, as an admin or a supervisor
+ * would: the daemon's command line in /proc, under the pid its parent started.
  */
 const dir = makeTempDir();
-const probe = join(dir.path, 'flags-probe.cjs');
 
-interface Image {
-  pid: number;
-  execArgv: string[];
-}
-
-function imagesOf(command: string, args: readonly string[], nodeOptions = ''): { images: Image[]; code: number | null; stdout: string; stderr: string } {
-  const log = join(dir.path, `images-${Math.random().toString(36).slice(2)}.jsonl`);
-  writeFileSync(log, '');
-  const result = spawnSync(command, args, {
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, NODE_OPTIONS: `--require=${probe} ${nodeOptions}`.trim(), FLAGS_PROBE_LOG: log, SYNCWARDEN_HOME: join(dir.path, 'home') },
-  });
-  const images = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Image);
-  return { images, code: result.status, stdout: result.stdout, stderr: result.stderr };
+/** Starts `daemon`, reads the command line of the pid it was started as once it is up, and stops it. */
+async function daemonCommandLine(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<string[]> {
+  const child = spawn(command, [...args, '--data-dir', join(dir.path, 'home'), 'daemon'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    await until(async () => out.includes('Press Ctrl-C'), 20_000, `the daemon started (${out})`);
+    return readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } finally {
+    child.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 10_000))]);
+    if (code === 'hung') child.kill('SIGKILL');
+    expect(code, out).toBe(0);
+  }
 }
 
 describe('the CLI host starts with its V8 settings', () => {
-  beforeAll(() => {
-    assertBuilt();
-    writeFileSync(probe, `require('node:fs').appendFileSync(process.env.FLAGS_PROBE_LOG, JSON.stringify({ pid: process.pid, execArgv: process.execArgv }) + '\\n');\n`);
-  });
+  beforeAll(() => assertBuilt());
+  afterAll(() => dir.remove());
 
   it('the flags are a bounded young generation', () => {
     expect(HOST_V8_FLAGS).toEqual(['--max-semi-space-size=16']);
   });
 
   it.each([
-    ['node bin/syncwarden.js', process.execPath, [CLI_BIN, '--help']],
-    ['the bin run as a program (its #! line)', CLI_BIN, ['--help']],
-  ])('started as %s: replaced in place by a process with the flags, which does the work', (_how, command, args) => {
-    const { images, code, stdout, stderr } = imagesOf(command, args);
-    expect(code, stderr).toBe(0);
-    expect(stdout).toContain('Usage: syncwarden');
-    expect(images).toHaveLength(2);
-    const [first, second] = images as [Image, Image];
-    expect(first.execArgv).not.toContain('--max-semi-space-size=16');
-    expect(second).toEqual({ pid: first.pid, execArgv: expect.arrayContaining([...HOST_V8_FLAGS]) as string[] });
-  });
-
-  it('keeps the arguments and the exit code of the work', () => {
-    const { images, code, stderr } = imagesOf(process.execPath, [CLI_BIN, 'no-such-command']);
-    expect(images).toHaveLength(2);
-    expect(code).not.toBe(0);
-    expect(stderr).toMatch(/no-such-command/);
+    ['node bin/syncwarden.js', process.execPath, [CLI_BIN]],
+    ['the bin run as a program (its #! line)', CLI_BIN, []],
+  ])('started as %s: the same pid runs with the flags, and stops cleanly on SIGTERM', async (_how, command, args) => {
+    const cmdline = await daemonCommandLine(command, args);
+    expect(cmdline.slice(1, 1 + HOST_V8_FLAGS.length)).toEqual([...HOST_V8_FLAGS]);
+    expect(cmdline.slice(-3)).toEqual(['--data-dir', join(dir.path, 'home'), 'daemon']);
   });
 
   it.each([
-    ['on the command line', ['--max-semi-space-size=8'], ''],
-    ['in NODE_OPTIONS', [], '--max-semi-space-size=8'],
-  ])('a value the user chose %s wins, and the process is not replaced', (_where, nodeArgs, nodeOptions) => {
-    const { images, code, stderr } = imagesOf(process.execPath, [...nodeArgs, CLI_BIN, '--help'], nodeOptions);
-    expect(code, stderr).toBe(0);
-    expect(images).toHaveLength(1);
-    expect(images[0]?.execArgv).not.toContain('--max-semi-space-size=16');
+    ['a Node option on the command line', ['--max-old-space-size=300'], {}],
+    ['NODE_OPTIONS', [], { NODE_OPTIONS: '--max-old-space-size=300' }],
+  ])('started with %s: left as the user started it', async (_how, nodeArgs, env) => {
+    const cmdline = await daemonCommandLine(process.execPath, [...nodeArgs, CLI_BIN], env);
+    expect(cmdline.some((arg) => arg.includes('semi-space'))).toBe(false);
   });
 
-  it('missingHostFlags reads both spellings and NODE_OPTIONS', () => {
-    expect(missingHostFlags([], '')).toEqual(['--max-semi-space-size=16']);
-    expect(missingHostFlags(['--max-semi-space-size=16'], '')).toEqual([]);
-    expect(missingHostFlags(['--max_semi_space_size=4'], '')).toEqual([]);
-    expect(missingHostFlags(['--inspect'], '--enable-source-maps  --max-semi-space-size=32')).toEqual([]);
-    expect(missingHostFlags(['--max-old-space-size=512'], '')).toEqual(['--max-semi-space-size=16']);
+  it('a short command keeps its output and exit code', () => {
+    const help = spawnSync(process.execPath, [CLI_BIN, '--help'], { encoding: 'utf8', timeout: 60_000 });
+    expect(help.status, help.stderr).toBe(0);
+    expect(help.stdout).toContain('Usage: syncwarden');
+    const wrong = spawnSync(process.execPath, [CLI_BIN, 'no-such-command'], { encoding: 'utf8', timeout: 60_000 });
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stderr).toMatch(/no-such-command/);
+  });
+});
+
+describe('relaunchPlan: only a plain start is replaced', () => {
+  const plain: RelaunchInput = {
+    isEntry: true,
+    execArgv: [],
+    nodeOptions: '',
+    hasChannel: false,
+    env: { PATH: '/usr/bin' },
+    argv: ['/usr/bin/node', '/app/bin/syncwarden.js', 'serve', '--port', '0'],
+    execPath: '/usr/bin/node',
+    canExecute: () => true,
+  };
+
+  it('a plain start: the flags first, then the script and its arguments unchanged', () => {
+    expect(relaunchPlan(plain)).toEqual({ relaunch: true, args: ['/usr/bin/node', ...HOST_V8_FLAGS, '/app/bin/syncwarden.js', 'serve', '--port', '0'] });
+  });
+
+  it.each<[string, Partial<RelaunchInput>, string]>([
+    ['required by other code', { isEntry: false }, 'not the entry'],
+    ['forked with an IPC channel (fork, pm2, node --watch)', { hasChannel: true }, 'an IPC channel'],
+    ['a cluster worker', { env: { NODE_UNIQUE_ID: '1' } }, 'an IPC channel'],
+    ['-e code', { execArgv: ['-e', 'require("./bin/syncwarden.js")'] }, 'node options given'],
+    ['a debugger', { execArgv: ['--inspect-brk'] }, 'node options given'],
+    ['a preload in NODE_OPTIONS', { nodeOptions: '--require "/opt/my agent/apm.js"' }, 'node options given'],
+    ['the user’s own young generation', { execArgv: ['--max-semi-space-size=8'] }, 'node options given'],
+    ['coverage', { env: { NODE_V8_COVERAGE: '/tmp/cov' } }, 'coverage'],
+    ['a script from stdin', { argv: ['/usr/bin/node', '-'] }, 'no script file'],
+    ['an execPath that cannot run', { canExecute: () => false }, 'execPath not executable'],
+    ['an environment near the exec limit', { env: { BIG: 'x'.repeat(300 * 1024) } }, 'arguments and environment too large'],
+  ])('not when %s', (_case, change, reason) => {
+    expect(relaunchPlan({ ...plain, ...change })).toEqual({ relaunch: false, reason });
+  });
+
+  it('NODE_OPTIONS is split as Node splits it: white space outside double quotes', () => {
+    expect(splitNodeOptions('  ')).toEqual([]);
+    expect(splitNodeOptions('--require "/opt/my agent/apm.js"  --title="a \\"b\\" c"')).toEqual(['--require', '/opt/my agent/apm.js', '--title=a "b" c']);
+  });
+
+  it('hostFlagsInEffect: exactly the host value, by either spelling, the last one given winning', () => {
+    expect(hostFlagsInEffect(['--max-semi-space-size=16'], '')).toBe(true);
+    expect(hostFlagsInEffect([], '--max_semi_space_size=16')).toBe(true);
+    expect(hostFlagsInEffect(['--max-semi-space-size=160'], '')).toBe(false);
+    expect(hostFlagsInEffect(['--max-semi-space-size=8'], '--max-semi-space-size=16')).toBe(false);
+    expect(hostFlagsInEffect([], '--title="a --max-semi-space-size=16"')).toBe(false);
+    expect(hostFlagsInEffect([], '')).toBe(false);
   });
 });
