@@ -7,8 +7,12 @@ import { makeTempDir } from '../helpers/temp-dir';
 
 /** Asynchronous: the emulator lives in this process and must keep answering while the CLI runs. */
 function runCli(args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runCommand(process.execPath, [CLI_BIN, ...args], env, stdin);
+}
+
+function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(command, args, { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -70,6 +74,15 @@ describe('syncwarden connections (CLI) with headless secrets', () => {
     expect(url).toMatchObject({ code: 2, stderr: expect.stringMatching(/leave the password out of the URL/) });
     expect(url.stderr).not.toContain('hunter2');
     expect((await cli({}, 'connections', 'test', 'Nope')).code).toBe(2);
+    // --secret-stdin reads to the end of stdin however slowly it comes (a synchronous read failed with EAGAIN
+    // here, the app having made stdin non-blocking); it then meets env mode's refusal, like --secret-env.
+    // A shell pipe from a slow writer (a password manager's CLI waiting for a fingerprint).
+    const piped = (writer: string) =>
+      runCommand('sh', ['-c', `${writer} | "$0" "$@"`, process.execPath, CLI_BIN, '--data-dir', dir.path, 'connections', 'add', '--kind', 'dropbox', '--name', 'Late', '--config', config(), '--secret-stdin', 'appSecret'], {
+        SYNCWARDEN_SECRETS: 'env',
+      });
+    expect(await piped('(sleep 0.5; echo late-secret)')).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot be saved/) });
+    expect(await piped('(sleep 0.3; printf "")')).toMatchObject({ code: 2, stderr: expect.stringMatching(/nothing was read from stdin/) });
     expect((await cli({}, 'connections', 'add', '--kind', 'nope', '--name', 'x')).code).toBe(2);
   });
 });

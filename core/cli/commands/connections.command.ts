@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { text } from 'node:stream/consumers';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CONNECTION_KINDS, requiredSecretsMissing, type Connection, type ConnectionCheckResult } from '../../api/connections';
 import type { CallResult } from '../../api/errors';
@@ -61,7 +61,9 @@ export function connectionsCommand(globals: () => GlobalOptions): Command {
           secrets[field] = value;
         }
         if (opts.secretStdin) {
-          const value = readFileSync(0, 'utf8').replace(/\r?\n$/, '');
+          // Read as a stream, to its end: stdin may be non-blocking by now (the app's start puts it there), and a
+          // synchronous read of a pipe whose writer is slow (`op read …`, `pass …`) then fails with EAGAIN.
+          const value = (await text(process.stdin)).replace(/\r?\n$/, '');
           if (!value) throw usage(`--secret-stdin ${opts.secretStdin}: nothing was read from stdin.`);
           secrets[opts.secretStdin] = value;
         }
