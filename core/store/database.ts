@@ -43,8 +43,9 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): S
 
   const db = new Database(file, driverOptions);
   try {
-    db.pragma('journal_mode = WAL');
+    // The timeout first: another process opening the store at the same moment may hold a lock already.
     db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
     registerStoreFunctions(db);
@@ -70,20 +71,25 @@ export function schemaVersion(db: SqliteDatabase): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
+/**
+ * Each migration runs in an IMMEDIATE transaction that reads the version again once it holds the write lock:
+ * processes opening a new store at once (a cron line and a worker) would otherwise all read version 0, and all
+ * but the first would fail on "table … already exists".
+ */
 function migrate(db: SqliteDatabase): void {
-  const current = schemaVersion(db);
   for (const migration of MIGRATIONS) {
-    if (migration.version <= current) continue;
+    if (migration.version <= schemaVersion(db)) continue;
     // PRAGMA foreign_keys is a no-op inside a transaction: switch it around the migration's one.
     if (migration.foreignKeysOff) db.pragma('foreign_keys = OFF');
     try {
       db.transaction(() => {
+        if (migration.version <= schemaVersion(db)) return; // applied by another process meanwhile
         db.exec(migrationSql(migration, 'sqlite'));
         if (migration.foreignKeysOff && (db.pragma('foreign_key_check') as unknown[]).length > 0) {
           throw new Error(`migration ${migration.version} would leave broken foreign keys`);
         }
         db.pragma(`user_version = ${migration.version}`);
-      })();
+      }).immediate();
     } finally {
       if (migration.foreignKeysOff) db.pragma('foreign_keys = ON');
     }
