@@ -89,7 +89,10 @@ describe('syncwarden CLI (built bundle)', () => {
     expect(runCliSync(['appdb', 'init']).code).toBe(2);
   });
 
-  it('serve prints its URL, serves the console with a CSP and stops cleanly on SIGTERM', async () => {
+  it.each([
+    ['SIGTERM', 0],
+    ['SIGINT', 130],
+  ] as const)('serve prints its URL, serves the console with a CSP and stops cleanly on %s (exit %i)', async (signal, exitCode) => {
     const child = spawn(process.execPath, [CLI_BIN, '--data-dir', dir.path, '--json', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const line = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('serve printed nothing')), 20_000);
@@ -105,8 +108,8 @@ describe('syncwarden CLI (built bundle)', () => {
     expect(await page.text()).toMatch(/<div id="root">/);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
     const exited = once(child, 'exit');
-    child.kill('SIGTERM');
+    child.kill(signal);
     const [code] = await exited;
-    expect(code).toBe(0);
+    expect(code).toBe(exitCode);
   });
 });

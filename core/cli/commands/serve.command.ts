@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { startBrowserServer } from '../../server/browser-server';
 import { demoImageOrigins } from '../../server/demo-image-origins';
 import { openCliApp, type GlobalOptions } from '../context';
+import { EXIT } from '../exit-codes';
 import { resolveRendererDir } from '../renderer-dir';
 import { positiveIntOrZero } from '../parse';
 
@@ -29,12 +30,13 @@ export function serveCommand(globals: () => GlobalOptions): Command {
           ? `${JSON.stringify({ url: server.url, port: server.port, dataDir: app.dataDir })}\n`
           : `Syncwarden is running in browser mode.\n  Open: ${server.url}\n  Data: ${app.dataDir}\nPress Ctrl-C to stop.\n`,
       );
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
       });
       await server.close();
       await app.dispose();
+      // As the help says (and as the daemon does): Ctrl-C is 130, a service manager's SIGTERM a clean 0.
+      process.exitCode = signal === 'SIGINT' ? EXIT.interrupted : EXIT.ok;
     });
 }
