@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { TimeSlicer } from '../../base/cooperative';
 import type { Engine } from '../engine';
 import { Count, engineResult } from '../engine-result';
+import { formatCount } from '../../base/format-count';
 
 /**
  * A demonstration engine, off by default: it walks N synthetic items through
@@ -55,7 +56,7 @@ export const demoEngine: Engine<DemoParams> = {
     const slicer = new TimeSlicer();
     let checksum = 0;
 
-    progress.phase('scan', { total: params.items, message: `Scanning ${params.items.toLocaleString('en')} items` });
+    progress.phase('scan', { total: params.items, message: `Scanning ${formatCount(params.items)} items` });
     for (let start = 0; start < params.items; start += params.pageSize) {
       const end = Math.min(params.items, start + params.pageSize);
       context.apiCalls.record('demo');

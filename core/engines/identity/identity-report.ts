@@ -1,4 +1,5 @@
 import { IDENTITY_FIELDS, type IdentityField, type SourceOfTruth, type SyncRow, type SyncStatus } from './identity-model';
+import { formatCount } from '../../base/format-count';
 
 export interface IntegrityReport {
   sourceOfTruth: SourceOfTruth;
@@ -50,7 +51,7 @@ export class ReportTally {
 }
 
 function recommend(counts: Record<SyncStatus, number>, fields: Record<IdentityField, number>, byEmail: number, truth: SourceOfTruth): string[] {
-  const n = (value: number) => `${value.toLocaleString('en')} user${value === 1 ? '' : 's'}`;
+  const n = (value: number) => `${formatCount(value)} user${value === 1 ? '' : 's'}`;
   const out: string[] = [];
   const appDbWins = truth === 'appdb';
   if (counts['local-only']) {

@@ -1,3 +1,5 @@
+import { formatCount } from '../../base/format-count';
+
 /**
  * A streaming CSV splitter (RFC 4180, as Drive's export writes it) that
  * survives a malformed line. csv-parse stops at the first bad quote, and its
@@ -85,7 +87,7 @@ export class CsvRecordSplitter {
           if (ch === '"') this.state = 'quote-in-quoted';
           else if (this.cell.length >= MAX_QUOTED_CHARS) {
             const rest = text.slice(i + 1);
-            this.unclosedQuote(`a quoted cell runs past ${MAX_QUOTED_CHARS.toLocaleString('en')} characters (a quote never closed?)`);
+            this.unclosedQuote(`a quoted cell runs past ${formatCount(MAX_QUOTED_CHARS)} characters (a quote never closed?)`);
             this.scan(rest);
             return;
           } else this.cell += ch;

@@ -5,6 +5,7 @@ import type { ProgressReporter } from '../../runs/progress';
 import type { Deadlines } from './deadlines';
 import type { PipelineProgress } from './pipeline-progress';
 import { ValuesRowReader } from './values-rows';
+import { formatCount } from '../../base/format-count';
 
 /**
  * Downloading through the Sheets API: spreadsheets.get for the tab's grid,
@@ -57,7 +58,7 @@ export async function* sheetsApiWindows(sheets: SheetsConnector, download: Downl
   const info = await deadlines.request((signal) => sheets.getSpreadsheet(spec.spreadsheetId, signal));
   const grid = resolveRange(spec, info.sheets);
   const totalRows = grid.lastRow - grid.firstRow + 1;
-  progress.phase('downloading', { total: totalRows, message: `Reading “${grid.sheet.title}” of “${info.title}” (up to ${totalRows.toLocaleString('en')} rows)` });
+  progress.phase('downloading', { total: totalRows, message: `Reading “${grid.sheet.title}” of “${info.title}” (up to ${formatCount(totalRows)} rows)` });
   const title = `'${grid.sheet.title.replace(/'/g, "''")}'`;
   // Stops a prefetched request when the consumer stops early (a failure or a cancel).
   const stop = new AbortController();
@@ -103,7 +104,7 @@ export async function* sheetsApiWindows(sheets: SheetsConnector, download: Downl
       } finally {
         body.destroy();
       }
-      report.downloaded(end - grid.firstRow + 1, `Read rows ${start.toLocaleString('en')}–${end.toLocaleString('en')}`);
+      report.downloaded(end - grid.firstRow + 1, `Read rows ${formatCount(start)}–${formatCount(end)}`);
       if (!next && end < grid.lastRow) next = fetchWindow(end + 1, windowRows());
       // The prefetched request may still wait for its headers: it is under the connect limit again, not this body's idle one.
       else if (next) deadlines.arm('connect');

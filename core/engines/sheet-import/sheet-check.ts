@@ -10,6 +10,7 @@ import { PipelineProgress } from './pipeline-progress';
 import { RowProcessor } from './process-rows';
 import { SHEET_CHECK_SAMPLE, type SheetCheckResult } from './sheet-check-result';
 import { processSource } from './source-windows';
+import { formatCount } from '../../base/format-count';
 
 /**
  * sheet-import's `check`: what an import of the sheet as it is now would do
@@ -81,7 +82,7 @@ export async function runCheck(sourceId: number, spec: SheetSourceSpec, context:
 }
 
 function describeCounts({ counts }: SheetCheckResult): string {
-  const n = (v: number) => v.toLocaleString('en');
+  const n = (v: number) => formatCount(v);
   return `an import would add ${n(counts.added)}, remove ${n(counts.removed)} and change ${n(counts.changed)} rows (${n(counts.unchanged)} unchanged, ${n(counts.rejected)} rejected)`;
 }
 

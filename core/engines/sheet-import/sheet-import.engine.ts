@@ -14,6 +14,7 @@ import { AdapterRowSink, type RowSink } from './row-sink';
 import { runCheck } from './sheet-check';
 import { processSource } from './source-windows';
 import { SqliteWorkerSink } from './sqlite-worker-sink';
+import { formatCount } from '../../base/format-count';
 
 /**
  * sheet-import: one Google Sheet → one cache table of the product database,
@@ -101,7 +102,7 @@ export const sheetImportEngine: Engine<SheetImportParams> = {
         blankRows: processed.blankRows,
         durationMs: Math.round(performance.now() - started),
       };
-      progress.update({ done: saved, message: `Import complete: ${saved.toLocaleString('en')} rows cached, ${processed.rowsRejected.toLocaleString('en')} rejected` });
+      progress.update({ done: saved, message: `Import complete: ${formatCount(saved)} rows cached, ${formatCount(processed.rowsRejected)} rejected` });
       await audit(context, sourceId, spec, stats);
       return stats;
     } catch (error) {

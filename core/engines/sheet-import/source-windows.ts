@@ -2,6 +2,7 @@ import { csvExportRecords } from './download-csv';
 import { sheetsApiWindows, type DownloadContext, type DownloadTally, type SheetWindow } from './download-sheets';
 import type { GoogleClients } from './google-clients';
 import type { ProcessResult, RowProcessor } from './process-rows';
+import { formatCount } from '../../base/format-count';
 
 /** The sheet's rows in windows, by the source's method: what an import and a check both read. */
 export function sourceWindows(clients: GoogleClients, download: DownloadContext): AsyncGenerator<SheetWindow> {
@@ -26,8 +27,8 @@ export async function processSource(
     await processor.addRows(window.rows, window.firstRow, window.malformed);
     report.processedRows(processor.result.records);
   }
-  report.downloadFinished(tally.rows, `Downloaded ${tally.rows.toLocaleString('en')} rows; validating the last of them`);
+  report.downloadFinished(tally.rows, `Downloaded ${formatCount(tally.rows)} rows; validating the last of them`);
   const processed = await processor.end();
-  report.processingFinished(processed.rowsValid, `${processed.rowsValid.toLocaleString('en')} valid rows, ${processed.rowsRejected.toLocaleString('en')} rejected; ${next}`);
+  report.processingFinished(processed.rowsValid, `${formatCount(processed.rowsValid)} valid rows, ${formatCount(processed.rowsRejected)} rejected; ${next}`);
   return { processed, tally };
 }
