@@ -7,12 +7,16 @@
  *
  * --max-semi-space-size=16: the young generation stops at 2 x 16 MB. Node's default on 64-bit without
  * pointer compression is 2 x 64 MB, and V8 grows to it in any long run that allocates steadily (every engine
- * at a million rows): about 80 MB of a million-user identity check's 330 MB peak. With it the check peaked
- * at 251-254 MB and ran no slower (docs/performance.md, seventh pass). Electron's V8 has pointer compression,
- * which halves the default limit; its main process takes no V8 flags after start, so the desktop app keeps
- * Electron's default.
+ * at a million rows): about 80 MB of a million-user identity check's 330 MB peak.
+ * --no-allocation-site-pretenuring: with the smaller young generation, V8 sometimes judged a parser's
+ * allocation sites long-lived early in a listing and allocated their objects straight into the old
+ * generation, which then held 75 MB more (identity peaked at 304-340 MB in 4 runs of 9, 249-267 MB in the
+ * others). Without pretenuring: 248-252 MB in 4 runs of 4, and the check ran faster (32-34 s against
+ * 37-44 s). docs/performance.md, seventh pass.
+ * Electron's V8 has pointer compression, which halves the default young generation; its main process takes
+ * no V8 flags after start, so the desktop app keeps Electron's defaults.
  */
-const HOST_V8_FLAGS = Object.freeze(['--max-semi-space-size=16']);
+const HOST_V8_FLAGS = Object.freeze(['--max-semi-space-size=16', '--no-allocation-site-pretenuring']);
 
 /** Above this many bytes of arguments and environment the relaunch is not tried: execve(2) failing aborts Node. */
 const EXEC_SIZE_LIMIT = 256 * 1024;
@@ -52,14 +56,13 @@ function normaliseFlag(arg) {
   return at < 0 ? name : `${name}${arg.slice(at)}`;
 }
 
-/** Whether this process runs with exactly the host's flags (the last value given for each wins, as in V8). */
+/** The setting a flag is about: its name without a value and without a `no-` (`--no-x` and `--x` set the same). */
+const settingOf = (flag) => flag.split('=')[0].replace(/^--no-/, '--');
+
+/** Whether this process runs with exactly the host's flags (the last one given for each setting wins, as in V8). */
 function hostFlagsInEffect(execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? '') {
   const given = [...splitNodeOptions(nodeOptions), ...execArgv].filter((arg) => arg.startsWith('-')).map(normaliseFlag);
-  return HOST_V8_FLAGS.every((flag) => {
-    const name = flag.split('=')[0];
-    const last = given.filter((arg) => arg.split('=')[0] === name).at(-1);
-    return last === flag;
-  });
+  return HOST_V8_FLAGS.every((flag) => given.filter((arg) => settingOf(arg) === settingOf(flag)).at(-1) === flag);
 }
 
 /**

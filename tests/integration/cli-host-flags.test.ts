@@ -37,8 +37,8 @@ describe('the CLI host starts with its V8 settings', () => {
   beforeAll(() => assertBuilt());
   afterAll(() => dir.remove());
 
-  it('the flags are a bounded young generation', () => {
-    expect(HOST_V8_FLAGS).toEqual(['--max-semi-space-size=16']);
+  it('the flags are a bounded young generation without pretenuring', () => {
+    expect(HOST_V8_FLAGS).toEqual(['--max-semi-space-size=16', '--no-allocation-site-pretenuring']);
   });
 
   it.each([
@@ -105,12 +105,15 @@ describe('relaunchPlan: only a plain start is replaced', () => {
     expect(splitNodeOptions('--require "/opt/my agent/apm.js"  --title="a \\"b\\" c"')).toEqual(['--require', '/opt/my agent/apm.js', '--title=a "b" c']);
   });
 
-  it('hostFlagsInEffect: exactly the host value, by either spelling, the last one given winning', () => {
-    expect(hostFlagsInEffect(['--max-semi-space-size=16'], '')).toBe(true);
-    expect(hostFlagsInEffect([], '--max_semi_space_size=16')).toBe(true);
-    expect(hostFlagsInEffect(['--max-semi-space-size=160'], '')).toBe(false);
-    expect(hostFlagsInEffect(['--max-semi-space-size=8'], '--max-semi-space-size=16')).toBe(false);
-    expect(hostFlagsInEffect([], '--title="a --max-semi-space-size=16"')).toBe(false);
+  it('hostFlagsInEffect: exactly the host values, by either spelling, the last one given for a setting winning', () => {
+    const off = '--no-allocation-site-pretenuring';
+    expect(hostFlagsInEffect(['--max-semi-space-size=16', off], '')).toBe(true);
+    expect(hostFlagsInEffect([off], '--max_semi_space_size=16')).toBe(true);
+    expect(hostFlagsInEffect(['--max-semi-space-size=16'], '')).toBe(false);
+    expect(hostFlagsInEffect(['--max-semi-space-size=160', off], '')).toBe(false);
+    expect(hostFlagsInEffect(['--max-semi-space-size=8', off], '--max-semi-space-size=16')).toBe(false);
+    expect(hostFlagsInEffect(['--max-semi-space-size=16', off, '--allocation-site-pretenuring'], '')).toBe(false);
+    expect(hostFlagsInEffect([], `--title="a --max-semi-space-size=16 ${off}"`)).toBe(false);
     expect(hostFlagsInEffect([], '')).toBe(false);
   });
 });
