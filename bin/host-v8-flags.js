@@ -1,4 +1,6 @@
 'use strict';
+const { accessSync, constants } = require('node:fs');
+
 /**
  * V8 settings of the headless host (the CLI, `syncwarden serve`, workers, the daemon) and of the benches,
  * which measure that host. V8 takes them only when a process starts, so a plain start (`syncwarden …`,
@@ -108,7 +110,7 @@ function relaunchWithHostFlags(isEntry) {
     execPath: process.execPath,
     canExecute: (file) => {
       try {
-        require('node:fs').accessSync(file, require('node:fs').constants.X_OK);
+        accessSync(file, constants.X_OK);
         return true;
       } catch {
         return false;

@@ -82,7 +82,7 @@ export async function runCheck(sourceId: number, spec: SheetSourceSpec, context:
 }
 
 function describeCounts({ counts }: SheetCheckResult): string {
-  const n = (v: number) => formatCount(v);
+  const n = formatCount;
   return `an import would add ${n(counts.added)}, remove ${n(counts.removed)} and change ${n(counts.changed)} rows (${n(counts.unchanged)} unchanged, ${n(counts.rejected)} rejected)`;
 }
 
