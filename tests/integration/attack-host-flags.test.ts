@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../helpers/cli';
 import { CLI_BIN, REPO_ROOT } from '../helpers/paths';
 import { makeTempDir } from '../helpers/temp-dir';
+import { until } from '../helpers/wait';
 
 /**
  * Ways the in-place relaunch of bin/host-v8-flags.js (process.execve) changes what the caller gets. Each test
@@ -12,18 +13,6 @@ import { makeTempDir } from '../helpers/temp-dir';
  */
 const dir = makeTempDir('syncwarden-attack-host-flags-');
 const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-
-function waitFor(predicate: () => boolean, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const started = Date.now();
-    const tick = () => {
-      if (predicate()) resolve(true);
-      else if (Date.now() - started > ms) resolve(false);
-      else setTimeout(tick, 50);
-    };
-    tick();
-  });
-}
 
 describe('the host-flags relaunch, attacked', () => {
   beforeAll(() => assertBuilt());
@@ -39,7 +28,7 @@ describe('the host-flags relaunch, attacked', () => {
     child.on('disconnect', () => (disconnected = true));
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     try {
-      expect(await waitFor(() => out.includes('Press Ctrl-C'), 20_000), out).toBe(true);
+      await until(() => out.includes('Press Ctrl-C'), 20_000, () => `the daemon started (its output: ${out})`);
       expect(disconnected, 'the IPC channel closed while the daemon was still running').toBe(false);
       expect(child.connected).toBe(true);
     } finally {
@@ -92,10 +81,10 @@ describe('the host-flags relaunch, attacked', () => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     try {
-      expect(await waitFor(() => out.includes('dep v1'), 10_000), out).toBe(true);
+      await until(() => out.includes('dep v1'), 10_000, () => `dep v1 printed (output: ${out})`);
       await new Promise((r) => setTimeout(r, 500));
       writeFileSync(join(app, 'lib', 'dep.js'), `console.log('dep v2');\n`);
-      expect(await waitFor(() => out.includes('dep v2'), 5_000), out).toBe(true);
+      await until(() => out.includes('dep v2'), 5_000, () => `dep v2 printed after the change (output: ${out})`);
     } finally {
       child.kill('SIGTERM');
     }

@@ -23,7 +23,7 @@ async function daemonCommandLine(command: string, args: readonly string[], env: 
   child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
-    await until(async () => out.includes('Press Ctrl-C'), 20_000, `the daemon started (${out})`);
+    await until(() => out.includes('Press Ctrl-C'), 20_000, () => `the daemon started (its output: ${out})`);
     return readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
   } finally {
     child.kill('SIGTERM');
