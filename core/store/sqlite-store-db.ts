@@ -2,12 +2,22 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type { RunResult, SqlParams, SqlValue, StoreDb, StoreQueries } from './store-db';
+import type { WalCheckpointer } from './wal-checkpointer';
 
 /**
  * Distinct statements kept prepared. The repositories use a few dozen; a list filter or an `IN (?, …)` of
  * varying length makes more, so the cache is bounded (least recently used goes) rather than growing forever.
  */
 const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Bytes of values a writer may write between two checkpoints of the WAL checkpointer (wal-checkpointer.ts).
+ * Past it, the next write waits, with the connection held, until the worker has checkpointed: a checkpoint
+ * copies what was committed up to its start, so under a sustained stream of writes (identity's sync table,
+ * 150 MB at a million users) it never caught up, and the WAL grew until the host's own backstop checkpoint
+ * ran, 64 MB in one commit (93-125 ms). Pausing the writer now and then lets the WAL start over instead.
+ */
+export const PACE_BYTES = 8 * 1024 * 1024;
 
 /** Thrown when a transaction's work reaches past its `tx`: that would wait for itself forever. */
 export class NestedTransactionError extends Error {
@@ -45,8 +55,14 @@ export class SqliteStoreDb implements StoreDb {
   /** The open transaction, to tell its own work (a deadlock, refused) from another caller (who waits). */
   private open: TransactionToken | undefined;
   private closed = false;
+  /** Bytes of values written since the last paced checkpoint (PACE_BYTES). */
+  private written = 0;
 
-  constructor(readonly raw: Database.Database) {}
+  /** `checkpointer`: the worker that checkpoints this connection's WAL; stopped by close(). */
+  constructor(
+    readonly raw: Database.Database,
+    private readonly checkpointer?: WalCheckpointer,
+  ) {}
 
   get<Row>(sql: string, params?: SqlParams): Promise<Row | undefined> {
     return this.plain('A statement', () => this.prepare(sql).get(...bind(params)) as Row | undefined);
@@ -57,10 +73,12 @@ export class SqliteStoreDb implements StoreDb {
   }
 
   run(sql: string, params?: SqlParams): Promise<RunResult> {
+    this.written += byteSize(params);
     return this.plain('A statement', () => ({ changes: this.prepare(sql).run(...bind(params)).changes }));
   }
 
   exec(sql: string): Promise<void> {
+    this.written += sql.length;
     return this.plain('exec()', () => {
       this.raw.exec(sql);
     });
@@ -69,6 +87,12 @@ export class SqliteStoreDb implements StoreDb {
   async transaction<T>(work: (tx: StoreQueries) => Promise<T>): Promise<T> {
     this.refuseOwnTransaction('transaction()');
     await this.acquire();
+    try {
+      await this.paceIfDue();
+    } catch (error) {
+      this.release();
+      throw error;
+    }
     const token: TransactionToken = { db: this };
     let live = true;
     // SQLite rolls a whole transaction back on its own after some failures (SQLITE_FULL, IOERR, NOMEM, BUSY)
@@ -90,7 +114,10 @@ export class SqliteStoreDb implements StoreDb {
       dialect: 'sqlite',
       get: <Row>(sql: string, params?: SqlParams) => guard(() => this.prepare(sql).get(...bind(params)) as Row | undefined),
       all: <Row>(sql: string, params?: SqlParams) => guard(() => this.prepare(sql).all(...bind(params)) as Row[]),
-      run: (sql, params) => guard(() => ({ changes: this.prepare(sql).run(...bind(params)).changes })),
+      run: (sql, params) => {
+        this.written += byteSize(params);
+        return guard(() => ({ changes: this.prepare(sql).run(...bind(params)).changes }));
+      },
     };
     try {
       // IMMEDIATE: take the write lock now, so a transaction that reads then writes never fails to upgrade.
@@ -120,13 +147,13 @@ export class SqliteStoreDb implements StoreDb {
     }
   }
 
-  close(): Promise<void> {
-    if (this.closed) return Promise.resolve();
+  async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     // A transaction still open (its work never settled) is rolled back by SQLite when the connection closes.
     this.statements.clear();
     this.raw.close();
-    return Promise.resolve();
+    await this.checkpointer?.stop();
   }
 
   private prepare(sql: string): Statement {
@@ -146,9 +173,13 @@ export class SqliteStoreDb implements StoreDb {
     return statement;
   }
 
-  /** A statement outside any transaction: at once when the connection is free, else after the open transaction. */
+  /**
+   * A statement outside any transaction: at once when the connection is free, else after the open transaction.
+   * When a checkpoint is due (PACE_BYTES) it waits for it with the connection held, so calls made meanwhile
+   * still run in the order they were made.
+   */
   private plain<R>(what: string, call: () => R): Promise<R> {
-    if (!this.held) {
+    if (!this.held && !this.paceDue()) {
       try {
         return Promise.resolve(call());
       } catch (error) {
@@ -160,13 +191,25 @@ export class SqliteStoreDb implements StoreDb {
     } catch (error) {
       return Promise.reject(error as Error);
     }
-    return this.acquire().then(() => {
+    return this.acquire().then(async () => {
       try {
+        await this.paceIfDue();
         return call();
       } finally {
         this.release();
       }
     });
+  }
+
+  private paceDue(): boolean {
+    return this.written >= PACE_BYTES && this.checkpointer?.running === true;
+  }
+
+  /** Called with the connection held: waits for the worker's checkpoint when enough was written since the last. */
+  private async paceIfDue(): Promise<void> {
+    if (!this.paceDue()) return;
+    this.written = 0;
+    await this.checkpointer?.checkpoint();
   }
 
   private refuseOwnTransaction(what: string): void {
@@ -191,6 +234,14 @@ export class SqliteStoreDb implements StoreDb {
 }
 
 const NO_PARAMS: readonly SqlValue[] = [];
+
+/** About what binding these values writes: string lengths and byte lengths (numbers count nothing). */
+function byteSize(params: SqlParams | undefined): number {
+  let size = 0;
+  if (params) for (const value of params) if (typeof value === 'string') size += value.length;
+  else if (value instanceof Uint8Array) size += value.byteLength;
+  return size;
+}
 
 /** better-sqlite3 binds Buffers, not bare Uint8Arrays; the common case (none) copies nothing. */
 function bind(params: SqlParams | undefined): readonly unknown[] {

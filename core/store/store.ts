@@ -13,6 +13,7 @@ import { RunItemsRepository } from './run-items.repo';
 import { RunsRepository } from './runs.repo';
 import { SchedulesRepository } from './schedules.repo';
 import { SettingsRepository } from './settings.repo';
+import { startWalCheckpointer } from './wal-checkpointer';
 import { SqliteStoreDb } from './sqlite-store-db';
 import type { StoreDb } from './store-db';
 import { transactionView } from './transaction-view';
@@ -87,7 +88,8 @@ export async function openStore(location: string, options: OpenStoreOptions = {}
   const dataDir = location;
   const file = join(dataDir, STORE_FILE_NAME);
   const raw = openDatabase(file, options);
-  const db = new SqliteStoreDb(raw);
+  const checkpointer = startWalCheckpointer(raw, file, { nativeBinding: options.nativeBinding });
+  const db = new SqliteStoreDb(raw, checkpointer);
   return storeOver(db, file, () => Promise.resolve(schemaVersion(raw)));
 }
 
