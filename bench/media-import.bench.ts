@@ -7,7 +7,7 @@ import { initCanonicalSchema } from '../core/appdb/ddl';
 import { openSqliteAppDb } from '../core/appdb/sqlite.adapter';
 import { createSyncwarden } from '../core/app/app';
 import { MemorySecretStore } from '../tests/helpers/memory.secret-store';
-import { engineFigures, engineLines, measure, sizeFlag } from './harness';
+import { engineFigures, engineLines, measure, sizeFlag, yieldCpuToMeasured } from './harness';
 import { floorSearchAll, mediaImportFloor } from './media-import-floor';
 
 /**
@@ -118,6 +118,7 @@ async function startEmulatorProcess(users: number): Promise<{ url: string; child
     const emulator = await startCloudinaryEmulator({ clouds: [{ ...${JSON.stringify(CLOUD)}, hourlyBudget: 100000, assets }] });
     process.stdout.write(JSON.stringify({ url: emulator.url }) + '\\n');`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  yieldCpuToMeasured(child);
   const line = await new Promise<string>((resolveLine, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolveLine);
     child.once('exit', (code) => reject(new Error(`the emulator process exited (${code})`)));

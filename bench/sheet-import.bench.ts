@@ -12,7 +12,7 @@ import { openSqliteAppDb } from '../core/appdb/sqlite.adapter';
 import { TARGET_WINDOW_BYTES } from '../core/engines/sheet-import';
 import { MemorySecretStore } from '../tests/helpers/memory.secret-store';
 import { TEST_CLIENT } from '../tests/emulators/google/test-support';
-import { engineFigures, engineLines, measure, sizeFlag, startLoopDelayMonitor, type Measured as HarnessMeasured } from './harness';
+import { engineFigures, engineLines, measure, sizeFlag, startLoopDelayMonitor, yieldCpuToMeasured, type Measured as HarnessMeasured } from './harness';
 import { BENCH_COLUMNS } from './sheet-fixture';
 import { sheetImportFloor } from './sheet-import-floor';
 
@@ -226,6 +226,7 @@ function describeCheck(check: Measured): string {
 async function startEmulatorProcess(apiRows: number, csvRows: number): Promise<{ urls: { rootUrl: string; tokenUrl: string }; child: ChildProcess }> {
   const script = resolve(__dirname, 'sheet-emulator.child.ts');
   const child = spawn(process.execPath, ['--max-old-space-size=6144', '--import', 'tsx', script, String(apiRows), String(csvRows)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  yieldCpuToMeasured(child);
   const line = await new Promise<string>((resolveLine, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolveLine);
     child.once('exit', (code) => reject(new Error(`the emulator process exited (${code})`)));
