@@ -19,6 +19,15 @@ const STATEMENT_CACHE_SIZE = 500;
  */
 export const PACE_BYTES = 8 * 1024 * 1024;
 
+/** Longest close() waits for calls queued behind a paced checkpoint (a checkpoint takes milliseconds). */
+const CLOSE_WAIT_MS = 5000;
+
+const delay = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+
 /** Thrown when a transaction's work reaches past its `tx`: that would wait for itself forever. */
 export class NestedTransactionError extends Error {
   constructor(what: string) {
@@ -42,7 +51,8 @@ const currentTransaction = new AsyncLocalStorage<TransactionToken>();
  * synchronous and this is one connection, so a transaction whose work awaits between statements must keep
  * every other statement of the process off the connection until it ends (else that statement would join
  * or see the half-done transaction). An async mutex does that: while a transaction is open, plain calls
- * and other transactions wait in order; when none is open a plain call runs at once, with no queueing.
+ * and other transactions wait in order; when none is open a plain call runs at once, with no queueing (unless
+ * a paced checkpoint is due: see PACE_BYTES).
  * A nested transaction() (or a plain call on the store from inside a transaction's own work, which would
  * wait for itself) throws NestedTransactionError; transactionView(tx) gives savepoints instead.
  */
@@ -54,7 +64,7 @@ export class SqliteStoreDb implements StoreDb {
   private readonly waiters: (() => void)[] = [];
   /** The open transaction, to tell its own work (a deadlock, refused) from another caller (who waits). */
   private open: TransactionToken | undefined;
-  private closed = false;
+  private closing: Promise<void> | undefined;
   /** Bytes of values written since the last paced checkpoint (PACE_BYTES). */
   private written = 0;
 
@@ -147,12 +157,22 @@ export class SqliteStoreDb implements StoreDb {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    // A transaction still open (its work never settled) is rolled back by SQLite when the connection closes.
+  /** Every call resolves when the store is closed, the checkpointer's connection too. */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    // Calls made before close() that only wait for a paced checkpoint run first, in order: before pacing such a
+    // call ran at once. A transaction whose work is open is not waited for (its work may never settle): SQLite
+    // rolls it back when the connection closes. Bounded, should one queued behind the checkpoint never end.
+    let holding = false;
+    if (this.held && this.open === undefined) holding = await Promise.race([this.acquire().then(() => true), delay(CLOSE_WAIT_MS).then(() => false)]);
     this.statements.clear();
     this.raw.close();
+    // Calls made after close() fail as on any closed connection, rather than wait for a mutex nobody frees.
+    if (holding) this.release();
     await this.checkpointer?.stop();
   }
 

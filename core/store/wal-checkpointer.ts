@@ -101,6 +101,26 @@ export interface WalCheckpointerOptions {
 }
 
 export function startWalCheckpointer(db: Database.Database, file: string, options: WalCheckpointerOptions = {}): WalCheckpointer {
+  let worker: Worker;
+  try {
+    worker = new Worker(CHECKPOINTER_SOURCE, {
+      eval: true,
+      // Not the host's flags: under --input-type=module (or a loader) the CommonJS source would not run.
+      execArgv: [],
+      workerData: {
+        driverPath: createRequire(__filename).resolve('better-sqlite3'),
+        nativeBinding: options.nativeBinding,
+        file,
+        fastMs: options.fastMs ?? FAST_MS,
+        slowMs: options.slowMs ?? SLOW_MS,
+      },
+      // A thread that opens one connection and runs one pragma: a small heap is plenty.
+      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
+    });
+  } catch {
+    // No threads here (Node's permission model without --allow-worker): SQLite checkpoints as it always did.
+    return INERT;
+  }
   let running = true;
   let stopping = false;
   let frames = 0;
@@ -110,27 +130,22 @@ export function startWalCheckpointer(db: Database.Database, file: string, option
     if (db.open) db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
   };
   db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
-  const worker = new Worker(CHECKPOINTER_SOURCE, {
-    eval: true,
-    workerData: {
-      driverPath: createRequire(__filename).resolve('better-sqlite3'),
-      nativeBinding: options.nativeBinding,
-      file,
-      fastMs: options.fastMs ?? FAST_MS,
-      slowMs: options.slowMs ?? SLOW_MS,
-    },
-    // A thread that opens one connection and runs one pragma: a small heap is plenty.
-    resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
-  });
-  // Never what keeps a process alive: a CLI that ends without closing its store still exits.
-  worker.unref();
   // Callers of checkpoint(), in the order they asked (the worker answers in order).
+  // While one waits, the worker keeps the process alive: a write paced behind a checkpoint in a process with
+  // nothing else to do (a CLI's last write) must not see the process exit under it.
   const asked: (() => void)[] = [];
-  const answerAll = () => asked.splice(0).forEach((resolve) => resolve());
+  const answered = () => {
+    if (asked.length === 0 && !stopping) worker.unref();
+  };
+  const answerAll = () => {
+    asked.splice(0).forEach((resolve) => resolve());
+    answered();
+  };
   worker.on('message', (reply: CheckpointerReply) => {
     if (reply.type === 'checkpointed') {
       frames = Math.max(frames, reply.frames);
       if (reply.asked) asked.shift()?.();
+      answered();
     } else {
       fallBack();
       answerAll();
@@ -147,6 +162,9 @@ export function startWalCheckpointer(db: Database.Database, file: string, option
       resolve();
     }),
   );
+  // Never what keeps a process alive (a CLI that ends without closing its store still exits). After the
+  // listeners: adding a 'message' listener refs the worker's port again.
+  worker.unref();
   return {
     get checkpointedFrames() {
       return frames;
@@ -158,6 +176,7 @@ export function startWalCheckpointer(db: Database.Database, file: string, option
       if (!running) return Promise.resolve();
       return new Promise<void>((resolve) => {
         asked.push(resolve);
+        worker.ref();
         worker.postMessage({ type: 'checkpoint' } satisfies CheckpointerMessage);
       });
     },
@@ -176,3 +195,11 @@ export function startWalCheckpointer(db: Database.Database, file: string, option
     },
   };
 }
+
+/** The checkpointer of a host that cannot start one: SQLite's own automatic checkpoint stays. */
+const INERT: WalCheckpointer = {
+  checkpointedFrames: 0,
+  running: false,
+  checkpoint: () => Promise.resolve(),
+  stop: () => Promise.resolve(),
+};

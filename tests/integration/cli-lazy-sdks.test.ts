@@ -35,7 +35,11 @@ function loadedPackages(args: readonly string[]): Set<string> {
 describe('the CLI loads an SDK only when a command uses it', () => {
   beforeAll(() => {
     assertBuilt();
-    writeFileSync(probe, `process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));\n`);
+    // The main thread's modules: NODE_OPTIONS preloads the probe in worker threads too (the store's WAL checkpointer).
+    writeFileSync(
+      probe,
+      `if (require('node:worker_threads').isMainThread) process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));\n`,
+    );
   });
 
   it.each([

@@ -99,6 +99,34 @@ describe('when the checkpointer cannot run', () => {
   });
 });
 
+describe('a process whose last act is a paced write', () => {
+  it('stays alive until the write has committed (the worker is referenced while a checkpoint is awaited)', async () => {
+    const dir = makeTempDir();
+    try {
+      // One value past PACE_BYTES: the write itself waits for a checkpoint, with nothing else keeping the process up.
+      const script = `
+        import { openStore } from ${JSON.stringify(join(REPO_ROOT, 'core/store/store.ts'))};
+        const store = await openStore(${JSON.stringify(dir.path)});
+        // The worker up and idle first (a starting worker keeps a process alive by itself).
+        await store.engineState.set('identity', 'small', 'v', '${NOW}');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await store.engineState.set('identity', 'big', 'z'.repeat(${PACE_BYTES + 1024}), '${NOW}');
+        console.log('written');
+      `;
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 });
+      expect({ status: child.status, stdout: child.stdout.trim() }).toEqual({ status: 0, stdout: 'written' });
+      const store = await openStore(dir.path);
+      try {
+        expect((await store.engineState.get<string>('identity', 'big'))?.length).toBe(PACE_BYTES + 1024);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      dir.remove();
+    }
+  });
+});
+
 describe('a process that never closes its store', () => {
   it('still exits: the worker never keeps it alive', () => {
     const dir = makeTempDir();
