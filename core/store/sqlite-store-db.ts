@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import type { RunResult, SqlParams, SqlValue, StoreDb, StoreQueries } from './store-db';
+import { systemTimers } from '../base/timers';
 import type { WalCheckpointer } from './wal-checkpointer';
 
 /**
@@ -21,12 +22,6 @@ export const PACE_BYTES = 8 * 1024 * 1024;
 
 /** Longest close() waits for calls queued behind a paced checkpoint (a checkpoint takes milliseconds). */
 const CLOSE_WAIT_MS = 5000;
-
-const delay = (ms: number): Promise<void> =>
-  new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-  });
 
 /** Thrown when a transaction's work reaches past its `tx`: that would wait for itself forever. */
 export class NestedTransactionError extends Error {
@@ -168,7 +163,7 @@ export class SqliteStoreDb implements StoreDb {
     // call ran at once. A transaction whose work is open is not waited for (its work may never settle): SQLite
     // rolls it back when the connection closes. Bounded, should one queued behind the checkpoint never end.
     let holding = false;
-    if (this.held && this.open === undefined) holding = await Promise.race([this.acquire().then(() => true), delay(CLOSE_WAIT_MS).then(() => false)]);
+    if (this.held && this.open === undefined) holding = await Promise.race([this.acquire().then(() => true), new Promise<boolean>((resolve) => systemTimers.setTimeout(() => resolve(false), CLOSE_WAIT_MS))]);
     this.statements.clear();
     this.raw.close();
     // Calls made after close() fail as on any closed connection, rather than wait for a mutex nobody frees.

@@ -22,15 +22,15 @@ import type Database from 'better-sqlite3';
  * default. Durability is unchanged: commits are as durable as before, and a
  * checkpoint cut short by a crash is redone from the WAL on the next open.
  */
-export const FAST_MS = 250;
-export const SLOW_MS = 4000;
+const FAST_MS = 250;
+const SLOW_MS = 4000;
 /** SQLite's default automatic checkpoint, in pages: restored when the worker is gone. */
 const DEFAULT_AUTOCHECKPOINT = 1000;
 /** About 64 MB of 4 KiB pages: past this the host's own commit checkpoints, as SQLite would. */
 export const BACKSTOP_PAGES = 16_384;
 
 type CheckpointerMessage = { type: 'checkpoint' } | { type: 'stop' };
-type CheckpointerReply = { type: 'checkpointed'; frames: number; asked: boolean } | { type: 'error'; message: string };
+type CheckpointerReply = { type: 'checkpointed' } | { type: 'error'; message: string };
 
 const CHECKPOINTER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -54,13 +54,15 @@ function checkpoint(asked) {
     const state = row.log + '/' + row.checkpointed;
     moved = state !== last;
     last = state;
-    if (asked || (moved && row.checkpointed > 0)) parentPort.postMessage({ type: 'checkpointed', frames: row.checkpointed, asked });
   } catch (error) {
     // SQLITE_BUSY (another connection checkpoints) or a locked file: the next tick tries again.
     const code = String(error.code);
-    if (!code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_LOCKED')) parentPort.postMessage({ type: 'error', message: error.message });
-    else if (asked) parentPort.postMessage({ type: 'checkpointed', frames: 0, asked });
+    if (!code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_LOCKED')) {
+      parentPort.postMessage({ type: 'error', message: error.message });
+      return false;
+    }
   }
+  if (asked) parentPort.postMessage({ type: 'checkpointed' });
   return moved;
 }
 function tick() {
@@ -80,8 +82,6 @@ parentPort.on('message', (message) => {
 `;
 
 export interface WalCheckpointer {
-  /** Frames the worker has checkpointed so far (for tests and diagnostics). */
-  readonly checkpointedFrames: number;
   /** Whether the worker runs (false after a failure: the host's automatic checkpoint is back). */
   readonly running: boolean;
   /**
@@ -96,8 +96,6 @@ export interface WalCheckpointer {
 export interface WalCheckpointerOptions {
   /** The better_sqlite3.node the host's connection loaded (Electron's ABI differs from Node's). */
   nativeBinding?: string | undefined;
-  fastMs?: number;
-  slowMs?: number;
 }
 
 export function startWalCheckpointer(db: Database.Database, file: string, options: WalCheckpointerOptions = {}): WalCheckpointer {
@@ -111,8 +109,8 @@ export function startWalCheckpointer(db: Database.Database, file: string, option
         driverPath: createRequire(__filename).resolve('better-sqlite3'),
         nativeBinding: options.nativeBinding,
         file,
-        fastMs: options.fastMs ?? FAST_MS,
-        slowMs: options.slowMs ?? SLOW_MS,
+        fastMs: FAST_MS,
+        slowMs: SLOW_MS,
       },
       // A thread that opens one connection and runs one pragma: a small heap is plenty.
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
@@ -123,7 +121,6 @@ export function startWalCheckpointer(db: Database.Database, file: string, option
   }
   let running = true;
   let stopping = false;
-  let frames = 0;
   const fallBack = () => {
     if (!running) return;
     running = false;
@@ -143,8 +140,7 @@ export function startWalCheckpointer(db: Database.Database, file: string, option
   };
   worker.on('message', (reply: CheckpointerReply) => {
     if (reply.type === 'checkpointed') {
-      frames = Math.max(frames, reply.frames);
-      if (reply.asked) asked.shift()?.();
+      asked.shift()?.();
       answered();
     } else {
       fallBack();
@@ -166,9 +162,6 @@ export function startWalCheckpointer(db: Database.Database, file: string, option
   // listeners: adding a 'message' listener refs the worker's port again.
   worker.unref();
   return {
-    get checkpointedFrames() {
-      return frames;
-    },
     get running() {
       return running;
     },
@@ -198,7 +191,6 @@ export function startWalCheckpointer(db: Database.Database, file: string, option
 
 /** The checkpointer of a host that cannot start one: SQLite's own automatic checkpoint stays. */
 const INERT: WalCheckpointer = {
-  checkpointedFrames: 0,
   running: false,
   checkpoint: () => Promise.resolve(),
   stop: () => Promise.resolve(),
