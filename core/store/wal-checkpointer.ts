@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import { betterSqliteDriverPath } from './sqlite-off-thread';
 
 /**
  * Checkpoints the console store's write-ahead log on a worker thread.
@@ -106,7 +106,7 @@ export function startWalCheckpointer(db: Database.Database, file: string, option
       // Not the host's flags: under --input-type=module (or a loader) the CommonJS source would not run.
       execArgv: [],
       workerData: {
-        driverPath: createRequire(__filename).resolve('better-sqlite3'),
+        driverPath: betterSqliteDriverPath(),
         nativeBinding: options.nativeBinding,
         file,
         fastMs: FAST_MS,

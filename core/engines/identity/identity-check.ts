@@ -69,11 +69,14 @@ async function readSides(input: CheckInput, spill: IdentitySpill, { signal, prog
     }
     spill.addRemote(live);
     spill.addDeleted(deleted);
-    progress.update({ done: spill.remoteUsers + spill.deletedUsers, ...(page.total === null ? {} : { total: page.total }) });
+    progress.update({ done: spill.remoteSpan + spill.deletedUsers, ...(page.total === null ? {} : { total: page.total }) });
     // When the pages arrive faster than they are written, every await above resolves at once and several pages
     // ran as one turn of the event loop (50-72 ms at a million users, issue 19): one page per turn.
     await yieldToEventLoop();
   }
+  // The listing's count stays on the bar while the indexes are built (seconds at a million users).
+  progress.update({ message: 'Indexing both sides for the comparison' });
+  await spill.finishReading(signal);
   if (shift.mayHaveSkipped(spill.remoteUsers + spill.deletedUsers)) {
     progress.phase('read-remote', { message: 'Users changed while listed: looking up rows the listing may have skipped' });
     await fillListingGaps(input.remote, spill, signal);

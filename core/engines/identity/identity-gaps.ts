@@ -55,6 +55,7 @@ export class ListingShift {
  * Rows whose id is not a UUID cannot be asked for by id (they pair by email).
  */
 export async function fillListingGaps(remote: SupabaseAuthConnector, spill: IdentitySpill, signal: AbortSignal): Promise<number> {
+  spill.requireIndexes();
   const unlisted = spill.db.prepare(
     'SELECT l.id FROM local l WHERE l.seq > ? AND l.seq <= ? AND NOT EXISTS (SELECT 1 FROM remote r WHERE r.idl = l.idl) AND NOT EXISTS (SELECT 1 FROM deleted d WHERE d.idl = l.idl)',
   ).pluck();
@@ -103,6 +104,7 @@ export const MAX_ROW_REREADS = 20_000;
  * before a ban still finds them. Returns the rows added.
  */
 export async function rereadUnmatchedRows(local: LocalUsers, spill: IdentitySpill, signal: AbortSignal): Promise<number> {
+  spill.requireIndexes();
   const { db } = spill;
   // Who has a row of its id: one window of rows at a time through remote's unique index, one byte per Supabase user.
   const pairedById = db.prepare('SELECT r.seq FROM local l JOIN remote r ON r.idl = l.idl WHERE l.seq > ? AND l.seq <= ?').pluck();

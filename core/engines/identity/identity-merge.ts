@@ -35,6 +35,7 @@ export interface MergeClock {
 }
 
 export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSignal, window = MERGE_WINDOW, clock: MergeClock = { ms: 0 }): AsyncGenerator<SyncRow[]> {
+  spill.requireIndexes();
   const { db } = spill;
   const byId = db.prepare(`SELECT ${LOCAL}, ${REMOTE} FROM local l LEFT JOIN remote r ON r.idl = l.idl WHERE l.seq > ? AND l.seq <= ? ORDER BY l.seq`);
   const localAt = db.prepare('SELECT seq, id, email, name, verified, role FROM local WHERE seq = ?');

@@ -1,0 +1,101 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+/** Where better-sqlite3 is, for a worker thread to load the same driver (and native module) as this thread. */
+export function betterSqliteDriverPath(): string {
+  return createRequire(__filename).resolve('better-sqlite3');
+}
+
+/** Work for a second connection: pragmas, then a script, then one row read back. */
+export interface OffThreadSql {
+  /** Pragmas of the worker's connection (`name = value`), set first: per connection, they are not the file's. */
+  pragmas?: readonly string[];
+  /** Statements run with `exec`, in order. */
+  exec: string;
+  /** A query whose first row is returned (counts of what the script left). */
+  get?: string;
+}
+
+export type OffThreadRow = Record<string, string | number | bigint | null>;
+
+const SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { driverPath, file, pragmas, exec, get } = workerData;
+let db;
+try {
+  const Database = require(driverPath);
+  db = new Database(file, { fileMustExist: true });
+  for (const pragma of pragmas) db.pragma(pragma);
+  db.exec(exec);
+  const row = get ? db.prepare(get).get() : undefined;
+  db.close();
+  parentPort.postMessage({ ok: true, row });
+} catch (error) {
+  if (db && db.open) db.close();
+  parentPort.postMessage({ ok: false, message: String(error && error.message), code: error && error.code });
+}
+`;
+
+/**
+ * Runs a long SQLite script (index builds over a million rows: seconds of
+ * native work) on a worker thread, with its own connection to `file`, so the
+ * event loop stays free. The caller must hold no connection that could write
+ * or lock the file meanwhile (close it first): the worker's statements are
+ * the only ones on it until this resolves.
+ *
+ * Where threads cannot start (Node's permission model without
+ * --allow-worker) the script runs here, on this thread: slower to the event
+ * loop, the same result. An abort terminates the worker; the file is then in
+ * no known state and is the caller's to discard.
+ */
+export async function runSqliteOffThread(file: string, work: OffThreadSql, signal?: AbortSignal): Promise<OffThreadRow | undefined> {
+  signal?.throwIfAborted();
+  const pragmas = work.pragmas ?? [];
+  let worker: Worker;
+  try {
+    worker = new Worker(SOURCE, {
+      eval: true,
+      // Not the host's flags: under --input-type=module (or a loader) the CommonJS source would not run.
+      execArgv: [],
+      workerData: { driverPath: betterSqliteDriverPath(), file, pragmas, exec: work.exec, get: work.get },
+      // The work is native (SQLite's sorter is bounded by the cache size): the JavaScript heap stays small.
+      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
+    });
+  } catch {
+    return runHere(file, work, pragmas);
+  }
+  return new Promise<OffThreadRow | undefined>((resolve, reject) => {
+    const onAbort = () => {
+      void worker.terminate();
+      reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = () => signal?.removeEventListener('abort', onAbort);
+    worker.once('message', (reply: { ok: true; row?: OffThreadRow } | { ok: false; message: string; code?: string }) => {
+      settle();
+      if (reply.ok) resolve(reply.row);
+      else reject(Object.assign(new Error(reply.message), reply.code === undefined ? {} : { code: reply.code }));
+    });
+    worker.once('error', (error) => {
+      settle();
+      reject(error);
+    });
+    // A worker that ends without a word (killed by its resource limits, terminated) fails the work.
+    worker.once('exit', (code) => {
+      settle();
+      reject(new Error(`the SQLite worker thread ended (exit code ${code}) before it was done`));
+    });
+  });
+}
+
+function runHere(file: string, work: OffThreadSql, pragmas: readonly string[]): OffThreadRow | undefined {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    for (const pragma of pragmas) db.pragma(pragma);
+    db.exec(work.exec);
+    return work.get ? (db.prepare(work.get).get() as OffThreadRow | undefined) : undefined;
+  } finally {
+    db.close();
+  }
+}
