@@ -1,13 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Run } from '../../core/api/models';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import { startSupabaseEmulator, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import { foreignFault } from '../emulators/shared/faults';
+import { rawSqlite } from '../helpers/sqlite-store';
 import { makeTempDir } from '../helpers/temp-dir';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -141,5 +142,24 @@ describe('identity check over a listing whose pages shift (attack on issue 19)',
     expect(run.state, JSON.stringify(run.error)).toBe('succeeded');
     expect((await app.store.findings.open('identity')).map((f) => `${f.kind} ${f.subject} ${f.proposedAction}`)).toEqual([]);
     expect(run.result).toMatchObject({ inSync: USERS + 1, remoteOnly: 0, localOnly: 0 });
+  });
+
+  it('a check that fails while it writes the users table removes what it wrote; the previous table stays published', async () => {
+    const chunks = () => (rawSqlite(app.store).prepare("SELECT key FROM engine_state WHERE engine = 'identity' AND key LIKE 'sync-table:%chunk:%' ORDER BY key").pluck().all() as string[]);
+    const first = (await app.runs.waitFor((await app.runs.start('identity', { mode: 'check' }, 'manual')).runId)) as Run;
+    expect(first.state).toBe('succeeded');
+    const published = chunks();
+    expect(published).toEqual(['sync-table:a:chunk:0', 'sync-table:a:chunk:1', 'sync-table:a:chunk:2']);
+
+    // The console store refuses the second check's second chunk (a full disk, a locked file).
+    const set = app.store.engineState.set.bind(app.store.engineState);
+    const refused = vi.spyOn(app.store.engineState, 'set').mockImplementation((engine, key, value, now) =>
+      key === 'sync-table:b:chunk:1' ? Promise.reject(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })) : set(engine, key, value, now),
+    );
+    const second = (await app.runs.waitFor((await app.runs.start('identity', { mode: 'check' }, 'manual')).runId)) as Run;
+    refused.mockRestore();
+    expect(second.state).toBe('failed');
+    expect(chunks()).toEqual(published);
+    expect(await app.store.engineState.get('identity', 'sync-table:meta')).toMatchObject({ runId: first.id, buffer: 'a' });
   });
 });

@@ -93,6 +93,7 @@ describe('identity.users and identity.summary read the users sync table', () => 
     const state = {
       get: <T>(key: string) => Promise.resolve(structuredClone(values.get(key)) as T | undefined),
       set: (key: string, value: unknown) => Promise.resolve(void values.set(key, JSON.parse(JSON.stringify(value)))),
+      delete: (key: string) => Promise.resolve(void values.delete(key)),
     };
     const rows: SyncRow[] = Array.from({ length: 100_000 }, (_, n) => {
       const local = { id: id(n), email: `user${n}@example.com`, name: `User ${n}`, emailVerified: true, role: 'user' };

@@ -170,7 +170,7 @@ describe('the spilled identity classifier', () => {
   });
 });
 
-describe('the sync table written from the scratch file', () => {
+describe('the sync table written window by window', () => {
   it('publishes the same chunks, versions and meta as the table written from rows in memory', async () => {
     const rows: SyncRow[] = Array.from({ length: 4601 }, (_, n) => {
       const user: IdentityRecord = { id: uuid(n), email: `u${n}@example.com`, name: n % 3 ? `U ${n}` : null, emailVerified: n % 2 === 0, role: 'user', ...(n % 7 ? {} : { banned: true }) };
@@ -182,25 +182,29 @@ describe('the sync table written from the scratch file', () => {
         map,
         get: <T>(key: string) => Promise.resolve(map.has(key) ? (JSON.parse(map.get(key) as string) as T) : undefined),
         set: (key: string, value: unknown) => Promise.resolve(void map.set(key, JSON.stringify(value))),
+        delete: (key: string) => Promise.resolve(void map.delete(key)),
       };
     };
     const meta = { runId: 3, checkedAt: '2026-12-02T00:00:00.000Z', sourceOfTruth: 'appdb' as const };
     const inMemory = stateOf();
     await writeSnapshot(inMemory, rows, meta);
     await writeSnapshot(inMemory, rows, meta); // versions move on a second write
-    const spilled = stateOf();
-    const spill = new IdentitySpill();
-    try {
-      for (let pass = 0; pass < 2; pass++) {
-        const writer = new SnapshotWriter(spill.spool());
-        spill.db.exec('DELETE FROM snapshot');
-        for (const row of rows) writer.add(row);
-        await writer.publish(spilled, meta);
+    const windowed = stateOf();
+    const random = new Prng(20261203);
+    for (let pass = 0; pass < 2; pass++) {
+      // As the check writes it: chunks drained after every window of rows (windows of any size).
+      const writer = await SnapshotWriter.begin(windowed);
+      for (let at = 0; at < rows.length; ) {
+        const window = random.int(1, 1200);
+        for (const row of rows.slice(at, at + window)) writer.add(row);
+        at += window;
+        await writer.drain();
       }
-    } finally {
-      await spill.close();
+      await writer.publish(meta);
     }
-    expect([...spilled.map.entries()].sort()).toEqual([...inMemory.map.entries()].sort());
-    expect(JSON.parse(spilled.map.get('sync-table:meta') as string)).toMatchObject({ total: 4601, chunkSize: 2000, versions: [2, 2, 2] });
+    expect([...windowed.map.entries()].sort()).toEqual([...inMemory.map.entries()].sort());
+    expect(JSON.parse(windowed.map.get('sync-table:meta') as string)).toMatchObject({ total: 4601, chunkSize: 500, versions: Array.from({ length: 10 }, () => 2), buffer: 'b' });
+    // One table in the state, not two: the first write's buffer was removed when the second was published.
+    expect([...windowed.map.keys()].filter((key) => key.startsWith('sync-table:a:'))).toEqual([]);
   });
 });

@@ -90,32 +90,38 @@ async function classifyAndRecord(input: CheckInput, spill: IdentitySpill, contex
   progress.phase('classify', { total: spill.localRows + spill.remoteUsers, message: record ? 'Comparing and recording findings' : 'Comparing' });
   const clock = { ms: 0 };
   const tally = new ReportTally();
-  const snapshot = record && wanted === undefined ? new SnapshotWriter(spill.spool()) : null;
-  const blocks = await RepairBlocks.load(context.resources.state);
-  const slicer = new TimeSlicer();
-  let userStatus: string | undefined;
-  for await (const rows of classifySpilled(spill, signal, MERGE_WINDOW, clock)) {
-    for (const row of rows) {
-      const index = tally.total;
-      tally.add(row);
-      snapshot?.add(row);
-      if (record) userStatus = await recordRow(row, index, wanted, input, context, blocks) ?? userStatus;
+  const snapshot = record && wanted === undefined ? await SnapshotWriter.begin(context.resources.state) : null;
+  try {
+    const blocks = await RepairBlocks.load(context.resources.state);
+    const slicer = new TimeSlicer();
+    let userStatus: string | undefined;
+    for await (const rows of classifySpilled(spill, signal, MERGE_WINDOW, clock)) {
+      for (const row of rows) {
+        const index = tally.total;
+        tally.add(row);
+        snapshot?.add(row);
+        if (record) userStatus = await recordRow(row, index, wanted, input, context, blocks) ?? userStatus;
+      }
+      await snapshot?.drain();
+      progress.update({ done: tally.total });
+      await slicer.maybeYield(signal);
     }
-    progress.update({ done: tally.total });
-    await slicer.maybeYield(signal);
+    const classifySeconds = clock.ms / 1000;
+    const report = tally.report(input.sourceOfTruth, spill.deletedUsers);
+    const summary = { users: tally.total, localUsers: spill.localRows, remoteUsers: spill.remoteUsers, classifySeconds: round(classifySeconds, 3) };
+    if (!record) return { ...summary, report };
+
+    await blocks.save();
+    if (wanted !== undefined) return { ...summary, user: input.user, status: userStatus ?? 'unknown' };
+
+    progress.phase('record', { message: 'Recording the users table' });
+    await snapshot?.publish({ runId: context.runId, checkedAt: context.clock.now().toISOString(), sourceOfTruth: input.sourceOfTruth, remoteOnly: input.remoteOnly });
+    await context.resources.state.set('last-check', { runId: context.runId, users: tally.total });
+    return { ...summary, ...flatten(report) };
+  } catch (error) {
+    await snapshot?.abandon();
+    throw error;
   }
-  const classifySeconds = clock.ms / 1000;
-  const report = tally.report(input.sourceOfTruth, spill.deletedUsers);
-  const summary = { users: tally.total, localUsers: spill.localRows, remoteUsers: spill.remoteUsers, classifySeconds: round(classifySeconds, 3) };
-  if (!record) return { ...summary, report };
-
-  await blocks.save();
-  if (wanted !== undefined) return { ...summary, user: input.user, status: userStatus ?? 'unknown' };
-
-  progress.phase('record', { message: 'Recording the users table' });
-  await snapshot?.publish(context.resources.state, { runId: context.runId, checkedAt: context.clock.now().toISOString(), sourceOfTruth: input.sourceOfTruth, remoteOnly: input.remoteOnly });
-  await context.resources.state.set('last-check', { runId: context.runId, users: tally.total });
-  return { ...summary, ...flatten(report) };
 }
 
 /** One classified row: its finding (or a cleared block when in sync). Returns its status when it is the wanted user's. */

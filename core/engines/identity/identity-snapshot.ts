@@ -11,12 +11,19 @@ import { IDENTITY_PROBLEMS, SYNC_STATUSES, type IdentityRecord, type SourceOfTru
  * reader reloads only what changed.
  */
 export const SNAPSHOT_META_KEY = 'sync-table:meta';
-const SNAPSHOT_CHUNK_SIZE = 2000;
+/**
+ * Rows per chunk. 500 rows are about 75 KB of JSON: the chunk is written as
+ * soon as it fills, and a string that size dies young (a 2,000-row chunk's
+ * 300 KB went straight to V8's old generation, and the chunks had to wait in
+ * a scratch spool). Readers take the size from the meta, so tables written
+ * with 2,000-row chunks still read.
+ */
+const SNAPSHOT_CHUNK_SIZE = 500;
 /**
  * Chunks live in one of two buffers; a check writes the one the meta does not
  * point at and flips the meta last, so a check that dies half-way through
- * publishing leaves the previous table whole (its findings address its rows
- * by index). Tables written before buffers existed use the plain keys.
+ * leaves the previous table whole (its findings address its rows by index).
+ * Tables written before buffers existed use the plain keys.
  */
 export type SnapshotBuffer = 'a' | 'b';
 export const chunkKey = (index: number, buffer?: SnapshotBuffer) => (buffer === undefined ? `sync-table:chunk:${index}` : `sync-table:${buffer}:chunk:${index}`);
@@ -50,88 +57,98 @@ export async function readSnapshotRows(state: StateAccess, meta: SnapshotMeta): 
 export interface StateAccess {
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
 }
 
 // Trailing elements are optional so tables written before they existed still decode.
 type EncodedRecord = [id: string, email: string | null, name: string | null, verified: 0 | 1, role: string, banned?: 1];
 export type EncodedRow = [status: number, matchedBy: 0 | 1 | 2, local: EncodedRecord | null, remote: EncodedRecord | null, problem?: number];
 
-export async function writeSnapshot(state: StateAccess, rows: readonly SyncRow[], meta: Omit<SnapshotMeta, 'total' | 'chunkSize' | 'versions'>): Promise<void> {
-  const writer = new SnapshotWriter(memorySpool());
+type PublishedMeta = Omit<SnapshotMeta, 'total' | 'chunkSize' | 'versions' | 'buffer'>;
+
+export async function writeSnapshot(state: StateAccess, rows: readonly SyncRow[], meta: PublishedMeta): Promise<void> {
+  const writer = await SnapshotWriter.begin(state);
   for (const row of rows) writer.add(row);
-  await writer.publish(state, meta);
-}
-
-/** Where the rows of each chunk wait until the check publishes them (a check at scale keeps them on disk, not in memory). */
-export interface ChunkSpool {
-  /** Adds rows to the end of chunk `index`. */
-  append(index: number, rows: EncodedRow[]): void;
-  take(index: number): EncodedRow[];
-}
-
-function memorySpool(): ChunkSpool {
-  const chunks: EncodedRow[][] = [];
-  return { append: (index, rows) => (chunks[index] = [...(chunks[index] ?? []), ...rows]), take: (index) => chunks[index] ?? [] };
+  await writer.publish(meta);
 }
 
 /**
- * Rows handed to the spool at a time: short-lived enough that a check's garbage
- * dies young (a whole chunk held across windows was promoted and, as one big
- * JSON string, went straight to the old generation: +100 MB of heap at 300k users).
- */
-const PIECE_ROWS = 250;
-
-/**
- * Builds the sync table one row at a time. Nothing reaches the engine state
- * before `publish`: the Users page keeps reading the previous check's table,
- * whole, until the new one is complete (a failed check leaves it as it was).
+ * Builds the sync table as the check classifies it. Each chunk is written as
+ * soon as it fills (drain, once per window of rows), into the buffer the meta
+ * does not point at: the Users page and repairs keep reading the previous
+ * check's table, whole, until publish flips the meta. A check that fails
+ * removes what it wrote (abandon); chunks left by one that died are removed
+ * by the next publish into that buffer.
  */
 export class SnapshotWriter {
-  private piece: EncodedRow[] = [];
-  private chunkRows = 0;
-  private chunks = 0;
+  private chunk: EncodedRow[] = [];
+  private filled: EncodedRow[][] = [];
+  private written = 0;
   private total = 0;
+  /** Set once the meta points at this table: from then on it is the published one, never abandoned. */
+  private published = false;
 
-  constructor(private readonly spool: ChunkSpool) {}
+  private constructor(
+    private readonly state: StateAccess,
+    private readonly previous: SnapshotMeta | undefined,
+    private readonly buffer: SnapshotBuffer,
+  ) {}
+
+  static async begin(state: StateAccess): Promise<SnapshotWriter> {
+    const previous = await state.get<SnapshotMeta>(SNAPSHOT_META_KEY);
+    return new SnapshotWriter(state, previous, previous?.buffer === 'a' ? 'b' : 'a');
+  }
 
   add(row: SyncRow): void {
-    this.piece.push(encodeRow(row));
+    this.chunk.push(encodeRow(row));
     this.total++;
-    this.chunkRows++;
-    if (this.chunkRows === SNAPSHOT_CHUNK_SIZE) {
-      this.flush();
-      this.chunks++;
-      this.chunkRows = 0;
-    } else if (this.piece.length === PIECE_ROWS) {
-      this.flush();
+    if (this.chunk.length === SNAPSHOT_CHUNK_SIZE) {
+      this.filled.push(this.chunk);
+      this.chunk = [];
     }
   }
 
-  async publish(state: StateAccess, meta: Omit<SnapshotMeta, 'total' | 'chunkSize' | 'versions'>): Promise<void> {
-    this.flush();
-    if (this.chunkRows > 0) this.chunks++;
-    this.chunkRows = 0;
-    const previous = await state.get<SnapshotMeta>(SNAPSHOT_META_KEY);
-    const buffer: SnapshotBuffer = previous?.buffer === 'a' ? 'b' : 'a';
-    const versions: number[] = [];
-    for (let i = 0; i < this.chunks; i++) {
-      await state.set(chunkKey(i, buffer), this.spool.take(i));
-      versions.push((previous?.versions[i] ?? 0) + 1);
-      // Each chunk is a few milliseconds of JSON; give the loop back between them.
-      await yieldToEventLoop();
-    }
-    await state.set(SNAPSHOT_META_KEY, { ...meta, total: this.total, chunkSize: SNAPSHOT_CHUNK_SIZE, versions, buffer } satisfies SnapshotMeta);
-    // The previous table is no longer addressed: empty its chunks so the state does not hold two copies.
-    for (let i = 0; i < (previous?.versions.length ?? 0); i++) {
-      await state.set(chunkKey(i, previous?.buffer), []);
-      await yieldToEventLoop();
+  /** Writes the chunks filled since the last call: memory holds at most a window's rows. */
+  async drain(): Promise<void> {
+    for (let next = this.filled.shift(); next !== undefined; next = this.filled.shift()) {
+      await this.state.set(chunkKey(this.written, this.buffer), next);
+      this.written++;
     }
   }
 
-  private flush(): void {
-    if (this.piece.length === 0) return;
-    this.spool.append(this.chunks, this.piece);
-    this.piece = [];
+  async publish(meta: PublishedMeta): Promise<void> {
+    await this.drain();
+    if (this.chunk.length > 0) {
+      await this.state.set(chunkKey(this.written, this.buffer), this.chunk);
+      this.written++;
+      this.chunk = [];
+    }
+    // Past the new table's end: chunks a check that died in this buffer left behind.
+    await this.sweep(this.buffer, this.written, this.written);
+    const versions = Array.from({ length: this.written }, (_, i) => (this.previous?.versions[i] ?? 0) + 1);
+    await this.state.set(SNAPSHOT_META_KEY, { ...meta, total: this.total, chunkSize: SNAPSHOT_CHUNK_SIZE, versions, buffer: this.buffer } satisfies SnapshotMeta);
+    this.published = true;
+    // The previous table is no longer addressed: its chunks go, so the state does not hold two copies.
+    if (this.previous) await this.sweep(this.previous.buffer, 0, this.previous.versions.length);
+  }
+
+  /** After a failed check: removes the chunks it wrote (best effort; the next publish sweeps what is left). */
+  async abandon(): Promise<void> {
+    if (this.published) return;
+    try {
+      for (let i = 0; i < this.written; i++) await this.state.delete(chunkKey(i, this.buffer));
+    } catch {
+      // The check already failed; its error is the one to report.
+    }
+  }
+
+  /** Removes chunks `from`.. of a buffer: all below `known`, then on while one is there (tables of older checks). */
+  private async sweep(buffer: SnapshotBuffer | undefined, from: number, known: number): Promise<void> {
+    for (let i = from; i < known || (await this.state.get(chunkKey(i, buffer))) !== undefined; i++) {
+      await this.state.delete(chunkKey(i, buffer));
+      // Each delete is a commit; give the loop back between them.
+      await yieldToEventLoop();
+    }
   }
 }
 

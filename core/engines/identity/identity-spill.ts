@@ -3,7 +3,6 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IdentityRecord } from './identity-model';
-import type { ChunkSpool, EncodedRow } from './identity-snapshot';
 import { makeScratchDir, scratchError } from './identity-scratch';
 import { runSqliteOffThread } from '../../store/sqlite-off-thread';
 
@@ -29,8 +28,6 @@ const SCHEMA = `
 CREATE TABLE local (seq INTEGER PRIMARY KEY, idl TEXT NOT NULL, id TEXT NOT NULL, email TEXT, name TEXT, verified INTEGER NOT NULL, role TEXT NOT NULL);
 CREATE TABLE remote (seq INTEGER PRIMARY KEY, idl TEXT NOT NULL, id TEXT NOT NULL, email TEXT, name TEXT, verified INTEGER NOT NULL, role TEXT NOT NULL, banned INTEGER NOT NULL);
 CREATE TABLE deleted (idl TEXT PRIMARY KEY) WITHOUT ROWID;
-CREATE TABLE snapshot (seq INTEGER PRIMARY KEY, chunk INTEGER NOT NULL, rows TEXT NOT NULL);
-CREATE INDEX snapshot_chunk ON snapshot (chunk, seq);
 `;
 
 /**
@@ -238,16 +235,6 @@ export class IdentitySpill {
   /** Highest listing position used: users listed so far, repeats included (positions of users listed twice become gaps). */
   get remoteSpan(): number {
     return this.remoteSeq;
-  }
-
-  /** The sync table's finished chunks, kept in the scratch file until the check publishes them. */
-  spool(): ChunkSpool {
-    const append = this.conn.prepare('INSERT INTO snapshot (chunk, rows) VALUES (?, ?)');
-    const take = this.conn.prepare('SELECT rows FROM snapshot WHERE chunk = ? ORDER BY seq').pluck();
-    return {
-      append: (index, rows) => this.write(() => void append.run(index, JSON.stringify(rows))),
-      take: (index) => (take.all(index) as string[]).flatMap((json) => JSON.parse(json) as EncodedRow[]),
-    };
   }
 
   /**
