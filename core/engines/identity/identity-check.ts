@@ -81,7 +81,6 @@ async function readSides(input: CheckInput, spill: IdentitySpill, { signal, prog
     progress.phase('read-remote', { message: 'Users changed while listed: looking up rows the listing may have skipped' });
     await fillListingGaps(input.remote, spill, signal);
   }
-  await rereadUnmatchedRows(input.local, spill, signal);
 }
 
 async function classifyAndRecord(input: CheckInput, spill: IdentitySpill, context: EngineContext, { signal, progress }: EngineControls): Promise<Record<string, unknown>> {
@@ -95,7 +94,8 @@ async function classifyAndRecord(input: CheckInput, spill: IdentitySpill, contex
     const blocks = await RepairBlocks.load(context.resources.state);
     const slicer = new TimeSlicer();
     let userStatus: string | undefined;
-    for await (const rows of classifySpilled(spill, signal, MERGE_WINDOW, clock)) {
+    const reread = (idPaired: (remoteSeq: number) => boolean) => rereadUnmatchedRows(input.local, spill, idPaired, signal).then(() => undefined);
+    for await (const rows of classifySpilled(spill, signal, MERGE_WINDOW, clock, reread)) {
       for (const row of rows) {
         const index = tally.total;
         tally.add(row);

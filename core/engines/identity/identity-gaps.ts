@@ -101,30 +101,28 @@ export const MAX_ROW_REREADS = 20_000;
  * the table again by id (the primary key, a few hundred ids a query; a search
  * by email would scan the table once per user) and a row found now is added.
  * Rows keyed by their own ids that pair by email are not re-read: the re-read
- * before a ban still finds them. Returns the rows added.
+ * before a ban still finds them. Runs inside the classification, once every
+ * row has been through the pass by id (`idPaired`: the Supabase users that
+ * pass paired), so who has a row of its id is not worked out twice. Returns
+ * the rows added.
  */
-export async function rereadUnmatchedRows(local: LocalUsers, spill: IdentitySpill, signal: AbortSignal): Promise<number> {
+export async function rereadUnmatchedRows(local: LocalUsers, spill: IdentitySpill, idPaired: (remoteSeq: number) => boolean, signal?: AbortSignal): Promise<number> {
   spill.requireIndexes();
   const { db } = spill;
-  // Who has a row of its id: one window of rows at a time through remote's unique index, one byte per Supabase user.
-  const pairedById = db.prepare('SELECT r.seq FROM local l JOIN remote r ON r.idl = l.idl WHERE l.seq > ? AND l.seq <= ?').pluck();
-  const paired = new Uint8Array(spill.remoteSpan + 1);
-  for (let from = 0; from < spill.localRows; from += WINDOW) {
-    for (const seq of pairedById.all(from, from + WINDOW) as number[]) paired[seq] = 1;
-    await yieldToEventLoop();
-    signal.throwIfAborted();
-  }
-  const remoteAt = db.prepare('SELECT seq, id, email FROM remote WHERE seq > ? AND seq <= ?');
+  const remoteAt = db.prepare('SELECT id, email FROM remote WHERE seq = ?');
   const emailHasRow = db.prepare('SELECT 1 FROM local WHERE email = ? LIMIT 1').pluck();
   const ids: string[] = [];
-  for (let from = 0; from < spill.remoteSpan; from += WINDOW) {
-    for (const r of remoteAt.all(from, from + WINDOW) as { seq: number; id: string; email: string | null }[]) {
-      if (paired[r.seq] === 1 || (r.email !== null && emailHasRow.get(r.email) !== undefined)) continue;
-      ids.push(r.id);
+  for (let seq = 1; seq <= spill.remoteSpan; seq++) {
+    if (!idPaired(seq)) {
+      // Positions of users listed twice hold nothing.
+      const r = remoteAt.get(seq) as { id: string; email: string | null } | undefined;
+      if (r && (r.email === null || emailHasRow.get(r.email) === undefined)) ids.push(r.id);
+      if (ids.length > MAX_ROW_REREADS) return 0;
     }
-    if (ids.length > MAX_ROW_REREADS) return 0;
-    await yieldToEventLoop();
-    signal.throwIfAborted();
+    if (seq % WINDOW === 0) {
+      await yieldToEventLoop();
+      signal?.throwIfAborted();
+    }
   }
   // By construction none of these rows was read before: no spilled row has their id.
   let added: IdentityRecord[];

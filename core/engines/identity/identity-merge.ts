@@ -7,7 +7,8 @@ import { toRecord, type IdentitySpill, type SpilledRecord } from './identity-spi
  * Classifies the users of a spilled check (identity-spill.ts) a window at a
  * time, with the rules and the row order of the in-memory classifier:
  *
- * 1. every users row, in table order, paired with the Supabase user of the same id;
+ * 1. every users row, in table order, paired with the Supabase user of the same id
+ *    (rows added once that pass is done, by afterIdPass, go through it last);
  * 2. every users row left unpaired, in table order: the first one with an email
  *    pairs with the last-listed Supabase user of that email not paired by id,
  *    the others are local-only (problems marked as before);
@@ -34,7 +35,13 @@ export interface MergeClock {
   ms: number;
 }
 
-export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSignal, window = MERGE_WINDOW, clock: MergeClock = { ms: 0 }): AsyncGenerator<SyncRow[]> {
+/**
+ * Runs once every row read so far went through the pass by id, with who that pass paired; it may add rows
+ * (spill.addLocal), which then go through the pass by id too, after the others (identity-gaps.ts).
+ */
+export type AfterIdPass = (idPaired: (remoteSeq: number) => boolean) => Promise<void>;
+
+export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSignal, window = MERGE_WINDOW, clock: MergeClock = { ms: 0 }, afterIdPass?: AfterIdPass): AsyncGenerator<SyncRow[]> {
   spill.requireIndexes();
   const { db } = spill;
   const byId = db.prepare(`SELECT ${LOCAL}, ${REMOTE} FROM local l LEFT JOIN remote r ON r.idl = l.idl WHERE l.seq > ? AND l.seq <= ? ORDER BY l.seq`);
@@ -45,7 +52,7 @@ export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSigna
   const localsWithEmail = db.prepare('SELECT count(*) FROM (SELECT 1 FROM local WHERE email = ? LIMIT 2)').pluck();
 
   // Index = position (seq); positions start at 1.
-  const localUnpaired = new Uint8Array(spill.localRows + 1);
+  let localUnpaired = new Uint8Array(spill.localRows + 1);
   const remoteMark = new Uint8Array(spill.remoteSpan + 1);
   let started = performance.now();
   const step = async (): Promise<void> => {
@@ -62,19 +69,34 @@ export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSigna
     started = performance.now();
   }
 
-  // 1. Pairs by id (an id match always wins over an email match).
-  for (let from = 0; from < spill.localRows; from += window) {
-    const rows: SyncRow[] = [];
-    for (const j of byId.all(from, from + window) as Joined[]) {
-      if (j.rseq === null) {
-        localUnpaired[j.lseq] = 1;
-        continue;
+  // 1. Pairs by id (an id match always wins over an email match), rows from position `first` on.
+  async function* pairById(first: number): AsyncGenerator<SyncRow[]> {
+    for (let from = first; from < spill.localRows; from += window) {
+      const rows: SyncRow[] = [];
+      for (const j of byId.all(from, from + window) as Joined[]) {
+        if (j.rseq === null) {
+          localUnpaired[j.lseq] = 1;
+          continue;
+        }
+        remoteMark[j.rseq] = ID_PAIRED;
+        rows.push(pair(localOf(j), remoteOf(j), 'id'));
       }
-      remoteMark[j.rseq] = ID_PAIRED;
-      rows.push(pair(localOf(j), remoteOf(j), 'id'));
+      if (rows.length) yield* handOver(rows);
+      await step();
     }
-    if (rows.length) yield* handOver(rows);
-    await step();
+  }
+  yield* pairById(0);
+  if (afterIdPass) {
+    const before = spill.localRows;
+    clock.ms += performance.now() - started;
+    await afterIdPass((seq) => remoteMark[seq] === ID_PAIRED);
+    started = performance.now();
+    if (spill.localRows > before) {
+      const grown = new Uint8Array(spill.localRows + 1);
+      grown.set(localUnpaired);
+      localUnpaired = grown;
+      yield* pairById(before);
+    }
   }
 
   // The Supabase user an unpaired row of this email pairs with: the last listed one not paired by id.
