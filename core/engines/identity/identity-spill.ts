@@ -63,8 +63,40 @@ const PRAGMAS = ['journal_mode = OFF', 'synchronous = OFF', `cache_size = -${CAC
  */
 const OFF_THREAD_FROM = 10_000;
 
+/** Rows per INSERT statement while appending: each run() has a fixed cost (50 rows a statement: 2.2 s against 2.9 s a million). */
+const BATCH_ROWS = 50;
+
+/**
+ * Appends rows given as one flat array of values (`width` per row): BATCH_ROWS rows a statement, the rest one
+ * row a statement.
+ */
+class Appender {
+  private readonly one: Database.Statement;
+  private readonly many: Database.Statement;
+  private readonly width: number;
+
+  constructor(db: Database.Database, table: string, columns: readonly string[]) {
+    this.width = columns.length;
+    const row = `(${columns.map(() => '?').join(', ')})`;
+    const into = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
+    this.one = db.prepare(into + row);
+    this.many = db.prepare(into + Array.from({ length: BATCH_ROWS }, () => row).join(', '));
+  }
+
+  append(values: readonly unknown[]): void {
+    const batch = BATCH_ROWS * this.width;
+    let at = 0;
+    for (; at + batch <= values.length; at += batch) this.many.run(values.slice(at, at + batch));
+    for (; at < values.length; at += this.width) this.one.run(values.slice(at, at + this.width));
+  }
+}
+
+const LOCAL_COLUMNS = ['seq', 'idl', 'id', 'email', 'name', 'verified', 'role'] as const;
+const REMOTE_COLUMNS = ['seq', 'idl', 'id', 'email', 'name', 'verified', 'role', 'banned'] as const;
+
 interface Statements {
-  insertLocal: Database.Statement;
+  appendLocal: Appender;
+  appendRemote: Appender;
   insertRemote: Database.Statement;
   dropRemote: Database.Statement;
   insertDeleted: Database.Statement;
@@ -131,10 +163,10 @@ export class IdentitySpill {
   }
 
   private prepare(): Statements {
-    const remoteColumns = '(seq, idl, id, email, name, verified, role, banned) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
     return {
-      insertLocal: this.conn.prepare('INSERT INTO local (seq, idl, id, email, name, verified, role) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      insertRemote: this.conn.prepare(`INSERT INTO remote ${remoteColumns}`),
+      appendLocal: new Appender(this.conn, 'local', LOCAL_COLUMNS),
+      appendRemote: new Appender(this.conn, 'remote', REMOTE_COLUMNS),
+      insertRemote: this.conn.prepare(`INSERT INTO remote (${REMOTE_COLUMNS.join(', ')}) VALUES (${REMOTE_COLUMNS.map(() => '?').join(', ')})`),
       // Once indexed, a user listed again replaces its earlier copy (the listing's last word), as finishReading kept it.
       dropRemote: this.conn.prepare('DELETE FROM remote WHERE idl = ?'),
       insertDeleted: this.conn.prepare('INSERT OR IGNORE INTO deleted (idl) VALUES (?)'),
@@ -143,19 +175,26 @@ export class IdentitySpill {
 
   /** Rows of the users table, in the order the table was read (that order is the classification's). */
   addLocal(records: readonly IdentityRecord[]): void {
-    const { insertLocal } = this.statements;
-    this.write(() => {
-      for (const r of records) insertLocal.run(++this.localCount, r.id.toLowerCase(), r.id, r.email, r.name, r.emailVerified ? 1 : 0, r.role);
-    });
+    const values: unknown[] = [];
+    for (const r of records) values.push(this.localCount + values.length / LOCAL_COLUMNS.length + 1, r.id.toLowerCase(), r.id, r.email, r.name, r.emailVerified ? 1 : 0, r.role);
+    this.write(() => this.statements.appendLocal.append(values));
+    this.localCount += records.length;
   }
 
   /** Live Supabase users, in listing order. Before finishReading they are appended as listed (duplicates included). */
   addRemote(records: readonly IdentityRecord[]): void {
+    if (!this.indexed) {
+      const values: unknown[] = [];
+      for (const r of records) values.push(this.remoteSeq + values.length / REMOTE_COLUMNS.length + 1, r.id.toLowerCase(), r.id, r.email, r.name, r.emailVerified ? 1 : 0, r.role, r.banned ? 1 : 0);
+      this.write(() => this.statements.appendRemote.append(values));
+      this.remoteSeq += records.length;
+      return;
+    }
     const { insertRemote, dropRemote } = this.statements;
     this.write(() => {
       for (const r of records) {
         const idl = r.id.toLowerCase();
-        if (this.indexed && dropRemote.run(idl).changes === 0) this.remoteCount++;
+        if (dropRemote.run(idl).changes === 0) this.remoteCount++;
         insertRemote.run(++this.remoteSeq, idl, r.id, r.email, r.name, r.emailVerified ? 1 : 0, r.role, r.banned ? 1 : 0);
       }
     });
