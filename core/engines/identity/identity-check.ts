@@ -115,8 +115,10 @@ async function classifyAndRecord(input: CheckInput, spill: IdentitySpill, contex
     if (wanted !== undefined) return { ...summary, user: input.user, status: userStatus ?? 'unknown' };
 
     progress.phase('record', { message: 'Recording the users table' });
-    await snapshot?.publish({ runId: context.runId, checkedAt: context.clock.now().toISOString(), sourceOfTruth: input.sourceOfTruth, remoteOnly: input.remoteOnly });
     await context.resources.state.set('last-check', { runId: context.runId, users: tally.total });
+    // The last step that can fail: once the table is published the check has succeeded (a run that failed after
+    // it would leave its table on the Users page beside the previous check's findings).
+    await snapshot?.publish({ runId: context.runId, checkedAt: context.clock.now().toISOString(), sourceOfTruth: input.sourceOfTruth, remoteOnly: input.remoteOnly });
     return { ...summary, ...flatten(report) };
   } catch (error) {
     await snapshot?.abandon();

@@ -64,3 +64,11 @@ export function scratchError(error: unknown, root = tmpdir()): unknown {
     { cause: error },
   );
 }
+
+/** The scratch file removed while the check ran (a cleaner of the temporary directory): said plainly, nothing was published. */
+export function scratchGone(dir: string, cause: unknown): Error {
+  return new Error(
+    `The identity check's scratch file in ${dir} was removed while the check ran (${(cause as Error).message}); nothing was published. Something cleans that directory: point TMPDIR at one that nothing else cleans, and run the check again.`,
+    { cause },
+  );
+}

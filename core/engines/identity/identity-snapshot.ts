@@ -76,7 +76,8 @@ export async function writeSnapshot(state: StateAccess, rows: readonly SyncRow[]
  * Builds the sync table as the check classifies it. Each chunk is written as
  * soon as it fills (drain, once per window of rows), into the buffer the meta
  * does not point at: the Users page and repairs keep reading the previous
- * check's table, whole, until publish flips the meta. A check that fails
+ * check's table, whole, until publish flips the meta, its last step that can
+ * fail (a check that publishes has published). A check that fails
  * removes what it wrote (abandon); chunks left by one that died are removed
  * by the next publish into that buffer.
  */
@@ -128,8 +129,9 @@ export class SnapshotWriter {
     const versions = Array.from({ length: this.written }, (_, i) => (this.previous?.versions[i] ?? 0) + 1);
     await this.state.set(SNAPSHOT_META_KEY, { ...meta, total: this.total, chunkSize: SNAPSHOT_CHUNK_SIZE, versions, buffer: this.buffer } satisfies SnapshotMeta);
     this.published = true;
-    // The previous table is no longer addressed: its chunks go, so the state does not hold two copies.
-    if (this.previous) await this.sweep(this.previous.buffer, 0, this.previous.versions.length);
+    // The previous table is no longer addressed: its chunks go, so the state does not hold two copies. The new
+    // table is published whatever happens here: a failure leaves chunks the next publish into that buffer sweeps.
+    if (this.previous) await this.sweep(this.previous.buffer, 0, this.previous.versions.length).catch(() => undefined);
   }
 
   /** After a failed check: removes the chunks it wrote (best effort; the next publish sweeps what is left). */
@@ -168,6 +170,10 @@ export async function updateSnapshotRows(state: StateAccess, runId: number, upda
     await state.set(chunkKey(chunk, meta.buffer), encoded);
     meta.versions[chunk] = (meta.versions[chunk] ?? 0) + 1;
   }
+  // A check that published meanwhile (only one identity run at a time, so not today) owns the meta now: writing
+  // this one back would point the Users page at the chunks that check removed.
+  const now = await state.get<SnapshotMeta>(SNAPSHOT_META_KEY);
+  if (now?.runId !== meta.runId || now.buffer !== meta.buffer) return false;
   await state.set(SNAPSHOT_META_KEY, meta);
   return true;
 }

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IdentityRecord } from './identity-model';
-import { makeScratchDir, scratchError } from './identity-scratch';
+import { makeScratchDir, scratchError, scratchGone } from './identity-scratch';
 import { runSqliteOffThread } from '../../store/sqlite-off-thread';
 
 /**
@@ -127,6 +127,7 @@ export class IdentitySpill {
   private deletedCount = 0;
   /** Set by finishReading: the indexes exist and the remote side holds each user once. */
   private indexed = false;
+  private finishing: Promise<void> | undefined;
   private statements: Statements;
 
   /** `offThreadFrom`: rows (both sides) from which the indexes are built on a worker thread (OFF_THREAD_FROM). */
@@ -206,8 +207,13 @@ export class IdentitySpill {
    * event loop stays free for the seconds it takes at a million users. Later
    * additions (look-ups after a shifted listing, re-read rows) go in indexed.
    */
-  async finishReading(signal?: AbortSignal): Promise<void> {
-    if (this.indexed) return;
+  finishReading(signal?: AbortSignal): Promise<void> {
+    // Once: a second caller waits for the same build (two builds would race on the file).
+    this.finishing ??= this.buildIndexes(signal);
+    return this.finishing;
+  }
+
+  private async buildIndexes(signal?: AbortSignal): Promise<void> {
     if (this.localCount + this.remoteSeq < this.offThreadFrom) {
       try {
         this.conn.exec(INDEXES);
@@ -228,6 +234,8 @@ export class IdentitySpill {
       this.statements = this.prepare();
       this.remoteCount = Number(row?.remote ?? 0);
     } catch (error) {
+      // The worker opens the file by its name: a cleaner that emptied the temporary directory meanwhile took it.
+      if (!existsSync(this.file)) throw scratchGone(this.dir, error);
       throw scratchError(error);
     }
     this.indexed = true;

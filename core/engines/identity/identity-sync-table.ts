@@ -7,6 +7,10 @@ import { REPAIR_BLOCKS_KEY, type RepairBlock } from './identity-blocks';
 import { subjectOf } from './identity-check';
 import { chunkKey, decodeRow, SNAPSHOT_META_KEY, type EncodedRow, type SnapshotMeta } from './identity-snapshot';
 
+/** Reads of the sync table that may start again because a check published meanwhile (each publish takes seconds). */
+const REFRESH_ATTEMPTS = 3;
+const REPLACED = Symbol('replaced while read');
+
 export interface EngineStateReader {
   get<T>(engine: string, key: string): Promise<T | undefined>;
 }
@@ -103,8 +107,19 @@ export class SyncTableReader {
     };
   }
 
-  /** Reloads what changed since the last call; a new check replaces everything. */
+  /**
+   * Reloads what changed since the last call; a new check replaces everything. A chunk the meta addresses
+   * is missing only when a check published meanwhile and removed the table this read began with: the read
+   * starts again from the new meta (a page of a table that is neither the old nor the new one is never shown).
+   */
   private async refresh(): Promise<SnapshotMeta | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const meta = await this.load(attempt === REFRESH_ATTEMPTS);
+      if (meta !== REPLACED) return meta;
+    }
+  }
+
+  private async load(lastAttempt: boolean): Promise<SnapshotMeta | undefined | typeof REPLACED> {
     const meta = await this.state.get<SnapshotMeta>(IDENTITY_ENGINE_ID, SNAPSHOT_META_KEY);
     if (!meta) {
       this.reset(null);
@@ -114,7 +129,12 @@ export class SyncTableReader {
     let changed = false;
     for (let i = 0; i < meta.versions.length; i++) {
       if (this.versions[i] === meta.versions[i]) continue;
-      const encoded = await this.state.get<EncodedRow[]>(IDENTITY_ENGINE_ID, chunkKey(i, meta.buffer)) ?? [];
+      const stored = await this.state.get<EncodedRow[]>(IDENTITY_ENGINE_ID, chunkKey(i, meta.buffer));
+      if (stored === undefined && !lastAttempt) {
+        this.reset(null);
+        return REPLACED;
+      }
+      const encoded = stored ?? [];
       const policy = meta.remoteOnly ?? 'ban';
       this.chunks[i] = encoded.map((raw, offset) => toEntry(i * meta.chunkSize + offset, decodeRow(raw), meta.sourceOfTruth, policy)).filter((e): e is Entry => e !== null);
       this.versions[i] = meta.versions[i] as number;
