@@ -8,8 +8,7 @@ import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import { subjectOf } from '../../core/engines/identity/identity-check';
-import type { SyncRow } from '../../core/engines/identity/identity-model';
-import { readSnapshotRows, SNAPSHOT_META_KEY, updateSnapshotRows, type SnapshotMeta, type StateAccess } from '../../core/engines/identity/identity-snapshot';
+import { readSnapshotRows, SNAPSHOT_META_KEY, type SnapshotMeta, type StateAccess } from '../../core/engines/identity/identity-snapshot';
 import { startSupabaseEmulator, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import { rawSqlite } from '../helpers/sqlite-store';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -167,14 +166,41 @@ describe('identity check on the worker-thread path (attack on the scratch indexe
     const second = await check();
     vi.restoreAllMocks();
     expect(second.state).toBe('failed');
-    const problems = await findingsPointRight();
-    // The rule: a check that fails leaves the previous table published and whole, its findings pointing at it.
-    // The failed run's own findings stay open (the run manager keeps a failed run's findings), and name its
-    // table, which was never published: no repair of them writes into the published one.
-    expect({ runId: (await meta()).runId, rows: (await table()).length }).toEqual({ runId: first.id, rows: before.length });
-    expect(problems).toEqual([`user:u20@example.com: from run ${second.id}, table is run ${first.id}`, `user:zero@example.com: from run ${second.id}, table is run ${first.id}`]);
-    expect(await updateSnapshotRows(state(), second.id, new Map([[0, before[0] as SyncRow]]))).toBe(false);
+    // The rule: a check that fails leaves the previous table published and whole, its findings pointing at it
+    // (the failed check's findings were held back with its table, and went with it).
+    expect({ runId: (await meta()).runId, rows: (await table()).length, problems: await findingsPointRight() }).toEqual({ runId: first.id, rows: before.length, problems: [] });
     expect(await table()).toEqual(before);
+  }, 60_000);
+
+  it('a check cancelled in the middle of its classification leaves the previous findings exactly as they were', async () => {
+    for (const n of [10, 20, 30]) emulator.removeUser(id(n));
+    const first = await check();
+    expect(first.state).toBe('succeeded');
+    const findingsBefore = await app.store.findings.open('identity');
+    expect(findingsBefore).toHaveLength(3);
+    // Every row drifts now (another name on every row): the next check would replace each finding and add thousands.
+    await db.execute("UPDATE users SET name = 'Renamed'");
+    let release = () => {};
+    let reached = () => {};
+    const atChunk = new Promise<void>((resolve) => (reached = resolve));
+    const set = app.store.engineState.set.bind(app.store.engineState);
+    vi.spyOn(app.store.engineState, 'set').mockImplementation(async (engine, key, value, now) => {
+      if (key === 'sync-table:b:chunk:6') {
+        reached();
+        await new Promise<void>((resolve) => (release = resolve));
+      }
+      return set(engine, key, value, now);
+    });
+    const { runId } = await app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check', sourceOfTruth: 'appdb' }, 'manual');
+    await atChunk;
+    await app.runs.cancel(runId);
+    release();
+    const run = (await app.runs.waitFor(runId)) as Run;
+    vi.restoreAllMocks();
+    expect(run.state).toBe('cancelled');
+    expect(await app.store.findings.open('identity')).toEqual(findingsBefore);
+    expect(await findingsPointRight()).toEqual([]);
+    expect((await meta()).runId).toBe(first.id);
   }, 60_000);
 
   it('the scratch directory removed while the listing runs fails a large check plainly, naming TMPDIR, and publishes nothing', async () => {

@@ -1,5 +1,6 @@
 import type { SupabaseAuthConnector } from '../../connectors/supabase/supabase-auth.connector';
 import type { EngineContext, EngineControls } from '../engine';
+import type { NewFinding } from '../../store/findings.repo';
 import { classifySpilled, MERGE_WINDOW } from './identity-merge';
 import { IdentitySpill } from './identity-spill';
 import type { LocalUsers } from './identity-local';
@@ -95,13 +96,20 @@ async function classifyAndRecord(input: CheckInput, spill: IdentitySpill, contex
     const slicer = new TimeSlicer();
     let userStatus: string | undefined;
     const reread = (idPaired: (remoteSeq: number) => boolean) => rereadUnmatchedRows(input.local, spill, idPaired, signal).then(() => undefined);
+    // A full check's findings address its table by row: they are held until it is published (holdFindings).
+    const emit = async (found: NewFinding[]): Promise<void> => {
+      if (snapshot) spill.holdFindings(found);
+      else for (const finding of found) await context.findings.add(finding);
+    };
     for await (const rows of classifySpilled(spill, signal, MERGE_WINDOW, clock, reread)) {
+      const found: NewFinding[] = [];
       for (const row of rows) {
         const index = tally.total;
         tally.add(row);
         snapshot?.add(row);
-        if (record) userStatus = await recordRow(row, index, wanted, input, context, blocks) ?? userStatus;
+        if (record) userStatus = recordRow(row, index, wanted, input, context, blocks, found) ?? userStatus;
       }
+      await emit(found);
       await snapshot?.drain();
       progress.update({ done: tally.total });
       await slicer.maybeYield(signal);
@@ -116,9 +124,14 @@ async function classifyAndRecord(input: CheckInput, spill: IdentitySpill, contex
 
     progress.phase('record', { message: 'Recording the users table' });
     await context.resources.state.set('last-check', { runId: context.runId, users: tally.total });
-    // The last step that can fail: once the table is published the check has succeeded (a run that failed after
-    // it would leave its table on the Users page beside the previous check's findings).
     await snapshot?.publish({ runId: context.runId, checkedAt: context.clock.now().toISOString(), sourceOfTruth: input.sourceOfTruth, remoteOnly: input.remoteOnly });
+    // Past the point of no return: the table is published, so its findings are recorded whatever a cancel says
+    // (a cancel now would leave the previous check's findings addressing rows of a table that is gone).
+    progress.update({ message: 'Recording findings' });
+    for (const held of spill.heldFindings()) {
+      for (const finding of held) await context.findings.add(finding);
+      await yieldToEventLoop();
+    }
     return { ...summary, ...flatten(report) };
   } catch (error) {
     await snapshot?.abandon();
@@ -126,8 +139,8 @@ async function classifyAndRecord(input: CheckInput, spill: IdentitySpill, contex
   }
 }
 
-/** One classified row: its finding (or a cleared block when in sync). Returns its status when it is the wanted user's. */
-async function recordRow(row: SyncRow, index: number, wanted: string | undefined, input: CheckInput, context: EngineContext, blocks: RepairBlocks): Promise<string | undefined> {
+/** One classified row: its finding into `found` (or a cleared block when in sync). Returns its status when it is the wanted user's. */
+function recordRow(row: SyncRow, index: number, wanted: string | undefined, input: CheckInput, context: EngineContext, blocks: RepairBlocks, found: NewFinding[]): string | undefined {
   const email = rowEmail(row);
   if (wanted !== undefined && email !== wanted) return undefined;
   const subject = subjectOf(row);
@@ -136,7 +149,7 @@ async function recordRow(row: SyncRow, index: number, wanted: string | undefined
   } else {
     const action = actionFor(row, input.sourceOfTruth, input.remoteOnly);
     const block = blocks.get(subject);
-    await context.findings.add({
+    found.push({
       subject,
       userEmail: email,
       kind: kindOf(row, block),

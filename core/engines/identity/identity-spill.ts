@@ -3,6 +3,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IdentityRecord } from './identity-model';
+import type { NewFinding } from '../../store/findings.repo';
 import { makeScratchDir, scratchError, scratchGone } from './identity-scratch';
 import { runSqliteOffThread } from '../../store/sqlite-off-thread';
 
@@ -28,6 +29,7 @@ const SCHEMA = `
 CREATE TABLE local (seq INTEGER PRIMARY KEY, idl TEXT NOT NULL, id TEXT NOT NULL, email TEXT, name TEXT, verified INTEGER NOT NULL, role TEXT NOT NULL);
 CREATE TABLE remote (seq INTEGER PRIMARY KEY, idl TEXT NOT NULL, id TEXT NOT NULL, email TEXT, name TEXT, verified INTEGER NOT NULL, role TEXT NOT NULL, banned INTEGER NOT NULL);
 CREATE TABLE deleted (idl TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE held (seq INTEGER PRIMARY KEY, finding TEXT NOT NULL);
 `;
 
 /**
@@ -94,7 +96,12 @@ class Appender {
 const LOCAL_COLUMNS = ['seq', 'idl', 'id', 'email', 'name', 'verified', 'role'] as const;
 const REMOTE_COLUMNS = ['seq', 'idl', 'id', 'email', 'name', 'verified', 'role', 'banned'] as const;
 
+/** Held findings handed on per window (each a few milliseconds of the findings sink). */
+const HELD_WINDOW = 500;
+
 interface Statements {
+  /** Prepared on first use: a check of one user or a validation holds none. */
+  insertHeld?: Database.Statement;
   appendLocal: Appender;
   appendRemote: Appender;
   insertRemote: Database.Statement;
@@ -252,6 +259,31 @@ export class IdentitySpill {
     this.write(() => {
       for (const id of ids) this.deletedCount += insertDeleted.run(id.toLowerCase()).changes;
     });
+  }
+
+  /**
+   * Findings of a full check, held here until its sync table is published:
+   * their row indexes address that table, so a check that fails or is
+   * cancelled before must leave the findings of the previous one as they were
+   * (one open finding per subject: a new one replaces the old one in place).
+   */
+  holdFindings(findings: readonly NewFinding[]): void {
+    if (findings.length === 0) return;
+    const insert = (this.statements.insertHeld ??= this.conn.prepare('INSERT INTO held (finding) VALUES (?)'));
+    this.write(() => {
+      for (const finding of findings) insert.run(JSON.stringify(finding));
+    });
+  }
+
+  /** The held findings, in the order they were held, a window at a time. */
+  *heldFindings(window = HELD_WINDOW): Generator<NewFinding[]> {
+    const page = this.conn.prepare('SELECT seq, finding FROM held WHERE seq > ? ORDER BY seq LIMIT ?');
+    for (let after = 0; ; ) {
+      const rows = page.all(after, window) as { seq: number; finding: string }[];
+      if (rows.length === 0) return;
+      yield rows.map((row) => JSON.parse(row.finding) as NewFinding);
+      after = (rows[rows.length - 1] as { seq: number }).seq;
+    }
   }
 
   /** One transaction of writes; a full or failing scratch disk is said plainly (the check then fails, nothing published). */
