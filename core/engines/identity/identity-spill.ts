@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { IdentityRecord } from './identity-model';
 import type { NewFinding } from '../../store/findings.repo';
@@ -55,6 +56,15 @@ CREATE INDEX local_email ON local (email);
 
 /** Page cache of the scratch file: the hot index pages; the rest is re-read from the OS page cache, cheaply. */
 const CACHE_KIB = 16 * 1024;
+
+/**
+ * SQLite's sorter may use helper threads for the index builds: this thread waits for them, and the listing
+ * that kept the other cores busy is over. With the cache split between them (below), the builds of a million
+ * users a side took 3.0 s against 3.4 s (two cores); with the whole cache each, 2.3 s but 40 MB more RSS.
+ */
+const SORTER_THREADS = Math.min(4, availableParallelism());
+/** Each sorter thread sorts in memory up to the cache size: the builder's cache is cut so the threads together stay where one thread was (RSS). */
+const SORTER = [`threads = ${SORTER_THREADS}`, `cache_size = -${Math.floor(CACHE_KIB / (SORTER_THREADS + 1))}`];
 
 /** Every connection to the scratch file (this thread's and the index builder's): no journal, no syncs, a bounded cache. */
 const PRAGMAS = ['journal_mode = OFF', 'synchronous = OFF', `cache_size = -${CACHE_KIB}`];
@@ -235,7 +245,7 @@ export class IdentitySpill {
     // On a failure (or an abort, which ends the worker mid-script) the connection stays closed: the check fails
     // and close() removes the file.
     try {
-      const row = await runSqliteOffThread(this.file, { pragmas: PRAGMAS, exec: INDEXES, get: 'SELECT count(*) AS remote FROM remote' }, signal);
+      const row = await runSqliteOffThread(this.file, { pragmas: [...PRAGMAS, ...SORTER], exec: INDEXES, get: 'SELECT count(*) AS remote FROM remote' }, signal);
       this.conn = new Database(this.file, { fileMustExist: true });
       this.configure();
       this.statements = this.prepare();
