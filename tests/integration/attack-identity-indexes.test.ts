@@ -5,12 +5,11 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Run } from '../../core/api/models';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
-import { initCanonicalSchema } from '../../core/appdb/ddl';
-import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import { subjectOf } from '../../core/engines/identity/identity-check';
 import { readSnapshotRows, SNAPSHOT_META_KEY, type SnapshotMeta, type StateAccess } from '../../core/engines/identity/identity-snapshot';
-import { startSupabaseEmulator, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
+import { SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import { rawSqlite } from '../helpers/sqlite-store';
+import { IDENTITY_KEYS, identityId, seedIdentityWorld } from '../helpers/identity-world';
 import { makeTempDir } from '../helpers/temp-dir';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -25,8 +24,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
 const dir = makeTempDir();
 afterAll(() => dir.remove());
 const path = join(dir.path, 'product.db');
-const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const KEYS = { serviceRoleKey: 'service-key', anonKey: 'anon-key' };
+const id = identityId;
 /** Both sides: 10,000 rows, so finishReading builds on the worker thread. */
 const USERS = 5000;
 const createdAt = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString();
@@ -37,19 +35,10 @@ describe('identity check on the worker-thread path (attack on the scratch indexe
   let emulator: SupabaseEmulator;
 
   beforeEach(async () => {
-    db = openSqliteAppDb({ path, create: true });
-    await db.execute('DROP TABLE IF EXISTS users');
-    await initCanonicalSchema(db);
-    emulator = await startSupabaseEmulator({ ...KEYS, users: [] });
-    const rows: [string, string, string, number, string][] = [];
-    for (let n = 1; n <= USERS; n++) {
-      emulator.addUser({ id: id(n), email: `u${n}@example.com`, user_metadata: { full_name: 'U' }, app_metadata: { role: 'user' }, email_confirmed_at: '2026-01-01T00:00:00.000Z', created_at: createdAt(n) });
-      rows.push([id(n), `u${n}@example.com`, 'U', 1, 'user']);
-    }
-    await db.executeMany('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', rows);
+    ({ db, emulator } = await seedIdentityWorld(path, USERS, createdAt));
     app = await createTestApp();
     await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path }, secrets: {} } as never);
-    await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
+    await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: IDENTITY_KEYS.serviceRoleKey } });
   });
   afterEach(async () => {
     vi.restoreAllMocks();

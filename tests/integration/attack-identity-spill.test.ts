@@ -4,19 +4,17 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Run } from '../../core/api/models';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
-import { initCanonicalSchema } from '../../core/appdb/ddl';
-import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
-import { startSupabaseEmulator, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
+import { SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import { foreignFault } from '../emulators/shared/faults';
 import { rawSqlite } from '../helpers/sqlite-store';
+import { IDENTITY_KEYS, identityId, seedIdentityWorld } from '../helpers/identity-world';
 import { makeTempDir } from '../helpers/temp-dir';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 const dir = makeTempDir();
 afterAll(() => dir.remove());
 const path = join(dir.path, 'product.db');
-const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const KEYS = { serviceRoleKey: 'service-key', anonKey: 'anon-key' };
+const id = identityId;
 /** One more than a listing page (identity-remote.ts: 1,000 per page). */
 const USERS = 1001;
 
@@ -31,21 +29,12 @@ describe('identity check over a listing whose pages shift (attack on issue 19)',
   let emulator: SupabaseEmulator;
 
   beforeEach(async () => {
-    db = openSqliteAppDb({ path, create: true });
-    await db.execute('DROP TABLE IF EXISTS users');
-    await initCanonicalSchema(db);
-    emulator = await startSupabaseEmulator({ ...KEYS, users: [] });
-    const rows: [string, string, string, number, string][] = [];
-    for (let n = 1; n <= USERS; n++) {
-      emulator.addUser({ id: id(n), email: `u${n}@example.com`, user_metadata: { full_name: 'U' }, app_metadata: { role: 'user' }, email_confirmed_at: '2026-01-01T00:00:00.000Z' });
-      rows.push([id(n), `u${n}@example.com`, 'U', 1, 'user']);
-    }
-    await db.executeMany('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', rows);
+    ({ db, emulator } = await seedIdentityWorld(path, USERS));
     // A Supabase-only user, on the first page: someone deletes it while the check lists the second page.
     emulator.addUser({ id: id(5000), email: 'leaver@example.com', email_confirmed_at: '2026-01-01T00:00:00.000Z' });
     app = await createTestApp();
     await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path }, secrets: {} } as never);
-    await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
+    await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: IDENTITY_KEYS.serviceRoleKey } });
   });
   afterEach(async () => {
     await app.dispose();

@@ -7,6 +7,7 @@ import { IdentitySpill } from '../../core/engines/identity/identity-spill';
 import { readSnapshotRows, SNAPSHOT_META_KEY, SnapshotWriter, updateSnapshotRows, writeSnapshot, chunkKey, type SnapshotMeta, type StateAccess, type EncodedRow } from '../../core/engines/identity/identity-snapshot';
 import { SyncTableReader } from '../../core/engines/identity/identity-sync-table';
 import { referenceClassifyUsers } from '../helpers/identity-reference-classifier';
+import { localOnlyRow } from '../helpers/identity-world';
 import { Prng } from '../helpers/prng';
 
 /*
@@ -217,13 +218,7 @@ describe('finishReading on the worker thread, attacked', () => {
 
 // --- the sync table ---------------------------------------------------------------------------------------------
 
-const row = (n: number, tag: string): SyncRow => ({
-  status: 'local-only',
-  matchedBy: null,
-  local: { id: `id-${n}`, email: `${tag}${n}@example.com`, name: null, emailVerified: true, role: 'user' },
-  remote: null,
-  diffs: [],
-});
+const row = localOnlyRow;
 
 function memoryState(): StateAccess & { map: Map<string, unknown>; failSetAfter: number; failDeleteAfter: number } {
   const map = new Map<string, unknown>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SyncRow } from '../../core/engines/identity/identity-model';
+import { localOnlyRow } from '../helpers/identity-world';
 import { readSnapshotRows, SNAPSHOT_META_KEY, SnapshotWriter, updateSnapshotRows, writeSnapshot, type SnapshotMeta, type StateAccess } from '../../core/engines/identity/identity-snapshot';
 
 /**
@@ -10,13 +10,7 @@ import { readSnapshotRows, SNAPSHOT_META_KEY, SnapshotWriter, updateSnapshotRows
  * meta (whose row indexes the old findings, and a repair of them, still
  * address); and what it wrote must not stay in the state for ever.
  */
-const row = (n: number, tag: string): SyncRow => ({
-  status: 'local-only',
-  matchedBy: null,
-  local: { id: `id-${n}`, email: `${tag}${n}@example.com`, name: null, emailVerified: true, role: 'user' },
-  remote: null,
-  diffs: [],
-});
+const row = localOnlyRow;
 
 function memoryState(): StateAccess & { map: Map<string, unknown>; failAfter: number } {
   const map = new Map<string, unknown>();

@@ -1,0 +1,40 @@
+import type { AppDbAdapter } from '../../core/appdb/adapter';
+import { initCanonicalSchema } from '../../core/appdb/ddl';
+import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
+import type { SyncRow } from '../../core/engines/identity/identity-model';
+import { startSupabaseEmulator, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
+
+/** The Supabase keys of an identity world. */
+export const IDENTITY_KEYS = { serviceRoleKey: 'service-key', anonKey: 'anon-key' };
+
+/** A UUID-shaped id for user `n` (GoTrue looks users up by UUID only). */
+export const identityId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+/**
+ * A product database at `path` whose users table holds users 1..`users` and a
+ * Supabase emulator with the same users (`u<n>@example.com`, name 'U', role
+ * 'user', verified): every user in sync. `createdAt` fixes the listing's order.
+ */
+export async function seedIdentityWorld(path: string, users: number, createdAt?: (n: number) => string): Promise<{ db: AppDbAdapter; emulator: SupabaseEmulator }> {
+  const db = openSqliteAppDb({ path, create: true });
+  await db.execute('DROP TABLE IF EXISTS users');
+  await initCanonicalSchema(db);
+  const emulator = await startSupabaseEmulator({ ...IDENTITY_KEYS, users: [] });
+  const rows: [string, string, string, number, string][] = [];
+  for (let n = 1; n <= users; n++) {
+    const id = identityId(n);
+    emulator.addUser({ id, email: `u${n}@example.com`, user_metadata: { full_name: 'U' }, app_metadata: { role: 'user' }, email_confirmed_at: '2026-01-01T00:00:00.000Z', ...(createdAt ? { created_at: createdAt(n) } : {}) });
+    rows.push([id, `u${n}@example.com`, 'U', 1, 'user']);
+  }
+  await db.executeMany('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', rows);
+  return { db, emulator };
+}
+
+/** A local-only row of the sync table, told apart by `tag` in its email (`<tag><n>@example.com`). */
+export const localOnlyRow = (n: number, tag: string): SyncRow => ({
+  status: 'local-only',
+  matchedBy: null,
+  local: { id: `id-${n}`, email: `${tag}${n}@example.com`, name: null, emailVerified: true, role: 'user' },
+  remote: null,
+  diffs: [],
+});
