@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifySpilled } from '../../core/engines/identity/identity-merge';
 import { normaliseEmail, normaliseName, type IdentityRecord, type SyncRow } from '../../core/engines/identity/identity-model';
 import { IdentitySpill } from '../../core/engines/identity/identity-spill';
-import { SnapshotWriter, writeSnapshot } from '../../core/engines/identity/identity-snapshot';
+import { readSnapshotRows, SnapshotWriter, writeSnapshot, type EncodedRow, type SnapshotMeta } from '../../core/engines/identity/identity-snapshot';
 import { referenceClassifyUsers } from '../helpers/identity-reference-classifier';
 import { Prng } from '../helpers/prng';
 
@@ -167,6 +167,56 @@ describe('the spilled identity classifier', () => {
       ['inconsistent', 'email', '1', undefined],
       ['local-only', null, '2', 'duplicate-email'],
     ]);
+  });
+});
+
+describe('the sync table as stored', () => {
+  it('reads back every row of 150 random worlds as classified, and stores a Supabase user equal to its row once', async () => {
+    const random = new Prng(20261204);
+    let shared = 0;
+    for (let iteration = 0; iteration < 150; iteration++) {
+      const world = randomWorld(random);
+      const rows = await referenceClassifyUsers(world.local, lastListing(world.listed), undefined, new Set(world.softDeleted.map((id) => id.toLowerCase())));
+      const map = new Map<string, string>();
+      const state = {
+        get: <T>(key: string) => Promise.resolve(map.has(key) ? (JSON.parse(map.get(key) as string) as T) : undefined),
+        set: (key: string, value: unknown) => Promise.resolve(void map.set(key, JSON.stringify(value))),
+        delete: (key: string) => Promise.resolve(void map.delete(key)),
+      };
+      await writeSnapshot(state, rows, { runId: 1, checkedAt: 'x', sourceOfTruth: 'appdb' });
+      const meta = JSON.parse(map.get('sync-table:meta') as string) as SnapshotMeta;
+      expect(await readSnapshotRows(state, meta), `iteration ${iteration}`).toEqual(rows);
+      const stored = [...map.entries()].filter(([key]) => key.includes(':chunk:')).flatMap(([, json]) => JSON.parse(json) as EncodedRow[]);
+      stored.forEach((encoded, index) => {
+        const row = rows[index] as SyncRow;
+        const same = row.local !== null && row.remote !== null && JSON.stringify(row.local) === JSON.stringify(row.remote);
+        expect(encoded[3] === 0, `iteration ${iteration}, row ${index}`).toBe(same);
+        if (same) shared++;
+      });
+    }
+    expect(shared).toBeGreaterThan(0);
+  });
+
+  it('stores the Supabase user once only when it encodes exactly as the row (an id in another case, a ban: both kept)', async () => {
+    const user: IdentityRecord = { id: 'abcdef01-0000-4000-8000-00000000000a', email: 'ana@example.com', name: 'Ana', emailVerified: true, role: 'user' };
+    const rows: SyncRow[] = [
+      { status: 'in-sync', matchedBy: 'id', local: user, remote: { ...user }, diffs: [] },
+      { status: 'in-sync', matchedBy: 'id', local: user, remote: { ...user, id: user.id.toUpperCase() }, diffs: [] },
+      { status: 'inconsistent', matchedBy: 'id', local: user, remote: { ...user, banned: true }, diffs: ['banned'] as never },
+    ];
+    const map = new Map<string, unknown>();
+    const state = {
+      get: <T>(key: string) => Promise.resolve(map.get(key) as T | undefined),
+      set: (key: string, value: unknown) => Promise.resolve(void map.set(key, JSON.parse(JSON.stringify(value)))),
+      delete: (key: string) => Promise.resolve(void map.delete(key)),
+    };
+    await writeSnapshot(state, rows, { runId: 1, checkedAt: 'x', sourceOfTruth: 'appdb' });
+    const stored = map.get('sync-table:a:chunk:0') as EncodedRow[];
+    expect(stored.map((encoded) => (encoded[3] === 0 ? 'once' : 'both'))).toEqual(['once', 'both', 'both']);
+    const back = await readSnapshotRows(state, map.get('sync-table:meta') as SnapshotMeta);
+    expect(back.map((row) => row.remote)).toEqual(rows.map((row) => row.remote));
+    // Each side its own object: a reader that changes one side does not change the other.
+    expect(back[0]?.remote).not.toBe(back[0]?.local);
   });
 });
 
