@@ -291,6 +291,11 @@ export function yieldCpuToMeasured(child: ChildProcess): void {
  */
 export async function startChild<Ready>(script: string, args: readonly string[], nodeArgs: readonly string[] = []): Promise<{ ready: Ready; child: ChildProcess }> {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // A bench that throws before its own child.kill() must not leave the emulator serving (one was found alive,
+  // niced, 40 minutes after its bench had ended): the child goes when this process does, however it ends.
+  const reap = () => child.kill();
+  process.once('exit', reap);
+  child.once('exit', () => process.off('exit', reap));
   yieldCpuToMeasured(child);
   const ready = await new Promise<Ready>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
