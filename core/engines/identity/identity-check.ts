@@ -95,7 +95,7 @@ async function classifyAndRecord(input: CheckInput, spill: IdentitySpill, contex
     const blocks = await RepairBlocks.load(context.resources.state);
     const slicer = new TimeSlicer();
     let userStatus: string | undefined;
-    const reread = (idPaired: (remoteSeq: number) => boolean) => rereadUnmatchedRows(input.local, spill, idPaired, signal).then(() => undefined);
+    const reread = (idPaired: (remoteSeq: number) => boolean) => rereadUnmatchedRows(input.local, spill, idPaired, signal);
     // A full check's findings address its table by row: they are held until it is published (holdFindings).
     const emit = async (found: NewFinding[]): Promise<void> => {
       if (snapshot) spill.holdFindings(found);

@@ -39,7 +39,7 @@ export interface MergeClock {
  * Runs once every row read so far went through the pass by id, with who that pass paired; it may add rows
  * (spill.addLocal), which then go through the pass by id too, after the others (identity-gaps.ts).
  */
-export type AfterIdPass = (idPaired: (remoteSeq: number) => boolean) => Promise<void>;
+export type AfterIdPass = (idPaired: (remoteSeq: number) => boolean) => Promise<unknown>;
 
 export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSignal, window = MERGE_WINDOW, clock: MergeClock = { ms: 0 }, afterIdPass?: AfterIdPass): AsyncGenerator<SyncRow[]> {
   spill.requireIndexes();

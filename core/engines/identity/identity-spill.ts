@@ -54,6 +54,9 @@ CREATE INDEX remote_email ON remote (email, seq);
 CREATE INDEX local_email ON local (email);
 `;
 
+/** Live Supabase users once each is kept once (after INDEXES). */
+const COUNT_REMOTE = 'SELECT count(*) AS remote FROM remote';
+
 /** Page cache of the scratch file: the hot index pages; the rest is re-read from the OS page cache, cheaply. */
 const CACHE_KIB = 16 * 1024;
 
@@ -114,7 +117,6 @@ interface Statements {
   insertHeld?: Database.Statement;
   appendLocal: Appender;
   appendRemote: Appender;
-  insertRemote: Database.Statement;
   dropRemote: Database.Statement;
   insertDeleted: Database.Statement;
 }
@@ -184,7 +186,6 @@ export class IdentitySpill {
     return {
       appendLocal: new Appender(this.conn, 'local', LOCAL_COLUMNS),
       appendRemote: new Appender(this.conn, 'remote', REMOTE_COLUMNS),
-      insertRemote: this.conn.prepare(`INSERT INTO remote (${REMOTE_COLUMNS.join(', ')}) VALUES (${REMOTE_COLUMNS.map(() => '?').join(', ')})`),
       // Once indexed, a user listed again replaces its earlier copy (the listing's last word), as finishReading kept it.
       dropRemote: this.conn.prepare('DELETE FROM remote WHERE idl = ?'),
       insertDeleted: this.conn.prepare('INSERT OR IGNORE INTO deleted (idl) VALUES (?)'),
@@ -194,28 +195,28 @@ export class IdentitySpill {
   /** Rows of the users table, in the order the table was read (that order is the classification's). */
   addLocal(records: readonly IdentityRecord[]): void {
     const values: unknown[] = [];
-    for (const r of records) values.push(this.localCount + values.length / LOCAL_COLUMNS.length + 1, r.id.toLowerCase(), r.id, r.email, r.name, r.emailVerified ? 1 : 0, r.role);
+    let seq = this.localCount;
+    for (const r of records) values.push(++seq, r.id.toLowerCase(), r.id, r.email, r.name, r.emailVerified ? 1 : 0, r.role);
     this.write(() => this.statements.appendLocal.append(values));
-    this.localCount += records.length;
+    this.localCount = seq;
   }
 
   /** Live Supabase users, in listing order. Before finishReading they are appended as listed (duplicates included). */
   addRemote(records: readonly IdentityRecord[]): void {
-    if (!this.indexed) {
-      const values: unknown[] = [];
-      for (const r of records) values.push(this.remoteSeq + values.length / REMOTE_COLUMNS.length + 1, r.id.toLowerCase(), r.id, r.email, r.name, r.emailVerified ? 1 : 0, r.role, r.banned ? 1 : 0);
-      this.write(() => this.statements.appendRemote.append(values));
-      this.remoteSeq += records.length;
-      return;
-    }
-    const { insertRemote, dropRemote } = this.statements;
+    const values: unknown[] = [];
+    let seq = this.remoteSeq;
+    for (const r of records) values.push(++seq, r.id.toLowerCase(), r.id, r.email, r.name, r.emailVerified ? 1 : 0, r.role, r.banned ? 1 : 0);
+    const { appendRemote, dropRemote } = this.statements;
     this.write(() => {
-      for (const r of records) {
-        const idl = r.id.toLowerCase();
-        if (dropRemote.run(idl).changes === 0) this.remoteCount++;
-        insertRemote.run(++this.remoteSeq, idl, r.id, r.email, r.name, r.emailVerified ? 1 : 0, r.role, r.banned ? 1 : 0);
+      if (!this.indexed) return appendRemote.append(values);
+      // Row by row, each replacing an earlier copy of its user (one listed twice in these records too); only a
+      // user not listed before adds one.
+      for (let at = 0; at < values.length; at += REMOTE_COLUMNS.length) {
+        if (dropRemote.run(values[at + 1]).changes === 0) this.remoteCount++;
+        appendRemote.append(values.slice(at, at + REMOTE_COLUMNS.length));
       }
     });
+    this.remoteSeq = seq;
   }
 
   /**
@@ -234,7 +235,7 @@ export class IdentitySpill {
     if (this.localCount + this.remoteSeq < this.offThreadFrom) {
       try {
         this.conn.exec(INDEXES);
-        this.remoteCount = (this.conn.prepare('SELECT count(*) FROM remote').pluck().get() as number);
+        this.remoteCount = (this.conn.prepare(COUNT_REMOTE).get() as { remote: number }).remote;
       } catch (error) {
         throw scratchError(error);
       }
@@ -245,7 +246,7 @@ export class IdentitySpill {
     // On a failure (or an abort, which ends the worker mid-script) the connection stays closed: the check fails
     // and close() removes the file.
     try {
-      const row = await runSqliteOffThread(this.file, { pragmas: [...PRAGMAS, ...SORTER], exec: INDEXES, get: 'SELECT count(*) AS remote FROM remote' }, signal);
+      const row = await runSqliteOffThread(this.file, { pragmas: [...PRAGMAS, ...SORTER], exec: INDEXES, get: COUNT_REMOTE }, signal);
       this.conn = new Database(this.file, { fileMustExist: true });
       this.configure();
       this.statements = this.prepare();
