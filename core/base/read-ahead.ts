@@ -9,7 +9,15 @@
  */
 export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
   const iterator = source[Symbol.asyncIterator]();
-  let next = iterator.next();
+  // Each item in flight is marked handled at once: its failure reaches the consumer where it awaits it, but
+  // a failure that lands while the consumer works on the previous item (or yields to the event loop) was an
+  // unhandled rejection meanwhile, which ends a Node process.
+  const ask = () => {
+    const pending = iterator.next();
+    pending.catch(() => undefined);
+    return pending;
+  };
+  let next = ask();
   let drained = false;
   try {
     for (;;) {
@@ -18,13 +26,10 @@ export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T,
         drained = true;
         return;
       }
-      next = iterator.next();
+      next = ask();
       yield result.value;
     }
   } finally {
-    if (!drained) {
-      next.catch(() => undefined);
-      iterator.return?.().catch(() => undefined);
-    }
+    if (!drained) iterator.return?.().catch(() => undefined);
   }
 }

@@ -61,4 +61,29 @@ describe('readAhead', () => {
     ).rejects.toThrow('page 2 failed');
     expect(got).toEqual([1]);
   });
+
+  it('a failure of the item in flight that lands while the consumer works (across turns of the event loop) is no unhandled rejection, and reaches the consumer', async () => {
+    async function* pages() {
+      yield 1;
+      throw new Error('page 2 failed');
+    }
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await expect(
+        (async () => {
+          for await (const page of readAhead(pages())) {
+            expect(page).toBe(1);
+            // The consumer writes page 1 and yields: page 2's failure lands meanwhile.
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        })(),
+      ).rejects.toThrow('page 2 failed');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
 });
