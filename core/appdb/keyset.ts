@@ -1,5 +1,6 @@
 import type { AppDbAdapter, KeysetOptions, Row } from './adapter';
 import { quoteIdent, quoteTable } from './identifiers';
+import { liveColumns } from './table-columns';
 
 /**
  * Streams a table in keyset-paged chunks (`WHERE key > last ORDER BY key
@@ -23,4 +24,60 @@ export async function* streamKeyset<T extends Row = Row>(db: AppDbAdapter, optio
     if (rows.length < chunkSize) return;
     last = rows[rows.length - 1]?.[options.key];
   }
+}
+
+/** What a SQLite table's rowid is called in a query: the first of its three names the table does not use for a column. */
+const ROWID_NAMES = ['rowid', '_rowid_', 'oid'] as const;
+/** The position column streamStored adds to each row, removed before the rows are handed on. */
+const POSITION = 'sw_stored_position';
+
+/**
+ * Streams a table in the order its rows are stored, where the database can
+ * say so: a SQLite rowid table is paged by rowid (`WHERE rowid > last`); any
+ * other table (PostgreSQL, WITHOUT ROWID, a view) by its key, as
+ * streamKeyset. Rows come in no particular key order: for callers that only
+ * need every row once.
+ * Why: a key that is not the rowid (a TEXT id, a UUID) is its own index, so
+ * reading in key order fetches each row from the table by a random lookup:
+ * a million scattered ids took 2.8-3.4 s in key order against 0.5 s by rowid
+ * (issue 19).
+ * Under concurrent writes it sees what a key-ordered read sees, with one
+ * difference: a row rewritten by REPLACE (a delete and an insert: a new
+ * rowid) may come twice, once as it was and once as it is, so the caller
+ * keeps the last copy of a key.
+ */
+export async function* streamStored<T extends Row = Row>(db: AppDbAdapter, options: KeysetOptions): AsyncGenerator<T[]> {
+  const rowid = await rowidName(db, options.table, [options.key, ...options.columns]);
+  if (rowid === null) {
+    yield* streamKeyset<T>(db, options);
+    return;
+  }
+  const chunkSize = options.chunkSize ?? 5000;
+  const columns = [...new Set([options.key, ...options.columns])].map(quoteIdent).join(', ');
+  // The position comes last (deleting an object's last-added property keeps V8's fast shape), as text: a rowid
+  // may be any 64-bit integer, past what a JavaScript number holds exactly.
+  const from = `SELECT ${columns}, CAST(${rowid} AS TEXT) AS ${POSITION} FROM ${quoteTable(options.table)}`;
+  const where = options.where ? `(${options.where.sql})` : '';
+  const first = `${from}${where ? ` WHERE ${where}` : ''} ORDER BY ${rowid} LIMIT ${chunkSize}`;
+  const next = `${from} WHERE ${rowid} > CAST(? AS INTEGER)${where ? ` AND ${where}` : ''} ORDER BY ${rowid} LIMIT ${chunkSize}`;
+  const extra = options.where?.params ?? [];
+  for (let last: string | undefined; ; ) {
+    const rows = await db.query<T>(last === undefined ? first : next, last === undefined ? extra : [last, ...extra]);
+    if (rows.length === 0) return;
+    last = String((rows[rows.length - 1] as Row)[POSITION]);
+    for (const row of rows) delete (row as Row)[POSITION];
+    yield rows;
+    if (rows.length < chunkSize) return;
+  }
+}
+
+/** The name that reaches a SQLite table's rowid, or null when it has none (PostgreSQL, WITHOUT ROWID, a view, a virtual table) or every name is a column. */
+async function rowidName(db: AppDbAdapter, table: string, wanted: readonly string[]): Promise<string | null> {
+  if (db.dialect !== 'sqlite' || wanted.includes(POSITION)) return null;
+  const [schema, name] = table.includes('.') ? table.split('.') : ['main', table];
+  const [kind] = await db.query<{ type: string; wr: number }>('SELECT type, wr FROM pragma_table_list(?) WHERE schema = ?', [name as string, schema as string]);
+  if (kind?.type !== 'table' || kind.wr !== 0) return null;
+  const columns = await liveColumns(db, table);
+  const taken = new Set(columns.map((c) => c.name.toLowerCase()));
+  return ROWID_NAMES.find((candidate) => !taken.has(candidate)) ?? null;
 }

@@ -95,3 +95,18 @@ async function markProblems(rows: SyncRow[], softDeletedIds: ReadonlySet<string>
   }
 }
 
+
+/**
+ * The users table as the spilled check reads it (identity-spill.ts, identity-merge.ts): a row read twice
+ * (storage order moves a REPLACEd row) kept once, as last read, and the rows in id order: lower-cased id,
+ * then id, each compared as SQLite compares TEXT (UTF-8 bytes).
+ */
+export function inTableOrder(readRows: readonly IdentityRecord[]): IdentityRecord[] {
+  const last = new Map<string, IdentityRecord>();
+  for (const row of readRows) {
+    last.delete(row.id);
+    last.set(row.id, row);
+  }
+  const bytes = (text: string) => Buffer.from(text, 'utf8');
+  return [...last.values()].sort((a, b) => Buffer.compare(bytes(a.id.toLowerCase()), bytes(b.id.toLowerCase())) || Buffer.compare(bytes(a.id), bytes(b.id)));
+}

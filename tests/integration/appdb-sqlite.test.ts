@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { AppDbAdapter, Row, SqlValue } from '../../core/appdb/adapter';
+import { streamStored } from '../../core/appdb/keyset';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import { makeTempDir } from '../helpers/temp-dir';
 import { describeAppDbAdapter } from './appdb-suite';
@@ -14,5 +16,68 @@ describe('SQLite connection check', () => {
     const db = openSqliteAppDb({ path: '/nonexistent/dir/app.db' });
     expect(await db.check()).toMatchObject({ ok: false, status: 'missing-database', message: expect.stringContaining('/nonexistent/dir/app.db') });
     await expect(db.query('SELECT 1')).rejects.toThrow(/appdb init/);
+  });
+});
+
+describe('SQLite storage-order streaming (streamStored)', () => {
+  async function withTable(ddl: string, rows: readonly (readonly SqlValue[])[], insert: string): Promise<{ db: AppDbAdapter; remove: () => Promise<void> }> {
+    const dir = makeTempDir();
+    const db = openSqliteAppDb({ path: join(dir.path, 'app.db'), create: true });
+    await db.execute(ddl);
+    await db.transaction((tx) => tx.executeMany(insert, rows));
+    return { db, remove: async () => (await db.close(), dir.remove()) };
+  }
+
+  async function readAll(db: AppDbAdapter, table: string, columns: string[], chunkSize: number): Promise<Row[]> {
+    const rows: Row[] = [];
+    for await (const chunk of streamStored(db, { table, key: 'id', columns, chunkSize })) rows.push(...chunk);
+    return rows;
+  }
+
+  it('pages by rowid: rows come in insertion order, not key order, each once, rowids past 2^53 and below zero included', async () => {
+    // Rowids chosen by hand: negative, around 2^53 (where a JavaScript number stops being exact) and the 64-bit maximum.
+    const rowids = ['-9223372036854775808', '-5', '0', '9007199254740992', '9007199254740993', '9007199254740994', '9223372036854775807'];
+    const { db, remove } = await withTable(
+      'CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT)',
+      rowids.map((rowid, i) => [rowid, `z${String(9 - i)}`, `${i}@example.com`]),
+      'INSERT INTO users (rowid, id, email) VALUES (CAST(? AS INTEGER), ?, ?)',
+    );
+    try {
+      for (const chunkSize of [1, 2, 3, 100]) {
+        const rows = await readAll(db, 'users', ['email'], chunkSize);
+        expect(rows.map((r) => r.email)).toEqual(rowids.map((_, i) => `${i}@example.com`));
+        expect(rows.map((r) => Object.keys(r).sort().join())).toEqual(rowids.map(() => 'email,id'));
+      }
+    } finally {
+      await remove();
+    }
+  });
+
+  it('a table with columns named rowid and _rowid_ is paged by oid; one using all three names, WITHOUT ROWID, and a view fall back to key order', async () => {
+    const shadowed = await withTable('CREATE TABLE users (id TEXT PRIMARY KEY, rowid TEXT, _rowid_ TEXT)', [['b', 'x', 'y'], ['a', 'x', 'y'], ['c', 'x', 'y']], 'INSERT INTO users (id, rowid, _rowid_) VALUES (?, ?, ?)');
+    try {
+      expect((await readAll(shadowed.db, 'users', ['rowid'], 2)).map((r) => r.id)).toEqual(['b', 'a', 'c']);
+    } finally {
+      await shadowed.remove();
+    }
+    const cases = [
+      'CREATE TABLE users (id TEXT PRIMARY KEY, rowid TEXT, _rowid_ TEXT, oid TEXT)',
+      'CREATE TABLE users (id TEXT PRIMARY KEY, rowid TEXT) WITHOUT ROWID',
+    ];
+    for (const ddl of cases) {
+      const t = await withTable(ddl, [['b'], ['a'], ['c']], 'INSERT INTO users (id) VALUES (?)');
+      try {
+        expect((await readAll(t.db, 'users', [], 2)).map((r) => r.id)).toEqual(['a', 'b', 'c']);
+      } finally {
+        await t.remove();
+      }
+    }
+    const view = await withTable('CREATE TABLE people (id TEXT PRIMARY KEY)', [['b'], ['a'], ['c']], 'INSERT INTO people (id) VALUES (?)');
+    try {
+      await view.db.execute('CREATE VIEW users AS SELECT id FROM people');
+      expect((await readAll(view.db, 'users', [], 2)).map((r) => r.id)).toEqual(['a', 'b', 'c']);
+    } finally {
+      await view.remove();
+    }
   });
 });

@@ -3,7 +3,7 @@ import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { CANONICAL_ENTITIES, ENTITY_NAMES } from '../../core/appdb/canonical-schema';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { quoteIdent, quoteTable } from '../../core/appdb/identifiers';
-import { streamKeyset } from '../../core/appdb/keyset';
+import { streamKeyset, streamStored } from '../../core/appdb/keyset';
 import { findMappingProblems, resolveMapping } from '../../core/appdb/mapping';
 
 /**
@@ -89,6 +89,21 @@ export function describeAppDbAdapter(name: string, open: () => Promise<{ db: App
         total += chunk.length;
       }
       expect(total).toBe(5000);
+    });
+
+    it('streams a table in storage order, every row once with only the columns asked for, and honours a filter', async () => {
+      const seen: string[] = [];
+      for await (const chunk of streamStored<{ id: string; email: string }>(db, { table: 'users', key: 'id', columns: ['email'], chunkSize: 1000 })) {
+        for (const row of chunk) expect(Object.keys(row).sort()).toEqual(['email', 'id']);
+        seen.push(...chunk.map((r) => r.id));
+      }
+      expect(seen).toHaveLength(10_001);
+      expect(new Set(seen).size).toBe(10_001);
+      let unverified = 0;
+      for await (const chunk of streamStored(db, { table: 'users', key: 'id', columns: ['email'], chunkSize: 700, where: { sql: '"email_verified" = ?', params: [false] } })) {
+        unverified += chunk.length;
+      }
+      expect(unverified).toBe(5000);
     });
 
     it('concurrent callers never interleave with an open transaction', async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { classifySpilled } from '../../core/engines/identity/identity-merge';
 import { normaliseEmail, normaliseName, type IdentityRecord, type SyncRow } from '../../core/engines/identity/identity-model';
 import { IdentitySpill } from '../../core/engines/identity/identity-spill';
-import { referenceClassifyUsers } from '../helpers/identity-reference-classifier';
+import { inTableOrder, referenceClassifyUsers } from '../helpers/identity-reference-classifier';
 import { Prng } from '../helpers/prng';
 
 /*
@@ -121,7 +121,7 @@ describe('spilled classifier vs the in-memory one, with mixed-case duplicates an
     for (let iteration = 0; iteration < 80; iteration++) {
       const world = randomWorld(random);
       const allRemote = lastListing([...world.listed, ...world.lateRemote]);
-      const expected = await referenceClassifyUsers([...world.local, ...world.lateLocal], allRemote, undefined, new Set(world.softDeleted.map((id) => id.toLowerCase())));
+      const expected = await referenceClassifyUsers(inTableOrder([...world.local, ...world.lateLocal]), allRemote, undefined, new Set(world.softDeleted.map((id) => id.toLowerCase())));
       const offThread = iteration % 4 === 0 ? 0 : undefined;
       const window = random.pick([1, 3, 1000]);
       const actual = await spilled(world, offThread, random.pick([1, 7, 100]), window);

@@ -3,7 +3,7 @@ import { classifySpilled } from '../../core/engines/identity/identity-merge';
 import { normaliseEmail, normaliseName, type IdentityRecord, type SyncRow } from '../../core/engines/identity/identity-model';
 import { IdentitySpill } from '../../core/engines/identity/identity-spill';
 import { readSnapshotRows, SnapshotWriter, writeSnapshot, type EncodedRow, type SnapshotMeta } from '../../core/engines/identity/identity-snapshot';
-import { referenceClassifyUsers } from '../helpers/identity-reference-classifier';
+import { inTableOrder, referenceClassifyUsers } from '../helpers/identity-reference-classifier';
 import { Prng } from '../helpers/prng';
 
 /*
@@ -39,6 +39,7 @@ function randomRecord(random: Prng, id: string): IdentityRecord {
 }
 
 interface World {
+  /** The users table as read: a row rewritten while it was read (REPLACE moves it) comes again, perhaps changed. */
   local: IdentityRecord[];
   /** The listing as pages returned it: live users, with repeats. */
   listed: IdentityRecord[];
@@ -72,7 +73,9 @@ function randomWorld(random: Prng): World {
   // A user soft-deleted between pages: listed live first, deleted later.
   for (const user of random.subset(listed, 0.05)) softDeleted.push(user.id);
   shuffle(random, listed);
-  return { local: dedupeById(random, local), listed, softDeleted };
+  const table = dedupeById(random, local);
+  for (const row of random.subset(table, 0.05)) table.push(random.chance(0.5) ? { ...row } : randomRecord(random, row.id));
+  return { local: table, listed, softDeleted };
 }
 
 /** The users table has one row per id (its key); case variants of an id are distinct rows. */
@@ -108,6 +111,7 @@ async function spilledRows(world: World, window: number, pageSize: number, offTh
     const rows: SyncRow[] = [];
     for await (const batch of classifySpilled(spill, undefined, window)) rows.push(...batch);
     expect(spill.remoteUsers).toBe(lastListing(world.listed).length);
+    expect(spill.localRows).toBe(inTableOrder(world.local).length);
     expect(spill.deletedUsers).toBe(new Set(world.softDeleted.map((id) => id.toLowerCase())).size);
     return rows;
   } finally {
@@ -116,14 +120,14 @@ async function spilledRows(world: World, window: number, pageSize: number, offTh
 }
 
 describe('the spilled identity classifier', () => {
-  it('classifies 300 random worlds exactly as the in-memory classifier, row for row and in the same order', async () => {
+  it('classifies 300 random worlds exactly as the in-memory classifier given the table in id order, row for row and in the same order', async () => {
     const random = new Prng(20261202);
     const seen = new Set<string>();
     for (let iteration = 0; iteration < 300; iteration++) {
       const world = randomWorld(random);
       const window = random.pick([1, 2, 3, 7, 1000]);
       const pageSize = random.pick([1, 4, 50]);
-      const expected = await referenceClassifyUsers(world.local, lastListing(world.listed), undefined, new Set(world.softDeleted.map((id) => id.toLowerCase())));
+      const expected = await referenceClassifyUsers(inTableOrder(world.local), lastListing(world.listed), undefined, new Set(world.softDeleted.map((id) => id.toLowerCase())));
       // One world in ten builds its indexes as a large check does, on a worker thread (50 ms each to start).
       const offThread = iteration % 10 === 0;
       const actual = await spilledRows(world, window, pageSize, offThread);
@@ -176,7 +180,7 @@ describe('the sync table as stored', () => {
     let shared = 0;
     for (let iteration = 0; iteration < 150; iteration++) {
       const world = randomWorld(random);
-      const rows = await referenceClassifyUsers(world.local, lastListing(world.listed), undefined, new Set(world.softDeleted.map((id) => id.toLowerCase())));
+      const rows = await referenceClassifyUsers(inTableOrder(world.local), lastListing(world.listed), undefined, new Set(world.softDeleted.map((id) => id.toLowerCase())));
       const map = new Map<string, string>();
       const state = {
         get: <T>(key: string) => Promise.resolve(map.has(key) ? (JSON.parse(map.get(key) as string) as T) : undefined),

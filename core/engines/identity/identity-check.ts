@@ -15,6 +15,7 @@ import { TimeSlicer, yieldToEventLoop } from '../../base/cooperative';
 import { readAhead } from '../../base/read-ahead';
 import { fillListingGaps, ListingShift, rereadUnmatchedRows } from './identity-gaps';
 import { formatCount } from '../../base/format-count';
+import { together } from '../../base/together';
 
 export interface CheckInput {
   mode: 'check' | 'validate';
@@ -41,45 +42,66 @@ export async function checkIdentities(input: CheckInput, context: EngineContext,
   }
 }
 
+/**
+ * Reads the users table and lists Supabase at the same time: the listing waits on the service most of the
+ * time, and the table (read in storage order, streamStored) fills those waits instead of running before it
+ * (5 s of a million-user check, issue 19). Either side's failure stops the other before the check fails.
+ */
 async function readSides(input: CheckInput, spill: IdentitySpill, { signal, progress }: EngineControls): Promise<void> {
   // The run's setup (its parameters, the clients, the scratch file) ends its own turn of the event loop: with
   // the first chunk of rows in cold code it made one turn of 120-350 ms at a million rows (issue 19).
   await yieldToEventLoop();
-  progress.phase('read-local', { message: 'Reading the users table' });
-  for await (const chunk of input.local.stream()) {
-    spill.addLocal(chunk);
-    progress.update({ done: spill.localRows, message: `${formatCount(spill.localRows)} rows read` });
-    // The embedded SQLite adapter answers synchronously: without this the whole table was read in one
-    // turn of the event loop (2.3 s at a million rows, issue 19).
-    await yieldToEventLoop();
-    signal.throwIfAborted();
-  }
-
-  progress.phase('read-remote', { message: 'Listing Supabase Auth users' });
+  progress.phase('read', { message: 'Reading the users table and listing Supabase Auth users' });
   const shift = new ListingShift();
-  // One page ahead: the next page is requested and parsed while this one is written to the scratch file.
-  for await (const page of readAhead(input.remote.listAllUsers(signal))) {
-    // Soft-deleted users keep an obfuscated email: comparing it would invent drift (api-facts §7);
-    // their ids stay taken, which is what makes re-creating a row with that id impossible.
-    shift.observe(page.total);
-    const live: IdentityRecord[] = [];
-    const deleted: string[] = [];
-    for (const user of page.users) {
-      if (user.deleted) deleted.push(user.id);
-      else live.push(toIdentityRecord(user));
-    }
-    spill.addRemote(live);
-    spill.addDeleted(deleted);
-    progress.update({ done: spill.remoteSpan + spill.deletedUsers, ...(page.total === null ? {} : { total: page.total }) });
-    // When the pages arrive faster than they are written, every await above resolves at once and several pages
-    // ran as one turn of the event loop (50-72 ms at a million users, issue 19): one page per turn.
-    await yieldToEventLoop();
-  }
-  // The listing's count stays on the bar while the indexes are built (seconds at a million users).
+  let listingTotal: number | null = null;
+  // The bar follows the listing (the long side, with a total); the message says where both are.
+  const report = () => {
+    const listed = spill.remoteSpan + spill.deletedUsers;
+    const of = listingTotal === null ? '' : ` of ${formatCount(listingTotal)}`;
+    progress.update({
+      done: listed,
+      ...(listingTotal === null ? {} : { total: listingTotal }),
+      message: `${formatCount(spill.localRows)} rows read; ${formatCount(listed)}${of} Supabase users listed`,
+    });
+  };
+  await together(signal, [
+    async (inner: AbortSignal) => {
+      for await (const chunk of input.local.stream()) {
+        spill.addLocal(chunk);
+        report();
+        // The embedded SQLite adapter answers synchronously: without this the whole table was read in one
+        // turn of the event loop (2.3 s at a million rows, issue 19); it also lets the listing's pages in.
+        await yieldToEventLoop();
+        inner.throwIfAborted();
+      }
+    },
+    async (inner: AbortSignal) => {
+      // One page ahead: the next page is requested and parsed while this one is written to the scratch file.
+      for await (const page of readAhead(input.remote.listAllUsers(inner))) {
+        // Soft-deleted users keep an obfuscated email: comparing it would invent drift (api-facts §7);
+        // their ids stay taken, which is what makes re-creating a row with that id impossible.
+        shift.observe(page.total);
+        listingTotal = page.total ?? listingTotal;
+        const live: IdentityRecord[] = [];
+        const deleted: string[] = [];
+        for (const user of page.users) {
+          if (user.deleted) deleted.push(user.id);
+          else live.push(toIdentityRecord(user));
+        }
+        spill.addRemote(live);
+        spill.addDeleted(deleted);
+        report();
+        // When the pages arrive faster than they are written, every await above resolves at once and several pages
+        // ran as one turn of the event loop (50-72 ms at a million users, issue 19): one page per turn.
+        await yieldToEventLoop();
+      }
+    },
+  ]);
+  // The counts stay on the bar while the indexes are built (seconds at a million users).
   progress.update({ message: 'Indexing both sides for the comparison' });
   await spill.finishReading(signal);
   if (shift.mayHaveSkipped(spill.remoteUsers + spill.deletedUsers)) {
-    progress.phase('read-remote', { message: 'Users changed while listed: looking up rows the listing may have skipped' });
+    progress.phase('look-up', { message: 'Users changed while listed: looking up rows the listing may have skipped' });
     await fillListingGaps(input.remote, spill, signal);
   }
 }

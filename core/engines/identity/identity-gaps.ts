@@ -60,7 +60,7 @@ export async function fillListingGaps(remote: SupabaseAuthConnector, spill: Iden
     'SELECT l.id FROM local l WHERE l.seq > ? AND l.seq <= ? AND NOT EXISTS (SELECT 1 FROM remote r WHERE r.idl = l.idl) AND NOT EXISTS (SELECT 1 FROM deleted d WHERE d.idl = l.idl)',
   ).pluck();
   const ids: string[] = [];
-  for (let from = 0; from < spill.localRows; from += WINDOW) {
+  for (let from = 0; from < spill.localSpan; from += WINDOW) {
     for (const id of unlisted.all(from, from + WINDOW) as string[]) if (UUID.test(id.trim())) ids.push(id);
     if (ids.length > MAX_GAP_LOOKUPS) {
       throw new Error(`Supabase users were removed while the check listed them, and more than ${MAX_GAP_LOOKUPS} rows would need a look-up each: run the check again when fewer users change.`);
@@ -89,6 +89,9 @@ export async function fillListingGaps(remote: SupabaseAuthConnector, spill: Iden
   }
   return found;
 }
+
+/** Rows re-read per turn of the event loop (one IN query of the users table's key). */
+const REREAD_SLICE = 500;
 
 /** Most Supabase-only users whose row the check re-reads; past it they stay as listed (each is re-read before any repair anyway). */
 export const MAX_ROW_REREADS = 20_000;
@@ -125,14 +128,21 @@ export async function rereadUnmatchedRows(local: LocalUsers, spill: IdentitySpil
     }
   }
   // By construction none of these rows was read before: no spilled row has their id.
-  let added: IdentityRecord[];
-  try {
-    added = await local.getMany(ids);
-  } catch {
-    // A table whose id column cannot hold a Supabase id (integer keys in PostgreSQL refuse the text) pairs by
-    // email only, which this re-read does not cover: its users stay as listed, re-read before any repair.
-    return 0;
+  let added = 0;
+  for (let at = 0; at < ids.length; at += REREAD_SLICE) {
+    let rows: IdentityRecord[];
+    try {
+      rows = await local.getMany(ids.slice(at, at + REREAD_SLICE));
+    } catch {
+      // A table whose id column cannot hold a Supabase id (integer keys in PostgreSQL refuse the text) pairs by
+      // email only, which this re-read does not cover: its users stay as listed, re-read before any repair.
+      return added;
+    }
+    if (rows.length) spill.addLocal(rows);
+    added += rows.length;
+    // The embedded SQLite adapter answers synchronously: 10,000 look-ups in one go held the event loop 90 ms.
+    await yieldToEventLoop();
+    signal?.throwIfAborted();
   }
-  if (added.length) spill.addLocal(added);
-  return added.length;
+  return added;
 }

@@ -1,6 +1,6 @@
 import type { AppDbAdapter, Row, SqlExecutor, SqlValue } from '../../appdb/adapter';
 import { quoteIdent, quoteTable } from '../../appdb/identifiers';
-import { streamKeyset } from '../../appdb/keyset';
+import { streamStored } from '../../appdb/keyset';
 import type { ResolvedEntity } from '../../appdb/mapping';
 import { captureSelect, imageMismatch, imageOf, insertFromImage, type RowImage } from '../../appdb/row-image';
 import { liveColumns, referencingKeys } from '../../appdb/table-columns';
@@ -28,10 +28,10 @@ export class LocalUsers {
     this.c = entity.columns;
   }
 
-  /** Streams the table in keyset chunks (constant memory per chunk). */
+  /** Streams the table in chunks (constant memory per chunk), in the order it is stored, not by id (streamStored). */
   async *stream(chunkSize = 2000): AsyncGenerator<IdentityRecord[]> {
     const columns = [this.c.id, this.c.email, this.c.name, this.c.emailVerified, this.c.role];
-    for await (const rows of streamKeyset(this.db, { table: this.entity.table, key: this.entity.key, columns, chunkSize })) {
+    for await (const rows of streamStored(this.db, { table: this.entity.table, key: this.entity.key, columns, chunkSize })) {
       yield rows.map((row) => this.toRecord(row));
     }
   }

@@ -5,19 +5,21 @@ import { toRecord, type IdentitySpill, type SpilledRecord } from './identity-spi
 
 /**
  * Classifies the users of a spilled check (identity-spill.ts) a window at a
- * time, with the rules and the row order of the in-memory classifier:
+ * time, with the rules of the in-memory classifier:
  *
- * 1. every users row, in table order, paired with the Supabase user of the same id
- *    (rows added once that pass is done, by afterIdPass, go through it last);
- * 2. every users row left unpaired, in table order: the first one with an email
- *    pairs with the last-listed Supabase user of that email not paired by id,
- *    the others are local-only (problems marked as before);
+ * 1. every users row, in id order (lower-cased, then as stored, then as read),
+ *    paired with the Supabase user of the same id (rows added once that pass
+ *    is done, by afterIdPass, go through it last, in the order they came);
+ * 2. every users row left unpaired, in the order of pass 1: the first one with
+ *    an email pairs with the last-listed Supabase user of that email not paired
+ *    by id, the others are local-only (problems marked as before);
  * 3. every Supabase user left unpaired, in listing order: remote-only.
  *
- * Besides one window of rows, memory is one byte per user of each side (who
- * is paired, by position), so a million users cost two megabytes; each
- * statement reads one window by position or one user by key, so the time
- * between yields is bounded whatever the sides hold.
+ * Pass 1 walks both sides' id indexes in step, so no user costs a random
+ * read. Besides one window of rows, memory is one byte per Supabase user (who
+ * is paired, by position) and one position per unpaired row, so a million
+ * users cost a few megabytes; each statement reads one window or one user by
+ * key, so the time between yields is bounded whatever the sides hold.
  */
 export const MERGE_WINDOW = 1000;
 
@@ -44,15 +46,18 @@ export type AfterIdPass = (idPaired: (remoteSeq: number) => boolean) => Promise<
 export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSignal, window = MERGE_WINDOW, clock: MergeClock = { ms: 0 }, afterIdPass?: AfterIdPass): AsyncGenerator<SyncRow[]> {
   spill.requireIndexes();
   const { db } = spill;
-  const byId = db.prepare(`SELECT ${LOCAL}, ${REMOTE} FROM local l LEFT JOIN remote r ON r.idl = l.idl WHERE l.seq > ? AND l.seq <= ? ORDER BY l.seq`);
+  const joined = `SELECT l.idl AS lidl, ${LOCAL}, ${REMOTE} FROM local l INDEXED BY local_idl LEFT JOIN remote r ON r.idl = l.idl`;
+  const firstById = db.prepare(`${joined} ORDER BY l.idl, l.id, l.seq LIMIT ?`);
+  const nextById = db.prepare(`${joined} WHERE (l.idl, l.id, l.seq) > (?, ?, ?) ORDER BY l.idl, l.id, l.seq LIMIT ?`);
+  const addedById = db.prepare(`SELECT ${LOCAL}, ${REMOTE} FROM local l LEFT JOIN remote r ON r.idl = l.idl WHERE l.seq > ? AND l.seq <= ? ORDER BY l.seq`);
   const localAt = db.prepare('SELECT seq, id, email, name, verified, role FROM local WHERE seq = ?');
   const remoteAt = db.prepare(`SELECT ${REMOTE_COLUMNS} FROM remote WHERE seq = ?`);
   const remoteByEmail = db.prepare(`SELECT seq FROM remote WHERE email = ? ORDER BY seq DESC`).pluck();
   const softDeleted = db.prepare('SELECT 1 FROM deleted WHERE idl = ?').pluck();
   const localsWithEmail = db.prepare('SELECT count(*) FROM (SELECT 1 FROM local WHERE email = ? LIMIT 2)').pluck();
 
-  // Index = position (seq); positions start at 1.
-  let localUnpaired = new Uint8Array(spill.localRows + 1);
+  // Positions (seq) of the rows pass 1 left unpaired, in its order; Supabase users by position (from 1).
+  const unpaired: number[] = [];
   const remoteMark = new Uint8Array(spill.remoteSpan + 1);
   let started = performance.now();
   const step = async (): Promise<void> => {
@@ -69,33 +74,36 @@ export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSigna
     started = performance.now();
   }
 
-  // 1. Pairs by id (an id match always wins over an email match), rows from position `first` on.
-  async function* pairById(first: number): AsyncGenerator<SyncRow[]> {
-    for (let from = first; from < spill.localRows; from += window) {
-      const rows: SyncRow[] = [];
-      for (const j of byId.all(from, from + window) as Joined[]) {
-        if (j.rseq === null) {
-          localUnpaired[j.lseq] = 1;
-          continue;
-        }
-        remoteMark[j.rseq] = ID_PAIRED;
-        rows.push(pair(localOf(j), remoteOf(j), 'id'));
+  // 1. Pairs by id (an id match always wins over an email match).
+  const pairWindow = (joinedRows: readonly Joined[]): SyncRow[] => {
+    const rows: SyncRow[] = [];
+    for (const j of joinedRows) {
+      if (j.rseq === null) {
+        unpaired.push(j.lseq);
+        continue;
       }
-      if (rows.length) yield* handOver(rows);
-      await step();
+      remoteMark[j.rseq] = ID_PAIRED;
+      rows.push(pair(localOf(j), remoteOf(j), 'id'));
     }
+    return rows;
+  };
+  for (let after: (Joined & { lidl: string }) | undefined; ; ) {
+    const page = (after === undefined ? firstById.all(window) : nextById.all(after.lidl, after.lid, after.lseq, window)) as (Joined & { lidl: string })[];
+    const rows = pairWindow(page);
+    if (rows.length) yield* handOver(rows);
+    await step();
+    if (page.length < window) break;
+    after = page[page.length - 1];
   }
-  yield* pairById(0);
   if (afterIdPass) {
-    const before = spill.localRows;
+    const before = spill.localSpan;
     clock.ms += performance.now() - started;
     await afterIdPass((seq) => remoteMark[seq] === ID_PAIRED);
     started = performance.now();
-    if (spill.localRows > before) {
-      const grown = new Uint8Array(spill.localRows + 1);
-      grown.set(localUnpaired);
-      localUnpaired = grown;
-      yield* pairById(before);
+    for (let from = before; from < spill.localSpan; from += window) {
+      const rows = pairWindow(addedById.all(from, from + window) as Joined[]);
+      if (rows.length) yield* handOver(rows);
+      await step();
     }
   }
 
@@ -109,12 +117,10 @@ export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSigna
     return null;
   };
 
-  // 2. Users rows without a Supabase user of their id, in table order.
-  for (let from = 1; from <= spill.localRows; from += window) {
+  // 2. Users rows without a Supabase user of their id, in the order of pass 1.
+  for (let from = 0; from < unpaired.length; from += window) {
     const rows: SyncRow[] = [];
-    const to = Math.min(spill.localRows, from + window - 1);
-    for (let seq = from; seq <= to; seq++) {
-      if (localUnpaired[seq] !== 1) continue;
+    for (const seq of unpaired.slice(from, from + window)) {
       const local = toRecord(localAt.get(seq) as SpilledRecord);
       const email = local.email;
       const twin = email === null ? null : twinOf(email);

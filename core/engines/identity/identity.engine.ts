@@ -20,8 +20,8 @@ export const identityEngine: Engine<IdentityParams> = {
   title: 'Identity',
   description: 'Compares Supabase Auth users with the users table and repairs the side that is not the source of truth.',
   phases: [
-    { id: 'read-local', label: 'Reading the users table', weight: 15 },
-    { id: 'read-remote', label: 'Listing Supabase Auth users', weight: 60 },
+    { id: 'read', label: 'Reading the users table and listing Supabase Auth users', weight: 75 },
+    { id: 'look-up', label: 'Looking up users the listing may have skipped', weight: 5 },
     { id: 'classify', label: 'Comparing', weight: 5 },
     { id: 'record', label: 'Recording findings', weight: 20 },
     { id: 'repair', label: 'Repairing', weight: 100 },
