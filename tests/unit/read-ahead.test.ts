@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { readAhead } from '../../core/base/read-ahead';
 
+/** Runs `work`, then waits a little, and returns the rejections Node reported unhandled meanwhile. */
+async function unhandledDuring(work: () => Promise<void>): Promise<unknown[]> {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    await work();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+  return unhandled;
+}
+
 describe('readAhead', () => {
   it('yields every item in order and asks for exactly one item beyond what the consumer holds', async () => {
     const asked: number[] = [];
@@ -31,19 +45,13 @@ describe('readAhead', () => {
         closed = true;
       }
     }
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
-      await expect(
+    const unhandled = await unhandledDuring(() =>
+      expect(
         (async () => {
           for await (const page of readAhead(pages())) if (page === 1) throw new Error('consumer stopped');
         })(),
-      ).rejects.toThrow('consumer stopped');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+      ).rejects.toThrow('consumer stopped'),
+    );
     expect(closed).toBe(true);
     expect(unhandled).toEqual([]);
   });
@@ -67,11 +75,8 @@ describe('readAhead', () => {
       yield 1;
       throw new Error('page 2 failed');
     }
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
-      await expect(
+    const unhandled = await unhandledDuring(() =>
+      expect(
         (async () => {
           for await (const page of readAhead(pages())) {
             expect(page).toBe(1);
@@ -79,11 +84,8 @@ describe('readAhead', () => {
             await new Promise((resolve) => setTimeout(resolve, 20));
           }
         })(),
-      ).rejects.toThrow('page 2 failed');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+      ).rejects.toThrow('page 2 failed'),
+    );
     expect(unhandled).toEqual([]);
   });
 });
