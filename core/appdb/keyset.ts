@@ -38,13 +38,15 @@ const POSITION = 'sw_stored_position';
  * streamKeyset. Rows come in no particular key order: for callers that only
  * need every row once.
  * Why: a key that is not the rowid (a TEXT id, a UUID) is its own index, so
- * reading in key order fetches each row from the table by a random lookup:
- * a million scattered ids took 2.8-3.4 s in key order against 0.5 s by rowid
- * (issue 19).
- * Under concurrent writes it sees what a key-ordered read sees, with one
- * difference: a row rewritten by REPLACE (a delete and an insert: a new
- * rowid) may come twice, once as it was and once as it is, so the caller
- * keeps the last copy of a key.
+ * reading in key order fetches each row by a random lookup: a million
+ * scattered ids took 2.8-3.4 s in key order against 0.5 s by rowid (issue 19).
+ * Invariant: each row is read at most once, with the key as stored. Only rows
+ * stored when the read starts are read (rowid up to the largest then): a row
+ * inserted meanwhile is not, and a row that a REPLACE moves (a delete and an
+ * insert: a new rowid) is read as it was if the read had passed it, and not
+ * at all otherwise, never twice. Telling a moved row's two copies apart by
+ * key instead would take the database's own comparison (collation, type,
+ * bytes), which the caller does not have.
  */
 export async function* streamStored<T extends Row = Row>(db: AppDbAdapter, options: KeysetOptions): AsyncGenerator<T[]> {
   const rowid = await rowidName(db, options.table, [options.key, ...options.columns]);
@@ -52,17 +54,21 @@ export async function* streamStored<T extends Row = Row>(db: AppDbAdapter, optio
     yield* streamKeyset<T>(db, options);
     return;
   }
+  const table = quoteTable(options.table);
+  // Positions are text: a rowid may be any 64-bit integer, past what a JavaScript number holds exactly.
+  const [bound] = await db.query<{ last: string | null }>(`SELECT CAST(max(${rowid}) AS TEXT) AS last FROM ${table}`);
+  const end = bound?.last ?? null;
+  if (end === null) return;
   const chunkSize = options.chunkSize ?? 5000;
   const columns = [...new Set([options.key, ...options.columns])].map(quoteIdent).join(', ');
-  // The position comes last (deleting an object's last-added property keeps V8's fast shape), as text: a rowid
-  // may be any 64-bit integer, past what a JavaScript number holds exactly.
-  const from = `SELECT ${columns}, CAST(${rowid} AS TEXT) AS ${POSITION} FROM ${quoteTable(options.table)}`;
-  const where = options.where ? `(${options.where.sql})` : '';
-  const first = `${from}${where ? ` WHERE ${where}` : ''} ORDER BY ${rowid} LIMIT ${chunkSize}`;
-  const next = `${from} WHERE ${rowid} > CAST(? AS INTEGER)${where ? ` AND ${where}` : ''} ORDER BY ${rowid} LIMIT ${chunkSize}`;
+  const where = options.where ? ` AND (${options.where.sql})` : '';
+  // The position comes last: deleting an object's last-added property keeps V8's fast shape.
+  const select = `SELECT ${columns}, CAST(${rowid} AS TEXT) AS ${POSITION} FROM ${table} WHERE ${rowid} <= CAST(? AS INTEGER)`;
+  const first = `${select}${where} ORDER BY ${rowid} LIMIT ${chunkSize}`;
+  const next = `${select} AND ${rowid} > CAST(? AS INTEGER)${where} ORDER BY ${rowid} LIMIT ${chunkSize}`;
   const extra = options.where?.params ?? [];
   for (let last: string | undefined; ; ) {
-    const rows = await db.query<T>(last === undefined ? first : next, last === undefined ? extra : [last, ...extra]);
+    const rows = await db.query<T>(last === undefined ? first : next, last === undefined ? [end, ...extra] : [end, last, ...extra]);
     if (rows.length === 0) return;
     last = String((rows[rows.length - 1] as Row)[POSITION]);
     for (const row of rows) delete (row as Row)[POSITION];

@@ -97,16 +97,11 @@ async function markProblems(rows: SyncRow[], softDeletedIds: ReadonlySet<string>
 
 
 /**
- * The users table as the spilled check reads it (identity-spill.ts, identity-merge.ts): a row read twice
- * (storage order moves a REPLACEd row) kept once, as last read, and the rows in id order: lower-cased id,
- * then id, each compared as SQLite compares TEXT (UTF-8 bytes).
+ * The users table as the spilled check classifies it (identity-spill.ts, identity-merge.ts): every row as read
+ * (none dropped, even when two ids read back as one string), in id order: lower-cased id, then id, each
+ * compared as SQLite compares TEXT (UTF-8 bytes), rows of equal ids in the order they were read.
  */
 export function inTableOrder(readRows: readonly IdentityRecord[]): IdentityRecord[] {
-  const last = new Map<string, IdentityRecord>();
-  for (const row of readRows) {
-    last.delete(row.id);
-    last.set(row.id, row);
-  }
   const bytes = (text: string) => Buffer.from(text, 'utf8');
-  return [...last.values()].sort((a, b) => Buffer.compare(bytes(a.id.toLowerCase()), bytes(b.id.toLowerCase())) || Buffer.compare(bytes(a.id), bytes(b.id)));
+  return [...readRows].sort((a, b) => Buffer.compare(bytes(a.id.toLowerCase()), bytes(b.id.toLowerCase())) || Buffer.compare(bytes(a.id), bytes(b.id)));
 }

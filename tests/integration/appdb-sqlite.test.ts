@@ -80,4 +80,25 @@ describe('SQLite storage-order streaming (streamStored)', () => {
       await view.remove();
     }
   });
+
+  it('reads only the rows stored when it began, each at most once: rows inserted or moved by REPLACE meanwhile are not read again', async () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `id${i}`);
+    const { db, remove } = await withTable('CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT)', ids.map((id) => [id, `${id}@example.com`]), 'INSERT INTO users (id, email) VALUES (?, ?)');
+    try {
+      const seen: string[] = [];
+      let chunk = 0;
+      for await (const rows of streamStored<{ id: string; email: string }>(db, { table: 'users', key: 'id', columns: ['email'], chunkSize: 3 })) {
+        seen.push(...rows.map((r) => `${r.id} ${r.email}`));
+        if (++chunk === 1) {
+          await db.execute("REPLACE INTO users (id, email) VALUES ('id1', 'moved-after-read')");
+          await db.execute("REPLACE INTO users (id, email) VALUES ('id7', 'moved-before-read')");
+          await db.execute("INSERT INTO users (id, email) VALUES ('new', 'inserted')");
+        }
+      }
+      // id1 as it was read; id7 moved past the end before the read reached it; the new row came after the start.
+      expect(seen).toEqual(ids.filter((id) => id !== 'id7').map((id) => `${id} ${id}@example.com`));
+    } finally {
+      await remove();
+    }
+  });
 });

@@ -39,7 +39,7 @@ function randomRecord(random: Prng, id: string): IdentityRecord {
 }
 
 interface World {
-  /** The users table as read: a row rewritten while it was read (REPLACE moves it) comes again, perhaps changed. */
+  /** The users table as read: a few rows whose ids read back as one string (7 and '7', ids past 2^53) come twice. */
   local: IdentityRecord[];
   /** The listing as pages returned it: live users, with repeats. */
   listed: IdentityRecord[];
@@ -74,7 +74,7 @@ function randomWorld(random: Prng): World {
   for (const user of random.subset(listed, 0.05)) softDeleted.push(user.id);
   shuffle(random, listed);
   const table = dedupeById(random, local);
-  for (const row of random.subset(table, 0.05)) table.push(random.chance(0.5) ? { ...row } : randomRecord(random, row.id));
+  for (const row of random.subset(table, 0.05)) table.splice(random.int(0, table.length), 0, random.chance(0.5) ? { ...row } : randomRecord(random, row.id));
   return { local: table, listed, softDeleted };
 }
 

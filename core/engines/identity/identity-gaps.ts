@@ -60,7 +60,7 @@ export async function fillListingGaps(remote: SupabaseAuthConnector, spill: Iden
     'SELECT l.id FROM local l WHERE l.seq > ? AND l.seq <= ? AND NOT EXISTS (SELECT 1 FROM remote r WHERE r.idl = l.idl) AND NOT EXISTS (SELECT 1 FROM deleted d WHERE d.idl = l.idl)',
   ).pluck();
   const ids: string[] = [];
-  for (let from = 0; from < spill.localSpan; from += WINDOW) {
+  for (let from = 0; from < spill.localRows; from += WINDOW) {
     for (const id of unlisted.all(from, from + WINDOW) as string[]) if (UUID.test(id.trim())) ids.push(id);
     if (ids.length > MAX_GAP_LOOKUPS) {
       throw new Error(`Supabase users were removed while the check listed them, and more than ${MAX_GAP_LOOKUPS} rows would need a look-up each: run the check again when fewer users change.`);
@@ -97,10 +97,11 @@ const REREAD_SLICE = 500;
 export const MAX_ROW_REREADS = 20_000;
 
 /**
- * The users table is read before Supabase is listed, so a user who signs up
- * in between (row and Supabase user both new) has a Supabase user and, in the
- * check's copy of the table, no row: reported Supabase-only, and proposed for
- * a ban. Every Supabase user left without a row by id or email is looked up in
+ * The users table is read as it was when its read began (streamStored), while
+ * Supabase is listed, so a user who signs up meanwhile (row and Supabase user
+ * both new), or whose row a REPLACE moved before the read reached it, has a
+ * Supabase user and, in the check's copy of the table, no row: reported
+ * Supabase-only, and proposed for a ban. Every Supabase user left without a row by id or email is looked up in
  * the table again by id (the primary key, a few hundred ids a query; a search
  * by email would scan the table once per user) and a row found now is added.
  * Rows keyed by their own ids that pair by email are not re-read: the re-read

@@ -96,11 +96,11 @@ export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSigna
     after = page[page.length - 1];
   }
   if (afterIdPass) {
-    const before = spill.localSpan;
+    const before = spill.localRows;
     clock.ms += performance.now() - started;
     await afterIdPass((seq) => remoteMark[seq] === ID_PAIRED);
     started = performance.now();
-    for (let from = before; from < spill.localSpan; from += window) {
+    for (let from = before; from < spill.localRows; from += window) {
       const rows = pairWindow(addedById.all(from, from + window) as Joined[]);
       if (rows.length) yield* handOver(rows);
       await step();

@@ -40,9 +40,10 @@ CREATE TABLE held (seq INTEGER PRIMARY KEY, finding TEXT NOT NULL);
  * loop for the remote side alone, against 2.8 s of appends and 1.5 s of
  * sorted builds (issue 19). A user listed twice (the listing shifts when
  * users are created or removed between pages) is kept once, as its last
- * listing, as the in-memory classifier's id map kept the last copy; a row
- * read twice (the table is read in storage order, where a REPLACE moves a
- * row: streamStored) is kept once, as its last read.
+ * listing, as the in-memory classifier's id map kept the last copy. Rows of
+ * the users table are kept as read: the reader gives each row once
+ * (streamStored), and rows whose ids look alike here may be different rows
+ * there (ids that differ by type, by bytes a decoder merges, or past 2^53).
  *
  * local_idl and remote_idl cover every column the classifier reads: the pass
  * by id walks local_idl in order and joins remote_idl in the same order, so
@@ -51,15 +52,14 @@ CREATE TABLE held (seq INTEGER PRIMARY KEY, finding TEXT NOT NULL);
  */
 const INDEXES = `
 CREATE INDEX local_idl ON local (idl, id, seq, email, name, verified, role);
-DELETE FROM local WHERE seq IN (SELECT seq FROM (SELECT seq, lead(seq) OVER (PARTITION BY idl, id ORDER BY seq) AS later FROM local) WHERE later IS NOT NULL);
 CREATE INDEX remote_idl ON remote (idl, seq, id, email, name, verified, role, banned);
 DELETE FROM remote WHERE seq IN (SELECT seq FROM (SELECT seq, lead(seq) OVER (PARTITION BY idl ORDER BY seq) AS later FROM remote) WHERE later IS NOT NULL);
 CREATE INDEX remote_email ON remote (email, seq);
 CREATE INDEX local_email ON local (email);
 `;
 
-/** Rows and live Supabase users once each is kept once (after INDEXES). */
-const COUNT_SIDES = 'SELECT (SELECT count(*) FROM local) AS local, (SELECT count(*) FROM remote) AS remote';
+/** Live Supabase users once each is kept once (after INDEXES). */
+const COUNT_REMOTE = 'SELECT count(*) AS remote FROM remote';
 
 /** Page cache of the scratch file: the hot index pages; the rest is re-read from the OS page cache, cheaply. */
 const CACHE_KIB = 16 * 1024;
@@ -148,7 +148,6 @@ export class IdentitySpill {
   private conn: Database.Database;
   private readonly dir: string;
   private readonly file: string;
-  private localSeq = 0;
   private localCount = 0;
   private remoteSeq = 0;
   private remoteCount = 0;
@@ -201,18 +200,13 @@ export class IdentitySpill {
     };
   }
 
-  /**
-   * Rows of the users table, in the order the table was read. Before finishReading they are appended as read
-   * (a row read twice included); after it, only rows not read before are added (the re-read of rows whose
-   * Supabase user came without one: rereadUnmatchedRows).
-   */
+  /** Rows of the users table, in the order the table was read (position = seq, from 1). */
   addLocal(records: readonly IdentityRecord[]): void {
     const values: unknown[] = [];
-    let seq = this.localSeq;
+    let seq = this.localCount;
     for (const r of records) values.push(++seq, r.id.toLowerCase(), r.id, r.email, r.name, r.emailVerified ? 1 : 0, r.role);
     this.write(() => this.statements.appendLocal.append(values));
-    this.localCount += seq - this.localSeq;
-    this.localSeq = seq;
+    this.localCount = seq;
   }
 
   /** Live Supabase users, in listing order. Before finishReading they are appended as listed (duplicates included). */
@@ -246,10 +240,10 @@ export class IdentitySpill {
   }
 
   private async buildIndexes(signal?: AbortSignal): Promise<void> {
-    if (this.localSeq + this.remoteSeq < this.offThreadFrom) {
+    if (this.localCount + this.remoteSeq < this.offThreadFrom) {
       try {
         this.conn.exec(INDEXES);
-        this.counted(this.conn.prepare(COUNT_SIDES).get());
+        this.remoteCount = (this.conn.prepare(COUNT_REMOTE).get() as { remote: number }).remote;
       } catch (error) {
         throw scratchError(error);
       }
@@ -260,24 +254,17 @@ export class IdentitySpill {
     // On a failure (or an abort, which ends the worker mid-script) the connection stays closed: the check fails
     // and close() removes the file.
     try {
-      const row = await runSqliteOffThread(this.file, { pragmas: [...PRAGMAS, ...SORTER], exec: INDEXES, get: COUNT_SIDES }, signal);
+      const row = await runSqliteOffThread(this.file, { pragmas: [...PRAGMAS, ...SORTER], exec: INDEXES, get: COUNT_REMOTE }, signal);
       this.conn = new Database(this.file, { fileMustExist: true });
       this.configure();
       this.statements = this.prepare();
-      this.counted(row);
+      this.remoteCount = Number(row?.remote ?? 0);
     } catch (error) {
       // The worker opens the file by its name: a cleaner that emptied the temporary directory meanwhile took it.
       if (!existsSync(this.file)) throw scratchGone(this.dir, error);
       throw scratchError(error);
     }
     this.indexed = true;
-  }
-
-  /** The sides as INDEXES left them: each row and each live Supabase user once. */
-  private counted(row: unknown): void {
-    const counts = row as { local?: unknown; remote?: unknown } | undefined;
-    this.localCount = Number(counts?.local ?? 0);
-    this.remoteCount = Number(counts?.remote ?? 0);
   }
 
   /** The classifier's and the gap look-ups' reads go through the indexes: a read before finishReading is a bug, said at once. */
@@ -327,14 +314,9 @@ export class IdentitySpill {
     }
   }
 
-  /** Rows of the users table read so far: once finishReading has kept each row once, distinct rows. */
+  /** Rows of the users table read so far (also the highest position: rows are never dropped). */
   get localRows(): number {
     return this.localCount;
-  }
-
-  /** Highest table position used: rows read so far, repeats included (positions of rows read twice become gaps). */
-  get localSpan(): number {
-    return this.localSeq;
   }
 
   /** Distinct live Supabase users: known once finishReading has kept each one once. */
