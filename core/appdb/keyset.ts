@@ -1,6 +1,6 @@
 import type { AppDbAdapter, KeysetOptions, Row } from './adapter';
 import { quoteIdent, quoteTable } from './identifiers';
-import { liveColumns } from './table-columns';
+import { liveColumns, sqliteSchemaAndName } from './table-columns';
 
 /**
  * Streams a table in keyset-paged chunks (`WHERE key > last ORDER BY key
@@ -10,7 +10,7 @@ import { liveColumns } from './table-columns';
 export async function* streamKeyset<T extends Row = Row>(db: AppDbAdapter, options: KeysetOptions): AsyncGenerator<T[]> {
   const chunkSize = options.chunkSize ?? 5000;
   const key = quoteIdent(options.key);
-  const columns = [...new Set([options.key, ...options.columns])].map(quoteIdent).join(', ');
+  const columns = selectList(options);
   const extra = options.where ? ` AND (${options.where.sql})` : '';
   let last: unknown;
   for (;;) {
@@ -60,7 +60,7 @@ export async function* streamStored<T extends Row = Row>(db: AppDbAdapter, optio
   const end = bound?.last ?? null;
   if (end === null) return;
   const chunkSize = options.chunkSize ?? 5000;
-  const columns = [...new Set([options.key, ...options.columns])].map(quoteIdent).join(', ');
+  const columns = selectList(options);
   const where = options.where ? ` AND (${options.where.sql})` : '';
   // The position comes last: deleting an object's last-added property keeps V8's fast shape.
   const select = `SELECT ${columns}, CAST(${rowid} AS TEXT) AS ${POSITION} FROM ${table} WHERE ${rowid} <= CAST(? AS INTEGER)`;
@@ -80,10 +80,15 @@ export async function* streamStored<T extends Row = Row>(db: AppDbAdapter, optio
 /** The name that reaches a SQLite table's rowid, or null when it has none (PostgreSQL, WITHOUT ROWID, a view, a virtual table) or every name is a column. */
 async function rowidName(db: AppDbAdapter, table: string, wanted: readonly string[]): Promise<string | null> {
   if (db.dialect !== 'sqlite' || wanted.includes(POSITION)) return null;
-  const [schema, name] = table.includes('.') ? table.split('.') : ['main', table];
-  const [kind] = await db.query<{ type: string; wr: number }>('SELECT type, wr FROM pragma_table_list(?) WHERE schema = ?', [name as string, schema as string]);
+  const [schema, name] = sqliteSchemaAndName(table);
+  const [kind] = await db.query<{ type: string; wr: number }>('SELECT type, wr FROM pragma_table_list(?) WHERE schema = ?', [name, schema]);
   if (kind?.type !== 'table' || kind.wr !== 0) return null;
   const columns = await liveColumns(db, table);
   const taken = new Set(columns.map((c) => c.name.toLowerCase()));
   return ROWID_NAMES.find((candidate) => !taken.has(candidate)) ?? null;
+}
+
+/** The key and the asked-for columns, each once, quoted. */
+function selectList(options: KeysetOptions): string {
+  return [...new Set([options.key, ...options.columns])].map(quoteIdent).join(', ');
 }

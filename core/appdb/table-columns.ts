@@ -17,10 +17,16 @@ export interface LiveColumn {
   identityAlways: boolean;
 }
 
+/** A SQLite table name as [schema, table]: `main` unless it is schema-qualified. */
+export function sqliteSchemaAndName(table: string): [string, string] {
+  const [first, second] = table.split('.') as [string, string | undefined];
+  return second === undefined ? ['main', first] : [first, second];
+}
+
 /** Every column of `table` in table order (SQLite PRAGMA table_xinfo, PostgreSQL pg_attribute); empty when the table does not exist. */
 export async function liveColumns(db: Pick<AppDbAdapter, 'dialect'> & SqlExecutor, table: string): Promise<LiveColumn[]> {
   if (db.dialect === 'sqlite') {
-    const [schema, name] = table.includes('.') ? table.split('.') : ['main', table];
+    const [schema, name] = sqliteSchemaAndName(table);
     const rows = await db.query<{ name: string; type: string; notnull: number; dflt_value: unknown; hidden: number }>(
       'SELECT name, type, "notnull", dflt_value, hidden FROM pragma_table_xinfo(?, ?) ORDER BY cid',
       [name as string, schema as string],

@@ -90,9 +90,6 @@ export async function fillListingGaps(remote: SupabaseAuthConnector, spill: Iden
   return found;
 }
 
-/** Rows re-read per turn of the event loop (one IN query of the users table's key). */
-const REREAD_SLICE = 500;
-
 /** Most Supabase-only users whose row the check re-reads; past it they stay as listed (each is re-read before any repair anyway). */
 export const MAX_ROW_REREADS = 20_000;
 
@@ -101,8 +98,8 @@ export const MAX_ROW_REREADS = 20_000;
  * Supabase is listed, so a user who signs up meanwhile (row and Supabase user
  * both new), or whose row a REPLACE moved before the read reached it, has a
  * Supabase user and, in the check's copy of the table, no row: reported
- * Supabase-only, and proposed for a ban. Every Supabase user left without a row by id or email is looked up in
- * the table again by id (the primary key, a few hundred ids a query; a search
+ * Supabase-only, and proposed for a ban. Every Supabase user left without a
+ * row by id or email is looked up in the table again by id (the primary key, a few hundred ids a query; a search
  * by email would scan the table once per user) and a row found now is added.
  * Rows keyed by their own ids that pair by email are not re-read: the re-read
  * before a ban still finds them. Runs inside the classification, once every
@@ -129,21 +126,14 @@ export async function rereadUnmatchedRows(local: LocalUsers, spill: IdentitySpil
     }
   }
   // By construction none of these rows was read before: no spilled row has their id.
-  let added = 0;
-  for (let at = 0; at < ids.length; at += REREAD_SLICE) {
-    let rows: IdentityRecord[];
-    try {
-      rows = await local.getMany(ids.slice(at, at + REREAD_SLICE));
-    } catch {
-      // A table whose id column cannot hold a Supabase id (integer keys in PostgreSQL refuse the text) pairs by
-      // email only, which this re-read does not cover: its users stay as listed, re-read before any repair.
-      return added;
-    }
-    if (rows.length) spill.addLocal(rows);
-    added += rows.length;
-    // The embedded SQLite adapter answers synchronously: 10,000 look-ups in one go held the event loop 90 ms.
-    await yieldToEventLoop();
-    signal?.throwIfAborted();
+  let added: IdentityRecord[];
+  try {
+    added = await local.getMany(ids);
+  } catch {
+    // A table whose id column cannot hold a Supabase id (integer keys in PostgreSQL refuse the text) pairs by
+    // email only, which this re-read does not cover: its users stay as listed, re-read before any repair.
+    return 0;
   }
-  return added;
+  if (added.length) spill.addLocal(added);
+  return added.length;
 }

@@ -4,6 +4,7 @@ import { streamStored } from '../../appdb/keyset';
 import type { ResolvedEntity } from '../../appdb/mapping';
 import { captureSelect, imageMismatch, imageOf, insertFromImage, type RowImage } from '../../appdb/row-image';
 import { liveColumns, referencingKeys } from '../../appdb/table-columns';
+import { yieldToEventLoop } from '../../base/cooperative';
 import { LastingRefusal } from './identity-blocks';
 import { DEFAULT_ROLE, normaliseBool, normaliseEmail, normaliseName, type IdentityField, type IdentityRecord } from './identity-model';
 
@@ -41,10 +42,14 @@ export class LocalUsers {
     return row ? this.toRecord(row) : null;
   }
 
-  /** The rows of these ids (exact ids, as `get`), a few hundred ids a query. */
+  /**
+   * The rows of these ids (exact ids, as `get`), a few hundred ids a query, one query a turn of the event loop:
+   * the embedded SQLite adapter answers synchronously, and 10,000 ids in one go held the loop 90 ms (issue 19).
+   */
   async getMany(ids: readonly string[], executor: SqlExecutor = this.db): Promise<IdentityRecord[]> {
     const found: IdentityRecord[] = [];
     for (let at = 0; at < ids.length; at += GET_MANY_BATCH) {
+      if (at > 0) await yieldToEventLoop();
       const batch = ids.slice(at, at + GET_MANY_BATCH);
       const rows = await executor.query(`SELECT ${this.selectList()} FROM ${this.table} WHERE ${quoteIdent(this.c.id)} IN (${batch.map(() => '?').join(', ')})`, batch);
       found.push(...rows.map((row) => this.toRecord(row)));
