@@ -76,14 +76,14 @@ afterEach(() => {
 });
 const scratchDirs = () => readdirSync(privateTmp);
 
+/** The check over the fake sides (its context is never reached: both failures come while reading). */
+const checkBoth = (world: ReturnType<typeof fakes>, mode: 'check' | 'validate', signal: AbortSignal) =>
+  checkIdentities({ mode, sourceOfTruth: 'appdb', remoteOnly: 'ban', local: world.local, remote: world.remote }, {} as EngineContext, { signal, progress: world.progress });
+
 describe('reading both sides at once', () => {
   it('a users table that fails stops the listing first, and the check fails with the table’s error', async () => {
     const world = fakes({ localFailsAfter: 5 });
-    const check = checkIdentities(
-      { mode: 'check', sourceOfTruth: 'appdb', remoteOnly: 'ban', local: world.local, remote: world.remote },
-      {} as EngineContext,
-      { signal: new AbortController().signal, progress: world.progress },
-    );
+    const check = checkBoth(world, 'check', new AbortController().signal);
     await expect(check).rejects.toThrow('the users table went away');
     expect(world.events.sort()).toEqual(['listing stopped', 'local stopped']);
     expect(world.phases).toEqual(['read']);
@@ -93,11 +93,7 @@ describe('reading both sides at once', () => {
 
   it('a listing that fails stops the table read first, and the check fails with the listing’s error', async () => {
     const world = fakes({ listingFailsAfter: 3 });
-    const check = checkIdentities(
-      { mode: 'validate', sourceOfTruth: 'appdb', remoteOnly: 'ban', local: world.local, remote: world.remote },
-      {} as EngineContext,
-      { signal: new AbortController().signal, progress: world.progress },
-    );
+    const check = checkBoth(world, 'validate', new AbortController().signal);
     await expect(check).rejects.toThrow('GoTrue answered 503');
     expect(world.events.sort()).toEqual(['listing stopped', 'local stopped']);
     expect(scratchDirs()).toEqual([]);
@@ -106,11 +102,7 @@ describe('reading both sides at once', () => {
   it('a cancel stops both sides', async () => {
     const world = fakes({});
     const controller = new AbortController();
-    const check = checkIdentities(
-      { mode: 'check', sourceOfTruth: 'appdb', remoteOnly: 'ban', local: world.local, remote: world.remote },
-      {} as EngineContext,
-      { signal: controller.signal, progress: world.progress },
-    );
+    const check = checkBoth(world, 'check', controller.signal);
     await tick();
     controller.abort(new Error('cancelled by the admin'));
     await expect(check).rejects.toThrow('cancelled by the admin');
