@@ -1,4 +1,4 @@
-import type { AppDbAdapter, KeysetOptions, Row } from './adapter';
+import type { AppDbAdapter, KeysetOptions, Row, SqlValue } from './adapter';
 import { quoteIdent, quoteTable } from './identifiers';
 import { liveColumns, sqliteSchemaAndName } from './table-columns';
 
@@ -17,7 +17,7 @@ export async function* streamKeyset<T extends Row = Row>(db: AppDbAdapter, optio
     const after = last === undefined ? '' : `${key} > ?`;
     const conditions = [after, extra.replace(/^ AND /, '')].filter(Boolean).join(' AND ');
     const sql = `SELECT ${columns} FROM ${quoteTable(options.table)}${conditions ? ` WHERE ${conditions}` : ''} ORDER BY ${key} LIMIT ${chunkSize}`;
-    const params = [...(last === undefined ? [] : [last as string | number]), ...(options.where?.params ?? [])];
+    const params = [...(last === undefined ? [] : [last as SqlValue]), ...(options.where?.params ?? [])];
     const rows = await db.query<T>(sql, params);
     if (rows.length === 0) return;
     yield rows;

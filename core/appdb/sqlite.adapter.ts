@@ -50,7 +50,7 @@ export function openSqliteAppDb(options: SqliteAppDbOptions): AppDbAdapter {
   const prepare = statementCache(db);
   const direct: SqlExecutor = {
     async query<T extends Row>(sql: string, params: readonly SqlValue[] = []) {
-      return prepare(sql).all(...bind(params)) as T[];
+      return exactIntegers(prepare(sql).all(...bind(params)) as Row[]) as T[];
     },
     async execute(sql, params = []) {
       return { changes: prepare(sql).run(...bind(params)).changes };
@@ -129,11 +129,33 @@ function statementCache(db: Database.Database): (sql: string) => Database.Statem
       cache.delete(sql);
     } else {
       stmt = db.prepare(sql);
+      // Integers come back as bigints, made numbers by exactIntegers where a number holds them exactly.
+      if (stmt.reader) stmt.safeIntegers(true);
       if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     }
     cache.set(sql, stmt);
     return stmt;
   };
+}
+
+const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
+const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Every integer a number when a number holds it exactly, a bigint otherwise.
+ * Why: SQLite integers are 64-bit, and better-sqlite3 by default rounds those
+ * past 2^53 to the nearest number, so two ids (snowflake ids, ids near 2^63)
+ * read back as one and a repair by id missed its row or hit its neighbour.
+ * The PostgreSQL driver returns BIGINT as text, exact as well.
+ */
+function exactIntegers(rows: Row[]): Row[] {
+  for (const row of rows) {
+    for (const column in row) {
+      const value = row[column];
+      if (typeof value === 'bigint' && value >= SAFE_MIN && value <= SAFE_MAX) row[column] = Number(value);
+    }
+  }
+  return rows;
 }
 
 /** better-sqlite3 cannot bind booleans: store them as 1/0, as SQLite itself does. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AppDbAdapter, Row, SqlValue } from '../../core/appdb/adapter';
-import { streamStored } from '../../core/appdb/keyset';
+import { streamKeyset, streamStored } from '../../core/appdb/keyset';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import { makeTempDir } from '../helpers/temp-dir';
 import { describeAppDbAdapter } from './appdb-suite';
@@ -97,6 +97,54 @@ describe('SQLite storage-order streaming (streamStored)', () => {
       }
       // id1 as it was read; id7 moved past the end before the read reached it; the new row came after the start.
       expect(seen).toEqual(ids.filter((id) => id !== 'id7').map((id) => `${id} ${id}@example.com`));
+    } finally {
+      await remove();
+    }
+  });
+});
+
+describe('SQLite integers past 2^53', () => {
+  // 2^53 - 1 is the last integer a JavaScript number holds exactly; each id below differs from its neighbours by one.
+  const IDS = ['9007199254740991', '9007199254740992', '9007199254740993', '9007199254740994', '9223372036854775806', '9223372036854775807', '-9223372036854775808'];
+
+  async function withIds(): Promise<{ db: AppDbAdapter; remove: () => Promise<void> }> {
+    const dir = makeTempDir();
+    const db = openSqliteAppDb({ path: join(dir.path, 'app.db'), create: true });
+    await db.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, loose, label TEXT)');
+    await db.executeMany('INSERT INTO t (id, loose, label) VALUES (CAST(? AS INTEGER), CAST(? AS INTEGER), ?)', IDS.map((id) => [id, id, `row ${id}`]));
+    return { db, remove: async () => (await db.close(), dir.remove()) };
+  }
+
+  it('reads each one back exactly (a bigint past 2^53, a number within it) and finds its own row by it', async () => {
+    const { db, remove } = await withIds();
+    try {
+      const rows = await db.query<{ id: number | bigint; loose: number | bigint; label: string }>('SELECT id, loose, label FROM t ORDER BY id');
+      expect(rows.map((r) => String(r.id))).toEqual([...IDS].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
+      for (const row of rows) {
+        expect(row.label).toBe(`row ${String(row.id)}`);
+        expect(row.loose).toBe(row.id);
+        expect(typeof row.id).toBe(Number.isSafeInteger(Number(row.id)) && BigInt(Number(row.id)) === BigInt(row.id) ? 'number' : 'bigint');
+        // By the value read (bound as it came) and by its text (as engines keep ids), the same one row.
+        expect(await db.query('SELECT label FROM t WHERE id = ?', [row.id])).toEqual([{ label: row.label }]);
+        expect(await db.query('SELECT label FROM t WHERE id = ?', [String(row.id)])).toEqual([{ label: row.label }]);
+        expect(await db.query('SELECT label FROM t WHERE loose = ?', [row.loose])).toEqual([{ label: row.label }]);
+      }
+      // Small integers stay numbers, and counts too.
+      expect(await db.query('SELECT 7 AS n, count(*) AS c FROM t')).toEqual([{ n: 7, c: IDS.length }]);
+      expect(await db.execute('UPDATE t SET label = label WHERE id = ?', ['9007199254740993'])).toEqual({ changes: 1 });
+    } finally {
+      await remove();
+    }
+  });
+
+  it('streamKeyset pages across them by key, every row once (a rounded position repeated or skipped rows)', async () => {
+    const { db, remove } = await withIds();
+    try {
+      for (const chunkSize of [1, 2, 3]) {
+        const seen: string[] = [];
+        for await (const chunk of streamKeyset(db, { table: 't', key: 'id', columns: ['label'], chunkSize })) seen.push(...chunk.map((r) => String(r.id)));
+        expect(seen, `chunks of ${chunkSize}`).toEqual([...IDS].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
+      }
     } finally {
       await remove();
     }

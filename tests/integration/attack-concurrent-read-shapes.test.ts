@@ -115,9 +115,9 @@ describe('hostile users-table shapes read in storage order (attack on 243be07)',
     const all = await w.syncRows();
     expect(all).toHaveLength(USERS);
     expect(all.filter((r) => r.status !== 'local-only' && r.status !== 'remote-only')).toHaveLength(USERS);
-    // Every Supabase user is paired once. (The ids past 2^53 come back rounded from the driver, so their strings
-    // collide: a known limit of reading integer ids as JavaScript numbers, not of the read order.)
+    // Every Supabase user is paired once, and every row keeps its own id (the ids past 2^53 read exactly).
     expect(new Set(all.map((r) => r.remote?.id)).size).toBe(USERS);
+    expect(all.map((r) => r.local?.id).sort()).toEqual(rows.map((r) => String(r[0])).sort());
   });
 
   it.each([
@@ -141,6 +141,17 @@ describe('hostile users-table shapes read in storage order (attack on 243be07)',
     const banned = Array.from({ length: 10 }, (_, i) => w.emulator.getUser(hexId(i + 1))).filter((u) => u && (u as { banned_until?: unknown }).banned_until);
     expect(banned, JSON.stringify(repair.result)).toEqual([]);
     expect(repair.result, `${repair.state} ${JSON.stringify(repair.error)}`).toMatchObject({ repaired: 0 });
+  });
+
+  it('a repair by id past 2^53 writes its own row and no neighbour (ten snowflake ids, names from Supabase)', async () => {
+    await tenIntegerIds(snowflake);
+    await w.db.execute("UPDATE users SET name = 'Stale ' || email");
+    expect((await w.check({ sourceOfTruth: 'supabase' })).state).toBe('succeeded');
+    const repair = await w.check({ mode: 'repair', all: true, sourceOfTruth: 'supabase' });
+    expect(repair.state, JSON.stringify(repair.error)).toBe('succeeded');
+    expect(repair.result).toMatchObject({ repaired: 10 });
+    const after = await w.db.query<{ id: bigint; email: string; name: string }>('SELECT id, email, name FROM users');
+    expect(after.map((r) => `${String(r.id)} ${r.email} ${r.name}`).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `${snowflake(i + 1)} s${i + 1}@example.com U`).sort());
   });
 
   it('columns named rowid, _rowid_ and oid, negative and huge rowids: every row read once', async () => {
