@@ -9,7 +9,7 @@ import { supersedesFindings, type AnyEngine, type EngineRegistry } from '../engi
 import { createEngineResources } from '../engines/engine-resources';
 import { checkResult, modeOf } from '../engines/result-check';
 import type { Logger } from '../logging/logger';
-import { isConnectionLoss } from '../store/postgres-store-db';
+import { isConnectionLoss } from '../store/connection-loss';
 import type { Store, StoreRepositories } from '../store/store';
 import { ApiCallCounter } from './api-calls';
 import { BufferedFindingSink } from './finding-sink';
@@ -21,6 +21,8 @@ import { isTerminal, statesBefore } from './state-machine';
 
 /** How long a queued team-mode run may wait for a worker before a sweep may end it (pg-boss keeps a waiting job 14 days). */
 const QUEUED_RUN_LEASE_MS = 14 * 24 * 3_600_000;
+/** How long a waiter keeps polling a store it cannot reach (a failover, a restart) before it gives up. */
+const WAIT_STORE_LOSS_MS = 30_000;
 
 export interface RunManagerDeps {
   store: Store;
@@ -164,15 +166,26 @@ export class RunManager {
   async waitFor(id: number, options: { signal?: AbortSignal } = {}): Promise<Run | undefined> {
     await this.active.get(id)?.done;
     const pollMs = this.deps.waitPollMs ?? 250;
+    let lostSince: number | null = null;
     for (;;) {
-      const run = await this.deps.store.runs.get(id);
-      if (!run || isTerminal(run.state) || options.signal?.aborted) return run;
-      const local = this.active.get(id);
-      if (local) await local.done;
-      else {
-        await this.sweep();
-        await new Promise((resolve) => setTimeout(resolve, pollMs));
+      let pause = true;
+      try {
+        const run = await this.deps.store.runs.get(id);
+        if (!run || isTerminal(run.state) || options.signal?.aborted) return run;
+        const local = this.active.get(id);
+        if (local) {
+          await local.done;
+          pause = false;
+        } else await this.sweep();
+        lostSince = null;
+      } catch (error) {
+        // The run goes on where it runs (a worker, another console): a store connection lost meanwhile ends
+        // this wait only if the store stays out of reach for WAIT_STORE_LOSS_MS.
+        if (!isConnectionLoss(error)) throw error;
+        lostSince ??= Date.now();
+        if (Date.now() - lostSince >= WAIT_STORE_LOSS_MS) throw error;
       }
+      if (pause) await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }
 

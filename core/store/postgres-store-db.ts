@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
+import { isConnectionLoss } from './connection-loss';
 import { loadPg } from '../base/pg-driver';
 import { numberPlaceholders } from './pg-placeholders';
 import { NestedTransactionError } from './sqlite-store-db';
@@ -44,6 +45,10 @@ const storeTypes = {
   },
 } as pg.CustomTypesConfig;
 
+/** Runs of a plain SELECT that lost its connection: the first, and one on a new connection for each connection the pool may still hold dead. */
+const READ_ATTEMPTS = 3;
+const PLAIN_SELECT = /^\s*SELECT\b/i;
+
 /** An open transaction, known to code running inside its work (AsyncLocalStorage). */
 interface OpenTransaction {
   readonly db: PostgresStoreDb;
@@ -81,8 +86,21 @@ export class PostgresStoreDb implements StoreDb {
     return this.all<Row>(sql, params).then((rows) => rows[0]);
   }
 
-  all<Row>(sql: string, params: SqlParams = []): Promise<Row[]> {
-    return this.outside('A statement').then(() => runQuery<Row>(this.pool, sql, params)).then((result) => result.rows);
+  /**
+   * A plain SELECT whose pooled connection the server closed (pg_terminate_backend, a restart, a failover) is
+   * run again on a new one: a read changes nothing, so running it twice is safe. The pool may hand out a
+   * connection whose end it has not seen yet, so a single kill can fail the next statement. Anything else
+   * (a write, INSERT … RETURNING, a WITH that may write) fails as it is: it may have committed.
+   */
+  async all<Row>(sql: string, params: SqlParams = []): Promise<Row[]> {
+    await this.outside('A statement');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await runQuery<Row>(this.pool, sql, params)).rows;
+      } catch (error) {
+        if (attempt >= READ_ATTEMPTS || !isConnectionLoss(error) || !PLAIN_SELECT.test(sql)) throw error;
+      }
+    }
   }
 
   run(sql: string, params: SqlParams = []): Promise<RunResult> {
@@ -204,12 +222,4 @@ async function runQuery<Row>(target: pg.Pool | pg.PoolClient, sql: string, param
 
 function toPgValue(value: SqlParams[number]): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
-}
-
-/** SQLSTATE classes 08 (connection exception) and 57P (operator intervention: terminated, shutdown). */
-export function isConnectionLoss(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P'))) return true;
-  const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|ECONNRESET|ECONNREFUSED|EPIPE|Client has encountered a connection error/i.test(message);
 }

@@ -1,6 +1,7 @@
 import { LATEST_SCHEMA_VERSION } from './migrations';
 import { migratePostgresStore, postgresSchemaVersion } from './postgres-migrate';
-import { PostgresStoreDb, isConnectionLoss } from './postgres-store-db';
+import { isConnectionLoss } from './connection-loss';
+import { PostgresStoreDb } from './postgres-store-db';
 import { STORE_PASSWORD_MESSAGE, storePasswordKey } from './store-location';
 
 /** What a PostgreSQL store holds, read without changing it (store status, store.switch's check). */

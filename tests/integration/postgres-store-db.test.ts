@@ -82,6 +82,19 @@ describe('PostgresStoreDb', () => {
     expect(await db.get('SELECT 1 AS one')).toEqual({ one: 1 });
   });
 
+  it('a read whose backend is killed while it runs is answered from a new connection; a write is not run twice', async () => {
+    // Killed during the statement: pg_sleep keeps it running while the admin kills it.
+    const read = db.get<{ one: number }>('SELECT 1 AS one, pg_sleep(CASE WHEN random() >= 0 THEN 0.5 END) IS NULL AS slept');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await killStoreConnections()).toBeGreaterThan(0);
+    expect(await read).toMatchObject({ one: 1 });
+    // A write may have committed before its connection went: it fails as it is, for its caller to decide.
+    const write = db.run(`UPDATE runs SET scope = scope WHERE pg_sleep(0.5) IS NOT NULL`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await killStoreConnections();
+    await expect(write).rejects.toThrow(/terminating connection|Connection terminated/);
+  });
+
   it('a backend killed mid-transaction: the transaction rolls back whole, nothing crashes, the next call works', async () => {
     const attempt = db.transaction(async (tx) => {
       await newRun(tx, 'chaos-a');

@@ -1,0 +1,19 @@
+/**
+ * Whether a failure is the database connection going away (PostgreSQL's
+ * SQLSTATE classes 08, connection exception, and 57P, operator intervention:
+ * terminated, shutdown; or the socket's own errors), not an answer to the
+ * statement. A read may be asked again on a new connection; a write may have
+ * committed before the connection went.
+ */
+
+/** What a caller is told when the connection went: the driver's words, and what to do. */
+export function connectionLostMessage(what: string, error: unknown): string {
+  return `${what} could not finish: the database connection was lost (${error instanceof Error ? error.message : String(error)}). Try again; a run may have started, so look at Runs first.`;
+}
+
+export function isConnectionLoss(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P'))) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|ECONNRESET|ECONNREFUSED|EPIPE|Client has encountered a connection error/i.test(message);
+}
