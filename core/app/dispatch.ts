@@ -4,7 +4,7 @@ import { jsonBytes, MAX_INPUT_BYTES } from '../api/limits';
 import { isMethodName, METHOD_NAMES } from '../api/names';
 import { nulPath } from '../api/nul-input';
 import type { Logger } from '../logging/logger';
-import { connectionLostMessage, isConnectionLoss } from '../store/connection-loss';
+import { connectionLostMessage, isUnreachable } from '../store/connection-loss';
 import type { CallContext, HandlerTable } from '../engines/engine-policies';
 
 export interface DispatchOptions {
@@ -82,7 +82,7 @@ export async function dispatch(
     if (error instanceof ApiError) return failure(error);
     log?.error({ err: error, method }, 'handler failed');
     // Not a fault of this console's code: said as what it is, so the caller knows trying again may work.
-    if (isConnectionLoss(error)) return failure(new ApiError('unavailable', connectionLostMessage(method, error)));
+    if (isUnreachable(error)) return failure(new ApiError('unavailable', connectionLostMessage(method, error)));
     return failure(new ApiError('internal', `${method} failed unexpectedly; see the log for details.`));
   }
 }

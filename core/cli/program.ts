@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from '../app/version';
 import type { AnyEngine } from '../engines/engine';
 import { createEngineRegistry } from '../engines/registry';
-import { connectionLostMessage, isConnectionLoss } from '../store/connection-loss';
+import { connectionLostMessage, isUnreachable } from '../store/connection-loss';
 import { StoreTooNewError } from '../store/database';
 import { appdbCommand } from './commands/appdb.command';
 import { auditCommand } from './commands/audit.command';
@@ -88,7 +88,7 @@ function reportError(error: unknown, json: boolean): number {
       ? [error.exitCode, error.body]
       : error instanceof StoreTooNewError
         ? [EXIT.store, { code: 'store-too-new', message: error.message }]
-        : isConnectionLoss(error)
+        : isUnreachable(error)
           ? [EXIT.error, { code: 'unavailable', message: connectionLostMessage('The command', error) }]
           : [EXIT.error, { code: 'internal', message: error instanceof Error ? error.message : String(error) }];
   process.stderr.write(json ? `${JSON.stringify({ error: body })}\n` : `syncwarden: ${body.message}\n`);

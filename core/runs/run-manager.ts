@@ -9,7 +9,7 @@ import { supersedesFindings, type AnyEngine, type EngineRegistry } from '../engi
 import { createEngineResources } from '../engines/engine-resources';
 import { checkResult, modeOf } from '../engines/result-check';
 import type { Logger } from '../logging/logger';
-import { isConnectionLoss } from '../store/connection-loss';
+import { isUnreachable } from '../store/connection-loss';
 import type { Store, StoreRepositories } from '../store/store';
 import { ApiCallCounter } from './api-calls';
 import { BufferedFindingSink } from './finding-sink';
@@ -169,6 +169,8 @@ export class RunManager {
     let lostSince: number | null = null;
     for (;;) {
       let pause = true;
+      // The loss is counted from the start of the poll that met it: a connect timeout spends seconds before it says so.
+      const pollStarted = Date.now();
       try {
         const run = await this.deps.store.runs.get(id);
         if (!run || isTerminal(run.state) || options.signal?.aborted) return run;
@@ -181,8 +183,8 @@ export class RunManager {
       } catch (error) {
         // The run goes on where it runs (a worker, another console): a store connection lost meanwhile ends
         // this wait only if the store stays out of reach for WAIT_STORE_LOSS_MS.
-        if (!isConnectionLoss(error)) throw error;
-        lostSince ??= Date.now();
+        if (!isUnreachable(error)) throw error;
+        lostSince ??= pollStarted;
         if (Date.now() - lostSince >= WAIT_STORE_LOSS_MS) throw error;
       }
       if (pause) await new Promise((resolve) => setTimeout(resolve, pollMs));
@@ -204,17 +206,29 @@ export class RunManager {
     const { engine, params } = this.validated(engineId, rawParams);
     const scope = engine.scopeOf(params);
     const now = this.nowIso();
-    const { id, alreadyRunning } = await this.deps.store.runs.insertQueued({
-      engine: engine.id,
-      scope,
-      trigger,
-      params,
-      ownerPid: 0,
-      ownerId: `queue:${engine.id}`,
-      ownerHost: 'queue',
-      leaseExpiresAt: new Date(this.deps.clock.now().getTime() + QUEUED_RUN_LEASE_MS).toISOString(),
-      now,
-    });
+    const { id, alreadyRunning } = await this.deps.store.runs
+      .insertQueued({
+        engine: engine.id,
+        scope,
+        trigger,
+        params,
+        ownerPid: 0,
+        ownerId: `queue:${engine.id}`,
+        ownerHost: 'queue',
+        leaseExpiresAt: new Date(this.deps.clock.now().getTime() + QUEUED_RUN_LEASE_MS).toISOString(),
+        now,
+      })
+      .catch(async (error: unknown) => {
+        // The INSERT may have committed before its answer was lost. Left there, that run would hold its scope's
+        // single flight for the whole queued lease with no job to carry it, and every start "tried again" would
+        // join it. The queued run of this scope created by the queue at this very instant is this start's own:
+        // it goes on to its job. None: nothing was written, and the loss is the answer.
+        if (!isUnreachable(error)) throw error;
+        const mine = await this.deps.store.runs.findActive(engine.id, scope).catch(() => undefined);
+        const run = mine === undefined ? undefined : await this.deps.store.runs.get(mine).catch(() => undefined);
+        if (run?.state !== 'queued' || run.createdAt !== now || run.trigger !== trigger || run.ownerHost !== 'queue') throw error;
+        return { id: run.id, alreadyRunning: false };
+      });
     if (alreadyRunning) return { runId: id, alreadyRunning };
     let notice: string | undefined;
     try {
@@ -391,7 +405,7 @@ export class RunManager {
       if (!cancelled) runLog.error({ err: error }, 'run failed');
       // Team mode: a database connection killed under the run (a failover, a restart) is not the run's own
       // outcome; it ends interrupted like a released one, and its job is retried (run-manager-host.ts).
-      const released = releasedError(signal) ?? (queued && !cancelled && isConnectionLoss(error) ? { code: 'interrupted', message: `the database connection was lost mid-run (${describe(error)})` } : undefined);
+      const released = releasedError(signal) ?? (queued && !cancelled && isUnreachable(error) ? { code: 'interrupted', message: `the database connection was lost mid-run (${describe(error)})` } : undefined);
       await this.move(id, released ? 'interrupted' : cancelled ? 'cancelled' : 'failed', {
         finishedAt: this.nowIso(),
         progress: tracker.final(false),

@@ -8,12 +8,24 @@
 
 /** What a caller is told when the connection went: the driver's words, and what to do. */
 export function connectionLostMessage(what: string, error: unknown): string {
-  return `${what} could not finish: the database connection was lost (${error instanceof Error ? error.message : String(error)}). Try again; a run may have started, so look at Runs first.`;
+  return `${what} could not finish: the database connection was lost or could not be made (${error instanceof Error ? error.message : String(error)}). Try again; a run may have started, so look at Runs first.`;
 }
 
 export function isConnectionLoss(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P'))) return true;
   const message = error instanceof Error ? error.message : '';
+  if (/due to connection timeout/i.test(message)) return false;
   return /Connection terminated|ECONNRESET|ECONNREFUSED|EPIPE|Client has encountered a connection error/i.test(message);
+}
+
+/**
+ * The database cannot be reached at all: its connection went (isConnectionLoss) or none could be made in
+ * time (pg-pool's connect timeout; a failover to an address that does not answer). Said to callers as
+ * 'unavailable', and a waiter keeps polling through it.
+ */
+export function isUnreachable(error: unknown): boolean {
+  if (isConnectionLoss(error)) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /timeout exceeded when trying to connect|due to connection timeout/i.test(message);
 }

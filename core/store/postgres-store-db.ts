@@ -48,6 +48,13 @@ const storeTypes = {
 /** Runs of a plain SELECT that lost its connection: the first, and one on a new connection for each connection the pool may still hold dead. */
 const READ_ATTEMPTS = 3;
 const PLAIN_SELECT = /^\s*SELECT\b/i;
+/** The store's own procedures are named syncwarden_* and may write (syncwarden_enqueue_due queues runs); its pure helpers are sw_*. */
+const STORE_PROCEDURE = /\bsyncwarden_\w+\s*\(/i;
+
+/** A statement that changes nothing: safe to run again when its connection went before its answer came. */
+function isPlainRead(sql: string): boolean {
+  return PLAIN_SELECT.test(sql) && !STORE_PROCEDURE.test(sql);
+}
 
 /** An open transaction, known to code running inside its work (AsyncLocalStorage). */
 interface OpenTransaction {
@@ -87,10 +94,12 @@ export class PostgresStoreDb implements StoreDb {
   }
 
   /**
-   * A plain SELECT whose pooled connection the server closed (pg_terminate_backend, a restart, a failover) is
-   * run again on a new one: a read changes nothing, so running it twice is safe. The pool may hand out a
+   * A plain read (isPlainRead) whose pooled connection the server closed (pg_terminate_backend, a restart, a
+   * failover) is run again on a new one: it changes nothing, so running it twice is safe. The pool may hand out a
    * connection whose end it has not seen yet, so a single kill can fail the next statement. Anything else
-   * (a write, INSERT … RETURNING, a WITH that may write) fails as it is: it may have committed.
+   * (a write, INSERT … RETURNING, a WITH that may write, a store procedure) fails as it is: it may have
+   * committed. A connection that could not be made (a timeout) is not retried here: each try would wait
+   * the whole connect timeout again.
    */
   async all<Row>(sql: string, params: SqlParams = []): Promise<Row[]> {
     await this.outside('A statement');
@@ -98,7 +107,7 @@ export class PostgresStoreDb implements StoreDb {
       try {
         return (await runQuery<Row>(this.pool, sql, params)).rows;
       } catch (error) {
-        if (attempt >= READ_ATTEMPTS || !isConnectionLoss(error) || !PLAIN_SELECT.test(sql)) throw error;
+        if (attempt >= READ_ATTEMPTS || !isConnectionLoss(error) || !isPlainRead(sql)) throw error;
       }
     }
   }
