@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { loadPg } from '../base/pg-driver';
+import { guardedClient, loadPg, withPooledClient } from '../base/pg-driver';
 import type { ConnectionCheck } from '../connectors/shared/connection-check';
 import type { AppDbAdapter, Row, SqlExecutor, SqlValue } from './adapter';
 import { toPgPlaceholders } from './placeholders';
@@ -20,6 +20,7 @@ export interface PostgresAppDbOptions {
  */
 export function openPostgresAppDb(options: PostgresAppDbOptions): AppDbAdapter {
   const pool = new (loadPg().Pool)({
+    Client: guardedClient(),
     connectionString: withPassword(options.connectionString, options.password),
     ssl: sslConfig(options.ssl),
     max: options.maxConnections ?? 4,
@@ -49,9 +50,9 @@ export function openPostgresAppDb(options: PostgresAppDbOptions): AppDbAdapter {
     dialect: 'postgres',
     ...direct,
     // executeMany outside a transaction still needs one client for its prepared statement.
-    executeMany: (sql, rows) => withClient(pool, (client) => executorFor(client).executeMany(sql, rows)),
+    executeMany: (sql, rows) => withPooledClient(pool, (client) => executorFor(client).executeMany(sql, rows)),
     async transaction(work) {
-      return withClient(pool, async (client) => {
+      return withPooledClient(pool, async (client) => {
         await client.query('BEGIN');
         try {
           const result = await work(executorFor(client));
@@ -82,24 +83,6 @@ export function openPostgresAppDb(options: PostgresAppDbOptions): AppDbAdapter {
     check: () => checkPostgres(pool),
     close: () => pool.end(),
   };
-}
-
-async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  // A checked-out client has no listener of the pool's: a connection the server kills mid-transaction
-  // would emit an unhandled 'error' and crash the process. Its query rejects anyway; the broken client
-  // is destroyed on release instead of going back to the pool.
-  let broken: Error | undefined;
-  const onError = (error: Error) => {
-    broken = error;
-  };
-  client.on('error', onError);
-  try {
-    return await work(client);
-  } finally {
-    client.off('error', onError);
-    client.release(broken);
-  }
 }
 
 async function checkPostgres(pool: pg.Pool): Promise<ConnectionCheck> {

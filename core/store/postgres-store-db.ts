@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 import { isConnectionLoss } from './connection-loss';
-import { loadPg } from '../base/pg-driver';
+import { guardedClient, loadPg, withPooledClient } from '../base/pg-driver';
 import { numberPlaceholders } from './pg-placeholders';
 import { NestedTransactionError } from './sqlite-store-db';
 import type { RunResult, SqlParams, StoreDb, StoreQueries } from './store-db';
@@ -73,6 +73,7 @@ export class PostgresStoreDb implements StoreDb {
   constructor(options: PostgresStoreOptions) {
     const statementTimeout = options.statementTimeoutMs ?? 30_000;
     this.pool = new (loadPg().Pool)({
+      Client: guardedClient(),
       connectionString: withPassword(options.connectionString, options.password),
       max: options.maxConnections ?? 8,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
@@ -146,25 +147,14 @@ export class PostgresStoreDb implements StoreDb {
    * The client is released on every path, and destroyed rather than reused when it failed.
    */
   async withClient<T>(work: (client: pg.PoolClient, discard: (reason: unknown) => void) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    // While checked out, pg-pool removes its own error listener: a backend killed between two statements
-    // would otherwise emit an unhandled 'error' and crash the process. The failure reaches `work` through
-    // its next query instead.
-    let broken: Error | undefined;
-    const discard = (reason: unknown) => {
-      broken ??= reason instanceof Error ? reason : new Error(String(reason));
-    };
-    const onError = (error: Error) => discard(error);
-    client.on('error', onError);
-    try {
-      return await work(client, discard);
-    } catch (error) {
-      if (isConnectionLoss(error)) discard(error);
-      throw error;
-    } finally {
-      client.removeListener('error', onError);
-      client.release(broken ?? false);
-    }
+    return withPooledClient(this.pool, async (client, discard) => {
+      try {
+        return await work(client, discard);
+      } catch (error) {
+        if (isConnectionLoss(error)) discard(error);
+        throw error;
+      }
+    });
   }
 
   async exec(sql: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { loadPg } from '../base/pg-driver';
+import { guardedClient } from '../base/pg-driver';
 import { TICK_BATCH } from './schedule-tick.pg';
 
 
@@ -25,7 +25,7 @@ export const WITHOUT_PG_CRON = 'until then, call the same function every minute 
 export async function installScheduleTick(storeUrl: string): Promise<TickInstall> {
   const where = await inspect(storeUrl);
   if ('reason' in where) return { installed: false, reason: where.reason };
-  const cron = new (loadPg().Client)({ connectionString: withDatabase(storeUrl, where.cronDatabase) });
+  const cron = new (guardedClient())({ connectionString: withDatabase(storeUrl, where.cronDatabase) });
   await cron.connect();
   try {
     if (!(await cron.query<{ t: string | null }>(`SELECT to_regclass('cron.job')::text AS t`)).rows[0]?.t) {
@@ -52,7 +52,7 @@ export async function installScheduleTick(storeUrl: string): Promise<TickInstall
 export async function uninstallScheduleTick(storeUrl: string): Promise<boolean> {
   const where = await inspect(storeUrl);
   if ('reason' in where) return false;
-  const cron = new (loadPg().Client)({ connectionString: withDatabase(storeUrl, where.cronDatabase) });
+  const cron = new (guardedClient())({ connectionString: withDatabase(storeUrl, where.cronDatabase) });
   await cron.connect();
   try {
     const rows = await cron.query(`SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname = $1 AND username = current_user`, [tickJobName(where.storeDatabase)]);
@@ -64,7 +64,7 @@ export async function uninstallScheduleTick(storeUrl: string): Promise<boolean> 
 
 /** One tick by hand (or from another clock): the number of runs it enqueued. */
 export async function runScheduleTick(storeUrl: string, max = TICK_BATCH): Promise<number> {
-  const client = new (loadPg().Client)({ connectionString: storeUrl });
+  const client = new (guardedClient())({ connectionString: storeUrl });
   await client.connect();
   try {
     return Number((await client.query<{ n: number }>(`SELECT syncwarden_enqueue_due($1) AS n`, [max])).rows[0]?.n ?? 0);
@@ -74,7 +74,7 @@ export async function runScheduleTick(storeUrl: string, max = TICK_BATCH): Promi
 }
 
 async function inspect(storeUrl: string): Promise<{ storeDatabase: string; cronDatabase: string } | { reason: string }> {
-  const client = new (loadPg().Client)({ connectionString: storeUrl });
+  const client = new (guardedClient())({ connectionString: storeUrl });
   await client.connect();
   try {
     const row = (
