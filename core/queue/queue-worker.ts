@@ -17,6 +17,11 @@ export interface QueueWorkerOptions {
   concurrency: number;
   /** How often the workers-table row is refreshed (default 5 s). */
   heartbeatMs?: number;
+  /**
+   * How old a queued run with no live job must be before this worker ends it as stranded (default 60 s): longer
+   * than a start takes from its INSERT to its send, and than the clocks of two machines differ.
+   */
+  strandedAfterMs?: number;
   /** How often an idle worker polls each queue (pg-boss minimum 0.5 s; default 1 s). */
   pollingIntervalSeconds?: number;
   log?: (line: string) => void;
@@ -101,10 +106,21 @@ export class QueueWorker {
   private async beat(): Promise<void> {
     try {
       await this.options.workers.heartbeat(this.id, this.running, this.now().toISOString());
+      await this.endStranded();
     } catch (error) {
       // The store is unreachable for a moment (a killed connection, a failover): the next beat retries.
       this.log(`worker heartbeat failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /** Ends queued runs that no live job carries (RunExecutor.endStranded); each beat, so within seconds of the store coming back. */
+  async endStranded(): Promise<number[]> {
+    const { executor, queue } = this.options;
+    if (!executor.endStranded) return [];
+    const before = new Date(this.now().getTime() - (this.options.strandedAfterMs ?? 60_000));
+    const ended = await executor.endStranded(before, (engine) => queue.liveCarriers(engine));
+    for (const runId of ended) this.log(`run ${runId} ended failed: no job in the queue carried it any more`);
+    return ended;
   }
 
   private async handle(job: JobWithMetadata<unknown>): Promise<void> {

@@ -46,6 +46,19 @@ export interface RunExecutor {
    * waiting in `queued` or `running`.
    */
   giveUp?(attempt: RunJobData & { readonly jobId: string }, error: string): Promise<void>;
+  /**
+   * Ends the queued runs created before `before` that no live job carries (`carriers`: what an engine's live
+   * jobs carry, RunQueue.liveCarriers). giveUp is best effort: a store unreachable at that moment, or a start
+   * that died between its INSERT and its send, leaves a queued run nobody will take, holding its scope's single
+   * flight. Every worker checks on its heartbeat. Returns the run ids it ended.
+   */
+  endStranded?(before: Date, carriers: (engine: string) => Promise<JobCarriers>): Promise<number[]>;
+}
+
+/** What an engine's live jobs carry: their engine+scope keys (runJobKey) and run ids. */
+export interface JobCarriers {
+  readonly keys: ReadonlySet<string>;
+  readonly runIds: ReadonlySet<number>;
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { RunAttempt, RunExecutor } from './run-executor';
+import { runJobKey } from './queue-config';
+import type { JobCarriers, RunAttempt, RunExecutor } from './run-executor';
 import type { RunJobData } from './run-job';
 
 /** What adopting a queued run found in the store. */
@@ -33,6 +34,10 @@ export interface QueuedRunHost {
    * completion was lost). Undefined when there is none.
    */
   continuedBy(runId: number): Promise<number | undefined>;
+  /** Queued runs still held by the queue (no worker adopted them) created before `before` (an ISO time). */
+  heldByQueue(before: string): Promise<readonly { readonly id: number; readonly engine: string; readonly scope: string }[]>;
+  /** Ends such a run failed with this error while it is still queued and the queue's; false when it moved on. */
+  failStranded(runId: number, engine: string, error: string): Promise<boolean>;
   /** A new queued run with the same engine, scope and parameters (dead-letter retry); joins an active one. */
   requeue(runId: number): Promise<{ readonly runId: number; readonly joined: boolean }>;
 }
@@ -84,6 +89,20 @@ export function runHostExecutor(host: QueuedRunHost): RunExecutor {
     },
     async giveUp(job: RunJobData & { jobId: string }, error: string): Promise<void> {
       await host.fail(job.runId, `the queue gave up after its retries (job ${job.jobId}): ${error}`);
+    },
+    async endStranded(before, carriers) {
+      const ended: number[] = [];
+      const byEngine = new Map<string, JobCarriers>();
+      // The runs are read before the jobs: a run queued at that read whose job is gone by the next was not
+      // taken by it (a job completes only after its run left the queue's hands), so it is stranded.
+      for (const run of await host.heldByQueue(before.toISOString())) {
+        let live = byEngine.get(run.engine);
+        if (!live) byEngine.set(run.engine, (live = await carriers(run.engine)));
+        if (live.keys.has(runJobKey(run.engine, run.scope)) || live.runIds.has(run.id)) continue;
+        const why = 'no job in the queue carries this run any more (its job failed, or its start stopped before sending it, while the store could not be reached); nobody would take it. Start it again.';
+        if (await host.failStranded(run.id, run.engine, why)) ended.push(run.id);
+      }
+      return ended;
     },
   };
 }

@@ -1,9 +1,10 @@
 import type pg from 'pg';
 import { lazyModule } from '../base/lazy-module';
-import { loadPg } from '../base/pg-driver';
+import { guardedClient, loadPg } from '../base/pg-driver';
 import type * as PgBossModule from 'pg-boss';
 import type { PgBoss, ConstructorOptions } from 'pg-boss';
 import { DEFAULT_RUN_QUEUE_TIMING, deadQueueName, deadQueueOptions, runJobKey, runQueueName, runQueueOptions, type RunQueueTiming } from './queue-config';
+import type { JobCarriers } from './run-executor';
 import type { RunJobData } from './run-job';
 
 /** pg-boss, required when a queue is opened (team mode only). */
@@ -50,7 +51,10 @@ export class RunQueue {
   constructor(options: RunQueueOptions) {
     this.timing = { ...DEFAULT_RUN_QUEUE_TIMING, ...options.timing };
     const supervise = options.superviseIntervalSeconds ?? 10;
-    const config: ConstructorOptions = {
+    // `Client` is passed through to pg-boss's own pool (and ignored by its LISTEN client, which has a listener):
+    // every pooled connection has an 'error' listener from birth (pg-driver.ts guardedClient).
+    const config: ConstructorOptions & { Client: typeof pg.Client } = {
+      Client: guardedClient(),
       connectionString: options.connectionString,
       ...(options.password === undefined ? {} : { password: options.password }),
       max: options.poolSize ?? 10,
@@ -65,7 +69,7 @@ export class RunQueue {
       useListenNotify: true,
     };
     this.boss = new (loadPgBoss().PgBoss)(config);
-    this.reads = new (loadPg().Pool)({ connectionString: options.connectionString, ...(options.password === undefined ? {} : { password: options.password }), max: 2, application_name: 'syncwarden-queue-reads' });
+    this.reads = new (loadPg().Pool)({ Client: guardedClient(), connectionString: options.connectionString, ...(options.password === undefined ? {} : { password: options.password }), max: 2, application_name: 'syncwarden-queue-reads' });
     this.reads.on('error', (error: Error) => options.onError?.(error));
     // pg-boss emits 'error' for a lost connection, a failed heartbeat, a failed poll; it
     // retries by itself, and an 'error' with no listener would crash the process.
@@ -106,6 +110,25 @@ export class RunQueue {
     const holder = held.rows[0];
     const runId = holder?.run_id;
     return { queued: false, heldByJobId: holder?.id ?? null, heldByRunId: typeof runId === 'number' ? runId : null };
+  }
+
+  /**
+   * What this engine's live jobs (waiting, waiting for a retry, or being worked: pg-boss states before
+   * `completed`) carry: their engine+scope keys and run ids. A queued run matching neither has no job that
+   * will ever hand it to a worker.
+   */
+  async liveCarriers(engine: string): Promise<JobCarriers> {
+    const live = await this.reads.query<{ singleton_key: string | null; run_id: unknown }>(
+      `SELECT singleton_key, data->'runId' AS run_id FROM pgboss.job WHERE name = $1 AND state < 'completed'`,
+      [runQueueName(engine)],
+    );
+    const keys = new Set<string>();
+    const runIds = new Set<number>();
+    for (const row of live.rows) {
+      if (row.singleton_key !== null) keys.add(row.singleton_key);
+      if (typeof row.run_id === 'number') runIds.add(row.run_id);
+    }
+    return { keys, runIds };
   }
 
   /**

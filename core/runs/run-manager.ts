@@ -24,6 +24,11 @@ const QUEUED_RUN_LEASE_MS = 14 * 24 * 3_600_000;
 /** How long a waiter keeps polling a store it cannot reach (a failover, a restart) before it gives up. */
 const WAIT_STORE_LOSS_MS = 30_000;
 
+/** The owner id of a team-mode run that waits in the job queue for a worker (owner host `queue`). */
+function queueOwnerId(engine: string): string {
+  return `queue:${engine}`;
+}
+
 export interface RunManagerDeps {
   store: Store;
   engines: EngineRegistry;
@@ -213,7 +218,7 @@ export class RunManager {
         trigger,
         params,
         ownerPid: 0,
-        ownerId: `queue:${engine.id}`,
+        ownerId: queueOwnerId(engine.id),
         ownerHost: 'queue',
         leaseExpiresAt: new Date(this.deps.clock.now().getTime() + QUEUED_RUN_LEASE_MS).toISOString(),
         now,
@@ -309,6 +314,21 @@ export class RunManager {
   /** Team mode: the queue gave up on a run's job; the run ends failed with why, unless it already ended. */
   async failQueued(runId: number, message: string): Promise<void> {
     if (await this.move(runId, 'failed', { finishedAt: this.nowIso(), error: { code: 'dead-letter', message } })) await this.emitRun('run.finished', runId);
+  }
+
+  /**
+   * Team mode: ends a run the queue holds that no live job carries any more (its job died before its give-up
+   * reached the store, or its start died between the INSERT and the send): nobody would ever take it, and it
+   * would hold its scope's single flight for the whole queued lease. Only while it is still queued and still
+   * the queue's (a worker that adopted it meanwhile keeps it); false when it moved on.
+   */
+  async failStranded(runId: number, engine: string, message: string): Promise<boolean> {
+    const now = this.nowIso();
+    const patch = { finishedAt: now, error: { code: 'dead-letter', message } };
+    if (!(await this.deps.store.runs.transition(runId, ['queued'], 'failed', patch, now, queueOwnerId(engine)))) return false;
+    await this.deps.store.runEvents.append(runId, 'state', 'failed', now, { error: patch.error });
+    await this.emitRun('run.finished', runId);
+    return true;
   }
 
   activeRunIds(): number[] {

@@ -214,6 +214,18 @@ export class RunsRepository {
     return ids.filter((_, i) => results[i]?.changes === 0);
   }
 
+  /**
+   * Queued runs the job queue still holds (owner host `queue`: no worker adopted them yet) that were created before
+   * `before`. Each should be carried by a live job; the stranded-run check (run-host-executor.ts) ends those none is.
+   */
+  async heldByQueue(before: string): Promise<{ id: number; engine: string; scope: string }[]> {
+    const rows = await this.db.all<Pick<RunRow, 'id' | 'engine' | 'scope'>>(
+      `SELECT id, engine, scope FROM runs WHERE state = 'queued' AND owner_host = 'queue' AND created_at < ? ORDER BY id`,
+      [before],
+    );
+    return rows.map((row) => ({ id: Number(row.id), engine: row.engine, scope: row.scope }));
+  }
+
   async activeOwners(): Promise<ActiveRunOwner[]> {
     return (
       await this.db.all<Pick<RunRow, 'id' | 'owner_pid' | 'owner_id' | 'owner_host' | 'heartbeat_at' | 'lease_expires_at'>>(

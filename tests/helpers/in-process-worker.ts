@@ -14,7 +14,7 @@ import { WorkersRepo } from '../../core/queue/workers.repo';
  * team mode off, its own pg-boss connection, QueueWorker over the run manager), in a data dir of its own as on
  * another machine. For tests whose subject is a console's run on a PostgreSQL store, not the worker process.
  */
-export async function startInProcessWorker(options: { store: string; engines?: readonly string[]; timing?: Partial<RunQueueTiming> }): Promise<{ stop(): Promise<void> }> {
+export async function startInProcessWorker(options: { store: string; engines?: readonly string[]; timing?: Partial<RunQueueTiming>; strandedAfterMs?: number }): Promise<{ stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sw-worker-'));
   const app = await openCliApp({ dataDir, store: options.store, withDemoEngine: true, teamMode: false }, 'cli');
   const queue = new RunQueue({ connectionString: options.store, ...(options.timing ? { timing: options.timing } : {}), superviseIntervalSeconds: 2 });
@@ -25,6 +25,7 @@ export async function startInProcessWorker(options: { store: string; engines?: r
     engines: options.engines ?? ['demo'],
     concurrency: 2,
     pollingIntervalSeconds: 1,
+    ...(options.strandedAfterMs === undefined ? {} : { strandedAfterMs: options.strandedAfterMs }),
   });
   await worker.start();
   return {

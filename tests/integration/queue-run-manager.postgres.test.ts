@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncwarden, type Syncwarden } from '../../core/app/app';
 import { PgBossTeamStatus } from '../../core/queue/pgboss-team-status';
 import { QueueWorker } from '../../core/queue/queue-worker';
+import { runJobKey, runQueueName } from '../../core/queue/queue-config';
 import { runHostExecutor } from '../../core/queue/run-host-executor';
 import { runManagerHost } from '../../core/queue/run-manager-host';
 import { RunQueue } from '../../core/queue/run-queue';
@@ -34,7 +35,7 @@ interface Team {
  * heartbeatMs is the apps' run-manager beat, and with it how often each of them sweeps runs whose owner's
  * lease lapsed (a lease is six beats).
  */
-async function startTeam(database: string, heartbeatMs: number): Promise<Team> {
+async function startTeam(database: string, heartbeatMs: number, strandedAfterMs?: number): Promise<Team> {
   const dir = makeTempDir();
   const url = await server().createDatabase(database);
   const console_ = await createSyncwarden({ dataDir: dir.path, host: 'browser', withDemoEngine: true, heartbeatMs });
@@ -50,6 +51,7 @@ async function startTeam(database: string, heartbeatMs: number): Promise<Team> {
     concurrency: 2,
     heartbeatMs: 200,
     pollingIntervalSeconds: 0.5,
+    ...(strandedAfterMs === undefined ? {} : { strandedAfterMs }),
   });
   await worker.start();
   return {
@@ -144,4 +146,51 @@ describe('team mode: a run whose worker was lost, with no sweep in between', () 
     const messages = (await console_.store.runEvents.list(runId)).map((e) => e.message);
     expect(messages).toContainEqual(expect.stringMatching(/^attempt 1 on .+; worker gone-host\/1\/x lost$/));
   }, 60_000);
+});
+
+/**
+ * Invariant: a queued run the queue holds is carried by a live job until it ends. A job that failed for the last
+ * time while the store could not be reached (its give-up lost), or a start that stopped between its INSERT and its
+ * send, breaks it: the run would wait for ever, hold its scope's single flight (every new start joins it) and a
+ * waiting CLI would never return. A worker finds such runs on its beat and ends them failed, saying why.
+ */
+describe('team mode: a queued run no job carries any more', () => {
+  let team: Team;
+  beforeAll(async () => {
+    team = await startTeam('queue_runs_stranded', 100, 400);
+  }, 60_000);
+  afterAll(async () => await team?.close());
+
+  it('a start that never sent its job: the run ends failed within a few beats, and a new start of the scope is a new run', async () => {
+    const { console_ } = team;
+    const { runId } = await console_.runs.startInQueue('demo', { items: 3, scope: 'never-sent' }, 'manual', async () => undefined);
+    const ended = await console_.runs.waitFor(runId);
+    expect(ended).toMatchObject({ state: 'failed', error: { code: 'dead-letter', message: expect.stringContaining('no job in the queue carries this run') } });
+    const send = async (run: { runId: number; engine: string; scope: string }) => void (await team.queue.enqueueQueuedRun(run));
+    const again = await console_.runs.startInQueue('demo', { items: 3, scope: 'never-sent' }, 'manual', send);
+    expect(again).toMatchObject({ alreadyRunning: false });
+    expect(again.runId).not.toBe(runId);
+    expect((await console_.runs.waitFor(again.runId))?.state).toBe('succeeded');
+  }, 30_000);
+
+  it('a job that died with its give-up lost: the run ends failed; a run whose job still waits is left queued', async () => {
+    const { console_, queue } = team;
+    const hold = async (run: { runId: number; engine: string; scope: string }) => {
+      // A job no worker may take yet (it starts in an hour): live, so its run is carried.
+      const id = await queue.boss.send(runQueueName(run.engine), { ...run }, { singletonKey: runJobKey(run.engine, run.scope), startAfter: 3_600 });
+      jobs.set(run.runId, id ?? '');
+    };
+    const jobs = new Map<number, string>();
+    const dying = await console_.runs.startInQueue('demo', { items: 3, scope: 'job-dies' }, 'manual', hold);
+    const waiting = await console_.runs.startInQueue('demo', { items: 3, scope: 'job-waits' }, 'manual', hold);
+    // The job fails for the last time; the worker's give-up never reached the store.
+    await queue.reads.query(`UPDATE pgboss.job SET state = 'failed', completed_on = now() WHERE id = $1`, [jobs.get(dying.runId)]);
+    expect((await console_.runs.waitFor(dying.runId))?.state).toBe('failed');
+    // Many beats later the carried run is still waiting for its worker.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await console_.store.runs.get(waiting.runId))?.state).toBe('queued');
+    expect(await team.worker.endStranded()).toEqual([]);
+    await queue.reads.query(`DELETE FROM pgboss.job WHERE id = $1`, [jobs.get(waiting.runId)]);
+    await console_.store.runs.transition(waiting.runId, ['queued'], 'cancelled', { finishedAt: new Date().toISOString() }, new Date().toISOString());
+  }, 30_000);
 });

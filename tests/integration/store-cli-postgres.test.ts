@@ -7,7 +7,9 @@ import { runCli } from '../../core/cli/program';
 import { LATEST_SCHEMA_VERSION } from '../../core/store/migrations';
 import { writeStorePointer } from '../../core/store/store-location';
 import { startInProcessWorker } from '../helpers/in-process-worker';
+import { fatalTerminating, startPgWireServer } from '../helpers/pg-wire';
 import { PG_PASSWORD, usePostgres } from '../helpers/postgres';
+import { until } from '../helpers/wait';
 
 const server = usePostgres();
 let dataDir: string;
@@ -77,6 +79,21 @@ describe('syncwarden store', () => {
     expect(JSON.parse(out.trim())).toMatchObject({ source: 'default', dialect: 'sqlite', schemaVersion: 0, state: 'empty' });
   });
 
+  it('a command whose store connection is cut while opening it says unavailable (exit 1); a refused login exits 3', async () => {
+    // A server that is shutting its sessions down (pg_terminate_backend, a restart): it answers the login with
+    // FATAL 57P01 and hangs up. The driver's words ("terminating connection due to administrator command") are not
+    // a socket error's, only the SQLSTATE says the connection went.
+    const hangUp = await startPgWireServer((socket) => socket.end(fatalTerminating()));
+    onTestFinished(() => hangUp.close());
+    const port = hangUp.port;
+    expect(await cli('--json', '--store', `postgres://postgres@127.0.0.1:${port}/any`, 'runs', 'list')).toBe(1);
+    expect(JSON.parse(err.trim())).toMatchObject({ error: { code: 'unavailable', message: expect.stringMatching(/connection was lost.*cannot reach the PostgreSQL store/) } });
+
+    err = '';
+    expect(await cli('--json', '--store', noPassword, 'runs', 'list')).toBe(3);
+    expect(JSON.parse(err.trim())).toMatchObject({ error: { code: 'store-unreachable', message: expect.stringContaining('refused the login') } });
+  });
+
   it('init of a missing database says to create it', async () => {
     vi.stubEnv('PGPASSWORD', PG_PASSWORD);
     expect(await cli('store', 'init', `postgres://postgres@127.0.0.1:${server().port}/nope`)).toBe(3);
@@ -140,29 +157,32 @@ describe('the console on a PostgreSQL store', () => {
     await server().createDatabase(name);
     const team = `postgres://postgres@127.0.0.1:${server().port}/${name}`;
     expect(await cli('store', 'init', team)).toBe(0);
-    const worker = await startInProcessWorker({ store: team, timing: { retryLimit: 0 } });
+    // A job whose only attempt lost its store connection while adopting fails, and its give-up may be lost too: the
+    // worker then ends the stranded run on its beat (queue-run-manager.postgres.test.ts), here after 2 s, not 60.
+    const worker = await startInProcessWorker({ store: team, timing: { retryLimit: 0 }, strandedAfterMs: 2_000 });
     onTestFinished(() => worker.stop());
     let ended = false;
     const running = runCli(['--data-dir', dataDir, '--store', team, '--with-demo-engine', '--json', 'runs', 'start', 'demo', '--params', '{"items":4000,"pageSize":100,"delayMsPerPage":40}']).finally(() => (ended = true));
-    const admin = new pg.Client({ connectionString: server().url() });
+    const admin = new pg.Client({ connectionString: server().url(name) });
     await admin.connect();
     try {
       for (let i = 0; i < times && !ended; i++) {
         await new Promise((resolve) => setTimeout(resolve, every));
-        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'syncwarden' AND datname = $1`, [name]);
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'syncwarden' AND datname = current_database()`);
       }
       const code = await running;
       // The run's outcome (0, 4), or, when the start itself lost its connection, exit 1 saying so: never `internal`.
       if (code === 1) expect(JSON.parse(err.trim().split('\n').at(-1)!)).toMatchObject({ error: { code: 'unavailable', message: expect.stringContaining('connection was lost') } });
       else expect([0, 4], `exit ${code}: ${err}`).toContain(code);
-      const client = new pg.Client({ connectionString: server().url(name) });
-      await client.connect();
-      const states = await client.query<{ state: string }>(`SELECT state FROM runs`).finally(() => client.end());
-      expect(states.rows.map((row) => row.state).filter((state) => state === 'running' || state === 'queued')).toEqual([]);
+      // Never left running: a start that lost its connection after its INSERT, before its job was sent or its
+      // failure written, leaves a queued run no job carries; the worker ends it within a few beats.
+      const states = async () => (await admin.query<{ state: string }>(`SELECT state FROM runs`)).rows.map((row) => row.state);
+      await until(async () => (await states()).every((state) => state !== 'running' && state !== 'queued'), 20_000, 'every run ended');
       // A wait that lost its connection went on waiting: exit 1 only when no run went on (none, or one the failed start ended).
-      if (code === 1) expect(states.rows.map((row) => row.state).filter((state) => state !== 'failed')).toEqual([]);
+      if (code === 1) expect((await states()).filter((state) => state !== 'failed')).toEqual([]);
     } finally {
       await admin.end();
     }
   }, 60_000);
 });
+

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runHostExecutor, type AdoptOutcome, type QueuedRunHost } from '../../core/queue/run-host-executor';
 import type { RunAttempt } from '../../core/queue/run-executor';
 
-function fakeHost(adopt: AdoptOutcome, requeued = { runId: 8, joined: false }, continuedBy?: number) {
+function fakeHost(adopt: AdoptOutcome, requeued = { runId: 8, joined: false }, continuedBy?: number, held: { id: number; engine: string; scope: string; moved?: boolean }[] = []) {
   const calls: string[] = [];
   const host: QueuedRunHost = {
     adopt: async (runId, owner) => (calls.push(`adopt ${runId} by ${owner.workerId} #${owner.attempt}`), adopt),
@@ -11,6 +11,8 @@ function fakeHost(adopt: AdoptOutcome, requeued = { runId: 8, joined: false }, c
     fail: async (runId, error) => void calls.push(`fail ${runId}: ${error}`),
     requeue: async (runId) => (calls.push(`requeue ${runId}`), requeued),
     continuedBy: async () => continuedBy,
+    heldByQueue: async (before) => (calls.push(`held before ${before}`), held),
+    failStranded: async (runId, engine, error) => (calls.push(`stranded ${runId} (${engine}): ${error.slice(0, 40)}`), !held.find((run) => run.id === runId)?.moved),
   };
   return { host, calls };
 }
@@ -79,5 +81,31 @@ describe('the queue executor over the run manager', () => {
     await runHostExecutor(host).execute(attempt({ attempt: 3 }));
     // It takes that run up (adopt: a stranded queued one is run, a finished or live one left alone), never a third.
     expect(calls).toEqual(['adopt 7 by w2 #3', 'adopt 8 by w2 #3']);
+  });
+
+  it('a queued run no live job carries (by its scope key or its run id) is ended; carried ones, and one a worker took meanwhile, are not', async () => {
+    const held = [
+      { id: 1, engine: 'toy', scope: 'a' },
+      { id: 2, engine: 'toy', scope: 'b' },
+      { id: 3, engine: 'toy', scope: 'c' },
+      { id: 4, engine: 'other', scope: 'a' },
+      { id: 5, engine: 'other', scope: 'b', moved: true },
+    ];
+    const { host, calls } = fakeHost({ adopted: true, previousOwner: null }, undefined, undefined, held);
+    const asked: string[] = [];
+    const carriers = async (engine: string) => {
+      asked.push(engine);
+      return engine === 'toy' ? { keys: new Set(['toy:a']), runIds: new Set([3]) } : { keys: new Set(['toy:a', 'toy:b']), runIds: new Set<number>() };
+    };
+    const ended = await runHostExecutor(host).endStranded?.(new Date('2026-01-01T00:00:00Z'), carriers);
+    expect(ended).toEqual([2, 4]);
+    // One read of the live jobs per engine, after the runs were read.
+    expect(asked).toEqual(['toy', 'other']);
+    expect(calls).toEqual([
+      'held before 2026-01-01T00:00:00.000Z',
+      'stranded 2 (toy): no job in the queue carries this run any',
+      'stranded 4 (other): no job in the queue carries this run any',
+      'stranded 5 (other): no job in the queue carries this run any',
+    ]);
   });
 });
