@@ -58,23 +58,26 @@ export function SchedulesTable({ schedules, engineTitle, readOnly = false, busyI
             return (
               <Table.Tr key={schedule.id} data-testid={`schedule-row-${schedule.id}`}>
                 <Table.Td>
-                  <Group gap={6} wrap="nowrap">
-                    <Text size="sm" fw={500}>
-                      {engineTitle(schedule.engine)}
-                    </Text>
-                    {schedule.autoRepair && (
-                      <Badge size="xs" variant="light" color="grape">
-                        auto-repair
-                      </Badge>
-                    )}
-                    {schedule.failures > 0 && (
-                      <Tooltip label={`${schedule.failures} failed firings or runs in a row`}>
-                        <Badge size="xs" color="red" variant="light">
-                          failing ×{schedule.failures}
+                  <Text size="sm" fw={500}>
+                    {engineTitle(schedule.engine)}
+                  </Text>
+                  {/* Under the name, not beside it: beside it a failing schedule widened the column past 1024 px. */}
+                  {(schedule.autoRepair || schedule.failures > 0) && (
+                    <Group gap={4} mt={2}>
+                      {schedule.autoRepair && (
+                        <Badge size="xs" variant="light" color="grape">
+                          auto-repair
                         </Badge>
-                      </Tooltip>
-                    )}
-                  </Group>
+                      )}
+                      {schedule.failures > 0 && (
+                        <Tooltip label={`${schedule.failures} failed firings or runs in a row`}>
+                          <Badge size="xs" color="red" variant="light" styles={{ label: { whiteSpace: 'nowrap' } }} data-testid={`schedule-failing-${schedule.id}`}>
+                            failing ×{schedule.failures}
+                          </Badge>
+                        </Tooltip>
+                      )}
+                    </Group>
+                  )}
                 </Table.Td>
                 <Table.Td>
                   <ScheduleScopeLabel scope={schedule.scope} testId={`schedule-scope-${schedule.id}`} />
