@@ -48,16 +48,19 @@ function whyOwnerIsGone(owner: ActiveRunOwner, options: RecoveryOptions): string
   return undefined;
 }
 
+/** The state and the event saying why land together: a reader that sees the run interrupted sees the reason too. */
 async function interruptRun(store: Store, owner: ActiveRunOwner, reason: string, now: Date): Promise<boolean> {
   const nowIso = now.toISOString();
-  const moved = await store.runs.interrupt(
-    owner.id,
-    owner.heartbeatAt,
-    { finishedAt: nowIso, error: { code: 'interrupted', message: `The process running this run stopped before it finished (${reason}).` } },
-    nowIso,
-  );
-  if (moved) await store.runEvents.append(owner.id, 'state', `interrupted: ${reason}`, nowIso, { ownerPid: owner.ownerPid, ownerId: owner.ownerId });
-  return moved;
+  return await store.transaction(async (tx) => {
+    const moved = await tx.runs.interrupt(
+      owner.id,
+      owner.heartbeatAt,
+      { finishedAt: nowIso, error: { code: 'interrupted', message: `The process running this run stopped before it finished (${reason}).` } },
+      nowIso,
+    );
+    if (moved) await tx.runEvents.append(owner.id, 'state', `interrupted: ${reason}`, nowIso, { ownerPid: owner.ownerPid, ownerId: owner.ownerId });
+    return moved;
+  });
 }
 
 export function isProcessAlive(pid: number): boolean {

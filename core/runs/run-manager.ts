@@ -325,10 +325,13 @@ export class RunManager {
   async failStranded(runId: number, engine: string, message: string): Promise<boolean> {
     const now = this.nowIso();
     const patch = { finishedAt: now, error: { code: 'dead-letter', message } };
-    if (!(await this.deps.store.runs.transition(runId, ['queued'], 'failed', patch, now, queueOwnerId(engine)))) return false;
-    await this.deps.store.runEvents.append(runId, 'state', 'failed', now, { error: patch.error });
-    await this.emitRun('run.finished', runId);
-    return true;
+    const moved = await this.deps.store.transaction(async (tx) => {
+      if (!(await tx.runs.transition(runId, ['queued'], 'failed', patch, now, queueOwnerId(engine)))) return false;
+      await tx.runEvents.append(runId, 'state', 'failed', now, { error: patch.error });
+      return true;
+    });
+    if (moved) await this.emitRun('run.finished', runId);
+    return moved;
   }
 
   activeRunIds(): number[] {
