@@ -30,7 +30,7 @@ export function guardedClient(): typeof pg.Client {
 }
 
 /** The first error a guarded client heard (its connection went), if any. */
-export function connectionLost(client: pg.ClientBase): Error | undefined {
+function connectionLost(client: pg.ClientBase): Error | undefined {
   return heard.get(client);
 }
 
