@@ -67,10 +67,8 @@ export class QueueWorker {
           batchSize: 1,
           localConcurrency: concurrency,
           includeMetadata: true,
+          // The only wake-up: the queue opens no LISTEN connection (run-queue.ts says why).
           pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1,
-          // NOTIFY only announces sent jobs, not retries coming due nor redriven dead letters: keep polling
-          // at the same pace while listening (pg-boss would otherwise slow to 30 s).
-          notifyPollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 1,
           // With a backlog, a worker that just got a job fetches the next at once instead of waiting out
           // its polling interval (pg-boss ends the burst at the first empty fetch).
           burstWhenReadyExceeds: 1,

@@ -51,8 +51,8 @@ export class RunQueue {
   constructor(options: RunQueueOptions) {
     this.timing = { ...DEFAULT_RUN_QUEUE_TIMING, ...options.timing };
     const supervise = options.superviseIntervalSeconds ?? 10;
-    // `Client` is passed through to pg-boss's own pool (and ignored by its LISTEN client, which has a listener):
-    // every pooled connection has an 'error' listener from birth (pg-driver.ts guardedClient).
+    // `Client` is passed through to pg-boss's own pool: every pooled connection has an 'error' listener from birth
+    // (pg-driver.ts guardedClient).
     const config: ConstructorOptions & { Client: typeof pg.Client } = {
       Client: guardedClient(),
       connectionString: options.connectionString,
@@ -65,8 +65,11 @@ export class RunQueue {
       instanceName: options.instanceName ?? 'syncwarden',
       // The queue stats cache feeds the workers' burst mode (queue-worker.ts): refreshed often.
       queueCacheIntervalSeconds: 5,
-      // New jobs wake idle workers at once (a dedicated LISTEN connection per process); polling stays the floor.
-      useListenNotify: true,
+      // No LISTEN connection: pg-boss makes it a plain pg.Client (the guarded `Client` above never reaches it) and
+      // strips its listeners before ending it, so a FATAL 57P01 arriving then (a restart, a terminated session) was
+      // an unheard 'error' that crashed a draining worker (outside attack, session 14). Workers poll every second
+      // (pollingIntervalSeconds) instead: a new job waits at most that long.
+      useListenNotify: false,
     };
     this.boss = new (loadPgBoss().PgBoss)(config);
     this.reads = new (loadPg().Pool)({ Client: guardedClient(), connectionString: options.connectionString, ...(options.password === undefined ? {} : { password: options.password }), max: 2, application_name: 'syncwarden-queue-reads' });
