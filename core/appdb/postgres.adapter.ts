@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { guardedClient, loadPg, withPooledClient } from '../base/pg-driver';
+import { guardedClient, loadPg, withPassword, withPooledClient } from '../base/pg-driver';
 import type { ConnectionCheck } from '../connectors/shared/connection-check';
 import type { AppDbAdapter, Row, SqlExecutor, SqlValue } from './adapter';
 import { toPgPlaceholders } from './placeholders';
@@ -101,13 +101,6 @@ async function checkPostgres(pool: pg.Pool): Promise<ConnectionCheck> {
 }
 
 /** pg lets the URL's (empty) password win over a separate one, so the keychain's password goes into the URL here. */
-function withPassword(connectionString: string, password: string | undefined): string {
-  if (password === undefined) return connectionString;
-  const url = new URL(connectionString);
-  url.password = encodeURIComponent(password);
-  return url.toString();
-}
-
 function sslConfig(ssl: PostgresAppDbOptions['ssl']): pg.PoolConfig['ssl'] {
   if (!ssl || ssl.mode === 'disable') return false;
   if (ssl.mode === 'require') return { rejectUnauthorized: false };

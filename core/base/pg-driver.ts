@@ -4,6 +4,18 @@ import { lazyModule } from './lazy-module';
 /** The pg driver, required on first use (lazy-module.ts): only PostgreSQL product databases and team mode need it. */
 export const loadPg = lazyModule<typeof pg>('pg');
 
+/**
+ * The connection string with `password` in it (in memory only: the location shown and stored never has it).
+ * node-postgres lets a connection string's fields override the config's, and reads a URL without a password as
+ * password '', so a separate `password` beside such a URL is dropped.
+ */
+export function withPassword(connectionString: string, password: string | undefined): string {
+  if (password === undefined) return connectionString;
+  const url = new URL(connectionString);
+  url.password = encodeURIComponent(password);
+  return url.toString();
+}
+
 /** What each guarded client heard: the first 'error' it emitted (its connection went). */
 const heard = new WeakMap<pg.ClientBase, Error>();
 let guarded: typeof pg.Client | undefined;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { lazyModule } from '../base/lazy-module';
-import { guardedClient, loadPg } from '../base/pg-driver';
+import { guardedClient, loadPg, withPassword } from '../base/pg-driver';
 import type * as PgBossModule from 'pg-boss';
 import type { PgBoss, ConstructorOptions } from 'pg-boss';
 import { DEFAULT_RUN_QUEUE_TIMING, deadQueueName, deadQueueOptions, runJobKey, runQueueName, runQueueOptions, type RunQueueTiming } from './queue-config';
@@ -55,8 +55,8 @@ export class RunQueue {
     // (pg-driver.ts guardedClient).
     const config: ConstructorOptions & { Client: typeof pg.Client } = {
       Client: guardedClient(),
-      connectionString: options.connectionString,
-      ...(options.password === undefined ? {} : { password: options.password }),
+      // In the URL, not beside it: pg drops a separate password next to a URL without one (withPassword).
+      connectionString: withPassword(options.connectionString, options.password),
       max: options.poolSize ?? 10,
       superviseIntervalSeconds: supervise,
       monitorIntervalSeconds: supervise,
@@ -72,7 +72,7 @@ export class RunQueue {
       useListenNotify: false,
     };
     this.boss = new (loadPgBoss().PgBoss)(config);
-    this.reads = new (loadPg().Pool)({ Client: guardedClient(), connectionString: options.connectionString, ...(options.password === undefined ? {} : { password: options.password }), max: 2, application_name: 'syncwarden-queue-reads' });
+    this.reads = new (loadPg().Pool)({ Client: guardedClient(), connectionString: withPassword(options.connectionString, options.password), max: 2, application_name: 'syncwarden-queue-reads' });
     this.reads.on('error', (error: Error) => options.onError?.(error));
     // pg-boss emits 'error' for a lost connection, a failed heartbeat, a failed poll; it
     // retries by itself, and an 'error' with no listener would crash the process.

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 import { isConnectionLoss } from './connection-loss';
-import { guardedClient, loadPg, withPooledClient } from '../base/pg-driver';
+import { guardedClient, loadPg, withPassword, withPooledClient } from '../base/pg-driver';
 import { numberPlaceholders } from './pg-placeholders';
 import { NestedTransactionError } from './sqlite-store-db';
 import type { RunResult, SqlParams, StoreDb, StoreQueries } from './store-db';
@@ -178,18 +178,6 @@ export class PostgresStoreDb implements StoreDb {
     this.closed = true;
     await this.pool.end();
   }
-}
-
-/**
- * node-postgres lets the connection string's fields override the config's, so a separate `password`
- * would be dropped: it goes into the URL given to the pool, in memory only (the location the store shows
- * and stores never has it).
- */
-function withPassword(connectionString: string, password: string | undefined): string {
-  if (password === undefined) return connectionString;
-  const url = new URL(connectionString);
-  url.password = encodeURIComponent(password);
-  return url.toString();
 }
 
 /**

@@ -12,6 +12,7 @@ import { createOutput } from '../output';
 import { positiveInt } from '../parse';
 import { CliError } from '../unwrap';
 import { STORE_ENV, teamStoreUrl } from '../team-store-url';
+import { storePassword } from '../../store/store-location';
 
 /**
  * `syncwarden worker`: a headless process of team mode that takes run jobs
@@ -40,7 +41,14 @@ export function workerCommand(globals: () => GlobalOptions): Command {
       // Team mode off in the worker's own app: it executes jobs (runAdopted), it does not queue them again.
       const app = await openCliApp({ ...options, store: url, teamMode: false }, 'cli');
       try {
-        const queue = new RunQueue({ connectionString: url, instanceName: 'syncwarden-worker', onError: (error) => app.log.warn({ err: error }, 'job queue error (it retries)') });
+        // The store's password as the app found it (PGPASSWORD, else this machine's keychain): the queue logs in as the store did.
+        const password = await storePassword(url, app.machineSecrets);
+        const queue = new RunQueue({
+          connectionString: url,
+          ...(password === undefined ? {} : { password }),
+          instanceName: 'syncwarden-worker',
+          onError: (error) => app.log.warn({ err: error }, 'job queue error (it retries)'),
+        });
         const worker = new QueueWorker({
           queue,
           workers: new WorkersRepo(app.store.db),
