@@ -18,8 +18,8 @@ export interface QueueWorkerOptions {
   /** How often the workers-table row is refreshed (default 5 s). */
   heartbeatMs?: number;
   /**
-   * How old a queued run with no live job must be before this worker ends it as stranded (default 60 s): longer
-   * than a start takes from its INSERT to its send, and than the clocks of two machines differ.
+   * How long this worker must see a queued run with no live job (on its own monotonic clock) before it ends it as
+   * stranded (default 60 s): longer than a start takes from its INSERT to its send.
    */
   strandedAfterMs?: number;
   /** How often an idle worker polls each queue (pg-boss minimum 0.5 s; default 1 s). */
@@ -115,8 +115,7 @@ export class QueueWorker {
   async endStranded(): Promise<number[]> {
     const { executor, queue } = this.options;
     if (!executor.endStranded) return [];
-    const before = new Date(this.now().getTime() - (this.options.strandedAfterMs ?? 60_000));
-    const ended = await executor.endStranded(before, (engine) => queue.liveCarriers(engine));
+    const ended = await executor.endStranded(this.options.strandedAfterMs ?? 60_000, (engine) => queue.liveCarriers(engine), performance.now());
     for (const runId of ended) this.log(`run ${runId} ended failed: no job in the queue carried it any more`);
     return ended;
   }

@@ -47,12 +47,14 @@ export interface RunExecutor {
    */
   giveUp?(attempt: RunJobData & { readonly jobId: string }, error: string): Promise<void>;
   /**
-   * Ends the queued runs created before `before` that no live job carries (`carriers`: what an engine's live
-   * jobs carry, RunQueue.liveCarriers). giveUp is best effort: a store unreachable at that moment, or a start
-   * that died between its INSERT and its send, leaves a queued run nobody will take, holding its scope's single
-   * flight. Every worker checks on its heartbeat. Returns the run ids it ended.
+   * Ends the queued runs that no live job has carried (`carriers`: what an engine's live jobs carry,
+   * RunQueue.liveCarriers) for `graceMs`, as this executor saw them on its earlier calls: times are `nowMs` of
+   * one monotonic clock, so no two machines' clocks are ever compared (a run's created_at is the console's).
+   * giveUp is best effort: a store unreachable at that moment, or a start that died between its INSERT and its
+   * send, leaves a queued run nobody will take, holding its scope's single flight. Every worker checks on its
+   * heartbeat. Returns the run ids it ended.
    */
-  endStranded?(before: Date, carriers: (engine: string) => Promise<JobCarriers>): Promise<number[]>;
+  endStranded?(graceMs: number, carriers: (engine: string) => Promise<JobCarriers>, nowMs: number): Promise<number[]>;
 }
 
 /** What an engine's live jobs carry: their engine+scope keys (runJobKey) and run ids. */

@@ -34,8 +34,8 @@ export interface QueuedRunHost {
    * completion was lost). Undefined when there is none.
    */
   continuedBy(runId: number): Promise<number | undefined>;
-  /** Queued runs still held by the queue (no worker adopted them) created before `before` (an ISO time). */
-  heldByQueue(before: string): Promise<readonly { readonly id: number; readonly engine: string; readonly scope: string }[]>;
+  /** Queued runs still held by the queue (no worker adopted them). */
+  heldByQueue(): Promise<readonly { readonly id: number; readonly engine: string; readonly scope: string }[]>;
   /** Ends such a run failed with this error while it is still queued and the queue's; false when it moved on. */
   failStranded(runId: number, engine: string, error: string): Promise<boolean>;
   /** A new queued run with the same engine, scope and parameters (dead-letter retry); joins an active one. */
@@ -48,6 +48,8 @@ export interface QueuedRunHost {
  * doubles the run.
  */
 export function runHostExecutor(host: QueuedRunHost): RunExecutor {
+  /** endStranded's memory: each run seen held by the queue with no live job, since when (its monotonic ms). */
+  const uncarriedSince = new Map<number, number>();
   return {
     async execute(attempt: RunAttempt): Promise<void> {
       let runId = attempt.runId;
@@ -90,18 +92,25 @@ export function runHostExecutor(host: QueuedRunHost): RunExecutor {
     async giveUp(job: RunJobData & { jobId: string }, error: string): Promise<void> {
       await host.fail(job.runId, `the queue gave up after its retries (job ${job.jobId}): ${error}`);
     },
-    async endStranded(before, carriers) {
+    async endStranded(graceMs, carriers, nowMs) {
       const ended: number[] = [];
       const byEngine = new Map<string, JobCarriers>();
+      const uncarried = new Set<number>();
       // The runs are read before the jobs: a run queued at that read whose job is gone by the next was not
-      // taken by it (a job completes only after its run left the queue's hands), so it is stranded.
-      for (const run of await host.heldByQueue(before.toISOString())) {
+      // taken by it (a job completes only after its run left the queue's hands).
+      for (const run of await host.heldByQueue()) {
         let live = byEngine.get(run.engine);
         if (!live) byEngine.set(run.engine, (live = await carriers(run.engine)));
         if (live.keys.has(runJobKey(run.engine, run.scope)) || live.runIds.has(run.id)) continue;
+        uncarried.add(run.id);
+        const since = uncarriedSince.get(run.id) ?? nowMs;
+        uncarriedSince.set(run.id, since);
+        // Seen without a job for the whole grace (a start's INSERT comes before its send): stranded.
+        if (nowMs - since < graceMs) continue;
         const why = 'no job in the queue carries this run any more (its job failed, or its start stopped before sending it, while the store could not be reached); nobody would take it. Start it again.';
         if (await host.failStranded(run.id, run.engine, why)) ended.push(run.id);
       }
+      for (const id of uncarriedSince.keys()) if (!uncarried.has(id) || ended.includes(id)) uncarriedSince.delete(id);
       return ended;
     },
   };

@@ -18,7 +18,7 @@ export function runManagerHost(runs: RunManager, store: Store, now: () => Date =
       if (run.state === 'interrupted') throw new Error(`run ${runId} was interrupted before it finished (${run.error?.message ?? 'its worker lost it'}); the queue retries it`);
     },
     fail: (runId, error) => runs.failQueued(runId, error),
-    heldByQueue: (before) => store.runs.heldByQueue(before),
+    heldByQueue: () => store.runs.heldByQueue(),
     failStranded: (runId, engine, error) => runs.failStranded(runId, engine, error),
     async continuedBy(runId) {
       const run = await store.runs.get(runId);

@@ -215,14 +215,11 @@ export class RunsRepository {
   }
 
   /**
-   * Queued runs the job queue still holds (owner host `queue`: no worker adopted them yet) that were created before
-   * `before`. Each should be carried by a live job; the stranded-run check (run-host-executor.ts) ends those none is.
+   * Queued runs the job queue still holds (owner host `queue`: no worker adopted them yet). Each should be carried
+   * by a live job; the stranded-run check (run-host-executor.ts) ends those none carries for a while.
    */
-  async heldByQueue(before: string): Promise<{ id: number; engine: string; scope: string }[]> {
-    const rows = await this.db.all<Pick<RunRow, 'id' | 'engine' | 'scope'>>(
-      `SELECT id, engine, scope FROM runs WHERE state = 'queued' AND owner_host = 'queue' AND created_at < ? ORDER BY id`,
-      [before],
-    );
+  async heldByQueue(): Promise<{ id: number; engine: string; scope: string }[]> {
+    const rows = await this.db.all<Pick<RunRow, 'id' | 'engine' | 'scope'>>(`SELECT id, engine, scope FROM runs WHERE state = 'queued' AND owner_host = 'queue' ORDER BY id`);
     return rows.map((row) => ({ id: Number(row.id), engine: row.engine, scope: row.scope }));
   }
 

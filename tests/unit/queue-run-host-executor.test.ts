@@ -11,8 +11,14 @@ function fakeHost(adopt: AdoptOutcome, requeued = { runId: 8, joined: false }, c
     fail: async (runId, error) => void calls.push(`fail ${runId}: ${error}`),
     requeue: async (runId) => (calls.push(`requeue ${runId}`), requeued),
     continuedBy: async () => continuedBy,
-    heldByQueue: async (before) => (calls.push(`held before ${before}`), held),
-    failStranded: async (runId, engine, error) => (calls.push(`stranded ${runId} (${engine}): ${error.slice(0, 40)}`), !held.find((run) => run.id === runId)?.moved),
+    heldByQueue: async () => (calls.push('held'), [...held]),
+    failStranded: async (runId, engine, error) => {
+      calls.push(`stranded ${runId} (${engine}): ${error.slice(0, 40)}`);
+      const at = held.findIndex((run) => run.id === runId && !run.moved);
+      if (at < 0) return false;
+      held.splice(at, 1); // failed: no longer held by the queue
+      return true;
+    },
   };
   return { host, calls };
 }
@@ -83,29 +89,40 @@ describe('the queue executor over the run manager', () => {
     expect(calls).toEqual(['adopt 7 by w2 #3', 'adopt 8 by w2 #3']);
   });
 
-  it('a queued run no live job carries (by its scope key or its run id) is ended; carried ones, and one a worker took meanwhile, are not', async () => {
+  it('a queued run no live job carries (by its scope key or its run id) for the whole grace is ended; carried ones, and one a worker took meanwhile, are not', async () => {
     const held = [
       { id: 1, engine: 'toy', scope: 'a' },
       { id: 2, engine: 'toy', scope: 'b' },
       { id: 3, engine: 'toy', scope: 'c' },
       { id: 4, engine: 'other', scope: 'a' },
       { id: 5, engine: 'other', scope: 'b', moved: true },
+      { id: 6, engine: 'toy', scope: 'd' },
     ];
     const { host, calls } = fakeHost({ adopted: true, previousOwner: null }, undefined, undefined, held);
     const asked: string[] = [];
+    let sixCarried = false;
     const carriers = async (engine: string) => {
       asked.push(engine);
-      return engine === 'toy' ? { keys: new Set(['toy:a']), runIds: new Set([3]) } : { keys: new Set(['toy:a', 'toy:b']), runIds: new Set<number>() };
+      if (engine === 'other') return { keys: new Set(['toy:a', 'toy:b']), runIds: new Set<number>() };
+      return { keys: new Set(['toy:a', ...(sixCarried ? ['toy:d'] : [])]), runIds: new Set([3]) };
     };
-    const ended = await runHostExecutor(host).endStranded?.(new Date('2026-01-01T00:00:00Z'), carriers);
-    expect(ended).toEqual([2, 4]);
-    // One read of the live jobs per engine, after the runs were read.
-    expect(asked).toEqual(['toy', 'other']);
-    expect(calls).toEqual([
-      'held before 2026-01-01T00:00:00.000Z',
+    const executor = runHostExecutor(host);
+    // First seen without a job: nothing is ended before the grace is over (a start's job may be on its way).
+    expect(await executor.endStranded?.(1_000, carriers, 0)).toEqual([]);
+    expect(asked).toEqual(['toy', 'other']); // one read of the live jobs per engine, after the runs were read
+    // Run 6's job arrives; a grace later 2 and 4 are ended, 5 had moved on, 6 is carried.
+    sixCarried = true;
+    expect(await executor.endStranded?.(1_000, carriers, 999)).toEqual([]);
+    expect(await executor.endStranded?.(1_000, carriers, 1_000)).toEqual([2, 4]);
+    expect(calls.filter((call) => call.startsWith('stranded'))).toEqual([
       'stranded 2 (toy): no job in the queue carries this run any',
       'stranded 4 (other): no job in the queue carries this run any',
       'stranded 5 (other): no job in the queue carries this run any',
     ]);
+    // Run 6 loses its job again: its grace starts over from now, not from when it was first seen.
+    sixCarried = false;
+    expect(await executor.endStranded?.(1_000, carriers, 1_500)).toEqual([]);
+    expect(await executor.endStranded?.(1_000, carriers, 2_499)).toEqual([]);
+    expect(await executor.endStranded?.(1_000, carriers, 2_500)).toEqual([6]);
   });
 });
