@@ -51,13 +51,22 @@ export async function initPostgresStore(url: string, password: string | undefine
 export function explainConnectError(error: unknown, url: string): Error {
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  if (code === '28P01' || code === '28000' || /password authentication failed|no password supplied|SASL/i.test(message)) {
+  if (code === '28P01' || /password authentication failed|no password supplied|SASL/i.test(message)) {
     return new StoreConnectError(
       `the PostgreSQL store at ${url} refused the login (${message}). Set its password in the keychain entry "${storePasswordKey(url)}" (the Settings Store choice saves it) or, headless, in PGPASSWORD; ${STORE_PASSWORD_MESSAGE}.`,
       { cause: error },
     );
   }
   if (code === '3D000') return new StoreConnectError(`the database of ${url} does not exist: create it first (createdb), then run syncwarden store init`, { cause: error });
+  // Refusals of the session itself, whatever the password: said as such, never as an unexpected error.
+  if (code === '28000') return new StoreConnectError(`the PostgreSQL store at ${url} refused the login (${message}): check that the role may log in (LOGIN) and that pg_hba.conf lets it in from here`, { cause: error });
+  if (code === '42501') return new StoreConnectError(`the PostgreSQL store at ${url} refused the session (${message}): grant this role CONNECT on the database`, { cause: error });
+  if (typeof code === 'string' && code.startsWith('53')) {
+    return new StoreConnectError(`the PostgreSQL store at ${url} cannot take a connection now (${message}): try again, or free connections (max_connections)`, { cause: error });
+  }
+  if (/does not support SSL/i.test(message)) {
+    return new StoreConnectError(`the PostgreSQL store at ${url} does not offer TLS (${message}): enable ssl on the server, or drop sslmode from the URL on a trusted network`, { cause: error });
+  }
   if (isConnectionLoss(error) || /ENOTFOUND|EAI_AGAIN|timeout|ETIMEDOUT|EHOSTUNREACH/i.test(message)) {
     return new StoreConnectError(`cannot reach the PostgreSQL store at ${url} (${message}): check the host, port and network`, { cause: error });
   }
