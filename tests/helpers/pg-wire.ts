@@ -16,9 +16,14 @@ export const AUTH_OK = message('R', Buffer.from([0, 0, 0, 0]));
 /** ReadyForQuery, idle: the startup is over, the session takes statements. */
 export const READY_FOR_QUERY = message('Z', Buffer.from('I'));
 
+/** A FATAL ErrorResponse with this SQLSTATE and message, as a server sends it before it hangs up. */
+export function fatalError(code: string, text: string): Buffer {
+  return message('E', Buffer.from(`SFATAL\0VFATAL\0C${code}\0M${text}\0\0`));
+}
+
 /** The ErrorResponse a backend sends when an administrator (pg_terminate_backend, a fast shutdown) ends it: FATAL 57P01. */
 export function fatalTerminating(): Buffer {
-  return message('E', Buffer.from('SFATAL\0VFATAL\0C57P01\0Mterminating connection due to administrator command\0\0'));
+  return fatalError('57P01', 'terminating connection due to administrator command');
 }
 
 /** A server on 127.0.0.1 whose every connection, once the client has sent its startup, gets `answer`. */

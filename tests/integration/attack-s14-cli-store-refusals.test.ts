@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { runCli } from '../../core/cli/program';
-import { startPgWireServer } from '../helpers/pg-wire';
+import { fatalError, startPgWireServer } from '../helpers/pg-wire';
 
 /*
  * Fixed: explainConnectError (store-probe.ts) says each of these refusals as what it is; exit 3 store-unreachable.
@@ -14,14 +14,6 @@ import { startPgWireServer } from '../helpers/pg-wire';
  * of the login comes through as the driver's own error and is reported 'internal' ("unexpected error, see the log"),
  * exit 1. Here a fake server (127.0.0.1) answers the startup with the FATAL a real server sends in each case.
  */
-function errorResponse(severity: string, code: string, message: string): Buffer {
-  const body = Buffer.from(`S${severity}\0V${severity}\0C${code}\0M${message}\0\0`);
-  const head = Buffer.alloc(5);
-  head.write('E', 0);
-  head.writeInt32BE(4 + body.length, 1);
-  return Buffer.concat([head, body]);
-}
-
 let dataDir: string;
 let err: string;
 
@@ -43,7 +35,7 @@ afterEach(() => {
 });
 
 async function refusingStore(code: string, message: string): Promise<string> {
-  const fake = await startPgWireServer((socket) => socket.end(errorResponse('FATAL', code, message)));
+  const fake = await startPgWireServer((socket) => socket.end(fatalError(code, message)));
   onTestFinished(() => fake.close());
   return `postgres://syncwarden@127.0.0.1:${fake.port}/team`;
 }
