@@ -34,6 +34,7 @@ export async function openCliApp(options: GlobalOptions, host: 'cli' | 'browser'
   const dataDir = resolveDataDir({ flag: options.dataDir });
   const log = await createFileLogger({ dataDir });
   const engines = options.engines ? { engines: new EngineRegistry(options.engines) } : {};
+  // A store that cannot be opened ends the command: its log is flushed and closed, not left opening behind it.
   const app = await createSyncwarden({
     dataDir,
     host,
@@ -43,6 +44,9 @@ export async function openCliApp(options: GlobalOptions, host: 'cli' | 'browser'
     ...(options.store ? { store: options.store } : {}),
     // A PostgreSQL store turns team mode on: one queue connection for this process, closed with the app.
     ...(options.teamMode === false ? {} : { teamMode: ({ url, password, store, log: appLog }) => startTeamMode({ url, ...(password === undefined ? {} : { password }), db: store.db, log: appLog }) }),
+  }).catch(async (error: unknown) => {
+    await log.close();
+    throw error;
   });
   return Object.assign(app, {
     async dispose() {

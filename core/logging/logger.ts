@@ -49,11 +49,21 @@ export async function createFileLogger(options: FileLoggerOptions): Promise<File
     limit: { count: options.keep ?? 5 },
     mkdir: true,
   });
+  // A log file that cannot be written (its folder removed under the process, a full or read-only disk) loses its
+  // lines, never the process: an 'error' with no listener would be an uncaught exception. Said once on stderr.
+  const events = stream as unknown as NodeJS.EventEmitter;
+  let failed: Error | undefined;
+  events.on('error', (error: Error) => {
+    if (failed) return;
+    failed = error;
+    process.stderr.write(`syncwarden: cannot write its log in ${dir} (${error.message}); going on without it\n`);
+  });
   const logger = pino({ ...redactingOptions, level: options.level ?? process.env.SYNCWARDEN_LOG_LEVEL ?? 'info' }, stream);
   return Object.assign(logger, {
-    /** Writes what is buffered and closes the file (safe before the file finished opening). */
+    /** Writes what is buffered and closes the file (safe before the file finished opening, and after it failed). */
     async close() {
-      const closed = once(stream as unknown as NodeJS.EventEmitter, 'close');
+      if (failed) return;
+      const closed = Promise.race([once(events, 'close'), once(events, 'error')]).catch(() => undefined);
       stream.end();
       await closed;
     },

@@ -16,7 +16,7 @@ import { until } from '../helpers/wait';
  * A job the SQL tick (syncwarden_enqueue_due) inserts is the same job the
  * queue module sends from JS (same queue, key, data, policy, retries, dead
  * letter, lease), and a real QueueWorker over a real PostgreSQL store takes
- * it at once (woken by NOTIFY, not its polling) and executes the run
+ * it on its next poll (the queue opens no LISTEN connection: run-queue.ts) and executes the run
  * through the registry. A cron-expression schedule keeps firing: the JS fill before each
  * tick gives it its next slot.
  */
@@ -45,11 +45,11 @@ beforeAll(async () => {
     workers: new WorkersRepo(app.store.db),
     executor: runHostExecutor(runManagerHost(app.runs, app.store)),
     engines: ['demo'],
-    // Room for every job at once: each is taken on its NOTIFY, none waits for a free slot.
+    // Room for every job at once: none waits for a free slot.
     concurrency: 4,
     heartbeatMs: 200,
-    // A polling floor far above the waits below: the tick's NOTIFY (as pg-boss's send does) wakes the worker.
-    pollingIntervalSeconds: 60,
+    // The only wake-up (no LISTEN connection): the tick's NOTIFY stays for a listener, none listens now.
+    pollingIntervalSeconds: 1,
   });
   await worker.start();
 }, 90_000);
@@ -87,7 +87,7 @@ describe('team mode: a schedule fired by SQL is executed by a real worker like a
     expect(jsShape).toMatchObject({ policy: 'exclusive', dead_letter: 'sw.dead.demo', retry_backoff: true });
     expect(byRun.get(Number(intervalRun))).toEqual({ ...jsShape, singleton_key: expect.stringMatching(/^demo:/) as string });
 
-    // The worker takes the SQL job well before its 60 s polling floor and the run manager executes it.
+    // The worker takes the SQL job on its next poll and the run manager executes it.
     for (const runId of [js.runId, Number(intervalRun)]) {
       await until(async () => (await app.store.runs.get(runId))?.state === 'succeeded', 20_000, `run ${runId} executed by the worker`);
     }
