@@ -102,12 +102,17 @@ export class QueueWorker {
   }
 
   private async beat(): Promise<void> {
+    // The store is unreachable for a moment (a killed connection, a failover): the next beat retries each.
     try {
       await this.options.workers.heartbeat(this.id, this.running, this.now().toISOString());
+    } catch (error) {
+      this.log(`worker heartbeat failed: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    try {
       await this.endStranded();
     } catch (error) {
-      // The store is unreachable for a moment (a killed connection, a failover): the next beat retries.
-      this.log(`worker heartbeat failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.log(`the check for queued runs no job carries failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
