@@ -242,13 +242,27 @@ export class RunManager {
       await this.deps.store.runEvents.append(id, 'state', `queued by ${trigger} (team mode: waiting for a worker)`, now);
       notice = (await send({ runId: id, engine: engine.id, scope }))?.notice;
     } catch (error) {
-      // No job carries it: end it now rather than leave a queued run nobody will take.
-      await this.move(id, 'failed', { finishedAt: this.nowIso(), error: { code: 'queue-refused', message: describe(error) } });
-      throw error;
+      // No job carries it, unless the send committed before its answer was lost: ended only while it is still
+      // queued and the queue's, never once a worker adopted it.
+      const gaveUp = await this.failWhileQueued(id, engine.id, 'queue-refused', describe(error)).catch((giveUpError: unknown) => {
+        if (isUnreachable(giveUpError)) return undefined;
+        throw giveUpError;
+      });
+      // Ended, or the send's refusal is certain (a give-up lost with it leaves a run no job carries, which a
+      // worker's stranded check ends): the refusal is the answer.
+      if (gaveUp === true || (gaveUp === undefined && !isUnreachable(error))) throw error;
+      // A worker already took it (false), or neither the send's outcome nor the give-up's is known (undefined):
+      // the run is its job's to run or, carried by none, the stranded check's to end. The caller waits for it.
+      return { runId: id, alreadyRunning: false, notice: `was handed to the queue as the store connection was lost (${describe(error)}): it runs if its job was queued; if not, a worker ends it within a minute.` };
     }
-    // Said where the run was started and kept on the run: a queued run with no worker must not look stuck.
-    if (notice) await this.deps.store.runEvents.append(id, 'state', notice, this.nowIso());
-    await this.emitRun('run.started', id);
+    // The run is handed over: a connection lost from here on loses only these words, never the start.
+    try {
+      // Said where the run was started and kept on the run: a queued run with no worker must not look stuck.
+      if (notice) await this.deps.store.runEvents.append(id, 'state', notice, this.nowIso());
+      await this.emitRun('run.started', id);
+    } catch (error) {
+      if (!isUnreachable(error)) throw error;
+    }
     return notice ? { runId: id, alreadyRunning: false, notice } : { runId: id, alreadyRunning: false };
   }
 
@@ -323,8 +337,16 @@ export class RunManager {
    * the queue's (a worker that adopted it meanwhile keeps it); false when it moved on.
    */
   async failStranded(runId: number, engine: string, message: string): Promise<boolean> {
+    return await this.failWhileQueued(runId, engine, 'dead-letter', message);
+  }
+
+  /**
+   * Ends a run only while it is still queued and still the queue's, its event in the same transaction: a
+   * worker that adopted it meanwhile keeps it. False when it was not (adopted, or ended already).
+   */
+  private async failWhileQueued(runId: number, engine: string, code: string, message: string): Promise<boolean> {
     const now = this.nowIso();
-    const patch = { finishedAt: now, error: { code: 'dead-letter', message } };
+    const patch = { finishedAt: now, error: { code, message } };
     const moved = await this.deps.store.transaction(async (tx) => {
       if (!(await tx.runs.transition(runId, ['queued'], 'failed', patch, now, queueOwnerId(engine)))) return false;
       await tx.runEvents.append(runId, 'state', 'failed', now, { error: patch.error });
