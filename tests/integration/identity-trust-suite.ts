@@ -167,9 +167,10 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
     it("a repair GoTrue refuses for good makes the run partial with GoTrue's message, then is a manual finding no run retries", async () => {
       await local([
         [id(40), 'refused@example.com', 'Refused', true, 'user'],
-        [id(41), 'fine@example.com', 'Fine', true, 'user'],
+        [id(41), 'second@example.com', 'Second', true, 'user'],
       ]);
       await run({ mode: 'check' });
+      // Repairs go in the order the check recorded its findings, by subject (the email): refused@ comes first.
       emulator.fault(SUPABASE_ROUTES.create, { ...gotrueFault(422, 'email_exists', 'A user with this email address has already been registered'), times: 1 });
       const repair = await run({ mode: 'repair', all: true });
       expect(repair.state).toBe('partial');
