@@ -253,7 +253,7 @@ export class RunManager {
       if (gaveUp === true || (gaveUp === undefined && !isUnreachable(error))) throw error;
       // A worker already took it (false), or neither the send's outcome nor the give-up's is known (undefined):
       // the run is its job's to run or, carried by none, the stranded check's to end. The caller waits for it.
-      return { runId: id, alreadyRunning: false, notice: `was handed to the queue as the store connection was lost (${describe(error)}): it runs if its job was queued; if not, a worker ends it within a minute.` };
+      notice = `was handed to the queue as the store connection was lost (${describe(error)}): it runs if its job was queued; if not, a worker ends it within a minute.`;
     }
     // The run is handed over: a connection lost from here on loses only these words, never the start.
     try {

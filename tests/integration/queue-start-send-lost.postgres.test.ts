@@ -95,6 +95,9 @@ describe('a team-mode start whose send lost its connection', () => {
     expect(proxy.cuts).toBeGreaterThanOrEqual(1);
     expect(started).toMatchObject({ alreadyRunning: false, notice: expect.stringMatching(/it runs if its job was queued/) });
     expect(await stateOf(started.runId)).toEqual({ state: 'queued', code: null, jobs: 1 });
+    // Said on the run as well, where the console shows it, not only to the caller.
+    const events = (await db.query<{ message: string }>(`SELECT message FROM run_events WHERE run_id = $1 ORDER BY id`, [started.runId])).rows.map((row) => row.message);
+    expect(events.at(-1)).toMatch(/handed to the queue as the store connection was lost/);
     await endAll();
   });
 
