@@ -1,10 +1,5 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSyncwarden, type Syncwarden } from '../../core/app/app';
-import { RunQueue } from '../../core/queue/run-queue';
-import { startPgProxy, type PgProxy } from '../helpers/pg-proxy';
-import { PG_PASSWORD, usePostgres } from '../helpers/postgres';
-import { makeTempDir } from '../helpers/temp-dir';
+import { describe, expect, it } from 'vitest';
+import { useTeamStartWorld } from '../helpers/team-start-world';
 
 /*
  * Outside attack (session 13) on 99d7fe3: a connection loss during a team-mode start. The commit's chaos test (store-cli-postgres)
@@ -15,35 +10,11 @@ import { makeTempDir } from '../helpers/temp-dir';
  * left behind. It holds the (engine, scope) single flight: the next start of the same run joins it
  * (alreadyRunning) and its waiter waits for a run no worker will ever take.
  */
-const server = usePostgres();
-const dir = makeTempDir();
-let app: Syncwarden;
-let db: pg.Client;
-let proxy: PgProxy;
-let queue: RunQueue;
-
-beforeAll(async () => {
-  const url = await server().createDatabase('s13_start');
-  process.env.PGPASSWORD = PG_PASSWORD;
-  proxy = await startPgProxy(server().port);
-  app = await createSyncwarden({ dataDir: dir.path, host: 'cli', withDemoEngine: true, store: `postgres://postgres@127.0.0.1:${proxy.port}/s13_start` });
-  db = new pg.Client({ connectionString: url });
-  await db.connect();
-  queue = new RunQueue({ connectionString: url });
-  await queue.start();
-  await queue.ensureEngine('demo');
-}, 90_000);
-
-afterAll(async () => {
-  await queue?.stop({ graceful: false, timeoutMs: 1000 });
-  await db?.end();
-  await app?.close();
-  await proxy?.close();
-  dir.remove();
-});
+const world = useTeamStartWorld('s13_start');
 
 describe('a team-mode start whose INSERT committed but whose answer was lost (attack s13 on 99d7fe3)', () => {
   it('leaves no queued run that no job carries, and a second start does not join such a run', async () => {
+    const { app, db, proxy, queue } = world();
     const send = async (run: { runId: number; engine: string; scope: string }) => void (await queue.enqueueQueuedRun(run as never));
     proxy.cutAfterAnswer('ON CONFLICT (engine, scope) WHERE state');
     const first = await app.runs.startInQueue('demo', { items: 1 }, 'cli', send).then(

@@ -1,10 +1,5 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSyncwarden, type Syncwarden } from '../../core/app/app';
-import { RunQueue } from '../../core/queue/run-queue';
-import { startPgProxy, type PgProxy } from '../helpers/pg-proxy';
-import { PG_PASSWORD, usePostgres } from '../helpers/postgres';
-import { makeTempDir } from '../helpers/temp-dir';
+import { describe, expect, it } from 'vitest';
+import { useTeamStartWorld } from '../helpers/team-start-world';
 
 /*
  * A team-mode start whose hand-over to the queue lost its connection (CI run of stop 32: the CLI said "could not
@@ -13,32 +8,7 @@ import { makeTempDir } from '../helpers/temp-dir';
  * cannot tell (the give-up lost its connection too) hands the caller the run to wait for instead of an error:
  * its job runs it, or a worker's stranded check ends it.
  */
-const server = usePostgres();
-const dir = makeTempDir();
-let app: Syncwarden;
-let db: pg.Client;
-let proxy: PgProxy;
-let queue: RunQueue;
-
-beforeAll(async () => {
-  const url = await server().createDatabase('send_lost');
-  process.env.PGPASSWORD = PG_PASSWORD;
-  proxy = await startPgProxy(server().port);
-  app = await createSyncwarden({ dataDir: dir.path, host: 'cli', withDemoEngine: true, store: `postgres://postgres@127.0.0.1:${proxy.port}/send_lost` });
-  db = new pg.Client({ connectionString: url });
-  await db.connect();
-  queue = new RunQueue({ connectionString: url });
-  await queue.start();
-  await queue.ensureEngine('demo');
-}, 90_000);
-
-afterAll(async () => {
-  await queue?.stop({ graceful: false, timeoutMs: 1000 });
-  await db?.end();
-  await app?.close();
-  await proxy?.close();
-  dir.remove();
-});
+const world = useTeamStartWorld('send_lost');
 
 /** The error pg gives a statement whose backend was terminated: a connection loss. */
 function terminated(): Error {
@@ -46,18 +16,21 @@ function terminated(): Error {
 }
 
 async function stateOf(runId: number): Promise<{ state: string; code: string | null; jobs: number }> {
+  const { db } = world();
   const run = (await db.query<{ state: string; code: string | null }>(`SELECT state, error_json::json->>'code' AS code FROM runs WHERE id = $1`, [runId])).rows[0]!;
   const jobs = (await db.query<{ n: string }>(`SELECT count(*) AS n FROM pgboss.job WHERE (data->>'runId')::bigint = $1`, [runId])).rows[0]!.n;
   return { ...run, jobs: Number(jobs) };
 }
 
 async function endAll(): Promise<void> {
+  const { db } = world();
   await db.query(`UPDATE runs SET state = 'cancelled', finished_at = now()::text WHERE state IN ('queued', 'running')`);
   await db.query(`DELETE FROM pgboss.job`);
 }
 
 describe('a team-mode start whose send lost its connection', () => {
   it('send never committed, give-up reached the store: the run ends failed and the start throws', async () => {
+    const { app } = world();
     let sent: number | undefined;
     const failed = await app.runs
       .startInQueue('demo', { items: 1 }, 'cli', async (run) => {
@@ -74,6 +47,7 @@ describe('a team-mode start whose send lost its connection', () => {
   });
 
   it('send committed and a worker adopted the run before the give-up: the give-up leaves it, the caller gets the run', async () => {
+    const { app, db, queue } = world();
     const started = await app.runs.startInQueue('demo', { items: 1 }, 'cli', async (run) => {
       await queue.enqueueQueuedRun(run as never);
       // A worker takes it in the instant between the lost answer and the give-up.
@@ -86,6 +60,7 @@ describe('a team-mode start whose send lost its connection', () => {
   });
 
   it('send committed and the give-up lost its connection too: the run stays queued for its job, and the caller gets it', async () => {
+    const { app, db, proxy, queue } = world();
     const started = await app.runs.startInQueue('demo', { items: 1 }, 'cli', async (run) => {
       await queue.enqueueQueuedRun(run as never);
       // The give-up's UPDATE runs; its connection goes before the COMMIT, so the transaction rolls back.
@@ -102,6 +77,7 @@ describe('a team-mode start whose send lost its connection', () => {
   });
 
   it('send never committed and the give-up lost its connection: the queued run no job carries is ended by the stranded check', async () => {
+    const { app, proxy } = world();
     const cutsBefore = proxy.cuts;
     const started = await app.runs.startInQueue('demo', { items: 1 }, 'cli', async () => {
       proxy.cutAfterAnswer('UPDATE runs SET state');
@@ -117,6 +93,7 @@ describe('a team-mode start whose send lost its connection', () => {
   });
 
   it('a refusal of the send that is not a connection loss is the answer, even when the give-up lost its connection', async () => {
+    const { app, proxy } = world();
     let sent: number | undefined;
     await expect(
       app.runs.startInQueue('demo', { items: 1 }, 'cli', async (run) => {
