@@ -58,11 +58,26 @@ export async function createFileLogger(options: FileLoggerOptions): Promise<File
     failed = error;
     process.stderr.write(`syncwarden: cannot write its log in ${dir} (${error.message}); going on without it\n`);
   });
-  const logger = pino({ ...redactingOptions, level: options.level ?? process.env.SYNCWARDEN_LOG_LEVEL ?? 'info' }, stream);
+  // A line logged after close() is dropped: the file stream throws ('SonicBoom destroyed') on a write once it
+  // has closed, and a late line is common (a pool's connection error arriving after the CLI closed its log). The
+  // same for a stream that failed: its lines are lost already, and a throw would reach the logging caller.
+  let closing = false;
+  const destination = {
+    write(line: string): void {
+      if (closing || failed) return;
+      try {
+        stream.write(line);
+      } catch {
+        // Destroyed between the checks and the write: the line is lost, never the caller.
+      }
+    },
+  };
+  const logger = pino({ ...redactingOptions, level: options.level ?? process.env.SYNCWARDEN_LOG_LEVEL ?? 'info' }, destination);
   return Object.assign(logger, {
-    /** Writes what is buffered and closes the file (safe before the file finished opening, and after it failed). */
+    /** Writes what is buffered and closes the file (safe before the file finished opening, and after it failed). Later lines are dropped. */
     async close() {
-      if (failed) return;
+      if (closing || failed) return;
+      closing = true;
       const closed = Promise.race([once(events, 'close'), once(events, 'error')]).catch(() => undefined);
       stream.end();
       await closed;

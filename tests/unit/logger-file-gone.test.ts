@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
@@ -36,4 +36,24 @@ it('the data dir removed under a file logger: its writes fail quietly (one line 
   expect(uncaught).toEqual([]);
   expect(errors.length).toBeGreaterThan(0);
   for (const line of errors) expect(line).toMatch(/cannot write its log/);
+});
+
+it('a line logged after close() is dropped, never thrown: a late connection error in a closed CLI (CI of session 15)', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sw-log-closed-'));
+  try {
+    const log = await createFileLogger({ dataDir });
+    log.info('before close');
+    await log.close();
+    // Before: SonicBoom threw 'SonicBoom destroyed' from inside pino into the caller (a pg-boss 'error' listener).
+    expect(() => log.warn({ err: new Error('Connection terminated unexpectedly') }, 'job queue connection error (it reconnects)')).not.toThrow();
+    await log.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(uncaught).toEqual([]);
+    const files = readdirSync(join(dataDir, 'logs'));
+    const text = files.map((name) => readFileSync(join(dataDir, 'logs', name), 'utf8')).join('');
+    expect(text).toContain('before close');
+    expect(text).not.toContain('job queue connection error');
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
