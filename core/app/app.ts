@@ -101,85 +101,99 @@ export async function createSyncwarden(options: SyncwardenOptions): Promise<Sync
     storeChoice.location.dialect === 'postgres'
       ? await openStore(storeChoice.location.url, { ...optionalPassword(pgPassword) })
       : await openStore(storeChoice.location.dataDir, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
-  // One queue connection per process, owned by the app: started here, stopped by close().
-  const teamMode =
-    storeChoice.location.dialect === 'postgres' && options.teamMode
-      ? await options.teamMode({ url: storeChoice.location.url, ...optionalPassword(pgPassword), store, log })
-      : undefined;
-  const teamQueue = options.teamQueue ?? teamMode?.teamQueue;
-  const team = options.team ?? teamMode?.team;
-  await purgeResolvedFindings(store, clock, log);
-  // A desktop app can stay open for weeks: purge once a day too.
-  const purgeTimer = setInterval(() => {
-    // From a timer a rejection (a store busy past its timeout) would be unhandled: log it, the next day tries again.
-    purgeResolvedFindings(store, clock, log).catch((error: unknown) => log.warn({ err: error }, 'purging resolved findings failed'));
-  }, 24 * 60 * 60 * 1000);
-  purgeTimer.unref();
+  // Opened after the store, closed again when a later step fails (a store connection lost while the app opens):
+  // a team queue left running would poll and log for a process that gave up (CI of session 15).
+  let teamMode: Awaited<ReturnType<NonNullable<SyncwardenOptions['teamMode']>>> | undefined;
+  let purgeTimer: NodeJS.Timeout | undefined;
+  let opened: RunManager | undefined;
+  try {
+    // One queue connection per process, owned by the app: started here, stopped by close().
+    teamMode =
+      storeChoice.location.dialect === 'postgres' && options.teamMode
+        ? await options.teamMode({ url: storeChoice.location.url, ...optionalPassword(pgPassword), store, log })
+        : undefined;
+    const teamQueue = options.teamQueue ?? teamMode?.teamQueue;
+    const team = options.team ?? teamMode?.team;
+    await purgeResolvedFindings(store, clock, log);
+    // A desktop app can stay open for weeks: purge once a day too.
+    purgeTimer = setInterval(() => {
+      // From a timer a rejection (a store busy past its timeout) would be unhandled: log it, the next day tries again.
+      purgeResolvedFindings(store, clock, log).catch((error: unknown) => log.warn({ err: error }, 'purging resolved findings failed'));
+    }, 24 * 60 * 60 * 1000);
+    purgeTimer.unref();
 
-  const engines = options.engines ?? createEngineRegistry({ withDemoEngine: options.withDemoEngine ?? false });
-  // In development and tests (like dispatch's output checks) every event is checked against the contract first.
-  const events = new EventHub(
-    outputChecksByDefault()
-      ? { check: checkEventPayload, onRefused: (event, problem) => log.error({ event, problem }, 'an event does not match the contract and was not sent') }
-      : {},
-  );
-  const connections = new ConnectionsService({
-    store,
-    secrets: await storeSecrets(secrets, store, clock),
-    probes: options.probes ?? defaultProbes(),
-    clock,
-    log,
-    // The desktop app and browser mode keep running: their first runs should not stop to load an SDK. A CLI command loads what it uses.
-    warmSdks: options.host !== 'cli',
-  });
-  await connections.warmSdks();
-  const runs = new RunManager({
-    store,
-    engines,
-    events,
-    log,
-    clock,
-    connections,
-    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
-    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
-    ...(options.isProcessAlive ? { isProcessAlive: options.isProcessAlive } : {}),
-    ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
-    ...(teamQueue ? { teamQueue } : {}),
-  });
-  // Runs left queued/running by a process that is gone; the run manager's beat keeps sweeping while this process lives.
-  const recovered = await runs.sweep();
-  if (recovered.length) log.warn({ runs: recovered }, 'runs interrupted by a previous stop were marked interrupted');
-  const scheduler = new Scheduler({
-    store,
-    runs: runManagerStarter(runs, events),
-    engines,
-    clock,
-    log: log.child({ module: 'scheduler' }),
-    events,
-    appDb: appDbScheduleSource(connections, engines),
-  });
-  const oauth = new OAuthFlows({
-    connections,
-    clock,
-    log: log.child({ module: 'oauth' }),
-    ...(options.openExternal ? { openExternal: options.openExternal } : {}),
-    ...(options.oauthTimeoutMs === undefined ? {} : { timeoutMs: options.oauthTimeoutMs }),
-  });
-  const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, oauth, scheduler, storeChoice, machineSecrets: secrets, ...(options.updates ? { updates: options.updates } : {}), ...(team ? { team } : {}) };
+    const engines = options.engines ?? createEngineRegistry({ withDemoEngine: options.withDemoEngine ?? false });
+    // In development and tests (like dispatch's output checks) every event is checked against the contract first.
+    const events = new EventHub(
+      outputChecksByDefault()
+        ? { check: checkEventPayload, onRefused: (event, problem) => log.error({ event, problem }, 'an event does not match the contract and was not sent') }
+        : {},
+    );
+    const connections = new ConnectionsService({
+      store,
+      secrets: await storeSecrets(secrets, store, clock),
+      probes: options.probes ?? defaultProbes(),
+      clock,
+      log,
+      // The desktop app and browser mode keep running: their first runs should not stop to load an SDK. A CLI command loads what it uses.
+      warmSdks: options.host !== 'cli',
+    });
+    await connections.warmSdks();
+    const runs = new RunManager({
+      store,
+      engines,
+      events,
+      log,
+      clock,
+      connections,
+      ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+      ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+      ...(options.isProcessAlive ? { isProcessAlive: options.isProcessAlive } : {}),
+      ...(options.progressIntervalMs === undefined ? {} : { progressIntervalMs: options.progressIntervalMs }),
+      ...(teamQueue ? { teamQueue } : {}),
+    });
+    opened = runs;
+    // Runs left queued/running by a process that is gone; the run manager's beat keeps sweeping while this process lives.
+    const recovered = await runs.sweep();
+    if (recovered.length) log.warn({ runs: recovered }, 'runs interrupted by a previous stop were marked interrupted');
+    const scheduler = new Scheduler({
+      store,
+      runs: runManagerStarter(runs, events),
+      engines,
+      clock,
+      log: log.child({ module: 'scheduler' }),
+      events,
+      appDb: appDbScheduleSource(connections, engines),
+    });
+    const oauth = new OAuthFlows({
+      connections,
+      clock,
+      log: log.child({ module: 'oauth' }),
+      ...(options.openExternal ? { openExternal: options.openExternal } : {}),
+      ...(options.oauthTimeoutMs === undefined ? {} : { timeoutMs: options.oauthTimeoutMs }),
+    });
+    const services: AppServices = { version: APP_VERSION, host: options.host, dataDir: options.dataDir, clock, log, store, engines, runs, events, connections, oauth, scheduler, storeChoice, machineSecrets: secrets, ...(options.updates ? { updates: options.updates } : {}), ...(team ? { team } : {}) };
 
-  return {
-    ...services,
-    handlers: createHandlers(services),
-    recovered,
-    async close() {
-      clearInterval(purgeTimer);
-      oauth.close();
-      await scheduler.stop();
-      await runs.shutdown();
-      await teamMode?.close();
-      await store.close();
-    },
-  };
+    return {
+      ...services,
+      handlers: createHandlers(services),
+      recovered,
+      async close() {
+        clearInterval(purgeTimer);
+        oauth.close();
+        await scheduler.stop();
+        await runs.shutdown();
+        await teamMode?.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    clearInterval(purgeTimer);
+    await opened?.shutdown().catch(() => undefined);
+    await teamMode?.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 /** Resolved findings older than the retention setting leave the console store (open and quarantined ones never do). */
