@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { IdentityRecord } from './identity-model';
 import type { NewFinding } from '../../store/findings.repo';
+import { Appender } from './identity-appender';
 import { makeScratchDir, scratchError, scratchGone } from './identity-scratch';
 import { runSqliteOffThread } from '../../store/sqlite-off-thread';
 
@@ -82,34 +83,6 @@ const PRAGMAS = ['journal_mode = OFF', 'synchronous = OFF', `cache_size = -${CAC
  * most, less than starting a worker thread (about 50 ms, most of it loading the driver).
  */
 const OFF_THREAD_FROM = 10_000;
-
-/** Rows per INSERT statement while appending: each run() has a fixed cost (50 rows a statement: 2.2 s against 2.9 s a million). */
-const BATCH_ROWS = 50;
-
-/**
- * Appends rows given as one flat array of values (`width` per row): BATCH_ROWS rows a statement, the rest one
- * row a statement.
- */
-class Appender {
-  private readonly one: Database.Statement;
-  private readonly many: Database.Statement;
-  private readonly width: number;
-
-  constructor(db: Database.Database, table: string, columns: readonly string[]) {
-    this.width = columns.length;
-    const row = `(${columns.map(() => '?').join(', ')})`;
-    const into = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
-    this.one = db.prepare(into + row);
-    this.many = db.prepare(into + Array.from({ length: BATCH_ROWS }, () => row).join(', '));
-  }
-
-  append(values: readonly unknown[]): void {
-    const batch = BATCH_ROWS * this.width;
-    let at = 0;
-    for (; at + batch <= values.length; at += batch) this.many.run(values.slice(at, at + batch));
-    for (; at < values.length; at += this.width) this.one.run(values.slice(at, at + this.width));
-  }
-}
 
 const LOCAL_COLUMNS = ['seq', 'idl', 'id', 'email', 'name', 'verified', 'role'] as const;
 const REMOTE_COLUMNS = ['seq', 'idl', 'id', 'email', 'name', 'verified', 'role', 'banned'] as const;
