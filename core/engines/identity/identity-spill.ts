@@ -284,12 +284,13 @@ export class IdentitySpill {
    * loop 55-63 ms a window.
    */
   *heldFindings(window = HELD_WINDOW): Generator<NewFinding[]> {
-    const first = this.conn.prepare('SELECT subject, seq, finding FROM held ORDER BY subject, seq LIMIT ?');
     const page = this.conn.prepare('SELECT subject, seq, finding FROM held WHERE (subject, seq) > (?, ?) ORDER BY subject, seq LIMIT ?');
-    for (let rows = first.all(window) as HeldRow[]; rows.length > 0; ) {
+    // ('', 0) is before every held row: seq starts at 1, and no subject is less than ''.
+    for (let after: Pick<HeldRow, 'subject' | 'seq'> = { subject: '', seq: 0 }; ; ) {
+      const rows = page.all(after.subject, after.seq, window) as HeldRow[];
+      if (rows.length === 0) return;
       yield rows.map((row) => JSON.parse(row.finding) as NewFinding);
-      const last = rows[rows.length - 1] as HeldRow;
-      rows = page.all(last.subject, last.seq, window) as HeldRow[];
+      after = rows[rows.length - 1] as HeldRow;
     }
   }
 
