@@ -137,7 +137,9 @@ function gcKind(entry: PerformanceEntry): string {
  * process). `BENCH_HEAP_PROFILE=<dir>` writes one .heapprofile per window
  * from V8's sampling heap profiler, objects already collected included: what
  * each stack allocated over the window, not what was left at its end. The
- * profilers' own overhead then counts in the window's figures.
+ * profilers' own overhead then counts in the window's figures. `BENCH_RSS=1`
+ * prints the RSS and the heap's parts about every second to stderr, to see
+ * which phase sets the peak.
  */
 async function startWindowProfile(): Promise<{ stop(): Promise<void> } | undefined> {
   const cpuDir = process.env.BENCH_CPU_PROFILE;
@@ -175,7 +177,15 @@ export async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
   const rssStart = process.memoryUsage.rss();
   const maxRssBefore = process.resourceUsage().maxRSS;
   let peakRss = rssStart;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
+  const trace = process.env.BENCH_RSS ? { startedAt: performance.now(), next: 0 } : undefined;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    if (trace && performance.now() - trace.startedAt >= trace.next) {
+      trace.next += 1000;
+      const m = process.memoryUsage();
+      process.stderr.write(`rss +${((performance.now() - trace.startedAt) / 1000).toFixed(1)} s: rss ${Math.round(m.rss / MB)} MB, heap ${Math.round(m.heapUsed / MB)}/${Math.round(m.heapTotal / MB)} MB, external ${Math.round(m.external / MB)} MB, buffers ${Math.round(m.arrayBuffers / MB)} MB\n`);
+    }
+  }, 100);
   const delay = startLoopDelayMonitor();
   const profiler = await startWindowProfile();
   const cpuStart = process.cpuUsage();
