@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isConnectorError } from '../../core/connectors/shared/connector-error';
 import { createSupabaseAuthConnector, type SupabaseAuthConnectorOptions } from '../../core/connectors/supabase/supabase-auth.connector';
 import type { SupabaseUser } from '../../core/connectors/supabase/supabase-user';
-import { rateLimitFault, startSupabaseEmulator, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
+import { gotrueFault, rateLimitFault, startSupabaseEmulator, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import { connectorFailure } from '../helpers/connector-failure';
 
 // The real supabase-js 2.109 against the GoTrue emulator: one emulator for the file (the
@@ -76,6 +76,114 @@ describe('listing users', () => {
     for await (const page of connector.listAllUsers()) users.push(...page.users);
     expect(users.find((u) => u.id === GONE)).toMatchObject({ deleted: true, email: null, name: null, userMetadata: {} });
     expect(users.find((u) => u.id === ADA)).toMatchObject({ deleted: false, email: 'ada@example.com' });
+  });
+});
+
+describe('listing pages asked for ahead', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  async function bulkEmulator(users: number) {
+    const bulk = await startSupabaseEmulator({ serviceRoleKey: 'ahead-service', anonKey: 'ahead-anon', users: [] });
+    const base = Date.parse('2024-01-01T00:00:00Z');
+    for (let i = 0; i < users; i++) bulk.addUser({ email: `ahead${i}@example.com`, created_at: new Date(base + i * 1000).toISOString() });
+    return bulk;
+  }
+
+  it('while the reader holds a page the next two are asked for, never a third, and every user comes once', async () => {
+    const bulk = await bulkEmulator(4_500);
+    try {
+      const { connector, sent } = connect(bulk);
+      const listing = connector.listAllUsers()[Symbol.asyncIterator]();
+      const first = await listing.next();
+      expect(first.done ? null : first.value.page).toBe(1);
+      await vi.waitFor(() => expect(bulk.count(SUPABASE_ROUTES.list)).toBe(3));
+      await sleep(150);
+      expect(bulk.count(SUPABASE_ROUTES.list)).toBe(3);
+      const seen = new Set(first.done ? [] : first.value.users.map((u) => u.id));
+      const pages = [1];
+      for (let step = await listing.next(); !step.done; step = await listing.next()) {
+        pages.push(step.value.page);
+        for (const user of step.value.users) seen.add(user.id);
+      }
+      expect(pages).toEqual([1, 2, 3, 4, 5]);
+      expect(seen.size).toBe(4_500);
+      // Never past the total: exactly the listing's pages.
+      expect(bulk.count(SUPABASE_ROUTES.list)).toBe(5);
+      expect(sent.count).toBe(5);
+    } finally {
+      await bulk.close();
+    }
+  });
+
+  it('a reader that stops early leaves no page running: those asked ahead are aborted, not retried, never thrown', async () => {
+    const bulk = await bulkEmulator(5_000);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // Every call waits 150 ms on the network: pages 2 and 3 are on their way when the reader leaves.
+      bulk.setLatency(150);
+      const { connector, sent } = connect(bulk);
+      let read = 0;
+      for await (const page of connector.listAllUsers()) {
+        read += page.users.length;
+        break;
+      }
+      expect(read).toBe(1_000);
+      expect(sent.count).toBe(3);
+      await sleep(400);
+      expect(sent.count).toBe(3);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await bulk.close();
+    }
+  });
+
+  it('a page asked for ahead that fails fails the listing where the reader takes it, after the pages before it', async () => {
+    const bulk = await bulkEmulator(5_000);
+    try {
+      bulk.setLatency(150);
+      const { connector, sent } = connect(bulk);
+      const pages: number[] = [];
+      const failure = await (async () => {
+        try {
+          for await (const page of connector.listAllUsers()) {
+            pages.push(page.page);
+            // Pages 2 and 3 are already asked for: both meet a refusal that is never retried.
+            if (page.page === 1) bulk.fault(SUPABASE_ROUTES.list, gotrueFault(403, 'not_admin', 'User not allowed', { times: 2 }));
+          }
+          return null;
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(pages).toEqual([1]);
+      expect(failure).toMatchObject({ kind: 'misconfigured', status: 403, reason: 'not_admin' });
+      expect(sent.count).toBe(3);
+    } finally {
+      await bulk.close();
+    }
+  });
+
+  it('a listing whose total shrinks while pages are asked ahead ends on its short page', async () => {
+    const bulk = await bulkEmulator(3_000);
+    try {
+      bulk.setLatency(150);
+      const { connector, sent } = connect(bulk);
+      const listing = connector.listAllUsers()[Symbol.asyncIterator]();
+      const first = await listing.next();
+      expect(first.done ? null : first.value.total).toBe(3_000);
+      // Pages 2 and 3 are on their way; 1,500 users go before the service answers them. Offset paging then skips
+      // users (the engine looks them up, identity-gaps.ts), but the listing ends, on page 2 (500 users).
+      for (const user of bulk.listUsers().slice(0, 1_500)) bulk.removeUser(user.id);
+      const pages: { page: number; users: number; total: number | null }[] = [];
+      for (let step = await listing.next(); !step.done; step = await listing.next()) pages.push({ page: step.value.page, users: step.value.users.length, total: step.value.total });
+      expect(pages).toEqual([{ page: 2, users: 500, total: 1_500 }]);
+      expect(sent.count).toBe(3);
+    } finally {
+      await bulk.close();
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import type { GoTrueAdminApi } from '@supabase/supabase-js';
 import type { ConnectionCheck } from '../shared/connection-check';
+import { PagesInFlight } from '../../base/pages-in-flight';
 import { isConnectorError } from '../shared/connector-error';
 import { createServicePolicy, type ServicePolicy, type ServicePolicyOptions } from '../shared/service-policy';
 import { listPage } from './gotrue-list-users';
@@ -44,6 +45,13 @@ export interface SupabaseAuthConnectorOptions {
   policy?: Partial<Omit<ServicePolicyOptions, 'service' | 'onRequest'>>;
 }
 
+/**
+ * Listing pages asked for beyond the one being read, when the latest total says they exist: the service answers
+ * the next while this one is parsed (one request at a time left GoTrue idle half of the listing, issue 19), within
+ * the policy's bulkhead of 4. Never past the total, so an unchanged listing costs exactly its pages.
+ */
+const LISTING_PAGES_AHEAD = 2;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function createSupabaseAuthConnector(options: SupabaseAuthConnectorOptions): SupabaseAuthConnector {
@@ -62,14 +70,30 @@ export function createSupabaseAuthConnector(options: SupabaseAuthConnectorOption
     policy,
 
     async *listAllUsers(signal) {
-      // Page numbers come from our own counter: the SDK's nextPage/lastPage keep only the
-      // first digit of the page number (page 12 → 1), so they are never read (api-facts §7).
-      for (let page = 1; ; page++) {
-        const data = await run('listUsers', (_admin, gotrue) => listPage(gotrue, page, perPage), signal);
+      const pages = new PagesInFlight((page, pageSignal, ready) => run('listUsers', (_admin, gotrue) => listPage(gotrue, page, perPage, ready), pageSignal), signal);
+      // The answer is cut to the page handed on inside this call, so nothing of it is held while the reader works and
+      // the next page is read: held across those waits, a page's parsed objects outlived two young-generation
+      // collections and were promoted (issue 19, docs/performance.md).
+      const read = async (page: number): Promise<SupabaseUserPage & { count: number }> => {
+        const data = await pages.take(page);
         const total = Number.isFinite(data.total) && data.total > 0 ? data.total : null;
-        yield { page, users: data.users.map(toSupabaseUser), total };
-        const short = data.users.length < perPage;
-        if (short || (total !== null && page * perPage >= total)) return;
+        return { page, users: data.users.map(toSupabaseUser), total, count: data.users.length };
+      };
+      try {
+        // Page numbers come from our own counter: the SDK's nextPage/lastPage keep only the
+        // first digit of the page number (page 12 → 1), so they are never read (api-facts §7).
+        for (let page = 1; ; page++) {
+          let current: SupabaseUserPage | undefined = await read(page);
+          const { total, count } = current as SupabaseUserPage & { count: number };
+          const last = count < perPage || (total !== null && page * perPage >= total);
+          // Pages the latest total says exist are asked for before this one is handed on (LISTING_PAGES_AHEAD).
+          if (!last && total !== null) for (let ahead = page + 1; ahead <= page + LISTING_PAGES_AHEAD && (ahead - 1) * perPage < total; ahead++) pages.ask(ahead);
+          yield { page, users: current.users, total };
+          current = undefined;
+          if (last) return;
+        }
+      } finally {
+        pages.drop();
       }
     },
 
