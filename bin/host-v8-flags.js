@@ -15,10 +15,15 @@ const { accessSync, constants } = require('node:fs');
  * generation, which then held 75 MB more (identity peaked at 304-340 MB in 4 runs of 9, 249-267 MB in the
  * others). Without pretenuring: 248-252 MB in 4 runs of 4, and the check ran faster (32-34 s against
  * 37-44 s). docs/performance.md, seventh pass.
+ * --heap-growing-percent=100: after each full collection the old generation may grow to twice what survived
+ * it. V8 otherwise picks the factor (up to 4x) from how fast the program allocates: once the identity listing
+ * kept the service busy (twelfth pass), it allocated twice as fast, and the heap ran to 150 MB of mostly
+ * garbage (peak 316-340 MB against 256); with the factor fixed at 2, 268 MB, no stall over 50 ms, same time.
+ * docs/performance.md, twelfth pass.
  * Electron's V8 has pointer compression, which halves the default young generation; its main process takes
  * no V8 flags after start, so the desktop app keeps Electron's defaults.
  */
-const HOST_V8_FLAGS = Object.freeze(['--max-semi-space-size=16', '--no-allocation-site-pretenuring']);
+const HOST_V8_FLAGS = Object.freeze(['--max-semi-space-size=16', '--no-allocation-site-pretenuring', '--heap-growing-percent=100']);
 
 /** Above this many bytes of arguments and environment the relaunch is not tried: execve(2) failing aborts Node. */
 const EXEC_SIZE_LIMIT = 256 * 1024;

@@ -37,8 +37,8 @@ describe('the CLI host starts with its V8 settings', () => {
   beforeAll(() => assertBuilt());
   afterAll(() => dir.remove());
 
-  it('the flags are a bounded young generation without pretenuring', () => {
-    expect(HOST_V8_FLAGS).toEqual(['--max-semi-space-size=16', '--no-allocation-site-pretenuring']);
+  it('the flags are a bounded young generation without pretenuring, and an old generation that grows at most twofold', () => {
+    expect(HOST_V8_FLAGS).toEqual(['--max-semi-space-size=16', '--no-allocation-site-pretenuring', '--heap-growing-percent=100']);
   });
 
   it.each([
@@ -107,13 +107,15 @@ describe('relaunchPlan: only a plain start is replaced', () => {
 
   it('hostFlagsInEffect: exactly the host values, by either spelling, the last one given for a setting winning', () => {
     const off = '--no-allocation-site-pretenuring';
-    expect(hostFlagsInEffect(['--max-semi-space-size=16', off], '')).toBe(true);
-    expect(hostFlagsInEffect([off], '--max_semi_space_size=16')).toBe(true);
-    expect(hostFlagsInEffect(['--max-semi-space-size=16'], '')).toBe(false);
-    expect(hostFlagsInEffect(['--max-semi-space-size=160', off], '')).toBe(false);
-    expect(hostFlagsInEffect(['--max-semi-space-size=8', off], '--max-semi-space-size=16')).toBe(false);
-    expect(hostFlagsInEffect(['--max-semi-space-size=16', off, '--allocation-site-pretenuring'], '')).toBe(false);
-    expect(hostFlagsInEffect([], `--title="a --max-semi-space-size=16 ${off}"`)).toBe(false);
+    const growth = '--heap-growing-percent=100';
+    expect(hostFlagsInEffect(['--max-semi-space-size=16', off, growth], '')).toBe(true);
+    expect(hostFlagsInEffect([off], '--max_semi_space_size=16 --heap_growing_percent=100')).toBe(true);
+    expect(hostFlagsInEffect(['--max-semi-space-size=16', off], '')).toBe(false);
+    expect(hostFlagsInEffect(['--max-semi-space-size=16', off, '--heap-growing-percent=50'], '')).toBe(false);
+    expect(hostFlagsInEffect(['--max-semi-space-size=160', off, growth], '')).toBe(false);
+    expect(hostFlagsInEffect(['--max-semi-space-size=8', off, growth], '--max-semi-space-size=16')).toBe(false);
+    expect(hostFlagsInEffect(['--max-semi-space-size=16', off, growth, '--allocation-site-pretenuring'], '')).toBe(false);
+    expect(hostFlagsInEffect([], `--title="a --max-semi-space-size=16 ${off} ${growth}"`)).toBe(false);
     expect(hostFlagsInEffect([], '')).toBe(false);
   });
 });
