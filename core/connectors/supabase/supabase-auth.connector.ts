@@ -70,26 +70,17 @@ export function createSupabaseAuthConnector(options: SupabaseAuthConnectorOption
     policy,
 
     async *listAllUsers(signal) {
-      const pages = new PagesInFlight((page, pageSignal, ready) => run('listUsers', (_admin, gotrue) => listPage(gotrue, page, perPage, ready), pageSignal), signal);
-      // The answer is cut to the page handed on inside this call, so nothing of it is held while the reader works and
-      // the next page is read: held across those waits, a page's parsed objects outlived two young-generation
-      // collections and were promoted (issue 19, docs/performance.md).
-      const read = async (page: number): Promise<SupabaseUserPage & { count: number }> => {
-        const data = await pages.take(page);
-        const total = Number.isFinite(data.total) && data.total > 0 ? data.total : null;
-        return { page, users: data.users.map(toSupabaseUser), total, count: data.users.length };
-      };
+      const pages = new PagesInFlight((page, pageSignal) => run('listUsers', (_admin, gotrue) => listPage(gotrue, page, perPage), pageSignal), signal);
       try {
         // Page numbers come from our own counter: the SDK's nextPage/lastPage keep only the
         // first digit of the page number (page 12 → 1), so they are never read (api-facts §7).
         for (let page = 1; ; page++) {
-          let current: SupabaseUserPage | undefined = await read(page);
-          const { total, count } = current as SupabaseUserPage & { count: number };
-          const last = count < perPage || (total !== null && page * perPage >= total);
+          const data = await pages.take(page);
+          const total = Number.isFinite(data.total) && data.total > 0 ? data.total : null;
+          const last = data.users.length < perPage || (total !== null && page * perPage >= total);
           // Pages the latest total says exist are asked for before this one is handed on (LISTING_PAGES_AHEAD).
           if (!last && total !== null) for (let ahead = page + 1; ahead <= page + LISTING_PAGES_AHEAD && (ahead - 1) * perPage < total; ahead++) pages.ask(ahead);
-          yield { page, users: current.users, total };
-          current = undefined;
+          yield { page, users: data.users.map(toSupabaseUser), total };
           if (last) return;
         }
       } finally {

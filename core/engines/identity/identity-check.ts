@@ -1,5 +1,4 @@
 import type { SupabaseAuthConnector } from '../../connectors/supabase/supabase-auth.connector';
-import type { SupabaseUserPage } from '../../connectors/supabase/supabase-user';
 import type { EngineContext, EngineControls } from '../engine';
 import type { NewFinding } from '../../store/findings.repo';
 import { classifySpilled, MERGE_WINDOW } from './identity-merge';
@@ -64,20 +63,6 @@ async function readSides(input: CheckInput, spill: IdentitySpill, { signal, prog
       message: `${formatCount(spill.localRows)} rows read; ${formatCount(listed)}${of} Supabase users listed`,
     });
   };
-  const writePage = (page: SupabaseUserPage) => {
-    // Soft-deleted users keep an obfuscated email: comparing it would invent drift (api-facts §7);
-    // their ids stay taken, which is what makes re-creating a row with that id impossible.
-    shift.observe(page.total);
-    listingTotal = page.total ?? listingTotal;
-    const live: IdentityRecord[] = [];
-    const deleted: string[] = [];
-    for (const user of page.users) {
-      if (user.deleted) deleted.push(user.id);
-      else live.push(toIdentityRecord(user));
-    }
-    spill.addRemote(live);
-    spill.addDeleted(deleted);
-  };
   await together(signal, [
     async (inner: AbortSignal) => {
       for await (const chunk of input.local.stream()) {
@@ -90,9 +75,20 @@ async function readSides(input: CheckInput, spill: IdentitySpill, { signal, prog
       }
     },
     async (inner: AbortSignal) => {
-      // The listing asks for the next pages itself while this one is written to the scratch file (PagesInFlight).
+      // The listing asks for the next pages itself (PagesInFlight) while this one is written to the scratch file.
       for await (const page of input.remote.listAllUsers(inner)) {
-        writePage(page);
+        // Soft-deleted users keep an obfuscated email: comparing it would invent drift (api-facts §7);
+        // their ids stay taken, which is what makes re-creating a row with that id impossible.
+        shift.observe(page.total);
+        listingTotal = page.total ?? listingTotal;
+        const live: IdentityRecord[] = [];
+        const deleted: string[] = [];
+        for (const user of page.users) {
+          if (user.deleted) deleted.push(user.id);
+          else live.push(toIdentityRecord(user));
+        }
+        spill.addRemote(live);
+        spill.addDeleted(deleted);
         report();
         // When the pages arrive faster than they are written, every await above resolves at once and several pages
         // ran as one turn of the event loop (50-72 ms at a million users, issue 19): one page per turn.
