@@ -52,7 +52,7 @@ const NETWORK_ERROR_CODES = new Set([500, 501, 502, 503, 504, 520, 521, 522, 523
  * page read as empty (that would end the listing early). Runs inside the
  * connector's `attempt`, which maps a returned AuthError as for any SDK call.
  */
-export async function listPage(gotrue: GoTrueHttp, page: number, perPage: number): Promise<SdkResult<{ users: ListedUser[]; total: number }>> {
+export async function listPage(gotrue: GoTrueHttp, page: number, perPage: number, onHead?: (headers: Headers) => void): Promise<SdkResult<{ users: ListedUser[]; total: number }>> {
   const foreign = (why: string, cause?: unknown) =>
     new ConnectorError('unavailable', SUPABASE_SERVICE, `listUsers: the answer to page ${page} was not GoTrue's user list (${why}); nothing is concluded from it`, {
       reason: FOREIGN_ANSWER,
@@ -60,7 +60,7 @@ export async function listPage(gotrue: GoTrueHttp, page: number, perPage: number
     });
   let result: PageResult;
   try {
-    result = await requestPage(gotrue, page, perPage);
+    result = await requestPage(gotrue, page, perPage, onHead);
   } catch (error) {
     if (error instanceof SyntaxError) throw foreign('an empty body or not JSON', error);
     throw error;
@@ -71,8 +71,11 @@ export async function listPage(gotrue: GoTrueHttp, page: number, perPage: number
   return { data: { users: users as ListedUser[], total }, error: null };
 }
 
-/** The SDK's listUsers request and answer, its result returned, its non-AuthError failures thrown. */
-async function requestPage(gotrue: GoTrueHttp, page: number, perPage: number): Promise<PageResult> {
+/**
+ * The SDK's listUsers request and answer, its result returned, its non-AuthError failures thrown. `onHead` hears of
+ * a 2xx answer as soon as its head came, before its body is read (the connector then asks for the next page).
+ */
+async function requestPage(gotrue: GoTrueHttp, page: number, perPage: number, onHead?: (headers: Headers) => void): Promise<PageResult> {
   const headers: Record<string, string> = { ...gotrue.headers };
   if (!headers[API_VERSION_HEADER]) headers[API_VERSION_HEADER] = API_VERSION;
   const url = `${gotrue.url}/admin/users?${new URLSearchParams({ page: String(page), per_page: String(perPage) }).toString()}`;
@@ -83,6 +86,7 @@ async function requestPage(gotrue: GoTrueHttp, page: number, perPage: number): P
     return { data: { users: [] }, error: new AuthRetryableFetchError(errorMessage(error), 0) };
   }
   if (!response.ok) return { data: { users: [] }, error: await sdkError(response) };
+  onHead?.(response.headers);
   const body = (await response.json()) as unknown;
   // Each user cut to what the connector reads: the page's full tree dies young.
   if (isObject(body) && Array.isArray(body.users)) body.users = body.users.map(toListedUser);

@@ -7,7 +7,7 @@ import { listPage } from './gotrue-list-users';
 import { attempt } from './supabase-attempt';
 import { createAdminClient, type GoTrueHttp, type SdkResult } from './supabase-client';
 import { invalidUserId, SUPABASE_SERVICE } from './supabase-errors';
-import { toSupabaseUser, type NewSupabaseUser, type SupabaseUser, type SupabaseUserPage, type SupabaseUserPatch } from './supabase-user';
+import { toSupabaseUser, type ListedUser, type NewSupabaseUser, type SupabaseUser, type SupabaseUserPage, type SupabaseUserPatch } from './supabase-user';
 
 /**
  * Supabase Auth admin (GoTrue) through supabase-js (the listing's pages as the
@@ -46,9 +46,8 @@ export interface SupabaseAuthConnectorOptions {
 }
 
 /**
- * Listing pages asked for beyond the one being read, when the latest total says they exist: the service answers
- * the next while this one is parsed (one request at a time left GoTrue idle half of the listing, issue 19), within
- * the policy's bulkhead of 4. Never past the total, so an unchanged listing costs exactly its pages.
+ * Listing pages asked for or held beyond the one the reader is on: the next one is being answered while the reader
+ * works (one request at a time left GoTrue idle half of the listing, issue 19), and one more may wait parsed.
  */
 const LISTING_PAGES_AHEAD = 2;
 
@@ -70,18 +69,25 @@ export function createSupabaseAuthConnector(options: SupabaseAuthConnectorOption
     policy,
 
     async *listAllUsers(signal) {
-      const pages = new PagesInFlight((page, pageSignal) => run('listUsers', (_admin, gotrue) => listPage(gotrue, page, perPage), pageSignal), signal);
+      // Each page is asked for as soon as the answer to the one before it has come (PagesInFlight): in order, so
+      // a user who signs up meanwhile makes a page repeat a user, never skip one.
+      const lastPageOf = (headers: Headers): number | null => {
+        // As the SDK reads it: X-Total-Count, only with a Link header.
+        const total = headers.get('link') ? Number(headers.get('x-total-count')) : NaN;
+        return Number.isFinite(total) && total > 0 ? Math.ceil(total / perPage) : null;
+      };
+      const pages: PagesInFlight<{ users: ListedUser[]; total: number }> = new PagesInFlight(
+        (page, pageSignal) => run('listUsers', (_admin, gotrue) => listPage(gotrue, page, perPage, (headers) => pages.answeredNow(page, lastPageOf(headers))), pageSignal),
+        { depth: LISTING_PAGES_AHEAD, signal },
+      );
       try {
         // Page numbers come from our own counter: the SDK's nextPage/lastPage keep only the
         // first digit of the page number (page 12 → 1), so they are never read (api-facts §7).
         for (let page = 1; ; page++) {
           const data = await pages.take(page);
           const total = Number.isFinite(data.total) && data.total > 0 ? data.total : null;
-          const last = data.users.length < perPage || (total !== null && page * perPage >= total);
-          // Pages the latest total says exist are asked for before this one is handed on (LISTING_PAGES_AHEAD).
-          if (!last && total !== null) for (let ahead = page + 1; ahead <= page + LISTING_PAGES_AHEAD && (ahead - 1) * perPage < total; ahead++) pages.ask(ahead);
           yield { page, users: data.users.map(toSupabaseUser), total };
-          if (last) return;
+          if (data.users.length < perPage || (total !== null && page * perPage >= total)) return;
         }
       } finally {
         pages.drop();

@@ -8,6 +8,7 @@ import { pair } from './identity-classify';
 import type { LocalUsers } from './identity-local';
 import { normaliseEmail, UUID, type IdentityRecord, type SyncRow } from './identity-model';
 import { remoteAttributes, toIdentityRecord } from './identity-remote';
+import { ListingShift } from './identity-gaps';
 
 export { UUID } from './identity-model';
 
@@ -49,21 +50,36 @@ export async function currentRow(sides: Sides, localId: string | null, remoteId:
   return null;
 }
 
+/** Listings a repair makes before it gives up finding Supabase's emails while users keep being removed. */
+const EMAIL_LISTING_ATTEMPTS = 3;
+
 /**
  * Every email Supabase Auth holds now (soft-deleted users excluded), as the check compares them.
  * GoTrue's admin API has no lookup by email through supabase-js, so a repair that deletes rows
  * lists once before its first delete: a row whose person signed up since the check (a new id, or
  * a row id that is no UUID and pairs only by email) is then never deleted as "users table only".
+ * A listing that shifted while it ran (users removed between its pages: ListingShift) may have
+ * skipped a user who exists, whose row would then be deleted: it is listed again, and after
+ * EMAIL_LISTING_ATTEMPTS shifted listings the repair fails before deleting anything.
  */
 export async function remoteEmails(sides: Sides): Promise<Set<string>> {
-  const emails = new Set<string>();
-  for await (const page of sides.remote.listAllUsers(sides.signal)) {
-    for (const user of page.users) {
-      const email = normaliseEmail(user.email);
-      if (!user.deleted && email) emails.add(email);
+  for (let attempt = 1; ; attempt++) {
+    const emails = new Set<string>();
+    const listed = new Set<string>();
+    const shift = new ListingShift();
+    for await (const page of sides.remote.listAllUsers(sides.signal)) {
+      shift.observe(page.total);
+      for (const user of page.users) {
+        listed.add(user.id);
+        const email = normaliseEmail(user.email);
+        if (!user.deleted && email) emails.add(email);
+      }
+    }
+    if (!shift.mayHaveSkipped(listed.size)) return emails;
+    if (attempt === EMAIL_LISTING_ATTEMPTS) {
+      throw new Error(`Supabase users changed while the repair listed them, ${EMAIL_LISTING_ATTEMPTS} times: no row was deleted, because a user the listing skipped could have been taken for gone. Run the repair again when fewer users change.`);
     }
   }
-  return emails;
 }
 
 /** Only a not-found answer means absent; a soft-deleted user counts as gone. Other errors propagate. */

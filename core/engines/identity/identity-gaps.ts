@@ -19,7 +19,8 @@ const WINDOW = 1000;
 
 /**
  * Watches the listing's X-Total-Count. GoTrue's pages are offsets over
- * `created_at desc`: a new user enters at the top (the next page repeats one
+ * `created_at desc`, each asked for only after the one before it was answered
+ * (PagesInFlight): a new user enters at the top (the next page repeats one
  * user: the spill keeps it once), but a user removed above the cursor moves
  * every later user up by one and the next page starts one user late, so a
  * live user is never listed. Such a skip needs more removals than creations
