@@ -26,7 +26,7 @@ export interface Measured<T> {
 
 const MB = 2 ** 20;
 const round1 = (value: number) => Math.round(value * 10) / 10;
-const round2 = (value: number) => Math.round(value * 100) / 100;
+export const round2 = (value: number) => Math.round(value * 100) / 100;
 
 /** A delay above this is a stall: the host's IPC and WebSocket went unanswered that long. */
 const STALL_MS = 50;

@@ -5,7 +5,7 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import type { ProgressSnapshot } from '../core/api/models';
 import { createSyncwarden } from '../core/app/app';
 import { MemorySecretStore } from '../tests/helpers/memory.secret-store';
-import { engineFigures, engineLines, measure, sizeFlag, startChild } from './harness';
+import { engineFigures, engineLines, measure, round2, sizeFlag, startChild } from './harness';
 import { identityFloor } from './identity-floor';
 
 /**
@@ -52,6 +52,9 @@ export async function identityBenchmark(args: readonly string[]): Promise<void> 
   await app.close();
   await fetch(`${url}/__emulator/reset`, { method: 'POST' });
   const floor = await measure(() => identityFloor({ url, serviceRoleKey, dbPath: appDbPath }));
+  await fetch(`${url}/__emulator/reset`, { method: 'POST' });
+  // The same floor asking for each next page at the answer's head, as the engine does: how much of the ratio is the engine's own work.
+  const floorAhead = await measure(() => identityFloor({ url, serviceRoleKey, dbPath: appDbPath, nextAtHead: true }));
   child.kill();
   rmSync(dataDir, { recursive: true, force: true });
 
@@ -64,10 +67,14 @@ export async function identityBenchmark(args: readonly string[]): Promise<void> 
     classifySeconds: Number(result.classifySeconds ?? NaN),
     found: { inSync: result.inSync, localOnly: result.localOnly, remoteOnly: result.remoteOnly, inconsistent: result.inconsistent },
     floorFound: { inSync: floor.value.inSync, localOnly: floor.value.localOnly, remoteOnly: floor.value.remoteOnly, inconsistent: floor.value.inconsistent },
+    floorAheadWallSeconds: floorAhead.wallSeconds,
+    wallRatioAhead: round2(product.wallSeconds / floorAhead.wallSeconds),
+    floorAheadCalls: floorAhead.value.calls,
   };
   const lines = [
     `identity benchmark: ${users.toLocaleString('en')} users per side (${localUsers.toLocaleString('en')} rows, ${remoteUsers.toLocaleString('en')} Supabase users), ${drift * 100} % drift; run ${run?.id} ${run?.state}${run?.error ? `: ${run.error.message}` : ''}`,
     ...engineLines(common, product, floor, 'fetch paging of the admin listing + a bare better-sqlite3 diff; rows/s counts both sides'),
+    `  floor, next page at the head ${floorAhead.wallSeconds} s (${floorAhead.value.calls.toLocaleString('en')} calls, asked as the engine asks); ratio ${figures.wallRatioAhead}`,
     `  classification after fetch   ${figures.classifySeconds} s`,
     `  found                        in sync ${String(result.inSync)}, local only ${String(result.localOnly)}, remote only ${String(result.remoteOnly)}, inconsistent ${String(result.inconsistent)}`,
     `  the floor found              in sync ${floor.value.inSync}, local only ${floor.value.localOnly}, remote only ${floor.value.remoteOnly}, inconsistent ${floor.value.inconsistent}`,
