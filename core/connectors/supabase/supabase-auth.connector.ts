@@ -87,7 +87,11 @@ export function createSupabaseAuthConnector(options: SupabaseAuthConnectorOption
           const data = await pages.take(page);
           const total = Number.isFinite(data.total) && data.total > 0 ? data.total : null;
           yield { page, users: data.users.map(toSupabaseUser), total };
-          if (data.users.length < perPage || (total !== null && page * perPage >= total)) return;
+          // Only a short page ends the listing. GoTrue counts the users (X-Total-Count) in a statement apart from the
+          // page's rows: a full page that reaches the count may have more users after it (sign-ups between the two),
+          // so one more page is asked for, empty when the count was right (one call when the users are an exact
+          // number of pages). Ending on the count gave a listing short of users without a word.
+          if (data.users.length < perPage) return;
         }
       } finally {
         pages.drop();
