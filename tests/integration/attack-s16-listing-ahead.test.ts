@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isConnectorError } from '../../core/connectors/shared/connector-error';
 import { createSupabaseAuthConnector, type SupabaseAuthConnectorOptions } from '../../core/connectors/supabase/supabase-auth.connector';
-import { startSupabaseEmulator, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
+import { startSupabaseEmulator, SUPABASE_ROUTES } from '../emulators/supabase/supabase.emulator';
+import { gotruePageProxy as pageProxy, type PageOverride as Override } from '../helpers/gotrue-page-proxy';
 
 /*
  * Attacks on the listing's pages asked for ahead (PagesInFlight in listAllUsers), session 16.
@@ -12,79 +11,6 @@ import { startSupabaseEmulator, SUPABASE_ROUTES, type SupabaseEmulator } from '.
  */
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-type Override = { status: number; body?: string; headers?: Record<string, string> } | { stallAfterBytes: number } | 'pass';
-type Hook = (page: number, nth: number) => Promise<Override> | Override;
-
-interface PageProxy {
-  url: string;
-  /** Every listing request as it arrived: [page, time]. */
-  arrivals: { page: number; at: number }[];
-  setHook(hook: Hook): void;
-  /** Resolves once the first request for `page` has been answered. */
-  answered(page: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function pageProxy(target: SupabaseEmulator): Promise<PageProxy> {
-  let hook: Hook = () => 'pass';
-  const arrivals: { page: number; at: number }[] = [];
-  const seen = new Map<number, number>();
-  const answeredResolvers = new Map<number, () => void>();
-  const answeredPromises = new Map<number, Promise<void>>();
-  const answeredFor = (page: number) => {
-    if (!answeredPromises.has(page)) answeredPromises.set(page, new Promise<void>((resolve) => answeredResolvers.set(page, resolve)));
-    return answeredPromises.get(page) as Promise<void>;
-  };
-  const server: Server = createServer((req, res) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const isList = req.method === 'GET' && url.pathname.endsWith('/admin/users');
-      const page = Number(url.searchParams.get('page') ?? '0');
-      let override: Override = 'pass';
-      if (isList) {
-        arrivals.push({ page, at: Date.now() });
-        const nth = (seen.get(page) ?? 0) + 1;
-        seen.set(page, nth);
-        override = await hook(page, nth);
-      }
-      if (override !== 'pass' && 'status' in override) {
-        res.writeHead(override.status, override.headers ?? {});
-        res.end(override.body ?? '');
-        return;
-      }
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k)) headers[k] = v;
-      const upstream = await fetch(`${target.url}${req.url}`, { method: req.method, headers });
-      const body = Buffer.from(await upstream.arrayBuffer());
-      const out: Record<string, string> = {};
-      upstream.headers.forEach((v, k) => {
-        if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding', 'keep-alive'].includes(k)) out[k] = v;
-      });
-      out['content-length'] = String(body.byteLength);
-      res.writeHead(upstream.status, out);
-      if (override !== 'pass' && 'stallAfterBytes' in override) res.write(body.subarray(0, override.stallAfterBytes));
-      else res.end(body);
-      if (isList) {
-        void answeredFor(page);
-        answeredResolvers.get(page)?.();
-      }
-    })().catch(() => res.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    arrivals,
-    setHook: (h) => void (hook = h),
-    answered: answeredFor,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 async function bulkEmulator(users: number) {
   const bulk = await startSupabaseEmulator({ serviceRoleKey: 's16-service', anonKey: 's16-anon', users: [] });

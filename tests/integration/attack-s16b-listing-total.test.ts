@@ -1,57 +1,13 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSupabaseAuthConnector } from '../../core/connectors/supabase/supabase-auth.connector';
-import { startSupabaseEmulator, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
+import { startSupabaseEmulator } from '../emulators/supabase/supabase.emulator';
+import { gotruePageProxy } from '../helpers/gotrue-page-proxy';
 
 /*
  * Attack s16b: the listing's stop condition trusts X-Total-Count over a full page. A total that is too small
  * (a proxy, or GoTrue's count query and page query, which are two statements: a sign-up between them) ends
  * the listing while a full page says more users follow: users are on no page, and nothing says so.
  */
-
-type Rewrite = (page: number, headers: Record<string, string>) => Promise<void> | void;
-
-async function headerProxy(target: SupabaseEmulator) {
-  let rewrite: Rewrite = () => undefined;
-  let before: (page: number) => void = () => undefined;
-  const arrivals: number[] = [];
-  const server: Server = createServer((req, res) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const isList = req.method === 'GET' && url.pathname.endsWith('/admin/users');
-      const page = Number(url.searchParams.get('page') ?? '0');
-      if (isList) {
-        arrivals.push(page);
-        before(page);
-      }
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k)) headers[k] = v;
-      const upstream = await fetch(`${target.url}${req.url}`, { method: req.method, headers });
-      const body = Buffer.from(await upstream.arrayBuffer());
-      const out: Record<string, string> = {};
-      upstream.headers.forEach((v, k) => {
-        if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding', 'keep-alive'].includes(k)) out[k] = v;
-      });
-      if (isList) await rewrite(page, out);
-      out['content-length'] = String(body.byteLength);
-      res.writeHead(upstream.status, out);
-      res.end(body);
-    })().catch(() => res.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    arrivals,
-    setRewrite: (r: Rewrite) => void (rewrite = r),
-    setBefore: (b: (page: number) => void) => void (before = b),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -62,7 +18,7 @@ async function world(users: number) {
   const emulator = await startSupabaseEmulator({ serviceRoleKey: 's16b-service', anonKey: 's16b-anon', users: [] });
   const base = Date.parse('2024-01-01T00:00:00Z');
   for (let i = 0; i < users; i++) emulator.addUser({ email: `s16b${i}@example.com`, created_at: new Date(base + i * 1000).toISOString() });
-  const proxy = await headerProxy(emulator);
+  const proxy = await gotruePageProxy(emulator);
   cleanups.push(() => emulator.close(), () => proxy.close());
   const connector = createSupabaseAuthConnector({ url: proxy.url, serviceRoleKey: emulator.serviceRoleKey, perPage: 10, policy: { initialDelayMs: 1, maxDelayMs: 20 } });
   return { emulator, proxy, connector };
@@ -102,7 +58,7 @@ describe('X-Total-Count that is too small while pages are full', () => {
       if (page === 3) headers['x-total-count'] = String(countBefore ?? headers['x-total-count']);
     });
     let countBefore: number | undefined;
-    proxy.setBefore((page) => {
+    proxy.setHook((page) => {
       if (page === 3 && countBefore === undefined) {
         // GoTrue: SELECT count(*) ... ; (two people sign up) ; SELECT ... ORDER BY created_at DESC OFFSET 20 LIMIT 10
         countBefore = emulator.listUsers().length;
@@ -114,6 +70,6 @@ describe('X-Total-Count that is too small while pages are full', () => {
     expect(error).toBeUndefined();
     // Users who existed before the listing began and throughout it, on no page.
     const missing = [...oldIds].filter((id) => !seen.has(id));
-    expect(missing, `users present throughout on no page; totals ${JSON.stringify(totals)}, pages ${JSON.stringify(proxy.arrivals)}`).toEqual([]);
+    expect(missing, `users present throughout on no page; totals ${JSON.stringify(totals)}, pages ${JSON.stringify(proxy.arrivals.map((a) => a.page))}`).toEqual([]);
   });
 });
