@@ -73,3 +73,20 @@ describe('X-Total-Count that is too small while pages are full', () => {
     expect(missing, `users present throughout on no page; totals ${JSON.stringify(totals)}, pages ${JSON.stringify(proxy.arrivals.map((a) => a.page))}`).toEqual([]);
   });
 });
+
+describe('answers that do not follow the page numbers', () => {
+  it('a proxy that answers page 1 to every page fails the listing on page 2, never lists for ever', async () => {
+    const { emulator, proxy, connector } = await world(30);
+    const pageOne = await fetch(`${emulator.url}/auth/v1/admin/users?page=1&per_page=10`, { headers: { apikey: emulator.serviceRoleKey, authorization: `Bearer ${emulator.serviceRoleKey}` } });
+    const body = await pageOne.text();
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    for (const name of ['link', 'x-total-count']) headers[name] = pageOne.headers.get(name) ?? '';
+    proxy.setHook(() => ({ status: 200, body, headers }));
+    const { seen, error } = await readAll(connector);
+    expect(error).toMatchObject({ kind: 'unavailable', reason: 'foreign-answer' });
+    expect((error as Error).message).toContain('page 2 came back as page 1 again');
+    expect(seen.size).toBe(10);
+    // Page 1, page 2 and at most page 3 asked ahead: bounded.
+    expect(proxy.arrivals.length).toBeLessThanOrEqual(3);
+  });
+});

@@ -1,7 +1,7 @@
 import type { GoTrueAdminApi } from '@supabase/supabase-js';
 import type { ConnectionCheck } from '../shared/connection-check';
 import { PagesInFlight } from '../../base/pages-in-flight';
-import { isConnectorError } from '../shared/connector-error';
+import { ConnectorError, FOREIGN_ANSWER, isConnectorError } from '../shared/connector-error';
 import { createServicePolicy, type ServicePolicy, type ServicePolicyOptions } from '../shared/service-policy';
 import { listPage } from './gotrue-list-users';
 import { attempt } from './supabase-attempt';
@@ -83,9 +83,17 @@ export function createSupabaseAuthConnector(options: SupabaseAuthConnectorOption
       try {
         // Page numbers come from our own counter: the SDK's nextPage/lastPage keep only the
         // first digit of the page number (page 12 → 1), so they are never read (api-facts §7).
+        let previousFirst: unknown;
         for (let page = 1; ; page++) {
           const data = await pages.take(page);
           const total = Number.isFinite(data.total) && data.total > 0 ? data.total : null;
+          // A full page that starts with the user the page before it started with is that page again (a proxy or
+          // cache that drops the query string): read on, the listing would never come to a short page.
+          const first = (data.users[0] as { id?: unknown } | undefined)?.id;
+          if (page > 1 && data.users.length === perPage && first !== undefined && first === previousFirst) {
+            throw new ConnectorError('unavailable', SUPABASE_SERVICE, `listUsers: page ${page} came back as page ${page - 1} again (it starts with the same user): the answers do not follow the page numbers, so nothing is concluded from the listing (is a proxy or cache dropping the query string?)`, { reason: FOREIGN_ANSWER });
+          }
+          previousFirst = first;
           yield { page, users: data.users.map(toSupabaseUser), total };
           // Only a short page ends the listing. GoTrue counts the users (X-Total-Count) in a statement apart from the
           // page's rows: a full page that reaches the count may have more users after it (sign-ups between the two),
