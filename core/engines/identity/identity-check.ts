@@ -77,6 +77,8 @@ async function readSides(input: CheckInput, spill: IdentitySpill, { signal, prog
     async (inner: AbortSignal) => {
       // The listing asks for the next pages itself (PagesInFlight) while this one is written to the scratch file.
       for await (const page of input.remote.listAllUsers(inner)) {
+        // The page was parsed in this turn (its answer's microtasks): it is written in the next one.
+        await yieldToEventLoop();
         // Soft-deleted users keep an obfuscated email: comparing it would invent drift (api-facts §7);
         // their ids stay taken, which is what makes re-creating a row with that id impossible.
         shift.observe(page.total);
@@ -90,9 +92,6 @@ async function readSides(input: CheckInput, spill: IdentitySpill, { signal, prog
         spill.addRemote(live);
         spill.addDeleted(deleted);
         report();
-        // When the pages arrive faster than they are written, every await above resolves at once and several pages
-        // ran as one turn of the event loop (50-72 ms at a million users, issue 19): one page per turn.
-        await yieldToEventLoop();
       }
     },
   ]);
