@@ -1,5 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValuesRowReader } from '../../core/engines/sheet-import/values-rows';
+import { REPO_ROOT } from '../helpers/paths';
+import { Prng } from '../helpers/prng';
 
 /** The streaming reader of values.get bodies that sheet-import's Sheets API path parses windows with. */
 const encoder = new TextEncoder();
@@ -38,5 +42,36 @@ describe('sheet-import values.get reader', () => {
     expect(() => readInChunks('{"range":"A1"', 4)).toThrow(/ended early/);
     expect(() => readInChunks('{"values":[["a"] ["b"]]}', 4)).toThrow(/not the expected JSON/);
     expect(() => readInChunks('[["a"]]', 4)).toThrow(/not the expected JSON/);
+    expect(() => readInChunks('{"values":[["a" "b"]]}', 4)).toThrow(/follows a cell/);
+    expect(() => readInChunks('{"values":[["a",tru]]}', 4)).toThrow(/a cell reads tru/);
+  });
+
+  it('reads any body as JSON.parse does, over random cells, layouts and chunk boundaries (property)', () => {
+    // Cells as the Sheets API may send them and worse: escapes of every kind, brackets and quotes, multi-byte and
+    // astral characters, numbers, booleans and null (turned into strings), empty rows and empty cells.
+    const pieces = ['a', 'Z', '0', '9', ' ', '"', '\\', '/', ']', '[', '{', '}', ',', ':', '\n', '\t', '\u0001', 'é', '€', '😀', '\u2028', 'x'.repeat(20)];
+    for (let seed = 1; seed <= 200; seed++) {
+      const prng = new Prng(seed);
+      const cell = (): unknown => {
+        const kind = prng.int(0, 9);
+        if (kind === 0) return prng.pick([0, -1.5, 1e21, 12345678901, 0.1]);
+        if (kind === 1) return prng.pick([true, false, null]);
+        return Array.from({ length: prng.int(0, 14) }, () => prng.pick(pieces)).join('');
+      };
+      const values = Array.from({ length: prng.int(0, 40) }, () => Array.from({ length: prng.int(0, 6) }, cell));
+      const head = prng.pick([{ range: 'A1:F40', majorDimension: 'ROWS' }, {}, { range: 'a "]" range' }]);
+      const body = JSON.stringify(prng.chance(0.5) ? { ...head, values } : { values, ...head }, null, prng.pick([undefined, 1, 2, '\t']));
+      const expected = values.map((row) => row.map((c) => (typeof c === 'string' ? c : c === null ? '' : String(c))));
+      expect(readInChunks(body, prng.int(1, 300)), `seed ${seed}`).toEqual(expected);
+    }
+  });
+
+  it('keeps short cells out of V8\'s string table, where JSON.parse puts them (its growth rehashes on the main thread)', () => {
+    const out = execFileSync(process.execPath, ['--allow-natives-syntax', '--import', 'tsx', join(REPO_ROOT, 'tests/helpers/internalized-cells-child.ts')], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const counts = JSON.parse(out) as { cells: number; readInternalized: number; parsedCells: number; parsedInternalized: number };
+    // The control proves the probe sees internalization: JSON.parse internalized every one of its cells.
+    expect(counts.parsedInternalized).toBe(counts.parsedCells);
+    expect(counts).toMatchObject({ cells: 10_000, readInternalized: 0 });
   });
 });
+

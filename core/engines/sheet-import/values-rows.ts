@@ -7,10 +7,17 @@ import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isJsonSpace, OPEN_
  * full collection frees: one per window piled up to ~70 MB here) and builds
  * some 200,000 strings at once, which all outlive the young generation while
  * the window is validated (30–50 ms scavenges; the host heap peaked near
- * 200 MB). Here only an unfinished row is carried from one chunk to the next;
- * the complete rows of each chunk go through the native JSON.parse and are
- * garbage soon after they are validated. Finding where the complete rows
- * end costs a lastIndexOf in the usual case (see rowsUpToLastBracket).
+ * 200 MB). Here only an unfinished row is carried from one chunk to the next.
+ *
+ * The cells are cut out of the text, not given to JSON.parse: V8's JSON.parse
+ * internalizes every string value of up to 10 characters (ids, amounts,
+ * dates: most cells of a sheet), and the string table that holds them until
+ * the next full collection grows by doubling, each time rehashing all of it
+ * on the main thread in one piece: 60 ms at a few million entries, 120 ms
+ * later, the sheet-import bench's one stall over 50 ms. A cell cut out of
+ * the text is never internalized (sheet-import-values-rows.test.ts checks
+ * both with V8's own probe). Only a cell with an escape, or one that is not
+ * a string, still goes through JSON.parse.
  */
 export class ValuesRowReader {
   /** Text not yet consumed: the head of the body, or the start of an unfinished row. */
@@ -34,10 +41,7 @@ export class ValuesRowReader {
       this.text = this.text.slice(start);
       this.inRows = true;
     }
-    const fast = this.rowsUpToLastBracket();
-    const rest = this.completeRows();
-    if (!fast) return rest;
-    return rest.length === 0 ? fast : fast.concat(rest);
+    return this.completeRows();
   }
 
   /** The body ended: it must have held the whole `values` array (or none at all). */
@@ -47,41 +51,10 @@ export class ValuesRowReader {
     if (!this.done) throw malformed('it ended early');
   }
 
-  /**
-   * The fast path: a row boundary is a `]` outside any string, and the last
-   * `]` of the text usually is one. If the text up to it parses as a list of
-   * rows, it was (a cut inside a string leaves that string unterminated, and
-   * JSON.parse refuses it), and no character had to be scanned in JS. When
-   * neither of the last two `]` works (the values array's own end, cells
-   * holding brackets), the exact scan below takes over.
-   */
-  private rowsUpToLastBracket(): string[][] | undefined {
-    const text = this.text;
-    let at = skipSpace(text, 0);
-    if (this.afterRow) {
-      if (text.charCodeAt(at) !== COMMA) return undefined;
-      at = skipSpace(text, at + 1);
-    }
-    if (text.charCodeAt(at) !== OPEN_BRACKET) return undefined;
-    for (let tries = 0, cut = text.lastIndexOf(']'); tries < 2 && cut > at; tries++, cut = text.lastIndexOf(']', cut - 1)) {
-      let rows: unknown[];
-      try {
-        rows = JSON.parse(`[${text.slice(at, cut + 1)}]`) as unknown[];
-      } catch {
-        continue;
-      }
-      if (!rows.every(Array.isArray)) return undefined;
-      this.text = text.slice(cut + 1);
-      this.afterRow = true;
-      return asStrings(rows as unknown[][]);
-    }
-    return undefined;
-  }
-
   private completeRows(): string[][] {
     const text = this.text;
-    let first = -1;
-    let last = -1;
+    const rows: string[][] = [];
+    const escapes = { next: nextBackslash(text, 0) };
     let consumed = 0;
     for (let at = skipSpace(text, 0); at < text.length; at = skipSpace(text, at)) {
       const c = text.charCodeAt(at);
@@ -97,24 +70,62 @@ export class ValuesRowReader {
         continue;
       }
       if (c !== OPEN_BRACKET) throw malformed(`a row starts with “${text[at]}”`);
-      const end = skipValue(text, at);
+      const cells: string[] = [];
+      const end = scanRow(text, at, cells, escapes);
       if (end === INCOMPLETE) break;
-      if (first < 0) first = at;
-      last = consumed = at = end;
+      rows.push(cells);
+      consumed = at = end;
       this.afterRow = true;
     }
     this.text = consumed === text.length ? '' : text.slice(consumed);
-    if (first < 0) return NO_ROWS;
-    return asStrings(JSON.parse(`[${text.slice(first, last)}]`) as unknown[][]);
+    return rows.length === 0 ? NO_ROWS : rows;
   }
 }
 
-/** In place: FORMATTED_VALUE cells are strings already; anything else becomes one, as `getValues` does. */
-function asStrings(rows: unknown[][]): string[][] {
-  for (const row of rows) {
-    for (let i = 0; i < row.length; i++) if (typeof row[i] !== 'string') row[i] = row[i] === null || row[i] === undefined ? '' : String(row[i]);
+/**
+ * Appends to `cells` the cells of the row whose `[` is at `at`, as strings
+ * (FORMATTED_VALUE cells are strings; anything else becomes one, as
+ * `getValues` does); the index just after its `]`, or INCOMPLETE when the
+ * text ends first. `escapes.next` is the first backslash at or after the
+ * scan's position (Infinity when none): a cell before it has no escape and
+ * is its text between the quotes.
+ */
+function scanRow(text: string, at: number, cells: string[], escapes: { next: number }): number {
+  let i = skipSpace(text, at + 1);
+  if (i === text.length) return INCOMPLETE;
+  if (text.charCodeAt(i) === CLOSE_BRACKET) return i + 1;
+  for (;;) {
+    const end = skipValue(text, i);
+    if (end === INCOMPLETE) return INCOMPLETE;
+    if (text.charCodeAt(i) === QUOTE && escapes.next > end) cells.push(text.slice(i + 1, end - 1));
+    else {
+      cells.push(cellText(text.slice(i, end)));
+      if (escapes.next < end) escapes.next = nextBackslash(text, end);
+    }
+    i = skipSpace(text, end);
+    if (i === text.length) return INCOMPLETE;
+    const c = text.charCodeAt(i);
+    if (c === CLOSE_BRACKET) return i + 1;
+    if (c !== COMMA) throw malformed(`“${text[i]}” follows a cell`);
+    i = skipSpace(text, i + 1);
+    if (i === text.length) return INCOMPLETE;
   }
-  return rows as string[][];
+}
+
+/** A cell that is not a plain string (an escape in it, a number, true, null…), through JSON.parse. */
+function cellText(json: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw malformed(`a cell reads ${json.length > 40 ? `${json.slice(0, 40)}…` : json}`);
+  }
+  return typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
+}
+
+function nextBackslash(text: string, from: number): number {
+  const at = text.indexOf('\\', from);
+  return at < 0 ? Infinity : at;
 }
 
 const NO_ROWS: string[][] = [];
