@@ -8,7 +8,13 @@ import { createSyncwarden } from '../../core/app/app';
 import { MemorySecretStore } from './memory.secret-store';
 
 const LAZY = ['googleapis', 'cloudinary', 'pg'];
-const loaded = () => LAZY.filter((name) => Object.keys(require.cache).some((file) => file.includes(`/node_modules/${name}/`)));
+/** The lazy SDK packages this process has loaded, and `fetch` once Node's own fetch (its undici) is. */
+const loaded = () => [
+  ...LAZY.filter((name) => Object.keys(require.cache).some((file) => file.includes(`/node_modules/${name}/`))),
+  ...(builtinsLoaded().includes('NativeModule internal/deps/undici/undici') ? ['fetch'] : []),
+];
+/** Node's list of the builtin modules it has compiled (not in @types/node). */
+const builtinsLoaded = () => (process as unknown as { moduleLoadList: string[] }).moduleLoadList;
 
 async function main(): Promise<void> {
   const [dataDir, host, ...kinds] = process.argv.slice(2) as [string, 'cli' | 'browser', ...string[]];
