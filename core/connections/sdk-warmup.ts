@@ -48,13 +48,21 @@ const HTTP_KINDS: ReadonlySet<ConnectionKind> = new Set(['google', 'dropbox', 's
 
 let fetchWarmed = false;
 
-/** A `data:` URL is answered by fetch itself: the fetch code is set up, and nothing goes to the network. */
+/**
+ * A `data:` URL is answered by fetch itself: the fetch code is set up, and nothing goes to the network.
+ * Never fails its caller, whatever the global fetch is (one replaced by a test or an embedder may throw,
+ * or return no promise): warming only saves time later.
+ */
 function warmNodeFetch(): void {
   if (fetchWarmed) return;
   fetchWarmed = true;
-  fetch('data:,')
-    .then((response) => response.arrayBuffer())
-    .catch(() => undefined); // warming only saves time later
+  let answer: Promise<Response | undefined>;
+  try {
+    answer = Promise.resolve(fetch('data:,'));
+  } catch {
+    return;
+  }
+  answer.then((response) => response?.arrayBuffer?.()).catch(() => undefined);
 }
 
 function warmOne(connection: { kind: ConnectionKind; config: Record<string, unknown> }): void {
