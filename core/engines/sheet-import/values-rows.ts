@@ -20,11 +20,16 @@ import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isJsonSpace, OPEN_
  * a string, still goes through JSON.parse.
  */
 export class ValuesRowReader {
-  /** Text not yet consumed: the head of the body, or the start of an unfinished row. */
+  /**
+   * Text not yet consumed: the head of the body, or the start of an unfinished row; once the values array
+   * has closed (or the body has none), what follows it, checked whole by end().
+   */
   private text = '';
   private inRows = false;
   private done = false;
   private afterRow = false;
+  /** A comma has just separated two rows: the next is a row, never the array's end. */
+  private afterComma = false;
   private readonly decoder = new TextDecoder();
 
   /** Takes the next bytes of the body; returns the rows they complete (cells as strings, as `getValues` gives them). */
@@ -38,17 +43,28 @@ export class ValuesRowReader {
         this.done = true;
         return NO_ROWS;
       }
+      requireHead(this.text.slice(0, start - 1));
       this.text = this.text.slice(start);
       this.inRows = true;
     }
     return this.completeRows();
   }
 
-  /** The body ended: it must have held the whole `values` array (or none at all). */
+  /**
+   * The body ended: it must have held the whole `values` array (or none at all), and be one JSON object with
+   * nothing after it, as JSON.parse would have it. A second `values` key (JSON.parse keeps the last; its rows
+   * would differ from those given) is refused.
+   */
   end(): void {
     this.text += this.decoder.decode();
     if (!this.done && !this.inRows && valuesArrayStart(this.text) === NO_VALUES) this.done = true;
     if (!this.done) throw malformed('it ended early');
+    if (!this.inRows) {
+      parsedOrRefused(this.text, 'it is not one JSON object');
+      return;
+    }
+    const rest = parsedOrRefused(`{"values":0${this.text}`, 'what follows the values is not the rest of one JSON object') as { values?: unknown };
+    if (rest.values !== 0) throw malformed('it holds “values” twice');
   }
 
   private completeRows(): string[][] {
@@ -59,13 +75,15 @@ export class ValuesRowReader {
     for (let at = skipSpace(text, 0); at < text.length; at = skipSpace(text, at)) {
       const c = text.charCodeAt(at);
       if (c === CLOSE_BRACKET) {
+        if (this.afterComma) throw malformed('a comma ends the values');
         this.done = true;
-        consumed = text.length;
+        consumed = at + 1;
         break;
       }
       if (this.afterRow) {
         if (c !== COMMA) throw malformed(`“${text[at]}” follows a row`);
         this.afterRow = false;
+        this.afterComma = true;
         consumed = at = at + 1;
         continue;
       }
@@ -76,9 +94,23 @@ export class ValuesRowReader {
       rows.push(cells);
       consumed = at = end;
       this.afterRow = true;
+      this.afterComma = false;
     }
     this.text = consumed === text.length ? '' : text.slice(consumed);
     return rows.length === 0 ? NO_ROWS : rows;
+  }
+}
+
+/** The keys before `values` (`{"range":"A1",` … `"values":`) must be well-formed JSON, as JSON.parse would read them. */
+function requireHead(head: string): void {
+  parsedOrRefused(`${head}0}`, 'the keys before the values are not JSON');
+}
+
+function parsedOrRefused(json: string, why: string): unknown {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    throw malformed(why);
   }
 }
 
@@ -97,8 +129,11 @@ function scanRow(text: string, at: number, cells: string[], escapes: { next: num
   for (;;) {
     const end = skipValue(text, i);
     if (end === INCOMPLETE) return INCOMPLETE;
-    if (text.charCodeAt(i) === QUOTE && escapes.next > end) cells.push(text.slice(i + 1, end - 1));
-    else {
+    if (text.charCodeAt(i) === QUOTE && escapes.next > end) {
+      // JSON.parse refuses a raw U+0000-U+001F in a string; a cell cut out as is must be checked for one.
+      for (let k = i + 1; k < end - 1; k++) if (text.charCodeAt(k) < 0x20) throw malformed('a cell holds a raw control character');
+      cells.push(text.slice(i + 1, end - 1));
+    } else {
       cells.push(cellText(text.slice(i, end)));
       if (escapes.next < end) escapes.next = nextBackslash(text, end);
     }
