@@ -106,11 +106,12 @@ function requireHead(head: string): void {
   parsedOrRefused(`${head}0}`, 'the keys before the values are not JSON');
 }
 
-function parsedOrRefused(json: string, why: string): unknown {
+/** JSON.parse's value, or the reader's error saying why (`why` as text or, where it costs, made only on failure). */
+function parsedOrRefused(json: string, why: string | (() => string)): unknown {
   try {
     return JSON.parse(json) as unknown;
   } catch {
-    throw malformed(why);
+    throw malformed(typeof why === 'string' ? why : why());
   }
 }
 
@@ -149,12 +150,7 @@ function scanRow(text: string, at: number, cells: string[], escapes: { next: num
 
 /** A cell that is not a plain string (an escape in it, a number, true, null…), through JSON.parse. */
 function cellText(json: string): string {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    throw malformed(`a cell reads ${json.length > 40 ? `${json.slice(0, 40)}…` : json}`);
-  }
+  const value = parsedOrRefused(json, () => `a cell reads ${json.length > 40 ? `${json.slice(0, 40)}…` : json}`);
   return typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
 }
 
