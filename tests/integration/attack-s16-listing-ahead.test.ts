@@ -162,7 +162,10 @@ describe('a reader that stops early', () => {
       }
       return 'pass';
     });
-    const { connector, sent } = connect(proxy.url, emulator.serviceRoleKey, { policy: { initialDelayMs: 300, maxDelayMs: 300 } });
+    // The retry's backoff is jittered (cockatiel's decorrelated jitter: a first delay anywhere from 0 up): drawn
+    // at the middle here, the retry is due about 900 ms after page 3 failed, long after the reader has left.
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const { connector, sent } = connect(proxy.url, emulator.serviceRoleKey, { policy: { initialDelayMs: 1000, maxDelayMs: 1000 } });
     const listing = connector.listAllUsers();
     const one = await listing.next();
     expect(one.done).toBe(false);
@@ -170,7 +173,8 @@ describe('a reader that stops early', () => {
     // Page 3 failed once and waits for its retry: the reader leaves now.
     await listing.return(undefined);
     const sentAtStop = sent.count;
-    await sleep(800);
+    // Past the moment the retry was due.
+    await sleep(1500);
     expect(sent.count).toBe(sentAtStop);
     expect(proxy.arrivals.filter((a) => a.page === 3)).toHaveLength(1);
     expect(unhandled).toEqual([]);
