@@ -3,6 +3,7 @@ import type { ConnectionCheck } from '../shared/connection-check';
 import type { ServicePolicy } from '../shared/service-policy';
 import { GoogleCaller, type GoogleConnectorOptions } from './google-caller';
 import { heldBody, type HeldBody } from '../shared/held-body';
+import { sheetCellText } from './sheet-cell';
 
 /**
  * Google Sheets v4 for one user (api-facts §3). The API has no paging for
@@ -82,7 +83,7 @@ export class SheetsConnector {
     const values = (data.values ?? []) as unknown[][];
     // In place: FORMATTED_VALUE cells are already strings, so a copy of every row would only be garbage.
     for (const row of values) {
-      for (let i = 0; i < row.length; i++) if (typeof row[i] !== 'string') row[i] = row[i] === null || row[i] === undefined ? '' : String(row[i]);
+      for (let i = 0; i < row.length; i++) if (typeof row[i] !== 'string') row[i] = sheetCellText(row[i]);
     }
     return { range: data.range ?? range, values: values as string[][] };
   }

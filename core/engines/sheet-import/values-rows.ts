@@ -1,3 +1,4 @@
+import { sheetCellText } from '../../connectors/google/sheet-cell';
 import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isJsonSpace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../../base/json-bytes';
 
 /**
@@ -135,7 +136,7 @@ function scanRow(text: string, at: number, cells: string[], escapes: { next: num
       for (let k = i + 1; k < end - 1; k++) if (text.charCodeAt(k) < 0x20) throw malformed('a cell holds a raw control character');
       cells.push(text.slice(i + 1, end - 1));
     } else {
-      cells.push(cellText(text.slice(i, end)));
+      cells.push(parsedCell(text.slice(i, end)));
       if (escapes.next < end) escapes.next = nextBackslash(text, end);
     }
     i = skipSpace(text, end);
@@ -149,9 +150,8 @@ function scanRow(text: string, at: number, cells: string[], escapes: { next: num
 }
 
 /** A cell that is not a plain string (an escape in it, a number, true, null…), through JSON.parse. */
-function cellText(json: string): string {
-  const value = parsedOrRefused(json, () => `a cell reads ${json.length > 40 ? `${json.slice(0, 40)}…` : json}`);
-  return typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
+function parsedCell(json: string): string {
+  return sheetCellText(parsedOrRefused(json, () => `a cell reads ${json.length > 40 ? `${json.slice(0, 40)}…` : json}`));
 }
 
 function nextBackslash(text: string, from: number): number {
