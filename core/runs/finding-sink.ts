@@ -9,6 +9,8 @@ import type { FindingsRepository, NewFinding } from '../store/findings.repo';
 export class BufferedFindingSink implements FindingSink {
   private buffer: NewFinding[] = [];
   private added = 0;
+  /** Batches in the order they were cut: flush() resolves only once every batch cut before it is committed. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly repo: FindingsRepository,
@@ -29,10 +31,17 @@ export class BufferedFindingSink implements FindingSink {
     if (this.buffer.length >= this.batchSize) await this.flush();
   }
 
-  async flush(): Promise<void> {
-    if (this.buffer.length === 0) return;
+  /**
+   * Resolves once every finding added before the call is committed, including a batch another caller's flush
+   * (an add that filled the buffer) is still writing: an engine that flushes before it records what its
+   * findings justify (storage-orphans' account states) relies on that.
+   */
+  flush(): Promise<void> {
     const batch = this.buffer;
     this.buffer = [];
-    await this.repo.insertMany(this.runId, this.engine, batch, this.now(), this.scope);
+    // Chained without catching: once a batch failed, every later flush fails with its error, so no caller is
+    // told its findings are written when some added before them were lost.
+    this.writing = this.writing.then(() => (batch.length === 0 ? undefined : this.repo.insertMany(this.runId, this.engine, batch, this.now(), this.scope)));
+    return this.writing;
   }
 }

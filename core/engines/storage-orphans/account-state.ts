@@ -40,7 +40,7 @@ export interface KeyValue {
   setMany?(entries: readonly (readonly [string, unknown])[]): Promise<void>;
 }
 
-const accountKey = (userId: string, provider: StorageProvider) => `account:${userId}:${provider}`;
+export const accountKey = (userId: string, provider: StorageProvider) => `account:${userId}:${provider}`;
 
 export async function readAccount(kv: KeyValue, userId: string, provider: StorageProvider): Promise<AccountState | undefined> {
   return await kv.get<AccountState>(accountKey(userId, provider));

@@ -1,14 +1,13 @@
 import type { StorageProvider } from '../../api/storage';
 import { TimeSlicer } from '../../base/cooperative';
 import type { KeyValue } from './account-state';
+import { commitInOrder, type StateEntry } from './state-commits';
 
 /**
  * Ids per engine_state value: about a hundred kilobytes of JSON, a millisecond or two to write or parse, with a
  * yield between chunks, so a million-row account never stalls the host (DESIGN §2: 50 ms).
  */
 const CHUNK = 5_000;
-/** Chunks written per commit: a few ms of JSON and SQLite. */
-const CHUNKS_PER_COMMIT = 4;
 
 interface SeenHead {
   chunks: number;
@@ -51,10 +50,18 @@ export function sameSet(ids: readonly string[], known: ReadonlySet<string> | und
  * set saved with NUL-separated keys is read in today's keys.
  */
 export class SeenRows {
+  /** The heads load() read: save() needs them again, and a check saves right after it loaded. */
+  private heads: { head: SeenHead | undefined; older: SeenHead | undefined } | undefined;
+
+  /**
+   * `writer`: where save() hands its entries instead of committing them itself (a check's AccountWrites,
+   * which writes them after the account's findings and with its state).
+   */
   constructor(
     private readonly kv: KeyValue,
     private readonly userId: string,
     private readonly provider: StorageProvider,
+    private readonly writer?: (entries: readonly StateEntry[]) => Promise<void>,
   ) {}
 
   /** Where the set lives: `seen2:` holds length-prefixed keys; `seen:` the NUL-separated keys of older sets. */
@@ -69,9 +76,10 @@ export class SeenRows {
   /** undefined: never recorded (a state from before this set existed), so nothing can be assumed seen. */
   async load(): Promise<Set<string> | undefined> {
     const head = await this.kv.get<SeenHead>(this.key);
+    const older = await this.kv.get<SeenHead>(this.nulKey);
+    this.heads = { head, older };
     if (head) return this.read(this.key, head, undefined);
     // A set an older version saved: read once in today's keys (the next save moves it), so an upgrade costs no full listing.
-    const older = await this.kv.get<SeenHead>(this.nulKey);
     return older ? this.read(this.nulKey, older, fromNulKey) : undefined;
   }
 
@@ -94,11 +102,10 @@ export class SeenRows {
    * is written, which at a million rows saves about 200 chunks of JSON and their commits.
    */
   async save(ids: readonly string[], known?: ReadonlySet<string>): Promise<void> {
-    const old = await this.kv.get<SeenHead>(this.key);
-    const older = await this.kv.get<SeenHead>(this.nulKey);
+    const { head: old, older } = this.heads ?? { head: await this.kv.get<SeenHead>(this.key), older: await this.kv.get<SeenHead>(this.nulKey) };
     if (old && !older && sameSet(ids, known)) return;
     const chunks = Math.ceil(ids.length / CHUNK);
-    const entries: (readonly [string, unknown])[] = [];
+    const entries: StateEntry[] = [];
     for (let i = 0; i < chunks; i++) entries.push([`${this.key}:${i}`, ids.slice(i * CHUNK, (i + 1) * CHUNK)]);
     for (let i = chunks; i < (old?.chunks ?? 0); i++) entries.push([`${this.key}:${i}`, []]);
     entries.push([this.key, { chunks, count: ids.length } satisfies SeenHead]);
@@ -107,12 +114,9 @@ export class SeenRows {
       for (let i = 0; i < older.chunks; i++) entries.push([`${this.nulKey}:${i}`, []]);
       entries.push([this.nulKey, null]);
     }
-    const slicer = new TimeSlicer();
-    for (let at = 0; at < entries.length; at += CHUNKS_PER_COMMIT) {
-      const batch = entries.slice(at, at + CHUNKS_PER_COMMIT);
-      if (this.kv.setMany) await this.kv.setMany(batch);
-      else for (const [key, value] of batch) await this.kv.set(key, value);
-      await slicer.maybeYield();
-    }
+    // What this save wrote is what a later save of this object replaces (a head with fewer chunks blanks the rest).
+    this.heads = { head: { chunks, count: ids.length }, older: undefined };
+    if (this.writer) await this.writer(entries);
+    else await commitInOrder(this.kv, entries);
   }
 }

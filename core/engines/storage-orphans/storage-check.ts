@@ -9,7 +9,8 @@ import { checkAccount } from './account-check';
 import type { AccountReport, Drift } from './account-probe';
 import { DEFAULT_FULL_PASS_HOURS } from './account-pass';
 import { DiffClock } from './diff-clock';
-import { readAccount, upsertRoster, upsertRosters, updateAccount } from './account-state';
+import { readAccount, upsertRoster, upsertRosters } from './account-state';
+import { AccountWrites } from './account-writes';
 import { SeenRows } from './seen-rows';
 import { StorageClients } from './storage-clients';
 import type { StorageDb } from './storage-db';
@@ -74,41 +75,50 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
   const failed = new FailedItems();
   // A provider whose connection was refused: its remaining accounts are not tried (each would fail alike), the other provider's are.
   const refused = new Map<StorageAccount['provider'], ConnectorError>();
-  await inPool(accounts, ACCOUNT_CONCURRENCY, async (account) => {
-    signal.throwIfAborted();
-    const state = await readAccount(resources.state, account.userId, account.provider) ?? await upsertRoster(resources.state, account);
-    const emit = (d: Drift) => context.findings.add(findingOf(account, d));
-    const { report, patch } = await checkAccount({
-      account,
-      state,
-      product,
-      diffClock,
-      remote: () => (refused.has(account.provider) ? Promise.reject(refused.get(account.provider)) : clients.remoteFor(account)),
-      previous: previous.get(key(account)) ?? new Map(),
-      strategy: params.strategy,
-      full: params.full === true,
-      seen: new SeenRows(resources.state, account.userId, account.provider),
-      now: context.clock.now(),
-      fullPassHours: params.fullPassHours ?? DEFAULT_FULL_PASS_HOURS,
-      signal,
-      onDrift: emit,
-      onCarry: async (f) => {
-        carried++;
-        await context.findings.add({ subject: f.subject, userEmail: f.userEmail, kind: f.kind, reason: f.reason, proposedAction: f.proposedAction, ...(f.details ? { details: f.details } : {}) });
-      },
-      onRows: (n) => (rows += n),
+  // Each account's seen set and state, written after its findings, a few accounts a commit (account-writes.ts).
+  const writes = new AccountWrites(resources.state, context.findings);
+  try {
+    await inPool(accounts, ACCOUNT_CONCURRENCY, async (account) => {
+      signal.throwIfAborted();
+      const state = await readAccount(resources.state, account.userId, account.provider) ?? await upsertRoster(resources.state, account);
+      const emit = (d: Drift) => context.findings.add(findingOf(account, d));
+      const { report, patch } = await checkAccount({
+        account,
+        state,
+        product,
+        diffClock,
+        remote: () => (refused.has(account.provider) ? Promise.reject(refused.get(account.provider)) : clients.remoteFor(account)),
+        previous: previous.get(key(account)) ?? new Map(),
+        strategy: params.strategy,
+        full: params.full === true,
+        seen: new SeenRows(resources.state, account.userId, account.provider, writes.seenWriter),
+        now: context.clock.now(),
+        fullPassHours: params.fullPassHours ?? DEFAULT_FULL_PASS_HOURS,
+        signal,
+        onDrift: emit,
+        onCarry: async (f) => {
+          carried++;
+          await context.findings.add({ subject: f.subject, userEmail: f.userEmail, kind: f.kind, reason: f.reason, proposedAction: f.proposedAction, ...(f.details ? { details: f.details } : {}) });
+        },
+        onRows: (n) => (rows += n),
+      });
+      await writes.accountDone(account.userId, account.provider, { ...patch, lastCheckAt: context.clock.now().toISOString(), lastRunId: context.runId });
+      // The product's own flag: set on a refused grant, cleared once a check worked under the user's token.
+      if (report.needsReconnect) await product.setNeedsReconnect(account.accountId, true);
+      else if (account.needsReconnect && workedUnderUserToken(report)) await product.setNeedsReconnect(account.accountId, false);
+      if (report.connectionFault && !refused.has(account.provider)) refused.set(account.provider, report.connectionFault);
+      const failure = accountFailure(account, report);
+      if (failure !== null) failed.add(accountItem(account), failure);
+      reports.push(report);
+      progress.advance(1);
+      progress.update({ message: `${reports.length} of ${accounts.length} accounts, ${rows.toLocaleString('en-US')} file rows${outNote}` });
     });
-    await updateAccount(resources.state, account.userId, account.provider, { ...patch, lastCheckAt: context.clock.now().toISOString(), lastRunId: context.runId });
-    // The product's own flag: set on a refused grant, cleared once a check worked under the user's token.
-    if (report.needsReconnect) await product.setNeedsReconnect(account.accountId, true);
-    else if (account.needsReconnect && workedUnderUserToken(report)) await product.setNeedsReconnect(account.accountId, false);
-    if (report.connectionFault && !refused.has(account.provider)) refused.set(account.provider, report.connectionFault);
-    const failure = accountFailure(account, report);
-    if (failure !== null) failed.add(accountItem(account), failure);
-    reports.push(report);
-    progress.advance(1);
-    progress.update({ message: `${reports.length} of ${accounts.length} accounts, ${rows.toLocaleString('en-US')} file rows${outNote}` });
-  });
+  } catch (error) {
+    // Cancelled or failed: what the accounts that finished concluded is kept, as each of them would have been on its own.
+    await writes.flush().catch(() => undefined);
+    throw error;
+  }
+  await writes.flush();
   const previousIds = [...previous.values()].flatMap((m) => [...m.values()].flatMap((f) => (f as Finding & { duplicates?: number[] }).duplicates ?? [f.id]));
   const [fault] = refused.entries();
   const connectionFault = fault ? { error: fault[1], connectionName: await clients.connectionName(fault[0]) } : undefined;
