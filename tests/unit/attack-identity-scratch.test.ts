@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -50,6 +50,29 @@ describe("the identity check's scratch file (attack on issue 19)", () => {
       await spill.close();
     }
     expect(readdirSync(root).filter((name) => name !== 'syncwarden-identity-live')).toEqual([]);
+  });
+
+  it('removes an empty scratch directory left a minute ago (a close cut short), never a fresh one or one with files', async () => {
+    const root = scratchRoot();
+    const old = (name: string) => {
+      const dir = join(root, name);
+      mkdirSync(dir);
+      const then = new Date(Date.now() - 5 * 60_000);
+      return { dir, age: () => utimesSync(dir, then, then) };
+    };
+    const emptied = old('syncwarden-identity-emptied');
+    emptied.age();
+    // Being created this instant: mkdtemp done, the owner file not yet written.
+    const fresh = old('syncwarden-identity-fresh');
+    // Not ours to judge: files but no owner file.
+    const foreign = old('syncwarden-identity-foreign');
+    writeFileSync(join(foreign.dir, 'sides.db'), 'x');
+    foreign.age();
+    const spill = new IdentitySpill();
+    await spill.close();
+    expect(existsSync(emptied.dir)).toBe(false);
+    expect(existsSync(fresh.dir)).toBe(true);
+    expect(existsSync(foreign.dir)).toBe(true);
   });
 
   it('says where and why when the temporary directory cannot hold it', () => {

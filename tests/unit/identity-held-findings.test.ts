@@ -19,7 +19,7 @@ const finding = (subject: string, mark: number): NewFinding => ({
  * one subject the later held reaches it later (the store keeps one open finding per subject: the last word wins).
  */
 describe('findings held by an identity check', () => {
-  it('come back each once, in byte order of subject, one subject in the order held, across windows (150 random worlds)', () => {
+  it('come back each once, in byte order of subject, one subject in the order held, across windows (150 random worlds)', async () => {
     const alphabet = ['a', 'A', 'b', 'é', 'Z', '#', '0', ':', 'ß', '😀', ' '];
     for (let seed = 1; seed <= 150; seed++) {
       const prng = new Prng(seed);
@@ -40,18 +40,19 @@ describe('findings held by an identity check', () => {
         const byteOrder = (a: NewFinding, b: NewFinding) => Buffer.compare(Buffer.from(a.subject), Buffer.from(b.subject)) || mark(a) - mark(b);
         expect(windows.flat(), `seed ${seed}`).toEqual([...held].sort(byteOrder));
       } finally {
-        void spill.close();
+        // Awaited: the file's process may end right after, and a close cut short leaves its directory behind.
+        await spill.close();
       }
     }
   });
 
-  it('a check that found nothing hands nothing on', () => {
+  it('a check that found nothing hands nothing on', async () => {
     const spill = new IdentitySpill();
     try {
       spill.holdFindings([]);
       expect([...spill.heldFindings()]).toEqual([]);
     } finally {
-      void spill.close();
+      await spill.close();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,7 +23,18 @@ export function makeScratchDir(): string {
   }
 }
 
-/** Scratch directories whose owner process is gone (a pid that is reused by another process keeps its directory: a leak, never a loss). */
+/**
+ * How long a scratch directory may stay empty before a sweep removes it: a live process's is empty only between
+ * its mkdtemp and its owner file, microseconds apart.
+ */
+const EMPTY_FOR_MS = 60_000;
+
+/**
+ * Scratch directories whose owner process is gone (a pid that is reused by another process keeps its directory: a
+ * leak, never a loss), and empty ones left by a process that exited while its close removed the directory (the
+ * files went, the directory stayed). Those have no owner file to go by, and each costs this sweep a failed read
+ * at every check: hundreds made it 15-25 ms, one turn of the event loop.
+ */
 function sweepDeadScratch(root: string): void {
   let names: string[];
   try {
@@ -34,12 +45,29 @@ function sweepDeadScratch(root: string): void {
   for (const name of names) {
     const dir = join(root, name);
     try {
-      if (!statSync(dir).isDirectory()) continue;
-      const pid = Number(readFileSync(join(dir, 'owner'), 'utf8'));
+      const stat = statSync(dir);
+      if (!stat.isDirectory()) continue;
+      const owner = readOwner(dir);
+      // rmdir removes only an empty directory: one that gained a file meanwhile stays.
+      if (owner === undefined) {
+        if (Date.now() - stat.mtimeMs > EMPTY_FOR_MS && readdirSync(dir).length === 0) rmdirSync(dir);
+        continue;
+      }
+      const pid = Number(owner);
       if (Number.isInteger(pid) && pid > 0 && !alive(pid)) rmSync(dir, { recursive: true, force: true });
     } catch {
-      // No owner file (being created, or not ours) or not readable: left alone.
+      // Not readable, or not ours: left alone.
     }
+  }
+}
+
+/** The owner file's text; undefined when there is none (the directory is being created, or was emptied). */
+function readOwner(dir: string): string | undefined {
+  try {
+    return readFileSync(join(dir, 'owner'), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }
 
