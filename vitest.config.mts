@@ -25,6 +25,8 @@ export default defineConfig({
     passWithNoTests: false,
     allowOnly: false,
     reporters: ['default', './tests/summary-reporter.ts'],
+    // Temporary directories a test file made and did not remove go when the file ends (tests/helpers/temp-dir.ts).
+    setupFiles: ['./tests/helpers/temp-dir-sweep.ts'],
     // `vitest run --project unit` (npm run test:unit) runs one layer; `vitest run` runs them all.
     projects: ['unit', 'contract', 'integration', 'e2e'].map((name) => ({
       extends: true,
