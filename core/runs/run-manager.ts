@@ -445,7 +445,9 @@ export class RunManager {
         });
       }
     } catch (error) {
-      await findings.flush();
+      // What the run found before it failed is kept; a store that refuses it must not keep the run from ending
+      // (it would stay running until a sweep called it interrupted, its error told nowhere).
+      await findings.flush().catch((flushError: unknown) => runLog.error({ err: flushError }, 'could not save the findings of a failed run'));
       const cancelled = signal.aborted;
       if (!cancelled) runLog.error({ err: error }, 'run failed');
       // Team mode: a database connection killed under the run (a failover, a restart) is not the run's own

@@ -128,9 +128,13 @@ export class FindingsRepository {
     return (await this.db.run(`DELETE FROM findings WHERE status IN ('repaired','dismissed','superseded','failed') AND updated_at < ?`, [before])).changes;
   }
 
-  /** Supersedes these findings, except those `runId` wrote or found again (an upsert made them its own). */
+  /**
+   * Supersedes these findings while they are open, except those `runId` wrote or found again (an upsert made them
+   * its own). Only an open finding is superseded: one a repair quarantined while the run went on stays
+   * quarantined, or its row could no longer be restored and the retention purge would delete it for good.
+   */
   async supersedeIds(ids: readonly number[], runId: number, now: string): Promise<void> {
-    const sql = `UPDATE findings SET status = 'superseded', updated_at = ? WHERE id = ? AND run_id <> ?`;
+    const sql = `UPDATE findings SET status = 'superseded', updated_at = ? WHERE id = ? AND run_id <> ? AND status = 'open'`;
     await this.db.transaction((tx) => runEach(tx, sql, ids.map((id) => [now, id, runId])));
   }
 

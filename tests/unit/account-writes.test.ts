@@ -72,7 +72,8 @@ describe('AccountWrites', () => {
       const worker = async () => {
         while (next < users.length) {
           const user = users[next++] as string;
-          const seen = new SeenRows(kv, user, 'dropbox', writes.seenWriter);
+          const write = writes.begin(user, 'dropbox', state(user));
+          const seen = new SeenRows(kv, user, 'dropbox', write.seenWriter);
           await seen.load();
           const subjects = Array.from({ length: random.int(0, 9) }, (_, i) => `file:${user}-${i}`);
           findingsOf.set(user, subjects);
@@ -81,11 +82,11 @@ describe('AccountWrites', () => {
             if (random.chance(0.3)) await new Promise((resolve) => setImmediate(resolve));
           }
           await seen.save(Array.from({ length: random.int(0, 6_000) }, (_, i) => seenKey(`${user}-${i}`, `f${i}`)));
-          await writes.accountDone(user, 'dropbox', { status: 'ok', lastFullAt: 'now', cursor: `c-${user}` });
+          await write.done({ status: 'ok', lastFullAt: 'now', cursor: `c-${user}` });
         }
       };
       await Promise.all(Array.from({ length: random.int(1, 5) }, worker));
-      await writes.flush();
+      await writes.close();
       expectFindingsFirst(log, findingsOf);
       for (const user of users) {
         expect(JSON.parse(map.get(`account:${user}:dropbox`) as string), `seed ${seed}`).toMatchObject({ status: 'ok', cursor: `c-${user}`, userId: user });
@@ -99,25 +100,61 @@ describe('AccountWrites', () => {
     const { log, map, kv, sink } = world();
     const writes = new AccountWrites(kv, sink);
     for (let i = 0; i < 16; i++) map.set(`account:u${i}:dropbox`, JSON.stringify(state(`u${i}`)));
+    const read = { ...state('u0'), files: 40 };
+    map.set('account:u0:dropbox', JSON.stringify(read));
     for (let i = 0; i < 15; i++) {
-      const seen = new SeenRows(kv, `u${i}`, 'dropbox', writes.seenWriter);
+      const write = writes.begin(`u${i}`, 'dropbox', i === 0 ? read : state(`u${i}`));
+      const seen = new SeenRows(kv, `u${i}`, 'dropbox', write.seenWriter);
       await seen.load();
       await seen.save([seenKey(`r${i}`, `f${i}`)]);
-      await writes.accountDone(`u${i}`, 'dropbox', { cursor: `c${i}` });
+      await write.done({ cursor: `c${i}`, files: i === 0 ? 40 : 1, lastCheckAt: '2026-12-04T10:00:00.000Z' });
     }
     expect(log).toEqual([]);
-    // A repair changed an account's file count meanwhile: the check's patch is merged into that, not into what it read.
-    map.set('account:u0:dropbox', JSON.stringify({ ...state('u0'), files: 41 }));
-    await writes.accountDone('u15', 'dropbox', { cursor: 'c15' });
+    // A repair quarantined a row of u0 meanwhile (40 → 39): the check's count keeps that move.
+    map.set('account:u0:dropbox', JSON.stringify({ ...read, files: 39 }));
+    await writes.begin('u15', 'dropbox', state('u15')).done({ cursor: 'c15' });
     expect(log.filter((e) => e.kind === 'state')).toHaveLength(1);
-    expect(JSON.parse(map.get('account:u0:dropbox') as string)).toMatchObject({ files: 41, cursor: 'c0' });
+    expect(JSON.parse(map.get('account:u0:dropbox') as string)).toMatchObject({ files: 39, cursor: 'c0' });
+  });
+
+  it("drops an account's state and seen set when another check concluded on it later, keeps them when that one concluded earlier", async () => {
+    const { map, kv, sink } = world();
+    const writes = new AccountWrites(kv, sink);
+    for (const user of ['later', 'earlier']) map.set(`account:${user}:dropbox`, JSON.stringify(state(user)));
+    const begun = ['later', 'earlier'].map((user) => ({ user, write: writes.begin(user, 'dropbox', state(user)) }));
+    for (const { user, write } of begun) {
+      const seen = new SeenRows(kv, user, 'dropbox', write.seenWriter);
+      await seen.load();
+      await seen.save([seenKey('mine', 'f')]);
+      await write.done({ cursor: 'mine', status: 'ok', lastCheckAt: '2026-12-04T10:00:00.000Z', lastRunId: 1 });
+    }
+    // A one-user check (run 2) wrote its own conclusion on both meanwhile: after this one on `later`, before it on `earlier`.
+    map.set('account:later:dropbox', JSON.stringify({ ...state('later'), cursor: 'theirs', status: 'needs-reconnect', lastCheckAt: '2026-12-04T10:00:05.000Z', lastRunId: 2 }));
+    map.set('account:earlier:dropbox', JSON.stringify({ ...state('earlier'), cursor: 'theirs', lastCheckAt: '2026-12-04T09:59:55.000Z', lastRunId: 2 }));
+    await writes.close();
+    expect(JSON.parse(map.get('account:later:dropbox') as string)).toMatchObject({ cursor: 'theirs', status: 'needs-reconnect', lastRunId: 2 });
+    expect(map.has('seen2:later:dropbox')).toBe(false);
+    expect(JSON.parse(map.get('account:earlier:dropbox') as string)).toMatchObject({ cursor: 'mine', status: 'ok', lastRunId: 1 });
+    expect(map.has('seen2:earlier:dropbox')).toBe(true);
+  });
+
+  it('writes nothing once closed: an account a worker finishes after its run ended is not recorded', async () => {
+    const { map, kv, sink, log } = world();
+    const writes = new AccountWrites(kv, sink);
+    map.set('account:late:dropbox', JSON.stringify(state('late')));
+    const write = writes.begin('late', 'dropbox', state('late'));
+    await writes.close();
+    await write.done({ cursor: 'c', lastCheckAt: '2026-12-04T10:00:00.000Z' });
+    await writes.flush();
+    expect(log).toEqual([]);
+    expect(JSON.parse(map.get('account:late:dropbox') as string)).toMatchObject({ cursor: null });
   });
 
   it('an account removed from the roster meanwhile is not written back', async () => {
     const { map, kv, sink } = world();
     const writes = new AccountWrites(kv, sink);
-    await writes.accountDone('gone', 'dropbox', { cursor: 'c' });
-    await writes.flush();
+    await writes.begin('gone', 'dropbox', state('gone')).done({ cursor: 'c' });
+    await writes.close();
     expect(map.has('account:gone:dropbox')).toBe(false);
   });
 
@@ -130,8 +167,8 @@ describe('AccountWrites', () => {
     const adds = Array.from({ length: 7 }, (_, i) => sink.add({ subject: `file:${i}`, kind: 'orphan', reason: 'gone', proposedAction: 'quarantine' } as NewFinding));
     await expect(Promise.all(adds)).rejects.toThrow('disk I/O error');
     await sink.add({ subject: 'file:later', kind: 'orphan', reason: 'gone', proposedAction: 'quarantine' } as NewFinding);
-    await writes.accountDone('u1', 'dropbox', { cursor: 'c' });
-    await expect(writes.flush()).rejects.toThrow('disk I/O error');
+    await writes.begin('u1', 'dropbox', state('u1')).done({ cursor: 'c' });
+    await expect(writes.close()).rejects.toThrow('disk I/O error');
     expect(log.filter((e) => e.kind === 'state')).toEqual([]);
     expect(JSON.parse(map.get('account:u1:dropbox') as string)).toMatchObject({ cursor: null });
   });

@@ -1,4 +1,5 @@
 import type { Finding } from '../../api/models';
+import type { NewFinding } from '../../store/findings.repo';
 import type { ConnectorError } from '../../connectors/shared/connector-error';
 import { TimeSlicer, yieldToEventLoop } from '../../base/cooperative';
 import { inPool } from '../../base/pool';
@@ -32,6 +33,8 @@ export interface CheckOutcome {
   previousIds: number[];
   /** Rows compared with full listings, and the wall time those local diffs took. */
   localDiff: { rows: number; ms: number };
+  /** The subjects of every finding this check added (new, found again, carried). */
+  subjects: string[];
   /** Accounts this check could not conclude on (account-failure.ts): the run ends `partial`. */
   failed: FailedItems;
   /** The first refused connection (invalid_client…): the run fails with its message once every account is done. */
@@ -77,52 +80,76 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
   const refused = new Map<StorageAccount['provider'], ConnectorError>();
   // Each account's seen set and state, written after its findings, a few accounts a commit (account-writes.ts).
   const writes = new AccountWrites(resources.state, context.findings);
+  // The run's signal, or this check's own failure: the first account that fails the check stops the others, so
+  // none goes on calling the services or recording anything once the run has ended.
+  const stop = new AbortController();
+  const stopWithRun = () => stop.abort(signal.reason);
+  if (signal.aborted) stopWithRun();
+  else signal.addEventListener('abort', stopWithRun, { once: true });
+  const inFlight = new Set<Promise<void>>();
+  const subjects: string[] = [];
+  const add = (finding: NewFinding) => (subjects.push(finding.subject), context.findings.add(finding));
+  const checkOne = async (account: StorageAccount): Promise<void> => {
+    stop.signal.throwIfAborted();
+    const state = (await readAccount(resources.state, account.userId, account.provider)) ?? (await upsertRoster(resources.state, account));
+    const write = writes.begin(account.userId, account.provider, state);
+    const emit = (d: Drift) => add(findingOf(account, d));
+    const { report, patch } = await checkAccount({
+      account,
+      state,
+      product,
+      diffClock,
+      remote: () => (refused.has(account.provider) ? Promise.reject(refused.get(account.provider)) : clients.remoteFor(account)),
+      previous: previous.get(key(account)) ?? new Map(),
+      strategy: params.strategy,
+      full: params.full === true,
+      seen: new SeenRows(resources.state, account.userId, account.provider, write.seenWriter),
+      now: context.clock.now(),
+      fullPassHours: params.fullPassHours ?? DEFAULT_FULL_PASS_HOURS,
+      signal: stop.signal,
+      onDrift: emit,
+      onCarry: async (f) => {
+        carried++;
+        await add({ subject: f.subject, userEmail: f.userEmail, kind: f.kind, reason: f.reason, proposedAction: f.proposedAction, ...(f.details ? { details: f.details } : {}) });
+      },
+      onRows: (n) => (rows += n),
+    });
+    await write.done({ ...patch, lastCheckAt: context.clock.now().toISOString(), lastRunId: context.runId });
+    // The product's own flag: set on a refused grant, cleared once a check worked under the user's token.
+    if (report.needsReconnect) await product.setNeedsReconnect(account.accountId, true);
+    else if (account.needsReconnect && workedUnderUserToken(report)) await product.setNeedsReconnect(account.accountId, false);
+    if (report.connectionFault && !refused.has(account.provider)) refused.set(account.provider, report.connectionFault);
+    const failure = accountFailure(account, report);
+    if (failure !== null) failed.add(accountItem(account), failure);
+    reports.push(report);
+    progress.advance(1);
+    progress.update({ message: `${reports.length} of ${accounts.length} accounts, ${rows.toLocaleString('en-US')} file rows${outNote}` });
+  };
   try {
-    await inPool(accounts, ACCOUNT_CONCURRENCY, async (account) => {
-      signal.throwIfAborted();
-      const state = await readAccount(resources.state, account.userId, account.provider) ?? await upsertRoster(resources.state, account);
-      const emit = (d: Drift) => context.findings.add(findingOf(account, d));
-      const { report, patch } = await checkAccount({
-        account,
-        state,
-        product,
-        diffClock,
-        remote: () => (refused.has(account.provider) ? Promise.reject(refused.get(account.provider)) : clients.remoteFor(account)),
-        previous: previous.get(key(account)) ?? new Map(),
-        strategy: params.strategy,
-        full: params.full === true,
-        seen: new SeenRows(resources.state, account.userId, account.provider, writes.seenWriter),
-        now: context.clock.now(),
-        fullPassHours: params.fullPassHours ?? DEFAULT_FULL_PASS_HOURS,
-        signal,
-        onDrift: emit,
-        onCarry: async (f) => {
-          carried++;
-          await context.findings.add({ subject: f.subject, userEmail: f.userEmail, kind: f.kind, reason: f.reason, proposedAction: f.proposedAction, ...(f.details ? { details: f.details } : {}) });
-        },
-        onRows: (n) => (rows += n),
-      });
-      await writes.accountDone(account.userId, account.provider, { ...patch, lastCheckAt: context.clock.now().toISOString(), lastRunId: context.runId });
-      // The product's own flag: set on a refused grant, cleared once a check worked under the user's token.
-      if (report.needsReconnect) await product.setNeedsReconnect(account.accountId, true);
-      else if (account.needsReconnect && workedUnderUserToken(report)) await product.setNeedsReconnect(account.accountId, false);
-      if (report.connectionFault && !refused.has(account.provider)) refused.set(account.provider, report.connectionFault);
-      const failure = accountFailure(account, report);
-      if (failure !== null) failed.add(accountItem(account), failure);
-      reports.push(report);
-      progress.advance(1);
-      progress.update({ message: `${reports.length} of ${accounts.length} accounts, ${rows.toLocaleString('en-US')} file rows${outNote}` });
+    await inPool(accounts, ACCOUNT_CONCURRENCY, (account) => {
+      const one = checkOne(account);
+      inFlight.add(one);
+      void one.then(
+        () => inFlight.delete(one),
+        () => inFlight.delete(one),
+      );
+      return one;
     });
   } catch (error) {
-    // Cancelled or failed: what the accounts that finished concluded is kept, as each of them would have been on its own.
-    await writes.flush().catch(() => undefined);
+    // Cancelled or failed: the other accounts stop (their calls are aborted), and what the accounts that
+    // finished concluded is kept, as each of them would have been on its own.
+    stop.abort(error);
+    await Promise.allSettled([...inFlight]);
+    await writes.close().catch(() => undefined);
     throw error;
+  } finally {
+    signal.removeEventListener('abort', stopWithRun);
   }
-  await writes.flush();
+  await writes.close();
   const previousIds = [...previous.values()].flatMap((m) => [...m.values()].flatMap((f) => (f as Finding & { duplicates?: number[] }).duplicates ?? [f.id]));
   const [fault] = refused.entries();
   const connectionFault = fault ? { error: fault[1], connectionName: await clients.connectionName(fault[0]) } : undefined;
-  return { reports, accounts, carried, previousIds, localDiff: { rows: diffClock.rows, ms: Math.round(diffClock.ms * 10) / 10 }, failed, ...(connectionFault ? { connectionFault } : {}) };
+  return { reports, accounts, carried, previousIds, subjects, localDiff: { rows: diffClock.rows, ms: Math.round(diffClock.ms * 10) / 10 }, failed, ...(connectionFault ? { connectionFault } : {}) };
 }
 
 /**

@@ -34,9 +34,11 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
     const purged = await purgeExpired(context, new FileQuarantine(db, mapping));
     if (params.mode === 'repair') return manualRepair(params, context, controls, product, purged);
 
+    const checkStartedAt = context.clock.now().toISOString();
     const check = await runCheck(params, context, controls, product);
     // This check re-emitted or concluded on every earlier open finding of its accounts.
     if (check.previousIds.length) await context.resources.setFindingStatus(check.previousIds, 'superseded');
+    await dropQuarantinedMeanwhile(context, check.subjects, checkStartedAt);
     // A refused connection (invalid_client…) fails the run once the other provider's accounts are done: the
     // admin's to fix on the Connections page; nobody was flagged, and nothing is repaired in a failed run.
     if (check.connectionFault) throw new ConnectionFaultError(check.connectionFault.error, check.connectionFault.connectionName);
@@ -150,4 +152,20 @@ function guardFields(report: RepairReport) {
 
 function worst(trips: SafetyGuardTrip[]): SafetyGuardTrip | undefined {
   return trips.reduce<SafetyGuardTrip | undefined>((w, t) => (!w || t.wouldDelete > w.wouldDelete ? t : w), undefined);
+}
+
+/**
+ * A repair may quarantine a row while a check runs, after the check read the row: the finding the check then
+ * writes for it finds no open one to update (the repair's is quarantined now) and opens a second one, for a row
+ * that is no longer in the product's table. Such findings of this check are superseded: the quarantined one
+ * speaks for the row (a restore reads it). Store timestamps are ISO strings of one clock, so they compare as text.
+ */
+async function dropQuarantinedMeanwhile(context: EngineContext, subjects: readonly string[], since: string): Promise<void> {
+  if (subjects.length === 0) return;
+  await context.findings.flush();
+  // Only quarantined during this check: a row quarantined long ago whose id the product has since used again is a row of its own.
+  const quarantined = new Set((await context.resources.findingsBySubjects(subjects, 'quarantined')).filter((f) => f.updatedAt >= since).map((f) => f.subject));
+  if (quarantined.size === 0) return;
+  const stale = (await context.resources.findingsBySubjects([...quarantined], 'open')).map((f) => f.id);
+  if (stale.length) await context.resources.updateFindings(stale, { status: 'superseded' });
 }
