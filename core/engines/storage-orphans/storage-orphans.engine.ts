@@ -1,5 +1,6 @@
 import type { Finding } from '../../api/models';
 import { ConnectionFaultError } from '../../connectors/shared/fault';
+import { yieldToEventLoop } from '../../base/cooperative';
 import type { Engine, EngineContext, EngineControls } from '../engine';
 import { FailedItems } from '../failed-items';
 import type { AccountReport } from './account-probe';
@@ -160,11 +161,20 @@ function worst(trips: SafetyGuardTrip[]): SafetyGuardTrip | undefined {
  * that is no longer in the product's table. Such findings of this check are superseded: the quarantined one
  * speaks for the row (a restore reads it). Store timestamps are ISO strings of one clock, so they compare as text.
  */
+const SUBJECTS_PER_TURN = 2_000;
+
 async function dropQuarantinedMeanwhile(context: EngineContext, subjects: readonly string[], since: string): Promise<void> {
   if (subjects.length === 0) return;
   await context.findings.flush();
-  // Only quarantined during this check: a row quarantined long ago whose id the product has since used again is a row of its own.
-  const quarantined = new Set((await context.resources.findingsBySubjects(subjects, 'quarantined')).filter((f) => f.updatedAt >= since).map((f) => f.subject));
+  const quarantined = new Set<string>();
+  // A few thousand subjects a turn: a million-row check has tens of thousands, and the run's end follows in one turn.
+  for (let at = 0; at < subjects.length; at += SUBJECTS_PER_TURN) {
+    await yieldToEventLoop();
+    const found = await context.resources.findingsBySubjects(subjects.slice(at, at + SUBJECTS_PER_TURN), 'quarantined');
+    // Only quarantined during this check: a row quarantined long ago whose id the product has since used again is a row of its own.
+    for (const finding of found) if (finding.updatedAt >= since) quarantined.add(finding.subject);
+  }
+  await yieldToEventLoop();
   if (quarantined.size === 0) return;
   const stale = (await context.resources.findingsBySubjects([...quarantined], 'open')).map((f) => f.id);
   if (stale.length) await context.resources.updateFindings(stale, { status: 'superseded' });
