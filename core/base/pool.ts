@@ -11,19 +11,28 @@
  * mark-compact frees: peak RSS and the longest GC pauses grow with it.
  * Workers that pull the next item keep only `width` chains alive.
  *
- * The first failure rejects the returned promise. As with Promise.all, calls
- * already running are not cancelled and the other workers go on pulling
- * items, unless `work` checks an abort signal (the engines' do).
+ * The first failure stops the pool: no item is started after it, and the
+ * returned promise rejects with it once the calls already running have
+ * ended, so nothing the pool started still runs when its caller learns of
+ * the failure (a run that ended must not go on calling a service or writing
+ * state). Calls that should end early on a failure need an abort signal the
+ * work's failure aborts (storage-check.ts).
  */
 export async function inPool<T, R>(items: readonly T[], width: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < items.length) {
+    while (failure === undefined && next < items.length) {
       const index = next++;
-      results[index] = await work(items[index] as T, index);
+      try {
+        results[index] = await work(items[index] as T, index);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+  if (failure !== undefined) throw failure.error;
   return results;
 }

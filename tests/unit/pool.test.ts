@@ -47,4 +47,23 @@ describe('inPool (core/base/pool)', () => {
     await tick();
     expect(seen.length).toBeLessThan(10);
   });
+
+  it('after the first failure starts no item, and rejects only once the calls already running have ended', async () => {
+    const started: number[] = [];
+    const ended: number[] = [];
+    let rejectedWhileRunning = false;
+    const run = inPool(Array.from({ length: 40 }, (_, i) => i), 4, async (item) => {
+      started.push(item);
+      if (item === 2) throw new Error('item 2 failed');
+      // The calls beside the failing one take longer than it.
+      for (let t = 0; t < 5; t++) await tick();
+      ended.push(item);
+      return item;
+    });
+    void run.catch(() => (rejectedWhileRunning = ended.length < started.length - 1));
+    await expect(run).rejects.toThrow('item 2 failed');
+    expect(started).toEqual([0, 1, 2, 3]);
+    expect(ended).toEqual([0, 1, 3]);
+    expect(rejectedWhileRunning).toBe(false);
+  });
 });

@@ -69,15 +69,12 @@ export async function fillListingGaps(remote: SupabaseAuthConnector, spill: Iden
     await yieldToEventLoop();
     signal.throwIfAborted();
   }
-  // After a failure the check fails: the other workers start no further look-up (their answers would be dropped).
-  let failed = false;
+  // After a failure the check fails: the pool starts no further look-up (their answers would be dropped).
   const users = await inPool(ids, LOOKUP_WIDTH, async (id) => {
-    if (failed) return null;
     try {
       return await remote.getUser(id, signal);
     } catch (error) {
       if (isConnectorError(error, 'not-found')) return null;
-      failed = true;
       throw error;
     }
   });

@@ -86,7 +86,6 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
   const stopWithRun = () => stop.abort(signal.reason);
   if (signal.aborted) stopWithRun();
   else signal.addEventListener('abort', stopWithRun, { once: true });
-  const inFlight = new Set<Promise<void>>();
   const subjects: string[] = [];
   const add = (finding: NewFinding) => (subjects.push(finding.subject), context.findings.add(finding));
   const checkOne = async (account: StorageAccount): Promise<void> => {
@@ -126,20 +125,15 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
     progress.update({ message: `${reports.length} of ${accounts.length} accounts, ${rows.toLocaleString('en-US')} file rows${outNote}` });
   };
   try {
-    await inPool(accounts, ACCOUNT_CONCURRENCY, (account) => {
-      const one = checkOne(account);
-      inFlight.add(one);
-      void one.then(
-        () => inFlight.delete(one),
-        () => inFlight.delete(one),
-      );
-      return one;
-    });
+    // The first failure aborts the accounts in flight; the pool rejects once they have ended.
+    await inPool(accounts, ACCOUNT_CONCURRENCY, (account) =>
+      checkOne(account).catch((error: unknown) => {
+        stop.abort(error);
+        throw error;
+      }),
+    );
   } catch (error) {
-    // Cancelled or failed: the other accounts stop (their calls are aborted), and what the accounts that
-    // finished concluded is kept, as each of them would have been on its own.
-    stop.abort(error);
-    await Promise.allSettled([...inFlight]);
+    // Cancelled or failed: what the accounts that finished concluded is kept, as each of them would have been on its own.
     await writes.close().catch(() => undefined);
     throw error;
   } finally {
