@@ -8,12 +8,10 @@ export default defineConfig({
     environment: 'node',
     // Native modules (better-sqlite3) are safest in child processes, one per file.
     pool: 'forks',
-    // At least three files at a time, even on a 2-core machine (vitest's default is cores - 1, i.e. one there): most
-    // files wait on servers, child processes, PostgreSQL and Chromium rather than compute. One at a time the suite
-    // ran 1,111-1,236 s against a budget of 1,200 s; two at a time 915-1,158 s with the cores idle a quarter of the
-    // run (vmstat); three at a time 1,040 s where two took 1,129 s the same day, idle 19 %. A bigger machine keeps
-    // vitest's own default.
-    maxWorkers: Math.max(3, availableParallelism() - 1),
+    // At least two files at a time, even on a 2-core machine (vitest's default is cores - 1, i.e. one there): most
+    // files wait on servers, child processes, PostgreSQL and Chromium rather than compute, and one at a time the
+    // suite ran 1,111-1,236 s against a budget of 1,200 s. A bigger machine keeps vitest's own default.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // vitest 5 clears every mock's calls before each test by default; several suites record
     // calls while they set up (a describe body) and assert on them in a test, as vitest 4 allowed.
     clearMocks: false,
