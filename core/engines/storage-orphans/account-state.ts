@@ -1,6 +1,7 @@
 import type { AccountStatus, StorageAccountRow, StorageProvider } from '../../api/storage';
 import type { StoreDb } from '../../store/store-db';
 import { ENGINE_ID, type StorageAccount } from './storage-model';
+import { commitInOrder } from './state-commits';
 
 /**
  * One (user, provider) account as the engine last saw it, kept in the
@@ -57,8 +58,7 @@ export async function upsertRoster(kv: KeyValue, account: StorageAccount): Promi
 export async function upsertRosters(kv: KeyValue, accounts: readonly StorageAccount[]): Promise<void> {
   const entries: (readonly [string, AccountState])[] = [];
   for (const account of accounts) entries.push([accountKey(account.userId, account.provider), await rosterState(kv, account)]);
-  if (kv.setMany) await kv.setMany(entries);
-  else for (const [key, value] of entries) await kv.set(key, value);
+  await commitInOrder(kv, entries);
 }
 
 async function rosterState(kv: KeyValue, account: StorageAccount): Promise<AccountState> {
