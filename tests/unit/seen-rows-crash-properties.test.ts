@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeenRows, seenKey } from '../../core/engines/storage-orphans/seen-rows';
-import type { KeyValue } from '../../core/engines/storage-orphans/account-state';
+import type { KeyValue } from '../../core/engines/storage-orphans/state-commits';
 import { Prng } from '../helpers/prng';
 
 /*

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KeyValue } from '../../core/engines/storage-orphans/account-state';
+import type { KeyValue } from '../../core/engines/storage-orphans/state-commits';
 import { SeenRows, sameSet, seenKey, seenKeyPrefix } from '../../core/engines/storage-orphans/seen-rows';
 import { Prng } from '../helpers/prng';
 

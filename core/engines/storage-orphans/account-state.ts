@@ -1,7 +1,7 @@
 import type { AccountStatus, StorageAccountRow, StorageProvider } from '../../api/storage';
 import type { StoreDb } from '../../store/store-db';
 import { ENGINE_ID, type StorageAccount } from './storage-model';
-import { commitInOrder } from './state-commits';
+import { commitInOrder, type KeyValue } from './state-commits';
 
 /**
  * One (user, provider) account as the engine last saw it, kept in the
@@ -32,13 +32,6 @@ export interface AccountState {
    * Dropbox file id), so a later deletion of the new path is tied to the file by id, not to another row's name.
    */
   paths?: Record<string, string>;
-}
-
-export interface KeyValue {
-  get<T>(key: string): Promise<T | undefined>;
-  set(key: string, value: unknown): Promise<void>;
-  /** Several keys in one commit, where the store offers it. */
-  setMany?(entries: readonly (readonly [string, unknown])[]): Promise<void>;
 }
 
 export const accountKey = (userId: string, provider: StorageProvider) => `account:${userId}:${provider}`;

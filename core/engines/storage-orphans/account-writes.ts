@@ -1,6 +1,7 @@
 import type { StorageProvider } from '../../api/storage';
 import type { FindingSink } from '../engine';
-import { accountKey, readAccount, type AccountState, type KeyValue } from './account-state';
+import { accountKey, readAccount, type AccountState } from './account-state';
+import type { KeyValue } from './state-commits';
 import { commitInOrder, type StateEntry } from './state-commits';
 
 /** Accounts whose writes are held before they are written together: one commit where there was one per account and per seen set. */

@@ -1,6 +1,6 @@
 import type { StorageProvider } from '../../api/storage';
 import { TimeSlicer } from '../../base/cooperative';
-import type { KeyValue } from './account-state';
+import type { KeyValue } from './state-commits';
 import { commitInOrder, type StateEntry } from './state-commits';
 
 /**

@@ -1,5 +1,12 @@
 import { TimeSlicer } from '../../base/cooperative';
-import type { KeyValue } from './account-state';
+
+/** The engine's slice of the console store's engine_state table, as the storage engine reads and writes it. */
+export interface KeyValue {
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
+  /** Several keys in one commit, where the store offers it. */
+  setMany?(entries: readonly (readonly [string, unknown])[]): Promise<void>;
+}
 
 /** One engine_state write: a key and its value (an array of seen keys, a head, an account state). */
 export type StateEntry = readonly [string, unknown];
