@@ -41,6 +41,7 @@ interface Measured {
   eventLoopDelayP99Ms: number;
   peakRssMb: number;
   eventLoopDelayMaxMs: number;
+  eventLoopDelayMaxOwnMs: number;
   progressEvents: number;
   progressEventsPerSecondMax: number;
   monotonic: boolean;
@@ -85,6 +86,7 @@ export async function sheetImportBenchmark(args: readonly string[]): Promise<voi
       rssStartMb: api.rssStartMb,
       peakRssMb: api.peakRssMb,
       eventLoopDelayMaxMs: api.eventLoopDelayMaxMs,
+      eventLoopDelayMaxOwnMs: api.eventLoopDelayMaxOwnMs,
       stallsOver50ms: api.stallsOver50ms,
       eventLoopDelayP50Ms: 0,
       eventLoopDelayP99Ms: api.eventLoopDelayP99Ms,
@@ -203,6 +205,7 @@ async function measureRun(app: Syncwarden, start: () => Promise<{ runId: number 
     rssStartMb: round(rssStart / 2 ** 20, 1),
     peakRssMb: round(peakRss / 2 ** 20, 1),
     eventLoopDelayMaxMs: loop.maxMs,
+    eventLoopDelayMaxOwnMs: loop.maxOwnMs,
     stallsOver50ms: loop.stallsOver50ms,
     eventLoopDelayP99Ms: loop.p99Ms,
     progressEvents: events.length,

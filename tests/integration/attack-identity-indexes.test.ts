@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startLoopDelayMonitor } from '../../bench/harness';
 import type { Run } from '../../core/api/models';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { subjectOf } from '../../core/engines/identity/identity-check';
@@ -92,13 +92,15 @@ describe('identity check on the worker-thread path (attack on the scratch indexe
   }, 60_000);
 
   it('a 10,000-row check on the worker path holds the event loop no longer than 150 ms at a time', async () => {
-    const histogram = monitorEventLoopDelay({ resolution: 5 });
-    histogram.enable();
+    // What the check itself holds the loop for, computing or in a synchronous call; not the time the machine's
+    // other work (other test files, PostgreSQL, Chromium) kept this process off the CPU, which on a 2-core CI
+    // machine running three files at a time made timers fire over 150 ms late with the loop idle.
+    const monitor = startLoopDelayMonitor(5);
     const run = await check();
-    histogram.disable();
+    const delay = monitor.stop();
     expect(run.state).toBe('succeeded');
-    console.log('max event loop delay ms', histogram.max / 1e6);
-    expect(histogram.max / 1e6).toBeLessThan(150);
+    console.log('event loop delay ms', delay);
+    expect(delay.maxOwnMs).toBeLessThan(150);
   }, 60_000);
 
   it('cancelled at every phase (worker path): the previous table stays published and whole, findings point at their users, nothing is left half-written', async () => {
