@@ -4,11 +4,12 @@ import { PgBossTeamStatus } from '../../core/queue/pgboss-team-status';
 import { deadQueueName, runQueueName } from '../../core/queue/queue-config';
 import { RunQueue } from '../../core/queue/run-queue';
 import { WorkersRepo } from '../../core/queue/workers.repo';
+import { compileCacheEnv } from '../helpers/child-node';
 import { pgStoreQueries } from '../helpers/pg-store-queries';
 import { usePostgres } from '../helpers/postgres';
 import { insertQueuedRun, QUEUE_TEST_SCHEMA } from '../helpers/queue-test-executor';
 import { startWorker, type WorkerChild } from '../helpers/queue-workers';
-import { until } from '../helpers/wait';
+import { until, untilEvery } from '../helpers/wait';
 
 /**
  * Team mode's job queue (pg-boss 12.38) with real PostgreSQL 15 and real
@@ -42,7 +43,8 @@ beforeAll(async () => {
   team = new PgBossTeamStatus({ queue, workers: new WorkersRepo(pgStoreQueries(pool)), workerLeaseMs: 3_000 });
 }, 60_000);
 
-const baseEnv = () => ({ QUEUE_URL: url, CONCURRENCY: '2', WORK_MS: '100', ITEMS: '4', DRAIN_MS: '10000' });
+// NODE_COMPILE_CACHE: Node's compile cache for the worker processes, which all load the same modules (child-node.ts).
+const baseEnv = () => ({ QUEUE_URL: url, CONCURRENCY: '2', WORK_MS: '100', ITEMS: '4', DRAIN_MS: '10000', ...compileCacheEnv() });
 async function spawnWorker(env: Record<string, string>): Promise<WorkerChild> {
   const worker = await startWorker({ ...baseEnv(), ...env });
   workers.push(worker);
@@ -97,11 +99,14 @@ describe('run jobs in pg-boss', () => {
   it('three worker processes share 1,000 per-user jobs: none lost, none run twice, no duplicate product row', async () => {
     const jobs = 1000;
     const env = { ENGINES: ENGINE, CONCURRENCY: '3', WORK_MS: '30', ITEMS: '2' };
-    await Promise.all([spawnWorker(env), spawnWorker(env), spawnWorker(env)]);
+    // The jobs are sent while the workers start (they wait in the queue), rather than after.
+    const fleet = Promise.all([spawnWorker(env), spawnWorker(env), spawnWorker(env)]);
     const started = Date.now();
     for (let i = 0; i < jobs; i += 1) await enqueueRun(ENGINE, `user:u${i}@example.com`);
-    await until(async () => (await count(`SELECT count(*) AS n FROM test_runs WHERE state = 'succeeded'`)) === jobs, 180_000, `all ${jobs} runs succeeded`);
-    console.log(`queue: ${jobs} jobs enqueued and run by 3 workers in ${Date.now() - started} ms`);
+    await fleet;
+    // Every 100 ms: a count over the runs every 10 ms took CPU from the workers it waits for.
+    await untilEvery(100, async () => (await count(`SELECT count(*) AS n FROM test_runs WHERE state = 'succeeded'`)) === jobs, 180_000, `all ${jobs} runs succeeded`);
+    console.log(`queue: ${jobs} jobs enqueued and run by 3 workers in ${Date.now() - started} ms (workers started meanwhile)`);
     expect(await count(`SELECT count(*) AS n FROM executions`)).toBe(jobs);
     expect(await count(`SELECT count(DISTINCT run_id) AS n FROM executions WHERE finished_at IS NOT NULL`)).toBe(jobs);
     expect(await count(`SELECT count(DISTINCT worker) AS n FROM executions`)).toBe(3);
@@ -118,10 +123,14 @@ describe('run jobs in pg-boss', () => {
     await Promise.all(workers.splice(0).map((w) => w.stop('SIGTERM')));
   }, 240_000);
 
-  it('SIGKILL of a worker mid-job: another worker takes the job after its lease and finishes the same run', async () => {
+  // The next four tests run side by side: each has its own engine (so its own queue and workers), scope and rows, and
+  // each reads only those. This one waits out a 10 s lease; the other three fit in that wait.
+  it.concurrent('SIGKILL of a worker mid-job: another worker takes the job after its lease and finishes the same run', async ({ expect }) => {
     const engine = 'crash';
     await queue.ensureEngine(engine);
-    const doomed = await spawnWorker({ ENGINES: engine, WORK_MS: '120000', ITEMS: '40' });
+    // An item a second: the first row comes after 1 s (3 s before, at 40 items in 120 s); killed as soon as it is
+    // seen, the worker is gone long before a fifth item (the rows must stay the rescuer's 4).
+    const doomed = await spawnWorker({ ENGINES: engine, WORK_MS: '40000', ITEMS: '40' });
     const { runId } = await enqueueRun(engine, 'user:crash@example.com');
     await until(async () => (await count(`SELECT count(*) AS n FROM product_rows WHERE scope = 'user:crash@example.com'`)) >= 1, 60_000, 'the doomed worker wrote part of the run');
     const killedAt = Date.now();
@@ -141,7 +150,7 @@ describe('run jobs in pg-boss', () => {
     await until(async () => (await team.workers()).some((w) => w.id === doomed.id && !w.alive), 10_000, 'killed worker shown lost');
   }, 120_000);
 
-  it('SIGTERM drains: the worker takes no new job, finishes the one it holds, marks itself stopped and exits 0', async () => {
+  it.concurrent('SIGTERM drains: the worker takes no new job, finishes the one it holds, marks itself stopped and exits 0', async ({ expect }) => {
     const engine = 'drain';
     await queue.ensureEngine(engine);
     const worker = await spawnWorker({ ENGINES: engine, CONCURRENCY: '1', WORK_MS: '3000', DRAIN_MS: '20000' });
@@ -161,7 +170,7 @@ describe('run jobs in pg-boss', () => {
     expect((await runOf(second.runId))?.owner).toBe(next.id);
   }, 120_000);
 
-  it('SIGTERM past the drain deadline releases the held job: another worker retries it, the same run', async () => {
+  it.concurrent('SIGTERM past the drain deadline releases the held job: another worker retries it, the same run', async ({ expect }) => {
     const engine = 'release';
     await queue.ensureEngine(engine);
     const slow = await spawnWorker({ ENGINES: engine, CONCURRENCY: '1', WORK_MS: '120000', DRAIN_MS: '1500' });
@@ -176,7 +185,7 @@ describe('run jobs in pg-boss', () => {
     expect(await runOf(runId)).toMatchObject({ owner: other.id, attempt: 2 });
   }, 120_000);
 
-  it('a job that keeps failing lands in the dead-letter queue with its error; retry puts it back and it runs', async () => {
+  it.concurrent('a job that keeps failing lands in the dead-letter queue with its error; retry puts it back and it runs', async ({ expect }) => {
     const engine = 'dead';
     await queue.ensureEngine(engine);
     const scope = 'user:broken@example.com';

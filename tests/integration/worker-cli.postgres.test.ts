@@ -4,6 +4,7 @@ import { createSyncwarden, type Syncwarden } from '../../core/app/app';
 import { PgBossTeamStatus } from '../../core/queue/pgboss-team-status';
 import { RunQueue } from '../../core/queue/run-queue';
 import { WorkersRepo } from '../../core/queue/workers.repo';
+import { compileCacheEnv, runNode } from '../helpers/child-node';
 import { PG_PASSWORD, usePostgres } from '../helpers/postgres';
 import { makeTempDir } from '../helpers/temp-dir';
 import { until } from '../helpers/wait';
@@ -35,29 +36,20 @@ afterAll(async () => {
   dir.remove();
 });
 
-const startWorkerProcess = (drainTimeoutSeconds = 5) => startWorker({ dataDir: dir.path, store: storeUrl, engines: ['demo'], concurrency: 1, drainTimeoutSeconds });
+// Node's compile cache (child-node.ts): every CLI process here loads the same modules.
+const startWorkerProcess = (drainTimeoutSeconds = 5) =>
+  startWorker({ dataDir: dir.path, store: storeUrl, engines: ['demo'], concurrency: 1, drainTimeoutSeconds, env: compileCacheEnv() });
 
 describe('syncwarden worker', () => {
-  it.each([
-    [['worker'], /needs the team store/],
-    [['worker', '--store', '/tmp/some-dir'], /PostgreSQL team store/],
-    [['worker', '--store', 'postgres://postgres:secret@127.0.0.1:5432/team'], /leave the password out/],
-    [['worker', '--store', 'postgres://postgres@127.0.0.1:5432/team', '--engines', 'demo,nope'], /unknown engine\(s\): nope/],
-    [['worker', '--store', 'postgres://postgres@127.0.0.1:5432/team', '--concurrency', '0'], /positive whole number/],
-    [['schedules', 'tick'], /the schedule tick needs the team store/],
-    [['schedules', 'install-tick', '--store', '/tmp/some-dir'], /PostgreSQL team store/],
-    [['schedules', 'tick', '--store', 'postgres://postgres:secret@127.0.0.1:5432/team'], /leave the password out/],
-  ])('refuses %j with exit 2', (args, message) => {
-    const result = spawnSync(process.execPath, cli(args), { encoding: 'utf8', timeout: 60_000, env: { ...process.env, SYNCWARDEN_STORE: '' } });
-    expect(result.status).toBe(2);
-    expect(result.stderr + result.stdout).toMatch(message);
-  });
-
-  it('SIGKILL of a worker mid-run: the console marks that run interrupted, another worker continues the job as a new run to success', async () => {
+  // Concurrent with the refusals below (they never open the store; this test waits seconds for a job's lease): it
+  // comes first, so it starts at once rather than after a refusal made room.
+  it.concurrent('SIGKILL of a worker mid-run: the console marks that run interrupted, another worker continues the job as a new run to success', async ({ expect }) => {
     const killed = startWorkerProcess();
     await killed.started(60_000, 'worker A started');
     const send = async (run: { runId: number; engine: string; scope: string }) => void (await queue.enqueueQueuedRun(run));
-    const { runId } = await app.runs.startInQueue('demo', { items: 400, pageSize: 2, delayMsPerPage: 100, scope: 'kill' }, 'manual', send);
+    // 60 pages of 100 ms: A is killed as soon as it is seen running, 6 s of margin (a run that ended first would never be
+    // `interrupted`: the wait below would fail, not pass). The continuation walks them all again, so no longer than that.
+    const { runId } = await app.runs.startInQueue('demo', { items: 120, pageSize: 2, delayMsPerPage: 100, scope: 'kill' }, 'manual', send);
     await until(async () => (await app.store.runs.get(runId))?.state === 'running', 30_000, 'worker A took the run');
     await killed.stop('SIGKILL');
     // Same machine, dead pid: the console's sweep ends the run honestly.
@@ -69,6 +61,23 @@ describe('syncwarden worker', () => {
     expect(messages).toContainEqual(expect.stringMatching(new RegExp(`^attempt 2 on .+ continues run ${runId}, interrupted when its worker was lost$`)));
     expect(await rescuer.stop()).toBe(0);
   }, 180_000);
+
+  // Side by side (each its own process, nothing shared): CLI start-ups are most of their time. Sharing the CPU, one
+  // may take several times its 1-2 s alone: the child's own 60 s bound is the test's too.
+  it.concurrent.for<[string[], RegExp]>([
+    [['worker'], /needs the team store/],
+    [['worker', '--store', '/tmp/some-dir'], /PostgreSQL team store/],
+    [['worker', '--store', 'postgres://postgres:secret@127.0.0.1:5432/team'], /leave the password out/],
+    [['worker', '--store', 'postgres://postgres@127.0.0.1:5432/team', '--engines', 'demo,nope'], /unknown engine\(s\): nope/],
+    [['worker', '--store', 'postgres://postgres@127.0.0.1:5432/team', '--concurrency', '0'], /positive whole number/],
+    [['schedules', 'tick'], /the schedule tick needs the team store/],
+    [['schedules', 'install-tick', '--store', '/tmp/some-dir'], /PostgreSQL team store/],
+    [['schedules', 'tick', '--store', 'postgres://postgres:secret@127.0.0.1:5432/team'], /leave the password out/],
+  ])('refuses %j with exit 2', { timeout: 60_000 }, async ([args, message], { expect }) => {
+    const result = await runNode(cli(args), { timeoutMs: 60_000, env: { ...process.env, SYNCWARDEN_STORE: '', ...compileCacheEnv() } });
+    expect(result.status).toBe(2);
+    expect(result.stderr + result.stdout).toMatch(message);
+  });
 
   it('takes a run started by a console, finishes it, and drains on SIGTERM with exit 0', async () => {
     const worker = startWorkerProcess(20);
@@ -101,7 +110,7 @@ describe('syncwarden worker', () => {
     const now = new Date().toISOString();
     const ticked = await app.store.schedules.insert(cronSchedule('tick-cli'), 'manual', now);
     const tick = () => {
-      const result = spawnSync(process.execPath, cli(['--json', 'schedules', 'tick', '--store', storeUrl]), { encoding: 'utf8', timeout: 60_000 });
+      const result = spawnSync(process.execPath, cli(['--json', 'schedules', 'tick', '--store', storeUrl]), { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...compileCacheEnv() } });
       expect(result.status, result.stderr).toBe(0);
       return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as { filled: number; invalid: number; enqueued: number };
     };
