@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncwarden, type Syncwarden } from '../../core/app/app';
 import { startTeamMode } from '../../core/queue/team-mode';
 import { launchChromium } from '../helpers/browser';
-import { ARTIFACTS_DIR, RENDERER_DIR, REPO_ROOT } from '../helpers/paths';
+import { assertBuilt } from '../helpers/cli';
+import { ARTIFACTS_DIR, CLI_BIN, RENDERER_DIR, REPO_ROOT } from '../helpers/paths';
 import { PG_PASSWORD, usePostgres } from '../helpers/postgres';
 import { makeTempDir } from '../helpers/temp-dir';
 import { until } from '../helpers/wait';
@@ -26,8 +27,9 @@ let url = '';
 let other: Syncwarden;
 const children: ReturnType<typeof spawn>[] = [];
 
+/** The `syncwarden` command as it ships (bin/syncwarden.js on the bundle `npm run build` makes, like the renderer this test serves). */
 function cli(dataDir: string, args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'core/cli/main.ts'), '--data-dir', dataDir, '--with-demo-engine', '--json', ...args], {
+  const child = spawn(process.execPath, [CLI_BIN, '--data-dir', dataDir, '--with-demo-engine', '--json', ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, PGPASSWORD: PG_PASSWORD },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -53,11 +55,19 @@ async function shoot(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
+  assertBuilt();
   await server().createDatabase('team');
   storeUrl = `postgres://postgres@127.0.0.1:${server().port}/team`;
   process.env.PGPASSWORD = PG_PASSWORD;
   const serve = cli(serveDir.path, ['--store', storeUrl, 'serve', '--port', '0', '--renderer-dir', RENDERER_DIR]);
-  await until(() => serve.out().includes('"url"'), 90_000, `serve started:\n${serve.out()}`);
+  // Chromium starts while serve does: it shares nothing with the store.
+  const launched = launchChromium();
+  launched.catch(() => undefined); // its failure is thrown below, once serve has been waited for
+  try {
+    await until(() => serve.out().includes('"url"'), 90_000, `serve started:\n${serve.out()}`);
+  } finally {
+    browser = await launched;
+  }
   url = (JSON.parse(serve.out().split('\n').find((line) => line.includes('"url"')) ?? '{}') as { url: string }).url;
   // Another console (another machine) on the same store, to start a long run while the page watches.
   other = await createSyncwarden({
@@ -67,7 +77,6 @@ beforeAll(async () => {
     store: storeUrl,
     teamMode: ({ url: u, password, store, log }) => startTeamMode({ url: u, ...(password === undefined ? {} : { password }), db: store.db, log }),
   });
-  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(25_000);
 }, 180_000);
@@ -75,8 +84,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await other?.close();
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  // Every child gone before its data dir is: waited for, not slept on (at most 5 s, side by side).
+  await Promise.all(
+    children.map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+    }),
+  );
   serveDir.remove();
   otherDir.remove();
 });

@@ -29,6 +29,27 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1440, height: 900 });
 }
 
+/** Page time moved on per step; a step's timers fire, then the page has a moment of real time to fetch and draw. */
+const PAGE_STEP_MS = 1_000;
+const SETTLE_MS = 100;
+
+/**
+ * Waits until `holds` while moving the page's clock on (it must have been installed), PAGE_STEP_MS at a time, by
+ * at most `pageMs` less the 5 s of real time a last expect.poll then gives it (as a plain expect.poll of `pageMs`
+ * would have allowed in real time). Bounded: fails when the page time is spent and `holds` still does not.
+ */
+async function pageTimeUntil(page: Page, pageMs: number, holds: () => Promise<boolean>): Promise<void> {
+  const graceMs = 5_000;
+  for (let advanced = 0; advanced < pageMs - graceMs; advanced += PAGE_STEP_MS) {
+    const settled = Date.now() + SETTLE_MS;
+    do {
+      if (await holds()) return;
+    } while (Date.now() < settled);
+    await page.clock.fastForward(PAGE_STEP_MS);
+  }
+  await expect.poll(holds, { timeout: graceMs }).toBe(true);
+}
+
 describe('e2e: Workers page, team mode off (SQLite store, Chromium)', () => {
   let harness: ConsoleHarness;
   beforeAll(async () => {
@@ -125,20 +146,35 @@ describe('e2e: Workers page, team mode on (test TeamStatusSource, Chromium)', ()
   });
 
   it('refreshes on its own: a new worker appears, then none ("no workers"), then an unreachable queue is said in its words', async () => {
-    const { page } = harness;
-    const ago = new Date(Date.now() - 2_000).toISOString();
-    team.workersList.push({ id: 'build-04/55/d4', host: 'build-04', pid: 55, engines: ['identity'], concurrency: 1, running: 0, startedAt: ago, heartbeatAt: ago, alive: true, draining: false });
-    await expect.poll(() => page.getByTestId('worker-row-build-04/55/d4').count(), { timeout: 20_000 }).toBe(1);
-    team.workersList = [];
-    await expect.poll(() => page.getByTestId('workers-empty').count(), { timeout: 20_000 }).toBe(1);
-    expect(await page.getByTestId('workers-empty').textContent()).toContain('syncwarden worker');
-    await shoot(page, 'workers-no-workers');
-    team.failWith = new Error('Connection terminated unexpectedly');
-    // The next poll (15 s when idle) and the client's retries of an `unavailable` answer (1 + 2 + 4 s) come first.
-    await expect.poll(() => page.getByTestId('team-unreachable').count(), { timeout: 45_000 }).toBe(1);
-    expect(await page.getByTestId('team-unreachable').textContent()).toContain('Connection terminated unexpectedly');
-    team.failWith = null;
-    await expect.poll(() => page.getByTestId('team-unreachable').count(), { timeout: 25_000 }).toBe(0);
+    // A page of its own whose clock the test moves on (Playwright's page clock: the page's timers, Date and
+    // performance; time also flows as usual). The page's own refresh timer fires as it would have in that time,
+    // and nothing else makes the page ask again: no reload, no click, no focus. The test no longer sits out
+    // the idle poll (15 s) three times, nor the client's retries. The page time allowed for each change is
+    // the real time this test allowed before.
+    const context = await harness.browser.newContext({ viewport: { width: 1440, height: 900 } });
+    try {
+      await context.clock.install();
+      const page = await context.newPage();
+      page.setDefaultTimeout(25_000);
+      await page.goto(harness.server.url);
+      await page.getByRole('link', { name: 'Workers' }).first().click();
+      await expect.poll(() => page.getByTestId('workers-table').locator('tbody tr').count()).toBe(3);
+      const ago = new Date(Date.now() - 2_000).toISOString();
+      team.workersList.push({ id: 'build-04/55/d4', host: 'build-04', pid: 55, engines: ['identity'], concurrency: 1, running: 0, startedAt: ago, heartbeatAt: ago, alive: true, draining: false });
+      await pageTimeUntil(page, 20_000, async () => (await page.getByTestId('worker-row-build-04/55/d4').count()) === 1);
+      team.workersList = [];
+      await pageTimeUntil(page, 20_000, async () => (await page.getByTestId('workers-empty').count()) === 1);
+      expect(await page.getByTestId('workers-empty').textContent()).toContain('syncwarden worker');
+      await shoot(page, 'workers-no-workers');
+      team.failWith = new Error('Connection terminated unexpectedly');
+      // The next poll (15 s when idle) and the client's retries of an `unavailable` answer (1 + 2 + 4 s) come first.
+      await pageTimeUntil(page, 45_000, async () => (await page.getByTestId('team-unreachable').count()) === 1);
+      expect(await page.getByTestId('team-unreachable').textContent()).toContain('Connection terminated unexpectedly');
+      team.failWith = null;
+      await pageTimeUntil(page, 25_000, async () => (await page.getByTestId('team-unreachable').count()) === 0);
+    } finally {
+      await context.close();
+    }
   }, 150_000);
 
   it('the run history and a run’s detail say which machine ran it', async () => {

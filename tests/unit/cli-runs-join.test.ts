@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSyncwarden, type Syncwarden } from '../../core/app/app';
+import { demoEngine, type DemoParams } from '../../core/engines/demo/demo.engine';
+import { EngineRegistry, type Engine } from '../../core/engines/engine';
+import { BUILTIN_ENGINES } from '../../core/engines/registry';
 import { openStore } from '../../core/store/store';
 import { assertBuilt } from '../helpers/cli';
 import { startCrashChild } from '../helpers/crash-runner';
@@ -25,28 +28,57 @@ function cliAsync(args: readonly string[]): { done: Promise<{ code: number | nul
   return { waiting, done: once(child, 'exit').then(([code]) => (clearTimeout(timer), { code: code as number | null, stdout, stderr })) };
 }
 
+/**
+ * The demo engine, held at its start until the test lets it go: the run is running (its scope taken, its lease
+ * renewed) for exactly as long as the joining CLI needs to start and say it waits, on any machine, instead of a
+ * run sized to outlast a slow start. Let go, it is the demo engine as shipped.
+ */
+function heldDemoEngine(): { engine: Engine<DemoParams>; release(): void } {
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  return {
+    release: () => release(),
+    engine: {
+      ...demoEngine,
+      async run(params, context, controls) {
+        await released;
+        return demoEngine.run(params, context, controls);
+      },
+    },
+  };
+}
+
 describe('CLI commands that join a run already running', () => {
   let dir: ReturnType<typeof makeTempDir>;
   let owner: Syncwarden | undefined;
+  let held: ReturnType<typeof heldDemoEngine> | undefined;
   beforeAll(assertBuilt);
   beforeEach(() => {
     dir = makeTempDir();
   });
   afterEach(async () => {
+    held?.release();
+    held = undefined;
     await owner?.close();
     owner = undefined;
     dir.remove();
   });
   const ownerApp = async () => (owner = await createSyncwarden({ dataDir: dir.path, host: 'electron', withDemoEngine: true, heartbeatMs: 100 }));
+  /** The owner with the held demo engine: its runs wait for `held.release()`. */
+  const heldOwnerApp = async () => {
+    held = heldDemoEngine();
+    return (owner = await createSyncwarden({ dataDir: dir.path, host: 'electron', engines: new EngineRegistry([...BUILTIN_ENGINES, held.engine]), heartbeatMs: 100 }));
+  };
   const cli = (...args: string[]) => cliAsync(['--data-dir', dir.path, '--with-demo-engine', ...args]);
 
   it('runs start waits for the joined run and exits 0 when it succeeds', async () => {
-    const app = await ownerApp();
-    // Long enough for a CLI to start on a busy machine; the test then checks it exited only after the run ended.
-    const { runId } = await app.runs.start('demo', { items: 20_000, pageSize: 100, delayMsPerPage: 50 }, 'manual');
+    const app = await heldOwnerApp();
+    // Held until the CLI says it waits, on a machine however busy; the test then checks it exited only after the run ended.
+    const { runId } = await app.runs.start('demo', { items: 2_000, pageSize: 100, delayMsPerPage: 5 }, 'manual');
     const { done, waiting } = cli('--json', 'runs', 'start', 'demo', '--params', '{"items":5}');
     await waiting;
     expect((await app.store.runs.get(runId))?.state).toBe('running');
+    held?.release();
     const result = await done;
     expect(result.stderr).toMatch(new RegExp(`run ${runId} is already running; waiting`));
     expect(result.code).toBe(0);
@@ -55,11 +87,12 @@ describe('CLI commands that join a run already running', () => {
   });
 
   it('check <engine> joins, waits and exits 4 when the joined run fails', async () => {
-    const app = await ownerApp();
-    const { runId } = await app.runs.start('demo', { items: 20_000, pageSize: 100, delayMsPerPage: 50, failAt: 19_500 }, 'manual');
+    const app = await heldOwnerApp();
+    const { runId } = await app.runs.start('demo', { items: 2_000, pageSize: 100, delayMsPerPage: 5, failAt: 1_950 }, 'manual');
     const joined = cli('check', 'demo');
     await joined.waiting;
     expect((await app.store.runs.get(runId))?.state).toBe('running');
+    held?.release();
     const result = await joined.done;
     expect(result.code).toBe(4);
     expect(result.stdout).toMatch(new RegExp(`run ${runId}\\): failed`));
@@ -69,9 +102,9 @@ describe('CLI commands that join a run already running', () => {
   it('--no-wait says it is not waiting and exits 0 at once', async () => {
     const app = await ownerApp();
     const { runId } = await app.runs.start('demo', { items: 10_000_000, delayMsPerPage: 20 }, 'manual');
-    const text = await cli('runs', 'start', 'demo', '--no-wait').done;
+    // Two CLIs at once: each joins the same running run on its own.
+    const [text, json] = await Promise.all([cli('runs', 'start', 'demo', '--no-wait').done, cli('--json', 'check', 'demo', '--no-wait').done]);
     expect(text).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`Run ${runId} is already running; not waiting for it \\(--no-wait\\)`)) });
-    const json = await cli('--json', 'check', 'demo', '--no-wait').done;
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual({ runId, alreadyRunning: true, waiting: false });
     expect((await app.store.runs.get(runId))?.state).toBe('running');
@@ -88,13 +121,17 @@ describe('CLI commands that join a run already running', () => {
   });
 
   it('a running serve interrupts a SIGKILLed CLI run within seconds, and the scope can start again', async () => {
-    const crashed = await startCrashChild(dir.path);
+    // The store made first, so the owner and serve, started side by side, both open one that exists.
+    await (await openStore(dir.path)).close();
     const serve = spawn(process.execPath, [CLI_BIN, '--data-dir', dir.path, '--json', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const serving = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('serve printed nothing')), 20_000);
+      serve.stdout.once('data', () => (clearTimeout(timer), resolve()));
+    });
+    const owning = startCrashChild(dir.path);
     try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('serve printed nothing')), 20_000);
-        serve.stdout.once('data', () => (clearTimeout(timer), resolve()));
-      });
+      const [crashed] = await Promise.all([owning, serving]);
+      // Serve is up and the owner's run is running: now the owner dies.
       await crashed.kill();
       // A plain store: opening it recovers nothing, so only serve can have moved the run.
       const store = await openStore(dir.path);
@@ -109,6 +146,9 @@ describe('CLI commands that join a run already running', () => {
       expect(JSON.parse(again.stdout)).toMatchObject({ state: 'succeeded' });
       expect(JSON.parse(again.stdout).id).not.toBe(crashed.runId);
     } finally {
+      // An owner left alive by a failure above goes too.
+      const crashed = await owning.catch(() => undefined);
+      if (crashed && crashed.child.exitCode === null && crashed.child.signalCode === null) await crashed.kill();
       const exited = once(serve, 'exit');
       serve.kill('SIGTERM');
       await exited;
