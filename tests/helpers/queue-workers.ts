@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { compileCacheEnv } from './child-node';
 import { REPO_ROOT } from './paths';
 
 export interface WorkerChild {
@@ -15,7 +16,7 @@ export interface WorkerChild {
 export async function startWorker(env: Record<string, string>): Promise<WorkerChild> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'tests/helpers/queue-worker-child.ts')], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...compileCacheEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { compileCacheEnv } from './child-node';
 import { REPO_ROOT } from './paths';
 import { PG_PASSWORD } from './postgres';
 import { until } from './wait';
@@ -47,7 +48,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
     '--drain-timeout',
     String(options.drainTimeoutSeconds),
   ], options.withDemoEngine ?? true);
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, PGPASSWORD: PG_PASSWORD, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, PGPASSWORD: PG_PASSWORD, ...compileCacheEnv(), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));

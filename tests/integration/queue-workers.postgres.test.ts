@@ -4,7 +4,6 @@ import { PgBossTeamStatus } from '../../core/queue/pgboss-team-status';
 import { deadQueueName, runQueueName } from '../../core/queue/queue-config';
 import { RunQueue } from '../../core/queue/run-queue';
 import { WorkersRepo } from '../../core/queue/workers.repo';
-import { compileCacheEnv } from '../helpers/child-node';
 import { pgStoreQueries } from '../helpers/pg-store-queries';
 import { usePostgres } from '../helpers/postgres';
 import { insertQueuedRun, QUEUE_TEST_SCHEMA } from '../helpers/queue-test-executor';
@@ -44,7 +43,7 @@ beforeAll(async () => {
 }, 60_000);
 
 // NODE_COMPILE_CACHE: Node's compile cache for the worker processes, which all load the same modules (child-node.ts).
-const baseEnv = () => ({ QUEUE_URL: url, CONCURRENCY: '2', WORK_MS: '100', ITEMS: '4', DRAIN_MS: '10000', ...compileCacheEnv() });
+const baseEnv = () => ({ QUEUE_URL: url, CONCURRENCY: '2', WORK_MS: '100', ITEMS: '4', DRAIN_MS: '10000' });
 async function spawnWorker(env: Record<string, string>): Promise<WorkerChild> {
   const worker = await startWorker({ ...baseEnv(), ...env });
   workers.push(worker);

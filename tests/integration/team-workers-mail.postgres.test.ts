@@ -10,7 +10,6 @@ import { EnvSecretStore } from '../../core/secrets/env.secret-store';
 import { connectionNameSecretKey } from '../../core/secrets/secret-store';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google';
 import { account, seedWith, TEST_CLIENT } from '../emulators/google/test-support';
-import { compileCacheEnv } from '../helpers/child-node';
 import { MemorySecretStore } from '../helpers/memory.secret-store';
 import { PG_PASSWORD, usePostgres } from '../helpers/postgres';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -96,8 +95,6 @@ function startWorker(tag: string) {
     SYNCWARDEN_SECRETS: 'env',
     [EnvSecretStore.variableFor(connectionNameSecretKey('Product', 'password'))]: PG_PASSWORD,
     [EnvSecretStore.variableFor(connectionNameSecretKey('Google', 'clientSecret'))]: TEST_CLIENT.clientSecret,
-    // Node's compile cache: the three workers load the same modules (child-node.ts).
-    ...compileCacheEnv(),
   };
   const worker = startWorkerProcess({ dataDir: workerDir.path, store: storeUrl, engines: ['mail-import'], concurrency: 4, drainTimeoutSeconds: 10, withDemoEngine: false, env });
   return { ...worker, remove: () => workerDir.remove() };

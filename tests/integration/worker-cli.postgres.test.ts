@@ -36,9 +36,8 @@ afterAll(async () => {
   dir.remove();
 });
 
-// Node's compile cache (child-node.ts): every CLI process here loads the same modules.
 const startWorkerProcess = (drainTimeoutSeconds = 5) =>
-  startWorker({ dataDir: dir.path, store: storeUrl, engines: ['demo'], concurrency: 1, drainTimeoutSeconds, env: compileCacheEnv() });
+  startWorker({ dataDir: dir.path, store: storeUrl, engines: ['demo'], concurrency: 1, drainTimeoutSeconds });
 
 describe('syncwarden worker', () => {
   // Concurrent with the refusals below (they never open the store; this test waits seconds for a job's lease): it
