@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifySpilled } from '../../core/engines/identity/identity-merge';
@@ -97,11 +97,15 @@ function lastListing(listed: readonly IdentityRecord[]): IdentityRecord[] {
   return listed.filter((user, index) => last.get(user.id.toLowerCase()) === index);
 }
 
-async function spilled(world: World, offThreadFrom: number | undefined, pageSize: number, window: number) {
+/** `endLocalAt`: after how many remote pages the users table's side is ended (its indexes then built while the listing goes on), as a check does; none: by finishReading. */
+async function spilled(world: World, offThreadFrom: number | undefined, pageSize: number, window: number, endLocalAt?: number) {
   const spill = new IdentitySpill(offThreadFrom);
   try {
     for (let i = 0; i < world.local.length; i += pageSize) spill.addLocal(world.local.slice(i, i + pageSize));
-    for (let i = 0; i < world.listed.length; i += pageSize) spill.addRemote(world.listed.slice(i, i + pageSize));
+    for (let i = 0, page = 0; i < world.listed.length; i += pageSize, page++) {
+      if (page === endLocalAt) spill.endLocal();
+      spill.addRemote(world.listed.slice(i, i + pageSize));
+    }
     spill.addDeleted(world.softDeleted);
     await spill.finishReading();
     const countAfterIndexing = spill.remoteUsers;
@@ -124,8 +128,9 @@ describe('spilled classifier vs the in-memory one, with mixed-case duplicates an
       const expected = await referenceClassifyUsers(inTableOrder([...world.local, ...world.lateLocal]), allRemote, undefined, new Set(world.softDeleted.map((id) => id.toLowerCase())));
       const offThread = iteration % 4 === 0 ? 0 : undefined;
       const window = random.pick([1, 3, 1000]);
-      const actual = await spilled(world, offThread, random.pick([1, 7, 100]), window);
-      const label = `iteration ${iteration} offThread ${offThread} window ${window}`;
+      const endLocalAt = iteration % 2 === 0 ? random.pick([0, 1, 5]) : undefined;
+      const actual = await spilled(world, offThread, random.pick([1, 7, 100]), window, endLocalAt);
+      const label = `iteration ${iteration} offThread ${offThread} window ${window} endLocalAt ${endLocalAt}`;
       expect(actual.countAfterIndexing, label).toBe(lastListing(world.listed).length);
       expect(actual.remoteUsers, label).toBe(allRemote.length);
       expect(actual.rows, label).toEqual(expected);
@@ -202,6 +207,53 @@ describe('finishReading on the worker thread, attacked', () => {
     await expect(spill.finishReading()).rejects.toThrow(/removed while the check ran.*nothing was published.*TMPDIR/s);
     await spill.close();
   });
+
+  it("the users table's side ended early: built while remote pages still arrive; rows for it wait for finishReading; a removed file is said plainly", async () => {
+    const spill = new IdentitySpill(0);
+    try {
+      const users = Array.from({ length: 20_000 }, (_, i): IdentityRecord => ({ id: uuid(i), email: `u${i}@example.com`, name: null, emailVerified: true, role: 'user' }));
+      spill.addLocal(users);
+      spill.endLocal();
+      spill.endLocal(); // once
+      // The remote side is still written on this thread while the worker indexes the local side's file.
+      for (let i = 0; i < users.length; i += 1000) spill.addRemote(users.slice(i, i + 1000));
+      expect(() => spill.addLocal(users.slice(0, 1))).toThrow(/only after finishReading/);
+      await spill.finishReading();
+      spill.addLocal([{ id: uuid(99_999), email: 'late@example.com', name: null, emailVerified: true, role: 'user' }]);
+      const statuses = new Map<string, number>();
+      for await (const rows of classifySpilled(spill)) for (const row of rows) statuses.set(row.status, (statuses.get(row.status) ?? 0) + 1);
+      expect(Object.fromEntries(statuses)).toEqual({ 'in-sync': 20_000, 'local-only': 1 });
+    } finally {
+      await spill.close();
+    }
+    const gone = new IdentitySpill(0);
+    fill(gone, 50);
+    gone.endLocal();
+    rmSync(dirname(gone.db.name), { recursive: true, force: true });
+    await expect(gone.finishReading()).rejects.toThrow(/removed while the check ran.*nothing was published.*TMPDIR/s);
+    await gone.close();
+  }, 30_000);
+
+  it("a spill closed while its users table's side is being indexed ends the worker and leaves no file, nor an unhandled rejection", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (error: unknown) => unhandled.push(error);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      for (const delay of [0, 1, 5, 20]) {
+        const spill = new IdentitySpill(0);
+        fill(spill, 20_000);
+        const dir = dirname(spill.db.name);
+        spill.endLocal();
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        await spill.close();
+        expect(existsSync(dir), `delay ${delay}`).toBe(false);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  }, 30_000);
 
   it('finishReading called twice at once builds once; both callers see it done', async () => {
     const spill = new IdentitySpill(0);

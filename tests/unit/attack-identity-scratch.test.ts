@@ -85,10 +85,12 @@ describe("the identity check's scratch file (attack on issue 19)", () => {
     scratchRoot();
     const spill = new IdentitySpill();
     try {
-      // What a full disk gives SQLite: SQLITE_FULL on the next page it needs.
+      // What a full disk gives SQLite: SQLITE_FULL on the next page it needs, in either side's file.
       spill.db.pragma('max_page_count = 8');
+      spill.db.pragma('local_side.max_page_count = 8');
       const rows = Array.from({ length: 5000 }, (_, n) => ({ id: `id-${n}`, email: `u${n}@example.com`, name: 'U', emailVerified: true, role: 'user' }));
       expect(() => spill.addLocal(rows)).toThrow(/scratch file.*database or disk is full.*TMPDIR/s);
+      expect(() => spill.addRemote(rows)).toThrow(/scratch file.*database or disk is full.*TMPDIR/s);
     } finally {
       await spill.close();
     }

@@ -73,6 +73,8 @@ async function readSides(input: CheckInput, spill: IdentitySpill, { signal, prog
         await yieldToEventLoop();
         inner.throwIfAborted();
       }
+      // Read in full, long before the listing ends: its indexes are built meanwhile, off this thread.
+      spill.endLocal();
     },
     async (inner: AbortSignal) => {
       // The listing asks for the next pages itself (PagesInFlight) while this one is written to the scratch file.

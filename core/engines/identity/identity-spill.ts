@@ -10,11 +10,12 @@ import { makeScratchDir, scratchError, scratchGone } from './identity-scratch';
 import { runSqliteOffThread } from '../../store/sqlite-off-thread';
 
 /**
- * Both sides of a check spilled into a private, temporary SQLite file, so a
- * million users per side are classified in bounded memory (issue 19): the
- * Admin API lists users newest first, not by any key we could merge on, so
- * each page is appended here as it arrives, the indexes are built once both
- * sides are read (on a worker thread: finishReading), and the classifier
+ * Both sides of a check spilled into private, temporary SQLite files (one a
+ * side, attached to one connection), so a million users per side are
+ * classified in bounded memory (issue 19): the Admin API lists users newest
+ * first, not by any key we could merge on, so each page is appended here as
+ * it arrives, each side's indexes are built once it is read (on worker
+ * threads: endLocal, finishReading), and the classifier
  * reads the sides back by index, a window at a time. Every statement on this
  * thread touches one page or one window, so none holds the event loop long.
  *
@@ -23,17 +24,25 @@ import { runSqliteOffThread } from '../../store/sqlite-off-thread';
  * byte: equal here means equal as the in-memory classifier compared them,
  * whatever the Unicode case rules of the product database.
  *
- * The file is scratch: no journal, no fsync, deleted on close, private to
+ * The files are scratch: no journal, no fsync, deleted on close, private to
  * this user, and removed by the next check if this process dies first
  * (identity-scratch.ts).
  */
 const SCHEMA = `
-CREATE TABLE local (seq INTEGER PRIMARY KEY, idl TEXT NOT NULL, id TEXT NOT NULL, email TEXT, name TEXT, verified INTEGER NOT NULL, role TEXT NOT NULL);
 CREATE TABLE remote (seq INTEGER PRIMARY KEY, idl TEXT NOT NULL, id TEXT NOT NULL, email TEXT, name TEXT, verified INTEGER NOT NULL, role TEXT NOT NULL, banned INTEGER NOT NULL);
 CREATE TABLE deleted (idl TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE held (seq INTEGER PRIMARY KEY, subject TEXT NOT NULL, finding TEXT NOT NULL);
 CREATE INDEX held_subject ON held (subject, seq);
 `;
+
+/**
+ * The users table's side lives in a file of its own, attached to the scratch connection as LOCAL_SCHEMA (its
+ * table is still named `local` in every query: SQLite looks an unqualified name up in the attached databases
+ * too). The table is read in a few seconds while the listing takes the rest of the read phase, so its indexes
+ * are built on a worker thread while the listing goes on (endLocal), not after it (issue 19).
+ */
+const LOCAL_SCHEMA = 'local_side';
+const LOCAL_TABLE = `CREATE TABLE ${LOCAL_SCHEMA}.local (seq INTEGER PRIMARY KEY, idl TEXT NOT NULL, id TEXT NOT NULL, email TEXT, name TEXT, verified INTEGER NOT NULL, role TEXT NOT NULL);`;
 
 /**
  * The indexes the classifier reads by, built once both sides are read
@@ -52,19 +61,25 @@ CREATE INDEX held_subject ON held (subject, seq);
  * neither side is read by a random lookup per user (fetching each remote row
  * from its table, in listing order, took 4.6 s against 1.3 s at a million).
  */
-const INDEXES = `
-CREATE INDEX local_idl ON local (idl, id, seq, email, name, verified, role);
+/** In `schema`: the local side's file is `main` to its builder's connection, LOCAL_SCHEMA to this thread's. */
+const localIndexes = (schema: string) => `
+CREATE INDEX ${schema}.local_idl ON local (idl, id, seq, email, name, verified, role);
+CREATE INDEX ${schema}.local_email ON local (email);
+`;
+const REMOTE_INDEXES = `
 CREATE INDEX remote_idl ON remote (idl, seq, id, email, name, verified, role, banned);
 DELETE FROM remote WHERE seq IN (SELECT seq FROM (SELECT seq, lead(seq) OVER (PARTITION BY idl ORDER BY seq) AS later FROM remote) WHERE later IS NOT NULL);
 CREATE INDEX remote_email ON remote (email, seq);
-CREATE INDEX local_email ON local (email);
 `;
 
-/** Live Supabase users once each is kept once (after INDEXES). */
+/** Live Supabase users once each is kept once (after REMOTE_INDEXES). */
 const COUNT_REMOTE = 'SELECT count(*) AS remote FROM remote';
 
-/** Page cache of the scratch file: the hot index pages; the rest is re-read from the OS page cache, cheaply. */
-const CACHE_KIB = 16 * 1024;
+/**
+ * Page cache of each scratch file (the two sides' files, the same total as one file had): the hot index pages;
+ * the rest is re-read from the OS page cache, cheaply.
+ */
+const CACHE_KIB = 8 * 1024;
 
 /**
  * SQLite's sorter may use helper threads for the index builds: this thread waits for them, and the listing
@@ -73,14 +88,15 @@ const CACHE_KIB = 16 * 1024;
  */
 const SORTER_THREADS = Math.min(4, availableParallelism());
 /** Each sorter thread sorts in memory up to the cache size: the builder's cache is cut so the threads together stay where one thread was (RSS). */
-const SORTER = [`threads = ${SORTER_THREADS}`, `cache_size = -${Math.floor(CACHE_KIB / (SORTER_THREADS + 1))}`];
+const SORTER = [`threads = ${SORTER_THREADS}`, `cache_size = -${Math.floor((2 * CACHE_KIB) / (SORTER_THREADS + 1))}`];
 
-/** Every connection to the scratch file (this thread's and the index builder's): no journal, no syncs, a bounded cache. */
+/** Every connection to a scratch file (this thread's and the index builders'): no journal, no syncs, a bounded cache. */
 const PRAGMAS = ['journal_mode = OFF', 'synchronous = OFF', `cache_size = -${CACHE_KIB}`];
 
 /**
  * Below this many rows (both sides) the indexes are built on this thread: about 2.6 µs a row, so 26 ms at
- * most, less than starting a worker thread (about 50 ms, most of it loading the driver).
+ * most, less than starting a worker thread (about 50 ms, most of it loading the driver). Each side's build
+ * is decided on its own, from half of this.
  */
 const OFF_THREAD_FROM = 10_000;
 
@@ -128,6 +144,8 @@ export class IdentitySpill {
   private conn: Database.Database;
   private readonly dir: string;
   private readonly file: string;
+  /** The users table's side (LOCAL_SCHEMA): detached from `conn` while a worker builds its indexes. */
+  private readonly localFile: string;
   private localCount = 0;
   private remoteSeq = 0;
   private remoteCount = 0;
@@ -135,15 +153,23 @@ export class IdentitySpill {
   /** Set by finishReading: the indexes exist and the remote side holds each user once. */
   private indexed = false;
   private finishing: Promise<void> | undefined;
+  /** Set by endLocal: the users table's side is read in full and its indexes are being built (or are built). */
+  private localBuild: Promise<void> | undefined;
+  /** Whether LOCAL_SCHEMA is attached to `conn` (not while a worker builds its indexes). */
+  private localAttached = false;
+  /** Ends the local side's worker when the spill is closed before the build is done. */
+  private readonly localAbort = new AbortController();
   private statements: Statements;
 
   /** `offThreadFrom`: rows (both sides) from which the indexes are built on a worker thread (OFF_THREAD_FROM). */
   constructor(private readonly offThreadFrom = OFF_THREAD_FROM) {
     this.dir = makeScratchDir();
     this.file = join(this.dir, 'sides.db');
+    this.localFile = join(this.dir, 'local.db');
     try {
-      // Created here, owner-only: SQLite would create it 0644, readable by anyone who can enter the directory.
+      // Created here, owner-only: SQLite would create them 0644, readable by anyone who can enter the directory.
       writeFileSync(this.file, '', { mode: 0o600, flag: 'wx' });
+      writeFileSync(this.localFile, '', { mode: 0o600, flag: 'wx' });
       this.conn = new Database(this.file);
     } catch (error) {
       rmSync(this.dir, { recursive: true, force: true });
@@ -152,6 +178,8 @@ export class IdentitySpill {
     try {
       this.configure();
       this.conn.exec(SCHEMA);
+      this.attachLocal();
+      this.conn.exec(LOCAL_TABLE);
     } catch (error) {
       this.conn.close();
       rmSync(this.dir, { recursive: true, force: true });
@@ -170,6 +198,13 @@ export class IdentitySpill {
     this.conn.pragma('locking_mode = EXCLUSIVE');
   }
 
+  /** Pragmas are per attached file: the local side's get the same as the main file's. */
+  private attachLocal(): void {
+    this.conn.prepare(`ATTACH DATABASE ? AS ${LOCAL_SCHEMA}`).run(this.localFile);
+    for (const pragma of PRAGMAS) this.conn.pragma(`${LOCAL_SCHEMA}.${pragma}`);
+    this.localAttached = true;
+  }
+
   private prepare(): Statements {
     return {
       appendLocal: new Appender(this.conn, 'local', LOCAL_COLUMNS),
@@ -182,6 +217,8 @@ export class IdentitySpill {
 
   /** Rows of the users table, in the order the table was read (position = seq, from 1). */
   addLocal(records: readonly IdentityRecord[]): void {
+    // Between endLocal and finishReading the side's file belongs to its index builder.
+    if (!this.localAttached) throw new Error('The users table side of the identity scratch file takes rows again only after finishReading().');
     const values: unknown[] = [];
     let seq = this.localCount;
     for (const r of records) values.push(++seq, r.id.toLowerCase(), r.id, r.email, r.name, r.emailVerified ? 1 : 0, r.role);
@@ -208,9 +245,37 @@ export class IdentitySpill {
   }
 
   /**
-   * Ends the reading of both sides: builds the indexes and keeps each listed
-   * user once (INDEXES), on a worker thread with its own connection, so the
-   * event loop stays free for the seconds it takes at a million users. Later
+   * Ends the reading of the users table: its indexes are built from now on (on a worker thread with its own
+   * connection from OFF_THREAD_FROM / 2 rows), while the listing goes on. Rows added later (re-read rows) wait
+   * for finishReading. Called by finishReading when the caller did not.
+   */
+  endLocal(): void {
+    if (this.localBuild) return;
+    if (this.localCount < this.offThreadFrom / 2) {
+      try {
+        this.conn.exec(localIndexes(LOCAL_SCHEMA));
+      } catch (error) {
+        throw scratchError(error);
+      }
+      this.localBuild = Promise.resolve();
+      return;
+    }
+    try {
+      this.conn.exec(`DETACH DATABASE ${LOCAL_SCHEMA}`);
+    } catch (error) {
+      throw scratchError(error);
+    }
+    this.localAttached = false;
+    this.localBuild = runSqliteOffThread(this.localFile, { pragmas: [...PRAGMAS, ...SORTER], exec: localIndexes('main') }, this.localAbort.signal).then(() => undefined);
+    // Its failure is told by finishReading, which awaits it; a check that fails before that never asks.
+    this.localBuild.catch(() => undefined);
+  }
+
+  /**
+   * Ends the reading of both sides: builds the remote side's indexes and
+   * keeps each listed user once (REMOTE_INDEXES), on a worker thread with its
+   * own connection, so the event loop stays free for the seconds it takes at
+   * a million users, and waits for the local side's (endLocal). Later
    * additions (look-ups after a shifted listing, re-read rows) go in indexed.
    */
   finishReading(signal?: AbortSignal): Promise<void> {
@@ -220,29 +285,35 @@ export class IdentitySpill {
   }
 
   private async buildIndexes(signal?: AbortSignal): Promise<void> {
-    if (this.localCount + this.remoteSeq < this.offThreadFrom) {
-      try {
-        this.conn.exec(INDEXES);
-        this.remoteCount = (this.conn.prepare(COUNT_REMOTE).get() as { remote: number }).remote;
-      } catch (error) {
-        throw scratchError(error);
-      }
-      this.indexed = true;
-      return;
-    }
-    this.conn.close();
-    // On a failure (or an abort, which ends the worker mid-script) the connection stays closed: the check fails
-    // and close() removes the file.
+    this.endLocal();
+    const onAbort = () => this.localAbort.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const row = await runSqliteOffThread(this.file, { pragmas: [...PRAGMAS, ...SORTER], exec: INDEXES, get: COUNT_REMOTE }, signal);
-      this.conn = new Database(this.file, { fileMustExist: true });
-      this.configure();
-      this.statements = this.prepare();
-      this.remoteCount = Number(row?.remote ?? 0);
+      if (this.remoteSeq < this.offThreadFrom / 2) {
+        this.conn.exec(REMOTE_INDEXES);
+        this.remoteCount = (this.conn.prepare(COUNT_REMOTE).get() as { remote: number }).remote;
+        await this.localBuild;
+        if (!this.localAttached) {
+          this.attachLocal();
+          this.statements = this.prepare();
+        }
+      } else {
+        this.conn.close();
+        // On a failure (or an abort, which ends the workers mid-script) the connection stays closed: the check
+        // fails and close() removes the files.
+        const [row] = await Promise.all([runSqliteOffThread(this.file, { pragmas: [...PRAGMAS, ...SORTER], exec: REMOTE_INDEXES, get: COUNT_REMOTE }, signal), this.localBuild]);
+        this.conn = new Database(this.file, { fileMustExist: true });
+        this.configure();
+        this.attachLocal();
+        this.statements = this.prepare();
+        this.remoteCount = Number(row?.remote ?? 0);
+      }
     } catch (error) {
-      // The worker opens the file by its name: a cleaner that emptied the temporary directory meanwhile took it.
-      if (!existsSync(this.file)) throw scratchGone(this.dir, error);
+      // A worker opens its file by name: a cleaner that emptied the temporary directory meanwhile took it.
+      if (!existsSync(this.file) || !existsSync(this.localFile)) throw scratchGone(this.dir, error);
       throw scratchError(error);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
     }
     this.indexed = true;
   }
@@ -331,6 +402,8 @@ export class IdentitySpill {
    * on the event loop.
    */
   async close(): Promise<void> {
+    this.localAbort.abort();
+    await this.localBuild?.catch(() => undefined);
     if (this.conn.open) this.conn.close();
     await rm(this.dir, { recursive: true, force: true });
   }
