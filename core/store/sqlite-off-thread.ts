@@ -46,8 +46,10 @@ try {
  *
  * Where threads cannot start (Node's permission model without
  * --allow-worker) the script runs here, on this thread: slower to the event
- * loop, the same result. An abort terminates the worker; the file is then in
- * no known state and is the caller's to discard.
+ * loop, the same result. An abort terminates the worker and rejects once the
+ * thread has ended (after the statement it was in: SQLite's own work is not
+ * interrupted), its connection closed; the file is then in no known state and
+ * is the caller's to discard.
  */
 export async function runSqliteOffThread(file: string, work: OffThreadSql, signal?: AbortSignal): Promise<OffThreadRow | undefined> {
   signal?.throwIfAborted();
@@ -66,25 +68,29 @@ export async function runSqliteOffThread(file: string, work: OffThreadSql, signa
     return runHere(file, work, pragmas);
   }
   return new Promise<OffThreadRow | undefined>((resolve, reject) => {
+    let aborted = false;
+    // Terminating cannot stop a statement inside SQLite: the thread ends after it, and only its exit (below)
+    // settles an abort, so the file is closed by then (a caller may then delete it, even on Windows).
     const onAbort = () => {
+      aborted = true;
       void worker.terminate();
-      reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     const settle = () => signal?.removeEventListener('abort', onAbort);
     worker.once('message', (reply: { ok: true; row?: OffThreadRow } | { ok: false; message: string; code?: string }) => {
+      // The worker closed its connection before answering.
       settle();
       if (reply.ok) resolve(reply.row);
       else reject(Object.assign(new Error(reply.message), reply.code === undefined ? {} : { code: reply.code }));
     });
-    worker.once('error', (error) => {
-      settle();
-      reject(error);
-    });
+    // An error thrown by the worker's own code comes before its exit: the exit settles it, with the error.
+    let failure: unknown;
+    worker.once('error', (error) => (failure = error));
     // A worker that ends without a word (killed by its resource limits, terminated) fails the work.
     worker.once('exit', (code) => {
       settle();
-      reject(new Error(`the SQLite worker thread ended (exit code ${code}) before it was done`));
+      if (aborted) reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+      else reject(failure ?? new Error(`the SQLite worker thread ended (exit code ${code}) before it was done`));
     });
   });
 }
