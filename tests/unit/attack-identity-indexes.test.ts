@@ -2,10 +2,12 @@ import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifySpilled } from '../../core/engines/identity/identity-merge';
-import { normaliseEmail, normaliseName, type IdentityRecord, type SyncRow } from '../../core/engines/identity/identity-model';
+import type { IdentityRecord } from '../../core/engines/identity/identity-model';
 import { IdentitySpill } from '../../core/engines/identity/identity-spill';
 import { inTableOrder, referenceClassifyUsers } from '../helpers/identity-reference-classifier';
+import { localRecord, randomRecord, lastListing, spillAndClassify, uuidOf as uuid, type SpillWorld as World } from '../helpers/identity-worlds';
 import { Prng } from '../helpers/prng';
+import { expectNoUnhandledRejection } from '../helpers/unhandled';
 
 /*
  * Outside attack on "build the scratch indexes once both sides are read", by
@@ -14,36 +16,6 @@ import { Prng } from '../helpers/prng';
  * first); these tests hold the fixes. Its attack on the sync table is
  * attack-identity-sync-table.test.ts.
  */
-
-const uuid = (n: number) => `0000${n.toString(16).padStart(4, '0')}-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const MAILBOXES = ['ana', 'Ünïcode', 'straße', 'STRASSE', 'bob', 'carl'];
-
-function randomRecord(random: Prng, id: string): IdentityRecord {
-  const email = random.chance(0.08) ? null : `${random.pick(MAILBOXES)}${random.int(0, 5)}@example.com`;
-  return {
-    id,
-    email: normaliseEmail(email === null ? null : random.respell(email)),
-    name: normaliseName(random.pick(['Ana', 'Bob', '', null])),
-    emailVerified: random.chance(0.7),
-    role: random.pick(['user', 'admin']),
-    ...(random.chance(0.1) ? { banned: true } : {}),
-  };
-}
-
-/** A users row has no "banned". */
-function localRecord(random: Prng, id: string): IdentityRecord {
-  const { banned: _banned, ...record } = randomRecord(random, id);
-  return record;
-}
-
-interface World {
-  local: IdentityRecord[];
-  listed: IdentityRecord[];
-  softDeleted: string[];
-  /** Added after finishReading: gap look-ups (users possibly already listed, in another case) and re-read rows. */
-  lateRemote: IdentityRecord[];
-  lateLocal: IdentityRecord[];
-}
 
 function shuffle<T>(random: Prng, items: T[]): T[] {
   for (let i = items.length - 1; i > 0; i--) {
@@ -91,34 +63,6 @@ function randomWorld(random: Prng): World {
   return { local, listed, softDeleted, lateRemote, lateLocal };
 }
 
-function lastListing(listed: readonly IdentityRecord[]): IdentityRecord[] {
-  const last = new Map<string, number>();
-  listed.forEach((user, index) => last.set(user.id.toLowerCase(), index));
-  return listed.filter((user, index) => last.get(user.id.toLowerCase()) === index);
-}
-
-/** `endLocalAt`: after how many remote pages the users table's side is ended (its indexes then built while the listing goes on), as a check does; none: by finishReading. */
-async function spilled(world: World, offThreadFrom: number | undefined, pageSize: number, window: number, endLocalAt?: number) {
-  const spill = new IdentitySpill(offThreadFrom);
-  try {
-    for (let i = 0; i < world.local.length; i += pageSize) spill.addLocal(world.local.slice(i, i + pageSize));
-    for (let i = 0, page = 0; i < world.listed.length; i += pageSize, page++) {
-      if (page === endLocalAt) spill.endLocal();
-      spill.addRemote(world.listed.slice(i, i + pageSize));
-    }
-    spill.addDeleted(world.softDeleted);
-    await spill.finishReading();
-    const countAfterIndexing = spill.remoteUsers;
-    for (const user of world.lateRemote) spill.addRemote([user]);
-    if (world.lateLocal.length) spill.addLocal(world.lateLocal);
-    const rows: SyncRow[] = [];
-    for await (const batch of classifySpilled(spill, undefined, window)) rows.push(...batch);
-    return { rows, remoteUsers: spill.remoteUsers, countAfterIndexing };
-  } finally {
-    await spill.close();
-  }
-}
-
 describe('spilled classifier vs the in-memory one, with mixed-case duplicates and additions after indexing', () => {
   it('80 worlds, in place and on the worker thread, row for row and counts', async () => {
     const random = new Prng(424242);
@@ -129,7 +73,7 @@ describe('spilled classifier vs the in-memory one, with mixed-case duplicates an
       const offThread = iteration % 4 === 0 ? 0 : undefined;
       const window = random.pick([1, 3, 1000]);
       const endLocalAt = iteration % 2 === 0 ? random.pick([0, 1, 5]) : undefined;
-      const actual = await spilled(world, offThread, random.pick([1, 7, 100]), window, endLocalAt);
+      const actual = await spillAndClassify(world, { offThreadFrom: offThread, pageSize: random.pick([1, 7, 100]), window, endLocalAt });
       const label = `iteration ${iteration} offThread ${offThread} window ${window} endLocalAt ${endLocalAt}`;
       expect(actual.countAfterIndexing, label).toBe(lastListing(world.listed).length);
       expect(actual.remoteUsers, label).toBe(allRemote.length);
@@ -146,7 +90,7 @@ describe('spilled classifier vs the in-memory one, with mixed-case duplicates an
     const upper: IdentityRecord = { id: uuid(1).toUpperCase(), email: 'a@example.com', name: 'Old', emailVerified: false, role: 'user' };
     const lower: IdentityRecord = { ...upper, id: uuid(1), name: 'New', emailVerified: true };
     for (const offThread of [undefined, 0]) {
-      const { rows, remoteUsers } = await spilled({ local: [lower], listed: [upper, { ...upper, id: uuid(2), email: 'b@example.com' }, lower], softDeleted: [], lateRemote: [], lateLocal: [] }, offThread, 1, 1000);
+      const { rows, remoteUsers } = await spillAndClassify({ local: [lower], listed: [upper, { ...upper, id: uuid(2), email: 'b@example.com' }, lower], softDeleted: [], lateRemote: [], lateLocal: [] }, { offThreadFrom: offThread, pageSize: 1, window: 1000 });
       expect(remoteUsers).toBe(2);
       expect(rows.map((r) => [r.status, r.remote?.name])).toEqual([['in-sync', 'New'], ['remote-only', 'Old']]);
     }
@@ -173,10 +117,7 @@ describe('finishReading on the worker thread, attacked', () => {
   };
 
   it('an abort while the worker builds rejects with the reason, the spill closes, and a new spill works', async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (error: unknown) => unhandled.push(error);
-    process.on('unhandledRejection', onUnhandled);
-    try {
+    await expectNoUnhandledRejection(async () => {
       for (const delay of [0, 1, 5, 20]) {
         const spill = new IdentitySpill(0);
         fill(spill, 20_000);
@@ -192,11 +133,7 @@ describe('finishReading on the worker thread, attacked', () => {
       await spill.finishReading();
       expect(spill.remoteUsers).toBe(100);
       await spill.close();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+    });
   }, 30_000);
 
   it('a scratch directory removed before the worker build is said plainly, naming TMPDIR', async () => {
@@ -235,10 +172,7 @@ describe('finishReading on the worker thread, attacked', () => {
   }, 30_000);
 
   it("a spill closed while its users table's side is being indexed ends the worker and leaves no file, nor an unhandled rejection", async () => {
-    const unhandled: unknown[] = [];
-    const onUnhandled = (error: unknown) => unhandled.push(error);
-    process.on('unhandledRejection', onUnhandled);
-    try {
+    await expectNoUnhandledRejection(async () => {
       for (const delay of [0, 1, 5, 20]) {
         const spill = new IdentitySpill(0);
         fill(spill, 20_000);
@@ -248,11 +182,7 @@ describe('finishReading on the worker thread, attacked', () => {
         await spill.close();
         expect(existsSync(dir), `delay ${delay}`).toBe(false);
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+    });
   }, 30_000);
 
   it('finishReading called twice at once builds once; both callers see it done', async () => {

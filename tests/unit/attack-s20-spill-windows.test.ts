@@ -1,8 +1,10 @@
-import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { IdentityRecord } from '../../core/engines/identity/identity-model';
 import { IdentitySpill } from '../../core/engines/identity/identity-spill';
+import { uuidOf as uuid } from '../helpers/identity-worlds';
+import { openFilesUnder } from '../helpers/open-files';
 
 /*
  * Outside attack (s20) on 03bfd5d: the consequence on Windows (an nsis target, electron-builder.yml) of close()
@@ -12,30 +14,19 @@ import { IdentitySpill } from '../../core/engines/identity/identity-spill';
  * a file in it (/proc/self/fd).
  */
 
-const openInto = (dir: string) =>
-  readdirSync('/proc/self/fd')
-    .flatMap((fd) => {
-      try {
-        return [readlinkSync(`/proc/self/fd/${fd}`)];
-      } catch {
-        return [];
-      }
-    })
-    .filter((target) => target.startsWith(`${dir}/`));
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs/promises')>();
   return {
     ...real,
     rm: async (path: string, options?: Parameters<typeof real.rm>[1]) => {
-      const held = openInto(String(path));
+      const held = openFilesUnder(String(path));
       if (held.length > 0) throw Object.assign(new Error(`EBUSY: resource busy or locked, unlink '${held[0]}'`), { code: 'EBUSY' });
       return real.rm(path, options);
     },
   };
 });
 
-const uuid = (n: number) => `0000${n.toString(16).padStart(4, '0')}-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const users = (n: number): IdentityRecord[] => Array.from({ length: n }, (_, i) => ({ id: uuid((i * 7919) % 1e9), email: `u${(i * 104729) % n}@example.com`, name: 'N', emailVerified: true, role: 'user' }));
 
 describe.runIf(process.platform === 'linux')('s20: close() during the local build, under Windows file sharing', () => {
@@ -53,7 +44,7 @@ describe.runIf(process.platform === 'linux')('s20: close() during the local buil
       expect(existsSync(dir)).toBe(false);
     } finally {
       // Let the worker finish, then really remove what it left.
-      for (let i = 0; i < 500 && openInto(dir).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      for (let i = 0; i < 500 && openFilesUnder(dir).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
       await (await vi.importActual<typeof import('node:fs/promises')>('node:fs/promises')).rm(dir, { recursive: true, force: true });
     }
   }, 30_000);

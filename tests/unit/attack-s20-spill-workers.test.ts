@@ -1,8 +1,10 @@
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readlinkSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IdentityRecord } from '../../core/engines/identity/identity-model';
 import { IdentitySpill } from '../../core/engines/identity/identity-spill';
+import { uuidOf as uuid } from '../helpers/identity-worlds';
+import { openFilesUnder } from '../helpers/open-files';
 
 /*
  * Outside attack (s20) on "the users table's side gets a scratch file of its own, indexed on a worker thread
@@ -10,7 +12,6 @@ import { IdentitySpill } from '../../core/engines/identity/identity-spill';
  * they are done.
  */
 
-const uuid = (n: number) => `0000${n.toString(16).padStart(4, '0')}-0000-4000-8000-${String(n).padStart(12, '0')}`;
 /** Ids and emails out of order, so the index builds sort for real. */
 const users = (n: number, salt = 0): IdentityRecord[] =>
   Array.from({ length: n }, (_, i) => ({ id: uuid((i * 7919 + salt) % 1e9), email: `u${(i * 104729) % n}x${salt}@example.com`, name: 'N', emailVerified: true, role: 'user' }));
@@ -20,24 +21,17 @@ const addLocal = (spill: IdentitySpill, rows: IdentityRecord[]) => {
 const addRemote = (spill: IdentitySpill, rows: IdentityRecord[]) => {
   for (let i = 0; i < rows.length; i += 5000) spill.addRemote(rows.slice(i, i + 5000));
 };
-/** What this process still holds open in the scratch directory (Linux: /proc/self/fd). */
-const openInto = (dir: string) =>
-  readdirSync('/proc/self/fd')
-    .flatMap((fd) => {
-      try {
-        return [readlinkSync(`/proc/self/fd/${fd}`)];
-      } catch {
-        return [];
-      }
-    })
-    .filter((target) => target.startsWith(`${dir}/`));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits (bounded) until nothing is open in `dir`; returns how long that took. */
-async function lingering(dir: string, maxMs = 5000): Promise<number> {
-  const start = Date.now();
-  while (openInto(dir).length > 0 && Date.now() - start < maxMs) await sleep(10);
-  return Date.now() - start;
+/** close() resolves with the directory gone and nothing of it still open in this process, then or later. */
+async function expectClosedWithNothingOpen(spill: IdentitySpill, dir: string): Promise<void> {
+  await spill.close();
+  const heldAfterClose = openFilesUnder(dir);
+  // A worker left running would still be inside its statement: it held the files 110-320 ms more.
+  await sleep(50);
+  const heldLater = openFilesUnder(dir);
+  expect(existsSync(dir)).toBe(false);
+  expect({ heldAfterClose, heldLater }).toEqual({ heldAfterClose: [], heldLater: [] });
 }
 
 describe.runIf(process.platform === 'linux')('s20: no worker runs on once the spill says it is done', () => {
@@ -48,13 +42,9 @@ describe.runIf(process.platform === 'linux')('s20: no worker runs on once the sp
     spill.endLocal();
     // The worker has started and is inside CREATE INDEX (native code: worker.terminate() cannot stop it there).
     await sleep(120);
-    await spill.close();
-    const heldAfterClose = openInto(dir);
-    const lingeredMs = await lingering(dir);
-    expect(existsSync(dir)).toBe(false);
     // Found: the build's promise settled on the abort, not on the worker's exit, which went on holding the
     // deleted local.db (and its journal) open, building. It now settles on the thread's exit.
-    expect({ heldAfterClose, lingeredMs }).toEqual({ heldAfterClose: [], lingeredMs: 0 });
+    await expectClosedWithNothingOpen(spill, dir);
   }, 30_000);
 
   it.each([
@@ -91,13 +81,9 @@ describe.runIf(process.platform === 'linux')('s20: no worker runs on once the sp
       (error: unknown) => error as Error,
     );
     expect(failed?.message).toMatch(said);
-    await spill.close();
-    const heldAfterClose = openInto(dir);
-    const lingeredMs = await lingering(dir);
-    expect(existsSync(dir)).toBe(false);
     // Found: the remote side's worker was never told (Promise.all rejected on the local failure, and close()
     // aborted only the local build): it went on indexing the unlinked sides.db. Either failure now ends both.
-    expect({ heldAfterClose, lingeredMs }).toEqual({ heldAfterClose: [], lingeredMs: 0 });
+    await expectClosedWithNothingOpen(spill, dir);
   }, 30_000);
 
   it.each([
@@ -111,8 +97,8 @@ describe.runIf(process.platform === 'linux')('s20: no worker runs on once the sp
       addLocal(spill, users(200_000));
       spill.endLocal();
       // The worker opened local.db: a cleaner of old files in the temporary directory takes it now.
-      for (let i = 0; i < 500 && !openInto(dir).some((target) => target.startsWith(localFile)); i++) await sleep(2);
-      expect(openInto(dir).some((target) => target.startsWith(localFile))).toBe(true);
+      for (let i = 0; i < 500 && !openFilesUnder(dir).some((target) => target.startsWith(localFile)); i++) await sleep(2);
+      expect(openFilesUnder(dir).some((target) => target.startsWith(localFile))).toBe(true);
       unlinkSync(localFile);
       addRemote(spill, users(remoteRows, 1));
       const failed = await spill.finishReading().then(
