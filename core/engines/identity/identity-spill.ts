@@ -1,114 +1,16 @@
 import Database from 'better-sqlite3';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { IdentityRecord } from './identity-model';
 import type { NewFinding } from '../../store/findings.repo';
 import { Appender } from './identity-appender';
 import { makeScratchDir, scratchError, scratchGone } from './identity-scratch';
 import { runSqliteOffThread } from '../../store/sqlite-off-thread';
-
-/**
- * Both sides of a check spilled into private, temporary SQLite files (one a
- * side, attached to one connection), so a million users per side are
- * classified in bounded memory (issue 19): the Admin API lists users newest
- * first, not by any key we could merge on, so each page is appended here as
- * it arrives, each side's indexes are built once it is read (on worker
- * threads: endLocal, finishReading), and the classifier
- * reads the sides back by index, a window at a time. Every statement on this
- * thread touches one page or one window, so none holds the event loop long.
- *
- * Keys are JavaScript-normalised before they are stored (`idl` = lower-cased
- * id, emails as normaliseEmail gives them), and SQLite compares TEXT byte for
- * byte: equal here means equal as the in-memory classifier compared them,
- * whatever the Unicode case rules of the product database.
- *
- * The files are scratch: no fsync, deleted on close, private to
- * this user, and removed by the next check if this process dies first
- * (identity-scratch.ts).
- */
-const SCHEMA = `
-CREATE TABLE remote (seq INTEGER PRIMARY KEY, idl TEXT NOT NULL, id TEXT NOT NULL, email TEXT, name TEXT, verified INTEGER NOT NULL, role TEXT NOT NULL, banned INTEGER NOT NULL);
-CREATE TABLE deleted (idl TEXT PRIMARY KEY) WITHOUT ROWID;
-CREATE TABLE held (seq INTEGER PRIMARY KEY, subject TEXT NOT NULL, finding TEXT NOT NULL);
-CREATE INDEX held_subject ON held (subject, seq);
-`;
-
-/**
- * The users table's side lives in a file of its own, attached to the scratch connection as LOCAL_SCHEMA (its
- * table is still named `local` in every query: SQLite looks an unqualified name up in the attached databases
- * too). The table is read in a few seconds while the listing takes the rest of the read phase, so its indexes
- * are built on a worker thread while the listing goes on (endLocal), not after it (issue 19).
- */
-const LOCAL_SCHEMA = 'local_side';
-const LOCAL_TABLE = `CREATE TABLE ${LOCAL_SCHEMA}.local (seq INTEGER PRIMARY KEY, idl TEXT NOT NULL, id TEXT NOT NULL, email TEXT, name TEXT, verified INTEGER NOT NULL, role TEXT NOT NULL);`;
-
-/**
- * The indexes the classifier reads by, built once both sides are read
- * (finishReading). Built while the rows arrive, every row of a million
- * scattered ids and emails cost a random B-tree insert: 16.6 s of the event
- * loop for the remote side alone, against 2.8 s of appends and 1.5 s of
- * sorted builds (issue 19). A user listed twice (the listing shifts when
- * users are created or removed between pages) is kept once, as its last
- * listing, as the in-memory classifier's id map kept the last copy. Rows of
- * the users table are kept as read: the reader gives each row once
- * (streamStored), and rows whose ids look alike here may be different rows
- * there (ids that differ by type, by bytes a decoder merges, or past 2^53).
- *
- * local_idl and remote_idl cover every column the classifier reads: the pass
- * by id walks local_idl in order and joins remote_idl in the same order, so
- * neither side is read by a random lookup per user (fetching each remote row
- * from its table, in listing order, took 4.6 s against 1.3 s at a million).
- */
-/** In `schema`: the local side's file is `main` to its builder's connection, LOCAL_SCHEMA to this thread's. */
-const localIndexes = (schema: string) => `
-CREATE INDEX ${schema}.local_idl ON local (idl, id, seq, email, name, verified, role);
-CREATE INDEX ${schema}.local_email ON local (email);
-`;
-const REMOTE_INDEXES = `
-CREATE INDEX remote_idl ON remote (idl, seq, id, email, name, verified, role, banned);
-DELETE FROM remote WHERE seq IN (SELECT seq FROM (SELECT seq, lead(seq) OVER (PARTITION BY idl ORDER BY seq) AS later FROM remote) WHERE later IS NOT NULL);
-CREATE INDEX remote_email ON remote (email, seq);
-`;
+import { COUNT_REMOTE, LOCAL_COLUMNS, LOCAL_SCHEMA, LOCAL_TABLE, OFF_THREAD_FROM, PRAGMAS, REMOTE_COLUMNS, REMOTE_INDEXES, SCHEMA, SORTER, localIndexes } from './identity-spill-schema';
 
 /** The reason one side's index build is ended when the other's failed: that other failure is the one told. */
 const SIBLING_FAILED = new Error("the other side's index build failed");
-
-/** Live Supabase users once each is kept once (after REMOTE_INDEXES). */
-const COUNT_REMOTE = 'SELECT count(*) AS remote FROM remote';
-
-/**
- * Page cache of each scratch file (the two sides' files, the same total as one file had): the hot index pages;
- * the rest is re-read from the OS page cache, cheaply.
- */
-const CACHE_KIB = 8 * 1024;
-
-/**
- * SQLite's sorter may use helper threads for the index builds: this thread waits for them, and the listing
- * that kept the other cores busy is over. With the cache split between them (below), the builds of a million
- * users a side took 3.0 s against 3.4 s (two cores); with the whole cache each, 2.3 s but 40 MB more RSS.
- */
-const SORTER_THREADS = Math.min(4, availableParallelism());
-/** Each sorter thread sorts in memory up to the cache size: the builder's cache is cut so the threads together stay where one thread was (RSS). */
-const SORTER = [`threads = ${SORTER_THREADS}`, `cache_size = -${Math.floor((2 * CACHE_KIB) / (SORTER_THREADS + 1))}`];
-
-/**
- * Every connection to a scratch file (this thread's and the index builders'): no syncs, a bounded cache. The
- * rollback journal stays: better-sqlite3's defensive mode refuses `journal_mode = OFF` (it answers `delete`),
- * and turning that mode off for it would buy 2-3 % of the appends' time (a million rows in 1,000 commits).
- */
-const PRAGMAS = ['synchronous = OFF', `cache_size = -${CACHE_KIB}`];
-
-/**
- * Below this many rows (both sides) the indexes are built on this thread: about 2.6 µs a row, so 26 ms at
- * most, less than starting a worker thread (about 50 ms, most of it loading the driver). Each side's build
- * is decided on its own, from half of this.
- */
-const OFF_THREAD_FROM = 10_000;
-
-const LOCAL_COLUMNS = ['seq', 'idl', 'id', 'email', 'name', 'verified', 'role'] as const;
-const REMOTE_COLUMNS = ['seq', 'idl', 'id', 'email', 'name', 'verified', 'role', 'banned'] as const;
 
 /**
  * Held findings handed on per window, one window a turn of the event loop: half the findings sink's batch
@@ -147,6 +49,25 @@ export function toRecord(row: SpilledRecord): IdentityRecord {
   return { id: row.id, email: row.email, name: row.name, emailVerified: row.verified === 1, role: row.role, ...(row.banned === 1 ? { banned: true } : {}) };
 }
 
+/**
+ * Both sides of a check spilled into private, temporary SQLite files (one a
+ * side, attached to one connection), so a million users per side are
+ * classified in bounded memory (issue 19): the Admin API lists users newest
+ * first, not by any key we could merge on, so each page is appended here as
+ * it arrives, each side's indexes are built once it is read (on worker
+ * threads: endLocal, finishReading), and the classifier
+ * reads the sides back by index, a window at a time. Every statement on this
+ * thread touches one page or one window, so none holds the event loop long.
+ *
+ * Keys are JavaScript-normalised before they are stored (`idl` = lower-cased
+ * id, emails as normaliseEmail gives them), and SQLite compares TEXT byte for
+ * byte: equal here means equal as the in-memory classifier compared them,
+ * whatever the Unicode case rules of the product database.
+ *
+ * The files are scratch: no fsync, deleted on close, private to
+ * this user, and removed by the next check if this process dies first
+ * (identity-scratch.ts).
+ */
 export class IdentitySpill {
   private conn: Database.Database;
   private readonly dir: string;
