@@ -89,7 +89,7 @@ export class IdentitySpill {
   private readonly builds = new AbortController();
   private statements: Statements;
 
-  /** `offThreadFrom`: rows (both sides) from which the indexes are built on a worker thread (OFF_THREAD_FROM). */
+  /** `offThreadFrom` (OFF_THREAD_FROM): a side's indexes are built on a worker thread from half this many of its rows. */
   constructor(private readonly offThreadFrom = OFF_THREAD_FROM) {
     this.dir = makeScratchDir();
     this.file = join(this.dir, 'sides.db');
