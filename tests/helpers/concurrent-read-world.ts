@@ -9,7 +9,7 @@ import { LocalUsers } from '../../core/engines/identity/identity-local';
 import type { IdentityRecord, SyncRow } from '../../core/engines/identity/identity-model';
 import { readSnapshotRows, SNAPSHOT_META_KEY, type SnapshotMeta } from '../../core/engines/identity/identity-snapshot';
 import { startSupabaseEmulator, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
-import { IDENTITY_KEYS } from './identity-world';
+import { addIdentityConnections, IDENTITY_KEYS } from './identity-world';
 import { makeTempDir } from './temp-dir';
 import { createTestApp, type TestApp } from './test-app';
 
@@ -81,8 +81,7 @@ export function useConcurrentReadWorld(): ConcurrentReadWorld {
       await db.execute(ddl);
       emulator = await startSupabaseEmulator({ ...IDENTITY_KEYS, users: [] });
       app = await createTestApp();
-      await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path }, secrets: {} } as never);
-      await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: IDENTITY_KEYS.serviceRoleKey } });
+      await addIdentityConnections(app, path, emulator.url);
     },
     async seedInSync(count, idOf) {
       const rows: unknown[][] = [];

@@ -3,12 +3,19 @@ import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import type { SyncRow } from '../../core/engines/identity/identity-model';
 import { startSupabaseEmulator, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
+import type { TestApp } from './test-app';
 
 /** The Supabase keys of an identity world. */
 export const IDENTITY_KEYS = { serviceRoleKey: 'service-key', anonKey: 'anon-key' };
 
 /** A UUID-shaped id for user `n` (GoTrue looks users up by UUID only). */
 export const identityId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+/** The two connections an identity run uses: the SQLite product database at `path` and the Supabase emulator at `supabaseUrl`. */
+export async function addIdentityConnections(app: TestApp, path: string, supabaseUrl: string, serviceRoleKey = IDENTITY_KEYS.serviceRoleKey): Promise<void> {
+  await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path }, secrets: {} } as never);
+  await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: supabaseUrl }, secrets: { serviceRoleKey } });
+}
 
 /**
  * A product database at `path` whose users table holds users 1..`users` and a

@@ -9,7 +9,7 @@ import { subjectOf } from '../../core/engines/identity/identity-check';
 import { readSnapshotRows, SNAPSHOT_META_KEY, type SnapshotMeta, type StateAccess } from '../../core/engines/identity/identity-snapshot';
 import { SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import { rawSqlite } from '../helpers/sqlite-store';
-import { IDENTITY_KEYS, identityId, seedIdentityWorld } from '../helpers/identity-world';
+import { addIdentityConnections, identityId, seedIdentityWorld } from '../helpers/identity-world';
 import { makeTempDir } from '../helpers/temp-dir';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -37,8 +37,7 @@ describe('identity check on the worker-thread path (attack on the scratch indexe
   beforeEach(async () => {
     ({ db, emulator } = await seedIdentityWorld(path, USERS, createdAt));
     app = await createTestApp();
-    await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path }, secrets: {} } as never);
-    await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: IDENTITY_KEYS.serviceRoleKey } });
+    await addIdentityConnections(app, path, emulator.url);
   });
   afterEach(async () => {
     vi.restoreAllMocks();

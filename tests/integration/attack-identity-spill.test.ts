@@ -7,7 +7,7 @@ import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import { foreignFault } from '../emulators/shared/faults';
 import { rawSqlite } from '../helpers/sqlite-store';
-import { IDENTITY_KEYS, identityId, seedIdentityWorld } from '../helpers/identity-world';
+import { addIdentityConnections, identityId, seedIdentityWorld } from '../helpers/identity-world';
 import { makeTempDir } from '../helpers/temp-dir';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -33,8 +33,7 @@ describe('identity check over a listing whose pages shift (attack on issue 19)',
     // A Supabase-only user, on the first page: someone deletes it while the check lists the second page.
     emulator.addUser({ id: id(5000), email: 'leaver@example.com', email_confirmed_at: '2026-01-01T00:00:00.000Z' });
     app = await createTestApp();
-    await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path }, secrets: {} } as never);
-    await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: IDENTITY_KEYS.serviceRoleKey } });
+    await addIdentityConnections(app, path, emulator.url);
   });
   afterEach(async () => {
     await app.dispose();

@@ -6,7 +6,7 @@ import type { Run } from '../../core/api/models';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { IdentitySpill } from '../../core/engines/identity/identity-spill';
 import { SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
-import { IDENTITY_KEYS, identityId, seedIdentityWorld } from '../helpers/identity-world';
+import { addIdentityConnections, identityId, seedIdentityWorld } from '../helpers/identity-world';
 import { makeTempDir } from '../helpers/temp-dir';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -35,8 +35,7 @@ describe('s20: identity check with the users table side indexed on a worker', ()
   beforeEach(async () => {
     ({ db, emulator } = await seedIdentityWorld(path, USERS));
     app = await createTestApp();
-    await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path }, secrets: {} } as never);
-    await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: IDENTITY_KEYS.serviceRoleKey } });
+    await addIdentityConnections(app, path, emulator.url);
   });
   afterEach(async () => {
     vi.restoreAllMocks();

@@ -7,6 +7,7 @@ import { gotrueFault, rateLimitFault, startSupabaseEmulator, SUPABASE_ROUTES, ty
 import { Prng } from '../helpers/prng';
 import { createTestApp } from '../helpers/test-app';
 import { makeTempDir } from '../helpers/temp-dir';
+import { addIdentityConnections } from '../helpers/identity-world';
 
 const KEYS = { serviceRoleKey: 'service-key', anonKey: 'anon-key' };
 const WORLDS = 24;
@@ -65,8 +66,7 @@ describe('identity repair properties over random worlds and faults (seeded)', ()
         const localEmails = new Set(rows.map((r) => r[1].toLowerCase()));
         const localIds = new Set(rows.map((r) => r[0].toLowerCase()));
 
-        await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path }, secrets: {} } as never);
-        await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
+        await addIdentityConnections(app, path, emulator.url, KEYS.serviceRoleKey);
         const run = async (params: Record<string, unknown>) => (await app.runs.waitFor((await app.runs.start('identity', { retryInitialDelayMs: 1, ...params }, 'manual')).runId)) as Run;
         const check = await run({ mode: 'check', sourceOfTruth: truth });
         expect(check.state, JSON.stringify(check.error)).toBe('succeeded');

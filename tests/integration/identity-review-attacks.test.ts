@@ -7,6 +7,7 @@ import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import { gotrueFault, startSupabaseEmulator, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import { makeTempDir } from '../helpers/temp-dir';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { addIdentityConnections } from '../helpers/identity-world';
 
 const dir = makeTempDir();
 afterAll(() => dir.remove());
@@ -31,8 +32,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
     await initCanonicalSchema(db);
     emulator = await startSupabaseEmulator({ ...KEYS, users: [] });
     app = await createTestApp();
-    await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path }, secrets: {} } as never);
-    await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
+    await addIdentityConnections(app, path, emulator.url, KEYS.serviceRoleKey);
   });
   afterEach(async () => {
     await app.dispose();

@@ -10,6 +10,7 @@ import { SyncTableReader } from '../../core/engines/identity/identity-sync-table
 import { startSupabaseEmulator, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { makeTempDir } from '../helpers/temp-dir';
+import { addIdentityConnections } from '../helpers/identity-world';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const KEYS = { serviceRoleKey: 'service-key', anonKey: 'anon-key' };
@@ -43,8 +44,7 @@ describe('identity.users and identity.summary read the users sync table', () => 
       ],
     });
     app = await createTestApp();
-    await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path }, secrets: {} } as never);
-    await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
+    await addIdentityConnections(app, path, emulator.url, KEYS.serviceRoleKey);
   });
   afterEach(async () => {
     await app.dispose();

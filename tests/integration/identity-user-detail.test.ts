@@ -8,6 +8,7 @@ import { createIdentityUserHandlers } from '../../core/engines/identity/identity
 import { startSupabaseEmulator, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { makeTempDir } from '../helpers/temp-dir';
+import { addIdentityConnections } from '../helpers/identity-world';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const KEYS = { serviceRoleKey: 'service-key', anonKey: 'anon-key' };
@@ -54,8 +55,7 @@ describe('identity.user: one user in full, both sides, with findings and audit',
       ],
     });
     app = await createTestApp();
-    await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path }, secrets: {} } as never);
-    await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url: emulator.url }, secrets: { serviceRoleKey: KEYS.serviceRoleKey } });
+    await addIdentityConnections(app, path, emulator.url, KEYS.serviceRoleKey);
   });
   afterEach(async () => {
     await app.dispose();

@@ -4,6 +4,7 @@ import { normaliseEmail, normaliseName, type IdentityRecord, type SyncRow } from
 import { IdentitySpill } from '../../core/engines/identity/identity-spill';
 import { readSnapshotRows, SnapshotWriter, writeSnapshot, type EncodedRow, type SnapshotMeta } from '../../core/engines/identity/identity-snapshot';
 import { inTableOrder, referenceClassifyUsers } from '../helpers/identity-reference-classifier';
+import { uuidOf as uuid } from '../helpers/identity-worlds';
 import { Prng } from '../helpers/prng';
 
 /*
@@ -17,7 +18,6 @@ import { Prng } from '../helpers/prng';
  * every field must be the same.
  */
 
-const uuid = (n: number) => `0000${n.toString(16).padStart(4, '0')}-0000-4000-8000-${String(n).padStart(12, '0')}`;
 // Spellings the check must treat as one address (trim + JavaScript lower-case) or keep apart (ß, NFC vs NFD).
 const MAILBOXES = ['ana', 'Ünïcode', 'İnci', 'straße', 'STRASSE', 'e\u0301mile', '\u00e9mile', 'bob', 'carl', 'dee', 'ed'];
 
