@@ -13,8 +13,14 @@ import { createInterface } from 'node:readline';
 export interface Measured<T> {
   value: T;
   wallSeconds: number;
-  /** This process's CPU time (user + system) while the work ran. */
+  /** This process's CPU time (user + system) while the work ran, every thread of it. */
   cpuSeconds: number;
+  /** The main thread's own CPU time (its event loop's): undefined where Linux's schedstat is missing. */
+  mainThreadCpuSeconds: number | undefined;
+  /** How long the main thread was ready to run but waited for a core (runQueueWaitMs): the machine's, not the work's. */
+  mainThreadWaitSeconds: number | undefined;
+  /** The CPU time of the `peers` (the emulator processes) while the work ran: undefined where /proc is missing. */
+  peerCpuSeconds: number | undefined;
   rssStartMb: number;
   peakRssMb: number;
   eventLoopDelayMaxMs: number;
@@ -60,6 +66,40 @@ export function runQueueWaitMs(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The calling thread's time on a CPU, in ms (/proc/thread-self/schedstat's first field, in ns); undefined where missing. */
+export function threadCpuMs(): number | undefined {
+  try {
+    const ranNs = Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]);
+    return Number.isFinite(ranNs) ? ranNs / 1e6 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every architecture Node ships for. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * Processes' CPU time (user + system, every thread), in seconds, from /proc/<pid>/stat (its 14th and 15th
+ * fields, counted after the parenthesised name, which may hold spaces); undefined where any is unreadable.
+ */
+export function processesCpuSeconds(children: readonly ChildProcess[]): number | undefined {
+  let sum = 0;
+  for (const child of children) {
+    try {
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'latin1');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields[0] is the 3rd field (state): utime is the 14th, stime the 15th.
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      if (!Number.isFinite(ticks)) return undefined;
+      sum += ticks / CLOCK_TICKS_PER_SECOND;
+    } catch {
+      return undefined;
+    }
+  }
+  return sum;
 }
 
 /**
@@ -199,7 +239,12 @@ async function startWindowProfile(): Promise<{ stop(): Promise<void> } | undefin
   };
 }
 
-export async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
+/**
+ * Runs `work` once and measures it. `peers`: the processes serving it (emulators), whose CPU time over the same
+ * window says how much of the machine's other core was left: on 2 cores, work moved to a worker thread only
+ * gains what the emulators leave.
+ */
+export async function measure<T>(work: () => Promise<T>, options: { peers?: readonly ChildProcess[] } = {}): Promise<Measured<T>> {
   const rssStart = process.memoryUsage.rss();
   const maxRssBefore = process.resourceUsage().maxRSS;
   let peakRss = rssStart;
@@ -214,6 +259,10 @@ export async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
   }, 100);
   const delay = startLoopDelayMonitor();
   const profiler = await startWindowProfile();
+  const peers = options.peers ?? [];
+  const peersStart = peers.length ? processesCpuSeconds(peers) : undefined;
+  const mainStart = threadCpuMs();
+  const waitStart = runQueueWaitMs();
   const cpuStart = process.cpuUsage();
   const startedAt = performance.now();
   let loop: LoopDelay | undefined;
@@ -221,6 +270,9 @@ export async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
     const value = await work();
     const wallSeconds = (performance.now() - startedAt) / 1000;
     const cpu = process.cpuUsage(cpuStart);
+    const mainEnd = threadCpuMs();
+    const waitEnd = runQueueWaitMs();
+    const peersEnd = peersStart === undefined ? undefined : processesCpuSeconds(peers);
     loop = delay.stop();
     await profiler?.stop();
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
@@ -230,6 +282,9 @@ export async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
       value,
       wallSeconds: round2(wallSeconds),
       cpuSeconds: round2((cpu.user + cpu.system) / 1e6),
+      mainThreadCpuSeconds: mainStart === undefined || mainEnd === undefined ? undefined : round2((mainEnd - mainStart) / 1000),
+      mainThreadWaitSeconds: waitStart === undefined || waitEnd === undefined ? undefined : round2((waitEnd - waitStart) / 1000),
+      peerCpuSeconds: peersStart === undefined || peersEnd === undefined ? undefined : round2(peersEnd - peersStart),
       rssStartMb: round1(rssStart / MB),
       peakRssMb: round1(peakRss / MB),
       eventLoopDelayMaxMs: loop.maxMs,
@@ -257,6 +312,11 @@ interface EngineFigures {
   eventLoopDelayMaxMs: number;
   stallsOver50ms: number;
   rowsPerSecond: number;
+  /** Where Linux tells them: the main threads' CPU time, and the emulators' (Measured). */
+  mainThreadCpuSeconds?: number;
+  floorMainThreadCpuSeconds?: number;
+  emulatorCpuSeconds?: number;
+  floorEmulatorCpuSeconds?: number;
 }
 
 export function engineFigures(product: Measured<unknown>, floor: Measured<unknown>, calls: { apiCalls: number; floorCalls: number }, rows: number): EngineFigures {
@@ -271,6 +331,10 @@ export function engineFigures(product: Measured<unknown>, floor: Measured<unknow
     eventLoopDelayMaxMs: product.eventLoopDelayMaxMs,
     stallsOver50ms: product.stallsOver50ms,
     rowsPerSecond: Math.round(rows / Math.max(product.wallSeconds, 0.001)),
+    ...(product.mainThreadCpuSeconds === undefined ? {} : { mainThreadCpuSeconds: product.mainThreadCpuSeconds }),
+    ...(floor.mainThreadCpuSeconds === undefined ? {} : { floorMainThreadCpuSeconds: floor.mainThreadCpuSeconds }),
+    ...(product.peerCpuSeconds === undefined ? {} : { emulatorCpuSeconds: product.peerCpuSeconds }),
+    ...(floor.peerCpuSeconds === undefined ? {} : { floorEmulatorCpuSeconds: floor.peerCpuSeconds }),
   };
 }
 
@@ -280,12 +344,22 @@ export function engineLines(figures: EngineFigures, product: Measured<unknown>, 
   return [
     `  wall time                    ${figures.wallSeconds} s; floor ${figures.floorWallSeconds} s (${floorWhat}); ratio ${figures.wallRatio}`,
     `  CPU time (this process)      ${product.cpuSeconds} s; floor ${floor.cpuSeconds} s; ratio ${figures.cpuRatio}`,
+    ...(product.mainThreadCpuSeconds === undefined || floor.mainThreadCpuSeconds === undefined
+      ? []
+      : [
+          `  of it, the main thread's      ${product.mainThreadCpuSeconds} s (${busy(product.mainThreadCpuSeconds, product.wallSeconds)} of the wall time), waiting for a core ${product.mainThreadWaitSeconds ?? '?'} s; floor ${floor.mainThreadCpuSeconds} s (${busy(floor.mainThreadCpuSeconds, floor.wallSeconds)}), ${floor.mainThreadWaitSeconds ?? '?'} s`,
+        ]),
+    ...(product.peerCpuSeconds === undefined || floor.peerCpuSeconds === undefined
+      ? []
+      : [`  the emulators' CPU time      ${product.peerCpuSeconds} s (${busy(product.peerCpuSeconds, product.wallSeconds)} of a core); floor ${floor.peerCpuSeconds} s (${busy(floor.peerCpuSeconds, floor.wallSeconds)})`]),
     `  API calls                    ${n(figures.apiCalls)}; floor ${n(figures.floorCalls)}; ratio ${(figures.apiCalls / Math.max(1, figures.floorCalls)).toFixed(3)}`,
     `  rows per second, end to end  ${n(figures.rowsPerSecond)}`,
     `  RSS at start / peak          ${product.rssStartMb} MB / ${figures.peakRssMb} MB (floor peak ${floor.peakRssMb} MB)`,
     `  event-loop delay             max ${figures.eventLoopDelayMaxMs} ms (${product.eventLoopDelayMaxOwnMs} ms not waiting for a CPU), ${figures.stallsOver50ms} stalls > ${STALL_MS} ms (p99 ${product.eventLoopDelayP99Ms} ms; floor max ${floor.eventLoopDelayMaxMs} ms)`,
   ];
 }
+
+const busy = (cpuSeconds: number, wallSeconds: number) => `${Math.round((100 * cpuSeconds) / Math.max(wallSeconds, 0.001))} %`;
 
 /** `--size N` (the bench's row count), or the full size. */
 export function sizeFlag(args: readonly string[], full: number): number {

@@ -45,16 +45,16 @@ export async function identityBenchmark(args: readonly string[]): Promise<void> 
 
   await fetch(`${url}/__emulator/reset`, { method: 'POST' });
   const stopTrace = sampleMs > 0 ? startPhaseTrace(app, sampleMs) : undefined;
-  const product = await measure(async () => app.runs.waitFor((await app.runs.start('identity', { mode: 'check' }, 'cli')).runId));
+  const product = await measure(async () => app.runs.waitFor((await app.runs.start('identity', { mode: 'check' }, 'cli')).runId), { peers: [child] });
   stopTrace?.();
   const run = product.value;
   const apiCalls = await counts();
   await app.close();
   await fetch(`${url}/__emulator/reset`, { method: 'POST' });
-  const floor = await measure(() => identityFloor({ url, serviceRoleKey, dbPath: appDbPath }));
+  const floor = await measure(() => identityFloor({ url, serviceRoleKey, dbPath: appDbPath }), { peers: [child] });
   await fetch(`${url}/__emulator/reset`, { method: 'POST' });
   // The same floor asking for each next page at the answer's head, as the engine does: how much of the ratio is the engine's own work.
-  const floorAhead = await measure(() => identityFloor({ url, serviceRoleKey, dbPath: appDbPath, nextAtHead: true }));
+  const floorAhead = await measure(() => identityFloor({ url, serviceRoleKey, dbPath: appDbPath, nextAtHead: true }), { peers: [child] });
   child.kill();
   rmSync(dataDir, { recursive: true, force: true });
 

@@ -45,13 +45,13 @@ export async function mailImportBenchmark(args: readonly string[]): Promise<void
   copyFileSync(appDbPath, floorDbPath);
   const startedAt = performance.now();
   const sampling = sampleMs > 0 ? startMemoryTrace(app, sampleMs, startedAt) : undefined;
-  const measured = await measure(async () => app.runs.waitFor((await app.runs.start('mail-import', { mode: 'import' }, 'cli')).runId));
+  const measured = await measure(async () => app.runs.waitFor((await app.runs.start('mail-import', { mode: 'import' }, 'cli')).runId), { peers: [child] });
   sampling?.();
   const run = measured.value;
   const counts = (await (await fetch(`${world.url}/__emulator/counts`)).json()) as Record<string, number>;
   await app.close();
   await fetch(`${world.url}/__emulator/reset`, { method: 'POST' });
-  const floor = await measure(() => mailImportFloor({ rootUrl: world.rootUrl, tokenUrl: world.tokenUrl, dbPath: floorDbPath, users }));
+  const floor = await measure(() => mailImportFloor({ rootUrl: world.rootUrl, tokenUrl: world.tokenUrl, dbPath: floorDbPath, users }), { peers: [child] });
   child.kill();
   rmSync(dataDir, { recursive: true, force: true });
 

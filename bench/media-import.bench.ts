@@ -52,12 +52,12 @@ export async function mediaImportBenchmark(args: readonly string[]): Promise<voi
     checkSeconds = (performance.now() - startedAt) / 1000;
     const repair = await app.runs.waitFor((await app.runs.start('media-import', { mode: 'repair', all: true }, 'cli')).runId);
     return { check, repair };
-  });
+  }, { peers: [emulator.child] });
   const { check, repair } = product.value;
   const apiCalls = await counts();
   await app.close();
   await fetch(`${emulator.url}/__emulator/reset`, { method: 'POST' });
-  const floor = await measure(() => mediaImportFloor({ url: emulator.url, cloud: CLOUD, dbPath: floorDbPath }));
+  const floor = await measure(() => mediaImportFloor({ url: emulator.url, cloud: CLOUD, dbPath: floorDbPath }), { peers: [emulator.child] });
   emulator.child.kill();
   rmSync(dataDir, { recursive: true, force: true });
 

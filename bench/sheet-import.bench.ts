@@ -91,6 +91,10 @@ export async function sheetImportBenchmark(args: readonly string[]): Promise<voi
       eventLoopDelayP50Ms: 0,
       eventLoopDelayP99Ms: api.eventLoopDelayP99Ms,
       eventLoopDelayP999Ms: 0,
+      // measureRun (the import's phases) does not read the main thread's or the emulator's CPU time: not printed.
+      mainThreadCpuSeconds: undefined,
+      mainThreadWaitSeconds: undefined,
+      peerCpuSeconds: undefined,
     };
     // Both as the emulator counted them: a token refresh, spreadsheets.get, then values.get windows of ~2 MB.
     const common = engineFigures(product, floor, { apiCalls, floorCalls: floor.value.calls }, rows);

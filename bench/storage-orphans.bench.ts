@@ -48,12 +48,12 @@ export async function storageOrphansBenchmark(args: readonly string[]): Promise<
   // Warm-up, not measured: the emulators' JIT and the file's page cache serve the product and the floor alike.
   await storageOrphansFloor(floorWorld, Math.min(users, 20));
   await resetCounts();
-  const product = await measure(async () => app.runs.waitFor((await app.runs.start('storage-orphans', { mode: 'check' }, 'cli')).runId));
+  const product = await measure(async () => app.runs.waitFor((await app.runs.start('storage-orphans', { mode: 'check' }, 'cli')).runId), { peers: [child] });
   const run = product.value;
   const apiCalls = await counts();
   await app.close();
   await resetCounts();
-  const floor = await measure(() => storageOrphansFloor(floorWorld));
+  const floor = await measure(() => storageOrphansFloor(floorWorld), { peers: [child] });
   const floorWire = await counts();
   child.kill();
   rmSync(dataDir, { recursive: true, force: true });
