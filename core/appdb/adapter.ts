@@ -23,6 +23,11 @@ export interface SqlExecutor {
 
 export interface AppDbAdapter extends SqlExecutor {
   readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * The SQLite file behind this adapter (absolute), which a second, read-only connection on a worker thread
+   * may read; absent for PostgreSQL and for a database that lives in memory.
+   */
+  readonly file?: string;
   /** Runs `work` in one transaction: all of it commits, or none of it. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Columns of each existing table, for mapping validation (information_schema / pragma). */

@@ -71,6 +71,8 @@ export function openSqliteAppDb(options: SqliteAppDbOptions): AppDbAdapter {
 
   return {
     dialect: 'sqlite',
+    // In-memory databases (':memory:', '') exist only on this connection.
+    ...(options.path === ':memory:' || options.path === '' ? {} : { file }),
     query: (sql, params) => locked(() => direct.query(sql, params)),
     execute: (sql, params) => locked(() => direct.execute(sql, params)),
     executeMany: (sql, rows) => locked(() => direct.executeMany(sql, rows)),

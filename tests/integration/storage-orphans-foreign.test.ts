@@ -53,7 +53,8 @@ describe('storage-orphans: a foreign 404 never becomes an orphan', () => {
 
 describe('storage-orphans: whose fault', () => {
   it('a wrong Google client secret (invalid_client) fails the run pointing at the Connections page, flags no account, and Dropbox is still checked', async () => {
-    const drivers = ['ada', 'bob', 'cyd', 'dee', 'eve', 'fay'];
+    // More Google accounts than the check runs at once (ACCOUNT_CONCURRENCY): the ones after the refusal are never tried.
+    const drivers = ['ada', 'bob', 'cyd', 'dee', 'eve', 'fay', 'gil', 'hal', 'ivy', 'jon'];
     world = await openStorageWorld([...drivers.map((id) => ({ id, drive: driveFiles(id, 2) })), { id: 'gus', dropbox: dropboxFiles('gus', 2), goneDropbox: ['id:d-gus-gone'] }]);
     world.google.setClientSecret(TEST_CLIENT.clientId, 'rotated-by-the-admin');
     const check = await world.run({ mode: 'check', strategy: 'probe' });

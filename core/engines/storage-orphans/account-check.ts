@@ -6,9 +6,9 @@ import { finish, probeRows, type AccountCheckInput, type AccountCheckResult, typ
 import { planPass } from './account-pass';
 import { ProviderUnavailableError } from './storage-clients';
 import type { StorageDb } from './storage-db';
+import { listingSets } from './listing-diff';
 import { FINDING_KINDS, MAX_PAGE_SIZE, type StorageAccount, type StorageFindingKind } from './storage-model';
 import type { FullListing, ProviderRemote } from './remote-view';
-import { seenKey } from './seen-rows';
 
 /**
  * Checks one provider of one user. Every failure is contained here: a
@@ -107,23 +107,13 @@ async function diffListing(input: AccountCheckInput, remote: ProviderRemote, lis
   const drifted = new Map<string, StorageFindingKind>();
   const uncovered: string[] = [];
   try {
-    for await (const chunk of input.product.accountIds(input.account.userId, input.account.provider)) {
-      let listed = 0;
-      for (const row of chunk) {
-        // Ids compare as strings: a product may store them in a numeric column.
-        const id = String(row.pid);
-        if (listing.covers && !listing.covers(id)) {
-          uncovered.push(String(row.id));
-          continue;
-        }
-        listed++;
-        examined.push(seenKey(String(row.id), id));
-        if (listing.trashed.has(id)) drifted.set(String(row.id), FINDING_KINDS.trashed);
-        else if (!listing.present.has(id)) drifted.set(String(row.id), FINDING_KINDS.orphan);
-      }
-      report.filesChecked += listed;
-      if (clock) clock.rows += listed;
-      input.onRows(listed);
+    for await (const chunk of input.differ.chunks(input.account.userId, input.account.provider, listingSets(listing), input.signal)) {
+      for (const key of chunk.examined) examined.push(key);
+      for (const [rowId, kind] of chunk.drifted) drifted.set(rowId, kind);
+      for (const rowId of chunk.uncovered) uncovered.push(rowId);
+      report.filesChecked += chunk.listed;
+      if (clock) clock.rows += chunk.listed;
+      input.onRows(chunk.listed);
       await slicer.maybeYield(input.signal);
     }
   } finally {

@@ -4,6 +4,7 @@ import type { Finding } from '../../api/models';
 import type { ConnectorError } from '../../connectors/shared/connector-error';
 import type { PassReason } from './account-pass';
 import type { AccountState } from './account-state';
+import type { ListingDiffer } from './listing-diff';
 import type { DiffClock } from './diff-clock';
 import type { StorageDb } from './storage-db';
 import { FINDING_KINDS, type FileRow, type StorageAccount, type StorageFindingKind } from './storage-model';
@@ -56,6 +57,8 @@ export interface Drift {
 
 export interface AccountCheckInput {
   diffClock?: DiffClock;
+  /** Where full listings are diffed against the product's rows (the check's thread, or this one). */
+  differ: ListingDiffer;
   account: StorageAccount;
   state: AccountState;
   product: StorageDb;

@@ -25,7 +25,7 @@ export class DropboxRemote implements ProviderRemote {
     for (;;) {
       const next = await pages.next();
       // The generator's return value is the last page's cursor: the next run's delta starts there.
-      if (next.done) return { kind: 'full', present, trashed: new Set(), remoteFiles: present.size, cursor: next.value, covers: isDropboxId };
+      if (next.done) return { kind: 'full', present, trashed: new Set(), remoteFiles: present.size, cursor: next.value, coveredPrefix: DROPBOX_ID_PREFIX };
       for (const id of next.value) present.add(id);
     }
   }
@@ -89,4 +89,4 @@ export class DropboxRemote implements ProviderRemote {
 }
 
 /** A listing holds `id:` ids; a row kept by path (or `ns:`/`rev:` forms) is probed by get_metadata, which takes them all. */
-const isDropboxId = (providerFileId: string) => providerFileId.startsWith('id:');
+const DROPBOX_ID_PREFIX = 'id:';

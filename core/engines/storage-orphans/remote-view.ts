@@ -16,10 +16,11 @@ export interface FullListing {
   remoteFiles: number;
   cursor: string | null;
   /**
-   * Whether the listing can speak for a row with this cloud id (absent: every row). A listing keyed by
-   * ids says nothing about a row kept by another form (a Dropbox path): such a row is probed instead.
+   * The listing speaks only for rows whose cloud id starts with this (absent: for every row). A listing keyed by
+   * ids says nothing about a row kept by another form (a Dropbox path): such a row is probed instead. Data, not
+   * a predicate, so the listing crosses to the diff thread (listing-diff-thread.ts) as it is.
    */
-  covers?: (providerFileId: string) => boolean;
+  coveredPrefix?: string;
 }
 
 /**

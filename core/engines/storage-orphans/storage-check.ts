@@ -10,6 +10,7 @@ import { checkAccount } from './account-check';
 import type { AccountReport, Drift } from './account-probe';
 import { DEFAULT_FULL_PASS_HOURS } from './account-pass';
 import { DiffClock } from './diff-clock';
+import { openListingDiffer } from './listing-diff-thread';
 import { readAccount, upsertRoster, upsertRosters } from './account-state';
 import { AccountWrites } from './account-writes';
 import { SeenRows } from './seen-rows';
@@ -19,8 +20,12 @@ import { findingOf } from './storage-findings';
 import { ENGINE_ID, type StorageAccount } from './storage-model';
 import type { StorageOrphansParams } from './storage-params';
 
-/** Accounts checked at once: hides latency; 8 held more listings alive and the GC pauses reached ~70 ms (bench), 4 stays under 40 ms at the same wall time. */
-const ACCOUNT_CONCURRENCY = 4;
+/**
+ * Accounts checked at once: hides latency. 8 held more listings alive and the GC pauses reached ~70 ms (bench);
+ * with the diffs on their own thread (listing-diff-thread.ts), 6 keeps the host's thread fed while accounts wait
+ * on it, under 20 ms of event-loop delay.
+ */
+const ACCOUNT_CONCURRENCY = 6;
 
 /** Roster states written per commit. */
 const ROSTER_BATCH = 200;
@@ -69,6 +74,7 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
   const outNote = params.user || leftOut === 0 ? '' : ` (${leftOut} with auto-sync off left out)`;
   const previous = await openFindingsByAccount(context, new Set(accounts.map((a) => key(a))), signal);
   const clients = new StorageClients(resources, product, params, context.apiCalls);
+  const differ = openListingDiffer(product);
 
   progress.phase('check', { total: accounts.length, message: `Checking ${accounts.length} storage account${accounts.length === 1 ? '' : 's'}${outNote}` });
   const reports: AccountReport[] = [];
@@ -98,6 +104,7 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
       state,
       product,
       diffClock,
+      differ,
       remote: () => (refused.has(account.provider) ? Promise.reject(refused.get(account.provider)) : clients.remoteFor(account)),
       previous: previous.get(key(account)) ?? new Map(),
       strategy: params.strategy,
@@ -138,6 +145,7 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
     throw error;
   } finally {
     signal.removeEventListener('abort', stopWithRun);
+    await differ.close();
   }
   await writes.close();
   const previousIds = [...previous.values()].flatMap((m) => [...m.values()].flatMap((f) => (f as Finding & { duplicates?: number[] }).duplicates ?? [f.id]));

@@ -67,17 +67,28 @@ export class StorageDb {
    * them: the diff's hot loop, so no per-row object is built on top.
    */
   async *accountIds(userId: string, provider: StorageProvider): AsyncGenerator<{ id: string; pid: string }[]> {
+    const { first, next, chunk } = this.accountIdsSql();
+    let after: string | undefined;
+    for (;;) {
+      const rows = await this.db.query<{ id: string; pid: string }>(after === undefined ? first : next, after === undefined ? [userId, provider] : [userId, provider, after]);
+      if (rows.length === 0) return;
+      yield rows;
+      if (rows.length < chunk) return;
+      after = String(rows[rows.length - 1]?.id);
+    }
+  }
+
+  /**
+   * The keyset reads of accountIds, for whoever runs them (this connection, or the diff thread's own,
+   * listing-diff.ts): `first` binds (user id, provider), `next` binds the last id read as well, as text. A
+   * chunk shorter than `chunk` rows is the last.
+   */
+  accountIdsSql(): { first: string; next: string; chunk: number } {
     const f = this.mapping.files;
     const c = f.columns;
     const base = `SELECT ${quoteIdent(c.id)} AS id, ${quoteIdent(c.providerFileId)} AS pid FROM ${quoteTable(f.table)} WHERE ${quoteIdent(c.userId)} = ? AND ${quoteIdent(c.provider)} = ?`;
-    let after: string | undefined;
-    for (;;) {
-      const rows = await this.db.query<{ id: string; pid: string }>(`${base}${after === undefined ? '' : ` AND ${quoteIdent(c.id)} > ?`} ORDER BY ${quoteIdent(c.id)} LIMIT ${CHUNK}`, after === undefined ? [userId, provider] : [userId, provider, after]);
-      if (rows.length === 0) return;
-      yield rows;
-      if (rows.length < CHUNK) return;
-      after = String(rows[rows.length - 1]?.id);
-    }
+    const order = ` ORDER BY ${quoteIdent(c.id)} LIMIT ${CHUNK}`;
+    return { first: `${base}${order}`, next: `${base} AND ${quoteIdent(c.id)} > ?${order}`, chunk: CHUNK };
   }
 
   /** Rows of one account whose cloud id is one of these. */

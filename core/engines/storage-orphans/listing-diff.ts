@@ -1,0 +1,66 @@
+import type { StorageProvider } from '../../api/storage';
+import type { FullListing } from './remote-view';
+import type { StorageDb } from './storage-db';
+import type { StorageFindingKind } from './storage-model';
+
+/** What one keyset chunk of an account's rows says against the account's full listing. */
+export interface ChunkDiff {
+  /** Rows the listing speaks for. */
+  listed: number;
+  /** The seenKey (seen-rows.ts) of each row the listing speaks for, in row order. */
+  examined: string[];
+  /** Rows the listing shows trashed or leaves out, by row id, with the kind of finding each makes. */
+  drifted: [rowId: string, kind: StorageFindingKind][];
+  /** Rows the listing cannot speak for (a cloud id outside `coveredPrefix`), by row id: each is probed instead. */
+  uncovered: string[];
+}
+
+/** A full listing as the diff reads it: plain data, so it crosses to the diff thread as it is. */
+export interface ListingSets {
+  present: ReadonlySet<string>;
+  trashed: ReadonlySet<string>;
+  coveredPrefix: string | undefined;
+}
+
+export const listingSets = (listing: FullListing): ListingSets => ({ present: listing.present, trashed: listing.trashed, coveredPrefix: listing.coveredPrefix });
+
+/**
+ * The diff of one chunk of (row id, cloud id) rows. Self-contained on purpose: its source text is also the
+ * diff thread's (listing-diff.worker.ts), so it reads nothing but its parameters and defines no inner
+ * function (a bundler that keeps names would wrap one in a helper the thread does not have). The key it
+ * builds is seenKey's (a test holds them equal) and its kinds are FINDING_KINDS' (the return type holds them).
+ */
+export function diffIdChunk(rows: readonly { id: unknown; pid: unknown }[], listing: ListingSets): ChunkDiff {
+  const out: ChunkDiff = { listed: 0, examined: [], drifted: [], uncovered: [] };
+  for (const row of rows) {
+    // Ids compare as strings: a product may store them in a numeric column (read exactly: a bigint past 2^53).
+    const rowId = String(row.id);
+    const pid = String(row.pid);
+    if (listing.coveredPrefix !== undefined && !pid.startsWith(listing.coveredPrefix)) {
+      out.uncovered.push(rowId);
+      continue;
+    }
+    out.listed++;
+    out.examined.push(`${rowId.length}:${rowId}${pid}`);
+    if (listing.trashed.has(pid)) out.drifted.push([rowId, 'trashed']);
+    else if (!listing.present.has(pid)) out.drifted.push([rowId, 'orphan']);
+  }
+  return out;
+}
+
+/** Diffs accounts' rows against their full listings, chunk by chunk, here or on the diff thread. */
+export interface ListingDiffer {
+  chunks(userId: string, provider: StorageProvider, listing: ListingSets, signal: AbortSignal): AsyncIterable<ChunkDiff>;
+  close(): Promise<void>;
+}
+
+/** On this thread, through the product's own connection: PostgreSQL, an in-memory SQLite database, or no thread to be had. */
+export class InThreadDiffer implements ListingDiffer {
+  constructor(private readonly product: StorageDb) {}
+
+  async *chunks(userId: string, provider: StorageProvider, listing: ListingSets): AsyncIterable<ChunkDiff> {
+    for await (const rows of this.product.accountIds(userId, provider)) yield diffIdChunk(rows, listing);
+  }
+
+  async close(): Promise<void> {}
+}

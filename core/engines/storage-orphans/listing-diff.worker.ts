@@ -1,0 +1,55 @@
+import { diffIdChunk, type ChunkDiff, type ListingSets } from './listing-diff';
+
+/**
+ * The diff thread of a storage-orphans check (see listing-diff-thread.ts). Plain CommonJS source run with
+ * `new Worker(source, { eval: true })`, as sqlite-writer.worker.ts is, so it needs no entry in any bundler;
+ * better-sqlite3 is required by the absolute path the host resolved. The per-row diff is diffIdChunk's own
+ * source text, so the thread and the host's in-thread diff cannot drift apart.
+ *
+ * It opens the product's SQLite file read-only (the product database is in WAL mode: its reads never block
+ * the host's writes), says `ready`, then answers each request, one at a time, with the account's chunks in
+ * row order and `done`. Integers are read exactly (bigints), as the host's adapter reads them.
+ */
+export type DiffRequest = { id: number; userId: string; provider: string } & ListingSets;
+export type DiffReply =
+  | { type: 'ready' }
+  | { type: 'open-failed'; message: string }
+  | { type: 'chunk'; id: number; diff: ChunkDiff }
+  | { type: 'done'; id: number }
+  | { type: 'failed'; id: number; message: string; code?: string };
+
+export const DIFF_WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { driverPath, file, first, next, chunk, busyTimeoutMs } = workerData;
+const diffIdChunk = ${diffIdChunk.toString()};
+let db;
+let firstChunk;
+let nextChunk;
+try {
+  const Database = require(driverPath);
+  db = new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+  firstChunk = db.prepare(first).safeIntegers(true);
+  nextChunk = db.prepare(next).safeIntegers(true);
+} catch (error) {
+  parentPort.postMessage({ type: 'open-failed', message: String(error && error.message) });
+  if (db && db.open) db.close();
+  process.exit(0);
+}
+parentPort.postMessage({ type: 'ready' });
+parentPort.on('message', (request) => {
+  const { id, userId, provider } = request;
+  try {
+    let after;
+    for (;;) {
+      const rows = after === undefined ? firstChunk.all(userId, provider) : nextChunk.all(userId, provider, after);
+      if (rows.length === 0) break;
+      parentPort.postMessage({ type: 'chunk', id, diff: diffIdChunk(rows, request) });
+      if (rows.length < chunk) break;
+      after = String(rows[rows.length - 1].id);
+    }
+    parentPort.postMessage({ type: 'done', id });
+  } catch (error) {
+    parentPort.postMessage({ type: 'failed', id, message: String(error && error.message), code: error && error.code });
+  }
+});
+`;
