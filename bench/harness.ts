@@ -55,28 +55,21 @@ interface LoopDelay {
   ticks: number;
 }
 
-/**
- * The calling thread's time spent runnable but not running (waiting on a run queue), in ms, from Linux's
- * /proc/thread-self/schedstat (its second field, in ns); undefined where the kernel does not offer it.
- */
-export function runQueueWaitMs(): number | undefined {
+/** One field of the calling thread's /proc/thread-self/schedstat (Linux; in ns), in ms; undefined where the kernel does not offer it. */
+function schedstatMs(field: 0 | 1): number | undefined {
   try {
-    const waitedNs = Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[1]);
-    return Number.isFinite(waitedNs) ? waitedNs / 1e6 : undefined;
+    const ns = Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[field]);
+    return Number.isFinite(ns) ? ns / 1e6 : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** The calling thread's time on a CPU, in ms (/proc/thread-self/schedstat's first field, in ns); undefined where missing. */
-export function threadCpuMs(): number | undefined {
-  try {
-    const ranNs = Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]);
-    return Number.isFinite(ranNs) ? ranNs / 1e6 : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** The calling thread's time spent runnable but not running (waiting on a run queue), in ms: schedstat's second field. */
+export const runQueueWaitMs = (): number | undefined => schedstatMs(1);
+
+/** The calling thread's time on a CPU, in ms: schedstat's first field. */
+export const threadCpuMs = (): number | undefined => schedstatMs(0);
 
 /** Linux's USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every architecture Node ships for. */
 const CLOCK_TICKS_PER_SECOND = 100;

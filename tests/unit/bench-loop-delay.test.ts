@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { measure, runQueueWaitMs, startLoopDelayMonitor } from '../../bench/harness';
+import { measure, processesCpuSeconds, runQueueWaitMs, startLoopDelayMonitor, threadCpuMs } from '../../bench/harness';
 import { REPO_ROOT } from '../helpers/paths';
 
 /** Blocks this thread, as a synchronous read at the top of a run would. */
@@ -104,4 +104,40 @@ describe('the benches’ event-loop delay monitor', () => {
       expect(tries.some(leftOut), JSON.stringify(tries)).toBe(true);
     }, 130_000);
   });
+
+  describe('CPU time beside the wall time', () => {
+    it("counts the main thread's own CPU time and a peer process's, over the measured work only", async () => {
+      // Linux only (schedstat, /proc): elsewhere the figures are left out and this test fails rather than pass on what it cannot tell.
+      expect(threadCpuMs()).toBeDefined();
+      const peer = spawn(process.execPath, ['-e', 'const until = Date.now() + 60_000; while (Date.now() < until) {}'], { stdio: 'ignore' });
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(processesCpuSeconds([peer])).toBeGreaterThan(0);
+        let own = 0;
+        const measured = await measure(
+          async () => {
+            const before = process.threadCpuUsage();
+            computeFor(300);
+            const used = process.threadCpuUsage(before);
+            own = (used.user + used.system) / 1e6;
+            await new Promise((resolve) => setTimeout(resolve, 300));
+          },
+          { peers: [peer] },
+        );
+        // The work's CPU time on this thread (getrusage's user and system), then 300 ms asleep: the main thread's
+        // figure has the first, within the monitor's own few ms, and not the second.
+        expect(own).toBeGreaterThanOrEqual(0.3);
+        expect(measured.mainThreadCpuSeconds).toBeGreaterThanOrEqual(own - 0.02);
+        expect(measured.mainThreadCpuSeconds).toBeLessThan(own + 0.1);
+        expect(measured.mainThreadCpuSeconds).toBeLessThan(measured.wallSeconds - 0.25);
+        // The busy peer ran through the whole window (0.6 s of wall), given a core for some of it on 2 cores.
+        expect(measured.peerCpuSeconds).toBeGreaterThan(0.1);
+        expect(measured.peerCpuSeconds).toBeLessThanOrEqual(measured.wallSeconds + 0.05);
+      } finally {
+        peer.kill();
+      }
+      expect(processesCpuSeconds([{ pid: 2 ** 30 } as never])).toBeUndefined();
+    }, 30_000);
+  });
 });
+
