@@ -11,6 +11,16 @@ import type { ConnectionCheck } from '../connectors/shared/connection-check';
  */
 export const SQLITE_UNICODE_LOWER = 'sw_lower';
 
+/**
+ * A SQLite file as its adapter opened it: `path` (absolute) and `identity` (device and inode, as text). A second
+ * connection opened later by path must check the identity: the path may name another file by then (a restore
+ * renamed over it), while this adapter still reads the one it opened.
+ */
+export interface SqliteFile {
+  path: string;
+  identity: string;
+}
+
 export type SqlValue = string | number | bigint | boolean | null | Buffer;
 export type Row = Record<string, unknown>;
 
@@ -24,10 +34,10 @@ export interface SqlExecutor {
 export interface AppDbAdapter extends SqlExecutor {
   readonly dialect: 'sqlite' | 'postgres';
   /**
-   * The SQLite file behind this adapter (absolute), which a second, read-only connection on a worker thread
-   * may read; absent for PostgreSQL and for a database that lives in memory.
+   * The SQLite file behind this adapter, which a second, read-only connection on a worker thread may read;
+   * absent for PostgreSQL and for a database that lives in memory.
    */
-  readonly file?: string;
+  readonly file?: SqliteFile;
   /** Runs `work` in one transaction: all of it commits, or none of it. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Columns of each existing table, for mapping validation (information_schema / pragma). */

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ConnectionCheck } from '../connectors/shared/connection-check';
@@ -72,7 +72,7 @@ export function openSqliteAppDb(options: SqliteAppDbOptions): AppDbAdapter {
   return {
     dialect: 'sqlite',
     // In-memory databases (':memory:', '') exist only on this connection.
-    ...(options.path === ':memory:' || options.path === '' ? {} : { file }),
+    ...(options.path === ':memory:' || options.path === '' ? {} : { file: { path: file, identity: fileIdentity(file) } }),
     query: (sql, params) => locked(() => direct.query(sql, params)),
     execute: (sql, params) => locked(() => direct.execute(sql, params)),
     executeMany: (sql, rows) => locked(() => direct.executeMany(sql, rows)),
@@ -108,6 +108,12 @@ export function openSqliteAppDb(options: SqliteAppDbOptions): AppDbAdapter {
       }),
     close: () => locked(async () => void db.close()),
   };
+}
+
+/** Device and inode of the file now at `path` (bigint: exact on any file system), as text. */
+export function fileIdentity(path: string): string {
+  const stat = statSync(path, { bigint: true });
+  return `${stat.dev}:${stat.ino}`;
 }
 
 /** Statements kept per connection: enough for every engine's fixed SQL; IN lists of many lengths cycle through. */

@@ -7,7 +7,7 @@ import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import { diffIdChunk, InThreadDiffer, type ChunkDiff, type ListingDiffer, type ListingSets } from '../../core/engines/storage-orphans/listing-diff';
 import { openListingDiffer, ThreadDiffer } from '../../core/engines/storage-orphans/listing-diff-thread';
 import { seenKey } from '../../core/engines/storage-orphans/seen-rows';
-import { StorageDb } from '../../core/engines/storage-orphans/storage-db';
+import { NULL_KEY, StorageDb } from '../../core/engines/storage-orphans/storage-db';
 import type { StorageProvider } from '../../core/api/storage';
 import { Prng } from '../helpers/prng';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -144,7 +144,7 @@ describe('the diff thread', () => {
       const world = await seedWorld(db, new Prng(11), 'integer');
       const product = new StorageDb(db, resolveMapping(MAPPING));
       const here = new InThreadDiffer(product);
-      const thread = new ThreadDiffer(db.file as string, product, here, DYING(end));
+      const thread = new ThreadDiffer(db.file!, product, here, DYING(end));
       differs.push(thread);
       const [first, ...later] = world.accounts;
       await expect(collect(thread, first!)).rejects.toThrow(message);
@@ -178,6 +178,16 @@ describe('the diff thread', () => {
     const thread = open(new StorageDb(db, resolveMapping(MAPPING)));
     const account = { userId: 'u', provider: 'google' as const, listing: { present: new Set<string>(), trashed: new Set<string>(), coveredPrefix: undefined } };
     await expect(collect(thread, account)).rejects.toThrow(/no such table: media/);
+  });
+
+  it('refuses, on either thread, an account whose rows have no id past a chunk (a keyset cannot go on from NULL)', async () => {
+    // SQLite lets a non-integer primary key hold NULLs; they sort first, and `id > NULL` matches nothing.
+    await db.execute('CREATE TABLE media (fid TEXT PRIMARY KEY, owner TEXT NOT NULL, cloud TEXT NOT NULL, cloud_id TEXT, title TEXT, bytes INTEGER)');
+    const rows = Array.from({ length: 2001 }, (_, n) => [null, 'u', 'google', `id:${n}`, null, null]);
+    await db.transaction((tx) => tx.executeMany('INSERT INTO media (fid, owner, cloud, cloud_id, title, bytes) VALUES (?, ?, ?, ?, ?, ?)', rows));
+    const product = new StorageDb(db, resolveMapping(MAPPING));
+    const account = { userId: 'u', provider: 'google' as const, listing: { present: new Set<string>(), trashed: new Set<string>(), coveredPrefix: undefined } };
+    for (const differ of [new InThreadDiffer(product), open(product)]) await expect(collect(differ, account)).rejects.toThrow(NULL_KEY);
   });
 
   it('ends its thread on close; asked again after, it diffs on this thread', async () => {

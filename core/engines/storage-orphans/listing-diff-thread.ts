@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { SqliteFile } from '../../appdb/adapter';
 import type { StorageProvider } from '../../api/storage';
 import { betterSqliteDriverPath } from '../../store/sqlite-off-thread';
 import { InThreadDiffer, type ChunkDiff, type ListingDiffer, type ListingSets } from './listing-diff';
@@ -19,11 +20,14 @@ interface PendingDiff {
  * the host's thread, which the listings' parsing already fills; on the thread they run beside it on the
  * second core, and the host only copies each chunk's keys (about 60 ms a million each way, issue 19).
  *
- * Accounts queue on the one thread and are answered in the order asked. An account whose diff the thread
+ * Accounts queue on the one thread and are answered in the order asked. A cancelled account is dropped here, not
+ * on the thread, which finishes it (a keyset read always ends: StorageDb's lastKey); a check's cancel is the
+ * whole check's, and its end (close) terminates the thread at once. An account whose diff the thread
  * cannot finish (its statement failed, or the thread itself stopped) gets an error, so the check leaves it
  * unknown and concludes nothing from a partial diff (DESIGN §4.1); once the thread has stopped, later
  * accounts are diffed on this thread. Where no thread can start (no file, Node's permission model) or its
- * connection cannot open, every account is diffed on this thread: the same result, more of this thread's time.
+ * connection cannot open (the file is gone, or the path now names another file than the host's), every account
+ * is diffed on this thread: the same result, more of this thread's time.
  */
 export class ThreadDiffer implements ListingDiffer {
   private readonly worker: Worker;
@@ -37,17 +41,17 @@ export class ThreadDiffer implements ListingDiffer {
 
   /** `source`: the thread's program (listing-diff.worker.ts); tests give one that fails on cue. */
   constructor(
-    file: string,
+    file: SqliteFile,
     product: StorageDb,
     private readonly here: InThreadDiffer,
     source = DIFF_WORKER_SOURCE,
   ) {
-    const { first, next, chunk } = product.accountIdsSql();
+    const { first, next, chunk, nullKey } = product.accountIdsSql();
     this.worker = new Worker(source, {
       eval: true,
       // Not the host's flags: under --input-type=module (or a loader) the CommonJS source would not run.
       execArgv: [],
-      workerData: { driverPath: betterSqliteDriverPath(), file, first, next, chunk, busyTimeoutMs: 5000 },
+      workerData: { driverPath: betterSqliteDriverPath(), file: file.path, identity: file.identity, first, next, chunk, nullKey, busyTimeoutMs: 5000 },
     });
     let thrown: Error | undefined;
     let settleReady: (ready: boolean) => void = () => {};

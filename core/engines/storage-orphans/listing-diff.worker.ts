@@ -7,7 +7,8 @@ import { diffIdChunk, type ChunkDiff, type ListingSets } from './listing-diff';
  * source text, so the thread and the host's in-thread diff cannot drift apart.
  *
  * It opens the product's SQLite file read-only (the product database is in WAL mode: its reads never block
- * the host's writes), says `ready`, then answers each request, one at a time, with the account's chunks in
+ * the host's writes), and only if the file at that path is still the host's (SqliteFile.identity), says
+ * `ready`, then answers each request, one at a time, with the account's chunks in
  * row order and `done`. Integers are read exactly (bigints), as the host's adapter reads them.
  */
 export type DiffRequest = { id: number; userId: string; provider: string } & ListingSets;
@@ -20,7 +21,7 @@ export type DiffReply =
 
 export const DIFF_WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { driverPath, file, first, next, chunk, busyTimeoutMs } = workerData;
+const { driverPath, file, identity, first, next, chunk, nullKey, busyTimeoutMs } = workerData;
 const diffIdChunk = ${diffIdChunk.toString()};
 let db;
 let firstChunk;
@@ -28,6 +29,10 @@ let nextChunk;
 try {
   const Database = require(driverPath);
   db = new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+  // Opened by path: the file there now must be the one the host's connection reads (a restore may have renamed
+  // another over it since), checked after the open, so a rename in between is caught too.
+  const stat = require('node:fs').statSync(file, { bigint: true });
+  if (\`\${stat.dev}:\${stat.ino}\` !== identity) throw new Error('the product file was replaced since the host opened it');
   firstChunk = db.prepare(first).safeIntegers(true);
   nextChunk = db.prepare(next).safeIntegers(true);
 } catch (error) {
@@ -45,7 +50,9 @@ parentPort.on('message', (request) => {
       if (rows.length === 0) break;
       parentPort.postMessage({ type: 'chunk', id, diff: diffIdChunk(rows, request) });
       if (rows.length < chunk) break;
-      after = String(rows[rows.length - 1].id);
+      // As read (StorageDb's lastKey): a bigint, a number, text or a blob.
+      after = rows[rows.length - 1].id;
+      if (after === null) throw new Error(nullKey);
     }
     parentPort.postMessage({ type: 'done', id });
   } catch (error) {

@@ -52,13 +52,13 @@ export class StorageDb {
     const c = f.columns;
     const base = `SELECT ${quoteIdent(c.id)} AS id, ${quoteIdent(c.providerFileId)} AS pid, ${quoteIdent(c.name)} AS name, ${quoteIdent(c.size)} AS size FROM ${quoteTable(f.table)}
       WHERE ${quoteIdent(c.userId)} = ? AND ${quoteIdent(c.provider)} = ?`;
-    let after: string | undefined;
+    let after: SqlValue | undefined;
     for (;;) {
       const rows = await this.db.query(`${base}${after === undefined ? '' : ` AND ${quoteIdent(c.id)} > ?`} ORDER BY ${quoteIdent(c.id)} LIMIT ${CHUNK}`, after === undefined ? [userId, provider] : [userId, provider, after]);
       if (rows.length === 0) return;
       yield rows.map((r) => toFileRow(r, userId, provider));
       if (rows.length < CHUNK) return;
-      after = String(rows[rows.length - 1]?.id);
+      after = lastKey(rows);
     }
   }
 
@@ -68,27 +68,27 @@ export class StorageDb {
    */
   async *accountIds(userId: string, provider: StorageProvider): AsyncGenerator<{ id: string; pid: string }[]> {
     const { first, next, chunk } = this.accountIdsSql();
-    let after: string | undefined;
+    let after: SqlValue | undefined;
     for (;;) {
       const rows = await this.db.query<{ id: string; pid: string }>(after === undefined ? first : next, after === undefined ? [userId, provider] : [userId, provider, after]);
       if (rows.length === 0) return;
       yield rows;
       if (rows.length < chunk) return;
-      after = String(rows[rows.length - 1]?.id);
+      after = lastKey(rows);
     }
   }
 
   /**
    * The keyset reads of accountIds, for whoever runs them (this connection, or the diff thread's own,
-   * listing-diff.ts): `first` binds (user id, provider), `next` binds the last id read as well, as text. A
-   * chunk shorter than `chunk` rows is the last.
+   * listing-diff.ts): `first` binds (user id, provider), `next` binds the last id read as well, as it was read
+   * (lastKey). A chunk shorter than `chunk` rows is the last.
    */
-  accountIdsSql(): { first: string; next: string; chunk: number } {
+  accountIdsSql(): { first: string; next: string; chunk: number; nullKey: string } {
     const f = this.mapping.files;
     const c = f.columns;
     const base = `SELECT ${quoteIdent(c.id)} AS id, ${quoteIdent(c.providerFileId)} AS pid FROM ${quoteTable(f.table)} WHERE ${quoteIdent(c.userId)} = ? AND ${quoteIdent(c.provider)} = ?`;
     const order = ` ORDER BY ${quoteIdent(c.id)} LIMIT ${CHUNK}`;
-    return { first: `${base}${order}`, next: `${base} AND ${quoteIdent(c.id)} > ?${order}`, chunk: CHUNK };
+    return { first: `${base}${order}`, next: `${base} AND ${quoteIdent(c.id)} > ?${order}`, chunk: CHUNK, nullKey: NULL_KEY };
   }
 
   /** Rows of one account whose cloud id is one of these. */
@@ -154,6 +154,21 @@ export class StorageDb {
     }
     return out;
   }
+}
+
+/** Said by every keyset read of file rows that meets a chunk ending in a row without an id (the diff thread's too). */
+export const NULL_KEY = 'The files table has more than a chunk of rows of one account without an id: every file row needs one.';
+
+/**
+ * The keyset's next bound: the last id as the driver read it, never as text. In a SQLite column declared with no
+ * type nothing converts, and every integer sorts below every text and every blob above it: bound as text, the
+ * integers after the first chunk were skipped, and a chunk of blob ids was read again for ever (s21 attack).
+ */
+function lastKey(rows: readonly Row[]): SqlValue {
+  const id = rows[rows.length - 1]?.id;
+  // `id > NULL` matches nothing: the rows after a chunk of NULL ids (SQLite allows them in a non-integer key) would be skipped.
+  if (id === null || id === undefined) throw new Error(NULL_KEY);
+  return id as SqlValue;
 }
 
 const truthy = (v: unknown) => v === true || v === 1 || v === '1' || v === 't' || v === 'true' || v === 1n;
