@@ -129,8 +129,8 @@ describe('attack s21: the diff thread in a real check', () => {
     await expectNoUnhandledRejection(async () => {
       const run = await w.run({ mode: 'check' });
       const r = resultOf(run);
-      const cy = r.results.find((x) => x.userId === 'cy' && x.provider === 'google');
-      expect(cy?.status).toBe('unknown');
+      // The account of cy's whose diff the thread died in (whichever of the two reached it first) fails.
+      expect(r.results.filter((x) => x.userId === 'cy').some((x) => x.status === 'unknown')).toBe(true);
       const findings = await openSubjects(w);
       // The forged drift (a live file's row) never becomes a finding; every other account's orphans are found.
       expect(findings).not.toContain('file:row-g-cy-0:orphan');
