@@ -1,16 +1,16 @@
 import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { resolveMapping } from '../../core/appdb/mapping';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import { InThreadDiffer, type ChunkDiff, type ListingDiffer, type ListingSets } from '../../core/engines/storage-orphans/listing-diff';
-import { openListingDiffer, ThreadDiffer } from '../../core/engines/storage-orphans/listing-diff-thread';
+import { ThreadDiffer } from '../../core/engines/storage-orphans/listing-diff-thread';
 import { StorageDb } from '../../core/engines/storage-orphans/storage-db';
 import type { StorageProvider } from '../../core/api/storage';
 import { openFilesUnder } from '../helpers/open-files';
 import { expectNoUnhandledRejection } from '../helpers/unhandled';
-import { makeTempDir } from '../helpers/temp-dir';
+import { productFilePerTest } from '../helpers/product-file-per-test';
 
 /**
  * Attack s21: the diff thread (fc97c92) against the host's own diff, with data the existing test does not
@@ -48,24 +48,10 @@ async function collect(differ: ListingDiffer, userId: string, provider: StorageP
 const rowsOf = (chunks: ChunkDiff[] | 'runaway') => (chunks === 'runaway' ? -1 : chunks.reduce((n, c) => n + c.listed + c.uncovered.length, 0));
 
 describe('attack s21: the diff thread against hostile data', () => {
-  let dir: ReturnType<typeof makeTempDir>;
+  const world = productFilePerTest('syncwarden-s21-');
+  const open = world.open;
   let db: AppDbAdapter;
-  let differs: ListingDiffer[];
-  beforeEach(() => {
-    dir = makeTempDir('syncwarden-s21-');
-    db = openSqliteAppDb({ path: join(dir.path, 'product.db'), create: true });
-    differs = [];
-  });
-  afterEach(async () => {
-    for (const differ of differs) await differ.close();
-    await db.close();
-    dir.remove();
-  });
-  const open = (product: StorageDb) => {
-    const differ = openListingDiffer(product);
-    differs.push(differ);
-    return differ;
-  };
+  beforeEach(() => (db = world.db));
 
   it('an untyped id column mixing integers, big integers, REAL, text and NULL cloud ids: thread equals host', async () => {
     await db.execute('CREATE TABLE media (fid, owner TEXT, cloud TEXT, cloud_id, title TEXT, bytes INTEGER)');
@@ -215,7 +201,7 @@ describe('attack s21: the diff thread against hostile data', () => {
     await db.execute('CREATE TABLE media (fid INTEGER PRIMARY KEY, owner TEXT, cloud TEXT, cloud_id TEXT, title TEXT, bytes INTEGER)');
     const rows = Array.from({ length: 50_000 }, (_, n) => [n, 'u', 'google', `id:${n}`, 'x', 1]);
     await db.transaction((tx) => tx.executeMany('INSERT INTO media (fid, owner, cloud, cloud_id, title, bytes) VALUES (?, ?, ?, ?, ?, ?)', rows as never));
-    const before = openFilesUnder(dir.path).length;
+    const before = openFilesUnder(world.dir).length;
     const product = new StorageDb(db, resolveMapping(MAPPING()));
     const counts: number[] = [];
     for (let round = 0; round < 6; round++) {
@@ -225,14 +211,14 @@ describe('attack s21: the diff thread against hostile data', () => {
       if (round % 2) setTimeout(() => controller.abort(new Error('cancel')), 5);
       await running;
       await thread.close();
-      counts.push(openFilesUnder(dir.path).length);
+      counts.push(openFilesUnder(world.dir).length);
     }
     // SQLite (unix VFS) keeps a closed connection's descriptor while another connection of the process holds a lock
     // on the same file, and reuses it: at most one more, never one per thread.
     expect(Math.max(...counts)).toBeLessThanOrEqual(before + 1);
     await db.close();
-    expect(openFilesUnder(dir.path)).toEqual([]);
-    db = openSqliteAppDb({ path: join(dir.path, 'product.db') });
+    expect(openFilesUnder(world.dir)).toEqual([]);
+    // The helper closes it again after the test: a no-op on a closed connection.
   });
 
   it('an account of BLOB ids past a chunk ends (it once read its first chunk for ever), and the next account is answered', async () => {
@@ -291,38 +277,24 @@ describe('attack s21: the diff thread against hostile data', () => {
     });
   }
 
-  it('the product file renamed over after a checkpoint (WAL empty): the thread reads the host’s database, not another', async () => {
-    await db.execute('CREATE TABLE media (fid INTEGER PRIMARY KEY, owner TEXT, cloud TEXT, cloud_id TEXT, title TEXT, bytes INTEGER)');
-    await db.execute("INSERT INTO media VALUES (1, 'u', 'google', 'id:live', 'x', 1)");
-    await db.query('PRAGMA wal_checkpoint(TRUNCATE)');
-    const otherPath = join(dir.path, 'restored.db');
-    const other = openSqliteAppDb({ path: otherPath, create: true });
-    await other.execute('CREATE TABLE media (fid INTEGER PRIMARY KEY, owner TEXT, cloud TEXT, cloud_id TEXT, title TEXT, bytes INTEGER)');
-    await other.execute("INSERT INTO media VALUES (1, 'u', 'google', 'id:gone', 'x', 1)");
-    await other.close();
-    renameSync(otherPath, db.file!.path);
-    const product = new StorageDb(db, resolveMapping(MAPPING()));
-    const listing: ListingSets = { present: new Set(['id:live']), trashed: new Set(), coveredPrefix: undefined };
-    const here = await collect(new InThreadDiffer(product), 'u', 'google', listing);
-    expect(here).toEqual([{ listed: 1, examined: ['1:1id:live'], drifted: [], uncovered: [] }]);
-    expect(await collect(open(product), 'u', 'google', listing)).toEqual(here);
-  });
-
-  it('the product file renamed over (a restore) after the host opened it: the thread reads the host’s database, not another', async () => {
-    await db.execute('CREATE TABLE media (fid INTEGER PRIMARY KEY, owner TEXT, cloud TEXT, cloud_id TEXT, title TEXT, bytes INTEGER)');
-    await db.execute("INSERT INTO media VALUES (1, 'u', 'google', 'id:live', 'x', 1)");
-    // Another database with the same row id pointing elsewhere, renamed over the product's path.
-    const otherPath = join(dir.path, 'restored.db');
-    const other = openSqliteAppDb({ path: otherPath, create: true });
-    await other.execute('CREATE TABLE media (fid INTEGER PRIMARY KEY, owner TEXT, cloud TEXT, cloud_id TEXT, title TEXT, bytes INTEGER)');
-    await other.execute("INSERT INTO media VALUES (1, 'u', 'google', 'id:gone', 'x', 1)");
-    await other.close();
-    renameSync(otherPath, db.file!.path);
-    const product = new StorageDb(db, resolveMapping(MAPPING()));
-    const listing: ListingSets = { present: new Set(['id:live']), trashed: new Set(), coveredPrefix: undefined };
-    const here = await collect(new InThreadDiffer(product), 'u', 'google', listing);
-    expect(here).toEqual([{ listed: 1, examined: ['1:1id:live'], drifted: [], uncovered: [] }]);
-    // The thread opens the path afresh: if it reads the restored file, row 1 is called an orphan while the host's row 1 is live.
-    expect(await collect(open(product), 'u', 'google', listing)).toEqual(here);
-  });
+  for (const checkpointed of [true, false]) {
+    it(`the product file renamed over (a restore) after the host opened it${checkpointed ? ', after a checkpoint (WAL empty)' : ''}: the thread reads the host’s database, not another`, async () => {
+      await db.execute('CREATE TABLE media (fid INTEGER PRIMARY KEY, owner TEXT, cloud TEXT, cloud_id TEXT, title TEXT, bytes INTEGER)');
+      await db.execute("INSERT INTO media VALUES (1, 'u', 'google', 'id:live', 'x', 1)");
+      if (checkpointed) await db.query('PRAGMA wal_checkpoint(TRUNCATE)');
+      // Another database with the same row id pointing elsewhere, renamed over the product's path.
+      const otherPath = join(world.dir, 'restored.db');
+      const other = openSqliteAppDb({ path: otherPath, create: true });
+      await other.execute('CREATE TABLE media (fid INTEGER PRIMARY KEY, owner TEXT, cloud TEXT, cloud_id TEXT, title TEXT, bytes INTEGER)');
+      await other.execute("INSERT INTO media VALUES (1, 'u', 'google', 'id:gone', 'x', 1)");
+      await other.close();
+      renameSync(otherPath, db.file!.path);
+      const product = new StorageDb(db, resolveMapping(MAPPING()));
+      const listing: ListingSets = { present: new Set(['id:live']), trashed: new Set(), coveredPrefix: undefined };
+      const here = await collect(new InThreadDiffer(product), 'u', 'google', listing);
+      expect(here).toEqual([{ listed: 1, examined: ['1:1id:live'], drifted: [], uncovered: [] }]);
+      // The thread opens the path afresh: if it read the restored file, row 1 would be called an orphan while the host's row 1 is live.
+      expect(await collect(open(product), 'u', 'google', listing)).toEqual(here);
+    });
+  }
 });

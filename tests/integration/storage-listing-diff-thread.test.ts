@@ -1,16 +1,15 @@
-import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { resolveMapping } from '../../core/appdb/mapping';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import { diffIdChunk, InThreadDiffer, type ChunkDiff, type ListingDiffer, type ListingSets } from '../../core/engines/storage-orphans/listing-diff';
-import { openListingDiffer, ThreadDiffer } from '../../core/engines/storage-orphans/listing-diff-thread';
+import { ThreadDiffer } from '../../core/engines/storage-orphans/listing-diff-thread';
 import { seenKey } from '../../core/engines/storage-orphans/seen-rows';
 import { NULL_KEY, StorageDb } from '../../core/engines/storage-orphans/storage-db';
 import type { StorageProvider } from '../../core/api/storage';
 import { Prng } from '../helpers/prng';
-import { makeTempDir } from '../helpers/temp-dir';
+import { productFilePerTest } from '../helpers/product-file-per-test';
 
 /**
  * The diff thread (listing-diff-thread.ts) against the same diff on the host's thread: every chunk equal, in
@@ -93,24 +92,10 @@ describe('the diff of one chunk', () => {
 });
 
 describe('the diff thread', () => {
-  let dir: ReturnType<typeof makeTempDir>;
+  const productFile = productFilePerTest('syncwarden-diff-thread-');
+  const open = productFile.open;
   let db: AppDbAdapter;
-  let differs: ListingDiffer[];
-  beforeEach(() => {
-    dir = makeTempDir('syncwarden-diff-thread-');
-    db = openSqliteAppDb({ path: join(dir.path, 'product.db'), create: true });
-    differs = [];
-  });
-  afterEach(async () => {
-    for (const differ of differs) await differ.close();
-    await db.close();
-    dir.remove();
-  });
-  const open = (product: StorageDb) => {
-    const differ = openListingDiffer(product);
-    differs.push(differ);
-    return differ;
-  };
+  beforeEach(() => (db = productFile.db));
 
   for (const kind of ['integer', 'text'] as const) {
     it(`answers every account as the host's own diff does (${kind} ids, accounts asked for at once)`, async () => {
@@ -145,7 +130,7 @@ describe('the diff thread', () => {
       const product = new StorageDb(db, resolveMapping(MAPPING));
       const here = new InThreadDiffer(product);
       const thread = new ThreadDiffer(db.file!, product, here, DYING(end));
-      differs.push(thread);
+      productFile.track(thread);
       const [first, ...later] = world.accounts;
       await expect(collect(thread, first!)).rejects.toThrow(message);
       for (const account of later) expect(await collect(thread, account)).toEqual(await collect(here, account));
