@@ -58,7 +58,7 @@ export async function storageOrphansBenchmark(args: readonly string[]): Promise<
   child.kill();
   rmSync(dataDir, { recursive: true, force: true });
 
-  const result = (run?.result ?? {}) as { orphans?: number; filesChecked?: number; localDiff?: { rows: number; ms: number } };
+  const result = (run?.result ?? {}) as { orphans?: number; filesChecked?: number; localDiff?: { rows: number; ms: number; onThread?: number } };
   const common = engineFigures(product, floor, { apiCalls, floorCalls: floor.value.calls }, world.rows);
   const diff = result.localDiff ?? { rows: 0, ms: NaN };
   const figures = {
@@ -67,6 +67,7 @@ export async function storageOrphansBenchmark(args: readonly string[]): Promise<
     rows: world.rows,
     perFileCalls: world.rows,
     rowsDiffedPerSecond: Math.round(diff.rows / (diff.ms / 1000)),
+    diffsOnThread: diff.onThread ?? 0,
     orphans: result.orphans ?? 0,
     floorMissing: floor.value.missing,
   };
@@ -76,7 +77,7 @@ export async function storageOrphansBenchmark(args: readonly string[]): Promise<
     ...engineLines(common, product, floor, 'fetch paging with minimal fields + token refreshes + a bare better-sqlite3 diff, 4 accounts at once'),
     `  engine API calls by service  ${JSON.stringify(run?.apiCalls ?? {})}; the floor's calls as the emulators counted them: ${floorWire}`,
     `  a per-file probe would make  ${figures.perFileCalls.toLocaleString('en')} calls`,
-    `  rows diffed per second       ${figures.rowsDiffedPerSecond.toLocaleString('en')} (${diff.rows.toLocaleString('en')} rows in ${diff.ms} ms of local diff)`,
+    `  rows diffed per second       ${figures.rowsDiffedPerSecond.toLocaleString('en')} (${diff.rows.toLocaleString('en')} rows in ${diff.ms} ms of local diff; ${figures.diffsOnThread.toLocaleString('en')} accounts diffed on the diff thread)`,
     `  found                        ${String(result.orphans)} orphans in ${String(result.filesChecked)} rows checked; the floor ${floor.value.missing} in ${floor.value.rows} (expected ${expected})`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -18,6 +18,7 @@ interface StorageResult {
   orphans: number;
   trashed: number;
   results: { email: string; provider: string; orphans: number; trashed: number; status: string }[];
+  localDiff: { rows: number; onThread?: number };
 }
 
 /**
@@ -134,6 +135,8 @@ describe('a world file given with --world', () => {
   it('serves its files and its revoked grant to a storage check', () => {
     const answer = runCliSync(['--data-dir', join(dir.path, 'data'), '--json', 'check', 'storage-orphans'], { SYNCWARDEN_SECRETS: '' });
     const run = JSON.parse(answer.stdout) as CheckRun<StorageResult>;
+    // The built CLI diffs the demo's SQLite product on its diff thread (its source is a function's text: a bundler could break it).
+    expect(run.result.localDiff.onThread).toBeGreaterThan(0);
     expect(run.result.results.map((r) => ({ email: r.email, orphans: r.orphans, trashed: r.trashed, status: r.status }))).toEqual(
       expect.arrayContaining([
         { email: 'ada@world.example', orphans: 1, trashed: 1, status: 'orphans' },

@@ -109,6 +109,8 @@ describe('the diff thread', () => {
         const expected = await Promise.all(world.accounts.map((account) => collect(here, account)));
         const actual = await Promise.all(world.accounts.map((account) => collect(thread, account)));
         expect(actual, `seed ${seed}`).toEqual(expected);
+        // Answered by the thread itself, not by a fallback here that would match trivially.
+        expect(thread.diffsOnThread).toBe(world.accounts.length);
         // Every row is in exactly one chunk: listed or uncovered.
         for (const [at, chunks] of actual.entries()) {
           const rows = (await db.query('SELECT COUNT(*) AS n FROM media WHERE owner = ? AND cloud = ?', [world.accounts[at]!.userId, world.accounts[at]!.provider]))[0]?.n;

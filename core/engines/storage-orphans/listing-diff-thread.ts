@@ -35,6 +35,7 @@ export class ThreadDiffer implements ListingDiffer {
   private readonly exited: Promise<void>;
   private readonly pending = new Map<number, PendingDiff>();
   private nextId = 0;
+  diffsOnThread = 0;
   /** Why the thread ended before close(): later accounts are diffed here. */
   private stopped: Error | undefined;
   private closing = false;
@@ -89,7 +90,10 @@ export class ThreadDiffer implements ListingDiffer {
         const next = diff.queue.shift();
         if (next) yield next;
         else if (diff.error) throw diff.error;
-        else if (diff.done) return;
+        else if (diff.done) {
+          this.diffsOnThread++;
+          return;
+        }
         else await new Promise<void>((resolve) => (diff.wake = resolve));
       }
     } finally {

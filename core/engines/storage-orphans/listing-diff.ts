@@ -50,12 +50,16 @@ export function diffIdChunk(rows: readonly { id: unknown; pid: unknown }[], list
 
 /** Diffs accounts' rows against their full listings, chunk by chunk, here or on the diff thread. */
 export interface ListingDiffer {
+  /** Accounts whose diff the thread answered in full (0 on this thread): the check's result says it. */
+  readonly diffsOnThread: number;
   chunks(userId: string, provider: StorageProvider, listing: ListingSets, signal: AbortSignal): AsyncIterable<ChunkDiff>;
   close(): Promise<void>;
 }
 
 /** On this thread, through the product's own connection: PostgreSQL, an in-memory SQLite database, or no thread to be had. */
 export class InThreadDiffer implements ListingDiffer {
+  readonly diffsOnThread = 0;
+
   constructor(private readonly product: StorageDb) {}
 
   async *chunks(userId: string, provider: StorageProvider, listing: ListingSets): AsyncIterable<ChunkDiff> {

@@ -37,7 +37,7 @@ export interface CheckOutcome {
   carried: number;
   previousIds: number[];
   /** Rows compared with full listings, and the wall time those local diffs took. */
-  localDiff: { rows: number; ms: number };
+  localDiff: { rows: number; ms: number; onThread: number };
   /** The subjects of every finding this check added (new, found again, carried). */
   subjects: string[];
   /** Accounts this check could not conclude on (account-failure.ts): the run ends `partial`. */
@@ -151,7 +151,7 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
   const previousIds = [...previous.values()].flatMap((m) => [...m.values()].flatMap((f) => (f as Finding & { duplicates?: number[] }).duplicates ?? [f.id]));
   const [fault] = refused.entries();
   const connectionFault = fault ? { error: fault[1], connectionName: await clients.connectionName(fault[0]) } : undefined;
-  return { reports, accounts, carried, previousIds, subjects, localDiff: { rows: diffClock.rows, ms: Math.round(diffClock.ms * 10) / 10 }, failed, ...(connectionFault ? { connectionFault } : {}) };
+  return { reports, accounts, carried, previousIds, subjects, localDiff: { rows: diffClock.rows, ms: Math.round(diffClock.ms * 10) / 10, onThread: differ.diffsOnThread }, failed, ...(connectionFault ? { connectionFault } : {}) };
 }
 
 /**

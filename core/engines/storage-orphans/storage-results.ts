@@ -59,8 +59,11 @@ export const StorageCheckResult = engineResult({
   resultsTruncated: z.boolean(),
   needsReconnect: z.array(z.object({ userId: z.string(), email: z.string().nullable(), provider: StorageProviderSchema })),
   ...guardFields,
-  /** Time spent comparing rows locally (the benchmark's rows per second). */
-  localDiff: z.object({ rows: Count, ms: z.number().min(0) }),
+  /**
+   * Time spent comparing rows locally (the benchmark's rows per second), and how many accounts' diffs the diff
+   * thread answered (listing-diff-thread.ts; absent in results from before it).
+   */
+  localDiff: z.object({ rows: Count, ms: z.number().min(0), onThread: Count.optional() }),
   itemsFailed: Count,
 });
 export type StorageCheckResult = z.output<typeof StorageCheckResult>;
