@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
-import { setPriority } from 'node:os';
 import { createHistogram, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
+import { processesCpuSeconds, runQueueWaitMs, threadCpuMs } from './cpu-time';
 
 /**
  * What every engine benchmark measures around its run, in one place so the
@@ -53,46 +52,6 @@ interface LoopDelay {
   p999Ms: number;
   /** Ticks observed (the last, partial interval included). */
   ticks: number;
-}
-
-/** One field of the calling thread's /proc/thread-self/schedstat (Linux; in ns), in ms; undefined where the kernel does not offer it. */
-function schedstatMs(field: 0 | 1): number | undefined {
-  try {
-    const ns = Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[field]);
-    return Number.isFinite(ns) ? ns / 1e6 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The calling thread's time spent runnable but not running (waiting on a run queue), in ms: schedstat's second field. */
-export const runQueueWaitMs = (): number | undefined => schedstatMs(1);
-
-/** The calling thread's time on a CPU, in ms: schedstat's first field. */
-export const threadCpuMs = (): number | undefined => schedstatMs(0);
-
-/** Linux's USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every architecture Node ships for. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/**
- * Processes' CPU time (user + system, every thread), in seconds, from /proc/<pid>/stat (its 14th and 15th
- * fields, counted after the parenthesised name, which may hold spaces); undefined where any is unreadable.
- */
-export function processesCpuSeconds(children: readonly ChildProcess[]): number | undefined {
-  let sum = 0;
-  for (const child of children) {
-    try {
-      const stat = readFileSync(`/proc/${child.pid}/stat`, 'latin1');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // fields[0] is the 3rd field (state): utime is the 14th, stime the 15th.
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      if (!Number.isFinite(ticks)) return undefined;
-      sum += ticks / CLOCK_TICKS_PER_SECOND;
-    } catch {
-      return undefined;
-    }
-  }
-  return sum;
 }
 
 /**
@@ -377,33 +336,4 @@ export async function fetchJson<T>(counter: { calls: number }, url: string, init
   const response = await fetch(url, init);
   if (!response.ok) throw new Error(`floor call ${init.method ?? 'GET'} ${url}: HTTP ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
-}
-
-/**
- * An emulator stands for a service on other machines: on this 2-core machine it would otherwise take CPU from
- * the measured process whenever both are busy (its event loop descheduled: stalls no remote service causes).
- * At nice 10 it runs whenever the measured process does not need the core. Product and floor alike.
- */
-export function yieldCpuToMeasured(child: ChildProcess): void {
-  if (child.pid !== undefined) setPriority(child.pid, 10);
-}
-
-/**
- * Starts a TypeScript script (an emulator seeded for a benchmark) in a child
- * process, so its memory and CPU stay out of the measured process, and waits
- * for the one JSON line it prints when ready.
- */
-export async function startChild<Ready>(script: string, args: readonly string[], nodeArgs: readonly string[] = []): Promise<{ ready: Ready; child: ChildProcess }> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  // A bench that throws before its own child.kill() must not leave the emulator serving (one was found alive,
-  // niced, 40 minutes after its bench had ended): the child goes when this process does, however it ends.
-  const reap = () => child.kill();
-  process.once('exit', reap);
-  child.once('exit', () => process.off('exit', reap));
-  yieldCpuToMeasured(child);
-  const ready = await new Promise<Ready>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as Ready));
-  });
-  return { ready, child };
 }

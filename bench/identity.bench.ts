@@ -5,7 +5,8 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import type { ProgressSnapshot } from '../core/api/models';
 import { createSyncwarden } from '../core/app/app';
 import { MemorySecretStore } from '../tests/helpers/memory.secret-store';
-import { engineFigures, engineLines, measure, round2, sizeFlag, startChild } from './harness';
+import { engineFigures, engineLines, measure, round2, sizeFlag } from './harness';
+import { startChild } from './emulator-child';
 import { identityFloor } from './identity-floor';
 
 /**

@@ -5,7 +5,8 @@ import type { ProgressSnapshot } from '../core/api/models';
 import { createSyncwarden } from '../core/app/app';
 import { MemorySecretStore } from '../tests/helpers/memory.secret-store';
 import { TEST_CLIENT } from '../tests/emulators/google/test-support';
-import { engineFigures, engineLines, measure, sizeFlag, startChild } from './harness';
+import { engineFigures, engineLines, measure, sizeFlag } from './harness';
+import { startChild } from './emulator-child';
 import { mailImportFloor } from './mail-import-floor';
 
 /**

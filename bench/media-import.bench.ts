@@ -7,7 +7,8 @@ import { initCanonicalSchema } from '../core/appdb/ddl';
 import { openSqliteAppDb } from '../core/appdb/sqlite.adapter';
 import { createSyncwarden } from '../core/app/app';
 import { MemorySecretStore } from '../tests/helpers/memory.secret-store';
-import { engineFigures, engineLines, measure, sizeFlag, yieldCpuToMeasured } from './harness';
+import { engineFigures, engineLines, measure, sizeFlag } from './harness';
+import { yieldCpuToMeasured } from './emulator-child';
 import { floorSearchAll, mediaImportFloor } from './media-import-floor';
 
 /**

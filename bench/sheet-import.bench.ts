@@ -12,7 +12,8 @@ import { openSqliteAppDb } from '../core/appdb/sqlite.adapter';
 import { TARGET_WINDOW_BYTES } from '../core/engines/sheet-import';
 import { MemorySecretStore } from '../tests/helpers/memory.secret-store';
 import { TEST_CLIENT } from '../tests/emulators/google/test-support';
-import { engineFigures, engineLines, measure, sizeFlag, startLoopDelayMonitor, yieldCpuToMeasured, type Measured as HarnessMeasured } from './harness';
+import { engineFigures, engineLines, measure, sizeFlag, startLoopDelayMonitor, type Measured as HarnessMeasured } from './harness';
+import { yieldCpuToMeasured } from './emulator-child';
 import { BENCH_COLUMNS } from './sheet-fixture';
 import { sheetImportFloor } from './sheet-import-floor';
 

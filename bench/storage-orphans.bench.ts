@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSyncwarden } from '../core/app/app';
 import { MemorySecretStore } from '../tests/helpers/memory.secret-store';
-import { engineFigures, engineLines, measure, sizeFlag, startChild } from './harness';
+import { engineFigures, engineLines, measure, sizeFlag } from './harness';
+import { startChild } from './emulator-child';
 import { BENCH_DROPBOX_APP, BENCH_GOOGLE_CLIENT } from './storage-orphans-fixture';
 import { storageOrphansFloor } from './storage-orphans-floor';
 

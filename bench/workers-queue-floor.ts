@@ -5,7 +5,8 @@ import { runQueueName } from '../core/queue/queue-config';
 import { RunQueue } from '../core/queue/run-queue';
 import { QUEUE_TEST_SCHEMA } from '../tests/helpers/queue-test-executor';
 import type { TestPostgres } from '../tests/helpers/postgres-server';
-import { eachLimited, startChild } from './harness';
+import { eachLimited } from './harness';
+import { startChild } from './emulator-child';
 import { processFigures } from './workers-figures';
 
 /**

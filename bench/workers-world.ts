@@ -4,7 +4,7 @@ import { initCanonicalSchema } from '../core/appdb/ddl';
 import { openPostgresAppDb } from '../core/appdb/postgres.adapter';
 import { TEST_CLIENT } from '../tests/emulators/google/test-support';
 import { PG_PASSWORD, startPostgres, type TestPostgres } from '../tests/helpers/postgres-server';
-import { startChild } from './harness';
+import { startChild } from './emulator-child';
 import { seedMailProduct } from './mail-import-fixture';
 
 /**

@@ -35,7 +35,7 @@ describe('the benches’ emulator children', () => {
     const bench = join(dir.path, 'failing.bench.mts');
     writeFileSync(
       bench,
-      `import { startChild } from ${JSON.stringify(join(REPO_ROOT, 'bench', 'harness.ts'))};\n` +
+      `import { startChild } from ${JSON.stringify(join(REPO_ROOT, 'bench', 'emulator-child.ts'))};\n` +
         `const { child } = await startChild(${JSON.stringify(emulator)}, []);\n` +
         "process.stdout.write(`${child.pid}\\n`);\n" +
         "throw new Error('the run failed');\n",

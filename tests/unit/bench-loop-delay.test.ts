@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { measure, processesCpuSeconds, runQueueWaitMs, startLoopDelayMonitor, threadCpuMs } from '../../bench/harness';
+import { processesCpuSeconds, runQueueWaitMs, threadCpuMs } from '../../bench/cpu-time';
+import { measure, startLoopDelayMonitor } from '../../bench/harness';
 import { REPO_ROOT } from '../helpers/paths';
 
 /** Blocks this thread, as a synchronous read at the top of a run would. */
