@@ -111,7 +111,7 @@ export function openSqliteAppDb(options: SqliteAppDbOptions): AppDbAdapter {
 }
 
 /** Device and inode of the file now at `path` (bigint: exact on any file system), as text. */
-export function fileIdentity(path: string): string {
+function fileIdentity(path: string): string {
   const stat = statSync(path, { bigint: true });
   return `${stat.dev}:${stat.ino}`;
 }

@@ -35,7 +35,7 @@ export class ThreadDiffer implements ListingDiffer {
   private readonly exited: Promise<void>;
   private readonly pending = new Map<number, PendingDiff>();
   private nextId = 0;
-  diffsOnThread = 0;
+  private answered = 0;
   /** Why the thread ended before close(): later accounts are diffed here. */
   private stopped: Error | undefined;
   private closing = false;
@@ -72,6 +72,10 @@ export class ThreadDiffer implements ListingDiffer {
     );
   }
 
+  get diffsOnThread(): number {
+    return this.answered;
+  }
+
   async *chunks(userId: string, provider: StorageProvider, listing: ListingSets, signal: AbortSignal): AsyncIterable<ChunkDiff> {
     if (!(await this.ready) || this.stopped) {
       yield* this.here.chunks(userId, provider, listing);
@@ -91,7 +95,7 @@ export class ThreadDiffer implements ListingDiffer {
         if (next) yield next;
         else if (diff.error) throw diff.error;
         else if (diff.done) {
-          this.diffsOnThread++;
+          this.answered++;
           return;
         }
         else await new Promise<void>((resolve) => (diff.wake = resolve));
