@@ -1,9 +1,10 @@
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import type { SyncRow } from '../../core/engines/identity/identity-model';
 import { startSupabaseEmulator, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
-import type { TestApp } from './test-app';
+import { createTestApp, type TestApp } from './test-app';
 
 /** The Supabase keys of an identity world. */
 export const IDENTITY_KEYS = { serviceRoleKey: 'service-key', anonKey: 'anon-key' };
@@ -35,6 +36,44 @@ export async function seedIdentityWorld(path: string, users: number, createdAt?:
   }
   await db.executeMany('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', rows);
   return { db, emulator };
+}
+
+/** One test's identity world: the product database, the Supabase emulator, and a console app connected to both. */
+export interface IdentityTestWorld {
+  app: TestApp;
+  db: AppDbAdapter;
+  emulator: SupabaseEmulator;
+}
+
+/**
+ * Before each test: seedIdentityWorld(path, users, createdAt), then `seed` (what the file adds to the
+ * emulator), then a console app with the two connections. After it: mocks restored, then the app, the
+ * emulator and the database closed. `current()` is the running test's world.
+ */
+export function identityWorldPerTest(path: string, users: number, options: { createdAt?: (n: number) => string; seed?: (emulator: SupabaseEmulator) => void } = {}): { current(): IdentityTestWorld } {
+  let world: IdentityTestWorld | undefined;
+  beforeEach(async () => {
+    const { db, emulator } = await seedIdentityWorld(path, users, options.createdAt);
+    options.seed?.(emulator);
+    const app = await createTestApp();
+    await addIdentityConnections(app, path, emulator.url);
+    world = { app, db, emulator };
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    if (!world) return;
+    const { app, emulator, db } = world;
+    world = undefined;
+    await app.dispose();
+    await emulator.close();
+    await db.close();
+  });
+  return {
+    current: () => {
+      if (!world) throw new Error('identityWorldPerTest: no test is running');
+      return world;
+    },
+  };
 }
 
 /** A local-only row of the sync table, told apart by `tag` in its email (`<tag><n>@example.com`). */

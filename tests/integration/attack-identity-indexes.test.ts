@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startLoopDelayMonitor } from '../../bench/harness';
 import type { Run } from '../../core/api/models';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
@@ -9,9 +9,9 @@ import { subjectOf } from '../../core/engines/identity/identity-check';
 import { readSnapshotRows, SNAPSHOT_META_KEY, type SnapshotMeta, type StateAccess } from '../../core/engines/identity/identity-snapshot';
 import { SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import { rawSqlite } from '../helpers/sqlite-store';
-import { addIdentityConnections, identityId, seedIdentityWorld } from '../helpers/identity-world';
+import { identityId, identityWorldPerTest } from '../helpers/identity-world';
 import { makeTempDir } from '../helpers/temp-dir';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import type { TestApp } from '../helpers/test-app';
 
 /*
  * Outside attack on "scratch indexes built once both sides are read (worker
@@ -30,21 +30,11 @@ const USERS = 5000;
 const createdAt = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString();
 
 describe('identity check on the worker-thread path (attack on the scratch indexes and the windowed sync table)', () => {
+  const world = identityWorldPerTest(path, USERS, { createdAt });
   let app: TestApp;
   let db: AppDbAdapter;
   let emulator: SupabaseEmulator;
-
-  beforeEach(async () => {
-    ({ db, emulator } = await seedIdentityWorld(path, USERS, createdAt));
-    app = await createTestApp();
-    await addIdentityConnections(app, path, emulator.url);
-  });
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    await app.dispose();
-    await emulator.close();
-    await db.close();
-  });
+  beforeEach(() => ({ app, db, emulator } = world.current()));
 
   const state = (): StateAccess => ({
     get: (key) => app.store.engineState.get('identity', key),

@@ -1,15 +1,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Run } from '../../core/api/models';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import { foreignFault } from '../emulators/shared/faults';
 import { rawSqlite } from '../helpers/sqlite-store';
-import { addIdentityConnections, identityId, seedIdentityWorld } from '../helpers/identity-world';
+import { identityId, identityWorldPerTest } from '../helpers/identity-world';
 import { makeTempDir } from '../helpers/temp-dir';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import type { TestApp } from '../helpers/test-app';
 
 const dir = makeTempDir();
 afterAll(() => dir.remove());
@@ -24,22 +24,14 @@ const USERS = 1001;
  * shifts the next page up and one live user is never listed.
  */
 describe('identity check over a listing whose pages shift (attack on issue 19)', () => {
+  const world = identityWorldPerTest(path, USERS, {
+    // A Supabase-only user, on the first page: someone deletes it while the check lists the second page.
+    seed: (emulator) => emulator.addUser({ id: id(5000), email: 'leaver@example.com', email_confirmed_at: '2026-01-01T00:00:00.000Z' }),
+  });
   let app: TestApp;
   let db: AppDbAdapter;
   let emulator: SupabaseEmulator;
-
-  beforeEach(async () => {
-    ({ db, emulator } = await seedIdentityWorld(path, USERS));
-    // A Supabase-only user, on the first page: someone deletes it while the check lists the second page.
-    emulator.addUser({ id: id(5000), email: 'leaver@example.com', email_confirmed_at: '2026-01-01T00:00:00.000Z' });
-    app = await createTestApp();
-    await addIdentityConnections(app, path, emulator.url);
-  });
-  afterEach(async () => {
-    await app.dispose();
-    await emulator.close();
-    await db.close();
-  });
+  beforeEach(() => ({ app, db, emulator } = world.current()));
 
   async function checkWhileAUserLeaves(sourceOfTruth: 'appdb' | 'supabase'): Promise<Run> {
     // Page 1 answers at once; page 2 waits, and the leaver is removed while it waits.

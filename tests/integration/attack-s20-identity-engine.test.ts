@@ -1,14 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Run } from '../../core/api/models';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { IdentitySpill } from '../../core/engines/identity/identity-spill';
 import { SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
-import { addIdentityConnections, identityId, seedIdentityWorld } from '../helpers/identity-world';
+import { identityId, identityWorldPerTest } from '../helpers/identity-world';
 import { makeTempDir } from '../helpers/temp-dir';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import type { TestApp } from '../helpers/test-app';
 
 /*
  * Outside attack (s20) on 03bfd5d through the engine: with 6,000 rows the users table's side is past
@@ -28,21 +28,11 @@ const mine = () =>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('s20: identity check with the users table side indexed on a worker', () => {
+  const world = identityWorldPerTest(path, USERS);
   let app: TestApp;
   let db: AppDbAdapter;
   let emulator: SupabaseEmulator;
-
-  beforeEach(async () => {
-    ({ db, emulator } = await seedIdentityWorld(path, USERS));
-    app = await createTestApp();
-    await addIdentityConnections(app, path, emulator.url);
-  });
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    await app.dispose();
-    await emulator.close();
-    await db.close();
-  });
+  beforeEach(() => ({ app, db, emulator } = world.current()));
 
   const check = async () => (await app.runs.waitFor((await app.runs.start('identity', { retryInitialDelayMs: 5, mode: 'check' }, 'manual')).runId)) as Run;
 
