@@ -1,5 +1,6 @@
 import type { AppDbAdapter } from '../../appdb/adapter';
 import { quoteIdent, quoteTable } from '../../appdb/identifiers';
+import { keysIn } from '../../appdb/key-match';
 import type { ResolvedMapping } from '../../appdb/mapping';
 import { imageMismatch, insertFromImage, parseRowImage } from '../../appdb/row-image';
 import type { LiveColumn } from '../../appdb/table-columns';
@@ -36,7 +37,8 @@ export async function restoreHeld(t: RestoreTables, fileRowId: string): Promise<
       // SQLite serialises writers on its own.
       const lock = db.dialect === 'postgres' ? ' FOR UPDATE' : '';
       const [held] = await tx.query(`SELECT ${KEPT.map((k) => `${quoteIdent(q.columns[k])} AS ${quoteIdent(k)}`).join(', ')}${image} FROM ${quoteTable(q.table)} WHERE ${quoteIdent(q.columns.id)} = ?${lock}`, [fileRowId]);
-      const [live] = await tx.query(`SELECT ${quoteIdent(f.columns.id)} AS id FROM ${quoteTable(f.table)} WHERE ${quoteIdent(f.columns.id)} = ?`, [fileRowId]);
+      const byId = keysIn(db.dialect, f.columns.id, [fileRowId]);
+      const [live] = (await tx.query(`SELECT ${quoteIdent(f.columns.id)} AS id FROM ${quoteTable(f.table)} WHERE ${byId.sql}`, byId.params)).filter((r) => String(r.id) === fileRowId);
       if (!held) {
         if (live) return { restored: false, row: null };
         throw new QuarantineError(`File row ${fileRowId} is neither quarantined nor in ${f.table}: it was purged after its retention period.`);

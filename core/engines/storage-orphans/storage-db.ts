@@ -1,5 +1,6 @@
 import type { AppDbAdapter, Row, SqlValue } from '../../appdb/adapter';
 import { quoteIdent, quoteTable } from '../../appdb/identifiers';
+import { keysIn } from '../../appdb/key-match';
 import type { ResolvedMapping } from '../../appdb/mapping';
 import type { StorageProvider } from '../../api/storage';
 import { isStorageProvider, type FileRow, type StorageAccount } from './storage-model';
@@ -101,19 +102,20 @@ export class StorageDb {
     return this.rowsWhere(userId, provider, this.mapping.files.columns.name, lowerNames, true);
   }
 
-  /** Rows by files row id (any account). */
+  /** Rows by files row id (any account), whatever the id column's declared type (keysIn). */
   async rowsByIds(ids: readonly string[]): Promise<FileRow[]> {
     const f = this.mapping.files;
     const c = f.columns;
     const out: FileRow[] = [];
+    const asked = new Set(ids);
     for (let at = 0; at < ids.length; at += 500) {
-      const chunk = ids.slice(at, at + 500);
+      const match = keysIn(this.db.dialect, c.id, ids.slice(at, at + 500));
       const rows = await this.db.query(
         `SELECT ${quoteIdent(c.id)} AS id, ${quoteIdent(c.userId)} AS user_id, ${quoteIdent(c.provider)} AS provider, ${quoteIdent(c.providerFileId)} AS pid, ${quoteIdent(c.name)} AS name, ${quoteIdent(c.size)} AS size
-         FROM ${quoteTable(f.table)} WHERE ${quoteIdent(c.id)} IN (${chunk.map(() => '?').join(', ')})`,
-        chunk,
+         FROM ${quoteTable(f.table)} WHERE ${match.sql}`,
+        match.params,
       );
-      for (const r of rows) if (isStorageProvider(r.provider)) out.push(toFileRow(r, String(r.user_id), r.provider));
+      for (const r of rows) if (isStorageProvider(r.provider) && asked.has(String(r.id))) out.push(toFileRow(r, String(r.user_id), r.provider));
     }
     return out;
   }

@@ -1,11 +1,12 @@
-import type { AppDbAdapter, SqlExecutor, SqlValue } from '../../appdb/adapter';
+import type { AppDbAdapter, Row, SqlExecutor, SqlValue } from '../../appdb/adapter';
 import { quoteIdent, quoteTable } from '../../appdb/identifiers';
+import { keysIn } from '../../appdb/key-match';
 import type { ResolvedMapping } from '../../appdb/mapping';
 import { captureSelect, imageOf, type RowImage } from '../../appdb/row-image';
 import type { LiveColumn } from '../../appdb/table-columns';
 import { QuarantineSchema } from './quarantine-schema';
 import { restoreHeld } from './quarantine-restore';
-import { isoOf, KEPT, placeholders, toRow, type QuarantinedRow } from './quarantine-row';
+import { isoOf, KEPT, placeholders, QuarantineError, toRow, type QuarantinedRow } from './quarantine-row';
 
 export { QuarantineError, type QuarantinedRow } from './quarantine-row';
 
@@ -66,12 +67,16 @@ export class FileQuarantine {
     const columns = await this.schema.filesColumns();
     await this.schema.ensureImageColumn();
     return this.db.transaction(async (tx) => {
-      const found = await tx.query(`SELECT ${fc.map((c, i) => `${c} AS ${quoteIdent(KEPT[i] as string)}`).join(', ')} FROM ${quoteTable(f.table)} WHERE ${keyF} IN (${placeholders(wantedIds.length)})${this.db.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, wantedIds);
+      const wanted = keysIn(this.db.dialect, f.columns.id, wantedIds);
+      const asked = new Set(wantedIds);
+      const found = (await tx.query(`SELECT ${fc.map((c, i) => `${c} AS ${quoteIdent(KEPT[i] as string)}`).join(', ')} FROM ${quoteTable(f.table)} WHERE ${wanted.sql}${this.db.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, wanted.params)).filter((r) => asked.has(String(r.id)));
+      refuseAmbiguousIds(found, f.table);
       // Checked inside the moving transaction (rows locked in PostgreSQL): a row the product re-pointed, or deleted and
       // re-inserted under the same id, is not the orphan any more.
       const before = guard ? found.filter((r) => stillExpected(toRow(r), guard)) : found;
       if (before.length === 0) return [];
-      const fileRowIds = before.map((r) => String(r.id));
+      // From here the ids as the database stored them: in a column declared with no type, an integer id is not its text.
+      const fileRowIds = before.map((r) => r.id as SqlValue);
       const ids = placeholders(fileRowIds.length);
       const images = await this.capture(tx, columns, fileRowIds);
       // ON CONFLICT: a stale copy left by an older quarantine of the same id is replaced, never kept instead of the live row.
@@ -96,7 +101,7 @@ export class FileQuarantine {
   }
 
   /** Every column of these rows as they are, inside the moving transaction, by files row id. */
-  private async capture(tx: SqlExecutor, columns: readonly LiveColumn[], fileRowIds: readonly string[]): Promise<Map<string, RowImage>> {
+  private async capture(tx: SqlExecutor, columns: readonly LiveColumn[], fileRowIds: readonly SqlValue[]): Promise<Map<string, RowImage>> {
     const f = this.mapping.files;
     const rows = await tx.query(
       `SELECT ${quoteIdent(f.columns.id)} AS "k", ${captureSelect(this.db.dialect, columns)} FROM ${quoteTable(f.table)} WHERE ${quoteIdent(f.columns.id)} IN (${placeholders(fileRowIds.length)})`,
@@ -159,6 +164,20 @@ export class FileQuarantine {
       fileRowIds as SqlValue[],
     );
     return new Map(rows.map((r) => [String(r.id), { ...toRow(r), quarantinedAt: isoOf(r.quarantinedAt), purgeAfter: isoOf(r.purgeAfter), runId: r.runId == null ? null : Number(r.runId) }]));
+  }
+}
+
+/**
+ * Two rows whose ids read as the same text (123 and '123' in a column declared with no type) cannot both be moved:
+ * file_quarantine keys its copies by that text, so the second copy would replace the first. Refused, so the move
+ * rolls back and nothing is lost; the product has to give one of the two another id.
+ */
+function refuseAmbiguousIds(rows: readonly Row[], table: string): void {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const id = String(row.id);
+    if (seen.has(id)) throw new QuarantineError(`${table} holds two rows whose ids both read ${id} (one stored as text, one as a number): neither was quarantined. Give one of them another id.`);
+    seen.add(id);
   }
 }
 
