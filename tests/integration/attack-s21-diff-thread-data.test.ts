@@ -253,7 +253,9 @@ describe('attack s21: the diff thread against hostile data', () => {
     controller.abort(new Error('cancelled'));
     expect(await big).toBe('cancelled');
     const started = performance.now();
-    expect(await collect(thread, 'small', 'google', EMPTY)).toEqual([{ listed: 1, examined: ['6:200000id:small'], drifted: [['200000', 'orphan']], uncovered: [] }]);
+    expect(await collect(thread, 'small', 'google', EMPTY)).toEqual([
+      { listed: 1, examined: ['6:200000id:small'], drifted: [['200000', 'orphan']], uncovered: [], driftedRows: [{ id: '200000', userId: 'small', provider: 'google', providerFileId: 'id:small', name: 'x', size: 1 }] },
+    ]);
     console.log(`s21: next account after a cancelled 100k account answered in ${Math.round(performance.now() - started)} ms`);
   });
 
@@ -270,7 +272,9 @@ describe('attack s21: the diff thread against hostile data', () => {
       const product = new StorageDb(db, resolveMapping(MAPPING()));
       const listing: ListingSets = { present: new Set(['id:live']), trashed: new Set(), coveredPrefix: undefined };
       const here = await collect(new InThreadDiffer(product), 'u', 'google', listing);
-      expect(here).toEqual([{ listed: 2, examined: ['1:1id:live', '1:2id:gone'], drifted: [['2', 'orphan']], uncovered: [] }]);
+      expect(here).toEqual([
+        { listed: 2, examined: ['1:1id:live', '1:2id:gone'], drifted: [['2', 'orphan']], uncovered: [], driftedRows: [{ id: '2', userId: 'u', provider: 'google', providerFileId: 'id:gone', name: 'x', size: 1 }] },
+      ]);
       await expectNoUnhandledRejection(async () => {
         expect(await collect(open(product), 'u', 'google', listing)).toEqual(here);
       });
@@ -292,7 +296,7 @@ describe('attack s21: the diff thread against hostile data', () => {
       const product = new StorageDb(db, resolveMapping(MAPPING()));
       const listing: ListingSets = { present: new Set(['id:live']), trashed: new Set(), coveredPrefix: undefined };
       const here = await collect(new InThreadDiffer(product), 'u', 'google', listing);
-      expect(here).toEqual([{ listed: 1, examined: ['1:1id:live'], drifted: [], uncovered: [] }]);
+      expect(here).toEqual([{ listed: 1, examined: ['1:1id:live'], drifted: [], uncovered: [], driftedRows: [] }]);
       // The thread opens the path afresh: if it read the restored file, row 1 would be called an orphan while the host's row 1 is live.
       expect(await collect(open(product), 'u', 'google', listing)).toEqual(here);
     });

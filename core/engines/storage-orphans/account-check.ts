@@ -7,7 +7,7 @@ import { planPass } from './account-pass';
 import { ProviderUnavailableError } from './storage-clients';
 import type { StorageDb } from './storage-db';
 import { listingSets } from './listing-diff';
-import { FINDING_KINDS, MAX_PAGE_SIZE, type StorageAccount, type StorageFindingKind } from './storage-model';
+import { FINDING_KINDS, MAX_PAGE_SIZE, type FileRow, type StorageAccount, type StorageFindingKind } from './storage-model';
 import type { FullListing, ProviderRemote } from './remote-view';
 
 /**
@@ -105,11 +105,13 @@ async function diffListing(input: AccountCheckInput, remote: ProviderRemote, lis
   const clock = input.diffClock;
   clock?.enter();
   const drifted = new Map<string, StorageFindingKind>();
+  const driftedRows: FileRow[] = [];
   const uncovered: string[] = [];
   try {
     for await (const chunk of input.differ.chunks(input.account.userId, input.account.provider, listingSets(listing), input.signal)) {
       for (const key of chunk.examined) examined.push(key);
       for (const [rowId, kind] of chunk.drifted) drifted.set(rowId, kind);
+      for (const row of chunk.driftedRows) driftedRows.push(row);
       for (const rowId of chunk.uncovered) uncovered.push(rowId);
       report.filesChecked += chunk.listed;
       if (clock) clock.rows += chunk.listed;
@@ -119,8 +121,8 @@ async function diffListing(input: AccountCheckInput, remote: ProviderRemote, lis
   } finally {
     clock?.leave();
   }
-  // Names and sizes only for the few rows that drifted (the diff itself reads ids from the index).
-  for (const row of await input.product.rowsByIds([...drifted.keys()])) await drift({ row, kind: drifted.get(row.id) as StorageFindingKind });
+  // Names and sizes only for the few rows that drifted, read by the differ after each chunk (the diff reads ids from the index).
+  for (const row of driftedRows) await drift({ row, kind: drifted.get(row.id) as StorageFindingKind });
   // Rows the listing cannot speak for get the service's own answer, one probe each (only a definitive one concludes).
   if (uncovered.length) await probeRows(input, remote, await input.product.rowsByIds(uncovered), report, drift, examined);
 }

@@ -1,10 +1,11 @@
 import { Worker } from 'node:worker_threads';
-import type { SqliteFile } from '../../appdb/adapter';
+import type { Row, SqliteFile } from '../../appdb/adapter';
 import type { StorageProvider } from '../../api/storage';
 import { betterSqliteDriverPath } from '../../store/sqlite-off-thread';
-import { InThreadDiffer, type ChunkDiff, type ListingDiffer, type ListingSets } from './listing-diff';
+import { InThreadDiffer, type ChunkDiff, type IdChunkDiff, type ListingDiffer, type ListingSets } from './listing-diff';
 import { DIFF_WORKER_SOURCE, type DiffReply, type DiffRequest } from './listing-diff.worker';
-import type { StorageDb } from './storage-db';
+import { readFileRow, type StorageDb } from './storage-db';
+import type { FileRow } from './storage-model';
 
 /** One account's diff on the thread: its chunks as they arrive, until `done` or a failure. */
 interface PendingDiff {
@@ -47,12 +48,12 @@ export class ThreadDiffer implements ListingDiffer {
     private readonly here: InThreadDiffer,
     source = DIFF_WORKER_SOURCE,
   ) {
-    const { first, next, chunk, nullKey } = product.accountIdsSql();
+    const { first, next, chunk, nullKey, byKey } = product.diffSql();
     this.worker = new Worker(source, {
       eval: true,
       // Not the host's flags: under --input-type=module (or a loader) the CommonJS source would not run.
       execArgv: [],
-      workerData: { driverPath: betterSqliteDriverPath(), file: file.path, identity: file.identity, first, next, chunk, nullKey, busyTimeoutMs: 5000 },
+      workerData: { driverPath: betterSqliteDriverPath(), file: file.path, identity: file.identity, first, next, chunk, nullKey, byKey, busyTimeoutMs: 5000 },
     });
     let thrown: Error | undefined;
     let settleReady: (ready: boolean) => void = () => {};
@@ -117,7 +118,7 @@ export class ThreadDiffer implements ListingDiffer {
   private receive(reply: Exclude<DiffReply, { type: 'ready' } | { type: 'open-failed' }>): void {
     const diff = this.pending.get(reply.id);
     if (!diff) return;
-    if (reply.type === 'chunk') diff.queue.push(reply.diff);
+    if (reply.type === 'chunk') diff.queue.push({ ...reply.diff, driftedRows: drifted(reply.diff, reply.details) });
     else if (reply.type === 'done') diff.done = true;
     else diff.error = Object.assign(new Error(reply.message), reply.code ? { code: reply.code } : {});
     diff.wake?.();
@@ -131,6 +132,17 @@ export class ThreadDiffer implements ListingDiffer {
       diff.wake?.();
     }
   }
+}
+
+/** The thread's drifted rows as rowsByIds would give them: the storage providers' rows of the ids that drifted. */
+function drifted(diff: IdChunkDiff, details: readonly Row[]): FileRow[] {
+  const ids = new Set(diff.drifted.map(([rowId]) => rowId));
+  const out: FileRow[] = [];
+  for (const r of details) {
+    const row = ids.has(String(r.id)) ? readFileRow(r) : undefined;
+    if (row) out.push(row);
+  }
+  return out;
 }
 
 /** The check's differ: on a thread where the product is a SQLite file, else on this thread. */

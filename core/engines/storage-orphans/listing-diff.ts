@@ -1,10 +1,10 @@
 import type { StorageProvider } from '../../api/storage';
 import type { FullListing } from './remote-view';
 import type { StorageDb } from './storage-db';
-import type { StorageFindingKind } from './storage-model';
+import type { FileRow, StorageFindingKind } from './storage-model';
 
-/** What one keyset chunk of an account's rows says against the account's full listing. */
-export interface ChunkDiff {
+/** What one keyset chunk of an account's rows says against the account's full listing, by row id. */
+export interface IdChunkDiff {
   /** Rows the listing speaks for. */
   listed: number;
   /** The seenKey (seen-rows.ts) of each row the listing speaks for, in row order. */
@@ -13,6 +13,15 @@ export interface ChunkDiff {
   drifted: [rowId: string, kind: StorageFindingKind][];
   /** Rows the listing cannot speak for (a cloud id outside `coveredPrefix`), by row id: each is probed instead. */
   uncovered: string[];
+}
+
+/** A chunk's diff as a differ hands it on: with the drifted rows themselves, read again by id after the chunk. */
+export interface ChunkDiff extends IdChunkDiff {
+  /**
+   * The rows of `drifted` as read by id after the chunk, names and sizes included (the diff reads ids alone): a row
+   * deleted since is missing, and a finding is made only for a row found here.
+   */
+  driftedRows: FileRow[];
 }
 
 /** A full listing as the diff reads it: plain data, so it crosses to the diff thread as it is. */
@@ -30,8 +39,8 @@ export const listingSets = (listing: FullListing): ListingSets => ({ present: li
  * function (a bundler that keeps names would wrap one in a helper the thread does not have). The key it
  * builds is seenKey's (a test holds them equal) and its kinds are FINDING_KINDS' (the return type holds them).
  */
-export function diffIdChunk(rows: readonly { id: unknown; pid: unknown }[], listing: ListingSets): ChunkDiff {
-  const out: ChunkDiff = { listed: 0, examined: [], drifted: [], uncovered: [] };
+export function diffIdChunk(rows: readonly { id: unknown; pid: unknown }[], listing: ListingSets): IdChunkDiff {
+  const out: IdChunkDiff = { listed: 0, examined: [], drifted: [], uncovered: [] };
   for (const row of rows) {
     // Ids compare as strings: a product may store them in a numeric column (read exactly: a bigint past 2^53).
     const rowId = String(row.id);
@@ -63,8 +72,17 @@ export class InThreadDiffer implements ListingDiffer {
   constructor(private readonly product: StorageDb) {}
 
   async *chunks(userId: string, provider: StorageProvider, listing: ListingSets): AsyncIterable<ChunkDiff> {
-    for await (const rows of this.product.accountIds(userId, provider)) yield diffIdChunk(rows, listing);
+    for await (const rows of this.product.accountIds(userId, provider)) {
+      const diff = diffIdChunk(rows, listing);
+      yield { ...diff, driftedRows: diff.drifted.length === 0 ? [] : inRowOrder(diff, await this.product.rowsByIds(diff.drifted.map(([rowId]) => rowId))) };
+    }
   }
 
   async close(): Promise<void> {}
+}
+
+/** Rows in the order of the chunk's drifted ids (the row order), as the thread reads them: one answer, wherever it is made. */
+function inRowOrder(diff: IdChunkDiff, rows: FileRow[]): FileRow[] {
+  const at = new Map(diff.drifted.map(([rowId], i) => [rowId, i]));
+  return rows.sort((a, b) => (at.get(a.id) ?? 0) - (at.get(b.id) ?? 0));
 }

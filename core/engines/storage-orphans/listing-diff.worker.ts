@@ -1,4 +1,5 @@
-import { diffIdChunk, type ChunkDiff, type ListingSets } from './listing-diff';
+import type { Row } from '../../appdb/adapter';
+import { diffIdChunk, type IdChunkDiff, type ListingSets } from './listing-diff';
 
 /**
  * The diff thread of a storage-orphans check (see listing-diff-thread.ts). Plain CommonJS source run with
@@ -9,23 +10,25 @@ import { diffIdChunk, type ChunkDiff, type ListingSets } from './listing-diff';
  * It opens the product's SQLite file read-only (the product database is in WAL mode: its reads never block
  * the host's writes), and only if the file at that path is still the host's (SqliteFile.identity), says
  * `ready`, then answers each request, one at a time, with the account's chunks in
- * row order and `done`. Integers are read exactly (bigints), as the host's adapter reads them.
+ * row order (each with its drifted rows read again by id) and `done`. Integers are read exactly (bigints), as the host's adapter reads them.
  */
 export type DiffRequest = { id: number; userId: string; provider: string } & ListingSets;
 export type DiffReply =
   | { type: 'ready' }
   | { type: 'open-failed'; message: string }
-  | { type: 'chunk'; id: number; diff: ChunkDiff }
+  /** `details`: the drifted rows as read by id (StorageDb.diffSql's byKey), raw; the host takes them with readFileRow. */
+  | { type: 'chunk'; id: number; diff: IdChunkDiff; details: Row[] }
   | { type: 'done'; id: number }
   | { type: 'failed'; id: number; message: string; code?: string };
 
 export const DIFF_WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { driverPath, file, identity, first, next, chunk, nullKey, busyTimeoutMs } = workerData;
+const { driverPath, file, identity, first, next, chunk, nullKey, byKey, busyTimeoutMs } = workerData;
 const diffIdChunk = ${diffIdChunk.toString()};
 let db;
 let firstChunk;
 let nextChunk;
+let rowByKey;
 try {
   const Database = require(driverPath);
   db = new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
@@ -35,6 +38,7 @@ try {
   if (\`\${stat.dev}:\${stat.ino}\` !== identity) throw new Error('the product file was replaced since the host opened it');
   firstChunk = db.prepare(first).safeIntegers(true);
   nextChunk = db.prepare(next).safeIntegers(true);
+  rowByKey = db.prepare(byKey).safeIntegers(true);
 } catch (error) {
   parentPort.postMessage({ type: 'open-failed', message: String(error && error.message) });
   if (db && db.open) db.close();
@@ -48,7 +52,14 @@ parentPort.on('message', (request) => {
     for (;;) {
       const rows = after === undefined ? firstChunk.all(userId, provider) : nextChunk.all(userId, provider, after);
       if (rows.length === 0) break;
-      parentPort.postMessage({ type: 'chunk', id, diff: diffIdChunk(rows, request) });
+      const diff = diffIdChunk(rows, request);
+      // The drifted rows again, by their ids as read (exact in any column type): a handful per chunk.
+      const details = [];
+      if (diff.drifted.length > 0) {
+        const drifted = new Set(diff.drifted.map((d) => d[0]));
+        for (const row of rows) if (drifted.has(String(row.id))) for (const found of rowByKey.all(row.id)) details.push(found);
+      }
+      parentPort.postMessage({ type: 'chunk', id, diff, details });
       if (rows.length < chunk) break;
       // As read (StorageDb's lastKey): a bigint, a number, text or a blob.
       after = rows[rows.length - 1].id;

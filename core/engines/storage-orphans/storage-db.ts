@@ -68,7 +68,7 @@ export class StorageDb {
    * them: the diff's hot loop, so no per-row object is built on top.
    */
   async *accountIds(userId: string, provider: StorageProvider): AsyncGenerator<{ id: string; pid: string }[]> {
-    const { first, next, chunk } = this.accountIdsSql();
+    const { first, next, chunk } = this.diffSql();
     let after: SqlValue | undefined;
     for (;;) {
       const rows = await this.db.query<{ id: string; pid: string }>(after === undefined ? first : next, after === undefined ? [userId, provider] : [userId, provider, after]);
@@ -80,16 +80,24 @@ export class StorageDb {
   }
 
   /**
-   * The keyset reads of accountIds, for whoever runs them (this connection, or the diff thread's own,
-   * listing-diff.ts): `first` binds (user id, provider), `next` binds the last id read as well, as it was read
-   * (lastKey). A chunk shorter than `chunk` rows is the last.
+   * The diff's reads, for whoever runs them (this connection, or the diff thread's own, listing-diff.ts). The keyset
+   * reads of accountIds: `first` binds (user id, provider), `next` binds the last id read as well, as it was read
+   * (lastKey); a chunk shorter than `chunk` rows is the last. `byKey` reads one row in readFileRow's columns by its
+   * id bound exactly as a keyset read returned it (a bigint, text, a blob): the thread's read of a drifted row.
    */
-  accountIdsSql(): { first: string; next: string; chunk: number; nullKey: string } {
+  diffSql(): { first: string; next: string; chunk: number; nullKey: string; byKey: string } {
     const f = this.mapping.files;
     const c = f.columns;
     const base = `SELECT ${quoteIdent(c.id)} AS id, ${quoteIdent(c.providerFileId)} AS pid FROM ${quoteTable(f.table)} WHERE ${quoteIdent(c.userId)} = ? AND ${quoteIdent(c.provider)} = ?`;
     const order = ` ORDER BY ${quoteIdent(c.id)} LIMIT ${CHUNK}`;
-    return { first: `${base}${order}`, next: `${base} AND ${quoteIdent(c.id)} > ?${order}`, chunk: CHUNK, nullKey: NULL_KEY };
+    const byKey = `SELECT ${this.fileRowColumns()} FROM ${quoteTable(f.table)} WHERE ${quoteIdent(c.id)} = ?`;
+    return { first: `${base}${order}`, next: `${base} AND ${quoteIdent(c.id)} > ?${order}`, chunk: CHUNK, nullKey: NULL_KEY, byKey };
+  }
+
+  /** The columns readFileRow takes. */
+  private fileRowColumns(): string {
+    const c = this.mapping.files.columns;
+    return `${quoteIdent(c.id)} AS id, ${quoteIdent(c.userId)} AS user_id, ${quoteIdent(c.provider)} AS provider, ${quoteIdent(c.providerFileId)} AS pid, ${quoteIdent(c.name)} AS name, ${quoteIdent(c.size)} AS size`;
   }
 
   /** Rows of one account whose cloud id is one of these. */
@@ -105,17 +113,15 @@ export class StorageDb {
   /** Rows by files row id (any account), whatever the id column's declared type (keysIn). */
   async rowsByIds(ids: readonly string[]): Promise<FileRow[]> {
     const f = this.mapping.files;
-    const c = f.columns;
     const out: FileRow[] = [];
     const asked = new Set(ids);
     for (let at = 0; at < ids.length; at += 500) {
-      const match = keysIn(this.db.dialect, c.id, ids.slice(at, at + 500));
-      const rows = await this.db.query(
-        `SELECT ${quoteIdent(c.id)} AS id, ${quoteIdent(c.userId)} AS user_id, ${quoteIdent(c.provider)} AS provider, ${quoteIdent(c.providerFileId)} AS pid, ${quoteIdent(c.name)} AS name, ${quoteIdent(c.size)} AS size
-         FROM ${quoteTable(f.table)} WHERE ${match.sql}`,
-        match.params,
-      );
-      for (const r of rows) if (isStorageProvider(r.provider) && asked.has(String(r.id))) out.push(toFileRow(r, String(r.user_id), r.provider));
+      const match = keysIn(this.db.dialect, f.columns.id, ids.slice(at, at + 500));
+      const rows = await this.db.query(`SELECT ${this.fileRowColumns()} FROM ${quoteTable(f.table)} WHERE ${match.sql}`, match.params);
+      for (const r of rows) {
+        const row = asked.has(String(r.id)) ? readFileRow(r) : undefined;
+        if (row) out.push(row);
+      }
     }
     return out;
   }
@@ -174,6 +180,11 @@ function lastKey(rows: readonly Row[]): SqlValue {
 }
 
 const truthy = (v: unknown) => v === true || v === 1 || v === '1' || v === 't' || v === 'true' || v === 1n;
+
+/** A row read with rowsByIds' or rowByKeySql's columns, as the engine takes it; undefined for a provider it does not check. */
+export function readFileRow(r: Row): FileRow | undefined {
+  return isStorageProvider(r.provider) ? toFileRow(r, String(r.user_id), r.provider) : undefined;
+}
 
 function toFileRow(r: Row, userId: string, provider: StorageProvider): FileRow {
   return { id: String(r.id), userId, provider, providerFileId: String(r.pid), name: r.name == null ? null : String(r.name), size: r.size == null ? null : Number(r.size) };
