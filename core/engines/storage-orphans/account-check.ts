@@ -3,11 +3,10 @@ import { connectionFaultMessage, faultOf } from '../../connectors/shared/fault';
 import { TimeSlicer } from '../../base/cooperative';
 import { deltaPass } from './account-delta';
 import { finish, probeRows, type AccountCheckInput, type AccountCheckResult, type AccountReport, type Drift } from './account-probe';
-import { planPass } from './account-pass';
+import { fullPassCost, planPass, rowsWorthCounting } from './account-pass';
 import { ProviderUnavailableError } from './storage-clients';
-import type { StorageDb } from './storage-db';
 import { listingSets } from './listing-diff';
-import { FINDING_KINDS, MAX_PAGE_SIZE, type FileRow, type StorageAccount, type StorageFindingKind } from './storage-model';
+import { FINDING_KINDS, type FileRow, type StorageFindingKind } from './storage-model';
 import type { FullListing, ProviderRemote } from './remote-view';
 
 /**
@@ -62,14 +61,8 @@ export async function checkAccount(input: AccountCheckInput): Promise<AccountChe
 /** List or probe, by cost: a listing costs its pages, a probe one call per row. */
 async function fullPass(input: AccountCheckInput, remote: ProviderRemote, report: AccountReport, drift: (d: Drift) => Promise<void>, seen: ReadonlySet<string> | undefined): Promise<AccountCheckResult> {
   const { account, state, product } = input;
-  const page = MAX_PAGE_SIZE[account.provider];
-  const rows = await countRows(product, account);
-  const listPages = Math.max(1, Math.ceil((state.remoteFiles ?? rows) / page));
-  const probe = input.strategy === 'probe' || (input.strategy === 'auto' && state.remoteFiles !== null && rows < listPages);
-  // A delta run costs about one call: a cursor pays only where the next full check would cost two or more
-  // (Dropbox hands its cursor over with the listing, so it is always kept).
-  const nextFullCost = Math.min(listPages, Math.max(rows, 1));
-  const keepCursor = account.provider === 'dropbox' || nextFullCost >= 2;
+  const rows = await product.countAccountRows(account.userId, account.provider, rowsWorthCounting(state.remoteFiles, account.provider));
+  const { probe, keepCursor, cursorBeforeProbes } = fullPassCost(rows, state.remoteFiles, account.provider, input.strategy);
   const examined: string[] = [];
   // Every full pass re-bases: what it examined is what the next delta counts as seen (not written again when it is
   // the set loaded: each row's key is in examined once); renames are known afresh.
@@ -77,7 +70,7 @@ async function fullPass(input: AccountCheckInput, remote: ProviderRemote, report
   const probeAll = async () => {
     report.mode = 'probe';
     // Taken before the probes, so a change made while probing is in the next delta.
-    const cursor = rows >= 2 ? await remote.startCursor(input.signal) : null;
+    const cursor = cursorBeforeProbes ? await remote.startCursor(input.signal) : null;
     await probeRows(input, remote, product.accountRows(account.userId, account.provider), report, drift, examined);
     await input.seen.save(examined, seen);
     return finish(report, { files: report.filesChecked, cursor, ...full });
@@ -127,5 +120,3 @@ async function diffListing(input: AccountCheckInput, remote: ProviderRemote, lis
   if (uncovered.length) await probeRows(input, remote, await input.product.rowsByIds(uncovered), report, drift, examined);
 }
 
-/** Counted through the index the diff reads: cheap, and exact for the cost model. */
-const countRows = (product: StorageDb, account: StorageAccount) => product.countAccountRows(account.userId, account.provider);

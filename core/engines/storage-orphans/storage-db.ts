@@ -126,9 +126,13 @@ export class StorageDb {
     return out;
   }
 
-  async countAccountRows(userId: string, provider: StorageProvider): Promise<number> {
+  /** One account's rows, counted through the files index up to `cap` (the count is min(rows, cap)): the cost model's input. */
+  async countAccountRows(userId: string, provider: StorageProvider, cap = Number.MAX_SAFE_INTEGER): Promise<number> {
     const c = this.mapping.files.columns;
-    const [row] = await this.db.query(`SELECT COUNT(*) AS n FROM ${quoteTable(this.mapping.files.table)} WHERE ${quoteIdent(c.userId)} = ? AND ${quoteIdent(c.provider)} = ?`, [userId, provider]);
+    const [row] = await this.db.query(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${quoteTable(this.mapping.files.table)} WHERE ${quoteIdent(c.userId)} = ? AND ${quoteIdent(c.provider)} = ? LIMIT ?) AS capped`,
+      [userId, provider, cap],
+    );
     return Number(row?.n ?? 0);
   }
 
