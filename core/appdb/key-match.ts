@@ -11,8 +11,9 @@ const INT64_MAX = 2n ** 63n - 1n;
  * type converts a bound value to it before comparing, so the text alone finds an INTEGER or TEXT id. A column
  * declared with no type (BLOB affinity) converts nothing, and an integer stored there never equals its text: the
  * row was not found by id, so an orphan the diff saw was never reported and could not be repaired (found in the
- * s21 attack). Text that is exactly what a stored number reads as is therefore bound as that number too: a typed
- * column converts every value to the same one, an untyped column matches whichever it stores.
+ * s21 attack). Text that is exactly what a stored number reads as is therefore bound as that number too, and every
+ * text as its bytes (a blob): a typed column converts the values to one, an untyped column matches whichever it
+ * stores.
  *
  * A REAL past 2^53 equals an integer whose text differs (2^60 reads '1152921504606847000'), so these values may
  * also find such a row under another id: callers keep only rows whose String(id) is one they asked for.
@@ -25,9 +26,12 @@ export function keyValues(dialect: AppDbAdapter['dialect'], id: string): SqlValu
     const integer = BigInt(id);
     if (integer >= INT64_MIN && integer <= INT64_MAX) values.push(integer);
   }
-  // The text a stored REAL reads as (String(0.5) is '0.5'); a safe integer is already bound exactly above.
+  // The text a stored REAL reads as (String(0.5) is '0.5', an overflow 'Infinity'); a safe integer is bound exactly above.
   const real = Number(id);
-  if (Number.isFinite(real) && String(real) === id && !Number.isSafeInteger(real)) values.push(real);
+  if (!Number.isNaN(real) && String(real) === id && !Number.isSafeInteger(real)) values.push(real);
+  // A BLOB id reads as its bytes decoded (the driver's Buffer, String()): bound as those bytes again. Bytes that are
+  // not UTF-8 do not come back (their text has U+FFFD): such a row is not found by id, so never concluded on.
+  values.push(Buffer.from(id, 'utf8'));
   return values;
 }
 

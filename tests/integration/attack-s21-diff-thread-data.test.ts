@@ -254,7 +254,13 @@ describe('attack s21: the diff thread against hostile data', () => {
     expect(await big).toBe('cancelled');
     const started = performance.now();
     expect(await collect(thread, 'small', 'google', EMPTY)).toEqual([
-      { listed: 1, examined: ['6:200000id:small'], drifted: [['200000', 'orphan']], uncovered: [], driftedRows: [{ id: '200000', userId: 'small', provider: 'google', providerFileId: 'id:small', name: 'x', size: 1 }] },
+      {
+        listed: 1,
+        examined: ['6:200000id:small'],
+        drifted: [['200000', 'orphan', 'id:small']],
+        uncovered: [],
+        driftedRows: [{ row: { id: '200000', userId: 'small', provider: 'google', providerFileId: 'id:small', name: 'x', size: 1 }, kind: 'orphan' }],
+      },
     ]);
     console.log(`s21: next account after a cancelled 100k account answered in ${Math.round(performance.now() - started)} ms`);
   });
@@ -273,7 +279,13 @@ describe('attack s21: the diff thread against hostile data', () => {
       const listing: ListingSets = { present: new Set(['id:live']), trashed: new Set(), coveredPrefix: undefined };
       const here = await collect(new InThreadDiffer(product), 'u', 'google', listing);
       expect(here).toEqual([
-        { listed: 2, examined: ['1:1id:live', '1:2id:gone'], drifted: [['2', 'orphan']], uncovered: [], driftedRows: [{ id: '2', userId: 'u', provider: 'google', providerFileId: 'id:gone', name: 'x', size: 1 }] },
+        {
+          listed: 2,
+          examined: ['1:1id:live', '1:2id:gone'],
+          drifted: [['2', 'orphan', 'id:gone']],
+          uncovered: [],
+          driftedRows: [{ row: { id: '2', userId: 'u', provider: 'google', providerFileId: 'id:gone', name: 'x', size: 1 }, kind: 'orphan' }],
+        },
       ]);
       await expectNoUnhandledRejection(async () => {
         expect(await collect(open(product), 'u', 'google', listing)).toEqual(here);

@@ -30,7 +30,7 @@ vi.mock('node:worker_threads', async (importOriginal) => {
           "const { id, userId, provider } = request;",
           `const { id, userId, provider } = request;
   if (userId === ${JSON.stringify(victim)}) {
-    parentPort.postMessage({ type: 'chunk', id, diff: { listed: 1, examined: ['forged'], drifted: [['row-g-${victim}-0', 'orphan']], uncovered: [] }, details: [{ id: 'row-g-${victim}-0', user_id: ${JSON.stringify(victim)}, provider: 'google', pid: 'g-${victim}-0', name: 'forged', size: 1 }] });
+    parentPort.postMessage({ type: 'chunk', id, diff: { listed: 1, examined: ['forged'], drifted: [['row-g-${victim}-0', 'orphan', 'g-${victim}-0']], uncovered: [] }, details: [{ id: 'row-g-${victim}-0', user_id: ${JSON.stringify(victim)}, provider: 'google', pid: 'g-${victim}-0', name: 'forged', size: 1 }] });
     process.exit(7);
   }`,
         );

@@ -86,7 +86,7 @@ describe('the diff of one chunk', () => {
       }
       expect(diff.examined).toEqual([seenKey(String(id), pid)]);
       const kind = listing.trashed.has(pid) ? 'trashed' : listing.present.has(pid) ? undefined : 'orphan';
-      expect(diff.drifted).toEqual(kind ? [[String(id), kind]] : []);
+      expect(diff.drifted).toEqual(kind ? [[String(id), kind, pid]] : []);
     }
   });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { keyValues, keysIn } from '../../core/appdb/key-match';
+import { keyValues as allKeyValues, keysIn } from '../../core/appdb/key-match';
+
+/** The values besides the blob every SQLite id is also bound as (checked on its own below). */
+const keyValues = (dialect: 'sqlite' | 'postgres', id: string) => allKeyValues(dialect, id).filter((v) => !Buffer.isBuffer(v));
 
 describe('keyValues: a text id bound so it finds its row in any SQLite column type', () => {
   it('binds an integer\'s exact decimal text as that integer too, across the whole 64-bit range', () => {
@@ -12,7 +15,7 @@ describe('keyValues: a text id bound so it finds its row in any SQLite column ty
   });
 
   it('binds only the text where no stored number reads so: other spellings, out of range, words', () => {
-    for (const id of ['007', '+7', '-0', '7 ', '1e3', '.5', '9223372036854775808', 'Infinity', 'NaN', '', 'row-7', '0x10']) expect(keyValues('sqlite', id)).toEqual([id]);
+    for (const id of ['007', '+7', '-0', '7 ', '1e3', '.5', '9223372036854775808', 'infinity', 'NaN', '', 'row-7', '0x10']) expect(keyValues('sqlite', id)).toEqual([id]);
   });
 
   it('binds a real\'s own form as that real, a rounded one past 2^53 too', () => {
@@ -23,9 +26,16 @@ describe('keyValues: a text id bound so it finds its row in any SQLite column ty
     expect(keyValues('sqlite', '1152921504606846977')).toEqual(['1152921504606846977', 1152921504606846977n]);
   });
 
+  it('binds every SQLite id as its UTF-8 bytes too, and an overflowed REAL\'s text as that real', () => {
+    expect(allKeyValues('sqlite', 'ABCD').at(-1)).toEqual(Buffer.from('ABCD'));
+    expect(keyValues('sqlite', 'Infinity')).toEqual(['Infinity', Infinity]);
+    expect(keyValues('sqlite', '-Infinity')).toEqual(['-Infinity', -Infinity]);
+  });
+
   it('binds the text alone in PostgreSQL, whose columns are typed', () => {
     expect(keyValues('postgres', '7')).toEqual(['7']);
     expect(keysIn('postgres', 'id', ['7', 'a'])).toEqual({ sql: '"id" IN (?, ?)', params: ['7', 'a'] });
+    expect(allKeyValues('postgres', '7')).toEqual(['7']);
   });
 
   it.each(['', 'INTEGER', 'TEXT', 'NUMERIC', 'REAL', 'BLOB'])('finds each row once by String(id) in a column declared %j', (type) => {
@@ -35,7 +45,7 @@ describe('keyValues: a text id bound so it finds its row in any SQLite column ty
       db.exec(`CREATE TABLE t (id ${type}, v TEXT)`);
       const insert = db.prepare('INSERT INTO t (id, v) VALUES (?, ?)');
       // 2^60 + 1 is stored exactly in most columns; a REAL column rounds it to 2^60, which reads '1152921504606847000'.
-      const stored: unknown[] = [7n, 2n ** 60n + 1n, -3n, 0.5, 'abc', '007'];
+      const stored: unknown[] = [7n, 2n ** 60n + 1n, -3n, 0.5, 'abc', '007', Buffer.from('blob-id'), Infinity];
       stored.forEach((id, i) => insert.run(id, `v${i}`));
       const read = db.prepare('SELECT id FROM t').safeIntegers(true).all() as { id: unknown }[];
       const ids = read.map((r) => String(r.id));

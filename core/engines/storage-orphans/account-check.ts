@@ -6,7 +6,7 @@ import { finish, probeRows, type AccountCheckInput, type AccountCheckResult, typ
 import { fullPassCost, planPass, rowsWorthCounting } from './account-pass';
 import { ProviderUnavailableError } from './storage-clients';
 import { listingSets } from './listing-diff';
-import { FINDING_KINDS, type FileRow, type StorageFindingKind } from './storage-model';
+import { FINDING_KINDS } from './storage-model';
 import type { FullListing, ProviderRemote } from './remote-view';
 
 /**
@@ -97,14 +97,12 @@ async function diffListing(input: AccountCheckInput, remote: ProviderRemote, lis
   const slicer = new TimeSlicer();
   const clock = input.diffClock;
   clock?.enter();
-  const drifted = new Map<string, StorageFindingKind>();
-  const driftedRows: FileRow[] = [];
+  const drifted: Drift[] = [];
   const uncovered: string[] = [];
   try {
     for await (const chunk of input.differ.chunks(input.account.userId, input.account.provider, listingSets(listing), input.signal)) {
       for (const key of chunk.examined) examined.push(key);
-      for (const [rowId, kind] of chunk.drifted) drifted.set(rowId, kind);
-      for (const row of chunk.driftedRows) driftedRows.push(row);
+      for (const d of chunk.driftedRows) drifted.push(d);
       for (const rowId of chunk.uncovered) uncovered.push(rowId);
       report.filesChecked += chunk.listed;
       if (clock) clock.rows += chunk.listed;
@@ -115,8 +113,8 @@ async function diffListing(input: AccountCheckInput, remote: ProviderRemote, lis
     clock?.leave();
   }
   // Names and sizes only for the few rows that drifted, read by the differ after each chunk (the diff reads ids from the index).
-  for (const row of driftedRows) await drift({ row, kind: drifted.get(row.id) as StorageFindingKind });
+  for (const d of drifted) await drift(d);
   // Rows the listing cannot speak for get the service's own answer, one probe each (only a definitive one concludes).
-  if (uncovered.length) await probeRows(input, remote, await input.product.rowsByIds(uncovered), report, drift, examined);
+  if (uncovered.length) await probeRows(input, remote, await input.product.accountRowsByIds(input.account.userId, input.account.provider, uncovered), report, drift, examined);
 }
 

@@ -3,6 +3,7 @@ import { finish, PROBE_BATCH, probeRows, type AccountCheckInput, type AccountChe
 import type { PassReason } from './account-pass';
 import type { DeltaListing, ProviderRemote } from './remote-view';
 import { seenKey } from './seen-rows';
+import type { SeenRowKey } from './storage-db';
 import { FINDING_KINDS, MAX_PAGE_SIZE, type FileRow } from './storage-model';
 
 export type DeltaOutcome = { done: AccountCheckResult } | { fallback: PassReason; message: string | null };
@@ -20,14 +21,15 @@ export async function deltaPass(input: AccountCheckInput, remote: ProviderRemote
   const { account, state, product, signal } = input;
   // Row id → seenKey of every row now; a row is unseen unless this very row (same id, same cloud file) was examined.
   const current = new Map<string, string>();
-  const unseen: string[] = [];
+  const unseen: SeenRowKey[] = [];
   const slicer = new TimeSlicer();
   for await (const chunk of product.accountIds(account.userId, account.provider)) {
     for (const row of chunk) {
       const id = String(row.id);
-      const key = seenKey(id, String(row.pid));
+      const pid = String(row.pid);
+      const key = seenKey(id, pid);
       current.set(id, key);
-      if (!seen.has(key)) unseen.push(id);
+      if (!seen.has(key)) unseen.push({ id, pid });
     }
     await slicer.maybeYield(signal);
   }
@@ -42,7 +44,7 @@ export async function deltaPass(input: AccountCheckInput, remote: ProviderRemote
     report.cursorRejected = true;
     return { fallback: 'cursor rejected', message: 'The stored change cursor was refused: listed the account in full.' };
   }
-  const fresh = await product.rowsByIds(unseen);
+  const fresh = await product.accountRowsByKeys(account.userId, account.provider, unseen);
   const unknown = await applyDelta(input, remote, delta, fresh, report, drift);
   if (!unknown) return { fallback: 'changes not tied to files', message: 'A deletion could not be tied to a file (a deleted folder?): listed the account in full.' };
   report.pass = 'delta';
@@ -86,7 +88,7 @@ async function applyDelta(input: AccountCheckInput, remote: ProviderRemote, delt
   // Earlier findings stand unless a change shows the file alive again or this delta concluded on it; rows deleted
   // since, or re-pointed at another cloud file (the finding was about the old one), are dropped.
   const carried = [...input.previous.entries()].filter(([pid]) => !delta.alive.has(pid) && !concluded.has(pid));
-  const stillThere = new Set((await product.rowsByIds(carried.map(([, f]) => String(f.details?.fileRowId ?? '')))).map((r) => seenKey(r.id, r.providerFileId)));
+  const stillThere = new Set((await product.accountRowsByKeys(account.userId, account.provider, carried.map(([pid, f]) => ({ id: String(f.details?.fileRowId ?? ''), pid })))).map((r) => seenKey(r.id, r.providerFileId)));
   for (const [pid, finding] of carried) {
     if (!stillThere.has(seenKey(String(finding.details?.fileRowId ?? ''), pid))) continue;
     await input.onCarry(finding);

@@ -2,13 +2,15 @@ import { Worker } from 'node:worker_threads';
 import type { Row, SqliteFile } from '../../appdb/adapter';
 import type { StorageProvider } from '../../api/storage';
 import { betterSqliteDriverPath } from '../../store/sqlite-off-thread';
-import { InThreadDiffer, type ChunkDiff, type IdChunkDiff, type ListingDiffer, type ListingSets } from './listing-diff';
+import { InThreadDiffer, withKinds, type ChunkDiff, type IdChunkDiff, type ListingDiffer, type ListingSets } from './listing-diff';
 import { DIFF_WORKER_SOURCE, type DiffReply, type DiffRequest } from './listing-diff.worker';
-import { readFileRow, type StorageDb } from './storage-db';
+import { ownRows, readFileRow, type StorageDb } from './storage-db';
 import type { FileRow } from './storage-model';
 
 /** One account's diff on the thread: its chunks as they arrive, until `done` or a failure. */
 interface PendingDiff {
+  userId: string;
+  provider: StorageProvider;
   queue: ChunkDiff[];
   done: boolean;
   error: Error | undefined;
@@ -83,7 +85,7 @@ export class ThreadDiffer implements ListingDiffer {
       return;
     }
     const id = this.nextId++;
-    const diff: PendingDiff = { queue: [], done: false, error: undefined, wake: undefined };
+    const diff: PendingDiff = { userId, provider, queue: [], done: false, error: undefined, wake: undefined };
     this.pending.set(id, diff);
     const wake = () => diff.wake?.();
     signal.addEventListener('abort', wake, { once: true });
@@ -118,7 +120,7 @@ export class ThreadDiffer implements ListingDiffer {
   private receive(reply: Exclude<DiffReply, { type: 'ready' } | { type: 'open-failed' }>): void {
     const diff = this.pending.get(reply.id);
     if (!diff) return;
-    if (reply.type === 'chunk') diff.queue.push({ ...reply.diff, driftedRows: drifted(reply.diff, reply.details) });
+    if (reply.type === 'chunk') diff.queue.push({ ...reply.diff, driftedRows: driftedRows(diff, reply.diff, reply.details) });
     else if (reply.type === 'done') diff.done = true;
     else diff.error = Object.assign(new Error(reply.message), reply.code ? { code: reply.code } : {});
     diff.wake?.();
@@ -134,16 +136,18 @@ export class ThreadDiffer implements ListingDiffer {
   }
 }
 
-/** The thread's drifted rows as rowsByIds would give them: the storage providers' rows of the ids that drifted. */
-function drifted(diff: IdChunkDiff, details: readonly Row[]): FileRow[] {
-  const ids = new Set(diff.drifted.map(([rowId]) => rowId));
-  const out: FileRow[] = [];
+/** The thread's drifted rows as the in-thread differ gives them: this account's rows that drifted (ownRows), with their kinds. */
+function driftedRows(account: PendingDiff, diff: IdChunkDiff, details: readonly Row[]): ChunkDiff['driftedRows'] {
+  const rows: FileRow[] = [];
   for (const r of details) {
-    const row = ids.has(String(r.id)) ? readFileRow(r) : undefined;
-    if (row) out.push(row);
+    const row = readFileRow({ ...r, id: asBuffer(r.id), pid: asBuffer(r.pid) });
+    if (row) rows.push(row);
   }
-  return out;
+  return withKinds(diff, ownRows(rows, account.userId, account.provider, diff.drifted.map(([id, , pid]) => ({ id, pid }))));
 }
+
+/** A blob crosses from the thread as a plain Uint8Array, whose String() lists its bytes: back to the Buffer the driver gives here. */
+const asBuffer = (value: unknown): unknown => (value instanceof Uint8Array && !Buffer.isBuffer(value) ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : value);
 
 /** The check's differ: on a thread where the product is a SQLite file, else on this thread. */
 export function openListingDiffer(product: StorageDb): ListingDiffer {

@@ -1,5 +1,6 @@
 import type { StorageProvider } from '../../api/storage';
 import type { FullListing } from './remote-view';
+import { seenKey } from './seen-rows';
 import type { StorageDb } from './storage-db';
 import type { FileRow, StorageFindingKind } from './storage-model';
 
@@ -9,8 +10,8 @@ export interface IdChunkDiff {
   listed: number;
   /** The seenKey (seen-rows.ts) of each row the listing speaks for, in row order. */
   examined: string[];
-  /** Rows the listing shows trashed or leaves out, by row id, with the kind of finding each makes. */
-  drifted: [rowId: string, kind: StorageFindingKind][];
+  /** Rows the listing shows trashed or leaves out, by row id and cloud id, with the kind of finding each makes. */
+  drifted: [rowId: string, kind: StorageFindingKind, pid: string][];
   /** Rows the listing cannot speak for (a cloud id outside `coveredPrefix`), by row id: each is probed instead. */
   uncovered: string[];
 }
@@ -18,10 +19,11 @@ export interface IdChunkDiff {
 /** A chunk's diff as a differ hands it on: with the drifted rows themselves, read again by id after the chunk. */
 export interface ChunkDiff extends IdChunkDiff {
   /**
-   * The rows of `drifted` as read by id after the chunk, names and sizes included (the diff reads ids alone): a row
-   * deleted since is missing, and a finding is made only for a row found here.
+   * The rows of `drifted` as read by id after the chunk, names and sizes included (the diff reads ids alone), in row
+   * order, each with its kind: only this account's rows with the cloud id that drifted (ownRows). A row deleted or
+   * re-pointed since is missing, and a finding is made only for a row here.
    */
-  driftedRows: FileRow[];
+  driftedRows: { row: FileRow; kind: StorageFindingKind }[];
 }
 
 /** A full listing as the diff reads it: plain data, so it crosses to the diff thread as it is. */
@@ -51,8 +53,8 @@ export function diffIdChunk(rows: readonly { id: unknown; pid: unknown }[], list
     }
     out.listed++;
     out.examined.push(`${rowId.length}:${rowId}${pid}`);
-    if (listing.trashed.has(pid)) out.drifted.push([rowId, 'trashed']);
-    else if (!listing.present.has(pid)) out.drifted.push([rowId, 'orphan']);
+    if (listing.trashed.has(pid)) out.drifted.push([rowId, 'trashed', pid]);
+    else if (!listing.present.has(pid)) out.drifted.push([rowId, 'orphan', pid]);
   }
   return out;
 }
@@ -72,17 +74,28 @@ export class InThreadDiffer implements ListingDiffer {
   constructor(private readonly product: StorageDb) {}
 
   async *chunks(userId: string, provider: StorageProvider, listing: ListingSets): AsyncIterable<ChunkDiff> {
-    for await (const rows of this.product.accountIds(userId, provider)) {
-      const diff = diffIdChunk(rows, listing);
-      yield { ...diff, driftedRows: diff.drifted.length === 0 ? [] : inRowOrder(diff, await this.product.rowsByIds(diff.drifted.map(([rowId]) => rowId))) };
+    for await (const ids of this.product.accountIds(userId, provider)) {
+      const diff = diffIdChunk(ids, listing);
+      const rows = diff.drifted.length === 0 ? [] : await this.product.accountRowsByKeys(userId, provider, diff.drifted.map(([id, , pid]) => ({ id, pid })));
+      yield { ...diff, driftedRows: withKinds(diff, rows) };
     }
   }
 
   async close(): Promise<void> {}
 }
 
-/** Rows in the order of the chunk's drifted ids (the row order), as the thread reads them: one answer, wherever it is made. */
-function inRowOrder(diff: IdChunkDiff, rows: FileRow[]): FileRow[] {
-  const at = new Map(diff.drifted.map(([rowId], i) => [rowId, i]));
-  return rows.sort((a, b) => (at.get(a.id) ?? 0) - (at.get(b.id) ?? 0));
+/**
+ * This chunk's drifted rows (already ownRows') in the order the diff met them, each with its kind: one answer,
+ * whichever differ read them.
+ */
+export function withKinds(diff: IdChunkDiff, rows: readonly FileRow[]): ChunkDiff['driftedRows'] {
+  const byKey = new Map(rows.map((row) => [seenKey(row.id, row.providerFileId), row]));
+  const out: ChunkDiff['driftedRows'] = [];
+  for (const [id, kind, pid] of diff.drifted) {
+    const key = seenKey(id, pid);
+    const row = byKey.get(key);
+    // Once: two rows whose ids read the same, pointing at one cloud file, are one finding (the repair refuses the pair).
+    if (row && byKey.delete(key)) out.push({ row, kind });
+  }
+  return out;
 }

@@ -56,8 +56,12 @@ parentPort.on('message', (request) => {
       // The drifted rows again, by their ids as read (exact in any column type): a handful per chunk.
       const details = [];
       if (diff.drifted.length > 0) {
-        const drifted = new Set(diff.drifted.map((d) => d[0]));
-        for (const row of rows) if (drifted.has(String(row.id))) for (const found of rowByKey.all(row.id)) details.push(found);
+        // The rows that drifted (id and cloud id as the diff saw them), by their own keys; a NULL id addresses nothing.
+        const drifted = new Set(diff.drifted.map((d) => \`\${d[0].length}:\${d[0]}\${d[2]}\`));
+        for (const row of rows) {
+          const id = String(row.id);
+          if (row.id !== null && drifted.has(\`\${id.length}:\${id}\${String(row.pid)}\`)) for (const found of rowByKey.all(row.id)) details.push(found);
+        }
       }
       parentPort.postMessage({ type: 'chunk', id, diff, details });
       if (rows.length < chunk) break;

@@ -3,6 +3,7 @@ import { quoteIdent, quoteTable } from '../../appdb/identifiers';
 import { keysIn } from '../../appdb/key-match';
 import type { ResolvedMapping } from '../../appdb/mapping';
 import type { StorageProvider } from '../../api/storage';
+import { seenKey } from './seen-rows';
 import { isStorageProvider, type FileRow, type StorageAccount } from './storage-model';
 
 /** Rows per keyset chunk: a few milliseconds of synchronous SQLite work. */
@@ -110,6 +111,19 @@ export class StorageDb {
     return this.rowsWhere(userId, provider, this.mapping.files.columns.name, lowerNames, true);
   }
 
+  /**
+   * This account's rows among these (row id, cloud id) pairs as a diff or a pass saw them, each once (ownRows): what
+   * findings and probes are made of.
+   */
+  async accountRowsByKeys(userId: string, provider: StorageProvider, keys: readonly SeenRowKey[]): Promise<FileRow[]> {
+    return ownRows(await this.rowsByIds([...new Set(keys.map((k) => k.id))]), userId, provider, keys);
+  }
+
+  /** This account's rows with these ids, whatever cloud file each points at (rows to ask the service about). */
+  async accountRowsByIds(userId: string, provider: StorageProvider, ids: readonly string[]): Promise<FileRow[]> {
+    return (await this.rowsByIds(ids)).filter((row) => row.userId === userId && row.provider === provider);
+  }
+
   /** Rows by files row id (any account), whatever the id column's declared type (keysIn). */
   async rowsByIds(ids: readonly string[]): Promise<FileRow[]> {
     const f = this.mapping.files;
@@ -166,6 +180,29 @@ export class StorageDb {
     }
     return out;
   }
+}
+
+/** A files row as a diff or a pass saw it: its id and its cloud file id, as text (seenKey's parts). */
+export interface SeenRowKey {
+  id: string;
+  pid: string;
+}
+
+/**
+ * The rows among these that are this account's and were seen as one of `keys`, each once. Ids travel as text, and two
+ * rows' ids can read the same (7 and '7', NULL and 'null'; in this account or another's): a row read back by id is
+ * the row that was seen only if its account and its cloud file are that row's too. Without this a live row whose id
+ * read like a gone one's was reported, and quarantined, in its place (s22 attack).
+ */
+export function ownRows(rows: readonly FileRow[], userId: string, provider: StorageProvider, keys: readonly SeenRowKey[]): FileRow[] {
+  const wanted = new Set(keys.map((k) => seenKey(k.id, k.pid)));
+  const out: FileRow[] = [];
+  for (const row of rows) {
+    const key = seenKey(row.id, row.providerFileId);
+    if (row.userId !== userId || row.provider !== provider || !wanted.delete(key)) continue;
+    out.push(row);
+  }
+  return out;
 }
 
 /** Said by every keyset read of file rows that meets a chunk ending in a row without an id (the diff thread's too). */

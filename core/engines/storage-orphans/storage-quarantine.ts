@@ -80,12 +80,14 @@ export class FileQuarantine {
       const ids = placeholders(fileRowIds.length);
       const images = await this.capture(tx, columns, fileRowIds);
       // ON CONFLICT: a stale copy left by an older quarantine of the same id is replaced, never kept instead of the live row.
-      // SQLite needs `WHERE true` to parse INSERT … SELECT … ON CONFLICT.
-      await tx.execute(
+      // SQLite needs `WHERE true` to parse INSERT … SELECT … ON CONFLICT. The copy's id is bound as the text the
+      // finding names (String(id)), not copied: the database's own text of a REAL 7.0 is '7.0', of a PostgreSQL
+      // float 1e+15, of a char(n) id without its padding, and a copy under that text could never be restored (s22).
+      await tx.executeMany(
         `INSERT INTO ${quoteTable(q.table)} (${[...qc, ...extra].join(', ')})
-         SELECT ${this.canonicalSource(fc).join(', ')}, ${this.cast('timestamptz')}, ${this.cast('timestamptz')}, ?, ${this.cast('bigint')} FROM ${quoteTable(f.table)} WHERE ${keyF} IN (${ids}) AND true
+         SELECT ${this.cast('text')}, ${this.canonicalSource(fc).slice(1).join(', ')}, ${this.cast('timestamptz')}, ${this.cast('timestamptz')}, ?, ${this.cast('bigint')} FROM ${quoteTable(f.table)} WHERE ${keyF} = ? AND true
          ON CONFLICT (${keyQ}) DO UPDATE SET ${[...qc, ...extra].filter((c) => c !== keyQ).map((c) => `${c} = excluded.${c}`).join(', ')}`,
-        [meta.quarantinedAt, meta.purgeAfter, meta.reason, meta.runId, ...fileRowIds],
+        before.map((r) => [String(r.id), meta.quarantinedAt, meta.purgeAfter, meta.reason, meta.runId, r.id as SqlValue]),
       );
       await tx.executeMany(
         `UPDATE ${quoteTable(q.table)} SET ${quoteIdent(q.columns.rowImage)} = ? WHERE ${keyQ} = ?`,
@@ -147,7 +149,7 @@ export class FileQuarantine {
   }
 
   /** PostgreSQL types a parameter in a SELECT list as text, which a timestamptz column refuses; SQLite needs no cast (and a CAST there would mangle ISO text). */
-  private cast(type: 'timestamptz' | 'bigint'): string {
+  private cast(type: 'timestamptz' | 'bigint' | 'text'): string {
     return this.db.dialect === 'postgres' ? `CAST(? AS ${type})` : '?';
   }
 
