@@ -81,7 +81,7 @@ describe('the diff of one chunk', () => {
       const listing: ListingSets = { present: new Set(random.chance(0.5) ? [pid] : []), trashed: new Set(random.chance(0.3) ? [pid] : []), coveredPrefix: random.pick([undefined, 'id:']) };
       const diff = diffIdChunk([{ id, pid }], listing);
       if (listing.coveredPrefix !== undefined && !pid.startsWith(listing.coveredPrefix)) {
-        expect(diff).toEqual({ listed: 0, examined: [], drifted: [], uncovered: [String(id)] });
+        expect(diff).toEqual({ listed: 0, examined: [], drifted: [], uncovered: [[String(id), pid]] });
         continue;
       }
       expect(diff.examined).toEqual([seenKey(String(id), pid)]);

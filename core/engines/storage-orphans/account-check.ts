@@ -5,6 +5,7 @@ import { deltaPass } from './account-delta';
 import { finish, probeRows, type AccountCheckInput, type AccountCheckResult, type AccountReport, type Drift } from './account-probe';
 import { fullPassCost, planPass, rowsWorthCounting } from './account-pass';
 import { ProviderUnavailableError } from './storage-clients';
+import type { SeenRowKey } from './storage-db';
 import { listingSets } from './listing-diff';
 import { FINDING_KINDS } from './storage-model';
 import type { FullListing, ProviderRemote } from './remote-view';
@@ -98,12 +99,12 @@ async function diffListing(input: AccountCheckInput, remote: ProviderRemote, lis
   const clock = input.diffClock;
   clock?.enter();
   const drifted: Drift[] = [];
-  const uncovered: string[] = [];
+  const uncovered: SeenRowKey[] = [];
   try {
     for await (const chunk of input.differ.chunks(input.account.userId, input.account.provider, listingSets(listing), input.signal)) {
       for (const key of chunk.examined) examined.push(key);
       for (const d of chunk.driftedRows) drifted.push(d);
-      for (const rowId of chunk.uncovered) uncovered.push(rowId);
+      for (const [id, pid] of chunk.uncovered) uncovered.push({ id, pid });
       report.filesChecked += chunk.listed;
       if (clock) clock.rows += chunk.listed;
       input.onRows(chunk.listed);
@@ -115,6 +116,6 @@ async function diffListing(input: AccountCheckInput, remote: ProviderRemote, lis
   // Names and sizes only for the few rows that drifted, read by the differ after each chunk (the diff reads ids from the index).
   for (const d of drifted) await drift(d);
   // Rows the listing cannot speak for get the service's own answer, one probe each (only a definitive one concludes).
-  if (uncovered.length) await probeRows(input, remote, await input.product.accountRowsByIds(input.account.userId, input.account.provider, uncovered), report, drift, examined);
+  if (uncovered.length) await probeRows(input, remote, await input.product.accountRowsByKeys(input.account.userId, input.account.provider, uncovered), report, drift, examined);
 }
 

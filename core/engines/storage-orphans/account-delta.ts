@@ -76,12 +76,14 @@ async function applyDelta(input: AccountCheckInput, remote: ProviderRemote, delt
   }
   report.mode = 'delta';
   const trashedRows = await product.rowsByProviderIds(account.userId, account.provider, [...delta.trashed]);
-  const trashedIds = new Set(trashedRows.map((r) => r.id));
+  // Rows by seenKey (id and cloud id), never by id text alone: 7 and '7' are two rows (s22 attack).
+  const keyOf = (r: FileRow) => seenKey(r.id, r.providerFileId);
+  const trashedKeys = new Set(trashedRows.map(keyOf));
   for (const row of trashedRows) await drift({ row, kind: FINDING_KINDS.trashed });
   // New rows: those the changes show alive need no call; the others are probed with the suspects, once each.
   const probe = new Map<string, FileRow>();
-  for (const row of [...suspects, ...fresh.filter((r) => !delta.alive.has(r.providerFileId))]) if (!trashedIds.has(row.id)) probe.set(row.id, row);
-  const aliveNew = fresh.filter((r) => delta.alive.has(r.providerFileId) && !probe.has(r.id) && !trashedIds.has(r.id)).length;
+  for (const row of [...suspects, ...fresh.filter((r) => !delta.alive.has(r.providerFileId))]) if (!trashedKeys.has(keyOf(row))) probe.set(keyOf(row), row);
+  const aliveNew = fresh.filter((r) => delta.alive.has(r.providerFileId) && !probe.has(keyOf(r)) && !trashedKeys.has(keyOf(r))).length;
   report.filesChecked += aliveNew;
   const unknown = await probeRows(input, remote, [...probe.values()], report, drift);
   const concluded = new Set([...probe.values(), ...trashedRows].map((r) => r.providerFileId));

@@ -9,8 +9,7 @@ import type { FileRow } from './storage-model';
 
 /** One account's diff on the thread: its chunks as they arrive, until `done` or a failure. */
 interface PendingDiff {
-  userId: string;
-  provider: StorageProvider;
+  account: { userId: string; provider: StorageProvider };
   queue: ChunkDiff[];
   done: boolean;
   error: Error | undefined;
@@ -85,7 +84,7 @@ export class ThreadDiffer implements ListingDiffer {
       return;
     }
     const id = this.nextId++;
-    const diff: PendingDiff = { userId, provider, queue: [], done: false, error: undefined, wake: undefined };
+    const diff: PendingDiff = { account: { userId, provider }, queue: [], done: false, error: undefined, wake: undefined };
     this.pending.set(id, diff);
     const wake = () => diff.wake?.();
     signal.addEventListener('abort', wake, { once: true });
@@ -120,7 +119,7 @@ export class ThreadDiffer implements ListingDiffer {
   private receive(reply: Exclude<DiffReply, { type: 'ready' } | { type: 'open-failed' }>): void {
     const diff = this.pending.get(reply.id);
     if (!diff) return;
-    if (reply.type === 'chunk') diff.queue.push({ ...reply.diff, driftedRows: driftedRows(diff, reply.diff, reply.details) });
+    if (reply.type === 'chunk') diff.queue.push({ ...reply.diff, driftedRows: driftedRows(diff.account, reply.diff, reply.details) });
     else if (reply.type === 'done') diff.done = true;
     else diff.error = Object.assign(new Error(reply.message), reply.code ? { code: reply.code } : {});
     diff.wake?.();
@@ -136,14 +135,18 @@ export class ThreadDiffer implements ListingDiffer {
   }
 }
 
-/** The thread's drifted rows as the in-thread differ gives them: this account's rows that drifted (ownRows), with their kinds. */
-function driftedRows(account: PendingDiff, diff: IdChunkDiff, details: readonly Row[]): ChunkDiff['driftedRows'] {
+/** The thread's drifted rows as the in-thread differ gives them: the rows that drifted (ownRows; the thread read them in the account), with their kinds. */
+function driftedRows(account: PendingDiff['account'], diff: IdChunkDiff, details: readonly Row[]): ChunkDiff['driftedRows'] {
   const rows: FileRow[] = [];
   for (const r of details) {
-    const row = readFileRow({ ...r, id: asBuffer(r.id), pid: asBuffer(r.pid) });
+    const id = asBuffer(r.id);
+    // Only rows a repair can address again by their text id (keysIn): a blob that is not UTF-8 would be reported, then
+    // called gone by the repair while it is still there (s22 attack). The in-thread differ cannot find it either.
+    if (Buffer.isBuffer(id) && !Buffer.from(id.toString('utf8'), 'utf8').equals(id)) continue;
+    const row = readFileRow({ ...r, id, pid: asBuffer(r.pid) }, account);
     if (row) rows.push(row);
   }
-  return withKinds(diff, ownRows(rows, account.userId, account.provider, diff.drifted.map(([id, , pid]) => ({ id, pid }))));
+  return withKinds(diff, ownRows(rows, diff.drifted.map(([id, , pid]) => ({ id, pid }))));
 }
 
 /** A blob crosses from the thread as a plain Uint8Array, whose String() lists its bytes: back to the Buffer the driver gives here. */

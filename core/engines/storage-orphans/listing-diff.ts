@@ -12,8 +12,8 @@ export interface IdChunkDiff {
   examined: string[];
   /** Rows the listing shows trashed or leaves out, by row id and cloud id, with the kind of finding each makes. */
   drifted: [rowId: string, kind: StorageFindingKind, pid: string][];
-  /** Rows the listing cannot speak for (a cloud id outside `coveredPrefix`), by row id: each is probed instead. */
-  uncovered: string[];
+  /** Rows the listing cannot speak for (a cloud id outside `coveredPrefix`), by row id and cloud id: each is probed instead. */
+  uncovered: [rowId: string, pid: string][];
 }
 
 /** A chunk's diff as a differ hands it on: with the drifted rows themselves, read again by id after the chunk. */
@@ -48,7 +48,7 @@ export function diffIdChunk(rows: readonly { id: unknown; pid: unknown }[], list
     const rowId = String(row.id);
     const pid = String(row.pid);
     if (listing.coveredPrefix !== undefined && !pid.startsWith(listing.coveredPrefix)) {
-      out.uncovered.push(rowId);
+      out.uncovered.push([rowId, pid]);
       continue;
     }
     out.listed++;

@@ -60,7 +60,7 @@ parentPort.on('message', (request) => {
         const drifted = new Set(diff.drifted.map((d) => \`\${d[0].length}:\${d[0]}\${d[2]}\`));
         for (const row of rows) {
           const id = String(row.id);
-          if (row.id !== null && drifted.has(\`\${id.length}:\${id}\${String(row.pid)}\`)) for (const found of rowByKey.all(row.id)) details.push(found);
+          if (row.id !== null && drifted.has(\`\${id.length}:\${id}\${String(row.pid)}\`)) for (const found of rowByKey.all(row.id, userId, provider)) details.push(found);
         }
       }
       parentPort.postMessage({ type: 'chunk', id, diff, details });

@@ -83,15 +83,16 @@ export class StorageDb {
   /**
    * The diff's reads, for whoever runs them (this connection, or the diff thread's own, listing-diff.ts). The keyset
    * reads of accountIds: `first` binds (user id, provider), `next` binds the last id read as well, as it was read
-   * (lastKey); a chunk shorter than `chunk` rows is the last. `byKey` reads one row in readFileRow's columns by its
-   * id bound exactly as a keyset read returned it (a bigint, text, a blob): the thread's read of a drifted row.
+   * (lastKey); a chunk shorter than `chunk` rows is the last. `byKey` reads one row of the account (id, user id, provider)
+   * in readFileRow's columns by its id bound exactly as a keyset read returned it (a bigint, text, a blob): the
+   * thread's read of a drifted row.
    */
   diffSql(): { first: string; next: string; chunk: number; nullKey: string; byKey: string } {
     const f = this.mapping.files;
     const c = f.columns;
     const base = `SELECT ${quoteIdent(c.id)} AS id, ${quoteIdent(c.providerFileId)} AS pid FROM ${quoteTable(f.table)} WHERE ${quoteIdent(c.userId)} = ? AND ${quoteIdent(c.provider)} = ?`;
     const order = ` ORDER BY ${quoteIdent(c.id)} LIMIT ${CHUNK}`;
-    const byKey = `SELECT ${this.fileRowColumns()} FROM ${quoteTable(f.table)} WHERE ${quoteIdent(c.id)} = ?`;
+    const byKey = `SELECT ${this.fileRowColumns()} FROM ${quoteTable(f.table)} WHERE ${quoteIdent(c.id)} = ? AND ${quoteIdent(c.userId)} = ? AND ${quoteIdent(c.provider)} = ?`;
     return { first: `${base}${order}`, next: `${base} AND ${quoteIdent(c.id)} > ?${order}`, chunk: CHUNK, nullKey: NULL_KEY, byKey };
   }
 
@@ -113,34 +114,31 @@ export class StorageDb {
 
   /**
    * This account's rows among these (row id, cloud id) pairs as a diff or a pass saw them, each once (ownRows): what
-   * findings and probes are made of.
+   * findings and probes are made of. The account is matched by the database itself, with the columns' own collation
+   * (a user_id declared COLLATE NOCASE holds 'ADA' for 'ada'), as the account's keyset reads matched it.
    */
   async accountRowsByKeys(userId: string, provider: StorageProvider, keys: readonly SeenRowKey[]): Promise<FileRow[]> {
-    return ownRows(await this.rowsByIds([...new Set(keys.map((k) => k.id))]), userId, provider, keys);
+    return ownRows(await this.rowsByIds([...new Set(keys.map((k) => k.id))], { userId, provider }), keys);
   }
 
-  /** This account's rows with these ids, whatever cloud file each points at (rows to ask the service about). */
-  async accountRowsByIds(userId: string, provider: StorageProvider, ids: readonly string[]): Promise<FileRow[]> {
-    return (await this.rowsByIds(ids)).filter((row) => row.userId === userId && row.provider === provider);
-  }
-
-  /** Rows by files row id (any account), whatever the id column's declared type (keysIn). */
-  async rowsByIds(ids: readonly string[]): Promise<FileRow[]> {
+  /** Rows by files row id, whatever the id column's declared type (keysIn); of one account when `account` is given. */
+  async rowsByIds(ids: readonly string[], account?: { userId: string; provider: StorageProvider }): Promise<FileRow[]> {
     const f = this.mapping.files;
+    const c = f.columns;
     const out: FileRow[] = [];
     const asked = new Set(ids);
+    const scope = account ? ` AND ${quoteIdent(c.userId)} = ? AND ${quoteIdent(c.provider)} = ?` : '';
     for (let at = 0; at < ids.length; at += 500) {
-      const match = keysIn(this.db.dialect, f.columns.id, ids.slice(at, at + 500));
-      const rows = await this.db.query(`SELECT ${this.fileRowColumns()} FROM ${quoteTable(f.table)} WHERE ${match.sql}`, match.params);
+      const match = keysIn(this.db.dialect, c.id, ids.slice(at, at + 500));
+      const rows = await this.db.query(`SELECT ${this.fileRowColumns()} FROM ${quoteTable(f.table)} WHERE ${match.sql}${scope}`, account ? [...match.params, account.userId, account.provider] : match.params);
       for (const r of rows) {
-        const row = asked.has(String(r.id)) ? readFileRow(r) : undefined;
+        const row = asked.has(String(r.id)) ? readFileRow(r, account) : undefined;
         if (row) out.push(row);
       }
     }
     return out;
   }
 
-  /** One account's rows, counted through the files index up to `cap` (the count is min(rows, cap)): the cost model's input. */
   async countAccountRows(userId: string, provider: StorageProvider, cap = Number.MAX_SAFE_INTEGER): Promise<number> {
     const c = this.mapping.files.columns;
     const [row] = await this.db.query(
@@ -189,20 +187,14 @@ export interface SeenRowKey {
 }
 
 /**
- * The rows among these that are this account's and were seen as one of `keys`, each once. Ids travel as text, and two
- * rows' ids can read the same (7 and '7', NULL and 'null'; in this account or another's): a row read back by id is
- * the row that was seen only if its account and its cloud file are that row's too. Without this a live row whose id
- * read like a gone one's was reported, and quarantined, in its place (s22 attack).
+ * The rows among these (one account's, as read) that were seen as one of `keys`, each once. Ids travel as text, and
+ * two rows' ids can read the same (7 and '7', NULL and 'null'): a row read back by id is the row that was seen only
+ * if its cloud file is that row's too. Without this a live row whose id read like a gone one's was reported, and
+ * quarantined, in its place (s22 attack).
  */
-export function ownRows(rows: readonly FileRow[], userId: string, provider: StorageProvider, keys: readonly SeenRowKey[]): FileRow[] {
+export function ownRows(rows: readonly FileRow[], keys: readonly SeenRowKey[]): FileRow[] {
   const wanted = new Set(keys.map((k) => seenKey(k.id, k.pid)));
-  const out: FileRow[] = [];
-  for (const row of rows) {
-    const key = seenKey(row.id, row.providerFileId);
-    if (row.userId !== userId || row.provider !== provider || !wanted.delete(key)) continue;
-    out.push(row);
-  }
-  return out;
+  return rows.filter((row) => wanted.delete(seenKey(row.id, row.providerFileId)));
 }
 
 /** Said by every keyset read of file rows that meets a chunk ending in a row without an id (the diff thread's too). */
@@ -222,8 +214,13 @@ function lastKey(rows: readonly Row[]): SqlValue {
 
 const truthy = (v: unknown) => v === true || v === 1 || v === '1' || v === 't' || v === 'true' || v === 1n;
 
-/** A row read with rowsByIds' or rowByKeySql's columns, as the engine takes it; undefined for a provider it does not check. */
-export function readFileRow(r: Row): FileRow | undefined {
+/**
+ * A row read in fileRowColumns, as the engine takes it; undefined for a provider it does not check. Read within an
+ * account (its user id and provider matched by the database, in the columns' own collation), it is that account's
+ * row, as the account's keyset reads give it: 'ADA' in a COLLATE NOCASE column is the account 'ada' (s22b attack).
+ */
+export function readFileRow(r: Row, account?: { userId: string; provider: StorageProvider }): FileRow | undefined {
+  if (account) return toFileRow(r, account.userId, account.provider);
   return isStorageProvider(r.provider) ? toFileRow(r, String(r.user_id), r.provider) : undefined;
 }
 

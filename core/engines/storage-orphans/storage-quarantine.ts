@@ -79,16 +79,22 @@ export class FileQuarantine {
       const fileRowIds = before.map((r) => r.id as SqlValue);
       const ids = placeholders(fileRowIds.length);
       const images = await this.capture(tx, columns, fileRowIds);
-      // ON CONFLICT: a stale copy left by an older quarantine of the same id is replaced, never kept instead of the live row.
-      // SQLite needs `WHERE true` to parse INSERT … SELECT … ON CONFLICT. The copy's id is bound as the text the
-      // finding names (String(id)), not copied: the database's own text of a REAL 7.0 is '7.0', of a PostgreSQL
-      // float 1e+15, of a char(n) id without its padding, and a copy under that text could never be restored (s22).
-      await tx.executeMany(
+      // The copy's id is bound as the text the finding names (String(id)), not copied: the database's own text of a
+      // REAL 7.0 is '7.0', of a PostgreSQL float 1e+15, of a char(n) id without its padding, and a copy under that text
+      // could never be restored (s22). A copy already held under that id is another row's (the product re-used the id
+      // of a row quarantined earlier) and its only way back: never replaced. SQLite needs `WHERE true` to parse
+      // INSERT … SELECT … ON CONFLICT.
+      const { changes: copied } = await tx.executeMany(
         `INSERT INTO ${quoteTable(q.table)} (${[...qc, ...extra].join(', ')})
          SELECT ${this.cast('text')}, ${this.canonicalSource(fc).slice(1).join(', ')}, ${this.cast('timestamptz')}, ${this.cast('timestamptz')}, ?, ${this.cast('bigint')} FROM ${quoteTable(f.table)} WHERE ${keyF} = ? AND true
-         ON CONFLICT (${keyQ}) DO UPDATE SET ${[...qc, ...extra].filter((c) => c !== keyQ).map((c) => `${c} = excluded.${c}`).join(', ')}`,
+         ON CONFLICT (${keyQ}) DO NOTHING`,
         before.map((r) => [String(r.id), meta.quarantinedAt, meta.purgeAfter, meta.reason, meta.runId, r.id as SqlValue]),
       );
+      if (copied !== before.length) {
+        throw new QuarantineError(
+          `file_quarantine already holds a row quarantined earlier under the id of ${before.length === 1 ? `file row ${String(before[0]?.id)}` : 'one of these file rows'} (the product gave that id to a new row since): it was not replaced, and nothing was moved. Restore or purge the held row first.`,
+        );
+      }
       await tx.executeMany(
         `UPDATE ${quoteTable(q.table)} SET ${quoteIdent(q.columns.rowImage)} = ? WHERE ${keyQ} = ?`,
         [...images].map(([id, image]) => [JSON.stringify(image), id]),
