@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dropboxFiles, driveFiles, openStorageWorld, resultOf, type StorageWorld } from './storage-orphans.setup';
+import { FILES, insert, openOrphans, restore } from './storage-orphans.id-tables';
 
 /**
  * Attack s22: the id handling of a7e73b9/21c3a7a (keysIn, raw-key moves, the thread's byKey read) against id
@@ -9,28 +10,19 @@ import { dropboxFiles, driveFiles, openStorageWorld, resultOf, type StorageWorld
  * Each test asserts the safe behaviour: a failing test is a fault.
  */
 
-const FILES = (idDecl: string) => `CREATE TABLE files (
-  id ${idDecl}, user_id TEXT NOT NULL, provider TEXT NOT NULL, provider_file_id TEXT NOT NULL, name TEXT, size INTEGER, created_at TEXT,
-  UNIQUE (provider, provider_file_id))`;
-
 let world: StorageWorld | undefined;
 afterEach(async () => {
   await world?.close();
   world = undefined;
 });
 
-const openFindings = async (w: StorageWorld) => (await w.app.store.findings.open('storage-orphans')).filter((f) => f.kind === 'orphan');
-const describeOpen = async (w: StorageWorld) => (await openFindings(w)).map((f) => `${String(f.details?.fileRowId)} ${String(f.details?.providerFileId)}`).sort();
+const describeOpen = async (w: StorageWorld) => (await openOrphans(w)).map((f) => `${String(f.details?.fileRowId)} ${String(f.details?.providerFileId)}`).sort();
 const typed = (w: StorageWorld, pid: string) =>
   w.rows<{ t: string; id: string }>("SELECT typeof(id) AS t, CASE WHEN typeof(id) = 'blob' THEN hex(id) ELSE CAST(id AS TEXT) END AS id FROM files WHERE provider_file_id = ?", [pid]);
-const restore = (w: StorageWorld, findingId: number) => Promise.resolve().then(() => w.app.handlers['storage.restore']({ findingId }, { actor: 'manual' }));
 
 async function world1(idDecl: string): Promise<StorageWorld> {
   return openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 3), dropbox: dropboxFiles('ada', 2) }], { ddl: [FILES(idDecl)] });
 }
-
-const insert = (w: StorageWorld, idSql: string, pid: string, provider = 'google', user = 'ada') =>
-  w.exec(`INSERT INTO files (id, user_id, provider, provider_file_id, name, size) VALUES (${idSql}, ?, ?, ?, ?, 1)`, [user, provider, pid, `${pid}.bin`]);
 
 describe('attack s22: REAL ids and integers stored as REAL', () => {
   // A REAL (or FLOAT/DOUBLE) key stores 7 as 7.0, which the driver reads 7 and the engine calls '7'. file_quarantine.id
@@ -45,7 +37,7 @@ describe('attack s22: REAL ids and integers stored as REAL', () => {
     const before = await Promise.all(ids.map((_, i) => typed(world as StorageWorld, `g-gone-${i}`)));
     const check = resultOf(await world.run({ mode: 'check', full: true }));
     expect(check.orphans).toBe(ids.length);
-    const findings = await openFindings(world);
+    const findings = await openOrphans(world);
     const repair = await world.run({ mode: 'repair', all: true });
     expect(repair.result, JSON.stringify(repair.result)).toMatchObject({ quarantined: ids.length });
     const outcomes: string[] = [];
@@ -63,7 +55,7 @@ describe('attack s22: REAL ids and integers stored as REAL', () => {
     world = await world1(decl);
     for (const [i, id] of ids.entries()) await insert(world, id, `g-gone-${i}`);
     expect(resultOf(await world.run({ mode: 'check', full: true })).orphans).toBe(ids.length);
-    const findings = await openFindings(world);
+    const findings = await openOrphans(world);
     expect((await world.run({ mode: 'repair', all: true })).result).toMatchObject({ quarantined: ids.length });
     const held = await world.rows<{ id: string; image: number }>('SELECT id, row_image IS NOT NULL AS image FROM file_quarantine ORDER BY id');
     expect(held.map((h) => `${h.id} image:${Number(h.image)}`).sort()).toEqual(findings.map((f) => `${String(f.details?.fileRowId)} image:1`).sort());
@@ -88,7 +80,7 @@ describe('attack s22: BLOB ids', () => {
     const check = resultOf(await world.run({ mode: 'check', full: true }));
     expect(await describeOpen(world)).toEqual([expect.stringMatching(/ g-gone-blob$/)]);
     expect(check.orphans).toBe(1);
-    const findings = await openFindings(world);
+    const findings = await openOrphans(world);
     const repair = (await world.run({ mode: 'repair', all: true })).result as Record<string, unknown>;
     expect(repair, JSON.stringify(repair)).toMatchObject({ quarantined: 1, rowGone: 0 });
     expect(await typed(world, 'g-gone-blob')).toEqual([]);
@@ -165,7 +157,7 @@ describe('attack s22: numeric-looking text ids and typed columns (regressions)',
     await world.exec("UPDATE files SET id = 7 WHERE id = 'row-g-ada-0'");
     expect(resultOf(await world.run({ mode: 'check', full: true })).orphans).toBe(ids.length);
     expect((await describeOpen(world)).map((d) => d.replace(/ g-gone-\d$/, '')).sort()).toEqual([...ids].sort());
-    const findings = await openFindings(world);
+    const findings = await openOrphans(world);
     expect((await world.run({ mode: 'repair', all: true })).result).toMatchObject({ quarantined: ids.length });
     expect((await typed(world, 'g-ada-0')).length).toBe(1);
     for (const f of findings) expect(await restore(world, f.id)).toMatchObject({ restored: true });
@@ -178,7 +170,7 @@ describe('attack s22: numeric-looking text ids and typed columns (regressions)',
     for (const [i, id] of ids.entries()) await insert(world, String(id), `g-gone-${i}`);
     const before = await Promise.all(ids.map((_, i) => typed(world as StorageWorld, `g-gone-${i}`)));
     expect(resultOf(await world.run({ mode: 'check', full: true })).orphans).toBe(ids.length);
-    const findings = await openFindings(world);
+    const findings = await openOrphans(world);
     expect((await world.run({ mode: 'repair', all: true })).result).toMatchObject({ quarantined: ids.length });
     for (const f of findings) expect(await restore(world, f.id)).toMatchObject({ restored: true });
     expect(await Promise.all(ids.map((_, i) => typed(world as StorageWorld, `g-gone-${i}`)))).toEqual(before);
@@ -202,7 +194,7 @@ describe('attack s22: rows changed between the check and the repair', () => {
     world = await world1('PRIMARY KEY');
     await insert(world, "'7'", 'g-gone-seven');
     await world.run({ mode: 'check', full: true });
-    const [finding] = await openFindings(world);
+    const [finding] = await openOrphans(world);
     await world.exec("DELETE FROM files WHERE id = '7'");
     await insert(world, '7', 'g-gone-seven');
     expect((await world.run({ mode: 'repair', all: true })).result).toMatchObject({ quarantined: 1 });
@@ -214,7 +206,7 @@ describe('attack s22: rows changed between the check and the repair', () => {
     world = await world1('PRIMARY KEY');
     await insert(world, '7', 'g-gone-seven');
     await world.run({ mode: 'check', full: true });
-    const [finding] = await openFindings(world);
+    const [finding] = await openOrphans(world);
     expect((await world.run({ mode: 'repair', all: true })).result).toMatchObject({ quarantined: 1 });
     await insert(world, "'7'", 'g-ada-1-copy');
     await expect(restore(world, finding?.id as number)).rejects.toThrow(/is in files again/);
@@ -226,7 +218,7 @@ describe('attack s22: rows changed between the check and the repair', () => {
     world = await world1('PRIMARY KEY');
     await insert(world, '7.0', 'g-gone-seven');
     await world.run({ mode: 'check', full: true });
-    const [finding] = await openFindings(world);
+    const [finding] = await openOrphans(world);
     expect((await world.run({ mode: 'repair', all: true })).result).toMatchObject({ quarantined: 1 });
     await insert(world, '7', 'g-ada-1-copy');
     await expect(restore(world, finding?.id as number)).rejects.toThrow(/is in files again/);
@@ -249,7 +241,7 @@ describe('attack s22: many ids in one repair', () => {
       await db.close();
     }
     expect(resultOf(await world.run({ mode: 'check', full: true })).orphans).toBe(600);
-    const findings = await openFindings(world);
+    const findings = await openOrphans(world);
     const repair = (await world.run({ mode: 'repair', all: true })).result as Record<string, unknown>;
     expect(repair, JSON.stringify(repair)).toMatchObject({ quarantined: 600 });
     expect(Number((await world.rows<{ n: number }>('SELECT COUNT(*) AS n FROM file_quarantine'))[0]?.n)).toBe(600);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dropboxFiles, driveFiles, openStorageWorld, resultOf, type StorageWorld } from './storage-orphans.setup';
+import { FILES, openOrphans, resultFor } from './storage-orphans.id-tables';
 
 /**
  * Attack s22b on 8d12b42: the capped row count of the cost model (fullPassCost / rowsWorthCounting /
@@ -7,20 +8,14 @@ import { dropboxFiles, driveFiles, openStorageWorld, resultOf, type StorageWorld
  * of drifted rows in one chunk whose ids read like live rows' ids. Safe behaviour asserted: a failing test is a fault.
  */
 
-const FILES = (idDecl: string) => `CREATE TABLE files (
-  id ${idDecl}, user_id TEXT NOT NULL, provider TEXT NOT NULL, provider_file_id TEXT NOT NULL, name TEXT, size INTEGER, created_at TEXT,
-  UNIQUE (provider, provider_file_id))`;
-
 let world: StorageWorld | undefined;
 afterEach(async () => {
   await world?.close();
   world = undefined;
 });
 
-const openOrphans = async (w: StorageWorld) => (await w.app.store.findings.open('storage-orphans')).filter((f) => f.kind === 'orphan');
 const pidsOpen = async (w: StorageWorld) => (await openOrphans(w)).map((f) => String(f.details?.providerFileId)).sort();
 const count = async (w: StorageWorld, where: string) => Number((await w.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM files WHERE ${where}`))[0]?.n);
-const resultFor = (r: ReturnType<typeof resultOf>, user: string, provider: string) => r.results.find((x) => x.userId === user && x.provider === provider) as Record<string, unknown> | undefined;
 
 describe('attack s22b: the capped count with a stale listing size', () => {
   it('Drive listed at 2500 files; the product then keeps no live row and adds 2 gone ones: the full auto pass probes and finds both', async () => {

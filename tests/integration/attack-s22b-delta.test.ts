@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dropboxFiles, driveFiles, openStorageWorld, resultOf, type StorageWorld } from './storage-orphans.setup';
+import { byPid, describeOpen, FILES, insert, openOrphans, resultFor } from './storage-orphans.id-tables';
 
 /**
  * Attack s22b on 8d12b42: the delta (new rows by seen key, carried findings by accountRowsByKeys), the uncovered
@@ -7,23 +8,11 @@ import { dropboxFiles, driveFiles, openStorageWorld, resultOf, type StorageWorld
  * test is a fault.
  */
 
-const FILES = (idDecl: string, unique = true) => `CREATE TABLE files (
-  id ${idDecl}, user_id TEXT NOT NULL, provider TEXT NOT NULL, provider_file_id TEXT NOT NULL, name TEXT, size INTEGER, created_at TEXT${unique ? ',\n  UNIQUE (provider, provider_file_id)' : ''})`;
-
 let world: StorageWorld | undefined;
 afterEach(async () => {
   await world?.close();
   world = undefined;
 });
-
-const openOrphans = async (w: StorageWorld) => (await w.app.store.findings.open('storage-orphans')).filter((f) => f.kind === 'orphan');
-const describeOpen = async (w: StorageWorld) =>
-  (await openOrphans(w)).map((f) => `${String(f.details?.userId)}/${String(f.details?.provider)}/${String(f.details?.fileRowId)}/${String(f.details?.providerFileId)}`).sort();
-const insert = (w: StorageWorld, idSql: string, pid: string, provider = 'google', user = 'ada') =>
-  w.exec(`INSERT INTO files (id, user_id, provider, provider_file_id, name, size) VALUES (${idSql}, ?, ?, ?, ?, 1)`, [user, provider, pid, `${pid}.bin`]);
-const byPid = (w: StorageWorld, pid: string) =>
-  w.rows<{ t: string; id: string; user_id: string }>("SELECT typeof(id) AS t, CAST(id AS TEXT) AS id, user_id FROM files WHERE provider_file_id = ?", [pid]);
-const resultFor = (r: ReturnType<typeof resultOf>, user: string, provider: string) => r.results.find((x) => x.userId === user && x.provider === provider) as Record<string, unknown> | undefined;
 
 describe('attack s22b: delta new rows whose ids collide with other rows', () => {
   it("ada's new text 7 (gone) beside bob's live integer 7: only ada's is reported, bob's row is never moved", async () => {

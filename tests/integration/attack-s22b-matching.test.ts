@@ -1,28 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dropboxFiles, driveFiles, openStorageWorld, resultOf, type StorageWorld } from './storage-orphans.setup';
+import { byPid, describeOpen, FILES, insert, openOrphans, restore } from './storage-orphans.id-tables';
 
 /**
  * Attack s22b on 8d12b42 (ids as text, ownRows / accountRowsByKeys, withKinds, the thread's re-read, the quarantine by
  * text id). Each test asserts the SAFE behaviour: a failing test is a fault.
  */
 
-const FILES = (idDecl: string, unique = true) => `CREATE TABLE files (
-  id ${idDecl}, user_id TEXT NOT NULL, provider TEXT NOT NULL, provider_file_id TEXT NOT NULL, name TEXT, size INTEGER, created_at TEXT${unique ? ',\n  UNIQUE (provider, provider_file_id)' : ''})`;
-
 let world: StorageWorld | undefined;
 afterEach(async () => {
   await world?.close();
   world = undefined;
 });
-
-const openOrphans = async (w: StorageWorld) => (await w.app.store.findings.open('storage-orphans')).filter((f) => f.kind === 'orphan');
-const describeOpen = async (w: StorageWorld) =>
-  (await openOrphans(w)).map((f) => `${String(f.details?.userId)}/${String(f.details?.provider)}/${String(f.details?.fileRowId)}/${String(f.details?.providerFileId)}`).sort();
-const restore = (w: StorageWorld, findingId: number) => Promise.resolve().then(() => w.app.handlers['storage.restore']({ findingId }, { actor: 'manual' }));
-const insert = (w: StorageWorld, idSql: string, pid: string, provider = 'google', user = 'ada') =>
-  w.exec(`INSERT INTO files (id, user_id, provider, provider_file_id, name, size) VALUES (${idSql}, ?, ?, ?, ?, 1)`, [user, provider, pid, `${pid}.bin`]);
-const byPid = (w: StorageWorld, pid: string) =>
-  w.rows<{ t: string; id: string; user_id: string }>("SELECT typeof(id) AS t, CASE WHEN typeof(id) = 'blob' THEN hex(id) ELSE CAST(id AS TEXT) END AS id, user_id FROM files WHERE provider_file_id = ?", [pid]);
 
 describe('attack s22b: an id the product re-uses after a quarantine', () => {
   // file_quarantine keys its copies by the row id's text and the move upserts (ON CONFLICT DO UPDATE). A product that

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dropboxFiles, driveFiles, openStorageWorld, resultOf, type StorageWorld } from './storage-orphans.setup';
+import { resultFor } from './storage-orphans.id-tables';
 
 /**
  * Attack s22b on ownRows (8d12b42): rows read back by id are kept only if `row.userId === userId` and
@@ -24,7 +25,6 @@ const pidsOpen = async (w: StorageWorld) =>
     .filter((f) => f.kind === 'orphan')
     .map((f) => String(f.details?.providerFileId))
     .sort();
-const resultFor = (r: ReturnType<typeof resultOf>, user: string, provider: string) => r.results.find((x) => x.userId === user && x.provider === provider) as Record<string, unknown> | undefined;
 
 async function nocaseWorld(): Promise<StorageWorld> {
   const w = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 3), dropbox: dropboxFiles('ada', 2) }], { ddl: [FILES_NOCASE_USER] });
