@@ -59,7 +59,8 @@ async function seedWorld(db: AppDbAdapter, random: Prng, kind: keyof typeof TABL
     if (rows.length > 3) (rows[2] as unknown[])[3] = (rows[1] as unknown[])[3];
     await db.transaction((tx) => tx.executeMany('INSERT INTO media (fid, owner, cloud, cloud_id, title, bytes) VALUES (?, ?, ?, ?, ?, ?)', rows as never));
     const coveredPrefix = provider === 'dropbox' && random.chance(0.7) ? 'id:' : undefined;
-    world.accounts.push({ userId, provider, listing: { present, trashed, coveredPrefix } });
+    // A pass that keeps no cursor asks for no seen keys (ListingSets.seenKeys): the thread must build none either.
+    world.accounts.push({ userId, provider, listing: { present, trashed, coveredPrefix, ...(random.chance(0.3) ? { seenKeys: false } : {}) } });
   }
   return world;
 }
@@ -85,6 +86,8 @@ describe('the diff of one chunk', () => {
         continue;
       }
       expect(diff.examined).toEqual([seenKey(String(id), pid)]);
+      // Asked for no seen keys: the same diff, without them.
+      expect(diffIdChunk([{ id, pid }], { ...listing, seenKeys: false })).toEqual({ ...diff, examined: [] });
       const kind = listing.trashed.has(pid) ? 'trashed' : listing.present.has(pid) ? undefined : 'orphan';
       expect(diff.drifted).toEqual(kind ? [[String(id), kind, pid]] : []);
     }

@@ -114,4 +114,29 @@ describe.each(['sqlite', 'postgres'] as const)('storage-orphans delta completene
     world.dropbox.resetCursors(dropboxAccountId('ada'));
     expect(passes(await world.run({ mode: 'check' }))).toEqual(['dropbox:full:cursor rejected', 'google:delta:changes since the last pass']);
   });
+
+  it('a pass that keeps no cursor keeps no seen set (it drops the one a bigger pass kept), and the account still hides no row', async () => {
+    const seenKeys = async (w: StorageWorld) =>
+      (await w.app.store.db.all<{ key: string; value_json: string }>(`SELECT key, value_json FROM engine_state WHERE engine = 'storage-orphans' AND key LIKE 'seen%'`))
+        .filter((r) => r.value_json !== 'null' && r.value_json !== '[]')
+        .map((r) => r.key.split(':').slice(0, 3).join(':'))
+        .sort();
+    world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 1500) }, { id: 'bob', drive: driveFiles('bob', 10) }]);
+    // 1,500 files are two pages: a delta pays, so Ada keeps a cursor and her seen set; Bob's one page never does.
+    expect(passes(await world.run({ mode: 'check' }))).toEqual(['google:full:first pass', 'google:full:first pass']);
+    expect([...new Set(await seenKeys(world))]).toEqual(['seen2:ada:google']);
+    // Ada's Drive shrinks to one page: the pass that lists it so keeps its cursor (it planned from 1,500), the next one none.
+    for (let i = 0; i < 700; i++) world.google.deleteFile('ada', `g-ada-${i}`);
+    await world.exec(`DELETE FROM files WHERE user_id = 'ada' AND provider_file_id IN (${Array.from({ length: 700 }, (_, i) => `'g-ada-${i}'`).join(', ')})`);
+    expect(resultOf(await world.run({ mode: 'check', full: true }))).toMatchObject({ orphans: 0 });
+    expect([...new Set(await seenKeys(world))]).toEqual(['seen2:ada:google']);
+    expect(resultOf(await world.run({ mode: 'check', full: true }))).toMatchObject({ orphans: 0 });
+    expect(await seenKeys(world)).toEqual([]);
+    // Without a cursor every check lists again, and so finds a row the product added meanwhile for a file that is gone.
+    await addRow(world, 'new-g-gone', 'google', 'g-never-existed', 'ghost.pdf');
+    const next = await world.run({ mode: 'check' });
+    expect(passes(next)).toEqual(['google:full:no cursor kept', 'google:full:no cursor kept']);
+    expect(resultOf(next)).toMatchObject({ orphans: 1 });
+    expect(await openSubjects(world)).toEqual(['file:new-g-gone']);
+  });
 });

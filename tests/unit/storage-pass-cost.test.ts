@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fullPassCost, rowsWorthCounting } from '../../core/engines/storage-orphans/account-pass';
+import { fullPassCost, planPass, rowsWorthCounting } from '../../core/engines/storage-orphans/account-pass';
+import type { AccountState } from '../../core/engines/storage-orphans/account-state';
 import { Prng } from '../helpers/prng';
 
 const PROVIDERS = ['google', 'dropbox'] as const;
@@ -30,5 +31,21 @@ describe('the full pass cost model reads no more rows than its answer depends on
     expect(fullPassCost(1, null, 'google', 'probe')).toEqual({ probe: true, keepCursor: false, cursorBeforeProbes: false });
     expect(rowsWorthCounting(500, 'google')).toBe(2);
     expect(rowsWorthCounting(null, 'google')).toBe(1001);
+  });
+});
+
+describe('the pass an account gets', () => {
+  const now = new Date('2026-12-05T12:00:00Z');
+  const base = { files: 0, remoteFiles: null, status: 'ok', message: null, lastCheckAt: null, lastRunId: null, userId: 'u', provider: 'google', email: null, name: null, autoSync: true, deleteAfterSync: false } as const;
+  const plan = (state: Partial<AccountState>, seenKnown: boolean, full = false) => planPass({ ...base, cursor: null, ...state } as AccountState, { full, now, fullPassHours: 24, seenKnown });
+  it('a pass kept no cursor (and so no seen set): full, "no cursor kept"; a cursor without its seen set: full, "first pass"', () => {
+    const lastFullAt = '2026-12-05T11:00:00Z';
+    expect(plan({}, false)).toEqual({ pass: 'full', reason: 'first pass' });
+    expect(plan({ lastFullAt }, false)).toEqual({ pass: 'full', reason: 'no cursor kept' });
+    expect(plan({ lastFullAt }, true)).toEqual({ pass: 'full', reason: 'no cursor kept' });
+    expect(plan({ lastFullAt, cursor: 'c1' }, false)).toEqual({ pass: 'full', reason: 'first pass' });
+    expect(plan({ lastFullAt, cursor: 'c1' }, true)).toEqual({ pass: 'delta', reason: 'changes since the last pass' });
+    expect(plan({ lastFullAt: '2026-12-04T11:00:00Z', cursor: 'c1' }, true)).toEqual({ pass: 'full', reason: 'periodic full pass due' });
+    expect(plan({ lastFullAt, cursor: 'c1' }, true, true)).toEqual({ pass: 'full', reason: 'requested' });
   });
 });

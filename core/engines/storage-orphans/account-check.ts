@@ -73,7 +73,7 @@ async function fullPass(input: AccountCheckInput, remote: ProviderRemote, report
     // Taken before the probes, so a change made while probing is in the next delta.
     const cursor = cursorBeforeProbes ? await remote.startCursor(input.signal) : null;
     await probeRows(input, remote, product.accountRows(account.userId, account.provider), report, drift, examined);
-    await input.seen.save(examined, seen);
+    await keepSeen(input, cursor, examined, seen);
     return finish(report, { files: report.filesChecked, cursor, ...full });
   };
   if (probe) return probeAll();
@@ -90,8 +90,18 @@ async function fullPass(input: AccountCheckInput, remote: ProviderRemote, report
     return probeAll();
   }
   await diffListing(input, remote, listing, report, drift, examined);
-  await input.seen.save(examined, seen);
+  await keepSeen(input, listing.cursor, examined, seen);
   return finish(report, { files: report.filesChecked, remoteFiles: listing.remoteFiles, cursor: listing.cursor, ...full });
+}
+
+/**
+ * What a full pass examined is what the next delta counts as seen. A pass that keeps no cursor has no next delta
+ * (planPass: `no cursor kept`), so it keeps no set, and drops one an earlier pass kept (a load would read it for
+ * nothing): its diff built no keys (ListingSets.seenKeys).
+ */
+async function keepSeen(input: AccountCheckInput, cursor: string | null, examined: readonly string[], seen: ReadonlySet<string> | undefined): Promise<void> {
+  if (cursor === null) await input.seen.forget();
+  else await input.seen.save(examined, seen);
 }
 
 async function diffListing(input: AccountCheckInput, remote: ProviderRemote, listing: FullListing, report: AccountReport, drift: (d: Drift) => Promise<void>, examined: string[]): Promise<void> {

@@ -31,8 +31,11 @@ export interface PassPlan {
 /** The pass an account gets before any call is made; a delta may still turn into a full pass (cursor rejected …). */
 export function planPass(state: AccountState, options: { full: boolean; now: Date; fullPassHours: number; seenKnown: boolean }): PassPlan {
   if (options.full) return { pass: 'full', reason: 'requested' };
-  if (!state.lastFullAt || !options.seenKnown) return { pass: 'full', reason: 'first pass' };
+  if (!state.lastFullAt) return { pass: 'full', reason: 'first pass' };
+  // A pass that keeps no cursor keeps no seen set either (account-check.ts: keepSeen).
   if (!state.cursor) return { pass: 'full', reason: 'no cursor kept' };
+  // A cursor without its seen set: a state from before seen sets existed, or a set a crash left unreadable.
+  if (!options.seenKnown) return { pass: 'full', reason: 'first pass' };
   if (options.now.getTime() - Date.parse(state.lastFullAt) >= options.fullPassHours * 3_600_000) return { pass: 'full', reason: 'periodic full pass due' };
   return { pass: 'delta', reason: 'changes since the last pass' };
 }

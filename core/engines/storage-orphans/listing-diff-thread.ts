@@ -89,7 +89,7 @@ export class ThreadDiffer implements ListingDiffer {
     const wake = () => diff.wake?.();
     signal.addEventListener('abort', wake, { once: true });
     try {
-      const request: DiffRequest = { id, userId, provider, present: listing.present, trashed: listing.trashed, coveredPrefix: listing.coveredPrefix };
+      const request: DiffRequest = { id, userId, provider, present: listing.present, trashed: listing.trashed, coveredPrefix: listing.coveredPrefix, seenKeys: listing.seenKeys };
       this.worker.postMessage(request);
       for (;;) {
         signal.throwIfAborted();

@@ -8,7 +8,7 @@ import type { FileRow, StorageFindingKind } from './storage-model';
 export interface IdChunkDiff {
   /** Rows the listing speaks for. */
   listed: number;
-  /** The seenKey (seen-rows.ts) of each row the listing speaks for, in row order. */
+  /** The seenKey (seen-rows.ts) of each row the listing speaks for, in row order (none when the listing says `seenKeys: false`). */
   examined: string[];
   /** Rows the listing shows trashed or leaves out, by row id and cloud id, with the kind of finding each makes. */
   drifted: [rowId: string, kind: StorageFindingKind, pid: string][];
@@ -31,9 +31,15 @@ export interface ListingSets {
   present: ReadonlySet<string>;
   trashed: ReadonlySet<string>;
   coveredPrefix: string | undefined;
+  /**
+   * false: the pass keeps no seen set (it keeps no cursor, so no delta follows it), so no row's seenKey is built
+   * and `examined` stays empty. At a million rows that was half a million keys built, copied off the diff thread,
+   * serialised and written for nothing (issue 19).
+   */
+  seenKeys?: boolean;
 }
 
-export const listingSets = (listing: FullListing): ListingSets => ({ present: listing.present, trashed: listing.trashed, coveredPrefix: listing.coveredPrefix });
+export const listingSets = (listing: FullListing): ListingSets => ({ present: listing.present, trashed: listing.trashed, coveredPrefix: listing.coveredPrefix, seenKeys: listing.cursor !== null });
 
 /**
  * The diff of one chunk of (row id, cloud id) rows. Self-contained on purpose: its source text is also the
@@ -52,7 +58,7 @@ export function diffIdChunk(rows: readonly { id: unknown; pid: unknown }[], list
       continue;
     }
     out.listed++;
-    out.examined.push(`${rowId.length}:${rowId}${pid}`);
+    if (listing.seenKeys !== false) out.examined.push(`${rowId.length}:${rowId}${pid}`);
     if (listing.trashed.has(pid)) out.drifted.push([rowId, 'trashed', pid]);
     else if (!listing.present.has(pid)) out.drifted.push([rowId, 'orphan', pid]);
   }

@@ -116,6 +116,29 @@ export class SeenRows {
     }
     // What this save wrote is what a later save of this object replaces (a head with fewer chunks blanks the rest).
     this.heads = { head: { chunks, count: ids.length }, older: undefined };
+    await this.write(entries);
+  }
+
+  /**
+   * Keeps no set: the account keeps no cursor, so no delta will read one. Writes only where a set is stored (the
+   * heads load() read say so): an older version's set first (a crash after it leaves today's set whole, which load
+   * prefers), then each set's chunks before its head: a crash in between leaves a head whose chunks fail load's
+   * count check, which makes a full pass.
+   */
+  async forget(): Promise<void> {
+    const { head, older } = this.heads ?? { head: await this.kv.get<SeenHead>(this.key), older: await this.kv.get<SeenHead>(this.nulKey) };
+    if (!head && !older) return;
+    const entries: StateEntry[] = [];
+    for (const [key, stored] of [[this.nulKey, older], [this.key, head]] as const) {
+      if (!stored) continue;
+      for (let i = 0; i < stored.chunks; i++) entries.push([`${key}:${i}`, []]);
+      entries.push([key, null]);
+    }
+    this.heads = { head: undefined, older: undefined };
+    await this.write(entries);
+  }
+
+  private async write(entries: readonly StateEntry[]): Promise<void> {
     if (this.writer) await this.writer(entries);
     else await commitInOrder(this.kv, entries);
   }
