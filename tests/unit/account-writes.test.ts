@@ -139,6 +139,33 @@ describe('AccountWrites', () => {
     expect(map.has('seen2:earlier:dropbox')).toBe(true);
   });
 
+  it('an unchanged seen set is written only where another check wrote the account since (it may have dropped the set)', async () => {
+    for (const otherWrote of [false, true]) {
+      const { log, map, kv, sink } = world();
+      const read = { ...state('u1'), cursor: 'c0', lastCheckAt: '2026-12-04T00:00:00.000Z', lastRunId: 5 };
+      map.set('account:u1:dropbox', JSON.stringify(read));
+      const keys = [seenKey('r1', 'f1'), seenKey('r2', 'f2')];
+      await new SeenRows(kv, 'u1', 'dropbox').save(keys);
+      const writes = new AccountWrites(kv, sink);
+      const write = writes.begin('u1', 'dropbox', read);
+      const seen = new SeenRows(kv, 'u1', 'dropbox', write.seenWriter);
+      const loaded = await seen.load();
+      // Another check (concluding earlier than this one) kept no cursor, so it dropped the set.
+      if (otherWrote) {
+        await new SeenRows(kv, 'u1', 'dropbox').forget();
+        map.set('account:u1:dropbox', JSON.stringify({ ...read, cursor: null, lastCheckAt: '2026-12-04T00:00:01.000Z', lastRunId: 6 }));
+      }
+      const before = log.length;
+      await seen.save([...keys].reverse(), loaded);
+      await write.done({ cursor: 'c1', lastCheckAt: '2026-12-04T00:00:02.000Z', lastRunId: 7 });
+      await writes.close();
+      const written = log.slice(before).flatMap((e) => (e.kind === 'state' ? e.keys : []));
+      expect(written.filter((key) => key.startsWith('seen2:')), `another check wrote: ${otherWrote}`).toEqual(otherWrote ? ['seen2:u1:dropbox:0', 'seen2:u1:dropbox'] : []);
+      expect(await new SeenRows(kv, 'u1', 'dropbox').load()).toEqual(new Set(keys));
+      expect(JSON.parse(map.get('account:u1:dropbox') as string)).toMatchObject({ cursor: 'c1' });
+    }
+  });
+
   it('writes nothing once closed: an account a worker finishes after its run ended is not recorded', async () => {
     const { map, kv, sink, log } = world();
     const writes = new AccountWrites(kv, sink);

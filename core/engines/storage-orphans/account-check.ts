@@ -2,7 +2,7 @@ import { isConnectorError } from '../../connectors/shared/connector-error';
 import { connectionFaultMessage, faultOf } from '../../connectors/shared/fault';
 import { TimeSlicer } from '../../base/cooperative';
 import { deltaPass } from './account-delta';
-import { finish, probeRows, type AccountCheckInput, type AccountCheckResult, type AccountReport, type Drift } from './account-probe';
+import { finish, keptCursor, probeRows, type AccountCheckInput, type AccountCheckResult, type AccountReport, type Drift } from './account-probe';
 import { fullPassCost, planPass, rowsWorthCounting } from './account-pass';
 import { ProviderUnavailableError } from './storage-clients';
 import type { SeenRowKey } from './storage-db';
@@ -73,7 +73,7 @@ async function fullPass(input: AccountCheckInput, remote: ProviderRemote, report
     // Taken before the probes, so a change made while probing is in the next delta.
     const cursor = cursorBeforeProbes ? await remote.startCursor(input.signal) : null;
     await probeRows(input, remote, product.accountRows(account.userId, account.provider), report, drift, examined);
-    await keepSeen(input, cursor, examined, seen);
+    await keepSeen(input, keptCursor(report, cursor), examined, seen);
     return finish(report, { files: report.filesChecked, cursor, ...full });
   };
   if (probe) return probeAll();
@@ -90,14 +90,15 @@ async function fullPass(input: AccountCheckInput, remote: ProviderRemote, report
     return probeAll();
   }
   await diffListing(input, remote, listing, report, drift, examined);
-  await keepSeen(input, listing.cursor, examined, seen);
+  await keepSeen(input, keptCursor(report, listing.cursor), examined, seen);
   return finish(report, { files: report.filesChecked, remoteFiles: listing.remoteFiles, cursor: listing.cursor, ...full });
 }
 
 /**
- * What a full pass examined is what the next delta counts as seen. A pass that keeps no cursor has no next delta
- * (planPass: `no cursor kept`), so it keeps no set, and drops one an earlier pass kept (a load would read it for
- * nothing): its diff built no keys (ListingSets.seenKeys).
+ * What a full pass examined is what the next delta counts as seen. A pass that keeps no cursor (`cursor`: the one
+ * finish() keeps, none when files were left unknown) has no next delta (planPass: `no cursor kept`), so it keeps no
+ * set, and drops one an earlier pass kept (a load would read it for nothing): its diff built no keys
+ * (ListingSets.seenKeys) unless the listing took a cursor that unknown files then voided.
  */
 async function keepSeen(input: AccountCheckInput, cursor: string | null, examined: readonly string[], seen: ReadonlySet<string> | undefined): Promise<void> {
   if (cursor === null) await input.seen.forget();

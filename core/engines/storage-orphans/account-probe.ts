@@ -135,8 +135,15 @@ async function conclude(input: AccountCheckInput, row: FileRow, answer: ProbeAns
   }
 }
 
+const unknownFiles = (report: AccountReport): number => Object.values(report.unknown).reduce((n, v) => n + v, 0);
+
+/** The cursor a full pass keeps (finish): none when it left files unknown. */
+export function keptCursor(report: AccountReport, cursor: string | null): string | null {
+  return unknownFiles(report) > 0 ? null : cursor;
+}
+
 export function finish(report: AccountReport, patch: Partial<AccountState>, status?: AccountStatus, message?: string): AccountCheckResult {
-  const unknown = Object.values(report.unknown).reduce((n, v) => n + v, 0);
+  const unknown = unknownFiles(report);
   // A pass that left files unknown must not move the cursor past them: the next run would never look at them again.
   // A full pass then keeps no cursor (the next run reads in full again); a delta keeps the old one (it re-reads the same changes).
   if (unknown > 0 && 'cursor' in patch) {

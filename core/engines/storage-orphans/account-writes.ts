@@ -15,12 +15,14 @@ interface HeldAccount {
   provider: StorageProvider;
   read: AccountState;
   seen: StateEntry[];
+  /** The seen set as the pass loaded it (SeenRows.save, unchanged): written only if another check wrote the account since. */
+  seenIfWritten: StateEntry[];
   patch: Partial<AccountState>;
 }
 
 /** What the check hands one account: where its seen set writes (SeenRows' writer), and its conclusion. */
 export interface AccountWrite {
-  seenWriter(entries: readonly StateEntry[]): Promise<void>;
+  seenWriter(entries: readonly StateEntry[], unchanged: boolean): Promise<void>;
   done(patch: Partial<AccountState>): Promise<void>;
 }
 
@@ -57,10 +59,10 @@ export class AccountWrites {
 
   /** An account's check begins, from the state it read. */
   begin(userId: string, provider: StorageProvider, read: AccountState): AccountWrite {
-    const account: HeldAccount = { userId, provider, read, seen: [], patch: {} };
+    const account: HeldAccount = { userId, provider, read, seen: [], seenIfWritten: [], patch: {} };
     return {
-      seenWriter: async (entries) => {
-        account.seen.push(...entries);
+      seenWriter: async (entries, unchanged) => {
+        (unchanged ? account.seenIfWritten : account.seen).push(...entries);
         for (const [, value] of entries) if (Array.isArray(value)) this.keys += value.length;
       },
       done: async (patch) => {
@@ -97,7 +99,9 @@ export class AccountWrites {
     for (const account of held) {
       const stored = await readAccount(this.kv, account.userId, account.provider);
       if (!stored || concludedLater(stored, account)) continue;
-      entries.push(...account.seen, [accountKey(account.userId, account.provider), merged(stored, account)]);
+      // Another check wrote the account since this one read it (and concluded before it): its seen set may be gone
+      // (a pass without a cursor drops it) or another, so this pass's own goes with its cursor even if unchanged.
+      entries.push(...account.seen, ...(writtenSince(stored, account) ? account.seenIfWritten : []), [accountKey(account.userId, account.provider), merged(stored, account)]);
     }
     await commitInOrder(this.kv, entries);
   }
@@ -105,8 +109,12 @@ export class AccountWrites {
 
 /** Another check wrote its conclusion on this account after this check read it, and concluded after this one did. */
 function concludedLater(stored: AccountState, account: HeldAccount): boolean {
-  const changed = stored.lastCheckAt !== account.read.lastCheckAt || stored.lastRunId !== account.read.lastRunId;
-  return changed && (stored.lastCheckAt ?? '') > (account.patch.lastCheckAt ?? '');
+  return writtenSince(stored, account) && (stored.lastCheckAt ?? '') > (account.patch.lastCheckAt ?? '');
+}
+
+/** Another check wrote its conclusion on this account after this check read it. */
+function writtenSince(stored: AccountState, account: HeldAccount): boolean {
+  return stored.lastCheckAt !== account.read.lastCheckAt || stored.lastRunId !== account.read.lastRunId;
 }
 
 /** The conclusion over the state stored now: a file count moved since the check read it keeps its move. */

@@ -55,13 +55,14 @@ export class SeenRows {
 
   /**
    * `writer`: where save() hands its entries instead of committing them itself (a check's AccountWrites,
-   * which writes them after the account's findings and with its state).
+   * which writes them after the account's findings and with its state). `unchanged`: the set as this pass loaded
+   * it, to be written only if another check wrote the account since (it may have dropped or replaced the set).
    */
   constructor(
     private readonly kv: KeyValue,
     private readonly userId: string,
     private readonly provider: StorageProvider,
-    private readonly writer?: (entries: readonly StateEntry[]) => Promise<void>,
+    private readonly writer?: (entries: readonly StateEntry[], unchanged: boolean) => Promise<void>,
   ) {}
 
   /** Where the set lives: `seen2:` holds length-prefixed keys; `seen:` the NUL-separated keys of older sets. */
@@ -99,11 +100,13 @@ export class SeenRows {
    * Chunks are committed a few at a time (one commit per account for the usual few thousand rows), with a
    * yield between commits so a million-row account still never holds the loop long. `known` is the set this
    * pass loaded: when the pass saw exactly it again (the usual full pass of an unchanged account), nothing
-   * is written, which at a million rows saves about 200 chunks of JSON and their commits.
+   * is written, which at a million rows saves about 200 chunks of JSON and their commits; a writer gets the
+   * entries marked unchanged, and writes them only where another check wrote the account meanwhile.
    */
   async save(ids: readonly string[], known?: ReadonlySet<string>): Promise<void> {
     const { head: old, older } = this.heads ?? { head: await this.kv.get<SeenHead>(this.key), older: await this.kv.get<SeenHead>(this.nulKey) };
-    if (old && !older && sameSet(ids, known)) return;
+    const unchanged = old !== undefined && old !== null && !older && sameSet(ids, known);
+    if (unchanged && !this.writer) return;
     const chunks = Math.ceil(ids.length / CHUNK);
     const entries: StateEntry[] = [];
     for (let i = 0; i < chunks; i++) entries.push([`${this.key}:${i}`, ids.slice(i * CHUNK, (i + 1) * CHUNK)]);
@@ -116,7 +119,7 @@ export class SeenRows {
     }
     // What this save wrote is what a later save of this object replaces (a head with fewer chunks blanks the rest).
     this.heads = { head: { chunks, count: ids.length }, older: undefined };
-    await this.write(entries);
+    await this.write(entries, unchanged);
   }
 
   /**
@@ -135,11 +138,11 @@ export class SeenRows {
       entries.push([key, null]);
     }
     this.heads = { head: undefined, older: undefined };
-    await this.write(entries);
+    await this.write(entries, false);
   }
 
-  private async write(entries: readonly StateEntry[]): Promise<void> {
-    if (this.writer) await this.writer(entries);
-    else await commitInOrder(this.kv, entries);
+  private async write(entries: readonly StateEntry[], unchanged: boolean): Promise<void> {
+    if (this.writer) await this.writer(entries, unchanged);
+    else if (!unchanged) await commitInOrder(this.kv, entries);
   }
 }
