@@ -132,10 +132,10 @@ describe('attack s22b: two rows of one account pointing at one gone cloud file (
     expect(await describeOpen(world)).toEqual(['ada/google/row-g-gone-copy/g-gone', 'ada/google/row-g-gone/g-gone']);
   });
 
-  // KNOWN LIMIT, not fixed in session 22: earlier findings are carried by cloud id, one per file, so of two rows of one
-  // account pointing at the same gone file (a table without UNIQUE (provider, provider_file_id)) one finding is
-  // superseded until the next full pass reports it again. `it.fails` turns red once fixed.
-  it.fails('a delta with no change keeps both findings open (carried forward)', async () => {
+  // Was a known limit until session 23: earlier findings were carried by cloud id, one per file, so of two rows of one
+  // account pointing at the same gone file (a table without UNIQUE (provider, provider_file_id)) one finding was
+  // superseded until the next full pass reported it again. They are carried by row now (findingRowKey).
+  it('a delta with no change keeps both findings open (carried forward)', async () => {
     world = await twoRowsOneFile();
     await world.run({ mode: 'check', full: true, strategy: 'probe' });
     expect(await describeOpen(world)).toHaveLength(2);
@@ -144,8 +144,8 @@ describe('attack s22b: two rows of one account pointing at one gone cloud file (
     expect(await describeOpen(world), JSON.stringify(delta.results)).toEqual(['ada/google/row-g-gone-copy/g-gone', 'ada/google/row-g-gone/g-gone']);
   });
 
-  // The same known limit (earlier findings carried by cloud id).
-  it.fails('a check that cannot reach Drive keeps both findings open (carried forward)', async () => {
+  // The same former limit (earlier findings carried by cloud id).
+  it('a check that cannot reach Drive keeps both findings open (carried forward)', async () => {
     world = await twoRowsOneFile();
     await world.run({ mode: 'check', full: true, strategy: 'probe' });
     expect(await describeOpen(world)).toHaveLength(2);
@@ -153,6 +153,37 @@ describe('attack s22b: two rows of one account pointing at one gone cloud file (
     const failed = resultOf(await world.run({ mode: 'check', full: true }));
     world.google.clearFaults();
     expect(await describeOpen(world), JSON.stringify(failed.results)).toEqual(['ada/google/row-g-gone-copy/g-gone', 'ada/google/row-g-gone/g-gone']);
+  });
+});
+
+describe('session 23: earlier findings carried by the row they are about', () => {
+  const twoRowsOneFile = async (): Promise<StorageWorld> => {
+    const w = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 3), goneDrive: ['g-gone'] }], { ddl: [FILES('TEXT PRIMARY KEY', false)] });
+    await insert(w, "'row-g-gone-copy'", 'g-gone');
+    return w;
+  };
+
+  it('probes left without an answer carry each row\'s own finding (two rows, one gone file)', async () => {
+    world = await twoRowsOneFile();
+    await world.run({ mode: 'check', full: true, strategy: 'probe' });
+    world.google.fault('drive.files.get', { status: 503, body: { error: { code: 503, message: 'down', errors: [{ reason: 'backendError' }] } } });
+    const unknown = resultOf(await world.run({ mode: 'check', full: true, strategy: 'probe' }));
+    world.google.clearFaults();
+    expect(unknown.results[0], JSON.stringify(unknown.results)).toMatchObject({ status: 'unknown' });
+    expect(await describeOpen(world)).toEqual(['ada/google/row-g-gone-copy/g-gone', 'ada/google/row-g-gone/g-gone']);
+  });
+
+  it('two open findings about one row (an older subject beside today\'s) are still one: one carried, the other superseded', async () => {
+    world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 3), goneDrive: ['g-gone'] }]);
+    const first = await world.run({ mode: 'check', full: true });
+    const [today] = await openOrphans(world);
+    // What an older version could have left: the same row and file under another subject.
+    await world.app.store.findings.insertMany(first.id, 'storage-orphans', [{ ...today!, subject: 'file-old:row-g-gone', details: today!.details ?? {} } as never], new Date().toISOString());
+    expect(await openOrphans(world)).toHaveLength(2);
+    world.google.fault('*', { status: 503, body: { error: { code: 503, message: 'down', errors: [{ reason: 'backendError' }] } } });
+    await world.run({ mode: 'check', full: true });
+    world.google.clearFaults();
+    expect((await openOrphans(world)).map((f) => f.subject)).toEqual([today!.subject]);
   });
 });
 

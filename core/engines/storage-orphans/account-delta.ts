@@ -1,5 +1,6 @@
 import { TimeSlicer } from '../../base/cooperative';
-import { finish, PROBE_BATCH, probeRows, type AccountCheckInput, type AccountCheckResult, type AccountReport, type Drift } from './account-probe';
+import type { Finding } from '../../api/models';
+import { findingRowKey, finish, PROBE_BATCH, probeRows, type AccountCheckInput, type AccountCheckResult, type AccountReport, type Drift } from './account-probe';
 import type { PassReason } from './account-pass';
 import type { DeltaListing, ProviderRemote } from './remote-view';
 import { seenKey } from './seen-rows';
@@ -89,10 +90,11 @@ async function applyDelta(input: AccountCheckInput, remote: ProviderRemote, delt
   const concluded = new Set([...probe.values(), ...trashedRows].map((r) => r.providerFileId));
   // Earlier findings stand unless a change shows the file alive again or this delta concluded on it; rows deleted
   // since, or re-pointed at another cloud file (the finding was about the old one), are dropped.
-  const carried = [...input.previous.entries()].filter(([pid]) => !delta.alive.has(pid) && !concluded.has(pid));
-  const stillThere = new Set((await product.accountRowsByKeys(account.userId, account.provider, carried.map(([pid, f]) => ({ id: String(f.details?.fileRowId ?? ''), pid })))).map((r) => seenKey(r.id, r.providerFileId)));
-  for (const [pid, finding] of carried) {
-    if (!stillThere.has(seenKey(String(finding.details?.fileRowId ?? ''), pid))) continue;
+  const pidOf = (finding: Finding) => String(finding.details?.providerFileId ?? '');
+  const carried = [...input.previous.values()].filter((f) => !delta.alive.has(pidOf(f)) && !concluded.has(pidOf(f)));
+  const stillThere = new Set((await product.accountRowsByKeys(account.userId, account.provider, carried.map((f) => ({ id: String(f.details?.fileRowId ?? ''), pid: pidOf(f) })))).map((r) => seenKey(r.id, r.providerFileId)));
+  for (const finding of carried) {
+    if (!stillThere.has(findingRowKey(finding))) continue;
     await input.onCarry(finding);
     if (finding.kind === FINDING_KINDS.orphan) report.orphans++;
     else report.trashed++;

@@ -63,7 +63,11 @@ export interface AccountCheckInput {
   state: AccountState;
   product: StorageDb;
   remote: () => Promise<ProviderRemote>;
-  /** Open findings of earlier checks for this account, by cloud file id: carried forward when this check cannot conclude. */
+  /**
+   * Open findings of earlier checks for this account, by the row they are about (findingRowKey): carried forward
+   * when this check cannot conclude. By row, not by cloud file: two rows pointing at one gone file (a table without
+   * a unique cloud id) each keep their finding.
+   */
   previous: Map<string, Finding>;
   strategy: CheckStrategy;
   full: boolean;
@@ -130,7 +134,7 @@ async function conclude(input: AccountCheckInput, row: FileRow, answer: ProbeAns
   else if (answer.state === 'unknown') {
     report.unknown[answer.reason] = (report.unknown[answer.reason] ?? 0) + 1;
     // No answer now: what an earlier check concluded still stands.
-    const earlier = input.previous.get(row.providerFileId);
+    const earlier = input.previous.get(seenKey(row.id, row.providerFileId));
     if (earlier) await input.onCarry(earlier);
   }
 }
@@ -138,6 +142,9 @@ async function conclude(input: AccountCheckInput, row: FileRow, answer: ProbeAns
 const unknownFiles = (report: AccountReport): number => Object.values(report.unknown).reduce((n, v) => n + v, 0);
 
 /** The cursor a full pass keeps (finish): none when it left files unknown. */
+/** The row a finding is about, as a seenKey (its row id and cloud file id, as the finding's details name them). */
+export const findingRowKey = (finding: Finding): string => seenKey(String(finding.details?.fileRowId ?? ''), String(finding.details?.providerFileId ?? ''));
+
 export function keptCursor(report: AccountReport, cursor: string | null): string | null {
   return unknownFiles(report) > 0 ? null : cursor;
 }

@@ -7,7 +7,7 @@ import type { EngineContext, EngineControls } from '../engine';
 import { FailedItems } from '../failed-items';
 import { accountFailure, accountItem } from './account-failure';
 import { checkAccount } from './account-check';
-import type { AccountReport, Drift } from './account-probe';
+import { findingRowKey, type AccountReport, type Drift } from './account-probe';
 import { DEFAULT_FULL_PASS_HOURS } from './account-pass';
 import { DiffClock } from './diff-clock';
 import { openListingDiffer } from './listing-diff-thread';
@@ -189,9 +189,11 @@ async function openFindingsByAccount(context: EngineContext, wanted: Set<string>
       const k = key({ userId: String(d.userId), provider: String(d.provider) });
       if (!wanted.has(k) || typeof d.providerFileId !== 'string') continue;
       const files = byAccount.get(k) ?? new Map<string, Finding>();
-      const known = files.get(d.providerFileId) as (Finding & { duplicates?: number[] }) | undefined;
+      // By row (findingRowKey): only findings about the very same row (and cloud file) are duplicates.
+      const row = findingRowKey(f);
+      const known = files.get(row) as (Finding & { duplicates?: number[] }) | undefined;
       if (known) known.duplicates = [...(known.duplicates ?? [known.id]), f.id];
-      else files.set(d.providerFileId, f);
+      else files.set(row, f);
       byAccount.set(k, files);
     }
   }
