@@ -38,6 +38,8 @@ export interface EngineResources {
    */
   findingsForRepairPages(selection: RepairSelection, options?: { pageSize?: number; signal?: AbortSignal }): AsyncGenerator<Finding[]>;
   setFindingStatus(ids: readonly number[], status: Finding['status']): Promise<void>;
+  /** Supersedes these earlier findings of a check, unless a run wrote them since they were read (FindingsRepository.supersedeUnrewritten). */
+  supersedeUnrewritten(findings: readonly Pick<Finding, 'id' | 'runId'>[]): Promise<void>;
   /**
    * Sets the status and/or merges into the details of these findings of this
    * engine (a JSON merge-patch: a null removes a key); ids of other engines
@@ -138,6 +140,7 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
     // A finding this run wrote is never superseded by it: one open finding per subject means a finding this run
     // found again was updated in place (same id, now this run's), so "supersede the earlier ids" must skip it.
     setFindingStatus: async (ids, status) => (status === 'superseded' ? await store.findings.supersedeIds(ids, deps.runId, now()) : await store.findings.setStatus(ids, status, now())),
+    supersedeUnrewritten: (findings) => store.findings.supersedeUnrewritten(findings, now()),
     updateFindings: (ids, change) => store.findings.update(ids, change, now(), engine),
     findingsBySubjects: (subjects, status) => store.findings.bySubjects(engine, subjects, status),
     runState: async (id) => (await store.runs.get(id))?.state,

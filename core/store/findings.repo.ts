@@ -138,6 +138,16 @@ export class FindingsRepository {
     await this.db.transaction((tx) => runEach(tx, sql, ids.map((id) => [now, id, runId])));
   }
 
+  /**
+   * Supersedes earlier open findings unless a run wrote them since they were read (`runId`: their run then). One open
+   * finding per subject: a run that found one again updated it in place under its own id, and a check beside this one
+   * (one user's beside all users') may have done so after this check read it.
+   */
+  async supersedeUnrewritten(findings: readonly Pick<Finding, 'id' | 'runId'>[], now: string): Promise<void> {
+    const sql = `UPDATE findings SET status = 'superseded', updated_at = ? WHERE id = ? AND run_id = ? AND status = 'open'`;
+    await this.db.transaction((tx) => runEach(tx, sql, findings.map((f) => [now, f.id, f.runId])));
+  }
+
   async setStatus(ids: readonly number[], status: Finding['status'], now: string): Promise<void> {
     const sql = `UPDATE findings SET status = ?, updated_at = ? WHERE id = ?`;
     await this.db.transaction((tx) => runEach(tx, sql, ids.map((id) => [status, now, id])));

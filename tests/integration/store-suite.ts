@@ -160,6 +160,18 @@ export function storeSuite(target: StoreSuiteTarget): void {
       expect(await store.findings.purgeResolved('2027-01-01T00:00:00.000Z')).toBe(1);
     });
 
+    it('findings: an earlier finding is superseded only while it is as it was read (no run wrote it since)', async () => {
+      const first = (await queued('all', 'storage')).id;
+      const later = (await queued('user:ada', 'storage')).id;
+      const finding = (subject: string) => ({ subject, kind: 'orphan', reason: 'r', proposedAction: 'p' });
+      await store.findings.insertMany(first, 'storage', [finding('file:a'), finding('file:b'), finding('file:c')], T0);
+      const read = await store.findings.open('storage');
+      // Another run found file:b again (one open finding per subject: updated in place, now that run's).
+      await store.findings.insertMany(later, 'storage', [finding('file:b')], T1);
+      await store.findings.supersedeUnrewritten(read.map(({ id, runId }) => ({ id, runId })), T1);
+      expect((await store.findings.open('storage')).map((f) => [f.subject, f.runId])).toEqual([['file:b', later]]);
+    });
+
     it('audit: appends, finds by folded text (accents, case) and by run', async () => {
       const run = (await queued('all')).id;
       const id = await store.audit.append({ at: T0, actor: 'manual', engine: 'identity', runId: run, action: 'rename', subject: 'user:émile@x.org', before: { name: 'ÉMILE' }, after: { name: 'Émile Zola' } });

@@ -2,11 +2,12 @@ import { isConnectorError } from '../../connectors/shared/connector-error';
 import { connectionFaultMessage, faultOf } from '../../connectors/shared/fault';
 import { TimeSlicer } from '../../base/cooperative';
 import { deltaPass } from './account-delta';
-import { finish, keptCursor, probeRows, type AccountCheckInput, type AccountCheckResult, type AccountReport, type Drift } from './account-probe';
+import { Conclusions, findingRowKey, finish, keptCursor, probeRows, type AccountCheckInput, type AccountCheckResult, type AccountReport, type Drift } from './account-probe';
 import { fullPassCost, planPass, rowsWorthCounting } from './account-pass';
 import { ProviderUnavailableError } from './storage-clients';
 import type { SeenRowKey } from './storage-db';
 import { listingSets } from './listing-diff';
+import { seenKey } from './seen-rows';
 import { FINDING_KINDS } from './storage-model';
 import type { FullListing, ProviderRemote } from './remote-view';
 
@@ -16,10 +17,20 @@ import type { FullListing, ProviderRemote } from './remote-view';
  * unknown, and in both cases the earlier findings are carried forward, never
  * dropped and never turned into new orphans (DESIGN §4.1).
  */
-export async function checkAccount(input: AccountCheckInput): Promise<AccountCheckResult> {
+export async function checkAccount(checked: AccountCheckInput): Promise<AccountCheckResult> {
+  const conclusions = new Conclusions();
+  const input: AccountCheckInput = {
+    ...checked,
+    conclusions,
+    onCarry: async (finding) => {
+      conclusions.row(findingRowKey(finding));
+      await checked.onCarry(finding);
+    },
+  };
   const { account, state } = input;
   const report: AccountReport = { userId: account.userId, email: account.email, provider: account.provider, mode: 'skipped', pass: null, passReason: null, filesChecked: 0, orphans: 0, trashed: 0, unknown: {}, status: 'ok', message: null };
   const drift = async (d: Drift) => {
+    conclusions.row(seenKey(d.row.id, d.row.providerFileId));
     if (d.kind === FINDING_KINDS.orphan) report.orphans++;
     else report.trashed++;
     await input.onDrift(d);
@@ -39,7 +50,9 @@ export async function checkAccount(input: AccountCheckInput): Promise<AccountChe
     return await fullPass(input, remote, report, drift, seen);
   } catch (error) {
     input.signal.throwIfAborted();
-    for (const finding of input.previous.values()) await input.onCarry(finding);
+    // What this check concluded before it failed stands; the earlier findings it did not conclude on are carried
+    // (counted as carried, not as this check's orphans: the account's outcome is unknown).
+    for (const finding of input.previous.values()) if (!conclusions.settles(finding)) await input.onCarry(finding);
     // Whose fault (fault.ts): only the user's own grant flags the account; the connection's refused credentials flag nobody.
     const fault = faultOf(error);
     if (fault === 'user' && isConnectorError(error)) {
@@ -81,6 +94,7 @@ async function fullPass(input: AccountCheckInput, remote: ProviderRemote, report
   let listing: FullListing;
   try {
     listing = await remote.list(keepCursor, input.signal);
+    input.conclusions?.aliveIn(listing.present);
   } catch (error) {
     // Some accounts' listings always come back incompleteSearch (Drive could not search every corpus): the listing
     // proves nothing, on every run. Rather than leave the account unknown for ever, `auto` asks about each row

@@ -1,11 +1,11 @@
 import { TimeSlicer } from '../../base/cooperative';
 import type { Finding } from '../../api/models';
-import { findingRowKey, finish, PROBE_BATCH, probeRows, type AccountCheckInput, type AccountCheckResult, type AccountReport, type Drift } from './account-probe';
+import { carry, findingRowKey, finish, PROBE_BATCH, probeRows, type AccountCheckInput, type AccountCheckResult, type AccountReport, type Drift } from './account-probe';
 import type { PassReason } from './account-pass';
 import type { DeltaListing, ProviderRemote } from './remote-view';
 import { seenKey } from './seen-rows';
 import type { SeenRowKey } from './storage-db';
-import { FINDING_KINDS, MAX_PAGE_SIZE, type FileRow } from './storage-model';
+import { FINDING_KINDS, MAX_PAGE_SIZE, type FileRow, type StorageFindingKind } from './storage-model';
 
 export type DeltaOutcome = { done: AccountCheckResult } | { fallback: PassReason; message: string | null };
 
@@ -45,6 +45,7 @@ export async function deltaPass(input: AccountCheckInput, remote: ProviderRemote
     report.cursorRejected = true;
     return { fallback: 'cursor rejected', message: 'The stored change cursor was refused: listed the account in full.' };
   }
+  input.conclusions?.aliveIn(delta.alive);
   const fresh = await product.accountRowsByKeys(account.userId, account.provider, unseen);
   const unknown = await applyDelta(input, remote, delta, fresh, report, drift);
   if (!unknown) return { fallback: 'changes not tied to files', message: 'A deletion could not be tied to a file (a deleted folder?): listed the account in full.' };
@@ -80,24 +81,34 @@ async function applyDelta(input: AccountCheckInput, remote: ProviderRemote, delt
   // Rows by seenKey (id and cloud id), never by id text alone: 7 and '7' are two rows (s22 attack).
   const keyOf = (r: FileRow) => seenKey(r.id, r.providerFileId);
   const trashedKeys = new Set(trashedRows.map(keyOf));
-  for (const row of trashedRows) await drift({ row, kind: FINDING_KINDS.trashed });
+  // What this delta learnt of each cloud file it was told about or asked about: gone or trashed, or alive.
+  const fates = new Map<string, StorageFindingKind | 'alive'>();
+  const learnt = async (d: Drift) => {
+    if (!fates.has(d.row.providerFileId)) fates.set(d.row.providerFileId, d.kind);
+    await drift(d);
+  };
+  for (const row of trashedRows) await learnt({ row, kind: FINDING_KINDS.trashed });
   // New rows: those the changes show alive need no call; the others are probed with the suspects, once each.
   const probe = new Map<string, FileRow>();
   for (const row of [...suspects, ...fresh.filter((r) => !delta.alive.has(r.providerFileId))]) if (!trashedKeys.has(keyOf(row))) probe.set(keyOf(row), row);
   const aliveNew = fresh.filter((r) => delta.alive.has(r.providerFileId) && !probe.has(keyOf(r)) && !trashedKeys.has(keyOf(r))).length;
   report.filesChecked += aliveNew;
-  const unknown = await probeRows(input, remote, [...probe.values()], report, drift);
-  const concluded = new Set([...probe.values(), ...trashedRows].map((r) => r.providerFileId));
-  // Earlier findings stand unless a change shows the file alive again or this delta concluded on it; rows deleted
-  // since, or re-pointed at another cloud file (the finding was about the old one), are dropped.
+  const unknown = await probeRows(input, remote, [...probe.values()], report, learnt);
+  for (const row of probe.values()) if (!unknown.has(row.id) && !fates.has(row.providerFileId)) fates.set(row.providerFileId, 'alive');
+  // Each row probed or trashed here has its own answer (a finding made, or carried by the probe without one).
+  const answered = new Set([...probe.values(), ...trashedRows].map(keyOf));
+  // The other earlier findings stand unless a change or a probe shows their file alive again; a file this delta found
+  // gone or trashed through another row (two rows on one cloud file) makes their finding again, as that kind. Rows
+  // deleted since, or re-pointed at another cloud file (the finding was about the old one), are dropped.
   const pidOf = (finding: Finding) => String(finding.details?.providerFileId ?? '');
-  const carried = [...input.previous.values()].filter((f) => !delta.alive.has(pidOf(f)) && !concluded.has(pidOf(f)));
-  const stillThere = new Set((await product.accountRowsByKeys(account.userId, account.provider, carried.map((f) => ({ id: String(f.details?.fileRowId ?? ''), pid: pidOf(f) })))).map((r) => seenKey(r.id, r.providerFileId)));
-  for (const finding of carried) {
-    if (!stillThere.has(findingRowKey(finding))) continue;
-    await input.onCarry(finding);
-    if (finding.kind === FINDING_KINDS.orphan) report.orphans++;
-    else report.trashed++;
+  const standing = [...input.previous.values()].filter((f) => !answered.has(findingRowKey(f)) && !delta.alive.has(pidOf(f)) && fates.get(pidOf(f)) !== 'alive');
+  const rows = new Map((await product.accountRowsByKeys(account.userId, account.provider, standing.map((f) => ({ id: String(f.details?.fileRowId ?? ''), pid: pidOf(f) })))).map((r) => [keyOf(r), r]));
+  for (const finding of standing) {
+    const row = rows.get(findingRowKey(finding));
+    if (!row) continue;
+    const fate = fates.get(row.providerFileId);
+    if (fate === undefined || fate === 'alive') await carry(input, report, finding);
+    else await drift({ row, kind: fate });
   }
   return unknown;
 }

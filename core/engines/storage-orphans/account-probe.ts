@@ -80,6 +80,8 @@ export interface AccountCheckInput {
   onDrift(drift: Drift): Promise<void>;
   /** A previous finding still believed true (unknown now, or untouched by a delta): re-emitted as it was. */
   onCarry(finding: Finding): Promise<void>;
+  /** What this account's check has concluded so far (checkAccount sets it): a failure carries only the rest. */
+  conclusions?: Conclusions;
   onRows(n: number): void;
 }
 
@@ -135,13 +137,55 @@ async function conclude(input: AccountCheckInput, row: FileRow, answer: ProbeAns
     report.unknown[answer.reason] = (report.unknown[answer.reason] ?? 0) + 1;
     // No answer now: what an earlier check concluded still stands.
     const earlier = input.previous.get(seenKey(row.id, row.providerFileId));
-    if (earlier) await input.onCarry(earlier);
-  }
+    if (earlier) await carry(input, report, earlier);
+  } else input.conclusions?.alive(row.providerFileId);
 }
 
 const unknownFiles = (report: AccountReport): number => Object.values(report.unknown).reduce((n, v) => n + v, 0);
 
 /** The cursor a full pass keeps (finish): none when it left files unknown. */
+/**
+ * What one account's check has concluded so far: the rows it made or carried a finding for, and the cloud files it
+ * saw alive (a listing's, a delta's, a probe's). When the check then fails, only the earlier findings it has not
+ * concluded on are carried forward: carrying one it disproved (its file alive again) would keep an orphan finding
+ * open, which a repair would act on, and one it re-made as another kind (trashed) would be overwritten (s23b attack).
+ */
+export class Conclusions {
+  private readonly rows = new Set<string>();
+  private readonly alivePids = new Set<string>();
+  private readonly aliveSets: ReadonlySet<string>[] = [];
+
+  row(key: string): void {
+    this.rows.add(key);
+  }
+
+  alive(pid: string): void {
+    this.alivePids.add(pid);
+  }
+
+  /** Every cloud id in `pids` is alive (a listing's or a delta's set, kept by reference). */
+  aliveIn(pids: ReadonlySet<string>): void {
+    this.aliveSets.push(pids);
+  }
+
+  settles(finding: Finding): boolean {
+    const pid = String(finding.details?.providerFileId ?? '');
+    return this.rows.has(findingRowKey(finding)) || this.alivePids.has(pid) || this.aliveSets.some((set) => set.has(pid));
+  }
+}
+
+/**
+ * An earlier finding carried forward as it was. A delta's result counts it with what it found (a delta re-reads only
+ * what changed, so its orphans are every finding it stands by); a full pass counts only what it found itself, and
+ * its carried findings apart (the run's carriedForward).
+ */
+export async function carry(input: AccountCheckInput, report: AccountReport, finding: Finding): Promise<void> {
+  await input.onCarry(finding);
+  if (report.mode !== 'delta') return;
+  if (finding.kind === FINDING_KINDS.orphan) report.orphans++;
+  else report.trashed++;
+}
+
 /** The row a finding is about, as a seenKey (its row id and cloud file id, as the finding's details name them). */
 export const findingRowKey = (finding: Finding): string => seenKey(String(finding.details?.fileRowId ?? ''), String(finding.details?.providerFileId ?? ''));
 

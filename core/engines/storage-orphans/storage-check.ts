@@ -35,7 +35,8 @@ export interface CheckOutcome {
   accounts: StorageAccount[];
   /** Findings re-emitted unchanged (earlier conclusions that still stand). */
   carried: number;
-  previousIds: number[];
+  /** Every earlier open finding of the checked accounts (duplicates included), as read: superseded unless re-emitted. */
+  previous: Pick<Finding, 'id' | 'runId'>[];
   /** Rows compared with full listings, and the wall time those local diffs took. */
   localDiff: { rows: number; ms: number; onThread: number };
   /** The subjects of every finding this check added (new, found again, carried). */
@@ -148,10 +149,10 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
     await differ.close();
   }
   await writes.close();
-  const previousIds = [...previous.values()].flatMap((m) => [...m.values()].flatMap((f) => (f as Finding & { duplicates?: number[] }).duplicates ?? [f.id]));
+  const earlier = [...previous.values()].flatMap((m) => [...m.values()].flatMap((f) => (f as Finding & { duplicates?: Pick<Finding, 'id' | 'runId'>[] }).duplicates ?? [f]));
   const [fault] = refused.entries();
   const connectionFault = fault ? { error: fault[1], connectionName: await clients.connectionName(fault[0]) } : undefined;
-  return { reports, accounts, carried, previousIds, subjects, localDiff: { rows: diffClock.rows, ms: Math.round(diffClock.ms * 10) / 10, onThread: differ.diffsOnThread }, failed, ...(connectionFault ? { connectionFault } : {}) };
+  return { reports, accounts, carried, previous: earlier, subjects, localDiff: { rows: diffClock.rows, ms: Math.round(diffClock.ms * 10) / 10, onThread: differ.diffsOnThread }, failed, ...(connectionFault ? { connectionFault } : {}) };
 }
 
 /**
@@ -191,8 +192,8 @@ async function openFindingsByAccount(context: EngineContext, wanted: Set<string>
       const files = byAccount.get(k) ?? new Map<string, Finding>();
       // By row (findingRowKey): only findings about the very same row (and cloud file) are duplicates.
       const row = findingRowKey(f);
-      const known = files.get(row) as (Finding & { duplicates?: number[] }) | undefined;
-      if (known) known.duplicates = [...(known.duplicates ?? [known.id]), f.id];
+      const known = files.get(row) as (Finding & { duplicates?: Pick<Finding, 'id' | 'runId'>[] }) | undefined;
+      if (known) known.duplicates = [...(known.duplicates ?? [known]), f];
       else files.set(row, f);
       byAccount.set(k, files);
     }

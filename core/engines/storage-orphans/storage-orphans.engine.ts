@@ -38,7 +38,7 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
     const checkStartedAt = context.clock.now().toISOString();
     const check = await runCheck(params, context, controls, product);
     // This check re-emitted or concluded on every earlier open finding of its accounts.
-    if (check.previousIds.length) await context.resources.setFindingStatus(check.previousIds, 'superseded');
+    if (check.previous.length) await context.resources.supersedeUnrewritten(check.previous);
     await dropQuarantinedMeanwhile(context, check.subjects, checkStartedAt);
     // A refused connection (invalid_client…) fails the run once the other provider's accounts are done: the
     // admin's to fix on the Connections page; nobody was flagged, and nothing is repaired in a failed run.
