@@ -8,7 +8,7 @@ import { ProviderUnavailableError } from './storage-clients';
 import type { SeenRowKey } from './storage-db';
 import { listingSets } from './listing-diff';
 import { seenKey } from './seen-rows';
-import { FINDING_KINDS } from './storage-model';
+import { FINDING_KINDS, subjectOf } from './storage-model';
 import type { FullListing, ProviderRemote } from './remote-view';
 
 /**
@@ -23,14 +23,14 @@ export async function checkAccount(checked: AccountCheckInput): Promise<AccountC
     ...checked,
     conclusions,
     onCarry: async (finding) => {
-      conclusions.row(findingRowKey(finding));
+      conclusions.row(findingRowKey(finding), finding.subject);
       await checked.onCarry(finding);
     },
   };
   const { account, state } = input;
   const report: AccountReport = { userId: account.userId, email: account.email, provider: account.provider, mode: 'skipped', pass: null, passReason: null, filesChecked: 0, orphans: 0, trashed: 0, unknown: {}, status: 'ok', message: null };
   const drift = async (d: Drift) => {
-    conclusions.row(seenKey(d.row.id, d.row.providerFileId));
+    conclusions.row(seenKey(d.row.id, d.row.providerFileId), subjectOf(d.row.id));
     if (d.kind === FINDING_KINDS.orphan) report.orphans++;
     else report.trashed++;
     await input.onDrift(d);

@@ -46,8 +46,10 @@ export async function deltaPass(input: AccountCheckInput, remote: ProviderRemote
     return { fallback: 'cursor rejected', message: 'The stored change cursor was refused: listed the account in full.' };
   }
   input.conclusions?.aliveIn(delta.alive);
+  const atAlivePaths = alivePaths(delta);
+  input.conclusions?.alivePathsIn(atAlivePaths);
   const fresh = await product.accountRowsByKeys(account.userId, account.provider, unseen);
-  const unknown = await applyDelta(input, remote, delta, fresh, report, drift);
+  const unknown = await applyDelta(input, remote, delta, fresh, report, drift, atAlivePaths);
   if (!unknown) return { fallback: 'changes not tied to files', message: 'A deletion could not be tied to a file (a deleted folder?): listed the account in full.' };
   report.pass = 'delta';
   report.passReason = 'changes since the last pass';
@@ -65,7 +67,7 @@ export async function deltaPass(input: AccountCheckInput, remote: ProviderRemote
  * rows left unknown, or undefined when the account must be listed in full
  * instead (nothing has been emitted then).
  */
-async function applyDelta(input: AccountCheckInput, remote: ProviderRemote, delta: DeltaListing, fresh: FileRow[], report: AccountReport, drift: (d: Drift) => Promise<void>): Promise<Set<string> | undefined> {
+async function applyDelta(input: AccountCheckInput, remote: ProviderRemote, delta: DeltaListing, fresh: FileRow[], report: AccountReport, drift: (d: Drift) => Promise<void>, atAlivePaths: ReadonlySet<string>): Promise<Set<string> | undefined> {
   const { account, product } = input;
   let suspects = await product.rowsByProviderIds(account.userId, account.provider, [...delta.suspects]);
   if (delta.deletedNames.size) {
@@ -101,7 +103,8 @@ async function applyDelta(input: AccountCheckInput, remote: ProviderRemote, delt
   // gone or trashed through another row (two rows on one cloud file) makes their finding again, as that kind. Rows
   // deleted since, or re-pointed at another cloud file (the finding was about the old one), are dropped.
   const pidOf = (finding: Finding) => String(finding.details?.providerFileId ?? '');
-  const standing = [...input.previous.values()].filter((f) => !answered.has(findingRowKey(f)) && !delta.alive.has(pidOf(f)) && fates.get(pidOf(f)) !== 'alive');
+  const alive = (pid: string) => delta.alive.has(pid) || atAlivePaths.has(pid.toLowerCase()) || fates.get(pid) === 'alive';
+  const standing = [...input.previous.values()].filter((f) => !answered.has(findingRowKey(f)) && !alive(pidOf(f)));
   const rows = new Map((await product.accountRowsByKeys(account.userId, account.provider, standing.map((f) => ({ id: String(f.details?.fileRowId ?? ''), pid: pidOf(f) })))).map((r) => [keyOf(r), r]));
   for (const finding of standing) {
     const row = rows.get(findingRowKey(finding));
@@ -111,6 +114,16 @@ async function applyDelta(input: AccountCheckInput, remote: ProviderRemote, delt
     else await drift({ row, kind: fate });
   }
   return unknown;
+}
+
+/**
+ * Dropbox: the lower-case paths this delta saw a file at. A row kept by path (no `id:`, probed by path) whose path
+ * holds a file again is alive, whatever file it is: its earlier finding is over (s23c attack).
+ */
+function alivePaths(delta: DeltaListing): Set<string> {
+  const paths = new Set<string>();
+  for (const [path, id] of delta.paths ?? []) if (delta.alive.has(id)) paths.add(path);
+  return paths;
 }
 
 /** Dropbox: the paths of this account's rows whose file now lives under another name than the row's (a rename). */

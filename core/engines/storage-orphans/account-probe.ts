@@ -98,7 +98,11 @@ export async function probeRows(input: AccountCheckInput, remote: ProviderRemote
   for await (const chunk of chunks) {
     for (let at = 0; at < chunk.length; at += PROBE_WINDOW) {
       const rows = chunk.slice(at, at + PROBE_WINDOW);
-      const answers = await probeWindow(remote, rows, input.signal);
+      // A file found alive is known alive at once: a later probe of the window that throws fails the account, and
+      // its earlier findings are then carried, but never one of a file this check saw alive (Conclusions, s23c).
+      const answers = await probeWindow(remote, rows, input.signal, (row, answer) => {
+        if (answer.state === 'found') input.conclusions?.alive(row.providerFileId);
+      });
       for (const [i, row] of rows.entries()) {
         const answer = answers[i] as ProbeAnswer;
         if (answer.state === 'unknown') unknown.add(row.id);
@@ -117,12 +121,14 @@ export async function probeRows(input: AccountCheckInput, remote: ProviderRemote
  * their slowest probe before the next began, which made probing slower than one probe after another whenever
  * answers came back unevenly. A failure (a refused grant: the account's outcome) starts no further probe.
  */
-async function probeWindow(remote: ProviderRemote, rows: readonly FileRow[], signal: AbortSignal): Promise<ProbeAnswer[]> {
+async function probeWindow(remote: ProviderRemote, rows: readonly FileRow[], signal: AbortSignal, answered: (row: FileRow, answer: ProbeAnswer) => void): Promise<ProbeAnswer[]> {
   let failed = false;
   return inPool(rows, PROBE_BATCH, async (row) => {
     if (failed) return { state: 'unknown', reason: 'not-probed' } as ProbeAnswer;
     try {
-      return await remote.probe(row, signal);
+      const answer = await remote.probe(row, signal);
+      answered(row, answer);
+      return answer;
     } catch (error) {
       failed = true;
       throw error;
@@ -138,7 +144,7 @@ async function conclude(input: AccountCheckInput, row: FileRow, answer: ProbeAns
     // No answer now: what an earlier check concluded still stands.
     const earlier = input.previous.get(seenKey(row.id, row.providerFileId));
     if (earlier) await carry(input, report, earlier);
-  } else input.conclusions?.alive(row.providerFileId);
+  }
 }
 
 const unknownFiles = (report: AccountReport): number => Object.values(report.unknown).reduce((n, v) => n + v, 0);
@@ -152,11 +158,16 @@ const unknownFiles = (report: AccountReport): number => Object.values(report.unk
  */
 export class Conclusions {
   private readonly rows = new Set<string>();
+  /** Subjects of the findings it made or carried: one open finding per subject, so an earlier one about the row's former cloud file must not replace it. */
+  private readonly subjects = new Set<string>();
   private readonly alivePids = new Set<string>();
   private readonly aliveSets: ReadonlySet<string>[] = [];
+  /** Lower-case Dropbox paths a delta saw a file at: rows kept by path (no `id:`) are alive there. */
+  private readonly alivePathSets: ReadonlySet<string>[] = [];
 
-  row(key: string): void {
+  row(key: string, subject: string): void {
     this.rows.add(key);
+    this.subjects.add(subject);
   }
 
   alive(pid: string): void {
@@ -168,9 +179,14 @@ export class Conclusions {
     this.aliveSets.push(pids);
   }
 
+  alivePathsIn(paths: ReadonlySet<string>): void {
+    this.alivePathSets.push(paths);
+  }
+
   settles(finding: Finding): boolean {
     const pid = String(finding.details?.providerFileId ?? '');
-    return this.rows.has(findingRowKey(finding)) || this.alivePids.has(pid) || this.aliveSets.some((set) => set.has(pid));
+    if (this.rows.has(findingRowKey(finding)) || this.subjects.has(finding.subject) || this.alivePids.has(pid)) return true;
+    return this.aliveSets.some((set) => set.has(pid)) || this.alivePathSets.some((set) => set.has(pid.toLowerCase()));
   }
 }
 

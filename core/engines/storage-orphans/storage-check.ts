@@ -41,6 +41,8 @@ export interface CheckOutcome {
   localDiff: { rows: number; ms: number; onThread: number };
   /** The subjects of every finding this check added (new, found again, carried). */
   subjects: string[];
+  /** Subjects of the earlier findings this check carried forward (it did not conclude on them itself). */
+  carriedSubjects: Set<string>;
   /** Accounts this check could not conclude on (account-failure.ts): the run ends `partial`. */
   failed: FailedItems;
   /** The first refused connection (invalid_client…): the run fails with its message once every account is done. */
@@ -94,6 +96,7 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
   if (signal.aborted) stopWithRun();
   else signal.addEventListener('abort', stopWithRun, { once: true });
   const subjects: string[] = [];
+  const carriedSubjects = new Set<string>();
   const add = (finding: NewFinding) => (subjects.push(finding.subject), context.findings.add(finding));
   const checkOne = async (account: StorageAccount): Promise<void> => {
     stop.signal.throwIfAborted();
@@ -117,6 +120,7 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
       onDrift: emit,
       onCarry: async (f) => {
         carried++;
+        carriedSubjects.add(f.subject);
         await add({ subject: f.subject, userEmail: f.userEmail, kind: f.kind, reason: f.reason, proposedAction: f.proposedAction, ...(f.details ? { details: f.details } : {}) });
       },
       onRows: (n) => (rows += n),
@@ -152,7 +156,7 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
   const earlier = [...previous.values()].flatMap((m) => [...m.values()].flatMap((f) => (f as Finding & { duplicates?: Pick<Finding, 'id' | 'runId'>[] }).duplicates ?? [f]));
   const [fault] = refused.entries();
   const connectionFault = fault ? { error: fault[1], connectionName: await clients.connectionName(fault[0]) } : undefined;
-  return { reports, accounts, carried, previous: earlier, subjects, localDiff: { rows: diffClock.rows, ms: Math.round(diffClock.ms * 10) / 10, onThread: differ.diffsOnThread }, failed, ...(connectionFault ? { connectionFault } : {}) };
+  return { reports, accounts, carried, previous: earlier, subjects, carriedSubjects, localDiff: { rows: diffClock.rows, ms: Math.round(diffClock.ms * 10) / 10, onThread: differ.diffsOnThread }, failed, ...(connectionFault ? { connectionFault } : {}) };
 }
 
 /**

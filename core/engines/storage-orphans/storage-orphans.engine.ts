@@ -43,7 +43,7 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
     // A refused connection (invalid_client…) fails the run once the other provider's accounts are done: the
     // admin's to fix on the Connections page; nobody was flagged, and nothing is repaired in a failed run.
     if (check.connectionFault) throw new ConnectionFaultError(check.connectionFault.error, check.connectionFault.connectionName);
-    const repair = await autoRepair(params, context, controls, product, check.accounts);
+    const repair = await autoRepair(params, context, controls, product, check.accounts, check.carriedSubjects);
     if (repair) await recordGuard(context.resources.state, context.runId, worst(repair.safetyGuards));
     // Honest outcome (DESIGN §4.6): accounts not concluded on and rows not quarantined make the run `partial`.
     const failed = new FailedItems();
@@ -78,7 +78,13 @@ async function manualRepair(params: StorageOrphansParams, context: EngineContext
  * schedule's autoRepair switch, or on a scheduled run the user's own
  * deleteAfterSync) get their new orphan findings repaired, inside the limit.
  */
-async function autoRepair(params: StorageOrphansParams, context: EngineContext, controls: EngineControls, product: StorageDb, accounts: { userId: string; deleteAfterSync: boolean }[]): Promise<RepairReport | undefined> {
+/**
+ * The automatic repair acts only on what this run concluded itself: a finding it carried forward (an account it could
+ * not conclude on, a delta that did not touch the file) is an earlier check's word, not re-verified now, and waits
+ * for a person or a run that sees the file gone again (s23c attack: carried findings of a file seen alive in the same
+ * run had their live rows quarantined).
+ */
+async function autoRepair(params: StorageOrphansParams, context: EngineContext, controls: EngineControls, product: StorageDb, accounts: { userId: string; deleteAfterSync: boolean }[], carried: ReadonlySet<string>): Promise<RepairReport | undefined> {
   const users = new Set(accounts.filter((a) => params.autoRepair === true || (isAutomatic(context.trigger) && a.deleteAfterSync)).map((a) => a.userId));
   if (users.size === 0) return undefined;
   // An automatic repair never removes what could not come back whole: the findings wait for a person.
@@ -89,7 +95,7 @@ async function autoRepair(params: StorageOrphansParams, context: EngineContext, 
   controls.progress.phase('repair', { message: 'Automatic repair' });
   const mine: Finding[] = [];
   for await (const page of context.resources.findingsForRepairPages({ all: true }, { signal: controls.signal })) {
-    mine.push(...page.filter((f) => f.runId === context.runId && f.kind === FINDING_KINDS.orphan && users.has(String(f.details?.userId))));
+    mine.push(...page.filter((f) => f.runId === context.runId && !carried.has(f.subject) && f.kind === FINDING_KINDS.orphan && users.has(String(f.details?.userId))));
   }
   controls.progress.update({ total: mine.length });
   return repairFindings(mine, context, product, { guarded: true, retentionDays: params.retentionDays, signal: controls.signal, onDone: (n) => controls.progress.advance(n) });
