@@ -4,8 +4,10 @@ import { openOrphans } from './storage-orphans.id-tables';
 
 /**
  * An automatic repair acts only on what its own run concluded (storage-orphans.engine.ts autoRepair): a finding the
- * run carried forward is an earlier check's word, not verified again, and waits for a person or a run that sees the
- * file gone again. Three outside attacks (s23c) turned carried findings of files seen alive into quarantined live rows.
+ * run carried unanswered (no answer, a failed account) is an earlier check's word that nothing of the run confirms,
+ * and waits for a person or a run that sees the file gone again. The s23c attack turned such findings of files seen
+ * alive into quarantined live rows. (A delta's finding carried because the change feed says nothing new of its file
+ * is the delta's conclusion: the e2e test's scheduled repair acts on one.)
  */
 let world: StorageWorld | undefined;
 afterEach(async () => {

@@ -22,9 +22,9 @@ export async function checkAccount(checked: AccountCheckInput): Promise<AccountC
   const input: AccountCheckInput = {
     ...checked,
     conclusions,
-    onCarry: async (finding) => {
+    onCarry: async (finding, why) => {
       conclusions.row(findingRowKey(finding), finding.subject);
-      await checked.onCarry(finding);
+      await checked.onCarry(finding, why);
     },
   };
   const { account, state } = input;
@@ -52,7 +52,7 @@ export async function checkAccount(checked: AccountCheckInput): Promise<AccountC
     input.signal.throwIfAborted();
     // What this check concluded before it failed stands; the earlier findings it did not conclude on are carried
     // (counted as carried, not as this check's orphans: the account's outcome is unknown).
-    for (const finding of input.previous.values()) if (!conclusions.settles(finding)) await input.onCarry(finding);
+    for (const finding of input.previous.values()) if (!conclusions.settles(finding)) await input.onCarry(finding, 'unanswered');
     // Whose fault (fault.ts): only the user's own grant flags the account; the connection's refused credentials flag nobody.
     const fault = faultOf(error);
     if (fault === 'user' && isConnectorError(error)) {

@@ -110,7 +110,7 @@ async function applyDelta(input: AccountCheckInput, remote: ProviderRemote, delt
     const row = rows.get(findingRowKey(finding));
     if (!row) continue;
     const fate = fates.get(row.providerFileId);
-    if (fate === undefined || fate === 'alive') await carry(input, report, finding);
+    if (fate === undefined || fate === 'alive') await carry(input, report, finding, 'unchanged');
     else await drift({ row, kind: fate });
   }
   return unknown;

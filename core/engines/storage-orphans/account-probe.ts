@@ -78,8 +78,12 @@ export interface AccountCheckInput {
   fullPassHours: number;
   signal: AbortSignal;
   onDrift(drift: Drift): Promise<void>;
-  /** A previous finding still believed true (unknown now, or untouched by a delta): re-emitted as it was. */
-  onCarry(finding: Finding): Promise<void>;
+  /**
+   * A previous finding still believed true, re-emitted as it was: `unchanged`, a delta's changes say nothing new of
+   * its file (the change feed stands for it); `unanswered`, this check could not conclude on it (no answer, or the
+   * account failed), so nothing of this run confirms it.
+   */
+  onCarry(finding: Finding, why: CarryReason): Promise<void>;
   /** What this account's check has concluded so far (checkAccount sets it): a failure carries only the rest. */
   conclusions?: Conclusions;
   onRows(n: number): void;
@@ -143,7 +147,7 @@ async function conclude(input: AccountCheckInput, row: FileRow, answer: ProbeAns
     report.unknown[answer.reason] = (report.unknown[answer.reason] ?? 0) + 1;
     // No answer now: what an earlier check concluded still stands.
     const earlier = input.previous.get(seenKey(row.id, row.providerFileId));
-    if (earlier) await carry(input, report, earlier);
+    if (earlier) await carry(input, report, earlier, 'unanswered');
   }
 }
 
@@ -195,12 +199,14 @@ export class Conclusions {
  * what changed, so its orphans are every finding it stands by); a full pass counts only what it found itself, and
  * its carried findings apart (the run's carriedForward).
  */
-export async function carry(input: AccountCheckInput, report: AccountReport, finding: Finding): Promise<void> {
-  await input.onCarry(finding);
+export async function carry(input: AccountCheckInput, report: AccountReport, finding: Finding, why: CarryReason): Promise<void> {
+  await input.onCarry(finding, why);
   if (report.mode !== 'delta') return;
   if (finding.kind === FINDING_KINDS.orphan) report.orphans++;
   else report.trashed++;
 }
+
+export type CarryReason = 'unchanged' | 'unanswered';
 
 /** The row a finding is about, as a seenKey (its row id and cloud file id, as the finding's details name them). */
 export const findingRowKey = (finding: Finding): string => seenKey(String(finding.details?.fileRowId ?? ''), String(finding.details?.providerFileId ?? ''));

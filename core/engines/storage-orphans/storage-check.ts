@@ -41,8 +41,8 @@ export interface CheckOutcome {
   localDiff: { rows: number; ms: number; onThread: number };
   /** The subjects of every finding this check added (new, found again, carried). */
   subjects: string[];
-  /** Subjects of the earlier findings this check carried forward (it did not conclude on them itself). */
-  carriedSubjects: Set<string>;
+  /** Subjects of the earlier findings this check carried forward without concluding on them (no answer, a failed account). */
+  unanswered: Set<string>;
   /** Accounts this check could not conclude on (account-failure.ts): the run ends `partial`. */
   failed: FailedItems;
   /** The first refused connection (invalid_client…): the run fails with its message once every account is done. */
@@ -96,7 +96,7 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
   if (signal.aborted) stopWithRun();
   else signal.addEventListener('abort', stopWithRun, { once: true });
   const subjects: string[] = [];
-  const carriedSubjects = new Set<string>();
+  const unanswered = new Set<string>();
   const add = (finding: NewFinding) => (subjects.push(finding.subject), context.findings.add(finding));
   const checkOne = async (account: StorageAccount): Promise<void> => {
     stop.signal.throwIfAborted();
@@ -118,9 +118,9 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
       fullPassHours: params.fullPassHours ?? DEFAULT_FULL_PASS_HOURS,
       signal: stop.signal,
       onDrift: emit,
-      onCarry: async (f) => {
+      onCarry: async (f, why) => {
         carried++;
-        carriedSubjects.add(f.subject);
+        if (why === 'unanswered') unanswered.add(f.subject);
         await add({ subject: f.subject, userEmail: f.userEmail, kind: f.kind, reason: f.reason, proposedAction: f.proposedAction, ...(f.details ? { details: f.details } : {}) });
       },
       onRows: (n) => (rows += n),
@@ -156,7 +156,7 @@ export async function runCheck(params: StorageOrphansParams, context: EngineCont
   const earlier = [...previous.values()].flatMap((m) => [...m.values()].flatMap((f) => (f as Finding & { duplicates?: Pick<Finding, 'id' | 'runId'>[] }).duplicates ?? [f]));
   const [fault] = refused.entries();
   const connectionFault = fault ? { error: fault[1], connectionName: await clients.connectionName(fault[0]) } : undefined;
-  return { reports, accounts, carried, previous: earlier, subjects, carriedSubjects, localDiff: { rows: diffClock.rows, ms: Math.round(diffClock.ms * 10) / 10, onThread: differ.diffsOnThread }, failed, ...(connectionFault ? { connectionFault } : {}) };
+  return { reports, accounts, carried, previous: earlier, subjects, unanswered, localDiff: { rows: diffClock.rows, ms: Math.round(diffClock.ms * 10) / 10, onThread: differ.diffsOnThread }, failed, ...(connectionFault ? { connectionFault } : {}) };
 }
 
 /**

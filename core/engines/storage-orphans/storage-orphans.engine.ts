@@ -43,7 +43,7 @@ export const storageOrphansEngine: Engine<StorageOrphansParams> = {
     // A refused connection (invalid_client…) fails the run once the other provider's accounts are done: the
     // admin's to fix on the Connections page; nobody was flagged, and nothing is repaired in a failed run.
     if (check.connectionFault) throw new ConnectionFaultError(check.connectionFault.error, check.connectionFault.connectionName);
-    const repair = await autoRepair(params, context, controls, product, check.accounts, check.carriedSubjects);
+    const repair = await autoRepair(params, context, controls, product, check.accounts, check.unanswered);
     if (repair) await recordGuard(context.resources.state, context.runId, worst(repair.safetyGuards));
     // Honest outcome (DESIGN §4.6): accounts not concluded on and rows not quarantined make the run `partial`.
     const failed = new FailedItems();
@@ -79,12 +79,12 @@ async function manualRepair(params: StorageOrphansParams, context: EngineContext
  * deleteAfterSync) get their new orphan findings repaired, inside the limit.
  */
 /**
- * The automatic repair acts only on what this run concluded itself: a finding it carried forward (an account it could
- * not conclude on, a delta that did not touch the file) is an earlier check's word, not re-verified now, and waits
- * for a person or a run that sees the file gone again (s23c attack: carried findings of a file seen alive in the same
- * run had their live rows quarantined).
+ * The automatic repair acts only on what this run concluded: a finding it found, or one a delta carried because the
+ * change feed says nothing new of its file. A finding carried unanswered (no answer from the service, an account that
+ * failed) is an earlier check's word that nothing of this run confirms: it waits for a person or a run that concludes
+ * on it (s23c attack: such findings of files seen alive in the same run had their live rows quarantined).
  */
-async function autoRepair(params: StorageOrphansParams, context: EngineContext, controls: EngineControls, product: StorageDb, accounts: { userId: string; deleteAfterSync: boolean }[], carried: ReadonlySet<string>): Promise<RepairReport | undefined> {
+async function autoRepair(params: StorageOrphansParams, context: EngineContext, controls: EngineControls, product: StorageDb, accounts: { userId: string; deleteAfterSync: boolean }[], unanswered: ReadonlySet<string>): Promise<RepairReport | undefined> {
   const users = new Set(accounts.filter((a) => params.autoRepair === true || (isAutomatic(context.trigger) && a.deleteAfterSync)).map((a) => a.userId));
   if (users.size === 0) return undefined;
   // An automatic repair never removes what could not come back whole: the findings wait for a person.
@@ -95,7 +95,7 @@ async function autoRepair(params: StorageOrphansParams, context: EngineContext, 
   controls.progress.phase('repair', { message: 'Automatic repair' });
   const mine: Finding[] = [];
   for await (const page of context.resources.findingsForRepairPages({ all: true }, { signal: controls.signal })) {
-    mine.push(...page.filter((f) => f.runId === context.runId && !carried.has(f.subject) && f.kind === FINDING_KINDS.orphan && users.has(String(f.details?.userId))));
+    mine.push(...page.filter((f) => f.runId === context.runId && !unanswered.has(f.subject) && f.kind === FINDING_KINDS.orphan && users.has(String(f.details?.userId))));
   }
   controls.progress.update({ total: mine.length });
   return repairFindings(mine, context, product, { guarded: true, retentionDays: params.retentionDays, signal: controls.signal, onDone: (n) => controls.progress.advance(n) });
