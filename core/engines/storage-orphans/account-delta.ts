@@ -109,9 +109,10 @@ async function applyDelta(input: AccountCheckInput, remote: ProviderRemote, delt
   for (const finding of standing) {
     const row = rows.get(findingRowKey(finding));
     if (!row) continue;
+    // Never 'alive' here (filtered above): a kind another row's answer gave the file, or nothing learnt.
     const fate = fates.get(row.providerFileId);
-    if (fate === undefined || fate === 'alive') await carry(input, report, finding, 'unchanged');
-    else await drift({ row, kind: fate });
+    if (fate !== undefined && fate !== 'alive') await drift({ row, kind: fate });
+    else await carry(input, report, finding, 'unchanged');
   }
   return unknown;
 }

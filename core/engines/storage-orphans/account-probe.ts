@@ -153,7 +153,6 @@ async function conclude(input: AccountCheckInput, row: FileRow, answer: ProbeAns
 
 const unknownFiles = (report: AccountReport): number => Object.values(report.unknown).reduce((n, v) => n + v, 0);
 
-/** The cursor a full pass keeps (finish): none when it left files unknown. */
 /**
  * What one account's check has concluded so far: the rows it made or carried a finding for, and the cloud files it
  * saw alive (a listing's, a delta's, a probe's). When the check then fails, only the earlier findings it has not
@@ -211,6 +210,7 @@ export type CarryReason = 'unchanged' | 'unanswered';
 /** The row a finding is about, as a seenKey (its row id and cloud file id, as the finding's details name them). */
 export const findingRowKey = (finding: Finding): string => seenKey(String(finding.details?.fileRowId ?? ''), String(finding.details?.providerFileId ?? ''));
 
+/** The cursor a full pass keeps (finish): none when it left files unknown. */
 export function keptCursor(report: AccountReport, cursor: string | null): string | null {
   return unknownFiles(report) > 0 ? null : cursor;
 }
