@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { driveFiles, openStorageWorld, resultOf, type StorageWorld } from './storage-orphans.setup';
-import { describeOpen, FILES, insert } from './storage-orphans.id-tables';
+import { describeOpen, FILES, insert, openKinds } from './storage-orphans.id-tables';
 
 /**
  * Attack s23b on 2d822ec: the run result's counts against what is open afterwards. In a delta, a finding carried by
@@ -16,7 +16,6 @@ afterEach(async () => {
 });
 
 const DOWN = { status: 503, body: { error: { code: 503, message: 'down', errors: [{ reason: 'backendError' }] } } };
-const openKinds = async (w: StorageWorld) => (await w.app.store.findings.open('storage-orphans')).map((f) => `${f.subject}:${f.kind}`).sort();
 
 describe('attack s23b: counts of a delta against the open findings', () => {
   // OLDER than 2d822ec. A trashed file is then deleted for good: the change makes its row a suspect, the probe gets no

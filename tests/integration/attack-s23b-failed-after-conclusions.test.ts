@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { driveFiles, openStorageWorld, resultOf, type StorageWorld } from './storage-orphans.setup';
+import { openKinds } from './storage-orphans.id-tables';
 
 /**
  * Attack s23b on 2d822ec, account-check.ts: "on any failure of an account, every previous finding is carried". A
@@ -17,7 +18,6 @@ afterEach(async () => {
 
 const NO_SCOPE = { status: 403, body: { error: { code: 403, message: 'Request had insufficient authentication scopes.', errors: [{ reason: 'insufficientPermissions', message: 'Insufficient Permission' }] } } };
 const addRow = (w: StorageWorld, id: string, pid: string) => w.exec('INSERT INTO files (id, user_id, provider, provider_file_id, name, size) VALUES (?, ?, ?, ?, ?, 1)', [id, 'ada', 'google', pid, `${pid}.pdf`]);
-const openOf = async (w: StorageWorld) => (await w.app.store.findings.open('storage-orphans')).map((f) => `${f.subject}:${f.kind}`).sort();
 
 describe('attack s23b: an account that fails after its delta concluded', () => {
   // The delta's change shows g-ada-0 alive again (access regained), so row-g-ada-0's orphan finding is over. A new row's
@@ -28,7 +28,7 @@ describe('attack s23b: an account that fails after its delta concluded', () => {
     await world.run({ mode: 'check', full: true, strategy: 'probe' });
     world.google.deleteFile('ada', 'g-ada-0');
     expect(resultOf(await world.run({ mode: 'check' })).orphans).toBe(1);
-    expect(await openOf(world)).toEqual(['file:row-g-ada-0:orphan']);
+    expect(await openKinds(world)).toEqual(['file:row-g-ada-0:orphan']);
     // Access regained: Drive has the file again (a change says so).
     world.google.addFile('ada', driveFiles('ada', 1)[0]!);
     // A row the product added since: the delta probes it, and that probe throws.
@@ -39,7 +39,7 @@ describe('attack s23b: an account that fails after its delta concluded', () => {
     const held = await world.rows<{ id: string }>('SELECT id FROM file_quarantine');
     expect(held, JSON.stringify(run.result)).toEqual([]);
     expect(await world.rows('SELECT id FROM files WHERE id = ?', ['row-g-ada-0'])).toHaveLength(1);
-    expect(await openOf(world), JSON.stringify(run.result)).toEqual([]);
+    expect(await openKinds(world), JSON.stringify(run.result)).toEqual([]);
   });
 
   // The delta's change shows g-ada-1 in the trash: row-g-ada-1 gets a `trashed` finding (counted: trashed 1). The
@@ -51,7 +51,7 @@ describe('attack s23b: an account that fails after its delta concluded', () => {
     await world.run({ mode: 'check', full: true, strategy: 'probe' });
     world.google.deleteFile('ada', 'g-ada-1');
     await world.run({ mode: 'check' });
-    expect(await openOf(world)).toEqual(['file:row-g-ada-1:orphan']);
+    expect(await openKinds(world)).toEqual(['file:row-g-ada-1:orphan']);
     world.google.addFile('ada', { ...driveFiles('ada', 2)[1]!, trashed: true });
     await addRow(world, 'row-new', 'g-new');
     world.google.fault('drive.files.get', NO_SCOPE);
@@ -59,7 +59,7 @@ describe('attack s23b: an account that fails after its delta concluded', () => {
     world.google.clearFaults();
     const r = resultOf(run);
     expect(r.results[0], JSON.stringify(r.results)).toMatchObject({ status: 'needs-reconnect' });
-    expect(await openOf(world), JSON.stringify(r.results)).toEqual([`file:row-g-ada-1:${r.trashed === 1 ? 'trashed' : 'orphan'}`]);
+    expect(await openKinds(world), JSON.stringify(r.results)).toEqual([`file:row-g-ada-1:${r.trashed === 1 ? 'trashed' : 'orphan'}`]);
     expect(r.trashed + r.orphans).toBe(1);
   });
 });

@@ -18,6 +18,9 @@ export const restore = (w: StorageWorld, findingId: number) => Promise.resolve()
 export const resultFor = (r: ReturnType<typeof resultOf>, user: string, provider: string) =>
   r.results.find((x) => x.userId === user && x.provider === provider) as Record<string, unknown> | undefined;
 
+/** Every open finding (orphan or trashed) as `subject:kind`, sorted. */
+export const openKinds = async (w: StorageWorld) => (await w.app.store.findings.open('storage-orphans')).map((f) => `${f.subject}:${f.kind}`).sort();
+
 /** The open orphans as `user/provider/row id/cloud id`, sorted. */
 export const describeOpen = async (w: StorageWorld) =>
   (await openOrphans(w)).map((f) => `${String(f.details?.userId)}/${String(f.details?.provider)}/${String(f.details?.fileRowId)}/${String(f.details?.providerFileId)}`).sort();

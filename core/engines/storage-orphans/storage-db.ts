@@ -139,6 +139,7 @@ export class StorageDb {
     return out;
   }
 
+  /** One account's rows, counted through the files index up to `cap` (the count is min(rows, cap)): the cost model's input. */
   async countAccountRows(userId: string, provider: StorageProvider, cap = Number.MAX_SAFE_INTEGER): Promise<number> {
     const c = this.mapping.files.columns;
     const [row] = await this.db.query(
