@@ -7,7 +7,7 @@ import { createSyncwarden } from '../core/app/app';
 import { MemorySecretStore } from '../tests/helpers/memory.secret-store';
 import { engineFigures, engineLines, measure, round2, sizeFlag } from './harness';
 import { startChild } from './emulator-child';
-import { identityFloor } from './identity-floor';
+import { identityFloor, listEveryUser } from './identity-floor';
 
 /**
  * Identity check of 1,000,000 users on each side (`--size N` users, or the
@@ -44,6 +44,9 @@ export async function identityBenchmark(args: readonly string[]): Promise<void> 
   await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: appDbPath }, secrets: {} });
   await app.connections.create({ kind: 'supabase', name: 'Supabase', config: { url }, secrets: { serviceRoleKey } });
 
+  // Warm-up, not measured: one listing of every page, so the emulator's JIT and heap serve the product (measured
+  // first) and the floor alike, as media-import's and storage-orphans' benches do (docs/performance.md, nineteenth pass).
+  if (!process.env.NO_WARM) await listEveryUser({ url, serviceRoleKey, dbPath: appDbPath }, { calls: 0 }, () => undefined);
   await fetch(`${url}/__emulator/reset`, { method: 'POST' });
   const stopTrace = sampleMs > 0 ? startPhaseTrace(app, sampleMs) : undefined;
   const product = await measure(async () => app.runs.waitFor((await app.runs.start('identity', { mode: 'check' }, 'cli')).runId), { peers: [child] });
