@@ -68,7 +68,7 @@ export async function identityFloor(world: IdentityFloorWorld): Promise<Identity
  * The floor's listing, every page of it (1,000 a page), each user handed to `onUser`. Alone (a no-op `onUser`), it is
  * the identity bench's warm-up: the emulator's first listing then costs neither the product nor the floor.
  */
-export async function listEveryUser(world: IdentityFloorWorld, counter: { calls: number }, onUser: (user: RemoteUser) => void): Promise<void> {
+export async function listEveryUser(world: Pick<IdentityFloorWorld, 'url' | 'serviceRoleKey' | 'nextAtHead'>, counter: { calls: number }, onUser: (user: RemoteUser) => void): Promise<void> {
   const headers = { apikey: world.serviceRoleKey, authorization: `Bearer ${world.serviceRoleKey}` };
   const request = (page: number) => {
     counter.calls++;

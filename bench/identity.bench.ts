@@ -46,7 +46,7 @@ export async function identityBenchmark(args: readonly string[]): Promise<void> 
 
   // Warm-up, not measured: one listing of every page, so the emulator's JIT and heap serve the product (measured
   // first) and the floor alike, as media-import's and storage-orphans' benches do (docs/performance.md, nineteenth pass).
-  if (!process.env.NO_WARM) await listEveryUser({ url, serviceRoleKey, dbPath: appDbPath }, { calls: 0 }, () => undefined);
+  await listEveryUser({ url, serviceRoleKey }, { calls: 0 }, () => undefined);
   await fetch(`${url}/__emulator/reset`, { method: 'POST' });
   const stopTrace = sampleMs > 0 ? startPhaseTrace(app, sampleMs) : undefined;
   const product = await measure(async () => app.runs.waitFor((await app.runs.start('identity', { mode: 'check' }, 'cli')).runId), { peers: [child] });
