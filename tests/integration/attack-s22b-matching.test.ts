@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { dropboxFiles, driveFiles, openStorageWorld, resultOf, type StorageWorld } from './storage-orphans.setup';
+import { DRIVE_DOWN, dropboxFiles, driveFiles, openStorageWorld, resultOf, type StorageWorld } from './storage-orphans.setup';
 import { byPid, describeOpen, FILES, insert, openOrphans, restore } from './storage-orphans.id-tables';
 
 /**
@@ -149,7 +149,7 @@ describe('attack s22b: two rows of one account pointing at one gone cloud file (
     world = await twoRowsOneFile();
     await world.run({ mode: 'check', full: true, strategy: 'probe' });
     expect(await describeOpen(world)).toHaveLength(2);
-    world.google.fault('*', { status: 503, body: { error: { code: 503, message: 'down', errors: [{ reason: 'backendError' }] } } });
+    world.google.fault('*', DRIVE_DOWN);
     const failed = resultOf(await world.run({ mode: 'check', full: true }));
     world.google.clearFaults();
     expect(await describeOpen(world), JSON.stringify(failed.results)).toEqual(['ada/google/row-g-gone-copy/g-gone', 'ada/google/row-g-gone/g-gone']);
@@ -166,7 +166,7 @@ describe('session 23: earlier findings carried by the row they are about', () =>
   it('probes left without an answer carry each row\'s own finding (two rows, one gone file)', async () => {
     world = await twoRowsOneFile();
     await world.run({ mode: 'check', full: true, strategy: 'probe' });
-    world.google.fault('drive.files.get', { status: 503, body: { error: { code: 503, message: 'down', errors: [{ reason: 'backendError' }] } } });
+    world.google.fault('drive.files.get', DRIVE_DOWN);
     const unknown = resultOf(await world.run({ mode: 'check', full: true, strategy: 'probe' }));
     world.google.clearFaults();
     expect(unknown.results[0], JSON.stringify(unknown.results)).toMatchObject({ status: 'unknown' });
@@ -180,7 +180,7 @@ describe('session 23: earlier findings carried by the row they are about', () =>
     // What an older version could have left: the same row and file under another subject.
     await world.app.store.findings.insertMany(first.id, 'storage-orphans', [{ ...today!, subject: 'file-old:row-g-gone', details: today!.details ?? {} } as never], new Date().toISOString());
     expect(await openOrphans(world)).toHaveLength(2);
-    world.google.fault('*', { status: 503, body: { error: { code: 503, message: 'down', errors: [{ reason: 'backendError' }] } } });
+    world.google.fault('*', DRIVE_DOWN);
     await world.run({ mode: 'check', full: true });
     world.google.clearFaults();
     expect((await openOrphans(world)).map((f) => f.subject)).toEqual([today!.subject]);

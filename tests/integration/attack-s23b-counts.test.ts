@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { driveFiles, openStorageWorld, resultOf, type StorageWorld } from './storage-orphans.setup';
+import { DRIVE_DOWN, driveFiles, openStorageWorld, resultOf, type StorageWorld } from './storage-orphans.setup';
 import { describeOpen, FILES, insert, openKinds } from './storage-orphans.id-tables';
 
 /**
@@ -15,8 +15,6 @@ afterEach(async () => {
   world = undefined;
 });
 
-const DOWN = { status: 503, body: { error: { code: 503, message: 'down', errors: [{ reason: 'backendError' }] } } };
-
 describe('attack s23b: counts of a delta against the open findings', () => {
   // OLDER than 2d822ec. A trashed file is then deleted for good: the change makes its row a suspect, the probe gets no
   // answer, conclude() carries the trashed finding (right), but the account's result says trashed 0 while a delta
@@ -29,7 +27,7 @@ describe('attack s23b: counts of a delta against the open findings', () => {
     const quiet = resultOf(await world.run({ mode: 'check' }));
     expect(quiet).toMatchObject({ trashed: 1, carriedForward: 1 });
     world.google.deleteFile('ada', 'g-ada-1');
-    world.google.fault('drive.files.get', DOWN);
+    world.google.fault('drive.files.get', DRIVE_DOWN);
     const unknown = resultOf(await world.run({ mode: 'check' }));
     world.google.clearFaults();
     expect(await openKinds(world)).toEqual(['file:row-g-ada-1:trashed']);
@@ -52,7 +50,7 @@ describe('attack s23b: counts of a delta against the open findings', () => {
     world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 3), goneDrive: ['g-gone'] }], { ddl: [FILES('TEXT PRIMARY KEY', false)] });
     await insert(world, "'row-g-gone-copy'", 'g-gone');
     await world.run({ mode: 'check', full: true, strategy: 'probe' });
-    world.google.fault('*', DOWN);
+    world.google.fault('*', DRIVE_DOWN);
     const failed = resultOf(await world.run({ mode: 'check', full: true }));
     world.google.clearFaults();
     expect(failed).toMatchObject({ carriedForward: 2 });

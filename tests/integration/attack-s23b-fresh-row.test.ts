@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { driveFiles, openStorageWorld, resultOf, type StorageWorld } from './storage-orphans.setup';
+import { DRIVE_DOWN, driveFiles, openStorageWorld, resultOf, type StorageWorld } from './storage-orphans.setup';
 import { describeOpen, FILES, insert } from './storage-orphans.id-tables';
 
 /**
@@ -14,8 +14,6 @@ afterEach(async () => {
   await world?.close();
   world = undefined;
 });
-
-const DOWN = { status: 503, body: { error: { code: 503, message: 'down', errors: [{ reason: 'backendError' }] } } };
 
 async function oneRowThenCopy(): Promise<StorageWorld> {
   const w = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 3), goneDrive: ['g-gone'] }], { ddl: [FILES('TEXT PRIMARY KEY', false)] });
@@ -33,7 +31,7 @@ describe('attack s23b: a new row on a gone file beside a row with an open findin
   // seenKey(new row id, pid), finds nothing, and the old row's finding is superseded: an orphan hidden.
   it('the new row\'s probe gets no answer: the old row\'s finding stays open', async () => {
     world = await oneRowThenCopy();
-    world.google.fault('drive.files.get', DOWN);
+    world.google.fault('drive.files.get', DRIVE_DOWN);
     const delta = resultOf(await world.run({ mode: 'check' }));
     world.google.clearFaults();
     expect(delta.results[0], JSON.stringify(delta.results)).toMatchObject({ pass: 'delta', status: 'unknown' });

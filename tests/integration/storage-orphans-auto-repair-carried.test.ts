@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { driveFiles, openStorageWorld, resultOf, type StorageWorld } from './storage-orphans.setup';
+import { DRIVE_DOWN, driveFiles, openStorageWorld, resultOf, type StorageWorld } from './storage-orphans.setup';
 import { openOrphans } from './storage-orphans.id-tables';
 
 /**
@@ -15,14 +15,12 @@ afterEach(async () => {
   world = undefined;
 });
 
-const DOWN = { status: 503, body: { error: { code: 503, message: 'down', errors: [{ reason: 'backendError' }] } } };
-
 describe('storage-orphans automatic repair and carried findings', () => {
   // 40 live rows beside the gone one: one row of 41 stays under the automatic repair's per-user limit (DESIGN §4.3).
   it('a check that cannot reach Drive carries the finding, and its automatic repair leaves the row; a check that sees the file gone repairs it', async () => {
     world = await openStorageWorld([{ id: 'ada', drive: driveFiles('ada', 40), goneDrive: ['g-gone'] }]);
     expect(resultOf(await world.run({ mode: 'check', full: true })).orphans).toBe(1);
-    world.google.fault('*', DOWN);
+    world.google.fault('*', DRIVE_DOWN);
     const carried = await world.run({ mode: 'check', full: true, autoRepair: true });
     world.google.clearFaults();
     expect(resultOf(carried)).toMatchObject({ carriedForward: 1 });

@@ -48,6 +48,8 @@ export interface StorageWorld {
   close(): Promise<void>;
 }
 
+/** Drive's own 503 envelope (backendError): a Drive that answers, but not now. For `world.google.fault(…)`. */
+export const DRIVE_DOWN = { status: 503, body: { error: { code: 503, message: 'down', errors: [{ reason: 'backendError' }] } } };
 export const dropboxAccountId = (userId: string) => `dbid:${userId}`;
 export const driveRefresh = (userId: string) => `1//refresh-${userId}`;
 export const dropboxRefresh = (userId: string) => `rt-${userId}`;
