@@ -26,6 +26,7 @@ let db;
 try {
   const Database = require(driverPath);
   db = new Database(file, { fileMustExist: true });
+  parentPort.postMessage({ loaded: true });
   for (const pragma of pragmas) db.pragma(pragma);
   db.exec(exec);
   const row = get ? db.prepare(get).get() : undefined;
@@ -71,13 +72,16 @@ export async function runSqliteOffThread(file: string, work: OffThreadSql, signa
     let aborted = false;
     // Terminating cannot stop a statement inside SQLite: the thread ends after it, and only its exit (below)
     // settles an abort, so the file is closed by then (a caller may then delete it, even on Windows).
+    // Never while the thread loads the driver (terminateWhenLoaded).
+    const loaded = driverLoaded(worker);
     const onAbort = () => {
       aborted = true;
-      void worker.terminate();
+      void terminateWhenLoaded(worker, loaded);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     const settle = () => signal?.removeEventListener('abort', onAbort);
-    worker.once('message', (reply: { ok: true; row?: OffThreadRow } | { ok: false; message: string; code?: string }) => {
+    worker.on('message', (reply: { loaded: true } | { ok: true; row?: OffThreadRow } | { ok: false; message: string; code?: string }) => {
+      if ('loaded' in reply) return;
       // The worker closed its connection before answering.
       settle();
       if (reply.ok) resolve(reply.row);
@@ -93,6 +97,38 @@ export async function runSqliteOffThread(file: string, work: OffThreadSql, signa
       else reject(failure ?? new Error(`the SQLite worker thread ended (exit code ${code}) before it was done`));
     });
   });
+}
+
+/**
+ * Settles once a worker thread has loaded better-sqlite3's native module (its program posts `{ loaded: true }`
+ * right after its first `new Database`), or has ended without.
+ */
+export function driverLoaded(worker: Worker): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const onMessage = (message: unknown) => {
+      if (typeof message === 'object' && message !== null && 'loaded' in message) done();
+    };
+    const done = () => {
+      worker.off('message', onMessage);
+      worker.off('exit', done);
+      resolve();
+    };
+    worker.on('message', onMessage);
+    worker.once('exit', done);
+  });
+}
+
+/**
+ * Terminates a worker thread that uses better-sqlite3, but never while it is loading the driver: better-sqlite3
+ * 13's module init (N-API) aborts the whole process when its thread is terminated in the middle of it ("FATAL
+ * ERROR: Error::New napi_get_last_error_info"). It did twice in one CI run (an aborted index build, a check's diff
+ * thread closed early), and 800 terminations at 0-80 ms after the start took a test process down every time. The
+ * load takes about a millisecond, some 25 ms after the thread starts; a termination during the driver's later calls
+ * is safe (better-sqlite3 13.2 swallows the exception it cannot throw there).
+ */
+export async function terminateWhenLoaded(worker: Worker, loaded: Promise<void>): Promise<number> {
+  await loaded;
+  return await worker.terminate();
 }
 
 function runHere(file: string, work: OffThreadSql, pragmas: readonly string[]): OffThreadRow | undefined {

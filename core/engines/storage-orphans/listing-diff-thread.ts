@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Row, SqliteFile } from '../../appdb/adapter';
 import type { StorageProvider } from '../../api/storage';
-import { betterSqliteDriverPath } from '../../store/sqlite-off-thread';
+import { betterSqliteDriverPath, terminateWhenLoaded } from '../../store/sqlite-off-thread';
 import { InThreadDiffer, withKinds, type ChunkDiff, type IdChunkDiff, type ListingDiffer, type ListingSets } from './listing-diff';
 import { DIFF_WORKER_SOURCE, type DiffReply, type DiffRequest } from './listing-diff.worker';
 import { ownRows, readFileRow, type StorageDb } from './storage-db';
@@ -111,7 +111,9 @@ export class ThreadDiffer implements ListingDiffer {
 
   async close(): Promise<void> {
     this.closing = true;
-    await this.worker.terminate();
+    // `ready` settles once the thread has opened the product file (the driver loaded) or has ended: never terminated
+    // while it loads the driver, which aborts the whole process (terminateWhenLoaded).
+    await terminateWhenLoaded(this.worker, this.ready.then(() => undefined));
     await this.exited;
     this.stop(new Error('The check ended.'));
   }
