@@ -103,7 +103,7 @@ export async function runSqliteOffThread(file: string, work: OffThreadSql, signa
  * Settles once a worker thread has loaded better-sqlite3's native module (its program posts `{ loaded: true }`
  * right after its first `new Database`), or has ended without.
  */
-export function driverLoaded(worker: Worker): Promise<void> {
+function driverLoaded(worker: Worker): Promise<void> {
   return new Promise<void>((resolve) => {
     const onMessage = (message: unknown) => {
       if (typeof message === 'object' && message !== null && 'loaded' in message) done();
