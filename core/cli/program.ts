@@ -4,6 +4,7 @@ import type { AnyEngine } from '../engines/engine';
 import { createEngineRegistry } from '../engines/registry';
 import { connectionLostMessage, isUnreachable } from '../store/connection-loss';
 import { StoreConnectError } from '../store/store-probe';
+import { SharedDataDirError } from '../store/data-dir';
 import { StoreTooNewError } from '../store/database';
 import { appdbCommand } from './commands/appdb.command';
 import { auditCommand } from './commands/audit.command';
@@ -89,11 +90,13 @@ function reportError(error: unknown, json: boolean): number {
       ? [error.exitCode, error.body]
       : error instanceof StoreTooNewError
         ? [EXIT.store, { code: 'store-too-new', message: error.message }]
-        : isUnreachable(error) || (error instanceof StoreConnectError && isUnreachable(error.cause))
-          ? [EXIT.error, { code: 'unavailable', message: connectionLostMessage('The command', error) }]
-          : error instanceof StoreConnectError
-            ? [EXIT.store, { code: error.code, message: error.message }]
-            : [EXIT.error, { code: 'internal', message: error instanceof Error ? error.message : String(error) }];
+        : error instanceof SharedDataDirError
+          ? [EXIT.usage, { code: error.code, message: error.message }]
+          : isUnreachable(error) || (error instanceof StoreConnectError && isUnreachable(error.cause))
+            ? [EXIT.error, { code: 'unavailable', message: connectionLostMessage('The command', error) }]
+            : error instanceof StoreConnectError
+              ? [EXIT.store, { code: error.code, message: error.message }]
+              : [EXIT.error, { code: 'internal', message: error instanceof Error ? error.message : String(error) }];
   process.stderr.write(json ? `${JSON.stringify({ error: body })}\n` : `syncwarden: ${body.message}\n`);
   return code;
 }

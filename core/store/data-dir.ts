@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,17 +37,45 @@ function osAppDataDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, home: s
 /** The data dir holds the store and logs (run history, audit before-images): only its owner may read it. */
 const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
+/** Anyone may write in a directory with these bits: others may (o+w), or only each entry's owner may remove it (sticky, /tmp). */
+const SHARED_DIR_BITS = 0o1002;
 
 /**
- * Creates `dir` as 0700, or tightens it to 0700 when it exists and is ours.
- * A directory owned by someone else (a shared --data-dir) is left alone: chmod
- * would fail, and its owner chose its mode. No-op on Windows (ACLs, not modes).
+ * What Syncwarden itself keeps in its folders: in the data dir the store and SQLite's files beside it, the logs
+ * folder, the store pointer, the demo workspace's marker and secrets, and the temporary files those two are written
+ * through; in the logs folder its log files. Kept here, not imported, because the modules that name them open their
+ * folders through this one; data-permissions.test.ts holds the list to what real folders hold.
+ */
+const OWN_ENTRY = /^(?:syncwarden\.db(?:-wal|-shm|-journal)?|logs|store-location\.json(?:\.\d+\.tmp)?|DEMO-WORKSPACE|demo-secrets\.json(?:\.\d+\.tmp)?|syncwarden(?:\.\d+)?\.log)$/;
+
+/** A directory anyone on the machine may write in (/tmp, /var/tmp, a drop folder): never a data dir, never tightened. */
+export class SharedDataDirError extends Error {
+  readonly code = 'data-dir-shared';
+
+  constructor(readonly dir: string) {
+    super(
+      `${dir} is shared: anyone on this machine may write in it (as in /tmp). Syncwarden keeps its store, run history and logs in a folder of its own, and it does not change this folder's permissions (that would lock every other user and service out of it). Give a new folder inside it, for example ${join(dir, 'syncwarden')}.`,
+    );
+    this.name = 'SharedDataDirError';
+  }
+}
+
+/**
+ * Creates `dir` as 0700, or tightens it to 0700 when it exists, is ours and holds nothing but Syncwarden's own
+ * entries (a data dir an older version made 0755). Left as it is: a directory owned by someone else (a shared
+ * --data-dir: chmod would fail, and its owner chose its mode), or one that holds other things (a home folder, a
+ * project folder: tightening it would change who can reach them; Syncwarden's files in it are 0600 and its logs
+ * folder 0700 all the same). Refused with SharedDataDirError: a directory anyone may write in. On a test
+ * machine a store opened as root straight in /tmp made /tmp 0700, and PostgreSQL (another user) lost it. No-op on Windows (ACLs,
+ * not modes).
  */
 export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   if (process.platform === 'win32') return;
   const stat = statSync(dir);
-  if (ownedByUs(stat.uid) && (stat.mode & 0o777) !== PRIVATE_DIR_MODE) chmodSync(dir, PRIVATE_DIR_MODE);
+  if ((stat.mode & SHARED_DIR_BITS) !== 0) throw new SharedDataDirError(dir);
+  if (!ownedByUs(stat.uid) || (stat.mode & 0o777) === PRIVATE_DIR_MODE) return;
+  if (readdirSync(dir).every((name) => OWN_ENTRY.test(name))) chmodSync(dir, PRIVATE_DIR_MODE);
 }
 
 /** Tightens each existing file to 0600 (missing files are skipped). */

@@ -2,8 +2,12 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync 
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileLogger } from '../../core/logging/logger';
+import { DemoFileSecretStore, markDemoDataDir } from '../../core/secrets/demo-file.secret-store';
+import { SharedDataDirError } from '../../core/store/data-dir';
+import { writeStorePointer } from '../../core/store/store-location';
 import { STORE_FILE_NAME, openStore } from '../../core/store/store';
 import { makeTempDir } from '../helpers/temp-dir';
+import { assertBuilt, runCliSync } from '../helpers/cli';
 import { createTestApp } from '../helpers/test-app';
 
 /** The data dir holds run history, audit before-images and logs: 0700, and every file in it 0600. */
@@ -78,5 +82,77 @@ describe.skipIf(process.platform === 'win32')('data dir permissions', () => {
     await logger.close();
     expect(modeOf(join(dataDir, 'logs'))).toBe(0o700);
     for (const name of readdirSync(join(dataDir, 'logs'))) expect([name, modeOf(join(dataDir, 'logs', name))]).toEqual([name, 0o600]);
+  });
+
+  // What Syncwarden finds a data dir to be decides whether it may change its mode: a folder of its own, a folder that
+  // holds other things, or one that anyone may write in.
+  const fullMode = (path: string) => statSync(path).mode & 0o7777;
+
+  it('a shared folder anyone may write in (as /tmp is) is refused as the data dir, and its mode is left as it was', async () => {
+    for (const mode of [0o1777, 0o777]) {
+      const shared = temp();
+      chmodSync(shared, mode);
+      await expect(createTestApp({ dataDir: shared })).rejects.toBeInstanceOf(SharedDataDirError);
+      await expect(openStore(shared)).rejects.toThrow(/is shared: anyone on this machine may write in it/);
+      await expect(createFileLogger({ dataDir: shared })).rejects.toBeInstanceOf(SharedDataDirError);
+      expect([mode.toString(8), fullMode(shared).toString(8)]).toEqual([mode.toString(8), mode.toString(8)]);
+      expect(readdirSync(shared)).toEqual([]);
+    }
+  });
+
+  it('the CLI says so and exits 2 (bad input) without touching the folder', () => {
+    assertBuilt();
+    const shared = temp();
+    chmodSync(shared, 0o1777);
+    const { code, stderr } = runCliSync(['--data-dir', shared, 'runs', 'list']);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${shared} is shared`);
+    expect(stderr).toContain(join(shared, 'syncwarden'));
+    expect(fullMode(shared)).toBe(0o1777);
+    expect(readdirSync(shared)).toEqual([]);
+  });
+
+  it('a folder that holds other things keeps its mode; what Syncwarden writes in it is private all the same', async () => {
+    const home = temp();
+    chmodSync(home, 0o755);
+    writeFileSync(join(home, 'notes.txt'), 'mine\n', { mode: 0o644 });
+    mkdirSync(join(home, 'public_html'), { mode: 0o755 });
+    const logger = await createFileLogger({ dataDir: home });
+    logger.info('hello');
+    await logger.close();
+    const app = await createTestApp({ dataDir: home });
+    try {
+      await app.store.runs.list({ limit: 1, offset: 0 });
+    } finally {
+      await app.close();
+    }
+    expect(fullMode(home)).toBe(0o755);
+    expect(modeOf(join(home, 'notes.txt'))).toBe(0o644);
+    expect(modeOf(join(home, 'public_html'))).toBe(0o755);
+    expect(modeOf(join(home, STORE_FILE_NAME))).toBe(0o600);
+    expect(modeOf(join(home, 'logs'))).toBe(0o700);
+  });
+
+  it('a data dir holding only what Syncwarden keeps there (store, logs, store pointer, demo files, a left-over temp file) is still its own: tightened', async () => {
+    const dataDir = temp();
+    const logger = await createFileLogger({ dataDir });
+    logger.info('hello');
+    await logger.close();
+    const first = await openStore(dataDir);
+    await first.close();
+    markDemoDataDir(dataDir);
+    await new DemoFileSecretStore(dataDir).set('k', 'v');
+    writeStorePointer(dataDir, { dialect: 'sqlite', dataDir });
+    // A write cut short between its temp file and the rename leaves the temp file behind.
+    writeFileSync(join(dataDir, `store-location.json.${process.pid}.tmp`), '{}', { mode: 0o600 });
+    writeFileSync(join(dataDir, `${STORE_FILE_NAME}-journal`), '', { mode: 0o600 });
+    chmodSync(dataDir, 0o755);
+    const store = await openStore(dataDir);
+    await store.close();
+    // SQLite removes the -wal and -shm files when the last connection closes; the rest stay.
+    expect(readdirSync(dataDir)).toEqual(
+      expect.arrayContaining(['DEMO-WORKSPACE', 'demo-secrets.json', 'logs', 'store-location.json', `store-location.json.${process.pid}.tmp`, STORE_FILE_NAME, `${STORE_FILE_NAME}-journal`]),
+    );
+    expect(fullMode(dataDir)).toBe(0o700);
   });
 });
