@@ -4,7 +4,7 @@ import type { AnyEngine } from '../engines/engine';
 import { createEngineRegistry } from '../engines/registry';
 import { connectionLostMessage, isUnreachable } from '../store/connection-loss';
 import { StoreConnectError } from '../store/store-probe';
-import { SharedDataDirError } from '../store/data-dir';
+import { DataDirRefusedError } from '../store/data-dir';
 import { StoreTooNewError } from '../store/database';
 import { appdbCommand } from './commands/appdb.command';
 import { auditCommand } from './commands/audit.command';
@@ -90,7 +90,7 @@ function reportError(error: unknown, json: boolean): number {
       ? [error.exitCode, error.body]
       : error instanceof StoreTooNewError
         ? [EXIT.store, { code: 'store-too-new', message: error.message }]
-        : error instanceof SharedDataDirError
+        : error instanceof DataDirRefusedError
           ? [EXIT.usage, { code: error.code, message: error.message }]
           : isUnreachable(error) || (error instanceof StoreConnectError && isUnreachable(error.cause))
             ? [EXIT.error, { code: 'unavailable', message: connectionLostMessage('The command', error) }]

@@ -1,14 +1,12 @@
 import { once } from 'node:events';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino, type Logger as PinoLogger, type LoggerOptions } from 'pino';
 import roll from 'pino-roll';
-import { ensurePrivateDir, makeFilesPrivate, PRIVATE_FILE_MODE } from '../store/data-dir';
+import { ensureLogsDir, ensurePrivateDir, PRIVATE_FILE_MODE } from '../store/data-dir';
 import { redact, redactString } from './redact';
 
 export type Logger = PinoLogger;
 
-const LOG_DIR_NAME = 'logs';
 
 /**
  * Every argument is redacted before pino serialises it, so neither merge
@@ -37,11 +35,9 @@ export interface FileLoggerOptions {
 export type FileLogger = Logger & { close(): Promise<void> };
 
 export async function createFileLogger(options: FileLoggerOptions): Promise<FileLogger> {
-  // Logs name users, files and runs: the folder is 0700 and every file 0600, old ones tightened too.
-  const dir = join(options.dataDir, LOG_DIR_NAME);
+  // Logs name users, files and runs: the folder is 0700 and every log file 0600, old ones tightened too (data-dir.ts).
   ensurePrivateDir(options.dataDir);
-  ensurePrivateDir(dir);
-  makeFilesPrivate(...readdirSync(dir).map((name) => join(dir, name)));
+  const dir = ensureLogsDir(options.dataDir);
   const stream = await roll({
     file: join(dir, 'syncwarden.log'),
     mode: PRIVATE_FILE_MODE,

@@ -1,6 +1,6 @@
-import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, parse, resolve, sep } from 'node:path';
 
 export interface DataDirSources {
   /** `--data-dir` from the command line. */
@@ -37,58 +37,161 @@ function osAppDataDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, home: s
 /** The data dir holds the store and logs (run history, audit before-images): only its owner may read it. */
 const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
-/** Anyone may write in a directory with these bits: others may (o+w), or only each entry's owner may remove it (sticky, /tmp). */
-const SHARED_DIR_BITS = 0o1002;
+/** The folder under the data dir that holds the logs (logging/logger.ts). */
+export const LOGS_DIR_NAME = 'logs';
+const OTHERS_WRITE = 0o002;
+/** Only each entry's owner may remove it: the mark of a folder everyone shares (/tmp, /var/tmp). */
+const STICKY = 0o1000;
 
 /**
- * What Syncwarden itself keeps in its folders: in the data dir the store and SQLite's files beside it, the logs
- * folder, the store pointer, the demo workspace's marker and secrets, and the temporary files those two are written
- * through; in the logs folder its log files. Kept here, not imported, because the modules that name them open their
- * folders through this one; data-permissions.test.ts holds the list to what real folders hold.
+ * What Syncwarden itself keeps in a data dir: the store and SQLite's files beside it, the store pointer, the demo
+ * workspace's marker and secrets, and the temporary files those two are written through (the logs folder is
+ * checked apart). Kept here, not imported, because the modules that name them open the data dir through this one;
+ * data-permissions.test.ts holds the list to what a real data dir holds.
  */
-const OWN_ENTRY = /^(?:syncwarden\.db(?:-wal|-shm|-journal)?|logs|store-location\.json(?:\.\d+\.tmp)?|DEMO-WORKSPACE|demo-secrets\.json(?:\.\d+\.tmp)?|syncwarden(?:\.\d+)?\.log)$/;
+const OWN_DATA_FILE = /^(?:syncwarden\.db(?:-wal|-shm|-journal)?|store-location\.json(?:\.\d+\.tmp)?|DEMO-WORKSPACE|demo-secrets\.json(?:\.\d+\.tmp)?)$/;
+/** The logger's files in the logs folder: syncwarden.log and its rolled copies. */
+const OWN_LOG_FILE = /^syncwarden(?:\.\d+)?\.log$/;
 
-/** A directory anyone on the machine may write in (/tmp, /var/tmp, a drop folder): never a data dir, never tightened. */
-export class SharedDataDirError extends Error {
-  readonly code = 'data-dir-shared';
+/** Why a folder cannot be Syncwarden's: the CLI says it and exits 2 (bad input). */
+export class DataDirRefusedError extends Error {
+  readonly code = 'data-dir-refused';
 
-  constructor(readonly dir: string) {
-    super(
-      `${dir} is shared: anyone on this machine may write in it (as in /tmp). Syncwarden keeps its store, run history and logs in a folder of its own, and it does not change this folder's permissions (that would lock every other user and service out of it). Give a new folder inside it, for example ${join(dir, 'syncwarden')}.`,
-    );
-    this.name = 'SharedDataDirError';
+  constructor(
+    readonly dir: string,
+    why: string,
+  ) {
+    super(`${dir} ${why}`);
+    this.name = 'DataDirRefusedError';
   }
 }
 
+const octal = (mode: number) => (mode & 0o7777).toString(8).padStart(4, '0');
+const elsewhere = (dir: string) => {
+  const fallback = resolveDataDir({ env: { ...process.env, SYNCWARDEN_HOME: '' } });
+  return resolve(fallback) === resolve(dir) ? 'Give a new folder of your own' : `Use ${fallback} (the default, with neither --data-dir nor SYNCWARDEN_HOME), or a new folder of your own`;
+};
+
 /**
- * Creates `dir` as 0700, or tightens it to 0700 when it exists, is ours and holds nothing but Syncwarden's own
- * entries (a data dir an older version made 0755). Left as it is: a directory owned by someone else (a shared
- * --data-dir: chmod would fail, and its owner chose its mode), or one that holds other things (a home folder, a
- * project folder: tightening it would change who can reach them; Syncwarden's files in it are 0600 and its logs
- * folder 0700 all the same). Refused with SharedDataDirError: a directory anyone may write in. On a test
- * machine a store opened as root straight in /tmp made /tmp 0700, and PostgreSQL (another user) lost it. No-op on Windows (ACLs,
- * not modes).
+ * Makes `dir` the data dir: created 0700 when missing. An existing one must be a folder of ours (reached through
+ * a link of the user's own, it is the folder linked to), and whatever in it has one of Syncwarden's names must be
+ * Syncwarden's: a file or the logs folder of ours, never a link (SQLite and the logger write through links, and root
+ * would chmod what they point at). Then:
+ * - it holds only Syncwarden's entries: tightened to 0700 (a data dir an older version or a umask made wider);
+ * - it holds other things too (a home or project folder): its mode stays, since tightening it would change who
+ *   reaches the rest; Syncwarden's files in it are 0600 and its logs folder 0700 all the same;
+ * - refused with DataDirRefusedError: a folder of another user, a sticky one (/tmp), or one anyone may write in
+ *   that does not already hold a store of ours. On a test machine a store opened as root straight in /tmp made /tmp
+ *   0700, and PostgreSQL (another user) lost it.
+ * The folder's own mode is read and changed through one open handle, and its listing checked to be that folder's,
+ * so a link swapped in meanwhile cannot redirect the chmod. No-op on Windows (ACLs, not modes).
  */
 export function ensurePrivateDir(dir: string): void {
+  if (process.platform !== 'win32') refuseOthersLinks(resolve(dir));
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   if (process.platform === 'win32') return;
-  const stat = statSync(dir);
-  if ((stat.mode & SHARED_DIR_BITS) !== 0) throw new SharedDataDirError(dir);
-  if (!ownedByUs(stat.uid) || (stat.mode & 0o777) === PRIVATE_DIR_MODE) return;
-  if (readdirSync(dir).every((name) => OWN_ENTRY.test(name))) chmodSync(dir, PRIVATE_DIR_MODE);
+  settleFolder(resolve(dir), (name, path, stat) => {
+    if (name === LOGS_DIR_NAME) {
+      if (!stat.isDirectory()) throw new DataDirRefusedError(resolve(dir), `holds a ${stat.isSymbolicLink() ? 'link' : 'file'} named ${name}, where Syncwarden keeps its logs folder: move it away, or give another folder.`);
+      return !folderHoldsOthers(path, OWN_LOG_FILE);
+    }
+    return OWN_DATA_FILE.test(name) ? stat.isFile() || refuseLink(resolve(dir), name, stat) : false;
+  }, true);
 }
 
-/** Tightens each existing file to 0600 (missing files are skipped). */
+/** The logs folder of a data dir (ensurePrivateDir first): created 0700, or settled as the data dir is, by the log files' names. */
+export function ensureLogsDir(dataDir: string): string {
+  const dir = join(resolve(dataDir), LOGS_DIR_NAME);
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (process.platform === 'win32') return dir;
+  settleFolder(dir, (name, _path, stat) => (OWN_LOG_FILE.test(name) ? stat.isFile() || refuseLink(dir, name, stat) : false), false);
+  return dir;
+}
+
+/**
+ * A link on the way to the data dir that another user made (in /tmp, anyone can plant `/tmp/syncwarden` pointing at
+ * a folder of root's) would make Syncwarden write into and chmod whatever it points at: refused. Links of ours or
+ * of root (the system's own, /var/run) are followed. Linux's fs.protected_symlinks stops some of these; not every
+ * system sets it.
+ */
+function refuseOthersLinks(dir: string): void {
+  let path = parse(dir).root;
+  for (const part of dir.slice(path.length).split(sep).filter(Boolean)) {
+    path = join(path, part);
+    let stat: Stats;
+    try {
+      stat = lstatSync(path);
+    } catch {
+      return; // the rest is created by mkdir, as folders of ours
+    }
+    if (stat.isSymbolicLink() && stat.uid !== 0 && !ownedByUs(stat.uid)) {
+      throw new DataDirRefusedError(dir, `is reached through ${path}, a link another user (uid ${stat.uid}) made: Syncwarden would write where that user chose. ${elsewhere(dir)}.`);
+    }
+  }
+}
+
+function refuseLink(dir: string, name: string, stat: Stats): never {
+  throw new DataDirRefusedError(dir, `holds ${name} as a ${stat.isSymbolicLink() ? 'link' : 'folder or special file'}, a name Syncwarden writes to: it stops rather than write through it. Move it away, or give another folder.`);
+}
+
+/**
+ * `isOwn(name, path, lstat)`: whether an entry is Syncwarden's (it throws for one that has its name and is not).
+ * `refuseEmptyShared`: whether an empty folder anyone may write in is refused (a data dir: yes; the logs folder
+ * inside one of ours: no, it is ours by where it is).
+ */
+function settleFolder(dir: string, isOwn: (name: string, path: string, stat: Stats) => boolean, refuseEmptyShared: boolean): void {
+  const real = realpathSync(dir);
+  const fd = openSync(real, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY | fsConstants.O_NOFOLLOW);
+  try {
+    const stat = fstatSync(fd);
+    if (!ownedByUs(stat.uid)) throw new DataDirRefusedError(dir, `belongs to another user (uid ${stat.uid}): Syncwarden keeps its store, run history and logs in a folder of your own. ${elsewhere(dir)}.`);
+    const shared = () =>
+      new DataDirRefusedError(
+        dir,
+        `is shared: others on this machine may add or remove files in it (mode ${octal(stat.mode)}). Syncwarden keeps its store, run history and logs in a folder only you can write in, and does not change this one's permissions (that would lock the others out of it). ${elsewhere(dir)}.`,
+      );
+    if ((stat.mode & STICKY) !== 0) throw shared();
+    const names = readdirSync(real);
+    const now = lstatSync(real);
+    if (now.ino !== stat.ino || now.dev !== stat.dev) throw new DataDirRefusedError(dir, 'changed while Syncwarden was reading it: try again.');
+    const own: string[] = [];
+    let others = false;
+    for (const name of names) {
+      const path = join(real, name);
+      const entry = lstatSync(path);
+      if (isOwn(name, path, entry) && ownedByUs(entry.uid)) own.push(path);
+      else others = true;
+    }
+    if ((stat.mode & OTHERS_WRITE) !== 0 && (others || (refuseEmptyShared && own.length === 0))) throw shared();
+    if (!others && (stat.mode & 0o777) !== PRIVATE_DIR_MODE) fchmodSync(fd, PRIVATE_DIR_MODE);
+    // A group-writable folder with other things in it (a team's project folder) keeps its mode like any folder with others' things.
+    makeFilesPrivate(...own);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether a folder holds anything but files named by `own` (the logs folder of a data dir: only log files). */
+function folderHoldsOthers(dir: string, own: RegExp): boolean {
+  return readdirSync(dir).some((name) => !own.test(name) || !lstatSync(join(dir, name)).isFile());
+}
+
+/** Tightens each existing file of ours to 0600 (missing files, folders and links are skipped: a link is never followed). */
 export function makeFilesPrivate(...files: string[]): void {
   if (process.platform === 'win32') return;
   for (const file of files) {
-    let stat;
+    let fd: number;
     try {
-      stat = statSync(file);
+      fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
     } catch {
       continue;
     }
-    if (stat.isFile() && ownedByUs(stat.uid) && (stat.mode & 0o777) !== PRIVATE_FILE_MODE) chmodSync(file, PRIVATE_FILE_MODE);
+    try {
+      const stat = fstatSync(fd);
+      if (stat.isFile() && ownedByUs(stat.uid) && (stat.mode & 0o777) !== PRIVATE_FILE_MODE) fchmodSync(fd, PRIVATE_FILE_MODE);
+    } finally {
+      closeSync(fd);
+    }
   }
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileLogger } from '../../core/logging/logger';
 import { DemoFileSecretStore, markDemoDataDir } from '../../core/secrets/demo-file.secret-store';
-import { SharedDataDirError } from '../../core/store/data-dir';
+import { DataDirRefusedError } from '../../core/store/data-dir';
 import { writeStorePointer } from '../../core/store/store-location';
 import { STORE_FILE_NAME, openStore } from '../../core/store/store';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -92,9 +92,9 @@ describe.skipIf(process.platform === 'win32')('data dir permissions', () => {
     for (const mode of [0o1777, 0o777]) {
       const shared = temp();
       chmodSync(shared, mode);
-      await expect(createTestApp({ dataDir: shared })).rejects.toBeInstanceOf(SharedDataDirError);
-      await expect(openStore(shared)).rejects.toThrow(/is shared: anyone on this machine may write in it/);
-      await expect(createFileLogger({ dataDir: shared })).rejects.toBeInstanceOf(SharedDataDirError);
+      await expect(createTestApp({ dataDir: shared })).rejects.toBeInstanceOf(DataDirRefusedError);
+      await expect(openStore(shared)).rejects.toThrow(/is shared: others on this machine may add or remove files in it/);
+      await expect(createFileLogger({ dataDir: shared })).rejects.toBeInstanceOf(DataDirRefusedError);
       expect([mode.toString(8), fullMode(shared).toString(8)]).toEqual([mode.toString(8), mode.toString(8)]);
       expect(readdirSync(shared)).toEqual([]);
     }
@@ -107,7 +107,9 @@ describe.skipIf(process.platform === 'win32')('data dir permissions', () => {
     const { code, stderr } = runCliSync(['--data-dir', shared, 'runs', 'list']);
     expect(code).toBe(2);
     expect(stderr).toContain(`${shared} is shared`);
-    expect(stderr).toContain(join(shared, 'syncwarden'));
+    // It points to the user's own default folder, never to a name inside the shared one (anyone could take that name first).
+    expect(stderr).toContain('(the default, with neither --data-dir nor SYNCWARDEN_HOME), or a new folder of your own');
+    expect(stderr).not.toContain(join(shared, 'syncwarden'));
     expect(fullMode(shared)).toBe(0o1777);
     expect(readdirSync(shared)).toEqual([]);
   });
