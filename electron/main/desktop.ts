@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, Notification, session } from 'electron';
+import { app, BrowserWindow, dialog, Notification, session } from 'electron';
 import { createSyncwarden, type Syncwarden } from '../../core/app/app';
 import { startTeamMode } from '../../core/queue/team-mode';
 import type { Store } from '../../core/store/store';
@@ -25,6 +25,20 @@ export interface DesktopShell {
   core: Syncwarden;
   /** Shows (or re-creates) the window, at a renderer route when given. */
   showWindow(route?: string): void;
+}
+
+/**
+ * The app's entry (index.ts): the shell, or, when it cannot start (a refused --data-dir, a store written by a newer
+ * version), a dialog that says why and an exit with status 1. An unhandled rejection here left the app running
+ * with no window and no word.
+ */
+export async function runDesktop(): Promise<void> {
+  try {
+    await startDesktop();
+  } catch (error) {
+    dialog.showErrorBox('Syncwarden could not start', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+  }
 }
 
 /**

@@ -1,3 +1,3 @@
-import { startDesktop } from './desktop';
+import { runDesktop } from './desktop';
 
-void startDesktop();
+void runDesktop();
