@@ -1,6 +1,6 @@
-import { closeSync, constants as fsConstants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, type Stats } from 'node:fs';
+import { closeSync, constants as fsConstants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, parse, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
 
 export interface DataDirSources {
   /** `--data-dir` from the command line. */
@@ -67,80 +67,126 @@ export class DataDirRefusedError extends Error {
 }
 
 const octal = (mode: number) => (mode & 0o7777).toString(8).padStart(4, '0');
-const elsewhere = (dir: string) => {
+
+/** Where to go instead: the default data dir, unless the refused folder is that one or inside it. */
+function elsewhere(dir: string): string {
   const fallback = resolveDataDir({ env: { ...process.env, SYNCWARDEN_HOME: '' } });
-  return resolve(fallback) === resolve(dir) ? 'Give a new folder of your own' : `Use ${fallback} (the default, with neither --data-dir nor SYNCWARDEN_HOME), or a new folder of your own`;
-};
+  const inside = relative(resolve(fallback), resolve(dir));
+  if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside))) return 'Fix or move it, or give a folder of your own with --data-dir';
+  return `Use ${fallback} (the default, with neither --data-dir nor SYNCWARDEN_HOME), or a new folder of your own`;
+}
+
+/** The file system's own refusals (a path that is a file, a folder we may not read) said as DataDirRefusedError. */
+function asRefusal(dir: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EEXIST' || code === 'ENOTDIR') return new DataDirRefusedError(dir, `is not a folder (it, or a folder on its way, is a file). ${elsewhere(dir)}.`);
+  if (code === 'EACCES' || code === 'EPERM') return new DataDirRefusedError(dir, `cannot be read or changed by this user (${(error as Error).message}). ${elsewhere(dir)}.`);
+  if (code === 'ELOOP') return new DataDirRefusedError(dir, `is reached through too many links, or a loop of them. ${elsewhere(dir)}.`);
+  return error;
+}
 
 /**
  * Makes `dir` the data dir: created 0700 when missing. An existing one must be a folder of ours (reached through
  * a link of the user's own, it is the folder linked to), and whatever in it has one of Syncwarden's names must be
- * Syncwarden's: a file or the logs folder of ours, never a link (SQLite and the logger write through links, and root
- * would chmod what they point at). Then:
+ * Syncwarden's: a file or the logs folder of ours, never a link, a hard link or another user's file (SQLite and
+ * the logger write through all of them, and root would chmod what they point at). Then:
  * - it holds only Syncwarden's entries: tightened to 0700 (a data dir an older version or a umask made wider);
  * - it holds other things too (a home or project folder): its mode stays, since tightening it would change who
  *   reaches the rest; Syncwarden's files in it are 0600 and its logs folder 0700 all the same;
- * - refused with DataDirRefusedError: a folder of another user, a sticky one (/tmp), or one anyone may write in
- *   that does not already hold a store of ours. On a test machine a store opened as root straight in /tmp made /tmp
- *   0700, and PostgreSQL (another user) lost it.
+ * - refused with DataDirRefusedError: a folder of another user, a sticky one (/tmp), one anyone may write in
+ *   that does not already hold only Syncwarden's files, a path through a link another user made, or one the
+ *   file system refuses (a file, a folder this user may not read). On a test machine a store opened as root
+ *   straight in /tmp made /tmp 0700, and PostgreSQL (another user) lost it.
  * The folder's own mode is read and changed through one open handle, and its listing checked to be that folder's,
  * so a link swapped in meanwhile cannot redirect the chmod. No-op on Windows (ACLs, not modes).
  */
 export function ensurePrivateDir(dir: string): void {
-  if (process.platform !== 'win32') refuseOthersLinks(resolve(dir));
-  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-  if (process.platform === 'win32') return;
-  settleFolder(resolve(dir), (name, path, stat) => {
-    if (name === LOGS_DIR_NAME) {
-      if (!stat.isDirectory()) throw new DataDirRefusedError(resolve(dir), `holds a ${stat.isSymbolicLink() ? 'link' : 'file'} named ${name}, where Syncwarden keeps its logs folder: move it away, or give another folder.`);
-      return !folderHoldsOthers(path, OWN_LOG_FILE);
-    }
-    return OWN_DATA_FILE.test(name) ? stat.isFile() || refuseLink(resolve(dir), name, stat) : false;
-  }, true);
+  const shown = resolve(dir);
+  try {
+    if (process.platform !== 'win32') refuseOthersLinks(dir, shown);
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    if (process.platform === 'win32') return;
+    // Again, now that every folder on the way exists: a link planted while the path was still missing is caught.
+    refuseOthersLinks(dir, shown);
+    settleFolder(shown, realpathSync(dir), (name, path, stat) => {
+      if (name === LOGS_DIR_NAME) {
+        if (!stat.isDirectory()) throw new DataDirRefusedError(shown, `holds a ${stat.isSymbolicLink() ? 'link' : 'file'} named ${name}, where Syncwarden keeps its logs folder: move it away, or give another folder.`);
+        return !folderHoldsOthers(path, OWN_LOG_FILE);
+      }
+      return OWN_DATA_FILE.test(name) && ownFile(shown, name, stat);
+    }, true);
+  } catch (error) {
+    throw asRefusal(shown, error);
+  }
 }
 
 /** The logs folder of a data dir (ensurePrivateDir first): created 0700, or settled as the data dir is, by the log files' names. */
 export function ensureLogsDir(dataDir: string): string {
   const dir = join(resolve(dataDir), LOGS_DIR_NAME);
-  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-  if (process.platform === 'win32') return dir;
-  settleFolder(dir, (name, _path, stat) => (OWN_LOG_FILE.test(name) ? stat.isFile() || refuseLink(dir, name, stat) : false), false);
+  try {
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    if (process.platform !== 'win32') settleFolder(dir, realpathSync(dir), (name, _path, stat) => OWN_LOG_FILE.test(name) && ownFile(dir, name, stat), false);
+  } catch (error) {
+    throw asRefusal(dir, error);
+  }
   return dir;
 }
 
 /**
  * A link on the way to the data dir that another user made (in /tmp, anyone can plant `/tmp/syncwarden` pointing at
  * a folder of root's) would make Syncwarden write into and chmod whatever it points at: refused. Links of ours or
- * of root (the system's own, /var/run) are followed. Linux's fs.protected_symlinks stops some of these; not every
- * system sets it.
+ * of root (the system's own, /var/run) are followed, and the links their targets go through are checked the same
+ * way; `..` is taken where the links lead, as the kernel takes it. Linux's fs.protected_symlinks stops some of
+ * these; not every system sets it.
  */
-function refuseOthersLinks(dir: string): void {
-  let path = parse(dir).root;
-  for (const part of dir.slice(path.length).split(sep).filter(Boolean)) {
-    path = join(path, part);
+function refuseOthersLinks(dir: string, shown: string): void {
+  const start = isAbsolute(dir) ? dir : `${process.cwd()}${sep}${dir}`;
+  let path = parse(start).root;
+  const parts = start.slice(path.length).split(sep);
+  for (let links = 0; parts.length > 0; ) {
+    const part = parts.shift() as string;
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      path = dirname(path);
+      continue;
+    }
+    const next = join(path, part);
     let stat: Stats;
     try {
-      stat = lstatSync(path);
+      stat = lstatSync(next);
     } catch {
-      return; // the rest is created by mkdir, as folders of ours
+      return; // the rest is created by mkdir, as folders of ours (and checked again once it is)
     }
-    if (stat.isSymbolicLink() && stat.uid !== 0 && !ownedByUs(stat.uid)) {
-      throw new DataDirRefusedError(dir, `is reached through ${path}, a link another user (uid ${stat.uid}) made: Syncwarden would write where that user chose. ${elsewhere(dir)}.`);
+    if (!stat.isSymbolicLink()) {
+      path = next;
+      continue;
     }
+    if (stat.uid !== 0 && !ownedByUs(stat.uid)) throw new DataDirRefusedError(shown, `is reached through ${next}, a link another user (uid ${stat.uid}) made: Syncwarden would write where that user chose. ${elsewhere(shown)}.`);
+    if (++links > 40) throw Object.assign(new Error('too many links'), { code: 'ELOOP' });
+    const target = readlinkSync(next);
+    if (isAbsolute(target)) path = parse(target).root;
+    parts.unshift(...target.split(sep));
   }
 }
 
-function refuseLink(dir: string, name: string, stat: Stats): never {
-  throw new DataDirRefusedError(dir, `holds ${name} as a ${stat.isSymbolicLink() ? 'link' : 'folder or special file'}, a name Syncwarden writes to: it stops rather than write through it. Move it away, or give another folder.`);
+/**
+ * Whether an entry that bears one of Syncwarden's file names is Syncwarden's own: a regular file of ours with one
+ * name. Anything else with that name is refused: a link or a hard link (SQLite and the logger would write into
+ * what it shares), a folder or special file, or a file of another user (our store or logs would go into a file
+ * they own and may read).
+ */
+function ownFile(dir: string, name: string, stat: Stats): true {
+  const what = stat.isSymbolicLink() ? 'a link' : !stat.isFile() ? 'a folder or special file' : !ownedByUs(stat.uid) ? `another user's file (uid ${stat.uid})` : stat.nlink > 1 ? `a file with ${stat.nlink} names (a hard link)` : undefined;
+  if (what === undefined) return true;
+  throw new DataDirRefusedError(dir, `holds ${name} as ${what}, a name Syncwarden writes to: it stops rather than write into it. Move it away, or give another folder.`);
 }
 
 /**
  * `isOwn(name, path, lstat)`: whether an entry is Syncwarden's (it throws for one that has its name and is not).
  * `refuseEmptyShared`: whether an empty folder anyone may write in is refused (a data dir: yes; the logs folder
- * inside one of ours: no, it is ours by where it is).
+ * inside one of ours: no, it is ours by where it is). `real`: `dir` with its links resolved.
  */
-function settleFolder(dir: string, isOwn: (name: string, path: string, stat: Stats) => boolean, refuseEmptyShared: boolean): void {
-  const real = realpathSync(dir);
+function settleFolder(dir: string, real: string, isOwn: (name: string, path: string, stat: Stats) => boolean, refuseEmptyShared: boolean): void {
   const fd = openSync(real, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY | fsConstants.O_NOFOLLOW);
   try {
     const stat = fstatSync(fd);
@@ -158,8 +204,10 @@ function settleFolder(dir: string, isOwn: (name: string, path: string, stat: Sta
     let others = false;
     for (const name of names) {
       const path = join(real, name);
-      const entry = lstatSync(path);
-      if (isOwn(name, path, entry) && ownedByUs(entry.uid)) own.push(path);
+      const entry = lstatOrGone(path);
+      // Gone since the listing: another process closed the store (SQLite removes -wal and -shm) or rolled a log.
+      if (entry === undefined) continue;
+      if (isOwn(name, path, entry)) own.push(path);
       else others = true;
     }
     if ((stat.mode & OTHERS_WRITE) !== 0 && (others || (refuseEmptyShared && own.length === 0))) throw shared();
@@ -171,9 +219,21 @@ function settleFolder(dir: string, isOwn: (name: string, path: string, stat: Sta
   }
 }
 
+function lstatOrGone(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 /** Whether a folder holds anything but files named by `own` (the logs folder of a data dir: only log files). */
 function folderHoldsOthers(dir: string, own: RegExp): boolean {
-  return readdirSync(dir).some((name) => !own.test(name) || !lstatSync(join(dir, name)).isFile());
+  return readdirSync(dir).some((name) => {
+    const stat = lstatOrGone(join(dir, name));
+    return stat !== undefined && (!own.test(name) || !stat.isFile());
+  });
 }
 
 /** Tightens each existing file of ours to 0600 (missing files, folders and links are skipped: a link is never followed). */
