@@ -1,5 +1,6 @@
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isOwnFile } from '../store/data-dir';
 import type { SecretStore } from './secret-store';
 
 /**
@@ -18,8 +19,9 @@ const MARKER_TEXT =
   'This data directory belongs to `npm run demo`. Its secrets are the demo emulators\' made-up credentials, kept in ' +
   `${DEMO_SECRETS_FILE} (mode 0600) so the CLI can open them too. Never put real secrets here.\n`;
 
+/** The marker must be our own file: another user's (planted in a folder they share with us) would move real secrets into a plain file. */
 export function isDemoDataDir(dataDir: string): boolean {
-  return existsSync(join(dataDir, DEMO_MARKER));
+  return isOwnFile(join(dataDir, DEMO_MARKER));
 }
 
 /** Called by the demo only: marks `dataDir` as the demo's, so the file store is chosen for it. */
@@ -59,8 +61,9 @@ export class DemoFileSecretStore implements SecretStore {
   /** Written to a temp file (0600 from birth) and renamed over: a reader never sees half a file, nor a wider mode. */
   private write(values: Record<string, string>): void {
     const temp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(values, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(temp, 0o600);
+    // A new file (wx: never an old one, nor through a link left in its place), 0600 from birth.
+    rmSync(temp, { force: true });
+    writeFileSync(temp, `${JSON.stringify(values, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
     renameSync(temp, this.path);
   }
 }

@@ -1,4 +1,4 @@
-import { closeSync, constants as fsConstants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
+import { closeSync, constants as fsConstants, existsSync, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
 
@@ -39,6 +39,7 @@ const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
 /** The folder under the data dir that holds the logs (logging/logger.ts). */
 export const LOGS_DIR_NAME = 'logs';
+const GROUP_WRITE = 0o020;
 const OTHERS_WRITE = 0o002;
 /** Only each entry's owner may remove it: the mark of a folder everyone shares (/tmp, /var/tmp). */
 const STICKY = 0o1000;
@@ -80,7 +81,11 @@ function elsewhere(dir: string): string {
 function asRefusal(dir: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === 'EEXIST' || code === 'ENOTDIR') return new DataDirRefusedError(dir, `is not a folder (it, or a folder on its way, is a file). ${elsewhere(dir)}.`);
-  if (code === 'EACCES' || code === 'EPERM') return new DataDirRefusedError(dir, `cannot be read or changed by this user (${(error as Error).message}). ${elsewhere(dir)}.`);
+  if (code === 'EACCES' || code === 'EPERM') {
+    const where = (error as NodeJS.ErrnoException).path;
+    return new DataDirRefusedError(dir, `cannot be used: this user may not read or change ${where ?? 'it'} (another user's, or left by a run as root with sudo?). ${elsewhere(dir)}.`);
+  }
+  if (code === 'ENOENT') return new DataDirRefusedError(dir, `cannot be created: it, or a folder on its way, is a link to something that does not exist (an unmounted drive?). ${elsewhere(dir)}.`);
   if (code === 'ELOOP') return new DataDirRefusedError(dir, `is reached through too many links, or a loop of them. ${elsewhere(dir)}.`);
   return error;
 }
@@ -103,14 +108,15 @@ function asRefusal(dir: string, error: unknown): unknown {
 export function ensurePrivateDir(dir: string): void {
   const shown = resolve(dir);
   try {
-    if (process.platform !== 'win32') refuseOthersLinks(dir, shown);
+    if (process.platform !== 'win32') refuseUnsafePath(dir, shown);
     mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     if (process.platform === 'win32') return;
     // Again, now that every folder on the way exists: a link planted while the path was still missing is caught.
-    refuseOthersLinks(dir, shown);
+    refuseUnsafePath(dir, shown);
     settleFolder(shown, realpathSync(dir), (name, path, stat) => {
       if (name === LOGS_DIR_NAME) {
         if (!stat.isDirectory()) throw new DataDirRefusedError(shown, `holds a ${stat.isSymbolicLink() ? 'link' : 'file'} named ${name}, where Syncwarden keeps its logs folder: move it away, or give another folder.`);
+        if (!ownedByUs(stat.uid)) throw new DataDirRefusedError(shown, `holds a logs folder of another user (uid ${stat.uid}${stat.uid === 0 ? ': left by a run as root, with sudo?' : ''}), where Syncwarden keeps its logs: move it away, or give another folder.`);
         return !folderHoldsOthers(path, OWN_LOG_FILE);
       }
       return OWN_DATA_FILE.test(name) && ownFile(shown, name, stat);
@@ -133,13 +139,16 @@ export function ensureLogsDir(dataDir: string): string {
 }
 
 /**
- * A link on the way to the data dir that another user made (in /tmp, anyone can plant `/tmp/syncwarden` pointing at
- * a folder of root's) would make Syncwarden write into and chmod whatever it points at: refused. Links of ours or
- * of root (the system's own, /var/run) are followed, and the links their targets go through are checked the same
- * way; `..` is taken where the links lead, as the kernel takes it. Linux's fs.protected_symlinks stops some of
- * these; not every system sets it.
+ * The way to the data dir must be ours or root's alone, as OpenSSH asks of the way to authorized_keys: every link
+ * and folder on it belongs to us or root, and no folder on it but a sticky one (/tmp) lets others add, remove or
+ * rename entries (group- or world-writable); past a sticky folder the next entry is ours or root's, which the
+ * same rule asks. Otherwise another user could plant or swap a link or a folder there (/tmp/syncwarden pointing at
+ * a folder of root's, a team folder's member renaming our data dir) and make Syncwarden write into and chmod what
+ * they chose, after any check of ours. Links are followed to their targets, whose way is checked the same way;
+ * `..` is taken where the links lead, as the kernel takes it; a missing folder is one mkdir will create, ours.
+ * The data dir itself is settled apart (settleFolder): a wide one of only our entries is tightened.
  */
-function refuseOthersLinks(dir: string, shown: string): void {
+function refuseUnsafePath(dir: string, shown: string): void {
   const start = isAbsolute(dir) ? dir : `${process.cwd()}${sep}${dir}`;
   let path = parse(start).root;
   const parts = start.slice(path.length).split(sep);
@@ -150,23 +159,32 @@ function refuseOthersLinks(dir: string, shown: string): void {
       path = dirname(path);
       continue;
     }
+    // Whoever may write in the folder we are in may put something else in place of `part`: only its owner (us or
+    // root, checked when we stepped in), or anyone where the folder is sticky and `part` is ours or root's.
+    refuseOpenFolder(path, shown);
     const next = join(path, part);
-    let stat: Stats;
-    try {
-      stat = lstatSync(next);
-    } catch {
-      return; // the rest is created by mkdir, as folders of ours (and checked again once it is)
+    const stat = lstatOrGone(next);
+    if (stat === undefined) {
+      path = next; // mkdir creates it, a folder of ours (and the way is checked again once it has)
+      continue;
     }
+    if (stat.uid !== 0 && !ownedByUs(stat.uid)) throw new DataDirRefusedError(shown, `is reached through ${next}, which another user (uid ${stat.uid}) owns: they could put anything in its place. ${elsewhere(shown)}.`);
     if (!stat.isSymbolicLink()) {
       path = next;
       continue;
     }
-    if (stat.uid !== 0 && !ownedByUs(stat.uid)) throw new DataDirRefusedError(shown, `is reached through ${next}, a link another user (uid ${stat.uid}) made: Syncwarden would write where that user chose. ${elsewhere(shown)}.`);
     if (++links > 40) throw Object.assign(new Error('too many links'), { code: 'ELOOP' });
     const target = readlinkSync(next);
     if (isAbsolute(target)) path = parse(target).root;
     parts.unshift(...target.split(sep));
   }
+}
+
+/** A folder on the way to the data dir (not the data dir itself) that others may write in, not sticky: refused. */
+function refuseOpenFolder(path: string, shown: string): void {
+  const stat = lstatOrGone(path);
+  if (stat === undefined || (stat.mode & STICKY) !== 0 || (stat.mode & (GROUP_WRITE | OTHERS_WRITE)) === 0) return;
+  throw new DataDirRefusedError(shown, `is inside ${path}, where others may add, remove or rename entries (mode ${octal(stat.mode)}): they could put a link in place of the data dir. ${elsewhere(shown)}.`);
 }
 
 /**
@@ -194,7 +212,7 @@ function settleFolder(dir: string, real: string, isOwn: (name: string, path: str
     const shared = () =>
       new DataDirRefusedError(
         dir,
-        `is shared: others on this machine may add or remove files in it (mode ${octal(stat.mode)}). Syncwarden keeps its store, run history and logs in a folder only you can write in, and does not change this one's permissions (that would lock the others out of it). ${elsewhere(dir)}.`,
+        `is shared: others on this machine may add, remove or rename files in it (mode ${octal(stat.mode)}). Syncwarden keeps its store, run history and logs in a folder only you can write in, and does not change this one's permissions (that would lock the others out of it). ${elsewhere(dir)}.`,
       );
     if ((stat.mode & STICKY) !== 0) throw shared();
     const names = readdirSync(real);
@@ -210,13 +228,22 @@ function settleFolder(dir: string, real: string, isOwn: (name: string, path: str
       if (isOwn(name, path, entry)) own.push(path);
       else others = true;
     }
-    if ((stat.mode & OTHERS_WRITE) !== 0 && (others || (refuseEmptyShared && own.length === 0))) throw shared();
+    // A folder others may write in is ours only when it holds nothing but our entries (then tightened): with other
+    // things in it (a team's project folder), someone else could swap our files for links after any check.
+    const wide = (stat.mode & (GROUP_WRITE | OTHERS_WRITE)) !== 0;
+    if (wide && (others || (refuseEmptyShared && own.length === 0 && (stat.mode & OTHERS_WRITE) !== 0))) throw shared();
     if (!others && (stat.mode & 0o777) !== PRIVATE_DIR_MODE) fchmodSync(fd, PRIVATE_DIR_MODE);
-    // A group-writable folder with other things in it (a team's project folder) keeps its mode like any folder with others' things.
     makeFilesPrivate(...own);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Whether `path` is a regular file of ours with one name: not a link, not a hard link, not another user's (a marker we trust). */
+export function isOwnFile(path: string): boolean {
+  if (process.platform === 'win32') return existsSync(path);
+  const stat = lstatOrGone(path);
+  return stat !== undefined && stat.isFile() && ownedByUs(stat.uid) && stat.nlink === 1;
 }
 
 function lstatOrGone(path: string): Stats | undefined {
@@ -232,7 +259,7 @@ function lstatOrGone(path: string): Stats | undefined {
 function folderHoldsOthers(dir: string, own: RegExp): boolean {
   return readdirSync(dir).some((name) => {
     const stat = lstatOrGone(join(dir, name));
-    return stat !== undefined && (!own.test(name) || !stat.isFile());
+    return stat !== undefined && (!own.test(name) || !stat.isFile() || !ownedByUs(stat.uid) || stat.nlink > 1);
   });
 }
 

@@ -97,7 +97,9 @@ export function writeStorePointer(dataDir: string, location: StoreLocation | nul
     return;
   }
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify({ store: describeStoreLocation(location), savedAt: new Date().toISOString() }, null, 2)}\n`, { mode: 0o600 });
+  // A new file (wx: never an old one, nor through a link left in its place), 0600 from birth.
+  rmSync(temp, { force: true });
+  writeFileSync(temp, `${JSON.stringify({ store: describeStoreLocation(location), savedAt: new Date().toISOString() }, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   renameSync(temp, file);
 }
 

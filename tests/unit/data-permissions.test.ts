@@ -93,7 +93,7 @@ describe.skipIf(process.platform === 'win32')('data dir permissions', () => {
       const shared = temp();
       chmodSync(shared, mode);
       await expect(createTestApp({ dataDir: shared })).rejects.toBeInstanceOf(DataDirRefusedError);
-      await expect(openStore(shared)).rejects.toThrow(/is shared: others on this machine may add or remove files in it/);
+      await expect(openStore(shared)).rejects.toThrow(/is shared: others on this machine may add, remove or rename files in it/);
       await expect(createFileLogger({ dataDir: shared })).rejects.toBeInstanceOf(DataDirRefusedError);
       expect([mode.toString(8), fullMode(shared).toString(8)]).toEqual([mode.toString(8), mode.toString(8)]);
       expect(readdirSync(shared)).toEqual([]);

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SecretStoreUnavailable, type SecretStore } from '../../secrets/secret-store';
 import { selectSecretStore } from '../../secrets/select-secret-store';
-import { resolveDataDir } from '../../store/data-dir';
+import { ensurePrivateDir, resolveDataDir } from '../../store/data-dir';
 import { LATEST_SCHEMA_VERSION } from '../../store/migrations';
 import { initPostgresStore, probePostgresStore } from '../../store/store-probe';
 import { parseStoreLocation, resolveStoreLocation, storePassword, storePasswordKey, StoreLocationError, type StoreLocation } from '../../store/store-location';
@@ -76,6 +76,8 @@ async function statusOf(location: StoreLocation, dataDir: string) {
 
 /** No keychain on a headless machine is not an error here: PGPASSWORD (or no password) may do. */
 function secretStoreOrNone(dataDir: string): SecretStore | undefined {
+  // The data dir is checked as the app checks it before its files decide anything (the demo marker) or get written.
+  ensurePrivateDir(dataDir);
   try {
     return selectSecretStore(process.env, dataDir);
   } catch (error) {
