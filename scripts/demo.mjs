@@ -39,7 +39,8 @@ function worldArgs(argv) {
 const world = worldArgs(process.argv.slice(2));
 const dataDir = process.env.SYNCWARDEN_HOME ?? join(root, '.syncwarden', world.name ? `demo-${world.name}` : 'demo');
 const port = process.env.SYNCWARDEN_DEMO_PORT ?? '4477';
-mkdirSync(dataDir, { recursive: true });
+// 0700, as the app makes a data dir (a folder others may write in is refused: core/store/data-dir.ts).
+mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
 function electronBinaryInstalled() {
   const electronDir = join(root, 'node_modules', 'electron');

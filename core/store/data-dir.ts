@@ -1,5 +1,5 @@
-import { closeSync, constants as fsConstants, existsSync, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
-import { homedir } from 'node:os';
+import { closeSync, constants as fsConstants, existsSync, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
 
 export interface DataDirSources {
@@ -30,7 +30,8 @@ function osAppDataDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, home: s
     case 'win32':
       return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Syncwarden');
     default:
-      return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'Syncwarden');
+      // The XDG spec: an empty or relative XDG_CONFIG_HOME is ignored (a relative one would follow the working directory).
+      return join(env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(home, '.config'), 'Syncwarden');
   }
 }
 
@@ -180,11 +181,42 @@ function refuseUnsafePath(dir: string, shown: string): void {
   }
 }
 
+/**
+ * Whether others than the owner may add, remove or rename entries in a folder: world-writable, or group-writable
+ * with a group that holds anyone but us. A group of one (Debian, Ubuntu and Fedora give each user a group of their
+ * own, and umask 002, so `mkdir -p ~/.config` makes it 0775) lets no one else in: OpenSSH's Debian patch reads it so.
+ */
+function othersMayWrite(stat: Stats): boolean {
+  if ((stat.mode & OTHERS_WRITE) !== 0) return true;
+  return (stat.mode & GROUP_WRITE) !== 0 && !groupOfOnlyUs(stat.gid);
+}
+
+/** The gid is our own group and no one else's: no other user has it as their main group or is listed in it. */
+function groupOfOnlyUs(gid: number): boolean {
+  if (typeof process.getgid !== 'function' || typeof process.getuid !== 'function' || gid !== process.getgid()) return false;
+  const uid = process.getuid();
+  let me: string;
+  let passwd: string;
+  let group: string;
+  try {
+    me = userInfo().username;
+    passwd = readFileSync('/etc/passwd', 'utf8');
+    group = readFileSync('/etc/group', 'utf8');
+  } catch {
+    return false; // cannot tell (no /etc/group, as on macOS's directory services): not a group of one
+  }
+  const rows = (text: string) => text.split('\n').filter((line) => line && !line.startsWith('#')).map((line) => line.split(':'));
+  if (rows(passwd).some((f) => Number(f[3]) === gid && Number(f[2]) !== uid)) return false;
+  const entry = rows(group).find((f) => Number(f[2]) === gid);
+  if (entry === undefined) return false;
+  return (entry[3] ?? '').split(',').filter(Boolean).every((member) => member === me);
+}
+
 /** A folder on the way to the data dir (not the data dir itself) that others may write in, not sticky: refused. */
 function refuseOpenFolder(path: string, shown: string): void {
   const stat = lstatOrGone(path);
-  if (stat === undefined || (stat.mode & STICKY) !== 0 || (stat.mode & (GROUP_WRITE | OTHERS_WRITE)) === 0) return;
-  throw new DataDirRefusedError(shown, `is inside ${path}, where others may add, remove or rename entries (mode ${octal(stat.mode)}): they could put a link in place of the data dir. ${elsewhere(shown)}.`);
+  if (stat === undefined || (stat.mode & STICKY) !== 0 || !othersMayWrite(stat)) return;
+  throw new DataDirRefusedError(shown, `is inside ${path}, where others may add, remove or rename entries (mode ${octal(stat.mode)}): they could put a link in place of the data dir. If the folder is yours alone, \`chmod go-w ${path}\` makes it safe; or: ${elsewhere(shown)}.`);
 }
 
 /**
@@ -218,21 +250,30 @@ function settleFolder(dir: string, real: string, isOwn: (name: string, path: str
     const names = readdirSync(real);
     const now = lstatSync(real);
     if (now.ino !== stat.ino || now.dev !== stat.dev) throw new DataDirRefusedError(dir, 'changed while Syncwarden was reading it: try again.');
-    const own: string[] = [];
-    let others = false;
-    for (const name of names) {
-      const path = join(real, name);
-      const entry = lstatOrGone(path);
-      // Gone since the listing: another process closed the store (SQLite removes -wal and -shm) or rolled a log.
-      if (entry === undefined) continue;
-      if (isOwn(name, path, entry)) own.push(path);
-      else others = true;
-    }
+    const sort = (listed: readonly string[]) => {
+      const own: string[] = [];
+      let others = false;
+      for (const name of listed) {
+        const path = join(real, name);
+        const entry = lstatOrGone(path);
+        // Gone since the listing: another process closed the store (SQLite removes -wal and -shm) or rolled a log.
+        if (entry === undefined) continue;
+        if (isOwn(name, path, entry)) own.push(path);
+        else others = true;
+      }
+      return { own, others };
+    };
+    let { own, others } = sort(names);
     // A folder others may write in is ours only when it holds nothing but our entries (then tightened): with other
     // things in it (a team's project folder), someone else could swap our files for links after any check.
-    const wide = (stat.mode & (GROUP_WRITE | OTHERS_WRITE)) !== 0;
+    const wide = othersMayWrite(stat);
     if (wide && (others || (refuseEmptyShared && own.length === 0 && (stat.mode & OTHERS_WRITE) !== 0))) throw shared();
-    if (!others && (stat.mode & 0o777) !== PRIVATE_DIR_MODE) fchmodSync(fd, PRIVATE_DIR_MODE);
+    if (!others && (stat.mode & 0o777) !== PRIVATE_DIR_MODE) {
+      fchmodSync(fd, PRIVATE_DIR_MODE);
+      // Others could still add entries until that chmod: now no one else can, so what it holds is checked once more.
+      if (wide) ({ own, others } = sort(readdirSync(real)));
+      if (wide && others) throw new DataDirRefusedError(dir, 'changed while Syncwarden was making it private (entries of someone else appeared in it): look at what it holds before using it.');
+    }
     makeFilesPrivate(...own);
   } finally {
     closeSync(fd);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { credentialInPostgresUrl } from '../api/postgres-url';
+import { isOwnFile } from './data-dir';
 import { SecretStoreUnavailable, type SecretStore } from '../secrets/secret-store';
 
 /**
@@ -78,6 +79,8 @@ export function resolveStoreLocation(options: ResolveStoreOptions): { location: 
 export function readStorePointer(dataDir: string): StoreLocation | null {
   const file = join(dataDir, STORE_POINTER_FILE);
   if (!existsSync(file)) return null;
+  // Only our own file decides where the store is: another user's could send the store (and its password) to their server.
+  if (!isOwnFile(file)) throw new StoreLocationError(`${file} is not this user's own file (a link, a hard link, or another user's): move it away to use the data directory's own store`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
