@@ -4,29 +4,23 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFileLogger } from '../../core/logging/logger';
 import { ensurePrivateDir } from '../../core/store/data-dir';
 import { openStore } from '../../core/store/store';
-import { makeTempDir } from '../helpers/temp-dir';
+import { isRoot, NOBODY, scratchFolders } from '../helpers/other-user';
 
 // An outside attack on ensurePrivateDir after c7fa0ae (session 25): each test failed on that commit. Every folder lives in
 // a fresh mkdtemp dir. The first two play "another user" with lchown, which only root may do: elsewhere they are skipped
 // (and counted as skipped), not passed.
 const mode = (path: string) => statSync(path).mode & 0o7777;
-const temps: { remove(): void }[] = [];
-function temp() {
-  const dir = makeTempDir('syncwarden-attack-s25-');
-  temps.push(dir);
-  return dir.path;
-}
+const scratch = scratchFolders('syncwarden-attack-s25-');
+const temp = () => scratch.make();
 async function log(dataDir: string) {
   const logger = await createFileLogger({ dataDir });
   logger.info('hello');
   await logger.close();
 }
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const NOBODY = 65534;
 
 describe.skipIf(process.platform === 'win32')('attack s25: ensurePrivateDir', () => {
   afterEach(() => {
-    for (const dir of temps.splice(0)) dir.remove();
+    scratch.removeAll();
   });
 
   it.skipIf(!isRoot)('a data dir given inside a shared folder (<shared>/syncwarden), pre-planted by another user as a symlink, does not get its target chmodded', async () => {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ensurePrivateDir } from '../../core/store/data-dir';
-import { makeTempDir } from '../helpers/temp-dir';
+import { isRoot, NOBODY, octalMode, scratchFolders } from '../helpers/other-user';
 
 // Second outside attack on ensurePrivateDir after 50f72fd (session 25b): the races, made deterministic by running the
 // other party's step from inside node:fs calls data-dir.ts makes (the window is real; only its timing is forced).
@@ -21,21 +21,15 @@ vi.mock('node:fs', async (importOriginal) => {
   return { ...actual, default: { ...actual, mkdirSync, readdirSync }, mkdirSync, readdirSync };
 });
 
-const mode = (path: string) => (fs.statSync(path).mode & 0o7777).toString(8);
-const temps: { remove(): void }[] = [];
-function temp() {
-  const dir = makeTempDir('syncwarden-attack-s25b-race-');
-  temps.push(dir);
-  return dir.path;
-}
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const NOBODY = 65534;
+const mode = octalMode;
+const scratch = scratchFolders('syncwarden-attack-s25b-race-');
+const temp = () => scratch.make();
 
 describe.skipIf(process.platform === 'win32')('attack s25b: ensurePrivateDir races', () => {
   afterEach(() => {
     delete hooks.beforeMkdir;
     delete hooks.afterReaddir;
-    for (const dir of temps.splice(0)) dir.remove();
+    scratch.removeAll();
   });
 
   it.skipIf(!isRoot)("another user's link planted after the link check (the path was still missing) does not get its target tightened", () => {

@@ -5,19 +5,13 @@ import { createFileLogger } from '../../core/logging/logger';
 import { selectSecretStore } from '../../core/secrets/select-secret-store';
 import { DataDirRefusedError, ensurePrivateDir } from '../../core/store/data-dir';
 import { openStore } from '../../core/store/store';
-import { makeTempDir } from '../helpers/temp-dir';
+import { isRoot, NOBODY, octalMode, scratchFolders } from '../helpers/other-user';
 
 // Second outside attack on ensurePrivateDir, after 50f72fd (session 25b). Every folder lives in a fresh mkdtemp dir.
 // Tests that play "another user" need lchown/chown (root only) and are skipped elsewhere.
-const mode = (path: string) => (statSync(path).mode & 0o7777).toString(8);
-const temps: { remove(): void }[] = [];
-function temp() {
-  const dir = makeTempDir('syncwarden-attack-s25b-');
-  temps.push(dir);
-  return dir.path;
-}
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const NOBODY = 65534;
+const mode = octalMode;
+const scratch = scratchFolders('syncwarden-attack-s25b-');
+const temp = () => scratch.make();
 const VICTIM_TEXT = 'root:x:0:0:root:/root:/bin/bash\n'.repeat(4);
 
 async function openAndWrite(dir: string): Promise<unknown> {
@@ -36,7 +30,7 @@ async function openAndWrite(dir: string): Promise<unknown> {
 
 describe.skipIf(process.platform === 'win32')('attack s25b: ensurePrivateDir', () => {
   afterEach(() => {
-    for (const dir of temps.splice(0)) dir.remove();
+    scratch.removeAll();
   });
 
   // ---- another user's regular file bearing one of our names is not refused -------------------------------------

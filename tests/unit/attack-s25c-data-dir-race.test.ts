@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DataDirRefusedError } from '../../core/store/data-dir';
 import { openStore } from '../../core/store/store';
-import { makeTempDir } from '../helpers/temp-dir';
+import { isRoot, NOBODY, scratchFolders } from '../helpers/other-user';
 
 // Third outside attack (session 25c), the race: the other party's step runs from inside the node:fs call data-dir.ts
 // makes right after the check (createPrivateFile's open), as the race test of s25b does. The window is real (a group
@@ -18,19 +18,13 @@ vi.mock('node:fs', async (importOriginal) => {
   return { ...actual, default: { ...actual, openSync }, openSync };
 });
 
-const temps: { remove(): void }[] = [];
-function temp() {
-  const dir = makeTempDir('syncwarden-attack-s25c-race-');
-  temps.push(dir);
-  return dir.path;
-}
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const NOBODY = 65534;
+const scratch = scratchFolders('syncwarden-attack-s25c-race-');
+const temp = () => scratch.make();
 
 describe.skipIf(process.platform === 'win32')('attack s25c: the store file swapped after the check', () => {
   afterEach(() => {
     delete hooks.beforeOpen;
-    for (const dir of temps.splice(0)) dir.remove();
+    scratch.removeAll();
   });
 
   it.skipIf(!isRoot)('in a 2775 team folder a group member swaps syncwarden.db for a link after the check: the folder is refused first, and no file is created or written where the link points', async () => {

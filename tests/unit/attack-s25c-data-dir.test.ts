@@ -1,12 +1,12 @@
-import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSyncwarden } from '../../core/app/app';
 import { runCli } from '../../core/cli/program';
 import { createFileLogger } from '../../core/logging/logger';
-import type { SecretStore } from '../../core/secrets/secret-store';
 import { DataDirRefusedError, ensurePrivateDir } from '../../core/store/data-dir';
-import { makeTempDir } from '../helpers/temp-dir';
+import { isRoot, NOBODY, octalMode, scratchFolders } from '../helpers/other-user';
+import { MemorySecretStore } from '../helpers/memory.secret-store';
 
 // Third outside attack on ensurePrivateDir and the writes after it, after 28ff959 (session 25c). Every folder lives in
 // a fresh mkdtemp dir. "Another user" is played with chown/lchown (root only): those tests are skipped elsewhere.
@@ -21,24 +21,14 @@ vi.mock('../../core/store/store-probe', async (importOriginal) => {
   };
 });
 
-const mode = (path: string) => (statSync(path).mode & 0o7777).toString(8);
-const temps: { remove(): void }[] = [];
-function temp() {
-  const dir = makeTempDir('syncwarden-attack-s25c-');
-  temps.push(dir);
-  return dir.path;
-}
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const NOBODY = 65534; // the other user; also the group (nogroup) of the team folder
+const mode = octalMode;
+const scratch = scratchFolders('syncwarden-attack-s25c-');
+const temp = () => scratch.make();
 const ctx = { actor: 'manual' } as never;
 const PG_URL = 'postgres://admin@db.example:5432/console';
 
-function memorySecrets(): SecretStore {
-  const values = new Map<string, string>();
-  return { kind: 'memory', get: async (k) => values.get(k) ?? null, set: async (k, v) => void values.set(k, v), delete: async (k) => void values.delete(k) };
-}
 
-/** A team's project folder: ours, group-writable and setgid (2775), holding other things: accepted, its mode kept. */
+/** A team's project folder: ours, group-writable and setgid (2775) for the group nogroup, holding other things. */
 function teamFolder(root: string): string {
   const project = join(root, 'project');
   mkdirSync(project);
@@ -50,7 +40,7 @@ function teamFolder(root: string): string {
 
 describe.skipIf(process.platform === 'win32')('attack s25c: the data dir after the check', () => {
   afterEach(() => {
-    for (const dir of temps.splice(0)) dir.remove();
+    scratch.removeAll();
   });
 
   // ---- 1. a folder others may write in is accepted; every later write goes by path ------------------------------
@@ -63,7 +53,7 @@ describe.skipIf(process.platform === 'win32')('attack s25c: the data dir after t
     const root = temp();
     const project = teamFolder(root);
     const before = readdirSync(project).sort();
-    await expect(createSyncwarden({ dataDir: project, host: 'cli', secrets: memorySecrets() })).rejects.toBeInstanceOf(DataDirRefusedError);
+    await expect(createSyncwarden({ dataDir: project, host: 'cli', secrets: new MemorySecretStore() })).rejects.toBeInstanceOf(DataDirRefusedError);
     await expect(createFileLogger({ dataDir: project, maxSize: '1k' })).rejects.toThrow(/is shared: others on this machine may add, remove or rename files in it \(mode 2775\)/);
     expect(mode(project)).toBe('2775');
     expect(readdirSync(project).sort()).toEqual(before);
@@ -84,7 +74,7 @@ describe.skipIf(process.platform === 'win32')('attack s25c: the data dir after t
     const dataDir = join(theirs, 'syncwarden');
     let refused = false;
     try {
-      const app = await createSyncwarden({ dataDir, host: 'cli', secrets: memorySecrets() });
+      const app = await createSyncwarden({ dataDir, host: 'cli', secrets: new MemorySecretStore() });
       try {
         // The owner of team/ may rename what is in it at any time, and put their own link in its place.
         renameSync(dataDir, join(theirs, 'moved'));

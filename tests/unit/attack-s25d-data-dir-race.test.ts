@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSyncwarden } from '../../core/app/app';
 import { createFileLogger } from '../../core/logging/logger';
-import type { SecretStore } from '../../core/secrets/secret-store';
-import { makeTempDir } from '../helpers/temp-dir';
+import { isRoot, NOBODY, octalMode, scratchFolders } from '../helpers/other-user';
+import { MemorySecretStore } from '../helpers/memory.secret-store';
 
 // Fourth outside attack (session 25d), on edd8b70. A data dir others may write in that holds only Syncwarden's
 // entries (or, group-writable, nothing) is accepted and tightened to 0700 (settleFolder). Between its listing
@@ -26,19 +26,9 @@ vi.mock('node:fs', async (importOriginal) => {
   return { ...actual, default: { ...actual, readdirSync }, readdirSync };
 });
 
-const temps: { remove(): void }[] = [];
-function temp() {
-  const dir = makeTempDir('syncwarden-attack-s25d-race-');
-  temps.push(dir);
-  return dir.path;
-}
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const NOBODY = 65534;
-const mode = (path: string) => (fs.statSync(path).mode & 0o7777).toString(8);
-function memorySecrets(): SecretStore {
-  const values = new Map<string, string>();
-  return { kind: 'memory', get: async (k) => values.get(k) ?? null, set: async (k, v) => void values.set(k, v), delete: async (k) => void values.delete(k) };
-}
+const scratch = scratchFolders('syncwarden-attack-s25d-race-');
+const temp = () => scratch.make();
+const mode = octalMode;
 
 /** A data dir an old version made under umask 000 (or a chmod -R 777): 0777, holding only Syncwarden's store. */
 function wideOldDataDir(root: string): string {
@@ -52,7 +42,7 @@ function wideOldDataDir(root: string): string {
 describe.skipIf(process.platform === 'win32')('attack s25d: entries added between the listing and the tightening', () => {
   afterEach(() => {
     delete hooks.afterList;
-    for (const dir of temps.splice(0)) dir.remove();
+    scratch.removeAll();
   });
 
   it.skipIf(!isRoot)('the logger: another user plants logs -> a folder of root\'s while the wide data dir is listed; root must not chmod that folder nor write its log there', async () => {
@@ -91,7 +81,7 @@ describe.skipIf(process.platform === 'win32')('attack s25d: entries added betwee
       fs.chownSync(pointer, NOBODY, NOBODY);
     };
     try {
-      const app = await createSyncwarden({ dataDir, host: 'cli', secrets: memorySecrets() });
+      const app = await createSyncwarden({ dataDir, host: 'cli', secrets: new MemorySecretStore() });
       await app.close();
     } catch {
       // refusing is fine

@@ -1,31 +1,21 @@
-import { chmodSync, chownSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSyncwarden } from '../../core/app/app';
 import { runCli } from '../../core/cli/program';
-import type { SecretStore } from '../../core/secrets/secret-store';
 import { resolveDataDir } from '../../core/store/data-dir';
 import { openStore } from '../../core/store/store';
-import { makeTempDir } from '../helpers/temp-dir';
+import { isRoot, NOBODY, octalMode, scratchFolders } from '../helpers/other-user';
+import { MemorySecretStore } from '../helpers/memory.secret-store';
 
 // Fourth outside look (session 25d) at edd8b70: legitimate setups that must keep working, and one check left out.
-const temps: { remove(): void }[] = [];
-function temp() {
-  const dir = makeTempDir('syncwarden-attack-s25d-');
-  temps.push(dir);
-  return dir.path;
-}
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const NOBODY = 65534;
-const mode = (path: string) => (statSync(path).mode & 0o7777).toString(8);
-function memorySecrets(): SecretStore {
-  const values = new Map<string, string>();
-  return { kind: 'memory', get: async (k) => values.get(k) ?? null, set: async (k, v) => void values.set(k, v), delete: async (k) => void values.delete(k) };
-}
+const scratch = scratchFolders('syncwarden-attack-s25d-');
+const temp = () => scratch.make();
+const mode = octalMode;
 
 describe.skipIf(process.platform === 'win32')('attack s25d: regressions of edd8b70', () => {
   afterEach(() => {
-    for (const dir of temps.splice(0)) dir.remove();
+    scratch.removeAll();
   });
 
   // Debian/Ubuntu/Fedora give a user of a private group (uid = gid, group of one) umask 002. Versions before
@@ -42,7 +32,7 @@ describe.skipIf(process.platform === 'win32')('attack s25d: regressions of edd8b
     chmodSync(config, 0o775);
     chmodSync(dataDir, 0o775);
     if (isRoot) chownSync(config, 0, 0); // root's own group
-    const app = await createSyncwarden({ dataDir, host: 'cli', secrets: memorySecrets() });
+    const app = await createSyncwarden({ dataDir, host: 'cli', secrets: new MemorySecretStore() });
     await app.close();
     expect(mode(dataDir)).toBe('700');
   });
