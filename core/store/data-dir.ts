@@ -39,7 +39,7 @@ function osAppDataDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, home: s
 const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
 /** The folder under the data dir that holds the logs (logging/logger.ts). */
-export const LOGS_DIR_NAME = 'logs';
+const LOGS_DIR_NAME = 'logs';
 const GROUP_WRITE = 0o020;
 const OTHERS_WRITE = 0o002;
 /** Only each entry's owner may remove it: the mark of a folder everyone shares (/tmp, /var/tmp). */
@@ -226,8 +226,8 @@ function refuseOpenFolder(path: string, shown: string): void {
  * they own and may read).
  */
 function ownFile(dir: string, name: string, stat: Stats): true {
-  const what = stat.isSymbolicLink() ? 'a link' : !stat.isFile() ? 'a folder or special file' : !ownedByUs(stat.uid) ? `another user's file (uid ${stat.uid})` : stat.nlink > 1 ? `a file with ${stat.nlink} names (a hard link)` : undefined;
-  if (what === undefined) return true;
+  if (isOwnSingleFile(stat)) return true;
+  const what = stat.isSymbolicLink() ? 'a link' : !stat.isFile() ? 'a folder or special file' : !ownedByUs(stat.uid) ? `another user's file (uid ${stat.uid})` : `a file with ${stat.nlink} names (a hard link)`;
   throw new DataDirRefusedError(dir, `holds ${name} as ${what}, a name Syncwarden writes to: it stops rather than write into it. Move it away, or give another folder.`);
 }
 
@@ -284,7 +284,12 @@ function settleFolder(dir: string, real: string, isOwn: (name: string, path: str
 export function isOwnFile(path: string): boolean {
   if (process.platform === 'win32') return existsSync(path);
   const stat = lstatOrGone(path);
-  return stat !== undefined && stat.isFile() && ownedByUs(stat.uid) && stat.nlink === 1;
+  return stat !== undefined && isOwnSingleFile(stat);
+}
+
+/** As lstat sees it: a regular file of ours with one name (not a link, not a hard link, not another user's). */
+function isOwnSingleFile(stat: Stats): boolean {
+  return stat.isFile() && ownedByUs(stat.uid) && stat.nlink === 1;
 }
 
 function lstatOrGone(path: string): Stats | undefined {
@@ -300,7 +305,7 @@ function lstatOrGone(path: string): Stats | undefined {
 function folderHoldsOthers(dir: string, own: RegExp): boolean {
   return readdirSync(dir).some((name) => {
     const stat = lstatOrGone(join(dir, name));
-    return stat !== undefined && (!own.test(name) || !stat.isFile() || !ownedByUs(stat.uid) || stat.nlink > 1);
+    return stat !== undefined && (!own.test(name) || !isOwnSingleFile(stat));
   });
 }
 

@@ -43,7 +43,7 @@ describe.skipIf(process.platform === 'win32')('attack s25c: the data dir after t
     scratch.removeAll();
   });
 
-  // ---- 1. a folder others may write in is accepted; every later write goes by path ------------------------------
+  // ---- 1. a folder others may write in was accepted, and every later write went by path --------------------------
 
   // Found on 28ff959, where a 2775 team folder holding other things was accepted with its mode kept: a group member
   // then planted store-location.json.<pid>.tmp as a link (the Settings store choice overwrote what it pointed at),
