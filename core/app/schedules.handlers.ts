@@ -6,6 +6,7 @@ import { compileTrigger, hostTimeZone } from '../scheduler/triggers';
 import { runStatsSince } from '../store/run-stats.repo';
 import type { ScheduleFields, StoredSchedule } from '../store/schedules.repo';
 import type { HandlerTable } from '../engines/engine-policies';
+import { scheduleRefusal } from '../engines/result-check';
 import type { AppServices } from './services';
 import { resolveScheduleUser } from './users.handlers';
 
@@ -134,5 +135,8 @@ async function validate(app: AppServices, spec: ScheduleSpec): Promise<ScheduleF
     const issue = parsed.error.issues[0];
     invalid(['params', ...(issue?.path.map(String) ?? [])], `the ${spec.engine} engine refuses these parameters: ${issue?.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'invalid'}`);
   }
+  // A mode that undoes what was done (a revert) waits for a person: refused now, not at every firing.
+  const byHand = engine && parsed?.success ? scheduleRefusal(engine, parsed.data as Record<string, unknown>) : undefined;
+  if (byHand) invalid(['params', 'mode'], byHand);
   return fields;
 }

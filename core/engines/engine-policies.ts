@@ -28,6 +28,13 @@ export interface EngineMode {
   result: z.ZodType<EngineResult>;
   /** One line for the CLI's help and the console. */
   description?: string;
+  /**
+   * Only a person starts a run of this mode: it undoes what was done (a revert can delete what a repair
+   * created), and a schedule has nobody there to confirm it. A schedule naming it is refused when saved
+   * (schedules.handlers.ts) and a scheduled run of it is refused when started (run-manager.ts), whatever
+   * confirmation its params carry.
+   */
+  byHand?: true;
 }
 
 /**

@@ -22,6 +22,16 @@ export function modeOf(engine: ResultSchemas, params: Record<string, unknown>): 
 }
 
 /**
+ * Why a schedule may not run these params: their mode is one only a person starts (EngineMode.byHand: it
+ * undoes what was done); undefined when a schedule may. One wording for the schedule form and the run start.
+ */
+export function scheduleRefusal(engine: ResultSchemas, params: Record<string, unknown>): string | undefined {
+  const mode = modeOf(engine, params);
+  if (mode === undefined || engine.modes?.[mode]?.byHand !== true) return undefined;
+  return `${engine.title} runs "${mode}" only when a person starts it (it undoes what was done, and a schedule has nobody to confirm it)`;
+}
+
+/**
  * Checks what an engine returned against the shared base and the result
  * schema of the mode that ran. Never throws. An engine that declares modes
  * must declare the one that ran; one that declares none (a test's toy

@@ -7,7 +7,7 @@ import { ConnectionFaultError } from '../connectors/shared/fault';
 import type { Clock } from '../base/clock';
 import { supersedesFindings, type AnyEngine, type EngineRegistry } from '../engines/engine';
 import { createEngineResources } from '../engines/engine-resources';
-import { checkResult, modeOf } from '../engines/result-check';
+import { checkResult, modeOf, scheduleRefusal } from '../engines/result-check';
 import type { Logger } from '../logging/logger';
 import { isUnreachable } from '../store/connection-loss';
 import type { Store, StoreRepositories } from '../store/store';
@@ -93,8 +93,12 @@ export class RunManager {
     return await recoverInterruptedRuns(this.deps.store, await this.recoveryOptions());
   }
 
-  /** The engine and its parsed parameters, or the API error a caller sees (one rule for local and queued starts). */
-  private validated(engineId: string, rawParams: Record<string, unknown>): { engine: AnyEngine; params: Record<string, unknown> } {
+  /**
+   * The engine and its parsed parameters, or the API error a caller sees (one rule for local and queued starts).
+   * A scheduled start of a mode only a person starts (a revert) is refused here too, not only when the schedule
+   * was saved: a schedule stored before that rule, or edited in the store, never fires one.
+   */
+  private validated(engineId: string, rawParams: Record<string, unknown>, trigger: RunTrigger): { engine: AnyEngine; params: Record<string, unknown> } {
     const engine = this.deps.engines.get(engineId);
     if (!engine) throw new ApiError('not-found', `There is no engine "${engineId}".`, { engine: engineId });
     const parsed = engine.params.safeParse(rawParams);
@@ -103,12 +107,14 @@ export class RunManager {
       const where = first?.path.length ? `${first.path.join('.')}: ` : '';
       throw new ApiError('invalid-input', `Invalid parameters for ${engine.title}: ${where}${first?.message ?? 'invalid'}.`, { issues: parsed.error.issues });
     }
+    const byHand = trigger === 'schedule' ? scheduleRefusal(engine, parsed.data) : undefined;
+    if (byHand) throw new ApiError('invalid-input', `A schedule cannot start this run: ${byHand}.`, { issues: [{ path: ['mode'], code: 'custom', message: byHand }] });
     return { engine, params: parsed.data };
   }
 
   async start(engineId: string, rawParams: Record<string, unknown>, trigger: RunTrigger): Promise<{ runId: number; alreadyRunning: boolean; notice?: string }> {
     if (this.deps.teamQueue) return this.startInQueue(engineId, rawParams, trigger, this.deps.teamQueue);
-    const { engine, params } = this.validated(engineId, rawParams);
+    const { engine, params } = this.validated(engineId, rawParams, trigger);
     const { id, alreadyRunning } = await this.deps.store.runs.insertQueued({
       engine: engine.id,
       scope: engine.scopeOf(params),
@@ -208,7 +214,7 @@ export class RunManager {
     trigger: RunTrigger,
     send: (run: { runId: number; engine: string; scope: string }) => Promise<void | { notice?: string }>,
   ): Promise<{ runId: number; alreadyRunning: boolean; notice?: string }> {
-    const { engine, params } = this.validated(engineId, rawParams);
+    const { engine, params } = this.validated(engineId, rawParams, trigger);
     const scope = engine.scopeOf(params);
     const now = this.nowIso();
     const { id, alreadyRunning } = await this.deps.store.runs

@@ -106,5 +106,6 @@ export const identityModes = {
   check: { result: IdentityCheckResult, description: 'Compare both sides and record a finding per drifted user.' },
   repair: { result: IdentityRepairResult, description: 'Repair the chosen findings towards the source of truth.' },
   validate: { result: IdentityValidateResult, description: 'Report the integrity of both sides, read-only.' },
-  revert: { result: IdentityRevertResult, description: 'Undo one repair (an audit entry) or every change of a run.' },
+  // A revert deletes what a repair created: confirmed by a person each time, never fired by a schedule.
+  revert: { result: IdentityRevertResult, description: 'Undo one repair (an audit entry) or every change of a run.', byHand: true },
 } satisfies EngineModes;

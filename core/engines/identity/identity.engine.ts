@@ -33,6 +33,10 @@ export const identityEngine: Engine<IdentityParams> = {
   supersedesFindings: (params) => params.mode === 'check' && params.user === undefined,
 
   async run(params, context, controls) {
+    // A revert can delete what a repair created. A schedule's params may carry its confirmation, but nobody is there
+    // when it fires: the mode is byHand (run-manager refuses such a start); this is the engine's own check, made
+    // before anything is opened, should a run arrive another way.
+    if (params.mode === 'revert' && context.trigger === 'schedule') throw new Error('A revert runs only when a person starts it: a schedule cannot undo repairs (it could delete users a repair created).');
     const { db, mapping } = await context.resources.appDb();
     const { connector, connectionId } = await openRemote(context, { retryInitialDelayMs: params.retryInitialDelayMs });
     const sourceOfTruth = await chooseSourceOfTruth(context, connectionId, params.sourceOfTruth);
