@@ -12,6 +12,9 @@ export const IDENTITY_KEYS = { serviceRoleKey: 'service-key', anonKey: 'anon-key
 /** A UUID-shaped id for user `n` (GoTrue looks users up by UUID only). */
 export const identityId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
+/** A UUID for user `n` with hex letters, so that its upper-case spelling differs from it (identityId(n) has none). */
+export const letteredIdentityId = (n: number) => `abcdef00-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
 /** The two connections an identity run uses: the SQLite product database at `path` and the Supabase emulator at `supabaseUrl`. */
 export async function addIdentityConnections(app: TestApp, path: string, supabaseUrl: string, serviceRoleKey = IDENTITY_KEYS.serviceRoleKey): Promise<void> {
   await app.connections.create({ kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path }, secrets: {} } as never);

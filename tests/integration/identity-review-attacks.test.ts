@@ -7,7 +7,7 @@ import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import { gotrueFault, startSupabaseEmulator, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import { makeTempDir } from '../helpers/temp-dir';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { addIdentityConnections } from '../helpers/identity-world';
+import { addIdentityConnections, letteredIdentityId } from '../helpers/identity-world';
 
 const dir = makeTempDir();
 afterAll(() => dir.remove());
@@ -43,25 +43,26 @@ describe('identity repair races found in review (SQLite users table)', () => {
   async function run(params: Record<string, unknown>): Promise<Run> {
     return (await app.runs.waitFor((await app.runs.start('identity', { retryInitialDelayMs: 5, ...params }, 'manual')).runId)) as Run;
   }
-  function remote(n: number, email: string) {
-    return emulator.addUser({ id: id(n), email, user_metadata: { full_name: 'Late' }, app_metadata: { role: 'user' }, email_confirmed_at: '2026-01-01T00:00:00.000Z' });
+  function remote(n: number, email: string, userId = id(n)) {
+    return emulator.addUser({ id: userId, email, user_metadata: { full_name: 'Late' }, app_metadata: { role: 'user' }, email_confirmed_at: '2026-01-01T00:00:00.000Z' });
   }
 
   it('a row added after the check whose email differs beyond ASCII case, by spaces, or whose id is upper-case is never banned away', async () => {
     remote(1, 'ärni@example.com');
     remote(2, 'spaced@example.com');
-    remote(3, 'upper.id@example.com');
+    // An id with letters: id(3) is all digits, so its upper case would be the same id and prove nothing.
+    remote(3, 'upper.id@example.com', letteredIdentityId(3));
     await run({ mode: 'check' });
     expect(await app.store.findings.open('identity')).toHaveLength(3);
     // The check pairs these (its comparison is JavaScript's); the re-read before the ban must as well.
     await db.executeMany('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [
       ['row-1', 'ÄRNI@example.com', 'Late', 1, 'user'],
       ['row-2', ' spaced@example.com ', 'Late', 1, 'user'],
-      [id(3).toUpperCase(), 'other@example.com', 'Late', 1, 'user'],
+      [letteredIdentityId(3).toUpperCase(), 'other@example.com', 'Late', 1, 'user'],
     ]);
     const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 3 });
     expect((repair.result?.actions as Record<string, number>)['ban-remote']).toBeUndefined();
-    for (const n of [1, 2, 3]) expect(emulator.getUser(id(n))?.banned_until, `user ${n}`).toBeUndefined();
+    for (const userId of [id(1), id(2), letteredIdentityId(3)]) expect(emulator.getUser(userId)?.banned_until, userId).toBeUndefined();
   });
   it('a repair whose service role key is refused fails the run pointing at the Connections page, not one failed user after another', async () => {
     remote(11, 'a@example.com');

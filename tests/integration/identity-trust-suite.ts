@@ -5,6 +5,7 @@ import type { Run } from '../../core/api/models';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { gotrueFault, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import type { TestApp } from '../helpers/test-app';
+import { letteredIdentityId } from '../helpers/identity-world';
 import { IDENTITY_KEYS, useIdentityWorld, type AppDbUnderTest } from './identity-suite';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -126,19 +127,23 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       expect(await finding('stray@example.com')).toMatchObject({ details: { action: 'manual' }, proposedAction: expect.stringMatching(/leave/) });
     });
 
-    it('a row added after the check (by id, or by email in another case) is never banned away as "Supabase only"', async () => {
+    it('a row added after the check (by id in any letter case, or by email in another case) is never banned away as "Supabase only"', async () => {
       remote(36, 'late.id@example.com', 'Late Id');
       remote(37, 'late.email@example.com', 'Late Email');
+      remote(38, 'late.upper@example.com', 'Late Upper', { id: letteredIdentityId(38) });
       await run({ mode: 'check' });
       await local([
         [id(36), 'changed@example.com', 'Late Id', true, 'user'],
         ['row-37', 'Late.Email@Example.com', 'Late Email', true, 'user'],
+        // The product's own spelling of the Supabase id (upper case), under another email: paired by id, as the check pairs.
+        [letteredIdentityId(38).toUpperCase(), 'moved@example.com', 'Late Upper', true, 'user'],
       ]);
-      const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 2 });
+      const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 3 });
       expect(repair.result).toMatchObject({ failed: 0 });
       expect((repair.result?.actions as Record<string, number>)['ban-remote']).toBeUndefined();
       expect(emulator.getUser(id(36))?.banned_until).toBeUndefined();
       expect(emulator.getUser(id(37))?.banned_until).toBeUndefined();
+      expect(emulator.getUser(letteredIdentityId(38))?.banned_until).toBeUndefined();
     });
 
     it('a ban the service answers 200 to but does not apply is a failure (verified by re-reading), not a success', async () => {

@@ -6,7 +6,7 @@ import { isConnectorError } from '../../connectors/shared/connector-error';
 import type { RepairAction } from './identity-actions';
 import { pair } from './identity-classify';
 import type { LocalUsers } from './identity-local';
-import { normaliseEmail, UUID, type IdentityRecord, type SyncRow } from './identity-model';
+import { idKey, normaliseEmail, UUID, type IdentityRecord, type SyncRow } from './identity-model';
 import { remoteAttributes, toIdentityRecord } from './identity-remote';
 import { ListingShift } from './identity-gaps';
 
@@ -34,17 +34,18 @@ interface RemoteRead {
 export async function currentRow(sides: Sides, localId: string | null, remoteId: string | null): Promise<SyncRow | null> {
   const local = localId === null ? null : await sides.local.get(localId);
   const remote = await remoteUser(sides, remoteId ?? localId);
-  if (local && remote.user) return pair(local, remote.user, local.id.toLowerCase() === remote.user.id.toLowerCase() ? 'id' : 'email');
+  if (local && remote.user) return pair(local, remote.user, idKey(local.id) === idKey(remote.user.id) ? 'id' : 'email');
   if (local) {
     const row: SyncRow = { status: 'local-only', matchedBy: null, local, remote: null, diffs: [] };
-    if (remote.softDeleted && remote.idTried?.toLowerCase() === local.id.toLowerCase()) row.problem = 'remote-soft-deleted';
+    if (remote.softDeleted && remote.idTried !== undefined && idKey(remote.idTried) === idKey(local.id)) row.problem = 'remote-soft-deleted';
     return row;
   }
   if (remote.user) {
-    // A row added since the check, under Supabase's id or with its email, pairs with the user: never "Supabase only".
-    const byId = await sides.local.get(remote.user.id);
+    // A row added since the check, under Supabase's id (in any letter case, as the check pairs ids) or with its email,
+    // pairs with the user: never "Supabase only".
+    const [byId] = await sides.local.findByIdKey(remote.user.id);
     const twin = byId ?? (remote.user.email ? (await sides.local.findByEmail(remote.user.email))[0] : undefined);
-    if (twin) return pair(twin, remote.user, twin.id.toLowerCase() === remote.user.id.toLowerCase() ? 'id' : 'email');
+    if (twin) return pair(twin, remote.user, idKey(twin.id) === idKey(remote.user.id) ? 'id' : 'email');
     return { status: 'remote-only', matchedBy: null, local: null, remote: remote.user, diffs: [] };
   }
   return null;

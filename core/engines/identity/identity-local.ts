@@ -2,11 +2,11 @@ import type { AppDbAdapter, Row, SqlExecutor, SqlValue } from '../../appdb/adapt
 import { quoteIdent, quoteTable } from '../../appdb/identifiers';
 import { streamStored } from '../../appdb/keyset';
 import type { ResolvedEntity } from '../../appdb/mapping';
-import { captureSelect, imageMismatch, imageOf, insertFromImage, type RowImage } from '../../appdb/row-image';
+import { captureSelect, imageMismatch, imageOf, insertFromImage, pinCaptureSession, type RowImage } from '../../appdb/row-image';
 import { liveColumns, referencingKeys } from '../../appdb/table-columns';
 import { yieldToEventLoop } from '../../base/cooperative';
 import { LastingRefusal } from './identity-blocks';
-import { DEFAULT_ROLE, normaliseBool, normaliseEmail, normaliseName, type IdentityField, type IdentityRecord } from './identity-model';
+import { DEFAULT_ROLE, idKey, normaliseBool, normaliseEmail, normaliseName, UUID, type IdentityField, type IdentityRecord } from './identity-model';
 
 type UsersEntity = ResolvedEntity<'users'>;
 
@@ -43,6 +43,23 @@ export class LocalUsers {
   }
 
   /**
+   * Every row whose id pairs with `id` as the check pairs ids (idKey: a UUID in any letter case), ordered by id.
+   * Only a UUID pairs so (a Supabase id always is one); any other id is looked up exactly, as `get`. A UUID's
+   * letters are ASCII hex, which SQL's lower() folds exactly as JavaScript does on SQLite and PostgreSQL (no other
+   * character lower-cases into a-f), and the CAST reads a PostgreSQL uuid column as its text. Like findByEmail it
+   * scans the table: it runs once per user a repair acts on, before a ban or a delete.
+   */
+  async findByIdKey(id: string, executor: SqlExecutor = this.db): Promise<IdentityRecord[]> {
+    if (!UUID.test(id)) {
+      const exact = await this.get(id, executor);
+      return exact ? [exact] : [];
+    }
+    const column = quoteIdent(this.c.id);
+    const rows = await executor.query(`SELECT ${this.selectList()} FROM ${this.table} WHERE lower(CAST(${column} AS TEXT)) = ? ORDER BY ${column}`, [idKey(id)]);
+    return rows.map((row) => this.toRecord(row)).filter((record) => idKey(record.id) === idKey(id));
+  }
+
+  /**
    * The rows of these ids (exact ids, as `get`), a few hundred ids a query, one query a turn of the event loop:
    * the embedded SQLite adapter answers synchronously, and 10,000 ids in one go held the loop 90 ms (issue 19).
    */
@@ -74,10 +91,11 @@ export class LocalUsers {
 
   /**
    * Gives a row a new id (a re-signup relinked to the Supabase user's new id).
-   * Refuses when the new id is already a row: two rows never merge silently.
+   * Refuses when the new id is already a row (in any letter case: the check would pair both with the user):
+   * two rows never merge silently.
    */
   async relink(fromId: string, toId: string, executor: SqlExecutor): Promise<void> {
-    if (await this.get(toId, executor)) throw new Error(`the users table already has a row with id ${toId}; merge the two rows by hand`);
+    if ((await this.findByIdKey(toId, executor)).length) throw new Error(`the users table already has a row with id ${toId}; merge the two rows by hand`);
     await executor.execute(`UPDATE ${this.table} SET ${quoteIdent(this.c.id)} = ? WHERE ${quoteIdent(this.c.id)} = ?`, [toId, fromId]);
   }
 
@@ -119,6 +137,7 @@ export class LocalUsers {
     // The catalog is read before the transaction: the adapter runs one transaction at a time.
     const columns = await liveColumns(this.db, table);
     return this.db.transaction(async (tx) => {
+      await pinCaptureSession(tx, this.db.dialect);
       const [row] = await tx.query(`SELECT ${captureSelect(this.db.dialect, columns)} FROM ${this.table} WHERE ${quoteIdent(this.c.id)} = ?`, [id]);
       await this.delete(id, tx);
       return row ? imageOf(this.db.dialect, columns, row) : null;

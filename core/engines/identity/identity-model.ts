@@ -35,6 +35,15 @@ export type IdentityProblem = (typeof IDENTITY_PROBLEMS)[number];
 /** Supabase Auth ids are UUIDs; a users row whose id is not one can only ever pair by email. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * The key two ids pair on, on both sides: lower-cased, so a UUID pairs whatever its letters' case (GoTrue
+ * answers lower case; a product may store the same UUID upper case). The one rule for the check (the spill's
+ * `idl`), the re-read before acting (LocalUsers.findByIdKey) and every comparison of ids.
+ */
+export function idKey(id: string): string {
+  return id.toLowerCase();
+}
+
 type MatchKind = 'id' | 'email';
 
 export interface SyncRow {
@@ -77,5 +86,5 @@ export function normaliseBool(value: unknown): boolean {
 }
 
 export function fieldValue(record: IdentityRecord, field: IdentityField): string | boolean | null {
-  return field === 'id' ? record.id.toLowerCase() : record[field];
+  return field === 'id' ? idKey(record.id) : record[field];
 }

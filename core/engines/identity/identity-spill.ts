@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { IdentityRecord } from './identity-model';
+import { idKey, type IdentityRecord } from './identity-model';
 import type { NewFinding } from '../../store/findings.repo';
 import { Appender } from './identity-appender';
 import { makeScratchDir, scratchError, scratchGone } from './identity-scratch';
@@ -59,7 +59,7 @@ export function toRecord(row: SpilledRecord): IdentityRecord {
  * reads the sides back by index, a window at a time. Every statement on this
  * thread touches one page or one window, so none holds the event loop long.
  *
- * Keys are JavaScript-normalised before they are stored (`idl` = lower-cased
+ * Keys are JavaScript-normalised before they are stored (`idl` = idKey of the
  * id, emails as normaliseEmail gives them), and SQLite compares TEXT byte for
  * byte: equal here means equal as the in-memory classifier compared them,
  * whatever the Unicode case rules of the product database.
@@ -149,7 +149,7 @@ export class IdentitySpill {
     if (!this.localAttached) throw new Error('The users table side of the identity scratch file takes rows again only after finishReading().');
     const values: unknown[] = [];
     let seq = this.localCount;
-    for (const r of records) values.push(++seq, r.id.toLowerCase(), r.id, r.email, r.name, r.emailVerified ? 1 : 0, r.role);
+    for (const r of records) values.push(++seq, idKey(r.id), r.id, r.email, r.name, r.emailVerified ? 1 : 0, r.role);
     this.write(() => this.statements.appendLocal.append(values));
     this.localCount = seq;
   }
@@ -158,7 +158,7 @@ export class IdentitySpill {
   addRemote(records: readonly IdentityRecord[]): void {
     const values: unknown[] = [];
     let seq = this.remoteSeq;
-    for (const r of records) values.push(++seq, r.id.toLowerCase(), r.id, r.email, r.name, r.emailVerified ? 1 : 0, r.role, r.banned ? 1 : 0);
+    for (const r of records) values.push(++seq, idKey(r.id), r.id, r.email, r.name, r.emailVerified ? 1 : 0, r.role, r.banned ? 1 : 0);
     const { appendRemote, dropRemote } = this.statements;
     this.write(() => {
       if (!this.indexed) return appendRemote.append(values);
@@ -262,7 +262,7 @@ export class IdentitySpill {
   addDeleted(ids: readonly string[]): void {
     const { insertDeleted } = this.statements;
     this.write(() => {
-      for (const id of ids) this.deletedCount += insertDeleted.run(id.toLowerCase()).changes;
+      for (const id of ids) this.deletedCount += insertDeleted.run(idKey(id)).changes;
     });
   }
 
