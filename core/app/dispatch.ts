@@ -1,8 +1,7 @@
 import { methods } from '../api/contract';
 import { ApiError, type CallResult } from '../api/errors';
-import { jsonBytes, MAX_INPUT_BYTES } from '../api/limits';
+import { inputProblem } from '../api/input-shape';
 import { isMethodName, METHOD_NAMES } from '../api/names';
-import { nulPath } from '../api/nul-input';
 import type { Logger } from '../logging/logger';
 import { connectionLostMessage, isUnreachable } from '../store/connection-loss';
 import type { CallContext, HandlerTable } from '../engines/engine-policies';
@@ -47,15 +46,14 @@ export async function dispatch(
   if (!isMethodName(method)) {
     return failure(new ApiError('unknown-method', `Unknown method ${JSON.stringify(method)}.`, { known: METHOD_NAMES }));
   }
-  // IPC has no frame limit and structured clone carries what JSON cannot (cycles, BigInt, Map):
-  // the same bound as the WebSocket, checked before zod walks the value.
-  if (jsonBytes(input ?? {}) > MAX_INPUT_BYTES) {
-    return failure(new ApiError('invalid-input', `Invalid input for ${method}: larger than ${MAX_INPUT_BYTES / 1024} KB of JSON, or not JSON.`));
-  }
-  const nul = nulPath(input ?? {});
-  if (nul) {
-    const message = 'text cannot hold a NUL character (U+0000)';
-    return failure(new ApiError('invalid-input', `Invalid input for ${method}: ${message}.`, { issues: [{ path: nul, code: 'custom', message }] }));
+  // Before zod, in one walk bounded by the transport limit: plain JSON only, at most MAX_INPUT_BYTES and
+  // MAX_INPUT_DEPTH, no NUL. IPC has no frame limit, and structured clone carries in a few bytes what
+  // JSON would expand a million-fold (sparse arrays, typed arrays): both hosts get the same refusal.
+  const problem = inputProblem(input ?? {});
+  if (problem) {
+    return failure(
+      new ApiError('invalid-input', `Invalid input for ${method}: ${problem.message}.`, { issues: [{ path: problem.path, code: 'custom', message: problem.message }] }),
+    );
   }
   const parsed = methods[method].input.safeParse(input ?? {});
   if (!parsed.success) {

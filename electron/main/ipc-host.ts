@@ -19,9 +19,11 @@ export interface IpcHostOptions {
  * own file) or a detached frame cannot reach the handlers.
  *
  * Invariant (DESIGN §4.11), as for the WebSocket host: whatever arrives, the
- * caller gets a CallResult and the main process stays up. Inputs over
- * MAX_INPUT_BYTES, or that JSON cannot carry (structured clone can: cycles,
- * BigInt, Map), are refused by dispatch as invalid-input.
+ * caller gets a CallResult and the main process stays up. Inputs that are not
+ * plain JSON (structured clone carries cycles, BigInt, Maps, typed arrays,
+ * sparse arrays), over MAX_INPUT_BYTES or nested deeper than MAX_INPUT_DEPTH are
+ * refused by dispatch (core/api/input-shape.ts) as invalid-input, in a walk
+ * bounded by that size, never by what JSON would expand the message to.
  */
 export function registerIpcHost(options: IpcHostOptions): () => void {
   const { app } = options;

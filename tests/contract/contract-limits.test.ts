@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONNECTION_CONFIG, CONNECTION_KINDS } from '../../core/api/connections';
 import { methods } from '../../core/api/contract';
+import { MAX_INPUT_DEPTH } from '../../core/api/input-shape';
 import { jsonBytes, MAX_FINDING_IDS, MAX_FRAME_BYTES, MAX_INPUT_BYTES, MAX_PARAMS_BYTES } from '../../core/api/limits';
 import { METHOD_NAMES } from '../../core/api/names';
 import { createEngineRegistry } from '../../core/engines/registry';
@@ -20,6 +21,10 @@ import { join } from 'node:path';
  * parses and, wrapped in its frame, is below the WebSocket's maxPayload; and a
  * real server answers it (result or typed error) instead of closing the socket.
  */
+/** Levels of objects and arrays (what MAX_INPUT_DEPTH bounds). */
+const depthOf = (value: unknown): number => (value !== null && typeof value === 'object' ? 1 + Math.max(0, ...Object.values(value).map(depthOf)) : 0);
+/** The contract nests a handful of levels: the depth bound stays far above any valid input. */
+const VALID_DEPTH = MAX_INPUT_DEPTH / 8;
 const envelope = (method: string, input: unknown) => JSON.stringify({ type: 'call', id: Number.MAX_SAFE_INTEGER, method, input });
 
 describe('every contract input fits the transport', () => {
@@ -33,6 +38,7 @@ describe('every contract input fits the transport', () => {
       const parsed = schema.safeParse(largest);
       expect(parsed.success, JSON.stringify(parsed.error?.issues.slice(0, 3))).toBe(true);
       expect(Buffer.byteLength(envelope(method, largest))).toBeLessThan(MAX_FRAME_BYTES);
+      expect(depthOf(largest)).toBeLessThanOrEqual(VALID_DEPTH);
     });
   }
 
@@ -59,6 +65,7 @@ describe('every contract input fits the transport', () => {
       const params = largestValue(engine.params);
       expect(engine.params.safeParse(params).success, engine.id).toBe(true);
       expect(methods['runs.start'].input.safeParse({ engine: engine.id, params }).success, engine.id).toBe(true);
+      expect(depthOf({ params }), engine.id).toBeLessThanOrEqual(VALID_DEPTH);
     }
     const identityRepair = { engine: 'identity', params: { mode: 'repair', findingIds: Array.from({ length: MAX_FINDING_IDS }, (_, i) => Number.MAX_SAFE_INTEGER - i) } };
     expect(methods['runs.start'].input.safeParse(identityRepair).success).toBe(true);
