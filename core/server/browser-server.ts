@@ -6,6 +6,7 @@ import { join, normalize } from 'node:path';
 import type { Syncwarden } from '../app/app';
 import { contentSecurityPolicy, CSP_META_PATTERN, cspMetaTag, metaContentSecurityPolicy, STYLE_NONCE_PLACEHOLDER, type InlineStyles } from './csp';
 import { rendererFiles } from './renderer-files';
+import { guardRequests } from './request-guard';
 import { createSessionToken } from './token';
 import { createWsHost, endRaw, guardSocket, parseRequestTarget, type WsHostOptions } from './ws-host';
 
@@ -45,7 +46,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const files = rendererFiles(options.rendererDir);
   if (files.indexHtml() === null) throw new Error(`The console UI is not built (${join(options.rendererDir, 'index.html')} is missing). Run \`npm run build\` first.`);
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = createServer(guardRequests((req: IncomingMessage, res: ServerResponse) => {
     if (!isOwnHost(req.headers.host, port)) {
       res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Misdirected request');
       return;
@@ -75,13 +76,19 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     setSecurityHeaders(res, port, 'none', options.imageOrigins ?? []);
     // sirv (dev: false) lists the files once at start and pipes a read stream with no error handler: a file
     // removed since (a rebuild or an upgrade under a running server, a stale tab asking for an old chunk)
-    // would throw ENOENT out of the stream and stop the whole server. Such a file is a 404 instead.
+    // would throw ENOENT out of the stream and stop the whole server. Such a file is a 404 instead (one removed
+    // between this check and the read is caught by guardRequests: a cut response, not a crash).
     if (!existsSync(assetPath(options.rendererDir, target.pathname))) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
       return;
     }
+    // Range is ignored: the answer is the whole file with 200, as RFC 9110 §14.2 allows. sirv 3's own range
+    // parsing is wrong: start > end (`bytes=50-10`, no token needed) made fs.createReadStream throw out of
+    // this listener and stopped serve; `bytes=-5` answers the first bytes, not the last; `bytes=0-0` the whole
+    // file as a 206. Nothing here needs ranges (small scripts, styles and icons), so no range code of our own.
+    delete req.headers.range;
     files.serveStatic(req, res);
-  });
+  }, options.app.log));
   server.on('upgrade', (req, socket, head) => {
     // Before anything is written: a peer may reset at any moment (see guardSocket).
     guardSocket(socket, options.app.log);
