@@ -1,4 +1,6 @@
 import type { files } from 'dropbox';
+import { ConnectorError, FOREIGN_ANSWER } from '../shared/connector-error';
+import { DROPBOX } from './dropbox-fetch';
 
 /**
  * Our view of Dropbox metadata: the fields the engines use, camelCased, so
@@ -43,7 +45,13 @@ export interface DropboxPage {
 
 type SdkMetadata = files.FileMetadataReference | files.FolderMetadataReference | files.DeletedMetadataReference;
 
+/**
+ * Dropbox's metadata as our entry. A body that is not Dropbox metadata (no known `.tag`, no name, a file or folder
+ * without an id: a gateway's or cache's 200) is a foreign answer (DESIGN §4.1): it throws `unavailable`, so it
+ * proves nothing about any file, and never surfaces as a TypeError.
+ */
 export function toEntry(meta: SdkMetadata): DropboxEntry {
+  if (!isMetadata(meta)) throw new ConnectorError('unavailable', DROPBOX, 'Dropbox answered 200 with a body that is not Dropbox metadata: it proves nothing about absence', { reason: FOREIGN_ANSWER });
   // path_lower/path_display are optional in the spec (absent for items outside the caller's view); fall back to the name.
   const pathDisplay = meta.path_display ?? meta.name;
   const pathLower = meta.path_lower ?? pathDisplay.toLowerCase();
@@ -65,4 +73,16 @@ export function toEntry(meta: SdkMetadata): DropboxEntry {
     case 'deleted':
       return { tag: 'deleted', name: meta.name, pathLower, pathDisplay };
   }
+}
+
+/** The shape every metadata entry Dropbox sends has: a known tag, a name, string paths if any, and an id on files and folders. */
+function isMetadata(meta: unknown): meta is SdkMetadata {
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) return false;
+  const fields = meta as Record<string, unknown>;
+  const tag = fields['.tag'];
+  if (tag !== 'file' && tag !== 'folder' && tag !== 'deleted') return false;
+  if (typeof fields.name !== 'string') return false;
+  if (fields.path_lower !== undefined && typeof fields.path_lower !== 'string') return false;
+  if (fields.path_display !== undefined && typeof fields.path_display !== 'string') return false;
+  return tag === 'deleted' || (typeof fields.id === 'string' && fields.id !== '');
 }

@@ -84,8 +84,10 @@ export class DropboxConnector {
   async getMetadata(path: string, options: CallOptions = {}): Promise<DropboxFile | DropboxFolder> {
     const meta = await this.call((dbx) => dbx.filesGetMetadata({ path, include_deleted: false }), options.signal);
     const entry = toEntry(meta);
-    // include_deleted:false never yields a deleted entry; guard anyway so a `deleted` can never read as "found".
-    if (entry.tag === 'deleted') throw new ConnectorError('not-found', DROPBOX, `Dropbox: ${path} is deleted`, { reason: 'path/not_found' });
+    // include_deleted:false never yields a deleted entry, and an `id:` lookup answers with that id: anything else is
+    // not Dropbox's answer to this question (a cache or gateway), so it proves neither "found" nor "gone".
+    if (entry.tag === 'deleted') throw new ConnectorError('unavailable', DROPBOX, `Dropbox answered a deleted entry for ${path}, which it never sends without include_deleted: not Dropbox's answer`, { reason: FOREIGN_ANSWER });
+    if (path.startsWith('id:') && entry.id !== path) throw new ConnectorError('unavailable', DROPBOX, `Dropbox answered with another file (${entry.id}) for ${path}: not Dropbox's answer`, { reason: FOREIGN_ANSWER });
     return entry;
   }
 

@@ -153,6 +153,9 @@ export class DriveConnector {
     // Not followed (gaxios would): a gateway's redirect to the file's URL without supportsAllDrives gets Drive's own
     // 404 notFound for a shared-drive file. The 3xx itself is unknown (mapGoogleError), never an answer about the file.
     const { data } = await this.caller.call((s) => this.drive.files.get({ ...ALL_DRIVES, fileId, fields: FILE_FIELDS }, { signal: s, redirect: 'manual' }), signal);
+    // Drive answers with the file asked for (its id is in `fields`). Another file's record (a cache or gateway answering
+    // for the wrong URL) says nothing of this one: read as this file's, its `trashed` would quarantine a live row.
+    if (data === null || typeof data !== 'object' || data.id !== fileId) throw this.foreignPage('files.get', 'a record of another file, or none');
     const file = toDriveFile(data);
     return { state: file.trashed ? 'trashed' : 'found', file };
   }
@@ -185,6 +188,10 @@ export class DriveConnector {
       if (!data.nextPageToken && !data.newStartPageToken) throw this.foreignPage('changes.list', 'neither nextPageToken nor newStartPageToken');
       next = this.nextToken(data.nextPageToken, seen, 'changes.list');
       empty = this.emptyRun(empty, (data.changes ?? []).length, next, 'changes.list');
+      // A change's file is the file the change is about: a record of another file under it is not Drive's.
+      if ((data.changes ?? []).some((change) => change.file != null && change.fileId != null && change.file.id != null && change.file.id !== change.fileId)) {
+        throw this.foreignPage('changes.list', 'a change whose file is another file');
+      }
       const changes = (data.changes ?? []).map((change) => ({
         fileId: change.fileId ?? '',
         removed: change.removed === true,
