@@ -1,4 +1,5 @@
-import type { AppDbAdapter, Row, SqlValue } from './adapter';
+import { isUtf8 } from 'node:buffer';
+import type { AppDbAdapter, Row, SqlExecutor, SqlValue } from './adapter';
 import { quoteIdent, quoteTable } from './identifiers';
 import type { LiveColumn } from './table-columns';
 
@@ -9,10 +10,15 @@ import type { LiveColumn } from './table-columns';
  *
  * - SQLite: `type` is the value's storage class (typeof()); integers are kept
  *   as decimal text (64-bit exact), reals as JSON numbers ('Infinity' as text),
- *   blobs as base64.
+ *   blobs as base64, and text as a string only when its bytes are the UTF-8 of
+ *   that string: SQLite stores any bytes as text, and the driver would decode
+ *   invalid UTF-8 (or a UTF-16 database's text) to other bytes, so such text is
+ *   kept as its raw bytes in base64 and cast back to text.
  * - PostgreSQL: `type` is the column's format_type(); the value is the
  *   server's own text form of it (which its input parser reads back to the
- *   same value), bytea as base64.
+ *   same value), bytea as base64. The text form depends on session settings
+ *   (extra_float_digits rounds floats, DateStyle orders dates): a capture runs
+ *   under `pinCaptureSession`, which makes it exact and unambiguous.
  */
 interface CellImage {
   type: string;
@@ -31,10 +37,21 @@ export function captureSelect(dialect: AppDbAdapter['dialect'], columns: readonl
   return columns
     .map((c, i) => {
       const q = quoteIdent(c.name);
-      if (dialect === 'sqlite') return `typeof(${q}) AS "t${i}", CASE WHEN typeof(${q}) = 'integer' THEN CAST(${q} AS TEXT) ELSE ${q} END AS "v${i}"`;
+      if (dialect === 'sqlite') return `typeof(${q}) AS "t${i}", CASE WHEN typeof(${q}) = 'integer' THEN CAST(${q} AS TEXT) ELSE ${q} END AS "v${i}", CASE WHEN typeof(${q}) = 'text' THEN CAST(${q} AS BLOB) END AS "b${i}"`;
       return `(${q} IS NULL) AS "n${i}", ${isBytea(c) ? `encode(${q}, 'base64')` : `CAST(${q} AS text)`} AS "v${i}"`;
     })
     .join(', ');
+}
+
+/**
+ * Pins, for the rest of the capturing transaction, the PostgreSQL settings the text form of a value depends on:
+ * every float digit (extra_float_digits 3: the shortest exact form), ISO dates, ISO 8601 intervals. Their input
+ * parsers read these back to the same value under any session settings. Must run inside the transaction that
+ * captures (SET LOCAL ends with it); nothing on SQLite.
+ */
+export async function pinCaptureSession(tx: SqlExecutor, dialect: AppDbAdapter['dialect']): Promise<void> {
+  if (dialect !== 'postgres') return;
+  for (const setting of ['extra_float_digits = 3', "DateStyle = 'ISO, YMD'", "IntervalStyle = 'iso_8601'"]) await tx.execute(`SET LOCAL ${setting}`);
 }
 
 /** The image of one captured row (the result row of a `captureSelect`). */
@@ -47,6 +64,7 @@ export function imageOf(dialect: AppDbAdapter['dialect'], columns: readonly Live
       const type = String(row[`t${i}`]);
       if (type === 'blob') cells[c.name] = { type, value: Buffer.from(raw as Uint8Array).toString('base64'), encoding: 'base64' };
       else if (type === 'real') cells[c.name] = { type, value: Number.isFinite(raw) ? (raw as number) : String(raw) };
+      else if (type === 'text') cells[c.name] = textCell(raw as string, row[`b${i}`] as Uint8Array);
       else cells[c.name] = { type, value: raw == null ? null : (raw as string) };
     } else if (row[`n${i}`] === true) {
       cells[c.name] = { type: c.type, value: null };
@@ -88,7 +106,8 @@ export function insertFromImage(dialect: AppDbAdapter['dialect'], table: string,
     if (cell.value === null) {
       values.push('NULL');
     } else if (cell.encoding === 'base64') {
-      values.push(dialect === 'sqlite' ? '?' : `decode(?, 'base64')`);
+      // SQLite text kept as raw bytes goes back as text with exactly those bytes (CAST reinterprets, never re-encodes).
+      values.push(dialect === 'sqlite' ? (cell.type === 'text' ? 'CAST(? AS TEXT)' : '?') : `decode(?, 'base64')`);
       params.push(dialect === 'sqlite' ? Buffer.from(String(cell.value), 'base64') : String(cell.value));
     } else if (dialect === 'sqlite') {
       // The storage class is restored by the cast; the column's affinity then treats it exactly as it treated the original.
@@ -107,3 +126,10 @@ export function insertFromImage(dialect: AppDbAdapter['dialect'], table: string,
 }
 
 const isBytea = (c: LiveColumn) => c.type === 'bytea';
+
+/** A SQLite text cell: the string when it is exactly the stored bytes, else those bytes (see RowImage). */
+function textCell(decoded: string, bytes: Uint8Array): CellImage {
+  const raw = Buffer.from(bytes);
+  if (isUtf8(raw) && raw.toString('utf8') === decoded) return { type: 'text', value: decoded };
+  return { type: 'text', value: raw.toString('base64'), encoding: 'base64' };
+}
