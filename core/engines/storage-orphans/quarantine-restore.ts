@@ -19,9 +19,9 @@ export interface RestoreTables {
  * Moves one quarantined row back into files in one transaction: the whole
  * row from its image (exactly its columns, each value in its own type), or,
  * for a quarantine made before images existed, the canonical columns.
- * Whatever makes it impossible (a row with the same id or cloud file is back,
- * the table lost a column or gained a required one, a constraint refuses the
- * values) ends in a QuarantineError that says so, and the transaction rolls
+ * Whatever makes it impossible (a row with the same id is back, the table
+ * lost a column or gained a required one, a constraint refuses the values,
+ * a unique key on the cloud file another row now holds) ends in a QuarantineError that says so, and the transaction rolls
  * back: the quarantined row stays, nothing else changed.
  */
 export async function restoreHeld(t: RestoreTables, fileRowId: string): Promise<{ restored: boolean; row: QuarantinedRow | null }> {
@@ -45,20 +45,29 @@ export async function restoreHeld(t: RestoreTables, fileRowId: string): Promise<
       }
       if (live) throw new QuarantineError(`A row with the id ${fileRowId} is in ${f.table} again (added after the quarantine), so the quarantined row was not put back over it. ${stays} Remove one of the two by hand, then restore again.`);
       const row = toRow(held);
+      // Another row of the same cloud file (a second row the table allows, another user's row on a shared file) does
+      // not stop a restore: the table held both before, and refusing would leave this row to the purge. Only the
+      // product's own constraints decide; when one refuses, the message names the row it clashed with.
       const [clash] = await tx.query(`SELECT ${quoteIdent(f.columns.id)} AS id FROM ${quoteTable(f.table)} WHERE ${quoteIdent(f.columns.provider)} = ? AND ${quoteIdent(f.columns.providerFileId)} = ?`, [row.provider, row.providerFileId]);
-      if (clash) throw new QuarantineError(`The product already has row ${String(clash.id)} for this ${row.provider} file (${row.providerFileId}). ${stays}`);
       const whole = parseRowImage(held.rowImage);
       if (whole) {
         const why = imageMismatch(whole, t.columns, db.dialect, f.table);
         if (why) throw new QuarantineError(`File row ${fileRowId} cannot be put back whole: ${why}. ${stays}`);
-        const insert = insertFromImage(db.dialect, f.table, whole, t.columns);
-        await tx.execute(insert.sql, insert.params);
-      } else {
-        // A quarantine made before row images: only the canonical columns were kept, so only they come back.
-        await tx.execute(
-          `INSERT INTO ${quoteTable(f.table)} (${KEPT.map((k) => quoteIdent(f.columns[k])).join(', ')}) SELECT ${KEPT.map((k) => quoteIdent(q.columns[k])).join(', ')} FROM ${quoteTable(q.table)} WHERE ${quoteIdent(q.columns.id)} = ?`,
-          [fileRowId],
-        );
+      }
+      try {
+        if (whole) {
+          const insert = insertFromImage(db.dialect, f.table, whole, t.columns);
+          await tx.execute(insert.sql, insert.params);
+        } else {
+          // A quarantine made before row images: only the canonical columns were kept, so only they come back.
+          await tx.execute(
+            `INSERT INTO ${quoteTable(f.table)} (${KEPT.map((k) => quoteIdent(f.columns[k])).join(', ')}) SELECT ${KEPT.map((k) => quoteIdent(q.columns[k])).join(', ')} FROM ${quoteTable(q.table)} WHERE ${quoteIdent(q.columns.id)} = ?`,
+            [fileRowId],
+          );
+        }
+      } catch (error) {
+        if (clash && isRefusal(error)) throw new QuarantineError(`The product database refused file row ${fileRowId} back into ${f.table} beside its row ${String(clash.id)} for the same ${row.provider} file (${row.providerFileId}): ${(error as Error).message}. ${stays}`);
+        throw error;
       }
       await tx.execute(`DELETE FROM ${quoteTable(q.table)} WHERE ${quoteIdent(q.columns.id)} = ?`, [fileRowId]);
       return { restored: true, row: whole ? { ...row, image: whole } : row };
