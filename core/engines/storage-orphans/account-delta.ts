@@ -69,15 +69,11 @@ export async function deltaPass(input: AccountCheckInput, remote: ProviderRemote
  */
 async function applyDelta(input: AccountCheckInput, remote: ProviderRemote, delta: DeltaListing, fresh: FileRow[], report: AccountReport, drift: (d: Drift) => Promise<void>, atAlivePaths: ReadonlySet<string>): Promise<Set<string> | undefined> {
   const { account, product } = input;
-  let suspects = await product.rowsByProviderIds(account.userId, account.provider, [...delta.suspects]);
-  if (delta.deletedNames.size) {
-    const named = await product.rowsByNames(account.userId, account.provider, [...delta.deletedNames]);
-    const matched = new Set(named.map((r) => (r.name ?? '').toLowerCase()));
-    // A deletion no file row answers to may be a folder holding some: only a full pass can tell.
-    if ([...delta.deletedNames].some((n) => !matched.has(n))) return undefined;
-    // A name is only a hint: each row of that name is probed by its id.
-    suspects = [...suspects, ...named.filter((r) => !delta.alive.has(r.providerFileId))];
-  }
+  // A Dropbox deletion carries a path, no id. One at a path no file id is known at cannot be tied to a row: a row's
+  // name is the product's (a display name, or another file's), and the path may be a folder holding many files. Only a
+  // full pass can tell which files are gone (s26 attack: a name match probed a live namesake and missed the orphan).
+  if (delta.deletedNames.size) return undefined;
+  const suspects = await product.rowsByProviderIds(account.userId, account.provider, [...delta.suspects]);
   report.mode = 'delta';
   const trashedRows = await product.rowsByProviderIds(account.userId, account.provider, [...delta.trashed]);
   // Rows by seenKey (id and cloud id), never by id text alone: 7 and '7' are two rows (s22 attack).

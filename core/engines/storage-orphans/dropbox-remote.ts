@@ -34,7 +34,8 @@ export class DropboxRemote implements ProviderRemote {
    * Entries are applied in order, as Dropbox sends them: a file entry says where an id lives now (a rename or a
    * move is a `deleted` entry for the old path and a `file` entry for the new one, same id); a later `deleted`
    * entry at a path whose id is known (from this delta, or `known`: renamed rows of earlier deltas) makes that id
-   * a suspect, by id. Only deletions no id is known for fall back to names (probed by id all the same).
+   * a suspect, by id. A deletion no id is known for is kept by name in `deletedNames`, which sends the account to a
+   * full pass (account-delta.ts): a name ties no row.
    */
   async delta(cursor: string, signal: AbortSignal, known: ReadonlyMap<string, string> = new Map()): Promise<DeltaListing> {
     const view: DeltaListing = { kind: 'delta', suspects: new Set(), trashed: new Set(), alive: new Set(), deletedNames: new Set(), relist: false, cursor, paths: new Map(known) };

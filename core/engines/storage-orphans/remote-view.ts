@@ -36,7 +36,10 @@ export interface DeltaListing {
   suspects: Set<string>;
   trashed: Set<string>;
   alive: Set<string>;
-  /** Names of deleted entries (Dropbox deltas carry no id). */
+  /**
+   * Names of deleted entries at paths no file id is known at (Dropbox deletions carry a path, no id). Any such
+   * deletion sends the account to a full pass: a name ties no row (account-delta.ts).
+   */
   deletedNames: Set<string>;
   relist: boolean;
   cursor: string;

@@ -104,12 +104,7 @@ export class StorageDb {
 
   /** Rows of one account whose cloud id is one of these. */
   rowsByProviderIds(userId: string, provider: StorageProvider, providerFileIds: readonly string[]): Promise<FileRow[]> {
-    return this.rowsWhere(userId, provider, this.mapping.files.columns.providerFileId, providerFileIds, false);
-  }
-
-  /** Rows of one account with one of these names (case-insensitive): Dropbox deletions name files, never ids. */
-  rowsByNames(userId: string, provider: StorageProvider, lowerNames: readonly string[]): Promise<FileRow[]> {
-    return this.rowsWhere(userId, provider, this.mapping.files.columns.name, lowerNames, true);
+    return this.rowsWhere(userId, provider, this.mapping.files.columns.providerFileId, providerFileIds);
   }
 
   /**
@@ -163,11 +158,11 @@ export class StorageDb {
     await this.db.execute(`UPDATE ${quoteTable(sa.table)} SET ${quoteIdent(sa.columns.needsReconnect)} = ? WHERE ${quoteIdent(sa.key)} = ?`, [flag, accountId]);
   }
 
-  private async rowsWhere(userId: string, provider: StorageProvider, column: string, values: readonly string[], lower: boolean): Promise<FileRow[]> {
+  private async rowsWhere(userId: string, provider: StorageProvider, column: string, values: readonly string[]): Promise<FileRow[]> {
     const f = this.mapping.files;
     const c = f.columns;
     const out: FileRow[] = [];
-    const target = lower ? `LOWER(${quoteIdent(column)})` : quoteIdent(column);
+    const target = quoteIdent(column);
     for (let at = 0; at < values.length; at += 500) {
       const chunk = values.slice(at, at + 500);
       const rows = await this.db.query(
