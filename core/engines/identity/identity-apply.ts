@@ -6,7 +6,7 @@ import { isConnectorError } from '../../connectors/shared/connector-error';
 import type { RepairAction } from './identity-actions';
 import { pair } from './identity-classify';
 import type { LocalUsers } from './identity-local';
-import { idKey, normaliseEmail, UUID, type IdentityRecord, type SyncRow } from './identity-model';
+import { idKey, normaliseEmail, UUID, type IdentityField, type IdentityRecord, type SyncRow } from './identity-model';
 import { remoteAttributes, toIdentityRecord } from './identity-remote';
 import { ListingShift } from './identity-gaps';
 
@@ -104,6 +104,13 @@ export interface Applied {
   deletedRow?: RowImage | null;
   /** ban-remote: the ban's end as GoTrue answered it, kept in the after-image so a revert lifts only this ban. */
   bannedUntil?: string | null;
+  /**
+   * update-remote, update-local, ban-remote: the touched side's user as the action meant to leave it (the
+   * fields it sent). The audit's after-image when the verifying read fails: a revert then knows what the
+   * repair wrote, so it puts those fields back or names what it could not (never the before-image, which
+   * would tell it nothing changed).
+   */
+  sent?: IdentityRecord;
 }
 
 /** Applies one action; the caller re-reads both sides afterwards to verify. */
@@ -119,17 +126,22 @@ export async function applyAction(sides: Sides, row: SyncRow, action: RepairActi
       );
       return { createdId: created.id };
     }
-    case 'ban-remote':
+    case 'ban-remote': {
       // Reversible (DESIGN §4.4): the user stays, sign-in is refused; a revert sends ban_duration "none".
-      return { bannedUntil: (await sides.remote.updateUser((remote as IdentityRecord).id, { banDuration: BAN_FOR_GOOD }, sides.signal)).bannedUntil };
+      const target = remote as IdentityRecord;
+      const sent = { ...target, banned: true };
+      return { sent, bannedUntil: (await sides.remote.updateUser(target.id, { banDuration: BAN_FOR_GOOD }, sides.signal)).bannedUntil };
+    }
     case 'delete-remote':
       // Soft delete, only when chosen explicitly: GoTrue keeps the row (deleted_at) and the id taken for ever.
       await sides.remote.deleteUser((remote as IdentityRecord).id, { soft: true }, sides.signal);
       return {};
     case 'update-remote': {
-      const patch = remotePatch(local as IdentityRecord, row);
-      if (patch) await sides.remote.updateUser((remote as IdentityRecord).id, patch, sides.signal);
-      return {};
+      const target = remote as IdentityRecord;
+      const change = remoteChange(local as IdentityRecord, row);
+      if (!change) return {};
+      await sides.remote.updateUser(target.id, change.patch, sides.signal);
+      return { sent: { ...target, ...change.fields } };
     }
     case 'insert-local':
       await sides.db.transaction((tx) => sides.local.insert(remote as IdentityRecord, tx));
@@ -141,9 +153,11 @@ export async function applyAction(sides: Sides, row: SyncRow, action: RepairActi
       return {};
     case 'update-local': {
       const source = remote as IdentityRecord;
-      const values = Object.fromEntries(row.diffs.filter((f) => f !== 'id').map((f) => [f, source[f as Exclude<typeof f, 'id'>]]));
-      await sides.db.transaction((tx) => sides.local.update((local as IdentityRecord).id, values, tx));
-      return {};
+      const target = local as IdentityRecord;
+      const values: Partial<Pick<IdentityRecord, Exclude<IdentityField, 'id'>>> = {};
+      for (const field of row.diffs) if (field !== 'id') Object.assign(values, { [field]: source[field] });
+      await sides.db.transaction((tx) => sides.local.update(target.id, values, tx));
+      return { sent: { ...target, ...values } };
     }
     case 'none':
     case 'manual':
@@ -151,15 +165,19 @@ export async function applyAction(sides: Sides, row: SyncRow, action: RepairActi
   }
 }
 
-/** Only the differing fields; an id never changes, and the admin API cannot unconfirm an email. */
-function remotePatch(source: IdentityRecord, row: SyncRow): SupabaseUserPatch | null {
+/**
+ * Only the differing fields, with the values each patch entry sets (the record's words for them); an id never
+ * changes, and the admin API cannot unconfirm an email.
+ */
+function remoteChange(source: IdentityRecord, row: SyncRow): { patch: SupabaseUserPatch; fields: Partial<IdentityRecord> } | null {
   const patch: SupabaseUserPatch = {};
+  const fields: Partial<IdentityRecord> = {};
   const attributes = remoteAttributes(source);
   for (const field of row.diffs) {
-    if (field === 'email' && source.email) patch.email = source.email;
-    if (field === 'name') patch.userMetadata = attributes.userMetadata;
-    if (field === 'role') patch.appMetadata = attributes.appMetadata;
-    if (field === 'emailVerified' && source.emailVerified) patch.emailConfirmed = true;
+    if (field === 'email' && source.email) [patch.email, fields.email] = [source.email, source.email];
+    if (field === 'name') [patch.userMetadata, fields.name] = [attributes.userMetadata, source.name];
+    if (field === 'role') [patch.appMetadata, fields.role] = [attributes.appMetadata, source.role];
+    if (field === 'emailVerified' && source.emailVerified) [patch.emailConfirmed, fields.emailVerified] = [true, true];
   }
-  return Object.keys(patch).length ? patch : null;
+  return Object.keys(patch).length ? { patch, fields } : null;
 }

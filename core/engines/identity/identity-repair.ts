@@ -3,7 +3,7 @@ import { faultOf } from '../../connectors/shared/fault';
 import type { EngineContext, EngineControls } from '../engine';
 import { FailedItems } from '../failed-items';
 import { ACTION_INFO, actionDone, actionFor, isDestructive, type RemoteOnlyPolicy, type RepairAction } from './identity-actions';
-import { applyAction, currentRow, remoteEmails, type Sides } from './identity-apply';
+import { applyAction, currentRow, remoteEmails, type Applied, type Sides } from './identity-apply';
 import { lastingRefusal, RepairBlocks } from './identity-blocks';
 import type { FindingDetails } from './identity-findings';
 import { plannedRow } from './identity-plan';
@@ -125,7 +125,7 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
         after = action === 'none' ? before : await currentRow(sides, ...afterIds(action, before, applied.createdId));
       } catch (error) {
         // The change was made but the read that verifies it failed: audit it as intended (with the new ids) so a revert finds it.
-        if (action !== 'none') await audit({ ...intendedImage(action, before, applied.createdId), unverified: true });
+        if (action !== 'none') await audit({ ...intendedImage(action, before, applied), unverified: true });
         throw error;
       }
       if (action !== 'none') {
@@ -183,11 +183,17 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
   };
 }
 
-/** Both sides as the action means to leave them, for the audit when the verifying read failed. */
-function intendedImage(action: RepairAction, before: SyncRow | null, createdId: string | undefined): { local: IdentityRecord | null; remote: IdentityRecord | null } {
+/**
+ * Both sides as the action means to leave them, for the audit when the verifying read failed: what it sent
+ * (an update's fields, a ban), never the before-image, so a revert writes those fields back or names them.
+ */
+function intendedImage(action: RepairAction, before: SyncRow | null, applied: Applied): { local: IdentityRecord | null; remote: IdentityRecord | null } {
   const local = before?.local ?? null;
   const remote = before?.remote ?? null;
+  const { createdId, sent } = applied;
   if (action === 'create-remote') return { local, remote: local && { ...local, id: createdId ?? local.id } };
+  if (action === 'update-remote' || action === 'ban-remote') return { local, remote: sent ?? remote };
+  if (action === 'update-local') return { local: sent ?? local, remote };
   if (action === 'insert-local') return { local: remote, remote };
   if (action === 'relink-local') return { local: local && remote && { ...local, id: remote.id }, remote };
   if (action === 'delete-local') return { local: null, remote };

@@ -118,8 +118,15 @@ async function revertEntry(entry: AuditEntry, context: EngineContext, sides: Sid
   // Never undo a later decision: what the repair wrote must still be what it left (the after-image).
   const changed = changedSince(action, { before, after, current: { ...current, remoteUser }, at: entry.at });
   if (changed.length) return { ...base, status: 'changed-since', notRestored, changedSince: changed, message: describeChanged(entry.subject, changed) };
-  // Only the fields the repair changed are written back and verified: later edits of other fields stay.
-  const fields = ACTION_INFO[action].side === 'supabase' ? repairedFields(before.remote, after.remote) : repairedFields(before.local, after.local);
+  // Only the fields the repair changed are written back and verified: later edits of other fields stay. A ban
+  // changes one field, whatever the images say (an older unverified entry's after-image is its before-image).
+  const fields: RevertField[] = action === 'ban-remote' ? ['banned'] : ACTION_INFO[action].side === 'supabase' ? repairedFields(before.remote, after.remote) : repairedFields(before.local, after.local);
+  // An update is audited only when it sent something: an entry whose images show no changed field (an unverified
+  // one written before the after-image held what was sent) cannot say what to put back, and a revert that covers
+  // no field must never count as reverted.
+  if ((action === 'update-remote' || action === 'update-local') && fields.length === 0) {
+    return { ...base, status: 'failed', notRestored, message: `the audit entry does not record which fields this repair wrote (its after-image equals its before-image), so nothing can be put back or checked: compare ${entry.subject} with the entry's before-image by hand.` };
+  }
 
   switch (action) {
     case 'update-remote':
