@@ -170,6 +170,19 @@ export const ConnectionSchema = z.object({
 export type Connection = z.infer<typeof ConnectionSchema>;
 
 /**
+ * connections.delete: the row goes first (so a refused delete changes nothing), then its secrets. A secret
+ * the store could not delete afterwards is named here, never hidden behind `deleted: true`: `entry` is its
+ * key in this console's part of the keychain (service "Syncwarden"). It is no one's secret any more (ids
+ * are never reused) and can be removed by hand.
+ */
+export const ConnectionDeleteResultSchema = z.object({
+  id: z.number().int(),
+  deleted: z.boolean(),
+  leftoverSecrets: z.array(z.object({ field: z.string(), entry: z.string(), reason: z.string() })).optional(),
+});
+export type ConnectionDeleteResult = z.infer<typeof ConnectionDeleteResultSchema>;
+
+/**
  * Connect (RFC 8252): one sign-in in the system browser. `authUrl` is the
  * provider's page (the desktop host opens it, `opened`; browser mode shows it
  * as a link); the renderer polls the flow until it is no longer `waiting`.

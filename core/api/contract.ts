@@ -19,7 +19,7 @@ import {
   pageOf,
 } from './models';
 import { boundedJsonObject, MAX_PARAMS_BYTES } from './limits';
-import { ConnectionCheckSchema, ConnectionCreateSchema, ConnectionSchema, ConnectionUpdateSchema, OAuthFlowIdSchema, OAuthFlowSchema } from './connections';
+import { ConnectionCheckSchema, ConnectionCreateSchema, ConnectionDeleteResultSchema, ConnectionSchema, ConnectionUpdateSchema, OAuthFlowIdSchema, OAuthFlowSchema } from './connections';
 import type { EventName, MethodName } from './names';
 import { NotificationSchema } from './notifications';
 import { SheetCachePreviewSchema, SheetSourceSchema, SheetSourceSpecSchema } from './sheets';
@@ -161,7 +161,7 @@ export const methods = {
   'connections.list': method(noInput, z.array(ConnectionSchema), 'Every connection, secrets shown only as hasSecret.'),
   'connections.create': method(ConnectionCreateSchema, ConnectionSchema, 'Add a connection; secrets go to the OS keychain.'),
   'connections.update': method(ConnectionUpdateSchema, ConnectionSchema, 'Change a connection; a null secret removes it.'),
-  'connections.delete': method(z.strictObject({ id: RunIdSchema }), z.object({ id: z.number().int(), deleted: z.boolean() }), 'Remove a connection and its secrets.'),
+  'connections.delete': method(z.strictObject({ id: RunIdSchema }), ConnectionDeleteResultSchema, 'Remove a connection, then its secrets; a secret left behind is named.'),
   'connections.test': method(z.strictObject({ id: RunIdSchema }), ConnectionCheckSchema, 'One cheap authenticated call to the service.'),
   'connections.connect': method(z.strictObject({ id: RunIdSchema }), OAuthFlowSchema, "Start signing the admin's own account in (loopback redirect + PKCE); poll connections.connect.status."),
   'connections.connect.status': method(OAuthFlowIdSchema, OAuthFlowSchema, 'Where a sign-in stands: waiting, connected, failed or cancelled.'),

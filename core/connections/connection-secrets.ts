@@ -92,6 +92,21 @@ export class ConnectionSecrets {
   }
 
   /**
+   * After the connection's row is gone (connections.delete): deletes each field's secret, going on past a
+   * failure, and returns what could not be deleted, with the store's reason.
+   * Env mode keeps nothing, so nothing is left.
+   */
+  async removeAll(connection: Named, fields: readonly string[]): Promise<{ field: string; entry: string; reason: string }[]> {
+    if (this.fromEnv) return [];
+    const left: { field: string; entry: string; reason: string }[] = [];
+    for (const field of fields) {
+      const entry = connectionSecretKey(connection.id, field);
+      await this.store.delete(entry).catch((error: unknown) => left.push({ field, entry, reason: error instanceof Error ? error.message : String(error) }));
+    }
+    return left;
+  }
+
+  /**
    * Writes the changes (keychain/memory) and returns an undo that restores every
    * old value. If a write fails midway, what was already written is undone
    * before the error is thrown, so the SecretStore holds exactly what it did.

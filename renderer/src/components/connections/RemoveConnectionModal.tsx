@@ -14,9 +14,16 @@ export function RemoveConnectionModal({ connection, opened, onClose }: { connect
   const kind = useAppInfo().data?.secretStore;
   const secretsFate = kind === 'env' ? 'leaves its secrets in the environment, where you set them' : `deletes its secrets from ${secretStoreWhere(kind)}`;
   const remove = useApiMutation('connections.delete', {
-    onSuccess: () => {
+    onSuccess: (result) => {
       void refreshConnections(queryClient);
-      notifications.show({ color: 'teal', title: 'Connection removed', message: `${connection?.name ?? 'The connection'} and its secrets are gone.` });
+      const left = result.leftoverSecrets ?? [];
+      // Removed, but a secret stayed in the secret store: said, with its entry, never shown as a clean removal.
+      if (left.length) {
+        const named = left.map((l) => `${l.field} (${l.entry}: ${l.reason})`).join('; ');
+        notifications.show({ color: 'yellow', autoClose: false, title: 'Connection removed, a secret was left', message: `${connection?.name ?? 'The connection'} is removed, but ${secretStoreWhere(kind)} still holds ${named}. Remove it there by hand.` });
+      } else {
+        notifications.show({ color: 'teal', title: 'Connection removed', message: `${connection?.name ?? 'The connection'} and its secrets are gone.` });
+      }
       onClose();
     },
   });
