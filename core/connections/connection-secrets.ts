@@ -8,6 +8,12 @@ interface Named {
   name: string;
 }
 
+/** A connection about to be created: no id yet, so only its name can key a secret. */
+interface Unsaved {
+  id: undefined;
+  name: string;
+}
+
 /** A value sets the secret, null removes it (connections.update's `secrets`). */
 export type SecretChanges = Record<string, string | null>;
 
@@ -31,14 +37,20 @@ export class ConnectionSecrets {
     return this.store.kind === 'env';
   }
 
-  /** The keys a secret is looked up under, most specific first. */
-  keys(connection: Named, field: string): string[] {
+  /**
+   * The keys a secret is looked up under, most specific first. Before the connection exists (no id) only
+   * its name keys a secret: the check of a create and every later lookup then agree, and a refusal never
+   * names a variable (an id 0) that no connection would read.
+   */
+  keys(connection: Named | Unsaved, field: string): string[] {
+    const byName = connectionNameSecretKey(connection.name, field);
+    if (connection.id === undefined) return this.fromEnv ? [byName] : [];
     const byId = connectionSecretKey(connection.id, field);
-    return this.fromEnv ? [byId, connectionNameSecretKey(connection.name, field)] : [byId];
+    return this.fromEnv ? [byId, byName] : [byId];
   }
 
   /** The environment variables a headless setup may set for this field (for messages and docs). */
-  variables(connection: Named, field: string): string[] {
+  variables(connection: Named | Unsaved, field: string): string[] {
     return this.keys(connection, field).map(EnvSecretStore.variableFor);
   }
 
@@ -60,7 +72,7 @@ export class ConnectionSecrets {
   }
 
   /** Env mode only: which secret fields of this kind the environment provides right now. */
-  envFields(kind: ConnectionKind, connection: Named): string[] {
+  envFields(kind: ConnectionKind, connection: Named | Unsaved): string[] {
     if (!(this.store instanceof EnvSecretStore)) return [];
     const env = this.store;
     return CONNECTION_SECRETS[kind].filter(({ field }) => this.keys(connection, field).some((key) => env.has(key))).map((s) => s.field);
@@ -70,7 +82,7 @@ export class ConnectionSecrets {
    * Env mode: values cannot be written, so a create or update that carries any is refused with
    * the variable to set instead; a required field the environment lacks is refused the same way.
    */
-  assertEnvSatisfies(kind: ConnectionKind, connection: Named, changes: SecretChanges): string[] {
+  assertEnvSatisfies(kind: ConnectionKind, connection: Named | Unsaved, changes: SecretChanges): string[] {
     const given = Object.keys(changes);
     if (given.length) {
       const hint = given.map((field) => this.variables(connection, field).at(-1)).join(', ');

@@ -121,8 +121,8 @@ export class ConnectionsService implements ProductDbAccess {
     };
     if (this.secrets.fromEnv) {
       await this.assertOwnNameVariable(input.name, undefined);
-      // The id is not known yet: the variable by name is what a headless setup sets beforehand.
-      const present = this.secrets.assertEnvSatisfies(input.kind, { id: 0, name: input.name }, input.secrets);
+      // The id is not known yet: only the variable by name, which a headless setup sets beforehand, counts.
+      const present = this.secrets.assertEnvSatisfies(input.kind, { id: undefined, name: input.name }, input.secrets);
       const id = await this.deps.store
         .transaction(async (tx) => {
           const inserted = await tx.connections.insert(input.kind, input.name, input.config, this.now());
