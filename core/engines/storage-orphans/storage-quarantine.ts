@@ -134,15 +134,11 @@ export class FileQuarantine {
   async purgeExpired(now: string): Promise<string[]> {
     const q = this.mapping.fileQuarantine;
     const key = quoteIdent(q.columns.id);
-    return this.db.transaction(async (tx) => {
-      const expired = await tx.query(`SELECT ${key} AS id FROM ${quoteTable(q.table)} WHERE ${quoteIdent(q.columns.purgeAfter)} <= ?`, [now]);
-      const ids = expired.map((r) => String(r.id));
-      for (let at = 0; at < ids.length; at += 500) {
-        const chunk = ids.slice(at, at + 500);
-        await tx.execute(`DELETE FROM ${quoteTable(q.table)} WHERE ${key} IN (${placeholders(chunk.length)})`, chunk);
-      }
-      return ids;
-    });
+    // The ids the DELETE itself removed, not the ones a SELECT saw before it: a restore that commits in between (it
+    // holds the quarantine row's lock in PostgreSQL) took its row back, and that row's finding must not be closed as
+    // purged while the row is live again.
+    const purged = await this.db.query(`DELETE FROM ${quoteTable(q.table)} WHERE ${quoteIdent(q.columns.purgeAfter)} <= ? RETURNING ${key} AS id`, [now]);
+    return purged.map((r) => String(r.id));
   }
 
   /**
