@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { boundedJsonObject, boundedRecord, pemText } from './limits';
-import { credentialInPostgresUrl, POSTGRES_URL_CREDENTIAL_MESSAGE } from './postgres-url';
+import { credentialInHttpUrl, credentialInPostgresUrl, HTTP_URL_CREDENTIAL_MESSAGE, POSTGRES_URL_CREDENTIAL_MESSAGE } from './url-credentials';
 
 /**
  * Connections: where the product's data lives (appdb) and the services it
@@ -11,23 +11,31 @@ export const CONNECTION_KINDS = ['appdb', 'google', 'dropbox', 'cloudinary', 'su
 export const ConnectionKindSchema = z.enum(CONNECTION_KINDS);
 export type ConnectionKind = z.infer<typeof ConnectionKindSchema>;
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).max(2048);
+/** Every URL field refuses a credential in it, with one message per kind of URL (url-credentials.ts). */
+function withoutCredential(find: (value: string) => string | undefined, message: string, unparsable: string) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    let found: string | undefined;
+    try {
+      found = find(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: unparsable });
+      return;
+    }
+    if (found) ctx.addIssue({ code: 'custom', message: `${message} (found ${found})` });
+  };
+}
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+  .max(2048)
+  .superRefine(withoutCredential(credentialInHttpUrl, HTTP_URL_CREDENTIAL_MESSAGE, 'expected an http(s) URL'));
 const name = z.string().trim().min(1, 'a name is required').max(80);
 
 const postgresUrl = z
   .string()
   .max(2048)
   .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// connection string')
-  .superRefine((value, ctx) => {
-    let found: string | undefined;
-    try {
-      found = credentialInPostgresUrl(value);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'expected a valid postgres:// connection string' });
-      return;
-    }
-    if (found) ctx.addIssue({ code: 'custom', message: `${POSTGRES_URL_CREDENTIAL_MESSAGE} (found ${found})` });
-  });
+  .superRefine(withoutCredential(credentialInPostgresUrl, POSTGRES_URL_CREDENTIAL_MESSAGE, 'expected a valid postgres:// connection string'));
 
 /**
  * The admin's own account, connected with Connect (RFC 8252): its address, shown

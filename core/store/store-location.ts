@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { credentialInPostgresUrl } from '../api/postgres-url';
+import { credentialInPostgresUrl } from '../api/url-credentials';
 import { isOwnFile } from './data-dir';
 import { SecretStoreUnavailable, type SecretStore } from '../secrets/secret-store';
 
