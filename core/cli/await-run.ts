@@ -8,6 +8,8 @@ export interface StartedRun {
   alreadyRunning: boolean;
   /** Team mode: why the run may wait (no worker alive for its engine). */
   notice?: string;
+  /** --no-wait: the background process that owns the run (start-run.ts). */
+  pid?: number;
 }
 
 /**
@@ -16,15 +18,16 @@ export interface StartedRun {
  * is waited for like one it started: the store is polled until it ends, and a
  * dead owner's run is swept (interrupted) meanwhile, so the wait is bounded by
  * the owner's lease. The exit code is the run's outcome. With --no-wait the
- * command says that it is not waiting and exits 0.
+ * command says that it is not waiting, and who runs the run, and exits 0.
  */
 export async function awaitRun(app: Syncwarden, started: StartedRun, out: Output, options: { wait: boolean; describe: (run: Run) => string }): Promise<void> {
   const { runId, alreadyRunning } = started;
   // Before any wait: a queued run with no worker to take it must not look like a hung command.
   if (started.notice) process.stderr.write(`syncwarden: run ${runId} ${started.notice}\n`);
   if (!options.wait) {
+    const owner = started.pid === undefined ? '' : ` Background process ${started.pid} runs it; \`syncwarden runs get ${runId}\` shows how it went.`;
     out.print({ ...started, waiting: false }, () =>
-      alreadyRunning ? `Run ${runId} is already running; not waiting for it (--no-wait).` : `Queued run ${runId}; not waiting for it (--no-wait).`,
+      alreadyRunning ? `Run ${runId} is already running; not waiting for it (--no-wait).` : `Queued run ${runId}; not waiting for it (--no-wait).${owner}`,
     );
     return;
   }

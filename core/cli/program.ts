@@ -6,6 +6,7 @@ import { connectionLostMessage, isUnreachable } from '../store/connection-loss';
 import { StoreConnectError } from '../store/store-probe';
 import { DataDirRefusedError } from '../store/data-dir';
 import { StoreTooNewError } from '../store/database';
+import { backgroundRunCommand } from './background-run';
 import { appdbCommand } from './commands/appdb.command';
 import { auditCommand } from './commands/audit.command';
 import { connectionsCommand } from './commands/connections.command';
@@ -59,6 +60,8 @@ export function buildProgram(engines: readonly AnyEngine[] = offeredEngines(), e
   program.addCommand(workerCommand(globals));
   program.addCommand(storeCommand(globals));
   for (const command of engineCommands(globals, engines)) program.addCommand(command);
+  // What --no-wait hands a run to (background-run.ts); an embedded CLI's engines cannot cross to another process.
+  if (!embedded) program.addCommand(backgroundRunCommand(globals), { hidden: true });
   overrideExitEverywhere(program);
   return program;
 }

@@ -61,11 +61,27 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
+/** Waits (bounded) for a --no-wait background process to end with its run; kills it if it does not. */
+async function endBackground(pid: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let waited = 0; alive() && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  if (alive()) process.kill(pid, 'SIGKILL');
+}
+
 /** Queues a run without waiting and returns the params and scope it was stored with. */
 async function queued(...args: string[]): Promise<{ params: Record<string, unknown>; scope: string }> {
   const result = await cli('--json', ...args, '--no-wait');
   expect(result.code, result.stderr).toBe(0);
-  const { runId } = JSON.parse(result.stdout) as { runId: number };
+  const { runId, pid } = JSON.parse(result.stdout) as { runId: number; pid?: number };
+  // --no-wait handed the run to a background process (core/cli/background-run.ts): it ends with its run, or here.
+  if (pid !== undefined) await endBackground(pid);
   const store = await openStore(dataDir);
   try {
     const run = await store.runs.get(runId);
@@ -168,12 +184,14 @@ describe('syncwarden revert: the engine whose change it is undoes it', () => {
   it('a run or audit entry that does not exist, or of an engine that does not revert, is a usage error', async () => {
     expect(await cli('revert', '--run', '999', '--yes')).toMatchObject({ code: 2, stderr: 'syncwarden: there is no run 999\n' });
     expect(await cli('revert', '--audit', '999')).toMatchObject({ code: 2, stderr: 'syncwarden: there is no audit entry 999\n' });
-    const { runId } = JSON.parse((await cli('--json', 'check', 'storage-orphans', '--no-wait')).stdout) as { runId: number };
+    const { runId, pid } = JSON.parse((await cli('--json', 'check', 'storage-orphans', '--no-wait')).stdout) as { runId: number; pid?: number };
+    if (pid !== undefined) await endBackground(pid);
     expect(await cli('revert', '--run', String(runId))).toMatchObject({ code: 2, stderr: `syncwarden: run ${runId} is of storage-orphans, whose changes syncwarden revert does not undo\n` });
   });
 
   it('without --yes it states what the run revert would undo', async () => {
-    const { runId } = JSON.parse((await cli('--json', 'check', 'identity', '--no-wait')).stdout) as { runId: number };
+    const { runId, pid } = JSON.parse((await cli('--json', 'check', 'identity', '--no-wait')).stdout) as { runId: number; pid?: number };
+    if (pid !== undefined) await endBackground(pid);
     expect(await cli('revert', '--run', String(runId))).toMatchObject({ code: 2, stderr: `syncwarden: revert would undo 0 identity change(s) of run ${runId} (none) on both sides; add --yes to confirm.\n` });
   });
 });

@@ -1,15 +1,13 @@
 import { Command, Option } from 'commander';
-import type { Syncwarden } from '../../app/app';
 import type { AnyEngine } from '../../engines/engine';
-import type { EngineCliOption, EngineCliPolicy } from '../../engines/engine-policies';
-import { awaitRun } from '../await-run';
-import { callApi, contractCaller, withCliApp, type CliApp, type GlobalOptions } from '../context';
+import type { EngineCliOption } from '../../engines/engine-policies';
+import { contractCaller, withCliApp, type CliApp, type GlobalOptions } from '../context';
 import { describeRun } from '../describe';
 import { EXIT } from '../exit-codes';
-import type { Output } from '../output';
 import { parseJsonObject, positiveInt } from '../parse';
 import { resolveUser } from '../resolve-user';
-import { CliError, unwrap } from '../unwrap';
+import { startRun } from '../start-run';
+import { CliError } from '../unwrap';
 
 type Mode = 'check' | 'repair' | 'validate' | 'import';
 
@@ -94,7 +92,11 @@ function build(mode: Mode, description: string, globals: () => GlobalOptions, en
           }
           if (preview.destructive > 0) params = { ...params, ...preview.confirmed };
         }
-        await runAndReport(app, engineId, params, out, opts.wait, engine?.cli);
+        const cli = engine?.cli;
+        await startRun(app, globals(), { method: 'runs.start', input: { engine: engineId, params } }, out, {
+          wait: opts.wait,
+          describe: (run) => describeRun(run, (result) => cli?.describeResult?.(result) ?? null),
+        });
       });
     });
 }
@@ -148,15 +150,3 @@ function sharedOptions(engines: readonly AnyEngine[]): SharedOption[] {
 }
 
 const usage = (message: string) => new CliError({ code: 'invalid-input', message }, EXIT.usage);
-
-async function runAndReport(
-  app: Syncwarden,
-  engine: string,
-  params: Record<string, unknown>,
-  out: Output,
-  wait: boolean,
-  cli: EngineCliPolicy | undefined,
-): Promise<void> {
-  const started = unwrap(await callApi(app, 'runs.start', { engine, params })) as { runId: number; alreadyRunning: boolean };
-  await awaitRun(app, started, out, { wait, describe: (run) => describeRun(run, (result) => cli?.describeResult?.(result) ?? null) });
-}

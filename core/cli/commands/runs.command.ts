@@ -3,9 +3,9 @@ import { RUN_STATES, type Run, type RunDetail } from '../../api/models';
 import { parseRunScope, runScopeText } from '../../api/run-scope';
 import { MAX_LOOKUP_KEYS, type UsersLookup } from '../../api/users';
 import { callApi, withCliApp, type GlobalOptions } from '../context';
-import { awaitRun } from '../await-run';
 import { describeRunDetail } from '../describe';
 import { formatDuration, table } from '../output';
+import { startRun } from '../start-run';
 import { parseJsonObject, positiveInt } from '../parse';
 import { unwrap } from '../unwrap';
 
@@ -63,11 +63,10 @@ export function runsCommand(globals: () => GlobalOptions): Command {
     .option('--no-wait', 'return as soon as the run is queued (or found already running)')
     .action(async (engine: string, opts: { params: Record<string, unknown>; wait: boolean }) => {
       await withCliApp(globals(), async (app, out) => {
-        const started = unwrap(await callApi(app, 'runs.start', { engine, params: opts.params })) as {
-          runId: number;
-          alreadyRunning: boolean;
-        };
-        await awaitRun(app, started, out, { wait: opts.wait, describe: (run) => `Run ${run.id} ${run.state}${run.error ? `: ${run.error.message}` : ''}` });
+        await startRun(app, globals(), { method: 'runs.start', input: { engine, params: opts.params } }, out, {
+          wait: opts.wait,
+          describe: (run) => `Run ${run.id} ${run.state}${run.error ? `: ${run.error.message}` : ''}`,
+        });
       });
     });
 

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { MethodName } from '../../api/names';
 import type { Schedule, ScheduleScope, ScheduleSpecInput } from '../../api/schedules';
 import { MAX_LOOKUP_KEYS, type UsersLookup } from '../../api/users';
-import { awaitRun } from '../await-run';
+import { startRun } from '../start-run';
 import { addCronCommands } from './schedules-cron.command';
 import { callApi, withCliApp, type GlobalOptions } from '../context';
 import { EXIT } from '../exit-codes';
@@ -131,9 +131,13 @@ export function schedulesCommand(globals: () => GlobalOptions): Command {
     .option('--no-wait', 'return as soon as the run is queued')
     .action(async (id: number, opts: { wait: boolean }) => {
       await withCliApp(globals(), async (app, out) => {
-        const started = unwrap(await callApi(app, 'schedules.runNow', { id })) as { runId: number; alreadyRunning: boolean };
-        if (started.alreadyRunning) process.stderr.write('syncwarden: this schedule\'s run was already active (the firing is recorded as skipped).\n');
-        await awaitRun(app, started, out, { wait: opts.wait, describe: (run) => `Run ${run.id} ${run.state}${run.error ? `: ${run.error.message}` : ''}` });
+        await startRun(app, globals(), { method: 'schedules.runNow', input: { id } }, out, {
+          wait: opts.wait,
+          describe: (run) => `Run ${run.id} ${run.state}${run.error ? `: ${run.error.message}` : ''}`,
+          onStarted: (started) => {
+            if (started.alreadyRunning) process.stderr.write("syncwarden: this schedule's run was already active (the firing is recorded as skipped).\n");
+          },
+        });
       });
     });
 
