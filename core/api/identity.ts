@@ -129,6 +129,14 @@ export const IdentityPlanSchema = z.object({
   irreversible: z.number().int().min(0),
   /** One sentence naming every destructive effect and its count; empty when there is none. */
   summary: z.string(),
+  /** Whom each destructive action touches (the first 1000, by subject): a confirmation names them. */
+  destructiveUsers: z.array(z.object({ findingId: z.number().int(), subject: z.string(), email: z.string().nullable(), action: IdentityActionSchema })).max(1000),
+  /**
+   * The digest of every destructive action with its subject (empty when there is none). A repair of several
+   * users is confirmed by sending it back as `confirmDestructive`; one whose own plan's digest differs (the
+   * users changed since) refuses.
+   */
+  digest: z.string().max(64),
 });
 export type IdentityPlan = z.infer<typeof IdentityPlanSchema>;
 

@@ -138,8 +138,12 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
     expect(text).toContain('10 users will be banned or deleted');
     expect(text).toContain('In Supabase Auth: Bans the user: their sign-in is refused');
     expect(text).toContain('Can be undone: A revert (audit log, or Revert this run) unbans the user');
+    // It names whose account is banned (from the plan it confirms by digest), not only how many.
+    await expect.poll(() => page.getByTestId('sync-all-users').textContent(), { timeout: 10_000 }).toContain(`${email(USERS - 10)} (banned in Supabase Auth)`);
+    expect(await page.getByTestId('sync-all-users').textContent()).toContain(`${email(USERS - 1)} (banned in Supabase Auth)`);
     await dialog.getByText('Soft-delete them').click();
     await expect.poll(() => dialog.textContent()).toContain('10 of them for good');
+    await expect.poll(() => page.getByTestId('sync-all-users').textContent(), { timeout: 10_000 }).toContain(`${email(USERS - 1)} (soft-deleted in Supabase Auth, for good)`);
     await page.waitForTimeout(300);
     expect(await dialog.textContent()).toContain('Cannot be undone: Supabase keeps the id taken');
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'users-repair-all-confirm.png') });

@@ -12,6 +12,17 @@ export const IDENTITY_KEYS = { serviceRoleKey: 'service-key', anonKey: 'anon-key
 /** A UUID-shaped id for user `n` (GoTrue looks users up by UUID only). */
 export const identityId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
+/**
+ * What "Repair all" sends once the admin confirmed its dialog: these params plus the digest of the plan the
+ * dialog showed (identity.plan with the same Supabase-only policy and relink choice), as confirmDestructive;
+ * unchanged when the plan destroys nothing. A repair of several users takes no other confirmation.
+ */
+export async function confirmedAll(app: Pick<TestApp, 'handlers'>, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const { remoteOnly, relink } = params as { remoteOnly?: 'ban' | 'leave' | 'delete'; relink?: boolean };
+  const plan = await app.handlers['identity.plan']({ all: true, ...(remoteOnly ? { remoteOnly } : {}), ...(relink ? { relink } : {}) }, { actor: 'manual' });
+  return plan.digest ? { ...params, confirmDestructive: plan.digest } : params;
+}
+
 /** A UUID for user `n` with hex letters, so that its upper-case spelling differs from it (identityId(n) has none). */
 export const letteredIdentityId = (n: number) => `abcdef00-0000-4000-8000-${String(n).padStart(12, '0')}`;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hexId, usersTable, useConcurrentReadWorld, USERS } from '../helpers/concurrent-read-world';
+import { confirmedAll } from '../helpers/identity-world';
 
 /*
  * Outside attack on 243be07, kept after its fix: a dedup of rows by id string merged different rows of the
@@ -64,7 +65,7 @@ describe('hostile users-table shapes read in storage order (attack on 243be07)',
     await twoNullIdRowsWithTheirUsers();
     const checked = await w.check({ sourceOfTruth: 'appdb', remoteOnly: 'ban' });
     expect(checked.state).toBe('succeeded');
-    const repair = await w.check({ mode: 'repair', all: true, confirmDeletes: 5, confirmDestructive: true, sourceOfTruth: 'appdb', remoteOnly: 'ban' });
+    const repair = await w.check(await confirmedAll(w.app, { mode: 'repair', all: true, confirmDeletes: 5, sourceOfTruth: 'appdb', remoteOnly: 'ban'  }));
     const banned = [9001, 9002].map((n) => w.emulator.getUser(hexId(n))).filter((u) => u && (u as { banned_until?: unknown }).banned_until);
     expect(banned, JSON.stringify(repair.result)).toEqual([]);
     expect(repair.state, JSON.stringify(repair.error)).not.toBe('failed');
@@ -137,7 +138,7 @@ describe('hostile users-table shapes read in storage order (attack on 243be07)',
   it('repairing after the snowflake check bans none of those users (the re-read before a ban)', async () => {
     await tenIntegerIds(snowflake);
     expect((await w.check({ sourceOfTruth: 'appdb', remoteOnly: 'ban' })).state).toBe('succeeded');
-    const repair = await w.check({ mode: 'repair', all: true, confirmDeletes: 9, confirmDestructive: true, sourceOfTruth: 'appdb', remoteOnly: 'ban' });
+    const repair = await w.check(await confirmedAll(w.app, { mode: 'repair', all: true, confirmDeletes: 9, sourceOfTruth: 'appdb', remoteOnly: 'ban'  }));
     const banned = Array.from({ length: 10 }, (_, i) => w.emulator.getUser(hexId(i + 1))).filter((u) => u && (u as { banned_until?: unknown }).banned_until);
     expect(banned, JSON.stringify(repair.result)).toEqual([]);
     expect(repair.result, `${repair.state} ${JSON.stringify(repair.error)}`).toMatchObject({ repaired: 0 });

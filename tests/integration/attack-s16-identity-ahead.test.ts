@@ -4,7 +4,7 @@ import type { Run } from '../../core/api/models';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import type { GoTruePageProxy } from '../helpers/gotrue-page-proxy';
-import { identityId as id } from '../helpers/identity-world';
+import { confirmedAll, identityId as id } from '../helpers/identity-world';
 import { legacyIdentityWorld, type LegacyIdentityWorld } from '../helpers/legacy-identity-world';
 import { makeTempDir } from '../helpers/temp-dir';
 import type { TestApp } from '../helpers/test-app';
@@ -127,7 +127,7 @@ describe('identity check while users sign up between two pages asked ahead', () 
         signUp();
       }
     });
-    const repair = await run({ mode: 'repair', all: true, sourceOfTruth: 'supabase', confirmDeletes: 1, confirmDestructive: true });
+    const repair = await run(await confirmedAll(world.app, { mode: 'repair', all: true, sourceOfTruth: 'supabase', confirmDeletes: 1  }));
     expect(repair.state, JSON.stringify(repair.error)).toBe('succeeded');
     expect(emulator.getUser(id(LEGACY))?.email).toBe(`u${LEGACY}@example.com`);
     const row = (await db.query('SELECT id, email FROM users WHERE id = ?', [world.legacyRowId]))[0];

@@ -35,7 +35,7 @@ describe('the re-read before a ban finds a row whose id is the Supabase id in up
     // The check would pair them by id now:
     const plan = await app.handlers['identity.plan']({ all: true }, { actor: 'manual' } as never);
     expect(plan.destructive).toBe(1);
-    const repair = await run({ mode: 'repair', all: true, confirmDestructive: plan.destructive });
+    const repair = await run({ mode: 'repair', all: true, confirmDestructive: plan.digest });
     expect(repair.state, JSON.stringify(repair.error)).not.toBe('failed');
     expect(emulator.getUser(lettered(1))?.banned_until, 'the users table has this user by id: never banned').toBeUndefined();
   });
@@ -47,7 +47,7 @@ describe('the re-read before a ban finds a row whose id is the Supabase id in up
     await db.execute('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [lettered(2).toUpperCase(), 'other@example.com', 'New', 1, 'user']);
     const plan = await app.handlers['identity.plan']({ all: true, remoteOnly: 'delete' }, { actor: 'manual' } as never);
     expect(plan).toMatchObject({ destructive: 1, irreversible: 1 });
-    await run({ mode: 'repair', all: true, remoteOnly: 'delete', confirmDestructive: plan.destructive });
+    await run({ mode: 'repair', all: true, remoteOnly: 'delete', confirmDestructive: plan.digest });
     // A soft delete cannot be undone: the users row now points at an id GoTrue keeps taken for ever.
     expect(emulator.getUser(lettered(2))?.deleted_at, 'the users table has this user by id: never deleted').toBeUndefined();
   });

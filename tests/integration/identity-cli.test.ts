@@ -56,10 +56,10 @@ describe('syncwarden repair / revert identity', () => {
     const env = { SYNCWARDEN_SECRETS: 'env', [EnvSecretStore.variableFor(connectionSecretKey(supabase.id, 'serviceRoleKey'))]: KEYS.serviceRoleKey };
 
     expect((await cli(dataDir, env, 'check', 'identity')).code).toBe(0);
-    // A ban is destructive: the effect and count are stated, nothing runs, exit 2.
+    // A ban is destructive: the effect, the count and the users are stated, nothing runs, exit 2.
     const refused = await cli(dataDir, env, 'repair', 'identity', '--user', 'stray@example.com');
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/would ban 1 user in Supabase Auth \(sign-in refused; a revert unbans\) \(1 of 1 finding\(s\)\); add --yes/);
+    expect(refused.stderr).toMatch(/would ban 1 user in Supabase Auth \(sign-in refused; a revert unbans\): stray@example.com \(1 of 1 finding\(s\)\); add --yes/);
     expect(emulator.getUser(id(3))?.banned_until).toBeUndefined();
 
     // GoTrue refuses one create for good: the run is partial and the CLI exits 4.

@@ -7,7 +7,7 @@ import { gotrueFault, rateLimitFault, startSupabaseEmulator, SUPABASE_ROUTES, ty
 import { Prng } from '../helpers/prng';
 import { createTestApp } from '../helpers/test-app';
 import { makeTempDir } from '../helpers/temp-dir';
-import { addIdentityConnections } from '../helpers/identity-world';
+import { addIdentityConnections, confirmedAll } from '../helpers/identity-world';
 
 const KEYS = { serviceRoleKey: 'service-key', anonKey: 'anon-key' };
 const WORLDS = 24;
@@ -87,7 +87,7 @@ describe('identity repair properties over random worlds and faults (seeded)', ()
         }
         const plan = await app.handlers['identity.plan']({ all: true }, { actor: 'manual' } as never);
         const removals = (plan.counts['ban-remote'] ?? 0) + (plan.counts['delete-remote'] ?? 0) + (plan.counts['delete-local'] ?? 0);
-        const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: removals });
+        const repair = await run(await confirmedAll(app, { mode: 'repair', all: true, confirmDeletes: removals  }));
         if (repair.state === 'partial') seen.partial++;
         if (repair.state === 'succeeded') seen.succeeded++;
         const actions = (repair.result?.actions ?? {}) as Record<string, number>;

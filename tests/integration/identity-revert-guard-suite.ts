@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Run } from '../../core/api/models';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
 import type { SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
+import { confirmedAll } from '../helpers/identity-world';
 import type { TestApp } from '../helpers/test-app';
 import { IDENTITY_KEYS, useIdentityWorld, type AppDbUnderTest } from './identity-suite';
 
@@ -39,7 +40,7 @@ export function describeRevertGuard(name: string, target: AppDbUnderTest): void 
     }
     async function repairAll(params: Record<string, unknown> = {}): Promise<Run> {
       await run({ mode: 'check', ...params });
-      const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 1, ...params });
+      const repair = await run(await confirmedAll(app, { mode: 'repair', all: true, confirmDeletes: 1, ...params  }));
       expect(repair.state, JSON.stringify(repair.error ?? repair.result)).toBe('succeeded');
       return repair;
     }

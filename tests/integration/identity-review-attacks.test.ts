@@ -7,7 +7,7 @@ import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import { gotrueFault, startSupabaseEmulator, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import { makeTempDir } from '../helpers/temp-dir';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { addIdentityConnections, letteredIdentityId } from '../helpers/identity-world';
+import { addIdentityConnections, confirmedAll, letteredIdentityId } from '../helpers/identity-world';
 
 const dir = makeTempDir();
 afterAll(() => dir.remove());
@@ -60,7 +60,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
       ['row-2', ' spaced@example.com ', 'Late', 1, 'user'],
       [letteredIdentityId(3).toUpperCase(), 'other@example.com', 'Late', 1, 'user'],
     ]);
-    const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 3 });
+    const repair = await run(await confirmedAll(app, { mode: 'repair', all: true, confirmDeletes: 3  }));
     expect((repair.result?.actions as Record<string, number>)['ban-remote']).toBeUndefined();
     for (const userId of [id(1), id(2), letteredIdentityId(3)]) expect(emulator.getUser(userId)?.banned_until, userId).toBeUndefined();
   });
@@ -71,7 +71,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
     // The key is rotated in Supabase after the check: GoTrue answers 403 bad_jwt to everything.
     const supabase = (await app.store.connections.list()).find((c) => c.kind === 'supabase');
     await app.connections.update({ id: supabase?.id, secrets: { serviceRoleKey: 'rotated-away' } } as never);
-    const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 2 });
+    const repair = await run(await confirmedAll(app, { mode: 'repair', all: true, confirmDeletes: 2  }));
     expect(repair.state).toBe('failed');
     expect(repair.error).toMatchObject({ code: 'connection-misconfigured', message: expect.stringMatching(/bad_jwt.*Fix them on the Connections page/) });
     // Nobody was touched or blocked: both findings wait, open, for the next repair with a working key.
@@ -83,7 +83,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
     remote(13, 'c@example.com');
     remote(14, 'd@example.com');
     await run({ mode: 'check' });
-    const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 2 });
+    const repair = await run(await confirmedAll(app, { mode: 'repair', all: true, confirmDeletes: 2  }));
     expect(repair.state).toBe('succeeded');
     const supabase = (await app.store.connections.list()).find((c) => c.kind === 'supabase');
     await app.connections.update({ id: supabase?.id, secrets: { serviceRoleKey: 'rotated-away' } } as never);
@@ -98,7 +98,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
     await db.execute('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [id(6), 'billed@example.com', 'Billed', 1, 'user']);
     await db.execute('INSERT INTO invoices (id, user_id) VALUES (?, ?)', ['inv-1', id(6)]);
     await run({ mode: 'check', sourceOfTruth: 'supabase' });
-    const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 1 });
+    const repair = await run(await confirmedAll(app, { mode: 'repair', all: true, confirmDeletes: 1  }));
     expect(await db.query('SELECT id FROM invoices')).toEqual([{ id: 'inv-1' }]);
     expect(await db.query('SELECT id FROM users')).toEqual([{ id: id(6) }]);
     expect(repair.state).toBe('partial');
@@ -112,7 +112,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
     await db.execute('ALTER TABLE users ADD COLUMN plan TEXT');
     await db.execute('INSERT INTO users (id, email, name, email_verified, role, plan) VALUES (?, ?, ?, ?, ?, ?)', [id(5), 'paid@example.com', 'Paid', 1, 'user', 'pro']);
     await run({ mode: 'check', sourceOfTruth: 'supabase' });
-    const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 1 });
+    const repair = await run(await confirmedAll(app, { mode: 'repair', all: true, confirmDeletes: 1  }));
     expect(repair.state, JSON.stringify(repair.error ?? repair.result)).toBe('succeeded');
     expect(await db.query('SELECT id FROM users')).toEqual([]);
     const entry = (await app.store.audit.byRun(repair.id))[0];
@@ -164,7 +164,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
     const plan = await app.handlers['identity.plan']({ all: true }, { actor: 'manual' } as never);
     expect(plan).toMatchObject({ destructive: 1, counts: { 'ban-remote': 1, 'create-remote': 1 } });
     // The admin agreed to ban stray21 (one destructive action), as the dialog and the CLI showed it.
-    const repair = await run({ mode: 'repair', all: true, confirmDestructive: plan.destructive });
+    const repair = await run({ mode: 'repair', all: true, confirmDestructive: plan.digest });
     expect(await db.query('SELECT id FROM users WHERE id = ?', [id(22)])).toEqual([{ id: id(22) }]);
     expect(repair.error?.message).toMatch(/checked with another source of truth.*Run a check first/);
   });
@@ -172,7 +172,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
   it('reverting a row delete never creates a second row for an email that has a row again', async () => {
     await db.execute('INSERT INTO users (id, email, name, email_verified, role) VALUES (?, ?, ?, ?, ?)', [id(30), 'back@example.com', 'Back', 1, 'user']);
     await run({ mode: 'check', sourceOfTruth: 'supabase' });
-    const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 1 });
+    const repair = await run(await confirmedAll(app, { mode: 'repair', all: true, confirmDeletes: 1  }));
     expect(repair.result).toMatchObject({ actions: { 'delete-local': 1 } });
     // The person signs up again; the product writes their row under the new id, spelling the email its own way.
     remote(31, 'back@example.com');
@@ -191,7 +191,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
     await run({ mode: 'check', sourceOfTruth: 'supabase' });
     remote(40, 'came@example.com');
     remote(42, 'again41@example.com');
-    const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 2 });
+    const repair = await run(await confirmedAll(app, { mode: 'repair', all: true, confirmDeletes: 2  }));
     expect((repair.result?.actions as Record<string, number>)['delete-local']).toBeUndefined();
     expect(await db.query('SELECT id FROM users ORDER BY id')).toEqual([{ id: id(41) }, { id: 'row-40' }]);
   });
@@ -219,13 +219,13 @@ describe('identity repair races found in review (SQLite users table)', () => {
     remote(60, 'refused60@example.com');
     await run({ mode: 'check' });
     emulator.fault(SUPABASE_ROUTES.update, { ...gotrueFault(422, 'user_locked', 'This user cannot be changed'), times: 1 });
-    expect((await run({ mode: 'repair', all: true, confirmDestructive: 1 })).result).toMatchObject({ refused: 1 });
+    expect((await run(await confirmedAll(app, { mode: 'repair', all: true }))).result).toMatchObject({ refused: 1 });
     remote(61, 'stray61@example.com');
     await run({ mode: 'check' });
-    // What the Users page's "Repair all" dialog counts and sends (SyncAllModal: bans + deletes).
-    const summary = await app.handlers['identity.summary']({}, { actor: 'manual' } as never);
-    const removals = (summary.actions['ban-remote'] ?? 0) + (summary.actions['delete-remote'] ?? 0) + (summary.actions['delete-local'] ?? 0);
-    const repair = await run({ mode: 'repair', all: true, confirmDestructive: removals });
+    // What the Users page's "Repair all" dialog names and sends (SyncAllModal: the plan's users and its digest).
+    const plan = await app.handlers['identity.plan']({ all: true }, { actor: 'manual' } as never);
+    expect(plan.destructiveUsers.map((u) => u.email)).toEqual(['stray61@example.com']);
+    const repair = await run({ mode: 'repair', all: true, confirmDestructive: plan.digest });
     expect(repair.state, JSON.stringify(repair.error)).toBe('succeeded');
     expect(emulator.getUser(id(61))?.banned_until).toBeDefined();
   });
@@ -252,7 +252,7 @@ describe('identity repair races found in review (SQLite users table)', () => {
     remote(62, 'refused62@example.com');
     await run({ mode: 'check' });
     emulator.fault(SUPABASE_ROUTES.update, { ...gotrueFault(422, 'user_locked', 'This user cannot be changed'), times: 1 });
-    expect((await run({ mode: 'repair', all: true, confirmDestructive: 1 })).result).toMatchObject({ refused: 1 });
+    expect((await run(await confirmedAll(app, { mode: 'repair', all: true }))).result).toMatchObject({ refused: 1 });
     await run({ mode: 'check' });
     const f = (await app.store.findings.open('identity')).find((x) => x.userEmail === 'refused62@example.com');
     const plan = await app.handlers['identity.plan']({ findingIds: [f?.id ?? 0] }, { actor: 'manual' } as never);

@@ -4,6 +4,7 @@ import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { initCanonicalSchema } from '../../core/appdb/ddl';
 import { chunkKey, decodeRow, SNAPSHOT_META_KEY, type EncodedRow, type SnapshotMeta } from '../../core/engines/identity/identity-snapshot';
 import { rateLimitFault, startSupabaseEmulator, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
+import { confirmedAll } from '../helpers/identity-world';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /** The identity engine end to end: real supabase-js against the GoTrue emulator and a real users table. */
@@ -121,13 +122,13 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       const refused = await run({ mode: 'repair', all: true });
       expect(refused.state).toBe('failed');
       expect(refused.error?.message).toMatch(/would delete or ban 1 users.*confirmDeletes: 1/);
-      // Within the count but not confirmed: the effect is named, nothing is touched.
+      // Within the count but not confirmed: the effect and the user are named, nothing is touched.
       const unconfirmed = await run({ mode: 'repair', all: true, confirmDeletes: 1 });
-      expect(unconfirmed.error?.message).toMatch(/would ban 1 user in Supabase Auth \(sign-in refused; a revert unbans\)\. Confirm it first/);
+      expect(unconfirmed.error?.message).toMatch(/would ban 1 user in Supabase Auth \(sign-in refused; a revert unbans\): [^ ]+@example\.com\. Confirm it first/);
       expect(emulator.getUser(id(3))?.banned_until).toBeUndefined();
 
       emulator.fault(SUPABASE_ROUTES.update, rateLimitFault(2, 0));
-      const repair = await run({ mode: 'repair', all: true, confirmDeletes: 1, confirmDestructive: true });
+      const repair = await run(await confirmedAll(app, { mode: 'repair', all: true, confirmDeletes: 1  }));
       expect(repair.state, JSON.stringify(repair.error)).toBe('succeeded');
       expect(repair.result).toMatchObject({ repaired: 3, manual: 1, failed: 0, itemsFailed: 0, actions: { 'create-remote': 1, 'ban-remote': 1, 'update-remote': 1 } });
       expect(emulator.getUser(id(2))).toMatchObject({ email: 'grace@example.com', user_metadata: { full_name: 'Grace Hopper' }, app_metadata: { role: 'user' } });
@@ -161,7 +162,7 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
     it('with Supabase as truth, repair inserts, deletes and updates rows of the users table', async () => {
       await seedEveryStatus();
       await run({ mode: 'check', sourceOfTruth: 'supabase' });
-      const repair = await run({ mode: 'repair', all: true, confirmDeletes: 1, confirmDestructive: true });
+      const repair = await run(await confirmedAll(app, { mode: 'repair', all: true, confirmDeletes: 1  }));
       expect(repair.state, JSON.stringify(repair.error)).toBe('succeeded');
       expect(repair.result).toMatchObject({ sourceOfTruth: 'supabase', repaired: 3, manual: 1, actions: { 'insert-local': 1, 'delete-local': 1, 'update-local': 1 } });
       expect(await localRow(id(2))).toBeUndefined();
@@ -176,7 +177,7 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
     it('a repair is reverted from the audit log and verified; what cannot be restored is named, a soft delete is refused', async () => {
       await seedEveryStatus();
       await run({ mode: 'check', sourceOfTruth: 'supabase' });
-      await run({ mode: 'repair', all: true, confirmDeletes: 1, confirmDestructive: true });
+      await run(await confirmedAll(app, { mode: 'repair', all: true, confirmDeletes: 1  }));
       const entries = (await app.store.audit.list({ engine: 'identity', limit: 10, offset: 0 })).items;
       const entry = (action: string) => entries.find((a) => a.action === `identity.${action}`)?.id;
 
@@ -198,7 +199,7 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
       await local([[id(7), 'barbara@example.com', 'Barbara Liskov', true, 'user']]);
       remote(7, 'barbara@example.com', 'B. Liskov', true, 'user');
       await run({ mode: 'check', sourceOfTruth: 'appdb' });
-      await run({ mode: 'repair', all: true, confirmDeletes: 1, confirmDestructive: true });
+      await run(await confirmedAll(app, { mode: 'repair', all: true, confirmDeletes: 1  }));
       expect(emulator.getUser(id(7))?.user_metadata).toMatchObject({ full_name: 'Barbara Liskov' });
       const appdbEntries = (await app.store.audit.list({ engine: 'identity', limit: 30, offset: 0 })).items;
       const nameUpdate = appdbEntries.find((a) => a.action === 'identity.update-remote' && a.subject.includes('barbara'));
@@ -219,7 +220,7 @@ export function describeIdentityEngine(name: string, target: AppDbUnderTest): vo
 
       // A soft delete, chosen explicitly, is refused by a revert with the reason.
       await run({ mode: 'check' });
-      await run({ mode: 'repair', all: true, remoteOnly: 'delete', confirmDeletes: 1, confirmDestructive: true });
+      await run(await confirmedAll(app, { mode: 'repair', all: true, remoteOnly: 'delete', confirmDeletes: 1  }));
       expect(emulator.getUser(id(3))?.deleted_at).toBeTruthy();
       const softDelete = (await app.store.audit.list({ engine: 'identity', limit: 50, offset: 0 })).items.find((a) => a.action === 'identity.delete-remote');
       const refused = await run({ mode: 'revert', confirmDestructive: true, auditId: softDelete?.id ?? 0 });

@@ -5,7 +5,7 @@ import type { Run } from '../../core/api/models';
 import type { AppDbAdapter } from '../../core/appdb/adapter';
 import { gotrueFault, SUPABASE_ROUTES, type SupabaseEmulator } from '../emulators/supabase/supabase.emulator';
 import type { TestApp } from '../helpers/test-app';
-import { letteredIdentityId } from '../helpers/identity-world';
+import { confirmedAll, letteredIdentityId } from '../helpers/identity-world';
 import { IDENTITY_KEYS, useIdentityWorld, type AppDbUnderTest } from './identity-suite';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -107,11 +107,18 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       expect((await auth.signInWithPassword({ email: 'stray@example.com', password: 'pw-30-secret' })).error).toBeNull();
       await run({ mode: 'check' });
       const plan = await app.handlers['identity.plan']({ all: true }, { actor: 'manual' } as never);
-      expect(plan).toMatchObject({ destructive: 1, irreversible: 0, counts: { 'ban-remote': 1 }, summary: 'ban 1 user in Supabase Auth (sign-in refused; a revert unbans)' });
-      // A confirmed count that is no longer the plan's is refused: the admin agreed to something else.
-      const stale = await run({ mode: 'repair', all: true, confirmDestructive: 2, confirmDeletes: 1 });
-      expect(stale.error?.message).toMatch(/would now ban 1 user .*not the 2 confirmed/);
-      const repair = await run({ mode: 'repair', all: true, confirmDestructive: 1, confirmDeletes: 1 });
+      expect(plan).toMatchObject({
+        destructive: 1,
+        irreversible: 0,
+        counts: { 'ban-remote': 1 },
+        summary: 'ban 1 user in Supabase Auth (sign-in refused; a revert unbans)',
+        destructiveUsers: [{ email: 'stray@example.com', action: 'ban-remote' }],
+        digest: expect.stringMatching(/^[0-9a-f]{16}$/),
+      });
+      // "Repair all" is confirmed by whom it touches, not by a count: a count (even the right one) is refused.
+      const counted = await run({ mode: 'repair', all: true, confirmDestructive: 1, confirmDeletes: 1 });
+      expect(counted.error?.message).toMatch(/would ban 1 user .*: stray@example.com\. Confirm these users, not a count/);
+      const repair = await run({ mode: 'repair', all: true, confirmDestructive: plan.digest, confirmDeletes: 1 });
       expect(repair.state, JSON.stringify(repair.error)).toBe('succeeded');
       expect(emulator.getUser(id(30))).toMatchObject({ banned_until: expect.any(String) });
       expect(emulator.getUser(id(30))?.deleted_at).toBeUndefined();
@@ -138,7 +145,7 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
         // The product's own spelling of the Supabase id (upper case), under another email: paired by id, as the check pairs.
         [letteredIdentityId(38).toUpperCase(), 'moved@example.com', 'Late Upper', true, 'user'],
       ]);
-      const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 3 });
+      const repair = await run(await confirmedAll(app, { mode: 'repair', all: true, confirmDeletes: 3  }));
       expect(repair.result).toMatchObject({ failed: 0 });
       expect((repair.result?.actions as Record<string, number>)['ban-remote']).toBeUndefined();
       expect(emulator.getUser(id(36))?.banned_until).toBeUndefined();
@@ -151,7 +158,7 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       await run({ mode: 'check' });
       // A proxy or a broken deploy that swallows the write: 200 with an empty object.
       emulator.fault(SUPABASE_ROUTES.update, { status: 200, body: {}, times: 1 });
-      const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 1 });
+      const repair = await run(await confirmedAll(app, { mode: 'repair', all: true, confirmDeletes: 1  }));
       expect(repair.state).toBe('partial');
       expect(repair.result).toMatchObject({ repaired: 0, failed: 1, itemsFailed: 1, errors: [expect.stringMatching(/ban-remote did not take effect/)] });
       // Named like every engine's failures (failed-items.ts): the run drawer, the CLI and the docs read failedItems.
@@ -248,7 +255,7 @@ export function describeIdentityTrust(name: string, target: AppDbUnderTest): voi
       remote(72, 'confirm@example.com', 'Confirm', { email_confirmed_at: undefined });
       remote(73, 'stray@example.com', 'Stray');
       await run({ mode: 'check' });
-      const repair = await run({ mode: 'repair', all: true, confirmDestructive: true, confirmDeletes: 1 });
+      const repair = await run(await confirmedAll(app, { mode: 'repair', all: true, confirmDeletes: 1  }));
       expect(repair.result).toMatchObject({ repaired: 4, actions: { 'create-remote': 1, 'update-remote': 2, 'ban-remote': 1 } });
 
       const undo = await app.handlers['identity.revertRun']({ runId: repair.id, confirm: true }, { actor: 'manual' } as never);

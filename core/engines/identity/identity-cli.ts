@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../../api/models';
 import type { ContractCaller, EngineCliPolicy, RepairPreview } from '../engine-policies';
+import { nameUsers, readableSubject } from './identity-confirm';
 
 /** Every audit action of the identity engine starts so; a revert's own entries start `identity.revert.`. */
 const REVERT_ACTION = 'identity.revert.';
@@ -24,7 +25,11 @@ export const identityCli: EngineCliPolicy = {
   },
 };
 
-/** The plan the console's confirmation dialog shows, for the findings this repair applies; confirmed, it carries the count the admin saw. */
+/**
+ * The plan the console's confirmation dialog shows, for the findings this repair applies, naming the users
+ * (the first ten, then how many more). Confirmed with --yes, it carries the plan's digest: a repair whose
+ * destructive steps touch other users by the time it runs refuses instead (identity-confirm.ts).
+ */
 async function confirmRepair(call: ContractCaller, params: Readonly<Record<string, unknown>>): Promise<RepairPreview> {
   const { findingIds, user, remoteOnly, relink } = params;
   const plan = await call('identity.plan', {
@@ -32,7 +37,8 @@ async function confirmRepair(call: ContractCaller, params: Readonly<Record<strin
     ...(remoteOnly === 'ban' || remoteOnly === 'leave' || remoteOnly === 'delete' ? { remoteOnly } : {}),
     ...(relink === true ? { relink: true } : {}),
   });
-  return { summary: plan.summary, destructive: plan.destructive, total: plan.total, confirmed: { confirmDestructive: plan.destructive } };
+  const users = nameUsers(plan.destructiveUsers.map((u) => u.email ?? readableSubject(u.subject)), plan.destructive);
+  return { summary: plan.destructive ? `${plan.summary}: ${users}` : plan.summary, destructive: plan.destructive, total: plan.total, confirmed: { confirmDestructive: plan.digest } };
 }
 
 /** A run revert has counts; a one-entry revert has its entry's status (its `reverted` is the audit id, not a count). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { REMOTE_ONLY_POLICIES } from './identity-actions';
 import { MAX_FINDING_IDS } from '../../api/limits';
+import { PLAN_DIGEST } from './identity-confirm';
 
 /**
  * Params follow the engines' convention (mode, and for a repair one of
@@ -26,9 +27,11 @@ export const IdentityParams = z.strictObject({
    * The admin confirmed the destructive actions (ban, delete, relink) this repair plans,
    * after a dialog or the CLI's --yes named them. Without it a manual repair refuses them,
    * and every revert refuses (a revert can delete what a repair created).
-   * A number is the count the admin saw: a repair that now plans another count refuses.
+   * A string is the digest of the plan the admin was shown (identity.plan `digest`): a repair
+   * whose destructive steps now touch other users refuses. `true` or a count (the count the
+   * admin saw) is taken only where the selection names one user (identity-confirm.ts).
    */
-  confirmDestructive: z.union([z.boolean(), z.number().int().min(0).max(10_000_000)]).optional(),
+  confirmDestructive: z.union([z.boolean(), z.number().int().min(0).max(10_000_000), z.string().regex(PLAN_DIGEST, 'the digest of the plan you were shown (identity.plan)')]).optional(),
   /**
    * A Supabase-only user with the users table as truth: "ban" (reversible, the default) or
    * "leave" for a person, remembered for the connection; "delete" (soft delete, cannot be

@@ -4,7 +4,7 @@ import type { Store } from '../../store/store';
 import { ACTION_INFO, actionFor, isDestructive, isIrreversible, type RemoteOnlyPolicy, type RepairAction } from './identity-actions';
 import type { FindingDetails } from './identity-findings';
 import { plannedRow } from './identity-plan';
-import { describePlan } from './identity-repair';
+import { describePlan, planDigest, type DestructiveStep } from './identity-confirm';
 import { IDENTITY_ENGINE_ID } from './identity.engine';
 
 const LISTED = 1000;
@@ -20,8 +20,9 @@ export interface PlanSelection {
 /**
  * What an identity repair of these findings would do, read from the findings
  * alone (no service call): the confirmation dialog and the CLI name every
- * destructive effect and its count from this before anything runs. The run
- * re-plans the same way and refuses destructive actions it was not confirmed for.
+ * destructive effect, its count and whom it touches from this before anything
+ * runs. The run re-plans the same way and refuses destructive actions it was not
+ * confirmed for: a plan of several users is confirmed by its digest.
  */
 export async function planIdentityRepair(store: Store, selection: PlanSelection): Promise<IdentityPlan> {
   const findings: Finding[] = selection.findingIds?.length
@@ -29,20 +30,31 @@ export async function planIdentityRepair(store: Store, selection: PlanSelection)
     : await store.findings.open(IDENTITY_ENGINE_ID, selection.user || undefined);
   const items: IdentityPlanItem[] = [];
   const counts: Partial<Record<RepairAction, number>> = {};
-  const destructive: RepairAction[] = [];
+  const destructive: (DestructiveStep & { findingId: number; email: string | null })[] = [];
   let irreversible = 0;
   for (const finding of findings) {
     const details = finding.details as unknown as FindingDetails;
     const action = planned(details, selection);
     counts[action] = (counts[action] ?? 0) + 1;
-    if (isDestructive(action)) destructive.push(action);
+    if (isDestructive(action)) destructive.push({ action, subject: finding.subject, findingId: finding.id, email: finding.userEmail });
     if (isIrreversible(action)) irreversible++;
     if (items.length < LISTED) {
       const info = ACTION_INFO[action];
       items.push({ findingId: finding.id, subject: finding.subject, email: finding.userEmail, action, side: info.side, destructive: info.destructive, reversible: info.reversible, effect: info.effect });
     }
   }
-  return { items, total: findings.length, counts, destructive: destructive.length, irreversible, summary: destructive.length ? describePlan(destructive) : '' };
+  // Named by subject, so the dialog's first ten are the same whatever order the findings came in.
+  const destructiveUsers = [...destructive].sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0)).slice(0, LISTED);
+  return {
+    items,
+    total: findings.length,
+    counts,
+    destructive: destructive.length,
+    irreversible,
+    summary: destructive.length ? describePlan(destructive.map((d) => d.action)) : '',
+    destructiveUsers,
+    digest: destructive.length ? planDigest(destructive) : '',
+  };
 }
 
 /**

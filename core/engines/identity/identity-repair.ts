@@ -2,7 +2,8 @@ import type { Finding } from '../../api/models';
 import { faultOf } from '../../connectors/shared/fault';
 import type { EngineContext, EngineControls } from '../engine';
 import { FailedItems } from '../failed-items';
-import { ACTION_INFO, actionDone, actionFor, isDestructive, type RemoteOnlyPolicy, type RepairAction } from './identity-actions';
+import { actionDone, actionFor, isDestructive, type RemoteOnlyPolicy, type RepairAction } from './identity-actions';
+import { confirmationRefusal } from './identity-confirm';
 import { applyAction, currentRow, remoteEmails, type Applied, type Sides } from './identity-apply';
 import { lastingRefusal, RepairBlocks } from './identity-blocks';
 import type { FindingDetails } from './identity-findings';
@@ -14,13 +15,18 @@ export interface RepairInput {
   findings: Finding[];
   sourceOfTruth: SourceOfTruth;
   remoteOnly: RemoteOnlyPolicy;
-  /** The admin saw and confirmed the destructive actions (a dialog, or the CLI's --yes). */
-  confirmDestructive?: boolean | number | undefined;
+  /**
+   * The admin saw and confirmed the destructive actions: the digest of the plan they were shown (a dialog, or
+   * the CLI's --yes), or, where the selection names one user, true or the count (identity-confirm.ts).
+   */
+  confirmDestructive?: boolean | number | string | undefined;
   confirmDeletes?: number | undefined;
   /** Re-signups are relinked (an explicit choice). */
   relink?: boolean | undefined;
   /** Findings chosen one by one (ids or one user): a repair the service refused before is tried again. */
   explicit: boolean;
+  /** The selection itself names the user (`user`, or one finding id): a count or `true` confirms it. */
+  namesOneUser: boolean;
   sides: Sides;
 }
 
@@ -71,16 +77,9 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
         (schedule ? 'Scheduled runs never do that; repair them by hand.' : `To go ahead, confirm the count: confirmDeletes: ${removals}.`),
     );
   }
-  if (destructive.length > 0 && !schedule) {
-    const confirmed = input.confirmDestructive;
-    if (confirmed === undefined || confirmed === false) {
-      throw new Error(`This repair would ${describePlan(destructive.map((p) => p.action))}. Confirm it first (confirmDestructive: true, or --yes in the CLI).`);
-    }
-    // The admin confirmed a count: more (or fewer) destructive actions than they saw is not what they agreed to.
-    if (typeof confirmed === 'number' && confirmed !== destructive.length) {
-      throw new Error(`This repair would now ${describePlan(destructive.map((p) => p.action))}, not the ${confirmed} confirmed: the users changed since. Look again and confirm the new count.`);
-    }
-  }
+  // The confirmation must name the users this plan touches, not only their count (identity-confirm.ts).
+  const refusal = schedule ? null : confirmationRefusal(destructive.map((p) => ({ action: p.action, subject: p.finding.subject })), input.confirmDestructive, input.namesOneUser);
+  if (refusal) throw new Error(refusal);
 
   progress.phase('repair', { total: findings.length, message: `Repairing ${findings.length} users` });
   // Supabase's emails as they are now, before any row is deleted (the re-read by id cannot see a re-signup).
@@ -208,15 +207,6 @@ function afterIds(action: RepairAction, before: SyncRow | null, createdId: strin
   if (action === 'create-remote') return [localId, createdId ?? localId];
   if (action === 'insert-local' || action === 'relink-local') return [remoteId, remoteId];
   return [localId, remoteId];
-}
-
-/** "ban 2 users in Supabase Auth (…) and soft-delete 1 user …": effect and count, for refusals and the CLI. */
-export function describePlan(actions: readonly RepairAction[]): string {
-  const counts = new Map<RepairAction, number>();
-  for (const action of actions) counts.set(action, (counts.get(action) ?? 0) + 1);
-  return [...counts]
-    .map(([action, n]) => `${ACTION_INFO[action].effect.replace(/^(\S+) the (user|row)/, `$1 ${n} ${n === 1 ? '$2' : '$2s'}`)}`)
-    .join('; and ');
 }
 
 /** A user gone from both sides (a deletion repaired): the sync table drops it. */

@@ -53,8 +53,9 @@ export const identityEngine: Engine<IdentityParams> = {
     if (params.mode === 'repair') {
       const findings = await context.resources.findingsForRepair(params);
       const explicit = params.findingIds !== undefined || params.user !== undefined;
+      const namesOneUser = params.user !== undefined || params.findingIds?.length === 1;
       return repairIdentities(
-        { findings, sourceOfTruth, remoteOnly, confirmDeletes: params.confirmDeletes, confirmDestructive: params.confirmDestructive, relink: params.relink, explicit, sides },
+        { findings, sourceOfTruth, remoteOnly, confirmDeletes: params.confirmDeletes, confirmDestructive: params.confirmDestructive, relink: params.relink, explicit, namesOneUser, sides },
         context,
         controls,
       );

@@ -1,15 +1,16 @@
-import type { IdentityAction, IdentitySummary } from '@core/api';
-import { Alert, Button, Group, Modal, NumberInput, Radio, Stack, Table, Text } from '@mantine/core';
+import type { IdentityAction, IdentityPlan, IdentitySummary } from '@core/api';
+import { Alert, Button, Group, List, Loader, Modal, NumberInput, Radio, Stack, Table, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useState } from 'react';
+import { useApiQuery } from '../../hooks/useApi';
 import { formatCount } from '../../lib/format';
 import { ACTION_WORDS } from './identity-actions';
 
 type RemoteOnly = 'ban' | 'leave' | 'delete';
 
 interface RepairAllConfirmation {
-  /** The number of destructive actions the admin saw (the run refuses another count). */
-  confirmDestructive?: number;
+  /** The digest of the plan whose users the admin saw named (the run refuses when its own plan's differs). */
+  confirmDestructive?: string;
   confirmDeletes?: number;
   remoteOnly?: RemoteOnly;
 }
@@ -21,12 +22,26 @@ interface SyncAllModalProps {
   onConfirm: (confirmed: RepairAllConfirmation) => void;
 }
 
+/** Users named by the dialog before "and N more". */
+const NAMED = 10;
+
+/** What happens to each named user's account, in a few words. */
+const WHO_WORDS: Partial<Record<IdentityAction, string>> = {
+  'ban-remote': 'banned in Supabase Auth',
+  'delete-remote': 'soft-deleted in Supabase Auth, for good',
+  'delete-local': 'row deleted from the users table',
+  'relink-local': 'row relinked to a new Supabase id',
+};
+
 /**
  * "Repair all" states what it will do, per action: how many users, on which
  * side, and whether it can be undone. Supabase-only users are banned
  * (reversible) or left for a person; a soft delete is an explicit choice that
- * says it cannot be undone. Past the mass-deletion guard (DESIGN §4) the
- * admin types the number, which the run checks again.
+ * says it cannot be undone. The users whose account is banned or deleted are
+ * named (from identity.plan), and the confirmation sends that plan's digest:
+ * a run whose users changed since refuses instead of acting on others. Past
+ * the mass-deletion guard (DESIGN §4) the admin types the number, which the
+ * run checks again.
  */
 export function SyncAllModal({ opened, summary, onClose, onConfirm }: SyncAllModalProps) {
   const [typed, setTyped] = useState<string | number>('');
@@ -38,6 +53,10 @@ export function SyncAllModal({ opened, summary, onClose, onConfirm }: SyncAllMod
   const guarded = removals > summary.deleteLimit;
   const confirmed = !guarded || Number(typed) === removals;
   const remoteOnlyUsers = (summary.actions['ban-remote'] ?? 0) + (summary.actions['delete-remote'] ?? 0);
+  // The plan names whom the destructive actions touch; fetched afresh each time the dialog opens (never a cached list).
+  const plan = useApiQuery('identity.plan', { all: true, ...(remoteOnly !== 'ban' ? { remoteOnly } : {}) }, { enabled: opened, gcTime: 0, staleTime: 0 });
+  const named = plan.data && !plan.isFetching ? plan.data : null;
+  const waitingForNames = removals > 0 && named === null;
   const close = () => {
     setTyped('');
     setRemoteOnly('ban');
@@ -78,6 +97,7 @@ export function SyncAllModal({ opened, summary, onClose, onConfirm }: SyncAllMod
         )}
         {removals > 0 && (
           <Alert color={guarded || irreversible ? 'red' : 'yellow'} icon={<IconAlertTriangle size={16} aria-hidden />} title={`${formatCount(removals)} users will be banned or deleted${irreversible ? `, ${formatCount(irreversible)} of them for good` : ''}`}>
+            <DestructiveUsers plan={named} failed={plan.isError} />
             {guarded ? (
               <Stack gap="xs">
                 <Text size="sm">
@@ -96,9 +116,9 @@ export function SyncAllModal({ opened, summary, onClose, onConfirm }: SyncAllMod
           </Button>
           <Button
             color={irreversible ? 'red' : removals > 0 ? 'orange' : undefined}
-            disabled={!confirmed}
+            disabled={!confirmed || waitingForNames}
             onClick={() => {
-              onConfirm({ ...(removals > 0 ? { confirmDestructive: removals } : {}), ...(guarded ? { confirmDeletes: removals } : {}), ...(remoteOnly !== 'ban' ? { remoteOnly } : {}) });
+              onConfirm({ ...(named?.digest ? { confirmDestructive: named.digest } : {}), ...(guarded ? { confirmDeletes: removals } : {}), ...(remoteOnly !== 'ban' ? { remoteOnly } : {}) });
               close();
             }}
             data-testid="sync-all-confirm"
@@ -108,6 +128,26 @@ export function SyncAllModal({ opened, summary, onClose, onConfirm }: SyncAllMod
         </Group>
       </Stack>
     </Modal>
+  );
+}
+
+/** Whose account the repair bans or deletes: the first NAMED users of the plan, then how many more. */
+function DestructiveUsers({ plan, failed }: { plan: IdentityPlan | null; failed: boolean }) {
+  if (failed) return <Text size="sm" c="red">The users could not be listed; close this dialog and try again.</Text>;
+  if (!plan) return <Loader size="xs" aria-label="Listing the users" />;
+  const shown = plan.destructiveUsers.slice(0, NAMED);
+  const more = plan.destructive - shown.length;
+  return (
+    <Stack gap={2} mb="xs" data-testid="sync-all-users">
+      <List size="sm" spacing={0}>
+        {shown.map((user) => (
+          <List.Item key={user.findingId}>
+            {user.email ?? user.subject.replace(/^user:/, '')} ({WHO_WORDS[user.action] ?? user.action})
+          </List.Item>
+        ))}
+      </List>
+      {more > 0 && <Text size="sm">and {formatCount(more)} more</Text>}
+    </Stack>
   );
 }
 

@@ -23,6 +23,7 @@ export function useIdentitySummary() {
         }
         void queryClient.invalidateQueries({ queryKey: apiKey('identity.users') });
         void queryClient.invalidateQueries({ queryKey: apiKey('identity.summary') });
+        void queryClient.invalidateQueries({ queryKey: apiKey('identity.plan') });
       }),
     [client, queryClient],
   );
@@ -35,7 +36,8 @@ export function useActiveIdentityRun(): Run | null {
 }
 
 type Confirmed = {
-  confirmDestructive?: true | number;
+  /** One user (a row button): true or the count; "Repair all": the digest of the plan it named. */
+  confirmDestructive?: true | number | string;
   confirmDeletes?: number;
   relink?: true;
   remoteOnly?: 'ban' | 'leave' | 'delete';
