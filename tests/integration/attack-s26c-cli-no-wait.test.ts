@@ -1,17 +1,11 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncwarden, type Syncwarden } from '../../core/app/app';
+import { isProcessAlive } from '../../core/runs/recovery';
 import { assertBuilt, runCliSync } from '../helpers/cli';
 import { makeTempDir } from '../helpers/temp-dir';
 import { until } from '../helpers/wait';
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = isProcessAlive;
 
 /**
  * Outside review (issue #16, item 4): `check <engine> --no-wait` / `runs start --no-wait` on a run the CLI

@@ -5,6 +5,7 @@ import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
 import { buildProgram, runCli } from '../../core/cli/program';
 import type { Engine } from '../../core/engines/engine';
 import { toyEngine } from '../fixtures/toy-engine';
+import { isProcessAlive } from '../../core/runs/recovery';
 import { createEngineRegistry } from '../../core/engines/registry';
 import { openStore } from '../../core/store/store';
 import { createTestApp } from '../helpers/test-app';
@@ -63,14 +64,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 
 /** Waits (bounded) for a --no-wait background process to end with its run; kills it if it does not. */
 async function endBackground(pid: number): Promise<void> {
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const alive = () => isProcessAlive(pid);
   for (let waited = 0; alive() && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
   if (alive()) process.kill(pid, 'SIGKILL');
 }
