@@ -96,7 +96,13 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       endRaw(socket, 'HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    ws.handleUpgrade(req, socket, head);
+    // As for requests (guardRequests): a throw here would stop the server; it closes this one socket instead.
+    try {
+      ws.handleUpgrade(req, socket, head);
+    } catch (error) {
+      options.app.log.error({ err: error }, 'a browser-mode upgrade failed');
+      socket.destroy();
+    }
   });
 
   await new Promise<void>((resolve, reject) => {
