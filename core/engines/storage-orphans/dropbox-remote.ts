@@ -11,9 +11,10 @@ import type { FileRow } from './storage-model';
  * continue, 2000 per page; its last cursor is the delta cursor, for free.
  * Dropbox has no trash state in the API: a file is there or deleted.
  * Delta entries of deleted files carry no id, only a path and a name, and a
- * deleted folder arrives as one entry for the folder: so names become
- * suspects (probed by id), and a deletion that matches no file row could be a
- * folder holding some, which makes the check list the account in full.
+ * deleted folder arrives as one entry for the folder: a deletion at a path
+ * whose id this delta (or an earlier one's rename) knows makes that id a
+ * suspect; any other makes the check list the account in full, which costs
+ * ceil(files / 2000) calls: a row's name is the product's and ties no file.
  */
 export class DropboxRemote implements ProviderRemote {
   constructor(private readonly dropbox: DropboxConnector) {}

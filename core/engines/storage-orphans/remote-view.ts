@@ -25,7 +25,7 @@ export interface FullListing {
 
 /**
  * What changed since the stored cursor. `suspects` are files a change says
- * may be gone (Drive `removed`, Dropbox `deleted` entries matched by name):
+ * may be gone (Drive `removed`, Dropbox `deleted` entries at a path whose id is known):
  * each is confirmed by a probe before it counts. `alive`: files a change
  * shows present and not trashed (an earlier finding about them is over).
  * `relist`: the changes cannot be tied to files (a deleted Dropbox folder):
