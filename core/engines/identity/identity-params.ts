@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { REMOTE_ONLY_POLICIES } from './identity-actions';
 import { MAX_FINDING_IDS } from '../../api/limits';
-import { PLAN_DIGEST } from './identity-confirm';
+import { PLAN_DIGEST, PLAN_DIGEST_LENGTH } from './identity-confirm';
 
 /**
  * Params follow the engines' convention (mode, and for a repair one of
@@ -31,7 +31,7 @@ export const IdentityParams = z.strictObject({
    * whose destructive steps now touch other users refuses. `true` or a count (the count the
    * admin saw) is taken only where the selection names one user (identity-confirm.ts).
    */
-  confirmDestructive: z.union([z.boolean(), z.number().int().min(0).max(10_000_000), z.string().regex(PLAN_DIGEST, 'the digest of the plan you were shown (identity.plan)')]).optional(),
+  confirmDestructive: z.union([z.boolean(), z.number().int().min(0).max(10_000_000), z.string().max(PLAN_DIGEST_LENGTH).regex(PLAN_DIGEST, 'the digest of the plan you were shown (identity.plan)')]).optional(),
   /**
    * A Supabase-only user with the users table as truth: "ban" (reversible, the default) or
    * "leave" for a person, remembered for the connection; "delete" (soft delete, cannot be
