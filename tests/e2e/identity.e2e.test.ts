@@ -147,6 +147,13 @@ describe('e2e: the Users page with 100,000 users (Chromium)', () => {
     await page.waitForTimeout(300);
     expect(await dialog.textContent()).toContain('Cannot be undone: Supabase keeps the id taken');
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'users-repair-all-confirm.png') });
+    // At 1024×768 the named list makes the dialog taller than the window: its buttons must still be reachable.
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await dialog.getByRole('button', { name: /Repair 129 users/ }).scrollIntoViewIfNeeded();
+    expect(await dialog.getByRole('button', { name: /Repair 129 users/ }).isVisible()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'users-repair-all-confirm-1024.png') });
+    if (size) await page.setViewportSize(size);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
   });
