@@ -31,6 +31,14 @@ export interface SqlExecutor {
   executeMany(sql: string, rows: readonly (readonly SqlValue[])[]): Promise<{ changes: number }>;
 }
 
+/**
+ * A transaction's executor with its database's dialect, for what reads the catalog inside a transaction
+ * (liveColumns, referencingKeys): what a statement of that transaction will meet, not what was true before it.
+ */
+export function catalogOf(tx: SqlExecutor, dialect: AppDbAdapter['dialect']): Pick<AppDbAdapter, 'dialect'> & SqlExecutor {
+  return { dialect, query: (sql, params) => tx.query(sql, params), execute: (sql, params) => tx.execute(sql, params), executeMany: (sql, rows) => tx.executeMany(sql, rows) };
+}
+
 export interface AppDbAdapter extends SqlExecutor {
   readonly dialect: 'sqlite' | 'postgres';
   /**

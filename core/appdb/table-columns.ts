@@ -60,9 +60,10 @@ export interface ReferencingKey {
  */
 export async function referencingKeys(db: Pick<AppDbAdapter, 'dialect'> & SqlExecutor, table: string): Promise<ReferencingKey[]> {
   const bare = table.split('.').pop() as string;
+  // SQLite names are case-insensitive (ASCII, as NOCASE folds): `REFERENCES Files` points at `files` (s26d).
   if (db.dialect === 'sqlite') {
     const rows = await db.query<{ t: string; on_delete: string }>(
-      `SELECT m.name AS t, f.on_delete AS on_delete FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f."table" = ?`,
+      `SELECT m.name AS t, f.on_delete AS on_delete FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f."table" = ? COLLATE NOCASE`,
       [bare],
     );
     return rows.map((r) => ({ table: r.t, onDelete: r.on_delete.toLowerCase() }));

@@ -1,4 +1,4 @@
-import type { AppDbAdapter, Row, SqlExecutor, SqlValue } from '../../appdb/adapter';
+import { catalogOf, type AppDbAdapter, type Row, type SqlExecutor, type SqlValue } from '../../appdb/adapter';
 import { quoteIdent, quoteTable } from '../../appdb/identifiers';
 import { streamStored } from '../../appdb/keyset';
 import type { ResolvedEntity } from '../../appdb/mapping';
@@ -134,9 +134,9 @@ export class LocalUsers {
       const where = touching.map((k) => `${k.table} (on delete ${k.onDelete})`).join(', ');
       throw new LastingRefusal('referenced-row', `deleting the users row would also change rows of ${where}; move or remove them by hand first`);
     }
-    // The catalog is read before the transaction: the adapter runs one transaction at a time.
-    const columns = await liveColumns(this.db, table);
     return this.db.transaction(async (tx) => {
+      // The columns as this transaction meets them: one the product added a moment ago is kept in the image too.
+      const columns = await liveColumns(catalogOf(tx, this.db.dialect), table);
       await pinCaptureSession(tx, this.db.dialect);
       const [row] = await tx.query(`SELECT ${captureSelect(this.db.dialect, columns)} FROM ${this.table} WHERE ${quoteIdent(this.c.id)} = ?`, [id]);
       await this.delete(id, tx);

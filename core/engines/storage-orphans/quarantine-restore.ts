@@ -1,16 +1,14 @@
-import type { AppDbAdapter } from '../../appdb/adapter';
+import { catalogOf, type AppDbAdapter } from '../../appdb/adapter';
 import { quoteIdent, quoteTable } from '../../appdb/identifiers';
 import { keysIn } from '../../appdb/key-match';
 import type { ResolvedMapping } from '../../appdb/mapping';
 import { imageMismatch, insertFromImage, parseRowImage } from '../../appdb/row-image';
-import type { LiveColumn } from '../../appdb/table-columns';
+import { liveColumns } from '../../appdb/table-columns';
 import { KEPT, QuarantineError, toRow, type QuarantinedRow } from './quarantine-row';
 
 export interface RestoreTables {
   db: AppDbAdapter;
   mapping: ResolvedMapping;
-  /** The live files table's columns now. */
-  columns: readonly LiveColumn[];
   /** file_quarantine has row_image (else every row there is an older, canonical-only quarantine). */
   hasImage: boolean;
 }
@@ -50,13 +48,15 @@ export async function restoreHeld(t: RestoreTables, fileRowId: string): Promise<
       // product's own constraints decide; when one refuses, the message names the row it clashed with.
       const [clash] = await tx.query(`SELECT ${quoteIdent(f.columns.id)} AS id FROM ${quoteTable(f.table)} WHERE ${quoteIdent(f.columns.provider)} = ? AND ${quoteIdent(f.columns.providerFileId)} = ?`, [row.provider, row.providerFileId]);
       const whole = parseRowImage(held.rowImage);
+      // The files table as this transaction meets it (a column added a moment ago included), not as it was read before.
+      const columns = whole ? await liveColumns(catalogOf(tx, db.dialect), f.table) : [];
       if (whole) {
-        const why = imageMismatch(whole, t.columns, db.dialect, f.table);
+        const why = imageMismatch(whole, columns, db.dialect, f.table);
         if (why) throw new QuarantineError(`File row ${fileRowId} cannot be put back whole: ${why}. ${stays}`);
       }
       try {
         if (whole) {
-          const insert = insertFromImage(db.dialect, f.table, whole, t.columns);
+          const insert = insertFromImage(db.dialect, f.table, whole, columns);
           await tx.execute(insert.sql, insert.params);
         } else {
           // A quarantine made before row images: only the canonical columns were kept, so only they come back.

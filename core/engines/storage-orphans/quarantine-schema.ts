@@ -56,7 +56,8 @@ export class QuarantineSchema {
   private async deleteTriggers(): Promise<string[]> {
     const f = this.mapping.files.table;
     if (this.db.dialect === 'sqlite') {
-      const rows = await this.db.query<{ name: string; sql: string }>(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?`, [f.split('.').pop() as string]);
+      // `CREATE TRIGGER … ON FILES` is a trigger of `files`: SQLite names are case-insensitive (s26d).
+      const rows = await this.db.query<{ name: string; sql: string }>(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? COLLATE NOCASE`, [f.split('.').pop() as string]);
       return rows.filter((r) => /\bDELETE\b/i.test(r.sql.split(/\bBEGIN\b/i)[0] ?? '')).map((r) => r.name);
     }
     // tgtype bit 8 = DELETE; internal triggers (foreign keys) are covered above.

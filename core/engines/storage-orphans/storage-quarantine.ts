@@ -1,9 +1,9 @@
-import type { AppDbAdapter, Row, SqlExecutor, SqlValue } from '../../appdb/adapter';
+import { catalogOf, type AppDbAdapter, type Row, type SqlExecutor, type SqlValue } from '../../appdb/adapter';
 import { quoteIdent, quoteTable } from '../../appdb/identifiers';
 import { keysIn } from '../../appdb/key-match';
 import type { ResolvedMapping } from '../../appdb/mapping';
 import { captureSelect, imageOf, pinCaptureSession, type RowImage } from '../../appdb/row-image';
-import type { LiveColumn } from '../../appdb/table-columns';
+import { liveColumns, type LiveColumn } from '../../appdb/table-columns';
 import { QuarantineSchema } from './quarantine-schema';
 import { restoreHeld } from './quarantine-restore';
 import { isoOf, KEPT, placeholders, QuarantineError, toRow, type QuarantinedRow } from './quarantine-row';
@@ -64,7 +64,6 @@ export class FileQuarantine {
     const extra = [q.columns.quarantinedAt, q.columns.purgeAfter, q.columns.reason, q.columns.runId].map(quoteIdent);
     const keyF = quoteIdent(f.columns.id);
     const keyQ = quoteIdent(q.columns.id);
-    const columns = await this.schema.filesColumns();
     await this.schema.ensureImageColumn();
     return this.db.transaction(async (tx) => {
       const wanted = keysIn(this.db.dialect, f.columns.id, wantedIds);
@@ -78,6 +77,10 @@ export class FileQuarantine {
       // From here the ids as the database stored them: in a column declared with no type, an integer id is not its text.
       const fileRowIds = before.map((r) => r.id as SqlValue);
       const ids = placeholders(fileRowIds.length);
+      // The columns as this transaction meets them, read after the rows are locked: a column the product added since
+      // the repair began (between batches, or just before this one) is in the image, or its values would be lost on
+      // restore (s26d). PostgreSQL's ALTER TABLE waits for this transaction from here on; SQLite's writer is us.
+      const columns = await liveColumns(catalogOf(tx, this.db.dialect), f.table);
       const images = await this.capture(tx, columns, fileRowIds);
       // The copy's id is bound as the text the finding names (String(id)), not copied: the database's own text of a
       // REAL 7.0 is '7.0', of a PostgreSQL float 1e+15, of a char(n) id without its padding, and a copy under that text
@@ -125,9 +128,8 @@ export class FileQuarantine {
    * the quarantined row stays where it is (quarantine-restore.ts).
    */
   async restore(fileRowId: string): Promise<{ restored: boolean; row: QuarantinedRow | null }> {
-    const columns = await this.schema.filesColumns();
     const hasImage = await this.schema.hasImageColumn();
-    return restoreHeld({ db: this.db, mapping: this.mapping, columns, hasImage }, fileRowId);
+    return restoreHeld({ db: this.db, mapping: this.mapping, hasImage }, fileRowId);
   }
 
   /** Deletes quarantined rows whose retention ended; returns their ids. */
