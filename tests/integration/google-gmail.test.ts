@@ -92,7 +92,7 @@ describe('Gmail connector (googleapis against the emulator)', () => {
     expect(error).toMatchObject({ cursor: 'gmail-history', status: 404, reason: 'notFound' });
     expect(emulator.count('gmail.history.list')).toBe(1);
     const { historyId: fresh } = await gmail.getProfile();
-    expect(await collect(gmail.listHistory(fresh))).toEqual([{ added: [], deleted: [], historyId: fresh }]);
+    expect(await collect(gmail.listHistory(fresh))).toEqual([{ added: [], deleted: [], labelsRemoved: [], historyId: fresh }]);
   });
 
   it('retries a 403 userRateLimitExceeded on messages.get and succeeds, with every request counted', async () => {

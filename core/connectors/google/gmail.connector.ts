@@ -37,6 +37,8 @@ export interface MessageMetadata extends MessageRef {
 export interface HistoryPage {
   added: MessageRef[];
   deleted: MessageRef[];
+  /** Messages that lost labels (a `labelRemoved` record: "Not spam", out of the trash), with the labels removed. */
+  labelsRemoved: { message: MessageRef; labelIds: string[] }[];
   /** The mailbox's history id now; store it after the last page. */
   historyId: string;
   nextPageToken?: string;
@@ -123,6 +125,7 @@ export class GmailConnector {
       yield {
         added: records.flatMap((r) => refs(r.messagesAdded)),
         deleted: records.flatMap((r) => refs(r.messagesDeleted)),
+        labelsRemoved: records.flatMap((r) => (r.labelsRemoved ?? []).map((i) => ({ message: { id: i.message?.id ?? '', threadId: i.message?.threadId ?? '' }, labelIds: i.labelIds ?? [] }))),
         historyId: data.historyId ?? startHistoryId,
         ...(pageToken ? { nextPageToken: pageToken } : {}),
       };

@@ -54,11 +54,20 @@ export interface EmailRow {
 /** Headers asked for with format=metadata: what the emails entity keeps, and Date as a fallback for receivedAt. */
 export const METADATA_HEADERS = ['Subject', 'From', 'Date'];
 
-/** Spam and trash are not mail the product shows; messages.list leaves them out, so history does too. */
+/**
+ * Spam and trash are not mail the product shows: messages.list leaves them out, and a history pass skips a
+ * message added there. A message moved out of them later ("Not spam", out of the trash) comes back through a
+ * `labelRemoved` history record, never a second messageAdded (wasUnhidden; mail-passes.ts asks for both).
+ */
 const HIDDEN_LABELS = new Set(['SPAM', 'TRASH']);
 
 export function isImportable(message: MessageMetadata): boolean {
   return !message.labelIds.some((label) => HIDDEN_LABELS.has(label));
+}
+
+/** Whether a label change took a message out of spam or trash: it may be importable now (read again to know). */
+export function wasUnhidden(removedLabelIds: readonly string[]): boolean {
+  return removedLabelIds.some((label) => HIDDEN_LABELS.has(label));
 }
 
 export function toEmailRow(userId: string, message: MessageMetadata): EmailRow {

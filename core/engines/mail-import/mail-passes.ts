@@ -2,7 +2,7 @@ import { CursorRejectedError, type GmailConnector } from '../../connectors/googl
 import { isConnectorError } from '../../connectors/shared/connector-error';
 import { ConnectionFaultError, faultOf, isMissingScope } from '../../connectors/shared/fault';
 import type { Clock } from '../../base/clock';
-import type { MailUser, Pass } from './mail-model';
+import { wasUnhidden, type MailUser, type Pass } from './mail-model';
 
 /**
  * Which messages of one user are new: the one selection an import inserts
@@ -38,8 +38,11 @@ export async function walkNewMail(gmail: GmailConnector, user: MailUser, deps: P
 
 async function historyPass(gmail: GmailConnector, historyId: string, deps: PassDeps, onBatch: BatchHandler): Promise<string> {
   let cursor = historyId;
-  for await (const page of gmail.listHistory(cursor, deps.signal, { historyTypes: ['messageAdded'] })) {
-    if (page.added.length) await onBatch(page.added.map((m) => m.id));
+  for await (const page of gmail.listHistory(cursor, deps.signal, { historyTypes: ['messageAdded', 'labelRemoved'] })) {
+    // New messages, and messages taken out of spam or trash since (skipped when they were added there): each is read
+    // again and imported only if it is importable now; an id already imported is inserted nothing twice.
+    const ids = new Set([...page.added.map((m) => m.id), ...page.labelsRemoved.filter((c) => wasUnhidden(c.labelIds)).map((c) => c.message.id)]);
+    if (ids.size) await onBatch([...ids]);
     cursor = page.historyId;
   }
   return cursor;

@@ -68,6 +68,9 @@ function getMessage(request: EmulatorRequest, mailbox: Mailbox): EmulatorRespons
   return { status: 200, body };
 }
 
+/** Where a history record of each type puts its message (Gmail v1 History resource). */
+const HISTORY_KEYS = { messageAdded: 'messagesAdded', messageDeleted: 'messagesDeleted', labelAdded: 'labelsAdded', labelRemoved: 'labelsRemoved' } as const;
+
 function listHistory(request: EmulatorRequest, mailbox: Mailbox): EmulatorResponse {
   const raw = request.query.get('startHistoryId') ?? '';
   if (!/^\d+$/.test(raw)) return invalidValue('startHistoryId');
@@ -84,7 +87,7 @@ function listHistory(request: EmulatorRequest, mailbox: Mailbox): EmulatorRespon
   const page = records.slice(offset, offset + size).map((r) => ({
     id: String(r.id),
     messages: [{ id: r.message.id, threadId: r.message.threadId }],
-    [r.type === 'messageAdded' ? 'messagesAdded' : 'messagesDeleted']: [{ message: r.message }],
+    [HISTORY_KEYS[r.type]]: [r.labelIds ? { message: r.message, labelIds: r.labelIds } : { message: r.message }],
   }));
   const next = offset + size < records.length ? encodePageToken(offset + size, scope) : undefined;
   return {

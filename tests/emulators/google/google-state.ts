@@ -57,8 +57,10 @@ export interface Message {
 
 export interface HistoryRecord {
   id: number;
-  type: 'messageAdded' | 'messageDeleted';
+  type: 'messageAdded' | 'messageDeleted' | 'labelAdded' | 'labelRemoved';
   message: Pick<Message, 'id' | 'threadId' | 'labelIds'>;
+  /** labelAdded / labelRemoved: the labels this change added or removed. */
+  labelIds?: string[];
 }
 
 export interface Mailbox {
@@ -163,6 +165,25 @@ export class GoogleState {
     mailbox.messages.set(message.id, message);
     mailbox.history.push({ id: mailbox.historyId, type: 'messageAdded', message: pickRef(message) });
     return message;
+  }
+
+  /**
+   * Adds and removes labels of a message as a user's move does ("Not spam", out of the trash, archive): Gmail
+   * records one labelAdded and/or labelRemoved history record, never a second messageAdded (api-facts §4).
+   */
+  modifyLabels(accountId: string, messageId: string, change: { add?: string[]; remove?: string[] }): void {
+    const mailbox = this.mailbox(accountId);
+    const message = mailbox.messages.get(messageId);
+    if (!message) throw new Error(`google emulator: no message ${messageId}`);
+    const added = (change.add ?? []).filter((l) => !message.labelIds.includes(l));
+    const removed = (change.remove ?? []).filter((l) => message.labelIds.includes(l));
+    message.labelIds = [...message.labelIds.filter((l) => !removed.includes(l)), ...added];
+    for (const [type, labelIds] of [['labelAdded', added], ['labelRemoved', removed]] as const) {
+      if (labelIds.length === 0) continue;
+      mailbox.historyId++;
+      message.historyId = mailbox.historyId;
+      mailbox.history.push({ id: mailbox.historyId, type, message: pickRef(message), labelIds: [...labelIds] });
+    }
   }
 
   deleteMessage(accountId: string, messageId: string): void {

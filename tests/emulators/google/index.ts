@@ -56,6 +56,8 @@ export interface GoogleEmulator extends RunningEmulator {
   /** Adds a message as newly received: a new history id and a `messageAdded` record. Returns the history id. */
   addMessage(accountId: string, message: MessageSeed): string;
   deleteMessage(accountId: string, messageId: string): void;
+  /** A user's move of a message (Not spam, out of the trash, archive): labelAdded/labelRemoved history records. */
+  modifyLabels(accountId: string, messageId: string, change: { add?: string[]; remove?: string[] }): void;
   /** Replaces the cells of one tab (the grid grows to fit), as if someone edited the sheet. */
   setSheetRows(accountId: string, spreadsheetId: string, title: string, rows: string[][]): void;
   /** Drops the mailbox history: any startHistoryId older than now answers 404. */
@@ -104,6 +106,7 @@ export async function startGoogleEmulator(seed: GoogleSeed, options: GoogleEmula
     },
     addMessage: (accountId, message) => String(state.addMessage(accountId, message).historyId),
     deleteMessage: (accountId, messageId) => state.deleteMessage(accountId, messageId),
+    modifyLabels: (accountId, messageId, change) => state.modifyLabels(accountId, messageId, change),
     setSheetRows(accountId, spreadsheetId, title, rows) {
       const sheet = state.account(accountId).spreadsheets.get(spreadsheetId)?.sheets.find((s) => s.title === title);
       if (!sheet) throw new Error(`no tab ${title} in spreadsheet ${spreadsheetId}`);
