@@ -29,7 +29,8 @@ export const IdentityParams = z.strictObject({
    * and every revert refuses (a revert can delete what a repair created).
    * A string is the digest of the plan the admin was shown (identity.plan `digest`): a repair
    * whose destructive steps now touch other users refuses. `true` or a count (the count the
-   * admin saw) is taken only where the selection names one user (identity-confirm.ts).
+   * admin saw) is taken only for a selection by hand (a user or finding ids) whose destructive steps
+   * are all about one user (identity-confirm.ts). A repair given both a user and finding ids is refused.
    */
   confirmDestructive: z.union([z.boolean(), z.number().int().min(0).max(10_000_000), z.string().max(PLAN_DIGEST_LENGTH).regex(PLAN_DIGEST, 'the digest of the plan you were shown (identity.plan)')]).optional(),
   /**

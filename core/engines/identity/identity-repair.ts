@@ -23,10 +23,11 @@ export interface RepairInput {
   confirmDeletes?: number | undefined;
   /** Re-signups are relinked (an explicit choice). */
   relink?: boolean | undefined;
-  /** Findings chosen one by one (ids or one user): a repair the service refused before is tried again. */
+  /**
+   * Findings chosen one by one (ids or one user): a repair the service refused before is tried again, and a
+   * count or `true` confirms a plan whose destructive steps are all about one user (identity-confirm.ts).
+   */
   explicit: boolean;
-  /** The selection itself names the user (`user`, or one finding id): a count or `true` confirms it. */
-  namesOneUser: boolean;
   sides: Sides;
 }
 
@@ -78,7 +79,7 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
     );
   }
   // The confirmation must name the users this plan touches, not only their count (identity-confirm.ts).
-  const refusal = schedule ? null : confirmationRefusal(destructive.map((p) => ({ action: p.action, subject: p.finding.subject })), input.confirmDestructive, input.namesOneUser);
+  const refusal = schedule ? null : confirmationRefusal(destructive.map((p) => ({ action: p.action, subject: p.finding.subject })), input.confirmDestructive, input.explicit);
   if (refusal) throw new Error(refusal);
 
   progress.phase('repair', { total: findings.length, message: `Repairing ${findings.length} users` });

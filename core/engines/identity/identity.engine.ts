@@ -51,11 +51,13 @@ export const identityEngine: Engine<IdentityParams> = {
       return revertIdentityRepair(params.auditId, context, sides);
     }
     if (params.mode === 'repair') {
+      // Findings ids win over a user when both are given (findingsForRepair): the user would be silently ignored, and
+      // a confirmation the caller meant for that one user read against other findings. Contradictory: refused.
+      if (params.user !== undefined && params.findingIds !== undefined) throw new Error('Choose the findings to repair by their ids or by one user, not both: with both, the user would be ignored.');
       const findings = await context.resources.findingsForRepair(params);
       const explicit = params.findingIds !== undefined || params.user !== undefined;
-      const namesOneUser = params.user !== undefined || params.findingIds?.length === 1;
       return repairIdentities(
-        { findings, sourceOfTruth, remoteOnly, confirmDeletes: params.confirmDeletes, confirmDestructive: params.confirmDestructive, relink: params.relink, explicit, namesOneUser, sides },
+        { findings, sourceOfTruth, remoteOnly, confirmDeletes: params.confirmDeletes, confirmDestructive: params.confirmDestructive, relink: params.relink, explicit, sides },
         context,
         controls,
       );
