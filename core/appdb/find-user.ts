@@ -20,14 +20,14 @@ export async function findUser(db: AppDbAdapter, mapping: ResolvedMapping, value
   const id = quoteIdent(users.columns.id);
   const email = quoteIdent(users.columns.email);
   const select = `SELECT ${id} AS id, ${email} AS email FROM ${quoteTable(users.table)}`;
-  const wanted = value.trim().toLowerCase();
+  const wanted = foldEmail(value);
   const unusual = unusualEmail(db, email);
   const rows = isEmail(value)
     ? await db.query<{ id: unknown; email: unknown }>(`${select} WHERE lower(${email}) = ? OR ${unusual}`, [wanted])
     : await db.query<{ id: unknown; email: unknown }>(`${select} WHERE CAST(${id} AS TEXT) = ?`, [value]);
   const found = rows
     .map((row) => ({ id: String(row.id), email: row.email === null || row.email === undefined ? null : String(row.email) }))
-    .filter((user) => !isEmail(value) || user.email?.trim().toLowerCase() === wanted);
+    .filter((user) => !isEmail(value) || (user.email !== null && foldEmail(user.email) === wanted));
   if (isEmail(value)) {
     // An id may look like an email: a value that is one user's id and another user's email names neither for sure.
     const byId = await db.query<{ id: unknown; email: unknown }>(`${select} WHERE CAST(${id} AS TEXT) = ?`, [value]);
@@ -39,6 +39,11 @@ export async function findUser(db: AppDbAdapter, mapping: ResolvedMapping, value
 }
 
 const isEmail = (value: string) => value.includes('@');
+
+/** An email as every engine compares them (DESIGN §4.8): trimmed and lower-cased by JavaScript, so beyond ASCII. */
+export function foldEmail(value: string): string {
+  return value.trim().toLowerCase();
+}
 
 /**
  * SQL that holds for emails lower() may not fold as JS does: SQLite's lower() folds ASCII only, so emails

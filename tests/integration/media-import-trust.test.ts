@@ -117,7 +117,10 @@ describe.each(PRODUCTS)('media-import trust on $name', ({ make }) => {
         ['USER.8@EXAMPLE.COM', 'u8'],
         ['nobody@example.com', null],
       ]);
-      expect(sent).toHaveLength(1);
+      // One indexed lookup per chunk of emails, and one read per run of the rows whose email SQL's lower() may not fold
+      // as JavaScript does (non-ASCII, spaces: none here), asked before the first chunk (s26d).
+      expect(sent).toHaveLength(2);
+      expect(sent[0]?.sql).toMatch(/GLOB|~ '/);
       // Two spellings of one address (the plain unique key allows it): the exact one wins, else no owner is guessed.
       await db.executeMany('INSERT INTO users (id, email) VALUES (?, ?)', [['dup-1', 'Dup@Example.com'], ['dup-2', 'dup@example.com']]);
       const twins = new MediaDb(db, resolveMapping());
@@ -127,8 +130,9 @@ describe.each(PRODUCTS)('media-import trust on $name', ({ make }) => {
         ['DUP@example.com', null],
       ]);
       expect([...twins.ambiguous]).toEqual(['DUP@example.com']);
-      const { sql, params } = sent[0]!;
-      expect(sql).toMatch(/WHERE lower\("email"\) IN \(lower\(\?\), lower\(\?\), lower\(\?\)\)/);
+      const { sql, params } = sent[1]!;
+      expect(sql).toMatch(/WHERE lower\("email"\) IN \(\?, \?, \?\)/);
+      expect(params).toEqual(['user.7@example.com', 'user.8@example.com', 'nobody@example.com']);
       const plan = await db.query<Record<string, unknown>>(`${db.dialect === 'sqlite' ? 'EXPLAIN QUERY PLAN' : 'EXPLAIN'} ${sql}`, params);
       const text = plan.map((row) => String(row.detail ?? row['QUERY PLAN'])).join('\n');
       expect(text).toContain('users_lower_email_idx');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppDbAdapter, SqlExecutor, SqlValue } from '../../appdb/adapter';
 import { quoteIdent, quoteTable } from '../../appdb/identifiers';
+import { foldEmail, unusualEmail } from '../../appdb/find-user';
 import { streamKeyset } from '../../appdb/keyset';
 import type { ResolvedMapping } from '../../appdb/mapping';
 import { tableOf, type MediaAsset, type MediaKind } from './media-model';
@@ -26,6 +27,7 @@ export class MediaDb {
   private readonly userEmails = new Map<string, string | null>();
   /** Emails that several users rows spell in other cases, none exactly so: no owner is guessed. */
   readonly ambiguous = new Set<string>();
+  private unusual: Promise<{ id: unknown; email: unknown }[]> | undefined;
 
   constructor(
     readonly db: AppDbAdapter,
@@ -35,28 +37,41 @@ export class MediaDb {
   /**
    * Email → user id (null: no such user, or two users whose emails differ
    * only in case and neither is spelt exactly so), cached for the run.
-   * Emails match case-insensitively (DESIGN §4.8): a folder keeps the case
-   * the product wrote, the users row may hold another. The query is written
-   * `lower(email) IN (lower(?), …)` so the canonical `users_lower_email_idx`
-   * expression index serves it in SQLite and PostgreSQL. SQLite's lower()
-   * folds ASCII only, so there non-ASCII letters must match in case.
+   * Emails match as every engine compares them (foldEmail: trimmed, folded by
+   * JavaScript, DESIGN §4.8): a folder keeps the case the product wrote, the
+   * users row may hold another. The query is written `lower(email) IN (?, …)`
+   * with folded values so the canonical `users_lower_email_idx` expression
+   * index serves it. SQL's lower() folds only ASCII in SQLite (and under
+   * PostgreSQL's C locale) and keeps spaces, so the rows whose email holds
+   * anything else are read once per run (unusualEmail) and compared here too:
+   * "Élodie@…" owns the folder "élodie@…" as identity pairs them (s26d).
    */
   async usersByEmail(emails: Iterable<string>): Promise<Map<string, string | null>> {
     const users = this.mapping.users;
     const email = quoteIdent(users.columns.email);
     const wanted = [...new Set(emails)].filter((e) => !this.userIds.has(e));
+    const unusual = wanted.length ? await this.unusualEmailRows() : [];
     for (const chunk of chunks(wanted, LOOKUP_CHUNK)) {
       const rows = await this.db.query<{ id: unknown; email: unknown }>(
-        `SELECT ${quoteIdent(users.columns.id)} AS id, ${email} AS email FROM ${quoteTable(users.table)} WHERE lower(${email}) IN (${chunk.map(() => 'lower(?)').join(', ')})`,
-        chunk,
+        `SELECT ${quoteIdent(users.columns.id)} AS id, ${email} AS email FROM ${quoteTable(users.table)} WHERE lower(${email}) IN (${chunk.map(() => '?').join(', ')})`,
+        chunk.map(foldEmail),
       );
+      const candidates = [...rows, ...unusual.filter((u) => !rows.some((r) => String(r.id) === String(u.id)))];
       for (const wantedEmail of chunk) {
-        const picked = pickUser(wantedEmail, rows);
+        const picked = pickUser(wantedEmail, candidates);
         this.userIds.set(wantedEmail, picked === 'ambiguous' ? null : picked);
         if (picked === 'ambiguous') this.ambiguous.add(wantedEmail);
       }
     }
     return new Map([...new Set(emails)].map((e) => [e, this.userIds.get(e)?.id ?? null]));
+  }
+
+  /** Users rows whose email SQL's lower() may not fold as JavaScript does (non-ASCII, spaces): read once per run. */
+  private unusualEmailRows(): Promise<{ id: unknown; email: unknown }[]> {
+    const users = this.mapping.users;
+    const email = quoteIdent(users.columns.email);
+    this.unusual ??= this.db.query<{ id: unknown; email: unknown }>(`SELECT ${quoteIdent(users.columns.id)} AS id, ${email} AS email FROM ${quoteTable(users.table)} WHERE ${unusualEmail(this.db, email)}`);
+    return this.unusual;
   }
 
   /** The user whose email matches `email` case-insensitively, with the email as the users row spells it. */
@@ -137,8 +152,8 @@ export class MediaDb {
 
 /** The row for `email`: the only case-insensitive match, or else the exactly spelt one; null when none or ambiguous. */
 function pickUser(email: string, rows: readonly { id: unknown; email: unknown }[]): { id: string; email: string } | 'ambiguous' | null {
-  const folded = email.toLowerCase();
-  const matches = rows.filter((r) => String(r.email).toLowerCase() === folded);
+  const folded = foldEmail(email);
+  const matches = rows.filter((r) => r.email !== null && r.email !== undefined && foldEmail(String(r.email)) === folded);
   const row = matches.length === 1 ? matches[0] : matches.find((r) => String(r.email) === email);
   if (row) return { id: String(row.id), email: String(row.email) };
   return matches.length > 1 ? 'ambiguous' : null;
