@@ -44,7 +44,29 @@ export function lastingRefusal(error: unknown): { code: string | null; message: 
   return { code: error.reason, message: error.message.replace(/^[a-zA-Z]+: /, '') };
 }
 
-export class RepairBlocks {
+/** The blocks as a lookup by finding subject. */
+export interface BlockList {
+  get(subject: string): RepairBlock | undefined;
+}
+
+/**
+ * Whether a repair of this selection leaves the finding for a person because GoTrue refused it for good: the one
+ * rule identity.plan and the repair both apply, from the engine's block list (which a refused repair updates at
+ * once), never from a finding's `details.block` (the list as the last check saw it). Two sources made the plan
+ * shown differ from the plan run after one refused ban, so every "Repair all" was refused until a check ran.
+ * `chosen`: picked by hand (finding ids or a user), which tries the user again after the admin fixed the cause.
+ */
+export function leftBlocked(blocks: BlockList, subject: string, chosen: boolean): boolean {
+  return !chosen && blocks.get(subject) !== undefined;
+}
+
+/** The block list as the engine's state holds it now, read only (identity.plan reads it through the store). */
+export async function readBlocks(get: (key: string) => Promise<Record<string, RepairBlock> | undefined>): Promise<BlockList> {
+  const blocks = new Map(Object.entries((await get(KEY)) ?? {}));
+  return { get: (subject) => blocks.get(subject) };
+}
+
+export class RepairBlocks implements BlockList {
   private dirty = false;
 
   /**

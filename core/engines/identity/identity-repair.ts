@@ -5,7 +5,7 @@ import { FailedItems } from '../failed-items';
 import { actionDone, actionFor, isDestructive, type RemoteOnlyPolicy, type RepairAction } from './identity-actions';
 import { confirmationRefusal } from './identity-confirm';
 import { applyAction, currentRow, remoteEmails, type Applied, type Sides } from './identity-apply';
-import { lastingRefusal, RepairBlocks } from './identity-blocks';
+import { lastingRefusal, leftBlocked, RepairBlocks } from './identity-blocks';
 import type { FindingDetails } from './identity-findings';
 import { plannedRow } from './identity-plan';
 import type { IdentityRecord, SourceOfTruth, SyncRow } from './identity-model';
@@ -62,7 +62,7 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
   const blocks = await RepairBlocks.load(context.resources.state);
   const planned = findings.map((finding) => {
     const details = finding.details as unknown as FindingDetails;
-    const blocked = !input.explicit && blocks.get(finding.subject) !== undefined;
+    const blocked = leftBlocked(blocks, finding.subject, input.explicit);
     const action: RepairAction = blocked ? 'manual' : actionFor(plannedRow(details), sourceOfTruth, input.remoteOnly, { relink: input.relink === true });
     // A schedule cannot ask (issue 15: every destructive action asks first, schedules too): what bans, deletes or relinks waits for a person.
     return { finding, details, action: schedule && isDestructive(action) ? ('manual' as const) : action };
