@@ -81,12 +81,15 @@ export class FindingsRepository {
    * open finding about that email (case-insensitively) whatever check wrote
    * it: an all-users check's finding re-found by a one-user check moved to
    * it (one open finding per subject), so one it no longer finds is stale.
+   * Only findings of runs started before this one (a smaller run id: ids are
+   * given in start order) are covered: a one-user check that began after this
+   * check listed its pages knows something newer, and its finding stays (s26d).
    */
   async supersede(engine: string, scope: string, runId: number, now: string): Promise<number> {
     const userEmail = scope.startsWith('user:') && scope.includes('@') ? scope.slice('user:'.length) : null;
     const { changes } = await this.db.run(
       `UPDATE findings SET status = 'superseded', updated_at = ?
-       WHERE engine = ? AND status = 'open' AND run_id <> ?
+       WHERE engine = ? AND status = 'open' AND run_id < ?
          AND (? = 'all' OR scope = ? OR (CAST(? AS TEXT) IS NOT NULL AND sw_lower(user_email) = sw_lower(?)))`,
       [now, engine, runId, scope, scope, userEmail, userEmail],
     );
