@@ -88,6 +88,9 @@ async function markProblems(rows: SyncRow[], softDeletedIds: ReadonlySet<string>
       if (softDeletedIds.has(row.local.id.toLowerCase())) row.problem = 'remote-soft-deleted';
       // Another row has the address, or Supabase already has it under another user: a create gives email_exists.
       else if (row.local.email && ((rowsByEmail.get(row.local.email) ?? 0) > 1 || remoteEmails.has(row.local.email))) row.problem = 'duplicate-email';
+    } else if (row.matchedBy === 'id' && row.local?.email && row.diffs.includes('email')) {
+      // The row's email is another row's too, or a Supabase user other than its own holds it: an update collides.
+      if ((rowsByEmail.get(row.local.email) ?? 0) > 1 || remoteEmails.has(row.local.email)) row.problem = 'duplicate-email';
     } else if (row.matchedBy === 'email' && UUID.test(row.local?.id ?? '')) {
       row.problem = 're-signup';
     }

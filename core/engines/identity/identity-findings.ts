@@ -12,7 +12,7 @@ export function kindOf(row: SyncRow, block: RepairBlock | undefined): string {
 /** Why a user is a finding, in the words an admin reads in the findings list. */
 export function reasonOf(row: SyncRow, block?: RepairBlock): string {
   if (block) return `Supabase refused to ${ACTION_INFO[block.action].effect.split(' (')[0]}: ${block.message}${block.code ? ` (${block.code})` : ''}`;
-  if (row.problem) return PROBLEM_WORDS[row.problem].reason;
+  if (row.problem) return problemWords(row).reason;
   switch (row.status) {
     case 'local-only':
       return 'In the users table but not in Supabase Auth';
@@ -27,7 +27,7 @@ export function reasonOf(row: SyncRow, block?: RepairBlock): string {
 
 export function proposedAction(row: SyncRow, action: RepairAction, block?: RepairBlock): string {
   if (block) return 'left for a person: fix the cause on either side, then repair this user again (it is not retried automatically)';
-  if (row.problem) return PROBLEM_WORDS[row.problem].manual;
+  if (row.problem) return problemWords(row).manual;
   if (action === 'manual') {
     if (row.status === 'remote-only') return row.remote?.banned ? 'left for a person (already banned in Supabase)' : 'left for a person (the "leave" setting): ban, delete or add the row by hand';
     return 'left for a person: what differs cannot be changed by an API call (an id, or unconfirming an email)';
@@ -50,6 +50,20 @@ const PROBLEM_WORDS: Record<IdentityProblem, { reason: string; manual: string }>
     manual: 'relink the row to the new Supabase id (keeps the row, changes its id), or remove the stale row',
   },
 };
+
+/**
+ * A duplicate email on a user both sides have (paired by id, emails differ): no create is involved, the update of
+ * either side's email would collide with the other user who holds it, so the words say that and what works.
+ */
+const TAKEN_ON_UPDATE = {
+  reason: "Its email differs between the two sides, and another user already has the users row's email (up to letter case): updating the Supabase user to it would collide with that user, so it is never tried",
+  manual: 'decide who keeps the address: merge this user with the other one holding it (keep the row whose id Supabase has), or give this row its own email; then check again',
+};
+
+function problemWords(row: SyncRow): { reason: string; manual: string } {
+  if (row.problem === 'duplicate-email' && row.local && row.remote) return TAKEN_ON_UPDATE;
+  return PROBLEM_WORDS[row.problem as IdentityProblem];
+}
 
 export interface FindingDetails {
   sourceOfTruth: SourceOfTruth;

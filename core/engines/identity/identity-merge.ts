@@ -10,6 +10,10 @@ import { toRecord, type IdentitySpill, type SpilledRecord } from './identity-spi
  * 1. every users row, in id order (lower-cased, then as stored, then as read),
  *    paired with the Supabase user of the same id (rows added once that pass
  *    is done, by afterIdPass, go through it last, in the order they came);
+ *    A pair whose emails differ, where the row's email is another users row's too or a Supabase user other
+ *    than its own holds it (up to case: emails are lower-cased), is a `duplicate-email`: updating either
+ *    side to the other's email would collide with that user (GoTrue refuses the update every time), so no
+ *    update is proposed and a person decides who keeps the address;
  * 2. every users row left unpaired, in the order of pass 1: the first one with
  *    an email pairs with the last-listed Supabase user of that email not paired
  *    by id, the others are local-only (problems marked as before);
@@ -56,6 +60,13 @@ export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSigna
   const softDeleted = db.prepare('SELECT 1 FROM deleted WHERE idl = ?').pluck();
   const localsWithEmail = db.prepare('SELECT count(*) FROM (SELECT 1 FROM local WHERE email = ? LIMIT 2)').pluck();
 
+  // A pair by id whose row's email another row or another Supabase user holds (its own Supabase user's email differs).
+  const emailHeldElsewhere = (row: SyncRow): boolean => {
+    const email = row.local?.email ?? null;
+    if (email === null || !row.diffs.includes('email')) return false;
+    return (localsWithEmail.get(email) as number) > 1 || remoteByEmail.get(email) !== undefined;
+  };
+
   // Positions (seq) of the rows pass 1 left unpaired, in its order; Supabase users by position (from 1).
   const unpaired: number[] = [];
   const remoteMark = new Uint8Array(spill.remoteSpan + 1);
@@ -83,7 +94,9 @@ export async function* classifySpilled(spill: IdentitySpill, signal?: AbortSigna
         continue;
       }
       remoteMark[j.rseq] = ID_PAIRED;
-      rows.push(pair(localOf(j), remoteOf(j), 'id'));
+      const row = pair(localOf(j), remoteOf(j), 'id');
+      if (emailHeldElsewhere(row)) row.problem = 'duplicate-email';
+      rows.push(row);
     }
     return rows;
   };

@@ -63,6 +63,8 @@ export const PROBLEM_WORDS: Record<IdentityProblem, string> = {
 };
 
 export function manualReason(row: IdentityUserRow): string {
+  // A duplicate email on a user both sides have: no create, the email update would collide with the other user.
+  if (row.problem === 'duplicate-email' && row.status !== 'local-only') return 'Another user already has this row’s email (up to letter case), so updating the Supabase user to it would fail. Merge the two users, or give this row its own email.';
   if (row.problem) return PROBLEM_WORDS[row.problem];
   if (row.status === 'remote-only') return row.remoteBanned ? 'Already banned in Supabase; add the row or delete the user by hand.' : 'Left for a person by the “leave” setting.';
   return 'What differs cannot be changed by an API call (an id, or unconfirming an email).';
