@@ -28,13 +28,13 @@ async function together(w: StorageWorld, a: Record<string, unknown>, b: Record<s
 }
 
 describe('attack s23b: a check of all beside one user\'s check, both carrying the same findings', () => {
-  // KNOWN LIMIT (session 23), kept as `it.fails`: it turns red once fixed. 2d822ec^'s own supersede is fixed
-  // (supersedeUnrewritten: only findings still as the check read them), but the run manager's supersede at a check's
-  // end (findings.supersede: every open finding of its scope from another run) still hides the findings the user's
-  // check re-emitted, until the next check. Superseding only older runs' findings instead would leave open a finding
-  // a later-started run made and this run then disproved, which an automatic repair would act on (a live row
-  // quarantined): the safe direction is kept. A fix needs each account's conclusion time, not the run's.
-  it.fails('every orphan still open after both deltas', async () => {
+  // Fixed in session 26 (was a KNOWN LIMIT kept as `it.fails`): a check's end supersedes only findings of runs started
+  // before it (findings.supersede: run_id < its id), so the findings Ada's later-started check re-emitted stay open.
+  // Session 23 feared the other direction: a finding a later-started run made and this run then saw disproved stays
+  // open until the next check. No automatic repair acts on it (an automatic repair acts only on findings its own run
+  // concluded, docs/safety.md), and a finding hidden while its row is still an orphan was the worse lie (s26d: an
+  // all-users media check closed a newer one-user check's finding about an asset still missing).
+  it('every orphan still open after both deltas', async () => {
     world = await openStorageWorld([
       { id: 'ada', drive: [{ id: 'g-live', name: 'live.pdf', mimeType: 'application/pdf', parents: ['root'], size: 1 }], goneDrive: GONE },
       { id: 'bob', dropbox: dropboxFiles('bob', 2) },
