@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { AppDbAdapter } from '../../appdb/adapter';
 import type { SupabaseAuthConnector } from '../../connectors/supabase/supabase-auth.connector';
 import type { RowImage } from '../../appdb/row-image';
@@ -10,6 +9,7 @@ import type { LocalUsers } from './identity-local';
 import { idKey, normaliseEmail, UUID, type IdentityField, type IdentityRecord, type SyncRow } from './identity-model';
 import { remoteAttributes, toIdentityRecord } from './identity-remote';
 import { ListingShift } from './identity-gaps';
+import { createRemote, type Creator } from './identity-create';
 
 export { UUID } from './identity-model';
 
@@ -17,6 +17,8 @@ export interface Sides {
   db: AppDbAdapter;
   local: LocalUsers;
   remote: SupabaseAuthConnector;
+  /** Creates, sent one request at a time so a lost answer is told from another writer's user (identity-create.ts). */
+  creator: Creator;
   signal: AbortSignal;
 }
 
@@ -119,7 +121,7 @@ export async function applyAction(sides: Sides, row: SyncRow, action: RepairActi
   const { local, remote } = row;
   switch (action) {
     case 'create-remote':
-      return { createdId: await createRemote(sides, local as IdentityRecord) };
+      return { createdId: await createRemote(sides.remote, sides.creator, local as IdentityRecord, sides.signal) };
     case 'ban-remote': {
       // Reversible (DESIGN §4.4): the user stays, sign-in is refused; a revert sends ban_duration "none".
       const target = remote as IdentityRecord;
@@ -156,28 +158,6 @@ export async function applyAction(sides: Sides, row: SyncRow, action: RepairActi
     case 'none':
     case 'manual':
       return {};
-  }
-}
-
-/**
- * Creates the Supabase user under the row's id, or under one chosen here when the row's is no UUID: the id is
- * always ours, so a create whose answer was lost can be recognised. GoTrue may have made the user before the
- * socket closed on the way back; the retry (or a later run) then meets it (email_exists, or the id taken).
- * After any failure the user is looked up by that id: one holding our id and our email is this create having
- * taken effect, so it is verified, audited (revertible) and counted like any create. Anything else (nobody
- * there, another email, a lookup that fails too) leaves the create's own error to decide: only a genuinely
- * different user holding the email becomes a lasting refusal.
- */
-async function createRemote(sides: Sides, user: IdentityRecord): Promise<string> {
-  if (!user.email) throw new Error('the users table row has no email; Supabase needs one');
-  const id = UUID.test(user.id) ? user.id : randomUUID();
-  try {
-    return (await sides.remote.createUser({ id, email: user.email, emailConfirmed: user.emailVerified, ...remoteAttributes(user) }, sides.signal)).id;
-  } catch (error) {
-    if (sides.signal.aborted) throw error;
-    const made = await remoteUser(sides, id).catch(() => null);
-    if (made?.user && made.user.email === normaliseEmail(user.email)) return made.user.id;
-    throw error;
   }
 }
 

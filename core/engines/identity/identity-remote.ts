@@ -1,6 +1,7 @@
 import { createSupabaseAuthConnector, type SupabaseAuthConnector } from '../../connectors/supabase/supabase-auth.connector';
 import type { SupabaseUser } from '../../connectors/supabase/supabase-user';
 import type { EngineContext } from '../engine';
+import type { Creator } from './identity-create';
 import { DEFAULT_ROLE, normaliseEmail, normaliseName, ROLE_METADATA_KEY, type IdentityRecord } from './identity-model';
 
 /** Users per admin listUsers page: GoTrue sets no cap, but larger pages time out on real projects (issue 8). */
@@ -11,19 +12,22 @@ export interface RemoteOptions {
   retryInitialDelayMs?: number | undefined;
 }
 
-/** The Supabase connection of this run, its API calls counted on the run. */
-export async function openRemote(context: EngineContext, options: RemoteOptions = {}): Promise<{ connector: SupabaseAuthConnector; connectionId: number }> {
+/**
+ * The Supabase connection of this run, its API calls counted on the run. Creates go through a connector of their
+ * own that sends each request once (maxAttempts 1): identity-create.ts makes the attempts itself, so it knows
+ * whether one may have reached GoTrue unanswered, which a retry hidden in the policy would not tell it.
+ */
+export async function openRemote(context: EngineContext, options: RemoteOptions = {}): Promise<{ connector: SupabaseAuthConnector; creator: Creator; connectionId: number }> {
   const connection = await context.resources.connection('supabase');
   const serviceRoleKey = connection.secrets.serviceRoleKey;
   if (!serviceRoleKey) throw new Error(`The Supabase connection "${connection.name}" has no service role key: add it on the Connections page.`);
-  const connector = createSupabaseAuthConnector({
-    url: String(connection.config.url),
-    serviceRoleKey,
-    perPage: SUPABASE_PAGE_SIZE,
-    onRequest: () => context.apiCalls.record('supabase'),
-    ...(options.retryInitialDelayMs === undefined ? {} : { policy: { initialDelayMs: options.retryInitialDelayMs } }),
-  });
-  return { connector, connectionId: connection.id };
+  const open = (policy: { initialDelayMs?: number; maxAttempts?: number }) =>
+    createSupabaseAuthConnector({ url: String(connection.config.url), serviceRoleKey, perPage: SUPABASE_PAGE_SIZE, onRequest: () => context.apiCalls.record('supabase'), policy });
+  const delay = options.retryInitialDelayMs === undefined ? {} : { initialDelayMs: options.retryInitialDelayMs };
+  const connector = open(delay);
+  const single = open({ maxAttempts: 1 });
+  const creator: Creator = { once: (user, signal) => single.createUser(user, signal), initialDelayMs: options.retryInitialDelayMs };
+  return { connector, creator, connectionId: connection.id };
 }
 
 export function toIdentityRecord(user: SupabaseUser): IdentityRecord {

@@ -38,11 +38,11 @@ export const identityEngine: Engine<IdentityParams> = {
     // before anything is opened, should a run arrive another way.
     if (params.mode === 'revert' && context.trigger === 'schedule') throw new Error('A revert runs only when a person starts it: a schedule cannot undo repairs (it could delete users a repair created).');
     const { db, mapping } = await context.resources.appDb();
-    const { connector, connectionId } = await openRemote(context, { retryInitialDelayMs: params.retryInitialDelayMs });
+    const { connector, creator, connectionId } = await openRemote(context, { retryInitialDelayMs: params.retryInitialDelayMs });
     const sourceOfTruth = await chooseSourceOfTruth(context, connectionId, params.sourceOfTruth);
     const remoteOnly = await chooseRemoteOnly(context, connectionId, params.remoteOnly);
     const local = new LocalUsers(db, mapping.users);
-    const sides = { db, local, remote: connector, signal: controls.signal };
+    const sides = { db, local, remote: connector, creator, signal: controls.signal };
     if (params.mode === 'revert') {
       // A revert can delete what a repair created (a Supabase user, a users row): confirmed like a repair, whoever calls.
       if (params.confirmDestructive !== true) throw new Error('A revert changes both sides and can delete a user a repair created: confirm it first (confirmDestructive: true, or --yes in the CLI).');
