@@ -19,6 +19,8 @@ export class BufferedFindingSink implements FindingSink {
     private readonly now: () => string,
     private readonly scope = 'all',
     private readonly batchSize = 250,
+    /** The run's owner (this process): each batch lands only while it still owns the run (run-ownership.ts). */
+    private readonly ownerId?: string,
   ) {}
 
   get count(): number {
@@ -41,7 +43,7 @@ export class BufferedFindingSink implements FindingSink {
     this.buffer = [];
     // Chained without catching: once a batch failed, every later flush fails with its error, so no caller is
     // told its findings are written when some added before them were lost.
-    this.writing = this.writing.then(() => (batch.length === 0 ? undefined : this.repo.insertMany(this.runId, this.engine, batch, this.now(), this.scope)));
+    this.writing = this.writing.then(() => (batch.length === 0 ? undefined : this.repo.insertMany(this.runId, this.engine, batch, this.now(), this.scope, this.ownerId)));
     return this.writing;
   }
 }

@@ -26,6 +26,8 @@ export class BufferedItemLog implements ItemLog {
     private readonly batchSize = 250,
     /** Told once when a batch could not be saved (the run manager warns in the run's log). */
     private readonly onError: (error: unknown) => void = () => undefined,
+    /** The run's owner (this process): each batch lands only while it still owns the run (run-ownership.ts). */
+    private readonly ownerId?: string,
   ) {}
 
   /** Set once a batch failed: later lines only count, and the run's end makes one more attempt. */
@@ -67,7 +69,7 @@ export class BufferedItemLog implements ItemLog {
     const counts = this.counts;
     this.buffer = [];
     this.counts = new Map();
-    await this.repo.append(this.runId, lines, counts);
+    await this.repo.append(this.runId, lines, counts, this.ownerId);
   }
 }
 

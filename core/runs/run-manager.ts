@@ -10,6 +10,7 @@ import { createEngineResources } from '../engines/engine-resources';
 import { checkResult, modeOf, scheduleRefusal } from '../engines/result-check';
 import type { Logger } from '../logging/logger';
 import { isUnreachable } from '../store/connection-loss';
+import { isRunOwnershipLost } from '../store/run-ownership';
 import type { Store, StoreRepositories } from '../store/store';
 import { ApiCallCounter } from './api-calls';
 import { BufferedFindingSink } from './finding-sink';
@@ -385,8 +386,21 @@ export class RunManager {
     const { store, log } = this.deps;
     const apiCalls = new ApiCallCounter();
     const scope = engine.scopeOf(params);
-    const findings = new BufferedFindingSink(store.findings, id, engine.id, () => this.nowIso(), scope);
-    const items = new BufferedItemLog(store.runItems, id, () => this.nowIso(), undefined, undefined, (error) => runLog.warn({ err: error }, 'could not save the run item log'));
+    // The run's own writes carry its owner: each batch lands only while this process still owns the run, checked in
+    // the batch's transaction (store/run-ownership.ts), as its state moves are (move(..., owned)). An owner that
+    // stalled past its lease wakes to a run another process interrupted, maybe with a newer run of its scope done
+    // since: what it buffered meanwhile must change nothing.
+    const findings = new BufferedFindingSink(store.findings, id, engine.id, () => this.nowIso(), scope, undefined, this.owner.id);
+    const items = new BufferedItemLog(store.runItems, id, () => this.nowIso(), undefined, undefined, (error) => runLog.warn({ err: error }, notSaved('item log', error)), this.owner.id);
+    // The item log is advisory: a store that refuses it must not change the run's outcome. Saved before the run's
+    // end moves it out of `running`, while the owner check can still pass (after it, every write is refused).
+    const saveItems = async (): Promise<void> => {
+      try {
+        await items.flush();
+      } catch (error) {
+        runLog.warn({ err: error }, notSaved('item log', error));
+      }
+    };
     const resources = createEngineResources({ store, connections: this.deps.connections, engine: engine.id, runId: id, trigger, clock: this.deps.clock });
     const tracker = new ProgressTracker({
       runId: id,
@@ -414,6 +428,7 @@ export class RunManager {
     try {
       const returned = await engine.run(params, { runId: id, trigger, clock: this.deps.clock, log: runLog, findings, items, apiCalls, resources }, { signal, progress: tracker });
       await findings.flush();
+      await saveItems();
       // No abort check here: an engine a cancel stops throws (the signal's reason). One that returned finished its work,
       // and a cancel that came after its last point of no return (a sheet import's swap, a committed repair) does not
       // undo that work, so the run must not say `cancelled` over it (DESIGN §4.6).
@@ -453,9 +468,12 @@ export class RunManager {
     } catch (error) {
       // What the run found before it failed is kept; a store that refuses it must not keep the run from ending
       // (it would stay running until a sweep called it interrupted, its error told nowhere).
-      await findings.flush().catch((flushError: unknown) => runLog.error({ err: flushError }, 'could not save the findings of a failed run'));
+      await findings.flush().catch((flushError: unknown) => runLog.error({ err: flushError }, notSaved('findings', flushError)));
+      await saveItems();
       const cancelled = signal.aborted;
-      if (!cancelled) runLog.error({ err: error }, 'run failed');
+      // A run that lost its lease is stopped, not failed: the move below is refused, the run stays `interrupted`.
+      if (isRunOwnershipLost(error)) runLog.warn({ err: error }, 'the run lost its lease mid-run; it stops here');
+      else if (!cancelled) runLog.error({ err: error }, 'run failed');
       // Team mode: a database connection killed under the run (a failover, a restart) is not the run's own
       // outcome; it ends interrupted like a released one, and its job is retried (run-manager-host.ts).
       const released = releasedError(signal) ?? (queued && !cancelled && isUnreachable(error) ? { code: 'interrupted', message: `the database connection was lost mid-run (${describe(error)})` } : undefined);
@@ -467,12 +485,6 @@ export class RunManager {
         error: released ?? (cancelled ? { code: 'cancelled', message: describe(signal.reason) } : runError(error)),
       }, this.deps.store, true);
     } finally {
-      // The item log is advisory: a store that refuses it must not change the run's outcome.
-      try {
-        await items.flush();
-      } catch (error) {
-        runLog.warn({ err: error }, 'could not save the run item log');
-      }
       tracker.stop();
       await resources.dispose().catch((error: unknown) => runLog.warn({ err: error }, 'closing run resources failed'));
     }
@@ -606,6 +618,11 @@ function storable(value: unknown): unknown {
   } catch {
     return String(value);
   }
+}
+
+/** The log line for a run's own write the store refused: a lost lease is said as such, not as a store fault. */
+function notSaved(what: 'findings' | 'item log', error: unknown): string {
+  return isRunOwnershipLost(error) ? `the run lost its lease: its ${what} not yet saved were dropped` : `could not save the run's ${what}`;
 }
 
 function describe(error: unknown): string {

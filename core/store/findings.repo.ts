@@ -4,6 +4,7 @@ import type { SqlValue, StoreDb } from './store-db';
 import { countOf, likeOperator, runEach } from './transaction-view';
 import { mergePatch } from './store-functions';
 import { fromJson, toJson } from './json-column';
+import { holdOwnedRun } from './run-ownership';
 
 interface FindingRow {
   id: number;
@@ -57,21 +58,26 @@ export class FindingsRepository {
    * selection made from it stays valid; it now belongs to this run and scope,
    * with this run's kind, reason and details; created_at keeps when it was
    * first found) instead of a second one being added.
+   *
+   * ownerId: the run's own write (its finding sink), which lands only while that owner still holds the run,
+   * checked in the same transaction (run-ownership.ts): a run that lost its lease writes nothing, and never
+   * takes over the open finding a newer run of its scope wrote.
    */
-  async insertMany(runId: number, engine: string, findings: readonly NewFinding[], now: string, scope = 'all'): Promise<void> {
+  async insertMany(runId: number, engine: string, findings: readonly NewFinding[], now: string, scope = 'all', ownerId?: string): Promise<void> {
     const sql = `INSERT INTO findings (run_id, engine, scope, subject, user_email, kind, reason, proposed_action, details_json, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (engine, subject) WHERE status = 'open' DO UPDATE SET
          run_id = excluded.run_id, scope = excluded.scope, user_email = excluded.user_email, kind = excluded.kind,
          reason = excluded.reason, proposed_action = excluded.proposed_action, details_json = excluded.details_json,
          updated_at = excluded.updated_at`;
-    await this.db.transaction((tx) =>
-      runEach(
+    await this.db.transaction(async (tx) => {
+      if (ownerId !== undefined) await holdOwnedRun(tx, runId, ownerId);
+      await runEach(
         tx,
         sql,
         findings.map((f) => [runId, engine, scope, f.subject, f.userEmail ?? null, f.kind, f.reason, f.proposedAction, toJson(f.details), now, now]),
-      ),
-    );
+      );
+    });
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { RunItemOutcome, RunLogLine, RunLogPage } from '../api/models';
 import type { SqlParams, StoreDb } from './store-db';
 import { countOf, runEach } from './transaction-view';
+import { holdOwnedRun } from './run-ownership';
 
 export interface NewRunItemLine {
   seq: number;
@@ -24,20 +25,24 @@ interface RunItemRow {
 export class RunItemsRepository {
   constructor(private readonly db: StoreDb) {}
 
-  /** Writes kept lines and adds to the per-outcome counts, in one transaction. */
-  async append(runId: number, lines: readonly NewRunItemLine[], counts: ReadonlyMap<RunItemOutcome, { n: number; notKept: number }>): Promise<void> {
+  /**
+   * Writes kept lines and adds to the per-outcome counts, in one transaction. ownerId: the run's own write,
+   * landing only while that owner still holds the run (checked in the same transaction, run-ownership.ts).
+   */
+  async append(runId: number, lines: readonly NewRunItemLine[], counts: ReadonlyMap<RunItemOutcome, { n: number; notKept: number }>, ownerId?: string): Promise<void> {
     const insert = `INSERT INTO run_items (run_id, seq, at, item, action, outcome, message) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
     // The existing row's columns named by its table: PostgreSQL reads a bare `n` here as ambiguous.
     const count = `INSERT INTO run_item_counts (run_id, outcome, n, not_kept) VALUES (?, ?, ?, ?)
        ON CONFLICT (run_id, outcome) DO UPDATE SET n = run_item_counts.n + excluded.n, not_kept = run_item_counts.not_kept + excluded.not_kept`;
     const countRows: SqlParams[] = [];
     for (const [outcome, { n, notKept }] of counts) if (n > 0 || notKept > 0) countRows.push([runId, outcome, n, notKept]);
-    await this.db.transaction((tx) =>
-      Promise.all([
+    await this.db.transaction(async (tx) => {
+      if (ownerId !== undefined) await holdOwnedRun(tx, runId, ownerId);
+      await Promise.all([
         runEach(tx, insert, lines.map((line) => [runId, line.seq, line.at, line.item, line.action, line.outcome, line.message ?? null])),
         runEach(tx, count, countRows),
-      ]),
-    );
+      ]);
+    });
   }
 
   async page(runId: number, limit: number, offset: number): Promise<RunLogPage> {

@@ -201,6 +201,50 @@ export function storeSuite(target: StoreSuiteTarget): void {
       expect(await store.connections.delete(conn)).toBe(true);
     });
 
+    it('a run\'s own writes land only while its owner holds it: a lost owner\'s batch writes nothing and takes no finding over', async () => {
+      const run = (await queued('all')).id;
+      expect(await store.runs.transition(run, ['queued'], 'running', { startedAt: T0 }, T0)).toBe(true);
+      const finding = (reason: string) => ({ subject: 'file:1', kind: 'orphan', reason, proposedAction: 'quarantine' });
+      const line = { seq: 1, at: T0, item: 'file-1', action: 'copy', outcome: 'done' as const };
+      await store.findings.insertMany(run, 'storage', [finding('mine')], T0, 'all', 'host/42/a');
+      await store.runItems.append(run, [line], new Map([['done', { n: 1, notKept: 0 }]]), 'host/42/a');
+      // Another process's id: refused whole, in the batch's own transaction.
+      await expect(store.findings.insertMany(run, 'storage', [finding('stranger')], T1, 'all', 'host/43/b')).rejects.toMatchObject({ code: 'lease-lost' });
+      // Interrupted (a sweep judged the owner gone): the owner id is unchanged, yet nothing more lands.
+      const seen = (await store.runs.activeOwners()).find((o) => o.id === run)!.heartbeatAt;
+      expect(await store.runs.interrupt(run, seen, { error: { code: 'interrupted', message: 'lease lapsed' } }, T1)).toBe(true);
+      const newer = (await queued('all')).id;
+      expect(await store.runs.transition(newer, ['queued'], 'running', { startedAt: T1 }, T1)).toBe(true);
+      await store.findings.insertMany(newer, 'storage', [finding('newer')], T1, 'all', 'host/42/a');
+      await expect(store.findings.insertMany(run, 'storage', [finding('stale'), { ...finding('x'), subject: 'file:2' }], T1, 'all', 'host/42/a')).rejects.toMatchObject({ code: 'lease-lost' });
+      await expect(store.runItems.append(run, [{ ...line, seq: 2 }], new Map([['done', { n: 1, notKept: 0 }]]), 'host/42/a')).rejects.toMatchObject({ code: 'lease-lost' });
+      expect((await store.findings.open('storage')).map((f) => [f.subject, f.runId, f.reason])).toEqual([['file:1', newer, 'newer']]);
+      const log = await store.runItems.page(run, 10, 0);
+      expect([log.total, log.counts]).toEqual([1, { done: 1 }]);
+    });
+
+    // PostgreSQL: the owner check locks the run's row until the batch commits, so a sweep's interrupt from another
+    // machine waits for it and lands after (SQLite's writers are serialised by BEGIN IMMEDIATE already).
+    it.runIf(target.dialect === 'postgres')('an interrupt racing an owner\'s batch waits for it: never between the check and the writes', async () => {
+      const run = (await queued('all')).id;
+      expect(await store.runs.transition(run, ['queued'], 'running', { startedAt: T0 }, T0)).toBe(true);
+      const seen = (await store.runs.activeOwners()).find((o) => o.id === run)!.heartbeatAt;
+      const other = await target.twin();
+      try {
+        let interrupted: Promise<boolean> | undefined;
+        await store.transaction(async (tx) => {
+          await tx.findings.insertMany(run, 'storage', [{ subject: 'file:1', kind: 'orphan', reason: 'r', proposedAction: 'p' }], T0, 'all', 'host/42/a');
+          interrupted = other.runs.interrupt(run, seen, { error: { code: 'interrupted', message: 'lease lapsed' } }, T1);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          expect((await other.runs.get(run))?.state).toBe('running');
+        });
+        expect(await interrupted).toBe(true);
+        expect((await store.findings.open('storage')).map((f) => f.runId)).toEqual([run]);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('run items: lines kept once, counts add up across batches', async () => {
       const run = (await queued('all')).id;
       const line = (seq: number) => ({ seq, at: T0, item: `file-${seq}`, action: 'copy', outcome: 'done' as const });
