@@ -20,7 +20,7 @@ interface Frame {
   container: readonly unknown[] | Record<string, unknown>;
   keys: readonly string[] | undefined;
   next: number;
-  /** Members written so far (JSON skips an object's undefined values): whether a comma comes first. */
+  /** Members counted so far (an object's undefined-valued ones included): whether a comma comes first. */
   written: number;
 }
 
@@ -31,7 +31,8 @@ const NUL_MESSAGE = 'text cannot hold a NUL character (U+0000)';
  * - plain JSON only: null, booleans, finite numbers, strings, arrays without holes, objects whose
  *   prototype is Object's or null. IPC's structured clone carries far more (typed arrays, Maps,
  *   Dates, sparse arrays, cycles, BigInt) in a few bytes that JSON would expand a million-fold;
- * - at most `maxBytes` of JSON (what JSON.stringify would write, UTF-8), counted as the walk goes
+ * - at most `maxBytes` of JSON (what JSON.stringify would write, UTF-8, plus `"key":,` for each
+ *   undefined-valued member, which structured clone carries and JSON drops), counted as the walk goes
  *   and refused as soon as the count passes it: the walk never costs more than the transport limit,
  *   whatever the message is, and nothing is serialised to learn the size;
  * - at most MAX_INPUT_DEPTH levels: refused on the way down, before anything deeper is looked at;
@@ -79,8 +80,10 @@ export function inputProblem(value: unknown, maxBytes: number = MAX_INPUT_BYTES)
       if (2 * item.length + 1 > room) return tooLarge();
       stack.push({ container: item, keys: undefined, next: 0, written: 0 });
     } else if (prototype === Object.prototype || prototype === null) {
-      // No lower bound up front: a member whose value is undefined costs nothing (JSON leaves it out).
-      stack.push({ container: item as Record<string, unknown>, keys: Object.keys(item), next: 0, written: 0 });
+      // Every key counts, its value undefined or not (below): n keys cost at least n times `"":` plus n-1 commas.
+      const keys = Object.keys(item);
+      if (4 * keys.length + 1 > room) return tooLarge();
+      stack.push({ container: item as Record<string, unknown>, keys, next: 0, written: 0 });
     } else {
       return { message: `not JSON (${describe(item)})`, path: path() };
     }
@@ -104,13 +107,17 @@ export function inputProblem(value: unknown, maxBytes: number = MAX_INPUT_BYTES)
       const key = keys[index] as string;
       if (key.includes('\u0000')) return { message: NUL_MESSAGE, path: path() };
       item = (container as Record<string, unknown>)[key];
-      if (item === undefined) continue; // JSON leaves the member out; so does the renderer's optional field
+      // Counted before its value is looked at, undefined or not. JSON leaves an undefined member out (so does the
+      // renderer's optional field), but structured clone (IPC) carries it, and every key sent is walked here and
+      // by zod: two million undefined-valued keys must cost what their keys weigh, not nothing.
       bytes += utf8Bytes(JSON.stringify(key)) + 1;
+      if (frame.written++ > 0) bytes += 1;
+      if (item === undefined) continue;
     } else {
       if (!Object.hasOwn(container, index)) return { message: 'not JSON (an array with holes)', path: path() };
       item = (container as readonly unknown[])[index];
+      if (frame.written++ > 0) bytes += 1;
     }
-    if (frame.written++ > 0) bytes += 1;
     problem = visit(item);
   }
   return problem;

@@ -1,5 +1,6 @@
 import { methods } from '../api/contract';
 import { ApiError, type CallResult } from '../api/errors';
+import { boundedErrorBody, boundedIssues } from '../api/error-bounds';
 import { inputProblem } from '../api/input-shape';
 import { isMethodName, METHOD_NAMES } from '../api/names';
 import type { Logger } from '../logging/logger';
@@ -58,9 +59,8 @@ export async function dispatch(
   const parsed = methods[method].input.safeParse(input ?? {});
   if (!parsed.success) {
     return failure(
-      new ApiError('invalid-input', `Invalid input for ${method}: ${parsed.error.issues[0]?.message ?? 'invalid'}.`, {
-        issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String), code: issue.code, message: issue.message })),
-      }),
+      // The first few issues only (error-bounds.ts): one per bad entry of a long list would make a huge answer.
+      new ApiError('invalid-input', `Invalid input for ${method}: ${parsed.error.issues[0]?.message ?? 'invalid'}.`, boundedIssues(parsed.error.issues)),
     );
   }
   try {
@@ -85,6 +85,10 @@ export async function dispatch(
   }
 }
 
+/**
+ * Every error answer of every host, bounded (error-bounds.ts): a refusal built from what the caller sent
+ * (zod's list of unknown keys, a handler's own issues) is never larger than a few KB, whatever was sent.
+ */
 function failure(error: ApiError): CallResult<never> {
-  return { ok: false, error: error.toBody() };
+  return { ok: false, error: boundedErrorBody(error.toBody()) };
 }

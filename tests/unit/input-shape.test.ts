@@ -16,14 +16,25 @@ function randomJson(prng: Prng, depth: number): unknown {
 const nested = (depth: number): unknown => JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown;
 
 describe('inputProblem: plain JSON, bounded in bytes and depth, before zod', () => {
-  it('counts exactly the bytes JSON.stringify would write (UTF-8), so the limit is the same as before', () => {
+  it('counts exactly the bytes JSON.stringify would write (UTF-8), plus `"key":,` for each undefined-valued member', () => {
     const prng = new Prng(0x16c3);
     for (let i = 0; i < 500; i++) {
       const value = { v: randomJson(prng, 0), skipped: undefined };
-      const bytes = jsonBytes(value);
+      // JSON leaves `skipped` out; structured clone carries it, and its key is walked: it counts `"skipped":` and a comma.
+      const bytes = jsonBytes(value) + '"skipped":,'.length;
       expect(inputProblem(value, bytes), JSON.stringify(value)).toBeUndefined();
       expect(inputProblem(value, bytes - 1)?.message, JSON.stringify(value)).toMatch(/larger than/);
     }
+  });
+
+  it('an object of undefined-valued keys costs its keys: refused by their count before any is walked', () => {
+    const wide: Record<string, unknown> = {};
+    for (let i = 0; i < 200_000; i++) wide[`k${i}`] = undefined;
+    expect(inputProblem(wide)?.message).toMatch(/larger than/);
+    // Just under the limit in keys alone is still refused once their bytes are counted.
+    const keys = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`key-${String(i).padStart(4, '0')}`, undefined]));
+    expect(inputProblem(keys, 4 * 1000 + 1)?.message).toMatch(/larger than/);
+    expect(inputProblem(keys, 1000 * '"key-0000":,'.length + 1)).toBeUndefined();
   });
 
   it(`accepts ${MAX_INPUT_DEPTH} levels and refuses one more, on the way down`, () => {
