@@ -20,12 +20,23 @@ const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
  * answer synchronously, so dispatching each frame as it arrives built every answer of a flood before
  * the first was sent. Instead calls are dispatched in order, one per turn of the event loop (a
  * synchronous answer is sent before the next call starts), and only while less than
- * ANSWER_BUFFER_BYTES waits to be written to this client. Calls that wait for something else (a
- * service, a database) do not hold the line. Past MAX_QUEUED_CALLS waiting, the socket stops reading
- * (TCP backpressure). So a client that calls and never reads holds one buffer and a few frames.
+ * ANSWER_BUFFER_BYTES waits to be written to this client and fewer than MAX_CALLS_IN_FLIGHT of its
+ * calls are unanswered. Past MAX_QUEUED_CALLS waiting, the socket stops reading (TCP backpressure).
+ * So a client that calls and never reads holds one buffer and a few frames, and one that sends calls
+ * which wait on something slow (a connection test against a service that never answers holds an
+ * outbound socket for up to 10 s) holds at most MAX_CALLS_IN_FLIGHT of them.
  */
 const ANSWER_BUFFER_BYTES = 4 * 1024 * 1024;
 const MAX_QUEUED_CALLS = 32;
+/**
+ * Calls of one client dispatched and not yet answered. Past it the pump waits for one to finish (and
+ * the socket stops reading once MAX_QUEUED_CALLS wait), rather than answering a `busy` error: the
+ * renderer has no concurrency limit of its own (TanStack Query refetches every query at once after a
+ * run ends, a few dozen calls), and a refusal would fail those queries on screen, while waiting only
+ * delays them by the few milliseconds a fast call takes. 16 is the product's own pool size (probes per
+ * account, docs/performance.md), and above anything a person's clicks keep in flight.
+ */
+export const MAX_CALLS_IN_FLIGHT = 16;
 
 export interface WsHostOptions {
   app: Syncwarden;
@@ -60,6 +71,7 @@ export function createWsHost(options: WsHostOptions) {
       log.warn({ code: error.code, message: error.message, address }, 'closed a WebSocket client after a protocol error');
     });
     const queued: ClientFrame[] = [];
+    let inFlight = 0;
     let pumpScheduled = false;
     let waitingForWrite = false;
     const schedulePump = () => {
@@ -80,11 +92,17 @@ export function createWsHost(options: WsHostOptions) {
         waitingForWrite = true; // the next write callback schedules the pump again
         return;
       }
+      if (inFlight >= MAX_CALLS_IN_FLIGHT) return; // the next call to finish schedules the pump again
       const frame = queued.shift();
       if (!frame) return;
+      inFlight += 1;
       void dispatch(app.handlers, frame.method, frame.input, { actor: 'manual' }, app.log)
         .then((response) => send({ type: 'result', id: frame.id, response }))
-        .catch((error: unknown) => log.error({ err: error, address }, 'could not answer a WebSocket call'));
+        .catch((error: unknown) => log.error({ err: error, address }, 'could not answer a WebSocket call'))
+        .finally(() => {
+          inFlight -= 1;
+          schedulePump();
+        });
       if (socket.isPaused && queued.length < MAX_QUEUED_CALLS / 2) socket.resume();
       schedulePump();
     }
