@@ -75,3 +75,66 @@ export async function referencingKeys(db: Pick<AppDbAdapter, 'dialect'> & SqlExe
   );
   return rows.map((r) => ({ table: r.t, onDelete: r.on_delete }));
 }
+
+/** One foreign key of another table pointing at `table`, with its columns: what a change of the referenced key must move. */
+export interface ReferencingColumns {
+  /** The constraint's name (PostgreSQL; SQLite's are unnamed: the key's index in its table). */
+  name: string;
+  table: string;
+  /** The referencing columns, in key order. */
+  columns: string[];
+  /** The referenced columns of `table`, in key order; empty on SQLite when the key names none (its primary key). */
+  referenced: string[];
+  onUpdate: string;
+  /** PostgreSQL DEFERRABLE: its check can wait for the commit (SET CONSTRAINTS). SQLite: defer_foreign_keys does. */
+  deferrable: boolean;
+}
+
+/** Every foreign key of another table that references `table`, with its columns and its ON UPDATE action. */
+export async function referencingColumns(db: Pick<AppDbAdapter, 'dialect'> & SqlExecutor, table: string): Promise<ReferencingColumns[]> {
+  const bare = table.split('.').pop() as string;
+  const keys = new Map<string, ReferencingColumns>();
+  const add = (name: string, t: string, from: string, to: string | null, onUpdate: string, deferrable: boolean) => {
+    const key = keys.get(`${t}\u0000${name}`) ?? { name, table: t, columns: [], referenced: [], onUpdate, deferrable };
+    key.columns.push(from);
+    if (to !== null) key.referenced.push(to);
+    keys.set(`${t}\u0000${name}`, key);
+  };
+  if (db.dialect === 'sqlite') {
+    const rows = await db.query<{ t: string; id: number; from_col: string; to_col: string | null; on_update: string }>(
+      `SELECT m.name AS t, f.id AS id, f."from" AS from_col, f."to" AS to_col, f.on_update AS on_update
+       FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f."table" = ? COLLATE NOCASE ORDER BY m.name, f.id, f.seq`,
+      [bare],
+    );
+    for (const r of rows) add(String(r.id), r.t, r.from_col, r.to_col, r.on_update.toLowerCase(), true);
+    return [...keys.values()];
+  }
+  const rows = await db.query<{ name: string; t: string; from_col: string; to_col: string; on_update: string; deferrable: boolean }>(
+    `SELECT c.conname AS name, c.conrelid::regclass::text AS t, fa.attname AS from_col, ta.attname AS to_col, c.condeferrable AS deferrable,
+            CASE c.confupdtype WHEN 'c' THEN 'cascade' WHEN 'n' THEN 'set null' WHEN 'd' THEN 'set default' WHEN 'r' THEN 'restrict' ELSE 'no action' END AS on_update
+     FROM pg_constraint c
+     CROSS JOIN LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY AS k(from_num, to_num, n)
+     JOIN pg_attribute fa ON fa.attrelid = c.conrelid AND fa.attnum = k.from_num
+     JOIN pg_attribute ta ON ta.attrelid = c.confrelid AND ta.attnum = k.to_num
+     WHERE c.contype = 'f' AND c.confrelid = to_regclass(?) ORDER BY c.conname, k.n`,
+    [quoteTable(table)],
+  );
+  for (const r of rows) add(r.name, r.t, r.from_col, r.to_col, r.on_update, r.deferrable);
+  return [...keys.values()];
+}
+
+/** The table's primary key columns, in key order (empty when it has none). */
+export async function primaryKeyColumns(db: Pick<AppDbAdapter, 'dialect'> & SqlExecutor, table: string): Promise<string[]> {
+  if (db.dialect === 'sqlite') {
+    const [schema, name] = sqliteSchemaAndName(table);
+    const rows = await db.query<{ name: string; pk: number }>('SELECT name, pk FROM pragma_table_info(?, ?) WHERE pk > 0 ORDER BY pk', [name as string, schema as string]);
+    return rows.map((r) => r.name);
+  }
+  const rows = await db.query<{ name: string }>(
+    `SELECT a.attname AS name FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(num, n)
+     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num
+     WHERE i.indrelid = to_regclass(?) AND i.indisprimary ORDER BY k.n`,
+    [quoteTable(table)],
+  );
+  return rows.map((r) => r.name);
+}

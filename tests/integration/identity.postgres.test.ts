@@ -5,6 +5,7 @@ import { startPostgres, type TestPostgres } from '../helpers/postgres';
 import { describeIdentityEngine } from './identity-suite';
 import { describeRevertGuard } from './identity-revert-guard-suite';
 import { describeIdentityTrust } from './identity-trust-suite';
+import { describeRelinkReferences } from './identity-relink-suite';
 
 let server: TestPostgres;
 beforeAll(async () => {
@@ -21,3 +22,4 @@ const target = {
 describeIdentityEngine('a PostgreSQL 15 users table', target);
 describeIdentityTrust('a PostgreSQL 15 users table', target);
 describeRevertGuard('a PostgreSQL 15 users table', target);
+describeRelinkReferences('a PostgreSQL 15 users table', target);

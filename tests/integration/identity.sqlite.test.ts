@@ -5,6 +5,7 @@ import { makeTempDir } from '../helpers/temp-dir';
 import { describeIdentityEngine } from './identity-suite';
 import { describeRevertGuard } from './identity-revert-guard-suite';
 import { describeIdentityTrust } from './identity-trust-suite';
+import { describeRelinkReferences } from './identity-relink-suite';
 
 const dir = makeTempDir();
 afterAll(() => dir.remove());
@@ -23,6 +24,12 @@ describeIdentityTrust('a SQLite users table', {
 });
 
 describeRevertGuard('a SQLite users table', {
+  open: async () => openSqliteAppDb({ path, create: true }),
+  config: () => ({ driver: 'sqlite', path }),
+  reset: async (db) => void (await db.execute('DROP TABLE IF EXISTS users')),
+});
+
+describeRelinkReferences('a SQLite users table', {
   open: async () => openSqliteAppDb({ path, create: true }),
   config: () => ({ driver: 'sqlite', path }),
   reset: async (db) => void (await db.execute('DROP TABLE IF EXISTS users')),

@@ -36,7 +36,7 @@ export const ACTION_INFO: Record<RepairAction, ActionInfo> = {
   'insert-local': { side: 'users-table', destructive: false, reversible: true, effect: 'insert the row into the users table' },
   'update-local': { side: 'users-table', destructive: false, reversible: true, effect: 'update the users table row from Supabase Auth' },
   'delete-local': { side: 'users-table', destructive: true, reversible: true, effect: 'delete the row from the users table (a revert puts it back)' },
-  'relink-local': { side: 'users-table', destructive: true, reversible: true, effect: "relink the row to the Supabase user's new id (its id changes; a revert changes it back)" },
+  'relink-local': { side: 'users-table', destructive: true, reversible: true, effect: "relink the row to the Supabase user's new id (its id changes and its product rows follow it; a revert changes both back)" },
 };
 
 export const isDestructive = (action: RepairAction) => ACTION_INFO[action].destructive;

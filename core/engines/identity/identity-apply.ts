@@ -10,6 +10,7 @@ import { idKey, normaliseEmail, UUID, type IdentityField, type IdentityRecord, t
 import { remoteAttributes, toIdentityRecord } from './identity-remote';
 import { ListingShift } from './identity-gaps';
 import { createRemote, type Creator } from './identity-create';
+import type { MovedRows, UserReferences } from './identity-references';
 
 export { UUID } from './identity-model';
 
@@ -17,6 +18,8 @@ export interface Sides {
   db: AppDbAdapter;
   local: LocalUsers;
   remote: SupabaseAuthConnector;
+  /** The product's rows that hold a user by id: a relink moves them with the users row (identity-references.ts). */
+  references: UserReferences;
   /** Creates, sent one request at a time so a lost answer is told from another writer's user (identity-create.ts). */
   creator: Creator;
   signal: AbortSignal;
@@ -114,6 +117,8 @@ export interface Applied {
    * would tell it nothing changed).
    */
   sent?: IdentityRecord;
+  /** relink-local: the product rows that moved with the row, kept in the after-image so a revert moves exactly those back. */
+  moved?: MovedRows[];
 }
 
 /** Applies one action; the caller re-reads both sides afterwards to verify. */
@@ -144,9 +149,17 @@ export async function applyAction(sides: Sides, row: SyncRow, action: RepairActi
       return {};
     case 'delete-local':
       return { deletedRow: await sides.local.deleteWhole((local as IdentityRecord).id) };
-    case 'relink-local':
-      await sides.db.transaction((tx) => sides.local.relink((local as IdentityRecord).id, (remote as IdentityRecord).id, tx));
-      return {};
+    case 'relink-local': {
+      // The product's rows follow the row in the same transaction: never a users id changed under files, mail or accounts.
+      const [fromId, toId] = [(local as IdentityRecord).id, (remote as IdentityRecord).id];
+      const moved = await sides.db.transaction(async (tx) => {
+        await sides.local.refuseTakenId(toId, tx);
+        const rows = await sides.references.move(tx, fromId, toId);
+        await sides.local.relink(fromId, toId, tx);
+        return rows;
+      });
+      return { moved };
+    }
     case 'update-local': {
       const source = remote as IdentityRecord;
       const target = local as IdentityRecord;

@@ -95,8 +95,13 @@ export class LocalUsers {
    * two rows never merge silently.
    */
   async relink(fromId: string, toId: string, executor: SqlExecutor): Promise<void> {
-    if ((await this.findByIdKey(toId, executor)).length) throw new Error(`the users table already has a row with id ${toId}; merge the two rows by hand`);
+    await this.refuseTakenId(toId, executor);
     await executor.execute(`UPDATE ${this.table} SET ${quoteIdent(this.c.id)} = ? WHERE ${quoteIdent(this.c.id)} = ?`, [toId, fromId]);
+  }
+
+  /** Refuses a relink to an id that is already a row (in any letter case): checked before any product row moves. */
+  async refuseTakenId(toId: string, executor: SqlExecutor): Promise<void> {
+    if ((await this.findByIdKey(toId, executor)).length) throw new Error(`the users table already has a row with id ${toId}; merge the two rows by hand`);
   }
 
   /** Inserts a user, or does nothing when the id is already there (a second repair). */

@@ -9,6 +9,7 @@ import { lastingRefusal, leftBlocked, RepairBlocks } from './identity-blocks';
 import type { FindingDetails } from './identity-findings';
 import { plannedRow } from './identity-plan';
 import type { IdentityRecord, SourceOfTruth, SyncRow } from './identity-model';
+import type { MovedRows } from './identity-references';
 import { updateSnapshotRows, type SnapshotMeta, SNAPSHOT_META_KEY } from './identity-snapshot';
 
 export interface RepairInput {
@@ -119,7 +120,9 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
       const beforeImage = applied.deletedRow ? { ...image(before), localRow: applied.deletedRow } : image(before);
       // A ban keeps its end in the after-image: a revert lifts it only if nobody has banned the user again since.
       const banned = applied.bannedUntil ? { bannedUntil: applied.bannedUntil } : {};
-      const audit = (after: object) => context.resources.audit({ action: `identity.${action}`, subject: finding.subject, before: beforeImage, after: { ...after, ...banned } });
+      // A relink keeps which product rows moved with the row (table, key, keys): its revert moves exactly those back.
+      const moved = applied.moved ? { moved: applied.moved } : {};
+      const audit = (after: object) => context.resources.audit({ action: `identity.${action}`, subject: finding.subject, before: beforeImage, after: { ...after, ...banned, ...moved } });
       let after: SyncRow | null;
       try {
         after = action === 'none' ? before : await currentRow(sides, ...afterIds(action, before, applied.createdId));
@@ -137,7 +140,7 @@ export async function repairIdentities(input: RepairInput, context: EngineContex
         await context.resources.setFindingStatus([finding.id], 'repaired');
         blocks.clear(finding.subject);
         tally[action === 'none' ? 'unchanged' : 'repaired']++;
-        await logItem(action, action === 'none' ? 'skipped' : 'done', action === 'none' ? 'Already in sync.' : undefined);
+        await logItem(action, action === 'none' ? 'skipped' : 'done', action === 'none' ? 'Already in sync.' : applied.moved ? movedWords(applied.moved) : undefined);
       } else {
         // The service answered but the re-read shows the change did not take: a failure, never a success.
         tally.failed++;
@@ -212,3 +215,10 @@ function afterIds(action: RepairAction, before: SyncRow | null, createdId: strin
 
 /** A user gone from both sides (a deletion repaired): the sync table drops it. */
 const REMOVED: SyncRow = { status: 'in-sync', matchedBy: null, local: null, remote: null, diffs: [] };
+
+/** "its 3 product rows followed it (files: 2, emails: 1)": what a relink moved, for the run's item log. */
+function movedWords(moved: readonly MovedRows[]): string {
+  const total = moved.reduce((n, m) => n + m.keys.length, 0);
+  if (total === 0) return 'No product rows held the old id.';
+  return `Its ${total} product row${total === 1 ? '' : 's'} followed it (${moved.map((m) => `${m.table}: ${m.keys.length}`).join(', ')}).`;
+}

@@ -6,6 +6,7 @@ import type { EngineContext, EngineControls } from '../engine';
 import { ACTION_INFO, REPAIR_ACTIONS, type RepairAction } from './identity-actions';
 import { UUID, type Sides } from './identity-apply';
 import type { IdentityRecord } from './identity-model';
+import type { MovedRows } from './identity-references';
 import { remoteAttributes, toIdentityRecord } from './identity-remote';
 import { changedSince, describeChanged, fieldValue, repairedFields, REVERT_FIELDS, type ChangedSince, type RevertField } from './identity-revert-guard';
 import type { SupabaseUser } from '../../connectors/supabase/supabase-user';
@@ -17,6 +18,8 @@ interface Image {
   bannedUntil?: string;
   /** delete-local: the whole users row as it was (DESIGN §4.3). */
   localRow?: RowImage;
+  /** relink-local after-images: the product rows that moved with the row (older entries have none). */
+  moved?: MovedRows[];
 }
 
 interface FieldNotRestored {
@@ -164,7 +167,12 @@ async function revertEntry(entry: AuditEntry, context: EngineContext, sides: Sid
     case 'relink-local':
       if (current.local && before.local && current.local.id !== before.local.id) {
         const [fromId, toId] = [current.local.id, before.local.id];
-        await sides.db.transaction((tx) => sides.local.relink(fromId, toId, tx));
+        // Exactly the product rows the relink moved go back with the row (rows made under the new id since stay).
+        await sides.db.transaction(async (tx) => {
+          await sides.local.refuseTakenId(toId, tx);
+          await sides.references.move(tx, fromId, toId, after.moved ?? []);
+          await sides.local.relink(fromId, toId, tx);
+        });
       }
       break;
     default:

@@ -1,6 +1,7 @@
 import type { Engine, EngineContext } from '../engine';
 import { checkIdentities } from './identity-check';
 import { LocalUsers } from './identity-local';
+import { UserReferences } from './identity-references';
 import type { SourceOfTruth } from './identity-model';
 import { IdentityParams } from './identity-params';
 import { openRemote } from './identity-remote';
@@ -42,7 +43,7 @@ export const identityEngine: Engine<IdentityParams> = {
     const sourceOfTruth = await chooseSourceOfTruth(context, connectionId, params.sourceOfTruth);
     const remoteOnly = await chooseRemoteOnly(context, connectionId, params.remoteOnly);
     const local = new LocalUsers(db, mapping.users);
-    const sides = { db, local, remote: connector, creator, signal: controls.signal };
+    const sides = { db, local, references: new UserReferences(db, mapping), remote: connector, creator, signal: controls.signal };
     if (params.mode === 'revert') {
       // A revert can delete what a repair created (a Supabase user, a users row): confirmed like a repair, whoever calls.
       if (params.confirmDestructive !== true) throw new Error('A revert changes both sides and can delete a user a repair created: confirm it first (confirmDestructive: true, or --yes in the CLI).');
