@@ -7,7 +7,9 @@
  * credential (`password`, `passwd`, `pwd`, `secret`, `api_secret`, `client_secret`, `token`,
  * `access_token`, `key`, `api_key`, `service_role_key` (any name ending in password, secret, token, credential
  * or key), `signature`, `auth`, … in any case, with or without `_`
- * or `-`, percent-encoded or not, even empty).
+ * or `-`, percent-encoded or not, even empty), nor one with such a word anywhere (`X-Amz-Signature`,
+ * `auth_code`), nor its array or object form (`secret[]`, `token[0]`, `auth[token]`); the same in the
+ * fragment (`#access_token=…`, `#/callback?token=…`).
  *
  * PostgreSQL URLs (node-postgres turns EVERY query parameter into a client option, so `?password=` would
  * be used as the password) also refuse:
@@ -23,6 +25,10 @@ const POSTGRES_REFUSED_IF_INLINE = new Set(['sslcert', 'sslrootcert']);
 
 /** A parameter name, lower case without separators, that names a credential. */
 const CREDENTIAL_PARAM = /^(?:.*(?:password|passwd|secret|token|credential|key)s?|pwd|pass|sig|signature|auth|authorization)$/;
+/** Words that name a credential wherever they stand in a name (`X-Amz-Signature`, `auth_code`, `sig.v2`). */
+const CREDENTIAL_WORD = /^(?:password|passwd|pwd|pass|secret|token|credentials?|sig|signature|auth|authorization|apikey)s?$/;
+/** Spelt inside a longer word, still a credential (`xamzsignature`, `dbpasswordhash`, `clientsecretvalue`). */
+const CREDENTIAL_INSIDE = /signature|password|passwd|secret|credential/;
 
 /** The one message of this rule; `where` names the field the secret belongs in. */
 export function urlCredentialMessage(where: string): string {
@@ -46,11 +52,39 @@ export function credentialInHttpUrl(value: string): string | undefined {
   return credentialParam(url, () => false);
 }
 
+/**
+ * The first credential-bearing parameter of the query, or of the fragment: a browser's address bar after an
+ * OAuth implicit-flow login holds `#access_token=…`, and a single-page app's route `#/cb?token=…`. A fragment
+ * is never sent to a server, but the URL is stored and listed in clear all the same.
+ */
 function credentialParam(url: URL, alsoRefused: (key: string, param: string) => boolean): string | undefined {
-  for (const [rawKey, param] of url.searchParams) {
+  const inQuery = credentialIn(url.searchParams, '?', alsoRefused);
+  if (inQuery) return inQuery;
+  const fragment = url.hash.slice(1);
+  if (!fragment.includes('=')) return undefined;
+  const routeQuery = fragment.indexOf('?');
+  return credentialIn(new URLSearchParams(fragment), '#', alsoRefused) ?? (routeQuery < 0 ? undefined : credentialIn(new URLSearchParams(fragment.slice(routeQuery + 1)), '#', alsoRefused));
+}
+
+function credentialIn(params: URLSearchParams, mark: '?' | '#', alsoRefused: (key: string, param: string) => boolean): string | undefined {
+  for (const [rawKey, param] of params) {
     const key = rawKey.trim().toLowerCase();
-    if (CREDENTIAL_PARAM.test(key.replace(/[-_.\s]/g, ''))) return `?${key}=`;
-    if (alsoRefused(key, param)) return /^ssl(root)?cert$/.test(key) ? `?${key}= with inline content` : `?${key}=`;
+    if (namesCredential(key)) return `${mark}${key}=`;
+    if (alsoRefused(key, param)) return /^ssl(root)?cert$/.test(key) ? `${mark}${key}= with inline content` : `${mark}${key}=`;
   }
   return undefined;
+}
+
+/**
+ * Whether a parameter name (lower case) names a credential, however it is spelt: each bracketed part of an
+ * array or object form (`secret[]`, `token[0]`, `auth[token]`, read as `secret`, `token` by most servers) is
+ * judged on its own, as a whole without separators (`api_secret`, `service-role-key`), word by word
+ * (`x-amz-signature`, `auth_code`) and for a credential word inside it (`xamzsignature`).
+ */
+function namesCredential(key: string): boolean {
+  return key.split(/[[\]]/).some((part) => {
+    const words = part.split(/[-_.\s]+/).filter((word) => word !== '');
+    const joined = words.join('');
+    return joined !== '' && (CREDENTIAL_PARAM.test(joined) || CREDENTIAL_INSIDE.test(joined) || words.some((word) => CREDENTIAL_WORD.test(word)));
+  });
 }

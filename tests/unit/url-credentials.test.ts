@@ -32,8 +32,27 @@ const refused = [
   `${base}/?client_secret=s`,
   `${base}/v1?x=1&signature=abc`,
   `${base}/?service_role_key=k`,
+  // Other spellings of the same credential: a word of the name, a bracketed form, the fragment.
+  `${base}/?X-Goog-Signature=abc`,
+  `${base}/?auth_code=c`,
+  `${base}/?dbPasswordHash=h`,
+  `${base}/?secret%5B%5D=s`,
+  `${base}/?auth[token]=t`,
+  `${base}/?list[0][api_key]=k`,
+  `${base}/#access_token=t&token_type=bearer`,
+  `${base}/#/callback?id_token=t`,
+  `${base}/#sig=abc`,
 ];
-const accepted = [base, `${base}/v1/`, `${base}/?region=eu&page_size=10`, 'http://127.0.0.1:8080/emulator'];
+const accepted = [
+  base,
+  `${base}/v1/`,
+  `${base}/?region=eu&page_size=10`,
+  'http://127.0.0.1:8080/emulator',
+  // Words that only look like one: Google's account index, a design id, a sign-up page; a fragment that is a place.
+  `${base}/?authuser=0&design=1&signup=true&items[]=a`,
+  `${base}/docs#section-2`,
+  `${base}/#/settings?tab=keys`,
+];
 
 describe('http(s) URL fields carry no credentials', () => {
   it.each(refused)('%s is refused in every URL field, with the PostgreSQL rule’s message', (url) => {
