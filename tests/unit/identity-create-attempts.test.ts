@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../core/connectors/shared/connector-error';
 import type { SupabaseAuthConnector } from '../../core/connectors/supabase/supabase-auth.connector';
 import type { SupabaseUser } from '../../core/connectors/supabase/supabase-user';
-import { CLOCK_SKEW_MS, createRemote, type Creator } from '../../core/engines/identity/identity-create';
+import { CLOCK_SKEW_MS, createRemote } from '../../core/engines/identity/identity-create';
+import type { Creator } from '../../core/engines/identity/identity-remote';
 
 /*
  * A create is taken as ours after a failure only when one of our attempts may have reached GoTrue unanswered and

@@ -9,7 +9,8 @@ import type { LocalUsers } from './identity-local';
 import { idKey, normaliseEmail, UUID, type IdentityField, type IdentityRecord, type SyncRow } from './identity-model';
 import { remoteAttributes, toIdentityRecord } from './identity-remote';
 import { ListingShift } from './identity-gaps';
-import { createRemote, type Creator } from './identity-create';
+import { createRemote } from './identity-create';
+import type { Creator } from './identity-remote';
 import type { MovedRows, UserReferences } from './identity-references';
 
 export { UUID } from './identity-model';

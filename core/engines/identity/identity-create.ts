@@ -2,19 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { FOREIGN_ANSWER, isConnectorError } from '../../connectors/shared/connector-error';
 import { createServicePolicy } from '../../connectors/shared/service-policy';
 import { SUPABASE_SERVICE } from '../../connectors/supabase/supabase-errors';
-import type { NewSupabaseUser, SupabaseUser } from '../../connectors/supabase/supabase-user';
 import type { SupabaseAuthConnector } from '../../connectors/supabase/supabase-auth.connector';
 import { normaliseEmail, UUID, type IdentityRecord } from './identity-model';
-import { remoteAttributes } from './identity-remote';
-
-/** One create request, sent exactly once: the connector behind it retries nothing (openRemote, maxAttempts 1). */
-export type CreateOnce = (user: NewSupabaseUser, signal: AbortSignal) => Promise<SupabaseUser>;
-
-export interface Creator {
-  once: CreateOnce;
-  /** First delay between attempts (tests shorten it). */
-  initialDelayMs?: number | undefined;
-}
+import { remoteAttributes, type Creator } from './identity-remote';
 
 /** Attempts of one create, the first included: a lost answer, a rate limit or an outage are tried again. */
 export const CREATE_ATTEMPTS = 3;

@@ -1,11 +1,20 @@
 import { createSupabaseAuthConnector, type SupabaseAuthConnector } from '../../connectors/supabase/supabase-auth.connector';
-import type { SupabaseUser } from '../../connectors/supabase/supabase-user';
+import type { NewSupabaseUser, SupabaseUser } from '../../connectors/supabase/supabase-user';
 import type { EngineContext } from '../engine';
-import type { Creator } from './identity-create';
 import { DEFAULT_ROLE, normaliseEmail, normaliseName, ROLE_METADATA_KEY, type IdentityRecord } from './identity-model';
 
 /** Users per admin listUsers page: GoTrue sets no cap, but larger pages time out on real projects (issue 8). */
 const SUPABASE_PAGE_SIZE = 1000;
+
+/** One create request, sent exactly once: the connector behind it retries nothing (openRemote, maxAttempts 1). */
+export type CreateOnce = (user: NewSupabaseUser, signal: AbortSignal) => Promise<SupabaseUser>;
+
+/** What identity-create.ts makes its create attempts with. */
+export interface Creator {
+  once: CreateOnce;
+  /** First delay between attempts (tests shorten it). */
+  initialDelayMs?: number | undefined;
+}
 
 export interface RemoteOptions {
   /** Test hook: shorter retry delays. */
