@@ -17,12 +17,37 @@ interface Unsaved {
 /** A value sets the secret, null removes it (connections.update's `secrets`). */
 export type SecretChanges = Record<string, string | null>;
 
+/** A secret the secret store would not change as asked: its field, its entry in the store, and the store's reason. */
+export interface SecretLeftover {
+  field: string;
+  entry: string;
+  reason: string;
+}
+
+/** Puts back the old value of every secret `writeValues` wrote; resolves with those it could not put back. */
+export type SecretsUndo = () => Promise<SecretLeftover[]>;
+
+/**
+ * A write of new values failed midway: what was written before it was put back, except `unrestored`, which the
+ * secret store refused to put back (each tried; none skipped because an earlier one failed).
+ */
+export class SecretsWriteError extends Error {
+  constructor(
+    cause: unknown,
+    readonly unrestored: SecretLeftover[],
+  ) {
+    super(reasonOf(cause), { cause });
+    this.name = 'SecretsWriteError';
+  }
+}
+
 /**
  * The secrets of connections, over whichever SecretStore is in use.
  *
- * Keychain (and memory): `connection/<id>/<field>`, written by create/update,
- * all-or-nothing: `apply` remembers each old value and puts it back if a later
- * write (or the caller's store write) fails.
+ * Keychain (and memory): `connection/<id>/<field>`, written by create/update:
+ * `writeValues` remembers each old value and puts every one back it can if a
+ * later write (or the caller's store write) fails; removals wait until the row
+ * no longer lists the field (`removeAll`).
  *
  * Environment (SYNCWARDEN_SECRETS=env), read-only: a secret is read from
  * SYNCWARDEN_SECRET_CONNECTION_<ID>_<FIELD>, else SYNCWARDEN_SECRET_NAME_<NAME>_<FIELD>.
@@ -108,41 +133,53 @@ export class ConnectionSecrets {
    * failure, and returns what could not be deleted, with the store's reason.
    * Env mode keeps nothing, so nothing is left.
    */
-  async removeAll(connection: Named, fields: readonly string[]): Promise<{ field: string; entry: string; reason: string }[]> {
+  async removeAll(connection: Named, fields: readonly string[]): Promise<SecretLeftover[]> {
     if (this.fromEnv) return [];
-    const left: { field: string; entry: string; reason: string }[] = [];
+    const left: SecretLeftover[] = [];
     for (const field of fields) {
       const entry = connectionSecretKey(connection.id, field);
-      await this.store.delete(entry).catch((error: unknown) => left.push({ field, entry, reason: error instanceof Error ? error.message : String(error) }));
+      await this.store.delete(entry).catch((error: unknown) => left.push({ field, entry, reason: reasonOf(error) }));
     }
     return left;
   }
 
   /**
-   * Writes the changes (keychain/memory) and returns an undo that restores every
-   * old value. If a write fails midway, what was already written is undone
-   * before the error is thrown, so the SecretStore holds exactly what it did.
+   * Writes the new values of `changes` (keychain/memory; its removals are the caller's, after the row: see
+   * connections.service.ts updateNow) and returns an undo that restores every old value. If a write fails
+   * midway, what was already written is put back before SecretsWriteError is thrown, so the SecretStore holds
+   * what it did, except what it refused to take back, which the error names.
    */
-  async apply(connection: Named, changes: SecretChanges): Promise<() => Promise<void>> {
-    const done: { key: string; old: string | null }[] = [];
-    const undo = async () => {
-      for (const { key, old } of done.reverse()) {
-        if (old === null) await this.store.delete(key);
-        else await this.store.set(key, old);
+  async writeValues(connection: Named, changes: SecretChanges): Promise<SecretsUndo> {
+    const done: { field: string; key: string; old: string | null }[] = [];
+    // Every step is tried, newest first, whatever the one before did: a locked keychain refusing one put-back
+    // must not leave the others changed too. What it refused is said, never swallowed.
+    const undo: SecretsUndo = async () => {
+      const unrestored: SecretLeftover[] = [];
+      for (const { field, key, old } of [...done].reverse()) {
+        try {
+          if (old === null) await this.store.delete(key);
+          else await this.store.set(key, old);
+        } catch (error) {
+          unrestored.push({ field, entry: key, reason: reasonOf(error) });
+        }
       }
+      return unrestored;
     };
     try {
       for (const [field, value] of Object.entries(changes)) {
+        if (value === null) continue;
         const key = connectionSecretKey(connection.id, field);
         const old = await this.store.get(key);
-        done.push({ key, old });
-        if (value === null) await this.store.delete(key);
-        else await this.store.set(key, value);
+        done.push({ field, key, old });
+        await this.store.set(key, value);
       }
     } catch (error) {
-      await undo().catch(() => undefined);
-      throw error;
+      throw new SecretsWriteError(error, await undo());
     }
     return undo;
   }
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -19,7 +19,7 @@ import { SecretStoreUnavailable, type SecretStore } from '../secrets/secret-stor
 import type { StoredConnection } from '../store/connections.repo';
 import type { Store } from '../store/store';
 import { isUniqueViolation } from '../store/store-db';
-import { ConnectionSecrets } from './connection-secrets';
+import { ConnectionSecrets, SecretsWriteError, type SecretChanges, type SecretsUndo } from './connection-secrets';
 import type { ConnectionSettings, ProbeRegistry } from './probe';
 import { productDbAccess } from './product-db-access';
 import { warmSdksFor, type WarmupFailure } from './sdk-warmup';
@@ -134,24 +134,27 @@ export class ConnectionsService implements ProductDbAccess {
     }
     const id = await connections.insert(input.kind, input.name, input.config, this.now()).catch(orTaken);
     try {
-      const undo = await this.secrets.apply({ id, name: input.name }, input.secrets);
+      const undo = await this.secrets.writeValues({ id, name: input.name }, input.secrets);
       try {
         await connections.update(id, { secretFields: Object.keys(input.secrets) }, this.now());
       } catch (error) {
-        await undo();
-        throw error;
+        throw new SecretsWriteError(error, await undo());
       }
     } catch (error) {
       await connections.delete(id); // nothing half-made stays behind
-      throw toApiError(error);
+      throw this.changeFailed(id, error);
     }
     return this.present(await this.mustGet(id));
   }
 
   /**
-   * All or nothing: config, name, secret fields and the fields that would be
-   * left are all checked first; then the secrets are written (each old value
-   * kept), then the store in one statement; if that fails the secrets are put back.
+   * All or nothing: config, name, secret fields and the fields that would be left are all checked first. Then,
+   * in the order that leaves the least behind if the process dies between two steps (docs/secrets.md):
+   * 1. the new values are written (each old value kept);
+   * 2. the row, in one statement (if that fails, every old value is put back, and what the secret store
+   *    refused to take back is logged and named in the error);
+   * 3. only then are removed secrets deleted: until the row stops listing a field nothing reads its entry,
+   *    and a refused row write has then deleted nothing. One the secret store will not delete is logged.
    */
   private async updateNow(input: UpdateInput): Promise<Connection> {
     const current = await this.mustGet(input.id);
@@ -188,19 +191,47 @@ export class ConnectionsService implements ProductDbAccess {
     const missing = requiredSecretsMissing(current.kind, [...fields]);
     if (missing.length) throw new ApiError('invalid-input', `${missing.join(', ')} cannot be removed: the connection needs it.`, { fields: missing });
 
-    let undo: () => Promise<void>;
-    try {
-      undo = await this.secrets.apply(current, changes);
-    } catch (error) {
-      throw toApiError(error);
-    }
-    try {
-      await this.writeRow(current.id, { ...patch, secretFields: [...fields] });
-    } catch (error) {
-      await undo().catch((undoError: unknown) => this.deps.log.error({ err: undoError, id: current.id }, 'could not put the old secrets back after a failed update'));
-      throw toApiError(error);
-    }
+    await this.changeSecretsAround(current, changes, () => this.writeRow(current.id, { ...patch, secretFields: [...fields] }));
     return this.present(await this.mustGet(current.id));
+  }
+
+  /**
+   * Steps 1-3 of updateNow around `writeRow`, for every change of a stored connection's secrets (an edit, a
+   * Connect or Disconnect).
+   */
+  private async changeSecretsAround(current: StoredConnection, changes: SecretChanges, writeRow: () => Promise<void>): Promise<void> {
+    let undo: SecretsUndo;
+    try {
+      undo = await this.secrets.writeValues(current, changes);
+    } catch (error) {
+      throw this.changeFailed(current.id, error);
+    }
+    try {
+      await writeRow();
+    } catch (error) {
+      throw this.changeFailed(current.id, new SecretsWriteError(error, await undo()));
+    }
+    const removed = Object.keys(changes).filter((field) => changes[field] === null);
+    for (const leftover of await this.secrets.removeAll(current, removed)) {
+      // Read by no one (the row no longer lists the field) and overwritten if the field is set again.
+      this.deps.log.error({ id: current.id, field: leftover.field, entry: leftover.entry, reason: leftover.reason }, 'a removed secret was left behind in the secret store');
+    }
+  }
+
+  /**
+   * The error a refused secrets change answers with. Secrets the store would not put back are logged and named
+   * in it (`unrestoredSecrets`), as connections.delete names `leftoverSecrets`: the keychain then holds a value
+   * the connection's row does not describe, and the admin must know which.
+   */
+  private changeFailed(id: number, error: unknown): ApiError {
+    if (!(error instanceof SecretsWriteError)) return toApiError(error);
+    const cause = toApiError(error.cause);
+    if (error.unrestored.length === 0) return cause;
+    for (const left of error.unrestored) this.deps.log.error({ id, field: left.field, entry: left.entry, reason: left.reason }, 'could not put a secret back after a failed change');
+    const fields = error.unrestored.map((left) => left.field).join(', ');
+    return new ApiError(cause.code, `${cause.message} The secret store would not take back the old ${fields}: it may hold the new value; set it again.`, {
+      unrestoredSecrets: error.unrestored,
+    });
   }
 
   /**
@@ -235,18 +266,7 @@ export class ConnectionsService implements ProductDbAccess {
       const config: Record<string, unknown> = { ...current.config };
       if (account) config.connectedAccount = account;
       else delete config.connectedAccount;
-      let undo: () => Promise<void>;
-      try {
-        undo = await this.secrets.apply(current, { refreshToken });
-      } catch (error) {
-        throw toApiError(error);
-      }
-      try {
-        await this.writeRow(id, { config, secretFields: [...fields] });
-      } catch (error) {
-        await undo().catch((undoError: unknown) => this.deps.log.error({ err: undoError, id }, 'could not put the old refresh token back after a failed write'));
-        throw toApiError(error);
-      }
+      await this.changeSecretsAround(current, { refreshToken }, () => this.writeRow(id, { config, secretFields: [...fields] }));
       return this.present(await this.mustGet(id));
     });
   }

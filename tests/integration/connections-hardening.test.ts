@@ -61,9 +61,9 @@ describe('connections: all-or-nothing updates, credential-free URLs, headless se
       // Field by field: no kind collects two secrets today, so the put-back of an earlier field is proven on ConnectionSecrets itself.
       const flaky = new FlakySecretStore(3);
       const connection = { id: 7, name: 'Two secrets' };
-      await new ConnectionSecrets(flaky).apply(connection, { first: 'a-1', second: 'b-1' });
+      await new ConnectionSecrets(flaky).writeValues(connection, { first: 'a-1', second: 'b-1' });
       const kept = new Map(flaky.values);
-      await expect(new ConnectionSecrets(flaky).apply(connection, { first: 'a-2', second: 'b-2' })).rejects.toThrow('the keychain locked');
+      await expect(new ConnectionSecrets(flaky).writeValues(connection, { first: 'a-2', second: 'b-2' })).rejects.toThrow('the keychain locked');
       expect(flaky.values).toEqual(kept);
 
       const secrets = new FlakySecretStore(2); // the create's set; the update's set fails
@@ -91,6 +91,63 @@ describe('connections: all-or-nothing updates, credential-free URLs, headless se
       expect(replaced).toMatchObject({ ok: false, error: { code: 'internal' } });
       expect(removed).toMatchObject({ ok: false, error: { code: 'internal' } });
       expect(await snapshot(secrets)).toEqual(before);
+    });
+
+    it('a put-back the secret store refuses skips none of the others, and is named, not swallowed', async () => {
+      // Field by field on ConnectionSecrets (no kind collects two secrets): the put-back runs newest first, and
+      // `second`'s is refused; before, that ended the undo and `first` kept its new value unsaid.
+      const store = new (class extends MemorySecretStore {
+        refuse = false;
+        override async set(key: string, value: string): Promise<void> {
+          if (this.refuse && key.endsWith('/second')) throw new Error('the keychain locked');
+          return super.set(key, value);
+        }
+      })();
+      const secrets = new ConnectionSecrets(store);
+      const connection = { id: 7, name: 'Two secrets' };
+      await secrets.writeValues(connection, { first: 'a-1', second: 'b-1' });
+      const undo = await secrets.writeValues(connection, { first: 'a-2', second: 'b-2' });
+      store.refuse = true;
+      expect(await undo()).toEqual([{ field: 'second', entry: 'connection/7/second', reason: 'the keychain locked' }]);
+      expect(store.values.get('connection/7/first')).toBe('a-1');
+    });
+
+    it('a refused update whose old secret cannot be put back says so (unrestoredSecrets) and logs it', async () => {
+      const secrets = new (class extends MemorySecretStore {
+        sets = 0;
+        override async set(key: string, value: string): Promise<void> {
+          if (++this.sets === 3) throw new Error('the keychain locked'); // the create's, the update's, then the put-back
+          return super.set(key, value);
+        }
+      })();
+      const current = await open(secrets);
+      await call('connections.create', { kind: 'google', name: 'Google', config: { clientId: 'id-1' }, secrets: { clientSecret: 'cs-1' } });
+      const update = current.store.connections.update.bind(current.store.connections);
+      current.store.connections.update = () => {
+        throw new Error('SQLITE_BUSY: database is locked');
+      };
+      const failed = await call('connections.update', { id: 1, secrets: { clientSecret: 'cs-2' } });
+      current.store.connections.update = update;
+      expect(failed).toMatchObject({
+        ok: false,
+        error: {
+          message: expect.stringMatching(/database is locked.*would not take back the old clientSecret/),
+          details: { unrestoredSecrets: [{ field: 'clientSecret', entry: 'connection/1/clientSecret', reason: 'the keychain locked' }] },
+        },
+      });
+    });
+
+    it('a removed secret is deleted only after the row stops listing it; one the store will not delete is left unread', async () => {
+      const secrets = new (class extends MemorySecretStore {
+        override async delete(): Promise<void> {
+          throw new Error('the keychain locked');
+        }
+      })();
+      await open(secrets);
+      await call('connections.create', { kind: 'appdb', name: 'Product', config: { driver: 'sqlite', path: '/tmp/product.db' }, secrets: { password: 'pw-1' } });
+      const removed = await call('connections.update', { id: 1, secrets: { password: null } });
+      expect(removed).toMatchObject({ ok: true, result: { secrets: { password: { hasSecret: false } } } });
+      expect(secrets.values.get('connection/1/password')).toBe('pw-1');
     });
 
     it('updates of one connection do not interleave: a failed one never puts back over a later one', async () => {
