@@ -224,8 +224,9 @@ export function storeSuite(target: StoreSuiteTarget): void {
     });
 
     // PostgreSQL: the owner check locks the run's row until the batch commits, so a sweep's interrupt from another
-    // machine waits for it and lands after (SQLite's writers are serialised by BEGIN IMMEDIATE already).
-    it.runIf(target.dialect === 'postgres')('an interrupt racing an owner\'s batch waits for it: never between the check and the writes', async () => {
+    // machine waits for it and lands after (SQLite's writers are serialised by BEGIN IMMEDIATE already). Declared
+    // for PostgreSQL only, not skipped on SQLite: a suite that skips a test fails CI.
+    if (target.dialect === 'postgres') it('an interrupt racing an owner\'s batch waits for it: never between the check and the writes', async () => {
       const run = (await queued('all')).id;
       expect(await store.runs.transition(run, ['queued'], 'running', { startedAt: T0 }, T0)).toBe(true);
       const seen = (await store.runs.activeOwners()).find((o) => o.id === run)!.heartbeatAt;
