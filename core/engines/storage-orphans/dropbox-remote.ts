@@ -51,6 +51,10 @@ export class DropboxRemote implements ProviderRemote {
       for (const entry of next.value.entries) {
         if (entry.tag === 'file') {
           for (const [path, id] of at) if (id === entry.id) at.delete(path);
+          // Dropbox reports a path once, in its latest state: another file now at a path a known id lived at means
+          // that file was deleted (or moved) since; its id is probed (s26g).
+          const before = at.get(entry.pathLower);
+          if (before !== undefined && before !== entry.id && !view.alive.has(before)) view.suspects.add(before);
           at.set(entry.pathLower, entry.id);
           view.alive.add(entry.id);
           view.suspects.delete(entry.id);
@@ -61,7 +65,10 @@ export class DropboxRemote implements ProviderRemote {
             view.suspects.add(id);
             view.alive.delete(id);
           }
-          if (gone.length === 0) view.deletedNames.add(entry.name.toLowerCase());
+          // Tied only when it is exactly one known file's path. A deleted folder arrives as one entry for the folder:
+          // the ids known under it are some of its files, never surely all, so the account is listed in full (s26g).
+          const exactlyOneFile = gone.length === 1 && gone[0]?.[0] === entry.pathLower;
+          if (!exactlyOneFile) view.deletedNames.add(entry.name.toLowerCase());
         }
       }
     }
