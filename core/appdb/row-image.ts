@@ -18,7 +18,7 @@ import type { LiveColumn } from './table-columns';
  *   server's own text form of it (which its input parser reads back to the
  *   same value), bytea as base64. The text form depends on session settings
  *   (extra_float_digits rounds floats, DateStyle orders dates): a capture runs
- *   under `pinCaptureSession`, which makes it exact and unambiguous.
+ *   under `pinValueSession`, which makes it exact and unambiguous.
  */
 interface CellImage {
   type: string;
@@ -44,14 +44,15 @@ export function captureSelect(dialect: AppDbAdapter['dialect'], columns: readonl
 }
 
 /**
- * Pins, for the rest of the capturing transaction, the PostgreSQL settings the text form of a value depends on:
- * every float digit (extra_float_digits 3: the shortest exact form), ISO dates, ISO 8601 intervals. Their input
- * parsers read these back to the same value under any session settings. Must run inside the transaction that
- * captures (SET LOCAL ends with it); nothing on SQLite.
+ * Pins, for the rest of the transaction, the PostgreSQL settings a value's text form depends on, both ways: written
+ * out by a capture (extra_float_digits 3: every float digit; ISO dates; ISO 8601 intervals) and read back by a
+ * restore's casts (xmloption content: an XML fragment the product stored is refused by a database whose default is
+ * `document`, s26g). Their input parsers read these forms back to the same value under any other settings. Runs
+ * inside the transaction that captures or restores (SET LOCAL ends with it); nothing on SQLite.
  */
-export async function pinCaptureSession(tx: SqlExecutor, dialect: AppDbAdapter['dialect']): Promise<void> {
+export async function pinValueSession(tx: SqlExecutor, dialect: AppDbAdapter['dialect']): Promise<void> {
   if (dialect !== 'postgres') return;
-  for (const setting of ['extra_float_digits = 3', "DateStyle = 'ISO, YMD'", "IntervalStyle = 'iso_8601'"]) await tx.execute(`SET LOCAL ${setting}`);
+  for (const setting of ['extra_float_digits = 3', "DateStyle = 'ISO, YMD'", "IntervalStyle = 'iso_8601'", 'xmloption = content']) await tx.execute(`SET LOCAL ${setting}`);
 }
 
 /** The image of one captured row (the result row of a `captureSelect`). */

@@ -2,7 +2,7 @@ import { catalogOf, type AppDbAdapter } from '../../appdb/adapter';
 import { quoteIdent, quoteTable } from '../../appdb/identifiers';
 import { keysIn } from '../../appdb/key-match';
 import type { ResolvedMapping } from '../../appdb/mapping';
-import { imageMismatch, insertFromImage, parseRowImage } from '../../appdb/row-image';
+import { imageMismatch, insertFromImage, parseRowImage, pinValueSession } from '../../appdb/row-image';
 import { liveColumns } from '../../appdb/table-columns';
 import { KEPT, QuarantineError, toRow, type QuarantinedRow } from './quarantine-row';
 
@@ -56,6 +56,7 @@ export async function restoreHeld(t: RestoreTables, fileRowId: string): Promise<
       }
       try {
         if (whole) {
+          await pinValueSession(tx, db.dialect);
           const insert = insertFromImage(db.dialect, f.table, whole, columns);
           await tx.execute(insert.sql, insert.params);
         } else {

@@ -2,7 +2,7 @@ import { catalogOf, type AppDbAdapter, type Row, type SqlExecutor, type SqlValue
 import { quoteIdent, quoteTable } from '../../appdb/identifiers';
 import { keysIn } from '../../appdb/key-match';
 import type { ResolvedMapping } from '../../appdb/mapping';
-import { captureSelect, imageOf, pinCaptureSession, type RowImage } from '../../appdb/row-image';
+import { captureSelect, imageOf, pinValueSession, type RowImage } from '../../appdb/row-image';
 import { liveColumns, type LiveColumn } from '../../appdb/table-columns';
 import { QuarantineSchema } from './quarantine-schema';
 import { restoreHeld } from './quarantine-restore';
@@ -114,7 +114,7 @@ export class FileQuarantine {
   /** Every column of these rows as they are, inside the moving transaction, by files row id. */
   private async capture(tx: SqlExecutor, columns: readonly LiveColumn[], fileRowIds: readonly SqlValue[]): Promise<Map<string, RowImage>> {
     const f = this.mapping.files;
-    await pinCaptureSession(tx, this.db.dialect);
+    await pinValueSession(tx, this.db.dialect);
     const rows = await tx.query(
       `SELECT ${quoteIdent(f.columns.id)} AS "k", ${captureSelect(this.db.dialect, columns)} FROM ${quoteTable(f.table)} WHERE ${quoteIdent(f.columns.id)} IN (${placeholders(fileRowIds.length)})`,
       fileRowIds,
