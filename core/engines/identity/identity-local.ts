@@ -2,7 +2,7 @@ import { catalogOf, type AppDbAdapter, type Row, type SqlExecutor, type SqlValue
 import { quoteIdent, quoteTable } from '../../appdb/identifiers';
 import { streamStored } from '../../appdb/keyset';
 import type { ResolvedEntity } from '../../appdb/mapping';
-import { captureSelect, imageMismatch, imageOf, insertFromImage, pinCaptureSession, type RowImage } from '../../appdb/row-image';
+import { captureSelect, imageMismatch, imageOf, insertFromImage, pinValueSession, type RowImage } from '../../appdb/row-image';
 import { liveColumns, referencingKeys } from '../../appdb/table-columns';
 import { yieldToEventLoop } from '../../base/cooperative';
 import { LastingRefusal } from './identity-blocks';
@@ -142,7 +142,7 @@ export class LocalUsers {
     return this.db.transaction(async (tx) => {
       // The columns as this transaction meets them: one the product added a moment ago is kept in the image too.
       const columns = await liveColumns(catalogOf(tx, this.db.dialect), table);
-      await pinCaptureSession(tx, this.db.dialect);
+      await pinValueSession(tx, this.db.dialect);
       const [row] = await tx.query(`SELECT ${captureSelect(this.db.dialect, columns)} FROM ${this.table} WHERE ${quoteIdent(this.c.id)} = ?`, [id]);
       await this.delete(id, tx);
       return row ? imageOf(this.db.dialect, columns, row) : null;
@@ -155,7 +155,10 @@ export class LocalUsers {
     const mismatch = imageMismatch(image, columns, this.db.dialect, this.entity.table);
     if (mismatch) throw new Error(`The users row cannot be put back: ${mismatch}.`);
     const { sql, params } = insertFromImage(this.db.dialect, this.entity.table, image, columns);
-    await this.db.execute(sql, params);
+    await this.db.transaction(async (tx) => {
+      await pinValueSession(tx, this.db.dialect);
+      await tx.execute(sql, params);
+    });
   }
 
   private selectList(): string {
