@@ -5,6 +5,7 @@ import type { ResolvedMapping } from '../../appdb/mapping';
 import { liveColumns, primaryKeyColumns, referencingColumns } from '../../appdb/table-columns';
 import { yieldToEventLoop } from '../../base/cooperative';
 import { LastingRefusal } from './identity-blocks';
+import { idKey, UUID } from './identity-model';
 
 /** Rows of one table a relink moved to the new id, by key as they are after it: what its revert moves back, no other row. */
 export interface MovedRows {
@@ -63,7 +64,8 @@ export class UserReferences {
         for (let at = 0; at < keys.length; at += BATCH) {
           if (at > 0) await yieldToEventLoop();
           const batch = keys.slice(at, at + BATCH);
-          await tx.execute(`UPDATE ${quoteTable(target.table)} SET ${quoteIdent(target.column)} = ? WHERE ${quoteIdent(target.column)} = ? AND ${quoteIdent(target.key)} IN (${batch.map(() => '?').join(', ')})`, [toId, fromId, ...batch]);
+          const holding = holds(target.column, fromId);
+          await tx.execute(`UPDATE ${quoteTable(target.table)} SET ${quoteIdent(target.column)} = ? WHERE ${holding.sql} AND ${quoteIdent(target.key)} IN (${batch.map(() => '?').join(', ')})`, [toId, holding.param, ...batch]);
         }
       }
       // As the rows are keyed after the move: a table keyed by the user column itself is keyed by the new id.
@@ -77,17 +79,21 @@ export class UserReferences {
   async count(fromId: string): Promise<number> {
     const { targets } = await this.targets(catalogOf(this.db, this.db.dialect));
     let total = 0;
-    for (const t of targets) total += Number((await this.db.query<{ n: unknown }>(`SELECT count(*) AS n FROM ${quoteTable(t.table)} WHERE ${quoteIdent(t.column)} = ?`, [fromId]))[0]?.n ?? 0);
+    for (const t of targets) {
+      const holding = holds(t.column, fromId);
+      total += Number((await this.db.query<{ n: unknown }>(`SELECT count(*) AS n FROM ${quoteTable(t.table)} WHERE ${holding.sql}`, [holding.param]))[0]?.n ?? 0);
+    }
     return total;
   }
 
   private async keysHolding(tx: SqlExecutor, target: Target, id: string, among: readonly (string | number)[] | undefined): Promise<(string | number)[]> {
-    const select = `SELECT ${quoteIdent(target.key)} AS k FROM ${quoteTable(target.table)} WHERE ${quoteIdent(target.column)} = ?`;
-    if (among === undefined) return (await tx.query<{ k: SqlValue }>(select, [id])).map((r) => plain(r.k));
+    const holding = holds(target.column, id);
+    const select = `SELECT ${quoteIdent(target.key)} AS k FROM ${quoteTable(target.table)} WHERE ${holding.sql}`;
+    if (among === undefined) return (await tx.query<{ k: SqlValue }>(select, [holding.param])).map((r) => plain(r.k));
     const found: (string | number)[] = [];
     for (let at = 0; at < among.length; at += BATCH) {
       const batch = among.slice(at, at + BATCH);
-      const rows = await tx.query<{ k: SqlValue }>(`${select} AND ${quoteIdent(target.key)} IN (${batch.map(() => '?').join(', ')})`, [id, ...batch]);
+      const rows = await tx.query<{ k: SqlValue }>(`${select} AND ${quoteIdent(target.key)} IN (${batch.map(() => '?').join(', ')})`, [holding.param, ...batch]);
       found.push(...rows.map((r) => plain(r.k)));
     }
     return found;
@@ -146,4 +152,12 @@ export class UserReferences {
 /** A key as JSON keeps it for the audit image (a bigint or other value as its text). */
 function plain(value: SqlValue): string | number {
   return typeof value === 'number' || typeof value === 'string' ? value : String(value);
+}
+
+/**
+ * Rows that hold this user id as the engine pairs ids (idKey): a UUID in any letter case (the product may keep the
+ * users row's id upper-cased while its other rows hold `auth.uid()` as GoTrue writes it, s26h), any other id exactly.
+ */
+function holds(column: string, id: string): { sql: string; param: string } {
+  return UUID.test(id) ? { sql: `lower(CAST(${quoteIdent(column)} AS TEXT)) = ?`, param: idKey(id) } : { sql: `${quoteIdent(column)} = ?`, param: id };
 }

@@ -33,7 +33,10 @@ async function userDetail(host: EngineHost, input: ParsedInput<'identity.user'>)
   const keys = [input.email, local.email, textOf(remote.side.record?.email), input.localId, input.remoteId]
     .filter((v): v is string => typeof v === 'string' && v.trim() !== '')
     .map((v) => v.trim());
-  const subjects = [...new Set(keys.flatMap((k) => [`user:${k}`, `user:${k.toLowerCase()}`]))];
+  const bases = keys.flatMap((k) => [`user:${k}`, `user:${k.toLowerCase()}`]);
+  // A case-duplicate pair's finding is told apart by its row id (identity-check.ts subjectOf: `user:<email>#row:<id>`).
+  const rowIds = [input.localId, textOf(local.side.record?.id)].filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+  const subjects = [...new Set([...bases, ...bases.flatMap((b) => rowIds.map((id) => `${b}#row:${id.trim()}`))])];
   const findings = (await host.store.findings.bySubjects(ENGINE, subjects)).sort((a, b) => b.id - a.id);
   const audit = await host.store.audit.bySubjects(ENGINE, subjects, IDENTITY_USER_HISTORY_LIMIT);
   return {
