@@ -16,6 +16,7 @@ import { ApiCallCounter } from './api-calls';
 import { BufferedFindingSink } from './finding-sink';
 import { BufferedItemLog } from './item-log';
 import { ProgressTracker } from './progress';
+import { LocalClaims, type Claim } from './local-claims';
 import { recoverInterruptedRuns, recoverRunIfOwnerGone, type RecoveryOptions } from './recovery';
 import { createRunOwner, leaseTiming, type LeaseTiming, type RunOwner } from './run-owner';
 import { isTerminal, statesBefore } from './state-machine';
@@ -69,11 +70,11 @@ interface ActiveRun {
 export class RunManager {
   private readonly active = new Map<number, ActiveRun>();
   /**
-   * Team mode: runs this process adopted (the store names it their owner) that are not executing yet, with
-   * when. Between adoptQueued and runAdopted the worker awaits the store; a sweep in that window must not judge
-   * its own run lost. Protected for one lease at most: an adoption never executed is then swept as usual.
+   * Runs the store names this process's that are not in `active` yet: a start between its INSERT and `active`,
+   * a team-mode adoption between adoptQueued and runAdopted. They count as local to this process's sweeps
+   * (local-claims.ts), so no sweep of this process interrupts a run it is starting.
    */
-  private readonly adopting = new Map<number, number>();
+  private readonly claims: LocalClaims;
   private readonly heartbeat: NodeJS.Timeout;
   readonly owner: RunOwner;
   readonly lease: LeaseTiming;
@@ -81,6 +82,7 @@ export class RunManager {
   constructor(private readonly deps: RunManagerDeps) {
     this.owner = deps.owner ?? createRunOwner(deps.pid ?? process.pid);
     this.lease = leaseTiming(deps.heartbeatMs, deps.leaseMs);
+    this.claims = new LocalClaims(() => deps.clock.now().getTime(), this.lease.leaseMs);
     // Every process with a RunManager (desktop, serve, daemon, a waiting CLI) sweeps on this beat, so a
     // dead owner's run is interrupted within a lease even when no store is opened again. unref: a
     // one-shot CLI command is not kept alive by it.
@@ -116,6 +118,17 @@ export class RunManager {
   async start(engineId: string, rawParams: Record<string, unknown>, trigger: RunTrigger): Promise<{ runId: number; alreadyRunning: boolean; notice?: string }> {
     if (this.deps.teamQueue) return this.startInQueue(engineId, rawParams, trigger, this.deps.teamQueue);
     const { engine, params } = this.validated(engineId, rawParams, trigger);
+    // Claimed before the INSERT names this process the owner, released once the run is in `active` (or on any
+    // throw): a beat's sweep in between must not take the new run for one this process lost track of.
+    const claim = this.claims.take();
+    try {
+      return await this.startClaimed(engine, params, trigger, claim);
+    } finally {
+      claim.release();
+    }
+  }
+
+  private async startClaimed(engine: AnyEngine, params: Record<string, unknown>, trigger: RunTrigger, claim: Claim): Promise<{ runId: number; alreadyRunning: boolean }> {
     const { id, alreadyRunning } = await this.deps.store.runs.insertQueued({
       engine: engine.id,
       scope: engine.scopeOf(params),
@@ -128,6 +141,7 @@ export class RunManager {
       now: this.nowIso(),
     });
     if (alreadyRunning) return { runId: id, alreadyRunning };
+    claim.name(id);
 
     await this.deps.store.runEvents.append(id, 'state', `queued by ${trigger}`, this.nowIso());
     await this.emitRun('run.started', id);
@@ -279,17 +293,17 @@ export class RunManager {
   ): Promise<{ adopted: true; previousOwner: string | null } | { adopted: false; reason: 'finished'; state: Run['state'] } | { adopted: false; reason: 'owned'; owner: string }> {
     // Marked before the compare-and-set: a sweep may read the row between the store's commit and this
     // continuation (seen once in 10,000 jobs). Harmless when the adoption fails: the run is then not ours.
-    this.adopting.set(runId, this.deps.clock.now().getTime());
+    this.claims.take(runId);
     let result: Awaited<ReturnType<Store['runs']['adopt']>>;
     try {
       const leaseNow = await this.leaseNow();
       result = await this.deps.store.runs.adopt(runId, this.owner, this.leaseExpiry(leaseNow), leaseNow.toISOString());
     } catch (error) {
-      this.adopting.delete(runId);
+      this.claims.releaseRun(runId);
       throw error;
     }
     if (result.outcome === 'adopted') return { adopted: true, previousOwner: result.previousOwner };
-    this.adopting.delete(runId);
+    this.claims.releaseRun(runId);
     if (result.outcome === 'owned') return { adopted: false, reason: 'owned', owner: result.owner };
     if (result.outcome === 'missing') throw new Error(`run ${runId} is not in the store`);
     return { adopted: false, reason: 'finished', state: result.state };
@@ -301,12 +315,12 @@ export class RunManager {
    */
   async runAdopted(runId: number, signal: AbortSignal): Promise<Run> {
     const run = await this.deps.store.runs.get(runId).catch((error: unknown) => {
-      this.adopting.delete(runId);
+      this.claims.releaseRun(runId);
       throw error;
     });
     const engine = run && this.deps.engines.get(run.engine);
     if (!run || !engine) {
-      this.adopting.delete(runId);
+      this.claims.releaseRun(runId);
       throw new Error(run ? `this worker has no engine "${run.engine}"` : `run ${runId} is not in the store`);
     }
     const controller = new AbortController();
@@ -317,7 +331,7 @@ export class RunManager {
     const done = this.execute(runId, engine, run.params, run.trigger, controller, run.state === 'running', true);
     const settled = done.then(() => undefined, () => undefined);
     this.active.set(runId, { controller, done: settled });
-    this.adopting.delete(runId);
+    this.claims.releaseRun(runId);
     try {
       const ended = await done;
       // Another worker adopted the run while this one stalled past its lease: every write of this attempt was
@@ -328,7 +342,7 @@ export class RunManager {
     } finally {
       signal.removeEventListener('abort', onAbort);
       this.active.delete(runId);
-      this.adopting.delete(runId);
+      this.claims.releaseRun(runId);
     }
   }
 
@@ -534,20 +548,12 @@ export class RunManager {
     }
   }
 
-  private isBeingAdopted(runId: number): boolean {
-    const at = this.adopting.get(runId);
-    if (at === undefined) return false;
-    if (this.deps.clock.now().getTime() - at <= this.lease.leaseMs) return true;
-    this.adopting.delete(runId);
-    return false;
-  }
-
   private async recoveryOptions(): Promise<RecoveryOptions> {
     return {
       now: await this.leaseNow(),
       staleAfterMs: this.lease.leaseMs,
       self: this.owner,
-      isLocal: (runId) => this.active.has(runId) || this.isBeingAdopted(runId),
+      isLocal: (runId) => this.active.has(runId) || this.claims.holds(runId),
       ...(this.deps.isProcessAlive ? { isProcessAlive: this.deps.isProcessAlive } : {}),
     };
   }
