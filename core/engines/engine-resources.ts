@@ -73,7 +73,19 @@ export interface EngineResourcesDeps {
   trigger: RunTrigger;
   // Structurally the engine's Clock: this file is imported by engine.ts, so it does not import it back.
   clock: { now(): Date };
+  /** The run's signal: once it aborts, product-database queries that do not answer are cut (CANCEL_GRACE_MS). */
+  signal?: AbortSignal;
 }
+
+/**
+ * How long a cancelled run's product-database queries may still answer before their connections are closed.
+ * An engine checks its signal between queries, so a query that answers within this ends as the engine planned
+ * (a repair whose UPDATE landed still writes its audit entry). One that does not (a PostgreSQL that completed
+ * the handshake and then stopped answering) would otherwise keep the run `running`, and its scope blocked, for
+ * ever: closing the adapter fails it, and the run ends `cancelled`. SQLite answers synchronously, so a SQLite
+ * engine always reaches its next signal check: its database is left alone.
+ */
+const CANCEL_GRACE_MS = 2_000;
 
 /** Findings per page of findingsForRepairPages: a page loads and parses in a few milliseconds. */
 const REPAIR_PAGE = 500;
@@ -92,6 +104,20 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
   // Chosen ids may belong to another engine or be resolved already: only this engine's open ones are repaired.
   const repairable = (finding: Finding) => finding.engine === engine && finding.status === 'open';
   let appDb: Promise<ProductDb> | undefined;
+  let closing: Promise<void> | undefined;
+  let cut: NodeJS.Timeout | undefined;
+  let disarm: (() => void) | undefined;
+  const closeAppDb = (product: ProductDb): Promise<void> => (closing ??= product.db.close());
+  const cutOnAbort = (product: ProductDb): void => {
+    const { signal } = deps;
+    if (!signal || product.db.dialect !== 'postgres') return;
+    const arm = () => {
+      cut = setTimeout(() => void closeAppDb(product).catch(() => undefined), CANCEL_GRACE_MS);
+    };
+    if (signal.aborted) return arm();
+    signal.addEventListener('abort', arm, { once: true });
+    disarm = () => signal.removeEventListener('abort', arm);
+  };
 
   const connection = async (kind: ConnectionKind, name?: string): Promise<ResolvedConnection> => {
     const candidates = (await store.connections.list()).filter((c) => c.kind === kind && (name === undefined || c.name === name));
@@ -108,7 +134,10 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
   return {
     connection,
     appDb() {
-      appDb ??= deps.connections.openAppDb();
+      appDb ??= deps.connections.openAppDb().then((product) => {
+        cutOnAbort(product);
+        return product;
+      });
       return appDb;
     },
     async findingsForRepair(selection) {
@@ -156,7 +185,10 @@ export function createEngineResources(deps: EngineResourcesDeps): EngineResource
       delete: (key) => store.engineState.delete(engine, key),
     },
     async dispose() {
-      if (appDb) await (await appDb.catch(() => undefined))?.db.close();
+      clearTimeout(cut);
+      disarm?.();
+      const product = await appDb?.catch(() => undefined);
+      if (product) await closeAppDb(product);
     },
   };
 }

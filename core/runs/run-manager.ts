@@ -415,7 +415,7 @@ export class RunManager {
         runLog.warn({ err: error }, notSaved('item log', error));
       }
     };
-    const resources = createEngineResources({ store, connections: this.deps.connections, engine: engine.id, runId: id, trigger, clock: this.deps.clock });
+    const resources = createEngineResources({ store, connections: this.deps.connections, engine: engine.id, runId: id, trigger, clock: this.deps.clock, signal: controller.signal });
     const tracker = new ProgressTracker({
       runId: id,
       engine: engine.id,
