@@ -23,13 +23,13 @@ const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
  * ANSWER_BUFFER_BYTES waits to be written to this client and fewer than MAX_CALLS_IN_FLIGHT of its
  * calls are unanswered. Past MAX_QUEUED_CALLS waiting, the socket stops reading (TCP backpressure).
  * So a client that calls and never reads holds one buffer and a few frames, and one that sends calls
- * which wait on something slow (a connection test against a service that never answers holds an
- * outbound socket for up to 10 s) holds at most MAX_CALLS_IN_FLIGHT of them.
+ * which wait on something slow is paced by MAX_CALLS_IN_FLIGHT and CALL_HOLD_MS (below).
  */
 const ANSWER_BUFFER_BYTES = 4 * 1024 * 1024;
 const MAX_QUEUED_CALLS = 32;
 /**
- * Calls of one client dispatched and not yet answered. Past it the pump waits for one to finish (and
+ * Calls of one client dispatched and not yet answered (each for CALL_HOLD_MS at most). Past it the pump
+ * waits for one to finish or to pass CALL_HOLD_MS (and
  * the socket stops reading once MAX_QUEUED_CALLS wait), rather than answering a `busy` error: the
  * renderer has no concurrency limit of its own (TanStack Query refetches every query at once after a
  * run ends, a few dozen calls), and a refusal would fail those queries on screen, while waiting only
@@ -37,6 +37,16 @@ const MAX_QUEUED_CALLS = 32;
  * account, docs/performance.md), and above anything a person's clicks keep in flight.
  */
 export const MAX_CALLS_IN_FLIGHT = 16;
+/**
+ * How long one call holds its place among the MAX_CALLS_IN_FLIGHT. A call still unanswered after it stops
+ * counting (it still answers when it ends): a client whose 16 calls never end (tests against a product database
+ * that stopped answering) must not wait for ever behind them, runs.cancel included. So a client starts at most
+ * MAX_CALLS_IN_FLIGHT calls per CALL_HOLD_MS, and it has at most MAX_CALLS_IN_FLIGHT x (1 + D / CALL_HOLD_MS)
+ * calls alive where D bounds a call's duration: 48 connection tests against a silent service (each an outbound
+ * socket for at most 10 s), 64 appdb connection tests (5 s connect + 10 s round trip); a product-database read
+ * ends within the adapter's query bound (PRODUCT_QUERY_TIMEOUT_MS). A later call waits at most CALL_HOLD_MS.
+ */
+export const CALL_HOLD_MS = 5_000;
 
 export interface WsHostOptions {
   app: Syncwarden;
@@ -92,17 +102,25 @@ export function createWsHost(options: WsHostOptions) {
         waitingForWrite = true; // the next write callback schedules the pump again
         return;
       }
-      if (inFlight >= MAX_CALLS_IN_FLIGHT) return; // the next call to finish schedules the pump again
+      if (inFlight >= MAX_CALLS_IN_FLIGHT) return; // the next call to finish or to pass CALL_HOLD_MS schedules the pump again
       const frame = queued.shift();
       if (!frame) return;
       inFlight += 1;
+      // The call gives its place back once: when it ends, or after CALL_HOLD_MS if it has not.
+      let holding = true;
+      const letGo = () => {
+        if (!holding) return;
+        holding = false;
+        clearTimeout(hold);
+        inFlight -= 1;
+        schedulePump();
+      };
+      const hold = setTimeout(letGo, CALL_HOLD_MS);
+      hold.unref();
       void dispatch(app.handlers, frame.method, frame.input, { actor: 'manual' }, app.log)
         .then((response) => send({ type: 'result', id: frame.id, response }))
         .catch((error: unknown) => log.error({ err: error, address }, 'could not answer a WebSocket call'))
-        .finally(() => {
-          inFlight -= 1;
-          schedulePump();
-        });
+        .finally(letGo);
       if (socket.isPaused && queued.length < MAX_QUEUED_CALLS / 2) socket.resume();
       schedulePump();
     }
