@@ -4,11 +4,18 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSyncwarden } from '../../core/app/app';
 import { openSqliteAppDb } from '../../core/appdb/sqlite.adapter';
-import { MemorySecretStore } from '../helpers/memory.secret-store';
+import { EnvSecretStore } from '../../core/secrets/env.secret-store';
+import { connectionNameSecretKey } from '../../core/secrets/secret-store';
+import { TEST_CLIENT } from '../emulators/google/test-support';
 import { REPO_ROOT } from '../helpers/paths';
 import { driveFiles, openStorageWorld, type StorageWorld } from './storage-orphans.setup';
 
 const ORPHANS = 30_000;
+/**
+ * A person's repair asks Drive again before it moves rows (repair-confirm.ts), so the killed process and the one
+ * after it need the Google connection's client secret: from the environment, as a worker on another machine has it.
+ */
+const secretsEnv = { SYNCWARDEN_SECRETS: 'env', [EnvSecretStore.variableFor(connectionNameSecretKey('Google', 'clientSecret'))]: TEST_CLIENT.clientSecret };
 let world: StorageWorld | undefined;
 afterEach(async () => {
   await world?.close();
@@ -24,7 +31,7 @@ describe('storage-orphans repair and SIGKILL', () => {
     const dataDir = join(world.dir, 'console');
     await world.app.close();
 
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'tests/integration/storage-orphans.crash-child.ts'), dataDir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'tests/integration/storage-orphans.crash-child.ts'), dataDir], { cwd: REPO_ROOT, env: { ...process.env, ...secretsEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = once(child, 'exit');
     const product = openSqliteAppDb({ path: world.dbPath });
     let seenMidway = 0;
@@ -48,7 +55,7 @@ describe('storage-orphans repair and SIGKILL', () => {
     }
 
     // Start again: the killed run is recovered as interrupted, a new repair finishes the job.
-    const app = await createSyncwarden({ dataDir, host: 'cli', secrets: new MemorySecretStore() });
+    const app = await createSyncwarden({ dataDir, host: 'cli', secrets: new EnvSecretStore(secretsEnv) });
     try {
       expect(app.recovered).toHaveLength(1);
       expect((await app.store.runs.get(app.recovered[0] as number))?.state).toBe('interrupted');

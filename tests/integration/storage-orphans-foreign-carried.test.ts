@@ -21,6 +21,15 @@ describe('storage-orphans under foreign 404s: earlier findings are carried, neve
       expect(run.result, JSON.stringify(params)).toMatchObject({ orphans: 0, carriedForward: 2 });
       expect((await world.app.store.findings.open('storage-orphans')).map((f) => f.subject).sort()).toEqual(['file:row-g-gone', 'file:row-id:d-gone']);
     }
+    // A person's repair asks the services again just before the move (repair-confirm.ts): still no answer of theirs,
+    // so nothing moves and each finding stays open as a failed item.
+    const blind = await world.run({ mode: 'repair', all: true });
+    expect(blind.state).toBe('partial');
+    expect(blind.result).toMatchObject({ quarantined: 0, itemsFailed: 2 });
+    expect(await world.rows('SELECT id FROM file_quarantine')).toEqual([]);
+    // The services answer again: the really gone rows, and only they, are quarantined.
+    world.google.clearFaults();
+    world.dropbox.clearFaults();
     await world.run({ mode: 'repair', all: true });
     expect((await world.rows<{ id: string }>('SELECT id FROM file_quarantine ORDER BY id')).map((r) => r.id)).toEqual(['row-g-gone', 'row-id:d-gone']);
   });

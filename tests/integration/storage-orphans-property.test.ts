@@ -217,7 +217,11 @@ describe('storage-orphans safety invariant (property)', () => {
 
       const before = await withDb(w, snapshot);
       const repair = await w.run({ mode: 'repair', all: true });
-      expect(repair.state, context).toBe('succeeded');
+      // A person's repair asks the services again before each move (repair-confirm.ts). The faults are over, so only an
+      // account whose grant was revoked cannot answer: its findings stay open as failed items and the run is partial.
+      const refusedAgain = ((repair.result?.failedItems ?? []) as { reason: string }[]);
+      expect(repair.state === 'succeeded' || (repair.state === 'partial' && truth.revoked.size > 0), `${context}: ${repair.state} ${JSON.stringify(refusedAgain)}`).toBe(true);
+      for (const f of refusedAgain) expect(f.reason, context).toMatch(/could not be asked again|did not answer/);
       const removed = await w.rows<{ provider: string; provider_file_id: string }>('SELECT provider, provider_file_id FROM file_quarantine');
       for (const row of removed) expect(truth.gone.has(`${row.provider}:${row.provider_file_id}`), `${context}: removed ${row.provider}:${row.provider_file_id}`).toBe(true);
 

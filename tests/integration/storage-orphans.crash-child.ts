@@ -3,7 +3,7 @@
  * store in the given data directory, starts `repair all` (the default) or a
  * `check`, prints STARTED <id>, and keeps going until the parent kills it.
  * Connection secrets come from the environment (SYNCWARDEN_SECRETS=env), as a
- * worker on another machine would have them; a repair needs none.
+ * worker on another machine would have them (a repair asks the service again before it moves rows, so it needs them too).
  */
 import { createSyncwarden } from '../../core/app/app';
 import { EnvSecretStore } from '../../core/secrets/env.secret-store';

@@ -12,6 +12,8 @@ import { StorageOrphansParams, scopeOf } from './storage-params';
 import { purgeExpired } from './storage-purge';
 import { FileQuarantine } from './storage-quarantine';
 import { repairFindings, type RepairReport } from './storage-repair';
+import { confirmWithService } from './repair-confirm';
+import { StorageClients } from './storage-clients';
 
 /** Per-account lines kept in a run's result (the run.finished event carries it): the rest are in the totals. */
 const MAX_RESULT_LINES = 500;
@@ -67,8 +69,20 @@ async function manualRepair(params: StorageOrphansParams, context: EngineContext
   if (problems.length && (guarded || params.allowUnrestorable !== true)) {
     throw new Error(`Nothing was quarantined: a quarantined row could not be restored whole. ${problems.join(' ')} To repair anyway, confirm it on the Storage page (or pass allowUnrestorable: true).`);
   }
-  controls.progress.update({ total: chosen.length, message: `Quarantining ${chosen.length} file row${chosen.length === 1 ? '' : 's'}` });
-  const report = await repairFindings(chosen, context, product, { guarded, retentionDays: params.retentionDays, signal: controls.signal, onDone: (n) => controls.progress.advance(n) });
+  // Asked again, just before the move: a finding is an earlier answer, and only the service's answer now lets a row go.
+  controls.progress.update({ total: chosen.length, message: `Asking the services again about ${chosen.length} file${chosen.length === 1 ? '' : 's'}` });
+  const asked = chosen.length ? await confirmWithService(chosen, product, new StorageClients(context.resources, product, params, context.apiCalls), controls.signal) : { confirmed: [], alive: [], failed: [] };
+  if (asked.alive.length) {
+    await context.resources.setFindingStatus(asked.alive.map((f) => f.id), 'superseded');
+    for (const f of asked.alive) await context.items.log({ item: f.subject, action: 'quarantine', outcome: 'skipped', message: 'The file is there again: its row was left as it is.' });
+  }
+  for (const { finding, reason } of asked.failed) await context.items.log({ item: finding.subject, action: 'quarantine', outcome: 'failed', message: reason });
+  controls.progress.update({ total: chosen.length, message: `Quarantining ${asked.confirmed.length} file row${asked.confirmed.length === 1 ? '' : 's'}` });
+  controls.progress.advance(chosen.length - asked.confirmed.length);
+  const report = await repairFindings(asked.confirmed, context, product, { guarded, retentionDays: params.retentionDays, signal: controls.signal, onDone: (n) => controls.progress.advance(n) });
+  report.chosen = chosen.length;
+  if (asked.alive.length) report.skipped['file-there-again'] = (report.skipped['file-there-again'] ?? 0) + asked.alive.length;
+  for (const { finding, reason } of asked.failed) report.failed.add(finding.subject, reason);
   if (guarded) await recordGuard(context.resources.state, context.runId, worst(report.safetyGuards));
   return { complete: true, mode: 'repair', ...repairTotals(report), purged, ...guardFields(report), ...report.failed.fields() };
 }
