@@ -61,8 +61,9 @@ export function describeRelinkReferences(name: string, target: AppDbUnderTest): 
         const [entry] = (await app.store.audit.byRun(relink.id)).filter((e) => e.action === 'identity.relink-local');
         expect((entry?.after as { moved?: unknown }).moved).toEqual(
           expect.arrayContaining([
-            { table: 'files', column: 'user_id', key: 'id', keys: ['f70a', 'f70b'] },
-            { table: 'relink_notes', column: 'owner', key: 'id', keys: ['n70'] },
+            // `was`: what each row held, as spelt, so the revert puts exactly that back (s26j).
+            { table: 'files', column: 'user_id', key: 'id', keys: ['f70a', 'f70b'], was: [id(70), id(70)] },
+            { table: 'relink_notes', column: 'owner', key: 'id', keys: ['n70'], was: [id(70)] },
           ]),
         );
         expect(JSON.stringify(await app.store.runItems.page(relink.id, 50, 0))).toMatch(/Its 3 product rows followed it/);

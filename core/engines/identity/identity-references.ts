@@ -13,6 +13,12 @@ export interface MovedRows {
   column: string;
   key: string;
   keys: (string | number)[];
+  /**
+   * What each of those rows held before the move, exactly as spelt (parallel to `keys`): a UUID held in another
+   * letter case than the users row's (`auth.uid()` writes lower case) goes back as it was, not as the users row spells
+   * it (s26j). Absent in entries written before it: their revert writes the users row's id.
+   */
+  was?: string[];
 }
 
 /** One column that holds a user by the users row's id. */
@@ -58,19 +64,30 @@ export class UserReferences {
     for (const target of targets) {
       const recorded = only?.find((m) => this.same(m.table, target.table) && this.same(m.column, target.column));
       if (only && !recorded && !target.byDatabase) continue;
-      const keys = await this.keysHolding(tx, target, fromId, recorded?.keys);
-      if (keys.length === 0) continue;
+      const held = await this.keysHolding(tx, target, fromId, recorded?.keys);
+      if (held.length === 0) continue;
+      const keys = held.map((h) => h.key);
       if (!target.byDatabase) {
-        for (let at = 0; at < keys.length; at += BATCH) {
-          if (at > 0) await yieldToEventLoop();
-          const batch = keys.slice(at, at + BATCH);
-          const holding = holds(target.column, fromId);
-          await tx.execute(`UPDATE ${quoteTable(target.table)} SET ${quoteIdent(target.column)} = ? WHERE ${holding.sql} AND ${quoteIdent(target.key)} IN (${batch.map(() => '?').join(', ')})`, [toId, holding.param, ...batch]);
+        // Each row gets its new value: the new id, or on a revert what it held before the relink, as it was spelt.
+        const before = recorded?.was ? new Map(recorded.keys.map((k, i) => [String(k), recorded.was?.[i]])) : undefined;
+        const byValue = new Map<string, (string | number)[]>();
+        for (const key of keys) {
+          const value = before?.get(String(key)) ?? toId;
+          byValue.set(value, [...(byValue.get(value) ?? []), key]);
+        }
+        const holding = holds(target.column, fromId);
+        for (const [value, group] of byValue) {
+          for (let at = 0; at < group.length; at += BATCH) {
+            await yieldToEventLoop();
+            const batch = group.slice(at, at + BATCH);
+            await tx.execute(`UPDATE ${quoteTable(target.table)} SET ${quoteIdent(target.column)} = ? WHERE ${holding.sql} AND ${quoteIdent(target.key)} IN (${batch.map(() => '?').join(', ')})`, [value, holding.param, ...batch]);
+          }
         }
       }
-      // As the rows are keyed after the move: a table keyed by the user column itself is keyed by the new id.
-      const after = this.same(target.key, target.column) ? keys.map(() => toId) : keys;
-      moved.push({ table: target.table, column: target.column, key: target.key, keys: after });
+      // As the rows are keyed after the move: a table keyed by the user column itself is keyed by its new value.
+      const keyedByColumn = this.same(target.key, target.column);
+      const after = keyedByColumn ? keys.map((k) => (recorded?.was ? (recorded.was[recorded.keys.findIndex((r) => String(r) === String(k))] ?? toId) : toId)) : keys;
+      moved.push({ table: target.table, column: target.column, key: target.key, keys: after, was: held.map((h) => h.value) });
     }
     return moved;
   }
@@ -86,15 +103,16 @@ export class UserReferences {
     return total;
   }
 
-  private async keysHolding(tx: SqlExecutor, target: Target, id: string, among: readonly (string | number)[] | undefined): Promise<(string | number)[]> {
+  /** The rows (key, and the id as the row spells it) of `target` holding this id, among these keys when given. */
+  private async keysHolding(tx: SqlExecutor, target: Target, id: string, among: readonly (string | number)[] | undefined): Promise<{ key: string | number; value: string }[]> {
     const holding = holds(target.column, id);
-    const select = `SELECT ${quoteIdent(target.key)} AS k FROM ${quoteTable(target.table)} WHERE ${holding.sql}`;
-    if (among === undefined) return (await tx.query<{ k: SqlValue }>(select, [holding.param])).map((r) => plain(r.k));
-    const found: (string | number)[] = [];
+    const select = `SELECT ${quoteIdent(target.key)} AS k, CAST(${quoteIdent(target.column)} AS TEXT) AS v FROM ${quoteTable(target.table)} WHERE ${holding.sql}`;
+    const read = (rows: { k: SqlValue; v: SqlValue }[]) => rows.map((r) => ({ key: plain(r.k), value: String(r.v) }));
+    if (among === undefined) return read(await tx.query<{ k: SqlValue; v: SqlValue }>(select, [holding.param]));
+    const found: { key: string | number; value: string }[] = [];
     for (let at = 0; at < among.length; at += BATCH) {
       const batch = among.slice(at, at + BATCH);
-      const rows = await tx.query<{ k: SqlValue }>(`${select} AND ${quoteIdent(target.key)} IN (${batch.map(() => '?').join(', ')})`, [holding.param, ...batch]);
-      found.push(...rows.map((r) => plain(r.k)));
+      found.push(...read(await tx.query<{ k: SqlValue; v: SqlValue }>(`${select} AND ${quoteIdent(target.key)} IN (${batch.map(() => '?').join(', ')})`, [holding.param, ...batch])));
     }
     return found;
   }
