@@ -2,7 +2,8 @@ import type { Finding } from '../../api/models';
 import { TimeSlicer } from '../../base/cooperative';
 import { inPool } from '../../base/pool';
 import { PROBE_BATCH } from './account-probe';
-import type { ProbeAnswer } from './remote-view';
+import type { FullListing, ProbeAnswer, ProviderRemote } from './remote-view';
+import { isConnectorError } from '../../connectors/shared/connector-error';
 import type { StorageClients } from './storage-clients';
 import type { StorageDb } from './storage-db';
 import { isStorageProvider, PROVIDER_LABEL, type FileRow, type StorageAccount } from './storage-model';
@@ -84,8 +85,8 @@ async function confirmAccount(account: StorageAccount, findings: readonly Findin
     else out.confirmed.push(f);
   };
   let toProbe: readonly Finding[] = findings;
-  if (findings.length > MAX_PROBES) {
-    const listing = await remote.list(false, signal);
+  const listing = findings.length > MAX_PROBES ? await listOrNothing(remote, signal) : undefined;
+  if (listing) {
     const covered = (pid: string) => listing.coveredPrefix === undefined || pid.startsWith(listing.coveredPrefix);
     toProbe = findings.filter((f) => !covered(pidOf(f)));
     for (const f of findings) {
@@ -96,6 +97,20 @@ async function confirmAccount(account: StorageAccount, findings: readonly Findin
   }
   const answers = await inPool(toProbe, PROBE_BATCH, async (f) => ({ f, answer: await remote.probe(rowOf(f, account), signal) }));
   for (const { f, answer } of answers) decide(f, answer);
+}
+
+/**
+ * One complete listing, or undefined when the service says it cannot give one for this account (Drive's
+ * incompleteSearch, on every run for some accounts): then each file is asked about instead, as a check does
+ * (account-check.ts), rather than no file of the account ever being repairable (s26j).
+ */
+async function listOrNothing(remote: ProviderRemote, signal: AbortSignal): Promise<FullListing | undefined> {
+  try {
+    return await remote.list(false, signal);
+  } catch (error) {
+    if (isConnectorError(error) && error.reason === 'incompleteSearch') return undefined;
+    throw error;
+  }
 }
 
 const pidOf = (f: Finding) => String(f.details?.providerFileId ?? '');
