@@ -8,8 +8,10 @@
  *
  * A claim is taken before the store write that makes the run ours: a sweep may read the row between that
  * write's commit and the continuation after it. A start does not know its run's id before the INSERT, so its
- * claim is unnamed until then; while an unnamed claim is open every own run counts as local (a sweep spares an
- * own run it lost track of for that round trip; the next beat takes it).
+ * claim is unnamed until then. An unnamed claim covers only a run that could be the one being inserted: one
+ * created at or after the claim was taken (the INSERT stamps created_at by the same clock, after take()). Never
+ * an older run: starts retried against a scope blocked by a dead own run would otherwise keep some unnamed claim
+ * open at every beat and spare that run for ever, so the scope would never free.
  *
  * Invariant: a claim protects for one lease at most (`ttlMs`). One never released (a store call that never
  * returns) then stops protecting, and its run is swept as usual.
@@ -40,15 +42,27 @@ export class LocalClaims {
     for (const [key, claim] of this.open) if (claim.runId === runId) this.open.delete(key);
   }
 
-  /** Whether a live claim covers `runId` (a claim on it, or an unnamed one). Claims older than the lease are dropped here. */
-  holds(runId: number): boolean {
+  /**
+   * Whether a live claim covers `runId`: a claim on it, or an unnamed one taken at or before `createdAtMs` (the
+   * run's created_at, by the clock given to this class; unknown: no unnamed claim covers it). Claims older than
+   * the lease are dropped here.
+   */
+  holds(runId: number, createdAtMs?: number): boolean {
     const now = this.nowMs();
     let held = false;
     for (const [key, claim] of this.open) {
       if (now - claim.at > this.ttlMs) this.open.delete(key);
-      else if (claim.runId === undefined || claim.runId === runId) held = true;
+      else if (claim.runId === runId) held = true;
+      else if (claim.runId === undefined && createdAtMs !== undefined && createdAtMs >= claim.at) held = true;
     }
     return held;
+  }
+
+  /** Whether a start awaits its INSERT: only then is a run's created_at worth reading for holds(). */
+  awaitingInsert(): boolean {
+    const now = this.nowMs();
+    for (const claim of this.open.values()) if (claim.runId === undefined && now - claim.at <= this.ttlMs) return true;
+    return false;
   }
 }
 

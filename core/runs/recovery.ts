@@ -8,8 +8,8 @@ export interface RecoveryOptions {
   staleAfterMs: number;
   /** The sweeping process: its own runs are judged by `isLocal`, never by their lease. */
   self?: RunOwner;
-  /** Whether a run of `self` is still being worked on here. */
-  isLocal?: (runId: number) => boolean;
+  /** Whether a run of `self` is still being worked on here (may read the store: a run's created_at). */
+  isLocal?: (runId: number) => boolean | Promise<boolean>;
   isProcessAlive?: (pid: number) => boolean;
 }
 
@@ -22,7 +22,7 @@ export interface RecoveryOptions {
 export async function recoverInterruptedRuns(store: Store, options: RecoveryOptions): Promise<number[]> {
   const interrupted: number[] = [];
   for (const owner of await store.runs.activeOwners()) {
-    const reason = whyOwnerIsGone(owner, options);
+    const reason = await whyOwnerIsGone(owner, options);
     if (reason && await interruptRun(store, owner, reason, options.now)) interrupted.push(owner.id);
   }
   return interrupted;
@@ -31,14 +31,14 @@ export async function recoverInterruptedRuns(store: Store, options: RecoveryOpti
 /** Interrupts one run if its owner is gone (cancel of a run nobody works on any more). */
 export async function recoverRunIfOwnerGone(store: Store, runId: number, options: RecoveryOptions): Promise<boolean> {
   const owner = (await store.runs.activeOwners()).find((o) => o.id === runId);
-  const reason = owner && whyOwnerIsGone(owner, options);
+  const reason = owner && (await whyOwnerIsGone(owner, options));
   return Boolean(owner && reason && await interruptRun(store, owner, reason, options.now));
 }
 
 /** Why the owner of this active run is gone, or undefined while it may still be alive. */
-function whyOwnerIsGone(owner: ActiveRunOwner, options: RecoveryOptions): string | undefined {
+async function whyOwnerIsGone(owner: ActiveRunOwner, options: RecoveryOptions): Promise<string | undefined> {
   const { self, now } = options;
-  if (self && owner.ownerId === self.id) return options.isLocal?.(owner.id) === false ? 'this process lost track of it' : undefined;
+  if (self && owner.ownerId === self.id) return options.isLocal && !(await options.isLocal(owner.id)) ? 'this process lost track of it' : undefined;
   const alive = options.isProcessAlive ?? isProcessAlive;
   // A pid is only meaningful on its own machine; old rows have no host and are judged as before (same machine assumed).
   const sameHost = owner.ownerHost === null || owner.ownerHost === (self?.host ?? owner.ownerHost);

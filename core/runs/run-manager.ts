@@ -553,9 +553,20 @@ export class RunManager {
       now: await this.leaseNow(),
       staleAfterMs: this.lease.leaseMs,
       self: this.owner,
-      isLocal: (runId) => this.active.has(runId) || this.claims.holds(runId),
+      isLocal: async (runId) =>
+        this.active.has(runId) || this.claims.holds(runId) || (this.claims.awaitingInsert() && this.claims.holds(runId, await this.createdAtMs(runId))),
       ...(this.deps.isProcessAlive ? { isProcessAlive: this.deps.isProcessAlive } : {}),
     };
+  }
+
+  /**
+   * A run's created_at as epoch ms. startClaimed stamps it with deps.clock, the clock LocalClaims reads, so an
+   * unnamed claim compares like with like (not the lease clock, which may be the PostgreSQL store's).
+   */
+  private async createdAtMs(runId: number): Promise<number | undefined> {
+    const createdAt = (await this.deps.store.runs.get(runId))?.createdAt;
+    const ms = createdAt === undefined ? Number.NaN : Date.parse(createdAt);
+    return Number.isNaN(ms) ? undefined : ms;
   }
 
   /** A lease that starts now, by the lease clock. */

@@ -2,11 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { LocalClaims } from '../../core/runs/local-claims';
 
 describe('LocalClaims: runs this process is taking on count as local', () => {
-  it('an unnamed claim (a start before its INSERT) covers every run until it is named, then only its own', () => {
-    const claims = new LocalClaims(() => 0, 1_000);
+  it('an unnamed claim (a start before its INSERT) covers only runs created since it was taken, until it is named', () => {
+    let now = 100;
+    const claims = new LocalClaims(() => now, 1_000);
     const claim = claims.take();
-    expect(claims.holds(7)).toBe(true);
+    now = 150;
+    expect(claims.awaitingInsert()).toBe(true);
+    expect(claims.holds(7, 100)).toBe(true);
+    expect(claims.holds(7, 120)).toBe(true);
+    // An older run is never the one being inserted; an unknown created_at is covered by no unnamed claim.
+    expect(claims.holds(6, 99)).toBe(false);
+    expect(claims.holds(6)).toBe(false);
     claim.name(8);
+    expect(claims.awaitingInsert()).toBe(false);
     expect(claims.holds(7)).toBe(false);
     expect(claims.holds(8)).toBe(true);
     claim.release();
