@@ -37,16 +37,45 @@ export class ProductDbNoAnswerError extends Error {
   }
 }
 
+/** A statement this adapter cancelled because it was closing (a run's cancel): it and its transaction rolled back. */
+export class ProductDbClosedError extends Error {
+  readonly code = 'product-db-closed';
+  constructor(options?: { cause?: unknown }) {
+    super('The connection to the product database (PostgreSQL) was closed (the run was cancelled): the statement waiting on it was cancelled and nothing of its transaction was applied.', options);
+    this.name = 'ProductDbClosedError';
+  }
+}
+
+/**
+ * A COMMIT sent whose answer never came (the connection went, or it timed out): the server may have committed.
+ * Never reported as a failure that left the rows as they were; its own code so engines and the console can say so.
+ */
+export class ProductDbCommitUnknownError extends Error {
+  readonly code = 'product-db-commit-unknown';
+  constructor(options?: { cause?: unknown }) {
+    super('The connection to the product database (PostgreSQL) was lost while it committed a change: the product database may have applied this change; the next check will show it.', options);
+    this.name = 'ProductDbCommitUnknownError';
+  }
+}
+
+/**
+ * How long a cancel of a connection's statement may take: the separate connection that asks for it, then (in
+ * close()) the wait for the cancelled statement to answer. Short: a cancel is one local signal on the server.
+ */
+const CANCEL_WAIT_MS = 2_000;
+/** PostgreSQL's SQLSTATE for a statement cancelled at a client's request (pg_cancel_backend, a cancel request). */
+const QUERY_CANCELED = '57014';
+
 /**
  * PostgreSQL (a local server, Supabase's Postgres or any managed one) through
  * a pg Pool. Batches reuse one named prepared statement per SQL text.
  */
 export function openPostgresAppDb(options: PostgresAppDbOptions): AppDbAdapter {
   const queryTimeoutMs = options.queryTimeoutMs ?? PRODUCT_QUERY_TIMEOUT_MS;
+  const connection = { connectionString: withPassword(options.connectionString, options.password), ssl: sslConfig(options.ssl) };
   const pool = new (loadPg().Pool)({
     Client: guardedClient(),
-    connectionString: withPassword(options.connectionString, options.password),
-    ssl: sslConfig(options.ssl),
+    ...connection,
     max: options.maxConnections ?? 4,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
   });
@@ -59,13 +88,56 @@ export function openPostgresAppDb(options: PostgresAppDbOptions): AppDbAdapter {
   pool.on('release', (_error, client) => checkedOut.delete(client));
   pool.on('remove', (client) => checkedOut.delete(client as pg.PoolClient));
 
+  /**
+   * Dropping a socket does not stop its statement: the server runs it to its end (a COMMIT waiting on a lock
+   * commits once the lock is free). So a client let go with a statement outstanding first has its backend
+   * cancelled from a short separate connection; a statement still waiting then fails (57014) and its transaction
+   * rolls back. Best effort, bounded by CANCEL_WAIT_MS: whether the cancel was sent.
+   */
+  const cancelBackend = async (client: pg.PoolClient): Promise<boolean> => {
+    const pid = (client as unknown as { processID: number | null }).processID;
+    if (pid === null) return false;
+    cancelled.add(client);
+    const canceller = new (guardedClient())({ ...connection, connectionTimeoutMillis: CANCEL_WAIT_MS, query_timeout: CANCEL_WAIT_MS });
+    try {
+      await canceller.connect();
+      const sent = await canceller.query<{ sent: boolean }>('SELECT pg_cancel_backend($1) AS sent', [pid]);
+      return sent.rows[0]?.sent === true;
+    } catch {
+      return false;
+    } finally {
+      void canceller.end().catch(() => undefined);
+    }
+  };
+  /** Clients whose backend this adapter cancelled: their 57014 is this adapter's doing, said as such. */
+  const cancelled = new WeakSet<pg.PoolClient>();
+
   /** Every query goes through here: bounded by queryTimeoutMs, its no-answer failure said plainly. */
   const ask = async (client: pg.Pool | pg.PoolClient, query: pg.QueryConfig<unknown[]>, timeoutMs = queryTimeoutMs): Promise<pg.QueryResult> => {
     try {
       // pg reads a query's own query_timeout before its client's (client.js); its types declare the client's only.
       return await client.query({ ...query, query_timeout: timeoutMs } as pg.QueryConfig<unknown[]>);
     } catch (error) {
-      throw isReadTimeout(error) ? new ProductDbNoAnswerError(timeoutMs) : error;
+      if (client !== pool && cancelled.has(client as pg.PoolClient) && isCancel(error)) throw new ProductDbClosedError({ cause: error });
+      if (!isReadTimeout(error)) throw error;
+      // pg stopped waiting, the server did not: stop the statement before the client is destroyed. (A query of
+      // the pool itself has no client here; it reads, or writes outside a transaction.)
+      if (client !== pool) await cancelBackend(client as pg.PoolClient);
+      throw new ProductDbNoAnswerError(timeoutMs);
+    }
+  };
+
+  /**
+   * COMMIT, its failure said by what is known: an answer from the server (a constraint, a cancel) means the
+   * transaction rolled back; a COMMIT never written (the client was closed before) changed nothing; any other
+   * failure (the socket went, no answer in time) leaves the outcome unknown: ProductDbCommitUnknownError.
+   */
+  const commit = async (client: pg.PoolClient): Promise<void> => {
+    try {
+      await ask(client, { text: 'COMMIT' });
+    } catch (error) {
+      if (error instanceof ProductDbClosedError || serverAnswered(error) || neverSent(error)) throw error;
+      throw new ProductDbCommitUnknownError({ cause: error });
     }
   };
 
@@ -95,7 +167,7 @@ export function openPostgresAppDb(options: PostgresAppDbOptions): AppDbAdapter {
       try {
         return await work(client);
       } catch (error) {
-        if (error instanceof ProductDbNoAnswerError) discard(error);
+        if (error instanceof ProductDbNoAnswerError || error instanceof ProductDbCommitUnknownError) discard(error);
         throw error;
       }
     });
@@ -110,12 +182,12 @@ export function openPostgresAppDb(options: PostgresAppDbOptions): AppDbAdapter {
         await ask(client, { text: 'BEGIN' });
         try {
           const result = await work(executorFor(client));
-          await ask(client, { text: 'COMMIT' });
+          await commit(client);
           return result;
         } catch (error) {
           // A ROLLBACK would queue behind a query that never answered: that client is closed instead, and the
-          // server rolls the transaction back with its connection.
-          if (!(error instanceof ProductDbNoAnswerError)) await ask(client, { text: 'ROLLBACK' }).catch(() => undefined);
+          // server rolls the transaction back with its connection (a COMMIT of unknown outcome has nothing to roll back).
+          if (!(error instanceof ProductDbNoAnswerError || error instanceof ProductDbCommitUnknownError)) await ask(client, { text: 'ROLLBACK' }).catch(() => undefined);
           throw error;
         }
       });
@@ -138,12 +210,21 @@ export function openPostgresAppDb(options: PostgresAppDbOptions): AppDbAdapter {
     },
     check: () => checkPostgres(() => ask(pool, { text: "SELECT current_setting('server_version') AS v" }, CHECK_TIMEOUT_MS)),
     /**
-     * Closes every connection, the ones in use too: a query still in flight fails (pg destroys the socket of a
-     * client with a query outstanding, so even a server that never answers is let go). What a run's cancel uses
-     * to stop a query that does not answer (engine-resources.ts).
+     * Closes every connection, the ones in use too. A client in use first has its backend cancelled and gets
+     * CANCEL_WAIT_MS to answer and be released: a statement or COMMIT waiting on the server then fails with
+     * 57014 and rolls back, instead of landing after its caller was told it failed. Then every socket still held
+     * is dropped (pg destroys the socket of a client with a query outstanding, so even a server that never
+     * answers is let go; a COMMIT among them says its outcome is unknown). What a run's cancel uses to stop a
+     * query that does not answer (engine-resources.ts).
      */
     async close() {
       const ending = pool.end();
+      const inUse = [...checkedOut];
+      if (inUse.length > 0) {
+        await Promise.all(inUse.map((client) => cancelBackend(client)));
+        const deadline = Date.now() + CANCEL_WAIT_MS;
+        while (inUse.some((client) => checkedOut.has(client)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       for (const client of checkedOut) void client.end().catch(() => undefined);
       await ending;
     },
@@ -171,6 +252,20 @@ function sslConfig(ssl: PostgresAppDbOptions['ssl']): pg.PoolConfig['ssl'] {
   if (!ssl || ssl.mode === 'disable') return false;
   if (ssl.mode === 'require') return { rejectUnauthorized: false };
   return { rejectUnauthorized: true, ...(ssl.ca ? { ca: ssl.ca } : {}) };
+}
+
+/** The server answered with an error (a SQLSTATE): the statement, or the COMMIT, did not take effect. */
+function serverAnswered(error: unknown): boolean {
+  return error instanceof Error && 'severity' in error && typeof (error as { code?: unknown }).code === 'string';
+}
+
+function isCancel(error: unknown): boolean {
+  return (error as { code?: unknown }).code === QUERY_CANCELED;
+}
+
+/** pg refuses a query on a client already closed before writing it: the server never saw that statement. */
+function neverSent(error: unknown): boolean {
+  return error instanceof Error && /is not queryable/.test(error.message);
 }
 
 /** node-postgres says a query_timeout this way (no code). */

@@ -82,7 +82,10 @@ export interface EngineResourcesDeps {
  * An engine checks its signal between queries, so a query that answers within this ends as the engine planned
  * (a repair whose UPDATE landed still writes its audit entry). One that does not (a PostgreSQL that completed
  * the handshake and then stopped answering) would otherwise keep the run `running`, and its scope blocked, for
- * ever: closing the adapter fails it, and the run ends `cancelled`. SQLite answers synchronously, so a SQLite
+ * ever: closing the adapter fails it, and the run ends `cancelled`. The PostgreSQL adapter's close() cancels the
+ * statement on the server before it drops the socket, so a COMMIT waiting on a lock rolls back rather than
+ * landing after the engine was told it failed; one whose outcome stays unknown says so
+ * (ProductDbCommitUnknownError). SQLite answers synchronously, so a SQLite
  * engine always reaches its next signal check: its database is left alone.
  */
 const CANCEL_GRACE_MS = 2_000;
