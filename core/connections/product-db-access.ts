@@ -1,4 +1,5 @@
 import { AppDbConfigSchema } from '../api/connections';
+import { ApiError } from '../api/errors';
 import { resolveMapping } from '../appdb/mapping';
 import { openAppDb } from '../appdb/open-app-db';
 import { ProductDbUnavailable, type AppDbConfig, type ProductDb, type ProductDbAccess } from '../appdb/product-db';
@@ -9,6 +10,18 @@ interface ProductDbDeps {
   list(): Promise<StoredConnection[]>;
   settings(connection: StoredConnection): Promise<ConnectionSettings>;
 }
+
+/**
+ * Console calls (withAppDb: people lookups and searches, settings pages, the CLI's --user) holding a product
+ * database open at once, in this process, whatever the number of clients and tabs. Each is a pool whose
+ * sockets open one per query in flight, and a console call asks one query at a time, so this bounds the sockets
+ * console calls hold: a product database that stopped answering keeps each for PRODUCT_QUERY_TIMEOUT_MS (5 min),
+ * and one client sending searches used to hold one per call it had alive (~1,000). Runs open their own
+ * (openAppDb) and are bounded by their scopes' single flight.
+ */
+export const MAX_CONSOLE_APPDB_CALLS = 4;
+/** How long a console call waits for one of MAX_CONSOLE_APPDB_CALLS before it is refused as `unavailable`. */
+export const CONSOLE_APPDB_WAIT_MS = 5_000;
 
 /**
  * The one way to reach the product database: find its single connection,
@@ -48,12 +61,61 @@ export function productDbAccess(deps: ProductDbDeps): ProductDbAccess {
     appDbConnection,
     openAppDb: openAppDbNow,
     async withAppDb(work) {
-      const product = await openAppDbNow();
+      const release = await consoleCalls.acquire();
       try {
-        return await work(product);
+        const product = await openAppDbNow();
+        try {
+          return await work(product);
+        } finally {
+          await product.db.close();
+        }
       } finally {
-        await product.db.close();
+        release();
       }
     },
+  };
+}
+
+/**
+ * Process-wide (module state on purpose: the bound is on sockets of this process, and an app, a test app and
+ * the CLI in one process share them). FIFO; a waiter past CONSOLE_APPDB_WAIT_MS is refused, so a call never
+ * waits for ever behind reads of a database that does not answer.
+ */
+const consoleCalls = (() => {
+  let held = 0;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else held -= 1;
+  };
+  return {
+    acquire(): Promise<() => void> {
+      if (held < MAX_CONSOLE_APPDB_CALLS) {
+        held += 1;
+        return Promise.resolve(once(release));
+      }
+      return new Promise((resolve, reject) => {
+        // The slot passes straight from a releasing call to this waiter (held stays the same).
+        const take = () => {
+          clearTimeout(timer);
+          resolve(once(release));
+        };
+        const timer = setTimeout(() => {
+          waiting.splice(waiting.indexOf(take), 1);
+          reject(new ApiError('unavailable', `The product database is busy: ${MAX_CONSOLE_APPDB_CALLS} console reads have been waiting on it for over ${CONSOLE_APPDB_WAIT_MS / 1000} s (it may have stopped answering). Try again later.`));
+        }, CONSOLE_APPDB_WAIT_MS);
+        waiting.push(take);
+      });
+    },
+  };
+})();
+
+function once(action: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    action();
   };
 }
