@@ -38,13 +38,17 @@ const MAX_QUEUED_CALLS = 32;
  */
 export const MAX_CALLS_IN_FLIGHT = 16;
 /**
- * How long one call holds its place among the MAX_CALLS_IN_FLIGHT. A call still unanswered after it stops
- * counting (it still answers when it ends): a client whose 16 calls never end (tests against a product database
- * that stopped answering) must not wait for ever behind them, runs.cancel included. So a client starts at most
- * MAX_CALLS_IN_FLIGHT calls per CALL_HOLD_MS, and it has at most MAX_CALLS_IN_FLIGHT x (1 + D / CALL_HOLD_MS)
- * calls alive where D bounds a call's duration: 48 connection tests against a silent service (each an outbound
- * socket for at most 10 s), 64 appdb connection tests (5 s connect + 10 s round trip); a product-database read
- * ends within the adapter's query bound (PRODUCT_QUERY_TIMEOUT_MS). A later call waits at most CALL_HOLD_MS.
+ * How long after its ARRIVAL one call holds a place among the MAX_CALLS_IN_FLIGHT; a call still unanswered then
+ * stops counting (it still answers when it ends), and a call that waited that long in the queue is dispatched
+ * at once without a place. So no call waits more than CALL_HOLD_MS to start, however many slow calls came
+ * before it (runs.cancel behind 48 searches against a product database that stopped answering): counted from
+ * dispatch, places freed 16 per CALL_HOLD_MS in arrival order, and a call behind k x 16 slow ones waited k x 5 s.
+ * (A client that does not read its answers waits on ANSWER_BUFFER_BYTES besides.)
+ * The socket stops reading past MAX_QUEUED_CALLS waiting, so a client starts about MAX_CALLS_IN_FLIGHT +
+ * MAX_QUEUED_CALLS (48) calls per CALL_HOLD_MS at most, and has about 48 x (1 + D / CALL_HOLD_MS) alive where
+ * D bounds a call's duration: 144 connection tests against a silent service (each an outbound socket for at
+ * most 10 s). What outlives that is bounded where it is held: product-database reads by MAX_CONSOLE_APPDB_CALLS
+ * process-wide (product-db-access.ts; the rest wait CONSOLE_APPDB_WAIT_MS at most, holding no socket).
  */
 export const CALL_HOLD_MS = 5_000;
 
@@ -80,7 +84,8 @@ export function createWsHost(options: WsHostOptions) {
       // ws has already started closing with the right code; this listener only keeps the process alive.
       log.warn({ code: error.code, message: error.message, address }, 'closed a WebSocket client after a protocol error');
     });
-    const queued: ClientFrame[] = [];
+    /** Calls read and not dispatched yet, with when each arrived (its CALL_HOLD_MS counts from then). */
+    const queued: { frame: ClientFrame; at: number }[] = [];
     let inFlight = 0;
     let pumpScheduled = false;
     let waitingForWrite = false;
@@ -102,12 +107,18 @@ export function createWsHost(options: WsHostOptions) {
         waitingForWrite = true; // the next write callback schedules the pump again
         return;
       }
-      if (inFlight >= MAX_CALLS_IN_FLIGHT) return; // the next call to finish or to pass CALL_HOLD_MS schedules the pump again
-      const frame = queued.shift();
-      if (!frame) return;
-      inFlight += 1;
-      // The call gives its place back once: when it ends, or after CALL_HOLD_MS if it has not.
-      let holding = true;
+      const next = queued[0];
+      if (!next) return;
+      const holdLeft = next.at + CALL_HOLD_MS - Date.now();
+      // Full, and the first waiting call is not overdue: every place is held by a call that arrived before it, so
+      // one is given back (that call ends or passes its CALL_HOLD_MS) no later than this call falls due.
+      if (inFlight >= MAX_CALLS_IN_FLIGHT && holdLeft > 0) return;
+      queued.shift();
+      const { frame } = next;
+      // The call gives its place back once: when it ends, or CALL_HOLD_MS after it arrived if it has not. An
+      // overdue call takes none.
+      let holding = holdLeft > 0;
+      if (holding) inFlight += 1;
       const letGo = () => {
         if (!holding) return;
         holding = false;
@@ -115,7 +126,7 @@ export function createWsHost(options: WsHostOptions) {
         inFlight -= 1;
         schedulePump();
       };
-      const hold = setTimeout(letGo, CALL_HOLD_MS);
+      const hold = setTimeout(letGo, Math.max(0, holdLeft));
       hold.unref();
       void dispatch(app.handlers, frame.method, frame.input, { actor: 'manual' }, app.log)
         .then((response) => send({ type: 'result', id: frame.id, response }))
@@ -145,7 +156,7 @@ export function createWsHost(options: WsHostOptions) {
         socket.close(CLOSE_BAD_FRAME, 'expected {type:"call", id, method, input}');
         return;
       }
-      queued.push(frame);
+      queued.push({ frame, at: Date.now() });
       if (queued.length >= MAX_QUEUED_CALLS && !socket.isPaused) socket.pause();
       schedulePump();
     });
