@@ -553,8 +553,15 @@ export class RunManager {
       now: await this.leaseNow(),
       staleAfterMs: this.lease.leaseMs,
       self: this.owner,
-      isLocal: async (runId) =>
-        this.active.has(runId) || this.claims.holds(runId) || (this.claims.awaitingInsert() && this.claims.holds(runId, await this.createdAtMs(runId))),
+      isLocal: async (runId) => {
+        const ours = () => this.active.has(runId) || this.claims.holds(runId);
+        if (ours()) return true;
+        if (!this.claims.awaitingInsert()) return false;
+        const createdAt = await this.createdAtMs(runId);
+        // Asked again after the wait: the start this read waited on may have named its claim, made the run active
+        // and released the claim meanwhile; only the unnamed-claim test alone would then call a live run lost (s26l).
+        return ours() || this.claims.holds(runId, createdAt);
+      },
       ...(this.deps.isProcessAlive ? { isProcessAlive: this.deps.isProcessAlive } : {}),
     };
   }
