@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
 import type pg from 'pg';
 import { guardedClient, loadPg, withPassword, withPooledClient } from '../base/pg-driver';
 import type { ConnectionCheck } from '../connectors/shared/connection-check';
@@ -94,20 +95,15 @@ export function openPostgresAppDb(options: PostgresAppDbOptions): AppDbAdapter {
    * cancelled from a short separate connection; a statement still waiting then fails (57014) and its transaction
    * rolls back. Best effort, bounded by CANCEL_WAIT_MS: whether the cancel was sent.
    */
+  /**
+   * Cancels what a client's backend is doing through PostgreSQL's own cancel request (the protocol's CancelRequest
+   * with that connection's process id and secret key), not `pg_cancel_backend(pid)` from another session: behind a
+   * pooler (PgBouncer, Supavisor) the pid a client was told is the pooler's, and that call could cancel an unrelated
+   * session of the same role (s26l). The pooler routes a cancel request to the right server connection itself.
+   */
   const cancelBackend = async (client: pg.PoolClient): Promise<boolean> => {
-    const pid = (client as unknown as { processID: number | null }).processID;
-    if (pid === null) return false;
     cancelled.add(client);
-    const canceller = new (guardedClient())({ ...connection, connectionTimeoutMillis: CANCEL_WAIT_MS, query_timeout: CANCEL_WAIT_MS });
-    try {
-      await canceller.connect();
-      const sent = await canceller.query<{ sent: boolean }>('SELECT pg_cancel_backend($1) AS sent', [pid]);
-      return sent.rows[0]?.sent === true;
-    } catch {
-      return false;
-    } finally {
-      void canceller.end().catch(() => undefined);
-    }
+    return sendCancelRequest(client as unknown as CancelTarget, CANCEL_WAIT_MS);
   };
   /** Clients whose backend this adapter cancelled: their 57014 is this adapter's doing, said as such. */
   const cancelled = new WeakSet<pg.PoolClient>();
@@ -276,4 +272,44 @@ function isReadTimeout(error: unknown): boolean {
 function describeMs(ms: number): string {
   if (ms % 60_000 === 0) return `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}`;
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+/** What a connected pg client knows of its server connection (set by node-postgres on BackendKeyData). */
+interface CancelTarget {
+  host: string;
+  port: number;
+  processID: number | null;
+  secretKey: number | null;
+}
+
+/** CancelRequest's code (PostgreSQL protocol: 1234 << 16 | 5678). */
+const CANCEL_REQUEST_CODE = 80877102;
+
+/**
+ * Sends one CancelRequest for `target`'s backend on a fresh connection and waits (at most `timeoutMs`) for the server
+ * to close it, which it does once the request is read. No answer is sent either way: true means it was delivered.
+ */
+function sendCancelRequest(target: CancelTarget, timeoutMs: number): Promise<boolean> {
+  const { host, port, processID, secretKey } = target;
+  if (processID === null || secretKey === null || !host || !port) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const socket = host.startsWith('/') ? connect(`${host}/.s.PGSQL.${port}`) : connect(port, host);
+    let written = false;
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('close', () => done(written));
+    socket.once('connect', () => {
+      const request = Buffer.alloc(16);
+      request.writeInt32BE(16, 0);
+      request.writeInt32BE(CANCEL_REQUEST_CODE, 4);
+      request.writeInt32BE(processID, 8);
+      request.writeInt32BE(secretKey, 12);
+      written = true;
+      socket.end(request);
+    });
+  });
 }
