@@ -23,7 +23,8 @@ export interface ThrottleOptions {
   trailing?: boolean;
 }
 
-export function createThrottle(intervalMs: number, emit: () => void, options: ThrottleOptions = {}): Throttle {
+/** `emit` is given the emission's own time (`now()` when it was let through), so what it stamps is what was throttled. */
+export function createThrottle(intervalMs: number, emit: (at: number) => void, options: ThrottleOptions = {}): Throttle {
   const now = options.now ?? Date.now;
   const trailing = options.trailing ?? true;
   let last = Number.NEGATIVE_INFINITY;
@@ -35,7 +36,7 @@ export function createThrottle(intervalMs: number, emit: () => void, options: Th
   };
   const emitNow = () => {
     last = now();
-    emit();
+    emit(last);
   };
   const fire = () => {
     timer = undefined;

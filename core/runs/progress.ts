@@ -43,7 +43,9 @@ export class ProgressTracker implements ProgressReporter {
     if (options.phases.length === 0) throw new Error(`engine ${options.engine} declares no phases`);
     this.totalWeight = options.phases.reduce((sum, p) => sum + p.weight, 0) || 1;
     this.now = options.now ?? Date.now;
-    this.throttle = createThrottle(options.intervalMs ?? 100, () => options.emit(this.snapshot()), { now: this.now });
+    // Stamped with the emission's own time: consecutive snapshots are at least the interval apart, whatever pause
+    // (a GC, a busy loop) falls between letting one through and building it.
+    this.throttle = createThrottle(options.intervalMs ?? 100, (at) => options.emit(this.snapshot(at)), { now: this.now });
   }
 
   phase(id: string, options: { total?: number; message?: string } = {}): void {
@@ -77,13 +79,13 @@ export class ProgressTracker implements ProgressReporter {
     return this.options.phases[this.phaseIndex] as PhaseSpec;
   }
 
-  snapshot(): ProgressSnapshot {
+  snapshot(at = this.now()): ProgressSnapshot {
     const phases = this.options.phases;
     const before = phases.slice(0, this.phaseIndex).reduce((sum, p) => sum + p.weight, 0);
     const current = this.currentPhase();
     const fraction = this.total > 0 ? Math.min(1, this.done / this.total) : 0;
     const percent = Math.min(100, ((before + current.weight * fraction) / this.totalWeight) * 100);
-    return this.build(percent);
+    return this.build(percent, at);
   }
 
   /** The last snapshot of a finished run: 100 % when it succeeded, where it stopped otherwise. */
@@ -96,7 +98,7 @@ export class ProgressTracker implements ProgressReporter {
     this.throttle.cancel();
   }
 
-  private build(percent: number): ProgressSnapshot {
+  private build(percent: number, at = this.now()): ProgressSnapshot {
     const phase = this.currentPhase();
     const snapshot: ProgressSnapshot = {
       runId: this.options.runId,
@@ -107,7 +109,7 @@ export class ProgressTracker implements ProgressReporter {
       phaseCount: this.options.phases.length,
       percent: Math.round(percent * 10) / 10,
       counters: { done: this.done, total: this.total, ...this.counters },
-      at: new Date(this.now()).toISOString(),
+      at: new Date(at).toISOString(),
     };
     if (this.message !== undefined) snapshot.message = this.message;
     return snapshot;
