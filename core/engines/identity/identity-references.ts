@@ -67,13 +67,16 @@ export class UserReferences {
       const held = await this.keysHolding(tx, target, fromId, recorded?.keys);
       if (held.length === 0) continue;
       const keys = held.map((h) => h.key);
+      // Each row's new value: the new id, or on a revert what it held before the relink, as it was spelt.
+      const before = recorded?.was ? new Map(recorded.keys.map((k, i) => [String(k), recorded.was?.[i]])) : undefined;
+      const newValueOf = (key: string | number) => before?.get(String(key)) ?? toId;
       if (!target.byDatabase) {
-        // Each row gets its new value: the new id, or on a revert what it held before the relink, as it was spelt.
-        const before = recorded?.was ? new Map(recorded.keys.map((k, i) => [String(k), recorded.was?.[i]])) : undefined;
         const byValue = new Map<string, (string | number)[]>();
         for (const key of keys) {
-          const value = before?.get(String(key)) ?? toId;
-          byValue.set(value, [...(byValue.get(value) ?? []), key]);
+          const value = newValueOf(key);
+          const group = byValue.get(value);
+          if (group) group.push(key);
+          else byValue.set(value, [key]);
         }
         const holding = holds(target.column, fromId);
         for (const [value, group] of byValue) {
@@ -85,8 +88,7 @@ export class UserReferences {
         }
       }
       // As the rows are keyed after the move: a table keyed by the user column itself is keyed by its new value.
-      const keyedByColumn = this.same(target.key, target.column);
-      const after = keyedByColumn ? keys.map((k) => (recorded?.was ? (recorded.was[recorded.keys.findIndex((r) => String(r) === String(k))] ?? toId) : toId)) : keys;
+      const after = this.same(target.key, target.column) ? keys.map(newValueOf) : keys;
       moved.push({ table: target.table, column: target.column, key: target.key, keys: after, was: held.map((h) => h.value) });
     }
     return moved;
